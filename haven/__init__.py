@@ -1,0 +1,1 @@
+"""Haven: a National Referral Mechanism in software."""

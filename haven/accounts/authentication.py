@@ -1,0 +1,30 @@
+"""Bearer-token authentication for the API (kept apart from api.py: DRF
+imports authentication classes while it is itself being imported)."""
+
+from __future__ import annotations
+
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from haven.accounts import services
+from haven.accounts.models import User
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, str] | None:
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise AuthenticationFailed("Invalid Authorization header.")
+        raw = header[1].decode("ascii", errors="replace")
+        user = services.api_token_user(raw=raw)
+        if user is None:
+            raise AuthenticationFailed("Invalid or expired token.")
+        return user, raw
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

@@ -1,0 +1,128 @@
+"""Writing and verifying the audit trail.
+
+``audit_record`` is called by the service that reads or writes personal data,
+inside that service's own transaction (never from a signal).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.audit.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, as copied into the trail."""
+
+    id: int | None
+    username: str
+    organisation_id: str
+    organisation_name: str
+
+
+def event_digest(event: AuditEvent) -> str:
+    """SHA-256 over the event's canonical JSON, including the previous hash."""
+    body = {
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "organisation_id": event.organisation_id,
+        "organisation_name": event.organisation_name,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "person_id": event.person_id,
+        "field_groups": event.field_groups,
+        "purpose": event.purpose,
+        "detail": event.detail,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    person_id: object = "",
+    field_groups: Iterable[str] = (),
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction."""
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS, "count": 0}
+        )
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor_id=actor.id,
+            actor_username=actor.username,
+            organisation_id=actor.organisation_id,
+            organisation_name=actor.organisation_name,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            person_id=str(person_id or ""),
+            field_groups=",".join(sorted(set(field_groups))),
+            purpose=purpose,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_digest(event)
+        event.save()
+        head.last_hash = event.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+        return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_at: int | None = None  # id of the first event whose link is broken
+    problem: str = ""
+
+
+def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
+    """Walk the chain in order; report the first event that does not link."""
+    expected_prev = GENESIS
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != expected_prev:
+            return VerifyResult(False, checked, event.pk, "previous event missing or changed")
+        if event_digest(event) != event.hash:
+            return VerifyResult(False, checked, event.pk, "event content changed")
+        expected_prev = event.hash
+        checked += 1
+    head = AuditHead.objects.filter(id=1).first()
+    head_hash, head_count = (head.last_hash, head.count) if head else (GENESIS, 0)
+    if head_hash != expected_prev or head_count != checked:
+        return VerifyResult(False, checked, None, "events missing at the end of the trail")
+    return VerifyResult(True, checked)
+
+
+def actor_of(user: User) -> Actor:
+    """Copy who is acting into the trail's plain values."""
+    org = user.organisation
+    return Actor(
+        id=user.pk,
+        username=user.get_username(),
+        organisation_id=str(org.pk) if org else "",
+        organisation_name=org.name if org else "",
+    )

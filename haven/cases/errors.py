@@ -1,0 +1,34 @@
+"""Case errors with stable codes."""
+
+from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
+
+class CaseNotFound(NotFound):
+    # Same code and words for a missing case and a hidden one.
+    default_code = "case_not_found"
+
+
+class TransitionNotAllowed(Conflict):
+    default_code = "transition_not_allowed"
+
+
+class ReasonsRequired(InvalidInput):
+    default_code = "reasons_required"
+
+
+class GroupNotAllowed(NotAllowed):
+    default_code = "field_group_not_allowed"
+
+
+class RoleNotAllowed(NotAllowed):
+    default_code = "role_not_allowed"
+
+
+__all__ = [
+    "CaseNotFound",
+    "GroupNotAllowed",
+    "InvalidInput",
+    "ReasonsRequired",
+    "RoleNotAllowed",
+    "TransitionNotAllowed",
+]

@@ -1,0 +1,200 @@
+"""Persons and their cases. Sensitive fields are stored encrypted by the vault."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.cases.status import IdentificationStatus
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class GenderIdentity(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    TRANSGENDER_WOMAN = "transgender_woman", _("Transgender woman")
+    TRANSGENDER_MAN = "transgender_man", _("Transgender man")
+    OTHER = "other", _("Other, in the person's own words")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class AgeStatus(models.TextChoices):
+    VERIFIED_ADULT = "verified_adult", _("Adult (verified)")
+    VERIFIED_CHILD = "verified_child", _("Child (verified)")
+    # R-10: age uncertain with reasons to believe the person is a child: treated as a child.
+    UNCERTAIN_PRESUMED_CHILD = "uncertain_presumed_child", _("Age uncertain, presumed child")
+    UNCERTAIN = "uncertain", _("Age uncertain")
+
+
+class ExploitationForm(models.TextChoices):
+    SEXUAL = "sexual_exploitation", _("Sexual exploitation")
+    LABOUR = "forced_labour", _("Forced labour or services")
+    BEGGING = "forced_begging", _("Forced begging")
+    SLAVERY = "slavery", _("Slavery or practices similar to slavery")
+    SERVITUDE = "servitude", _("Servitude")
+    CRIMINAL = "criminal_activities", _("Exploitation of criminal activities")
+    ORGANS = "organ_removal", _("Removal of organs")
+    SURROGACY = "surrogacy", _("Exploitation of surrogacy")  # added by Directive 2024/1712
+    FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")  # added by Directive 2024/1712
+    ILLEGAL_ADOPTION = "illegal_adoption", _("Illegal adoption")  # added by Directive 2024/1712
+    OTHER = "other", _("Other")
+
+
+class Person(models.Model):
+    """One person, told once. ``*_enc`` fields are AES-GCM ciphertexts under the
+    person's data key; ``*_index`` are keyed HMAC blind indexes for exact look-up."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data_key = models.OneToOneField("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    # identity group (encrypted)
+    given_name_enc = models.BinaryField(null=True)
+    family_name_enc = models.BinaryField(null=True)
+    aliases_enc = models.BinaryField(null=True)
+    date_of_birth_enc = models.BinaryField(null=True)
+    name_index = models.CharField(max_length=64, blank=True, db_index=True)
+    date_of_birth_index = models.CharField(max_length=64, blank=True, db_index=True)
+    # contact, location and health groups (encrypted)
+    contact_enc = models.BinaryField(null=True)
+    current_location_enc = models.BinaryField(null=True)
+    health_notes_enc = models.BinaryField(null=True)
+    # identity group (not encrypted: needed for statistics, not identifying alone)
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender_identity = models.CharField(
+        max_length=20, choices=GenderIdentity.choices, default=GenderIdentity.NOT_STATED
+    )
+    citizenships = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2 codes
+    languages = models.JSONField(default=list, blank=True)  # ISO 639-1 codes
+    age_status = models.CharField(max_length=30, choices=AgeStatus.choices)
+    estimated_age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimated_age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(estimated_age_min__isnull=True)
+                | models.Q(estimated_age_max__isnull=True)
+                | models.Q(estimated_age_min__lte=models.F("estimated_age_max")),
+                name="person_age_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.id}"  # never a name: this string can reach logs
+
+    @property
+    def treat_as_child(self) -> bool:
+        """R-10: verified children and presumed children get child protections."""
+        return self.age_status in (AgeStatus.VERIFIED_CHILD, AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+
+    def age_band(self, today: date) -> str:
+        """A non-identifying age band for the statistical group."""
+        if self.birth_year:
+            age = today.year - self.birth_year
+        elif self.estimated_age_min is not None:
+            age = self.estimated_age_min
+        else:
+            return "unknown"
+        if age < 18:
+            return "0-17"
+        if age < 25:
+            return "18-24"
+        if age < 35:
+            return "25-34"
+        if age < 50:
+            return "35-49"
+        return "50+"
+
+
+class Case(models.Model):
+    """A person's case. The team (and so the lead organisation) is the access
+    app's table; ``country`` is the lead's country when the case was opened."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=32, unique=True)  # pseudonymous, safe to say aloud
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case")
+    country = models.CharField(max_length=2)
+    identification_status = models.CharField(
+        max_length=40, choices=IdentificationStatus.choices, default=IdentificationStatus.POTENTIAL
+    )
+    status_changed_at = models.DateTimeField()
+    forms_of_exploitation = models.JSONField(default=list, blank=True)
+    # Set by the reasonable-grounds decision (R-03); never read cooperation.
+    removal_protected = models.BooleanField(default=False)
+    assistance_eligible = models.BooleanField(default=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["identification_status", "opened_at"], name="case_status_idx"),
+            models.Index(fields=["-opened_at"], name="case_opened_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(identification_status__in=IdentificationStatus.values),
+                name="case_valid_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class StatusTransition(models.Model):
+    """A dated, reasoned identification decision (R-01). Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=40, choices=IdentificationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=40, choices=IdentificationStatus.choices)
+    decided_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(max_length=200, blank=True)
+    reasons_enc = models.BinaryField(null=True)  # legal group, under the person's key
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class NarrativeEntry(models.Model):
+    """One entry of the person's single narrative. Entries are only ever added."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="narrative")
+    created_at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    text_enc = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "narrative entries"
+
+    def __str__(self) -> str:
+        return f"narrative entry {self.pk}"

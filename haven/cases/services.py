@@ -1,0 +1,338 @@
+"""Every write to persons and cases. One transaction each, audited inside it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.access import policy as access_policy
+from haven.access import services as access_services
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts import policy as account_policy
+from haven.accounts.models import Role, User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import errors, selectors
+from haven.cases.models import (
+    AgeStatus,
+    Case,
+    ExploitationForm,
+    GenderIdentity,
+    NarrativeEntry,
+    Person,
+    Sex,
+    StatusTransition,
+)
+from haven.cases.status import NEGATIVE, IdentificationStatus, transition_allowed
+from haven.vault import services as vault
+
+PERSON_SUBJECT = "cases.Person"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+
+
+@dataclass
+class PersonInput:
+    """What intake records about a person. Empty strings mean 'not known'."""
+
+    age_status: str = AgeStatus.UNCERTAIN
+    given_name: str = ""
+    family_name: str = ""
+    aliases: str = ""
+    date_of_birth: date | None = None
+    estimated_age_min: int | None = None
+    estimated_age_max: int | None = None
+    sex: str = Sex.UNKNOWN
+    gender_identity: str = GenderIdentity.NOT_STATED
+    citizenships: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    contact: str = ""
+    current_location: str = ""
+    health_notes: str = ""
+
+
+def presumed_age_status(person: PersonInput, *, today: date) -> str:
+    """R-10: an uncertain age with reasons to believe the person is under 18
+    (a stated date of birth or an estimated range reaching below 18) is a
+    presumed child. Verified statuses come from an age assessment and are kept."""
+    if person.age_status != AgeStatus.UNCERTAIN:
+        return person.age_status
+    if person.date_of_birth is not None:
+        may_be_child = _age_on(person.date_of_birth, today) < 18
+    else:
+        may_be_child = person.estimated_age_min is not None and person.estimated_age_min < 18
+    return AgeStatus.UNCERTAIN_PRESUMED_CHILD if may_be_child else AgeStatus.UNCERTAIN
+
+
+def _age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _new_reference(country: str, year: int) -> str:
+    for _attempt in range(10):
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"{country}-{year}-{code}"
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+    raise errors.TransitionNotAllowed("Could not allocate a case reference.", code="reference_exhausted")
+
+
+def _require_case_role(actor: User) -> None:
+    if actor.role not in account_policy.CASE_ROLES or actor.organisation is None:
+        raise errors.RoleNotAllowed("Only caseworkers and supervisors can do this.")
+
+
+def _validate_person(person: PersonInput, *, today: date) -> None:
+    if person.date_of_birth is not None and person.date_of_birth > today:
+        raise errors.InvalidInput("The date of birth cannot be in the future.", field="date_of_birth")
+    if (
+        person.age_status == AgeStatus.VERIFIED_ADULT
+        and person.date_of_birth is not None
+        and _age_on(person.date_of_birth, today) < 18
+    ):
+        raise errors.InvalidInput(
+            "The date of birth makes this person a child; the age cannot be 'adult (verified)'.",
+            field="age_status",
+        )
+    low, high = person.estimated_age_min, person.estimated_age_max
+    if low is not None and high is not None and low > high:
+        raise errors.InvalidInput(
+            "The lowest estimated age must not be above the highest.", field="estimated_age_min"
+        )
+
+
+def _encrypt_person(person: PersonInput, row: Person) -> None:
+    key = row.data_key
+
+    def seal(value: str, context: str) -> bytes | None:
+        return vault.encrypt_optional(key=key, plaintext=value, context=f"person.{context}")
+
+    row.given_name_enc = seal(person.given_name, "given_name")
+    row.family_name_enc = seal(person.family_name, "family_name")
+    row.aliases_enc = seal(person.aliases, "aliases")
+    dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    row.date_of_birth_enc = seal(dob, "date_of_birth")
+    row.contact_enc = seal(person.contact, "contact")
+    row.current_location_enc = seal(person.current_location, "current_location")
+    row.health_notes_enc = seal(person.health_notes, "health_notes")
+    full_name = f"{person.given_name} {person.family_name}".strip()
+    row.name_index = vault.blind_index(value=full_name, purpose="person.name") if full_name else ""
+    row.date_of_birth_index = vault.blind_index(value=dob, purpose="person.dob") if dob else ""
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    person: PersonInput,
+    forms_of_exploitation: list[str],
+    narrative: str = "",
+) -> Case:
+    """Intake: one person, one case, the actor's organisation as case lead (R-14).
+
+    A new case starts as a potential victim; assistance is available from the
+    start and never depends on cooperation (R-18). Age presumption per R-10.
+    """
+    _require_case_role(actor)
+    assert actor.organisation is not None  # noqa: S101 - checked by _require_case_role
+    now = timezone.now()
+    today = timezone.localdate()
+    _validate_person(person, today=today)
+    unknown = set(forms_of_exploitation) - set(ExploitationForm.values)
+    if unknown:
+        raise errors.InvalidInput("Unknown form of exploitation.", field="forms_of_exploitation")
+    row = Person(
+        data_key=vault.data_key_create(subject=PERSON_SUBJECT),
+        sex=person.sex,
+        gender_identity=person.gender_identity,
+        citizenships=sorted({c.upper() for c in person.citizenships}),
+        languages=sorted({lang.lower() for lang in person.languages}),
+        age_status=presumed_age_status(person, today=today),
+        estimated_age_min=person.estimated_age_min,
+        estimated_age_max=person.estimated_age_max,
+        birth_year=person.date_of_birth.year if person.date_of_birth else None,
+    )
+    _encrypt_person(person, row)
+    row.full_clean(exclude=["data_key"])
+    row.save()
+    case = Case(
+        reference=_new_reference(actor.organisation.country, today.year),
+        person=row,
+        country=actor.organisation.country,
+        identification_status=IdentificationStatus.POTENTIAL,
+        status_changed_at=now,
+        forms_of_exploitation=sorted(set(forms_of_exploitation)),
+        opened_at=now,
+        opened_by=actor,
+    )
+    case.full_clean(exclude=["person"])
+    case.save()
+    access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
+    StatusTransition.objects.create(
+        case=case,
+        from_status="",
+        to_status=IdentificationStatus.POTENTIAL,
+        decided_on=today,
+        recorded_at=now,
+        decided_by=actor,
+        decided_by_organisation=actor.organisation,
+        legal_basis="",
+        reasons_enc=vault.encrypt(
+            key=row.data_key, plaintext="Case opened at intake.", context="transition.reasons"
+        ),
+    )
+    written = [FieldGroup.IDENTITY, FieldGroup.ASSESSMENT, FieldGroup.LEGAL, FieldGroup.STATISTICAL]
+    written += [g for g, v in (
+        (FieldGroup.CONTACT, person.contact),
+        (FieldGroup.LOCATION, person.current_location),
+        (FieldGroup.HEALTH, person.health_notes),
+    ) if v]
+    if narrative.strip():
+        _narrative_add(actor=actor, case=case, text=narrative)
+        written.append(FieldGroup.NARRATIVE)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.CREATE,
+        object_type="cases.Case",
+        object_id=case.id,
+        person_id=row.id,
+        field_groups=written,
+        purpose=Purpose.ASSISTANCE,
+    )
+    return case
+
+
+def _narrative_add(*, actor: User, case: Case, text: str) -> NarrativeEntry:
+    assert actor.organisation is not None  # noqa: S101 - case roles have an organisation
+    return NarrativeEntry.objects.create(
+        case=case,
+        created_at=timezone.now(),
+        author=actor,
+        organisation=actor.organisation,
+        text_enc=vault.encrypt(key=case.person.data_key, plaintext=text, context="narrative.text"),
+    )
+
+
+def _require_group(*, actor: User, case: Case, group: FieldGroup) -> None:
+    decision = access_policy.decide(user=actor, case_id=case.id, field_group=group)
+    if not decision.allowed:
+        raise errors.GroupNotAllowed(str(decision.reason))
+
+
+@transaction.atomic
+def narrative_append(*, actor: User, case_id: object, text: str) -> NarrativeEntry:
+    """Add to the single narrative; entries are never edited or removed (R-14)."""
+    case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
+    _require_group(actor=actor, case=case, group=FieldGroup.NARRATIVE)
+    if not text.strip():
+        raise errors.InvalidInput("Write something before adding it to the narrative.", field="text")
+    entry = _narrative_add(actor=actor, case=case, text=text)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type="cases.Case",
+        object_id=case.id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.NARRATIVE],
+        purpose=Purpose.ASSISTANCE,
+    )
+    return entry
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: User,
+    case_id: object,
+    to_status: str,
+    reasons: str,
+    decided_on: date | None = None,
+    legal_basis: str = "",
+) -> StatusTransition:
+    """The one way to change identification status: table-checked, dated, reasoned (R-01).
+
+    Moving to ``presumed`` marks removal protection and assistance eligibility
+    in the same transaction (R-03). Nothing here reads cooperation (R-18).
+    """
+    case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
+    _require_group(actor=actor, case=case, group=FieldGroup.LEGAL)
+    assert actor.organisation is not None  # noqa: S101 - case_get admits only case roles
+    if to_status not in IdentificationStatus.values:
+        raise errors.InvalidInput("Choose a status from the list.", field="to_status")
+    if not transition_allowed(case.identification_status, to_status):
+        raise errors.TransitionNotAllowed(
+            "This status change is not allowed from the current status.", field="to_status"
+        )
+    if not reasons.strip():
+        raise errors.ReasonsRequired(
+            "Write the reasons for this decision; they can be given to the person.",
+            field="reasons",
+        )
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    if decided_on > today:
+        raise errors.InvalidInput("The decision date cannot be in the future.", field="decided_on")
+    now = timezone.now()
+    transition = StatusTransition.objects.create(
+        case=case,
+        from_status=case.identification_status,
+        to_status=to_status,
+        decided_on=decided_on,
+        recorded_at=now,
+        decided_by=actor,
+        decided_by_organisation=actor.organisation,
+        legal_basis=legal_basis.strip(),
+        reasons_enc=vault.encrypt(
+            key=case.person.data_key, plaintext=reasons.strip(), context="transition.reasons"
+        ),
+    )
+    case.identification_status = to_status
+    case.status_changed_at = now
+    fields = ["identification_status", "status_changed_at"]
+    if to_status == IdentificationStatus.PRESUMED:
+        case.removal_protected = True
+        case.assistance_eligible = True
+        fields += ["removal_protected", "assistance_eligible"]
+    case.save(update_fields=fields)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.TRANSITION,
+        object_type="cases.Case",
+        object_id=case.id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.IDENTIFICATION,
+        detail={"from": transition.from_status, "to": to_status, "negative": to_status in NEGATIVE},
+    )
+    return transition
+
+
+@transaction.atomic
+def person_erase(*, actor: User, case_id: object) -> Person:
+    """Right to erasure: destroy the person's data key (crypto-shredding).
+
+    Only a supervisor of the case lead may erase. Ciphertexts stay in place but
+    can no longer be read by anyone, including from old backups.
+    """
+    case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
+    lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
+    if actor.role != Role.SUPERVISOR or lead is None or lead.organisation_id != actor.organisation_id:
+        raise errors.RoleNotAllowed("Only a supervisor of the case lead can erase a person.")
+    person = case.person
+    vault.data_key_destroy(key=person.data_key)
+    person.erased_at = timezone.now()
+    person.name_index = ""
+    person.date_of_birth_index = ""
+    person.save(update_fields=["erased_at", "name_index", "date_of_birth_index"])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.ERASE,
+        object_type="cases.Person",
+        object_id=person.id,
+        person_id=person.id,
+        field_groups=list(FieldGroup),
+    )
+    return person

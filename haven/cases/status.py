@@ -1,0 +1,51 @@
+"""The identification status state machine (domain rule R-01).
+
+Identification status is kept apart from age status and immigration status.
+Every change goes through ``haven.cases.services.case_transition``, which
+checks ``ALLOWED_TRANSITIONS``, stores the decision maker, date, legal basis
+and reasons, and writes the audit event.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentificationStatus(models.TextChoices):
+    POTENTIAL = "potential", _("Potential victim")  # indicators noticed, screening under way
+    PRESUMED = "presumed", _("Presumed victim")  # positive reasonable-grounds decision
+    IDENTIFIED = "identified", _("Identified victim")  # formal or conclusive identification
+    NOT_IDENTIFIED = "not_identified", _("Not identified")  # negative decision, with reasons
+    DECLINED_FORMAL_IDENTIFICATION = (
+        "declined_formal_identification",
+        _("Declined formal identification"),  # the person chose not to be formally identified
+    )
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the person left the mechanism
+
+
+S = IdentificationStatus
+
+ALLOWED_TRANSITIONS: dict[IdentificationStatus, frozenset[IdentificationStatus]] = {
+    S.POTENTIAL: frozenset(
+        {S.PRESUMED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN}
+    ),
+    S.PRESUMED: frozenset(
+        {S.IDENTIFIED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN}
+    ),
+    S.IDENTIFIED: frozenset({S.WITHDRAWN}),
+    # A negative decision can be reconsidered on request (R-17).
+    S.NOT_IDENTIFIED: frozenset({S.POTENTIAL, S.PRESUMED}),
+    S.DECLINED_FORMAL_IDENTIFICATION: frozenset({S.POTENTIAL, S.PRESUMED, S.WITHDRAWN}),
+    S.WITHDRAWN: frozenset({S.POTENTIAL}),
+}
+
+# Decisions that must carry reasons the person can be given (R-01, R-17).
+NEGATIVE = frozenset({S.NOT_IDENTIFIED})
+
+# Eurostat "registered victims" (T-6).
+REGISTERED = frozenset({S.PRESUMED, S.IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION})
+
+
+def transition_allowed(current: str, target: str) -> bool:
+    return IdentificationStatus(target) in ALLOWED_TRANSITIONS[IdentificationStatus(current)]

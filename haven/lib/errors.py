@@ -1,0 +1,46 @@
+"""Domain errors with stable codes, and the one mapping to HTTP statuses.
+
+Each app defines its own subclasses (after Saleor's error codes). Tests assert
+``code``, never message text. Messages are plain words for users and never
+carry personal data.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import ClassVar
+
+
+class HavenError(Exception):
+    """Base of every domain error: a stable ``code`` and an HTTP status."""
+
+    http_status: ClassVar[int] = HTTPStatus.BAD_REQUEST
+    default_code: ClassVar[str] = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.field = field
+
+
+class InvalidInput(HavenError):
+    http_status = HTTPStatus.BAD_REQUEST
+    default_code = "invalid"
+
+
+class NotAllowed(HavenError):
+    http_status = HTTPStatus.FORBIDDEN
+    default_code = "not_allowed"
+
+
+class NotFound(HavenError):
+    """Missing and hidden look the same: one message for both."""
+
+    http_status = HTTPStatus.NOT_FOUND
+    default_code = "not_found"
+
+
+class Conflict(HavenError):
+    http_status = HTTPStatus.CONFLICT
+    default_code = "conflict"

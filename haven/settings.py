@@ -1,0 +1,214 @@
+"""Haven's one settings module, configured by HAVEN_ environment variables.
+
+Every variable is documented in `.env.example`. SQLite is the default so a
+fresh clone runs; DATABASE_URL switches to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from haven.lib.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("HAVEN_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("HAVEN_DEBUG", False)
+
+# Demo mode lets the synthetic demo accounts skip MFA. It is only allowed on
+# loopback, and every page says so (see web/templates/base.html).
+DEMO_MODE = env_bool("HAVEN_DEMO_MODE", False)
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+SECRET_KEY = env_secret("HAVEN_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured("HAVEN_SECRET_KEY (or HAVEN_SECRET_KEY_FILE) must be set")
+    SECRET_KEY = "haven-insecure-development-key-" + "x" * 32  # noqa: S105 - debug/demo only
+
+ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS", LOOPBACK_HOSTS)
+if DEMO_MODE and not set(ALLOWED_HOSTS) <= {*LOOPBACK_HOSTS, "testserver"}:
+    raise ImproperlyConfigured("HAVEN_DEMO_MODE is only allowed with loopback HAVEN_ALLOWED_HOSTS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "haven.accounts",
+    "haven.vault",
+    "haven.audit",
+    "haven.access",
+    "haven.cases",
+    "haven.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.middleware.MfaRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "haven.urls"
+WSGI_APPLICATION = "haven.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haven.web.context_processors.haven",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set.
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3")),
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:list"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Sessions end after a period of inactivity: every request renews the clock.
+SESSION_COOKIE_AGE = env_int("HAVEN_SESSION_IDLE_SECONDS", 15 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+HAVEN_LOGIN_MAX_FAILURES = env_int("HAVEN_LOGIN_MAX_FAILURES", 5)
+HAVEN_LOGIN_LOCKOUT_SECONDS = env_int("HAVEN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
+
+# Vault keys: base64 of 32 random bytes each. See docs/operations.md.
+HAVEN_MASTER_KEY = env_secret("HAVEN_MASTER_KEY")
+HAVEN_MASTER_KEYS_PREVIOUS = env_list("HAVEN_MASTER_KEYS_PREVIOUS", [])
+HAVEN_INDEX_KEY = env_secret("HAVEN_INDEX_KEY")
+
+# HTTPS hardening is on unless explicitly turned off (development and demo on loopback).
+HTTPS = env_bool("HAVEN_HTTPS", not (DEBUG or DEMO_MODE))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HAVEN_BEHIND_PROXY", False) else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("HAVEN_CSRF_TRUSTED_ORIGINS", [])
+
+# Strict CSP: no inline script or style, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("fi", _("Finnish")),
+    ("et", _("Estonian")),
+    ("sv", _("Swedish")),
+]
+LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]
+TIME_ZONE = env_str("HAVEN_TIME_ZONE", "Europe/Helsinki")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "haven.accounts.authentication.BearerTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "haven.lib.api.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Haven API",
+    "DESCRIPTION": "National Referral Mechanism for assisting victims of human trafficking.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# No personal data in logs: only Haven's own messages, never request bodies.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "haven": {"handlers": ["console"], "level": env_str("HAVEN_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

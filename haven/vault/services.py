@@ -1,0 +1,152 @@
+"""Envelope encryption: data keys per person, AES-GCM fields, blind indexes.
+
+Nothing here is home-made below the envelope scheme: AES-256-GCM, HKDF and
+HMAC-SHA256 come from ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import unicodedata
+from hashlib import sha256
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.db import transaction
+from django.utils import timezone
+
+from haven.vault import keys
+from haven.vault.errors import DecryptionFailed, KeyDestroyed, VaultMisconfigured
+from haven.vault.models import DataKey
+
+NONCE_BYTES = 12
+FORMAT_V1 = b"\x01"
+
+
+def _wrap_aad(data_key_id: object) -> bytes:
+    return b"haven-data-key:" + str(data_key_id).encode()
+
+
+def _wrap(*, data_key_id: object, plain: bytes, master: keys.MasterKey) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(master.secret).encrypt(nonce, plain, _wrap_aad(data_key_id))
+
+
+def _unwrap(key: DataKey) -> bytes:
+    if key.destroyed_at is not None or not bytes(key.wrapped):
+        raise KeyDestroyed("This person's data was erased and can no longer be read.")
+    cached = getattr(key, "_plain", None)
+    if isinstance(cached, bytes):
+        return cached
+    master = keys.master_keys().get(key.master_key_id)
+    if master is None:
+        raise VaultMisconfigured("The master key that wrapped this data key is not configured")
+    blob = bytes(key.wrapped)
+    try:
+        plain = AESGCM(master.secret).decrypt(
+            blob[:NONCE_BYTES], blob[NONCE_BYTES:], _wrap_aad(key.id)
+        )
+    except InvalidTag as exc:
+        raise DecryptionFailed("A data key could not be unwrapped") from exc
+    key._plain = plain  # type: ignore[attr-defined]  # per-instance cache, never shared
+    return plain
+
+
+@transaction.atomic
+def data_key_create(*, subject: str) -> DataKey:
+    """A fresh random data key, stored wrapped by the current master key."""
+    master = keys.current_master_key()
+    key = DataKey(subject=subject, master_key_id=master.id)
+    plain = AESGCM.generate_key(bit_length=256)
+    key.wrapped = _wrap(data_key_id=key.id, plain=plain, master=master)
+    key.save()
+    key._plain = plain  # type: ignore[attr-defined]  # per-instance cache, never shared
+    return key
+
+
+def encrypt(*, key: DataKey, plaintext: str, context: str) -> bytes:
+    """AES-GCM with the person's data key; ``context`` binds the field name."""
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(_unwrap(key)).encrypt(nonce, plaintext.encode(), context.encode())
+    return FORMAT_V1 + nonce + sealed
+
+
+def decrypt(*, key: DataKey, ciphertext: bytes, context: str) -> str:
+    blob = bytes(ciphertext)
+    if blob[:1] != FORMAT_V1:
+        raise DecryptionFailed("Unknown ciphertext format")
+    body = blob[1:]
+    try:
+        plain = AESGCM(_unwrap(key)).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
+    except InvalidTag as exc:
+        raise DecryptionFailed("A field could not be decrypted") from exc
+    return plain.decode()
+
+
+def encrypt_optional(*, key: DataKey, plaintext: str, context: str) -> bytes | None:
+    return encrypt(key=key, plaintext=plaintext, context=context) if plaintext else None
+
+
+def decrypt_optional(*, key: DataKey, ciphertext: bytes | None, context: str) -> str:
+    if ciphertext is None or not bytes(ciphertext):
+        return ""
+    return decrypt(key=key, ciphertext=ciphertext, context=context)
+
+
+@transaction.atomic
+def data_key_destroy(*, key: DataKey) -> DataKey:
+    """Crypto-shredding: forget the wrapped key, so its ciphertexts are noise."""
+    key.wrapped = b""
+    key.master_key_id = ""
+    key.destroyed_at = timezone.now()
+    if hasattr(key, "_plain"):
+        del key._plain
+    key.save(update_fields=["wrapped", "master_key_id", "destroyed_at"])
+    return key
+
+
+def master_key_rotate(*, batch_size: int = 500) -> int:
+    """Re-wrap every live data key under the current master key.
+
+    Ciphertexts are untouched: only the wrapped data keys change. Returns how
+    many keys were re-wrapped. Safe to re-run; each batch is one transaction.
+    """
+    current = keys.current_master_key()
+    rotated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                DataKey.objects.select_for_update()
+                .filter(destroyed_at__isnull=True)
+                .exclude(master_key_id=current.id)[:batch_size]
+            )
+            if not batch:
+                return rotated
+            now = timezone.now()
+            for key in batch:
+                plain = _unwrap(key)
+                key.wrapped = _wrap(data_key_id=key.id, plain=plain, master=current)
+                key.master_key_id = current.id
+                key.rotated_at = now
+            DataKey.objects.bulk_update(batch, ["wrapped", "master_key_id", "rotated_at"])
+            rotated += len(batch)
+
+
+def normalise(value: str) -> str:
+    """Case, spacing and Unicode form do not change an exact look-up."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def blind_index(*, value: str, purpose: str) -> str:
+    """Keyed HMAC of a normalised value, for exact look-ups without decrypting.
+
+    Each purpose gets its own HKDF-derived key, so indexes of different fields
+    cannot be compared with each other.
+    """
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"haven-blind-index:" + purpose.encode()
+    ).derive(keys.index_key())
+    return hmac.new(derived, normalise(value).encode(), sha256).hexdigest()
