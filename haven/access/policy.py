@@ -11,6 +11,7 @@ callers: every caller already receives a ``Decision`` with its reason.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +68,7 @@ class Request:
     """Everything a rule may look at; loaded once per case and user."""
 
     user: User
-    case_id: object
+    case_id: uuid.UUID | str
     field_group: FieldGroup
     purpose: Purpose
     memberships: Sequence[TeamMembership] = field(default_factory=tuple)
@@ -155,7 +156,7 @@ DEFAULT_DENY = Decision(False, "no_rule_allows", _("No sharing rule allows this.
 def decide(
     *,
     user: User,
-    case_id: object,
+    case_id: uuid.UUID | str,
     field_group: FieldGroup,
     purpose: Purpose = Purpose.ASSISTANCE,
     memberships: Sequence[TeamMembership] | None = None,
@@ -172,7 +173,7 @@ def decide(
 
 
 def decide_all(
-    *, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTANCE
+    *, user: User, case_id: uuid.UUID | str, purpose: Purpose = Purpose.ASSISTANCE
 ) -> dict[FieldGroup, Decision]:
     """One decision per field group, loading the team once."""
     memberships = team_of(case_id=case_id)
@@ -184,13 +185,13 @@ def decide_all(
     }
 
 
-def team_of(*, case_id: object) -> list[TeamMembership]:
+def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:
     return list(
         TeamMembership.objects.filter(case_id=case_id).select_related("organisation")
     )
 
 
-def may_see_case(*, user: User, case_id: object) -> bool:
+def may_see_case(*, user: User, case_id: uuid.UUID | str) -> bool:
     """Whether the case exists for this user at all (otherwise: 404)."""
     memberships = team_of(case_id=case_id)
     request = Request(user, case_id, FieldGroup.STATISTICAL, Purpose.ASSISTANCE, memberships)

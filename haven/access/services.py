@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from haven.lib.errors import Conflict
 
 
 @transaction.atomic
-def team_create(*, case_id: object, lead: Organisation, by: User | None) -> TeamMembership:
+def team_create(*, case_id: uuid.UUID | str, lead: Organisation, by: User | None) -> TeamMembership:
     """A new case's team: its lead organisation holds main responsibility."""
     membership = TeamMembership(
         case_id=case_id, organisation=lead, is_lead=True, joined_at=timezone.now(), added_by=by
@@ -21,7 +23,7 @@ def team_create(*, case_id: object, lead: Organisation, by: User | None) -> Team
 
 
 @transaction.atomic
-def team_member_add(*, case_id: object, organisation: Organisation, by: User | None) -> TeamMembership:
+def team_member_add(*, case_id: uuid.UUID | str, organisation: Organisation, by: User | None) -> TeamMembership:
     """Bring another organisation onto the team (later: on an accepted referral)."""
     if TeamMembership.objects.filter(case_id=case_id, organisation=organisation).exists():
         raise Conflict("This organisation is already on the case team.", code="already_member")

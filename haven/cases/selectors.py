@@ -95,7 +95,7 @@ def _labels(choices: type[Any], values: list[str]) -> list[str]:
 
 
 def _person_field(person: Person, name: str) -> str:
-    ciphertext: bytes | None = getattr(person, f"{name}_enc")
+    ciphertext: bytes | memoryview | None = getattr(person, f"{name}_enc")
     return vault.decrypt_optional(key=person.data_key, ciphertext=ciphertext, context=f"person.{name}")
 
 

@@ -74,7 +74,7 @@ def encrypt(*, key: DataKey, plaintext: str, context: str) -> bytes:
     return FORMAT_V1 + nonce + sealed
 
 
-def decrypt(*, key: DataKey, ciphertext: bytes, context: str) -> str:
+def decrypt(*, key: DataKey, ciphertext: bytes | memoryview, context: str) -> str:
     blob = bytes(ciphertext)
     if blob[:1] != FORMAT_V1:
         raise DecryptionFailed("Unknown ciphertext format")
@@ -90,7 +90,9 @@ def encrypt_optional(*, key: DataKey, plaintext: str, context: str) -> bytes | N
     return encrypt(key=key, plaintext=plaintext, context=context) if plaintext else None
 
 
-def decrypt_optional(*, key: DataKey, ciphertext: bytes | None, context: str) -> str:
+def decrypt_optional(
+    *, key: DataKey, ciphertext: bytes | memoryview | None, context: str
+) -> str:
     if ciphertext is None or not bytes(ciphertext):
         return ""
     return decrypt(key=key, ciphertext=ciphertext, context=context)

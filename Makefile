@@ -1,0 +1,83 @@
+# Haven: two commands on a fresh machine.
+#   make demo   set up, seed synthetic data, serve on http://127.0.0.1:8000
+#   make test   set up, lint, type-check, test on SQLite and PostgreSQL, then in Chromium
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+VAR := var
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+XDIST ?= -n 2
+
+# Demo runs on loopback, in demo mode (demo accounts may skip MFA and every page says so).
+DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
+	HAVEN_SECRET_KEY_FILE=$(VAR)/secret.key HAVEN_MASTER_KEY_FILE=$(VAR)/master.key \
+	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key HAVEN_SQLITE_PATH=$(VAR)/demo.sqlite3
+
+.PHONY: demo test bench lint typecheck venv system-packages test-sqlite test-postgres test-browser check-deploy clean
+
+$(STAMP): pyproject.toml
+	@mkdir -p $(VAR)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing Python packages into $(VENV) (log: $(VAR)/pip.log)"
+	@$(BIN)/pip install -q -e '.[dev]' >$(VAR)/pip.log 2>&1 || { tail -50 $(VAR)/pip.log; exit 1; }
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages for the tests: PostgreSQL server and Chromium. Installed only if missing.
+system-packages:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium chromium-driver fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >$(VAR)/apt.log 2>&1 \
+	    || { tail -30 $(VAR)/apt.log; exit 1; }; \
+	fi
+
+$(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key: | $(STAMP)
+	@mkdir -p $(VAR); umask 077; \
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VAR)/secret.key; \
+	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/master.key; \
+	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/index.key
+
+demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key
+	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
+	@$(DEMO_ENV) $(BIN)/haven seed_demo
+	@$(DEMO_ENV) $(BIN)/haven demo-accounts
+	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000  — stop with Ctrl-C"
+	@$(DEMO_ENV) $(BIN)/haven runserver 127.0.0.1:8000 --insecure --noreload
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy haven bench conftest.py
+
+check-deploy: $(STAMP)
+	@HAVEN_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  HAVEN_ALLOWED_HOSTS=haven.example.org $(BIN)/haven check --deploy --fail-level WARNING
+	$(BIN)/haven makemigrations --check --dry-run >/dev/null
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q $(XDIST) -m "not browser"
+
+test-postgres: $(STAMP) system-packages
+	scripts/with-postgres.sh $(BIN)/pytest -q $(XDIST) -m "not browser"
+
+test-browser: $(STAMP) system-packages
+	$(BIN)/pytest -q -m browser
+
+test: $(STAMP) system-packages lint typecheck check-deploy test-sqlite test-postgres test-browser
+	@echo "make test: all green"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache
