@@ -6,8 +6,10 @@ Test-only overrides live here, not in a second settings file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
+import socket
 from typing import Any
 
 import pytest
@@ -25,7 +27,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+_real_connect = socket.socket.connect
+
+
+def _loopback_only_connect(self: socket.socket, address: Any) -> None:
+    """Tests may only talk to this machine: the test database, the live server, Chromium."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise OSError(f"tests must not reach the network (tried {host})")
+    _real_connect(self, address)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    socket.socket.connect = _loopback_only_connect  # type: ignore[method-assign,assignment]  # network guard
+
     from django.conf import settings
 
     # Argon2 is deliberately slow; tests need speed, not password strength.

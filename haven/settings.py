@@ -31,7 +31,7 @@ SECRET_KEY = env_secret("HAVEN_SECRET_KEY") or ""
 if not SECRET_KEY:
     if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured("HAVEN_SECRET_KEY (or HAVEN_SECRET_KEY_FILE) must be set")
-    SECRET_KEY = "haven-insecure-development-key-" + "x" * 32  # noqa: S105 - debug/demo only
+    SECRET_KEY = "haven-insecure-development-key-" + "x" * 32
 
 ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS", LOOPBACK_HOSTS)
 if DEMO_MODE and not set(ALLOWED_HOSTS) <= {*LOOPBACK_HOSTS, "testserver"}:
@@ -119,8 +119,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

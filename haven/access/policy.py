@@ -40,9 +40,7 @@ ORG_TYPE_GROUPS: dict[str, frozenset[FieldGroup]] = {
         {G.IDENTITY, G.CONTACT, G.NARRATIVE, G.LEGAL, G.ASSESSMENT, G.STATISTICAL}
     ),
     OrgType.BORDER_GUARD: frozenset({G.IDENTITY, G.LEGAL, G.ASSESSMENT, G.STATISTICAL}),
-    OrgType.LABOUR_INSPECTORATE: frozenset(
-        {G.IDENTITY, G.NARRATIVE, G.ASSESSMENT, G.STATISTICAL}
-    ),
+    OrgType.LABOUR_INSPECTORATE: frozenset({G.IDENTITY, G.NARRATIVE, G.ASSESSMENT, G.STATISTICAL}),
     OrgType.PROSECUTOR: frozenset({G.IDENTITY, G.NARRATIVE, G.LEGAL, G.STATISTICAL}),
     OrgType.MIGRATION_AUTHORITY: frozenset({G.IDENTITY, G.LEGAL, G.STATISTICAL}),
     OrgType.NATIONAL_COORDINATOR: frozenset(
@@ -186,9 +184,7 @@ def decide_all(
 
 
 def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:
-    return list(
-        TeamMembership.objects.filter(case_id=case_id).select_related("organisation")
-    )
+    return list(TeamMembership.objects.filter(case_id=case_id).select_related("organisation"))
 
 
 def may_see_case(*, user: User, case_id: uuid.UUID | str) -> bool:

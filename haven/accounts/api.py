@@ -1,11 +1,21 @@
-"""API authentication: bearer tokens issued for password + TOTP."""
+"""API authentication: bearer tokens issued for password + TOTP.
+
+Also home of the error bodies every endpoint documents: the shapes come from
+``haven.lib.api.api_exception_handler`` (domain errors) and DRF itself (field
+errors, authentication, throttling). They live here, at the bottom of the
+dependency graph, so that every app's ``api`` module can import them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.utils import Direction, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,37 +25,126 @@ from rest_framework.views import APIView
 from haven.accounts import services
 
 
-class TokenRequestSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
-    otp = serializers.CharField(required=False, allow_blank=True, default="")
+class ErrorSerializer(serializers.Serializer[Any]):
+    """A domain error, as ``haven.lib.api.api_exception_handler`` writes it."""
+
+    code = serializers.CharField(help_text="Stable error code, such as case_not_found.")
+    detail = serializers.CharField(help_text="Plain words for the person using the client.")
+    field = serializers.CharField(
+        required=False, help_text="The request field the error is about, when there is one."
+    )
 
 
-class TokenResponseSerializer(serializers.Serializer[Any]):
+class DetailSerializer(serializers.Serializer[Any]):
+    """DRF's own error body: authentication, throttling, unreadable JSON."""
+
+    detail = serializers.CharField()
+
+
+class BadRequestSerializer(serializers.Serializer[Any]):
+    """Schema only (see ``BadRequestSchema``): the bodies a 400 can have."""
+
+
+# DRF's field errors: {"<field>": ["message", ...]}; a list field's errors are
+# keyed by item index, so a value can also be an object.
+FIELD_ERRORS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Field errors: each request field with its messages.",
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+    },
+}
+
+
+# drf-spectacular's extension base registers subclasses in an unannotated __init_subclass__.
+class BadRequestSchema(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]  # see above
+    target_class = BadRequestSerializer
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        error = auto_schema.resolve_serializer(ErrorSerializer, direction)
+        detail = auto_schema.resolve_serializer(DetailSerializer, direction)
+        return {"anyOf": [error.ref, detail.ref, FIELD_ERRORS_SCHEMA]}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # as above
+    """Describes ``BearerTokenAuthentication`` as HTTP bearer in the schema."""
+
+    target_class = "haven.accounts.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
+        return build_bearer_security_scheme_object(
+            header_name="HTTP_AUTHORIZATION",
+            token_prefix="Bearer",  # noqa: S106 - the scheme's name, not a secret
+        )
+
+
+BAD_REQUEST = OpenApiResponse(BadRequestSerializer, description="Invalid input.")
+UNAUTHENTICATED = OpenApiResponse(
+    DetailSerializer, description="No valid bearer token (missing, unknown or expired)."
+)
+
+
+class TokenIssueSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    # Passwords are taken exactly as typed: trimming would change them.
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=16,
+        help_text="The current TOTP code; required for every role that can see personal data.",
+    )
+
+
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
     token_type = serializers.CharField()
     expires_at = serializers.DateTimeField()
 
 
 class TokenThrottle(AnonRateThrottle):
+    scope = "api_token"
+    # Per client address; the account lockout is the real defence against guessing.
     rate = "20/min"
 
 
 class TokenView(APIView):
     authentication_classes = ()
+    parser_classes = (JSONParser,)
     permission_classes = (AllowAny,)
     throttle_classes = (TokenThrottle,)
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
+    @extend_schema(
+        operation_id="api_token_issue",
+        tags=["auth"],
+        auth=[],
+        request=TokenIssueSerializer,
+        responses={
+            201: TokenSerializer,
+            400: BAD_REQUEST,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="login_failed, account_locked, otp_required (no second factor "
+                "set up) or otp_invalid.",
+            ),
+            429: OpenApiResponse(DetailSerializer, description="Too many attempts."),
+        },
+    )
     def post(self, request: Request) -> Response:
-        data = TokenRequestSerializer(data=request.data)
+        data = TokenIssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         raw, token = services.api_token_issue(
             username=data.validated_data["username"],
             password=data.validated_data["password"],
             otp=data.validated_data["otp"],
         )
-        body = TokenResponseSerializer(
+        body = TokenSerializer(
             {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
         ).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        # RFC 6749 section 5.1: responses carrying a token must not be cached.
+        headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)

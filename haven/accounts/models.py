@@ -69,7 +69,9 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_valid_role"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_valid_role"
+            ),
         ]
 
     def __str__(self) -> str:

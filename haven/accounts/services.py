@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import errors, policy
@@ -19,28 +20,35 @@ from haven.accounts.models import ApiToken, Organisation, User
 
 
 def user_authenticate(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """Check a password; repeated failures lock the account for a while."""
+    """Check a password; repeated failures lock the account for a while.
+
+    A failure is counted in its own transaction, committed before the error is
+    raised: raising inside the block would roll the count back, and the lock
+    would never come. Callers must not wrap this in an outer transaction.
+    """
     with transaction.atomic():
         candidate = User.objects.select_for_update().filter(username=username).first()
-        now = timezone.now()
-        if candidate is not None and candidate.locked_until and candidate.locked_until > now:
+        if candidate is not None and _locked(candidate):
             raise errors.AccountLocked(
-                "This account is locked after too many failed attempts. Try again later."
+                _("This account is locked after too many failed attempts. Try again later.")
             )
         user = authenticate(request, username=username, password=password)
-        if user is None:
-            if candidate is not None:
-                _record_failure(candidate, now=now)
-            raise errors.LoginFailed("The user name or password is not correct.")
-        assert isinstance(user, User)  # noqa: S101 - AUTH_USER_MODEL is accounts.User
-        if user.failed_logins or user.locked_until:
+        if user is None and candidate is not None:
+            _record_failure(candidate)
+        elif isinstance(user, User) and (user.failed_logins or user.locked_until):
             user.failed_logins = 0
             user.locked_until = None
             user.save(update_fields=["failed_logins", "locked_until"])
-        return user
+    if not isinstance(user, User):
+        raise errors.LoginFailed(_("The user name or password is not correct."))
+    return user
 
 
-def _record_failure(user: User, *, now: object) -> None:
+def _locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > timezone.now()
+
+
+def _record_failure(user: User) -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     user.refresh_from_db(fields=["failed_logins"])
     if user.failed_logins >= settings.HAVEN_LOGIN_MAX_FAILURES:
@@ -57,9 +65,9 @@ def otp_verify(*, user: User, token: str) -> TOTPDevice:
     """Check a TOTP code against the user's confirmed device."""
     device = user_confirmed_device(user=user)
     if device is None:
-        raise errors.OtpRequired("Set up two-factor authentication before signing in.")
+        raise errors.OtpRequired(_("Set up two-factor authentication before signing in."))
     if not token or not device.verify_token(token.strip()):
-        raise errors.OtpInvalid("The one-time code is not correct.")
+        raise errors.OtpInvalid(_("The one-time code is not correct."))
     return device
 
 
@@ -76,7 +84,7 @@ def otp_enrol_start(*, user: User) -> TOTPDevice:
 def otp_enrol_confirm(*, user: User, token: str) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or not token or not device.verify_token(token.strip()):
-        raise errors.OtpInvalid("The one-time code is not correct.")
+        raise errors.OtpInvalid(_("The one-time code is not correct."))
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -87,9 +95,12 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
 def api_token_issue(*, username: str, password: str, otp: str) -> tuple[str, ApiToken]:
-    """Password plus TOTP (where the role needs MFA) gives a bearer token."""
+    """Password plus TOTP (where the role needs MFA) gives a bearer token.
+
+    Deliberately not one transaction: a failed password or code must still
+    count towards the lockout and django-otp's throttle.
+    """
     user = user_authenticate(request=None, username=username, password=password)
     if policy.user_needs_mfa(user):
         otp_verify(user=user, token=otp)
@@ -112,7 +123,9 @@ def api_token_user(*, raw: str) -> User | None:
 
 
 @transaction.atomic
-def organisation_create(*, name: str, org_type: str, country: str, region: str = "") -> Organisation:
+def organisation_create(
+    *, name: str, org_type: str, country: str, region: str = ""
+) -> Organisation:
     org = Organisation(name=name, org_type=org_type, country=country.upper(), region=region)
     org.full_clean()
     org.save()

@@ -5,7 +5,7 @@ from haven.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("mfa/", views.mfa_view, name="mfa"),
-    path("logout/", views.logout_view, name="logout"),
+    path("login/", views.user_login, name="login"),
+    path("mfa/", views.mfa_verify, name="mfa"),
+    path("logout/", views.user_logout, name="logout"),
 ]

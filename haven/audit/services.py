@@ -100,21 +100,47 @@ class VerifyResult:
 
 
 def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
-    """Walk the chain in order; report the first event that does not link."""
-    expected_prev = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if event.prev_hash != expected_prev:
-            return VerifyResult(False, checked, event.pk, "previous event missing or changed")
-        if event_digest(event) != event.hash:
-            return VerifyResult(False, checked, event.pk, "event content changed")
-        expected_prev = event.hash
-        checked += 1
+    """Walk the chain in order; report the first event that does not link.
+
+    The head is read after the walk, so events appended meanwhile are walked
+    too. Comparing with the head finds what the links alone cannot: events
+    deleted at the end, and events added at the end without going through
+    ``audit_record``.
+    """
+    expected_prev, checked, last_id = GENESIS, 0, 0
+    while True:
+        events = AuditEvent.objects.filter(id__gt=last_id).order_by("id")
+        for event in events.iterator(chunk_size=chunk_size):
+            if event.prev_hash != expected_prev:
+                return VerifyResult(False, checked, event.pk, "previous event missing or changed")
+            if event_digest(event) != event.hash:
+                return VerifyResult(False, checked, event.pk, "event content changed")
+            expected_prev, checked, last_id = event.hash, checked + 1, event.pk
+        head_hash, head_count = _head()
+        if head_hash == expected_prev and head_count == checked:
+            return VerifyResult(True, checked)
+        appended = head_count > checked and AuditEvent.objects.filter(id__gt=last_id).exists()
+        if not appended:
+            return _end_mismatch(head_hash=head_hash, head_count=head_count, checked=checked)
+
+
+def _head() -> tuple[str, int]:
     head = AuditHead.objects.filter(id=1).first()
-    head_hash, head_count = (head.last_hash, head.count) if head else (GENESIS, 0)
-    if head_hash != expected_prev or head_count != checked:
+    return (head.last_hash, head.count) if head else (GENESIS, 0)
+
+
+def _end_mismatch(*, head_hash: str, head_count: int, checked: int) -> VerifyResult:
+    """The links hold but the end of the chain is not the head's tip."""
+    if head_count > checked:
         return VerifyResult(False, checked, None, "events missing at the end of the trail")
-    return VerifyResult(True, checked)
+    if head_count < checked:
+        chain = AuditEvent.objects.order_by("id")
+        tip_hash = chain[head_count - 1].hash if head_count else GENESIS
+        if tip_hash == head_hash:
+            # Linked correctly, but never counted by the head: written outside audit_record.
+            extra = chain[head_count]
+            return VerifyResult(False, head_count, extra.pk, "event added outside the audit trail")
+    return VerifyResult(False, checked, None, "the end of the trail does not match its head")
 
 
 def actor_of(user: User) -> Actor:

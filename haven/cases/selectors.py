@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.access import selectors as access_selectors
@@ -64,7 +65,7 @@ def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
         cases = cases.select_for_update(of=("self",))
     case = cases.filter(pk=parsed).first() if parsed else None
     if case is None or not access_policy.may_see_case(user=user, case_id=case.pk):
-        raise errors.CaseNotFound("No case with this reference is available to you.")
+        raise errors.CaseNotFound(_("No case with this reference is available to you."))
     return case
 
 
@@ -96,7 +97,9 @@ def _labels(choices: type[Any], values: list[str]) -> list[str]:
 
 def _person_field(person: Person, name: str) -> str:
     ciphertext: bytes | memoryview | None = getattr(person, f"{name}_enc")
-    return vault.decrypt_optional(key=person.data_key, ciphertext=ciphertext, context=f"person.{name}")
+    return vault.decrypt_optional(
+        key=person.data_key, ciphertext=ciphertext, context=f"person.{name}"
+    )
 
 
 def _identity(case: Case) -> dict[str, Any]:
@@ -224,8 +227,11 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
         case=case,
         lead_name=lead.organisation.name if lead else "",
         team=[
-            {"organisation": m.organisation.name, "org_type": m.organisation.org_type,
-             "is_lead": m.is_lead}
+            {
+                "organisation": m.organisation.name,
+                "org_type": m.organisation.org_type,
+                "is_lead": m.is_lead,
+            }
             for m in memberships
         ],
         treat_as_child=case.person.treat_as_child,
@@ -243,7 +249,7 @@ def person_access_report(*, user: User, case_id: object) -> list[AuditEvent]:
     case = case_get(user=user, case_id=case_id)
     lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
     if lead is None or lead.organisation_id != user.organisation_id:
-        raise errors.GroupNotAllowed("Only the case lead can see the access report.")
+        raise errors.GroupNotAllowed(_("Only the case lead can see the access report."))
     events = list(audit_selectors.audit_events_for_person(person_id=case.person_id))
     audit.audit_record(
         actor=audit.actor_of(user),

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.access import services as access_services
@@ -32,6 +33,8 @@ from haven.vault import services as vault
 
 PERSON_SUBJECT = "cases.Person"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+ADULT_AGE = 18
+MAX_AGE = 130  # an estimate above this is a typing error
 
 
 @dataclass
@@ -61,9 +64,13 @@ def presumed_age_status(person: PersonInput, *, today: date) -> str:
     if person.age_status != AgeStatus.UNCERTAIN:
         return person.age_status
     if person.date_of_birth is not None:
-        may_be_child = _age_on(person.date_of_birth, today) < 18
+        youngest: int | None = _age_on(person.date_of_birth, today)
+    elif person.estimated_age_min is not None:
+        youngest = person.estimated_age_min
     else:
-        may_be_child = person.estimated_age_min is not None and person.estimated_age_min < 18
+        # "At most 16" with no lower bound is as much a reason as "16 to 19".
+        youngest = person.estimated_age_max
+    may_be_child = youngest is not None and youngest < ADULT_AGE
     return AgeStatus.UNCERTAIN_PRESUMED_CHILD if may_be_child else AgeStatus.UNCERTAIN
 
 
@@ -73,34 +80,75 @@ def _age_on(born: date, today: date) -> int:
 
 def _new_reference(country: str, year: int) -> str:
     for _attempt in range(10):
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(6))
         reference = f"{country}-{year}-{code}"
         if not Case.objects.filter(reference=reference).exists():
             return reference
-    raise errors.TransitionNotAllowed("Could not allocate a case reference.", code="reference_exhausted")
+    raise errors.TransitionNotAllowed(
+        _("Could not allocate a case reference."), code="reference_exhausted"
+    )
 
 
 def _require_case_role(actor: User) -> None:
     if actor.role not in account_policy.CASE_ROLES or actor.organisation is None:
-        raise errors.RoleNotAllowed("Only caseworkers and supervisors can do this.")
+        raise errors.RoleNotAllowed(_("Only caseworkers and supervisors can do this."))
 
 
 def _validate_person(person: PersonInput, *, today: date) -> None:
+    """Intake refuses what the database would refuse, naming the field (nothing is written)."""
+    for name, value, choices in (
+        ("age_status", person.age_status, AgeStatus.values),
+        ("sex", person.sex, Sex.values),
+        ("gender_identity", person.gender_identity, GenderIdentity.values),
+    ):
+        if value not in choices:
+            raise errors.InvalidInput(_("Choose a value from the list."), field=name)
+    _validate_dates(person, today=today)
+    _validate_ages(person)
+    _validate_codes(person)
+
+
+def _validate_dates(person: PersonInput, *, today: date) -> None:
     if person.date_of_birth is not None and person.date_of_birth > today:
-        raise errors.InvalidInput("The date of birth cannot be in the future.", field="date_of_birth")
+        raise errors.InvalidInput(
+            _("The date of birth cannot be in the future."), field="date_of_birth"
+        )
     if (
         person.age_status == AgeStatus.VERIFIED_ADULT
         and person.date_of_birth is not None
-        and _age_on(person.date_of_birth, today) < 18
+        and _age_on(person.date_of_birth, today) < ADULT_AGE
     ):
         raise errors.InvalidInput(
-            "The date of birth makes this person a child; the age cannot be 'adult (verified)'.",
+            _("The date of birth makes this person a child; the age cannot be 'adult (verified)'."),
             field="age_status",
         )
+
+
+def _validate_ages(person: PersonInput) -> None:
     low, high = person.estimated_age_min, person.estimated_age_max
+    for name, age in (("estimated_age_min", low), ("estimated_age_max", high)):
+        if age is not None and not 0 <= age <= MAX_AGE:
+            raise errors.InvalidInput(
+                _("An estimated age must be between 0 and %(max)d.") % {"max": MAX_AGE},
+                field=name,
+            )
     if low is not None and high is not None and low > high:
         raise errors.InvalidInput(
-            "The lowest estimated age must not be above the highest.", field="estimated_age_min"
+            _("The lowest estimated age must not be above the highest."),
+            field="estimated_age_min",
+        )
+
+
+def _validate_codes(person: PersonInput) -> None:
+    # ISO 3166-1 alpha-2 for countries; ISO 639-1, or 639-2 where a language has no
+    # two-letter code (Romani: rom).
+    if not all(len(c) == 2 and c.isascii() and c.isalpha() for c in person.citizenships):
+        raise errors.InvalidInput(
+            _("Give citizenships as two-letter country codes."), field="citizenships"
+        )
+    if not all(len(c) in (2, 3) and c.isascii() and c.isalpha() for c in person.languages):
+        raise errors.InvalidInput(
+            _("Give languages as two- or three-letter language codes."), field="languages"
         )
 
 
@@ -143,7 +191,7 @@ def case_open(
     _validate_person(person, today=today)
     unknown = set(forms_of_exploitation) - set(ExploitationForm.values)
     if unknown:
-        raise errors.InvalidInput("Unknown form of exploitation.", field="forms_of_exploitation")
+        raise errors.InvalidInput(_("Unknown form of exploitation."), field="forms_of_exploitation")
     row = Person(
         data_key=vault.data_key_create(subject=PERSON_SUBJECT),
         sex=person.sex,
@@ -185,11 +233,15 @@ def case_open(
         ),
     )
     written = [FieldGroup.IDENTITY, FieldGroup.ASSESSMENT, FieldGroup.LEGAL, FieldGroup.STATISTICAL]
-    written += [g for g, v in (
-        (FieldGroup.CONTACT, person.contact),
-        (FieldGroup.LOCATION, person.current_location),
-        (FieldGroup.HEALTH, person.health_notes),
-    ) if v]
+    written += [
+        g
+        for g, v in (
+            (FieldGroup.CONTACT, person.contact),
+            (FieldGroup.LOCATION, person.current_location),
+            (FieldGroup.HEALTH, person.health_notes),
+        )
+        if v
+    ]
     if narrative.strip():
         _narrative_add(actor=actor, case=case, text=narrative)
         written.append(FieldGroup.NARRATIVE)
@@ -228,7 +280,9 @@ def narrative_append(*, actor: User, case_id: object, text: str) -> NarrativeEnt
     case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
     _require_group(actor=actor, case=case, group=FieldGroup.NARRATIVE)
     if not text.strip():
-        raise errors.InvalidInput("Write something before adding it to the narrative.", field="text")
+        raise errors.InvalidInput(
+            _("Write something before adding it to the narrative."), field="text"
+        )
     entry = _narrative_add(actor=actor, case=case, text=text)
     audit.audit_record(
         actor=audit.actor_of(actor),
@@ -261,20 +315,22 @@ def case_transition(
     _require_group(actor=actor, case=case, group=FieldGroup.LEGAL)
     assert actor.organisation is not None  # noqa: S101 - case_get admits only case roles
     if to_status not in IdentificationStatus.values:
-        raise errors.InvalidInput("Choose a status from the list.", field="to_status")
+        raise errors.InvalidInput(_("Choose a status from the list."), field="to_status")
     if not transition_allowed(case.identification_status, to_status):
         raise errors.TransitionNotAllowed(
-            "This status change is not allowed from the current status.", field="to_status"
+            _("This status change is not allowed from the current status."), field="to_status"
         )
     if not reasons.strip():
         raise errors.ReasonsRequired(
-            "Write the reasons for this decision; they can be given to the person.",
+            _("Write the reasons for this decision; they can be given to the person."),
             field="reasons",
         )
     today = timezone.localdate()
     decided_on = decided_on or today
     if decided_on > today:
-        raise errors.InvalidInput("The decision date cannot be in the future.", field="decided_on")
+        raise errors.InvalidInput(
+            _("The decision date cannot be in the future."), field="decided_on"
+        )
     now = timezone.now()
     transition = StatusTransition.objects.create(
         case=case,
@@ -319,8 +375,12 @@ def person_erase(*, actor: User, case_id: object) -> Person:
     """
     case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
     lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
-    if actor.role != Role.SUPERVISOR or lead is None or lead.organisation_id != actor.organisation_id:
-        raise errors.RoleNotAllowed("Only a supervisor of the case lead can erase a person.")
+    if (
+        actor.role != Role.SUPERVISOR
+        or lead is None
+        or lead.organisation_id != actor.organisation_id
+    ):
+        raise errors.RoleNotAllowed(_("Only a supervisor of the case lead can erase a person."))
     person = case.person
     vault.data_key_destroy(key=person.data_key)
     person.erased_at = timezone.now()

@@ -19,7 +19,5 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             body["field"] = exc.field
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):
-        return Response(
-            {"code": "not_found", "detail": "Not found."}, status=404
-        )
+        return Response({"code": "not_found", "detail": "Not found."}, status=404)
     return exception_handler(exc, context)

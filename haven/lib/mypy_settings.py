@@ -6,4 +6,4 @@ import os
 
 os.environ.setdefault("HAVEN_SECRET_KEY", "mypy-plugin-only-" + "k" * 40)
 
-from haven.settings import *  # noqa: E402, F403
+from haven.settings import *  # noqa: F403

@@ -21,12 +21,15 @@ class MasterKey:
 
 
 def _decode(raw: str, *, name: str) -> bytes:
+    # Messages name the setting, never its value: a key must not reach a log.
     try:
         key = base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise VaultMisconfigured(f"{name} is not valid base64") from exc
+        raise VaultMisconfigured(f"{name} is not valid base64", code="key_not_base64") from exc
     if len(key) != KEY_BYTES:
-        raise VaultMisconfigured(f"{name} must decode to {KEY_BYTES} bytes")
+        raise VaultMisconfigured(
+            f"{name} must decode to {KEY_BYTES} bytes", code="key_wrong_length"
+        )
     return key
 
 
@@ -38,7 +41,9 @@ def key_id(secret: bytes) -> str:
 def current_master_key() -> MasterKey:
     raw = settings.HAVEN_MASTER_KEY
     if not raw:
-        raise VaultMisconfigured("HAVEN_MASTER_KEY (or HAVEN_MASTER_KEY_FILE) is not set")
+        raise VaultMisconfigured(
+            "HAVEN_MASTER_KEY (or HAVEN_MASTER_KEY_FILE) is not set", code="key_missing"
+        )
     secret = _decode(raw, name="HAVEN_MASTER_KEY")
     return MasterKey(id=key_id(secret), secret=secret)
 
@@ -56,5 +61,7 @@ def master_keys() -> dict[str, MasterKey]:
 def index_key() -> bytes:
     raw = settings.HAVEN_INDEX_KEY
     if not raw:
-        raise VaultMisconfigured("HAVEN_INDEX_KEY (or HAVEN_INDEX_KEY_FILE) is not set")
+        raise VaultMisconfigured(
+            "HAVEN_INDEX_KEY (or HAVEN_INDEX_KEY_FILE) is not set", code="key_missing"
+        )
     return _decode(raw, name="HAVEN_INDEX_KEY")

@@ -43,7 +43,10 @@ def _unwrap(key: DataKey) -> bytes:
         return cached
     master = keys.master_keys().get(key.master_key_id)
     if master is None:
-        raise VaultMisconfigured("The master key that wrapped this data key is not configured")
+        raise VaultMisconfigured(
+            "The master key that wrapped this data key is not configured",
+            code="master_key_unknown",
+        )
     blob = bytes(key.wrapped)
     try:
         plain = AESGCM(master.secret).decrypt(
@@ -80,7 +83,9 @@ def decrypt(*, key: DataKey, ciphertext: bytes | memoryview, context: str) -> st
         raise DecryptionFailed("Unknown ciphertext format")
     body = blob[1:]
     try:
-        plain = AESGCM(_unwrap(key)).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
+        plain = AESGCM(_unwrap(key)).decrypt(
+            body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode()
+        )
     except InvalidTag as exc:
         raise DecryptionFailed("A field could not be decrypted") from exc
     return plain.decode()
@@ -90,9 +95,7 @@ def encrypt_optional(*, key: DataKey, plaintext: str, context: str) -> bytes | N
     return encrypt(key=key, plaintext=plaintext, context=context) if plaintext else None
 
 
-def decrypt_optional(
-    *, key: DataKey, ciphertext: bytes | memoryview | None, context: str
-) -> str:
+def decrypt_optional(*, key: DataKey, ciphertext: bytes | memoryview | None, context: str) -> str:
     if ciphertext is None or not bytes(ciphertext):
         return ""
     return decrypt(key=key, ciphertext=ciphertext, context=context)
@@ -149,6 +152,9 @@ def blind_index(*, value: str, purpose: str) -> str:
     cannot be compared with each other.
     """
     derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"haven-blind-index:" + purpose.encode()
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=b"haven-blind-index:" + purpose.encode(),
     ).derive(keys.index_key())
     return hmac.new(derived, normalise(value).encode(), sha256).hexdigest()

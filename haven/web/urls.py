@@ -1,8 +1,9 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from haven.web import views
 
 app_name = "web"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list"), name="home"),
+    path("", views.home, name="home"),
 ]

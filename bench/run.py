@@ -1,0 +1,234 @@
+"""``make bench``: seed many cases, then time the case list and case detail pages.
+
+    python -m bench.run [--cases 100000] [--requests 200] [--fresh] [--seed-only]
+
+Prints one JSON line per figure: the seeding time, then p50/p95 latency and
+the queries per page of the case list, a status filter, a reference search and
+the case detail page, each requested ``--requests`` times through Django's test
+client (the whole middleware stack, no network).
+
+The pages are requested as a caseworker who has a confirmed TOTP device and a
+session marked as verified with it, which is exactly the session the log-in
+and MFA pages leave behind. Demo mode is not used: it changes what pages do
+(the banner, skipped MFA) and would not be the production path.
+
+The Makefile sets HAVEN_SQLITE_PATH to a throwaway file and the HAVEN_ keys;
+run directly, this script falls back to fixed, fake bench keys and a
+temporary database that it removes afterwards. ``--seed-only`` keeps the
+database and writes the bench users' credentials for ``bench/locustfile.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if __package__ in (None, ""):
+    # Run as ``python bench/run.py``: make ``bench`` and ``haven`` importable.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from bench.seed import BenchWorld
+
+# Fixed, fake values: they protect nothing but a throwaway bench database.
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "haven.settings",
+    "HAVEN_SECRET_KEY": "haven-bench-secret-key-not-for-production-" + "b" * 20,
+    "HAVEN_MASTER_KEY": base64.b64encode(b"bench-master-key-not-a-secret!!!").decode(),
+    "HAVEN_INDEX_KEY": base64.b64encode(b"bench-index-key-not-a-secret!!!!").decode(),
+    "HAVEN_HTTPS": "0",
+}
+
+
+def configure_environment() -> Path | None:
+    """Safe defaults for a direct run; returns a temporary directory it made, if any."""
+    for name, value in BENCH_ENV.items():
+        os.environ.setdefault(name, value)
+    if os.environ.get("HAVEN_SQLITE_PATH") or os.environ.get("DATABASE_URL"):
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix="haven-bench-"))
+    os.environ["HAVEN_SQLITE_PATH"] = str(scratch / "bench.sqlite3")
+    return scratch
+
+
+def remove_sqlite(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def percentile(samples: list[float], percent: int) -> float:
+    """Linear interpolation between closest ranks (``statistics``' inclusive method)."""
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1]
+
+
+def signed_in_client(user: Any) -> Client:
+    """A client whose session is signed in and OTP-verified with the user's device."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from haven.accounts import services as account_services
+
+    device = account_services.user_confirmed_device(user=user)
+    if device is None:
+        raise SystemExit("the bench user has no confirmed TOTP device")
+    client = Client(HTTP_HOST="127.0.0.1")  # a loopback host that ALLOWED_HOSTS accepts
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def time_pages(
+    client: Client, name: str, cases: int, urls: list[str], *, warm_up: int = 5
+) -> dict[str, Any]:
+    """Request each URL once (after a warm-up) and summarise latency and queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in urls[:warm_up]:
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(urls[0])
+    query_count = len(queries)  # now: later requests reset the connection's query log
+    samples, statuses = [], {first.status_code}
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        statuses.add(response.status_code)
+    return {
+        "bench": name,
+        "cases": cases,
+        "requests": len(samples),
+        "p50_ms": round(percentile(samples, 50), 2),
+        "p95_ms": round(percentile(samples, 95), 2),
+        "mean_ms": round(statistics.fmean(samples), 2),
+        "queries_per_page": query_count,
+        "status": sorted(statuses),
+    }
+
+
+def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str, Any]]:
+    """The page figures for the first bench caseworker."""
+    from django.urls import reverse
+
+    from bench import seed as bench_seed
+    from haven.cases import selectors
+
+    rng = random.Random(seed)
+    user = world.caseworkers[0]
+    client = signed_in_client(user)
+    visible = bench_seed.visible_case_ids(world.leads[0])
+    if not visible:
+        raise SystemExit("the bench user sees no cases: seed some first")
+    picked = [rng.choice(visible) for _ in range(requests)]
+    references = dict(
+        selectors.case_list(user=user).filter(id__in=picked).values_list("id", "reference")
+    )
+    list_url = reverse("cases:list")
+    pages: dict[str, Callable[[Any], str]] = {
+        "case_list": lambda _id: list_url,
+        "case_list_status": lambda _id: f"{list_url}?status=presumed",
+        "case_search": lambda case_id: f"{list_url}?reference={references[case_id][-6:]}",
+        "case_detail": lambda case_id: reverse("cases:detail", kwargs={"case_id": case_id}),
+    }
+    figures = [
+        time_pages(client, name, world.cases, [url_of(case_id) for case_id in picked])
+        for name, url_of in pages.items()
+    ]
+    for figure in figures:
+        figure["visible_cases"] = len(visible)
+    return figures
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100000)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page figure")
+    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+    parser.add_argument("--batch-size", type=int, default=2000, help="rows per bulk insert")
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the SQLite file at HAVEN_SQLITE_PATH first"
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed, keep the database and write credentials for the locust load test",
+    )
+    parser.add_argument(
+        "--credentials",
+        default="",
+        help="where --seed-only writes the bench users (default: next to the database)",
+    )
+    return parser.parse_args(argv)
+
+
+def emit(figure: dict[str, Any]) -> None:
+    print(json.dumps(figure), flush=True)
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    if args.fresh and not os.environ.get("DATABASE_URL"):
+        remove_sqlite(os.environ["HAVEN_SQLITE_PATH"])
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+    from bench import seed as bench_seed
+    from haven.cases.models import Case
+
+    if Case.objects.exists():
+        raise SystemExit("the bench database already has cases: use --fresh or an empty database")
+    world = bench_seed.seed(cases=args.cases, seed=args.seed, batch_size=args.batch_size)
+    seeded: dict[str, Any] = {
+        "bench": "seed",
+        "cases": world.cases,
+        "seconds": round(world.seconds, 2),
+        "cases_per_second": round(world.cases / world.seconds) if world.seconds else None,
+        "database": connection.vendor,
+    }
+    if args.seed_only:
+        path = Path(
+            args.credentials or os.environ.get("HAVEN_SQLITE_PATH", "bench") + ".users.json"
+        )
+        path.write_text(json.dumps([vars(user) for user in world.credentials], indent=2))
+        seeded["credentials"] = str(path)
+        seeded["sqlite_path"] = os.environ.get("HAVEN_SQLITE_PATH", "")
+        emit(seeded)
+        return
+    emit(seeded)
+    for figure in measure(world, requests=args.requests, seed=args.seed):
+        emit(figure)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    scratch = configure_environment()
+    try:
+        run(args)
+    finally:
+        if scratch is not None and not args.seed_only:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

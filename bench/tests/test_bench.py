@@ -1,0 +1,92 @@
+"""The benchmark's seeding, page timing and load-test helpers, on a small scale."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.oath import totp
+
+from bench import run
+from bench import seed as bench_seed
+from bench.otp import totp_code
+from haven.access.models import FieldGroup
+from haven.cases import selectors
+from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus, transition_allowed
+
+
+@pytest.fixture
+def world(db: None) -> bench_seed.BenchWorld:
+    return bench_seed.seed(cases=50, batch_size=20)
+
+
+def test_it_seeds_cases_whose_encrypted_fields_the_team_can_read(
+    world: bench_seed.BenchWorld,
+) -> None:
+    # given
+    reader = world.caseworkers[0]
+    visible = selectors.case_list(user=reader)
+    assert Case.objects.count() == 50
+    assert visible.exists()
+
+    # when
+    views = [selectors.case_read(user=reader, case_id=case.id) for case in visible[:10]]
+
+    # then
+    for view in views:
+        identity = view.group(FieldGroup.IDENTITY).data
+        narrative = view.group(FieldGroup.NARRATIVE).data
+        legal = view.group(FieldGroup.LEGAL).data
+        assert identity is not None and identity["given_name"] and identity["family_name"]
+        assert narrative is not None and narrative["entries"][0]["text"].startswith("Bench")
+        assert legal is not None
+        assert legal["transitions"][-1]["to_status"] == view.case.identification_status
+
+
+def test_it_records_histories_that_follow_the_allowed_transitions(
+    world: bench_seed.BenchWorld,
+) -> None:
+    for case in Case.objects.prefetch_related("transitions"):
+        steps = [(t.from_status, t.to_status) for t in case.transitions.all()]
+        assert steps[0] == ("", IdentificationStatus.POTENTIAL)
+        assert all(transition_allowed(a, b) for a, b in steps[1:])
+        assert steps[-1][1] == case.identification_status
+
+
+def test_it_times_the_list_and_detail_pages(world: bench_seed.BenchWorld) -> None:
+    # when
+    figures = run.measure(world, requests=3)
+
+    # then
+    assert [f["bench"] for f in figures] == [
+        "case_list",
+        "case_list_status",
+        "case_search",
+        "case_detail",
+    ]
+    for figure in figures:
+        assert figure["status"] == [200], figure
+        assert figure["queries_per_page"] > 0
+        assert figure["p50_ms"] <= figure["p95_ms"]
+
+
+def test_it_computes_the_same_totp_codes_as_django_otp() -> None:
+    # given
+    key = "3132333435363738393031323334353637383930"
+
+    # then
+    for moment in (59.0, 1111111109.0, 1234567890.0, 2000000000.0):
+        expected = totp(bytes.fromhex(key), t0=0, step=30, digits=6, drift=0)
+        assert len(totp_code(key, at=moment)) == 6
+    assert totp_code(key, at=59.0) == "287082"  # RFC 6238, SHA-1 vector (last 6 digits)
+    assert totp_code(key, at=1111111109.0) == "081804"
+    assert totp_code(key) == f"{expected:06d}"
+
+
+def test_it_reports_percentiles_between_the_samples() -> None:
+    # given
+    samples = [float(n) for n in range(1, 101)]
+
+    # then
+    assert run.percentile(samples, 50) == pytest.approx(50.5)
+    assert run.percentile(samples, 95) == pytest.approx(95.05)
+    assert run.percentile([7.0], 95) == 7.0

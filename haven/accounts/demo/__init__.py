@@ -1,0 +1,35 @@
+"""Synthetic demo data: organisations, accounts and cases. Never real people.
+
+``haven demo-accounts`` prints :func:`demo_accounts`; ``haven seed_demo``
+runs :func:`seed_demo`, which creates exactly those accounts.
+"""
+
+from haven.accounts.demo.accounts import (
+    DemoAccount,
+    DemoOrganisation,
+    accounts_table,
+    demo_accounts,
+    demo_organisations,
+    demo_password,
+)
+from haven.accounts.demo.seed import (
+    DEFAULT_CASES,
+    DEFAULT_SEED,
+    SeedSummary,
+    demo_data_present,
+    seed_demo,
+)
+
+__all__ = [
+    "DEFAULT_CASES",
+    "DEFAULT_SEED",
+    "DemoAccount",
+    "DemoOrganisation",
+    "SeedSummary",
+    "accounts_table",
+    "demo_accounts",
+    "demo_data_present",
+    "demo_organisations",
+    "demo_password",
+    "seed_demo",
+]

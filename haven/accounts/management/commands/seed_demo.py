@@ -1,0 +1,69 @@
+"""``haven seed_demo``: synthetic organisations, accounts and cases for a demo."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from haven.accounts import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo organisations (every type, in Finland and Estonia), the demo accounts "
+        "and synthetic cases, through the same services as real data. Does nothing if demo "
+        "data is already present. Refused unless HAVEN_DEMO_MODE or HAVEN_DEBUG is on: the "
+        "demo passwords are public."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--cases", type=int, default=demo.DEFAULT_CASES, help="how many cases to create"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (same seed, same data)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not (settings.DEMO_MODE or settings.DEBUG):
+            raise CommandError(
+                _("Demo accounts have public passwords: seed only with HAVEN_DEMO_MODE=1.")
+            )
+        if options["cases"] < 0:
+            raise CommandError(_("--cases cannot be negative."))
+        if demo.demo_data_present():
+            self.stdout.write(_("Demo data is already present; nothing was changed."))
+        else:
+            summary = demo.seed_demo(cases=options["cases"], seed=options["seed"])
+            self.stdout.write(self._summary(summary))
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (synthetic data only):"))
+        self.stdout.write(demo.accounts_table(demo.demo_accounts()))
+
+    def _summary(self, summary: demo.SeedSummary) -> str:
+        def counts(counter: dict[str, int]) -> str:
+            return ", ".join(f"{key} {value}" for key, value in sorted(counter.items()))
+
+        return "\n".join(
+            [
+                _(
+                    "Seeded %(orgs)d organisations, %(users)d accounts and %(cases)d cases "
+                    "in %(s).1f s."
+                )
+                % {
+                    "orgs": summary.organisations,
+                    "users": summary.users,
+                    "cases": summary.cases,
+                    "s": summary.seconds,
+                },
+                _("By status: %s") % counts(summary.statuses),
+                _("By country: %s") % counts(summary.countries),
+                _("By lead organisation type: %s") % counts(summary.lead_types),
+                _("Presumed or verified children: %d") % summary.children,
+                _("Other organisations added to teams: %d") % summary.team_members_added,
+            ]
+        )

@@ -1,0 +1,182 @@
+"""Case forms: they parse and check the shape of input; the services apply the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
+from haven.cases.services import PersonInput
+from haven.cases.status import ALLOWED_TRANSITIONS, IdentificationStatus
+
+_TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_AGE = 120
+
+
+def _split_codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class CaseSearchForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *IdentificationStatus.choices],
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+
+
+class CaseIntakeForm(forms.Form):
+    """Intake of a new person and case. Field names match ``PersonInput``."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=200, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Other names or aliases"),
+        max_length=500,
+        required=False,
+        help_text=_("Other names the person uses or has used, separated by commas."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=_DATE_WIDGET,
+        help_text=_("Leave empty if not known, and give an estimated age instead."),
+    )
+    estimated_age_min = forms.IntegerField(
+        label=_("Estimated age, lowest"), min_value=0, max_value=MAX_AGE, required=False
+    )
+    estimated_age_max = forms.IntegerField(
+        label=_("Estimated age, highest"), min_value=0, max_value=MAX_AGE, required=False
+    )
+    age_status = forms.ChoiceField(
+        label=_("Age status"),
+        choices=AgeStatus.choices,
+        initial=AgeStatus.UNCERTAIN,
+        help_text=_(
+            "Presumption of minority: when the age is uncertain and the person may be under 18, "
+            "they are treated as a child until an age assessment shows otherwise. Haven applies "
+            "this when the date of birth or the lowest estimated age is under 18."
+        ),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender_identity = forms.ChoiceField(
+        label=_("Gender identity"),
+        choices=GenderIdentity.choices,
+        initial=GenderIdentity.NOT_STATED,
+        help_text=_("As the person describes themselves."),
+    )
+    citizenships = forms.CharField(
+        label=_("Citizenships"),
+        required=False,
+        help_text=_("Two-letter country codes (ISO 3166-1), separated by commas, e.g. FI, EE."),
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        help_text=_("Two-letter language codes (ISO 639-1), separated by commas, e.g. ru, et."),
+    )
+    contact = forms.CharField(
+        label=_("Contact details"),
+        max_length=500,
+        required=False,
+        help_text=_("Phone, e-mail or messaging, as the person wants to be reached."),
+    )
+    current_location = forms.CharField(
+        label=_("Current location"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Where the person is staying now. Shown only to organisations that may see it."
+        ),
+    )
+    health_notes = forms.CharField(
+        label=_("Health notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    forms_of_exploitation = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"),
+        choices=ExploitationForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every form that applies. You can leave this empty if not yet known."),
+    )
+    narrative = forms.CharField(
+        label=_("First narrative entry"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The person's account in their own words. It is told once and only added to."),
+    )
+
+    def clean_citizenships(self) -> list[str]:
+        codes = _split_codes(self.cleaned_data["citizenships"])
+        if not all(_TWO_LETTERS.match(code) for code in codes):
+            raise forms.ValidationError(
+                _("Each citizenship must be a two-letter country code, e.g. FI or EE."),
+                code="invalid_country",
+            )
+        return [code.upper() for code in codes]
+
+    def clean_languages(self) -> list[str]:
+        codes = _split_codes(self.cleaned_data["languages"])
+        if not all(_TWO_LETTERS.match(code) for code in codes):
+            raise forms.ValidationError(
+                _("Each language must be a two-letter language code, e.g. ru or et."),
+                code="invalid_language",
+            )
+        return [code.lower() for code in codes]
+
+    def person_input(self) -> PersonInput:
+        data = self.cleaned_data
+        return PersonInput(**{f.name: data[f.name] for f in dataclasses.fields(PersonInput)})
+
+
+class NarrativeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add to the narrative"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Entries are added below the earlier ones and cannot be changed later."),
+    )
+
+
+class TransitionForm(forms.Form):
+    """A status change; the choices are the ones the transition table allows now."""
+
+    to_status = forms.ChoiceField(
+        label=_("New status"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("This status change is not allowed from the current status.")
+        },
+    )
+    decided_on = forms.DateField(
+        label=_("Date of the decision"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=200,
+        required=False,
+        help_text=_("The law or rule the decision rests on, e.g. the section of the act."),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Why this decision was made. The person can be given these reasons."),
+    )
+
+    def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS[IdentificationStatus(current_status)]
+        field = cast(forms.ChoiceField, self.fields["to_status"])
+        field.choices = [(s.value, s.label) for s in IdentificationStatus if s in allowed]

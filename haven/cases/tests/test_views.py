@@ -1,0 +1,577 @@
+"""Case pages end to end through the test client: list, intake, detail, status
+change, narrative and access report, with the allowed and the denied side of
+each rule sharing one setup."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from haven.access.models import FieldGroup
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import make_user
+from haven.cases import services
+from haven.cases.models import Case, ExploitationForm
+from haven.cases.status import IdentificationStatus
+from haven.cases.tests.factories import add_to_team, open_case
+from haven.web.tests.factories import sign_in
+
+pytestmark = pytest.mark.django_db
+
+CASES = reverse("cases:list")
+NEW = reverse("cases:new")
+
+# Pinned, measured on SQLite. Every signed-in page costs 6: session, user, OTP
+# device, and the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint pair.
+# The list adds count, the user's organisation (header) and one page of cases with
+# the lead's name as a subquery: the same for 3 cases as for 30.
+CASE_LIST_QUERIES = 9
+# The detail adds case_read in a savepoint pair: case with person and key, team
+# twice (visibility, decisions), organisation, narrative entries and transitions
+# (each with their users in one query), and the audit append (head, event, head)
+# in its own savepoint pair. The same for 1 narrative entry as for 5.
+CASE_DETAIL_QUERIES = 19
+
+ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture
+def client_for() -> ClientFor:
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make
+
+
+def _detail(case: Case) -> str:
+    return reverse("cases:detail", args=[case.id])
+
+
+def _row_count(html: str) -> int:
+    return html.count('<th scope="row">')
+
+
+def _intake(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "given_name": "Maria",
+        "family_name": "Synthetic",
+        "aliases": "",
+        "date_of_birth": "1990-04-01",
+        "age_status": "uncertain",
+        "sex": "female",
+        "gender_identity": "woman",
+        "citizenships": "ee, FI",
+        "languages": "ru, et",
+        "contact": "+372 500 0000",
+        "current_location": "Shelter 3, Tallinn",
+        "health_notes": "",
+        "forms_of_exploitation": [ExploitationForm.LABOUR, ExploitationForm.FORCED_MARRIAGE],
+        "narrative": "Recruited with a false job offer.",
+    }
+    data.update(overrides)
+    return data
+
+
+# -- case list --------------------------------------------------------------
+
+
+def test_it_lists_only_the_cases_of_the_users_own_team(client_for: ClientFor) -> None:
+    # given
+    first, second = make_user(), make_user()
+    case_a = open_case(actor=first)
+    case_b = open_case(actor=second)
+
+    # when
+    seen_by_first = client_for(first).get(CASES).content.decode()
+    seen_by_second = client_for(second).get(CASES).content.decode()
+
+    # then
+    assert case_a.reference in seen_by_first
+    assert case_b.reference not in seen_by_first
+    assert case_b.reference in seen_by_second
+    assert case_a.reference not in seen_by_second
+
+
+def test_it_searches_by_reference(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    wanted, other = open_case(actor=user), open_case(actor=user)
+
+    # when
+    response = client_for(user).get(CASES, {"reference": wanted.reference[-6:].lower()})
+
+    # then
+    html = response.content.decode()
+    assert wanted.reference in html
+    assert other.reference not in html
+
+
+def test_it_searches_by_status(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    presumed, potential = open_case(actor=user), open_case(actor=user)
+    services.case_transition(
+        actor=user, case_id=presumed.id, to_status=IdentificationStatus.PRESUMED, reasons="RG met."
+    )
+
+    # when
+    response = client_for(user).get(CASES, {"status": IdentificationStatus.PRESUMED})
+
+    # then
+    html = response.content.decode()
+    assert presumed.reference in html
+    assert potential.reference not in html
+
+
+def test_it_says_so_when_no_case_matches(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    open_case(actor=user)
+
+    # when
+    response = client_for(user).get(CASES, {"reference": "NO-SUCH-REF"})
+
+    # then
+    assert _row_count(response.content.decode()) == 0
+    assert response.context["searching"] is True
+    assert response.context["page"].paginator.count == 0
+
+
+def test_it_paginates_25_cases_per_page(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    for _ in range(30):
+        open_case(actor=user)
+    client = client_for(user)
+
+    # when
+    first = client.get(CASES)
+    second = client.get(CASES, {"page": 2})
+
+    # then
+    assert _row_count(first.content.decode()) == 25
+    assert _row_count(second.content.decode()) == 5
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_it_answers_an_htmx_search_with_the_result_rows_alone(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+
+    # when
+    response = client_for(user).get(
+        CASES, {"reference": case.reference}, headers={"HX-Request": "true"}
+    )
+
+    # then
+    html = response.content.decode()
+    assert response.templates[0].name == "cases/_case_rows.html"
+    assert "<html" not in html
+    assert case.reference in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_it_answers_a_plain_request_with_the_whole_page(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+
+    # when
+    response = client_for(user).get(CASES)
+
+    # then
+    assert response.templates[0].name == "cases/case_list.html"
+    assert 'hx-get="/cases/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("cases", [3, 30])
+def test_it_lists_cases_in_a_fixed_number_of_queries(
+    client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries, cases: int
+) -> None:
+    # given
+    user = make_user()
+    for _ in range(cases):
+        open_case(actor=user)
+    client = client_for(user)
+
+    # when / then
+    with django_assert_num_queries(CASE_LIST_QUERIES):
+        response = client.get(CASES)
+    assert response.status_code == 200
+
+
+# -- intake -----------------------------------------------------------------
+
+
+def test_it_opens_a_case_from_the_intake_form(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    client = client_for(user)
+
+    # when
+    response = client.post(NEW, _intake())
+
+    # then
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response.headers["Location"] == _detail(case)
+    assert case.person.citizenships == ["EE", "FI"]
+    assert case.forms_of_exploitation == sorted(
+        [ExploitationForm.LABOUR, ExploitationForm.FORCED_MARRIAGE]
+    )
+    detail = client.get(_detail(case)).content.decode()
+    assert "Maria" in detail
+    assert "Recruited with a false job offer." in detail
+
+
+def test_it_shows_the_intake_form_with_labels_and_the_2024_forms(client_for: ClientFor) -> None:
+    # when
+    response = client_for(make_user()).get(NEW)
+
+    # then
+    html = response.content.decode()
+    for name in ("given_name", "date_of_birth", "citizenships", "current_location"):
+        assert f'<label for="id_{name}">' in html
+    for form in ExploitationForm:
+        assert f'value="{form.value}"' in html
+    assert 'aria-describedby="id_age_status_helptext"' in html
+    assert "<legend>" in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        (
+            {"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            "date_of_birth",
+        ),
+        ({"citizenships": "FIN"}, "citizenships"),
+        ({"languages": "rus"}, "languages"),
+        (
+            {"date_of_birth": "", "estimated_age_min": 30, "estimated_age_max": 20},
+            "estimated_age_min",
+        ),
+    ],
+)
+def test_it_shows_intake_errors_beside_the_field_and_creates_nothing(
+    client_for: ClientFor, overrides: dict[str, Any], field: str
+) -> None:
+    # given
+    client = client_for(make_user())
+
+    # when
+    response = client.post(NEW, _intake(**overrides))
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in html
+    assert f'aria-describedby="id_{field}_helptext id_{field}_error"' in html or (
+        f'aria-describedby="id_{field}_error"' in html
+    )
+    assert 'aria-invalid="true"' in html
+    assert Case.objects.count() == 0
+
+
+def test_it_refuses_intake_by_a_role_without_case_access(client_for: ClientFor) -> None:
+    # given
+    admin = make_user(role="org_admin")
+
+    # when
+    response = client_for(admin).post(NEW, _intake())
+
+    # then
+    assert response.status_code == 403
+    assert Case.objects.count() == 0
+
+
+# -- detail -----------------------------------------------------------------
+
+
+def _section(html: str, group: str) -> str:
+    match = re.search(rf'<section [^>]*id="group-{group}".*?</section>', html, re.S)
+    assert match is not None
+    return match.group(0)
+
+
+def test_it_hides_location_from_police_on_the_team_and_says_why(client_for: ClientFor) -> None:
+    # given
+    ngo = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=ngo, current_location="Safe house 7, Testikatu 1")
+    assert police.organisation is not None
+    add_to_team(case=case, organisation=police.organisation)
+
+    # when
+    seen_by_ngo = client_for(ngo).get(_detail(case))
+    seen_by_police = client_for(police).get(_detail(case))
+
+    # then
+    ngo_location = _section(seen_by_ngo.content.decode(), "location")
+    police_location = _section(seen_by_police.content.decode(), "location")
+    assert "Safe house 7" in ngo_location
+    assert "Safe house 7" not in seen_by_police.content.decode()
+    assert "group--hidden" in police_location
+    hidden = seen_by_police.context["view"].group(FieldGroup.LOCATION)
+    assert hidden.code == "group_not_for_org_type"
+    assert hidden.reason in police_location
+    shown = seen_by_ngo.context["view"].group(FieldGroup.LOCATION)
+    assert shown.reason in ngo_location
+
+
+def test_it_marks_a_presumed_child(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    child = open_case(actor=user, age_status="uncertain", estimated_age_min=15)
+    adult = open_case(actor=user, age_status="verified_adult")
+    client = client_for(user)
+
+    # when
+    child_page = client.get(_detail(child)).content.decode()
+    adult_page = client.get(_detail(adult)).content.decode()
+
+    # then
+    assert "badge--child" in child_page
+    assert "badge--child" not in adult_page
+
+
+@pytest.mark.parametrize("entries", [1, 5])
+def test_it_shows_the_detail_page_in_a_fixed_number_of_queries(
+    client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries, entries: int
+) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user, narrative="First entry.")
+    for number in range(1, entries):
+        services.narrative_append(actor=user, case_id=case.id, text=f"Entry {number}.")
+    client = client_for(user)
+
+    # when / then
+    with django_assert_num_queries(CASE_DETAIL_QUERIES):
+        response = client.get(_detail(case))
+    assert response.status_code == 200
+
+
+def _without_csrf_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("suffix", ["", "transition/", "access-report/"])
+def test_it_answers_hidden_missing_and_malformed_cases_alike(
+    client_for: ClientFor, suffix: str
+) -> None:
+    # given
+    owner, outsider = make_user(), make_user()
+    hidden = open_case(actor=owner)
+    client = client_for(outsider)
+
+    # when
+    responses = [
+        client.get(f"/cases/{hidden.id}/{suffix}"),
+        client.get(f"/cases/{uuid.uuid4()}/{suffix}"),
+        client.get(f"/cases/not-a-case/{suffix}"),
+    ]
+
+    # then
+    assert {r.status_code for r in responses} == {404}
+    bodies = {_without_csrf_tokens(r.content.decode()) for r in responses}
+    assert len(bodies) == 1
+    assert hidden.reference not in bodies.pop()
+    assert client_for(owner).get(f"/cases/{hidden.id}/{suffix}").status_code == 200
+
+
+# -- status transition ------------------------------------------------------
+
+
+def _transition(case: Case) -> str:
+    return reverse("cases:transition", args=[case.id])
+
+
+def test_it_offers_only_the_statuses_the_table_allows(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+
+    # when
+    response = client_for(user).get(_transition(case))
+
+    # then
+    html = response.content.decode()
+    assert f'value="{IdentificationStatus.PRESUMED.value}"' in html
+    assert f'value="{IdentificationStatus.IDENTIFIED.value}"' not in html
+
+
+def test_it_records_an_allowed_transition_with_reasons(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+    client = client_for(user)
+
+    # when
+    response = client.post(
+        _transition(case),
+        {
+            "to_status": IdentificationStatus.PRESUMED,
+            "decided_on": timezone.localdate().isoformat(),
+            "legal_basis": "Act 1/2024 s. 5",
+            "reasons": "Reasonable grounds: indicators of forced labour.",
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.identification_status == IdentificationStatus.PRESUMED
+    assert case.removal_protected
+    legal = _section(client.get(_detail(case)).content.decode(), "legal")
+    assert "Reasonable grounds: indicators of forced labour." in legal
+    assert "Act 1/2024 s. 5" in legal
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"to_status": IdentificationStatus.IDENTIFIED}, "to_status"),
+        ({"reasons": ""}, "reasons"),
+        ({"decided_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "decided_on"),
+    ],
+)
+def test_it_refuses_a_transition_beside_the_field_and_changes_nothing(
+    client_for: ClientFor, overrides: dict[str, Any], field: str
+) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+    data = {
+        "to_status": IdentificationStatus.PRESUMED,
+        "decided_on": timezone.localdate().isoformat(),
+        "legal_basis": "",
+        "reasons": "Reasons given.",
+        **overrides,
+    }
+
+    # when
+    response = client_for(user).post(_transition(case), data)
+
+    # then
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.identification_status == IdentificationStatus.POTENTIAL
+    assert case.transitions.count() == 1
+
+
+def test_it_refuses_the_transition_page_to_a_team_member_without_the_legal_group(
+    client_for: ClientFor,
+) -> None:
+    # given
+    ngo = make_user(org_type=OrgType.NGO)
+    inspector = make_user(org_type=OrgType.LABOUR_INSPECTORATE)
+    case = open_case(actor=ngo)
+    assert inspector.organisation is not None
+    add_to_team(case=case, organisation=inspector.organisation)
+
+    # when
+    refused = client_for(inspector).get(_transition(case))
+    allowed = client_for(ngo).get(_transition(case))
+
+    # then
+    assert refused.status_code == 403
+    assert allowed.status_code == 200
+
+
+# -- narrative --------------------------------------------------------------
+
+
+def test_it_appends_to_the_narrative(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user, narrative="First entry.")
+    client = client_for(user)
+
+    # when
+    response = client.post(
+        reverse("cases:narrative_add", args=[case.id]), {"text": "Second entry."}
+    )
+
+    # then
+    assert response.status_code == 302
+    narrative = _section(client.get(_detail(case)).content.decode(), "narrative")
+    assert narrative.index("First entry.") < narrative.index("Second entry.")
+
+
+def test_it_refuses_an_empty_narrative_entry_beside_the_field(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+
+    # when
+    response = client_for(user).post(
+        reverse("cases:narrative_add", args=[case.id]), {"text": "   "}
+    )
+
+    # then
+    assert response.status_code == 400
+    assert 'id="id_text_error"' in response.content.decode()
+    assert case.narrative.count() == 0
+
+
+def test_it_refuses_narrative_to_a_team_member_without_the_narrative_group(
+    client_for: ClientFor,
+) -> None:
+    # given
+    ngo = make_user(org_type=OrgType.NGO)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    case = open_case(actor=ngo)
+    assert shelter.organisation is not None
+    add_to_team(case=case, organisation=shelter.organisation)
+    url = reverse("cases:narrative_add", args=[case.id])
+
+    # when
+    refused = client_for(shelter).post(url, {"text": "From the shelter."})
+    allowed = client_for(ngo).post(url, {"text": "From the NGO."})
+
+    # then
+    assert refused.status_code == 403
+    assert allowed.status_code == 302
+    assert case.narrative.count() == 1
+
+
+# -- access report ----------------------------------------------------------
+
+
+def test_it_shows_the_access_report_to_the_lead_and_refuses_a_member(
+    client_for: ClientFor,
+) -> None:
+    # given
+    ngo = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=ngo)
+    assert police.organisation is not None
+    add_to_team(case=case, organisation=police.organisation)
+    police_client = client_for(police)
+    police_client.get(_detail(case))
+    url = reverse("cases:access_report", args=[case.id])
+
+    # when
+    for_lead = client_for(ngo).get(url)
+    for_member = police_client.get(url)
+
+    # then
+    assert for_lead.status_code == 200
+    assert [e.actor_username for e in for_lead.context["events"]].count(police.username) == 1
+    assert for_member.status_code == 403
+    assert "events" not in for_member.context
+    assert (
+        f'href="/cases/{case.id}/access-report/"'
+        in police_client.get(_detail(case)).content.decode()
+    )

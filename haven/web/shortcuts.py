@@ -1,0 +1,52 @@
+"""Small helpers shared by the HTML views of every app.
+
+``domain_errors`` is the HTML side of the one error mapping (the API side is
+``haven.lib.api.api_exception_handler``): missing and hidden give the same 404,
+refusals give the 403 page with their reason. Form views catch ``InvalidInput``
+and ``Conflict`` themselves, to show them beside the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import User
+from haven.lib.errors import NotAllowed, NotFound
+
+View = Callable[..., HttpResponse]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user (views using this are behind ``login_required``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def forbidden(request: HttpRequest, *, reason: str) -> HttpResponse:
+    """The 403 page with a plain reason (never personal data, never the user's input)."""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def domain_errors(view: View) -> View:
+    """Turn NotFound into the generic 404 and NotAllowed into the 403 page."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(_("Not found.")) from exc
+        except NotAllowed as exc:
+            # Service messages are plain English; gettext translates them once catalogued.
+            return forbidden(request, reason=_(exc.message))
+
+    return wrapped

@@ -1,0 +1,43 @@
+"""Display labels for stored slugs (status, sex, field group, ...), translated.
+
+Selectors hand templates slugs; these filters only look up the words to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.db.models import TextChoices
+
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import OrgType
+from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
+from haven.cases.status import IdentificationStatus
+
+register = template.Library()
+
+CHOICES: dict[str, type[TextChoices]] = {
+    "age_status": AgeStatus,
+    "exploitation": ExploitationForm,
+    "field_group": FieldGroup,
+    "gender_identity": GenderIdentity,
+    "org_type": OrgType,
+    "purpose": Purpose,
+    "sex": Sex,
+    "status": IdentificationStatus,
+}
+
+
+@register.filter
+def label(value: str, kind: str) -> str:
+    """``{{ "presumed"|label:"status" }}`` gives "Presumed victim"; unknown slugs pass through."""
+    choices = CHOICES[kind]
+    return str(choices(value).label) if value in choices.values else value
+
+
+@register.filter
+def labels(values: Iterable[str] | str, kind: str) -> str:
+    """A list (or a comma-separated string, as in the audit trail) as joined labels."""
+    items = values.split(",") if isinstance(values, str) else values
+    return ", ".join(label(value, kind) for value in items if value)

@@ -1,0 +1,137 @@
+"""The foundation's pages in real Chromium: sign-in with TOTP, intake, search,
+the same 404 for outsiders, and a police team member who sees why location is
+hidden. Also watches for any Content-Security-Policy violation on the way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
+from haven.cases.tests.factories import add_to_team, open_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def csp_violations(page: Page) -> Iterator[list[str]]:
+    """Console errors Chromium reports for blocked inline script or style."""
+    seen: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", record)
+    yield seen
+
+
+def _sign_in(page: Page, live_server: LiveServer, user: User) -> None:
+    device = confirmed_totp(user)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
+    page.get_by_label("One-time code").fill(totp_now(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
+
+
+def test_it_lets_an_ngo_caseworker_open_a_case_and_find_it_by_reference(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given
+    caseworker = make_user(org_type=OrgType.NGO)
+    other = open_case(actor=caseworker)
+    _sign_in(page, live_server, caseworker)
+
+    # when: intake through the form
+    page.get_by_role("link", name="New case").first.click()
+    page.get_by_label("Given name").fill("Liis")
+    page.get_by_label("Family name").fill("Synthetic")
+    page.get_by_label("Date of birth").fill("1994-05-17")
+    page.get_by_label("Age status").select_option("verified_adult")
+    page.get_by_label("Citizenships").fill("EE")
+    page.get_by_label("Current location").fill("Shelter 9, Synthetic Street 1")
+    page.get_by_label("Forced labour or services").check()
+    page.get_by_label("First narrative entry").fill("Came for seasonal work.")
+    page.get_by_role("button", name="Open the case").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Case ")
+    reference = heading.inner_text().removeprefix("Case ").strip()
+
+    # when: search the list by reference (htmx swaps in the rows)
+    page.get_by_role("link", name="Cases", exact=True).click()
+    with page.expect_response(lambda r: f"reference={reference}" in r.url) as search:
+        page.get_by_label("Reference").fill(reference)
+        page.get_by_role("button", name="Search").click()
+
+    # then
+    assert search.value.request.headers.get("hx-request") == "true"
+    expect(page).to_have_url(re.compile(f"reference={reference}"))
+    expect(page.get_by_role("status").filter(has_text="1 case")).to_be_visible()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    expect(page.get_by_role("link", name=other.reference)).to_have_count(0)
+    page.get_by_role("link", name=reference).click()
+    expect(page.locator("#group-narrative")).to_contain_text("Came for seasonal work.")
+    assert csp_violations == []
+
+
+def test_it_starts_keyboard_users_at_the_skip_link(page: Page, live_server: LiveServer) -> None:
+    # given
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    # when
+    page.keyboard.press("Tab")
+
+    # then
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+
+def test_it_gives_a_caseworker_of_another_organisation_a_404(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given
+    owner = make_user(org_type=OrgType.NGO)
+    outsider = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=owner)
+    _sign_in(page, live_server, outsider)
+
+    # when
+    response = page.goto(f"{live_server.url}/cases/{case.id}/")
+
+    # then
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_text(case.reference)).to_have_count(0)
+    assert csp_violations == []
+
+
+def test_it_shows_a_police_team_member_why_location_is_hidden(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given
+    lead = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=lead, current_location="Shelter 9, Synthetic Street 1")
+    assert police.organisation is not None
+    add_to_team(case=case, organisation=police.organisation)
+    _sign_in(page, live_server, police)
+
+    # when
+    page.goto(f"{live_server.url}/cases/{case.id}/")
+
+    # then
+    location = page.locator("#group-location")
+    expect(location).to_contain_text("Hidden:")
+    expect(location).to_contain_text("Police")
+    expect(page.get_by_text("Shelter 9")).to_have_count(0)
+    expect(page.locator("#group-identity")).to_contain_text("Why can I see this:")
+    assert csp_violations == []

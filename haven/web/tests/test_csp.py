@@ -1,0 +1,100 @@
+"""Strict CSP: every page sends the header, and no template or page carries
+inline script, inline event handlers or inline styles."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from haven.accounts.models import OrgType
+from haven.accounts.tests.factories import PASSWORD, make_user
+from haven.cases.tests.factories import add_to_team, open_case
+from haven.web.tests.factories import sign_in
+from haven.web.tests.test_templates import TEMPLATE_DIRS
+
+if TYPE_CHECKING:  # the test client's response type exists only in django-stubs
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
+INLINE_STYLE = re.compile(r"style\s*=|<style", re.I)
+
+
+def _problems(html: str) -> list[str]:
+    return [
+        name
+        for name, pattern in (
+            ("inline script", INLINE_SCRIPT),
+            ("event handler attribute", EVENT_HANDLER),
+            ("inline style", INLINE_STYLE),
+        )
+        if pattern.search(html)
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(str(p) for d in TEMPLATE_DIRS for p in d.rglob("*.html")), ids=lambda p: p
+)
+def test_it_keeps_templates_free_of_inline_script_handlers_and_styles(path: str) -> None:
+    # when
+    with open(path, encoding="utf-8") as template:
+        problems = _problems(template.read())
+
+    # then
+    assert problems == []
+
+
+def test_it_detects_what_it_forbids() -> None:
+    # then
+    assert _problems('<script>alert(1)</script><a onclick="x()" style="color:red">') == [
+        "inline script",
+        "event handler attribute",
+        "inline style",
+    ]
+    assert _problems('<script src="/static/haven/htmx.js" defer></script><p>only</p>') == []
+
+
+def _every_page(client: Client) -> list[TestResponse]:
+    ngo = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=ngo, narrative="Entry.")
+    assert police.organisation is not None
+    add_to_team(case=case, organisation=police.organisation)
+    anonymous = [client.get(reverse("accounts:login"))]
+    half_signed_in = Client()
+    half_signed_in.post(reverse("accounts:login"), {"username": ngo.username, "password": PASSWORD})
+    anonymous.append(half_signed_in.get(reverse("accounts:mfa")))
+    lead, member = sign_in(Client(), ngo), sign_in(Client(), police)
+    pages = [
+        "/",
+        reverse("cases:list"),
+        reverse("cases:new"),
+        reverse("cases:detail", args=[case.id]),
+        reverse("cases:transition", args=[case.id]),
+        reverse("cases:access_report", args=[case.id]),
+        "/no-such-page/",
+    ]
+    return [
+        *anonymous,
+        *[lead.get(page) for page in pages],
+        member.get(reverse("cases:access_report", args=[case.id])),
+        lead.post(reverse("cases:new"), {"citizenships": "XYZ"}),
+    ]
+
+
+@pytest.mark.django_db
+def test_it_sends_a_strict_csp_on_every_page(client: Client) -> None:
+    # when
+    responses = _every_page(client)
+
+    # then
+    assert {r.status_code for r in responses} == {200, 302, 403, 404}
+    for response in responses:
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert _problems(response.content.decode()) == []
