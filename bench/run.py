@@ -12,10 +12,12 @@ session marked as verified with it, which is exactly the session the log-in
 and MFA pages leave behind. Demo mode is not used: it changes what pages do
 (the banner, skipped MFA) and would not be the production path.
 
-The Makefile sets HAVEN_SQLITE_PATH to a throwaway file and the HAVEN_ keys;
-run directly, this script falls back to fixed, fake bench keys and a
-temporary database that it removes afterwards. ``--seed-only`` keeps the
-database and writes the bench users' credentials for ``bench/locustfile.py``.
+HAVEN_ variables already set are used as they are; missing keys fall back to
+fixed, fake bench keys. With neither HAVEN_SQLITE_PATH nor DATABASE_URL set,
+the bench uses a temporary SQLite database and removes it afterwards; a given
+database must hold no cases (``--fresh`` deletes the SQLite file first).
+``--seed-only`` keeps the database and writes the bench users' credentials
+for ``bench/locustfile.py``.
 """
 
 from __future__ import annotations

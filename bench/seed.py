@@ -64,6 +64,7 @@ class BenchUser:
     username: str
     password: str
     totp_key: str  # hex: the load test computes its own codes
+    enrolled_at: float  # enrolment used that time step's code; the next one is free
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _enrolled_caseworker(username: str, organisation: Organisation) -> tuple[Use
     device = account_services.otp_enrol_start(user=user)
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     account_services.otp_enrol_confirm(user=user, token=f"{code:0{device.digits}d}")
-    return user, BenchUser(username, BENCH_PASSWORD, device.key)
+    return user, BenchUser(username, BENCH_PASSWORD, device.key, time.time())
 
 
 def _opener(organisation: Organisation) -> User:

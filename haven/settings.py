@@ -102,7 +102,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3")),
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    # Erased data keys must not linger in free pages.
+                    "PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },

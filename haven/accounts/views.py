@@ -53,16 +53,9 @@ def user_login(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
-        except errors.AccountLocked:
-            form.add_error(
-                None,
-                _(
-                    "This account is locked after too many failed attempts. "
-                    "Try again later, or ask your organisation administrator."
-                ),
-            )
-        except errors.LoginFailed:
-            form.add_error(None, _("The user name or password is not correct."))
+        except (errors.AccountLocked, errors.LoginFailed) as exc:
+            # One message for a wrong user name or password (the service's words).
+            form.add_error(None, exc.message)
         else:
             auth.login(request, user)
             return redirect(_after_password(user, _next_url(request)))

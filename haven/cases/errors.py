@@ -24,7 +24,13 @@ class RoleNotAllowed(NotAllowed):
     default_code = "role_not_allowed"
 
 
+class AlreadyErased(Conflict):
+    # Erasing twice would overwrite when the data was really destroyed.
+    default_code = "already_erased"
+
+
 __all__ = [
+    "AlreadyErased",
     "CaseNotFound",
     "GroupNotAllowed",
     "InvalidInput",

@@ -58,20 +58,23 @@ class PersonInput:
 
 
 def presumed_age_status(person: PersonInput, *, today: date) -> str:
-    """R-10: an uncertain age with reasons to believe the person is under 18
-    (a stated date of birth or an estimated range reaching below 18) is a
-    presumed child. Verified statuses come from an age assessment and are kept."""
+    """R-10 (Dir Art. 13(2)): an uncertain age with any reason to believe the person
+    is under 18 (a stated date of birth, or an estimated range reaching below 18)
+    is a presumed child. Verified statuses come from an age assessment and are kept."""
     if person.age_status != AgeStatus.UNCERTAIN:
         return person.age_status
-    if person.date_of_birth is not None:
-        youngest: int | None = _age_on(person.date_of_birth, today)
-    elif person.estimated_age_min is not None:
-        youngest = person.estimated_age_min
-    else:
-        # "At most 16" with no lower bound is as much a reason as "16 to 19".
-        youngest = person.estimated_age_max
-    may_be_child = youngest is not None and youngest < ADULT_AGE
-    return AgeStatus.UNCERTAIN_PRESUMED_CHILD if may_be_child else AgeStatus.UNCERTAIN
+    # An unverified date of birth does not outweigh an estimate: either is a reason.
+    # "At most 16" with no lower bound is as much a reason as "16 to 19".
+    lowest_estimate = (
+        person.estimated_age_min
+        if person.estimated_age_min is not None
+        else person.estimated_age_max
+    )
+    reasons = [
+        person.date_of_birth is not None and _age_on(person.date_of_birth, today) < ADULT_AGE,
+        lowest_estimate is not None and lowest_estimate < ADULT_AGE,
+    ]
+    return AgeStatus.UNCERTAIN_PRESUMED_CHILD if any(reasons) else AgeStatus.UNCERTAIN
 
 
 def _age_on(born: date, today: date) -> int:
@@ -370,8 +373,9 @@ def case_transition(
 def person_erase(*, actor: User, case_id: object) -> Person:
     """Right to erasure: destroy the person's data key (crypto-shredding).
 
-    Only a supervisor of the case lead may erase. Ciphertexts stay in place but
-    can no longer be read by anyone, including from old backups.
+    Only a supervisor of the case lead may erase, once. Ciphertexts stay in
+    place but can no longer be read by anyone; copies in old backups become
+    unreadable once the master key of that time is rotated away and retired.
     """
     case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
     lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
@@ -382,6 +386,8 @@ def person_erase(*, actor: User, case_id: object) -> Person:
     ):
         raise errors.RoleNotAllowed(_("Only a supervisor of the case lead can erase a person."))
     person = case.person
+    if person.erased_at is not None:
+        raise errors.AlreadyErased(_("This person's data was already erased."))
     vault.data_key_destroy(key=person.data_key)
     person.erased_at = timezone.now()
     person.name_index = ""

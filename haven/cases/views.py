@@ -37,7 +37,7 @@ class HtmxHttpRequest(HttpRequest):
 def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
     """A service's error goes beside the field it names, else above the form."""
     field = exc.field if exc.field in form.fields else None
-    form.add_error(field, _(exc.message))
+    form.add_error(field, exc.message)  # already translated by the service
 
 
 @never_cache

@@ -78,6 +78,7 @@ def encrypt(*, key: DataKey, plaintext: str, context: str) -> bytes:
 
 
 def decrypt(*, key: DataKey, ciphertext: bytes | memoryview, context: str) -> str:
+    """The plaintext, if the key is alive and ``context`` is the one it was sealed with."""
     blob = bytes(ciphertext)
     if blob[:1] != FORMAT_V1:
         raise DecryptionFailed("Unknown ciphertext format")
@@ -92,10 +93,12 @@ def decrypt(*, key: DataKey, ciphertext: bytes | memoryview, context: str) -> st
 
 
 def encrypt_optional(*, key: DataKey, plaintext: str, context: str) -> bytes | None:
+    """Like ``encrypt``, but an empty value is stored as NULL ("not known")."""
     return encrypt(key=key, plaintext=plaintext, context=context) if plaintext else None
 
 
 def decrypt_optional(*, key: DataKey, ciphertext: bytes | memoryview | None, context: str) -> str:
+    """Like ``decrypt``, but NULL or empty reads as an empty string."""
     if ciphertext is None or not bytes(ciphertext):
         return ""
     return decrypt(key=key, ciphertext=ciphertext, context=context)
@@ -103,12 +106,19 @@ def decrypt_optional(*, key: DataKey, ciphertext: bytes | memoryview | None, con
 
 @transaction.atomic
 def data_key_destroy(*, key: DataKey) -> DataKey:
-    """Crypto-shredding: forget the wrapped key, so its ciphertexts are noise."""
+    """Crypto-shredding: forget the wrapped key, so its ciphertexts are noise.
+
+    Copies of the wrapped key in older database backups stay readable until the
+    master key that wrapped them is rotated away and retired (docs/operations.md).
+    Destroying twice keeps the first destruction time.
+    """
+    if hasattr(key, "_plain"):
+        del key._plain
+    if key.destroyed_at is not None:
+        return key
     key.wrapped = b""
     key.master_key_id = ""
     key.destroyed_at = timezone.now()
-    if hasattr(key, "_plain"):
-        del key._plain
     key.save(update_fields=["wrapped", "master_key_id", "destroyed_at"])
     return key
 

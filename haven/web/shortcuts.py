@@ -46,7 +46,7 @@ def domain_errors(view: View) -> View:
         except NotFound as exc:
             raise Http404(_("Not found.")) from exc
         except NotAllowed as exc:
-            # Service messages are plain English; gettext translates them once catalogued.
-            return forbidden(request, reason=_(exc.message))
+            # Services translate their messages when they raise them.
+            return forbidden(request, reason=exc.message)
 
     return wrapped

@@ -66,3 +66,16 @@ def test_it_keeps_one_lead_per_case() -> None:
     # then
     with pytest.raises(IntegrityError), transaction.atomic():
         services.team_create(case_id=case.id, lead=OrganisationFactory.create(), by=None)
+
+
+@pytest.mark.django_db
+def test_it_names_a_membership_by_ids_only() -> None:
+    # given
+    actor = make_user()
+    case = open_case(actor=actor)
+
+    # when
+    name = str(TeamMembership.objects.get(case=case))
+
+    # then
+    assert name == f"{actor.organisation_id} on {case.id}"

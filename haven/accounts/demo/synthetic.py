@@ -264,8 +264,8 @@ class CasePlanner:
         history = HISTORIES[index][0] if index < len(HISTORIES) else _weighted(rng, dict(HISTORIES))
         first_form = list(F)[index] if index < len(F) else None
         citizenship = _weighted(rng, CITIZENSHIP_WEIGHTS[country])
-        pregnant = first_form in PREGNANCY_FORMS
-        age = self._age(adult=pregnant)
+        # Only adult forms include a pregnancy, except the forced first forms.
+        age = self._age(adult=first_form in PREGNANCY_FORMS)
         forms = self._forms(child=age.child, first=first_form)
         lead_type = _weighted(rng, CHILD_LEADS if age.child else ADULT_LEADS)
         members = self._members(
@@ -280,7 +280,7 @@ class CasePlanner:
             citizenship=citizenship,
             age=age,
             members=members,
-            woman=pregnant or F.FORCED_MARRIAGE in forms,
+            woman=bool(PREGNANCY_FORMS.intersection(forms)) or F.FORCED_MARRIAGE in forms,
         )
         story = self._story(forms[0], citizenship=citizenship, country=country)
         return CasePlan(

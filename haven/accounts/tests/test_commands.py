@@ -92,8 +92,9 @@ def test_it_changes_nothing_when_demo_data_is_already_present(demo_mode: Any) ->
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("demo", "debug", "allowed"), [(True, False, True), (False, True, True),
-                                                        (False, False, False)])
+@pytest.mark.parametrize(
+    ("demo", "debug", "allowed"), [(True, False, True), (False, True, True), (False, False, False)]
+)
 def test_it_seeds_public_passwords_only_in_demo_or_debug_mode(
     settings: Settings, demo: bool, debug: bool, allowed: bool
 ) -> None:

@@ -98,6 +98,15 @@ def test_it_plans_a_realistic_mix_of_persons() -> None:
     assert {f for plan in plans for f in plan.forms} == set(ExploitationForm.values)
 
 
+def test_it_plans_pregnancy_forms_only_for_adult_women() -> None:
+    # when
+    plans = [p for p in _planned(300) if {"surrogacy", "illegal_adoption"} & set(p.forms)]
+
+    # then
+    assert plans
+    assert all(p.person.gender_identity == GenderIdentity.WOMAN and not p.child for p in plans)
+
+
 def test_it_plans_the_same_cases_for_the_same_seed_and_others_for_another() -> None:
     # when
     first, again, other = _planned(5, seed=7), _planned(5, seed=7), _planned(5, seed=8)
@@ -149,7 +158,9 @@ def test_it_stores_no_name_in_plain_text(seeded: demo.SeedSummary) -> None:
         cells = [cell for row in cursor.fetchall() for cell in row]
 
     # then
-    raw = b"\n".join(bytes(c) if isinstance(c, bytes | memoryview) else str(c).encode() for c in cells)
+    raw = b"\n".join(
+        bytes(c) if isinstance(c, bytes | memoryview) else str(c).encode() for c in cells
+    )
     assert all(name.encode() not in raw for name in names)
     assert Person.objects.filter(family_name_enc__isnull=True).count() == 0
 

@@ -147,8 +147,8 @@ def test_it_gives_one_message_for_a_wrong_user_name_and_a_wrong_password(client:
 
     # then
     assert wrong_password.status_code == wrong_user.status_code == 200
-    errors_a = wrong_password.context["form"].non_field_errors()
-    errors_b = wrong_user.context["form"].non_field_errors()
+    errors_a = list(wrong_password.context["form"].non_field_errors())
+    errors_b = list(wrong_user.context["form"].non_field_errors())
     assert errors_a == errors_b
     assert len(errors_a) == 1
     assert not _is_signed_in(client)
@@ -167,8 +167,8 @@ def test_it_locks_the_account_after_repeated_failures(client: Client) -> None:
 
     # then
     assert response.status_code == 200
-    locked = response.context["form"].non_field_errors()
-    assert locked != failed.context["form"].non_field_errors()
+    locked = list(response.context["form"].non_field_errors())
+    assert locked != list(failed.context["form"].non_field_errors())
     assert not _is_signed_in(client)
     user.refresh_from_db()
     assert user.locked_until is not None

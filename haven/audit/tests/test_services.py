@@ -344,3 +344,29 @@ def test_it_covers_every_model_field_with_an_edit() -> None:
     # A new column on AuditEvent must be added to the hash and to EDITS.
     stored = {f.name for f in AuditEvent._meta.fields} - {"id"}
     assert stored == set(EDITS)
+
+
+@pytest.mark.django_db
+def test_it_reports_a_head_that_was_set_back() -> None:
+    # given: the head rewound to count fewer events, with a tip that is none of them
+    for _ in range(3):
+        record()
+    AuditHead.objects.update(count=1, last_hash="c" * 64)
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert not result.ok
+    assert result.broken_at is None
+    assert result.problem
+
+
+@pytest.mark.django_db
+def test_it_names_events_and_the_head_without_personal_data() -> None:
+    # given
+    event = record()
+
+    # then
+    assert str(event) == f"audit event {event.pk}"
+    assert str(AuditHead.objects.get()) == "audit head"

@@ -299,9 +299,14 @@ PRESUMPTION: list[tuple[str, dict[str, Any], str]] = [
     ("18 today", {"date_of_birth": years_ago(18)}, AgeStatus.UNCERTAIN),
     ("born 30 years ago", {"date_of_birth": years_ago(30)}, AgeStatus.UNCERTAIN),
     (
-        "birth date outweighs estimate",
+        "estimate under 18 despite a stated adult birth date",
         {"date_of_birth": years_ago(30), "estimated_age_min": 15},
-        AgeStatus.UNCERTAIN,
+        "presumed",
+    ),
+    (
+        "stated child birth date despite an adult estimate",
+        {"date_of_birth": years_ago(15), "estimated_age_min": 25},
+        "presumed",
     ),
 ]
 
@@ -762,3 +767,22 @@ def test_it_refuses_erasure_to_anyone_but_a_supervisor_of_the_lead() -> None:
     assert Person.objects.get(pk=case.person_id).erased_at is None
     services.person_erase(actor=lead_supervisor, case_id=case.id)
     assert Person.objects.get(pk=case.person_id).erased_at is not None
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_erase_a_person_twice_and_keeps_the_first_record() -> None:
+    # given
+    supervisor = make_user(role=Role.SUPERVISOR)
+    case = open_case(actor=supervisor)
+    first = services.person_erase(actor=supervisor, case_id=case.id)
+    before = counts()
+
+    # when
+    with pytest.raises(errors.AlreadyErased) as raised:
+        services.person_erase(actor=supervisor, case_id=case.id)
+
+    # then
+    assert raised.value.code == "already_erased"
+    assert raised.value.http_status == 409
+    assert Person.objects.get(pk=first.pk).erased_at == first.erased_at
+    assert counts() == before

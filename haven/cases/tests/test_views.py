@@ -344,6 +344,27 @@ def test_it_marks_a_presumed_child(client_for: ClientFor) -> None:
     assert "badge--child" not in adult_page
 
 
+def test_it_shows_an_erased_person_as_erased_without_data(client_for: ClientFor) -> None:
+    # given
+    supervisor = make_user(role="supervisor")
+    erased = open_case(actor=supervisor, given_name="Erasable")
+    kept = open_case(actor=supervisor, given_name="Keepable")
+    services.person_erase(actor=supervisor, case_id=erased.id)
+    client = client_for(supervisor)
+
+    # when
+    erased_page = client.get(_detail(erased)).content.decode()
+    kept_page = client.get(_detail(kept)).content.decode()
+
+    # then
+    assert "badge--erased" in erased_page
+    assert "Erasable" not in erased_page
+    assert f'href="{_transition(erased)}"' not in erased_page
+    assert "badge--erased" not in kept_page
+    assert "Keepable" in kept_page
+    assert f'href="{_transition(kept)}"' in kept_page
+
+
 @pytest.mark.parametrize("entries", [1, 5])
 def test_it_shows_the_detail_page_in_a_fixed_number_of_queries(
     client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries, entries: int

@@ -418,3 +418,27 @@ def test_it_does_not_reveal_the_value_or_a_plain_hash_of_it() -> None:
     # then
     assert index != hashlib.sha256(b"aino").hexdigest()
     assert "aino" not in index
+
+
+@pytest.mark.django_db
+def test_it_names_a_data_key_by_its_id_only() -> None:
+    # given
+    key = services.data_key_create(subject="test.Subject")
+
+    # then
+    assert str(key) == f"data key {key.pk}"
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_time_a_key_was_first_destroyed() -> None:
+    # given
+    key = services.data_key_create(subject="test.Subject")
+    services.data_key_destroy(key=key)
+    first = fresh(key).destroyed_at
+
+    # when
+    again = services.data_key_destroy(key=fresh(key))
+
+    # then
+    assert again.destroyed_at == first
+    assert fresh(key).destroyed_at == first

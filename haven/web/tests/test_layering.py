@@ -1,0 +1,269 @@
+"""The layering guard (style rules 3, 7, 9, 23).
+
+- Views, API modules and template tags never touch a personal-data model's manager:
+  they go through selectors and services, which go through ``access``.
+- The spine (``access``, ``vault``, ``audit``) never imports a domain app.
+- Every public service of a domain app that writes personal data records an audit event.
+
+Each checker is a plain function over source text, shown to catch a small bad
+example, so that these tests cannot pass with the check removed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+HAVEN = Path(__file__).resolve().parents[2]
+
+PERSONAL_DATA_MODELS = frozenset(
+    {
+        "Person",
+        "Case",
+        "StatusTransition",
+        "NarrativeEntry",
+        "TeamMembership",
+        "DataKey",
+        "AuditEvent",
+    }
+)
+MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+SPINE = ("access", "vault", "audit")
+SPINE_MAY_IMPORT = frozenset({*SPINE, "accounts", "lib"})
+# Apps whose services hold no case data: the spine itself, and staff accounts.
+NOT_DOMAIN_APPS = frozenset({*SPINE, "accounts", "lib", "web"})
+# Public service functions that write no personal data, each with the reason.
+NOT_PERSONAL_DATA_WRITES = {
+    "presumed_age_status": "a pure function computing R-10's age status; writes nothing",
+}
+
+
+def sources(patterns: Iterable[str]) -> list[Path]:
+    found = {path for pattern in patterns for path in HAVEN.glob(pattern)}
+    return sorted(p for p in found if "tests" not in p.parts and "migrations" not in p.parts)
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(HAVEN.parent))
+
+
+# --- 1. no personal-data manager outside selectors and services ---------------------------
+
+
+def personal_data_manager_uses(source: str) -> list[str]:
+    """``Model.objects`` (or another manager) of a personal-data model, also via an
+    alias (``from haven.cases.models import Case as C``) or a module (``models.Case``)."""
+    tree = ast.parse(source)
+    aliases = {
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name in PERSONAL_DATA_MODELS
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr in MANAGERS):
+            continue
+        owner = node.value
+        name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+        model = aliases.get(name, name)
+        if model in PERSONAL_DATA_MODELS:
+            found.append(f"{model}.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_the_manager_check_catches_direct_aliased_and_module_access() -> None:
+    # given
+    bad = """
+from haven.cases.models import Case as C, Person
+from haven.cases import models
+
+def case_detail(request, pk):
+    person = Person.objects.get(pk=pk)
+    cases = C.objects.all()
+    entries = models.NarrativeEntry._default_manager.filter(case=pk)
+"""
+    good = """
+from haven.cases import selectors
+from haven.accounts.models import User
+
+def case_list(request):
+    users = User.objects.all()  # staff, not personal data of a victim
+    return selectors.case_list(user=request.user)
+"""
+
+    # then
+    assert personal_data_manager_uses(bad) == [
+        "Person.objects (line 6)",
+        "Case.objects (line 7)",
+        "NarrativeEntry._default_manager (line 8)",
+    ]
+    assert personal_data_manager_uses(good) == []
+
+
+PRESENTATION_MODULES = sources(
+    [
+        "**/views.py",
+        "**/views/*.py",
+        "**/api.py",
+        "**/api/*.py",
+        "**/templatetags/*.py",
+    ]
+)
+
+
+def test_it_finds_the_presentation_modules() -> None:
+    names = {relative(p) for p in PRESENTATION_MODULES}
+    assert {"haven/cases/views.py", "haven/cases/api.py"} <= names
+
+
+@pytest.mark.parametrize("path", PRESENTATION_MODULES, ids=relative)
+def test_no_view_api_or_template_tag_touches_a_personal_data_manager(path: Path) -> None:
+    # Rule 7: read personal data through a selector, which asks access.decide.
+    assert personal_data_manager_uses(path.read_text(encoding="utf-8")) == []
+
+
+# --- 2. the spine never imports a domain app -----------------------------------------------
+
+
+def domain_imports(source: str) -> list[str]:
+    """Imports of ``haven.<app>`` where the app is neither spine, accounts nor lib."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "haven":
+                modules = [f"haven.{alias.name}" for alias in node.names]
+            else:
+                modules = [node.module]
+        for module in modules:
+            parts = module.split(".")
+            if parts[0] == "haven" and len(parts) > 1 and parts[1] not in SPINE_MAY_IMPORT:
+                found.append(module)
+    return found
+
+
+def test_the_import_check_catches_every_form_of_import() -> None:
+    # given
+    bad = """
+import haven.cases.models
+from haven.cases import selectors
+from haven import referrals
+from haven.statistics.models import Table
+"""
+    good = """
+import hashlib
+from haven.accounts.models import User
+from haven.vault import services as vault
+from haven import lib
+from . import models
+"""
+
+    # then
+    assert domain_imports(bad) == [
+        "haven.cases.models",
+        "haven.cases",
+        "haven.referrals",
+        "haven.statistics.models",
+    ]
+    assert domain_imports(good) == []
+
+
+SPINE_MODULES = sources([f"{app}/**/*.py" for app in SPINE])
+
+
+def test_it_finds_the_spine_modules() -> None:
+    names = {relative(p) for p in SPINE_MODULES}
+    assert {"haven/access/policy.py", "haven/vault/services.py", "haven/audit/services.py"} <= names
+
+
+@pytest.mark.parametrize("path", SPINE_MODULES, ids=relative)
+def test_the_spine_never_imports_a_domain_app(path: Path) -> None:
+    # Rule 3: domain apps depend on access, vault and audit; never the other way.
+    assert domain_imports(path.read_text(encoding="utf-8")) == []
+
+
+# --- 3. every personal-data service writes its audit event ---------------------------------
+
+
+def _calls(function: ast.FunctionDef) -> set[str]:
+    names = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Attribute):
+                names.add(target.attr)
+            elif isinstance(target, ast.Name):
+                names.add(target.id)
+    return names
+
+
+def services_without_audit(source: str) -> list[str]:
+    """Public functions that reach no ``audit_record`` call, directly or through a
+    private helper of the same module."""
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    calls = {name: _calls(node) for name, node in functions.items()}
+    audited = {name for name, called in calls.items() if "audit_record" in called}
+    grew = True
+    while grew:
+        more = {name for name, called in calls.items() if called & audited} - audited
+        audited |= more
+        grew = bool(more)
+    return [name for name in functions if not name.startswith("_") and name not in audited]
+
+
+def test_the_audit_check_catches_a_service_that_does_not_audit() -> None:
+    # given
+    source = """
+def case_close(*, actor, case_id):
+    case = selectors.case_get(user=actor, case_id=case_id)
+    case.save(update_fields=["closed_at"])
+
+def case_reopen(*, actor, case_id):
+    _record(actor, case_id)
+
+def _record(actor, case_id):
+    audit.audit_record(actor=actor, action="update", object_type="x", object_id=case_id)
+
+def case_note(*, actor, case_id):
+    audit_record(actor=actor, action="update", object_type="x", object_id=case_id)
+"""
+
+    # then
+    assert services_without_audit(source) == ["case_close"]
+
+
+DOMAIN_SERVICE_MODULES = [
+    path
+    for path in sources(["*/services.py", "*/services/*.py"])
+    if path.relative_to(HAVEN).parts[0] not in NOT_DOMAIN_APPS
+]
+
+
+def test_it_finds_the_domain_service_modules() -> None:
+    assert HAVEN / "cases" / "services.py" in DOMAIN_SERVICE_MODULES
+
+
+@pytest.mark.parametrize("path", DOMAIN_SERVICE_MODULES, ids=relative)
+def test_every_personal_data_service_records_an_audit_event(path: Path) -> None:
+    # Rule 9: a personal-data service without an audit call is a bug.
+    missing = services_without_audit(path.read_text(encoding="utf-8"))
+    assert [name for name in missing if name not in NOT_PERSONAL_DATA_WRITES] == []
+
+
+def test_every_exempt_service_still_exists() -> None:
+    # An exemption for a function that is gone would hide a new one of the same name.
+    defined = {
+        node.name
+        for path in DOMAIN_SERVICE_MODULES
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert set(NOT_PERSONAL_DATA_WRITES) <= defined
