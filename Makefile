@@ -48,7 +48,6 @@ $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key: | $(STAMP)
 demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key
 	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
-	@$(DEMO_ENV) $(BIN)/haven demo-accounts
 	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000  — stop with Ctrl-C"
 	@$(DEMO_ENV) $(BIN)/haven runserver 127.0.0.1:8000 --insecure --noreload
 

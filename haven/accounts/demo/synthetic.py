@@ -251,7 +251,7 @@ class CasePlanner:
     def __init__(
         self, *, seed: int, today: date, organisations: Sequence[DemoOrganisation]
     ) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
+        self.rng = random.Random(seed)
         self.fake = Faker(sorted(set(CITIZENSHIP_LOCALES.values())))
         self.fake.seed_instance(seed)
         self.today = today
