@@ -61,7 +61,7 @@ typecheck: $(STAMP)
 check-deploy: $(STAMP)
 	@HAVEN_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  HAVEN_ALLOWED_HOSTS=haven.example.org $(BIN)/haven check --deploy --fail-level WARNING
-	$(BIN)/haven makemigrations --check --dry-run >/dev/null
+	@HAVEN_DEBUG=1 $(BIN)/haven makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest -q $(XDIST) -m "not browser"

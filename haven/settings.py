@@ -50,11 +50,15 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "haven.accounts",
     "haven.vault",
     "haven.audit",
     "haven.access",
     "haven.cases",
+    "haven.identification",
+    "haven.assistance",
     "haven.web",
 ]
 
@@ -219,5 +223,22 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Background work: the database backend, run by `haven db_worker` (no broker needed).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often the deadline sweep (reminders, escalations) runs.
+HAVEN_DEADLINE_SWEEP_SECONDS = env_int("HAVEN_DEADLINE_SWEEP_SECONDS", 60)
+# National decision pathways (data, not code); defaults ship with Haven.
+HAVEN_PATHWAYS_FILE = env_str(
+    "HAVEN_PATHWAYS_FILE", str(BASE_DIR / "haven" / "identification" / "data" / "pathways.yaml")
+)
+# which rule decides the child screening result: legal_baseline (default)
+# or ilo_strict_unverified (the ILO wording is not verified; see domain rules).
+HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

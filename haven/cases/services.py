@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +14,10 @@ from haven.access import policy as access_policy
 from haven.access import services as access_services
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
-from haven.accounts.models import Role, User
+from haven.accounts.models import Organisation, Role, User
+from haven.assistance import clock
+from haven.assistance import services as assistance_services
+from haven.assistance.models import TaskKind
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors, selectors
@@ -29,6 +32,7 @@ from haven.cases.models import (
     StatusTransition,
 )
 from haven.cases.status import NEGATIVE, IdentificationStatus, transition_allowed
+from haven.identification import pathways
 from haven.vault import services as vault
 
 PERSON_SUBJECT = "cases.Person"
@@ -222,6 +226,7 @@ def case_open(
     case.full_clean(exclude=["person"])
     case.save()
     access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
+    _start_decision_clock(case=case, lead=actor.organisation, today=today)
     StatusTransition.objects.create(
         case=case,
         from_status="",
@@ -258,6 +263,25 @@ def case_open(
         purpose=Purpose.ASSISTANCE,
     )
     return case
+
+
+def _start_decision_clock(*, case: Case, lead: Organisation, today: date) -> None:
+    """The national pathway's first decision (reasonable grounds) falls due from
+    intake: the clock starts with the case (R-17)."""
+    pathway = pathways.pathway_for(case.country)
+    first = pathway.first_decision()
+    if first.target_working_days is not None:
+        due_on = clock.add_working_days(today, first.target_working_days)
+    else:
+        due_on = today + timedelta(days=first.target_days or 0)
+    assistance_services.task_open(
+        case_id=case.id,
+        kind=TaskKind.DECISION_DUE,
+        due_on=due_on,
+        organisation=lead,
+        reminder_days_before=pathway.reminder_days_before,
+        detail={"decision_type": first.key},
+    )
 
 
 def _narrative_add(*, actor: User, case: Case, text: str) -> NarrativeEntry:

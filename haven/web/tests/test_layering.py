@@ -38,6 +38,8 @@ NOT_DOMAIN_APPS = frozenset({*SPINE, "accounts", "lib", "web"})
 # Public service functions that write no personal data, each with the reason.
 NOT_PERSONAL_DATA_WRITES = {
     "presumed_age_status": "a pure function computing R-10's age status; writes nothing",
+    "task_open": "a deadline holds a case id, a kind and dates: no personal data",
+    "tasks_close": "closes deadlines: no personal data",
 }
 
 

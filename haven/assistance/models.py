@@ -1,0 +1,151 @@
+"""Reflection periods and deadlines (tasks with reminders and escalation)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReflectionPeriod(models.Model):
+    """The recovery and reflection period (R-15): at least 30 days, started by a
+    positive reasonable-grounds decision; assistance during it never depends on
+    cooperation (R-18)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        ENDED = "ended", _("ended")  # reached its end date
+        ENDED_EARLY = "ended_early", _("ended early")  # on one of the two permitted grounds
+
+    class EarlyEndGround(models.TextChoices):
+        PUBLIC_ORDER = "public_order", _("Public order")  # CETS Art. 13(3)
+        IMPROPER_CLAIM = "improper_claim", _("Victim status claimed improperly")  # CETS Art. 13(3)
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="reflection_period"
+    )
+    starts_on = models.DateField()
+    granted_days = models.PositiveIntegerField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    started_by_decision = models.CharField(max_length=36, blank=True)  # decision id
+    ended_on = models.DateField(null=True, blank=True)
+    early_end_ground = models.CharField(max_length=20, choices=EarlyEndGround.choices, blank=True)
+    early_end_legal_basis = models.CharField(max_length=200, blank=True)
+    early_end_reasons_enc = models.BinaryField(null=True)
+    early_end_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(granted_days__gte=30), name="reflection_at_least_30_days"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="reflection_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reflection period of {self.case_id}"
+
+
+class ReflectionExtension(models.Model):
+    period = models.ForeignKey(
+        ReflectionPeriod, on_delete=models.CASCADE, related_name="extensions"
+    )
+    days = models.PositiveIntegerField()
+    decided_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons_enc = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="extension_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"extension {self.pk}"
+
+
+class TaskKind(models.TextChoices):
+    DECISION_DUE = "decision_due", _("Identification decision due")  # detail: decision_type
+    REFLECTION_PERIOD_END = "reflection_period_end", _("Reflection period ends")
+    SCREENING_REVIEW = "screening_review", _("Review after a screening")  # R-09
+
+
+class Task(models.Model):
+    """A deadline on a case: shown on 'my deadlines' and the timeline, reminded
+    before it is due and escalated to supervisors after (run by the worker)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")  # no longer needed (e.g. decision made otherwise)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=40, choices=TaskKind.choices)
+    # Non-personal facts only (decision type key, screening id).
+    detail = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField()
+    remind_at = models.DateTimeField()
+    assigned_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="tasks"
+    )
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    blocking = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["status", "remind_at"], name="task_remind_idx"),
+            models.Index(fields=["status", "due_at"], name="task_due_idx"),
+            models.Index(fields=["assigned_organisation", "status", "due_at"], name="task_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user: a reminder or an escalation. No personal
+    data: it names the case reference and the task kind only."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "task", "kind"], name="notification_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
