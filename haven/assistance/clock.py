@@ -12,7 +12,7 @@ from django.utils import timezone
 
 
 def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days after ``start`` (Mon–Fri)."""
+    """The date ``days`` working days after ``start`` (Monday to Friday)."""
     current = start
     remaining = days
     while remaining > 0:
