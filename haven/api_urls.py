@@ -3,11 +3,21 @@
 from django.urls import path
 
 from haven.accounts import api as accounts_api
+from haven.assistance.api import deadlines as deadlines_api
+from haven.assistance.api import reflection as reflection_api
 from haven.cases import api as cases_api
+from haven.identification.api import decisions as decisions_api
+from haven.identification.api import indicator_sets as indicator_sets_api
+from haven.identification.api import screening as screening_api
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     *cases_api.urlpatterns,
+    *indicator_sets_api.urlpatterns,
+    *screening_api.urlpatterns,
+    *decisions_api.urlpatterns,
+    *reflection_api.urlpatterns,
+    *deadlines_api.urlpatterns,
 ]

@@ -16,7 +16,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance import clock
-from haven.assistance import services as assistance_services
+from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.models import TaskKind
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -274,7 +274,7 @@ def _start_decision_clock(*, case: Case, lead: Organisation, today: date) -> Non
         due_on = clock.add_working_days(today, first.target_working_days)
     else:
         due_on = today + timedelta(days=first.target_days or 0)
-    assistance_services.task_open(
+    deadline_services.task_open(
         case_id=case.id,
         kind=TaskKind.DECISION_DUE,
         due_on=due_on,

@@ -1,4 +1,4 @@
-"""Writes for deadlines and reflection periods. One transaction each, audited."""
+"""Deadline writes: open and close tasks (no personal data: a case id, a kind, dates)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, User
 from haven.assistance import clock
-from haven.assistance.models import ReflectionPeriod, Task
-from haven.audit import services as audit
-from haven.audit.models import Action
-from haven.lib.errors import Conflict, InvalidInput
+from haven.assistance.models import Task
 
 REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13 (R-15)
 
@@ -61,37 +57,3 @@ def tasks_close(
     for key, value in detail.items():
         tasks = tasks.filter(**{f"detail__{key}": value})
     return tasks.update(status=status, closed_at=timezone.now(), closed_by=by)
-
-
-@transaction.atomic
-def reflection_period_start(
-    *, actor: User, case_id: Any, person_id: Any, starts_on: date, days: int, decision_id: str
-) -> ReflectionPeriod:
-    """Start the recovery and reflection period on the positive reasonable-grounds
-    decision date (R-15): never fewer than 30 days."""
-    if days < REFLECTION_FLOOR_DAYS:
-        raise InvalidInput(
-            "A reflection period cannot be shorter than 30 days.", code="reflection_below_floor"
-        )
-    if ReflectionPeriod.objects.filter(case_id=case_id).exists():
-        raise Conflict("This case already has a reflection period.", code="reflection_exists")
-    period = ReflectionPeriod(
-        case_id=case_id,
-        starts_on=starts_on,
-        granted_days=days,
-        ends_on=starts_on + timedelta(days=days),
-        started_by_decision=decision_id,
-    )
-    period.full_clean(exclude=["case"])
-    period.save()
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.CREATE,
-        object_type="assistance.ReflectionPeriod",
-        object_id=period.pk,
-        person_id=person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.ASSISTANCE,
-        detail={"days": days},
-    )
-    return period

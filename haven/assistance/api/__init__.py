@@ -1,0 +1,1 @@
+"""Assistance API, one module per concern, each with its own ``urlpatterns``."""

@@ -1,0 +1,1 @@
+"""Assistance reads, one module per concern (each checks access and audits)."""

@@ -1,0 +1,1 @@
+"""Assistance pages, one module per concern; routes in haven/assistance/urls.py."""

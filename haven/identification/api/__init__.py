@@ -1,0 +1,1 @@
+"""Identification API, one module per concern, each with its own ``urlpatterns``."""

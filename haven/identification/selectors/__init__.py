@@ -1,0 +1,1 @@
+"""Identification reads, one module per concern (each checks access and audits)."""

@@ -1,0 +1,1 @@
+"""Identification pages, one module per concern; routes in haven/identification/urls.py."""
