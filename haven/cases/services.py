@@ -16,8 +16,8 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance import clock
-from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.models import TaskKind
+from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors, selectors
