@@ -25,6 +25,7 @@ from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
 from haven.cases import errors, forms, selectors, services
 from haven.lib.errors import HavenError
+from haven.web import timeline
 from haven.web.shortcuts import domain_errors, forbidden, request_user
 
 PAGE_SIZE = 25
@@ -86,10 +87,13 @@ def _detail(
     narrative_form: forms.NarrativeForm,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.case_read(user=request_user(request), case_id=case_id)
+    user = request_user(request)
+    view = selectors.case_read(user=user, case_id=case_id)
     context = {
         "view": view,
         "case": view.case,
+        # Reuses the groups case_read decided and audited; reads no group twice.
+        "timeline": timeline.timeline_for(user=user, case_view=view),
         "narrative_form": narrative_form,
         "may_transition": view.group(FieldGroup.LEGAL).allowed and not view.erased,
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,

@@ -1,14 +1,24 @@
 """National decision pathways, read from a YAML data file (R-15, R-17).
 
 Each country's pathway is the ``default`` pathway with the country's
-overrides merged in. The loader enforces the legal floors: a reflection period
-configured below 30 days is refused.
+overrides merged in. The loader enforces the legal floors and the shape of the
+pathway, naming the place of every mistake:
+
+- a reflection period configured below 30 days is refused (CETS Art. 13, R-15);
+- exactly one decision type comes first (``after: null``), and every other one
+  follows, through ``after``, back to it (no loops, no unknown names);
+- each decision type gives exactly one target (working days or calendar days),
+  statuses from the identification status model (R-01) and known organisation types.
+
+A pathway marked ``confirmed: false`` holds placeholders not yet checked
+against national law; the pages say so wherever the pathway is shown.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +26,35 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from haven.accounts.models import OrgType
+from haven.assistance import clock
+
 REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13: at least 30 days
+# The statuses a decision may lead to (R-01); potential and withdrawn are not decisions.
 STATUSES = {"presumed", "identified", "not_identified", "declined_formal_identification"}
+OUTCOMES = ("positive", "negative")
+
+PATHWAY_KEYS = {
+    "confirmed",
+    "reflection_period",
+    "screening_review_days",
+    "reminder_days_before",
+    "decision_types",
+}
+REFLECTION_KEYS = {"min_days", "reminder_days_before"}
+DECISION_TYPE_KEYS = {
+    "label",
+    "deciding_org_types",
+    "target_working_days",
+    "target_days",
+    "after",
+    "min_gap_days",
+    "standard_of_proof",
+    "positive_status",
+    "negative_status",
+    "starts_reflection_period",
+    "reason_templates",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +72,25 @@ class DecisionType:
     starts_reflection_period: bool
     reason_templates: dict[str, str]
 
+    def status_for(self, outcome: str) -> str:
+        """The identification status a decision with this outcome leads to."""
+        return self.positive_status if outcome == "positive" else self.negative_status
+
+    def earliest_on(self, previous_decided_on: date) -> date:
+        """The first day this decision may be taken after the one it follows (R-17)."""
+        return previous_decided_on + timedelta(days=self.min_gap_days)
+
+    def target_on(self, start: date) -> date:
+        """The target date counted from ``start`` (working or calendar days)."""
+        if self.target_working_days is not None:
+            return clock.add_working_days(start, self.target_working_days)
+        return start + timedelta(days=self.target_days or 0)
+
+    def due_on(self, start: date) -> date:
+        """The due date counted from intake or from the decision this one follows,
+        never before the minimum gap allows (R-17)."""
+        return max(self.target_on(start), self.earliest_on(start))
+
 
 @dataclass(frozen=True)
 class Pathway:
@@ -49,6 +105,10 @@ class Pathway:
     def first_decision(self) -> DecisionType:
         """The decision that no other decision must precede (reasonable grounds)."""
         return next(d for d in self.decision_types.values() if d.after is None)
+
+    def following(self, key: str) -> list[DecisionType]:
+        """The decision types that follow a positive decision of type ``key``."""
+        return [d for d in self.decision_types.values() if d.after == key]
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +125,20 @@ def _fail(where: str, message: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"decision pathways: {where}: {message}")
 
 
+def _mapping(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a mapping")
+    return raw
+
+
+def _known_keys(raw: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(str(k) for k in set(raw) - known)
+    if unknown:
+        raise _fail(where, f"unknown key(s) {unknown}; expected some of {sorted(known)}")
+
+
 def _int(raw: dict[str, Any], key: str, where: str, *, default: int | None = None) -> int:
     value = raw.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -72,56 +146,114 @@ def _int(raw: dict[str, Any], key: str, where: str, *, default: int | None = Non
     return value
 
 
-def _decision_type(key: str, raw: dict[str, Any], where: str) -> DecisionType:
-    for status_key in ("positive_status", "negative_status"):
-        if raw.get(status_key) not in STATUSES:
-            raise _fail(f"{where}.{status_key}", f"must be one of {sorted(STATUSES)}")
+def _bool(raw: dict[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(f"{where}.{key}", "must be true or false")
+    return value
+
+
+def _org_types(raw: dict[str, Any], where: str) -> frozenset[str]:
+    values = raw.get("deciding_org_types")
+    if not isinstance(values, list) or not values:
+        raise _fail(f"{where}.deciding_org_types", "list at least one organisation type")
+    unknown = sorted(str(v) for v in values if v not in OrgType.values)
+    if unknown:
+        raise _fail(f"{where}.deciding_org_types", f"unknown organisation type(s) {unknown}")
+    return frozenset(values)
+
+
+def _targets(raw: dict[str, Any], where: str) -> tuple[int | None, int | None]:
     working = raw.get("target_working_days")
     days = raw.get("target_days")
     if (working is None) == (days is None):
         raise _fail(where, "give exactly one of target_working_days or target_days")
+    return (
+        _int(raw, "target_working_days", where) if working is not None else None,
+        _int(raw, "target_days", where) if days is not None else None,
+    )
+
+
+def _reason_templates(raw: dict[str, Any], where: str) -> dict[str, str]:
+    templates = _mapping(raw.get("reason_templates"), f"{where}.reason_templates")
+    _known_keys(templates, set(OUTCOMES), f"{where}.reason_templates")
+    return {k: str(v) for k, v in templates.items()}
+
+
+def _decision_type(key: str, raw: dict[str, Any], where: str) -> DecisionType:
+    _known_keys(raw, DECISION_TYPE_KEYS, where)
+    for status_key in ("positive_status", "negative_status"):
+        if raw.get(status_key) not in STATUSES:
+            raise _fail(f"{where}.{status_key}", f"must be one of {sorted(STATUSES)}")
+    after = raw.get("after")
+    if after is not None and not isinstance(after, str):
+        raise _fail(f"{where}.after", "must name a decision type, or be null")
+    min_gap = _int(raw, "min_gap_days", where, default=0)
+    if min_gap and after is None:
+        raise _fail(f"{where}.min_gap_days", "a minimum gap needs `after` to count from")
+    working, days = _targets(raw, where)
     return DecisionType(
         key=key,
         label=str(raw.get("label", key)),
-        deciding_org_types=frozenset(raw.get("deciding_org_types") or ()),
-        target_working_days=_int(raw, "target_working_days", where)
-        if working is not None
-        else None,
-        target_days=_int(raw, "target_days", where) if days is not None else None,
-        after=raw.get("after"),
-        min_gap_days=_int(raw, "min_gap_days", where, default=0),
+        deciding_org_types=_org_types(raw, where),
+        target_working_days=working,
+        target_days=days,
+        after=after,
+        min_gap_days=min_gap,
         standard_of_proof=str(raw.get("standard_of_proof", "")),
         positive_status=raw["positive_status"],
         negative_status=raw["negative_status"],
-        starts_reflection_period=bool(raw.get("starts_reflection_period", False)),
-        reason_templates={k: str(v) for k, v in (raw.get("reason_templates") or {}).items()},
+        starts_reflection_period=_bool(raw, "starts_reflection_period", where),
+        reason_templates=_reason_templates(raw, where),
     )
+
+
+def _check_order(types: dict[str, DecisionType], where: str) -> None:
+    """One first decision; every other decision reaches it through ``after``."""
+    for decision in types.values():
+        if decision.after is not None and decision.after not in types:
+            raise _fail(f"{where}.{decision.key}.after", "names no decision type")
+    if sum(1 for d in types.values() if d.after is None) != 1:
+        raise _fail(where, "exactly one decision type must have after: null")
+    for decision in types.values():
+        seen = {decision.key}
+        current = decision
+        while current.after is not None:
+            if current.after in seen:
+                raise _fail(f"{where}.{decision.key}.after", "the decisions follow in a loop")
+            seen.add(current.after)
+            current = types[current.after]
 
 
 def build_pathway(country: str, raw: dict[str, Any]) -> Pathway:
     """Validate one merged pathway; refuses values below the legal floors."""
-    where = f"countries.{country}"
-    reflection = raw.get("reflection_period") or {}
+    where = f"countries.{country}" if country != "default" else "default"
+    _known_keys(raw, PATHWAY_KEYS, where)
+    reflection = _mapping(raw.get("reflection_period"), f"{where}.reflection_period")
+    _known_keys(reflection, REFLECTION_KEYS, f"{where}.reflection_period")
     min_days = _int(reflection, "min_days", f"{where}.reflection_period")
     if min_days < REFLECTION_FLOOR_DAYS:
         raise _fail(
             f"{where}.reflection_period.min_days",
             f"{min_days} is below the legal minimum of {REFLECTION_FLOOR_DAYS} days (R-15)",
         )
+    raw_types = _mapping(raw.get("decision_types"), f"{where}.decision_types")
     types = {
-        key: _decision_type(key, value or {}, f"{where}.decision_types.{key}")
-        for key, value in (raw.get("decision_types") or {}).items()
+        str(key): _decision_type(
+            str(key),
+            _mapping(value, f"{where}.decision_types.{key}"),
+            f"{where}.decision_types.{key}",
+        )
+        for key, value in raw_types.items()
     }
-    for decision in types.values():
-        if decision.after is not None and decision.after not in types:
-            raise _fail(f"{where}.decision_types.{decision.key}.after", "names no decision type")
-    if sum(1 for d in types.values() if d.after is None) != 1:
-        raise _fail(f"{where}.decision_types", "exactly one decision type must have after: null")
+    _check_order(types, f"{where}.decision_types")
     return Pathway(
         country=country,
-        confirmed=bool(raw.get("confirmed", False)),
+        confirmed=_bool(raw, "confirmed", where),
         reflection_min_days=min_days,
-        reflection_reminder_days=_int(reflection, "reminder_days_before", where, default=5),
+        reflection_reminder_days=_int(
+            reflection, "reminder_days_before", f"{where}.reflection_period", default=5
+        ),
         screening_review_days=_int(raw, "screening_review_days", where, default=7),
         reminder_days_before=_int(raw, "reminder_days_before", where, default=1),
         decision_types=types,
@@ -130,16 +262,22 @@ def build_pathway(country: str, raw: dict[str, Any]) -> Pathway:
 
 def parse_pathways(text: str) -> dict[str, Pathway]:
     """All pathways in a file, keyed by country ("default" included)."""
-    data = yaml.safe_load(text)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _fail("file", "is not valid YAML") from exc
     if not isinstance(data, dict) or data.get("schema_version") != 1:
         raise _fail("file", "schema_version must be 1")
     default = data.get("default")
     if not isinstance(default, dict):
         raise _fail("default", "missing")
     pathways = {"default": build_pathway("default", default)}
-    for country, override in (data.get("countries") or {}).items():
-        pathways[str(country).upper()] = build_pathway(
-            str(country).upper(), _merge(default, override or {})
+    for country, override in _mapping(data.get("countries"), "countries").items():
+        code = str(country).upper()
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise _fail(f"countries.{country}", "use the two-letter country code (ISO 3166-1)")
+        pathways[code] = build_pathway(
+            code, _merge(default, _mapping(override, f"countries.{country}"))
         )
     return pathways
 

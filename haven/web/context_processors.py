@@ -1,7 +1,10 @@
-"""Values every page needs: the demo-mode banner, and whether the user still owes MFA."""
+"""Values every page needs: the demo-mode banner, whether the user still owes MFA,
+and (for the menu) how many of their notifications are unread."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +12,7 @@ from django.http import HttpRequest
 
 from haven.accounts import policy
 from haven.accounts.models import User
+from haven.assistance.selectors import deadlines as deadline_selectors
 
 
 def _mfa_pending(user: object) -> bool:
@@ -19,8 +23,22 @@ def _mfa_pending(user: object) -> bool:
     return not verified
 
 
+def _no_notifications() -> int:
+    return 0
+
+
+def _unread_notifications(user: object) -> Callable[[], int]:
+    """A callable, so that the one count query runs only on pages that show it
+    (the template calls it once, in ``{% with %}``)."""
+    if not isinstance(user, User):
+        return _no_notifications
+    return functools.partial(deadline_selectors.notifications_unread_count, user=user)
+
+
 def haven(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
     return {
         "demo_mode": settings.DEMO_MODE,
-        "mfa_pending": _mfa_pending(getattr(request, "user", None)),
+        "mfa_pending": _mfa_pending(user),
+        "unread_notifications": _unread_notifications(user),
     }

@@ -1,5 +1,252 @@
-"""Placeholder: its owner replaces this module."""
+"""Deadlines, notifications and the case timeline under /api/v1/: the same
+selectors and services as the pages.
 
-from django.urls import URLPattern
+A case the caller may not know about is a 404 identical to a missing one.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haven.access.models import FieldGroup
+from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer
+from haven.accounts.models import User
+from haven.assistance.models import Notification, Task, TaskKind
+from haven.assistance.selectors import deadlines as selectors
+from haven.assistance.services import deadlines as services
+from haven.cases.api import CASE_ID, NOT_FOUND, JsonApiView
+from haven.web import timeline
+
+NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
+
+
+TIMELINE_KINDS = ["status_change", "decision", "reflection_period", "screening", "deadline"]
+DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
+
+
+class _NamedChoiceField(serializers.ChoiceField):
+    """A choice field published as one named schema component (no enum name clashes)."""
+
+    CHOICES: list[str] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=self.CHOICES, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": TaskKind.values}, component_name="TaskKind")
+class TaskKindField(_NamedChoiceField):
+    CHOICES = TaskKind.values
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Notification.Kind.values}, component_name="NotificationKind"
+)
+class NotificationKindField(_NamedChoiceField):
+    CHOICES = Notification.Kind.values
+
+
+@extend_schema_field({"type": "string", "enum": FieldGroup.values}, component_name="FieldGroup")
+class FieldGroupField(_NamedChoiceField):
+    CHOICES = FieldGroup.values
+
+
+@extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
+class TimelineEntryKindField(_NamedChoiceField):
+    CHOICES = TIMELINE_KINDS
+
+
+@extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
+class DeadlineStateField(_NamedChoiceField):
+    CHOICES = DEADLINE_STATES
+
+
+def _acting_user(request: Request) -> User:
+    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
+    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
+    return request.user
+
+
+# --- serializers ----------------------------------------------------------------------
+
+
+class DeadlineQuerySerializer(serializers.Serializer[Any]):
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text="Only deadlines already past their due time."
+    )
+
+
+class DeadlineSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    case_id = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    kind = TaskKindField()
+    decision_type = serializers.SerializerMethodField()
+    what = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField()
+    remind_at = serializers.DateTimeField()
+    overdue = serializers.BooleanField()
+    blocking = serializers.BooleanField()
+    assigned_to_me = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.CharField(allow_null=True, help_text="For decision_due: the pathway's key.")
+    )
+    def get_decision_type(self, task: Task) -> str | None:
+        value = task.detail.get("decision_type") if isinstance(task.detail, dict) else None
+        return str(value) if value else None
+
+    @extend_schema_field(serializers.CharField(help_text="What is due, in words."))
+    def get_what(self, task: Task) -> str:
+        return selectors.what_is_due(task)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_assigned_to_me(self, task: Task) -> bool:
+        user = self.context["user"]
+        return task.assigned_user_id is not None and task.assigned_user_id == user.pk
+
+
+class NotificationSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = NotificationKindField()
+    case_id = serializers.UUIDField(source="task.case_id")
+    case_reference = serializers.CharField()
+    task_id = serializers.UUIDField()
+    task_kind = TaskKindField(source="task.kind")
+    what = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField(source="task.due_at")
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.CharField(help_text="What is due, in words."))
+    def get_what(self, notification: Notification) -> str:
+        country: str = getattr(notification, "case_country", "")  # from notifications_for
+        return selectors.what_is_due(notification.task, country=country)
+
+
+class NotificationReadSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=1000,
+        help_text="The notifications to mark read; leave out to mark all of yours.",
+    )
+
+
+class NotificationReadResultSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")
+
+
+class TimelineEntrySerializer(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    kind = TimelineEntryKindField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    state = DeadlineStateField(allow_blank=True)
+    state_label = serializers.CharField()
+    blocking = serializers.BooleanField()
+
+
+class TimelineSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    entries = TimelineEntrySerializer(many=True)
+    hidden_groups = serializers.ListField(
+        child=FieldGroupField(),
+        help_text="Field groups whose entries are not shown to you.",
+    )
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+class DeadlineListView(JsonApiView):
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        operation_id="deadline_list",
+        tags=["deadlines"],
+        parameters=[DeadlineQuerySerializer],
+        responses={
+            200: DeadlineSerializer(many=True),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NO_PAGE,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = DeadlineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        user = _acting_user(request)
+        tasks = selectors.my_deadlines(user=user, overdue_only=query.validated_data["overdue"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(tasks, request, view=self)
+        assert page is not None  # noqa: S101 - a page size is configured
+        body = DeadlineSerializer(page, many=True, context={"user": user}).data
+        return paginator.get_paginated_response(body)
+
+
+class NotificationListView(JsonApiView):
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        operation_id="notification_list",
+        tags=["deadlines"],
+        responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
+    )
+    def get(self, request: Request) -> Response:
+        notifications = selectors.notifications_for(user=_acting_user(request))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        assert page is not None  # noqa: S101 - a page size is configured
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class NotificationReadView(JsonApiView):
+    @extend_schema(
+        operation_id="notification_read",
+        tags=["deadlines"],
+        request=NotificationReadSerializer,
+        responses={200: NotificationReadResultSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+    )
+    def post(self, request: Request) -> Response:
+        data = NotificationReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.notifications_mark_read(
+            user=_acting_user(request), notification_ids=data.validated_data["ids"]
+        )
+        return Response(NotificationReadResultSerializer({"marked": marked}).data)
+
+
+class CaseTimelineView(JsonApiView):
+    @extend_schema(
+        operation_id="case_timeline",
+        tags=["cases"],
+        parameters=[CASE_ID],
+        responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        case, entries = timeline.timeline_read(user=_acting_user(request), case_id=id)
+        body = {
+            "case_id": case.id,
+            "case_reference": case.reference,
+            "entries": entries.entries,
+            "hidden_groups": entries.hidden_groups,
+        }
+        return Response(TimelineSerializer(body).data)
+
+
+urlpatterns: list[URLPattern] = [
+    path("deadlines/", DeadlineListView.as_view(), name="deadline_list"),
+    path("notifications/", NotificationListView.as_view(), name="notification_list"),
+    path("notifications/read/", NotificationReadView.as_view(), name="notification_read"),
+    path("cases/<str:id>/timeline/", CaseTimelineView.as_view(), name="case_timeline"),
+]

@@ -1,20 +1,44 @@
-"""Reflection period writes (R-15). One transaction each, audited."""
+"""Reflection period writes (R-15, CETS Art. 13). One transaction each, audited.
+
+The period is started by a positive reasonable-grounds decision
+(``haven.identification.services.decisions.decision_record``), in the same
+transaction that makes the person a presumed victim (R-03). It lasts at least
+30 days; a national pathway may grant more. It can be extended, with reasons,
+and ended early only on the two grounds of CETS Art. 13(3). Nothing here reads
+whether the person cooperates (R-18).
+
+Extensions and early ends are decisions on the period: they are taken by a
+supervisor of an organisation type that may grant the period (the pathway's
+decision types that start it), and recorded with the decision maker.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts.models import User
-from haven.assistance.models import ReflectionPeriod
+from haven.accounts.models import OrgType, User
+from haven.assistance import eligibility, errors
+from haven.assistance.models import ReflectionExtension, ReflectionPeriod, Task, TaskKind
+from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.lib.errors import Conflict, InvalidInput
+from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
+from haven.identification import pathways
+from haven.vault import services as vault
 
-REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13 (R-15)
+REFLECTION_FLOOR_DAYS = pathways.REFLECTION_FLOOR_DAYS  # CETS Art. 13: at least 30 days
+MAX_EXTENSION_DAYS = 365  # one extension at a time; a longer one is a typing error
 
 
 @transaction.atomic
@@ -22,13 +46,15 @@ def reflection_period_start(
     *, actor: User, case_id: Any, person_id: Any, starts_on: date, days: int, decision_id: str
 ) -> ReflectionPeriod:
     """Start the recovery and reflection period on the positive reasonable-grounds
-    decision date (R-15): never fewer than 30 days."""
+    decision date (R-15): never fewer than 30 days (also a database constraint)."""
     if days < REFLECTION_FLOOR_DAYS:
-        raise InvalidInput(
-            "A reflection period cannot be shorter than 30 days.", code="reflection_below_floor"
+        raise errors.ReflectionBelowFloor(
+            _("A reflection period cannot be shorter than %(days)d days.")
+            % {"days": REFLECTION_FLOOR_DAYS},
+            field="days",
         )
     if ReflectionPeriod.objects.filter(case_id=case_id).exists():
-        raise Conflict("This case already has a reflection period.", code="reflection_exists")
+        raise errors.ReflectionExists(_("This case already has a reflection period."))
     period = ReflectionPeriod(
         case_id=case_id,
         starts_on=starts_on,
@@ -36,7 +62,8 @@ def reflection_period_start(
         ends_on=starts_on + timedelta(days=days),
         started_by_decision=decision_id,
     )
-    period.full_clean(exclude=["case"])
+    # Not set until an early end (the model lacks blank=True on them).
+    period.full_clean(exclude=["case", "early_end_decided_by", "early_end_reasons_enc"])
     period.save()
     audit.audit_record(
         actor=audit.actor_of(actor),
@@ -49,3 +76,195 @@ def reflection_period_start(
         detail={"days": days},
     )
     return period
+
+
+def _period_for_decision(*, actor: User, case_id: object) -> tuple[Case, ReflectionPeriod]:
+    """The case (404 for outsiders), checked for the legal group and the decision maker,
+    and its period, locked."""
+    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
+    decision = access_policy.decide(
+        user=actor, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    )
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+    if not reflection_selectors.may_decide_on_period(user=actor, case=case):
+        types = reflection_selectors.deciding_org_types(case.country)
+        names = sorted(str(OrgType(t).label) for t in types)
+        raise errors.SupervisorRequired(
+            _("Only a supervisor of one of these organisations can decide this: %(who)s.")
+            % {"who": ", ".join(names)}
+        )
+    if case.person.erased_at is not None:
+        raise errors.PersonErased(_("This person's data was erased."))
+    period = ReflectionPeriod.objects.select_for_update().filter(case_id=case.id).first()
+    if period is None:
+        raise errors.NoReflectionPeriod(
+            _(
+                "This case has no reflection period: it starts with a positive "
+                "reasonable-grounds decision."
+            )
+        )
+    return case, period
+
+
+def _reasons(value: str, *, message: str) -> str:
+    text = value.strip()
+    if not text:
+        raise errors.ReasonsRequired(message, field="reasons")
+    return text
+
+
+def _decision_date(decided_on: date | None, period: ReflectionPeriod) -> date:
+    today = timezone.localdate()
+    day = decided_on or today
+    if day > today:
+        raise errors.ReflectionInputInvalid(
+            _("The decision date cannot be in the future."), field="decided_on"
+        )
+    if day < period.starts_on:
+        raise errors.ReflectionInputInvalid(
+            _("The decision date cannot be before the period started."), field="decided_on"
+        )
+    return day
+
+
+@transaction.atomic
+def reflection_period_extend(
+    *, actor: User, case_id: object, days: int, reasons: str, decided_on: date | None = None
+) -> ReflectionExtension:
+    """Extend a running period, with reasons (R-15); the period-end deadline moves with it."""
+    case, period = _period_for_decision(actor=actor, case_id=case_id)
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise errors.ReflectionInputInvalid(
+            _("An extension is between 1 and %(max)d days.") % {"max": MAX_EXTENSION_DAYS},
+            field="days",
+        )
+    text = _reasons(reasons, message=_("Write the reasons for the extension."))
+    day = _decision_date(decided_on, period)
+    if not eligibility.reflection_runs_on(period, day):
+        raise errors.ReflectionNotRunning(
+            _("The period is not running on that date; it can no longer be extended.")
+        )
+    period.granted_days += days
+    period.ends_on += timedelta(days=days)
+    period.save(update_fields=["granted_days", "ends_on"])
+    extension = ReflectionExtension(
+        period=period,
+        days=days,
+        decided_on=day,
+        recorded_at=timezone.now(),
+        decided_by=actor,
+        reasons_enc=vault.encrypt(
+            key=case.person.data_key, plaintext=text, context="reflection.extension.reasons"
+        ),
+    )
+    extension.full_clean(exclude=["period", "decided_by"])
+    extension.save()
+    deadline_services.task_reschedule(
+        case_id=case.id, kind=TaskKind.REFLECTION_PERIOD_END, due_on=period.ends_on
+    )
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type="assistance.ReflectionPeriod",
+        object_id=period.pk,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.ASSISTANCE,
+        detail={"extended_by_days": days},
+    )
+    return extension
+
+
+@transaction.atomic
+def reflection_period_end_early(
+    *,
+    actor: User,
+    case_id: object,
+    ground: str,
+    reasons: str,
+    legal_basis: str,
+    decided_on: date | None = None,
+) -> ReflectionPeriod:
+    """End a running period early: ONLY on public-order grounds or because victim
+    status is claimed improperly (CETS Art. 13(3), R-15), with a recorded decision
+    maker, reasons and legal basis. Any other ground is refused."""
+    case, period = _period_for_decision(actor=actor, case_id=case_id)
+    if ground not in ReflectionPeriod.EarlyEndGround.values:
+        raise errors.EarlyEndGroundNotPermitted(
+            _(
+                "A reflection period can be ended early only on public-order grounds or because "
+                "victim status is being claimed improperly."
+            ),
+            field="ground",
+        )
+    text = _reasons(reasons, message=_("Write the reasons for ending the period early."))
+    basis = legal_basis.strip()
+    if not basis:
+        raise errors.LegalBasisRequired(
+            _("Give the legal basis for ending the period early."), field="legal_basis"
+        )
+    day = _decision_date(decided_on, period)
+    if not eligibility.reflection_runs_on(period, day):
+        raise errors.ReflectionNotRunning(_("The period is not running on that date."))
+    period.status = ReflectionPeriod.Status.ENDED_EARLY
+    period.ended_on = day
+    period.early_end_ground = ground
+    period.early_end_legal_basis = basis[:200]
+    period.early_end_reasons_enc = vault.encrypt(
+        key=case.person.data_key, plaintext=text, context="reflection.early_end.reasons"
+    )
+    period.early_end_decided_by = actor
+    period.save(
+        update_fields=[
+            "status",
+            "ended_on",
+            "early_end_ground",
+            "early_end_legal_basis",
+            "early_end_reasons_enc",
+            "early_end_decided_by",
+        ]
+    )
+    deadline_services.tasks_close(
+        case_id=case.id,
+        kind=TaskKind.REFLECTION_PERIOD_END,
+        by=actor,
+        status=Task.Status.CANCELLED,
+    )
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type="assistance.ReflectionPeriod",
+        object_id=period.pk,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.ASSISTANCE,
+        detail={"ended_early": ground},
+    )
+    return period
+
+
+def removal_enforcement_check(*, case_id: object, on_date: date) -> None:
+    """Raise ``RemovalProtected`` if an expulsion order may not be enforced on
+    ``on_date`` (R-15: never inside the reflection period; R-03, CETS Art. 10(2):
+    never while reasonable grounds protect the person).
+
+    It checks no access and records nothing: callers do both (the API asks
+    ``haven.assistance.selectors.reflection.removal_check``, which applies the
+    same rule, ``eligibility.removal_block``).
+    """
+    try:
+        parsed = uuid.UUID(str(case_id))
+    except ValueError:
+        case = None
+    else:
+        case = Case.objects.select_related("reflection_period").filter(pk=parsed).first()
+    if case is None:
+        raise case_errors.CaseNotFound(_("No case with this reference is available to you."))
+    block = eligibility.removal_block(
+        removal_protected=case.removal_protected,
+        period=getattr(case, "reflection_period", None),
+        on_date=on_date,
+    )
+    if block is not None:
+        raise errors.RemovalProtected(str(block.reason), code=block.code)

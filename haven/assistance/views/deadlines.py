@@ -1,5 +1,109 @@
-"""Placeholder: its owner replaces this module."""
+"""Deadline pages: "My deadlines" and the reminders and escalations sent about them.
 
-from django.urls import URLPattern
+Each view parses the request, calls one selector or service, and renders.
+Both pages work without JavaScript: the filter is a link, "mark all read" a form.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from haven.assistance.models import Notification, Task
+from haven.assistance.selectors import deadlines as selectors
+from haven.assistance.services import deadlines as services
+from haven.web.shortcuts import request_user
+
+PAGE_SIZE = 25
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    task: Task
+    case_reference: str
+    what: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    case_reference: str
+    what: str
+
+
+@never_cache
+@login_required
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Open deadlines of the user's organisation, soonest first; ``?show=overdue`` filters."""
+    user = request_user(request)
+    overdue_only = request.GET.get("show") == OVERDUE
+    tasks = selectors.my_deadlines(user=user, overdue_only=overdue_only)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        DeadlineRow(
+            task=task,
+            # Annotations of my_deadlines (mypy's plugin types them, but not as attributes).
+            case_reference=getattr(task, "case_reference", ""),
+            what=selectors.what_is_due(task),
+            overdue=bool(getattr(task, "overdue", False)),
+        )
+        for task in page
+    ]
+    context = {"page": page, "rows": rows, "overdue_only": overdue_only, "nav": "deadlines"}
+    return render(request, "assistance/deadline_list.html", context)
+
+
+@never_cache
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's reminders and escalations, unread first."""
+    notifications = selectors.notifications_for(user=request_user(request))
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        NotificationRow(
+            notification=notification,
+            case_reference=getattr(notification, "case_reference", ""),
+            what=selectors.what_is_due(
+                notification.task, country=getattr(notification, "case_country", "")
+            ),
+        )
+        for notification in page
+    ]
+    return render(
+        request,
+        "assistance/notification_list.html",
+        {"page": page, "rows": rows, "nav": "deadlines"},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark all of the user's notifications read, then back to the list."""
+    count = services.notifications_mark_read(user=request_user(request))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+        )
+        % {"count": count},
+    )
+    return redirect("assistance:notification_list")
+
+
+urlpatterns: list[URLPattern] = [
+    path("deadlines/", deadline_list, name="deadline_list"),
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/read/", notification_read, name="notification_read"),
+]

@@ -1,5 +1,153 @@
-"""Placeholder: its owner replaces this module."""
+"""The recovery and reflection period page (R-15): dates, days left, extensions
+and any early end, with the forms to extend it or end it early for the
+supervisors who may decide on it.
 
-from django.urls import URLPattern
+Hidden and missing cases give the same 404 (``domain_errors``); a refusal gives
+the 403 page with its reason. The forms post and redirect, without JavaScript.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from haven.assistance.models import ReflectionPeriod
+from haven.assistance.selectors import reflection as selectors
+from haven.assistance.services import reflection as services
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.web.shortcuts import domain_errors, request_user
+
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT_MAX = 10000
+
+
+class ExtendForm(forms.Form):
+    prefix = "extend"  # two forms on one page: distinct field names and ids
+    days = forms.IntegerField(
+        label=gettext_lazy("Extend by (days)"), min_value=1, max_value=services.MAX_EXTENSION_DAYS
+    )
+    decided_on = forms.DateField(
+        label=gettext_lazy("Date of the decision"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "For example: serious physical or mental health needs, or a high risk of intimidation."
+        ),
+    )
+
+
+class EndEarlyForm(forms.Form):
+    prefix = "end"
+    ground = forms.ChoiceField(
+        label=gettext_lazy("Ground"),
+        choices=ReflectionPeriod.EarlyEndGround.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "CETS Art. 13(3) permits only these two grounds. No other reason can end the period."
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy("Only the two grounds listed can end the period early.")
+        },
+    )
+    decided_on = forms.DateField(
+        label=gettext_lazy("Date of the decision"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    legal_basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=200)
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+def _page(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    *,
+    extend_form: ExtendForm | None = None,
+    end_form: EndEarlyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    view = selectors.reflection_period_get(user=request_user(request), case_id=case_id)
+    context = {
+        "view": view,
+        "case": view.case,
+        "extend_form": extend_form or ExtendForm(),
+        "end_form": end_form or EndEarlyForm(),
+        "nav": "cases",
+    }
+    return render(request, "assistance/reflection_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def reflection_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The period as the user may see it (legal group)."""
+    return _page(request, case_id)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def reflection_extend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reflection_period_extend(
+                actor=request_user(request), case_id=case_id, **form.cleaned_data
+            )
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The reflection period was extended."))
+            return redirect("assistance:reflection_detail", case_id=case_id)
+    return _page(request, case_id, extend_form=form, status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def reflection_end_early(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    form = EndEarlyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reflection_period_end_early(
+                actor=request_user(request), case_id=case_id, **form.cleaned_data
+            )
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The reflection period was ended early."))
+            return redirect("assistance:reflection_detail", case_id=case_id)
+    return _page(request, case_id, end_form=form, status=400)
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<uuid:case_id>/reflection/", reflection_detail, name="reflection_detail"),
+    path("cases/<uuid:case_id>/reflection/extend/", reflection_extend, name="reflection_extend"),
+    path(
+        "cases/<uuid:case_id>/reflection/end-early/",
+        reflection_end_early,
+        name="reflection_end_early",
+    ),
+]

@@ -31,15 +31,18 @@ CASES = reverse("cases:list")
 NEW = reverse("cases:new")
 
 # Pinned, measured on SQLite. Every signed-in page costs 6: session, user, OTP
-# device, and the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint pair.
+# device, and the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint pair,
+# plus 1 for the menu's unread-notification count (web.context_processors).
 # The list adds count, the user's organisation (header) and one page of cases with
 # the lead's name as a subquery: the same for 3 cases as for 30.
-CASE_LIST_QUERIES = 9
+CASE_LIST_QUERIES = 10
 # The detail adds case_read in a savepoint pair: case with person and key, team
 # twice (visibility, decisions), organisation, narrative entries and transitions
 # (each with their users in one query), and the audit append (head, event, head)
-# in its own savepoint pair. The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 19
+# in its own savepoint pair; then the timeline (haven.web.timeline): screenings,
+# decisions, reflection period, deadlines (its extensions add 1 when there is a
+# period, see haven/web/tests/test_timeline.py). The same for 1 narrative entry as for 5.
+CASE_DETAIL_QUERIES = 24
 
 ClientFor = Callable[[User], Client]
 

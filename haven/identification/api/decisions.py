@@ -1,5 +1,221 @@
-"""Placeholder: its owner replaces this module."""
+"""Identification decisions under /api/v1/ (R-10, R-17): the same services and
+selectors as the pages.
 
-from django.urls import URLPattern
+A case or decision the caller may not know about is a 404 identical to a
+missing one. Domain errors answer ``{"code", "detail", "field"}`` with their
+status (``haven.lib.api.api_exception_handler``).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.models import User
+from haven.cases.api import CASE_ID, NOT_FOUND, IdentificationStatusField, JsonApiView
+from haven.identification.models import Outcome, Reconsideration, ServedTo
+from haven.identification.selectors import decisions as selectors
+from haven.identification.services import decisions as services
+
+DECISION_ID = OpenApiParameter(
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The decision's id."
+)
+DECISION_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description="decision_not_found: the same answer for a missing decision and a hidden one.",
+)
+FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="field_group_not_allowed (your organisation does not see the legal group), "
+    "or org_type_may_not_decide (the pathway names who takes this decision).",
+)
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="previous_decision_required, minimum_gap_not_reached (the detail names the "
+    "earliest date), decision_already_recorded, transition_not_allowed, reflection_exists, "
+    "person_erased.",
+)
+
+
+def _acting_user(request: Request) -> User:
+    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
+    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
+    return request.user
+
+
+class DecisionCreateSerializer(serializers.Serializer[Any]):
+    decision_type = serializers.CharField(
+        max_length=40,
+        help_text="A decision type of the case's national pathway, e.g. reasonable_grounds.",
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    # Blank reasons reach the service, which answers with code reasons_required.
+    reasons = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10000, trim_whitespace=False
+    )
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    legal_basis = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    served_to = serializers.ChoiceField(
+        choices=ServedTo.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Defaults to the person for adults and to the representative for a child; "
+        "a child is never served directly (R-10, R-17).",
+    )
+
+
+class ReconsiderationReadSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    requested_on = serializers.DateField()
+    recorded_by = serializers.CharField()
+    status = serializers.ChoiceField(choices=Reconsideration.Status.choices)
+    grounds = serializers.CharField(help_text="Empty once the person's data is erased.")
+    new_decision_id = serializers.UUIDField(allow_null=True)
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    case_id = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    decision_type = serializers.CharField()
+    type_label = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    decided_on = serializers.DateField()
+    recorded_at = serializers.DateTimeField()
+    decided_by = serializers.CharField()
+    organisation = serializers.CharField()
+    standard_of_proof = serializers.CharField()
+    legal_basis = serializers.CharField()
+    reasons = serializers.CharField(help_text="Empty once the person's data is erased.")
+    served_to = serializers.ChoiceField(choices=ServedTo.choices)
+    to_status = IdentificationStatusField(
+        allow_null=True,
+        help_text="The status the decision led to; null when the case already had it.",
+    )
+    reconsiderations = ReconsiderationReadSerializer(many=True)
+    may_request_reconsideration = serializers.BooleanField()
+
+
+class ReconsiderationCreateSerializer(serializers.Serializer[Any]):
+    # Blank grounds reach the service, which answers with code grounds_required.
+    grounds = serializers.CharField(allow_blank=True, max_length=10000, trim_whitespace=False)
+    requested_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReconsiderationCreatedSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    decision_id = serializers.UUIDField()
+    requested_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=Reconsideration.Status.choices)
+
+
+class CaseDecisionsView(JsonApiView):
+    @extend_schema(
+        operation_id="decision_list",
+        tags=["identification"],
+        parameters=[CASE_ID],
+        responses={
+            200: DecisionSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        found = selectors.decision_list(user=_acting_user(request), case_id=id)
+        return Response(DecisionSerializer(found.decisions, many=True).data)
+
+    @extend_schema(
+        operation_id="decision_record",
+        tags=["identification"],
+        parameters=[CASE_ID],
+        request=DecisionCreateSerializer,
+        responses={
+            201: DecisionSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = DecisionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _acting_user(request)
+        decision = services.decision_record(actor=user, case_id=id, **data.validated_data)
+        view = selectors.decision_get(user=user, decision_id=decision.id)
+        location = reverse("api:decision_detail", kwargs={"id": decision.id})
+        return Response(
+            DecisionSerializer(view).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+
+class DecisionDetailView(JsonApiView):
+    @extend_schema(
+        operation_id="decision_read",
+        tags=["identification"],
+        parameters=[DECISION_ID],
+        responses={
+            200: DecisionSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: DECISION_NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        view = selectors.decision_get(user=_acting_user(request), decision_id=id)
+        return Response(DecisionSerializer(view).data)
+
+
+class ReconsiderationsView(JsonApiView):
+    @extend_schema(
+        operation_id="reconsideration_request",
+        tags=["identification"],
+        parameters=[DECISION_ID],
+        request=ReconsiderationCreateSerializer,
+        responses={
+            201: ReconsiderationCreatedSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: DECISION_NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="reconsideration_of_positive_decision, decision_superseded, "
+                "reconsideration_open, person_erased.",
+            ),
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = ReconsiderationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.reconsideration_request(
+            actor=_acting_user(request), decision_id=id, **data.validated_data
+        )
+        return Response(
+            ReconsiderationCreatedSerializer(created).data, status=status.HTTP_201_CREATED
+        )
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<str:id>/decisions/", CaseDecisionsView.as_view(), name="case_decisions"),
+    path("decisions/<str:id>/", DecisionDetailView.as_view(), name="decision_detail"),
+    path(
+        "decisions/<str:id>/reconsiderations/",
+        ReconsiderationsView.as_view(),
+        name="decision_reconsiderations",
+    ),
+]

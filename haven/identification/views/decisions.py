@@ -1,5 +1,149 @@
-"""Placeholder: its owner replaces this module."""
+"""Decision pages: the case's decisions, a new decision of the national pathway,
+one decision, and a request to reconsider it (R-10, R-17).
 
-from django.urls import URLPattern
+Each view parses the request, calls one selector or service, and renders.
+Hidden and missing cases and decisions give the same 404 (``domain_errors``);
+a refusal (field group, organisation type) gives the 403 page with its reason.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from haven.identification import decision_forms
+from haven.identification.models import Outcome
+from haven.identification.selectors import decisions as selectors
+from haven.identification.services import decisions as services
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.web.shortcuts import domain_errors, request_user
+
+
+def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
+    """A service's error goes beside the field it names, else above the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+@never_cache
+@login_required
+@domain_errors
+def decision_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case's identification decisions with their reasons and reconsiderations."""
+    found = selectors.decision_list(user=request_user(request), case_id=case_id)
+    context = {
+        "case": found.case,
+        "decisions": found.decisions,
+        "pathway": found.pathway,
+        "nav": "cases",
+    }
+    return render(request, "identification/decision_list.html", context)
+
+
+def _initial(option: selectors.DecisionTypeOption | None, outcome: str) -> dict[str, Any]:
+    if option is None or outcome not in Outcome.values:
+        return {}
+    template = option.decision_type.reason_templates.get(outcome, "")
+    return {"outcome": outcome, "reasons": template}
+
+
+@never_cache
+@login_required
+@domain_errors
+def decision_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """A decision of the type in ``?type=``; without one, the pathway's decision types.
+
+    ``?outcome=positive|negative`` pre-fills the pathway's reason template.
+    """
+    user = request_user(request)
+    options = selectors.decision_options(user=user, case_id=case_id)
+    key = request.GET.get("type", "")
+    option = options.option(key)
+    outcome = request.GET.get("outcome", "")
+    form = decision_forms.DecisionForm(
+        request.POST or None, child=options.treat_as_child, initial=_initial(option, outcome)
+    )
+    status = 200
+    if request.method == "POST" and option is not None:
+        if form.is_valid():
+            try:
+                decision = services.decision_record(
+                    actor=user, case_id=options.case.id, decision_type=key, **form.cleaned_data
+                )
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The decision was recorded."))
+                return redirect("identification:decision_detail", decision_id=decision.id)
+        status = 400
+    context = {
+        "case": options.case,
+        "options": options,
+        "option": option,
+        "selected": key,
+        "outcome": outcome,
+        "form": form,
+        "pathway": options.pathway,
+        "nav": "cases",
+    }
+    return render(request, "identification/decision_new.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    decision = selectors.decision_get(user=request_user(request), decision_id=decision_id)
+    return render(
+        request, "identification/decision_detail.html", {"decision": decision, "nav": "cases"}
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def reconsideration_new(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    """Record a request to reconsider a negative decision (R-17)."""
+    user = request_user(request)
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    form = decision_forms.ReconsiderationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reconsideration_request(
+                    actor=user, decision_id=decision.id, **form.cleaned_data
+                )
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The request for reconsideration was recorded."))
+                return redirect("identification:decision_detail", decision_id=decision.id)
+        status = 400
+    return render(
+        request,
+        "identification/reconsideration_new.html",
+        {"decision": decision, "form": form, "nav": "cases"},
+        status=status,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<uuid:case_id>/decisions/", decision_list, name="decision_list"),
+    path("cases/<uuid:case_id>/decisions/new/", decision_new, name="decision_new"),
+    path("decisions/<uuid:decision_id>/", decision_detail, name="decision_detail"),
+    path(
+        "decisions/<uuid:decision_id>/reconsiderations/new/",
+        reconsideration_new,
+        name="reconsideration_new",
+    ),
+]

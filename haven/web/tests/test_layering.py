@@ -40,6 +40,11 @@ NOT_PERSONAL_DATA_WRITES = {
     "presumed_age_status": "a pure function computing R-10's age status; writes nothing",
     "task_open": "a deadline holds a case id, a kind and dates: no personal data",
     "tasks_close": "closes deadlines: no personal data",
+    "deadlines_sweep": "reminders and escalations name a task and a user: no personal data",
+    "notifications_mark_read": "stamps the reader's own notifications read: no personal data",
+    "task_reschedule": "moves a deadline's dates: no personal data",
+    "removal_enforcement_check": "reads two flags and raises; writes nothing (callers audit)",
+    "decision_order_check": "a pure function checking R-17's order of decisions; writes nothing",
 }
 
 

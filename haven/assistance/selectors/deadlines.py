@@ -1,0 +1,133 @@
+"""Deadline and notification reads.
+
+Tasks belong to the case team: a user sees a task only on a case whose team
+includes their organisation (``access.selectors.visible_case_ids``), whatever
+the task says. Tasks and notifications hold no personal data (a case reference,
+a kind, dates), so these reads are not audited; the case itself is read, and
+audited, through ``cases.selectors``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access import selectors as access_selectors
+from haven.accounts.models import User
+from haven.assistance.models import Notification, Task, TaskKind
+from haven.identification import pathways
+
+if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
+    from django_stubs_ext import WithAnnotations
+
+    class _DeadlineAnnotations(TypedDict):
+        case_reference: str
+        case_country: str
+        overdue: bool
+
+    class _NotificationAnnotations(TypedDict):
+        case_reference: str
+        case_country: str
+        unread: bool
+
+    # Rows as the selectors give them, annotations included.
+    Deadline = WithAnnotations[Task, _DeadlineAnnotations]
+    NotificationRow = WithAnnotations[Notification, _NotificationAnnotations]
+
+
+def _is(condition: Q) -> ExpressionWrapper[Any]:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def my_deadlines(
+    *, user: User, overdue_only: bool = False, now: datetime | None = None
+) -> QuerySet[Deadline]:
+    """Open deadlines of the user's organisation or assigned to the user, soonest
+    first, on cases the user may see (never those of another team)."""
+    moment = now or timezone.now()
+    tasks = (
+        Task.objects.filter(
+            status=Task.Status.OPEN,
+            case_id__in=access_selectors.visible_case_ids(user=user),
+        )
+        .filter(Q(assigned_organisation_id=user.organisation_id) | Q(assigned_user_id=user.pk))
+        .annotate(
+            case_reference=F("case__reference"),
+            case_country=F("case__country"),
+            overdue=_is(Q(due_at__lt=moment)),
+        )
+        .order_by("due_at", "id")
+    )
+    if overdue_only:
+        tasks = tasks.filter(due_at__lt=moment)
+    return tasks
+
+
+def case_tasks(*, case_id: Any) -> QuerySet[Task]:
+    """Every deadline on one case, open or closed, by due date.
+
+    The caller has already shown the user may see the case (``case_get`` or
+    ``case_read``): every member of the case team sees its deadlines.
+    """
+    return (
+        Task.objects.filter(case_id=case_id)
+        .annotate(case_country=F("case__country"))
+        .order_by("due_at", "id")
+    )
+
+
+def decision_type_label(*, country: str, key: str) -> str:
+    """The national pathway's name for a decision type (data; the key if unknown)."""
+    decision = pathways.pathway_for(country).decision_types.get(key)
+    # Pathway labels are data: translated when the catalogue has them.
+    return _(decision.label) if decision else key
+
+
+def what_is_due(task: Task, *, country: str | None = None) -> str:
+    """What a deadline asks for, in words: its kind, and the decision type if any.
+
+    The case's country picks the pathway; by default it is the ``case_country``
+    annotation that the selectors above put on each task.
+    """
+    kind = str(TaskKind(task.kind).label) if task.kind in TaskKind.values else task.kind
+    decision_type = task.detail.get("decision_type") if isinstance(task.detail, dict) else None
+    if task.kind != TaskKind.DECISION_DUE or not decision_type:
+        return kind
+    if country is None:
+        country = str(getattr(task, "case_country", ""))
+    label = decision_type_label(country=country, key=str(decision_type))
+    return _("%(kind)s: %(decision_type)s") % {"kind": kind, "decision_type": label}
+
+
+def notifications_for(*, user: User) -> QuerySet[NotificationRow]:
+    """The user's own reminders and escalations, unread first, newest first;
+    only for cases the user may still see."""
+    return (
+        Notification.objects.filter(
+            recipient=user, task__case_id__in=access_selectors.visible_case_ids(user=user)
+        )
+        .select_related("task")
+        .annotate(
+            case_reference=F("task__case__reference"),
+            case_country=F("task__case__country"),
+            unread=_is(Q(read_at__isnull=True)),
+        )
+        .order_by("-unread", "-created_at", "-id")
+    )
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread (one query, for the menu)."""
+    return (
+        Notification.objects.filter(
+            recipient=user,
+            read_at__isnull=True,
+            task__case_id__in=access_selectors.visible_case_ids(user=user),
+        )
+        .values("id")
+        .count()
+    )

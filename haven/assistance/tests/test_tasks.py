@@ -1,0 +1,168 @@
+"""The deadline sweep on the real database task backend, run by the real worker
+(``db_worker --batch --no-reload``), and the ``haven deadlines`` command.
+Time is moved with time-machine; nothing sleeps (``--no-startup-delay``)."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from haven.accounts.models import Organisation, OrgType, Role
+from haven.accounts.tests.factories import OrganisationFactory
+from haven.assistance import tasks
+from haven.assistance.models import Notification
+from haven.assistance.services import deadlines as deadline_services
+from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
+
+# The worker commits and closes connections as it would in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SWEEP = tasks.deadline_sweep.module_path
+WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
+
+
+@pytest.fixture(autouse=True)
+def _restore_signal_handlers() -> Iterator[None]:
+    # The worker installs its own SIGINT/SIGTERM handlers for a graceful stop.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.fixture
+def ngo() -> Organisation:
+    return OrganisationFactory.create(org_type=OrgType.NGO)
+
+
+def _run_worker() -> None:
+    call_command(*WORKER, verbosity=0)
+
+
+def _queued() -> list[DBTaskResult[[], dict[str, int]]]:
+    return list(DBTaskResult.objects.filter(task_path=SWEEP, status=TaskResultStatus.READY))
+
+
+def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) -> None:
+    # given
+    caseworker = staff(ngo, Role.CASEWORKER)
+    supervisor = staff(ngo, Role.SUPERVISOR)
+    task = deadline(case=quiet_case(actor=caseworker), organisation=ngo)
+    moment = at(date(2026, 3, 11), 8)
+
+    # when
+    with time_machine.travel(moment, tick=False):
+        call_command("deadlines", "schedule", stdout=StringIO())
+        _run_worker()
+
+    # then
+    assert set(Notification.objects.filter(task=task).values_list("recipient", "kind")) == {
+        (caseworker.pk, Notification.Kind.REMINDER),
+        (supervisor.pk, Notification.Kind.REMINDER),
+        (supervisor.pk, Notification.Kind.ESCALATION),
+    }
+    done = DBTaskResult.objects.get(task_path=SWEEP, status=TaskResultStatus.SUCCESSFUL)
+    assert done.return_value == {"reminded": 1, "escalated": 1}
+    [following] = _queued()
+    assert following.run_after == moment + timedelta(seconds=60)
+
+
+def test_it_runs_the_next_sweep_only_when_its_time_has_come(ngo: Organisation) -> None:
+    # given: a sweep ran at 07:00 with nothing due and queued the next for 07:01;
+    # then a deadline whose reminder date has already come was opened
+    caseworker = staff(ngo, Role.CASEWORKER)
+    moment = at(date(2026, 3, 8), 7)
+    with time_machine.travel(moment, tick=False):
+        tasks.deadline_sweep_schedule()
+        _run_worker()
+    task = deadline(case=quiet_case(actor=caseworker), organisation=ngo)
+
+    # when
+    with time_machine.travel(moment + timedelta(seconds=59), tick=False):
+        _run_worker()
+        too_early = Notification.objects.filter(task=task).count()
+    with time_machine.travel(moment + timedelta(seconds=60), tick=False):
+        _run_worker()
+
+    # then
+    assert too_early == 0
+    assert Notification.objects.filter(task=task, kind=Notification.Kind.REMINDER).count() == 1
+    assert DBTaskResult.objects.filter(task_path=SWEEP).count() == 3
+    [following] = _queued()
+    assert following.run_after == moment + timedelta(seconds=120)
+
+
+def test_it_queues_one_sweep_however_often_it_is_scheduled() -> None:
+    # when
+    out = StringIO()
+    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
+        call_command("deadlines", "schedule", stdout=out)
+        call_command("deadlines", "schedule", stdout=out)
+
+    # then
+    assert len(_queued()) == 1
+    assert out.getvalue().splitlines() == [
+        "Deadline sweep queued for the worker.",
+        "A deadline sweep is already queued.",
+    ]
+
+
+def test_it_keeps_the_clock_going_after_a_failed_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    def broken(**kwargs: object) -> deadline_services.SweepResult:
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(deadline_services, "deadlines_sweep", broken)
+    moment = at(date(2026, 3, 2))
+
+    # when
+    with time_machine.travel(moment, tick=False):
+        tasks.deadline_sweep_schedule()
+        _run_worker()
+
+    # then
+    failed = DBTaskResult.objects.get(task_path=SWEEP, status=TaskResultStatus.FAILED)
+    assert failed.exception_class_path == "builtins.RuntimeError"
+    [following] = _queued()
+    assert following.run_after == moment + timedelta(seconds=60)
+
+
+def test_it_sweeps_once_in_process_for_cron_and_prints_the_counts(ngo: Organisation) -> None:
+    # given
+    caseworker = staff(ngo, Role.CASEWORKER)
+    deadline(case=quiet_case(actor=caseworker), organisation=ngo)
+    out = StringIO()
+
+    # when
+    with time_machine.travel(at(date(2026, 3, 8)), tick=False):
+        call_command("deadlines", "sweep", stdout=out)
+        call_command("deadlines", "sweep", stdout=out)
+
+    # then
+    assert out.getvalue().splitlines() == [
+        "reminded: 1, escalated: 0",
+        "reminded: 0, escalated: 0",
+    ]
+    assert not DBTaskResult.objects.exists()
+
+
+def test_it_settles_back_to_one_queued_sweep_after_a_race() -> None:
+    # given: two sweeps queued at once, bypassing the check (two schedulers racing)
+    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
+        tasks.deadline_sweep.enqueue()
+        tasks.deadline_sweep.enqueue()
+
+        # when
+        _run_worker()
+
+    # then: the first saw the second waiting and queued nothing; the second queued one
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
+    assert len(_queued()) == 1

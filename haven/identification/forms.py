@@ -1,0 +1,186 @@
+"""Identification forms for indicator sets and screenings: they parse and check the
+shape of input; the services apply the rules (R-05 to R-10)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from haven.identification.models import Audience, Indicator, IndicatorSet, ObservationSource
+from haven.identification.selectors import indicator_sets as set_selectors
+
+MAX_FILE_BYTES = 1_000_000  # the shipped file is 20 kB; a national file is of that order
+MAX_NOTE = 2000
+ACT_YES, ACT_NO, ACT_UNKNOWN = "yes", "no", "unknown"
+
+STRENGTH_WORDS = {
+    "S": _("strong indicator"),
+    "M": _("medium indicator"),
+    "W": _("weak indicator"),
+}
+
+
+class IndicatorSetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Indicator file"),
+        help_text=_(
+            "A YAML file with schema_version 1, shaped like the shipped ILO file. It is "
+            "loaded all or nothing: any problem and no set changes. A changed set becomes "
+            "a new version; screenings already made keep the version they used."
+        ),
+    )
+
+    def clean_file(self) -> tuple[str, str]:
+        """The file's name and its text."""
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 1 MB; an indicator file is much smaller."),
+                code="too_large",
+            )
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text."), code="not_utf8") from None
+        return upload.name or "upload.yaml", text
+
+
+class SetChoiceForm(forms.Form):
+    """Which set to screen with: only sets the person may be screened with (R-10)."""
+
+    set = forms.ChoiceField(label=_("Indicator set"))
+
+    def __init__(self, *args: Any, sets: Sequence[IndicatorSet], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["set"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [(s.key, f"{s.title} ({s.key}, v{s.version})") for s in sets]
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    strength_words: str
+    checkbox: forms.BoundField
+    source: forms.BoundField
+    note: forms.BoundField
+
+    @property
+    def open(self) -> bool:
+        """Show the source and note when the indicator is ticked or has an error."""
+        return bool(self.checkbox.value()) or bool(self.source.errors or self.note.errors)
+
+
+@dataclass(frozen=True)
+class ElementRows:
+    code: str
+    name: str
+    rows: list[IndicatorRow]
+
+
+class ScreeningForm(forms.Form):
+    """One checkbox per indicator of the set, each with a source and an optional note.
+
+    Field names carry the indicator code: ``observed_DR-01``, ``source_DR-01``,
+    ``note_DR-01``. Without JavaScript every row has all three fields.
+    """
+
+    set = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, indicator_set: IndicatorSet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator_set = indicator_set
+        self.groups = set_selectors.indicators_by_element(indicator_set)
+        self.fields["set"].initial = indicator_set.key
+        for group in self.groups:
+            for indicator in group.indicators:
+                self._add_indicator(indicator)
+        if indicator_set.audience == Audience.CHILDREN:
+            self.fields["act_established"] = forms.ChoiceField(
+                label=_("Is an act of trafficking established?"),
+                help_text=_(
+                    "For a child, no means (deception, coercion, abuse of vulnerability) are "
+                    "needed: the act (recruitment, transport, transfer, harbouring or receipt "
+                    "of the child) together with exploitation is enough (R-08). Answer "
+                    "'not known yet' to count any recruitment indicator ticked below as the act."
+                ),
+                choices=[
+                    (ACT_UNKNOWN, _("Not known yet")),
+                    (ACT_YES, _("Yes, the act is established")),
+                    (ACT_NO, _("No")),
+                ],
+                initial=ACT_UNKNOWN,
+                widget=forms.RadioSelect,
+            )
+
+    def _add_indicator(self, indicator: Indicator) -> None:
+        code = indicator.code
+        self.fields[f"observed_{code}"] = forms.BooleanField(
+            label=f"{code} {indicator.label}", required=False
+        )
+        self.fields[f"source_{code}"] = forms.ChoiceField(
+            label=_("Where does the information on %(code)s come from?") % {"code": code},
+            choices=[("", _("Choose a source")), *ObservationSource.choices],
+            required=False,
+        )
+        self.fields[f"note_{code}"] = forms.CharField(
+            label=_("Note on %(code)s") % {"code": code},
+            required=False,
+            max_length=MAX_NOTE,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for group in self.groups:
+            for indicator in group.indicators:
+                code = indicator.code
+                if data.get(f"observed_{code}") and not data.get(f"source_{code}"):
+                    self.add_error(
+                        f"source_{code}",
+                        forms.ValidationError(
+                            _("Say where the information on this indicator comes from."),
+                            code="source_required",
+                        ),
+                    )
+        return data
+
+    def element_rows(self) -> list[ElementRows]:
+        """The fields per element, for one fieldset each."""
+        return [
+            ElementRows(
+                code=group.code,
+                name=group.name,
+                rows=[
+                    IndicatorRow(
+                        indicator=i,
+                        strength_words=str(STRENGTH_WORDS.get(i.strength, i.strength)),
+                        checkbox=self[f"observed_{i.code}"],
+                        source=self[f"source_{i.code}"],
+                        note=self[f"note_{i.code}"],
+                    )
+                    for i in group.indicators
+                ],
+            )
+            for group in self.groups
+        ]
+
+    def observations(self) -> list[tuple[str, str, str]]:
+        """(indicator code, source, note) for each ticked indicator."""
+        data = self.cleaned_data
+        return [
+            (i.code, data[f"source_{i.code}"], data[f"note_{i.code}"])
+            for group in self.groups
+            for i in group.indicators
+            if data.get(f"observed_{i.code}")
+        ]
+
+    def act_established_answer(self) -> bool | None:
+        """True, False, or None for 'not known yet' (and for adults' sets)."""
+        answer = self.cleaned_data.get("act_established", ACT_UNKNOWN)
+        return {ACT_YES: True, ACT_NO: False}.get(answer)

@@ -1,0 +1,296 @@
+"""Identification decision reads (legal group): checked by ``access.decide``, decrypted
+by the vault, recorded in the audit trail in the same transaction.
+
+Missing and hidden decisions look the same (``decision_not_found``), as do
+missing and hidden cases (``case_not_found``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access import policy as access_policy
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import User
+from haven.assistance.models import Task, TaskKind
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus
+from haven.identification import errors, pathways
+from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
+from haven.identification.services import decisions as decision_services
+from haven.vault import services as vault
+
+
+@dataclass(frozen=True)
+class ReconsiderationView:
+    id: int
+    requested_on: date
+    recorded_by: str
+    status: str
+    status_label: str
+    grounds: str
+    new_decision_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_reference: str
+    decision_type: str
+    type_label: str
+    outcome: str
+    outcome_label: str
+    decided_on: date
+    recorded_at: datetime
+    decided_by: str
+    organisation: str
+    standard_of_proof: str
+    legal_basis: str
+    reasons: str  # empty once the person's data is erased
+    served_to: str
+    served_to_label: str
+    to_status: str | None  # the status the decision led to; None when the case already had it
+    to_status_label: str
+    reconsiderations: list[ReconsiderationView]
+    may_request_reconsideration: bool
+
+
+@dataclass(frozen=True)
+class DecisionTypeOption:
+    """One decision type of the pathway, as the user may (or may not) take it now."""
+
+    decision_type: pathways.DecisionType
+    deciding_org_types: list[str]  # sorted, for display
+    may_take: bool  # the user's organisation type may take it
+    available: bool  # the order of the pathway allows it now
+    blocked_code: str
+    blocked_reason: str
+    earliest_on: date | None  # the minimum gap's first allowed day (R-17)
+    target_on: date | None  # when it is due: the open deadline, or the pathway's target
+
+
+@dataclass(frozen=True)
+class DecisionOptions:
+    case: Case
+    pathway: pathways.Pathway
+    treat_as_child: bool
+    options: list[DecisionTypeOption]
+
+    def option(self, key: str) -> DecisionTypeOption | None:
+        return next((o for o in self.options if o.decision_type.key == key), None)
+
+
+def _legal_case(*, user: User, case_id: object) -> Case:
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    decision = access_policy.decide(
+        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
+    )
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+    return case
+
+
+def _audit_read(*, user: User, case: Case, object_type: str, object_id: object) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.IDENTIFICATION,
+    )
+
+
+def _decisions(case: Case) -> QuerySet[IdentificationDecision]:
+    reconsiderations = Reconsideration.objects.select_related("recorded_by").order_by(
+        "requested_on", "id"
+    )
+    return (
+        IdentificationDecision.objects.filter(case=case)
+        .select_related("decided_by", "organisation", "transition")
+        .prefetch_related(Prefetch("reconsiderations", queryset=reconsiderations))
+        .order_by("decided_on", "recorded_at")
+    )
+
+
+def _decrypt(case: Case, ciphertext: bytes | memoryview, context: str) -> str:
+    if case.person.erased_at is not None:
+        return ""
+    return vault.decrypt(key=case.person.data_key, ciphertext=ciphertext, context=context)
+
+
+def _view(
+    decision: IdentificationDecision, case: Case, labels: dict[str, str], latest: bool
+) -> DecisionView:
+    requests = [
+        ReconsiderationView(
+            id=r.pk,
+            requested_on=r.requested_on,
+            recorded_by=r.recorded_by.get_username(),
+            status=r.status,
+            status_label=r.get_status_display(),
+            grounds=_decrypt(case, r.grounds_enc, "reconsideration.grounds"),
+            new_decision_id=r.new_decision_id,
+        )
+        for r in decision.reconsiderations.all()
+    ]
+    to_status = decision.transition.to_status if decision.transition else None
+    return DecisionView(
+        id=decision.id,
+        case_id=case.id,
+        case_reference=case.reference,
+        decision_type=decision.decision_type,
+        type_label=labels.get(decision.decision_type, decision.decision_type),
+        outcome=decision.outcome,
+        outcome_label=str(Outcome(decision.outcome).label),
+        decided_on=decision.decided_on,
+        recorded_at=decision.recorded_at,
+        decided_by=decision.decided_by.get_username(),
+        organisation=decision.organisation.name,
+        standard_of_proof=decision.standard_of_proof,
+        legal_basis=decision.legal_basis,
+        reasons=_decrypt(case, decision.reasons_enc, "decision.reasons"),
+        served_to=decision.served_to,
+        served_to_label=str(ServedTo(decision.served_to).label),
+        to_status=to_status,
+        to_status_label=str(IdentificationStatus(to_status).label) if to_status else "",
+        reconsiderations=requests,
+        may_request_reconsideration=(
+            latest
+            and decision.outcome == Outcome.NEGATIVE
+            and case.person.erased_at is None
+            and all(r.status != Reconsideration.Status.OPEN for r in requests)
+        ),
+    )
+
+
+def _views(case: Case, decisions: list[IdentificationDecision]) -> list[DecisionView]:
+    labels = {k: d.label for k, d in pathways.pathway_for(case.country).decision_types.items()}
+    latest = {d.decision_type: d.pk for d in decisions}  # oldest first: the last one wins
+    return [_view(d, case, labels, latest[d.decision_type] == d.pk) for d in decisions]
+
+
+@dataclass(frozen=True)
+class CaseDecisions:
+    case: Case
+    decisions: list[DecisionView]
+    pathway: pathways.Pathway
+
+
+@transaction.atomic
+def decision_list(*, user: User, case_id: object) -> CaseDecisions:
+    """The case's identification decisions, oldest first, with reasons and any
+    reconsideration requests (legal group, R-17). The read is audited."""
+    case = _legal_case(user=user, case_id=case_id)
+    decisions = list(_decisions(case))
+    _audit_read(user=user, case=case, object_type="cases.Case", object_id=case.id)
+    return CaseDecisions(case, _views(case, decisions), pathways.pathway_for(case.country))
+
+
+@transaction.atomic
+def decision_get(*, user: User, decision_id: object) -> DecisionView:
+    """One decision with its reasons and reconsiderations; the same 404 for a
+    missing decision and one on a case hidden from the user. The read is audited."""
+    not_found = errors.DecisionNotFound(_("No decision with this reference is available to you."))
+    try:
+        parsed = uuid.UUID(str(decision_id))
+    except ValueError:
+        raise not_found from None
+    case_id = (
+        IdentificationDecision.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
+    )
+    if case_id is None:
+        raise not_found
+    try:
+        case = _legal_case(user=user, case_id=case_id)
+    except case_errors.CaseNotFound:
+        raise not_found from None
+    decisions = list(_decisions(case))
+    _audit_read(
+        user=user, case=case, object_type="identification.IdentificationDecision", object_id=parsed
+    )
+    return next(v for v in _views(case, decisions) if v.id == parsed)
+
+
+def _open_targets(case: Case) -> dict[str, date]:
+    """Due dates of the open decision deadlines, by decision type."""
+    tasks = Task.objects.filter(
+        case_id=case.id, kind=TaskKind.DECISION_DUE, status=Task.Status.OPEN
+    ).order_by("due_at")
+    targets: dict[str, date] = {}
+    for task in tasks:
+        key = str(task.detail.get("decision_type", ""))
+        targets.setdefault(key, timezone.localdate(task.due_at))
+    return targets
+
+
+def _option(
+    *,
+    user: User,
+    case: Case,
+    kind: pathways.DecisionType,
+    history: list[IdentificationDecision],
+    labels: dict[str, str],
+    targets: dict[str, date],
+) -> DecisionTypeOption:
+    problem = decision_services.decision_order_check(
+        decision_type=kind, history=history, day=None, labels=labels
+    )
+    before = [d for d in history if d.decision_type == kind.after] if kind.after else []
+    after_positive = bool(before) and before[-1].outcome == Outcome.POSITIVE
+    earliest = kind.earliest_on(before[-1].decided_on) if after_positive else None
+    target = targets.get(kind.key)
+    if target is None and after_positive:
+        target = kind.due_on(before[-1].decided_on)
+    if target is None and kind.after is None and problem is None and not history:
+        target = kind.due_on(timezone.localdate(case.opened_at))  # counted from intake
+    organisation = user.organisation
+    return DecisionTypeOption(
+        decision_type=kind,
+        deciding_org_types=sorted(kind.deciding_org_types),
+        may_take=organisation is not None and organisation.org_type in kind.deciding_org_types,
+        available=problem is None,
+        blocked_code=problem.code if problem else "",
+        blocked_reason=problem.message if problem else "",
+        earliest_on=earliest if kind.min_gap_days else None,
+        target_on=target,
+    )
+
+
+@transaction.atomic
+def decision_options(*, user: User, case_id: object) -> DecisionOptions:
+    """The pathway's decision types for this case as this user may take them now:
+    who may decide, the order and minimum gap, the target date (R-17). It reads
+    the earlier decisions' dates and outcomes (legal group), so it is audited."""
+    case = _legal_case(user=user, case_id=case_id)
+    pathway = pathways.pathway_for(case.country)
+    labels = {k: d.label for k, d in pathway.decision_types.items()}
+    history = list(
+        IdentificationDecision.objects.filter(case=case).order_by("decided_on", "recorded_at")
+    )
+    targets = _open_targets(case)
+    _audit_read(user=user, case=case, object_type="cases.Case", object_id=case.id)
+    return DecisionOptions(
+        case=case,
+        pathway=pathway,
+        treat_as_child=case.person.treat_as_child,
+        options=[
+            _option(
+                user=user, case=case, kind=kind, history=history, labels=labels, targets=targets
+            )
+            for kind in pathway.decision_types.values()
+        ],
+    )

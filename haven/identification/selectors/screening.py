@@ -1,0 +1,331 @@
+"""Reads of screenings: the assessment field group, decided by ``access`` and
+audited in the same transaction as the read (style rules 7 and 9)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from haven.access import policy as access_policy
+from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.accounts.models import User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case, ExploitationForm
+from haven.identification import engine, errors
+from haven.identification.models import (
+    Audience,
+    IndicatorSet,
+    ObservationSource,
+    Screening,
+    ScreeningObservation,
+)
+from haven.identification.selectors import indicator_sets as set_selectors
+from haven.vault import services as vault
+
+
+class _Counted(TypedDict):
+    observation_count: int
+
+
+if TYPE_CHECKING:
+    # Typing only: WithAnnotations takes two arguments in the stubs, one at run time.
+    from django_stubs_ext import WithAnnotations
+
+    ScreeningRow = WithAnnotations[Screening, _Counted]
+
+NOTE_CONTEXT = "screening.note"
+# R-09: the result is decision support; never "not a victim".
+OUTCOME_WORDS = {
+    engine.CONSISTENT: gettext_lazy("Indicators consistent with trafficking"),
+    engine.INSUFFICIENT: gettext_lazy("Insufficient indicators recorded"),
+}
+VICTIM_RULE_WORDS = {
+    "adults": gettext_lazy(
+        "Adults (R-07): a recruitment element, exploitative conditions and a destination "
+        "element must all be positive."
+    ),
+    "legal_baseline": gettext_lazy(
+        "Children, legal baseline (R-08): an act of trafficking and exploitative conditions; "
+        "no means (deception, coercion) are needed for a child."
+    ),
+    "ilo_strict_unverified": gettext_lazy(
+        "Children, ILO wording not yet verified (R-08): a positive recruitment element and "
+        "exploitative conditions."
+    ),
+}
+STRENGTH_ORDER = {strength: n for n, strength in enumerate(engine.STRENGTHS)}
+
+
+def _require_assessment(
+    *, user: User, case: Case, memberships: list[TeamMembership] | None = None
+) -> None:
+    decision = access_policy.decide(
+        user=user,
+        case_id=case.id,
+        field_group=FieldGroup.ASSESSMENT,
+        purpose=Purpose.IDENTIFICATION,
+        memberships=memberships,
+    )
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+
+
+def _audit_read(*, user: User, object_type: str, object_id: object, case: Case) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.ASSESSMENT],
+        purpose=Purpose.IDENTIFICATION,
+    )
+
+
+def outcome_words(outcome: str) -> str:
+    return str(OUTCOME_WORDS.get(outcome, outcome))
+
+
+def victim_rule_words(rule: str) -> str:
+    return str(VICTIM_RULE_WORDS.get(rule, rule))
+
+
+# --- the list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseScreenings:
+    case: Case
+    screenings: list[ScreeningRow]
+
+
+@transaction.atomic
+def screening_list(*, user: User, case_id: object) -> CaseScreenings:
+    """A case's screenings, newest first, for a user who may see its assessments;
+    the read is audited. Each row carries its set version and ``observation_count``."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    _require_assessment(user=user, case=case, memberships=access_policy.team_of(case_id=case.id))
+    screenings: list[ScreeningRow] = list(
+        Screening.objects.filter(case=case)
+        .select_related("indicator_set", "screened_by", "organisation")
+        .annotate(observation_count=Count("observations"))
+        .order_by("-screened_at")
+    )
+    _audit_read(user=user, object_type="cases.Case", object_id=case.id, case=case)
+    return CaseScreenings(case=case, screenings=screenings)
+
+
+# --- one screening --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationView:
+    code: str
+    element: str
+    label: str
+    strength: str
+    strength_label: str
+    source: str
+    source_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ElementView:
+    """One element as evaluated: counts, positive or not, why, and what was observed."""
+
+    code: str
+    name: str
+    strong: int
+    medium: int
+    weak: int
+    positive: bool
+    why: str
+    observations: list[ObservationView]
+
+
+@dataclass(frozen=True)
+class ScreeningView:
+    screening: Screening
+    case: Case
+    indicator_set: IndicatorSet
+    elements: list[ElementView]
+    outcome: str
+    consistent: bool
+    explanation: list[str]  # as stored with the result (the engine's words, in English)
+    provisional: bool
+    source: set_selectors.SourceView
+    erased: bool
+
+    @property
+    def review_task_opened(self) -> bool:
+        """R-09: an insufficient result opened a review task when it was recorded."""
+        return not self.consistent
+
+
+def _parse_id(value: object) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def screening_get(*, user: User, screening_id: object) -> ScreeningView:
+    """One screening with its observations (notes decrypted) grouped per element, the
+    stored result and why, and the set's provisional flag and source. Missing and
+    hidden screenings give the same 404; the read is audited."""
+    parsed = _parse_id(screening_id)
+    observations = ScreeningObservation.objects.select_related("indicator")
+    screening = (
+        Screening.objects.select_related(
+            "indicator_set", "screened_by", "organisation", "case__person__data_key"
+        )
+        .prefetch_related(Prefetch("observations", queryset=observations))
+        .filter(pk=parsed)
+        .first()
+        if parsed
+        else None
+    )
+    if screening is None or not access_policy.may_see_case(user=user, case_id=screening.case_id):
+        raise errors.ScreeningNotFound(_("No screening with this reference is available to you."))
+    case = screening.case
+    _require_assessment(user=user, case=case)
+    view = _view(screening, case)
+    _audit_read(
+        user=user, object_type="identification.Screening", object_id=screening.id, case=case
+    )
+    return view
+
+
+def _view(screening: Screening, case: Case) -> ScreeningView:
+    indicator_set = screening.indicator_set
+    erased = case.person.erased_at is not None
+    observed = [_observation(o, case=case, erased=erased) for o in screening.observations.all()]
+    observed.sort(key=lambda o: (STRENGTH_ORDER.get(o.strength, 9), o.code))
+    result: Mapping[str, Any] = screening.result
+    elements = [
+        _element(code, counts, indicator_set, [o for o in observed if o.element == code])
+        for code, counts in result["elements"].items()
+    ]
+    return ScreeningView(
+        screening=screening,
+        case=case,
+        indicator_set=indicator_set,
+        elements=elements,
+        outcome=screening.outcome,
+        consistent=screening.outcome == engine.CONSISTENT,
+        explanation=list(result.get("explanation", [])),
+        provisional=bool(result.get("provisional", indicator_set.provisional)),
+        source=set_selectors.source_view(indicator_set.source),
+        erased=erased,
+    )
+
+
+def _observation(row: ScreeningObservation, *, case: Case, erased: bool) -> ObservationView:
+    indicator = row.indicator
+    note = (
+        ""
+        if erased
+        else vault.decrypt_optional(
+            key=case.person.data_key, ciphertext=row.note_enc, context=NOTE_CONTEXT
+        )
+    )
+    return ObservationView(
+        code=indicator.code,
+        element=indicator.element,
+        label=indicator.label,
+        strength=indicator.strength,
+        strength_label=set_selectors.strength_label(indicator.strength),
+        source=row.source,
+        source_label=str(ObservationSource(row.source).label)
+        if row.source in ObservationSource.values
+        else row.source,
+        note=note,
+    )
+
+
+COMBO_WORDS = {
+    "strong": lambda n: _("%(n)d strong") % {"n": n},
+    "medium": lambda n: _("%(n)d medium") % {"n": n},
+    "weak": lambda n: _("%(n)d weak") % {"n": n},
+    "medium_or_weak": lambda n: _("%(n)d medium or weak") % {"n": n},
+}
+
+
+def _element(
+    code: str,
+    counts: Mapping[str, Any],
+    indicator_set: IndicatorSet,
+    observed: list[ObservationView],
+) -> ElementView:
+    strong, medium, weak = int(counts["strong"]), int(counts["medium"]), int(counts["weak"])
+    positive = bool(counts["positive"])
+    return ElementView(
+        code=code,
+        name=set_selectors.element_name(code),
+        strong=strong,
+        medium=medium,
+        weak=weak,
+        positive=positive,
+        why=_why(indicator_set, strong, medium, weak, positive=positive),
+        observations=list(observed),
+    )
+
+
+def _why(
+    indicator_set: IndicatorSet, strong: int, medium: int, weak: int, *, positive: bool
+) -> str:
+    """R-06 in words: which minimum combination was met, or why none was."""
+    combo = engine.element_positive(indicator_set.element_rule, strong, medium, weak)
+    if positive and combo is not None:
+        met = " + ".join(
+            COMBO_WORDS[key](n) for key, n in combo.items() if n and key in COMBO_WORDS
+        )
+        return _("Positive: the recorded indicators meet the minimum combination %(combo)s.") % {
+            "combo": met
+        }
+    if strong + medium + weak:
+        return _(
+            "Not positive: no minimum combination is met. One strong indicator alone is not enough."
+        )
+    return _("Not positive: no indicator of this element was recorded.")
+
+
+# --- which set to use -----------------------------------------------------------------
+
+
+def screening_sets_for(*, case: Case) -> list[set_selectors.CountedSet]:
+    """The latest sets a person may be screened with: child sets for a person treated
+    as a child, adult sets otherwise (R-10). Each carries ``indicator_count``."""
+    audience = Audience.CHILDREN if case.person.treat_as_child else Audience.ADULTS
+    return list(set_selectors.indicator_set_list_latest().filter(audience=audience))
+
+
+def screening_suggested_set(
+    *, case: Case, sets: list[set_selectors.CountedSet] | None = None
+) -> set_selectors.CountedSet | None:
+    """The set to start with (R-05, R-10): children's or adults' by the presumption of
+    minority; sexual exploitation's when that is among the case's forms, otherwise
+    labour's (also the base for other forms); labour's while the sexual set has no
+    indicators yet."""
+    candidates = screening_sets_for(case=case) if sets is None else sets
+    usable = [s for s in candidates if s.indicator_count]
+    sexual = ExploitationForm.SEXUAL in case.forms_of_exploitation
+    audience = Audience.CHILDREN if case.person.treat_as_child else Audience.ADULTS
+    for exploitation in ("sexual", "labour") if sexual else ("labour",):
+        matching = [s for s in usable if s.exploitation == exploitation]
+        preferred = [s for s in matching if s.key == f"{audience}_{exploitation}"]
+        if preferred or matching:
+            return (preferred or matching)[0]
+    return usable[0] if usable else None

@@ -1,0 +1,118 @@
+"""Loading indicator sets into the database: versioned, all or nothing (R-05).
+
+Who may load a file: the platform's system administrators (they install and
+update the data Haven ships with), and the supervisors and organisation
+administrators of the national coordinator organisation, which owns the
+national minimum standards for detecting and identifying victims (Dir Art.
+11(4), R-48). Caseworkers never load sets, and no other organisation does: an
+indicator set shapes every later screening in the country. The command line
+(``actor=None``) is the operator on the server, like ``haven audit verify``.
+
+Indicator sets hold no personal data. Loading one is still recorded in the
+audit trail, since it changes how every later screening is evaluated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.identification import loader
+from haven.identification.models import Indicator, IndicatorSet
+from haven.identification.selectors import indicator_sets as set_selectors
+
+OPERATOR = audit.Actor(id=None, username="operator", organisation_id="", organisation_name="")
+MAX_FILE_NAME = 200
+
+
+@transaction.atomic
+def indicator_sets_load(
+    *, actor: User | None, text: str, file_name: str
+) -> list[tuple[IndicatorSet, bool]]:
+    """Load every set of one file, all or nothing; a changed set gets a new version.
+
+    A set whose content is unchanged keeps its latest version; a changed one
+    becomes version latest + 1. Old versions are never touched, so an old
+    screening keeps the set version it was evaluated with (R-05).
+    """
+    if actor is not None:
+        set_selectors.indicator_sets_load_check(user=actor)
+    loaded = loader.parse_text(text)
+    name = Path(file_name).name[:MAX_FILE_NAME]
+    results = [_store(item, actor=actor, file_name=name) for item in loaded]
+    who = audit.actor_of(actor) if actor is not None else OPERATOR
+    for row, created in results:
+        if created:
+            audit.audit_record(
+                actor=who,
+                action=Action.CREATE,
+                object_type="identification.IndicatorSet",
+                object_id=row.pk,
+                detail={"file": name, "set": row.key, "version": row.version},
+            )
+    return results
+
+
+def indicator_sets_load_shipped(*, actor: User | None = None) -> list[tuple[IndicatorSet, bool]]:
+    """The ILO/EC 2009 file shipped with Haven (provisional; R-05)."""
+    return indicator_sets_load(
+        actor=actor,
+        text=loader.SHIPPED_FILE.read_text(encoding="utf-8"),
+        file_name=loader.SHIPPED_FILE.name,
+    )
+
+
+def _store(
+    item: loader.LoadedSet, *, actor: User | None, file_name: str
+) -> tuple[IndicatorSet, bool]:
+    digest = item.content_hash()
+    latest = (
+        IndicatorSet.objects.select_for_update().filter(key=item.key).order_by("-version").first()
+    )
+    if latest is not None and latest.content_hash == digest:
+        return latest, False
+    definition = item.definition
+    row = IndicatorSet(
+        key=item.key,
+        version=latest.version + 1 if latest is not None else 1,
+        title=definition.title,
+        audience=definition.audience,
+        exploitation=item.exploitation,
+        provisional=definition.provisional,
+        confidence=item.confidence,
+        note=item.note,
+        source=dict(definition.source),
+        elements=list(definition.elements),
+        recruitment_elements=list(definition.recruitment_elements),
+        element_rule=[dict(combo) for combo in definition.element_rule],
+        victim_rule=dict(definition.victim_rule),
+        content_hash=digest,
+        file_name=file_name,
+        loaded_at=timezone.now(),
+        loaded_by=actor,
+    )
+    row.full_clean(exclude=["loaded_by"])
+    row.save()
+    indicators = [
+        Indicator(
+            indicator_set=row,
+            code=indicator.id,
+            element=indicator.element,
+            label=indicator.label,
+            strength=indicator.strength,
+            uncertain=item.indicator_notes[indicator.id][0],
+            note=item.indicator_notes[indicator.id][1],
+            position=position,
+        )
+        for position, indicator in enumerate(definition.indicators)
+    ]
+    for indicator_row in indicators:
+        # The set was just saved and each code checked unique by the loader.
+        indicator_row.full_clean(exclude=["indicator_set"], validate_unique=False)
+    Indicator.objects.bulk_create(indicators)
+    return row, True

@@ -1,0 +1,268 @@
+"""Decision pages end to end through the test client (R-10, R-17), allowed and
+refused sides sharing one setup."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.http.response import HttpResponseBase
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import make_user
+from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus as S
+from haven.identification.models import IdentificationDecision, Reconsideration
+from haven.identification.services import decisions as services
+from haven.identification.tests.test_decisions_services import CG, RG, TODAY, record, team
+from haven.web.tests.factories import sign_in
+
+pytestmark = pytest.mark.django_db
+
+# Pinned, measured on SQLite. Every signed-in page costs 7: session, user, OTP
+# device, the header's unread-notification count, and the session save in a
+# savepoint pair. The list adds, in a savepoint pair: the case with person and
+# key, the team twice (visibility, legal group), the user's organisation, the
+# decisions with their users, organisations and transitions in one query, their
+# reconsiderations in one more, and the audit append (head, event, head) in its
+# own savepoint pair. The same for 1 decision as for 3.
+DECISION_LIST_QUERIES = 20
+
+
+def _without_csrf_tokens(response: HttpResponseBase) -> str:
+    html = response.content.decode()  # type: ignore[attr-defined]  # a rendered page
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def client_for(user: User) -> Client:
+    return sign_in(Client(), user)
+
+
+def new_url(case: Case, **query: str) -> str:
+    url = reverse("identification:decision_new", args=[case.id])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_new_decision_page_shows_the_pathway_to_the_user() -> None:
+    # given
+    t = team()
+    # when
+    with time_machine.travel(TODAY, tick=False):
+        html = client_for(t.police).get(new_url(t.case)).content.decode()
+    # then
+    assert "Reasonable grounds decision" in html
+    assert "Conclusive grounds decision" in html
+    assert "Balance of probabilities" in html  # the standard of proof
+    assert "not confirmed against national law" in html
+    assert "No earlier than 30 days after the previous decision" in html
+    assert "Police" in html  # who takes it
+    assert f"?type={RG}&amp;outcome=positive" in html
+    assert f"?type={CG}&amp;outcome=positive" not in html  # not before reasonable grounds
+    assert 'name="reasons"' not in html  # no type chosen yet: no form
+
+
+def test_it_pre_fills_the_reason_template_of_the_outcome() -> None:
+    # given
+    t = team()
+    # when
+    html = client_for(t.police).get(new_url(t.case, type=RG, outcome="negative")).content.decode()
+    # then
+    assert "does not give reasonable grounds to believe" in html
+    assert 'value="negative" required id="id_outcome_1" checked' in html
+
+
+def test_r10_the_form_for_a_child_offers_only_the_representative_or_the_authority() -> None:
+    # given
+    child, adult = team(child=True), team()
+    # when
+    child_html = client_for(child.police).get(new_url(child.case, type=RG)).content.decode()
+    adult_html = client_for(adult.police).get(new_url(adult.case, type=RG)).content.decode()
+    # then
+    assert 'value="representative"' in child_html
+    assert 'value="local_authority"' in child_html
+    assert 'name="served_to" value="person"' not in child_html
+    assert "never to the child directly" in child_html
+    assert 'name="served_to" value="person"' in adult_html
+
+
+def test_it_records_a_decision_and_shows_it() -> None:
+    # given
+    t = team(child=True)
+    client = client_for(t.police)
+    # when
+    response = client.post(
+        new_url(t.case, type=RG),
+        {
+            "outcome": "positive",
+            "decided_on": TODAY.isoformat(),
+            "legal_basis": "Act s. 1",
+            "reasons": "A credible account.",
+            "served_to": "representative",
+        },
+    )
+    # then
+    decision = IdentificationDecision.objects.get(case=t.case)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identification:decision_detail", args=[decision.id])
+    assert Case.objects.get(pk=t.case.pk).identification_status == S.PRESUMED
+    page = client.get(response["Location"]).content.decode()
+    assert "A credible account." in page
+    assert "Presumed victim" in page
+
+
+def test_r17_a_conclusive_decision_too_early_is_refused_beside_the_date() -> None:
+    # given
+    t = team()
+    with time_machine.travel(TODAY, tick=False):
+        record(t.police, t.case)
+    # when
+    with time_machine.travel(TODAY + timedelta(days=10), tick=False):
+        response = client_for(t.police).post(
+            new_url(t.case, type=CG),
+            {
+                "outcome": "positive",
+                "decided_on": (TODAY + timedelta(days=10)).isoformat(),
+                "reasons": "Consistent.",
+                "served_to": "person",
+            },
+        )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_decided_on_error"' in html
+    assert "at the earliest" in html
+    assert not IdentificationDecision.objects.filter(decision_type=CG).exists()
+
+
+def test_r17_an_empty_form_and_an_unchanged_template_are_refused() -> None:
+    # given
+    t = team()
+    client = client_for(t.police)
+    template = (
+        "There are reasonable grounds to believe that the person is a victim of trafficking: "
+    )
+    # when
+    empty = client.post(new_url(t.case, type=RG), {})
+    unchanged = client.post(
+        new_url(t.case, type=RG),
+        {
+            "outcome": "positive",
+            "decided_on": TODAY.isoformat(),
+            "reasons": template,
+            "served_to": "person",
+        },
+    )
+    # then
+    assert (empty.status_code, unchanged.status_code) == (400, 400)
+    assert 'id="id_reasons_error"' in unchanged.content.decode()
+    assert not IdentificationDecision.objects.exists()
+
+
+def test_r17_an_organisation_type_that_does_not_decide_gets_the_reason() -> None:
+    # given: the NGO leads the case; the police decide
+    t = team()
+    data = {
+        "outcome": "positive",
+        "decided_on": TODAY.isoformat(),
+        "reasons": "x",
+        "served_to": "person",
+    }
+    # when
+    refused = client_for(t.ngo).post(new_url(t.case, type=RG), data)
+    allowed = client_for(t.police).post(new_url(t.case, type=RG), data)
+    # then
+    assert refused.status_code == 403
+    assert "This decision is taken by" in refused.content.decode()
+    assert allowed.status_code == 302
+
+
+@pytest.mark.parametrize("name", ["decision_list", "decision_new"])
+def test_an_outsider_gets_the_same_404_as_for_a_missing_case(name: str) -> None:
+    # given
+    t = team()
+    outsider = make_user(org_type=OrgType.POLICE)
+    client = client_for(outsider)
+    # when
+    hidden = client.get(reverse(f"identification:{name}", args=[t.case.id]))
+    cases_hidden = client.get(reverse("cases:detail", args=[t.case.id]))
+    member = client_for(t.police).get(reverse(f"identification:{name}", args=[t.case.id]))
+    # then
+    assert (hidden.status_code, cases_hidden.status_code, member.status_code) == (404, 404, 200)
+    assert _without_csrf_tokens(hidden) == _without_csrf_tokens(cases_hidden)
+    assert t.case.reference not in hidden.content.decode()
+
+
+def test_a_hidden_decision_is_a_404() -> None:
+    # given
+    t = team()
+    decision = record(t.police, t.case)
+    url = reverse("identification:decision_detail", args=[decision.id])
+    # when
+    hidden = client_for(make_user(org_type=OrgType.POLICE)).get(url)
+    shown = client_for(t.ngo).get(url)
+    # then
+    assert (hidden.status_code, shown.status_code) == (404, 200)
+
+
+def test_the_decision_list_costs_the_same_for_one_decision_as_for_three(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given
+    one, three = team(), team()
+    record(one.police, one.case)
+    first = record(three.police, three.case, outcome="negative", reasons="No.")
+    services.reconsideration_request(actor=three.ngo, decision_id=first.id, grounds="Again.")
+    second = record(three.police, three.case, outcome="negative", reasons="Still no.")
+    services.reconsideration_request(actor=three.ngo, decision_id=second.id, grounds="Again.")
+    record(three.police, three.case, reasons="Yes.")
+    for t, count in ((one, 1), (three, 3)):
+        client = client_for(t.ngo)
+        url = reverse("identification:decision_list", args=[t.case.id])
+        # when
+        with django_assert_num_queries(DECISION_LIST_QUERIES):
+            response = client.get(url)
+        # then
+        assert response.status_code == 200
+        assert response.content.decode().count('<th scope="row">') == count
+
+
+def test_the_decision_list_says_when_there_is_none() -> None:
+    # given
+    t = team()
+    # when
+    html = (
+        client_for(t.ngo)
+        .get(reverse("identification:decision_list", args=[t.case.id]))
+        .content.decode()
+    )
+    # then
+    assert "No identification decision has been recorded" in html
+    assert "not confirmed against national law" in html
+
+
+def test_r17_a_reconsideration_request_is_recorded_through_the_form() -> None:
+    # given
+    t = team()
+    negative = record(t.police, t.case, outcome="negative", reasons="Not enough.")
+    url = reverse("identification:reconsideration_new", args=[negative.id])
+    client = client_for(t.ngo)
+    # when
+    form = client.get(url)
+    empty = client.post(url, {"requested_on": TODAY.isoformat(), "grounds": ""})
+    future = client.post(
+        url, {"requested_on": (TODAY + timedelta(days=400)).isoformat(), "grounds": "New facts."}
+    )
+    done = client.post(url, {"requested_on": negative.decided_on.isoformat(), "grounds": "New."})
+    # then
+    assert form.status_code == 200
+    assert (empty.status_code, future.status_code, done.status_code) == (400, 400, 302)
+    assert 'id="id_requested_on_error"' in future.content.decode()
+    assert Reconsideration.objects.get().decision == negative
+    detail = client.get(done["Location"]).content.decode()
+    assert "New." in detail
+    assert "Record a request for reconsideration" not in detail  # one is open

@@ -1,0 +1,359 @@
+"""The indicator file loader, without the database: the shipped file, and every kind of
+problem reported with its path, all at once (R-05: indicator sets are data)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haven.identification import engine, loader
+from haven.identification.errors import IndicatorFileError
+from haven.identification.tests import factories
+
+BASE = factories.NATIONAL_FILE
+text_of = factories.text_of
+
+
+def changed(**sets: Any) -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data["sets"]["adults_criminality"].update(sets)
+    return data
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(IndicatorFileError) as raised:
+        loader.parse_text(text)
+    assert raised.value.code == "indicator_file_invalid"
+    return raised.value.problems
+
+
+# --- the shipped file ---------------------------------------------------------------------
+
+
+def test_it_loads_the_four_shipped_sets_as_provisional() -> None:
+    # when
+    sets = {s.key: s for s in loader.load_shipped()}
+
+    # then
+    assert list(sets) == ["adults_labour", "children_labour", "adults_sexual", "children_sexual"]
+    assert [len(s.definition.indicators) for s in sets.values()] == [67, 65, 0, 0]
+    assert all(s.definition.provisional for s in sets.values())
+    assert sets["adults_labour"].definition.recruitment_elements == ("DR", "CR", "RV")
+    assert sets["children_labour"].definition.audience == "children"
+    assert sets["adults_sexual"].exploitation == "sexual"
+    assert sets["adults_labour"].indicator_notes["CR-01"][0] is True
+
+
+def test_it_loads_the_two_empty_sexual_sets_and_marks_them_as_having_no_indicators() -> None:
+    # when
+    sets = {s.key: s for s in loader.load_shipped()}
+
+    # then
+    assert sets["adults_sexual"].is_empty
+    assert sets["children_sexual"].is_empty
+    assert not sets["adults_labour"].is_empty
+
+
+def test_it_gives_the_engine_the_victim_rule_for_the_audience() -> None:
+    # when
+    sets = {d.key: d for d in loader.load(loader.SHIPPED_FILE)}
+
+    # then
+    assert set(sets["adults_labour"].victim_rule) == {"all_of"}
+    assert set(sets["children_labour"].victim_rule["policies"]) == {
+        "legal_baseline",
+        "ilo_strict_unverified",
+    }
+    assert sets["adults_labour"].source["year"] == 2009
+
+
+# --- a national file ----------------------------------------------------------------------
+
+
+def test_it_loads_a_national_file_and_derives_audience_and_exploitation_from_the_key() -> None:
+    # when
+    [loaded] = loader.parse_text(text_of(BASE))
+
+    # then
+    assert loaded.key == "adults_criminality"
+    assert loaded.definition.audience == "adults"
+    assert loaded.exploitation == "other"
+    assert loaded.definition.provisional is False
+    assert [i.id for i in loaded.definition.indicators] == ["DR-01", "DR-02", "DR-03", "EX-01"]
+
+
+def test_a_national_file_may_name_audience_and_exploitation_itself() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"] = {"lv-2024": {**BASE["sets"]["adults_criminality"]}}
+    data["sets"]["lv-2024"].update({"audience": "children", "exploitation": "labour"})
+
+    # when
+    [loaded] = loader.parse_text(text_of(data))
+
+    # then
+    assert loaded.definition.audience == "children"
+    assert loaded.exploitation == "labour"
+    assert set(loaded.definition.victim_rule) == {"policies"}
+
+
+def test_the_content_hash_changes_with_the_content_only() -> None:
+    # given
+    same = loader.parse_text(text_of(BASE))[0]
+    again = loader.parse_text(text_of(copy.deepcopy(BASE)))[0]
+    relabelled = copy.deepcopy(BASE)
+    relabelled["sets"]["adults_criminality"]["indicators"]["EX"][0]["strength"] = "M"
+
+    # when
+    other = loader.parse_text(text_of(relabelled))[0]
+
+    # then
+    assert same.content_hash() == again.content_hash()
+    assert other.content_hash() != same.content_hash()
+
+
+# --- problems, each with its path ---------------------------------------------------------
+
+
+def test_it_names_an_invalid_strength_with_its_path() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"]["adults_criminality"]["indicators"]["DR"][2]["strength"] = "X"
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        'sets.adults_criminality.indicators.DR[2].strength: must be S, M or W (got "X")'
+    ]
+
+
+def test_it_refuses_a_duplicate_id_within_a_set() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"]["adults_criminality"]["indicators"]["EX"][0]["id"] = "DR-02"
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        'sets.adults_criminality.indicators.EX[0].id: duplicate id "DR-02" '
+        "(already at sets.adults_criminality.indicators.DR[1])"
+    ]
+
+
+def test_the_same_id_in_two_sets_is_fine() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"]["children_criminality"] = copy.deepcopy(BASE["sets"]["adults_criminality"])
+
+    # when
+    sets = loader.parse_text(text_of(data))
+
+    # then
+    assert [s.key for s in sets] == ["adults_criminality", "children_criminality"]
+
+
+def test_it_refuses_an_indicator_under_an_unknown_element() -> None:
+    # given
+    data = changed(indicators={"VD": [{"id": "VD-01", "label": "Dependency", "strength": "M"}]})
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        "sets.adults_criminality.indicators.VD: unknown element "
+        "(the file's elements are DR, EX, CD)"
+    ]
+
+
+def test_it_refuses_an_unknown_rule_clause() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["rules"]["victim_adults"]["all_of"][1] = {"exploited": "EX"}
+    data["rules"]["element_positive"]["any_of"][0] = {"very_strong": 1}
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems[0].startswith(
+        "rules.element_positive.any_of[0].very_strong: unknown rule clause"
+    )
+    assert problems[2].startswith(
+        'rules.victim_adults.all_of[1]: unknown rule clause "exploited" (expected one of'
+    )
+    assert (
+        problems[1]
+        == "rules.element_positive.any_of[0]: a combination needs at least one indicator"
+    )
+
+
+def test_it_refuses_an_unknown_rule_and_a_rule_naming_an_unknown_element() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["rules"]["victim_elderly"] = {"all_of": [{"positive": "EX"}]}
+    data["rules"]["victim_adults"]["all_of"][2] = {"positive": "VD"}
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems[0].startswith("rules.victim_elderly: unknown key (expected element_positive")
+    assert problems[1] == (
+        'rules.victim_adults.all_of[2].positive: unknown element "VD" '
+        "(the file's elements are DR, EX, CD)"
+    )
+
+
+def test_it_reports_malformed_yaml_with_its_line_number() -> None:
+    # given
+    text = "schema_version: 1\nsets:\n  adults_x: {title: [unclosed\n"
+
+    # when
+    problems = problems_of(text)
+
+    # then
+    assert len(problems) == 1
+    assert problems[0].startswith("file: not valid YAML at line 4, column 1:")
+
+
+def test_it_reports_a_key_given_twice_with_its_line_number() -> None:
+    # given
+    text = text_of(BASE) + "schema_version: 1\n"
+
+    # when
+    problems = problems_of(text)
+
+    # then
+    assert problems == [f'file: line {text.count(chr(10))}: the key "schema_version" appears twice']
+
+
+@pytest.mark.parametrize("key", ["Adults_Labour", "adults labour", "adults__x", "-adults"])
+def test_it_refuses_a_set_key_that_is_not_a_slug(key: str) -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"] = {key: BASE["sets"]["adults_criminality"]}
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        f"sets.{key}: the set key must be a slug of lower-case letters, digits, _ or - "
+        "(at most 60 characters)"
+    ]
+
+
+def test_it_needs_to_know_whom_a_set_is_for() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["sets"] = {"national_2025": BASE["sets"]["adults_criminality"]}
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        "sets.national_2025: say whom the set is for: give audience (adults or children), "
+        "or start the key with adults_ or children_"
+    ]
+
+
+def test_a_children_set_needs_the_childrens_rule_in_the_file() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    del data["rules"]["victim_children"]
+    data["sets"]["children_x"] = copy.deepcopy(BASE["sets"]["adults_criminality"])
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == ["sets.children_x: a children set needs rules.victim_children in the file"]
+
+
+def test_it_lists_every_problem_of_a_file_at_once() -> None:
+    # given
+    data = copy.deepcopy(BASE)
+    data["schema_version"] = 2
+    data["sets"]["adults_criminality"]["indicators"]["DR"][0] = {"id": "DR-01", "strength": "S"}
+    data["sets"]["adults_criminality"]["indicators"]["DR"][1]["colour"] = "red"
+    data["sets"]["adults_criminality"]["confirmed"] = "yes"
+    data["sets"]["adults_criminality"]["expected_counts"] = {"DR": 4, "total": 4}
+
+    # when
+    with pytest.raises(IndicatorFileError) as raised:
+        loader.parse_text(text_of(data))
+
+    # then
+    assert raised.value.problems == [
+        "schema_version: must be 1 (got 2)",
+        'sets.adults_criminality.confirmed: must be true or false (got "yes")',
+        "sets.adults_criminality.indicators.DR[0].label: missing",
+        "sets.adults_criminality.indicators.DR[1].colour: unknown key "
+        "(expected id, label, strength, uncertain or note)",
+        "sets.adults_criminality.expected_counts.DR: expected 4 indicators, the file lists 2",
+        "sets.adults_criminality.expected_counts.total: expected 4 indicators, the file lists 3",
+    ]
+    assert "6 problems" in raised.value.message
+    assert raised.value.field == "file"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "file: missing"),
+        (
+            "- just\n- a list\n",
+            'file: must be a mapping of keys to values (got ["just", "a list"])',
+        ),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_a_mapping(text: str, problem: str) -> None:
+    # when
+    problems = problems_of(text)
+
+    # then
+    assert problems == [problem]
+
+
+def test_it_reports_an_unreadable_file(tmp_path: Path) -> None:
+    # when
+    with pytest.raises(IndicatorFileError) as raised:
+        loader.parse_file(tmp_path / "missing.yaml")
+
+    # then
+    assert raised.value.problems[0].startswith("file: cannot be read")
+
+
+def test_it_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    # given
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: Säännöt".encode("latin-1"))
+
+    # when
+    with pytest.raises(IndicatorFileError) as raised:
+        loader.parse_file(path)
+
+    # then
+    assert raised.value.problems == ["file: is not UTF-8 text"]
+
+
+def test_the_loaded_sets_evaluate_in_the_engine() -> None:
+    # given
+    [set_def] = loader.load(text_of(BASE))
+
+    # when
+    result = engine.evaluate(set_def, ["DR-01", "DR-02", "EX-01"])
+
+    # then
+    assert result.elements["DR"].positive is True
+    assert result.elements["EX"].positive is False
+    assert result.outcome == engine.INSUFFICIENT

@@ -1,0 +1,426 @@
+"""Screening pages end to end through the test client: the form (phone-friendly, no
+JavaScript needed), the result in R-09's words, the list, and who may see them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from haven.accounts.models import Organisation, OrgType, User
+from haven.accounts.tests.factories import make_user
+from haven.assistance.models import Task, TaskKind
+from haven.cases.models import Case, ExploitationForm
+from haven.cases.status import IdentificationStatus
+from haven.cases.tests.factories import add_to_team, open_case
+from haven.identification.models import IndicatorSet, Screening
+from haven.identification.services import indicator_sets as set_services
+from haven.identification.tests.factories import (
+    ADULT_CONSISTENT,
+    INSUFFICIENT,
+    load_shipped_sets,
+    national_file,
+    screen,
+    text_of,
+)
+from haven.web.tests.factories import sign_in
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "identification"
+# Pinned, measured on SQLite. A signed-in page costs 7 (session, user, OTP device, the
+# header's unread notifications, session save in a savepoint pair); the list adds, in
+# a savepoint pair, the case, the team twice (visibility, decision), the user's
+# organisation, the screenings with their sets, users and counts, and the audit append
+# (head, event, head) in its own pair: the same for 3 screenings as for 30.
+SCREENING_LIST_QUERIES = 19
+
+ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture
+def client_for() -> ClientFor:
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make
+
+
+@pytest.fixture
+def sets() -> dict[str, IndicatorSet]:
+    return load_shipped_sets()
+
+
+@pytest.fixture
+def worker() -> User:
+    return make_user(org_type=OrgType.NGO)
+
+
+def without_csrf_tokens(html: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html.decode())
+
+
+def org_of(user: User) -> Organisation:
+    assert user.organisation is not None
+    return user.organisation
+
+
+def new_url(case: Case, set_key: str = "") -> str:
+    url = reverse("identification:screening_new", args=[case.id])
+    return f"{url}?set={set_key}" if set_key else url
+
+
+def ticked(*codes: str, source: str = "own_account", note: str = "") -> dict[str, str]:
+    data: dict[str, str] = {}
+    for code in codes:
+        data[f"observed_{code}"] = "on"
+        data[f"source_{code}"] = source
+        data[f"note_{code}"] = note
+    return data
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+def test_the_form_shows_the_suggested_set_with_its_provisional_flag_and_source(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+
+    # when
+    response = client_for(worker).get(new_url(case))
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="set" value="adults_labour"' in html
+    assert "Provisional indicator set" in html
+    assert "Operational indicators of trafficking in human beings" in html
+    assert "International Labour Office / European Commission, 2009" in html
+    assert "https://<wbr>www.ilo.org/<wbr>global/<wbr>" in html  # text that wraps on a phone
+    assert html.count('<fieldset class="screening-element"') == 6
+    assert "Is an act of trafficking established?" not in html
+
+
+def test_each_indicator_is_a_labelled_checkbox_with_its_strength_in_words_and_source_and_note(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+
+    # when
+    html = client_for(worker).get(new_url(case)).content.decode()
+
+    # then
+    label = re.search(r'<label for="id_observed_DR-01"[^>]*>(.*?)</label>', html, re.S)
+    assert label is not None
+    assert 'type="checkbox" name="observed_DR-01"' in label.group(1)
+    assert "Deceived about the nature of the job, location or employer" in label.group(1)
+    assert "strong indicator" in label.group(1)
+    assert html.count('type="checkbox"') == 67
+    assert 'name="source_DR-01"' in html
+    assert 'name="note_DR-01"' in html
+    assert html.count("<details") == 67
+    assert '<label for="id_source_VD-07">' in html
+
+
+def test_r10_a_presumed_child_gets_the_child_set_and_the_act_question(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given: asking for an adult set changes nothing
+    case = open_case(actor=worker, age_status="uncertain_presumed_child", date_of_birth=None)
+
+    # when
+    html = client_for(worker).get(new_url(case, "adults_labour")).content.decode()
+
+    # then
+    assert 'name="set" value="children_labour"' in html
+    assert '<option value="adults_labour"' not in html
+    assert "Is an act of trafficking established?" in html
+    assert "no means (deception, coercion, abuse of vulnerability) are needed" in html
+    assert "Treated as a child (presumption of minority)" in html
+
+
+def test_r05_a_set_without_indicators_is_not_offered_and_is_named(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker, forms=[ExploitationForm.SEXUAL])
+
+    # when
+    html = client_for(worker).get(new_url(case, "adults_sexual")).content.decode()
+
+    # then
+    assert 'name="set" value="adults_labour"' in html
+    assert '<option value="adults_sexual"' not in html
+    assert "have no indicators yet and cannot be used" in html
+    assert "Trafficking of adults for sexual exploitation (adults_sexual)" in html
+
+
+def test_the_user_can_pick_another_allowed_set(worker: User, client_for: ClientFor) -> None:
+    # given: the ILO sets and a confirmed national set for adults
+    load_shipped_sets()
+    set_services.indicator_sets_load(actor=None, text=text_of(national_file()), file_name="n.yaml")
+    case = open_case(actor=worker)
+
+    # when
+    html = client_for(worker).get(new_url(case, "adults_criminality")).content.decode()
+
+    # then
+    assert 'name="set" value="adults_criminality"' in html
+    assert '<option value="adults_labour"' in html
+    assert "Provisional indicator set" not in html  # the national set is confirmed
+    assert "National indicators, Coordinator, 2025" in html
+
+
+def test_it_says_so_when_no_set_is_loaded(worker: User, client_for: ClientFor) -> None:
+    # when
+    response = client_for(worker).get(new_url(open_case(actor=worker)))
+
+    # then
+    assert response.status_code == 200
+    assert "No indicator set with indicators is loaded" in response.content.decode()
+
+
+def test_posting_the_form_records_the_screening_and_shows_it(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    data = {"set": "adults_labour", **ticked(*ADULT_CONSISTENT, note="Told us on arrival.")}
+
+    # when
+    response = client_for(worker).post(new_url(case, "adults_labour"), data)
+
+    # then
+    screening = Screening.objects.get(case=case)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identification:screening_detail", args=[screening.id])
+    assert screening.observations.count() == 6
+    assert screening.outcome == "indicators_consistent_with_trafficking"
+
+
+def test_a_ticked_indicator_without_a_source_is_shown_beside_its_field(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    data = {"set": "adults_labour", **ticked("DR-01"), "observed_EX-01": "on"}
+
+    # when
+    response = client_for(worker).post(new_url(case, "adults_labour"), data)
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<ul class="errorlist" id="id_source_EX-01_error">' in html
+    assert 'aria-describedby="id_source_EX-01_error"' in html
+    assert re.search(r"<details open>\s*<summary>Source and note for EX-01", html)
+    assert not Screening.objects.exists()
+
+
+def test_r10_a_child_screening_posted_with_the_act_answer(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker, age_status="verified_child", date_of_birth=None)
+    data = {"set": "children_labour", "act_established": "yes", **ticked("EX-01", "EX-02")}
+
+    # when
+    response = client_for(worker).post(new_url(case, "children_labour"), data)
+
+    # then
+    screening = Screening.objects.get(case=case)
+    assert response.status_code == 302
+    assert screening.act_established is True
+    assert screening.indicator_set.key == "children_labour"
+    assert screening.outcome == "indicators_consistent_with_trafficking"
+
+
+# --- the result ---------------------------------------------------------------------------
+
+
+def test_r09_an_insufficient_result_is_worded_as_decision_support_with_its_review(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    screening = screen(actor=worker, case=case, codes=INSUFFICIENT)
+
+    # when
+    html = (
+        client_for(worker)
+        .get(reverse("identification:screening_detail", args=[screening.id]))
+        .content.decode()
+    )
+
+    # then
+    assert '<h2 id="screening-outcome-title">Insufficient indicators recorded</h2>' in html
+    assert "This does not mean that the person is not a victim." in html
+    assert "A review task was opened for your organisation" in html
+    assert "The case's status has not changed." in html
+    assert "Provisional indicator set" in html
+    assert Task.objects.filter(case=case, kind=TaskKind.SCREENING_REVIEW).exists()
+    case.refresh_from_db()
+    assert case.identification_status == IdentificationStatus.POTENTIAL
+
+
+def test_a_consistent_result_explains_each_element(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    screening = screen(actor=worker, case=case, codes=ADULT_CONSISTENT, note="Seen at the site.")
+
+    # when
+    html = (
+        client_for(worker)
+        .get(reverse("identification:screening_detail", args=[screening.id]))
+        .content.decode()
+    )
+
+    # then
+    assert "Indicators consistent with trafficking" in html
+    assert "This is decision support, not a decision" in html
+    assert "A review task was opened" not in html
+    assert "1 strong + 1 medium or weak" in html
+    assert "Not positive: no indicator of this element was recorded." in html
+    assert "Seen at the site." in html
+    assert "The person&#x27;s own account" in html
+
+
+def test_the_list_shows_the_cases_screenings_with_links_in_pinned_queries(
+    sets: dict[str, IndicatorSet],
+    worker: User,
+    client_for: ClientFor,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    made = [screen(actor=worker, case=case, codes=INSUFFICIENT) for _n in range(3)]
+    client = client_for(worker)
+    url = reverse("identification:screening_list", args=[case.id])
+
+    # when
+    with django_assert_num_queries(SCREENING_LIST_QUERIES):
+        response = client.get(url)
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('<th scope="row">') == 3
+    for screening in made:
+        assert reverse("identification:screening_detail", args=[screening.id]) in html
+    assert "Insufficient indicators recorded" in html
+    assert "adults_labour v1 (provisional)" in html
+    assert new_url(case) in html
+
+
+# --- who may see them ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["new", "list"])
+def test_a_hidden_case_gives_the_same_404_as_the_case_pages(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor, page: str
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    outsider = client_for(make_user(org_type=OrgType.NGO))
+    name = {"new": "identification:screening_new", "list": "identification:screening_list"}
+    missing = "00000000-0000-0000-0000-000000000000"
+
+    # when
+    hidden = outsider.get(reverse(name[page], args=[case.id]))
+    absent = outsider.get(reverse(name[page], args=[missing]))
+    cases_404 = outsider.get(reverse("cases:detail", args=[case.id]))
+
+    # then
+    assert hidden.status_code == absent.status_code == cases_404.status_code == 404
+    assert (
+        without_csrf_tokens(hidden.content)
+        == without_csrf_tokens(absent.content)
+        == without_csrf_tokens(cases_404.content)
+    )
+
+
+def test_a_hidden_screening_gives_the_same_404_as_a_missing_one(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    screening = screen(actor=worker, case=open_case(actor=worker))
+    outsider = client_for(make_user(org_type=OrgType.NGO))
+
+    # when
+    hidden = outsider.get(reverse("identification:screening_detail", args=[screening.id]))
+    absent = outsider.get(
+        reverse("identification:screening_detail", args=["00000000-0000-0000-0000-000000000000"])
+    )
+
+    # then
+    assert hidden.status_code == absent.status_code == 404
+    assert without_csrf_tokens(hidden.content) == without_csrf_tokens(absent.content)
+
+
+@pytest.mark.parametrize(
+    ("org_type", "expected"), [(OrgType.LABOUR_INSPECTORATE, 200), (OrgType.HEALTH, 403)]
+)
+@pytest.mark.parametrize("page", ["new", "list", "detail"])
+def test_team_members_who_do_not_see_assessments_are_refused_with_the_reason(
+    sets: dict[str, IndicatorSet],
+    worker: User,
+    client_for: ClientFor,
+    org_type: str,
+    expected: int,
+    page: str,
+) -> None:
+    # given
+    case = open_case(actor=worker)
+    screening = screen(actor=worker, case=case)
+    member = make_user(org_type=org_type)
+    add_to_team(case=case, organisation=org_of(member))
+    url = {
+        "new": reverse("identification:screening_new", args=[case.id]),
+        "list": reverse("identification:screening_list", args=[case.id]),
+        "detail": reverse("identification:screening_detail", args=[screening.id]),
+    }[page]
+
+    # when
+    response = client_for(member).get(url)
+
+    # then
+    assert response.status_code == expected
+    if expected == 403:
+        assert "do not see assessment by default" in response.content.decode()
+
+
+# --- usable on a phone --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_the_templates_have_no_inline_style_script_or_fixed_width(name: str) -> None:
+    # given
+    source = (TEMPLATES / name).read_text(encoding="utf-8")
+
+    # then: layout comes from the shared stylesheet, which is single-column on a phone
+    assert "style=" not in source
+    assert "<style" not in source
+    assert "<script" not in source
+    assert " on" + "click=" not in source
+    assert not re.search(r"\b(width|height)=", source)
+    assert "<table" not in source or '<div class="table-wrap">' in source
+
+
+def test_the_form_page_declares_the_phone_viewport(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # when
+    html = client_for(worker).get(new_url(open_case(actor=worker))).content.decode()
+
+    # then
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
