@@ -48,8 +48,11 @@ $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key: | $(STAMP)
 demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key
 	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
-	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000  — stop with Ctrl-C"
-	@$(DEMO_ENV) $(BIN)/haven runserver 127.0.0.1:8000 --insecure --noreload
+	@$(DEMO_ENV) $(BIN)/haven deadlines schedule
+	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000, with the deadline worker  — stop with Ctrl-C"
+	@$(DEMO_ENV) $(BIN)/haven db_worker --no-reload --interval 5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
+	  $(DEMO_ENV) $(BIN)/haven runserver 127.0.0.1:8000 --insecure --noreload
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -34,9 +34,9 @@ class ReflectionPeriod(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     early_end_ground = models.CharField(max_length=20, choices=EarlyEndGround.choices, blank=True)
     early_end_legal_basis = models.CharField(max_length=200, blank=True)
-    early_end_reasons_enc = models.BinaryField(null=True)
+    early_end_reasons_enc = models.BinaryField(null=True, blank=True)
     early_end_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -12,6 +12,11 @@ class TransitionNotAllowed(Conflict):
     default_code = "transition_not_allowed"
 
 
+class DecisionRequired(Conflict):
+    # Presumed, identified and not identified are set by identification decisions only.
+    default_code = "decision_required"
+
+
 class ReasonsRequired(InvalidInput):
     default_code = "reasons_required"
 
@@ -32,6 +37,7 @@ class AlreadyErased(Conflict):
 __all__ = [
     "AlreadyErased",
     "CaseNotFound",
+    "DecisionRequired",
     "GroupNotAllowed",
     "InvalidInput",
     "ReasonsRequired",

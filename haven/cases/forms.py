@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.services import PersonInput
-from haven.cases.status import ALLOWED_TRANSITIONS, IdentificationStatus
+from haven.cases.status import ALLOWED_TRANSITIONS, DECISION_STATUSES, IdentificationStatus
 
 _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -177,6 +177,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = ALLOWED_TRANSITIONS[IdentificationStatus(current_status)]
+        # Decision statuses come from an identification decision, never from here.
+        allowed = ALLOWED_TRANSITIONS[IdentificationStatus(current_status)] - DECISION_STATUSES
         field = cast(forms.ChoiceField, self.fields["to_status"])
         field.choices = [(s.value, s.label) for s in IdentificationStatus if s in allowed]

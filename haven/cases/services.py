@@ -31,7 +31,12 @@ from haven.cases.models import (
     Sex,
     StatusTransition,
 )
-from haven.cases.status import NEGATIVE, IdentificationStatus, transition_allowed
+from haven.cases.status import (
+    DECISION_STATUSES,
+    NEGATIVE,
+    IdentificationStatus,
+    transition_allowed,
+)
 from haven.identification import pathways
 from haven.vault import services as vault
 
@@ -332,11 +337,17 @@ def case_transition(
     reasons: str,
     decided_on: date | None = None,
     legal_basis: str = "",
+    pathway_decision: bool = False,
 ) -> StatusTransition:
     """The one way to change identification status: table-checked, dated, reasoned (R-01).
 
-    Moving to ``presumed`` marks removal protection and assistance eligibility
-    in the same transaction (R-03). Nothing here reads cooperation (R-18).
+    Presumed, identified and not identified are reached only from an
+    identification decision (``pathway_decision=True``, passed by
+    ``haven.identification.services.decisions``), which starts the reflection
+    period in the same transaction (R-03, R-15). Moving to ``presumed`` marks
+    removal protection and assistance eligibility; a negative decision ends the
+    removal protection of the identification process (CETS Art. 10(2)).
+    Nothing here reads cooperation (R-18).
     """
     case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
     _require_group(actor=actor, case=case, group=FieldGroup.LEGAL)
@@ -346,6 +357,11 @@ def case_transition(
     if not transition_allowed(case.identification_status, to_status):
         raise errors.TransitionNotAllowed(
             _("This status change is not allowed from the current status."), field="to_status"
+        )
+    if to_status in DECISION_STATUSES and not pathway_decision:
+        raise errors.DecisionRequired(
+            _("This status is set by an identification decision. Record the decision instead."),
+            field="to_status",
         )
     if not reasons.strip():
         raise errors.ReasonsRequired(
@@ -379,6 +395,11 @@ def case_transition(
         case.removal_protected = True
         case.assistance_eligible = True
         fields += ["removal_protected", "assistance_eligible"]
+    elif to_status == IdentificationStatus.NOT_IDENTIFIED and case.removal_protected:
+        # The identification process has ended; the reflection period, while it
+        # runs, still blocks removal on its own (R-15).
+        case.removal_protected = False
+        fields.append("removal_protected")
     case.save(update_fields=fields)
     audit.audit_record(
         actor=audit.actor_of(actor),

@@ -34,11 +34,16 @@ ALLOWED_TRANSITIONS: dict[IdentificationStatus, frozenset[IdentificationStatus]]
         {S.IDENTIFIED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN}
     ),
     S.IDENTIFIED: frozenset({S.WITHDRAWN}),
-    # A negative decision can be reconsidered on request.
-    S.NOT_IDENTIFIED: frozenset({S.POTENTIAL, S.PRESUMED}),
+    # A negative decision can be reconsidered on request, at either stage.
+    S.NOT_IDENTIFIED: frozenset({S.POTENTIAL, S.PRESUMED, S.IDENTIFIED}),
     S.DECLINED_FORMAL_IDENTIFICATION: frozenset({S.POTENTIAL, S.PRESUMED, S.WITHDRAWN}),
     S.WITHDRAWN: frozenset({S.POTENTIAL}),
 }
+
+# Statuses that only an identification decision of the national pathway may set:
+# a positive reasonable-grounds decision must start the reflection period in the
+# same transaction, so no plain status change may reach them.
+DECISION_STATUSES = frozenset({S.PRESUMED, S.IDENTIFIED, S.NOT_IDENTIFIED})
 
 # Decisions that must carry reasons the person can be given.
 NEGATIVE = frozenset({S.NOT_IDENTIFIED})

@@ -141,7 +141,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             transition = services.case_transition(actor=user, case_id=case.id, **form.cleaned_data)
-        except (errors.InvalidInput, errors.TransitionNotAllowed) as exc:
+        except (errors.InvalidInput, errors.TransitionNotAllowed, errors.DecisionRequired) as exc:
             _add_domain_error(form, exc)
         else:
             label = transition.get_to_status_display()

@@ -104,7 +104,7 @@ class Screening(models.Model):
     )
     treated_as_child = models.BooleanField()
     child_policy = models.CharField(max_length=40, blank=True)
-    act_established = models.BooleanField(null=True)
+    act_established = models.BooleanField(null=True, blank=True)  # None: not known
     outcome = models.CharField(max_length=60)
     result = models.JSONField()
 

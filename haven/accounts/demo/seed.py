@@ -122,6 +122,7 @@ def _seed_case(
             reasons=step.reasons,
             decided_on=step.decided_on,
             legal_basis=step.legal_basis,
+            pathway_decision=True,
         )
         status = step.to_status
     if plan.follow_up:

@@ -172,7 +172,7 @@ def _sweep_batch(*, kind: str, now: datetime, batch_size: int) -> int:
 
 
 def _recipients(tasks: Sequence[Task], *, kind: str) -> dict[UUID, list[int]]:
-    """Who hears about each task: three queries for the whole batch.
+    """Who hears about each task: two queries for the whole batch.
 
     Only active caseworkers and supervisors of the assigned organisation, and only
     while that organisation is on the case team (others never see the case).

@@ -62,8 +62,7 @@ def reflection_period_start(
         ends_on=starts_on + timedelta(days=days),
         started_by_decision=decision_id,
     )
-    # Not set until an early end (the model lacks blank=True on them).
-    period.full_clean(exclude=["case", "early_end_decided_by", "early_end_reasons_enc"])
+    period.full_clean(exclude=["case"])
     period.save()
     audit.audit_record(
         actor=audit.actor_of(actor),

@@ -124,7 +124,9 @@ def test_outsiders_get_the_same_answer_as_for_a_missing_case() -> None:
 def test_an_erased_persons_reasons_are_not_read() -> None:
     # given
     t, boss = presumed()
-    services.reflection_period_extend(actor=boss, case_id=t.case.id, days=10, reasons="Health.")
+    services.reflection_period_extend(
+        actor=boss, case_id=t.case.id, days=10, reasons="Health.", decided_on=TODAY
+    )
     lead_boss = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR, organisation=org_of(t.ngo))
     case_services.person_erase(actor=lead_boss, case_id=t.case.id)
     # when

@@ -224,7 +224,9 @@ def test_r15_a_supervisor_of_an_organisation_that_grants_the_period_decides_on_i
     add_to_team(case=t.case, organisation=org_of(actor), by=t.ngo)
     # when
     try:
-        services.reflection_period_extend(actor=actor, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=actor, case_id=t.case.id, days=5, reasons="x", decided_on=TODAY
+        )
         outcome = "extended"
     except errors.SupervisorRequired as refused:
         outcome = refused.code
@@ -346,7 +348,12 @@ def test_a_period_ended_early_can_be_neither_ended_nor_extended_again() -> None:
     # given
     t, boss = presumed()
     services.reflection_period_end_early(
-        actor=boss, case_id=t.case.id, ground="public_order", reasons="x", legal_basis="y"
+        actor=boss,
+        case_id=t.case.id,
+        ground="public_order",
+        reasons="x",
+        legal_basis="y",
+        decided_on=TODAY,
     )
     # then
     with pytest.raises(errors.ReflectionNotRunning):
@@ -391,7 +398,12 @@ def test_r03_a_presumed_person_stays_protected_after_the_period() -> None:
     # given: reasonable grounds protect the person until identification is complete
     t, boss = presumed()
     services.reflection_period_end_early(
-        actor=boss, case_id=t.case.id, ground="improper_claim", reasons="x", legal_basis="y"
+        actor=boss,
+        case_id=t.case.id,
+        ground="improper_claim",
+        reasons="x",
+        legal_basis="y",
+        decided_on=TODAY,
     )
     # when
     with pytest.raises(errors.RemovalProtected) as caught:

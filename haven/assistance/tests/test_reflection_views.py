@@ -97,8 +97,11 @@ def test_r15_the_form_refuses_an_early_end_on_any_other_ground() -> None:
         )
         ended = client.post(url, {**data, "end-ground": "public_order"})
         page = client.get(reverse("assistance:reflection_detail", args=[t.case.id]))
+        again = client.post(url, {**data, "end-ground": "public_order"})
     # then
     assert (refused.status_code, missing_basis.status_code, ended.status_code) == (400, 400, 302)
+    assert again.status_code == 400
+    assert "The period is not running on that date." in again.content.decode()
     assert 'id="id_end-ground_error"' in refused.content.decode()
     assert ReflectionPeriod.objects.get().status == ReflectionPeriod.Status.ENDED_EARLY
     html = page.content.decode()
@@ -187,7 +190,12 @@ def test_the_case_page_summary_renders_each_state(state: str) -> None:
         day = TODAY + timedelta(days=40)
     if state == "ended_early":
         services.reflection_period_end_early(
-            actor=boss, case_id=t.case.id, ground="improper_claim", reasons="x", legal_basis="y"
+            actor=boss,
+            case_id=t.case.id,
+            ground="improper_claim",
+            reasons="x",
+            legal_basis="y",
+            decided_on=TODAY,
         )
     case, user = (t.case, t.ngo)
     if state == "none":

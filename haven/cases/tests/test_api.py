@@ -187,6 +187,7 @@ def test_it_filters_the_list_by_status() -> None:
     potential = open_case(actor=lead)
     presumed = open_case(actor=lead)
     case_services.case_transition(
+        pathway_decision=True,
         actor=lead, case_id=presumed.id, to_status="presumed", reasons="Indicators found."
     )
     client = api_client_for(lead)
@@ -507,7 +508,7 @@ def test_it_gives_the_same_404_for_hidden_missing_and_malformed_ids(
     # given
     case: Case = shared_case["case"]
     outsider = api_client_for(shared_case["outsider"])
-    body = {"to_status": "presumed", "reasons": "x", "text": "x"}
+    body = {"to_status": "declined_formal_identification", "reasons": "x", "text": "x"}
 
     def call(case_id: object) -> Any:
         url = template.format(detail_url(case_id))
@@ -539,8 +540,8 @@ def test_it_records_an_allowed_transition(shared_case: dict[str, Any]) -> None:
     case: Case = shared_case["case"]
     client = api_client_for(shared_case["lead"])
     body = {
-        "to_status": "presumed",
-        "reasons": "Reasonable grounds: debt bondage.",
+        "to_status": "declined_formal_identification",
+        "reasons": "The person chose not to be formally identified.",
         "decided_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
         "legal_basis": "Act 1234/2024 s. 5",
     }
@@ -549,12 +550,11 @@ def test_it_records_an_allowed_transition(shared_case: dict[str, Any]) -> None:
     # then
     assert response.status_code == 201
     transition = response.json()
-    assert (transition["from_status"], transition["to_status"]) == ("potential", "presumed")
+    assert (transition["from_status"], transition["to_status"]) == ("potential", "declined_formal_identification")
     assert transition["decided_on"] == body["decided_on"]
     assert transition["organisation"] == org_of(shared_case["lead"]).name
     detail = client.get(detail_url(case.id)).json()
-    assert detail["identification_status"] == "presumed"
-    assert detail["field_groups"]["legal"]["removal_protected"] is True
+    assert detail["identification_status"] == "declined_formal_identification"
     assert detail["field_groups"]["legal"]["transitions"][-1]["reasons"] == body["reasons"]
 
 
@@ -566,12 +566,17 @@ def test_it_refuses_a_transition_the_table_does_not_allow(shared_case: dict[str,
     forbidden = client.post(
         transitions_url(case), {"to_status": "identified", "reasons": "x"}, format="json"
     )
-    allowed = client.post(
+    by_decision_only = client.post(
         transitions_url(case), {"to_status": "presumed", "reasons": "x"}, format="json"
+    )
+    allowed = client.post(
+        transitions_url(case), {"to_status": "withdrawn", "reasons": "x"}, format="json"
     )
     # then
     assert forbidden.status_code == 409
     assert forbidden.json()["code"] == "transition_not_allowed"
+    assert by_decision_only.status_code == 409
+    assert by_decision_only.json()["code"] == "decision_required"
     assert allowed.status_code == 201
 
 
@@ -581,7 +586,7 @@ def test_it_requires_reasons_for_a_transition(
 ) -> None:
     # given
     case: Case = shared_case["case"]
-    body: dict[str, Any] = {"to_status": "not_identified"}
+    body: dict[str, Any] = {"to_status": "declined_formal_identification"}
     if reasons is not None:
         body["reasons"] = reasons
     # when

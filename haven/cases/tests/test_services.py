@@ -41,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     S.POTENTIAL: {S.PRESUMED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN},
     S.PRESUMED: {S.IDENTIFIED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN},
     S.IDENTIFIED: {S.WITHDRAWN},
-    S.NOT_IDENTIFIED: {S.POTENTIAL, S.PRESUMED},
+    S.NOT_IDENTIFIED: {S.POTENTIAL, S.PRESUMED, S.IDENTIFIED},
     S.DECLINED_FORMAL_IDENTIFICATION: {S.POTENTIAL, S.PRESUMED, S.WITHDRAWN},
     S.WITHDRAWN: {S.POTENTIAL},
 }
@@ -376,6 +376,7 @@ def test_it_allows_only_the_transitions_of_the_table(ngo: User, current: str, ta
     # when
     try:
         transition: StatusTransition | None = services.case_transition(
+            pathway_decision=True,
             actor=ngo,
             case_id=case.id,
             to_status=target,
@@ -426,6 +427,7 @@ def test_it_requires_reasons_for_every_decision(ngo: User, reasons: str) -> None
     # when
     with pytest.raises(errors.ReasonsRequired) as raised:
         services.case_transition(
+            pathway_decision=True,
             actor=ngo, case_id=case.id, to_status=S.NOT_IDENTIFIED, reasons=reasons
         )
 
@@ -443,6 +445,7 @@ def test_it_refuses_a_decision_dated_in_the_future(ngo: User) -> None:
     # when
     with pytest.raises(errors.InvalidInput) as raised:
         services.case_transition(
+            pathway_decision=True,
             actor=ngo,
             case_id=case.id,
             to_status=S.PRESUMED,
@@ -462,6 +465,7 @@ def test_it_dates_a_decision_today_when_no_date_is_given(ngo: User) -> None:
 
     # when
     transition = services.case_transition(
+        pathway_decision=True,
         actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="  Reasonable grounds.  "
     )
 
@@ -477,7 +481,7 @@ def test_it_refuses_an_unknown_status(ngo: User) -> None:
 
     # when
     with pytest.raises(errors.InvalidInput) as raised:
-        services.case_transition(actor=ngo, case_id=case.id, to_status="deported", reasons="x")
+        services.case_transition(pathway_decision=True, actor=ngo, case_id=case.id, to_status="deported", reasons="x")
 
     # then
     assert raised.value.field == "to_status"
@@ -495,8 +499,9 @@ def test_it_lets_only_organisations_that_see_the_legal_group_decide(ngo: User) -
 
     # when
     with pytest.raises(errors.GroupNotAllowed) as raised:
-        services.case_transition(actor=shelter, case_id=case.id, to_status=S.PRESUMED, reasons="x")
+        services.case_transition(pathway_decision=True, actor=shelter, case_id=case.id, to_status=S.PRESUMED, reasons="x")
     transition = services.case_transition(
+        pathway_decision=True,
         actor=police, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
     )
 
@@ -513,7 +518,7 @@ def test_it_answers_an_outsider_as_if_the_case_did_not_exist(ngo: User) -> None:
 
     # when
     with pytest.raises(errors.CaseNotFound) as raised:
-        services.case_transition(actor=outsider, case_id=case.id, to_status=S.PRESUMED, reasons="x")
+        services.case_transition(pathway_decision=True, actor=outsider, case_id=case.id, to_status=S.PRESUMED, reasons="x")
 
     # then
     assert raised.value.code == "case_not_found"
@@ -527,6 +532,7 @@ def test_it_sets_removal_protection_and_assistance_on_reasonable_grounds(ngo: Us
 
     # when
     services.case_transition(
+        pathway_decision=True,
         actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
     )
 
@@ -559,7 +565,7 @@ def test_no_sequence_of_attempts_leaves_a_case_in_an_invalid_state(
     for target, reasons in attempts:
         current = Case.objects.get(pk=case.pk).identification_status
         try:
-            services.case_transition(actor=ngo, case_id=case.id, to_status=target, reasons=reasons)
+            services.case_transition(pathway_decision=True, actor=ngo, case_id=case.id, to_status=target, reasons=reasons)
         except (errors.TransitionNotAllowed, errors.ReasonsRequired):
             continue
         accepted.append((current, target))
@@ -659,6 +665,7 @@ ROLLED_BACK: list[tuple[str, FailingCall]] = [
     (
         "case_transition",
         lambda actor, case: services.case_transition(
+            pathway_decision=True,
             actor=actor, case_id=case.id, to_status=S.PRESUMED, reasons="Grounds."
         ),
     ),

@@ -123,6 +123,7 @@ def test_it_searches_by_status(client_for: ClientFor) -> None:
     user = make_user()
     presumed, potential = open_case(actor=user), open_case(actor=user)
     services.case_transition(
+        pathway_decision=True,
         actor=user, case_id=presumed.id, to_status=IdentificationStatus.PRESUMED, reasons="RG met."
     )
 
@@ -430,8 +431,11 @@ def test_it_offers_only_the_statuses_the_table_allows(client_for: ClientFor) -> 
 
     # then
     html = response.content.decode()
-    assert f'value="{IdentificationStatus.PRESUMED.value}"' in html
+    assert f'value="{IdentificationStatus.WITHDRAWN.value}"' in html
     assert f'value="{IdentificationStatus.IDENTIFIED.value}"' not in html
+    # presumed is allowed by the table but only through an identification decision (R-03)
+    assert f'value="{IdentificationStatus.PRESUMED.value}"' not in html
+    assert reverse("identification:decision_new", args=[case.id]) in html
 
 
 def test_it_records_an_allowed_transition_with_reasons(client_for: ClientFor) -> None:
@@ -444,20 +448,19 @@ def test_it_records_an_allowed_transition_with_reasons(client_for: ClientFor) ->
     response = client.post(
         _transition(case),
         {
-            "to_status": IdentificationStatus.PRESUMED,
+            "to_status": IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             "decided_on": timezone.localdate().isoformat(),
             "legal_basis": "Act 1/2024 s. 5",
-            "reasons": "Reasonable grounds: indicators of forced labour.",
+            "reasons": "The person chose not to be formally identified.",
         },
     )
 
     # then
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.identification_status == IdentificationStatus.PRESUMED
-    assert case.removal_protected
+    assert case.identification_status == IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION
     legal = _section(client.get(_detail(case)).content.decode(), "legal")
-    assert "Reasonable grounds: indicators of forced labour." in legal
+    assert "The person chose not to be formally identified." in legal
     assert "Act 1/2024 s. 5" in legal
 
 
@@ -476,7 +479,7 @@ def test_it_refuses_a_transition_beside_the_field_and_changes_nothing(
     user = make_user()
     case = open_case(actor=user)
     data = {
-        "to_status": IdentificationStatus.PRESUMED,
+        "to_status": IdentificationStatus.WITHDRAWN,
         "decided_on": timezone.localdate().isoformat(),
         "legal_basis": "",
         "reasons": "Reasons given.",

@@ -12,7 +12,12 @@ from typing import Any
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -31,6 +36,14 @@ SCREENING_ID = OpenApiParameter(
 )
 OUTCOMES = [engine.CONSISTENT, engine.INSUFFICIENT]
 MAX_OBSERVATIONS = 500  # a set has tens of indicators
+
+
+@extend_schema_field({"type": "string", "enum": OUTCOMES}, component_name="ScreeningOutcome")
+class ScreeningOutcomeField(serializers.ChoiceField):
+    """R-09: decision support in two words; never "not a victim"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=OUTCOMES, **kwargs)
 
 
 class ObservationInSerializer(serializers.Serializer[Any]):
@@ -71,7 +84,7 @@ class ScreeningSetSerializer(serializers.Serializer[Any]):
 class ScreeningListItemSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     screened_at = serializers.DateTimeField()
-    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    outcome = ScreeningOutcomeField()
     set = ScreeningSetSerializer(source="indicator_set")
     organisation = serializers.CharField(source="organisation.name")
     screened_by = serializers.CharField(source="screened_by.username")
@@ -117,7 +130,7 @@ class ScreeningDetailSerializer(serializers.Serializer[Any]):
     )
     act_established = serializers.BooleanField(allow_null=True)
     victim_rule = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    outcome = ScreeningOutcomeField()
     outcome_label = serializers.CharField()
     review_task_opened = serializers.BooleanField(
         help_text="R-09: an insufficient result opened a review task; the status never changes."

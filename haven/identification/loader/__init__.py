@@ -85,25 +85,33 @@ class _Loader(yaml.SafeLoader):
 
 
 def _yaml(text: str, problems: list[str]) -> Any:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses unprintable characters at once
+    except yaml.YAMLError as exc:
+        problems.append(_yaml_problem(exc))
+        return None
     loader.duplicates = []
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        if mark is not None:
-            problems.append(
-                _("file: not valid YAML at line %(line)d, column %(column)d: %(problem)s")
-                % {"line": mark.line + 1, "column": mark.column + 1, "problem": problem}
-            )
-        else:
-            problems.append(_("file: not valid YAML: %(problem)s") % {"problem": problem})
+        problems.append(_yaml_problem(exc))
         return None
     finally:
         loader.dispose()
     problems.extend(loader.duplicates)
     return data
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return _("file: not valid YAML: %(problem)s") % {"problem": problem}
+    return _("file: not valid YAML at line %(line)d, column %(column)d: %(problem)s") % {
+        "line": mark.line + 1,
+        "column": mark.column + 1,
+        "problem": problem,
+    }
 
 
 __all__ = [

@@ -279,6 +279,7 @@ def _store(
             reasons=text,
             decided_on=day,
             legal_basis=legal_basis,
+            pathway_decision=True,
         )
     decision = IdentificationDecision(
         case=case,

@@ -7,7 +7,7 @@ identification status, in either direction; only a decision does (R-04). An
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -62,8 +62,7 @@ def screening_record(
     if case.person.erased_at is not None:
         raise errors.PersonErased(_("This person's data has been erased."))
     indicator_set = _set_for(case=case, set_key=set_key)
-    by_code = {i.code: i for i in indicator_set.indicators.all()}
-    _check_observations(observations, known=by_code)
+    _check_observations(observations, known={i.code for i in indicator_set.indicators.all()})
     child_policy = _child_policy(indicator_set)
     result = engine.evaluate(
         set_selectors.set_def_for(indicator_set),
@@ -83,23 +82,7 @@ def screening_record(
         outcome=result.outcome,
         result=result.as_json(),
     )
-    # act_established is None for "not known"; the model lacks blank=True, so it is
-    # left out of full_clean (the signature already types it as bool | None).
-    screening.full_clean(
-        exclude=["case", "indicator_set", "screened_by", "organisation", "act_established"]
-    )
-    screening.save()
-    ScreeningObservation.objects.bulk_create(
-        ScreeningObservation(
-            screening=screening,
-            indicator=by_code[code],
-            source=source,
-            note_enc=vault.encrypt_optional(
-                key=case.person.data_key, plaintext=note.strip(), context=NOTE_CONTEXT
-            ),
-        )
-        for code, source, note in observations
-    )
+    _save(screening, observations)
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.CREATE,
@@ -108,15 +91,28 @@ def screening_record(
         person_id=case.person_id,
         field_groups=[FieldGroup.ASSESSMENT],
         purpose=Purpose.IDENTIFICATION,
-        detail={
-            "set": indicator_set.key,
-            "version": indicator_set.version,
-            "outcome": result.outcome,
-        },
+        detail={"set": set_key, "version": indicator_set.version, "outcome": result.outcome},
     )
     if result.outcome == engine.INSUFFICIENT:
         _open_review(case=case, screening=screening, actor=actor)
     return screening
+
+
+def _save(screening: Screening, observations: Sequence[Observation]) -> None:
+    """The screening and its observations, each note under the person's data key."""
+    screening.full_clean(exclude=["case", "indicator_set", "screened_by", "organisation"])
+    screening.save()
+    by_code = {i.code: i for i in screening.indicator_set.indicators.all()}
+    key = screening.case.person.data_key
+    ScreeningObservation.objects.bulk_create(
+        ScreeningObservation(
+            screening=screening,
+            indicator=by_code[code],
+            source=source,
+            note_enc=vault.encrypt_optional(key=key, plaintext=note.strip(), context=NOTE_CONTEXT),
+        )
+        for code, source, note in observations
+    )
 
 
 def _require_assessment(*, actor: User, case: Case) -> None:
@@ -161,9 +157,7 @@ def _set_for(*, case: Case, set_key: str) -> IndicatorSet:
     return indicator_set
 
 
-def _check_observations(
-    observations: Sequence[Observation], *, known: Mapping[str, object]
-) -> None:
+def _check_observations(observations: Sequence[Observation], *, known: set[str]) -> None:
     codes = [code for code, _source, _note in observations]
     unknown = sorted({code for code in codes if code not in known})
     if unknown:

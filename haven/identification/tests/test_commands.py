@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.test import override_settings
 
 from haven.identification import loader
 from haven.identification.models import IndicatorSet
+from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as set_services
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
@@ -292,3 +294,42 @@ def test_it_exits_non_zero_from_the_command_line(
     # then
     assert exited.value.code == 1
     assert "unknown indicator ids for adults_labour v1: NOPE-1" in capsys.readouterr().err
+
+
+def test_it_uses_the_shipped_file_when_the_database_has_no_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    def no_tables(**kwargs: object) -> None:
+        raise DatabaseError("no such table: identification_indicatorset")
+
+    monkeypatch.setattr(selectors, "indicator_set_get", no_tables)
+
+    # when
+    result = screen(tmp_path, "adults_labour", {"observed": ["DR-01"]})
+
+    # then
+    assert (result["set"], result["version"]) == ("adults_labour", 1)
+
+
+def test_it_refuses_an_answers_file_that_is_not_utf8(tmp_path: Path) -> None:
+    # given
+    path = tmp_path / "answers.json"
+    path.write_bytes('{"observed": ["ÄÖ"]}'.encode("latin-1"))
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        run("screen", "--set", "adults_labour", "--answers", str(path))
+
+    # then
+    assert str(refused.value).endswith("is not valid JSON: not UTF-8 text")
+
+
+def test_it_refuses_a_missing_answers_file(tmp_path: Path) -> None:
+    # when
+    with pytest.raises(CommandError) as refused:
+        run("screen", "--set", "adults_labour", "--answers", str(tmp_path / "none.json"))
+
+    # then
+    assert "cannot read" in str(refused.value)
+    assert "No such file or directory" in str(refused.value)

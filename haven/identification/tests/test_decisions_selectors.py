@@ -144,8 +144,8 @@ def test_an_erased_persons_reasons_are_not_read() -> None:
 
 def test_the_options_show_who_decides_what_and_when_at_the_start() -> None:
     # given
-    t = team(child=True)
     with time_machine.travel(TODAY, tick=False):
+        t = team(child=True)
         # when
         for_police = selectors.decision_options(user=t.police, case_id=t.case.id)
         for_ngo = selectors.decision_options(user=t.ngo, case_id=t.case.id)
@@ -183,13 +183,12 @@ def test_the_options_give_the_earliest_and_due_dates_of_the_next_decision() -> N
 
 
 def test_the_options_compute_a_due_date_when_no_deadline_is_open() -> None:
-    # given: the deadlines were closed by hand, and a first decision was refused
-    t = team()
+    # given: the deadlines were closed by hand
     with time_machine.travel(TODAY, tick=False):
+        t = team()
         record(t.police, t.case)
-    Task.objects.filter(case=t.case).update(status=Task.Status.DONE)
-    fresh = team()
-    Task.objects.filter(case=fresh.case).update(status=Task.Status.DONE)
+        fresh = team()
+    Task.objects.filter(case__in=[t.case, fresh.case]).update(status=Task.Status.DONE)
     # when
     with time_machine.travel(TODAY, tick=False):
         conclusive = selectors.decision_options(user=t.police, case_id=t.case.id).option(CG)

@@ -3,20 +3,24 @@ refused sides sharing one setup."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
+from haven.identification import pathways
 from haven.identification.models import IdentificationDecision, Reconsideration
 from haven.identification.services import decisions as services
 from haven.identification.tests.test_decisions_services import CG, RG, TODAY, record, team
@@ -157,8 +161,9 @@ def test_r17_an_empty_form_and_an_unchanged_template_are_refused() -> None:
             "served_to": "person",
         },
     )
+    untyped = client.post(new_url(t.case), {"outcome": "positive", "reasons": "x"})
     # then
-    assert (empty.status_code, unchanged.status_code) == (400, 400)
+    assert (empty.status_code, unchanged.status_code, untyped.status_code) == (400, 400, 400)
     assert 'id="id_reasons_error"' in unchanged.content.decode()
     assert not IdentificationDecision.objects.exists()
 
@@ -255,7 +260,8 @@ def test_r17_a_reconsideration_request_is_recorded_through_the_form() -> None:
     form = client.get(url)
     empty = client.post(url, {"requested_on": TODAY.isoformat(), "grounds": ""})
     future = client.post(
-        url, {"requested_on": (TODAY + timedelta(days=400)).isoformat(), "grounds": "New facts."}
+        url,
+        {"requested_on": (timezone.localdate() + timedelta(days=2)).isoformat(), "grounds": "New."},
     )
     done = client.post(url, {"requested_on": negative.decided_on.isoformat(), "grounds": "New."})
     # then
@@ -266,3 +272,23 @@ def test_r17_a_reconsideration_request_is_recorded_through_the_form() -> None:
     detail = client.get(done["Location"]).content.decode()
     assert "New." in detail
     assert "Record a request for reconsideration" not in detail  # one is open
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_the_pathway_notice_shows_only_for_an_unconfirmed_pathway(confirmed: bool) -> None:
+    # given
+    pathway = dataclasses.replace(pathways.pathway_for("FI"), confirmed=confirmed)
+    # when
+    html = render_to_string("identification/_decision_pathway_notice.html", {"pathway": pathway})
+    # then
+    assert ("not confirmed against national law" in html) is not confirmed
+
+
+def test_the_case_page_links_render() -> None:
+    # given
+    t = team()
+    # when
+    html = render_to_string("identification/_decision_links.html", {"case": t.case})
+    # then
+    assert reverse("identification:decision_list", args=[t.case.id]) in html
+    assert reverse("identification:decision_new", args=[t.case.id]) in html

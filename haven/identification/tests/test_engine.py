@@ -386,3 +386,21 @@ def test_it_marks_a_provisional_set_in_the_result() -> None:
     assert body["set"] == "adults_labour"
     assert set(body["elements"]) == {"DR", "CR", "RV", "EX", "CD", "VD"}
     assert body["elements"]["DR"] == {"strong": 0, "medium": 0, "weak": 0, "positive": False}
+
+
+def test_an_unknown_victim_rule_clause_is_an_error_not_a_silent_pass() -> None:
+    # given
+    set_def = engine.SetDef(
+        key="adults_odd",
+        title="Odd",
+        audience="adults",
+        elements=("EX",),
+        recruitment_elements=(),
+        indicators=(engine.IndicatorDef("EX-01", "EX", "Hours", "S"),),
+        element_rule=shipped()["adults_labour"].element_rule,
+        victim_rule={"all_of": [{"sometimes": True}]},
+    )
+
+    # when / then
+    with pytest.raises(ValueError, match="unknown victim-rule clause"):
+        engine.evaluate(set_def, ["EX-01"])

@@ -180,6 +180,22 @@ def test_uploading_a_file_loads_it_and_says_what_changed(client_for: ClientFor) 
     assert "Unchanged: children_labour v1, adults_sexual v1, children_sexual v1." in html
 
 
+def test_a_first_upload_and_an_unchanged_one_say_so(client_for: ClientFor) -> None:
+    # given
+    client = client_for(coordinator())
+    content = text_of(national_file()).encode()
+
+    # when
+    first = client.post(UPLOAD, {"file": upload("lv.yaml", content)}, follow=True)
+    again = client.post(UPLOAD, {"file": upload("lv.yaml", content)}, follow=True)
+
+    # then
+    assert "New versions: adults_criminality v1." in first.content.decode()
+    assert "Unchanged" not in first.content.decode()
+    assert "Unchanged: adults_criminality v1." in again.content.decode()
+    assert "New versions" not in again.content.decode()
+
+
 def test_a_malformed_file_lists_every_problem_beside_the_field_and_loads_nothing(
     client_for: ClientFor,
 ) -> None:

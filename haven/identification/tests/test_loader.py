@@ -4,6 +4,7 @@ problem reported with its path, all at once (R-05: indicator sets are data)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +358,227 @@ def test_the_loaded_sets_evaluate_in_the_engine() -> None:
     assert result.elements["DR"].positive is True
     assert result.elements["EX"].positive is False
     assert result.outcome == engine.INSUFFICIENT
+
+
+# --- every other problem, one line each ---------------------------------------------------
+
+
+def _set(data: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = data["sets"]["adults_criminality"]
+    return result
+
+
+def _rules(data: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = data["rules"]
+    return result
+
+
+def _dr(data: dict[str, Any]) -> list[Any]:
+    result: list[Any] = _set(data)["indicators"]["DR"]
+    return result
+
+
+MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("no set", lambda d: d.update(sets={}), "sets: the file defines no set"),
+    ("extra key", lambda d: d.update(extra=1), "extra: unknown key (expected schema_version"),
+    ("source text", lambda d: d.update(source="ILO"), "source: must be a mapping of keys to"),
+    ("no elements", lambda d: d.update(elements=[]), "elements: must be a non-empty list"),
+    ("element text", lambda d: d["elements"].__setitem__(0, "DR"), "elements[0]: must be a"),
+    (
+        "element code",
+        lambda d: d["elements"][1].update(code="ex"),
+        "elements[1].code: must be 1 to 10 capital letters or digits, starting with a letter "
+        '(got "ex")',
+    ),
+    (
+        "element twice",
+        lambda d: d["elements"].append(dict(d["elements"][0])),
+        'elements[3].code: duplicate element "DR"',
+    ),
+    ("element key", lambda d: d["elements"][0].update(colour=1), "elements[0].colour: unknown"),
+    (
+        "element name",
+        lambda d: d["elements"][0].update(name=""),
+        'elements[0].name: must be a non-empty text (got "")',
+    ),
+    ("rules text", lambda d: d.update(rules="none"), "rules: must be a mapping of keys"),
+    (
+        "no element rule",
+        lambda d: _rules(d).pop("element_positive"),
+        "rules.element_positive: missing",
+    ),
+    (
+        "empty element rule",
+        lambda d: _rules(d)["element_positive"].update(any_of=[]),
+        "rules.element_positive.any_of: must be a non-empty list of minimum combinations",
+    ),
+    (
+        "combination text",
+        lambda d: _rules(d)["element_positive"]["any_of"].__setitem__(0, "two strong"),
+        'rules.element_positive.any_of[0]: must be a mapping of keys to values (got "two strong")',
+    ),
+    (
+        "negative count",
+        lambda d: _rules(d)["element_positive"]["any_of"].__setitem__(0, {"strong": -1}),
+        "rules.element_positive.any_of[0].strong: must be a whole number, 0 or more (got -1)",
+    ),
+    (
+        "rule key",
+        lambda d: _rules(d)["element_positive"].update(weight=2),
+        "rules.element_positive.weight: unknown key",
+    ),
+    (
+        "adults rule text",
+        lambda d: _rules(d).update(victim_adults="x"),
+        "rules.victim_adults: must",
+    ),
+    (
+        "no adult conditions",
+        lambda d: _rules(d)["victim_adults"].update(all_of=[]),
+        "rules.victim_adults.all_of: must be a non-empty list of conditions",
+    ),
+    (
+        "condition text",
+        lambda d: _rules(d)["victim_adults"]["all_of"].__setitem__(0, "DR"),
+        'rules.victim_adults.all_of[0]: must be a mapping of keys to values (got "DR")',
+    ),
+    (
+        "empty any_positive",
+        lambda d: _rules(d)["victim_adults"]["all_of"].__setitem__(0, {"any_positive": []}),
+        "rules.victim_adults.all_of[0].any_positive: must be a non-empty list of element codes",
+    ),
+    (
+        "no policies",
+        lambda d: _rules(d)["victim_children"].update(policies={}),
+        "rules.victim_children.policies: must name at least one policy",
+    ),
+    (
+        "policy name",
+        lambda d: _rules(d)["victim_children"]["policies"].update(
+            {"Kind Guess": {"all_of": [{"positive": "EX"}]}}
+        ),
+        "rules.victim_children.policies.Kind Guess: a policy name must be a slug",
+    ),
+    (
+        "policy text",
+        lambda d: _rules(d)["victim_children"]["policies"].update(legal_baseline="x"),
+        "rules.victim_children.policies.legal_baseline: must be a mapping",
+    ),
+    (
+        "act text",
+        lambda d: _rules(d)["victim_children"]["policies"]["legal_baseline"].update(
+            all_of=[{"act_established": "yes"}]
+        ),
+        "rules.victim_children.policies.legal_baseline.all_of[0].act_established: "
+        'must be true or false (got "yes")',
+    ),
+    (
+        "set text",
+        lambda d: d["sets"].update(adults_criminality="x"),
+        'sets.adults_criminality: must be a mapping of keys to values (got "x")',
+    ),
+    (
+        "long title",
+        lambda d: _set(d).update(title="x" * 201),
+        "sets.adults_criminality.title: must be at most 200 characters long",
+    ),
+    (
+        "audience",
+        lambda d: _set(d).update(audience="elders"),
+        'sets.adults_criminality.audience: must be adults or children (got "elders")',
+    ),
+    (
+        "exploitation",
+        lambda d: _set(d).update(exploitation="begging"),
+        'sets.adults_criminality.exploitation: must be labour, sexual or other (got "begging")',
+    ),
+    (
+        "no indicators",
+        lambda d: _set(d).pop("indicators"),
+        "sets.adults_criminality.indicators: missing",
+    ),
+    (
+        "indicator list text",
+        lambda d: _set(d)["indicators"].update(DR="many"),
+        'sets.adults_criminality.indicators.DR: must be a list of indicators (got "many")',
+    ),
+    (
+        "indicator text",
+        lambda d: _dr(d).__setitem__(0, "DR-01"),
+        "sets.adults_criminality.indicators.DR[0]: must be a mapping of keys to values",
+    ),
+    (
+        "indicator id",
+        lambda d: _dr(d)[0].update(id="DR 01!"),
+        "sets.adults_criminality.indicators.DR[0].id: must be 1 to 20 letters, digits",
+    ),
+    (
+        "uncertain text",
+        lambda d: _dr(d)[0].update(uncertain="maybe"),
+        "sets.adults_criminality.indicators.DR[0].uncertain: must be true or false",
+    ),
+    (
+        "count of an unknown element",
+        lambda d: _set(d).update(expected_counts={"ZZ": 1}),
+        "sets.adults_criminality.expected_counts.ZZ: unknown element",
+    ),
+    (
+        "count text",
+        lambda d: _set(d).update(expected_counts={"DR": "three"}),
+        'sets.adults_criminality.expected_counts.DR: must be a whole number (got "three")',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"), [(m[1], m[2]) for m in MUTATIONS], ids=[m[0] for m in MUTATIONS]
+)
+def test_it_names_each_kind_of_problem_with_its_path(
+    change: Callable[[dict[str, Any]], None], problem: str
+) -> None:
+    # given
+    data = factories.national_file()
+    change(data)
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_an_element_with_no_indicators_listed_is_fine() -> None:
+    # given
+    data = factories.national_file()
+    _set(data)["indicators"]["CD"] = None
+
+    # when
+    [loaded] = loader.parse_text(text_of(data))
+
+    # then
+    assert len(loaded.definition.indicators) == 4
+
+
+def test_it_reports_a_character_yaml_cannot_read() -> None:
+    # when
+    problems = problems_of("title: \x07")
+
+    # then
+    assert problems[0].startswith("file: not valid YAML")
+
+
+def test_a_file_needs_only_the_victim_rule_of_the_audiences_it_has() -> None:
+    # given
+    adults_only = factories.national_file()
+    del _rules(adults_only)["victim_children"]
+    children_only = factories.national_file()
+    del _rules(children_only)["victim_adults"]
+    children_only["sets"] = {"children_x": _set(children_only)}
+
+    # when
+    [adults] = loader.parse_text(text_of(adults_only))
+    [children] = loader.parse_text(text_of(children_only))
+
+    # then
+    assert set(adults.definition.victim_rule) == {"all_of"}
+    assert set(children.definition.victim_rule) == {"policies"}

@@ -23,6 +23,7 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification import engine, errors, loader
 from haven.identification.models import IndicatorSet, ObservationSource, ScreeningObservation
 from haven.identification.selectors import screening as selectors
+from haven.identification.services import decisions as decision_services
 from haven.identification.services import indicator_sets as set_services
 from haven.identification.services import screening as services
 from haven.identification.tests.factories import (
@@ -158,30 +159,41 @@ def test_r04_a_consistent_screening_never_moves_the_status(
 
 
 def test_r04_a_case_can_be_presumed_after_an_insufficient_screening(
-    sets: dict[str, IndicatorSet], worker: User
+    sets: dict[str, IndicatorSet],
 ) -> None:
-    # given
-    case = open_case(actor=worker)
-    screen(actor=worker, case=case, codes=INSUFFICIENT)
+    # given: social services may take the reasonable-grounds decision (default pathway)
+    decider = make_user(org_type=OrgType.SOCIAL_SERVICES)
+    case = open_case(actor=decider)
+    screening = screen(actor=decider, case=case, codes=INSUFFICIENT)
 
     # when
-    case_services.case_transition(
-        actor=worker, case_id=case.id, to_status="presumed", reasons="Own credible account."
+    decision_services.decision_record(
+        actor=decider,
+        case_id=case.id,
+        decision_type="reasonable_grounds",
+        outcome="positive",
+        reasons="Own credible account.",
     )
 
     # then
     case.refresh_from_db()
+    assert screening.outcome == engine.INSUFFICIENT
     assert case.identification_status == IdentificationStatus.PRESUMED
 
 
 @time_machine.travel(datetime(2025, 3, 3, 10, 0, tzinfo=timezone.get_fixed_timezone(120)))
 def test_r09_an_insufficient_result_keeps_a_presumed_case_presumed_and_opens_a_review(
-    sets: dict[str, IndicatorSet], worker: User
+    sets: dict[str, IndicatorSet],
 ) -> None:
     # given
+    worker = make_user(org_type=OrgType.SOCIAL_SERVICES)
     case = open_case(actor=worker)
-    case_services.case_transition(
-        actor=worker, case_id=case.id, to_status="presumed", reasons="Reasonable grounds."
+    decision_services.decision_record(
+        actor=worker,
+        case_id=case.id,
+        decision_type="reasonable_grounds",
+        outcome="positive",
+        reasons="Reasonable grounds.",
     )
 
     # when

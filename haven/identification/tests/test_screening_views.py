@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -15,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance.models import Task, TaskKind
+from haven.cases import services as case_services
 from haven.cases.models import Case, ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
@@ -243,6 +245,25 @@ def test_r10_a_child_screening_posted_with_the_act_answer(
     assert screening.outcome == "indicators_consistent_with_trafficking"
 
 
+def test_an_erased_persons_screening_is_refused_above_the_form(
+    sets: dict[str, IndicatorSet], client_for: ClientFor
+) -> None:
+    # given
+    supervisor = make_user(org_type=OrgType.NGO, role="supervisor")
+    case = open_case(actor=supervisor)
+    case_services.person_erase(actor=supervisor, case_id=case.id)
+
+    # when
+    response = client_for(supervisor).post(
+        new_url(case, "adults_labour"), {"set": "adults_labour", **ticked("DR-01")}
+    )
+
+    # then
+    assert response.status_code == 400
+    assert "This person&#x27;s data has been erased." in response.content.decode()
+    assert not Screening.objects.exists()
+
+
 # --- the result ---------------------------------------------------------------------------
 
 
@@ -319,6 +340,8 @@ def test_the_list_shows_the_cases_screenings_with_links_in_pinned_queries(
         assert reverse("identification:screening_detail", args=[screening.id]) in html
     assert "Insufficient indicators recorded" in html
     assert "adults_labour v1 (provisional)" in html
+    assert html.count("Provisional indicator set") == 1
+    assert "International Labour Office / European Commission, 2009" in html
     assert new_url(case) in html
 
 
@@ -424,3 +447,20 @@ def test_the_form_page_declares_the_phone_viewport(
 
     # then
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+@pytest.mark.parametrize("may_screen", [True, False])
+def test_the_case_page_partial_links_to_the_screenings_only_when_allowed(
+    worker: User, may_screen: bool
+) -> None:
+    # given
+    case = open_case(actor=worker)
+
+    # when
+    html = render_to_string(
+        "identification/_screening_case_links.html", {"case": case, "may_screen": may_screen}
+    )
+
+    # then
+    assert (reverse("identification:screening_list", args=[case.id]) in html) is may_screen
+    assert (new_url(case) in html) is may_screen

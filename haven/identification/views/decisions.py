@@ -73,8 +73,9 @@ def decision_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None, child=options.treat_as_child, initial=_initial(option, outcome)
     )
     status = 200
-    if request.method == "POST" and option is not None:
-        if form.is_valid():
+    if request.method == "POST":
+        status = 400  # a successful post redirects
+        if option is not None and form.is_valid():
             try:
                 decision = services.decision_record(
                     actor=user, case_id=options.case.id, decision_type=key, **form.cleaned_data
@@ -84,7 +85,6 @@ def decision_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("The decision was recorded."))
                 return redirect("identification:decision_detail", decision_id=decision.id)
-        status = 400
     context = {
         "case": options.case,
         "options": options,

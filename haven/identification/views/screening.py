@@ -27,7 +27,7 @@ from haven.identification.models import IndicatorSet
 from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
-from haven.lib.errors import HavenError, InvalidInput
+from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.web.shortcuts import domain_errors, forbidden, request_user
 
 FORM_FIELDS = {"set": "set"}  # service field -> form field; others go above the form
@@ -89,7 +89,7 @@ def screening_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 observations=form.observations(),
                 act_established=form.act_established_answer(),
             )
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             _add_domain_error(form, exc)
         else:
             messages.success(request, _("Screening recorded."))
@@ -123,7 +123,14 @@ def screening_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case's screenings, newest first."""
     listing = selectors.screening_list(user=request_user(request), case_id=case_id)
     rows = [(s, selectors.outcome_words(s.outcome)) for s in listing.screenings]
-    context = {"case": listing.case, "rows": rows}
+    # The provisional flag and source of every provisional set version used here (R-05).
+    used = {s.indicator_set.pk: s.indicator_set for s in listing.screenings}
+    provisional = [
+        {"indicator_set": row, "source": set_selectors.source_view(row.source)}
+        for row in used.values()
+        if row.provisional
+    ]
+    context = {"case": listing.case, "rows": rows, "provisional_sets": provisional}
     return render(request, "identification/screening_list.html", context)
 
 

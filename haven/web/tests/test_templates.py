@@ -43,6 +43,7 @@ def template_names() -> set[str]:
 def _case_context(user: User) -> Context:
     case = open_case(actor=user, narrative="A synthetic account.")
     services.case_transition(
+        pathway_decision=True,
         actor=user, case_id=case.id, to_status="presumed", reasons="Reasonable grounds."
     )
     view = selectors.case_read(user=user, case_id=case.id)

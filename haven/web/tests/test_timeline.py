@@ -124,6 +124,7 @@ def _full_case(lead: User) -> Case:
     _decision(case, lead, date(2026, 3, 4))
     with time_machine.travel(at(date(2026, 3, 4)), tick=False):
         case_services.case_transition(
+            pathway_decision=True,
             actor=lead,
             case_id=case.id,
             to_status="presumed",
