@@ -23,6 +23,7 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.cases import errors, forms, selectors, services
 from haven.lib.errors import HavenError
 from haven.web import timeline
@@ -96,6 +97,9 @@ def _detail(
         "timeline": timeline.timeline_for(user=user, case_view=view),
         "narrative_form": narrative_form,
         "may_transition": view.group(FieldGroup.LEGAL).allowed and not view.erased,
+        "may_see_decisions": view.group(FieldGroup.LEGAL).allowed and not view.erased,
+        "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
+        "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -185,6 +185,17 @@ def reflection_period_summary(*, user: User, case_id: object) -> ReflectionSumma
     return _summary(period, timezone.localdate())
 
 
+def reflection_period_summary_shown(
+    *, case_view: case_selectors.CaseView
+) -> ReflectionSummary | None:
+    """The summary for a case page that ``case_read`` already decided and audited:
+    None unless the legal group was shown there; nothing is audited twice."""
+    if case_view.group(FieldGroup.LEGAL).data is None:
+        return None
+    period = ReflectionPeriod.objects.filter(case_id=case_view.case.id).first()
+    return _summary(period, timezone.localdate())
+
+
 NOT_BLOCKED = _(
     "Neither the reflection period nor reasonable grounds stand in the way on that date. "
     "Other rules, such as a pending residence permit or asylum claim, are not checked here."

@@ -41,8 +41,9 @@ CASE_LIST_QUERIES = 10
 # (each with their users in one query), and the audit append (head, event, head)
 # in its own savepoint pair; then the timeline (haven.web.timeline): screenings,
 # decisions, reflection period, deadlines (its extensions add 1 when there is a
-# period, see haven/web/tests/test_timeline.py). The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 24
+# period, see haven/web/tests/test_timeline.py); and the reflection-period summary
+# above the groups (one query). The same for 1 narrative entry as for 5.
+CASE_DETAIL_QUERIES = 25
 
 ClientFor = Callable[[User], Client]
 
