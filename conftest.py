@@ -10,6 +10,7 @@ import ipaddress
 import os
 import shutil
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -51,6 +52,19 @@ def pytest_configure(config: pytest.Config) -> None:
     # Argon2 is deliberately slow; tests need speed, not password strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def csp_violations(page: Any) -> Iterator[list[str]]:
+    """Browser tests: console errors Chromium reports for blocked inline script or style."""
+    seen: list[str] = []
+
+    def record(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", record)
+    yield seen
 
 
 @pytest.fixture(scope="session")

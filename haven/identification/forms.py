@@ -90,7 +90,8 @@ class ScreeningForm(forms.Form):
     ``note_DR-01``. Without JavaScript every row has all three fields.
     """
 
-    set = forms.CharField(widget=forms.HiddenInput)
+    # Its own id: the set chooser on the same page already has id_set.
+    set = forms.CharField(widget=forms.HiddenInput(attrs={"id": "id_screening_set"}))
 
     def __init__(self, *args: Any, indicator_set: IndicatorSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

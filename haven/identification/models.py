@@ -133,8 +133,8 @@ class ScreeningObservation(models.Model):
 
 
 class Outcome(models.TextChoices):
-    POSITIVE = "positive", _("positive")
-    NEGATIVE = "negative", _("negative")
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
 
 
 class ServedTo(models.TextChoices):

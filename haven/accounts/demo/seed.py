@@ -1,7 +1,12 @@
 """Seeding the demo: organisations, accounts and cases, all through services.
 
-Cases are opened with ``case_open`` and moved with ``case_transition``, so
-they are encrypted and audited exactly like real ones.
+The shipped indicator sets are loaded first. Cases are then opened with
+``case_open``, screened with ``screening_record``, decided with
+``decision_record`` (which makes presumed victims and starts their reflection
+period), moved with ``case_transition`` where no decision applies, and their
+reflection periods extended or ended early through the assistance services: so
+they are encrypted, audited and given deadlines exactly like real ones. One
+deadline sweep at the end sends the reminders and escalations that are due.
 """
 
 from __future__ import annotations
@@ -16,10 +21,26 @@ from django.utils import timezone
 
 from haven.access import services as access_services
 from haven.accounts import services as account_services
-from haven.accounts.demo.accounts import DemoAccount, demo_accounts, demo_organisations
+from haven.accounts.demo import history as history_plans
+from haven.accounts.demo import screenings as screening_plans
+from haven.accounts.demo.accounts import (
+    SYSTEM_ADMIN_HOME,
+    DemoAccount,
+    demo_accounts,
+    demo_organisations,
+)
 from haven.accounts.demo.synthetic import CasePlan, CasePlanner
 from haven.accounts.models import Organisation, Role, User
+from haven.assistance.services import deadlines as deadline_services
+from haven.assistance.services import reflection as reflection_services
 from haven.cases import services as case_services
+from haven.cases.status import IdentificationStatus
+from haven.identification.engine import SetDef
+from haven.identification.models import IdentificationDecision, Outcome
+from haven.identification.selectors import indicator_sets as set_selectors
+from haven.identification.services import decisions as decision_services
+from haven.identification.services import indicator_sets as set_services
+from haven.identification.services import screening as screening_services
 
 DEFAULT_CASES = 200
 DEFAULT_SEED = 2024
@@ -38,6 +59,14 @@ class SeedSummary:
     lead_types: Counter[str] = field(default_factory=Counter)
     team_members_added: int = 0
     children: int = 0
+    indicator_sets_loaded: int = 0
+    screenings: Counter[str] = field(default_factory=Counter)  # by outcome
+    decisions: Counter[str] = field(default_factory=Counter)  # "type outcome"
+    reconsiderations: int = 0
+    extensions: int = 0
+    early_ends: int = 0
+    reminded: int = 0
+    escalated: int = 0  # overdue deadlines, escalated by the sweep
     seconds: float = 0.0
 
 
@@ -61,18 +90,38 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     orgs = _create_organisations()
     users = _create_users(orgs)
     summary = SeedSummary(organisations=len(orgs), users=len(users))
-    planner = CasePlanner(seed=seed, today=timezone.localdate(), organisations=demo_organisations())
+    admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
+    loaded = set_services.indicator_sets_load_shipped(actor=admin)
+    summary.indicator_sets_loaded = sum(created for _row, created in loaded)
+    planner = CasePlanner(
+        seed=seed,
+        today=timezone.localdate(),
+        organisations=demo_organisations(),
+        indicator_sets=_screening_sets(),
+    )
     for index in range(cases):
         plan = planner.plan(index)
-        status = _seed_case(plan, orgs=orgs, users=users)
+        status = _seed_case(plan, orgs=orgs, users=users, summary=summary)
         summary.cases += 1
         summary.statuses[status] += 1
         summary.countries[plan.country] += 1
         summary.lead_types[plan.lead_type] += 1
         summary.team_members_added += len(plan.members)
         summary.children += plan.child
+    swept = deadline_services.deadlines_sweep()
+    summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _screening_sets() -> dict[str, SetDef]:
+    """The latest stored versions of the two sets the demo screens with."""
+    sets = {}
+    for key in (screening_plans.ADULT_SET, screening_plans.CHILD_SET):
+        stored = set_selectors.indicator_set_latest(key=key)
+        assert stored is not None  # noqa: S101 - the shipped file was just loaded
+        sets[key] = set_selectors.set_def_for(stored)
+    return sets
 
 
 def _create_organisations() -> dict[OrgKey, Organisation]:
@@ -100,12 +149,20 @@ def _create_user(account: DemoAccount, orgs: dict[OrgKey, Organisation]) -> User
     )
 
 
+def _staff(users: dict[UserKey, User], country: str, org_type: str, role: str) -> User:
+    """The demo account with that role, or the organisation's caseworker."""
+    return users.get((country, org_type, role)) or users[(country, org_type, Role.CASEWORKER)]
+
+
 def _seed_case(
-    plan: CasePlan, *, orgs: dict[OrgKey, Organisation], users: dict[UserKey, User]
+    plan: CasePlan,
+    *,
+    orgs: dict[OrgKey, Organisation],
+    users: dict[UserKey, User],
+    summary: SeedSummary,
 ) -> str:
-    """Open, staff and decide one case; returns its final identification status."""
+    """Open, staff, screen and decide one case; returns its final identification status."""
     opener = users[(plan.country, plan.lead_type, Role.CASEWORKER)]
-    decider = users.get((plan.country, plan.lead_type, Role.SUPERVISOR), opener)
     case = case_services.case_open(
         actor=opener, person=plan.person, forms_of_exploitation=plan.forms, narrative=plan.narrative
     )
@@ -113,18 +170,87 @@ def _seed_case(
         access_services.team_member_add(
             case_id=case.id, organisation=orgs[(plan.country, org_type)], by=opener
         )
-    status = case.identification_status
-    for step in plan.steps:
-        case_services.case_transition(
-            actor=decider,
+    if plan.screening is not None:
+        screening = screening_services.screening_record(
+            actor=_staff(users, plan.country, plan.screening.by, Role.CASEWORKER),
             case_id=case.id,
-            to_status=step.to_status,
-            reasons=step.reasons,
-            decided_on=step.decided_on,
-            legal_basis=step.legal_basis,
-            pathway_decision=True,
+            set_key=plan.screening.set_key,
+            observations=plan.screening.observations,
         )
-        status = step.to_status
+        summary.screenings[screening.outcome] += 1
+    negative: IdentificationDecision | None = None
+    for event in plan.events:
+        negative = _record(event, plan=plan, case_id=case.id, users=users, negative=negative)
+        _count(event, summary)
     if plan.follow_up:
         case_services.narrative_append(actor=opener, case_id=case.id, text=plan.follow_up)
-    return status
+    return plan.history[-1] if plan.history else IdentificationStatus.POTENTIAL
+
+
+def _record(
+    event: history_plans.Event,
+    *,
+    plan: CasePlan,
+    case_id: object,
+    users: dict[UserKey, User],
+    negative: IdentificationDecision | None,
+) -> IdentificationDecision | None:
+    """Record one event through its service; returns the latest negative decision."""
+    senior = _staff(users, plan.country, plan.lead_type, Role.SUPERVISOR)
+    if isinstance(event, history_plans.Decision):
+        decision = decision_services.decision_record(
+            actor=_staff(users, plan.country, event.by, Role.SUPERVISOR),
+            case_id=case_id,
+            decision_type=event.decision_type,
+            outcome=event.outcome,
+            reasons=event.reasons,
+            decided_on=event.on,
+            legal_basis=event.legal_basis,
+            served_to=event.served_to,
+        )
+        return decision if decision.outcome == Outcome.NEGATIVE else negative
+    if isinstance(event, history_plans.StatusChange):
+        case_services.case_transition(
+            actor=senior,
+            case_id=case_id,
+            to_status=event.to_status,
+            reasons=event.reasons,
+            decided_on=event.on,
+        )
+    elif isinstance(event, history_plans.Reconsideration):
+        assert negative is not None  # noqa: S101 - planned after a negative decision
+        decision_services.reconsideration_request(
+            actor=users[(plan.country, plan.lead_type, Role.CASEWORKER)],
+            decision_id=negative.id,
+            grounds=event.grounds,
+            requested_on=event.on,
+        )
+    elif isinstance(event, history_plans.Extension):
+        reflection_services.reflection_period_extend(
+            actor=_staff(users, plan.country, event.by, Role.SUPERVISOR),
+            case_id=case_id,
+            days=event.days,
+            reasons=event.reasons,
+            decided_on=event.on,
+        )
+    else:
+        reflection_services.reflection_period_end_early(
+            actor=_staff(users, plan.country, event.by, Role.SUPERVISOR),
+            case_id=case_id,
+            ground=event.ground,
+            reasons=event.reasons,
+            legal_basis=event.legal_basis,
+            decided_on=event.on,
+        )
+    return negative
+
+
+def _count(event: history_plans.Event, summary: SeedSummary) -> None:
+    if isinstance(event, history_plans.Decision):
+        summary.decisions[f"{event.decision_type} {event.outcome}"] += 1
+    elif isinstance(event, history_plans.Reconsideration):
+        summary.reconsiderations += 1
+    elif isinstance(event, history_plans.Extension):
+        summary.extensions += 1
+    elif isinstance(event, history_plans.EarlyEnd):
+        summary.early_ends += 1

@@ -15,11 +15,15 @@ from typing import TypeVar
 
 from faker import Faker
 
+from haven.accounts.demo import history as history_plans
+from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import REGIONS, DemoOrganisation
+from haven.accounts.demo.history import HISTORIES
 from haven.accounts.models import OrgType
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.services import PersonInput
 from haven.cases.status import IdentificationStatus
+from haven.identification.engine import SetDef
 
 S = IdentificationStatus
 F = ExploitationForm
@@ -129,72 +133,6 @@ HEALTH_NOTES = (
 )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One identification decision after intake."""
-
-    to_status: str
-    decided_on: date
-    reasons: str
-    legal_basis: str = ""
-
-
-# Histories after intake (which always starts at "potential"), with weights.
-# The first cases take each history once, so every status appears in a small run.
-HISTORIES: tuple[tuple[tuple[S, ...], int], ...] = (
-    ((), 24),
-    ((S.PRESUMED,), 22),
-    ((S.PRESUMED, S.IDENTIFIED), 18),
-    ((S.NOT_IDENTIFIED,), 6),
-    ((S.PRESUMED, S.NOT_IDENTIFIED), 3),
-    ((S.DECLINED_FORMAL_IDENTIFICATION,), 4),
-    ((S.PRESUMED, S.DECLINED_FORMAL_IDENTIFICATION), 4),
-    ((S.WITHDRAWN,), 3),
-    ((S.PRESUMED, S.WITHDRAWN), 3),
-    ((S.PRESUMED, S.IDENTIFIED, S.WITHDRAWN), 2),
-    ((S.NOT_IDENTIFIED, S.POTENTIAL), 2),  # review requested (R-17), pending
-    ((S.NOT_IDENTIFIED, S.PRESUMED), 3),  # review granted
-    ((S.DECLINED_FORMAL_IDENTIFICATION, S.PRESUMED, S.IDENTIFIED), 2),
-    ((S.WITHDRAWN, S.POTENTIAL), 1),  # the person came back
-)
-REASONS = {
-    S.PRESUMED: (
-        "Reasonable grounds: indicators of {form} found in the screening interview; the account "
-        "is consistent and detailed. Reflection period and assistance start now.",
-        "Reasonable grounds: the person's account of {form}, the withheld documents and the "
-        "working conditions seen at the site are strong indicators.",
-    ),
-    S.IDENTIFIED: (
-        "Identified after the reflection period: the account of {form} is corroborated by "
-        "documents and by statements of others in the same situation.",
-        "Identified: the recruitment, the control by the recruiter and the purpose of {form} "
-        "are all established.",
-    ),
-    S.NOT_IDENTIFIED: (
-        "Not identified: the indicators found point to a labour dispute, not to {form}. The "
-        "person was told the reasons in their language and how to ask for a review.",
-        "Not identified: no means of control or exploitative purpose could be established. "
-        "Reasons explained with an interpreter; review possible on request.",
-    ),
-    S.DECLINED_FORMAL_IDENTIFICATION: (
-        "The person was told of their rights and chose not to be formally identified. "
-        "Assistance continues; the choice can be changed at any time.",
-    ),
-    S.WITHDRAWN: (
-        "The person left the assistance system on their own wish.",
-        "The person returned home voluntarily; return and reintegration support was offered.",
-    ),
-    S.POTENTIAL: (
-        "Review requested with new information from the person's counsel; assessment re-opened.",
-        "The person contacted the service again; assessment re-opened.",
-    ),
-}
-LEGAL_BASIS = {
-    S.PRESUMED: "CETS No. 197, Art. 10(2) and 13",
-    S.IDENTIFIED: "CETS No. 197, Art. 10",
-    S.NOT_IDENTIFIED: "CETS No. 197, Art. 10",
-}
-
 # Lead organisations: NGOs, social services and police, and guardians for
 # children. Each of them sees the legal and narrative groups, so its staff can
 # record the identification decisions and add to the narrative.
@@ -212,7 +150,9 @@ class CasePlan:
     forms: list[str]
     narrative: str
     members: tuple[str, ...]
-    steps: tuple[Step, ...]
+    history: tuple[S, ...]  # statuses after intake
+    events: tuple[history_plans.Event, ...]  # what leads there, oldest first
+    screening: screening_plans.ScreeningPlan | None = None
     follow_up: str = ""
     child: bool = False
 
@@ -249,9 +189,18 @@ class CasePlanner:
     """Plans one synthetic case at a time, from one seeded random stream."""
 
     def __init__(
-        self, *, seed: int, today: date, organisations: Sequence[DemoOrganisation]
+        self,
+        *,
+        seed: int,
+        today: date,
+        organisations: Sequence[DemoOrganisation],
+        indicator_sets: Mapping[str, SetDef] | None = None,
     ) -> None:
         self.rng = random.Random(seed)
+        self.histories = history_plans.HistoryPlanner(rng=self.rng, today=today)
+        self.screenings = screening_plans.ScreeningPlanner(
+            rng=self.rng, sets=indicator_sets or screening_plans.shipped_sets()
+        )
         self.fake = Faker(sorted(set(CITIZENSHIP_LOCALES.values())))
         self.fake.seed_instance(seed)
         self.today = today
@@ -261,7 +210,8 @@ class CasePlanner:
         """Case ``index``: the first cases take each history and each form once."""
         rng = self.rng
         country = "FI" if rng.random() < 0.55 else "EE"
-        history = HISTORIES[index][0] if index < len(HISTORIES) else _weighted(rng, dict(HISTORIES))
+        first_pass = index < len(HISTORIES)
+        history = HISTORIES[index][0] if first_pass else _weighted(rng, dict(HISTORIES))
         first_form = list(F)[index] if index < len(F) else None
         citizenship = _weighted(rng, CITIZENSHIP_WEIGHTS[country])
         # Only adult forms include a pregnancy, except the forced first forms.
@@ -283,14 +233,30 @@ class CasePlanner:
             woman=bool(PREGNANCY_FORMS.intersection(forms)) or F.FORCED_MARRIAGE in forms,
         )
         story = self._story(forms[0], citizenship=citizenship, country=country)
+        narrative = story if rng.random() < 0.9 else ""
+        screening = self.screenings.plan(
+            child=age.child,
+            presumed=S.PRESUMED in history,
+            by=self._screener(lead_type=lead_type, members=members, forms=forms),
+        )
+        planned = self.histories.plan(
+            history,
+            country=country,
+            child=age.child,
+            form=str(ExploitationForm(forms[0]).label).lower(),
+            team=(lead_type, *members),
+            first_pass=first_pass,
+        )
         return CasePlan(
             country=country,
             lead_type=lead_type,
             person=person,
             forms=forms,
-            narrative=story if rng.random() < 0.9 else "",
-            members=members,
-            steps=self._steps(history, form=forms[0]),
+            narrative=narrative,
+            members=(*members, *planned.brought_in),
+            history=history,
+            events=planned.events,
+            screening=screening,
             follow_up=rng.choice(FOLLOW_UPS) if rng.random() < 0.35 else "",
             child=age.child,
         )
@@ -404,21 +370,11 @@ class CasePlanner:
             hours=rng.randint(11, 15),
         )
 
-    def _steps(self, history: tuple[S, ...], *, form: str) -> tuple[Step, ...]:
-        """Dated decisions, oldest first, the last one within the past three weeks."""
+    def _screener(self, *, lead_type: str, members: tuple[str, ...], forms: list[str]) -> str:
+        """Mostly the lead's caseworker; sometimes the labour inspector or the shelter."""
         rng = self.rng
-        day = self.today - timedelta(days=rng.randint(0, 20))
-        dates = []
-        for _ in history:
-            dates.append(day)
-            day -= timedelta(days=rng.randint(10, 80))
-        label = str(ExploitationForm(form).label).lower()
-        return tuple(
-            Step(
-                to_status=status,
-                decided_on=decided_on,
-                reasons=rng.choice(REASONS[status]).format(form=label),
-                legal_basis=LEGAL_BASIS.get(status, ""),
-            )
-            for status, decided_on in zip(history, reversed(dates), strict=True)
-        )
+        if T.LABOUR_INSPECTORATE in members and F.LABOUR in forms and rng.random() < 0.4:
+            return T.LABOUR_INSPECTORATE
+        if T.SHELTER in members and rng.random() < 0.2:
+            return T.SHELTER
+        return lead_type

@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 
+from django.utils import timezone
+
 from haven.access.models import FieldGroup
 from haven.access.policy import ORG_TYPE_GROUPS
 from haven.accounts import demo
-from haven.accounts.demo import synthetic
+from haven.accounts.demo import history, screenings, synthetic
+from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.assistance import eligibility
+from haven.assistance.models import (
+    Notification,
+    ReflectionExtension,
+    ReflectionPeriod,
+    Task,
+    TaskKind,
+)
 from haven.audit import services as audit_services
 from haven.cases import selectors
 from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
+from haven.identification import engine, pathways
+from haven.identification.models import (
+    IdentificationDecision,
+    IndicatorSet,
+    Outcome,
+    Reconsideration,
+    Screening,
+    ServedTo,
+)
 
 TODAY = date(2025, 3, 14)
+S = IdentificationStatus
+RG, CG = "reasonable_grounds", "conclusive_grounds"
 
 
 def _planned(cases: int, seed: int = demo.DEFAULT_SEED) -> list[synthetic.CasePlan]:
@@ -67,22 +89,126 @@ def test_it_takes_every_history_only_through_allowed_transitions() -> None:
     assert finals == set(IdentificationStatus.values)
 
 
-def test_it_leads_cases_only_from_organisations_that_may_decide_and_write_the_narrative() -> None:
+def test_it_leads_cases_only_from_organisations_that_may_record_the_whole_history() -> None:
+    # the lead changes the status, adds to the narrative and screens
     for org_type in {*synthetic.ADULT_LEADS, *synthetic.CHILD_LEADS}:
         assert FieldGroup.LEGAL in ORG_TYPE_GROUPS[org_type]
         assert FieldGroup.NARRATIVE in ORG_TYPE_GROUPS[org_type]
+        assert FieldGroup.ASSESSMENT in ORG_TYPE_GROUPS[org_type]
 
 
-def test_it_plans_dated_decisions_in_order_and_never_in_the_future() -> None:
+def _decisions(plan: synthetic.CasePlan) -> list[history.Decision]:
+    return [e for e in plan.events if isinstance(e, history.Decision)]
+
+
+def test_it_plans_dated_events_in_order_and_never_in_the_future() -> None:
     # when
-    plans = _planned(60)
+    plans = _planned(200)
 
     # then
     for plan in plans:
-        dates = [step.decided_on for step in plan.steps]
+        dates = [event.on for event in plan.events]
         assert dates == sorted(dates)
         assert all(day <= TODAY for day in dates)
-        assert all(step.reasons for step in plan.steps)
+        assert all(d.reasons for d in _decisions(plan))
+    assert min(e.on for p in plans for e in p.events) >= TODAY - timedelta(days=120)
+
+
+def test_it_plans_only_decisions_the_pathway_allows_by_organisations_on_the_team() -> None:
+    # when
+    plans = _planned(200)
+
+    # then
+    for plan in plans:
+        pathway = pathways.pathway_for(plan.country)
+        for decision in _decisions(plan):
+            kind = pathway.decision_types[decision.decision_type]
+            assert decision.by in kind.deciding_org_types
+            assert decision.by in {plan.lead_type, *plan.members}
+
+
+def test_r17_plans_conclusive_grounds_no_earlier_than_the_minimum_gap() -> None:
+    # when
+    plans = _planned(200)
+
+    # then
+    gaps = []
+    for plan in plans:
+        kinds = pathways.pathway_for(plan.country).decision_types
+        positive_rg = [
+            d.on for d in _decisions(plan) if (d.decision_type, d.outcome) == (RG, Outcome.POSITIVE)
+        ]
+        for decision in (d for d in _decisions(plan) if d.decision_type == CG):
+            gaps.append((decision.on - positive_rg[-1]).days)
+            assert gaps[-1] >= kinds[CG].min_gap_days
+    assert gaps
+
+
+def test_it_reaches_presumed_identified_and_not_identified_only_by_decisions() -> None:
+    # when
+    plans = _planned(200)
+
+    # then
+    for plan in plans:
+        changes = [e for e in plan.events if isinstance(e, history.StatusChange)]
+        assert not {c.to_status for c in changes} & {S.PRESUMED, S.IDENTIFIED, S.NOT_IDENTIFIED}
+        assert len(_decisions(plan)) == sum(
+            s in (S.PRESUMED, S.IDENTIFIED, S.NOT_IDENTIFIED) for s in plan.history
+        )
+
+
+def test_r15_plans_presumed_cases_inside_their_reflection_period() -> None:
+    # when
+    plans = [p for p in _planned(200) if p.history and p.history[-1] == S.PRESUMED]
+
+    # then
+    for plan in plans:
+        decided = _decisions(plan)[-1].on
+        granted = pathways.pathway_for(plan.country).reflection_min_days
+        granted += sum(e.days for e in plan.events if isinstance(e, history.Extension))
+        assert decided + timedelta(days=granted) > TODAY
+
+
+def test_r15_plans_extensions_and_early_ends_by_organisations_with_a_supervisor() -> None:
+    # when
+    plans = _planned(200)
+
+    # then
+    decided = [
+        e for p in plans for e in p.events if isinstance(e, history.Extension | history.EarlyEnd)
+    ]
+    assert any(isinstance(e, history.Extension) for e in decided)
+    assert sum(isinstance(e, history.EarlyEnd) for e in decided) == 1
+    assert all(e.by in MAIN_TYPES for e in decided)
+
+
+def test_r10_plans_children_screened_with_the_childrens_set_and_served_on_a_representative() -> (
+    None
+):
+    # when
+    plans = _planned(200)
+
+    # then
+    screened = [p for p in plans if p.screening is not None]
+    assert {p.screening.set_key for p in screened if p.child} == {screenings.CHILD_SET}
+    assert {p.screening.set_key for p in screened if not p.child} == {screenings.ADULT_SET}
+    served = {(p.child, d.served_to) for p in plans for d in _decisions(p)}
+    assert served == {(True, ServedTo.REPRESENTATIVE), (False, ServedTo.PERSON)}
+
+
+def test_it_plans_screenings_with_both_outcomes_for_adults_and_children() -> None:
+    # when
+    plans = [p for p in _planned(200) if p.screening is not None]
+
+    # then
+    outcomes = {(p.child, p.screening.expected_outcome) for p in plans if p.screening}
+    assert outcomes == {
+        (child, outcome)
+        for child in (True, False)
+        for outcome in (engine.CONSISTENT, engine.INSUFFICIENT)
+    }
+    sources = {source for p in plans if p.screening for _c, source, _n in p.screening.observations}
+    assert len(sources) == 4
 
 
 def test_it_plans_a_realistic_mix_of_persons() -> None:
@@ -179,3 +305,104 @@ def test_it_seeds_cases_their_lead_can_read(seeded: demo.SeedSummary) -> None:
     identity = view.group(FieldGroup.IDENTITY).data
     assert identity is not None
     assert identity["family_name"] == plan.person.family_name
+
+
+def test_it_loads_the_shipped_indicator_sets_before_the_cases(seeded: demo.SeedSummary) -> None:
+    # then
+    keys = set(IndicatorSet.objects.values_list("key", flat=True))
+    assert {screenings.ADULT_SET, screenings.CHILD_SET} <= keys
+    first_screening = Screening.objects.order_by("screened_at").first()
+    assert first_screening is not None
+    assert IndicatorSet.objects.filter(loaded_at__lt=first_screening.screened_at).exists()
+
+
+def test_r03_r15_gives_every_presumed_case_a_running_reflection_period_and_protection(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    today = timezone.localdate()
+
+    # when
+    presumed = list(
+        Case.objects.filter(identification_status=S.PRESUMED).select_related("reflection_period")
+    )
+
+    # then
+    assert presumed
+    for case in presumed:
+        assert case.removal_protected
+        assert case.assistance_eligible
+        assert eligibility.reflection_runs_on(case.reflection_period, today)
+        assert case.decisions.filter(decision_type=RG, outcome=Outcome.POSITIVE).exists()
+
+
+def test_r15_extends_a_period_and_ends_one_early_on_a_permitted_ground(
+    seeded: demo.SeedSummary,
+) -> None:
+    # then
+    assert ReflectionExtension.objects.exists()
+    assert seeded.extensions == ReflectionExtension.objects.count()
+    ended = ReflectionPeriod.objects.get(status=ReflectionPeriod.Status.ENDED_EARLY)
+    assert ended.early_end_ground in ReflectionPeriod.EarlyEndGround.values
+    assert ended.early_end_decided_by is not None
+    assert ended.early_end_decided_by.role == Role.SUPERVISOR
+
+
+def test_r17_records_decisions_by_organisations_of_the_pathway_on_the_team(
+    seeded: demo.SeedSummary,
+) -> None:
+    # when
+    decisions = list(IdentificationDecision.objects.select_related("organisation", "case"))
+
+    # then
+    assert {d.decision_type for d in decisions} == {RG, CG}
+    assert {d.outcome for d in decisions} == set(Outcome.values)
+    for decision in decisions:
+        kind = pathways.pathway_for(decision.country).decision_types[decision.decision_type]
+        assert decision.organisation.org_type in kind.deciding_org_types
+        assert decision.case.team.filter(organisation=decision.organisation).exists()
+    assert Reconsideration.objects.exists()
+
+
+def test_r10_serves_decisions_about_children_on_their_representative(
+    seeded: demo.SeedSummary,
+) -> None:
+    # when
+    served = {
+        (d.case.person.treat_as_child, d.served_to)
+        for d in IdentificationDecision.objects.select_related("case__person")
+    }
+
+    # then
+    assert served == {(True, ServedTo.REPRESENTATIVE), (False, ServedTo.PERSON)}
+
+
+def test_r09_r10_seeds_screenings_of_both_outcomes_children_with_the_childrens_set(
+    seeded: demo.SeedSummary,
+) -> None:
+    # when
+    rows = list(Screening.objects.select_related("indicator_set", "case__person"))
+
+    # then
+    assert {s.outcome for s in rows} == {engine.CONSISTENT, engine.INSUFFICIENT}
+    assert {s.indicator_set.key for s in rows if s.case.person.treat_as_child} == {
+        screenings.CHILD_SET
+    }
+    assert {s.indicator_set.key for s in rows if not s.case.person.treat_as_child} == {
+        screenings.ADULT_SET
+    }
+    insufficient = [s for s in rows if s.outcome == engine.INSUFFICIENT]
+    reviews = Task.objects.filter(kind=TaskKind.SCREENING_REVIEW)
+    assert {t.detail["screening_id"] for t in reviews} == {str(s.id) for s in insufficient}
+    assert all(s.observations.exists() for s in rows)
+
+
+def test_it_sweeps_the_deadlines_once_so_overdue_ones_are_escalated(
+    seeded: demo.SeedSummary,
+) -> None:
+    # then
+    overdue = Task.objects.filter(status=Task.Status.OPEN, due_at__lt=timezone.now())
+    assert overdue.exists()
+    assert not overdue.filter(escalated_at__isnull=True).exists()
+    assert Notification.objects.filter(kind=Notification.Kind.ESCALATION).exists()
+    assert seeded.escalated == overdue.count()

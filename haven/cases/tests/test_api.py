@@ -188,7 +188,10 @@ def test_it_filters_the_list_by_status() -> None:
     presumed = open_case(actor=lead)
     case_services.case_transition(
         pathway_decision=True,
-        actor=lead, case_id=presumed.id, to_status="presumed", reasons="Indicators found."
+        actor=lead,
+        case_id=presumed.id,
+        to_status="presumed",
+        reasons="Indicators found.",
     )
     client = api_client_for(lead)
     # when
@@ -550,7 +553,10 @@ def test_it_records_an_allowed_transition(shared_case: dict[str, Any]) -> None:
     # then
     assert response.status_code == 201
     transition = response.json()
-    assert (transition["from_status"], transition["to_status"]) == ("potential", "declined_formal_identification")
+    assert (transition["from_status"], transition["to_status"]) == (
+        "potential",
+        "declined_formal_identification",
+    )
     assert transition["decided_on"] == body["decided_on"]
     assert transition["organisation"] == org_of(shared_case["lead"]).name
     detail = client.get(detail_url(case.id)).json()

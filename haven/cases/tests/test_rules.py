@@ -107,7 +107,10 @@ def test_it_gives_a_non_cooperating_presumed_victim_full_eligibility() -> None:
     # when
     services.case_transition(
         pathway_decision=True,
-        actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
+        actor=ngo,
+        case_id=case.id,
+        to_status=S.PRESUMED,
+        reasons="Reasonable grounds.",
     )
 
     # then

@@ -76,7 +76,10 @@ def test_it_searches_by_part_of_the_reference_and_by_status(ngo: User) -> None:
     second = open_case(actor=ngo)
     services.case_transition(
         pathway_decision=True,
-        actor=ngo, case_id=second.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
+        actor=ngo,
+        case_id=second.id,
+        to_status=S.PRESUMED,
+        reasons="Reasonable grounds.",
     )
     code = first.reference.rsplit("-", 1)[1]
 
@@ -150,7 +153,10 @@ def test_it_shows_the_lead_every_group_decrypted_and_records_the_read(ngo: User)
     )
     services.case_transition(
         pathway_decision=True,
-        actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
+        actor=ngo,
+        case_id=case.id,
+        to_status=S.PRESUMED,
+        reasons="Reasonable grounds.",
     )
     join(case, org_type=OrgType.POLICE)
     before = AuditEvent.objects.count()

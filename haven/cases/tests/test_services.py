@@ -428,7 +428,10 @@ def test_it_requires_reasons_for_every_decision(ngo: User, reasons: str) -> None
     with pytest.raises(errors.ReasonsRequired) as raised:
         services.case_transition(
             pathway_decision=True,
-            actor=ngo, case_id=case.id, to_status=S.NOT_IDENTIFIED, reasons=reasons
+            actor=ngo,
+            case_id=case.id,
+            to_status=S.NOT_IDENTIFIED,
+            reasons=reasons,
         )
 
     # then
@@ -466,7 +469,10 @@ def test_it_dates_a_decision_today_when_no_date_is_given(ngo: User) -> None:
     # when
     transition = services.case_transition(
         pathway_decision=True,
-        actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="  Reasonable grounds.  "
+        actor=ngo,
+        case_id=case.id,
+        to_status=S.PRESUMED,
+        reasons="  Reasonable grounds.  ",
     )
 
     # then
@@ -481,7 +487,9 @@ def test_it_refuses_an_unknown_status(ngo: User) -> None:
 
     # when
     with pytest.raises(errors.InvalidInput) as raised:
-        services.case_transition(pathway_decision=True, actor=ngo, case_id=case.id, to_status="deported", reasons="x")
+        services.case_transition(
+            pathway_decision=True, actor=ngo, case_id=case.id, to_status="deported", reasons="x"
+        )
 
     # then
     assert raised.value.field == "to_status"
@@ -499,10 +507,15 @@ def test_it_lets_only_organisations_that_see_the_legal_group_decide(ngo: User) -
 
     # when
     with pytest.raises(errors.GroupNotAllowed) as raised:
-        services.case_transition(pathway_decision=True, actor=shelter, case_id=case.id, to_status=S.PRESUMED, reasons="x")
+        services.case_transition(
+            pathway_decision=True, actor=shelter, case_id=case.id, to_status=S.PRESUMED, reasons="x"
+        )
     transition = services.case_transition(
         pathway_decision=True,
-        actor=police, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
+        actor=police,
+        case_id=case.id,
+        to_status=S.PRESUMED,
+        reasons="Reasonable grounds.",
     )
 
     # then
@@ -518,7 +531,13 @@ def test_it_answers_an_outsider_as_if_the_case_did_not_exist(ngo: User) -> None:
 
     # when
     with pytest.raises(errors.CaseNotFound) as raised:
-        services.case_transition(pathway_decision=True, actor=outsider, case_id=case.id, to_status=S.PRESUMED, reasons="x")
+        services.case_transition(
+            pathway_decision=True,
+            actor=outsider,
+            case_id=case.id,
+            to_status=S.PRESUMED,
+            reasons="x",
+        )
 
     # then
     assert raised.value.code == "case_not_found"
@@ -533,7 +552,10 @@ def test_it_sets_removal_protection_and_assistance_on_reasonable_grounds(ngo: Us
     # when
     services.case_transition(
         pathway_decision=True,
-        actor=ngo, case_id=case.id, to_status=S.PRESUMED, reasons="Reasonable grounds."
+        actor=ngo,
+        case_id=case.id,
+        to_status=S.PRESUMED,
+        reasons="Reasonable grounds.",
     )
 
     # then: in the same transaction as the decision
@@ -565,7 +587,9 @@ def test_no_sequence_of_attempts_leaves_a_case_in_an_invalid_state(
     for target, reasons in attempts:
         current = Case.objects.get(pk=case.pk).identification_status
         try:
-            services.case_transition(pathway_decision=True, actor=ngo, case_id=case.id, to_status=target, reasons=reasons)
+            services.case_transition(
+                pathway_decision=True, actor=ngo, case_id=case.id, to_status=target, reasons=reasons
+            )
         except (errors.TransitionNotAllowed, errors.ReasonsRequired):
             continue
         accepted.append((current, target))
@@ -666,7 +690,10 @@ ROLLED_BACK: list[tuple[str, FailingCall]] = [
         "case_transition",
         lambda actor, case: services.case_transition(
             pathway_decision=True,
-            actor=actor, case_id=case.id, to_status=S.PRESUMED, reasons="Grounds."
+            actor=actor,
+            case_id=case.id,
+            to_status=S.PRESUMED,
+            reasons="Grounds.",
         ),
     ),
     (

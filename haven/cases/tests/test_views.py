@@ -125,7 +125,10 @@ def test_it_searches_by_status(client_for: ClientFor) -> None:
     presumed, potential = open_case(actor=user), open_case(actor=user)
     services.case_transition(
         pathway_decision=True,
-        actor=user, case_id=presumed.id, to_status=IdentificationStatus.PRESUMED, reasons="RG met."
+        actor=user,
+        case_id=presumed.id,
+        to_status=IdentificationStatus.PRESUMED,
+        reasons="RG met.",
     )
 
     # when

@@ -40,7 +40,7 @@ def test_it_lists_the_decisions_with_reasons_and_reconsiderations() -> None:
         "not_identified",
     )
     assert first.type_label == "Reasonable grounds decision"
-    assert first.outcome_label == "negative"
+    assert first.outcome_label == "Negative"
     assert first.served_to_label == "The person"
     assert [(r.grounds, r.status, r.new_decision_id) for r in first.reconsiderations] == [
         ("New facts.", "decided", positive.id)

@@ -162,7 +162,10 @@ def test_r03_r15_a_positive_decision_on_an_already_presumed_case_starts_the_peri
     t = team()
     case_services.case_transition(
         pathway_decision=True,
-        actor=t.police, case_id=t.case.id, to_status=S.PRESUMED, reasons="Urgent."
+        actor=t.police,
+        case_id=t.case.id,
+        to_status=S.PRESUMED,
+        reasons="Urgent.",
     )
     # when
     decision = record(t.police, t.case)

@@ -3,17 +3,17 @@ screened with the child set by tapping labels, and nothing is wider than the scr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from haven.accounts.models import OrgType, User
-from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
+from haven.accounts.models import OrgType
+from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import open_case
 from haven.identification.tests.factories import load_shipped_sets
+from haven.web.tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,29 +27,6 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": PHONE, "has_touch": True}
 
 
-@pytest.fixture
-def csp_violations(page: Page) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            seen.append(message.text)
-
-    page.on("console", record)
-    yield seen
-
-
-def _sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    device = confirmed_totp(user)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("One-time code").fill(totp_now(device))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
-
-
 def test_a_presumed_child_is_screened_on_a_phone_with_the_child_set(
     page: Page, live_server: LiveServer, csp_violations: list[str]
 ) -> None:
@@ -57,7 +34,7 @@ def test_a_presumed_child_is_screened_on_a_phone_with_the_child_set(
     load_shipped_sets()
     caseworker = make_user(org_type=OrgType.NGO)
     case = open_case(actor=caseworker, age_status="uncertain_presumed_child", date_of_birth=None)
-    _sign_in(page, live_server, caseworker)
+    sign_in(page, live_server, caseworker)
 
     # when: the form, on a phone
     page.goto(f"{live_server.url}/identification/cases/{case.id}/screening/new/")

@@ -5,42 +5,17 @@ hidden. Also watches for any Content-Security-Policy violation on the way."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from haven.accounts.models import OrgType, User
-from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
+from haven.accounts.models import OrgType
+from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.web.tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def csp_violations(page: Page) -> Iterator[list[str]]:
-    """Console errors Chromium reports for blocked inline script or style."""
-    seen: list[str] = []
-
-    def record(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            seen.append(message.text)
-
-    page.on("console", record)
-    yield seen
-
-
-def _sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    device = confirmed_totp(user)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
-    page.get_by_label("One-time code").fill(totp_now(device))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
 
 
 def test_it_lets_an_ngo_caseworker_open_a_case_and_find_it_by_reference(
@@ -49,7 +24,7 @@ def test_it_lets_an_ngo_caseworker_open_a_case_and_find_it_by_reference(
     # given
     caseworker = make_user(org_type=OrgType.NGO)
     other = open_case(actor=caseworker)
-    _sign_in(page, live_server, caseworker)
+    sign_in(page, live_server, caseworker)
 
     # when: intake through the form
     page.get_by_role("link", name="New case").first.click()
@@ -101,7 +76,7 @@ def test_it_gives_a_caseworker_of_another_organisation_a_404(
     owner = make_user(org_type=OrgType.NGO)
     outsider = make_user(org_type=OrgType.NGO)
     case = open_case(actor=owner)
-    _sign_in(page, live_server, outsider)
+    sign_in(page, live_server, outsider)
 
     # when
     response = page.goto(f"{live_server.url}/cases/{case.id}/")
@@ -123,7 +98,7 @@ def test_it_shows_a_police_team_member_why_location_is_hidden(
     case = open_case(actor=lead, current_location="Shelter 9, Synthetic Street 1")
     assert police.organisation is not None
     add_to_team(case=case, organisation=police.organisation)
-    _sign_in(page, live_server, police)
+    sign_in(page, live_server, police)
 
     # when
     page.goto(f"{live_server.url}/cases/{case.id}/")

@@ -13,6 +13,8 @@ from django.urls import reverse
 from haven.accounts.models import OrgType
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.identification.tests.factories import load_shipped_sets, screen
+from haven.identification.tests.test_decisions_services import record
 from haven.web.tests.factories import sign_in
 from haven.web.tests.test_templates import TEMPLATE_DIRS
 
@@ -64,6 +66,9 @@ def _every_page(client: Client) -> list[TestResponse]:
     case = open_case(actor=ngo, narrative="Entry.")
     assert police.organisation is not None
     add_to_team(case=case, organisation=police.organisation)
+    load_shipped_sets()
+    screening = screen(actor=ngo, case=case)
+    decision = record(police, case)
     anonymous = [client.get(reverse("accounts:login"))]
     half_signed_in = Client()
     half_signed_in.post(reverse("accounts:login"), {"username": ngo.username, "password": PASSWORD})
@@ -76,6 +81,17 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("cases:detail", args=[case.id]),
         reverse("cases:transition", args=[case.id]),
         reverse("cases:access_report", args=[case.id]),
+        reverse("identification:indicator_set_list"),
+        reverse("identification:indicator_set_detail", args=["adults_labour", 1]),
+        reverse("identification:screening_new", args=[case.id]),
+        reverse("identification:screening_list", args=[case.id]),
+        reverse("identification:screening_detail", args=[screening.id]),
+        reverse("identification:decision_list", args=[case.id]),
+        reverse("identification:decision_new", args=[case.id]),
+        reverse("identification:decision_detail", args=[decision.id]),
+        reverse("assistance:reflection_detail", args=[case.id]),
+        reverse("assistance:deadline_list"),
+        reverse("assistance:notification_list"),
         "/no-such-page/",
     ]
     return [

@@ -1,35 +1,83 @@
 """Smoke test: every template of the pages renders with a realistic context
-(after Zulip's test_templates). A new template without an entry here fails."""
+(after Zulip's test_templates). A new template without an entry here fails.
+
+Each context is the one its view passes, built the way the view builds it: rows
+made through the real services and read back through the real selectors. A
+``Scene`` makes what a context needs on first use, once per test, at a fixed
+moment, so that a template test builds only its own few objects.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils.datastructures import MultiValueDict
 
 from haven.access.models import FieldGroup
 from haven.accounts import forms as account_forms
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
+from haven.assistance import errors as assistance_errors
+from haven.assistance.selectors import deadlines as deadline_selectors
+from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.services import deadlines as deadline_services
+from haven.assistance.services import reflection as reflection_services
+from haven.assistance.tests.test_deadlines import at
+from haven.assistance.views import deadlines as deadline_views
+from haven.assistance.views import reflection as reflection_views
 from haven.cases import forms as case_forms
-from haven.cases import selectors, services
-from haven.cases.tests.factories import open_case
+from haven.cases import selectors
+from haven.cases.models import AgeStatus, Case
+from haven.cases.tests.factories import add_to_team, open_case
+from haven.identification import decision_forms
+from haven.identification import errors as identification_errors
+from haven.identification import forms as identification_forms
+from haven.identification.models import IdentificationDecision, IndicatorSet, Screening
+from haven.identification.selectors import decisions as decision_selectors
+from haven.identification.selectors import indicator_sets as set_selectors
+from haven.identification.selectors import screening as screening_selectors
+from haven.identification.services import decisions as decision_services
+from haven.identification.services import indicator_sets as set_services
+from haven.identification.tests.factories import (
+    INSUFFICIENT,
+    load_shipped_sets,
+    national_file,
+    screen,
+    text_of,
+)
+from haven.identification.tests.test_decisions_services import RG, TODAY, org_of, record
+from haven.web import timeline
 
 HAVEN = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [
     HAVEN / "web" / "templates",
     HAVEN / "accounts" / "templates",
     HAVEN / "cases" / "templates",
+    HAVEN / "identification" / "templates",
+    HAVEN / "assistance" / "templates",
 ]
 
+# Printed for a variable the context lacks: a context that drifted from its view fails.
+MISSING = "MISSING[%s]"
+NOW = at(TODAY)
+# Far enough on for the screening review to be overdue, not the reflection period's end.
+LATER = NOW + timedelta(days=20)
+
 Context = dict[str, Any]
-Builder = Callable[[User], Context]
 
 
 def template_names() -> set[str]:
@@ -40,64 +88,428 @@ def template_names() -> set[str]:
     }
 
 
-def _case_context(user: User) -> Context:
-    case = open_case(actor=user, narrative="A synthetic account.")
-    services.case_transition(
-        pathway_decision=True,
-        actor=user, case_id=case.id, to_status="presumed", reasons="Reasonable grounds."
-    )
-    view = selectors.case_read(user=user, case_id=case.id)
+# --- the scene: objects made through the services on first use -----------------------------
+
+
+@dataclass(frozen=True)
+class Presumed:
+    """A case screened twice, then presumed by a positive reasonable-grounds decision."""
+
+    case: Case
+    consistent: Screening
+    insufficient: Screening  # opened a review task (R-09)
+
+
+class Scene:
+    """What the contexts need, on first use: an NGO leads the cases, the police
+    on their team decide, a police supervisor decides on the reflection period."""
+
+    def __init__(self) -> None:
+        self.viewer: User | None = None  # whom the page is for, when not the case lead
+
+    @property
+    def reader(self) -> User:
+        return self.viewer or self.lead
+
+    @cached_property
+    def lead(self) -> User:
+        return make_user(org_type=OrgType.NGO)
+
+    @cached_property
+    def police(self) -> User:
+        return make_user(org_type=OrgType.POLICE)
+
+    @cached_property
+    def supervisor(self) -> User:
+        return make_user(
+            org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=org_of(self.police)
+        )
+
+    @cached_property
+    def coordinator(self) -> User:
+        """May load indicator sets (R-05)."""
+        return make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SUPERVISOR)
+
+    @cached_property
+    def sets(self) -> dict[str, IndicatorSet]:
+        return load_shipped_sets()
+
+    def new_case(self, **person: Any) -> Case:
+        """A potential case led by the NGO, with the police on its team."""
+        case = open_case(actor=self.lead, narrative="A synthetic account.", **person)
+        add_to_team(case=case, organisation=org_of(self.police), by=self.lead)
+        return case
+
+    @cached_property
+    def presumed(self) -> Presumed:
+        """Its reflection period runs (R-03, R-15), extended once by the supervisor."""
+        case = self.new_case()
+        adults = self.sets["adults_labour"].key
+        consistent = screen(actor=self.lead, case=case, set_key=adults, note="Seen at the site.")
+        insufficient = screen(actor=self.lead, case=case, set_key=adults, codes=INSUFFICIENT)
+        record(self.police, case)
+        reflection_services.reflection_period_extend(
+            actor=self.supervisor, case_id=case.id, days=10, reasons="Serious health needs."
+        )
+        return Presumed(case, consistent, insufficient)
+
+    @cached_property
+    def refused(self) -> IdentificationDecision:
+        """A negative reasonable-grounds decision that the person asked to reconsider (R-17)."""
+        case = self.new_case()
+        decision = record(self.police, case, outcome="negative", reasons="No account given yet.")
+        decision_services.reconsideration_request(
+            actor=self.lead, decision_id=decision.id, grounds="A new, credible account."
+        )
+        return decision
+
+
+@pytest.fixture
+def scene() -> Iterator[Scene]:
+    with time_machine.travel(NOW, tick=False):
+        yield Scene()
+
+
+Builder = Callable[[Scene], Context]
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def _case_context(scene: Scene) -> Context:
+    # As cases.views._detail: the timeline and the summary reuse what case_read decided.
+    user = scene.reader
+    view = selectors.case_read(user=user, case_id=scene.presumed.case.id)
+    legal = view.group(FieldGroup.LEGAL).allowed and not view.erased
     return {
         "view": view,
         "case": view.case,
+        "timeline": timeline.timeline_for(user=user, case_view=view),
         "narrative_form": case_forms.NarrativeForm(),
-        "may_transition": True,
-        "may_add_narrative": True,
+        "may_transition": legal,
+        "may_see_decisions": legal,
+        "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
+        "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
+        "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "group": view.groups[0],
     }
 
 
-def _list_context(user: User) -> Context:
-    open_case(actor=user)
-    page = Paginator(selectors.case_list(user=user), 25).get_page(1)
-    return {"form": case_forms.CaseSearchForm(), "page": page, "searching": False}
+def _list_context(scene: Scene) -> Context:
+    open_case(actor=scene.lead)
+    page = Paginator(selectors.case_list(user=scene.lead), 25).get_page(1)
+    return {"form": case_forms.CaseSearchForm(), "page": page, "searching": False, "nav": "cases"}
 
 
 def _group_context(group: FieldGroup) -> Builder:
-    def build(user: User) -> Context:
-        context = _case_context(user)
+    def build(scene: Scene) -> Context:
+        context = _case_context(scene)
         return {**context, "data": context["view"].group(group).data}
 
     return build
 
 
-def _invalid_intake(user: User) -> Context:
+def _invalid_intake(scene: Scene) -> Context:
     form = case_forms.CaseIntakeForm({"citizenships": "FIN", "age_status": "uncertain"})
     form.is_valid()
     return {"form": form, "field": form["citizenships"]}
 
 
-def _report_context(user: User) -> Context:
-    case = open_case(actor=user)
-    return {"case": case, "events": selectors.person_access_report(user=user, case_id=case.id)}
+def _report_context(scene: Scene) -> Context:
+    case = open_case(actor=scene.lead)
+    return {
+        "case": case,
+        "events": selectors.person_access_report(user=scene.lead, case_id=case.id),
+    }
 
 
-def _transition_context(user: User) -> Context:
-    case = open_case(actor=user)
+def _transition_context(scene: Scene) -> Context:
+    case = open_case(actor=scene.lead)
     return {"case": case, "form": case_forms.TransitionForm(current_status="potential")}
 
 
+# --- identification: indicator sets ---------------------------------------------------------
+
+
+def _indicator_set_list(scene: Scene) -> Context:
+    # A national set in two versions beside the shipped ones: "in use" and "earlier".
+    scene.viewer = scene.coordinator
+    assert scene.sets
+    changed = national_file()
+    changed["sets"]["adults_criminality"]["title"] = "Adults, forced criminality (revised)"
+    for data in (national_file(), changed):
+        set_services.indicator_sets_load(
+            actor=scene.coordinator, text=text_of(data), file_name="national.yaml"
+        )
+    return {
+        "sets": list(set_selectors.indicator_set_list()),
+        "may_upload": set_selectors.may_load_indicator_sets(scene.reader),
+    }
+
+
+def _indicator_set_detail(scene: Scene) -> Context:
+    indicator_set = set_selectors.indicator_set_get(key=scene.sets["adults_labour"].key, version=1)
+    return {
+        "indicator_set": indicator_set,
+        "groups": set_selectors.indicators_by_element(indicator_set),
+        "source": set_selectors.source_view(indicator_set.source),
+    }
+
+
+def _indicator_set_upload(scene: Scene) -> Context:
+    # A malformed file, refused as a whole with every problem (R-05).
+    scene.viewer = scene.coordinator
+    set_selectors.indicator_sets_load_check(user=scene.reader)
+    bad = national_file()
+    bad["sets"]["adults_criminality"]["indicators"]["DR"][0]["strength"] = "X"
+    upload = SimpleUploadedFile("national.yaml", text_of(bad).encode())
+    form = identification_forms.IndicatorSetUploadForm({}, MultiValueDict({"file": [upload]}))
+    assert form.is_valid()
+    file_name, text = form.cleaned_data["file"]
+    with pytest.raises(identification_errors.IndicatorFileError) as refused:
+        set_services.indicator_sets_load(actor=scene.reader, text=text, file_name=file_name)
+    form.add_error("file", refused.value.message)
+    return {"form": form, "problems": refused.value.problems}
+
+
+# --- identification: screenings --------------------------------------------------------------
+
+
+def _screening_detail(screening: Callable[[Presumed], Screening]) -> Builder:
+    def build(scene: Scene) -> Context:
+        view = screening_selectors.screening_get(
+            user=scene.reader, screening_id=screening(scene.presumed).id
+        )
+        rule = view.screening.result.get("victim_rule", "")
+        return {
+            "view": view,
+            "case": view.case,
+            "indicator_set": view.indicator_set,
+            "source": view.source,
+            "outcome_words": screening_selectors.outcome_words(view.outcome),
+            "rule_words": screening_selectors.victim_rule_words(rule),
+        }
+
+    return build
+
+
+def _screening_list(scene: Scene) -> Context:
+    listing = screening_selectors.screening_list(user=scene.reader, case_id=scene.presumed.case.id)
+    used = {s.indicator_set.pk: s.indicator_set for s in listing.screenings}
+    return {
+        "case": listing.case,
+        "rows": [(s, screening_selectors.outcome_words(s.outcome)) for s in listing.screenings],
+        "provisional_sets": [
+            {"indicator_set": row, "source": set_selectors.source_view(row.source)}
+            for row in used.values()
+            if row.provisional
+        ],
+    }
+
+
+def _screening_new(scene: Scene) -> Context:
+    # A presumed child (R-10), posted with a ticked indicator but no source.
+    assert scene.sets
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    sets = screening_selectors.screening_sets_for(case=case)
+    suggested = screening_selectors.screening_suggested_set(case=case, sets=sets)
+    assert suggested is not None
+    indicator_set = set_selectors.indicator_set_get(key=suggested.key)
+    form = identification_forms.ScreeningForm(
+        {"set": indicator_set.key, "observed_DR-01": "on", "act_established": "unknown"},
+        indicator_set=indicator_set,
+    )
+    assert not form.is_valid()
+    usable = [s for s in sets if s.indicator_count]
+    return {
+        "case": case,
+        "treat_as_child": case.person.treat_as_child,
+        "indicator_set": indicator_set,
+        "empty_sets": [s for s in sets if not s.indicator_count],
+        "choice_form": identification_forms.SetChoiceForm(
+            initial={"set": indicator_set.key}, sets=usable
+        ),
+        "source": set_selectors.source_view(indicator_set.source),
+        "form": form,
+    }
+
+
+# --- identification: decisions ----------------------------------------------------------------
+
+
+def _decision_list(scene: Scene) -> Context:
+    found = decision_selectors.decision_list(user=scene.reader, case_id=scene.refused.case_id)
+    return {
+        "case": found.case,
+        "decisions": found.decisions,
+        "pathway": found.pathway,
+        "nav": "cases",
+    }
+
+
+def _decision_detail(scene: Scene) -> Context:
+    decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
+    return {"decision": decision, "nav": "cases"}
+
+
+def _decision_new(scene: Scene) -> Context:
+    # The police on a child's case post the positive template unchanged: refused (R-17).
+    scene.viewer = scene.police
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    options = decision_selectors.decision_options(user=scene.reader, case_id=case.id)
+    option = options.option(RG)
+    assert option is not None
+    template = option.decision_type.reason_templates["positive"]
+    form = decision_forms.DecisionForm(
+        {
+            "outcome": "positive",
+            "decided_on": TODAY.isoformat(),
+            "reasons": template,
+            "served_to": "representative",
+        },
+        child=options.treat_as_child,
+    )
+    assert form.is_valid()
+    with pytest.raises(identification_errors.ReasonsRequired) as refused:
+        decision_services.decision_record(
+            actor=scene.reader, case_id=case.id, decision_type=RG, **form.cleaned_data
+        )
+    form.add_error("reasons", refused.value.message)
+    return {
+        "case": options.case,
+        "options": options,
+        "option": option,
+        "selected": RG,
+        "outcome": "positive",
+        "form": form,
+        "pathway": options.pathway,
+        "nav": "cases",
+    }
+
+
+def _reconsideration_new(scene: Scene) -> Context:
+    # A second request while the first is open: refused beside the form (R-17).
+    decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
+    form = decision_forms.ReconsiderationForm(
+        {"requested_on": TODAY.isoformat(), "grounds": "The same account again."}
+    )
+    assert form.is_valid()
+    with pytest.raises(identification_errors.ReconsiderationNotAllowed) as refused:
+        decision_services.reconsideration_request(
+            actor=scene.reader, decision_id=decision.id, **form.cleaned_data
+        )
+    form.add_error(None, refused.value.message)
+    return {"decision": decision, "form": form, "nav": "cases"}
+
+
+def _pathway_notice(scene: Scene) -> Context:
+    return {"pathway": _decision_list(scene)["pathway"]}
+
+
+def _case_links(scene: Scene) -> Context:
+    return {"case": scene.presumed.case, "may_screen": True}
+
+
+# --- assistance ------------------------------------------------------------------------------
+
+
+def _reflection_detail(scene: Scene) -> Context:
+    # Ended early on a permitted ground, then a refused extension (R-15).
+    scene.viewer = scene.supervisor
+    case = scene.presumed.case
+    reflection_services.reflection_period_end_early(
+        actor=scene.supervisor,
+        case_id=case.id,
+        ground="public_order",
+        reasons="A synthetic threat to public order.",
+        legal_basis="Aliens Act, section 1",
+    )
+    extend_form = reflection_views.ExtendForm(
+        {
+            "extend-days": "5",
+            "extend-decided_on": TODAY.isoformat(),
+            "extend-reasons": "Still recovering.",
+        }
+    )
+    assert extend_form.is_valid()
+    with pytest.raises(assistance_errors.ReflectionNotRunning) as refused:
+        reflection_services.reflection_period_extend(
+            actor=scene.reader, case_id=case.id, **extend_form.cleaned_data
+        )
+    extend_form.add_error(None, refused.value.message)
+    view = reflection_selectors.reflection_period_get(user=scene.reader, case_id=case.id)
+    return {
+        "view": view,
+        "case": view.case,
+        "extend_form": extend_form,
+        "end_form": reflection_views.EndEarlyForm(),
+        "nav": "cases",
+    }
+
+
+def _reflection_summary(scene: Scene) -> Context:
+    return {"case": scene.presumed.case, "reflection": _case_context(scene)["reflection"]}
+
+
+def _deadline_list(scene: Scene) -> Context:
+    # As the view builds its rows (annotations of my_deadlines, read with getattr there too).
+    case = scene.presumed.case
+    tasks = deadline_selectors.my_deadlines(user=scene.reader, now=LATER)
+    page = Paginator(tasks, deadline_views.PAGE_SIZE).get_page(1)
+    rows = [
+        deadline_views.DeadlineRow(
+            task=task,
+            case_reference=getattr(task, "case_reference", ""),
+            what=deadline_selectors.what_is_due(task),
+            overdue=bool(getattr(task, "overdue", False)),
+        )
+        for task in page
+    ]
+    assert {row.case_reference for row in rows} == {case.reference}
+    assert {row.overdue for row in rows} == {True, False}
+    return {"page": page, "rows": rows, "overdue_only": False, "nav": "deadlines"}
+
+
+def _notification_list(scene: Scene) -> Context:
+    # The sweep reminds and escalates; one notification already read.
+    case = scene.presumed.case
+    deadline_services.deadlines_sweep(now=LATER)
+    first = deadline_selectors.notifications_for(user=scene.reader).first()
+    assert first is not None
+    deadline_services.notifications_mark_read(user=scene.reader, notification_ids=[first.id])
+    notifications = deadline_selectors.notifications_for(user=scene.reader)
+    page = Paginator(notifications, deadline_views.PAGE_SIZE).get_page(1)
+    rows = [
+        deadline_views.NotificationRow(
+            notification=notification,
+            case_reference=getattr(notification, "case_reference", ""),
+            what=deadline_selectors.what_is_due(
+                notification.task, country=getattr(notification, "case_country", "")
+            ),
+        )
+        for notification in page
+    ]
+    assert {row.case_reference for row in rows} == {case.reference}
+    assert len(rows) > 1
+    return {"page": page, "rows": rows, "nav": "deadlines"}
+
+
+def _timeline(scene: Scene) -> Context:
+    return {"timeline": _case_context(scene)["timeline"]}
+
+
 CONTEXTS: dict[str, Builder] = {
-    "base.html": lambda user: {},
-    "404.html": lambda user: {},
-    "403.html": lambda user: {"reason": "Only the case lead can see the access report."},
-    "403_csrf.html": lambda user: {},
-    "500.html": lambda user: {},
+    "base.html": lambda scene: {},
+    "404.html": lambda scene: {},
+    "403.html": lambda scene: {"reason": "Only the case lead can see the access report."},
+    "403_csrf.html": lambda scene: {},
+    "500.html": lambda scene: {},
     "web/_field.html": _invalid_intake,
     "web/_form_errors.html": _invalid_intake,
-    "accounts/user_login.html": lambda user: {"form": account_forms.LoginForm(), "next": "/"},
-    "accounts/mfa_verify.html": lambda user: {"form": account_forms.OtpForm(), "next": "/"},
-    "accounts/mfa_enrol.html": lambda user: {
+    "web/_timeline.html": _timeline,
+    "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
+    "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
+    "accounts/mfa_enrol.html": lambda scene: {
         "form": account_forms.OtpForm(),
         "next": "/",
         "secret": "ABCD EFGH",
@@ -105,12 +517,32 @@ CONTEXTS: dict[str, Builder] = {
     },
     "cases/case_list.html": _list_context,
     "cases/_case_rows.html": _list_context,
-    "cases/case_open.html": lambda user: {"form": case_forms.CaseIntakeForm()},
+    "cases/case_open.html": lambda scene: {"form": case_forms.CaseIntakeForm(), "nav": "new"},
     "cases/case_detail.html": _case_context,
     "cases/_group.html": _case_context,
     "cases/case_transition.html": _transition_context,
     "cases/access_report_detail.html": _report_context,
     **{f"cases/_group_{group.value}.html": _group_context(group) for group in FieldGroup},
+    "identification/indicator_set_list.html": _indicator_set_list,
+    "identification/indicator_set_detail.html": _indicator_set_detail,
+    "identification/indicator_set_upload.html": _indicator_set_upload,
+    "identification/screening_new.html": _screening_new,
+    "identification/screening_detail.html": _screening_detail(lambda p: p.consistent),
+    "identification/screening_list.html": _screening_list,
+    "identification/_screening_case_links.html": _case_links,
+    "identification/_screening_outcome.html": _screening_detail(lambda p: p.insufficient),
+    "identification/_screening_provisional.html": _screening_detail(lambda p: p.consistent),
+    "identification/_screening_set_source.html": _indicator_set_detail,
+    "identification/decision_list.html": _decision_list,
+    "identification/decision_new.html": _decision_new,
+    "identification/decision_detail.html": _decision_detail,
+    "identification/reconsideration_new.html": _reconsideration_new,
+    "identification/_decision_links.html": _case_links,
+    "identification/_decision_pathway_notice.html": _pathway_notice,
+    "assistance/reflection_detail.html": _reflection_detail,
+    "assistance/_reflection_summary.html": _reflection_summary,
+    "assistance/deadline_list.html": _deadline_list,
+    "assistance/notification_list.html": _notification_list,
 }
 
 
@@ -126,18 +558,36 @@ def test_it_has_a_smoke_context_for_every_template() -> None:
     assert template_names() == set(CONTEXTS)
 
 
+@pytest.fixture
+def strict_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Print ``MISSING[name]`` for a variable the context lacks, for this test only."""
+    backend = engines["django"]
+    assert isinstance(backend, DjangoTemplates)
+    monkeypatch.setattr(backend.engine, "string_if_invalid", MISSING)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("strict_variables")
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
-def test_it_renders_the_template(name: str) -> None:
+def test_it_renders_the_template(name: str, scene: Scene) -> None:
     # given
-    user = make_user(org_type=OrgType.NGO)
-    context = CONTEXTS[name](user)
+    context = CONTEXTS[name](scene)
 
     # when
-    request = None if name == "500.html" else _request(user)
+    request = None if name == "500.html" else _request(scene.reader)
     html = render_to_string(name, context, request=request)
 
     # then
     assert html.strip()
     assert "{{" not in html
     assert "{%" not in html
+    assert "MISSING[" not in html
+
+
+@pytest.mark.usefixtures("strict_variables")
+def test_it_notices_a_variable_the_context_lacks() -> None:
+    # when: a partial rendered without the set it describes
+    html = render_to_string("identification/_screening_set_source.html", {})
+
+    # then
+    assert "MISSING[indicator_set.title]" in html
