@@ -16,7 +16,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance import clock
-from haven.assistance.models import TaskKind
+from haven.assistance.models import Task, TaskKind
 from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -41,6 +41,10 @@ from haven.identification import pathways
 from haven.vault import services as vault
 
 PERSON_SUBJECT = "cases.Person"
+# The person declined formal identification or left: no decision is pending.
+ENDS_DECISION_CLOCKS = frozenset(
+    {IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION, IdentificationStatus.WITHDRAWN}
+)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 ADULT_AGE = 18
 MAX_AGE = 130  # an estimate above this is a typing error
@@ -401,6 +405,11 @@ def case_transition(
         case.removal_protected = False
         fields.append("removal_protected")
     case.save(update_fields=fields)
+    if to_status in ENDS_DECISION_CLOCKS:
+        # Nobody is waiting for a decision any more: its deadlines would only escalate.
+        deadline_services.tasks_close(
+            case_id=case.id, kind=TaskKind.DECISION_DUE, by=actor, status=Task.Status.CANCELLED
+        )
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.TRANSITION,

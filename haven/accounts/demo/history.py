@@ -16,7 +16,7 @@ Dates. ``case_open`` dates a case the day it is recorded, and nothing may be
 dated in the future; but a conclusive-grounds decision comes at least
 ``min_gap_days`` (30) after reasonable grounds. So an identified victim today had
 reasonable grounds a month ago or more, before the demo case was recorded:
-histories are dated back up to about three months, as when a case is entered
+histories are dated back up to about four months, as when a case is entered
 with the decisions already taken on it. Everything else stays recent: a case
 that ends presumed had its reasonable-grounds decision less than the reflection
 period ago (so the period is running), unless the period was extended.
@@ -66,7 +66,7 @@ EXTENSION_CHANCE = 0.3
 # Completions of the pathway's reason templates (the template comes first).
 DECISION_REASONS = {
     (0, POSITIVE): (
-        "indicators of {form} were found in the screening interview, and the account is "
+        "indicators of {form} were found in the first interviews, and the account is "
         "consistent and detailed.",
         "the account of {form}, the withheld documents and the conditions seen at the site "
         "are strong indicators.",

@@ -13,6 +13,7 @@ from pytest_django import Settings
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.cases.models import Case
+from haven.identification.models import IndicatorSet, Screening
 
 KEYS = {"username", "password", "organisation", "org_type", "role", "country"}
 
@@ -89,6 +90,21 @@ def test_it_changes_nothing_when_demo_data_is_already_present(demo_mode: Any) ->
     assert "already present" in output
     assert Case.objects.count() == 2
     assert Organisation.objects.count() == 2 * len(OrgType.values)
+
+
+@pytest.mark.django_db
+def test_it_seeds_with_the_indicator_sets_already_loaded_by_hand(demo_mode: Any) -> None:
+    # given
+    _run("indicators", "load", "--shipped")
+    versions = set(IndicatorSet.objects.values_list("key", "version"))
+
+    # when
+    _run("seed_demo", "--cases", "14")
+
+    # then the sets are unchanged, and the cases are screened with them
+    assert set(IndicatorSet.objects.values_list("key", "version")) == versions
+    assert Case.objects.count() == 14
+    assert Screening.objects.exists()
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-
 from django.utils import timezone
 
 from haven.access.models import FieldGroup
@@ -31,6 +30,7 @@ from haven.identification import engine, pathways
 from haven.identification.models import (
     IdentificationDecision,
     IndicatorSet,
+    ObservationSource,
     Outcome,
     Reconsideration,
     Screening,
@@ -80,12 +80,12 @@ def test_it_gives_the_main_organisation_types_every_case_role_and_an_admin() -> 
 
 
 def test_it_takes_every_history_only_through_allowed_transitions() -> None:
-    for history, _weight in synthetic.HISTORIES:
+    for statuses, _weight in history.HISTORIES:
         current = IdentificationStatus.POTENTIAL
-        for target in history:
+        for target in statuses:
             assert transition_allowed(current, target), (current, target)
             current = target
-    finals = {h[-1] if h else IdentificationStatus.POTENTIAL for h, _ in synthetic.HISTORIES}
+    finals = {h[-1] if h else IdentificationStatus.POTENTIAL for h, _ in history.HISTORIES}
     assert finals == set(IdentificationStatus.values)
 
 
@@ -189,26 +189,25 @@ def test_r10_plans_children_screened_with_the_childrens_set_and_served_on_a_repr
     plans = _planned(200)
 
     # then
-    screened = [p for p in plans if p.screening is not None]
-    assert {p.screening.set_key for p in screened if p.child} == {screenings.CHILD_SET}
-    assert {p.screening.set_key for p in screened if not p.child} == {screenings.ADULT_SET}
+    sets = {(p.child, p.screening.set_key) for p in plans if p.screening is not None}
+    assert sets == {(True, screenings.CHILD_SET), (False, screenings.ADULT_SET)}
     served = {(p.child, d.served_to) for p in plans for d in _decisions(p)}
     assert served == {(True, ServedTo.REPRESENTATIVE), (False, ServedTo.PERSON)}
 
 
 def test_it_plans_screenings_with_both_outcomes_for_adults_and_children() -> None:
     # when
-    plans = [p for p in _planned(200) if p.screening is not None]
+    plans = [(p.child, p.screening) for p in _planned(200) if p.screening is not None]
 
     # then
-    outcomes = {(p.child, p.screening.expected_outcome) for p in plans if p.screening}
+    outcomes = {(child, screening.expected_outcome) for child, screening in plans}
     assert outcomes == {
         (child, outcome)
         for child in (True, False)
         for outcome in (engine.CONSISTENT, engine.INSUFFICIENT)
     }
-    sources = {source for p in plans if p.screening for _c, source, _n in p.screening.observations}
-    assert len(sources) == 4
+    sources = {source for _child, s in plans for _code, source, _note in s.observations}
+    assert sources == set(ObservationSource.values)
 
 
 def test_it_plans_a_realistic_mix_of_persons() -> None:

@@ -6,6 +6,7 @@ A case the caller may not know about is a 404 identical to a missing one.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.urls import URLPattern, path
@@ -16,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access.models import FieldGroup
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer
+from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.models import User
 from haven.assistance.models import Notification, Task, TaskKind
 from haven.assistance.selectors import deadlines as selectors
@@ -25,6 +26,12 @@ from haven.cases.api import CASE_ID, NOT_FOUND, JsonApiView
 from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
+TASK_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="No open deadline of the caller's organisation with this id."
+)
+CLOSED_BY_DECISION = OpenApiResponse(
+    ErrorSerializer, description="A decision deadline closes only with the decision."
+)
 
 
 TIMELINE_KINDS = ["status_change", "decision", "reflection_period", "screening", "deadline"]
@@ -226,6 +233,29 @@ class NotificationReadView(JsonApiView):
         return Response(NotificationReadResultSerializer({"marked": marked}).data)
 
 
+class TaskDoneSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    closed_at = serializers.DateTimeField()
+
+
+class TaskDoneView(JsonApiView):
+    @extend_schema(
+        operation_id="deadline_done",
+        tags=["deadlines"],
+        request=None,
+        responses={
+            200: TaskDoneSerializer,
+            401: UNAUTHENTICATED,
+            404: TASK_NOT_FOUND,
+            409: CLOSED_BY_DECISION,
+        },
+    )
+    def post(self, request: Request, id: uuid.UUID) -> Response:
+        task = services.task_complete(actor=_acting_user(request), task_id=id)
+        return Response(TaskDoneSerializer(task).data)
+
+
 class CaseTimelineView(JsonApiView):
     @extend_schema(
         operation_id="case_timeline",
@@ -246,6 +276,7 @@ class CaseTimelineView(JsonApiView):
 
 urlpatterns: list[URLPattern] = [
     path("deadlines/", DeadlineListView.as_view(), name="deadline_list"),
+    path("deadlines/<uuid:id>/done/", TaskDoneView.as_view(), name="deadline_done"),
     path("notifications/", NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", NotificationReadView.as_view(), name="notification_read"),
     path("cases/<str:id>/timeline/", CaseTimelineView.as_view(), name="case_timeline"),

@@ -17,12 +17,14 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from haven.access import selectors as access_selectors
 from haven.access.models import TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
-from haven.assistance import clock
-from haven.assistance.models import Notification, Task
+from haven.assistance import clock, errors
+from haven.assistance.models import Notification, Task, TaskKind
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,33 @@ def tasks_close(
     for key, value in detail.items():
         tasks = tasks.filter(**{f"detail__{key}": value})
     return tasks.update(status=status, closed_at=timezone.now(), closed_by=by)
+
+
+@transaction.atomic
+def task_complete(*, actor: User, task_id: Any) -> Task:
+    """Mark one open deadline done: a member of the case team whose organisation
+    holds it, or its assignee. Decision deadlines close only with the decision."""
+    task = (
+        Task.objects.select_for_update()
+        .filter(
+            pk=task_id,
+            status=Task.Status.OPEN,
+            case_id__in=access_selectors.visible_case_ids(user=actor),
+        )
+        .filter(Q(assigned_organisation_id=actor.organisation_id) | Q(assigned_user_id=actor.pk))
+        .first()
+    )
+    if task is None:
+        raise errors.TaskNotFound(_("No open deadline with this reference is available to you."))
+    if task.kind == TaskKind.DECISION_DUE:
+        raise errors.TaskClosedByDecision(
+            _("This deadline closes when the identification decision is recorded.")
+        )
+    task.status = Task.Status.DONE
+    task.closed_at = timezone.now()
+    task.closed_by = actor
+    task.save(update_fields=["status", "closed_at", "closed_by"])
+    return task
 
 
 # --- task_reschedule: added by the reflection-period helper (issue 3) ------------------

@@ -6,6 +6,7 @@ Both pages work without JavaScript: the filter is a link, "mark all read" a form
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -14,14 +15,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haven.assistance.errors import TaskClosedByDecision
 from haven.assistance.models import Notification, Task
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
-from haven.web.shortcuts import request_user
+from haven.web.shortcuts import domain_errors, request_user
 
 PAGE_SIZE = 25
 OVERDUE = "overdue"
@@ -102,8 +105,23 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     return redirect("assistance:notification_list")
 
 
+@login_required
+@require_POST
+@domain_errors
+def task_done(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
+    """Mark one deadline done, then back to the list."""
+    try:
+        services.task_complete(actor=request_user(request), task_id=task_id)
+    except TaskClosedByDecision as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Deadline marked done."))
+    return redirect("assistance:deadline_list")
+
+
 urlpatterns: list[URLPattern] = [
     path("deadlines/", deadline_list, name="deadline_list"),
+    path("deadlines/<uuid:task_id>/done/", task_done, name="task_done"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),
 ]

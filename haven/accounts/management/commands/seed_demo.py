@@ -65,5 +65,12 @@ class Command(BaseCommand):
                 _("By lead organisation type: %s") % counts(summary.lead_types),
                 _("Presumed or verified children: %d") % summary.children,
                 _("Other organisations added to teams: %d") % summary.team_members_added,
+                _("Indicator sets loaded: %d") % summary.indicator_sets_loaded,
+                _("Screenings by outcome: %s") % counts(summary.screenings),
+                _("Decisions: %s") % counts(summary.decisions),
+                _("Reconsiderations %(r)d, reflection extensions %(e)d, early ends %(x)d")
+                % {"r": summary.reconsiderations, "e": summary.extensions, "x": summary.early_ends},
+                _("Deadline sweep: %(m)d reminded, %(s)d escalated")
+                % {"m": summary.reminded, "s": summary.escalated},
             ]
         )
