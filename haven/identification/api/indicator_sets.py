@@ -195,6 +195,10 @@ class IndicatorSetListView(JsonApiView):
         return Response(LoadedSetSerializer(loaded, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class VersionQuerySerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
 class IndicatorSetDetailView(JsonApiView):
     @extend_schema(
         operation_id="indicator_set_read",
@@ -208,10 +212,9 @@ class IndicatorSetDetailView(JsonApiView):
         },
     )
     def get(self, request: Request, key: str) -> Response:
-        version = serializers.IntegerField(min_value=1, required=False)
-        raw = request.query_params.get("version")
-        number = version.run_validation(raw) if raw is not None else None
-        row = selectors.indicator_set_get(key=key, version=number)
+        query = VersionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        row = selectors.indicator_set_get(key=key, version=query.validated_data.get("version"))
         groups = selectors.indicators_by_element(row)
         body = {
             **summary(row, sum(len(g.indicators) for g in groups)),

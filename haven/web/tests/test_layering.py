@@ -52,6 +52,7 @@ NOT_PERSONAL_DATA_WRITES = {
     # haven/assistance/services/deadlines.py: tasks hold a case id, a kind, dates, user ids
     "task_open": "a deadline holds a case id, a kind, dates and a decision type: no personal data",
     "tasks_close": "stamps deadlines closed, with who and when: no personal data",
+    "task_complete": "stamps one deadline done, with who and when: no personal data",
     "task_reschedule": "moves a deadline's dates: no personal data",
     "deadlines_sweep": "reminders and escalations name a task and a user: no personal data",
     "notifications_mark_read": "stamps the reader's own notifications read: no personal data",

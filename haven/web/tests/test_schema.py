@@ -35,8 +35,10 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, intake, org_of
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
+    INSUFFICIENT,
     load_shipped_sets,
     national_file,
+    screen,
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, team
@@ -62,6 +64,7 @@ EARLY_END = PERIOD + "early-end/"
 REMOVAL_CHECK = CASE + "removal-check/"
 TIMELINE = CASE + "timeline/"
 DEADLINES = "/api/v1/deadlines/"
+DEADLINE_DONE = DEADLINES + "{id}/done/"
 NOTIFICATIONS = "/api/v1/notifications/"
 NOTIFICATIONS_READ = NOTIFICATIONS + "read/"
 
@@ -90,6 +93,7 @@ OPERATIONS = {
     (REMOVAL_CHECK, "post"),
     (TIMELINE, "get"),
     (DEADLINES, "get"),
+    (DEADLINE_DONE, "post"),
     (NOTIFICATIONS, "get"),
     (NOTIFICATIONS_READ, "post"),
 }
@@ -365,11 +369,6 @@ def test_it_describes_indicator_set_answers_as_served(openapi: dict[str, Any]) -
     assert_served_as_described(openapi, served)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indicator_set_read answers a bad ?version= with a bare list, not the documented "
-    "field errors (haven/identification/api/indicator_sets.py, IndicatorSetDetailView.get)",
-)
 def test_it_describes_a_malformed_set_version_as_served(openapi: dict[str, Any]) -> None:
     # given
     load_shipped_sets()
@@ -503,15 +502,23 @@ def test_it_describes_reflection_period_answers_as_served(openapi: dict[str, Any
 def test_it_describes_deadline_notification_and_timeline_answers_as_served(
     openapi: dict[str, Any],
 ) -> None:
-    # given: the intake's reasonable-grounds deadline, missed (reminded and escalated)
+    # given: the intake's reasonable-grounds deadline and a screening review,
+    # both missed (reminded and escalated)
+    load_shipped_sets()
     t = team()
+    screen(actor=t.ngo, case=t.case, codes=INSUFFICIENT)
     ngo, outsider = api_client_for(t.ngo), api_client_for(make_user(org_type=OrgType.NGO))
     deadline_services.deadlines_sweep(now=timezone.now() + timedelta(days=60))
     timeline = TIMELINE.format(id=t.case.id)
     # when
+    deadlines = ngo.get(DEADLINES)
+    task = {row["kind"]: DEADLINE_DONE.format(id=row["id"]) for row in deadlines.json()["results"]}
     served: list[Served] = [
-        (DEADLINES, "get", ngo.get(DEADLINES)),
+        (DEADLINES, "get", deadlines),
         (DEADLINES, "get", ngo.get(DEADLINES, {"overdue": "perhaps"})),
+        (DEADLINE_DONE, "post", ngo.post(task["screening_review"], format="json")),
+        (DEADLINE_DONE, "post", ngo.post(task["screening_review"], format="json")),
+        (DEADLINE_DONE, "post", ngo.post(task["decision_due"], format="json")),
         (NOTIFICATIONS, "get", ngo.get(NOTIFICATIONS)),
         (NOTIFICATIONS, "get", ngo.get(NOTIFICATIONS, {"page": 99})),
         (NOTIFICATIONS_READ, "post", ngo.post(NOTIFICATIONS_READ, {"ids": ["x"]}, format="json")),
@@ -520,9 +527,17 @@ def test_it_describes_deadline_notification_and_timeline_answers_as_served(
         (TIMELINE, "get", outsider.get(timeline)),
     ]
     # then
-    assert [r.status_code for _, _, r in served] == [200, 400, 200, 404, 400, 200, 200, 404]
-    assert served[0][2].json()["count"] >= 1
-    assert served[2][2].json()["count"] >= 1
-    assert served[5][2].json()["marked"] >= 1
-    assert served[7][2].json()["code"] == "case_not_found"
+    assert [r.status_code for _, _, r in served] == [
+        *(200, 400, 200, 404, 409),
+        *(200, 404, 400, 200),
+        *(200, 404),
+    ]
+    assert [served[i][2].json()["code"] for i in (3, 4, 10)] == [
+        "task_not_found",
+        "task_closed_by_decision",
+        "case_not_found",
+    ]
+    assert served[2][2].json()["status"] == "done"
+    assert served[5][2].json()["count"] >= 1
+    assert served[8][2].json()["marked"] >= 1
     assert_served_as_described(openapi, served)

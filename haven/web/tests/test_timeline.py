@@ -172,7 +172,7 @@ def test_it_puts_everything_in_date_order_for_the_case_lead(ngo: Organisation) -
         "case opened",
         f"{Screening.objects.get(case=case).indicator_set.key} version 2: "
         "indicators consistent with trafficking",
-        "positive",
+        "Positive",
         "from Potential victim",
         "30 days granted",
     ]
