@@ -143,6 +143,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 HAVEN_LOGIN_MAX_FAILURES = env_int("HAVEN_LOGIN_MAX_FAILURES", 5)
 HAVEN_LOGIN_LOCKOUT_SECONDS = env_int("HAVEN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Break-glass: how long emergency access lasts.
+HAVEN_BREAK_GLASS_MINUTES = env_int("HAVEN_BREAK_GLASS_MINUTES", 60)
 HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
 
 # Vault keys: base64 of 32 random bytes each. See docs/operations.md.

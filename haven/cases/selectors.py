@@ -57,16 +57,28 @@ def _parse_id(case_id: object) -> uuid.UUID | None:
         return None
 
 
-def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
-    """The case if the user may know it exists; otherwise the same 404 as a missing one."""
+def case_get_with_context(
+    *, user: User, case_id: object, for_update: bool = False
+) -> tuple[Case, access_policy.CaseContext]:
+    """The case and its sharing facts, loaded once for every decision that follows."""
     parsed = _parse_id(case_id)
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
         cases = cases.select_for_update(of=("self",))
     case = cases.filter(pk=parsed).first() if parsed else None
-    if case is None or not access_policy.may_see_case(user=user, case_id=case.pk):
+    context = access_policy.case_context(case_id=case.pk) if case else None
+    if (
+        case is None
+        or context is None
+        or not access_policy.may_see_case(user=user, case_id=case.pk, context=context)
+    ):
         raise errors.CaseNotFound(_("No case with this reference is available to you."))
-    return case
+    return case, context
+
+
+def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
+    """The case if the user may know it exists; otherwise the same 404 as a missing one."""
+    return case_get_with_context(user=user, case_id=case_id, for_update=for_update)[0]
 
 
 @dataclass(frozen=True)
@@ -198,14 +210,14 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
     """The case as this user may see it: each field group shown or hidden with
     its reason. The groups shown are recorded in the audit trail in the same
     transaction as the read."""
-    case = case_get(user=user, case_id=case_id)
-    memberships = access_policy.team_of(case_id=case.id)
+    case, context = case_get_with_context(user=user, case_id=case_id)
+    memberships = context.memberships
     erased = case.person.erased_at is not None
     groups: list[GroupView] = []
     shown: list[FieldGroup] = []
     for group in FieldGroup:
         decision = access_policy.decide(
-            user=user, case_id=case.id, field_group=group, purpose=purpose, memberships=memberships
+            user=user, case_id=case.id, field_group=group, purpose=purpose, context=context
         )
         data = None
         if decision.allowed and not erased:
