@@ -16,8 +16,9 @@ from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
 from haven.audit.models import Action
-from haven.cases import api, selectors
+from haven.cases import selectors
 from haven.cases import services as case_services
+from haven.cases.api import cases as api
 from haven.cases.models import Case, ExploitationForm
 from haven.cases.tests.factories import add_to_team, open_case
 

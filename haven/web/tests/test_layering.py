@@ -153,8 +153,8 @@ def test_it_finds_the_presentation_modules() -> None:
     # modules, and the modules of views/ and api/ packages
     names = {relative(p) for p in PRESENTATION_MODULES}
     assert {
-        "haven/cases/views.py",
-        "haven/cases/api.py",
+        "haven/cases/views/cases.py",
+        "haven/cases/api/cases.py",
         "haven/identification/views/screening.py",
         "haven/identification/views/decisions.py",
         "haven/identification/api/screening.py",
