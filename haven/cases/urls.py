@@ -1,7 +1,7 @@
 from django.urls import path
 
 from haven.cases.views import cases as views
-from haven.cases.views import sharing
+from haven.cases.views import interviews, person_report, sharing
 
 app_name = "cases"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<uuid:case_id>/narrative/", views.narrative_append, name="narrative_add"),
     path("<uuid:case_id>/access-report/", views.access_report_detail, name="access_report"),
     *sharing.urlpatterns,
+    *interviews.urlpatterns,
+    *person_report.urlpatterns,
 ]
