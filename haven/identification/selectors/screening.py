@@ -211,9 +211,13 @@ def _view(screening: Screening, case: Case) -> ScreeningView:
     observed = [_observation(o, case=case, erased=erased) for o in screening.observations.all()]
     observed.sort(key=lambda o: (STRENGTH_ORDER.get(o.strength, 9), o.code))
     result: Mapping[str, Any] = screening.result
+    # The set's own element order: PostgreSQL's jsonb does not keep the keys' order.
+    by_code: Mapping[str, Any] = result["elements"]
+    order = [code for code in indicator_set.elements if code in by_code]
+    order += sorted(set(by_code) - set(order))
     elements = [
-        _element(code, counts, indicator_set, [o for o in observed if o.element == code])
-        for code, counts in result["elements"].items()
+        _element(code, by_code[code], indicator_set, [o for o in observed if o.element == code])
+        for code in order
     ]
     return ScreeningView(
         screening=screening,
