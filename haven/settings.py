@@ -242,5 +242,8 @@ HAVEN_PATHWAYS_FILE = env_str(
 # which rule decides the child screening result: legal_baseline (default)
 # or ilo_strict_unverified (the ILO wording is not verified; see domain rules).
 HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline")
+# a child's interview held more than this many days after the report is flagged as
+# unduly delayed. 14 (two weeks) is a common national target; PROMISE standard 1.3 sets none.
+HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS = env_int("HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS", 14)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

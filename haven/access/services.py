@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from haven.access import errors
+from haven.access import errors, policy, selectors
 from haven.access.models import (
     Agreement,
     AgreementFlow,
@@ -29,6 +30,8 @@ from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.lib.errors import Conflict
+from haven.vault import services as vault
+from haven.vault.models import DataKey
 
 
 @transaction.atomic
@@ -85,14 +88,25 @@ def _one_recipient(organisation: Organisation | None, org_type: str) -> None:
 
 def _require_lead(*, actor: User, case_id: uuid.UUID | str) -> None:
     """Consent is recorded and withdrawn by the case lead, who holds the relationship."""
-    is_lead = (
-        actor.organisation_id is not None
-        and TeamMembership.objects.filter(
-            case_id=case_id, organisation_id=actor.organisation_id, is_lead=True
-        ).exists()
-    )
-    if not is_lead or actor.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        raise errors.SharingNotAllowed(_("Only the case lead's caseworkers record consent."))
+    refusal = selectors.consent_refusal(user=actor, memberships=policy.team_of(case_id=case_id))
+    if refusal is not None:
+        raise errors.SharingNotAllowed(refusal)
+
+
+def _check_given_by(*, given_by: str, child: bool, child_views: str) -> None:
+    if given_by not in GivenBy.values:
+        raise errors.SharingInvalid(_("Choose who gave the consent."), field="given_by")
+    if child and given_by != GivenBy.GUARDIAN:
+        # R-11, R-25: for a child, the guardian or representative decides.
+        raise errors.SharingInvalid(
+            _("The person is treated as a child: their guardian or representative gives consent."),
+            field="given_by",
+        )
+    if child_views.strip() and given_by != GivenBy.GUARDIAN:
+        raise errors.SharingInvalid(
+            _("The child's own views are recorded beside a guardian's decision."),
+            field="child_views",
+        )
 
 
 @transaction.atomic
@@ -101,6 +115,7 @@ def consent_record(
     actor: User,
     case_id: uuid.UUID | str,
     person_id: uuid.UUID | str,
+    data_key: DataKey,
     purpose: str,
     field_groups: Iterable[str],
     given_on: date,
@@ -109,22 +124,31 @@ def consent_record(
     recipient_organisation: Organisation | None = None,
     recipient_org_type: str = "",
     given_by: str = GivenBy.PERSON,
-    child_views_enc: bytes | None = None,
+    child: bool = False,
+    child_views: str = "",
 ) -> Consent:
     """The person's consent to share (R-20, R-40): who may receive which groups,
-    for which purpose, dated, in which language, after which information. A
-    child's own views are recorded beside the guardian's decision (encrypted by
-    the caller under the person's key)."""
+    for which purpose, dated, in which language, after which information. For a
+    child (``child``) the guardian decides, and the child's own views are
+    recorded beside that decision, encrypted under the person's ``data_key``
+    (R-11, R-25). Consent is never read for eligibility (R-18)."""
     _require_lead(actor=actor, case_id=case_id)
     _one_recipient(recipient_organisation, recipient_org_type)
     if purpose not in Purpose.values:
         raise errors.SharingInvalid(_("Choose a purpose from the list."), field="purpose")
     if given_on > timezone.localdate():
         raise errors.SharingInvalid(_("The date cannot be in the future."), field="given_on")
+    _check_given_by(given_by=given_by, child=child, child_views=child_views)
+    if not language.strip():
+        raise errors.SharingInvalid(
+            _("Say in which language the person was informed."), field="language"
+        )
     if not information_given.strip():
         raise errors.SharingInvalid(
             _("Write what the person was told before agreeing."), field="information_given"
         )
+    if data_key.destroyed_at is not None:
+        raise Conflict(_("This person's data was erased."), code="person_erased")
     consent = Consent(
         case_id=case_id,
         recipient_organisation=recipient_organisation,
@@ -135,7 +159,9 @@ def consent_record(
         given_by=given_by,
         language=language.strip().lower(),
         information_given=information_given.strip(),
-        child_views_enc=child_views_enc,
+        child_views_enc=vault.encrypt_optional(
+            key=data_key, plaintext=child_views.strip(), context=selectors.CHILD_VIEWS_CONTEXT
+        ),
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
@@ -317,7 +343,13 @@ def agreement_end(
     _require_agreement_admin(actor=actor, parties=parties)
     day = ends_on or timezone.localdate()
     if day <= agreement.valid_from:
-        day = agreement.valid_from + timedelta(days=1)
+        # Moving the end past the first day (the table needs ends_on > valid_from)
+        # would let data flow on a day the administrator meant to stop it: refuse.
+        raise errors.SharingInvalid(
+            _("An agreement can only end after its first day in force (%(day)s).")
+            % {"day": date_format(agreement.valid_from)},
+            field="ends_on",
+        )
     if agreement.ends_on is not None and agreement.ends_on <= day:
         raise errors.AgreementEnded(_("This agreement has already ended."))
     agreement.ends_on = day

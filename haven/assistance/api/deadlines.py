@@ -122,19 +122,30 @@ class DeadlineSerializer(serializers.Serializer[Any]):
 class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = NotificationKindField()
-    case_id = serializers.UUIDField(source="task.case_id")
+    case_id = serializers.UUIDField(source="subject_case_id")
     case_reference = serializers.CharField()
-    task_id = serializers.UUIDField()
-    task_kind = TaskKindField(source="task.kind")
+    task_id = serializers.UUIDField(allow_null=True, help_text="Null for break-glass news.")
+    task_kind = TaskKindField(source="task.kind", allow_null=True)
     what = serializers.SerializerMethodField()
-    due_at = serializers.DateTimeField(source="task.due_at")
+    due_at = serializers.DateTimeField(source="task.due_at", allow_null=True)
+    break_glass_by = serializers.CharField(
+        source="break_glass.user.username",
+        allow_null=True,
+        help_text="For break-glass news: who used it.",
+    )
+    break_glass_organisation = serializers.CharField(
+        source="break_glass.organisation.name",
+        allow_null=True,
+        help_text="For break-glass news: the organisation of who used it.",
+    )
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema_field(serializers.CharField(help_text="What is due, in words."))
+    @extend_schema_field(
+        serializers.CharField(help_text="What is due, or what happened, in words.")
+    )
     def get_what(self, notification: Notification) -> str:
-        country: str = getattr(notification, "case_country", "")  # from notifications_for
-        return selectors.what_is_due(notification.task, country=country)
+        return selectors.notification_what(notification)  # case_country from notifications_for
 
 
 class NotificationReadSerializer(serializers.Serializer[Any]):

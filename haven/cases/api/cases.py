@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from haven.access.models import FieldGroup
+from haven.access.models import FieldGroup, Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.models import OrgType, User
 from haven.audit.models import Action, AuditEvent
@@ -477,15 +477,32 @@ class CaseListView(JsonApiView):
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+class CaseReadQuerySerializer(serializers.Serializer[Any]):
+    purpose = serializers.ChoiceField(
+        choices=Purpose.choices,
+        default=Purpose.ASSISTANCE,
+        help_text="What you need the data for: sharing is decided per purpose, and the read "
+        "is recorded with it.",
+    )
+
+
 class CaseDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_read",
         tags=["cases"],
-        parameters=[CASE_ID],
-        responses={200: CaseDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        parameters=[CASE_ID, CaseReadQuerySerializer],
+        responses={
+            200: CaseDetailSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
     )
     def get(self, request: Request, id: str) -> Response:
-        view = selectors.case_read(user=_acting_user(request), case_id=id)
+        query = CaseReadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        purpose = Purpose(query.validated_data["purpose"])
+        view = selectors.case_read(user=_acting_user(request), case_id=id, purpose=purpose)
         return Response(case_detail_body(view))
 
 

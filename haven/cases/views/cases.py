@@ -23,8 +23,11 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
+from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
-from haven.cases import errors, forms, selectors, services
+from haven.cases import errors, forms, forms_sharing, selectors, services
+from haven.cases import person_report as report_selectors
+from haven.cases.views import sharing
 from haven.lib.errors import HavenError
 from haven.web import timeline
 from haven.web.shortcuts import domain_errors, forbidden, request_user
@@ -89,10 +92,13 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
-    view = selectors.case_read(user=user, case_id=case_id)
+    purpose_form = forms_sharing.purpose_form(request.GET)  # ?purpose=, default assistance
+    view = selectors.case_read(user=user, case_id=case_id, purpose=purpose_form.chosen)
     context = {
         "view": view,
         "case": view.case,
+        "purpose_form": purpose_form,
+        "may_manage_consent": sharing.may_manage_consent(view),
         # Reuses the groups case_read decided and audited; reads no group twice.
         "timeline": timeline.timeline_for(user=user, case_view=view),
         "narrative_form": narrative_form,
@@ -101,7 +107,11 @@ def _detail(
         "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
+        "interview_count": selectors.interview_count(case=view.case),
+        "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
+        "may_report_for_person": report_selectors.person_report_offered(case_view=view),
     }
+    status = 400 if purpose_form.errors and status == 200 else status
     return render(request, "cases/case_detail.html", context, status=status)
 
 

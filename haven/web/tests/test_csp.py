@@ -81,6 +81,9 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("cases:detail", args=[case.id]),
         reverse("cases:transition", args=[case.id]),
         reverse("cases:access_report", args=[case.id]),
+        reverse("cases:person_report", args=[case.id]),
+        reverse("cases:interview_list", args=[case.id]),
+        reverse("cases:interview_new", args=[case.id]),
         reverse("identification:indicator_set_list"),
         reverse("identification:indicator_set_detail", args=["adults_labour", 1]),
         reverse("identification:screening_new", args=[case.id]),
@@ -92,6 +95,8 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("assistance:reflection_detail", args=[case.id]),
         reverse("assistance:deadline_list"),
         reverse("assistance:notification_list"),
+        reverse("assistance:break_glass_new"),
+        reverse("assistance:break_glass_review_list"),
         "/no-such-page/",
     ]
     return [
