@@ -42,6 +42,32 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="agreement_not_found.")
 COUNTRY = r"^[A-Z]{2}$"
 
 
+@extend_schema_field({"type": "string", "enum": Purpose.values}, component_name="Purpose")
+class PurposeField(serializers.ChoiceField):
+    """One schema component for every place a purpose appears."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Purpose.choices, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ["", *OrgType.values]}, component_name="OrgTypeOrBlank"
+)
+class OrgTypeOrBlankField(serializers.ChoiceField):
+    """An organisation type, or blank when an organisation is named instead."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=OrgType.choices, allow_blank=True, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": selectors.AgreementStatus.values}, component_name="AgreementStatus"
+)
+class AgreementStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=selectors.AgreementStatus.choices, **kwargs)
+
+
 class JsonApiView(APIView):
     """JSON in; out, answers that no cache keeps."""
 
@@ -82,7 +108,7 @@ class FlowSerializer(serializers.Serializer[Any]):
     recipient_organisation = OrganisationSerializer(allow_null=True)
     recipient_org_type = serializers.CharField(help_text="Empty when an organisation is named.")
     recipient_country = serializers.CharField(help_text="Empty: any country.")
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    purposes = serializers.ListField(child=PurposeField())
     field_groups = serializers.ListField(child=serializers.ChoiceField(choices=FieldGroup.choices))
 
 
@@ -105,7 +131,7 @@ class AgreementSerializer(serializers.Serializer[Any]):
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
     ended_by = serializers.CharField(source="ended_by.username", allow_null=True, default=None)
 
-    @extend_schema_field(serializers.ChoiceField(choices=selectors.AgreementStatus.choices))
+    @extend_schema_field(AgreementStatusField())
     def get_status(self, agreement: Agreement) -> str:
         return selectors.agreement_status(agreement).value
 
@@ -114,9 +140,7 @@ class PartyInputSerializer(serializers.Serializer[Any]):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
-    org_type = serializers.ChoiceField(
-        choices=OrgType.choices, required=False, allow_blank=True, default=""
-    )
+    org_type = OrgTypeOrBlankField(required=False, default="")
     country = serializers.RegexField(
         COUNTRY, required=False, allow_blank=True, default="", help_text="ISO 3166-1, e.g. FI."
     )
@@ -126,14 +150,12 @@ class FlowInputSerializer(serializers.Serializer[Any]):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
-    org_type = serializers.ChoiceField(
-        choices=OrgType.choices, required=False, allow_blank=True, default=""
-    )
+    org_type = OrgTypeOrBlankField(required=False, default="")
     country = serializers.RegexField(
         COUNTRY, required=False, allow_blank=True, default="", help_text="ISO 3166-1, e.g. FI."
     )
     # Empty lists reach the service, which answers with a field error.
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    purposes = serializers.ListField(child=PurposeField())
     field_groups = serializers.ListField(child=serializers.ChoiceField(choices=FieldGroup.choices))
 
 

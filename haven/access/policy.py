@@ -8,7 +8,8 @@ The rules, in order:
 
 1. an active account in an organisation, with a role that works cases;
 2. break-glass: a user with a live emergency grant sees what their
-   organisation type sees by default, and the reason says it is an emergency;
+   organisation type sees by default, and the reason says it is an emergency
+   (it only adds: a team member keeps what rules 4 and 5 give it);
 3. the case team: anyone else gets "not on the team" (callers answer 404);
 4. the case lead holds the person's data and sees what its organisation type
    sees by default (police never see location or health by default);
@@ -246,6 +247,9 @@ def rule_break_glass(request: Request) -> Decision | None:
         return None
     labels = _labels(request)
     if not _org_type_allows(request):
+        if request.own_membership is not None:
+            # Break-glass only adds: a team member keeps what the team rules give.
+            return None
         return Decision(
             False,
             "group_not_for_org_type",

@@ -377,7 +377,7 @@ def break_glass_open(
     """Emergency access for one user, only with a typed justification; it lasts
     HAVEN_BREAK_GLASS_MINUTES and is marked in the audit trail. Notifying the
     case lead and the national coordinator is the caller's duty, in the same
-    transaction (``haven.cases.services.break_glass_open``)."""
+    transaction (``haven.assistance.services.break_glass.break_glass_use``)."""
     if actor.role not in (Role.CASEWORKER, Role.SUPERVISOR) or actor.organisation is None:
         raise errors.SharingNotAllowed(_("Only caseworkers and supervisors can use break-glass."))
     if len(justification.strip()) < MIN_JUSTIFICATION:
@@ -421,6 +421,7 @@ def break_glass_review(
         or (
             actor.organisation is not None
             and actor.organisation.org_type == OrgType.NATIONAL_COORDINATOR
+            and actor.organisation.country == grant.case.country
         )
     )
     if not may_review or actor.pk == grant.user_id:

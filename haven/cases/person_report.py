@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.access import policy as access_policy
 from haven.access import selectors as access_selectors
-from haven.access.models import AgreementFlow, FieldGroup, Purpose, TeamMembership
+from haven.access.models import AgreementFlow, Consent, FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, User
 from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
@@ -437,28 +437,25 @@ def _consents(*, user: User, case: Case, context: access_policy.CaseContext) -> 
     views = access_selectors.consent_list(
         user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
     )
-    entries = [
-        ConsentEntry(
-            recipient=c.recipient_organisation.name if c.recipient_organisation else "",
-            recipient_org_type=(
-                c.recipient_organisation.org_type
-                if c.recipient_organisation
-                else c.recipient_org_type
-            ),
-            purpose=c.purpose,
-            field_groups=list(c.field_groups),
-            given_on=c.given_on,
-            given_by=c.get_given_by_display(),
-            language=c.language,
-            information_given=c.information_given,
-            child_views=view.child_views or "",
-            recorded_at=c.recorded_at,
-            withdrawn_at=c.withdrawn_at,
-        )
-        for view in views
-        for c in [view.consent]
-    ]
+    entries = [_consent_entry(view.consent, child_views=view.child_views) for view in views]
     return sorted(entries, key=lambda e: (e.given_on, e.recorded_at))
+
+
+def _consent_entry(consent: Consent, *, child_views: str | None) -> ConsentEntry:
+    recipient = consent.recipient_organisation
+    return ConsentEntry(
+        recipient=recipient.name if recipient else "",
+        recipient_org_type=recipient.org_type if recipient else consent.recipient_org_type,
+        purpose=consent.purpose,
+        field_groups=list(consent.field_groups),
+        given_on=consent.given_on,
+        given_by=consent.get_given_by_display(),
+        language=consent.language,
+        information_given=consent.information_given,
+        child_views=child_views or "",
+        recorded_at=consent.recorded_at,
+        withdrawn_at=consent.withdrawn_at,
+    )
 
 
 def _receives(flow: AgreementFlow, organisation: Organisation) -> bool:

@@ -67,7 +67,10 @@ def _parse_id(case_id: object) -> uuid.UUID | None:
 def case_get_with_context(
     *, user: User, case_id: object, for_update: bool = False
 ) -> tuple[Case, access_policy.CaseContext]:
-    """The case and its sharing facts, loaded once for every decision that follows."""
+    """The case and its sharing facts, loaded once for every decision that follows.
+
+    ``for_update`` is for writes: they lock the row, and a user who sees the case
+    only through break-glass is refused (emergency access never writes)."""
     parsed = _parse_id(case_id)
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
@@ -80,6 +83,11 @@ def case_get_with_context(
         or not access_policy.may_see_case(user=user, case_id=case.pk, context=context)
     ):
         raise errors.CaseNotFound(_("No case with this reference is available to you."))
+    if for_update and context.membership_of(user.organisation_id) is None:
+        # Writes lock the case row; break-glass access is for reading only.
+        raise errors.BreakGlassReadOnly(
+            _("Emergency access is for reading only. Ask the case lead to record this.")
+        )
     return case, context
 
 
@@ -395,7 +403,12 @@ def interview_record_refusal(
 
 
 def _read_decision(
-    *, user: User, reader_ids: set[uuid.UUID], narrative: access_policy.Decision, erased: bool
+    *,
+    user: User,
+    reader_ids: set[uuid.UUID],
+    narrative: access_policy.Decision,
+    erased: bool,
+    recorder: str,
 ) -> access_policy.Decision:
     """Both the record's readers list and the sharing rules for the narrative group."""
     if user.organisation_id not in reader_ids:
@@ -404,8 +417,9 @@ def _read_decision(
             "not_an_interview_reader",
             _(
                 "This interview record is shared only with the agencies named on it. "
-                "Ask the organisation that recorded it."
-            ),
+                "Ask %(org)s, who recorded it."
+            )
+            % {"org": recorder},
         )
     if not narrative.allowed:
         return narrative
@@ -443,6 +457,7 @@ def _interview_view(
         reader_ids={r.id for r in readers},
         narrative=narrative,
         erased=case.person.erased_at is not None,
+        recorder=interview.organisation.name,
     )
     return InterviewView(
         id=interview.id,

@@ -218,7 +218,8 @@ def case_open(
         sex=person.sex,
         gender_identity=person.gender_identity,
         citizenships=sorted({c.upper() for c in person.citizenships}),
-        languages=sorted({lang.lower() for lang in person.languages}),
+        # The order is the person's: the first language is used for their report.
+        languages=list(dict.fromkeys(lang.lower() for lang in person.languages)),
         age_status=presumed_age_status(person, today=today),
         estimated_age_min=person.estimated_age_min,
         estimated_age_max=person.estimated_age_max,

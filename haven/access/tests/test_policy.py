@@ -946,3 +946,37 @@ def test_break_glass_gives_a_team_member_the_org_type_defaults_without_an_agreem
 
     # then
     assert (before.code, during.code) == ("no_agreement", "break_glass")
+
+
+@pytest.mark.django_db
+def test_break_glass_never_takes_away_what_the_team_rules_give_a_member() -> None:
+    # given: a police member to whom an agreement and the person's consent let the
+    # location flow (beyond what police see by default), and the narrative not
+    with time_machine.travel(NOW, tick=False):
+        lead = make_user(org_type=OrgType.NGO)
+        police = make_user(org_type=OrgType.POLICE)
+        assert police.organisation is not None and lead.organisation is not None
+        case = open_case(actor=lead)
+        add_to_team(case=case, organisation=police.organisation, share=False)
+        orgs = {"lead": lead.organisation, "member": police.organisation, "other": lead.organisation}
+        _agreement(AgreementSpec(flows_today=True), orgs, name="Police and NGO 2026")
+        _consent(
+            ConsentSpec("member", P.INVESTIGATION, frozenset({G.LOCATION})),
+            case=case,
+            orgs=orgs,
+            by=lead,
+        )
+
+        def codes() -> tuple[str, str]:
+            decisions = policy.decide_all(user=police, case_id=case.id, purpose=P.INVESTIGATION)
+            return decisions[G.LOCATION].code, decisions[G.NARRATIVE].code
+
+        before = codes()
+
+        # when
+        _grant(police, case)
+        during = codes()
+
+    # then: the emergency adds the narrative and keeps the location
+    assert before == ("consent_and_agreement", "no_consent")
+    assert during == ("consent_and_agreement", "break_glass")

@@ -177,32 +177,47 @@ def _create_agreements(
     summary: SeedSummary,
 ) -> None:
     """Each country's agreements, recorded by the system administrator (laws) or
-    an administrator of a party (MoUs); the one that ended is ended by them too."""
+    an administrator of a party (MoUs), who also ends the one that ended."""
     system_admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
     for country in COUNTRIES:
         by_type = {t: org for (c, t), org in orgs.items() if c == country}
         for spec in agreement_specs.AGREEMENTS:
             admin = users[(country, spec.admin, Role.ORG_ADMIN)] if spec.admin else system_admin
-            parties, flows = agreement_specs.service_inputs(
-                spec, country=country, organisations=by_type
-            )
-            agreement = access_services.agreement_create(
-                actor=admin,
-                name=spec.title(country=country, today=today),
-                document_reference=spec.reference.format(start=spec.valid_from(today).year),
-                valid_from=spec.valid_from(today),
-                parties=parties,
-                flows=flows,
-                legal_basis=spec.legal_basis,
-                consent_required=spec.consent_required,
+            ended = _create_agreement(
+                spec, country=country, organisations=by_type, admin=admin, today=today
             )
             summary.agreements += 1
-            ends_on = spec.ends_on(today)
-            if ends_on is not None:
-                access_services.agreement_end(
-                    actor=admin, agreement_id=agreement.id, ends_on=ends_on
-                )
-                summary.agreements_ended += 1
+            summary.agreements_ended += ended
+
+
+def _create_agreement(
+    spec: agreement_specs.AgreementSpec,
+    *,
+    country: str,
+    organisations: dict[str, Organisation],
+    admin: User,
+    today: date,
+) -> bool:
+    """One agreement through the access services; whether it has ended."""
+    parties, flows = agreement_specs.service_inputs(
+        spec, country=country, organisations=organisations
+    )
+    valid_from = spec.valid_from(today)
+    agreement = access_services.agreement_create(
+        actor=admin,
+        name=spec.title(country=country, today=today),
+        document_reference=spec.reference.format(start=valid_from.year),
+        valid_from=valid_from,
+        parties=parties,
+        flows=flows,
+        legal_basis=spec.legal_basis,
+        consent_required=spec.consent_required,
+    )
+    ends_on = spec.ends_on(today)
+    if ends_on is None:
+        return False
+    access_services.agreement_end(actor=admin, agreement_id=agreement.id, ends_on=ends_on)
+    return True
 
 
 def _record_consents(

@@ -552,21 +552,46 @@ def test_r47_seeds_each_countrys_agreements_one_of_them_ended(seeded: demo.SeedS
     today = timezone.localdate()
 
     # when
-    rows = list(Agreement.objects.prefetch_related("parties", "flows"))
+    rows = list(Agreement.objects.prefetch_related("parties"))
 
     # then
     assert len(rows) == 2 * len(agreements.AGREEMENTS) == seeded.agreements
-    ended = [a for a in rows if a.ends_on is not None]
-    assert len(ended) == 2 == seeded.agreements_ended
-    assert all(a.ends_on <= today and a.ended_by is not None for a in ended if a.ends_on)
     assert all(a.valid_from <= today for a in rows)
-    by_law = [a for a in rows if not a.consent_required]
-    assert by_law and all(a.legal_basis for a in by_law)
+    assert all(a.legal_basis for a in rows if not a.consent_required)
     for country in ("FI", "EE"):
-        parties = {
-            p.country for a in rows if a.name.endswith(f"({country})") for p in a.parties.all()
-        }
-        assert parties <= {country, ""}
+        mine = [a for a in rows if a.name.endswith(f"({country})")]
+        assert {p.country for a in mine for p in a.parties.all()} <= {country, ""}
+        ended = [a for a in mine if a.ends_on is not None]
+        assert len(ended) == 1
+        assert ended[0].ends_on is not None and ended[0].ends_on <= today
+        assert ended[0].ended_by is not None
+    assert seeded.agreements_ended == 2
+
+
+def test_r47_stops_access_under_the_agreement_that_ended(seeded: demo.SeedSummary) -> None:
+    # given labour inspectors on teams led by a party of the ended pilot
+    pilot = next(spec for spec in agreements.AGREEMENTS if spec.ended)
+    inspectors = [
+        m
+        for m in TeamMembership.objects.filter(
+            is_lead=False, organisation__org_type=OrgType.LABOUR_INSPECTORATE
+        ).select_related("organisation")
+        if m.case.team.get(is_lead=True).organisation.org_type in pilot.parties
+    ]
+    assert inspectors
+
+    # when
+    codes = {
+        (
+            _decide(user, m.case_id, FieldGroup.NARRATIVE, Purpose.INVESTIGATION).code,
+            _decide(user, m.case_id, FieldGroup.ASSESSMENT, Purpose.IDENTIFICATION).code,
+        )
+        for m in inspectors
+        for user in [_caseworker(m.organisation)]
+    }
+
+    # then the story no longer flows to them; the referral law still applies
+    assert codes == {("no_agreement", "legal_basis")}
 
 
 def test_r47_lets_every_member_of_a_seeded_team_read_something_through_an_agreement(

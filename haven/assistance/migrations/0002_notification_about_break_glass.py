@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('access', '0003_consents_agreements_break_glass'),
         ('assistance', '0001_initial'),
-        ('cases', '0002_interviews'),
+        ('cases', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -108,7 +108,7 @@ def what_is_due(task: Task, *, country: str | None = None) -> str:
     return _("%(kind)s: %(decision_type)s") % {"kind": kind, "decision_type": label}
 
 
-def notification_what(notification: Notification, *, country: str | None = None) -> str:
+def notification_what(notification: Notification) -> str:
     """What a notification is about, in words: what is due, or who used
     break-glass on the case (a user name and an organisation; no personal data)."""
     grant = notification.break_glass
@@ -119,9 +119,8 @@ def notification_what(notification: Notification, *, country: str | None = None)
         ) % {"user": grant.user.get_username(), "organisation": grant.organisation.name}
     task = notification.task
     assert task is not None  # noqa: S101 - notification_one_subject: a task or a break-glass use
-    if country is None:
-        country = str(getattr(notification, "case_country", ""))
-    return what_is_due(task, country=country)
+    # The case's country picks the pathway: the annotation of notifications_for.
+    return what_is_due(task, country=str(getattr(notification, "case_country", "")))
 
 
 def _addressed_to(user: User) -> Q:

@@ -18,6 +18,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,14 +98,10 @@ def _require_need(*, actor: User, case: Case) -> None:
 def _recipients(*, case: Case, actor: User) -> list[int]:
     """Active caseworkers and supervisors of the case lead and of every national
     coordinator organisation in the case's country (the actor excepted)."""
-    lead = access_policy.case_context(case_id=case.pk).lead
-    organisations = set(
-        Organisation.objects.filter(
-            org_type=OrgType.NATIONAL_COORDINATOR, country=case.country
-        ).values_list("id", flat=True)
-    )
-    if lead is not None:
-        organisations.add(lead.organisation_id)
+    organisations = Organisation.objects.filter(
+        Q(case_memberships__case_id=case.pk, case_memberships__is_lead=True)
+        | Q(org_type=OrgType.NATIONAL_COORDINATOR, country=case.country)
+    ).values("id")
     return list(
         User.objects.filter(
             organisation_id__in=organisations,

@@ -309,6 +309,10 @@ def test_it_finds_the_case_by_its_id_too() -> None:
     grant = services.break_glass_use(
         actor=w.outsider, case_id=str(w.case.id), justification=JUSTIFICATION
     )
+    colleague = w.others["outsider's colleague"]
+    again = services.break_glass_use(
+        actor=colleague, case_id=w.case.id, justification=JUSTIFICATION
+    )
     malformed = code_of(
         lambda: services.break_glass_use(
             actor=w.outsider, case_id="not-an-id", justification=JUSTIFICATION
@@ -316,7 +320,7 @@ def test_it_finds_the_case_by_its_id_too() -> None:
     )
 
     # then
-    assert grant.case_id == w.case.id
+    assert grant.case_id == again.case_id == w.case.id
     assert malformed == "case_not_found"
 
 

@@ -13,12 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.urls import URLPattern, path
 from django.utils import translation
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access import api as access_api
+from haven.access.models import FieldGroup
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import OrgType, User
 from haven.audit.models import Action
@@ -26,12 +27,20 @@ from haven.cases import person_report as report_selectors
 from haven.cases.api import cases as case_api
 
 
+@extend_schema_field({"type": "string", "enum": OrgType.values}, component_name="OrgType")
+class OrgTypeField(serializers.ChoiceField):
+    """An organisation type (named after the field elsewhere: ``OrgTypeEnum``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=OrgType.choices, **kwargs)
+
+
 def _groups() -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=FieldGroup.choices))
 
 
 def _purposes() -> serializers.ListField:
-    return serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    return serializers.ListField(child=access_api.PurposeField())
 
 
 class PersonReportQuerySerializer(serializers.Serializer[Any]):
@@ -168,8 +177,8 @@ class ReportConsentSerializer(serializers.Serializer[Any]):
     recipient = serializers.CharField(
         help_text="The organisation; empty when the consent is for every organisation of a type."
     )
-    recipient_org_type = serializers.ChoiceField(choices=OrgType.choices)
-    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    recipient_org_type = OrgTypeField()
+    purpose = access_api.PurposeField()
     field_groups = _groups()
     given_on = serializers.DateField()
     given_by = serializers.CharField()
@@ -183,7 +192,7 @@ class ReportConsentSerializer(serializers.Serializer[Any]):
 
 class ReportFlowSerializer(serializers.Serializer[Any]):
     recipient = serializers.CharField()
-    recipient_org_type = serializers.ChoiceField(choices=OrgType.choices)
+    recipient_org_type = OrgTypeField()
     agreement = serializers.CharField()
     document_reference = serializers.CharField()
     legal_basis = serializers.CharField()

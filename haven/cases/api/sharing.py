@@ -18,9 +18,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from haven.access import api as access_api
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
-from haven.access.models import FieldGroup, GivenBy, Purpose
+from haven.access.models import FieldGroup, GivenBy
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import Organisation, OrgType, User
 from haven.cases import selectors
@@ -61,7 +62,7 @@ class ConsentSerializer(serializers.Serializer[Any]):
         source="consent.recipient_org_type",
         help_text="The organisation type it names (every organisation of it); empty otherwise.",
     )
-    purpose = serializers.ChoiceField(source="consent.purpose", choices=Purpose.choices)
+    purpose = access_api.PurposeField(source="consent.purpose")
     field_groups = serializers.ListField(
         source="consent.field_groups", child=serializers.ChoiceField(choices=FieldGroup.choices)
     )
@@ -90,10 +91,8 @@ class ConsentCreateSerializer(serializers.Serializer[Any]):
     recipient_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
-    recipient_org_type = serializers.ChoiceField(
-        choices=OrgType.choices, required=False, allow_blank=True, default=""
-    )
-    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    recipient_org_type = access_api.OrgTypeOrBlankField(required=False, default="")
+    purpose = access_api.PurposeField()
     # An empty list reaches the service, which answers with a field error.
     field_groups = serializers.ListField(child=serializers.ChoiceField(choices=FieldGroup.choices))
     given_on = serializers.DateField(

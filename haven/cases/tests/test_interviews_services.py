@@ -246,6 +246,7 @@ def test_r28_an_ngo_on_the_team_but_not_on_the_readers_list_does_not_read_it() -
         None,
         "not_an_interview_reader",
     )
+    assert org_of(t.police).name in view.read_reason  # whom to ask
     assert view.held_on == row.held_on  # the facts, so that nobody interviews again unawares
 
 

@@ -173,14 +173,16 @@ def test_r28_it_records_a_barnahus_interview_from_the_page_and_warns_of_undue_de
 
 
 def test_it_keeps_a_page_error_of_the_service_beside_its_field() -> None:
-    # given: a child's interview without training evidence
+    # given: a child interviewed without the representative, and no reasons given
     t = barnahus()
-    data = form_data(reported_on=days_ago(3).isoformat(), representative_present="on")
+    data = form_data(reported_on=days_ago(3).isoformat(), training_evidence="Course")
     # when
     response = client_for(t.police).post(new_url(t.case), data)
     # then
     assert response.status_code == 400
-    assert "give the training evidence" in response.content.decode()
+    html = response.content.decode()
+    error = html.index('id="id_representative_absence_reason_error"')
+    assert "give the reasons" in html[error : error + 300]
     assert not Interview.objects.filter(case=t.case).exists()
 
 

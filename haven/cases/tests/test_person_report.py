@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -286,17 +287,29 @@ def test_it_shows_a_childs_own_views_beside_the_guardians_consent() -> None:
 
 
 def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> None:
-    # given: besides the test's law, one agreement that ended before the police
-    # joined, one that ended since, and one with an organisation not on the team
+    # given: besides the test's law, agreements signed by the lead (or by every NGO in
+    # Finland) with the police on the team, with every police in Finland or in
+    # Estonia, or with a police not on the team; one ended before the police joined,
+    # one ends while they are on the team
     lead = make_user(org_type=OrgType.NGO)
     police = make_user(org_type=OrgType.POLICE)
     stranger = make_user(org_type=OrgType.POLICE)
     case = open_case(actor=lead)
     today = timezone.localdate()
-    for name, ends_on, recipient in [
-        ("Ended before", today - timedelta(days=30), police),
-        ("Ended since", today + timedelta(days=1), police),
-        ("Other police", None, stranger),
+    to_police = {"recipient_organisation": org_of(police)}
+    ngos_in_finland = {"org_type": OrgType.NGO, "country": "FI"}
+    for name, ends_on, party, recipient in [
+        ("Ended before", today - timedelta(days=30), {}, to_police),
+        ("Ended since", today + timedelta(days=5), {}, to_police),
+        ("NGOs in Finland", None, ngos_in_finland, to_police),
+        ("Other police", None, {}, {"recipient_organisation": org_of(stranger)}),
+        ("Police in Finland", None, {}, {"recipient_org_type": OrgType.POLICE}),
+        (
+            "Police in Estonia",
+            None,
+            {},
+            {"recipient_org_type": "police", "recipient_country": "EE"},
+        ),
     ]:
         agreement = Agreement.objects.create(
             name=name,
@@ -305,25 +318,31 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
             ends_on=ends_on,
             created_at=timezone.now(),
         )
-        AgreementParty.objects.create(agreement=agreement, organisation=org_of(lead))
+        AgreementParty.objects.create(
+            agreement=agreement, **(party or {"organisation": org_of(lead)})
+        )
         AgreementFlow.objects.create(
             agreement=agreement,
-            recipient_organisation=org_of(recipient),
             purposes=[Purpose.INVESTIGATION],
             field_groups=[FieldGroup.NARRATIVE],
+            **recipient,
         )
     add_to_team(case=case, organisation=org_of(police), by=lead)
 
-    # when
-    with_police = report_of(lead, case).flows
+    # when: ten days later
+    with time_machine.travel(timezone.now() + timedelta(days=10)):
+        with_police = report_of(lead, case).flows
 
     # then
     assert sorted(f.agreement for f in with_police) == [
         "Ended since",
+        "NGOs in Finland",
+        "Police in Finland",
         f"Test referral law: {org_of(lead).name} to {org_of(police).name}",
     ]
     ended_since = next(f for f in with_police if f.agreement == "Ended since")
-    assert ended_since.in_force and ended_since.consent_required
+    assert (ended_since.in_force, ended_since.consent_required) == (False, True)
+    assert all(f.in_force for f in with_police if f is not ended_since)
 
 
 def test_it_lists_no_agreement_while_the_lead_works_alone() -> None:

@@ -29,6 +29,9 @@ from haven.web.shortcuts import domain_errors, forbidden, request_user
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 100000
+_REPEAT_MESSAGE = gettext_lazy(
+    "The person has been interviewed before: say why another interview is needed."
+)
 
 
 class InterviewForm(forms.Form):
@@ -130,9 +133,17 @@ class InterviewForm(forms.Form):
         readers.choices = [
             (str(o.id), f"{o.name} ({OrgType(o.org_type).label})") for o in listing.team
         ]
-        if not listing.interviews:
+        if listing.interviews:
+            # the service refuses it too; the form says so before anything is sent.
+            self.fields["justification"].required = True
+            self.fields["justification"].error_messages["required"] = _REPEAT_MESSAGE
+        else:
             del self.fields["justification"]
-        if not listing.treat_as_child:
+        if listing.treat_as_child:
+            # dated from the report, by trained professionals.
+            self.fields["reported_on"].required = True
+            self.fields["training_evidence"].required = True
+        else:
             for name in (
                 "barnahus_route",
                 "representative_present",

@@ -41,6 +41,8 @@ PERSONAL_DATA_MODELS = frozenset(
         "ReflectionExtension",
         # access: break-glass uses (staff's own words about an emergency)
         "BreakGlass",
+        # access: the person's consents (whom they let read what; a child's own views)
+        "Consent",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})

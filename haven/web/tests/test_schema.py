@@ -28,6 +28,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from haven.access import services as access_services
+from haven.access.tests import test_selectors_sharing as sharing_tests
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.assistance.services import deadlines as deadline_services
@@ -76,6 +77,11 @@ BREAK_GLASS_REVIEWS = BREAK_GLASS + "reviews/"
 BREAK_GLASS_REVIEW = BREAK_GLASS + "{id}/review/"
 INTERVIEWS = CASE + "interviews/"
 INTERVIEW = "/api/v1/interviews/{id}/"
+CONSENTS = CASE + "consents/"
+CONSENT_WITHDRAW = "/api/v1/consents/{id}/withdraw/"
+AGREEMENTS = "/api/v1/agreements/"
+AGREEMENT = AGREEMENTS + "{id}/"
+AGREEMENT_END = AGREEMENT + "end/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -112,6 +118,13 @@ OPERATIONS = {
     (INTERVIEWS, "get"),
     (INTERVIEWS, "post"),
     (INTERVIEW, "get"),
+    (CONSENTS, "get"),
+    (CONSENTS, "post"),
+    (CONSENT_WITHDRAW, "post"),
+    (AGREEMENTS, "get"),
+    (AGREEMENTS, "post"),
+    (AGREEMENT, "get"),
+    (AGREEMENT_END, "post"),
 }
 
 # (the path as published, the method, the answer served)
@@ -721,4 +734,105 @@ def test_it_describes_break_glass_answers_as_served(openapi: dict[str, Any]) -> 
     ]
     assert served[6][2].json()["results"][0]["kind"] == "break_glass"
     assert served[13][2].json()["review"] == "justified"
+    assert_served_as_described(openapi, served)
+
+
+# --- sharing: consents and agreements -------------------------------------------------
+
+
+def test_it_describes_consent_answers_and_the_case_read_for_a_purpose_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: a presumed child, so that the guardian's consent carries the child's views
+    w = sharing_tests.world(**sharing_tests.CHILD)
+    lead, police = api_client_for(w.lead), api_client_for(w.police)
+    url = CONSENTS.format(id=w.case.id)
+    consent = {
+        "recipient_organisation": str(sharing_tests.org_of(w.police).pk),
+        "purpose": "investigation",
+        "field_groups": ["narrative"],
+        "language": "ti",
+        "information_given": "What the police will read, and that refusing changes no help.",
+        "child_views": "Only with my aunt present.",
+    }
+    # when
+    recorded = lead.post(url, consent, format="json")
+    withdraw = CONSENT_WITHDRAW.format(id=recorded.json()["id"])
+    served: list[Served] = [
+        (CONSENTS, "post", recorded),
+        (CONSENTS, "post", lead.post(url, {**consent, "field_groups": []}, format="json")),
+        (CONSENTS, "post", lead.post(url, {**consent, "purpose": "x"}, format="json")),
+        (CONSENTS, "post", police.post(url, consent, format="json")),
+        (CONSENTS, "get", lead.get(url)),
+        (CONSENTS, "get", police.get(url)),
+        (CASE, "get", police.get(CASE.format(id=w.case.id), {"purpose": "investigation"})),
+        (CASE, "get", police.get(CASE.format(id=w.case.id), {"purpose": "curiosity"})),
+        (CONSENT_WITHDRAW, "post", police.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(CONSENT_WITHDRAW.format(id="x"), format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 403),
+        *(200, 403, 200, 400),
+        *(403, 200, 409, 404),
+    ]
+    assert served[4][2].json()[0]["child_views"] == "Only with my aunt present."
+    assert served[6][2].json()["field_groups"]["narrative"]["code"] == "consent_and_agreement"
+    assert [served[i][2].json()["code"] for i in (3, 10, 11)] == [
+        "sharing_not_allowed",
+        "consent_already_withdrawn",
+        "consent_not_found",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_agreement_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given
+    w = sharing_tests.world()
+    admin = api_client_for(w.admin)
+    caseworker = api_client_for(w.lead)
+    lead, police = sharing_tests.org_of(w.lead), sharing_tests.org_of(w.police)
+    agreement = {
+        "name": "Police and NGO, Tampere 2026",
+        "document_reference": "Registry 2026/3",
+        "valid_from": "2026-01-01",
+        "ends_on": "2027-01-01",
+        "consent_required": False,
+        "legal_basis": "Criminal Investigation Act, s. 4",
+        "parties": [{"organisation": str(lead.pk)}, {"org_type": "police", "country": "FI"}],
+        "flows": [
+            {"org_type": "police", "purposes": ["investigation"], "field_groups": ["narrative"]}
+        ],
+    }
+    detail = AGREEMENT.format(id=w.agreement.id)
+    # when
+    served: list[Served] = [
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, agreement, format="json")),
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, {**agreement, "name": ""}, format="json")),
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, {"parties": "x"}, format="json")),
+        (AGREEMENTS, "post", caseworker.post(AGREEMENTS, agreement, format="json")),
+        (AGREEMENTS, "get", admin.get(AGREEMENTS)),
+        (AGREEMENTS, "get", caseworker.get(AGREEMENTS)),
+        (AGREEMENTS, "get", admin.get(AGREEMENTS, {"page": 9})),
+        (AGREEMENT, "get", admin.get(detail)),
+        (AGREEMENT, "get", caseworker.get(detail)),
+        (AGREEMENT, "get", admin.get(AGREEMENT.format(id=uuid.uuid4()))),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {"ends_on": "x"}, format="json")),
+        (AGREEMENT_END, "post", caseworker.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(AGREEMENT.format(id="x") + "end/", format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 403),
+        *(200, 403, 404),
+        *(200, 403, 404),
+        *(400, 403, 200, 409, 404),
+    ]
+    assert served[0][2].json()["flows"][0]["recipient_organisation"] is None
+    assert served[7][2].json()["parties"][1]["organisation"]["id"] == str(police.pk)
+    assert served[12][2].json()["status"] == "ended"
     assert_served_as_described(openapi, served)

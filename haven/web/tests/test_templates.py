@@ -28,8 +28,11 @@ from django.test import RequestFactory
 from django.utils.datastructures import MultiValueDict
 
 from haven.access import errors as access_errors
+from haven.access import forms as access_forms
+from haven.access import selectors as access_selectors
 from haven.access import services as access_services
-from haven.access.models import BreakGlass, FieldGroup
+from haven.access import views as access_views
+from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
@@ -54,6 +57,7 @@ from haven.cases.models import AgeStatus, Case
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
 from haven.cases.views import interviews as interview_views
+from haven.cases.views import sharing as sharing_views
 from haven.identification import decision_forms
 from haven.identification import errors as identification_errors
 from haven.identification import forms as identification_forms
@@ -80,6 +84,7 @@ TEMPLATE_DIRS = [
     HAVEN / "cases" / "templates",
     HAVEN / "identification" / "templates",
     HAVEN / "assistance" / "templates",
+    HAVEN / "access" / "templates",
 ]
 
 # Printed for a variable the context lacks: a context that drifted from its view fails.
@@ -216,6 +221,8 @@ def _case_context(scene: Scene) -> Context:
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
         "may_report_for_person": person_report_selectors.person_report_offered(case_view=view),
+        "purpose_form": forms_sharing.purpose_form({}),
+        "may_manage_consent": sharing_views.may_manage_consent(view),
         "group": view.groups[0],
     }
 
@@ -307,7 +314,8 @@ def _interview_list(scene: Scene) -> Context:
 
 
 def _interview_new(scene: Scene) -> Context:
-    # A third interview posted without saying why: refused beside the field (R-14).
+    # A third interview, justified (R-14), without the representative and without the
+    # reasons (R-28): the service refuses it beside the field.
     listing = _interviews(scene)
     data = {
         "held_on": days_ago(0).isoformat(),
@@ -315,18 +323,19 @@ def _interview_new(scene: Scene) -> Context:
         "interviewer_name": "Interviewer One",
         "training_evidence": "Forensic child interview course",
         "premises": "child_friendly_premises",
-        "representative_present": "on",
         "summary": "A synthetic account.",
     }
     form = interview_views.InterviewForm(
-        data, listing=listing, initial=interview_views.initial_for(listing)
+        {**data, "justification": "To ask about the recruiter."},
+        listing=listing,
+        initial=interview_views.initial_for(listing),
     )
     assert form.is_valid()
     with pytest.raises(case_errors.InvalidInput) as refused:
         case_services.interview_record(
             actor=scene.reader, case_id=listing.case.id, interview=form.interview_input()
         )
-    form.add_error("justification", refused.value.message)
+    form.add_error("representative_absence_reason", refused.value.message)
     return {"case": listing.case, "listing": listing, "form": form, "nav": "cases"}
 
 
@@ -689,6 +698,148 @@ def _timeline(scene: Scene) -> Context:
     return {"timeline": _case_context(scene)["timeline"]}
 
 
+# --- sharing: consents and agreements --------------------------------------------------------
+
+
+def _consents(scene: Scene) -> Context:
+    # A presumed child's live consent with the child's views, and a withdrawn one (R-25).
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    arguments: dict[str, Any] = {
+        "actor": scene.lead,
+        "case_id": case.id,
+        "person_id": case.person_id,
+        "data_key": case.person.data_key,
+        "child": True,
+        "given_by": GivenBy.GUARDIAN,
+        "field_groups": [FieldGroup.NARRATIVE],
+        "given_on": TODAY,
+        "language": "ti",
+        "information_given": "What the police would read, and that refusing changes no help.",
+        "recipient_organisation": org_of(scene.police),
+    }
+    access_services.consent_record(
+        **arguments, purpose="investigation", child_views="Only with my aunt present."
+    )
+    withdrawn = access_services.consent_record(**arguments, purpose="return")
+    access_services.consent_withdraw(
+        actor=scene.lead, consent_id=withdrawn.id, person_id=case.person_id
+    )
+    found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    consents = access_selectors.consent_list(
+        user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    return {"case": found, "consents": consents, "treat_as_child": True, "nav": "cases"}
+
+
+def _consent(scene: Scene) -> Context:
+    return {"item": _consents(scene)["consents"][0]}
+
+
+def _consent_new(scene: Scene) -> Context:
+    # A child's consent posted as given by the person: refused beside the field (R-11).
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    _found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    form = forms_sharing.ConsentForm(
+        {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
+        child=True,
+        recipients=access_selectors.consent_recipients(context=context),
+    )
+    assert not form.is_valid()
+    return {"case": case, "form": form, "treat_as_child": True, "nav": "cases"}
+
+
+def _agreement(scene: Scene) -> Agreement:
+    """An open-ended agreement between the NGO and every police organisation in Finland."""
+    return access_services.agreement_create(
+        actor=make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN),
+        name="Helsinki police and NGO 2025",
+        document_reference="Registry 2025/7",
+        valid_from=TODAY,
+        parties=[
+            access_services.Party(organisation=org_of(scene.lead)),
+            access_services.Party(org_type=OrgType.POLICE, country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                organisation=org_of(scene.police),
+                purposes=["investigation"],
+                field_groups=["narrative"],
+            ),
+            access_services.Flow(
+                org_type=OrgType.POLICE, purposes=["identification"], field_groups=["legal"]
+            ),
+            access_services.Flow(
+                org_type=OrgType.POLICE,
+                country="FI",
+                purposes=["identification"],
+                field_groups=["identity"],
+            ),
+        ],
+    )
+
+
+def _agreement_list(scene: Scene) -> Context:
+    _agreement(scene)
+    admin = make_user(org_type=OrgType.OTHER, role=Role.SYSTEM_ADMIN)
+    page = Paginator(access_selectors.agreement_list(user=admin), access_views.PAGE_SIZE).get_page(
+        1
+    )
+    rows = [(a, access_selectors.agreement_status(a)) for a in page]
+    return {"page": page, "rows": rows, "nav": "agreements"}
+
+
+def _agreement_detail(scene: Scene) -> Context:
+    # Ended once, then a refused second end beside the date.
+    admin = make_user(org_type=OrgType.OTHER, role=Role.SYSTEM_ADMIN)
+    agreement = _agreement(scene)
+    access_services.agreement_end(actor=admin, agreement_id=agreement.id, ends_on=LATER.date())
+    end_form = access_forms.AgreementEndForm({"ends_on": LATER.date().isoformat()})
+    assert end_form.is_valid()
+    with pytest.raises(access_errors.AgreementEnded) as refused:
+        access_services.agreement_end(
+            actor=admin, agreement_id=agreement.id, **end_form.cleaned_data
+        )
+    end_form.add_error("ends_on", refused.value.message)
+    found = access_selectors.agreement_get(user=admin, agreement_id=agreement.id)
+    return {
+        "agreement": found,
+        "status": access_selectors.agreement_status(found),
+        "end_form": end_form,
+        "nav": "agreements",
+    }
+
+
+def _agreement_new(scene: Scene) -> Context:
+    # One party only, a row naming both an organisation and a type: errors beside them.
+    organisations = {str(o.pk): o for o in access_selectors.organisation_list()}
+    data = {
+        "name": "",
+        "consent_required": "no",
+        "party-TOTAL_FORMS": "4",
+        "party-INITIAL_FORMS": "0",
+        "party-0-organisation": str(org_of(scene.lead).pk),
+        "party-0-org_type": "police",
+        "flow-TOTAL_FORMS": "3",
+        "flow-INITIAL_FORMS": "0",
+        "flow-0-org_type": "police",
+    }
+    kwargs = {"organisations": organisations}
+    parties = access_forms.PartyFormSet(data, prefix="party", form_kwargs=kwargs)
+    flows = access_forms.FlowFormSet(data, prefix="flow", form_kwargs=kwargs)
+    form = access_forms.AgreementForm(data)
+    assert not (form.is_valid() or parties.is_valid() or flows.is_valid())
+    parties.add_error("An agreement has at least two parties.")
+    return {"form": form, "parties": parties, "flows": flows, "nav": "agreements"}
+
+
+def _party(scene: Scene) -> Context:
+    return {"party": _agreement(scene).parties.all()[1]}
+
+
+def _validity(scene: Scene) -> Context:
+    return {"agreement": _agreement(scene)}
+
+
 CONTEXTS: dict[str, Builder] = {
     "base.html": lambda scene: {},
     "404.html": lambda scene: {},
@@ -746,6 +897,14 @@ CONTEXTS: dict[str, Builder] = {
     "assistance/_break_glass_row.html": _break_glass_review_list,
     "assistance/break_glass_review.html": _break_glass_review,
     "assistance/_break_glass_banner.html": _break_glass_banner,
+    "cases/consent_list.html": _consents,
+    "cases/_consent.html": _consent,
+    "cases/consent_new.html": _consent_new,
+    "access/agreement_list.html": _agreement_list,
+    "access/agreement_detail.html": _agreement_detail,
+    "access/agreement_new.html": _agreement_new,
+    "access/_party.html": _party,
+    "access/_validity.html": _validity,
 }
 
 
