@@ -394,8 +394,9 @@ def interview_record_refusal(
     if not narrative.allowed:
         return errors.GroupNotAllowed(str(narrative.reason))
     if context.membership_of(user.organisation_id) is None:
-        return errors.RoleNotAllowed(
-            _("Only organisations on the case team record interviews."), code="not_on_case_team"
+        # Only break-glass reaches a case from outside the team: it reads, never writes.
+        return errors.BreakGlassReadOnly(
+            _("Emergency access is for reading only. Ask the case lead to record this.")
         )
     if case.person.erased_at is not None:
         return errors.AlreadyErased(_("This person's data has been erased."), code="person_erased")

@@ -30,7 +30,11 @@ from haven.cases.tests.factories import add_to_team, open_case
 
 AGREEMENT = "Helsinki police and NGO 2025"
 NARRATIVE = "Recruited with a promise of work in a kitchen."
-CHILD: dict[str, Any] = {"age_status": "uncertain", "estimated_age_min": 15, "estimated_age_max": 17}
+CHILD: dict[str, Any] = {
+    "age_status": "uncertain",
+    "estimated_age_min": 15,
+    "estimated_age_max": 17,
+}
 
 
 def org_of(user: User) -> Organisation:

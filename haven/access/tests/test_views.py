@@ -270,7 +270,11 @@ def test_it_shows_agreement_errors_beside_the_fields_and_records_nothing() -> No
     shape = client.post(
         NEW,
         _form(
-            parties=[{"organisation": lead, "org_type": "police"}, {"country": "Finland"}],
+            parties=[
+                {"organisation": lead, "org_type": "police"},
+                {"country": "F1"},
+                {"organisation": police, "country": "FI"},
+            ],
             flows=[{"organisation": police, "field_groups": ["narrative"]}],
             name="",
             valid_from="someday",
@@ -283,6 +287,9 @@ def test_it_shows_agreement_errors_beside_the_fields_and_records_nothing() -> No
             flows=[{"organisation": police, "purposes": ["assistance"], "field_groups": ["legal"]}],
         ),
     )
+    no_flows = client.post(
+        NEW, _form(parties=[{"organisation": lead}, {"organisation": police}], flows=[])
+    )
     no_basis = client.post(
         NEW,
         _form(
@@ -293,16 +300,19 @@ def test_it_shows_agreement_errors_beside_the_fields_and_records_nothing() -> No
     )
 
     # then
-    assert [r.status_code for r in (shape, one_party, no_basis)] == [400, 400, 400]
+    assert [r.status_code for r in (shape, one_party, no_flows, no_basis)] == [400] * 4
     form = shape.context["form"]
     assert set(form.errors) == {"name", "valid_from"}
     parties = shape.context["parties"]
     assert set(parties.forms[0].errors) == {"org_type"}
     assert set(parties.forms[1].errors) == {"organisation", "country"}
+    assert set(parties.forms[2].errors) == {"country"}
     assert set(shape.context["flows"].forms[0].errors) == {"purposes"}
     assert 'id="id_party-0-org_type_error"' in shape.content.decode()
     assert one_party.context["parties"].non_form_errors()
     assert 'id="parties-errors"' in one_party.content.decode()
+    assert no_flows.context["flows"].non_form_errors()
+    assert 'id="flows-errors"' in no_flows.content.decode()
     assert set(no_basis.context["form"].errors) == {"legal_basis"}
     assert 'id="id_legal_basis_error"' in no_basis.content.decode()
     assert Agreement.objects.count() == before

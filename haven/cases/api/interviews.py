@@ -210,7 +210,7 @@ class CaseInterviewsView(JsonApiView):
             400: BAD_REQUEST,
             401: UNAUTHENTICATED,
             403: OpenApiResponse(
-                ErrorSerializer, description="field_group_not_allowed, not_on_case_team."
+                ErrorSerializer, description="field_group_not_allowed, break_glass_read_only."
             ),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorSerializer, description="person_erased."),

@@ -470,8 +470,13 @@ def test_it_refuses_a_break_glass_holder_outside_the_team() -> None:
         lambda: services.interview_record(actor=police, case_id=case.id, interview=interview())
     )
     # then
-    assert code == "not_on_case_team"
-    assert selectors.interview_list(user=police, case_id=case.id).may_record is False
+    assert code == "break_glass_read_only"
+    listing = selectors.interview_list(user=police, case_id=case.id)
+    assert listing.may_record is False
+    assert (
+        listing.record_refusal
+        == "Emergency access is for reading only. Ask the case lead to record this."
+    )
 
 
 def test_it_answers_an_outsider_as_if_the_case_did_not_exist() -> None:

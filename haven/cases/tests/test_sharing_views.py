@@ -229,7 +229,7 @@ def test_it_shows_consent_errors_beside_the_fields_and_records_nothing() -> None
     # given
     w = world()
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    bad = _form(recipient="org:nobody", field_groups=[], language="Tigrinya")
+    bad = _form(recipient="org:nobody", field_groups=[], language="t1")
 
     # when
     shape = _client(w.lead).post(_new(w.case), bad)

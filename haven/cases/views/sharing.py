@@ -40,8 +40,6 @@ def may_manage_consent(view: selectors.CaseView) -> bool:
 def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
     """A service's error goes beside the field it names, else above the form."""
     field = exc.field if exc.field in form.fields else None
-    if exc.field in ("recipient_organisation", "recipient_org_type"):
-        field = "recipient"
     form.add_error(field, exc.message)  # already translated by the service
 
 
