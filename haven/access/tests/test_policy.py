@@ -159,9 +159,8 @@ AGREEMENTS: dict[str, AgreementSpec | None] = {
     "agreement_between_org_types": AgreementSpec(flows_today=True, by_org_type=True),
 }
 LEGAL_BASIS = "Test Victims Act s. 7"
-TYPE_COUNTRY = (
-    "SE"  # the org-type agreement's country: no other organisation of the matrix is there
-)
+# The org-type agreement's country: no other organisation of the matrix is there.
+TYPE_COUNTRY = "SE"
 
 # --- the cells ------------------------------------------------------------------------------
 
@@ -958,7 +957,11 @@ def test_break_glass_never_takes_away_what_the_team_rules_give_a_member() -> Non
         assert police.organisation is not None and lead.organisation is not None
         case = open_case(actor=lead)
         add_to_team(case=case, organisation=police.organisation, share=False)
-        orgs = {"lead": lead.organisation, "member": police.organisation, "other": lead.organisation}
+        orgs = {
+            "lead": lead.organisation,
+            "member": police.organisation,
+            "other": lead.organisation,
+        }
         _agreement(AgreementSpec(flows_today=True), orgs, name="Police and NGO 2026")
         _consent(
             ConsentSpec("member", P.INVESTIGATION, frozenset({G.LOCATION})),

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from haven.access import api as access_api
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
-from haven.access.models import FieldGroup, GivenBy
+from haven.access.models import Consent, FieldGroup, GivenBy
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import Organisation, OrgType, User
 from haven.cases import selectors
@@ -118,7 +118,7 @@ class ConsentCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-def _created_view(consent: Any, child_views: str) -> access_selectors.ConsentView:
+def _created_view(consent: Consent, child_views: str) -> access_selectors.ConsentView:
     recorded = bool(child_views.strip())
     return access_selectors.ConsentView(
         consent, child_views.strip() if recorded else None, recorded
