@@ -135,7 +135,8 @@ class Agreement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
-                | models.Q(ends_on__gt=models.F("valid_from")),
+                | models.Q(ends_on__gte=models.F("valid_from")),
+                # ends_on == valid_from: cancelled before it ever applied.
                 name="agreement_ends_after_start",
             ),
             models.CheckConstraint(

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from haven.access import errors, policy, selectors
@@ -341,15 +340,8 @@ def agreement_end(
         for p in agreement.parties.select_related("organisation")
     ]
     _require_agreement_admin(actor=actor, parties=parties)
-    day = ends_on or timezone.localdate()
-    if day <= agreement.valid_from:
-        # Moving the end past the first day (the table needs ends_on > valid_from)
-        # would let data flow on a day the administrator meant to stop it: refuse.
-        raise errors.SharingInvalid(
-            _("An agreement can only end after its first day in force (%(day)s).")
-            % {"day": date_format(agreement.valid_from)},
-            field="ends_on",
-        )
+    # An agreement ended on or before its first day never applies at all.
+    day = max(ends_on or timezone.localdate(), agreement.valid_from)
     if agreement.ends_on is not None and agreement.ends_on <= day:
         raise errors.AgreementEnded(_("This agreement has already ended."))
     agreement.ends_on = day

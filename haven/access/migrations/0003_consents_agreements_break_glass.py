@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gt', models.F('valid_from')), _connector='OR'), name='agreement_ends_after_start'),
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('valid_from')), _connector='OR'), name='agreement_ends_after_start'),
         ),
         migrations.AddConstraint(
             model_name='agreement',

@@ -618,45 +618,36 @@ def test_it_brings_the_end_of_an_agreement_forward() -> None:
     ("ends_on", "stored"),
     [
         (date(2026, 4, 2), date(2026, 4, 2)),  # after its first day: in force on 1 April only
-        (date(2026, 4, 1), None),  # on its first day: refused, it would still apply that day
-        (date(2026, 3, 1), None),  # before it starts: refused likewise
+        (date(2026, 4, 1), date(2026, 4, 1)),  # on its first day: never in force
+        (date(2026, 3, 1), date(2026, 4, 1)),  # before it starts: never in force either
     ],
 )
 def test_it_never_lets_an_agreement_apply_on_a_day_after_the_end_it_was_given(
-    ends_on: date, stored: date | None
+    ends_on: date, stored: date
 ) -> None:
     # given: an agreement that starts on 1 April
     admin = make_user(role=Role.SYSTEM_ADMIN)
     created = agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
 
     # when
-    if stored is None:
-        with pytest.raises(InvalidInput) as invalid:
-            services.agreement_end(actor=admin, agreement_id=created.id, ends_on=ends_on)
-        assert (invalid.value.code, invalid.value.field) == ("sharing_invalid", "ends_on")
-    else:
-        services.agreement_end(actor=admin, agreement_id=created.id, ends_on=ends_on)
+    services.agreement_end(actor=admin, agreement_id=created.id, ends_on=ends_on)
 
     # then
     assert Agreement.objects.get(pk=created.pk).ends_on == stored
 
 
 @pytest.mark.django_db
-def test_it_refuses_to_end_today_an_agreement_that_starts_later() -> None:
+def test_it_cancels_an_agreement_that_has_not_started_so_it_never_applies() -> None:
     # given: an agreement that starts next month
     admin = make_user(role=Role.SYSTEM_ADMIN)
     created = agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
 
-    # when
-    with (
-        time_machine.travel(datetime(2026, 3, 16, 12, 0, tzinfo=UTC), tick=False),
-        pytest.raises(InvalidInput) as invalid,
-    ):
+    # when it is ended "today"
+    with time_machine.travel(datetime(2026, 3, 16, 12, 0, tzinfo=UTC), tick=False):
         services.agreement_end(actor=admin, agreement_id=created.id)
 
-    # then: ending it "today" must not leave its first day in force
-    assert (invalid.value.code, invalid.value.field) == ("sharing_invalid", "ends_on")
-    assert Agreement.objects.get(pk=created.pk).ends_on is None
+    # then it ends on its first day: not a single day in force
+    assert Agreement.objects.get(pk=created.pk).ends_on == date(2026, 4, 1)
 
 
 @pytest.mark.django_db

@@ -296,9 +296,9 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
     stranger = make_user(org_type=OrgType.POLICE)
     case = open_case(actor=lead)
     today = timezone.localdate()
-    to_police = {"recipient_organisation": org_of(police)}
-    ngos_in_finland = {"org_type": OrgType.NGO, "country": "FI"}
-    for name, ends_on, party, recipient in [
+    to_police: dict[str, Any] = {"recipient_organisation": org_of(police)}
+    ngos_in_finland: dict[str, Any] = {"org_type": OrgType.NGO, "country": "FI"}
+    cases: list[tuple[str, date | None, dict[str, Any], dict[str, Any]]] = [
         ("Ended before", today - timedelta(days=30), {}, to_police),
         ("Ended since", today + timedelta(days=5), {}, to_police),
         ("NGOs in Finland", None, ngos_in_finland, to_police),
@@ -310,7 +310,8 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
             {},
             {"recipient_org_type": "police", "recipient_country": "EE"},
         ),
-    ]:
+    ]
+    for name, ends_on, party, recipient in cases:
         agreement = Agreement.objects.create(
             name=name,
             document_reference="MoU 1",
