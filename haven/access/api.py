@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path, reverse
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,15 +19,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from haven.access import selectors, services
 from haven.access.models import Agreement, FieldGroup, Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.models import Organisation, OrgType, User
+from haven.lib.api import JsonApiView, acting_user
 
 AGREEMENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agreement's id."
@@ -66,25 +64,6 @@ class OrgTypeOrBlankField(serializers.ChoiceField):
 class AgreementStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=selectors.AgreementStatus.choices, **kwargs)
-
-
-class JsonApiView(APIView):
-    """JSON in; out, answers that no cache keeps."""
-
-    parser_classes = (JSONParser,)
-
-    def finalize_response(
-        self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 class OrganisationSerializer(serializers.Serializer[Any]):
@@ -206,7 +185,7 @@ class AgreementListView(JsonApiView):
         },
     )
     def get(self, request: Request) -> Response:
-        agreements = selectors.agreement_list(user=_acting_user(request))
+        agreements = selectors.agreement_list(user=acting_user(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(agreements, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured
@@ -226,7 +205,7 @@ class AgreementListView(JsonApiView):
     def post(self, request: Request) -> Response:
         data = AgreementCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         agreement = services.agreement_create(actor=user, **data.arguments())
         location = reverse("api:agreement_detail", kwargs={"id": agreement.id})
         return Response(
@@ -249,7 +228,7 @@ class AgreementDetailView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        return Response(_agreement_body(_acting_user(request), id))
+        return Response(_agreement_body(acting_user(request), id))
 
 
 class AgreementEndView(JsonApiView):
@@ -271,7 +250,7 @@ class AgreementEndView(JsonApiView):
         """Access under the agreement stops on ``ends_on``."""
         data = AgreementEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         agreement = selectors.agreement_get(user=user, agreement_id=id)
         services.agreement_end(
             actor=user, agreement_id=agreement.id, ends_on=data.validated_data["ends_on"]

@@ -21,10 +21,10 @@ from rest_framework.response import Response
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.accounts.models import User
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
-from haven.cases.api import NOT_FOUND, JsonApiView
+from haven.cases.api import NOT_FOUND
+from haven.lib.api import JsonApiView, acting_user
 
 TEXT_MAX = 10000
 
@@ -53,12 +53,6 @@ NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 class ReviewField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=BreakGlass.Review.values, **kwargs)
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 # --- serializers ----------------------------------------------------------------------
@@ -120,7 +114,7 @@ class BreakGlassUseView(JsonApiView):
     def post(self, request: Request) -> Response:
         data = BreakGlassUseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        grant = services.break_glass_use(actor=_acting_user(request), **data.validated_data)
+        grant = services.break_glass_use(actor=acting_user(request), **data.validated_data)
         location = reverse("api:case_detail", kwargs={"id": grant.case_id})
         return Response(
             BreakGlassSerializer(grant).data,
@@ -143,7 +137,7 @@ class BreakGlassReviewListView(JsonApiView):
         },
     )
     def get(self, request: Request) -> Response:
-        uses = selectors.break_glass_review_list(user=_acting_user(request))
+        uses = selectors.break_glass_review_list(user=acting_user(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(uses, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured
@@ -167,7 +161,7 @@ class BreakGlassReviewView(JsonApiView):
     def post(self, request: Request, id: uuid.UUID) -> Response:
         data = BreakGlassReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         grant = selectors.break_glass_get(user=user, grant_id=id)
         reviewed = access_services.break_glass_review(
             actor=user, grant_id=grant.id, **data.validated_data

@@ -18,11 +18,11 @@ from rest_framework.response import Response
 
 from haven.access.models import FieldGroup
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.accounts.models import User
 from haven.assistance.models import Notification, Task, TaskKind
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
-from haven.cases.api import CASE_ID, NOT_FOUND, JsonApiView
+from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib.api import JsonApiView, acting_user
 from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
@@ -72,12 +72,6 @@ class TimelineEntryKindField(_NamedChoiceField):
 @extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
 class DeadlineStateField(_NamedChoiceField):
     CHOICES = DEADLINE_STATES
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 # --- serializers ----------------------------------------------------------------------
@@ -203,7 +197,7 @@ class DeadlineListView(JsonApiView):
     def get(self, request: Request) -> Response:
         query = DeadlineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         tasks = selectors.my_deadlines(user=user, overdue_only=query.validated_data["overdue"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(tasks, request, view=self)
@@ -221,7 +215,7 @@ class NotificationListView(JsonApiView):
         responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
     )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_for(user=_acting_user(request))
+        notifications = selectors.notifications_for(user=acting_user(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(notifications, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured
@@ -239,7 +233,7 @@ class NotificationReadView(JsonApiView):
         data = NotificationReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(
-            user=_acting_user(request), notification_ids=data.validated_data["ids"]
+            user=acting_user(request), notification_ids=data.validated_data["ids"]
         )
         return Response(NotificationReadResultSerializer({"marked": marked}).data)
 
@@ -263,7 +257,7 @@ class TaskDoneView(JsonApiView):
         },
     )
     def post(self, request: Request, id: uuid.UUID) -> Response:
-        task = services.task_complete(actor=_acting_user(request), task_id=id)
+        task = services.task_complete(actor=acting_user(request), task_id=id)
         return Response(TaskDoneSerializer(task).data)
 
 
@@ -275,7 +269,7 @@ class CaseTimelineView(JsonApiView):
         responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request: Request, id: str) -> Response:
-        case, entries = timeline.timeline_read(user=_acting_user(request), case_id=id)
+        case, entries = timeline.timeline_read(user=acting_user(request), case_id=id)
         body = {
             "case_id": case.id,
             "case_reference": case.reference,

@@ -2,9 +2,9 @@
 shared pieces other apps' API modules build on are re-exported here."""
 
 from haven.cases.api import cases, interviews, person_report, sharing
-from haven.cases.api.cases import CASE_ID, NOT_FOUND, IdentificationStatusField, JsonApiView
+from haven.cases.api.cases import CASE_ID, NOT_FOUND, IdentificationStatusField
 
-__all__ = ["CASE_ID", "NOT_FOUND", "IdentificationStatusField", "JsonApiView", "urlpatterns"]
+__all__ = ["CASE_ID", "NOT_FOUND", "IdentificationStatusField", "urlpatterns"]
 
 urlpatterns = [
     *cases.urlpatterns,

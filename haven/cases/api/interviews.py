@@ -19,10 +19,11 @@ from rest_framework.response import Response
 
 from haven.access.models import Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType
 from haven.cases import selectors, services
-from haven.cases.api.cases import CASE_ID, NOT_FOUND, CaseReadQuerySerializer, JsonApiView
+from haven.cases.api.cases import CASE_ID, NOT_FOUND, CaseReadQuerySerializer
 from haven.cases.models import Premises
+from haven.lib.api import JsonApiView, acting_user
 
 INTERVIEW_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The interview's id."
@@ -31,12 +32,6 @@ INTERVIEW_NOT_FOUND = OpenApiResponse(
     ErrorSerializer,
     description="interview_not_found: the same answer for a missing record and a hidden one.",
 )
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 def _purpose(request: Request) -> Purpose:
@@ -197,7 +192,7 @@ class CaseInterviewsView(JsonApiView):
     )
     def get(self, request: Request, id: str) -> Response:
         purpose = _purpose(request)
-        listing = selectors.interview_list(user=_acting_user(request), case_id=id, purpose=purpose)
+        listing = selectors.interview_list(user=acting_user(request), case_id=id, purpose=purpose)
         return Response(CaseInterviewsSerializer(listing).data)
 
     @extend_schema(
@@ -219,7 +214,7 @@ class CaseInterviewsView(JsonApiView):
     def post(self, request: Request, id: str) -> Response:
         data = InterviewCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         interview = services.interview_record(
             actor=user, case_id=id, interview=data.interview_input()
         )
@@ -246,7 +241,7 @@ class InterviewDetailView(JsonApiView):
     )
     def get(self, request: Request, id: str) -> Response:
         purpose = _purpose(request)
-        view = selectors.interview_get(user=_acting_user(request), interview_id=id, purpose=purpose)
+        view = selectors.interview_get(user=acting_user(request), interview_id=id, purpose=purpose)
         return Response(InterviewSerializer(view).data)
 
 

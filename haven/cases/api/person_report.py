@@ -25,6 +25,7 @@ from haven.accounts.models import OrgType, User
 from haven.audit.models import Action
 from haven.cases import person_report as report_selectors
 from haven.cases.api import cases as case_api
+from haven.lib.api import JsonApiView
 
 
 @extend_schema_field({"type": "string", "enum": OrgType.values}, component_name="OrgType")
@@ -260,7 +261,7 @@ def person_report_body(report: report_selectors.PersonReport) -> dict[str, Any]:
     return body
 
 
-class PersonReportView(case_api.JsonApiView):
+class PersonReportView(JsonApiView):
     @extend_schema(
         operation_id="person_report_read",
         tags=["cases"],

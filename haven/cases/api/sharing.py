@@ -23,9 +23,10 @@ from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.access.models import Consent, FieldGroup, GivenBy
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.accounts.models import Organisation, OrgType, User
+from haven.accounts.models import Organisation, OrgType
 from haven.cases import selectors
-from haven.cases.api.cases import CASE_ID, NOT_FOUND, JsonApiView, LanguageCodeField
+from haven.cases.api.cases import CASE_ID, NOT_FOUND, LanguageCodeField
+from haven.lib.api import JsonApiView, acting_user
 
 CONSENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The consent's id."
@@ -35,12 +36,6 @@ NOT_LEAD = OpenApiResponse(
     description="sharing_not_allowed: only caseworkers and supervisors of the case lead; "
     "the detail names the lead.",
 )
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 class OrganisationRefSerializer(serializers.Serializer[Any]):
@@ -138,7 +133,7 @@ class CaseConsentsView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        user = _acting_user(request)
+        user = acting_user(request)
         case, context = selectors.case_get_with_context(user=user, case_id=id)
         consents = access_selectors.consent_list(
             user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
@@ -162,7 +157,7 @@ class CaseConsentsView(JsonApiView):
     def post(self, request: Request, id: str) -> Response:
         data = ConsentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         case, context = selectors.case_get_with_context(user=user, case_id=id)
         access_selectors.consent_access_check(user=user, context=context)
         child = case.person.treat_as_child
@@ -203,7 +198,7 @@ class ConsentWithdrawView(JsonApiView):
     )
     def post(self, request: Request, id: str) -> Response:
         """Takes effect at once: the recipient's next request is refused."""
-        user = _acting_user(request)
+        user = acting_user(request)
         consent = access_selectors.consent_get(user=user, consent_id=id)
         withdrawn = access_services.consent_withdraw(
             actor=user, consent_id=consent.id, person_id=consent.case.person_id
