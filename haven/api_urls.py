@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from haven.access import api as access_api
 from haven.accounts import api as accounts_api
+from haven.assistance.api import break_glass as break_glass_api
 from haven.assistance.api import deadlines as deadlines_api
 from haven.assistance.api import reflection as reflection_api
 from haven.cases import api as cases_api
@@ -20,4 +22,6 @@ urlpatterns = [
     *decisions_api.urlpatterns,
     *reflection_api.urlpatterns,
     *deadlines_api.urlpatterns,
+    *access_api.urlpatterns,
+    *break_glass_api.urlpatterns,
 ]

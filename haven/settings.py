@@ -143,6 +143,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 HAVEN_LOGIN_MAX_FAILURES = env_int("HAVEN_LOGIN_MAX_FAILURES", 5)
 HAVEN_LOGIN_LOCKOUT_SECONDS = env_int("HAVEN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Break-glass: how long emergency access lasts.
+HAVEN_BREAK_GLASS_MINUTES = env_int("HAVEN_BREAK_GLASS_MINUTES", 60)
 HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
 
 # Vault keys: base64 of 32 random bytes each. See docs/operations.md.
@@ -240,5 +242,8 @@ HAVEN_PATHWAYS_FILE = env_str(
 # which rule decides the child screening result: legal_baseline (default)
 # or ilo_strict_unverified (the ILO wording is not verified; see domain rules).
 HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline")
+# a child's interview held more than this many days after the report is flagged as
+# unduly delayed. 14 (two weeks) is a common national target; PROMISE standard 1.3 sets none.
+HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS = env_int("HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS", 14)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,10 +1,11 @@
-"""The sharing policy's own tables. This issue: the case team.
-
-Consents and agreements (MoUs) will live here too, as further tables read by
-``haven.access.policy.decide``.
+"""The sharing policy's own tables: the case team, the person's consents,
+cooperation agreements (MoUs) and break-glass grants. All are read by
+``haven.access.policy.decide``; all are written through ``haven.access.services``.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -55,3 +56,182 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} on {self.case_id}"
+
+
+class GivenBy(models.TextChoices):
+    PERSON = "person", _("The person")
+    GUARDIAN = "guardian", _("The child's guardian or representative")  # with the child's views
+
+
+class Consent(models.Model):
+    """The person's consent to share field groups with a recipient (one
+    organisation, or every organisation of a type) for one purpose. Withdrawal
+    takes effect on the next request: ``decide`` reads only live consents."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
+    recipient_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_org_type = models.CharField(max_length=40, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    field_groups = models.JSONField()  # FieldGroup values
+    given_on = models.DateField()
+    given_by = models.CharField(max_length=20, choices=GivenBy.choices, default=GivenBy.PERSON)
+    language = models.CharField(max_length=10)  # the language the information was given in
+    information_given = models.TextField()  # what the person was told before agreeing
+    # A child's own views, recorded beside the guardian's decision (under the person's key).
+    child_views_enc = models.BinaryField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient_organisation__isnull=False, recipient_org_type="")
+                    | models.Q(recipient_organisation__isnull=True)
+                    & ~models.Q(recipient_org_type="")
+                ),
+                name="consent_one_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "withdrawn_at"], name="consent_case_idx")]
+
+    def __str__(self) -> str:
+        return f"consent {self.id}"
+
+
+class Agreement(models.Model):
+    """A cooperation agreement (MoU) between organisations, or organisation
+    types in a country, recorded as enforceable data (R-47)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    document_reference = models.CharField(max_length=200)  # where the signed document is
+    legal_basis = models.CharField(max_length=300, blank=True)
+    # False only where the law lets data flow without the person's consent; the
+    # decision's reason then names this legal basis.
+    consent_required = models.BooleanField(default=True)
+    valid_from = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)  # the first day it no longer applies
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("valid_from")),
+                # ends_on == valid_from: cancelled before it ever applied.
+                name="agreement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_required=True) | ~models.Q(legal_basis=""),
+                name="agreement_without_consent_names_legal_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementParty(models.Model):
+    """A signatory: one organisation, or every organisation of a type in a country."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    org_type = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=False, org_type="")
+                    | models.Q(organisation__isnull=True) & ~models.Q(org_type="")
+                ),
+                name="party_one_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"party of {self.agreement_id}"
+
+
+class AgreementFlow(models.Model):
+    """A data-sharing clause: these field groups may flow, for these purposes,
+    from the case lead (a party) to this recipient."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="flows")
+    recipient_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_org_type = models.CharField(max_length=40, blank=True)
+    recipient_country = models.CharField(max_length=2, blank=True)
+    purposes = models.JSONField()  # Purpose values
+    field_groups = models.JSONField()  # FieldGroup values
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient_organisation__isnull=False, recipient_org_type="")
+                    | models.Q(recipient_organisation__isnull=True)
+                    & ~models.Q(recipient_org_type="")
+                ),
+                name="flow_one_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"flow of {self.agreement_id}"
+
+
+class BreakGlass(models.Model):
+    """Emergency access by one user outside the permitted flow: typed
+    justification, time-boxed, reported to the case lead and the national
+    coordinator at once, reviewed by a supervisor."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        JUSTIFIED = "justified", _("Justified")
+        NOT_JUSTIFIED = "not_justified", _("Not justified")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    justification = models.TextField()  # staff's words about the emergency; shown to reviewers
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review = models.CharField(max_length=20, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["case", "user", "expires_at"], name="break_glass_idx")]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.id}"

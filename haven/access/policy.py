@@ -4,9 +4,20 @@ Deny by default. ``decide`` runs an ordered list of rules; each rule either
 decides (allow or deny, with a stable code and a plain-language reason) or
 passes (returns ``None``) to the next. If no rule allows, the answer is no.
 
-Consent and agreement (MoU) rules plug in as further entries of ``RULES``,
-between team membership and the organisation-type default, without changing
-callers: every caller already receives a ``Decision`` with its reason.
+The rules, in order:
+
+1. an active account in an organisation, with a role that works cases;
+2. break-glass: a user with a live emergency grant sees what their
+   organisation type sees by default, and the reason says it is an emergency
+   (it only adds: a team member keeps what rules 4 and 5 give it);
+3. the case team: anyone else gets "not on the team" (callers answer 404);
+4. the case lead holds the person's data and sees what its organisation type
+   sees by default (police never see location or health by default);
+5. any other team member needs a cooperation agreement that lets this field
+   group flow from the case lead to them for this purpose, AND the person's
+   live consent for it, unless the agreement records a legal basis that needs
+   no consent (the reason then names it). Withdrawn consent and ended
+   agreements stop access on the very next request.
 """
 
 from __future__ import annotations
@@ -14,13 +25,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.access.models import (
+    AgreementFlow,
+    AgreementParty,
+    BreakGlass,
+    Consent,
+    FieldGroup,
+    Purpose,
+    TeamMembership,
+)
 from haven.accounts import policy as account_policy
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import Organisation, OrgType, User
 
 G = FieldGroup
 ALL_GROUPS = frozenset(G)
@@ -61,29 +84,138 @@ class Decision:
     reason: str | Promise  # plain words for the person asking
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """What the person agreed to and what agreements allow, for one recipient."""
+
+    consents: list[Consent]
+    flows: list[AgreementFlow]
+
+
 @dataclass
-class Request:
-    """Everything a rule may look at; loaded once per case and user."""
+class CaseContext:
+    """The sharing facts of one case, loaded once and reused by every decision
+    about it in one request (the team eagerly; consents, agreements and
+    break-glass grants only when a rule needs them)."""
 
-    user: User
     case_id: uuid.UUID | str
-    field_group: FieldGroup
-    purpose: Purpose
-    memberships: Sequence[TeamMembership] = field(default_factory=tuple)
-
-    @property
-    def own_membership(self) -> TeamMembership | None:
-        for membership in self.memberships:
-            if membership.organisation_id == self.user.organisation_id:
-                return membership
-        return None
+    memberships: Sequence[TeamMembership]
+    today: date = field(default_factory=timezone.localdate)
+    _sharing: dict[object, Sharing] = field(default_factory=dict)
+    _break_glass: dict[object, BreakGlass | None] = field(default_factory=dict)
 
     @property
     def lead(self) -> TeamMembership | None:
         return next((m for m in self.memberships if m.is_lead), None)
 
+    def membership_of(self, organisation_id: object) -> TeamMembership | None:
+        return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
+
+    def sharing_for(self, user: User) -> Sharing:
+        assert user.organisation is not None  # noqa: S101 - rule_active_user ran first
+        key = user.organisation_id
+        if key not in self._sharing:
+            lead = self.lead
+            self._sharing[key] = Sharing(
+                consents=_live_consents(case_id=self.case_id, recipient=user.organisation),
+                flows=_active_flows(
+                    holder=lead.organisation if lead else None,
+                    recipient=user.organisation,
+                    today=self.today,
+                ),
+            )
+        return self._sharing[key]
+
+    def break_glass_for(self, user: User) -> BreakGlass | None:
+        if user.pk not in self._break_glass:
+            self._break_glass[user.pk] = (
+                BreakGlass.objects.filter(
+                    case_id=self.case_id, user_id=user.pk, expires_at__gt=timezone.now()
+                )
+                .order_by("-expires_at")
+                .first()
+            )
+        return self._break_glass[user.pk]
+
+
+def _live_consents(*, case_id: uuid.UUID | str, recipient: Organisation) -> list[Consent]:
+    return list(
+        Consent.objects.filter(case_id=case_id, withdrawn_at__isnull=True)
+        .filter(
+            Q(recipient_organisation_id=recipient.pk) | Q(recipient_org_type=recipient.org_type)
+        )
+        .order_by("-given_on", "-recorded_at")
+    )
+
+
+def _party_matches(party: AgreementParty, organisation: Organisation) -> bool:
+    if party.organisation_id is not None:
+        return party.organisation_id == organisation.pk
+    return party.org_type == organisation.org_type and party.country in ("", organisation.country)
+
+
+def _active_flows(
+    *, holder: Organisation | None, recipient: Organisation, today: date
+) -> list[AgreementFlow]:
+    """Clauses of agreements in force today that let data flow from the case
+    lead (a party) to this recipient."""
+    if holder is None:
+        return []
+    flows = (
+        AgreementFlow.objects.filter(agreement__valid_from__lte=today)
+        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
+        .filter(
+            Q(recipient_organisation_id=recipient.pk)
+            | Q(
+                recipient_org_type=recipient.org_type, recipient_country__in=["", recipient.country]
+            )
+        )
+        .select_related("agreement")
+        .prefetch_related("agreement__parties")
+        .order_by("agreement__name", "pk")
+    )
+    return [
+        flow
+        for flow in flows
+        if any(_party_matches(party, holder) for party in flow.agreement.parties.all())
+    ]
+
+
+@dataclass
+class Request:
+    """Everything a rule may look at."""
+
+    user: User
+    field_group: FieldGroup
+    purpose: Purpose
+    context: CaseContext
+
+    @property
+    def own_membership(self) -> TeamMembership | None:
+        return self.context.membership_of(self.user.organisation_id)
+
+    @property
+    def lead(self) -> TeamMembership | None:
+        return self.context.lead
+
+    @property
+    def lead_name(self) -> str:
+        lead = self.lead
+        return lead.organisation.name if lead else str(_("the case lead"))
+
 
 Rule = Callable[[Request], Decision | None]
+
+
+def _labels(request: Request) -> dict[str, str]:
+    assert request.user.organisation is not None  # noqa: S101 - rule_active_user ran first
+    return {
+        "group": str(request.field_group.label).lower(),
+        "purpose": str(request.purpose.label),
+        "org": request.user.organisation.name,
+        "type": str(OrgType(request.user.organisation.org_type).label),
+        "lead": request.lead_name,
+    }
 
 
 def rule_active_user(request: Request) -> Decision | None:
@@ -102,6 +234,39 @@ def rule_case_role(request: Request) -> Decision | None:
     return None
 
 
+def _org_type_allows(request: Request) -> bool:
+    assert request.user.organisation is not None  # noqa: S101 - rule_active_user ran first
+    org_type = request.user.organisation.org_type
+    return request.field_group in ORG_TYPE_GROUPS.get(org_type, frozenset())
+
+
+def rule_break_glass(request: Request) -> Decision | None:
+    """Emergency access: what the organisation type sees by default, for a short time."""
+    grant = request.context.break_glass_for(request.user)
+    if grant is None:
+        return None
+    labels = _labels(request)
+    if not _org_type_allows(request):
+        if request.own_membership is not None:
+            # Break-glass only adds: a team member keeps what the team rules give.
+            return None
+        return Decision(
+            False,
+            "group_not_for_org_type",
+            _("%(type)s organisations do not see %(group)s, even in an emergency.") % labels,
+        )
+    until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+    return Decision(
+        True,
+        "break_glass",
+        _(
+            "Emergency access (break-glass) until %(until)s, with your written justification. "
+            "The case lead and the national coordinator have been told; a supervisor reviews it."
+        )
+        % {"until": until},
+    )
+
+
 def rule_case_team(request: Request) -> Decision | None:
     if request.own_membership is None:
         return Decision(
@@ -110,45 +275,99 @@ def rule_case_team(request: Request) -> Decision | None:
     return None
 
 
-def rule_org_type_default(request: Request) -> Decision | None:
-    """Team members see the groups their organisation type sees by default."""
-    assert request.user.organisation is not None  # noqa: S101 - rule_active_user ran first
-    org_type = request.user.organisation.org_type
-    group_label = request.field_group.label
-    type_label = OrgType(org_type).label
-    if request.field_group not in ORG_TYPE_GROUPS.get(org_type, frozenset()):
-        lead = request.lead
-        who = lead.organisation.name if lead else _("the case lead")
+def rule_case_lead(request: Request) -> Decision | None:
+    """The case lead holds the person's data: its organisation type's default groups."""
+    membership = request.own_membership
+    if membership is None or not membership.is_lead:
+        return None
+    labels = _labels(request)
+    if not _org_type_allows(request):
         return Decision(
             False,
             "group_not_for_org_type",
-            _(
-                "%(type)s organisations do not see %(group)s by default. "
-                "If you need it, ask the case lead (%(lead)s)."
-            )
-            % {"type": type_label, "group": group_label.lower(), "lead": who},
+            _("%(type)s organisations do not see %(group)s by default.") % labels,
         )
-    membership = request.own_membership
-    assert membership is not None  # noqa: S101 - rule_case_team ran first
-    role = _("case lead") if membership.is_lead else _("a member of the case team")
     return Decision(
         True,
-        "team_org_type",
-        _("Your organisation is %(role)s, and %(type)s caseworkers see %(group)s.")
-        % {"role": role, "type": type_label, "group": group_label.lower()},
+        "case_lead",
+        _("Your organisation is the case lead, and %(type)s caseworkers see %(group)s.") % labels,
     )
 
 
-# Order matters: the first rule that decides wins. Consent and agreement rules
-# will sit before rule_org_type_default.
+def _consent_matches(consent: Consent, request: Request) -> bool:
+    return consent.purpose == request.purpose and request.field_group in consent.field_groups
+
+
+def rule_agreement_and_consent(request: Request) -> Decision | None:
+    """Other team members: an agreement in force AND the person's consent (or a
+    legal basis that needs none), for this group and purpose (R-47, R-40)."""
+    sharing = request.context.sharing_for(request.user)
+    labels = _labels(request)
+    flows = [
+        flow
+        for flow in sharing.flows
+        if request.purpose in flow.purposes and request.field_group in flow.field_groups
+    ]
+    if not flows:
+        return Decision(
+            False,
+            "no_agreement",
+            _(
+                "No cooperation agreement in force lets %(group)s flow to %(org)s for "
+                "%(purpose)s. Ask the case lead (%(lead)s)."
+            )
+            % labels,
+        )
+    for flow in flows:
+        agreement = flow.agreement
+        if not agreement.consent_required:
+            return Decision(
+                True,
+                "legal_basis",
+                _(
+                    "Shared for %(purpose)s under the agreement '%(agreement)s', on the legal "
+                    "basis %(basis)s, which does not need the person's consent."
+                )
+                % {**labels, "agreement": agreement.name, "basis": agreement.legal_basis},
+            )
+    consent = next((c for c in sharing.consents if _consent_matches(c, request)), None)
+    if consent is None:
+        return Decision(
+            False,
+            "no_consent",
+            _(
+                "The person has not consented to share %(group)s with %(org)s for %(purpose)s. "
+                "Ask the case lead (%(lead)s)."
+            )
+            % labels,
+        )
+    return Decision(
+        True,
+        "consent_and_agreement",
+        _("Shared by consent of %(day)s for %(purpose)s under the agreement '%(agreement)s'.")
+        % {**labels, "day": date_format(consent.given_on), "agreement": flows[0].agreement.name},
+    )
+
+
+# Order matters: the first rule that decides wins.
 RULES: tuple[Rule, ...] = (
     rule_active_user,
     rule_case_role,
+    rule_break_glass,
     rule_case_team,
-    rule_org_type_default,
+    rule_case_lead,
+    rule_agreement_and_consent,
 )
 
 DEFAULT_DENY = Decision(False, "no_rule_allows", _("No sharing rule allows this."))
+
+# Rules that decide whether the case exists for the user at all.
+VISIBILITY_RULES: tuple[Rule, ...] = (rule_active_user, rule_case_role)
+
+
+def case_context(*, case_id: uuid.UUID | str) -> CaseContext:
+    """The team of a case (one query); the rest loads when a rule asks."""
+    return CaseContext(case_id=case_id, memberships=team_of(case_id=case_id))
 
 
 def decide(
@@ -157,12 +376,12 @@ def decide(
     case_id: uuid.UUID | str,
     field_group: FieldGroup,
     purpose: Purpose = Purpose.ASSISTANCE,
-    memberships: Sequence[TeamMembership] | None = None,
+    context: CaseContext | None = None,
 ) -> Decision:
     """Deny by default; the first rule that decides gives the answer and its reason."""
-    if memberships is None:
-        memberships = team_of(case_id=case_id)
-    request = Request(user, case_id, field_group, purpose, memberships)
+    if context is None:
+        context = case_context(case_id=case_id)
+    request = Request(user, field_group, purpose, context)
     for rule in RULES:
         decision = rule(request)
         if decision is not None:
@@ -173,11 +392,11 @@ def decide(
 def decide_all(
     *, user: User, case_id: uuid.UUID | str, purpose: Purpose = Purpose.ASSISTANCE
 ) -> dict[FieldGroup, Decision]:
-    """One decision per field group, loading the team once."""
-    memberships = team_of(case_id=case_id)
+    """One decision per field group, loading the sharing facts once."""
+    context = case_context(case_id=case_id)
     return {
         group: decide(
-            user=user, case_id=case_id, field_group=group, purpose=purpose, memberships=memberships
+            user=user, case_id=case_id, field_group=group, purpose=purpose, context=context
         )
         for group in FieldGroup
     }
@@ -187,8 +406,13 @@ def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:
     return list(TeamMembership.objects.filter(case_id=case_id).select_related("organisation"))
 
 
-def may_see_case(*, user: User, case_id: uuid.UUID | str) -> bool:
-    """Whether the case exists for this user at all (otherwise: 404)."""
-    memberships = team_of(case_id=case_id)
-    request = Request(user, case_id, FieldGroup.STATISTICAL, Purpose.ASSISTANCE, memberships)
-    return all(rule(request) is None for rule in (rule_active_user, rule_case_role, rule_case_team))
+def may_see_case(
+    *, user: User, case_id: uuid.UUID | str, context: CaseContext | None = None
+) -> bool:
+    """Whether the case exists for this user at all (otherwise: 404): a case role,
+    and the user's organisation on the team or a live break-glass grant."""
+    context = context or case_context(case_id=case_id)
+    request = Request(user, FieldGroup.STATISTICAL, Purpose.ASSISTANCE, context)
+    if any(rule(request) is not None for rule in VISIBILITY_RULES):
+        return False
+    return request.own_membership is not None or context.break_glass_for(user) is not None

@@ -1,12 +1,32 @@
-"""Access reads used by domain selectors."""
+"""Access reads: the cases a user's organisation is on the team of, the
+person's consents (for the case lead) and the agreements (for administrators).
+
+Domain apps find the case first (their selectors answer 404 for a hidden
+case) and hand its sharing facts (``policy.CaseContext``) to the consent
+selectors here.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
-from haven.access.models import TeamMembership
+from django.db import transaction
+from django.db.models import Q, QuerySet, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from haven.access import errors, policy
+from haven.access.models import Agreement, Consent, FieldGroup, Purpose, TeamMembership
 from haven.accounts import policy as account_policy
-from haven.accounts.models import User
+from haven.accounts.models import Organisation, Role, User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.vault import services as vault
+from haven.vault.models import DataKey
 
 
 def visible_case_ids(*, user: User) -> QuerySet[TeamMembership, object]:
@@ -19,3 +39,238 @@ def visible_case_ids(*, user: User) -> QuerySet[TeamMembership, object]:
     ):
         memberships = TeamMembership.objects.filter(organisation_id=user.organisation_id)
     return memberships.values_list("case_id", flat=True)
+
+
+def _parse_id(value: object) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# --- consent -------------------------------------------------------------------------
+
+# Binds the child's views ciphertext to its field (vault.encrypt's ``context``).
+CHILD_VIEWS_CONTEXT = "consent.child_views"
+
+
+def consent_refusal(*, user: User, memberships: Sequence[TeamMembership]) -> str | None:
+    """Why this user may not see, record or withdraw the person's consents, or
+    None if they may: only caseworkers and supervisors of the case lead, who
+    holds the relationship with the person (R-20)."""
+    lead = next((m for m in memberships if m.is_lead), None)
+    if (
+        user.is_active
+        and lead is not None
+        and user.organisation_id == lead.organisation_id
+        and user.role in account_policy.CASE_ROLES
+    ):
+        return None
+    name = lead.organisation.name if lead else _("the case lead")
+    return _(
+        "Only caseworkers and supervisors of the case lead (%(lead)s) see and record "
+        "the person's consents. Ask them."
+    ) % {"lead": name}
+
+
+def consent_access_check(*, user: User, context: policy.CaseContext) -> None:
+    """Raise the 403 of ``consent_refusal`` for anyone but the case lead's caseworkers."""
+    refusal = consent_refusal(user=user, memberships=context.memberships)
+    if refusal is not None:
+        raise errors.SharingNotAllowed(refusal)
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    consent: Consent
+    # The child's own views: None when none were recorded or they are not shown.
+    child_views: str | None
+    child_views_recorded: bool
+    # Why recorded views are not shown ("" when shown or when there are none).
+    child_views_hidden_reason: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.consent.withdrawn_at is None
+
+
+def _consent_view(consent: Consent, *, key: DataKey, may_read: policy.Decision) -> ConsentView:
+    ciphertext = consent.child_views_enc
+    recorded = ciphertext is not None and bool(bytes(ciphertext))
+    if not recorded:
+        return ConsentView(consent, None, False)
+    if key.destroyed_at is not None:
+        return ConsentView(consent, None, True, _("Erased: this data can no longer be read."))
+    if not may_read.allowed:
+        return ConsentView(consent, None, True, str(may_read.reason))
+    assert ciphertext is not None  # noqa: S101 - checked above, for mypy
+    views = vault.decrypt(key=key, ciphertext=ciphertext, context=CHILD_VIEWS_CONTEXT)
+    return ConsentView(consent, views, True)
+
+
+@transaction.atomic
+def consent_list(
+    *,
+    user: User,
+    context: policy.CaseContext,
+    person_id: uuid.UUID | str,
+    data_key: DataKey,
+) -> list[ConsentView]:
+    """The person's consents, live and withdrawn, for the case lead only (R-20).
+    A child's own views are shown to readers who see the narrative group; the
+    read is recorded in the audit trail."""
+    consent_access_check(user=user, context=context)
+    consents = list(
+        Consent.objects.filter(case_id=context.case_id).select_related(
+            "recipient_organisation", "recorded_by", "withdrawn_by"
+        )
+    )
+    may_read = policy.decide(
+        user=user,
+        case_id=context.case_id,
+        field_group=FieldGroup.NARRATIVE,
+        context=context,
+    )
+    views = [_consent_view(c, key=data_key, may_read=may_read) for c in consents]
+    if views:
+        shown = [FieldGroup.NARRATIVE] if any(v.child_views is not None for v in views) else []
+        audit.audit_record(
+            actor=audit.actor_of(user),
+            action=Action.READ,
+            object_type="access.Consent",
+            object_id=context.case_id,
+            person_id=person_id,
+            field_groups=shown,
+            purpose=Purpose.ASSISTANCE,
+        )
+    return views
+
+
+def consent_get(*, user: User, consent_id: object) -> Consent:
+    """One consent, with its case, if the user's organisation may know the case
+    exists; otherwise the same 404 as a missing consent."""
+    parsed = _parse_id(consent_id)
+    consent = (
+        Consent.objects.select_related("case", "recipient_organisation", "recorded_by")
+        .filter(pk=parsed)
+        .first()
+        if parsed
+        else None
+    )
+    if consent is None or not policy.may_see_case(user=user, case_id=consent.case_id):
+        raise errors.ConsentNotFound(_("No consent with this reference is available to you."))
+    return consent
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Whom a consent may name: organisations on the team (the lead aside), the rest."""
+
+    team: list[Organisation]
+    others: list[Organisation]
+
+
+def consent_recipients(*, context: policy.CaseContext) -> Recipients:
+    members = [m.organisation for m in context.memberships if not m.is_lead]
+    lead_ids = {m.organisation_id for m in context.memberships if m.is_lead}
+    team_ids = {o.pk for o in members} | lead_ids
+    others = list(Organisation.objects.exclude(pk__in=team_ids).order_by("name", "country"))
+    return Recipients(team=sorted(members, key=lambda o: o.name), others=others)
+
+
+# --- cooperation agreements (MoUs) ----------------------------------------------------
+
+
+class AgreementStatus(TextChoices):
+    NOT_YET_VALID = "not_yet_valid", gettext_lazy("Not yet valid")  # valid_from is later
+    IN_FORCE = "in_force", gettext_lazy("In force")  # data may flow under it today
+    ENDED = "ended", gettext_lazy("Ended")  # ends_on has come: no access under it
+
+
+def agreement_status(agreement: Agreement, *, today: date | None = None) -> AgreementStatus:
+    """Whether the agreement applies today (``ends_on`` is its first day without effect)."""
+    day = today or timezone.localdate()
+    if agreement.ends_on is not None and agreement.ends_on <= day:
+        return AgreementStatus.ENDED
+    if agreement.valid_from > day:
+        return AgreementStatus.NOT_YET_VALID
+    return AgreementStatus.IN_FORCE
+
+
+def _admin_refusal(user: User) -> str | None:
+    if not user.is_active:
+        return _("Your account is not active.")
+    if user.role == Role.SYSTEM_ADMIN:
+        return None
+    if user.role == Role.ORG_ADMIN and user.organisation is not None:
+        return None
+    return _(
+        "Only system administrators, and administrators of an organisation that is a party, "
+        "manage agreements."
+    )
+
+
+def agreements_admin_check(*, user: User) -> None:
+    """System administrators and organisation administrators (R-47); others: 403."""
+    refusal = _admin_refusal(user)
+    if refusal is not None:
+        raise errors.SharingNotAllowed(refusal)
+
+
+def _party_of(organisation: Organisation) -> Q:
+    return Q(parties__organisation_id=organisation.pk) | Q(
+        parties__organisation__isnull=True,
+        parties__org_type=organisation.org_type,
+        parties__country__in=["", organisation.country],
+    )
+
+
+def _with_parts(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    return agreements.prefetch_related(
+        "parties__organisation", "flows__recipient_organisation"
+    ).select_related("created_by", "ended_by")
+
+
+def agreement_list(*, user: User) -> QuerySet[Agreement]:
+    """Every agreement for a system administrator; for an organisation
+    administrator, those their organisation is a party to."""
+    agreements_admin_check(user=user)
+    agreements = Agreement.objects.all()
+    if user.role != Role.SYSTEM_ADMIN:
+        assert user.organisation is not None  # noqa: S101 - agreements_admin_check
+        ids = Agreement.objects.filter(_party_of(user.organisation)).values("pk")
+        agreements = agreements.filter(pk__in=ids)
+    return _with_parts(agreements).order_by("name", "valid_from", "pk")
+
+
+def agreement_get(*, user: User, agreement_id: object) -> Agreement:
+    """One agreement with its parties and flows: 404 if missing, 403 for an
+    administrator whose organisation is not a party."""
+    agreements_admin_check(user=user)
+    parsed = _parse_id(agreement_id)
+    agreement = _with_parts(Agreement.objects.filter(pk=parsed)).first() if parsed else None
+    if agreement is None:
+        raise errors.AgreementNotFound(_("No agreement with this reference."))
+    if user.role != Role.SYSTEM_ADMIN and not _is_party(agreement, user):
+        raise errors.SharingNotAllowed(
+            _("Your organisation is not a party to this agreement. Ask a system administrator.")
+        )
+    return agreement
+
+
+def _is_party(agreement: Agreement, user: User) -> bool:
+    organisation = user.organisation
+    assert organisation is not None  # noqa: S101 - agreements_admin_check
+    return any(
+        party.organisation_id == organisation.pk
+        if party.organisation_id is not None
+        else party.org_type == organisation.org_type and party.country in ("", organisation.country)
+        for party in agreement.parties.all()
+    )
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Organisations to name as parties or recipients (no personal data)."""
+    return Organisation.objects.order_by("name", "country")

@@ -126,17 +126,32 @@ class Task(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one user: a reminder or an escalation. No personal
-    data: it names the case reference and the task kind only."""
+    """An in-app message to one user: a reminder or an escalation about a task,
+    or the news that someone used break-glass on a case. No personal data: it
+    names the case reference, the task kind, or who broke the glass."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
+        BREAK_GLASS = "break_glass", _("Emergency access (break-glass)")  # about a case, no task
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # Break-glass notifications name the case and the use (who, from which organisation).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    break_glass = models.ForeignKey(
+        "access.BreakGlass",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -144,7 +159,34 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "task", "kind"], name="notification_once"),
+            models.UniqueConstraint(
+                fields=["recipient", "task", "kind"],
+                condition=models.Q(task__isnull=False),
+                name="notification_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "break_glass"],
+                condition=models.Q(break_glass__isnull=False),
+                name="notification_break_glass_once",
+            ),
+            # A task notification names its task; a break-glass one its case and use.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind__in=["reminder", "escalation"],
+                        task__isnull=False,
+                        case__isnull=True,
+                        break_glass__isnull=True,
+                    )
+                    | models.Q(
+                        kind="break_glass",
+                        task__isnull=True,
+                        case__isnull=False,
+                        break_glass__isnull=False,
+                    )
+                ),
+                name="notification_one_subject",
+            ),
         ]
 
     def __str__(self) -> str:

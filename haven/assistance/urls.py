@@ -1,5 +1,5 @@
-from haven.assistance.views import deadlines, reflection
+from haven.assistance.views import break_glass, deadlines, reflection
 
 app_name = "assistance"
 
-urlpatterns = [*deadlines.urlpatterns, *reflection.urlpatterns]
+urlpatterns = [*deadlines.urlpatterns, *reflection.urlpatterns, *break_glass.urlpatterns]

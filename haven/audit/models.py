@@ -13,6 +13,7 @@ class Action(models.TextChoices):
     TRANSITION = "transition", _("changed status")
     ERASE = "erase", _("erased")
     REPORT = "report", _("viewed the access report")
+    BREAK_GLASS = "break_glass", _("opened by break-glass")  # emergency access outside the rules
 
 
 class AuditEvent(models.Model):

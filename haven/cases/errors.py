@@ -25,6 +25,10 @@ class GroupNotAllowed(NotAllowed):
     default_code = "field_group_not_allowed"
 
 
+class BreakGlassReadOnly(NotAllowed):
+    default_code = "break_glass_read_only"
+
+
 class RoleNotAllowed(NotAllowed):
     default_code = "role_not_allowed"
 
@@ -36,6 +40,7 @@ class AlreadyErased(Conflict):
 
 __all__ = [
     "AlreadyErased",
+    "BreakGlassReadOnly",
     "CaseNotFound",
     "DecisionRequired",
     "GroupNotAllowed",

@@ -198,3 +198,88 @@ class NarrativeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"narrative entry {self.pk}"
+
+
+class Premises(models.TextChoices):
+    OFFICE = "office", _("Office")
+    # R-28 / PROMISE standard 4: premises designed or adapted for children (a Barnahus).
+    CHILD_FRIENDLY = "child_friendly_premises", _("Child-friendly premises (Barnahus)")
+    POLICE_STATION = "police_station", _("Police station")
+    COURT = "court", _("Court")
+    OTHER = "other", _("Other")
+
+
+class Interview(models.Model):
+    """One interview of the person, recorded once and read by the agencies named on
+    it (R-14). A child's interview on the Barnahus route is one forensic interview
+    for all agencies together (R-28). ``*_enc`` fields are ciphertexts under the
+    person's data key: what was told, who was present and why (narrative group)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interviews")
+    number = models.PositiveSmallIntegerField()  # 1 for the first interview of the person
+    held_on = models.DateField()
+    reported_on = models.DateField(null=True, blank=True)  # R-28: undue delay counts from it
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # The interviewer is staff, not the person: plain text (R-28: trained professionals).
+    interviewer_name = models.CharField(max_length=200)
+    interviewer_role = models.CharField(max_length=200, blank=True)
+    training_evidence = models.CharField(max_length=1000, blank=True)
+    premises = models.CharField(max_length=30, choices=Premises.choices)
+    # Whether the person was treated as a child on the day (R-10); the age may change later.
+    treated_as_child = models.BooleanField(default=False)
+    barnahus_route = models.BooleanField(default=False)
+    representative_present = models.BooleanField(null=True, blank=True)  # None: not a child
+    recording_reference = models.CharField(max_length=200, blank=True)
+    admissible_as_evidence = models.BooleanField(null=True, blank=True)  # None: not decided
+    # The agencies that may read the record (each still needs the narrative group).
+    readers = models.ManyToManyField("accounts.Organisation", related_name="+")
+    # narrative group (encrypted)
+    summary_enc = models.BinaryField()
+    persons_present_enc = models.BinaryField(null=True)  # a JSON list of strings
+    justification_enc = models.BinaryField(null=True)  # R-14: why another interview
+    representative_absence_reason_enc = models.BinaryField(null=True)  # R-28: reasoned decision
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="interview_number_once"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="interview_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number=1) | models.Q(justification_enc__isnull=False),
+                name="interview_repeat_justified",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(barnahus_route=False) | models.Q(treated_as_child=True),
+                name="interview_barnahus_for_children",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(treated_as_child=False)
+                | models.Q(representative_present=True)
+                | models.Q(representative_absence_reason_enc__isnull=False),
+                name="interview_child_represented",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reported_on__isnull=True)
+                | models.Q(reported_on__lte=models.F("held_on")),
+                name="interview_reported_before_held",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"interview {self.number} of case {self.case_id}"  # no names: can reach logs
+
+    @property
+    def delay_days(self) -> int | None:
+        """Days from the report to the interview (R-28: without unjustified delay)."""
+        if self.reported_on is None:
+            return None
+        return (self.held_on - self.reported_on).days

@@ -3,11 +3,14 @@ recorded in the audit trail. Views and the API read personal data only here."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, Purpose, TeamMembership
-from haven.accounts.models import User
+from haven.accounts.models import OrgType, User
 from haven.audit import selectors as audit_selectors
 from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
@@ -26,11 +29,15 @@ from haven.cases.models import (
     Case,
     ExploitationForm,
     GenderIdentity,
+    Interview,
     Person,
+    Premises,
     Sex,
 )
 from haven.cases.status import IdentificationStatus
+from haven.lib.errors import HavenError, NotFound
 from haven.vault import services as vault
+from haven.vault.models import DataKey
 
 
 def case_list(*, user: User, reference: str = "", status: str = "") -> QuerySet[Case]:
@@ -57,16 +64,36 @@ def _parse_id(case_id: object) -> uuid.UUID | None:
         return None
 
 
-def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
-    """The case if the user may know it exists; otherwise the same 404 as a missing one."""
+def case_get_with_context(
+    *, user: User, case_id: object, for_update: bool = False
+) -> tuple[Case, access_policy.CaseContext]:
+    """The case and its sharing facts, loaded once for every decision that follows.
+
+    ``for_update`` is for writes: they lock the row, and a user who sees the case
+    only through break-glass is refused (emergency access never writes)."""
     parsed = _parse_id(case_id)
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
         cases = cases.select_for_update(of=("self",))
     case = cases.filter(pk=parsed).first() if parsed else None
-    if case is None or not access_policy.may_see_case(user=user, case_id=case.pk):
+    context = access_policy.case_context(case_id=case.pk) if case else None
+    if (
+        case is None
+        or context is None
+        or not access_policy.may_see_case(user=user, case_id=case.pk, context=context)
+    ):
         raise errors.CaseNotFound(_("No case with this reference is available to you."))
-    return case
+    if for_update and context.membership_of(user.organisation_id) is None:
+        # Writes lock the case row; break-glass access is for reading only.
+        raise errors.BreakGlassReadOnly(
+            _("Emergency access is for reading only. Ask the case lead to record this.")
+        )
+    return case, context
+
+
+def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
+    """The case if the user may know it exists; otherwise the same 404 as a missing one."""
+    return case_get_with_context(user=user, case_id=case_id, for_update=for_update)[0]
 
 
 @dataclass(frozen=True)
@@ -198,14 +225,14 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
     """The case as this user may see it: each field group shown or hidden with
     its reason. The groups shown are recorded in the audit trail in the same
     transaction as the read."""
-    case = case_get(user=user, case_id=case_id)
-    memberships = access_policy.team_of(case_id=case.id)
+    case, context = case_get_with_context(user=user, case_id=case_id)
+    memberships = context.memberships
     erased = case.person.erased_at is not None
     groups: list[GroupView] = []
     shown: list[FieldGroup] = []
     for group in FieldGroup:
         decision = access_policy.decide(
-            user=user, case_id=case.id, field_group=group, purpose=purpose, memberships=memberships
+            user=user, case_id=case.id, field_group=group, purpose=purpose, context=context
         )
         data = None
         if decision.allowed and not erased:
@@ -260,3 +287,317 @@ def person_access_report(*, user: User, case_id: object) -> list[AuditEvent]:
         purpose=Purpose.ASSISTANCE,
     )
     return events
+
+
+# --- interviews: told once, read by the agencies named on the record (R-14, R-28) ---------
+
+# R-28: the Barnahus route brings these agencies together for one forensic interview;
+# by default the record is shared with those of them on the case team.
+BARNAHUS_READER_TYPES = frozenset(
+    {OrgType.POLICE, OrgType.PROSECUTOR, OrgType.SOCIAL_SERVICES, OrgType.HEALTH}
+)
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    id: uuid.UUID
+    name: str
+    org_type: str
+
+
+@dataclass(frozen=True)
+class InterviewContent:
+    """What was told and the circumstances (narrative group, decrypted)."""
+
+    summary: str
+    persons_present: list[str]
+    justification: str
+    representative_absence_reason: str
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    """One interview: the facts any team member sees (so nobody interviews again
+    unawares, R-14), and the content only for a reader allowed the narrative group."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_reference: str
+    number: int
+    held_on: date
+    reported_on: date | None
+    delay_days: int | None
+    unduly_delayed: bool
+    recorded_at: datetime
+    recorded_by: str
+    organisation: str
+    interviewer_name: str
+    interviewer_role: str
+    training_evidence: str
+    premises: str
+    premises_label: str
+    treated_as_child: bool
+    barnahus_route: bool
+    representative_present: bool | None
+    recording_reference: str
+    admissible_as_evidence: bool | None
+    readers: list[OrganisationRef]
+    may_read: bool
+    read_code: str
+    read_reason: str
+    content: InterviewContent | None
+
+
+@dataclass(frozen=True)
+class CaseInterviews:
+    case: Case
+    treat_as_child: bool
+    interviews: list[InterviewView]
+    team: list[OrganisationRef]  # who may be named as a reader
+    barnahus_readers: list[uuid.UUID]  # the readers the Barnahus route names by default
+    may_record: bool
+    record_refusal: str  # why not, when ``may_record`` is false
+    max_delay_days: int
+    purpose: Purpose  # what the content was read for
+
+    @property
+    def count(self) -> int:
+        return len(self.interviews)
+
+    @property
+    def last(self) -> InterviewView | None:
+        return self.interviews[-1] if self.interviews else None
+
+
+def interview_unduly_delayed(*, treated_as_child: bool, delay_days: int | None) -> bool:
+    """R-28 (Dir Art. 15(3)(a), PROMISE 1.3): a child's interview more than
+    HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS after the report is flagged."""
+    limit: int = settings.HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS
+    return treated_as_child and delay_days is not None and delay_days > limit
+
+
+def barnahus_reader_ids(memberships: Iterable[TeamMembership]) -> list[uuid.UUID]:
+    """The team's police, prosecutor, child protection and health organisations (R-28)."""
+    return [
+        m.organisation_id for m in memberships if m.organisation.org_type in BARNAHUS_READER_TYPES
+    ]
+
+
+def interview_record_refusal(
+    *, user: User, case: Case, context: access_policy.CaseContext
+) -> HavenError | None:
+    """Why this user may not record an interview on this case, or None: a team
+    member allowed the narrative group (R-14), while the person's data exists."""
+    narrative = access_policy.decide(
+        user=user, case_id=case.id, field_group=FieldGroup.NARRATIVE, context=context
+    )
+    if not narrative.allowed:
+        return errors.GroupNotAllowed(str(narrative.reason))
+    if context.membership_of(user.organisation_id) is None:
+        # Only break-glass reaches a case from outside the team: it reads, never writes.
+        return errors.BreakGlassReadOnly(
+            _("Emergency access is for reading only. Ask the case lead to record this.")
+        )
+    if case.person.erased_at is not None:
+        return errors.AlreadyErased(_("This person's data has been erased."), code="person_erased")
+    return None
+
+
+def _read_decision(
+    *,
+    user: User,
+    reader_ids: set[uuid.UUID],
+    narrative: access_policy.Decision,
+    erased: bool,
+    recorder: str,
+) -> access_policy.Decision:
+    """Both the record's readers list and the sharing rules for the narrative group."""
+    if user.organisation_id not in reader_ids:
+        return access_policy.Decision(
+            False,
+            "not_an_interview_reader",
+            _(
+                "This interview record is shared only with the agencies named on it. "
+                "Ask %(org)s, who recorded it."
+            )
+            % {"org": recorder},
+        )
+    if not narrative.allowed:
+        return narrative
+    if erased:
+        return access_policy.Decision(
+            False, "person_erased", _("This person's data has been erased.")
+        )
+    return narrative
+
+
+def _interview_content(interview: Interview, key: DataKey) -> InterviewContent:
+    def read(ciphertext: bytes | memoryview | None, name: str) -> str:
+        return vault.decrypt_optional(key=key, ciphertext=ciphertext, context=f"interview.{name}")
+
+    present = read(interview.persons_present_enc, "persons_present")
+    return InterviewContent(
+        summary=read(interview.summary_enc, "summary"),
+        persons_present=json.loads(present) if present else [],
+        justification=read(interview.justification_enc, "justification"),
+        representative_absence_reason=read(
+            interview.representative_absence_reason_enc, "representative_absence_reason"
+        ),
+    )
+
+
+def _interview_view(
+    interview: Interview, case: Case, *, user: User, narrative: access_policy.Decision
+) -> InterviewView:
+    readers = [
+        OrganisationRef(o.id, o.name, o.org_type)
+        for o in sorted(interview.readers.all(), key=lambda o: o.name)
+    ]
+    decision = _read_decision(
+        user=user,
+        reader_ids={r.id for r in readers},
+        narrative=narrative,
+        erased=case.person.erased_at is not None,
+        recorder=interview.organisation.name,
+    )
+    return InterviewView(
+        id=interview.id,
+        case_id=case.id,
+        case_reference=case.reference,
+        number=interview.number,
+        held_on=interview.held_on,
+        reported_on=interview.reported_on,
+        delay_days=interview.delay_days,
+        unduly_delayed=interview_unduly_delayed(
+            treated_as_child=interview.treated_as_child, delay_days=interview.delay_days
+        ),
+        recorded_at=interview.recorded_at,
+        recorded_by=interview.recorded_by.get_username(),
+        organisation=interview.organisation.name,
+        interviewer_name=interview.interviewer_name,
+        interviewer_role=interview.interviewer_role,
+        training_evidence=interview.training_evidence,
+        premises=interview.premises,
+        premises_label=str(Premises(interview.premises).label),
+        treated_as_child=interview.treated_as_child,
+        barnahus_route=interview.barnahus_route,
+        representative_present=interview.representative_present,
+        recording_reference=interview.recording_reference,
+        admissible_as_evidence=interview.admissible_as_evidence,
+        readers=readers,
+        may_read=decision.allowed,
+        read_code=decision.code,
+        read_reason=str(decision.reason),
+        content=_interview_content(interview, case.person.data_key) if decision.allowed else None,
+    )
+
+
+def _interviews(case: Case) -> QuerySet[Interview]:
+    return (
+        Interview.objects.filter(case=case)
+        .select_related("recorded_by", "organisation")
+        .prefetch_related("readers")
+        .order_by("number")
+    )
+
+
+def _audit_interview_read(
+    *, user: User, case: Case, object_type: str, object_id: object, shown: int, purpose: Purpose
+) -> None:
+    # Every look is recorded; the narrative group only when some content was shown.
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.NARRATIVE] if shown else [],
+        purpose=purpose,
+        detail={"interviews_shown": shown},
+    )
+
+
+@transaction.atomic
+def interview_list(
+    *, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTANCE
+) -> CaseInterviews:
+    """The person's interviews, oldest first, so that a new one is planned knowing
+    the earlier ones (R-14): each row says who may read it, and carries the content
+    only for a reader allowed the narrative group. The read is audited."""
+    case, context = case_get_with_context(user=user, case_id=case_id)
+    narrative = access_policy.decide(
+        user=user,
+        case_id=case.id,
+        field_group=FieldGroup.NARRATIVE,
+        purpose=purpose,
+        context=context,
+    )
+    views = [_interview_view(i, case, user=user, narrative=narrative) for i in _interviews(case)]
+    _audit_interview_read(
+        user=user,
+        case=case,
+        object_type="cases.Case",
+        object_id=case.id,
+        shown=sum(1 for v in views if v.content is not None),
+        purpose=purpose,
+    )
+    refusal = interview_record_refusal(user=user, case=case, context=context)
+    return CaseInterviews(
+        case=case,
+        treat_as_child=case.person.treat_as_child,
+        interviews=views,
+        team=[
+            OrganisationRef(m.organisation_id, m.organisation.name, m.organisation.org_type)
+            for m in sorted(context.memberships, key=lambda m: m.organisation.name)
+        ],
+        barnahus_readers=barnahus_reader_ids(context.memberships),
+        may_record=refusal is None,
+        record_refusal=refusal.message if refusal else "",
+        max_delay_days=settings.HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS,
+        purpose=purpose,
+    )
+
+
+@transaction.atomic
+def interview_get(
+    *, user: User, interview_id: object, purpose: Purpose = Purpose.ASSISTANCE
+) -> InterviewView:
+    """One interview record: its content only for an agency on its readers list that
+    the sharing rules allow the narrative group (R-14, R-47). The same 404 for a
+    missing record and one on a case hidden from the user. The read is audited."""
+    not_found = NotFound(
+        _("No interview with this reference is available to you."), code="interview_not_found"
+    )
+    parsed = _parse_id(interview_id)
+    if parsed is None:
+        raise not_found
+    case_id = Interview.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise not_found
+    try:
+        case, context = case_get_with_context(user=user, case_id=case_id)
+    except errors.CaseNotFound:
+        raise not_found from None
+    narrative = access_policy.decide(
+        user=user,
+        case_id=case.id,
+        field_group=FieldGroup.NARRATIVE,
+        purpose=purpose,
+        context=context,
+    )
+    view = _interview_view(_interviews(case).get(pk=parsed), case, user=user, narrative=narrative)
+    _audit_interview_read(
+        user=user,
+        case=case,
+        object_type="cases.Interview",
+        object_id=view.id,
+        shown=int(view.content is not None),
+        purpose=purpose,
+    )
+    return view
+
+
+def interview_count(*, case: Case) -> int:
+    """How many times the person has been interviewed (R-14), for a case the caller
+    already read through ``case_read``."""
+    return Interview.objects.filter(case=case).count()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,8 +28,10 @@ from haven.cases.models import (
     Case,
     ExploitationForm,
     GenderIdentity,
+    Interview,
     NarrativeEntry,
     Person,
+    Premises,
     Sex,
     StatusTransition,
 )
@@ -39,6 +43,7 @@ from haven.cases.status import (
 )
 from haven.identification import pathways
 from haven.vault import services as vault
+from haven.vault.models import DataKey
 
 PERSON_SUBJECT = "cases.Person"
 # The person declined formal identification or left: no decision is pending.
@@ -213,7 +218,8 @@ def case_open(
         sex=person.sex,
         gender_identity=person.gender_identity,
         citizenships=sorted({c.upper() for c in person.citizenships}),
-        languages=sorted({lang.lower() for lang in person.languages}),
+        # The order is the person's: the first language is used for their report.
+        languages=list(dict.fromkeys(lang.lower() for lang in person.languages)),
         age_status=presumed_age_status(person, today=today),
         estimated_age_min=person.estimated_age_min,
         estimated_age_max=person.estimated_age_max,
@@ -456,3 +462,212 @@ def person_erase(*, actor: User, case_id: object) -> Person:
         field_groups=list(FieldGroup),
     )
     return person
+
+
+# --- interviews: told once, read by the agencies named on the record (R-14, R-28) ---------
+
+INTERVIEW_TEXT_LIMITS = {
+    "interviewer_name": 200,
+    "interviewer_role": 200,
+    "training_evidence": 1000,
+    "recording_reference": 200,
+}
+MAX_PERSONS_PRESENT = 30
+PERSON_PRESENT_MAX = 200  # characters for one person and their role
+
+
+@dataclass
+class InterviewInput:
+    """One interview as recorded. ``readers`` are organisation ids on the case team;
+    None means the route's default (the Barnahus agencies, or none besides the
+    recording organisation, which always reads its own record)."""
+
+    held_on: date
+    interviewer_name: str
+    premises: str
+    summary: str
+    reported_on: date | None = None
+    interviewer_role: str = ""
+    training_evidence: str = ""
+    persons_present: list[str] = field(default_factory=list)
+    readers: list[uuid.UUID] | None = None
+    justification: str = ""
+    barnahus_route: bool = False
+    representative_present: bool | None = None
+    representative_absence_reason: str = ""
+    recording_reference: str = ""
+    admissible_as_evidence: bool | None = None
+
+
+def _validate_interview_shape(interview: InterviewInput, *, today: date) -> None:
+    if interview.premises not in Premises.values:
+        raise errors.InvalidInput(_("Choose the premises from the list."), field="premises")
+    if not interview.interviewer_name.strip():
+        raise errors.InvalidInput(_("Name the interviewer."), field="interviewer_name")
+    for name, limit in INTERVIEW_TEXT_LIMITS.items():
+        if len(getattr(interview, name)) > limit:
+            raise errors.InvalidInput(
+                _("Keep this under %(limit)d characters.") % {"limit": limit}, field=name
+            )
+    present = interview.persons_present
+    if len(present) > MAX_PERSONS_PRESENT or any(len(p) > PERSON_PRESENT_MAX for p in present):
+        raise errors.InvalidInput(
+            _("List at most %(count)d persons present, each in under %(limit)d characters.")
+            % {"count": MAX_PERSONS_PRESENT, "limit": PERSON_PRESENT_MAX},
+            field="persons_present",
+        )
+    if not interview.summary.strip():
+        raise errors.InvalidInput(
+            _("Write what was told: others read it instead of asking again."),
+            code="summary_required",
+            field="summary",
+        )
+    if interview.held_on > today:
+        raise errors.InvalidInput(_("Record an interview once it has been held."), field="held_on")
+    if interview.reported_on is not None and interview.reported_on > interview.held_on:
+        raise errors.InvalidInput(
+            _("The report cannot come after the interview."), field="reported_on"
+        )
+
+
+def _validate_interview_rules(interview: InterviewInput, *, child: bool, previous: int) -> None:
+    """R-14: a new interview needs a justification; R-28: a child's interview is
+    dated from the report, by a trained professional, with the representative."""
+    if previous and not interview.justification.strip():
+        raise errors.InvalidInput(
+            _("The person has been interviewed before: say why another interview is needed."),
+            code="justification_required",
+            field="justification",
+        )
+    if interview.barnahus_route and not child:
+        raise errors.InvalidInput(
+            _("The Barnahus route is for children."),
+            code="barnahus_route_for_children",
+            field="barnahus_route",
+        )
+    if not child:
+        return
+    if interview.reported_on is None:
+        raise errors.InvalidInput(
+            _("Give the date of the report: a child's interview must not be unduly delayed."),
+            code="reported_on_required",
+            field="reported_on",
+        )
+    if not interview.training_evidence.strip():
+        raise errors.InvalidInput(
+            _("A child is interviewed by trained professionals: give the training evidence."),
+            code="training_evidence_required",
+            field="training_evidence",
+        )
+    if interview.representative_present is not True and not (
+        interview.representative_absence_reason.strip()
+    ):
+        raise errors.InvalidInput(
+            _(
+                "The child's representative attends unless a reasoned decision says otherwise: "
+                "give the reasons."
+            ),
+            code="representative_absence_reason_required",
+            field="representative_absence_reason",
+        )
+
+
+def _interview_readers(
+    interview: InterviewInput, *, context: access_policy.CaseContext, recorder: Organisation
+) -> list[Organisation]:
+    team = {m.organisation_id: m.organisation for m in context.memberships}
+    chosen: set[uuid.UUID] = set()
+    if interview.readers is not None:
+        chosen = set(interview.readers)
+    elif interview.barnahus_route:
+        chosen = set(selectors.barnahus_reader_ids(context.memberships))
+    if chosen - set(team):
+        raise errors.InvalidInput(
+            _("Only organisations on the case team can be named as readers."),
+            code="reader_not_on_team",
+            field="readers",
+        )
+    chosen.add(recorder.pk)
+    return [team[pk] for pk in sorted(chosen)]
+
+
+def _seal_interview(row: Interview, interview: InterviewInput, key: DataKey) -> None:
+    def seal(value: str, name: str) -> bytes | None:
+        return vault.encrypt_optional(key=key, plaintext=value, context=f"interview.{name}")
+
+    present = [p.strip() for p in interview.persons_present if p.strip()]
+    row.summary_enc = vault.encrypt(
+        key=key, plaintext=interview.summary.strip(), context="interview.summary"
+    )
+    row.persons_present_enc = seal(json.dumps(present) if present else "", "persons_present")
+    row.justification_enc = seal(interview.justification.strip(), "justification")
+    row.representative_absence_reason_enc = seal(
+        interview.representative_absence_reason.strip(), "representative_absence_reason"
+    )
+
+
+@transaction.atomic
+def interview_record(*, actor: User, case_id: object, interview: InterviewInput) -> Interview:
+    """Record one interview of the person, once, for the agencies named on it (R-14:
+    Dir Art. 12(4), 15(3)(e)). A repeat interview needs a recorded justification; a
+    child's follows R-28 (Dir Art. 15(3)), on the Barnahus route if chosen: one
+    forensic interview, read by the team's police, prosecutor, child protection and
+    health organisations. Undue delay is flagged, not refused: it has happened."""
+    case, context = selectors.case_get_with_context(user=actor, case_id=case_id, for_update=True)
+    refusal = selectors.interview_record_refusal(user=actor, case=case, context=context)
+    if refusal is not None:
+        raise refusal
+    assert actor.organisation is not None  # noqa: S101 - a team member has one
+    child = case.person.treat_as_child
+    previous = Interview.objects.filter(case=case).count()
+    _validate_interview_shape(interview, today=timezone.localdate())
+    _validate_interview_rules(interview, child=child, previous=previous)
+    readers = _interview_readers(interview, context=context, recorder=actor.organisation)
+    row = Interview(
+        case=case,
+        number=previous + 1,
+        held_on=interview.held_on,
+        reported_on=interview.reported_on,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+        organisation=actor.organisation,
+        interviewer_name=interview.interviewer_name.strip(),
+        interviewer_role=interview.interviewer_role.strip(),
+        training_evidence=interview.training_evidence.strip(),
+        premises=interview.premises,
+        treated_as_child=child,
+        barnahus_route=interview.barnahus_route,
+        # A child's representative attended or not; for an adult it may be left unsaid.
+        representative_present=bool(interview.representative_present)
+        if child
+        else interview.representative_present,
+        recording_reference=interview.recording_reference.strip(),
+        admissible_as_evidence=interview.admissible_as_evidence,
+    )
+    _seal_interview(row, interview, case.person.data_key)
+    row.full_clean(exclude=["case", "recorded_by", "organisation"])
+    row.save()
+    row.readers.set(readers)
+    _audit_interview(actor=actor, case=case, row=row, readers=len(readers))
+    return row
+
+
+def _audit_interview(*, actor: User, case: Case, row: Interview, readers: int) -> None:
+    delayed = selectors.interview_unduly_delayed(
+        treated_as_child=row.treated_as_child, delay_days=row.delay_days
+    )
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.CREATE,
+        object_type="cases.Interview",
+        object_id=row.id,
+        person_id=case.person_id,
+        field_groups=[FieldGroup.NARRATIVE],
+        purpose=Purpose.ASSISTANCE,
+        detail={
+            "number": row.number,
+            "barnahus_route": row.barnahus_route,
+            "unduly_delayed": delayed,
+            "readers": readers,
+        },
+    )

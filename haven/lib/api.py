@@ -1,13 +1,18 @@
-"""The API's exception handler: domain errors become their status and code."""
+"""API plumbing shared by every app: the exception handler (domain errors become
+their status and code), the JSON-only never-cached view base, the acting user."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
+from haven.accounts.models import User
 from haven.lib.errors import HavenError
 
 
@@ -21,3 +26,23 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, Http404):
         return Response({"code": "not_found", "detail": "Not found."}, status=404)
     return exception_handler(exc, context)
+
+
+class JsonApiView(APIView):
+    """JSON in; out, answers that no cache may keep, since they carry personal data."""
+
+    parser_classes = (JSONParser,)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+def acting_user(request: Request) -> User:
+    """The authenticated user of an API request."""
+    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
+    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
+    return request.user

@@ -276,15 +276,14 @@ def timeline_read(
     """The timeline on its own (the API): the same 404 for hidden and missing
     cases; each group decided by ``access.policy.decide``; the groups shown are
     recorded in the audit trail in the same transaction."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    memberships = access_policy.team_of(case_id=case.id)
+    case, context = case_selectors.case_get_with_context(user=user, case_id=case_id)
     erased = case.person.erased_at is not None
     shown = frozenset(
         group
         for group in sorted(TIMELINE_GROUPS)
         if not erased
         and access_policy.decide(
-            user=user, case_id=case.id, field_group=group, purpose=purpose, memberships=memberships
+            user=user, case_id=case.id, field_group=group, purpose=purpose, context=context
         ).allowed
     )
     if shown:

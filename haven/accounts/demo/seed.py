@@ -7,6 +7,12 @@ period), moved with ``case_transition`` where no decision applies, and their
 reflection periods extended or ended early through the assistance services: so
 they are encrypted, audited and given deadlines exactly like real ones. One
 deadline sweep at the end sends the reminders and escalations that are due.
+
+Before any case, the cooperation agreements of each country are recorded with
+``agreement_create`` (one is ended with ``agreement_end``): team members other
+than the lead see nothing without them, and deciding organisations need the
+referral law's flow of the legal group. Each case's consents are recorded
+(and some withdrawn) by its lead caseworker once its team is complete.
 """
 
 from __future__ import annotations
@@ -14,16 +20,20 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from haven.access import services as access_services
+from haven.access.models import GivenBy
 from haven.accounts import services as account_services
+from haven.accounts.demo import agreements as agreement_specs
 from haven.accounts.demo import history as history_plans
 from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import (
+    COUNTRIES,
     SYSTEM_ADMIN_HOME,
     DemoAccount,
     demo_accounts,
@@ -34,6 +44,7 @@ from haven.accounts.models import Organisation, Role, User
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import services as case_services
+from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.identification.engine import SetDef
 from haven.identification.models import IdentificationDecision, Outcome
@@ -58,6 +69,12 @@ class SeedSummary:
     countries: Counter[str] = field(default_factory=Counter)
     lead_types: Counter[str] = field(default_factory=Counter)
     team_members_added: int = 0
+    agreements: int = 0
+    agreements_ended: int = 0
+    consents: int = 0
+    consents_by_guardian: int = 0
+    consents_withdrawn: int = 0
+    refusals: int = 0  # members the person did not consent to share with
     children: int = 0
     indicator_sets_loaded: int = 0
     screenings: Counter[str] = field(default_factory=Counter)  # by outcome
@@ -93,9 +110,11 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
     loaded = set_services.indicator_sets_load_shipped(actor=admin)
     summary.indicator_sets_loaded = sum(created for _row, created in loaded)
+    today = timezone.localdate()
+    _create_agreements(orgs=orgs, users=users, today=today, summary=summary)
     planner = CasePlanner(
         seed=seed,
-        today=timezone.localdate(),
+        today=today,
         organisations=demo_organisations(),
         indicator_sets=_screening_sets(),
     )
@@ -108,6 +127,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         summary.lead_types[plan.lead_type] += 1
         summary.team_members_added += len(plan.members)
         summary.children += plan.child
+        summary.refusals += len(plan.sharing.refused)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -149,6 +169,96 @@ def _create_user(account: DemoAccount, orgs: dict[OrgKey, Organisation]) -> User
     )
 
 
+def _create_agreements(
+    *,
+    orgs: dict[OrgKey, Organisation],
+    users: dict[UserKey, User],
+    today: date,
+    summary: SeedSummary,
+) -> None:
+    """Each country's agreements, recorded by the system administrator (laws) or
+    an administrator of a party (MoUs), who also ends the one that ended."""
+    system_admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
+    for country in COUNTRIES:
+        by_type = {t: org for (c, t), org in orgs.items() if c == country}
+        for spec in agreement_specs.AGREEMENTS:
+            admin = users[(country, spec.admin, Role.ORG_ADMIN)] if spec.admin else system_admin
+            ended = _create_agreement(
+                spec, country=country, organisations=by_type, admin=admin, today=today
+            )
+            summary.agreements += 1
+            summary.agreements_ended += ended
+
+
+def _create_agreement(
+    spec: agreement_specs.AgreementSpec,
+    *,
+    country: str,
+    organisations: dict[str, Organisation],
+    admin: User,
+    today: date,
+) -> bool:
+    """One agreement through the access services; whether it has ended."""
+    parties, flows = agreement_specs.service_inputs(
+        spec, country=country, organisations=organisations
+    )
+    valid_from = spec.valid_from(today)
+    agreement = access_services.agreement_create(
+        actor=admin,
+        name=spec.title(country=country, today=today),
+        document_reference=spec.reference.format(start=valid_from.year),
+        valid_from=valid_from,
+        parties=parties,
+        flows=flows,
+        legal_basis=spec.legal_basis,
+        consent_required=spec.consent_required,
+    )
+    ends_on = spec.ends_on(today)
+    if ends_on is None:
+        return False
+    access_services.agreement_end(actor=admin, agreement_id=agreement.id, ends_on=ends_on)
+    return True
+
+
+def _record_consents(
+    plan: CasePlan,
+    *,
+    case: Case,
+    opener: User,
+    orgs: dict[OrgKey, Organisation],
+    summary: SeedSummary,
+) -> None:
+    """The person's consents, recorded by the lead's caseworker (for a child, the
+    representative's decision with the child's views). Withdrawals take effect at once."""
+    for consent in plan.sharing.consents:
+        recipient = orgs[(plan.country, consent.recipient)]
+        row = access_services.consent_record(
+            actor=opener,
+            case_id=case.id,
+            person_id=case.person_id,
+            data_key=case.person.data_key,
+            purpose=consent.purpose,
+            field_groups=consent.groups,
+            given_on=consent.given_on,
+            language=consent.language,
+            information_given=consent.information_given,
+            recipient_organisation=None if consent.any_of_type else recipient,
+            recipient_org_type=consent.recipient if consent.any_of_type else "",
+            given_by=consent.given_by,
+            child=case.person.treat_as_child,
+            child_views=consent.child_views,
+        )
+        summary.consents += 1
+        summary.consents_by_guardian += consent.given_by == GivenBy.GUARDIAN
+        if consent.withdrawn:
+            access_services.consent_withdraw(
+                actor=opener, consent_id=row.id, person_id=case.person_id
+            )
+            summary.consents_withdrawn += 1
+    if plan.sharing.note:
+        case_services.narrative_append(actor=opener, case_id=case.id, text=plan.sharing.note)
+
+
 def _staff(users: dict[UserKey, User], country: str, org_type: str, role: str) -> User:
     """The demo account with that role, or the organisation's caseworker."""
     return users.get((country, org_type, role)) or users[(country, org_type, Role.CASEWORKER)]
@@ -170,6 +280,7 @@ def _seed_case(
         access_services.team_member_add(
             case_id=case.id, organisation=orgs[(plan.country, org_type)], by=opener
         )
+    _record_consents(plan, case=case, opener=opener, orgs=orgs, summary=summary)
     if plan.screening is not None:
         screening = screening_services.screening_record(
             actor=_staff(users, plan.country, plan.screening.by, Role.CASEWORKER),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
 from faker import Faker
 
+from haven.accounts.demo import consents as consent_plans
 from haven.accounts.demo import history as history_plans
 from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import REGIONS, DemoOrganisation
@@ -155,6 +156,7 @@ class CasePlan:
     screening: screening_plans.ScreeningPlan | None = None
     follow_up: str = ""
     child: bool = False
+    sharing: consent_plans.SharingPlan = field(default_factory=consent_plans.SharingPlan)
 
 
 K = TypeVar("K")
@@ -200,6 +202,10 @@ class CasePlanner:
         self.histories = history_plans.HistoryPlanner(rng=self.rng, today=today)
         self.screenings = screening_plans.ScreeningPlanner(
             rng=self.rng, sets=indicator_sets or screening_plans.shipped_sets()
+        )
+        # Consents draw from a stream of their own, so they leave the cases as they were.
+        self.consents = consent_plans.ConsentPlanner(
+            rng=random.Random(f"{seed}:consents"), today=today
         )
         self.fake = Faker(sorted(set(CITIZENSHIP_LOCALES.values())))
         self.fake.seed_instance(seed)
@@ -247,18 +253,26 @@ class CasePlanner:
             team=(lead_type, *members),
             first_pass=first_pass,
         )
+        team = (*members, *planned.brought_in)
         return CasePlan(
             country=country,
             lead_type=lead_type,
             person=person,
             forms=forms,
             narrative=narrative,
-            members=(*members, *planned.brought_in),
+            members=team,
             history=history,
             events=planned.events,
             screening=screening,
             follow_up=rng.choice(FOLLOW_UPS) if rng.random() < 0.35 else "",
             child=age.child,
+            sharing=self.consents.plan(
+                country=country,
+                lead=lead_type,
+                members=team,
+                child=age.child,
+                language=person.languages[0],
+            ),
         )
 
     def _age(self, *, adult: bool) -> Age:

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pytest_django import Settings
 
+from haven.access.models import Agreement, Consent
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.cases.models import Case
 from haven.identification.models import IndicatorSet, Screening
@@ -82,6 +83,7 @@ def test_it_seeds_exactly_the_printed_accounts_and_their_passwords_work(demo_mod
 def test_it_changes_nothing_when_demo_data_is_already_present(demo_mode: Any) -> None:
     # given
     _run("seed_demo", "--cases", "2")
+    agreements, consents = Agreement.objects.count(), Consent.objects.count()
 
     # when
     output = _run("seed_demo", "--cases", "2")
@@ -90,6 +92,8 @@ def test_it_changes_nothing_when_demo_data_is_already_present(demo_mode: Any) ->
     assert "already present" in output
     assert Case.objects.count() == 2
     assert Organisation.objects.count() == 2 * len(OrgType.values)
+    assert agreements and Agreement.objects.count() == agreements
+    assert Consent.objects.count() == consents
 
 
 @pytest.mark.django_db

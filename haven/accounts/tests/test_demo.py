@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from haven.access.models import FieldGroup
+from haven.access import policy as access_policy
+from haven.access import selectors as access_selectors
+from haven.access.models import (
+    Agreement,
+    Consent,
+    FieldGroup,
+    GivenBy,
+    Purpose,
+    TeamMembership,
+)
 from haven.access.policy import ORG_TYPE_GROUPS
 from haven.accounts import demo
-from haven.accounts.demo import history, screenings, synthetic
+from haven.accounts.demo import agreements, consents, history, screenings, synthetic
 from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance import eligibility
@@ -23,6 +33,7 @@ from haven.assistance.models import (
     TaskKind,
 )
 from haven.audit import services as audit_services
+from haven.audit.models import AuditEvent
 from haven.cases import selectors
 from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
@@ -241,9 +252,123 @@ def test_it_plans_the_same_cases_for_the_same_seed_and_others_for_another() -> N
     assert first != other
 
 
+def test_r47_plans_an_agreement_in_force_from_each_lead_to_every_member_it_plans() -> None:
+    # when
+    plans = _planned(200)
+
+    # then every member reads something by law, or the person consented
+    for plan in plans:
+        for member in plan.members:
+            assert agreements.routes(plan.lead_type, member), (plan.lead_type, member)
+            consented = [c for c in plan.sharing.consents if c.recipient == member]
+            assert agreements.shared_by_law(plan.lead_type, member) or any(
+                not c.withdrawn for c in consented
+            ), (plan.lead_type, member)
+
+
+def test_r47_shares_only_with_parties_and_within_what_each_recipient_type_sees() -> None:
+    # given
+    by_law_to_police = {
+        g
+        for spec, flow in agreements.routes(OrgType.NGO, OrgType.POLICE)
+        if not spec.consent_required
+        for g in flow.groups
+    }
+
+    # then: no agreement gives the police location or health; only the
+    # migration authority also gets the forms of exploitation, to decide
+    for spec in agreements.AGREEMENTS:
+        assert {t for flow in spec.flows for t in flow.to} <= set(spec.parties), spec.name
+        for flow in spec.flows:
+            for recipient in flow.to:
+                extra = set(flow.groups) - ORG_TYPE_GROUPS[recipient]
+                assert extra <= {FieldGroup.ASSESSMENT}, (spec.name, recipient, extra)
+                assert not extra or recipient == OrgType.MIGRATION_AUTHORITY
+    # and the person's story reaches the police only with their consent
+    assert by_law_to_police
+    assert FieldGroup.NARRATIVE not in by_law_to_police
+
+
+def test_r20_plans_consents_for_team_members_in_the_persons_language() -> None:
+    # when
+    plans = _planned(200)
+
+    # then
+    for plan in plans:
+        for consent in plan.sharing.consents:
+            assert consent.recipient in plan.members
+            offered = agreements.consent_routes(plan.lead_type, consent.recipient)
+            assert set(consent.groups) <= set(offered[consent.purpose])
+            assert consent.language == plan.person.languages[0]
+            assert consent.given_on <= TODAY
+            assert consent.information_given
+            assert consent.given_by == (GivenBy.GUARDIAN if plan.child else GivenBy.PERSON)
+            assert bool(consent.child_views) is plan.child
+    planned = [c for plan in plans for c in plan.sharing.consents]
+    assert {c.purpose for c in planned} == {
+        Purpose.ASSISTANCE,
+        Purpose.INVESTIGATION,
+        Purpose.RETURN,
+    }
+    assert any(c.withdrawn for c in planned)
+    assert any(c.any_of_type for c in planned)
+
+
+def test_r18_plans_refusals_of_police_sharing_only_where_the_police_read_something_by_law() -> None:
+    # when
+    plans = [p for p in _planned(200) if p.sharing.refused]
+
+    # then
+    refused = {(member, purpose) for p in plans for member, purpose in p.sharing.refused}
+    assert (OrgType.POLICE, Purpose.INVESTIGATION) in refused
+    for plan in plans:
+        for member, purpose in plan.sharing.refused:
+            assert agreements.shared_by_law(plan.lead_type, member)
+            assert purpose in agreements.consent_routes(plan.lead_type, member)
+        investigation = any(p == Purpose.INVESTIGATION for _m, p in plan.sharing.refused)
+        assert bool(plan.sharing.note) is investigation
+
+
+def test_r18_plans_the_same_cases_whatever_the_persons_consent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given
+    with_consents = _planned(60)
+
+    # when nobody is asked
+    monkeypatch.setattr(
+        consents.ConsentPlanner, "plan", lambda _self, **_kwargs: consents.SharingPlan()
+    )
+    without = _planned(60)
+
+    # then: consents draw from their own stream, and change nothing else
+    assert any(plan.sharing.consents for plan in with_consents)
+    assert [replace(plan, sharing=consents.SharingPlan()) for plan in with_consents] == without
+
+
 @pytest.fixture
 def seeded(db: None) -> demo.SeedSummary:
     return demo.seed_demo(cases=20, seed=3)
+
+
+def _caseworker(organisation: Organisation) -> User:
+    return User.objects.get(organisation=organisation, role=Role.CASEWORKER)
+
+
+def _recipient(consent: Consent) -> User:
+    if consent.recipient_organisation is not None:
+        return _caseworker(consent.recipient_organisation)
+    return User.objects.get(
+        organisation__org_type=consent.recipient_org_type,
+        organisation__country=consent.case.country,
+        role=Role.CASEWORKER,
+    )
+
+
+def _decide(user: User, case_id: object, group: str, purpose: str) -> access_policy.Decision:
+    return access_policy.decide(
+        user=user, case_id=str(case_id), field_group=FieldGroup(group), purpose=Purpose(purpose)
+    )
 
 
 def test_it_seeds_every_organisation_type_and_every_role(seeded: demo.SeedSummary) -> None:
@@ -271,6 +396,13 @@ def test_it_seeds_through_the_audited_services(seeded: demo.SeedSummary) -> None
     # then
     assert result.ok
     assert result.checked >= 20 + sum(seeded.statuses.values())
+    events = AuditEvent.objects.filter(object_type__in=["access.Agreement", "access.Consent"])
+    assert events.filter(object_type="access.Agreement").count() == (
+        seeded.agreements + seeded.agreements_ended
+    )
+    assert events.filter(object_type="access.Consent").count() == (
+        seeded.consents + seeded.consents_withdrawn
+    )
 
 
 def test_it_stores_no_name_in_plain_text(seeded: demo.SeedSummary) -> None:
@@ -347,7 +479,7 @@ def test_r15_extends_a_period_and_ends_one_early_on_a_permitted_ground(
     assert ended.early_end_decided_by.role == Role.SUPERVISOR
 
 
-def test_r17_records_decisions_by_organisations_of_the_pathway_on_the_team(
+def test_r17_r47_records_decisions_by_organisations_of_the_pathway_on_the_team(
     seeded: demo.SeedSummary,
 ) -> None:
     # when
@@ -356,10 +488,18 @@ def test_r17_records_decisions_by_organisations_of_the_pathway_on_the_team(
     # then
     assert {d.decision_type for d in decisions} == {RG, CG}
     assert {d.outcome for d in decisions} == set(Outcome.values)
+    by_members = 0
     for decision in decisions:
         kind = pathways.pathway_for(decision.country).decision_types[decision.decision_type]
         assert decision.organisation.org_type in kind.deciding_org_types
-        assert decision.case.team.filter(organisation=decision.organisation).exists()
+        membership = decision.case.team.get(organisation=decision.organisation)
+        if not membership.is_lead:
+            # other members see the legal group under the referral law
+            user = _caseworker(decision.organisation)
+            legal = _decide(user, decision.case_id, FieldGroup.LEGAL, Purpose.IDENTIFICATION)
+            assert legal.code == "legal_basis"
+            by_members += 1
+    assert by_members
     assert Reconsideration.objects.exists()
 
 
@@ -405,3 +545,159 @@ def test_it_sweeps_the_deadlines_once_so_overdue_ones_are_escalated(
     assert not overdue.filter(escalated_at__isnull=True).exists()
     assert Notification.objects.filter(kind=Notification.Kind.ESCALATION).exists()
     assert seeded.escalated == overdue.count()
+
+
+def test_r47_seeds_each_countrys_agreements_one_of_them_ended(seeded: demo.SeedSummary) -> None:
+    # given
+    today = timezone.localdate()
+
+    # when
+    rows = list(Agreement.objects.prefetch_related("parties"))
+
+    # then
+    assert len(rows) == 2 * len(agreements.AGREEMENTS) == seeded.agreements
+    assert all(a.valid_from <= today for a in rows)
+    assert all(a.legal_basis for a in rows if not a.consent_required)
+    for country in ("FI", "EE"):
+        mine = [a for a in rows if a.name.endswith(f"({country})")]
+        assert {p.country for a in mine for p in a.parties.all()} <= {country, ""}
+        ended = [a for a in mine if a.ends_on is not None]
+        assert len(ended) == 1
+        assert ended[0].ends_on is not None and ended[0].ends_on <= today
+        assert ended[0].ended_by is not None
+    assert seeded.agreements_ended == 2
+
+
+def test_r47_stops_access_under_the_agreement_that_ended(seeded: demo.SeedSummary) -> None:
+    # given labour inspectors on teams led by a party of the ended pilot
+    pilot = next(spec for spec in agreements.AGREEMENTS if spec.ended)
+    inspectors = [
+        m
+        for m in TeamMembership.objects.filter(
+            is_lead=False, organisation__org_type=OrgType.LABOUR_INSPECTORATE
+        ).select_related("organisation")
+        if m.case.team.get(is_lead=True).organisation.org_type in pilot.parties
+    ]
+    assert inspectors
+
+    # when
+    codes = {
+        (
+            _decide(user, m.case_id, FieldGroup.NARRATIVE, Purpose.INVESTIGATION).code,
+            _decide(user, m.case_id, FieldGroup.ASSESSMENT, Purpose.IDENTIFICATION).code,
+        )
+        for m in inspectors
+        for user in [_caseworker(m.organisation)]
+    }
+
+    # then the story no longer flows to them; the referral law still applies
+    assert codes == {("no_agreement", "legal_basis")}
+
+
+def test_r47_lets_every_member_of_a_seeded_team_read_something_through_an_agreement(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    members = list(TeamMembership.objects.filter(is_lead=False).select_related("organisation"))
+    assert members
+
+    # when
+    codes = {}
+    for member in members:
+        user = _caseworker(member.organisation)
+        context = access_policy.case_context(case_id=member.case_id)
+        codes[member.pk] = {
+            access_policy.decide(
+                user=user, case_id=member.case_id, field_group=g, purpose=p, context=context
+            ).code
+            for g in FieldGroup
+            for p in Purpose
+        }
+
+    # then
+    assert all(found & {"legal_basis", "consent_and_agreement"} for found in codes.values())
+
+
+def test_r40_refuses_a_police_member_the_narrative_without_the_persons_consent(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given every police organisation on a team it does not lead
+    police = TeamMembership.objects.filter(
+        is_lead=False, organisation__org_type=OrgType.POLICE
+    ).select_related("organisation")
+
+    # when
+    codes = {
+        _decide(
+            _caseworker(m.organisation), m.case_id, FieldGroup.NARRATIVE, Purpose.INVESTIGATION
+        ).code
+        for m in police
+    }
+
+    # then some persons consented and some did not
+    assert {"no_consent", "consent_and_agreement"} <= codes
+
+
+def test_r20_withdrawn_consents_grant_nothing_and_live_ones_do(seeded: demo.SeedSummary) -> None:
+    # given
+    rows = list(Consent.objects.select_related("case", "recipient_organisation"))
+    withdrawn = [c for c in rows if c.withdrawn_at is not None]
+    assert withdrawn and seeded.consents_withdrawn == len(withdrawn)
+
+    # when
+    codes = {
+        (c.withdrawn_at is None, _decide(_recipient(c), c.case_id, group, c.purpose).code)
+        for c in rows
+        for group in c.field_groups
+    }
+
+    # then
+    assert codes == {(True, "consent_and_agreement"), (False, "no_consent")}
+
+
+def test_r20_records_a_childs_consent_by_the_representative_with_the_childs_views(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    rows = list(Consent.objects.select_related("case__person"))
+    assert {c.given_by for c in rows} == set(GivenBy.values)
+    child_case = next(c.case for c in rows if c.case.person.treat_as_child)
+    lead = child_case.team.select_related("organisation").get(is_lead=True)
+
+    # when the case lead's caseworker reads the child's consents
+    views = access_selectors.consent_list(
+        user=_caseworker(lead.organisation),
+        context=access_policy.case_context(case_id=child_case.id),
+        person_id=child_case.person_id,
+        data_key=child_case.person.data_key,
+    )
+
+    # then
+    assert views and all(v.child_views for v in views)
+    for consent in rows:
+        child = consent.case.person.treat_as_child
+        assert consent.given_by == (GivenBy.GUARDIAN if child else GivenBy.PERSON)
+        assert (consent.child_views_enc is not None) is child
+        assert consent.language in consent.case.person.languages
+        assert consent.information_given
+
+
+def test_r18_assists_persons_who_refused_police_sharing_all_the_same(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given the cases whose person said no to the police (same seed, same plans)
+    cases = Case.objects.order_by("opened_at")
+    plans = _planned(20, seed=3)
+    refused = [
+        (plan, case)
+        for plan, case in zip(plans, cases, strict=True)
+        if (OrgType.POLICE, Purpose.INVESTIGATION) in plan.sharing.refused
+    ]
+    assert refused
+
+    # then
+    for plan, case in refused:
+        assert not case.consents.filter(purpose=Purpose.INVESTIGATION).exists()
+        assert case.identification_status == (plan.history[-1] if plan.history else S.POTENTIAL)
+        assert case.assistance_eligible
+        assert eligibility.assistance_eligibility(case).eligible

@@ -18,11 +18,11 @@ from rest_framework.response import Response
 
 from haven.access.models import FieldGroup
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.accounts.models import User
 from haven.assistance.models import Notification, Task, TaskKind
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
-from haven.cases.api import CASE_ID, NOT_FOUND, JsonApiView
+from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib.api import JsonApiView, acting_user
 from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
@@ -74,12 +74,6 @@ class DeadlineStateField(_NamedChoiceField):
     CHOICES = DEADLINE_STATES
 
 
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
-
-
 # --- serializers ----------------------------------------------------------------------
 
 
@@ -122,19 +116,30 @@ class DeadlineSerializer(serializers.Serializer[Any]):
 class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = NotificationKindField()
-    case_id = serializers.UUIDField(source="task.case_id")
+    case_id = serializers.UUIDField(source="subject_case_id")
     case_reference = serializers.CharField()
-    task_id = serializers.UUIDField()
-    task_kind = TaskKindField(source="task.kind")
+    task_id = serializers.UUIDField(allow_null=True, help_text="Null for break-glass news.")
+    task_kind = TaskKindField(source="task.kind", allow_null=True)
     what = serializers.SerializerMethodField()
-    due_at = serializers.DateTimeField(source="task.due_at")
+    due_at = serializers.DateTimeField(source="task.due_at", allow_null=True)
+    break_glass_by = serializers.CharField(
+        source="break_glass.user.username",
+        allow_null=True,
+        help_text="For break-glass news: who used it.",
+    )
+    break_glass_organisation = serializers.CharField(
+        source="break_glass.organisation.name",
+        allow_null=True,
+        help_text="For break-glass news: the organisation of who used it.",
+    )
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema_field(serializers.CharField(help_text="What is due, in words."))
+    @extend_schema_field(
+        serializers.CharField(help_text="What is due, or what happened, in words.")
+    )
     def get_what(self, notification: Notification) -> str:
-        country: str = getattr(notification, "case_country", "")  # from notifications_for
-        return selectors.what_is_due(notification.task, country=country)
+        return selectors.notification_what(notification)  # case_country from notifications_for
 
 
 class NotificationReadSerializer(serializers.Serializer[Any]):
@@ -192,7 +197,7 @@ class DeadlineListView(JsonApiView):
     def get(self, request: Request) -> Response:
         query = DeadlineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         tasks = selectors.my_deadlines(user=user, overdue_only=query.validated_data["overdue"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(tasks, request, view=self)
@@ -210,7 +215,7 @@ class NotificationListView(JsonApiView):
         responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
     )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_for(user=_acting_user(request))
+        notifications = selectors.notifications_for(user=acting_user(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(notifications, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured
@@ -228,7 +233,7 @@ class NotificationReadView(JsonApiView):
         data = NotificationReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(
-            user=_acting_user(request), notification_ids=data.validated_data["ids"]
+            user=acting_user(request), notification_ids=data.validated_data["ids"]
         )
         return Response(NotificationReadResultSerializer({"marked": marked}).data)
 
@@ -252,7 +257,7 @@ class TaskDoneView(JsonApiView):
         },
     )
     def post(self, request: Request, id: uuid.UUID) -> Response:
-        task = services.task_complete(actor=_acting_user(request), task_id=id)
+        task = services.task_complete(actor=acting_user(request), task_id=id)
         return Response(TaskDoneSerializer(task).data)
 
 
@@ -264,7 +269,7 @@ class CaseTimelineView(JsonApiView):
         responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request: Request, id: str) -> Response:
-        case, entries = timeline.timeline_read(user=_acting_user(request), case_id=id)
+        case, entries = timeline.timeline_read(user=acting_user(request), case_id=id)
         body = {
             "case_id": case.id,
             "case_reference": case.reference,

@@ -16,11 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.accounts.models import User
 from haven.assistance.models import ReflectionPeriod
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
-from haven.cases.api import CASE_ID, NOT_FOUND, JsonApiView
+from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib.api import JsonApiView, acting_user
 
 GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
@@ -36,12 +36,6 @@ CONFLICT = OpenApiResponse(
     description="no_reflection_period, reflection_period_not_running, person_erased.",
 )
 STATES = ["none", "running", "ended", "ended_early"]
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 class ExtensionReadSerializer(serializers.Serializer[Any]):
@@ -151,7 +145,7 @@ class ReflectionPeriodView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        view = selectors.reflection_period_get(user=_acting_user(request), case_id=id)
+        view = selectors.reflection_period_get(user=acting_user(request), case_id=id)
         return Response(_body(view))
 
 
@@ -173,7 +167,7 @@ class ReflectionExtensionsView(JsonApiView):
     def post(self, request: Request, id: str) -> Response:
         data = ExtensionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         services.reflection_period_extend(actor=user, case_id=id, **data.validated_data)
         view = selectors.reflection_period_get(user=user, case_id=id)
         return Response(_body(view), status=status.HTTP_201_CREATED)
@@ -197,7 +191,7 @@ class ReflectionEarlyEndView(JsonApiView):
     def post(self, request: Request, id: str) -> Response:
         data = EarlyEndCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         services.reflection_period_end_early(actor=user, case_id=id, **data.validated_data)
         view = selectors.reflection_period_get(user=user, case_id=id)
         return Response(_body(view))
@@ -224,7 +218,7 @@ class RemovalCheckView(JsonApiView):
         data = RemovalCheckRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = selectors.removal_check(
-            user=_acting_user(request), case_id=id, on_date=data.validated_data["on_date"]
+            user=acting_user(request), case_id=id, on_date=data.validated_data["on_date"]
         )
         return Response(RemovalCheckSerializer(result).data)
 

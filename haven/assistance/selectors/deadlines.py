@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from haven.assistance.models import Notification, Task, TaskKind
 from haven.identification import pathways
 
 if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
+    from uuid import UUID
+
     from django_stubs_ext import WithAnnotations
 
     class _DeadlineAnnotations(TypedDict):
@@ -30,9 +33,11 @@ if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single a
         overdue: bool
 
     class _NotificationAnnotations(TypedDict):
+        subject_case_id: UUID
         case_reference: str
         case_country: str
         unread: bool
+        case_visible: bool
 
     # Rows as the selectors give them, annotations included.
     Deadline = WithAnnotations[Task, _DeadlineAnnotations]
@@ -103,18 +108,46 @@ def what_is_due(task: Task, *, country: str | None = None) -> str:
     return _("%(kind)s: %(decision_type)s") % {"kind": kind, "decision_type": label}
 
 
+def notification_what(notification: Notification) -> str:
+    """What a notification is about, in words: what is due, or who used
+    break-glass on the case (a user name and an organisation; no personal data)."""
+    grant = notification.break_glass
+    if grant is not None:
+        return _(
+            "Emergency access (break-glass) by %(user)s of %(organisation)s. "
+            "A supervisor reviews it."
+        ) % {"user": grant.user.get_username(), "organisation": grant.organisation.name}
+    task = notification.task
+    assert task is not None  # noqa: S101 - notification_one_subject: a task or a break-glass use
+    # The case's country picks the pathway: the annotation of notifications_for.
+    return what_is_due(task, country=str(getattr(notification, "case_country", "")))
+
+
+def _addressed_to(user: User) -> Q:
+    """The user's own notifications: about tasks only while the user may see
+    the case; about break-glass always (they tell the case lead and the national
+    coordinator, who need not be on the case team)."""
+    return Q(recipient=user) & (
+        Q(task__case_id__in=access_selectors.visible_case_ids(user=user))
+        | Q(kind=Notification.Kind.BREAK_GLASS)
+    )
+
+
 def notifications_for(*, user: User) -> QuerySet[NotificationRow]:
-    """The user's own reminders and escalations, unread first, newest first;
-    only for cases the user may still see."""
+    """The user's own reminders, escalations and break-glass news, unread first,
+    newest first; reminders and escalations only for cases the user may still see.
+    ``case_visible`` says whether the case page would open for the user."""
     return (
-        Notification.objects.filter(
-            recipient=user, task__case_id__in=access_selectors.visible_case_ids(user=user)
-        )
-        .select_related("task")
+        Notification.objects.filter(_addressed_to(user))
+        .select_related("task", "break_glass__user", "break_glass__organisation")
         .annotate(
-            case_reference=F("task__case__reference"),
-            case_country=F("task__case__country"),
+            subject_case_id=Coalesce(F("task__case_id"), F("case_id")),
+            case_reference=Coalesce(F("task__case__reference"), F("case__reference")),
+            case_country=Coalesce(F("task__case__country"), F("case__country")),
             unread=_is(Q(read_at__isnull=True)),
+        )
+        .annotate(
+            case_visible=_is(Q(subject_case_id__in=access_selectors.visible_case_ids(user=user))),
         )
         .order_by("-unread", "-created_at", "-id")
     )
@@ -123,11 +156,5 @@ def notifications_for(*, user: User) -> QuerySet[NotificationRow]:
 def notifications_unread_count(*, user: User) -> int:
     """How many of the user's notifications are unread (one query, for the menu)."""
     return (
-        Notification.objects.filter(
-            recipient=user,
-            read_at__isnull=True,
-            task__case_id__in=access_selectors.visible_case_ids(user=user),
-        )
-        .values("id")
-        .count()
+        Notification.objects.filter(_addressed_to(user), read_at__isnull=True).values("id").count()
     )

@@ -198,7 +198,7 @@ def test_it_says_so_when_there_are_no_notifications(ngo: Organisation) -> None:
     # when
     html = _client(staff(ngo, Role.CASEWORKER)).get(NOTIFICATIONS).content.decode()
     # then
-    assert "You have no reminders or escalations." in html
+    assert "You have no notifications." in html
     assert f'action="{READ}"' not in html
 
 

@@ -70,16 +70,14 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The user's reminders and escalations, unread first."""
+    """The user's reminders, escalations and break-glass news, unread first."""
     notifications = selectors.notifications_for(user=request_user(request))
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         NotificationRow(
             notification=notification,
             case_reference=getattr(notification, "case_reference", ""),
-            what=selectors.what_is_due(
-                notification.task, country=getattr(notification, "case_country", "")
-            ),
+            what=selectors.notification_what(notification),
         )
         for notification in page
     ]

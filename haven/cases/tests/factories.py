@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from haven.access import services as access_services
+from haven.access.models import Agreement, AgreementFlow, AgreementParty, Purpose, TeamMembership
+from haven.access.policy import ORG_TYPE_GROUPS
 from haven.accounts.models import Organisation, User
 from haven.cases import services
 from haven.cases.models import Case, ExploitationForm
@@ -30,5 +36,45 @@ def open_case(
     )
 
 
-def add_to_team(*, case: Case, organisation: Organisation, by: User | None = None) -> None:
+def add_to_team(
+    *,
+    case: Case,
+    organisation: Organisation,
+    by: User | None = None,
+    share: bool = True,
+) -> None:
+    """Bring ``organisation`` onto the team. With ``share`` (the default), also a
+    cooperation agreement on a legal basis that needs no consent, letting the
+    organisation type's default groups flow from the case lead for every purpose,
+    so that the member sees what it would see as lead. Tests of consent and
+    agreements pass ``share=False`` and set up their own."""
     access_services.team_member_add(case_id=case.id, organisation=organisation, by=by)
+    if share:
+        share_by_law(case=case, organisation=organisation)
+
+
+def share_by_law(
+    *, case: Case, organisation: Organisation, groups: Iterable[str] | None = None
+) -> Agreement:
+    """An agreement in force since 2000 between the case lead and ``organisation``,
+    on a legal basis that needs no consent (test set-up, written directly)."""
+    lead = TeamMembership.objects.get(case=case, is_lead=True).organisation
+    agreement = Agreement.objects.create(
+        name=f"Test referral law: {lead.name} to {organisation.name}",
+        document_reference="test",
+        legal_basis="Test National Referral Act s. 1",
+        consent_required=False,
+        valid_from=date(2000, 1, 1),
+        created_at=timezone.now(),
+    )
+    AgreementParty.objects.create(agreement=agreement, organisation=lead)
+    AgreementParty.objects.create(agreement=agreement, organisation=organisation)
+    AgreementFlow.objects.create(
+        agreement=agreement,
+        recipient_organisation=organisation,
+        purposes=list(Purpose.values),
+        field_groups=sorted(
+            groups if groups is not None else ORG_TYPE_GROUPS[organisation.org_type]
+        ),
+    )
+    return agreement

@@ -16,8 +16,9 @@ from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
 from haven.audit.models import Action
-from haven.cases import api, selectors
+from haven.cases import selectors
 from haven.cases import services as case_services
+from haven.cases.api import cases as api
 from haven.cases.models import Case, ExploitationForm
 from haven.cases.tests.factories import add_to_team, open_case
 
@@ -426,7 +427,7 @@ def test_it_shows_the_case_lead_every_field_group(shared_case: dict[str, Any]) -
     assert set(body["field_groups"]) == set(FieldGroup.values)
     assert body["hidden_field_groups"] == {}
     assert body["field_groups"]["location"]["current_location"] == "Safe house 7, Testikatu 1"
-    assert body["field_groups"]["location"]["code"] == "team_org_type"
+    assert body["field_groups"]["location"]["code"] == "case_lead"
     assert body["field_groups"]["location"]["reason"]
     assert body["reference"] == case.reference
     assert {(m["org_type"], m["is_lead"]) for m in body["team"]} == {
@@ -447,8 +448,11 @@ def test_it_hides_location_and_health_from_a_police_member_and_says_why(
     body = response.json()
     assert set(body["hidden_field_groups"]) == {"location", "health", "services"}
     assert set(body["field_groups"]) == set(FieldGroup.values) - set(body["hidden_field_groups"])
+    # the member's agreement (add_to_team's legal-basis default) lets only the
+    # police type's default groups flow: never location or health
+    assert body["field_groups"]["narrative"]["code"] == "legal_basis"
     for group in ("location", "health"):
-        assert body["hidden_field_groups"][group]["code"] == "group_not_for_org_type"
+        assert body["hidden_field_groups"][group]["code"] == "no_agreement"
         assert org_of(shared_case["lead"]).name in body["hidden_field_groups"][group]["reason"]
     for secret in ("Safe house 7", "injured wrist"):
         assert secret not in response.content.decode()

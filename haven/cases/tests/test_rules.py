@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -30,34 +31,64 @@ def eligibility_sources() -> list[Path]:
     ]
 
 
-def forbidden_identifiers(source: str) -> list[str]:
-    """Names, attributes, arguments and string keys mentioning cooperation or witnessing.
+# Calls whose string arguments are words for people, not names for code.
+TRANSLATION_CALLS = frozenset(
+    {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+)
+# A string that names something in code: a field, a key, a lookup path
+# ("case__cooperates"), a dotted path. Sentences have spaces; identifiers do not.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:(?:__|\.)[A-Za-z_][A-Za-z0-9_]*)*")
 
-    Docstrings and comments may say that cooperation is never read; code may not read it.
+
+def _user_facing_strings(tree: ast.AST) -> set[int]:
+    """Docstrings and the arguments of translation calls: words, not code."""
+    words: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            words.add(id(node.value))
+        elif isinstance(node, ast.Call) and _called_name(node.func) in TRANSLATION_CALLS:
+            words |= {id(n) for arg in node.args for n in ast.walk(arg)}
+    return words
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _names_in(node: ast.AST, words: set[int]) -> list[str | None]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.arg | ast.keyword):
+        return [node.arg]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.alias):
+        return [node.name, node.asname]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in words:
+        # dict keys, subscripts, getattr and lookup strings are code; sentences are not
+        return [node.value] if IDENTIFIER.fullmatch(node.value) else []
+    return []
+
+
+def forbidden_identifiers(source: str) -> list[str]:
+    """Names, attributes, arguments, and strings that name code (keys, lookups)
+    mentioning cooperation or witnessing.
+
+    Docstrings, comments and user-facing words (translated strings, sentences)
+    may say "cooperation agreement" or that cooperation is never read; code may
+    not read it.
     """
     tree = ast.parse(source)
-    docstrings = {
-        id(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    }
+    words = _user_facing_strings(tree)
     found: list[str] = []
     for node in ast.walk(tree):
-        names: list[str | None] = []
-        if isinstance(node, ast.Name):
-            names = [node.id]
-        elif isinstance(node, ast.Attribute):
-            names = [node.attr]
-        elif isinstance(node, ast.arg | ast.keyword):
-            names = [node.arg]
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names = [node.name]
-        elif isinstance(node, ast.alias):
-            names = [node.name, node.asname]
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names = [] if id(node) in docstrings else [node.value]
+        names = _names_in(node, words)
         found += [n for n in names if n and any(word in n.lower() for word in FORBIDDEN)]
     return found
 
@@ -81,6 +112,36 @@ def eligible(person):
         "cooperating",
         "cooperation",
         "is_witness",
+    ]
+    assert forbidden_identifiers(good) == []
+
+
+def test_it_finds_cooperation_read_in_code_but_not_in_user_facing_words() -> None:
+    # given: the same module reading the case's cooperation in code, and naming
+    # cooperation agreements in words for people
+    bad = """
+from django.utils.translation import gettext_lazy as _
+
+def rule(case, row):
+    if case.cooperates_with_police:
+        return row["cooperation_status"], getattr(case, "willing_to_cooperate")
+    return Case.objects.filter(case__cooperates=True).values("person__is_witness")
+"""
+    good = """
+from django.utils.translation import gettext_lazy as _
+
+def rule(case):
+    message = "Ask the case lead about the cooperation agreement."
+    return _("No cooperation agreement in force lets %(group)s flow."), _("Cooperation")
+"""
+
+    # then
+    assert sorted(forbidden_identifiers(bad)) == [
+        "case__cooperates",
+        "cooperates_with_police",
+        "cooperation_status",
+        "person__is_witness",
+        "willing_to_cooperate",
     ]
     assert forbidden_identifiers(good) == []
 

@@ -215,13 +215,14 @@ def test_it_hides_location_and_health_from_the_police_and_says_why(ngo: User) ->
     # when
     view = selectors.case_read(user=police, case_id=case.id, purpose=Purpose.INVESTIGATION)
 
-    # then
+    # then: the member's agreement (join's legal-basis default) lets only the police
+    # type's default groups flow, never location or health
     for hidden in (FieldGroup.LOCATION, FieldGroup.HEALTH):
         group = view.group(hidden)
-        assert (group.allowed, group.code, group.data) == (False, "group_not_for_org_type", None)
+        assert (group.allowed, group.code, group.data) == (False, "no_agreement", None)
         assert group.reason
     identity = view.group(FieldGroup.IDENTITY)
-    assert identity.allowed
+    assert (identity.allowed, identity.code) == (True, "legal_basis")
     assert identity.data is not None
     assert identity.data["date_of_birth"] is None
     event = AuditEvent.objects.latest("id")

@@ -42,8 +42,9 @@ CASE_LIST_QUERIES = 10
 # in its own savepoint pair; then the timeline (haven.web.timeline): screenings,
 # decisions, reflection period, deadlines (its extensions add 1 when there is a
 # period, see haven/web/tests/test_timeline.py); and the reflection-period summary
-# above the groups (one query). The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 25
+# above the groups (one query), and the count of interviews (R-14, one query).
+# The same for 1 narrative entry as for 5.
+CASE_DETAIL_QUERIES = 26
 
 ClientFor = Callable[[User], Client]
 
@@ -330,7 +331,8 @@ def test_it_hides_location_from_police_on_the_team_and_says_why(client_for: Clie
     assert "Safe house 7" not in seen_by_police.content.decode()
     assert "group--hidden" in police_location
     hidden = seen_by_police.context["view"].group(FieldGroup.LOCATION)
-    assert hidden.code == "group_not_for_org_type"
+    # add_to_team's legal-basis agreement lets only the police type's default groups flow
+    assert hidden.code == "no_agreement"
     assert hidden.reason in police_location
     shown = seen_by_ngo.context["view"].group(FieldGroup.LOCATION)
     assert shown.reason in ngo_location

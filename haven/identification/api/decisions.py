@@ -18,11 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.accounts.models import User
-from haven.cases.api import CASE_ID, NOT_FOUND, IdentificationStatusField, JsonApiView
+from haven.cases.api import CASE_ID, NOT_FOUND, IdentificationStatusField
 from haven.identification.models import Outcome, Reconsideration, ServedTo
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
+from haven.lib.api import JsonApiView, acting_user
 
 DECISION_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The decision's id."
@@ -42,12 +42,6 @@ CONFLICT = OpenApiResponse(
     "earliest date), decision_already_recorded, transition_not_allowed, reflection_exists, "
     "person_erased.",
 )
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 class DecisionCreateSerializer(serializers.Serializer[Any]):
@@ -132,7 +126,7 @@ class CaseDecisionsView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        found = selectors.decision_list(user=_acting_user(request), case_id=id)
+        found = selectors.decision_list(user=acting_user(request), case_id=id)
         return Response(DecisionSerializer(found.decisions, many=True).data)
 
     @extend_schema(
@@ -152,7 +146,7 @@ class CaseDecisionsView(JsonApiView):
     def post(self, request: Request, id: str) -> Response:
         data = DecisionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         decision = services.decision_record(actor=user, case_id=id, **data.validated_data)
         view = selectors.decision_get(user=user, decision_id=decision.id)
         location = reverse("api:decision_detail", kwargs={"id": decision.id})
@@ -176,7 +170,7 @@ class DecisionDetailView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        view = selectors.decision_get(user=_acting_user(request), decision_id=id)
+        view = selectors.decision_get(user=acting_user(request), decision_id=id)
         return Response(DecisionSerializer(view).data)
 
 
@@ -203,7 +197,7 @@ class ReconsiderationsView(JsonApiView):
         data = ReconsiderationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.reconsideration_request(
-            actor=_acting_user(request), decision_id=id, **data.validated_data
+            actor=acting_user(request), decision_id=id, **data.validated_data
         )
         return Response(
             ReconsiderationCreatedSerializer(created).data, status=status.HTTP_201_CREATED

@@ -19,11 +19,11 @@ from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import User
-from haven.cases.api import JsonApiView
 from haven.identification import errors, forms
 from haven.identification.models import Audience, IndicatorSet, Strength
 from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as services
+from haven.lib.api import JsonApiView
 
 SET_KEY = OpenApiParameter(
     "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="The set key, e.g. adults_labour."

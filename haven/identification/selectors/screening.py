@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.access import policy as access_policy
-from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -66,15 +66,12 @@ VICTIM_RULE_WORDS = {
 STRENGTH_ORDER = {strength: n for n, strength in enumerate(engine.STRENGTHS)}
 
 
-def _require_assessment(
-    *, user: User, case: Case, memberships: list[TeamMembership] | None = None
-) -> None:
+def _require_assessment(*, user: User, case: Case) -> None:
     decision = access_policy.decide(
         user=user,
         case_id=case.id,
         field_group=FieldGroup.ASSESSMENT,
         purpose=Purpose.IDENTIFICATION,
-        memberships=memberships,
     )
     if not decision.allowed:
         raise case_errors.GroupNotAllowed(str(decision.reason))
@@ -114,7 +111,7 @@ def screening_list(*, user: User, case_id: object) -> CaseScreenings:
     """A case's screenings, newest first, for a user who may see its assessments;
     the read is audited. Each row carries its set version and ``observation_count``."""
     case = case_selectors.case_get(user=user, case_id=case_id)
-    _require_assessment(user=user, case=case, memberships=access_policy.team_of(case_id=case.id))
+    _require_assessment(user=user, case=case)
     screenings: list[ScreeningRow] = list(
         Screening.objects.filter(case=case)
         .select_related("indicator_set", "screened_by", "organisation")

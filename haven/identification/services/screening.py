@@ -56,7 +56,7 @@ def screening_record(
     Decision support only (R-09): the case status never changes here (R-04), and an
     "insufficient indicators recorded" result opens a review task.
     """
-    case = case_selectors.case_get(user=actor, case_id=case_id)
+    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
     _require_assessment(actor=actor, case=case)
     assert actor.organisation is not None  # noqa: S101 - case_get admits only case roles
     if case.person.erased_at is not None:

@@ -560,9 +560,10 @@ def test_it_lists_a_cases_screenings_newest_first_and_audits_the_read(
     before = AuditEvent.objects.count()
 
     # when: in a savepoint pair, the case, the team twice (visibility, decision), the
-    # screenings with their sets, users and counts, and the audit append (head, event,
-    # head) in its own savepoint pair: the same for 5 screenings as for 50.
-    with django_assert_num_queries(11):
+    # reader's live break-glass grants (issue 4: checked before the team rules, even for
+    # the case lead), the screenings with their sets, users and counts, and the audit
+    # append (head, event, head) in its own savepoint pair: the same for 5 as for 50.
+    with django_assert_num_queries(12):
         rows = selectors.screening_list(user=worker, case_id=case.id).screenings
 
     # then

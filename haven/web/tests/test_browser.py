@@ -106,7 +106,10 @@ def test_it_shows_a_police_team_member_why_location_is_hidden(
     # then
     location = page.locator("#group-location")
     expect(location).to_contain_text("Hidden:")
-    expect(location).to_contain_text("Police")
+    # the reason says why (no agreement lets location flow to the police) and whom to ask
+    expect(location).to_contain_text("No cooperation agreement in force lets location flow")
+    assert lead.organisation is not None
+    expect(location).to_contain_text(f"Ask the case lead ({lead.organisation.name})")
     expect(page.get_by_text("Shelter 9")).to_have_count(0)
     expect(page.locator("#group-identity")).to_contain_text("Why can I see this:")
     assert csp_violations == []

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from haven.accounts.models import OrgType
+from haven.access.models import Agreement
+from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification.tests.factories import load_shipped_sets, screen
@@ -81,6 +82,11 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("cases:detail", args=[case.id]),
         reverse("cases:transition", args=[case.id]),
         reverse("cases:access_report", args=[case.id]),
+        reverse("cases:person_report", args=[case.id]),
+        reverse("cases:interview_list", args=[case.id]),
+        reverse("cases:interview_new", args=[case.id]),
+        reverse("cases:consent_list", args=[case.id]),
+        reverse("cases:consent_new", args=[case.id]),
         reverse("identification:indicator_set_list"),
         reverse("identification:indicator_set_detail", args=["adults_labour", 1]),
         reverse("identification:screening_new", args=[case.id]),
@@ -92,6 +98,8 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("assistance:reflection_detail", args=[case.id]),
         reverse("assistance:deadline_list"),
         reverse("assistance:notification_list"),
+        reverse("assistance:break_glass_new"),
+        reverse("assistance:break_glass_review_list"),
         "/no-such-page/",
     ]
     return [
@@ -99,7 +107,20 @@ def _every_page(client: Client) -> list[TestResponse]:
         *[lead.get(page) for page in pages],
         member.get(reverse("cases:access_report", args=[case.id])),
         lead.post(reverse("cases:new"), {"citizenships": "XYZ"}),
+        *_agreement_pages(),
     ]
+
+
+def _agreement_pages() -> list[TestResponse]:
+    admin = sign_in(Client(), make_user(org_type=OrgType.OTHER, role=Role.SYSTEM_ADMIN))
+    agreement = Agreement.objects.order_by("name").first()
+    assert agreement is not None  # add_to_team's legal-basis agreement
+    pages = [
+        reverse("access:agreement_list"),
+        reverse("access:agreement_new"),
+        reverse("access:agreement_detail", args=[agreement.id]),
+    ]
+    return [admin.get(page) for page in pages]
 
 
 @pytest.mark.django_db

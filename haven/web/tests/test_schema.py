@@ -27,12 +27,17 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
+from haven.access import services as access_services
+from haven.access.tests import test_selectors_sharing as sharing_tests
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.tests.test_reflection_services import presumed
+from haven.cases import services as case_services
+from haven.cases.tests import test_person_report as person_report_tests
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, intake, org_of
+from haven.cases.tests.test_interviews_services import barnahus, days_ago
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     INSUFFICIENT,
@@ -67,6 +72,16 @@ DEADLINES = "/api/v1/deadlines/"
 DEADLINE_DONE = DEADLINES + "{id}/done/"
 NOTIFICATIONS = "/api/v1/notifications/"
 NOTIFICATIONS_READ = NOTIFICATIONS + "read/"
+BREAK_GLASS = "/api/v1/break-glass/"
+BREAK_GLASS_REVIEWS = BREAK_GLASS + "reviews/"
+BREAK_GLASS_REVIEW = BREAK_GLASS + "{id}/review/"
+INTERVIEWS = CASE + "interviews/"
+INTERVIEW = "/api/v1/interviews/{id}/"
+CONSENTS = CASE + "consents/"
+CONSENT_WITHDRAW = "/api/v1/consents/{id}/withdraw/"
+AGREEMENTS = "/api/v1/agreements/"
+AGREEMENT = AGREEMENTS + "{id}/"
+AGREEMENT_END = AGREEMENT + "end/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -77,6 +92,7 @@ OPERATIONS = {
     (CASE + "transitions/", "post"),
     (CASE + "narrative/", "post"),
     (CASE + "access-report/", "get"),
+    (CASE + "person-report/", "get"),
     (SETS, "get"),
     (SETS, "post"),
     (SET, "get"),
@@ -96,6 +112,19 @@ OPERATIONS = {
     (DEADLINE_DONE, "post"),
     (NOTIFICATIONS, "get"),
     (NOTIFICATIONS_READ, "post"),
+    (BREAK_GLASS, "post"),
+    (BREAK_GLASS_REVIEWS, "get"),
+    (BREAK_GLASS_REVIEW, "post"),
+    (INTERVIEWS, "get"),
+    (INTERVIEWS, "post"),
+    (INTERVIEW, "get"),
+    (CONSENTS, "get"),
+    (CONSENTS, "post"),
+    (CONSENT_WITHDRAW, "post"),
+    (AGREEMENTS, "get"),
+    (AGREEMENTS, "post"),
+    (AGREEMENT, "get"),
+    (AGREEMENT_END, "post"),
 }
 
 # (the path as published, the method, the answer served)
@@ -308,6 +337,107 @@ def test_it_describes_transition_narrative_and_access_report_as_served(
         "transition_not_allowed",
     ]
     assert served[1][2].json()["to_status"] == "withdrawn"
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_the_person_report_as_served(openapi: dict[str, Any]) -> None:
+    # given: screened, decided on, a withdrawn consent, read by the police; then one erased
+    load_shipped_sets()
+    t = team(languages=["fi"])
+    screen(actor=t.ngo, case=t.case, note="Seen at the site.")
+    with time_machine.travel(TODAY, tick=False):
+        ngo_client = api_client_for(t.ngo)
+        police_client = api_client_for(t.police)
+        police_client.post(
+            DECISIONS.format(id=t.case.id),
+            {"decision_type": RG, "outcome": "positive", "reasons": "A credible account."},
+            format="json",
+        )
+        police_client.get(CASE.format(id=t.case.id))
+        consent = person_report_tests.consent_for(
+            person_report_tests.Shared(t.ngo, t.police, t.case)
+        )
+        access_services.consent_withdraw(
+            actor=t.ngo, consent_id=consent.id, person_id=t.case.person_id
+        )
+        erased = open_case(actor=t.ngo)
+        supervisor = make_user(role=Role.SUPERVISOR, organisation=org_of(t.ngo))
+        case_services.person_erase(actor=supervisor, case_id=erased.id)
+        report = CASE.format(id=t.case.id) + "person-report/"
+        # when
+        served: list[Served] = [
+            (CASE + "person-report/", "get", ngo_client.get(report)),
+            (CASE + "person-report/", "get", ngo_client.get(report, {"lang": "xx"})),
+            (
+                CASE + "person-report/",
+                "get",
+                ngo_client.get(CASE.format(id=erased.id) + "person-report/"),
+            ),
+            (CASE + "person-report/", "get", police_client.get(report)),
+            (
+                CASE + "person-report/",
+                "get",
+                api_client_for(make_user(org_type=OrgType.NGO)).get(report),
+            ),
+        ]
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 400, 200, 403, 404]
+    assert served[0][2].json()["decisions"]["items"]
+    assert served[2][2].json()["erased"] is True
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_interview_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a presumed child's case with the Barnahus agencies on its team
+    t = barnahus()
+    police, ngo = api_client_for(t.police), api_client_for(t.ngo)
+    health, outsider = api_client_for(t.other_health), api_client_for(make_user())
+    url = INTERVIEWS.format(id=t.case.id)
+    child = {
+        "held_on": days_ago(1).isoformat(),
+        "reported_on": days_ago(20).isoformat(),
+        "interviewer_name": "Interviewer One",
+        "training_evidence": "Forensic child interview course",
+        "premises": "child_friendly_premises",
+        "barnahus_route": True,
+        "representative_present": True,
+        "persons_present": ["Guardian (representative)"],
+        "summary": "A synthetic account.",
+    }
+    # when
+    recorded = police.post(url, child, format="json")
+    interview = INTERVIEW.format(id=recorded.json()["id"])
+    served: list[Served] = [
+        (INTERVIEWS, "post", recorded),
+        (INTERVIEWS, "post", police.post(url, child, format="json")),
+        (INTERVIEWS, "post", police.post(url, {**child, "premises": "cellar"}, format="json")),
+        (INTERVIEWS, "post", health.post(url, {**child, "justification": "x"}, format="json")),
+        (INTERVIEWS, "post", outsider.post(url, child, format="json")),
+        (INTERVIEWS, "get", ngo.get(url)),
+        (INTERVIEWS, "get", police.get(url, {"purpose": "investigation"})),
+        (INTERVIEWS, "get", police.get(url, {"purpose": "curiosity"})),
+        (INTERVIEWS, "get", outsider.get(url)),
+        (INTERVIEW, "get", police.get(interview)),
+        (INTERVIEW, "get", ngo.get(interview)),
+        (INTERVIEW, "get", ngo.get(interview, {"purpose": "curiosity"})),
+        (INTERVIEW, "get", outsider.get(interview)),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 403, 404),
+        *(200, 200, 400, 404),
+        *(200, 200, 400, 404),
+    ]
+    assert [served[i][2].json()["code"] for i in (1, 3, 4, 8, 12)] == [
+        "justification_required",
+        "field_group_not_allowed",
+        "case_not_found",
+        "case_not_found",
+        "interview_not_found",
+    ]
+    assert served[0][2].json()["unduly_delayed"] is True
+    assert served[9][2].json()["content"]["summary"] == "A synthetic account."
+    assert served[10][2].json()["content"] is None
     assert_served_as_described(openapi, served)
 
 
@@ -540,4 +670,169 @@ def test_it_describes_deadline_notification_and_timeline_answers_as_served(
     assert served[2][2].json()["status"] == "done"
     assert served[5][2].json()["count"] >= 1
     assert served[8][2].json()["marked"] >= 1
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_break_glass_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an NGO's case, a police officer outside its team, their supervisor,
+    # and the national coordinator, told at once (issue 4)
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead, narrative="Told once.")
+    officer = make_user(org_type=OrgType.POLICE)
+    boss = make_user(org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=org_of(officer))
+    coordinator = make_user(org_type=OrgType.NATIONAL_COORDINATOR)
+    police, supervisor = api_client_for(officer), api_client_for(boss)
+    why = "A synthetic emergency that cannot wait for the case lead."
+    use = {"case_reference": case.reference, "justification": why}
+    # when
+    used = police.post(BREAK_GLASS, use, format="json")
+    review = BREAK_GLASS_REVIEW.format(id=used.json()["id"])
+    served: list[Served] = [
+        (BREAK_GLASS, "post", used),
+        (
+            BREAK_GLASS,
+            "post",
+            police.post(BREAK_GLASS, {**use, "justification": ""}, format="json"),
+        ),
+        (BREAK_GLASS, "post", police.post(BREAK_GLASS, {"justification": why}, format="json")),
+        (
+            BREAK_GLASS,
+            "post",
+            police.post(BREAK_GLASS, {**use, "case_reference": "FI-2026-ZZZZZZ"}, format="json"),
+        ),
+        (BREAK_GLASS, "post", police.post(BREAK_GLASS, use, format="json")),
+        (CASE, "get", police.get(CASE.format(id=case.id))),
+        (NOTIFICATIONS, "get", api_client_for(coordinator).get(NOTIFICATIONS)),
+        (BREAK_GLASS_REVIEWS, "get", supervisor.get(BREAK_GLASS_REVIEWS)),
+        (BREAK_GLASS_REVIEWS, "get", police.get(BREAK_GLASS_REVIEWS)),
+        (BREAK_GLASS_REVIEWS, "get", supervisor.get(BREAK_GLASS_REVIEWS, {"page": 9})),
+        (BREAK_GLASS_REVIEW, "post", police.post(review, {"justified": True}, format="json")),
+        (BREAK_GLASS_REVIEW, "post", supervisor.post(review, {"justified": "x"}, format="json")),
+        (
+            BREAK_GLASS_REVIEW,
+            "post",
+            supervisor.post(
+                BREAK_GLASS_REVIEW.format(id=uuid.uuid4()), {"justified": True}, format="json"
+            ),
+        ),
+        (BREAK_GLASS_REVIEW, "post", supervisor.post(review, {"justified": True}, format="json")),
+        (BREAK_GLASS_REVIEW, "post", supervisor.post(review, {"justified": True}, format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 404, 409, 200, 200),
+        *(200, 403, 404),
+        *(403, 400, 404, 200, 409),
+    ]
+    assert [served[i][2].json()["code"] for i in (1, 3, 4, 8, 12, 14)] == [
+        "justification_required",
+        "case_not_found",
+        "break_glass_not_needed",
+        "sharing_not_allowed",
+        "break_glass_not_found",
+        "break_glass_already_reviewed",
+    ]
+    assert served[6][2].json()["results"][0]["kind"] == "break_glass"
+    assert served[13][2].json()["review"] == "justified"
+    assert_served_as_described(openapi, served)
+
+
+# --- sharing: consents and agreements -------------------------------------------------
+
+
+def test_it_describes_consent_answers_and_the_case_read_for_a_purpose_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: a presumed child, so that the guardian's consent carries the child's views
+    w = sharing_tests.world(**sharing_tests.CHILD)
+    lead, police = api_client_for(w.lead), api_client_for(w.police)
+    url = CONSENTS.format(id=w.case.id)
+    consent = {
+        "recipient_organisation": str(sharing_tests.org_of(w.police).pk),
+        "purpose": "investigation",
+        "field_groups": ["narrative"],
+        "language": "ti",
+        "information_given": "What the police will read, and that refusing changes no help.",
+        "child_views": "Only with my aunt present.",
+    }
+    # when
+    recorded = lead.post(url, consent, format="json")
+    withdraw = CONSENT_WITHDRAW.format(id=recorded.json()["id"])
+    served: list[Served] = [
+        (CONSENTS, "post", recorded),
+        (CONSENTS, "post", lead.post(url, {**consent, "field_groups": []}, format="json")),
+        (CONSENTS, "post", lead.post(url, {**consent, "purpose": "x"}, format="json")),
+        (CONSENTS, "post", police.post(url, consent, format="json")),
+        (CONSENTS, "get", lead.get(url)),
+        (CONSENTS, "get", police.get(url)),
+        (CASE, "get", police.get(CASE.format(id=w.case.id), {"purpose": "investigation"})),
+        (CASE, "get", police.get(CASE.format(id=w.case.id), {"purpose": "curiosity"})),
+        (CONSENT_WITHDRAW, "post", police.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(withdraw, format="json")),
+        (CONSENT_WITHDRAW, "post", lead.post(CONSENT_WITHDRAW.format(id="x"), format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 403),
+        *(200, 403, 200, 400),
+        *(403, 200, 409, 404),
+    ]
+    assert served[4][2].json()[0]["child_views"] == "Only with my aunt present."
+    assert served[6][2].json()["field_groups"]["narrative"]["code"] == "consent_and_agreement"
+    assert [served[i][2].json()["code"] for i in (3, 10, 11)] == [
+        "sharing_not_allowed",
+        "consent_already_withdrawn",
+        "consent_not_found",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_agreement_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given
+    w = sharing_tests.world()
+    admin = api_client_for(w.admin)
+    caseworker = api_client_for(w.lead)
+    lead, police = sharing_tests.org_of(w.lead), sharing_tests.org_of(w.police)
+    agreement = {
+        "name": "Police and NGO, Tampere 2026",
+        "document_reference": "Registry 2026/3",
+        "valid_from": "2026-01-01",
+        "ends_on": "2027-01-01",
+        "consent_required": False,
+        "legal_basis": "Criminal Investigation Act, s. 4",
+        "parties": [{"organisation": str(lead.pk)}, {"org_type": "police", "country": "FI"}],
+        "flows": [
+            {"org_type": "police", "purposes": ["investigation"], "field_groups": ["narrative"]}
+        ],
+    }
+    detail = AGREEMENT.format(id=w.agreement.id)
+    # when
+    served: list[Served] = [
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, agreement, format="json")),
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, {**agreement, "name": ""}, format="json")),
+        (AGREEMENTS, "post", admin.post(AGREEMENTS, {"parties": "x"}, format="json")),
+        (AGREEMENTS, "post", caseworker.post(AGREEMENTS, agreement, format="json")),
+        (AGREEMENTS, "get", admin.get(AGREEMENTS)),
+        (AGREEMENTS, "get", caseworker.get(AGREEMENTS)),
+        (AGREEMENTS, "get", admin.get(AGREEMENTS, {"page": 9})),
+        (AGREEMENT, "get", admin.get(detail)),
+        (AGREEMENT, "get", caseworker.get(detail)),
+        (AGREEMENT, "get", admin.get(AGREEMENT.format(id=uuid.uuid4()))),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {"ends_on": "x"}, format="json")),
+        (AGREEMENT_END, "post", caseworker.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(detail + "end/", {}, format="json")),
+        (AGREEMENT_END, "post", admin.post(AGREEMENT.format(id="x") + "end/", format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 400, 403),
+        *(200, 403, 404),
+        *(200, 403, 404),
+        *(400, 403, 200, 409, 404),
+    ]
+    assert served[0][2].json()["flows"][0]["recipient_organisation"] is None
+    assert served[7][2].json()["parties"][1]["organisation"]["id"] == str(police.pk)
+    assert served[12][2].json()["status"] == "ended"
     assert_served_as_described(openapi, served)

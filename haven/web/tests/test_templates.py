@@ -27,22 +27,37 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils.datastructures import MultiValueDict
 
-from haven.access.models import FieldGroup
+from haven.access import errors as access_errors
+from haven.access import forms as access_forms
+from haven.access import selectors as access_selectors
+from haven.access import services as access_services
+from haven.access import views as access_views
+from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import errors as assistance_errors
+from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.services import break_glass as break_glass_services
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import reflection as reflection_services
+from haven.assistance.tests.test_break_glass import JUSTIFICATION
 from haven.assistance.tests.test_deadlines import at
+from haven.assistance.views import break_glass as break_glass_views
 from haven.assistance.views import deadlines as deadline_views
 from haven.assistance.views import reflection as reflection_views
+from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
-from haven.cases import selectors
+from haven.cases import forms_sharing, selectors
+from haven.cases import person_report as person_report_selectors
+from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
+from haven.cases.views import interviews as interview_views
+from haven.cases.views import sharing as sharing_views
 from haven.identification import decision_forms
 from haven.identification import errors as identification_errors
 from haven.identification import forms as identification_forms
@@ -69,6 +84,7 @@ TEMPLATE_DIRS = [
     HAVEN / "cases" / "templates",
     HAVEN / "identification" / "templates",
     HAVEN / "assistance" / "templates",
+    HAVEN / "access" / "templates",
 ]
 
 # Printed for a variable the context lacks: a context that drifted from its view fails.
@@ -123,6 +139,17 @@ class Scene:
     def supervisor(self) -> User:
         return make_user(
             org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=org_of(self.police)
+        )
+
+    @cached_property
+    def outsider(self) -> User:
+        """A police officer whose organisation is on no case team (break-glass)."""
+        return make_user(org_type=OrgType.POLICE)
+
+    @cached_property
+    def outsider_supervisor(self) -> User:
+        return make_user(
+            org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=org_of(self.outsider)
         )
 
     @cached_property
@@ -191,6 +218,11 @@ def _case_context(scene: Scene) -> Context:
         "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
+        "interview_count": selectors.interview_count(case=view.case),
+        "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
+        "may_report_for_person": person_report_selectors.person_report_offered(case_view=view),
+        "purpose_form": forms_sharing.purpose_form({}),
+        "may_manage_consent": sharing_views.may_manage_consent(view),
         "group": view.groups[0],
     }
 
@@ -221,6 +253,105 @@ def _report_context(scene: Scene) -> Context:
         "case": case,
         "events": selectors.person_access_report(user=scene.lead, case_id=case.id),
     }
+
+
+def _person_report_context(scene: Scene) -> Context:
+    # As cases.views.person_report: the presumed case, with a withdrawn consent.
+    case = scene.presumed.case
+    consent = access_services.consent_record(
+        actor=scene.lead,
+        case_id=case.id,
+        person_id=case.person_id,
+        data_key=case.person.data_key,
+        purpose="investigation",
+        field_groups=[FieldGroup.NARRATIVE],
+        given_on=TODAY,
+        language="fi",
+        information_given="What the police would read.",
+        recipient_organisation=org_of(scene.police),
+    )
+    access_services.consent_withdraw(
+        actor=scene.lead, consent_id=consent.id, person_id=case.person_id
+    )
+    report = person_report_selectors.person_report_read(user=scene.lead, case_id=case.id)
+    return {
+        "report": report,
+        "case_id": case.id,
+        "error": "",
+        "languages": [("en", "English"), ("fi", "Finnish")],
+        "group": report.groups[0],
+    }
+
+
+def _interviews(scene: Scene) -> selectors.CaseInterviews:
+    """A presumed child's Barnahus interview held late (R-28), then a second one,
+    justified, without the representative (R-14); the police, who hold them, read."""
+    t = barnahus()
+    scene.viewer = t.police
+    case_services.interview_record(
+        actor=t.police, case_id=t.case.id, interview=child_interview(reported_on=days_ago(30))
+    )
+    case_services.interview_record(
+        actor=t.police,
+        case_id=t.case.id,
+        interview=child_interview(
+            justification="The first recording failed.",
+            representative_present=False,
+            representative_absence_reason="A reasoned decision of the court.",
+        ),
+    )
+    return selectors.interview_list(user=t.police, case_id=t.case.id)
+
+
+def _interview_list(scene: Scene) -> Context:
+    listing = _interviews(scene)
+    return {
+        "case": listing.case,
+        "listing": listing,
+        "purpose_form": forms_sharing.purpose_form({}),
+        "nav": "cases",
+    }
+
+
+def _interview_new(scene: Scene) -> Context:
+    # A third interview, justified (R-14), without the representative and without the
+    # reasons (R-28): the service refuses it beside the field.
+    listing = _interviews(scene)
+    data = {
+        "held_on": days_ago(0).isoformat(),
+        "reported_on": days_ago(2).isoformat(),
+        "interviewer_name": "Interviewer One",
+        "training_evidence": "Forensic child interview course",
+        "premises": "child_friendly_premises",
+        "summary": "A synthetic account.",
+    }
+    form = interview_views.InterviewForm(
+        {**data, "justification": "To ask about the recruiter."},
+        listing=listing,
+        initial=interview_views.initial_for(listing),
+    )
+    assert form.is_valid()
+    with pytest.raises(case_errors.InvalidInput) as refused:
+        case_services.interview_record(
+            actor=scene.reader, case_id=listing.case.id, interview=form.interview_input()
+        )
+    form.add_error("representative_absence_reason", refused.value.message)
+    return {"case": listing.case, "listing": listing, "form": form, "nav": "cases"}
+
+
+def _interview_detail(scene: Scene) -> Context:
+    listing = _interviews(scene)
+    view = selectors.interview_get(user=scene.reader, interview_id=listing.interviews[1].id)
+    return {"interview": view, "purpose_form": forms_sharing.purpose_form({}), "nav": "cases"}
+
+
+def _interview_rows(scene: Scene) -> Context:
+    listing = _interviews(scene)
+    return {"interviews": listing.interviews, "purpose": listing.purpose}
+
+
+def _interview_count(scene: Scene) -> Context:
+    return {"case": scene.presumed.case, "interview_count": 2}
 
 
 def _transition_context(scene: Scene) -> Context:
@@ -474,6 +605,9 @@ def _notification_list(scene: Scene) -> Context:
     # The sweep reminds and escalates; one notification already read.
     case = scene.presumed.case
     deadline_services.deadlines_sweep(now=LATER)
+    break_glass_services.break_glass_use(
+        actor=scene.outsider, case_reference=case.reference, justification=JUSTIFICATION
+    )
     first = deadline_selectors.notifications_for(user=scene.reader).first()
     assert first is not None
     deadline_services.notifications_mark_read(user=scene.reader, notification_ids=[first.id])
@@ -483,19 +617,227 @@ def _notification_list(scene: Scene) -> Context:
         deadline_views.NotificationRow(
             notification=notification,
             case_reference=getattr(notification, "case_reference", ""),
-            what=deadline_selectors.what_is_due(
-                notification.task, country=getattr(notification, "case_country", "")
-            ),
+            what=deadline_selectors.notification_what(notification),
         )
         for notification in page
     ]
     assert {row.case_reference for row in rows} == {case.reference}
-    assert len(rows) > 1
+    assert {row.notification.kind for row in rows} >= {"break_glass", "reminder"}
     return {"page": page, "rows": rows, "nav": "deadlines"}
+
+
+# --- assistance: break-glass ------------------------------------------------------------------
+
+
+def _break_glass_use(scene: Scene) -> BreakGlass:
+    """The outsider, a police officer off the team, breaks the glass on a case."""
+    return break_glass_services.break_glass_use(
+        actor=scene.outsider,
+        case_reference=scene.presumed.case.reference,
+        justification=JUSTIFICATION,
+    )
+
+
+def _break_glass_new(scene: Scene) -> Context:
+    # Posted without a justification: refused beside the field.
+    scene.viewer = scene.outsider
+    form = break_glass_views.BreakGlassForm(
+        {"case_reference": scene.presumed.case.reference, "justification": "Urgent."}
+    )
+    assert form.is_valid()
+    with pytest.raises(access_errors.JustificationRequired) as refused:
+        break_glass_services.break_glass_use(actor=scene.reader, **form.cleaned_data)
+    form.add_error("justification", refused.value.message)
+    return {
+        "form": form,
+        "minutes": 60,
+        "may_review": break_glass_selectors.may_review_break_glass(scene.reader),
+        "nav": "break_glass",
+    }
+
+
+def _break_glass_review_list(scene: Scene) -> Context:
+    _break_glass_use(scene)
+    scene.viewer = scene.outsider_supervisor
+    uses = break_glass_selectors.break_glass_review_list(user=scene.reader)
+    page = Paginator(uses, break_glass_views.PAGE_SIZE).get_page(1)
+    assert len(page) == 1
+    return {"page": page, "now": NOW, "nav": "break_glass", "grant": page[0]}
+
+
+def _break_glass_review(scene: Scene) -> Context:
+    # Reviewed once; a second review is refused beside the form.
+    grant = _break_glass_use(scene)
+    scene.viewer = scene.outsider_supervisor
+    access_services.break_glass_review(
+        actor=scene.reader, grant_id=grant.id, justified=False, note="No emergency."
+    )
+    form = break_glass_views.ReviewForm({"outcome": "justified", "note": ""})
+    assert form.is_valid()
+    with pytest.raises(access_errors.BreakGlassReviewed) as refused:
+        access_services.break_glass_review(actor=scene.reader, grant_id=grant.id, justified=True)
+    form.add_error(None, refused.value.message)
+    return {
+        "grant": break_glass_selectors.break_glass_get(user=scene.reader, grant_id=grant.id),
+        "form": form,
+        "now": NOW,
+        "own_use": False,
+        "nav": "break_glass",
+    }
+
+
+def _break_glass_banner(scene: Scene) -> Context:
+    _break_glass_use(scene)
+    scene.viewer = scene.outsider
+    context = _case_context(scene)
+    assert context["break_glass"]
+    return context
 
 
 def _timeline(scene: Scene) -> Context:
     return {"timeline": _case_context(scene)["timeline"]}
+
+
+# --- sharing: consents and agreements --------------------------------------------------------
+
+
+def _consents(scene: Scene) -> Context:
+    # A presumed child's live consent with the child's views, and a withdrawn one (R-25).
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    arguments: dict[str, Any] = {
+        "actor": scene.lead,
+        "case_id": case.id,
+        "person_id": case.person_id,
+        "data_key": case.person.data_key,
+        "child": True,
+        "given_by": GivenBy.GUARDIAN,
+        "field_groups": [FieldGroup.NARRATIVE],
+        "given_on": TODAY,
+        "language": "ti",
+        "information_given": "What the police would read, and that refusing changes no help.",
+        "recipient_organisation": org_of(scene.police),
+    }
+    access_services.consent_record(
+        **arguments, purpose="investigation", child_views="Only with my aunt present."
+    )
+    withdrawn = access_services.consent_record(**arguments, purpose="return")
+    access_services.consent_withdraw(
+        actor=scene.lead, consent_id=withdrawn.id, person_id=case.person_id
+    )
+    found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    consents = access_selectors.consent_list(
+        user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    return {"case": found, "consents": consents, "treat_as_child": True, "nav": "cases"}
+
+
+def _consent(scene: Scene) -> Context:
+    return {"item": _consents(scene)["consents"][0]}
+
+
+def _consent_new(scene: Scene) -> Context:
+    # A child's consent posted as given by the person: refused beside the field (R-11).
+    case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    _found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    form = forms_sharing.ConsentForm(
+        {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
+        child=True,
+        recipients=access_selectors.consent_recipients(context=context),
+    )
+    assert not form.is_valid()
+    return {"case": case, "form": form, "treat_as_child": True, "nav": "cases"}
+
+
+def _agreement(scene: Scene) -> Agreement:
+    """An open-ended agreement between the NGO and every police organisation in Finland."""
+    return access_services.agreement_create(
+        actor=make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN),
+        name="Helsinki police and NGO 2025",
+        document_reference="Registry 2025/7",
+        valid_from=TODAY,
+        parties=[
+            access_services.Party(organisation=org_of(scene.lead)),
+            access_services.Party(org_type=OrgType.POLICE, country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                organisation=org_of(scene.police),
+                purposes=["investigation"],
+                field_groups=["narrative"],
+            ),
+            access_services.Flow(
+                org_type=OrgType.POLICE, purposes=["identification"], field_groups=["legal"]
+            ),
+            access_services.Flow(
+                org_type=OrgType.POLICE,
+                country="FI",
+                purposes=["identification"],
+                field_groups=["identity"],
+            ),
+        ],
+    )
+
+
+def _agreement_list(scene: Scene) -> Context:
+    _agreement(scene)
+    admin = make_user(org_type=OrgType.OTHER, role=Role.SYSTEM_ADMIN)
+    page = Paginator(access_selectors.agreement_list(user=admin), access_views.PAGE_SIZE).get_page(
+        1
+    )
+    rows = [(a, access_selectors.agreement_status(a)) for a in page]
+    return {"page": page, "rows": rows, "nav": "agreements"}
+
+
+def _agreement_detail(scene: Scene) -> Context:
+    # Ended once, then a refused second end beside the date.
+    admin = make_user(org_type=OrgType.OTHER, role=Role.SYSTEM_ADMIN)
+    agreement = _agreement(scene)
+    access_services.agreement_end(actor=admin, agreement_id=agreement.id, ends_on=LATER.date())
+    end_form = access_forms.AgreementEndForm({"ends_on": LATER.date().isoformat()})
+    assert end_form.is_valid()
+    with pytest.raises(access_errors.AgreementEnded) as refused:
+        access_services.agreement_end(
+            actor=admin, agreement_id=agreement.id, **end_form.cleaned_data
+        )
+    end_form.add_error("ends_on", refused.value.message)
+    found = access_selectors.agreement_get(user=admin, agreement_id=agreement.id)
+    return {
+        "agreement": found,
+        "status": access_selectors.agreement_status(found),
+        "end_form": end_form,
+        "nav": "agreements",
+    }
+
+
+def _agreement_new(scene: Scene) -> Context:
+    # One party only, a row naming both an organisation and a type: errors beside them.
+    organisations = {str(o.pk): o for o in access_selectors.organisation_list()}
+    data = {
+        "name": "",
+        "consent_required": "no",
+        "party-TOTAL_FORMS": "4",
+        "party-INITIAL_FORMS": "0",
+        "party-0-organisation": str(org_of(scene.lead).pk),
+        "party-0-org_type": "police",
+        "flow-TOTAL_FORMS": "3",
+        "flow-INITIAL_FORMS": "0",
+        "flow-0-org_type": "police",
+    }
+    kwargs = {"organisations": organisations}
+    parties = access_forms.PartyFormSet(data, prefix="party", form_kwargs=kwargs)
+    flows = access_forms.FlowFormSet(data, prefix="flow", form_kwargs=kwargs)
+    form = access_forms.AgreementForm(data)
+    assert not (form.is_valid() or parties.is_valid() or flows.is_valid())
+    parties.add_error("An agreement has at least two parties.")
+    return {"form": form, "parties": parties, "flows": flows, "nav": "agreements"}
+
+
+def _party(scene: Scene) -> Context:
+    return {"party": _agreement(scene).parties.all()[1]}
+
+
+def _validity(scene: Scene) -> Context:
+    return {"agreement": _agreement(scene)}
 
 
 CONTEXTS: dict[str, Builder] = {
@@ -522,6 +864,13 @@ CONTEXTS: dict[str, Builder] = {
     "cases/_group.html": _case_context,
     "cases/case_transition.html": _transition_context,
     "cases/access_report_detail.html": _report_context,
+    "cases/person_report_detail.html": _person_report_context,
+    "cases/person_report_group.html": _person_report_context,
+    "cases/interview_list.html": _interview_list,
+    "cases/interview_new.html": _interview_new,
+    "cases/interview_detail.html": _interview_detail,
+    "cases/_interview_rows.html": _interview_rows,
+    "cases/_interview_count.html": _interview_count,
     **{f"cases/_group_{group.value}.html": _group_context(group) for group in FieldGroup},
     "identification/indicator_set_list.html": _indicator_set_list,
     "identification/indicator_set_detail.html": _indicator_set_detail,
@@ -543,6 +892,19 @@ CONTEXTS: dict[str, Builder] = {
     "assistance/_reflection_summary.html": _reflection_summary,
     "assistance/deadline_list.html": _deadline_list,
     "assistance/notification_list.html": _notification_list,
+    "assistance/break_glass_new.html": _break_glass_new,
+    "assistance/break_glass_review_list.html": _break_glass_review_list,
+    "assistance/_break_glass_row.html": _break_glass_review_list,
+    "assistance/break_glass_review.html": _break_glass_review,
+    "assistance/_break_glass_banner.html": _break_glass_banner,
+    "cases/consent_list.html": _consents,
+    "cases/_consent.html": _consent,
+    "cases/consent_new.html": _consent_new,
+    "access/agreement_list.html": _agreement_list,
+    "access/agreement_detail.html": _agreement_detail,
+    "access/agreement_new.html": _agreement_new,
+    "access/_party.html": _party,
+    "access/_validity.html": _validity,
 }
 
 

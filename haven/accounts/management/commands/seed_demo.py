@@ -72,5 +72,17 @@ class Command(BaseCommand):
                 % {"r": summary.reconsiderations, "e": summary.extensions, "x": summary.early_ends},
                 _("Deadline sweep: %(m)d reminded, %(s)d escalated")
                 % {"m": summary.reminded, "s": summary.escalated},
+                _("Cooperation agreements %(a)d (%(e)d ended)")
+                % {"a": summary.agreements, "e": summary.agreements_ended},
+                _(
+                    "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
+                    "%(r)d refusals of police sharing"
+                )
+                % {
+                    "c": summary.consents,
+                    "g": summary.consents_by_guardian,
+                    "w": summary.consents_withdrawn,
+                    "r": summary.refusals,
+                },
             ]
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,18 +20,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from haven.access.models import FieldGroup
+from haven.access.models import FieldGroup, Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors, services
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.status import IdentificationStatus
+from haven.lib.api import JsonApiView, acting_user
 
 # ISO 3166-1 alpha-2 (from Debian's iso-codes), plus XK for Kosovo, the
 # user-assigned code the EU and Eurostat use.
@@ -94,25 +92,6 @@ class LanguageCodeField(serializers.ChoiceField):
         super().__init__(
             choices=LANGUAGE_CODES, error_messages={"invalid_choice": message}, **kwargs
         )
-
-
-class JsonApiView(APIView):
-    """JSON in; out, answers that no cache may keep, since they carry personal data."""
-
-    parser_classes = (JSONParser,)
-
-    def finalize_response(
-        self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-
-def _acting_user(request: Request) -> User:
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 # --- the case list --------------------------------------------------------------------
@@ -445,7 +424,7 @@ class CaseListView(JsonApiView):
     def get(self, request: Request) -> Response:
         query = CaseListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        cases = selectors.case_list(user=_acting_user(request), **query.validated_data)
+        cases = selectors.case_list(user=acting_user(request), **query.validated_data)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured
@@ -465,7 +444,7 @@ class CaseListView(JsonApiView):
     def post(self, request: Request) -> Response:
         data = CaseOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _acting_user(request)
+        user = acting_user(request)
         case = services.case_open(
             actor=user,
             person=data.person_input(),
@@ -477,15 +456,32 @@ class CaseListView(JsonApiView):
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+class CaseReadQuerySerializer(serializers.Serializer[Any]):
+    purpose = serializers.ChoiceField(
+        choices=Purpose.choices,
+        default=Purpose.ASSISTANCE,
+        help_text="What you need the data for: sharing is decided per purpose, and the read "
+        "is recorded with it.",
+    )
+
+
 class CaseDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_read",
         tags=["cases"],
-        parameters=[CASE_ID],
-        responses={200: CaseDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        parameters=[CASE_ID, CaseReadQuerySerializer],
+        responses={
+            200: CaseDetailSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
     )
     def get(self, request: Request, id: str) -> Response:
-        view = selectors.case_read(user=_acting_user(request), case_id=id)
+        query = CaseReadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        purpose = Purpose(query.validated_data["purpose"])
+        view = selectors.case_read(user=acting_user(request), case_id=id, purpose=purpose)
         return Response(case_detail_body(view))
 
 
@@ -508,7 +504,7 @@ class CaseTransitionView(JsonApiView):
         data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         transition = services.case_transition(
-            actor=_acting_user(request), case_id=id, **data.validated_data
+            actor=acting_user(request), case_id=id, **data.validated_data
         )
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
@@ -531,7 +527,7 @@ class CaseNarrativeView(JsonApiView):
         data = NarrativeAppendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.narrative_append(
-            actor=_acting_user(request), case_id=id, text=data.validated_data["text"]
+            actor=acting_user(request), case_id=id, text=data.validated_data["text"]
         )
         return Response(NarrativeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -553,7 +549,7 @@ class CaseAccessReportView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        events = selectors.person_access_report(user=_acting_user(request), case_id=id)
+        events = selectors.person_access_report(user=acting_user(request), case_id=id)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(events, request, view=self)
         assert page is not None  # noqa: S101 - a page size is configured

@@ -22,9 +22,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from haven.access import policy as access_policy
-from haven.access.models import FieldGroup
+from haven.access.models import FieldGroup, Purpose
+from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
-from haven.cases import errors, forms, selectors, services
+from haven.cases import errors, forms, forms_sharing, selectors, services
+from haven.cases import person_report as report_selectors
+from haven.cases.views import sharing
 from haven.lib.errors import HavenError
 from haven.web import timeline
 from haven.web.shortcuts import domain_errors, forbidden, request_user
@@ -89,19 +92,30 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
-    view = selectors.case_read(user=user, case_id=case_id)
+    purpose_form = forms_sharing.purpose_form(request.GET)  # ?purpose=, default assistance
+    view = selectors.case_read(user=user, case_id=case_id, purpose=purpose_form.chosen)
+    under_break_glass = break_glass_selectors.case_view_under_break_glass(case_view=view)
+    # Writes need the group for assistance, and never come from break-glass (read only).
+    writable = not view.erased and not under_break_glass
+    assisting = purpose_form.chosen == Purpose.ASSISTANCE
     context = {
         "view": view,
         "case": view.case,
+        "purpose_form": purpose_form,
+        "may_manage_consent": sharing.may_manage_consent(view),
         # Reuses the groups case_read decided and audited; reads no group twice.
         "timeline": timeline.timeline_for(user=user, case_view=view),
         "narrative_form": narrative_form,
-        "may_transition": view.group(FieldGroup.LEGAL).allowed and not view.erased,
-        "may_see_decisions": view.group(FieldGroup.LEGAL).allowed and not view.erased,
-        "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
+        "may_transition": view.group(FieldGroup.LEGAL).allowed and writable,
+        "may_see_decisions": view.group(FieldGroup.LEGAL).allowed and writable,
+        "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and writable,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
-        "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
+        "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and writable and assisting,
+        "interview_count": selectors.interview_count(case=view.case),
+        "break_glass": under_break_glass,
+        "may_report_for_person": report_selectors.person_report_offered(case_view=view),
     }
+    status = 400 if purpose_form.errors and status == 200 else status
     return render(request, "cases/case_detail.html", context, status=status)
 
 

@@ -1,0 +1,190 @@
+"""Agreement (MoU) forms: they parse and check the shape of input;
+``haven.access.services`` applies the rules (R-47).
+
+Parties and flows are a fixed number of rows (formsets without JavaScript):
+rows left empty are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.access import services
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import Organisation, OrgType
+
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+PARTY_ROWS = 4
+FLOW_ROWS = 3
+
+YES_NO = [
+    ("yes", _("Yes: the person's consent is needed as well")),
+    ("no", _("No: the law allows sharing without consent")),
+]
+
+
+class AgreementForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("As the reasons will show it, e.g. Helsinki police and NGO 2025."),
+    )
+    document_reference = forms.CharField(
+        label=_("Signed document"),
+        max_length=200,
+        help_text=_("Where the signed agreement is kept: a registry number or archive reference."),
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        required=False,
+        help_text=_("The law that allows the sharing. Needed when no consent is required."),
+    )
+    consent_required = forms.TypedChoiceField(
+        label=_("Is the person's consent needed?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+        error_messages={"invalid_choice": _("Choose yes or no.")},
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        widget=_DATE_WIDGET,
+        required=False,
+        help_text=_("The first day it no longer applies. Leave empty if open-ended."),
+    )
+
+
+def _organisation_choices(organisations: Mapping[str, Organisation]) -> list[tuple[str, Any]]:
+    return [("", _("None: name a type instead"))] + [
+        (key, f"{o.name} ({o.country})") for key, o in organisations.items()
+    ]
+
+
+class _OneOrganisationOrType(forms.Form):
+    """One organisation, or every organisation of a type (in a country, if given)."""
+
+    organisation = forms.ChoiceField(
+        label=_("Organisation"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose an organisation from the list.")},
+    )
+    org_type = forms.ChoiceField(
+        label=_("Or every organisation of the type"),
+        choices=[("", _("None: name an organisation instead")), *OrgType.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose a type from the list.")},
+    )
+    country = forms.CharField(
+        label=_("In the country"),
+        max_length=2,
+        required=False,
+        help_text=_("Two-letter country code (ISO 3166-1), e.g. FI. Empty: any country."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Mapping[str, Organisation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = organisations
+        field = cast(forms.ChoiceField, self.fields["organisation"])
+        field.choices = _organisation_choices(organisations)
+
+    def clean_country(self) -> str:
+        country: str = self.cleaned_data["country"].strip()
+        if country and not _COUNTRY.match(country):
+            raise forms.ValidationError(
+                _("Give a two-letter country code, e.g. FI."), code="invalid_country"
+            )
+        return country.upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation, org_type = data.get("organisation"), data.get("org_type")
+        if organisation and org_type:
+            self.add_error("org_type", _("Name an organisation or a type, not both."))
+        elif not organisation and not org_type and "organisation" not in self.errors:
+            self.add_error("organisation", _("Name an organisation or a type."))
+        if organisation and data.get("country"):
+            self.add_error("country", _("A country goes with a type, not an organisation."))
+        return data
+
+    def who(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data["organisation"]:
+            return {"organisation": self.organisations[data["organisation"]]}
+        return {"org_type": data["org_type"], "country": data["country"]}
+
+
+class PartyForm(_OneOrganisationOrType):
+    def party(self) -> services.Party:
+        return services.Party(**self.who())
+
+
+class FlowForm(_OneOrganisationOrType):
+    """A data-sharing clause: to this recipient, for these purposes, these groups."""
+
+    purposes = forms.MultipleChoiceField(
+        label=_("For the purposes"),
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one purpose.")},
+    )
+    field_groups = forms.MultipleChoiceField(
+        label=_("Kinds of information"),
+        choices=FieldGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of information.")},
+    )
+
+    def flow(self) -> services.Flow:
+        data = self.cleaned_data
+        return services.Flow(
+            purposes=data["purposes"], field_groups=data["field_groups"], **self.who()
+        )
+
+
+Row = TypeVar("Row", bound=forms.Form)
+
+
+class RowsFormSet(forms.BaseFormSet[Row]):
+    """Fixed rows; rows left empty are ignored, and errors about the rows as a
+    whole (from the service) are shown above them."""
+
+    def filled(self) -> list[Row]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def add_error(self, message: str) -> None:
+        self.non_form_errors().append(message)
+
+
+# formset_factory's stub returns the base class; these are the subclass it builds.
+PartyFormSet = cast(
+    type[RowsFormSet[PartyForm]],
+    formset_factory(PartyForm, formset=RowsFormSet, extra=PARTY_ROWS, max_num=PARTY_ROWS),
+)
+FlowFormSet = cast(
+    type[RowsFormSet[FlowForm]],
+    formset_factory(FlowForm, formset=RowsFormSet, extra=FLOW_ROWS, max_num=FLOW_ROWS),
+)
+
+
+class AgreementEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        widget=_DATE_WIDGET,
+        initial=timezone.localdate,
+        help_text=_("The first day it no longer applies: access under it stops that day."),
+    )

@@ -1,0 +1,5 @@
+from haven.access import views
+
+app_name = "access"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,156 @@
+"""Break-glass: emergency access to a case by a user outside the permitted flow.
+
+The grant and its ``break_glass`` audit event are written by
+``haven.access.services.break_glass_open``; this module finds the case by the
+reference the user typed (without the team check: the user is outside the
+permitted flow by definition) and tells the case lead and the national
+coordinator at once, in the same transaction as the grant, so that there is
+never a grant nobody was told about.
+
+Only in-app notifications are sent. E-mail is not: the deployment's mail
+backend is the console, and a message would have to say no more than the
+in-app one does (no personal data leaves the system).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access import errors as access_errors
+from haven.access import policy as access_policy
+from haven.access import services as access_services
+from haven.access.models import BreakGlass
+from haven.accounts import policy as account_policy
+from haven.accounts.models import Organisation, OrgType, User
+from haven.assistance.models import Notification
+from haven.assistance.selectors import break_glass as break_glass_selectors
+from haven.cases import errors as case_errors
+from haven.cases.models import Case
+from haven.lib.errors import Conflict
+
+logger = logging.getLogger(__name__)
+
+
+def _require_case_role(actor: User) -> None:
+    """Checked before the case is looked up: no answer about a case to anyone else."""
+    if not break_glass_selectors.may_use_break_glass(actor):
+        raise access_errors.SharingNotAllowed(
+            _("Only caseworkers and supervisors can use break-glass.")
+        )
+
+
+def _require_justification(justification: str) -> None:
+    """Checked before the case is looked up, so that a reference cannot be tried
+    without leaving a trace: only a justified request learns whether it exists.
+    The access service checks the same rule again when it opens the grant."""
+    if len(justification.strip()) < access_services.MIN_JUSTIFICATION:
+        raise access_errors.JustificationRequired(
+            _("Explain the emergency in at least %(n)d characters.")
+            % {"n": access_services.MIN_JUSTIFICATION},
+            field="justification",
+        )
+
+
+def _parse_id(case_id: object) -> uuid.UUID | None:
+    if isinstance(case_id, uuid.UUID):
+        return case_id
+    try:
+        return uuid.UUID(str(case_id))
+    except ValueError:
+        return None
+
+
+def _case_by_reference(*, case_reference: str, case_id: object) -> Case:
+    """The case by its reference (or id), whoever's team it is on; a missing one
+    gives the same coded 404 as any hidden case."""
+    cases = Case.objects.select_related("person")
+    if case_id is not None:
+        parsed = _parse_id(case_id)
+        case = cases.filter(pk=parsed).first() if parsed else None
+    else:
+        reference = case_reference.strip().upper()
+        case = cases.filter(reference=reference).first() if reference else None
+    if case is None:
+        raise case_errors.CaseNotFound(_("No case with this reference is available to you."))
+    return case
+
+
+def _require_need(*, actor: User, case: Case) -> None:
+    """Break-glass is for what the user cannot see now: a user who already sees
+    every group their organisation type would get (the case lead, a live grant,
+    a team member sharing fully) is sent to the case instead."""
+    decisions = access_policy.decide_all(user=actor, case_id=case.pk)
+    assert actor.organisation is not None  # noqa: S101 - _require_case_role ran first
+    wanted = access_policy.ORG_TYPE_GROUPS.get(actor.organisation.org_type, frozenset())
+    if all(decisions[group].allowed for group in wanted):
+        raise Conflict(
+            _("You can already read this case; break-glass is not needed."),
+            code="break_glass_not_needed",
+        )
+
+
+def _recipients(*, case: Case, actor: User) -> list[int]:
+    """Active caseworkers and supervisors of the case lead and of every national
+    coordinator organisation in the case's country (the actor excepted)."""
+    organisations = Organisation.objects.filter(
+        Q(case_memberships__case_id=case.pk, case_memberships__is_lead=True)
+        | Q(org_type=OrgType.NATIONAL_COORDINATOR, country=case.country)
+    ).values("id")
+    return list(
+        User.objects.filter(
+            organisation_id__in=organisations,
+            is_active=True,
+            role__in=account_policy.CASE_ROLES,
+        )
+        .exclude(pk=actor.pk)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def _notify(*, grant: BreakGlass, case: Case, actor: User) -> int:
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id,
+            kind=Notification.Kind.BREAK_GLASS,
+            case=case,
+            break_glass=grant,
+            created_at=now,
+        )
+        for user_id in _recipients(case=case, actor=actor)
+    )
+    return len(notifications)
+
+
+@transaction.atomic
+def break_glass_use(
+    *,
+    actor: User,
+    justification: str,
+    case_reference: str = "",
+    case_id: object = None,
+) -> BreakGlass:
+    """Emergency access to a case outside the permitted flow (issue 4): only
+    with a typed justification, for HAVEN_BREAK_GLASS_MINUTES, marked in the
+    audit trail, and told at once to the case lead and the national coordinator
+    (in-app, in this transaction). A supervisor reviews each use afterwards."""
+    _require_case_role(actor)
+    _require_justification(justification)
+    case = _case_by_reference(case_reference=case_reference, case_id=case_id)
+    _require_need(actor=actor, case=case)
+    grant = access_services.break_glass_open(
+        actor=actor, case_id=case.pk, person_id=case.person_id, justification=justification
+    )
+    grant.case = case
+    told = _notify(grant=grant, case=case, actor=actor)
+    transaction.on_commit(
+        lambda: logger.warning("break-glass %s opened; %d people told", grant.id, told)
+    )
+    return grant

@@ -1,0 +1,170 @@
+"""Forms of the sharing pages under a case: the purpose a case is read for, and
+the person's consent. They parse and check the shape of input; the access
+services apply the rules (R-11, R-18, R-20, R-25)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.access import selectors as access_selectors
+from haven.access.models import FieldGroup, GivenBy, Purpose
+from haven.accounts.models import Organisation, OrgType
+
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2}$")
+TEXT_MAX = 10000
+ORGANISATION, ORG_TYPE = "org:", "type:"
+
+# What sharing means, in plain words: the worker adapts it to what was said.
+INFORMATION_GIVEN = _(
+    "We explained, in a language the person understands, that: the organisation named "
+    "will be able to read the kinds of information chosen, and only for the purpose "
+    "chosen; saying no changes nothing in the help and support they receive from us or "
+    "anyone else; they can withdraw this consent at any time by telling us, and sharing "
+    "then stops at once; every reading of their information is recorded, and they can "
+    "ask to see who read it."
+)
+
+
+class PurposeForm(forms.Form):
+    """``?purpose=`` on the case page: what the reader needs the data for."""
+
+    purpose = forms.ChoiceField(
+        label=_("Read for the purpose of"),
+        choices=Purpose.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a purpose from the list.")},
+        help_text=_("Sharing is decided per purpose; your reading is recorded with it."),
+    )
+
+    @property
+    def chosen(self) -> Purpose:
+        """The valid purpose asked for, else the default (assistance)."""
+        if self.is_valid() and self.cleaned_data["purpose"]:
+            return Purpose(self.cleaned_data["purpose"])
+        return Purpose.ASSISTANCE
+
+
+def purpose_form(data: Any) -> PurposeForm:
+    """Bound to the query string; the select shows the default when none is asked for."""
+    purpose = data.get("purpose", "")
+    return PurposeForm({"purpose": purpose or Purpose.ASSISTANCE.value})
+
+
+def _recipient_choices(recipients: access_selectors.Recipients) -> list[Any]:
+    def named(orgs: list[Organisation]) -> list[tuple[str, str]]:
+        return [(f"{ORGANISATION}{o.pk}", f"{o.name} ({o.get_org_type_display()})") for o in orgs]
+
+    return [
+        ("", _("Choose the recipient")),
+        (_("Organisations on the case team"), named(recipients.team)),
+        (_("Other organisations"), named(recipients.others)),
+        (
+            _("Every organisation of a type"),
+            [(f"{ORG_TYPE}{value}", label) for value, label in OrgType.choices],
+        ),
+    ]
+
+
+class ConsentForm(forms.Form):
+    """One consent: to whom, for what, which groups, when, by whom, after what."""
+
+    recipient = forms.ChoiceField(
+        label=_("Shared with"),
+        error_messages={"invalid_choice": _("Choose the recipient from the list.")},
+        help_text=_("One organisation, or every organisation of a type."),
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a purpose from the list.")},
+    )
+    field_groups = forms.MultipleChoiceField(
+        label=_("Kinds of information"),
+        choices=FieldGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of information.")},
+    )
+    given_on = forms.DateField(
+        label=_("Date the consent was given"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    given_by = forms.ChoiceField(
+        label=_("Given by"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose who gave the consent.")},
+    )
+    child_views = forms.CharField(
+        label=_("The child's own views"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What the child said about sharing, in their words, recorded beside the "
+            "guardian's decision. Leave empty if the child did not express a view."
+        ),
+    )
+    language = forms.CharField(
+        label=_("Language the information was given in"),
+        max_length=2,
+        help_text=_("Two-letter language code (ISO 639-1), e.g. ti, ru or en."),
+    )
+    information_given = forms.CharField(
+        label=_("Information given to the person"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        initial=INFORMATION_GIVEN,
+        help_text=_("What the person was told before agreeing. Change it to what was said."),
+    )
+
+    def __init__(
+        self, *args: Any, child: bool, recipients: access_selectors.Recipients, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in (*recipients.team, *recipients.others)}
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = _recipient_choices(recipients)
+        given_by = cast(forms.ChoiceField, self.fields["given_by"])
+        if child:
+            # R-11, R-25: the guardian decides for a child; the child's views go beside it.
+            given_by.choices = [(GivenBy.GUARDIAN.value, GivenBy.GUARDIAN.label)]
+            given_by.initial = GivenBy.GUARDIAN
+            given_by.help_text = _(
+                "The person is treated as a child: their guardian or representative decides."
+            )
+        else:
+            del self.fields["child_views"]
+            given_by.choices = GivenBy.choices
+            given_by.initial = GivenBy.PERSON
+
+    def clean_language(self) -> str:
+        code: str = self.cleaned_data["language"].strip()
+        if not _LANGUAGE.match(code):
+            raise forms.ValidationError(
+                _("Give a two-letter language code, e.g. ti or ru."), code="invalid_language"
+            )
+        return code.lower()
+
+    def recipient_arguments(self) -> dict[str, Any]:
+        """The service's recipient arguments, from the chosen option."""
+        value: str = self.cleaned_data["recipient"]
+        if value.startswith(ORGANISATION):
+            return {"recipient_organisation": self.organisations[value.removeprefix(ORGANISATION)]}
+        return {"recipient_org_type": value.removeprefix(ORG_TYPE)}
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **self.recipient_arguments(),
+            "purpose": data["purpose"],
+            "field_groups": data["field_groups"],
+            "given_on": data["given_on"],
+            "given_by": data["given_by"],
+            "language": data["language"],
+            "information_given": data["information_given"],
+            "child_views": data.get("child_views", ""),
+        }

@@ -1,0 +1,1 @@
+"""Case pages, one module per concern; routes in haven/cases/urls.py."""

@@ -1,0 +1,137 @@
+"""Consent pages under a case (R-20, R-40): the person's consents, recording one,
+withdrawing one. Only the case lead's caseworkers and supervisors use them:
+anyone outside the case team gets the case's 404, other team members a 403
+with the reason. Also the helpers the case page uses to read a case for a
+purpose (``?purpose=``) and to link here.
+
+Refusing consent, to the police or anyone, changes nothing in the assistance
+the person receives: no service reads consent for eligibility (R-18).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from haven.access import errors as access_errors
+from haven.access import selectors as access_selectors
+from haven.access import services as access_services
+from haven.cases import forms_sharing, selectors
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.web.shortcuts import domain_errors, request_user
+
+
+def may_manage_consent(view: selectors.CaseView) -> bool:
+    """Whether the case page links to the consents: the reader's organisation
+    leads the case (every case-role reader of the lead gets this code for the
+    statistical group, which every organisation type sees)."""
+    return any(g.code == "case_lead" for g in view.groups)
+
+
+def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
+    """A service's error goes beside the field it names, else above the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+@never_cache
+@login_required
+@domain_errors
+def consent_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The person's consents, live and withdrawn, with a withdraw button on each live one."""
+    user = request_user(request)
+    case, context = selectors.case_get_with_context(user=user, case_id=case_id)
+    consents = access_selectors.consent_list(
+        user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    return render(
+        request,
+        "cases/consent_list.html",
+        {
+            "case": case,
+            "consents": consents,
+            "treat_as_child": case.person.treat_as_child,
+            "nav": "cases",
+        },
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record the person's consent (for a child, the guardian's, with the child's views)."""
+    user = request_user(request)
+    case, context = selectors.case_get_with_context(user=user, case_id=case_id)
+    access_selectors.consent_access_check(user=user, context=context)
+    child = case.person.treat_as_child
+    form = forms_sharing.ConsentForm(
+        request.POST or None,
+        child=child,
+        recipients=access_selectors.consent_recipients(context=context),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400  # a successful post redirects
+        if form.is_valid():
+            try:
+                access_services.consent_record(
+                    actor=user,
+                    case_id=case.id,
+                    person_id=case.person_id,
+                    data_key=case.person.data_key,
+                    child=child,
+                    **form.service_arguments(),
+                )
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The consent was recorded. It applies at once."))
+                return redirect("cases:consent_list", case_id=case.id)
+    context_data = {"case": case, "form": form, "treat_as_child": child, "nav": "cases"}
+    return render(request, "cases/consent_new.html", context_data, status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def consent_withdraw(
+    request: HttpRequest, case_id: uuid.UUID, consent_id: uuid.UUID
+) -> HttpResponse:
+    """Withdrawal takes effect at once: the next request of the recipient is refused."""
+    user = request_user(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    consent = access_selectors.consent_get(user=user, consent_id=consent_id)
+    if consent.case_id != case.id:
+        raise access_errors.ConsentNotFound(
+            _("No consent with this reference is available to you.")
+        )
+    try:
+        access_services.consent_withdraw(
+            actor=user, consent_id=consent.id, person_id=case.person_id
+        )
+    except access_errors.ConsentAlreadyWithdrawn as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The consent was withdrawn. Sharing under it stopped at once."))
+    return redirect("cases:consent_list", case_id=case.id)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<uuid:case_id>/consents/", consent_list, name="consent_list"),
+    path("<uuid:case_id>/consents/new/", consent_new, name="consent_new"),
+    path(
+        "<uuid:case_id>/consents/<uuid:consent_id>/withdraw/",
+        consent_withdraw,
+        name="consent_withdraw",
+    ),
+]
