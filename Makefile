@@ -14,7 +14,7 @@ XDIST ?= -n 2
 # Demo runs on loopback, in demo mode (demo accounts may skip MFA and every page says so).
 DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
 	HAVEN_SECRET_KEY_FILE=$(VAR)/secret.key HAVEN_MASTER_KEY_FILE=$(VAR)/master.key \
-	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key HAVEN_SQLITE_PATH=$(VAR)/demo.sqlite3
+	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key
 
 .PHONY: demo test bench lint typecheck venv system-packages test-sqlite test-postgres test-browser check-deploy clean
 

@@ -29,9 +29,12 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 SECRET_KEY = env_secret("HAVEN_SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not (DEBUG or DEMO_MODE):
+    if DEBUG or DEMO_MODE:
+        SECRET_KEY = "haven-insecure-development-key-" + "x" * 32
+    elif not env_bool("HAVEN_CONSOLE_WITHOUT_SECRET", False):
         raise ImproperlyConfigured("HAVEN_SECRET_KEY (or HAVEN_SECRET_KEY_FILE) must be set")
-    SECRET_KEY = "haven-insecure-development-key-" + "x" * 32
+    # else: the `haven` console command without a secret (see haven/cli.py): commands
+    # that sign nothing work; anything that signs fails loudly on first use.
 
 ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS", LOOPBACK_HOSTS)
 if DEMO_MODE and not set(ALLOWED_HOSTS) <= {*LOOPBACK_HOSTS, "testserver"}:
