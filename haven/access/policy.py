@@ -158,7 +158,7 @@ def _active_flows(
     *, holder: Organisation | None, recipient: Organisation, today: date
 ) -> list[AgreementFlow]:
     """Clauses of agreements in force today that let data flow from the case
-    lead (a party) to this recipient."""
+    lead to this recipient, both being parties to the agreement."""
     if holder is None:
         return []
     flows = (
@@ -174,10 +174,12 @@ def _active_flows(
         .prefetch_related("agreement__parties")
         .order_by("agreement__name", "pk")
     )
+    # Data flows only between signatories: the lead and the recipient must both be parties.
     return [
         flow
         for flow in flows
         if any(_party_matches(party, holder) for party in flow.agreement.parties.all())
+        and any(_party_matches(party, recipient) for party in flow.agreement.parties.all())
     ]
 
 

@@ -264,6 +264,19 @@ def _validate_agreement(
         _groups(flow.field_groups)
         if not flow.purposes or set(flow.purposes) - set(Purpose.values):
             raise errors.SharingInvalid(_("Choose the purposes from the list."), field="flows")
+        if not any(_recipient_is_party(flow, party) for party in parties):
+            raise errors.SharingInvalid(
+                _("Data may only flow to a party that signed the agreement."), field="flows"
+            )
+
+
+def _recipient_is_party(flow: Flow, party: Party) -> bool:
+    """A flow names a signatory: the same organisation, or one of the party's type.
+    (At decision time the recipient must itself match a party, country included.)"""
+    if party.organisation is not None:
+        return flow.organisation is not None and flow.organisation.pk == party.organisation.pk
+    org_type = flow.organisation.org_type if flow.organisation else flow.org_type
+    return org_type == party.org_type
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pytest_django import Settings
 
-from haven.access import errors, selectors, services
+from haven.access import errors, policy, selectors, services
 from haven.access.models import (
     Agreement,
     AgreementFlow,
@@ -889,3 +889,58 @@ def test_it_reviews_no_break_glass_use_that_does_not_exist() -> None:
 
     # then
     assert missing.value.code == "break_glass_not_found"
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_flow_to_an_organisation_that_did_not_sign() -> None:
+    # given two parties and a third organisation that is not one
+    admin = make_user(role=Role.SYSTEM_ADMIN)
+    parties = two_parties()
+    outsider = OrganisationFactory.create(org_type=OrgType.SHELTER)
+    to_outsider = services.Flow(
+        organisation=outsider, purposes=[Purpose.ASSISTANCE], field_groups=["identity"]
+    )
+    # when
+    with pytest.raises(InvalidInput) as invalid:
+        agreement(admin, parties, flows=[to_outsider])
+    # then
+    assert (invalid.value.code, invalid.value.field) == ("sharing_invalid", "flows")
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_flow_to_a_type_reaches_only_organisations_of_that_type_that_are_parties() -> None:
+    # given an agreement between an NGO and the police of Finland, flowing to police
+    admin = make_user(role=Role.SYSTEM_ADMIN)
+    lead = make_user(org_type=OrgType.NGO)
+    finnish = OrganisationFactory.create(org_type=OrgType.POLICE, country="FI")
+    swedish = OrganisationFactory.create(org_type=OrgType.POLICE, country="SE")
+    assert lead.organisation is not None
+    services.agreement_create(
+        actor=admin,
+        name="NGO and Finnish police",
+        document_reference="MoU 7",
+        valid_from=date(2020, 1, 1),
+        consent_required=False,
+        legal_basis="Test act s. 2",
+        parties=[
+            services.Party(organisation=lead.organisation),
+            services.Party(org_type=OrgType.POLICE, country="FI"),
+        ],
+        flows=[
+            services.Flow(
+                org_type=OrgType.POLICE, purposes=[Purpose.ASSISTANCE], field_groups=["identity"]
+            )
+        ],
+    )
+    case = open_case(actor=lead)
+    add_to_team(case=case, organisation=finnish, share=False)
+    add_to_team(case=case, organisation=swedish, share=False)
+    finnish_user = make_user(organisation=finnish)
+    swedish_user = make_user(organisation=swedish)
+    # when
+    allowed = policy.decide(user=finnish_user, case_id=case.id, field_group=FieldGroup.IDENTITY)
+    refused = policy.decide(user=swedish_user, case_id=case.id, field_group=FieldGroup.IDENTITY)
+    # then the Swedish police, who did not sign, get nothing
+    assert (allowed.allowed, allowed.code) == (True, "legal_basis")
+    assert (refused.allowed, refused.code) == (False, "no_agreement")
