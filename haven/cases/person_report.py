@@ -210,6 +210,21 @@ class AccessEntry:
 
 
 @dataclass(frozen=True)
+class InterviewEntry:
+    """One interview, as the person may know it: when, where, by whom, who may read
+    the record, and what was recorded where the case lead may read it (R-14)."""
+
+    held_on: date
+    organisation: str
+    premises: str
+    barnahus_route: bool
+    readers: list[str]
+    summary: str | None  # None: the lead may not read the content
+    persons_present: list[str]
+    hidden_reason: str
+
+
+@dataclass(frozen=True)
 class PersonReport:
     case: Case
     produced_at: datetime
@@ -220,6 +235,7 @@ class PersonReport:
     groups: list[ReportGroup]
     screenings: Section
     decisions: Section
+    interviews: list[InterviewEntry]
     team: list[TeamEntry]
     consents: list[ConsentEntry]
     flows: list[FlowEntry]
@@ -349,6 +365,7 @@ def _gather(
         groups=[_group(g, erased=view.erased) for g in view.groups],
         screenings=_screenings(user=user, case=case),
         decisions=_decisions(user=user, case=case),
+        interviews=_interviews(user=user, case=case),
         team=[
             TeamEntry(m.organisation.name, m.organisation.org_type, m.is_lead, m.joined_at)
             for m in sorted(team, key=lambda m: (not m.is_lead, m.joined_at))
@@ -376,6 +393,23 @@ def _without_staff(group: FieldGroup, data: dict[str, Any]) -> dict[str, Any]:
         steps = [{k: v for k, v in t.items() if k != "decided_by"} for t in data["transitions"]]
         return {**data, "transitions": steps}
     return data
+
+
+def _interviews(*, user: User, case: Case) -> list[InterviewEntry]:
+    listing = selectors.interview_list(user=user, case_id=case.id)
+    return [
+        InterviewEntry(
+            held_on=row.held_on,
+            organisation=row.organisation,
+            premises=row.premises_label,
+            barnahus_route=row.barnahus_route,
+            readers=[reader.name for reader in row.readers],
+            summary=row.content.summary if row.content else None,
+            persons_present=row.content.persons_present if row.content else [],
+            hidden_reason="" if row.content else row.read_reason,
+        )
+        for row in listing.interviews
+    ]
 
 
 def _screenings(*, user: User, case: Case) -> Section:

@@ -167,6 +167,19 @@ class ReportDecisionSectionSerializer(serializers.Serializer[Any]):
     items = ReportDecisionSerializer(many=True)
 
 
+class ReportInterviewSerializer(serializers.Serializer[Any]):
+    held_on = serializers.DateField()
+    organisation = serializers.CharField()
+    premises = serializers.CharField()
+    barnahus_route = serializers.BooleanField()
+    readers = serializers.ListField(child=serializers.CharField())
+    summary = serializers.CharField(
+        allow_null=True, help_text="Null when the lead may not read it."
+    )
+    persons_present = serializers.ListField(child=serializers.CharField())
+    hidden_reason = serializers.CharField(help_text="Why the content is not shown; else empty.")
+
+
 class ReportTeamMemberSerializer(serializers.Serializer[Any]):
     organisation = serializers.CharField()
     org_type = serializers.ChoiceField(choices=OrgType.choices)
@@ -239,6 +252,7 @@ class PersonReportSerializer(serializers.Serializer[Any]):
     hidden_field_groups = case_api.HiddenFieldGroupsSerializer()
     screenings = ReportScreeningSectionSerializer()
     decisions = ReportDecisionSectionSerializer()
+    interviews = ReportInterviewSerializer(many=True)
     team = ReportTeamMemberSerializer(many=True)
     consents = ReportConsentSerializer(many=True)
     agreements = ReportFlowSerializer(many=True, source="flows")

@@ -30,6 +30,7 @@ from haven.cases import errors, selectors, services
 from haven.cases import person_report as report_selectors
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.cases.tests.test_interviews_services import SUMMARY, interview
 from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.identification.tests.test_decisions_services import record
 
@@ -515,3 +516,23 @@ def test_it_produces_nothing_when_its_own_audit_event_cannot_be_written(
 
     # then: the parts' reads were rolled back with it (one transaction)
     assert AuditEvent.objects.count() == before
+
+
+def test_it_lists_the_interviews_with_what_was_recorded_and_who_may_read_it() -> None:
+    # given an interview the lead recorded, readable by the lead and the police
+    shared = shared_case()
+    services.interview_record(
+        actor=shared.lead,
+        case_id=shared.case.id,
+        interview=interview(
+            persons_present=["Interpreter (Thai)"], readers=[org_of(shared.police).pk]
+        ),
+    )
+    # when
+    report = report_of(shared.lead, shared.case)
+    # then
+    [entry] = report.interviews
+    assert entry.summary == SUMMARY
+    assert entry.persons_present == ["Interpreter (Thai)"]
+    assert set(entry.readers) == {org_of(shared.lead).name, org_of(shared.police).name}
+    assert entry.hidden_reason == ""
