@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haven.cases",
     "haven.identification",
     "haven.assistance",
+    "haven.children",
     "haven.web",
 ]
 

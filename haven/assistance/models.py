@@ -79,6 +79,8 @@ class TaskKind(models.TextChoices):
     DECISION_DUE = "decision_due", _("Identification decision due")  # detail: decision_type
     REFLECTION_PERIOD_END = "reflection_period_end", _("Reflection period ends")
     SCREENING_REVIEW = "screening_review", _("Review after a screening")
+    GUARDIAN_APPOINTMENT = "guardian_appointment", _("Appoint a guardian")  # R-11, blocking
+    PERMIT_EXPIRY = "permit_expiry", _("Residence permit expires")
 
 
 class Task(models.Model):

@@ -1,0 +1,5 @@
+from haven.children import views
+
+app_name = "children"
+
+urlpatterns = [*views.urlpatterns]
