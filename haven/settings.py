@@ -249,5 +249,7 @@ HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline
 # R-28: a child's interview held more than this many days after the report is flagged as
 # unduly delayed. 14 (two weeks) is a common national target; PROMISE standard 1.3 sets none.
 HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS = env_int("HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS", 14)
+# R-16: days before a residence permit expires that its team is reminded to renew it.
+HAVEN_PERMIT_REMINDER_DAYS = env_int("HAVEN_PERMIT_REMINDER_DAYS", 30)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -193,3 +193,96 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+# --- residence permits and detention (R-16) ---------------------------------------------
+
+
+class ResidencePermit(models.Model):
+    """A residence permit for a victim (R-16, CETS Art. 14): renewable, issued on
+    one or both grounds; having held it counts when another kind is applied for,
+    and it never affects the right to seek asylum."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="permits")
+    # CETS Art. 14(1)(a): the person's own situation makes the stay necessary.
+    ground_personal_situation = models.BooleanField(default=False)
+    # CETS Art. 14(1)(b): the stay is necessary owing to their co-operation with the
+    # authorities in an investigation or criminal proceedings. Named for the proceedings:
+    # it records the permit's legal basis only, and no assistance rule ever reads it (R-18).
+    ground_proceedings = models.BooleanField(default=False)
+    permit_type = models.CharField(max_length=100)  # the national label of the permit
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    issuing_authority = models.CharField(max_length=200)
+    reference_enc = models.BinaryField()  # the permit number: personal data, encrypted
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ground_personal_situation=True)
+                | models.Q(ground_proceedings=True),
+                name="permit_has_a_ground",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("issued_on")),
+                name="permit_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"permit {self.pk} of {self.case_id}"
+
+
+class PermitRenewal(models.Model):
+    permit = models.ForeignKey(ResidencePermit, on_delete=models.CASCADE, related_name="renewals")
+    renewed_on = models.DateField()
+    previous_expires_on = models.DateField()
+    new_expires_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["renewed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(new_expires_on__gt=models.F("previous_expires_on")),
+                name="renewal_extends_permit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"renewal {self.pk}"
+
+
+class DetentionRecord(models.Model):
+    """The person is held in detention. Victims of trafficking must not be held in
+    detention centres: while a record is open (no ``ended_on``) the case shows a warning."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="detentions")
+    started_on = models.DateField()
+    place_type = models.CharField(max_length=200)  # e.g. "immigration detention centre"
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="detention_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"detention {self.pk} of {self.case_id}"

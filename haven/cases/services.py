@@ -242,6 +242,7 @@ def case_open(
     case.save()
     access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
     _start_decision_clock(case=case, lead=actor.organisation, today=today)
+    _start_guardian_clock(case=case, lead=actor.organisation, today=today)
     StatusTransition.objects.create(
         case=case,
         from_status="",
@@ -296,6 +297,22 @@ def _start_decision_clock(*, case: Case, lead: Organisation, today: date) -> Non
         organisation=lead,
         reminder_days_before=pathway.reminder_days_before,
         detail={"decision_type": first.key},
+    )
+
+
+def _start_guardian_clock(*, case: Case, lead: Organisation, today: date) -> None:
+    """A child, or a person presumed to be one, needs a guardian or representative
+    at once: a blocking task due at the end of today, escalated when late (R-11)."""
+    if not case.person.treat_as_child:
+        return
+    deadline_services.task_open(
+        case_id=case.id,
+        kind=TaskKind.GUARDIAN_APPOINTMENT,
+        due_on=today,
+        organisation=lead,
+        reminder_days_before=0,
+        blocking=True,
+        detail={},
     )
 
 

@@ -1,5 +1,212 @@
-"""Placeholder: its owner replaces this module."""
+"""Residence permits (R-16) and detention records of a case: the list, the form
+to record a permit, the form to renew one, and the detention forms. The legal
+field group, as the services and selectors decide it.
 
-from django.urls import URLPattern
+Hidden and missing cases give the same 404 (``domain_errors``); a refusal gives
+the 403 page with its reason. The forms post and redirect, without JavaScript.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from haven.assistance.selectors import permits as selectors
+from haven.assistance.services import permits as services
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.web.shortcuts import domain_errors, request_user
+
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+GROUND_CHOICES = [
+    ("personal_situation", gettext_lazy("The person's own situation makes the stay necessary")),
+    ("proceedings", gettext_lazy("Their cooperation with an investigation or proceedings")),
+]
+
+
+class PermitForm(forms.Form):
+    prefix = "permit"
+    grounds = forms.MultipleChoiceField(
+        label=gettext_lazy("Grounds (CETS Art. 14(1))"),
+        choices=GROUND_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("One or both."),
+        required=False,  # the service refuses none, with its own message and code
+    )
+    permit_type = forms.CharField(label=gettext_lazy("Type of permit"), max_length=100)
+    issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=_DATE_WIDGET)
+    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=_DATE_WIDGET)
+    issuing_authority = forms.CharField(label=gettext_lazy("Issuing authority"), max_length=200)
+    reference = forms.CharField(label=gettext_lazy("Permit number"), max_length=200)
+
+    def permit_input(self) -> services.PermitInput:
+        data: dict[str, Any] = self.cleaned_data
+        return services.PermitInput(
+            ground_personal_situation="personal_situation" in data["grounds"],
+            ground_proceedings="proceedings" in data["grounds"],
+            permit_type=data["permit_type"],
+            issued_on=data["issued_on"],
+            expires_on=data["expires_on"],
+            issuing_authority=data["issuing_authority"],
+            reference=data["reference"],
+        )
+
+
+class RenewForm(forms.Form):
+    renewed_on = forms.DateField(
+        label=gettext_lazy("Renewed on"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+    new_expires_on = forms.DateField(label=gettext_lazy("New expiry date"), widget=_DATE_WIDGET)
+
+
+class DetentionForm(forms.Form):
+    prefix = "detention"
+    started_on = forms.DateField(label=gettext_lazy("Held since"), widget=_DATE_WIDGET)
+    place_type = forms.CharField(
+        label=gettext_lazy("Kind of place"),
+        max_length=200,
+        help_text=gettext_lazy("For example: immigration detention centre, police cell."),
+    )
+
+
+class DetentionEndForm(forms.Form):
+    prefix = "release"
+    ended_on = forms.DateField(
+        label=gettext_lazy("Released on"), widget=_DATE_WIDGET, initial=timezone.localdate
+    )
+
+
+def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+def _page(
+    request: HttpRequest, case_id: uuid.UUID, status: int = 200, **forms_: Any
+) -> HttpResponse:
+    view = selectors.permits_get(user=request_user(request), case_id=case_id)
+    context = {
+        "view": view,
+        "case": view.case,
+        "permit_form": forms_.get("permit_form") or PermitForm(),
+        "detention_form": forms_.get("detention_form") or DetentionForm(),
+        "release_form": forms_.get("release_form") or DetentionEndForm(),
+        "nav": "cases",
+    }
+    return render(request, "assistance/permit_list.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def permit_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case's permits and detention records, with the forms (legal group)."""
+    return _page(request, case_id)
+
+
+def _post(
+    request: HttpRequest, case_id: uuid.UUID, form: forms.Form, name: str, write: Any, done: str
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            write(form)
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("assistance:permit_list", case_id=case_id)
+    return _page(request, case_id, status=400, **{name: form})
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def permit_record(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    return _post(
+        request,
+        case_id,
+        PermitForm(request.POST),
+        "permit_form",
+        lambda f: services.permit_record(actor=user, case_id=case_id, data=f.permit_input()),
+        _("The residence permit was recorded."),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def detention_record(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    return _post(
+        request,
+        case_id,
+        DetentionForm(request.POST),
+        "detention_form",
+        lambda f: services.detention_record(actor=user, case_id=case_id, **f.cleaned_data),
+        _("The detention was recorded."),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def detention_end(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    return _post(
+        request,
+        case_id,
+        DetentionEndForm(request.POST),
+        "release_form",
+        lambda f: services.detention_end(actor=user, case_id=case_id, **f.cleaned_data),
+        _("The end of detention was recorded."),
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def permit_renew(request: HttpRequest, case_id: uuid.UUID, permit_id: int) -> HttpResponse:
+    """GET: the renewal form; POST: record the renewal (the expiry alert moves)."""
+    user = request_user(request)
+    view = selectors.permits_get(user=user, case_id=case_id)
+    permit = next((p for p in view.permits if p.id == permit_id), None)
+    if permit is None:
+        raise Http404(_("Not found."))  # the same 404 as a hidden case
+    form = RenewForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.permit_renew(actor=user, permit_id=permit_id, **form.cleaned_data)
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The renewal was recorded."))
+                return redirect("assistance:permit_list", case_id=case_id)
+    context = {"view": view, "case": view.case, "permit": permit, "form": form, "nav": "cases"}
+    return render(request, "assistance/permit_renew.html", context, status=status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<uuid:case_id>/permits/", permit_list, name="permit_list"),
+    path("cases/<uuid:case_id>/permits/record/", permit_record, name="permit_record"),
+    path("cases/<uuid:case_id>/permits/<int:permit_id>/renew/", permit_renew, name="permit_renew"),
+    path("cases/<uuid:case_id>/detention/", detention_record, name="detention_record"),
+    path("cases/<uuid:case_id>/detention/end/", detention_end, name="detention_end"),
+]

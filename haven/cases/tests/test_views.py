@@ -42,9 +42,10 @@ CASE_LIST_QUERIES = 10
 # in its own savepoint pair; then the timeline (haven.web.timeline): screenings,
 # decisions, reflection period, deadlines (its extensions add 1 when there is a
 # period, see haven/web/tests/test_timeline.py); and the reflection-period summary
-# above the groups (one query), and the count of interviews (R-14, one query).
+# above the groups (one query), and the count of interviews (R-14, one query);
+# and whether a detention record is open (R-16, one query; issue 5 moved 26 to 27).
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 26
+CASE_DETAIL_QUERIES = 27
 
 ClientFor = Callable[[User], Client]
 

@@ -24,10 +24,12 @@ from django_htmx.middleware import HtmxDetails
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.assistance.selectors import break_glass as break_glass_selectors
+from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.cases import errors, forms, forms_sharing, selectors, services
 from haven.cases import person_report as report_selectors
 from haven.cases.views import sharing
+from haven.children import selectors as children_selectors
 from haven.lib.errors import HavenError
 from haven.web import timeline
 from haven.web.shortcuts import domain_errors, forbidden, request_user
@@ -110,6 +112,8 @@ def _detail(
         "may_see_decisions": view.group(FieldGroup.LEGAL).allowed and writable,
         "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and writable,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
+        "permits": permit_selectors.case_page_permits(case_view=view),  # R-16, detention
+        "guardian": children_selectors.guardian_summary_shown(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and writable and assisting,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": under_break_glass,

@@ -96,10 +96,13 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("identification:decision_new", args=[case.id]),
         reverse("identification:decision_detail", args=[decision.id]),
         reverse("assistance:reflection_detail", args=[case.id]),
+        reverse("assistance:permit_list", args=[case.id]),
         reverse("assistance:deadline_list"),
         reverse("assistance:notification_list"),
         reverse("assistance:break_glass_new"),
         reverse("assistance:break_glass_review_list"),
+        reverse("children:guardian_list", args=[case.id]),
+        reverse("children:guardian_new", args=[case.id]),
         "/no-such-page/",
     ]
     return [

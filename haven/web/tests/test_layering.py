@@ -39,10 +39,16 @@ PERSONAL_DATA_MODELS = frozenset(
         # assistance: the reflection period (legal)
         "ReflectionPeriod",
         "ReflectionExtension",
+        # assistance: residence permits (the permit number) and detention (legal, R-16)
+        "ResidencePermit",
+        "PermitRenewal",
+        "DetentionRecord",
         # access: break-glass uses (staff's own words about an emergency)
         "BreakGlass",
         # access: the person's consents (whom they let read what; a child's own views)
         "Consent",
+        # children: who acts for a child and how to reach them (legal group, R-11)
+        "GuardianAppointment",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})

@@ -38,6 +38,7 @@ from haven.cases.tests import test_person_report as person_report_tests
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, intake, org_of
 from haven.cases.tests.test_interviews_services import barnahus, days_ago
+from haven.children.tests.factories import open_child_case
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     INSUFFICIENT,
@@ -82,6 +83,10 @@ CONSENT_WITHDRAW = "/api/v1/consents/{id}/withdraw/"
 AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
+GUARDIANS = CASE + "guardians/"
+PERMITS = CASE + "permits/"
+PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
+DETENTION = CASE + "detention/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -125,6 +130,12 @@ OPERATIONS = {
     (AGREEMENTS, "post"),
     (AGREEMENT, "get"),
     (AGREEMENT_END, "post"),
+    (GUARDIANS, "get"),
+    (GUARDIANS, "post"),
+    (PERMITS, "get"),
+    (PERMITS, "post"),
+    (PERMIT_RENEWALS, "post"),
+    (DETENTION, "post"),
 }
 
 # (the path as published, the method, the answer served)
@@ -835,4 +846,82 @@ def test_it_describes_agreement_answers_as_served(openapi: dict[str, Any]) -> No
     assert served[0][2].json()["flows"][0]["recipient_organisation"] is None
     assert served[7][2].json()["parties"][1]["organisation"]["id"] == str(police.pk)
     assert served[12][2].json()["status"] == "ended"
+    assert_served_as_described(openapi, served)
+
+
+# --- children (R-11) ------------------------------------------------------------------
+
+
+def test_it_describes_guardian_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a presumed child led by an NGO, a shelter on the team, and an adult's case
+    lead = make_user(org_type=OrgType.NGO)
+    child = open_child_case(actor=lead)
+    adult = open_case(actor=lead, age_status="verified_adult")
+    shelter = make_user(org_type=OrgType.SHELTER)
+    add_to_team(case=child, organisation=org_of(shelter))
+    ngo, sheltering = api_client_for(lead), api_client_for(shelter)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url, adult_url = GUARDIANS.format(id=child.id), GUARDIANS.format(id=adult.id)
+    body = {"guardian_name": "Ilona Holhooja", "appointed_on": timezone.localdate().isoformat()}
+    # when
+    served: list[Served] = [
+        (GUARDIANS, "get", ngo.get(url)),
+        (GUARDIANS, "get", outsider.get(url)),
+        (GUARDIANS, "get", sheltering.get(url)),
+        (GUARDIANS, "post", ngo.post(url, body, format="json")),
+        (GUARDIANS, "post", ngo.post(url, {**body, "guardian_name": " "}, format="json")),
+        (GUARDIANS, "post", sheltering.post(url, body, format="json")),
+        (GUARDIANS, "post", outsider.post(url, body, format="json")),
+        (GUARDIANS, "post", ngo.post(adult_url, body, format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 404, 403, 201, 400, 403, 404, 409]
+    assert [served[i][2].json()["code"] for i in (2, 4, 7)] == [
+        "field_group_not_allowed",
+        "guardian_input_invalid",
+        "not_a_child",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+# --- residence permits and detention (R-16) ---------------------------------------------
+
+
+def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an NGO leads the case, a shelter (no legal group) is on the team
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    add_to_team(case=case, organisation=org_of(shelter))
+    ngo, sheltering = api_client_for(lead), api_client_for(shelter)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    today = timezone.localdate()
+    url, detention = PERMITS.format(id=case.id), DETENTION.format(id=case.id)
+    body = {
+        "grounds": ["proceedings"],
+        "permit_type": "Temporary permit",
+        "issued_on": today.isoformat(),
+        "expires_on": (today + timedelta(days=365)).isoformat(),
+        "issuing_authority": "Test Migration Service",
+        "reference": "RP-SCHEMA-1",
+    }
+    created = ngo.post(url, body, format="json")
+    renewals = PERMIT_RENEWALS.format(id=created.json()["permits"][0]["id"])
+    renewal = {"renewed_on": today.isoformat(), "new_expires_on": "2099-01-01"}
+    held = {"started_on": today.isoformat(), "place_type": "Detention centre"}
+    # when
+    served: list[Served] = [
+        (PERMITS, "post", created),
+        (PERMITS, "post", ngo.post(url, {**body, "grounds": []}, format="json")),
+        (PERMITS, "post", sheltering.post(url, body, format="json")),
+        (PERMITS, "get", ngo.get(url)),
+        (PERMITS, "get", outsider.get(url)),
+        (PERMIT_RENEWALS, "post", ngo.post(renewals, renewal, format="json")),
+        (PERMIT_RENEWALS, "post", outsider.post(renewals, renewal, format="json")),
+        (DETENTION, "post", ngo.post(detention, held, format="json")),
+        (DETENTION, "post", sheltering.post(detention, held, format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 404, 201, 404, 201, 403]
+    assert served[7][2].json()["detention_warning"] is not None
     assert_served_as_described(openapi, served)

@@ -39,14 +39,17 @@ from haven.accounts.tests.factories import make_user
 from haven.assistance import errors as assistance_errors
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import deadlines as deadline_selectors
+from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.services import break_glass as break_glass_services
 from haven.assistance.services import deadlines as deadline_services
+from haven.assistance.services import permits as permit_services
 from haven.assistance.services import reflection as reflection_services
 from haven.assistance.tests.test_break_glass import JUSTIFICATION
 from haven.assistance.tests.test_deadlines import at
 from haven.assistance.views import break_glass as break_glass_views
 from haven.assistance.views import deadlines as deadline_views
+from haven.assistance.views import permits as permit_views
 from haven.assistance.views import reflection as reflection_views
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
@@ -58,6 +61,10 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
 from haven.cases.views import interviews as interview_views
 from haven.cases.views import sharing as sharing_views
+from haven.children import forms as children_forms
+from haven.children import selectors as children_selectors
+from haven.children import services as children_services
+from haven.children.tests.factories import open_child_case
 from haven.identification import decision_forms
 from haven.identification import errors as identification_errors
 from haven.identification import forms as identification_forms
@@ -85,6 +92,7 @@ TEMPLATE_DIRS = [
     HAVEN / "identification" / "templates",
     HAVEN / "assistance" / "templates",
     HAVEN / "access" / "templates",
+    HAVEN / "children" / "templates",
 ]
 
 # Printed for a variable the context lacks: a context that drifted from its view fails.
@@ -217,6 +225,8 @@ def _case_context(scene: Scene) -> Context:
         "may_see_decisions": legal,
         "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
+        "guardian": children_selectors.guardian_summary_shown(case_view=view),
+        "permits": permit_selectors.case_page_permits(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
@@ -906,6 +916,114 @@ CONTEXTS: dict[str, Builder] = {
     "access/_party.html": _party,
     "access/_validity.html": _validity,
 }
+
+# --- children (R-11) ------------------------------------------------------------------------
+
+
+def _guardians(scene: Scene) -> children_selectors.GuardiansView:
+    """A presumed child's case with a guardian appointed by the case lead."""
+    case = open_child_case(actor=scene.lead)
+    children_services.guardian_appoint(
+        actor=scene.lead,
+        case_id=case.id,
+        guardian_name="Ilona Holhooja",
+        appointed_on=TODAY,
+        contact="+358 40 111 1111",
+    )
+    return children_selectors.guardian_list(user=scene.lead, case_id=case.id)
+
+
+def _guardian_list(scene: Scene) -> Context:
+    view = _guardians(scene)
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _guardian_new(scene: Scene) -> Context:
+    view = _guardians(scene)
+    form = children_forms.GuardianForm({"guardian_name": ""})
+    form.is_valid()
+    return {"view": view, "case": view.case, "form": form, "nav": "cases"}
+
+
+def _guardian_status(scene: Scene) -> Context:
+    view = _guardians(scene)
+    return {"case": view.case, "guardian": view.summary}
+
+
+CONTEXTS.update(
+    {
+        "children/guardian_list.html": _guardian_list,
+        "children/guardian_new.html": _guardian_new,
+        "children/_guardian_status.html": _guardian_status,
+    }
+)
+
+
+# --- residence permits and detention (R-16) ---------------------------------------------------
+
+
+def _permits(scene: Scene) -> permit_selectors.PermitsView:
+    """The presumed case with a renewed permit and an open detention record."""
+    case = scene.presumed.case
+    permit = permit_services.permit_record(
+        actor=scene.lead,
+        case_id=case.id,
+        data=permit_services.PermitInput(
+            ground_personal_situation=True,
+            ground_proceedings=True,
+            permit_type="Temporary residence permit",
+            issued_on=TODAY,
+            expires_on=TODAY + timedelta(days=365),
+            issuing_authority="Test Migration Service",
+            reference="RP-SMOKE-1",
+        ),
+    )
+    permit_services.permit_renew(
+        actor=scene.lead,
+        permit_id=permit.pk,
+        renewed_on=TODAY,
+        new_expires_on=TODAY + timedelta(days=730),
+    )
+    permit_services.detention_record(
+        actor=scene.lead, case_id=case.id, started_on=TODAY, place_type="Detention centre"
+    )
+    return permit_selectors.permits_get(user=scene.lead, case_id=case.id)
+
+
+def _permit_list(scene: Scene) -> Context:
+    view = _permits(scene)
+    permit_form = permit_views.PermitForm({"permit-grounds": []})
+    permit_form.is_valid()
+    return {
+        "view": view,
+        "case": view.case,
+        "permit_form": permit_form,
+        "detention_form": permit_views.DetentionForm(),
+        "release_form": permit_views.DetentionEndForm(),
+        "nav": "cases",
+    }
+
+
+def _permit_renew(scene: Scene) -> Context:
+    view = _permits(scene)
+    form = permit_views.RenewForm({"renewed_on": TODAY.isoformat(), "new_expires_on": ""})
+    form.is_valid()
+    return {"view": view, "case": view.case, "permit": view.permits[0], "form": form}
+
+
+def _permit_case_block(scene: Scene) -> Context:
+    _permits(scene)
+    return {"case": scene.presumed.case, "permits": _case_context(scene)["permits"]}
+
+
+CONTEXTS.update(
+    {
+        "assistance/permit_list.html": _permit_list,
+        "assistance/permit_renew.html": _permit_renew,
+        "assistance/_permit_row.html": _permit_renew,
+        "assistance/_permit_case_block.html": _permit_case_block,
+    }
+)
 
 
 def _request(user: User) -> HttpRequest:
