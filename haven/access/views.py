@@ -2,24 +2,19 @@
 its flows, a new agreement, and ending one. For system administrators, and
 organisation administrators of a party; others get the 403 page with the
 reason. Each view parses the request, calls one selector or service, and
-renders.
-
-The access app never imports domain apps or ``haven.web``, so the small
-request helpers the other apps take from ``haven.web.shortcuts`` are here.
+renders. Request helpers and the one error mapping come from ``haven.lib.views``.
 """
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -29,40 +24,19 @@ from django.views.decorators.http import require_POST
 
 from haven.access import errors, forms, selectors, services
 from haven.access.models import Agreement
-from haven.accounts.models import User
-from haven.lib.errors import HavenError, InvalidInput, NotAllowed, NotFound
+from haven.lib.errors import HavenError, InvalidInput
+from haven.lib.views import domain_errors, request_user
 
 PAGE_SIZE = 25
 View = Callable[..., HttpResponse]
 
 
-def _user(request: HttpRequest) -> User:
-    # Behind login_required, and Haven's only user model is accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
-
-
-def _refusals(view: View) -> View:
-    """NotFound becomes the generic 404; NotAllowed the 403 page with its reason."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(_("Not found.")) from exc
-        except NotAllowed as exc:
-            return render(request, "403.html", {"reason": exc.message}, status=403)
-
-    return wrapped
-
-
 @never_cache
 @login_required
-@_refusals
+@domain_errors
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements with their parties, whether in force, and whether consent is needed."""
-    user = _user(request)
+    user = request_user(request)
     agreements = selectors.agreement_list(user=user)
     page = Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -85,10 +59,10 @@ def _detail(
 
 @never_cache
 @login_required
-@_refusals
+@domain_errors
 def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     """One agreement: its parties and data-sharing clauses (flows)."""
-    agreement = selectors.agreement_get(user=_user(request), agreement_id=agreement_id)
+    agreement = selectors.agreement_get(user=request_user(request), agreement_id=agreement_id)
     return _detail(request, agreement, forms.AgreementEndForm())
 
 
@@ -109,11 +83,11 @@ def _add_domain_error(
 
 @never_cache
 @login_required
-@_refusals
+@domain_errors
 def agreement_new(request: HttpRequest) -> HttpResponse:
     """Record a signed agreement; an organisation administrator must name their
     organisation (or its type) as a party."""
-    user = _user(request)
+    user = request_user(request)
     selectors.agreements_admin_check(user=user)
     organisations = {str(o.pk): o for o in selectors.organisation_list()}
     data = request.POST or None
@@ -147,10 +121,10 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@_refusals
+@domain_errors
 def agreement_end(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     """End an agreement: access under it stops on the day given (today by default)."""
-    user = _user(request)
+    user = request_user(request)
     agreement = selectors.agreement_get(user=user, agreement_id=agreement_id)
     form = forms.AgreementEndForm(request.POST)
     if form.is_valid():

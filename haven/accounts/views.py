@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import errors, forms, policy, services
 from haven.accounts.models import User
-from haven.web.shortcuts import request_user
+from haven.lib.views import request_user
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from haven.children import forms, selectors, services
 from haven.lib.errors import Conflict, InvalidInput
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 
 @never_cache

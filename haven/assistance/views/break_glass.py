@@ -28,7 +28,7 @@ from haven.access.models import BreakGlass
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
-from haven.web.shortcuts import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden, request_user
 
 PAGE_SIZE = 25
 TEXT_MAX = 10000

@@ -24,7 +24,7 @@ from haven.assistance.errors import TaskClosedByDecision
 from haven.assistance.models import Notification, Task
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 PAGE_SIZE = 25
 OVERDUE = "overdue"

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GROUND_CHOICES = [

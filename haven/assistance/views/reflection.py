@@ -26,7 +26,7 @@ from haven.assistance.models import ReflectionPeriod
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 10000

@@ -31,8 +31,8 @@ from haven.cases import person_report as report_selectors
 from haven.cases.views import sharing
 from haven.children import selectors as children_selectors
 from haven.lib.errors import HavenError
+from haven.lib.views import domain_errors, forbidden, request_user
 from haven.web import timeline
-from haven.web.shortcuts import domain_errors, forbidden, request_user
 
 PAGE_SIZE = 25
 

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from haven.accounts.models import OrgType
 from haven.cases import errors, forms_sharing, selectors, services
 from haven.cases.models import Interview, Premises
-from haven.web.shortcuts import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden, request_user
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 100000

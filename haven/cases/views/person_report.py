@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from haven.cases import errors
 from haven.cases import person_report as report_selectors
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 TEMPLATE = "cases/person_report_detail.html"
 

@@ -27,7 +27,7 @@ from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.cases import forms_sharing, selectors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 
 def may_manage_consent(view: selectors.CaseView) -> bool:

@@ -25,7 +25,7 @@ from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 
 def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:

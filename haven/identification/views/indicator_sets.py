@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from haven.identification import errors, forms
 from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as services
-from haven.web.shortcuts import domain_errors, request_user
+from haven.lib.views import domain_errors, request_user
 
 
 @never_cache

@@ -28,7 +28,7 @@ from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.web.shortcuts import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden, request_user
 
 FORM_FIELDS = {"set": "set"}  # service field -> form field; others go above the form
 

@@ -1,4 +1,4 @@
-"""Small helpers shared by the HTML views of every app.
+"""Small helpers shared by the HTML views of every app (the spine's too).
 
 ``domain_errors`` is the HTML side of the one error mapping (the API side is
 ``haven.lib.api.api_exception_handler``): missing and hidden give the same 404,
