@@ -249,19 +249,27 @@ def _other_action(event: AuditEvent) -> str:
     return next(a for a in Action.values if a != event.action)
 
 
+def _altered(text: str) -> str:
+    """A different string of the same length (PostgreSQL enforces the column
+    lengths, e.g. 36 for a UUID), or "x" for an empty one."""
+    if not text:
+        return "x"
+    return text[:-1] + ("0" if text[-1] != "0" else "1")
+
+
 # One way to change each stored field; each gives a value that differs from the original.
 EDITS: dict[str, Callable[[AuditEvent], object]] = {
     "occurred_at": lambda e: e.occurred_at + timedelta(microseconds=1),
     "actor_id": lambda e: (e.actor_id or 0) + 1,
-    "actor_username": lambda e: e.actor_username + "x",
-    "organisation_id": lambda e: e.organisation_id + "x",
-    "organisation_name": lambda e: e.organisation_name + "x",
+    "actor_username": lambda e: _altered(e.actor_username),
+    "organisation_id": lambda e: _altered(e.organisation_id),
+    "organisation_name": lambda e: _altered(e.organisation_name),
     "action": _other_action,
-    "object_type": lambda e: e.object_type + "x",
+    "object_type": lambda e: _altered(e.object_type),
     "object_id": lambda e: str(uuid.uuid4()),
-    "person_id": lambda e: e.person_id + "x",
-    "field_groups": lambda e: e.field_groups + ",x",
-    "purpose": lambda e: e.purpose + "x",
+    "person_id": lambda e: _altered(e.person_id),
+    "field_groups": lambda e: _altered(e.field_groups),
+    "purpose": lambda e: _altered(e.purpose),
     "detail": lambda e: {**e.detail, "__tampered": True},
     "prev_hash": lambda e: "f" * 64 if e.prev_hash != "f" * 64 else "e" * 64,
     "hash": lambda e: "d" * 64,
