@@ -154,6 +154,25 @@ def _party_matches(party: AgreementParty, organisation: Organisation) -> bool:
     return party.org_type == organisation.org_type and party.country in ("", organisation.country)
 
 
+def flow_reaches(flow: AgreementFlow, *, holder: Organisation, recipient: Organisation) -> bool:
+    """Whether a clause lets data flow from the holder (the case lead) to the
+    recipient: the clause names the recipient, and both signed the agreement.
+    The one definition, for decisions and for reports on what could flow."""
+    if flow.recipient_organisation_id is not None:
+        named = flow.recipient_organisation_id == recipient.pk
+    else:
+        named = flow.recipient_org_type == recipient.org_type and flow.recipient_country in (
+            "",
+            recipient.country,
+        )
+    parties = flow.agreement.parties.all()
+    return (
+        named
+        and any(_party_matches(party, holder) for party in parties)
+        and any(_party_matches(party, recipient) for party in parties)
+    )
+
+
 def _active_flows(
     *, holder: Organisation | None, recipient: Organisation, today: date
 ) -> list[AgreementFlow]:
@@ -174,13 +193,7 @@ def _active_flows(
         .prefetch_related("agreement__parties")
         .order_by("agreement__name", "pk")
     )
-    # Data flows only between signatories: the lead and the recipient must both be parties.
-    return [
-        flow
-        for flow in flows
-        if any(_party_matches(party, holder) for party in flow.agreement.parties.all())
-        and any(_party_matches(party, recipient) for party in flow.agreement.parties.all())
-    ]
+    return [flow for flow in flows if flow_reaches(flow, holder=holder, recipient=recipient)]
 
 
 @dataclass

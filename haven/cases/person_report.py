@@ -26,7 +26,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -492,16 +491,6 @@ def _consent_entry(consent: Consent, *, child_views: str | None) -> ConsentEntry
     )
 
 
-def _receives(flow: AgreementFlow, organisation: Organisation) -> bool:
-    # The same matching as access.policy's agreement rule.
-    if flow.recipient_organisation_id is not None:
-        return flow.recipient_organisation_id == organisation.pk
-    return flow.recipient_org_type == organisation.org_type and flow.recipient_country in (
-        "",
-        organisation.country,
-    )
-
-
 def _flows(*, team: list[TeamMembership]) -> list[FlowEntry]:
     """Clauses of agreements, signed by the case lead, under which data could flow
     to each other team member while it was on the team (R-47)."""
@@ -512,17 +501,9 @@ def _flows(*, team: list[TeamMembership]) -> list[FlowEntry]:
     holder = lead.organisation
     today = timezone.localdate()
     flows = (
-        AgreementFlow.objects.filter(
-            Q(agreement__parties__organisation=holder)
-            | Q(
-                agreement__parties__organisation__isnull=True,
-                agreement__parties__org_type=holder.org_type,
-                agreement__parties__country__in=["", holder.country],
-            )
-        )
-        .filter(agreement__valid_from__lte=today)
+        AgreementFlow.objects.filter(agreement__valid_from__lte=today)
         .select_related("agreement")
-        .distinct()
+        .prefetch_related("agreement__parties")
         .order_by("agreement__name", "pk")
     )
     entries = []
@@ -530,7 +511,7 @@ def _flows(*, team: list[TeamMembership]) -> list[FlowEntry]:
         agreement = flow.agreement
         for member in members:
             joined = timezone.localdate(member.joined_at)
-            if not _receives(flow, member.organisation):
+            if not access_policy.flow_reaches(flow, holder=holder, recipient=member.organisation):
                 continue
             if agreement.ends_on is not None and agreement.ends_on <= joined:
                 continue  # ended before the member joined: nothing flowed under it

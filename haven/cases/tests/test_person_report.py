@@ -311,6 +311,7 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
             {},
             {"recipient_org_type": "police", "recipient_country": "EE"},
         ),
+        ("Not signed by the police", None, {}, to_police),
     ]
     for name, ends_on, party, recipient in cases:
         agreement = Agreement.objects.create(
@@ -323,6 +324,10 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
         AgreementParty.objects.create(
             agreement=agreement, **(party or {"organisation": org_of(lead)})
         )
+        if name != "Not signed by the police":  # data flows only to signatories
+            AgreementParty.objects.create(
+                agreement=agreement, org_type=OrgType.POLICE, country=org_of(police).country
+            )
         AgreementFlow.objects.create(
             agreement=agreement,
             purposes=[Purpose.INVESTIGATION],
