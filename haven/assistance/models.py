@@ -1,4 +1,5 @@
-"""Reflection periods and deadlines (tasks with reminders and escalation)."""
+"""Reflection periods, deadlines (tasks with reminders and escalation), residence
+permits, and individual assistance: assessments, plans, services and closing."""
 
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ class TaskKind(models.TextChoices):
     SCREENING_REVIEW = "screening_review", _("Review after a screening")  # R-09
     GUARDIAN_APPOINTMENT = "guardian_appointment", _("Appoint a guardian")  # R-11, blocking
     PERMIT_EXPIRY = "permit_expiry", _("Residence permit expires")  # R-16
+    # R-21: after every stage change; detail: {"assessment": "needs"|"risk", "stage": status}
+    REASSESSMENT_DUE = "reassessment_due", _("Re-assessment due")
+    # R-22: the exit plan's follow-up after assistance was closed
+    CLOSURE_FOLLOW_UP = "closure_follow_up", _("Follow up after assistance closed")
 
 
 class Task(models.Model):
@@ -286,3 +291,201 @@ class DetentionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"detention {self.pk} of {self.case_id}"
+
+
+# --- individual assistance: assessments, plan, services, closing (R-19 to R-22) ------------
+
+
+class AssessmentKind(models.TextChoices):
+    NEEDS = "needs", _("Individual needs assessment")
+    RISK = "risk", _("Risk assessment")
+
+
+class AssessmentTrigger(models.TextChoices):
+    INITIAL = "initial", _("First assessment")
+    STAGE_CHANGE = "stage_change", _("Re-assessment after a stage change")  # R-21
+    REVIEW = "review", _("Review")
+    BEFORE_RETURN = "before_return", _("Before a return")  # R-21, R-31
+
+
+class Assessment(models.Model):
+    """One version of a case's needs or risk assessment (R-21): never edited, a
+    re-assessment is a new version. Assessment group.
+
+    ``content_enc`` holds, encrypted under the person's data key, the JSON
+    ``{"sections": {key: {"level": ..., "note": ...}}, "person_view": ...}``:
+    every word of it is about the person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=10, choices=AssessmentKind.choices)
+    version = models.PositiveIntegerField()
+    trigger = models.CharField(max_length=20, choices=AssessmentTrigger.choices)
+    assessed_on = models.DateField()
+    content_enc = models.BinaryField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="assessment_version_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AssessmentKind.values), name="assessment_kind_known"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="assessment_version_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} assessment v{self.version} of {self.case_id}"
+
+
+class AssistancePlan(models.Model):
+    """The plan of services agreed with the person (R-20), usually made from a
+    needs assessment. Services group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="plans")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    agreed_on = models.DateField()
+    person_view_enc = models.BinaryField()  # what the person said about the plan
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-agreed_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"plan {self.pk} of {self.case_id}"
+
+
+class ServiceStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Under way")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused by the person")  # R-20: recorded without penalty
+    STOPPED = "stopped", _("Stopped")
+
+
+class ServiceOutcome(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved what it was for")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class AmountPeriod(models.TextChoices):
+    ONCE = "once", _("once")
+    WEEKLY = "weekly", _("per week")
+    MONTHLY = "monthly", _("per month")
+
+
+class AssistanceService(models.Model):
+    """One service delivered to the person (R-19, R-20): type, provider, dates,
+    consent, outcome; a refusal is a status, never a penalty. Financial support
+    records its amount. Services group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="services")
+    plan = models.ForeignKey(
+        AssistancePlan, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    service_type = models.CharField(max_length=30)  # catalogue.ServiceType
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    consent_given = models.BooleanField(default=False)
+    consent_on = models.DateField(null=True, blank=True)
+    refused_on = models.DateField(null=True, blank=True)
+    note_enc = models.BinaryField(null=True, blank=True)  # what it is, in the person's case
+    refusal_note_enc = models.BinaryField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=ServiceOutcome.choices, blank=True)
+    outcome_note_enc = models.BinaryField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)  # ISO 4217
+    amount_period = models.CharField(max_length=10, choices=AmountPeriod.choices, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="service_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True)
+                | (~models.Q(currency="") & ~models.Q(amount_period="")),
+                name="service_amount_has_currency_and_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="service_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | models.Q(refused_on__isnull=False),
+                name="service_refusal_dated",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "status"], name="service_case_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} for {self.case_id}"
+
+
+class AssistanceClosure(models.Model):
+    """The recorded decision that closes assistance, with its exit plan (R-22).
+    Assistance never ends by itself; a reopening keeps the closure on record.
+    Services group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closures")
+    decided_on = models.DateField()
+    reasons_enc = models.BinaryField()
+    exit_plan_enc = models.BinaryField()
+    person_view_enc = models.BinaryField()
+    follow_up_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    reopened_on = models.DateField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reasons_enc = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-recorded_at"]
+        constraints = [
+            # At most one closure in force per case.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(reopened_on__isnull=True),
+                name="closure_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"closure {self.pk} of {self.case_id}"

@@ -1,4 +1,5 @@
-"""Guardians and representatives of child victims (R-11)."""
+"""Children: guardians and representatives (R-11), best interests (R-25, R-27),
+family tracing (R-11) and the children of victims as dependants (R-27)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,145 @@ class GuardianAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"guardian appointment {self.pk}"
+
+
+# --- best interests (R-25, R-27) ---------------------------------------------------------
+
+
+class BestInterestsStage(models.TextChoices):
+    ASSESSMENT = "assessment", _("Best-interests assessment")
+    DETERMINATION = "determination", _("Best-interests determination")  # the formal decision
+
+
+class BestInterestsMatter(models.TextChoices):
+    PLACEMENT = "placement", _("Placement and care")
+    INTERVIEW = "interview", _("Interview")
+    RETURN = "return", _("Return or durable solution")
+    FAMILY_TRACING = "family_tracing", _("Family tracing")
+    OTHER = "other", _("Other major decision")
+
+
+class HowHeard(models.TextChoices):
+    """How the child was heard, in a way suited to age and maturity (right to be heard)."""
+
+    CONVERSATION = "conversation", _("Conversation suited to the child's age")
+    PLAY_OR_DRAWING = "play_or_drawing", _("Play or drawing")
+    IN_WRITING = "in_writing", _("In writing")
+    THROUGH_REPRESENTATIVE = "through_representative", _("Through the guardian or representative")
+    NOT_HEARD = "not_heard", _("Not heard (reason recorded)")
+
+
+class BestInterestsRecord(models.Model):
+    """A best-interests assessment or determination for a major decision on a
+    child (R-25), with the child's own views (R-27). Assessment group; all free
+    text encrypted under the child's data key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=BestInterestsStage.choices)
+    matter = models.CharField(max_length=20, choices=BestInterestsMatter.choices)
+    how_heard = models.CharField(max_length=30, choices=HowHeard.choices)
+    child_views_enc = models.BinaryField()  # the views, or why the child was not heard
+    considerations_enc = models.BinaryField()
+    conclusion_enc = models.BinaryField()
+    guardian_present = models.BooleanField(default=False)
+    decided_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=BestInterestsStage.values), name="bi_stage_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(matter__in=BestInterestsMatter.values), name="bi_matter_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"best interests {self.stage} {self.pk}"
+
+
+# --- family tracing (R-11) -----------------------------------------------------------------
+
+
+class TracingStatus(models.TextChoices):
+    UNDER_WAY = "under_way", _("Under way")
+    FOUND = "found", _("Family found")
+    NOT_FOUND = "not_found", _("Family not found")
+    STOPPED = "stopped", _("Stopped: not in the child's best interests")
+
+
+class FamilyTracing(models.Model):
+    """Tracing a child's family, only where it is in the child's best interests
+    (R-11, CETS Art. 10(4)). Assessment group: the family's whereabouts can put
+    the child at risk, so every word is encrypted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=TracingStatus.choices, default=TracingStatus.UNDER_WAY
+    )
+    best_interests_reason_enc = models.BinaryField()  # why tracing serves the child
+    traced_by = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_on = models.DateField()
+    outcome_enc = models.BinaryField(null=True, blank=True)
+    updated_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"family tracing {self.pk}"
+
+
+# --- dependants: the children of victims (R-27) ----------------------------------------------
+
+
+class DependantRelationship(models.TextChoices):
+    CHILD = "child", _("Child of the person")
+    OTHER = "other", _("Other dependant")
+
+
+class EducationAccess(models.TextChoices):
+    NOT_OF_SCHOOL_AGE = "not_of_school_age", _("Not of school age")
+    ARRANGING = "arranging", _("Being arranged")
+    ENROLLED = "enrolled", _("Enrolled")
+    NOT_ARRANGED = "not_arranged", _("Not arranged yet")
+
+
+class Dependant(models.Model):
+    """A child of the victim (or other dependant), an indirect victim with needs
+    of their own (R-27: access to education within a reasonable time).
+    Identity group for who they are; their needs are encrypted with them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    relationship = models.CharField(max_length=10, choices=DependantRelationship.choices)
+    name_enc = models.BinaryField()
+    date_of_birth_enc = models.BinaryField(null=True, blank=True)
+    with_the_person = models.BooleanField(default=True)  # lives with the person now
+    needs_enc = models.BinaryField(null=True, blank=True)
+    education = models.CharField(
+        max_length=20, choices=EducationAccess.choices, default=EducationAccess.NOT_ARRANGED
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"dependant {self.pk}"
