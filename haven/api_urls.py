@@ -4,9 +4,11 @@ from django.urls import path
 
 from haven.access import api as access_api
 from haven.accounts import api as accounts_api
+from haven.assistance.api import assessments as assessments_api
 from haven.assistance.api import break_glass as break_glass_api
 from haven.assistance.api import deadlines as deadlines_api
 from haven.assistance.api import permits as permits_api
+from haven.assistance.api import plans as plans_api
 from haven.assistance.api import reflection as reflection_api
 from haven.cases import api as cases_api
 from haven.children import api as children_api
@@ -28,4 +30,6 @@ urlpatterns = [
     *break_glass_api.urlpatterns,
     *permits_api.urlpatterns,
     *children_api.urlpatterns,
+    *assessments_api.urlpatterns,
+    *plans_api.urlpatterns,
 ]

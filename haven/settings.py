@@ -251,5 +251,7 @@ HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline
 HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS = env_int("HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS", 14)
 # R-16: days before a residence permit expires that its team is reminded to renew it.
 HAVEN_PERMIT_REMINDER_DAYS = env_int("HAVEN_PERMIT_REMINDER_DAYS", 30)
+# R-21: days after a stage change within which the needs and risk assessments are redone.
+HAVEN_REASSESSMENT_DAYS = env_int("HAVEN_REASSESSMENT_DAYS", 14)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,4 +1,4 @@
-from haven.assistance.views import break_glass, deadlines, permits, reflection
+from haven.assistance.views import assessments, break_glass, deadlines, permits, plans, reflection
 
 app_name = "assistance"
 
@@ -7,4 +7,6 @@ urlpatterns = [
     *reflection.urlpatterns,
     *break_glass.urlpatterns,
     *permits.urlpatterns,
+    *assessments.urlpatterns,
+    *plans.urlpatterns,
 ]

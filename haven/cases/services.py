@@ -8,13 +8,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.access import services as access_services
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance import clock
@@ -316,6 +317,25 @@ def _start_guardian_clock(*, case: Case, lead: Organisation, today: date) -> Non
     )
 
 
+def _reassessments_due(*, case: Case, stage: str, by: User, today: date) -> None:
+    """Every stage change makes both assessments due again (R-21): one task per
+    assessment for the case lead, due in HAVEN_REASSESSMENT_DAYS, replacing any
+    that the previous stage left open. Recording the assessment closes it."""
+    lead = TeamMembership.objects.select_related("organisation").get(case_id=case.id, is_lead=True)
+    deadline_services.tasks_close(
+        case_id=case.id, kind=TaskKind.REASSESSMENT_DUE, by=by, status=Task.Status.CANCELLED
+    )
+    for kind in ("needs", "risk"):
+        deadline_services.task_open(
+            case_id=case.id,
+            kind=TaskKind.REASSESSMENT_DUE,
+            due_on=today + timedelta(days=settings.HAVEN_REASSESSMENT_DAYS),
+            organisation=lead.organisation,
+            reminder_days_before=2,
+            detail={"assessment": kind, "stage": stage},
+        )
+
+
 def _narrative_add(*, actor: User, case: Case, text: str) -> NarrativeEntry:
     assert actor.organisation is not None  # noqa: S101 - case roles have an organisation
     return NarrativeEntry.objects.create(
@@ -433,6 +453,7 @@ def case_transition(
         deadline_services.tasks_close(
             case_id=case.id, kind=TaskKind.DECISION_DUE, by=actor, status=Task.Status.CANCELLED
         )
+    _reassessments_due(case=case, stage=to_status, by=actor, today=today)
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.TRANSITION,

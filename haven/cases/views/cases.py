@@ -23,10 +23,12 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
+from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import permits as permit_selectors
+from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
-from haven.cases import errors, forms, forms_sharing, selectors, services
+from haven.cases import cooperation, errors, forms, forms_sharing, selectors, services
 from haven.cases import person_report as report_selectors
 from haven.cases.views import sharing
 from haven.children import selectors as children_selectors
@@ -114,6 +116,10 @@ def _detail(
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
         "permits": permit_selectors.case_page_permits(case_view=view),  # R-16, detention
         "guardian": children_selectors.guardian_summary_shown(case_view=view),
+        "child_care": children_selectors.child_summary_shown(case_view=view),
+        "assessments": assessment_selectors.case_page_assessments(case_view=view),
+        "assistance_plan": plan_selectors.case_page_plans(case_view=view),
+        "cooperation": cooperation.case_page_cooperation(case_view=view),  # legal group only
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and writable and assisting,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": under_break_glass,
