@@ -15,7 +15,8 @@ from datetime import date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from haven.assistance.models import ReflectionPeriod
+from haven.assistance.catalogue import ServiceType
+from haven.assistance.models import AssistanceClosure, ReflectionPeriod
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
 
@@ -59,6 +60,32 @@ def assistance_eligibility(case: Case) -> Eligibility:
     Reads the identification status only.
     """
     return Eligibility(eligible=True, reason=_REASONS[case.identification_status])
+
+
+def service_eligibility(
+    *, case: Case, service_type: str, closure: AssistanceClosure | None
+) -> Eligibility:
+    """Whether a service of ``service_type`` may be planned or started for the
+    person now, and why (R-18, R-19, R-22).
+
+    Every service in the catalogue is open in every identification status from
+    potential on. The only thing that stops new services is a recorded closing
+    decision in force (``closure``: the case's closure not reopened, or None);
+    reopening assistance lifts it. Reads the identification status and the
+    closure only.
+    """
+    if service_type not in ServiceType.values:
+        return Eligibility(eligible=False, reason=_("This is not a service in the catalogue."))
+    if closure is not None and closure.reopened_on is None:
+        return Eligibility(
+            eligible=False,
+            reason=_(
+                "Assistance was closed by a recorded decision with an exit plan. Reopen "
+                "assistance to plan or start services again; the person may come back at "
+                "any time."
+            ),
+        )
+    return assistance_eligibility(case)
 
 
 def reflection_runs_on(period: ReflectionPeriod | None, day: date) -> bool:
