@@ -1,4 +1,5 @@
-"""Guardians and representatives under /api/v1/ (R-11): the same services and
+"""Children under /api/v1/: guardians and representatives (R-11), best interests
+(R-25, R-27), family tracing (R-11) and dependants (R-27). The same services and
 selectors as the pages. A case the caller may not know about is a 404
 identical to a missing one.
 """
@@ -8,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +24,15 @@ from rest_framework.response import Response
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.children import selectors, services
-from haven.children.models import GuardianKind
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsStage,
+    DependantRelationship,
+    EducationAccess,
+    GuardianKind,
+    HowHeard,
+    TracingStatus,
+)
 from haven.lib.api import JsonApiView, acting_user
 
 GROUP_FORBIDDEN = OpenApiResponse(
@@ -113,6 +129,346 @@ class GuardiansView(JsonApiView):
         return Response(_body(view), status=status.HTTP_201_CREATED)
 
 
+# --- best interests, family tracing, dependants (R-25, R-27, R-11) ----------------------------
+
+ASSESSMENT_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="field_group_not_allowed: your organisation does not see the assessment "
+    "group; break_glass_read_only: emergency access never writes.",
+)
+IDENTITY_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="field_group_not_allowed: your organisation does not see the identity "
+    "group; break_glass_read_only: emergency access never writes.",
+)
+CHILD_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="not_a_child: the person is not treated as a child (R-10); person_erased; "
+    "assessment_required: a determination needs an earlier assessment of the same matter; "
+    "tracing_under_way: one tracing at a time.",
+)
+TRACING_CONFLICT = OpenApiResponse(
+    ErrorSerializer, description="tracing_closed: an ended tracing stays ended; person_erased."
+)
+ERASED = OpenApiResponse(ErrorSerializer, description="person_erased.")
+ROW_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Its id.")
+ROW_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="not_found: nothing with this id that you may see."
+)
+
+
+class BestInterestsRecordSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    stage = serializers.ChoiceField(choices=BestInterestsStage.choices)
+    matter = serializers.ChoiceField(choices=BestInterestsMatter.choices)
+    how_heard = serializers.ChoiceField(choices=HowHeard.choices)
+    child_views = serializers.CharField(
+        help_text="The child's views, or why the child was not heard; empty once erased."
+    )
+    considerations = serializers.CharField()
+    conclusion = serializers.CharField()
+    guardian_present = serializers.BooleanField()
+    decided_on = serializers.DateField()
+    recorded_by = serializers.CharField()
+
+
+class BestInterestsSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField(source="case.id")
+    treat_as_child = serializers.BooleanField()
+    records = BestInterestsRecordSerializer(many=True, help_text="Latest first.")
+
+
+class BestInterestsCreateSerializer(serializers.Serializer[Any]):
+    stage = serializers.ChoiceField(choices=BestInterestsStage.choices)
+    matter = serializers.ChoiceField(choices=BestInterestsMatter.choices)
+    how_heard = serializers.ChoiceField(choices=HowHeard.choices)
+    # Blank text reaches the service, which answers with code best_interests_input_invalid.
+    child_views = serializers.CharField(
+        allow_blank=True,
+        max_length=services.TEXT_MAX,
+        help_text="Required: the child's views, or (how_heard=not_heard) why the child was "
+        "not heard.",
+    )
+    considerations = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    conclusion = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    guardian_present = serializers.BooleanField(default=False)
+    decided_on = serializers.DateField()
+
+
+class BestInterestsView(JsonApiView):
+    @extend_schema(
+        operation_id="best_interests_list",
+        tags=["children"],
+        parameters=[CASE_ID],
+        responses={
+            200: BestInterestsSerializer,
+            401: UNAUTHENTICATED,
+            403: ASSESSMENT_FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        view = selectors.best_interests_list(user=acting_user(request), case_id=id)
+        return Response(BestInterestsSerializer(view).data)
+
+    @extend_schema(
+        operation_id="best_interests_record",
+        tags=["children"],
+        parameters=[CASE_ID],
+        request=BestInterestsCreateSerializer,
+        description="Record a best-interests assessment or determination for a child (R-25) "
+        "with the child's views (R-27).",
+        responses={
+            201: BestInterestsSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: ASSESSMENT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: CHILD_CONFLICT,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = BestInterestsCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        services.best_interests_record(actor=user, case_id=id, **data.validated_data)
+        view = selectors.best_interests_list(user=user, case_id=id)
+        return Response(BestInterestsSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_field(
+    {"type": "string", "description": "One of: " + ", ".join(TracingStatus.values) + "."}
+)
+class TracingStatusField(serializers.CharField):
+    """The tracing status. Described without an enum component: the schema already
+    has other "status" enums, and drf-spectacular would rename them all."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value not in TracingStatus.values:
+            raise serializers.ValidationError(_("Choose one of the options."))
+        return value
+
+
+class TracingSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = TracingStatusField()
+    best_interests_reason = serializers.CharField(help_text="Empty once erased.")
+    outcome = serializers.CharField(help_text="Empty when none yet, or erased.")
+    traced_by = serializers.CharField(help_text="The organisation's name; empty when none.")
+    started_on = serializers.DateField()
+    updated_on = serializers.DateField()
+    recorded_by = serializers.CharField()
+
+
+class TracingsSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField(source="case.id")
+    treat_as_child = serializers.BooleanField()
+    tracings = TracingSerializer(many=True, help_text="Latest first.")
+
+
+class TracingStartSerializer(serializers.Serializer[Any]):
+    best_interests_reason = serializers.CharField(
+        allow_blank=True,
+        max_length=services.TEXT_MAX,
+        help_text="Required: why tracing the family serves the child.",
+    )
+    traced_by_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    started_on = serializers.DateField()
+
+
+class TracingUpdateSerializer(serializers.Serializer[Any]):
+    status = TracingStatusField(
+        help_text="stopped: not in the child's best interests. found, not_found and stopped "
+        "need the outcome.",
+    )
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.TEXT_MAX
+    )
+    updated_on = serializers.DateField()
+
+
+class TracingsView(JsonApiView):
+    @extend_schema(
+        operation_id="family_tracing_list",
+        tags=["children"],
+        parameters=[CASE_ID],
+        responses={
+            200: TracingsSerializer,
+            401: UNAUTHENTICATED,
+            403: ASSESSMENT_FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        view = selectors.family_tracing_list(user=acting_user(request), case_id=id)
+        return Response(TracingsSerializer(view).data)
+
+    @extend_schema(
+        operation_id="family_tracing_start",
+        tags=["children"],
+        parameters=[CASE_ID],
+        request=TracingStartSerializer,
+        description="Start tracing a child's family, only where it serves the child (R-11).",
+        responses={
+            201: TracingsSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: ASSESSMENT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: CHILD_CONFLICT,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = TracingStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        services.family_tracing_start(actor=user, case_id=id, **data.validated_data)
+        view = selectors.family_tracing_list(user=user, case_id=id)
+        return Response(TracingsSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+class TracingUpdateView(JsonApiView):
+    @extend_schema(
+        operation_id="family_tracing_update",
+        tags=["children"],
+        parameters=[ROW_ID],
+        request=TracingUpdateSerializer,
+        description="Record progress, the outcome, or that tracing stopped (R-11).",
+        responses={
+            200: TracingsSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: ASSESSMENT_FORBIDDEN,
+            404: ROW_NOT_FOUND,
+            409: TRACING_CONFLICT,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = TracingUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        tracing = services.family_tracing_update(actor=user, tracing_id=id, **data.validated_data)
+        view = selectors.family_tracing_list(user=user, case_id=tracing.case_id)
+        return Response(TracingsSerializer(view).data)
+
+
+class DependantSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    relationship = serializers.ChoiceField(choices=DependantRelationship.choices)
+    name = serializers.CharField(help_text="Empty once erased.")
+    date_of_birth = serializers.CharField(help_text="ISO date; empty when not known or erased.")
+    with_the_person = serializers.BooleanField()
+    needs = serializers.CharField()
+    education = serializers.ChoiceField(choices=EducationAccess.choices)
+    without_school = serializers.BooleanField(help_text="No school arrangement yet (R-27).")
+    recorded_by = serializers.CharField()
+
+
+class DependantsSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField(source="case.id")
+    without_school = serializers.IntegerField()
+    dependants = DependantSerializer(many=True)
+
+
+class DependantCreateSerializer(serializers.Serializer[Any]):
+    relationship = serializers.ChoiceField(choices=DependantRelationship.choices)
+    # A blank name reaches the service, which answers with code dependant_input_invalid.
+    name = serializers.CharField(allow_blank=True, max_length=services.NAME_MAX)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    with_the_person = serializers.BooleanField(default=True)
+    needs = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.TEXT_MAX
+    )
+    education = serializers.ChoiceField(
+        choices=EducationAccess.choices, default=EducationAccess.NOT_ARRANGED
+    )
+
+
+class EducationSerializer(serializers.Serializer[Any]):
+    education = serializers.ChoiceField(choices=EducationAccess.choices)
+    needs = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.TEXT_MAX
+    )
+
+
+class DependantsView(JsonApiView):
+    @extend_schema(
+        operation_id="dependant_list",
+        tags=["children"],
+        parameters=[CASE_ID],
+        responses={
+            200: DependantsSerializer,
+            401: UNAUTHENTICATED,
+            403: IDENTITY_FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        view = selectors.dependant_list(user=acting_user(request), case_id=id)
+        return Response(DependantsSerializer(view).data)
+
+    @extend_schema(
+        operation_id="dependant_add",
+        tags=["children"],
+        parameters=[CASE_ID],
+        request=DependantCreateSerializer,
+        description="Record a child or other dependant of the person, with needs of their own "
+        "(R-27). Any case.",
+        responses={
+            201: DependantsSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: IDENTITY_FORBIDDEN,
+            404: NOT_FOUND,
+            409: ERASED,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = DependantCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        services.dependant_add(actor=user, case_id=id, **data.validated_data)
+        view = selectors.dependant_list(user=user, case_id=id)
+        return Response(DependantsSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+class DependantEducationView(JsonApiView):
+    @extend_schema(
+        operation_id="dependant_update_education",
+        tags=["children"],
+        parameters=[ROW_ID],
+        request=EducationSerializer,
+        description="Record how the dependant's schooling stands (R-27).",
+        responses={
+            200: DependantsSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: IDENTITY_FORBIDDEN,
+            404: ROW_NOT_FOUND,
+            409: ERASED,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = EducationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        dependant = services.dependant_update_education(
+            actor=user, dependant_id=id, **data.validated_data
+        )
+        view = selectors.dependant_list(user=user, case_id=dependant.case_id)
+        return Response(DependantsSerializer(view).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("cases/<str:id>/guardians/", GuardiansView.as_view(), name="guardians"),
+    path("cases/<str:id>/best-interests/", BestInterestsView.as_view(), name="best_interests"),
+    path("cases/<str:id>/family-tracing/", TracingsView.as_view(), name="family_tracing"),
+    path("family-tracing/<str:id>/", TracingUpdateView.as_view(), name="family_tracing_update"),
+    path("cases/<str:id>/dependants/", DependantsView.as_view(), name="dependants"),
+    path(
+        "dependants/<str:id>/education/",
+        DependantEducationView.as_view(),
+        name="dependant_education",
+    ),
 ]

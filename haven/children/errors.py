@@ -17,3 +17,31 @@ class GuardianInputInvalid(InvalidInput):
 
 class PersonErased(Conflict):
     default_code = "person_erased"
+
+
+class BestInterestsInputInvalid(InvalidInput):
+    default_code = "best_interests_input_invalid"
+
+
+class AssessmentRequired(Conflict):
+    """A best-interests determination follows an assessment of the same matter (R-25)."""
+
+    default_code = "assessment_required"
+
+
+class TracingInputInvalid(InvalidInput):
+    default_code = "tracing_input_invalid"
+
+
+class TracingUnderWay(Conflict):
+    """Only one family tracing is under way at a time (R-11)."""
+
+    default_code = "tracing_under_way"
+
+
+class TracingClosed(Conflict):
+    default_code = "tracing_closed"
+
+
+class DependantInputInvalid(InvalidInput):
+    default_code = "dependant_input_invalid"

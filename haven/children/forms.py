@@ -1,4 +1,6 @@
-"""The guardian appointment form (R-11)."""
+"""Children forms: guardian appointment (R-11), best interests (R-25, R-27),
+family tracing (R-11) and dependants (R-27). The services decide the rules;
+the forms only shape the input."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Organisation
 from haven.children import services
-from haven.children.models import GuardianKind
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsStage,
+    DependantRelationship,
+    EducationAccess,
+    GuardianKind,
+    HowHeard,
+    TracingStatus,
+)
 
 
 class GuardianForm(forms.Form):
@@ -32,4 +42,134 @@ class GuardianForm(forms.Form):
     )
     contact = forms.CharField(
         label=_("Contact of the guardian"), max_length=services.CONTACT_MAX, required=False
+    )
+
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class BestInterestsForm(forms.Form):
+    """A best-interests assessment or determination (R-25), with the child's views (R-27)."""
+
+    stage = forms.ChoiceField(
+        label=_("What is recorded"),
+        choices=BestInterestsStage.choices,
+        initial=BestInterestsStage.ASSESSMENT,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "First an assessment. The determination is the formal decision; it needs an "
+            "assessment of the same matter made before it."
+        ),
+    )
+    matter = forms.ChoiceField(label=_("Decision about"), choices=BestInterestsMatter.choices)
+    how_heard = forms.ChoiceField(
+        label=_("How the child was heard"),
+        choices=HowHeard.choices,
+        initial=HowHeard.CONVERSATION,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Every child has the right to be heard, in a way that suits their age and "
+            "maturity. If the child was not heard, choose 'Not heard' and write why below."
+        ),
+    )
+    child_views = forms.CharField(
+        label=_("The child's views (or why the child was not heard)"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,  # the service says what is missing, in the child's terms
+        help_text=_(
+            "Write what the child said, wished or feared, in the child's own words where "
+            "possible. Tell the child what will happen with what they say."
+        ),
+    )
+    considerations = forms.CharField(
+        label=_("What was weighed"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_("Safety, family, health, education, and the child's own wishes."),
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), max_length=services.TEXT_MAX, widget=_TEXT, required=False
+    )
+    guardian_present = forms.BooleanField(
+        label=_("The guardian or representative was present"), required=False
+    )
+    decided_on = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)
+
+
+class TracingStartForm(forms.Form):
+    """Start tracing the family, only where it serves the child (R-11)."""
+
+    best_interests_reason = forms.CharField(
+        label=_("Why tracing the family is in the child's best interests"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_(
+            "Trace a family only where it serves the child. Do not trace when contact "
+            "could put the child or the family at risk."
+        ),
+    )
+    traced_by = forms.ModelChoiceField(
+        label=_("Organisation tracing the family"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=_DATE, initial=timezone.localdate)
+
+
+class TracingUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Where the tracing stands"), choices=TracingStatus.choices, widget=forms.RadioSelect
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_(
+            "Needed when the family was found or not found, and when tracing stopped "
+            "because it is not in the child's best interests: say why."
+        ),
+    )
+    updated_on = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)
+
+
+class DependantForm(forms.Form):
+    """A child or other dependant of the person (R-27)."""
+
+    relationship = forms.ChoiceField(
+        label=_("Relationship"),
+        choices=DependantRelationship.choices,
+        initial=DependantRelationship.CHILD,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name"), max_length=services.NAME_MAX)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=_DATE, required=False)
+    with_the_person = forms.BooleanField(
+        label=_("Lives with the person now"), required=False, initial=True
+    )
+    education = forms.ChoiceField(
+        label=_("School or education"),
+        choices=EducationAccess.choices,
+        initial=EducationAccess.NOT_ARRANGED,
+        help_text=_(
+            "A child of school age should have access to education within a reasonable time."
+        ),
+    )
+    needs = forms.CharField(
+        label=_("Their own needs"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_("For example care, health, counselling or language support."),
+    )
+
+
+class EducationForm(forms.Form):
+    education = forms.ChoiceField(label=_("School or education"), choices=EducationAccess.choices)
+    needs = forms.CharField(
+        label=_("Their own needs"), max_length=services.TEXT_MAX, widget=_TEXT, required=False
     )

@@ -1,4 +1,8 @@
-"""Guardian appointment reads (R-11): the legal group, decided and audited.
+"""Children reads, each deciding its field group and auditing the read: guardians
+(R-11, legal group), best interests and family tracing (R-25, R-27, R-11,
+assessment group) and dependants (R-27, identity group).
+
+Guardian appointment reads (R-11): the legal group, decided and audited.
 
 The guardian's identity is part of the child's legal situation, so it is read
 with the legal group (not the identity group). Missing and hidden cases give
@@ -10,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.access import policy as access_policy
@@ -25,7 +30,17 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.children.models import GuardianAppointment
+from haven.children import services
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsRecord,
+    BestInterestsStage,
+    Dependant,
+    EducationAccess,
+    FamilyTracing,
+    GuardianAppointment,
+    TracingStatus,
+)
 from haven.vault import services as vault
 
 
@@ -145,6 +160,310 @@ def guardian_summary_shown(*, case_view: case_selectors.CaseView) -> GuardianSum
     return _summary(case, latest)
 
 
-def child_summary_shown(*, case_view: case_selectors.CaseView) -> Any:
-    """Placeholder: being written in this session."""
-    return None
+def _readable_case(*, user: User, case_id: object, group: FieldGroup) -> Case:
+    """The case (the same 404 for missing and hidden) if the user sees ``group``."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    decision = access_policy.decide(
+        user=user, case_id=case.id, field_group=group, purpose=Purpose.ASSISTANCE
+    )
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+    return case
+
+
+def _audit_read(*, user: User, case: Case, object_type: str, group: FieldGroup) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type=object_type,
+        object_id=case.id,
+        person_id=case.person_id,
+        field_groups=[group],
+        purpose=Purpose.ASSISTANCE,
+    )
+
+
+def _decrypted(
+    case: Case, erased: bool, ciphertext: bytes | memoryview | None, context: str
+) -> str:
+    if erased:
+        return ""
+    return vault.decrypt_optional(key=case.person.data_key, ciphertext=ciphertext, context=context)
+
+
+# --- best interests (R-25, R-27) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BestInterestsRecordView:
+    id: object
+    stage: str
+    stage_label: str
+    matter: str
+    matter_label: str
+    how_heard: str
+    how_heard_label: str
+    child_views: str  # or why the child was not heard; empty once erased
+    considerations: str
+    conclusion: str
+    guardian_present: bool
+    decided_on: date
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class BestInterestsView:
+    case: Case
+    treat_as_child: bool
+    erased: bool
+    records: list[BestInterestsRecordView]  # latest first
+
+
+def _record_view(row: BestInterestsRecord, case: Case, erased: bool) -> BestInterestsRecordView:
+    bi = services.best_interests
+    return BestInterestsRecordView(
+        id=row.pk,
+        stage=row.stage,
+        stage_label=row.get_stage_display(),
+        matter=row.matter,
+        matter_label=row.get_matter_display(),
+        how_heard=row.how_heard,
+        how_heard_label=row.get_how_heard_display(),
+        child_views=_decrypted(case, erased, row.child_views_enc, bi.VIEWS_CONTEXT),
+        considerations=_decrypted(case, erased, row.considerations_enc, bi.CONSIDERATIONS_CONTEXT),
+        conclusion=_decrypted(case, erased, row.conclusion_enc, bi.CONCLUSION_CONTEXT),
+        guardian_present=row.guardian_present,
+        decided_on=row.decided_on,
+        recorded_by=row.recorded_by.get_username(),
+    )
+
+
+@transaction.atomic
+def best_interests_list(*, user: User, case_id: object) -> BestInterestsView:
+    """The child's best-interests assessments and determinations, latest first
+    (assessment group, R-25). The read is audited."""
+    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.ASSESSMENT)
+    erased = case.person.erased_at is not None
+    rows = BestInterestsRecord.objects.filter(case_id=case.id).select_related("recorded_by")
+    records = [_record_view(row, case, erased) for row in rows]
+    _audit_read(
+        user=user,
+        case=case,
+        object_type="children.BestInterestsRecord",
+        group=FieldGroup.ASSESSMENT,
+    )
+    return BestInterestsView(case, case.person.treat_as_child, erased, records)
+
+
+# --- family tracing (R-11) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TracingView:
+    id: object
+    status: str
+    status_label: str
+    best_interests_reason: str  # empty once erased
+    outcome: str
+    traced_by: str
+    started_on: date
+    updated_on: date
+    recorded_by: str
+
+    @property
+    def under_way(self) -> bool:
+        return self.status == TracingStatus.UNDER_WAY
+
+
+@dataclass(frozen=True)
+class TracingsView:
+    case: Case
+    treat_as_child: bool
+    erased: bool
+    tracings: list[TracingView]  # latest first
+
+    @property
+    def under_way(self) -> TracingView | None:
+        return next((t for t in self.tracings if t.under_way), None)
+
+
+def _tracing_view(row: FamilyTracing, case: Case, erased: bool) -> TracingView:
+    ft = services.family_tracing
+    return TracingView(
+        id=row.pk,
+        status=row.status,
+        status_label=row.get_status_display(),
+        best_interests_reason=_decrypted(
+            case, erased, row.best_interests_reason_enc, ft.REASON_CONTEXT
+        ),
+        outcome=_decrypted(case, erased, row.outcome_enc, ft.OUTCOME_CONTEXT),
+        traced_by=row.traced_by.name if row.traced_by is not None else "",
+        started_on=row.started_on,
+        updated_on=row.updated_on,
+        recorded_by=row.recorded_by.get_username(),
+    )
+
+
+@transaction.atomic
+def family_tracing_list(*, user: User, case_id: object) -> TracingsView:
+    """The child's family tracings, latest first (assessment group, R-11). Audited."""
+    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.ASSESSMENT)
+    erased = case.person.erased_at is not None
+    rows = FamilyTracing.objects.filter(case_id=case.id).select_related("traced_by", "recorded_by")
+    tracings = [_tracing_view(row, case, erased) for row in rows]
+    _audit_read(
+        user=user, case=case, object_type="children.FamilyTracing", group=FieldGroup.ASSESSMENT
+    )
+    return TracingsView(case, case.person.treat_as_child, erased, tracings)
+
+
+# --- dependants (R-27) -------------------------------------------------------------------------
+
+# Still without a school place: nothing arranged yet (R-27: education within a reasonable time).
+WITHOUT_SCHOOL = (EducationAccess.NOT_ARRANGED,)
+
+
+@dataclass(frozen=True)
+class DependantView:
+    id: object
+    relationship: str
+    relationship_label: str
+    name: str  # empty once erased
+    date_of_birth: str  # ISO date, or empty when not known or erased
+    with_the_person: bool
+    needs: str
+    education: str
+    education_label: str
+    recorded_by: str
+
+    @property
+    def without_school(self) -> bool:
+        return self.education in WITHOUT_SCHOOL
+
+
+@dataclass(frozen=True)
+class DependantsView:
+    case: Case
+    erased: bool
+    dependants: list[DependantView]
+
+    @property
+    def without_school(self) -> int:
+        return sum(1 for d in self.dependants if d.without_school)
+
+
+def _dependant_view(row: Dependant, case: Case, erased: bool) -> DependantView:
+    dp = services.dependants
+    return DependantView(
+        id=row.pk,
+        relationship=row.relationship,
+        relationship_label=row.get_relationship_display(),
+        name=_decrypted(case, erased, row.name_enc, dp.DEPENDANT_NAME_CONTEXT),
+        date_of_birth=_decrypted(case, erased, row.date_of_birth_enc, dp.BORN_CONTEXT),
+        with_the_person=row.with_the_person,
+        needs=_decrypted(case, erased, row.needs_enc, dp.NEEDS_CONTEXT),
+        education=row.education,
+        education_label=row.get_education_display(),
+        recorded_by=row.recorded_by.get_username(),
+    )
+
+
+@transaction.atomic
+def dependant_list(*, user: User, case_id: object) -> DependantsView:
+    """The person's children and other dependants (identity group, R-27). Audited."""
+    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.IDENTITY)
+    erased = case.person.erased_at is not None
+    rows = Dependant.objects.filter(case_id=case.id).select_related("recorded_by")
+    dependants = [_dependant_view(row, case, erased) for row in rows]
+    _audit_read(user=user, case=case, object_type="children.Dependant", group=FieldGroup.IDENTITY)
+    return DependantsView(case, erased, dependants)
+
+
+# --- the case page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterLine:
+    """The latest best-interests record of one matter."""
+
+    matter: str
+    matter_label: str
+    stage: str
+    stage_label: str
+    decided_on: date
+
+
+@dataclass(frozen=True)
+class ChildCareSummary:
+    """The case-page block: best interests and tracing for a child (assessment
+    group), dependants for any case (identity group). Nothing is decrypted."""
+
+    best_interests: list[MatterLine] | None  # None unless a child whose assessment group shows
+    tracing_status: str  # empty when none, or not shown
+    tracing_status_label: str
+    dependants: int | None  # None unless the identity group shows
+    without_school: int
+
+
+def _counts(case: Case) -> dict[str, object]:
+    """One query: the latest tracing's status and the dependants' counts."""
+    dependants = Dependant.objects.filter(case_id=OuterRef("pk")).values("case_id")
+    tracing = FamilyTracing.objects.filter(case_id=OuterRef("pk")).order_by(
+        "-started_on", "-recorded_at"
+    )
+    zero = Value(0, output_field=IntegerField())
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            tracing_status=Subquery(tracing.values("status")[:1]),
+            dependants=Coalesce(Subquery(dependants.annotate(n=Count("pk")).values("n")), zero),
+            without_school=Coalesce(
+                Subquery(
+                    dependants.annotate(
+                        n=Count("pk", filter=Q(education__in=WITHOUT_SCHOOL))
+                    ).values("n")
+                ),
+                zero,
+            ),
+        )
+        .values("tracing_status", "dependants", "without_school")
+        .first()
+    )
+    return dict(row) if row is not None else {}
+
+
+def _latest_per_matter(case: Case) -> list[MatterLine]:
+    """One query, no decryption: the latest record of each matter."""
+    rows = BestInterestsRecord.objects.filter(case_id=case.id).values_list(
+        "matter", "stage", "decided_on"
+    )
+    latest: dict[str, MatterLine] = {}
+    for matter, stage, decided_on in rows:  # ordered latest first
+        if matter not in latest:
+            latest[matter] = MatterLine(
+                matter=matter,
+                matter_label=str(BestInterestsMatter(matter).label),
+                stage=stage,
+                stage_label=str(BestInterestsStage(stage).label),
+                decided_on=decided_on,
+            )
+    return list(latest.values())
+
+
+def child_summary_shown(*, case_view: case_selectors.CaseView) -> ChildCareSummary | None:
+    """The block for a case page that ``case_read`` already decided and audited (at
+    most two queries): None once erased, or when neither the assessment group (for
+    a child) nor the identity group was shown there."""
+    child = case_view.treat_as_child and case_view.group(FieldGroup.ASSESSMENT).data is not None
+    identity = case_view.group(FieldGroup.IDENTITY).data is not None
+    if case_view.erased or not (child or identity):
+        return None
+    counts = _counts(case_view.case)
+    status = str(counts.get("tracing_status") or "") if child else ""
+    return ChildCareSummary(
+        best_interests=_latest_per_matter(case_view.case) if child else None,
+        tracing_status=status,
+        tracing_status_label=str(TracingStatus(status).label) if status else "",
+        dependants=int(str(counts.get("dependants", 0))) if identity else None,
+        without_school=int(str(counts.get("without_school", 0))) if identity else 0,
+    )

@@ -1,15 +1,18 @@
-"""Guardian pages (R-11): the case's guardians and representatives, and the form
-to record an appointment. Hidden and missing cases give the same 404
+"""Children pages: guardians (R-11), best interests (R-25, R-27), family tracing
+(R-11) and dependants (R-27), each a list and its forms. Hidden and missing cases give the same 404
 (``domain_errors``); a refusal gives the 403 page with its reason.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -61,7 +64,194 @@ def guardian_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "children/guardian_new.html", context, status=status)
 
 
+def _form_post(
+    request: HttpRequest,
+    form: django_forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> bool:
+    """Validate and write; a domain refusal goes beside its field. True when written."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except (InvalidInput, Conflict) as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _render(
+    request: HttpRequest, template: str, view: Any, form: django_forms.Form, **extra: Any
+) -> HttpResponse:
+    status = 400 if form.errors else 200
+    context = {"view": view, "case": view.case, "form": form, "nav": "cases", **extra}
+    return render(request, template, context, status=status)
+
+
+# --- best interests (R-25, R-27) --------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def best_interests_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The child's best-interests assessments and determinations."""
+    view = selectors.best_interests_list(user=request_user(request), case_id=case_id)
+    context = {"view": view, "case": view.case, "nav": "cases"}
+    return render(request, "children/best_interests_list.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
+def best_interests_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record an assessment or a determination, with the child's views."""
+    user = request_user(request)
+    view = selectors.best_interests_list(user=user, case_id=case_id)
+    form = forms.BestInterestsForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.best_interests_record(actor=user, case_id=case_id, **data)
+
+    if _form_post(request, form, write, _("The best-interests record was saved.")):
+        return redirect("children:best_interests_list", case_id=case_id)
+    return _render(request, "children/best_interests_new.html", view, form)
+
+
+# --- family tracing (R-11) ---------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def family_tracing_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The child's family tracings."""
+    view = selectors.family_tracing_list(user=request_user(request), case_id=case_id)
+    context = {"view": view, "case": view.case, "nav": "cases"}
+    return render(request, "children/family_tracing_list.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
+def family_tracing_start(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Start tracing, with the reason it serves the child."""
+    user = request_user(request)
+    view = selectors.family_tracing_list(user=user, case_id=case_id)
+    form = forms.TracingStartForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        traced_by = data["traced_by"]
+        return services.family_tracing_start(
+            actor=user,
+            case_id=case_id,
+            best_interests_reason=data["best_interests_reason"],
+            traced_by_id=traced_by.pk if traced_by is not None else None,
+            started_on=data["started_on"],
+        )
+
+    if _form_post(request, form, write, _("The family tracing was started.")):
+        return redirect("children:family_tracing_list", case_id=case_id)
+    return _render(request, "children/family_tracing_start.html", view, form)
+
+
+@never_cache
+@login_required
+@domain_errors
+def family_tracing_update(
+    request: HttpRequest, case_id: uuid.UUID, tracing_id: uuid.UUID
+) -> HttpResponse:
+    """Record progress, the outcome, or that tracing stopped."""
+    user = request_user(request)
+    view = selectors.family_tracing_list(user=user, case_id=case_id)
+    tracing = next((t for t in view.tracings if t.id == tracing_id), None)
+    if tracing is None:
+        raise Http404(_("Not found."))  # the same 404 as a hidden case
+    form = forms.TracingUpdateForm(request.POST or None, initial={"status": tracing.status})
+
+    def write(data: dict[str, Any]) -> object:
+        return services.family_tracing_update(actor=user, tracing_id=tracing_id, **data)
+
+    if _form_post(request, form, write, _("The family tracing was updated.")):
+        return redirect("children:family_tracing_list", case_id=case_id)
+    return _render(request, "children/family_tracing_update.html", view, form, tracing=tracing)
+
+
+# --- dependants (R-27) -------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def dependant_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The person's children and other dependants, with their schooling."""
+    view = selectors.dependant_list(user=request_user(request), case_id=case_id)
+    context = {"view": view, "case": view.case, "nav": "cases"}
+    return render(request, "children/dependant_list.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
+def dependant_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    view = selectors.dependant_list(user=user, case_id=case_id)
+    form = forms.DependantForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.dependant_add(actor=user, case_id=case_id, **data)
+
+    if _form_post(request, form, write, _("The dependant was recorded.")):
+        return redirect("children:dependant_list", case_id=case_id)
+    return _render(request, "children/dependant_new.html", view, form)
+
+
+@never_cache
+@login_required
+@domain_errors
+def dependant_education(
+    request: HttpRequest, case_id: uuid.UUID, dependant_id: uuid.UUID
+) -> HttpResponse:
+    """Record how the dependant's schooling stands (R-27)."""
+    user = request_user(request)
+    view = selectors.dependant_list(user=user, case_id=case_id)
+    dependant = next((d for d in view.dependants if d.id == dependant_id), None)
+    if dependant is None:
+        raise Http404(_("Not found."))  # the same 404 as a hidden case
+    initial = {"education": dependant.education, "needs": dependant.needs}
+    form = forms.EducationForm(request.POST or None, initial=initial)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.dependant_update_education(actor=user, dependant_id=dependant_id, **data)
+
+    if _form_post(request, form, write, _("The schooling was updated.")):
+        return redirect("children:dependant_list", case_id=case_id)
+    return _render(request, "children/dependant_education.html", view, form, dependant=dependant)
+
+
 urlpatterns: list[URLPattern] = [
     path("cases/<uuid:case_id>/guardian/", guardian_list, name="guardian_list"),
     path("cases/<uuid:case_id>/guardian/new/", guardian_new, name="guardian_new"),
+    path("cases/<uuid:case_id>/best-interests/", best_interests_list, name="best_interests_list"),
+    path("cases/<uuid:case_id>/best-interests/new/", best_interests_new, name="best_interests_new"),
+    path("cases/<uuid:case_id>/family-tracing/", family_tracing_list, name="family_tracing_list"),
+    path(
+        "cases/<uuid:case_id>/family-tracing/start/",
+        family_tracing_start,
+        name="family_tracing_start",
+    ),
+    path(
+        "cases/<uuid:case_id>/family-tracing/<uuid:tracing_id>/",
+        family_tracing_update,
+        name="family_tracing_update",
+    ),
+    path("cases/<uuid:case_id>/dependants/", dependant_list, name="dependant_list"),
+    path("cases/<uuid:case_id>/dependants/new/", dependant_add, name="dependant_add"),
+    path(
+        "cases/<uuid:case_id>/dependants/<uuid:dependant_id>/education/",
+        dependant_education,
+        name="dependant_education",
+    ),
 ]

@@ -3,10 +3,16 @@
 Entries come from small providers registered in ``PROVIDERS``. Each provider
 names the field group its rows belong to, and runs only when that group was
 decided allowed for the reader: status changes, decisions and the reflection
-period are "legal", screenings are "assessment", deadlines belong to every
-member of the case team (the case itself was already checked by
+period are "legal"; screenings, assessments and (for children only) best
+interests and family tracing are "assessment"; the assistance plan, its
+services and the closing of assistance are "services"; deadlines belong to
+every member of the case team (the case itself was already checked by
 ``cases.selectors``). Entries carry no free text: dates, kinds, set keys,
-outcomes, never reasons or notes.
+labels, outcomes and organisation names, never reasons or notes.
+
+Cooperation with the authorities (``cases.CooperationRecord``) is deliberately
+not on the timeline: assistance never depends on cooperation (R-18), and a
+timeline that set one next to the other would suggest that it does.
 
 Two ways in, one audit each:
 
@@ -15,7 +21,7 @@ Two ways in, one audit each:
   and its already decrypted legal group (status changes are not read twice).
   It does not audit again: ``case_read`` recorded every group it showed, and
   the timeline reads only groups it showed.
-- ``timeline_read(user=, case_id=)`` for the API decides the two groups itself
+- ``timeline_read(user=, case_id=)`` for the API decides the timeline's groups itself
   and records one audit event for those it shows, in its own transaction.
 """
 
@@ -26,29 +32,63 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.assistance.models import ReflectionPeriod, Task
+from haven.assistance.catalogue import ServiceType
+from haven.assistance.models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentTrigger,
+    AssistanceClosure,
+    AssistancePlan,
+    AssistanceService,
+    ReflectionPeriod,
+    ServiceStatus,
+    Task,
+)
 from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsRecord,
+    BestInterestsStage,
+    FamilyTracing,
+    TracingStatus,
+)
 from haven.identification import engine
 from haven.identification.models import IdentificationDecision, Outcome, Screening
+
+# Every kind of entry (the API publishes them as an enum).
+ENTRY_KINDS = (
+    "status_change",
+    "decision",
+    "reflection_period",
+    "screening",
+    "assessment",
+    "best_interests",
+    "family_tracing",
+    "assistance_plan",
+    "service",
+    "assistance_closure",
+    "deadline",
+)
 
 
 @dataclass(frozen=True)
 class Entry:
     on: date
-    kind: str  # status_change, decision, reflection_period, screening, deadline
+    kind: str  # one of ENTRY_KINDS
     title: str
     detail: str = ""
     state: str = ""  # deadlines: open, overdue, done, cancelled
@@ -229,12 +269,158 @@ def _deadlines(source: Source) -> list[Entry]:
     return entries
 
 
+# --- individual assistance (R-19 to R-22) and children (R-11, R-25) -------------------------
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored choice; the stored key if the catalogue no longer has it."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _assessments(source: Source) -> list[Entry]:
+    assessments = (
+        Assessment.objects.filter(case_id=source.case.id)
+        .only("kind", "version", "trigger", "assessed_on")
+        .order_by("assessed_on", "kind", "version")
+    )
+    return [
+        Entry(
+            on=assessment.assessed_on,
+            kind="assessment",
+            title=_("%(kind)s version %(version)d recorded")
+            % {"kind": _label(AssessmentKind, assessment.kind), "version": assessment.version},
+            detail=_label(AssessmentTrigger, assessment.trigger),
+        )
+        for assessment in assessments
+    ]
+
+
+def _best_interests(source: Source) -> list[Entry]:
+    if not source.case.person.treat_as_child:  # children only (R-25): no query for adults
+        return []
+    records = (
+        BestInterestsRecord.objects.filter(case_id=source.case.id)
+        .only("stage", "matter", "decided_on")
+        .order_by("decided_on", "recorded_at")
+    )
+    return [
+        Entry(
+            on=record.decided_on,
+            kind="best_interests",
+            title=_label(BestInterestsStage, record.stage),
+            detail=_label(BestInterestsMatter, record.matter),
+        )
+        for record in records
+    ]
+
+
+def _family_tracing(source: Source) -> list[Entry]:
+    if not source.case.person.treat_as_child:  # children only (R-11): no query for adults
+        return []
+    tracings = (
+        FamilyTracing.objects.filter(case_id=source.case.id)
+        .only("status", "started_on", "updated_on")
+        .order_by("started_on", "recorded_at")
+    )
+    entries = []
+    for tracing in tracings:
+        kind = "family_tracing"
+        entries.append(Entry(on=tracing.started_on, kind=kind, title=_("Family tracing started")))
+        if tracing.status != TracingStatus.UNDER_WAY:
+            status = _label(TracingStatus, tracing.status)
+            entries.append(
+                Entry(on=tracing.updated_on, kind=kind, title=_("Family tracing"), detail=status)
+            )
+    return entries
+
+
+def _plans(source: Source) -> list[Entry]:
+    plans = (
+        AssistancePlan.objects.filter(case_id=source.case.id)
+        .only("agreed_on")
+        .order_by("agreed_on", "recorded_at")
+    )
+    return [
+        Entry(on=plan.agreed_on, kind="assistance_plan", title=_("Assistance plan agreed"))
+        for plan in plans
+    ]
+
+
+# As the timeline says it: lower case after a dash; a refusal is the person's own choice (R-20).
+SERVICE_STATES: dict[str, Promise] = {
+    ServiceStatus.PLANNED: gettext_lazy("planned"),
+    ServiceStatus.ACTIVE: gettext_lazy("under way"),
+    ServiceStatus.COMPLETED: gettext_lazy("completed"),
+    ServiceStatus.REFUSED: gettext_lazy("refused by the person"),
+    ServiceStatus.STOPPED: gettext_lazy("stopped"),
+}
+
+
+def _service_date(service: AssistanceService) -> date:
+    """When a service starts (or is planned to); a refusal without one, when refused."""
+    if service.starts_on is not None:
+        return service.starts_on
+    if service.refused_on is not None:
+        return service.refused_on
+    return timezone.localdate(service.recorded_at)
+
+
+def _services(source: Source) -> list[Entry]:
+    services = (
+        AssistanceService.objects.filter(case_id=source.case.id)
+        .select_related("provider")
+        .only("service_type", "status", "starts_on", "refused_on", "recorded_at", "provider__name")
+    )
+    return [
+        Entry(
+            on=_service_date(service),
+            kind="service",
+            title=_("%(type)s — %(provider)s — %(status)s")
+            % {
+                "type": _label(ServiceType, service.service_type),
+                "provider": service.provider.name,
+                "status": str(SERVICE_STATES.get(service.status, service.status)),
+            },
+        )
+        for service in services
+    ]
+
+
+def _closures(source: Source) -> list[Entry]:
+    closures = (
+        AssistanceClosure.objects.filter(case_id=source.case.id)
+        .only("decided_on", "reopened_on")
+        .order_by("decided_on", "recorded_at")
+    )
+    entries = []
+    for closure in closures:
+        kind = "assistance_closure"
+        entries.append(
+            Entry(
+                on=closure.decided_on,
+                kind=kind,
+                title=_("Assistance closed"),
+                detail=_("exit plan recorded"),
+            )
+        )
+        if closure.reopened_on is not None:
+            entries.append(Entry(on=closure.reopened_on, kind=kind, title=_("Assistance reopened")))
+    return entries
+
+
 # Order matters only within one day: what was decided, then what follows from it.
+# At most one query each, whatever the number of rows. No cooperation provider: see above.
 PROVIDERS: list[Provider] = [
     Provider(FieldGroup.ASSESSMENT, _screenings),
     Provider(FieldGroup.LEGAL, _decisions),
     Provider(FieldGroup.LEGAL, _status_changes),
     Provider(FieldGroup.LEGAL, _reflection_period),
+    Provider(FieldGroup.ASSESSMENT, _assessments),
+    Provider(FieldGroup.ASSESSMENT, _best_interests),
+    Provider(FieldGroup.ASSESSMENT, _family_tracing),
+    Provider(FieldGroup.SERVICES, _plans),
+    Provider(FieldGroup.SERVICES, _services),
+    Provider(FieldGroup.SERVICES, _closures),
     Provider(None, _deadlines),
 ]
 TIMELINE_GROUPS = frozenset(p.group for p in PROVIDERS if p.group is not None)

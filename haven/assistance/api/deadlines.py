@@ -34,7 +34,7 @@ CLOSED_BY_DECISION = OpenApiResponse(
 )
 
 
-TIMELINE_KINDS = ["status_change", "decision", "reflection_period", "screening", "deadline"]
+TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
 DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 

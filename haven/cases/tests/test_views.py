@@ -44,8 +44,12 @@ CASE_LIST_QUERIES = 10
 # period, see haven/web/tests/test_timeline.py); and the reflection-period summary
 # above the groups (one query), and the count of interviews (R-14, one query);
 # and whether a detention record is open (R-16, one query; issue 5 moved 26 to 27).
+# Issue 5's second slice adds 10: the assessments block (latest versions, open
+# re-assessments: 2), the plan block (services by status, closure in force: 2), the
+# dependants count (1 on an adult's case), the current cooperation record (1), and
+# the timeline's assessment, plan, service and closure entries (4).
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 27
+CASE_DETAIL_QUERIES = 37
 
 ClientFor = Callable[[User], Client]
 

@@ -76,7 +76,7 @@ def _every_page(client: Client) -> list[TestResponse]:
     anonymous.append(half_signed_in.get(reverse("accounts:mfa")))
     lead, member = sign_in(Client(), ngo), sign_in(Client(), police)
     pages = [
-        "/",
+        reverse("web:home"),  # the caseworker's home page
         reverse("cases:list"),
         reverse("cases:new"),
         reverse("cases:detail", args=[case.id]),
@@ -87,6 +87,7 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("cases:interview_new", args=[case.id]),
         reverse("cases:consent_list", args=[case.id]),
         reverse("cases:consent_new", args=[case.id]),
+        reverse("cases:cooperation", args=[case.id]),
         reverse("identification:indicator_set_list"),
         reverse("identification:indicator_set_detail", args=["adults_labour", 1]),
         reverse("identification:screening_new", args=[case.id]),
@@ -97,18 +98,24 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("identification:decision_detail", args=[decision.id]),
         reverse("assistance:reflection_detail", args=[case.id]),
         reverse("assistance:permit_list", args=[case.id]),
+        reverse("assistance:plan_new", args=[case.id]),
+        reverse("assistance:assessment_new", args=[case.id]) + "?kind=needs",
         reverse("assistance:deadline_list"),
         reverse("assistance:notification_list"),
         reverse("assistance:break_glass_new"),
         reverse("assistance:break_glass_review_list"),
         reverse("children:guardian_list", args=[case.id]),
         reverse("children:guardian_new", args=[case.id]),
+        reverse("children:best_interests_new", args=[case.id]),
+        reverse("children:dependant_list", args=[case.id]),
         "/no-such-page/",
     ]
     return [
         *anonymous,
         *[lead.get(page) for page in pages],
         member.get(reverse("cases:access_report", args=[case.id])),
+        # No case role: the home page sends the rapporteur to the case list (302).
+        sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)).get("/"),
         lead.post(reverse("cases:new"), {"citizenships": "XYZ"}),
         *_agreement_pages(),
     ]

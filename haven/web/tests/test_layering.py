@@ -27,6 +27,7 @@ PERSONAL_DATA_MODELS = frozenset(
         "StatusTransition",
         "NarrativeEntry",
         "Interview",  # R-14: what was told, who was present (narrative group)
+        "CooperationRecord",  # R-18: cooperation and witness status (legal group)
         # the spine
         "TeamMembership",
         "DataKey",
@@ -49,6 +50,18 @@ PERSONAL_DATA_MODELS = frozenset(
         "Consent",
         # children: who acts for a child and how to reach them (legal group, R-11)
         "GuardianAppointment",
+        # children: best interests with the child's views, family tracing (assessment group,
+        # R-25, R-27, R-11) and the person's dependants (identity group, R-27)
+        "BestInterestsRecord",
+        "FamilyTracing",
+        "Dependant",
+        # assistance: the needs and risk assessments (assessment group, R-21, R-19)
+        "Assessment",
+        # assistance: plans, services and closing decisions with the person's view, notes,
+        # amounts and exit plans (services group, R-19, R-20, R-22)
+        "AssistancePlan",
+        "AssistanceService",
+        "AssistanceClosure",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
@@ -67,6 +80,8 @@ NOT_PERSONAL_DATA_WRITES = {
     "task_reschedule": "moves a deadline's dates: no personal data",
     "deadlines_sweep": "reminders and escalations name a task and a user: no personal data",
     "notifications_mark_read": "stamps the reader's own notifications read: no personal data",
+    # haven/assistance/services/plans.py
+    "closure_in_force": "reads whether a closing decision is in force (R-22); writes nothing",
     # haven/assistance/services/break_glass.py
     "break_glass_use": (
         "the grant and its break_glass audit event are written by "
@@ -78,6 +93,9 @@ NOT_PERSONAL_DATA_WRITES = {
         "reads the removal flag and the period's dates and raises; writes nothing "
         "(it checks no access: callers decide and audit)"
     ),
+    # haven/assistance/services/assessments.py
+    "level_choices": "a pure function naming the levels of an assessment kind; writes nothing",
+    "calls_for_service": "a pure function: whether a level calls for a service; writes nothing",
     # haven/identification/services/decisions.py
     "decision_order_check": "a pure function checking R-17's order of decisions; writes nothing",
 }

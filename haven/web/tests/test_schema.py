@@ -32,6 +32,7 @@ from haven.access.tests import test_selectors_sharing as sharing_tests
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.assistance.services import deadlines as deadline_services
+from haven.assistance.tests.test_plans import plan_team
 from haven.assistance.tests.test_reflection_services import presumed
 from haven.cases import services as case_services
 from haven.cases.tests import test_person_report as person_report_tests
@@ -84,9 +85,24 @@ AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
 GUARDIANS = CASE + "guardians/"
+BEST_INTERESTS = CASE + "best-interests/"
+FAMILY_TRACING = CASE + "family-tracing/"
+FAMILY_TRACING_UPDATE = "/api/v1/family-tracing/{id}/"
+DEPENDANTS = CASE + "dependants/"
+DEPENDANT_EDUCATION = "/api/v1/dependants/{id}/education/"
 PERMITS = CASE + "permits/"
 PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
 DETENTION = CASE + "detention/"
+COOPERATION = CASE + "cooperation/"
+ASSESSMENTS = CASE + "assessments/"
+ASSESSMENT = "/api/v1/assessments/{id}/"
+PLANS = CASE + "plans/"
+PLAN_SERVICES = CASE + "services/"
+SERVICE_CHANGES = [
+    f"/api/v1/services/{{id}}/{action}/" for action in ("start", "complete", "refuse", "stop")
+]
+CLOSURE = CASE + "closure/"
+CLOSURE_REOPEN = CLOSURE + "reopen/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -132,10 +148,29 @@ OPERATIONS = {
     (AGREEMENT_END, "post"),
     (GUARDIANS, "get"),
     (GUARDIANS, "post"),
+    (BEST_INTERESTS, "get"),
+    (BEST_INTERESTS, "post"),
+    (FAMILY_TRACING, "get"),
+    (FAMILY_TRACING, "post"),
+    (FAMILY_TRACING_UPDATE, "post"),
+    (DEPENDANTS, "get"),
+    (DEPENDANTS, "post"),
+    (DEPENDANT_EDUCATION, "post"),
     (PERMITS, "get"),
     (PERMITS, "post"),
     (PERMIT_RENEWALS, "post"),
     (DETENTION, "post"),
+    (COOPERATION, "get"),
+    (COOPERATION, "post"),
+    (ASSESSMENTS, "get"),
+    (ASSESSMENTS, "post"),
+    (ASSESSMENT, "get"),
+    (PLANS, "get"),
+    (PLANS, "post"),
+    (PLAN_SERVICES, "post"),
+    *((change, "post") for change in SERVICE_CHANGES),
+    (CLOSURE, "post"),
+    (CLOSURE_REOPEN, "post"),
 }
 
 # (the path as published, the method, the answer served)
@@ -884,6 +919,116 @@ def test_it_describes_guardian_answers_as_served(openapi: dict[str, Any]) -> Non
     assert_served_as_described(openapi, served)
 
 
+# --- best interests, family tracing, dependants (R-25, R-27, R-11) -------------------------
+
+
+def test_it_describes_best_interests_and_tracing_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a presumed child led by an NGO, a health service (no assessment group) on the team
+    lead = make_user(org_type=OrgType.NGO)
+    child = open_child_case(actor=lead)
+    adult = open_case(actor=lead, age_status="verified_adult")
+    health = make_user(org_type=OrgType.HEALTH)
+    add_to_team(case=child, organisation=org_of(health))
+    ngo, clinic = api_client_for(lead), api_client_for(health)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url, tracing_url = BEST_INTERESTS.format(id=child.id), FAMILY_TRACING.format(id=child.id)
+    today = timezone.localdate().isoformat()
+    body = {
+        "stage": "assessment",
+        "matter": "placement",
+        "how_heard": "conversation",
+        "child_views": "Wants to stay.",
+        "considerations": "Safety.",
+        "conclusion": "Stay.",
+        "decided_on": today,
+    }
+    start = {"best_interests_reason": "He asks to find his mother.", "started_on": today}
+    # when
+    served: list[Served] = [
+        (BEST_INTERESTS, "post", ngo.post(url, body, format="json")),
+        (BEST_INTERESTS, "post", ngo.post(url, {**body, "child_views": ""}, format="json")),
+        (BEST_INTERESTS, "post", clinic.post(url, body, format="json")),
+        (BEST_INTERESTS, "post", outsider.post(url, body, format="json")),
+        (BEST_INTERESTS, "post", ngo.post(BEST_INTERESTS.format(id=adult.id), body, format="json")),
+        (BEST_INTERESTS, "get", ngo.get(url)),
+        (BEST_INTERESTS, "get", clinic.get(url)),
+        (BEST_INTERESTS, "get", outsider.get(url)),
+        (FAMILY_TRACING, "post", ngo.post(tracing_url, start, format="json")),
+        (FAMILY_TRACING, "post", ngo.post(tracing_url, start, format="json")),
+        (FAMILY_TRACING, "get", ngo.get(tracing_url)),
+        (FAMILY_TRACING, "get", clinic.get(tracing_url)),
+    ]
+    tracing_id = served[8][2].json()["tracings"][0]["id"]
+    update = FAMILY_TRACING_UPDATE.format(id=tracing_id)
+    stop = {"status": "stopped", "outcome": "", "updated_on": today}
+    served += [
+        (FAMILY_TRACING_UPDATE, "post", ngo.post(update, stop, format="json")),
+        (FAMILY_TRACING_UPDATE, "post", outsider.post(update, stop, format="json")),
+        (
+            FAMILY_TRACING_UPDATE,
+            "post",
+            ngo.post(update, {**stop, "outcome": "Risk."}, format="json"),
+        ),
+        (
+            FAMILY_TRACING_UPDATE,
+            "post",
+            ngo.post(update, {**stop, "outcome": "Again."}, format="json"),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 403, 404, 409, 200, 403, 404),
+        *(201, 409, 200, 403),
+        *(400, 404, 200, 409),
+    ]
+    assert [served[i][2].json()["code"] for i in (1, 4, 9, 15)] == [
+        "best_interests_input_invalid",
+        "not_a_child",
+        "tracing_under_way",
+        "tracing_closed",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_dependant_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an adult's case led by an NGO, a rapporteur (statistical group only) on the team
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead, age_status="verified_adult")
+    rapporteur = make_user(org_type=OrgType.RAPPORTEUR)
+    add_to_team(case=case, organisation=org_of(rapporteur))
+    ngo, reporter = api_client_for(lead), api_client_for(rapporteur)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url = DEPENDANTS.format(id=case.id)
+    body = {"relationship": "child", "name": "Mila Synthetic", "date_of_birth": "2018-05-01"}
+    # when
+    served: list[Served] = [
+        (DEPENDANTS, "post", ngo.post(url, body, format="json")),
+        (DEPENDANTS, "post", ngo.post(url, {**body, "name": " "}, format="json")),
+        (DEPENDANTS, "post", reporter.post(url, body, format="json")),
+        (DEPENDANTS, "get", ngo.get(url)),
+        (DEPENDANTS, "get", reporter.get(url)),
+        (DEPENDANTS, "get", outsider.get(url)),
+    ]
+    education = DEPENDANT_EDUCATION.format(id=served[0][2].json()["dependants"][0]["id"])
+    served += [
+        (
+            DEPENDANT_EDUCATION,
+            "post",
+            ngo.post(education, {"education": "enrolled"}, format="json"),
+        ),
+        (DEPENDANT_EDUCATION, "post", ngo.post(education, {"education": "x"}, format="json")),
+        (
+            DEPENDANT_EDUCATION,
+            "post",
+            outsider.post(education, {"education": "enrolled"}, format="json"),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 403, 404, 200, 400, 404]
+    assert served[6][2].json()["without_school"] == 0
+    assert_served_as_described(openapi, served)
+
+
 # --- residence permits and detention (R-16) ---------------------------------------------
 
 
@@ -924,4 +1069,139 @@ def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, 
     # then
     assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 404, 201, 404, 201, 403]
     assert served[7][2].json()["detention_warning"] is not None
+    assert_served_as_described(openapi, served)
+
+
+# --- cooperation with the authorities (R-18) ---------------------------------------------
+
+
+def test_it_describes_cooperation_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an NGO leads the case, a shelter (no legal group) is on the team
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    add_to_team(case=case, organisation=org_of(shelter))
+    ngo, sheltering = api_client_for(lead), api_client_for(shelter)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url = COOPERATION.format(id=case.id)
+    today = timezone.localdate()
+    body = {"cooperates_with_authorities": False, "is_witness": False}
+    # when
+    served: list[Served] = [
+        (
+            COOPERATION,
+            "post",
+            ngo.post(url, {**body, "recorded_on": today.isoformat()}, format="json"),
+        ),
+        (COOPERATION, "post", ngo.post(url, body, format="json")),
+        (
+            COOPERATION,
+            "post",
+            sheltering.post(url, {**body, "recorded_on": today.isoformat()}, format="json"),
+        ),
+        (COOPERATION, "get", ngo.get(url)),
+        (COOPERATION, "get", sheltering.get(url)),
+        (COOPERATION, "get", outsider.get(url)),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 403, 404]
+    assert_served_as_described(openapi, served)
+
+
+# --- needs and risk assessments (R-21, R-19) -------------------------------------------------
+
+
+def test_it_describes_assessment_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an NGO leads; a prosecutor (no assessment group) is on the team
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead)
+    prosecutor = make_user(org_type=OrgType.PROSECUTOR)
+    add_to_team(case=case, organisation=org_of(prosecutor))
+    ngo, refused = api_client_for(lead), api_client_for(prosecutor)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url = ASSESSMENTS.format(id=case.id)
+    body = {
+        "kind": "risk",
+        "assessed_on": timezone.localdate().isoformat(),
+        "sections": {
+            key: {"level": "high", "note": "A note."}
+            for key in ("safety", "re_trafficking", "family_threats")
+        },
+        "person_view": "Did not wish to say.",
+    }
+    # when
+    served: list[Served] = [
+        (ASSESSMENTS, "post", ngo.post(url, body, format="json")),
+        (ASSESSMENTS, "post", ngo.post(url, {**body, "person_view": ""}, format="json")),
+        (ASSESSMENTS, "post", refused.post(url, body, format="json")),
+        (ASSESSMENTS, "post", outsider.post(url, body, format="json")),
+        (ASSESSMENTS, "get", ngo.get(url)),
+        (ASSESSMENTS, "get", refused.get(url)),
+        (ASSESSMENTS, "get", outsider.get(url)),
+    ]
+    one = ASSESSMENT.format(id=served[0][2].json()["id"])
+    served += [
+        (ASSESSMENT, "get", ngo.get(one)),
+        (ASSESSMENT, "get", refused.get(one)),
+        (ASSESSMENT, "get", outsider.get(one)),
+    ]
+    # then
+    statuses = [r.status_code for _, _, r in served]
+    assert statuses == [201, 400, 403, 404, 200, 403, 404, 200, 403, 404]
+    assert [served[i][2].json()["code"] for i in (1, 2, 9)] == [
+        "required",
+        "field_group_not_allowed",
+        "assessment_not_found",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+# --- assistance plans, services and closing (R-19, R-20, R-22) ------------------------------
+
+
+def test_it_describes_plan_service_and_closure_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: an NGO lead and a police member of the team (no services group)
+    t = plan_team()
+    lead, police = api_client_for(t.lead), api_client_for(t.police)
+    plans, today = PLANS.format(id=t.case.id), timezone.localdate().isoformat()
+    service = {"service_type": "counselling", "provider_id": str(t.provider.id)}
+    body = {"agreed_on": today, "person_view": "She agrees.", "services": [service]}
+    # when
+    served: list[Served] = [
+        (PLANS, "post", lead.post(plans, body, format="json")),
+        (PLANS, "post", police.post(plans, body, format="json")),
+        (PLANS, "get", lead.get(plans)),
+        (
+            PLAN_SERVICES,
+            "post",
+            lead.post(PLAN_SERVICES.format(id=t.case.id), service, format="json"),
+        ),
+    ]
+    first = served[0][2].json()["services"][0]["id"]
+    start = SERVICE_CHANGES[0]
+    served += [
+        (
+            start,
+            "post",
+            lead.post(
+                start.format(id=first), {"starts_on": today, "consent_on": today}, format="json"
+            ),
+        ),
+        (
+            CLOSURE,
+            "post",
+            lead.post(
+                CLOSURE.format(id=t.case.id),
+                {"decided_on": today, "reasons": "Done.", "exit_plan": "Call."},
+                format="json",
+            ),
+        ),
+        (
+            CLOSURE_REOPEN,
+            "post",
+            lead.post(CLOSURE_REOPEN.format(id=t.case.id), {"reasons": "Back."}, format="json"),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 403, 200, 201, 200, 201, 200]
     assert_served_as_described(openapi, served)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,21 +37,29 @@ from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
+from haven.assistance import catalogue
 from haven.assistance import errors as assistance_errors
+from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.assistance.selectors import permits as permit_selectors
+from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.services import assessments as assessment_services
 from haven.assistance.services import break_glass as break_glass_services
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import permits as permit_services
+from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
 from haven.assistance.tests.test_break_glass import JUSTIFICATION
 from haven.assistance.tests.test_deadlines import at
+from haven.assistance.views import assessments as assessment_views
 from haven.assistance.views import break_glass as break_glass_views
 from haven.assistance.views import deadlines as deadline_views
 from haven.assistance.views import permits as permit_views
+from haven.assistance.views import plans as plan_views
 from haven.assistance.views import reflection as reflection_views
+from haven.cases import cooperation as cooperation_selectors
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
 from haven.cases import forms_sharing, selectors
@@ -59,6 +68,7 @@ from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
+from haven.cases.views import cooperation as cooperation_views
 from haven.cases.views import interviews as interview_views
 from haven.cases.views import sharing as sharing_views
 from haven.children import forms as children_forms
@@ -82,6 +92,7 @@ from haven.identification.tests.factories import (
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, org_of, record
+from haven.web import home as web_home
 from haven.web import timeline
 
 HAVEN = Path(__file__).resolve().parents[2]
@@ -226,7 +237,11 @@ def _case_context(scene: Scene) -> Context:
         "may_screen": view.group(FieldGroup.ASSESSMENT).allowed and not view.erased,
         "reflection": reflection_selectors.reflection_period_summary_shown(case_view=view),
         "guardian": children_selectors.guardian_summary_shown(case_view=view),
+        "child_care": children_selectors.child_summary_shown(case_view=view),
         "permits": permit_selectors.case_page_permits(case_view=view),
+        "assessments": assessment_selectors.case_page_assessments(case_view=view),
+        "assistance_plan": plan_selectors.case_page_plans(case_view=view),
+        "cooperation": cooperation_selectors.case_page_cooperation(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
@@ -959,6 +974,129 @@ CONTEXTS.update(
 )
 
 
+# --- children: best interests, family tracing, dependants (R-25, R-27, R-11) ----------------
+
+
+def _child_care_case(scene: Scene) -> Case:
+    """A presumed child with an assessment and a determination, a stopped tracing and
+    a new one under way, and a dependant without a school place."""
+    case = open_child_case(actor=scene.lead)
+    for stage in ("assessment", "determination"):
+        children_services.best_interests_record(
+            actor=scene.lead,
+            case_id=case.id,
+            stage=stage,
+            matter="placement",
+            how_heard="not_heard" if stage == "determination" else "conversation",
+            child_views="Wants to stay with her foster family.",
+            considerations="Safety and schooling.",
+            conclusion="Stay in foster care.",
+            guardian_present=True,
+            decided_on=TODAY,
+        )
+    stopped = children_services.family_tracing_start(
+        actor=scene.lead, case_id=case.id, best_interests_reason="She asks.", started_on=TODAY
+    )
+    children_services.family_tracing_update(
+        actor=scene.lead, tracing_id=stopped.id, status="stopped", outcome="Risk.", updated_on=TODAY
+    )
+    children_services.family_tracing_start(
+        actor=scene.lead, case_id=case.id, best_interests_reason="Asks again.", started_on=TODAY
+    )
+    children_services.dependant_add(
+        actor=scene.lead,
+        case_id=case.id,
+        relationship="child",
+        name="Mila Synthetic",
+        date_of_birth=TODAY - timedelta(days=2000),
+        with_the_person=True,
+        needs="Counselling.",
+        education="not_arranged",
+    )
+    return case
+
+
+def _best_interests_list(scene: Scene) -> Context:
+    view = children_selectors.best_interests_list(
+        user=scene.lead, case_id=_child_care_case(scene).id
+    )
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _best_interests_new(scene: Scene) -> Context:
+    view = children_selectors.best_interests_list(
+        user=scene.lead, case_id=_child_care_case(scene).id
+    )
+    form = children_forms.BestInterestsForm({"how_heard": "not_heard"})
+    form.is_valid()
+    return {"view": view, "case": view.case, "form": form, "nav": "cases"}
+
+
+def _family_tracing_list(scene: Scene) -> Context:
+    view = children_selectors.family_tracing_list(
+        user=scene.lead, case_id=_child_care_case(scene).id
+    )
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _family_tracing_form(form_class: type[Any], **extra: Any) -> Builder:
+    def build(scene: Scene) -> Context:
+        view = children_selectors.family_tracing_list(
+            user=scene.lead, case_id=_child_care_case(scene).id
+        )
+        form = form_class({"status": "stopped"})
+        form.is_valid()
+        context = {"view": view, "case": view.case, "form": form, "nav": "cases"}
+        return {**context, **({"tracing": view.tracings[0]} if extra else {})}
+
+    return build
+
+
+def _dependants(scene: Scene) -> children_selectors.DependantsView:
+    return children_selectors.dependant_list(user=scene.lead, case_id=_child_care_case(scene).id)
+
+
+def _dependant_list(scene: Scene) -> Context:
+    view = _dependants(scene)
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _dependant_form(form_class: type[Any], **extra: Any) -> Builder:
+    def build(scene: Scene) -> Context:
+        view = _dependants(scene)
+        form = form_class({"name": "", "education": "x"})
+        form.is_valid()
+        context = {"view": view, "case": view.case, "form": form, "nav": "cases"}
+        return {**context, **({"dependant": view.dependants[0]} if extra else {})}
+
+    return build
+
+
+def _child_case_block(scene: Scene) -> Context:
+    case = _child_care_case(scene)
+    view = selectors.case_read(user=scene.lead, case_id=case.id)
+    return {"case": case, "child_care": children_selectors.child_summary_shown(case_view=view)}
+
+
+CONTEXTS.update(
+    {
+        "children/best_interests_list.html": _best_interests_list,
+        "children/best_interests_new.html": _best_interests_new,
+        "children/family_tracing_list.html": _family_tracing_list,
+        "children/family_tracing_start.html": _family_tracing_form(children_forms.TracingStartForm),
+        "children/family_tracing_update.html": _family_tracing_form(
+            children_forms.TracingUpdateForm, tracing=True
+        ),
+        "children/dependant_list.html": _dependant_list,
+        "children/dependant_new.html": _dependant_form(children_forms.DependantForm),
+        "children/dependant_education.html": _dependant_form(
+            children_forms.EducationForm, dependant=True
+        ),
+        "children/_child_case_block.html": _child_case_block,
+    }
+)
+
+
 # --- residence permits and detention (R-16) ---------------------------------------------------
 
 
@@ -1024,6 +1162,260 @@ CONTEXTS.update(
         "assistance/_permit_case_block.html": _permit_case_block,
     }
 )
+
+
+# --- cooperation with the authorities (R-18) ----------------------------------------------
+
+
+def _cooperation(scene: Scene) -> cooperation_selectors.CooperationHistory:
+    """The presumed case with two cooperation records."""
+    case = scene.presumed.case
+    for cooperates, witness in ((False, False), (True, True)):
+        cooperation_selectors.cooperation_record(
+            actor=scene.lead,
+            case_id=case.id,
+            cooperates_with_authorities=cooperates,
+            is_witness=witness,
+            recorded_on=TODAY,
+        )
+    return cooperation_selectors.cooperation_history(user=scene.lead, case_id=case.id)
+
+
+def _cooperation_detail(scene: Scene) -> Context:
+    history = _cooperation(scene)
+    form = cooperation_views.CooperationForm({"recorded_on": TODAY.isoformat()})
+    form.is_valid()
+    return {
+        "history": history,
+        "case": history.case,
+        "form": form,
+        "statement": cooperation_selectors.STATEMENT,
+    }
+
+
+def _cooperation_case_block(scene: Scene) -> Context:
+    _cooperation(scene)
+    return {"case": scene.presumed.case, "cooperation": _case_context(scene)["cooperation"]}
+
+
+CONTEXTS.update(
+    {
+        "cases/cooperation_detail.html": _cooperation_detail,
+        "cases/_cooperation_case_block.html": _cooperation_case_block,
+    }
+)
+
+
+# --- needs and risk assessments (R-21, R-19) ------------------------------------------------
+
+
+def _assessments(scene: Scene) -> assessment_selectors.CaseAssessments:
+    """The presumed case with two versions of its needs assessment (re-assessment
+    of risk still due)."""
+    case = scene.presumed.case
+    for view in ("Wants a quiet place.", "Did not wish to say."):
+        assessment_services.assessment_record(
+            actor=scene.lead,
+            case_id=case.id,
+            kind="needs",
+            assessed_on=TODAY,
+            sections={
+                s.key: ("needed", "A note.") for s in catalogue.sections_for("needs", child=False)
+            },
+            person_view=view,
+        )
+    return assessment_selectors.assessments_for_case(user=scene.lead, case_id=case.id)
+
+
+def _assessment_list(scene: Scene) -> Context:
+    view = _assessments(scene)
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _assessment_new(scene: Scene) -> Context:
+    view = _assessments(scene)
+    history = view.kinds[0]
+    form = assessment_views.AssessmentForm(
+        {"assessed_on": TODAY.isoformat(), "person_view": ""},
+        kind="needs",
+        sections=catalogue.sections_for("needs", child=False),
+        previous=history.latest,
+    )
+    form.is_valid()
+    return {"view": view, "case": view.case, "history": history, "form": form, "nav": "cases"}
+
+
+def _assessment_detail(scene: Scene) -> Context:
+    latest = _assessments(scene).kinds[0].versions[0]
+    view = assessment_selectors.assessment_get(user=scene.lead, assessment_id=latest.id)
+    return {"assessment": view, "is_needs": True, "nav": "cases"}
+
+
+def _assessments_case_block(scene: Scene) -> Context:
+    _assessments(scene)
+    return {"case": scene.presumed.case, "assessments": _case_context(scene)["assessments"]}
+
+
+CONTEXTS.update(
+    {
+        "assistance/assessment_list.html": _assessment_list,
+        "assistance/assessment_new.html": _assessment_new,
+        "assistance/assessment_detail.html": _assessment_detail,
+        "assistance/_assessments_case_block.html": _assessments_case_block,
+    }
+)
+
+
+# --- assistance plans, services and closing (R-19, R-20, R-22) ------------------------------
+
+
+def _plans(scene: Scene, *, closed: bool = False) -> plan_selectors.PlansView:
+    """The presumed case with a plan: financial support under way, a refused service;
+    closed (with a follow-up) when asked."""
+    case = scene.presumed.case
+    provider = org_of(scene.lead)
+    plan = plan_services.plan_create(
+        actor=scene.lead,
+        case_id=case.id,
+        agreed_on=TODAY,
+        person_view="She wants a quiet place first.",
+        services=[
+            plan_services.ServiceInput(
+                service_type="financial_support",
+                provider_id=provider.id,
+                amount=Decimal("150.00"),
+                currency="EUR",
+                amount_period="monthly",
+                note="Monthly allowance.",
+            ),
+            plan_services.ServiceInput(service_type="counselling", provider_id=provider.id),
+        ],
+    )
+    money = plan.services.get(service_type="financial_support")
+    counselling = plan.services.get(service_type="counselling")
+    plan_services.service_start(
+        actor=scene.lead, service_id=money.id, starts_on=TODAY, consent_on=TODAY
+    )
+    plan_services.service_refuse(
+        actor=scene.lead, service_id=counselling.id, refused_on=TODAY, note="Not now."
+    )
+    if closed:
+        plan_services.assistance_close(
+            actor=scene.lead,
+            case_id=case.id,
+            decided_on=TODAY,
+            reasons="She is settled.",
+            exit_plan="Call in three months.",
+            follow_up_on=TODAY + timedelta(days=90),
+        )
+    return plan_selectors.plans_for_case(user=scene.lead, case_id=case.id)
+
+
+def _plan_context(view: plan_selectors.PlansView, **more: Any) -> Context:
+    return {"view": view, "case": view.case, "nav": "cases", **more}
+
+
+def _plan_list(scene: Scene) -> Context:
+    return _plan_context(_plans(scene, closed=True))
+
+
+def _plan_new(scene: Scene) -> Context:
+    view = _plans(scene)
+    providers = [(str(org_of(scene.lead).id), "NGO")]
+    rows = plan_views.plan_rows(
+        {"service-0-service_type": "accommodation", "service-0-amount": "-1"},
+        suggested=["accommodation"],
+        providers=providers,
+    )
+    form = plan_views.PlanForm({"plan-agreed_on": ""})
+    form.is_valid()
+    return _plan_context(view, form=form, rows=rows, assessment_id=str(view.case.id))
+
+
+def _service_fields(scene: Scene) -> Context:
+    return {"row": _plan_new(scene)["rows"][0]}
+
+
+def _plan_services(scene: Scene) -> Context:
+    view = _plans(scene)
+    return {"case": view.case, "services": view.services}
+
+
+def _service_new(scene: Scene) -> Context:
+    view = _plans(scene)
+    form = plan_views.AddServiceForm(
+        {"service_type": ""}, providers=[], plans=[(str(view.plans[0].id), "plan")]
+    )
+    form.is_valid()
+    return _plan_context(view, form=form)
+
+
+def _service_detail(scene: Scene) -> Context:
+    view = _plans(scene)
+    start = plan_views.StartForm({"start-starts_on": ""})
+    start.is_valid()
+    return _plan_context(
+        view,
+        service=view.services[0],
+        start_form=start,
+        complete_form=plan_views.CompleteForm(),
+        refuse_form=plan_views.RefuseForm(),
+        stop_form=plan_views.StopForm(),
+    )
+
+
+def _closure_new(scene: Scene) -> Context:
+    form = plan_views.CloseForm({"close-reasons": ""})
+    form.is_valid()
+    return _plan_context(_plans(scene), form=form)
+
+
+def _closure_reopen(scene: Scene) -> Context:
+    form = plan_views.ReopenForm({})
+    form.is_valid()
+    return _plan_context(_plans(scene, closed=True), form=form)
+
+
+def _plans_case_block(scene: Scene) -> Context:
+    _plans(scene, closed=True)
+    return {"case": scene.presumed.case, "assistance_plan": _case_context(scene)["assistance_plan"]}
+
+
+CONTEXTS.update(
+    {
+        "assistance/plan_list.html": _plan_list,
+        "assistance/plan_new.html": _plan_new,
+        "assistance/_plan_services.html": _plan_services,
+        "assistance/_service_fields.html": _service_fields,
+        "assistance/service_new.html": _service_new,
+        "assistance/service_detail.html": _service_detail,
+        "assistance/closure_new.html": _closure_new,
+        "assistance/closure_reopen.html": _closure_reopen,
+        "assistance/_plans_case_block.html": _plans_case_block,
+    }
+)
+
+
+# --- the home page ------------------------------------------------------------------------------
+
+
+def _home(scene: Scene) -> Context:
+    """The NGO's home on LATER: its presumed case (an overdue review, deadlines coming)
+    and a case the police lead, shared with the NGO the day before."""
+    scene.presumed  # noqa: B018 - made on first use
+    police_case = open_case(actor=scene.police)
+    with time_machine.travel(LATER - timedelta(days=1), tick=False):
+        add_to_team(case=police_case, organisation=org_of(scene.lead), by=scene.police)
+    home = web_home.home_for(user=scene.lead, now=LATER)
+    assert home.my_cases.rows and home.new_referrals.rows and home.overdue.rows
+    return {"home": home, "nav": "home"}
+
+
+def _home_deadlines(scene: Scene) -> Context:
+    return {"rows": _home(scene)["home"].overdue.rows, "caption": "Overdue deadlines"}
+
+
+CONTEXTS.update({"web/home.html": _home, "web/_home_deadlines.html": _home_deadlines})
 
 
 def _request(user: User) -> HttpRequest:

@@ -20,16 +20,38 @@ from rest_framework.test import APIClient
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory
-from haven.assistance.models import ReflectionExtension, ReflectionPeriod, Task, TaskKind
+from haven.assistance.catalogue import ServiceType
+from haven.assistance.models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentTrigger,
+    AssistanceClosure,
+    AssistancePlan,
+    AssistanceService,
+    ReflectionExtension,
+    ReflectionPeriod,
+    ServiceStatus,
+    Task,
+    TaskKind,
+)
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.tests.test_deadlines import at, deadline, staff
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
-from haven.cases.models import Case
+from haven.cases.models import Case, CooperationRecord
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for
 from haven.cases.tests.test_views import CASE_DETAIL_QUERIES
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsRecord,
+    BestInterestsStage,
+    FamilyTracing,
+    HowHeard,
+    TracingStatus,
+)
+from haven.children.tests.factories import open_child_case
 from haven.identification import engine
 from haven.identification.models import (
     IdentificationDecision,
@@ -38,6 +60,7 @@ from haven.identification.models import (
     Screening,
     ServedTo,
 )
+from haven.vault import services as vault
 from haven.web import timeline
 from haven.web.tests.factories import sign_in
 from haven.web.tests.test_schema import assert_matches_schema
@@ -47,6 +70,7 @@ pytestmark = pytest.mark.django_db
 OPENED = date(2026, 3, 2)  # Monday; intake opens the reasonable-grounds deadline (9 March)
 TIMELINE = "/api/v1/cases/{id}/timeline/"
 NOW = at(date(2026, 3, 12))
+ASSISTANCE_KINDS = ("assessment", "assistance_plan", "service", "assistance_closure")
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +188,9 @@ def test_it_puts_everything_in_date_order_for_the_case_lead(ngo: Organisation) -
         ("2026-03-04", "Status: Presumed victim"),
         ("2026-03-04", "Reflection period starts"),
         ("2026-03-09", "Due: Identification decision due: Reasonable grounds decision"),
+        # R-21: the status change opens the needs and the risk re-assessment
+        ("2026-03-18", "Due: Re-assessment due"),
+        ("2026-03-18", "Due: Re-assessment due"),
         ("2026-03-24", "Reflection period extended"),
         ("2026-04-13", "Reflection period ends"),
     ]
@@ -176,7 +203,7 @@ def test_it_puts_everything_in_date_order_for_the_case_lead(ngo: Organisation) -
         "from Potential victim",
         "30 days granted",
     ]
-    assert details[6] == "by 10 days"
+    assert details[8] == "by 10 days"
     assert result.hidden_groups == []
 
 
@@ -253,7 +280,7 @@ def test_it_shows_a_reflection_period_that_ended_early_with_its_ground(
         (
             OrgType.POLICE,
             {"status_change", "screening", "decision", "reflection_period", "deadline"},
-            [],
+            [FieldGroup.SERVICES],  # assistance is not the police's business (R-18)
         ),
         (OrgType.SHELTER, {"screening", "deadline"}, [FieldGroup.LEGAL]),
         (OrgType.HEALTH, {"deadline"}, [FieldGroup.ASSESSMENT, FieldGroup.LEGAL]),
@@ -304,7 +331,7 @@ def test_it_answers_hidden_missing_and_malformed_cases_alike(
     assert allowed.status_code == 200
     assert_matches_schema(openapi, "/api/v1/cases/{id}/timeline/", "get", 200, allowed.json())
     assert allowed.json()["case_reference"] == case.reference
-    assert len(allowed.json()["entries"]) == 8
+    assert len(allowed.json()["entries"]) == 10  # with the two re-assessments due
 
 
 def test_it_shows_only_deadlines_once_the_person_is_erased(ngo: Organisation) -> None:
@@ -332,7 +359,7 @@ def _reads(case: Case) -> list[str]:
 
 @pytest.mark.parametrize(
     ("org_type", "audited"),
-    [(OrgType.POLICE, ["assessment,legal"]), (OrgType.HEALTH, [])],
+    [(OrgType.POLICE, ["assessment,legal"]), (OrgType.HEALTH, ["services"])],
 )
 def test_it_audits_the_api_timeline_once_with_the_groups_it_showed(
     ngo: Organisation, org_type: str, audited: list[str]
@@ -398,6 +425,9 @@ def test_it_renders_the_timeline_on_the_case_page_as_an_ordered_list_of_dates(
 # The detail page's pinned count (haven/cases/tests/test_views.py) with the timeline
 # on it; the case there has intake's deadline, no screening and no period. Here each
 # provider has rows: the reflection period adds its extensions (one query more).
+# Issue 5 (second slice) added four providers that query on an adult's case
+# (assessments, plan, services, closures: 27 became 31 for the timeline alone) and two
+# more on a child's (best interests, family tracing); they are in CASE_DETAIL_QUERIES.
 FULL_CASE_DETAIL_QUERIES = CASE_DETAIL_QUERIES + 1
 
 
@@ -415,7 +445,8 @@ def test_it_shows_the_case_page_with_its_timeline_in_a_fixed_number_of_queries(
     # when / then
     with django_assert_num_queries(FULL_CASE_DETAIL_QUERIES):
         response = client.get(reverse("cases:detail", args=[case.id]))
-    assert response.content.decode().count("timeline__entry--deadline") == tasks
+    # the given deadlines, and the two re-assessments the decision made due (R-21)
+    assert response.content.decode().count("timeline__entry--deadline") == tasks + 2
 
 
 def test_it_uses_the_current_time_for_overdue(ngo: Organisation) -> None:
@@ -432,3 +463,236 @@ def test_it_uses_the_current_time_for_overdue(ngo: Organisation) -> None:
 
     # then
     assert (on_the_day, after) == ("open", "overdue")
+
+
+# --- individual assistance (R-19 to R-22) and children (R-11, R-25) --------------------------
+# Rows are written with the ORM (the services have their own tests); free text encrypted as
+# the services encrypt it, so that a leak of it onto the timeline would show.
+
+SECRET = "Afraid of the employer's cousin"  # free text: never on the timeline
+
+
+def _sealed(case: Case, context: str) -> bytes:
+    return vault.encrypt(key=case.person.data_key, plaintext=SECRET, context=context)
+
+
+def _assessment(case: Case, by: User, *, version: int, trigger: str) -> Assessment:
+    assert by.organisation is not None
+    return Assessment.objects.create(
+        case=case,
+        kind=AssessmentKind.NEEDS,
+        version=version,
+        trigger=trigger,
+        assessed_on=date(2026, 3, 5) + timedelta(days=version),
+        content_enc=_sealed(case, "assessment.content"),
+        recorded_at=NOW,
+        recorded_by=by,
+        recorded_by_organisation=by.organisation,
+    )
+
+
+def _assistance(case: Case, by: User, *, services: int = 2) -> None:
+    """A plan agreed on 8 March, services from 9 March (the second refused), and
+    assistance closed on 30 March, then reopened on 2 April."""
+    plan = AssistancePlan.objects.create(
+        case=case,
+        agreed_on=date(2026, 3, 8),
+        person_view_enc=_sealed(case, "assistanceplan.person_view"),
+        recorded_at=NOW,
+        recorded_by=by,
+    )
+    shelter = OrganisationFactory.create(org_type=OrgType.SHELTER, name="Shelter X")
+    for number in range(services):
+        refused = number % 2 == 1
+        AssistanceService.objects.create(
+            case=case,
+            plan=plan,
+            service_type=ServiceType.ACCOMMODATION if not refused else ServiceType.MEDICAL_CARE,
+            provider=shelter,
+            status=ServiceStatus.REFUSED if refused else ServiceStatus.ACTIVE,
+            starts_on=None if refused else date(2026, 3, 9),
+            refused_on=date(2026, 3, 10) if refused else None,
+            note_enc=_sealed(case, "assistanceservice.note"),
+            recorded_at=NOW,
+            recorded_by=by,
+            updated_at=NOW,
+        )
+    AssistanceClosure.objects.create(
+        case=case,
+        decided_on=date(2026, 3, 30),
+        reasons_enc=_sealed(case, "assistanceclosure.reasons"),
+        exit_plan_enc=_sealed(case, "assistanceclosure.exit_plan"),
+        person_view_enc=_sealed(case, "assistanceclosure.person_view"),
+        decided_by=by,
+        recorded_at=NOW,
+        reopened_on=date(2026, 4, 2),
+        reopened_by=by,
+    )
+
+
+def _child_records(case: Case, by: User) -> None:
+    BestInterestsRecord.objects.create(
+        case=case,
+        stage=BestInterestsStage.DETERMINATION,
+        matter=BestInterestsMatter.PLACEMENT,
+        how_heard=HowHeard.CONVERSATION,
+        child_views_enc=_sealed(case, "bestinterestsrecord.child_views"),
+        considerations_enc=_sealed(case, "bestinterestsrecord.considerations"),
+        conclusion_enc=_sealed(case, "bestinterestsrecord.conclusion"),
+        decided_on=date(2026, 3, 6),
+        recorded_at=NOW,
+        recorded_by=by,
+    )
+    FamilyTracing.objects.create(
+        case=case,
+        status=TracingStatus.FOUND,
+        best_interests_reason_enc=_sealed(case, "familytracing.best_interests_reason"),
+        started_on=date(2026, 3, 7),
+        updated_on=date(2026, 3, 20),
+        recorded_at=NOW,
+        recorded_by=by,
+    )
+
+
+def _entries(result: timeline.Timeline, *kinds: str) -> list[tuple[str, str, str]]:
+    return [(e.on.isoformat(), e.title, e.detail) for e in result.entries if e.kind in kinds]
+
+
+def test_r21_r20_r22_it_shows_assessments_the_plan_its_services_and_the_closing_of_assistance(
+    ngo: Organisation,
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = _full_case(lead)
+    _assessment(case, lead, version=1, trigger=AssessmentTrigger.INITIAL)
+    _assessment(case, lead, version=2, trigger=AssessmentTrigger.STAGE_CHANGE)
+    _assistance(case, lead)
+
+    # when
+    result = _page_timeline(lead, case)
+
+    # then
+    assert _entries(result, *ASSISTANCE_KINDS) == [
+        ("2026-03-06", "Individual needs assessment version 1 recorded", "First assessment"),
+        (
+            "2026-03-07",
+            "Individual needs assessment version 2 recorded",
+            "Re-assessment after a stage change",
+        ),
+        ("2026-03-08", "Assistance plan agreed", ""),
+        ("2026-03-09", "Safe accommodation — Shelter X — under way", ""),
+        ("2026-03-10", "Medical care — Shelter X — refused by the person", ""),
+        ("2026-03-30", "Assistance closed", "exit plan recorded"),
+        ("2026-04-02", "Assistance reopened", ""),
+    ]
+    assert SECRET not in repr(result)
+
+
+def test_r25_r11_it_shows_best_interests_and_family_tracing_only_on_a_childs_case(
+    ngo: Organisation,
+) -> None:
+    # given: the same records on a presumed child's case and on an adult's
+    lead = staff(ngo, Role.CASEWORKER)
+    child = open_child_case(actor=lead)
+    adult = open_case(actor=lead)
+    for case in (child, adult):
+        _child_records(case, lead)
+
+    # when
+    on_child, on_adult = _page_timeline(lead, child), _page_timeline(lead, adult)
+
+    # then
+    assert _entries(on_child, "best_interests", "family_tracing") == [
+        ("2026-03-06", "Best-interests determination", "Placement and care"),
+        ("2026-03-07", "Family tracing started", ""),
+        ("2026-03-20", "Family tracing", "Family found"),
+    ]
+    assert _entries(on_adult, "best_interests", "family_tracing") == []
+    assert SECRET not in repr(on_child)
+
+
+@pytest.mark.parametrize(
+    ("org_type", "shown"),
+    [
+        (OrgType.SHELTER, {"assessment", "assistance_plan", "service", "assistance_closure"}),
+        (OrgType.HEALTH, {"assistance_plan", "service", "assistance_closure"}),
+        (OrgType.POLICE, {"assessment"}),
+    ],
+)
+def test_it_shows_assistance_entries_only_to_members_who_see_their_group(
+    ngo: Organisation, org_type: str, shown: set[str]
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = _full_case(lead)
+    _assessment(case, lead, version=1, trigger=AssessmentTrigger.INITIAL)
+    _assistance(case, lead)
+    member_org = OrganisationFactory.create(org_type=org_type)
+    add_to_team(case=case, organisation=member_org)
+    member = staff(member_org, Role.CASEWORKER)
+
+    # when
+    on_page = _page_timeline(member, case)
+    _, in_api = timeline.timeline_read(user=member, case_id=case.id)
+
+    # then
+    assert {e.kind for e in on_page.entries} & set(ASSISTANCE_KINDS) == shown
+    assert in_api == on_page
+
+
+def test_r18_it_keeps_cooperation_with_the_authorities_off_the_timeline(
+    ngo: Organisation,
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = _full_case(lead)
+    before = _page_timeline(lead, case)
+    CooperationRecord.objects.create(
+        case=case,
+        cooperates_with_authorities=False,
+        is_witness=False,
+        recorded_on=date(2026, 3, 5),
+        recorded_at=NOW,
+        recorded_by=lead,
+    )
+
+    # when
+    after = _page_timeline(lead, case)
+
+    # then
+    assert after == before
+    assert "cooperation" not in " ".join(timeline.ENTRY_KINDS)
+
+
+# One query per provider whatever the number of rows. An adult's case: screenings,
+# decisions, the reflection period and its extensions (2), assessments, the plan, the
+# services (with their providers), closures, deadlines; status changes come decrypted
+# from case_read: 9. A child's adds best interests and family tracing: 11.
+TIMELINE_QUERIES = {"adult": 9, "child": 11}
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+@pytest.mark.parametrize("person", ["adult", "child"])
+def test_it_builds_the_timeline_in_one_query_per_provider_whatever_the_number_of_rows(
+    ngo: Organisation,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    person: str,
+    rows: int,
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = _full_case(lead) if person == "adult" else open_child_case(actor=lead)
+    _screening(case, lead, date(2026, 3, 3))
+    if person == "child":  # the adult's has one already
+        _reflection(case, lead, date(2026, 3, 4))
+    for version in range(1, rows + 1):
+        _assessment(case, lead, version=version, trigger=AssessmentTrigger.REVIEW)
+        deadline(case=case, organisation=ngo)
+        _child_records(case, lead)
+    _assistance(case, lead, services=rows)
+    view = case_selectors.case_read(user=lead, case_id=case.id)
+
+    # when / then
+    with django_assert_num_queries(TIMELINE_QUERIES[person]):
+        result = timeline.timeline_for(user=lead, case_view=view)
+    assert len([e for e in result.entries if e.kind == "service"]) == rows

@@ -15,18 +15,6 @@ from haven.web.tests.factories import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def test_it_sends_the_home_page_to_the_case_list() -> None:
-    # given
-    client = sign_in(Client(), make_user())
-
-    # when
-    response = client.get("/")
-
-    # then
-    assert response.status_code == 302
-    assert response.headers["Location"] == reverse("cases:list")
-
-
 def test_it_reflects_nothing_from_the_address_on_the_404_page() -> None:
     # given
     client = sign_in(Client(), make_user())

@@ -15,40 +15,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, User
 from haven.assistance.models import TaskKind
 from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases import errors as case_errors
-from haven.cases import selectors as case_selectors
-from haven.cases.models import Case
-from haven.children import errors
-from haven.children.models import GuardianAppointment, GuardianKind
+from haven.children import checks, errors
+from haven.children.models import (
+    GuardianAppointment,
+    GuardianKind,
+)
 from haven.vault import services as vault
 
 NAME_MAX = 200
 CONTACT_MAX = 500
-
-
-def _writable_child_case(*, actor: User, case_id: object) -> Case:
-    """The case (404 for outsiders), locked, for a member who sees the legal group;
-    refused for an adult or an erased person."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    if case.person.erased_at is not None:
-        raise errors.PersonErased(_("This person's data was erased."))
-    if not case.person.treat_as_child:
-        raise errors.NotAChild(
-            _("A guardian is appointed for a child or a person presumed to be a child.")
-        )
-    return case
 
 
 def _validated(
@@ -93,7 +74,7 @@ def guardian_appoint(
 ) -> GuardianAppointment:
     """Record the guardian or representative of a child (R-11) and close the
     blocking "appoint a guardian" task."""
-    case = _writable_child_case(actor=actor, case_id=case_id)
+    case = checks.writable_child_case(actor=actor, case_id=case_id)
     name, contact = _validated(
         kind=kind, guardian_name=guardian_name, appointed_on=appointed_on, contact=contact
     )

@@ -1,0 +1,134 @@
+"""The caseworker's home page: what needs the user's attention today.
+
+Four short sections, each a count and the first few rows, with a link to the
+full list: the cases the user's organisation leads, the deadlines of the next
+two weeks, the cases newly shared with the organisation (where referrals will
+appear, issue 6) and what is overdue.
+
+No personal data is read here: case references, identification statuses, task
+kinds, dates and organisation names only. So no field group is decided and
+nothing is audited; every row is on a case whose team includes the user's
+organisation (``access.selectors.visible_case_ids``), as the case list and
+"My deadlines" already show it.
+
+The page lives in ``web`` because it composes the reads of several apps
+(``cases`` for cases, ``assistance`` for deadlines, ``access`` for team
+membership) and owns none of them; it reads them through their selectors.
+
+Each section costs two queries (its count and its rows), whatever the number
+of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from haven.access import selectors as access_selectors
+from haven.access.models import TeamMembership
+from haven.accounts import policy as account_policy
+from haven.accounts.models import User
+from haven.assistance.selectors import deadlines as deadline_selectors
+from haven.cases import selectors as case_selectors
+
+ROWS = 10  # at most this many rows per section; the link leads to the rest
+DEADLINE_WINDOW = timedelta(days=14)  # "My deadlines": what falls due in the next two weeks
+NEW_SHARE_WINDOW = timedelta(days=7)  # "New referrals": cases shared in the last week
+
+
+@dataclass(frozen=True)
+class Section:
+    count: int  # every row there is, not only those shown
+    rows: list[Any]
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    case_id: Any
+    case_reference: str
+    what: str
+    due_at: datetime
+    blocking: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    my_cases: Section
+    deadlines: Section
+    new_referrals: Section
+    overdue: Section
+
+
+def has_home(user: User) -> bool:
+    """Only the case roles have cases and deadlines to show; the others keep
+    going to the case list, as before."""
+    return user.role in account_policy.CASE_ROLES
+
+
+def _section(rows: QuerySet[Any], *, convert: Callable[[Any], Any] | None = None) -> Section:
+    first = list(rows[:ROWS])
+    return Section(count=rows.count(), rows=[convert(r) for r in first] if convert else first)
+
+
+def _deadline_row(task: Any) -> DeadlineRow:
+    return DeadlineRow(
+        case_id=task.case_id,
+        # Annotations of my_deadlines (mypy's plugin types them, but not as attributes).
+        case_reference=getattr(task, "case_reference", ""),
+        what=deadline_selectors.what_is_due(task),
+        due_at=task.due_at,
+        blocking=task.blocking,
+    )
+
+
+def my_cases(*, user: User) -> QuerySet[Any]:
+    """Cases the user's organisation leads, the most recent status change first."""
+    cases = case_selectors.case_list(user=user)
+    if user.organisation_id is None:  # visible_case_ids already shows nothing
+        return cases.none()
+    return (
+        cases.filter(team__organisation_id=user.organisation_id, team__is_lead=True)
+        .only("id", "reference", "identification_status", "status_changed_at")
+        .order_by("-status_changed_at", "-opened_at", "id")
+    )
+
+
+def new_shares(*, user: User, now: datetime) -> QuerySet[TeamMembership]:
+    """Cases shared with the user's organisation (not as lead) in the last week,
+    newest first; referrals from other organisations will join them (issue 6)."""
+    lead_name = TeamMembership.objects.filter(is_lead=True, case_id=OuterRef("case_id")).values(
+        "organisation__name"
+    )[:1]
+    if user.organisation_id is None:
+        return TeamMembership.objects.none()
+    return (
+        TeamMembership.objects.filter(
+            organisation_id=user.organisation_id,
+            is_lead=False,
+            joined_at__gte=now - NEW_SHARE_WINDOW,
+            case_id__in=access_selectors.visible_case_ids(user=user),
+        )
+        .select_related("case")
+        .only("case_id", "joined_at", "case__reference", "case__identification_status")
+        .annotate(lead_name=Subquery(lead_name))
+        .order_by("-joined_at", "-id")
+    )
+
+
+def home_for(*, user: User, now: datetime | None = None) -> Home:
+    """The four sections of the home page for ``user`` (a case role)."""
+    moment = now or timezone.now()
+    open_tasks = deadline_selectors.my_deadlines(user=user, now=moment)
+    upcoming = open_tasks.filter(due_at__gte=moment, due_at__lt=moment + DEADLINE_WINDOW)
+    overdue = deadline_selectors.my_deadlines(user=user, overdue_only=True, now=moment)
+    return Home(
+        my_cases=_section(my_cases(user=user)),
+        deadlines=_section(upcoming, convert=_deadline_row),
+        new_referrals=_section(new_shares(user=user, now=moment)),
+        overdue=_section(overdue, convert=_deadline_row),
+    )

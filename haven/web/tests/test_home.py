@@ -1,0 +1,275 @@
+"""The caseworker's home page: my cases, my deadlines of the next two weeks, cases
+newly shared with the organisation (where referrals will appear) and what is
+overdue; only for case roles, no personal data, no audit, a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.accounts.tests.factories import OrganisationFactory, make_user
+from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
+from haven.audit.models import AuditEvent
+from haven.cases import services as case_services
+from haven.cases.models import Case
+from haven.cases.tests.factories import add_to_team
+from haven.web import home
+from haven.web.tests.factories import sign_in
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 12)
+NOW = at(TODAY)
+
+
+@pytest.fixture
+def ngo() -> Organisation:
+    return OrganisationFactory.create(org_type=OrgType.NGO, name="Victim Support NGO")
+
+
+@pytest.fixture
+def police() -> Organisation:
+    return OrganisationFactory.create(org_type=OrgType.POLICE, name="City Police")
+
+
+def _shared(*, lead: User, organisation: Organisation, on: date) -> Case:
+    """A case led by ``lead``'s organisation, shared with ``organisation`` on ``on``."""
+    case = quiet_case(actor=lead)
+    with time_machine.travel(at(on, 9), tick=False):
+        add_to_team(case=case, organisation=organisation, by=lead)
+    return case
+
+
+def _home(user: User) -> home.Home:
+    with time_machine.travel(NOW, tick=False):
+        return home.home_for(user=user)
+
+
+# --- the four sections -----------------------------------------------------------------------
+
+
+def test_it_lists_only_the_cases_the_organisation_leads_most_recently_changed_first(
+    ngo: Organisation, police: Organisation
+) -> None:
+    # given: two cases the NGO leads (the older one changed status later), one it is only on
+    lead = staff(ngo, Role.CASEWORKER)
+    older, newer = quiet_case(actor=lead), quiet_case(actor=lead)
+    with time_machine.travel(at(date(2026, 3, 5)), tick=False):
+        case_services.case_transition(
+            pathway_decision=True,
+            actor=lead,
+            case_id=older.id,
+            to_status="presumed",
+            reasons="Reasonable grounds.",
+            decided_on=date(2026, 3, 5),
+        )
+    police_case = quiet_case(actor=staff(police, Role.CASEWORKER))
+    add_to_team(case=police_case, organisation=ngo)
+
+    # when
+    section = _home(lead).my_cases
+
+    # then
+    assert [case.reference for case in section.rows] == [older.reference, newer.reference]
+    assert section.count == 2
+    assert {case.lead_name for case in section.rows} == {"Victim Support NGO"}
+
+
+def test_it_lists_the_deadlines_of_the_next_14_days_soonest_first_without_the_overdue(
+    ngo: Organisation, police: Organisation
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = quiet_case(actor=lead)
+    due = {
+        "overdue": deadline(case=case, organisation=ngo, due_on=date(2026, 3, 10)),
+        "later": deadline(case=case, organisation=ngo, due_on=date(2026, 3, 25), blocking=True),
+        "soon": deadline(case=case, organisation=police, due_on=TODAY, assigned_user=lead),
+        "too_far": deadline(case=case, organisation=ngo, due_on=date(2026, 3, 27)),
+    }
+    add_to_team(case=case, organisation=police)
+    deadline(case=case, organisation=police, due_on=date(2026, 3, 13))  # the police's own
+
+    # when
+    section = _home(lead).deadlines
+
+    # then
+    assert [row.due_at for row in section.rows] == [due["soon"].due_at, due["later"].due_at]
+    assert [row.blocking for row in section.rows] == [False, True]
+    assert {row.case_reference for row in section.rows} == {case.reference}
+    assert section.rows[0].what == "Review after a screening"
+    assert section.count == 2
+
+
+def test_it_lists_cases_shared_with_the_organisation_in_the_last_7_days_newest_first(
+    ngo: Organisation, police: Organisation
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    officer = staff(police, Role.CASEWORKER)
+    last_week = _shared(lead=lead, organisation=police, on=date(2026, 3, 6))
+    yesterday = _shared(lead=lead, organisation=police, on=date(2026, 3, 11))
+    _shared(lead=lead, organisation=police, on=date(2026, 3, 4))  # 8 days ago: too old
+    quiet_case(actor=officer)  # the police lead it: not shared with them
+
+    # when
+    section = _home(officer).new_referrals
+
+    # then
+    assert [m.case.reference for m in section.rows] == [yesterday.reference, last_week.reference]
+    assert {m.lead_name for m in section.rows} == {"Victim Support NGO"}
+    assert section.count == 2
+    assert _home(lead).new_referrals.count == 0
+
+
+def test_it_lists_the_overdue_deadlines_oldest_first_with_the_blocking_ones_marked(
+    ngo: Organisation,
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = quiet_case(actor=lead)
+    newer = deadline(case=case, organisation=ngo, due_on=date(2026, 3, 11))
+    older = deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5), blocking=True)
+    deadline(case=case, organisation=ngo, due_on=TODAY)  # due tonight: not overdue yet
+
+    # when
+    section = _home(lead).overdue
+
+    # then
+    assert [(row.due_at, row.blocking) for row in section.rows] == [
+        (older.due_at, True),
+        (newer.due_at, False),
+    ]
+    assert section.count == 2
+
+
+def test_it_shows_at_most_ten_rows_but_counts_them_all(ngo: Organisation) -> None:
+    # given: twelve deadlines between 3 and 11 March, overdue on the 12th
+    lead = staff(ngo, Role.CASEWORKER)
+    case = quiet_case(actor=lead)
+    for number in range(12):
+        deadline(case=case, organisation=ngo, due_on=date(2026, 3, 3 + number % 9))
+
+    # when
+    section = _home(lead).overdue
+
+    # then
+    assert (len(section.rows), section.count) == (home.ROWS, 12)
+
+
+# --- who gets it -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("org_type", "role", "home_page"),
+    [
+        (OrgType.NGO, Role.CASEWORKER, True),
+        (OrgType.POLICE, Role.SUPERVISOR, True),
+        (OrgType.RAPPORTEUR, Role.RAPPORTEUR, False),
+        (OrgType.NGO, Role.ORG_ADMIN, False),
+        (OrgType.OTHER, Role.SYSTEM_ADMIN, False),
+    ],
+)
+def test_it_gives_case_roles_the_home_page_and_sends_the_others_to_the_case_list(
+    org_type: str, role: str, home_page: bool
+) -> None:
+    # given
+    client = sign_in(Client(), make_user(org_type=org_type, role=role))
+
+    # when
+    response = client.get(reverse("web:home"))
+
+    # then
+    if home_page:
+        assert response.status_code == 200
+        assert response.templates[0].name == "web/home.html"
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"] == reverse("cases:list")
+
+
+def test_it_asks_anonymous_visitors_to_sign_in() -> None:
+    # when
+    response = Client().get(reverse("web:home"))
+
+    # then
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:login"))
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def test_it_renders_four_captioned_sections_with_links_and_no_personal_data(
+    ngo: Organisation, police: Organisation
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = quiet_case(actor=lead)
+    deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5), blocking=True)
+    deadline(case=case, organisation=ngo, due_on=date(2026, 3, 14))
+    shared = _shared(lead=staff(police, Role.CASEWORKER), organisation=ngo, on=TODAY)
+    audit_events = AuditEvent.objects.count()
+
+    # when
+    with time_machine.travel(NOW, tick=False):
+        html = sign_in(Client(), lead).get(reverse("web:home")).content.decode()
+
+    # then
+    for heading in ("My cases", "My deadlines", "New referrals", "Overdue"):
+        assert f">{heading}</h2>" in html
+    assert html.count("<caption>") == 4
+    assert "Referrals from other organisations appear here." in html
+    assert case.reference in html and shared.reference in html
+    assert f'href="{reverse("assistance:deadline_list")}?show=overdue"' in html
+    assert "Blocking: the case cannot move on without it" in html
+    assert "Testinen" not in html and "Testikatu" not in html  # the person's name, address
+    assert AuditEvent.objects.count() == audit_events
+
+
+def test_it_says_so_when_a_section_is_empty(ngo: Organisation) -> None:
+    # given
+    client = sign_in(Client(), staff(ngo, Role.CASEWORKER))
+
+    # when
+    html = client.get(reverse("web:home")).content.decode()
+
+    # then
+    assert "Your organisation leads 0 cases." in html
+    assert "0 deadlines are overdue." in html
+    assert "<table>" not in html
+
+
+# Session, user and second factor (3); two per section, its rows and its count (8); the
+# frame: the unread-notification count and the organisation's name (2); the session
+# saved back (savepoint, update, release: 3). 16, however many rows there are.
+HOME_QUERIES = 16
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_it_shows_the_home_page_in_a_fixed_number_of_queries(
+    ngo: Organisation,
+    police: Organisation,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    rows: int,
+) -> None:
+    # given: as many led cases, shared cases, coming and overdue deadlines
+    lead = staff(ngo, Role.CASEWORKER)
+    other_lead = staff(police, Role.CASEWORKER)
+    for day in range(rows):
+        case = quiet_case(actor=lead)
+        deadline(case=case, organisation=ngo, due_on=date(2026, 3, 3) + timedelta(days=day % 8))
+        deadline(case=case, organisation=ngo, due_on=date(2026, 3, 13), blocking=day % 2 == 0)
+        _shared(lead=other_lead, organisation=ngo, on=TODAY)
+    client = sign_in(Client(), lead)
+
+    # when / then
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("web:home"))
+    assert response.content.decode().count('<th scope="row">') == 4 * min(rows, home.ROWS)
