@@ -15,6 +15,11 @@ from haven.children import api as children_api
 from haven.identification.api import decisions as decisions_api
 from haven.identification.api import indicator_sets as indicator_sets_api
 from haven.identification.api import screening as screening_api
+from haven.justice import api as justice_api
+from haven.referrals.api import crossborder as crossborder_api
+from haven.referrals.api import desk as desk_api
+from haven.referrals.api import directory as directory_api
+from haven.referrals.api import referrals as referrals_api
 
 app_name = "api"
 
@@ -32,4 +37,9 @@ urlpatterns = [
     *children_api.urlpatterns,
     *assessments_api.urlpatterns,
     *plans_api.urlpatterns,
+    *justice_api.urlpatterns,
+    *directory_api.urlpatterns,
+    *referrals_api.urlpatterns,
+    *desk_api.urlpatterns,
+    *crossborder_api.urlpatterns,
 ]

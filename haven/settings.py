@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "haven.identification",
     "haven.assistance",
     "haven.children",
+    "haven.referrals",
+    "haven.justice",
     "haven.web",
 ]
 
@@ -243,6 +245,11 @@ HAVEN_DEADLINE_SWEEP_SECONDS = env_int("HAVEN_DEADLINE_SWEEP_SECONDS", 60)
 HAVEN_PATHWAYS_FILE = env_str(
     "HAVEN_PATHWAYS_FILE", str(BASE_DIR / "haven" / "identification" / "data" / "pathways.yaml")
 )
+# response-time targets per referral type (data, not code); defaults ship with Haven.
+HAVEN_REFERRAL_TARGETS_FILE = env_str(
+    "HAVEN_REFERRAL_TARGETS_FILE",
+    str(BASE_DIR / "haven" / "referrals" / "data" / "referral_targets.yaml"),
+)
 # which rule decides the child screening result: legal_baseline (default)
 # or ilo_strict_unverified (the ILO wording is not verified; see domain rules).
 HAVEN_CHILD_VICTIM_POLICY = env_str("HAVEN_CHILD_VICTIM_POLICY", "legal_baseline")
@@ -254,4 +261,37 @@ HAVEN_PERMIT_REMINDER_DAYS = env_int("HAVEN_PERMIT_REMINDER_DAYS", 30)
 # days after a stage change within which the needs and risk assessments are redone.
 HAVEN_REASSESSMENT_DAYS = env_int("HAVEN_REASSESSMENT_DAYS", 14)
 
+# Cross-border referral packages: this instance's focal point id (as
+# partners register it) and its private keys, base64 of 32 bytes (`haven crossborder
+# keygen`). Unset: cross-border referral is not configured here.
+HAVEN_FOCAL_POINT_ID = env_str("HAVEN_FOCAL_POINT_ID")
+HAVEN_FOCAL_POINT_ENCRYPTION_KEY = env_secret("HAVEN_FOCAL_POINT_ENCRYPTION_KEY") or ""
+HAVEN_FOCAL_POINT_SIGNING_KEY = env_secret("HAVEN_FOCAL_POINT_SIGNING_KEY") or ""
+# Days a package may be imported after it was made; hours until a missing
+# acknowledgement raises an alert to the sender's staff.
+HAVEN_CROSSBORDER_PACKAGE_DAYS = env_int("HAVEN_CROSSBORDER_PACKAGE_DAYS", 14)
+HAVEN_CROSSBORDER_ACK_HOURS = env_int("HAVEN_CROSSBORDER_ACK_HOURS", 72)
+
+# Notifications (issue 6): also e-mail referral, desk, deadline and break-glass
+# notifications (no personal data: what happened, a case reference, a link).
+HAVEN_EMAIL_NOTIFICATIONS = env_bool("HAVEN_EMAIL_NOTIFICATIONS", False)
+# The address of this Haven, for links in e-mails.
+HAVEN_BASE_URL = env_str("HAVEN_BASE_URL", "http://127.0.0.1:8000")
+# The public "report a concern" page (issue 6): at most this many reports from one client
+# address (kept only as a keyed hash) within the window, counted in the database.
+HAVEN_REPORT_RATE_LIMIT = env_int("HAVEN_REPORT_RATE_LIMIT", 5)
+HAVEN_REPORT_RATE_WINDOW_MINUTES = env_int("HAVEN_REPORT_RATE_WINDOW_MINUTES", 60)
+# Behind a reverse proxy the page counts the last X-Forwarded-For address (the one the
+# proxy appended), not REMOTE_ADDR, which is the proxy's own.
+HAVEN_BEHIND_PROXY = env_bool("HAVEN_BEHIND_PROXY", False)
+
+# E-mail transport: the console unless an SMTP host is set.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if env_str("HAVEN_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("HAVEN_EMAIL_HOST")
+    EMAIL_PORT = env_int("HAVEN_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("HAVEN_EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("HAVEN_EMAIL_HOST_PASSWORD") or ""
+    EMAIL_USE_TLS = env_bool("HAVEN_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("HAVEN_EMAIL_FROM", "haven@localhost")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("assistance/", include("haven.assistance.urls")),
     path("sharing/", include("haven.access.urls")),
     path("children/", include("haven.children.urls")),
+    path("justice/", include("haven.justice.urls")),
+    path("referrals/", include("haven.referrals.urls")),
     path("api/v1/", include("haven.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,7 +43,7 @@ from haven.access.models import (
     TeamMembership,
 )
 from haven.accounts import policy as account_policy
-from haven.accounts.models import Organisation, OrgType, User
+from haven.accounts.models import Organisation, OrgType, Role, User
 
 G = FieldGroup
 ALL_GROUPS = frozenset(G)
@@ -415,6 +415,26 @@ def decide_all(
         )
         for group in FieldGroup
     }
+
+
+def flow_check(
+    *,
+    case_id: uuid.UUID | str,
+    recipient: Organisation,
+    field_group: FieldGroup,
+    purpose: Purpose,
+    context: CaseContext | None = None,
+) -> Decision:
+    """Whether ``field_group`` would reach ``recipient`` for ``purpose`` once it
+    joins the case team: the agreement-and-consent rule, asked for an
+    organisation before a referral brings it in (R-47). The same rule that will
+    decide every read afterwards, not a copy of it."""
+    if context is None:
+        context = case_context(case_id=case_id)
+    as_member = User(organisation=recipient, role=Role.CASEWORKER, is_active=True)
+    decision = rule_agreement_and_consent(Request(as_member, field_group, purpose, context))
+    assert decision is not None  # noqa: S101 - the rule always decides
+    return decision
 
 
 def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:

@@ -61,6 +61,31 @@ def team_member_add(
     return membership
 
 
+@transaction.atomic
+def team_lead_move(
+    *, case_id: uuid.UUID | str, to_organisation: Organisation, by: User | None
+) -> TeamMembership:
+    """Hand main responsibility to another member of the team. The one lead
+    changes in one transaction: the old lead stays on the team as a member, and
+    the case never has two leads or none (the database enforces at most one)."""
+    memberships = list(
+        TeamMembership.objects.select_for_update().filter(case_id=case_id).order_by("pk")
+    )
+    new = next((m for m in memberships if m.organisation_id == to_organisation.pk), None)
+    if new is None:
+        raise Conflict(
+            _("Only an organisation on the case team can become its lead."), code="not_on_team"
+        )
+    if new.is_lead:
+        raise Conflict(_("This organisation is already the case lead."), code="already_lead")
+    old = next(m for m in memberships if m.is_lead)
+    old.is_lead = False
+    old.save(update_fields=["is_lead"])
+    new.is_lead = True
+    new.save(update_fields=["is_lead"])
+    return new
+
+
 # --- consent ---------------------------------------------------------------------------
 
 

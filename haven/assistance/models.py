@@ -141,6 +141,11 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
         BREAK_GLASS = "break_glass", _("Emergency access (break-glass)")  # about a case, no task
+        # Referrals and lead transfers (issue 6): about a case; ``event`` says what happened.
+        REFERRAL = "referral", _("Referral")
+        # The coordination desk: a public concern report or a cross-border package
+        # waiting for its acknowledgement; no case needed.
+        DESK = "desk", _("Coordination desk")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -160,6 +165,11 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Referral and desk notifications: what happened (e.g. "received", "declined",
+    # "overdue", "lead_transfer_proposed", "concern_reported", "acknowledgement_missing"),
+    # and the id of the referral, transfer, report or package it is about. No personal data.
+    event = models.CharField(max_length=40, blank=True)
+    subject_id = models.CharField(max_length=36, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -191,6 +201,13 @@ class Notification(models.Model):
                         case__isnull=False,
                         break_glass__isnull=False,
                     )
+                    | models.Q(
+                        kind="referral",
+                        task__isnull=True,
+                        case__isnull=False,
+                        break_glass__isnull=True,
+                    )
+                    | models.Q(kind="desk", task__isnull=True, break_glass__isnull=True)
                 ),
                 name="notification_one_subject",
             ),

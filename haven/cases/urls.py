@@ -1,7 +1,7 @@
 from django.urls import path
 
 from haven.cases.views import cases as views
-from haven.cases.views import cooperation, interviews, person_report, sharing
+from haven.cases.views import interviews, person_report, sharing
 
 app_name = "cases"
 
@@ -15,5 +15,4 @@ urlpatterns = [
     *sharing.urlpatterns,
     *interviews.urlpatterns,
     *person_report.urlpatterns,
-    *cooperation.urlpatterns,
 ]

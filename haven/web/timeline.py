@@ -10,7 +10,7 @@ every member of the case team (the case itself was already checked by
 ``cases.selectors``). Entries carry no free text: dates, kinds, set keys,
 labels, outcomes and organisation names, never reasons or notes.
 
-Cooperation with the authorities (``cases.CooperationRecord``) is deliberately
+Cooperation with the authorities (``justice.CooperationRecord``) is deliberately
 not on the timeline: assistance never depends on cooperation (R-18), and a
 timeline that set one next to the other would suggest that it does.
 

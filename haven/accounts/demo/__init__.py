@@ -12,6 +12,7 @@ from haven.accounts.demo.accounts import (
     demo_organisations,
     demo_password,
 )
+from haven.accounts.demo.assistance import AssistanceCounts
 from haven.accounts.demo.seed import (
     DEFAULT_CASES,
     DEFAULT_SEED,
@@ -23,6 +24,7 @@ from haven.accounts.demo.seed import (
 __all__ = [
     "DEFAULT_CASES",
     "DEFAULT_SEED",
+    "AssistanceCounts",
     "DemoAccount",
     "DemoOrganisation",
     "SeedSummary",

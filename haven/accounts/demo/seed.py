@@ -13,6 +13,10 @@ Before any case, the cooperation agreements of each country are recorded with
 than the lead see nothing without them, and deciding organisations need the
 referral law's flow of the legal group. Each case's consents are recorded
 (and some withdrawn) by its lead caseworker once its team is complete.
+
+After its history, each case gets its assistance (``demo.assistance``):
+assessments, plans and services, closures, cooperation, guardians and the other
+protections of children, dependants, permits and detention.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from haven.access import services as access_services
 from haven.access.models import GivenBy
 from haven.accounts import services as account_services
 from haven.accounts.demo import agreements as agreement_specs
+from haven.accounts.demo import assistance as assistance_demo
 from haven.accounts.demo import history as history_plans
 from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import (
@@ -84,6 +89,9 @@ class SeedSummary:
     early_ends: int = 0
     reminded: int = 0
     escalated: int = 0  # overdue deadlines, escalated by the sweep
+    assistance: assistance_demo.AssistanceCounts = field(
+        default_factory=assistance_demo.AssistanceCounts
+    )
     seconds: float = 0.0
 
 
@@ -118,9 +126,10 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         organisations=demo_organisations(),
         indicator_sets=_screening_sets(),
     )
+    assisting = assistance_demo.AssistanceSeeder(seed=seed, today=today)
     for index in range(cases):
         plan = planner.plan(index)
-        status = _seed_case(plan, orgs=orgs, users=users, summary=summary)
+        status = _seed_case(plan, orgs=orgs, users=users, summary=summary, assisting=assisting)
         summary.cases += 1
         summary.statuses[status] += 1
         summary.countries[plan.country] += 1
@@ -128,6 +137,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         summary.team_members_added += len(plan.members)
         summary.children += plan.child
         summary.refusals += len(plan.sharing.refused)
+    summary.assistance = assisting.counts
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -270,8 +280,9 @@ def _seed_case(
     orgs: dict[OrgKey, Organisation],
     users: dict[UserKey, User],
     summary: SeedSummary,
+    assisting: assistance_demo.AssistanceSeeder,
 ) -> str:
-    """Open, staff, screen and decide one case; returns its final identification status."""
+    """Open, staff, screen, decide and assist one case; returns its final identification status."""
     opener = users[(plan.country, plan.lead_type, Role.CASEWORKER)]
     case = case_services.case_open(
         actor=opener, person=plan.person, forms_of_exploitation=plan.forms, narrative=plan.narrative
@@ -295,6 +306,12 @@ def _seed_case(
         _count(event, summary)
     if plan.follow_up:
         case_services.narrative_append(actor=opener, case_id=case.id, text=plan.follow_up)
+    assisting.seed_case(
+        plan,
+        case=case,
+        lead=opener,
+        organisations={t: org for (c, t), org in orgs.items() if c == plan.country},
+    )
     return plan.history[-1] if plan.history else IdentificationStatus.POTENTIAL
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from haven.access import policy as access_policy
@@ -25,18 +26,34 @@ from haven.accounts.demo import agreements, consents, history, screenings, synth
 from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance import eligibility
+from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import (
+    Assessment,
+    AssessmentKind,
+    AssistanceClosure,
+    AssistancePlan,
+    AssistanceService,
+    DetentionRecord,
     Notification,
     ReflectionExtension,
     ReflectionPeriod,
+    ResidencePermit,
     Task,
     TaskKind,
 )
+from haven.assistance.models import ServiceStatus as St
 from haven.audit import services as audit_services
 from haven.audit.models import AuditEvent
 from haven.cases import selectors
 from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
+from haven.children.models import (
+    BestInterestsRecord,
+    BestInterestsStage,
+    Dependant,
+    FamilyTracing,
+    GuardianAppointment,
+)
 from haven.identification import engine, pathways
 from haven.identification.models import (
     IdentificationDecision,
@@ -47,6 +64,7 @@ from haven.identification.models import (
     Screening,
     ServedTo,
 )
+from haven.justice.models import CooperationRecord
 
 TODAY = date(2025, 3, 14)
 S = IdentificationStatus
@@ -701,3 +719,111 @@ def test_r18_assists_persons_who_refused_police_sharing_all_the_same(
         assert case.identification_status == (plan.history[-1] if plan.history else S.POTENTIAL)
         assert case.assistance_eligible
         assert eligibility.assistance_eligibility(case).eligible
+
+
+def test_r19_r22_seeds_assessments_plans_services_and_closures_through_the_services(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    counts = seeded.assistance
+
+    # when
+    services = list(AssistanceService.objects.select_related("plan__assessment"))
+    result = audit_services.audit_verify()
+
+    # then
+    assert result.ok
+    assert Assessment.objects.count() == counts.assessments
+    assert Assessment.objects.filter(kind=AssessmentKind.NEEDS, version=2).exists()
+    assert Assessment.objects.filter(kind=AssessmentKind.RISK).exists()
+    assert AssistancePlan.objects.count() == counts.plans > 0
+    made_from = {s.plan.assessment.kind for s in services if s.plan and s.plan.assessment}
+    assert made_from == {AssessmentKind.NEEDS}
+    assert all(s.plan and s.plan.assessment for s in services)
+    assert Counter(s.status for s in services) == counts.services
+    assert {St.PLANNED, St.ACTIVE, St.COMPLETED, St.REFUSED} <= set(counts.services)
+    assert all(s.consent_given and s.consent_on for s in services if s.status == St.ACTIVE)
+    assert all(s.outcome for s in services if s.status == St.COMPLETED)
+    money = [s for s in services if s.service_type == ServiceType.FINANCIAL_SUPPORT]
+    assert money and all(s.amount and s.currency == "EUR" for s in money)
+    closures = AssistanceClosure.objects.all()
+    assert closures.count() == counts.closures > 0
+    assert closures.filter(reopened_on__isnull=False).count() == counts.reopened == 1
+    assert AuditEvent.objects.filter(object_type="assistance.AssistanceService").exists()
+
+
+def test_r11_r25_r27_seeds_guardians_for_most_children_and_leaves_some_task_overdue(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    children = [c for c in Case.objects.select_related("person") if c.person.treat_as_child]
+
+    # when
+    with_guardian = set(GuardianAppointment.objects.values_list("case_id", flat=True))
+    without = [c for c in children if c.id not in with_guardian]
+
+    # then
+    assert len(with_guardian) == seeded.assistance.guardians > 0
+    assert len(without) == seeded.assistance.children_without_guardian > 0
+    for case in without:
+        assert case.tasks.filter(
+            kind=TaskKind.GUARDIAN_APPOINTMENT, status=Task.Status.OPEN
+        ).exists()
+    stages = set(BestInterestsRecord.objects.values_list("stage", flat=True))
+    assert stages == set(BestInterestsStage.values)
+    assert FamilyTracing.objects.count() == seeded.assistance.tracings > 0
+    assert {r.case_id for r in BestInterestsRecord.objects.all()} <= with_guardian
+
+
+def test_r16_r18_r27_seeds_cooperation_dependants_permits_and_an_open_detention(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    soon = timezone.localdate() + timedelta(days=30)
+
+    # when
+    cooperation = set(
+        CooperationRecord.objects.values_list("cooperates_with_authorities", flat=True)
+    )
+    dependants = list(Dependant.objects.select_related("case__person"))
+
+    # then
+    assert cooperation == {True, False}
+    assert dependants and not any(d.case.person.treat_as_child for d in dependants)
+    assert ResidencePermit.objects.count() == seeded.assistance.permits
+    assert ResidencePermit.objects.filter(expires_on__lte=soon).count() == 1
+    assert DetentionRecord.objects.filter(ended_on__isnull=True).count() == 1
+
+
+def _assistance_fingerprint() -> list[tuple[object, ...]]:
+    """The unencrypted columns of the assistance records, in the order of the cases."""
+    cases = {
+        c: i for i, c in enumerate(Case.objects.order_by("opened_at").values_list("id", flat=True))
+    }
+    rows: list[tuple[object, ...]] = [
+        (cases[a.case_id], a.kind, a.version, a.assessed_on) for a in Assessment.objects.all()
+    ]
+    rows += [
+        (cases[s.case_id], s.service_type, s.status, s.starts_on, s.ends_on, s.amount)
+        for s in AssistanceService.objects.all()
+    ]
+    rows += [(cases[g.case_id], g.appointed_on) for g in GuardianAppointment.objects.all()]
+    rows += [(cases[p.case_id], p.expires_on) for p in ResidencePermit.objects.all()]
+    return sorted(rows, key=repr)
+
+
+@pytest.mark.django_db
+def test_it_seeds_the_same_assistance_for_the_same_seed() -> None:
+    # given a first run, rolled back
+    with transaction.atomic():
+        first = demo.seed_demo(cases=8, seed=5)
+        first_rows = _assistance_fingerprint()
+        transaction.set_rollback(True)
+
+    # when
+    second = demo.seed_demo(cases=8, seed=5)
+
+    # then
+    assert first.assistance == second.assistance
+    assert first_rows == _assistance_fingerprint()
+    assert first_rows

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('assistance', '0004_residence_permits'),
-        ('cases', '0003_cooperation_records'),
+        ('cases', '0002_interviews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

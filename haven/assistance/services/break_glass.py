@@ -7,9 +7,10 @@ permitted flow by definition) and tells the case lead and the national
 coordinator at once, in the same transaction as the grant, so that there is
 never a grant nobody was told about.
 
-Only in-app notifications are sent. E-mail is not: the deployment's mail
-backend is the console, and a message would have to say no more than the
-in-app one does (no personal data leaves the system).
+The notifications are in-app, and also e-mailed after commit when
+HAVEN_EMAIL_NOTIFICATIONS is on (``haven.referrals.notify.notify_by_email``);
+the e-mail says no more than the in-app one does (no personal data leaves the
+system).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.cases import errors as case_errors
 from haven.cases.models import Case
 from haven.lib.errors import Conflict
+from haven.referrals import notify as referral_notify
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +128,7 @@ def _notify(*, grant: BreakGlass, case: Case, actor: User) -> int:
         )
         for user_id in _recipients(case=case, actor=actor)
     )
+    referral_notify.notify_by_email(notifications)  # after commit, when e-mail is on
     return len(notifications)
 
 

@@ -25,6 +25,7 @@ from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance import clock, errors
 from haven.assistance.models import Notification, Task, TaskKind
+from haven.referrals import notify as referral_notify
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def _sweep_batch(*, kind: str, now: datetime, batch_size: int) -> int:
     if not tasks:
         return 0
     recipients = _recipients(tasks, kind=kind)
-    Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         [
             Notification(recipient_id=user_id, task_id=task.id, kind=kind, created_at=now)
             for task in tasks
@@ -195,6 +196,7 @@ def _sweep_batch(*, kind: str, now: datetime, batch_size: int) -> int:
         ],
         ignore_conflicts=True,  # notification_once: never the same message twice
     )
+    referral_notify.notify_by_email(notifications)  # after commit, when e-mail is on
     # Stamped even when nobody could be told, or the batch would come back forever.
     Task.objects.filter(id__in=[task.id for task in tasks]).update(**{stamp: now})
     return len(tasks)

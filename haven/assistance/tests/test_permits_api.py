@@ -127,3 +127,28 @@ def test_r16_the_api_needs_the_legal_group_and_hides_the_case_from_outsiders(
     assert hidden_permit.status_code == 404
     assert_matches_schema(openapi, PERMITS, "post", 403, denied.json())
     assert_matches_schema(openapi, PERMITS, "get", 404, outsider.json())
+
+
+def test_r16_the_case_api_warns_about_an_open_detention_to_those_who_see_the_legal_group(
+    openapi: dict[str, Any],
+) -> None:
+    # given: the person is held in detention; the shelter on the team does not see "legal"
+    t = permit_team()
+    case_url = f"/api/v1/cases/{t.case.id}/"
+    with time_machine.travel(NOON, tick=False):
+        lead = api_client_for(t.lead)
+        before = lead.get(case_url)
+        lead.post(
+            DETENTION.format(id=t.case.id),
+            {"started_on": TODAY.isoformat(), "place_type": "Detention centre"},
+            format="json",
+        )
+        # when
+        held = lead.get(case_url)
+        shelter = api_client_for(t.shelter).get(case_url)
+    # then
+    assert before.json()["field_groups"]["legal"]["detention_warning"] is None
+    assert held.json()["field_groups"]["legal"]["detention_warning"] == WARNING
+    assert "legal" not in shelter.json()["field_groups"]
+    assert WARNING not in shelter.content.decode()
+    assert_matches_schema(openapi, "/api/v1/cases/{id}/", "get", 200, held.json())

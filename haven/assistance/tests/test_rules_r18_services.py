@@ -32,11 +32,12 @@ from haven.assistance.services import plans as plan_services
 from haven.assistance.tests import test_rules_r18 as rule_scan
 from haven.assistance.tests.test_rules_r18 import Action, _apply
 from haven.assistance.tests.test_rules_r18 import World as DecisionWorld
-from haven.cases import cooperation
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification.models import Outcome
+from haven.justice import selectors as justice_selectors
+from haven.justice import services as justice_services
 
 START = date(2026, 3, 2)
 
@@ -115,7 +116,7 @@ def _consents_withdraw(twins: Twins) -> None:
 
 def _cooperation(twins: Twins, value: tuple[bool, bool, int]) -> None:
     cooperates, witness, days_ago = value
-    cooperation.cooperation_record(
+    justice_services.cooperation_record(
         actor=twins.world.ngo,
         case_id=twins.cooperating.id,
         cooperates_with_authorities=cooperates,
@@ -209,7 +210,7 @@ def test_r18_a_presumed_victim_who_refuses_to_cooperate_is_eligible_for_every_se
     case = Case.objects.get(pk=twins.cooperating.pk)
     assert case.identification_status == S.PRESUMED
     assert [service for service, eligible, _reason in answers if eligible] == ServiceType.values
-    history = cooperation.cooperation_history(user=twins.world.ngo, case_id=case.id)
+    history = justice_selectors.cooperation_history(user=twins.world.ngo, case_id=case.id)
     assert history.current is not None
     assert (history.current.cooperates_with_authorities, history.current.is_witness) == (
         False,

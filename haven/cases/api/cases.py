@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.models import OrgType
+from haven.assistance.selectors import permits as permit_selectors
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors, services
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
@@ -247,6 +248,11 @@ class LegalGroupSerializer(GroupDecisionSerializer):
 
     removal_protected = serializers.BooleanField()
     transitions = TransitionReadSerializer(many=True)
+    detention_warning = serializers.CharField(
+        allow_null=True,
+        help_text="While a detention record is open: victims of trafficking must not be held "
+        "in detention centres (R-16). Null otherwise.",
+    )
 
 
 class AssessmentGroupSerializer(GroupDecisionSerializer):
@@ -336,6 +342,9 @@ def case_detail_body(view: selectors.CaseView) -> dict[str, Any]:
             shown[group.group] = {**group.data, **decision}
         else:
             hidden[group.group] = ERASED if group.allowed and view.erased else decision
+    permits = permit_selectors.case_page_permits(case_view=view)  # None: legal not shown
+    if permits is not None:
+        shown[FieldGroup.LEGAL]["detention_warning"] = permits.detention_warning
     return CaseDetailSerializer(
         {
             "id": view.case.id,

@@ -28,10 +28,11 @@ from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
-from haven.cases import cooperation, errors, forms, forms_sharing, selectors, services
+from haven.cases import errors, forms, forms_sharing, selectors, services
 from haven.cases import person_report as report_selectors
 from haven.cases.views import sharing
 from haven.children import selectors as children_selectors
+from haven.justice import selectors as justice_selectors
 from haven.lib.errors import HavenError
 from haven.lib.views import domain_errors, forbidden, request_user
 from haven.web import timeline
@@ -119,7 +120,7 @@ def _detail(
         "child_care": children_selectors.child_summary_shown(case_view=view),
         "assessments": assessment_selectors.case_page_assessments(case_view=view),
         "assistance_plan": plan_selectors.case_page_plans(case_view=view),
-        "cooperation": cooperation.case_page_cooperation(case_view=view),  # legal group only
+        "cooperation": justice_selectors.case_page_cooperation(case_view=view),  # legal group only
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and writable and assisting,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": under_break_glass,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('cases', '0003_cooperation_records'),
+        ('cases', '0002_interviews'),
         ('children', '0001_guardian_appointment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -87,7 +87,7 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("cases:interview_new", args=[case.id]),
         reverse("cases:consent_list", args=[case.id]),
         reverse("cases:consent_new", args=[case.id]),
-        reverse("cases:cooperation", args=[case.id]),
+        reverse("justice:cooperation", args=[case.id]),
         reverse("identification:indicator_set_list"),
         reverse("identification:indicator_set_detail", args=["adults_labour", 1]),
         reverse("identification:screening_new", args=[case.id]),

@@ -27,7 +27,6 @@ PERSONAL_DATA_MODELS = frozenset(
         "StatusTransition",
         "NarrativeEntry",
         "Interview",  # what was told, who was present (narrative group)
-        "CooperationRecord",  # cooperation and witness status (legal group)
         # the spine
         "TeamMembership",
         "DataKey",
@@ -62,6 +61,8 @@ PERSONAL_DATA_MODELS = frozenset(
         "AssistancePlan",
         "AssistanceService",
         "AssistanceClosure",
+        # justice: cooperation with the authorities and witness status (legal group, R-18)
+        "CooperationRecord",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
@@ -197,6 +198,8 @@ def test_it_finds_the_presentation_modules() -> None:
         "haven/assistance/views/reflection.py",
         "haven/assistance/api/reflection.py",
         "haven/web/templatetags/haven_labels.py",
+        "haven/justice/views.py",
+        "haven/justice/api.py",
     } <= names
 
 
@@ -334,6 +337,7 @@ def test_it_finds_the_domain_service_modules() -> None:
         HAVEN / "identification" / "services" / "decisions.py",
         HAVEN / "assistance" / "services" / "reflection.py",
         HAVEN / "assistance" / "services" / "deadlines.py",
+        HAVEN / "justice" / "services.py",
     } <= set(DOMAIN_SERVICE_MODULES)
 
 

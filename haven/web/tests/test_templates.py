@@ -59,7 +59,6 @@ from haven.assistance.views import deadlines as deadline_views
 from haven.assistance.views import permits as permit_views
 from haven.assistance.views import plans as plan_views
 from haven.assistance.views import reflection as reflection_views
-from haven.cases import cooperation as cooperation_selectors
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
 from haven.cases import forms_sharing, selectors
@@ -68,7 +67,6 @@ from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
-from haven.cases.views import cooperation as cooperation_views
 from haven.cases.views import interviews as interview_views
 from haven.cases.views import sharing as sharing_views
 from haven.children import forms as children_forms
@@ -92,6 +90,9 @@ from haven.identification.tests.factories import (
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, org_of, record
+from haven.justice import forms as justice_forms
+from haven.justice import selectors as justice_selectors
+from haven.justice import services as justice_services
 from haven.web import home as web_home
 from haven.web import timeline
 
@@ -104,6 +105,8 @@ TEMPLATE_DIRS = [
     HAVEN / "assistance" / "templates",
     HAVEN / "access" / "templates",
     HAVEN / "children" / "templates",
+    HAVEN / "justice" / "templates",
+    HAVEN / "referrals" / "templates",
 ]
 
 # Printed for a variable the context lacks: a context that drifted from its view fails.
@@ -241,7 +244,7 @@ def _case_context(scene: Scene) -> Context:
         "permits": permit_selectors.case_page_permits(case_view=view),
         "assessments": assessment_selectors.case_page_assessments(case_view=view),
         "assistance_plan": plan_selectors.case_page_plans(case_view=view),
-        "cooperation": cooperation_selectors.case_page_cooperation(case_view=view),
+        "cooperation": justice_selectors.case_page_cooperation(case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
@@ -1167,29 +1170,29 @@ CONTEXTS.update(
 # --- cooperation with the authorities (R-18) ----------------------------------------------
 
 
-def _cooperation(scene: Scene) -> cooperation_selectors.CooperationHistory:
+def _cooperation(scene: Scene) -> justice_selectors.CooperationHistory:
     """The presumed case with two cooperation records."""
     case = scene.presumed.case
     for cooperates, witness in ((False, False), (True, True)):
-        cooperation_selectors.cooperation_record(
+        justice_services.cooperation_record(
             actor=scene.lead,
             case_id=case.id,
             cooperates_with_authorities=cooperates,
             is_witness=witness,
             recorded_on=TODAY,
         )
-    return cooperation_selectors.cooperation_history(user=scene.lead, case_id=case.id)
+    return justice_selectors.cooperation_history(user=scene.lead, case_id=case.id)
 
 
 def _cooperation_detail(scene: Scene) -> Context:
     history = _cooperation(scene)
-    form = cooperation_views.CooperationForm({"recorded_on": TODAY.isoformat()})
+    form = justice_forms.CooperationForm({"recorded_on": TODAY.isoformat()})
     form.is_valid()
     return {
         "history": history,
         "case": history.case,
         "form": form,
-        "statement": cooperation_selectors.STATEMENT,
+        "statement": justice_selectors.STATEMENT,
     }
 
 
@@ -1200,8 +1203,8 @@ def _cooperation_case_block(scene: Scene) -> Context:
 
 CONTEXTS.update(
     {
-        "cases/cooperation_detail.html": _cooperation_detail,
-        "cases/_cooperation_case_block.html": _cooperation_case_block,
+        "justice/cooperation_detail.html": _cooperation_detail,
+        "justice/_cooperation_case_block.html": _cooperation_case_block,
     }
 )
 

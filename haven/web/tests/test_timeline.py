@@ -39,7 +39,7 @@ from haven.assistance.tests.test_deadlines import at, deadline, staff
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
-from haven.cases.models import Case, CooperationRecord
+from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for
 from haven.cases.tests.test_views import CASE_DETAIL_QUERIES
@@ -60,6 +60,7 @@ from haven.identification.models import (
     Screening,
     ServedTo,
 )
+from haven.justice.models import CooperationRecord
 from haven.vault import services as vault
 from haven.web import timeline
 from haven.web.tests.factories import sign_in

@@ -84,5 +84,45 @@ class Command(BaseCommand):
                     "w": summary.consents_withdrawn,
                     "r": summary.refusals,
                 },
+                *self._assistance(summary.assistance),
             ]
         )
+
+    def _assistance(self, counts: demo.AssistanceCounts) -> list[str]:
+        services = ", ".join(f"{key} {value}" for key, value in sorted(counts.services.items()))
+        return [
+            _(
+                "Assessments %(a)d (%(v)d needs assessments in a second version), "
+                "assistance plans %(p)d, services: %(s)s (%(f)d financial support in EUR)"
+            )
+            % {
+                "a": counts.assessments,
+                "v": counts.second_versions,
+                "p": counts.plans,
+                "s": services,
+                "f": counts.financial_support,
+            },
+            _(
+                "Closures of assistance %(c)d (%(r)d reopened), cooperation records %(o)d, "
+                "dependants %(d)d, residence permits %(m)d, open detention records %(x)d"
+            )
+            % {
+                "c": counts.closures,
+                "r": counts.reopened,
+                "o": counts.cooperation,
+                "d": counts.dependants,
+                "m": counts.permits,
+                "x": counts.detentions,
+            },
+            _(
+                "Children: %(g)d guardians appointed (%(n)d children still without one), "
+                "best-interests records %(b)d (%(t)d determinations), family tracings %(f)d"
+            )
+            % {
+                "g": counts.guardians,
+                "n": counts.children_without_guardian,
+                "b": counts.best_interests,
+                "t": counts.determinations,
+                "f": counts.tracings,
+            },
+        ]

@@ -12,54 +12,32 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from haven.cases import cooperation
+from haven.justice import selectors, services
+from haven.justice.forms import CooperationForm
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, request_user
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
-
-
-class CooperationForm(forms.Form):
-    cooperates_with_authorities = forms.ChoiceField(
-        label=gettext_lazy("Does the person cooperate with the authorities?"),
-        help_text=gettext_lazy("With an investigation, a prosecution or a trial."),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    is_witness = forms.ChoiceField(
-        label=gettext_lazy("Is the person a witness in criminal proceedings?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    recorded_on = forms.DateField(
-        label=gettext_lazy("As of"), widget=_DATE_WIDGET, initial=timezone.localdate
-    )
 
 
 def _page(
     request: HttpRequest, case_id: uuid.UUID, form: CooperationForm, status: int = 200
 ) -> HttpResponse:
-    history = cooperation.cooperation_history(user=request_user(request), case_id=case_id)
+    history = selectors.cooperation_history(user=request_user(request), case_id=case_id)
     context = {
         "history": history,
         "case": history.case,
         "form": form,
-        "statement": cooperation.STATEMENT,
+        "statement": selectors.STATEMENT,
         "nav": "cases",
     }
-    return render(request, "cases/cooperation_detail.html", context, status=status)
+    return render(request, "justice/cooperation_detail.html", context, status=status)
 
 
 @never_cache
@@ -72,7 +50,7 @@ def cooperation_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     form = CooperationForm(request.POST)
     if form.is_valid():
         try:
-            cooperation.cooperation_record(
+            services.cooperation_record(
                 actor=request_user(request),
                 case_id=case_id,
                 cooperates_with_authorities=form.cleaned_data["cooperates_with_authorities"]
@@ -84,10 +62,10 @@ def cooperation_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The cooperation status was recorded."))
-            return redirect("cases:cooperation", case_id=case_id)
+            return redirect("justice:cooperation", case_id=case_id)
     return _page(request, case_id, form, status=400)
 
 
 urlpatterns: list[URLPattern] = [
-    path("<uuid:case_id>/cooperation/", cooperation_detail, name="cooperation"),
+    path("cases/<uuid:case_id>/cooperation/", cooperation_detail, name="cooperation"),
 ]

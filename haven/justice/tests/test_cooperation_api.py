@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from haven.cases.models import CooperationRecord
 from haven.cases.tests.test_api import api_client_for
-from haven.cases.tests.test_cooperation import NOON, TODAY, cooperation_team
+from haven.justice.models import CooperationRecord
+from haven.justice.tests.test_cooperation import NOON, TODAY, cooperation_team
 from haven.web.tests.test_schema import assert_matches_schema
 
 pytestmark = pytest.mark.django_db

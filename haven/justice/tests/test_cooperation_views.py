@@ -10,8 +10,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import User
-from haven.cases.models import CooperationRecord
-from haven.cases.tests.test_cooperation import NOON, TODAY, cooperation_team, record
+from haven.justice.models import CooperationRecord
+from haven.justice.tests.test_cooperation import NOON, TODAY, cooperation_team, record
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def client_for(user: User) -> Client:
 def test_r18_a_change_is_recorded_through_the_form_and_a_future_date_is_refused() -> None:
     # given
     t = cooperation_team()
-    url = reverse("cases:cooperation", args=[t.case.id])
+    url = reverse("justice:cooperation", args=[t.case.id])
     form = {"cooperates_with_authorities": "no", "is_witness": "yes"}
     with time_machine.travel(NOON, tick=False):
         client = client_for(t.lead)
@@ -46,7 +46,7 @@ def test_r18_a_change_is_recorded_through_the_form_and_a_future_date_is_refused(
 def test_r18_the_page_is_for_the_legal_group_and_emergency_access_only_reads() -> None:
     # given
     t = cooperation_team()
-    url = reverse("cases:cooperation", args=[t.case.id])
+    url = reverse("justice:cooperation", args=[t.case.id])
     form = {"cooperates_with_authorities": "yes", "is_witness": "no", "recorded_on": "2026-03-02"}
     with time_machine.travel(NOON, tick=False):
         # when
@@ -67,7 +67,7 @@ def test_r18_the_case_page_shows_the_current_state_with_the_statement_to_the_leg
     # given
     t = cooperation_team()
     case_page = reverse("cases:detail", args=[t.case.id])
-    link = reverse("cases:cooperation", args=[t.case.id])
+    link = reverse("justice:cooperation", args=[t.case.id])
     with time_machine.travel(NOON, tick=False):
         record(t.lead, t.case, cooperates=False, witness=True)
         # when
@@ -100,5 +100,5 @@ def test_r18_the_cooperation_page_takes_a_fixed_number_of_queries(
         client.get(reverse("cases:detail", args=[t.case.id]))  # session and user warmed
         # when / then
         with django_assert_num_queries(COOPERATION_PAGE_QUERIES):
-            response = client.get(reverse("cases:cooperation", args=[t.case.id]))
+            response = client.get(reverse("justice:cooperation", args=[t.case.id]))
     assert response.status_code == 200

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.cases import cooperation
-from haven.cases.api.cases import CASE_ID, NOT_FOUND
+from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.justice import selectors, services
 from haven.lib.api import JsonApiView, acting_user
 
 DESCRIPTION = (
@@ -59,11 +59,11 @@ class CooperationCreateSerializer(serializers.Serializer[Any]):
     recorded_on = serializers.DateField(help_text="Not in the future.")
 
 
-def _body(history: cooperation.CooperationHistory) -> Any:
+def _body(history: selectors.CooperationHistory) -> Any:
     return CooperationSerializer(
         {
             "case_id": history.case.id,
-            "statement": str(cooperation.STATEMENT),
+            "statement": str(selectors.STATEMENT),
             "current": history.current,
             "history": history.entries,
         }
@@ -84,7 +84,7 @@ class CooperationView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        history = cooperation.cooperation_history(user=acting_user(request), case_id=id)
+        history = selectors.cooperation_history(user=acting_user(request), case_id=id)
         return Response(_body(history))
 
     @extend_schema(
@@ -106,8 +106,8 @@ class CooperationView(JsonApiView):
         data = CooperationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
-        cooperation.cooperation_record(actor=user, case_id=id, **data.validated_data)
-        history = cooperation.cooperation_history(user=user, case_id=id)
+        services.cooperation_record(actor=user, case_id=id, **data.validated_data)
+        history = selectors.cooperation_history(user=user, case_id=id)
         return Response(_body(history), status=status.HTTP_201_CREATED)
 
 

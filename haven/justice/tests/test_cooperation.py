@@ -14,9 +14,12 @@ from haven.access.models import Purpose
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import AuditEvent
-from haven.cases import cooperation, errors, selectors, services
-from haven.cases.models import Case, CooperationRecord
+from haven.cases import errors, selectors, services
+from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.justice import selectors as justice_selectors
+from haven.justice import services as justice_services
+from haven.justice.models import CooperationRecord
 from haven.lib.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +54,7 @@ def cooperation_team() -> CooperationTeam:
 def record(
     actor: User, case: Case, *, cooperates: bool = True, witness: bool = False, on: date = TODAY
 ) -> CooperationRecord:
-    return cooperation.cooperation_record(
+    return justice_services.cooperation_record(
         actor=actor,
         case_id=case.id,
         cooperates_with_authorities=cooperates,
@@ -87,7 +90,7 @@ def test_r18_a_record_is_audited_for_identification_without_its_content() -> Non
         # when
         saved = record(t.lead, t.case, cooperates=True, witness=True)
     # then
-    event = AuditEvent.objects.filter(object_type="cases.CooperationRecord").get()
+    event = AuditEvent.objects.filter(object_type="justice.CooperationRecord").get()
     assert (event.action, event.object_id, event.purpose) == (
         "create",
         str(saved.pk),
@@ -134,12 +137,12 @@ def test_r18_the_history_is_latest_first_for_the_legal_group_and_audited() -> No
         traveller.shift(timedelta(hours=1))
         record(t.lead, t.case, cooperates=True, witness=True, on=TODAY - timedelta(days=3))
         # when
-        history = cooperation.cooperation_history(user=t.lead, case_id=t.case.id)
-        emergency = cooperation.cooperation_history(user=t.emergency, case_id=t.case.id)
+        history = justice_selectors.cooperation_history(user=t.lead, case_id=t.case.id)
+        emergency = justice_selectors.cooperation_history(user=t.emergency, case_id=t.case.id)
         with pytest.raises(errors.GroupNotAllowed):
-            cooperation.cooperation_history(user=t.shelter, case_id=t.case.id)
+            justice_selectors.cooperation_history(user=t.shelter, case_id=t.case.id)
         with pytest.raises(errors.CaseNotFound):
-            cooperation.cooperation_history(user=t.outsider, case_id=t.case.id)
+            justice_selectors.cooperation_history(user=t.outsider, case_id=t.case.id)
     # then: the latest recorded is current, whatever its date says
     assert [(e.cooperates_with_authorities, e.is_witness) for e in history.entries] == [
         (True, True),
@@ -148,7 +151,7 @@ def test_r18_the_history_is_latest_first_for_the_legal_group_and_audited() -> No
     assert history.current == history.entries[0]
     assert history.entries[0].recorded_by == t.lead.get_username()
     assert len(emergency.entries) == 2  # break-glass reads
-    reads = AuditEvent.objects.filter(object_type="cases.CooperationRecord", action="read")
+    reads = AuditEvent.objects.filter(object_type="justice.CooperationRecord", action="read")
     assert [(e.purpose, e.field_groups) for e in reads] == [("identification", "legal")] * 2
 
 
@@ -156,9 +159,11 @@ def test_r18_the_history_reads_for_the_purpose_it_is_asked_for() -> None:
     # given
     t = cooperation_team()
     # when
-    cooperation.cooperation_history(user=t.lead, case_id=t.case.id, purpose=Purpose.INVESTIGATION)
+    justice_selectors.cooperation_history(
+        user=t.lead, case_id=t.case.id, purpose=Purpose.INVESTIGATION
+    )
     # then
-    event = AuditEvent.objects.get(object_type="cases.CooperationRecord", action="read")
+    event = AuditEvent.objects.get(object_type="justice.CooperationRecord", action="read")
     assert event.purpose == "investigation"
 
 
@@ -167,14 +172,14 @@ def test_r18_the_case_page_shows_the_current_state_only_with_the_legal_group() -
     t = cooperation_team()
     lead_view = selectors.case_read(user=t.lead, case_id=t.case.id)
     shelter_view = selectors.case_read(user=t.shelter, case_id=t.case.id)
-    before = cooperation.case_page_cooperation(case_view=lead_view)
+    before = justice_selectors.case_page_cooperation(case_view=lead_view)
     with time_machine.travel(NOON, tick=False) as traveller:
         record(t.lead, t.case, cooperates=True, witness=False)
         traveller.shift(timedelta(hours=1))
         record(t.lead, t.case, cooperates=False, witness=True)
     # when
-    shown = cooperation.case_page_cooperation(case_view=lead_view)
-    hidden = cooperation.case_page_cooperation(case_view=shelter_view)
+    shown = justice_selectors.case_page_cooperation(case_view=lead_view)
+    hidden = justice_selectors.case_page_cooperation(case_view=shelter_view)
     # then
     assert before is not None and before.current is None
     assert shown is not None and shown.current is not None

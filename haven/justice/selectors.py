@@ -1,4 +1,4 @@
-"""Whether the person cooperates with the authorities or is a witness (R-18).
+"""Reads of the person's cooperation with the authorities and witness status (R-18).
 
 Recorded for criminal proceedings and residence permits only (CETS Art. 14(1)(b),
 Directive 2004/81/EC). Assistance never depends on it: no eligibility rule reads
@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.access import policy as access_policy
@@ -25,11 +23,12 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases import errors, selectors
-from haven.cases.models import Case, CooperationRecord
-from haven.lib.errors import Conflict
+from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
+from haven.justice.models import CooperationRecord
 
-OBJECT_TYPE = "cases.CooperationRecord"
+OBJECT_TYPE = "justice.CooperationRecord"
 STATEMENT = gettext_lazy(
     "Recorded for criminal proceedings and residence permits only. Assistance never depends "
     "on it: the person receives the same help whatever is recorded here."
@@ -60,59 +59,20 @@ class CooperationHistory:
     entries: list[CooperationEntry]  # latest first
 
 
-def _legal_case(*, user: User, case_id: object, purpose: Purpose, for_update: bool) -> Case:
-    """The case (the same 404 for hidden and missing; writes refuse break-glass),
-    checked for the legal group with the sharing facts already loaded."""
-    case, context = selectors.case_get_with_context(
+def cooperation_case_get(
+    *, user: User, case_id: object, purpose: Purpose, for_update: bool
+) -> Case:
+    """The case if the user sees its legal group (R-18): the same 404 for hidden and
+    missing; writes refuse break-glass. The sharing facts are loaded once."""
+    case, context = case_selectors.case_get_with_context(
         user=user, case_id=case_id, for_update=for_update
     )
     decision = access_policy.decide(
         user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=purpose, context=context
     )
     if not decision.allowed:
-        raise errors.GroupNotAllowed(str(decision.reason))
+        raise case_errors.GroupNotAllowed(str(decision.reason))
     return case
-
-
-@transaction.atomic
-def cooperation_record(
-    *,
-    actor: User,
-    case_id: object,
-    cooperates_with_authorities: bool,
-    is_witness: bool,
-    recorded_on: date,
-) -> CooperationRecord:
-    """Record the person's cooperation and witness status as of ``recorded_on``
-    (legal group). For proceedings and permits only: assistance never depends on
-    it (R-18, Dir Art. 11(3), CETS Art. 12(6))."""
-    case = _legal_case(user=actor, case_id=case_id, purpose=Purpose.IDENTIFICATION, for_update=True)
-    if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
-    if recorded_on > timezone.localdate():
-        raise errors.InvalidInput(
-            _("The date cannot be in the future."), code="invalid", field="recorded_on"
-        )
-    record = CooperationRecord(
-        case=case,
-        cooperates_with_authorities=cooperates_with_authorities,
-        is_witness=is_witness,
-        recorded_on=recorded_on,
-        recorded_at=timezone.now(),
-        recorded_by=actor,
-    )
-    record.full_clean(exclude=["case", "recorded_by"])
-    record.save()
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.CREATE,
-        object_type=OBJECT_TYPE,
-        object_id=record.pk,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.IDENTIFICATION,
-    )
-    return record
 
 
 def _entry(row: CooperationRecord) -> CooperationEntry:
@@ -131,7 +91,7 @@ def cooperation_history(
 ) -> CooperationHistory:
     """Every cooperation record of the case, latest first (legal group, R-18).
     The read is audited."""
-    case = _legal_case(user=user, case_id=case_id, purpose=purpose, for_update=False)
+    case = cooperation_case_get(user=user, case_id=case_id, purpose=purpose, for_update=False)
     rows = (
         CooperationRecord.objects.filter(case_id=case.id)
         .select_related("recorded_by")
@@ -161,7 +121,7 @@ class CasePageCooperation:
     statement: str
 
 
-def case_page_cooperation(*, case_view: selectors.CaseView) -> CasePageCooperation | None:
+def case_page_cooperation(*, case_view: case_selectors.CaseView) -> CasePageCooperation | None:
     """For a case page that ``case_read`` already decided and audited: None unless
     the legal group was shown there; then the current state, in one query."""
     if case_view.group(FieldGroup.LEGAL).data is None:

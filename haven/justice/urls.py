@@ -1,0 +1,5 @@
+from haven.justice import views
+
+app_name = "justice"
+
+urlpatterns = [*views.urlpatterns]

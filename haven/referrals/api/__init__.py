@@ -1,0 +1,1 @@
+"""Referrals api, one module per concern."""

@@ -1,0 +1,1 @@
+"""Referrals selectors, one module per concern."""

@@ -1,0 +1,1 @@
+"""Referrals services, one module per concern."""

@@ -1,0 +1,1 @@
+"""Referrals views, one module per concern."""
