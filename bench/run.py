@@ -4,7 +4,7 @@
 
 Prints one JSON line per figure: the seeding time, then p50/p95 latency and
 the queries per page of the case list, a status filter, a reference search and
-the case detail page, each requested ``--requests`` times through Django's test
+the case detail page and the caseworker's home page, each requested ``--requests`` times through Django's test
 client (the whole middleware stack, no network).
 
 The pages are requested as a caseworker who has a confirmed TOTP device and a
@@ -149,6 +149,7 @@ def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str
         "case_list_status": lambda _id: f"{list_url}?status=presumed",
         "case_search": lambda case_id: f"{list_url}?reference={references[case_id][-6:]}",
         "case_detail": lambda case_id: reverse("cases:detail", kwargs={"case_id": case_id}),
+        "home": lambda _id: reverse("web:home"),  # my cases, deadlines, referrals, overdue
     }
     figures = [
         time_pages(client, name, world.cases, [url_of(case_id) for case_id in picked])

@@ -260,6 +260,9 @@ HAVEN_CHILD_INTERVIEW_MAX_DELAY_DAYS = env_int("HAVEN_CHILD_INTERVIEW_MAX_DELAY_
 HAVEN_PERMIT_REMINDER_DAYS = env_int("HAVEN_PERMIT_REMINDER_DAYS", 30)
 # R-21: days after a stage change within which the needs and risk assessments are redone.
 HAVEN_REASSESSMENT_DAYS = env_int("HAVEN_REASSESSMENT_DAYS", 14)
+# Issue 6: a service-directory entry its organisation has not confirmed for this many days
+# is marked stale ("may be out of date") and listed after the current ones.
+HAVEN_DIRECTORY_STALE_DAYS = env_int("HAVEN_DIRECTORY_STALE_DAYS", 180)
 
 # Cross-border referral packages (R-13, R-48, R-50): this instance's focal point id (as
 # partners register it) and its private keys, base64 of 32 bytes (`haven crossborder

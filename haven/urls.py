@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from haven.referrals.views import desk as desk_views
+
 urlpatterns = [
     path("", include("haven.web.urls")),
     path("accounts/", include("haven.accounts.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("children/", include("haven.children.urls")),
     path("justice/", include("haven.justice.urls")),
     path("referrals/", include("haven.referrals.urls")),
+    # The public "report a concern" page: no sign-in (issue 6, CBSS 2014 P1).
+    path("report/", include((desk_views.report_urlpatterns, "report"))),
     path("api/v1/", include("haven.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

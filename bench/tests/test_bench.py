@@ -62,6 +62,7 @@ def test_it_times_the_list_and_detail_pages(world: bench_seed.BenchWorld) -> Non
         "case_list_status",
         "case_search",
         "case_detail",
+        "home",
     ]
     for figure in figures:
         assert figure["status"] == [200], figure

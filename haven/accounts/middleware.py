@@ -11,7 +11,7 @@ from haven.accounts import policy
 from haven.accounts.models import User
 
 # Pages a half-signed-in user may reach: the MFA step itself, log-out, assets.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/")
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/", "/report/")
 
 
 class MfaRequiredMiddleware:

@@ -50,6 +50,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "lead_transfer_declined": gettext_lazy("The case lead transfer was declined."),
     "concern_reported": gettext_lazy("A concern was reported to the coordination desk."),
     "acknowledgement_missing": gettext_lazy("A cross-border transfer has not been acknowledged."),
+    "consultation_routed": gettext_lazy("A desk consultation was passed to your organisation."),
 }
 UNKNOWN_EVENT = gettext_lazy("Something changed on a referral.")
 
@@ -67,6 +68,7 @@ EVENT_SUBJECTS: dict[str, Promise] = {
     "lead_transfer_declined": gettext_lazy("a case lead transfer was declined"),
     "concern_reported": gettext_lazy("a concern was reported to the coordination desk"),
     "acknowledgement_missing": gettext_lazy("a cross-border transfer is not acknowledged"),
+    "consultation_routed": gettext_lazy("a desk consultation was passed to your organisation"),
 }
 KIND_SUBJECTS: dict[str, Promise] = {
     Notification.Kind.REMINDER: gettext_lazy("a deadline is coming up"),
@@ -89,6 +91,12 @@ EVENT_URLS: dict[str, str] = {
     "info_provided": "referrals:referral_detail",
     "withdrawn": "referrals:referral_detail",
     "overdue": "referrals:referral_detail",
+    "concern_reported": "referrals:desk_report_detail",
+    "consultation_routed": "referrals:desk_consultation_detail",
+}
+# Events whose page is a list (no subject id in the address).
+EVENT_PAGES: dict[str, str] = {
+    "acknowledgement_missing": "referrals:crossborder_list",
 }
 # Pages for the kinds with no event, and the last resort.
 KIND_URLS: dict[str, str] = {
@@ -106,16 +114,25 @@ def event_label(event: str) -> str:
 def notification_link(
     *, kind: str, event: str = "", subject_id: str = "", case_id: object = None
 ) -> str:
-    """The path of the Haven page a notification is about (no host)."""
-    name = EVENT_URLS.get(event) if kind in KINDS else None
-    if name and subject_id:
-        try:
-            return reverse(name, args=[subject_id])
-        except NoReverseMatch:
-            pass
+    """The path of the Haven page a notification is about (no host): the
+    event's page if it resolves, else the case page (referrals) or a list."""
+    if kind in KINDS:
+        subject_page = _reverse(EVENT_URLS.get(event), subject_id) if subject_id else None
+        link = subject_page or _reverse(EVENT_PAGES.get(event))
+        if link:
+            return link
     if kind == Notification.Kind.REFERRAL and case_id is not None:
         return reverse("cases:detail", args=[case_id])
     return reverse(KIND_URLS.get(kind, FALLBACK_URL))
+
+
+def _reverse(name: str | None, *args: object) -> str | None:
+    if not name:
+        return None
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page another part of issue 6 has not built
+        return None
 
 
 def notify(
@@ -130,7 +147,7 @@ def notify(
     transaction) and by e-mail after commit when e-mail is on. Returns the
     number of notifications created."""
     if kind not in KINDS:
-        raise ValueError(f"notify() sends referral or desk notifications, not {kind!r}")
+        raise ValueError(f"notify() sends referral or desk notifications, not {str(kind)!r}")
     if kind == Notification.Kind.REFERRAL and case is None:
         raise ValueError("a referral notification names its case")
     users = {user.pk: user for user in recipients if user.is_active}

@@ -133,9 +133,7 @@ class OwnKeys:
         )
 
 
-def own_keys_load(
-    *, focal_point_id: str, encryption_key: str, signing_key: str
-) -> OwnKeys:
+def own_keys_load(*, focal_point_id: str, encryption_key: str, signing_key: str) -> OwnKeys:
     """Raises ValueError on a malformed key (a configuration error, not a package one)."""
     try:
         encryption = X25519PrivateKey.from_private_bytes(unb64(encryption_key, length=32))
@@ -227,7 +225,9 @@ def seal(
     recipient_raw = unb64(recipient_encryption_key, length=32)
     ephemeral = X25519PrivateKey.generate()
     ephemeral_raw = _public_raw(ephemeral)
-    key = _key(ephemeral, X25519PublicKey.from_public_bytes(recipient_raw), ephemeral_raw + recipient_raw)
+    key = _key(
+        ephemeral, X25519PublicKey.from_public_bytes(recipient_raw), ephemeral_raw + recipient_raw
+    )
     nonce = os.urandom(12)
     header_json = header.as_json()
     ciphertext = AESGCM(key).encrypt(
@@ -302,7 +302,9 @@ def payload_open(envelope: Envelope, *, own: OwnKeys) -> dict[str, Any]:
     """Decrypt the payload (after ``signature_verify``)."""
     ephemeral_raw = unb64(envelope.raw["ephemeral_key"], length=32)
     own_raw = _public_raw(own.encryption)
-    key = _key(own.encryption, X25519PublicKey.from_public_bytes(ephemeral_raw), ephemeral_raw + own_raw)
+    key = _key(
+        own.encryption, X25519PublicKey.from_public_bytes(ephemeral_raw), ephemeral_raw + own_raw
+    )
     try:
         plaintext = AESGCM(key).decrypt(
             unb64(envelope.raw["nonce"], length=12),

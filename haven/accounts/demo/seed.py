@@ -35,6 +35,7 @@ from haven.access.models import GivenBy
 from haven.accounts import services as account_services
 from haven.accounts.demo import agreements as agreement_specs
 from haven.accounts.demo import assistance as assistance_demo
+from haven.accounts.demo import directory as directory_demo
 from haven.accounts.demo import history as history_plans
 from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import (
@@ -76,6 +77,7 @@ class SeedSummary:
     team_members_added: int = 0
     agreements: int = 0
     agreements_ended: int = 0
+    directory_entries: int = 0  # the service directory (issue 6), some left stale
     consents: int = 0
     consents_by_guardian: int = 0
     consents_withdrawn: int = 0
@@ -120,6 +122,9 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.indicator_sets_loaded = sum(created for _row, created in loaded)
     today = timezone.localdate()
     _create_agreements(orgs=orgs, users=users, today=today, summary=summary)
+    summary.directory_entries = directory_demo.seed_directory(
+        orgs=orgs, users=users, system_admin=admin
+    )
     planner = CasePlanner(
         seed=seed,
         today=today,

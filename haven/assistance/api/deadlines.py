@@ -23,6 +23,7 @@ from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.lib.api import JsonApiView, acting_user
+from haven.referrals import notify as referral_notify
 from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
@@ -116,9 +117,21 @@ class DeadlineSerializer(serializers.Serializer[Any]):
 class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = NotificationKindField()
-    case_id = serializers.UUIDField(source="subject_case_id")
-    case_reference = serializers.CharField()
-    task_id = serializers.UUIDField(allow_null=True, help_text="Null for break-glass news.")
+    event = serializers.CharField(
+        help_text="Referral and desk news: what happened (e.g. received, declined, overdue, "
+        "lead_transfer_proposed, concern_reported); empty for the other kinds."
+    )
+    subject_id = serializers.CharField(
+        help_text="Referral and desk news: the id of the referral, transfer, report or "
+        "package it is about; empty for the other kinds."
+    )
+    case_id = serializers.UUIDField(
+        source="subject_case_id", allow_null=True, help_text="Null for desk news about no case."
+    )
+    case_reference = serializers.CharField(allow_null=True)
+    task_id = serializers.UUIDField(
+        allow_null=True, help_text="Null for break-glass, referral and desk news."
+    )
     task_kind = TaskKindField(source="task.kind", allow_null=True)
     what = serializers.SerializerMethodField()
     due_at = serializers.DateTimeField(source="task.due_at", allow_null=True)
@@ -132,6 +145,7 @@ class NotificationSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="For break-glass news: the organisation of who used it.",
     )
+    link = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
@@ -140,6 +154,22 @@ class NotificationSerializer(serializers.Serializer[Any]):
     )
     def get_what(self, notification: Notification) -> str:
         return selectors.notification_what(notification)  # case_country from notifications_for
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="Referral and desk news: the path of the Haven page it is about.",
+        )
+    )
+    def get_link(self, notification: Notification) -> str | None:
+        if notification.kind not in referral_notify.KINDS:
+            return None
+        return referral_notify.notification_link(
+            kind=notification.kind,
+            event=notification.event,
+            subject_id=notification.subject_id,
+            case_id=notification.case_id,
+        )
 
 
 class NotificationReadSerializer(serializers.Serializer[Any]):

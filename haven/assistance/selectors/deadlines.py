@@ -21,6 +21,7 @@ from haven.access import selectors as access_selectors
 from haven.accounts.models import User
 from haven.assistance.models import Notification, Task, TaskKind
 from haven.identification import pathways
+from haven.referrals import notify as referral_notify
 
 if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
     from uuid import UUID
@@ -33,9 +34,9 @@ if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single a
         overdue: bool
 
     class _NotificationAnnotations(TypedDict):
-        subject_case_id: UUID
-        case_reference: str
-        case_country: str
+        subject_case_id: UUID | None  # None: a desk notification about no case
+        case_reference: str | None
+        case_country: str | None
         unread: bool
         case_visible: bool
 
@@ -109,8 +110,11 @@ def what_is_due(task: Task, *, country: str | None = None) -> str:
 
 
 def notification_what(notification: Notification) -> str:
-    """What a notification is about, in words: what is due, or who used
-    break-glass on the case (a user name and an organisation; no personal data)."""
+    """What a notification is about, in words: what is due, what happened to a
+    referral or at the desk, or who used break-glass on the case (a user name
+    and an organisation; no personal data)."""
+    if notification.kind in referral_notify.KINDS:
+        return referral_notify.event_label(notification.event)
     grant = notification.break_glass
     if grant is not None:
         return _(
@@ -125,16 +129,17 @@ def notification_what(notification: Notification) -> str:
 
 def _addressed_to(user: User) -> Q:
     """The user's own notifications: about tasks only while the user may see
-    the case; about break-glass always (they tell the case lead and the national
-    coordinator, who need not be on the case team)."""
+    the case; about break-glass, referrals and the desk always (they tell people
+    who need not be on the case team: the case lead and the national coordinator,
+    an organisation a case is referred to, the desk)."""
     return Q(recipient=user) & (
         Q(task__case_id__in=access_selectors.visible_case_ids(user=user))
-        | Q(kind=Notification.Kind.BREAK_GLASS)
+        | Q(kind__in=[Notification.Kind.BREAK_GLASS, *referral_notify.KINDS])
     )
 
 
 def notifications_for(*, user: User) -> QuerySet[NotificationRow]:
-    """The user's own reminders, escalations and break-glass news, unread first,
+    """The user's own reminders, escalations, break-glass, referral and desk news, unread first,
     newest first; reminders and escalations only for cases the user may still see.
     ``case_visible`` says whether the case page would open for the user."""
     return (

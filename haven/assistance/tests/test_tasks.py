@@ -70,7 +70,12 @@ def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) ->
         (supervisor.pk, Notification.Kind.ESCALATION),
     }
     done = DBTaskResult.objects.get(task_path=SWEEP, status=TaskResultStatus.SUCCESSFUL)
-    assert done.return_value == {"reminded": 1, "escalated": 1}
+    assert done.return_value == {
+        "reminded": 1,
+        "escalated": 1,
+        "referrals_escalated": 0,
+        "crossborder_alerted": 0,
+    }
     [following] = _queued()
     assert following.run_after == moment + timedelta(seconds=60)
 

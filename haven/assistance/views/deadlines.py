@@ -25,6 +25,7 @@ from haven.assistance.models import Notification, Task
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
 from haven.lib.views import domain_errors, request_user
+from haven.referrals import notify as referral_notify
 
 PAGE_SIZE = 25
 OVERDUE = "overdue"
@@ -43,6 +44,7 @@ class NotificationRow:
     notification: Notification
     case_reference: str
     what: str
+    link: str = ""  # referral and desk news: the page it is about
 
 
 @never_cache
@@ -70,14 +72,15 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The user's reminders, escalations and break-glass news, unread first."""
+    """The user's reminders, escalations, break-glass, referral and desk news, unread first."""
     notifications = selectors.notifications_for(user=request_user(request))
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         NotificationRow(
             notification=notification,
-            case_reference=getattr(notification, "case_reference", ""),
+            case_reference=getattr(notification, "case_reference", None) or "",
             what=selectors.notification_what(notification),
+            link=row_link(notification),
         )
         for notification in page
     ]
@@ -85,6 +88,18 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         request,
         "assistance/notification_list.html",
         {"page": page, "rows": rows, "nav": "deadlines"},
+    )
+
+
+def row_link(notification: Notification) -> str:
+    """Referral and desk news link to the page they are about; the others need none."""
+    if notification.kind not in referral_notify.KINDS:
+        return ""
+    return referral_notify.notification_link(
+        kind=notification.kind,
+        event=notification.event,
+        subject_id=notification.subject_id,
+        case_id=notification.case_id,
     )
 
 

@@ -62,6 +62,7 @@ def may_read(*, user: User) -> bool:
 
 
 def require_reader(*, user: User) -> None:
+    """Refuse a reader without an organisation (``may_read``)."""
     if not may_read(user=user):
         raise DirectoryNotAllowed(_("Only members of an organisation can read the directory."))
 
@@ -83,9 +84,16 @@ def _row(entry: DirectoryEntry, *, since: datetime, may_edit: bool = False) -> D
         if entry.service_type in ServiceType.values
         else entry.service_type,
         languages=[Language(code, language_name(code)) for code in entry.languages],
-        target_groups=[TargetGroup(g).label for g in entry.target_groups if g in TargetGroup.values],
+        target_groups=[
+            TargetGroup(g).label for g in entry.target_groups if g in TargetGroup.values
+        ],
         may_edit=may_edit,
     )
+
+
+def directory_row(entry: DirectoryEntry) -> DirectoryRow:
+    """One entry as the directory shows it (after a write)."""
+    return _row(entry, since=stale_before())
 
 
 def _matches(
@@ -138,7 +146,7 @@ def directory_entry_of(*, user: User, entry_id: uuid.UUID | str) -> DirectoryEnt
     """One entry the user may change; missing and not theirs look the same."""
     entry = (
         DirectoryEntry.objects.filter(pk=entry_id).select_related("organisation").first()
-        if _is_uuid(entry_id)
+        if is_uuid(entry_id)
         else None
     )
     if entry is None or not may_write(user=user, organisation_id=entry.organisation_id):
@@ -146,7 +154,8 @@ def directory_entry_of(*, user: User, entry_id: uuid.UUID | str) -> DirectoryEnt
     return entry
 
 
-def _is_uuid(value: uuid.UUID | str) -> bool:
+def is_uuid(value: uuid.UUID | str) -> bool:
+    """Whether an id from a URL can name an entry at all (PostgreSQL refuses other text)."""
     try:
         uuid.UUID(str(value))
     except ValueError:

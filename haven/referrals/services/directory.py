@@ -38,6 +38,8 @@ TEXT_FIELDS = (
     "emergency_contact",
     "capacity_notes",
 )
+# Checked by the service itself: empty lists are fine, though the model's fields are not blank=True.
+LISTS = ["languages", "target_groups"]
 MAX_LENGTHS = {"title": 200, "region": 100, "hours": 200, "emergency_contact": 200}
 
 
@@ -66,17 +68,13 @@ def _require_writer(*, actor: User, organisation_id: object) -> None:
 def _clean(data: EntryInput) -> dict[str, object]:
     """The input, stripped and checked field by field (plain words, one field each)."""
     if data.service_type not in ServiceType.values:
-        raise DirectoryInvalid(
-            _("Choose the type of service from the list."), field="service_type"
-        )
+        raise DirectoryInvalid(_("Choose the type of service from the list."), field="service_type")
     text = {name: str(getattr(data, name)).strip() for name in TEXT_FIELDS}
     if not text["title"]:
         raise DirectoryInvalid(_("Give the service a name."), field="title")
     for name, limit in MAX_LENGTHS.items():
         if len(text[name]) > limit:
-            raise DirectoryInvalid(
-                _("Use at most %(n)d characters.") % {"n": limit}, field=name
-            )
+            raise DirectoryInvalid(_("Use at most %(n)d characters.") % {"n": limit}, field=name)
     return {
         **text,
         "languages": _languages(data.languages),
@@ -110,7 +108,11 @@ def _audit(*, actor: User, entry: DirectoryEntry, action: str, detail: dict[str,
 
 
 def _entry_for_update(*, actor: User, entry_id: uuid.UUID | str) -> DirectoryEntry:
-    entry = DirectoryEntry.objects.select_for_update().filter(pk=entry_id).first()
+    entry = (
+        DirectoryEntry.objects.select_for_update().filter(pk=entry_id).first()
+        if selectors.is_uuid(entry_id)
+        else None
+    )
     if entry is None:
         raise DirectoryEntryNotFound(_("No directory entry with this reference."))
     _require_writer(actor=actor, organisation_id=entry.organisation_id)
@@ -132,9 +134,11 @@ def directory_entry_create(
     )
     for name, value in _clean(data).items():
         setattr(entry, name, value)
-    entry.full_clean()
+    entry.full_clean(exclude=LISTS)
     entry.save()
-    _audit(actor=actor, entry=entry, action=Action.CREATE, detail={"service_type": entry.service_type})
+    _audit(
+        actor=actor, entry=entry, action=Action.CREATE, detail={"service_type": entry.service_type}
+    )
     return entry
 
 
@@ -150,7 +154,7 @@ def directory_entry_update(
         setattr(entry, name, value)
     entry.confirmed_at = entry.updated_at = timezone.now()
     entry.confirmed_by = actor
-    entry.full_clean()
+    entry.full_clean(exclude=LISTS)
     entry.save(update_fields=[*changed, "confirmed_at", "confirmed_by", "updated_at"])
     _audit(actor=actor, entry=entry, action=Action.UPDATE, detail={"changed": changed})
     return entry

@@ -1,5 +1,289 @@
-"""Placeholder: being written in this session."""
+"""The national coordination desk's pages (/referrals/desk/...), for coordinator
+staff only, and the public "report a concern" page (/report/), open to anyone.
 
-from django.urls import URLPattern
+The public page needs no sign-in and no JavaScript; it is CSRF protected. It
+answers a rate-limited reporter with a plain 429 page. Nothing it receives is
+logged, put in a URL or shown back, except the report's reference.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from haven.cases import errors as case_errors
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.lib.views import domain_errors, request_user
+from haven.referrals import forms_desk
+from haven.referrals.selectors import desk as selectors
+from haven.referrals.services import desk as services
+
+
+def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the rate limit counts (only ever hashed): behind a proxy, the
+    last X-Forwarded-For entry, which the proxy itself appended."""
+    if settings.HAVEN_BEHIND_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# --- the public page ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """GET: the form; POST: store the report and show its reference (no redirect:
+    the reference never goes into a URL)."""
+    form = forms_desk.ReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                report = services.report_submit(
+                    client_address=client_address(request), **form.cleaned_data
+                )
+            except services.RateLimited:
+                return render(request, "referrals/report_limited.html", status=429)
+            except InvalidInput as exc:
+                _add_domain_error(form, exc)
+            else:
+                context = {"reference": report.reference}
+                return render(request, "referrals/report_done.html", context, status=201)
+    return render(request, "referrals/report_new.html", {"form": form}, status=status)
+
+
+# --- consultations -----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def desk_home(request: HttpRequest) -> HttpResponse:
+    """The coordinator's consultations, newest first, and the way to the reports."""
+    user = request_user(request)
+    context = {
+        "consultations": selectors.consultation_list(user=user),
+        "new_reports": len(selectors.report_list(user=user, state="new")),
+        "nav": "desk",
+    }
+    return render(request, "referrals/desk_home.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
+def consultation_new(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    coordinator = services.coordinator_require(user)
+    data = request.POST if request.method == "POST" else None
+    form = forms_desk.ConsultationForm(data, coordinator=coordinator)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values: dict[str, Any] = dict(form.cleaned_data)
+            routed = values.pop("routed_to")
+            try:
+                consultation = services.consultation_log(
+                    actor=user, routed_to_ids=[o.pk for o in routed], **values
+                )
+            except case_errors.CaseNotFound:
+                form.add_error("case_id", _("No case with this reference is available to you."))
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The consultation was logged."))
+                return redirect("referrals:desk_consultation_detail", consultation.pk)
+    context = {"form": form, "nav": "desk"}
+    return render(request, "referrals/desk_consultation_new.html", context, status=status)
+
+
+def _consultation_page(
+    request: HttpRequest, consultation_id: uuid.UUID, form: forms.Form | None, status: int = 200
+) -> HttpResponse:
+    view = selectors.consultation_get(user=request_user(request), consultation_id=consultation_id)
+    context = {"view": view, "form": form or forms_desk.CaseFromDeskForm(), "nav": "desk"}
+    return render(request, "referrals/desk_consultation_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def consultation_detail(request: HttpRequest, consultation_id: uuid.UUID) -> HttpResponse:
+    """The consultation's texts (an audited read) and the form to open a case."""
+    return _consultation_page(request, consultation_id, None)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def consultation_case_open(request: HttpRequest, consultation_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    form = forms_desk.CaseFromDeskForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.consultation_case_open(
+                actor=user,
+                consultation_id=consultation_id,
+                person=form.person(),
+                forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
+            )
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The case was opened; your organisation leads it."))
+            return redirect("cases:detail", case.pk)
+    return _consultation_page(request, consultation_id, form, status=400)
+
+
+# --- the triage queue --------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Concern reports: new ones first, with their age."""
+    reports = selectors.report_list(user=request_user(request))
+    return render(request, "referrals/desk_report_list.html", {"reports": reports, "nav": "desk"})
+
+
+def _report_page(request: HttpRequest, report_id: uuid.UUID, **forms_: Any) -> HttpResponse:
+    view = selectors.report_get(user=request_user(request), report_id=report_id)
+    context = {
+        "view": view,
+        "advise_form": forms_.get("advise_form") or forms_desk.AdviseForm(),
+        "case_form": forms_.get("case_form") or forms_desk.CaseFromDeskForm(),
+        "close_form": forms_.get("close_form") or forms_desk.CloseForm(),
+        "nav": "desk",
+    }
+    return render(
+        request, "referrals/desk_report_detail.html", context, status=400 if forms_ else 200
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """The report decrypted (an audited read) and the three triage actions."""
+    return _report_page(request, report_id)
+
+
+def _triage(
+    request: HttpRequest, report_id: uuid.UUID, form: forms.Form, name: str, write: Any, done: str
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            response: HttpResponse = write(form)
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return response
+    return _report_page(request, report_id, **{name: form})
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def report_advise(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+
+    def write(form: forms.Form) -> HttpResponse:
+        services.report_advise(
+            actor=user,
+            report_id=report_id,
+            advice=form.cleaned_data["advice"],
+            topic=form.cleaned_data["topic"],
+            routed_to_ids=[o.pk for o in form.cleaned_data["routed_to"]],
+        )
+        return redirect("referrals:desk_report_detail", report_id)
+
+    form = forms_desk.AdviseForm(request.POST)
+    return _triage(request, report_id, form, "advise_form", write, _("The advice was recorded."))
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def report_case_open(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+
+    def write(form: forms_desk.CaseFromDeskForm) -> HttpResponse:
+        case = services.report_case_open(
+            actor=user,
+            report_id=report_id,
+            person=form.person(),
+            forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
+        )
+        return redirect("cases:detail", case.pk)
+
+    form = forms_desk.CaseFromDeskForm(request.POST)
+    done = _("The case was opened; your organisation leads it.")
+    return _triage(request, report_id, form, "case_form", write, done)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def report_close(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+
+    def write(form: forms.Form) -> HttpResponse:
+        services.report_close(actor=user, report_id=report_id, reason=form.cleaned_data["reason"])
+        return redirect("referrals:desk_report_list")
+
+    form = forms_desk.CloseForm(request.POST)
+    return _triage(request, report_id, form, "close_form", write, _("The report was closed."))
+
+
+urlpatterns: list[URLPattern] = [
+    path("desk/", desk_home, name="desk_home"),
+    path("desk/consultations/new/", consultation_new, name="desk_consultation_new"),
+    path(
+        "desk/consultations/<uuid:consultation_id>/",
+        consultation_detail,
+        name="desk_consultation_detail",
+    ),
+    path(
+        "desk/consultations/<uuid:consultation_id>/case/",
+        consultation_case_open,
+        name="desk_consultation_case_open",
+    ),
+    path("desk/reports/", report_list, name="desk_report_list"),
+    path("desk/reports/<uuid:report_id>/", report_detail, name="desk_report_detail"),
+    path("desk/reports/<uuid:report_id>/advise/", report_advise, name="desk_report_advise"),
+    path("desk/reports/<uuid:report_id>/case/", report_case_open, name="desk_report_case_open"),
+    path("desk/reports/<uuid:report_id>/close/", report_close, name="desk_report_close"),
+]
+
+# Mounted at /report/ by haven/urls.py, outside /referrals/ and without sign-in.
+report_urlpatterns: list[URLPattern] = [
+    path("", report_new, name="new"),
+]

@@ -1,5 +1,432 @@
-"""Placeholder: being written in this session."""
+"""Referral pages (R-47): the incoming and outgoing lists of the user's
+organisation, one referral with the answers the user may give, the form to
+refer a case's person to another organisation, and the lead transfer pages.
 
-from django.urls import URLPattern
+Everything goes through the referral services and selectors. A referral or
+transfer the user's organisation is not party to is the same 404 as a missing
+one (``domain_errors``); the forms post and redirect, without JavaScript, and
+show refusals next to the field they are about.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import Organisation, User
+from haven.cases import selectors as case_selectors
+from haven.lib.errors import Conflict, HavenError, InvalidInput
+from haven.lib.views import domain_errors, request_user
+from haven.referrals import states, targets
+from haven.referrals.models import DeclineReason, ReferralState
+from haven.referrals.selectors import referrals as selectors
+from haven.referrals.services import referrals as services
+
+A = states.ReferralAction
+L = states.LeadTransferAction
+
+
+def _organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations that may receive a referral: every other one (not personal data)."""
+    return Organisation.objects.exclude(pk=services.parse_id(user.organisation_id)).order_by("name")
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Refer to"), queryset=Organisation.objects.none()
+    )
+    referral_type = forms.ChoiceField(label=gettext_lazy("Type of referral"))
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("Purpose"), choices=Purpose.choices, initial=Purpose.ASSISTANCE
+    )
+    field_groups = forms.MultipleChoiceField(
+        label=gettext_lazy("Information the receiver will see once it accepts"),
+        choices=FieldGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service refuses none, with its own message and code
+    )
+    urgent = forms.BooleanField(label=gettext_lazy("Urgent"), required=False)
+    message = forms.CharField(
+        label=gettext_lazy("Message to the receiver"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=services.MAX_TEXT,
+        help_text=gettext_lazy("What the receiver needs to know to decide. It is encrypted."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["referral_type"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            (t.key, t.label) for t in targets.referral_types().values()
+        ]
+
+
+class CheckForm(forms.Form):
+    """The GET form that shows, per group, whether it can flow to an organisation."""
+
+    to = forms.UUIDField()
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=DeclineReason.choices)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=services.MAX_TEXT,
+        help_text=gettext_lazy("Needed when the reason is 'other'."),
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=gettext_lazy("Your question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.MAX_TEXT,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.MAX_TEXT,
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=services.MAX_TEXT,
+    )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class LeadTransferForm(forms.Form):
+    to_organisation = forms.ChoiceField(label=gettext_lazy("New case lead"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class LeadDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why not"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+REFERRAL_FORMS: dict[str, type[forms.Form]] = {
+    A.ACCEPT: EmptyForm,
+    A.DECLINE: DeclineForm,
+    A.REQUEST_INFO: QuestionForm,
+    A.PROVIDE_INFO: AnswerForm,
+    A.WITHDRAW: WithdrawForm,
+}
+SLUGS = {"accept": A.ACCEPT, "decline": A.DECLINE, "request-info": A.REQUEST_INFO}
+SLUGS |= {"provide-info": A.PROVIDE_INFO, "withdraw": A.WITHDRAW}
+TRANSFER_SLUGS = {"accept": L.ACCEPT, "decline": L.DECLINE, "withdraw": L.WITHDRAW}
+
+
+def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)  # already translated by the service
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def _list(request: HttpRequest, direction: str) -> HttpResponse:
+    user = request_user(request)
+    state = request.GET.get("state", "")
+    state = state if state in ReferralState.values else ""
+    select = (
+        selectors.referrals_incoming if direction == "incoming" else selectors.referrals_outgoing
+    )
+    context = {
+        "direction": direction,
+        "rows": select(user=user, state=state or None),
+        "state": state,
+        "states": ReferralState.choices,
+        "nav": "referrals",
+    }
+    return render(request, "referrals/referral_list.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
+def referral_incoming(request: HttpRequest) -> HttpResponse:
+    """Referrals sent to the user's organisation, with state and age."""
+    return _list(request, "incoming")
+
+
+@never_cache
+@login_required
+@domain_errors
+def referral_outgoing(request: HttpRequest) -> HttpResponse:
+    """Referrals the user's organisation sent, with state and age."""
+    return _list(request, "outgoing")
+
+
+# --- one referral -----------------------------------------------------------------------------
+
+
+def _detail_page(
+    request: HttpRequest, referral_id: uuid.UUID, *, status: int = 200, bound: Any = None
+) -> HttpResponse:
+    detail = selectors.referral_get(user=request_user(request), referral_id=referral_id)
+    action_forms = [
+        (action, slug, bound[1] if bound and bound[0] == action else REFERRAL_FORMS[action]())
+        for slug, action in SLUGS.items()
+        if action in detail.actions
+    ]
+    context = {"detail": detail, "forms": action_forms, "nav": "referrals"}
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """One referral: message, history, and the answers this user may give."""
+    return _detail_page(request, referral_id)
+
+
+def _referral_write(user: User, action: str, referral_id: uuid.UUID, data: dict[str, Any]) -> None:
+    writes: dict[str, Callable[[], object]] = {
+        A.ACCEPT: lambda: services.referral_accept(actor=user, referral_id=referral_id),
+        A.DECLINE: lambda: services.referral_decline(
+            actor=user, referral_id=referral_id, reason=data["reason"], note=data["note"]
+        ),
+        A.REQUEST_INFO: lambda: services.referral_request_info(
+            actor=user, referral_id=referral_id, question=data["question"]
+        ),
+        A.PROVIDE_INFO: lambda: services.referral_provide_info(
+            actor=user, referral_id=referral_id, answer=data["answer"]
+        ),
+        A.WITHDRAW: lambda: services.referral_withdraw(
+            actor=user, referral_id=referral_id, note=data["note"]
+        ),
+    }
+    writes[action]()
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> HttpResponse:
+    """Accept, decline, ask, answer or withdraw (as the state table allows)."""
+    if action not in SLUGS:
+        raise Http404(_("Not found."))
+    move = SLUGS[action]
+    form = REFERRAL_FORMS[move](request.POST)
+    if form.is_valid():
+        try:
+            _referral_write(request_user(request), move, referral_id, form.cleaned_data)
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+            return redirect("referrals:referral_detail", referral_id=referral_id)
+    return _detail_page(request, referral_id, status=400, bound=(move, form))
+
+
+# --- a new referral ------------------------------------------------------------------------------
+
+
+def _flows(user: User, case_id: uuid.UUID, query: Any) -> tuple[list[selectors.FlowRow], Any]:
+    check = CheckForm(query)
+    if not check.is_valid():
+        return [], None
+    data = check.cleaned_data
+    rows = selectors.referral_flows(
+        user=user, case_id=case_id, to_organisation_id=data["to"], purpose=data["purpose"]
+    )
+    return rows, data["to"]
+
+
+@never_cache
+@login_required
+@domain_errors
+def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """GET: the referral form (with ?to=&purpose=, which groups can flow there);
+    POST: send the referral."""
+    user = request_user(request)
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        form = ReferralForm(request.POST, user=user)
+        query: Any = {
+            "to": request.POST.get("to_organisation"),
+            "purpose": request.POST.get("purpose"),
+        }
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = services.referral_send(
+                    actor=user,
+                    case_id=case_id,
+                    to_organisation_id=data["to_organisation"].pk,
+                    referral_type=data["referral_type"],
+                    purpose=data["purpose"],
+                    field_groups=data["field_groups"],
+                    message=data["message"],
+                    urgent=data["urgent"],
+                )
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The referral was sent."))
+                return redirect("referrals:referral_detail", referral_id=referral.pk)
+    else:
+        query = request.GET
+        form = ReferralForm(
+            user=user,
+            initial={
+                "to_organisation": request.GET.get("to"),
+                "purpose": request.GET.get("purpose"),
+            },
+        )
+    flows, to = _flows(user, case_id, query)
+    context = {
+        "case": case,
+        "form": form,
+        "flows": flows,
+        "checked_organisation": to,
+        "organisations": _organisations(user),
+        "purposes": Purpose.choices,
+        "nav": "cases",
+    }
+    return render(request, "referrals/referral_new.html", context, status=status)
+
+
+# --- lead transfer --------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def lead_transfer_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case's lead transfers, and (for the lead) the form to propose one."""
+    user = request_user(request)
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    members = selectors.lead_transfer_candidates(user=user, case_id=case_id)
+    form = LeadTransferForm(request.POST if request.method == "POST" else None)
+    form.fields["to_organisation"].choices = members  # type: ignore[attr-defined]  # ChoiceField
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                transfer = services.lead_transfer_propose(
+                    actor=user,
+                    case_id=case_id,
+                    to_organisation_id=form.cleaned_data["to_organisation"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (InvalidInput, Conflict) as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The lead transfer was proposed."))
+                return redirect("referrals:lead_transfer_detail", transfer_id=transfer.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "transfers": selectors.lead_transfers_of_case(user=user, case_id=case_id),
+        "nav": "cases",
+    }
+    return render(request, "referrals/lead_transfer_new.html", context, status=status)
+
+
+def _transfer_page(
+    request: HttpRequest, transfer_id: uuid.UUID, *, status: int = 200, bound: Any = None
+) -> HttpResponse:
+    transfer = selectors.lead_transfer_get(user=request_user(request), transfer_id=transfer_id)
+    action_forms = [
+        (
+            action,
+            slug,
+            bound[1]
+            if bound and bound[0] == action
+            else (LeadDeclineForm() if action == L.DECLINE else EmptyForm()),
+        )
+        for slug, action in TRANSFER_SLUGS.items()
+        if action in transfer.actions
+    ]
+    context = {"transfer": transfer, "forms": action_forms, "nav": "referrals"}
+    return render(request, "referrals/lead_transfer_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+def lead_transfer_detail(request: HttpRequest, transfer_id: uuid.UUID) -> HttpResponse:
+    """One lead transfer, with the answers this user may give."""
+    return _transfer_page(request, transfer_id)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def lead_transfer_act(request: HttpRequest, transfer_id: uuid.UUID, action: str) -> HttpResponse:
+    """Accept, decline or withdraw a proposed lead transfer."""
+    if action not in TRANSFER_SLUGS:
+        raise Http404(_("Not found."))
+    move = TRANSFER_SLUGS[action]
+    user = request_user(request)
+    form = LeadDeclineForm(request.POST) if move == L.DECLINE else EmptyForm(request.POST)
+    if form.is_valid():
+        try:
+            if move == L.ACCEPT:
+                services.lead_transfer_accept(actor=user, transfer_id=transfer_id)
+            elif move == L.DECLINE:
+                services.lead_transfer_decline(
+                    actor=user, transfer_id=transfer_id, note=form.cleaned_data["note"]
+                )
+            else:
+                services.lead_transfer_withdraw(actor=user, transfer_id=transfer_id)
+        except (InvalidInput, Conflict) as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+            return redirect("referrals:lead_transfer_detail", transfer_id=transfer_id)
+    return _transfer_page(request, transfer_id, status=400, bound=(move, form))
+
+
+urlpatterns: list[URLPattern] = [
+    path("incoming/", referral_incoming, name="referral_incoming"),
+    path("outgoing/", referral_outgoing, name="referral_outgoing"),
+    path("<uuid:referral_id>/", referral_detail, name="referral_detail"),
+    path("<uuid:referral_id>/<slug:action>/", referral_act, name="referral_act"),
+    path("cases/<uuid:case_id>/new/", referral_new, name="referral_new"),
+    path("cases/<uuid:case_id>/lead-transfer/", lead_transfer_new, name="lead_transfer_new"),
+    path("lead-transfers/<uuid:transfer_id>/", lead_transfer_detail, name="lead_transfer_detail"),
+    path(
+        "lead-transfers/<uuid:transfer_id>/<slug:action>/",
+        lead_transfer_act,
+        name="lead_transfer_act",
+    ),
+]

@@ -70,7 +70,7 @@ def _every_page(client: Client) -> list[TestResponse]:
     load_shipped_sets()
     screening = screen(actor=ngo, case=case)
     decision = record(police, case)
-    anonymous = [client.get(reverse("accounts:login"))]
+    anonymous = [client.get(reverse("accounts:login")), client.get(reverse("report:new"))]
     half_signed_in = Client()
     half_signed_in.post(reverse("accounts:login"), {"username": ngo.username, "password": PASSWORD})
     anonymous.append(half_signed_in.get(reverse("accounts:mfa")))
@@ -108,6 +108,11 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("children:guardian_new", args=[case.id]),
         reverse("children:best_interests_new", args=[case.id]),
         reverse("children:dependant_list", args=[case.id]),
+        reverse("referrals:directory_list"),
+        reverse("referrals:referral_new", args=[case.id])
+        + f"?to={police.organisation.pk}&purpose=assistance",
+        reverse("referrals:referral_outgoing"),
+        reverse("referrals:crossborder_list"),
         "/no-such-page/",
     ]
     return [

@@ -63,6 +63,15 @@ PERSONAL_DATA_MODELS = frozenset(
         "AssistanceClosure",
         # justice: cooperation with the authorities and witness status (legal group, R-18)
         "CooperationRecord",
+        # referrals: the coordination desk's consultations (question and advice) and the
+        # public concern reports (what was seen, a way to reach the reporter)
+        "Consultation",
+        "ConcernReport",
+        # referrals (R-47): the sender's message, the answers' notes, a lead transfer's
+        # reason and answer (encrypted under the person's data key)
+        "Referral",
+        "ReferralEvent",
+        "LeadTransfer",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
@@ -99,6 +108,27 @@ NOT_PERSONAL_DATA_WRITES = {
     "calls_for_service": "a pure function: whether a level calls for a service; writes nothing",
     # haven/identification/services/decisions.py
     "decision_order_check": "a pure function checking R-17's order of decisions; writes nothing",
+    # haven/referrals/services/desk.py
+    "is_coordinator": "whether a user works the coordination desk; writes nothing",
+    "coordinator_require": "raises not_coordinator for anyone else; writes nothing",
+    "coordinators": "lists the desk's staff (to notify them); writes nothing",
+    "consultation_key": "picks the data key sealing a consultation; writes nothing",
+    "source_index": "the keyed hash of a client address (vault.blind_index); writes nothing",
+    "parse_id": "parses an id from a URL or request; writes nothing",
+    # haven/referrals/services/referrals.py
+    "case_staff": "lists an organisation's caseworkers and supervisors (to notify); writes nothing",
+    "referrals_sweep": (
+        "stamps overdue referrals escalated and notifies: ids, a case reference and an "
+        "event, no personal data"
+    ),
+    # haven/referrals/services/crossborder.py
+    "own_keys": "reads this focal point's keys from the settings; writes nothing",
+    "is_configured": "whether the focal point keys are set; writes nothing",
+    "partner_key_add": "a partner focal point's public keys: organisation data, not personal",
+    "crossborder_preview": "verifies and decrypts a package in memory; writes nothing",
+    "crossborder_sweep": (
+        "stamps unacknowledged transfers alerted and notifies: ids and an event, no personal data"
+    ),
 }
 
 

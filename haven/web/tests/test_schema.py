@@ -49,6 +49,8 @@ from haven.identification.tests.factories import (
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, team
+from haven.referrals.services import desk as desk_services
+from haven.referrals.tests import test_referrals_services as referral_tests
 
 if TYPE_CHECKING:  # the API client's response type exists only in the DRF stubs
     from rest_framework.response import _MonkeyPatchedResponse as TestResponse
@@ -103,6 +105,29 @@ SERVICE_CHANGES = [
 ]
 CLOSURE = CASE + "closure/"
 CLOSURE_REOPEN = CLOSURE + "reopen/"
+DIRECTORY = "/api/v1/directory/"
+DIRECTORY_ENTRY = DIRECTORY + "{id}/"
+DIRECTORY_CONFIRM = DIRECTORY_ENTRY + "confirm/"
+REFERRALS_IN = "/api/v1/referrals/incoming/"
+REFERRALS_OUT = "/api/v1/referrals/outgoing/"
+CASE_REFERRALS = CASE + "referrals/"
+REFERRAL = "/api/v1/referrals/{id}/"
+REFERRAL_ACTIONS = [
+    REFERRAL + f"{action}/"
+    for action in ("accept", "decline", "request-info", "provide-info", "withdraw")
+]
+CASE_LEAD_TRANSFERS = CASE + "lead-transfers/"
+LEAD_TRANSFER_ACTIONS = [
+    f"/api/v1/lead-transfers/{{id}}/{action}/" for action in ("accept", "decline", "withdraw")
+]
+DESK_CONSULTATIONS = "/api/v1/desk/consultations/"
+DESK_CONSULTATION_CASE = DESK_CONSULTATIONS + "{id}/case/"
+DESK_REPORTS = "/api/v1/desk/reports/"
+DESK_REPORT = DESK_REPORTS + "{id}/"
+DESK_REPORT_TRIAGE = DESK_REPORT + "triage/"
+CROSSBORDER_EXPORT = CASE + "crossborder/export/"
+CROSSBORDER_IMPORT = "/api/v1/crossborder/import/"
+CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -171,6 +196,26 @@ OPERATIONS = {
     *((change, "post") for change in SERVICE_CHANGES),
     (CLOSURE, "post"),
     (CLOSURE_REOPEN, "post"),
+    (DIRECTORY, "get"),
+    (DIRECTORY, "post"),
+    (DIRECTORY_ENTRY, "post"),
+    (DIRECTORY_CONFIRM, "post"),
+    (REFERRALS_IN, "get"),
+    (REFERRALS_OUT, "get"),
+    (CASE_REFERRALS, "post"),
+    (REFERRAL, "get"),
+    *((action, "post") for action in REFERRAL_ACTIONS),
+    (CASE_LEAD_TRANSFERS, "post"),
+    *((action, "post") for action in LEAD_TRANSFER_ACTIONS),
+    (DESK_CONSULTATIONS, "get"),
+    (DESK_CONSULTATIONS, "post"),
+    (DESK_CONSULTATION_CASE, "post"),
+    (DESK_REPORTS, "get"),
+    (DESK_REPORT, "get"),
+    (DESK_REPORT_TRIAGE, "post"),
+    (CROSSBORDER_EXPORT, "post"),
+    (CROSSBORDER_IMPORT, "post"),
+    (CROSSBORDER_TRANSFERS, "get"),
 }
 
 # (the path as published, the method, the answer served)
@@ -1204,4 +1249,197 @@ def test_it_describes_plan_service_and_closure_answers_as_served(openapi: dict[s
     ]
     # then
     assert [r.status_code for _, _, r in served] == [201, 403, 200, 201, 200, 201, 200]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_the_service_directory_as_served(openapi: dict[str, Any]) -> None:
+    # given
+    admin = make_user(org_type=OrgType.SHELTER, role=Role.ORG_ADMIN)
+    caseworker = make_user(org_type=OrgType.NGO)
+    entry = {"service_type": "accommodation", "title": "Safe house", "languages": ["fi"]}
+    client, member = api_client_for(admin), api_client_for(caseworker)
+    # when
+    served: list[Served] = [(DIRECTORY, "post", client.post(DIRECTORY, entry, format="json"))]
+    entry_id = served[0][2].json()["id"]
+    one = DIRECTORY_ENTRY.format(id=entry_id)
+    served += [
+        (DIRECTORY, "post", client.post(DIRECTORY, {**entry, "languages": ["x"]}, format="json")),
+        (DIRECTORY_ENTRY, "post", client.post(one, {**entry, "region": "Uusimaa"}, format="json")),
+        (DIRECTORY_CONFIRM, "post", client.post(DIRECTORY_CONFIRM.format(id=entry_id))),
+        (DIRECTORY, "get", member.get(DIRECTORY, {"language": "fi"})),
+        (DIRECTORY, "get", client.get(DIRECTORY, {"language": "finnish"})),
+    ]
+    served.append(
+        (
+            DIRECTORY_CONFIRM,
+            "post",
+            member.post(DIRECTORY_CONFIRM.format(id=entry_id)),
+        )
+    )
+    served.append(
+        (
+            DIRECTORY_ENTRY,
+            "post",
+            client.post(DIRECTORY_ENTRY.format(id="gone"), entry, format="json"),
+        )
+    )
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 400, 200, 200, 200, 400, 403, 404]
+    assert_served_as_described(openapi, served)
+
+
+# --- the national coordination desk (issue 6) ------------------------------------------------
+
+
+def test_it_describes_desk_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a coordinator, an NGO caseworker, two public reports
+    desk = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.CASEWORKER)
+    coordinator, ngo = api_client_for(desk), api_client_for(make_user(org_type=OrgType.NGO))
+    advised, opened = (
+        str(desk_services.report_submit(description=text, contact=contact).pk)
+        for text, contact in (("Seen at a test port.", "a@example.org"), ("Seen at a farm.", ""))
+    )
+    body = {"channel": "email", "topic": "referral", "question": "Where to refer?"}
+    # when
+    served: list[Served] = [
+        (DESK_CONSULTATIONS, "post", coordinator.post(DESK_CONSULTATIONS, body, format="json")),
+        (DESK_CONSULTATIONS, "post", coordinator.post(DESK_CONSULTATIONS, {}, format="json")),
+        (DESK_CONSULTATIONS, "post", ngo.post(DESK_CONSULTATIONS, body, format="json")),
+        (DESK_CONSULTATIONS, "get", coordinator.get(DESK_CONSULTATIONS)),
+    ]
+    case_url = DESK_CONSULTATION_CASE.format(id=served[0][2].json()["id"])
+    triage = DESK_REPORT_TRIAGE.format
+    served += [
+        (DESK_CONSULTATION_CASE, "post", coordinator.post(case_url, {}, format="json")),
+        (DESK_CONSULTATION_CASE, "post", coordinator.post(case_url, {}, format="json")),
+        (DESK_REPORTS, "get", coordinator.get(DESK_REPORTS)),
+        (DESK_REPORTS, "get", ngo.get(DESK_REPORTS)),
+        (DESK_REPORT, "get", coordinator.get(DESK_REPORT.format(id=advised))),
+        (DESK_REPORT, "get", coordinator.get(DESK_REPORT.format(id=uuid.uuid4()))),
+        (
+            DESK_REPORT_TRIAGE,
+            "post",
+            coordinator.post(
+                triage(id=advised), {"action": "advise", "advice": "Ask the police."}, format="json"
+            ),
+        ),
+        (
+            DESK_REPORT_TRIAGE,
+            "post",
+            coordinator.post(triage(id=opened), {"action": "open_case"}, format="json"),
+        ),
+        (
+            DESK_REPORT_TRIAGE,
+            "post",
+            coordinator.post(
+                triage(id=opened), {"action": "close", "reason": "abuse"}, format="json"
+            ),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        201, 400, 403, 200, 201, 409, 200, 403, 200, 404, 200, 200, 409
+    ]  # fmt: skip
+    assert served[12][2].json()["code"] == "report_done"
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_referral_and_lead_transfer_answers_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: an NGO-led case, a shelter under a legal-basis agreement, a third organisation
+    s = referral_tests.referral_setup()
+    sender, receiver, third = (api_client_for(u) for u in (s.sender, s.receiver, s.third))
+    body = {
+        "to_organisation_id": str(s.shelter.pk),
+        "referral_type": "accommodation",
+        "purpose": "assistance",
+        "field_groups": ["identity", "health"],
+        "message": "A synthetic message.",
+    }
+    send = CASE_REFERRALS.format(id=s.case.id)
+    accept, decline, ask, answer, withdraw = REFERRAL_ACTIONS
+
+    # when
+    served: list[Served] = [(CASE_REFERRALS, "post", sender.post(send, body, format="json"))]
+    one = served[0][2].json()["referral"]["id"]
+    served += [
+        (CASE_REFERRALS, "post", sender.post(send, body, format="json")),
+        (REFERRAL, "get", third.get(REFERRAL.format(id=one))),
+        (ask, "post", receiver.post(ask.format(id=one), {"question": "Q?"}, format="json")),
+        (answer, "post", sender.post(answer.format(id=one), {"answer": "A."}, format="json")),
+        (withdraw, "post", receiver.post(withdraw.format(id=one), {}, format="json")),
+        (decline, "post", receiver.post(decline.format(id=one), {"reason": "x"}, format="json")),
+        (REFERRALS_IN, "get", receiver.get(REFERRALS_IN, {"state": "sent"})),
+        (REFERRALS_OUT, "get", sender.get(REFERRALS_OUT)),
+        (REFERRAL, "get", receiver.get(REFERRAL.format(id=one))),
+        (accept, "post", receiver.post(accept.format(id=one), {}, format="json")),
+        (accept, "post", receiver.post(accept.format(id=one), {}, format="json")),
+    ]
+    lead_accept, lead_decline, lead_withdraw = LEAD_TRANSFER_ACTIONS
+    propose = CASE_LEAD_TRANSFERS.format(id=s.case.id)
+    to_shelter = {"to_organisation_id": str(s.shelter.pk), "reason": "A synthetic reason."}
+    served.append((CASE_LEAD_TRANSFERS, "post", sender.post(propose, to_shelter, format="json")))
+    transfer = served[-1][2].json()["id"]
+    served += [
+        (CASE_LEAD_TRANSFERS, "post", sender.post(propose, to_shelter, format="json")),
+        (lead_withdraw, "post", receiver.post(lead_withdraw.format(id=transfer), format="json")),
+        (
+            lead_decline,
+            "post",
+            third.post(lead_decline.format(id=transfer), {"note": "No."}, format="json"),
+        ),
+        (lead_accept, "post", receiver.post(lead_accept.format(id=transfer), format="json")),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        201, 400, 404, 200, 200, 403, 400, 200, 200, 200, 200, 409,
+        201, 409, 403, 404, 200,
+    ]  # fmt: skip
+    assert_served_as_described(openapi, served)
+
+
+# --- cross-border referral packages (issue 6, R-50) ------------------------------------------
+
+
+def test_it_describes_crossborder_answers_as_served(openapi: dict[str, Any]) -> None:
+    from haven.referrals.tests import test_crossborder as crossborder_tests
+
+    # given: A's case lead and a team member; B's caseworker with A registered
+    s = crossborder_tests.sender()
+    export = CROSSBORDER_EXPORT.format(id=s.case.id)
+    body = {"partner_id": str(s.partner.id), "stage": "return", "consent_id": str(s.consent.id)}
+    lead, member = api_client_for(s.lead), api_client_for(s.member)
+    importer = api_client_for(crossborder_tests.receiver())
+    # when
+    with crossborder_tests.as_instance_a():
+        served: list[Served] = [
+            (CROSSBORDER_EXPORT, "post", lead.post(export, body, format="json")),
+            (CROSSBORDER_EXPORT, "post", lead.post(export, {**body, "stage": "x"}, format="json")),
+            (CROSSBORDER_EXPORT, "post", member.post(export, body, format="json")),
+        ]
+    served.append(
+        (CROSSBORDER_EXPORT, "post", lead.post(export, body, format="json"))  # not configured
+    )
+    with (
+        crossborder_tests.as_instance_b(),
+        time_machine.travel(crossborder_tests.NOW, tick=False),
+    ):
+        package = crossborder_tests.from_a()
+        tampered = package.replace("referral", "referrak")
+        bodies = [
+            {"package": package},
+            {"package": package, "confirm": True},
+            {"package": package, "confirm": True},
+            {"package": tampered, "confirm": True},
+        ]
+        served += [
+            (CROSSBORDER_IMPORT, "post", importer.post(CROSSBORDER_IMPORT, b, format="json"))
+            for b in bodies
+        ]
+        served.append((CROSSBORDER_TRANSFERS, "get", importer.get(CROSSBORDER_TRANSFERS)))
+
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 400, 403, 409, 200, 201, 409, 400, 200]
     assert_served_as_described(openapi, served)

@@ -9,6 +9,7 @@ moment, so that a template test builds only its own few objects.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +34,7 @@ from haven.access import forms as access_forms
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.access import views as access_views
-from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy
+from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy, Purpose
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
@@ -65,7 +66,7 @@ from haven.cases import forms_sharing, selectors
 from haven.cases import person_report as person_report_selectors
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
-from haven.cases.tests.factories import add_to_team, open_case
+from haven.cases.tests.factories import add_to_team, open_case, share_by_law
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
 from haven.cases.views import interviews as interview_views
 from haven.cases.views import sharing as sharing_views
@@ -93,6 +94,21 @@ from haven.identification.tests.test_decisions_services import RG, TODAY, org_of
 from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
+from haven.referrals import forms_desk, forms_directory
+from haven.referrals import notify as referral_notify
+from haven.referrals import packages as crossborder_packages
+from haven.referrals.models import FocalPointKey, ReferralState
+from haven.referrals.selectors import crossborder as crossborder_selectors
+from haven.referrals.selectors import desk as desk_selectors
+from haven.referrals.selectors import directory as directory_selectors
+from haven.referrals.selectors import referrals as referral_selectors
+from haven.referrals.services import crossborder as crossborder_services
+from haven.referrals.services import desk as desk_services
+from haven.referrals.services import directory as directory_services
+from haven.referrals.services import referrals as referral_services
+from haven.referrals.views import crossborder as crossborder_views
+from haven.referrals.views import directory as directory_views
+from haven.referrals.views import referrals as referral_views
 from haven.web import home as web_home
 from haven.web import timeline
 
@@ -636,6 +652,9 @@ def _notification_list(scene: Scene) -> Context:
     break_glass_services.break_glass_use(
         actor=scene.outsider, case_reference=case.reference, justification=JUSTIFICATION
     )
+    referral_notify.notify(
+        recipients=[scene.reader], kind="referral", event="received", case=case, subject_id="1"
+    )
     first = deadline_selectors.notifications_for(user=scene.reader).first()
     assert first is not None
     deadline_services.notifications_mark_read(user=scene.reader, notification_ids=[first.id])
@@ -646,11 +665,12 @@ def _notification_list(scene: Scene) -> Context:
             notification=notification,
             case_reference=getattr(notification, "case_reference", ""),
             what=deadline_selectors.notification_what(notification),
+            link=deadline_views.row_link(notification),
         )
         for notification in page
     ]
     assert {row.case_reference for row in rows} == {case.reference}
-    assert {row.notification.kind for row in rows} >= {"break_glass", "reminder"}
+    assert {row.notification.kind for row in rows} >= {"break_glass", "reminder", "referral"}
     return {"page": page, "rows": rows, "nav": "deadlines"}
 
 
@@ -1419,6 +1439,373 @@ def _home_deadlines(scene: Scene) -> Context:
 
 
 CONTEXTS.update({"web/home.html": _home, "web/_home_deadlines.html": _home_deadlines})
+
+
+# --- the service directory (issue 6) ----------------------------------------------------------
+
+
+def _directory_rows(scene: Scene) -> list[directory_selectors.DirectoryRow]:
+    """A shelter's entries: a current one, a stale one and one no longer offered."""
+    admin = make_user(org_type=OrgType.SHELTER, role=Role.ORG_ADMIN)
+    entry = directory_services.EntryInput
+    with time_machine.travel(NOW - timedelta(days=400), tick=False):
+        directory_services.directory_entry_create(
+            actor=admin,
+            data=entry("accommodation", "Old safe house", languages=["fi", "ti"]),
+        )
+    directory_services.directory_entry_create(
+        actor=admin,
+        data=entry(
+            "counselling",
+            "Hotline",
+            description="Advice by phone",
+            region="Uusimaa",
+            target_groups=["men", "women"],
+            hours="Around the clock",
+            emergency_contact="+358 9 000 0000",
+            capacity_notes="Always open",
+        ),
+    )
+    closed = directory_services.directory_entry_create(
+        actor=admin, data=entry("medical_care", "Closed clinic")
+    )
+    directory_services.directory_entry_deactivate(actor=admin, entry_id=closed.id)
+    return directory_selectors.directory_entries_of(organisation=org_of(admin))
+
+
+def _directory_list(scene: Scene) -> Context:
+    _directory_rows(scene)
+    form = forms_directory.DirectorySearchForm({"need": "", "language": "fi"})
+    form.is_valid()
+    return {
+        "form": form,
+        "rows": directory_selectors.directory_search(
+            need=None, region=None, language=None, target_group=None
+        ),
+        "languages": directory_views.known_languages(),
+        "stale_days": 180,
+        "nav": "directory",
+    }
+
+
+def _directory_form() -> forms_directory.DirectoryEntryForm:
+    form = forms_directory.DirectoryEntryForm({"service_type": "other", "title": ""})
+    form.is_valid()
+    return form
+
+
+def _directory_mine(scene: Scene) -> Context:
+    rows = _directory_rows(scene)
+    return {
+        "organisation": rows[0].entry.organisation,
+        "rows": rows,
+        "form": _directory_form(),
+        "stale_days": 180,
+        "nav": "directory",
+    }
+
+
+def _directory_edit(scene: Scene) -> Context:
+    return {"entry": _directory_rows(scene)[0].entry, "form": _directory_form(), "nav": "directory"}
+
+
+CONTEXTS.update(
+    {
+        "referrals/directory_list.html": _directory_list,
+        "referrals/directory_mine.html": _directory_mine,
+        "referrals/directory_edit.html": _directory_edit,
+        "referrals/_directory_confirmed.html": lambda scene: {"row": _directory_rows(scene)[1]},
+        "referrals/_directory_fields.html": lambda scene: {"form": _directory_form()},
+    }
+)
+
+
+# --- the national coordination desk and the public report page (issue 6) -----------------------
+
+
+def _desk_coordinator() -> User:
+    return make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SUPERVISOR)
+
+
+def _desk_consultation(scene: Scene) -> desk_selectors.ConsultationView:
+    actor = _desk_coordinator()
+    shelter = make_user(org_type=OrgType.SHELTER)
+    consultation = desk_services.consultation_log(
+        actor=actor,
+        channel="phone",
+        topic="accommodation",
+        question="Where can a family of four stay tonight?",
+        advice="The regional shelter has room.",
+        caller_org_type=OrgType.HEALTH,
+        caller_organisation_name="Test Health Centre",
+        routed_to_ids=[org_of(shelter).pk],
+    )
+    return desk_selectors.consultation_get(user=actor, consultation_id=consultation.pk)
+
+
+def _desk_home(scene: Scene) -> Context:
+    view = _desk_consultation(scene)
+    return {"consultations": [view.row], "new_reports": 2, "nav": "desk"}
+
+
+def _desk_consultation_new(scene: Scene) -> Context:
+    form = forms_desk.ConsultationForm({"channel": "phone", "question": ""})
+    form.is_valid()
+    return {"form": form, "nav": "desk"}
+
+
+def _desk_consultation_detail(scene: Scene) -> Context:
+    form = forms_desk.CaseFromDeskForm({"age_status": "nonsense"})
+    form.is_valid()
+    return {"view": _desk_consultation(scene), "form": form, "nav": "desk"}
+
+
+def _desk_reports(scene: Scene) -> tuple[User, list[desk_selectors.ReportRow]]:
+    actor = _desk_coordinator()
+    closed = desk_services.report_submit(description="A test report.", sector="hospitality")
+    desk_services.report_close(actor=actor, report_id=closed.pk, reason="duplicate")
+    desk_services.report_submit(description="Another.", region="Testland", contact="a@example.org")
+    return actor, desk_selectors.report_list(user=actor)
+
+
+def _desk_report_list(scene: Scene) -> Context:
+    return {"reports": _desk_reports(scene)[1], "nav": "desk"}
+
+
+def _desk_report_detail(scene: Scene) -> Context:
+    actor, rows = _desk_reports(scene)
+    advise_form = forms_desk.AdviseForm({"topic": "other", "advice": ""})
+    advise_form.is_valid()
+    return {
+        "view": desk_selectors.report_get(user=actor, report_id=rows[0].id),
+        "advise_form": advise_form,
+        "case_form": forms_desk.CaseFromDeskForm(),
+        "close_form": forms_desk.CloseForm(),
+        "nav": "desk",
+    }
+
+
+def _report_new(scene: Scene) -> Context:
+    form = forms_desk.ReportForm({"description": "", "sector": "travel_transport"})
+    form.is_valid()
+    return {"form": form}
+
+
+CONTEXTS.update(
+    {
+        "referrals/desk_home.html": _desk_home,
+        "referrals/desk_consultation_new.html": _desk_consultation_new,
+        "referrals/desk_consultation_detail.html": _desk_consultation_detail,
+        "referrals/desk_report_list.html": _desk_report_list,
+        "referrals/desk_report_detail.html": _desk_report_detail,
+        "referrals/report_new.html": _report_new,
+        "referrals/report_done.html": lambda scene: {"reference": "ABCD-EFGH"},
+        "referrals/report_limited.html": lambda scene: {},
+    }
+)
+
+
+# --- referrals and lead transfers (issue 6, R-47) -------------------------------------------
+
+
+def _referral(scene: Scene) -> tuple[Case, User, uuid.UUID]:
+    """A case referred by the NGO lead to a shelter, which asked for more information."""
+    case = scene.new_case()
+    shelter = make_user(org_type=OrgType.SHELTER)
+    share_by_law(case=case, organisation=org_of(shelter))
+    referral = referral_services.referral_send(
+        actor=scene.lead,
+        case_id=case.id,
+        to_organisation_id=org_of(shelter).pk,
+        referral_type="accommodation",
+        purpose="assistance",
+        field_groups=["identity", "health"],
+        message="A synthetic message.",
+        urgent=True,
+    )
+    referral_services.referral_request_info(
+        actor=shelter, referral_id=referral.pk, question="A synthetic question."
+    )
+    return case, shelter, referral.pk
+
+
+def _referral_list(scene: Scene) -> Context:
+    _case, shelter, _id = _referral(scene)
+    return {
+        "direction": "incoming",
+        "rows": referral_selectors.referrals_incoming(user=shelter),
+        "state": "",
+        "states": ReferralState.choices,
+        "nav": "referrals",
+    }
+
+
+def _referral_detail(scene: Scene) -> Context:
+    _case, _shelter, referral_id = _referral(scene)
+    detail = referral_selectors.referral_get(user=scene.lead, referral_id=referral_id)
+    forms_ = [
+        (referral_views.A.PROVIDE_INFO, "provide-info", referral_views.AnswerForm()),
+        (referral_views.A.WITHDRAW, "withdraw", referral_views.WithdrawForm()),
+    ]
+    return {"detail": detail, "forms": forms_, "nav": "referrals"}
+
+
+def _referral_new(scene: Scene) -> Context:
+    case, shelter, _id = _referral(scene)
+    return {
+        "case": case,
+        "form": referral_views.ReferralForm(user=scene.lead),
+        "flows": referral_selectors.referral_flows(
+            user=scene.lead,
+            case_id=case.id,
+            to_organisation_id=org_of(shelter).pk,
+            purpose="assistance",
+        ),
+        "checked_organisation": org_of(shelter).pk,
+        "organisations": referral_views._organisations(scene.lead),
+        "purposes": Purpose.choices,
+        "nav": "cases",
+    }
+
+
+def _lead_transfer(scene: Scene) -> tuple[Case, uuid.UUID]:
+    case = scene.new_case()
+    transfer = referral_services.lead_transfer_propose(
+        actor=scene.lead,
+        case_id=case.id,
+        to_organisation_id=org_of(scene.police).pk,
+        reason="A synthetic reason.",
+    )
+    return case, transfer.pk
+
+
+def _lead_transfer_new(scene: Scene) -> Context:
+    case, _id = _lead_transfer(scene)
+    form = referral_views.LeadTransferForm()
+    return {
+        "case": case,
+        "form": form,
+        "transfers": referral_selectors.lead_transfers_of_case(user=scene.lead, case_id=case.id),
+        "nav": "cases",
+    }
+
+
+def _lead_transfer_detail(scene: Scene) -> Context:
+    _case, transfer_id = _lead_transfer(scene)
+    transfer = referral_selectors.lead_transfer_get(user=scene.police, transfer_id=transfer_id)
+    forms_ = [
+        (referral_views.L.ACCEPT, "accept", referral_views.EmptyForm()),
+        (referral_views.L.DECLINE, "decline", referral_views.LeadDeclineForm()),
+    ]
+    return {"transfer": transfer, "forms": forms_, "nav": "referrals"}
+
+
+CONTEXTS.update(
+    {
+        "referrals/referral_list.html": _referral_list,
+        "referrals/referral_detail.html": _referral_detail,
+        "referrals/referral_new.html": _referral_new,
+        "referrals/lead_transfer_new.html": _lead_transfer_new,
+        "referrals/lead_transfer_detail.html": _lead_transfer_detail,
+    }
+)
+
+
+# --- cross-border referral packages (issue 6, R-50) -----------------------------------------
+
+_PARTNER = crossborder_selectors.PartnerView(
+    id=uuid.UUID(int=7),
+    organisation_name="Test focal point",
+    country="EE",
+    focal_point_id="ee-test",
+    encryption_public_key="A" * 43 + "=",
+    signing_public_key="B" * 43 + "=",
+    fingerprint="0000 1111 2222 3333 4444 5555 6666 7777",
+    added_at=NOW,
+)
+
+
+def _crossborder_list(scene: Scene) -> Context:
+    transfers = [
+        crossborder_selectors.TransferView(
+            id=uuid.UUID(int=1),
+            package_id=uuid.UUID(int=2),
+            direction=direction,
+            direction_label=direction,
+            case_id=uuid.UUID(int=3),
+            case_reference="FI-2026-0001",
+            partner="Test focal point (EE)",
+            partner_focal_point_id="ee-test",
+            stage="return",
+            created_at=NOW,
+            expires_at=NOW + timedelta(days=14),
+            acknowledged_at=acknowledged,
+            ack_overdue=overdue,
+        )
+        for direction, acknowledged, overdue in [
+            ("outgoing", None, True),
+            ("outgoing", NOW, False),
+            ("incoming", None, False),
+        ]
+    ]
+    return {"transfers": transfers, "configured": False, "nav": "referrals"}
+
+
+def _crossborder_export(scene: Scene) -> Context:
+    case = open_case(actor=scene.lead)
+    options = crossborder_selectors.ExportOptions(
+        case=case, consents=[(str(uuid.UUID(int=4)), "return")], partners=[_PARTNER]
+    )
+    form = crossborder_views.ExportForm({"stage": "nowhere"}, options=options)
+    form.is_valid()
+    return {"case": case, "form": form, "nav": "cases"}
+
+
+def _crossborder_preview(scene: Scene) -> Context:
+    header = crossborder_packages.Header(
+        package_id=uuid.UUID(int=5),
+        kind="referral",
+        sender="ee-test",
+        recipient="fi-test",
+        created_at=NOW,
+        expires_at=NOW + timedelta(days=14),
+    )
+    assessments = [{"kind": "needs", "assessed_on": "2026-11-20", "sections": {}}]
+    payload = {
+        "case_reference": "EE-2026-0001",
+        "stage": "return",
+        "identification_status": "presumed",
+        "type_of_exploitation": ["forced_labour"],
+        "treat_as_child": False,
+        "consent": {"purpose": "return", "field_groups": ["assessment"], "given_on": "2026-11-20"},
+        "assessments": assessments,
+    }
+    partner = FocalPointKey(organisation_name="Test focal point", country="EE")
+    received = crossborder_services.Received(
+        header=header, partner=partner, payload=payload, assessments=assessments
+    )
+    return {"received": received, "package": "{}", "nav": "referrals"}
+
+
+def _crossborder_partners(scene: Scene) -> Context:
+    form = crossborder_views.PartnerForm({"country": "EST"})
+    form.is_valid()
+    return {"partners": [_PARTNER], "own": None, "form": form, "nav": "referrals"}
+
+
+CONTEXTS.update(
+    {
+        "referrals/crossborder_list.html": _crossborder_list,
+        "referrals/crossborder_export.html": _crossborder_export,
+        "referrals/crossborder_import.html": lambda scene: {
+            "form": crossborder_views.ImportForm(),
+            "configured": True,
+            "nav": "referrals",
+        },
+        "referrals/crossborder_preview.html": _crossborder_preview,
+        "referrals/crossborder_partners.html": _crossborder_partners,
+    }
+)
 
 
 def _request(user: User) -> HttpRequest:

@@ -74,6 +74,7 @@ class Command(BaseCommand):
                 % {"m": summary.reminded, "s": summary.escalated},
                 _("Cooperation agreements %(a)d (%(e)d ended)")
                 % {"a": summary.agreements, "e": summary.agreements_ended},
+                _("Service directory entries %d") % summary.directory_entries,
                 _(
                     "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
                     "%(r)d refusals of police sharing"

@@ -1,0 +1,152 @@
+"""Forms of the coordination desk and of the public "report a concern" page.
+
+They check shape and size only; the desk services hold the rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from haven.accounts.models import Organisation, OrgType
+from haven.cases import services as case_services
+from haven.cases.models import AgeStatus, ExploitationForm
+from haven.referrals.models import Channel, ConcernCloseReason, ConsultationTopic, ReporterSector
+from haven.referrals.services import desk as services
+
+_BLANK = [("", gettext_lazy("Not said"))]
+
+
+class ReportForm(forms.Form):
+    """The public page: only what happened is required."""
+
+    description = forms.CharField(
+        label=gettext_lazy("What happened, or what did you see?"),
+        max_length=services.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "Describe the situation: where and when, what made you worried. "
+            "At most %(limit)d characters."
+        )
+        % {"limit": services.DESCRIPTION_MAX},
+    )
+    region = forms.CharField(
+        label=gettext_lazy("Where (town or region)"),
+        max_length=services.REGION_MAX,
+        required=False,
+    )
+    sector = forms.ChoiceField(
+        label=gettext_lazy("Where do you work?"),
+        choices=_BLANK + list(ReporterSector.choices),
+        required=False,
+    )
+    contact = forms.CharField(
+        label=gettext_lazy("A way to reach you"),
+        max_length=services.CONTACT_MAX,
+        required=False,
+        help_text=gettext_lazy(
+            "Only if you want the national coordinator to be able to ask you more. "
+            "You can leave this empty."
+        ),
+    )
+
+
+class ConsultationForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How did they get in touch?"),
+        choices=[c for c in Channel.choices if c[0] != Channel.PUBLIC_FORM],
+    )
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=ConsultationTopic.choices)
+    caller_org_type = forms.ChoiceField(
+        label=gettext_lazy("Kind of organisation calling"),
+        choices=_BLANK + list(OrgType.choices),
+        required=False,
+    )
+    caller_organisation_name = forms.CharField(
+        label=gettext_lazy("Organisation calling"), max_length=200, required=False
+    )
+    case_id = forms.UUIDField(
+        label=gettext_lazy("Case id"),
+        required=False,
+        help_text=gettext_lazy("Only for a case your organisation is on. Leave empty otherwise."),
+    )
+    question = forms.CharField(
+        label=gettext_lazy("Question"),
+        max_length=services.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy(
+            "Without a case: do not write names or anything that identifies a person."
+        ),
+    )
+    advice = forms.CharField(
+        label=gettext_lazy("Advice given"),
+        max_length=services.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=gettext_lazy(
+            "Without a case: do not write names or anything that identifies a person."
+        ),
+    )
+    routed_to = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Routed to"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Their staff are told that a consultation was routed to them."),
+    )
+
+    def __init__(self, *args: Any, coordinator: Organisation | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["routed_to"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
+        organisations = Organisation.objects.order_by("name")
+        if coordinator is not None:
+            organisations = organisations.exclude(pk=coordinator.pk)
+        field.queryset = organisations
+
+
+class CaseFromDeskForm(forms.Form):
+    """Intake's first facts, to open a case from a consultation or a report."""
+
+    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=200, required=False)
+    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=200, required=False)
+    age_status = forms.ChoiceField(
+        label=gettext_lazy("Age"), choices=AgeStatus.choices, initial=AgeStatus.UNCERTAIN
+    )
+    forms_of_exploitation = forms.MultipleChoiceField(
+        label=gettext_lazy("Forms of exploitation"),
+        choices=ExploitationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def person(self) -> case_services.PersonInput:
+        data: dict[str, Any] = self.cleaned_data
+        return case_services.PersonInput(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            age_status=data["age_status"],
+        )
+
+
+class AdviseForm(forms.Form):
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=ConsultationTopic.choices)
+    advice = forms.CharField(
+        label=gettext_lazy("Triage advice"),
+        max_length=services.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    routed_to = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Routed to"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Why no action?"), choices=ConcernCloseReason.choices
+    )

@@ -1,0 +1,372 @@
+"""Reads of referrals and lead transfers (R-47).
+
+The lists of an organisation (incoming, outgoing) carry no personal data: the
+case's pseudonymous reference, the type, purpose, groups, urgency, the two
+organisations, the dates, the state and the age. The message and notes are
+read only on one referral, by the sending or the receiving organisation (the
+receiver reads the message before accepting: it is what the sender chose to
+tell them), and that read is audited. Anyone else gets the same 404 as for a
+missing referral.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access import policy as access_policy
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts import policy as account_policy
+from haven.accounts.models import Organisation, User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
+from haven.lib.errors import NotAllowed, NotFound
+from haven.referrals import states, targets
+from haven.referrals.models import (
+    OPEN_REFERRAL_STATES,
+    DeclineReason,
+    LeadTransfer,
+    LeadTransferState,
+    Referral,
+    ReferralState,
+)
+from haven.referrals.services import referrals as services
+from haven.vault import services as vault
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_reference: str
+    referral_type: str
+    type_label: str
+    purpose: str
+    field_groups: list[str]
+    urgent: bool
+    from_organisation: str
+    to_organisation: str
+    state: str
+    state_label: str
+    sent_at: datetime
+    due_at: datetime
+    answered_at: datetime | None
+    escalated_at: datetime | None
+    age: timedelta
+    overdue: bool
+
+    @property
+    def age_days(self) -> int:
+        return self.age.days
+
+    @property
+    def age_hours(self) -> int:
+        return int(self.age.total_seconds() // 3600)
+
+
+@dataclass(frozen=True)
+class EventView:
+    action: str
+    action_label: str
+    at: datetime
+    by: str
+    organisation: str
+    decline_reason: str
+    decline_reason_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    referral: ReferralRow
+    message: str  # empty once the person's data is erased
+    events: list[EventView]
+    is_sender: bool
+    is_receiver: bool
+    actions: list[str]  # what this user may do now (ReferralEvent.Action values)
+
+
+@dataclass(frozen=True)
+class LeadTransferView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_reference: str
+    from_organisation: str
+    to_organisation: str
+    state: str
+    state_label: str
+    proposed_at: datetime
+    proposed_by: str
+    answered_at: datetime | None
+    reason: str  # only in lead_transfer_get; empty in lists
+    answer_note: str
+    actions: list[str]  # states.LeadTransferAction values this user may take
+
+
+def _type_label(key: str) -> str:
+    kind = targets.referral_type(key)
+    return kind.label if kind else key
+
+
+def _row(referral: Referral, now: datetime) -> ReferralRow:
+    is_open = referral.state in OPEN_REFERRAL_STATES
+    return ReferralRow(
+        id=referral.pk,
+        case_id=referral.case_id,
+        case_reference=referral.case.reference,
+        referral_type=referral.referral_type,
+        type_label=_type_label(referral.referral_type),
+        purpose=referral.purpose,
+        field_groups=list(referral.field_groups),
+        urgent=referral.urgent,
+        from_organisation=referral.from_organisation.name,
+        to_organisation=referral.to_organisation.name,
+        state=referral.state,
+        state_label=str(ReferralState(referral.state).label),
+        sent_at=referral.sent_at,
+        due_at=referral.due_at,
+        answered_at=referral.answered_at,
+        escalated_at=referral.escalated_at,
+        age=(now if is_open else referral.answered_at or now) - referral.sent_at,
+        overdue=is_open and now > referral.due_at,
+    )
+
+
+def _base() -> QuerySet[Referral]:
+    return Referral.objects.select_related("case", "from_organisation", "to_organisation")
+
+
+def _require_case_role(user: User) -> None:
+    if user.organisation_id is None or user.role not in account_policy.CASE_ROLES:
+        raise NotAllowed(_("Your role does not give access to referrals."), code="not_allowed")
+
+
+def _state_filter(referrals: QuerySet[Referral], state: str | None) -> QuerySet[Referral]:
+    if state:
+        return referrals.filter(state=state)
+    return referrals
+
+
+def referrals_incoming(*, user: User, state: str | None = None) -> list[ReferralRow]:
+    """Referrals sent to the user's organisation, newest first."""
+    _require_case_role(user)
+    now = timezone.now()
+    rows = _state_filter(_base().filter(to_organisation_id=user.organisation_id), state)
+    return [_row(r, now) for r in rows]
+
+
+def referrals_outgoing(*, user: User, state: str | None = None) -> list[ReferralRow]:
+    """Referrals the user's organisation sent, newest first."""
+    _require_case_role(user)
+    now = timezone.now()
+    rows = _state_filter(_base().filter(from_organisation_id=user.organisation_id), state)
+    return [_row(r, now) for r in rows]
+
+
+def _decrypt(case: Case, ciphertext: bytes | memoryview | None, context: str) -> str:
+    if ciphertext is None or case.person.erased_at is not None:
+        return ""
+    return vault.decrypt(key=case.person.data_key, ciphertext=bytes(ciphertext), context=context)
+
+
+def _referral_actions(referral: Referral, user: User) -> list[str]:
+    if user.role not in account_policy.CASE_ROLES:
+        return []
+    possible = states.referral_actions(referral.state)
+    receiver = {states.ReferralAction.ACCEPT, states.ReferralAction.DECLINE}
+    receiver.add(states.ReferralAction.REQUEST_INFO)
+    sender = {states.ReferralAction.PROVIDE_INFO, states.ReferralAction.WITHDRAW}
+    mine = receiver if user.organisation_id == referral.to_organisation_id else sender
+    return [a for a in possible if a in mine]
+
+
+def _events(referral: Referral) -> list[EventView]:
+    return [
+        EventView(
+            action=e.action,
+            action_label=str(e.get_action_display()),
+            at=e.at,
+            by=e.by.get_username(),
+            organisation=e.organisation.name,
+            decline_reason=e.decline_reason,
+            decline_reason_label=str(DeclineReason(e.decline_reason).label)
+            if e.decline_reason in DeclineReason.values
+            else "",
+            note=_decrypt(referral.case, e.note_enc, services.NOTE_CONTEXT),
+        )
+        for e in referral.events.select_related("by", "organisation")
+    ]
+
+
+@transaction.atomic
+def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
+    """One referral with its message and history, for the sending or receiving
+    organisation only (anyone else: the 404 of a missing referral). Audited."""
+    referral = (
+        _base()
+        .select_related("case__person__data_key")
+        .filter(pk=services.parse_id(referral_id))
+        .first()
+    )
+    if (
+        referral is None
+        or user.role not in account_policy.CASE_ROLES
+        or user.organisation_id not in (referral.from_organisation_id, referral.to_organisation_id)
+    ):
+        raise NotFound(_("No referral with this reference is available to you."))
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type="referrals.Referral",
+        object_id=referral.pk,
+        person_id=referral.case.person_id,
+        purpose=referral.purpose,
+        detail={},
+    )
+    return ReferralDetail(
+        referral=_row(referral, timezone.now()),
+        message=_decrypt(referral.case, referral.message_enc, services.MESSAGE_CONTEXT),
+        events=_events(referral),
+        is_sender=user.organisation_id == referral.from_organisation_id,
+        is_receiver=user.organisation_id == referral.to_organisation_id,
+        actions=_referral_actions(referral, user),
+    )
+
+
+def referrals_of_case(*, user: User, case_id: object) -> list[ReferralRow]:
+    """The referrals of a case, for its team (no messages)."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    now = timezone.now()
+    return [_row(r, now) for r in _base().filter(case=case)]
+
+
+def _transfer_actions(transfer: LeadTransfer, user: User) -> list[str]:
+    if user.role not in account_policy.CASE_ROLES:
+        return []
+    possible = states.lead_transfer_actions(transfer.state)
+    if user.organisation_id == transfer.to_organisation_id:
+        mine = {states.LeadTransferAction.ACCEPT, states.LeadTransferAction.DECLINE}
+    elif user.organisation_id == transfer.from_organisation_id:
+        mine = {states.LeadTransferAction.WITHDRAW}
+    else:
+        mine = set()
+    return [a for a in possible if a in mine]
+
+
+def _transfer_view(
+    transfer: LeadTransfer, user: User, *, reason: str = "", answer: str = ""
+) -> LeadTransferView:
+    return LeadTransferView(
+        id=transfer.pk,
+        case_id=transfer.case_id,
+        case_reference=transfer.case.reference,
+        from_organisation=transfer.from_organisation.name,
+        to_organisation=transfer.to_organisation.name,
+        state=transfer.state,
+        state_label=str(LeadTransferState(transfer.state).label),
+        proposed_at=transfer.proposed_at,
+        proposed_by=transfer.proposed_by.get_username(),
+        answered_at=transfer.answered_at,
+        reason=reason,
+        answer_note=answer,
+        actions=_transfer_actions(transfer, user),
+    )
+
+
+def _transfers() -> QuerySet[LeadTransfer]:
+    return LeadTransfer.objects.select_related(
+        "case", "from_organisation", "to_organisation", "proposed_by"
+    )
+
+
+def lead_transfers_of_case(*, user: User, case_id: object) -> list[LeadTransferView]:
+    """The lead transfers of a case, for its team (without the reasons)."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    return [_transfer_view(t, user) for t in _transfers().filter(case=case)]
+
+
+@transaction.atomic
+def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
+    """One lead transfer with its reason and answer, for the two organisations it
+    concerns (anyone else: the 404 of a missing one). Audited."""
+    transfer = (
+        _transfers()
+        .select_related("case__person__data_key")
+        .filter(pk=services.parse_id(transfer_id))
+        .first()
+    )
+    if (
+        transfer is None
+        or user.role not in account_policy.CASE_ROLES
+        or user.organisation_id not in (transfer.from_organisation_id, transfer.to_organisation_id)
+    ):
+        raise NotFound(_("No lead transfer with this reference is available to you."))
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type="referrals.LeadTransfer",
+        object_id=transfer.pk,
+        person_id=transfer.case.person_id,
+        detail={},
+    )
+    case = transfer.case
+    return _transfer_view(
+        transfer,
+        user,
+        reason=_decrypt(case, transfer.reason_enc, services.REASON_CONTEXT),
+        answer=_decrypt(case, transfer.answer_note_enc, services.ANSWER_CONTEXT),
+    )
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    group: str
+    label: str
+    allowed: bool
+    code: str
+    reason: str
+
+
+def referral_flows(
+    *, user: User, case_id: object, to_organisation_id: object, purpose: str
+) -> list[FlowRow]:
+    """For the referral form: would each field group reach this organisation for
+    this purpose once it joins the team (agreement and consent)? For the team only."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    receiver = Organisation.objects.filter(pk=services.parse_id(to_organisation_id)).first()
+    if receiver is None or purpose not in Purpose.values:
+        return []
+    context = access_policy.case_context(case_id=case.id)
+    rows = []
+    for group in FieldGroup:
+        decision = access_policy.flow_check(
+            case_id=case.id,
+            recipient=receiver,
+            field_group=group,
+            purpose=Purpose(purpose),
+            context=context,
+        )
+        rows.append(
+            FlowRow(
+                group.value, str(group.label), decision.allowed, decision.code, str(decision.reason)
+            )
+        )
+    return rows
+
+
+def lead_transfer_candidates(*, user: User, case_id: object) -> list[tuple[str, str]]:
+    """The team members (not the lead) that could take the lead: (id, name)."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    return [
+        (str(m.organisation_id), m.organisation.name)
+        for m in access_policy.team_of(case_id=case.id)
+        if not m.is_lead
+    ]

@@ -1,0 +1,476 @@
+"""The national coordination desk (CBSS 2014 Panel 1: a national coordinating
+function; the door for less traditional actors).
+
+Consultations: a practitioner asks the national coordinator for advice by
+phone, e-mail or in person. Anonymous ones carry no case and are sealed under
+their own data key; one linked to a case is sealed under the person's key. The
+coordinator may route it to organisations (their staff are told, with no
+personal data) and open a case from it.
+
+Concern reports: the public page (no sign-in) stores what someone saw under the
+report's own data key. Reporters are counted per keyed hash of their address
+(``vault.blind_index``) in the database, so the rate limit holds across
+processes; the address itself is never stored. Coordinators triage: advice (a
+linked consultation), a case, or closing with a reason.
+
+Only caseworkers and supervisors of a national-coordinator organisation work
+the desk. Nothing here logs; audit detail names ids and codes, never text.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+from http import HTTPStatus
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts import policy as account_policy
+from haven.accounts.models import Organisation, OrgType, User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import selectors as case_selectors
+from haven.cases import services as case_services
+from haven.cases.models import Case
+from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
+from haven.referrals import notify as notifications
+from haven.referrals.models import (
+    Channel,
+    ConcernCloseReason,
+    ConcernReport,
+    ConcernReportState,
+    Consultation,
+    ConsultationTopic,
+    ReporterSector,
+)
+from haven.vault import services as vault
+from haven.vault.models import DataKey
+
+QUESTION_CONTEXT = "consultation.question"
+ADVICE_CONTEXT = "consultation.advice"
+DESCRIPTION_CONTEXT = "concern_report.description"
+CONTACT_CONTEXT = "concern_report.contact"
+CONSULTATION_SUBJECT = "referrals.Consultation"
+REPORT_SUBJECT = "referrals.ConcernReport"
+SOURCE_PURPOSE = "concern_report.source"  # the blind-index purpose of client addresses
+DESK_KIND = "desk"
+# Size limits of the public page (the form says them too).
+DESCRIPTION_MAX = 5000
+CONTACT_MAX = 300
+REGION_MAX = 100
+TEXT_MAX = 10000  # a consultation's question or advice
+REFERENCE_ALPHABET = case_services.REFERENCE_ALPHABET
+REFERENCE_LENGTH = 8
+TRIAGE_OPEN = (ConcernReportState.NEW, ConcernReportState.TRIAGED)
+
+
+class RateLimited(HavenError):
+    """Too many reports from one address within the window."""
+
+    http_status = HTTPStatus.TOO_MANY_REQUESTS
+    default_code = "rate_limited"
+
+
+# --- who works the desk ------------------------------------------------------------------------
+
+
+def is_coordinator(user: User) -> bool:
+    organisation = user.organisation
+    return (
+        organisation is not None
+        and organisation.org_type == OrgType.NATIONAL_COORDINATOR
+        and user.role in account_policy.CASE_ROLES
+        and user.is_active
+    )
+
+
+def coordinator_require(user: User) -> Organisation:
+    """The user's coordinator organisation, or 403 for everyone else."""
+    if not is_coordinator(user):
+        raise NotAllowed(
+            _("Only staff of the national coordinator work the coordination desk."),
+            code="not_coordinator",
+        )
+    assert user.organisation is not None  # noqa: S101 - checked by is_coordinator
+    return user.organisation
+
+
+def coordinators() -> list[User]:
+    """Everyone who works the desk: told of new concern reports."""
+    return list(
+        User.objects.filter(
+            organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+            role__in=account_policy.CASE_ROLES,
+            is_active=True,
+        )
+    )
+
+
+def _text(value: str, *, field: str, required: bool, limit: int) -> str:
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(_("This field is required."), code="required", field=field)
+    if len(text) > limit:
+        raise InvalidInput(
+            _("This is too long: at most %(limit)d characters.") % {"limit": limit},
+            code="too_long",
+            field=field,
+        )
+    return text
+
+
+def _choice(value: str, *, field: str, choices: Iterable[str], blank: bool = False) -> str:
+    if (blank and value == "") or value in choices:
+        return value
+    raise InvalidInput(_("Choose one of the options."), code="invalid_choice", field=field)
+
+
+def _audit(
+    *, actor: User, action: str, object_type: str, object_id: object, case: Case | None = None
+) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=case.person_id if case else "",
+        field_groups=[FieldGroup.NARRATIVE],
+        purpose=Purpose.ASSISTANCE,
+        detail={},
+    )
+
+
+# --- consultations -----------------------------------------------------------------------------
+
+
+def consultation_key(consultation: Consultation) -> DataKey | None:
+    """The key sealing a consultation's texts; None once the person's data is erased."""
+    if consultation.data_key is not None:
+        return consultation.data_key
+    case = consultation.case
+    if case is None or case.person.erased_at is not None:
+        return None
+    return case.person.data_key
+
+
+def _routed(ids: Iterable[object], *, coordinator: Organisation) -> list[Organisation]:
+    wanted = {parse_id(i) for i in ids} - {str(coordinator.pk)}  # not to oneself
+    if not wanted:
+        return []
+    found = list(Organisation.objects.filter(pk__in=wanted).exclude(pk=coordinator.pk))
+    if len(found) != len(wanted):
+        raise InvalidInput(_("Unknown organisation."), code="invalid_choice", field="routed_to")
+    return found
+
+
+def _notify_routed(organisations: list[Organisation], consultation: Consultation) -> None:
+    if not organisations:
+        return
+    staff = User.objects.filter(
+        organisation__in=organisations, role__in=account_policy.CASE_ROLES, is_active=True
+    )
+    notifications.notify(
+        recipients=staff,
+        kind=DESK_KIND,
+        event="consultation_routed",
+        subject_id=str(consultation.pk),
+    )
+
+
+@transaction.atomic
+def consultation_log(
+    *,
+    actor: User,
+    channel: str,
+    topic: str,
+    question: str,
+    advice: str,
+    caller_org_type: str = "",
+    caller_organisation_name: str = "",
+    case_id: object = None,
+    routed_to_ids: Iterable[object] = (),
+) -> Consultation:
+    """Log a consultation and the advice given. Without ``case_id`` it is anonymous
+    (no names: the form says so) under its own data key; with one, the case must be
+    visible to the coordinator and the texts are sealed under the person's key."""
+    coordinator = coordinator_require(actor)
+    case = None
+    key = None
+    if case_id not in (None, ""):
+        case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
+        if case.person.erased_at is not None:
+            raise Conflict(_("This person's data was erased."), code="person_erased")
+    consultation = Consultation(
+        coordinator_organisation=coordinator,
+        channel=_choice(channel, field="channel", choices=Channel.values),
+        topic=_choice(topic, field="topic", choices=ConsultationTopic.values),
+        caller_org_type=_choice(
+            caller_org_type, field="caller_org_type", choices=OrgType.values, blank=True
+        ),
+        caller_organisation_name=_text(
+            caller_organisation_name, field="caller_organisation_name", required=False, limit=200
+        ),
+        case=case,
+        occurred_at=timezone.now(),
+        recorded_by=actor,
+    )
+    question = _text(question, field="question", required=True, limit=TEXT_MAX)
+    advice = _text(advice, field="advice", required=False, limit=TEXT_MAX)
+    routed = _routed(routed_to_ids, coordinator=coordinator)
+    if case is None:
+        key = vault.data_key_create(subject=CONSULTATION_SUBJECT)
+        consultation.data_key = key
+    else:
+        key = case.person.data_key
+    consultation.question_enc = vault.encrypt(key=key, plaintext=question, context=QUESTION_CONTEXT)
+    consultation.advice_enc = vault.encrypt(key=key, plaintext=advice, context=ADVICE_CONTEXT)
+    consultation.full_clean(
+        exclude=["coordinator_organisation", "case", "recorded_by", "data_key", "routed_to"]
+    )
+    consultation.save()
+    consultation.routed_to.set(routed)
+    _audit(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=CONSULTATION_SUBJECT,
+        object_id=consultation.pk,
+        case=case,
+    )
+    _notify_routed(routed, consultation)
+    return consultation
+
+
+def _consultation_for_update(*, actor: User, consultation_id: object) -> Consultation:
+    coordinator = coordinator_require(actor)
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("data_key")
+        .filter(pk=parse_id(consultation_id), coordinator_organisation=coordinator)
+        .first()
+    )
+    if consultation is None:
+        raise NotFound(_("No consultation with this reference is available to you."))
+    return consultation
+
+
+def parse_id(value: object) -> str:
+    """The id as a UUID string; one that matches nothing when it is malformed."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return str(uuid.UUID(int=0))
+
+
+@transaction.atomic
+def consultation_case_open(
+    *,
+    actor: User,
+    consultation_id: object,
+    person: case_services.PersonInput,
+    forms_of_exploitation: list[str] | None = None,
+    narrative: str = "",
+) -> Case:
+    """Open a case from a consultation through intake: the coordinator's
+    organisation becomes the case lead and the consultation is linked to it."""
+    consultation = _consultation_for_update(actor=actor, consultation_id=consultation_id)
+    if consultation.case_id is not None:
+        raise Conflict(_("This consultation is already linked to a case."), code="already_linked")
+    case = case_services.case_open(
+        actor=actor,
+        person=person,
+        forms_of_exploitation=forms_of_exploitation or [],
+        narrative=narrative,
+    )
+    consultation.case = case
+    consultation.save(update_fields=["case"])
+    _audit(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=CONSULTATION_SUBJECT,
+        object_id=consultation.pk,
+        case=case,
+    )
+    return case
+
+
+# --- the public report page --------------------------------------------------------------------
+
+
+def source_index(client_address: str) -> str:
+    """The keyed hash a client address is counted by ("" when unknown)."""
+    if not client_address:
+        return ""
+    return vault.blind_index(value=client_address, purpose=SOURCE_PURPOSE)
+
+
+def _rate_check(source: str) -> None:
+    if not source:
+        return
+    since = timezone.now() - timedelta(minutes=settings.HAVEN_REPORT_RATE_WINDOW_MINUTES)
+    recent = ConcernReport.objects.filter(source_index=source, received_at__gte=since).count()
+    if recent >= settings.HAVEN_REPORT_RATE_LIMIT:
+        raise RateLimited(
+            _("Too many reports were sent from your connection. Please try again later.")
+        )
+
+
+def _new_reference() -> str:
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        reference = f"{code[:4]}-{code[4:]}"
+        if not ConcernReport.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    description: str,
+    region: str = "",
+    sector: str = "",
+    contact: str = "",
+    client_address: str = "",
+) -> ConcernReport:
+    """Store a concern from the public page under its own data key and tell the
+    coordinators. Raises ``RateLimited`` (429) past HAVEN_REPORT_RATE_LIMIT reports
+    from one address within HAVEN_REPORT_RATE_WINDOW_MINUTES."""
+    description = _text(description, field="description", required=True, limit=DESCRIPTION_MAX)
+    contact = _text(contact, field="contact", required=False, limit=CONTACT_MAX)
+    region = _text(region, field="region", required=False, limit=REGION_MAX)
+    sector = _choice(sector, field="sector", choices=ReporterSector.values, blank=True)
+    source = source_index(client_address)
+    _rate_check(source)
+    key = vault.data_key_create(subject=REPORT_SUBJECT)
+    report = ConcernReport(
+        reference=_new_reference(),
+        reporter_sector=sector,
+        region=region,
+        description_enc=vault.encrypt(key=key, plaintext=description, context=DESCRIPTION_CONTEXT),
+        contact_enc=vault.encrypt_optional(key=key, plaintext=contact, context=CONTACT_CONTEXT),
+        data_key=key,
+        received_at=timezone.now(),
+        source_index=source,
+    )
+    report.full_clean(exclude=["data_key", "consultation", "triaged_by"])
+    report.save()
+    audit.audit_record(
+        actor=audit.Actor(id=None, username="", organisation_id="", organisation_name=""),
+        action=Action.CREATE,
+        object_type=REPORT_SUBJECT,
+        object_id=report.pk,
+        field_groups=[FieldGroup.NARRATIVE],
+        detail={"channel": Channel.PUBLIC_FORM},
+    )
+    notifications.notify(
+        recipients=coordinators(),
+        kind=DESK_KIND,
+        event="concern_reported",
+        subject_id=str(report.pk),
+    )
+    return report
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+
+def _report_for_update(*, actor: User, report_id: object) -> ConcernReport:
+    coordinator_require(actor)
+    report = (
+        ConcernReport.objects.select_for_update(of=("self",))
+        .select_related("data_key", "consultation")
+        .filter(pk=parse_id(report_id))
+        .first()
+    )
+    if report is None:
+        raise NotFound(_("No report with this reference is available to you."))
+    if report.state not in TRIAGE_OPEN:
+        raise Conflict(_("This report was already dealt with."), code="report_done")
+    return report
+
+
+def _triaged(report: ConcernReport, *, actor: User, state: str, fields: list[str]) -> None:
+    report.state = state
+    report.triaged_at = timezone.now()
+    report.triaged_by = actor
+    report.save(update_fields=["state", "triaged_at", "triaged_by", *fields])
+
+
+@transaction.atomic
+def report_advise(
+    *,
+    actor: User,
+    report_id: object,
+    advice: str,
+    topic: str = ConsultationTopic.IDENTIFICATION,
+    routed_to_ids: Iterable[object] = (),
+) -> Consultation:
+    """Record the triage advice as a consultation (channel: public form) linked to
+    the report, routed where the coordinator sends it."""
+    report = _report_for_update(actor=actor, report_id=report_id)
+    if report.consultation_id is not None:
+        raise Conflict(_("Advice was already recorded for this report."), code="report_done")
+    consultation = consultation_log(
+        actor=actor,
+        channel=Channel.PUBLIC_FORM,
+        topic=topic,
+        question=_("Public concern report %(reference)s") % {"reference": report.reference},
+        advice=_text(advice, field="advice", required=True, limit=TEXT_MAX),
+        routed_to_ids=routed_to_ids,
+    )
+    report.consultation = consultation
+    _triaged(report, actor=actor, state=ConcernReportState.TRIAGED, fields=["consultation"])
+    _audit(actor=actor, action=Action.UPDATE, object_type=REPORT_SUBJECT, object_id=report.pk)
+    return consultation
+
+
+@transaction.atomic
+def report_case_open(
+    *,
+    actor: User,
+    report_id: object,
+    person: case_services.PersonInput,
+    forms_of_exploitation: list[str] | None = None,
+) -> Case:
+    """Open a case from a report: the description becomes the case's first
+    narrative entry (under the person's key), the coordinator leads, and the
+    report's consultation (made now if there is none) is linked to the case."""
+    report = _report_for_update(actor=actor, report_id=report_id)
+    consultation = report.consultation
+    if consultation is None:
+        consultation = consultation_log(
+            actor=actor,
+            channel=Channel.PUBLIC_FORM,
+            topic=ConsultationTopic.IDENTIFICATION,
+            question=_("Public concern report %(reference)s") % {"reference": report.reference},
+            advice=_("A case was opened."),
+        )
+        report.consultation = consultation
+    description = vault.decrypt(
+        key=report.data_key, ciphertext=report.description_enc, context=DESCRIPTION_CONTEXT
+    )
+    case = consultation_case_open(
+        actor=actor,
+        consultation_id=consultation.pk,
+        person=person,
+        forms_of_exploitation=forms_of_exploitation,
+        narrative=description,
+    )
+    _triaged(report, actor=actor, state=ConcernReportState.CASE_OPENED, fields=["consultation"])
+    _audit(actor=actor, action=Action.UPDATE, object_type=REPORT_SUBJECT, object_id=report.pk)
+    return case
+
+
+@transaction.atomic
+def report_close(*, actor: User, report_id: object, reason: str) -> ConcernReport:
+    """Close a report without action, with a reason (a code: no free text)."""
+    report = _report_for_update(actor=actor, report_id=report_id)
+    report.close_reason = _choice(reason, field="reason", choices=ConcernCloseReason.values)
+    _triaged(report, actor=actor, state=ConcernReportState.CLOSED, fields=["close_reason"])
+    _audit(actor=actor, action=Action.UPDATE, object_type=REPORT_SUBJECT, object_id=report.pk)
+    return report
