@@ -14,7 +14,9 @@ XDIST ?= -n 2
 # Demo runs on loopback, in demo mode (demo accounts may skip MFA and every page says so).
 DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
 	HAVEN_SECRET_KEY_FILE=$(VAR)/secret.key HAVEN_MASTER_KEY_FILE=$(VAR)/master.key \
-	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key
+	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key \
+	HAVEN_FOCAL_POINT_ID=haven-demo HAVEN_FOCAL_POINT_ENCRYPTION_KEY_FILE=$(VAR)/focal-encryption.key \
+	HAVEN_FOCAL_POINT_SIGNING_KEY_FILE=$(VAR)/focal-signing.key
 
 .PHONY: demo test bench lint typecheck venv system-packages test-sqlite test-postgres test-browser check-deploy clean
 
@@ -45,7 +47,14 @@ $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key: | $(STAMP)
 	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/master.key; \
 	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/index.key
 
-demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key
+# The demo's own cross-border focal point (its partner is synthetic, registered by seed_demo).
+$(VAR)/focal-encryption.key: | $(STAMP)
+	@mkdir -p $(VAR); umask 077; \
+	$(BIN)/python -c "from haven.referrals.packages import keygen; k = keygen(); \
+	  open('$(VAR)/focal-encryption.key', 'w').write(k['encryption_private_key'] + '\n'); \
+	  open('$(VAR)/focal-signing.key', 'w').write(k['signing_private_key'] + '\n')"
+
+demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key $(VAR)/focal-encryption.key
 	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
 	@$(DEMO_ENV) $(BIN)/haven deadlines schedule

@@ -3,9 +3,10 @@
     python -m bench.run [--cases 100000] [--requests 200] [--fresh] [--seed-only]
 
 Prints one JSON line per figure: the seeding time, then p50/p95 latency and
-the queries per page of the case list, a status filter, a reference search and
-the case detail page and the caseworker's home page, each requested ``--requests`` times through Django's test
-client (the whole middleware stack, no network).
+the queries per page of the case list, a status filter, a reference search,
+the case detail page and the caseworker's home page, each requested
+``--requests`` times through Django's test client (the whole middleware stack,
+no network).
 
 The pages are requested as a caseworker who has a confirmed TOTP device and a
 session marked as verified with it, which is exactly the session the log-in

@@ -6,7 +6,9 @@ identical to a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -16,12 +18,14 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.children import selectors, services
 from haven.children.models import (
@@ -39,6 +43,7 @@ GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
     description="field_group_not_allowed: your organisation does not see the legal group.",
 )
+CREATED = status.HTTP_201_CREATED
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="not_a_child: the person is not treated as a child (R-10); person_erased.",
@@ -56,12 +61,14 @@ class AppointmentSerializer(serializers.Serializer[Any]):
 
 
 class GuardiansSerializer(serializers.Serializer[Any]):
-    case_id = serializers.UUIDField()
+    case_id = serializers.UUIDField(source="case.id")
     treat_as_child = serializers.BooleanField()
     appointment_due_at = serializers.DateTimeField(
-        allow_null=True, help_text="The open 'appoint a guardian' deadline, if any."
+        source="summary.due_at",
+        allow_null=True,
+        help_text="The open 'appoint a guardian' deadline, if any.",
     )
-    appointment_overdue = serializers.BooleanField()
+    appointment_overdue = serializers.BooleanField(source="summary.overdue")
     appointments = AppointmentSerializer(many=True, help_text="Latest first.")
 
 
@@ -76,57 +83,99 @@ class GuardianCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-def _body(view: selectors.GuardiansView) -> Any:
-    return GuardiansSerializer(
-        {
-            "case_id": view.case.id,
-            "treat_as_child": view.treat_as_child,
-            "appointment_due_at": view.summary.due_at,
-            "appointment_overdue": view.summary.overdue,
-            "appointments": view.appointments,
-        }
-    ).data
+Output = type[serializers.Serializer[Any]]
 
 
-class GuardiansView(JsonApiView):
-    @extend_schema(
+def _read_responses(output: Output, forbidden: OpenApiResponse) -> dict[int, Any]:
+    """The schema's answers to reading a case's list."""
+    return {200: output, 401: UNAUTHENTICATED, 403: forbidden, 404: NOT_FOUND}
+
+
+def _write_responses(
+    ok: int,
+    output: Output,
+    forbidden: OpenApiResponse,
+    conflict: OpenApiResponse,
+    not_found: OpenApiResponse = NOT_FOUND,
+) -> dict[int, Any]:
+    """The schema's answers to a write, which answers with the case's list."""
+    return {
+        ok: output,
+        400: BAD_REQUEST,
+        401: UNAUTHENTICATED,
+        403: forbidden,
+        404: not_found,
+        409: conflict,
+    }
+
+
+def _case_rows(
+    read: Callable[..., Any], output: Output, *, user: User, case_id: object, status: int = 200
+) -> Response:
+    """The case's list (``read`` is its selector) in the endpoint's output shape."""
+    return Response(output(read(user=user, case_id=case_id)).data, status=status)
+
+
+def _written(
+    request: Request, data: Output, write: Callable[..., Any], **ids: str
+) -> tuple[User, Any]:
+    """Validate the body and call the service ``write`` with it; the actor and the row."""
+    body = data(data=request.data)
+    body.is_valid(raise_exception=True)
+    user = acting_user(request)
+    return user, write(actor=user, **ids, **body.validated_data)
+
+
+@dataclass(frozen=True)
+class CaseRows:
+    """A case's list and how a row is added to it."""
+
+    read: Callable[..., Any]  # the selector of the list
+    output: Output  # its answer's shape
+    write: Callable[..., Any]  # the service that adds a row to the case
+    create: Output  # its request body
+
+
+class CaseRowsView(JsonApiView):
+    """GET: the case's list; POST: add a row, answered with the list (201).
+    Each subclass documents both operations with ``extend_schema_view``."""
+
+    rows: ClassVar[CaseRows]
+
+    def get(self, request: Request, id: str) -> Response:
+        user = acting_user(request)
+        return _case_rows(self.rows.read, self.rows.output, user=user, case_id=id)
+
+    def post(self, request: Request, id: str) -> Response:
+        rows = self.rows
+        user, _row = _written(request, rows.create, rows.write, case_id=id)
+        return _case_rows(rows.read, rows.output, user=user, case_id=id, status=CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(
         operation_id="guardian_list",
         tags=["children"],
         parameters=[CASE_ID],
-        responses={
-            200: GuardiansSerializer,
-            401: UNAUTHENTICATED,
-            403: GROUP_FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        view = selectors.guardian_list(user=acting_user(request), case_id=id)
-        return Response(_body(view))
-
-    @extend_schema(
+        responses=_read_responses(GuardiansSerializer, GROUP_FORBIDDEN),
+    ),
+    post=extend_schema(
         operation_id="guardian_appoint",
         tags=["children"],
         parameters=[CASE_ID],
         request=GuardianCreateSerializer,
         description="Record the guardian or representative of a child (R-11); closes the "
         "blocking 'appoint a guardian' deadline.",
-        responses={
-            201: GuardiansSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: GROUP_FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=_write_responses(CREATED, GuardiansSerializer, GROUP_FORBIDDEN, CONFLICT),
+    ),
+)
+class GuardiansView(CaseRowsView):
+    rows = CaseRows(
+        selectors.guardian_list,
+        GuardiansSerializer,
+        services.guardian_appoint,
+        GuardianCreateSerializer,
     )
-    def post(self, request: Request, id: str) -> Response:
-        data = GuardianCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.guardian_appoint(actor=user, case_id=id, **data.validated_data)
-        view = selectors.guardian_list(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
 
 
 # --- best interests, family tracing, dependants (R-25, R-27, R-11) ----------------------------
@@ -195,45 +244,32 @@ class BestInterestsCreateSerializer(serializers.Serializer[Any]):
     decided_on = serializers.DateField()
 
 
-class BestInterestsView(JsonApiView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="best_interests_list",
         tags=["children"],
         parameters=[CASE_ID],
-        responses={
-            200: BestInterestsSerializer,
-            401: UNAUTHENTICATED,
-            403: ASSESSMENT_FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        view = selectors.best_interests_list(user=acting_user(request), case_id=id)
-        return Response(BestInterestsSerializer(view).data)
-
-    @extend_schema(
+        responses=_read_responses(BestInterestsSerializer, ASSESSMENT_FORBIDDEN),
+    ),
+    post=extend_schema(
         operation_id="best_interests_record",
         tags=["children"],
         parameters=[CASE_ID],
         request=BestInterestsCreateSerializer,
         description="Record a best-interests assessment or determination for a child (R-25) "
         "with the child's views (R-27).",
-        responses={
-            201: BestInterestsSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: ASSESSMENT_FORBIDDEN,
-            404: NOT_FOUND,
-            409: CHILD_CONFLICT,
-        },
+        responses=_write_responses(
+            CREATED, BestInterestsSerializer, ASSESSMENT_FORBIDDEN, CHILD_CONFLICT
+        ),
+    ),
+)
+class BestInterestsView(CaseRowsView):
+    rows = CaseRows(
+        selectors.best_interests_list,
+        BestInterestsSerializer,
+        services.best_interests_record,
+        BestInterestsCreateSerializer,
     )
-    def post(self, request: Request, id: str) -> Response:
-        data = BestInterestsCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.best_interests_record(actor=user, case_id=id, **data.validated_data)
-        view = selectors.best_interests_list(user=user, case_id=id)
-        return Response(BestInterestsSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_field(
@@ -288,44 +324,31 @@ class TracingUpdateSerializer(serializers.Serializer[Any]):
     updated_on = serializers.DateField()
 
 
-class TracingsView(JsonApiView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="family_tracing_list",
         tags=["children"],
         parameters=[CASE_ID],
-        responses={
-            200: TracingsSerializer,
-            401: UNAUTHENTICATED,
-            403: ASSESSMENT_FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        view = selectors.family_tracing_list(user=acting_user(request), case_id=id)
-        return Response(TracingsSerializer(view).data)
-
-    @extend_schema(
+        responses=_read_responses(TracingsSerializer, ASSESSMENT_FORBIDDEN),
+    ),
+    post=extend_schema(
         operation_id="family_tracing_start",
         tags=["children"],
         parameters=[CASE_ID],
         request=TracingStartSerializer,
         description="Start tracing a child's family, only where it serves the child (R-11).",
-        responses={
-            201: TracingsSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: ASSESSMENT_FORBIDDEN,
-            404: NOT_FOUND,
-            409: CHILD_CONFLICT,
-        },
+        responses=_write_responses(
+            CREATED, TracingsSerializer, ASSESSMENT_FORBIDDEN, CHILD_CONFLICT
+        ),
+    ),
+)
+class TracingsView(CaseRowsView):
+    rows = CaseRows(
+        selectors.family_tracing_list,
+        TracingsSerializer,
+        services.family_tracing_start,
+        TracingStartSerializer,
     )
-    def post(self, request: Request, id: str) -> Response:
-        data = TracingStartSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.family_tracing_start(actor=user, case_id=id, **data.validated_data)
-        view = selectors.family_tracing_list(user=user, case_id=id)
-        return Response(TracingsSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 class TracingUpdateView(JsonApiView):
@@ -335,22 +358,17 @@ class TracingUpdateView(JsonApiView):
         parameters=[ROW_ID],
         request=TracingUpdateSerializer,
         description="Record progress, the outcome, or that tracing stopped (R-11).",
-        responses={
-            200: TracingsSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: ASSESSMENT_FORBIDDEN,
-            404: ROW_NOT_FOUND,
-            409: TRACING_CONFLICT,
-        },
+        responses=_write_responses(
+            200, TracingsSerializer, ASSESSMENT_FORBIDDEN, TRACING_CONFLICT, not_found=ROW_NOT_FOUND
+        ),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = TracingUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        tracing = services.family_tracing_update(actor=user, tracing_id=id, **data.validated_data)
-        view = selectors.family_tracing_list(user=user, case_id=tracing.case_id)
-        return Response(TracingsSerializer(view).data)
+        user, tracing = _written(
+            request, TracingUpdateSerializer, services.family_tracing_update, tracing_id=id
+        )
+        return _case_rows(
+            selectors.family_tracing_list, TracingsSerializer, user=user, case_id=tracing.case_id
+        )
 
 
 class DependantSerializer(serializers.Serializer[Any]):
@@ -392,45 +410,30 @@ class EducationSerializer(serializers.Serializer[Any]):
     )
 
 
-class DependantsView(JsonApiView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="dependant_list",
         tags=["children"],
         parameters=[CASE_ID],
-        responses={
-            200: DependantsSerializer,
-            401: UNAUTHENTICATED,
-            403: IDENTITY_FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        view = selectors.dependant_list(user=acting_user(request), case_id=id)
-        return Response(DependantsSerializer(view).data)
-
-    @extend_schema(
+        responses=_read_responses(DependantsSerializer, IDENTITY_FORBIDDEN),
+    ),
+    post=extend_schema(
         operation_id="dependant_add",
         tags=["children"],
         parameters=[CASE_ID],
         request=DependantCreateSerializer,
         description="Record a child or other dependant of the person, with needs of their own "
         "(R-27). Any case.",
-        responses={
-            201: DependantsSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: IDENTITY_FORBIDDEN,
-            404: NOT_FOUND,
-            409: ERASED,
-        },
+        responses=_write_responses(CREATED, DependantsSerializer, IDENTITY_FORBIDDEN, ERASED),
+    ),
+)
+class DependantsView(CaseRowsView):
+    rows = CaseRows(
+        selectors.dependant_list,
+        DependantsSerializer,
+        services.dependant_add,
+        DependantCreateSerializer,
     )
-    def post(self, request: Request, id: str) -> Response:
-        data = DependantCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.dependant_add(actor=user, case_id=id, **data.validated_data)
-        view = selectors.dependant_list(user=user, case_id=id)
-        return Response(DependantsSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 class DependantEducationView(JsonApiView):
@@ -440,24 +443,17 @@ class DependantEducationView(JsonApiView):
         parameters=[ROW_ID],
         request=EducationSerializer,
         description="Record how the dependant's schooling stands (R-27).",
-        responses={
-            200: DependantsSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: IDENTITY_FORBIDDEN,
-            404: ROW_NOT_FOUND,
-            409: ERASED,
-        },
+        responses=_write_responses(
+            200, DependantsSerializer, IDENTITY_FORBIDDEN, ERASED, not_found=ROW_NOT_FOUND
+        ),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = EducationSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        dependant = services.dependant_update_education(
-            actor=user, dependant_id=id, **data.validated_data
+        user, dependant = _written(
+            request, EducationSerializer, services.dependant_update_education, dependant_id=id
         )
-        view = selectors.dependant_list(user=user, case_id=dependant.case_id)
-        return Response(DependantsSerializer(view).data)
+        return _case_rows(
+            selectors.dependant_list, DependantsSerializer, user=user, case_id=dependant.case_id
+        )
 
 
 urlpatterns: list[URLPattern] = [

@@ -29,8 +29,7 @@ from haven.lib.views import domain_errors, request_user
 def guardian_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Who acts in the child's best interests, from when."""
     view = selectors.guardian_list(user=request_user(request), case_id=case_id)
-    context = {"view": view, "case": view.case, "nav": "cases"}
-    return render(request, "children/guardian_list.html", context)
+    return _page(request, "children/guardian_list.html", view)
 
 
 @never_cache
@@ -41,27 +40,22 @@ def guardian_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     view = selectors.guardian_list(user=user, case_id=case_id)
     form = forms.GuardianForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
-            organisation = data["guardian_organisation"]
-            services.guardian_appoint(
-                actor=user,
-                case_id=case_id,
-                kind=data["kind"],
-                guardian_name=data["guardian_name"],
-                guardian_organisation_id=organisation.pk if organisation is not None else None,
-                appointed_on=data["appointed_on"],
-                contact=data["contact"],
-            )
-        except (InvalidInput, Conflict) as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The appointment was recorded."))
-            return redirect("children:guardian_list", case_id=case_id)
-    status = 400 if form.errors else 200
-    context = {"view": view, "case": view.case, "form": form, "nav": "cases"}
-    return render(request, "children/guardian_new.html", context, status=status)
+
+    def write(data: dict[str, Any]) -> object:
+        organisation = data["guardian_organisation"]
+        return services.guardian_appoint(
+            actor=user,
+            case_id=case_id,
+            kind=data["kind"],
+            guardian_name=data["guardian_name"],
+            guardian_organisation_id=organisation.pk if organisation is not None else None,
+            appointed_on=data["appointed_on"],
+            contact=data["contact"],
+        )
+
+    if _form_post(request, form, write, _("The appointment was recorded.")):
+        return redirect("children:guardian_list", case_id=case_id)
+    return _page(request, "children/guardian_new.html", view, form=form)
 
 
 def _form_post(
@@ -82,11 +76,11 @@ def _form_post(
     return True
 
 
-def _render(
-    request: HttpRequest, template: str, view: Any, form: django_forms.Form, **extra: Any
-) -> HttpResponse:
-    status = 400 if form.errors else 200
-    context = {"view": view, "case": view.case, "form": form, "nav": "cases", **extra}
+def _page(request: HttpRequest, template: str, view: Any, **extra: Any) -> HttpResponse:
+    """A page of the case's list ``view``: 400 when a form in ``extra`` has errors."""
+    form = extra.get("form")
+    status = 400 if form is not None and form.errors else 200
+    context = {"view": view, "case": view.case, "nav": "cases", **extra}
     return render(request, template, context, status=status)
 
 
@@ -99,8 +93,7 @@ def _render(
 def best_interests_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The child's best-interests assessments and determinations."""
     view = selectors.best_interests_list(user=request_user(request), case_id=case_id)
-    context = {"view": view, "case": view.case, "nav": "cases"}
-    return render(request, "children/best_interests_list.html", context)
+    return _page(request, "children/best_interests_list.html", view)
 
 
 @never_cache
@@ -117,7 +110,7 @@ def best_interests_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
 
     if _form_post(request, form, write, _("The best-interests record was saved.")):
         return redirect("children:best_interests_list", case_id=case_id)
-    return _render(request, "children/best_interests_new.html", view, form)
+    return _page(request, "children/best_interests_new.html", view, form=form)
 
 
 # --- family tracing (R-11) ---------------------------------------------------------------------
@@ -129,8 +122,7 @@ def best_interests_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
 def family_tracing_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The child's family tracings."""
     view = selectors.family_tracing_list(user=request_user(request), case_id=case_id)
-    context = {"view": view, "case": view.case, "nav": "cases"}
-    return render(request, "children/family_tracing_list.html", context)
+    return _page(request, "children/family_tracing_list.html", view)
 
 
 @never_cache
@@ -154,7 +146,7 @@ def family_tracing_start(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
 
     if _form_post(request, form, write, _("The family tracing was started.")):
         return redirect("children:family_tracing_list", case_id=case_id)
-    return _render(request, "children/family_tracing_start.html", view, form)
+    return _page(request, "children/family_tracing_start.html", view, form=form)
 
 
 @never_cache
@@ -176,7 +168,7 @@ def family_tracing_update(
 
     if _form_post(request, form, write, _("The family tracing was updated.")):
         return redirect("children:family_tracing_list", case_id=case_id)
-    return _render(request, "children/family_tracing_update.html", view, form, tracing=tracing)
+    return _page(request, "children/family_tracing_update.html", view, form=form, tracing=tracing)
 
 
 # --- dependants (R-27) -------------------------------------------------------------------------
@@ -188,8 +180,7 @@ def family_tracing_update(
 def dependant_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The person's children and other dependants, with their schooling."""
     view = selectors.dependant_list(user=request_user(request), case_id=case_id)
-    context = {"view": view, "case": view.case, "nav": "cases"}
-    return render(request, "children/dependant_list.html", context)
+    return _page(request, "children/dependant_list.html", view)
 
 
 @never_cache
@@ -205,7 +196,7 @@ def dependant_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
     if _form_post(request, form, write, _("The dependant was recorded.")):
         return redirect("children:dependant_list", case_id=case_id)
-    return _render(request, "children/dependant_new.html", view, form)
+    return _page(request, "children/dependant_new.html", view, form=form)
 
 
 @never_cache
@@ -228,7 +219,7 @@ def dependant_education(
 
     if _form_post(request, form, write, _("The schooling was updated.")):
         return redirect("children:dependant_list", case_id=case_id)
-    return _render(request, "children/dependant_education.html", view, form, dependant=dependant)
+    return _page(request, "children/dependant_education.html", view, form=form, dependant=dependant)
 
 
 urlpatterns: list[URLPattern] = [

@@ -2,18 +2,19 @@
 
 Four short sections, each a count and the first few rows, with a link to the
 full list: the cases the user's organisation leads, the deadlines of the next
-two weeks, the cases newly shared with the organisation (where referrals will
-appear, issue 6) and what is overdue.
+two weeks, the referrals waiting for the organisation's answer (R-47) and what
+is overdue.
 
 No personal data is read here: case references, identification statuses, task
-kinds, dates and organisation names only. So no field group is decided and
-nothing is audited; every row is on a case whose team includes the user's
-organisation (``access.selectors.visible_case_ids``), as the case list and
-"My deadlines" already show it.
+kinds, referral types, dates and organisation names only. So no field group is
+decided and nothing is audited; every row is on a case whose team includes the
+user's organisation (``access.selectors.visible_case_ids``), as the case list and
+"My deadlines" already show it, or a referral sent to it (as its incoming
+referrals list shows it).
 
 The page lives in ``web`` because it composes the reads of several apps
-(``cases`` for cases, ``assistance`` for deadlines, ``access`` for team
-membership) and owns none of them; it reads them through their selectors.
+(``cases`` for cases, ``assistance`` for deadlines, ``referrals`` for referrals)
+and owns none of them; it reads them through their selectors.
 
 Each section costs two queries (its count and its rows), whatever the number
 of rows.
@@ -26,19 +27,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from haven.access import selectors as access_selectors
-from haven.access.models import TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import User
 from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.cases import selectors as case_selectors
+from haven.referrals.selectors import referrals as referral_selectors
 
 ROWS = 10  # at most this many rows per section; the link leads to the rest
 DEADLINE_WINDOW = timedelta(days=14)  # "My deadlines": what falls due in the next two weeks
-NEW_SHARE_WINDOW = timedelta(days=7)  # "New referrals": cases shared in the last week
 
 
 @dataclass(frozen=True)
@@ -98,26 +97,10 @@ def my_cases(*, user: User) -> QuerySet[Any]:
     )
 
 
-def new_shares(*, user: User, now: datetime) -> QuerySet[TeamMembership]:
-    """Cases shared with the user's organisation (not as lead) in the last week,
-    newest first; referrals from other organisations will join them (issue 6)."""
-    lead_name = TeamMembership.objects.filter(is_lead=True, case_id=OuterRef("case_id")).values(
-        "organisation__name"
-    )[:1]
-    if user.organisation_id is None:
-        return TeamMembership.objects.none()
-    return (
-        TeamMembership.objects.filter(
-            organisation_id=user.organisation_id,
-            is_lead=False,
-            joined_at__gte=now - NEW_SHARE_WINDOW,
-            case_id__in=access_selectors.visible_case_ids(user=user),
-        )
-        .select_related("case")
-        .only("case_id", "joined_at", "case__reference", "case__identification_status")
-        .annotate(lead_name=Subquery(lead_name))
-        .order_by("-joined_at", "-id")
-    )
+def _waiting_referrals(user: User, now: datetime) -> Section:
+    """Referrals waiting for the organisation's answer, the oldest first."""
+    rows = referral_selectors.referrals_waiting(user=user, limit=ROWS, now=now)
+    return Section(count=referral_selectors.referrals_waiting_count(user=user) or 0, rows=rows)
 
 
 def home_for(*, user: User, now: datetime | None = None) -> Home:
@@ -129,6 +112,6 @@ def home_for(*, user: User, now: datetime | None = None) -> Home:
     return Home(
         my_cases=_section(my_cases(user=user)),
         deadlines=_section(upcoming, convert=_deadline_row),
-        new_referrals=_section(new_shares(user=user, now=moment)),
+        new_referrals=_waiting_referrals(user, moment),
         overdue=_section(overdue, convert=_deadline_row),
     )

@@ -13,6 +13,7 @@ from haven.accounts.demo.accounts import (
     demo_password,
 )
 from haven.accounts.demo.assistance import AssistanceCounts
+from haven.accounts.demo.referrals import ReferralCounts
 from haven.accounts.demo.seed import (
     DEFAULT_CASES,
     DEFAULT_SEED,
@@ -27,6 +28,7 @@ __all__ = [
     "AssistanceCounts",
     "DemoAccount",
     "DemoOrganisation",
+    "ReferralCounts",
     "SeedSummary",
     "accounts_table",
     "demo_accounts",

@@ -16,7 +16,10 @@ referral law's flow of the legal group. Each case's consents are recorded
 
 After its history, each case gets its assistance (``demo.assistance``):
 assessments, plans and services, closures, cooperation, guardians and the other
-protections of children, dependants, permits and detention.
+protections of children, dependants, permits and detention. Once every case
+exists, the organisations cooperate (``demo.referrals``): referrals in every
+state, lead transfers, the coordination desk and, with focal point keys, one
+cross-border package.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from haven.accounts.demo import agreements as agreement_specs
 from haven.accounts.demo import assistance as assistance_demo
 from haven.accounts.demo import directory as directory_demo
 from haven.accounts.demo import history as history_plans
+from haven.accounts.demo import referrals as referral_demo
 from haven.accounts.demo import screenings as screening_plans
 from haven.accounts.demo.accounts import (
     COUNTRIES,
@@ -94,6 +98,7 @@ class SeedSummary:
     assistance: assistance_demo.AssistanceCounts = field(
         default_factory=assistance_demo.AssistanceCounts
     )
+    referrals: referral_demo.ReferralCounts = field(default_factory=referral_demo.ReferralCounts)
     seconds: float = 0.0
 
 
@@ -143,6 +148,9 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         summary.children += plan.child
         summary.refusals += len(plan.sharing.refused)
     summary.assistance = assisting.counts
+    summary.referrals = referral_demo.ReferralSeeder(
+        seed=seed, today=today, orgs=orgs, users=users
+    ).seed()
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started

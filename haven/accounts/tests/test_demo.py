@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ from haven.access.models import (
 from haven.access.policy import ORG_TYPE_GROUPS
 from haven.accounts import demo
 from haven.accounts.demo import agreements, consents, history, screenings, synthetic
+from haven.accounts.demo import referrals as referral_demo
 from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance import eligibility
@@ -65,6 +67,19 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice.models import CooperationRecord
+from haven.referrals import packages
+from haven.referrals.models import (
+    ConcernReport,
+    ConcernReportState,
+    Consultation,
+    CrossBorderTransfer,
+    FocalPointKey,
+    LeadTransfer,
+    LeadTransferState,
+    Referral,
+    ReferralEvent,
+    ReferralState,
+)
 
 TODAY = date(2025, 3, 14)
 S = IdentificationStatus
@@ -416,10 +431,10 @@ def test_it_seeds_through_the_audited_services(seeded: demo.SeedSummary) -> None
     assert result.checked >= 20 + sum(seeded.statuses.values())
     events = AuditEvent.objects.filter(object_type__in=["access.Agreement", "access.Consent"])
     assert events.filter(object_type="access.Agreement").count() == (
-        seeded.agreements + seeded.agreements_ended
+        seeded.agreements + seeded.agreements_ended + seeded.referrals.agreements
     )
     assert events.filter(object_type="access.Consent").count() == (
-        seeded.consents + seeded.consents_withdrawn
+        seeded.consents + seeded.consents_withdrawn + seeded.referrals.consents
     )
 
 
@@ -569,8 +584,12 @@ def test_r47_seeds_each_countrys_agreements_one_of_them_ended(seeded: demo.SeedS
     # given
     today = timezone.localdate()
 
-    # when
-    rows = list(Agreement.objects.prefetch_related("parties"))
+    # when (the support MoU is the referrals' own: see the referral tests)
+    rows = [
+        a
+        for a in Agreement.objects.prefetch_related("parties")
+        if not a.name.startswith(referral_demo.SUPPORT_MOU.name)
+    ]
 
     # then
     assert len(rows) == 2 * len(agreements.AGREEMENTS) == seeded.agreements
@@ -657,8 +676,23 @@ def test_r40_refuses_a_police_member_the_narrative_without_the_persons_consent(
 
 
 def test_r20_withdrawn_consents_grant_nothing_and_live_ones_do(seeded: demo.SeedSummary) -> None:
-    # given
-    rows = list(Consent.objects.select_related("case", "recipient_organisation"))
+    # given the consents of team members (one recorded before a referral grants
+    # nothing until the receiver accepts and joins the team), on cases whose lead
+    # did not move (a new lead reads as the lead)
+    team = set(TeamMembership.objects.values_list("case_id", "organisation_id"))
+    moved = set(
+        LeadTransfer.objects.filter(state=LeadTransferState.ACCEPTED).values_list(
+            "case_id", flat=True
+        )
+    )
+    rows = [
+        c
+        for c in Consent.objects.select_related("case", "recipient_organisation")
+        if c.case_id not in moved
+        and (
+            c.recipient_organisation_id is None or (c.case_id, c.recipient_organisation_id) in team
+        )
+    ]
     withdrawn = [c for c in rows if c.withdrawn_at is not None]
     assert withdrawn and seeded.consents_withdrawn == len(withdrawn)
 
@@ -826,4 +860,126 @@ def test_it_seeds_the_same_assistance_for_the_same_seed() -> None:
     # then
     assert first.assistance == second.assistance
     assert first_rows == _assistance_fingerprint()
+    assert first_rows
+
+
+def test_r47_seeds_referrals_in_every_state_both_ways_for_every_caseworkers_organisation(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    referrals = list(Referral.objects.select_related("from_organisation", "to_organisation"))
+    events = ReferralEvent.objects.filter(referral__in=referrals)
+    caseworker_orgs = Organisation.objects.filter(users__role=Role.CASEWORKER).exclude(
+        org_type=OrgType.OTHER  # on no agreement: it neither sends nor receives
+    )
+    # The guardian service is on every child's team from the start: it only sends
+    # (in a small demo it may be on no team at all).
+    receivers = caseworker_orgs.exclude(org_type=OrgType.GUARDIAN_SERVICE)
+
+    # when
+    sent = {r.from_organisation_id for r in referrals}
+    received = {r.to_organisation_id for r in referrals}
+
+    # then every state, some escalated past their target, varied decline reasons
+    assert {r.state for r in referrals} == set(ReferralState.values)
+    assert Counter(r.state for r in referrals) == seeded.referrals.referrals
+    escalated = [r for r in referrals if r.escalated_at is not None]
+    assert escalated and all(r.due_at < timezone.now() for r in escalated)
+    assert all(r.state in (ReferralState.SENT, ReferralState.INFO_REQUESTED) for r in escalated)
+    assert len(escalated) == seeded.referrals.escalated
+    reasons = set(events.filter(action="decline").values_list("decline_reason", flat=True))
+    assert len(reasons) >= 3
+    assert events.filter(action="provide_info").exists()
+    # and both directions for each organisation with a caseworker
+    on_teams = set(TeamMembership.objects.values_list("organisation_id", flat=True))
+    assert {o.pk for o in caseworker_orgs if o.pk in on_teams} <= sent
+    assert {o.pk for o in receivers} <= received
+    # and the accepted receivers joined the team; the others did not
+    for referral in referrals:
+        joined = TeamMembership.objects.filter(
+            case_id=referral.case_id, organisation_id=referral.to_organisation_id
+        ).exists()
+        assert joined == (referral.state == ReferralState.ACCEPTED)
+    # and the messages are encrypted
+    assert not any(b"Needs a safe place" in bytes(r.message_enc) for r in referrals)
+
+
+def test_r47_seeds_lead_transfers_consultations_and_public_concern_reports(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    transfers = list(LeadTransfer.objects.all())
+    consultations = list(Consultation.objects.prefetch_related("routed_to"))
+
+    # then one transfer accepted (its receiver leads now), one still waiting
+    assert sorted(t.state for t in transfers) == [
+        LeadTransferState.ACCEPTED,
+        LeadTransferState.PROPOSED,
+    ]
+    accepted = next(t for t in transfers if t.state == LeadTransferState.ACCEPTED)
+    assert TeamMembership.objects.get(case=accepted.case, is_lead=True).organisation_id == (
+        accepted.to_organisation_id
+    )
+    # and anonymous consultations under their own key, some linked to a case, some routed
+    anonymous = [c for c in consultations if c.case_id is None]
+    assert anonymous and all(c.data_key_id is not None for c in anonymous)
+    assert any(c.case_id is not None and c.data_key_id is None for c in consultations)
+    assert any(c.routed_to.all() for c in consultations)
+    assert len(consultations) == seeded.referrals.consultations
+    # and concern reports from the public page, new, triaged and closed
+    states = Counter(ConcernReport.objects.values_list("state", flat=True))
+    assert set(states) == {
+        ConcernReportState.NEW,
+        ConcernReportState.TRIAGED,
+        ConcernReportState.CLOSED,
+    }
+    assert Notification.objects.filter(kind="desk", event="concern_reported").exists()
+    # and nothing crossed a border: this Haven has no focal point keys
+    assert not seeded.referrals.crossborder_configured
+    assert not CrossBorderTransfer.objects.exists()
+
+
+def test_r50_exports_one_package_to_a_synthetic_partner_when_focal_point_keys_are_set(
+    db: None, settings: Any
+) -> None:
+    # given this Haven's own focal point keys, as ``make demo`` writes them
+    keys = packages.keygen()
+    settings.HAVEN_FOCAL_POINT_ID = "haven-demo"
+    settings.HAVEN_FOCAL_POINT_ENCRYPTION_KEY = keys["encryption_private_key"]
+    settings.HAVEN_FOCAL_POINT_SIGNING_KEY = keys["signing_private_key"]
+
+    # when
+    summary = demo.seed_demo(cases=20, seed=3)
+
+    # then
+    partner = FocalPointKey.objects.get()
+    assert not partner.is_own
+    transfer = CrossBorderTransfer.objects.get()
+    assert transfer.partner == partner
+    assert transfer.direction == CrossBorderTransfer.Direction.OUTGOING
+    assert summary.referrals.crossborder_exported == 1
+
+
+def _referral_fingerprint() -> Counter[tuple[str, str, str, str]]:
+    return Counter(
+        Referral.objects.values_list(
+            "from_organisation__org_type", "to_organisation__org_type", "referral_type", "state"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_it_seeds_the_same_referrals_for_the_same_seed() -> None:
+    # given a first run, rolled back
+    with transaction.atomic():
+        first = demo.seed_demo(cases=8, seed=5)
+        first_rows = _referral_fingerprint()
+        transaction.set_rollback(True)
+
+    # when
+    second = demo.seed_demo(cases=8, seed=5)
+
+    # then
+    assert first.referrals == second.referrals
+    assert first_rows == _referral_fingerprint()
     assert first_rows

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.models import User
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import AmountPeriod, ServiceOutcome, ServiceStatus
 from haven.assistance.selectors import plans as selectors
@@ -245,6 +246,21 @@ def _service_input(data: dict[str, Any]) -> services.ServiceInput:
     return services.ServiceInput(**data)
 
 
+def _validated(
+    request: Request, serializer: type[serializers.Serializer[Any]]
+) -> tuple[User, dict[str, Any]]:
+    """The acting user and the request body, validated (400 otherwise)."""
+    data = serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return acting_user(request), dict(data.validated_data)
+
+
+def _plans(*, user: User, case_id: object, status: int = status.HTTP_200_OK) -> Response:
+    """Every answer: the case's whole assistance picture, as the user may see it."""
+    view = selectors.plans_for_case(user=user, case_id=case_id)
+    return Response(_body(view), status=status)
+
+
 class PlansApiView(JsonApiView):
     @extend_schema(
         operation_id="plans_read",
@@ -258,8 +274,7 @@ class PlansApiView(JsonApiView):
         },
     )
     def get(self, request: Request, id: str) -> Response:
-        view = selectors.plans_for_case(user=acting_user(request), case_id=id)
-        return Response(_body(view))
+        return _plans(user=acting_user(request), case_id=id)
 
     @extend_schema(
         operation_id="plan_create",
@@ -271,10 +286,7 @@ class PlansApiView(JsonApiView):
         responses=_responses(201),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = PlanCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        user = acting_user(request)
+        user, values = _validated(request, PlanCreateSerializer)
         services.plan_create(
             actor=user,
             case_id=id,
@@ -283,8 +295,7 @@ class PlansApiView(JsonApiView):
             assessment_id=values["assessment_id"],
             services=[_service_input(dict(s)) for s in values["services"]],
         )
-        view = selectors.plans_for_case(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
+        return _plans(user=user, case_id=id, status=status.HTTP_201_CREATED)
 
 
 class ServicesApiView(JsonApiView):
@@ -296,16 +307,12 @@ class ServicesApiView(JsonApiView):
         responses=_responses(201),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = ServiceAddSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        user, values = _validated(request, ServiceAddSerializer)
         plan_id = values.pop("plan_id")
-        user = acting_user(request)
         services.service_add(
             actor=user, case_id=id, service=_service_input(values), plan_id=plan_id
         )
-        view = selectors.plans_for_case(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
+        return _plans(user=user, case_id=id, status=status.HTTP_201_CREATED)
 
 
 def _change_view(
@@ -321,12 +328,9 @@ def _change_view(
             responses=_responses(200, SERVICE_NOT_FOUND),
         )
         def post(self, request: Request, id: str) -> Response:
-            data = serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            user = acting_user(request)
-            service = write(actor=user, service_id=id, **data.validated_data)
-            view = selectors.plans_for_case(user=user, case_id=service.case_id)
-            return Response(_body(view))
+            user, values = _validated(request, serializer)
+            service = write(actor=user, service_id=id, **values)
+            return _plans(user=user, case_id=service.case_id)
 
     ChangeView.__name__ = ChangeView.__qualname__ = f"Service{action.title()}View"
     return ChangeView
@@ -363,12 +367,9 @@ class ClosureApiView(JsonApiView):
         responses=_responses(201),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.assistance_close(actor=user, case_id=id, **data.validated_data)
-        view = selectors.plans_for_case(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
+        user, values = _validated(request, CloseSerializer)
+        services.assistance_close(actor=user, case_id=id, **values)
+        return _plans(user=user, case_id=id, status=status.HTTP_201_CREATED)
 
 
 class ReopenApiView(JsonApiView):
@@ -380,12 +381,9 @@ class ReopenApiView(JsonApiView):
         responses=_responses(200),
     )
     def post(self, request: Request, id: str) -> Response:
-        data = ReopenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.assistance_reopen(actor=user, case_id=id, **data.validated_data)
-        view = selectors.plans_for_case(user=user, case_id=id)
-        return Response(_body(view))
+        user, values = _validated(request, ReopenSerializer)
+        services.assistance_reopen(actor=user, case_id=id, **values)
+        return _plans(user=user, case_id=id)
 
 
 urlpatterns: list[URLPattern] = [

@@ -33,7 +33,9 @@ BANNER = "You are reading this case under emergency access (break-glass)."
 # pair), the header's organisation 1 and the menu's unread count 1. The list adds
 # its count and one page of uses with case, user and organisation: the same for 1
 # use as for 5.
-REVIEW_LIST_QUERIES = 10
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+REVIEW_LIST_QUERIES = 11
 
 
 def _client(user: User) -> Client:

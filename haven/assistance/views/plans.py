@@ -423,24 +423,42 @@ def _change(action: str) -> Callable[..., HttpResponse]:
     return view
 
 
+def _closure_page(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    form_class: type[forms.Form],
+    write: Callable[..., object],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """GET: the decision form; POST: ``write`` it, then back to the plans (400 if refused)."""
+    user = request_user(request)
+    view = selectors.plans_for_case(user=user, case_id=case_id)
+    form = form_class(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and _try(
+            form, lambda: write(actor=user, case_id=case_id, **form.cleaned_data)
+        ):
+            messages.success(request, done)
+            return redirect("assistance:plans", case_id=case_id)
+    return _render(request, template, view, status=status, form=form)
+
+
 @never_cache
 @login_required
 @domain_errors
 def closure_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the closing decision form; POST: close assistance (R-22)."""
-    user = request_user(request)
-    view = selectors.plans_for_case(user=user, case_id=case_id)
-    form = CloseForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and _try(
-            form,
-            lambda: services.assistance_close(actor=user, case_id=case_id, **form.cleaned_data),
-        ):
-            messages.success(request, _("Assistance was closed."))
-            return redirect("assistance:plans", case_id=case_id)
-    return _render(request, "closure_new.html", view, status=status, form=form)
+    return _closure_page(
+        request,
+        case_id,
+        CloseForm,
+        services.assistance_close,
+        _("Assistance was closed."),
+        "closure_new.html",
+    )
 
 
 @never_cache
@@ -448,19 +466,14 @@ def closure_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @domain_errors
 def closure_reopen(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the reopening form; POST: reopen assistance (R-22)."""
-    user = request_user(request)
-    view = selectors.plans_for_case(user=user, case_id=case_id)
-    form = ReopenForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and _try(
-            form,
-            lambda: services.assistance_reopen(actor=user, case_id=case_id, **form.cleaned_data),
-        ):
-            messages.success(request, _("Assistance was reopened."))
-            return redirect("assistance:plans", case_id=case_id)
-    return _render(request, "closure_reopen.html", view, status=status, form=form)
+    return _closure_page(
+        request,
+        case_id,
+        ReopenForm,
+        services.assistance_reopen,
+        _("Assistance was reopened."),
+        "closure_reopen.html",
+    )
 
 
 SERVICE = "cases/<uuid:case_id>/services/<uuid:service_id>/"

@@ -36,7 +36,9 @@ pytestmark = pytest.mark.django_db
 # the interviews with their recorders and organisations, their readers (one query
 # for all), and the audit append (head, event, head) in its own savepoint pair.
 # The same for 1 interview as for 3.
-INTERVIEW_LIST_QUERIES = 20
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+INTERVIEW_LIST_QUERIES = 21
 
 
 def client_for(user: User) -> Client:

@@ -50,7 +50,9 @@ pytestmark = pytest.mark.django_db
 # query), the narrative decision for a child's views (break-glass grants, the
 # reader's organisation) and the audit append (head, event, head) in its own
 # savepoint pair. The same for 1 consent as for 3.
-CONSENT_LIST_QUERIES = 19
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+CONSENT_LIST_QUERIES = 20
 
 
 def _client(user: User) -> Client:

@@ -35,7 +35,9 @@ NEW = reverse("cases:new")
 # plus 1 for the menu's unread-notification count (web.context_processors).
 # The list adds count, the user's organisation (header) and one page of cases with
 # the lead's name as a subquery: the same for 3 cases as for 30.
-CASE_LIST_QUERIES = 10
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+CASE_LIST_QUERIES = 11
 # The detail adds case_read in a savepoint pair: case with person and key, team
 # twice (visibility, decisions), organisation, narrative entries and transitions
 # (each with their users in one query), and the audit append (head, event, head)
@@ -48,8 +50,12 @@ CASE_LIST_QUERIES = 10
 # re-assessments: 2), the plan block (services by status, closure in force: 2), the
 # dependants count (1 on an adult's case), the current cooperation record (1), and
 # the timeline's assessment, plan, service and closure entries (4).
+# Issue 6 adds 2: the referrals block: the lead with the user's membership and
+# the open lead transfer as subqueries (1), and the case's referrals (1).
+# And 1 for the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors).
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 37
+CASE_DETAIL_QUERIES = 40
 
 ClientFor = Callable[[User], Client]
 

@@ -35,6 +35,7 @@ from haven.children import selectors as children_selectors
 from haven.justice import selectors as justice_selectors
 from haven.lib.errors import HavenError
 from haven.lib.views import domain_errors, forbidden, request_user
+from haven.referrals.selectors import case_page as referral_selectors
 from haven.web import timeline
 
 PAGE_SIZE = 25
@@ -121,6 +122,8 @@ def _detail(
         "assessments": assessment_selectors.case_page_assessments(case_view=view),
         "assistance_plan": plan_selectors.case_page_plans(case_view=view),
         "cooperation": justice_selectors.case_page_cooperation(case_view=view),  # legal group only
+        # the case's referrals and an open lead transfer, for the team (no personal data)
+        "case_referrals": referral_selectors.case_page_referrals(user=user, case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and writable and assisting,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": under_break_glass,

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import FieldGroup
 from haven.accounts.models import User
-from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases.models import Case
 from haven.children import checks, errors
@@ -154,7 +152,7 @@ def _saved(
     record.full_clean(exclude=["case", "recorded_by"])
     record.save()
     detail = {"stage": data.stage, "matter": data.matter, "how_heard": data.how_heard}
-    _audit(
+    checks.audit_record(
         actor=actor,
         case=case,
         action=Action.CREATE,
@@ -163,18 +161,3 @@ def _saved(
         detail=detail,
     )
     return record
-
-
-def _audit(
-    *, actor: User, case: Case, action: str, row: Any, group: FieldGroup, detail: dict[str, str]
-) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=action,
-        object_type=f"children.{type(row).__name__}",
-        object_id=row.pk,
-        person_id=case.person_id,
-        field_groups=[group],
-        purpose=Purpose.ASSISTANCE,
-        detail=detail,
-    )

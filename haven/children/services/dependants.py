@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import FieldGroup
 from haven.accounts.models import User
-from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases.models import Case
 from haven.children import checks, errors
@@ -92,7 +90,7 @@ def _saved(*, actor: User, case: Case, data: DependantInput, name: str, needs: s
     dependant.full_clean(exclude=["case", "recorded_by"])
     dependant.save()
     detail = {"relationship": data.relationship, "education": data.education}
-    _audit(
+    checks.audit_record(
         actor=actor,
         case=case,
         action=Action.CREATE,
@@ -119,7 +117,7 @@ def dependant_update_education(
         key=case.person.data_key, plaintext=text, context=NEEDS_CONTEXT
     )
     dependant.save(update_fields=["education", "needs_enc"])
-    _audit(
+    checks.audit_record(
         actor=actor,
         case=case,
         action=Action.UPDATE,
@@ -128,18 +126,3 @@ def dependant_update_education(
         detail={"education": education},
     )
     return dependant
-
-
-def _audit(
-    *, actor: User, case: Case, action: str, row: Any, group: FieldGroup, detail: dict[str, str]
-) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=action,
-        object_type=f"children.{type(row).__name__}",
-        object_id=row.pk,
-        person_id=case.person_id,
-        field_groups=[group],
-        purpose=Purpose.ASSISTANCE,
-        detail=detail,
-    )

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, User
-from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases.models import Case
 from haven.children import checks, errors
 from haven.children.models import (
     FamilyTracing,
@@ -66,7 +63,7 @@ def family_tracing_start(
     )
     tracing.full_clean(exclude=["case", "recorded_by", "traced_by"])
     tracing.save()
-    _audit(
+    checks.audit_record(
         actor=actor,
         case=case,
         action=Action.CREATE,
@@ -118,7 +115,7 @@ def family_tracing_update(
         tracing.outcome_enc = vault.encrypt(key=key, plaintext=text, context=OUTCOME_CONTEXT)
         fields.append("outcome_enc")
     tracing.save(update_fields=fields)
-    _audit(
+    checks.audit_record(
         actor=actor,
         case=case,
         action=Action.UPDATE,
@@ -127,18 +124,3 @@ def family_tracing_update(
         detail={"status": status},
     )
     return tracing
-
-
-def _audit(
-    *, actor: User, case: Case, action: str, row: Any, group: FieldGroup, detail: dict[str, str]
-) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=action,
-        object_type=f"children.{type(row).__name__}",
-        object_id=row.pk,
-        person_id=case.person_id,
-        field_groups=[group],
-        purpose=Purpose.ASSISTANCE,
-        detail=detail,
-    )

@@ -15,11 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, User
 from haven.assistance.models import TaskKind
 from haven.assistance.services import deadlines as deadline_services
-from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.children import checks, errors
 from haven.children.models import (
@@ -92,14 +91,12 @@ def guardian_appoint(
     appointment.full_clean(exclude=["case", "recorded_by", "guardian_organisation"])
     appointment.save()
     deadline_services.tasks_close(case_id=case.id, kind=TaskKind.GUARDIAN_APPOINTMENT, by=actor)
-    audit.audit_record(
-        actor=audit.actor_of(actor),
+    checks.audit_record(
+        actor=actor,
+        case=case,
         action=Action.CREATE,
-        object_type="children.GuardianAppointment",
-        object_id=appointment.pk,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.ASSISTANCE,
+        row=appointment,
+        group=FieldGroup.LEGAL,
         detail={"kind": kind},
     )
     return appointment

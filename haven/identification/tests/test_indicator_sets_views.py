@@ -27,7 +27,9 @@ UPLOAD = reverse("identification:indicator_set_upload")
 # A signed-in page (7, with the header's notifications), the header's organisation,
 # and one query for every set version with its indicator count and latest version:
 # the same for 4 sets as for 40.
-SET_LIST_QUERIES = 9
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+SET_LIST_QUERIES = 10
 
 ClientFor = Callable[[User], Client]
 

@@ -45,7 +45,9 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "identification"
 # (head, event, head) in its own pair: the same for 3 screenings as for 30. Issue 4
 # adds one: the reader's live break-glass grants (rule_break_glass runs before the
 # team rules, so even the case lead's decision loads them, once per request).
-SCREENING_LIST_QUERIES = 20
+# Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
+# (web.context_processors), on every page of a user with a case role.
+SCREENING_LIST_QUERIES = 21
 
 ClientFor = Callable[[User], Client]
 

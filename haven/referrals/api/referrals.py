@@ -31,7 +31,9 @@ from haven.lib.api import JsonApiView, acting_user
 from haven.referrals import states
 from haven.referrals.models import DeclineReason, LeadTransferState, ReferralState
 from haven.referrals.selectors import referrals as selectors
+from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
+from haven.referrals.services import shared
 
 TAGS = ["referrals"]
 
@@ -143,7 +145,7 @@ class ReferralCreateSerializer(serializers.Serializer[Any]):
     referral_type = serializers.CharField(max_length=40)
     purpose = serializers.ChoiceField(choices=Purpose.values)
     field_groups = serializers.ListField(child=FieldGroupField(), allow_empty=True)
-    message = serializers.CharField(max_length=services.MAX_TEXT)
+    message = serializers.CharField(max_length=shared.MAX_TEXT)
     urgent = serializers.BooleanField(default=False)
     directory_entry_id = serializers.UUIDField(required=False, allow_null=True, default=None)
 
@@ -151,21 +153,21 @@ class ReferralCreateSerializer(serializers.Serializer[Any]):
 class DeclineSerializer(serializers.Serializer[Any]):
     reason = DeclineReasonField()
     note = serializers.CharField(
-        max_length=services.MAX_TEXT, required=False, allow_blank=True, default=""
+        max_length=shared.MAX_TEXT, required=False, allow_blank=True, default=""
     )
 
 
 class QuestionSerializer(serializers.Serializer[Any]):
-    question = serializers.CharField(max_length=services.MAX_TEXT)
+    question = serializers.CharField(max_length=shared.MAX_TEXT)
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
-    answer = serializers.CharField(max_length=services.MAX_TEXT)
+    answer = serializers.CharField(max_length=shared.MAX_TEXT)
 
 
 class NoteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(
-        max_length=services.MAX_TEXT, required=False, allow_blank=True, default=""
+        max_length=shared.MAX_TEXT, required=False, allow_blank=True, default=""
     )
 
 
@@ -191,11 +193,11 @@ class LeadTransferSerializer(serializers.Serializer[Any]):
 
 class LeadTransferCreateSerializer(serializers.Serializer[Any]):
     to_organisation_id = serializers.UUIDField()
-    reason = serializers.CharField(max_length=services.MAX_TEXT)
+    reason = serializers.CharField(max_length=shared.MAX_TEXT)
 
 
 class LeadDeclineSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=services.MAX_TEXT)
+    note = serializers.CharField(max_length=shared.MAX_TEXT)
 
 
 def _state(request: Request) -> str | None:
@@ -366,7 +368,9 @@ class CaseLeadTransfersView(JsonApiView):
         data = LeadTransferCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
-        transfer = services.lead_transfer_propose(actor=user, case_id=id, **data.validated_data)
+        transfer = lead_services.lead_transfer_propose(
+            actor=user, case_id=id, **data.validated_data
+        )
         return Response(_transfer(user, transfer.pk), status=status.HTTP_201_CREATED)
 
 
@@ -437,7 +441,7 @@ urlpatterns: list[URLPattern] = [
         _transfer_action(
             "lead_transfer_accept",
             EmptySerializer,
-            lambda u, i, d: services.lead_transfer_accept(actor=u, transfer_id=i),
+            lambda u, i, d: lead_services.lead_transfer_accept(actor=u, transfer_id=i),
             "The receiver takes the case lead; the old lead stays on the team.",
         ),
         name="lead_transfer_accept",
@@ -447,7 +451,7 @@ urlpatterns: list[URLPattern] = [
         _transfer_action(
             "lead_transfer_decline",
             LeadDeclineSerializer,
-            lambda u, i, d: services.lead_transfer_decline(actor=u, transfer_id=i, **d),
+            lambda u, i, d: lead_services.lead_transfer_decline(actor=u, transfer_id=i, **d),
             "The receiver declines, saying why.",
         ),
         name="lead_transfer_decline",
@@ -457,7 +461,7 @@ urlpatterns: list[URLPattern] = [
         _transfer_action(
             "lead_transfer_withdraw",
             EmptySerializer,
-            lambda u, i, d: services.lead_transfer_withdraw(actor=u, transfer_id=i),
+            lambda u, i, d: lead_services.lead_transfer_withdraw(actor=u, transfer_id=i),
             "The proposing organisation takes its proposal back.",
         ),
         name="lead_transfer_withdraw",

@@ -38,7 +38,9 @@ from haven.referrals.models import (
     Referral,
     ReferralState,
 )
+from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
+from haven.referrals.services import shared
 from haven.vault import services as vault
 
 
@@ -62,6 +64,14 @@ class ReferralRow:
     escalated_at: datetime | None
     age: timedelta
     overdue: bool
+
+    @property
+    def purpose_label(self) -> str:
+        return str(Purpose(self.purpose).label)
+
+    @property
+    def field_group_labels(self) -> list[str]:
+        return [str(FieldGroup(group).label).lower() for group in self.field_groups]
 
     @property
     def age_days(self) -> int:
@@ -171,6 +181,40 @@ def referrals_outgoing(*, user: User, state: str | None = None) -> list[Referral
     return [_row(r, now) for r in rows]
 
 
+def _has_case_role(user: User) -> bool:
+    return user.organisation_id is not None and user.role in account_policy.CASE_ROLES
+
+
+def referrals_waiting(
+    *, user: User, limit: int | None = None, now: datetime | None = None
+) -> list[ReferralRow]:
+    """Open referrals sent to the user's organisation, oldest first, with their age
+    at ``now`` (the home page): none for a user without a case role. One query."""
+    if not _has_case_role(user):
+        return []
+    now = now or timezone.now()
+    rows = (
+        _base()
+        .filter(to_organisation_id=user.organisation_id, state__in=OPEN_REFERRAL_STATES)
+        .order_by("sent_at", "id")
+    )
+    return [_row(r, now) for r in rows[:limit]]
+
+
+def referrals_waiting_count(*, user: User) -> int | None:
+    """How many open referrals wait for the user's organisation (one query, for the
+    menu); None for a user without a case role (no referrals menu)."""
+    if not _has_case_role(user):
+        return None
+    return (
+        Referral.objects.filter(
+            to_organisation_id=user.organisation_id, state__in=OPEN_REFERRAL_STATES
+        )
+        .values("id")
+        .count()
+    )
+
+
 def _decrypt(case: Case, ciphertext: bytes | memoryview | None, context: str) -> str:
     if ciphertext is None or case.person.erased_at is not None:
         return ""
@@ -213,7 +257,7 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
     referral = (
         _base()
         .select_related("case__person__data_key")
-        .filter(pk=services.parse_id(referral_id))
+        .filter(pk=shared.parse_id(referral_id))
         .first()
     )
     if (
@@ -300,7 +344,7 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
     transfer = (
         _transfers()
         .select_related("case__person__data_key")
-        .filter(pk=services.parse_id(transfer_id))
+        .filter(pk=shared.parse_id(transfer_id))
         .first()
     )
     if (
@@ -321,8 +365,8 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
     return _transfer_view(
         transfer,
         user,
-        reason=_decrypt(case, transfer.reason_enc, services.REASON_CONTEXT),
-        answer=_decrypt(case, transfer.answer_note_enc, services.ANSWER_CONTEXT),
+        reason=_decrypt(case, transfer.reason_enc, lead_services.REASON_CONTEXT),
+        answer=_decrypt(case, transfer.answer_note_enc, lead_services.ANSWER_CONTEXT),
     )
 
 
@@ -341,7 +385,7 @@ def referral_flows(
     """For the referral form: would each field group reach this organisation for
     this purpose once it joins the team (agreement and consent)? For the team only."""
     case = case_selectors.case_get(user=user, case_id=case_id)
-    receiver = Organisation.objects.filter(pk=services.parse_id(to_organisation_id)).first()
+    receiver = Organisation.objects.filter(pk=shared.parse_id(to_organisation_id)).first()
     if receiver is None or purpose not in Purpose.values:
         return []
     context = access_policy.case_context(case_id=case.id)

@@ -82,8 +82,9 @@ def test_the_search_page_queries_do_not_grow_with_the_rows(
         add(admin_of(), title=f"Service {index}")
     client = client_for(make_user())
     # when / then: session, user, device, entries with their organisations, unread
-    # notifications, the header's organisation, the session's save (three)
-    with django_assert_num_queries(9):
+    # notifications, referrals waiting for an answer (the menu), the header's
+    # organisation, the session's save (three)
+    with django_assert_num_queries(10):
         response = client.get(LIST)
     assert len(response.context["rows"]) == rows
 

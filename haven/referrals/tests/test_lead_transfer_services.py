@@ -12,7 +12,7 @@ from haven.assistance.models import Notification
 from haven.cases.tests.factories import add_to_team
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from haven.referrals.models import LeadTransfer, LeadTransferState
-from haven.referrals.services import referrals as services
+from haven.referrals.services import lead_transfers as services
 from haven.referrals.tests.test_referrals_services import Setup, referral_setup
 
 pytestmark = pytest.mark.django_db

@@ -29,6 +29,7 @@ from haven.cases.models import Case
 from haven.cases.tests.factories import open_case
 from haven.lib.errors import HavenError
 from haven.referrals.models import LeadTransfer, LeadTransferState, Referral, ReferralState
+from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def _send(case: Case, actor: User, other: User) -> Referral:
 
 
 def _propose(case: Case, actor: User, other: User) -> object:
-    return services.lead_transfer_propose(
+    return lead_services.lead_transfer_propose(
         actor=actor, case_id=case.id, to_organisation_id=other.organisation_id, reason="Why."
     )
 
@@ -148,10 +149,12 @@ def _transfer_side(action: str) -> Callable[[Case, User, User], object]:
     def act(case: Case, actor: User, other: User) -> object:
         transfer_id = _open_transfer(case)
         if action == "lt_accept":
-            return services.lead_transfer_accept(actor=actor, transfer_id=transfer_id)
+            return lead_services.lead_transfer_accept(actor=actor, transfer_id=transfer_id)
         if action == "lt_decline":
-            return services.lead_transfer_decline(actor=actor, transfer_id=transfer_id, note="No")
-        return services.lead_transfer_withdraw(actor=actor, transfer_id=transfer_id)
+            return lead_services.lead_transfer_decline(
+                actor=actor, transfer_id=transfer_id, note="No"
+            )
+        return lead_services.lead_transfer_withdraw(actor=actor, transfer_id=transfer_id)
 
     return act
 

@@ -34,7 +34,9 @@ from haven.lib.views import domain_errors, request_user
 from haven.referrals import states, targets
 from haven.referrals.models import DeclineReason, ReferralState
 from haven.referrals.selectors import referrals as selectors
+from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
+from haven.referrals.services import shared
 
 A = states.ReferralAction
 L = states.LeadTransferAction
@@ -42,7 +44,7 @@ L = states.LeadTransferAction
 
 def _organisations(user: User) -> QuerySet[Organisation]:
     """Organisations that may receive a referral: every other one (not personal data)."""
-    return Organisation.objects.exclude(pk=services.parse_id(user.organisation_id)).order_by("name")
+    return Organisation.objects.exclude(pk=shared.parse_id(user.organisation_id)).order_by("name")
 
 
 class ReferralForm(forms.Form):
@@ -63,7 +65,7 @@ class ReferralForm(forms.Form):
     message = forms.CharField(
         label=gettext_lazy("Message to the receiver"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=services.MAX_TEXT,
+        max_length=shared.MAX_TEXT,
         help_text=gettext_lazy("What the receiver needs to know to decide. It is encrypted."),
     )
 
@@ -88,7 +90,7 @@ class DeclineForm(forms.Form):
         label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=services.MAX_TEXT,
+        max_length=shared.MAX_TEXT,
         help_text=gettext_lazy("Needed when the reason is 'other'."),
     )
 
@@ -97,7 +99,7 @@ class QuestionForm(forms.Form):
     question = forms.CharField(
         label=gettext_lazy("Your question"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=services.MAX_TEXT,
+        max_length=shared.MAX_TEXT,
     )
 
 
@@ -105,7 +107,7 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=gettext_lazy("Your answer"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=services.MAX_TEXT,
+        max_length=shared.MAX_TEXT,
     )
 
 
@@ -114,7 +116,7 @@ class WithdrawForm(forms.Form):
         label=gettext_lazy("Why (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=services.MAX_TEXT,
+        max_length=shared.MAX_TEXT,
     )
 
 
@@ -145,6 +147,20 @@ REFERRAL_FORMS: dict[str, type[forms.Form]] = {
 SLUGS = {"accept": A.ACCEPT, "decline": A.DECLINE, "request-info": A.REQUEST_INFO}
 SLUGS |= {"provide-info": A.PROVIDE_INFO, "withdraw": A.WITHDRAW}
 TRANSFER_SLUGS = {"accept": L.ACCEPT, "decline": L.DECLINE, "withdraw": L.WITHDRAW}
+# What each answer's heading and button say: what the user is about to do, not what
+# the history will call it afterwards.
+BUTTONS = {
+    A.ACCEPT: gettext_lazy("Accept the referral"),
+    A.DECLINE: gettext_lazy("Decline the referral"),
+    A.REQUEST_INFO: gettext_lazy("Ask for more information"),
+    A.PROVIDE_INFO: gettext_lazy("Give the information asked for"),
+    A.WITHDRAW: gettext_lazy("Withdraw the referral"),
+}
+TRANSFER_BUTTONS = {
+    L.ACCEPT: gettext_lazy("Accept the lead"),
+    L.DECLINE: gettext_lazy("Decline the lead"),
+    L.WITHDRAW: gettext_lazy("Withdraw the proposal"),
+}
 
 
 def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
@@ -196,7 +212,11 @@ def _detail_page(
 ) -> HttpResponse:
     detail = selectors.referral_get(user=request_user(request), referral_id=referral_id)
     action_forms = [
-        (action, slug, bound[1] if bound and bound[0] == action else REFERRAL_FORMS[action]())
+        (
+            BUTTONS[action],
+            slug,
+            bound[1] if bound and bound[0] == action else REFERRAL_FORMS[action](),
+        )
         for slug, action in SLUGS.items()
         if action in detail.actions
     ]
@@ -340,7 +360,7 @@ def lead_transfer_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                transfer = services.lead_transfer_propose(
+                transfer = lead_services.lead_transfer_propose(
                     actor=user,
                     case_id=case_id,
                     to_organisation_id=form.cleaned_data["to_organisation"],
@@ -366,7 +386,7 @@ def _transfer_page(
     transfer = selectors.lead_transfer_get(user=request_user(request), transfer_id=transfer_id)
     action_forms = [
         (
-            action,
+            TRANSFER_BUTTONS[action],
             slug,
             bound[1]
             if bound and bound[0] == action
@@ -401,13 +421,13 @@ def lead_transfer_act(request: HttpRequest, transfer_id: uuid.UUID, action: str)
     if form.is_valid():
         try:
             if move == L.ACCEPT:
-                services.lead_transfer_accept(actor=user, transfer_id=transfer_id)
+                lead_services.lead_transfer_accept(actor=user, transfer_id=transfer_id)
             elif move == L.DECLINE:
-                services.lead_transfer_decline(
+                lead_services.lead_transfer_decline(
                     actor=user, transfer_id=transfer_id, note=form.cleaned_data["note"]
                 )
             else:
-                services.lead_transfer_withdraw(actor=user, transfer_id=transfer_id)
+                lead_services.lead_transfer_withdraw(actor=user, transfer_id=transfer_id)
         except (InvalidInput, Conflict) as exc:
             _add_domain_error(form, exc)
         else:

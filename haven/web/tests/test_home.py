@@ -1,6 +1,6 @@
-"""The caseworker's home page: my cases, my deadlines of the next two weeks, cases
-newly shared with the organisation (where referrals will appear) and what is
-overdue; only for case roles, no personal data, no audit, a fixed number of queries."""
+"""The caseworker's home page: my cases, my deadlines of the next two weeks, the
+referrals waiting for the organisation's answer (R-47) and what is overdue; only for
+case roles, no personal data, no audit, a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
-from haven.cases.models import Case
-from haven.cases.tests.factories import add_to_team
+from haven.cases.tests.factories import add_to_team, share_by_law
+from haven.referrals.models import Referral
+from haven.referrals.services import referrals as referral_services
 from haven.web import home
 from haven.web.tests.factories import sign_in
 
@@ -38,12 +39,21 @@ def police() -> Organisation:
     return OrganisationFactory.create(org_type=OrgType.POLICE, name="City Police")
 
 
-def _shared(*, lead: User, organisation: Organisation, on: date) -> Case:
-    """A case led by ``lead``'s organisation, shared with ``organisation`` on ``on``."""
-    case = quiet_case(actor=lead)
+def _referred(*, sender: User, to: Organisation, on: date) -> Referral:
+    """A case led by ``sender``'s organisation, referred to ``to`` on ``on`` (48 hours
+    to answer)."""
+    case = quiet_case(actor=sender)
+    share_by_law(case=case, organisation=to, groups=["identity"])
     with time_machine.travel(at(on, 9), tick=False):
-        add_to_team(case=case, organisation=organisation, by=lead)
-    return case
+        return referral_services.referral_send(
+            actor=sender,
+            case_id=case.id,
+            to_organisation_id=to.pk,
+            referral_type="accommodation",
+            purpose="assistance",
+            field_groups=["identity"],
+            message="A synthetic message.",
+        )
 
 
 def _home(user: User) -> home.Home:
@@ -107,25 +117,27 @@ def test_it_lists_the_deadlines_of_the_next_14_days_soonest_first_without_the_ov
     assert section.count == 2
 
 
-def test_it_lists_cases_shared_with_the_organisation_in_the_last_7_days_newest_first(
+def test_r47_it_lists_the_referrals_waiting_for_the_organisation_oldest_first_with_their_age(
     ngo: Organisation, police: Organisation
 ) -> None:
-    # given
+    # given: three referrals from the NGO to the police; one asked about, one declined
     lead = staff(ngo, Role.CASEWORKER)
     officer = staff(police, Role.CASEWORKER)
-    last_week = _shared(lead=lead, organisation=police, on=date(2026, 3, 6))
-    yesterday = _shared(lead=lead, organisation=police, on=date(2026, 3, 11))
-    _shared(lead=lead, organisation=police, on=date(2026, 3, 4))  # 8 days ago: too old
-    quiet_case(actor=officer)  # the police lead it: not shared with them
+    waiting = _referred(sender=lead, to=police, on=date(2026, 3, 2))
+    asked = _referred(sender=lead, to=police, on=date(2026, 3, 11))
+    declined = _referred(sender=lead, to=police, on=date(2026, 3, 1))
+    referral_services.referral_request_info(actor=officer, referral_id=asked.pk, question="Why?")
+    referral_services.referral_decline(actor=officer, referral_id=declined.pk, reason="no_capacity")
 
     # when
     section = _home(officer).new_referrals
 
     # then
-    assert [m.case.reference for m in section.rows] == [yesterday.reference, last_week.reference]
-    assert {m.lead_name for m in section.rows} == {"Victim Support NGO"}
+    assert [row.id for row in section.rows] == [waiting.pk, asked.pk]
+    assert [(row.age_days, row.overdue) for row in section.rows] == [(10, True), (1, False)]
+    assert {row.from_organisation for row in section.rows} == {"Victim Support NGO"}
     assert section.count == 2
-    assert _home(lead).new_referrals.count == 0
+    assert _home(lead).new_referrals.count == 0  # the sender waits for no answer
 
 
 def test_it_lists_the_overdue_deadlines_oldest_first_with_the_blocking_ones_marked(
@@ -214,7 +226,7 @@ def test_it_renders_four_captioned_sections_with_links_and_no_personal_data(
     case = quiet_case(actor=lead)
     deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5), blocking=True)
     deadline(case=case, organisation=ngo, due_on=date(2026, 3, 14))
-    shared = _shared(lead=staff(police, Role.CASEWORKER), organisation=ngo, on=TODAY)
+    referred = _referred(sender=staff(police, Role.CASEWORKER), to=ngo, on=TODAY)
     audit_events = AuditEvent.objects.count()
 
     # when
@@ -225,8 +237,9 @@ def test_it_renders_four_captioned_sections_with_links_and_no_personal_data(
     for heading in ("My cases", "My deadlines", "New referrals", "Overdue"):
         assert f">{heading}</h2>" in html
     assert html.count("<caption>") == 4
-    assert "Referrals from other organisations appear here." in html
-    assert case.reference in html and shared.reference in html
+    assert "Referrals from other organisations appear here." not in html  # the stand-in is gone
+    assert case.reference in html and referred.case.reference in html
+    assert f'href="{reverse("referrals:referral_detail", args=[referred.pk])}"' in html
     assert f'href="{reverse("assistance:deadline_list")}?show=overdue"' in html
     assert "Blocking: the case cannot move on without it" in html
     assert "Testinen" not in html and "Testikatu" not in html  # the person's name, address
@@ -247,9 +260,10 @@ def test_it_says_so_when_a_section_is_empty(ngo: Organisation) -> None:
 
 
 # Session, user and second factor (3); two per section, its rows and its count (8); the
-# frame: the unread-notification count and the organisation's name (2); the session
-# saved back (savepoint, update, release: 3). 16, however many rows there are.
-HOME_QUERIES = 16
+# frame: the unread-notification count, the count of referrals waiting for an answer
+# (issue 6) and the organisation's name (3); the session saved back (savepoint, update,
+# release: 3). 17, however many rows there are.
+HOME_QUERIES = 17
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -259,14 +273,14 @@ def test_it_shows_the_home_page_in_a_fixed_number_of_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
     rows: int,
 ) -> None:
-    # given: as many led cases, shared cases, coming and overdue deadlines
+    # given: as many led cases, referrals waiting, coming and overdue deadlines
     lead = staff(ngo, Role.CASEWORKER)
     other_lead = staff(police, Role.CASEWORKER)
     for day in range(rows):
         case = quiet_case(actor=lead)
         deadline(case=case, organisation=ngo, due_on=date(2026, 3, 3) + timedelta(days=day % 8))
         deadline(case=case, organisation=ngo, due_on=date(2026, 3, 13), blocking=day % 2 == 0)
-        _shared(lead=other_lead, organisation=ngo, on=TODAY)
+        _referred(sender=other_lead, to=ngo, on=TODAY)
     client = sign_in(Client(), lead)
 
     # when / then

@@ -115,8 +115,14 @@ NOT_PERSONAL_DATA_WRITES = {
     "consultation_key": "picks the data key sealing a consultation; writes nothing",
     "source_index": "the keyed hash of a client address (vault.blind_index); writes nothing",
     "parse_id": "parses an id from a URL or request; writes nothing",
-    # haven/referrals/services/referrals.py
+    # haven/referrals/services/shared.py (referrals and lead transfers; the callers audit)
     "case_staff": "lists an organisation's caseworkers and supervisors (to notify); writes nothing",
+    "text_checked": "checks a free text's presence and length; writes nothing",
+    "sealed": "encrypts a text under the person's data key in memory; writes nothing",
+    "organisation_chosen": "looks up the organisation a form names; writes nothing",
+    "staff_notify": "notifies an event and an id (no personal data); the caller audits",
+    "member_require": "raises unless the actor works cases for one side; writes nothing",
+    # haven/referrals/services/referrals.py
     "referrals_sweep": (
         "stamps overdue referrals escalated and notifies: ids, a case reference and an "
         "event, no personal data"

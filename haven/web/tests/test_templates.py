@@ -98,6 +98,7 @@ from haven.referrals import forms_desk, forms_directory
 from haven.referrals import notify as referral_notify
 from haven.referrals import packages as crossborder_packages
 from haven.referrals.models import FocalPointKey, ReferralState
+from haven.referrals.selectors import case_page as referral_case_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
 from haven.referrals.selectors import desk as desk_selectors
 from haven.referrals.selectors import directory as directory_selectors
@@ -105,6 +106,7 @@ from haven.referrals.selectors import referrals as referral_selectors
 from haven.referrals.services import crossborder as crossborder_services
 from haven.referrals.services import desk as desk_services
 from haven.referrals.services import directory as directory_services
+from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
 from haven.referrals.views import crossborder as crossborder_views
 from haven.referrals.views import directory as directory_views
@@ -261,6 +263,7 @@ def _case_context(scene: Scene) -> Context:
         "assessments": assessment_selectors.case_page_assessments(case_view=view),
         "assistance_plan": plan_selectors.case_page_plans(case_view=view),
         "cooperation": justice_selectors.case_page_cooperation(case_view=view),
+        "case_referrals": referral_case_selectors.case_page_referrals(user=user, case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
@@ -1424,11 +1427,19 @@ CONTEXTS.update(
 
 def _home(scene: Scene) -> Context:
     """The NGO's home on LATER: its presumed case (an overdue review, deadlines coming)
-    and a case the police lead, shared with the NGO the day before."""
+    and a case the police lead, referred to the NGO (R-47)."""
     scene.presumed  # noqa: B018 - made on first use
     police_case = open_case(actor=scene.police)
-    with time_machine.travel(LATER - timedelta(days=1), tick=False):
-        add_to_team(case=police_case, organisation=org_of(scene.lead), by=scene.police)
+    share_by_law(case=police_case, organisation=org_of(scene.lead), groups=["identity"])
+    referral_services.referral_send(
+        actor=scene.police,
+        case_id=police_case.id,
+        to_organisation_id=org_of(scene.lead).pk,
+        referral_type="accommodation",
+        purpose="assistance",
+        field_groups=["identity"],
+        message="A synthetic message.",
+    )
     home = web_home.home_for(user=scene.lead, now=LATER)
     assert home.my_cases.rows and home.new_referrals.rows and home.overdue.rows
     return {"home": home, "nav": "home"}
@@ -1670,7 +1681,7 @@ def _referral_new(scene: Scene) -> Context:
 
 def _lead_transfer(scene: Scene) -> tuple[Case, uuid.UUID]:
     case = scene.new_case()
-    transfer = referral_services.lead_transfer_propose(
+    transfer = lead_transfer_services.lead_transfer_propose(
         actor=scene.lead,
         case_id=case.id,
         to_organisation_id=org_of(scene.police).pk,
@@ -1700,8 +1711,23 @@ def _lead_transfer_detail(scene: Scene) -> Context:
     return {"transfer": transfer, "forms": forms_, "nav": "referrals"}
 
 
+def _referrals_case_block(scene: Scene) -> Context:
+    # A referral waiting for the sender's answer and an open lead transfer, seen by the lead.
+    case, _shelter, _id = _referral(scene)
+    lead_transfer_services.lead_transfer_propose(
+        actor=scene.lead,
+        case_id=case.id,
+        to_organisation_id=org_of(scene.police).pk,
+        reason="A synthetic reason.",
+    )
+    view = selectors.case_read(user=scene.lead, case_id=case.id)
+    block = referral_case_selectors.case_page_referrals(user=scene.lead, case_view=view)
+    return {"case": case, "case_referrals": block}
+
+
 CONTEXTS.update(
     {
+        "referrals/_referrals_case_block.html": _referrals_case_block,
         "referrals/referral_list.html": _referral_list,
         "referrals/referral_detail.html": _referral_detail,
         "referrals/referral_new.html": _referral_new,

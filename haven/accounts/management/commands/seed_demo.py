@@ -86,8 +86,46 @@ class Command(BaseCommand):
                     "r": summary.refusals,
                 },
                 *self._assistance(summary.assistance),
+                *self._referrals(summary.referrals),
             ]
         )
+
+    def _referrals(self, counts: demo.ReferralCounts) -> list[str]:
+        def by_state(counter: dict[str, int]) -> str:
+            return ", ".join(f"{key} {value}" for key, value in sorted(counter.items()))
+
+        crossborder = (
+            _("Cross-border packages exported: %d") % counts.crossborder_exported
+            if counts.crossborder_configured
+            else _("Cross-border: skipped (no focal point keys configured)")
+        )
+        return [
+            _(
+                "Referrals: %(s)s (%(o)d overdue, %(e)d escalated by the sweep, %(a)d with "
+                "information asked and given); consents recorded for them %(c)d; "
+                "support-referral agreements %(m)d"
+            )
+            % {
+                "s": by_state(counts.referrals),
+                "o": counts.overdue,
+                "e": counts.escalated,
+                "a": counts.information_answered,
+                "c": counts.consents,
+                "m": counts.agreements,
+            },
+            _("Lead transfers: %s") % by_state(counts.lead_transfers),
+            _(
+                "Desk: consultations %(c)d (%(l)d linked to a case, %(r)d routed), "
+                "public concern reports: %(p)s"
+            )
+            % {
+                "c": counts.consultations,
+                "l": counts.consultations_linked,
+                "r": counts.consultations_routed,
+                "p": by_state(counts.reports),
+            },
+            crossborder,
+        ]
 
     def _assistance(self, counts: demo.AssistanceCounts) -> list[str]:
         services = ", ".join(f"{key} {value}" for key, value in sorted(counts.services.items()))

@@ -1,0 +1,143 @@
+"""The referrals block of a case page (R-47), for the case team.
+
+It gets the ``CaseView`` that ``cases.selectors.case_read`` already decided and
+audited, and reads only what is not personal data: the organisations, the
+states and the dates of the case's referrals and of an open lead transfer. Two
+queries: the lead (with the user's membership and the open transfer) and the
+referrals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Subquery, UUIDField
+from django.utils import timezone
+
+from haven.access.models import TeamMembership
+from haven.accounts import policy as account_policy
+from haven.accounts.models import User
+from haven.cases import selectors as case_selectors
+from haven.referrals.models import (
+    OPEN_REFERRAL_STATES,
+    LeadTransfer,
+    LeadTransferState,
+    Referral,
+    ReferralState,
+)
+
+
+@dataclass(frozen=True)
+class CaseReferralRow:
+    id: uuid.UUID
+    from_organisation: str
+    to_organisation: str
+    state_label: str
+    sent_at: datetime
+    overdue: bool
+    ours: bool  # the user's organisation sent or received it (may open it)
+
+
+@dataclass(frozen=True)
+class CaseLeadTransfer:
+    id: uuid.UUID
+    to_organisation: str
+    proposed_at: datetime
+    ours: bool  # the user's organisation proposed it or is asked (may open it)
+
+
+@dataclass(frozen=True)
+class CasePageReferrals:
+    rows: list[CaseReferralRow]
+    lead_transfer: CaseLeadTransfer | None  # the proposal waiting for an answer, if any
+    may_refer: bool
+    is_lead_staff: bool  # may hand over the lead and send a cross-border package
+
+
+@dataclass(frozen=True)
+class _Lead:
+    organisation_id: uuid.UUID
+    on_team: bool  # the user's organisation is on the case team
+    transfer: CaseLeadTransfer | None
+
+
+def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
+    """One query: the lead's organisation, whether the user's organisation is on
+    the team, and the open lead transfer (if any)."""
+    open_transfer = LeadTransfer.objects.filter(
+        case_id=OuterRef("case_id"), state=LeadTransferState.PROPOSED
+    )
+    own = TeamMembership.objects.filter(
+        case_id=OuterRef("case_id"), organisation_id=organisation_id
+    )
+    row = (
+        TeamMembership.objects.filter(case_id=case_id, is_lead=True)
+        .annotate(
+            on_team=Exists(own),
+            transfer_id=Subquery(open_transfer.values("pk")[:1]),
+            transfer_to_id=Subquery(  # a foreign key's value: say it is a UUID to convert it
+                open_transfer.values("to_organisation_id")[:1], output_field=UUIDField()
+            ),
+            transfer_to=Subquery(open_transfer.values("to_organisation__name")[:1]),
+            transfer_at=Subquery(open_transfer.values("proposed_at")[:1]),
+        )
+        .values(
+            "organisation_id",
+            "on_team",
+            "transfer_id",
+            "transfer_to_id",
+            "transfer_to",
+            "transfer_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    transfer = None
+    if row["transfer_id"] is not None:
+        transfer = CaseLeadTransfer(
+            id=row["transfer_id"],
+            to_organisation=row["transfer_to"],
+            proposed_at=row["transfer_at"],
+            ours=organisation_id in (row["organisation_id"], row["transfer_to_id"]),
+        )
+    return _Lead(row["organisation_id"], row["on_team"], transfer)
+
+
+def _rows(case_id: uuid.UUID, user: User) -> list[CaseReferralRow]:
+    now = timezone.now()
+    referrals = Referral.objects.filter(case_id=case_id).select_related(
+        "from_organisation", "to_organisation"
+    )
+    return [
+        CaseReferralRow(
+            id=r.pk,
+            from_organisation=r.from_organisation.name,
+            to_organisation=r.to_organisation.name,
+            state_label=str(ReferralState(r.state).label),
+            sent_at=r.sent_at,
+            overdue=r.state in OPEN_REFERRAL_STATES and now > r.due_at,
+            ours=user.organisation_id in (r.from_organisation_id, r.to_organisation_id),
+        )
+        for r in referrals
+    ]
+
+
+def case_page_referrals(
+    *, user: User, case_view: case_selectors.CaseView
+) -> CasePageReferrals | None:
+    """None unless the user works cases for an organisation on the case team (a
+    break-glass reader sees no block); else the case's referrals, newest first."""
+    if user.organisation_id is None or user.role not in account_policy.CASE_ROLES:
+        return None
+    lead = _lead(case_view.case.id, user.organisation_id)
+    if lead is None or not lead.on_team:
+        return None
+    return CasePageReferrals(
+        rows=_rows(case_view.case.id, user),
+        lead_transfer=lead.transfer,
+        may_refer=not case_view.erased,
+        is_lead_staff=lead.organisation_id == user.organisation_id,
+    )
