@@ -184,10 +184,18 @@ def lead_transfer_decline(*, actor: User, transfer_id: object, note: str) -> Lea
 
 @transaction.atomic
 def lead_transfer_withdraw(*, actor: User, transfer_id: object) -> LeadTransfer:
-    """The proposing organisation takes its proposal back."""
-    return _answer(
+    """The proposing organisation takes its proposal back; the organisation it
+    was made to hears of it."""
+    transfer = _answer(
         actor=actor,
         transfer_id=transfer_id,
         action=states.LeadTransferAction.WITHDRAW,
         receiver_side=False,
     )
+    shared.staff_notify(
+        shared.case_staff(transfer.to_organisation_id),
+        "lead_transfer_withdrawn",
+        transfer.case,
+        transfer.pk,
+    )
+    return transfer

@@ -139,6 +139,8 @@ def test_r47_a_declined_or_withdrawn_transfer_leaves_the_lead_where_it_was() -> 
     assert states == [LeadTransferState.DECLINED, LeadTransferState.WITHDRAWN]
     assert _lead(s) == s.sender.organisation_id
     assert Notification.objects.filter(recipient=s.sender, event="lead_transfer_declined").exists()
+    withdrawn = Notification.objects.get(recipient=s.receiver, event="lead_transfer_withdrawn")
+    assert withdrawn.subject_id == str(second.pk)
     with pytest.raises(Conflict) as again:
         services.lead_transfer_accept(actor=s.receiver, transfer_id=second.pk)
     assert again.value.code == "transition_not_allowed"

@@ -102,6 +102,9 @@ def test_it_links_an_event_to_its_page_or_falls_back() -> None:
         "transfer": referral_notify.notification_link(
             kind="referral", event="lead_transfer_proposed", subject_id=REFERRAL_ID, case_id=case_id
         ),
+        "unknown referral event": referral_notify.notification_link(
+            kind="referral", event="new_thing", subject_id=REFERRAL_ID, case_id=case_id
+        ),
         "unknown desk event": referral_notify.notification_link(kind="desk", event="new_thing"),
         "reminder": referral_notify.notification_link(kind="reminder"),
     }
@@ -109,7 +112,8 @@ def test_it_links_an_event_to_its_page_or_falls_back() -> None:
     # then
     assert links == {
         "report": reverse("referrals:desk_report_detail", args=[REPORT_ID]),
-        "transfer": reverse("cases:detail", args=[case_id]),
+        "transfer": reverse("referrals:lead_transfer_detail", args=[REFERRAL_ID]),
+        "unknown referral event": reverse("cases:detail", args=[case_id]),
         "unknown desk event": reverse("assistance:notification_list"),
         "reminder": reverse("assistance:deadline_list"),
     }

@@ -9,11 +9,18 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from haven.access.models import FieldGroup, Purpose, TeamMembership
-from haven.accounts.models import User
+from haven.accounts.models import Organisation, User
 from haven.cases.tests.factories import add_to_team
-from haven.referrals.models import LeadTransfer, LeadTransferState, Referral, ReferralState
+from haven.referrals.models import (
+    DirectoryEntry,
+    LeadTransfer,
+    LeadTransferState,
+    Referral,
+    ReferralState,
+)
 from haven.referrals.tests.test_referrals_services import MESSAGE, referral_setup, send
 from haven.web.tests.factories import sign_in
 
@@ -151,3 +158,41 @@ def test_r47_the_lead_proposes_and_the_receiver_accepts_through_the_pages() -> N
     transfer.refresh_from_db()
     assert transfer.state == LeadTransferState.ACCEPTED
     assert TeamMembership.objects.get(case=s.case, is_lead=True).organisation_id == s.shelter.pk
+
+
+def _entry(organisation: Organisation | None, title: str, by: User) -> DirectoryEntry:
+    assert organisation is not None
+    now = timezone.now()
+    return DirectoryEntry.objects.create(
+        organisation=organisation,
+        service_type="accommodation",
+        title=title,
+        confirmed_at=now,
+        confirmed_by=by,
+        updated_at=now,
+    )
+
+
+def test_r47_the_form_refers_to_a_service_of_the_directory_of_the_chosen_organisation() -> None:
+    # given: a shelter's service, and another organisation's
+    s = referral_setup()
+    ours = _entry(s.shelter, "Harbour rooms for women", s.receiver)
+    theirs = _entry(s.third.organisation, "Elsewhere beds", s.third)
+    url = reverse("referrals:referral_new", args=[s.case.id])
+
+    # when
+    page = client_for(s.sender).get(url, {"to": str(s.shelter.pk), "entry": str(ours.pk)})
+    mismatched = client_for(s.sender).post(url, _form(s.shelter.pk, directory_entry=theirs.pk))
+    posted = client_for(s.sender).post(url, _form(s.shelter.pk, directory_entry=ours.pk))
+
+    # then
+    html = page.content.decode()
+    assert f'<option value="{ours.pk}" selected>' in html
+    assert f"{s.shelter.name} — Harbour rooms for women" in html
+    assert mismatched.status_code == 400
+    assert (
+        '<ul class="errorlist" id="id_directory_entry_error"><li>Choose a service of the '
+        "receiving organisation.</li></ul>" in mismatched.content.decode()
+    )
+    assert posted.status_code == 302
+    assert Referral.objects.get().directory_entry_id == ours.pk

@@ -32,7 +32,7 @@ from haven.cases import selectors as case_selectors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors, request_user
 from haven.referrals import states, targets
-from haven.referrals.models import DeclineReason, ReferralState
+from haven.referrals.models import DeclineReason, DirectoryEntry, ReferralState
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
@@ -47,9 +47,20 @@ def _organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.exclude(pk=shared.parse_id(user.organisation_id)).order_by("name")
 
 
+def _entry_label(entry: DirectoryEntry) -> str:
+    region = f" ({entry.region})" if entry.region else ""
+    return f"{entry.organisation.name} — {entry.title}{region}"
+
+
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(
         label=gettext_lazy("Refer to"), queryset=Organisation.objects.none()
+    )
+    directory_entry = forms.ModelChoiceField(
+        label=gettext_lazy("Service (from the service directory)"),
+        queryset=DirectoryEntry.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Optional. It must be a service of the organisation chosen above."),
     )
     referral_type = forms.ChoiceField(label=gettext_lazy("Type of referral"))
     purpose = forms.ChoiceField(
@@ -72,6 +83,15 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]  # ModelChoiceField
+        entry_field = self.fields["directory_entry"]
+        assert isinstance(entry_field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        entry_field.queryset = (
+            DirectoryEntry.objects.filter(active=True)
+            .exclude(organisation_id=shared.parse_id(user.organisation_id))
+            .select_related("organisation")
+            .order_by("organisation__name", "title")
+        )
+        entry_field.label_from_instance = _entry_label  # type: ignore[method-assign,assignment]  # Django's documented hook
         self.fields["referral_type"].choices = [  # type: ignore[attr-defined]  # ChoiceField
             (t.key, t.label) for t in targets.referral_types().values()
         ]
@@ -314,6 +334,9 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     field_groups=data["field_groups"],
                     message=data["message"],
                     urgent=data["urgent"],
+                    directory_entry_id=data["directory_entry"].pk
+                    if data["directory_entry"]
+                    else None,
                 )
             except (InvalidInput, Conflict) as exc:
                 _add_domain_error(form, exc)
@@ -327,6 +350,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             initial={
                 "to_organisation": request.GET.get("to"),
                 "purpose": request.GET.get("purpose"),
+                "directory_entry": request.GET.get("entry"),
             },
         )
     flows, to = _flows(user, case_id, query)
