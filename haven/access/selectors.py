@@ -29,16 +29,25 @@ from haven.vault import services as vault
 from haven.vault.models import DataKey
 
 
-def visible_case_ids(*, user: User) -> QuerySet[TeamMembership, object]:
-    """Ids of cases whose team includes the user's organisation (for case roles)."""
-    memberships = TeamMembership.objects.none()
+def _memberships(user: User) -> QuerySet[TeamMembership]:
+    """The user's organisation's places on case teams (for case roles; none otherwise)."""
     if (
         user.is_active
         and user.organisation_id is not None
         and user.role in account_policy.CASE_ROLES
     ):
-        memberships = TeamMembership.objects.filter(organisation_id=user.organisation_id)
-    return memberships.values_list("case_id", flat=True)
+        return TeamMembership.objects.filter(organisation_id=user.organisation_id)
+    return TeamMembership.objects.none()
+
+
+def visible_case_ids(*, user: User) -> QuerySet[TeamMembership, object]:
+    """Ids of cases whose team includes the user's organisation (for case roles)."""
+    return _memberships(user).values_list("case_id", flat=True)
+
+
+def led_memberships(*, user: User) -> QuerySet[TeamMembership]:
+    """The teams the user's organisation leads (for case roles; none otherwise)."""
+    return _memberships(user).filter(is_lead=True)
 
 
 def _parse_id(value: object) -> uuid.UUID | None:

@@ -145,6 +145,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["identification_status", "opened_at"], name="case_status_idx"),
             models.Index(fields=["-opened_at"], name="case_opened_idx"),
+            # The home page's "my cases": the most recent status change first.
+            models.Index(fields=["-status_changed_at"], name="case_status_changed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,39 @@ def case_list(*, user: User, reference: str = "", status: str = "") -> QuerySet[
     if status:
         cases = cases.filter(identification_status=status)
     return cases.order_by("-opened_at", "id")
+
+
+# Below this many led cases, "my cases" sorts them; above, it walks the status-change
+# index and stops at the first rows (bench/: 0.6 ms instead of 64 ms at 20,000).
+LED_CASES_SORT_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class LedCases:
+    count: int
+    recent: list[Case]  # the most recent status change first
+
+
+def cases_led(*, user: User, limit: int, sort_limit: int = LED_CASES_SORT_LIMIT) -> LedCases:
+    """The cases the user's organisation leads: how many, and the ``limit`` whose
+    status changed last (references and statuses only; no field group is read).
+
+    Two plans for one answer: a small set is fetched and sorted; a large one is
+    read in status-change order until ``limit`` rows are found, which a database
+    cannot choose by itself when it does not know how many cases an organisation
+    leads."""
+    led = access_selectors.led_memberships(user=user)
+    count = led.count()
+    if count == 0:
+        return LedCases(count=0, recent=[])
+    cases = Case.objects.only("id", "reference", "identification_status", "status_changed_at")
+    if count <= sort_limit:
+        cases = cases.filter(id__in=led.values("case_id"))
+    else:
+        cases = cases.filter(Exists(led.filter(case_id=OuterRef("pk"))))
+    return LedCases(
+        count=count, recent=list(cases.order_by("-status_changed_at", "-opened_at", "id")[:limit])
+    )
 
 
 def _parse_id(case_id: object) -> uuid.UUID | None:

@@ -85,16 +85,10 @@ def _deadline_row(task: Any) -> DeadlineRow:
     )
 
 
-def my_cases(*, user: User) -> QuerySet[Any]:
+def my_cases(*, user: User) -> Section:
     """Cases the user's organisation leads, the most recent status change first."""
-    cases = case_selectors.case_list(user=user)
-    if user.organisation_id is None:  # visible_case_ids already shows nothing
-        return cases.none()
-    return (
-        cases.filter(team__organisation_id=user.organisation_id, team__is_lead=True)
-        .only("id", "reference", "identification_status", "status_changed_at")
-        .order_by("-status_changed_at", "-opened_at", "id")
-    )
+    led = case_selectors.cases_led(user=user, limit=ROWS)
+    return Section(count=led.count, rows=led.recent)
 
 
 def _waiting_referrals(user: User, now: datetime) -> Section:
@@ -110,7 +104,7 @@ def home_for(*, user: User, now: datetime | None = None) -> Home:
     upcoming = open_tasks.filter(due_at__gte=moment, due_at__lt=moment + DEADLINE_WINDOW)
     overdue = deadline_selectors.my_deadlines(user=user, overdue_only=True, now=moment)
     return Home(
-        my_cases=_section(my_cases(user=user)),
+        my_cases=my_cases(user=user),
         deadlines=_section(upcoming, convert=_deadline_row),
         new_referrals=_waiting_referrals(user, moment),
         overdue=_section(overdue, convert=_deadline_row),

@@ -1,0 +1,54 @@
+"""``cases_led``: the cases an organisation leads, for the home page. Its two
+query plans must give the same answer; which one runs depends on the count."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from haven.accounts.models import OrgType, Role
+from haven.accounts.tests.factories import make_user
+from haven.cases import selectors
+from haven.cases.tests.factories import add_to_team, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("sort_limit", [100, 1], ids=["sorted", "walked in index order"])
+def test_it_gives_the_led_cases_newest_change_first_with_either_plan(sort_limit: int) -> None:
+    # given: three cases the NGO leads, opened a day apart; one police case it is only on
+    lead = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    start = timezone.now() - timedelta(days=10)
+    led = []
+    for day in range(3):
+        with time_machine.travel(start + timedelta(days=day), tick=False):
+            led.append(open_case(actor=lead))
+    police = make_user(org_type=OrgType.POLICE, role=Role.CASEWORKER)
+    only_member = open_case(actor=police)
+    assert lead.organisation is not None
+    add_to_team(case=only_member, organisation=lead.organisation)
+
+    # when
+    result = selectors.cases_led(user=lead, limit=2, sort_limit=sort_limit)
+
+    # then
+    assert result.count == 3
+    assert [case.reference for case in result.recent] == [led[2].reference, led[1].reference]
+
+
+def test_it_gives_nothing_to_an_organisation_that_leads_no_case() -> None:
+    # given: the NGO is only a member of the police's case
+    police = make_user(org_type=OrgType.POLICE, role=Role.CASEWORKER)
+    case = open_case(actor=police)
+    member = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    assert member.organisation is not None
+    add_to_team(case=case, organisation=member.organisation)
+
+    # when
+    result = selectors.cases_led(user=member, limit=10)
+
+    # then
+    assert (result.count, result.recent) == (0, [])
