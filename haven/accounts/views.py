@@ -10,6 +10,7 @@ import base64
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,13 +30,14 @@ from haven.lib.views import request_user
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go after signing in: a local ``next`` or the case list."""
+    """Where to go after signing in: a local ``next`` or the home page (which sends
+    roles without cases of their own on to the case list)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("cases:list")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _mfa_url(next_url: str) -> str:

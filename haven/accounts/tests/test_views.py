@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 MFA = reverse("accounts:mfa")
 CASES = reverse("cases:list")
+HOME = reverse("web:home")  # where signing in lands (roles without cases go on to CASES)
 
 
 def _password_step(client: Client, user: User, password: str = PASSWORD, next_url: str = "") -> str:
@@ -42,7 +43,7 @@ def test_it_shows_the_login_form_with_labelled_fields(client: Client) -> None:
     assert 'autocomplete="current-password"' in html
 
 
-def test_it_signs_in_a_role_without_mfa_straight_to_the_case_list(client: Client) -> None:
+def test_it_signs_in_a_role_without_mfa_straight_to_the_home_page(client: Client) -> None:
     # given
     user = make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
 
@@ -50,7 +51,7 @@ def test_it_signs_in_a_role_without_mfa_straight_to_the_case_list(client: Client
     location = _password_step(client, user)
 
     # then
-    assert location == CASES
+    assert location == HOME
     assert client.get(CASES).status_code == 200
 
 
@@ -92,7 +93,7 @@ def test_it_signs_in_with_a_valid_one_time_code(client: Client) -> None:
 
     # then
     assert response.status_code == 302
-    assert response.headers["Location"] == CASES
+    assert response.headers["Location"] == CASES  # the "next" page it was given
     assert client.get(CASES).status_code == 200
 
 
@@ -134,7 +135,7 @@ def test_it_ignores_a_next_page_on_another_site(client: Client) -> None:
     location = _password_step(client, user, next_url="https://evil.example/")
 
     # then
-    assert location == CASES
+    assert location == HOME
 
 
 def test_it_gives_one_message_for_a_wrong_user_name_and_a_wrong_password(client: Client) -> None:
@@ -230,7 +231,7 @@ def test_it_lets_only_demo_accounts_in_demo_mode_skip_mfa(
         cases = client.get(CASES)
 
     # then
-    assert (location == CASES) is skips_mfa
+    assert (location == HOME) is skips_mfa
     assert (cases.status_code == 200) is skips_mfa
 
 
