@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "haven.referrals",
     "haven.justice",
     "haven.web",
+    "haven.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@
 runs :func:`seed_demo`, which creates exactly those accounts.
 """
 
-from haven.accounts.demo.accounts import (
+from haven.demo.accounts import (
     DemoAccount,
     DemoOrganisation,
     accounts_table,
@@ -12,9 +12,9 @@ from haven.accounts.demo.accounts import (
     demo_organisations,
     demo_password,
 )
-from haven.accounts.demo.assistance import AssistanceCounts
-from haven.accounts.demo.referrals import ReferralCounts
-from haven.accounts.demo.seed import (
+from haven.demo.assistance import AssistanceCounts
+from haven.demo.referrals import ReferralCounts
+from haven.demo.seed import (
     DEFAULT_CASES,
     DEFAULT_SEED,
     SeedSummary,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from haven.accounts import demo
+from haven.demo import services as demo
 
 
 class Command(BaseCommand):

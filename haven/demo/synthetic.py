@@ -15,15 +15,15 @@ from typing import TypeVar
 
 from faker import Faker
 
-from haven.accounts.demo import consents as consent_plans
-from haven.accounts.demo import history as history_plans
-from haven.accounts.demo import screenings as screening_plans
-from haven.accounts.demo.accounts import REGIONS, DemoOrganisation
-from haven.accounts.demo.history import HISTORIES
 from haven.accounts.models import OrgType
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.services import PersonInput
 from haven.cases.status import IdentificationStatus
+from haven.demo import consents as consent_plans
+from haven.demo import history as history_plans
+from haven.demo import screenings as screening_plans
+from haven.demo.accounts import REGIONS, DemoOrganisation
+from haven.demo.history import HISTORIES
 from haven.identification.engine import SetDef
 
 S = IdentificationStatus

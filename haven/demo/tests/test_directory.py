@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from haven.accounts.demo import directory as demo
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
+from haven.demo import directory as demo
 from haven.referrals.selectors import directory as selectors
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from django.utils.translation import get_language_info
 
 from haven.access.models import FieldGroup, GivenBy, Purpose
-from haven.accounts.demo import agreements
 from haven.accounts.models import OrgType
+from haven.demo import agreements
 
 T = OrgType
 G = FieldGroup

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from haven.accounts.demo.synthetic import EU_CITIZENSHIPS, CasePlan
 from haven.accounts.models import Organisation, OrgType, User
 from haven.assistance import catalogue
 from haven.assistance.catalogue import ServiceType
@@ -44,6 +43,7 @@ from haven.children.models import (
     TracingStatus,
 )
 from haven.children.services import best_interests, dependants, family_tracing, guardians
+from haven.demo.synthetic import EU_CITIZENSHIPS, CasePlan
 from haven.justice import services as justice_services
 
 T = OrgType

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from haven.accounts import demo
+from haven.demo import services as demo
 
 
 class Command(BaseCommand):

@@ -36,26 +36,26 @@ from django.utils import timezone
 from haven.access import services as access_services
 from haven.access.models import GivenBy
 from haven.accounts import services as account_services
-from haven.accounts.demo import agreements as agreement_specs
-from haven.accounts.demo import assistance as assistance_demo
-from haven.accounts.demo import directory as directory_demo
-from haven.accounts.demo import history as history_plans
-from haven.accounts.demo import referrals as referral_demo
-from haven.accounts.demo import screenings as screening_plans
-from haven.accounts.demo.accounts import (
-    COUNTRIES,
-    SYSTEM_ADMIN_HOME,
-    DemoAccount,
-    demo_accounts,
-    demo_organisations,
-)
-from haven.accounts.demo.synthetic import CasePlan, CasePlanner
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
+from haven.demo import agreements as agreement_specs
+from haven.demo import assistance as assistance_demo
+from haven.demo import directory as directory_demo
+from haven.demo import history as history_plans
+from haven.demo import referrals as referral_demo
+from haven.demo import screenings as screening_plans
+from haven.demo.accounts import (
+    COUNTRIES,
+    SYSTEM_ADMIN_HOME,
+    DemoAccount,
+    demo_accounts,
+    demo_organisations,
+)
+from haven.demo.synthetic import CasePlan, CasePlanner
 from haven.identification.engine import SetDef
 from haven.identification.models import IdentificationDecision, Outcome
 from haven.identification.selectors import indicator_sets as set_selectors

@@ -28,10 +28,10 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import OrgType
 from haven.assistance.models import ReflectionPeriod
 from haven.cases.status import IdentificationStatus
+from haven.demo.accounts import MAIN_TYPES
 from haven.identification import pathways
 from haven.identification.models import Outcome, ServedTo
 

@@ -22,10 +22,6 @@ from haven.access.models import (
     TeamMembership,
 )
 from haven.access.policy import ORG_TYPE_GROUPS
-from haven.accounts import demo
-from haven.accounts.demo import agreements, consents, history, screenings, synthetic
-from haven.accounts.demo import referrals as referral_demo
-from haven.accounts.demo.accounts import MAIN_TYPES
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
@@ -56,6 +52,10 @@ from haven.children.models import (
     FamilyTracing,
     GuardianAppointment,
 )
+from haven.demo import agreements, consents, history, screenings, synthetic
+from haven.demo import referrals as referral_demo
+from haven.demo import services as demo
+from haven.demo.accounts import MAIN_TYPES
 from haven.identification import engine, pathways
 from haven.identification.models import (
     IdentificationDecision,

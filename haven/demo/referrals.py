@@ -31,10 +31,10 @@ from django.utils import timezone
 from haven.access import policy as access_policy
 from haven.access import services as access_services
 from haven.access.models import Consent, FieldGroup, GivenBy, Purpose, TeamMembership
-from haven.accounts.demo import agreements as agreement_specs
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance.catalogue import ServiceType
 from haven.cases.models import Case
+from haven.demo import agreements as agreement_specs
 from haven.referrals import packages, targets
 from haven.referrals.models import (
     Channel,

@@ -1,0 +1,1 @@
+"""Synthetic demo data, seeded through the real services (the top floor). Never real people."""
