@@ -6,12 +6,12 @@ from haven.access import api as access_api
 from haven.accounts import api as accounts_api
 from haven.assistance.api import assessments as assessments_api
 from haven.assistance.api import break_glass as break_glass_api
-from haven.assistance.api import deadlines as deadlines_api
 from haven.assistance.api import permits as permits_api
 from haven.assistance.api import plans as plans_api
 from haven.assistance.api import reflection as reflection_api
 from haven.cases import api as cases_api
 from haven.children import api as children_api
+from haven.deadlines import api as deadlines_api
 from haven.identification.api import decisions as decisions_api
 from haven.identification.api import indicator_sets as indicator_sets_api
 from haven.identification.api import screening as screening_api

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.access",
     "haven.cases",
+    "haven.deadlines",
     "haven.identification",
     "haven.assistance",
     "haven.children",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("haven.web.urls")),
     path("accounts/", include("haven.accounts.urls")),
     path("cases/", include("haven.cases.urls")),
+    path("", include("haven.deadlines.urls")),
     path("identification/", include("haven.identification.urls")),
     path("assistance/", include("haven.assistance.urls")),
     path("sharing/", include("haven.access.urls")),

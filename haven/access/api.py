@@ -26,7 +26,15 @@ from haven.access import selectors, services
 from haven.access.models import Agreement, FieldGroup, Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.models import Organisation, OrgType, User
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView, NamedChoiceField, acting_user
+
+
+@extend_schema_field({"type": "string", "enum": FieldGroup.values}, component_name="FieldGroup")
+class FieldGroupField(NamedChoiceField):
+    """A field group, one schema component shared by every app's API."""
+
+    CHOICES = FieldGroup.values
+
 
 AGREEMENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agreement's id."

@@ -5,7 +5,7 @@ Other parts of the assistance app append their own classes at the end.
 
 from __future__ import annotations
 
-from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from haven.lib.errors import Conflict, InvalidInput, NotAllowed
 
 # --- the recovery and reflection period (R-15) ----------------------------------------
 
@@ -66,17 +66,3 @@ class RemovalProtected(Conflict):
     """
 
     default_code = "removal_protected"
-
-
-# --- deadlines -------------------------------------------------------------------------
-
-
-class TaskNotFound(NotFound):
-    # Same answer for a missing deadline and one of another team.
-    default_code = "task_not_found"
-
-
-class TaskClosedByDecision(Conflict):
-    """A decision deadline closes when the decision is recorded, never by hand."""
-
-    default_code = "task_closed_by_decision"

@@ -1,9 +1,8 @@
-from haven.assistance.views import assessments, break_glass, deadlines, permits, plans, reflection
+from haven.assistance.views import assessments, break_glass, permits, plans, reflection
 
 app_name = "assistance"
 
 urlpatterns = [
-    *deadlines.urlpatterns,
     *reflection.urlpatterns,
     *break_glass.urlpatterns,
     *permits.urlpatterns,

@@ -6,24 +6,20 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.access import services as access_services
-from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
-from haven.assistance import clock
-from haven.assistance.models import Task, TaskKind
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases import errors, selectors
+from haven.cases import errors, hooks, selectors
 from haven.cases.models import (
     AgeStatus,
     Case,
@@ -42,15 +38,10 @@ from haven.cases.status import (
     IdentificationStatus,
     transition_allowed,
 )
-from haven.identification import pathways
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
 PERSON_SUBJECT = "cases.Person"
-# The person declined formal identification or left: no decision is pending.
-ENDS_DECISION_CLOCKS = frozenset(
-    {IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION, IdentificationStatus.WITHDRAWN}
-)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 ADULT_AGE = 18
 MAX_AGE = 130  # an estimate above this is a typing error
@@ -242,8 +233,8 @@ def case_open(
     case.full_clean(exclude=["person"])
     case.save()
     access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
-    _start_decision_clock(case=case, lead=actor.organisation, today=today)
-    _start_guardian_clock(case=case, lead=actor.organisation, today=today)
+    # The statutory clocks that start with a case (R-17 decisions, R-11 guardian).
+    hooks.case_opened(hooks.CaseOpened(case=case, lead=actor.organisation, today=today))
     StatusTransition.objects.create(
         case=case,
         from_status="",
@@ -280,60 +271,6 @@ def case_open(
         purpose=Purpose.ASSISTANCE,
     )
     return case
-
-
-def _start_decision_clock(*, case: Case, lead: Organisation, today: date) -> None:
-    """The national pathway's first decision (reasonable grounds) falls due from
-    intake: the clock starts with the case (R-17)."""
-    pathway = pathways.pathway_for(case.country)
-    first = pathway.first_decision()
-    if first.target_working_days is not None:
-        due_on = clock.add_working_days(today, first.target_working_days)
-    else:
-        due_on = today + timedelta(days=first.target_days or 0)
-    deadline_services.task_open(
-        case_id=case.id,
-        kind=TaskKind.DECISION_DUE,
-        due_on=due_on,
-        organisation=lead,
-        reminder_days_before=pathway.reminder_days_before,
-        detail={"decision_type": first.key},
-    )
-
-
-def _start_guardian_clock(*, case: Case, lead: Organisation, today: date) -> None:
-    """A child, or a person presumed to be one, needs a guardian or representative
-    at once: a blocking task due at the end of today, escalated when late (R-11)."""
-    if not case.person.treat_as_child:
-        return
-    deadline_services.task_open(
-        case_id=case.id,
-        kind=TaskKind.GUARDIAN_APPOINTMENT,
-        due_on=today,
-        organisation=lead,
-        reminder_days_before=0,
-        blocking=True,
-        detail={},
-    )
-
-
-def _reassessments_due(*, case: Case, stage: str, by: User, today: date) -> None:
-    """Every stage change makes both assessments due again (R-21): one task per
-    assessment for the case lead, due in HAVEN_REASSESSMENT_DAYS, replacing any
-    that the previous stage left open. Recording the assessment closes it."""
-    lead = TeamMembership.objects.select_related("organisation").get(case_id=case.id, is_lead=True)
-    deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.REASSESSMENT_DUE, by=by, status=Task.Status.CANCELLED
-    )
-    for kind in ("needs", "risk"):
-        deadline_services.task_open(
-            case_id=case.id,
-            kind=TaskKind.REASSESSMENT_DUE,
-            due_on=today + timedelta(days=settings.HAVEN_REASSESSMENT_DAYS),
-            organisation=lead.organisation,
-            reminder_days_before=2,
-            detail={"assessment": kind, "stage": stage},
-        )
 
 
 def _narrative_add(*, actor: User, case: Case, text: str) -> NarrativeEntry:
@@ -448,12 +385,16 @@ def case_transition(
         case.removal_protected = False
         fields.append("removal_protected")
     case.save(update_fields=fields)
-    if to_status in ENDS_DECISION_CLOCKS:
-        # Nobody is waiting for a decision any more: its deadlines would only escalate.
-        deadline_services.tasks_close(
-            case_id=case.id, kind=TaskKind.DECISION_DUE, by=actor, status=Task.Status.CANCELLED
+    # The clocks a stage change starts or stops (R-17 decisions, R-21 re-assessments).
+    hooks.status_changed(
+        hooks.StatusChanged(
+            case=case,
+            from_status=transition.from_status,
+            to_status=to_status,
+            by=actor,
+            today=today,
         )
-    _reassessments_due(case=case, stage=to_status, by=actor, today=today)
+    )
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.TRANSITION,

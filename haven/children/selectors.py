@@ -23,13 +23,12 @@ from django.utils import timezone
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.assistance.models import Task, TaskKind
-from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.children import clocks as children_clocks
 from haven.children import services
 from haven.children.models import (
     BestInterestsMatter,
@@ -41,6 +40,8 @@ from haven.children.models import (
     GuardianAppointment,
     TracingStatus,
 )
+from haven.deadlines import selectors as deadline_selectors
+from haven.deadlines.models import Task
 from haven.vault import services as vault
 
 
@@ -107,7 +108,7 @@ def _view(row: GuardianAppointment, case: Case, erased: bool) -> AppointmentView
 def _summary(case: Case, latest: AppointmentView | None) -> GuardianSummary:
     task = (
         deadline_selectors.case_tasks(case_id=case.id)
-        .filter(kind=TaskKind.GUARDIAN_APPOINTMENT, status=Task.Status.OPEN)
+        .filter(kind=children_clocks.GUARDIAN_APPOINTMENT, status=Task.Status.OPEN)
         .first()
     )
     due_at = task.due_at if task is not None else None

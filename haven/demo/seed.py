@@ -37,11 +37,11 @@ from haven.access import services as access_services
 from haven.access.models import GivenBy
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, Role, User
-from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
+from haven.deadlines import services as deadline_services
 from haven.demo import agreements as agreement_specs
 from haven.demo import assistance as assistance_demo
 from haven.demo import directory as directory_demo

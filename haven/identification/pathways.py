@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from haven.accounts.models import OrgType
-from haven.assistance import clock
+from haven.deadlines import clock
 
 REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13: at least 30 days
 # The statuses a decision may lead to; potential and withdrawn are not decisions.

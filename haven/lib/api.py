@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,3 +47,13 @@ def acting_user(request: Request) -> User:
     # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
     assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
     return request.user
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field published as one named schema component (no enum name clashes):
+    subclass it with ``CHOICES`` and ``@extend_schema_field(..., component_name=...)``."""
+
+    CHOICES: list[str] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=self.CHOICES, **kwargs)

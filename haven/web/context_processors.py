@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from haven.accounts import policy
 from haven.accounts.models import User
-from haven.assistance.selectors import deadlines as deadline_selectors
+from haven.deadlines import selectors as deadline_selectors
 from haven.referrals.selectors import referrals as referral_selectors
 
 

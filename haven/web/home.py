@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from haven.accounts import policy as account_policy
 from haven.accounts.models import User
-from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.cases import selectors as case_selectors
+from haven.deadlines import selectors as deadline_selectors
 from haven.referrals.selectors import referrals as referral_selectors
 
 ROWS = 10  # at most this many rows per section; the link leads to the rest

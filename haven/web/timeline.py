@@ -51,9 +51,7 @@ from haven.assistance.models import (
     AssistanceService,
     ReflectionPeriod,
     ServiceStatus,
-    Task,
 )
-from haven.assistance.selectors import deadlines as deadline_selectors
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import selectors as case_selectors
@@ -66,6 +64,9 @@ from haven.children.models import (
     FamilyTracing,
     TracingStatus,
 )
+from haven.deadlines import selectors as deadline_selectors
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification import engine
 from haven.identification.models import IdentificationDecision, Outcome, Screening
 
@@ -154,7 +155,7 @@ def _decisions(source: Source) -> list[Entry]:
         Entry(
             on=decision.decided_on,
             kind="decision",
-            title=deadline_selectors.decision_type_label(
+            title=identification_clocks.decision_type_label(
                 country=decision.country, key=decision.decision_type
             ),
             detail=str(Outcome(decision.outcome).label)

@@ -20,13 +20,8 @@ from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import catalogue
-from haven.assistance.models import (
-    Assessment,
-    AssessmentKind,
-    AssessmentTrigger,
-    Task,
-    TaskKind,
-)
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.services import assessments as assessment_services
 from haven.audit import services as audit
@@ -34,6 +29,7 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines.models import Task
 from haven.vault import services as vault
 
 
@@ -211,7 +207,7 @@ def _due(tasks: list[Task], kind: str) -> DueView | None:
 def _open_reassessments(case_id: uuid.UUID) -> list[Task]:
     return list(
         Task.objects.filter(
-            case_id=case_id, kind=TaskKind.REASSESSMENT_DUE, status=Task.Status.OPEN
+            case_id=case_id, kind=assistance_clocks.REASSESSMENT_DUE, status=Task.Status.OPEN
         ).order_by("due_at")
     )
 

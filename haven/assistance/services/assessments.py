@@ -27,19 +27,15 @@ from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import catalogue
-from haven.assistance.models import (
-    Assessment,
-    AssessmentKind,
-    AssessmentTrigger,
-    Task,
-    TaskKind,
-)
-from haven.assistance.services import deadlines as deadline_services
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -130,7 +126,7 @@ def _trigger(*, case: Case, kind: str, version: int, trigger: str) -> str:
         return AssessmentTrigger.INITIAL
     due = Task.objects.filter(
         case=case,
-        kind=TaskKind.REASSESSMENT_DUE,
+        kind=assistance_clocks.REASSESSMENT_DUE,
         status=Task.Status.OPEN,
         detail__assessment=kind,
     ).exists()
@@ -191,7 +187,7 @@ def assessment_record(
     )
     assessment.save()
     deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.REASSESSMENT_DUE, by=actor, assessment=kind
+        case_id=case.id, kind=assistance_clocks.REASSESSMENT_DUE, by=actor, assessment=kind
     )
     audit.audit_record(
         actor=audit.actor_of(actor),

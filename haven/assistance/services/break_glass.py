@@ -29,12 +29,12 @@ from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
-from haven.assistance.models import Notification
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.cases import errors as case_errors
 from haven.cases.models import Case
+from haven.deadlines import notify as referral_notify
+from haven.deadlines.models import Notification
 from haven.lib.errors import Conflict
-from haven.referrals import notify as referral_notify
 
 logger = logging.getLogger(__name__)
 

@@ -26,19 +26,15 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.assistance.models import (
-    DetentionRecord,
-    PermitRenewal,
-    ResidencePermit,
-    Task,
-    TaskKind,
-)
-from haven.assistance.services import deadlines as deadline_services
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import DetentionRecord, PermitRenewal, ResidencePermit
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -104,7 +100,7 @@ def _open_expiry_task(*, actor: User, permit: ResidencePermit, due_on: date) -> 
         raise case_errors.RoleNotAllowed(_("Only members of an organisation can do this."))
     return deadline_services.task_open(
         case_id=permit.case_id,
-        kind=TaskKind.PERMIT_EXPIRY,
+        kind=assistance_clocks.PERMIT_EXPIRY,
         due_on=due_on,
         organisation=organisation,
         reminder_days_before=settings.HAVEN_PERMIT_REMINDER_DAYS,
@@ -201,7 +197,7 @@ def permit_renew(
     permit.expires_on = new_expires_on
     permit.save(update_fields=["expires_on"])
     deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.PERMIT_EXPIRY, by=actor, permit_id=str(permit.pk)
+        case_id=case.id, kind=assistance_clocks.PERMIT_EXPIRY, by=actor, permit_id=str(permit.pk)
     )
     _open_expiry_task(actor=actor, permit=permit, due_on=new_expires_on)
     _audit(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, User
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import (
@@ -41,16 +42,15 @@ from haven.assistance.models import (
     AssistancePlan,
     AssistanceService,
     ServiceOutcome,
-    Task,
-    TaskKind,
 )
 from haven.assistance.models import ServiceStatus as St
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -536,7 +536,7 @@ def assistance_close(
         )
         deadline_services.task_open(
             case_id=case.id,
-            kind=TaskKind.CLOSURE_FOLLOW_UP,
+            kind=assistance_clocks.CLOSURE_FOLLOW_UP,
             due_on=follow_up_on,
             organisation=lead.organisation,
             reminder_days_before=FOLLOW_UP_REMINDER_DAYS,
@@ -590,7 +590,7 @@ def assistance_reopen(*, actor: User, case_id: object, reasons: str) -> Assistan
     closure.save(update_fields=["reopened_on", "reopened_by", "reopen_reasons_enc"])
     deadline_services.tasks_close(
         case_id=case.id,
-        kind=TaskKind.CLOSURE_FOLLOW_UP,
+        kind=assistance_clocks.CLOSURE_FOLLOW_UP,
         by=actor,
         status=Task.Status.CANCELLED,
         closure_id=str(closure.pk),

@@ -25,15 +25,17 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, User
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance import eligibility, errors
-from haven.assistance.models import ReflectionExtension, ReflectionPeriod, Task, TaskKind
+from haven.assistance.models import ReflectionExtension, ReflectionPeriod
 from haven.assistance.selectors import reflection as reflection_selectors
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
 from haven.identification import pathways
 from haven.vault import services as vault
 
@@ -160,7 +162,7 @@ def reflection_period_extend(
     extension.full_clean(exclude=["period", "decided_by"])
     extension.save()
     deadline_services.task_reschedule(
-        case_id=case.id, kind=TaskKind.REFLECTION_PERIOD_END, due_on=period.ends_on
+        case_id=case.id, kind=assistance_clocks.REFLECTION_PERIOD_END, due_on=period.ends_on
     )
     audit.audit_record(
         actor=audit.actor_of(actor),
@@ -226,7 +228,7 @@ def reflection_period_end_early(
     )
     deadline_services.tasks_close(
         case_id=case.id,
-        kind=TaskKind.REFLECTION_PERIOD_END,
+        kind=assistance_clocks.REFLECTION_PERIOD_END,
         by=actor,
         status=Task.Status.CANCELLED,
     )

@@ -15,7 +15,8 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
-from haven.assistance.models import Assessment, Task, TaskKind
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import Assessment
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.services import assessments as services
 from haven.audit.models import AuditEvent
@@ -25,6 +26,7 @@ from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case, share_by_law
+from haven.deadlines.models import Task
 from haven.lib.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +94,7 @@ def record(
 def open_reassessments(case: Case) -> dict[str, str]:
     return {
         t.detail["assessment"]: t.status
-        for t in Task.objects.filter(case=case, kind=TaskKind.REASSESSMENT_DUE)
+        for t in Task.objects.filter(case=case, kind=assistance_clocks.REASSESSMENT_DUE)
         if t.status == Task.Status.OPEN
     }
 
@@ -149,7 +151,7 @@ def test_r21_every_stage_change_makes_both_due_and_recording_closes_that_kind_on
     assert (again.version, again.trigger) == (2, "stage_change")
     assert open_reassessments(t.case) == {"risk": "open"}
     closed = Task.objects.get(
-        case=t.case, kind=TaskKind.REASSESSMENT_DUE, detail__assessment="needs"
+        case=t.case, kind=assistance_clocks.REASSESSMENT_DUE, detail__assessment="needs"
     )
     assert (closed.status, closed.closed_by) == ("done", t.lead)
 

@@ -27,8 +27,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory, make_user
-from haven.assistance.services.deadlines import deadlines_sweep
 from haven.cases.tests.factories import open_case
+from haven.deadlines.services import deadlines_sweep
 from haven.web.tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,13 +17,13 @@ from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.models import Notification
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Notification
 from haven.lib.errors import HavenError
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from pytest_django import DjangoAssertNumQueries
 from haven.access.models import BreakGlass
 from haven.accounts.models import Role
 from haven.accounts.tests.factories import UserFactory
-from haven.assistance.models import Notification
 from haven.assistance.tests.test_break_glass import JUSTIFICATION, use, world, written
-from haven.assistance.tests.test_deadlines import at
 from haven.audit.models import Action, AuditEvent
 from haven.cases.tests.test_api import api_client_for, detail_url
+from haven.deadlines.models import Notification
+from haven.deadlines.tests.test_deadlines import at
 
 pytestmark = pytest.mark.django_db
 

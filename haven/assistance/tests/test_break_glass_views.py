@@ -16,8 +16,8 @@ from haven.access.models import BreakGlass
 from haven.accounts.models import Role, User
 from haven.accounts.tests.factories import UserFactory
 from haven.assistance.tests.test_break_glass import JUSTIFICATION, World, use, world, written
-from haven.assistance.tests.test_deadlines import at
 from haven.audit.models import Action, AuditEvent
+from haven.deadlines.tests.test_deadlines import at
 from haven.web.tests import test_csp
 from haven.web.tests.factories import sign_in
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = reverse("assistance:break_glass_new")
 REVIEWS = reverse("assistance:break_glass_review_list")
-NOTIFICATIONS = reverse("assistance:notification_list")
+NOTIFICATIONS = reverse("deadlines:notification_list")
 START = at(date(2026, 5, 4), 22, 0)
 BANNER = "You are reading this case under emergency access (break-glass)."
 

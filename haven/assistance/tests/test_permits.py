@@ -13,20 +13,16 @@ from django.test import override_settings
 
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import (
-    DetentionRecord,
-    Notification,
-    ResidencePermit,
-    Task,
-    TaskKind,
-)
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import DetentionRecord, ResidencePermit
 from haven.assistance.selectors import permits as selectors
-from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.services import permits as services
 from haven.audit.models import AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification, Task
 from haven.lib.errors import InvalidInput, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +62,7 @@ def permit_input(**changes: object) -> services.PermitInput:
 
 
 def _open_expiry_tasks(case: Case) -> list[Task]:
-    return list(Task.objects.filter(case=case, kind=TaskKind.PERMIT_EXPIRY, status="open"))
+    return list(Task.objects.filter(case=case, kind=assistance_clocks.PERMIT_EXPIRY, status="open"))
 
 
 def test_r16_a_permit_needs_at_least_one_ground() -> None:
@@ -178,7 +174,7 @@ def test_r16_the_sweep_reminds_the_setting_s_days_before_expiry() -> None:
     assert (early.reminded, due.reminded) == (0, 1)
     reminder = Notification.objects.get(kind=Notification.Kind.REMINDER)
     assert reminder.recipient == t.lead
-    assert reminder.task is not None and reminder.task.kind == TaskKind.PERMIT_EXPIRY
+    assert reminder.task is not None and reminder.task.kind == assistance_clocks.PERMIT_EXPIRY
 
 
 def test_r16_the_legal_group_is_required_to_record_and_read_permits() -> None:

@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from haven.assistance.models import Task, TaskKind
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance.tests.test_permits import NOON, TODAY, permit_team
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines.models import Task
 from haven.web.tests.test_schema import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_r16_a_permit_is_recorded_read_and_renewed_as_published(openapi: dict[st
     assert body["permits"][0]["grounds"] == ["personal_situation", "proceedings"]
     assert body["permits"][0]["expires_on"] == (TODAY + timedelta(days=700)).isoformat()
     assert body["detention_warning"] is None
-    assert Task.objects.filter(kind=TaskKind.PERMIT_EXPIRY, status="open").count() == 1
+    assert Task.objects.filter(kind=assistance_clocks.PERMIT_EXPIRY, status="open").count() == 1
     assert_matches_schema(openapi, PERMITS, "post", 201, created.json())
     assert_matches_schema(openapi, RENEWALS, "post", 201, renewed.json())
     assert_matches_schema(openapi, PERMITS, "get", 200, body)

@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from haven.accounts.models import User
-from haven.assistance.models import PermitRenewal, ResidencePermit, Task, TaskKind
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import PermitRenewal, ResidencePermit
 from haven.assistance.services import permits as services
 from haven.assistance.tests.test_permits import NOON, TODAY, permit_input, permit_team
+from haven.deadlines.models import Task
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def test_r16_a_renewal_through_the_form_moves_the_expiry_alert() -> None:
     assert form.status_code == 200
     assert done.status_code == 302
     assert PermitRenewal.objects.count() == 1
-    open_tasks = Task.objects.filter(kind=TaskKind.PERMIT_EXPIRY, status="open")
+    open_tasks = Task.objects.filter(kind=assistance_clocks.PERMIT_EXPIRY, status="open")
     assert [task.due_at.date() >= TODAY + timedelta(days=800) for task in open_tasks] == [True]
 
 

@@ -15,16 +15,10 @@ from django.db.models import Q
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
-from haven.assistance.models import (
-    Assessment,
-    AssistanceClosure,
-    AssistancePlan,
-    AssistanceService,
-    Task,
-    TaskKind,
-)
+from haven.assistance.models import Assessment, AssistanceClosure, AssistancePlan, AssistanceService
 from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import break_glass as break_glass_services
@@ -35,6 +29,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Task
 from haven.identification.services import decisions as decision_services
 from haven.lib.errors import HavenError
 from haven.vault import services as vault
@@ -609,7 +604,7 @@ def test_r22_closing_stops_open_services_and_opens_the_follow_up_for_the_lead() 
         assert (rows[active.pk].status, rows[active.pk].ends_on) == (St.STOPPED, TODAY)
         assert (rows[planned.pk].status, rows[planned.pk].starts_on) == (St.STOPPED, None)
         assert rows[refused.pk].status == St.REFUSED
-        task = Task.objects.get(kind=TaskKind.CLOSURE_FOLLOW_UP)
+        task = Task.objects.get(kind=assistance_clocks.CLOSURE_FOLLOW_UP)
         assert task.assigned_organisation == t.lead.organisation
         assert task.detail == {"closure_id": str(closure.pk)}
         view = selectors.plans_for_case(user=t.lead, case_id=t.case.id)
@@ -639,7 +634,9 @@ def test_r22_reopening_lifts_the_closure_and_keeps_it_on_record() -> None:
     assert service.status == St.PLANNED
     assert view.closure is None
     assert [c.reopen_reasons for c in view.closures] == ["She came back."]
-    assert Task.objects.get(kind=TaskKind.CLOSURE_FOLLOW_UP).status == Task.Status.CANCELLED
+    assert (
+        Task.objects.get(kind=assistance_clocks.CLOSURE_FOLLOW_UP).status == Task.Status.CANCELLED
+    )
 
 
 # --- service_eligibility, each branch ----------------------------------------------------

@@ -13,14 +13,16 @@ from pytest_django import Settings
 
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance import errors
-from haven.assistance.models import ReflectionExtension, ReflectionPeriod, Task, TaskKind
+from haven.assistance.models import ReflectionExtension, ReflectionPeriod
 from haven.assistance.services import reflection as services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Task
 from haven.identification.tests.test_decisions_services import TODAY, Team, org_of, record, team
 from haven.vault import services as vault
 
@@ -58,7 +60,7 @@ def period_of(case: Case) -> ReflectionPeriod:
 
 
 def period_end_task(case: Case) -> Task:
-    return Task.objects.get(case=case, kind=TaskKind.REFLECTION_PERIOD_END)
+    return Task.objects.get(case=case, kind=assistance_clocks.REFLECTION_PERIOD_END)
 
 
 # --- the length ----------------------------------------------------------------------
@@ -152,7 +154,7 @@ def test_r15_an_extension_with_reasons_moves_the_end_and_its_deadline() -> None:
 def test_r15_an_extension_after_a_reminder_is_reminded_again() -> None:
     # given: the reminder before the end was already sent
     t, boss = presumed()
-    Task.objects.filter(case=t.case, kind=TaskKind.REFLECTION_PERIOD_END).update(
+    Task.objects.filter(case=t.case, kind=assistance_clocks.REFLECTION_PERIOD_END).update(
         reminded_at=timezone.now()
     )
     # when

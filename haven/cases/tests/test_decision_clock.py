@@ -11,8 +11,9 @@ from django.utils import timezone
 from pytest_django import Settings
 
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task, TaskKind
 from haven.cases.tests.factories import open_case
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 
 CALENDAR_DAYS_PATHWAY = """
 schema_version: 1
@@ -36,7 +37,7 @@ def test_r17_a_new_case_is_due_a_reasonable_grounds_decision_in_five_working_day
         case = open_case(actor=make_user())
     # then the decision falls due at the end of the fifth working day (the next Friday)
     task = Task.objects.get(case=case)
-    assert task.kind == TaskKind.DECISION_DUE
+    assert task.kind == identification_clocks.DECISION_DUE
     assert task.detail == {"decision_type": "reasonable_grounds"}
     assert timezone.localtime(task.due_at).date() == date(2026, 12, 4)
     assert task.assigned_organisation == case.opened_by.organisation

@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, User
-from haven.assistance.models import TaskKind
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit.models import Action
 from haven.children import checks, errors
+from haven.children import clocks as children_clocks
 from haven.children.models import (
     GuardianAppointment,
     GuardianKind,
 )
+from haven.deadlines import services as deadline_services
 from haven.vault import services as vault
 
 NAME_MAX = 200
@@ -90,7 +90,9 @@ def guardian_appoint(
     )
     appointment.full_clean(exclude=["case", "recorded_by", "guardian_organisation"])
     appointment.save()
-    deadline_services.tasks_close(case_id=case.id, kind=TaskKind.GUARDIAN_APPOINTMENT, by=actor)
+    deadline_services.tasks_close(
+        case_id=case.id, kind=children_clocks.GUARDIAN_APPOINTMENT, by=actor
+    )
     checks.audit_record(
         actor=actor,
         case=case,

@@ -15,15 +15,16 @@ from django.utils import timezone
 from haven.access.models import FieldGroup
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import org_of
+from haven.children import clocks as children_clocks
 from haven.children import errors, services
 from haven.children.models import GuardianAppointment, GuardianKind
 from haven.children.tests.factories import open_child_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def at(day: date, hour: int = 12) -> datetime:
 
 
 def guardian_tasks(case_id: uuid.UUID) -> list[Task]:
-    return list(Task.objects.filter(case_id=case_id, kind=TaskKind.GUARDIAN_APPOINTMENT))
+    return list(Task.objects.filter(case_id=case_id, kind=children_clocks.GUARDIAN_APPOINTMENT))
 
 
 def test_r11_a_presumed_child_gets_a_blocking_guardian_task_at_once() -> None:

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task, TaskKind
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import org_of
+from haven.children import clocks as children_clocks
 from haven.children.models import GuardianAppointment
 from haven.children.tests.factories import open_child_case
+from haven.deadlines.models import Task
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_it_records_a_guardian_and_shows_it_on_the_case_page() -> None:
     assert response.status_code == 302
     assert "Guardian appointed: Ilona Holhooja since" in page
     assert "Ilona Holhooja" in listing.content.decode()
-    task = Task.objects.get(case=case, kind=TaskKind.GUARDIAN_APPOINTMENT)
+    task = Task.objects.get(case=case, kind=children_clocks.GUARDIAN_APPOINTMENT)
     assert task.status == Task.Status.DONE
 
 

@@ -32,12 +32,9 @@ from haven.assistance.models import (
     AssistancePlan,
     AssistanceService,
     DetentionRecord,
-    Notification,
     ReflectionExtension,
     ReflectionPeriod,
     ResidencePermit,
-    Task,
-    TaskKind,
 )
 from haven.assistance.models import ServiceStatus as St
 from haven.audit import services as audit_services
@@ -45,6 +42,7 @@ from haven.audit.models import AuditEvent
 from haven.cases import selectors
 from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
+from haven.children import clocks as children_clocks
 from haven.children.models import (
     BestInterestsRecord,
     BestInterestsStage,
@@ -52,10 +50,12 @@ from haven.children.models import (
     FamilyTracing,
     GuardianAppointment,
 )
+from haven.deadlines.models import Notification, Task
 from haven.demo import agreements, consents, history, screenings, synthetic
 from haven.demo import referrals as referral_demo
 from haven.demo import services as demo
 from haven.demo.accounts import MAIN_TYPES
+from haven.identification import clocks as identification_clocks
 from haven.identification import engine, pathways
 from haven.identification.models import (
     IdentificationDecision,
@@ -564,7 +564,7 @@ def test_r09_r10_seeds_screenings_of_both_outcomes_children_with_the_childrens_s
         screenings.ADULT_SET
     }
     insufficient = [s for s in rows if s.outcome == engine.INSUFFICIENT]
-    reviews = Task.objects.filter(kind=TaskKind.SCREENING_REVIEW)
+    reviews = Task.objects.filter(kind=identification_clocks.SCREENING_REVIEW)
     assert {t.detail["screening_id"] for t in reviews} == {str(s.id) for s in insufficient}
     assert all(s.observations.exists() for s in rows)
 
@@ -801,7 +801,7 @@ def test_r11_r25_r27_seeds_guardians_for_most_children_and_leaves_some_task_over
     assert len(without) == seeded.assistance.children_without_guardian > 0
     for case in without:
         assert case.tasks.filter(
-            kind=TaskKind.GUARDIAN_APPOINTMENT, status=Task.Status.OPEN
+            kind=children_clocks.GUARDIAN_APPOINTMENT, status=Task.Status.OPEN
         ).exists()
     stages = set(BestInterestsRecord.objects.values_list("stage", flat=True))
     assert stages == set(BestInterestsStage.values)

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.assistance.models import Task, TaskKind
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
 from haven.identification.services import decisions as decision_services
@@ -228,7 +229,7 @@ def decision_get(*, user: User, decision_id: object) -> DecisionView:
 def _open_targets(case: Case) -> dict[str, date]:
     """Due dates of the open decision deadlines, by decision type."""
     tasks = Task.objects.filter(
-        case_id=case.id, kind=TaskKind.DECISION_DUE, status=Task.Status.OPEN
+        case_id=case.id, kind=identification_clocks.DECISION_DUE, status=Task.Status.OPEN
     ).order_by("due_at")
     targets: dict[str, date] = {}
     for task in tasks:

@@ -27,16 +27,15 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType, User
-from haven.assistance.models import TaskKind
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.services import reflection as reflection_services
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import Case
-from haven.identification import errors, pathways
+from haven.deadlines import services as deadline_services
+from haven.identification import clocks as identification_clocks
+from haven.identification import errors, hooks, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
 from haven.lib.errors import HavenError, InvalidInput
 from haven.vault import services as vault
@@ -316,7 +315,7 @@ def _follow_up(
 ) -> None:
     """Deadlines and the reflection period that follow a decision (R-03, R-15, R-17)."""
     deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.DECISION_DUE, by=actor, decision_type=kind.key
+        case_id=case.id, kind=identification_clocks.DECISION_DUE, by=actor, decision_type=kind.key
     )
     if decision.outcome != Outcome.POSITIVE:
         return
@@ -324,29 +323,18 @@ def _follow_up(
     for following in pathway.following(kind.key):
         deadline_services.task_open(
             case_id=case.id,
-            kind=TaskKind.DECISION_DUE,
+            kind=identification_clocks.DECISION_DUE,
             due_on=following.due_on(decision.decided_on),
             organisation=_assignee(actor.organisation, case, following),
             reminder_days_before=pathway.reminder_days_before,
             detail={"decision_type": following.key},
         )
-    if kind.starts_reflection_period:
-        period = reflection_services.reflection_period_start(
-            actor=actor,
-            case_id=case.id,
-            person_id=case.person_id,
-            starts_on=decision.decided_on,
-            days=pathway.reflection_min_days,
-            decision_id=str(decision.id),
+    # What follows in other apps: assistance starts the reflection period (R-15).
+    hooks.decision_recorded(
+        hooks.DecisionRecorded(
+            actor=actor, case=case, pathway=pathway, kind=kind, decision=decision
         )
-        deadline_services.task_open(
-            case_id=case.id,
-            kind=TaskKind.REFLECTION_PERIOD_END,
-            due_on=period.ends_on,
-            organisation=_lead_organisation(case),
-            reminder_days_before=pathway.reflection_reminder_days,
-            detail={"decision_id": str(decision.id)},
-        )
+    )
 
 
 def _decision_locked(*, actor: User, decision_id: object) -> IdentificationDecision:
@@ -402,7 +390,7 @@ def reconsideration_request(
     request.save()
     deadline_services.task_open(
         case_id=case.id,
-        kind=TaskKind.DECISION_DUE,
+        kind=identification_clocks.DECISION_DUE,
         due_on=kind.target_on(day),
         organisation=decision.organisation,
         reminder_days_before=pathway.reminder_days_before,

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.assistance.models import TaskKind
-from haven.assistance.services import deadlines as deadline_services
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.deadlines import services as deadline_services
+from haven.identification import clocks as identification_clocks
 from haven.identification import engine, errors, pathways
 from haven.identification.models import (
     Audience,
@@ -196,7 +196,7 @@ def _open_review(*, case: Case, screening: Screening, actor: User) -> None:
     pathway = pathways.pathway_for(case.country)
     deadline_services.task_open(
         case_id=case.id,
-        kind=TaskKind.SCREENING_REVIEW,
+        kind=identification_clocks.SCREENING_REVIEW,
         due_on=timezone.localdate() + timedelta(days=pathway.screening_review_days),
         organisation=actor.organisation,
         reminder_days_before=pathway.reminder_days_before,

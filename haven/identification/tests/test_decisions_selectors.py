@@ -9,11 +9,11 @@ import time_machine
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
 from haven.cases.tests.factories import add_to_team
+from haven.deadlines.models import Task
 from haven.identification import errors
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services

@@ -18,14 +18,17 @@ from django.utils import timezone
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import ReflectionPeriod, Task, TaskKind
-from haven.assistance.services import deadlines as deadline_services
+from haven.assistance import clocks as assistance_clocks
+from haven.assistance.models import ReflectionPeriod
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification import errors
 from haven.identification.models import (
     IdentificationDecision,
@@ -91,7 +94,7 @@ def stored(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def open_tasks(case: Case, kind: str = TaskKind.DECISION_DUE) -> list[Task]:
+def open_tasks(case: Case, kind: str = identification_clocks.DECISION_DUE) -> list[Task]:
     return list(Task.objects.filter(case=case, kind=kind, status=Task.Status.OPEN))
 
 
@@ -124,7 +127,7 @@ def test_r03_nothing_is_left_when_the_transaction_fails_after_the_period_started
     real_task_open = deadline_services.task_open
 
     def failing_task_open(**kwargs: Any) -> Task:
-        if kwargs["kind"] == TaskKind.REFLECTION_PERIOD_END:
+        if kwargs["kind"] == assistance_clocks.REFLECTION_PERIOD_END:
             assert ReflectionPeriod.objects.filter(case=t.case).exists()
             raise RuntimeError("the database went away")
         return real_task_open(**kwargs)
@@ -462,7 +465,7 @@ def test_r17_the_decisions_close_their_deadline_and_open_the_next_one() -> None:
     assert conclusive.detail == {"decision_type": CG}
     assert conclusive.due_at.date() == TODAY + timedelta(days=45)
     assert conclusive.assigned_organisation == org_of(t.police)
-    (period_end,) = open_tasks(t.case, TaskKind.REFLECTION_PERIOD_END)
+    (period_end,) = open_tasks(t.case, assistance_clocks.REFLECTION_PERIOD_END)
     assert period_end.due_at.date() == TODAY + timedelta(days=30)
     assert timezone.localdate(period_end.remind_at) == TODAY + timedelta(days=25)
     assert period_end.assigned_organisation == org_of(t.ngo)  # the case lead assists

@@ -13,13 +13,14 @@ from pytest_django import DjangoAssertNumQueries
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task, TaskKind
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
 from haven.cases.errors import CaseNotFound, GroupNotAllowed
 from haven.cases.models import Case, ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification import engine, errors, loader
 from haven.identification.models import IndicatorSet, ObservationSource, ScreeningObservation
 from haven.identification.selectors import screening as selectors
@@ -155,7 +156,7 @@ def test_r04_a_consistent_screening_never_moves_the_status(
     case.refresh_from_db()
     assert case.identification_status == IdentificationStatus.POTENTIAL
     assert case.removal_protected is False
-    assert not Task.objects.filter(case=case, kind=TaskKind.SCREENING_REVIEW).exists()
+    assert not Task.objects.filter(case=case, kind=identification_clocks.SCREENING_REVIEW).exists()
 
 
 def test_r04_a_case_can_be_presumed_after_an_insufficient_screening(
@@ -205,7 +206,7 @@ def test_r09_an_insufficient_result_keeps_a_presumed_case_presumed_and_opens_a_r
     assert case.identification_status == IdentificationStatus.PRESUMED
     assert case.removal_protected is True
     assert case.assistance_eligible is True
-    task = Task.objects.get(case=case, kind=TaskKind.SCREENING_REVIEW)
+    task = Task.objects.get(case=case, kind=identification_clocks.SCREENING_REVIEW)
     assert task.detail == {"screening_id": str(screening.id)}
     assert task.assigned_organisation == org_of(worker)
     assert timezone.localdate(task.due_at) == date(2025, 3, 3) + timedelta(
@@ -221,7 +222,7 @@ def test_r09_a_consistent_result_opens_no_review(
     screen(actor=worker, case=open_case(actor=worker), codes=ADULT_CONSISTENT)
 
     # then
-    assert not Task.objects.filter(kind=TaskKind.SCREENING_REVIEW).exists()
+    assert not Task.objects.filter(kind=identification_clocks.SCREENING_REVIEW).exists()
 
 
 def test_r09_a_screening_with_nothing_observed_is_insufficient_and_reviewed(
@@ -232,7 +233,7 @@ def test_r09_a_screening_with_nothing_observed_is_insufficient_and_reviewed(
 
     # then
     assert screening.outcome == engine.INSUFFICIENT
-    assert Task.objects.filter(kind=TaskKind.SCREENING_REVIEW).count() == 1
+    assert Task.objects.filter(kind=identification_clocks.SCREENING_REVIEW).count() == 1
 
 
 # --- children --------------------------------------------------------------

@@ -12,11 +12,12 @@ from rest_framework.test import APIClient
 
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task, TaskKind
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification.models import IndicatorSet
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
@@ -123,7 +124,7 @@ def test_r09_an_insufficient_result_opens_a_review_and_keeps_the_status(
     result = response.json()
     assert result["outcome"] == "insufficient_indicators_recorded"
     assert result["review_task_opened"] is True
-    assert Task.objects.filter(case=case, kind=TaskKind.SCREENING_REVIEW).count() == 1
+    assert Task.objects.filter(case=case, kind=identification_clocks.SCREENING_REVIEW).count() == 1
     case.refresh_from_db()
     assert case.identification_status == IdentificationStatus.POTENTIAL
 

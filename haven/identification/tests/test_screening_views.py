@@ -18,11 +18,12 @@ from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Task, TaskKind
 from haven.cases import services as case_services
 from haven.cases.models import Case, ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Task
+from haven.identification import clocks as identification_clocks
 from haven.identification.models import IndicatorSet, Screening
 from haven.identification.services import indicator_sets as set_services
 from haven.identification.tests.factories import (
@@ -294,7 +295,7 @@ def test_r09_an_insufficient_result_is_worded_as_decision_support_with_its_revie
     assert "A review task was opened for your organisation" in html
     assert "The case's status has not changed." in html
     assert "Provisional indicator set" in html
-    assert Task.objects.filter(case=case, kind=TaskKind.SCREENING_REVIEW).exists()
+    assert Task.objects.filter(case=case, kind=identification_clocks.SCREENING_REVIEW).exists()
     case.refresh_from_db()
     assert case.identification_status == IdentificationStatus.POTENTIAL
 

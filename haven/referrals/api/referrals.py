@@ -22,10 +22,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from haven.access.api import FieldGroupField
 from haven.access.models import Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import User
-from haven.assistance.api.deadlines import FieldGroupField
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.lib.api import JsonApiView, acting_user
 from haven.referrals import states

@@ -41,8 +41,8 @@ from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
+from haven.deadlines import notify as notify_module
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from haven.referrals import notify as notify_module
 from haven.referrals import packages
 from haven.referrals.models import CrossBorderTransfer, FocalPointKey
 

@@ -38,8 +38,8 @@ from haven.audit.models import Action
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import Case
+from haven.deadlines import notify as notifications
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
-from haven.referrals import notify as notifications
 from haven.referrals.models import (
     Channel,
     ConcernCloseReason,

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, User
-from haven.assistance.models import Notification
 from haven.cases.models import Case
+from haven.deadlines import notify as notifications
+from haven.deadlines.models import Notification
 from haven.lib.errors import InvalidInput, NotAllowed
-from haven.referrals import notify as notifications
 from haven.vault import services as vault
 
 MAX_TEXT = 5000

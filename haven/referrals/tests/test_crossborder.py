@@ -20,11 +20,12 @@ from haven.access import services as access_services
 from haven.access.models import Consent, FieldGroup, Purpose
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Assessment, Notification
+from haven.assistance.models import Assessment
 from haven.assistance.services import assessments as assessment_services
 from haven.assistance.tests.test_assessments import answers
 from haven.cases.models import Case, NarrativeEntry
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines.models import Notification
 from haven.lib.errors import HavenError
 from haven.referrals import packages
 from haven.referrals.models import CrossBorderTransfer, FocalPointKey

@@ -10,13 +10,13 @@ from django.urls import reverse
 from haven.access.models import TeamMembership
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Notification
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
 from haven.cases.errors import CaseNotFound
 from haven.cases.models import AgeStatus, Case, NarrativeEntry
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines.models import Notification
 from haven.lib.errors import Conflict, NotAllowed
 from haven.referrals.models import (
     Channel,

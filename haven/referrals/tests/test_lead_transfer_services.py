@@ -8,8 +8,8 @@ import pytest
 from haven.access.models import TeamMembership
 from haven.accounts.models import Role
 from haven.accounts.tests.factories import UserFactory
-from haven.assistance.models import Notification
 from haven.cases.tests.factories import add_to_team
+from haven.deadlines.models import Notification
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from haven.referrals.models import LeadTransfer, LeadTransferState
 from haven.referrals.services import lead_transfers as services

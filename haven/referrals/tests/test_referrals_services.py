@@ -26,10 +26,10 @@ from haven.access.models import (
 )
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
-from haven.assistance.models import Notification
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.cases.tests.factories import open_case, share_by_law
+from haven.deadlines.models import Notification
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from haven.referrals.models import DeclineReason, Referral, ReferralEvent, ReferralState
 from haven.referrals.services import referrals as services

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
-from haven.assistance.models import Notification
+from haven.deadlines.models import Notification
 from haven.referrals.models import ConcernReport
 from haven.referrals.services import desk as services
 from haven.vault import services as vault

@@ -14,10 +14,10 @@ from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
 from haven.cases.tests.factories import add_to_team, share_by_law
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.referrals.models import Referral
 from haven.referrals.services import referrals as referral_services
 from haven.web import home
@@ -240,7 +240,7 @@ def test_it_renders_four_captioned_sections_with_links_and_no_personal_data(
     assert "Referrals from other organisations appear here." not in html  # the stand-in is gone
     assert case.reference in html and referred.case.reference in html
     assert f'href="{reverse("referrals:referral_detail", args=[referred.pk])}"' in html
-    assert f'href="{reverse("assistance:deadline_list")}?show=overdue"' in html
+    assert f'href="{reverse("deadlines:deadline_list")}?show=overdue"' in html
     assert "Blocking: the case cannot move on without it" in html
     assert "Testinen" not in html and "Testikatu" not in html  # the person's name, address
     assert AuditEvent.objects.count() == audit_events

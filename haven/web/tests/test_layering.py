@@ -372,7 +372,7 @@ def test_it_finds_the_domain_service_modules() -> None:
         HAVEN / "identification" / "services" / "screening.py",
         HAVEN / "identification" / "services" / "decisions.py",
         HAVEN / "assistance" / "services" / "reflection.py",
-        HAVEN / "assistance" / "services" / "deadlines.py",
+        HAVEN / "deadlines" / "services.py",
         HAVEN / "justice" / "services.py",
     } <= set(DOMAIN_SERVICE_MODULES)
 

@@ -31,7 +31,6 @@ from haven.access import services as access_services
 from haven.access.tests import test_selectors_sharing as sharing_tests
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
-from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.tests.test_plans import plan_team
 from haven.assistance.tests.test_reflection_services import presumed
 from haven.cases import services as case_services
@@ -40,6 +39,7 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, intake, org_of
 from haven.cases.tests.test_interviews_services import barnahus, days_ago
 from haven.children.tests.factories import open_child_case
+from haven.deadlines import services as deadline_services
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     INSUFFICIENT,

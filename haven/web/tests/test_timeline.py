@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory
+from haven.assistance import clocks as assistance_clocks
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import (
     Assessment,
@@ -31,11 +32,7 @@ from haven.assistance.models import (
     ReflectionExtension,
     ReflectionPeriod,
     ServiceStatus,
-    Task,
-    TaskKind,
 )
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import at, deadline, staff
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
@@ -52,6 +49,9 @@ from haven.children.models import (
     TracingStatus,
 )
 from haven.children.tests.factories import open_child_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
+from haven.deadlines.tests.test_deadlines import at, deadline, staff
 from haven.identification import engine
 from haven.identification.models import (
     IdentificationDecision,
@@ -220,13 +220,13 @@ def test_it_marks_each_deadline_open_overdue_done_or_no_longer_needed(
         with time_machine.travel(at(OPENED, 10), tick=False):
             deadline_services.task_open(
                 case_id=case.id,
-                kind=TaskKind.REFLECTION_PERIOD_END,
+                kind=assistance_clocks.REFLECTION_PERIOD_END,
                 due_on=date(2026, 3, 5) if status == Task.Status.DONE else date(2026, 3, 6),
                 organisation=ngo,
                 reminder_days_before=1,
             )
         deadline_services.tasks_close(
-            case_id=case.id, kind=TaskKind.REFLECTION_PERIOD_END, by=lead, status=status
+            case_id=case.id, kind=assistance_clocks.REFLECTION_PERIOD_END, by=lead, status=status
         )
 
     # when

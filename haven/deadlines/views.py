@@ -20,12 +20,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from haven.assistance.errors import TaskClosedByDecision
-from haven.assistance.models import Notification, Task
-from haven.assistance.selectors import deadlines as selectors
-from haven.assistance.services import deadlines as services
+from haven.deadlines import notify as referral_notify
+from haven.deadlines import selectors as selectors
+from haven.deadlines import services as services
+from haven.deadlines.errors import TaskClosedByDecision
+from haven.deadlines.models import Notification, Task
 from haven.lib.views import domain_errors, request_user
-from haven.referrals import notify as referral_notify
 
 PAGE_SIZE = 25
 OVERDUE = "overdue"
@@ -66,7 +66,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         for task in page
     ]
     context = {"page": page, "rows": rows, "overdue_only": overdue_only, "nav": "deadlines"}
-    return render(request, "assistance/deadline_list.html", context)
+    return render(request, "deadlines/deadline_list.html", context)
 
 
 @never_cache
@@ -86,7 +86,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "assistance/notification_list.html",
+        "deadlines/notification_list.html",
         {"page": page, "rows": rows, "nav": "deadlines"},
     )
 
@@ -115,7 +115,7 @@ def notification_read(request: HttpRequest) -> HttpResponse:
         )
         % {"count": count},
     )
-    return redirect("assistance:notification_list")
+    return redirect("deadlines:notification_list")
 
 
 @login_required
@@ -129,7 +129,7 @@ def task_done(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Deadline marked done."))
-    return redirect("assistance:deadline_list")
+    return redirect("deadlines:deadline_list")
 
 
 urlpatterns: list[URLPattern] = [

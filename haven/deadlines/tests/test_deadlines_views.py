@@ -14,19 +14,19 @@ from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory
-from haven.assistance.models import Notification
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.cases.tests.factories import open_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.web import context_processors
 from haven.web.tests import test_csp
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
-DEADLINES = reverse("assistance:deadline_list")
-NOTIFICATIONS = reverse("assistance:notification_list")
-READ = reverse("assistance:notification_read")
+DEADLINES = reverse("deadlines:deadline_list")
+NOTIFICATIONS = reverse("deadlines:notification_list")
+READ = reverse("deadlines:notification_read")
 
 # Every signed-in page costs 6 (session, user, OTP device, session save in a
 # savepoint pair), the header's organisation 1 and the menu's unread count 1. The
@@ -234,7 +234,7 @@ def test_it_counts_no_notifications_for_a_visitor_who_is_not_signed_in() -> None
 
 
 @pytest.mark.parametrize(
-    "name", ["assistance/deadline_list.html", "assistance/notification_list.html"]
+    "name", ["deadlines/deadline_list.html", "deadlines/notification_list.html"]
 )
 def test_it_renders_each_template_without_inline_script_handlers_or_styles(
     ngo: Organisation, name: str
@@ -246,7 +246,7 @@ def test_it_renders_each_template_without_inline_script_handlers_or_styles(
     client = _client(caseworker)
 
     # when
-    response = client.get(DEADLINES if "deadline" in name else NOTIFICATIONS)
+    response = client.get(DEADLINES if "deadline_list" in name else NOTIFICATIONS)
 
     # then
     html = response.content.decode()

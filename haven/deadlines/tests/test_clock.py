@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven.assistance import clock
+from haven.deadlines import clock
 
 DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
 DAYS = st.integers(min_value=0, max_value=400)

@@ -2,7 +2,7 @@
 notifications read. No personal data: a case id, a kind, dates, user ids.
 
 The sweep (``deadlines_sweep``) is run by the background worker
-(``haven.assistance.tasks.deadline_sweep``) or by ``haven deadlines sweep``.
+(``haven.deadlines.tasks.deadline_sweep``) or by ``haven deadlines sweep``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from haven.access import selectors as access_selectors
 from haven.access.models import TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
-from haven.assistance import clock, errors
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.referrals import notify as referral_notify
+from haven.deadlines import clock, errors
+from haven.deadlines import kinds as deadline_kinds
+from haven.deadlines import notify as referral_notify
+from haven.deadlines.models import Notification, Task
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ def tasks_close(
 @transaction.atomic
 def task_complete(*, actor: User, task_id: Any) -> Task:
     """Mark one open deadline done: a member of the case team whose organisation
-    holds it, or its assignee. Decision deadlines close only with the decision."""
+    holds it, or its assignee. A kind its owner closes only by a record (a decision
+    deadline closes with the decision) is refused."""
     task = (
         Task.objects.select_for_update()
         .filter(
@@ -92,10 +94,9 @@ def task_complete(*, actor: User, task_id: Any) -> Task:
     )
     if task is None:
         raise errors.TaskNotFound(_("No open deadline with this reference is available to you."))
-    if task.kind == TaskKind.DECISION_DUE:
-        raise errors.TaskClosedByDecision(
-            _("This deadline closes when the identification decision is recorded.")
-        )
+    closes_with = deadline_kinds.closed_by_record(task.kind)
+    if closes_with is not None:
+        raise errors.TaskClosedByDecision(str(closes_with))
     task.status = Task.Status.DONE
     task.closed_at = timezone.now()
     task.closed_by = actor

@@ -1,5 +1,5 @@
-"""Notifications about referrals, lead transfers and the coordination desk, in
-the app and by e-mail (issue 6, "Notifications").
+"""Notifications in the app and by e-mail: about deadlines, break-glass, and the
+events other apps register (referrals, lead transfers, the coordination desk).
 
 ``notify`` writes one in-app ``Notification`` per distinct active recipient in
 the caller's transaction. When ``HAVEN_EMAIL_NOTIFICATIONS`` is on, each
@@ -29,49 +29,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
-from haven.assistance.models import Notification, Task
 from haven.cases.models import Case
+from haven.deadlines import kinds
+from haven.deadlines.models import Notification, Task
 
 logger = logging.getLogger(__name__)
 
 KINDS = frozenset({Notification.Kind.REFERRAL, Notification.Kind.DESK})
 
-# What happened, in words for the notification list (no personal data).
-EVENT_LABELS: dict[str, Promise] = {
-    "received": gettext_lazy("A referral is waiting for your organisation."),
-    "accepted": gettext_lazy("Your referral was accepted."),
-    "declined": gettext_lazy("Your referral was declined."),
-    "info_requested": gettext_lazy("More information was asked for on a referral."),
-    "info_provided": gettext_lazy("More information was given on a referral."),
-    "withdrawn": gettext_lazy("A referral was withdrawn."),
-    "overdue": gettext_lazy("A referral has had no answer in time."),
-    "lead_transfer_proposed": gettext_lazy("Your organisation is asked to take the case lead."),
-    "lead_transfer_accepted": gettext_lazy("The case lead transfer was accepted."),
-    "lead_transfer_declined": gettext_lazy("The case lead transfer was declined."),
-    "lead_transfer_withdrawn": gettext_lazy("A proposed case lead transfer was withdrawn."),
-    "concern_reported": gettext_lazy("A concern was reported to the coordination desk."),
-    "acknowledgement_missing": gettext_lazy("A cross-border transfer has not been acknowledged."),
-    "consultation_routed": gettext_lazy("A desk consultation was passed to your organisation."),
-}
 UNKNOWN_EVENT = gettext_lazy("Something changed on a referral.")
-
-# The e-mail subject line for each event (after "Haven: ").
-EVENT_SUBJECTS: dict[str, Promise] = {
-    "received": gettext_lazy("a referral is waiting for your organisation"),
-    "accepted": gettext_lazy("a referral was accepted"),
-    "declined": gettext_lazy("a referral was declined"),
-    "info_requested": gettext_lazy("more information is asked for on a referral"),
-    "info_provided": gettext_lazy("more information was given on a referral"),
-    "withdrawn": gettext_lazy("a referral was withdrawn"),
-    "overdue": gettext_lazy("a deadline is overdue"),
-    "lead_transfer_proposed": gettext_lazy("your organisation is asked to take a case lead"),
-    "lead_transfer_accepted": gettext_lazy("a case lead transfer was accepted"),
-    "lead_transfer_declined": gettext_lazy("a case lead transfer was declined"),
-    "lead_transfer_withdrawn": gettext_lazy("a proposed case lead transfer was withdrawn"),
-    "concern_reported": gettext_lazy("a concern was reported to the coordination desk"),
-    "acknowledgement_missing": gettext_lazy("a cross-border transfer is not acknowledged"),
-    "consultation_routed": gettext_lazy("a desk consultation was passed to your organisation"),
-}
 KIND_SUBJECTS: dict[str, Promise] = {
     Notification.Kind.REMINDER: gettext_lazy("a deadline is coming up"),
     Notification.Kind.ESCALATION: gettext_lazy("a deadline is overdue"),
@@ -79,42 +45,21 @@ KIND_SUBJECTS: dict[str, Promise] = {
     Notification.Kind.REFERRAL: gettext_lazy("something changed on a referral"),
     Notification.Kind.DESK: gettext_lazy("something is waiting at the coordination desk"),
 }
-
 UNKNOWN_SUBJECT = gettext_lazy("there is news for you")
 
-# The page each event links to: a URL name taking the subject id (the referral,
-# transfer, report or package). When the name does not resolve, the link falls
-# back to the case page (referral kind) or the notification list (desk kind).
-EVENT_URLS: dict[str, str] = {
-    "received": "referrals:referral_detail",
-    "accepted": "referrals:referral_detail",
-    "declined": "referrals:referral_detail",
-    "info_requested": "referrals:referral_detail",
-    "info_provided": "referrals:referral_detail",
-    "withdrawn": "referrals:referral_detail",
-    "overdue": "referrals:referral_detail",
-    "lead_transfer_proposed": "referrals:lead_transfer_detail",
-    "lead_transfer_accepted": "referrals:lead_transfer_detail",
-    "lead_transfer_declined": "referrals:lead_transfer_detail",
-    "lead_transfer_withdrawn": "referrals:lead_transfer_detail",
-    "concern_reported": "referrals:desk_report_detail",
-    "consultation_routed": "referrals:desk_consultation_detail",
-}
-# Events whose page is a list (no subject id in the address).
-EVENT_PAGES: dict[str, str] = {
-    "acknowledgement_missing": "referrals:crossborder_list",
-}
-# Pages for the kinds with no event, and the last resort.
+# Pages for the kinds with no event, and the last resort. The events, their words
+# and pages are registered by the apps that send them (``haven.deadlines.kinds``).
 KIND_URLS: dict[str, str] = {
-    Notification.Kind.REMINDER: "assistance:deadline_list",
-    Notification.Kind.ESCALATION: "assistance:deadline_list",
+    Notification.Kind.REMINDER: "deadlines:deadline_list",
+    Notification.Kind.ESCALATION: "deadlines:deadline_list",
 }
-FALLBACK_URL = "assistance:notification_list"
+FALLBACK_URL = "deadlines:notification_list"
 
 
 def event_label(event: str) -> str:
     """A referral or desk event in words, for the notification list."""
-    return str(EVENT_LABELS.get(event, UNKNOWN_EVENT))
+    registered = kinds.event(event)
+    return str(registered.label if registered else UNKNOWN_EVENT)
 
 
 def notification_link(
@@ -123,8 +68,11 @@ def notification_link(
     """The path of the Haven page a notification is about (no host): the
     event's page if it resolves, else the case page (referrals) or a list."""
     if kind in KINDS:
-        subject_page = _reverse(EVENT_URLS.get(event), subject_id) if subject_id else None
-        link = subject_page or _reverse(EVENT_PAGES.get(event))
+        registered = kinds.event(event)
+        url_name = registered.url_name if registered else None
+        page_name = registered.page_name if registered else None
+        subject_page = _reverse(url_name, subject_id) if subject_id else None
+        link = subject_page or _reverse(page_name)
         if link:
             return link
     if kind == Notification.Kind.REFERRAL and case_id is not None:
@@ -252,7 +200,8 @@ def _case_references(mails: Sequence[_Mail]) -> dict[Any, str]:
 
 
 def _subject(m: _Mail) -> str:
-    what = EVENT_SUBJECTS.get(m.event) if m.kind in KINDS else None
+    registered = kinds.event(m.event) if m.kind in KINDS else None
+    what = registered.subject if registered else None
     return _("Haven: %(what)s") % {"what": what or KIND_SUBJECTS.get(m.kind, UNKNOWN_SUBJECT)}
 
 

@@ -14,17 +14,17 @@ from rest_framework.test import APIClient
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.models import Notification
 from haven.cases.models import Case
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
-from haven.referrals import notify as referral_notify
+from haven.deadlines import notify as referral_notify
+from haven.deadlines.models import Notification
 from haven.web.tests.factories import sign_in
 from haven.web.tests.test_schema import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("assistance:notification_list")
+PAGE = reverse("deadlines:notification_list")
 API = "/api/v1/notifications/"
 REFERRAL_ID = "7c0ffee0-0000-4000-8000-000000000001"
 REPORT_ID = "7c0ffee0-0000-4000-8000-000000000002"
@@ -114,8 +114,8 @@ def test_it_links_an_event_to_its_page_or_falls_back() -> None:
         "report": reverse("referrals:desk_report_detail", args=[REPORT_ID]),
         "transfer": reverse("referrals:lead_transfer_detail", args=[REFERRAL_ID]),
         "unknown referral event": reverse("cases:detail", args=[case_id]),
-        "unknown desk event": reverse("assistance:notification_list"),
-        "reminder": reverse("assistance:deadline_list"),
+        "unknown desk event": reverse("deadlines:notification_list"),
+        "reminder": reverse("deadlines:deadline_list"),
     }
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from haven.access import selectors as access_selectors
 from haven.accounts.models import User
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.identification import pathways
-from haven.referrals import notify as referral_notify
+from haven.deadlines import kinds as deadline_kinds
+from haven.deadlines import notify as referral_notify
+from haven.deadlines.models import Notification, Task
 
 if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
     from uuid import UUID
@@ -86,27 +86,16 @@ def case_tasks(*, case_id: Any) -> QuerySet[Task]:
     )
 
 
-def decision_type_label(*, country: str, key: str) -> str:
-    """The national pathway's name for a decision type (data; the key if unknown)."""
-    decision = pathways.pathway_for(country).decision_types.get(key)
-    # Pathway labels are data: translated when the catalogue has them.
-    return _(decision.label) if decision else key
-
-
 def what_is_due(task: Task, *, country: str | None = None) -> str:
-    """What a deadline asks for, in words: its kind, and the decision type if any.
+    """What a deadline asks for, in words: its kind, and what its owner adds (e.g.
+    the decision type, named by the case's national pathway).
 
     The case's country picks the pathway; by default it is the ``case_country``
     annotation that the selectors above put on each task.
     """
-    kind = str(TaskKind(task.kind).label) if task.kind in TaskKind.values else task.kind
-    decision_type = task.detail.get("decision_type") if isinstance(task.detail, dict) else None
-    if task.kind != TaskKind.DECISION_DUE or not decision_type:
-        return kind
     if country is None:
         country = str(getattr(task, "case_country", ""))
-    label = decision_type_label(country=country, key=str(decision_type))
-    return _("%(kind)s: %(decision_type)s") % {"kind": kind, "decision_type": label}
+    return deadline_kinds.describe(task.kind, detail=task.detail, country=country)
 
 
 def notification_what(notification: Notification) -> str:

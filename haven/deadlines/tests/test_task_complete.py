@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory, make_user
-from haven.assistance import errors
-from haven.assistance.models import Task, TaskKind
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import deadline, quiet_case, staff
 from haven.cases import services as case_services
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines import errors
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Task
+from haven.deadlines.tests.test_deadlines import deadline, quiet_case, staff
+from haven.identification import clocks as identification_clocks
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_it_leaves_a_decision_deadline_to_the_decision() -> None:
     # given a new case: its reasonable-grounds deadline is open
     worker = make_user()
     case = open_case(actor=worker)
-    task = Task.objects.get(case=case, kind=TaskKind.DECISION_DUE)
+    task = Task.objects.get(case=case, kind=identification_clocks.DECISION_DUE)
     # when
     with pytest.raises(errors.TaskClosedByDecision) as refused:
         deadline_services.task_complete(actor=worker, task_id=task.id)
@@ -62,7 +63,7 @@ def test_it_cancels_pending_decision_deadlines_when_no_decision_is_awaited(statu
         actor=worker, case_id=case.id, to_status=status, reasons="The person's choice."
     )
     # then the deadline no longer runs (it would only escalate)
-    task = Task.objects.get(case=case, kind=TaskKind.DECISION_DUE)
+    task = Task.objects.get(case=case, kind=identification_clocks.DECISION_DUE)
     assert task.status == Task.Status.CANCELLED
 
 
@@ -75,7 +76,7 @@ def test_it_marks_a_deadline_done_from_my_deadlines_page() -> None:
     case = quiet_case(actor=worker)
     add_to_team(case=case, organisation=police)
     task = deadline(case=case, organisation=ngo)
-    url = reverse("assistance:task_done", args=[task.id])
+    url = reverse("deadlines:task_done", args=[task.id])
     # when a team member of another organisation posts, then it is not theirs
     assert sign_in(Client(), member).post(url).status_code == 404
     # when the holder posts
@@ -94,7 +95,7 @@ def test_it_marks_a_deadline_done_through_the_api() -> None:
     task = deadline(case=case, organisation=ngo)
     decision_task = Task.objects.create(
         case=case,
-        kind=TaskKind.DECISION_DUE,
+        kind=identification_clocks.DECISION_DUE,
         due_at=task.due_at,
         remind_at=task.remind_at,
         assigned_organisation=ngo,

@@ -14,28 +14,31 @@ from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from haven.assistance.services import deadlines as deadline_services
-from haven.referrals.services import crossborder as crossborder_services
-from haven.referrals.services import referrals as referral_services
+from haven.deadlines import kinds
+from haven.deadlines import services as deadline_services
 
 
 @task()
 def deadline_sweep() -> dict[str, int]:
-    """Send due reminders and escalations, escalate overdue referrals, alert on missing
-    cross-border acknowledgements, then queue the next sweep."""
+    """Send due reminders and escalations, run every sweep the apps registered
+    (overdue referrals, missing cross-border acknowledgements), then queue the next
+    sweep."""
     try:
-        result = deadline_services.deadlines_sweep()
-        referrals_escalated = referral_services.referrals_sweep(now=timezone.now())
-        crossborder_alerted = crossborder_services.crossborder_sweep(now=timezone.now())
+        figures = sweep_all()
     finally:
         # Even after a failure: a passing database hiccup must not stop the clock.
         deadline_sweep_schedule(delay_seconds=settings.HAVEN_DEADLINE_SWEEP_SECONDS)
-    return {
-        "reminded": result.reminded,
-        "escalated": result.escalated,
-        "referrals_escalated": referrals_escalated,
-        "crossborder_alerted": crossborder_alerted,
-    }
+    return figures
+
+
+def sweep_all() -> dict[str, int]:
+    """One sweep: reminders and escalations first, then each registered sweep in
+    the order the apps registered them; what each did, by name."""
+    result = deadline_services.deadlines_sweep()
+    figures = {"reminded": result.reminded, "escalated": result.escalated}
+    for sweep in kinds.sweeps():
+        figures[sweep.name] = sweep.run(timezone.now())
+    return figures
 
 
 def deadline_sweep_queued() -> bool:

@@ -10,11 +10,12 @@ import time_machine
 
 from haven.accounts.models import Organisation, OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.assistance.selectors import deadlines as selectors
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.deadlines import selectors as selectors
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification, Task
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
+from haven.identification import clocks as identification_clocks
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_it_lists_the_open_deadlines_of_the_users_organisation_soonest_first(
     sooner = deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5))
     done = deadline(case=quiet_case(actor=caseworker), organisation=ngo)
     deadline_services.tasks_close(
-        case_id=done.case_id, kind=TaskKind.SCREENING_REVIEW, by=caseworker
+        case_id=done.case_id, kind=identification_clocks.SCREENING_REVIEW, by=caseworker
     )
 
     # when
@@ -120,10 +121,10 @@ def test_it_names_the_decision_type_of_a_decision_deadline(ngo: Organisation) ->
     review_words = selectors.what_is_due(review, country="FI")
 
     # then
-    assert task.kind == TaskKind.DECISION_DUE
+    assert task.kind == identification_clocks.DECISION_DUE
     assert words == "Identification decision due: Reasonable grounds decision"
     assert review_words == "Review after a screening"
-    assert selectors.decision_type_label(country="FI", key="unknown") == "unknown"
+    assert identification_clocks.decision_type_label(country="FI", key="unknown") == "unknown"
 
 
 def test_it_lists_notifications_unread_first_and_counts_the_unread(ngo: Organisation) -> None:

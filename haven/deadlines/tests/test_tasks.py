@@ -17,10 +17,10 @@ from django_tasks_db.models import DBTaskResult
 
 from haven.accounts.models import Organisation, OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory
-from haven.assistance import tasks
-from haven.assistance.models import Notification
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
+from haven.deadlines import services as deadline_services
+from haven.deadlines import tasks
+from haven.deadlines.models import Notification
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
 
 # The worker commits and closes connections as it would in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,14 +16,15 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.access.models import FieldGroup
+from haven.access.api import FieldGroupField
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.assistance.selectors import deadlines as selectors
-from haven.assistance.services import deadlines as services
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView, acting_user
-from haven.referrals import notify as referral_notify
+from haven.deadlines import kinds as deadline_kinds
+from haven.deadlines import notify as referral_notify
+from haven.deadlines import selectors as selectors
+from haven.deadlines import services as services
+from haven.deadlines.models import Notification, Task
+from haven.lib.api import JsonApiView, NamedChoiceField, acting_user
 from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
@@ -39,39 +40,25 @@ TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
 DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 
-class _NamedChoiceField(serializers.ChoiceField):
-    """A choice field published as one named schema component (no enum name clashes)."""
-
-    CHOICES: list[str] = []
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=self.CHOICES, **kwargs)
-
-
-@extend_schema_field({"type": "string", "enum": TaskKind.values}, component_name="TaskKind")
-class TaskKindField(_NamedChoiceField):
-    CHOICES = TaskKind.values
+@extend_schema_field({"type": "string", "enum": deadline_kinds.keys()}, component_name="TaskKind")
+class TaskKindField(NamedChoiceField):
+    CHOICES = deadline_kinds.keys()
 
 
 @extend_schema_field(
     {"type": "string", "enum": Notification.Kind.values}, component_name="NotificationKind"
 )
-class NotificationKindField(_NamedChoiceField):
+class NotificationKindField(NamedChoiceField):
     CHOICES = Notification.Kind.values
 
 
-@extend_schema_field({"type": "string", "enum": FieldGroup.values}, component_name="FieldGroup")
-class FieldGroupField(_NamedChoiceField):
-    CHOICES = FieldGroup.values
-
-
 @extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
-class TimelineEntryKindField(_NamedChoiceField):
+class TimelineEntryKindField(NamedChoiceField):
     CHOICES = TIMELINE_KINDS
 
 
 @extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
-class DeadlineStateField(_NamedChoiceField):
+class DeadlineStateField(NamedChoiceField):
     CHOICES = DEADLINE_STATES
 
 

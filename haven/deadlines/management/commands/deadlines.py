@@ -11,12 +11,8 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from haven.assistance import tasks
-from haven.assistance.services import deadlines as deadline_services
-from haven.referrals.services import crossborder as crossborder_services
-from haven.referrals.services import referrals as referral_services
+from haven.deadlines import kinds, tasks
 
 
 class Command(BaseCommand):
@@ -33,11 +29,10 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.SUCCESS("Deadline sweep queued for the worker."))
             return
-        result = deadline_services.deadlines_sweep()
-        referrals = referral_services.referrals_sweep(now=timezone.now())
-        self.stdout.write(f"reminded: {result.reminded}, escalated: {result.escalated}")
-        if referrals:
-            self.stdout.write(f"overdue referrals escalated: {referrals}")
-        alerted = crossborder_services.crossborder_sweep(now=timezone.now())
-        if alerted:
-            self.stdout.write(f"cross-border acknowledgements missing: {alerted}")
+        figures = tasks.sweep_all()
+        self.stdout.write(
+            f"reminded: {figures.pop('reminded')}, escalated: {figures.pop('escalated')}"
+        )
+        for sweep in kinds.sweeps():
+            if figures[sweep.name]:
+                self.stdout.write(f"{sweep.label}: {figures[sweep.name]}")

@@ -14,13 +14,13 @@ from pytest_django import Settings
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.models import Notification
-from haven.assistance.services import deadlines as deadline_services
 from haven.assistance.tests import test_break_glass as break_glass_tests
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case
 from haven.cases.models import Case
 from haven.cases.tests.factories import open_case
-from haven.referrals import notify as referral_notify
+from haven.deadlines import notify as referral_notify
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,11 @@ from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.models import Notification, Task, TaskKind
-from haven.assistance.services import deadlines as deadline_services
 from haven.cases.models import Case
 from haven.cases.tests.factories import open_case
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification, Task
+from haven.identification import clocks as identification_clocks
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,10 @@ def quiet_case(*, actor: User) -> Case:
     with time_machine.travel(at(OPENED, 9), tick=False):
         case = open_case(actor=actor)
         deadline_services.tasks_close(
-            case_id=case.id, kind=TaskKind.DECISION_DUE, by=None, status=Task.Status.CANCELLED
+            case_id=case.id,
+            kind=identification_clocks.DECISION_DUE,
+            by=None,
+            status=Task.Status.CANCELLED,
         )
     return case
 
@@ -61,7 +65,7 @@ def deadline(
     with time_machine.travel(at(OPENED, 10), tick=False):
         return deadline_services.task_open(
             case_id=case.id,
-            kind=TaskKind.SCREENING_REVIEW,
+            kind=identification_clocks.SCREENING_REVIEW,
             due_on=due_on,
             organisation=organisation,
             reminder_days_before=REMIND_DAYS,
@@ -223,7 +227,7 @@ def test_it_never_reminds_or_escalates_a_closed_task(ngo: Organisation, status: 
     case = quiet_case(actor=caseworker)
     closed = deadline(case=case, organisation=ngo)
     deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.SCREENING_REVIEW, by=caseworker, status=status
+        case_id=case.id, kind=identification_clocks.SCREENING_REVIEW, by=caseworker, status=status
     )
     still_open = deadline(case=case, organisation=ngo)
 
@@ -349,11 +353,14 @@ def test_it_closes_only_the_open_tasks_whose_detail_matches(ngo: Organisation) -
 
     # when
     other_type = deadline_services.tasks_close(
-        case_id=case.id, kind=TaskKind.DECISION_DUE, by=caseworker, decision_type="other"
+        case_id=case.id,
+        kind=identification_clocks.DECISION_DUE,
+        by=caseworker,
+        decision_type="other",
     )
     matching = deadline_services.tasks_close(
         case_id=case.id,
-        kind=TaskKind.DECISION_DUE,
+        kind=identification_clocks.DECISION_DUE,
         by=caseworker,
         decision_type="reasonable_grounds",
     )

@@ -14,11 +14,11 @@ from rest_framework.test import APIClient
 
 from haven.accounts.models import Organisation, OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory
-from haven.assistance.models import Notification
-from haven.assistance.services import deadlines as deadline_services
-from haven.assistance.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification
+from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.web.tests.test_schema import assert_matches_schema
 
 pytestmark = pytest.mark.django_db

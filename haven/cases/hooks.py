@@ -1,0 +1,75 @@
+"""What a case's lifecycle tells the apps above it, in the same transaction.
+
+``cases`` sits below the apps that own statutory clocks (identification's decision
+deadlines, children's guardian appointment, assistance's re-assessments), so it
+cannot call them. Instead each of them registers a handler here from its
+``AppConfig.ready``, and the case services call every handler, in registration
+order (the order of ``INSTALLED_APPS``), inside their own transaction: a handler
+that fails rolls the whole write back. These are plain calls, not signals: the
+list of handlers is explicit and ``handlers()`` shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from haven.accounts.models import Organisation, User
+    from haven.cases.models import Case
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    case: Case
+    lead: Organisation
+    today: date
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    case: Case
+    from_status: str
+    to_status: str
+    by: User
+    today: date
+
+
+OpenedHandler = Callable[[CaseOpened], None]
+ChangedHandler = Callable[[StatusChanged], None]
+
+_opened: dict[str, OpenedHandler] = {}
+_changed: dict[str, ChangedHandler] = {}
+
+
+def _name(handler: Callable[..., None]) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def on_case_opened(handler: OpenedHandler) -> OpenedHandler:
+    """Register a handler for every new case (registering twice keeps one)."""
+    _opened[_name(handler)] = handler
+    return handler
+
+
+def on_status_changed(handler: ChangedHandler) -> ChangedHandler:
+    """Register a handler for every identification status change."""
+    _changed[_name(handler)] = handler
+    return handler
+
+
+def case_opened(event: CaseOpened) -> None:
+    for handler in _opened.values():
+        handler(event)
+
+
+def status_changed(event: StatusChanged) -> None:
+    for handler in _changed.values():
+        handler(event)
+
+
+def handlers() -> dict[str, list[str]]:
+    """The registered handlers by event, in the order they run."""
+    return {"case_opened": list(_opened), "status_changed": list(_changed)}

@@ -1,0 +1,97 @@
+"""Tasks and notifications moved from assistance to deadlines (issue 9): the rows
+written before the move are all there after it, under the new app's tables, and a
+sweep queued before the move still runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from haven.accounts.models import OrgType, Role
+from haven.accounts.tests.factories import OrganisationFactory, UserFactory
+from haven.cases.tests.factories import open_case
+from haven.deadlines.models import Notification, Task
+
+BEFORE = [("assistance", "0006_referral_and_desk_notifications"), ("deadlines", None)]
+OLD_SWEEP = "haven.assistance.tasks.deadline_sweep"
+NEW_SWEEP = "haven.deadlines.tasks.deadline_sweep"
+
+
+def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor
+
+
+def _latest() -> list[tuple[str, str | None]]:
+    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def _tables() -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    """Whatever happens, the database ends at the latest migrations."""
+    latest = _latest()
+    yield
+    _migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restored")
+def test_it_keeps_every_task_and_notification_written_before_the_move() -> None:
+    # given: a case whose clocks started before the move (decision due), then the
+    # database taken back to before the move, where one more task, a reminder and a
+    # queued sweep are written through the old app's state
+    organisation = OrganisationFactory(org_type=OrgType.NGO)
+    caseworker = UserFactory(organisation=organisation, role=Role.CASEWORKER)
+    case = open_case(actor=caseworker)
+    started = set(Task.objects.values_list("pk", "kind"))
+    executor = _migrate(BEFORE)
+    assert {"assistance_task", "assistance_notification"} <= _tables()
+    assert "deadlines_task" not in _tables()
+    old = executor.loader.project_state([BEFORE[0]]).apps
+    now = timezone.now()
+    task = old.get_model("assistance", "Task").objects.create(
+        case_id=case.id,
+        kind="permit_expiry",
+        due_at=now + timedelta(days=3),
+        remind_at=now,
+        assigned_organisation_id=organisation.pk,
+        created_at=now,
+    )
+    note = old.get_model("assistance", "Notification").objects.create(
+        recipient_id=caseworker.pk, task_id=task.pk, kind="reminder", created_at=now
+    )
+    queued = DBTaskResult.objects.create(
+        task_path=OLD_SWEEP,
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        run_after=now,
+    )
+
+    # when
+    _migrate(_latest())
+
+    # then
+    tables = _tables()
+    assert {"deadlines_task", "deadlines_notification"} <= tables
+    assert not {"assistance_task", "assistance_notification"} & tables
+    assert set(Task.objects.values_list("pk", "kind")) == started | {(task.pk, "permit_expiry")}
+    moved = Notification.objects.get(pk=note.pk)
+    assert (moved.task_id, moved.recipient_id, moved.kind) == (task.pk, caseworker.pk, "reminder")
+    assert Task.objects.get(pk=task.pk).case_id == case.id
+
+    assert (
+        DBTaskResult.objects.get(pk=queued.pk).task_path == "haven.deadlines.tasks.deadline_sweep"
+    )

@@ -1,0 +1,5 @@
+from haven.deadlines import views
+
+app_name = "deadlines"
+
+urlpatterns = views.urlpatterns
