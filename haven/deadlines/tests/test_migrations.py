@@ -14,11 +14,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from haven.accounts.models import OrgType, Role
-from haven.accounts.tests.factories import OrganisationFactory, UserFactory
+from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import open_case
 from haven.deadlines.models import Notification, Task
 
-BEFORE = [("assistance", "0006_referral_and_desk_notifications"), ("deadlines", None)]
+MOVE = ("assistance", "0006_referral_and_desk_notifications")
+BEFORE: list[tuple[str, str | None]] = [MOVE, ("deadlines", None)]
 OLD_SWEEP = "haven.assistance.tasks.deadline_sweep"
 NEW_SWEEP = "haven.deadlines.tasks.deadline_sweep"
 
@@ -53,14 +54,15 @@ def test_it_keeps_every_task_and_notification_written_before_the_move() -> None:
     # given: a case whose clocks started before the move (decision due), then the
     # database taken back to before the move, where one more task, a reminder and a
     # queued sweep are written through the old app's state
-    organisation = OrganisationFactory(org_type=OrgType.NGO)
-    caseworker = UserFactory(organisation=organisation, role=Role.CASEWORKER)
+    caseworker = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    organisation = caseworker.organisation
+    assert organisation is not None
     case = open_case(actor=caseworker)
     started = set(Task.objects.values_list("pk", "kind"))
     executor = _migrate(BEFORE)
     assert {"assistance_task", "assistance_notification"} <= _tables()
     assert "deadlines_task" not in _tables()
-    old = executor.loader.project_state([BEFORE[0]]).apps
+    old = executor.loader.project_state([MOVE]).apps
     now = timezone.now()
     task = old.get_model("assistance", "Task").objects.create(
         case_id=case.id,
