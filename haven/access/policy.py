@@ -18,6 +18,11 @@ The rules, in order:
    live consent for it, unless the agreement records a legal basis that needs
    no consent (the reason then names it). Withdrawn consent and ended
    agreements stop access on the very next request.
+
+Reads by a party, outside a case's field groups, have rules of their own at the
+end of this module, each always deciding with a code and a reason:
+``rule_referral_party``, ``rule_lead_transfer_party``, ``rule_desk_coordinator``,
+``rule_focal_point_package`` and ``rule_break_glass_reviewer``.
 """
 
 from __future__ import annotations
