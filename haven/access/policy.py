@@ -18,6 +18,11 @@ The rules, in order:
    live consent for it, unless the agreement records a legal basis that needs
    no consent (the reason then names it). Withdrawn consent and ended
    agreements stop access on the very next request.
+
+Reads by a party, outside a case's field groups, have rules of their own at the
+end of this module, each always deciding with a code and a reason:
+``rule_referral_party``, ``rule_lead_transfer_party``, ``rule_desk_coordinator``,
+``rule_focal_point_package`` and ``rule_break_glass_reviewer``.
 """
 
 from __future__ import annotations
@@ -451,3 +456,193 @@ def may_see_case(
     if any(rule(request) is not None for rule in VISIBILITY_RULES):
         return False
     return request.own_membership is not None or context.break_glass_for(user) is not None
+
+
+# --- reads by a party, outside a case's field groups -----------------------------------------
+#
+# A referral, a lead transfer, a desk item, a cross-border package and a
+# break-glass use are read by an organisation for its part in them (sender,
+# receiver, the coordination desk, the focal point, the reviewer), not through
+# the case team rules above. Each has its rule here, with a stable code and a
+# reason, so that "why can I see this" answers for these reads too. Access never
+# imports a domain app: the caller hands over the facts (organisation ids, a
+# country, focal point ids), and each rule always decides.
+
+
+def _case_staff_refusal(user: User) -> Decision | None:
+    """An active caseworker or supervisor of an organisation, or the refusal."""
+    if not user.is_active or user.organisation_id is None:
+        return Decision(False, "inactive_user", _("Your account is not active in an organisation."))
+    if user.role not in account_policy.CASE_ROLES:
+        return Decision(
+            False, "role_without_case_access", _("Your role does not give access to case data.")
+        )
+    return None
+
+
+def _org_name(user: User) -> str:
+    assert user.organisation is not None  # noqa: S101 - the refusal check ran first
+    return user.organisation.name
+
+
+def rule_referral_party(*, user: User, sender_id: object, receiver_id: object) -> Decision:
+    """A referral is read by the caseworkers and supervisors of the organisation
+    that sent it and of the one it was sent to (R-47); anyone else: 404."""
+    refusal = _case_staff_refusal(user)
+    if refusal is not None:
+        return refusal
+    labels = {"org": _org_name(user)}
+    if user.organisation_id == sender_id:
+        return Decision(
+            True, "referral_party", _("Your organisation (%(org)s) sent this referral.") % labels
+        )
+    if user.organisation_id == receiver_id:
+        return Decision(
+            True,
+            "referral_party",
+            _("This referral was sent to your organisation (%(org)s).") % labels,
+        )
+    return Decision(
+        False, "not_referral_party", _("Your organisation neither sent nor received this referral.")
+    )
+
+
+def rule_lead_transfer_party(*, user: User, from_id: object, to_id: object) -> Decision:
+    """A lead transfer is read by the caseworkers and supervisors of the case lead
+    that proposed it and of the organisation asked to take the lead; anyone else: 404."""
+    refusal = _case_staff_refusal(user)
+    if refusal is not None:
+        return refusal
+    labels = {"org": _org_name(user)}
+    if user.organisation_id == from_id:
+        return Decision(
+            True,
+            "lead_transfer_party",
+            _("Your organisation (%(org)s) proposed this lead transfer.") % labels,
+        )
+    if user.organisation_id == to_id:
+        return Decision(
+            True,
+            "lead_transfer_party",
+            _("Your organisation (%(org)s) is asked to take the lead.") % labels,
+        )
+    return Decision(
+        False,
+        "not_lead_transfer_party",
+        _("Your organisation is neither side of this lead transfer."),
+    )
+
+
+NOT_COORDINATOR = Decision(
+    False,
+    "not_coordinator",
+    _("Only staff of the national coordinator work the coordination desk."),
+)
+
+
+def rule_desk_coordinator(*, user: User, logged_by_id: object = None) -> Decision:
+    """The coordination desk is worked by the caseworkers and supervisors of a
+    national coordinator; a consultation (``logged_by_id`` given) is read only by
+    the coordinator organisation that logged it. Concern reports: every coordinator."""
+    organisation = user.organisation
+    if _case_staff_refusal(user) is not None:
+        return NOT_COORDINATOR
+    assert organisation is not None  # noqa: S101 - checked by _case_staff_refusal
+    if organisation.org_type != OrgType.NATIONAL_COORDINATOR:
+        return NOT_COORDINATOR
+    labels = {"org": organisation.name}
+    if logged_by_id is None:
+        return Decision(
+            True,
+            "desk_coordinator",
+            _("You work the coordination desk of the national coordinator (%(org)s).") % labels,
+        )
+    if logged_by_id != organisation.pk:
+        return Decision(
+            False,
+            "not_desk_owner",
+            _("Another coordinator organisation logged this consultation."),
+        )
+    return Decision(
+        True,
+        "desk_coordinator",
+        _("Your organisation (%(org)s) logged this consultation at the coordination desk.")
+        % labels,
+    )
+
+
+def rule_focal_point_package(
+    *, user: User, recipient: str | None = None, focal_point_id: str = ""
+) -> Decision:
+    """A cross-border package is opened by a caseworker or supervisor of this Haven,
+    as its focal point (R-50), and only when it is addressed to this Haven's
+    focal point (``recipient``; ``None`` before the package is opened)."""
+    if _case_staff_refusal(user) is not None:
+        return Decision(
+            False, "role_not_allowed", _("Only caseworkers and supervisors import a case.")
+        )
+    labels = {"org": _org_name(user), "focal_point": focal_point_id}
+    if recipient is None:
+        return Decision(
+            True,
+            "focal_point_package",
+            _("Caseworkers and supervisors of %(org)s receive packages for this Haven.") % labels,
+        )
+    if recipient != focal_point_id:
+        return Decision(
+            False,
+            "package_misaddressed",
+            _("This package is addressed to another focal point."),
+        )
+    return Decision(
+        True,
+        "focal_point_package",
+        _(
+            "The package is addressed to this Haven's focal point (%(focal_point)s), whose "
+            "packages the caseworkers and supervisors of %(org)s receive."
+        )
+        % labels,
+    )
+
+
+NOT_SUPERVISOR = Decision(False, "not_supervisor", _("Only supervisors review break-glass uses."))
+
+
+def rule_break_glass_reviewer(
+    *, user: User, organisation_id: object = None, case_country: str = ""
+) -> Decision:
+    """A break-glass use is reviewed by a supervisor of the organisation whose staff
+    used it, or by a supervisor of the national coordinator of the case's country.
+    Without a use (``organisation_id`` None): whether the user reviews at all."""
+    organisation = user.organisation
+    if not user.is_active or organisation is None or user.role != Role.SUPERVISOR:
+        return NOT_SUPERVISOR
+    labels = {"org": organisation.name, "country": case_country}
+    if organisation_id is None:
+        return Decision(
+            True,
+            "break_glass_reviewer",
+            _("Supervisors of %(org)s review break-glass uses.") % labels,
+        )
+    if organisation_id == organisation.pk:
+        return Decision(
+            True,
+            "break_glass_reviewer",
+            _("A supervisor of %(org)s reviews the break-glass uses of its staff.") % labels,
+        )
+    coordinator = organisation.org_type == OrgType.NATIONAL_COORDINATOR
+    if coordinator and case_country == organisation.country:
+        return Decision(
+            True,
+            "break_glass_reviewer",
+            _(
+                "A supervisor of the national coordinator (%(org)s) reviews break-glass uses "
+                "on cases of %(country)s."
+            )
+            % labels,
+        )
+    return Decision(
+        False,
+        "not_break_glass_reviewer",
+        _("A supervisor of the same organisation or of the national coordinator reviews it."),
+    )

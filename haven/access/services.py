@@ -446,15 +446,10 @@ def break_glass_review(
     )
     if grant is None:
         raise errors.BreakGlassNotFound(_("No break-glass use with this reference."))
-    may_review = actor.role == Role.SUPERVISOR and (
-        actor.organisation_id == grant.organisation_id
-        or (
-            actor.organisation is not None
-            and actor.organisation.org_type == OrgType.NATIONAL_COORDINATOR
-            and actor.organisation.country == grant.case.country
-        )
+    decision = policy.rule_break_glass_reviewer(
+        user=actor, organisation_id=grant.organisation_id, case_country=grant.case.country
     )
-    if not may_review or actor.pk == grant.user_id:
+    if not decision.allowed or actor.pk == grant.user_id:
         raise errors.SharingNotAllowed(
             _("A supervisor of the same organisation or of the national coordinator reviews it.")
         )

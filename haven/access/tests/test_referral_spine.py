@@ -44,8 +44,19 @@ def test_r47_flow_check_asks_the_agreement_rule_for_an_organisation_not_yet_on_t
         purpose=Purpose.ASSISTANCE,
     )
 
+    # and: with the case's sharing facts loaded once for several questions
+    context = policy.case_context(case_id=case.id)
+    again = policy.flow_check(
+        case_id=case.id,
+        recipient=covered,
+        field_group=FieldGroup.HEALTH,
+        purpose=Purpose.ASSISTANCE,
+        context=context,
+    )
+
     # then: the same codes the reads will be decided with once they are members
     assert (allowed.allowed, allowed.code) == (True, "legal_basis")
+    assert again == allowed
     assert (other_group.allowed, other_group.code) == (False, "no_agreement")
     assert (denied.allowed, denied.code) == (False, "no_agreement")
     assert not TeamMembership.objects.filter(organisation__in=[covered, uncovered]).exists()

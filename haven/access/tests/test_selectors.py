@@ -55,3 +55,17 @@ def test_it_lists_nothing_for_an_inactive_user_or_one_without_organisation() -> 
     # then
     assert list(selectors.visible_case_ids(user=inactive)) == []
     assert list(selectors.visible_case_ids(user=homeless)) == []
+
+
+@pytest.mark.django_db
+def test_it_lists_the_teams_the_users_organisation_leads() -> None:
+    # given: a case the user's organisation leads and one it is only a member of
+    me = make_user(org_type=OrgType.NGO)
+    other = make_user(org_type=OrgType.POLICE)
+    led = open_case(actor=me)
+    joined = open_case(actor=other)
+    assert me.organisation is not None
+    add_to_team(case=joined, organisation=me.organisation)
+
+    # then
+    assert [m.case_id for m in selectors.led_memberships(user=me)] == [led.id]

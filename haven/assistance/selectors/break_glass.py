@@ -17,9 +17,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haven.access import errors as access_errors
+from haven.access import policy as access_policy
 from haven.access.models import BreakGlass
 from haven.accounts import policy as account_policy
-from haven.accounts.models import OrgType, Role, User
+from haven.accounts.models import OrgType, User
 from haven.cases import selectors as case_selectors
 
 
@@ -34,22 +35,29 @@ def may_use_break_glass(user: User) -> bool:
 
 
 def may_review_break_glass(user: User) -> bool:
-    """Supervisors review break-glass uses (the access service checks each one)."""
-    return user.is_active and user.organisation is not None and user.role == Role.SUPERVISOR
+    """Supervisors review break-glass uses (``access.policy.rule_break_glass_reviewer``,
+    which also decides each use)."""
+    return access_policy.rule_break_glass_reviewer(user=user).allowed
+
+
+def _reviewer_require(user: User) -> None:
+    decision = access_policy.rule_break_glass_reviewer(user=user)
+    if not decision.allowed:
+        raise access_errors.SharingNotAllowed(str(decision.reason))
+
+
+def _uses() -> QuerySet[BreakGlass]:
+    return BreakGlass.objects.select_related("case", "user", "organisation", "reviewed_by")
 
 
 def _reachable(user: User) -> QuerySet[BreakGlass]:
-    if not may_review_break_glass(user):
-        raise access_errors.SharingNotAllowed(_("Only supervisors review break-glass uses."))
-    assert user.organisation is not None  # noqa: S101 - may_review_break_glass checked it
+    # The reach of rule_break_glass_reviewer, as a filter for the list.
+    _reviewer_require(user)
+    assert user.organisation is not None  # noqa: S101 - the rule checked it
     reach = Q(organisation_id=user.organisation_id)
     if user.organisation.org_type == OrgType.NATIONAL_COORDINATOR:
         reach |= Q(case__country=user.organisation.country)
-    return (
-        BreakGlass.objects.filter(reach)
-        .select_related("case", "user", "organisation", "reviewed_by")
-        .order_by("-started_at", "id")
-    )
+    return _uses().filter(reach).order_by("-started_at", "id")
 
 
 def break_glass_review_list(*, user: User) -> QuerySet[BreakGlass]:
@@ -58,14 +66,22 @@ def break_glass_review_list(*, user: User) -> QuerySet[BreakGlass]:
 
 
 def break_glass_get(*, user: User, grant_id: object) -> BreakGlass:
-    """One use within the supervisor's reach, reviewed or not; else not found."""
+    """One use within the supervisor's reach (``rule_break_glass_reviewer``),
+    reviewed or not; else not found."""
     try:
         parsed = grant_id if isinstance(grant_id, uuid.UUID) else uuid.UUID(str(grant_id))
     except ValueError:
         parsed = None
-    grant = _reachable(user).filter(pk=parsed).first() if parsed else None
+    _reviewer_require(user)
+    grant = _uses().filter(pk=parsed).first() if parsed else None
+    missing = access_errors.BreakGlassNotFound(_("No break-glass use with this reference."))
     if grant is None:
-        raise access_errors.BreakGlassNotFound(_("No break-glass use with this reference."))
+        raise missing
+    decision = access_policy.rule_break_glass_reviewer(
+        user=user, organisation_id=grant.organisation_id, case_country=grant.case.country
+    )
+    if not decision.allowed:
+        raise missing
     return grant
 
 

@@ -3,7 +3,7 @@
 Lists show no text (channel, topic, dates, state); the detail of a consultation
 or a concern report decrypts its texts and audits the read. A consultation
 belongs to the coordinator organisation that logged it; concern reports are
-read by every national coordinator.
+read by every national coordinator (both: ``access.policy.rule_desk_coordinator``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import IntegerField, TextChoices, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
@@ -150,17 +151,21 @@ def _case_visible(user: User, consultation: Consultation) -> bool:
 def consultation_get(*, user: User, consultation_id: object) -> ConsultationView:
     """One consultation with its texts (audited). The texts of one linked to a
     case stay hidden once the coordinator no longer sees the case."""
-    coordinator = services.coordinator_require(user)
+    services.coordinator_require(user)
     consultation = (
-        Consultation.objects.filter(
-            pk=services.parse_id(consultation_id), coordinator_organisation=coordinator
-        )
+        Consultation.objects.filter(pk=services.parse_id(consultation_id))
         .select_related("case__person__data_key", "recorded_by", "data_key")
         .prefetch_related("routed_to")
         .first()
     )
+    missing = NotFound(_("No consultation with this reference is available to you."))
     if consultation is None:
-        raise NotFound(_("No consultation with this reference is available to you."))
+        raise missing
+    decision = access_policy.rule_desk_coordinator(
+        user=user, logged_by_id=consultation.coordinator_organisation_id
+    )
+    if not decision.allowed:
+        raise missing
     key = services.consultation_key(consultation) if _case_visible(user, consultation) else None
     question = advice = ""
     if key is not None:
@@ -179,7 +184,7 @@ def consultation_get(*, user: User, consultation_id: object) -> ConsultationView
         person_id=consultation.case.person_id if consultation.case else "",
         field_groups=[FieldGroup.NARRATIVE],
         purpose=Purpose.ASSISTANCE,
-        detail={},
+        detail={"rule": decision.code},
     )
     return ConsultationView(
         row=_row(consultation),
@@ -237,7 +242,7 @@ def report_get(*, user: User, report_id: object) -> ReportView:
         object_id=report.pk,
         field_groups=[FieldGroup.NARRATIVE],
         purpose=Purpose.ASSISTANCE,
-        detail={},
+        detail={"rule": access_policy.rule_desk_coordinator(user=user).code},
     )
     return ReportView(
         row=_report_row(report, timezone.now()),

@@ -5,8 +5,9 @@ case's pseudonymous reference, the type, purpose, groups, urgency, the two
 organisations, the dates, the state and the age. The message and notes are
 read only on one referral, by the sending or the receiving organisation (the
 receiver reads the message before accepting: it is what the sender chose to
-tell them), and that read is audited. Anyone else gets the same 404 as for a
-missing referral.
+tell them), and that read is audited with the rule that allowed it
+(``access.policy.rule_referral_party``, ``rule_lead_transfer_party``). Anyone
+else gets the same 404 as for a missing referral.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class ReferralDetail:
     is_sender: bool
     is_receiver: bool
     actions: list[str]  # what this user may do now (ReferralEvent.Action values)
+    decision: access_policy.Decision  # why this user reads it (access.policy.rule_referral_party)
 
 
 @dataclass(frozen=True)
@@ -260,11 +262,12 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
         .filter(pk=shared.parse_id(referral_id))
         .first()
     )
-    if (
-        referral is None
-        or user.role not in account_policy.CASE_ROLES
-        or user.organisation_id not in (referral.from_organisation_id, referral.to_organisation_id)
-    ):
+    if referral is None:
+        raise NotFound(_("No referral with this reference is available to you."))
+    decision = access_policy.rule_referral_party(
+        user=user, sender_id=referral.from_organisation_id, receiver_id=referral.to_organisation_id
+    )
+    if not decision.allowed:
         raise NotFound(_("No referral with this reference is available to you."))
     audit.audit_record(
         actor=audit.actor_of(user),
@@ -273,7 +276,7 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
         object_id=referral.pk,
         person_id=referral.case.person_id,
         purpose=referral.purpose,
-        detail={},
+        detail={"rule": decision.code},
     )
     return ReferralDetail(
         referral=_row(referral, timezone.now()),
@@ -282,6 +285,7 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
         is_sender=user.organisation_id == referral.from_organisation_id,
         is_receiver=user.organisation_id == referral.to_organisation_id,
         actions=_referral_actions(referral, user),
+        decision=decision,
     )
 
 
@@ -347,11 +351,12 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
         .filter(pk=shared.parse_id(transfer_id))
         .first()
     )
-    if (
-        transfer is None
-        or user.role not in account_policy.CASE_ROLES
-        or user.organisation_id not in (transfer.from_organisation_id, transfer.to_organisation_id)
-    ):
+    if transfer is None:
+        raise NotFound(_("No lead transfer with this reference is available to you."))
+    decision = access_policy.rule_lead_transfer_party(
+        user=user, from_id=transfer.from_organisation_id, to_id=transfer.to_organisation_id
+    )
+    if not decision.allowed:
         raise NotFound(_("No lead transfer with this reference is available to you."))
     audit.audit_record(
         actor=audit.actor_of(user),
@@ -359,7 +364,7 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
         object_type="referrals.LeadTransfer",
         object_id=transfer.pk,
         person_id=transfer.case.person_id,
-        detail={},
+        detail={"rule": decision.code},
     )
     case = transfer.case
     return _transfer_view(

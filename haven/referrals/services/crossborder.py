@@ -96,6 +96,10 @@ class TransferNotFound(NotFound):
     default_code = "transfer_not_found"
 
 
+# The audit object of a package read before anything is created from it.
+PACKAGE_SUBJECT = "referrals.CrossBorderPackage"
+
+
 def own_keys() -> packages.OwnKeys:
     """This instance's focal point, or a plain "not configured"."""
     focal_point_id = settings.HAVEN_FOCAL_POINT_ID
@@ -380,6 +384,8 @@ class Received:
     partner: FocalPointKey
     payload: dict[str, Any]
     assessments: list[dict[str, Any]] = field(default_factory=list)
+    # Why this user opens it (access.policy.rule_focal_point_package).
+    decision: access_policy.Decision | None = None
 
     @property
     def kind(self) -> str:
@@ -406,10 +412,9 @@ def _check_referral(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _receive(*, actor: User, package: str | dict[str, Any], now: datetime) -> Received:
-    if actor.role not in CASE_ROLES or actor.organisation is None:
-        raise NotAllowed(
-            _("Only caseworkers and supervisors import a case."), code="role_not_allowed"
-        )
+    reader = access_policy.rule_focal_point_package(user=actor)
+    if not reader.allowed:
+        raise NotAllowed(str(reader.reason), code=reader.code)
     own = own_keys()
     envelope = packages.envelope_parse(package)
     header = envelope.header
@@ -419,24 +424,79 @@ def _receive(*, actor: User, package: str | dict[str, Any], now: datetime) -> Re
             _("The sender of this package is not a registered partner focal point.")
         )
     packages.signature_verify(envelope, signing_public_key=partner.signing_public_key)
-    if header.recipient != own.focal_point_id:
-        raise PackageMisaddressed(_("This package is addressed to another focal point."))
+    decision = access_policy.rule_focal_point_package(
+        user=actor, recipient=header.recipient, focal_point_id=own.focal_point_id
+    )
+    if not decision.allowed:
+        raise PackageMisaddressed(str(decision.reason), code=decision.code)
     if now >= header.expires_at:
         raise PackageExpired(_("This package has expired: ask the sender for a new one."))
     if CrossBorderTransfer.objects.filter(package_id=header.package_id).exists():
         raise PackageReplayed(_("This package was already imported."))
     payload = packages.payload_open(envelope, own=own)
     assessments = _check_referral(payload) if header.kind == packages.KIND_REFERRAL else []
-    return Received(header=header, partner=partner, payload=payload, assessments=assessments)
+    return Received(
+        header=header,
+        partner=partner,
+        payload=payload,
+        assessments=assessments,
+        decision=decision,
+    )
 
 
+def _preview_audit(*, actor: User, received: Received) -> None:
+    """The read of a referral package: the package, the groups it carries (as on
+    export: the assessments, if any, and the statistical facts)."""
+    assert received.decision is not None  # noqa: S101 - _receive decides
+    groups = [FieldGroup.ASSESSMENT] if received.assessments else []
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.READ,
+        object_type=PACKAGE_SUBJECT,
+        object_id=received.header.package_id,
+        field_groups=[*groups, FieldGroup.STATISTICAL],
+        purpose=Purpose.ASSISTANCE,
+        detail=_read_detail(received),
+    )
+
+
+def _acknowledgement_audit(
+    *, actor: User, received: Received, transfer: CrossBorderTransfer
+) -> None:
+    """The read of an acknowledgement: the transfer it acknowledges (ids and a time)."""
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.READ,
+        object_type="referrals.CrossBorderTransfer",
+        object_id=transfer.id,
+        person_id=transfer.case.person_id if transfer.case else "",
+        purpose=Purpose.ASSISTANCE,
+        detail=_read_detail(received),
+    )
+
+
+def _read_detail(received: Received) -> dict[str, Any]:
+    assert received.decision is not None  # noqa: S101 - _receive decides
+    return {
+        "package_id": str(received.header.package_id),
+        "kind": received.kind,
+        "partner": received.partner.focal_point_id,
+        "rule": received.decision.code,
+    }
+
+
+@transaction.atomic
 def crossborder_preview(
     *, actor: User, package: str | dict[str, Any], now: datetime | None = None
 ) -> Received:
-    """Verify and decrypt without writing anything: what import would create."""
+    """Verify and decrypt without creating anything: what import would create.
+    The read is audited in the same transaction (every read of personal data)."""
     received = _receive(actor=actor, package=package, now=now or timezone.now())
     if received.kind == packages.KIND_ACKNOWLEDGEMENT:
-        _acknowledged_transfer(received)
+        transfer = _acknowledged_transfer(received)
+        _acknowledgement_audit(actor=actor, received=received, transfer=transfer)
+    else:
+        _preview_audit(actor=actor, received=received)
     return received
 
 

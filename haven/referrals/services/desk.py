@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
@@ -81,23 +82,16 @@ class RateLimited(HavenError):
 
 
 def is_coordinator(user: User) -> bool:
-    organisation = user.organisation
-    return (
-        organisation is not None
-        and organisation.org_type == OrgType.NATIONAL_COORDINATOR
-        and user.role in account_policy.CASE_ROLES
-        and user.is_active
-    )
+    """Whether the user works the desk (``access.policy.rule_desk_coordinator``)."""
+    return access_policy.rule_desk_coordinator(user=user).allowed
 
 
 def coordinator_require(user: User) -> Organisation:
     """The user's coordinator organisation, or 403 for everyone else."""
-    if not is_coordinator(user):
-        raise NotAllowed(
-            _("Only staff of the national coordinator work the coordination desk."),
-            code="not_coordinator",
-        )
-    assert user.organisation is not None  # noqa: S101 - checked by is_coordinator
+    decision = access_policy.rule_desk_coordinator(user=user)
+    if not decision.allowed:
+        raise NotAllowed(str(decision.reason), code=decision.code)
+    assert user.organisation is not None  # noqa: S101 - checked by the rule
     return user.organisation
 
 

@@ -17,7 +17,7 @@ from haven.cases.models import AgeStatus, Case, NarrativeEntry
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
 from haven.deadlines.models import Notification
-from haven.lib.errors import Conflict, NotAllowed
+from haven.lib.errors import Conflict, NotAllowed, NotFound
 from haven.referrals.models import (
     Channel,
     ConcernReport,
@@ -358,3 +358,31 @@ def test_it_serves_the_desk_over_the_api_to_coordinators_only() -> None:
     assert Consultation.objects.get().case_id is not None
     assert triaged.status_code == 200
     assert triaged.json()["state"] == "closed"
+
+
+@pytest.mark.parametrize("same_desk", [True, False])
+def test_it_shows_a_consultation_to_the_coordinator_that_logged_it_only(same_desk: bool) -> None:
+    # given: a consultation logged by one coordinator organisation
+    author = coordinator()
+    consultation = anonymous_consultation(author)
+    reader = (
+        make_user(organisation=author.organisation, role=Role.SUPERVISOR)
+        if same_desk
+        else coordinator()
+    )
+
+    # when
+    if same_desk:
+        view = selectors.consultation_get(user=reader, consultation_id=consultation.pk)
+    else:
+        with pytest.raises(NotFound) as hidden:
+            selectors.consultation_get(user=reader, consultation_id=consultation.pk)
+
+    # then: the other desk gets the 404 of a missing one, and no read is recorded
+    events = AuditEvent.objects.filter(action="read", object_type="referrals.Consultation")
+    if same_desk:
+        assert view.question == QUESTION
+        assert [e.detail for e in events] == [{"rule": "desk_coordinator"}]
+    else:
+        assert hidden.value.code == "not_found"
+        assert not events.exists()

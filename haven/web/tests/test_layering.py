@@ -131,7 +131,6 @@ NOT_PERSONAL_DATA_WRITES = {
     "own_keys": "reads this focal point's keys from the settings; writes nothing",
     "is_configured": "whether the focal point keys are set; writes nothing",
     "partner_key_add": "a partner focal point's public keys: organisation data, not personal",
-    "crossborder_preview": "verifies and decrypts a package in memory; writes nothing",
     "crossborder_sweep": (
         "stamps unacknowledged transfers alerted and notifies: ids and an event, no personal data"
     ),
