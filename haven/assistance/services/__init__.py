@@ -1,2 +1,2 @@
 """Assistance writes, one module per concern. Import the module you need:
-``from haven.assistance.services import deadlines as deadline_services``."""
+``from haven.assistance.services import plans as plan_services``."""

@@ -306,6 +306,152 @@ def test_the_spine_never_imports_a_domain_app(path: Path) -> None:
     assert domain_imports(path.read_text(encoding="utf-8")) == []
 
 
+# --- 2b. floors: no app imports a higher one, and no two apps import each other --------------
+
+# The floors of docs/architecture.md. A new app takes its floor here, or this test fails.
+FLOORS = {
+    "lib": 1,
+    "accounts": 1,
+    "vault": 1,
+    "audit": 1,
+    "access": 2,
+    "cases": 3,
+    "deadlines": 4,
+    "identification": 5,
+    "assistance": 5,
+    "children": 5,
+    "justice": 5,
+    "referrals": 5,
+    "web": 6,
+    "demo": 7,
+}
+# Modules of the project package that are not apps: settings may be read anywhere.
+PROJECT_MODULES = frozenset({"settings"})
+# Known imports between apps on one floor that form a loop, with the reason; each is
+# a debt to pay, and a stale entry fails the test below.
+LOOPS_ALLOWED = {
+    ("lib", "accounts"): "lib.api and lib.views type the acting user as accounts.User",
+}
+
+
+def app_imports(source: str) -> list[tuple[str, int]]:
+    """The Haven apps a module imports (``haven.<app>``), with line numbers; type-only
+    imports count too."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "haven":
+                modules = [f"haven.{alias.name}" for alias in node.names]
+            else:
+                modules = [node.module]
+        for module in modules:
+            parts = module.split(".")
+            if parts[0] == "haven" and len(parts) > 1:
+                found.append((parts[1], node.lineno))
+    return found
+
+
+def floor_violations(app: str, source: str, floors: dict[str, int]) -> list[str]:
+    """Imports of an app on a higher floor, or of a module that is not an app with a floor."""
+    problems = []
+    for other, line in app_imports(source):
+        if other == app or other in PROJECT_MODULES:
+            continue
+        if other not in floors:
+            problems.append(f"line {line}: haven.{other} has no floor")
+        elif floors[other] > floors[app]:
+            problems.append(
+                f"line {line}: {app} (floor {floors[app]}) imports {other} (floor {floors[other]})"
+            )
+    return problems
+
+
+def same_floor_loops(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Pairs of apps that reach each other through imports (directly or around a cycle)."""
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            here = todo.pop()
+            if here == goal:
+                return True
+            if here not in seen:
+                seen.add(here)
+                todo.extend(edges.get(here, ()))
+        return False
+
+    return sorted((a, b) for a in edges for b in edges[a] if a != b and reaches(b, a))
+
+
+def test_the_floor_check_catches_an_upward_import_and_an_unknown_app() -> None:
+    # given
+    bad = """
+from haven.web import timeline
+import haven.assistance.models
+from haven.statistics.models import Table
+from haven.access import policy
+"""
+    good = """
+from haven.access import policy
+from haven.cases import selectors
+from . import models
+"""
+
+    # then
+    assert floor_violations("cases", bad, FLOORS) == [
+        "line 2: cases (floor 3) imports web (floor 6)",
+        "line 3: cases (floor 3) imports assistance (floor 5)",
+        "line 4: haven.statistics has no floor",
+    ]
+    assert floor_violations("cases", good, FLOORS) == []
+
+
+def test_the_loop_check_catches_two_apps_that_import_each_other() -> None:
+    assert same_floor_loops({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [("a", "b"), ("b", "a")]
+    assert same_floor_loops({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+    assert same_floor_loops({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+    ]
+
+
+# Every module of every app: views, APIs, selectors, services, timeline, person report,
+# management commands and template tags alike (tests and migrations aside).
+APP_MODULES = [p for p in sources(["*/**/*.py"]) if p.relative_to(HAVEN).parts[0] in FLOORS]
+
+
+def test_every_app_has_a_floor() -> None:
+    apps = {p.name for p in HAVEN.iterdir() if (p / "__init__.py").exists()}
+    assert apps == set(FLOORS)
+
+
+@pytest.mark.parametrize("path", APP_MODULES, ids=relative)
+def test_no_module_imports_a_higher_floor(path: Path) -> None:
+    app = path.relative_to(HAVEN).parts[0]
+    assert floor_violations(app, path.read_text(encoding="utf-8"), FLOORS) == []
+
+
+def test_no_two_apps_import_each_other() -> None:
+    # given
+    edges: dict[str, set[str]] = {}
+    for path in APP_MODULES:
+        app = path.relative_to(HAVEN).parts[0]
+        for other, _line in app_imports(path.read_text(encoding="utf-8")):
+            if other != app and other in FLOORS:
+                edges.setdefault(app, set()).add(other)
+
+    # when
+    loops = same_floor_loops(edges)
+
+    # then
+    assert [pair for pair in loops if pair not in LOOPS_ALLOWED] == []
+    assert set(LOOPS_ALLOWED) <= set(loops)  # a loop paid off leaves the list
+
+
 # --- 3. every personal-data service writes its audit event ---------------------------------
 
 
