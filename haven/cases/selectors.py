@@ -159,7 +159,7 @@ def case_for(
     user: User,
     case_id: object,
     group: FieldGroup,
-    purpose: Purpose = Purpose.ASSISTANCE,
+    purpose: Purpose,
     write: bool = False,
 ) -> GatedCase:
     """The case gate: the same 404 for a missing case and one outside the user's

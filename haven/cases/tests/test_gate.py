@@ -48,7 +48,9 @@ def test_it_answers_not_found_for_a_missing_case() -> None:
 
     # when
     with pytest.raises(errors.CaseNotFound) as missing:
-        selectors.case_for(user=lead, case_id=uuid.uuid4(), group=FieldGroup.LEGAL)
+        selectors.case_for(
+            user=lead, case_id=uuid.uuid4(), group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
 
     # then
     assert missing.value.code == "case_not_found"
@@ -60,7 +62,9 @@ def test_it_answers_not_found_for_a_malformed_id() -> None:
 
     # when
     with pytest.raises(errors.CaseNotFound) as malformed:
-        selectors.case_for(user=lead, case_id="not-a-case", group=FieldGroup.LEGAL)
+        selectors.case_for(
+            user=lead, case_id="not-a-case", group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
 
     # then
     assert malformed.value.code == "case_not_found"
@@ -73,13 +77,25 @@ def test_it_answers_another_organisation_as_if_the_case_were_missing() -> None:
 
     # when
     with pytest.raises(errors.CaseNotFound) as hidden:
-        selectors.case_for(user=outsider, case_id=case.id, group=FieldGroup.IDENTITY)
+        selectors.case_for(
+            user=outsider, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        )
     with pytest.raises(errors.CaseNotFound) as missing:
-        selectors.case_for(user=outsider, case_id=uuid.uuid4(), group=FieldGroup.IDENTITY)
+        selectors.case_for(
+            user=outsider,
+            case_id=uuid.uuid4(),
+            group=FieldGroup.IDENTITY,
+            purpose=Purpose.ASSISTANCE,
+        )
 
     # then: the same code and the same words, so the case's existence does not leak
     assert (hidden.value.code, hidden.value.message) == (missing.value.code, missing.value.message)
-    assert selectors.case_for(user=lead, case_id=case.id, group=FieldGroup.IDENTITY).case == case
+    assert (
+        selectors.case_for(
+            user=lead, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        ).case
+        == case
+    )
 
 
 def test_it_refuses_a_group_the_decision_refuses_with_its_reason() -> None:
@@ -91,8 +107,12 @@ def test_it_refuses_a_group_the_decision_refuses_with_its_reason() -> None:
 
     # when
     with pytest.raises(errors.GroupNotAllowed) as refused:
-        selectors.case_for(user=health, case_id=case.id, group=FieldGroup.LEGAL)
-    allowed = selectors.case_for(user=health, case_id=case.id, group=FieldGroup.HEALTH)
+        selectors.case_for(
+            user=health, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
+    allowed = selectors.case_for(
+        user=health, case_id=case.id, group=FieldGroup.HEALTH, purpose=Purpose.ASSISTANCE
+    )
 
     # then
     assert refused.value.code == "field_group_not_allowed"
@@ -109,9 +129,17 @@ def test_it_refuses_a_write_under_break_glass_and_allows_the_read() -> None:
     )
 
     # when
-    read = selectors.case_for(user=outsider, case_id=case.id, group=FieldGroup.IDENTITY)
+    read = selectors.case_for(
+        user=outsider, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+    )
     with pytest.raises(errors.BreakGlassReadOnly) as write:
-        selectors.case_for(user=outsider, case_id=case.id, group=FieldGroup.IDENTITY, write=True)
+        selectors.case_for(
+            user=outsider,
+            case_id=case.id,
+            group=FieldGroup.IDENTITY,
+            purpose=Purpose.ASSISTANCE,
+            write=True,
+        )
 
     # then
     assert read.decision.code == "break_glass"
@@ -121,12 +149,20 @@ def test_it_refuses_a_write_under_break_glass_and_allows_the_read() -> None:
 def test_it_refuses_a_write_once_the_person_is_erased() -> None:
     # given
     lead, case = _lead_and_case()
-    before = selectors.case_for(user=lead, case_id=case.id, group=FieldGroup.LEGAL, write=True)
+    before = selectors.case_for(
+        user=lead, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    )
     services.person_erase(actor=lead, case_id=case.id)
 
     # when
     with pytest.raises(errors.PersonErased) as erased:
-        selectors.case_for(user=lead, case_id=case.id, group=FieldGroup.LEGAL, write=True)
+        selectors.case_for(
+            user=lead,
+            case_id=case.id,
+            group=FieldGroup.LEGAL,
+            purpose=Purpose.ASSISTANCE,
+            write=True,
+        )
 
     # then
     assert not before.erased
@@ -140,7 +176,9 @@ def test_it_reads_an_erased_person_with_the_flag_set() -> None:
     services.person_erase(actor=lead, case_id=case.id)
 
     # when
-    gated = selectors.case_for(user=lead, case_id=case.id, group=FieldGroup.LEGAL)
+    gated = selectors.case_for(
+        user=lead, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    )
 
     # then
     assert gated.erased
