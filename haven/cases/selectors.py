@@ -484,7 +484,7 @@ def interview_record_refusal(
             _("Emergency access is for reading only. Ask the case lead to record this.")
         )
     if case.person.erased_at is not None:
-        return errors.AlreadyErased(_("This person's data has been erased."), code="person_erased")
+        return errors.PersonErased(_("This person's data has been erased."))
     return None
 
 
