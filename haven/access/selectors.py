@@ -25,6 +25,7 @@ from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.lib import ids as lib_ids
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
@@ -48,15 +49,6 @@ def visible_case_ids(*, user: User) -> QuerySet[TeamMembership, object]:
 def led_memberships(*, user: User) -> QuerySet[TeamMembership]:
     """The teams the user's organisation leads (for case roles; none otherwise)."""
     return _memberships(user).filter(is_lead=True)
-
-
-def _parse_id(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 # --- consent -------------------------------------------------------------------------
@@ -160,7 +152,7 @@ def consent_list(
 def consent_get(*, user: User, consent_id: object) -> Consent:
     """One consent, with its case, if the user's organisation may know the case
     exists; otherwise the same 404 as a missing consent."""
-    parsed = _parse_id(consent_id)
+    parsed = lib_ids.parse_uuid(consent_id)
     consent = (
         Consent.objects.select_related("case", "recipient_organisation", "recorded_by")
         .filter(pk=parsed)
@@ -258,7 +250,7 @@ def agreement_get(*, user: User, agreement_id: object) -> Agreement:
     """One agreement with its parties and flows: 404 if missing, 403 for an
     administrator whose organisation is not a party."""
     agreements_admin_check(user=user)
-    parsed = _parse_id(agreement_id)
+    parsed = lib_ids.parse_uuid(agreement_id)
     agreement = _with_parts(Agreement.objects.filter(pk=parsed)).first() if parsed else None
     if agreement is None:
         raise errors.AgreementNotFound(_("No agreement with this reference."))

@@ -5,6 +5,7 @@ Other parts of the assistance app append their own classes at the end.
 
 from __future__ import annotations
 
+from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed
 
 # --- the recovery and reflection period (R-15) ----------------------------------------
@@ -50,8 +51,7 @@ class LegalBasisRequired(InvalidInput):
     default_code = "legal_basis_required"
 
 
-class PersonErased(Conflict):
-    default_code = "person_erased"
+PersonErased = case_errors.PersonErased  # one error for every app: the case gate raises it
 
 
 class ReflectionInputInvalid(InvalidInput):

@@ -33,6 +33,11 @@ class RoleNotAllowed(NotAllowed):
     default_code = "role_not_allowed"
 
 
+class PersonErased(Conflict):
+    # The person's data was erased (crypto-shredded): nothing more is written about them.
+    default_code = "person_erased"
+
+
 class AlreadyErased(Conflict):
     # Erasing twice would overwrite when the data was really destroyed.
     default_code = "already_erased"
@@ -45,6 +50,7 @@ __all__ = [
     "DecisionRequired",
     "GroupNotAllowed",
     "InvalidInput",
+    "PersonErased",
     "ReasonsRequired",
     "RoleNotAllowed",
     "TransitionNotAllowed",

@@ -35,6 +35,7 @@ from haven.cases.models import (
     Sex,
 )
 from haven.cases.status import IdentificationStatus
+from haven.lib import ids
 from haven.lib.errors import HavenError, NotFound
 from haven.vault import services as vault
 from haven.vault.models import DataKey
@@ -88,15 +89,6 @@ def cases_led(*, user: User, limit: int, sort_limit: int = LED_CASES_SORT_LIMIT)
     )
 
 
-def _parse_id(case_id: object) -> uuid.UUID | None:
-    if isinstance(case_id, uuid.UUID):
-        return case_id
-    try:
-        return uuid.UUID(str(case_id))
-    except ValueError:
-        return None
-
-
 def case_get_with_context(
     *, user: User, case_id: object, for_update: bool = False
 ) -> tuple[Case, access_policy.CaseContext]:
@@ -104,7 +96,7 @@ def case_get_with_context(
 
     ``for_update`` is for writes: they lock the row, and a user who sees the case
     only through break-glass is refused (emergency access never writes)."""
-    parsed = _parse_id(case_id)
+    parsed = ids.parse_uuid(case_id)
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
         cases = cases.select_for_update(of=("self",))
@@ -127,6 +119,66 @@ def case_get_with_context(
 def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
     """The case if the user may know it exists; otherwise the same 404 as a missing one."""
     return case_get_with_context(user=user, case_id=case_id, for_update=for_update)[0]
+
+
+@dataclass(frozen=True)
+class GatedCase:
+    """A case one user passed the gate for: one field group, for one purpose."""
+
+    user: User
+    case: Case
+    context: access_policy.CaseContext
+    decision: access_policy.Decision
+    group: FieldGroup
+    purpose: Purpose
+    erased: bool  # the person's data was erased: reads show nothing, writes were refused
+
+    def audit_record(
+        self,
+        *,
+        action: str = Action.READ,
+        object_type: str = "cases.Case",
+        object_id: object = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record this read or write of the group in the caller's transaction."""
+        audit.audit_record(
+            actor=audit.actor_of(self.user),
+            action=action,
+            object_type=object_type,
+            object_id=self.case.id if object_id is None else object_id,
+            person_id=self.case.person_id,
+            field_groups=[self.group],
+            purpose=self.purpose,
+            detail=detail,
+        )
+
+
+def case_for(
+    *,
+    user: User,
+    case_id: object,
+    group: FieldGroup,
+    purpose: Purpose,
+    write: bool = False,
+) -> GatedCase:
+    """The case gate: the same 404 for a missing case and one outside the user's
+    team, then ``group`` decided by ``access.decide()``. A write locks the row and
+    is refused under break-glass and once the person's data is erased."""
+    case, context = case_get_with_context(user=user, case_id=case_id, for_update=write)
+    decision = access_policy.decide(
+        user=user, case_id=case.id, field_group=group, purpose=purpose, context=context
+    )
+    if not decision.allowed:
+        raise errors.GroupNotAllowed(str(decision.reason))
+    gated = GatedCase(
+        user, case, context, decision, group, purpose, erased=case.person.erased_at is not None
+    )
+    if not write:
+        return gated
+    if gated.erased:
+        raise errors.PersonErased(_("This person's data was erased."))
+    return gated
 
 
 @dataclass(frozen=True)
@@ -432,7 +484,7 @@ def interview_record_refusal(
             _("Emergency access is for reading only. Ask the case lead to record this.")
         )
     if case.person.erased_at is not None:
-        return errors.AlreadyErased(_("This person's data has been erased."), code="person_erased")
+        return errors.PersonErased(_("This person's data has been erased."))
     return None
 
 
@@ -601,7 +653,7 @@ def interview_get(
     not_found = NotFound(
         _("No interview with this reference is available to you."), code="interview_not_found"
     )
-    parsed = _parse_id(interview_id)
+    parsed = ids.parse_uuid(interview_id)
     if parsed is None:
         raise not_found
     case_id = Interview.objects.filter(pk=parsed).values_list("case_id", flat=True).first()

@@ -5,14 +5,12 @@ service calls inside its own transaction."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
@@ -20,6 +18,7 @@ from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.children import errors
+from haven.lib import ids
 from haven.lib.errors import InvalidInput, NotFound
 
 TEXT_MAX = 5000  # each free-text answer of the best-interests, tracing and dependant forms
@@ -28,15 +27,9 @@ TEXT_MAX = 5000  # each free-text answer of the best-interests, tracing and depe
 def writable_case(*, actor: User, case_id: object, group: FieldGroup) -> Case:
     """The case (404 for outsiders), locked, for a member who sees ``group``
     (break-glass-only users are refused by ``case_get``); refused once erased."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=group, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    if case.person.erased_at is not None:
-        raise errors.PersonErased(_("This person's data was erased."))
-    return case
+    return case_selectors.case_for(
+        user=actor, case_id=case_id, group=group, purpose=Purpose.ASSISTANCE, write=True
+    ).case
 
 
 def writable_child_case(
@@ -80,10 +73,7 @@ def choice(value: str, choices: type[Any], *, field: str, error: type[InvalidInp
 
 def row_for_update(model: type[Any], *, actor: User, row_id: object) -> Any:
     """The row if the actor may know its case; the same 404 for missing and hidden."""
-    try:
-        pk = uuid.UUID(str(row_id))
-    except ValueError:
-        pk = None
+    pk = ids.parse_uuid(row_id)
     row = model.objects.select_for_update().filter(pk=pk).first() if pk else None
     if row is None:
         raise NotFound(_("Nothing with this reference is available to you."))

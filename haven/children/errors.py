@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, InvalidInput
 
 
@@ -15,8 +16,7 @@ class GuardianInputInvalid(InvalidInput):
     default_code = "guardian_input_invalid"
 
 
-class PersonErased(Conflict):
-    default_code = "person_erased"
+PersonErased = case_errors.PersonErased  # one error for every app: the case gate raises it
 
 
 class BestInterestsInputInvalid(InvalidInput):

@@ -20,12 +20,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
-from haven.audit.models import Action
-from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.children import clocks as children_clocks
@@ -124,23 +120,12 @@ def _summary(case: Case, latest: AppointmentView | None) -> GuardianSummary:
 def guardian_list(*, user: User, case_id: object) -> GuardiansView:
     """The case's guardians and representatives, latest first (legal group, R-11).
     The read is audited."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
     )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    erased = case.person.erased_at is not None
+    case, erased = gated.case, gated.erased
     appointments = [_view(row, case, erased) for row in _appointments(case)]
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="children.GuardianAppointment",
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.ASSISTANCE,
-    )
+    gated.audit_record(object_type="children.GuardianAppointment")
     return GuardiansView(
         case=case,
         treat_as_child=case.person.treat_as_child,
@@ -159,29 +144,6 @@ def guardian_summary_shown(*, case_view: case_selectors.CaseView) -> GuardianSum
     row = _appointments(case)[:1]
     latest = _view(row[0], case, case_view.erased) if row else None
     return _summary(case, latest)
-
-
-def _readable_case(*, user: User, case_id: object, group: FieldGroup) -> Case:
-    """The case (the same 404 for missing and hidden) if the user sees ``group``."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=group, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
-
-
-def _audit_read(*, user: User, case: Case, object_type: str, group: FieldGroup) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type=object_type,
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[group],
-        purpose=Purpose.ASSISTANCE,
-    )
 
 
 def _decrypted(
@@ -243,16 +205,13 @@ def _record_view(row: BestInterestsRecord, case: Case, erased: bool) -> BestInte
 def best_interests_list(*, user: User, case_id: object) -> BestInterestsView:
     """The child's best-interests assessments and determinations, latest first
     (assessment group, R-25). The read is audited."""
-    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.ASSESSMENT)
-    erased = case.person.erased_at is not None
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.ASSESSMENT, purpose=Purpose.ASSISTANCE
+    )
+    case, erased = gated.case, gated.erased
     rows = BestInterestsRecord.objects.filter(case_id=case.id).select_related("recorded_by")
     records = [_record_view(row, case, erased) for row in rows]
-    _audit_read(
-        user=user,
-        case=case,
-        object_type="children.BestInterestsRecord",
-        group=FieldGroup.ASSESSMENT,
-    )
+    gated.audit_record(object_type="children.BestInterestsRecord")
     return BestInterestsView(case, case.person.treat_as_child, erased, records)
 
 
@@ -308,13 +267,13 @@ def _tracing_view(row: FamilyTracing, case: Case, erased: bool) -> TracingView:
 @transaction.atomic
 def family_tracing_list(*, user: User, case_id: object) -> TracingsView:
     """The child's family tracings, latest first (assessment group, R-11). Audited."""
-    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.ASSESSMENT)
-    erased = case.person.erased_at is not None
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.ASSESSMENT, purpose=Purpose.ASSISTANCE
+    )
+    case, erased = gated.case, gated.erased
     rows = FamilyTracing.objects.filter(case_id=case.id).select_related("traced_by", "recorded_by")
     tracings = [_tracing_view(row, case, erased) for row in rows]
-    _audit_read(
-        user=user, case=case, object_type="children.FamilyTracing", group=FieldGroup.ASSESSMENT
-    )
+    gated.audit_record(object_type="children.FamilyTracing")
     return TracingsView(case, case.person.treat_as_child, erased, tracings)
 
 
@@ -372,11 +331,13 @@ def _dependant_view(row: Dependant, case: Case, erased: bool) -> DependantView:
 @transaction.atomic
 def dependant_list(*, user: User, case_id: object) -> DependantsView:
     """The person's children and other dependants (identity group, R-27). Audited."""
-    case = _readable_case(user=user, case_id=case_id, group=FieldGroup.IDENTITY)
-    erased = case.person.erased_at is not None
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+    )
+    case, erased = gated.case, gated.erased
     rows = Dependant.objects.filter(case_id=case.id).select_related("recorded_by")
     dependants = [_dependant_view(row, case, erased) for row in rows]
-    _audit_read(user=user, case=case, object_type="children.Dependant", group=FieldGroup.IDENTITY)
+    gated.audit_record(object_type="children.Dependant")
     return DependantsView(case, erased, dependants)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 
 # --- indicator sets -------------------------------------------------------------------
@@ -78,8 +79,7 @@ class ObservationInvalid(InvalidInput):
     default_code = "observation_invalid"
 
 
-class PersonErased(Conflict):
-    default_code = "person_erased"
+PersonErased = case_errors.PersonErased  # one error for every app: the case gate raises it
 
 
 class ScreeningNotFound(NotFound):

@@ -18,12 +18,8 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
-from haven.audit.models import Action
-from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.justice.models import CooperationRecord
@@ -59,22 +55,6 @@ class CooperationHistory:
     entries: list[CooperationEntry]  # latest first
 
 
-def cooperation_case_get(
-    *, user: User, case_id: object, purpose: Purpose, for_update: bool
-) -> Case:
-    """The case if the user sees its legal group (R-18): the same 404 for hidden and
-    missing; writes refuse break-glass. The sharing facts are loaded once."""
-    case, context = case_selectors.case_get_with_context(
-        user=user, case_id=case_id, for_update=for_update
-    )
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=purpose, context=context
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
-
-
 def _entry(row: CooperationRecord) -> CooperationEntry:
     return CooperationEntry(
         cooperates_with_authorities=row.cooperates_with_authorities,
@@ -91,25 +71,20 @@ def cooperation_history(
 ) -> CooperationHistory:
     """Every cooperation record of the case, latest first (legal group, R-18).
     The read is audited."""
-    case = cooperation_case_get(user=user, case_id=case_id, purpose=purpose, for_update=False)
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
+    )
+    case = gated.case
     rows = (
         CooperationRecord.objects.filter(case_id=case.id)
         .select_related("recorded_by")
         .order_by("-recorded_at", "-id")
     )
     entries = [_entry(row) for row in rows]
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type=OBJECT_TYPE,
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=purpose,
-    )
+    gated.audit_record(object_type=OBJECT_TYPE)
     return CooperationHistory(
         case=case,
-        erased=case.person.erased_at is not None,
+        erased=gated.erased,
         current=entries[0] if entries else None,
         entries=entries,
     )

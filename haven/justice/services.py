@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
 from haven.justice import selectors
 from haven.justice.models import CooperationRecord
-from haven.lib.errors import Conflict
 
 
 @transaction.atomic
@@ -35,11 +34,14 @@ def cooperation_record(
     """Record the person's cooperation and witness status as of ``recorded_on``
     (legal group). For proceedings and permits only: assistance never depends on
     it (R-18, Dir Art. 11(3), CETS Art. 12(6))."""
-    case = selectors.cooperation_case_get(
-        user=actor, case_id=case_id, purpose=Purpose.IDENTIFICATION, for_update=True
+    gated = case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.LEGAL,
+        purpose=Purpose.IDENTIFICATION,
+        write=True,
     )
-    if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
+    case = gated.case
     if recorded_on > timezone.localdate():
         raise case_errors.InvalidInput(
             _("The date cannot be in the future."), code="invalid", field="recorded_on"
@@ -54,13 +56,5 @@ def cooperation_record(
     )
     record.full_clean(exclude=["case", "recorded_by"])
     record.save()
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.CREATE,
-        object_type=selectors.OBJECT_TYPE,
-        object_id=record.pk,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.IDENTIFICATION,
-    )
+    gated.audit_record(action=Action.CREATE, object_type=selectors.OBJECT_TYPE, object_id=record.pk)
     return record

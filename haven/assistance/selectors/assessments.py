@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import catalogue
@@ -24,12 +23,11 @@ from haven.assistance import clocks as assistance_clocks
 from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import break_glass as break_glass_selectors
 from haven.assistance.services import assessments as assessment_services
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines.models import Task
+from haven.lib import ids
 from haven.vault import services as vault
 
 
@@ -113,34 +111,10 @@ def _view(assessment: Assessment, case: Case) -> AssessmentView:
     )
 
 
-def _audit_read(*, user: User, case: Case, object_id: object, purpose: str) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="assistance.Assessment",
-        object_id=object_id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.ASSESSMENT],
-        purpose=purpose,
-        detail={},
+def _assessment_case(*, user: User, case_id: object, purpose: str) -> case_selectors.GatedCase:
+    return case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.ASSESSMENT, purpose=Purpose(purpose)
     )
-
-
-def _allowed_case(*, user: User, case_id: object, purpose: str) -> Case:
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.ASSESSMENT, purpose=Purpose(purpose)
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
-
-
-def _parse(value: object) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @transaction.atomic
@@ -148,7 +122,7 @@ def assessment_get(
     *, user: User, assessment_id: object, purpose: str = Purpose.ASSISTANCE
 ) -> AssessmentView:
     """One version of an assessment, decrypted. The read is audited."""
-    parsed = _parse(assessment_id)
+    parsed = ids.parse_uuid(assessment_id)
     row = (
         Assessment.objects.select_related("recorded_by", "recorded_by_organisation")
         .filter(pk=parsed)
@@ -162,11 +136,11 @@ def assessment_get(
     if row is None:
         raise not_found
     try:
-        case = _allowed_case(user=user, case_id=row.case_id, purpose=purpose)
+        gated = _assessment_case(user=user, case_id=row.case_id, purpose=purpose)
     except case_errors.CaseNotFound:
         raise not_found from None
-    _audit_read(user=user, case=case, object_id=row.id, purpose=purpose)
-    return _view(row, case)
+    gated.audit_record(object_type="assistance.Assessment", object_id=row.id)
+    return _view(row, gated.case)
 
 
 @dataclass(frozen=True)
@@ -218,14 +192,15 @@ def assessments_for_case(
 ) -> CaseAssessments:
     """Both assessments of the case with every version (latest first), and the
     open re-assessment deadlines. The read is audited."""
-    case = _allowed_case(user=user, case_id=case_id, purpose=purpose)
+    gated = _assessment_case(user=user, case_id=case_id, purpose=purpose)
+    case = gated.case
     rows = list(
         Assessment.objects.filter(case=case)
         .select_related("recorded_by", "recorded_by_organisation")
         .order_by("kind", "-version")
     )
     tasks = _open_reassessments(case.id)
-    _audit_read(user=user, case=case, object_id=case.id, purpose=purpose)
+    gated.audit_record(object_type="assistance.Assessment")
     kinds = [
         KindHistory(
             kind=kind,
@@ -235,7 +210,7 @@ def assessments_for_case(
         )
         for kind in (AssessmentKind.NEEDS, AssessmentKind.RISK)
     ]
-    return CaseAssessments(case=case, kinds=kinds, erased=case.person.erased_at is not None)
+    return CaseAssessments(case=case, kinds=kinds, erased=gated.erased)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ audited; the case itself is read, and audited, through ``cases.selectors``.
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from haven.access.models import BreakGlass
 from haven.accounts import policy as account_policy
 from haven.accounts.models import OrgType, User
 from haven.cases import selectors as case_selectors
+from haven.lib import ids
 
 
 def may_use_break_glass(user: User) -> bool:
@@ -68,10 +67,7 @@ def break_glass_review_list(*, user: User) -> QuerySet[BreakGlass]:
 def break_glass_get(*, user: User, grant_id: object) -> BreakGlass:
     """One use within the supervisor's reach (``rule_break_glass_reviewer``),
     reviewed or not; else not found."""
-    try:
-        parsed = grant_id if isinstance(grant_id, uuid.UUID) else uuid.UUID(str(grant_id))
-    except ValueError:
-        parsed = None
+    parsed = ids.parse_uuid(grant_id)
     _reviewer_require(user)
     grant = _uses().filter(pk=parsed).first() if parsed else None
     missing = access_errors.BreakGlassNotFound(_("No break-glass use with this reference."))

@@ -11,14 +11,10 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance.models import DetentionRecord, ResidencePermit
 from haven.assistance.services import permits as permit_services
-from haven.audit import services as audit
-from haven.audit.models import Action
-from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.vault import services as vault
@@ -108,13 +104,10 @@ def _permit_view(permit: ResidencePermit, case: Case, erased: bool) -> PermitVie
 def permits_get(*, user: User, case_id: object) -> PermitsView:
     """The case's residence permits with their renewals, and its detention records
     (legal group, for assistance). The read is audited."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
     )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    erased = case.person.erased_at is not None
+    case, erased = gated.case, gated.erased
     permits = (
         ResidencePermit.objects.filter(case=case)
         .select_related("recorded_by")
@@ -124,16 +117,7 @@ def permits_get(*, user: User, case_id: object) -> PermitsView:
         DetentionView(d.pk, d.started_on, d.place_type, d.ended_on, d.recorded_by.get_username())
         for d in DetentionRecord.objects.filter(case=case).select_related("recorded_by")
     ]
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="assistance.ResidencePermit",
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.ASSISTANCE,
-        detail={},
-    )
+    gated.audit_record(object_type="assistance.ResidencePermit")
     return PermitsView(
         case=case,
         permits=[_permit_view(p, case, erased) for p in permits],

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, F
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, User
 from haven.assistance.catalogue import ServiceType
@@ -28,9 +27,6 @@ from haven.assistance.models import (
     ServiceStatus,
 )
 from haven.assistance.services import plans as plan_services
-from haven.audit import services as audit
-from haven.audit.models import Action
-from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.vault import services as vault
@@ -190,13 +186,10 @@ def plans_for_case(
 ) -> PlansView:
     """The case's plans, services (notes decrypted), financial totals per currency
     and closing decisions (services group; R-19, R-20, R-22). The read is audited."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.SERVICES, purpose=purpose
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.SERVICES, purpose=purpose
     )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    erased = case.person.erased_at is not None
+    case, erased = gated.case, gated.erased
     key = case.person.data_key
     services = [
         _service_view(row, key, erased)
@@ -221,16 +214,7 @@ def plans_for_case(
             "decided_by", "reopened_by"
         )
     ]
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="assistance.AssistancePlan",
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.SERVICES],
-        purpose=purpose,
-        detail={},
-    )
+    gated.audit_record(object_type="assistance.AssistancePlan")
     return PlansView(
         case=case,
         erased=erased,

@@ -13,13 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Role, User
 from haven.assistance import eligibility
 from haven.assistance.models import ReflectionPeriod
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -93,26 +90,9 @@ def _summary(period: ReflectionPeriod | None, today: date) -> ReflectionSummary:
     )
 
 
-def _readable_case(*, user: User, case_id: object, purpose: Purpose) -> Case:
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=purpose
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
-
-
-def _audit_read(*, user: User, case: Case, purpose: Purpose, detail: dict[str, str]) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="assistance.ReflectionPeriod",
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=purpose,
-        detail=detail,
+def _legal_case(*, user: User, case_id: object, purpose: Purpose) -> case_selectors.GatedCase:
+    return case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
     )
 
 
@@ -138,13 +118,14 @@ def _extensions(period: ReflectionPeriod, case: Case, erased: bool) -> list[Exte
 def reflection_period_get(*, user: User, case_id: object) -> ReflectionView:
     """The case's reflection period with its extensions and any early end, with
     their reasons (legal group, R-15). The read is audited."""
-    case = _readable_case(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE)
+    gated = _legal_case(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE)
+    case = gated.case
     period = (
         ReflectionPeriod.objects.select_related("early_end_decided_by")
         .filter(case_id=case.id)
         .first()
     )
-    erased = case.person.erased_at is not None
+    erased = gated.erased
     pathway = pathways.pathway_for(case.country)
     early_reasons = ""
     if period is not None and not erased:
@@ -154,7 +135,7 @@ def reflection_period_get(*, user: User, case_id: object) -> ReflectionView:
             context="reflection.early_end.reasons",
         )
     decided_by = period.early_end_decided_by if period is not None else None
-    _audit_read(user=user, case=case, purpose=Purpose.ASSISTANCE, detail={})
+    gated.audit_record(object_type="assistance.ReflectionPeriod")
     return ReflectionView(
         case=case,
         summary=_summary(period, timezone.localdate()),
@@ -176,12 +157,12 @@ def reflection_period_get(*, user: User, case_id: object) -> ReflectionView:
 def reflection_period_summary(*, user: User, case_id: object) -> ReflectionSummary | None:
     """Dates and state of the period for the case page; None when the user's
     organisation does not see the legal group. The read is audited."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(user=user, case_id=case.id, field_group=FieldGroup.LEGAL)
-    if not decision.allowed:
+    try:
+        gated = _legal_case(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE)
+    except case_errors.GroupNotAllowed:
         return None
-    period = ReflectionPeriod.objects.filter(case_id=case.id).first()
-    _audit_read(user=user, case=case, purpose=Purpose.ASSISTANCE, detail={"summary": "yes"})
+    period = ReflectionPeriod.objects.filter(case_id=gated.case.id).first()
+    gated.audit_record(object_type="assistance.ReflectionPeriod", detail={"summary": "yes"})
     return _summary(period, timezone.localdate())
 
 
@@ -214,7 +195,8 @@ def removal_check(*, user: User, case_id: object, on_date: date | None = None) -
     """May an expulsion order against this person be enforced on ``on_date``
     (default today)? Asked by a case-team member who sees the legal group; the
     question is recorded in the audit trail (R-03, R-15)."""
-    case = _readable_case(user=user, case_id=case_id, purpose=Purpose.RETURN)
+    gated = _legal_case(user=user, case_id=case_id, purpose=Purpose.RETURN)
+    case = gated.case
     day = on_date or timezone.localdate()
     period = ReflectionPeriod.objects.filter(case_id=case.id).first()
     block = eligibility.removal_block(
@@ -225,10 +207,8 @@ def removal_check(*, user: User, case_id: object, on_date: date | None = None) -
         if block is None
         else RemovalCheck(False, block.code, str(block.reason))
     )
-    _audit_read(
-        user=user,
-        case=case,
-        purpose=Purpose.RETURN,
+    gated.audit_record(
+        object_type="assistance.ReflectionPeriod",
         detail={"removal_check": day.isoformat(), "code": result.code},
     )
     return result

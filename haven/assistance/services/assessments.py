@@ -23,20 +23,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import catalogue
 from haven.assistance import clocks as assistance_clocks
 from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
-from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
-from haven.lib.errors import Conflict, InvalidInput, NotFound
+from haven.lib.errors import InvalidInput, NotFound
 from haven.vault import services as vault
 
 CONTENT_CONTEXT = "assessment.content"
@@ -61,19 +59,6 @@ def calls_for_service(kind: str, level: str) -> bool:
     if kind == AssessmentKind.NEEDS:
         return level in catalogue.NEEDS_CALLING_FOR_SERVICE
     return level in catalogue.RISKS_CALLING_FOR_SERVICE
-
-
-def _assessment_case(*, actor: User, case_id: object, for_update: bool) -> Case:
-    """The case (404 for outsiders), checked for the assessment group.
-
-    ``for_update`` locks the row and refuses break-glass-only users."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=for_update)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.ASSESSMENT, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
 
 
 def _kind(kind: str) -> str:
@@ -146,9 +131,14 @@ def assessment_record(
 ) -> Assessment:
     """Record a new version of the case's needs or risk assessment (R-21, R-19),
     and close that kind's open re-assessment deadline."""
-    case = _assessment_case(actor=actor, case_id=case_id, for_update=True)
-    if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
+    gated = case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.ASSESSMENT,
+        purpose=Purpose.ASSISTANCE,
+        write=True,
+    )
+    case = gated.case
     organisation = actor.organisation
     if organisation is None:  # case_get admits only members of an organisation
         raise case_errors.RoleNotAllowed(_("Only members of an organisation can do this."))
@@ -189,14 +179,10 @@ def assessment_record(
     deadline_services.tasks_close(
         case_id=case.id, kind=assistance_clocks.REASSESSMENT_DUE, by=actor, assessment=kind
     )
-    audit.audit_record(
-        actor=audit.actor_of(actor),
+    gated.audit_record(
         action=Action.CREATE,
         object_type="assistance.Assessment",
         object_id=assessment.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.ASSESSMENT],
-        purpose=Purpose.ASSISTANCE,
         detail={"kind": kind, "version": version},
     )
     return assessment

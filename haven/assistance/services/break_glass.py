@@ -16,7 +16,6 @@ system).
 from __future__ import annotations
 
 import logging
-import uuid
 
 from django.db import transaction
 from django.db.models import Q
@@ -34,6 +33,7 @@ from haven.cases import errors as case_errors
 from haven.cases.models import Case
 from haven.deadlines import notify as referral_notify
 from haven.deadlines.models import Notification
+from haven.lib import ids
 from haven.lib.errors import Conflict
 
 logger = logging.getLogger(__name__)
@@ -59,21 +59,12 @@ def _require_justification(justification: str) -> None:
         )
 
 
-def _parse_id(case_id: object) -> uuid.UUID | None:
-    if isinstance(case_id, uuid.UUID):
-        return case_id
-    try:
-        return uuid.UUID(str(case_id))
-    except ValueError:
-        return None
-
-
 def _case_by_reference(*, case_reference: str, case_id: object) -> Case:
     """The case by its reference (or id), whoever's team it is on; a missing one
     gives the same coded 404 as any hidden case."""
     cases = Case.objects.select_related("person")
     if case_id is not None:
-        parsed = _parse_id(case_id)
+        parsed = ids.parse_uuid(case_id)
         case = cases.filter(pk=parsed).first() if parsed else None
     else:
         reference = case_reference.strip().upper()

@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import clocks as assistance_clocks
@@ -35,7 +34,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
-from haven.lib.errors import Conflict, InvalidInput, NotFound
+from haven.lib.errors import InvalidInput, NotFound
 from haven.vault import services as vault
 
 REFERENCE_CONTEXT = "permit.reference"
@@ -53,16 +52,10 @@ class PermitInput:
 
 
 def _legal_case(*, actor: User, case_id: object) -> Case:
-    """The case locked for a write (404 for outsiders), checked for the legal group."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
-    return case
+    """The case through the gate, locked for a write of the legal group."""
+    return case_selectors.case_for(
+        user=actor, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    ).case
 
 
 def _required(value: str, *, field: str, message: str) -> str:

@@ -28,7 +28,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, User
 from haven.assistance import clocks as assistance_clocks
@@ -51,6 +50,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
+from haven.lib import ids
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -94,17 +94,14 @@ class ServiceInput:
 
 
 def _services_case(*, actor: User, case_id: object) -> Case:
-    """The case locked for a write (404 for outsiders, refused under break-glass),
-    checked for the services group for assistance."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.SERVICES, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
-    return case
+    """The case through the gate, locked for a write of the services group."""
+    return case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.SERVICES,
+        purpose=Purpose.ASSISTANCE,
+        write=True,
+    ).case
 
 
 def closure_in_force(case_id: uuid.UUID) -> AssistanceClosure | None:
@@ -191,10 +188,7 @@ def _check_money(data: ServiceInput) -> None:
 
 
 def _provider(provider_id: object) -> Organisation:
-    try:
-        pk = uuid.UUID(str(provider_id))
-    except ValueError:
-        pk = None
+    pk = ids.parse_uuid(provider_id)
     provider = Organisation.objects.filter(pk=pk).first() if pk else None
     if provider is None:
         raise InvalidInput(
@@ -258,10 +252,7 @@ def _service_new(
 
 
 def _needs_assessment(*, case: Case, assessment_id: object) -> Assessment:
-    try:
-        pk = uuid.UUID(str(assessment_id))
-    except ValueError:
-        pk = None
+    pk = ids.parse_uuid(assessment_id)
     assessment = Assessment.objects.filter(pk=pk, case=case).first() if pk else None
     if assessment is None or assessment.kind != AssessmentKind.NEEDS:
         raise InvalidInput(
@@ -332,23 +323,16 @@ def service_add(
     case = _services_case(actor=actor, case_id=case_id)
     plan = None
     if plan_id:
-        pk = _uuid(plan_id)
+        pk = ids.parse_uuid(plan_id)
         plan = AssistancePlan.objects.filter(pk=pk, case=case).first() if pk else None
         if plan is None:
             raise InvalidInput(_("Choose a plan of this case."), code="plan_unknown", field="plan")
     return _service_new(actor=actor, case=case, data=service, plan=plan)
 
 
-def _uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def _service_for_update(*, actor: User, service_id: object) -> tuple[AssistanceService, Case]:
     """The service and its case, both locked; the same 404 for missing and hidden."""
-    pk = _uuid(service_id)
+    pk = ids.parse_uuid(service_id)
     service = AssistanceService.objects.select_for_update().filter(pk=pk).first() if pk else None
     if service is None:
         raise NotFound(_("No service with this reference is available to you."))

@@ -14,7 +14,6 @@ decision types that start it), and recorded with the decision maker.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, User
 from haven.assistance import clocks as assistance_clocks
@@ -37,6 +35,7 @@ from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
 from haven.identification import pathways
+from haven.lib import ids
 from haven.vault import services as vault
 
 REFLECTION_FLOOR_DAYS = pathways.REFLECTION_FLOOR_DAYS  # CETS Art. 13: at least 30 days
@@ -82,12 +81,9 @@ def reflection_period_start(
 def _period_for_decision(*, actor: User, case_id: object) -> tuple[Case, ReflectionPeriod]:
     """The case (404 for outsiders), checked for the legal group and the decision maker,
     and its period, locked."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
+    case = case_selectors.case_for(
+        user=actor, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    ).case
     if not reflection_selectors.may_decide_on_period(user=actor, case=case):
         types = reflection_selectors.deciding_org_types(case.country)
         names = sorted(str(OrgType(t).label) for t in types)
@@ -95,8 +91,6 @@ def _period_for_decision(*, actor: User, case_id: object) -> tuple[Case, Reflect
             _("Only a supervisor of one of these organisations can decide this: %(who)s.")
             % {"who": ", ".join(names)}
         )
-    if case.person.erased_at is not None:
-        raise errors.PersonErased(_("This person's data was erased."))
     period = ReflectionPeriod.objects.select_for_update().filter(case_id=case.id).first()
     if period is None:
         raise errors.NoReflectionPeriod(
@@ -254,12 +248,9 @@ def removal_enforcement_check(*, case_id: object, on_date: date) -> None:
     ``haven.assistance.selectors.reflection.removal_check``, which applies the
     same rule, ``eligibility.removal_block``).
     """
-    try:
-        parsed = uuid.UUID(str(case_id))
-    except ValueError:
-        case = None
-    else:
-        case = Case.objects.select_related("reflection_period").filter(pk=parsed).first()
+    parsed = ids.parse_uuid(case_id)
+    cases = Case.objects.select_related("reflection_period")
+    case = cases.filter(pk=parsed).first() if parsed else None
     if case is None:
         raise case_errors.CaseNotFound(_("No case with this reference is available to you."))
     block = eligibility.removal_block(

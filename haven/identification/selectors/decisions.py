@@ -16,11 +16,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -30,6 +27,7 @@ from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
 from haven.identification.services import decisions as decision_services
+from haven.lib import ids
 from haven.vault import services as vault
 
 
@@ -91,28 +89,6 @@ class DecisionOptions:
 
     def option(self, key: str) -> DecisionTypeOption | None:
         return next((o for o in self.options if o.decision_type.key == key), None)
-
-
-def _legal_case(*, user: User, case_id: object) -> Case:
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    return case
-
-
-def _audit_read(*, user: User, case: Case, object_type: str, object_id: object) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type=object_type,
-        object_id=object_id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.LEGAL],
-        purpose=Purpose.IDENTIFICATION,
-    )
 
 
 def _decisions(case: Case) -> QuerySet[IdentificationDecision]:
@@ -195,9 +171,12 @@ class CaseDecisions:
 def decision_list(*, user: User, case_id: object) -> CaseDecisions:
     """The case's identification decisions, oldest first, with reasons and any
     reconsideration requests (legal group, R-17). The read is audited."""
-    case = _legal_case(user=user, case_id=case_id)
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
+    )
+    case = gated.case
     decisions = list(_decisions(case))
-    _audit_read(user=user, case=case, object_type="cases.Case", object_id=case.id)
+    gated.audit_record()
     return CaseDecisions(case, _views(case, decisions), pathways.pathway_for(case.country))
 
 
@@ -206,23 +185,23 @@ def decision_get(*, user: User, decision_id: object) -> DecisionView:
     """One decision with its reasons and reconsiderations; the same 404 for a
     missing decision and one on a case hidden from the user. The read is audited."""
     not_found = errors.DecisionNotFound(_("No decision with this reference is available to you."))
-    try:
-        parsed = uuid.UUID(str(decision_id))
-    except ValueError:
-        raise not_found from None
+    parsed = ids.parse_uuid(decision_id)
+    if parsed is None:
+        raise not_found
     case_id = (
         IdentificationDecision.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
     )
     if case_id is None:
         raise not_found
     try:
-        case = _legal_case(user=user, case_id=case_id)
+        gated = case_selectors.case_for(
+            user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
+        )
+        case = gated.case
     except case_errors.CaseNotFound:
         raise not_found from None
     decisions = list(_decisions(case))
-    _audit_read(
-        user=user, case=case, object_type="identification.IdentificationDecision", object_id=parsed
-    )
+    gated.audit_record(object_type="identification.IdentificationDecision", object_id=parsed)
     return next(v for v in _views(case, decisions) if v.id == parsed)
 
 
@@ -276,14 +255,17 @@ def decision_options(*, user: User, case_id: object) -> DecisionOptions:
     """The pathway's decision types for this case as this user may take them now:
     who may decide, the order and minimum gap, the target date (R-17). It reads
     the earlier decisions' dates and outcomes (legal group), so it is audited."""
-    case = _legal_case(user=user, case_id=case_id)
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
+    )
+    case = gated.case
     pathway = pathways.pathway_for(case.country)
     labels = {k: d.label for k, d in pathway.decision_types.items()}
     history = list(
         IdentificationDecision.objects.filter(case=case).order_by("decided_on", "recorded_at")
     )
     targets = _open_targets(case)
-    _audit_read(user=user, case=case, object_type="cases.Case", object_id=case.id)
+    gated.audit_record()
     return DecisionOptions(
         case=case,
         pathway=pathway,

@@ -3,7 +3,6 @@ audited in the same transaction as the read (style rules 7 and 9)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -13,11 +12,8 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
-from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case, ExploitationForm
@@ -30,6 +26,7 @@ from haven.identification.models import (
     ScreeningObservation,
 )
 from haven.identification.selectors import indicator_sets as set_selectors
+from haven.lib import ids
 from haven.vault import services as vault
 
 
@@ -66,26 +63,9 @@ VICTIM_RULE_WORDS = {
 STRENGTH_ORDER = {strength: n for n, strength in enumerate(engine.STRENGTHS)}
 
 
-def _require_assessment(*, user: User, case: Case) -> None:
-    decision = access_policy.decide(
-        user=user,
-        case_id=case.id,
-        field_group=FieldGroup.ASSESSMENT,
-        purpose=Purpose.IDENTIFICATION,
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-
-
-def _audit_read(*, user: User, object_type: str, object_id: object, case: Case) -> None:
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type=object_type,
-        object_id=object_id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.ASSESSMENT],
-        purpose=Purpose.IDENTIFICATION,
+def _assessment_case(*, user: User, case_id: object) -> case_selectors.GatedCase:
+    return case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.ASSESSMENT, purpose=Purpose.IDENTIFICATION
     )
 
 
@@ -110,15 +90,15 @@ class CaseScreenings:
 def screening_list(*, user: User, case_id: object) -> CaseScreenings:
     """A case's screenings, newest first, for a user who may see its assessments;
     the read is audited. Each row carries its set version and ``observation_count``."""
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    _require_assessment(user=user, case=case)
+    gated = _assessment_case(user=user, case_id=case_id)
+    case = gated.case
     screenings: list[ScreeningRow] = list(
         Screening.objects.filter(case=case)
         .select_related("indicator_set", "screened_by", "organisation")
         .annotate(observation_count=Count("observations"))
         .order_by("-screened_at")
     )
-    _audit_read(user=user, object_type="cases.Case", object_id=case.id, case=case)
+    gated.audit_record()
     return CaseScreenings(case=case, screenings=screenings)
 
 
@@ -170,38 +150,30 @@ class ScreeningView:
         return not self.consistent
 
 
-def _parse_id(value: object) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 @transaction.atomic
 def screening_get(*, user: User, screening_id: object) -> ScreeningView:
     """One screening with its observations (notes decrypted) grouped per element, the
     stored result and why, and the set's provisional flag and source. Missing and
     hidden screenings give the same 404; the read is audited."""
-    parsed = _parse_id(screening_id)
+    not_found = errors.ScreeningNotFound(_("No screening with this reference is available to you."))
+    parsed = ids.parse_uuid(screening_id)
     observations = ScreeningObservation.objects.select_related("indicator")
     screening = (
-        Screening.objects.select_related(
-            "indicator_set", "screened_by", "organisation", "case__person__data_key"
-        )
+        Screening.objects.select_related("indicator_set", "screened_by", "organisation")
         .prefetch_related(Prefetch("observations", queryset=observations))
         .filter(pk=parsed)
         .first()
         if parsed
         else None
     )
-    if screening is None or not access_policy.may_see_case(user=user, case_id=screening.case_id):
-        raise errors.ScreeningNotFound(_("No screening with this reference is available to you."))
-    case = screening.case
-    _require_assessment(user=user, case=case)
-    view = _view(screening, case)
-    _audit_read(
-        user=user, object_type="identification.Screening", object_id=screening.id, case=case
-    )
+    if screening is None:
+        raise not_found
+    try:
+        gated = _assessment_case(user=user, case_id=screening.case_id)
+    except case_errors.CaseNotFound:
+        raise not_found from None
+    view = _view(screening, gated.case)
+    gated.audit_record(object_type="identification.Screening", object_id=screening.id)
     return view
 
 

@@ -16,7 +16,6 @@ One transaction each, audited inside it (style rules 6, 9). The rules:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date
 
@@ -37,6 +36,7 @@ from haven.deadlines import services as deadline_services
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, hooks, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
+from haven.lib import ids
 from haven.lib.errors import HavenError, InvalidInput
 from haven.vault import services as vault
 
@@ -92,19 +92,6 @@ def decision_order_check(
 
 def _labels(pathway: pathways.Pathway) -> dict[str, str]:
     return {key: d.label for key, d in pathway.decision_types.items()}
-
-
-def _legal_case(*, actor: User, case_id: object) -> Case:
-    """The case, locked (404 for outsiders), if the actor's organisation sees its legal group."""
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    decision = access_policy.decide(
-        user=actor, case_id=case.id, field_group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
-    if case.person.erased_at is not None:
-        raise errors.PersonErased(_("This person's data was erased."))
-    return case
 
 
 def _decision_type(pathway: pathways.Pathway, key: str) -> pathways.DecisionType:
@@ -212,7 +199,13 @@ def decision_record(
     in one transaction: the status change (R-01), protection and the reflection
     period for a positive reasonable-grounds decision (R-03, R-15), the deadlines.
     Never conditional on a screening result (R-04) or on cooperation (R-18)."""
-    case = _legal_case(actor=actor, case_id=case_id)
+    case = case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.LEGAL,
+        purpose=Purpose.IDENTIFICATION,
+        write=True,
+    ).case
     pathway = pathways.pathway_for(case.country)
     kind = _decision_type(pathway, decision_type)
     organisation = _require_org_type(actor, kind)
@@ -340,17 +333,22 @@ def _follow_up(
 def _decision_locked(*, actor: User, decision_id: object) -> IdentificationDecision:
     """The decision if the actor may see its case; the same 404 for missing and hidden."""
     not_found = errors.DecisionNotFound(_("No decision with this reference is available to you."))
-    try:
-        parsed = uuid.UUID(str(decision_id))
-    except ValueError:
-        raise not_found from None
+    parsed = ids.parse_uuid(decision_id)
+    if parsed is None:
+        raise not_found
     case_id = (
         IdentificationDecision.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
     )
     if case_id is None:
         raise not_found
     try:
-        case = _legal_case(actor=actor, case_id=case_id)
+        case = case_selectors.case_for(
+            user=actor,
+            case_id=case_id,
+            group=FieldGroup.LEGAL,
+            purpose=Purpose.IDENTIFICATION,
+            write=True,
+        ).case
     except case_errors.CaseNotFound:
         raise not_found from None
     decision = IdentificationDecision.objects.select_for_update().get(pk=parsed)

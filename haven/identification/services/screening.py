@@ -15,12 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
-from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
@@ -56,11 +53,15 @@ def screening_record(
     Decision support only (R-09): the case status never changes here (R-04), and an
     "insufficient indicators recorded" result opens a review task.
     """
-    case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    _require_assessment(actor=actor, case=case)
+    gated = case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.ASSESSMENT,
+        purpose=Purpose.IDENTIFICATION,
+        write=True,
+    )
+    case = gated.case
     assert actor.organisation is not None  # noqa: S101 - case_get admits only case roles
-    if case.person.erased_at is not None:
-        raise errors.PersonErased(_("This person's data has been erased."))
     indicator_set = _set_for(case=case, set_key=set_key)
     _check_observations(observations, known={i.code for i in indicator_set.indicators.all()})
     child_policy = _child_policy(indicator_set)
@@ -83,14 +84,10 @@ def screening_record(
         result=result.as_json(),
     )
     _save(screening, observations)
-    audit.audit_record(
-        actor=audit.actor_of(actor),
+    gated.audit_record(
         action=Action.CREATE,
         object_type="identification.Screening",
         object_id=screening.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.ASSESSMENT],
-        purpose=Purpose.IDENTIFICATION,
         detail={"set": set_key, "version": indicator_set.version, "outcome": result.outcome},
     )
     if result.outcome == engine.INSUFFICIENT:
@@ -113,17 +110,6 @@ def _save(screening: Screening, observations: Sequence[Observation]) -> None:
         )
         for code, source, note in observations
     )
-
-
-def _require_assessment(*, actor: User, case: Case) -> None:
-    decision = access_policy.decide(
-        user=actor,
-        case_id=case.id,
-        field_group=FieldGroup.ASSESSMENT,
-        purpose=Purpose.IDENTIFICATION,
-    )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
 
 
 def _set_for(*, case: Case, set_key: str) -> IndicatorSet:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance.catalogue import ServiceType
+from haven.lib import ids
 from haven.referrals.errors_directory import DirectoryEntryNotFound, DirectoryNotAllowed
 from haven.referrals.models import DirectoryEntry, TargetGroup
 
@@ -156,8 +157,4 @@ def directory_entry_of(*, user: User, entry_id: uuid.UUID | str) -> DirectoryEnt
 
 def is_uuid(value: uuid.UUID | str) -> bool:
     """Whether an id from a URL can name an entry at all (PostgreSQL refuses other text)."""
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
+    return ids.parse_uuid(value) is not None

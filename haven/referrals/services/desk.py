@@ -36,10 +36,12 @@ from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.deadlines import notify as notifications
+from haven.lib import ids as lib_ids
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.referrals.models import (
     Channel,
@@ -199,7 +201,7 @@ def consultation_log(
     if case_id not in (None, ""):
         case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
         if case.person.erased_at is not None:
-            raise Conflict(_("This person's data was erased."), code="person_erased")
+            raise case_errors.PersonErased(_("This person's data was erased."))
     consultation = Consultation(
         coordinator_organisation=coordinator,
         channel=_choice(channel, field="channel", choices=Channel.values),
@@ -255,10 +257,7 @@ def _consultation_for_update(*, actor: User, consultation_id: object) -> Consult
 
 def parse_id(value: object) -> str:
     """The id as a UUID string; one that matches nothing when it is malformed."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        return str(uuid.UUID(int=0))
+    return str(lib_ids.parse_uuid(value) or uuid.UUID(int=0))
 
 
 @transaction.atomic

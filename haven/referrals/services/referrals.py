@@ -26,9 +26,10 @@ from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.lib.errors import Conflict, InvalidInput, NotFound
+from haven.lib.errors import InvalidInput, NotFound
 from haven.referrals import states, targets
 from haven.referrals.models import (
     OPEN_REFERRAL_STATES,
@@ -152,7 +153,7 @@ def referral_send(
     and the reason, when a chosen group would not flow to it."""
     case = case_selectors.case_get(user=actor, case_id=case_id, for_update=True)
     if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
+        raise case_errors.PersonErased(_("This person's data was erased."))
     kind = _referral_type(referral_type)
     if purpose not in Purpose.values:
         raise InvalidInput(_("Choose a purpose from the list."), code="invalid", field="purpose")

@@ -18,6 +18,7 @@ from haven.accounts.models import Organisation, User
 from haven.cases.models import Case
 from haven.deadlines import notify as notifications
 from haven.deadlines.models import Notification
+from haven.lib import ids
 from haven.lib.errors import InvalidInput, NotAllowed
 from haven.vault import services as vault
 
@@ -26,10 +27,7 @@ NO_ID = uuid.UUID(int=0)  # an id no row has: what a malformed id looks up
 
 
 def parse_id(value: object) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return NO_ID
+    return ids.parse_uuid(value) or NO_ID
 
 
 def text_checked(value: str, *, field: str, required: bool = True) -> str:

@@ -339,7 +339,6 @@ def app_imports(source: str) -> list[tuple[str, int]]:
     imports count too."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        modules: list[str] = []
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -347,6 +346,8 @@ def app_imports(source: str) -> list[tuple[str, int]]:
                 modules = [f"haven.{alias.name}" for alias in node.names]
             else:
                 modules = [node.module]
+        else:
+            continue
         for module in modules:
             parts = module.split(".")
             if parts[0] == "haven" and len(parts) > 1:

@@ -1,0 +1,219 @@
+"""The case gate (``selectors.case_for``): each refusal beside its allowed twin,
+with the same setup, so that a refusal cannot pass for the wrong reason."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from haven.access import services as access_services
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import OrgType, Role, User
+from haven.accounts.tests.factories import make_user
+from haven.audit.models import Action, AuditEvent
+from haven.cases import errors, selectors, services
+from haven.cases.models import Case
+from haven.cases.tests.factories import add_to_team, open_case
+
+pytestmark = pytest.mark.django_db
+
+JUSTIFICATION = "The person is in hospital tonight and the lead cannot be reached."
+
+
+def _lead_and_case() -> tuple[User, Case]:
+    lead = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR)
+    return lead, open_case(actor=lead)
+
+
+def test_it_opens_a_case_of_the_users_team() -> None:
+    # given
+    lead, case = _lead_and_case()
+
+    # when
+    gated = selectors.case_for(
+        user=lead, case_id=str(case.id), group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
+    )
+
+    # then
+    assert gated.case == case
+    assert (gated.group, gated.purpose) == (FieldGroup.LEGAL, Purpose.IDENTIFICATION)
+    assert gated.decision.allowed
+    assert not gated.erased
+
+
+def test_it_answers_not_found_for_a_missing_case() -> None:
+    # given
+    lead, _case = _lead_and_case()
+
+    # when
+    with pytest.raises(errors.CaseNotFound) as missing:
+        selectors.case_for(
+            user=lead, case_id=uuid.uuid4(), group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
+
+    # then
+    assert missing.value.code == "case_not_found"
+
+
+def test_it_answers_not_found_for_a_malformed_id() -> None:
+    # given
+    lead, _case = _lead_and_case()
+
+    # when
+    with pytest.raises(errors.CaseNotFound) as malformed:
+        selectors.case_for(
+            user=lead, case_id="not-a-case", group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
+
+    # then
+    assert malformed.value.code == "case_not_found"
+
+
+def test_it_answers_another_organisation_as_if_the_case_were_missing() -> None:
+    # given
+    lead, case = _lead_and_case()
+    outsider = make_user(org_type=OrgType.NGO)
+
+    # when
+    with pytest.raises(errors.CaseNotFound) as hidden:
+        selectors.case_for(
+            user=outsider, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        )
+    with pytest.raises(errors.CaseNotFound) as missing:
+        selectors.case_for(
+            user=outsider,
+            case_id=uuid.uuid4(),
+            group=FieldGroup.IDENTITY,
+            purpose=Purpose.ASSISTANCE,
+        )
+
+    # then: the same code and the same words, so the case's existence does not leak
+    assert (hidden.value.code, hidden.value.message) == (missing.value.code, missing.value.message)
+    assert (
+        selectors.case_for(
+            user=lead, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        ).case
+        == case
+    )
+
+
+def test_it_refuses_a_group_the_decision_refuses_with_its_reason() -> None:
+    # given a health organisation on the team, which does not see the legal group
+    _lead, case = _lead_and_case()
+    health = make_user(org_type=OrgType.HEALTH)
+    assert health.organisation is not None
+    add_to_team(case=case, organisation=health.organisation)
+
+    # when
+    with pytest.raises(errors.GroupNotAllowed) as refused:
+        selectors.case_for(
+            user=health, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+        )
+    allowed = selectors.case_for(
+        user=health, case_id=case.id, group=FieldGroup.HEALTH, purpose=Purpose.ASSISTANCE
+    )
+
+    # then
+    assert refused.value.code == "field_group_not_allowed"
+    assert refused.value.message
+    assert allowed.decision.allowed
+
+
+def test_it_refuses_a_write_under_break_glass_and_allows_the_read() -> None:
+    # given an outsider with a live break-glass grant
+    _lead, case = _lead_and_case()
+    outsider = make_user(org_type=OrgType.SOCIAL_SERVICES)
+    access_services.break_glass_open(
+        actor=outsider, case_id=case.id, person_id=case.person_id, justification=JUSTIFICATION
+    )
+
+    # when
+    read = selectors.case_for(
+        user=outsider, case_id=case.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+    )
+    with pytest.raises(errors.BreakGlassReadOnly) as write:
+        selectors.case_for(
+            user=outsider,
+            case_id=case.id,
+            group=FieldGroup.IDENTITY,
+            purpose=Purpose.ASSISTANCE,
+            write=True,
+        )
+
+    # then
+    assert read.decision.code == "break_glass"
+    assert write.value.code == "break_glass_read_only"
+
+
+def test_it_refuses_a_write_once_the_person_is_erased() -> None:
+    # given
+    lead, case = _lead_and_case()
+    before = selectors.case_for(
+        user=lead, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    )
+    services.person_erase(actor=lead, case_id=case.id)
+
+    # when
+    with pytest.raises(errors.PersonErased) as erased:
+        selectors.case_for(
+            user=lead,
+            case_id=case.id,
+            group=FieldGroup.LEGAL,
+            purpose=Purpose.ASSISTANCE,
+            write=True,
+        )
+
+    # then
+    assert not before.erased
+    assert erased.value.code == "person_erased"
+    assert erased.value.http_status == 409
+
+
+def test_it_reads_an_erased_person_with_the_flag_set() -> None:
+    # given
+    lead, case = _lead_and_case()
+    services.person_erase(actor=lead, case_id=case.id)
+
+    # when
+    gated = selectors.case_for(
+        user=lead, case_id=case.id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    )
+
+    # then
+    assert gated.erased
+
+
+def test_it_records_the_audit_event_with_person_group_and_purpose() -> None:
+    # given
+    lead, case = _lead_and_case()
+    gated = selectors.case_for(
+        user=lead, case_id=case.id, group=FieldGroup.ASSESSMENT, purpose=Purpose.IDENTIFICATION
+    )
+
+    # when
+    gated.audit_record()
+    read = AuditEvent.objects.latest("id")
+    gated.audit_record(
+        action=Action.UPDATE, object_type="cases.Thing", object_id="thing-1", detail={"n": 1}
+    )
+    write = AuditEvent.objects.latest("id")
+
+    # then
+    assert (read.action, read.object_type, read.object_id) == (
+        Action.READ,
+        "cases.Case",
+        str(case.id),
+    )
+    assert (read.person_id, read.field_groups, read.purpose) == (
+        str(case.person_id),
+        FieldGroup.ASSESSMENT,
+        Purpose.IDENTIFICATION,
+    )
+    assert read.actor_id == lead.id
+    assert (write.action, write.object_type, write.object_id, write.detail) == (
+        Action.UPDATE,
+        "cases.Thing",
+        "thing-1",
+        {"n": 1},
+    )
