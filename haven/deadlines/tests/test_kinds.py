@@ -1,0 +1,83 @@
+"""The registry of deadline kinds and the case hooks: each app registers what it
+owns, and the shared machinery reads only the registry (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
+
+from haven.assistance import clocks as assistance_clocks
+from haven.cases import hooks
+from haven.children import clocks as children_clocks
+from haven.deadlines import kinds
+from haven.identification import clocks as identification_clocks
+from haven.identification import hooks as identification_hooks
+
+
+def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
+    # when
+    registered = dict(kinds.choices())
+
+    # then
+    assert (
+        {
+            identification_clocks.DECISION_DUE,
+            identification_clocks.SCREENING_REVIEW,
+            children_clocks.GUARDIAN_APPOINTMENT,
+            assistance_clocks.REFLECTION_PERIOD_END,
+            assistance_clocks.PERMIT_EXPIRY,
+            assistance_clocks.REASSESSMENT_DUE,
+            assistance_clocks.CLOSURE_FOLLOW_UP,
+        }
+        == set(kinds.keys())
+        == set(registered)
+    )
+    assert registered["guardian_appointment"] == "Appoint a guardian"
+    assert kinds.label("guardian_appointment") == "Appoint a guardian"
+
+
+def test_it_refuses_a_kind_that_another_app_already_owns() -> None:
+    # given: children owns the guardian appointment
+    label = gettext_lazy("Appoint a guardian")
+
+    # then: the owner may register again (a second ready()); nobody else may
+    assert kinds.register("guardian_appointment", label, owner="children") == "guardian_appointment"
+    with pytest.raises(ImproperlyConfigured):
+        kinds.register("guardian_appointment", label, owner="assistance")
+
+
+def test_it_names_an_unknown_kind_by_its_key() -> None:
+    # A task whose kind no app registers any more still shows, by its key.
+    assert kinds.label("retired_kind") == "retired_kind"
+    assert kinds.describe("retired_kind", detail={}, country="FI") == "retired_kind"
+    assert kinds.closed_by_record("retired_kind") is None
+
+
+def test_it_lets_only_the_decision_close_a_decision_deadline() -> None:
+    assert kinds.closed_by_record(identification_clocks.DECISION_DUE) is not None
+    assert kinds.closed_by_record(children_clocks.GUARDIAN_APPOINTMENT) is None
+
+
+def test_it_describes_a_kind_by_its_label_unless_its_owner_says_more() -> None:
+    assert kinds.describe(assistance_clocks.PERMIT_EXPIRY, detail={}, country="FI") == (
+        "Residence permit expires"
+    )
+    assert kinds.describe(identification_clocks.DECISION_DUE, detail={}, country="FI") == (
+        "Identification decision due"
+    )
+
+
+def test_it_lists_the_hooks_each_app_registered_in_order() -> None:
+    # then: identification's decision clock runs before children's guardian clock
+    assert hooks.handlers() == {
+        "case_opened": [
+            "haven.identification.clocks.decision_clock_start",
+            "haven.children.clocks.guardian_clock_start",
+        ],
+        "status_changed": [
+            "haven.identification.clocks.decision_clocks_stop",
+            "haven.assistance.clocks.reassessments_due",
+        ],
+    }
+    assert identification_hooks.handlers() == ["haven.assistance.clocks.reflection_period_follows"]
