@@ -1,4 +1,4 @@
-"""Deadlines, notifications and the case timeline under /api/v1/: the same
+"""Deadlines and notifications under /api/v1/: the same
 selectors and services as the pages.
 
 A case the caller may not know about is a 404 identical to a missing one.
@@ -21,10 +21,8 @@ from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, E
 from haven.assistance.models import Notification, Task, TaskKind
 from haven.assistance.selectors import deadlines as selectors
 from haven.assistance.services import deadlines as services
-from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.lib.api import JsonApiView, acting_user
 from haven.referrals import notify as referral_notify
-from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 TASK_NOT_FOUND = OpenApiResponse(
@@ -33,10 +31,6 @@ TASK_NOT_FOUND = OpenApiResponse(
 CLOSED_BY_DECISION = OpenApiResponse(
     ErrorSerializer, description="A decision deadline closes only with the decision."
 )
-
-
-TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
-DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 
 class _NamedChoiceField(serializers.ChoiceField):
@@ -63,16 +57,6 @@ class NotificationKindField(_NamedChoiceField):
 @extend_schema_field({"type": "string", "enum": FieldGroup.values}, component_name="FieldGroup")
 class FieldGroupField(_NamedChoiceField):
     CHOICES = FieldGroup.values
-
-
-@extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
-class TimelineEntryKindField(_NamedChoiceField):
-    CHOICES = TIMELINE_KINDS
-
-
-@extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
-class DeadlineStateField(_NamedChoiceField):
-    CHOICES = DEADLINE_STATES
 
 
 # --- serializers ----------------------------------------------------------------------
@@ -187,26 +171,6 @@ class NotificationReadResultSerializer(serializers.Serializer[Any]):
     marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")
 
 
-class TimelineEntrySerializer(serializers.Serializer[Any]):
-    on = serializers.DateField()
-    kind = TimelineEntryKindField()
-    title = serializers.CharField()
-    detail = serializers.CharField()
-    state = DeadlineStateField(allow_blank=True)
-    state_label = serializers.CharField()
-    blocking = serializers.BooleanField()
-
-
-class TimelineSerializer(serializers.Serializer[Any]):
-    case_id = serializers.UUIDField()
-    case_reference = serializers.CharField()
-    entries = TimelineEntrySerializer(many=True)
-    hidden_groups = serializers.ListField(
-        child=FieldGroupField(),
-        help_text="Field groups whose entries are not shown to you.",
-    )
-
-
 # --- views ----------------------------------------------------------------------------
 
 
@@ -291,28 +255,9 @@ class TaskDoneView(JsonApiView):
         return Response(TaskDoneSerializer(task).data)
 
 
-class CaseTimelineView(JsonApiView):
-    @extend_schema(
-        operation_id="case_timeline",
-        tags=["cases"],
-        parameters=[CASE_ID],
-        responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    )
-    def get(self, request: Request, id: str) -> Response:
-        case, entries = timeline.timeline_read(user=acting_user(request), case_id=id)
-        body = {
-            "case_id": case.id,
-            "case_reference": case.reference,
-            "entries": entries.entries,
-            "hidden_groups": entries.hidden_groups,
-        }
-        return Response(TimelineSerializer(body).data)
-
-
 urlpatterns: list[URLPattern] = [
     path("deadlines/", DeadlineListView.as_view(), name="deadline_list"),
     path("deadlines/<uuid:id>/done/", TaskDoneView.as_view(), name="deadline_done"),
     path("notifications/", NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", NotificationReadView.as_view(), name="notification_read"),
-    path("cases/<str:id>/timeline/", CaseTimelineView.as_view(), name="case_timeline"),
 ]

@@ -177,7 +177,7 @@ def test_it_opens_a_case_from_a_consultation_with_the_coordinator_as_lead() -> N
     consultation.refresh_from_db()
     assert consultation.case is not None
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", args=[consultation.case.pk])
+    assert response["Location"] == reverse("web:case_detail", args=[consultation.case.pk])
     lead = TeamMembership.objects.get(case=consultation.case, is_lead=True)
     assert lead.organisation_id == actor.organisation_id
     with pytest.raises(Conflict) as again:

@@ -111,8 +111,8 @@ from haven.referrals.services import referrals as referral_services
 from haven.referrals.views import crossborder as crossborder_views
 from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
+from haven.web import composer, timeline
 from haven.web import home as web_home
-from haven.web import timeline
 
 HAVEN = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [
@@ -320,7 +320,7 @@ def _person_report_context(scene: Scene) -> Context:
     access_services.consent_withdraw(
         actor=scene.lead, consent_id=consent.id, person_id=case.person_id
     )
-    report = person_report_selectors.person_report_read(user=scene.lead, case_id=case.id)
+    report = composer.person_report_read(user=scene.lead, case_id=case.id)
     return {
         "report": report,
         "case_id": case.id,
