@@ -76,9 +76,7 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
 REPORT = [
     parts.ReportPart(
         key="deadlines",
-        # Notifications tell staff about a deadline or an event; what they are
-        # about is reported with the deadline, the referral or the break-glass use.
-        covers=("assistance.Task", "assistance.Notification"),
+        covers=("assistance.Task",),
         read=_report,
     ),
 ]
