@@ -292,7 +292,7 @@ def organisation_list() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "country")
 
 
-def break_glass_of_case(*, case_id: object) -> QuerySet[BreakGlass]:
+def break_glass_of_case(*, case_id: uuid.UUID) -> QuerySet[BreakGlass]:
     """Every break-glass use on a case, oldest first. For the case lead's report for
     the person: the caller has already checked that the user's organisation leads
     the case (each use is reported to the case lead anyway)."""

@@ -9,7 +9,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_open, name="new"),
-    # The case page is routed from haven.web (web:case_detail, the same path, matched
+    # The case page is routed from the web app (web:case_detail, the same path, matched
     # first). This name stays only for haven/referrals/notify.py, edited elsewhere at
     # the moment; it reverses to the same path. Remove it once notify.py links to
     # web:case_detail.

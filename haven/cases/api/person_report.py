@@ -244,7 +244,7 @@ class ReportBreakGlassSerializer(serializers.Serializer[Any]):
 
 
 class ReportFactSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
     value = serializers.CharField()
 
 

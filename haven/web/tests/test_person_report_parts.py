@@ -5,9 +5,12 @@ each part of the report declares the models it covers."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db import models
 
+from haven.assistance.tests.test_plans import NOON, make_plan, plan_team, service_input
+from haven.audit.models import AuditEvent
 from haven.web import composer
 
 PERSON_MODELS = frozenset({"cases.Person", "cases.Case"})
@@ -92,16 +95,41 @@ def test_the_checker_fails_for_a_personal_data_model_without_a_section() -> None
         class Meta:
             app_label = "web"
 
+        def __str__(self) -> str:
+            return "a sighting"
+
     Sighting.__module__ = "haven.web.tests.fake"
     try:
         found = personal_data_models([*apps.get_models(), Sighting])
 
         # then
-        assert uncovered(found, composer.covered_models(), NOT_THE_PERSONS_DATA) == [
-            "web.Sighting"
-        ]
+        assert uncovered(found, composer.covered_models(), NOT_THE_PERSONS_DATA) == ["web.Sighting"]
         exempt = {**NOT_THE_PERSONS_DATA, "web.Sighting": "a fake model of this test"}
         assert uncovered(found, composer.covered_models(), exempt) == []
     finally:
         del apps.all_models["web"]["sighting"]
         apps.clear_cache()
+
+
+@pytest.mark.django_db
+def test_the_report_holds_every_apps_section_read_through_its_selectors() -> None:
+    # given: a case with an assistance plan (the lead sees the services group)
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        make_plan(t, service_input(t))
+
+        # when
+        report = composer.person_report_read(user=t.lead, case_id=t.case.id)
+
+    # then: each part's sections, in the declared order
+    keys = [section.key for section in report.sections]
+    assert keys[:2] == ["screenings", "decisions"]
+    assert {"assistance", "guardians", "cooperation", "referrals", "deadlines"} <= set(keys)
+    assistance = report.section("assistance")
+    assert assistance.shown
+    facts = {f.label: f.value for e in assistance.entries for f in e.facts}
+    assert facts["Note"] == "Room in the safe house."  # decrypted by the plans selector
+    plans_read = AuditEvent.objects.filter(
+        object_type="assistance.AssistancePlan", person_id=str(t.case.person_id)
+    )
+    assert plans_read.exists()  # the selector recorded its read
