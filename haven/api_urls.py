@@ -20,11 +20,13 @@ from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
+from haven.web import api as web_api
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    *web_api.urlpatterns,  # the case list, read and timeline, composed from the parts
     *cases_api.urlpatterns,
     *indicator_sets_api.urlpatterns,
     *screening_api.urlpatterns,

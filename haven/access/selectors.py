@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.access import errors, policy
-from haven.access.models import Agreement, Consent, FieldGroup, Purpose, TeamMembership
+from haven.access.models import (
+    Agreement,
+    BreakGlass,
+    Consent,
+    FieldGroup,
+    Purpose,
+    TeamMembership,
+)
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
@@ -275,3 +282,14 @@ def _is_party(agreement: Agreement, user: User) -> bool:
 def organisation_list() -> QuerySet[Organisation]:
     """Organisations to name as parties or recipients (no personal data)."""
     return Organisation.objects.order_by("name", "country")
+
+
+def break_glass_of_case(*, case_id: uuid.UUID) -> QuerySet[BreakGlass]:
+    """Every break-glass use on a case, oldest first. For the case lead's report for
+    the person: the caller has already checked that the user's organisation leads
+    the case (each use is reported to the case lead anyway)."""
+    return (
+        BreakGlass.objects.filter(case_id=case_id)
+        .select_related("organisation")
+        .order_by("started_at", "id")
+    )

@@ -20,6 +20,7 @@ request case by case, from the full audit trail.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -36,10 +37,8 @@ from haven.access.models import AgreementFlow, Consent, FieldGroup, Purpose, Tea
 from haven.accounts.models import Organisation, User
 from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
-from haven.cases import errors, selectors
+from haven.cases import errors, parts, selectors
 from haven.cases.models import Case
-from haven.identification.selectors import decisions as decision_selectors
-from haven.identification.selectors import screening as screening_selectors
 
 # The language the interface is written in: always "translated".
 SOURCE_LANGUAGE = "en"
@@ -96,56 +95,6 @@ class ReportGroup:
     code: str
     reason: str
     data: dict[str, Any] | None  # without staff names; None when not shown
-
-
-@dataclass(frozen=True)
-class ObservationEntry:
-    indicator: str
-    element: str
-    information_source: str
-    note: str  # empty once the data is erased
-
-
-@dataclass(frozen=True)
-class ScreeningEntry:
-    screened_at: datetime
-    organisation: str
-    indicator_set: str
-    version: int
-    outcome: str
-    outcome_words: str
-    observations: list[ObservationEntry]
-
-
-@dataclass(frozen=True)
-class ReconsiderationEntry:
-    requested_on: date
-    status: str
-    status_label: str
-    grounds: str  # empty once the data is erased
-
-
-@dataclass(frozen=True)
-class DecisionEntry:
-    decided_on: date
-    decision_type: str
-    type_label: str
-    outcome: str
-    outcome_label: str
-    organisation: str
-    legal_basis: str
-    reasons: str  # empty once the data is erased
-    served_to_label: str
-    reconsiderations: list[ReconsiderationEntry]
-
-
-@dataclass(frozen=True)
-class Section:
-    """Screenings or decisions: shown, or why the case lead cannot show them."""
-
-    shown: bool
-    reason: str
-    items: list[Any]
 
 
 @dataclass(frozen=True)
@@ -224,6 +173,17 @@ class InterviewEntry:
 
 
 @dataclass(frozen=True)
+class BreakGlassEntry:
+    """Emergency access to the case (break-glass), by organisation."""
+
+    organisation: str
+    started_at: datetime
+    expires_at: datetime
+    review: str
+    review_label: str
+
+
+@dataclass(frozen=True)
 class PersonReport:
     case: Case
     produced_at: datetime
@@ -232,13 +192,30 @@ class PersonReport:
     erased: bool
     erased_at: datetime | None
     groups: list[ReportGroup]
-    screenings: Section
-    decisions: Section
     interviews: list[InterviewEntry]
     team: list[TeamEntry]
     consents: list[ConsentEntry]
+    break_glass: list[BreakGlassEntry]
     flows: list[FlowEntry]
     access_events: list[AccessEntry]
+    # The apps' sections (``parts.ReportPart``), in the composer's order.
+    sections: list[parts.ReportSection]
+
+    def section(self, key: str) -> parts.ReportSection:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def screenings(self) -> parts.ReportSection:
+        return self.section("screenings")
+
+    @property
+    def decisions(self) -> parts.ReportSection:
+        return self.section("decisions")
+
+    @property
+    def other_sections(self) -> list[parts.ReportSection]:
+        """Every section but the identification ones, which the report shows first."""
+        return [s for s in self.sections if s.key not in ("screenings", "decisions")]
 
 
 # --- the selector ---------------------------------------------------------------------
@@ -249,12 +226,19 @@ def offered_languages() -> list[str]:
 
 
 @transaction.atomic
-def person_report_read(*, user: User, case_id: object, language: str = "") -> PersonReport:
+def person_report_read(
+    *,
+    user: User,
+    case_id: object,
+    language: str = "",
+    report_parts: Sequence[parts.ReportPart] = (),
+) -> PersonReport:
     """Selector: the report for the person (GDPR Art. 15), for the case lead's
     caseworkers and supervisors only; other team members get a 403 with the reason,
     everyone else the case's 404. It shows every field group the lead may read (as
     ``access.policy`` decides), in the person's first language where Haven offers
-    it (``language`` overrides it). Producing it is an audited read."""
+    it (``language`` overrides it), with the sections of ``report_parts`` (the
+    composer's, ``haven.web.composer``). Producing it is an audited read."""
     case, context = selectors.case_get_with_context(user=user, case_id=case_id)
     lead = context.lead
     if lead is None or lead.organisation_id != user.organisation_id:
@@ -267,7 +251,9 @@ def person_report_read(*, user: User, case_id: object, language: str = "") -> Pe
         )
     chosen = _language(user=user, case=case, context=context, requested=language)
     with translation.override(chosen.text_code):
-        report = _gather(user=user, case=case, context=context, language=chosen)
+        report = _gather(
+            user=user, case=case, context=context, language=chosen, report_parts=report_parts
+        )
     audit.audit_record(
         actor=audit.actor_of(user),
         action=Action.READ,
@@ -348,6 +334,7 @@ def _gather(
     case: Case,
     context: access_policy.CaseContext,
     language: ReportLanguage,
+    report_parts: Sequence[parts.ReportPart],
 ) -> PersonReport:
     # The access report first: it lists what happened before this report's own reads.
     events = selectors.person_access_report(user=user, case_id=case.id)
@@ -362,17 +349,41 @@ def _gather(
         erased=view.erased,
         erased_at=person.erased_at,
         groups=[_group(g, erased=view.erased) for g in view.groups],
-        screenings=_screenings(user=user, case=case),
-        decisions=_decisions(user=user, case=case),
         interviews=_interviews(user=user, case=case),
         team=[
             TeamEntry(m.organisation.name, m.organisation.org_type, m.is_lead, m.joined_at)
             for m in sorted(team, key=lambda m: (not m.is_lead, m.joined_at))
         ],
         consents=_consents(user=user, case=case, context=context),
+        break_glass=_break_glass(case=case),
         flows=_flows(team=team),
         access_events=_access_events(events, team=team),
+        sections=_sections(report_parts, parts.ReportRequest(user, case, context)),
     )
+
+
+def _sections(
+    report_parts: Sequence[parts.ReportPart], request: parts.ReportRequest
+) -> list[parts.ReportSection]:
+    """Each part reads through its own app's selectors (decided and audited)."""
+    return [
+        section for part in report_parts if part.read is not None for section in part.read(request)
+    ]
+
+
+def _break_glass(*, case: Case) -> list[BreakGlassEntry]:
+    """Every emergency access to the case; the report's reader is its lead, to whom
+    each use is reported anyway (no staff names, see above)."""
+    return [
+        BreakGlassEntry(
+            organisation=grant.organisation.name,
+            started_at=grant.started_at,
+            expires_at=grant.expires_at,
+            review=grant.review,
+            review_label=grant.get_review_display(),
+        )
+        for grant in access_selectors.break_glass_of_case(case_id=case.id)
+    ]
 
 
 def _group(group: selectors.GroupView, *, erased: bool) -> ReportGroup:
@@ -409,59 +420,6 @@ def _interviews(*, user: User, case: Case) -> list[InterviewEntry]:
         )
         for row in listing.interviews
     ]
-
-
-def _screenings(*, user: User, case: Case) -> Section:
-    try:
-        listing = screening_selectors.screening_list(user=user, case_id=case.id)
-    except errors.GroupNotAllowed as refused:
-        return Section(False, refused.message, [])
-    items = []
-    for row in listing.screenings:
-        view = screening_selectors.screening_get(user=user, screening_id=row.id)
-        observations = [
-            ObservationEntry(o.label, element.name, o.source_label, o.note)
-            for element in view.elements
-            for o in element.observations
-        ]
-        items.append(
-            ScreeningEntry(
-                screened_at=row.screened_at,
-                organisation=row.organisation.name,
-                indicator_set=row.indicator_set.title,
-                version=row.indicator_set.version,
-                outcome=row.outcome,
-                outcome_words=screening_selectors.outcome_words(row.outcome),
-                observations=observations,
-            )
-        )
-    return Section(True, "", items)
-
-
-def _decisions(*, user: User, case: Case) -> Section:
-    try:
-        found = decision_selectors.decision_list(user=user, case_id=case.id)
-    except errors.GroupNotAllowed as refused:
-        return Section(False, refused.message, [])
-    items = [
-        DecisionEntry(
-            decided_on=d.decided_on,
-            decision_type=d.decision_type,
-            type_label=d.type_label,
-            outcome=d.outcome,
-            outcome_label=d.outcome_label,
-            organisation=d.organisation,
-            legal_basis=d.legal_basis,
-            reasons=d.reasons,
-            served_to_label=d.served_to_label,
-            reconsiderations=[
-                ReconsiderationEntry(r.requested_on, r.status, r.status_label, r.grounds)
-                for r in d.reconsiderations
-            ],
-        )
-        for d in found.decisions
-    ]
-    return Section(True, "", items)
 
 
 def _consents(*, user: User, case: Case, context: access_policy.CaseContext) -> list[ConsentEntry]:

@@ -1,4 +1,4 @@
-"""Deadlines, notifications and the case timeline under /api/v1/: the same
+"""Deadlines and notifications under /api/v1/: the same
 selectors and services as the pages.
 
 A case the caller may not know about is a 404 identical to a missing one.
@@ -16,16 +16,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.access.api import FieldGroupField
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
-from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
 from haven.deadlines.models import Notification, Task
 from haven.lib.api import JsonApiView, NamedChoiceField, acting_user
-from haven.web import timeline
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 TASK_NOT_FOUND = OpenApiResponse(
@@ -36,7 +33,6 @@ CLOSED_BY_DECISION = OpenApiResponse(
 )
 
 
-TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
 DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 
@@ -50,11 +46,6 @@ class TaskKindField(NamedChoiceField):
 )
 class NotificationKindField(NamedChoiceField):
     CHOICES = Notification.Kind.values
-
-
-@extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
-class TimelineEntryKindField(NamedChoiceField):
-    CHOICES = TIMELINE_KINDS
 
 
 @extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
@@ -174,26 +165,6 @@ class NotificationReadResultSerializer(serializers.Serializer[Any]):
     marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")
 
 
-class TimelineEntrySerializer(serializers.Serializer[Any]):
-    on = serializers.DateField()
-    kind = TimelineEntryKindField()
-    title = serializers.CharField()
-    detail = serializers.CharField()
-    state = DeadlineStateField(allow_blank=True)
-    state_label = serializers.CharField()
-    blocking = serializers.BooleanField()
-
-
-class TimelineSerializer(serializers.Serializer[Any]):
-    case_id = serializers.UUIDField()
-    case_reference = serializers.CharField()
-    entries = TimelineEntrySerializer(many=True)
-    hidden_groups = serializers.ListField(
-        child=FieldGroupField(),
-        help_text="Field groups whose entries are not shown to you.",
-    )
-
-
 # --- views ----------------------------------------------------------------------------
 
 
@@ -278,28 +249,9 @@ class TaskDoneView(JsonApiView):
         return Response(TaskDoneSerializer(task).data)
 
 
-class CaseTimelineView(JsonApiView):
-    @extend_schema(
-        operation_id="case_timeline",
-        tags=["cases"],
-        parameters=[CASE_ID],
-        responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    )
-    def get(self, request: Request, id: str) -> Response:
-        case, entries = timeline.timeline_read(user=acting_user(request), case_id=id)
-        body = {
-            "case_id": case.id,
-            "case_reference": case.reference,
-            "entries": entries.entries,
-            "hidden_groups": entries.hidden_groups,
-        }
-        return Response(TimelineSerializer(body).data)
-
-
 urlpatterns: list[URLPattern] = [
     path("deadlines/", DeadlineListView.as_view(), name="deadline_list"),
     path("deadlines/<uuid:id>/done/", TaskDoneView.as_view(), name="deadline_done"),
     path("notifications/", NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", NotificationReadView.as_view(), name="notification_read"),
-    path("cases/<str:id>/timeline/", CaseTimelineView.as_view(), name="case_timeline"),
 ]

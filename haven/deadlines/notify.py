@@ -76,7 +76,7 @@ def notification_link(
         if link:
             return link
     if kind == Notification.Kind.REFERRAL and case_id is not None:
-        return reverse("cases:detail", args=[case_id])
+        return reverse("web:case_detail", args=[case_id])
     return reverse(KIND_URLS.get(kind, FALLBACK_URL))
 
 

@@ -58,7 +58,7 @@ def _end(agreement: Agreement) -> str:
 
 
 def _case_page(w: World) -> str:
-    return reverse("cases:detail", args=[w.case.id]) + "?purpose=investigation"
+    return reverse("web:case_detail", args=[w.case.id]) + "?purpose=investigation"
 
 
 def _rows(prefix: str, rows: list[dict[str, Any]], total: int) -> dict[str, Any]:

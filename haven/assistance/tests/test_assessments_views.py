@@ -127,7 +127,7 @@ def test_r21_the_case_page_links_to_the_assessments_and_offers_to_record_them() 
     # given
     t = assessment_team()
     record(t.lead, t.case, "needs")
-    case_url = reverse("cases:detail", args=[t.case.id])
+    case_url = reverse("web:case_detail", args=[t.case.id])
     with time_machine.travel(NOON, tick=False):
         # when
         lead_page = client_for(t.lead).get(case_url).content.decode()

@@ -43,7 +43,7 @@ def _client(user: User) -> Client:
 
 
 def _case_url(w: World) -> str:
-    return reverse("cases:detail", args=[w.case.id])
+    return reverse("web:case_detail", args=[w.case.id])
 
 
 def _review_url(grant: BreakGlass) -> str:

@@ -98,7 +98,7 @@ def test_r16_the_permit_page_is_for_the_legal_group_and_hidden_from_outsiders() 
 def test_it_shows_the_detention_warning_on_the_case_page_while_detention_is_open() -> None:
     # given
     t = permit_team()
-    case_page = reverse("cases:detail", args=[t.case.id])
+    case_page = reverse("web:case_detail", args=[t.case.id])
     with time_machine.travel(NOON, tick=False):
         client = client_for(t.lead)
         before = client.get(case_page).content.decode()

@@ -164,7 +164,7 @@ def test_r22_assistance_is_closed_and_reopened_through_the_forms() -> None:
                 "close-follow_up_on": (TODAY + timedelta(days=90)).isoformat(),
             },
         )
-        case_page = client.get(reverse("cases:detail", args=[t.case.id])).content.decode()
+        case_page = client.get(reverse("web:case_detail", args=[t.case.id])).content.decode()
         reopened = client.post(
             reverse("assistance:closure_reopen", args=[t.case.id]),
             {"reopen-reasons": "She asked for help again."},

@@ -161,7 +161,7 @@ def test_an_outsider_gets_the_same_404_as_for_a_missing_case(name: str, method: 
     client = client_for(make_user(org_type=OrgType.POLICE))
     # when
     hidden = getattr(client, method)(reverse(f"assistance:{name}", args=[t.case.id]))
-    cases_hidden = client.get(reverse("cases:detail", args=[t.case.id]))
+    cases_hidden = client.get(reverse("web:case_detail", args=[t.case.id]))
     member = client_for(boss).get(reverse("assistance:reflection_detail", args=[t.case.id]))
     # then
     assert (hidden.status_code, cases_hidden.status_code, member.status_code) == (404, 404, 200)

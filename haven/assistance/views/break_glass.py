@@ -102,7 +102,7 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
                     )
                     % {"until": until},
                 )
-                return redirect("cases:detail", case_id=grant.case_id)
+                return redirect("web:case_detail", case_id=grant.case_id)
     context = {
         "form": form,
         "minutes": settings.HAVEN_BREAK_GLASS_MINUTES,

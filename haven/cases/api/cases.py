@@ -7,9 +7,10 @@ selectors raise ``CaseNotFound`` for both, and for malformed ids).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,9 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
+from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import OrgType
-from haven.assistance.selectors import permits as permit_selectors
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors, services
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
@@ -265,10 +265,23 @@ class AssessmentGroupSerializer(GroupDecisionSerializer):
     treat_as_child = serializers.BooleanField()
 
 
-class ServicesGroupSerializer(GroupDecisionSerializer):
-    """Assistance services delivered."""
+class ServiceRowSerializer(serializers.Serializer[Any]):
+    service_type = serializers.CharField()
+    service_type_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+    refused_on = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(help_text="Empty until the service has an outcome.")
+    outcome_label = serializers.CharField()
+    provider = serializers.CharField(help_text="The organisation providing the service.")
 
-    services = serializers.ListField(child=serializers.DictField())
+
+class ServicesGroupSerializer(GroupDecisionSerializer):
+    """Assistance services delivered (from the assistance app's part of the case)."""
+
+    services = ServiceRowSerializer(many=True)
 
 
 class StatisticalGroupSerializer(GroupDecisionSerializer):
@@ -332,19 +345,19 @@ class CaseDetailSerializer(serializers.Serializer[Any]):
 ERASED = {"code": "person_erased", "reason": _("This person's data has been erased.")}
 
 
-def case_detail_body(view: selectors.CaseView) -> dict[str, Any]:
-    """Sort the selector's groups into shown (with data) and hidden (with reason)."""
+def case_detail_body(
+    view: selectors.CaseView, extra: Mapping[FieldGroup, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Sort the selector's groups into shown (with data) and hidden (with reason);
+    ``extra`` is what the apps' parts add to groups shown (``haven.web.composer``)."""
     shown: dict[str, Any] = {}
     hidden: dict[str, Any] = {}
     for group in view.groups:
         decision = {"code": group.code, "reason": group.reason}
         if group.data is not None:
-            shown[group.group] = {**group.data, **decision}
+            shown[group.group] = {**group.data, **(extra or {}).get(group.group, {}), **decision}
         else:
             hidden[group.group] = ERASED if group.allowed and view.erased else decision
-    permits = permit_selectors.case_page_permits(case_view=view)  # None: legal not shown
-    if permits is not None:
-        shown[FieldGroup.LEGAL]["detention_warning"] = permits.detention_warning
     return CaseDetailSerializer(
         {
             "id": view.case.id,
@@ -416,55 +429,6 @@ class AccessEventSerializer(serializers.Serializer[Any]):
 # --- views ----------------------------------------------------------------------------
 
 
-class CaseListView(JsonApiView):
-    pagination_class = PageNumberPagination
-
-    @extend_schema(
-        operation_id="case_list",
-        tags=["cases"],
-        parameters=[CaseListQuerySerializer],
-        responses={
-            200: CaseListItemSerializer(many=True),
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            404: OpenApiResponse(DetailSerializer, description="No such page."),
-        },
-    )
-    def get(self, request: Request) -> Response:
-        query = CaseListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        cases = selectors.case_list(user=acting_user(request), **query.validated_data)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        assert page is not None  # noqa: S101 - a page size is configured
-        return paginator.get_paginated_response(CaseListItemSerializer(page, many=True).data)
-
-    @extend_schema(
-        operation_id="case_open",
-        tags=["cases"],
-        request=CaseOpenSerializer,
-        responses={
-            201: CaseDetailSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: OpenApiResponse(ErrorSerializer, description="role_not_allowed."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        data = CaseOpenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        case = services.case_open(
-            actor=user,
-            person=data.person_input(),
-            forms_of_exploitation=data.validated_data.get("forms_of_exploitation", []),
-            narrative=data.validated_data.get("narrative", ""),
-        )
-        body = case_detail_body(selectors.case_read(user=user, case_id=case.id))
-        location = reverse("api:case_detail", kwargs={"id": case.id})
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
-
-
 class CaseReadQuerySerializer(serializers.Serializer[Any]):
     purpose = serializers.ChoiceField(
         choices=Purpose.choices,
@@ -472,26 +436,6 @@ class CaseReadQuerySerializer(serializers.Serializer[Any]):
         help_text="What you need the data for: sharing is decided per purpose, and the read "
         "is recorded with it.",
     )
-
-
-class CaseDetailView(JsonApiView):
-    @extend_schema(
-        operation_id="case_read",
-        tags=["cases"],
-        parameters=[CASE_ID, CaseReadQuerySerializer],
-        responses={
-            200: CaseDetailSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        query = CaseReadQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        purpose = Purpose(query.validated_data["purpose"])
-        view = selectors.case_read(user=acting_user(request), case_id=id, purpose=purpose)
-        return Response(case_detail_body(view))
 
 
 class CaseTransitionView(JsonApiView):
@@ -566,8 +510,8 @@ class CaseAccessReportView(JsonApiView):
 
 
 urlpatterns: list[URLPattern] = [
-    path("cases/", CaseListView.as_view(), name="case_list"),
-    path("cases/<str:id>/", CaseDetailView.as_view(), name="case_detail"),
+    # cases/ and cases/<id>/ (the list, intake and the case read) are composed from
+    # the apps' parts: haven.web.api.
     path("cases/<str:id>/transitions/", CaseTransitionView.as_view(), name="case_transition"),
     path("cases/<str:id>/narrative/", CaseNarrativeView.as_view(), name="case_narrative"),
     path(

@@ -1,4 +1,5 @@
-"""The report for the person as JSON: GET /api/v1/cases/{id}/person-report/.
+"""The report for the person as JSON (GET /api/v1/cases/{id}/person-report/,
+served by ``haven.web.api`` with the apps' sections): its serializers.
 
 The same content as the printable page (``haven.cases.person_report``), with
 slugs beside their labels in the report's language. The case lead only: other
@@ -11,21 +12,15 @@ import dataclasses
 from typing import Any
 
 from django.conf import settings
-from django.urls import URLPattern, path
-from django.utils import translation
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from haven.access import api as access_api
 from haven.access.models import FieldGroup
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType
 from haven.audit.models import Action
 from haven.cases import person_report as report_selectors
 from haven.cases.api import cases as case_api
-from haven.lib.api import JsonApiView
 
 
 @extend_schema_field({"type": "string", "enum": OrgType.values}, component_name="OrgType")
@@ -238,6 +233,37 @@ class ReportAccessEntrySerializer(serializers.Serializer[Any]):
     purpose = serializers.CharField()
 
 
+class ReportBreakGlassSerializer(serializers.Serializer[Any]):
+    """One emergency access to the case, by organisation."""
+
+    organisation = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    review = serializers.CharField()
+    review_label = serializers.CharField()
+
+
+class ReportFactSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
+    value = serializers.CharField()
+
+
+class ReportEntrySerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+    facts = ReportFactSerializer(many=True)
+
+
+class ReportSectionSerializer(serializers.Serializer[Any]):
+    """One app's section: what it holds about the person, or why it is not shown."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    shown = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Why the case lead cannot show it; else empty.")
+    entries = ReportEntrySerializer(many=True)
+
+
 class PersonReportSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="case.id")
     reference = serializers.CharField(source="case.reference")
@@ -255,8 +281,15 @@ class PersonReportSerializer(serializers.Serializer[Any]):
     interviews = ReportInterviewSerializer(many=True)
     team = ReportTeamMemberSerializer(many=True)
     consents = ReportConsentSerializer(many=True)
+    break_glass = ReportBreakGlassSerializer(many=True)
     agreements = ReportFlowSerializer(many=True, source="flows")
     access_events = ReportAccessEntrySerializer(many=True)
+    sections = ReportSectionSerializer(
+        many=True,
+        source="other_sections",
+        help_text="The sections of the other apps: assistance, children, justice, "
+        "referrals and deadlines.",
+    )
 
 
 def person_report_body(report: report_selectors.PersonReport) -> dict[str, Any]:
@@ -270,40 +303,11 @@ def person_report_body(report: report_selectors.PersonReport) -> dict[str, Any]:
         else:
             hidden[group.group] = decision
     parts = {part.name: getattr(report, part.name) for part in dataclasses.fields(report)}
-    source = {**parts, "field_groups": shown, "hidden_field_groups": hidden}
+    sections = {
+        "screenings": report.screenings,
+        "decisions": report.decisions,
+        "other_sections": report.other_sections,
+    }
+    source = {**parts, **sections, "field_groups": shown, "hidden_field_groups": hidden}
     body: dict[str, Any] = PersonReportSerializer(source).data
     return body
-
-
-class PersonReportView(JsonApiView):
-    @extend_schema(
-        operation_id="person_report_read",
-        tags=["cases"],
-        parameters=[case_api.CASE_ID, PersonReportQuerySerializer],
-        responses={
-            200: PersonReportSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: OpenApiResponse(
-                ErrorSerializer, description="field_group_not_allowed: only the case lead."
-            ),
-            404: case_api.NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, id: str) -> Response:
-        query = PersonReportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-        assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-        report = report_selectors.person_report_read(
-            user=request.user, case_id=id, language=query.validated_data.get("lang", "")
-        )
-        with translation.override(report.language.text_code):
-            response = Response(person_report_body(report))
-        response.headers["Content-Language"] = report.language.text_code
-        return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("cases/<str:id>/person-report/", PersonReportView.as_view(), name="case_person_report"),
-]

@@ -73,13 +73,13 @@ def test_r14_the_case_page_shows_the_count_of_interviews() -> None:
     # given
     lead, case = adult_case()
     client = client_for(lead)
-    before = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    before = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     services.interview_record(actor=lead, case_id=case.id, interview=interview())
     services.interview_record(
         actor=lead, case_id=case.id, interview=interview(justification="New facts came up.")
     )
     # when
-    after = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    after = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert "The person has been interviewed 0 times." in before
     assert "The person has been interviewed 2 times." in after

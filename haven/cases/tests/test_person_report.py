@@ -33,6 +33,7 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import SUMMARY, interview
 from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.identification.tests.test_decisions_services import record
+from haven.web import composer
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def consent_for(shared: Shared, **overrides: Any) -> Any:
 
 
 def report_of(user: User, case: Case, language: str = "") -> report_selectors.PersonReport:
-    return report_selectors.person_report_read(user=user, case_id=case.id, language=language)
+    return composer.person_report_read(user=user, case_id=case.id, language=language)
 
 
 # --- who may produce it ---------------------------------------------------------------

@@ -43,7 +43,7 @@ SECTIONS = (
 
 
 def url(case_id: object, **query: str) -> str:
-    path = reverse("cases:person_report", args=[case_id])
+    path = reverse("web:person_report", args=[case_id])
     return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -99,9 +99,9 @@ def test_it_links_the_report_from_the_case_page_for_the_lead_only() -> None:
     link = f'href="{url(shared.case.id)}"'
 
     # when
-    for_lead = sign_in(Client(), shared.lead).get(reverse("cases:detail", args=[shared.case.id]))
+    for_lead = sign_in(Client(), shared.lead).get(reverse("web:case_detail", args=[shared.case.id]))
     for_member = sign_in(Client(), shared.police).get(
-        reverse("cases:detail", args=[shared.case.id])
+        reverse("web:case_detail", args=[shared.case.id])
     )
 
     # then
@@ -115,7 +115,7 @@ def test_it_links_the_report_from_the_case_page_for_the_lead_only() -> None:
 def test_it_shows_every_section_and_the_reads_of_another_organisation() -> None:
     # given
     shared = shared_case()
-    sign_in(Client(), shared.police).get(reverse("cases:detail", args=[shared.case.id]))
+    sign_in(Client(), shared.police).get(reverse("web:case_detail", args=[shared.case.id]))
 
     # when
     status, page, _ = page_of(shared.lead, shared.case)

@@ -192,6 +192,8 @@ def test_it_shows_the_lead_every_group_decrypted_and_records_the_read(ngo: User)
     assessment = view.group(FieldGroup.ASSESSMENT).data
     assert assessment is not None
     assert assessment["forms_of_exploitation"] == ["forced_labour", "forced_marriage"]
+    # The services delivered are the assistance app's part of the case read
+    # (haven.web.tests.test_api); the case gate holds none of its own.
     assert view.group(FieldGroup.SERVICES).data == {"services": []}
     statistical = view.group(FieldGroup.STATISTICAL).data
     assert statistical is not None

@@ -72,7 +72,7 @@ def _withdraw(consent: Consent) -> str:
 
 
 def _detail(case: Case, purpose: str = "") -> str:
-    url = reverse("cases:detail", args=[case.id])
+    url = reverse("web:case_detail", args=[case.id])
     return f"{url}?purpose={purpose}" if purpose else url
 
 

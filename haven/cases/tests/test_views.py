@@ -69,7 +69,7 @@ def client_for() -> ClientFor:
 
 
 def _detail(case: Case) -> str:
-    return reverse("cases:detail", args=[case.id])
+    return reverse("web:case_detail", args=[case.id])
 
 
 def _row_count(html: str) -> int:
@@ -543,9 +543,7 @@ def test_it_appends_to_the_narrative(client_for: ClientFor) -> None:
     client = client_for(user)
 
     # when
-    response = client.post(
-        reverse("cases:narrative_add", args=[case.id]), {"text": "Second entry."}
-    )
+    response = client.post(reverse("web:narrative_add", args=[case.id]), {"text": "Second entry."})
 
     # then
     assert response.status_code == 302
@@ -559,9 +557,7 @@ def test_it_refuses_an_empty_narrative_entry_beside_the_field(client_for: Client
     case = open_case(actor=user)
 
     # when
-    response = client_for(user).post(
-        reverse("cases:narrative_add", args=[case.id]), {"text": "   "}
-    )
+    response = client_for(user).post(reverse("web:narrative_add", args=[case.id]), {"text": "   "})
 
     # then
     assert response.status_code == 400
@@ -578,7 +574,7 @@ def test_it_refuses_narrative_to_a_team_member_without_the_narrative_group(
     case = open_case(actor=ngo)
     assert shelter.organisation is not None
     add_to_team(case=case, organisation=shelter.organisation)
-    url = reverse("cases:narrative_add", args=[case.id])
+    url = reverse("web:narrative_add", args=[case.id])
 
     # when
     refused = client_for(shelter).post(url, {"text": "From the shelter."})

@@ -185,7 +185,7 @@ def test_r27_the_form_shows_the_missing_views_next_to_the_field_and_saves_otherw
     refused = client.post(url, body)
     saved = client.post(url, {**body, "child_views": "Too unwell to talk this week."})
     listing = client.get(reverse("children:best_interests_list", args=[case.id])).content.decode()
-    page = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    page = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert refused.status_code == 400
     assert 'id="id_child_views_error"' in refused.content.decode()

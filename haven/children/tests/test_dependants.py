@@ -95,12 +95,12 @@ def test_r27_the_case_page_counts_dependants_still_without_school() -> None:
         {"relationship": "child", "name": "Mila Synthetic", "education": "not_arranged"},
     )
     dependant = Dependant.objects.get(case=case)
-    before = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    before = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     updated = client.post(
         reverse("children:dependant_education", args=[case.id, dependant.id]),
         {"education": "enrolled", "needs": ""},
     )
-    after = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    after = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert (added.status_code, updated.status_code) == (302, 302)
     assert "1 dependant recorded." in before

@@ -147,7 +147,7 @@ def test_r11_the_pages_start_and_stop_a_tracing() -> None:
     url = reverse("children:family_tracing_update", args=[case.id, tracing.id])
     refused = client.post(url, {"status": "stopped", "outcome": "", "updated_on": today})
     stopped = client.post(url, {"status": "stopped", "outcome": "Risk.", "updated_on": today})
-    page = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    page = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert (started.status_code, refused.status_code, stopped.status_code) == (302, 400, 302)
     assert 'id="id_outcome_error"' in refused.content.decode()

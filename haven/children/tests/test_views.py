@@ -31,7 +31,7 @@ def test_the_case_page_says_the_appointment_is_due_today_then_overdue() -> None:
     # given
     caseworker = make_user(org_type=OrgType.NGO)
     case = open_child_case(actor=caseworker)
-    url = reverse("cases:detail", args=[case.id])
+    url = reverse("web:case_detail", args=[case.id])
     # when
     today = client_for(caseworker).get(url).content.decode()
     with time_machine.travel(timezone.now() + timedelta(days=2)):
@@ -51,7 +51,7 @@ def test_it_records_a_guardian_and_shows_it_on_the_case_page() -> None:
         reverse("children:guardian_new", args=[case.id]),
         {"kind": "guardian", "guardian_name": "Ilona Holhooja", "appointed_on": today.isoformat()},
     )
-    page = client_for(caseworker).get(reverse("cases:detail", args=[case.id])).content.decode()
+    page = client_for(caseworker).get(reverse("web:case_detail", args=[case.id])).content.decode()
     listing = client_for(caseworker).get(reverse("children:guardian_list", args=[case.id]))
     # then
     assert response.status_code == 302
@@ -66,7 +66,7 @@ def test_an_adult_case_page_has_no_guardian_line_and_the_form_refuses() -> None:
     caseworker = make_user(org_type=OrgType.NGO)
     case = open_case(actor=caseworker, age_status="verified_adult")
     # when
-    page = client_for(caseworker).get(reverse("cases:detail", args=[case.id])).content.decode()
+    page = client_for(caseworker).get(reverse("web:case_detail", args=[case.id])).content.decode()
     response = client_for(caseworker).post(
         reverse("children:guardian_new", args=[case.id]),
         {

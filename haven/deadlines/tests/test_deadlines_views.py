@@ -62,7 +62,7 @@ def test_it_lists_my_deadlines_with_their_case_what_is_due_and_an_overdue_marker
         html = _client(caseworker).get(DEADLINES).content.decode()
 
     # then
-    assert f'<a href="{reverse("cases:detail", args=[case.id])}">{case.reference}</a>' in html
+    assert f'<a href="{reverse("web:case_detail", args=[case.id])}">{case.reference}</a>' in html
     assert "Identification decision due: Reasonable grounds decision" in html
     assert "Review after a screening" in html
     assert html.count(">Overdue</strong>") == 1

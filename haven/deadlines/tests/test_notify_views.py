@@ -113,7 +113,7 @@ def test_it_links_an_event_to_its_page_or_falls_back() -> None:
     assert links == {
         "report": reverse("referrals:desk_report_detail", args=[REPORT_ID]),
         "transfer": reverse("referrals:lead_transfer_detail", args=[REFERRAL_ID]),
-        "unknown referral event": reverse("cases:detail", args=[case_id]),
+        "unknown referral event": reverse("web:case_detail", args=[case_id]),
         "unknown desk event": reverse("deadlines:notification_list"),
         "reminder": reverse("deadlines:deadline_list"),
     }

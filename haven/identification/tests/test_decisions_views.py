@@ -199,7 +199,7 @@ def test_an_outsider_gets_the_same_404_as_for_a_missing_case(name: str) -> None:
     client = client_for(outsider)
     # when
     hidden = client.get(reverse(f"identification:{name}", args=[t.case.id]))
-    cases_hidden = client.get(reverse("cases:detail", args=[t.case.id]))
+    cases_hidden = client.get(reverse("web:case_detail", args=[t.case.id]))
     member = client_for(t.police).get(reverse(f"identification:{name}", args=[t.case.id]))
     # then
     assert (hidden.status_code, cases_hidden.status_code, member.status_code) == (404, 404, 200)

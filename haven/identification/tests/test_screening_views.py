@@ -370,7 +370,7 @@ def test_a_hidden_case_gives_the_same_404_as_the_case_pages(
     # when
     hidden = outsider.get(reverse(name[page], args=[case.id]))
     absent = outsider.get(reverse(name[page], args=[missing]))
-    cases_404 = outsider.get(reverse("cases:detail", args=[case.id]))
+    cases_404 = outsider.get(reverse("web:case_detail", args=[case.id]))
 
     # then
     assert hidden.status_code == absent.status_code == cases_404.status_code == 404

@@ -66,7 +66,7 @@ def test_r18_the_page_is_for_the_legal_group_and_emergency_access_only_reads() -
 def test_r18_the_case_page_shows_the_current_state_with_the_statement_to_the_legal_group() -> None:
     # given
     t = cooperation_team()
-    case_page = reverse("cases:detail", args=[t.case.id])
+    case_page = reverse("web:case_detail", args=[t.case.id])
     link = reverse("justice:cooperation", args=[t.case.id])
     with time_machine.travel(NOON, tick=False):
         record(t.lead, t.case, cooperates=False, witness=True)
@@ -99,7 +99,7 @@ def test_r18_the_cooperation_page_takes_a_fixed_number_of_queries(
         for _record in range(records):
             record(t.lead, t.case)
         client = client_for(t.lead)
-        client.get(reverse("cases:detail", args=[t.case.id]))  # session and user warmed
+        client.get(reverse("web:case_detail", args=[t.case.id]))  # session and user warmed
         # when / then
         with django_assert_num_queries(COOPERATION_PAGE_QUERIES):
             response = client.get(reverse("justice:cooperation", args=[t.case.id]))

@@ -259,3 +259,80 @@ def report_get(*, user: User, report_id: object) -> ReportView:
         case_id=str(consultation.case_id) if consultation and consultation.case_id else None,
         triaged_at=report.triaged_at,
     )
+
+
+@dataclass(frozen=True)
+class CaseDeskRecords:
+    consultations: list[ConsultationView]
+    reports: list[ReportView]
+
+
+@transaction.atomic
+def desk_records_of_case(*, user: User, case_id: object) -> CaseDeskRecords:
+    """The desk's consultations and concern reports linked to a case, with their
+    texts, for the report for the person (GDPR Art. 15): the case's 404 for anyone
+    outside its team, and the narrative group decided by ``access.policy``. Audited."""
+    case, context = case_selectors.case_get_with_context(user=user, case_id=case_id)
+    decision = access_policy.decide(
+        user=user, case_id=case.id, field_group=FieldGroup.NARRATIVE, context=context
+    )
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+    consultations = list(
+        Consultation.objects.filter(case=case)
+        .select_related("case__person__data_key", "recorded_by", "data_key")
+        .prefetch_related("routed_to")
+        .order_by("occurred_at", "pk")
+    )
+    reports = ConcernReport.objects.filter(consultation__case=case).select_related(
+        "data_key", "consultation"
+    )
+    now = timezone.now()
+    found = CaseDeskRecords(
+        consultations=[_texts(c) for c in consultations],
+        reports=[
+            ReportView(
+                row=_report_row(r, now),
+                description=vault.decrypt(
+                    key=r.data_key,
+                    ciphertext=r.description_enc,
+                    context=services.DESCRIPTION_CONTEXT,
+                ),
+                contact=vault.decrypt_optional(
+                    key=r.data_key, ciphertext=r.contact_enc, context=services.CONTACT_CONTEXT
+                ),
+                close_reason=r.close_reason,
+                consultation_id=str(r.consultation_id) if r.consultation_id else None,
+                case_id=str(case.pk),
+                triaged_at=r.triaged_at,
+            )
+            for r in reports.order_by("received_at", "pk")
+        ],
+    )
+    if found.consultations or found.reports:
+        audit.audit_record(
+            actor=audit.actor_of(user),
+            action=Action.READ,
+            object_type=services.CONSULTATION_SUBJECT,
+            object_id=case.pk,
+            person_id=case.person_id,
+            field_groups=[FieldGroup.NARRATIVE],
+            purpose=Purpose.ASSISTANCE,
+            detail={"view": "case_desk_records"},
+        )
+    return found
+
+
+def _texts(consultation: Consultation) -> ConsultationView:
+    key = services.consultation_key(consultation)
+    question = advice = ""
+    if key is not None:
+        question = vault.decrypt(
+            key=key, ciphertext=consultation.question_enc, context=services.QUESTION_CONTEXT
+        )
+        advice = vault.decrypt(
+            key=key, ciphertext=consultation.advice_enc, context=services.ADVICE_CONTEXT
+        )
+    return ConsultationView(
+        row=_row(consultation), question=question, advice=advice, report_reference=""
+    )

@@ -32,7 +32,7 @@ def test_r47_the_case_page_shows_the_team_its_referrals_and_the_lead_its_own_lin
 
     # when
     pages = {
-        who: sign_in(Client(), user).get(reverse("cases:detail", args=[s.case.id]))
+        who: sign_in(Client(), user).get(reverse("web:case_detail", args=[s.case.id]))
         for who, user in (("lead", s.sender), ("member", s.receiver))
     }
 

@@ -83,7 +83,7 @@ def test_r50_the_import_page_previews_without_writing_then_creates_on_confirm() 
     case = Case.objects.get()
     assert (confirmed.status_code, confirmed["Location"]) == (
         302,
-        reverse("cases:detail", args=[case.id]),
+        reverse("web:case_detail", args=[case.id]),
     )
 
 

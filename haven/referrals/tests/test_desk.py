@@ -12,9 +12,9 @@ from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
-from haven.cases.errors import CaseNotFound
+from haven.cases.errors import CaseNotFound, GroupNotAllowed
 from haven.cases.models import AgeStatus, Case, NarrativeEntry
-from haven.cases.tests.factories import open_case
+from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for
 from haven.deadlines.models import Notification
 from haven.lib.errors import Conflict, NotAllowed, NotFound
@@ -177,7 +177,7 @@ def test_it_opens_a_case_from_a_consultation_with_the_coordinator_as_lead() -> N
     consultation.refresh_from_db()
     assert consultation.case is not None
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", args=[consultation.case.pk])
+    assert response["Location"] == reverse("web:case_detail", args=[consultation.case.pk])
     lead = TeamMembership.objects.get(case=consultation.case, is_lead=True)
     assert lead.organisation_id == actor.organisation_id
     with pytest.raises(Conflict) as again:
@@ -386,3 +386,61 @@ def test_it_shows_a_consultation_to_the_coordinator_that_logged_it_only(same_des
     else:
         assert hidden.value.code == "not_found"
         assert not events.exists()
+
+
+# --- the desk's records of a case, for the report for the person (GDPR Art. 15) --------------
+
+
+def test_it_gives_the_case_lead_the_consultation_and_report_linked_to_the_case() -> None:
+    # given: the desk opened the case from a report, so it leads it
+    actor = coordinator()
+    report_id = a_report("Seen at the test ferry port: a man without his passport.")
+    case = services.report_case_open(
+        actor=actor, report_id=report_id, person=case_services.PersonInput()
+    )
+    before = AuditEvent.objects.count()
+
+    # when
+    found = selectors.desk_records_of_case(user=actor, case_id=case.id)
+
+    # then: the texts, decrypted through the desk's own keys, and one audited read
+    assert [c.row.case_id for c in found.consultations] == [str(case.id)]
+    assert [r.row.id for r in found.reports] == [report_id]
+    assert "test ferry port" in found.reports[0].description
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_it_records_no_read_of_a_case_without_desk_records() -> None:
+    # given
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead)
+    before = AuditEvent.objects.count()
+
+    # when
+    found = selectors.desk_records_of_case(user=lead, case_id=case.id)
+
+    # then
+    assert (found.consultations, found.reports) == ([], [])
+    assert AuditEvent.objects.count() == before
+
+
+def test_it_hides_the_desk_records_of_a_case_from_outsiders_like_a_missing_case() -> None:
+    # given
+    case = open_case(actor=make_user(org_type=OrgType.NGO))
+
+    # then
+    with pytest.raises(CaseNotFound):
+        selectors.desk_records_of_case(user=make_user(org_type=OrgType.NGO), case_id=case.id)
+
+
+def test_it_refuses_the_desk_records_to_a_team_member_without_the_narrative_group() -> None:
+    # given: a health service on the team never sees the narrative group
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead)
+    health = make_user(org_type=OrgType.HEALTH)
+    assert health.organisation is not None
+    add_to_team(case=case, organisation=health.organisation, by=lead)
+
+    # then
+    with pytest.raises(GroupNotAllowed):
+        selectors.desk_records_of_case(user=health, case_id=case.id)

@@ -159,7 +159,7 @@ def test_r47_a_shelter_accepts_a_referral_and_then_sees_exactly_the_shared_group
 ) -> None:
     # given
     r = _referring()
-    case_url = live_server.url + reverse("cases:detail", args=[r.case.id])
+    case_url = live_server.url + reverse("web:case_detail", args=[r.case.id])
     ngo_problems = _console_problems(page)
 
     # when: the NGO caseworker opens the case, then the referral form, and checks the shelter

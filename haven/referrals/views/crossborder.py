@@ -181,7 +181,7 @@ def crossborder_import(request: HttpRequest) -> HttpResponse:
         return render(request, "referrals/crossborder_import.html", context, status=400)
     if imported.case is not None:
         messages.success(request, _("The case was created from the referral package."))
-        return redirect("cases:detail", case_id=imported.case.id)
+        return redirect("web:case_detail", case_id=imported.case.id)
     messages.success(request, _("The transfer is acknowledged."))
     return redirect("referrals:crossborder_list")
 

@@ -154,7 +154,7 @@ def consultation_case_open(request: HttpRequest, consultation_id: uuid.UUID) -> 
             _add_domain_error(form, exc)
         else:
             messages.success(request, _("The case was opened; your organisation leads it."))
-            return redirect("cases:detail", case.pk)
+            return redirect("web:case_detail", case.pk)
     return _consultation_page(request, consultation_id, form, status=400)
 
 
@@ -241,7 +241,7 @@ def report_case_open(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
             person=form.person(),
             forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
         )
-        return redirect("cases:detail", case.pk)
+        return redirect("web:case_detail", case.pk)
 
     form = forms_desk.CaseFromDeskForm(request.POST)
     done = _("The case was opened; your organisation leads it.")

@@ -79,10 +79,10 @@ def _every_page(client: Client) -> list[TestResponse]:
         reverse("web:home"),  # the caseworker's home page
         reverse("cases:list"),
         reverse("cases:new"),
-        reverse("cases:detail", args=[case.id]),
+        reverse("web:case_detail", args=[case.id]),
         reverse("cases:transition", args=[case.id]),
         reverse("cases:access_report", args=[case.id]),
-        reverse("cases:person_report", args=[case.id]),
+        reverse("web:person_report", args=[case.id]),
         reverse("cases:interview_list", args=[case.id]),
         reverse("cases:interview_new", args=[case.id]),
         reverse("cases:consent_list", args=[case.id]),

@@ -58,7 +58,7 @@ from haven.assistance.views import plans as plan_views
 from haven.assistance.views import reflection as reflection_views
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
-from haven.cases import forms_sharing, selectors
+from haven.cases import forms_sharing, parts, selectors
 from haven.cases import person_report as person_report_selectors
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
@@ -111,8 +111,8 @@ from haven.referrals.services import referrals as referral_services
 from haven.referrals.views import crossborder as crossborder_views
 from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
+from haven.web import composer, timeline
 from haven.web import home as web_home
-from haven.web import timeline
 
 HAVEN = Path(__file__).resolve().parents[2]
 # Every app's templates: a new app's pages are smoke-tested without editing this list.
@@ -235,11 +235,15 @@ Builder = Callable[[Scene], Context]
 
 
 def _case_context(scene: Scene) -> Context:
-    # As cases.views._detail: the timeline and the summary reuse what case_read decided.
+    # As web.views._case_page: the timeline and the panels reuse what case_read decided.
     user = scene.reader
     view = selectors.case_read(user=user, case_id=scene.presumed.case.id)
     legal = view.group(FieldGroup.LEGAL).allowed and not view.erased
+    slots, _panel_context = composer.case_page_panels(
+        parts.CasePage(user=user, view=view, purpose=Purpose.ASSISTANCE)
+    )
     return {
+        "panels": slots,
         "view": view,
         "case": view.case,
         "timeline": timeline.timeline_for(user=user, case_view=view),
@@ -293,6 +297,11 @@ def _report_context(scene: Scene) -> Context:
     }
 
 
+def _report_section_context(scene: Scene) -> Context:
+    context = _person_report_context(scene)
+    return {**context, "section": context["report"].section("assistance")}
+
+
 def _person_report_context(scene: Scene) -> Context:
     # As cases.views.person_report: the presumed case, with a withdrawn consent.
     case = scene.presumed.case
@@ -311,7 +320,7 @@ def _person_report_context(scene: Scene) -> Context:
     access_services.consent_withdraw(
         actor=scene.lead, consent_id=consent.id, person_id=case.person_id
     )
-    report = person_report_selectors.person_report_read(user=scene.lead, case_id=case.id)
+    report = composer.person_report_read(user=scene.lead, case_id=case.id)
     return {
         "report": report,
         "case_id": case.id,
@@ -902,7 +911,8 @@ CONTEXTS: dict[str, Builder] = {
     "cases/case_list.html": _list_context,
     "cases/_case_rows.html": _list_context,
     "cases/case_open.html": lambda scene: {"form": case_forms.CaseIntakeForm(), "nav": "new"},
-    "cases/case_detail.html": _case_context,
+    "web/case_detail.html": _case_context,
+    "web/_report_section.html": _report_section_context,
     "cases/_group.html": _case_context,
     "cases/case_transition.html": _transition_context,
     "cases/access_report_detail.html": _report_context,

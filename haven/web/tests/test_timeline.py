@@ -385,7 +385,7 @@ def test_it_adds_no_audit_event_of_its_own_to_the_case_page(ngo: Organisation) -
     case = _full_case(lead)
 
     # when
-    response = sign_in(Client(), lead).get(reverse("cases:detail", args=[case.id]))
+    response = sign_in(Client(), lead).get(reverse("web:case_detail", args=[case.id]))
 
     # then: the one event is case_read's, which covers the groups the timeline shows
     assert response.status_code == 200
@@ -408,8 +408,8 @@ def test_it_renders_the_timeline_on_the_case_page_as_an_ordered_list_of_dates(
 
     # when
     with time_machine.travel(NOW, tick=False):
-        lead_page = sign_in(Client(), lead).get(reverse("cases:detail", args=[case.id]))
-        nurse_page = sign_in(Client(), nurse).get(reverse("cases:detail", args=[case.id]))
+        lead_page = sign_in(Client(), lead).get(reverse("web:case_detail", args=[case.id]))
+        nurse_page = sign_in(Client(), nurse).get(reverse("web:case_detail", args=[case.id]))
 
     # then
     html = lead_page.content.decode()
@@ -445,7 +445,7 @@ def test_it_shows_the_case_page_with_its_timeline_in_a_fixed_number_of_queries(
 
     # when / then
     with django_assert_num_queries(FULL_CASE_DETAIL_QUERIES):
-        response = client.get(reverse("cases:detail", args=[case.id]))
+        response = client.get(reverse("web:case_detail", args=[case.id]))
     # the given deadlines, and the two re-assessments the decision made due
     assert response.content.decode().count("timeline__entry--deadline") == tasks + 2
 

@@ -77,10 +77,10 @@ def test_it_announces_messages_in_a_status_region() -> None:
     user = make_user()
     case = open_case(actor=user)
     client = sign_in(Client(), user)
-    client.post(reverse("cases:narrative_add", args=[case.id]), {"text": "More."})
+    client.post(reverse("web:narrative_add", args=[case.id]), {"text": "More."})
 
     # when
-    html = client.get(reverse("cases:detail", args=[case.id])).content.decode()
+    html = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
 
     # then
     assert '<div class="messages" role="status">' in html

@@ -1,0 +1,79 @@
+"""The cases app's parts: the interview count on the case page, status changes
+on the timeline, and the report's core (identity, narrative, status changes,
+interviews, consents and the case team are shown by ``cases.person_report``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from haven.access.models import FieldGroup
+from haven.cases import parts, selectors
+from haven.cases.status import IdentificationStatus
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def _interviews(page: parts.CasePage) -> list[parts.Panel]:
+    count = selectors.interview_count(case=page.case)  # R-14
+    return [
+        parts.Panel(parts.SLOT_BODY, 90, "cases/_interview_count.html", {"interview_count": count})
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_interviews]
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _status_label(status: str) -> str:
+    return (
+        str(IdentificationStatus(status).label) if status in IdentificationStatus.values else status
+    )
+
+
+def _status_changes(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    rows: Sequence[Mapping[str, Any]] | None = source.transitions
+    if rows is None:
+        rows = list(source.case.transitions.values("from_status", "to_status", "decided_on"))
+    return [
+        parts.TimelineEntry(
+            on=row["decided_on"],
+            kind="status_change",
+            title=_("Status: %(status)s") % {"status": _status_label(row["to_status"])},
+            detail=_("from %(status)s") % {"status": _status_label(row["from_status"])}
+            if row["from_status"]
+            else _("case opened"),
+        )
+        for row in rows
+    ]
+
+
+TIMELINE = [parts.TimelineProvider(FieldGroup.LEGAL, ("status_change",), 30, _status_changes)]
+
+
+# --- report for the person ------------------------------------------------------------------
+
+# Shown by the report's core (``cases.person_report``): the field groups as the
+# case lead holds them (identity, contact, location, health, narrative, legal with
+# its status changes), the interviews, the case team, the consents and the access
+# trail (which names every break-glass use). The break-glass grants themselves are
+# the report's own section too.
+REPORT = [
+    parts.ReportPart(
+        key="record",
+        covers=(
+            "cases.Person",
+            "cases.Case",
+            "cases.NarrativeEntry",
+            "cases.StatusTransition",
+            "cases.Interview",
+            "access.TeamMembership",
+            "access.Consent",
+            "access.BreakGlass",
+        ),
+    ),
+]

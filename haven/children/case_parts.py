@@ -1,0 +1,217 @@
+"""The children app's parts: the guardian and child-care blocks on the case page,
+best interests and family tracing on the timeline (children only), and its
+sections of the report for the person (guardians, best interests, family
+tracing, dependants)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from haven.access.models import FieldGroup
+from haven.cases import parts
+from haven.children import selectors
+from haven.children.models import (
+    BestInterestsMatter,
+    BestInterestsRecord,
+    BestInterestsStage,
+    FamilyTracing,
+    TracingStatus,
+)
+
+fact = parts.fact
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def _blocks(page: parts.CasePage) -> list[parts.Panel]:
+    view = page.view
+    return [
+        # R-11
+        parts.Panel(
+            parts.SLOT_BODY,
+            30,
+            "children/_guardian_status.html",
+            {"guardian": selectors.guardian_summary_shown(case_view=view)},
+        ),
+        # R-25, R-27
+        parts.Panel(
+            parts.SLOT_BODY,
+            40,
+            "children/_child_case_block.html",
+            {"child_care": selectors.child_summary_shown(case_view=view)},
+        ),
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_blocks]
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored choice; the stored key if the catalogue no longer has it."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _best_interests(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    if not source.case.person.treat_as_child:  # children only (R-25): no query for adults
+        return []
+    records = (
+        BestInterestsRecord.objects.filter(case_id=source.case.id)
+        .only("stage", "matter", "decided_on")
+        .order_by("decided_on", "recorded_at")
+    )
+    return [
+        parts.TimelineEntry(
+            on=record.decided_on,
+            kind="best_interests",
+            title=_label(BestInterestsStage, record.stage),
+            detail=_label(BestInterestsMatter, record.matter),
+        )
+        for record in records
+    ]
+
+
+def _family_tracing(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    if not source.case.person.treat_as_child:  # children only (R-11): no query for adults
+        return []
+    tracings = (
+        FamilyTracing.objects.filter(case_id=source.case.id)
+        .only("status", "started_on", "updated_on")
+        .order_by("started_on", "recorded_at")
+    )
+    entries = []
+    for tracing in tracings:
+        kind = "family_tracing"
+        entries.append(
+            parts.TimelineEntry(on=tracing.started_on, kind=kind, title=_("Family tracing started"))
+        )
+        if tracing.status != TracingStatus.UNDER_WAY:
+            status = _label(TracingStatus, tracing.status)
+            entries.append(
+                parts.TimelineEntry(
+                    on=tracing.updated_on, kind=kind, title=_("Family tracing"), detail=status
+                )
+            )
+    return entries
+
+
+TIMELINE = [
+    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("best_interests",), 60, _best_interests),
+    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("family_tracing",), 70, _family_tracing),
+]
+
+
+# --- report for the person ------------------------------------------------------------------
+
+
+def _guardians(found: selectors.GuardiansView) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            a.kind_label,
+            a.appointed_on,
+            [
+                fact(_("Guardian"), a.guardian_name),
+                fact(_("Contact"), a.contact),
+                fact(_("Organisation"), a.organisation_name),
+            ],
+        )
+        for a in found.appointments
+    ]
+
+
+def _best_interests_entries(found: selectors.BestInterestsView) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            f"{r.stage_label}: {r.matter_label}",
+            r.decided_on,
+            [
+                fact(_("How you were heard"), r.how_heard_label),
+                fact(_("Your views"), r.child_views),
+                fact(_("Considerations"), r.considerations),
+                fact(_("Conclusion"), r.conclusion),
+                fact(_("Guardian present"), r.guardian_present),
+            ],
+        )
+        for r in found.records
+    ]
+
+
+def _tracings(found: selectors.TracingsView) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            _("Family tracing"),
+            t.started_on,
+            [
+                fact(_("Status"), t.status_label),
+                fact(_("Why it is in your best interests"), t.best_interests_reason),
+                fact(_("Traced by"), t.traced_by),
+                fact(_("Outcome"), t.outcome),
+                fact(_("Last change"), t.updated_on),
+            ],
+        )
+        for t in found.tracings
+    ]
+
+
+def _dependants(found: selectors.DependantsView) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            d.relationship_label,
+            None,
+            [
+                fact(_("Name"), d.name),
+                fact(_("Date of birth"), d.date_of_birth),
+                fact(_("Lives with you"), d.with_the_person),
+                fact(_("Needs"), d.needs),
+                fact(_("Education"), d.education_label),
+            ],
+        )
+        for d in found.dependants
+    ]
+
+
+def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "guardians",
+            _("Guardians"),
+            lambda: selectors.guardian_list(user=user, case_id=case_id),
+            _guardians,
+        ),
+        parts.section(
+            "best_interests",
+            _("Best interests of the child"),
+            lambda: selectors.best_interests_list(user=user, case_id=case_id),
+            _best_interests_entries,
+        ),
+        parts.section(
+            "family_tracing",
+            _("Family tracing"),
+            lambda: selectors.family_tracing_list(user=user, case_id=case_id),
+            _tracings,
+        ),
+        parts.section(
+            "dependants",
+            _("Children and other dependants"),
+            lambda: selectors.dependant_list(user=user, case_id=case_id),
+            _dependants,
+        ),
+    ]
+
+
+REPORT = [
+    parts.ReportPart(
+        key="children",
+        covers=(
+            "children.GuardianAppointment",
+            "children.BestInterestsRecord",
+            "children.FamilyTracing",
+            "children.Dependant",
+        ),
+        read=_report,
+    ),
+]

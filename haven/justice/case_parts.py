@@ -1,0 +1,63 @@
+"""The justice app's parts: the cooperation block on the case page (legal group
+only) and the cooperation records in the report for the person.
+
+Cooperation is deliberately not on the timeline: assistance never depends on
+cooperation (R-18), and a timeline that set one next to the other would suggest
+that it does."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from haven.access.models import Purpose
+from haven.cases import parts
+from haven.justice import selectors
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
+    block = selectors.case_page_cooperation(case_view=page.view)  # legal group only
+    return [
+        parts.Panel(
+            parts.SLOT_BODY, 70, "justice/_cooperation_case_block.html", {"cooperation": block}
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_cooperation]
+
+
+# --- report for the person ------------------------------------------------------------------
+
+
+def _entries(found: selectors.CooperationHistory) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            _("Cooperation with the authorities recorded"),
+            e.recorded_on,
+            [
+                parts.fact(_("Cooperates with the authorities"), e.cooperates_with_authorities),
+                parts.fact(_("Witness"), e.is_witness),
+            ],
+        )
+        for e in found.entries
+    ]
+
+
+def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "cooperation",
+            _("Cooperation with the authorities"),
+            # Read for the person's assistance: the report is the case lead's.
+            lambda: selectors.cooperation_history(
+                user=user, case_id=case_id, purpose=Purpose.ASSISTANCE
+            ),
+            _entries,
+        )
+    ]
+
+
+REPORT = [parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report)]

@@ -1,0 +1,189 @@
+"""The referrals app's parts: the case's referrals and lead transfer on the case
+page (R-47, no personal data), and its sections of the report for the person:
+referrals with their history, lead transfers, cross-border transfers, and the
+desk's consultations and concern reports linked to the case."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.cases import parts
+from haven.lib.errors import NotFound
+from haven.referrals.selectors import case_page as case_page_selectors
+from haven.referrals.selectors import crossborder as crossborder_selectors
+from haven.referrals.selectors import desk as desk_selectors
+from haven.referrals.selectors import referrals as referral_selectors
+
+fact = parts.fact
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def _referrals(page: parts.CasePage) -> list[parts.Panel]:
+    block = case_page_selectors.case_page_referrals(user=page.user, case_view=page.view)
+    return [
+        parts.Panel(
+            parts.SLOT_BODY, 80, "referrals/_referrals_case_block.html", {"case_referrals": block}
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_referrals]
+
+
+# --- report for the person ------------------------------------------------------------------
+
+
+def _referral_entry(
+    request: parts.ReportRequest, row: referral_selectors.ReferralRow
+) -> parts.ReportEntry:
+    facts = [
+        fact(_("From"), row.from_organisation),
+        fact(_("To"), row.to_organisation),
+        fact(_("Purpose"), row.purpose_label),
+        fact(_("Information shared"), ", ".join(row.field_group_labels)),
+        fact(_("State"), row.state_label),
+        fact(_("Answered on"), row.answered_at),
+    ]
+    try:  # the message and history, where the case lead sent or received it
+        detail = referral_selectors.referral_get(user=request.user, referral_id=row.id)
+    except NotFound:
+        return parts.ReportEntry(row.type_label, timezone.localdate(row.sent_at), facts)
+    facts.append(fact(_("Message"), detail.message))
+    facts += [
+        fact(
+            f"{e.action_label} ({timezone.localdate(e.at).isoformat()}, {e.organisation})",
+            " ".join(t for t in (e.decline_reason_label, e.note) if t),
+        )
+        for e in detail.events
+    ]
+    return parts.ReportEntry(row.type_label, timezone.localdate(row.sent_at), facts)
+
+
+def _transfer_entry(
+    request: parts.ReportRequest, row: referral_selectors.LeadTransferView
+) -> parts.ReportEntry:
+    # The reason and answer, for the two organisations it concerns.
+    with contextlib.suppress(NotFound):
+        row = referral_selectors.lead_transfer_get(user=request.user, transfer_id=row.id)
+    return parts.ReportEntry(
+        _("Responsibility for your case handed over"),
+        timezone.localdate(row.proposed_at),
+        [
+            fact(_("From"), row.from_organisation),
+            fact(_("To"), row.to_organisation),
+            fact(_("State"), row.state_label),
+            fact(_("Reason"), row.reason),
+            fact(_("Answer"), row.answer_note),
+            fact(_("Answered on"), row.answered_at),
+        ],
+    )
+
+
+def _crossborder(request: parts.ReportRequest) -> list[parts.ReportEntry]:
+    rows = crossborder_selectors.transfer_list(user=request.user)
+    return [
+        parts.ReportEntry(
+            _("Referral package across borders"),
+            timezone.localdate(t.created_at),
+            [
+                fact(_("Direction"), t.direction_label),
+                fact(_("Partner"), t.partner),
+                fact(_("Stage"), t.stage),
+                fact(_("Acknowledged on"), t.acknowledged_at),
+            ],
+        )
+        for t in rows
+        if t.case_id == request.case.id
+    ]
+
+
+def _desk(found: desk_selectors.CaseDeskRecords) -> list[parts.ReportEntry]:
+    entries = [
+        parts.ReportEntry(
+            _("Consultation of the national desk"),
+            timezone.localdate(c.row.occurred_at),
+            [
+                fact(_("Channel"), c.row.channel),
+                fact(_("Topic"), c.row.topic),
+                fact(_("Asked by"), c.row.caller_organisation_name or c.row.caller_org_type),
+                fact(_("Question"), c.question),
+                fact(_("Advice"), c.advice),
+                fact(_("Passed on to"), ", ".join(c.row.routed_to)),
+            ],
+        )
+        for c in found.consultations
+    ]
+    entries += [
+        parts.ReportEntry(
+            _("Report of a concern"),
+            timezone.localdate(r.row.received_at),
+            [
+                fact(_("Reference"), r.row.reference),
+                fact(_("Region"), r.row.region),
+                fact(_("Description"), r.description),
+                fact(_("Contact"), r.contact),
+                fact(_("Closed because"), r.close_reason_label),
+            ],
+        )
+        for r in found.reports
+    ]
+    return entries
+
+
+def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.ReportSection(
+            "referrals",
+            _("Referrals to other organisations"),
+            True,
+            "",
+            entries=[
+                _referral_entry(request, row)
+                for row in referral_selectors.referrals_of_case(user=user, case_id=case_id)
+            ],
+        ),
+        parts.ReportSection(
+            "lead_transfers",
+            _("Changes of the responsible organisation"),
+            True,
+            "",
+            entries=[
+                _transfer_entry(request, row)
+                for row in referral_selectors.lead_transfers_of_case(user=user, case_id=case_id)
+            ],
+        ),
+        parts.ReportSection(
+            "crossborder",
+            _("Referrals to other countries"),
+            True,
+            "",
+            entries=_crossborder(request),
+        ),
+        parts.section(
+            "desk",
+            _("The national desk: consultations and reports of a concern"),
+            lambda: desk_selectors.desk_records_of_case(user=user, case_id=case_id),
+            _desk,
+        ),
+    ]
+
+
+REPORT = [
+    parts.ReportPart(
+        key="referrals",
+        covers=(
+            "referrals.Referral",
+            "referrals.ReferralEvent",
+            "referrals.LeadTransfer",
+            "referrals.CrossBorderTransfer",
+            "referrals.Consultation",
+            "referrals.ConcernReport",
+        ),
+        read=_report,
+    ),
+]

@@ -1,0 +1,209 @@
+"""API views composed from the apps' parts (``haven.web.composer``), under /api/v1/:
+the case list and intake, the case read (field groups with what each app adds to
+them), the case timeline and the report for the person.
+
+A case the caller may not know about is a 404 identical to a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path, reverse
+from django.utils import translation
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haven.access.api import FieldGroupField
+from haven.access.models import Purpose
+from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
+from haven.accounts.models import User
+from haven.cases import parts
+from haven.cases import selectors as case_selectors
+from haven.cases import services as case_services
+from haven.cases.api import cases as case_api
+from haven.cases.api import person_report as report_api
+from haven.lib.api import JsonApiView, acting_user
+from haven.web import composer, timeline
+
+
+def case_detail_body(
+    user: User, view: case_selectors.CaseView, purpose: Purpose = Purpose.ASSISTANCE
+) -> dict[str, Any]:
+    """The case as ``case_read`` showed it, with what the apps' parts add to its groups."""
+    extra = composer.case_api_groups(parts.CasePage(user=user, view=view, purpose=purpose))
+    return case_api.case_detail_body(view, extra)
+
+
+# --- the case list, intake and the case read --------------------------------------------------
+
+
+class CaseListView(JsonApiView):
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        operation_id="case_list",
+        tags=["cases"],
+        parameters=[case_api.CaseListQuerySerializer],
+        responses={
+            200: case_api.CaseListItemSerializer(many=True),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(DetailSerializer, description="No such page."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = case_api.CaseListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cases = case_selectors.case_list(user=acting_user(request), **query.validated_data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        assert page is not None  # noqa: S101 - a page size is configured
+        return paginator.get_paginated_response(
+            case_api.CaseListItemSerializer(page, many=True).data
+        )
+
+    @extend_schema(
+        operation_id="case_open",
+        tags=["cases"],
+        request=case_api.CaseOpenSerializer,
+        responses={
+            201: case_api.CaseDetailSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description="role_not_allowed."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = case_api.CaseOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        case = case_services.case_open(
+            actor=user,
+            person=data.person_input(),
+            forms_of_exploitation=data.validated_data.get("forms_of_exploitation", []),
+            narrative=data.validated_data.get("narrative", ""),
+        )
+        body = case_detail_body(user, case_selectors.case_read(user=user, case_id=case.id))
+        location = reverse("api:case_detail", kwargs={"id": case.id})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class CaseDetailView(JsonApiView):
+    @extend_schema(
+        operation_id="case_read",
+        tags=["cases"],
+        parameters=[case_api.CASE_ID, case_api.CaseReadQuerySerializer],
+        responses={
+            200: case_api.CaseDetailSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: case_api.NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        query = case_api.CaseReadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        purpose = Purpose(query.validated_data["purpose"])
+        user = acting_user(request)
+        view = case_selectors.case_read(user=user, case_id=id, purpose=purpose)
+        return Response(case_detail_body(user, view, purpose))
+
+
+# --- the report for the person (GDPR Art. 15) ----------------------------------------------
+
+
+class PersonReportView(JsonApiView):
+    @extend_schema(
+        operation_id="person_report_read",
+        tags=["cases"],
+        parameters=[case_api.CASE_ID, report_api.PersonReportQuerySerializer],
+        responses={
+            200: report_api.PersonReportSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(
+                ErrorSerializer, description="field_group_not_allowed: only the case lead."
+            ),
+            404: case_api.NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        query = report_api.PersonReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
+        assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
+        report = composer.person_report_read(
+            user=request.user, case_id=id, language=query.validated_data.get("lang", "")
+        )
+        with translation.override(report.language.text_code):
+            response = Response(report_api.person_report_body(report))
+        response.headers["Content-Language"] = report.language.text_code
+        return response
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
+DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
+
+
+@extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
+class TimelineEntryKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=TIMELINE_KINDS, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
+class DeadlineStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=DEADLINE_STATES, **kwargs)
+
+
+class TimelineEntrySerializer(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    kind = TimelineEntryKindField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    state = DeadlineStateField(allow_blank=True)
+    state_label = serializers.CharField()
+    blocking = serializers.BooleanField()
+
+
+class TimelineSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    entries = TimelineEntrySerializer(many=True)
+    hidden_groups = serializers.ListField(
+        child=FieldGroupField(),
+        help_text="Field groups whose entries are not shown to you.",
+    )
+
+
+class CaseTimelineView(JsonApiView):
+    @extend_schema(
+        operation_id="case_timeline",
+        tags=["cases"],
+        parameters=[case_api.CASE_ID],
+        responses={200: TimelineSerializer, 401: UNAUTHENTICATED, 404: case_api.NOT_FOUND},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        case, entries = timeline.timeline_read(user=acting_user(request), case_id=id)
+        body = {
+            "case_id": case.id,
+            "case_reference": case.reference,
+            "entries": entries.entries,
+            "hidden_groups": entries.hidden_groups,
+        }
+        return Response(TimelineSerializer(body).data)
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/", CaseListView.as_view(), name="case_list"),
+    path("cases/<str:id>/", CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<str:id>/timeline/", CaseTimelineView.as_view(), name="case_timeline"),
+    path("cases/<str:id>/person-report/", PersonReportView.as_view(), name="case_person_report"),
+]

@@ -1,0 +1,103 @@
+"""The composer: the case page, the timeline, the case API's field groups and
+the report for the person, gathered from each app's parts (``haven.cases.parts``).
+
+``PART_MODULES`` is the declared order: a new app adds its ``case_parts`` module
+here and never edits another app. Panels are ordered within a slot by their
+position, timeline entries of one day by their provider's rank, report sections
+in module order; ties keep the declared order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from haven.access.models import FieldGroup
+from haven.accounts.models import User
+from haven.assistance import case_parts as assistance_parts
+from haven.cases import case_parts as cases_parts
+from haven.cases import parts, person_report
+from haven.children import case_parts as children_parts
+from haven.deadlines import case_parts as deadline_parts
+from haven.identification import case_parts as identification_parts
+from haven.justice import case_parts as justice_parts
+from haven.referrals import case_parts as referrals_parts
+
+PART_MODULES: tuple[ModuleType, ...] = (
+    cases_parts,
+    identification_parts,
+    assistance_parts,
+    children_parts,
+    justice_parts,
+    referrals_parts,
+    deadline_parts,
+)
+
+SLOTS = (parts.SLOT_BANNER, parts.SLOT_ACTIONS, parts.SLOT_HEADER, parts.SLOT_BODY)
+
+
+def _declared(name: str) -> list[Any]:
+    return [item for module in PART_MODULES for item in getattr(module, name, [])]
+
+
+PANEL_PROVIDERS: list[parts.PanelProvider] = _declared("PANELS")
+API_GROUP_PROVIDERS: list[parts.ApiGroupProvider] = _declared("API_GROUPS")
+TIMELINE_PROVIDERS: list[parts.TimelineProvider] = sorted(
+    _declared("TIMELINE"), key=lambda provider: provider.rank
+)
+REPORT_PARTS: list[parts.ReportPart] = _declared("REPORT")
+
+
+# --- the case page ------------------------------------------------------------------------
+
+
+def case_page_panels(page: parts.CasePage) -> tuple[dict[str, list[parts.Panel]], dict[str, Any]]:
+    """The panels of each slot, in order, and the context they read together
+    (each panel's keys, which no two panels share)."""
+    panels = [panel for provider in PANEL_PROVIDERS for panel in provider(page)]
+    context: dict[str, Any] = {}
+    for panel in panels:
+        shared = context.keys() & panel.context.keys()
+        if shared:
+            raise ValueError(f"Two case page panels set {sorted(shared)}")  # a parts bug
+        context.update(panel.context)
+    slots = {
+        slot: sorted((p for p in panels if p.slot == slot), key=lambda p: p.position)
+        for slot in SLOTS
+    }
+    return slots, context
+
+
+# --- the case API -------------------------------------------------------------------------
+
+
+def case_api_groups(page: parts.CasePage) -> dict[FieldGroup, dict[str, Any]]:
+    """What the parts add to the field groups ``case_read`` showed."""
+    extra: dict[FieldGroup, dict[str, Any]] = {}
+    for provider in API_GROUP_PROVIDERS:
+        for group, values in provider(page).items():
+            extra.setdefault(group, {}).update(values)
+    return extra
+
+
+# --- the report for the person --------------------------------------------------------------
+
+
+def report_parts() -> Sequence[parts.ReportPart]:
+    return REPORT_PARTS
+
+
+def covered_models() -> set[str]:
+    """Every model some part of the report declares it covers."""
+    return {label for part in REPORT_PARTS for label in part.covers}
+
+
+def person_report_read(
+    *, user: User, case_id: object, language: str = ""
+) -> person_report.PersonReport:
+    """The report for the person with every app's section (``cases.person_report``
+    gates it to the case lead and audits producing it)."""
+    return person_report.person_report_read(
+        user=user, case_id=case_id, language=language, report_parts=REPORT_PARTS
+    )

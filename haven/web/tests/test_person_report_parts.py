@@ -1,0 +1,135 @@
+"""Every model holding the person's data has a section in the report for the
+person (GDPR Art. 15): the models are found from the models themselves, and
+each part of the report declares the models it covers."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import models
+
+from haven.assistance.tests.test_plans import NOON, make_plan, plan_team, service_input
+from haven.audit.models import AuditEvent
+from haven.web import composer
+
+PERSON_MODELS = frozenset({"cases.Person", "cases.Case"})
+
+# Models that reach a person or a case but hold none of the person's data, each with why.
+NOT_THE_PERSONS_DATA: dict[str, str] = {
+    "assistance.Notification": "a message to a staff member that a deadline, a referral or a "
+    "break-glass use needs them; it holds no data about the person beyond what the sections "
+    "on deadlines, referrals and break-glass report",
+}
+
+
+def _reaches_person(model: type[models.Model], seen: frozenset[str] = frozenset()) -> bool:
+    """A chain of foreign keys (or one-to-one keys) from ``model`` to a person or case."""
+    label = model._meta.label
+    if label in PERSON_MODELS:
+        return True
+    for field in model._meta.concrete_fields:
+        target = field.related_model if field.is_relation else None
+        if not isinstance(target, type) or target._meta.label in seen | {label}:
+            continue
+        if _reaches_person(target, seen | {label}):
+            return True
+    return False
+
+
+def _encrypted(model: type[models.Model]) -> bool:
+    return any(field.name.endswith("_enc") for field in model._meta.concrete_fields)
+
+
+def personal_data_models(candidates: list[type[models.Model]]) -> set[str]:
+    """Concrete models with a key chain to ``cases.Person``/``cases.Case`` or an
+    encrypted ``*_enc`` field."""
+    return {
+        model._meta.label
+        for model in candidates
+        if not model._meta.abstract
+        and not model._meta.proxy
+        and model.__module__.startswith("haven.")
+        and (_reaches_person(model) or _encrypted(model))
+    }
+
+
+def uncovered(found: set[str], covered: set[str], exempt: dict[str, str]) -> list[str]:
+    return sorted(found - covered - set(exempt))
+
+
+def test_every_model_with_the_persons_data_has_a_section_in_the_report() -> None:
+    # given
+    found = personal_data_models(list(apps.get_models()))
+
+    # then
+    assert uncovered(found, composer.covered_models(), NOT_THE_PERSONS_DATA) == []
+
+
+def test_it_finds_the_personal_data_models_from_the_models_themselves() -> None:
+    found = personal_data_models(list(apps.get_models()))
+    # a direct key, a chain of keys (event -> referral -> case), an encrypted field only
+    assert {"cases.Interview", "referrals.ReferralEvent", "referrals.ConcernReport"} <= found
+    assert "accounts.Organisation" not in found
+
+
+def test_each_exemption_names_a_real_model_and_a_reason() -> None:
+    labels = {model._meta.label for model in apps.get_models()}
+    for label, reason in NOT_THE_PERSONS_DATA.items():
+        assert label in labels
+        assert reason.strip()
+
+
+def test_every_covered_model_exists() -> None:
+    labels = {model._meta.label for model in apps.get_models()}
+    assert composer.covered_models() <= labels
+
+
+@pytest.mark.django_db
+def test_the_checker_fails_for_a_personal_data_model_without_a_section() -> None:
+    # given: a model about a case that no part of the report covers
+    class Sighting(models.Model):
+        case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+        where_enc = models.BinaryField()
+
+        class Meta:
+            app_label = "web"
+
+        def __str__(self) -> str:
+            return "a sighting"
+
+    Sighting.__module__ = "haven.web.tests.fake"
+    try:
+        found = personal_data_models([*apps.get_models(), Sighting])
+
+        # then
+        assert uncovered(found, composer.covered_models(), NOT_THE_PERSONS_DATA) == ["web.Sighting"]
+        exempt = {**NOT_THE_PERSONS_DATA, "web.Sighting": "a fake model of this test"}
+        assert uncovered(found, composer.covered_models(), exempt) == []
+    finally:
+        del apps.all_models["web"]["sighting"]
+        apps.clear_cache()
+
+
+@pytest.mark.django_db
+def test_the_report_holds_every_apps_section_read_through_its_selectors() -> None:
+    # given: a case with an assistance plan (the lead sees the services group)
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        make_plan(t, service_input(t))
+
+        # when
+        report = composer.person_report_read(user=t.lead, case_id=t.case.id)
+
+    # then: each part's sections, in the declared order
+    keys = [section.key for section in report.sections]
+    assert keys[:2] == ["screenings", "decisions"]
+    assert {"assistance", "guardians", "cooperation", "referrals", "deadlines"} <= set(keys)
+    assistance = report.section("assistance")
+    assert assistance.shown
+    facts = {f.label: f.value for e in assistance.entries for f in e.facts}
+    assert facts["Note"] == "Room in the safe house."  # decrypted by the plans selector
+    plans_read = AuditEvent.objects.filter(
+        object_type="assistance.AssistancePlan", person_id=str(t.case.person_id)
+    )
+    assert plans_read.exists()  # the selector recorded its read
