@@ -76,7 +76,7 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
 REPORT = [
     parts.ReportPart(
         key="deadlines",
-        covers=("assistance.Task",),
+        covers=("deadlines.Task",),
         read=_report,
     ),
 ]

@@ -272,12 +272,10 @@ def desk_records_of_case(*, user: User, case_id: object) -> CaseDeskRecords:
     """The desk's consultations and concern reports linked to a case, with their
     texts, for the report for the person (GDPR Art. 15): the case's 404 for anyone
     outside its team, and the narrative group decided by ``access.policy``. Audited."""
-    case, context = case_selectors.case_get_with_context(user=user, case_id=case_id)
-    decision = access_policy.decide(
-        user=user, case_id=case.id, field_group=FieldGroup.NARRATIVE, context=context
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.NARRATIVE, purpose=Purpose.ASSISTANCE
     )
-    if not decision.allowed:
-        raise case_errors.GroupNotAllowed(str(decision.reason))
+    case = gated.case
     consultations = list(
         Consultation.objects.filter(case=case)
         .select_related("case__person__data_key", "recorded_by", "data_key")
@@ -310,15 +308,8 @@ def desk_records_of_case(*, user: User, case_id: object) -> CaseDeskRecords:
         ],
     )
     if found.consultations or found.reports:
-        audit.audit_record(
-            actor=audit.actor_of(user),
-            action=Action.READ,
-            object_type=services.CONSULTATION_SUBJECT,
-            object_id=case.pk,
-            person_id=case.person_id,
-            field_groups=[FieldGroup.NARRATIVE],
-            purpose=Purpose.ASSISTANCE,
-            detail={"view": "case_desk_records"},
+        gated.audit_record(
+            object_type=services.CONSULTATION_SUBJECT, detail={"view": "case_desk_records"}
         )
     return found
 

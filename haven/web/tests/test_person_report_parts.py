@@ -17,7 +17,7 @@ PERSON_MODELS = frozenset({"cases.Person", "cases.Case"})
 
 # Models that reach a person or a case but hold none of the person's data, each with why.
 NOT_THE_PERSONS_DATA: dict[str, str] = {
-    "assistance.Notification": "a message to a staff member that a deadline, a referral or a "
+    "deadlines.Notification": "a message to a staff member that a deadline, a referral or a "
     "break-glass use needs them; it holds no data about the person beyond what the sections "
     "on deadlines, referrals and break-glass report",
 }
