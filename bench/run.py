@@ -149,7 +149,7 @@ def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str
         "case_list": lambda _id: list_url,
         "case_list_status": lambda _id: f"{list_url}?status=presumed",
         "case_search": lambda case_id: f"{list_url}?reference={references[case_id][-6:]}",
-        "case_detail": lambda case_id: reverse("cases:detail", kwargs={"case_id": case_id}),
+        "case_detail": lambda case_id: reverse("web:case_detail", kwargs={"case_id": case_id}),
         "home": lambda _id: reverse("web:home"),  # my cases, deadlines, referrals, overdue
     }
     figures = [
