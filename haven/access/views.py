@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 
 from haven.access import errors, forms, selectors, services
 from haven.access.models import Agreement
+from haven.accounts.current import request_user
 from haven.lib.errors import HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 PAGE_SIZE = 25
 View = Callable[..., HttpResponse]

@@ -25,8 +25,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import errors, forms, policy, services
+from haven.accounts.current import request_user
 from haven.accounts.models import User
-from haven.lib.views import request_user
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.children import selectors, services
@@ -37,7 +38,7 @@ from haven.children.models import (
     HowHeard,
     TracingStatus,
 )
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,

@@ -18,9 +18,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from haven.accounts.current import request_user
 from haven.children import forms, selectors, services
 from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 
 @never_cache

@@ -17,12 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
 from haven.deadlines.models import Notification, Task
-from haven.lib.api import JsonApiView, NamedChoiceField, acting_user
+from haven.lib.api import JsonApiView, NamedChoiceField
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 TASK_NOT_FOUND = OpenApiResponse(

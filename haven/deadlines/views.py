@@ -20,12 +20,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haven.accounts.current import request_user
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
 from haven.deadlines.errors import TaskClosedByDecision
 from haven.deadlines.models import Notification, Task
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 PAGE_SIZE = 25
 OVERDUE = "overdue"

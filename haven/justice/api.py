@@ -17,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.justice import selectors, services
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView
 
 DESCRIPTION = (
     "Recorded for criminal proceedings and residence permits only. Assistance never "

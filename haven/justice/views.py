@@ -20,10 +20,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from haven.accounts.current import request_user
 from haven.justice import selectors, services
 from haven.justice.forms import CooperationForm
 from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 
 def _page(

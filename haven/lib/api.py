@@ -1,5 +1,5 @@
 """API plumbing shared by every app: the exception handler (domain errors become
-their status and code), the JSON-only never-cached view base, the acting user."""
+their status and code), the JSON-only never-cached view base, named choice fields."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from haven.accounts.models import User
 from haven.lib.errors import HavenError
 
 
@@ -40,13 +39,6 @@ class JsonApiView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
         return response
-
-
-def acting_user(request: Request) -> User:
-    """The authenticated user of an API request."""
-    # BearerTokenAuthentication and IsAuthenticated admit only accounts.User.
-    assert isinstance(request.user, User)  # noqa: S101 - guaranteed by the settings
-    return request.user
 
 
 class NamedChoiceField(serializers.ChoiceField):

@@ -12,23 +12,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import User
 from haven.lib.errors import NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
-
-
-def request_user(request: HttpRequest) -> User:
-    """The signed-in user (views using this are behind ``login_required``)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def forbidden(request: HttpRequest, *, reason: str) -> HttpResponse:

@@ -20,13 +20,14 @@ from rest_framework.response import Response
 from haven.access.api import FieldGroupField
 from haven.access.models import Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases import parts
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.api import cases as case_api
 from haven.cases.api import person_report as report_api
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView
 from haven.web import composer, timeline
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.access.models import FieldGroup, Purpose
+from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
 from haven.cases import forms_sharing, parts, person_report
@@ -30,7 +31,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.views import sharing
 from haven.lib.errors import HavenError
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 from haven.web import composer, timeline
 from haven.web import home as home_selectors
 

@@ -21,10 +21,11 @@ from rest_framework.response import Response
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
 from haven.cases.api import NOT_FOUND
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView
 
 TEXT_MAX = 10000
 

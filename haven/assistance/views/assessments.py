@@ -23,12 +23,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from haven.access.models import Purpose
+from haven.accounts.current import request_user
 from haven.assistance import catalogue
 from haven.assistance.models import AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.services import assessments as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -25,10 +25,11 @@ from django.views.decorators.cache import never_cache
 
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
+from haven.accounts.current import request_user
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 
 PAGE_SIZE = 25
 TEXT_MAX = 10000

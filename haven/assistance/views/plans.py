@@ -28,13 +28,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haven.accounts.current import request_user
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import AmountPeriod, ServiceOutcome
 from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY_ROWS = 3  # the empty service rows a new plan offers, besides the suggested ones

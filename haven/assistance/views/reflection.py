@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haven.accounts.current import request_user
 from haven.assistance.models import ReflectionPeriod
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 10000

@@ -22,9 +22,10 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
+from haven.accounts.current import request_user
 from haven.cases import errors, forms, selectors, services
 from haven.lib.errors import HavenError
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 
 PAGE_SIZE = 25
 

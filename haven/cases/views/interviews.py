@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from haven.accounts.current import request_user
 from haven.accounts.models import OrgType
 from haven.cases import errors, forms_sharing, selectors, services
 from haven.cases.models import Interview, Premises
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 100000

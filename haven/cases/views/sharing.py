@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 from haven.access import errors as access_errors
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
+from haven.accounts.current import request_user
 from haven.cases import forms_sharing, selectors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 
 def may_manage_consent(view: selectors.CaseView) -> bool:

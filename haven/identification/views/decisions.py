@@ -20,12 +20,13 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from haven.accounts.current import request_user
 from haven.identification import decision_forms
 from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 
 def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:

@@ -11,10 +11,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from haven.accounts.current import request_user
 from haven.identification import errors, forms
 from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as services
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 
 
 @never_cache

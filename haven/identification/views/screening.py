@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
+from haven.accounts.current import request_user
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.identification import forms
@@ -28,7 +29,7 @@ from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 
 FORM_FIELDS = {"set": "set"}  # service field -> form field; others go above the form
 

@@ -25,9 +25,10 @@ from rest_framework.response import Response
 from haven.access.api import FieldGroupField
 from haven.access.models import Purpose
 from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
+from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView, acting_user
+from haven.lib.api import JsonApiView
 from haven.referrals import states
 from haven.referrals.models import DeclineReason, LeadTransferState, ReferralState
 from haven.referrals.selectors import referrals as selectors

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haven.accounts.current import request_user
 from haven.accounts.models import Role
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 from haven.referrals import packages
 from haven.referrals.selectors import crossborder as selectors
 from haven.referrals.services import crossborder as services

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 from haven.referrals import forms_desk
 from haven.referrals.selectors import desk as selectors
 from haven.referrals.services import desk as services

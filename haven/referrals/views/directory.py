@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from haven.accounts.current import request_user
 from haven.lib.errors import HavenError, InvalidInput
-from haven.lib.views import domain_errors, forbidden, request_user
+from haven.lib.views import domain_errors, forbidden
 from haven.referrals.forms_directory import DirectoryEntryForm, DirectorySearchForm
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services

@@ -27,10 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.access.models import FieldGroup, Purpose
+from haven.accounts.current import request_user
 from haven.accounts.models import Organisation, User
 from haven.cases import selectors as case_selectors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, request_user
+from haven.lib.views import domain_errors
 from haven.referrals import states, targets
 from haven.referrals.models import DeclineReason, DirectoryEntry, ReferralState
 from haven.referrals.selectors import referrals as selectors
