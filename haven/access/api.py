@@ -24,10 +24,16 @@ from rest_framework.response import Response
 
 from haven.access import selectors, services
 from haven.access.models import Agreement, FieldGroup, Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import Organisation, OrgType, User
-from haven.lib.api import JsonApiView, NamedChoiceField
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+    NamedChoiceField,
+)
 
 
 @extend_schema_field({"type": "string", "enum": FieldGroup.values}, component_name="FieldGroup")

@@ -1,19 +1,16 @@
 """API authentication: bearer tokens issued for password + TOTP.
 
-Also home of the error bodies every endpoint documents: the shapes come from
-``haven.lib.api.api_exception_handler`` (domain errors) and DRF itself (field
-errors, authentication, throttling). They live here, at the bottom of the
-dependency graph, so that every app's ``api`` module can import them.
+The error bodies every endpoint documents live in ``haven.lib.api``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import Direction, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -23,47 +20,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from haven.accounts import services
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """A domain error, as ``haven.lib.api.api_exception_handler`` writes it."""
-
-    code = serializers.CharField(help_text="Stable error code, such as case_not_found.")
-    detail = serializers.CharField(help_text="Plain words for the person using the client.")
-    field = serializers.CharField(
-        required=False, help_text="The request field the error is about, when there is one."
-    )
-
-
-class DetailSerializer(serializers.Serializer[Any]):
-    """DRF's own error body: authentication, throttling, unreadable JSON."""
-
-    detail = serializers.CharField()
-
-
-class BadRequestSerializer(serializers.Serializer[Any]):
-    """Schema only (see ``BadRequestSchema``): the bodies a 400 can have."""
-
-
-# DRF's field errors: {"<field>": ["message", ...]}; a list field's errors are
-# keyed by item index, so a value can also be an object.
-FIELD_ERRORS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "Field errors: each request field with its messages.",
-    "additionalProperties": {
-        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
-    },
-}
-
-
-# drf-spectacular's extension base registers subclasses in an unannotated __init_subclass__.
-class BadRequestSchema(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]  # see above
-    target_class = BadRequestSerializer
-
-    def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
-        error = auto_schema.resolve_serializer(ErrorSerializer, direction)
-        detail = auto_schema.resolve_serializer(DetailSerializer, direction)
-        return {"anyOf": [error.ref, detail.ref, FIELD_ERRORS_SCHEMA]}
+from haven.lib.api import BAD_REQUEST, DetailSerializer, ErrorSerializer
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # as above
@@ -77,12 +34,6 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
             header_name="HTTP_AUTHORIZATION",
             token_prefix="Bearer",  # noqa: S106 - the scheme's name, not a secret
         )
-
-
-BAD_REQUEST = OpenApiResponse(BadRequestSerializer, description="Invalid input.")
-UNAUTHENTICATED = OpenApiResponse(
-    DetailSerializer, description="No valid bearer token (missing, unknown or expired)."
-)
 
 
 class TokenIssueSerializer(serializers.Serializer[Any]):

@@ -24,7 +24,6 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
@@ -38,7 +37,7 @@ from haven.children.models import (
     HowHeard,
     TracingStatus,
 )
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,

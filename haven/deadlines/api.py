@@ -16,14 +16,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
 from haven.deadlines.models import Notification, Task
-from haven.lib.api import JsonApiView, NamedChoiceField
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+    NamedChoiceField,
+)
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 TASK_NOT_FOUND = OpenApiResponse(
@@ -34,6 +40,7 @@ CLOSED_BY_DECISION = OpenApiResponse(
 )
 
 
+# A deadline on the timeline: none (""), open, overdue, done or cancelled.
 DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 

@@ -16,11 +16,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.justice import selectors, services
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 DESCRIPTION = (
     "Recorded for criminal proceedings and residence permits only. Assistance never "

@@ -1,5 +1,7 @@
 """API plumbing shared by every app: the exception handler (domain errors become
-their status and code), the JSON-only never-cached view base, named choice fields."""
+their status and code), the error bodies every endpoint documents (the shapes the
+handler and DRF itself write), the JSON-only never-cached view base, named choice
+fields. One place for the API types that every app's ``api`` module uses."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -49,3 +54,50 @@ class NamedChoiceField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=self.CHOICES, **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """A domain error, as ``haven.lib.api.api_exception_handler`` writes it."""
+
+    code = serializers.CharField(help_text="Stable error code, such as case_not_found.")
+    detail = serializers.CharField(help_text="Plain words for the person using the client.")
+    field = serializers.CharField(
+        required=False, help_text="The request field the error is about, when there is one."
+    )
+
+
+class DetailSerializer(serializers.Serializer[Any]):
+    """DRF's own error body: authentication, throttling, unreadable JSON."""
+
+    detail = serializers.CharField()
+
+
+class BadRequestSerializer(serializers.Serializer[Any]):
+    """Schema only (see ``BadRequestSchema``): the bodies a 400 can have."""
+
+
+# DRF's field errors: {"<field>": ["message", ...]}; a list field's errors are
+# keyed by item index, so a value can also be an object.
+FIELD_ERRORS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Field errors: each request field with its messages.",
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+    },
+}
+
+
+# drf-spectacular's extension base registers subclasses in an unannotated __init_subclass__.
+class BadRequestSchema(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]  # see above
+    target_class = BadRequestSerializer
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        error = auto_schema.resolve_serializer(ErrorSerializer, direction)
+        detail = auto_schema.resolve_serializer(DetailSerializer, direction)
+        return {"anyOf": [error.ref, detail.ref, FIELD_ERRORS_SCHEMA]}
+
+
+BAD_REQUEST = OpenApiResponse(BadRequestSerializer, description="Invalid input.")
+UNAUTHENTICATED = OpenApiResponse(
+    DetailSerializer, description="No valid bearer token (missing, unknown or expired)."
+)

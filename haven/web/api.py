@@ -19,7 +19,6 @@ from rest_framework.response import Response
 
 from haven.access.api import FieldGroupField
 from haven.access.models import Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases import parts
@@ -27,7 +26,15 @@ from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.api import cases as case_api
 from haven.cases.api import person_report as report_api
-from haven.lib.api import JsonApiView
+from haven.deadlines import api as deadlines_api
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+    NamedChoiceField,
+)
 from haven.web import composer, timeline
 
 
@@ -149,19 +156,11 @@ class PersonReportView(JsonApiView):
 # --- the timeline ----------------------------------------------------------------------------
 
 TIMELINE_KINDS = list(timeline.ENTRY_KINDS)
-DEADLINE_STATES = ["", "open", "overdue", "done", "cancelled"]
 
 
 @extend_schema_field({"type": "string", "enum": TIMELINE_KINDS}, component_name="TimelineEntryKind")
-class TimelineEntryKindField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=TIMELINE_KINDS, **kwargs)
-
-
-@extend_schema_field({"type": "string", "enum": DEADLINE_STATES}, component_name="DeadlineState")
-class DeadlineStateField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=DEADLINE_STATES, **kwargs)
+class TimelineEntryKindField(NamedChoiceField):
+    CHOICES = TIMELINE_KINDS
 
 
 class TimelineEntrySerializer(serializers.Serializer[Any]):
@@ -169,7 +168,7 @@ class TimelineEntrySerializer(serializers.Serializer[Any]):
     kind = TimelineEntryKindField()
     title = serializers.CharField()
     detail = serializers.CharField()
-    state = DeadlineStateField(allow_blank=True)
+    state = deadlines_api.DeadlineStateField(allow_blank=True)
     state_label = serializers.CharField()
     blocking = serializers.BooleanField()
 

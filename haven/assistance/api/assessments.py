@@ -23,14 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access.models import Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.assistance import catalogue
 from haven.assistance.models import AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.services import assessments as services
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 LEVELS = [*catalogue.NeedLevel.values, *catalogue.RiskLevel.values]
 GROUP_FORBIDDEN = OpenApiResponse(

@@ -20,12 +20,17 @@ from rest_framework.response import Response
 
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, DetailSerializer, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.assistance.selectors import break_glass as selectors
 from haven.assistance.services import break_glass as services
 from haven.cases.api import NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+)
 
 TEXT_MAX = 10000
 

@@ -21,7 +21,6 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.assistance.catalogue import ServiceType
@@ -29,7 +28,7 @@ from haven.assistance.models import AmountPeriod, ServiceOutcome, ServiceStatus
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,

@@ -15,13 +15,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.assistance.models import ReflectionPeriod
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,

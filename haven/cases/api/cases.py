@@ -25,14 +25,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import OrgType
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors, services
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.status import IdentificationStatus
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 # ISO 3166-1 alpha-2 (from Debian's iso-codes), plus XK for Kosovo, the
 # user-assigned code the EU and Eurostat use.

@@ -18,13 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access.models import Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import OrgType
 from haven.cases import selectors, services
 from haven.cases.api.cases import CASE_ID, NOT_FOUND, CaseReadQuerySerializer
 from haven.cases.models import Premises
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 INTERVIEW_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The interview's id."

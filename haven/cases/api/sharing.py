@@ -22,12 +22,11 @@ from haven.access import api as access_api
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.access.models import Consent, FieldGroup, GivenBy
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import Organisation, OrgType
 from haven.cases import selectors
 from haven.cases.api.cases import CASE_ID, NOT_FOUND, LanguageCodeField
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 CONSENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The consent's id."

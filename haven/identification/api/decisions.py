@@ -17,13 +17,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.cases.api import CASE_ID, NOT_FOUND, IdentificationStatusField
 from haven.identification.models import Outcome, Reconsideration, ServedTo
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 DECISION_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The decision's id."

@@ -17,13 +17,12 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.models import User
 from haven.identification import errors, forms
 from haven.identification.models import Audience, IndicatorSet, Strength
 from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as services
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 SET_KEY = OpenApiParameter(
     "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="The set key, e.g. adults_labour."

@@ -23,14 +23,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.identification import engine
 from haven.identification.api.indicator_sets import SourceSerializer, acting_user
 from haven.identification.models import ObservationSource, Strength
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 SCREENING_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The screening's id."

@@ -17,10 +17,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 from haven.referrals import packages
 from haven.referrals.selectors import crossborder as selectors
 from haven.referrals.services import crossborder as services

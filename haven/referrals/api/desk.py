@@ -24,11 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access import api as access_api
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.cases import services as case_services
 from haven.cases.api import cases as case_api
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 from haven.referrals.models import (
     Channel,
     ConcernCloseReason,

@@ -13,10 +13,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.assistance.catalogue import ServiceType
-from haven.lib.api import JsonApiView
+from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services

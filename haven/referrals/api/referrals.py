@@ -24,11 +24,16 @@ from rest_framework.response import Response
 
 from haven.access.api import FieldGroupField
 from haven.access.models import Purpose
-from haven.accounts.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
-from haven.lib.api import JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    ErrorSerializer,
+    JsonApiView,
+    NamedChoiceField,
+)
 from haven.referrals import states
 from haven.referrals.models import DeclineReason, LeadTransferState, ReferralState
 from haven.referrals.selectors import referrals as selectors
@@ -39,33 +44,24 @@ from haven.referrals.services import shared
 TAGS = ["referrals"]
 
 
-class _NamedChoiceField(serializers.ChoiceField):
-    """A choice field published as one named schema component (no enum name clashes)."""
-
-    CHOICES: list[str] = []
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=self.CHOICES, **kwargs)
-
-
 @extend_schema_field(
     {"type": "string", "enum": ReferralState.values}, component_name="ReferralState"
 )
-class ReferralStateField(_NamedChoiceField):
+class ReferralStateField(NamedChoiceField):
     CHOICES = ReferralState.values
 
 
 @extend_schema_field(
     {"type": "string", "enum": LeadTransferState.values}, component_name="LeadTransferState"
 )
-class LeadTransferStateField(_NamedChoiceField):
+class LeadTransferStateField(NamedChoiceField):
     CHOICES = LeadTransferState.values
 
 
 @extend_schema_field(
     {"type": "string", "enum": DeclineReason.values}, component_name="DeclineReason"
 )
-class DeclineReasonField(_NamedChoiceField):
+class DeclineReasonField(NamedChoiceField):
     CHOICES = DeclineReason.values
 
 
