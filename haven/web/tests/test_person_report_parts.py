@@ -12,8 +12,7 @@ from django.db import models
 from haven.assistance.tests.test_plans import NOON, make_plan, plan_team, service_input
 from haven.audit.models import AuditEvent
 from haven.web import composer
-
-PERSON_MODELS = frozenset({"cases.Person", "cases.Case"})
+from haven.web.tests.personal_data import personal_data_models
 
 # Models that reach a person or a case but hold none of the person's data, each with why.
 NOT_THE_PERSONS_DATA: dict[str, str] = {
@@ -21,37 +20,6 @@ NOT_THE_PERSONS_DATA: dict[str, str] = {
     "break-glass use needs them; it holds no data about the person beyond what the sections "
     "on deadlines, referrals and break-glass report",
 }
-
-
-def _reaches_person(model: type[models.Model], seen: frozenset[str] = frozenset()) -> bool:
-    """A chain of foreign keys (or one-to-one keys) from ``model`` to a person or case."""
-    label = model._meta.label
-    if label in PERSON_MODELS:
-        return True
-    for field in model._meta.concrete_fields:
-        target = field.related_model if field.is_relation else None
-        if not isinstance(target, type) or target._meta.label in seen | {label}:
-            continue
-        if _reaches_person(target, seen | {label}):
-            return True
-    return False
-
-
-def _encrypted(model: type[models.Model]) -> bool:
-    return any(field.name.endswith("_enc") for field in model._meta.concrete_fields)
-
-
-def personal_data_models(candidates: list[type[models.Model]]) -> set[str]:
-    """Concrete models with a key chain to ``cases.Person``/``cases.Case`` or an
-    encrypted ``*_enc`` field."""
-    return {
-        model._meta.label
-        for model in candidates
-        if not model._meta.abstract
-        and not model._meta.proxy
-        and model.__module__.startswith("haven.")
-        and (_reaches_person(model) or _encrypted(model))
-    }
 
 
 def uncovered(found: set[str], covered: set[str], exempt: dict[str, str]) -> list[str]:
