@@ -90,12 +90,13 @@ def cases_led(*, user: User, limit: int, sort_limit: int = LED_CASES_SORT_LIMIT)
 
 
 def case_get_with_context(
-    *, user: User, case_id: object, for_update: bool = False
+    *, user: User, case_id: object, for_update: bool = False, writing: bool = False
 ) -> tuple[Case, access_policy.CaseContext]:
     """The case and its sharing facts, loaded once for every decision that follows.
 
-    ``for_update`` is for writes: they lock the row, and a user who sees the case
-    only through break-glass is refused (emergency access never writes)."""
+    ``for_update`` is for writes: they lock the row. A write (``for_update``, or
+    ``writing`` for a page asking before it offers a form) is refused to a user who
+    sees the case only through break-glass (emergency access never writes)."""
     parsed = ids.parse_uuid(case_id)
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
@@ -108,7 +109,7 @@ def case_get_with_context(
         or not access_policy.may_see_case(user=user, case_id=case.pk, context=context)
     ):
         raise errors.CaseNotFound(_("No case with this reference is available to you."))
-    if for_update and context.membership_of(user.organisation_id) is None:
+    if (for_update or writing) and context.membership_of(user.organisation_id) is None:
         # Writes lock the case row; break-glass access is for reading only.
         raise errors.BreakGlassReadOnly(
             _("Emergency access is for reading only. Ask the case lead to record this.")
@@ -161,11 +162,17 @@ def case_for(
     group: FieldGroup,
     purpose: Purpose,
     write: bool = False,
+    lock: bool = True,
 ) -> GatedCase:
     """The case gate: the same 404 for a missing case and one outside the user's
     team, then ``group`` decided by ``access.decide()``. A write locks the row and
-    is refused under break-glass and once the person's data is erased."""
-    case, context = case_get_with_context(user=user, case_id=case_id, for_update=write)
+    is refused under break-glass and once the person's data is erased.
+
+    ``lock=False`` asks the write's questions without locking the row: a page
+    deciding whether to offer a form uses the rule that would refuse it."""
+    case, context = case_get_with_context(
+        user=user, case_id=case_id, for_update=write and lock, writing=write
+    )
     decision = access_policy.decide(
         user=user, case_id=case.id, field_group=group, purpose=purpose, context=context
     )

@@ -284,31 +284,24 @@ def _narrative_add(*, actor: User, case: Case, text: str) -> NarrativeEntry:
     )
 
 
-def _require_group(*, actor: User, case: Case, group: FieldGroup) -> None:
-    decision = access_policy.decide(user=actor, case_id=case.id, field_group=group)
-    if not decision.allowed:
-        raise errors.GroupNotAllowed(str(decision.reason))
-
-
 @transaction.atomic
 def narrative_append(*, actor: User, case_id: object, text: str) -> NarrativeEntry:
-    """Add to the single narrative; entries are never edited or removed (R-14)."""
-    case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    _require_group(actor=actor, case=case, group=FieldGroup.NARRATIVE)
+    """Add to the single narrative; entries are never edited or removed (R-14).
+    Nothing is added once the person's data is erased."""
+    gated = selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.NARRATIVE,
+        purpose=Purpose.ASSISTANCE,
+        write=True,
+    )
+    case = gated.case
     if not text.strip():
         raise errors.InvalidInput(
             _("Write something before adding it to the narrative."), field="text"
         )
     entry = _narrative_add(actor=actor, case=case, text=text)
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.UPDATE,
-        object_type="cases.Case",
-        object_id=case.id,
-        person_id=case.person_id,
-        field_groups=[FieldGroup.NARRATIVE],
-        purpose=Purpose.ASSISTANCE,
-    )
+    gated.audit_record(action=Action.UPDATE)
     return entry
 
 
@@ -331,10 +324,12 @@ def case_transition(
     period in the same transaction (R-03, R-15). Moving to ``presumed`` marks
     removal protection and assistance eligibility; a negative decision ends the
     removal protection of the identification process (CETS Art. 10(2)).
-    Nothing here reads cooperation (R-18).
+    Nothing here reads cooperation (R-18). Refused once the person's data is erased.
     """
-    case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
-    _require_group(actor=actor, case=case, group=FieldGroup.LEGAL)
+    # The legal group is decided for assistance, as every status change always was.
+    case = selectors.case_for(
+        user=actor, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    ).case
     assert actor.organisation is not None  # noqa: S101 - case_get admits only case roles
     if to_status not in IdentificationStatus.values:
         raise errors.InvalidInput(_("Choose a status from the list."), field="to_status")

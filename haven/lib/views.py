@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from haven.lib.errors import NotAllowed, NotFound
+from haven.lib.errors import Conflict, NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -27,7 +27,8 @@ def forbidden(request: HttpRequest, *, reason: str) -> HttpResponse:
 
 
 def domain_errors(view: View) -> View:
-    """Turn NotFound into the generic 404 and NotAllowed into the 403 page."""
+    """Turn NotFound into the generic 404, NotAllowed into the 403 page and a
+    Conflict no form caught (e.g. the person's data was erased) into the 409 page."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -38,5 +39,7 @@ def domain_errors(view: View) -> View:
         except NotAllowed as exc:
             # Services translate their messages when they raise them.
             return forbidden(request, reason=exc.message)
+        except Conflict as exc:
+            return render(request, "409.html", {"reason": exc.message}, status=409)
 
     return wrapped

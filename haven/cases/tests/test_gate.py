@@ -217,3 +217,51 @@ def test_it_records_the_audit_event_with_person_group_and_purpose() -> None:
         "thing-1",
         {"n": 1},
     )
+
+
+# --- the case's own writes go through the gate too: after erasure nothing is written ------
+
+
+@pytest.mark.parametrize("erased", [False, True])
+def test_it_adds_to_the_narrative_only_while_the_persons_data_exists(erased: bool) -> None:
+    # given
+    lead, case = _lead_and_case()
+    if erased:
+        services.person_erase(actor=lead, case_id=case.id)
+    before = case.narrative.count()
+
+    # when
+    if erased:
+        with pytest.raises(errors.PersonErased) as refused:
+            services.narrative_append(actor=lead, case_id=case.id, text="She called again.")
+        # then
+        assert refused.value.code == "person_erased"
+        assert case.narrative.count() == before
+    else:
+        services.narrative_append(actor=lead, case_id=case.id, text="She called again.")
+        # then
+        assert case.narrative.count() == before + 1
+
+
+@pytest.mark.parametrize("erased", [False, True])
+def test_it_changes_the_status_only_while_the_persons_data_exists(erased: bool) -> None:
+    # given
+    lead, case = _lead_and_case()
+    if erased:
+        services.person_erase(actor=lead, case_id=case.id)
+
+    # when
+    if erased:
+        with pytest.raises(errors.PersonErased) as refused:
+            services.case_transition(
+                actor=lead, case_id=case.id, to_status="withdrawn", reasons="She moved away."
+            )
+        # then
+        assert refused.value.code == "person_erased"
+        assert not case.transitions.filter(to_status="withdrawn").exists()
+    else:
+        services.case_transition(
+            actor=lead, case_id=case.id, to_status="withdrawn", reasons="She moved away."
+        )
+        # then
+        assert case.transitions.filter(to_status="withdrawn").exists()

@@ -386,6 +386,29 @@ def test_it_shows_an_erased_person_as_erased_without_data(client_for: ClientFor)
     assert f'href="{_transition(kept)}"' in kept_page
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_refuses_the_status_form_of_an_erased_person_as_the_service_would(
+    client_for: ClientFor, method: str
+) -> None:
+    # given: the page hides the link; the address typed by hand meets the same rule
+    supervisor = make_user(role="supervisor")
+    erased = open_case(actor=supervisor)
+    kept = open_case(actor=supervisor)
+    services.person_erase(actor=supervisor, case_id=erased.id)
+    client = client_for(supervisor)
+    data = {"to_status": "withdrawn", "reasons": "She moved away."}
+
+    # when
+    refused = getattr(client, method)(_transition(erased), data)
+    offered = client.get(_transition(kept))
+
+    # then
+    assert refused.status_code == 409
+    assert "<form" not in refused.content.decode().split("<main", 1)[-1]
+    assert not erased.transitions.filter(to_status="withdrawn").exists()
+    assert offered.status_code == 200
+
+
 @pytest.mark.parametrize("entries", [1, 5])
 def test_it_shows_the_detail_page_in_a_fixed_number_of_queries(
     client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries, entries: int

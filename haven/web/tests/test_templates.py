@@ -895,6 +895,7 @@ CONTEXTS: dict[str, Builder] = {
     "base.html": lambda scene: {},
     "404.html": lambda scene: {},
     "403.html": lambda scene: {"reason": "Only the case lead can see the access report."},
+    "409.html": lambda scene: {"reason": "This person's data was erased."},
     "403_csrf.html": lambda scene: {},
     "500.html": lambda scene: {},
     "web/_field.html": _invalid_intake,
