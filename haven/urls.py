@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("haven.deadlines.urls")),
     path("identification/", include("haven.identification.urls")),
     path("assistance/", include("haven.assistance.urls")),
-    path("sharing/", include("haven.access.urls")),
+    path("", include("haven.access.urls")),  # /sharing/ and /assistance/break-glass/
     path("children/", include("haven.children.urls")),
     path("justice/", include("haven.justice.urls")),
     path("referrals/", include("haven.referrals.urls")),

@@ -29,7 +29,7 @@ from haven.assistance.models import (
     ServiceStatus,
 )
 from haven.assistance.selectors import assessments as assessment_selectors
-from haven.assistance.selectors import break_glass as break_glass_selectors
+from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
@@ -41,7 +41,7 @@ fact = parts.fact
 
 
 def _banner(page: parts.CasePage) -> list[parts.Panel]:
-    under = break_glass_selectors.case_view_under_break_glass(case_view=page.view)
+    under = case_page_selectors.case_view_under_break_glass(case_view=page.view)
     return [
         parts.Panel(
             parts.SLOT_BANNER, 10, "assistance/_break_glass_banner.html", {"break_glass": under}

@@ -7,6 +7,11 @@ recipient with an e-mail address also gets a short plain e-mail once the
 transaction commits. ``notify_by_email`` is the one e-mail path: the deadline
 sweep and break-glass call it for the rows they build themselves.
 
+Break-glass is ``haven.access``'s, which sits below this app: it names whom to
+tell, and ``break_glass_notify`` (registered with
+``haven.access.hooks.on_break_glass_used`` by ``DeadlinesConfig.ready``) tells
+them, in the transaction of the grant.
+
 No personal data leaves the system: an e-mail says what kind of thing happened,
 names the case by its pseudonymous reference, and links to the Haven page
 (``HAVEN_BASE_URL``) where a signed-in user reads the rest.
@@ -28,6 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haven.access import hooks as access_hooks
 from haven.accounts.models import User
 from haven.cases.models import Case
 from haven.deadlines import kinds
@@ -119,6 +125,25 @@ def notify(
     )
     notify_by_email(notifications)
     return len(notifications)
+
+
+def break_glass_notify(event: access_hooks.BreakGlassUsed) -> None:
+    """Tell the case lead and the national coordinator of a break-glass use (the
+    people access named), in the app now, in the caller's transaction, and by
+    e-mail after commit when e-mail is on. The notification names the case and
+    the use, no personal data."""
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id,
+            kind=Notification.Kind.BREAK_GLASS,
+            case_id=event.case_id,
+            break_glass_id=event.grant_id,
+            created_at=now,
+        )
+        for user_id in event.recipient_ids
+    )
+    notify_by_email(notifications)  # after commit, when e-mail is on
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from haven.accounts.models import User
 from haven.assistance import catalogue
 from haven.assistance import clocks as assistance_clocks
 from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
-from haven.assistance.selectors import break_glass as break_glass_selectors
+from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.services import assessments as assessment_services
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
@@ -263,5 +263,5 @@ def case_page_assessments(*, case_view: case_selectors.CaseView) -> CasePageAsse
         kinds=kinds,
         # Like the case page's other writes: never while erased or under break-glass.
         may_record=not case_view.erased
-        and not break_glass_selectors.case_view_under_break_glass(case_view=case_view),
+        and not case_page_selectors.case_view_under_break_glass(case_view=case_view),
     )

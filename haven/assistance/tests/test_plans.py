@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.db.models import Q
 
+from haven.access import services_break_glass as break_glass_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import clocks as assistance_clocks
@@ -21,7 +22,6 @@ from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import Assessment, AssistanceClosure, AssistancePlan, AssistanceService
 from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import plans as selectors
-from haven.assistance.services import break_glass as break_glass_services
 from haven.assistance.services import plans as services
 from haven.assistance.services import reflection as reflection_services
 from haven.audit.models import AuditEvent

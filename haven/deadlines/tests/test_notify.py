@@ -12,9 +12,9 @@ from django.core import mail
 from django.db import transaction
 from pytest_django import Settings
 
+from haven.access.tests import test_break_glass as break_glass_tests
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.tests import test_break_glass as break_glass_tests
 from haven.cases.models import Case
 from haven.cases.tests.factories import open_case
 from haven.deadlines import notify as referral_notify

@@ -32,27 +32,28 @@ from django.utils.datastructures import MultiValueDict
 from haven.access import errors as access_errors
 from haven.access import forms as access_forms
 from haven.access import selectors as access_selectors
+from haven.access import selectors_break_glass as break_glass_selectors
 from haven.access import services as access_services
+from haven.access import services_break_glass as break_glass_services
 from haven.access import views as access_views
+from haven.access import views_break_glass as break_glass_views
 from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy, Purpose
+from haven.access.tests.test_break_glass import JUSTIFICATION
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
 from haven.assistance import errors as assistance_errors
 from haven.assistance.selectors import assessments as assessment_selectors
-from haven.assistance.selectors import break_glass as break_glass_selectors
+from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.services import assessments as assessment_services
-from haven.assistance.services import break_glass as break_glass_services
 from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
-from haven.assistance.tests.test_break_glass import JUSTIFICATION
 from haven.assistance.views import assessments as assessment_views
-from haven.assistance.views import break_glass as break_glass_views
 from haven.assistance.views import permits as permit_views
 from haven.assistance.views import plans as plan_views
 from haven.assistance.views import reflection as reflection_views
@@ -261,7 +262,7 @@ def _case_context(scene: Scene) -> Context:
         "case_referrals": referral_case_selectors.case_page_referrals(user=user, case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
-        "break_glass": break_glass_selectors.case_view_under_break_glass(case_view=view),
+        "break_glass": case_page_selectors.case_view_under_break_glass(case_view=view),
         "may_report_for_person": person_report_selectors.person_report_offered(case_view=view),
         "purpose_form": forms_sharing.purpose_form({}),
         "may_manage_consent": sharing_views.may_manage_consent(view),
@@ -945,10 +946,10 @@ CONTEXTS: dict[str, Builder] = {
     "assistance/_reflection_summary.html": _reflection_summary,
     "deadlines/deadline_list.html": _deadline_list,
     "deadlines/notification_list.html": _notification_list,
-    "assistance/break_glass_new.html": _break_glass_new,
-    "assistance/break_glass_review_list.html": _break_glass_review_list,
-    "assistance/_break_glass_row.html": _break_glass_review_list,
-    "assistance/break_glass_review.html": _break_glass_review,
+    "access/break_glass_new.html": _break_glass_new,
+    "access/break_glass_review_list.html": _break_glass_review_list,
+    "access/_break_glass_row.html": _break_glass_review_list,
+    "access/break_glass_review.html": _break_glass_review,
     "assistance/_break_glass_banner.html": _break_glass_banner,
     "cases/consent_list.html": _consents,
     "cases/_consent.html": _consent,

@@ -13,12 +13,12 @@ from unittest import mock
 import pytest
 
 from haven.access import policy as access_policy
+from haven.access import selectors_break_glass as selectors
 from haven.access import services as access_services
+from haven.access import services_break_glass as services
 from haven.access.models import BreakGlass
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
-from haven.assistance.selectors import break_glass as selectors
-from haven.assistance.services import break_glass as services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -418,17 +418,3 @@ def test_it_answers_a_use_out_of_reach_as_a_missing_one() -> None:
     # then
     assert in_reach == grant
     assert out_of_reach == missing == "break_glass_not_found"
-
-
-def test_it_tells_a_case_page_read_under_break_glass_from_one_read_by_the_team() -> None:
-    # given
-    w = world()
-    use(w)
-
-    # when
-    outsider = case_selectors.case_read(user=w.outsider, case_id=w.case.id)
-    lead = case_selectors.case_read(user=w.lead, case_id=w.case.id)
-
-    # then
-    assert selectors.case_view_under_break_glass(case_view=outsider)
-    assert not selectors.case_view_under_break_glass(case_view=lead)

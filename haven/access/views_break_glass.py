@@ -1,5 +1,7 @@
 """Break-glass pages: emergency access to a case by reference, with a typed
 justification; the supervisors' list of uses to review, and the review form.
+Routed under /assistance/break-glass/ by ``haven.access.urls`` (the paths they
+always had).
 
 Each view parses the request, calls one selector or service, and renders. Every
 form posts and redirects, without JavaScript. A case reference that does not
@@ -23,11 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from haven.access import selectors_break_glass as selectors
 from haven.access import services as access_services
+from haven.access import services_break_glass as services
 from haven.access.models import BreakGlass
 from haven.accounts.current import request_user
-from haven.assistance.selectors import break_glass as selectors
-from haven.assistance.services import break_glass as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
 from haven.lib.views import domain_errors, forbidden
 
@@ -110,7 +112,7 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
         "may_review": selectors.may_review_break_glass(user),
         "nav": "break_glass",
     }
-    return render(request, "assistance/break_glass_new.html", context, status=status)
+    return render(request, "access/break_glass_new.html", context, status=status)
 
 
 @never_cache
@@ -121,7 +123,7 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
     uses = selectors.break_glass_review_list(user=request_user(request))
     page = Paginator(uses, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "now": timezone.now(), "nav": "break_glass"}
-    return render(request, "assistance/break_glass_review_list.html", context)
+    return render(request, "access/break_glass_review_list.html", context)
 
 
 @never_cache
@@ -148,7 +150,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
                 status = exc.http_status
             else:
                 messages.success(request, _("Review recorded."))
-                return redirect("assistance:break_glass_review_list")
+                return redirect("access:break_glass_review_list")
     context = {
         "grant": grant,
         "form": form,
@@ -156,7 +158,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
         "own_use": grant.user_id == user.pk,
         "nav": "break_glass",
     }
-    return render(request, "assistance/break_glass_review.html", context, status=status)
+    return render(request, "access/break_glass_review.html", context, status=status)
 
 
 urlpatterns: list[URLPattern] = [

@@ -13,9 +13,9 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from haven.access.models import BreakGlass
+from haven.access.tests.test_break_glass import JUSTIFICATION, World, use, world, written
 from haven.accounts.models import Role, User
 from haven.accounts.tests.factories import UserFactory
-from haven.assistance.tests.test_break_glass import JUSTIFICATION, World, use, world, written
 from haven.audit.models import Action, AuditEvent
 from haven.deadlines.tests.test_deadlines import at
 from haven.web.tests import test_csp
@@ -23,8 +23,8 @@ from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("assistance:break_glass_new")
-REVIEWS = reverse("assistance:break_glass_review_list")
+NEW = reverse("access:break_glass_new")
+REVIEWS = reverse("access:break_glass_review_list")
 NOTIFICATIONS = reverse("deadlines:notification_list")
 START = at(date(2026, 5, 4), 22, 0)
 BANNER = "You are reading this case under emergency access (break-glass)."
@@ -47,7 +47,7 @@ def _case_url(w: World) -> str:
 
 
 def _review_url(grant: BreakGlass) -> str:
-    return reverse("assistance:break_glass_review", args=[grant.id])
+    return reverse("access:break_glass_review", args=[grant.id])
 
 
 # --- asking for emergency access --------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Break-glass reads: the uses a supervisor reviews, and whether a case page is
-read under break-glass.
+"""Break-glass reads: who may use it, and the uses a supervisor reviews.
 
 A supervisor reviews the uses of their own organisation's staff; a supervisor of
 a national coordinator reviews every use on cases of their country. Nobody
 reviews their own use. A use outside the reviewer's reach is the same 404 as a
 missing one. Uses hold no personal data of the person (a case reference, who,
 when, and the staff's own words about the emergency), so these reads are not
-audited; the case itself is read, and audited, through ``cases.selectors``.
+audited; the case itself is read, and audited, through ``cases.selectors``
+(whether a case page is read under break-glass is the case page's question:
+``haven.assistance.selectors.case_page``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from haven.access import policy as access_policy
 from haven.access.models import BreakGlass
 from haven.accounts import policy as account_policy
 from haven.accounts.models import OrgType, User
-from haven.cases import selectors as case_selectors
 from haven.lib import ids
 
 
@@ -79,9 +79,3 @@ def break_glass_get(*, user: User, grant_id: object) -> BreakGlass:
     if not decision.allowed:
         raise missing
     return grant
-
-
-def case_view_under_break_glass(*, case_view: case_selectors.CaseView) -> bool:
-    """Whether any field group of a case page is shown only by break-glass
-    (decided by ``access.policy`` in ``case_read``; nothing read again)."""
-    return any(group.code == "break_glass" for group in case_view.groups)

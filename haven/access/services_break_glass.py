@@ -7,34 +7,34 @@ permitted flow by definition) and tells the case lead and the national
 coordinator at once, in the same transaction as the grant, so that there is
 never a grant nobody was told about.
 
-The notifications are in-app, and also e-mailed after commit when
-HAVEN_EMAIL_NOTIFICATIONS is on (``haven.referrals.notify.notify_by_email``);
-the e-mail says no more than the in-app one does (no personal data leaves the
-system).
+Access decides whom to tell; the telling is the handlers' of
+``haven.access.hooks.on_break_glass_used`` (``haven.deadlines`` writes the
+in-app notifications, and e-mails them after commit when
+HAVEN_EMAIL_NOTIFICATIONS is on; the e-mail says no more than the in-app one
+does: no personal data leaves the system). The case is read by its label
+(``cases.Case``): access imports no app above it.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import errors as access_errors
+from haven.access import hooks
 from haven.access import policy as access_policy
+from haven.access import selectors_break_glass as break_glass_selectors
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
-from haven.assistance.selectors import break_glass as break_glass_selectors
-from haven.cases import errors as case_errors
-from haven.cases.models import Case
-from haven.deadlines import notify as referral_notify
-from haven.deadlines.models import Notification
 from haven.lib import ids
-from haven.lib.errors import Conflict
+from haven.lib.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -59,26 +59,21 @@ def _require_justification(justification: str) -> None:
         )
 
 
-def _case_by_reference(*, case_reference: str, case_id: object) -> Case:
-    """The case by its reference (or id), whoever's team it is on; a missing one
-    gives the same coded 404 as any hidden case."""
-    cases = Case.objects.select_related("person")
+def _case_where(*, case_reference: str, case_id: object) -> Q | None:
+    """The case by its id, else by its reference (as typed, any case); None when
+    neither could name one."""
     if case_id is not None:
         parsed = ids.parse_uuid(case_id)
-        case = cases.filter(pk=parsed).first() if parsed else None
-    else:
-        reference = case_reference.strip().upper()
-        case = cases.filter(reference=reference).first() if reference else None
-    if case is None:
-        raise case_errors.CaseNotFound(_("No case with this reference is available to you."))
-    return case
+        return Q(pk=parsed) if parsed else None
+    reference = case_reference.strip().upper()
+    return Q(reference=reference) if reference else None
 
 
-def _require_need(*, actor: User, case: Case) -> None:
+def _require_need(*, actor: User, case_id: uuid.UUID) -> None:
     """Break-glass is for what the user cannot see now: a user who already sees
     every group their organisation type would get (the case lead, a live grant,
     a team member sharing fully) is sent to the case instead."""
-    decisions = access_policy.decide_all(user=actor, case_id=case.pk)
+    decisions = access_policy.decide_all(user=actor, case_id=case_id)
     assert actor.organisation is not None  # noqa: S101 - _require_case_role ran first
     wanted = access_policy.ORG_TYPE_GROUPS.get(actor.organisation.org_type, frozenset())
     if all(decisions[group].allowed for group in wanted):
@@ -88,12 +83,12 @@ def _require_need(*, actor: User, case: Case) -> None:
         )
 
 
-def _recipients(*, case: Case, actor: User) -> list[int]:
+def _recipients(*, case_id: uuid.UUID, country: str, actor: User) -> list[int]:
     """Active caseworkers and supervisors of the case lead and of every national
     coordinator organisation in the case's country (the actor excepted)."""
     organisations = Organisation.objects.filter(
-        Q(case_memberships__case_id=case.pk, case_memberships__is_lead=True)
-        | Q(org_type=OrgType.NATIONAL_COORDINATOR, country=case.country)
+        Q(case_memberships__case_id=case_id, case_memberships__is_lead=True)
+        | Q(org_type=OrgType.NATIONAL_COORDINATOR, country=country)
     ).values("id")
     return list(
         User.objects.filter(
@@ -107,22 +102,6 @@ def _recipients(*, case: Case, actor: User) -> list[int]:
     )
 
 
-def _notify(*, grant: BreakGlass, case: Case, actor: User) -> int:
-    now = timezone.now()
-    notifications = Notification.objects.bulk_create(
-        Notification(
-            recipient_id=user_id,
-            kind=Notification.Kind.BREAK_GLASS,
-            case=case,
-            break_glass=grant,
-            created_at=now,
-        )
-        for user_id in _recipients(case=case, actor=actor)
-    )
-    referral_notify.notify_by_email(notifications)  # after commit, when e-mail is on
-    return len(notifications)
-
-
 @transaction.atomic
 def break_glass_use(
     *,
@@ -134,17 +113,29 @@ def break_glass_use(
     """Emergency access to a case outside the permitted flow (issue 4): only
     with a typed justification, for HAVEN_BREAK_GLASS_MINUTES, marked in the
     audit trail, and told at once to the case lead and the national coordinator
-    (in-app, in this transaction). A supervisor reviews each use afterwards."""
+    (by the ``on_break_glass_used`` handlers, in this transaction). A supervisor
+    reviews each use afterwards."""
     _require_case_role(actor)
     _require_justification(justification)
-    case = _case_by_reference(case_reference=case_reference, case_id=case_id)
-    _require_need(actor=actor, case=case)
+    # Whoever's team the case is on (the user is outside the permitted flow by
+    # definition); a missing one gives the same coded 404 as any hidden case.
+    where = _case_where(case_reference=case_reference, case_id=case_id)
+    cases = apps.get_model("cases", "Case").objects.select_related("person")
+    case = cases.filter(where).first() if where else None
+    if case is None:
+        raise NotFound(_("No case with this reference is available to you."), code="case_not_found")
+    _require_need(actor=actor, case_id=case.pk)
     grant = access_services.break_glass_open(
         actor=actor, case_id=case.pk, person_id=case.person_id, justification=justification
     )
     grant.case = case
-    told = _notify(grant=grant, case=case, actor=actor)
+    told = _recipients(case_id=case.pk, country=case.country, actor=actor)
+    hooks.break_glass_used(
+        hooks.BreakGlassUsed(
+            grant_id=grant.id, case_id=case.pk, actor_id=actor.pk, recipient_ids=tuple(told)
+        )
+    )
     transaction.on_commit(
-        lambda: logger.warning("break-glass %s opened; %d people told", grant.id, told)
+        lambda: logger.warning("break-glass %s opened; %d people told", grant.id, len(told))
     )
     return grant

@@ -11,9 +11,9 @@ import time_machine
 from pytest_django import DjangoAssertNumQueries
 
 from haven.access.models import BreakGlass
+from haven.access.tests.test_break_glass import JUSTIFICATION, use, world, written
 from haven.accounts.models import Role
 from haven.accounts.tests.factories import UserFactory
-from haven.assistance.tests.test_break_glass import JUSTIFICATION, use, world, written
 from haven.audit.models import Action, AuditEvent
 from haven.cases.tests.test_api import api_client_for, detail_url
 from haven.deadlines.models import Notification

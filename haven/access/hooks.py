@@ -1,0 +1,49 @@
+"""What a break-glass use tells the apps above access, in the same transaction.
+
+``access`` sits below the app that writes notifications (``deadlines``), so it
+cannot call it. Instead that app registers a handler here from its
+``AppConfig.ready``, and ``break_glass_use`` calls every handler, in
+registration order, inside its own transaction: a handler that fails rolls the
+grant and its audit event back, so there is never a grant nobody was told
+about. These are plain calls, not signals: the list of handlers is explicit and
+``handlers()`` shows it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BreakGlassUsed:
+    """One use: the grant, its case, who broke the glass, and whom to tell (the
+    active caseworkers and supervisors of the case lead and of the national
+    coordinator of the case's country, the user who broke the glass excepted)."""
+
+    grant_id: uuid.UUID
+    case_id: uuid.UUID
+    actor_id: int
+    recipient_ids: tuple[int, ...]
+
+
+Handler = Callable[[BreakGlassUsed], None]
+
+_used: dict[str, Handler] = {}
+
+
+def on_break_glass_used(handler: Handler) -> Handler:
+    """Register a handler for every break-glass use (registering twice keeps one)."""
+    _used[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+def break_glass_used(event: BreakGlassUsed) -> None:
+    for handler in _used.values():
+        handler(event)
+
+
+def handlers() -> list[str]:
+    """The registered handlers, in the order they run."""
+    return list(_used)
