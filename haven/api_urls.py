@@ -3,7 +3,7 @@
 from django.urls import path
 
 from haven.access import api as access_api
-from haven.access import api_break_glass as break_glass_api
+from haven.access.api import break_glass as break_glass_api
 from haven.accounts import api as accounts_api
 from haven.assistance.api import assessments as assessments_api
 from haven.assistance.api import permits as permits_api

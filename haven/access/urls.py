@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from haven.access import views, views_break_glass
+from haven.access import views
+from haven.access.views import break_glass as break_glass_views
 
 app_name = "access"
 
@@ -8,5 +9,5 @@ app_name = "access"
 # paths they always had. Included at the root by haven/urls.py.
 urlpatterns = [
     path("sharing/", include(views.urlpatterns)),
-    path("assistance/", include(views_break_glass.urlpatterns)),
+    path("assistance/", include(break_glass_views.urlpatterns)),
 ]

@@ -13,10 +13,10 @@ from unittest import mock
 import pytest
 
 from haven.access import policy as access_policy
-from haven.access import selectors_break_glass as selectors
 from haven.access import services as access_services
-from haven.access import services_break_glass as services
 from haven.access.models import BreakGlass
+from haven.access.selectors import break_glass as selectors
+from haven.access.services import break_glass as services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory
 from haven.audit.models import Action, AuditEvent

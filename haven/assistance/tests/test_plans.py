@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.db.models import Q
 
-from haven.access import services_break_glass as break_glass_services
+from haven.access.services import break_glass as break_glass_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import clocks as assistance_clocks

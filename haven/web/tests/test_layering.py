@@ -184,21 +184,19 @@ PRESENTATION_MODULES = sources(
     [
         "**/views.py",
         "**/views/*.py",
-        "*/views_*.py",
         "**/api.py",
         "**/api/*.py",
-        "*/api_*.py",
         "**/templatetags/*.py",
     ]
 )
 
 
 def test_it_finds_the_presentation_modules() -> None:
-    # modules, the modules of views/ and api/ packages, and views_<concern> and api_<concern>
+    # modules, and the modules of views/ and api/ packages
     names = {relative(p) for p in PRESENTATION_MODULES}
     assert {
-        "haven/access/views_break_glass.py",
-        "haven/access/api_break_glass.py",
+        "haven/access/views/break_glass.py",
+        "haven/access/api/break_glass.py",
         "haven/cases/views/cases.py",
         "haven/cases/api/cases.py",
         "haven/identification/views/screening.py",
@@ -275,8 +273,8 @@ def test_it_finds_the_spine_modules() -> None:
     assert {
         "haven/access/policy.py",
         "haven/access/hooks.py",
-        "haven/access/services_break_glass.py",
-        "haven/access/views_break_glass.py",
+        "haven/access/services/break_glass.py",
+        "haven/access/views/break_glass.py",
         "haven/vault/services.py",
         "haven/audit/services.py",
     } <= names

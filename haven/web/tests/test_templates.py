@@ -32,13 +32,13 @@ from django.utils.datastructures import MultiValueDict
 from haven.access import errors as access_errors
 from haven.access import forms as access_forms
 from haven.access import selectors as access_selectors
-from haven.access import selectors_break_glass as break_glass_selectors
 from haven.access import services as access_services
-from haven.access import services_break_glass as break_glass_services
 from haven.access import views as access_views
-from haven.access import views_break_glass as break_glass_views
 from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy, Purpose
+from haven.access.selectors import break_glass as break_glass_selectors
+from haven.access.services import break_glass as break_glass_services
 from haven.access.tests.test_break_glass import JUSTIFICATION
+from haven.access.views import break_glass as break_glass_views
 from haven.accounts import forms as account_forms
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user

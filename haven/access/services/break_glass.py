@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from haven.access import errors as access_errors
 from haven.access import hooks
 from haven.access import policy as access_policy
-from haven.access import selectors_break_glass as break_glass_selectors
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
+from haven.access.selectors import break_glass as break_glass_selectors
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
 from haven.lib import ids

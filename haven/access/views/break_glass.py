@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from haven.access import selectors_break_glass as selectors
 from haven.access import services as access_services
-from haven.access import services_break_glass as services
 from haven.access.models import BreakGlass
+from haven.access.selectors import break_glass as selectors
+from haven.access.services import break_glass as services
 from haven.accounts.current import request_user
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
 from haven.lib.views import domain_errors, forbidden

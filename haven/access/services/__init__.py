@@ -407,7 +407,7 @@ def break_glass_open(
     """Emergency access for one user, only with a typed justification; it lasts
     HAVEN_BREAK_GLASS_MINUTES and is marked in the audit trail. Notifying the
     case lead and the national coordinator is the caller's duty, in the same
-    transaction (``haven.access.services_break_glass.break_glass_use``)."""
+    transaction (``haven.access.services.break_glass.break_glass_use``)."""
     if actor.role not in (Role.CASEWORKER, Role.SUPERVISOR) or actor.organisation is None:
         raise errors.SharingNotAllowed(_("Only caseworkers and supervisors can use break-glass."))
     if len(justification.strip()) < MIN_JUSTIFICATION:

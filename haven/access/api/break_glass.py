@@ -18,10 +18,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haven.access import selectors_break_glass as selectors
 from haven.access import services as access_services
-from haven.access import services_break_glass as services
 from haven.access.models import BreakGlass
+from haven.access.selectors import break_glass as selectors
+from haven.access.services import break_glass as services
 from haven.accounts.current import acting_user
 from haven.lib.api import (
     BAD_REQUEST,
