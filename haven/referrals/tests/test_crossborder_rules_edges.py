@@ -123,7 +123,7 @@ def test_it_refuses_a_partner_with_a_malformed_key_or_registered_twice() -> None
     twice = code_of(lambda: register(KEYS_B, "ee-b", "EE"))
     # then
     assert malformed.value.field == "encryption_public_key"
-    assert twice != "invalid"
+    assert twice == "partner_exists"
 
 
 # --- export -----------------------------------------------------------------------------

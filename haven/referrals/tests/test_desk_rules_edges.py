@@ -4,6 +4,7 @@ answered reports, and texts once a linked case is out of reach or erased."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -154,7 +155,7 @@ def test_it_shows_no_texts_of_a_linked_consultation_once_the_person_is_erased() 
 def test_it_draws_a_new_reference_when_one_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     # given: the first draw repeats the reference of an earlier report
     letters = iter("A" * 8 + "A" * 8 + "B" * 8)
-    monkeypatch.setattr(services.secrets, "choice", lambda _alphabet: next(letters))
+    monkeypatch.setattr(secrets, "choice", lambda _alphabet: next(letters))
     first = a_report()
     # when
     second = a_report()
