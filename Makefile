@@ -75,9 +75,20 @@ check-deploy: $(STAMP)
 	  HAVEN_ALLOWED_HOSTS=haven.example.org $(BIN)/haven check --deploy --fail-level WARNING
 	@HAVEN_DEBUG=1 $(BIN)/haven makemigrations --check --dry-run
 
-# The spine and the first services keep 100 % line and branch coverage (house style 32).
+# The spine and every app's services and selectors (module or package, so
+# haven.<app>.services covers services.py and services/*.py), plus the case and
+# identification hooks and the deadline-kind registry, keep 100 % line and
+# branch coverage (house style 32, issue 9). accounts has no selectors.
 COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit \
-	--cov=haven.cases.services --cov=haven.cases.selectors --cov=haven.accounts.services \
+	--cov=haven.accounts.services \
+	--cov=haven.cases.services --cov=haven.cases.selectors --cov=haven.cases.hooks \
+	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
+	--cov=haven.identification.services --cov=haven.identification.selectors \
+	--cov=haven.identification.hooks \
+	--cov=haven.assistance.services --cov=haven.assistance.selectors \
+	--cov=haven.children.services --cov=haven.children.selectors \
+	--cov=haven.justice.services --cov=haven.justice.selectors \
+	--cov=haven.referrals.services --cov=haven.referrals.selectors \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
