@@ -421,8 +421,9 @@ def service_complete(
     service, case = _service_for_update(actor=actor, service_id=service_id)
     if outcome not in ServiceOutcome.values:
         raise InvalidInput(_("Choose the outcome."), code="outcome_required", field="outcome")
-    _move(service, St.COMPLETED)
+    # The date is checked while the service is still under way, before it moves.
     _check_end(service, ends_on, "ends_on")
+    _move(service, St.COMPLETED)
     service.ends_on = ends_on
     service.outcome = outcome
     note = outcome_note.strip()

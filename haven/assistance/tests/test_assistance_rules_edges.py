@@ -236,11 +236,6 @@ def test_it_refuses_to_stop_a_service_under_way_before_it_started() -> None:
     assert service.status == St.ACTIVE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service_complete moves the service to completed before _check_end, so the "
-    "check never fires and the database constraint raises a ValidationError instead",
-)
 def test_it_refuses_to_complete_a_service_before_it_started() -> None:
     # given
     t = plan_team()

@@ -444,3 +444,18 @@ def test_it_refuses_the_desk_records_to_a_team_member_without_the_narrative_grou
     # then
     with pytest.raises(GroupNotAllowed):
         selectors.desk_records_of_case(user=health, case_id=case.id)
+
+
+def test_it_leaves_the_desk_itself_out_of_the_organisations_a_consultation_is_passed_to() -> None:
+    # given: the coordinator ticks its own organisation beside a shelter
+    actor = coordinator()
+    shelter = make_user(org_type=OrgType.SHELTER)
+    assert actor.organisation_id is not None
+
+    # when
+    consultation = anonymous_consultation(
+        actor, routed_to_ids=[actor.organisation_id, shelter.organisation_id]
+    )
+
+    # then: passed to the shelter only, without an error
+    assert [o.pk for o in consultation.routed_to.all()] == [shelter.organisation_id]
