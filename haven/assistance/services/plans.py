@@ -42,7 +42,8 @@ from haven.assistance.models import (
     AssistanceService,
     ServiceOutcome,
 )
-from haven.assistance.models import ServiceStatus as St
+from haven.assistance.states import SERVICE_TRANSITIONS
+from haven.assistance.states import ServiceStatus as St
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
@@ -64,15 +65,6 @@ CLOSURE_EXIT_PLAN = "closure.exit_plan"
 CLOSURE_PERSON_VIEW = "closure.person_view"
 CLOSURE_REOPEN_REASONS = "closure.reopen_reasons"
 
-# The service state machine. A refusal may come at any time before the service
-# ends (the person withdraws consent); it is never a penalty.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    St.PLANNED: frozenset({St.ACTIVE, St.REFUSED, St.STOPPED}),
-    St.ACTIVE: frozenset({St.COMPLETED, St.REFUSED, St.STOPPED}),
-    St.COMPLETED: frozenset(),
-    St.REFUSED: frozenset(),
-    St.STOPPED: frozenset(),
-}
 OPEN_STATUSES = (St.PLANNED, St.ACTIVE)
 # Days before a closure's follow-up date that the lead is reminded.
 FOLLOW_UP_REMINDER_DAYS = 7
@@ -344,12 +336,14 @@ def _service_for_update(*, actor: User, service_id: object) -> tuple[AssistanceS
 
 
 def _move(service: AssistanceService, to_status: str) -> None:
-    if to_status not in ALLOWED_TRANSITIONS[service.status]:
-        raise Conflict(
+    def refused() -> Conflict:
+        return Conflict(
             _("This service is %(status)s: that change is not possible now.")
             % {"status": St(service.status).label},
             code="service_transition_not_allowed",
         )
+
+    SERVICE_TRANSITIONS.require(service.status, to_status, refused)
     service.status = to_status
     service.updated_at = timezone.now()
 
