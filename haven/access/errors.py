@@ -1,30 +1,51 @@
 """Sharing errors with stable codes (tests assert codes, never words)."""
 
+from enum import StrEnum
+
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 
+class ErrorCode(StrEnum):
+    """Every code this app raises: stable values the API and the tests rely on.
+
+    The break-glass errors below keep their literal codes until break-glass code has
+    moved here from assistance; their codes join this list then.
+    """
+
+    AGREEMENT_ENDED = "agreement_ended"
+    AGREEMENT_NOT_FOUND = "agreement_not_found"
+    ALREADY_LEAD = "already_lead"
+    ALREADY_MEMBER = "already_member"
+    CONSENT_ALREADY_WITHDRAWN = "consent_already_withdrawn"
+    CONSENT_NOT_FOUND = "consent_not_found"
+    NOT_ON_TEAM = "not_on_team"
+    PERSON_ERASED = "person_erased"
+    SHARING_INVALID = "sharing_invalid"
+    SHARING_NOT_ALLOWED = "sharing_not_allowed"
+
+
 class SharingInvalid(InvalidInput):
-    default_code = "sharing_invalid"
+    default_code = ErrorCode.SHARING_INVALID
 
 
 class SharingNotAllowed(NotAllowed):
-    default_code = "sharing_not_allowed"
+    default_code = ErrorCode.SHARING_NOT_ALLOWED
 
 
 class ConsentNotFound(NotFound):
-    default_code = "consent_not_found"
+    default_code = ErrorCode.CONSENT_NOT_FOUND
 
 
 class ConsentAlreadyWithdrawn(Conflict):
-    default_code = "consent_already_withdrawn"
+    default_code = ErrorCode.CONSENT_ALREADY_WITHDRAWN
 
 
 class AgreementNotFound(NotFound):
-    default_code = "agreement_not_found"
+    default_code = ErrorCode.AGREEMENT_NOT_FOUND
 
 
 class AgreementEnded(Conflict):
-    default_code = "agreement_ended"
+    default_code = ErrorCode.AGREEMENT_ENDED
 
 
 class JustificationRequired(InvalidInput):

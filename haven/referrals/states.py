@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.lib.errors import Conflict
 from haven.lib.states import ActionTable
+from haven.referrals.errors import ErrorCode
 
 
 class ReferralState(models.TextChoices):
@@ -96,7 +97,7 @@ def referral_next(state: str, action: str) -> str:
         return Conflict(
             _("This referral can no longer be answered this way (it is: %(state)s).")
             % {"state": ReferralState(state).label},
-            code="transition_not_allowed",
+            code=ErrorCode.TRANSITION_NOT_ALLOWED,
         )
 
     return REFERRAL_TRANSITIONS.require(state, action, refused)
@@ -109,7 +110,7 @@ def lead_transfer_next(state: str, action: str) -> str:
         return Conflict(
             _("This lead transfer can no longer be answered this way (it is: %(state)s).")
             % {"state": LeadTransferState(state).label},
-            code="transition_not_allowed",
+            code=ErrorCode.TRANSITION_NOT_ALLOWED,
         )
 
     return LEAD_TRANSFER_TRANSITIONS.require(state, action, refused)
