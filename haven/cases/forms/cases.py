@@ -1,4 +1,4 @@
-"""Case forms: they parse and check the shape of input; the services apply the rules."""
+"""Case search, intake, narrative and status forms."""
 
 from __future__ import annotations
 
