@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.access import services
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import BreakGlass, FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -187,4 +187,44 @@ class AgreementEndForm(forms.Form):
         widget=_DATE_WIDGET,
         initial=timezone.localdate,
         help_text=_("The first day it no longer applies: access under it stops that day."),
+    )
+
+
+# --- break-glass (emergency access) ---------------------------------------------------------
+
+BREAK_GLASS_TEXT_MAX = 10000
+
+
+class BreakGlassForm(forms.Form):
+    case_reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=32,
+        help_text=_("As the case lead gave it, for example FI-2026-ABC234."),
+    )
+    justification = forms.CharField(
+        label=_("Why is this an emergency?"),
+        max_length=BREAK_GLASS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Describe the emergency and why it cannot wait for the case lead. "
+            "Do not write the person's name or any other details about them here."
+        ),
+    )
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Was this use justified?"),
+        choices=[
+            (BreakGlass.Review.JUSTIFIED, _("Justified: it was a real emergency")),
+            (BreakGlass.Review.NOT_JUSTIFIED, _("Not justified")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=BREAK_GLASS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you checked, and any follow-up. No details about the person."),
     )

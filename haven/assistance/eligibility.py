@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.assistance.catalogue import ServiceType
+from haven.assistance.errors import ErrorCode
 from haven.assistance.models import AssistanceClosure, ReflectionPeriod
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
@@ -123,7 +124,7 @@ def removal_block(
     CETS Art. 10(2): never while reasonable grounds protect the person)."""
     if reflection_runs_on(period, on_date):
         return RemovalBlock(
-            "reflection_period_running",
+            ErrorCode.REFLECTION_PERIOD_RUNNING,
             _(
                 "The person is in the recovery and reflection period: no expulsion order may "
                 "be enforced during it."
@@ -131,7 +132,7 @@ def removal_block(
         )
     if removal_protected:
         return RemovalBlock(
-            "removal_protected",
+            ErrorCode.REMOVAL_PROTECTED,
             _(
                 "Reasonable grounds protect the person: they may not be removed until the "
                 "identification process is complete."

@@ -9,6 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A service's status and its allowed changes live with the table (style rule 13);
+# re-exported here, where the models that store it are.
+from haven.assistance.states import ServiceStatus as ServiceStatus
+
 
 class ReflectionPeriod(models.Model):
     """The recovery and reflection period (R-15): at least 30 days, started by a
@@ -244,14 +248,6 @@ class AssistancePlan(models.Model):
 
     def __str__(self) -> str:
         return f"plan {self.pk} of {self.case_id}"
-
-
-class ServiceStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ACTIVE = "active", _("Under way")
-    COMPLETED = "completed", _("Completed")
-    REFUSED = "refused", _("Refused by the person")  # R-20: recorded without penalty
-    STOPPED = "stopped", _("Stopped")
 
 
 class ServiceOutcome(models.TextChoices):

@@ -1,46 +1,72 @@
 """Case errors with stable codes."""
 
+from enum import StrEnum
+
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
+
+class ErrorCode(StrEnum):
+    """Every code this app raises: stable values the API and the tests rely on."""
+
+    ALREADY_ERASED = "already_erased"
+    BARNAHUS_ROUTE_FOR_CHILDREN = "barnahus_route_for_children"
+    BREAK_GLASS_READ_ONLY = "break_glass_read_only"
+    CASE_NOT_FOUND = "case_not_found"
+    DECISION_REQUIRED = "decision_required"
+    FIELD_GROUP_NOT_ALLOWED = "field_group_not_allowed"
+    INTERVIEW_NOT_FOUND = "interview_not_found"
+    JUSTIFICATION_REQUIRED = "justification_required"
+    LANGUAGE_NOT_OFFERED = "language_not_offered"
+    PERSON_ERASED = "person_erased"
+    READER_NOT_ON_TEAM = "reader_not_on_team"
+    REASONS_REQUIRED = "reasons_required"
+    REFERENCE_EXHAUSTED = "reference_exhausted"
+    REPORTED_ON_REQUIRED = "reported_on_required"
+    REPRESENTATIVE_ABSENCE_REASON_REQUIRED = "representative_absence_reason_required"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    SUMMARY_REQUIRED = "summary_required"
+    TRAINING_EVIDENCE_REQUIRED = "training_evidence_required"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
 
 
 class CaseNotFound(NotFound):
     # Same code and words for a missing case and a hidden one.
-    default_code = "case_not_found"
+    default_code = ErrorCode.CASE_NOT_FOUND
 
 
 class TransitionNotAllowed(Conflict):
-    default_code = "transition_not_allowed"
+    default_code = ErrorCode.TRANSITION_NOT_ALLOWED
 
 
 class DecisionRequired(Conflict):
     # Presumed, identified and not identified are set by identification decisions only.
-    default_code = "decision_required"
+    default_code = ErrorCode.DECISION_REQUIRED
 
 
 class ReasonsRequired(InvalidInput):
-    default_code = "reasons_required"
+    default_code = ErrorCode.REASONS_REQUIRED
 
 
 class GroupNotAllowed(NotAllowed):
-    default_code = "field_group_not_allowed"
+    default_code = ErrorCode.FIELD_GROUP_NOT_ALLOWED
 
 
 class BreakGlassReadOnly(NotAllowed):
-    default_code = "break_glass_read_only"
+    default_code = ErrorCode.BREAK_GLASS_READ_ONLY
 
 
 class RoleNotAllowed(NotAllowed):
-    default_code = "role_not_allowed"
+    default_code = ErrorCode.ROLE_NOT_ALLOWED
 
 
 class PersonErased(Conflict):
     # The person's data was erased (crypto-shredded): nothing more is written about them.
-    default_code = "person_erased"
+    default_code = ErrorCode.PERSON_ERASED
 
 
 class AlreadyErased(Conflict):
     # Erasing twice would overwrite when the data was really destroyed.
-    default_code = "already_erased"
+    default_code = ErrorCode.ALREADY_ERASED
 
 
 __all__ = [

@@ -301,7 +301,9 @@ def _language(
     offers, else the caseworker's own. The person's languages are identity data."""
     if requested and requested not in offered_languages():
         raise errors.InvalidInput(
-            _("Choose a language from the list."), code="language_not_offered", field="lang"
+            _("Choose a language from the list."),
+            code=errors.ErrorCode.LANGUAGE_NOT_OFFERED,
+            field="lang",
         )
     identity = access_policy.decide(
         user=user, case_id=case.id, field_group=FieldGroup.IDENTITY, context=context

@@ -658,7 +658,8 @@ def interview_get(
     the sharing rules allow the narrative group (R-14, R-47). The same 404 for a
     missing record and one on a case hidden from the user. The read is audited."""
     not_found = NotFound(
-        _("No interview with this reference is available to you."), code="interview_not_found"
+        _("No interview with this reference is available to you."),
+        code=errors.ErrorCode.INTERVIEW_NOT_FOUND,
     )
     parsed = ids.parse_uuid(interview_id)
     if parsed is None:

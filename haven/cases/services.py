@@ -98,7 +98,7 @@ def _new_reference(country: str, year: int) -> str:
         if not Case.objects.filter(reference=reference).exists():
             return reference
     raise errors.TransitionNotAllowed(
-        _("Could not allocate a case reference."), code="reference_exhausted"
+        _("Could not allocate a case reference."), code=errors.ErrorCode.REFERENCE_EXHAUSTED
     )
 
 
@@ -493,7 +493,7 @@ def _validate_interview_shape(interview: InterviewInput, *, today: date) -> None
     if not interview.summary.strip():
         raise errors.InvalidInput(
             _("Write what was told: others read it instead of asking again."),
-            code="summary_required",
+            code=errors.ErrorCode.SUMMARY_REQUIRED,
             field="summary",
         )
     if interview.held_on > today:
@@ -510,13 +510,13 @@ def _validate_interview_rules(interview: InterviewInput, *, child: bool, previou
     if previous and not interview.justification.strip():
         raise errors.InvalidInput(
             _("The person has been interviewed before: say why another interview is needed."),
-            code="justification_required",
+            code=errors.ErrorCode.JUSTIFICATION_REQUIRED,
             field="justification",
         )
     if interview.barnahus_route and not child:
         raise errors.InvalidInput(
             _("The Barnahus route is for children."),
-            code="barnahus_route_for_children",
+            code=errors.ErrorCode.BARNAHUS_ROUTE_FOR_CHILDREN,
             field="barnahus_route",
         )
     if not child:
@@ -524,13 +524,13 @@ def _validate_interview_rules(interview: InterviewInput, *, child: bool, previou
     if interview.reported_on is None:
         raise errors.InvalidInput(
             _("Give the date of the report: a child's interview must not be unduly delayed."),
-            code="reported_on_required",
+            code=errors.ErrorCode.REPORTED_ON_REQUIRED,
             field="reported_on",
         )
     if not interview.training_evidence.strip():
         raise errors.InvalidInput(
             _("A child is interviewed by trained professionals: give the training evidence."),
-            code="training_evidence_required",
+            code=errors.ErrorCode.TRAINING_EVIDENCE_REQUIRED,
             field="training_evidence",
         )
     if interview.representative_present is not True and not (
@@ -541,7 +541,7 @@ def _validate_interview_rules(interview: InterviewInput, *, child: bool, previou
                 "The child's representative attends unless a reasoned decision says otherwise: "
                 "give the reasons."
             ),
-            code="representative_absence_reason_required",
+            code=errors.ErrorCode.REPRESENTATIVE_ABSENCE_REASON_REQUIRED,
             field="representative_absence_reason",
         )
 
@@ -558,7 +558,7 @@ def _interview_readers(
     if chosen - set(team):
         raise errors.InvalidInput(
             _("Only organisations on the case team can be named as readers."),
-            code="reader_not_on_team",
+            code=errors.ErrorCode.READER_NOT_ON_TEAM,
             field="readers",
         )
     chosen.add(recorder.pk)

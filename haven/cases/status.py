@@ -2,7 +2,7 @@
 
 Identification status is kept apart from age status and immigration status.
 Every change goes through ``haven.cases.services.case_transition``, which
-checks ``ALLOWED_TRANSITIONS``, stores the decision maker, date, legal basis
+checks ``TRANSITIONS``, stores the decision maker, date, legal basis
 and reasons, and writes the audit event.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from haven.lib.states import TransitionTable
 
 
 class IdentificationStatus(models.TextChoices):
@@ -26,19 +28,18 @@ class IdentificationStatus(models.TextChoices):
 
 S = IdentificationStatus
 
-ALLOWED_TRANSITIONS: dict[IdentificationStatus, frozenset[IdentificationStatus]] = {
-    S.POTENTIAL: frozenset(
-        {S.PRESUMED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN}
-    ),
-    S.PRESUMED: frozenset(
-        {S.IDENTIFIED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN}
-    ),
-    S.IDENTIFIED: frozenset({S.WITHDRAWN}),
-    # A negative decision can be reconsidered on request (R-17), at either stage.
-    S.NOT_IDENTIFIED: frozenset({S.POTENTIAL, S.PRESUMED, S.IDENTIFIED}),
-    S.DECLINED_FORMAL_IDENTIFICATION: frozenset({S.POTENTIAL, S.PRESUMED, S.WITHDRAWN}),
-    S.WITHDRAWN: frozenset({S.POTENTIAL}),
-}
+TRANSITIONS: TransitionTable[IdentificationStatus] = TransitionTable(
+    IdentificationStatus,
+    {
+        S.POTENTIAL: {S.PRESUMED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN},
+        S.PRESUMED: {S.IDENTIFIED, S.NOT_IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATION, S.WITHDRAWN},
+        S.IDENTIFIED: {S.WITHDRAWN},
+        # A negative decision can be reconsidered on request (R-17), at either stage.
+        S.NOT_IDENTIFIED: {S.POTENTIAL, S.PRESUMED, S.IDENTIFIED},
+        S.DECLINED_FORMAL_IDENTIFICATION: {S.POTENTIAL, S.PRESUMED, S.WITHDRAWN},
+        S.WITHDRAWN: {S.POTENTIAL},
+    },
+)
 
 # Statuses that only an identification decision of the national pathway may set:
 # a positive reasonable-grounds decision must start the reflection period in the
@@ -53,4 +54,5 @@ REGISTERED = frozenset({S.PRESUMED, S.IDENTIFIED, S.DECLINED_FORMAL_IDENTIFICATI
 
 
 def transition_allowed(current: str, target: str) -> bool:
-    return IdentificationStatus(target) in ALLOWED_TRANSITIONS[IdentificationStatus(current)]
+    """Whether the table allows this change; an unknown status is a ValueError."""
+    return TRANSITIONS.allowed(IdentificationStatus(current), IdentificationStatus(target))

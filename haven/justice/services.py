@@ -19,6 +19,7 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.justice import selectors
+from haven.justice.errors import ErrorCode
 from haven.justice.models import CooperationRecord
 
 
@@ -44,7 +45,7 @@ def cooperation_record(
     case = gated.case
     if recorded_on > timezone.localdate():
         raise case_errors.InvalidInput(
-            _("The date cannot be in the future."), code="invalid", field="recorded_on"
+            _("The date cannot be in the future."), code=ErrorCode.INVALID, field="recorded_on"
         )
     record = CooperationRecord(
         case=case,

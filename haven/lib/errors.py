@@ -7,15 +7,25 @@ carry personal data.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from http import HTTPStatus
 from typing import ClassVar
+
+
+class ErrorCode(StrEnum):
+    """The codes of the base errors, for errors that need no code of their own."""
+
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
 
 
 class HavenError(Exception):
     """Base of every domain error: a stable ``code`` and an HTTP status."""
 
     http_status: ClassVar[int] = HTTPStatus.BAD_REQUEST
-    default_code: ClassVar[str] = "invalid"
+    default_code: ClassVar[str] = ErrorCode.INVALID
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
         super().__init__(message)
@@ -26,21 +36,21 @@ class HavenError(Exception):
 
 class InvalidInput(HavenError):
     http_status = HTTPStatus.BAD_REQUEST
-    default_code = "invalid"
+    default_code: ClassVar[str] = ErrorCode.INVALID
 
 
 class NotAllowed(HavenError):
     http_status = HTTPStatus.FORBIDDEN
-    default_code = "not_allowed"
+    default_code: ClassVar[str] = ErrorCode.NOT_ALLOWED
 
 
 class NotFound(HavenError):
     """Missing and hidden look the same: one message for both."""
 
     http_status = HTTPStatus.NOT_FOUND
-    default_code = "not_found"
+    default_code: ClassVar[str] = ErrorCode.NOT_FOUND
 
 
 class Conflict(HavenError):
     http_status = HTTPStatus.CONFLICT
-    default_code = "conflict"
+    default_code: ClassVar[str] = ErrorCode.CONFLICT

@@ -17,6 +17,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The states and actions of the two machines live with their tables (R-47);
+# re-exported here, where the models that store them are.
+from haven.referrals.states import LeadTransferState as LeadTransferState
+from haven.referrals.states import ReferralAction
+from haven.referrals.states import ReferralState as ReferralState
+
 # --- service directory -------------------------------------------------------------------
 
 
@@ -66,14 +72,6 @@ class DirectoryEntry(models.Model):
 
 
 # --- referrals -----------------------------------------------------------------------------
-
-
-class ReferralState(models.TextChoices):
-    SENT = "sent", _("Waiting for an answer")
-    INFO_REQUESTED = "info_requested", _("More information asked for")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn by the sender")
 
 
 OPEN_REFERRAL_STATES = (ReferralState.SENT, ReferralState.INFO_REQUESTED)
@@ -137,13 +135,7 @@ class ReferralEvent(models.Model):
     """What happened to a referral, in order: sent, info asked and given,
     accepted, declined (with a reason), withdrawn. Append-only."""
 
-    class Action(models.TextChoices):
-        SEND = "send", _("Sent")
-        REQUEST_INFO = "request_info", _("Asked for more information")
-        PROVIDE_INFO = "provide_info", _("Gave more information")
-        ACCEPT = "accept", _("Accepted")
-        DECLINE = "decline", _("Declined")
-        WITHDRAW = "withdraw", _("Withdrawn")
+    Action = ReferralAction  # the state machine's actions (haven.referrals.states)
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -168,13 +160,6 @@ class DeclineReason(models.TextChoices):
     OUTSIDE_AREA = "outside_area", _("Outside our area")
     TARGET_GROUP = "target_group", _("Outside the groups we serve")
     OTHER = "other", _("Other (explained in the note)")
-
-
-class LeadTransferState(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class LeadTransfer(models.Model):

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.utils.translation import gettext as _
 
 from haven.lib.errors import InvalidInput
+from haven.referrals.errors import ErrorCode
 
 FORMAT = "haven-crossborder/1"
 KIND_REFERRAL = "referral"
@@ -56,7 +57,7 @@ _RAW_PRIVATE = serialization.PrivateFormat.Raw
 
 
 class PackageTampered(InvalidInput):
-    default_code = "package_tampered"
+    default_code = ErrorCode.PACKAGE_TAMPERED
 
 
 def _tampered() -> PackageTampered:

@@ -2,9 +2,8 @@
 lead responsibility. Each table says, for a state, which action leads to which
 state; an action missing from the table is refused with ``transition_not_allowed``.
 
-The states themselves are the models' ``ReferralState`` and ``LeadTransferState``
-(one-line comment on each value there); the referral actions are
-``ReferralEvent.Action``.
+The models store these states and actions (``haven.referrals.models`` imports
+them from here).
 """
 
 from __future__ import annotations
@@ -14,9 +13,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.lib.errors import Conflict
-from haven.referrals.models import LeadTransferState, ReferralEvent, ReferralState
+from haven.lib.states import ActionTable
+from haven.referrals.errors import ErrorCode
 
-ReferralAction = ReferralEvent.Action
+
+class ReferralState(models.TextChoices):
+    SENT = "sent", gettext_lazy("Waiting for an answer")  # sent, or more information given
+    INFO_REQUESTED = (
+        "info_requested",
+        gettext_lazy("More information asked for"),  # the receiver waits for the sender
+    )
+    ACCEPTED = "accepted", gettext_lazy("Accepted")  # final: the receiver joined the team
+    DECLINED = "declined", gettext_lazy("Declined")  # final: the receiver said no, with a reason
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn by the sender")  # final: taken back
+
+
+class ReferralAction(models.TextChoices):
+    SEND = "send", gettext_lazy("Sent")  # creates the referral in SENT
+    REQUEST_INFO = "request_info", gettext_lazy("Asked for more information")  # by the receiver
+    PROVIDE_INFO = "provide_info", gettext_lazy("Gave more information")  # by the sender
+    ACCEPT = "accept", gettext_lazy("Accepted")  # by the receiver
+    DECLINE = "decline", gettext_lazy("Declined")  # by the receiver
+    WITHDRAW = "withdraw", gettext_lazy("Withdrawn")  # by the sender
+
+
+class LeadTransferState(models.TextChoices):
+    PROPOSED = "proposed", gettext_lazy("Proposed")  # the lead asked; the receiver decides
+    ACCEPTED = "accepted", gettext_lazy("Accepted")  # final: the receiver is the lead
+    DECLINED = "declined", gettext_lazy("Declined")  # final: the lead stays
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")  # final: the lead took it back
 
 
 class LeadTransferAction(models.TextChoices):
@@ -25,64 +50,75 @@ class LeadTransferAction(models.TextChoices):
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")  # the proposing lead takes it back
 
 
+R = ReferralState
+T = LeadTransferState
+
 # Sending creates a referral in SENT; from there:
-REFERRAL_TRANSITIONS: dict[str, dict[str, str]] = {
-    ReferralState.SENT: {
-        ReferralAction.REQUEST_INFO: ReferralState.INFO_REQUESTED,
-        ReferralAction.ACCEPT: ReferralState.ACCEPTED,
-        ReferralAction.DECLINE: ReferralState.DECLINED,
-        ReferralAction.WITHDRAW: ReferralState.WITHDRAWN,
+REFERRAL_TRANSITIONS: ActionTable[ReferralState, ReferralAction] = ActionTable(
+    ReferralState,
+    {
+        R.SENT: {
+            ReferralAction.REQUEST_INFO: R.INFO_REQUESTED,
+            ReferralAction.ACCEPT: R.ACCEPTED,
+            ReferralAction.DECLINE: R.DECLINED,
+            ReferralAction.WITHDRAW: R.WITHDRAWN,
+        },
+        R.INFO_REQUESTED: {
+            ReferralAction.PROVIDE_INFO: R.SENT,
+            ReferralAction.DECLINE: R.DECLINED,
+            ReferralAction.WITHDRAW: R.WITHDRAWN,
+        },
+        R.ACCEPTED: {},
+        R.DECLINED: {},
+        R.WITHDRAWN: {},
     },
-    ReferralState.INFO_REQUESTED: {
-        ReferralAction.PROVIDE_INFO: ReferralState.SENT,
-        ReferralAction.DECLINE: ReferralState.DECLINED,
-        ReferralAction.WITHDRAW: ReferralState.WITHDRAWN,
-    },
-    ReferralState.ACCEPTED: {},
-    ReferralState.DECLINED: {},
-    ReferralState.WITHDRAWN: {},
-}
+)
 
 # Proposing creates a transfer in PROPOSED; from there:
-LEAD_TRANSFER_TRANSITIONS: dict[str, dict[str, str]] = {
-    LeadTransferState.PROPOSED: {
-        LeadTransferAction.ACCEPT: LeadTransferState.ACCEPTED,
-        LeadTransferAction.DECLINE: LeadTransferState.DECLINED,
-        LeadTransferAction.WITHDRAW: LeadTransferState.WITHDRAWN,
+LEAD_TRANSFER_TRANSITIONS: ActionTable[LeadTransferState, LeadTransferAction] = ActionTable(
+    LeadTransferState,
+    {
+        T.PROPOSED: {
+            LeadTransferAction.ACCEPT: T.ACCEPTED,
+            LeadTransferAction.DECLINE: T.DECLINED,
+            LeadTransferAction.WITHDRAW: T.WITHDRAWN,
+        },
+        T.ACCEPTED: {},
+        T.DECLINED: {},
+        T.WITHDRAWN: {},
     },
-    LeadTransferState.ACCEPTED: {},
-    LeadTransferState.DECLINED: {},
-    LeadTransferState.WITHDRAWN: {},
-}
+)
 
 
 def referral_next(state: str, action: str) -> str:
     """The state a referral in ``state`` reaches by ``action``, or a Conflict."""
-    following = REFERRAL_TRANSITIONS.get(state, {}).get(action)
-    if following is None:
-        raise Conflict(
+
+    def refused() -> Conflict:
+        return Conflict(
             _("This referral can no longer be answered this way (it is: %(state)s).")
             % {"state": ReferralState(state).label},
-            code="transition_not_allowed",
+            code=ErrorCode.TRANSITION_NOT_ALLOWED,
         )
-    return following
+
+    return REFERRAL_TRANSITIONS.require(state, action, refused)
 
 
 def lead_transfer_next(state: str, action: str) -> str:
     """The state a lead transfer in ``state`` reaches by ``action``, or a Conflict."""
-    following = LEAD_TRANSFER_TRANSITIONS.get(state, {}).get(action)
-    if following is None:
-        raise Conflict(
+
+    def refused() -> Conflict:
+        return Conflict(
             _("This lead transfer can no longer be answered this way (it is: %(state)s).")
             % {"state": LeadTransferState(state).label},
-            code="transition_not_allowed",
+            code=ErrorCode.TRANSITION_NOT_ALLOWED,
         )
-    return following
+
+    return LEAD_TRANSFER_TRANSITIONS.require(state, action, refused)
 
 
 def referral_actions(state: str) -> list[str]:
-    return list(REFERRAL_TRANSITIONS.get(state, {}))
+    return list(REFERRAL_TRANSITIONS.actions(state))
 
 
 def lead_transfer_actions(state: str) -> list[str]:
-    return list(LEAD_TRANSFER_TRANSITIONS.get(state, {}))
+    return list(LEAD_TRANSFER_TRANSITIONS.actions(state))

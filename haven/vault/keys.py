@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from haven.vault.errors import VaultMisconfigured
+from haven.vault.errors import ErrorCode, VaultMisconfigured
 
 KEY_BYTES = 32
 
@@ -25,10 +25,12 @@ def _decode(raw: str, *, name: str) -> bytes:
     try:
         key = base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise VaultMisconfigured(f"{name} is not valid base64", code="key_not_base64") from exc
+        raise VaultMisconfigured(
+            f"{name} is not valid base64", code=ErrorCode.KEY_NOT_BASE64
+        ) from exc
     if len(key) != KEY_BYTES:
         raise VaultMisconfigured(
-            f"{name} must decode to {KEY_BYTES} bytes", code="key_wrong_length"
+            f"{name} must decode to {KEY_BYTES} bytes", code=ErrorCode.KEY_WRONG_LENGTH
         )
     return key
 
@@ -42,7 +44,7 @@ def current_master_key() -> MasterKey:
     raw = settings.HAVEN_MASTER_KEY
     if not raw:
         raise VaultMisconfigured(
-            "HAVEN_MASTER_KEY (or HAVEN_MASTER_KEY_FILE) is not set", code="key_missing"
+            "HAVEN_MASTER_KEY (or HAVEN_MASTER_KEY_FILE) is not set", code=ErrorCode.KEY_MISSING
         )
     secret = _decode(raw, name="HAVEN_MASTER_KEY")
     return MasterKey(id=key_id(secret), secret=secret)
@@ -62,6 +64,6 @@ def index_key() -> bytes:
     raw = settings.HAVEN_INDEX_KEY
     if not raw:
         raise VaultMisconfigured(
-            "HAVEN_INDEX_KEY (or HAVEN_INDEX_KEY_FILE) is not set", code="key_missing"
+            "HAVEN_INDEX_KEY (or HAVEN_INDEX_KEY_FILE) is not set", code=ErrorCode.KEY_MISSING
         )
     return _decode(raw, name="HAVEN_INDEX_KEY")

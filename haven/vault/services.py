@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.vault import keys
-from haven.vault.errors import DecryptionFailed, KeyDestroyed, VaultMisconfigured
+from haven.vault.errors import DecryptionFailed, ErrorCode, KeyDestroyed, VaultMisconfigured
 from haven.vault.models import DataKey
 
 NONCE_BYTES = 12
@@ -45,7 +45,7 @@ def _unwrap(key: DataKey) -> bytes:
     if master is None:
         raise VaultMisconfigured(
             "The master key that wrapped this data key is not configured",
-            code="master_key_unknown",
+            code=ErrorCode.MASTER_KEY_UNKNOWN,
         )
     blob = bytes(key.wrapped)
     try:

@@ -26,9 +26,10 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
-from haven.cases import forms_sharing, parts, person_report
+from haven.cases import parts, person_report
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
+from haven.cases.forms import sharing as sharing_forms
 from haven.cases.views import sharing
 from haven.lib.errors import HavenError
 from haven.lib.views import domain_errors
@@ -63,7 +64,7 @@ def _case_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request_user(request)
-    purpose_form = forms_sharing.purpose_form(request.GET)  # ?purpose=, default assistance
+    purpose_form = sharing_forms.purpose_form(request.GET)  # ?purpose=, default assistance
     view = case_selectors.case_read(user=user, case_id=case_id, purpose=purpose_form.chosen)
     page = parts.CasePage(user=user, view=view, purpose=purpose_form.chosen)
     slots, panel_context = composer.case_page_panels(page)

@@ -49,7 +49,10 @@ def team_member_add(
 ) -> TeamMembership:
     """Bring another organisation onto the team (later: on an accepted referral)."""
     if TeamMembership.objects.filter(case_id=case_id, organisation=organisation).exists():
-        raise Conflict(_("This organisation is already on the case team."), code="already_member")
+        raise Conflict(
+            _("This organisation is already on the case team."),
+            code=errors.ErrorCode.ALREADY_MEMBER,
+        )
     membership = TeamMembership(
         case_id=case_id,
         organisation=organisation,
@@ -74,10 +77,13 @@ def team_lead_move(
     new = next((m for m in memberships if m.organisation_id == to_organisation.pk), None)
     if new is None:
         raise Conflict(
-            _("Only an organisation on the case team can become its lead."), code="not_on_team"
+            _("Only an organisation on the case team can become its lead."),
+            code=errors.ErrorCode.NOT_ON_TEAM,
         )
     if new.is_lead:
-        raise Conflict(_("This organisation is already the case lead."), code="already_lead")
+        raise Conflict(
+            _("This organisation is already the case lead."), code=errors.ErrorCode.ALREADY_LEAD
+        )
     old = next(m for m in memberships if m.is_lead)
     old.is_lead = False
     old.save(update_fields=["is_lead"])
@@ -172,7 +178,7 @@ def consent_record(
             _("Write what the person was told before agreeing."), field="information_given"
         )
     if data_key.destroyed_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
+        raise Conflict(_("This person's data was erased."), code=errors.ErrorCode.PERSON_ERASED)
     consent = Consent(
         case_id=case_id,
         recipient_organisation=recipient_organisation,

@@ -79,7 +79,7 @@ def _require_need(*, actor: User, case_id: uuid.UUID) -> None:
     if all(decisions[group].allowed for group in wanted):
         raise Conflict(
             _("You can already read this case; break-glass is not needed."),
-            code="break_glass_not_needed",
+            code=access_errors.ErrorCode.BREAK_GLASS_NOT_NEEDED,
         )
 
 
@@ -123,7 +123,10 @@ def break_glass_use(
     cases = apps.get_model("cases", "Case").objects.select_related("person")
     case = cases.filter(where).first() if where else None
     if case is None:
-        raise NotFound(_("No case with this reference is available to you."), code="case_not_found")
+        raise NotFound(
+            _("No case with this reference is available to you."),
+            code=access_errors.ErrorCode.CASE_NOT_FOUND,
+        )
     _require_need(actor=actor, case_id=case.pk)
     grant = access_services.break_glass_open(
         actor=actor, case_id=case.pk, person_id=case.person_id, justification=justification

@@ -22,9 +22,9 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from haven.access import forms as access_forms
 from haven.access import services as access_services
 from haven.access.models import BreakGlass
 from haven.access.selectors import break_glass as selectors
@@ -34,42 +34,6 @@ from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
 from haven.lib.views import domain_errors, forbidden
 
 PAGE_SIZE = 25
-TEXT_MAX = 10000
-
-
-class BreakGlassForm(forms.Form):
-    case_reference = forms.CharField(
-        label=gettext_lazy("Case reference"),
-        max_length=32,
-        help_text=gettext_lazy("As the case lead gave it, for example FI-2026-ABC234."),
-    )
-    justification = forms.CharField(
-        label=gettext_lazy("Why is this an emergency?"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy(
-            "Describe the emergency and why it cannot wait for the case lead. "
-            "Do not write the person's name or any other details about them here."
-        ),
-    )
-
-
-class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Was this use justified?"),
-        choices=[
-            (BreakGlass.Review.JUSTIFIED, gettext_lazy("Justified: it was a real emergency")),
-            (BreakGlass.Review.NOT_JUSTIFIED, gettext_lazy("Not justified")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What you checked, and any follow-up. No details about the person."),
-    )
 
 
 def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
@@ -85,7 +49,7 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not selectors.may_use_break_glass(user):
         return forbidden(request, reason=_("Only caseworkers and supervisors can use break-glass."))
-    form = BreakGlassForm(request.POST or None)
+    form = access_forms.BreakGlassForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -133,7 +97,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
     """One use, and the supervisor's review: justified or not, with a note."""
     user = request_user(request)
     grant = selectors.break_glass_get(user=user, grant_id=grant_id)
-    form = ReviewForm(request.POST or None)
+    form = access_forms.ReviewForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -17,6 +17,7 @@ from django.db.models import Count, F
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, User
+from haven.assistance import states as assistance_states
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.models import (
     AmountPeriod,
@@ -148,7 +149,7 @@ def _service_view(row: AssistanceService, key: DataKey, erased: bool) -> Service
         currency=row.currency,
         amount_period=row.amount_period,
         amount_period_label=str(AmountPeriod(row.amount_period).label) if row.amount_period else "",
-        next_statuses=tuple(sorted(plan_services.ALLOWED_TRANSITIONS[row.status])),
+        next_statuses=tuple(sorted(assistance_states.SERVICE_TRANSITIONS.targets(row.status))),
     )
 
 

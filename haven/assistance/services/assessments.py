@@ -27,6 +27,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import catalogue
 from haven.assistance import clocks as assistance_clocks
+from haven.assistance.errors import ErrorCode
 from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
 from haven.audit.models import Action
 from haven.cases import selectors as case_selectors
@@ -41,11 +42,11 @@ CONTENT_CONTEXT = "assessment.content"
 
 class AssessmentNotFound(NotFound):
     # Same code and words for a missing assessment and one of a hidden case.
-    default_code = "assessment_not_found"
+    default_code = ErrorCode.ASSESSMENT_NOT_FOUND
 
 
 class AssessmentInvalid(InvalidInput):
-    default_code = "invalid"
+    default_code = ErrorCode.INVALID
 
 
 def level_choices(kind: str) -> type[catalogue.NeedLevel] | type[catalogue.RiskLevel]:
@@ -77,7 +78,7 @@ def _sections(
         if key not in keys:
             raise AssessmentInvalid(
                 _("This section is not part of this assessment for this person."),
-                code="section_not_applicable",
+                code=ErrorCode.SECTION_NOT_APPLICABLE,
                 field=key,
             )
     levels = level_choices(kind)
@@ -86,11 +87,13 @@ def _sections(
         level, note = sections.get(section.key, ("", ""))
         if not level:
             raise AssessmentInvalid(
-                _("Choose a level for this section."), code="required", field=section.key
+                _("Choose a level for this section."), code=ErrorCode.REQUIRED, field=section.key
             )
         if level not in levels.values:
             raise AssessmentInvalid(
-                _("Choose one of the levels offered."), code="invalid_choice", field=section.key
+                _("Choose one of the levels offered."),
+                code=ErrorCode.INVALID_CHOICE,
+                field=section.key,
             )
         content[section.key] = {"level": level, "note": note.strip()}
     return content
@@ -149,7 +152,7 @@ def assessment_record(
                 "Write what the person said about their situation, or that they "
                 "did not wish to say."
             ),
-            code="required",
+            code=ErrorCode.REQUIRED,
             field="person_view",
         )
     if assessed_on > timezone.localdate():

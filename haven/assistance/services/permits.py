@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance import clocks as assistance_clocks
+from haven.assistance.errors import ErrorCode
 from haven.assistance.models import DetentionRecord, PermitRenewal, ResidencePermit
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -61,7 +62,7 @@ def _legal_case(*, actor: User, case_id: object) -> Case:
 def _required(value: str, *, field: str, message: str) -> str:
     text = value.strip()
     if not text:
-        raise InvalidInput(message, code="required", field=field)
+        raise InvalidInput(message, code=ErrorCode.REQUIRED, field=field)
     return text
 
 
@@ -107,13 +108,13 @@ def _check_grounds(data: PermitInput) -> None:
                 "Choose at least one ground: the person's own situation, or an "
                 "investigation or criminal proceedings (CETS Art. 14(1))."
             ),
-            code="permit_ground_required",
+            code=ErrorCode.PERMIT_GROUND_REQUIRED,
             field="grounds",
         )
     if data.expires_on <= data.issued_on:
         raise InvalidInput(
             _("The permit must expire after the day it was issued."),
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="expires_on",
         )
 
@@ -169,12 +170,14 @@ def permit_renew(
     if new_expires_on <= permit.expires_on:
         raise InvalidInput(
             _("A renewal must move the expiry date later."),
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="new_expires_on",
         )
     if renewed_on > timezone.localdate():
         raise InvalidInput(
-            _("The renewal date cannot be in the future."), code="invalid", field="renewed_on"
+            _("The renewal date cannot be in the future."),
+            code=ErrorCode.INVALID,
+            field="renewed_on",
         )
     renewal = PermitRenewal(
         permit=permit,
@@ -228,11 +231,11 @@ def detention_record(
     case = _legal_case(actor=actor, case_id=case_id)
     if started_on > timezone.localdate():
         raise InvalidInput(
-            _("The start date cannot be in the future."), code="invalid", field="started_on"
+            _("The start date cannot be in the future."), code=ErrorCode.INVALID, field="started_on"
         )
     if ended_on is not None and ended_on < started_on:
         raise InvalidInput(
-            _("Detention cannot end before it started."), code="invalid", field="ended_on"
+            _("Detention cannot end before it started."), code=ErrorCode.INVALID, field="ended_on"
         )
     record = DetentionRecord(
         case=case,
@@ -266,7 +269,7 @@ def detention_end(*, actor: User, case_id: object, ended_on: date) -> int:
         if ended_on < record.started_on or ended_on > timezone.localdate():
             raise InvalidInput(
                 _("The end date must lie between the start of detention and today."),
-                code="invalid",
+                code=ErrorCode.INVALID,
                 field="ended_on",
             )
         record.ended_on = ended_on

@@ -33,6 +33,7 @@ from haven.accounts.models import Organisation, User
 from haven.assistance import clocks as assistance_clocks
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
+from haven.assistance.errors import ErrorCode
 from haven.assistance.models import (
     AmountPeriod,
     Assessment,
@@ -42,7 +43,8 @@ from haven.assistance.models import (
     AssistanceService,
     ServiceOutcome,
 )
-from haven.assistance.models import ServiceStatus as St
+from haven.assistance.states import SERVICE_TRANSITIONS
+from haven.assistance.states import ServiceStatus as St
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
@@ -64,15 +66,6 @@ CLOSURE_EXIT_PLAN = "closure.exit_plan"
 CLOSURE_PERSON_VIEW = "closure.person_view"
 CLOSURE_REOPEN_REASONS = "closure.reopen_reasons"
 
-# The service state machine. A refusal may come at any time before the service
-# ends (the person withdraws consent); it is never a penalty (R-20).
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    St.PLANNED: frozenset({St.ACTIVE, St.REFUSED, St.STOPPED}),
-    St.ACTIVE: frozenset({St.COMPLETED, St.REFUSED, St.STOPPED}),
-    St.COMPLETED: frozenset(),
-    St.REFUSED: frozenset(),
-    St.STOPPED: frozenset(),
-}
 OPEN_STATUSES = (St.PLANNED, St.ACTIVE)
 # Days before a closure's follow-up date that the lead is reminded.
 FOLLOW_UP_REMINDER_DAYS = 7
@@ -112,13 +105,15 @@ def closure_in_force(case_id: uuid.UUID) -> AssistanceClosure | None:
 def _required(value: str, *, field: str, message: str) -> str:
     text = value.strip()
     if not text:
-        raise InvalidInput(message, code="required", field=field)
+        raise InvalidInput(message, code=ErrorCode.REQUIRED, field=field)
     return text
 
 
 def _not_future(day: date, *, field: str) -> None:
     if day > timezone.localdate():
-        raise InvalidInput(_("This date cannot be in the future."), code="invalid", field=field)
+        raise InvalidInput(
+            _("This date cannot be in the future."), code=ErrorCode.INVALID, field=field
+        )
 
 
 def _encrypt(case: Case, text: str, context: str) -> bytes:
@@ -150,11 +145,13 @@ def _check_available(*, case: Case, service_type: str, closure: AssistanceClosur
     """R-18, R-22: every catalogue service, in every status, unless assistance is closed."""
     if service_type not in ServiceType.values:
         raise InvalidInput(
-            _("Choose a service from the list."), code="unknown_service_type", field="service_type"
+            _("Choose a service from the list."),
+            code=ErrorCode.UNKNOWN_SERVICE_TYPE,
+            field="service_type",
         )
     result = eligibility.service_eligibility(case=case, service_type=service_type, closure=closure)
     if not result.eligible:
-        raise Conflict(str(result.reason), code="assistance_closed")
+        raise Conflict(str(result.reason), code=ErrorCode.ASSISTANCE_CLOSED)
 
 
 def _check_money(data: ServiceInput) -> None:
@@ -163,26 +160,26 @@ def _check_money(data: ServiceInput) -> None:
         if data.amount is not None or data.currency or data.amount_period:
             raise InvalidInput(
                 _("Only financial support has an amount. Leave the amount empty."),
-                code="amount_not_allowed",
+                code=ErrorCode.AMOUNT_NOT_ALLOWED,
                 field="amount",
             )
         return
     if data.amount is None or data.amount < 0:
         raise InvalidInput(
             _("Give the amount of financial support, zero or more."),
-            code="amount_required",
+            code=ErrorCode.AMOUNT_REQUIRED,
             field="amount",
         )
     if not _CURRENCY.match(data.currency):
         raise InvalidInput(
             _("Give the currency as three capital letters, for example EUR."),
-            code="currency_invalid",
+            code=ErrorCode.CURRENCY_INVALID,
             field="currency",
         )
     if data.amount_period not in AmountPeriod.values:
         raise InvalidInput(
             _("Say whether the amount is paid once, per week or per month."),
-            code="amount_period_required",
+            code=ErrorCode.AMOUNT_PERIOD_REQUIRED,
             field="amount_period",
         )
 
@@ -193,7 +190,7 @@ def _provider(provider_id: object) -> Organisation:
     if provider is None:
         raise InvalidInput(
             _("Choose the organisation that provides the service."),
-            code="provider_unknown",
+            code=ErrorCode.PROVIDER_UNKNOWN,
             field="provider",
         )
     return provider
@@ -202,12 +199,12 @@ def _provider(provider_id: object) -> Organisation:
 def _check_dates(data: ServiceInput) -> None:
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise InvalidInput(
-            _("A service cannot end before it starts."), code="invalid", field="ends_on"
+            _("A service cannot end before it starts."), code=ErrorCode.INVALID, field="ends_on"
         )
     if data.consent_given and data.consent_on is None:
         raise InvalidInput(
             _("Give the day the person consented."),
-            code="consent_date_required",
+            code=ErrorCode.CONSENT_DATE_REQUIRED,
             field="consent_on",
         )
 
@@ -257,7 +254,7 @@ def _needs_assessment(*, case: Case, assessment_id: object) -> Assessment:
     if assessment is None or assessment.kind != AssessmentKind.NEEDS:
         raise InvalidInput(
             _("Choose a needs assessment of this case."),
-            code="assessment_not_needs",
+            code=ErrorCode.ASSESSMENT_NOT_NEEDS,
             field="assessment",
         )
     return assessment
@@ -286,7 +283,9 @@ def plan_create(
     )
     if not services:
         raise InvalidInput(
-            _("A plan has at least one service."), code="services_required", field="services"
+            _("A plan has at least one service."),
+            code=ErrorCode.SERVICES_REQUIRED,
+            field="services",
         )
     plan = AssistancePlan(
         case=case,
@@ -326,7 +325,9 @@ def service_add(
         pk = ids.parse_uuid(plan_id)
         plan = AssistancePlan.objects.filter(pk=pk, case=case).first() if pk else None
         if plan is None:
-            raise InvalidInput(_("Choose a plan of this case."), code="plan_unknown", field="plan")
+            raise InvalidInput(
+                _("Choose a plan of this case."), code=ErrorCode.PLAN_UNKNOWN, field="plan"
+            )
     return _service_new(actor=actor, case=case, data=service, plan=plan)
 
 
@@ -344,12 +345,14 @@ def _service_for_update(*, actor: User, service_id: object) -> tuple[AssistanceS
 
 
 def _move(service: AssistanceService, to_status: str) -> None:
-    if to_status not in ALLOWED_TRANSITIONS[service.status]:
-        raise Conflict(
+    def refused() -> Conflict:
+        return Conflict(
             _("This service is %(status)s: that change is not possible now.")
             % {"status": St(service.status).label},
-            code="service_transition_not_allowed",
+            code=ErrorCode.SERVICE_TRANSITION_NOT_ALLOWED,
         )
+
+    SERVICE_TRANSITIONS.require(service.status, to_status, refused)
     service.status = to_status
     service.updated_at = timezone.now()
 
@@ -379,13 +382,13 @@ def service_start(
     if consent_on is None:
         raise InvalidInput(
             _("A service starts only with the person's consent: give the day they consented."),
-            code="consent_required",
+            code=ErrorCode.CONSENT_REQUIRED,
             field="consent_on",
         )
     if consent_on > starts_on:
         raise InvalidInput(
             _("The person consents before the service starts, not after."),
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="consent_on",
         )
     _not_future(consent_on, field="consent_on")
@@ -409,7 +412,7 @@ def service_start(
 def _check_end(service: AssistanceService, day: date, field: str) -> None:
     if service.status == St.ACTIVE and service.starts_on and day < service.starts_on:
         raise InvalidInput(
-            _("A service cannot end before it started."), code="invalid", field=field
+            _("A service cannot end before it started."), code=ErrorCode.INVALID, field=field
         )
 
 
@@ -420,7 +423,9 @@ def service_complete(
     """Record that a service under way was completed, and what it achieved (R-19)."""
     service, case = _service_for_update(actor=actor, service_id=service_id)
     if outcome not in ServiceOutcome.values:
-        raise InvalidInput(_("Choose the outcome."), code="outcome_required", field="outcome")
+        raise InvalidInput(
+            _("Choose the outcome."), code=ErrorCode.OUTCOME_REQUIRED, field="outcome"
+        )
     # The date is checked while the service is still under way, before it moves.
     _check_end(service, ends_on, "ends_on")
     _move(service, St.COMPLETED)
@@ -492,7 +497,7 @@ def assistance_close(
     follow-up deadline for the case lead when ``follow_up_on`` is given."""
     case = _services_case(actor=actor, case_id=case_id)
     if closure_in_force(case.id) is not None:
-        raise Conflict(_("Assistance is already closed."), code="assistance_closed")
+        raise Conflict(_("Assistance is already closed."), code=ErrorCode.ASSISTANCE_CLOSED)
     _not_future(decided_on, field="decided_on")
     closure = AssistanceClosure(
         case=case,
@@ -542,7 +547,7 @@ def _follow_up(decided_on: date, follow_up_on: date | None) -> date | None:
     if follow_up_on is not None and follow_up_on <= decided_on:
         raise InvalidInput(
             _("The follow-up comes after the closing decision."),
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="follow_up_on",
         )
     return follow_up_on
@@ -567,7 +572,7 @@ def assistance_reopen(*, actor: User, case_id: object, reasons: str) -> Assistan
     case = _services_case(actor=actor, case_id=case_id)
     closure = closure_in_force(case.id)
     if closure is None:
-        raise Conflict(_("Assistance is not closed."), code="assistance_not_closed")
+        raise Conflict(_("Assistance is not closed."), code=ErrorCode.ASSISTANCE_NOT_CLOSED)
     text = _required(reasons, field="reasons", message=_("Give the reasons for reopening."))
     closure.reopened_on = timezone.localdate()
     closure.reopened_by = actor

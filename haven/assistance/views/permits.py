@@ -17,75 +17,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
+from haven.assistance.forms import permits as permit_forms
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-GROUND_CHOICES = [
-    ("personal_situation", gettext_lazy("The person's own situation makes the stay necessary")),
-    ("proceedings", gettext_lazy("Their cooperation with an investigation or proceedings")),
-]
-
-
-class PermitForm(forms.Form):
-    prefix = "permit"
-    grounds = forms.MultipleChoiceField(
-        label=gettext_lazy("Grounds (CETS Art. 14(1))"),
-        choices=GROUND_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("One or both."),
-        required=False,  # the service refuses none, with its own message and code
-    )
-    permit_type = forms.CharField(label=gettext_lazy("Type of permit"), max_length=100)
-    issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=_DATE_WIDGET)
-    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=_DATE_WIDGET)
-    issuing_authority = forms.CharField(label=gettext_lazy("Issuing authority"), max_length=200)
-    reference = forms.CharField(label=gettext_lazy("Permit number"), max_length=200)
-
-    def permit_input(self) -> services.PermitInput:
-        data: dict[str, Any] = self.cleaned_data
-        return services.PermitInput(
-            ground_personal_situation="personal_situation" in data["grounds"],
-            ground_proceedings="proceedings" in data["grounds"],
-            permit_type=data["permit_type"],
-            issued_on=data["issued_on"],
-            expires_on=data["expires_on"],
-            issuing_authority=data["issuing_authority"],
-            reference=data["reference"],
-        )
-
-
-class RenewForm(forms.Form):
-    renewed_on = forms.DateField(
-        label=gettext_lazy("Renewed on"), widget=_DATE_WIDGET, initial=timezone.localdate
-    )
-    new_expires_on = forms.DateField(label=gettext_lazy("New expiry date"), widget=_DATE_WIDGET)
-
-
-class DetentionForm(forms.Form):
-    prefix = "detention"
-    started_on = forms.DateField(label=gettext_lazy("Held since"), widget=_DATE_WIDGET)
-    place_type = forms.CharField(
-        label=gettext_lazy("Kind of place"),
-        max_length=200,
-        help_text=gettext_lazy("For example: immigration detention centre, police cell."),
-    )
-
-
-class DetentionEndForm(forms.Form):
-    prefix = "release"
-    ended_on = forms.DateField(
-        label=gettext_lazy("Released on"), widget=_DATE_WIDGET, initial=timezone.localdate
-    )
 
 
 def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
@@ -100,9 +41,9 @@ def _page(
     context = {
         "view": view,
         "case": view.case,
-        "permit_form": forms_.get("permit_form") or PermitForm(),
-        "detention_form": forms_.get("detention_form") or DetentionForm(),
-        "release_form": forms_.get("release_form") or DetentionEndForm(),
+        "permit_form": forms_.get("permit_form") or permit_forms.PermitForm(),
+        "detention_form": forms_.get("detention_form") or permit_forms.DetentionForm(),
+        "release_form": forms_.get("release_form") or permit_forms.DetentionEndForm(),
         "nav": "cases",
     }
     return render(request, "assistance/permit_list.html", context, status=status)
@@ -139,7 +80,7 @@ def permit_record(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _post(
         request,
         case_id,
-        PermitForm(request.POST),
+        permit_forms.PermitForm(request.POST),
         "permit_form",
         lambda f: services.permit_record(actor=user, case_id=case_id, data=f.permit_input()),
         _("The residence permit was recorded."),
@@ -155,7 +96,7 @@ def detention_record(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _post(
         request,
         case_id,
-        DetentionForm(request.POST),
+        permit_forms.DetentionForm(request.POST),
         "detention_form",
         lambda f: services.detention_record(actor=user, case_id=case_id, **f.cleaned_data),
         _("The detention was recorded."),
@@ -171,7 +112,7 @@ def detention_end(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _post(
         request,
         case_id,
-        DetentionEndForm(request.POST),
+        permit_forms.DetentionEndForm(request.POST),
         "release_form",
         lambda f: services.detention_end(actor=user, case_id=case_id, **f.cleaned_data),
         _("The end of detention was recorded."),
@@ -188,7 +129,7 @@ def permit_renew(request: HttpRequest, case_id: uuid.UUID, permit_id: int) -> Ht
     permit = next((p for p in view.permits if p.id == permit_id), None)
     if permit is None:
         raise Http404(_("Not found."))  # the same 404 as a hidden case
-    form = RenewForm(request.POST if request.method == "POST" else None)
+    form = permit_forms.RenewForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -21,7 +21,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,170 +28,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
-from haven.assistance.catalogue import ServiceType
-from haven.assistance.models import AmountPeriod, ServiceOutcome
+from haven.assistance.forms import plans as plan_forms
 from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
 
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY_ROWS = 3  # the empty service rows a new plan offers, besides the suggested ones
-
-
-def _date(
-    label: Any,  # a lazy translation
-    *,
-    required: bool = True,
-    today: bool = False,
-) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=_DATE_WIDGET,
-        required=required,
-        initial=timezone.localdate if today else None,
-    )
-
-
-def _text(
-    label: Any,
-    *,
-    required: bool = True,
-    help_text: Any = "",  # lazy translations
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=required,
-        help_text=help_text,
-    )
-
-
-class ServiceForm(forms.Form):
-    """One service: used alone (add a service) or as a row of the new plan."""
-
-    service_type = forms.ChoiceField(
-        label=gettext_lazy("Service"),
-        choices=[("", gettext_lazy("(not used)")), *ServiceType.choices],
-        required=False,  # a row of the plan is used when a service type is chosen
-    )
-    provider = forms.ChoiceField(label=gettext_lazy("Provided by"), required=False)
-    starts_on = _date(gettext_lazy("Planned start"), required=False)
-    ends_on = _date(gettext_lazy("Planned end"), required=False)
-    note = _text(gettext_lazy("What it is, for this person"), required=False)
-    consent_given = forms.BooleanField(
-        label=gettext_lazy("The person agreed to this service"), required=False
-    )
-    consent_on = _date(gettext_lazy("Agreed on"), required=False)
-    amount = forms.DecimalField(
-        label=gettext_lazy("Amount (financial support only)"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-    )
-    currency = forms.CharField(
-        label=gettext_lazy("Currency"),
-        required=False,
-        max_length=3,
-        help_text=gettext_lazy("Three capital letters, for example EUR."),
-    )
-    amount_period = forms.ChoiceField(
-        label=gettext_lazy("Paid"),
-        choices=[("", "—"), *AmountPeriod.choices],
-        required=False,
-    )
-
-    def __init__(self, *args: Any, providers: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        provider = self.fields["provider"]
-        assert isinstance(provider, forms.ChoiceField)  # noqa: S101 - declared above
-        provider.choices = [("", "—"), *providers]
-
-    @property
-    def used(self) -> bool:
-        return bool(self.is_valid() and self.cleaned_data.get("service_type"))
-
-    def service_input(self) -> services.ServiceInput:
-        data: dict[str, Any] = self.cleaned_data
-        return services.ServiceInput(
-            service_type=data["service_type"],
-            provider_id=data["provider"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            note=data["note"],
-            consent_given=data["consent_given"],
-            consent_on=data["consent_on"],
-            amount=data["amount"],
-            currency=data["currency"].strip().upper(),
-            amount_period=data["amount_period"],
-        )
-
-
-class PlanForm(forms.Form):
-    prefix = "plan"
-    agreed_on = _date(gettext_lazy("Agreed with the person on"), today=True)
-    person_view = _text(
-        gettext_lazy("The person's view of the plan"),
-        help_text=gettext_lazy("In their own words where possible (R-20)."),
-    )
-
-
-class AddServiceForm(ServiceForm):
-    plan = forms.ChoiceField(label=gettext_lazy("Part of the plan"), required=False)
-
-    def __init__(self, *args: Any, plans: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        plan = self.fields["plan"]
-        assert isinstance(plan, forms.ChoiceField)  # noqa: S101 - declared above
-        plan.choices = [("", gettext_lazy("(no plan)")), *plans]
-
-
-class StartForm(forms.Form):
-    prefix = "start"
-    starts_on = _date(gettext_lazy("Starts on"), today=True)
-    consent_on = _date(
-        gettext_lazy("The person consented on"),
-        required=False,  # the service refuses none, with its own words and code (R-20)
-    )
-
-
-class CompleteForm(forms.Form):
-    prefix = "complete"
-    ends_on = _date(gettext_lazy("Completed on"), today=True)
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=ServiceOutcome.choices)
-    outcome_note = _text(gettext_lazy("Note on the outcome"), required=False)
-
-
-class RefuseForm(forms.Form):
-    prefix = "refuse"
-    refused_on = _date(gettext_lazy("Refused on"), today=True)
-    note = _text(
-        gettext_lazy("What the person said"),
-        required=False,
-        help_text=gettext_lazy("A refusal has no consequence for any other assistance."),
-    )
-
-
-class StopForm(forms.Form):
-    prefix = "stop"
-    ends_on = _date(gettext_lazy("Stopped on"), today=True)
-    note = _text(gettext_lazy("Why it stops"))
-
-
-class CloseForm(forms.Form):
-    prefix = "close"
-    decided_on = _date(gettext_lazy("Decided on"), today=True)
-    reasons = _text(gettext_lazy("Reasons for closing"))
-    exit_plan = _text(gettext_lazy("Exit plan"))
-    person_view = _text(gettext_lazy("The person's view"), required=False)
-    follow_up_on = _date(gettext_lazy("Follow up on"), required=False)
-
-
-class ReopenForm(forms.Form):
-    prefix = "reopen"
-    reasons = _text(gettext_lazy("Reasons for reopening"))
 
 
 def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
@@ -228,7 +71,11 @@ def plan_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's plans, services, financial support and closing decisions."""
     view = selectors.plans_for_case(user=request_user(request), case_id=case_id)
     return _render(
-        request, "plan_list.html", view, close_form=CloseForm(), reopen_form=ReopenForm()
+        request,
+        "plan_list.html",
+        view,
+        close_form=plan_forms.CloseForm(),
+        reopen_form=plan_forms.ReopenForm(),
     )
 
 
@@ -251,11 +98,11 @@ def _suggested_types(request: HttpRequest) -> tuple[str | None, list[str]]:
 
 def plan_rows(
     data: Any, *, suggested: list[str], providers: list[tuple[str, str]]
-) -> list[ServiceForm]:
+) -> list[plan_forms.ServiceForm]:
     """The fixed rows of the new plan: one per suggested service type, then empty ones."""
     count = len(suggested) + EMPTY_ROWS
     return [
-        ServiceForm(
+        plan_forms.ServiceForm(
             data,
             prefix=f"service-{index}",
             providers=providers,
@@ -265,7 +112,7 @@ def plan_rows(
     ]
 
 
-def _rows_valid(rows: list[ServiceForm]) -> bool:
+def _rows_valid(rows: list[plan_forms.ServiceForm]) -> bool:
     return all(row.is_valid() for row in rows)
 
 
@@ -279,7 +126,7 @@ def plan_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     assessment_id, suggested = _suggested_types(request)
     providers = _providers()
     posted = request.POST if request.method == "POST" else None
-    form = PlanForm(posted)
+    form = plan_forms.PlanForm(posted)
     rows = plan_rows(posted, suggested=suggested, providers=providers)
     status = 200
     if posted is not None:
@@ -304,8 +151,8 @@ def _record_plan(
     user: Any,
     case_id: uuid.UUID,
     assessment_id: str | None,
-    form: PlanForm,
-    used: list[ServiceForm],
+    form: plan_forms.PlanForm,
+    used: list[plan_forms.ServiceForm],
 ) -> bool:
     try:
         services.plan_create(
@@ -322,7 +169,9 @@ def _record_plan(
     return True
 
 
-def _plan_error(form: PlanForm, used: list[ServiceForm], exc: HavenError) -> None:
+def _plan_error(
+    form: plan_forms.PlanForm, used: list[plan_forms.ServiceForm], exc: HavenError
+) -> None:
     """``services.<index>.<field>`` goes next to the field of that row."""
     parts = (exc.field or "").split(".")
     if len(parts) == 3 and parts[0] == "services":
@@ -345,7 +194,7 @@ def service_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     view = selectors.plans_for_case(user=user, case_id=case_id)
     plans = [(str(p.id), str(p.agreed_on)) for p in view.plans]
     posted = request.POST if request.method == "POST" else None
-    form = AddServiceForm(posted, providers=_providers(), plans=plans)
+    form = plan_forms.AddServiceForm(posted, providers=_providers(), plans=plans)
     status = 200
     if posted is not None:
         status = 400
@@ -379,10 +228,10 @@ def _service_page(
         raise Http404(_("Not found."))  # the same 404 as a hidden case
     context = {
         "service": service,
-        "start_form": forms_.get("start_form") or StartForm(),
-        "complete_form": forms_.get("complete_form") or CompleteForm(),
-        "refuse_form": forms_.get("refuse_form") or RefuseForm(),
-        "stop_form": forms_.get("stop_form") or StopForm(),
+        "start_form": forms_.get("start_form") or plan_forms.StartForm(),
+        "complete_form": forms_.get("complete_form") or plan_forms.CompleteForm(),
+        "refuse_form": forms_.get("refuse_form") or plan_forms.RefuseForm(),
+        "stop_form": forms_.get("stop_form") or plan_forms.StopForm(),
     }
     return _render(request, "service_detail.html", view, status=status, **context)
 
@@ -396,10 +245,18 @@ def service_detail(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UU
 
 
 _CHANGES: dict[str, tuple[type[forms.Form], Callable[..., object], str | Promise]] = {
-    "start": (StartForm, services.service_start, gettext_lazy("The service started.")),
-    "complete": (CompleteForm, services.service_complete, gettext_lazy("The service ended.")),
-    "refuse": (RefuseForm, services.service_refuse, gettext_lazy("The refusal was recorded.")),
-    "stop": (StopForm, services.service_stop, gettext_lazy("The service was stopped.")),
+    "start": (plan_forms.StartForm, services.service_start, gettext_lazy("The service started.")),
+    "complete": (
+        plan_forms.CompleteForm,
+        services.service_complete,
+        gettext_lazy("The service ended."),
+    ),
+    "refuse": (
+        plan_forms.RefuseForm,
+        services.service_refuse,
+        gettext_lazy("The refusal was recorded."),
+    ),
+    "stop": (plan_forms.StopForm, services.service_stop, gettext_lazy("The service was stopped.")),
 }
 
 
@@ -455,7 +312,7 @@ def closure_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _closure_page(
         request,
         case_id,
-        CloseForm,
+        plan_forms.CloseForm,
         services.assistance_close,
         _("Assistance was closed."),
         "closure_new.html",
@@ -470,7 +327,7 @@ def closure_reopen(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _closure_page(
         request,
         case_id,
-        ReopenForm,
+        plan_forms.ReopenForm,
         services.assistance_reopen,
         _("Assistance was reopened."),
         "closure_reopen.html",

@@ -16,61 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
-from haven.assistance.models import ReflectionPeriod
+from haven.assistance.forms import reflection as reflection_forms
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
-
-_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT_MAX = 10000
-
-
-class ExtendForm(forms.Form):
-    prefix = "extend"  # two forms on one page: distinct field names and ids
-    days = forms.IntegerField(
-        label=gettext_lazy("Extend by (days)"), min_value=1, max_value=services.MAX_EXTENSION_DAYS
-    )
-    decided_on = forms.DateField(
-        label=gettext_lazy("Date of the decision"), widget=_DATE_WIDGET, initial=timezone.localdate
-    )
-    reasons = forms.CharField(
-        label=gettext_lazy("Reasons"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "For example: serious physical or mental health needs, or a high risk of intimidation."
-        ),
-    )
-
-
-class EndEarlyForm(forms.Form):
-    prefix = "end"
-    ground = forms.ChoiceField(
-        label=gettext_lazy("Ground"),
-        choices=ReflectionPeriod.EarlyEndGround.choices,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy(
-            "CETS Art. 13(3) permits only these two grounds. No other reason can end the period."
-        ),
-        error_messages={
-            "invalid_choice": gettext_lazy("Only the two grounds listed can end the period early.")
-        },
-    )
-    decided_on = forms.DateField(
-        label=gettext_lazy("Date of the decision"), widget=_DATE_WIDGET, initial=timezone.localdate
-    )
-    legal_basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=200)
-    reasons = forms.CharField(
-        label=gettext_lazy("Reasons"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
-    )
 
 
 def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
@@ -82,16 +37,16 @@ def _page(
     request: HttpRequest,
     case_id: uuid.UUID,
     *,
-    extend_form: ExtendForm | None = None,
-    end_form: EndEarlyForm | None = None,
+    extend_form: reflection_forms.ExtendForm | None = None,
+    end_form: reflection_forms.EndEarlyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     view = selectors.reflection_period_get(user=request_user(request), case_id=case_id)
     context = {
         "view": view,
         "case": view.case,
-        "extend_form": extend_form or ExtendForm(),
-        "end_form": end_form or EndEarlyForm(),
+        "extend_form": extend_form or reflection_forms.ExtendForm(),
+        "end_form": end_form or reflection_forms.EndEarlyForm(),
         "nav": "cases",
     }
     return render(request, "assistance/reflection_detail.html", context, status=status)
@@ -110,7 +65,7 @@ def reflection_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @domain_errors
 def reflection_extend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    form = ExtendForm(request.POST)
+    form = reflection_forms.ExtendForm(request.POST)
     if form.is_valid():
         try:
             services.reflection_period_extend(
@@ -129,7 +84,7 @@ def reflection_extend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @domain_errors
 def reflection_end_early(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    form = EndEarlyForm(request.POST)
+    form = reflection_forms.EndEarlyForm(request.POST)
     if form.is_valid():
         try:
             services.reflection_period_end_early(

@@ -32,8 +32,8 @@ from haven.access.tests.test_selectors_sharing import (
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import UserFactory, make_user
 from haven.audit.models import Action, AuditEvent
-from haven.cases import forms_sharing
 from haven.cases import services as case_services
+from haven.cases.forms import sharing as sharing_forms
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import open_case
@@ -185,7 +185,7 @@ def test_it_prefills_the_information_and_says_refusing_changes_no_assistance() -
     page = response.content.decode()
     assert "changes nothing in the help and support" in page
     form = response.context["form"]
-    assert form["information_given"].value() == forms_sharing.INFORMATION_GIVEN
+    assert form["information_given"].value() == sharing_forms.INFORMATION_GIVEN
     assert "child_views" not in form.fields
     assert [v for v, _ in form.fields["given_by"].choices] == [GivenBy.PERSON, GivenBy.GUARDIAN]
     assert f"org:{org_of(w.police).pk}" in page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haven.cases import status
 from haven.cases.status import IdentificationStatus as S
@@ -20,7 +22,7 @@ SPEC: dict[str, set[str]] = {
 
 
 def test_it_has_a_row_for_every_status() -> None:
-    assert set(status.ALLOWED_TRANSITIONS) == set(S)
+    assert status.TRANSITIONS.states == set(S)
     assert set(SPEC) == set(S)
 
 
@@ -45,3 +47,22 @@ def test_it_counts_registered_victims_as_eurostat_does() -> None:
 def test_it_refuses_an_unknown_status() -> None:
     with pytest.raises(ValueError):
         status.transition_allowed(S.POTENTIAL, "deported")
+
+
+@given(st.sampled_from(list(S)), st.lists(st.sampled_from(list(S)), max_size=30))
+def test_no_sequence_of_allowed_changes_makes_a_change_the_specification_forbids(
+    start: S, wanted: list[S]
+) -> None:
+    # Every state of the walk is one the specification reaches from the start, and
+    # every step is in the specification: no path around a forbidden change exists.
+    current = start
+    for target in wanted:
+        if status.transition_allowed(current, target):
+            assert target in SPEC[current]
+            current = target
+            assert current in status.TRANSITIONS.reachable(start)
+
+
+def test_it_has_no_terminal_status_every_status_can_be_left() -> None:
+    # Even an identified victim can withdraw, and a withdrawn person can come back.
+    assert status.TRANSITIONS.terminal == frozenset()

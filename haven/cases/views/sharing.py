@@ -26,7 +26,8 @@ from haven.access import errors as access_errors
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.accounts.current import request_user
-from haven.cases import forms_sharing, selectors
+from haven.cases import selectors
+from haven.cases.forms import sharing as sharing_forms
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
 
@@ -75,7 +76,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case, context = selectors.case_get_with_context(user=user, case_id=case_id)
     access_selectors.consent_access_check(user=user, context=context)
     child = case.person.treat_as_child
-    form = forms_sharing.ConsentForm(
+    form = sharing_forms.ConsentForm(
         request.POST or None,
         child=child,
         recipients=access_selectors.consent_recipients(context=context),

@@ -151,7 +151,7 @@ def _served_to(case: Case, served_to: str | None) -> str:
     if chosen not in ServedTo.values:
         raise errors.ServedToInvalid(
             _("Choose who receives the decision from the list."),
-            code="served_to_invalid",
+            code=errors.ErrorCode.SERVED_TO_INVALID,
             field="served_to",
         )
     return chosen
@@ -160,7 +160,9 @@ def _served_to(case: Case, served_to: str | None) -> str:
 def _check_input(outcome: str, legal_basis: str) -> None:
     if outcome not in Outcome.values:
         raise InvalidInput(
-            _("Choose positive or negative."), code="outcome_invalid", field="outcome"
+            _("Choose positive or negative."),
+            code=errors.ErrorCode.OUTCOME_INVALID,
+            field="outcome",
         )
     if len(legal_basis.strip()) > LEGAL_BASIS_MAX:
         raise InvalidInput(
@@ -411,7 +413,7 @@ def _check_reconsiderable(decision: IdentificationDecision) -> None:
     if decision.outcome != Outcome.NEGATIVE:
         raise errors.ReconsiderationNotAllowed(
             _("Only a negative decision can be reconsidered."),
-            code="reconsideration_of_positive_decision",
+            code=errors.ErrorCode.RECONSIDERATION_OF_POSITIVE_DECISION,
         )
     latest = (
         IdentificationDecision.objects.filter(
@@ -423,10 +425,11 @@ def _check_reconsiderable(decision: IdentificationDecision) -> None:
     )
     if latest != decision.pk:
         raise errors.ReconsiderationNotAllowed(
-            _("A later decision of this type replaced this one."), code="decision_superseded"
+            _("A later decision of this type replaced this one."),
+            code=errors.ErrorCode.DECISION_SUPERSEDED,
         )
     if decision.reconsiderations.filter(status=Reconsideration.Status.OPEN).exists():
         raise errors.ReconsiderationNotAllowed(
             _("A request to reconsider this decision is already open."),
-            code="reconsideration_open",
+            code=errors.ErrorCode.RECONSIDERATION_OPEN,
         )

@@ -129,7 +129,7 @@ def _set_for(*, case: Case, set_key: str) -> IndicatorSet:
     if not child and indicator_set.audience != Audience.ADULTS:
         raise errors.SetAudienceMismatch(
             _("This person is not treated as a child, so a set for adults must be used."),
-            code="adult_set_required",
+            code=errors.ErrorCode.ADULT_SET_REQUIRED,
             field="set",
         )
     if not indicator_set.indicators.all():

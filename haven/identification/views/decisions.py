@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
-from haven.identification import decision_forms
+from haven.identification import forms as identification_forms
 from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
@@ -70,7 +70,7 @@ def decision_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     key = request.GET.get("type", "")
     option = options.option(key)
     outcome = request.GET.get("outcome", "")
-    form = decision_forms.DecisionForm(
+    form = identification_forms.DecisionForm(
         request.POST or None, child=options.treat_as_child, initial=_initial(option, outcome)
     )
     status = 200
@@ -116,7 +116,7 @@ def reconsideration_new(request: HttpRequest, decision_id: uuid.UUID) -> HttpRes
     """Record a request to reconsider a negative decision (R-17)."""
     user = request_user(request)
     decision = selectors.decision_get(user=user, decision_id=decision_id)
-    form = decision_forms.ReconsiderationForm(request.POST or None)
+    form = identification_forms.ReconsiderationForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance.catalogue import ServiceType
 from haven.lib import ids
-from haven.referrals.errors_directory import DirectoryEntryNotFound, DirectoryNotAllowed
+from haven.referrals.errors import DirectoryEntryNotFound, DirectoryNotAllowed
 from haven.referrals.models import DirectoryEntry, TargetGroup
 
 

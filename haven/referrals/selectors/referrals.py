@@ -31,6 +31,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib.errors import NotAllowed, NotFound
 from haven.referrals import states, targets
+from haven.referrals.errors import ErrorCode
 from haven.referrals.models import (
     OPEN_REFERRAL_STATES,
     DeclineReason,
@@ -158,7 +159,9 @@ def _base() -> QuerySet[Referral]:
 
 def _require_case_role(user: User) -> None:
     if user.organisation_id is None or user.role not in account_policy.CASE_ROLES:
-        raise NotAllowed(_("Your role does not give access to referrals."), code="not_allowed")
+        raise NotAllowed(
+            _("Your role does not give access to referrals."), code=ErrorCode.NOT_ALLOWED
+        )
 
 
 def _state_filter(referrals: QuerySet[Referral], state: str | None) -> QuerySet[Referral]:

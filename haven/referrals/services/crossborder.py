@@ -44,6 +44,7 @@ from haven.cases.models import AgeStatus, Case
 from haven.deadlines import notify as notify_module
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from haven.referrals import packages
+from haven.referrals.errors import ErrorCode
 from haven.referrals.models import CrossBorderTransfer, FocalPointKey
 
 
@@ -69,31 +70,31 @@ FOCAL_POINT_TYPES = (OrgType.NATIONAL_COORDINATOR, OrgType.INTERNATIONAL_ORGANIS
 
 
 class NotConfigured(Conflict):
-    default_code = "crossborder_not_configured"
+    default_code = ErrorCode.CROSSBORDER_NOT_CONFIGURED
 
 
 class PackageExpired(InvalidInput):
-    default_code = "package_expired"
+    default_code = ErrorCode.PACKAGE_EXPIRED
 
 
 class PackageMisaddressed(InvalidInput):
-    default_code = "package_misaddressed"
+    default_code = ErrorCode.PACKAGE_MISADDRESSED
 
 
 class UnknownSender(InvalidInput):
-    default_code = "package_unknown_sender"
+    default_code = ErrorCode.PACKAGE_UNKNOWN_SENDER
 
 
 class PackageReplayed(Conflict):
-    default_code = "package_replayed"
+    default_code = ErrorCode.PACKAGE_REPLAYED
 
 
 class PartnerNotFound(NotFound):
-    default_code = "partner_not_found"
+    default_code = ErrorCode.PARTNER_NOT_FOUND
 
 
 class TransferNotFound(NotFound):
-    default_code = "transfer_not_found"
+    default_code = ErrorCode.TRANSFER_NOT_FOUND
 
 
 # The audit object of a package read before anything is created from it.
@@ -159,7 +160,7 @@ def partner_key_add(
     if FocalPointKey.objects.filter(focal_point_id=focal_point_id).exists():
         raise Conflict(
             _("A focal point with this id is already registered."),
-            code="partner_exists",
+            code=ErrorCode.PARTNER_EXISTS,
             field="focal_point_id",
         )
     row = FocalPointKey(
@@ -192,7 +193,7 @@ def _require_lead(*, actor: User, context: access_policy.CaseContext) -> None:
     if lead is None or lead.organisation_id != actor.organisation_id:
         raise NotAllowed(
             _("Only the case lead sends a case to another state's focal point."),
-            code="not_case_lead",
+            code=ErrorCode.NOT_CASE_LEAD,
         )
 
 
@@ -220,7 +221,7 @@ def _covering_consent(*, case: Case, consent_id: object) -> Consent:
             "a national coordinator or an international organisation: only such a "
             "consent covers a cross-border hand-over."
         ),
-        code="consent_not_covering",
+        code=ErrorCode.CONSENT_NOT_COVERING,
         field="consent",
     )
     if consent is None:
@@ -332,7 +333,7 @@ def crossborder_export(
     )
     _require_lead(actor=actor, context=context)
     if case.person.erased_at is not None:
-        raise Conflict(_("This person's data was erased."), code="person_erased")
+        raise Conflict(_("This person's data was erased."), code=ErrorCode.PERSON_ERASED)
     if stage not in STAGES:
         raise InvalidInput(_("Choose one of the five stages."), field="stage")
     partner = _partner(partner_id)
@@ -392,7 +393,7 @@ class Received:
 def _check_referral(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The shape of a referral payload; a signed but malformed one is refused whole."""
     invalid = InvalidInput(
-        _("This package does not carry a valid referral."), code="package_invalid"
+        _("This package does not carry a valid referral."), code=ErrorCode.PACKAGE_INVALID
     )
     wanted = {"case_reference", "stage", "type_of_exploitation", "treat_as_child", "consent"}
     if not wanted <= set(payload) or payload["stage"] not in STAGES:
@@ -532,7 +533,7 @@ def _assessment_record(*, actor: User, case: Case, item: dict[str, Any], today: 
         assessed_on = min(date.fromisoformat(str(item["assessed_on"])), today)
     except (KeyError, ValueError):
         raise InvalidInput(
-            _("This package does not carry a valid referral."), code="package_invalid"
+            _("This package does not carry a valid referral."), code=ErrorCode.PACKAGE_INVALID
         ) from None
     assessment_services.assessment_record(
         actor=actor,

@@ -43,6 +43,7 @@ from haven.cases.models import Case
 from haven.deadlines import notify as notifications
 from haven.lib import ids as lib_ids
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
+from haven.referrals.errors import ErrorCode
 from haven.referrals.models import (
     Channel,
     ConcernCloseReason,
@@ -77,7 +78,7 @@ class RateLimited(HavenError):
     """Too many reports from one address within the window."""
 
     http_status = HTTPStatus.TOO_MANY_REQUESTS
-    default_code = "rate_limited"
+    default_code = ErrorCode.RATE_LIMITED
 
 
 # --- who works the desk ------------------------------------------------------------------------
@@ -111,11 +112,11 @@ def coordinators() -> list[User]:
 def _text(value: str, *, field: str, required: bool, limit: int) -> str:
     text = value.strip()
     if required and not text:
-        raise InvalidInput(_("This field is required."), code="required", field=field)
+        raise InvalidInput(_("This field is required."), code=ErrorCode.REQUIRED, field=field)
     if len(text) > limit:
         raise InvalidInput(
             _("This is too long: at most %(limit)d characters.") % {"limit": limit},
-            code="too_long",
+            code=ErrorCode.TOO_LONG,
             field=field,
         )
     return text
@@ -124,7 +125,7 @@ def _text(value: str, *, field: str, required: bool, limit: int) -> str:
 def _choice(value: str, *, field: str, choices: Iterable[str], blank: bool = False) -> str:
     if (blank and value == "") or value in choices:
         return value
-    raise InvalidInput(_("Choose one of the options."), code="invalid_choice", field=field)
+    raise InvalidInput(_("Choose one of the options."), code=ErrorCode.INVALID_CHOICE, field=field)
 
 
 def _audit(
@@ -161,7 +162,9 @@ def _routed(ids: Iterable[object], *, coordinator: Organisation) -> list[Organis
         return []
     found = list(Organisation.objects.filter(pk__in=wanted).exclude(pk=coordinator.pk))
     if len(found) != len(wanted):
-        raise InvalidInput(_("Unknown organisation."), code="invalid_choice", field="routed_to")
+        raise InvalidInput(
+            _("Unknown organisation."), code=ErrorCode.INVALID_CHOICE, field="routed_to"
+        )
     return found
 
 
@@ -273,7 +276,9 @@ def consultation_case_open(
     organisation becomes the case lead and the consultation is linked to it."""
     consultation = _consultation_for_update(actor=actor, consultation_id=consultation_id)
     if consultation.case_id is not None:
-        raise Conflict(_("This consultation is already linked to a case."), code="already_linked")
+        raise Conflict(
+            _("This consultation is already linked to a case."), code=ErrorCode.ALREADY_LINKED
+        )
     case = case_services.case_open(
         actor=actor,
         person=person,
@@ -383,7 +388,7 @@ def _report_for_update(*, actor: User, report_id: object) -> ConcernReport:
     if report is None:
         raise NotFound(_("No report with this reference is available to you."))
     if report.state not in TRIAGE_OPEN:
-        raise Conflict(_("This report was already dealt with."), code="report_done")
+        raise Conflict(_("This report was already dealt with."), code=ErrorCode.REPORT_DONE)
     return report
 
 
@@ -407,7 +412,9 @@ def report_advise(
     the report, routed where the coordinator sends it."""
     report = _report_for_update(actor=actor, report_id=report_id)
     if report.consultation_id is not None:
-        raise Conflict(_("Advice was already recorded for this report."), code="report_done")
+        raise Conflict(
+            _("Advice was already recorded for this report."), code=ErrorCode.REPORT_DONE
+        )
     consultation = consultation_log(
         actor=actor,
         channel=Channel.PUBLIC_FORM,

@@ -19,7 +19,7 @@ from haven.accounts.models import Organisation, User
 from haven.assistance.catalogue import ServiceType
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.referrals.errors_directory import (
+from haven.referrals.errors import (
     DirectoryEntryNotFound,
     DirectoryInvalid,
     DirectoryNotAllowed,

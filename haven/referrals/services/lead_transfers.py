@@ -22,6 +22,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.referrals import states
+from haven.referrals.errors import ErrorCode
 from haven.referrals.models import LeadTransfer, LeadTransferState
 from haven.referrals.services import shared
 
@@ -57,19 +58,19 @@ def lead_transfer_propose(
     if receiver.pk == lead.organisation_id:
         raise InvalidInput(
             _("Your organisation is already the case lead."),
-            code="already_lead",
+            code=ErrorCode.ALREADY_LEAD,
             field="to_organisation",
         )
     if not TeamMembership.objects.filter(case=case, organisation=receiver).exists():
         raise InvalidInput(
             _("Only an organisation on the case team can become its lead."),
-            code="not_on_team",
+            code=ErrorCode.NOT_ON_TEAM,
             field="to_organisation",
         )
     if LeadTransfer.objects.filter(case=case, state=LeadTransferState.PROPOSED).exists():
         raise Conflict(
             _("A lead transfer is already waiting for an answer on this case."),
-            code="lead_transfer_open",
+            code=ErrorCode.LEAD_TRANSFER_OPEN,
         )
     transfer = LeadTransfer(
         case=case,
@@ -149,7 +150,7 @@ def lead_transfer_accept(*, actor: User, transfer_id: object) -> LeadTransfer:
     )
     lead = TeamMembership.objects.select_for_update().get(case=transfer.case, is_lead=True)
     if lead.organisation_id != transfer.from_organisation_id:
-        raise Conflict(_("The case lead changed since this proposal."), code="lead_changed")
+        raise Conflict(_("The case lead changed since this proposal."), code=ErrorCode.LEAD_CHANGED)
     access_services.team_lead_move(
         case_id=transfer.case_id, to_organisation=transfer.to_organisation, by=actor
     )

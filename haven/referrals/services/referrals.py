@@ -31,6 +31,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib.errors import InvalidInput, NotFound
 from haven.referrals import states, targets
+from haven.referrals.errors import ErrorCode
 from haven.referrals.models import (
     OPEN_REFERRAL_STATES,
     DeclineReason,
@@ -69,11 +70,13 @@ def _check_groups(field_groups: Iterable[str]) -> list[str]:
     if not groups:
         raise InvalidInput(
             _("Choose at least one kind of information to share."),
-            code="required",
+            code=ErrorCode.REQUIRED,
             field="field_groups",
         )
     if any(g not in FieldGroup.values for g in groups):
-        raise InvalidInput(_("Unknown kind of information."), code="invalid", field="field_groups")
+        raise InvalidInput(
+            _("Unknown kind of information."), code=ErrorCode.INVALID, field="field_groups"
+        )
     return groups
 
 
@@ -101,7 +104,7 @@ def _check_receiver(*, case: Case, receiver: Organisation) -> None:
     if TeamMembership.objects.filter(case=case, organisation=receiver).exists():
         raise InvalidInput(
             _("This organisation is already on the case team."),
-            code="already_member",
+            code=ErrorCode.ALREADY_MEMBER,
             field="to_organisation",
         )
     if Referral.objects.filter(
@@ -109,7 +112,7 @@ def _check_receiver(*, case: Case, receiver: Organisation) -> None:
     ).exists():
         raise InvalidInput(
             _("A referral to this organisation is already waiting for an answer."),
-            code="already_referred",
+            code=ErrorCode.ALREADY_REFERRED,
             field="to_organisation",
         )
 
@@ -123,7 +126,7 @@ def _directory_entry(entry_id: object, receiver: Organisation) -> DirectoryEntry
     if entry is None:
         raise InvalidInput(
             _("Choose a service of the receiving organisation."),
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="directory_entry",
         )
     return entry
@@ -132,7 +135,9 @@ def _directory_entry(entry_id: object, receiver: Organisation) -> DirectoryEntry
 def _referral_type(key: str) -> targets.ReferralType:
     referral_type = targets.referral_type(key)
     if referral_type is None:
-        raise InvalidInput(_("Choose a type from the list."), code="invalid", field="referral_type")
+        raise InvalidInput(
+            _("Choose a type from the list."), code=ErrorCode.INVALID, field="referral_type"
+        )
     return referral_type
 
 
@@ -156,7 +161,9 @@ def referral_send(
         raise case_errors.PersonErased(_("This person's data was erased."))
     kind = _referral_type(referral_type)
     if purpose not in Purpose.values:
-        raise InvalidInput(_("Choose a purpose from the list."), code="invalid", field="purpose")
+        raise InvalidInput(
+            _("Choose a purpose from the list."), code=ErrorCode.INVALID, field="purpose"
+        )
     receiver = shared.organisation_chosen(to_organisation_id, field="to_organisation")
     _check_receiver(case=case, receiver=receiver)
     groups = _check_groups(field_groups)
@@ -294,7 +301,9 @@ def referral_accept(*, actor: User, referral_id: object) -> Referral:
 def referral_decline(*, actor: User, referral_id: object, reason: str, note: str = "") -> Referral:
     """The receiver declines with a reason (a note is needed for "other")."""
     if reason not in DeclineReason.values:
-        raise InvalidInput(_("Choose a reason from the list."), code="invalid", field="reason")
+        raise InvalidInput(
+            _("Choose a reason from the list."), code=ErrorCode.INVALID, field="reason"
+        )
     text = shared.text_checked(note, field="note", required=reason == DeclineReason.OTHER)
     referral = _move(
         actor=actor,

@@ -20,6 +20,7 @@ from haven.deadlines import notify as notifications
 from haven.deadlines.models import Notification
 from haven.lib import ids
 from haven.lib.errors import InvalidInput, NotAllowed
+from haven.referrals.errors import ErrorCode
 from haven.vault import services as vault
 
 MAX_TEXT = 5000
@@ -34,10 +35,12 @@ def text_checked(value: str, *, field: str, required: bool = True) -> str:
     """The stripped text, refused when missing (if required) or too long."""
     text = value.strip()
     if required and not text:
-        raise InvalidInput(_("This field is required."), code="required", field=field)
+        raise InvalidInput(_("This field is required."), code=ErrorCode.REQUIRED, field=field)
     if len(text) > MAX_TEXT:
         raise InvalidInput(
-            _("Keep this under %(n)d characters.") % {"n": MAX_TEXT}, code="too_long", field=field
+            _("Keep this under %(n)d characters.") % {"n": MAX_TEXT},
+            code=ErrorCode.TOO_LONG,
+            field=field,
         )
     return text
 
@@ -50,7 +53,9 @@ def sealed(case: Case, text: str, context: str) -> bytes:
 def organisation_chosen(organisation_id: object, *, field: str) -> Organisation:
     organisation = Organisation.objects.filter(pk=parse_id(organisation_id)).first()
     if organisation is None:
-        raise InvalidInput(_("Choose an organisation from the list."), code="invalid", field=field)
+        raise InvalidInput(
+            _("Choose an organisation from the list."), code=ErrorCode.INVALID, field=field
+        )
     return organisation
 
 
@@ -78,6 +83,6 @@ def staff_notify(recipients: Iterable[User], event: str, case: Case, subject: ob
 def member_require(actor: User, organisation_id: object, message: str) -> None:
     """The actor works cases in this organisation (caseworker or supervisor)."""
     if actor.organisation_id != organisation_id:
-        raise NotAllowed(message, code="not_allowed")
+        raise NotAllowed(message, code=ErrorCode.NOT_ALLOWED)
     if actor.role not in account_policy.CASE_ROLES:
-        raise NotAllowed(message, code="role_not_allowed")
+        raise NotAllowed(message, code=ErrorCode.ROLE_NOT_ALLOWED)

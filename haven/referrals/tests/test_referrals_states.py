@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+from collections.abc import Callable
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haven.lib.errors import Conflict
 from haven.referrals import states
@@ -68,5 +74,36 @@ def test_r47_the_lead_transfer_table_refuses_every_answer_once_answered(
 
 
 def test_every_state_has_a_row_in_its_table() -> None:
-    assert set(states.REFERRAL_TRANSITIONS) == set(ReferralState.values)
-    assert set(states.LEAD_TRANSFER_TRANSITIONS) == set(LeadTransferState.values)
+    assert states.REFERRAL_TRANSITIONS.table.states == set(ReferralState.values)
+    assert states.LEAD_TRANSFER_TRANSITIONS.table.states == set(LeadTransferState.values)
+
+
+def test_answered_referrals_and_transfers_are_final() -> None:
+    final = {ReferralState.ACCEPTED, ReferralState.DECLINED, ReferralState.WITHDRAWN}
+    assert states.REFERRAL_TRANSITIONS.table.terminal == final
+    assert states.LEAD_TRANSFER_TRANSITIONS.table.terminal == set(LeadTransferState.values[1:])
+
+
+def _walk(following: Callable[[str, str], str], start: str, actions: list[str]) -> list[str]:
+    seen = [start]
+    for action in actions:
+        with contextlib.suppress(Conflict):
+            seen.append(following(seen[-1], action))
+    return seen
+
+
+@given(st.lists(st.sampled_from(ANSWERS), max_size=30))
+def test_no_sequence_of_actions_changes_an_answered_referral(actions: list[str]) -> None:
+    # A sent referral moves only along the table; once answered, it never moves again,
+    # and it never goes back to SENT from an answer.
+    seen = _walk(states.referral_next, ReferralState.SENT, actions)
+    terminal = states.REFERRAL_TRANSITIONS.table.terminal
+    for before, after in itertools.pairwise(seen):
+        assert before not in terminal
+        assert states.REFERRAL_TRANSITIONS.table.allowed(before, after)
+
+
+@given(st.lists(st.sampled_from(L.values), max_size=10))
+def test_no_sequence_of_actions_answers_a_lead_transfer_twice(actions: list[str]) -> None:
+    seen = _walk(states.lead_transfer_next, LeadTransferState.PROPOSED, actions)
+    assert len(seen) <= 2

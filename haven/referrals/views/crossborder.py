@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,77 +24,9 @@ from haven.accounts.models import Role
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.lib.views import domain_errors, forbidden
 from haven.referrals import packages
+from haven.referrals.forms import crossborder as crossborder_forms
 from haven.referrals.selectors import crossborder as selectors
 from haven.referrals.services import crossborder as services
-
-MAX_PACKAGE_BYTES = 2 * 1024 * 1024
-STAGE_CHOICES = [
-    (services.Stage.IDENTIFICATION, gettext_lazy("1. Identification")),
-    (services.Stage.FIRST_ASSISTANCE, gettext_lazy("2. First assistance and protection")),
-    (
-        services.Stage.LONG_TERM_ASSISTANCE,
-        gettext_lazy("3. Long-term assistance and social inclusion"),
-    ),
-    (services.Stage.RETURN, gettext_lazy("4. Return and social inclusion")),
-    (services.Stage.PROCEEDINGS, gettext_lazy("5. Criminal and civil proceedings")),
-]
-
-
-class ExportForm(forms.Form):
-    partner = forms.ChoiceField(label=gettext_lazy("Partner focal point"))
-    stage = forms.ChoiceField(label=gettext_lazy("Stage (TRM)"), choices=STAGE_CHOICES)
-    consent = forms.ChoiceField(
-        label=gettext_lazy("Consent that covers the hand-over"),
-        help_text=gettext_lazy(
-            "A live consent for return or assistance, given for a national coordinator or "
-            "an international organisation. Only the field groups it lists are sent."
-        ),
-    )
-
-    def __init__(self, *args: object, options: selectors.ExportOptions, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
-        partner = self.fields["partner"]
-        consent = self.fields["consent"]
-        assert isinstance(partner, forms.ChoiceField)  # noqa: S101 - declared above
-        assert isinstance(consent, forms.ChoiceField)  # noqa: S101 - declared above
-        partner.choices = [
-            (str(p.id), f"{p.organisation_name} ({p.country}) · {p.fingerprint}")
-            for p in options.partners
-        ]
-        consent.choices = options.consents
-
-
-class ImportForm(forms.Form):
-    package_file = forms.FileField(label=gettext_lazy("Package file"), required=False)
-    package = forms.CharField(
-        label=gettext_lazy("Or paste the package"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        upload = data.get("package_file")
-        if upload is not None:
-            if upload.size > MAX_PACKAGE_BYTES:
-                raise forms.ValidationError(_("This file is too large for a package."))
-            try:
-                data["package"] = upload.read().decode("ascii")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(_("This file is not a Haven package.")) from None
-        if not data.get("package"):
-            raise forms.ValidationError(_("Choose a package file or paste the package."))
-        return data
-
-
-class PartnerForm(forms.Form):
-    organisation_name = forms.CharField(label=gettext_lazy("Organisation"), max_length=200)
-    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2)
-    focal_point_id = forms.CharField(label=gettext_lazy("Focal point id"), max_length=100)
-    encryption_public_key = forms.CharField(
-        label=gettext_lazy("Encryption public key"), max_length=100
-    )
-    signing_public_key = forms.CharField(label=gettext_lazy("Signing public key"), max_length=100)
 
 
 def _add_error(form: forms.Form, exc: HavenError) -> None:
@@ -131,7 +62,7 @@ def crossborder_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     if not services.is_configured():
         return forbidden(request, reason=_not_configured())
     options = selectors.export_options(user=user, case_id=case_id)
-    form = ExportForm(request.POST or None, options=options)
+    form = crossborder_forms.ExportForm(request.POST or None, options=options)
     status = 200
     if request.method == "POST":
         status = 400
@@ -163,7 +94,7 @@ def _not_configured() -> str:
 def crossborder_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (nothing written) → confirm (everything or nothing)."""
     user = request_user(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = crossborder_forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         context = {"form": form, "configured": services.is_configured(), "nav": "referrals"}
@@ -207,7 +138,7 @@ def crossborder_partners(request: HttpRequest) -> HttpResponse:
     """Partner focal points with fingerprints; system administrators add them."""
     user = request_user(request)
     may_add = user.role == Role.SYSTEM_ADMIN
-    form = PartnerForm(request.POST or None)
+    form = crossborder_forms.PartnerForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -26,7 +26,7 @@ from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
-from haven.referrals import forms_desk
+from haven.referrals.forms import desk as desk_forms
 from haven.referrals.selectors import desk as selectors
 from haven.referrals.services import desk as services
 
@@ -55,7 +55,7 @@ def client_address(request: HttpRequest) -> str:
 def report_new(request: HttpRequest) -> HttpResponse:
     """GET: the form; POST: store the report and show its reference (no redirect:
     the reference never goes into a URL)."""
-    form = forms_desk.ReportForm(request.POST if request.method == "POST" else None)
+    form = desk_forms.ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -98,7 +98,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     coordinator = services.coordinator_require(user)
     data = request.POST if request.method == "POST" else None
-    form = forms_desk.ConsultationForm(data, coordinator=coordinator)
+    form = desk_forms.ConsultationForm(data, coordinator=coordinator)
     status = 200
     if request.method == "POST":
         status = 400
@@ -124,7 +124,7 @@ def _consultation_page(
     request: HttpRequest, consultation_id: uuid.UUID, form: forms.Form | None, status: int = 200
 ) -> HttpResponse:
     view = selectors.consultation_get(user=request_user(request), consultation_id=consultation_id)
-    context = {"view": view, "form": form or forms_desk.CaseFromDeskForm(), "nav": "desk"}
+    context = {"view": view, "form": form or desk_forms.CaseFromDeskForm(), "nav": "desk"}
     return render(request, "referrals/desk_consultation_detail.html", context, status=status)
 
 
@@ -142,7 +142,7 @@ def consultation_detail(request: HttpRequest, consultation_id: uuid.UUID) -> Htt
 @domain_errors
 def consultation_case_open(request: HttpRequest, consultation_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
-    form = forms_desk.CaseFromDeskForm(request.POST)
+    form = desk_forms.CaseFromDeskForm(request.POST)
     if form.is_valid():
         try:
             case = services.consultation_case_open(
@@ -175,9 +175,9 @@ def _report_page(request: HttpRequest, report_id: uuid.UUID, **forms_: Any) -> H
     view = selectors.report_get(user=request_user(request), report_id=report_id)
     context = {
         "view": view,
-        "advise_form": forms_.get("advise_form") or forms_desk.AdviseForm(),
-        "case_form": forms_.get("case_form") or forms_desk.CaseFromDeskForm(),
-        "close_form": forms_.get("close_form") or forms_desk.CloseForm(),
+        "advise_form": forms_.get("advise_form") or desk_forms.AdviseForm(),
+        "case_form": forms_.get("case_form") or desk_forms.CaseFromDeskForm(),
+        "close_form": forms_.get("close_form") or desk_forms.CloseForm(),
         "nav": "desk",
     }
     return render(
@@ -224,7 +224,7 @@ def report_advise(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("referrals:desk_report_detail", report_id)
 
-    form = forms_desk.AdviseForm(request.POST)
+    form = desk_forms.AdviseForm(request.POST)
     return _triage(request, report_id, form, "advise_form", write, _("The advice was recorded."))
 
 
@@ -235,7 +235,7 @@ def report_advise(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
 def report_case_open(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
 
-    def write(form: forms_desk.CaseFromDeskForm) -> HttpResponse:
+    def write(form: desk_forms.CaseFromDeskForm) -> HttpResponse:
         case = services.report_case_open(
             actor=user,
             report_id=report_id,
@@ -244,7 +244,7 @@ def report_case_open(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
         )
         return redirect("web:case_detail", case.pk)
 
-    form = forms_desk.CaseFromDeskForm(request.POST)
+    form = desk_forms.CaseFromDeskForm(request.POST)
     done = _("The case was opened; your organisation leads it.")
     return _triage(request, report_id, form, "case_form", write, done)
 
@@ -260,7 +260,7 @@ def report_close(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         services.report_close(actor=user, report_id=report_id, reason=form.cleaned_data["reason"])
         return redirect("referrals:desk_report_list")
 
-    form = forms_desk.CloseForm(request.POST)
+    form = desk_forms.CloseForm(request.POST)
     return _triage(request, report_id, form, "close_form", write, _("The report was closed."))
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from haven.accounts.current import request_user
 from haven.lib.errors import HavenError, InvalidInput
 from haven.lib.views import domain_errors, forbidden
-from haven.referrals.forms_directory import DirectoryEntryForm, DirectorySearchForm
+from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
 

@@ -17,7 +17,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -26,144 +25,29 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from haven.access.models import FieldGroup, Purpose
+from haven.access.models import Purpose
 from haven.accounts.current import request_user
-from haven.accounts.models import Organisation, User
+from haven.accounts.models import User
 from haven.cases import selectors as case_selectors
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors
-from haven.referrals import states, targets
-from haven.referrals.models import DeclineReason, DirectoryEntry, ReferralState
+from haven.referrals import states
+from haven.referrals.forms import referrals as referral_forms
+from haven.referrals.models import ReferralState
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
-from haven.referrals.services import shared
 
 A = states.ReferralAction
 L = states.LeadTransferAction
 
 
-def _organisations(user: User) -> QuerySet[Organisation]:
-    """Organisations that may receive a referral: every other one (not personal data)."""
-    return Organisation.objects.exclude(pk=shared.parse_id(user.organisation_id)).order_by("name")
-
-
-def _entry_label(entry: DirectoryEntry) -> str:
-    region = f" ({entry.region})" if entry.region else ""
-    return f"{entry.organisation.name} — {entry.title}{region}"
-
-
-class ReferralForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Refer to"), queryset=Organisation.objects.none()
-    )
-    directory_entry = forms.ModelChoiceField(
-        label=gettext_lazy("Service (from the service directory)"),
-        queryset=DirectoryEntry.objects.none(),
-        required=False,
-        help_text=gettext_lazy("Optional. It must be a service of the organisation chosen above."),
-    )
-    referral_type = forms.ChoiceField(label=gettext_lazy("Type of referral"))
-    purpose = forms.ChoiceField(
-        label=gettext_lazy("Purpose"), choices=Purpose.choices, initial=Purpose.ASSISTANCE
-    )
-    field_groups = forms.MultipleChoiceField(
-        label=gettext_lazy("Information the receiver will see once it accepts"),
-        choices=FieldGroup.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,  # the service refuses none, with its own message and code
-    )
-    urgent = forms.BooleanField(label=gettext_lazy("Urgent"), required=False)
-    message = forms.CharField(
-        label=gettext_lazy("Message to the receiver"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=shared.MAX_TEXT,
-        help_text=gettext_lazy("What the receiver needs to know to decide. It is encrypted."),
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = _organisations(user)  # type: ignore[attr-defined]  # ModelChoiceField
-        entry_field = self.fields["directory_entry"]
-        assert isinstance(entry_field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        entry_field.queryset = (
-            DirectoryEntry.objects.filter(active=True)
-            .exclude(organisation_id=shared.parse_id(user.organisation_id))
-            .select_related("organisation")
-            .order_by("organisation__name", "title")
-        )
-        entry_field.label_from_instance = _entry_label  # type: ignore[method-assign,assignment]  # Django's documented hook
-        self.fields["referral_type"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            (t.key, t.label) for t in targets.referral_types().values()
-        ]
-
-
-class CheckForm(forms.Form):
-    """The GET form that shows, per group, whether it can flow to an organisation."""
-
-    to = forms.UUIDField()
-    purpose = forms.ChoiceField(choices=Purpose.choices)
-
-
-class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=DeclineReason.choices)
-    note = forms.CharField(
-        label=gettext_lazy("Note"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=shared.MAX_TEXT,
-        help_text=gettext_lazy("Needed when the reason is 'other'."),
-    )
-
-
-class QuestionForm(forms.Form):
-    question = forms.CharField(
-        label=gettext_lazy("Your question"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=shared.MAX_TEXT,
-    )
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=gettext_lazy("Your answer"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=shared.MAX_TEXT,
-    )
-
-
-class WithdrawForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Why (optional)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=shared.MAX_TEXT,
-    )
-
-
-class EmptyForm(forms.Form):
-    pass
-
-
-class LeadTransferForm(forms.Form):
-    to_organisation = forms.ChoiceField(label=gettext_lazy("New case lead"))
-    reason = forms.CharField(
-        label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-
-
-class LeadDeclineForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Why not"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-
-
 REFERRAL_FORMS: dict[str, type[forms.Form]] = {
-    A.ACCEPT: EmptyForm,
-    A.DECLINE: DeclineForm,
-    A.REQUEST_INFO: QuestionForm,
-    A.PROVIDE_INFO: AnswerForm,
-    A.WITHDRAW: WithdrawForm,
+    A.ACCEPT: referral_forms.EmptyForm,
+    A.DECLINE: referral_forms.DeclineForm,
+    A.REQUEST_INFO: referral_forms.QuestionForm,
+    A.PROVIDE_INFO: referral_forms.AnswerForm,
+    A.WITHDRAW: referral_forms.WithdrawForm,
 }
 SLUGS = {"accept": A.ACCEPT, "decline": A.DECLINE, "request-info": A.REQUEST_INFO}
 SLUGS |= {"provide-info": A.PROVIDE_INFO, "withdraw": A.WITHDRAW}
@@ -297,7 +181,7 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
 
 
 def _flows(user: User, case_id: uuid.UUID, query: Any) -> tuple[list[selectors.FlowRow], Any]:
-    check = CheckForm(query)
+    check = referral_forms.CheckForm(query)
     if not check.is_valid():
         return [], None
     data = check.cleaned_data
@@ -318,7 +202,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        form = ReferralForm(request.POST, user=user)
+        form = referral_forms.ReferralForm(request.POST, user=user)
         query: Any = {
             "to": request.POST.get("to_organisation"),
             "purpose": request.POST.get("purpose"),
@@ -346,7 +230,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 return redirect("referrals:referral_detail", referral_id=referral.pk)
     else:
         query = request.GET
-        form = ReferralForm(
+        form = referral_forms.ReferralForm(
             user=user,
             initial={
                 "to_organisation": request.GET.get("to"),
@@ -360,7 +244,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "form": form,
         "flows": flows,
         "checked_organisation": to,
-        "organisations": _organisations(user),
+        "organisations": referral_forms.organisations_to_refer_to(user),
         "purposes": Purpose.choices,
         "nav": "cases",
     }
@@ -378,7 +262,7 @@ def lead_transfer_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     case = case_selectors.case_get(user=user, case_id=case_id)
     members = selectors.lead_transfer_candidates(user=user, case_id=case_id)
-    form = LeadTransferForm(request.POST if request.method == "POST" else None)
+    form = referral_forms.LeadTransferForm(request.POST if request.method == "POST" else None)
     form.fields["to_organisation"].choices = members  # type: ignore[attr-defined]  # ChoiceField
     status = 200
     if request.method == "POST":
@@ -415,7 +299,11 @@ def _transfer_page(
             slug,
             bound[1]
             if bound and bound[0] == action
-            else (LeadDeclineForm() if action == L.DECLINE else EmptyForm()),
+            else (
+                referral_forms.LeadDeclineForm()
+                if action == L.DECLINE
+                else referral_forms.EmptyForm()
+            ),
         )
         for slug, action in TRANSFER_SLUGS.items()
         if action in transfer.actions
@@ -442,7 +330,11 @@ def lead_transfer_act(request: HttpRequest, transfer_id: uuid.UUID, action: str)
         raise Http404(_("Not found."))
     move = TRANSFER_SLUGS[action]
     user = request_user(request)
-    form = LeadDeclineForm(request.POST) if move == L.DECLINE else EmptyForm(request.POST)
+    form = (
+        referral_forms.LeadDeclineForm(request.POST)
+        if move == L.DECLINE
+        else referral_forms.EmptyForm(request.POST)
+    )
     if form.is_valid():
         try:
             if move == L.ACCEPT:

@@ -44,6 +44,10 @@ from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
 from haven.assistance import errors as assistance_errors
+from haven.assistance.forms import assessments as assessment_forms
+from haven.assistance.forms import permits as permit_forms
+from haven.assistance.forms import plans as plan_forms
+from haven.assistance.forms import reflection as reflection_forms
 from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.selectors import permits as permit_selectors
@@ -53,15 +57,14 @@ from haven.assistance.services import assessments as assessment_services
 from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
-from haven.assistance.views import assessments as assessment_views
-from haven.assistance.views import permits as permit_views
 from haven.assistance.views import plans as plan_views
-from haven.assistance.views import reflection as reflection_views
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
-from haven.cases import forms_sharing, parts, selectors
+from haven.cases import parts, selectors
 from haven.cases import person_report as person_report_selectors
 from haven.cases import services as case_services
+from haven.cases.forms import interviews as interview_forms
+from haven.cases.forms import sharing as sharing_forms
 from haven.cases.models import AgeStatus, Case
 from haven.cases.tests.factories import add_to_team, open_case, share_by_law
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
@@ -76,7 +79,6 @@ from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines import services as deadline_services
 from haven.deadlines import views as deadline_views
 from haven.deadlines.tests.test_deadlines import at
-from haven.identification import decision_forms
 from haven.identification import errors as identification_errors
 from haven.identification import forms as identification_forms
 from haven.identification.models import IdentificationDecision, IndicatorSet, Screening
@@ -96,8 +98,11 @@ from haven.identification.tests.test_decisions_services import RG, TODAY, org_of
 from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
-from haven.referrals import forms_desk, forms_directory
 from haven.referrals import packages as crossborder_packages
+from haven.referrals.forms import crossborder as crossborder_forms
+from haven.referrals.forms import desk as desk_forms
+from haven.referrals.forms import directory as directory_forms
+from haven.referrals.forms import referrals as referral_forms
 from haven.referrals.models import FocalPointKey, ReferralState
 from haven.referrals.selectors import case_page as referral_case_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
@@ -109,7 +114,6 @@ from haven.referrals.services import desk as desk_services
 from haven.referrals.services import directory as directory_services
 from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
-from haven.referrals.views import crossborder as crossborder_views
 from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
 from haven.web import composer, timeline
@@ -264,7 +268,7 @@ def _case_context(scene: Scene) -> Context:
         "interview_count": selectors.interview_count(case=view.case),
         "break_glass": case_page_selectors.case_view_under_break_glass(case_view=view),
         "may_report_for_person": person_report_selectors.person_report_offered(case_view=view),
-        "purpose_form": forms_sharing.purpose_form({}),
+        "purpose_form": sharing_forms.purpose_form({}),
         "may_manage_consent": sharing_views.may_manage_consent(view),
         "group": view.groups[0],
     }
@@ -356,7 +360,7 @@ def _interview_list(scene: Scene) -> Context:
     return {
         "case": listing.case,
         "listing": listing,
-        "purpose_form": forms_sharing.purpose_form({}),
+        "purpose_form": sharing_forms.purpose_form({}),
         "nav": "cases",
     }
 
@@ -373,7 +377,7 @@ def _interview_new(scene: Scene) -> Context:
         "premises": "child_friendly_premises",
         "summary": "A synthetic account.",
     }
-    form = interview_views.InterviewForm(
+    form = interview_forms.InterviewForm(
         {**data, "justification": "To ask about the recruiter."},
         listing=listing,
         initial=interview_views.initial_for(listing),
@@ -390,7 +394,7 @@ def _interview_new(scene: Scene) -> Context:
 def _interview_detail(scene: Scene) -> Context:
     listing = _interviews(scene)
     view = selectors.interview_get(user=scene.reader, interview_id=listing.interviews[1].id)
-    return {"interview": view, "purpose_form": forms_sharing.purpose_form({}), "nav": "cases"}
+    return {"interview": view, "purpose_form": sharing_forms.purpose_form({}), "nav": "cases"}
 
 
 def _interview_rows(scene: Scene) -> Context:
@@ -539,7 +543,7 @@ def _decision_new(scene: Scene) -> Context:
     option = options.option(RG)
     assert option is not None
     template = option.decision_type.reason_templates["positive"]
-    form = decision_forms.DecisionForm(
+    form = identification_forms.DecisionForm(
         {
             "outcome": "positive",
             "decided_on": TODAY.isoformat(),
@@ -569,7 +573,7 @@ def _decision_new(scene: Scene) -> Context:
 def _reconsideration_new(scene: Scene) -> Context:
     # A second request while the first is open: refused beside the form.
     decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
-    form = decision_forms.ReconsiderationForm(
+    form = identification_forms.ReconsiderationForm(
         {"requested_on": TODAY.isoformat(), "grounds": "The same account again."}
     )
     assert form.is_valid()
@@ -603,7 +607,7 @@ def _reflection_detail(scene: Scene) -> Context:
         reasons="A synthetic threat to public order.",
         legal_basis="Aliens Act, section 1",
     )
-    extend_form = reflection_views.ExtendForm(
+    extend_form = reflection_forms.ExtendForm(
         {
             "extend-days": "5",
             "extend-decided_on": TODAY.isoformat(),
@@ -621,7 +625,7 @@ def _reflection_detail(scene: Scene) -> Context:
         "view": view,
         "case": view.case,
         "extend_form": extend_form,
-        "end_form": reflection_views.EndEarlyForm(),
+        "end_form": reflection_forms.EndEarlyForm(),
         "nav": "cases",
     }
 
@@ -693,7 +697,7 @@ def _break_glass_use(scene: Scene) -> BreakGlass:
 def _break_glass_new(scene: Scene) -> Context:
     # Posted without a justification: refused beside the field.
     scene.viewer = scene.outsider
-    form = break_glass_views.BreakGlassForm(
+    form = access_forms.BreakGlassForm(
         {"case_reference": scene.presumed.case.reference, "justification": "Urgent."}
     )
     assert form.is_valid()
@@ -724,7 +728,7 @@ def _break_glass_review(scene: Scene) -> Context:
     access_services.break_glass_review(
         actor=scene.reader, grant_id=grant.id, justified=False, note="No emergency."
     )
-    form = break_glass_views.ReviewForm({"outcome": "justified", "note": ""})
+    form = access_forms.ReviewForm({"outcome": "justified", "note": ""})
     assert form.is_valid()
     with pytest.raises(access_errors.BreakGlassReviewed) as refused:
         access_services.break_glass_review(actor=scene.reader, grant_id=grant.id, justified=True)
@@ -791,7 +795,7 @@ def _consent_new(scene: Scene) -> Context:
     # A child's consent posted as given by the person: refused beside the field.
     case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
     _found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
-    form = forms_sharing.ConsentForm(
+    form = sharing_forms.ConsentForm(
         {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
         child=True,
         recipients=access_selectors.consent_recipients(context=context),
@@ -1159,21 +1163,21 @@ def _permits(scene: Scene) -> permit_selectors.PermitsView:
 
 def _permit_list(scene: Scene) -> Context:
     view = _permits(scene)
-    permit_form = permit_views.PermitForm({"permit-grounds": []})
+    permit_form = permit_forms.PermitForm({"permit-grounds": []})
     permit_form.is_valid()
     return {
         "view": view,
         "case": view.case,
         "permit_form": permit_form,
-        "detention_form": permit_views.DetentionForm(),
-        "release_form": permit_views.DetentionEndForm(),
+        "detention_form": permit_forms.DetentionForm(),
+        "release_form": permit_forms.DetentionEndForm(),
         "nav": "cases",
     }
 
 
 def _permit_renew(scene: Scene) -> Context:
     view = _permits(scene)
-    form = permit_views.RenewForm({"renewed_on": TODAY.isoformat(), "new_expires_on": ""})
+    form = permit_forms.RenewForm({"renewed_on": TODAY.isoformat(), "new_expires_on": ""})
     form.is_valid()
     return {"view": view, "case": view.case, "permit": view.permits[0], "form": form}
 
@@ -1264,7 +1268,7 @@ def _assessment_list(scene: Scene) -> Context:
 def _assessment_new(scene: Scene) -> Context:
     view = _assessments(scene)
     history = view.kinds[0]
-    form = assessment_views.AssessmentForm(
+    form = assessment_forms.AssessmentForm(
         {"assessed_on": TODAY.isoformat(), "person_view": ""},
         kind="needs",
         sections=catalogue.sections_for("needs", child=False),
@@ -1356,7 +1360,7 @@ def _plan_new(scene: Scene) -> Context:
         suggested=["accommodation"],
         providers=providers,
     )
-    form = plan_views.PlanForm({"plan-agreed_on": ""})
+    form = plan_forms.PlanForm({"plan-agreed_on": ""})
     form.is_valid()
     return _plan_context(view, form=form, rows=rows, assessment_id=str(view.case.id))
 
@@ -1372,7 +1376,7 @@ def _plan_services(scene: Scene) -> Context:
 
 def _service_new(scene: Scene) -> Context:
     view = _plans(scene)
-    form = plan_views.AddServiceForm(
+    form = plan_forms.AddServiceForm(
         {"service_type": ""}, providers=[], plans=[(str(view.plans[0].id), "plan")]
     )
     form.is_valid()
@@ -1381,26 +1385,26 @@ def _service_new(scene: Scene) -> Context:
 
 def _service_detail(scene: Scene) -> Context:
     view = _plans(scene)
-    start = plan_views.StartForm({"start-starts_on": ""})
+    start = plan_forms.StartForm({"start-starts_on": ""})
     start.is_valid()
     return _plan_context(
         view,
         service=view.services[0],
         start_form=start,
-        complete_form=plan_views.CompleteForm(),
-        refuse_form=plan_views.RefuseForm(),
-        stop_form=plan_views.StopForm(),
+        complete_form=plan_forms.CompleteForm(),
+        refuse_form=plan_forms.RefuseForm(),
+        stop_form=plan_forms.StopForm(),
     )
 
 
 def _closure_new(scene: Scene) -> Context:
-    form = plan_views.CloseForm({"close-reasons": ""})
+    form = plan_forms.CloseForm({"close-reasons": ""})
     form.is_valid()
     return _plan_context(_plans(scene), form=form)
 
 
 def _closure_reopen(scene: Scene) -> Context:
-    form = plan_views.ReopenForm({})
+    form = plan_forms.ReopenForm({})
     form.is_valid()
     return _plan_context(_plans(scene, closed=True), form=form)
 
@@ -1489,7 +1493,7 @@ def _directory_rows(scene: Scene) -> list[directory_selectors.DirectoryRow]:
 
 def _directory_list(scene: Scene) -> Context:
     _directory_rows(scene)
-    form = forms_directory.DirectorySearchForm({"need": "", "language": "fi"})
+    form = directory_forms.DirectorySearchForm({"need": "", "language": "fi"})
     form.is_valid()
     return {
         "form": form,
@@ -1502,8 +1506,8 @@ def _directory_list(scene: Scene) -> Context:
     }
 
 
-def _directory_form() -> forms_directory.DirectoryEntryForm:
-    form = forms_directory.DirectoryEntryForm({"service_type": "other", "title": ""})
+def _directory_form() -> directory_forms.DirectoryEntryForm:
+    form = directory_forms.DirectoryEntryForm({"service_type": "other", "title": ""})
     form.is_valid()
     return form
 
@@ -1563,13 +1567,13 @@ def _desk_home(scene: Scene) -> Context:
 
 
 def _desk_consultation_new(scene: Scene) -> Context:
-    form = forms_desk.ConsultationForm({"channel": "phone", "question": ""})
+    form = desk_forms.ConsultationForm({"channel": "phone", "question": ""})
     form.is_valid()
     return {"form": form, "nav": "desk"}
 
 
 def _desk_consultation_detail(scene: Scene) -> Context:
-    form = forms_desk.CaseFromDeskForm({"age_status": "nonsense"})
+    form = desk_forms.CaseFromDeskForm({"age_status": "nonsense"})
     form.is_valid()
     return {"view": _desk_consultation(scene), "form": form, "nav": "desk"}
 
@@ -1588,19 +1592,19 @@ def _desk_report_list(scene: Scene) -> Context:
 
 def _desk_report_detail(scene: Scene) -> Context:
     actor, rows = _desk_reports(scene)
-    advise_form = forms_desk.AdviseForm({"topic": "other", "advice": ""})
+    advise_form = desk_forms.AdviseForm({"topic": "other", "advice": ""})
     advise_form.is_valid()
     return {
         "view": desk_selectors.report_get(user=actor, report_id=rows[0].id),
         "advise_form": advise_form,
-        "case_form": forms_desk.CaseFromDeskForm(),
-        "close_form": forms_desk.CloseForm(),
+        "case_form": desk_forms.CaseFromDeskForm(),
+        "close_form": desk_forms.CloseForm(),
         "nav": "desk",
     }
 
 
 def _report_new(scene: Scene) -> Context:
-    form = forms_desk.ReportForm({"description": "", "sector": "travel_transport"})
+    form = desk_forms.ReportForm({"description": "", "sector": "travel_transport"})
     form.is_valid()
     return {"form": form}
 
@@ -1658,8 +1662,8 @@ def _referral_detail(scene: Scene) -> Context:
     _case, _shelter, referral_id = _referral(scene)
     detail = referral_selectors.referral_get(user=scene.lead, referral_id=referral_id)
     forms_ = [
-        (referral_views.A.PROVIDE_INFO, "provide-info", referral_views.AnswerForm()),
-        (referral_views.A.WITHDRAW, "withdraw", referral_views.WithdrawForm()),
+        (referral_views.A.PROVIDE_INFO, "provide-info", referral_forms.AnswerForm()),
+        (referral_views.A.WITHDRAW, "withdraw", referral_forms.WithdrawForm()),
     ]
     return {"detail": detail, "forms": forms_, "nav": "referrals"}
 
@@ -1668,7 +1672,7 @@ def _referral_new(scene: Scene) -> Context:
     case, shelter, _id = _referral(scene)
     return {
         "case": case,
-        "form": referral_views.ReferralForm(user=scene.lead),
+        "form": referral_forms.ReferralForm(user=scene.lead),
         "flows": referral_selectors.referral_flows(
             user=scene.lead,
             case_id=case.id,
@@ -1676,7 +1680,7 @@ def _referral_new(scene: Scene) -> Context:
             purpose="assistance",
         ),
         "checked_organisation": org_of(shelter).pk,
-        "organisations": referral_views._organisations(scene.lead),
+        "organisations": referral_forms.organisations_to_refer_to(scene.lead),
         "purposes": Purpose.choices,
         "nav": "cases",
     }
@@ -1695,7 +1699,7 @@ def _lead_transfer(scene: Scene) -> tuple[Case, uuid.UUID]:
 
 def _lead_transfer_new(scene: Scene) -> Context:
     case, _id = _lead_transfer(scene)
-    form = referral_views.LeadTransferForm()
+    form = referral_forms.LeadTransferForm()
     return {
         "case": case,
         "form": form,
@@ -1708,8 +1712,8 @@ def _lead_transfer_detail(scene: Scene) -> Context:
     _case, transfer_id = _lead_transfer(scene)
     transfer = referral_selectors.lead_transfer_get(user=scene.police, transfer_id=transfer_id)
     forms_ = [
-        (referral_views.L.ACCEPT, "accept", referral_views.EmptyForm()),
-        (referral_views.L.DECLINE, "decline", referral_views.LeadDeclineForm()),
+        (referral_views.L.ACCEPT, "accept", referral_forms.EmptyForm()),
+        (referral_views.L.DECLINE, "decline", referral_forms.LeadDeclineForm()),
     ]
     return {"transfer": transfer, "forms": forms_, "nav": "referrals"}
 
@@ -1785,7 +1789,7 @@ def _crossborder_export(scene: Scene) -> Context:
     options = crossborder_selectors.ExportOptions(
         case=case, consents=[(str(uuid.UUID(int=4)), "return")], partners=[_PARTNER]
     )
-    form = crossborder_views.ExportForm({"stage": "nowhere"}, options=options)
+    form = crossborder_forms.ExportForm({"stage": "nowhere"}, options=options)
     form.is_valid()
     return {"case": case, "form": form, "nav": "cases"}
 
@@ -1817,7 +1821,7 @@ def _crossborder_preview(scene: Scene) -> Context:
 
 
 def _crossborder_partners(scene: Scene) -> Context:
-    form = crossborder_views.PartnerForm({"country": "EST"})
+    form = crossborder_forms.PartnerForm({"country": "EST"})
     form.is_valid()
     return {"partners": [_PARTNER], "own": None, "form": form, "nav": "referrals"}
 
@@ -1827,7 +1831,7 @@ CONTEXTS.update(
         "referrals/crossborder_list.html": _crossborder_list,
         "referrals/crossborder_export.html": _crossborder_export,
         "referrals/crossborder_import.html": lambda scene: {
-            "form": crossborder_views.ImportForm(),
+            "form": crossborder_forms.ImportForm(),
             "configured": True,
             "nav": "referrals",
         },

@@ -1,4 +1,4 @@
-"""Case forms: they parse and check the shape of input; the services apply the rules."""
+"""Case search, intake, narrative and status forms."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.services import PersonInput
-from haven.cases.status import ALLOWED_TRANSITIONS, DECISION_STATUSES, IdentificationStatus
+from haven.cases.status import DECISION_STATUSES, TRANSITIONS, IdentificationStatus
 
 _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -178,6 +178,6 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Decision statuses come from an identification decision, never from here (R-03).
-        allowed = ALLOWED_TRANSITIONS[IdentificationStatus(current_status)] - DECISION_STATUSES
+        allowed = TRANSITIONS.targets(IdentificationStatus(current_status)) - DECISION_STATUSES
         field = cast(forms.ChoiceField, self.fields["to_status"])
         field.choices = [(s.value, s.label) for s in IdentificationStatus if s in allowed]
