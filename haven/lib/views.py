@@ -12,11 +12,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from haven.lib.errors import Conflict, NotAllowed, NotFound
+from haven.lib.errors import Conflict, HavenError, NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -43,3 +44,10 @@ def domain_errors(view: View) -> View:
             return render(request, "409.html", {"reason": exc.message}, status=409)
 
     return wrapped
+
+
+def form_error(form: forms.BaseForm, exc: HavenError) -> None:
+    """A service's error beside the field it names, else above the form: the one
+    way every form page shows a refusal (the service already translated it)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,8 +30,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.forms import sharing as sharing_forms
 from haven.cases.views import sharing
-from haven.lib.errors import HavenError
-from haven.lib.views import domain_errors
+from haven.lib.views import domain_errors, form_error
 from haven.web import composer, timeline
 from haven.web import home as home_selectors
 
@@ -49,12 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- the case page, composed from the apps' parts ---------------------------------------------
-
-
-def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
-    """A service's error goes beside the field it names, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 def _case_page(
@@ -106,7 +98,7 @@ def narrative_append(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 actor=request_user(request), case_id=case_id, text=form.cleaned_data["text"]
             )
         except case_errors.InvalidInput as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Added to the narrative."))
             return redirect(reverse("web:case_detail", args=[case_id]) + "#group-narrative")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,15 +29,10 @@ from haven.access.models import BreakGlass
 from haven.access.selectors import break_glass as selectors
 from haven.access.services import break_glass as services
 from haven.accounts.current import request_user
-from haven.lib.errors import Conflict, HavenError, InvalidInput, NotFound
-from haven.lib.views import domain_errors, forbidden
+from haven.lib.errors import Conflict, InvalidInput, NotFound
+from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 @never_cache
@@ -57,7 +51,7 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
             try:
                 grant = services.break_glass_use(actor=user, **form.cleaned_data)
             except (InvalidInput, NotFound, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
                 status = exc.http_status
             else:
                 until = timezone.localtime(grant.expires_at).strftime("%H:%M")
@@ -110,7 +104,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
                     note=form.cleaned_data["note"],
                 )
             except Conflict as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
                 status = exc.http_status
             else:
                 messages.success(request, _("Review recorded."))

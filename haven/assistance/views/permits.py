@@ -25,13 +25,8 @@ from haven.accounts.current import request_user
 from haven.assistance.forms import permits as permit_forms
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 
 
 def _page(
@@ -64,7 +59,7 @@ def _post(
         try:
             write(form)
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("assistance:permit_list", case_id=case_id)
@@ -137,7 +132,7 @@ def permit_renew(request: HttpRequest, case_id: uuid.UUID, permit_id: int) -> Ht
             try:
                 services.permit_renew(actor=user, permit_id=permit_id, **form.cleaned_data)
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The renewal was recorded."))
                 return redirect("assistance:permit_list", case_id=case_id)

@@ -33,14 +33,9 @@ from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.views import domain_errors, form_error
 
 EMPTY_ROWS = 3  # the empty service rows a new plan offers, besides the suggested ones
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 def _providers() -> list[tuple[str, str]]:
@@ -59,7 +54,7 @@ def _try(form: forms.Form, write: Callable[[], object]) -> bool:
     try:
         write()
     except (InvalidInput, Conflict) as exc:
-        _add_domain_error(form, exc)
+        form_error(form, exc)
         return False
     return True
 
@@ -182,7 +177,7 @@ def _plan_error(
     if exc.field == "services":
         form.add_error(None, exc.message)
         return
-    _add_domain_error(form, exc)
+    form_error(form, exc)
 
 
 @never_cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,13 +23,8 @@ from haven.accounts.current import request_user
 from haven.assistance.forms import reflection as reflection_forms
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 
 
 def _page(
@@ -72,7 +66,7 @@ def reflection_extend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 actor=request_user(request), case_id=case_id, **form.cleaned_data
             )
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The reflection period was extended."))
             return redirect("assistance:reflection_detail", case_id=case_id)
@@ -91,7 +85,7 @@ def reflection_end_early(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
                 actor=request_user(request), case_id=case_id, **form.cleaned_data
             )
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The reflection period was ended early."))
             return redirect("assistance:reflection_detail", case_id=case_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,20 +22,13 @@ from django_htmx.middleware import HtmxDetails
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, selectors, services
-from haven.lib.errors import HavenError
-from haven.lib.views import domain_errors
+from haven.lib.views import domain_errors, form_error
 
 PAGE_SIZE = 25
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
-    """A service's error goes beside the field it names, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 @never_cache
@@ -70,7 +62,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 narrative=form.cleaned_data["narrative"],
             )
         except errors.InvalidInput as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("Case %(reference)s opened.") % {"reference": case.reference}
@@ -100,7 +92,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         try:
             transition = services.case_transition(actor=user, case_id=case.id, **form.cleaned_data)
         except (errors.InvalidInput, errors.TransitionNotAllowed, errors.DecisionRequired) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             label = transition.get_to_status_display()
             messages.success(request, _("Status changed to: %(status)s.") % {"status": label})

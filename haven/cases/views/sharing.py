@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -28,8 +27,8 @@ from haven.access import services as access_services
 from haven.accounts.current import request_user
 from haven.cases import selectors
 from haven.cases.forms import sharing as sharing_forms
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 
 
 def may_manage_consent(view: selectors.CaseView) -> bool:
@@ -37,12 +36,6 @@ def may_manage_consent(view: selectors.CaseView) -> bool:
     leads the case (every case-role reader of the lead gets this code for the
     statistical group, which every organisation type sees)."""
     return any(g.code == "case_lead" for g in view.groups)
-
-
-def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
-    """A service's error goes beside the field it names, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 @never_cache
@@ -95,7 +88,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     **form.service_arguments(),
                 )
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The consent was recorded. It applies at once."))
                 return redirect("cases:consent_list", case_id=case.id)

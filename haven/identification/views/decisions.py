@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -25,14 +24,8 @@ from haven.identification import forms as identification_forms
 from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
 from haven.identification.services import decisions as services
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
-
-
-def _add_domain_error(form: django_forms.Form, exc: HavenError) -> None:
-    """A service's error goes beside the field it names, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 
 
 @never_cache
@@ -82,7 +75,7 @@ def decision_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     actor=user, case_id=options.case.id, decision_type=key, **form.cleaned_data
                 )
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The decision was recorded."))
                 return redirect("identification:decision_detail", decision_id=decision.id)
@@ -125,7 +118,7 @@ def reconsideration_new(request: HttpRequest, decision_id: uuid.UUID) -> HttpRes
                     actor=user, decision_id=decision.id, **form.cleaned_data
                 )
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The request for reconsideration was recorded."))
                 return redirect("identification:decision_detail", decision_id=decision.id)

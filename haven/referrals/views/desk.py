@@ -24,16 +24,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 from haven.referrals.forms import desk as desk_forms
 from haven.referrals.selectors import desk as selectors
 from haven.referrals.services import desk as services
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 def client_address(request: HttpRequest) -> str:
@@ -67,7 +62,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             except services.RateLimited:
                 return render(request, "referrals/report_limited.html", status=429)
             except InvalidInput as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 context = {"reference": report.reference}
                 return render(request, "referrals/report_done.html", context, status=201)
@@ -112,7 +107,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
             except case_errors.CaseNotFound:
                 form.add_error("case_id", _("No case with this reference is available to you."))
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The consultation was logged."))
                 return redirect("referrals:desk_consultation_detail", consultation.pk)
@@ -152,7 +147,7 @@ def consultation_case_open(request: HttpRequest, consultation_id: uuid.UUID) -> 
                 forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
             )
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The case was opened; your organisation leads it."))
             return redirect("web:case_detail", case.pk)
@@ -200,7 +195,7 @@ def _triage(
         try:
             response: HttpResponse = write(form)
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, done)
             return response

@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts.current import request_user
-from haven.lib.errors import HavenError, InvalidInput
-from haven.lib.views import domain_errors, forbidden
+from haven.lib.errors import InvalidInput
+from haven.lib.views import domain_errors, forbidden, form_error
 from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
@@ -42,11 +42,6 @@ def _search(form: DirectorySearchForm) -> list[selectors.DirectoryRow]:
         language=filters["language"],
         target_group=filters["target_group"],
     )
-
-
-def _add_domain_error(form: DirectoryEntryForm, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 @never_cache
@@ -106,7 +101,7 @@ def directory_entry_new(request: HttpRequest) -> HttpResponse:
         try:
             services.directory_entry_create(actor=request_user(request), data=form.entry_input())
         except InvalidInput as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The service was added to the directory."))
             return redirect("referrals:directory_mine")
@@ -130,7 +125,7 @@ def directory_entry_edit(request: HttpRequest, entry_id: uuid.UUID) -> HttpRespo
                     actor=user, entry_id=entry.id, data=form.entry_input()
                 )
             except InvalidInput as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The directory entry was saved."))
                 return redirect("referrals:directory_mine")

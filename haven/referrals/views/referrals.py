@@ -29,8 +29,8 @@ from haven.access.models import Purpose
 from haven.accounts.current import request_user
 from haven.accounts.models import User
 from haven.cases import selectors as case_selectors
-from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.views import domain_errors, form_error
 from haven.referrals import states
 from haven.referrals.forms import referrals as referral_forms
 from haven.referrals.models import ReferralState
@@ -66,11 +66,6 @@ TRANSFER_BUTTONS = {
     L.DECLINE: gettext_lazy("Decline the lead"),
     L.WITHDRAW: gettext_lazy("Withdraw the proposal"),
 }
-
-
-def _add_domain_error(form: forms.Form, exc: HavenError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)  # already translated by the service
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -170,7 +165,7 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
         try:
             _referral_write(request_user(request), move, referral_id, form.cleaned_data)
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": move.label})
             return redirect("referrals:referral_detail", referral_id=referral_id)
@@ -224,7 +219,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     else None,
                 )
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The referral was sent."))
                 return redirect("referrals:referral_detail", referral_id=referral.pk)
@@ -276,7 +271,7 @@ def lead_transfer_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except (InvalidInput, Conflict) as exc:
-                _add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("The lead transfer was proposed."))
                 return redirect("referrals:lead_transfer_detail", transfer_id=transfer.pk)
@@ -346,7 +341,7 @@ def lead_transfer_act(request: HttpRequest, transfer_id: uuid.UUID, action: str)
             else:
                 lead_services.lead_transfer_withdraw(actor=user, transfer_id=transfer_id)
         except (InvalidInput, Conflict) as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": move.label})
             return redirect("referrals:lead_transfer_detail", transfer_id=transfer_id)
