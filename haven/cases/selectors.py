@@ -134,6 +134,13 @@ class GatedCase:
     purpose: Purpose
     erased: bool  # the person's data was erased: reads show nothing, writes were refused
 
+    @property
+    def writable(self) -> bool:
+        """Whether a write of this group would pass the gate too (the same decision,
+        a live person, a member of the team rather than break-glass): what a page
+        asks before it offers a form, with no query of its own."""
+        return not self.erased and self.context.membership_of(self.user.organisation_id) is not None
+
     def audit_record(
         self,
         *,

@@ -265,3 +265,24 @@ def test_it_changes_the_status_only_while_the_persons_data_exists(erased: bool) 
         )
         # then
         assert case.transitions.filter(to_status="withdrawn").exists()
+
+
+def test_it_answers_whether_a_write_would_pass_without_asking_again() -> None:
+    # given: a case of the lead's, an erased one, and a reader under break-glass
+    lead, case = _lead_and_case()
+    erased = open_case(actor=lead)
+    services.person_erase(actor=lead, case_id=erased.id)
+    outsider = make_user(org_type=OrgType.SOCIAL_SERVICES)
+    access_services.break_glass_open(
+        actor=outsider, case_id=case.id, person_id=case.person_id, justification=JUSTIFICATION
+    )
+
+    def gate(user: User, case_id: object) -> selectors.GatedCase:
+        return selectors.case_for(
+            user=user, case_id=case_id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        )
+
+    # then: the rule that refuses the write decides what a page offers
+    assert gate(lead, case.id).writable
+    assert not gate(lead, erased.id).writable
+    assert not gate(outsider, case.id).writable

@@ -84,6 +84,7 @@ def victim_rule_words(rule: str) -> str:
 class CaseScreenings:
     case: Case
     screenings: list[ScreeningRow]
+    may_screen: bool  # a new screening would pass the same gate
 
 
 @transaction.atomic
@@ -99,7 +100,7 @@ def screening_list(*, user: User, case_id: object) -> CaseScreenings:
         .order_by("-screened_at")
     )
     gated.audit_record()
-    return CaseScreenings(case=case, screenings=screenings)
+    return CaseScreenings(case=case, screenings=screenings, may_screen=gated.writable)
 
 
 # --- one screening --------------------------------------------------------------------

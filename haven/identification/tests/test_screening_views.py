@@ -254,23 +254,30 @@ def test_r10_a_child_screening_posted_with_the_act_answer(
     assert screening.outcome == "indicators_consistent_with_trafficking"
 
 
-def test_an_erased_persons_screening_is_refused_above_the_form(
-    sets: dict[str, IndicatorSet], client_for: ClientFor
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_erased_persons_screening_form_is_not_offered_and_nothing_is_recorded(
+    sets: dict[str, IndicatorSet], client_for: ClientFor, method: str
 ) -> None:
-    # given
+    # given: the same supervisor with an erased case and a kept one
     supervisor = make_user(org_type=OrgType.NGO, role="supervisor")
     case = open_case(actor=supervisor)
+    kept = open_case(actor=supervisor)
     case_services.person_erase(actor=supervisor, case_id=case.id)
+    client = client_for(supervisor)
+    data = {"set": "adults_labour", **ticked("DR-01")}
 
-    # when
-    response = client_for(supervisor).post(
-        new_url(case, "adults_labour"), {"set": "adults_labour", **ticked("DR-01")}
-    )
+    # when: the address typed by hand meets the rule the service applies
+    refused = getattr(client, method)(new_url(case, "adults_labour"), data)
+    offered = client.get(new_url(kept, "adults_labour"))
 
     # then
-    assert response.status_code == 400
-    assert "This person&#x27;s data was erased." in response.content.decode()
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "This person&#x27;s data was erased." in page
+    assert "<form" not in page.split("<main", 1)[-1]
     assert not Screening.objects.exists()
+    assert offered.status_code == 200
+    assert "<form" in offered.content.decode().split("<main", 1)[-1]
 
 
 # --- the result ---------------------------------------------------------------------------
@@ -481,3 +488,22 @@ def test_the_case_page_partial_links_to_the_screenings_only_when_allowed(
     # then
     assert (reverse("identification:screening_list", args=[case.id]) in html) is may_screen
     assert (new_url(case) in html) is may_screen
+
+
+def test_it_offers_a_new_screening_on_the_list_only_where_it_could_be_recorded(
+    sets: dict[str, IndicatorSet], client_for: ClientFor
+) -> None:
+    # given
+    supervisor = make_user(org_type=OrgType.NGO, role="supervisor")
+    erased = open_case(actor=supervisor)
+    kept = open_case(actor=supervisor)
+    case_services.person_erase(actor=supervisor, case_id=erased.id)
+    client = client_for(supervisor)
+
+    # when
+    erased_page = client.get(f"/identification/cases/{erased.id}/screenings/").content.decode()
+    kept_page = client.get(f"/identification/cases/{kept.id}/screenings/").content.decode()
+
+    # then
+    assert f"/identification/cases/{erased.id}/screening/new/" not in erased_page
+    assert f"/identification/cases/{kept.id}/screening/new/" in kept_page

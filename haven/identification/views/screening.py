@@ -18,7 +18,6 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import selectors as case_selectors
@@ -29,7 +28,7 @@ from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, forbidden
+from haven.lib.views import domain_errors
 
 FORM_FIELDS = {"set": "set"}  # service field -> form field; others go above the form
 
@@ -57,15 +56,16 @@ def _chosen_set(
 def screening_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record which indicators were observed; the result is decision support (R-09)."""
     user = request_user(request)
-    case = case_selectors.case_get(user=user, case_id=case_id)
-    decision = access_policy.decide(
+    # The service's own gate decides whether the form is offered at all: refused
+    # without the assessment group, under break-glass and after erasure.
+    case = case_selectors.case_for(
         user=user,
-        case_id=case.id,
-        field_group=FieldGroup.ASSESSMENT,
+        case_id=case_id,
+        group=FieldGroup.ASSESSMENT,
         purpose=Purpose.IDENTIFICATION,
-    )
-    if not decision.allowed:
-        return forbidden(request, reason=str(decision.reason))
+        write=True,
+        lock=False,
+    ).case
     sets = selectors.screening_sets_for(case=case)
     indicator_set = _chosen_set(request, sets, case)
     context: dict[str, object] = {
@@ -131,7 +131,12 @@ def screening_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         for row in used.values()
         if row.provisional
     ]
-    context = {"case": listing.case, "rows": rows, "provisional_sets": provisional}
+    context = {
+        "case": listing.case,
+        "rows": rows,
+        "provisional_sets": provisional,
+        "may_screen": listing.may_screen,
+    }
     return render(request, "identification/screening_list.html", context)
 
 

@@ -487,6 +487,7 @@ def _screening_list(scene: Scene) -> Context:
             for row in used.values()
             if row.provisional
         ],
+        "may_screen": listing.may_screen,
     }
 
 
