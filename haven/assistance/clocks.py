@@ -27,7 +27,10 @@ PERMIT_EXPIRY = kinds.register(  # R-16
 )
 # after every stage change; detail: {"assessment": "needs"|"risk", "stage": status}
 REASSESSMENT_DUE = kinds.register(
-    "reassessment_due", gettext_lazy("Re-assessment due"), owner="assistance"
+    "reassessment_due",
+    gettext_lazy("Re-assessment due"),
+    owner="assistance",
+    closed_by_record=gettext_lazy("This task closes when the assessment is recorded."),
 )
 # the exit plan's follow-up after assistance was closed
 CLOSURE_FOLLOW_UP = kinds.register(

@@ -12,7 +12,10 @@ from haven.deadlines import services as deadline_services
 
 # R-11, blocking: nothing else waits for it.
 GUARDIAN_APPOINTMENT = kinds.register(
-    "guardian_appointment", gettext_lazy("Appoint a guardian"), owner="children"
+    "guardian_appointment",
+    gettext_lazy("Appoint a guardian"),
+    owner="children",
+    closed_by_record=gettext_lazy("This task closes when a guardian is appointed."),
 )
 
 

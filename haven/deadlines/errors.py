@@ -10,7 +10,7 @@ from haven.lib.errors import Conflict, NotFound
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
-    TASK_CLOSED_BY_DECISION = "task_closed_by_decision"
+    TASK_CLOSED_BY_RECORD = "task_closed_by_record"
     TASK_NOT_FOUND = "task_not_found"
 
 
@@ -19,7 +19,8 @@ class TaskNotFound(NotFound):
     default_code = ErrorCode.TASK_NOT_FOUND
 
 
-class TaskClosedByDecision(Conflict):
-    """A decision deadline closes when the decision is recorded, never by hand."""
+class TaskClosedByRecord(Conflict):
+    """A task its owner closes only by a record (a decision, a guardian appointed, an
+    assessment recorded), never by a tick (R-11, R-17, R-21)."""
 
-    default_code = ErrorCode.TASK_CLOSED_BY_DECISION
+    default_code = ErrorCode.TASK_CLOSED_BY_RECORD

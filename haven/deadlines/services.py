@@ -96,7 +96,7 @@ def task_complete(*, actor: User, task_id: Any) -> Task:
         raise errors.TaskNotFound(_("No open deadline with this reference is available to you."))
     closes_with = deadline_kinds.closed_by_record(task.kind)
     if closes_with is not None:
-        raise errors.TaskClosedByDecision(str(closes_with))
+        raise errors.TaskClosedByRecord(str(closes_with))
     task.status = Task.Status.DONE
     task.closed_at = timezone.now()
     task.closed_by = actor

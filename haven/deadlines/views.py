@@ -21,10 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
+from haven.deadlines import kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
-from haven.deadlines.errors import TaskClosedByDecision
+from haven.deadlines.errors import TaskClosedByRecord
 from haven.deadlines.models import Notification, Task
 from haven.lib.views import domain_errors
 
@@ -38,6 +39,8 @@ class DeadlineRow:
     case_reference: str
     what: str
     overdue: bool
+    # What closes it when a tick may not (the decision, a guardian, an assessment).
+    closed_by_record: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             case_reference=getattr(task, "case_reference", ""),
             what=selectors.what_is_due(task),
             overdue=bool(getattr(task, "overdue", False)),
+            closed_by_record=str(kinds.closed_by_record(task.kind) or ""),
         )
         for task in page
     ]
@@ -126,7 +130,7 @@ def task_done(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
     """Mark one deadline done, then back to the list."""
     try:
         services.task_complete(actor=request_user(request), task_id=task_id)
-    except TaskClosedByDecision as exc:
+    except TaskClosedByRecord as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Deadline marked done."))

@@ -26,6 +26,8 @@ from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case, share_by_law
+from haven.deadlines import errors as deadline_errors
+from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
 from haven.lib.errors import InvalidInput
 
@@ -154,6 +156,30 @@ def test_r21_every_stage_change_makes_both_due_and_recording_closes_that_kind_on
         case=t.case, kind=assistance_clocks.REASSESSMENT_DUE, detail__assessment="needs"
     )
     assert (closed.status, closed.closed_by) == ("done", t.lead)
+
+
+def test_r21_a_reassessment_task_closes_only_when_the_assessment_is_recorded() -> None:
+    # given: a stage change made both assessments due
+    t = assessment_team()
+    with time_machine.travel(NOON, tick=False):
+        case_services.case_transition(
+            actor=t.lead,
+            case_id=t.case.id,
+            to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
+            reasons="The person chose not to be formally identified.",
+        )
+    task = Task.objects.get(
+        case=t.case, kind=assistance_clocks.REASSESSMENT_DUE, detail__assessment="needs"
+    )
+
+    # when: ticked off by hand
+    with pytest.raises(deadline_errors.TaskClosedByRecord):
+        deadline_services.task_complete(actor=t.lead, task_id=task.id)
+
+    # then: still open, and recording the assessment closes it
+    assert open_reassessments(t.case) == {"needs": "open", "risk": "open"}
+    record(t.lead, t.case, "needs")
+    assert open_reassessments(t.case) == {"risk": "open"}
 
 
 def test_r21_a_trigger_given_explicitly_is_kept() -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.access.models import FieldGroup
@@ -18,13 +20,15 @@ from haven.accounts.tests.factories import OrganisationFactory, UserFactory, mak
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases.tests.factories import add_to_team, open_case
-from haven.cases.tests.test_api import org_of
+from haven.cases.tests.test_api import api_client_for, org_of
 from haven.children import clocks as children_clocks
 from haven.children import errors, services
 from haven.children.models import GuardianAppointment, GuardianKind
 from haven.children.tests.factories import open_child_case
+from haven.deadlines import errors as deadline_errors
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Notification, Task
+from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +122,34 @@ def test_r11_appointing_a_guardian_closes_the_task() -> None:
     assert row.kind == GuardianKind.REPRESENTATIVE
     assert event.person_id == str(case.person_id)
     assert event.field_groups == FieldGroup.LEGAL
+
+
+@pytest.mark.parametrize("door", ["service", "page", "api"])
+def test_r11_the_guardian_task_cannot_be_ticked_off_without_a_guardian(door: str) -> None:
+    # given: a presumed child's blocking guardian task, and no guardian yet
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_child_case(actor=caseworker)
+    [task] = guardian_tasks(case.id)
+
+    # when: ticked off from each door
+    if door == "service":
+        with pytest.raises(deadline_errors.TaskClosedByRecord) as refused:
+            deadline_services.task_complete(actor=caseworker, task_id=task.id)
+        assert refused.value.code == "task_closed_by_record"
+    elif door == "page":
+        client = sign_in(Client(), caseworker)
+        listing = client.get(reverse("deadlines:deadline_list")).content.decode()
+        client.post(reverse("deadlines:task_done", args=[task.id]))
+        # then: the list offers no tick for it, and says what closes it
+        assert reverse("deadlines:task_done", args=[task.id]) not in listing
+        assert "closes when a guardian is appointed" in listing
+    else:
+        answer = api_client_for(caseworker).post(f"/api/v1/deadlines/{task.id}/done/")
+        assert (answer.status_code, answer.json()["code"]) == (409, "task_closed_by_record")
+
+    # then: the task stays open until a guardian is appointed
+    task.refresh_from_db()
+    assert task.status == Task.Status.OPEN
 
 
 def test_it_refuses_a_guardian_for_an_adult() -> None:

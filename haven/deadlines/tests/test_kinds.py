@@ -3,6 +3,8 @@ owns, and the shared machinery reads only the registry (issue 9)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
@@ -37,6 +39,16 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
     assert kinds.label("guardian_appointment") == "Appoint a guardian"
 
 
+@pytest.fixture
+def registry_kept() -> Iterator[None]:
+    """The registry as the apps left it, whatever a test registers."""
+    kept = dict(kinds._KINDS)
+    yield
+    kinds._KINDS.clear()
+    kinds._KINDS.update(kept)
+
+
+@pytest.mark.usefixtures("registry_kept")
 def test_it_refuses_a_kind_that_another_app_already_owns() -> None:
     # given: children owns the guardian appointment
     label = gettext_lazy("Appoint a guardian")
@@ -54,9 +66,14 @@ def test_it_names_an_unknown_kind_by_its_key() -> None:
     assert kinds.closed_by_record("retired_kind") is None
 
 
-def test_it_lets_only_the_decision_close_a_decision_deadline() -> None:
-    assert kinds.closed_by_record(identification_clocks.DECISION_DUE) is not None
-    assert kinds.closed_by_record(children_clocks.GUARDIAN_APPOINTMENT) is None
+def test_it_lets_only_a_record_close_the_decision_guardian_and_reassessment_tasks() -> None:
+    for key in (
+        identification_clocks.DECISION_DUE,
+        children_clocks.GUARDIAN_APPOINTMENT,
+        assistance_clocks.REASSESSMENT_DUE,
+    ):
+        assert kinds.closed_by_record(key) is not None
+    assert kinds.closed_by_record(assistance_clocks.PERMIT_EXPIRY) is None
 
 
 def test_it_describes_a_kind_by_its_label_unless_its_owner_says_more() -> None:

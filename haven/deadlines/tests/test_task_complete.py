@@ -45,10 +45,10 @@ def test_it_leaves_a_decision_deadline_to_the_decision() -> None:
     case = open_case(actor=worker)
     task = Task.objects.get(case=case, kind=identification_clocks.DECISION_DUE)
     # when
-    with pytest.raises(errors.TaskClosedByDecision) as refused:
+    with pytest.raises(errors.TaskClosedByRecord) as refused:
         deadline_services.task_complete(actor=worker, task_id=task.id)
     # then
-    assert refused.value.code == "task_closed_by_decision"
+    assert refused.value.code == "task_closed_by_record"
     task.refresh_from_db()
     assert task.status == Task.Status.OPEN
 
@@ -108,7 +108,7 @@ def test_it_marks_a_deadline_done_through_the_api() -> None:
     done = client.post(f"/api/v1/deadlines/{task.id}/done/")
     # then
     assert refused.status_code == 409
-    assert refused.json()["code"] == "task_closed_by_decision"
+    assert refused.json()["code"] == "task_closed_by_record"
     assert done.status_code == 200
     task.refresh_from_db()
     assert task.status == Task.Status.DONE

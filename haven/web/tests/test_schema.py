@@ -755,7 +755,7 @@ def test_it_describes_deadline_notification_and_timeline_answers_as_served(
     ]
     assert [served[i][2].json()["code"] for i in (3, 4, 10)] == [
         "task_not_found",
-        "task_closed_by_decision",
+        "task_closed_by_record",
         "case_not_found",
     ]
     assert served[2][2].json()["status"] == "done"

@@ -74,6 +74,7 @@ from haven.children import forms as children_forms
 from haven.children import selectors as children_selectors
 from haven.children import services as children_services
 from haven.children.tests.factories import open_child_case
+from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines import services as deadline_services
@@ -646,6 +647,7 @@ def _deadline_list(scene: Scene) -> Context:
             case_reference=getattr(task, "case_reference", ""),
             what=deadline_selectors.what_is_due(task),
             overdue=bool(getattr(task, "overdue", False)),
+            closed_by_record=str(deadline_kinds.closed_by_record(task.kind) or ""),
         )
         for task in page
     ]
