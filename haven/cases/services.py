@@ -150,6 +150,19 @@ def _validate_ages(person: PersonInput) -> None:
             _("The lowest estimated age must not be above the highest."),
             field="estimated_age_min",
         )
+    # an estimate reaching below 18 is a reason to believe the person is a
+    # child; only an age assessment, not a choice at intake, can outweigh it.
+    if person.age_status == AgeStatus.VERIFIED_ADULT and any(
+        age is not None and age < ADULT_AGE for age in (low, high)
+    ):
+        raise errors.InvalidInput(
+            _(
+                "The estimated age reaches below 18, so the age cannot be 'adult (verified)'. "
+                "Record the age as uncertain: the person is treated as a child until an age "
+                "assessment decides."
+            ),
+            field="age_status",
+        )
 
 
 def _validate_codes(person: PersonInput) -> None:

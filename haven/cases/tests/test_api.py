@@ -704,3 +704,20 @@ def test_it_has_a_serializer_for_every_field_group() -> None:
     hidden = api.HiddenFieldGroupsSerializer().fields
     # then
     assert set(shown) == set(hidden) == set(FieldGroup.values)
+
+
+@pytest.mark.django_db
+def test_r10_the_api_refuses_a_verified_adult_with_an_estimated_age_under_18() -> None:
+    # given
+    user = make_user(org_type=OrgType.NGO)
+    client = api_client_for(user)
+
+    # when
+    refused = client.post(LIST_URL, intake(date_of_birth=None, estimated_age_min=15), format="json")
+    accepted = client.post(
+        LIST_URL, intake(date_of_birth=None, estimated_age_min=19), format="json"
+    )
+
+    # then
+    assert (refused.status_code, refused.json()["field"]) == (400, "age_status")
+    assert accepted.status_code == 201

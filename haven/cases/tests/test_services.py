@@ -820,3 +820,24 @@ def test_it_refuses_to_erase_a_person_twice_and_keeps_the_first_record() -> None
     assert raised.value.http_status == 409
     assert Person.objects.get(pk=first.pk).erased_at == first.erased_at
     assert counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("estimate", "refused"), [(15, True), (17, True), (18, False), (25, False)]
+)
+def test_r10_intake_refuses_a_verified_adult_whose_estimated_age_reaches_below_18(
+    ngo: User, estimate: int, refused: bool
+) -> None:
+    # given: a verified adult with an estimated age (lowest or highest) of ``estimate``
+    facts: dict[str, Any] = {"age_status": AgeStatus.VERIFIED_ADULT, "estimated_age_max": estimate}
+
+    # when / then: nothing is written when refused
+    if refused:
+        with pytest.raises(errors.InvalidInput) as invalid:
+            open_case(actor=ngo, **facts)
+        assert invalid.value.field == "age_status"
+        assert not Case.objects.exists()
+    else:
+        case = open_case(actor=ngo, **facts)
+        assert Person.objects.get(pk=case.person_id).age_status == AgeStatus.VERIFIED_ADULT
