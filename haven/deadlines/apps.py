@@ -10,6 +10,8 @@ class DeadlinesConfig(AppConfig):
         # Break-glass (access, below this app) tells the case lead and the national
         # coordinator through this app's notifications.
         from haven.access import hooks as access_hooks
-        from haven.deadlines import notify
+        from haven.deadlines import agreements, notify
 
         access_hooks.on_break_glass_used(notify.break_glass_notify)
+        # Agreements about to end are told to their parties with the sweep.
+        agreements.register()

@@ -39,8 +39,8 @@ class NotificationEvent:
     a list page with no id)."""
 
     key: str
-    label: Promise
-    subject: Promise
+    label: str | Promise  # lazy: translated when shown
+    subject: str | Promise
     url_name: str = ""
     page_name: str = ""
 

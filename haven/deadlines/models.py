@@ -73,6 +73,9 @@ class Notification(models.Model):
         # The coordination desk: a public concern report or a cross-border package
         # waiting for its acknowledgement; no case needed.
         DESK = "desk", _("Coordination desk")
+        # A cooperation agreement about to end (R-47): told to its parties'
+        # administrators; ``subject_id`` names the agreement, no case.
+        AGREEMENT = "agreement", _("Cooperation agreement")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -135,6 +138,12 @@ class Notification(models.Model):
                         break_glass__isnull=True,
                     )
                     | models.Q(kind="desk", task__isnull=True, break_glass__isnull=True)
+                    | models.Q(
+                        kind="agreement",
+                        task__isnull=True,
+                        case__isnull=True,
+                        break_glass__isnull=True,
+                    )
                 ),
                 name="notification_one_subject",
             ),

@@ -41,7 +41,7 @@ from haven.deadlines.models import Notification, Task
 
 logger = logging.getLogger(__name__)
 
-KINDS = frozenset({Notification.Kind.REFERRAL, Notification.Kind.DESK})
+KINDS = frozenset({Notification.Kind.REFERRAL, Notification.Kind.DESK, Notification.Kind.AGREEMENT})
 
 UNKNOWN_EVENT = gettext_lazy("Something changed on a referral.")
 KIND_SUBJECTS: dict[str, Promise] = {
@@ -50,6 +50,7 @@ KIND_SUBJECTS: dict[str, Promise] = {
     Notification.Kind.BREAK_GLASS: gettext_lazy("emergency access (break-glass) was used"),
     Notification.Kind.REFERRAL: gettext_lazy("something changed on a referral"),
     Notification.Kind.DESK: gettext_lazy("something is waiting at the coordination desk"),
+    Notification.Kind.AGREEMENT: gettext_lazy("a cooperation agreement is about to end"),
 }
 UNKNOWN_SUBJECT = gettext_lazy("there is news for you")
 

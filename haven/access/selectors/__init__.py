@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet, TextChoices
@@ -277,6 +277,34 @@ def _is_party(agreement: Agreement, user: User) -> bool:
         else party.org_type == organisation.org_type and party.country in ("", organisation.country)
         for party in agreement.parties.all()
     )
+
+
+def agreements_ending(*, today: date, within_days: int) -> QuerySet[Agreement]:
+    """Agreements in force today whose end falls within ``within_days`` (R-47: their
+    parties are told before access stops). Organisation data, no personal data."""
+    return (
+        Agreement.objects.filter(
+            valid_from__lte=today,
+            ends_on__gt=today,
+            ends_on__lte=today + timedelta(days=within_days),
+        )
+        .prefetch_related("parties")
+        .order_by("ends_on", "pk")
+    )
+
+
+def party_administrators(*, agreement: Agreement) -> QuerySet[User]:
+    """The active organisation administrators of every organisation the agreement
+    names, or of the type (and country) it names."""
+    named = Q()
+    for party in agreement.parties.all():
+        if party.organisation_id is not None:
+            named |= Q(organisation_id=party.organisation_id)
+        elif party.country:
+            named |= Q(organisation__org_type=party.org_type, organisation__country=party.country)
+        else:
+            named |= Q(organisation__org_type=party.org_type)
+    return User.objects.filter(named, role=Role.ORG_ADMIN, is_active=True).order_by("pk")
 
 
 def organisation_list() -> QuerySet[Organisation]:
