@@ -118,7 +118,9 @@ class ScreeningForm(forms.Form):
                     "For a child, no means (deception, coercion, abuse of vulnerability) are "
                     "needed: the act (recruitment, transport, transfer, harbouring or receipt "
                     "of the child) together with exploitation is enough (R-08). Answer "
-                    "'not known yet' to count any recruitment indicator ticked below as the act."
+                    "'not known yet' to count a deceptive or coercive recruitment indicator "
+                    "(DR, CR) ticked below as the act; a vulnerability indicator alone is never "
+                    "the act."
                 ),
                 choices=[
                     (ACT_UNKNOWN, _("Not known yet")),
