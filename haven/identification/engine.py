@@ -111,6 +111,16 @@ class Result:
         }
 
 
+def ilo_element_positive(strong: int, medium: int, weak: int) -> bool:
+    """The ILO element rule (R-06), verbatim: the floor no file's element rule may go under."""
+    return (
+        strong >= 2
+        or (strong >= 1 and medium + weak >= 1)
+        or medium >= 3
+        or (medium >= 2 and weak >= 1)
+    )
+
+
 def combo_met(combo: Mapping[str, int], strong: int, medium: int, weak: int) -> bool:
     """One minimum combination of an element rule, e.g. {strong: 1, medium_or_weak: 1}."""
     need_s = combo.get("strong", 0)
