@@ -154,10 +154,13 @@ def evaluate_element(set_def: SetDef, element: str, observed: frozenset[str]) ->
     ordered = tuple(i.id for s in STRENGTHS for i in hits if i.strength == s)
     if combo is not None:
         why = f"positive: meets the combination {_describe(combo)}"
-    elif hits:
+    elif counts["S"] == 1 and len(hits) == 1:
         why = (
             "not positive: no minimum combination is met (one strong indicator alone is not enough)"
         )
+    elif hits:
+        recorded = _describe({STRENGTH_KEYS[s]: counts[s] for s in STRENGTHS})
+        why = f"not positive: no minimum combination is met (recorded: {recorded})"
     else:
         why = "not positive: no indicator of this element was recorded"
     return ElementResult(counts["S"], counts["M"], counts["W"], combo is not None, ordered, why)
