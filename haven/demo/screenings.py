@@ -101,9 +101,9 @@ class ScreeningPlanner:
                 elements.append(str(clause["positive"]))
             elif "any_positive" in clause:
                 elements.append(rng.choice(list(clause["any_positive"])))
-            elif clause.get("act_established") and set_def.recruitment_elements:
-                # The act is established by any observed recruitment indicator.
-                elements.append(rng.choice(list(set_def.recruitment_elements)))
+            elif clause.get("act_established") and set_def.act_elements:
+                # The act is established by an observed act indicator (DR, CR), R-08.
+                elements.append(rng.choice(list(set_def.act_elements)))
         codes: list[str] = []
         for element in dict.fromkeys(elements):
             codes += self._positive(set_def, element)

@@ -19,6 +19,13 @@ STRENGTHS = ("S", "M", "W")
 STRENGTH_KEYS = {"S": "strong", "M": "medium", "W": "weak"}
 COMBO_KEYS = frozenset({"strong", "medium", "weak", "medium_or_weak"})
 CHILD_POLICIES = ("legal_baseline", "ilo_strict_unverified")
+# R-08: the act (recruitment, transport, transfer, harbouring, receipt) shows in the
+# indicators of what was done to the person during recruitment, transfer and transport:
+# deceptive (DR) and coercive (CR) recruitment. Recruitment by abuse of vulnerability (RV)
+# lists the person's vulnerabilities ("economic reasons", "family situation"): a means,
+# never the act on its own. A file with other element codes has no act indicators: the
+# caseworker then answers whether the act is established.
+ACT_ELEMENTS = ("DR", "CR")
 
 
 class UnknownIndicators(ValueError):
@@ -56,6 +63,11 @@ class SetDef:
     @property
     def is_empty(self) -> bool:
         return not self.indicators
+
+    @property
+    def act_elements(self) -> tuple[str, ...]:
+        """The recruitment elements whose indicators establish the act for a child (R-08)."""
+        return tuple(e for e in self.recruitment_elements if e in ACT_ELEMENTS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,16 @@ class Result:
         }
 
 
+def ilo_element_positive(strong: int, medium: int, weak: int) -> bool:
+    """The ILO element rule (R-06), verbatim: the floor no file's element rule may go under."""
+    return (
+        strong >= 2
+        or (strong >= 1 and medium + weak >= 1)
+        or medium >= 3
+        or (medium >= 2 and weak >= 1)
+    )
+
+
 def combo_met(combo: Mapping[str, int], strong: int, medium: int, weak: int) -> bool:
     """One minimum combination of an element rule, e.g. {strong: 1, medium_or_weak: 1}."""
     need_s = combo.get("strong", 0)
@@ -132,10 +154,13 @@ def evaluate_element(set_def: SetDef, element: str, observed: frozenset[str]) ->
     ordered = tuple(i.id for s in STRENGTHS for i in hits if i.strength == s)
     if combo is not None:
         why = f"positive: meets the combination {_describe(combo)}"
-    elif hits:
+    elif counts["S"] == 1 and len(hits) == 1:
         why = (
             "not positive: no minimum combination is met (one strong indicator alone is not enough)"
         )
+    elif hits:
+        recorded = _describe({STRENGTH_KEYS[s]: counts[s] for s in STRENGTHS})
+        why = f"not positive: no minimum combination is met (recorded: {recorded})"
     else:
         why = "not positive: no indicator of this element was recorded"
     return ElementResult(counts["S"], counts["M"], counts["W"], combo is not None, ordered, why)
@@ -151,6 +176,18 @@ def _clause_met(
     if "act_established" in clause:
         return act_established == bool(clause["act_established"])
     raise ValueError(f"unknown victim-rule clause: {sorted(clause)}")
+
+
+def _act_words(*, told: bool, established: bool, act_ids: Sequence[str]) -> str:
+    """How the act was established for a child, or why it was not (R-08)."""
+    if told:
+        return "Act: " + ("established" if established else "not established") + " (answered)."
+    if established:
+        return "Act: established by the recorded act indicators " + ", ".join(act_ids) + "."
+    return (
+        "Act: not established: no deceptive or coercive recruitment indicator is recorded, "
+        "and a vulnerability indicator alone never establishes the act."
+    )
 
 
 def victim_rule_for(set_def: SetDef, child_policy: str) -> tuple[str, list[Mapping[str, Any]]]:
@@ -173,9 +210,10 @@ def evaluate(
 ) -> Result:
     """Evaluate the observed indicator ids against one set and explain why.
 
-    For children, the act (recruitment, transfer, harbouring, receipt) is
-    established when the caseworker says so, or by any observed indicator of a
-    recruitment element.
+    For children, the act (recruitment, transport, transfer, harbouring, receipt)
+    is established when the caseworker says so, or else by an observed act
+    indicator (``SetDef.act_elements``), never by a vulnerability indicator alone
+    (R-08).
     """
     observed_ids = frozenset(observed)
     known = {i.id for i in set_def.indicators}
@@ -184,13 +222,15 @@ def evaluate(
         raise UnknownIndicators(unknown)
     elements = {e: evaluate_element(set_def, e, observed_ids) for e in set_def.elements}
     positive = {code: r.positive for code, r in elements.items()}
+    told = act_established is not None
+    act_ids = [i for e in set_def.act_elements if e in elements for i in elements[e].observed]
     if act_established is None:
-        act_established = any(
-            elements[e].observed for e in set_def.recruitment_elements if e in elements
-        )
+        act_established = bool(act_ids)
     rule_name, clauses = victim_rule_for(set_def, child_policy)
     met = all(_clause_met(c, positive, act_established) for c in clauses)
     explanation = [f"{code}: {r.why}" for code, r in elements.items()]
+    if any("act_established" in c for c in clauses):
+        explanation.append(_act_words(told=told, established=act_established, act_ids=act_ids))
     if met:
         explanation.append(
             f"The recorded indicators meet the {rule_name} rule of this set: they are consistent "

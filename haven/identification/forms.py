@@ -82,8 +82,8 @@ class IndicatorRow:
 
     @property
     def open(self) -> bool:
-        """Show the source and note when the indicator is ticked or has an error."""
-        return bool(self.checkbox.value()) or bool(self.source.errors or self.note.errors)
+        """Unfold the optional note when it has text or an error (the source is always shown)."""
+        return bool(self.note.value()) or bool(self.note.errors)
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,9 @@ class ScreeningForm(forms.Form):
                     "For a child, no means (deception, coercion, abuse of vulnerability) are "
                     "needed: the act (recruitment, transport, transfer, harbouring or receipt "
                     "of the child) together with exploitation is enough (R-08). Answer "
-                    "'not known yet' to count any recruitment indicator ticked below as the act."
+                    "'not known yet' to count a deceptive or coercive recruitment indicator "
+                    "(DR, CR) ticked below as the act; a vulnerability indicator alone is never "
+                    "the act."
                 ),
                 choices=[
                     (ACT_UNKNOWN, _("Not known yet")),
@@ -137,7 +139,8 @@ class ScreeningForm(forms.Form):
         self.fields[f"source_{code}"] = forms.ChoiceField(
             label=_("Where does the information on %(code)s come from?") % {"code": code},
             choices=[("", _("Choose a source")), *ObservationSource.choices],
-            required=False,
+            required=False,  # required for a ticked indicator only: see clean()
+            help_text=_("Required when %(code)s is ticked.") % {"code": code},
         )
         self.fields[f"note_{code}"] = forms.CharField(
             label=_("Note on %(code)s") % {"code": code},

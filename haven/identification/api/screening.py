@@ -63,7 +63,8 @@ class ScreeningRecordSerializer(serializers.Serializer[Any]):
         allow_null=True,
         default=None,
         help_text="Children's sets (R-08): is an act of trafficking established? "
-        "null: not known, any recruitment indicator counts as the act.",
+        "null: not known, a deceptive or coercive recruitment indicator (DR, CR) counts as the "
+        "act; a vulnerability indicator alone never does.",
     )
 
     def validate_observations(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -149,6 +149,7 @@ class FileValidator(RuleChecker):
             self.text(element, "name", path, limit=MAX_TITLE, required=True)
             group = self.text(element, "group", path, limit=40, required=True)
             self.codes.append(code)
+            self.groups[code] = group
             if group == RECRUITMENT_GROUP:
                 self.recruitment.append(code)
 

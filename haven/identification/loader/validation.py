@@ -20,6 +20,11 @@ RECRUITMENT_GROUP = "recruitment"
 RULE_META = ("confirmed", "confidence", "note")
 CLAUSES = ("any_positive", "positive", "act_established")
 VICTIM_RULE_OF = {"adults": "victim_adults", "children": "victim_children"}
+# The floor of the victim rules (R-07, R-08), by element group: the ILO adults' rule needs a
+# positive element of each group; a child's needs exploitation and the act (or recruitment).
+ADULT_FLOOR_GROUPS = (RECRUITMENT_GROUP, "exploitation", "destination")
+EXPLOITATION_GROUP = "exploitation"
+ILO_ELEMENT_RULE_WORDS = "2 strong, 1 strong + 1 medium-or-weak, 3 medium, or 2 medium + 1 weak"
 
 TOP_KEYS = ("schema_version", "source", "elements", "rules", "sets")
 ELEMENT_KEYS = ("code", "name", "group")
@@ -72,6 +77,7 @@ class Checker:
         self.codes: list[str] = []
         self.recruitment: list[str] = []
         self.rules_given: set[str] = set()
+        self.groups: dict[str, str] = {}
 
     def problem(self, path: str, message: str, **params: object) -> None:
         """Record one problem; ``message`` is already translated, ``params`` fill it in."""
@@ -150,7 +156,10 @@ class RuleChecker(Checker):
         if "victim_adults" in rules:
             adults = self.rule_block(rules["victim_adults"], "rules.victim_adults", ("all_of",))
             if adults is not None:
+                before = len(self.problems)
                 clauses = self.clauses(adults.get("all_of"), "rules.victim_adults.all_of")
+                if len(self.problems) == before:
+                    self.adults_floor(clauses, "rules.victim_adults.all_of")
                 checked["victim_adults"] = {"all_of": clauses}
         if "victim_children" in rules:
             children = self.rule_block(
@@ -175,7 +184,90 @@ class RuleChecker(Checker):
         if not isinstance(combos, list) or not combos:
             self.problem(f"{path}.any_of", _("must be a non-empty list of minimum combinations"))
             return None
-        return [self.combo(combo, f"{path}.any_of[{i}]") for i, combo in enumerate(combos)]
+        checked = []
+        for i, raw_combo in enumerate(combos):
+            before = len(self.problems)
+            combo = self.combo(raw_combo, f"{path}.any_of[{i}]")
+            if len(self.problems) == before:
+                self.element_floor(combo, f"{path}.any_of[{i}]")
+            checked.append(combo)
+        return checked
+
+    def element_floor(self, combo: dict[str, int], path: str) -> None:
+        """R-06 has a floor: no combination may make positive what the ILO rule does not.
+
+        Both rules only grow with more indicators, so it is enough to check the fewest
+        indicators that meet the combination (each way of filling medium-or-weak).
+        """
+        strong, medium, weak = (combo.get(k, 0) for k in ("strong", "medium", "weak"))
+        either = combo.get("medium_or_weak", 0)
+        for k in range(either + 1):
+            counts = (strong, medium + k, weak + either - k)
+            if not engine.ilo_element_positive(*counts):
+                words = " + ".join(
+                    f"{n} {name}"
+                    for n, name in zip(counts, ("strong", "medium", "weak"), strict=True)
+                    if n
+                )
+                self.problem(
+                    path,
+                    _(
+                        "weaker than the ILO element rule (R-06): %(counts)s alone would make an "
+                        "element positive; the ILO rule needs at least %(ilo)s"
+                    ),
+                    counts=words,
+                    ilo=ILO_ELEMENT_RULE_WORDS,
+                )
+                return
+
+    def _group_codes(self, group: str) -> list[str]:
+        return [code for code in self.codes if self.groups.get(code) == group]
+
+    def _requires(self, clauses: list[dict[str, Any]], group: str) -> bool:
+        """Some clause needs a positive element, all of whose choices are in ``group``."""
+        codes = set(self._group_codes(group))
+        for clause in clauses:
+            named = clause.get("any_positive") or (
+                [clause["positive"]] if "positive" in clause else []
+            )
+            if named and set(named) <= codes:
+                return True
+        return False
+
+    def _floor_problem(self, path: str, rule: str, group: str) -> None:
+        self.problem(
+            path,
+            _(
+                "weaker than the %(rule)s: it must require a positive %(group)s element "
+                "(one of %(codes)s)"
+            ),
+            rule=rule,
+            group=group,
+            codes=", ".join(self._group_codes(group)) or _("none in this file"),
+        )
+
+    def adults_floor(self, clauses: list[dict[str, Any]], path: str) -> None:
+        """R-07 has a floor: recruitment, exploitation and destination are all required."""
+        for group in ADULT_FLOOR_GROUPS:
+            if not self._requires(clauses, group):
+                self._floor_problem(path, _("ILO victim rule for adults (R-07)"), group)
+
+    def child_floor(self, clauses: list[dict[str, Any]], path: str) -> None:
+        """R-08 has a floor: exploitation, and the act or a positive recruitment element."""
+        rule = _("victim rule for children (R-08)")
+        if not self._requires(clauses, EXPLOITATION_GROUP):
+            self._floor_problem(path, rule, EXPLOITATION_GROUP)
+        act = any(c.get("act_established") is True for c in clauses)
+        if not act and not self._requires(clauses, RECRUITMENT_GROUP):
+            self.problem(
+                path,
+                _(
+                    "weaker than the %(rule)s: it must require the act (act_established: true) "
+                    "or a positive recruitment element (one of %(codes)s)"
+                ),
+                rule=rule,
+                codes=", ".join(self._group_codes(RECRUITMENT_GROUP)) or _("none in this file"),
+            )
 
     def combo(self, raw: Any, path: str) -> dict[str, int]:
         combo = self.mapping(raw, path)
@@ -216,9 +308,11 @@ class RuleChecker(Checker):
                 )
             policy = self.rule_block(body, where, ("all_of",))
             if policy is not None:
-                checked[str(name)] = {
-                    "all_of": self.clauses(policy.get("all_of"), f"{where}.all_of")
-                }
+                before = len(self.problems)
+                clauses = self.clauses(policy.get("all_of"), f"{where}.all_of")
+                if len(self.problems) == before:
+                    self.child_floor(clauses, f"{where}.all_of")
+                checked[str(name)] = {"all_of": clauses}
         return checked
 
     def clauses(self, raw: Any, path: str) -> list[dict[str, Any]]:

@@ -269,10 +269,19 @@ def _why(
         return _("Positive: the recorded indicators meet the minimum combination %(combo)s.") % {
             "combo": met
         }
-    if strong + medium + weak:
+    if strong == 1 and not medium + weak:
         return _(
             "Not positive: no minimum combination is met. One strong indicator alone is not enough."
         )
+    if strong + medium + weak:
+        recorded = " + ".join(
+            COMBO_WORDS[key](n)
+            for key, n in (("strong", strong), ("medium", medium), ("weak", weak))
+            if n
+        )
+        return _("Not positive: no minimum combination is met (recorded: %(recorded)s).") % {
+            "recorded": recorded
+        }
     return _("Not positive: no indicator of this element was recorded.")
 
 

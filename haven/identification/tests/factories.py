@@ -63,7 +63,9 @@ NATIONAL_FILE: dict[str, Any] = {
             "all_of": [{"any_positive": ["DR"]}, {"positive": "EX"}, {"positive": "CD"}]
         },
         "victim_children": {
-            "policies": {"legal_baseline": {"all_of": [{"act_established": True}]}}
+            "policies": {
+                "legal_baseline": {"all_of": [{"act_established": True}, {"positive": "EX"}]}
+            }
         },
     },
     "sets": {

@@ -300,10 +300,13 @@ def test_r08_legal_baseline_without_the_act_is_insufficient() -> None:
     assert result.outcome == engine.INSUFFICIENT
 
 
-def test_r08_legal_baseline_derives_the_act_from_a_recruitment_indicator_when_not_told() -> None:
-    # given: one recruitment indicator (not a positive element) and positive exploitation
+@pytest.mark.parametrize("act_element", ["DR", "CR"])
+def test_r08_legal_baseline_derives_the_act_from_an_act_indicator_when_not_told(
+    act_element: str,
+) -> None:
+    # given: one act indicator (not a positive element) and positive exploitation
     set_def = shipped()["children_labour"]
-    with_act = observed(set_def, EX=(1, 1, 0), RV=(0, 1, 0))
+    with_act = observed(set_def, EX=(1, 1, 0), **{act_element: (0, 1, 0)})
     without = observed(set_def, EX=(1, 1, 0))
 
     # when
@@ -313,6 +316,61 @@ def test_r08_legal_baseline_derives_the_act_from_a_recruitment_indicator_when_no
     # then
     assert derived.outcome == engine.CONSISTENT
     assert missing.outcome == engine.INSUFFICIENT
+
+
+def test_r08_economic_reasons_and_two_exploitation_indicators_are_not_the_act() -> None:
+    # given: a vulnerability indicator ("economic reasons") and a positive EX
+    set_def = shipped()["children_labour"]
+    labels = {i.id: i.label for i in set_def.indicators}
+    assert labels["RV-06"] == "Economic reasons"
+
+    # when
+    result = engine.evaluate(set_def, ["RV-06", "EX-01", "EX-02"], child_policy="legal_baseline")
+
+    # then
+    assert result.elements["EX"].positive
+    assert result.outcome == engine.INSUFFICIENT
+    assert any("vulnerability indicator alone never" in line for line in result.explanation)
+
+
+def _vulnerability_and_exploitation(set_def: engine.SetDef) -> list[str]:
+    return sorted(i.id for i in set_def.indicators if i.element in ("RV", "VD", "EX"))
+
+
+CHILD_SETS = sorted(
+    key for key, s in shipped().items() if s.audience == "children" and not s.is_empty
+)
+
+
+@given(st.data())
+def test_r08_vulnerability_and_exploitation_alone_never_give_the_trafficking_result(
+    data: st.DataObject,
+) -> None:
+    # given: any child set, any observations drawn only from vulnerability and exploitation
+    set_def = shipped()[data.draw(st.sampled_from(CHILD_SETS))]
+    ids = data.draw(st.sets(st.sampled_from(_vulnerability_and_exploitation(set_def))))
+
+    # when: the act is not answered, so it must come from the indicators
+    result = engine.evaluate(set_def, ids, child_policy="legal_baseline")
+
+    # then
+    assert result.outcome == engine.INSUFFICIENT
+
+
+def test_r08_the_act_is_told_in_the_explanation_when_answered() -> None:
+    # given
+    set_def = shipped()["children_labour"]
+    ids = observed(set_def, EX=(1, 1, 0))
+
+    # when
+    yes = engine.evaluate(set_def, ids, act_established=True)
+    no = engine.evaluate(set_def, ids, act_established=False)
+    derived = engine.evaluate(set_def, [*ids, "DR-02"])
+
+    # then
+    assert "Act: established (answered)." in yes.explanation
+    assert "Act: not established (answered)." in no.explanation
+    assert "Act: established by the recorded act indicators DR-02." in derived.explanation
 
 
 def test_r08_the_strict_policy_needs_a_positive_recruitment_element() -> None:

@@ -582,3 +582,147 @@ def test_a_file_needs_only_the_victim_rule_of_the_audiences_it_has() -> None:
     # then
     assert set(adults.definition.victim_rule) == {"all_of"}
     assert set(children.definition.victim_rule) == {"policies"}
+
+
+# --- the rules' floor (R-06, R-07, R-08): data, but never weaker than the ILO rule ------
+
+
+@pytest.mark.parametrize(
+    ("combo", "counts"),
+    [
+        ({"strong": 1}, "1 strong"),  # one strong indicator alone
+        ({"medium": 2}, "2 medium"),
+        ({"weak": 5}, "5 weak"),
+        ({"medium": 1, "weak": 2}, "1 medium + 2 weak"),
+        ({"medium_or_weak": 3}, "3 weak"),  # filled with weak, it is too weak
+    ],
+)
+def test_r06_the_loader_refuses_an_element_rule_weaker_than_the_ilo_rule(
+    combo: dict[str, int], counts: str
+) -> None:
+    # given: the national file with one more, too weak, combination
+    data = factories.national_file()
+    _rules(data)["element_positive"]["any_of"].append(combo)
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then: the rule and the path in the file are named
+    assert problems == [
+        "rules.element_positive.any_of[2]: weaker than the ILO element rule (R-06): "
+        f"{counts} alone would make an element positive; the ILO rule needs at least "
+        "2 strong, 1 strong + 1 medium-or-weak, 3 medium, or 2 medium + 1 weak"
+    ]
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [{"strong": 3}, {"medium": 3}, {"medium": 2, "weak": 1}, {"strong": 1, "medium_or_weak": 2}],
+)
+def test_r06_an_element_rule_as_strict_as_the_ilo_rule_or_stricter_loads(
+    combo: dict[str, int],
+) -> None:
+    # given
+    data = factories.national_file()
+    _rules(data)["element_positive"]["any_of"] = [combo]
+
+    # when
+    [loaded] = loader.parse_text(text_of(data))
+
+    # then
+    assert loaded.definition.element_rule == (combo,)
+
+
+def test_r06_the_shipped_file_meets_the_floor_of_every_rule() -> None:
+    # when: loading checks the floor
+    sets = {s.key: s.definition for s in loader.load_shipped()}
+
+    # then: its element rule is exactly the ILO rule
+    rule = sets["adults_labour"].element_rule
+    for s in range(4):
+        for m in range(4):
+            for w in range(4):
+                met = engine.element_positive(rule, s, m, w) is not None
+                assert met == engine.ilo_element_positive(s, m, w), (s, m, w)
+
+
+@pytest.mark.parametrize(
+    ("all_of", "missing"),
+    [
+        ([{"positive": "EX"}], ["recruitment element (one of DR)", "destination element"]),
+        ([{"any_positive": ["DR", "CD"]}, {"positive": "EX"}], ["recruitment", "destination"]),
+        ([{"positive": "DR"}, {"positive": "CD"}], ["exploitation element (one of EX)"]),
+    ],
+)
+def test_r07_the_loader_refuses_an_adults_rule_needing_fewer_elements_than_the_ilo_rule(
+    all_of: list[dict[str, Any]], missing: list[str]
+) -> None:
+    # given
+    data = factories.national_file()
+    _rules(data)["victim_adults"]["all_of"] = all_of
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert len(problems) == len(missing), problems
+    for problem, words in zip(problems, missing, strict=True):
+        assert problem.startswith(
+            "rules.victim_adults.all_of: weaker than the ILO victim rule for adults (R-07): "
+            "it must require a positive "
+        )
+        assert words in problem
+
+
+@pytest.mark.parametrize(
+    ("all_of", "problem"),
+    [
+        ([{"act_established": True}], "a positive exploitation element (one of EX)"),
+        ([{"positive": "EX"}], "the act (act_established: true) or a positive recruitment"),
+        ([{"act_established": False}, {"positive": "EX"}], "the act (act_established: true)"),
+    ],
+)
+def test_r08_the_loader_refuses_a_child_rule_without_exploitation_or_the_act(
+    all_of: list[dict[str, Any]], problem: str
+) -> None:
+    # given
+    data = factories.national_file()
+    _rules(data)["victim_children"]["policies"]["legal_baseline"]["all_of"] = all_of
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    [only] = problems
+    assert only.startswith(
+        "rules.victim_children.policies.legal_baseline.all_of: weaker than the victim rule "
+        "for children (R-08): it must require "
+    )
+    assert problem in only
+
+
+def test_r08_a_child_rule_may_require_a_recruitment_element_instead_of_the_act() -> None:
+    # given: the ILO strict policy's shape
+    data = factories.national_file()
+    policies = _rules(data)["victim_children"]["policies"]
+    policies["legal_baseline"]["all_of"] = [{"any_positive": ["DR"]}, {"positive": "EX"}]
+
+    # when / then
+    assert loader.parse_text(text_of(data))
+
+
+def test_the_floor_names_a_file_without_an_element_of_a_needed_group() -> None:
+    # given: no destination element at all
+    data = factories.national_file()
+    data["elements"] = [e for e in data["elements"] if e["code"] != "CD"]
+    _rules(data)["victim_adults"]["all_of"] = [{"positive": "DR"}, {"positive": "EX"}]
+    _set(data)["indicators"].pop("CD", None)
+
+    # when
+    problems = problems_of(text_of(data))
+
+    # then
+    assert problems == [
+        "rules.victim_adults.all_of: weaker than the ILO victim rule for adults (R-07): it "
+        "must require a positive destination element (one of none in this file)"
+    ]

@@ -86,10 +86,10 @@ def _screen_with_child_set(page: Page) -> None:
     expect(notice).to_contain_text("International Labour Office / European Commission, 2009")
     for code in TICKED:
         page.get_by_role("checkbox", name=re.compile(f"^{code} ")).check()
-        page.get_by_text(f"Source and note for {code}").click()
         page.get_by_label(f"Where does the information on {code} come from?").select_option(
             "own_account"
         )
+    page.get_by_text("Add a note on EX-01").click()
     page.get_by_label("Note on EX-01").fill("Works nights in a kitchen.")
     page.get_by_role("button", name="Record the screening").click()
 

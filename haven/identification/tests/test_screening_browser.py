@@ -52,10 +52,10 @@ def test_a_presumed_child_is_screened_on_a_phone_with_the_child_set(
     page.get_by_text("Yes, the act is established").tap()
     for code in ("EX-01", "EX-02"):
         page.locator(f'label[for="id_observed_{code}"]').tap()
-        page.get_by_text(f"Source and note for {code}").tap()
         page.get_by_label(f"Where does the information on {code} come from?").select_option(
             "own_account"
         )
+    page.get_by_text("Add a note on EX-01").tap()
     page.get_by_label("Note on EX-01").fill("Works nights at a car wash.")
     page.get_by_role("button", name="Record the screening").tap()
 

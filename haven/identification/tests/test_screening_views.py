@@ -231,8 +231,8 @@ def test_a_ticked_indicator_without_a_source_is_shown_beside_its_field(
     html = response.content.decode()
     assert response.status_code == 400
     assert '<ul class="errorlist" id="id_source_EX-01_error">' in html
-    assert 'aria-describedby="id_source_EX-01_error"' in html
-    assert re.search(r"<details open>\s*<summary>Source and note for EX-01", html)
+    assert 'aria-describedby="id_source_EX-01_helptext id_source_EX-01_error"' in html
+    assert '<p class="help" id="id_source_EX-01_helptext">Required when EX-01 is ticked.' in html
     assert not Screening.objects.exists()
 
 
@@ -507,3 +507,56 @@ def test_it_offers_a_new_screening_on_the_list_only_where_it_could_be_recorded(
     # then
     assert f"/identification/cases/{erased.id}/screening/new/" not in erased_page
     assert f"/identification/cases/{kept.id}/screening/new/" in kept_page
+
+
+def _row(html: str, code: str) -> str:
+    """One indicator's row of the form, from its tick up to its folded note."""
+    start = html.index(f'<label for="id_observed_{code}"')
+    return html[start : html.index("<details", start)]
+
+
+def test_r05_the_source_of_each_indicator_is_shown_beside_its_tick_and_not_optional(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(actor=worker)
+
+    # when
+    html = client_for(worker).get(new_url(case, "adults_labour")).content.decode()
+
+    # then: beside the tick, not folded into the note's details, never "(optional)"
+    row = _row(html, "DR-01")
+    assert 'name="source_DR-01"' in row
+    assert '<label for="id_source_DR-01">Where does the information on DR-01 come from?' in row
+    assert "Required when DR-01 is ticked." in row
+    assert "optional" not in row
+    assert 'aria-describedby="id_source_DR-01_helptext"' in row
+    assert html.count('name="source_') == 67
+
+
+def test_r06_the_explanation_never_says_one_strong_alone_for_an_element_without_strong(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given: DR has two medium indicators (not positive), CR one strong alone
+    case = open_case(actor=worker)
+    screening = screen(actor=worker, case=case, codes=("DR-02", "DR-03", "CR-01"))
+
+    # when
+    html = (
+        client_for(worker)
+        .get(reverse("identification:screening_detail", args=[screening.id]))
+        .content.decode()
+    )
+
+    # then
+    def why(code: str) -> str:
+        found = re.search(rf'id="element-{code}".*?<p class="why">(.*?)</p>', html, re.S)
+        assert found is not None
+        return found.group(1)
+
+    assert "strong indicator alone" not in why("DR")
+    assert why("DR") == "Not positive: no minimum combination is met (recorded: 2 medium)."
+    assert "One strong indicator alone is not enough." in why("CR")
+    dr_line = next(line for line in screening.result["explanation"] if line.startswith("DR:"))
+    assert "strong indicator alone" not in dr_line
+    assert "recorded: 2 medium" in dr_line
