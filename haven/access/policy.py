@@ -39,6 +39,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.models import (
+    Agreement,
     AgreementFlow,
     AgreementParty,
     BreakGlass,
@@ -318,6 +319,22 @@ def _consent_matches(consent: Consent, request: Request) -> bool:
     return consent.purpose == request.purpose and request.field_group in consent.field_groups
 
 
+# How long before an agreement ends the access that rests on it says so (R-47).
+AGREEMENT_ENDING_NOTICE_DAYS = 30
+
+
+def _ending_notice(agreement: Agreement) -> str:
+    """ " This access stops on <day>." when the agreement ends within the notice
+    period, so the reader can ask for a new agreement in time; else nothing."""
+    today = timezone.localdate()
+    if agreement.ends_on is None or (agreement.ends_on - today).days > AGREEMENT_ENDING_NOTICE_DAYS:
+        return ""
+    return " " + str(
+        _("This access stops on %(day)s, when the agreement ends.")
+        % {"day": date_format(agreement.ends_on)}
+    )
+
+
 def rule_agreement_and_consent(request: Request) -> Decision | None:
     """Other team members: an agreement in force AND the person's consent (or a
     legal basis that needs none), for this group and purpose (R-47, R-40)."""
@@ -348,7 +365,8 @@ def rule_agreement_and_consent(request: Request) -> Decision | None:
                     "Shared for %(purpose)s under the agreement '%(agreement)s', on the legal "
                     "basis %(basis)s, which does not need the person's consent."
                 )
-                % {**labels, "agreement": agreement.name, "basis": agreement.legal_basis},
+                % {**labels, "agreement": agreement.name, "basis": agreement.legal_basis}
+                + _ending_notice(agreement),
             )
     consent = next((c for c in sharing.consents if _consent_matches(c, request)), None)
     if consent is None:
@@ -365,7 +383,8 @@ def rule_agreement_and_consent(request: Request) -> Decision | None:
         True,
         "consent_and_agreement",
         _("Shared by consent of %(day)s for %(purpose)s under the agreement '%(agreement)s'.")
-        % {**labels, "day": date_format(consent.given_on), "agreement": flows[0].agreement.name},
+        % {**labels, "day": date_format(consent.given_on), "agreement": flows[0].agreement.name}
+        + _ending_notice(flows[0].agreement),
     )
 
 

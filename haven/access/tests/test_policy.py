@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django import DjangoAssertNumQueries, DjangoDbBlocker
@@ -51,6 +52,7 @@ from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.web.tests.factories import sign_in
 
 G = FieldGroup
 P = Purpose
@@ -530,6 +532,8 @@ def test_it_names_the_consent_day_and_the_agreement_when_it_shares_by_consent(
     assert "active_agreement (police)" in str(shared.reason)
     assert date_format(TODAY - timedelta(days=3)) in str(shared.reason)
     assert hidden.code == "no_consent"
+    # the agreement ends tomorrow, and the reason says when this access stops
+    assert f"This access stops on {date_format(TOMORROW)}" in str(shared.reason)
 
 
 @pytest.mark.django_db
@@ -546,6 +550,7 @@ def test_it_names_the_legal_basis_when_it_shares_without_consent(world: World) -
     assert (shared.allowed, shared.code) == (True, "legal_basis")
     assert LEGAL_BASIS in str(shared.reason)
     assert "legal_basis_agreement (ngo)" in str(shared.reason)
+    assert "This access stops" not in str(shared.reason)  # no end within 30 days
     assert (hidden.allowed, hidden.code) == (False, "no_agreement")
 
 
@@ -983,3 +988,27 @@ def test_break_glass_never_takes_away_what_the_team_rules_give_a_member() -> Non
     # then: the emergency adds the narrative and keeps the location
     assert before == ("consent_and_agreement", "no_consent")
     assert during == ("consent_and_agreement", "break_glass")
+
+
+@pytest.mark.django_db
+def test_r47_the_case_page_says_when_access_that_rests_on_an_ending_agreement_stops() -> None:
+    # given: the police read the narrative by consent under an agreement ending 1 April
+    ends_on = date(2026, 4, 1)
+    with time_machine.travel(NOW, tick=True):
+        case, _lead, police = _police_member_with_consent(ends_on=ends_on)
+    helsinki = timezone.get_default_timezone()
+    page = f"/cases/{case.id}/?purpose=investigation"
+    notice = f"This access stops on {date_format(ends_on)}"
+
+    def read_on(day: int) -> str:
+        with time_machine.travel(datetime(2026, 3, day, 12, tzinfo=helsinki), tick=False):
+            response = sign_in(Client(), police).get(page)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    # when: 31 days before the end, then 30
+    early, near = read_on(1), read_on(2)
+
+    # then
+    assert notice not in early
+    assert notice in near
