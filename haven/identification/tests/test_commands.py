@@ -105,7 +105,7 @@ def test_it_refuses_a_missing_file_or_both_a_file_and_shipped(tmp_path: Path) ->
     assert "either a FILE or --shipped" in str(both.value)
 
 
-def test_it_lists_the_latest_sets_and_the_empty_ones() -> None:
+def test_it_lists_the_latest_sets() -> None:
     # given
     empty = run("indicators", "list")
     load_shipped_sets()
@@ -118,11 +118,11 @@ def test_it_lists_the_latest_sets_and_the_empty_ones() -> None:
     assert listed.splitlines() == [
         "adults_labour v1\tadults\t67 indicators\tprovisional\t"
         "Trafficking of adults for labour exploitation",
-        "adults_sexual v1\tadults\tno indicators yet\tprovisional\t"
+        "adults_sexual v1\tadults\t64 indicators\tprovisional\t"
         "Trafficking of adults for sexual exploitation",
         "children_labour v1\tchildren\t65 indicators\tprovisional\t"
         "Trafficking of children for labour exploitation",
-        "children_sexual v1\tchildren\tno indicators yet\tprovisional\t"
+        "children_sexual v1\tchildren\t65 indicators\tprovisional\t"
         "Trafficking of children for sexual exploitation",
     ]
 
@@ -264,9 +264,15 @@ def test_it_explains_a_malformed_answers_file(tmp_path: Path, body: str, problem
 
 
 def test_it_refuses_a_set_without_indicators_and_a_version_not_loaded(tmp_path: Path) -> None:
+    # given
+    national = national_file()
+    national["sets"]["adults_criminality"]["indicators"] = {"DR": []}
+    national["sets"]["adults_criminality"].pop("expected_counts", None)
+    set_services.indicator_sets_load(actor=None, text=text_of(national), file_name="n.yaml")
+
     # when
     with pytest.raises(CommandError) as empty:
-        screen(tmp_path, "adults_sexual", {"observed": []})
+        screen(tmp_path, "adults_criminality", {"observed": []})
     with pytest.raises(CommandError) as version:
         screen(tmp_path, "adults_labour", {"observed": []}, "--version", "3")
     load_shipped_sets()
@@ -274,7 +280,7 @@ def test_it_refuses_a_set_without_indicators_and_a_version_not_loaded(tmp_path: 
         screen(tmp_path, "adults_labour", {"observed": []}, "--version", "3")
 
     # then
-    assert str(empty.value) == "the set adults_sexual has no indicators yet"
+    assert str(empty.value) == "the set adults_criminality has no indicators yet"
     assert "has only version 1" in str(version.value)
     assert str(loaded_version.value) == "the set adults_labour has no version 3 in the database"
 

@@ -40,7 +40,7 @@ def test_it_loads_the_four_shipped_sets_as_provisional() -> None:
 
     # then
     assert list(sets) == ["adults_labour", "children_labour", "adults_sexual", "children_sexual"]
-    assert [len(s.definition.indicators) for s in sets.values()] == [67, 65, 0, 0]
+    assert [len(s.definition.indicators) for s in sets.values()] == [67, 65, 64, 65]
     assert all(s.definition.provisional for s in sets.values())
     assert sets["adults_labour"].definition.recruitment_elements == ("DR", "CR", "RV")
     assert sets["children_labour"].definition.audience == "children"
@@ -48,14 +48,18 @@ def test_it_loads_the_four_shipped_sets_as_provisional() -> None:
     assert sets["adults_labour"].indicator_notes["CR-01"][0] is True
 
 
-def test_it_loads_the_two_empty_sexual_sets_and_marks_them_as_having_no_indicators() -> None:
+def test_it_marks_a_set_without_indicators_as_empty() -> None:
+    # given
+    data = factories.national_file()
+    data["sets"]["adults_criminality"]["indicators"] = {"DR": [], "EX": []}
+    data["sets"]["adults_criminality"].pop("expected_counts", None)
+
     # when
-    sets = {s.key: s for s in loader.load_shipped()}
+    sets = {s.key: s for s in loader.parse_text(text_of(data))}
 
     # then
-    assert sets["adults_sexual"].is_empty
-    assert sets["children_sexual"].is_empty
-    assert not sets["adults_labour"].is_empty
+    assert sets["adults_criminality"].is_empty
+    assert all(not s.is_empty for s in loader.load_shipped())
 
 
 def test_it_gives_the_engine_the_victim_rule_for_the_audience() -> None:
@@ -299,7 +303,7 @@ def test_it_lists_every_problem_of_a_file_at_once() -> None:
         'sets.adults_criminality.confirmed: must be true or false (got "yes")',
         "sets.adults_criminality.indicators.DR[0].label: missing",
         "sets.adults_criminality.indicators.DR[1].colour: unknown key "
-        "(expected id, label, strength, uncertain or note)",
+        "(expected id, label, strength, uncertain, note, provisional or sources)",
         "sets.adults_criminality.expected_counts.DR: expected 4 indicators, the file lists 2",
         "sets.adults_criminality.expected_counts.total: expected 4 indicators, the file lists 3",
     ]
