@@ -339,3 +339,62 @@ def test_it_refuses_a_missing_answers_file(tmp_path: Path) -> None:
     # then
     assert "cannot read" in str(refused.value)
     assert "No such file or directory" in str(refused.value)
+
+
+# --- the sexual-exploitation sets through haven screen -------------------------
+
+# A woman exploited in prostitution: a deceptive job offer, documents confiscated and
+# clients forced on her, no choice of acts, her earnings taken and too many clients.
+SEXUAL_ADULT = ["DR-01", "DR-08", "CD-01", "CD-06", "EXS-01", "EXS-02", "EXS-04"]
+
+
+def test_r06_haven_screen_evaluates_the_adults_sexual_set_like_the_labour_sets(
+    tmp_path: Path,
+) -> None:
+    # when
+    result = screen(tmp_path, "adults_sexual", {"observed": SEXUAL_ADULT})
+
+    # then
+    assert (result["set"], result["version"], result["provisional"]) == ("adults_sexual", 1, True)
+    assert set(result) == {
+        "set",
+        "version",
+        "provisional",
+        "elements",
+        "victim_rule",
+        "outcome",
+        "explanation",
+    }
+    assert result["elements"]["DR"]["positive"] is True
+    assert result["elements"]["EX"] == {"strong": 0, "medium": 3, "weak": 0, "positive": True}
+    assert result["elements"]["CD"] == {"strong": 2, "medium": 0, "weak": 0, "positive": True}
+    assert result["outcome"] == "indicators_consistent_with_trafficking"
+    assert IndicatorSet.objects.count() == 0
+
+
+def test_r08_haven_screen_evaluates_the_children_sexual_set_with_the_act_established(
+    tmp_path: Path,
+) -> None:
+    # given: a girl exploited in prostitution; recruited (the act), no means needed
+    body = {"observed": ["EXS-06", "EXS-01", "CD-06"], "act_established": True}
+
+    # when
+    result = screen(tmp_path, "children_sexual", body)
+    too_little = screen(tmp_path, "children_sexual", {"observed": ["EXS-06"]})
+
+    # then
+    assert (result["set"], result["provisional"]) == ("children_sexual", True)
+    assert result["elements"]["EX"] == {"strong": 1, "medium": 1, "weak": 0, "positive": True}
+    assert result["outcome"] == "indicators_consistent_with_trafficking"
+    assert too_little["outcome"] == "insufficient_indicators_recorded"
+
+
+def test_r05_haven_screen_refuses_a_labour_indicator_the_sexual_set_does_not_hold(
+    tmp_path: Path,
+) -> None:
+    # when
+    with pytest.raises(CommandError) as refused:
+        screen(tmp_path, "adults_sexual", {"observed": ["EX-01", "EXS-01"]})
+
+    # then
+    assert str(refused.value) == "unknown indicator ids for adults_sexual v1: EX-01"
