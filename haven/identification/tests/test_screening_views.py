@@ -19,7 +19,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.cases import services as case_services
-from haven.cases.models import Case, ExploitationForm
+from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.deadlines.models import Task
@@ -29,6 +29,7 @@ from haven.identification.services import indicator_sets as set_services
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     INSUFFICIENT,
+    load_empty_set,
     load_shipped_sets,
     national_file,
     screen,
@@ -162,16 +163,17 @@ def test_r05_a_set_without_indicators_is_not_offered_and_is_named(
     sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
 ) -> None:
     # given
-    case = open_case(actor=worker, forms=[ExploitationForm.SEXUAL])
+    empty = load_empty_set()
+    case = open_case(actor=worker)
 
     # when
-    html = client_for(worker).get(new_url(case, "adults_sexual")).content.decode()
+    html = client_for(worker).get(new_url(case, empty.key)).content.decode()
 
     # then
     assert 'name="set" value="adults_labour"' in html
-    assert '<option value="adults_sexual"' not in html
+    assert f'<option value="{empty.key}"' not in html
     assert "have no indicators yet and cannot be used" in html
-    assert "Trafficking of adults for sexual exploitation (adults_sexual)" in html
+    assert f"Adults, still to be filled in ({empty.key})" in html
 
 
 def test_the_user_can_pick_another_allowed_set(worker: User, client_for: ClientFor) -> None:
