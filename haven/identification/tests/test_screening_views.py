@@ -19,7 +19,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.cases import services as case_services
-from haven.cases.models import Case
+from haven.cases.models import Case, ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.deadlines.models import Task
@@ -509,3 +509,64 @@ def test_it_offers_a_new_screening_on_the_list_only_where_it_could_be_recorded(
     # then
     assert f"/identification/cases/{erased.id}/screening/new/" not in erased_page
     assert f"/identification/cases/{kept.id}/screening/new/" in kept_page
+
+
+# --- R-05: the sexual-exploitation sets carry their provisional flag ----------------------
+
+# A girl exploited in prostitution: a deceptive job offer, documents confiscated, clients
+# forced on her, made to provide sexual services for money.
+SEXUAL_CHILD = ("DR-01", "CD-01", "CD-06", "EXS-01", "EXS-06")
+
+
+@pytest.mark.parametrize(
+    ("age_status", "set_key"),
+    [("verified_adult", "adults_sexual"), ("uncertain_presumed_child", "children_sexual")],
+)
+def test_r05_the_screening_page_offers_the_sexual_set_with_its_provisional_flag(
+    sets: dict[str, IndicatorSet],
+    worker: User,
+    client_for: ClientFor,
+    age_status: str,
+    set_key: str,
+) -> None:
+    # given
+    case = open_case(
+        actor=worker, age_status=age_status, forms=[ExploitationForm.SEXUAL], date_of_birth=None
+    )
+
+    # when
+    html = client_for(worker).get(new_url(case)).content.decode()
+
+    # then
+    assert f'name="set" value="{set_key}"' in html
+    assert "Provisional indicator set" in html
+    assert "has not yet been checked word for word against its source" in html
+    assert 'name="observed_EXS-01"' in html
+    assert html.count('<fieldset class="screening-element"') == 6
+
+
+def test_r05_a_sexual_screening_shows_its_provisional_flag_on_the_detail_and_the_list(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(
+        actor=worker,
+        age_status="uncertain_presumed_child",
+        forms=[ExploitationForm.SEXUAL],
+        date_of_birth=None,
+    )
+    screening = screen(
+        actor=worker, case=case, set_key="children_sexual", codes=SEXUAL_CHILD, act_established=True
+    )
+    client = client_for(worker)
+
+    # when
+    detail = client.get(reverse("identification:screening_detail", args=[screening.id]))
+    listing = client.get(reverse("identification:screening_list", args=[case.id]))
+
+    # then
+    detail_html = detail.content.decode()
+    assert detail.status_code == 200
+    assert screening.indicator_set.key == "children_sexual"
+    assert "Provisional indicator set" in detail_html
+    assert "children_sexual v1 (provisional)" in listing.content.decode()
