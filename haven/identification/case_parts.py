@@ -128,6 +128,7 @@ class ScreeningEntry:
     outcome: str
     outcome_words: str
     observations: list[ObservationEntry]
+    provisional: bool = False  # the set was not checked word for word at its source
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
                 outcome=row.outcome,
                 outcome_words=screening_selectors.outcome_words(row.outcome),
                 observations=observations,
+                provisional=view.provisional,
             )
         )
     return parts.ReportSection("screenings", title, True, "", items=items)

@@ -25,7 +25,7 @@ from haven.cases.tests.test_person_report import (
     org_of,
     shared_case,
 )
-from haven.identification.tests.factories import load_shipped_sets
+from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.identification.tests.test_decisions_services import record
 from haven.web.tests.factories import sign_in
 
@@ -269,3 +269,27 @@ def test_it_says_the_data_was_erased_and_shows_none_of_it() -> None:
     for stored in ("Aino", "Testinen", NARRATIVE, REASONS, "Safe house 7", "injured wrist"):
         assert stored not in page
     assert "no translation into" not in page  # the person's languages went with the identity data
+
+
+# --- R-05: a screening made with a provisional set says so in the report ------------------
+
+
+def test_r05_the_report_for_the_person_marks_a_sexual_screening_as_provisional() -> None:
+    # given: a woman exploited in prostitution, screened with the adults' sexual set
+    load_shipped_sets()
+    shared = shared_case()
+    screen(
+        actor=shared.lead,
+        case=shared.case,
+        set_key="adults_sexual",
+        codes=("DR-01", "CD-01", "CD-06", "EXS-01", "EXS-02", "EXS-04"),
+    )
+
+    # when
+    status, page, _ = page_of(shared.lead, shared.case)
+
+    # then
+    assert status == 200
+    assert "Indicator list: Trafficking of adults for sexual exploitation (version 1)" in page
+    assert "Provisional list." in page
+    assert "has not yet been checked word for word against its source" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from haven.identification.loader.validation import (
     EXPLOITATIONS,
     INDICATOR_ID,
     INDICATOR_KEYS,
+    MAX_CITATION,
     MAX_CONFIDENCE,
     MAX_LABEL,
     MAX_SET_KEY,
@@ -45,6 +46,12 @@ class LoadedSet:
     confidence: str
     note: str
     indicator_notes: Mapping[str, tuple[bool, str]]  # id -> (uncertain, note)
+    # id -> (provisional, sources): the strength is not confirmed against the primary
+    # text, and what the indicator was drawn from (keys of source.citations).
+    indicator_provenance: Mapping[str, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
+
+    def provenance(self, indicator_id: str) -> tuple[bool, tuple[str, ...]]:
+        return self.indicator_provenance.get(indicator_id, (False, ()))
 
     @property
     def key(self) -> str:
@@ -79,10 +86,18 @@ class LoadedSet:
                     "strength": i.strength,
                     "uncertain": self.indicator_notes[i.id][0],
                     "note": self.indicator_notes[i.id][1],
+                    **self._provenance_json(i.id),
                 }
                 for i in d.indicators
             ],
         }
+
+    def _provenance_json(self, indicator_id: str) -> dict[str, Any]:
+        """Only when given, so that sets without them keep their content hash."""
+        provisional, sources = self.provenance(indicator_id)
+        if not provisional and not sources:
+            return {}
+        return {"provisional": provisional, "sources": list(sources)}
 
     def content_hash(self) -> str:
         canonical = json.dumps(
@@ -109,6 +124,7 @@ class FileValidator(RuleChecker):
                 value=show(top.get("schema_version")),
             )
         source = self.mapping(top.get("source"), "source", required=False) or {}
+        self.citations = self.citation_keys(source.get("citations"))
         self.elements(top.get("elements"))
         rules = self.rules(top.get("rules"))
         sets = self.mapping(top.get("sets"), "sets")
@@ -180,6 +196,7 @@ class FileValidator(RuleChecker):
         audience = self.audience(key, data, path)
         exploitation = self.exploitation(key, data, path)
         indicators, notes = self.indicators(data.get("indicators"), f"{path}.indicators")
+        provenance = self.provenances(data.get("indicators"), confirmed, f"{path}.indicators")
         self.expected_counts(data.get("expected_counts"), indicators, f"{path}.expected_counts")
         victim_rule = rules.get(VICTIM_RULE_OF.get(audience, ""))
         if audience and VICTIM_RULE_OF[audience] not in self.rules_given:
@@ -203,7 +220,81 @@ class FileValidator(RuleChecker):
             provisional=not confirmed,
             source=source,
         )
-        return LoadedSet(definition, exploitation, confidence, note, notes)
+        return LoadedSet(definition, exploitation, confidence, note, notes, provenance)
+
+    # --- provenance (per indicator: provisional, sources) --------------------------------
+
+    def citation_keys(self, raw: Any) -> tuple[str, ...] | None:
+        """``source.citations``: short name -> full reference. None: not given (any name)."""
+        citations = self.mapping(raw, "source.citations", required=False)
+        if citations is None:
+            return None
+        for key in citations:
+            if not isinstance(key, str) or not key.strip() or len(key) > MAX_CITATION:
+                self.problem(
+                    f"source.citations.{key}",
+                    _("a citation name must be a text of at most %(limit)d characters"),
+                    limit=MAX_CITATION,
+                )
+            self.text(citations, key, "source.citations", limit=MAX_TITLE * 2, required=True)
+        return tuple(str(key) for key in citations)
+
+    def provenances(
+        self, raw: Any, confirmed: bool, path: str
+    ) -> dict[str, tuple[bool, tuple[str, ...]]]:
+        """Each indicator's ``provisional`` flag and ``sources`` (the set is checked by
+        ``indicators``; this reads only the two provenance keys)."""
+        found: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        if not isinstance(raw, dict):
+            return found
+        for element, items in raw.items():
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                    continue
+                here = f"{path}.{element}[{index}]"
+                provisional = self.flag(item, "provisional", here)
+                sources = self.sources(item.get("sources"), f"{here}.sources")
+                if provisional and confirmed:
+                    self.problem(
+                        f"{here}.provisional",
+                        _("a confirmed set cannot hold a provisional indicator"),
+                    )
+                if provisional and not sources and "sources" not in item:
+                    self.problem(
+                        f"{here}.sources",
+                        _("a provisional indicator must cite the sources it was drawn from"),
+                    )
+                if provisional or sources:
+                    found[item["id"]] = (provisional, sources)
+        return found
+
+    def sources(self, raw: Any, path: str) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not raw:
+            self.problem(path, _("must be a non-empty list of source names"))
+            return ()
+        names: list[str] = []
+        for index, name in enumerate(raw):
+            if not isinstance(name, str) or not name.strip() or len(name) > MAX_CITATION:
+                self.problem(
+                    f"{path}[{index}]",
+                    _("must be a source name of at most %(limit)d characters (got %(value)s)"),
+                    limit=MAX_CITATION,
+                    value=show(name),
+                )
+            elif self.citations is not None and name not in self.citations:
+                self.problem(
+                    f"{path}[{index}]",
+                    _("unknown source %(value)s (source.citations names %(known)s)"),
+                    value=show(name),
+                    known=", ".join(self.citations) or "none",
+                )
+            elif name in names:
+                self.problem(f"{path}[{index}]", _("duplicate source %(value)s"), value=show(name))
+            else:
+                names.append(name)
+        return tuple(names)
 
     def audience(self, key: str, data: Mapping[Any, Any], path: str) -> str:
         if "audience" in data:

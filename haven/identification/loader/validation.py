@@ -39,7 +39,8 @@ SET_KEYS = (
     "audience",
     "exploitation",
 )
-INDICATOR_KEYS = ("id", "label", "strength", "uncertain", "note")
+INDICATOR_KEYS = ("id", "label", "strength", "uncertain", "note", "provisional", "sources")
+MAX_CITATION = 100
 
 SET_KEY = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 ELEMENT_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -78,6 +79,7 @@ class Checker:
         self.recruitment: list[str] = []
         self.rules_given: set[str] = set()
         self.groups: dict[str, str] = {}
+        self.citations: tuple[str, ...] | None = None  # source.citations names, if given
 
     def problem(self, path: str, message: str, **params: object) -> None:
         """Record one problem; ``message`` is already translated, ``params`` fill it in."""

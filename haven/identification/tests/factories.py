@@ -85,6 +85,21 @@ NATIONAL_FILE: dict[str, Any] = {
 }
 
 
+EMPTY_SET = "adults_unfilled"
+
+
+def load_empty_set() -> IndicatorSet:
+    """A set with no indicators yet (a national file's set still to be filled in)."""
+    data = national_file()
+    data["sets"] = {
+        EMPTY_SET: {"title": "Adults, still to be filled in", "confirmed": False, "indicators": {}}
+    }
+    loaded = indicator_set_services.indicator_sets_load(
+        actor=None, text=text_of(data), file_name="unfilled.yaml"
+    )
+    return loaded[0][0]
+
+
 def national_file() -> dict[str, Any]:
     """A fresh copy of a small valid national file, to change in a test."""
     return copy.deepcopy(NATIONAL_FILE)

@@ -105,7 +105,7 @@ def test_it_refuses_a_missing_file_or_both_a_file_and_shipped(tmp_path: Path) ->
     assert "either a FILE or --shipped" in str(both.value)
 
 
-def test_it_lists_the_latest_sets_and_the_empty_ones() -> None:
+def test_it_lists_the_latest_sets() -> None:
     # given
     empty = run("indicators", "list")
     load_shipped_sets()
@@ -118,11 +118,11 @@ def test_it_lists_the_latest_sets_and_the_empty_ones() -> None:
     assert listed.splitlines() == [
         "adults_labour v1\tadults\t67 indicators\tprovisional\t"
         "Trafficking of adults for labour exploitation",
-        "adults_sexual v1\tadults\tno indicators yet\tprovisional\t"
+        "adults_sexual v1\tadults\t64 indicators\tprovisional\t"
         "Trafficking of adults for sexual exploitation",
         "children_labour v1\tchildren\t65 indicators\tprovisional\t"
         "Trafficking of children for labour exploitation",
-        "children_sexual v1\tchildren\tno indicators yet\tprovisional\t"
+        "children_sexual v1\tchildren\t65 indicators\tprovisional\t"
         "Trafficking of children for sexual exploitation",
     ]
 
@@ -264,9 +264,15 @@ def test_it_explains_a_malformed_answers_file(tmp_path: Path, body: str, problem
 
 
 def test_it_refuses_a_set_without_indicators_and_a_version_not_loaded(tmp_path: Path) -> None:
+    # given
+    national = national_file()
+    national["sets"]["adults_criminality"]["indicators"] = {"DR": []}
+    national["sets"]["adults_criminality"].pop("expected_counts", None)
+    set_services.indicator_sets_load(actor=None, text=text_of(national), file_name="n.yaml")
+
     # when
     with pytest.raises(CommandError) as empty:
-        screen(tmp_path, "adults_sexual", {"observed": []})
+        screen(tmp_path, "adults_criminality", {"observed": []})
     with pytest.raises(CommandError) as version:
         screen(tmp_path, "adults_labour", {"observed": []}, "--version", "3")
     load_shipped_sets()
@@ -274,7 +280,7 @@ def test_it_refuses_a_set_without_indicators_and_a_version_not_loaded(tmp_path: 
         screen(tmp_path, "adults_labour", {"observed": []}, "--version", "3")
 
     # then
-    assert str(empty.value) == "the set adults_sexual has no indicators yet"
+    assert str(empty.value) == "the set adults_criminality has no indicators yet"
     assert "has only version 1" in str(version.value)
     assert str(loaded_version.value) == "the set adults_labour has no version 3 in the database"
 
@@ -333,3 +339,62 @@ def test_it_refuses_a_missing_answers_file(tmp_path: Path) -> None:
     # then
     assert "cannot read" in str(refused.value)
     assert "No such file or directory" in str(refused.value)
+
+
+# --- the sexual-exploitation sets through haven screen -------------------------
+
+# A woman exploited in prostitution: a deceptive job offer, documents confiscated and
+# clients forced on her, no choice of acts, her earnings taken and too many clients.
+SEXUAL_ADULT = ["DR-01", "DR-08", "CD-01", "CD-06", "EXS-01", "EXS-02", "EXS-04"]
+
+
+def test_r06_haven_screen_evaluates_the_adults_sexual_set_like_the_labour_sets(
+    tmp_path: Path,
+) -> None:
+    # when
+    result = screen(tmp_path, "adults_sexual", {"observed": SEXUAL_ADULT})
+
+    # then
+    assert (result["set"], result["version"], result["provisional"]) == ("adults_sexual", 1, True)
+    assert set(result) == {
+        "set",
+        "version",
+        "provisional",
+        "elements",
+        "victim_rule",
+        "outcome",
+        "explanation",
+    }
+    assert result["elements"]["DR"]["positive"] is True
+    assert result["elements"]["EX"] == {"strong": 0, "medium": 3, "weak": 0, "positive": True}
+    assert result["elements"]["CD"] == {"strong": 2, "medium": 0, "weak": 0, "positive": True}
+    assert result["outcome"] == "indicators_consistent_with_trafficking"
+    assert IndicatorSet.objects.count() == 0
+
+
+def test_r08_haven_screen_evaluates_the_children_sexual_set_with_the_act_established(
+    tmp_path: Path,
+) -> None:
+    # given: a girl exploited in prostitution; recruited (the act), no means needed
+    body = {"observed": ["EXS-06", "EXS-01", "CD-06"], "act_established": True}
+
+    # when
+    result = screen(tmp_path, "children_sexual", body)
+    too_little = screen(tmp_path, "children_sexual", {"observed": ["EXS-06"]})
+
+    # then
+    assert (result["set"], result["provisional"]) == ("children_sexual", True)
+    assert result["elements"]["EX"] == {"strong": 1, "medium": 1, "weak": 0, "positive": True}
+    assert result["outcome"] == "indicators_consistent_with_trafficking"
+    assert too_little["outcome"] == "insufficient_indicators_recorded"
+
+
+def test_r05_haven_screen_refuses_a_labour_indicator_the_sexual_set_does_not_hold(
+    tmp_path: Path,
+) -> None:
+    # when
+    with pytest.raises(CommandError) as refused:
+        screen(tmp_path, "adults_sexual", {"observed": ["EX-01", "EXS-01"]})
+
+    # then
+    assert str(refused.value) == "unknown indicator ids for adults_sexual v1: EX-01"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from haven.identification import engine, loader
 from haven.identification.errors import IndicatorFileError
@@ -40,7 +41,7 @@ def test_it_loads_the_four_shipped_sets_as_provisional() -> None:
 
     # then
     assert list(sets) == ["adults_labour", "children_labour", "adults_sexual", "children_sexual"]
-    assert [len(s.definition.indicators) for s in sets.values()] == [67, 65, 0, 0]
+    assert [len(s.definition.indicators) for s in sets.values()] == [67, 65, 64, 65]
     assert all(s.definition.provisional for s in sets.values())
     assert sets["adults_labour"].definition.recruitment_elements == ("DR", "CR", "RV")
     assert sets["children_labour"].definition.audience == "children"
@@ -48,14 +49,18 @@ def test_it_loads_the_four_shipped_sets_as_provisional() -> None:
     assert sets["adults_labour"].indicator_notes["CR-01"][0] is True
 
 
-def test_it_loads_the_two_empty_sexual_sets_and_marks_them_as_having_no_indicators() -> None:
+def test_it_marks_a_set_without_indicators_as_empty() -> None:
+    # given
+    data = factories.national_file()
+    data["sets"]["adults_criminality"]["indicators"] = {"DR": [], "EX": []}
+    data["sets"]["adults_criminality"].pop("expected_counts", None)
+
     # when
-    sets = {s.key: s for s in loader.load_shipped()}
+    sets = {s.key: s for s in loader.parse_text(text_of(data))}
 
     # then
-    assert sets["adults_sexual"].is_empty
-    assert sets["children_sexual"].is_empty
-    assert not sets["adults_labour"].is_empty
+    assert sets["adults_criminality"].is_empty
+    assert all(not s.is_empty for s in loader.load_shipped())
 
 
 def test_it_gives_the_engine_the_victim_rule_for_the_audience() -> None:
@@ -299,7 +304,7 @@ def test_it_lists_every_problem_of_a_file_at_once() -> None:
         'sets.adults_criminality.confirmed: must be true or false (got "yes")',
         "sets.adults_criminality.indicators.DR[0].label: missing",
         "sets.adults_criminality.indicators.DR[1].colour: unknown key "
-        "(expected id, label, strength, uncertain or note)",
+        "(expected id, label, strength, uncertain, note, provisional or sources)",
         "sets.adults_criminality.expected_counts.DR: expected 4 indicators, the file lists 2",
         "sets.adults_criminality.expected_counts.total: expected 4 indicators, the file lists 3",
     ]
@@ -725,4 +730,83 @@ def test_the_floor_names_a_file_without_an_element_of_a_needed_group() -> None:
     assert problems == [
         "rules.victim_adults.all_of: weaker than the ILO victim rule for adults (R-07): it "
         "must require a positive destination element (one of none in this file)"
+    ]
+
+
+# --- the sexual-exploitation sets, provisional indicator by indicator ----------------
+
+
+def test_r05_every_indicator_of_the_sexual_sets_is_provisional_and_cites_a_known_source() -> None:
+    # given
+    citations = set(yaml.safe_load(loader.SHIPPED_FILE.read_text())["source"]["citations"])
+
+    # when
+    sets = {s.key: s for s in loader.load_shipped()}
+
+    # then
+    assert citations == {"ILO 2009", "UNODC", "OSCE 2022"}
+    for key in ("adults_sexual", "children_sexual"):
+        loaded = sets[key]
+        assert loaded.definition.provisional
+        assert loaded.exploitation == "sexual"
+        for indicator in loaded.definition.indicators:
+            provisional, sources = loaded.provenance(indicator.id)
+            assert provisional, (key, indicator.id)
+            assert sources and set(sources) <= citations, (key, indicator.id)
+        assert loaded.normalised()["indicators"][0]["provisional"] is True
+    assert sets["adults_labour"].provenance("DR-01") == (False, ())
+    assert "provisional" not in sets["adults_labour"].normalised()["indicators"][0]
+
+
+def test_r05_the_sexual_sets_keep_the_six_elements_and_a_specific_exploitation_element() -> None:
+    # when
+    sets = {s.key: s.definition for s in loader.load_shipped()}
+
+    # then
+    for key, counts in {
+        "adults_sexual": {"DR": 10, "CR": 10, "RV": 16, "EX": 6, "CD": 15, "VD": 7},
+        "children_sexual": {"DR": 10, "CR": 10, "RV": 15, "EX": 8, "CD": 15, "VD": 7},
+    }.items():
+        found = {c: sum(1 for i in sets[key].indicators if i.element == c) for c in counts}
+        assert found == counts
+        assert sets[key].element_rule == sets["adults_labour"].element_rule
+    adults_ex = {i.id for i in sets["adults_sexual"].indicators if i.element == "EX"}
+    children_ex = {i.id for i in sets["children_sexual"].indicators if i.element == "EX"}
+    assert {"EXS-01", "EXS-02", "EXS-03", "EXS-04", "EXS-05"} <= adults_ex
+    assert "EXS-06" in children_ex  # any commercial sexual exploitation of a child
+    assert "EX-01" not in adults_ex  # the labour "working conditions" are not asked
+
+
+def test_r05_the_loader_checks_each_indicators_provisional_flag_and_sources() -> None:
+    # given
+    data = factories.national_file()
+    data["source"] = {"citations": {"Law 12/2020": "National anti-trafficking law"}}
+    data["sets"]["adults_criminality"]["confirmed"] = False
+    recruitment = data["sets"]["adults_criminality"]["indicators"]["DR"]
+    exploitation = data["sets"]["adults_criminality"]["indicators"]["EX"]
+    recruitment[0].update(provisional=True)  # no sources
+    recruitment[1].update(sources=["UNODC"])  # not a citation of this file
+    exploitation[0].update(provisional="yes", sources=["Law 12/2020", "Law 12/2020"])
+    confirmed = factories.national_file()
+    confirmed["sets"]["adults_criminality"]["confirmed"] = True
+    confirmed["sets"]["adults_criminality"]["indicators"]["DR"][0].update(
+        provisional=True, sources=["ILO 2009"]
+    )
+
+    # when
+    with pytest.raises(IndicatorFileError) as refused:
+        loader.parse_text(text_of(data))
+    with pytest.raises(IndicatorFileError) as contradicted:
+        loader.parse_text(text_of(confirmed))
+
+    # then
+    path = "sets.adults_criminality.indicators"
+    assert refused.value.problems == [
+        f"{path}.DR[0].sources: a provisional indicator must cite the sources it was drawn from",
+        f'{path}.DR[1].sources[0]: unknown source "UNODC" (source.citations names Law 12/2020)',
+        f'{path}.EX[0].provisional: must be true or false (got "yes")',
+        f'{path}.EX[0].sources[1]: duplicate source "Law 12/2020"',
+    ]
+    assert contradicted.value.problems == [
+        f"{path}.DR[0].provisional: a confirmed set cannot hold a provisional indicator",
     ]

@@ -31,6 +31,7 @@ from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     CHILD_CONSISTENT,
     INSUFFICIENT,
+    load_empty_set,
     load_shipped_sets,
     national_file,
     screen,
@@ -341,9 +342,12 @@ def test_r08_an_unknown_child_policy_is_a_configuration_error(
 def test_a_set_without_indicators_is_refused_with_a_clear_message(
     sets: dict[str, IndicatorSet], worker: User
 ) -> None:
+    # given
+    empty = load_empty_set()
+
     # when
     with pytest.raises(errors.IndicatorSetEmpty) as refused:
-        screen(actor=worker, case=open_case(actor=worker), set_key="adults_sexual", codes=[])
+        screen(actor=worker, case=open_case(actor=worker), set_key=empty.key, codes=[])
 
     # then
     assert refused.value.code == "indicator_set_empty"
@@ -480,8 +484,10 @@ def test_a_new_set_version_never_changes_an_old_screening(
     [
         ("verified_adult", [ExploitationForm.LABOUR], "adults_labour"),
         ("verified_adult", [ExploitationForm.CRIMINAL], "adults_labour"),
-        ("verified_adult", [ExploitationForm.SEXUAL], "adults_labour"),  # sexual set is empty
-        ("uncertain_presumed_child", [ExploitationForm.SEXUAL], "children_labour"),
+        ("verified_adult", [ExploitationForm.SEXUAL], "adults_sexual"),
+        ("verified_adult", [ExploitationForm.LABOUR, ExploitationForm.SEXUAL], "adults_sexual"),
+        ("uncertain_presumed_child", [ExploitationForm.SEXUAL], "children_sexual"),
+        ("verified_child", [ExploitationForm.SEXUAL], "children_sexual"),
         ("verified_child", [], "children_labour"),
     ],
 )
@@ -541,7 +547,7 @@ def test_the_sets_offered_are_the_latest_of_the_persons_audience(
     # then
     assert [(s.key, s.indicator_count) for s in offered] == [
         ("children_labour", 65),
-        ("children_sexual", 0),
+        ("children_sexual", 65),
     ]
 
 

@@ -21,7 +21,9 @@ from haven.identification import clocks as identification_clocks
 from haven.identification.models import IndicatorSet
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
+    EMPTY_SET,
     INSUFFICIENT,
+    load_empty_set,
     load_shipped_sets,
     screen,
 )
@@ -150,7 +152,7 @@ def test_r10_a_child_with_an_adult_set_is_refused(
     ("data", "code"),
     [
         (body(("DR-01", "ZZ-01")), "unknown_indicators"),
-        (body((), set="adults_sexual"), "indicator_set_empty"),
+        (body((), set=EMPTY_SET), "indicator_set_empty"),
         (body(set="adults_begging"), "indicator_set_unknown"),
         (body(("DR-01", "DR-01")), "observation_invalid"),
     ],
@@ -162,6 +164,9 @@ def test_it_refuses_bad_screenings_with_their_codes(
     data: dict[str, Any],
     code: str,
 ) -> None:
+    # given
+    load_empty_set()
+
     # when
     response = post(api_client_for(worker), open_case(actor=worker), data)
 

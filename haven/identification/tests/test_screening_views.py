@@ -29,6 +29,7 @@ from haven.identification.services import indicator_sets as set_services
 from haven.identification.tests.factories import (
     ADULT_CONSISTENT,
     INSUFFICIENT,
+    load_empty_set,
     load_shipped_sets,
     national_file,
     screen,
@@ -162,16 +163,17 @@ def test_r05_a_set_without_indicators_is_not_offered_and_is_named(
     sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
 ) -> None:
     # given
-    case = open_case(actor=worker, forms=[ExploitationForm.SEXUAL])
+    empty = load_empty_set()
+    case = open_case(actor=worker)
 
     # when
-    html = client_for(worker).get(new_url(case, "adults_sexual")).content.decode()
+    html = client_for(worker).get(new_url(case, empty.key)).content.decode()
 
     # then
     assert 'name="set" value="adults_labour"' in html
-    assert '<option value="adults_sexual"' not in html
+    assert f'<option value="{empty.key}"' not in html
     assert "have no indicators yet and cannot be used" in html
-    assert "Trafficking of adults for sexual exploitation (adults_sexual)" in html
+    assert f"Adults, still to be filled in ({empty.key})" in html
 
 
 def test_the_user_can_pick_another_allowed_set(worker: User, client_for: ClientFor) -> None:
@@ -560,3 +562,64 @@ def test_r06_the_explanation_never_says_one_strong_alone_for_an_element_without_
     dr_line = next(line for line in screening.result["explanation"] if line.startswith("DR:"))
     assert "strong indicator alone" not in dr_line
     assert "recorded: 2 medium" in dr_line
+
+
+# --- R-05: the sexual-exploitation sets carry their provisional flag ----------------------
+
+# A girl exploited in prostitution: a deceptive job offer, documents confiscated, clients
+# forced on her, made to provide sexual services for money.
+SEXUAL_CHILD = ("DR-01", "CD-01", "CD-06", "EXS-01", "EXS-06")
+
+
+@pytest.mark.parametrize(
+    ("age_status", "set_key"),
+    [("verified_adult", "adults_sexual"), ("uncertain_presumed_child", "children_sexual")],
+)
+def test_r05_the_screening_page_offers_the_sexual_set_with_its_provisional_flag(
+    sets: dict[str, IndicatorSet],
+    worker: User,
+    client_for: ClientFor,
+    age_status: str,
+    set_key: str,
+) -> None:
+    # given
+    case = open_case(
+        actor=worker, age_status=age_status, forms=[ExploitationForm.SEXUAL], date_of_birth=None
+    )
+
+    # when
+    html = client_for(worker).get(new_url(case)).content.decode()
+
+    # then
+    assert f'name="set" value="{set_key}"' in html
+    assert "Provisional indicator set" in html
+    assert "has not yet been checked word for word against its source" in html
+    assert 'name="observed_EXS-01"' in html
+    assert html.count('<fieldset class="screening-element"') == 6
+
+
+def test_r05_a_sexual_screening_shows_its_provisional_flag_on_the_detail_and_the_list(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given
+    case = open_case(
+        actor=worker,
+        age_status="uncertain_presumed_child",
+        forms=[ExploitationForm.SEXUAL],
+        date_of_birth=None,
+    )
+    screening = screen(
+        actor=worker, case=case, set_key="children_sexual", codes=SEXUAL_CHILD, act_established=True
+    )
+    client = client_for(worker)
+
+    # when
+    detail = client.get(reverse("identification:screening_detail", args=[screening.id]))
+    listing = client.get(reverse("identification:screening_list", args=[case.id]))
+
+    # then
+    detail_html = detail.content.decode()
+    assert detail.status_code == 200
+    assert screening.indicator_set.key == "children_sexual"
+    assert "Provisional indicator set" in detail_html
+    assert "children_sexual v1 (provisional)" in listing.content.decode()
