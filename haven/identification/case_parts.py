@@ -175,7 +175,7 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
                 indicator_set=row.indicator_set.title,
                 version=row.indicator_set.version,
                 outcome=row.outcome,
-                outcome_words=screening_selectors.outcome_words(row.outcome),
+                outcome_words=screening_selectors.result_words(row, listing.case),
                 observations=observations,
                 provisional=view.provisional,
             )

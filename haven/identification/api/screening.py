@@ -164,7 +164,7 @@ def detail_body(view: selectors.ScreeningView) -> dict[str, Any]:
         "act_established": screening.act_established,
         "victim_rule": screening.result.get("victim_rule", ""),
         "outcome": view.outcome,
-        "outcome_label": selectors.outcome_words(view.outcome),
+        "outcome_label": selectors.result_words(view.screening, view.case),
         "review_task_opened": view.review_task_opened,
         "elements": [
             {**e.__dict__, "observations": [o.__dict__ for o in e.observations]}

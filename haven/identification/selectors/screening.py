@@ -3,7 +3,7 @@ audited in the same transaction as the read (style rules 7 and 9)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -71,6 +71,37 @@ def _assessment_case(*, user: User, case_id: object) -> case_selectors.GatedCase
 
 def outcome_words(outcome: str) -> str:
     return str(OUTCOME_WORDS.get(outcome, outcome))
+
+
+# The forms of exploitation that have an indicator set of their own (R-05); other
+# forms use the labour set as their base.
+SET_FOR_FORM: dict[str, str] = {
+    ExploitationForm.SEXUAL: "sexual",
+    ExploitationForm.LABOUR: "labour",
+}
+SET_NAMES = {
+    "sexual": gettext_lazy("the sexual exploitation set"),
+    "labour": gettext_lazy("the labour exploitation set"),
+}
+
+
+def sets_not_used(*, exploitation: str, forms: Iterable[str]) -> list[str]:
+    """The sets of the case's forms of exploitation that this screening did not use."""
+    return sorted({SET_FOR_FORM[f] for f in forms if f in SET_FOR_FORM} - {exploitation})
+
+
+def result_words(screening: Screening, case: Case) -> str:
+    """The result in R-09's words. "Insufficient" is never said of a form whose own
+    set was not used: the words name the set that is missing instead (R-05)."""
+    missing = sets_not_used(
+        exploitation=screening.indicator_set.exploitation, forms=case.forms_of_exploitation
+    )
+    if screening.outcome != engine.INSUFFICIENT or not missing:
+        return outcome_words(screening.outcome)
+    return _(
+        "Insufficient indicators recorded with this set, which does not cover every form of "
+        "exploitation on the case: screen again with %(sets)s."
+    ) % {"sets": _(" and ").join(str(SET_NAMES[key]) for key in missing)}
 
 
 def victim_rule_words(rule: str) -> str:

@@ -285,6 +285,46 @@ def test_an_erased_persons_screening_form_is_not_offered_and_nothing_is_recorded
 # --- the result ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("forms", "set_key", "missing"),
+    [
+        ([ExploitationForm.SEXUAL], "adults_labour", "the sexual exploitation set"),
+        (
+            [ExploitationForm.SEXUAL, ExploitationForm.LABOUR],
+            "adults_sexual",
+            "the labour exploitation set",
+        ),
+        ([ExploitationForm.LABOUR], "adults_labour", None),
+    ],
+)
+def test_r05_insufficient_is_never_said_of_a_form_whose_own_set_was_not_used(
+    sets: dict[str, IndicatorSet],
+    worker: User,
+    client_for: ClientFor,
+    forms: list[str],
+    set_key: str,
+    missing: str | None,
+) -> None:
+    # given: a screening with too few indicators, with a set that may not cover the forms
+    case = open_case(actor=worker, forms=forms)
+    screening = screen(actor=worker, case=case, set_key=set_key, codes=("CD-01",))
+    client = client_for(worker)
+
+    # when
+    detail = client.get(reverse("identification:screening_detail", args=[screening.id]))
+    listing = client.get(reverse("identification:screening_list", args=[case.id]))
+    report = client.get(reverse("web:person_report", args=[case.id]))
+
+    # then: each door names the set that is missing, or says "insufficient" when none is
+    for page in (detail, listing, report):
+        html = page.content.decode()
+        if missing is None:
+            assert "Insufficient indicators recorded" in html
+            assert "screen again with" not in html
+        else:
+            assert f"screen again with {missing}" in html
+
+
 def test_r09_an_insufficient_result_is_worded_as_decision_support_with_its_review(
     sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
 ) -> None:

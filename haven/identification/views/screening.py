@@ -111,7 +111,7 @@ def screening_detail(request: HttpRequest, screening_id: uuid.UUID) -> HttpRespo
         "case": view.case,
         "indicator_set": view.indicator_set,
         "source": view.source,
-        "outcome_words": selectors.outcome_words(view.outcome),
+        "outcome_words": selectors.result_words(view.screening, view.case),
         "rule_words": selectors.victim_rule_words(view.screening.result.get("victim_rule", "")),
     }
     return render(request, "identification/screening_detail.html", context)
@@ -123,7 +123,7 @@ def screening_detail(request: HttpRequest, screening_id: uuid.UUID) -> HttpRespo
 def screening_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case's screenings, newest first."""
     listing = selectors.screening_list(user=request_user(request), case_id=case_id)
-    rows = [(s, selectors.outcome_words(s.outcome)) for s in listing.screenings]
+    rows = [(s, selectors.result_words(s, listing.case)) for s in listing.screenings]
     # The provisional flag and source of every provisional set version used here (R-05).
     used = {s.indicator_set.pk: s.indicator_set for s in listing.screenings}
     provisional = [
