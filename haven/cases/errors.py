@@ -12,11 +12,13 @@ class ErrorCode(StrEnum):
     BARNAHUS_ROUTE_FOR_CHILDREN = "barnahus_route_for_children"
     BREAK_GLASS_READ_ONLY = "break_glass_read_only"
     CASE_NOT_FOUND = "case_not_found"
+    DECISION_BEFORE_CASE_OPENED = "decision_before_case_opened"
     DECISION_REQUIRED = "decision_required"
     FIELD_GROUP_NOT_ALLOWED = "field_group_not_allowed"
     INTERVIEW_NOT_FOUND = "interview_not_found"
     JUSTIFICATION_REQUIRED = "justification_required"
     LANGUAGE_NOT_OFFERED = "language_not_offered"
+    LEGAL_BASIS_REQUIRED = "legal_basis_required"
     PERSON_ERASED = "person_erased"
     READER_NOT_ON_TEAM = "reader_not_on_team"
     REASONS_REQUIRED = "reasons_required"
@@ -45,6 +47,11 @@ class DecisionRequired(Conflict):
 
 class ReasonsRequired(InvalidInput):
     default_code = ErrorCode.REASONS_REQUIRED
+
+
+class LegalBasisRequired(InvalidInput):
+    # every status change records the legal basis it rests on.
+    default_code = ErrorCode.LEGAL_BASIS_REQUIRED
 
 
 class GroupNotAllowed(NotAllowed):
@@ -76,6 +83,7 @@ __all__ = [
     "DecisionRequired",
     "GroupNotAllowed",
     "InvalidInput",
+    "LegalBasisRequired",
     "PersonErased",
     "ReasonsRequired",
     "RoleNotAllowed",

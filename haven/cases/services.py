@@ -312,8 +312,8 @@ def case_transition(
     case_id: object,
     to_status: str,
     reasons: str,
+    legal_basis: str,
     decided_on: date | None = None,
-    legal_basis: str = "",
     pathway_decision: bool = False,
 ) -> StatusTransition:
     """The one way to change identification status: table-checked, dated, reasoned (R-01).
@@ -347,11 +347,21 @@ def case_transition(
             _("Write the reasons for this decision; they can be given to the person."),
             field="reasons",
         )
+    if not legal_basis.strip():
+        raise errors.LegalBasisRequired(
+            _("Give the legal basis the decision rests on."), field="legal_basis"
+        )
     today = timezone.localdate()
     decided_on = decided_on or today
     if decided_on > today:
         raise errors.InvalidInput(
             _("The decision date cannot be in the future."), field="decided_on"
+        )
+    if decided_on < timezone.localdate(case.opened_at):
+        raise errors.InvalidInput(
+            _("The date cannot be before the case was opened."),
+            code=errors.ErrorCode.DECISION_BEFORE_CASE_OPENED,
+            field="decided_on",
         )
     now = timezone.now()
     transition = StatusTransition.objects.create(

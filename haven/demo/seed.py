@@ -56,6 +56,7 @@ from haven.demo.accounts import (
     demo_organisations,
 )
 from haven.demo.synthetic import CasePlan, CasePlanner
+from haven.identification import pathways
 from haven.identification.engine import SetDef
 from haven.identification.models import IdentificationDecision, Outcome
 from haven.identification.selectors import indicator_sets as set_selectors
@@ -357,6 +358,7 @@ def _record(
             to_status=event.to_status,
             reasons=event.reasons,
             decided_on=event.on,
+            legal_basis=pathways.pathway_for(plan.country).legal_basis,
         )
     elif isinstance(event, history_plans.Reconsideration):
         assert negative is not None  # noqa: S101 - planned after a negative decision

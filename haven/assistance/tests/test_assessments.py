@@ -143,6 +143,7 @@ def test_r21_every_stage_change_makes_both_due_and_recording_closes_that_kind_on
             case_id=t.case.id,
             to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             reasons="The person chose not to be formally identified.",
+            legal_basis="Test Act s. 1",
         )
     assert open_reassessments(t.case) == {"needs": "open", "risk": "open"}
     # when
@@ -320,6 +321,7 @@ def test_it_summarises_for_the_case_page_without_decrypting() -> None:
             case_id=t.case.id,
             to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             reasons="The person chose not to be formally identified.",
+            legal_basis="Test Act s. 1",
         )
     lead_view = case_selectors.case_read(user=t.lead, case_id=t.case.id, purpose=Purpose.ASSISTANCE)
     police_view = case_selectors.case_read(

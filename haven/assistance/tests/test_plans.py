@@ -531,6 +531,7 @@ def test_r22_a_negative_decision_or_the_end_of_the_reflection_period_closes_noth
             decision_type="reasonable_grounds",
             outcome="positive",
             reasons="Indicators confirmed.",
+            legal_basis="Test Act s. 1",
         )
         active = start(t, a_service(t))
         planned = a_service(t, service_type=ServiceType.COUNSELLING)
@@ -549,6 +550,7 @@ def test_r22_a_negative_decision_or_the_end_of_the_reflection_period_closes_noth
             decision_type="conclusive_grounds",
             outcome="negative",
             reasons="Not enough evidence.",
+            legal_basis="Test Act s. 1",
         )
         # then
         statuses = dict(AssistanceService.objects.values_list("id", "status"))

@@ -190,6 +190,7 @@ def _apply(world: World, case: Case, action: Action) -> str:
                 decision_type=decision_type,
                 outcome=outcome,
                 reasons="Reasons that can be given to the person.",
+                legal_basis="Test Act s. 1",
             )
         elif kind == "extend":
             reflection_services.reflection_period_extend(

@@ -193,6 +193,7 @@ def test_it_filters_the_list_by_status() -> None:
         case_id=presumed.id,
         to_status="presumed",
         reasons="Indicators found.",
+        legal_basis="Test Act s. 1",
     )
     client = api_client_for(lead)
     # when

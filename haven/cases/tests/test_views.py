@@ -141,6 +141,7 @@ def test_it_searches_by_status(client_for: ClientFor) -> None:
         case_id=presumed.id,
         to_status=IdentificationStatus.PRESUMED,
         reasons="RG met.",
+        legal_basis="Test Act s. 1",
     )
 
     # when
