@@ -12,7 +12,6 @@ class ErrorCode(StrEnum):
     BARNAHUS_ROUTE_FOR_CHILDREN = "barnahus_route_for_children"
     BREAK_GLASS_READ_ONLY = "break_glass_read_only"
     CASE_NOT_FOUND = "case_not_found"
-    DECISION_BEFORE_CASE_OPENED = "decision_before_case_opened"
     DECISION_REQUIRED = "decision_required"
     FIELD_GROUP_NOT_ALLOWED = "field_group_not_allowed"
     INTERVIEW_NOT_FOUND = "interview_not_found"

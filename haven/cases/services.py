@@ -357,12 +357,6 @@ def case_transition(
         raise errors.InvalidInput(
             _("The decision date cannot be in the future."), field="decided_on"
         )
-    if decided_on < timezone.localdate(case.opened_at):
-        raise errors.InvalidInput(
-            _("The date cannot be before the case was opened."),
-            code=errors.ErrorCode.DECISION_BEFORE_CASE_OPENED,
-            field="decided_on",
-        )
     now = timezone.now()
     transition = StatusTransition.objects.create(
         case=case,

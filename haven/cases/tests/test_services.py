@@ -842,3 +842,27 @@ def test_it_refuses_to_erase_a_person_twice_and_keeps_the_first_record() -> None
     assert raised.value.http_status == 409
     assert Person.objects.get(pk=first.pk).erased_at == first.erased_at
     assert counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("legal_basis", ["", "   "])
+def test_r01_a_status_change_without_a_legal_basis_is_refused(ngo: User, legal_basis: str) -> None:
+    # given
+    case = open_case(actor=ngo)
+
+    # when
+    with pytest.raises(errors.LegalBasisRequired) as raised:
+        services.case_transition(
+            actor=ngo,
+            case_id=case.id,
+            to_status=S.WITHDRAWN,
+            reasons="The person left the mechanism.",
+            legal_basis=legal_basis,
+        )
+
+    # then
+    assert (raised.value.code, raised.value.field) == (
+        errors.ErrorCode.LEGAL_BASIS_REQUIRED,
+        "legal_basis",
+    )
+    assert Case.objects.get(pk=case.pk).identification_status == S.POTENTIAL
