@@ -121,6 +121,8 @@ def test_r22_assistance_is_closed_and_reopened_as_published(openapi: dict[str, A
     closure, reopen = CLOSURE.format(id=t.case.id), REOPEN.format(id=t.case.id)
     body = {
         "decided_on": TODAY.isoformat(),
+        "ground": "persons_wish",
+        "person_view": "I want to stop.",
         "reasons": "Settled.",
         "exit_plan": "Call in three months.",
         "follow_up_on": (TODAY + timedelta(days=90)).isoformat(),

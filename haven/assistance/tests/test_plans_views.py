@@ -151,6 +151,8 @@ def test_r22_assistance_is_closed_and_reopened_through_the_forms() -> None:
             closing,
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "She is settled.",
                 "close-exit_plan": "",
             },
@@ -159,6 +161,8 @@ def test_r22_assistance_is_closed_and_reopened_through_the_forms() -> None:
             closing,
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "She is settled.",
                 "close-exit_plan": "Check in after three months.",
                 "close-follow_up_on": (TODAY + timedelta(days=90)).isoformat(),
@@ -189,6 +193,8 @@ def test_r22_a_second_closing_is_refused_next_to_the_form() -> None:
             reverse("assistance:closure_new", args=[t.case.id]),
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "Again.",
                 "close-exit_plan": "Again.",
             },

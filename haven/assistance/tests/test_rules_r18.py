@@ -172,7 +172,8 @@ def _world() -> World:
     supervisor = make_user(
         org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=police.organisation
     )
-    cases = [open_case(actor=ngo) for _twin in range(2)]
+    with time_machine.travel(START - timedelta(days=1), tick=False):  # opened before START
+        cases = [open_case(actor=ngo) for _twin in range(2)]
     for case in cases:
         add_to_team(case=case, organisation=police.organisation, by=ngo)
     return World(ngo, police, supervisor, *cases)

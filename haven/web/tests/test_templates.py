@@ -1338,8 +1338,10 @@ def _plans(scene: Scene, *, closed: bool = False) -> plan_selectors.PlansView:
             actor=scene.lead,
             case_id=case.id,
             decided_on=TODAY,
+            ground="persons_wish",
             reasons="She is settled.",
             exit_plan="Call in three months.",
+            person_view="I want to stop now.",
             follow_up_on=TODAY + timedelta(days=90),
         )
     return plan_selectors.plans_for_case(user=scene.lead, case_id=case.id)
