@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -175,6 +177,12 @@ class IdentificationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_type} {self.outcome}"
+
+    @property
+    def effective_on(self) -> date:
+        """The day the decision took effect for the clocks that follow it (R-15, R-17):
+        its date, or the day it was recorded when that is later (a backdated decision)."""
+        return max(self.decided_on, timezone.localdate(self.recorded_at))
 
 
 class Reconsideration(models.Model):

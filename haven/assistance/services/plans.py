@@ -554,7 +554,7 @@ def assistance_close(
     return closure
 
 
-def closure_protected(case: Case, day: date) -> bool:
+def _closure_protected(case: Case, day: date) -> bool:
     """R-15, R-18: whether closing on ``day`` (or today) needs one of the grounds the
     law allows: the person is presumed, or the reflection period runs."""
     if case.identification_status == IdentificationStatus.PRESUMED:
@@ -572,7 +572,7 @@ def _check_closure_ground(case: Case, *, ground: str, person_view: str, decided_
             code=ErrorCode.CLOSURE_GROUND_INVALID,
             field="ground",
         )
-    if ground not in PROTECTED_CLOSURE_GROUNDS and closure_protected(case, decided_on):
+    if ground not in PROTECTED_CLOSURE_GROUNDS and _closure_protected(case, decided_on):
         raise Conflict(
             _(
                 "While the reflection period runs or the person is a presumed victim, assistance "

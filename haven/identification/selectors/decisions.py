@@ -233,7 +233,7 @@ def _option(
     )
     before = [d for d in history if d.decision_type == kind.after] if kind.after else []
     after_positive = bool(before) and before[-1].outcome == Outcome.POSITIVE
-    start = decision_services.effective_on(before[-1]) if after_positive else None
+    start = before[-1].effective_on if after_positive else None
     earliest = kind.earliest_on(start) if start else None
     target = targets.get(kind.key)
     if target is None and start:

@@ -79,7 +79,7 @@ def decision_order_check(
         )
     # R-17: the gap runs from the later of the typed date and the day the earlier
     # decision was recorded, so a backdated decision does not shorten it in real time.
-    earliest = decision_type.earliest_on(effective_on(before[-1]))
+    earliest = decision_type.earliest_on(before[-1].effective_on)
     if day is not None and day < earliest:
         return errors.MinimumGapNotReached(
             _(
@@ -90,12 +90,6 @@ def decision_order_check(
             earliest=earliest,
         )
     return None
-
-
-def effective_on(decision: IdentificationDecision) -> date:
-    """The day a decision took effect for the clocks that follow it (R-15, R-17): its
-    date, or the day it was recorded when that is later (a backdated decision)."""
-    return max(decision.decided_on, timezone.localdate(decision.recorded_at))
 
 
 def _labels(pathway: pathways.Pathway) -> dict[str, str]:
@@ -345,7 +339,7 @@ def _follow_up(
         deadline_services.task_open(
             case_id=case.id,
             kind=identification_clocks.DECISION_DUE,
-            due_on=following.due_on(effective_on(decision)),
+            due_on=following.due_on(decision.effective_on),
             organisation=_assignee(actor.organisation, case, following),
             reminder_days_before=pathway.reminder_days_before,
             detail={"decision_type": following.key},

@@ -548,6 +548,7 @@ def _decision_new(scene: Scene) -> Context:
         {
             "outcome": "positive",
             "decided_on": TODAY.isoformat(),
+            "legal_basis": option.decision_type.legal_basis,
             "reasons": template,
             "served_to": "representative",
         },
