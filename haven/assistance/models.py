@@ -326,6 +326,29 @@ class AssistanceService(models.Model):
         return f"{self.service_type} for {self.case_id}"
 
 
+class ClosureGround(models.TextChoices):
+    """Why assistance is closed (R-15, R-18, R-22). Cooperation with the authorities is
+    never a ground: assistance does not depend on it."""
+
+    PERSONS_WISH = "persons_wish", _("The person's own wish (recorded in their words)")
+    DEATH = "death", _("The person died")
+    LEFT_COUNTRY = "left_country", _("The person left the country")
+    NO_LONGER_NEEDED = (
+        "no_longer_needed",
+        _(
+            "Assistance is no longer needed (not while the reflection period runs "
+            "or the person is presumed)"
+        ),
+    )
+
+
+# The only grounds on which assistance may close while the reflection period runs or
+# the person is a presumed victim (R-15, R-18).
+PROTECTED_CLOSURE_GROUNDS = frozenset(
+    {ClosureGround.PERSONS_WISH, ClosureGround.DEATH, ClosureGround.LEFT_COUNTRY}
+)
+
+
 class AssistanceClosure(models.Model):
     """The recorded decision that closes assistance, with its exit plan (R-22).
     Assistance never ends by itself; a reopening keeps the closure on record.
@@ -334,6 +357,7 @@ class AssistanceClosure(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closures")
     decided_on = models.DateField()
+    ground = models.CharField(max_length=30, choices=ClosureGround.choices, blank=True)
     reasons_enc = models.BinaryField()
     exit_plan_enc = models.BinaryField()
     person_view_enc = models.BinaryField()

@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     INTERVIEW_NOT_FOUND = "interview_not_found"
     JUSTIFICATION_REQUIRED = "justification_required"
     LANGUAGE_NOT_OFFERED = "language_not_offered"
+    LEGAL_BASIS_REQUIRED = "legal_basis_required"
     PERSON_ERASED = "person_erased"
     READER_NOT_ON_TEAM = "reader_not_on_team"
     REASONS_REQUIRED = "reasons_required"
@@ -45,6 +46,11 @@ class DecisionRequired(Conflict):
 
 class ReasonsRequired(InvalidInput):
     default_code = ErrorCode.REASONS_REQUIRED
+
+
+class LegalBasisRequired(InvalidInput):
+    # every status change records the legal basis it rests on.
+    default_code = ErrorCode.LEGAL_BASIS_REQUIRED
 
 
 class GroupNotAllowed(NotAllowed):
@@ -76,6 +82,7 @@ __all__ = [
     "DecisionRequired",
     "GroupNotAllowed",
     "InvalidInput",
+    "LegalBasisRequired",
     "PersonErased",
     "ReasonsRequired",
     "RoleNotAllowed",

@@ -70,6 +70,22 @@ def status_changed(event: StatusChanged) -> None:
         handler(event)
 
 
+LegalBasisProvider = Callable[[str], str]
+_legal_basis: list[LegalBasisProvider] = []
+
+
+def provide_legal_basis(provider: LegalBasisProvider) -> LegalBasisProvider:
+    """Register where a country's default legal basis for a status change comes from
+    (identification's national pathway, R-01); the last registration wins."""
+    _legal_basis[:] = [provider]
+    return provider
+
+
+def default_legal_basis(country: str) -> str:
+    """The legal basis offered on the status-change form (R-01); empty when none is known."""
+    return _legal_basis[0](country) if _legal_basis else ""
+
+
 def handlers() -> dict[str, list[str]]:
     """The registered handlers by event, in the order they run."""
     return {"case_opened": list(_opened), "status_changed": list(_changed)}

@@ -325,8 +325,8 @@ def case_transition(
     case_id: object,
     to_status: str,
     reasons: str,
+    legal_basis: str,
     decided_on: date | None = None,
-    legal_basis: str = "",
     pathway_decision: bool = False,
 ) -> StatusTransition:
     """The one way to change identification status: table-checked, dated, reasoned (R-01).
@@ -359,6 +359,10 @@ def case_transition(
         raise errors.ReasonsRequired(
             _("Write the reasons for this decision; they can be given to the person."),
             field="reasons",
+        )
+    if not legal_basis.strip():
+        raise errors.LegalBasisRequired(
+            _("Give the legal basis the decision rests on."), field="legal_basis"
         )
     today = timezone.localdate()
     decided_on = decided_on or today

@@ -26,6 +26,7 @@ from haven.assistance.models import (
     Assessment,
     AssessmentKind,
     AssistanceService,
+    ClosureGround,
     ServiceOutcome,
 )
 from haven.assistance.models import ServiceStatus as St
@@ -300,6 +301,7 @@ class AssistanceSeeder:
             actor=ctx.lead,
             case_id=ctx.case.id,
             decided_on=self.today,
+            ground=ClosureGround.PERSONS_WISH,  # in the person's words below
             reasons=rng.choice(CLOSE_REASONS),
             exit_plan=rng.choice(EXIT_PLANS),
             person_view="Agreed that support can end; knows they can come back.",

@@ -26,8 +26,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from unittest import mock
 
 from django.db import transaction
 from django.db.models import Q
@@ -56,6 +60,7 @@ from haven.demo.accounts import (
     demo_organisations,
 )
 from haven.demo.synthetic import CasePlan, CasePlanner
+from haven.identification import pathways
 from haven.identification.engine import SetDef
 from haven.identification.models import IdentificationDecision, Outcome
 from haven.identification.selectors import indicator_sets as set_selectors
@@ -137,9 +142,18 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         indicator_sets=_screening_sets(),
     )
     assisting = assistance_demo.AssistanceSeeder(seed=seed, today=today)
-    for index in range(cases):
-        plan = planner.plan(index)
-        status = _seed_case(plan, orgs=orgs, users=users, summary=summary, assisting=assisting)
+    plans = [planner.plan(index) for index in range(cases)]
+    replay = _Replay(started=timezone.now())
+    for plan, opened_on in zip(plans, _opening_days(plans, today), strict=True):
+        status = _seed_case(
+            plan,
+            opened_on=opened_on,
+            replay=replay,
+            orgs=orgs,
+            users=users,
+            summary=summary,
+            assisting=assisting,
+        )
         summary.cases += 1
         summary.statuses[status] += 1
         summary.countries[plan.country] += 1
@@ -287,9 +301,48 @@ def _staff(users: dict[UserKey, User], country: str, org_type: str, role: str) -
     return users.get((country, org_type, role)) or users[(country, org_type, Role.CASEWORKER)]
 
 
+OPENED_DAYS_BEFORE_FIRST_EVENT = 2
+
+
+def _opening_days(plans: list[CasePlan], today: date) -> list[date]:
+    """The day each case is opened: a little before its first event, and never after
+    the next case's, so the cases are opened in the order they are planned."""
+    days: list[date] = []
+    later = today
+    for plan in reversed(plans):
+        first = plan.events[0].on if plan.events else today
+        later = min(later, first - timedelta(days=OPENED_DAYS_BEFORE_FIRST_EVENT))
+        days.append(later)
+    return days[::-1]
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """Replays each step of a case's history as if recorded on its own day, so the
+    rules that run against real time (R-15, R-17: a decision cannot predate the case;
+    the reflection period and the gap to the next decision count from the day a
+    decision is recorded) see the history as it happened. The time of day is noon plus
+    the time the seeding has taken, so the steps keep the order they were recorded in."""
+
+    started: datetime
+
+    @contextmanager
+    def on(self, day: date) -> Iterator[None]:
+        now = timezone.now()
+        if day >= timezone.localdate(now):
+            yield
+            return
+        # In UTC, as the database gives it back (the audit chain hashes it).
+        moment = datetime.combine(day, clock_time(12), tzinfo=UTC) + (now - self.started)
+        with mock.patch.object(timezone, "now", return_value=moment):
+            yield
+
+
 def _seed_case(
     plan: CasePlan,
     *,
+    opened_on: date,
+    replay: _Replay,
     orgs: dict[OrgKey, Organisation],
     users: dict[UserKey, User],
     summary: SeedSummary,
@@ -297,9 +350,13 @@ def _seed_case(
 ) -> str:
     """Open, staff, screen, decide and assist one case; returns its final identification status."""
     opener = users[(plan.country, plan.lead_type, Role.CASEWORKER)]
-    case = case_services.case_open(
-        actor=opener, person=plan.person, forms_of_exploitation=plan.forms, narrative=plan.narrative
-    )
+    with replay.on(opened_on):
+        case = case_services.case_open(
+            actor=opener,
+            person=plan.person,
+            forms_of_exploitation=plan.forms,
+            narrative=plan.narrative,
+        )
     for org_type in plan.members:
         access_services.team_member_add(
             case_id=case.id, organisation=orgs[(plan.country, org_type)], by=opener
@@ -315,7 +372,8 @@ def _seed_case(
         summary.screenings[screening.outcome] += 1
     negative: IdentificationDecision | None = None
     for event in plan.events:
-        negative = _record(event, plan=plan, case_id=case.id, users=users, negative=negative)
+        with replay.on(event.on):
+            negative = _record(event, plan=plan, case_id=case.id, users=users, negative=negative)
         _count(event, summary)
     if plan.follow_up:
         case_services.narrative_append(actor=opener, case_id=case.id, text=plan.follow_up)
@@ -357,6 +415,7 @@ def _record(
             to_status=event.to_status,
             reasons=event.reasons,
             decided_on=event.on,
+            legal_basis=pathways.pathway_for(plan.country).legal_basis,  # R-01
         )
     elif isinstance(event, history_plans.Reconsideration):
         assert negative is not None  # noqa: S101 - planned after a negative decision

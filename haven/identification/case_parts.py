@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,18 +85,32 @@ def decision_type_label(*, country: str, key: str) -> str:
     return _(decision.label) if decision else key
 
 
+def _decision_detail(decision: IdentificationDecision) -> str:
+    """The outcome, and for a backdated decision the day it was really recorded
+    (R-15, R-17: the clocks that follow it count from that day)."""
+    outcome = (
+        str(Outcome(decision.outcome).label)
+        if decision.outcome in Outcome.values
+        else decision.outcome
+    )
+    if not decision.backdated:
+        return outcome
+    return _("%(outcome)s; backdated: recorded on %(date)s") % {
+        "outcome": outcome,
+        "date": formats.date_format(timezone.localdate(decision.recorded_at)),
+    }
+
+
 def _decisions(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     decisions = IdentificationDecision.objects.filter(case_id=source.case.id).only(
-        "decision_type", "country", "outcome", "decided_on"
+        "decision_type", "country", "outcome", "decided_on", "recorded_at", "backdated"
     )
     return [
         parts.TimelineEntry(
             on=decision.decided_on,
             kind="decision",
             title=decision_type_label(country=decision.country, key=decision.decision_type),
-            detail=str(Outcome(decision.outcome).label)
-            if decision.outcome in Outcome.values
-            else decision.outcome,
+            detail=_decision_detail(decision),
         )
         for decision in decisions
     ]

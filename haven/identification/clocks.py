@@ -85,6 +85,12 @@ def decision_clocks_stop(event: hooks.StatusChanged) -> None:
     )
 
 
+def pathway_legal_basis(country: str) -> str:
+    """The national pathway's legal basis, offered for status changes (R-01)."""
+    return pathways.pathway_for(country).legal_basis
+
+
 def register() -> None:
+    hooks.provide_legal_basis(pathway_legal_basis)
     hooks.on_case_opened(decision_clock_start)
     hooks.on_status_changed(decision_clocks_stop)

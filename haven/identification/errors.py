@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     CHILD_SERVED_DIRECTLY = "child_served_directly"
     CHILD_SET_REQUIRED = "child_set_required"
     DECISION_ALREADY_RECORDED = "decision_already_recorded"
+    DECISION_BEFORE_CASE_OPENED = "decision_before_case_opened"
     DECISION_DATE_INVALID = "decision_date_invalid"
     DECISION_NOT_FOUND = "decision_not_found"
     DECISION_SUPERSEDED = "decision_superseded"
@@ -35,6 +36,7 @@ class ErrorCode(StrEnum):
     INDICATOR_SET_LOAD_NOT_ALLOWED = "indicator_set_load_not_allowed"
     INDICATOR_SET_NOT_FOUND = "indicator_set_not_found"
     INDICATOR_SET_UNKNOWN = "indicator_set_unknown"
+    LEGAL_BASIS_REQUIRED = "legal_basis_required"
     MINIMUM_GAP_NOT_REACHED = "minimum_gap_not_reached"
     OBSERVATION_INVALID = "observation_invalid"
     ORG_TYPE_MAY_NOT_DECIDE = "org_type_may_not_decide"
@@ -167,6 +169,18 @@ class DecisionAlreadyRecorded(Conflict):
 
 class DecisionDateInvalid(InvalidInput):
     default_code = ErrorCode.DECISION_DATE_INVALID
+
+
+class DecisionBeforeCaseOpened(InvalidInput):
+    """R-17: a decision cannot be dated before the case it decides was opened."""
+
+    default_code = ErrorCode.DECISION_BEFORE_CASE_OPENED
+
+
+class LegalBasisRequired(InvalidInput):
+    """R-01: every decision records the legal basis it rests on."""
+
+    default_code = ErrorCode.LEGAL_BASIS_REQUIRED
 
 
 class ReasonsRequired(InvalidInput):

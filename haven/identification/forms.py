@@ -222,8 +222,10 @@ class DecisionForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         max_length=LEGAL_BASIS_MAX,
-        required=False,
-        help_text=_("The law or rule the decision rests on, e.g. the section of the act."),
+        help_text=_(
+            "The law or rule the decision rests on, e.g. the section of the act. "
+            "The national pathway's is offered; change it when another applies."
+        ),
     )
     reasons = forms.CharField(
         label=_("Reasons"),

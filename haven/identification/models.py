@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,6 +155,9 @@ class IdentificationDecision(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     decided_on = models.DateField()
     recorded_at = models.DateTimeField()
+    # R-15, R-17: dated before the day it was recorded; the clocks that follow it
+    # count from the day it was recorded, and the timeline says so.
+    backdated = models.BooleanField(default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -160,7 +165,7 @@ class IdentificationDecision(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     standard_of_proof = models.CharField(max_length=200)
-    legal_basis = models.CharField(max_length=200, blank=True)
+    legal_basis = models.CharField(max_length=200)  # R-01: required
     reasons_enc = models.BinaryField()  # legal group, under the person's key
     served_to = models.CharField(max_length=20, choices=ServedTo.choices)
     transition = models.OneToOneField(
@@ -172,6 +177,12 @@ class IdentificationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_type} {self.outcome}"
+
+    @property
+    def effective_on(self) -> date:
+        """The day the decision took effect for the clocks that follow it (R-15, R-17):
+        its date, or the day it was recorded when that is later (a backdated decision)."""
+        return max(self.decided_on, timezone.localdate(self.recorded_at))
 
 
 class Reconsideration(models.Model):

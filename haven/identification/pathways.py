@@ -16,6 +16,7 @@ against national law; the pages say so wherever the pathway is shown.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,9 +34,11 @@ REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13: at least 30 days
 # The statuses a decision may lead to (R-01); potential and withdrawn are not decisions.
 STATUSES = {"presumed", "identified", "not_identified", "declined_formal_identification"}
 OUTCOMES = ("positive", "negative")
+LEGAL_BASIS_MAX = 200  # as the legal_basis of decisions and status changes
 
 PATHWAY_KEYS = {
     "confirmed",
+    "legal_basis",
     "reflection_period",
     "screening_review_days",
     "reminder_days_before",
@@ -44,6 +47,7 @@ PATHWAY_KEYS = {
 REFLECTION_KEYS = {"min_days", "reminder_days_before"}
 DECISION_TYPE_KEYS = {
     "label",
+    "legal_basis",
     "deciding_org_types",
     "target_working_days",
     "target_days",
@@ -71,6 +75,7 @@ class DecisionType:
     negative_status: str
     starts_reflection_period: bool
     reason_templates: dict[str, str]
+    legal_basis: str = ""  # offered on the form (R-01); the pathway's when not given
 
     def status_for(self, outcome: str) -> str:
         """The identification status a decision with this outcome leads to."""
@@ -101,6 +106,7 @@ class Pathway:
     screening_review_days: int
     reminder_days_before: int
     decision_types: dict[str, DecisionType]
+    legal_basis: str = ""  # offered for status changes and decisions (R-01)
 
     def first_decision(self) -> DecisionType:
         """The decision that no other decision must precede (reasonable grounds)."""
@@ -174,6 +180,13 @@ def _targets(raw: dict[str, Any], where: str) -> tuple[int | None, int | None]:
     )
 
 
+def _text(raw: dict[str, Any], key: str, where: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or len(value.strip()) > LEGAL_BASIS_MAX:
+        raise _fail(f"{where}.{key}", f"must be a text of at most {LEGAL_BASIS_MAX} characters")
+    return value.strip()
+
+
 def _reason_templates(raw: dict[str, Any], where: str) -> dict[str, str]:
     templates = _mapping(raw.get("reason_templates"), f"{where}.reason_templates")
     _known_keys(templates, set(OUTCOMES), f"{where}.reason_templates")
@@ -205,6 +218,7 @@ def _decision_type(key: str, raw: dict[str, Any], where: str) -> DecisionType:
         negative_status=raw["negative_status"],
         starts_reflection_period=_bool(raw, "starts_reflection_period", where),
         reason_templates=_reason_templates(raw, where),
+        legal_basis=_text(raw, "legal_basis", where),
     )
 
 
@@ -247,6 +261,11 @@ def build_pathway(country: str, raw: dict[str, Any]) -> Pathway:
         for key, value in raw_types.items()
     }
     _check_order(types, f"{where}.decision_types")
+    legal_basis = _text(raw, "legal_basis", where)
+    types = {
+        key: d if d.legal_basis else dataclasses.replace(d, legal_basis=legal_basis)
+        for key, d in types.items()
+    }
     return Pathway(
         country=country,
         confirmed=_bool(raw, "confirmed", where),
@@ -257,6 +276,7 @@ def build_pathway(country: str, raw: dict[str, Any]) -> Pathway:
         screening_review_days=_int(raw, "screening_review_days", where, default=7),
         reminder_days_before=_int(raw, "reminder_days_before", where, default=1),
         decision_types=types,
+        legal_basis=legal_basis,
     )
 
 

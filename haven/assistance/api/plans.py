@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.assistance.catalogue import ServiceType
-from haven.assistance.models import AmountPeriod, ServiceOutcome, ServiceStatus
+from haven.assistance.models import AmountPeriod, ClosureGround, ServiceOutcome, ServiceStatus
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.cases.api import CASE_ID, NOT_FOUND
@@ -221,6 +221,15 @@ class StopSerializer(serializers.Serializer[Any]):
 
 class CloseSerializer(serializers.Serializer[Any]):
     decided_on = serializers.DateField()
+    # Any text reaches the service, which answers closure_ground_invalid for one off the list.
+    ground = serializers.CharField(
+        allow_blank=True,
+        max_length=30,
+        help_text="One of: "
+        + ", ".join(ClosureGround.values)
+        + ". While the reflection period runs or the person is presumed, only persons_wish "
+        "(with person_view), death or left_country (R-15, R-18).",
+    )
     reasons = serializers.CharField(allow_blank=True)
     exit_plan = serializers.CharField(allow_blank=True)
     person_view = serializers.CharField(required=False, allow_blank=True, default="")

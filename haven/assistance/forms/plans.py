@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from haven.assistance.catalogue import ServiceType
-from haven.assistance.models import AmountPeriod, ServiceOutcome
+from haven.assistance.models import AmountPeriod, ClosureGround, ServiceOutcome
 from haven.assistance.services import plans as services
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -158,9 +158,23 @@ class StopForm(forms.Form):
 class CloseForm(forms.Form):
     prefix = "close"
     decided_on = _date(gettext_lazy("Decided on"), today=True)
+    # the grounds come from a list; cooperation is never one.
+    ground = forms.ChoiceField(
+        label=gettext_lazy("Ground for closing"),
+        choices=ClosureGround.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "While the reflection period runs or the person is a presumed victim, only the "
+            "person's own wish, their death or their leaving the country can close assistance. "
+            "Assistance never depends on cooperating with the authorities."
+        ),
+    )
     reasons = _text(gettext_lazy("Reasons for closing"))
     exit_plan = _text(gettext_lazy("Exit plan"))
-    person_view = _text(gettext_lazy("The person's view"), required=False)
+    person_view = _text(
+        gettext_lazy("The person's view, in their words (required when it is their wish)"),
+        required=False,
+    )
     follow_up_on = _date(gettext_lazy("Follow up on"), required=False)
 
 

@@ -35,12 +35,15 @@ from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
 from haven.assistance.errors import ErrorCode
 from haven.assistance.models import (
+    PROTECTED_CLOSURE_GROUNDS,
     AmountPeriod,
     Assessment,
     AssessmentKind,
     AssistanceClosure,
     AssistancePlan,
     AssistanceService,
+    ClosureGround,
+    ReflectionPeriod,
     ServiceOutcome,
 )
 from haven.assistance.states import SERVICE_TRANSITIONS
@@ -50,6 +53,7 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
 from haven.lib import ids
@@ -487,6 +491,7 @@ def assistance_close(
     actor: User,
     case_id: object,
     decided_on: date,
+    ground: str,
     reasons: str,
     exit_plan: str,
     person_view: str = "",
@@ -494,14 +499,20 @@ def assistance_close(
 ) -> AssistanceClosure:
     """Close assistance by a recorded decision with an exit plan (R-22, Dir Art.
     11(1)): the services still planned or under way stop on ``decided_on``; a
-    follow-up deadline for the case lead when ``follow_up_on`` is given."""
+    follow-up deadline for the case lead when ``follow_up_on`` is given.
+
+    While the reflection period runs or the person is a presumed victim, only the
+    grounds the law allows close it: the person's own wish (in their words), death,
+    leaving the country (R-15, R-18). Cooperation is never a ground."""
     case = _services_case(actor=actor, case_id=case_id)
     if closure_in_force(case.id) is not None:
         raise Conflict(_("Assistance is already closed."), code=ErrorCode.ASSISTANCE_CLOSED)
     _not_future(decided_on, field="decided_on")
+    _check_closure_ground(case, ground=ground, person_view=person_view, decided_on=decided_on)
     closure = AssistanceClosure(
         case=case,
         decided_on=decided_on,
+        ground=ground,
         reasons_enc=_encrypt(
             case,
             _required(reasons, field="reasons", message=_("Give the reasons for closing.")),
@@ -541,6 +552,41 @@ def assistance_close(
         detail={"decided_on": decided_on.isoformat(), "services_stopped": stopped},
     )
     return closure
+
+
+def _closure_protected(case: Case, day: date) -> bool:
+    """R-15, R-18: whether closing on ``day`` (or today) needs one of the grounds the
+    law allows: the person is presumed, or the reflection period runs."""
+    if case.identification_status == IdentificationStatus.PRESUMED:
+        return True
+    period = ReflectionPeriod.objects.filter(case_id=case.id).first()
+    return eligibility.reflection_runs_on(period, day) or eligibility.reflection_runs_on(
+        period, timezone.localdate()
+    )
+
+
+def _check_closure_ground(case: Case, *, ground: str, person_view: str, decided_on: date) -> None:
+    if ground not in ClosureGround.values:
+        raise InvalidInput(
+            _("Choose the ground for closing from the list."),
+            code=ErrorCode.CLOSURE_GROUND_INVALID,
+            field="ground",
+        )
+    if ground not in PROTECTED_CLOSURE_GROUNDS and _closure_protected(case, decided_on):
+        raise Conflict(
+            _(
+                "While the reflection period runs or the person is a presumed victim, assistance "
+                "closes only on the person's own wish, their death or their leaving the country."
+            ),
+            code=ErrorCode.CLOSURE_GROUND_NOT_PERMITTED,
+            field="ground",
+        )
+    if ground == ClosureGround.PERSONS_WISH and not person_view.strip():
+        raise InvalidInput(
+            _("Record the person's wish in their own words."),
+            code=ErrorCode.PERSON_VIEW_REQUIRED,
+            field="person_view",
+        )
 
 
 def _follow_up(decided_on: date, follow_up_on: date | None) -> date | None:

@@ -47,7 +47,9 @@ def reflection_period_start(
     *, actor: User, case_id: Any, person_id: Any, starts_on: date, days: int, decision_id: str
 ) -> ReflectionPeriod:
     """Start the recovery and reflection period on the positive reasonable-grounds
-    decision date (R-15): never fewer than 30 days (also a database constraint)."""
+    decision date (R-15): never fewer than 30 days (also a database constraint).
+    A decision recorded late (dated in the past) still gives ``days`` counted from
+    the day it is recorded: the period runs against real time, not the typed date."""
     if days < REFLECTION_FLOOR_DAYS:
         raise errors.ReflectionBelowFloor(
             _("A reflection period cannot be shorter than %(days)d days.")
@@ -56,11 +58,12 @@ def reflection_period_start(
         )
     if ReflectionPeriod.objects.filter(case_id=case_id).exists():
         raise errors.ReflectionExists(_("This case already has a reflection period."))
+    ends_on = max(starts_on, timezone.localdate()) + timedelta(days=days)
     period = ReflectionPeriod(
         case_id=case_id,
         starts_on=starts_on,
-        granted_days=days,
-        ends_on=starts_on + timedelta(days=days),
+        granted_days=(ends_on - starts_on).days,
+        ends_on=ends_on,
         started_by_decision=decision_id,
     )
     period.full_clean(exclude=["case"])
@@ -73,7 +76,7 @@ def reflection_period_start(
         person_id=person_id,
         field_groups=[FieldGroup.LEGAL],
         purpose=Purpose.ASSISTANCE,
-        detail={"days": days},
+        detail={"days": period.granted_days},
     )
     return period
 

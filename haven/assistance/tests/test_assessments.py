@@ -145,6 +145,7 @@ def test_r21_every_stage_change_makes_both_due_and_recording_closes_that_kind_on
             case_id=t.case.id,
             to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             reasons="The person chose not to be formally identified.",
+            legal_basis="Test Act s. 1",
         )
     assert open_reassessments(t.case) == {"needs": "open", "risk": "open"}
     # when
@@ -167,6 +168,7 @@ def test_r21_a_reassessment_task_closes_only_when_the_assessment_is_recorded() -
             case_id=t.case.id,
             to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             reasons="The person chose not to be formally identified.",
+            legal_basis="Test Act s. 1",
         )
     task = Task.objects.get(
         case=t.case, kind=assistance_clocks.REASSESSMENT_DUE, detail__assessment="needs"
@@ -346,6 +348,7 @@ def test_it_summarises_for_the_case_page_without_decrypting() -> None:
             case_id=t.case.id,
             to_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
             reasons="The person chose not to be formally identified.",
+            legal_basis="Test Act s. 1",
         )
     lead_view = case_selectors.case_read(user=t.lead, case_id=t.case.id, purpose=Purpose.ASSISTANCE)
     police_view = case_selectors.case_read(

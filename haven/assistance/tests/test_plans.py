@@ -19,7 +19,15 @@ from haven.accounts.tests.factories import make_user
 from haven.assistance import clocks as assistance_clocks
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
-from haven.assistance.models import Assessment, AssistanceClosure, AssistancePlan, AssistanceService
+from haven.assistance.errors import ErrorCode
+from haven.assistance.models import (
+    Assessment,
+    AssistanceClosure,
+    AssistancePlan,
+    AssistanceService,
+    ClosureGround,
+    ReflectionPeriod,
+)
 from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
@@ -52,7 +60,8 @@ class PlanTeam:
 
 def plan_team() -> PlanTeam:
     lead = make_user(org_type=OrgType.NGO)
-    case = open_case(actor=lead)
+    with time_machine.travel(NOON - timedelta(days=1), tick=False):  # before any decision
+        case = open_case(actor=lead)
     police = make_user(org_type=OrgType.POLICE)
     assert police.organisation is not None
     add_to_team(case=case, organisation=police.organisation, by=lead)
@@ -531,6 +540,7 @@ def test_r22_a_negative_decision_or_the_end_of_the_reflection_period_closes_noth
             decision_type="reasonable_grounds",
             outcome="positive",
             reasons="Indicators confirmed.",
+            legal_basis="Test Act s. 1",
         )
         active = start(t, a_service(t))
         planned = a_service(t, service_type=ServiceType.COUNSELLING)
@@ -549,6 +559,7 @@ def test_r22_a_negative_decision_or_the_end_of_the_reflection_period_closes_noth
             decision_type="conclusive_grounds",
             outcome="negative",
             reasons="Not enough evidence.",
+            legal_basis="Test Act s. 1",
         )
         # then
         statuses = dict(AssistanceService.objects.values_list("id", "status"))
@@ -568,6 +579,7 @@ def test_r22_a_negative_decision_or_the_end_of_the_reflection_period_closes_noth
 def close(t: PlanTeam, **changes: Any) -> AssistanceClosure:
     arguments: dict[str, Any] = {
         "decided_on": TODAY,
+        "ground": "persons_wish",
         "reasons": "She found work and a flat.",
         "exit_plan": "Counselling available on request for six months.",
         "person_view": "She agrees.",
@@ -586,6 +598,80 @@ def test_r22_closing_needs_reasons_and_an_exit_plan() -> None:
         assert field_of(lambda: close(t, follow_up_on=TODAY)) == "follow_up_on"
         assert field_of(lambda: close(t, decided_on=TODAY + timedelta(days=1))) == "decided_on"
     assert not AssistanceClosure.objects.exists()
+
+
+def _presumed(t: PlanTeam) -> None:
+    decision_services.decision_record(
+        actor=t.police,
+        case_id=t.case.id,
+        decision_type="reasonable_grounds",
+        outcome="positive",
+        reasons="Indicators confirmed.",
+        legal_basis="Test Act s. 1",
+    )
+
+
+def test_r15_r18_a_presumed_victims_assistance_closes_only_on_a_ground_the_law_allows() -> None:
+    # given: a presumed victim inside the reflection period
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        _presumed(t)
+        # when / then: never for not cooperating, never "no longer needed"
+        assert code_of(lambda: close(t, ground="does_not_cooperate")) == (
+            ErrorCode.CLOSURE_GROUND_INVALID
+        )
+        assert code_of(lambda: close(t, ground=ClosureGround.NO_LONGER_NEEDED)) == (
+            ErrorCode.CLOSURE_GROUND_NOT_PERMITTED
+        )
+        assert field_of(lambda: close(t, ground=ClosureGround.NO_LONGER_NEEDED)) == "ground"
+        # the person's own wish is recorded in their words
+        assert code_of(lambda: close(t, ground=ClosureGround.PERSONS_WISH, person_view=" ")) == (
+            ErrorCode.PERSON_VIEW_REQUIRED
+        )
+        assert not AssistanceClosure.objects.exists()
+        closure = close(t, ground=ClosureGround.PERSONS_WISH, person_view="I am going home.")
+    assert closure.ground == ClosureGround.PERSONS_WISH
+
+
+@pytest.mark.parametrize("ground", [ClosureGround.DEATH, ClosureGround.LEFT_COUNTRY])
+def test_r15_death_or_leaving_the_country_closes_assistance_during_the_period(
+    ground: str,
+) -> None:
+    # given
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        _presumed(t)
+        # when
+        closure = close(t, ground=ground, person_view="")
+    # then
+    assert closure.ground == ground
+
+
+def test_r15_the_running_period_alone_protects_from_closing_after_identification() -> None:
+    # given: identified (no longer presumed) while the extended period still runs
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        _presumed(t)
+        ReflectionPeriod.objects.filter(case=t.case).update(ends_on=TODAY + timedelta(days=90))
+    with time_machine.travel(NOON + timedelta(days=31), tick=False):
+        decision_services.decision_record(
+            actor=t.police,
+            case_id=t.case.id,
+            decision_type="conclusive_grounds",
+            outcome="positive",
+            reasons="Balance of probabilities met.",
+            legal_basis="Test Act s. 1",
+        )
+        # when / then
+        assert code_of(lambda: close(t, ground=ClosureGround.NO_LONGER_NEEDED)) == (
+            ErrorCode.CLOSURE_GROUND_NOT_PERMITTED
+        )
+    # and once the period is over, assistance no longer needed is a ground
+    with time_machine.travel(NOON + timedelta(days=95), tick=False):
+        closure = close(
+            t, ground=ClosureGround.NO_LONGER_NEEDED, decided_on=TODAY + timedelta(days=95)
+        )
+    assert closure.ground == ClosureGround.NO_LONGER_NEEDED
 
 
 def test_r22_closing_stops_open_services_and_opens_the_follow_up_for_the_lead() -> None:

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from haven.assistance.tests.test_plans import NOON, TODAY, plan_team
+from haven.assistance.errors import ErrorCode
+from haven.assistance.tests.test_plans import NOON, TODAY, _presumed, plan_team
 from haven.cases.tests.test_api import api_client_for
 from haven.web.tests.test_schema import Served, assert_served_as_described
 
@@ -121,6 +122,8 @@ def test_r22_assistance_is_closed_and_reopened_as_published(openapi: dict[str, A
     closure, reopen = CLOSURE.format(id=t.case.id), REOPEN.format(id=t.case.id)
     body = {
         "decided_on": TODAY.isoformat(),
+        "ground": "persons_wish",
+        "person_view": "I want to stop.",
         "reasons": "Settled.",
         "exit_plan": "Call in three months.",
         "follow_up_on": (TODAY + timedelta(days=90)).isoformat(),
@@ -141,3 +144,33 @@ def test_r22_assistance_is_closed_and_reopened_as_published(openapi: dict[str, A
     assert served[3][2].json()["closure"]["exit_plan"] == "Call in three months."
     assert served[5][2].json()["closure"] is None
     assert_served_as_described(openapi, served)
+
+
+def test_r15_r18_the_api_closes_a_presumed_victims_assistance_only_on_a_permitted_ground() -> None:
+    # given
+    t = plan_team()
+    url = CLOSURE.format(id=t.case.id)
+    body = {
+        "decided_on": TODAY.isoformat(),
+        "reasons": "Settled.",
+        "exit_plan": "Call in three months.",
+    }
+    with time_machine.travel(NOON, tick=False):
+        _presumed(t)
+        lead = api_client_for(t.lead)
+        # when
+        police_ground = lead.post(url, {**body, "ground": "no_cooperation"}, format="json")
+        not_needed = lead.post(url, {**body, "ground": "no_longer_needed"}, format="json")
+        wish = lead.post(
+            url, {**body, "ground": "persons_wish", "person_view": "Home."}, format="json"
+        )
+    # then
+    assert (police_ground.status_code, police_ground.json()["code"]) == (
+        400,
+        ErrorCode.CLOSURE_GROUND_INVALID,
+    )
+    assert (not_needed.status_code, not_needed.json()["code"]) == (
+        409,
+        ErrorCode.CLOSURE_GROUND_NOT_PERMITTED,
+    )
+    assert wish.status_code == 201

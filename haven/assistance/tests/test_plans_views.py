@@ -16,6 +16,7 @@ from haven.assistance.models import ServiceStatus as St
 from haven.assistance.tests.test_plans import (
     NOON,
     TODAY,
+    _presumed,
     a_service,
     close,
     needs_assessment,
@@ -151,6 +152,8 @@ def test_r22_assistance_is_closed_and_reopened_through_the_forms() -> None:
             closing,
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "She is settled.",
                 "close-exit_plan": "",
             },
@@ -159,6 +162,8 @@ def test_r22_assistance_is_closed_and_reopened_through_the_forms() -> None:
             closing,
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "She is settled.",
                 "close-exit_plan": "Check in after three months.",
                 "close-follow_up_on": (TODAY + timedelta(days=90)).isoformat(),
@@ -189,6 +194,8 @@ def test_r22_a_second_closing_is_refused_next_to_the_form() -> None:
             reverse("assistance:closure_new", args=[t.case.id]),
             {
                 "close-decided_on": TODAY.isoformat(),
+                "close-ground": "persons_wish",
+                "close-person_view": "I want to stop.",
                 "close-reasons": "Again.",
                 "close-exit_plan": "Again.",
             },
@@ -201,3 +208,28 @@ def test_r22_a_second_closing_is_refused_next_to_the_form() -> None:
     assert again.status_code == added.status_code == 400
     assert "Assistance is already closed." in again.content.decode()
     assert "Reopen" in added.content.decode()
+
+
+def test_r15_r18_the_closing_form_offers_the_grounds_and_refuses_one_beside_the_field() -> None:
+    # given: a presumed victim inside the reflection period
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        _presumed(t)
+        client = client_for(t.lead)
+        closing = reverse("assistance:closure_new", args=[t.case.id])
+        # when
+        page = client.get(closing).content.decode()
+        refused = client.post(
+            closing,
+            {
+                "close-decided_on": TODAY.isoformat(),
+                "close-ground": "no_longer_needed",
+                "close-reasons": "She is settled.",
+                "close-exit_plan": "Check in after three months.",
+            },
+        )
+    # then
+    assert 'value="persons_wish"' in page and 'value="left_country"' in page
+    assert refused.status_code == 400
+    assert 'id="id_close-ground_error"' in refused.content.decode()
+    assert not AssistanceClosure.objects.exists()

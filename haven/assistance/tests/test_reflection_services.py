@@ -371,15 +371,17 @@ def test_a_period_ended_early_can_be_neither_ended_nor_extended_again() -> None:
 
 
 def _start_directly(case: Case, actor: User) -> ReflectionPeriod:
-    """A period alone, without the presumed status (to test the period's own rule)."""
-    return services.reflection_period_start(
-        actor=actor,
-        case_id=case.id,
-        person_id=case.person_id,
-        starts_on=TODAY,
-        days=30,
-        decision_id="",
-    )
+    """A period alone, without the presumed status (to test the period's own rule),
+    started on the day it is recorded."""
+    with time_machine.travel(TODAY, tick=False):
+        return services.reflection_period_start(
+            actor=actor,
+            case_id=case.id,
+            person_id=case.person_id,
+            starts_on=TODAY,
+            days=30,
+            decision_id="",
+        )
 
 
 def test_r15_removal_is_blocked_inside_the_period_and_allowed_after_its_end() -> None:

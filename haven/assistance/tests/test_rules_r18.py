@@ -172,7 +172,8 @@ def _world() -> World:
     supervisor = make_user(
         org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=police.organisation
     )
-    cases = [open_case(actor=ngo) for _twin in range(2)]
+    with time_machine.travel(START - timedelta(days=1), tick=False):  # opened before START
+        cases = [open_case(actor=ngo) for _twin in range(2)]
     for case in cases:
         add_to_team(case=case, organisation=police.organisation, by=ngo)
     return World(ngo, police, supervisor, *cases)
@@ -190,6 +191,7 @@ def _apply(world: World, case: Case, action: Action) -> str:
                 decision_type=decision_type,
                 outcome=outcome,
                 reasons="Reasons that can be given to the person.",
+                legal_basis="Test Act s. 1",
             )
         elif kind == "extend":
             reflection_services.reflection_period_extend(

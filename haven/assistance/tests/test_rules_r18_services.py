@@ -28,6 +28,8 @@ from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
+from haven.assistance.errors import ErrorCode
+from haven.assistance.models import PROTECTED_CLOSURE_GROUNDS, ClosureGround, ReflectionPeriod
 from haven.assistance.services import plans as plan_services
 from haven.assistance.tests import test_rules_r18 as rule_scan
 from haven.assistance.tests.test_rules_r18 import Action, _apply
@@ -38,6 +40,7 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification.models import Outcome
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
+from haven.lib.errors import HavenError
 
 START = date(2026, 3, 2)
 
@@ -62,7 +65,12 @@ cooperation_steps = st.one_of(
     st.tuples(st.just("consent_withdraw"), st.none()),
     st.tuples(st.just("consent_refuse"), st.none()),
 )
-steps_strategy = st.lists(st.one_of(identification_steps, cooperation_steps), max_size=12)
+# R-15, R-18: closing assistance, on a ground from the list or on one that never is
+NOT_A_GROUND = "does_not_cooperate_with_the_police"
+closure_steps = st.tuples(st.just("close"), st.sampled_from([*ClosureGround.values, NOT_A_GROUND]))
+steps_strategy = st.lists(
+    st.one_of(identification_steps, cooperation_steps, closure_steps), max_size=12
+)
 
 
 @dataclass
@@ -84,7 +92,8 @@ def _twins() -> Twins:
     police = make_user(org_type=OrgType.POLICE)
     assert police.organisation is not None
     supervisor = make_user(org_type=OrgType.POLICE, organisation=police.organisation)
-    cases = [open_case(actor=ngo) for _twin in range(2)]
+    with time_machine.travel(START - timedelta(days=1), tick=False):  # opened before START
+        cases = [open_case(actor=ngo) for _twin in range(2)]
     for case in cases:
         add_to_team(case=case, organisation=police.organisation, by=ngo)
     return Twins(DecisionWorld(ngo, police, supervisor, *cases), police)
@@ -139,6 +148,37 @@ def _apply_cooperation(twins: Twins, step: Action) -> None:
         _cooperation(twins, (False, False, 0))
 
 
+def _close(twins: Twins, case: Case, ground: str) -> str:
+    """Close assistance on ``ground`` and reopen it at once; "ok" or the refusal's code.
+    Whenever a close is refused or allowed, the rule is checked (R-15, R-18)."""
+    case = Case.objects.get(pk=case.pk)
+    protected = case.identification_status == S.PRESUMED or eligibility.reflection_runs_on(
+        ReflectionPeriod.objects.filter(case=case).first(), timezone.localdate()
+    )
+    try:
+        plan_services.assistance_close(
+            actor=twins.world.ngo,
+            case_id=case.id,
+            decided_on=timezone.localdate(),
+            ground=ground,
+            reasons="Closing.",
+            exit_plan="Come back at any time.",
+            person_view="I want to stop for now.",
+        )
+    except HavenError as refused:
+        answer = str(refused.code)
+    else:
+        answer = "ok"
+        plan_services.assistance_reopen(actor=twins.world.ngo, case_id=case.id, reasons="Back.")
+    if ground == NOT_A_GROUND:
+        assert answer == ErrorCode.CLOSURE_GROUND_INVALID
+    elif protected and ground not in PROTECTED_CLOSURE_GROUNDS:
+        assert answer == ErrorCode.CLOSURE_GROUND_NOT_PERMITTED
+    else:
+        assert answer == "ok"
+    return answer
+
+
 def eligibility_of(case: Case) -> list[tuple[str, bool, str]]:
     """Every service's eligibility, as a planner would get it now."""
     case = Case.objects.select_related("person").get(pk=case.pk)
@@ -172,7 +212,20 @@ def eligibility_of(case: Case) -> list[tuple[str, bool, str]]:
         ("cooperation", (False, True, 0)),
     ]
 )
-def test_r18_no_sequence_of_cooperation_changes_alters_eligibility_for_any_service(
+@example(
+    steps=[
+        ("cooperation", (False, False, 0)),
+        ("close", NOT_A_GROUND),
+        ("close", "no_longer_needed"),
+        ("decide", ("reasonable_grounds", "positive")),
+        ("close", "no_longer_needed"),
+        ("close", "persons_wish"),
+        ("wait", 35),
+        ("decide", ("conclusive_grounds", "positive")),
+        ("close", "no_longer_needed"),
+    ]
+)
+def test_r18_no_sequence_of_cooperation_changes_alters_eligibility_or_closure(
     steps: list[Action],
 ) -> None:
     # given: twin cases, the same team
@@ -186,6 +239,11 @@ def test_r18_no_sequence_of_cooperation_changes_alters_eligibility_for_any_servi
                 cooperating = _apply(twins.world, twins.cooperating, step)
                 twin = _apply(twins.world, twins.twin, step)
                 assert cooperating == twin
+            elif step[0] == "close":
+                # R-15, R-18: closing answers the same whatever the cooperation
+                assert _close(twins, twins.cooperating, step[1]) == _close(
+                    twins, twins.twin, step[1]
+                )
             else:
                 _apply_cooperation(twins, step)
             # then

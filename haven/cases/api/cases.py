@@ -381,9 +381,8 @@ class CaseTransitionSerializer(serializers.Serializer[Any]):
     # Blank reasons reach the service, which answers with code reasons_required.
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
-    legal_basis = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    # Required; a blank one reaches the service, which answers legal_basis_required.
+    legal_basis = serializers.CharField(allow_blank=True, max_length=200)
 
 
 class TransitionSerializer(serializers.Serializer[Any]):

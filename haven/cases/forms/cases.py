@@ -166,8 +166,10 @@ class TransitionForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         max_length=200,
-        required=False,
-        help_text=_("The law or rule the decision rests on, e.g. the section of the act."),
+        help_text=_(
+            "The law or rule the decision rests on, e.g. the section of the act. "
+            "The national pathway's is offered; change it when another applies."
+        ),
     )
     reasons = forms.CharField(
         label=_("Reasons"),
@@ -175,8 +177,11 @@ class TransitionForm(forms.Form):
         help_text=_("Why this decision was made. The person can be given these reasons."),
     )
 
-    def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, current_status: str, legal_basis: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].initial = legal_basis  # the pathway's default
         # Decision statuses come from an identification decision, never from here.
         allowed = TRANSITIONS.targets(IdentificationStatus(current_status)) - DECISION_STATUSES
         field = cast(forms.ChoiceField, self.fields["to_status"])

@@ -16,6 +16,7 @@ from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
 from haven.audit.models import Action
+from haven.cases import errors as case_errors
 from haven.cases import selectors
 from haven.cases import services as case_services
 from haven.cases.api import cases as api
@@ -193,6 +194,7 @@ def test_it_filters_the_list_by_status() -> None:
         case_id=presumed.id,
         to_status="presumed",
         reasons="Indicators found.",
+        legal_basis="Test Act s. 1",
     )
     client = api_client_for(lead)
     # when
@@ -515,7 +517,12 @@ def test_it_gives_the_same_404_for_hidden_missing_and_malformed_ids(
     # given
     case: Case = shared_case["case"]
     outsider = api_client_for(shared_case["outsider"])
-    body = {"to_status": "declined_formal_identification", "reasons": "x", "text": "x"}
+    body = {
+        "to_status": "declined_formal_identification",
+        "reasons": "x",
+        "text": "x",
+        "legal_basis": "x",
+    }
 
     def call(case_id: object) -> Any:
         url = template.format(detail_url(case_id))
@@ -574,13 +581,19 @@ def test_it_refuses_a_transition_the_table_does_not_allow(shared_case: dict[str,
     client = api_client_for(shared_case["lead"])
     # when
     forbidden = client.post(
-        transitions_url(case), {"to_status": "identified", "reasons": "x"}, format="json"
+        transitions_url(case),
+        {"to_status": "identified", "reasons": "x", "legal_basis": "x"},
+        format="json",
     )
     by_decision_only = client.post(
-        transitions_url(case), {"to_status": "presumed", "reasons": "x"}, format="json"
+        transitions_url(case),
+        {"to_status": "presumed", "reasons": "x", "legal_basis": "x"},
+        format="json",
     )
     allowed = client.post(
-        transitions_url(case), {"to_status": "withdrawn", "reasons": "x"}, format="json"
+        transitions_url(case),
+        {"to_status": "withdrawn", "reasons": "x", "legal_basis": "x"},
+        format="json",
     )
     # then
     assert forbidden.status_code == 409
@@ -596,7 +609,7 @@ def test_it_requires_reasons_for_a_transition(
 ) -> None:
     # given
     case: Case = shared_case["case"]
-    body: dict[str, Any] = {"to_status": "declined_formal_identification"}
+    body: dict[str, Any] = {"to_status": "declined_formal_identification", "legal_basis": "x"}
     if reasons is not None:
         body["reasons"] = reasons
     # when
@@ -607,12 +620,37 @@ def test_it_requires_reasons_for_a_transition(
     assert Case.objects.get(pk=case.pk).identification_status == "potential"
 
 
+@pytest.mark.parametrize("legal_basis", [None, "", "   "])
+def test_r01_a_status_change_needs_a_legal_basis(
+    shared_case: dict[str, Any], legal_basis: str | None
+) -> None:
+    # given
+    case: Case = shared_case["case"]
+    body: dict[str, Any] = {"to_status": "declined_formal_identification", "reasons": "x"}
+    if legal_basis is not None:
+        body["legal_basis"] = legal_basis
+    # when
+    response = api_client_for(shared_case["lead"]).post(transitions_url(case), body, format="json")
+    # then
+    assert response.status_code == 400
+    if legal_basis is None:
+        assert "legal_basis" in response.json()
+    else:
+        assert (response.json()["code"], response.json()["field"]) == (
+            case_errors.ErrorCode.LEGAL_BASIS_REQUIRED,
+            "legal_basis",
+        )
+    assert Case.objects.get(pk=case.pk).identification_status == "potential"
+
+
 def test_it_refuses_an_unknown_status_with_a_field_error(shared_case: dict[str, Any]) -> None:
     # given
     case: Case = shared_case["case"]
     # when
     response = api_client_for(shared_case["lead"]).post(
-        transitions_url(case), {"to_status": "convicted", "reasons": "x"}, format="json"
+        transitions_url(case),
+        {"to_status": "convicted", "reasons": "x", "legal_basis": "x"},
+        format="json",
     )
     # then
     assert response.status_code == 400

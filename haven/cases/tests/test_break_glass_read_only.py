@@ -31,7 +31,11 @@ def test_it_lets_a_break_glass_user_read_but_never_write() -> None:
         services.narrative_append(actor=outsider, case_id=case.id, text="Seen at the ER.")
     with pytest.raises(errors.BreakGlassReadOnly) as transition:
         services.case_transition(
-            actor=outsider, case_id=case.id, to_status="withdrawn", reasons="Left."
+            actor=outsider,
+            case_id=case.id,
+            to_status="withdrawn",
+            reasons="Left.",
+            legal_basis="Test Act s. 1",
         )
     assert narrative.value.code == transition.value.code == "break_glass_read_only"
     # and the lead still writes

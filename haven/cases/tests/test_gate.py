@@ -254,14 +254,22 @@ def test_it_changes_the_status_only_while_the_persons_data_exists(erased: bool) 
     if erased:
         with pytest.raises(errors.PersonErased) as refused:
             services.case_transition(
-                actor=lead, case_id=case.id, to_status="withdrawn", reasons="She moved away."
+                actor=lead,
+                case_id=case.id,
+                to_status="withdrawn",
+                reasons="She moved away.",
+                legal_basis="Test Act s. 1",
             )
         # then
         assert refused.value.code == "person_erased"
         assert not case.transitions.filter(to_status="withdrawn").exists()
     else:
         services.case_transition(
-            actor=lead, case_id=case.id, to_status="withdrawn", reasons="She moved away."
+            actor=lead,
+            case_id=case.id,
+            to_status="withdrawn",
+            reasons="She moved away.",
+            legal_basis="Test Act s. 1",
         )
         # then
         assert case.transitions.filter(to_status="withdrawn").exists()

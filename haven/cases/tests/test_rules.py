@@ -172,6 +172,7 @@ def test_it_gives_a_non_cooperating_presumed_victim_full_eligibility() -> None:
         case_id=case.id,
         to_status=S.PRESUMED,
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
 
     # then

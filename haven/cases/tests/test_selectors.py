@@ -80,6 +80,7 @@ def test_it_searches_by_part_of_the_reference_and_by_status(ngo: User) -> None:
         case_id=second.id,
         to_status=S.PRESUMED,
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
     code = first.reference.rsplit("-", 1)[1]
 
@@ -157,6 +158,7 @@ def test_it_shows_the_lead_every_group_decrypted_and_records_the_read(ngo: User)
         case_id=case.id,
         to_status=S.PRESUMED,
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
     join(case, org_type=OrgType.POLICE)
     before = AuditEvent.objects.count()

@@ -432,6 +432,7 @@ def test_it_requires_reasons_for_every_decision(ngo: User, reasons: str) -> None
             case_id=case.id,
             to_status=S.NOT_IDENTIFIED,
             reasons=reasons,
+            legal_basis="Test Act s. 1",
         )
 
     # then
@@ -454,6 +455,7 @@ def test_it_refuses_a_decision_dated_in_the_future(ngo: User) -> None:
             to_status=S.PRESUMED,
             reasons="Reasonable grounds.",
             decided_on=TODAY() + timedelta(days=1),
+            legal_basis="Test Act s. 1",
         )
 
     # then
@@ -473,6 +475,7 @@ def test_it_dates_a_decision_today_when_no_date_is_given(ngo: User) -> None:
         case_id=case.id,
         to_status=S.PRESUMED,
         reasons="  Reasonable grounds.  ",
+        legal_basis="Test Act s. 1",
     )
 
     # then
@@ -488,7 +491,12 @@ def test_it_refuses_an_unknown_status(ngo: User) -> None:
     # when
     with pytest.raises(errors.InvalidInput) as raised:
         services.case_transition(
-            pathway_decision=True, actor=ngo, case_id=case.id, to_status="deported", reasons="x"
+            pathway_decision=True,
+            actor=ngo,
+            case_id=case.id,
+            to_status="deported",
+            reasons="x",
+            legal_basis="Test Act s. 1",
         )
 
     # then
@@ -508,7 +516,12 @@ def test_it_lets_only_organisations_that_see_the_legal_group_decide(ngo: User) -
     # when
     with pytest.raises(errors.GroupNotAllowed) as raised:
         services.case_transition(
-            pathway_decision=True, actor=shelter, case_id=case.id, to_status=S.PRESUMED, reasons="x"
+            pathway_decision=True,
+            actor=shelter,
+            case_id=case.id,
+            to_status=S.PRESUMED,
+            reasons="x",
+            legal_basis="Test Act s. 1",
         )
     transition = services.case_transition(
         pathway_decision=True,
@@ -516,6 +529,7 @@ def test_it_lets_only_organisations_that_see_the_legal_group_decide(ngo: User) -
         case_id=case.id,
         to_status=S.PRESUMED,
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
 
     # then
@@ -537,6 +551,7 @@ def test_it_answers_an_outsider_as_if_the_case_did_not_exist(ngo: User) -> None:
             case_id=case.id,
             to_status=S.PRESUMED,
             reasons="x",
+            legal_basis="Test Act s. 1",
         )
 
     # then
@@ -556,6 +571,7 @@ def test_it_sets_removal_protection_and_assistance_on_reasonable_grounds(ngo: Us
         case_id=case.id,
         to_status=S.PRESUMED,
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
 
     # then: in the same transaction as the decision
@@ -588,7 +604,12 @@ def test_no_sequence_of_attempts_leaves_a_case_in_an_invalid_state(
         current = Case.objects.get(pk=case.pk).identification_status
         try:
             services.case_transition(
-                pathway_decision=True, actor=ngo, case_id=case.id, to_status=target, reasons=reasons
+                pathway_decision=True,
+                actor=ngo,
+                case_id=case.id,
+                to_status=target,
+                reasons=reasons,
+                legal_basis="Test Act s. 1",
             )
         except (errors.TransitionNotAllowed, errors.ReasonsRequired):
             continue
@@ -694,6 +715,7 @@ ROLLED_BACK: list[tuple[str, FailingCall]] = [
             case_id=case.id,
             to_status=S.PRESUMED,
             reasons="Grounds.",
+            legal_basis="Test Act s. 1",
         ),
     ),
     (
@@ -841,3 +863,27 @@ def test_r10_intake_refuses_a_verified_adult_whose_estimated_age_reaches_below_1
     else:
         case = open_case(actor=ngo, **facts)
         assert Person.objects.get(pk=case.person_id).age_status == AgeStatus.VERIFIED_ADULT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("legal_basis", ["", "   "])
+def test_r01_a_status_change_without_a_legal_basis_is_refused(ngo: User, legal_basis: str) -> None:
+    # given
+    case = open_case(actor=ngo)
+
+    # when
+    with pytest.raises(errors.LegalBasisRequired) as raised:
+        services.case_transition(
+            actor=ngo,
+            case_id=case.id,
+            to_status=S.WITHDRAWN,
+            reasons="The person left the mechanism.",
+            legal_basis=legal_basis,
+        )
+
+    # then
+    assert (raised.value.code, raised.value.field) == (
+        errors.ErrorCode.LEGAL_BASIS_REQUIRED,
+        "legal_basis",
+    )
+    assert Case.objects.get(pk=case.pk).identification_status == S.POTENTIAL

@@ -367,6 +367,7 @@ def test_it_changes_nothing_in_assistance_when_the_person_refuses_police_sharing
             case_id=w.case.id,
             to_status=IdentificationStatus.PRESUMED,
             reasons="Reasonable grounds.",
+            legal_basis="Test Act s. 1",
         )
 
     # then

@@ -141,6 +141,7 @@ def test_it_searches_by_status(client_for: ClientFor) -> None:
         case_id=presumed.id,
         to_status=IdentificationStatus.PRESUMED,
         reasons="RG met.",
+        legal_basis="Test Act s. 1",
     )
 
     # when
@@ -509,6 +510,7 @@ def test_it_records_an_allowed_transition_with_reasons(client_for: ClientFor) ->
     [
         ({"to_status": IdentificationStatus.IDENTIFIED}, "to_status"),
         ({"reasons": ""}, "reasons"),
+        ({"legal_basis": ""}, "legal_basis"),  # R-01: required
         ({"decided_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "decided_on"),
     ],
 )
@@ -521,7 +523,7 @@ def test_it_refuses_a_transition_beside_the_field_and_changes_nothing(
     data = {
         "to_status": IdentificationStatus.WITHDRAWN,
         "decided_on": timezone.localdate().isoformat(),
-        "legal_basis": "",
+        "legal_basis": "Act 1/2024 s. 5",
         "reasons": "Reasons given.",
         **overrides,
     }
@@ -638,3 +640,16 @@ def test_it_shows_the_access_report_to_the_lead_and_refuses_a_member(
         f'href="/cases/{case.id}/access-report/"'
         in police_client.get(_detail(case)).content.decode()
     )
+
+
+def test_r01_the_transition_form_offers_the_pathways_legal_basis(client_for: ClientFor) -> None:
+    # given
+    user = make_user()
+    case = open_case(actor=user)
+
+    # when
+    html = client_for(user).get(_transition(case)).content.decode()
+
+    # then
+    assert 'value="CETS Art. 10; Directive 2011/36/EU Art. 11"' in html
+    assert 'name="legal_basis"' in html and "required" in html

@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
-from haven.cases import errors, forms, selectors, services
+from haven.cases import errors, forms, hooks, selectors, services
 from haven.lib.views import domain_errors, form_error
 
 PAGE_SIZE = 25
@@ -87,7 +87,11 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         write=True,
         lock=False,
     ).case
-    form = forms.TransitionForm(request.POST or None, current_status=case.identification_status)
+    form = forms.TransitionForm(
+        request.POST or None,
+        current_status=case.identification_status,
+        legal_basis=hooks.default_legal_basis(case.country),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             transition = services.case_transition(actor=user, case_id=case.id, **form.cleaned_data)

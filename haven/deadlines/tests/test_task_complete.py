@@ -60,7 +60,11 @@ def test_it_cancels_pending_decision_deadlines_when_no_decision_is_awaited(statu
     case = open_case(actor=worker)
     # when the person withdraws or declines formal identification
     case_services.case_transition(
-        actor=worker, case_id=case.id, to_status=status, reasons="The person's choice."
+        actor=worker,
+        case_id=case.id,
+        to_status=status,
+        reasons="The person's choice.",
+        legal_basis="Test Act s. 1",
     )
     # then the deadline no longer runs (it would only escalate)
     task = Task.objects.get(case=case, kind=identification_clocks.DECISION_DUE)

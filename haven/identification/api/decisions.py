@@ -55,9 +55,8 @@ class DecisionCreateSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, default="", max_length=10000, trim_whitespace=False
     )
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
-    legal_basis = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    # Required; a blank one reaches the service, which answers legal_basis_required.
+    legal_basis = serializers.CharField(allow_blank=True, max_length=200)
     served_to = serializers.ChoiceField(
         choices=ServedTo.choices,
         required=False,
@@ -86,6 +85,10 @@ class DecisionSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     decided_on = serializers.DateField()
     recorded_at = serializers.DateTimeField()
+    backdated = serializers.BooleanField(
+        help_text="Dated before the day it was recorded; the reflection period and the gap "
+        "to the next decision count from the day it was recorded (R-15, R-17)."
+    )
     decided_by = serializers.CharField()
     organisation = serializers.CharField()
     standard_of_proof = serializers.CharField()

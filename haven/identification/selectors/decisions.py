@@ -53,6 +53,7 @@ class DecisionView:
     outcome_label: str
     decided_on: date
     recorded_at: datetime
+    backdated: bool  # dated before the day it was recorded
     decided_by: str
     organisation: str
     standard_of_proof: str
@@ -135,6 +136,7 @@ def _view(
         outcome_label=str(Outcome(decision.outcome).label),
         decided_on=decision.decided_on,
         recorded_at=decision.recorded_at,
+        backdated=decision.backdated,
         decided_by=decision.decided_by.get_username(),
         organisation=decision.organisation.name,
         standard_of_proof=decision.standard_of_proof,
@@ -231,10 +233,11 @@ def _option(
     )
     before = [d for d in history if d.decision_type == kind.after] if kind.after else []
     after_positive = bool(before) and before[-1].outcome == Outcome.POSITIVE
-    earliest = kind.earliest_on(before[-1].decided_on) if after_positive else None
+    start = before[-1].effective_on if after_positive else None
+    earliest = kind.earliest_on(start) if start else None
     target = targets.get(kind.key)
-    if target is None and after_positive:
-        target = kind.due_on(before[-1].decided_on)
+    if target is None and start:
+        target = kind.due_on(start)
     if target is None and kind.after is None and problem is None and not history:
         target = kind.due_on(timezone.localdate(case.opened_at))  # counted from intake
     organisation = user.organisation

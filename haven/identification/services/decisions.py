@@ -77,7 +77,9 @@ def decision_order_check(
             % {"type": labels.get(decision_type.after, decision_type.after)},
             field="decision_type",
         )
-    earliest = decision_type.earliest_on(before[-1].decided_on)
+    # R-17: the gap runs from the later of the typed date and the day the earlier
+    # decision was recorded, so a backdated decision does not shorten it in real time.
+    earliest = decision_type.earliest_on(before[-1].effective_on)
     if day is not None and day < earliest:
         return errors.MinimumGapNotReached(
             _(
@@ -123,6 +125,17 @@ def _date(value: date | None, *, field: str) -> date:
     return day
 
 
+def _not_before_opening(case: Case, day: date, *, field: str) -> None:
+    """R-17: nothing is decided about a case before it was opened."""
+    opened_on = timezone.localdate(case.opened_at)
+    if day < opened_on:
+        raise errors.DecisionBeforeCaseOpened(
+            _("The date cannot be before the case was opened (%(date)s).")
+            % {"date": formats.date_format(opened_on)},
+            field=field,
+        )
+
+
 def _reasons(reasons: str, decision_type: pathways.DecisionType, outcome: str) -> str:
     text = reasons.strip()
     template = decision_type.reason_templates.get(outcome, "").strip()
@@ -164,6 +177,10 @@ def _check_input(outcome: str, legal_basis: str) -> None:
             code=errors.ErrorCode.OUTCOME_INVALID,
             field="outcome",
         )
+    if not legal_basis.strip():
+        raise errors.LegalBasisRequired(
+            _("Give the legal basis the decision rests on."), field="legal_basis"
+        )
     if len(legal_basis.strip()) > LEGAL_BASIS_MAX:
         raise InvalidInput(
             _("Keep the legal basis to %(max)d characters.") % {"max": LEGAL_BASIS_MAX},
@@ -194,7 +211,7 @@ def decision_record(
     outcome: str,
     reasons: str,
     decided_on: date | None = None,
-    legal_basis: str = "",
+    legal_basis: str,
     served_to: str | None = None,
 ) -> IdentificationDecision:
     """Record a decision of the national pathway (R-17) and everything it sets off,
@@ -213,6 +230,7 @@ def decision_record(
     organisation = _require_org_type(actor, kind)
     _check_input(outcome, legal_basis)
     day = _date(decided_on, field="decided_on")
+    _not_before_opening(case, day, field="decided_on")
     history = list(case.decisions.order_by("decided_on", "recorded_at"))
     problem = decision_order_check(
         decision_type=kind, history=history, day=day, labels=_labels(pathway)
@@ -275,13 +293,15 @@ def _store(
             legal_basis=legal_basis,
             pathway_decision=True,
         )
+    now = timezone.now()
     decision = IdentificationDecision(
         case=case,
         decision_type=kind.key,
         country=case.country,
         outcome=outcome,
         decided_on=day,
-        recorded_at=timezone.now(),
+        recorded_at=now,
+        backdated=day < timezone.localdate(now),
         decided_by=actor,
         organisation=organisation,
         standard_of_proof=kind.standard_of_proof[:200],
@@ -319,7 +339,7 @@ def _follow_up(
         deadline_services.task_open(
             case_id=case.id,
             kind=identification_clocks.DECISION_DUE,
-            due_on=following.due_on(decision.decided_on),
+            due_on=following.due_on(decision.effective_on),
             organisation=_assignee(actor.organisation, case, following),
             reminder_days_before=pathway.reminder_days_before,
             detail={"decision_type": following.key},

@@ -17,6 +17,7 @@ from haven.accounts.tests.factories import make_user
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.test_api import api_client_for
+from haven.identification import errors
 from haven.identification.models import IdentificationDecision, Reconsideration
 from haven.identification.services import decisions as services
 from haven.identification.tests.test_decisions_services import CG, RG, TODAY, record, team
@@ -50,7 +51,12 @@ def test_it_records_a_decision_and_answers_with_it(openapi: dict[str, Any]) -> N
     # when
     response = api_client_for(t.police).post(
         CASE_DECISIONS.format(id=t.case.id),
-        {"decision_type": RG, "outcome": "positive", "reasons": "A credible account."},
+        {
+            "legal_basis": "Test Act s. 1",
+            "decision_type": RG,
+            "outcome": "positive",
+            "reasons": "A credible account.",
+        },
         format="json",
     )
     # then
@@ -74,7 +80,7 @@ def test_r17_refusals_answer_with_their_codes(openapi: dict[str, Any]) -> None:
     url = CASE_DECISIONS.format(id=t.case.id)
 
     def post(client: APIClient, **body: str) -> Any:
-        return client.post(url, body, format="json")
+        return client.post(url, {"legal_basis": "Test Act s. 1", **body}, format="json")
 
     # when
     too_soon = post(police, decision_type=CG, outcome="positive", reasons="x")
@@ -107,7 +113,12 @@ def test_r17_a_conclusive_decision_too_soon_names_the_earliest_date() -> None:
     with time_machine.travel(TODAY + timedelta(days=12), tick=False):
         response = api_client_for(t.police).post(
             CASE_DECISIONS.format(id=t.case.id),
-            {"decision_type": CG, "outcome": "negative", "reasons": "Not proven."},
+            {
+                "legal_basis": "Test Act s. 1",
+                "decision_type": CG,
+                "outcome": "negative",
+                "reasons": "Not proven.",
+            },
             format="json",
         )
     # then
@@ -199,3 +210,31 @@ def test_the_endpoints_need_a_token() -> None:
         response = getattr(APIClient(), method)(url, {}, format="json")
         assert response.status_code == 401
         assert t.case.reference.encode() not in response.content
+
+
+def test_r01_r17_the_api_requires_a_legal_basis_and_a_date_after_the_opening() -> None:
+    # given
+    t = team()
+    police = api_client_for(t.police)
+    url = CASE_DECISIONS.format(id=t.case.id)
+    body = {"decision_type": RG, "outcome": "positive", "reasons": "A credible account."}
+    # when
+    missing = police.post(url, body, format="json")
+    blank = police.post(url, {**body, "legal_basis": " "}, format="json")
+    early = police.post(
+        url,
+        {**body, "legal_basis": "Act s. 1", "decided_on": "2000-01-01"},
+        format="json",
+    )
+    # then
+    assert missing.status_code == 400 and "legal_basis" in missing.json()
+    assert (blank.status_code, blank.json()["code"]) == (
+        400,
+        errors.ErrorCode.LEGAL_BASIS_REQUIRED,
+    )
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (
+        400,
+        errors.ErrorCode.DECISION_BEFORE_CASE_OPENED,
+        "decided_on",
+    )
+    assert not IdentificationDecision.objects.exists()

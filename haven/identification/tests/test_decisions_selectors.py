@@ -145,7 +145,7 @@ def test_an_erased_persons_reasons_are_not_read() -> None:
 def test_the_options_show_who_decides_what_and_when_at_the_start() -> None:
     # given
     with time_machine.travel(TODAY, tick=False):
-        t = team(child=True)
+        t = team(child=True, opened_on=None)
         # when
         for_police = selectors.decision_options(user=t.police, case_id=t.case.id)
         for_ngo = selectors.decision_options(user=t.ngo, case_id=t.case.id)
@@ -187,7 +187,7 @@ def test_the_options_compute_a_due_date_when_no_deadline_is_open() -> None:
     with time_machine.travel(TODAY, tick=False):
         t = team()
         record(t.police, t.case)
-        fresh = team()
+        fresh = team(opened_on=None)
     Task.objects.filter(case__in=[t.case, fresh.case]).update(status=Task.Status.DONE)
     # when
     with time_machine.travel(TODAY, tick=False):

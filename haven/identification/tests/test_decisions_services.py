@@ -43,6 +43,7 @@ pytestmark = pytest.mark.django_db
 
 RG, CG = "reasonable_grounds", "conclusive_grounds"
 TODAY = date(2026, 11, 27)  # a Friday
+OPENED = TODAY - timedelta(days=60)  # the cases are opened well before their decisions
 POSITIVE_TEMPLATE = (
     "There are reasonable grounds to believe that the person is a victim of trafficking: "
 )
@@ -62,12 +63,23 @@ class Team:
     case: Case
 
 
-def team(*, child: bool = False, police_role: str = Role.CASEWORKER, **person: Any) -> Team:
+def team(
+    *,
+    child: bool = False,
+    police_role: str = Role.CASEWORKER,
+    opened_on: date | None = OPENED,
+    **person: Any,
+) -> Team:
+    """Opened on ``opened_on`` (None: now, e.g. inside the test's own travel)."""
     ngo = make_user(org_type=OrgType.NGO)
     police = make_user(org_type=OrgType.POLICE, role=police_role)
     if child:
         person.setdefault("age_status", AgeStatus.UNCERTAIN_PRESUMED_CHILD)
-    case = open_case(actor=ngo, **person)
+    if opened_on is None:
+        case = open_case(actor=ngo, **person)
+    else:
+        with time_machine.travel(opened_on, tick=False):
+            case = open_case(actor=ngo, **person)
     add_to_team(case=case, organisation=org_of(police), by=ngo)
     return Team(ngo=ngo, police=police, case=case)
 
@@ -78,6 +90,7 @@ def record(
     decision_type: str = RG,
     outcome: str = "positive",
     reasons: str = "Credible account of deceptive recruitment.",
+    legal_basis: str = "Test Act s. 1",
     **kwargs: Any,
 ) -> IdentificationDecision:
     return services.decision_record(
@@ -86,6 +99,7 @@ def record(
         decision_type=decision_type,
         outcome=outcome,
         reasons=reasons,
+        legal_basis=legal_basis,
         **kwargs,
     )
 
@@ -169,6 +183,7 @@ def test_r03_r15_a_positive_decision_on_an_already_presumed_case_starts_the_peri
         case_id=t.case.id,
         to_status=S.PRESUMED,
         reasons="Urgent.",
+        legal_basis="Test Act s. 1",
     )
     # when
     decision = record(t.police, t.case)
@@ -313,14 +328,71 @@ def test_r17_a_conclusive_decision_30_days_after_identifies_the_person() -> None
 
 
 def test_r17_a_backdated_conclusive_decision_is_checked_against_its_own_date() -> None:
-    # given
+    # given: a reasonable-grounds decision recorded on time, 40 days ago
     t = team()
+    with time_machine.travel(TODAY - timedelta(days=40), tick=False):
+        record(t.police, t.case)
     with time_machine.travel(TODAY, tick=False):
-        record(t.police, t.case, decided_on=TODAY - timedelta(days=40))
         # when / then
         with pytest.raises(errors.MinimumGapNotReached):
             record(t.police, t.case, CG, decided_on=TODAY - timedelta(days=11))
         assert record(t.police, t.case, CG, decided_on=TODAY - timedelta(days=10)).outcome
+
+
+def test_r17_the_gap_to_the_conclusive_decision_runs_from_the_day_it_was_recorded() -> None:
+    # given: a reasonable-grounds decision recorded today but dated 40 days ago
+    t = team()
+    with time_machine.travel(TODAY, tick=False):
+        rg = record(t.police, t.case, decided_on=TODAY - timedelta(days=40))
+        # when / then: the 30 days run against real time, not the typed date
+        with pytest.raises(errors.MinimumGapNotReached) as caught:
+            record(t.police, t.case, CG, decided_on=TODAY)
+    assert caught.value.earliest == TODAY + timedelta(days=30)
+    assert rg.backdated
+    assert [task.due_at.date() for task in open_tasks(t.case)] == [TODAY + timedelta(days=45)]
+    with time_machine.travel(TODAY + timedelta(days=30), tick=False):
+        assert record(t.police, t.case, CG).outcome == "positive"
+
+
+def test_r15_a_late_decision_gives_the_full_period_from_the_day_it_is_recorded() -> None:
+    # given
+    t = team()
+    # when: recorded today, dated 20 days ago
+    with time_machine.travel(TODAY, tick=False):
+        decision = record(t.police, t.case, decided_on=TODAY - timedelta(days=20))
+    # then: the period starts on the typed date but ends 30 days after today
+    period = ReflectionPeriod.objects.get(case=t.case)
+    assert period.starts_on == TODAY - timedelta(days=20)
+    assert period.ends_on == TODAY + timedelta(days=30)
+    assert period.granted_days == 50
+    assert decision.backdated
+    end = Task.objects.get(case=t.case, kind=assistance_clocks.REFLECTION_PERIOD_END)
+    assert end.due_at.date() == TODAY + timedelta(days=30)
+
+
+def test_r17_a_decision_cannot_be_dated_before_the_case_was_opened() -> None:
+    # given
+    t = team()
+    # when / then
+    with (
+        time_machine.travel(TODAY, tick=False),
+        pytest.raises(errors.DecisionBeforeCaseOpened) as caught,
+    ):
+        record(t.police, t.case, decided_on=OPENED - timedelta(days=1))
+    assert caught.value.code == errors.ErrorCode.DECISION_BEFORE_CASE_OPENED
+    assert caught.value.field == "decided_on"
+    assert not IdentificationDecision.objects.filter(case=t.case).exists()
+
+
+def test_r01_a_decision_without_a_legal_basis_is_refused() -> None:
+    # given
+    t = team()
+    # when / then
+    with pytest.raises(errors.LegalBasisRequired) as caught:
+        record(t.police, t.case, legal_basis="  ")
+    assert caught.value.code == errors.ErrorCode.LEGAL_BASIS_REQUIRED
+    assert caught.value.field == "legal_basis"
+    assert stored(t.case).identification_status == S.POTENTIAL
 
 
 def test_r17_an_organisation_type_the_pathway_does_not_name_is_refused() -> None:
@@ -423,7 +495,12 @@ def test_it_gives_outsiders_the_same_answer_as_for_a_missing_case() -> None:
         record(outsider, t.case)
     with pytest.raises(case_errors.CaseNotFound):
         services.decision_record(
-            actor=t.police, case_id="not-a-uuid", decision_type=RG, outcome="positive", reasons="x"
+            actor=t.police,
+            case_id="not-a-uuid",
+            decision_type=RG,
+            outcome="positive",
+            reasons="x",
+            legal_basis="Test Act s. 1",
         )
 
 

@@ -23,7 +23,14 @@ from haven.cases.status import IdentificationStatus as S
 from haven.identification import pathways
 from haven.identification.models import IdentificationDecision, Reconsideration
 from haven.identification.services import decisions as services
-from haven.identification.tests.test_decisions_services import CG, RG, TODAY, record, team
+from haven.identification.tests.test_decisions_services import (
+    CG,
+    OPENED,
+    RG,
+    TODAY,
+    record,
+    team,
+)
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +142,7 @@ def test_r17_a_conclusive_decision_too_early_is_refused_beside_the_date() -> Non
             new_url(t.case, type=CG),
             {
                 "outcome": "positive",
+                "legal_basis": "Act s. 1",
                 "decided_on": (TODAY + timedelta(days=10)).isoformat(),
                 "reasons": "Consistent.",
                 "served_to": "person",
@@ -161,6 +169,7 @@ def test_r17_an_empty_form_and_an_unchanged_template_are_refused() -> None:
         new_url(t.case, type=RG),
         {
             "outcome": "positive",
+            "legal_basis": "Act s. 1",
             "decided_on": TODAY.isoformat(),
             "reasons": template,
             "served_to": "person",
@@ -178,6 +187,7 @@ def test_r17_an_organisation_type_that_does_not_decide_gets_the_reason() -> None
     t = team()
     data = {
         "outcome": "positive",
+        "legal_basis": "Act s. 1",
         "decided_on": TODAY.isoformat(),
         "reasons": "x",
         "served_to": "person",
@@ -297,3 +307,46 @@ def test_the_case_page_links_render() -> None:
     # then
     assert reverse("identification:decision_list", args=[t.case.id]) in html
     assert reverse("identification:decision_new", args=[t.case.id]) in html
+
+
+def test_r01_the_form_offers_the_pathways_legal_basis_and_refuses_a_blank_one() -> None:
+    # given
+    t = team()
+    client = client_for(t.police)
+    # when
+    page = client.get(new_url(t.case, type=RG, outcome="positive")).content.decode()
+    blank = client.post(
+        new_url(t.case, type=RG),
+        {
+            "outcome": "positive",
+            "legal_basis": " ",
+            "decided_on": TODAY.isoformat(),
+            "reasons": "A credible account.",
+            "served_to": "person",
+        },
+    )
+    # then
+    assert 'value="CETS Art. 10(2), Art. 13; Directive 2011/36/EU Art. 11(2)"' in page
+    assert blank.status_code == 400
+    assert 'id="id_legal_basis_error"' in blank.content.decode()
+    assert not IdentificationDecision.objects.exists()
+
+
+def test_r17_a_decision_dated_before_the_case_was_opened_is_refused_beside_the_date() -> None:
+    # given
+    t = team()
+    # when
+    response = client_for(t.police).post(
+        new_url(t.case, type=RG),
+        {
+            "outcome": "positive",
+            "legal_basis": "Act s. 1",
+            "decided_on": (OPENED - timedelta(days=1)).isoformat(),
+            "reasons": "A credible account.",
+            "served_to": "person",
+        },
+    )
+    # then
+    assert response.status_code == 400
+    assert 'id="id_decided_on_error"' in response.content.decode()
+    assert not IdentificationDecision.objects.exists()

@@ -175,6 +175,7 @@ def test_r04_a_case_can_be_presumed_after_an_insufficient_screening(
         decision_type="reasonable_grounds",
         outcome="positive",
         reasons="Own credible account.",
+        legal_basis="Test Act s. 1",
     )
 
     # then
@@ -196,6 +197,7 @@ def test_r09_an_insufficient_result_keeps_a_presumed_case_presumed_and_opens_a_r
         decision_type="reasonable_grounds",
         outcome="positive",
         reasons="Reasonable grounds.",
+        legal_basis="Test Act s. 1",
     )
 
     # when

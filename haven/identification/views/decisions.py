@@ -44,10 +44,14 @@ def decision_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _initial(option: selectors.DecisionTypeOption | None, outcome: str) -> dict[str, Any]:
-    if option is None or outcome not in Outcome.values:
+    if option is None:
         return {}
-    template = option.decision_type.reason_templates.get(outcome, "")
-    return {"outcome": outcome, "reasons": template}
+    # the pathway's legal basis for this decision type is offered.
+    initial: dict[str, Any] = {"legal_basis": option.decision_type.legal_basis}
+    if outcome in Outcome.values:
+        template = option.decision_type.reason_templates.get(outcome, "")
+        initial |= {"outcome": outcome, "reasons": template}
+    return initial
 
 
 @never_cache

@@ -70,6 +70,7 @@ def _referring() -> Referring:
         decision_type="reasonable_grounds",
         outcome="positive",
         reasons="Credible account of deceptive recruitment.",
+        legal_basis="Test Act s. 1",
     )
     access_services.agreement_create(
         actor=admin,

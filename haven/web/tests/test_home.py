@@ -78,6 +78,7 @@ def test_it_lists_only_the_cases_the_organisation_leads_most_recently_changed_fi
             to_status="presumed",
             reasons="Reasonable grounds.",
             decided_on=date(2026, 3, 5),
+            legal_basis="Test Act s. 1",
         )
     police_case = quiet_case(actor=staff(police, Role.CASEWORKER))
     add_to_team(case=police_case, organisation=ngo)

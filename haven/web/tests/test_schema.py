@@ -402,7 +402,7 @@ def test_it_describes_transition_narrative_and_access_report_as_served(
     url = CASE.format(id=case.id)
 
     def transition(to_status: str) -> Served:
-        body = {"to_status": to_status, "reasons": "The person said so."}
+        body = {"to_status": to_status, "reasons": "The person said so.", "legal_basis": "Act s. 1"}
         return (
             CASE + "transitions/",
             "post",
@@ -441,7 +441,12 @@ def test_it_describes_the_person_report_as_served(openapi: dict[str, Any]) -> No
         police_client = api_client_for(t.police)
         police_client.post(
             DECISIONS.format(id=t.case.id),
-            {"decision_type": RG, "outcome": "positive", "reasons": "A credible account."},
+            {
+                "decision_type": RG,
+                "outcome": "positive",
+                "reasons": "A credible account.",
+                "legal_basis": "Act s. 1",
+            },
             format="json",
         )
         police_client.get(CASE.format(id=t.case.id))
@@ -642,8 +647,18 @@ def test_it_describes_decision_and_reconsideration_answers_as_served(
     positive, negative = team(), team()
     police, ngo = api_client_for(positive.police), api_client_for(positive.ngo)
     other_police, other_ngo = api_client_for(negative.police), api_client_for(negative.ngo)
-    decide = {"decision_type": RG, "outcome": "positive", "reasons": "A credible account."}
-    refuse = {"decision_type": RG, "outcome": "negative", "reasons": "No account given yet."}
+    decide = {
+        "decision_type": RG,
+        "outcome": "positive",
+        "reasons": "A credible account.",
+        "legal_basis": "Act s. 1",
+    }
+    refuse = {
+        "decision_type": RG,
+        "outcome": "negative",
+        "reasons": "No account given yet.",
+        "legal_basis": "Act s. 1",
+    }
     grounds = {"grounds": "A new, credible account."}
     url = DECISIONS.format(id=positive.case.id)
     # when
@@ -1237,7 +1252,13 @@ def test_it_describes_plan_service_and_closure_answers_as_served(openapi: dict[s
             "post",
             lead.post(
                 CLOSURE.format(id=t.case.id),
-                {"decided_on": today, "reasons": "Done.", "exit_plan": "Call."},
+                {
+                    "decided_on": today,
+                    "ground": "persons_wish",
+                    "person_view": "I want to stop.",
+                    "reasons": "Done.",
+                    "exit_plan": "Call.",
+                },
                 format="json",
             ),
         ),

@@ -549,6 +549,7 @@ def _decision_new(scene: Scene) -> Context:
         {
             "outcome": "positive",
             "decided_on": TODAY.isoformat(),
+            "legal_basis": option.decision_type.legal_basis,
             "reasons": template,
             "served_to": "representative",
         },
@@ -1340,8 +1341,10 @@ def _plans(scene: Scene, *, closed: bool = False) -> plan_selectors.PlansView:
             actor=scene.lead,
             case_id=case.id,
             decided_on=TODAY,
+            ground="persons_wish",
             reasons="She is settled.",
             exit_plan="Call in three months.",
+            person_view="I want to stop now.",
             follow_up_on=TODAY + timedelta(days=90),
         )
     return plan_selectors.plans_for_case(user=scene.lead, case_id=case.id)

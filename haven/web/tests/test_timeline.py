@@ -155,6 +155,7 @@ def _full_case(lead: User) -> Case:
             to_status="presumed",
             reasons="Reasonable grounds.",
             decided_on=date(2026, 3, 4),
+            legal_basis="Test Act s. 1",
         )
     _reflection(case, lead, date(2026, 3, 4))
     return case
