@@ -10,14 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from haven.access import policy as access_policy
 from haven.access.models import TeamMembership
-from haven.assistance.services import reflection as reflection_services
 from haven.cases import hooks
 from haven.deadlines import kinds
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
-from haven.identification import hooks as identification_hooks
 
 REFLECTION_PERIOD_END = kinds.register(
     "reflection_period_end", gettext_lazy("Reflection period ends"), owner="assistance"
@@ -58,32 +55,5 @@ def reassessments_due(event: hooks.StatusChanged) -> None:
         )
 
 
-def reflection_period_follows(event: identification_hooks.DecisionRecorded) -> None:
-    """A positive decision of a kind that starts the reflection period starts it,
-    from the decision's date, for the pathway's minimum days, with its end as a
-    deadline for the case lead (R-15)."""
-    if not event.kind.starts_reflection_period:
-        return
-    case = event.case
-    period = reflection_services.reflection_period_start(
-        actor=event.actor,
-        case_id=case.id,
-        person_id=case.person_id,
-        starts_on=event.decision.decided_on,
-        days=event.pathway.reflection_min_days,
-        decision_id=str(event.decision.id),
-    )
-    lead = next(m for m in access_policy.team_of(case_id=case.id) if m.is_lead)
-    deadline_services.task_open(
-        case_id=case.id,
-        kind=REFLECTION_PERIOD_END,
-        due_on=period.ends_on,
-        organisation=lead.organisation,
-        reminder_days_before=event.pathway.reflection_reminder_days,
-        detail={"decision_id": str(event.decision.id)},
-    )
-
-
 def register() -> None:
     hooks.on_status_changed(reassessments_due)
-    identification_hooks.on_decision_recorded(reflection_period_follows)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, User
 from haven.assistance import clocks as assistance_clocks
@@ -34,6 +35,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
+from haven.identification import hooks as identification_hooks
 from haven.identification import pathways
 from haven.lib import ids
 from haven.vault import services as vault
@@ -263,3 +265,29 @@ def removal_enforcement_check(*, case_id: object, on_date: date) -> None:
     )
     if block is not None:
         raise errors.RemovalProtected(str(block.reason), code=block.code)
+
+
+def reflection_period_follows(event: identification_hooks.DecisionRecorded) -> None:
+    """A positive decision of a kind that starts the reflection period starts it,
+    from the decision's date, for the pathway's minimum days, with its end as a
+    deadline for the case lead (R-15)."""
+    if not event.kind.starts_reflection_period:
+        return
+    case = event.case
+    period = reflection_period_start(
+        actor=event.actor,
+        case_id=case.id,
+        person_id=case.person_id,
+        starts_on=event.decision.decided_on,
+        days=event.pathway.reflection_min_days,
+        decision_id=str(event.decision.id),
+    )
+    lead = next(m for m in access_policy.team_of(case_id=case.id) if m.is_lead)
+    deadline_services.task_open(
+        case_id=case.id,
+        kind=assistance_clocks.REFLECTION_PERIOD_END,
+        due_on=period.ends_on,
+        organisation=lead.organisation,
+        reminder_days_before=event.pathway.reflection_reminder_days,
+        detail={"decision_id": str(event.decision.id)},
+    )

@@ -97,4 +97,6 @@ def test_it_lists_the_hooks_each_app_registered_in_order() -> None:
             "haven.assistance.clocks.reassessments_due",
         ],
     }
-    assert identification_hooks.handlers() == ["haven.assistance.clocks.reflection_period_follows"]
+    assert identification_hooks.handlers() == [
+        "haven.assistance.services.reflection.reflection_period_follows"
+    ]
