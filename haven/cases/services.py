@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access import services as access_services
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -103,7 +102,7 @@ def _new_reference(country: str, year: int) -> str:
 
 
 def _require_case_role(actor: User) -> None:
-    if actor.role not in account_policy.CASE_ROLES or actor.organisation is None:
+    if not selectors.may_open_case(actor):
         raise errors.RoleNotAllowed(_("Only caseworkers and supervisors can do this."))
 
 

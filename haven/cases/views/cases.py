@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, hooks, selectors, services
-from haven.lib.views import domain_errors, form_error
+from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
 
@@ -51,12 +51,22 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Intake of a new person and case; the service runs it in one transaction."""
+    """Intake of a new person and case; the service runs it in one transaction. A
+    user who may not open cases is refused before the form is shown, not after."""
+    user = request_user(request)
+    if not selectors.may_open_case(user):
+        return forbidden(
+            request,
+            reason=_(
+                "Only caseworkers and supervisors of an organisation open cases: your role "
+                "does not give access to case data."
+            ),
+        )
     form = forms.CaseIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(
-                actor=request_user(request),
+                actor=user,
                 person=form.person_input(),
                 forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
                 narrative=form.cleaned_data["narrative"],
