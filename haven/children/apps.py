@@ -8,6 +8,10 @@ class ChildrenConfig(AppConfig):
 
     def ready(self) -> None:
         # Register this app's deadline kinds and the clocks a case's lifecycle starts.
+        from haven.cases import hooks
         from haven.children import clocks
+        from haven.children.services import age
 
         clocks.register()
+        # cases asks children whether an age assessment was recorded.
+        hooks.provide_age_assessment(age.recorded_age_assessment)
