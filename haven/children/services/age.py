@@ -292,14 +292,17 @@ def age_appeal_record(
 def recorded_age_assessment(
     case_id: object, assessment_id: object
 ) -> hooks.RecordedAgeAssessment | None:
-    """For ``cases``: the age assessment with this id recorded on this case (not new
-    information), or None."""
+    """For ``cases``: the age assessment with this id, if it is the latest age record
+    of this case (an older one cannot be replayed), or None."""
     pk, case_pk = ids.parse_uuid(assessment_id), ids.parse_uuid(case_id)
-    row = (
-        AgeAssessment.objects.filter(pk=pk, case_id=case_pk, kind=AgeRecordKind.ASSESSMENT)
-        .values_list("result", "from_status")
+    latest = (
+        AgeAssessment.objects.filter(case_id=case_pk)
+        .order_by("-recorded_at")
+        .values_list("pk", "kind", "result", "from_status")
         .first()
         if pk and case_pk
         else None
     )
-    return hooks.RecordedAgeAssessment(result=row[0], from_status=row[1]) if row else None
+    if latest is None or latest[:2] != (pk, AgeRecordKind.ASSESSMENT):
+        return None
+    return hooks.RecordedAgeAssessment(result=latest[2], from_status=latest[3])
