@@ -495,7 +495,10 @@ class AppealOutcomeField(serializers.CharField):
 
 class AgeAssessmentRowSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=AgeRecordKind.choices)
+    kind = serializers.CharField(
+        help_text="One of: " + ", ".join(AgeRecordKind.values) + " (new information moves "
+        "a person into child protections without an assessment)."
+    )
     method_label = serializers.CharField(help_text="Empty for new information.")
     result = serializers.ChoiceField(choices=AgeAssessmentResult.choices)
     from_status_label = serializers.CharField()

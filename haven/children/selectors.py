@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.cases import hooks
 from haven.cases import selectors as case_selectors
 from haven.cases.models import AgeStatus, Case
 from haven.children import clocks as children_clocks
@@ -41,6 +42,7 @@ from haven.children.models import (
 )
 from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines.models import Task
+from haven.lib import ids
 from haven.vault import services as vault
 
 
@@ -587,3 +589,22 @@ def age_summary_shown(*, case_view: case_selectors.CaseView, writable: bool) -> 
         history=history,
         actions=policy.age_actions(writable=writable, treat_as_child=person.treat_as_child),
     )
+
+
+def recorded_age_assessment(
+    case_id: object, assessment_id: object
+) -> hooks.RecordedAgeAssessment | None:
+    """For ``cases``: the age assessment with this id, if it is the latest age record
+    of this case (an older one cannot be replayed), or None."""
+    pk, case_pk = ids.parse_uuid(assessment_id), ids.parse_uuid(case_id)
+    latest = (
+        AgeAssessment.objects.filter(case_id=case_pk)
+        .order_by("-recorded_at")
+        .values_list("pk", "kind", "result", "from_status")
+        .first()
+        if pk and case_pk
+        else None
+    )
+    if latest is None or latest[:2] != (pk, AgeRecordKind.ASSESSMENT):
+        return None
+    return hooks.RecordedAgeAssessment(result=latest[2], from_status=latest[3])

@@ -4,8 +4,8 @@ An age assessment is a recorded decision: how the age was assessed, by whom, its
 result, the person's own views, how and by when they can appeal, the legal basis
 and the reasons. It is the only way out of child protections: it asks
 ``cases.services.person_age_status_set`` for the change with its own id, and
-``cases`` looks the id up through ``hooks.age_assessment`` (``recorded_age_assessment``
-below, registered by ``ChildrenConfig.ready``).
+``cases`` looks the id up through ``hooks.age_assessment``
+(``selectors.recorded_age_assessment``, registered by ``ChildrenConfig.ready``).
 
 A person later found or suspected to be a child moves into child protections at
 once, on new information with reasons, with no assessment; the guardian task
@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, User
 from haven.audit.models import Action
-from haven.cases import hooks
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case
 from haven.children import checks, errors, policy
@@ -41,7 +40,6 @@ from haven.children.models import (
     AgeRecordKind,
     AppealOutcome,
 )
-from haven.lib import ids
 from haven.vault import services as vault
 
 VIEWS_CONTEXT = "age_assessment.person_views"
@@ -287,22 +285,3 @@ def age_appeal_record(
         )
     _audit(actor=actor, case=case, row=row, action=Action.UPDATE)
     return row
-
-
-def recorded_age_assessment(
-    case_id: object, assessment_id: object
-) -> hooks.RecordedAgeAssessment | None:
-    """For ``cases``: the age assessment with this id, if it is the latest age record
-    of this case (an older one cannot be replayed), or None."""
-    pk, case_pk = ids.parse_uuid(assessment_id), ids.parse_uuid(case_id)
-    latest = (
-        AgeAssessment.objects.filter(case_id=case_pk)
-        .order_by("-recorded_at")
-        .values_list("pk", "kind", "result", "from_status")
-        .first()
-        if pk and case_pk
-        else None
-    )
-    if latest is None or latest[:2] != (pk, AgeRecordKind.ASSESSMENT):
-        return None
-    return hooks.RecordedAgeAssessment(result=latest[2], from_status=latest[3])

@@ -29,7 +29,6 @@ from haven.cases.tests.test_api import api_client_for, org_of
 from haven.children import clocks as children_clocks
 from haven.children import errors, policy, selectors, services
 from haven.children.models import AgeAssessment, AgeRecordKind
-from haven.children.services import age as age_services
 from haven.children.tests.factories import open_child_case
 from haven.deadlines.models import Task
 from haven.identification.selectors import screening as screening_selectors
@@ -203,7 +202,7 @@ def test_r10_an_assessment_that_keeps_the_status_changes_nothing_but_is_recorded
 
 def test_only_children_register_the_age_assessment_lookup() -> None:
     # then: cases asks children, and children answers None for what it did not record
-    assert age_services.recorded_age_assessment(uuid.uuid4(), "nonsense") is None
+    assert selectors.recorded_age_assessment(uuid.uuid4(), "nonsense") is None
     assert hooks.age_assessment(case_id=uuid.uuid4(), assessment_id=uuid.uuid4()) is None
     assert hooks.handlers()["age_status_changed"] == [
         "haven.children.clocks.guardian_clock_follow_age"
@@ -534,7 +533,7 @@ def test_r10_an_appeal_is_before_no_assessment_and_only_against_an_assessment() 
     assert early.value.field == "appealed_on"
 
 
-# --- timeline, case page and the report for the person ---------------------------------------------
+# --- timeline, case page and the report for the person ----------------------------------------
 
 
 def test_r10_the_timeline_case_page_and_report_show_the_age_assessment() -> None:
