@@ -419,6 +419,74 @@ def case_transition(
     return transition
 
 
+CHILD_AGE_STATUSES = (AgeStatus.VERIFIED_CHILD, AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+
+
+@transaction.atomic
+def person_age_status_set(
+    *, actor: User, case_id: object, to_status: str, age_assessment_id: object = None
+) -> Person:
+    """Change a person's age status after intake (R-10, Dir Art. 13(2)).
+
+    Into child protections (someone later found or suspected to be a child) at once,
+    with no assessment. Out of them (``treat_as_child`` to not), and to "adult
+    (verified)", only on an age assessment recorded on this case against the current
+    status that decided exactly ``to_status``: ``age_assessment_id``, looked up
+    through ``hooks.age_assessment`` (children records them and is the one caller).
+    The clocks that follow (the guardian task) run from ``hooks.age_status_changed``.
+    """
+    gated = selectors.case_for(
+        user=actor, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    )
+    case = gated.case
+    person = case.person
+    if to_status not in AgeStatus.values:
+        raise errors.InvalidInput(_("Choose a value from the list."), field="age_status")
+    from_status = person.age_status
+    leaving = person.treat_as_child and to_status not in CHILD_AGE_STATUSES
+    if leaving or to_status == AgeStatus.VERIFIED_ADULT:
+        recorded = (
+            hooks.age_assessment(case_id=case.id, assessment_id=age_assessment_id)
+            if age_assessment_id is not None
+            else None
+        )
+        if recorded is None or (recorded.result, recorded.from_status) != (to_status, from_status):
+            raise errors.AgeAssessmentRequired(
+                _(
+                    "Only a recorded age assessment can end the presumption that this person "
+                    "is a child. Record the age assessment instead."
+                ),
+                field="age_status",
+            )
+    if to_status == from_status:
+        return person
+    person.age_status = to_status
+    person.save(update_fields=["age_status"])
+    lead = gated.context.lead
+    assert lead is not None  # noqa: S101 - every case has a lead (team_create)
+    hooks.age_status_changed(
+        hooks.AgeStatusChanged(
+            case=case,
+            lead=lead.organisation,
+            from_status=from_status,
+            to_status=to_status,
+            by=actor,
+            today=timezone.localdate(),
+        )
+    )
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type="cases.Person",
+        object_id=person.id,
+        person_id=person.id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.ASSISTANCE,
+        detail={"age_status_from": from_status, "age_status_to": to_status},
+    )
+    return person
+
+
 @transaction.atomic
 def person_erase(*, actor: User, case_id: object) -> Person:
     """Right to erasure: destroy the person's data key (crypto-shredding).

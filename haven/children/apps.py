@@ -8,6 +8,9 @@ class ChildrenConfig(AppConfig):
 
     def ready(self) -> None:
         # Register this app's deadline kinds and the clocks a case's lifecycle starts.
-        from haven.children import clocks
+        from haven.cases import hooks
+        from haven.children import clocks, selectors
 
         clocks.register()
+        # cases asks children whether an age assessment was recorded.
+        hooks.provide_age_assessment(selectors.recorded_age_assessment)

@@ -54,8 +54,10 @@ CASE_LIST_QUERIES = 11
 # the open lead transfer as subqueries (1), and the case's referrals (1).
 # And 1 for the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors).
+# Issue 10 adds 2: the age block's history of age assessments (1) and the
+# timeline's age assessments (1).
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 40
+CASE_DETAIL_QUERIES = 42
 
 ClientFor = Callable[[User], Client]
 

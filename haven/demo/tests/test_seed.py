@@ -44,6 +44,7 @@ from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
 from haven.children import clocks as children_clocks
 from haven.children.models import (
+    AgeAssessment,
     BestInterestsRecord,
     BestInterestsStage,
     Dependant,
@@ -807,6 +808,10 @@ def test_r11_r25_r27_seeds_guardians_for_most_children_and_leaves_some_task_over
     assert stages == set(BestInterestsStage.values)
     assert FamilyTracing.objects.count() == seeded.assistance.tracings > 0
     assert {r.case_id for r in BestInterestsRecord.objects.all()} <= with_guardian
+    # one child's age was assessed, and doubt keeps the presumption of minority
+    [age] = AgeAssessment.objects.select_related("case__person")
+    assert seeded.assistance.age_assessments == 1
+    assert age.case.person.treat_as_child
 
 
 def test_r16_r18_r27_seeds_cooperation_dependants_permits_and_an_open_detention(

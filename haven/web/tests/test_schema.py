@@ -87,6 +87,9 @@ AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
 GUARDIANS = CASE + "guardians/"
+AGE_ASSESSMENTS = CASE + "age-assessments/"
+AGE_NEW_INFORMATION = CASE + "age-new-information/"
+AGE_APPEAL = "/api/v1/age-assessments/{id}/appeal/"
 BEST_INTERESTS = CASE + "best-interests/"
 FAMILY_TRACING = CASE + "family-tracing/"
 FAMILY_TRACING_UPDATE = "/api/v1/family-tracing/{id}/"
@@ -173,6 +176,10 @@ OPERATIONS = {
     (AGREEMENT_END, "post"),
     (GUARDIANS, "get"),
     (GUARDIANS, "post"),
+    (AGE_ASSESSMENTS, "get"),
+    (AGE_ASSESSMENTS, "post"),
+    (AGE_NEW_INFORMATION, "post"),
+    (AGE_APPEAL, "post"),
     (BEST_INTERESTS, "get"),
     (BEST_INTERESTS, "post"),
     (FAMILY_TRACING, "get"),
@@ -975,6 +982,56 @@ def test_it_describes_guardian_answers_as_served(openapi: dict[str, Any]) -> Non
         "field_group_not_allowed",
         "guardian_input_invalid",
         "not_a_child",
+    ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_age_assessment_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a presumed child led by an NGO, a shelter on the team (no legal group)
+    lead = make_user(org_type=OrgType.NGO)
+    child = open_child_case(actor=lead)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    add_to_team(case=child, organisation=org_of(shelter))
+    ngo, sheltering = api_client_for(lead), api_client_for(shelter)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url, news_url = AGE_ASSESSMENTS.format(id=child.id), AGE_NEW_INFORMATION.format(id=child.id)
+    today = timezone.localdate().isoformat()
+    body = {
+        "method": "documents",
+        "result": "verified_adult",
+        "assessed_on": today,
+        "reasons": "A birth certificate.",
+        "person_views": "I am 19.",
+        "appeal_how": "To the administrative court within 30 days.",
+        "legal_basis": "Child Welfare Act, s. 6",
+    }
+    news = {"reasons": "A school report.", "noted_on": today}
+    # when
+    served: list[Served] = [
+        (AGE_ASSESSMENTS, "get", ngo.get(url)),
+        (AGE_ASSESSMENTS, "get", outsider.get(url)),
+        (AGE_ASSESSMENTS, "get", sheltering.get(url)),
+        (AGE_NEW_INFORMATION, "post", ngo.post(news_url, news, format="json")),
+        (AGE_ASSESSMENTS, "post", ngo.post(url, {**body, "reasons": " "}, format="json")),
+        (AGE_ASSESSMENTS, "post", sheltering.post(url, body, format="json")),
+        (AGE_ASSESSMENTS, "post", outsider.post(url, body, format="json")),
+        (AGE_ASSESSMENTS, "post", ngo.post(url, body, format="json")),
+    ]
+    appeal_url = AGE_APPEAL.format(id=served[-1][2].json()["assessments"][0]["id"])
+    appeal = {"appealed_on": today}
+    served += [
+        (AGE_APPEAL, "post", ngo.post(appeal_url, appeal, format="json")),
+        (AGE_APPEAL, "post", ngo.post(AGE_APPEAL.format(id=uuid.uuid4()), appeal, format="json")),
+        (AGE_NEW_INFORMATION, "post", ngo.post(news_url, news, format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        200, 404, 403, 409, 400, 403, 404, 201, 200, 404, 201
+    ]  # fmt: skip
+    assert [served[i][2].json()["code"] for i in (2, 3, 4)] == [
+        "field_group_not_allowed",
+        "already_treated_as_child",
+        "age_assessment_input_invalid",
     ]
     assert_served_as_described(openapi, served)
 

@@ -1011,6 +1011,70 @@ CONTEXTS.update(
 )
 
 
+# --- children: age assessment (R-10) ------------------------------------------------------------
+
+
+def _ages(scene: Scene) -> children_selectors.AgeAssessmentsView:
+    """A presumed child assessed as an adult, who appealed: every line of the history."""
+    case = open_child_case(actor=scene.lead)
+    assessment = children_services.age_assessment_record(
+        actor=scene.lead,
+        case_id=case.id,
+        assessment=children_services.AgeAssessmentInput(
+            method="multidisciplinary",
+            result="verified_adult",
+            assessed_on=TODAY,
+            reasons="Two social workers and a psychologist agreed.",
+            person_views="I am 19.",
+            appeal_how="To the administrative court within 30 days.",
+            legal_basis="Child Welfare Act, s. 6",
+            appeal_by=TODAY + timedelta(days=30),
+            assessor="Social worker",
+            assessor_organisation_id=scene.lead.organisation_id,
+            estimated_age_min=19,
+            estimated_age_max=21,
+        ),
+    )
+    children_services.age_appeal_record(
+        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY
+    )
+    return children_selectors.age_assessment_list(user=scene.lead, case_id=case.id)
+
+
+def _age_form(form_class: type[Any], **extra: Any) -> Builder:
+    def build(scene: Scene) -> Context:
+        view = _ages(scene)
+        form = form_class({})
+        form.is_valid()
+        more = {"assessment": view.assessments[0]} if extra.get("assessment") else {}
+        return {"view": view, "case": view.case, "form": form, "nav": "cases", **more}
+
+    return build
+
+
+def _age_list(scene: Scene) -> Context:
+    view = _ages(scene)
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _age_status(scene: Scene) -> Context:
+    view = _ages(scene)
+    case_view = selectors.case_read(user=scene.lead, case_id=view.case.id)
+    age = children_selectors.age_summary_shown(case_view=case_view, writable=True)
+    return {"case": view.case, "age": age}
+
+
+CONTEXTS.update(
+    {
+        "children/age_assessment_list.html": _age_list,
+        "children/age_assessment_new.html": _age_form(children_forms.AgeAssessmentForm),
+        "children/age_new_information.html": _age_form(children_forms.AgeNewInformationForm),
+        "children/age_appeal.html": _age_form(children_forms.AgeAppealForm, assessment=True),
+        "children/_age_status.html": _age_status,
+    }
+)
+
+
 # --- children: best interests, family tracing, dependants (R-25, R-27, R-11) ----------------
 
 
