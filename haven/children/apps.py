@@ -11,3 +11,8 @@ class ChildrenConfig(AppConfig):
         from haven.children import clocks
 
         clocks.register()
+        # Access asks whether a child has a guardian before a guardian consents.
+        from haven.access import hooks as access_hooks
+        from haven.children import selectors
+
+        access_hooks.provide_guardian_check(selectors.guardian_appointed_now)
