@@ -27,7 +27,13 @@ from haven.accounts.current import acting_user
 from haven.accounts.models import Organisation, OrgType
 from haven.cases import selectors
 from haven.cases.api.cases import CASE_ID, NOT_FOUND, LanguageCodeField
-from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    BadRequestSerializer,
+    ErrorSerializer,
+    JsonApiView,
+)
 
 CONSENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The consent's id."
@@ -239,10 +245,11 @@ class CaseConsentsView(JsonApiView):
         responses={
             201: ConsentCreatedSerializer,
             400: OpenApiResponse(
-                ErrorSerializer,
-                description="sharing_invalid with the field; guardian_not_appointed (field "
-                "given_by) for a child who has no guardian or representative yet: nobody can "
-                "consent, record the child's views instead (R-11, R-25).",
+                BadRequestSerializer,
+                description="Invalid input: sharing_invalid with the field; "
+                "guardian_not_appointed (field given_by) for a child who has no guardian or "
+                "representative yet: nobody can consent, record the child's views instead "
+                "(R-11, R-25).",
             ),
             401: UNAUTHENTICATED,
             403: NOT_LEAD,
