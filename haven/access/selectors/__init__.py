@@ -273,7 +273,7 @@ def child_views_list(
         return []
     with transaction.atomic():
         return _child_views_read(
-            user=user, context=context, person_id=person_id, key=data_key, records=records
+            user=user, context=context, person_id=person_id, data_key=data_key, records=records
         )
 
 
@@ -282,10 +282,9 @@ def _child_views_read(
     user: User,
     context: policy.CaseContext,
     person_id: uuid.UUID | str,
-    key: DataKey,
+    data_key: DataKey,
     records: list[ChildViews],
 ) -> list[ChildViewsView]:
-    data_key = key
     may_read = policy.decide(
         user=user, case_id=context.case_id, field_group=FieldGroup.NARRATIVE, context=context
     )
