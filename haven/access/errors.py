@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     CASE_NOT_FOUND = "case_not_found"
     CONSENT_ALREADY_WITHDRAWN = "consent_already_withdrawn"
     CONSENT_NOT_FOUND = "consent_not_found"
+    # a child has no guardian or representative yet, so nobody can consent.
+    GUARDIAN_NOT_APPOINTED = "guardian_not_appointed"
     JUSTIFICATION_REQUIRED = "justification_required"
     NOT_ON_TEAM = "not_on_team"
     PERSON_ERASED = "person_erased"
@@ -41,6 +43,10 @@ class ConsentNotFound(NotFound):
 
 class ConsentAlreadyWithdrawn(Conflict):
     default_code = ErrorCode.CONSENT_ALREADY_WITHDRAWN
+
+
+class GuardianNotAppointed(InvalidInput):
+    default_code = ErrorCode.GUARDIAN_NOT_APPOINTED
 
 
 class AgreementNotFound(NotFound):

@@ -109,6 +109,47 @@ class Consent(models.Model):
         return f"consent {self.id}"
 
 
+class ChildViews(models.Model):
+    """A child's own views on sharing, heard while no guardian or representative
+    is appointed (R-11, R-25). Never a consent: ``decide`` does not read it and
+    nothing flows on it. It names what the child was asked about (a recipient, a
+    purpose, kinds of information), so the guardian can weigh it once appointed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="child_views")
+    recipient_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_org_type = models.CharField(max_length=40, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    field_groups = models.JSONField()  # FieldGroup values
+    heard_on = models.DateField()
+    language = models.CharField(max_length=10)  # the language the child was heard in
+    information_given = models.TextField()  # what the child was told
+    # The child's words, under the person's key (as a consent's child views).
+    views_enc = models.BinaryField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-heard_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient_organisation__isnull=False, recipient_org_type="")
+                    | models.Q(recipient_organisation__isnull=True)
+                    & ~models.Q(recipient_org_type="")
+                ),
+                name="child_views_one_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"child views {self.id}"
+
+
 class Agreement(models.Model):
     """A cooperation agreement (MoU) between organisations, or organisation
     types in a country, recorded as enforceable data (R-47)."""

@@ -12,6 +12,7 @@ legal group gets ``field_group_not_allowed``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -149,6 +150,15 @@ def guardian_summary_shown(*, case_view: case_selectors.CaseView) -> GuardianSum
     row = _appointments(case)[:1]
     latest = _view(row[0], case, case_view.erased) if row else None
     return _summary(case, latest)
+
+
+def guardian_appointed_now(case_id: uuid.UUID | str) -> bool:
+    """Whether a guardian or representative is appointed for the case today (R-11).
+    No personal data: the consent pages and services ask it through
+    ``haven.access.hooks`` before letting a guardian consent for the child."""
+    return GuardianAppointment.objects.filter(
+        case_id=case_id, appointed_on__lte=timezone.localdate()
+    ).exists()
 
 
 def _decrypted(

@@ -199,6 +199,22 @@ class ReportConsentSerializer(serializers.Serializer[Any]):
     live = serializers.BooleanField()
 
 
+class ReportChildViewsSerializer(serializers.Serializer[Any]):
+    """A child's own views heard while no guardian was appointed: not a consent."""
+
+    recipient = serializers.CharField(
+        help_text="The organisation; empty when the views are about every organisation of a type."
+    )
+    recipient_org_type = OrgTypeField()
+    purpose = access_api.PurposeField()
+    field_groups = _groups()
+    heard_on = serializers.DateField()
+    language = serializers.CharField()
+    information_given = serializers.CharField()
+    views = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
 class ReportFlowSerializer(serializers.Serializer[Any]):
     recipient = serializers.CharField()
     recipient_org_type = OrgTypeField()
@@ -281,6 +297,9 @@ class PersonReportSerializer(serializers.Serializer[Any]):
     interviews = ReportInterviewSerializer(many=True)
     team = ReportTeamMemberSerializer(many=True)
     consents = ReportConsentSerializer(many=True)
+    child_views = ReportChildViewsSerializer(
+        many=True, help_text="A child's own views heard before a guardian was appointed."
+    )
     break_glass = ReportBreakGlassSerializer(many=True)
     agreements = ReportFlowSerializer(many=True, source="flows")
     access_events = ReportAccessEntrySerializer(many=True)

@@ -83,6 +83,8 @@ INTERVIEWS = CASE + "interviews/"
 INTERVIEW = "/api/v1/interviews/{id}/"
 CONSENTS = CASE + "consents/"
 CONSENT_WITHDRAW = "/api/v1/consents/{id}/withdraw/"
+CONSENT_OPTIONS = CASE + "consent-options/"
+CHILD_VIEWS = CASE + "child-views/"
 AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
@@ -170,6 +172,9 @@ OPERATIONS = {
     (CONSENTS, "get"),
     (CONSENTS, "post"),
     (CONSENT_WITHDRAW, "post"),
+    (CONSENT_OPTIONS, "get"),
+    (CHILD_VIEWS, "get"),
+    (CHILD_VIEWS, "post"),
     (AGREEMENTS, "get"),
     (AGREEMENTS, "post"),
     (AGREEMENT, "get"),
@@ -898,6 +903,46 @@ def test_it_describes_consent_answers_and_the_case_read_for_a_purpose_as_served(
         "consent_already_withdrawn",
         "consent_not_found",
     ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_the_answers_for_a_child_without_a_guardian_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: a presumed child with no guardian yet
+    lead = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=lead, **sharing_tests.CHILD)
+    add_to_team(case=case, organisation=sharing_tests.org_of(police), by=lead)
+    client, other = api_client_for(lead), api_client_for(police)
+    body = {
+        "recipient_organisation": str(sharing_tests.org_of(police).pk),
+        "purpose": "investigation",
+        "field_groups": ["narrative", "location"],
+        "language": "ti",
+        "information_given": "What the police would read.",
+    }
+    options, views = CONSENT_OPTIONS.format(id=case.id), CHILD_VIEWS.format(id=case.id)
+    # when
+    served: list[Served] = [
+        (CONSENTS, "post", client.post(CONSENTS.format(id=case.id), body, format="json")),
+        (CONSENT_OPTIONS, "get", client.get(options)),
+        (CONSENT_OPTIONS, "get", other.get(options)),
+        (
+            CHILD_VIEWS,
+            "post",
+            client.post(views, {**body, "views": "Not him."}, format="json"),
+        ),
+        (CHILD_VIEWS, "post", client.post(views, {**body, "views": ""}, format="json")),
+        (CHILD_VIEWS, "post", client.post(views, {**body, "purpose": "x"}, format="json")),
+        (CHILD_VIEWS, "get", client.get(views)),
+        (CHILD_VIEWS, "get", other.get(views)),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [400, 200, 403, 201, 400, 400, 200, 403]
+    assert served[0][2].json()["code"] == "guardian_not_appointed"
+    assert served[1][2].json()["given_by"] == []
+    assert served[6][2].json()[0]["views"] == "Not him."
     assert_served_as_described(openapi, served)
 
 

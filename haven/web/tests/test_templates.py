@@ -73,7 +73,7 @@ from haven.cases.views import sharing as sharing_views
 from haven.children import forms as children_forms
 from haven.children import selectors as children_selectors
 from haven.children import services as children_services
-from haven.children.tests.factories import open_child_case
+from haven.children.tests.factories import appoint_guardian, open_child_case
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as deadline_selectors
@@ -763,7 +763,23 @@ def _timeline(scene: Scene) -> Context:
 
 def _consents(scene: Scene) -> Context:
     # A presumed child's live consent with the child's views, and a withdrawn one.
+    # Before the guardian, the child's own views were heard.
     case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    access_services.child_views_record(
+        actor=scene.lead,
+        case_id=case.id,
+        person_id=case.person_id,
+        data_key=case.person.data_key,
+        child=True,
+        views="Not my uncle.",
+        purpose="investigation",
+        field_groups=[FieldGroup.NARRATIVE],
+        heard_on=TODAY,
+        language="ti",
+        information_given="What the police would read.",
+        recipient_org_type=OrgType.POLICE,
+    )
+    appoint_guardian(actor=scene.lead, case=case)
     arguments: dict[str, Any] = {
         "actor": scene.lead,
         "case_id": case.id,
@@ -788,24 +804,57 @@ def _consents(scene: Scene) -> Context:
     consents = access_selectors.consent_list(
         user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
     )
-    return {"case": found, "consents": consents, "treat_as_child": True, "nav": "cases"}
+    child_views = access_selectors.child_views_list(
+        user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    return {
+        "case": found,
+        "consents": consents,
+        "child_views": child_views,
+        "treat_as_child": True,
+        "nav": "cases",
+    }
 
 
 def _consent(scene: Scene) -> Context:
     return {"item": _consents(scene)["consents"][0]}
 
 
+def _child_views(scene: Scene) -> Context:
+    return {"item": _consents(scene)["child_views"][0]}
+
+
 def _consent_new(scene: Scene) -> Context:
     # A child's consent posted as given by the person: refused beside the field.
     case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
     _found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    # No guardian yet: what can flow meanwhile, and a kind that cannot flow.
     form = sharing_forms.ConsentForm(
         {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
         child=True,
+        guardian=False,
         recipients=access_selectors.consent_recipients(context=context),
     )
     assert not form.is_valid()
-    return {"case": case, "form": form, "treat_as_child": True, "nav": "cases"}
+    flow = access_selectors.LegalBasisFlow(
+        agreement="Child welfare by law",
+        legal_basis="Child Welfare Act, s. 25",
+        recipient=org_of(scene.police).name,
+        team_members=[org_of(scene.police).name],
+        field_groups=["Identity"],
+        purposes=["assistance"],
+        ends_on=TODAY + timedelta(days=30),
+    )
+    cannot = access_selectors.CannotFlow(FieldGroup.LOCATION, "No agreement lets it flow.")
+    return {
+        "case": case,
+        "form": form,
+        "treat_as_child": True,
+        "no_guardian": True,
+        "legal_basis_flows": [flow],
+        "cannot_flow": [cannot],
+        "nav": "cases",
+    }
 
 
 def _agreement(scene: Scene) -> Agreement:
@@ -961,6 +1010,7 @@ CONTEXTS: dict[str, Builder] = {
     "assistance/_break_glass_banner.html": _break_glass_banner,
     "cases/consent_list.html": _consents,
     "cases/_consent.html": _consent,
+    "cases/_child_views.html": _child_views,
     "cases/consent_new.html": _consent_new,
     "access/agreement_list.html": _agreement_list,
     "access/agreement_detail.html": _agreement_detail,
