@@ -151,7 +151,9 @@ class ApiTokenSerializer(serializers.Serializer[Any]):
 
 
 class TokensRevokedSerializer(serializers.Serializer[Any]):
-    revoked = serializers.IntegerField(help_text="How many live tokens were revoked.")
+    revoked = serializers.IntegerField(
+        help_text="How many live tokens were revoked (0: it was revoked already)."
+    )
 
 
 def _tokens_body(request: Request, user_id: int) -> Any:
@@ -175,11 +177,11 @@ class TokenRevokeView(JsonApiView):
         operation_id="api_token_revoke",
         tags=["auth"],
         request=None,
-        responses={204: None, 401: UNAUTHENTICATED, 404: TOKEN_NOT_FOUND},
+        responses={200: TokensRevokedSerializer, 401: UNAUTHENTICATED, 404: TOKEN_NOT_FOUND},
     )
     def post(self, request: Request, id: int) -> Response:
-        services.api_token_revoke(actor=acting_user(request), token_id=id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        revoked = services.api_token_revoke(actor=acting_user(request), token_id=id)
+        return Response(TokensRevokedSerializer({"revoked": revoked}).data)
 
 
 class MemberTokenListView(JsonApiView):

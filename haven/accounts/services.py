@@ -18,16 +18,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts import errors, policy, selectors
+from haven.accounts import errors, hooks, policy, selectors
 from haven.accounts.backends import is_locked
 from haven.accounts.models import ApiToken, Organisation, RateCount, User
-from haven.audit.models import Action
-from haven.audit.services import Actor, actor_of, audit_record
 
-TOKEN_SUBJECT = "api_token"  # noqa: S105 - the audit trail's object type, not a secret
 RATE_SALT = "haven.accounts.rate"
-# Who acts when Haven itself revokes (an account locked by failed attempts).
-SYSTEM = Actor(id=None, username="", organisation_id="", organisation_name="")
 
 
 def login_failed_message() -> str:
@@ -75,7 +70,7 @@ def _record_failure(user: User) -> None:
         user.locked_until = timezone.now() + timedelta(seconds=settings.HAVEN_LOGIN_LOCKOUT_SECONDS)
         user.failed_logins = 0
         user.save(update_fields=["locked_until", "failed_logins"])
-        _tokens_revoke(user=user, actor=SYSTEM, reason=RevokeReason.ACCOUNT_LOCKED)
+        _tokens_revoke(user=user, actor=None, reason=RevokeReason.ACCOUNT_LOCKED)
 
 
 def rate_allow(*, scope: str, address: str) -> bool:
@@ -185,22 +180,18 @@ class RevokeReason(StrEnum):
 
 
 def _tokens_revoke(
-    *, user: User, actor: Actor, reason: RevokeReason, token_id: int | None = None
+    *, user: User, actor: User | None, reason: RevokeReason, token_id: int | None = None
 ) -> int:
-    """Revoke the user's live tokens (or one of them) and audit each; the caller's
-    transaction."""
+    """Revoke the user's live tokens (or one of them) and tell the audit trail
+    (``hooks``); in the caller's transaction."""
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     if token_id is not None:
         live = live.filter(pk=token_id)
-    ids = list(live.values_list("pk", flat=True))
-    ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
-    for pk in ids:
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            object_type=TOKEN_SUBJECT,
-            object_id=pk,
-            detail={"event": "revoked", "reason": reason, "user_id": user.pk},
+    ids = tuple(live.values_list("pk", flat=True))
+    if ids:
+        ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+        hooks.tokens_revoked(
+            hooks.TokensRevoked(token_ids=ids, user_id=user.pk, actor=actor, reason=reason)
         )
     return len(ids)
 
@@ -210,15 +201,16 @@ def _member_reason(*, actor: User, member: User) -> RevokeReason:
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, token_id: int) -> None:
+def api_token_revoke(*, actor: User, token_id: int) -> int:
     """Revoke one token: the holder's own, or a member's by their organisation's
-    administrator. Any other token is ``token_not_found``, as a missing one."""
+    administrator. Any other token is ``token_not_found``, as a missing one.
+    Returns 1, or 0 if it was revoked already."""
     token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
     if token is None or not selectors.may_manage(actor=actor, member=token.user):
         raise errors.TokenNotFound(_("No such token."))
-    _tokens_revoke(
+    return _tokens_revoke(
         user=token.user,
-        actor=actor_of(actor),
+        actor=actor,
         reason=_member_reason(actor=actor, member=token.user),
         token_id=token.pk,
     )
@@ -230,7 +222,7 @@ def api_tokens_revoke_all(*, actor: User, user_id: int) -> int:
     organisation's administrator. Returns how many were revoked."""
     member = selectors.member_for(actor=actor, user_id=user_id)
     return _tokens_revoke(
-        user=member, actor=actor_of(actor), reason=_member_reason(actor=actor, member=member)
+        user=member, actor=actor, reason=_member_reason(actor=actor, member=member)
     )
 
 
@@ -241,7 +233,7 @@ def api_tokens_revoke_if_barred(*, actor: User | None, user: User) -> int:
     if user.is_active and not is_locked(user):
         return 0
     reason = RevokeReason.ACCOUNT_DISABLED if not user.is_active else RevokeReason.ACCOUNT_LOCKED
-    return _tokens_revoke(user=user, actor=actor_of(actor) if actor else SYSTEM, reason=reason)
+    return _tokens_revoke(user=user, actor=actor, reason=reason)
 
 
 @transaction.atomic
