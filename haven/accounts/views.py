@@ -29,7 +29,7 @@ from haven.accounts import errors, forms, policy, selectors, services
 from haven.accounts.current import request_user
 from haven.accounts.models import Role, User
 from haven.lib.net import client_address
-from haven.lib.views import domain_errors
+from haven.lib.views import domain_errors, forbidden
 
 SIGN_IN_SCOPE = "sign_in"
 
@@ -84,7 +84,10 @@ def user_login(request: HttpRequest) -> HttpResponse:
 @never_cache
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin site's sign-in is Haven's own (lockout, rate limit, MFA): its form,
-    which would check only the password, is never served."""
+    which would check only the password, is never served. A signed-in account
+    sent here is one the admin site refuses (not staff)."""
+    if request.user.is_authenticated:
+        return forbidden(request, reason=_("Your account may not use the administration site."))
     target = request.GET.get("next") or resolve_url("admin:index")
     return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': target})}")
 

@@ -124,3 +124,15 @@ def test_the_token_pages_need_the_second_factor_like_any_other_page() -> None:
     # then
     assert response.status_code == 302
     assert response["Location"].startswith(MFA)
+
+
+@pytest.mark.parametrize("staff", [True, False])
+def test_a_signed_in_account_that_is_not_staff_is_refused_by_the_admin_site(staff: bool) -> None:
+    # given: one account with both factors, staff or not
+    user = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR, is_staff=staff)
+    client = Client()
+    _sign_in_at_haven(client, user)
+    # when
+    response = client.get(ADMIN, follow=True)
+    # then
+    assert response.status_code == (200 if staff else 403)
