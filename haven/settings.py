@@ -127,6 +127,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Haven's backend refuses locked accounts too: at sign-in (the admin's included) and
+# for the session of every request, so a lock ends sessions already open.
+AUTHENTICATION_BACKENDS = ["haven.accounts.backends.HavenBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
@@ -286,9 +289,18 @@ HAVEN_BASE_URL = env_str("HAVEN_BASE_URL", "http://127.0.0.1:8000")
 # address (kept only as a keyed hash) within the window, counted in the database.
 HAVEN_REPORT_RATE_LIMIT = env_int("HAVEN_REPORT_RATE_LIMIT", 5)
 HAVEN_REPORT_RATE_WINDOW_MINUTES = env_int("HAVEN_REPORT_RATE_WINDOW_MINUTES", 60)
-# Behind a reverse proxy the page counts the last X-Forwarded-For address (the one the
-# proxy appended), not REMOTE_ADDR, which is the proxy's own.
+# Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
+# only when the connection comes from one of these proxies (addresses or networks), and
+# then its right-most address that is not one of them is the client. Behind a proxy on
+# the same machine (HAVEN_BEHIND_PROXY=1) loopback is trusted unless this says otherwise.
 HAVEN_BEHIND_PROXY = env_bool("HAVEN_BEHIND_PROXY", False)
+HAVEN_TRUSTED_PROXIES = env_list(
+    "HAVEN_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if HAVEN_BEHIND_PROXY else []
+)
+# Sign-in attempts (page and token endpoint) from one client address per window,
+# counted in the database so that every server process shares the count.
+HAVEN_AUTH_RATE_LIMIT = env_int("HAVEN_AUTH_RATE_LIMIT", 20)
+HAVEN_AUTH_RATE_WINDOW_SECONDS = env_int("HAVEN_AUTH_RATE_WINDOW_SECONDS", 60)
 
 # E-mail transport: the console unless an SMTP host is set.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

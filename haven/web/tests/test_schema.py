@@ -21,14 +21,15 @@ from typing import TYPE_CHECKING, Any
 import jsonschema  # type: ignore[import-untyped]  # no stubs installed; see the module docstring
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from haven.access import services as access_services
 from haven.access.tests import test_selectors_sharing as sharing_tests
+from haven.accounts import services as account_services
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.assistance.tests.test_plans import plan_team
@@ -58,6 +59,12 @@ if TYPE_CHECKING:  # the API client's response type exists only in the DRF stubs
 pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/v1/auth/token/"
+TOKENS = "/api/v1/auth/tokens/"
+TOKEN_REVOKE = TOKENS + "{id}/revoke/"
+MEMBER_TOKENS = "/api/v1/auth/users/{user_id}/tokens/"
+MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
+# Operations whose {id} is an integer, not a UUID.
+INTEGER_IDS = {TOKEN_REVOKE}
 CASES = "/api/v1/cases/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
@@ -137,6 +144,10 @@ CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
     (TOKEN, "post"),
+    (TOKENS, "get"),
+    (TOKEN_REVOKE, "post"),
+    (MEMBER_TOKENS, "get"),
+    (MEMBER_TOKENS_REVOKE, "post"),
     (CASES, "get"),
     (CASES, "post"),
     (CASE, "get"),
@@ -551,7 +562,6 @@ def test_it_describes_interview_answers_as_served(openapi: dict[str, Any]) -> No
 
 def test_it_describes_token_answers_as_served(openapi: dict[str, Any]) -> None:
     # given
-    cache.clear()  # the token endpoint's throttle counts in the cache
     rapporteur = make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
     # when
     issued = APIClient().post(
@@ -567,12 +577,55 @@ def test_it_describes_token_answers_as_served(openapi: dict[str, Any]) -> None:
     assert_matches_schema(openapi, CASES, "get", 401, unauthenticated.json())
 
 
+def test_it_describes_token_list_and_revocation_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a rapporteur (no second factor needed) with a token, and an administrator
+    # of another organisation
+    rapporteur = make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
+    stranger = make_user(org_type=OrgType.NGO, role=Role.ORG_ADMIN, is_demo=True)
+    own = APIClient()
+    issued = own.post(TOKEN, {"username": rapporteur.username, "password": PASSWORD}, format="json")
+    own.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.json()['token']}")
+    _other_raw, _other = account_services.api_token_issue(
+        username=rapporteur.username, password=PASSWORD, otp=""
+    )
+    listed = own.get(TOKENS)
+    token_id = next(row["id"] for row in listed.json() if not row["current"])
+    member = MEMBER_TOKENS.format(user_id=rapporteur.pk)
+    with override_settings(DEMO_MODE=True):
+        stranger_raw, _stranger_token = account_services.api_token_issue(
+            username=stranger.username, password=PASSWORD, otp=""
+        )
+    outsider = APIClient()
+    outsider.credentials(HTTP_AUTHORIZATION=f"Bearer {stranger_raw}")
+    # when
+    served: list[Served] = [
+        (TOKENS, "get", listed),
+        (MEMBER_TOKENS, "get", own.get(member)),
+        (MEMBER_TOKENS, "get", outsider.get(member)),
+        (TOKEN_REVOKE, "post", outsider.post(TOKEN_REVOKE.format(id=token_id))),
+        (TOKEN_REVOKE, "post", own.post(TOKEN_REVOKE.format(id=token_id))),
+        (
+            MEMBER_TOKENS_REVOKE,
+            "post",
+            outsider.post(MEMBER_TOKENS_REVOKE.format(user_id=rapporteur.pk)),
+        ),
+        (
+            MEMBER_TOKENS_REVOKE,
+            "post",
+            own.post(MEMBER_TOKENS_REVOKE.format(user_id=rapporteur.pk)),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 200, 404, 404, 200, 404, 200]
+    assert_served_as_described(openapi, served)
+
+
 @pytest.mark.parametrize(("path", "method"), sorted(OPERATIONS - {(TOKEN, "post")}))
 def test_it_describes_the_unauthenticated_answer_of_every_operation(
     openapi: dict[str, Any], path: str, method: str
 ) -> None:
     # when
-    url = path.format(id=uuid.uuid4(), key="adults_labour")
+    url = path.format(id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1)
     response = APIClient().generic(method.upper(), url)
     # then
     assert response.status_code == 401

@@ -27,6 +27,7 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from haven.access import errors as access_errors
@@ -40,7 +41,7 @@ from haven.access.services import break_glass as break_glass_services
 from haven.access.tests.test_break_glass import JUSTIFICATION
 from haven.access.views import break_glass as break_glass_views
 from haven.accounts import forms as account_forms
-from haven.accounts.models import OrgType, Role, User
+from haven.accounts.models import ApiToken, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
 from haven.assistance import errors as assistance_errors
@@ -961,6 +962,11 @@ CONTEXTS: dict[str, Builder] = {
     "web/_timeline.html": _timeline,
     "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
     "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
+    "accounts/token_list.html": lambda scene: _token_list(scene),
+    "accounts/member_list.html": lambda scene: {
+        "members": [scene.lead, scene.police],
+        "nav": "members",
+    },
     "accounts/mfa_enrol.html": lambda scene: {
         "form": account_forms.OtpForm(),
         "next": "/",
@@ -1959,6 +1965,16 @@ CONTEXTS.update(
         "referrals/crossborder_partners.html": _crossborder_partners,
     }
 )
+
+
+def _token_list(scene: Scene) -> dict[str, Any]:
+    """A member's live tokens, as their organisation's administrator sees them."""
+    member = scene.lead
+    ApiToken.objects.create(
+        user=member, digest="0" * 64, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    tokens = ApiToken.objects.filter(user=member)
+    return {"member": member, "own": False, "tokens": tokens, "nav": "members"}
 
 
 def _request(user: User) -> HttpRequest:
