@@ -214,6 +214,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "haven.lib.api.api_exception_handler",
+    # JSON only, bounded in depth and size (no request body can crash the server).
+    "DEFAULT_PARSER_CLASSES": ["haven.lib.parsers.BoundedJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haven API",

@@ -22,3 +22,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an unmatched path answers the API's JSON error body, not a page.
+handler404 = "haven.lib.api.not_found"

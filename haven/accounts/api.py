@@ -12,7 +12,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from haven.accounts import services
 from haven.lib.api import BAD_REQUEST, DetailSerializer, ErrorSerializer
+from haven.lib.parsers import BoundedJSONParser
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # as above
@@ -65,7 +65,7 @@ class TokenThrottle(AnonRateThrottle):
 
 class TokenView(APIView):
     authentication_classes = ()
-    parser_classes = (JSONParser,)
+    parser_classes = (BoundedJSONParser,)
     permission_classes = (AllowAny,)
     throttle_classes = (TokenThrottle,)
 
