@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django_htmx.middleware import HtmxDetails
 
 from haven.access.models import FieldGroup, Purpose
+from haven.access.selectors import break_glass as break_glass_selectors
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, hooks, selectors, services
 from haven.lib.views import domain_errors, form_error
@@ -37,11 +38,19 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """Only visible cases; the htmx search swaps in the result rows alone."""
     form = forms.CaseSearchForm(request.GET or None)
     search = form.cleaned_data if form.is_valid() else {"reference": "", "status": ""}
-    cases = selectors.case_list(user=request_user(request), **search)
+    user = request_user(request)
+    cases = selectors.case_list(user=user, **search)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     partial = request.htmx and not request.htmx.history_restore_request
     template = "cases/_case_rows.html" if partial else "cases/case_list.html"
-    context = {"form": form, "page": page, "searching": any(search.values()), "nav": "cases"}
+    context = {
+        "form": form,
+        "page": page,
+        "searching": any(search.values()),
+        "nav": "cases",
+        # The same rule as the break-glass service: the way in only for who may use it.
+        "may_use_break_glass": break_glass_selectors.may_use_break_glass(user),
+    }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
