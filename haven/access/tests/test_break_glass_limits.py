@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from haven.access import services as access_services
 from haven.access.models import BreakGlass, BreakGlassReason
 from haven.access.selectors import break_glass as selectors
 from haven.access.tests.test_break_glass import JUSTIFICATION, code_of, use, world
@@ -161,3 +162,21 @@ def test_a_refused_attempt_is_audited_without_the_typed_words() -> None:
         "role": "caseworker",
     }
     assert "Aino" not in str(event.detail)
+
+
+def test_the_grant_itself_refuses_a_reason_not_on_the_list() -> None:
+    # given
+    w = world()
+    # when
+    refused = code_of(
+        lambda: access_services.break_glass_open(
+            actor=w.outsider,
+            case_id=w.case.id,
+            person_id=w.case.person_id,
+            justification=JUSTIFICATION,
+            reason="curiosity",
+        )
+    )
+    # then
+    assert refused == "justification_required"
+    assert not BreakGlass.objects.exists()
