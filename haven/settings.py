@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from haven.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from haven.lib.files import private_sqlite_file
 
 django_stubs_ext.monkeypatch()
 
@@ -109,13 +110,21 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
+    _sqlite_path = env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3"))
+    # Personal data: the file (and its -wal and -shm) is the service user's alone.
+    private_sqlite_file(_sqlite_path)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3")),
+            "NAME": _sqlite_path,
             "OPTIONS": {
+                # Concurrent writers (issue 12): readers never block the writer (WAL),
+                # every transaction takes the write lock when it begins (IMMEDIATE),
+                # so none fails upgrading a read lock, and a writer waits its turn
+                # for up to 20 s (timeout and busy_timeout) instead of failing.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; "
                     # Erased data keys must not linger in free pages.
                     "PRAGMA secure_delete=ON;"
                 ),
@@ -217,6 +226,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "haven.lib.api.api_exception_handler",
+    # JSON only, bounded in depth and size (no request body can crash the server).
+    "DEFAULT_PARSER_CLASSES": ["haven.lib.parsers.BoundedJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haven API",

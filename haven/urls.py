@@ -25,3 +25,6 @@ urlpatterns = [
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an unmatched path answers the API's JSON error body, not a page.
+handler404 = "haven.lib.api.not_found"

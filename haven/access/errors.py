@@ -15,6 +15,8 @@ class ErrorCode(StrEnum):
     BREAK_GLASS_ALREADY_REVIEWED = "break_glass_already_reviewed"
     BREAK_GLASS_NOT_FOUND = "break_glass_not_found"
     BREAK_GLASS_NOT_NEEDED = "break_glass_not_needed"
+    # Audited only: the caller hears case_not_found, as for any case hidden from them.
+    BREAK_GLASS_OTHER_COUNTRY = "break_glass_other_country"
     # A break-glass request names a case: missing and hidden answer alike (the
     # cases app's own code; access may not import it).
     CASE_NOT_FOUND = "case_not_found"

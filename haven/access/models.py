@@ -244,10 +244,23 @@ class AgreementFlow(models.Model):
         return f"flow of {self.agreement_id}"
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why emergency access is needed: chosen from a list, explained in free text."""
+
+    IMMEDIATE_DANGER = "immediate_danger", _("The person is in immediate danger")
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
+    PERSON_MISSING = "person_missing", _("The person is missing")
+    LEAD_UNREACHABLE = (
+        "lead_unreachable",
+        _("An urgent decision is needed and the case lead cannot be reached"),
+    )
+    OTHER = "other", _("Another emergency (explained below)")
+
+
 class BreakGlass(models.Model):
-    """Emergency access by one user outside the permitted flow: typed
-    justification, time-boxed, reported to the case lead and the national
-    coordinator at once, reviewed by a supervisor."""
+    """Emergency access by one user outside the permitted flow: a reason from the
+    list and a typed justification, time-boxed, reported to the case lead and the
+    national coordinator at once, reviewed by a supervisor."""
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -260,6 +273,7 @@ class BreakGlass(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
+    reason = models.CharField(max_length=30, choices=BreakGlassReason.choices)
     justification = models.TextField()  # staff's words about the emergency; shown to reviewers
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()

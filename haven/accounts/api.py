@@ -15,7 +15,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +32,7 @@ from haven.lib.api import (
     JsonApiView,
 )
 from haven.lib.net import client_address
+from haven.lib.parsers import BoundedJSONParser
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # as above
@@ -85,7 +85,7 @@ class TokenThrottle(BaseThrottle):
 
 class TokenView(APIView):
     authentication_classes = ()
-    parser_classes = (JSONParser,)
+    parser_classes = (BoundedJSONParser,)
     permission_classes = (AllowAny,)
     throttle_classes = (TokenThrottle,)
 

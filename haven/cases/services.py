@@ -37,6 +37,7 @@ from haven.cases.status import (
     IdentificationStatus,
     transition_allowed,
 )
+from haven.lib import dates
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
@@ -125,6 +126,7 @@ def _validate_dates(person: PersonInput, *, today: date) -> None:
         raise errors.InvalidInput(
             _("The date of birth cannot be in the future."), field="date_of_birth"
         )
+    dates.check(person.date_of_birth, dates.BIRTH, field="date_of_birth", today=today)
     if (
         person.age_status == AgeStatus.VERIFIED_ADULT
         and person.date_of_birth is not None
@@ -369,6 +371,7 @@ def case_transition(
         raise errors.InvalidInput(
             _("The decision date cannot be in the future."), field="decided_on"
         )
+    dates.check(decided_on, dates.PAST, field="decided_on", today=today)
     now = timezone.now()
     transition = StatusTransition.objects.create(
         case=case,
@@ -582,6 +585,8 @@ def _validate_interview_shape(interview: InterviewInput, *, today: date) -> None
         )
     if interview.held_on > today:
         raise errors.InvalidInput(_("Record an interview once it has been held."), field="held_on")
+    dates.check(interview.held_on, dates.PAST, field="held_on", today=today)
+    dates.check(interview.reported_on, dates.PAST, field="reported_on", today=today)
     if interview.reported_on is not None and interview.reported_on > interview.held_on:
         raise errors.InvalidInput(
             _("The report cannot come after the interview."), field="reported_on"

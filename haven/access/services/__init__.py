@@ -19,6 +19,7 @@ from haven.access.models import (
     AgreementFlow,
     AgreementParty,
     BreakGlass,
+    BreakGlassReason,
     ChildViews,
     Consent,
     FieldGroup,
@@ -494,7 +495,12 @@ MIN_JUSTIFICATION = 20
 
 @transaction.atomic
 def break_glass_open(
-    *, actor: User, case_id: uuid.UUID | str, person_id: uuid.UUID | str, justification: str
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    person_id: uuid.UUID | str,
+    justification: str,
+    reason: str = BreakGlassReason.OTHER,
 ) -> BreakGlass:
     """Emergency access for one user, only with a typed justification; it lasts
     HAVEN_BREAK_GLASS_MINUTES and is marked in the audit trail. Notifying the
@@ -507,11 +513,16 @@ def break_glass_open(
             _("Explain the emergency in at least %(n)d characters.") % {"n": MIN_JUSTIFICATION},
             field="justification",
         )
+    if reason not in BreakGlassReason.values:
+        raise errors.JustificationRequired(
+            _("Choose the reason for emergency access from the list."), field="reason"
+        )
     now = timezone.now()
     grant = BreakGlass(
         case_id=case_id,
         user=actor,
         organisation=actor.organisation,
+        reason=reason,
         justification=justification.strip(),
         started_at=now,
         expires_at=now + timedelta(minutes=settings.HAVEN_BREAK_GLASS_MINUTES),
@@ -523,7 +534,11 @@ def break_glass_open(
         object_type="cases.Case",
         object_id=case_id,
         person_id=person_id,
-        detail={"break_glass": str(grant.id), "minutes": settings.HAVEN_BREAK_GLASS_MINUTES},
+        detail={
+            "break_glass": str(grant.id),
+            "minutes": settings.HAVEN_BREAK_GLASS_MINUTES,
+            "reason": reason,
+        },
     )
     return grant
 

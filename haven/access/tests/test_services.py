@@ -734,7 +734,7 @@ def test_it_opens_break_glass_only_with_a_justification_and_marks_it_in_the_audi
         str(case.id),
         str(case.person_id),
     )
-    assert event.detail == {"break_glass": str(grant.id), "minutes": 45}
+    assert event.detail == {"break_glass": str(grant.id), "minutes": 45, "reason": "other"}
 
 
 @pytest.mark.django_db

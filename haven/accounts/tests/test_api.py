@@ -201,7 +201,7 @@ def test_it_refuses_a_request_without_a_password_with_a_field_error() -> None:
     response = APIClient().post(TOKEN_URL, {"username": user.username}, format="json")
     # then
     assert response.status_code == 400
-    assert list(response.json()) == ["password"]
+    assert list(response.json()["field_errors"]) == ["password"]
 
 
 def test_it_rejects_an_expired_token() -> None:

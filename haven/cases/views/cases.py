@@ -37,11 +37,17 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """Only visible cases; the htmx search swaps in the result rows alone."""
     form = forms.CaseSearchForm(request.GET or None)
     search = form.cleaned_data if form.is_valid() else {"reference": "", "status": ""}
-    cases = selectors.case_list(user=request_user(request), **search)
+    user = request_user(request)
+    cases = selectors.case_list(user=user, **search)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     partial = request.htmx and not request.htmx.history_restore_request
     template = "cases/_case_rows.html" if partial else "cases/case_list.html"
-    context = {"form": form, "page": page, "searching": any(search.values()), "nav": "cases"}
+    context = {
+        "form": form,
+        "page": page,
+        "searching": any(search.values()),
+        "nav": "cases",
+    }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -97,7 +97,7 @@ def test_r17_refusals_answer_with_their_codes(openapi: dict[str, Any]) -> None:
         (403, "org_type_may_not_decide"),
     ]
     assert field.status_code == 400
-    assert "outcome" in field.json()
+    assert "outcome" in field.json()["field_errors"]
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 409, too_soon.json())
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 400, child.json())
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 403, ngo.json())
@@ -227,7 +227,7 @@ def test_r01_r17_the_api_requires_a_legal_basis_and_a_date_after_the_opening() -
         format="json",
     )
     # then
-    assert missing.status_code == 400 and "legal_basis" in missing.json()
+    assert missing.status_code == 400 and "legal_basis" in missing.json()["field_errors"]
     assert (blank.status_code, blank.json()["code"]) == (
         400,
         errors.ErrorCode.LEGAL_BASIS_REQUIRED,

@@ -854,7 +854,7 @@ def test_it_describes_break_glass_answers_as_served(openapi: dict[str, Any]) -> 
     coordinator = make_user(org_type=OrgType.NATIONAL_COORDINATOR)
     police, supervisor = api_client_for(officer), api_client_for(boss)
     why = "A synthetic emergency that cannot wait for the case lead."
-    use = {"case_reference": case.reference, "justification": why}
+    use = {"case_reference": case.reference, "reason": "person_missing", "justification": why}
     # when
     used = police.post(BREAK_GLASS, use, format="json")
     review = BREAK_GLASS_REVIEW.format(id=used.json()["id"])
@@ -1267,7 +1267,10 @@ def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, 
     }
     created = ngo.post(url, body, format="json")
     renewals = PERMIT_RENEWALS.format(id=created.json()["permits"][0]["id"])
-    renewal = {"renewed_on": today.isoformat(), "new_expires_on": "2099-01-01"}
+    renewal = {
+        "renewed_on": today.isoformat(),
+        "new_expires_on": (today + timedelta(days=730)).isoformat(),
+    }
     held = {"started_on": today.isoformat(), "place_type": "Detention centre"}
     # when
     served: list[Served] = [

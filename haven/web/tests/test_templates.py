@@ -663,7 +663,10 @@ def _notification_list(scene: Scene) -> Context:
     case = scene.presumed.case
     deadline_services.deadlines_sweep(now=LATER)
     break_glass_services.break_glass_use(
-        actor=scene.outsider, case_reference=case.reference, justification=JUSTIFICATION
+        actor=scene.outsider,
+        case_reference=case.reference,
+        reason="medical_emergency",
+        justification=JUSTIFICATION,
     )
     referral_notify.notify(
         recipients=[scene.reader], kind="referral", event="received", case=case, subject_id="1"
@@ -695,6 +698,7 @@ def _break_glass_use(scene: Scene) -> BreakGlass:
     return break_glass_services.break_glass_use(
         actor=scene.outsider,
         case_reference=scene.presumed.case.reference,
+        reason="medical_emergency",
         justification=JUSTIFICATION,
     )
 
@@ -703,7 +707,11 @@ def _break_glass_new(scene: Scene) -> Context:
     # Posted without a justification: refused beside the field.
     scene.viewer = scene.outsider
     form = access_forms.BreakGlassForm(
-        {"case_reference": scene.presumed.case.reference, "justification": "Urgent."}
+        {
+            "case_reference": scene.presumed.case.reference,
+            "reason": "person_missing",
+            "justification": "Urgent.",
+        }
     )
     assert form.is_valid()
     with pytest.raises(access_errors.JustificationRequired) as refused:
