@@ -154,6 +154,10 @@ class ReportDecisionSerializer(serializers.Serializer[Any]):
     reasons = serializers.CharField(help_text="Empty once the person's data is erased.")
     served_to_label = serializers.CharField()
     reconsiderations = ReportReconsiderationSerializer(many=True)
+    round = serializers.IntegerField(help_text="The round of the identification pathway (R-01).")
+    earlier_round = serializers.BooleanField(
+        help_text="Taken before the pathway was reopened; kept as history."
+    )
 
 
 class ReportDecisionSectionSerializer(serializers.Serializer[Any]):
