@@ -33,6 +33,22 @@ def _links(page: parts.CasePage) -> list[parts.Panel]:
             {"may_screen": may_screen},
         )
     ]
+    if page.shows(FieldGroup.ASSESSMENT) and screening_selectors.several_forms(page.case):
+        # one screening per form of exploitation, each with its result.
+        screenings = (
+            Screening.objects.filter(case_id=page.case.id)
+            .select_related("indicator_set")
+            .order_by("-screened_at")
+        )
+        by_form = screening_selectors.screenings_by_form(case=page.case, screenings=screenings)
+        panels.append(
+            parts.Panel(
+                parts.SLOT_BODY,
+                15,
+                "identification/_screening_by_form.html",
+                {"by_form": by_form},
+            )
+        )
     if page.shows(FieldGroup.LEGAL) and page.writable:
         panels.append(
             parts.Panel(
@@ -203,7 +219,20 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
                 provisional=view.provisional,
             )
         )
-    return parts.ReportSection("screenings", title, True, "", items=items)
+    # on a case with several forms of exploitation, a result per form.
+    by_form = screening_selectors.screenings_by_form(
+        case=listing.case, screenings=listing.screenings
+    )
+    entries = [
+        parts.ReportEntry(
+            title=", ".join(f.form_labels) or f.set_name,
+            on=timezone.localdate(f.latest.screened_at) if f.latest is not None else None,
+            facts=[parts.ReportFact(_("Result"), f.result_words)],
+        )
+        for f in by_form
+        if len(by_form) > 1
+    ]
+    return parts.ReportSection("screenings", title, True, "", entries=entries, items=items)
 
 
 def _decision_section(request: parts.ReportRequest) -> parts.ReportSection:
