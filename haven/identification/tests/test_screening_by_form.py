@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 BY_FORM = "/api/v1/cases/{id}/screenings/by-form/"
 PERSON_REPORT = "/api/v1/cases/{id}/person-report/"
-BOTH = [ExploitationForm.LABOUR, ExploitationForm.SEXUAL]
+BOTH: list[str] = [ExploitationForm.LABOUR, ExploitationForm.SEXUAL]
 
 
 @pytest.fixture(scope="module")
