@@ -12,8 +12,10 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
+from haven.accounts.models import Role
 from haven.assistance import clocks as assistance_clocks
 from haven.assistance.models import ReflectionPeriod
+from haven.assistance.services import reflection as reflection_services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
@@ -276,3 +278,30 @@ def test_r01_no_decision_is_taken_for_a_person_who_withdrew_until_the_pathway_re
     with time_machine.travel(TODAY, tick=False):
         record(t.police, t.case)
     assert stored(t.case).identification_status == S.PRESUMED
+
+
+def test_r15_a_period_ended_early_stays_ended_early_when_a_new_round_starts_one() -> None:
+    # given: the first period ended early on a permitted ground, then the person withdrew
+    t = team(police_role=Role.SUPERVISOR)
+    with time_machine.travel(FIRST, tick=False):
+        record(t.police, t.case)
+    with time_machine.travel(FIRST + timedelta(days=5), tick=False):
+        reflection_services.reflection_period_end_early(
+            actor=t.police,
+            case_id=t.case.id,
+            ground=ReflectionPeriod.EarlyEndGround.PUBLIC_ORDER,
+            reasons="A serious threat to public order.",
+            legal_basis="Test Act s. 4",
+        )
+    change(t, S.WITHDRAWN, LEFT)
+    change(t, S.POTENTIAL, BACK)
+    # when
+    with time_machine.travel(TODAY, tick=False):
+        record(t.police, t.case)
+    # then
+    earlier, current = ReflectionPeriod.objects.filter(case=t.case).order_by("id")
+    assert (earlier.status, earlier.ended_on) == (
+        ReflectionPeriod.Status.ENDED_EARLY,
+        FIRST + timedelta(days=5),
+    )
+    assert current.status == ReflectionPeriod.Status.RUNNING

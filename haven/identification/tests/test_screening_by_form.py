@@ -154,3 +154,19 @@ def test_r05_a_case_with_one_form_keeps_the_plain_screening_list(
         ("labour", sorted([ExploitationForm.BEGGING, ExploitationForm.LABOUR])),
     ]
     assert selectors.forms_by_set([]) == {"labour": []}
+
+
+def test_r05_a_new_screening_starts_with_the_form_not_screened_yet_and_no_set_is_invented(
+    sets: dict[str, IndicatorSet], worker: User
+) -> None:
+    # given: both forms screened
+    case = labour_screened(worker)
+    screen(actor=worker, case=case, set_key="adults_sexual", codes=("CD-01",))
+    # when
+    missing = selectors.screening_missing_set(
+        case=case, sets=selectors.screening_sets_for(case=case)
+    )
+    without_sets = selectors.screenings_by_form(case=case, screenings=[], sets=[])
+    # then: nothing is missing; with no usable set, none is named
+    assert missing == ""
+    assert [(f.set_key, f.screened) for f in without_sets] == [("", False), ("", False)]
