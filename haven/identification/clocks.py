@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.access import policy as access_policy
 from haven.cases import hooks
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import REOPENS_PATHWAY, IdentificationStatus
 from haven.deadlines import clock, kinds
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
@@ -86,10 +86,13 @@ def decision_clock_start(event: hooks.CaseOpened) -> None:
 
 
 def decision_clock_restart(event: hooks.StatusChanged) -> None:
-    """The pathway reopens (R-01): back to ``potential`` after the person withdrew,
-    declined or was not identified. The first decision falls due again, counted
-    from the reopening, with the case lead; what was pending before is cancelled."""
-    if event.to_status != IdentificationStatus.POTENTIAL or not event.from_status:
+    """The pathway reopens (R-01): back to ``potential`` after the person withdrew or
+    declined formal identification (which cancelled the pending decisions). The first
+    decision falls due again, counted from the reopening, with the case lead."""
+    if (
+        event.to_status != IdentificationStatus.POTENTIAL
+        or event.from_status not in REOPENS_PATHWAY
+    ):
         return
     deadline_services.tasks_close(
         case_id=event.case.id, kind=DECISION_DUE, by=event.by, status=Task.Status.CANCELLED

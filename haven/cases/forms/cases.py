@@ -184,6 +184,5 @@ class TransitionForm(forms.Form):
         self.fields["legal_basis"].initial = legal_basis  # the pathway's default
         # Decision statuses come from an identification decision, never from here.
         allowed = TRANSITIONS.targets(IdentificationStatus(current_status)) - DECISION_STATUSES
-        self.allowed = allowed
         field = cast(forms.ChoiceField, self.fields["to_status"])
         field.choices = [(s.value, s.label) for s in IdentificationStatus if s in allowed]

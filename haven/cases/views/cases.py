@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, hooks, selectors, services
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import REOPENS_PATHWAY
 from haven.lib.views import domain_errors, form_error
 
 PAGE_SIZE = 25
@@ -104,7 +104,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("Status changed to: %(status)s.") % {"status": label})
             return redirect("web:case_detail", case_id=case.id)
     # going back to potential after leaving the mechanism reopens the pathway.
-    reopens = IdentificationStatus.POTENTIAL in form.allowed
+    reopens = case.identification_status in REOPENS_PATHWAY
     context = {"case": case, "form": form, "reopens": reopens}
     return render(request, "cases/case_transition.html", context)
 

@@ -21,7 +21,12 @@ from haven.accounts.models import User
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.cases.status import DECISION_STATUSES, TRANSITIONS, IdentificationStatus
+from haven.cases.status import (
+    DECISION_STATUSES,
+    REOPENS_PATHWAY,
+    TRANSITIONS,
+    IdentificationStatus,
+)
 from haven.deadlines.models import Task
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
@@ -334,5 +339,5 @@ def next_steps(*, user: User, case_id: object) -> NextSteps:
         case=options.case,
         status_changes=changes,
         decisions=options.options,
-        reopens=IdentificationStatus.POTENTIAL in allowed,
+        reopens=current in REOPENS_PATHWAY,
     )

@@ -1,7 +1,7 @@
 """Rounds of the identification pathway (R-01, R-17).
 
-A person who withdrew, declined formal identification or was not identified can
-come back. The pathway then reopens: the case's status changes back to
+A person who withdrew or declined formal identification can come back. The
+pathway then reopens: the case's status changes back to
 ``potential`` (``haven.cases.services.case_transition``, with its decision maker,
 date, legal basis and reasons, audited like every status change). That status
 change is the start of a new round. The order of the pathway (R-17) is checked
@@ -22,16 +22,11 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from haven.cases.models import StatusTransition
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import REOPENS_PATHWAY, IdentificationStatus
 
 # The statuses from which the pathway reopens, by a status change back to potential.
-REOPENABLE = frozenset(
-    {
-        IdentificationStatus.WITHDRAWN,
-        IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
-        IdentificationStatus.NOT_IDENTIFIED,
-    }
-)
+# A negative decision is not reopened but reconsidered on request, in its own round (R-17).
+REOPENABLE = REOPENS_PATHWAY
 
 
 class Recorded(Protocol):
@@ -44,7 +39,8 @@ T = TypeVar("T", bound=Recorded)
 
 @dataclass(frozen=True)
 class Reopening:
-    """A status change back to ``potential``: a new round of the pathway starts."""
+    """A status change back to ``potential`` from a status the person left the
+    mechanism with (``REOPENABLE``): a new round of the pathway starts."""
 
     decided_on: date
     recorded_at: datetime
@@ -52,10 +48,11 @@ class Reopening:
 
 
 def reopenings(case_id: uuid.UUID) -> list[Reopening]:
-    """The case's reopenings, oldest first (intake, from no status, is not one)."""
+    """The case's reopenings, oldest first."""
     rows = (
-        StatusTransition.objects.filter(case_id=case_id, to_status=IdentificationStatus.POTENTIAL)
-        .exclude(from_status="")
+        StatusTransition.objects.filter(
+            case_id=case_id, to_status=IdentificationStatus.POTENTIAL, from_status__in=REOPENABLE
+        )
         .order_by("recorded_at", "id")
         .values_list("decided_on", "recorded_at", "from_status")
     )

@@ -143,19 +143,24 @@ def test_r01_person_who_declined_comes_back_can_be_identified() -> None:
     assert stored(t.case).identification_status == S.IDENTIFIED
 
 
-def test_r01_person_not_identified_comes_back_with_new_information() -> None:
+def test_r17_a_negative_decision_is_reconsidered_not_reopened() -> None:
     # given: negative at the conclusive stage, after a positive reasonable-grounds decision
     t = team()
     with time_machine.travel(FIRST, tick=False):
         record(t.police, t.case)
     with time_machine.travel(FIRST + timedelta(days=30), tick=False):
-        record(t.police, t.case, CG, outcome="negative", reasons="Not enough evidence.")
-    # when
+        negative = record(t.police, t.case, CG, outcome="negative", reasons="Not enough.")
+    # when: back to potential is not a reopening; the decision is reconsidered instead
     change(t, S.POTENTIAL, BACK, reasons="New evidence from the labour inspectorate.")
     with time_machine.travel(TODAY, tick=False):
-        record(t.police, t.case)
+        with pytest.raises(errors.DecisionAlreadyRecorded):
+            record(t.police, t.case)
+        request = services.reconsideration_request(
+            actor=t.ngo, decision_id=negative.id, grounds="New evidence."
+        )
     # then
-    assert stored(t.case).identification_status == S.PRESUMED
+    assert rounds.reopenings(t.case.id) == []
+    assert request.decision_id == negative.id
 
 
 def test_r15_new_round_starts_new_reflection_period() -> None:
@@ -231,11 +236,13 @@ def test_r17_the_first_decision_falls_due_again_when_the_pathway_reopens() -> No
 
 
 def test_r17_a_decision_of_an_earlier_round_cannot_be_reconsidered() -> None:
-    # given: a negative reasonable-grounds decision, then the pathway reopened
+    # given: a negative reasonable-grounds decision; the person withdrew and came back
     t = team()
     with time_machine.travel(FIRST, tick=False):
         negative = record(t.police, t.case, outcome="negative", reasons="No indicators.")
         listed_before = decision_selectors.decision_get(user=t.ngo, decision_id=negative.id)
+    change(t, S.POTENTIAL, LEFT)
+    change(t, S.WITHDRAWN, LEFT)
     change(t, S.POTENTIAL, BACK)
     # when / then
     with time_machine.travel(TODAY, tick=False):

@@ -22,7 +22,13 @@ from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.test_api import api_client_for
 from haven.identification.models import IdentificationDecision
 from haven.identification.tests.test_decisions_services import CG, RG, TODAY, Team, record, team
-from haven.identification.tests.test_pathway_rounds import BACK, FIRST, change, presumed_then
+from haven.identification.tests.test_pathway_rounds import (
+    BACK,
+    FIRST,
+    LEFT,
+    change,
+    presumed_then,
+)
 from haven.web import timeline
 from haven.web.tests.factories import sign_in
 from haven.web.tests.test_schema import assert_matches_schema
@@ -175,6 +181,8 @@ def test_r17_the_api_refuses_to_reconsider_a_decision_of_an_earlier_round() -> N
     t = team()
     with time_machine.travel(FIRST, tick=False):
         negative = record(t.police, t.case, outcome="negative", reasons="No indicators.")
+    change(t, S.POTENTIAL, LEFT)
+    change(t, S.WITHDRAWN, LEFT)
     change(t, S.POTENTIAL, BACK)
     # when
     with time_machine.travel(TODAY, tick=False):
