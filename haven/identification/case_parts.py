@@ -125,7 +125,12 @@ def _decisions(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     decisions = IdentificationDecision.objects.filter(case_id=source.case.id).only(
         "decision_type", "country", "outcome", "decided_on", "recorded_at", "backdated"
     )
-    reopened = rounds.reopenings(source.case.id)
+    # The status changes case_read already read, when it did (no query of its own).
+    reopened = (
+        rounds.reopenings(source.case.id)
+        if source.transitions is None
+        else rounds.reopenings_in(source.transitions)
+    )
     return [
         parts.TimelineEntry(
             on=decision.decided_on,

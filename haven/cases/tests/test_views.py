@@ -54,10 +54,8 @@ CASE_LIST_QUERIES = 11
 # the open lead transfer as subqueries (1), and the case's referrals (1).
 # And 1 for the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors).
-# Issue 10 adds 1: the timeline's reopenings of the identification pathway, to mark
-# the decisions of an earlier round.
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 41
+CASE_DETAIL_QUERIES = 40
 
 ClientFor = Callable[[User], Client]
 

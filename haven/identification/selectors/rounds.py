@@ -16,10 +16,10 @@ they authorise and audit nothing themselves.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from haven.cases.models import StatusTransition
 from haven.cases.status import REOPENS_PATHWAY, IdentificationStatus
@@ -57,6 +57,17 @@ def reopenings(case_id: uuid.UUID) -> list[Reopening]:
         .values_list("decided_on", "recorded_at", "from_status")
     )
     return [Reopening(decided_on=d, recorded_at=r, from_status=f) for d, r, f in rows]
+
+
+def reopenings_in(transitions: Sequence[Mapping[str, Any]]) -> list[Reopening]:
+    """The same, from the status changes ``case_read`` already read (oldest first)."""
+    return [
+        Reopening(
+            decided_on=t["decided_on"], recorded_at=t["recorded_at"], from_status=t["from_status"]
+        )
+        for t in transitions
+        if t["to_status"] == IdentificationStatus.POTENTIAL and t["from_status"] in REOPENABLE
+    ]
 
 
 def round_of(item: Recorded, reopened: Sequence[Reopening]) -> int:
