@@ -225,8 +225,10 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
             )
         )
     # on a case with several forms of exploitation, a result per form.
-    by_form = screening_selectors.screenings_by_form(
-        case=listing.case, screenings=listing.screenings
+    by_form = (
+        screening_selectors.screenings_by_form(case=listing.case, screenings=listing.screenings)
+        if screening_selectors.several_forms(listing.case)
+        else []
     )
     entries = [
         parts.ReportEntry(
@@ -235,7 +237,6 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
             facts=[parts.ReportFact(_("Result"), f.result_words)],
         )
         for f in by_form
-        if len(by_form) > 1
     ]
     return parts.ReportSection("screenings", title, True, "", entries=entries, items=items)
 

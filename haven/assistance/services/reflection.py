@@ -64,7 +64,7 @@ def reflection_period_start(
     if earlier is not None and earlier.started_by_decision == decision_id:
         raise errors.ReflectionExists(_("This decision already started a reflection period."))
     if earlier is not None:
-        _end_earlier(actor=actor, period=earlier, person_id=person_id)
+        _end_earlier(actor=actor, period=earlier, person_id=person_id, new_start=starts_on)
     ends_on = max(starts_on, timezone.localdate()) + timedelta(days=days)
     period = ReflectionPeriod(
         case_id=case_id,
@@ -88,13 +88,13 @@ def reflection_period_start(
     return period
 
 
-def _end_earlier(*, actor: User, period: ReflectionPeriod, person_id: Any) -> None:
+def _end_earlier(*, actor: User, period: ReflectionPeriod, person_id: Any, new_start: date) -> None:
     """The period of an earlier round of the pathway ends when the new one starts
-    (if it still ran); it stays as history. Its end deadline is cancelled."""
+    (or on its own last day, if that came first); it stays as history. Its end
+    deadline is cancelled."""
     if period.status == ReflectionPeriod.Status.RUNNING:
-        today = timezone.localdate()
         period.status = ReflectionPeriod.Status.ENDED
-        period.ended_on = max(period.starts_on, min(period.ends_on, today))
+        period.ended_on = max(period.starts_on, min(period.ends_on, new_start))
         period.save(update_fields=["status", "ended_on"])
         audit.audit_record(
             actor=audit.actor_of(actor),

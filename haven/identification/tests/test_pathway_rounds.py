@@ -184,7 +184,7 @@ def test_r15_new_round_starts_new_reflection_period() -> None:
     assert current.granted_days >= 30
     # the earlier one stays as history, ended on the day the new one started
     assert earlier.status == ReflectionPeriod.Status.ENDED
-    assert earlier.ended_on == day
+    assert earlier.ended_on == FIRST + timedelta(days=12)
     ends = Task.objects.filter(case=t.case, kind=assistance_clocks.REFLECTION_PERIOD_END)
     assert sorted((task.status, task.due_at.date()) for task in ends) == sorted(
         [

@@ -136,13 +136,18 @@ def screening_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         for row in used.values()
         if row.provisional
     ]
-    by_form = selectors.screenings_by_form(case=listing.case, screenings=listing.screenings)
+    # one screening per form, on a case with several (no query otherwise).
+    by_form = (
+        selectors.screenings_by_form(case=listing.case, screenings=listing.screenings)
+        if selectors.several_forms(listing.case)
+        else []
+    )
     context = {
         "case": listing.case,
         "rows": rows,
         "provisional_sets": provisional,
         "may_screen": listing.may_screen,
-        "by_form": by_form if len(by_form) > 1 else [],
+        "by_form": by_form,
     }
     return render(request, "identification/screening_list.html", context)
 
