@@ -281,6 +281,7 @@ def _legal(case: Case) -> dict[str, Any]:
                 "to_status": t.to_status,
                 "to_status_label": str(IdentificationStatus(t.to_status).label),
                 "decided_on": t.decided_on,
+                "recorded_at": t.recorded_at,
                 "decided_by": t.decided_by.get_username(),
                 "organisation": t.decided_by_organisation.name,
                 "legal_basis": t.legal_basis,

@@ -43,9 +43,9 @@ from haven.assistance.models import (
     AssistancePlan,
     AssistanceService,
     ClosureGround,
-    ReflectionPeriod,
     ServiceOutcome,
 )
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.states import SERVICE_TRANSITIONS
 from haven.assistance.states import ServiceStatus as St
 from haven.audit import services as audit
@@ -559,7 +559,7 @@ def _closure_protected(case: Case, day: date) -> bool:
     law allows: the person is presumed, or the reflection period runs."""
     if case.identification_status == IdentificationStatus.PRESUMED:
         return True
-    period = ReflectionPeriod.objects.filter(case_id=case.id).first()
+    period = reflection_selectors.current_period(case.id)
     return eligibility.reflection_runs_on(period, day) or eligibility.reflection_runs_on(
         period, timezone.localdate()
     )

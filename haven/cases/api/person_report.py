@@ -130,10 +130,26 @@ class ReportScreeningSerializer(serializers.Serializer[Any]):
     observations = ReportObservationSerializer(many=True)
 
 
+class ReportFactSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
+    value = serializers.CharField()
+
+
+class ReportEntrySerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+    facts = ReportFactSerializer(many=True)
+
+
 class ReportScreeningSectionSerializer(serializers.Serializer[Any]):
     shown = serializers.BooleanField()
     reason = serializers.CharField(help_text="Why the case lead cannot show them; else empty.")
     items = ReportScreeningSerializer(many=True)
+    entries = ReportEntrySerializer(
+        many=True,
+        help_text="On a case with several forms of exploitation, the result for each form "
+        "with its own indicator list (R-05); empty otherwise.",
+    )
 
 
 class ReportReconsiderationSerializer(serializers.Serializer[Any]):
@@ -154,6 +170,10 @@ class ReportDecisionSerializer(serializers.Serializer[Any]):
     reasons = serializers.CharField(help_text="Empty once the person's data is erased.")
     served_to_label = serializers.CharField()
     reconsiderations = ReportReconsiderationSerializer(many=True)
+    round = serializers.IntegerField(help_text="The round of the identification pathway (R-01).")
+    earlier_round = serializers.BooleanField(
+        help_text="Taken before the pathway was reopened; kept as history."
+    )
 
 
 class ReportDecisionSectionSerializer(serializers.Serializer[Any]):
@@ -257,17 +277,6 @@ class ReportBreakGlassSerializer(serializers.Serializer[Any]):
     expires_at = serializers.DateTimeField()
     review = serializers.CharField()
     review_label = serializers.CharField()
-
-
-class ReportFactSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
-    value = serializers.CharField()
-
-
-class ReportEntrySerializer(serializers.Serializer[Any]):
-    title = serializers.CharField()
-    on = serializers.DateField(allow_null=True)
-    facts = ReportFactSerializer(many=True)
 
 
 class ReportSectionSerializer(serializers.Serializer[Any]):

@@ -22,6 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, hooks, selectors, services
+from haven.cases.status import REOPENS_PATHWAY
 from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
@@ -107,6 +108,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None,
         current_status=case.identification_status,
         legal_basis=hooks.default_legal_basis(case.country),
+        initial={"to_status": request.GET.get("to_status", "")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +119,10 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             label = transition.get_to_status_display()
             messages.success(request, _("Status changed to: %(status)s.") % {"status": label})
             return redirect("web:case_detail", case_id=case.id)
-    return render(request, "cases/case_transition.html", {"case": case, "form": form})
+    # going back to potential after leaving the mechanism reopens the pathway.
+    reopens = case.identification_status in REOPENS_PATHWAY
+    context = {"case": case, "form": form, "reopens": reopens}
+    return render(request, "cases/case_transition.html", context)
 
 
 @never_cache

@@ -37,6 +37,7 @@ from haven.assistance.models import (
     ResidencePermit,
 )
 from haven.assistance.models import ServiceStatus as St
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit import services as audit_services
 from haven.audit.models import AuditEvent
 from haven.cases import selectors
@@ -488,16 +489,14 @@ def test_r03_r15_gives_every_presumed_case_a_running_reflection_period_and_prote
     today = timezone.localdate()
 
     # when
-    presumed = list(
-        Case.objects.filter(identification_status=S.PRESUMED).select_related("reflection_period")
-    )
+    presumed = list(Case.objects.filter(identification_status=S.PRESUMED))
 
     # then
     assert presumed
     for case in presumed:
         assert case.removal_protected
         assert case.assistance_eligible
-        assert eligibility.reflection_runs_on(case.reflection_period, today)
+        assert eligibility.reflection_runs_on(reflection_selectors.current_period(case.id), today)
         assert case.decisions.filter(decision_type=RG, outcome=Outcome.POSITIVE).exists()
 
 

@@ -35,7 +35,8 @@ RECONSIDERATIONS = "/api/v1/decisions/{id}/reconsiderations/"
 # Issue 4 adds one: the reader's live break-glass grants (rule_break_glass runs
 # before the team rules, so even the case lead's decision loads them, once).
 # Issue 9 takes 1 away: the case gate decides with the team it loaded to see the case.
-DECISION_LIST_API_QUERIES = 13
+# Issue 10 adds 1: the case's reopenings of the pathway, to mark each decision's round.
+DECISION_LIST_API_QUERIES = 14
 
 
 @pytest.fixture(scope="module")

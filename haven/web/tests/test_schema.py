@@ -161,6 +161,8 @@ OPERATIONS = {
     (SCREENINGS, "get"),
     (SCREENINGS, "post"),
     (SCREENING, "get"),
+    (SCREENINGS + "by-form/", "get"),
+    (CASE + "next-steps/", "get"),
     (DECISIONS, "get"),
     (DECISIONS, "post"),
     (DECISION, "get"),

@@ -533,6 +533,25 @@ def _decision_list(scene: Scene) -> Context:
     }
 
 
+def _decision_round(scene: Scene) -> Context:
+    # A pathway reopened once, on a withdrawn case, offering to reopen it again.
+    return {
+        "case": scene.refused.case,
+        "round": 2,
+        "reopened_on": scene.refused.decided_on,
+        "reopenable": True,
+    }
+
+
+def _screening_by_form(scene: Scene) -> Context:
+    # a case with labour and sexual exploitation, screened with one set only.
+    listing = screening_selectors.screening_list(user=scene.reader, case_id=scene.presumed.case.id)
+    case = listing.case
+    case.forms_of_exploitation = ["forced_labour", "sexual_exploitation"]
+    by_form = screening_selectors.screenings_by_form(case=case, screenings=listing.screenings)
+    return {"case": case, "by_form": by_form, "may_screen": True}
+
+
 def _decision_detail(scene: Scene) -> Context:
     decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
     return {"decision": decision, "nav": "cases"}
@@ -1013,6 +1032,8 @@ CONTEXTS: dict[str, Builder] = {
     "identification/reconsideration_new.html": _reconsideration_new,
     "identification/_decision_links.html": _case_links,
     "identification/_decision_pathway_notice.html": _pathway_notice,
+    "identification/_decision_round.html": _decision_round,
+    "identification/_screening_by_form.html": _screening_by_form,
     "assistance/reflection_detail.html": _reflection_detail,
     "assistance/_reflection_summary.html": _reflection_summary,
     "deadlines/deadline_list.html": _deadline_list,
