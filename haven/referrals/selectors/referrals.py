@@ -124,7 +124,8 @@ class LeadTransferView:
     actions: list[str]  # states.LeadTransferAction values this user may take
 
 
-def _type_label(key: str) -> str:
+def type_label(key: str) -> str:
+    """The referral type's label from the response-target file (its key if unknown)."""
     kind = targets.referral_type(key)
     return kind.label if kind else key
 
@@ -136,7 +137,7 @@ def _row(referral: Referral, now: datetime) -> ReferralRow:
         case_id=referral.case_id,
         case_reference=referral.case.reference,
         referral_type=referral.referral_type,
-        type_label=_type_label(referral.referral_type),
+        type_label=type_label(referral.referral_type),
         purpose=referral.purpose,
         field_groups=list(referral.field_groups),
         urgent=referral.urgent,
