@@ -80,12 +80,19 @@ class Panel:
     """One block of the case page: a template and the context it reads.
 
     ``position`` orders panels within a slot (ties: the composer's module order);
-    context keys are unique across panels (the composer checks)."""
+    context keys are unique across panels (the composer checks). ``title`` names a
+    body panel in the page's contents; a panel whose context values are all None
+    (the convention for "nothing to show this reader") is left out of them."""
 
     slot: str
     position: int
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    title: str | Promise = ""
+
+    @property
+    def shown(self) -> bool:
+        return any(value is not None for value in self.context.values())
 
 
 PanelProvider = Callable[[CasePage], list[Panel]]

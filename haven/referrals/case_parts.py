@@ -32,7 +32,11 @@ def _referrals(page: parts.CasePage) -> list[parts.Panel]:
     block = case_page_selectors.case_page_referrals(user=page.user, case_view=page.view)
     return [
         parts.Panel(
-            parts.SLOT_BODY, 80, "referrals/_referrals_case_block.html", {"case_referrals": block}
+            parts.SLOT_BODY,
+            80,
+            "referrals/_referrals_case_block.html",
+            {"case_referrals": block},
+            _("Referrals"),
         )
     ]
 

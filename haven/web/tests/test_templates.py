@@ -248,11 +248,15 @@ def _case_context(scene: Scene) -> Context:
     slots, _panel_context = composer.case_page_panels(
         parts.CasePage(user=user, view=view, purpose=Purpose.ASSISTANCE)
     )
+    case_timeline = timeline.timeline_for(user=user, case_view=view)
     return {
         "panels": slots,
+        **composer.case_page_layout(
+            slots=slots, view=view, next_deadline=case_timeline.next_deadline
+        ),
         "view": view,
         "case": view.case,
-        "timeline": timeline.timeline_for(user=user, case_view=view),
+        "timeline": case_timeline,
         "narrative_form": case_forms.NarrativeForm(),
         "may_transition": legal,
         "may_see_decisions": legal,
