@@ -72,7 +72,9 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     form = sharing_forms.ConsentForm(
         request.POST or None,
         child=child,
-        recipients=access_selectors.consent_recipients(context=context),
+        recipients=access_selectors.consent_recipients(
+            context=context, country=user.organisation.country if user.organisation else ""
+        ),
     )
     status = 200
     if request.method == "POST":

@@ -806,7 +806,7 @@ def _consent_new(scene: Scene) -> Context:
     form = sharing_forms.ConsentForm(
         {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
         child=True,
-        recipients=access_selectors.consent_recipients(context=context),
+        recipients=access_selectors.consent_recipients(context=context, country="FI"),
     )
     assert not form.is_valid()
     return {"case": case, "form": form, "treat_as_child": True, "nav": "cases"}
