@@ -210,6 +210,8 @@ LANGUAGES = [
     ("sv", _("Swedish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]
+# One unambiguous date format per language, in tables and text alike.
+FORMAT_MODULE_PATH = ["haven.lib.formats"]
 TIME_ZONE = env_str("HAVEN_TIME_ZONE", "Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True

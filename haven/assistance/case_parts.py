@@ -58,12 +58,14 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             10,
             "assistance/_permit_case_block.html",
             {"permits": permit_selectors.case_page_permits(case_view=view)},
+            _("Residence permits and detention"),
         ),
         parts.Panel(
             parts.SLOT_BODY,
             20,
             "assistance/_reflection_summary.html",
             {"reflection": reflection_selectors.reflection_period_summary_shown(case_view=view)},
+            _("Recovery and reflection period"),
         ),
         #
         parts.Panel(
@@ -71,6 +73,7 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             50,
             "assistance/_assessments_case_block.html",
             {"assessments": assessment_selectors.case_page_assessments(case_view=view)},
+            _("Needs and risk assessments"),
         ),
         #
         parts.Panel(
@@ -78,6 +81,7 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             60,
             "assistance/_plans_case_block.html",
             {"assistance_plan": plan_selectors.case_page_plans(case_view=view)},
+            _("Assistance plan and services"),
         ),
     ]
 

@@ -19,7 +19,13 @@ from haven.cases.status import IdentificationStatus
 def _interviews(page: parts.CasePage) -> list[parts.Panel]:
     count = selectors.interview_count(case=page.case)
     return [
-        parts.Panel(parts.SLOT_BODY, 90, "cases/_interview_count.html", {"interview_count": count})
+        parts.Panel(
+            parts.SLOT_BODY,
+            90,
+            "cases/_interview_count.html",
+            {"interview_count": count},
+            _("Interviews"),
+        )
     ]
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -79,12 +80,19 @@ class Panel:
     """One block of the case page: a template and the context it reads.
 
     ``position`` orders panels within a slot (ties: the composer's module order);
-    context keys are unique across panels (the composer checks)."""
+    context keys are unique across panels (the composer checks). ``title`` names a
+    body panel in the page's contents; a panel whose context values are all None
+    (the convention for "nothing to show this reader") is left out of them."""
 
     slot: str
     position: int
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    title: str | Promise = ""
+
+    @property
+    def shown(self) -> bool:
+        return any(value is not None for value in self.context.values())
 
 
 PanelProvider = Callable[[CasePage], list[Panel]]
@@ -184,13 +192,15 @@ class ReportPart:
 
 
 def fact(label: str | Promise, value: object) -> ReportFact:
-    """A fact in words: dates in ISO form, empty values as a dash."""
+    """A fact in words: dates in the language's one date format, empty values as a dash."""
     if value is None or value == "":
         return ReportFact(str(label), "—")
     if isinstance(value, bool):
         return ReportFact(str(label), str(_yes) if value else str(_no))
-    if isinstance(value, datetime | date):
-        return ReportFact(str(label), value.isoformat()[:10])
+    if isinstance(value, datetime):
+        value = timezone.localdate(value)  # datetimes are always aware (USE_TZ)
+    if isinstance(value, date):
+        return ReportFact(str(label), formats.date_format(value, "SHORT_DATE_FORMAT"))
     return ReportFact(str(label), str(value))
 
 

@@ -30,6 +30,8 @@ fact = parts.fact
 
 def _blocks(page: parts.CasePage) -> list[parts.Panel]:
     view = page.view
+    child_care = selectors.child_summary_shown(case_view=view)
+    about_a_child = child_care is not None and child_care.best_interests is not None
     return [
         #
         parts.Panel(
@@ -44,13 +46,15 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             30,
             "children/_guardian_status.html",
             {"guardian": selectors.guardian_summary_shown(case_view=view)},
+            _("Guardian"),
         ),
         #
         parts.Panel(
             parts.SLOT_BODY,
             40,
             "children/_child_case_block.html",
-            {"child_care": selectors.child_summary_shown(case_view=view)},
+            {"child_care": child_care},
+            _("Child's best interests and dependants") if about_a_child else _("Dependants"),
         ),
     ]
 

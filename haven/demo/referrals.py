@@ -593,10 +593,17 @@ class ReferralSeeder:
         """Concerns from the public page (the service it uses), some triaged:
         advice routed to an NGO, one closed, the rest still new."""
         coordinator = self._caseworker("FI", T.NATIONAL_COORDINATOR)
-        regions = ("Uusimaa", "Pirkanmaa", "Harjumaa", "", "Uusimaa")
+        # Each goes to its country's coordinators; one names no country (every desk).
+        places = [("FI", "Uusimaa"), ("FI", "Pirkanmaa"), ("EE", "Harjumaa"), ("", "")]
+        places.append(("FI", "Uusimaa"))
         for index, (sector, description, contact) in enumerate(REPORTS):
+            country, region = places[index]
             report = desk.report_submit(
-                description=description, region=regions[index], sector=sector, contact=contact
+                description=description,
+                region=region,
+                sector=sector,
+                contact=contact,
+                country=country,
             )
             if index in (0, 1):
                 desk.report_advise(

@@ -20,7 +20,11 @@ def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
     block = selectors.case_page_cooperation(case_view=page.view)  # legal group only
     return [
         parts.Panel(
-            parts.SLOT_BODY, 70, "justice/_cooperation_case_block.html", {"cooperation": block}
+            parts.SLOT_BODY,
+            70,
+            "justice/_cooperation_case_block.html",
+            {"cooperation": block},
+            _("Cooperation with the authorities"),
         )
     ]
 

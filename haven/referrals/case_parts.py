@@ -6,8 +6,9 @@ desk's consultations and concern reports linked to the case."""
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from haven.cases import parts
@@ -19,6 +20,11 @@ from haven.referrals.selectors import referrals as referral_selectors
 
 fact = parts.fact
 
+
+def _day(moment: datetime) -> str:
+    return formats.date_format(timezone.localdate(moment), "SHORT_DATE_FORMAT")
+
+
 # --- case page ------------------------------------------------------------------------------
 
 
@@ -26,7 +32,11 @@ def _referrals(page: parts.CasePage) -> list[parts.Panel]:
     block = case_page_selectors.case_page_referrals(user=page.user, case_view=page.view)
     return [
         parts.Panel(
-            parts.SLOT_BODY, 80, "referrals/_referrals_case_block.html", {"case_referrals": block}
+            parts.SLOT_BODY,
+            80,
+            "referrals/_referrals_case_block.html",
+            {"case_referrals": block},
+            _("Referrals"),
         )
     ]
 
@@ -55,7 +65,7 @@ def _referral_entry(
     facts.append(fact(_("Message"), detail.message))
     facts += [
         fact(
-            f"{e.action_label} ({timezone.localdate(e.at).isoformat()}, {e.organisation})",
+            f"{e.action_label} ({_day(e.at)}, {e.organisation})",
             " ".join(t for t in (e.decline_reason_label, e.note) if t),
         )
         for e in detail.events

@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     NOT_CASE_LEAD = "not_case_lead"
     NOT_ON_TEAM = "not_on_team"
+    OTHER_COUNTRY = "other_country"
     PACKAGE_EXPIRED = "package_expired"
     PACKAGE_INVALID = "package_invalid"
     PACKAGE_MISADDRESSED = "package_misaddressed"

@@ -297,6 +297,9 @@ class ConcernReport(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=16, unique=True)  # told to the reporter
     reporter_sector = models.CharField(max_length=40, blank=True)
+    # The country whose national coordinators read it; blank (not said, or before
+    # countries were asked) is read by every national coordinator.
+    country = models.CharField(max_length=2, blank=True, default="")
     region = models.CharField(max_length=100, blank=True)
     description_enc = models.BinaryField()
     contact_enc = models.BinaryField(null=True, blank=True)  # optional, the reporter's choice

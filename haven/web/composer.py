@@ -10,14 +10,18 @@ in module order; ties keep the declared order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
 from haven.accounts.models import User
 from haven.assistance import case_parts as assistance_parts
 from haven.cases import case_parts as cases_parts
 from haven.cases import parts, person_report
+from haven.cases import selectors as case_selectors
 from haven.children import case_parts as children_parts
 from haven.deadlines import case_parts as deadline_parts
 from haven.identification import case_parts as identification_parts
@@ -67,6 +71,72 @@ def case_page_panels(page: parts.CasePage) -> tuple[dict[str, list[parts.Panel]]
         for slot in SLOTS
     }
     return slots, context
+
+
+# --- the case page's summary and contents -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """The top of the case page: where the case stands and what this reader may see."""
+
+    shown: list[str]  # the field groups shown to this reader
+    hidden: list[str]  # the field groups kept from this reader (each says why below)
+    next_deadline: parts.TimelineEntry | None
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str  # an id on the page
+    title: str
+    hidden: bool = False  # a field group this reader may not see: only why
+
+
+def panel_anchor(panel: parts.Panel) -> str:
+    """A stable id for a body panel, from its template ("part-justice-cooperation-case-block")."""
+    name = panel.template.removesuffix(".html").replace("/", "-").replace("_", "-")
+    return "part-" + name.replace("--", "-")
+
+
+def case_page_summary(
+    *, view: case_selectors.CaseView, next_deadline: parts.TimelineEntry | None
+) -> CaseSummary:
+    return CaseSummary(
+        shown=[str(g.group.label) for g in view.groups if g.allowed],
+        hidden=[str(g.group.label) for g in view.groups if not g.allowed],
+        next_deadline=next_deadline,
+    )
+
+
+def case_page_contents(
+    *, body: Sequence[parts.Panel], view: case_selectors.CaseView
+) -> list[ContentsEntry]:
+    """One entry per part of the case page, in page order: the apps' panels that show
+    something, the purpose of reading, every field group and the timeline."""
+    entries = [ContentsEntry(panel_anchor(p), str(p.title)) for p in body if p.title and p.shown]
+    entries.append(ContentsEntry("purpose", _("Purpose of reading")))
+    entries += [
+        ContentsEntry(f"group-{g.group}", str(g.group.label), hidden=not g.allowed)
+        for g in view.groups
+    ]
+    entries.append(ContentsEntry("timeline", _("Timeline")))
+    return entries
+
+
+def case_page_layout(
+    *,
+    slots: dict[str, list[parts.Panel]],
+    view: case_selectors.CaseView,
+    next_deadline: parts.TimelineEntry | None,
+) -> dict[str, Any]:
+    """The summary, the contents and the body panels with their anchors: the
+    page's own context, beside each panel's."""
+    body = slots[parts.SLOT_BODY]
+    return {
+        "body": [(panel_anchor(panel), panel) for panel in body],
+        "summary": case_page_summary(view=view, next_deadline=next_deadline),
+        "contents": case_page_contents(body=body, view=view),
+    }
 
 
 # --- the case API -------------------------------------------------------------------------

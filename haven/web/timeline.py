@@ -50,10 +50,19 @@ ENTRY_KINDS = tuple(kind for provider in PROVIDERS for kind in provider.kinds)
 TIMELINE_GROUPS = frozenset(p.group for p in PROVIDERS if p.group is not None)
 
 
+_WAITING = ("open", "overdue")
+
+
 @dataclass(frozen=True)
 class Timeline:
     entries: list[parts.TimelineEntry]
     hidden_groups: list[FieldGroup]  # groups whose entries this reader does not see
+
+    @property
+    def next_deadline(self) -> parts.TimelineEntry | None:
+        """The earliest deadline still to meet (an overdue one first of all)."""
+        waiting = [e for e in self.entries if e.kind == "deadline" and e.state in _WAITING]
+        return waiting[0] if waiting else None  # entries are in date order
 
 
 def _build(source: parts.TimelineSource) -> Timeline:

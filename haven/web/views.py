@@ -61,15 +61,19 @@ def _case_page(
     page = parts.CasePage(user=user, view=view, purpose=purpose_form.chosen)
     slots, panel_context = composer.case_page_panels(page)
     assisting = purpose_form.chosen == Purpose.ASSISTANCE
+    # Reuses the groups case_read decided and audited; reads no group twice.
+    case_timeline = timeline.timeline_for(user=user, case_view=view)
     context = {
         **panel_context,
         "panels": slots,
+        **composer.case_page_layout(
+            slots=slots, view=view, next_deadline=case_timeline.next_deadline
+        ),
         "view": view,
         "case": view.case,
         "purpose_form": purpose_form,
         "may_manage_consent": sharing.may_manage_consent(view),
-        # Reuses the groups case_read decided and audited; reads no group twice.
-        "timeline": timeline.timeline_for(user=user, case_view=view),
+        "timeline": case_timeline,
         "narrative_form": narrative_form,
         "may_transition": page.shows(FieldGroup.LEGAL) and page.writable,
         "may_add_narrative": page.shows(FieldGroup.NARRATIVE) and page.writable and assisting,

@@ -181,11 +181,15 @@ class Recipients:
     others: list[Organisation]
 
 
-def consent_recipients(*, context: policy.CaseContext) -> Recipients:
+def consent_recipients(*, context: policy.CaseContext, country: str) -> Recipients:
+    """The team, and the other organisations of ``country`` (the user's): one abroad
+    is reached through a cross-border package only (R-48)."""
     members = [m.organisation for m in context.memberships if not m.is_lead]
     lead_ids = {m.organisation_id for m in context.memberships if m.is_lead}
     team_ids = {o.pk for o in members} | lead_ids
-    others = list(Organisation.objects.exclude(pk__in=team_ids).order_by("name", "country"))
+    others = list(
+        Organisation.objects.filter(country=country).exclude(pk__in=team_ids).order_by("name")
+    )
     return Recipients(team=sorted(members, key=lambda o: o.name), others=others)
 
 
@@ -493,9 +497,11 @@ def party_administrators(*, agreement: Agreement) -> QuerySet[User]:
     return User.objects.filter(named, role=Role.ORG_ADMIN, is_active=True).order_by("pk")
 
 
-def organisation_list() -> QuerySet[Organisation]:
-    """Organisations to name as parties or recipients (no personal data)."""
-    return Organisation.objects.order_by("name", "country")
+def organisation_list(*, country: str = "") -> QuerySet[Organisation]:
+    """Organisations to name as parties or recipients (no personal data): those of
+    ``country`` (the user's), or of every country for a user of none."""
+    organisations = Organisation.objects.order_by("name", "country")
+    return organisations.filter(country=country) if country else organisations
 
 
 def break_glass_of_case(*, case_id: uuid.UUID) -> QuerySet[BreakGlass]:

@@ -264,19 +264,41 @@ def test_it_finds_a_consent_for_the_team_and_not_for_outsiders() -> None:
 
 
 @pytest.mark.django_db
-def test_it_offers_team_members_and_other_organisations_as_recipients() -> None:
-    # given
+def test_it_offers_team_members_and_other_organisations_of_the_country_as_recipients() -> None:
+    # given: a shelter in the lead's country and one abroad
     w = world()
-    stranger = OrganisationFactory.create(name="Aaa shelter", org_type=OrgType.SHELTER)
+    country = org_of(w.lead).country
+    stranger = OrganisationFactory.create(
+        name="Aaa shelter", org_type=OrgType.SHELTER, country=country
+    )
+    abroad = OrganisationFactory.create(
+        name="Aab shelter", org_type=OrgType.SHELTER, country="EE" if country != "EE" else "FI"
+    )
 
     # when
-    recipients = selectors.consent_recipients(context=_context(w.case))
+    recipients = selectors.consent_recipients(context=_context(w.case), country=country)
 
-    # then
+    # then: abroad is for the cross-border package only
     assert recipients.team == [org_of(w.police)]
     assert stranger in recipients.others
+    assert abroad not in recipients.others
     assert org_of(w.lead) not in recipients.others
     assert org_of(w.police) not in recipients.others
+
+
+@pytest.mark.django_db
+def test_it_lists_the_organisations_of_the_users_country_or_of_all_for_a_user_of_none() -> None:
+    # given
+    home = OrganisationFactory.create(country="FI")
+    abroad = OrganisationFactory.create(country="EE")
+
+    # when
+    of_finland = list(selectors.organisation_list(country="FI"))
+    of_all = list(selectors.organisation_list())
+
+    # then
+    assert home in of_finland and abroad not in of_finland
+    assert {home, abroad} <= set(of_all)
 
 
 # --- agreements ----------------------------------------------------------------------

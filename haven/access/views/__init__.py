@@ -90,7 +90,8 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     organisation (or its type) as a party."""
     user = request_user(request)
     selectors.agreements_admin_check(user=user)
-    organisations = {str(o.pk): o for o in selectors.organisation_list()}
+    country = user.organisation.country if user.organisation else ""
+    organisations = {str(o.pk): o for o in selectors.organisation_list(country=country)}
     data = request.POST or None
     form = forms.AgreementForm(data)
     kwargs = {"organisations": organisations}

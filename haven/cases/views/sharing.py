@@ -83,7 +83,9 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None,
         child=child,
         guardian=guardian,
-        recipients=access_selectors.consent_recipients(context=context),
+        recipients=access_selectors.consent_recipients(
+            context=context, country=user.organisation.country if user.organisation else ""
+        ),
     )
     status = 200
     cannot_flow: list[access_selectors.CannotFlow] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import Organisation, OrgType
@@ -20,7 +21,13 @@ _BLANK = [("", gettext_lazy("Not said"))]
 
 
 class ReportForm(forms.Form):
-    """The public page: only what happened is required."""
+    """The public page: only what happened is required (and, where Haven serves more
+    than one country, which country's national coordinator it goes to)."""
+
+    country = forms.ChoiceField(
+        label=gettext_lazy("Which country is it about?"),
+        help_text=gettext_lazy("Your report goes to that country's national coordinator."),
+    )
 
     description = forms.CharField(
         label=gettext_lazy("What happened, or what did you see?"),
@@ -51,6 +58,17 @@ class ReportForm(forms.Form):
             "You can leave this empty."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        countries = services.report_countries()
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [(code, f"{code}: {names}") for code, names in sorted(countries.items())]
+        if len(countries) < 2:  # one country (or none yet): nothing to ask
+            field.required = False
+            field.widget = forms.HiddenInput()
+            field.initial = next(iter(countries), "")
 
 
 class ConsultationForm(forms.Form):
@@ -101,10 +119,7 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["routed_to"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
-        organisations = Organisation.objects.order_by("name")
-        if coordinator is not None:
-            organisations = organisations.exclude(pk=coordinator.pk)
-        field.queryset = organisations
+        field.queryset = routable(coordinator)
 
 
 class CaseFromDeskForm(forms.Form):
@@ -131,6 +146,18 @@ class CaseFromDeskForm(forms.Form):
         )
 
 
+def routable(coordinator: Organisation | None) -> QuerySet[Organisation]:
+    """Where the desk may route: the other organisations of the coordinator's country
+    (abroad goes through a cross-border package only)."""
+    if coordinator is None:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(country=coordinator.country)
+        .exclude(pk=coordinator.pk)
+        .order_by("name")
+    )
+
+
 class AdviseForm(forms.Form):
     topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=ConsultationTopic.choices)
     advice = forms.CharField(
@@ -140,10 +167,16 @@ class AdviseForm(forms.Form):
     )
     routed_to = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Routed to"),
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, coordinator: Organisation | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["routed_to"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
+        field.queryset = routable(coordinator)
 
 
 class CloseForm(forms.Form):

@@ -16,8 +16,14 @@ from haven.referrals.services import shared
 
 
 def organisations_to_refer_to(user: User) -> QuerySet[Organisation]:
-    """Organisations that may receive a referral: every other one (not personal data)."""
-    return Organisation.objects.exclude(pk=shared.parse_id(user.organisation_id)).order_by("name")
+    """Organisations that may receive a referral: every other one in the user's country
+    (not personal data). Abroad goes through a cross-border package only (R-48)."""
+    country = user.organisation.country if user.organisation else ""
+    return (
+        Organisation.objects.filter(country=country)
+        .exclude(pk=shared.parse_id(user.organisation_id))
+        .order_by("name")
+    )
 
 
 def _entry_label(entry: DirectoryEntry) -> str:

@@ -2,9 +2,9 @@
 
 It gets the ``CaseView`` that ``cases.selectors.case_read`` already decided and
 audited, and reads only what is not personal data: the organisations, the
-states and the dates of the case's referrals and of an open lead transfer. Two
-queries: the lead (with the user's membership and the open transfer) and the
-referrals.
+states, the services asked for and the dates of the case's referrals and of an
+open lead transfer. Two queries: the lead (with the user's membership and the open
+transfer) and the referrals.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from haven.referrals.models import (
     Referral,
     ReferralState,
 )
+from haven.referrals.selectors import referrals as referral_selectors
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,13 @@ class CaseReferralRow:
     id: uuid.UUID
     from_organisation: str
     to_organisation: str
+    service: str  # the kind of service asked for (the referral type)
+    directory_title: str  # the directory entry it was sent to, if any
     state_label: str
     sent_at: datetime
     overdue: bool
     ours: bool  # the user's organisation sent or received it (may open it)
+    taken_on: bool  # the user's organisation accepted it: the service is its work now
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class CasePageReferrals:
     lead_transfer: CaseLeadTransfer | None  # the proposal waiting for an answer, if any
     may_refer: bool
     is_lead_staff: bool  # may hand over the lead and send a cross-border package
+
+    @property
+    def taken_on(self) -> list[CaseReferralRow]:
+        """The referrals the user's organisation accepted: what it was asked to do."""
+        return [row for row in self.rows if row.taken_on]
 
 
 @dataclass(frozen=True)
@@ -109,17 +118,21 @@ def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
 def _rows(case_id: uuid.UUID, user: User) -> list[CaseReferralRow]:
     now = timezone.now()
     referrals = Referral.objects.filter(case_id=case_id).select_related(
-        "from_organisation", "to_organisation"
+        "from_organisation", "to_organisation", "directory_entry"
     )
     return [
         CaseReferralRow(
             id=r.pk,
             from_organisation=r.from_organisation.name,
             to_organisation=r.to_organisation.name,
+            service=referral_selectors.type_label(r.referral_type),
+            directory_title=r.directory_entry.title if r.directory_entry else "",
             state_label=str(ReferralState(r.state).label),
             sent_at=r.sent_at,
             overdue=r.state in OPEN_REFERRAL_STATES and now > r.due_at,
             ours=user.organisation_id in (r.from_organisation_id, r.to_organisation_id),
+            taken_on=r.state == ReferralState.ACCEPTED
+            and r.to_organisation_id == user.organisation_id,
         )
         for r in referrals
     ]

@@ -3,7 +3,8 @@
 Lists show no text (channel, topic, dates, state); the detail of a consultation
 or a concern report decrypts its texts and audits the read. A consultation
 belongs to the coordinator organisation that logged it; concern reports are
-read by every national coordinator (both: ``access.policy.rule_desk_coordinator``).
+read by the national coordinators of the report's country, or by every one when it
+names none (both: ``access.policy.rule_desk_coordinator``).
 """
 
 from __future__ import annotations
@@ -215,14 +216,18 @@ def _report_row(report: ConcernReport, now: datetime) -> ReportRow:
 def report_list(*, user: User, state: str = "") -> list[ReportRow]:
     """The triage queue: new reports first (oldest new first, the longest waiting),
     then the rest newest first. No texts."""
-    services.coordinator_require(user)
-    reports = ConcernReport.objects.annotate(
-        waiting=When_(
-            When(state=ConcernReportState.NEW, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
+    coordinator = services.coordinator_require(user)
+    reports = (
+        services.reports_of_country(coordinator)
+        .annotate(
+            waiting=When_(
+                When(state=ConcernReportState.NEW, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
-    ).order_by("waiting", "-received_at")
+        .order_by("waiting", "-received_at")
+    )
     if state:
         reports = reports.filter(state=state)
     now = timezone.now()
@@ -232,9 +237,10 @@ def report_list(*, user: User, state: str = "") -> list[ReportRow]:
 @transaction.atomic
 def report_get(*, user: User, report_id: object) -> ReportView:
     """One concern report with its description and contact (audited)."""
-    services.coordinator_require(user)
+    coordinator = services.coordinator_require(user)
     report = (
-        ConcernReport.objects.filter(pk=services.parse_id(report_id))
+        services.reports_of_country(coordinator)
+        .filter(pk=services.parse_id(report_id))
         .select_related("data_key", "consultation")
         .first()
     )

@@ -124,7 +124,8 @@ class LeadTransferView:
     actions: list[str]  # states.LeadTransferAction values this user may take
 
 
-def _type_label(key: str) -> str:
+def type_label(key: str) -> str:
+    """The referral type's label from the response-target file (its key if unknown)."""
     kind = targets.referral_type(key)
     return kind.label if kind else key
 
@@ -136,7 +137,7 @@ def _row(referral: Referral, now: datetime) -> ReferralRow:
         case_id=referral.case_id,
         case_reference=referral.case.reference,
         referral_type=referral.referral_type,
-        type_label=_type_label(referral.referral_type),
+        type_label=type_label(referral.referral_type),
         purpose=referral.purpose,
         field_groups=list(referral.field_groups),
         urgent=referral.urgent,
@@ -389,10 +390,14 @@ def referral_flows(
     *, user: User, case_id: object, to_organisation_id: object, purpose: str
 ) -> list[FlowRow]:
     """For the referral form: would each field group reach this organisation for
-    this purpose once it joins the team (agreement and consent)? For the team only."""
+    this purpose once it joins the team (agreement and consent)? For the team only,
+    and for an organisation in the user's country (R-48: abroad is a package)."""
     case = case_selectors.case_get(user=user, case_id=case_id)
-    receiver = Organisation.objects.filter(pk=shared.parse_id(to_organisation_id)).first()
-    if receiver is None or purpose not in Purpose.values:
+    assert user.organisation is not None  # noqa: S101 - case_get admits team members only
+    receiver = Organisation.objects.filter(
+        pk=shared.parse_id(to_organisation_id), country=user.organisation.country
+    ).first()
+    if receiver is None or purpose not in Purpose.values:  # abroad: a cross-border package
         return []
     context = access_policy.case_context(case_id=case.id)
     rows = []

@@ -27,6 +27,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,15 +99,33 @@ def coordinator_require(user: User) -> Organisation:
     return user.organisation
 
 
-def coordinators() -> list[User]:
-    """Everyone who works the desk: told of new concern reports."""
-    return list(
-        User.objects.filter(
-            organisation__org_type=OrgType.NATIONAL_COORDINATOR,
-            role__in=account_policy.CASE_ROLES,
-            is_active=True,
-        )
+def coordinators(country: str = "") -> list[User]:
+    """Everyone who works the desk of ``country`` (blank: of every country): told of
+    new concern reports."""
+    users = User.objects.filter(
+        organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+        role__in=account_policy.CASE_ROLES,
+        is_active=True,
     )
+    return list(users.filter(organisation__country=country) if country else users)
+
+
+def report_countries() -> dict[str, str]:
+    """The countries a public concern report can go to (those with a national
+    coordinator), each named by its coordinators: organisation data only."""
+    names: dict[str, list[str]] = {}
+    coordinator_orgs = Organisation.objects.filter(org_type=OrgType.NATIONAL_COORDINATOR)
+    for country, name in coordinator_orgs.order_by("country", "name").values_list(
+        "country", "name"
+    ):
+        names.setdefault(country, []).append(name)
+    return {country: ", ".join(each) for country, each in names.items()}
+
+
+def reports_of_country(coordinator: Organisation) -> QuerySet[ConcernReport]:
+    """The concern reports a coordinator reads: its own country's and those that name
+    none. Another country's are its coordinators' alone (as good as missing)."""
+    return ConcernReport.objects.filter(Q(country=coordinator.country) | Q(country=""))
 
 
 def _text(value: str, *, field: str, required: bool, limit: int) -> str:
@@ -160,7 +179,12 @@ def _routed(ids: Iterable[object], *, coordinator: Organisation) -> list[Organis
     wanted = {parse_id(i) for i in ids} - {str(coordinator.pk)}  # not to oneself
     if not wanted:
         return []
-    found = list(Organisation.objects.filter(pk__in=wanted).exclude(pk=coordinator.pk))
+    # Within the coordinator's country: abroad goes through a cross-border package only.
+    found = list(
+        Organisation.objects.filter(pk__in=wanted, country=coordinator.country).exclude(
+            pk=coordinator.pk
+        )
+    )
     if len(found) != len(wanted):
         raise InvalidInput(
             _("Unknown organisation."), code=ErrorCode.INVALID_CHOICE, field="routed_to"
@@ -334,6 +358,7 @@ def report_submit(
     sector: str = "",
     contact: str = "",
     client_address: str = "",
+    country: str = "",
 ) -> ConcernReport:
     """Store a concern from the public page under its own data key and tell the
     coordinators. Raises ``RateLimited`` (429) past HAVEN_REPORT_RATE_LIMIT reports
@@ -342,12 +367,14 @@ def report_submit(
     contact = _text(contact, field="contact", required=False, limit=CONTACT_MAX)
     region = _text(region, field="region", required=False, limit=REGION_MAX)
     sector = _choice(sector, field="sector", choices=ReporterSector.values, blank=True)
+    country = _choice(country, field="country", choices=list(report_countries()), blank=True)
     source = source_index(client_address)
     _rate_check(source)
     key = vault.data_key_create(subject=REPORT_SUBJECT)
     report = ConcernReport(
         reference=_new_reference(),
         reporter_sector=sector,
+        country=country,
         region=region,
         description_enc=vault.encrypt(key=key, plaintext=description, context=DESCRIPTION_CONTEXT),
         contact_enc=vault.encrypt_optional(key=key, plaintext=contact, context=CONTACT_CONTEXT),
@@ -366,7 +393,7 @@ def report_submit(
         detail={"channel": Channel.PUBLIC_FORM},
     )
     notifications.notify(
-        recipients=coordinators(),
+        recipients=coordinators(country),
         kind=DESK_KIND,
         event="concern_reported",
         subject_id=str(report.pk),
@@ -378,9 +405,10 @@ def report_submit(
 
 
 def _report_for_update(*, actor: User, report_id: object) -> ConcernReport:
-    coordinator_require(actor)
+    coordinator = coordinator_require(actor)
     report = (
-        ConcernReport.objects.select_for_update(of=("self",))
+        reports_of_country(coordinator)
+        .select_for_update(of=("self",))
         .select_related("data_key", "consultation")
         .filter(pk=parse_id(report_id))
         .first()

@@ -100,7 +100,16 @@ def _check_flows(*, case: Case, receiver: Organisation, groups: list[str], purpo
             )
 
 
-def _check_receiver(*, case: Case, receiver: Organisation) -> None:
+def _check_receiver(*, case: Case, receiver: Organisation, country: str) -> None:
+    if receiver.country != country:  # abroad: only through a cross-border package
+        raise InvalidInput(
+            _(
+                "This organisation is in another country: send a cross-border referral "
+                "package instead."
+            ),
+            code=ErrorCode.OTHER_COUNTRY,
+            field="to_organisation",
+        )
     if TeamMembership.objects.filter(case=case, organisation=receiver).exists():
         raise InvalidInput(
             _("This organisation is already on the case team."),
@@ -164,11 +173,11 @@ def referral_send(
         raise InvalidInput(
             _("Choose a purpose from the list."), code=ErrorCode.INVALID, field="purpose"
         )
+    assert actor.organisation is not None  # noqa: S101 - case_get admits team members only
     receiver = shared.organisation_chosen(to_organisation_id, field="to_organisation")
-    _check_receiver(case=case, receiver=receiver)
+    _check_receiver(case=case, receiver=receiver, country=actor.organisation.country)
     groups = _check_groups(field_groups)
     _check_flows(case=case, receiver=receiver, groups=groups, purpose=purpose)
-    assert actor.organisation is not None  # noqa: S101 - case_get admits team members only
     now = timezone.now()
     referral = Referral(
         case=case,

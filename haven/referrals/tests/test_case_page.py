@@ -65,3 +65,22 @@ def test_r47_the_block_is_for_the_case_team_only() -> None:
     ]
     assert for_lead.lead_transfer is None and for_lead.is_lead_staff
     assert for_receiver is None
+
+
+def test_r47_the_accepting_organisation_sees_the_service_it_was_asked_for() -> None:
+    # given: a referral for safe accommodation the shelter accepted
+    s = referral_setup()
+    referral = send(s)
+    referral_services.referral_accept(actor=s.receiver, referral_id=referral.pk)
+    view = case_selectors.case_read(user=s.sender, case_id=s.case.id)
+
+    # when
+    for_member = case_page.case_page_referrals(user=s.receiver, case_view=view)
+    for_lead = case_page.case_page_referrals(user=s.sender, case_view=view)
+
+    # then: both read the service in the list; only the shelter is told it is its work
+    assert for_member is not None and for_lead is not None
+    assert [(r.service, r.taken_on) for r in for_member.rows] == [("Safe accommodation", True)]
+    assert [r.id for r in for_member.taken_on] == [referral.pk]
+    assert [(r.service, r.taken_on) for r in for_lead.rows] == [("Safe accommodation", False)]
+    assert for_lead.taken_on == []

@@ -102,6 +102,30 @@ def test_r47_the_receiver_reads_and_accepts_while_a_third_organisation_gets_404(
     assert TeamMembership.objects.filter(case=s.case, organisation=s.shelter).exists()
 
 
+def test_r47_accepting_takes_the_receiver_to_the_case_and_the_service_it_was_asked_for() -> None:
+    # given: a referral for safe accommodation to accept, and another case's to decline
+    s, other = referral_setup(), referral_setup()
+    taken, refused = send(s), send(other)
+
+    # when
+    accepted = client_for(s.receiver).post(
+        reverse("referrals:referral_act", args=[taken.pk, "accept"]), follow=True
+    )
+    declined = client_for(other.receiver).post(
+        reverse("referrals:referral_act", args=[refused.pk, "decline"]),
+        {"reason": "no_capacity", "note": ""},
+    )
+
+    # then: the accepted one lands on the case page, which names the service asked for;
+    # the declined one stays on the referral (the shelter is not on that case for it)
+    assert accepted.redirect_chain == [(reverse("web:case_detail", args=[s.case.id]), 302)]
+    html = accepted.content.decode()
+    assert f'id="referral-taken-on-{taken.pk}"' in html
+    assert "it asks for Safe accommodation" in html
+    assert declined.status_code == 302
+    assert declined["Location"] == reverse("referrals:referral_detail", args=[refused.pk])
+
+
 def test_r47_declining_other_without_a_note_shows_the_error_next_to_the_note() -> None:
     # given
     s = referral_setup()

@@ -158,7 +158,8 @@ def _report_page(request: HttpRequest, report_id: uuid.UUID, **forms_: Any) -> H
     view = selectors.report_get(user=request_user(request), report_id=report_id)
     context = {
         "view": view,
-        "advise_form": forms_.get("advise_form") or desk_forms.AdviseForm(),
+        "advise_form": forms_.get("advise_form")
+        or desk_forms.AdviseForm(coordinator=request_user(request).organisation),
         "case_form": forms_.get("case_form") or desk_forms.CaseFromDeskForm(),
         "close_form": forms_.get("close_form") or desk_forms.CloseForm(),
         "nav": "desk",
@@ -207,7 +208,7 @@ def report_advise(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("referrals:desk_report_detail", report_id)
 
-    form = desk_forms.AdviseForm(request.POST)
+    form = desk_forms.AdviseForm(request.POST, coordinator=user.organisation)
     return _triage(request, report_id, form, "advise_form", write, _("The advice was recorded."))
 
 

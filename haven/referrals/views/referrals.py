@@ -33,7 +33,7 @@ from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
 from haven.referrals import states
 from haven.referrals.forms import referrals as referral_forms
-from haven.referrals.models import ReferralState
+from haven.referrals.models import Referral, ReferralState
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as services
@@ -132,8 +132,10 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
     return _detail_page(request, referral_id)
 
 
-def _referral_write(user: User, action: str, referral_id: uuid.UUID, data: dict[str, Any]) -> None:
-    writes: dict[str, Callable[[], object]] = {
+def _referral_write(
+    user: User, action: str, referral_id: uuid.UUID, data: dict[str, Any]
+) -> Referral:
+    writes: dict[str, Callable[[], Referral]] = {
         A.ACCEPT: lambda: services.referral_accept(actor=user, referral_id=referral_id),
         A.DECLINE: lambda: services.referral_decline(
             actor=user, referral_id=referral_id, reason=data["reason"], note=data["note"]
@@ -148,7 +150,7 @@ def _referral_write(user: User, action: str, referral_id: uuid.UUID, data: dict[
             actor=user, referral_id=referral_id, note=data["note"]
         ),
     }
-    writes[action]()
+    return writes[action]()
 
 
 @never_cache
@@ -163,10 +165,15 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
     form = REFERRAL_FORMS[move](request.POST)
     if form.is_valid():
         try:
-            _referral_write(request_user(request), move, referral_id, form.cleaned_data)
+            referral = _referral_write(request_user(request), move, referral_id, form.cleaned_data)
         except (InvalidInput, Conflict) as exc:
             form_error(form, exc)
         else:
+            if move == A.ACCEPT:  # now on the case team: straight to the case and its work
+                messages.success(
+                    request, _("Referral accepted: your organisation is now on the case team.")
+                )
+                return redirect("web:case_detail", case_id=referral.case_id)
             messages.success(request, _("Done: %(action)s.") % {"action": move.label})
             return redirect("referrals:referral_detail", referral_id=referral_id)
     return _detail_page(request, referral_id, status=400, bound=(move, form))

@@ -66,6 +66,8 @@ NOT_PERSONAL_DATA_WRITES = {
     "is_coordinator": "whether a user works the coordination desk; writes nothing",
     "coordinator_require": "raises not_coordinator for anyone else; writes nothing",
     "coordinators": "lists the desk's staff (to notify them); writes nothing",
+    "report_countries": "names the countries with a national coordinator; writes nothing",
+    "reports_of_country": "the concern reports a coordinator's country reads; writes nothing",
     "consultation_key": "picks the data key sealing a consultation; writes nothing",
     "source_index": "the keyed hash of a client address (vault.blind_index); writes nothing",
     "parse_id": "parses an id from a URL or request; writes nothing",

@@ -249,11 +249,15 @@ def _case_context(scene: Scene) -> Context:
     slots, _panel_context = composer.case_page_panels(
         parts.CasePage(user=user, view=view, purpose=Purpose.ASSISTANCE)
     )
+    case_timeline = timeline.timeline_for(user=user, case_view=view)
     return {
         "panels": slots,
+        **composer.case_page_layout(
+            slots=slots, view=view, next_deadline=case_timeline.next_deadline
+        ),
         "view": view,
         "case": view.case,
-        "timeline": timeline.timeline_for(user=user, case_view=view),
+        "timeline": case_timeline,
         "narrative_form": case_forms.NarrativeForm(),
         "may_transition": legal,
         "may_see_decisions": legal,
@@ -861,7 +865,7 @@ def _consent_new(scene: Scene) -> Context:
         {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
         child=True,
         guardian=False,
-        recipients=access_selectors.consent_recipients(context=context),
+        recipients=access_selectors.consent_recipients(context=context, country="FI"),
     )
     assert not form.is_valid()
     flow = access_selectors.LegalBasisFlow(

@@ -1,0 +1,9 @@
+"""Swedish: "2026-12-06", the national (ISO) form."""
+
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = DATE_FORMAT
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+TIME_FORMAT = "H:i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+FIRST_DAY_OF_WEEK = 1  # Monday
