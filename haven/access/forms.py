@@ -210,6 +210,7 @@ class AgreementRefuseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you refuse it?"),
         max_length=2000,
+        strip=False,  # a blank reason reaches the service, which refuses it beside the field
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The other parties read it. No details about any person."),
     )

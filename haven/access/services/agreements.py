@@ -400,13 +400,13 @@ def agreement_approve(*, actor: User, agreement_id: uuid.UUID | str) -> Agreemen
     )
     _tell(agreement, event="in_effect", actor=actor)
     if agreement.supersedes is not None:
-        _end_superseded(agreement, actor=actor)
+        _end_superseded(agreement, actor=actor, replaced=agreement.supersedes)
     return agreement
 
 
-def _end_superseded(agreement: Agreement, *, actor: User) -> None:
+def _end_superseded(agreement: Agreement, *, actor: User, replaced: Agreement) -> None:
     """The replaced agreement ends the day its successor starts (if not earlier)."""
-    old = Agreement.objects.select_for_update().get(pk=agreement.supersedes.pk)
+    old = Agreement.objects.select_for_update().get(pk=replaced.pk)
     day = max(agreement.valid_from, old.valid_from)
     if old.ends_on is not None and old.ends_on <= day:
         return

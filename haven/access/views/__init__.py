@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from haven.access import errors, forms, selectors, services
+from haven.access import errors, forms, policy, selectors, services
 from haven.access.models import Agreement
 from haven.access.views import legal_bases
 from haven.accounts.current import request_user
@@ -51,6 +51,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "awaiting": selectors.agreements_awaiting(user=user),
+        "keeps_legal_bases": policy.rule_legal_basis_keeper(user=user).allowed,
         "nav": "agreements",
     }
     return render(request, "access/agreement_list.html", context)
