@@ -13,16 +13,19 @@ The rules, in order:
 3. the case team: anyone else gets "not on the team" (callers answer 404);
 4. the case lead holds the person's data and sees what its organisation type
    sees by default (police never see location or health by default);
-5. any other team member needs a cooperation agreement that lets this field
-   group flow from the case lead to them for this purpose, AND the person's
-   live consent for it, unless the agreement records a legal basis that needs
-   no consent (the reason then names it). Withdrawn consent and ended
-   agreements stop access on the very next request.
+5. any other team member needs a cooperation agreement in effect (every party
+   approved it: a proposal or a refused agreement opens nothing) that lets this
+   field group flow from the case lead to them for this purpose, AND the
+   person's live consent for it, unless the agreement rests on a legal basis
+   that needs no consent (the reason then names it). Withdrawn consent and
+   ended agreements stop access on the very next request.
 
 Reads by a party, outside a case's field groups, have rules of their own at the
 end of this module, each always deciding with a code and a reason:
 ``rule_referral_party``, ``rule_lead_transfer_party``, ``rule_desk_coordinator``,
-``rule_focal_point_package`` and ``rule_break_glass_reviewer``.
+``rule_focal_point_package`` and ``rule_break_glass_reviewer``; and who speaks
+for a party of an agreement (``rule_agreement_approver``) and keeps the list of
+legal bases (``rule_legal_basis_keeper``).
 """
 
 from __future__ import annotations

@@ -153,16 +153,16 @@ class AgreementSerializer(serializers.Serializer[Any]):
     def get_status(self, agreement: Agreement) -> str:
         return selectors.agreement_status(agreement).value
 
+    # The caller (``context["user"]``) decides these two: the approver rule the
+    # services apply, so a client offers what the server will accept.
     def get_you_approve_for(self, agreement: Agreement) -> list[int]:
-        user = self.context.get("user")
-        if user is None:
-            return []
+        user: User = self.context["user"]
         mine = {p.pk for p in selectors.parties_to_approve(user=user, agreement=agreement)}
         return [i for i, p in enumerate(agreement.parties.all()) if p.pk in mine]
 
     def get_you_may_refuse(self, agreement: Agreement) -> bool:
-        user = self.context.get("user")
-        return user is not None and selectors.may_refuse(user=user, agreement=agreement)
+        user: User = self.context["user"]
+        return selectors.may_refuse(user=user, agreement=agreement)
 
 
 class PartyInputSerializer(serializers.Serializer[Any]):

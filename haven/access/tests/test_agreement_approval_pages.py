@@ -112,12 +112,14 @@ def test_r47_a_party_refuses_with_a_reason_beside_the_field() -> None:
     ngo = _client(ngo_admin)
 
     # when
+    missing = ngo.post(_refuse(agreement), {})
     blank = ngo.post(_refuse(agreement), {"reason": "  "})
     refused = ngo.post(_refuse(agreement), {"reason": "We share narrative only with consent."})
     page = _client(police_admin).get(_detail(agreement)).content.decode()
 
     # then
-    assert blank.status_code == 400
+    assert (missing.status_code, blank.status_code) == (400, 400)
+    assert "reason" in missing.context["refuse_form"].errors
     assert "reason" in blank.context["refuse_form"].errors
     assert 'id="id_reason_error"' in blank.content.decode()
     assert refused.status_code == 302

@@ -731,3 +731,27 @@ def test_the_dates_of_a_proposal_still_apply() -> None:
 
     # then
     assert refused.value.field == "ends_on"
+
+
+def test_r47_a_legacy_party_of_every_country_tells_every_admin_of_the_type() -> None:
+    # given: an agreement migrated as it was, naming every NGO of any country
+    w = finland(cases=0)
+    estonian_ngo_admin = make_user(
+        organisation=OrganisationFactory.create(org_type=OrgType.NGO, country="EE"),
+        role=Role.ORG_ADMIN,
+    )
+    legacy = Agreement.objects.create(
+        name="Old MoU",
+        document_reference="Registry 2019/1",
+        valid_from=date(2019, 1, 1),
+        state=AgreementState.IN_EFFECT,
+        created_at=timezone.now(),
+    )
+    AgreementParty.objects.create(agreement=legacy, organisation=w.police)
+    AgreementParty.objects.create(agreement=legacy, org_type=OrgType.NGO)
+
+    # when
+    admins = set(selectors.party_administrators(agreement=legacy))
+
+    # then: ending it is told to NGO administrators of every country
+    assert {w.ngo_admin, estonian_ngo_admin, w.police_admin} <= admins
