@@ -60,7 +60,13 @@ def world(*, consent_required: bool = True, **person: Any) -> World:
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
     case = open_case(actor=lead, narrative=NARRATIVE, **person)
     add_to_team(case=case, organisation=org_of(police), by=lead, share=False)
-    basis = None if consent_required else factories.legal_basis(title="Criminal Investigation")
+    basis = (
+        None
+        if consent_required
+        else factories.legal_basis(
+            title="Criminal Investigation Act", citation="Criminal Investigation Act, s. 4"
+        )
+    )
     agreement = access_services.agreement_propose(
         actor=admin,
         name=AGREEMENT,
