@@ -105,6 +105,8 @@ test: $(STAMP) system-packages lint typecheck check-deploy test-sqlite test-post
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.writes
+	scripts/with-postgres.sh $(BIN)/python -m bench.writes
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

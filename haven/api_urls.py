@@ -1,7 +1,5 @@
 """Routes under /api/v1/: each app's api module, the same services as the pages."""
 
-from django.urls import path
-
 from haven.access import api as access_api
 from haven.access.api import break_glass as break_glass_api
 from haven.accounts import api as accounts_api
@@ -25,7 +23,7 @@ from haven.web import api as web_api
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    *accounts_api.urlpatterns,  # tokens: issue, list, revoke
     *web_api.urlpatterns,  # the case list, read and timeline, composed from the parts
     *cases_api.urlpatterns,
     *indicator_sets_api.urlpatterns,

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from haven.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from haven.lib.files import private_sqlite_file
 
 django_stubs_ext.monkeypatch()
 
@@ -109,13 +110,21 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
+    _sqlite_path = env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3"))
+    # Personal data: the file (and its -wal and -shm) is the service user's alone.
+    private_sqlite_file(_sqlite_path)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3")),
+            "NAME": _sqlite_path,
             "OPTIONS": {
+                # Concurrent writers (issue 12): readers never block the writer (WAL),
+                # every transaction takes the write lock when it begins (IMMEDIATE),
+                # so none fails upgrading a read lock, and a writer waits its turn
+                # for up to 20 s (timeout and busy_timeout) instead of failing.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; "
                     # Erased data keys must not linger in free pages.
                     "PRAGMA secure_delete=ON;"
                 ),
@@ -127,6 +136,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Haven's backend refuses locked accounts too: at sign-in (the admin's included) and
+# for the session of every request, so a lock ends sessions already open.
+AUTHENTICATION_BACKENDS = ["haven.accounts.backends.HavenBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
@@ -214,6 +226,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "haven.lib.api.api_exception_handler",
+    # JSON only, bounded in depth and size (no request body can crash the server).
+    "DEFAULT_PARSER_CLASSES": ["haven.lib.parsers.BoundedJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haven API",
@@ -286,9 +300,18 @@ HAVEN_BASE_URL = env_str("HAVEN_BASE_URL", "http://127.0.0.1:8000")
 # address (kept only as a keyed hash) within the window, counted in the database.
 HAVEN_REPORT_RATE_LIMIT = env_int("HAVEN_REPORT_RATE_LIMIT", 5)
 HAVEN_REPORT_RATE_WINDOW_MINUTES = env_int("HAVEN_REPORT_RATE_WINDOW_MINUTES", 60)
-# Behind a reverse proxy the page counts the last X-Forwarded-For address (the one the
-# proxy appended), not REMOTE_ADDR, which is the proxy's own.
+# Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
+# only when the connection comes from one of these proxies (addresses or networks), and
+# then its right-most address that is not one of them is the client. Behind a proxy on
+# the same machine (HAVEN_BEHIND_PROXY=1) loopback is trusted unless this says otherwise.
 HAVEN_BEHIND_PROXY = env_bool("HAVEN_BEHIND_PROXY", False)
+HAVEN_TRUSTED_PROXIES = env_list(
+    "HAVEN_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if HAVEN_BEHIND_PROXY else []
+)
+# Sign-in attempts (page and token endpoint) from one client address per window,
+# counted in the database so that every server process shares the count.
+HAVEN_AUTH_RATE_LIMIT = env_int("HAVEN_AUTH_RATE_LIMIT", 20)
+HAVEN_AUTH_RATE_WINDOW_SECONDS = env_int("HAVEN_AUTH_RATE_WINDOW_SECONDS", 60)
 
 # E-mail transport: the console unless an SMTP host is set.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

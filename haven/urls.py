@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from haven.accounts import views as account_views
 from haven.referrals.views import desk as desk_views
 
 urlpatterns = [
@@ -20,5 +21,10 @@ urlpatterns = [
     path("api/v1/", include("haven.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin site signs in through Haven's own page (lockout, rate limit, MFA).
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an unmatched path answers the API's JSON error body, not a page.
+handler404 = "haven.lib.api.not_found"

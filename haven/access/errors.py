@@ -20,11 +20,15 @@ class ErrorCode(StrEnum):
     BREAK_GLASS_ALREADY_REVIEWED = "break_glass_already_reviewed"
     BREAK_GLASS_NOT_FOUND = "break_glass_not_found"
     BREAK_GLASS_NOT_NEEDED = "break_glass_not_needed"
+    # Audited only: the caller hears case_not_found, as for any case hidden from them.
+    BREAK_GLASS_OTHER_COUNTRY = "break_glass_other_country"
     # A break-glass request names a case: missing and hidden answer alike (the
     # cases app's own code; access may not import it).
     CASE_NOT_FOUND = "case_not_found"
     CONSENT_ALREADY_WITHDRAWN = "consent_already_withdrawn"
     CONSENT_NOT_FOUND = "consent_not_found"
+    # a child has no guardian or representative yet, so nobody can consent.
+    GUARDIAN_NOT_APPOINTED = "guardian_not_appointed"
     JUSTIFICATION_REQUIRED = "justification_required"
     LEGAL_BASIS_NOT_FOUND = "legal_basis_not_found"
     # Sharing without consent, or location and health to police, border guards and
@@ -50,6 +54,10 @@ class ConsentNotFound(NotFound):
 
 class ConsentAlreadyWithdrawn(Conflict):
     default_code = ErrorCode.CONSENT_ALREADY_WITHDRAWN
+
+
+class GuardianNotAppointed(InvalidInput):
+    default_code = ErrorCode.GUARDIAN_NOT_APPOINTED
 
 
 class AgreementNotFound(NotFound):

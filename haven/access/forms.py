@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.access import services
-from haven.access.models import BreakGlass, FieldGroup, LegalBasis, Purpose
+from haven.access.models import BreakGlass, BreakGlassReason, FieldGroup, LegalBasis, Purpose
 from haven.accounts.models import Organisation, OrgType
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -246,6 +246,12 @@ class BreakGlassForm(forms.Form):
         label=_("Case reference"),
         max_length=32,
         help_text=_("As the case lead gave it, for example FI-2026-ABC234."),
+    )
+    reason = forms.ChoiceField(
+        label=_("What is the emergency?"),
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the reason for emergency access.")},
     )
     justification = forms.CharField(
         label=_("Why is this an emergency?"),

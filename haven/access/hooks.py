@@ -87,3 +87,35 @@ def agreement_changed(event: AgreementChanged) -> None:
 def agreement_handlers() -> list[str]:
     """The registered agreement handlers, in the order they run."""
     return list(_agreement)
+
+
+# --- whether a child has a guardian now (R-11) ------------------------------------------
+#
+# Guardians are recorded by an app above access (``children``). For a child, only
+# an appointed guardian or representative can give consent; until one is, the
+# consent services and pages ask here. ``children`` registers the answer from its
+# ``AppConfig.ready``; without one, no guardian is known.
+
+GuardianCheck = Callable[[uuid.UUID | str], bool]
+_guardian_check: list[GuardianCheck] = []
+
+
+def provide_guardian_check(check: GuardianCheck) -> GuardianCheck:
+    """Register the answer to "has this case a guardian appointed now?" (the
+    last registration wins)."""
+    _guardian_check[:] = [check]
+    return check
+
+
+def guardian_appointed(case_id: uuid.UUID | str) -> bool:
+    """Whether a guardian or representative is appointed for the case's child
+    today; False when no app says so."""
+    return _guardian_check[0](case_id) if _guardian_check else False
+
+
+def guardian_check() -> str | None:
+    """The registered guardian check, by name (None when none is registered)."""
+    if not _guardian_check:
+        return None
+    check = _guardian_check[0]
+    return f"{check.__module__}.{check.__qualname__}"

@@ -139,6 +139,47 @@ class LegalBasis(models.Model):
         return f"{self.title} ({self.citation})"
 
 
+class ChildViews(models.Model):
+    """A child's own views on sharing, heard while no guardian or representative
+    is appointed (R-11, R-25). Never a consent: ``decide`` does not read it and
+    nothing flows on it. It names what the child was asked about (a recipient, a
+    purpose, kinds of information), so the guardian can weigh it once appointed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="child_views")
+    recipient_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_org_type = models.CharField(max_length=40, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    field_groups = models.JSONField()  # FieldGroup values
+    heard_on = models.DateField()
+    language = models.CharField(max_length=10)  # the language the child was heard in
+    information_given = models.TextField()  # what the child was told
+    # The child's words, under the person's key (as a consent's child views).
+    views_enc = models.BinaryField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-heard_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient_organisation__isnull=False, recipient_org_type="")
+                    | models.Q(recipient_organisation__isnull=True)
+                    & ~models.Q(recipient_org_type="")
+                ),
+                name="child_views_one_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"child views {self.id}"
+
+
 class Agreement(models.Model):
     """A cooperation agreement (MoU) between organisations, or organisation
     types in a country, recorded as enforceable data (R-47). It takes effect
@@ -258,10 +299,23 @@ class AgreementFlow(models.Model):
         return f"flow of {self.agreement_id}"
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why emergency access is needed: chosen from a list, explained in free text."""
+
+    IMMEDIATE_DANGER = "immediate_danger", _("The person is in immediate danger")
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
+    PERSON_MISSING = "person_missing", _("The person is missing")
+    LEAD_UNREACHABLE = (
+        "lead_unreachable",
+        _("An urgent decision is needed and the case lead cannot be reached"),
+    )
+    OTHER = "other", _("Another emergency (explained below)")
+
+
 class BreakGlass(models.Model):
-    """Emergency access by one user outside the permitted flow: typed
-    justification, time-boxed, reported to the case lead and the national
-    coordinator at once, reviewed by a supervisor."""
+    """Emergency access by one user outside the permitted flow: a reason from the
+    list and a typed justification, time-boxed, reported to the case lead and the
+    national coordinator at once, reviewed by a supervisor."""
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -274,6 +328,7 @@ class BreakGlass(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
+    reason = models.CharField(max_length=30, choices=BreakGlassReason.choices)
     justification = models.TextField()  # staff's words about the emergency; shown to reviewers
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()

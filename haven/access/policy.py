@@ -211,6 +211,29 @@ def _active_flows(
     return [flow for flow in flows if flow_reaches(flow, holder=holder, recipient=recipient)]
 
 
+def legal_basis_flows(*, holder: Organisation, today: date) -> list[AgreementFlow]:
+    """Clauses of agreements in force today that need no consent (their legal
+    basis allows the flow) and that the holder (the case lead) signed: what can
+    flow from the case while nobody can consent, e.g. for a child without a
+    guardian yet. Whom each reaches is ``flow_reaches``, as for every decision."""
+    flows = (
+        AgreementFlow.objects.filter(
+            agreement__consent_required=False,
+            agreement__state=AgreementState.IN_EFFECT,
+            agreement__valid_from__lte=today,
+        )
+        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
+        .select_related("agreement", "recipient_organisation")
+        .prefetch_related("agreement__parties")
+        .order_by("agreement__name", "pk")
+    )
+    return [
+        flow
+        for flow in flows
+        if any(_party_matches(party, holder) for party in flow.agreement.parties.all())
+    ]
+
+
 @dataclass
 class Request:
     """Everything a rule may look at."""
@@ -328,6 +351,9 @@ def _consent_matches(consent: Consent, request: Request) -> bool:
     return consent.purpose == request.purpose and request.field_group in consent.field_groups
 
 
+# The code of "no agreement lets this flow": what a consent alone cannot open.
+NO_AGREEMENT = "no_agreement"
+
 # How long before an agreement ends the access that rests on it says so (R-47).
 AGREEMENT_ENDING_NOTICE_DAYS = 30
 
@@ -357,7 +383,7 @@ def rule_agreement_and_consent(request: Request) -> Decision | None:
     if not flows:
         return Decision(
             False,
-            "no_agreement",
+            NO_AGREEMENT,
             _(
                 "No cooperation agreement in force lets %(group)s flow to %(org)s for "
                 "%(purpose)s. Ask the case lead (%(lead)s)."

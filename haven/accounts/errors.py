@@ -2,16 +2,17 @@
 
 from enum import StrEnum
 
-from haven.lib.errors import HavenError, NotAllowed
+from haven.lib.errors import HavenError, NotAllowed, NotFound
 
 
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
-    ACCOUNT_LOCKED = "account_locked"
     LOGIN_FAILED = "login_failed"
+    MEMBER_NOT_FOUND = "member_not_found"
     OTP_INVALID = "otp_invalid"
     OTP_REQUIRED = "otp_required"
+    TOKEN_NOT_FOUND = "token_not_found"  # noqa: S105 - an error code, not a secret
 
 
 class LoginFailed(NotAllowed):
@@ -19,8 +20,9 @@ class LoginFailed(NotAllowed):
     default_code = ErrorCode.LOGIN_FAILED
 
 
-class AccountLocked(NotAllowed):
-    default_code = ErrorCode.ACCOUNT_LOCKED
+class AccountLocked(LoginFailed):
+    """Raised for a locked account, but answered exactly as ``LoginFailed`` (same code,
+    same words, same status): a lock must not tell that the account exists."""
 
 
 class OtpRequired(NotAllowed):
@@ -31,4 +33,22 @@ class OtpInvalid(NotAllowed):
     default_code = ErrorCode.OTP_INVALID
 
 
-__all__ = ["AccountLocked", "HavenError", "LoginFailed", "OtpInvalid", "OtpRequired"]
+class TokenNotFound(NotFound):
+    # Someone else's token looks exactly like a missing one.
+    default_code = ErrorCode.TOKEN_NOT_FOUND
+
+
+class MemberNotFound(NotFound):
+    # An account the caller may not manage looks exactly like a missing one.
+    default_code = ErrorCode.MEMBER_NOT_FOUND
+
+
+__all__ = [
+    "AccountLocked",
+    "HavenError",
+    "LoginFailed",
+    "MemberNotFound",
+    "OtpInvalid",
+    "OtpRequired",
+    "TokenNotFound",
+]

@@ -28,3 +28,9 @@ class OtpForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class MemberForm(forms.Form):
+    """Whose token list to go back to after revoking one (an administrator's view)."""
+
+    member = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

@@ -10,8 +10,17 @@ from django.shortcuts import redirect
 from haven.accounts import policy
 from haven.accounts.models import User
 
-# Pages a half-signed-in user may reach: the MFA step itself, log-out, assets.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/", "/report/")
+# Pages a half-signed-in user may reach: the MFA step itself, log-out, assets (not the
+# rest of /accounts/: the token pages need the second factor like any other).
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/mfa/",
+    "/accounts/logout/",
+    "/static/",
+    "/api/",
+    "/i18n/",
+    "/report/",
+)
 
 
 class MfaRequiredMiddleware:

@@ -79,12 +79,41 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 digest is stored."""
+    """A bearer token for the API; only its SHA-256 digest is stored.
+
+    A revoked token stays (who held one, and when it ended, is worth keeping) but
+    authenticates nothing.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"token of {self.user_id}"
+
+
+class RateCount(models.Model):
+    """Attempts from one client in one fixed window, for one limit (``scope``).
+
+    The client is kept only as a keyed hash. Counting in the database (an atomic
+    increment) makes every server process share one count.
+    """
+
+    scope = models.CharField(max_length=30)
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "client", "window_start"], name="rate_count_one_per_window"
+            ),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_count_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%H:%M:%S}: {self.hits}"

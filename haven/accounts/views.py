@@ -18,15 +18,20 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts import errors, forms, policy, services
+from haven.accounts import errors, forms, policy, selectors, services
 from haven.accounts.current import request_user
-from haven.accounts.models import User
+from haven.accounts.models import Role, User
+from haven.lib.net import client_address
+from haven.lib.views import domain_errors, forbidden
+
+SIGN_IN_SCOPE = "sign_in"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -48,21 +53,43 @@ def _mfa_url(next_url: str) -> str:
 @never_cache
 def user_login(request: HttpRequest) -> HttpResponse:
     form = forms.LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not services.rate_allow(
+        scope=SIGN_IN_SCOPE, address=client_address(request)
+    ):
+        # Counted before the password is looked at; the same for every account.
+        form.is_valid()
+        form.add_error(
+            None, _("Too many sign-in attempts from your connection. Try again in a minute.")
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             user = services.user_authenticate(
                 request=request,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
-        except (errors.AccountLocked, errors.LoginFailed) as exc:
-            # One message for a wrong user name or password (the service's words).
+        except errors.LoginFailed as exc:
+            # One message for a wrong user name or password and a locked account,
+            # known or not (the service's words).
             form.add_error(None, exc.message)
         else:
             auth.login(request, user)
             return redirect(_after_password(user, _next_url(request)))
     context = {"form": form, "next": _next_url(request)}
-    return render(request, "accounts/user_login.html", context)
+    return render(request, "accounts/user_login.html", context, status=status)
+
+
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site's sign-in is Haven's own (lockout, rate limit, MFA): its form,
+    which would check only the password, is never served. A signed-in account
+    sent here is one the admin site refuses (not staff)."""
+    if request.user.is_authenticated:
+        return forbidden(request, reason=_("Your account may not use the administration site."))
+    target = request.GET.get("next") or resolve_url("admin:index")
+    return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': target})}")
 
 
 def _after_password(user: User, next_url: str) -> str:
@@ -147,3 +174,69 @@ def user_logout(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
+
+
+# --- API tokens: one's own, and (for an organisation administrator) a member's -----
+
+
+@never_cache
+@login_required
+@domain_errors
+def token_list(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    """Live tokens by date (their secrets are shown only once, when issued), each
+    with a button that revokes it, and one that revokes them all."""
+    user = request_user(request)
+    member = selectors.member_for(actor=user, user_id=user.pk if user_id is None else user_id)
+    tokens = selectors.api_tokens_live(actor=user, user_id=member.pk)
+    own = member.pk == user.pk
+    context = {
+        "member": member,
+        "own": own,
+        "tokens": tokens,
+        "nav": "tokens" if own else "members",
+    }
+    return render(request, "accounts/token_list.html", context)
+
+
+def _back_to_tokens(user: User, member_id: int) -> HttpResponse:
+    if member_id == user.pk:
+        return redirect("accounts:token_list")
+    return redirect("accounts:member_token_list", user_id=member_id)
+
+
+@require_POST
+@login_required
+@domain_errors
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = request_user(request)
+    back = forms.MemberForm(request.POST)
+    member = (back.cleaned_data["member"] if back.is_valid() else None) or user.pk
+    services.api_token_revoke(actor=user, token_id=token_id)
+    messages.success(request, _("The token is revoked: it no longer opens the API."))
+    return _back_to_tokens(user, member)
+
+
+@require_POST
+@login_required
+@domain_errors
+def tokens_revoke_all(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = request_user(request)
+    revoked = services.api_tokens_revoke_all(actor=user, user_id=user_id)
+    messages.success(
+        request,
+        ngettext("%(count)d token is revoked.", "%(count)d tokens are revoked.", revoked)
+        % {"count": revoked},
+    )
+    return _back_to_tokens(user, user_id)
+
+
+@never_cache
+@login_required
+@domain_errors
+def member_list(request: HttpRequest) -> HttpResponse:
+    """An organisation administrator's members, each with a link to their tokens."""
+    user = request_user(request)
+    if user.role != Role.ORG_ADMIN:
+        raise errors.MemberNotFound(_("No such account."))
+    members = selectors.members_of(actor=user)
+    return render(request, "accounts/member_list.html", {"members": members, "nav": "members"})

@@ -134,13 +134,16 @@ def _days(days: int) -> str:
 
 
 def _reflection_period(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
-    period = (
+    """Every period of the case (one per round of the identification pathway, R-15)."""
+    periods = (
         ReflectionPeriod.objects.filter(case_id=source.case.id)
         .prefetch_related("extensions")
-        .first()
+        .order_by("id")
     )
-    if period is None:
-        return []
+    return [entry for period in periods for entry in _period_entries(period)]
+
+
+def _period_entries(period: ReflectionPeriod) -> list[parts.TimelineEntry]:
     kind = "reflection_period"
     entries = [
         parts.TimelineEntry(
@@ -167,6 +170,16 @@ def _reflection_period(source: parts.TimelineSource) -> list[parts.TimelineEntry
                 kind=kind,
                 title=_("Reflection period ended early"),
                 detail=ground,
+            )
+        )
+    elif period.status == ReflectionPeriod.Status.ENDED and period.ended_on:
+        # The pathway was reopened and a new round's decision started a new period.
+        entries.append(
+            parts.TimelineEntry(
+                on=period.ended_on,
+                kind=kind,
+                title=_("Reflection period ended"),
+                detail=_("a new period started in a new round of the identification pathway"),
             )
         )
     else:

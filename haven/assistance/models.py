@@ -17,7 +17,10 @@ from haven.assistance.states import ServiceStatus as ServiceStatus
 class ReflectionPeriod(models.Model):
     """The recovery and reflection period (R-15): at least 30 days, started by a
     positive reasonable-grounds decision; assistance during it never depends on
-    cooperation (R-18)."""
+    cooperation (R-18). A case has one per round of the identification pathway:
+    when the pathway reopens and a new positive reasonable-grounds decision is
+    taken, a new period starts and the earlier one stays as history, ended. The
+    current period is the latest started (``selectors.reflection.current_period``)."""
 
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
@@ -28,8 +31,8 @@ class ReflectionPeriod(models.Model):
         PUBLIC_ORDER = "public_order", _("Public order")  # CETS Art. 13(3)
         IMPROPER_CLAIM = "improper_claim", _("Victim status claimed improperly")  # CETS Art. 13(3)
 
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="reflection_period"
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="reflection_periods"
     )
     starts_on = models.DateField()
     granted_days = models.PositiveIntegerField()

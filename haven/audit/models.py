@@ -14,6 +14,8 @@ class Action(models.TextChoices):
     ERASE = "erase", _("erased")
     REPORT = "report", _("viewed the access report")
     BREAK_GLASS = "break_glass", _("opened by break-glass")  # emergency access outside the rules
+    # A break-glass request that was refused (who, when, why refused; no personal data).
+    BREAK_GLASS_REFUSED = "break_glass_refused", _("was refused break-glass")
 
 
 class AuditEvent(models.Model):

@@ -15,10 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from haven.accounts import hooks as account_hooks
 from haven.accounts.models import User
-from haven.audit.models import AuditEvent, AuditHead
+from haven.audit.models import Action, AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+TOKEN_SUBJECT = "api_token"  # noqa: S105 - the trail's object type for API tokens, no secret
 
 
 @dataclass(frozen=True)
@@ -152,3 +154,23 @@ def actor_of(user: User) -> Actor:
         organisation_id=str(org.pk) if org else "",
         organisation_name=org.name if org else "",
     )
+
+
+# Who acts when Haven itself does (revoking the tokens of an account that failed
+# attempts locked).
+SYSTEM = Actor(id=None, username="", organisation_id="", organisation_name="")
+
+
+def tokens_revoked_record(event: account_hooks.TokensRevoked) -> None:
+    """One event per revoked API token: by whom, of whose account, and why. Registered
+    with ``haven.accounts.hooks`` by ``AuditConfig.ready``; runs in the revocation's
+    transaction."""
+    actor = actor_of(event.actor) if event.actor is not None else SYSTEM
+    for token_id in event.token_ids:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=TOKEN_SUBJECT,
+            object_id=token_id,
+            detail={"event": "revoked", "reason": event.reason, "user_id": event.user_id},
+        )

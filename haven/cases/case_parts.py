@@ -73,6 +73,7 @@ REPORT = [
             "cases.Interview",
             "access.TeamMembership",
             "access.Consent",
+            "access.ChildViews",
             "access.BreakGlass",
         ),
     ),

@@ -8,6 +8,7 @@ from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
+    AGE_ASSESSMENT_REQUIRED = "age_assessment_required"
     ALREADY_ERASED = "already_erased"
     BARNAHUS_ROUTE_FOR_CHILDREN = "barnahus_route_for_children"
     BREAK_GLASS_READ_ONLY = "break_glass_read_only"
@@ -65,6 +66,11 @@ class RoleNotAllowed(NotAllowed):
     default_code = ErrorCode.ROLE_NOT_ALLOWED
 
 
+class AgeAssessmentRequired(Conflict):
+    # R-10: only a recorded age assessment takes a person out of child protections.
+    default_code = ErrorCode.AGE_ASSESSMENT_REQUIRED
+
+
 class PersonErased(Conflict):
     # The person's data was erased (crypto-shredded): nothing more is written about them.
     default_code = ErrorCode.PERSON_ERASED
@@ -76,6 +82,7 @@ class AlreadyErased(Conflict):
 
 
 __all__ = [
+    "AgeAssessmentRequired",
     "AlreadyErased",
     "BreakGlassReadOnly",
     "CaseNotFound",

@@ -37,11 +37,34 @@ class StatusChanged:
     today: date
 
 
+@dataclass(frozen=True)
+class AgeStatusChanged:
+    """A person's age status changed (R-10): into child protections, or out of them
+    on a recorded age assessment."""
+
+    case: Case
+    lead: Organisation
+    from_status: str
+    to_status: str
+    by: User
+    today: date
+
+
+@dataclass(frozen=True)
+class RecordedAgeAssessment:
+    """What ``cases`` needs to know of an age assessment recorded above it (R-10)."""
+
+    result: str  # the age status it decided
+    from_status: str  # the age status it was recorded against
+
+
 OpenedHandler = Callable[[CaseOpened], None]
 ChangedHandler = Callable[[StatusChanged], None]
+AgeChangedHandler = Callable[[AgeStatusChanged], None]
 
 _opened: dict[str, OpenedHandler] = {}
 _changed: dict[str, ChangedHandler] = {}
+_age_changed: dict[str, AgeChangedHandler] = {}
 
 
 def _name(handler: Callable[..., None]) -> str:
@@ -60,6 +83,12 @@ def on_status_changed(handler: ChangedHandler) -> ChangedHandler:
     return handler
 
 
+def on_age_status_changed(handler: AgeChangedHandler) -> AgeChangedHandler:
+    """Register a handler for every change of a person's age status (R-10)."""
+    _age_changed[_name(handler)] = handler
+    return handler
+
+
 def case_opened(event: CaseOpened) -> None:
     for handler in _opened.values():
         handler(event)
@@ -68,6 +97,28 @@ def case_opened(event: CaseOpened) -> None:
 def status_changed(event: StatusChanged) -> None:
     for handler in _changed.values():
         handler(event)
+
+
+def age_status_changed(event: AgeStatusChanged) -> None:
+    for handler in _age_changed.values():
+        handler(event)
+
+
+AgeAssessmentProvider = Callable[[object, object], RecordedAgeAssessment | None]
+_age_assessment: list[AgeAssessmentProvider] = []
+
+
+def provide_age_assessment(provider: AgeAssessmentProvider) -> AgeAssessmentProvider:
+    """Register where recorded age assessments are looked up: ``provider(case_id,
+    assessment_id)`` answers for an age assessment recorded on that case, or None
+    (children, R-10); the last registration wins."""
+    _age_assessment[:] = [provider]
+    return provider
+
+
+def age_assessment(*, case_id: object, assessment_id: object) -> RecordedAgeAssessment | None:
+    """The age assessment recorded on the case with this id; None when there is none."""
+    return _age_assessment[0](case_id, assessment_id) if _age_assessment else None
 
 
 LegalBasisProvider = Callable[[str], str]
@@ -88,4 +139,8 @@ def default_legal_basis(country: str) -> str:
 
 def handlers() -> dict[str, list[str]]:
     """The registered handlers by event, in the order they run."""
-    return {"case_opened": list(_opened), "status_changed": list(_changed)}
+    return {
+        "case_opened": list(_opened),
+        "status_changed": list(_changed),
+        "age_status_changed": list(_age_changed),
+    }

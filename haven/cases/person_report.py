@@ -49,6 +49,7 @@ SUBJECTS = {
     "cases.Person": gettext_lazy("your record"),
     "cases.Interview": gettext_lazy("an interview"),
     "access.Consent": gettext_lazy("a consent"),
+    "access.ChildViews": gettext_lazy("your own views on sharing"),
     "identification.Screening": gettext_lazy("a screening"),
     "identification.IdentificationDecision": gettext_lazy("an identification decision"),
     "identification.Reconsideration": gettext_lazy("a request for reconsideration"),
@@ -125,6 +126,21 @@ class ConsentEntry:
 
 
 @dataclass(frozen=True)
+class ChildViewsEntry:
+    """A child's own views heard while no guardian was appointed: never a consent."""
+
+    recipient: str  # an organisation's name, or "" for every organisation of a type
+    recipient_org_type: str
+    purpose: str
+    field_groups: list[str]
+    heard_on: date
+    language: str
+    information_given: str
+    views: str  # empty once the data is erased, or when the reader may not see it
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class FlowEntry:
     """One data-sharing clause of an agreement from the case lead to a team member."""
 
@@ -195,6 +211,7 @@ class PersonReport:
     interviews: list[InterviewEntry]
     team: list[TeamEntry]
     consents: list[ConsentEntry]
+    child_views: list[ChildViewsEntry]
     break_glass: list[BreakGlassEntry]
     flows: list[FlowEntry]
     access_events: list[AccessEntry]
@@ -357,6 +374,7 @@ def _gather(
             for m in sorted(team, key=lambda m: (not m.is_lead, m.joined_at))
         ],
         consents=_consents(user=user, case=case, context=context),
+        child_views=_child_views(user=user, case=case, context=context),
         break_glass=_break_glass(case=case),
         flows=_flows(team=team),
         access_events=_access_events(events, team=team),
@@ -432,6 +450,35 @@ def _consents(*, user: User, case: Case, context: access_policy.CaseContext) -> 
     )
     entries = [_consent_entry(view.consent, child_views=view.child_views) for view in views]
     return sorted(entries, key=lambda e: (e.given_on, e.recorded_at))
+
+
+def _child_views(
+    *, user: User, case: Case, context: access_policy.CaseContext
+) -> list[ChildViewsEntry]:
+    """The child's own views heard while no guardian was appointed (R-11, R-25), oldest
+    first, through the access app's selector (which decides and audits the read)."""
+    views = access_selectors.child_views_list(
+        user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    entries = [
+        ChildViewsEntry(
+            recipient=v.record.recipient_organisation.name
+            if v.record.recipient_organisation
+            else "",
+            recipient_org_type=v.record.recipient_organisation.org_type
+            if v.record.recipient_organisation
+            else v.record.recipient_org_type,
+            purpose=v.record.purpose,
+            field_groups=list(v.record.field_groups),
+            heard_on=v.record.heard_on,
+            language=v.record.language,
+            information_given=v.record.information_given,
+            views=v.views or "",
+            recorded_at=v.record.recorded_at,
+        )
+        for v in views
+    ]
+    return sorted(entries, key=lambda e: (e.heard_on, e.recorded_at))
 
 
 def _consent_entry(consent: Consent, *, child_views: str | None) -> ConsentEntry:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.accounts import policy as account_policy
 from haven.accounts.models import OrgType, User
 from haven.audit import selectors as audit_selectors
 from haven.audit import services as audit
@@ -39,6 +40,25 @@ from haven.lib import ids
 from haven.lib.errors import HavenError, NotFound
 from haven.vault import services as vault
 from haven.vault.models import DataKey
+
+# --- rules: what a user may do, asked by the page that refuses and by the link -------------
+
+
+def may_open_case(user: User) -> bool:
+    """Caseworkers and supervisors of an organisation open cases (R-14): the intake
+    page, its links and ``services.case_open`` all ask this one rule."""
+    return user.role in account_policy.CASE_ROLES and user.organisation_id is not None
+
+
+def may_read_access_report(user: User, lead_id: object) -> bool:
+    """Only the case lead's staff see who read the person's data (the access report
+    refuses everyone else; the case page offers it to them only)."""
+    return lead_id is not None and lead_id == user.organisation_id
+
+
+def may_read_access_report_of(user: User, view: CaseView) -> bool:
+    """``may_read_access_report`` for a case page already read (no query)."""
+    return may_read_access_report(user, view.lead_id)
 
 
 def case_list(*, user: User, reference: str = "", status: str = "") -> QuerySet[Case]:
@@ -212,6 +232,7 @@ class CaseView:
     treat_as_child: bool
     erased: bool
     groups: list[GroupView]
+    lead_id: uuid.UUID | None = None  # the lead organisation
 
     def group(self, name: str) -> GroupView:
         return next(g for g in self.groups if g.group == name)
@@ -260,6 +281,7 @@ def _legal(case: Case) -> dict[str, Any]:
                 "to_status": t.to_status,
                 "to_status_label": str(IdentificationStatus(t.to_status).label),
                 "decided_on": t.decided_on,
+                "recorded_at": t.recorded_at,
                 "decided_by": t.decided_by.get_username(),
                 "organisation": t.decided_by_organisation.name,
                 "legal_basis": t.legal_basis,
@@ -363,6 +385,7 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
         treat_as_child=case.person.treat_as_child,
         erased=erased,
         groups=groups,
+        lead_id=lead.organisation_id if lead else None,
     )
 
 
@@ -374,7 +397,7 @@ def person_access_report(*, user: User, case_id: object) -> list[AuditEvent]:
     """
     case = case_get(user=user, case_id=case_id)
     lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
-    if lead is None or lead.organisation_id != user.organisation_id:
+    if not may_read_access_report(user, lead.organisation_id if lead else None):
         raise errors.GroupNotAllowed(_("Only the case lead can see the access report."))
     events = list(audit_selectors.audit_events_for_person(person_id=case.person_id))
     audit.audit_record(

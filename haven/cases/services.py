@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.access import services as access_services
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
@@ -38,6 +37,7 @@ from haven.cases.status import (
     IdentificationStatus,
     transition_allowed,
 )
+from haven.lib import dates
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
@@ -103,7 +103,7 @@ def _new_reference(country: str, year: int) -> str:
 
 
 def _require_case_role(actor: User) -> None:
-    if actor.role not in account_policy.CASE_ROLES or actor.organisation is None:
+    if not selectors.may_open_case(actor):
         raise errors.RoleNotAllowed(_("Only caseworkers and supervisors can do this."))
 
 
@@ -126,6 +126,7 @@ def _validate_dates(person: PersonInput, *, today: date) -> None:
         raise errors.InvalidInput(
             _("The date of birth cannot be in the future."), field="date_of_birth"
         )
+    dates.check(person.date_of_birth, dates.BIRTH, field="date_of_birth", today=today)
     if (
         person.age_status == AgeStatus.VERIFIED_ADULT
         and person.date_of_birth is not None
@@ -370,6 +371,7 @@ def case_transition(
         raise errors.InvalidInput(
             _("The decision date cannot be in the future."), field="decided_on"
         )
+    dates.check(decided_on, dates.PAST, field="decided_on", today=today)
     now = timezone.now()
     transition = StatusTransition.objects.create(
         case=case,
@@ -418,6 +420,74 @@ def case_transition(
         detail={"from": transition.from_status, "to": to_status, "negative": to_status in NEGATIVE},
     )
     return transition
+
+
+CHILD_AGE_STATUSES = (AgeStatus.VERIFIED_CHILD, AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+
+
+@transaction.atomic
+def person_age_status_set(
+    *, actor: User, case_id: object, to_status: str, age_assessment_id: object = None
+) -> Person:
+    """Change a person's age status after intake (R-10, Dir Art. 13(2)).
+
+    Into child protections (someone later found or suspected to be a child) at once,
+    with no assessment. Out of them (``treat_as_child`` to not), and to "adult
+    (verified)", only on an age assessment recorded on this case against the current
+    status that decided exactly ``to_status``: ``age_assessment_id``, looked up
+    through ``hooks.age_assessment`` (children records them and is the one caller).
+    The clocks that follow (the guardian task) run from ``hooks.age_status_changed``.
+    """
+    gated = selectors.case_for(
+        user=actor, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE, write=True
+    )
+    case = gated.case
+    person = case.person
+    if to_status not in AgeStatus.values:
+        raise errors.InvalidInput(_("Choose a value from the list."), field="age_status")
+    from_status = person.age_status
+    leaving = person.treat_as_child and to_status not in CHILD_AGE_STATUSES
+    if leaving or to_status == AgeStatus.VERIFIED_ADULT:
+        recorded = (
+            hooks.age_assessment(case_id=case.id, assessment_id=age_assessment_id)
+            if age_assessment_id is not None
+            else None
+        )
+        if recorded is None or (recorded.result, recorded.from_status) != (to_status, from_status):
+            raise errors.AgeAssessmentRequired(
+                _(
+                    "Only a recorded age assessment can end the presumption that this person "
+                    "is a child. Record the age assessment instead."
+                ),
+                field="age_status",
+            )
+    if to_status == from_status:
+        return person
+    person.age_status = to_status
+    person.save(update_fields=["age_status"])
+    lead = gated.context.lead
+    assert lead is not None  # noqa: S101 - every case has a lead (team_create)
+    hooks.age_status_changed(
+        hooks.AgeStatusChanged(
+            case=case,
+            lead=lead.organisation,
+            from_status=from_status,
+            to_status=to_status,
+            by=actor,
+            today=timezone.localdate(),
+        )
+    )
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type="cases.Person",
+        object_id=person.id,
+        person_id=person.id,
+        field_groups=[FieldGroup.LEGAL],
+        purpose=Purpose.ASSISTANCE,
+        detail={"age_status_from": from_status, "age_status_to": to_status},
+    )
+    return person
 
 
 @transaction.atomic
@@ -515,6 +585,8 @@ def _validate_interview_shape(interview: InterviewInput, *, today: date) -> None
         )
     if interview.held_on > today:
         raise errors.InvalidInput(_("Record an interview once it has been held."), field="held_on")
+    dates.check(interview.held_on, dates.PAST, field="held_on", today=today)
+    dates.check(interview.reported_on, dates.PAST, field="reported_on", today=today)
     if interview.reported_on is not None and interview.reported_on > interview.held_on:
         raise errors.InvalidInput(
             _("The report cannot come after the interview."), field="reported_on"

@@ -46,6 +46,12 @@ TRANSITIONS: TransitionTable[IdentificationStatus] = TransitionTable(
 # same transaction, so no plain status change may reach them.
 DECISION_STATUSES = frozenset({S.PRESUMED, S.IDENTIFIED, S.NOT_IDENTIFIED})
 
+# A person who left the mechanism with one of these can come back: the change back to
+# potential reopens the identification pathway, a new round in which a new
+# reasonable-grounds decision can be taken (R-01; haven.identification.selectors.rounds).
+# A negative decision is not reopened but reconsidered on request.
+REOPENS_PATHWAY = frozenset({S.WITHDRAWN, S.DECLINED_FORMAL_IDENTIFICATION})
+
 # Decisions that must carry reasons the person can be given.
 NEGATIVE = frozenset({S.NOT_IDENTIFIED})
 

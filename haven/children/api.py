@@ -1,7 +1,7 @@
-"""Children under /api/v1/: guardians and representatives (R-11), best interests
-(R-25, R-27), family tracing (R-11) and dependants (R-27). The same services and
-selectors as the pages. A case the caller may not know about is a 404
-identical to a missing one.
+"""Children under /api/v1/: age assessments (R-10), guardians and representatives
+(R-11), best interests (R-25, R-27), family tracing (R-11) and dependants (R-27).
+The same services and selectors as the pages. A case the caller may not know about
+is a 404 identical to a missing one.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ from haven.accounts.models import User
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.children import selectors, services
 from haven.children.models import (
+    AgeAssessmentMethod,
+    AgeAssessmentResult,
+    AgeRecordKind,
+    AppealOutcome,
     BestInterestsMatter,
     BestInterestsStage,
     DependantRelationship,
@@ -456,7 +460,193 @@ class DependantEducationView(JsonApiView):
         )
 
 
+# --- age assessment (R-10) ---------------------------------------------------------------------
+
+LEGAL_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="field_group_not_allowed: your organisation does not see the legal group; "
+    "break_glass_read_only: emergency access never writes.",
+)
+AGE_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="already_treated_as_child: new information moves into child protections "
+    "only a person not treated as a child; age_assessment_required: only a recorded age "
+    "assessment ends them; person_erased.",
+)
+APPEAL_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="age_appeal_invalid: only an age assessment is appealed, and its outcome "
+    "is recorded once; person_erased.",
+)
+
+
+@extend_schema_field(
+    {"type": "string", "description": "One of: " + ", ".join(AppealOutcome.values) + "."}
+)
+class AppealOutcomeField(serializers.CharField):
+    """The appeal's outcome, described without an enum component (see TracingStatusField)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value not in AppealOutcome.values:
+            raise serializers.ValidationError(_("Choose one of the options."))
+        return value
+
+
+class AgeAssessmentRowSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    kind = serializers.CharField(
+        help_text="One of: " + ", ".join(AgeRecordKind.values) + " (new information moves "
+        "a person into child protections without an assessment)."
+    )
+    method_label = serializers.CharField(help_text="Empty for new information.")
+    result = serializers.ChoiceField(choices=AgeAssessmentResult.choices)
+    from_status_label = serializers.CharField()
+    assessed_on = serializers.DateField()
+    estimated_age_min = serializers.IntegerField(allow_null=True)
+    estimated_age_max = serializers.IntegerField(allow_null=True)
+    assessor = serializers.CharField()
+    assessor_organisation = serializers.CharField()
+    person_views = serializers.CharField(help_text="Empty for new information, or once erased.")
+    reasons = serializers.CharField(help_text="Empty once erased.")
+    legal_basis = serializers.CharField()
+    appeal_how = serializers.CharField()
+    appeal_by = serializers.DateField(allow_null=True)
+    appealed_on = serializers.DateField(allow_null=True)
+    appeal_outcome = serializers.CharField(help_text="Empty, pending, upheld or overturned.")
+    appeal_decided_on = serializers.DateField(allow_null=True)
+    organisation = serializers.CharField()
+    recorded_by = serializers.CharField()
+
+
+class AgeActionsSerializer(serializers.Serializer[Any]):
+    record_assessment = serializers.BooleanField()
+    new_information = serializers.BooleanField()
+
+
+class AgeAssessmentsSerializer(serializers.Serializer[Any]):
+    case_id = serializers.UUIDField(source="case.id")
+    age_status = serializers.CharField(help_text="The person's age status now (R-10).")
+    treat_as_child = serializers.BooleanField()
+    actions = AgeActionsSerializer(help_text="What the caller may record here.")
+    assessments = AgeAssessmentRowSerializer(many=True, help_text="Latest first.")
+
+
+class AgeAssessmentCreateSerializer(serializers.Serializer[Any]):
+    method = serializers.ChoiceField(choices=AgeAssessmentMethod.choices)
+    result = serializers.ChoiceField(choices=AgeAssessmentResult.choices)
+    assessed_on = serializers.DateField()
+    # Blank text reaches the service, which answers with code age_assessment_input_invalid.
+    reasons = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    person_views = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    appeal_how = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    legal_basis = serializers.CharField(allow_blank=True, max_length=500)
+    appeal_by = serializers.DateField(required=False, allow_null=True, default=None)
+    assessor = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    assessor_organisation_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    estimated_age_min = serializers.IntegerField(required=False, allow_null=True, default=None)
+    estimated_age_max = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AgeNewInformationSerializer(serializers.Serializer[Any]):
+    reasons = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
+    noted_on = serializers.DateField()
+
+
+class AgeAppealSerializer(serializers.Serializer[Any]):
+    appealed_on = serializers.DateField()
+    outcome = AppealOutcomeField(required=False, default=AppealOutcome.PENDING)
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+def _age_assessment_record(*, actor: User, case_id: str, **data: Any) -> object:
+    return services.age_assessment_record(
+        actor=actor, case_id=case_id, assessment=services.AgeAssessmentInput(**data)
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="age_assessment_list",
+        tags=["children"],
+        parameters=[CASE_ID],
+        responses=_read_responses(AgeAssessmentsSerializer, LEGAL_FORBIDDEN),
+    ),
+    post=extend_schema(
+        operation_id="age_assessment_record",
+        tags=["children"],
+        parameters=[CASE_ID],
+        request=AgeAssessmentCreateSerializer,
+        description="Record an age assessment (R-10) and apply its result: the only way "
+        "out of child protections.",
+        responses=_write_responses(
+            CREATED, AgeAssessmentsSerializer, LEGAL_FORBIDDEN, AGE_CONFLICT
+        ),
+    ),
+)
+class AgeAssessmentsView(CaseRowsView):
+    rows = CaseRows(
+        selectors.age_assessment_list,
+        AgeAssessmentsSerializer,
+        _age_assessment_record,
+        AgeAssessmentCreateSerializer,
+    )
+
+
+class AgeNewInformationView(JsonApiView):
+    @extend_schema(
+        operation_id="age_new_information_record",
+        tags=["children"],
+        parameters=[CASE_ID],
+        request=AgeNewInformationSerializer,
+        description="New information suggests the person is a child (R-10): presumed a child "
+        "at once, with the child indicator sets and the guardian task.",
+        responses=_write_responses(
+            CREATED, AgeAssessmentsSerializer, LEGAL_FORBIDDEN, AGE_CONFLICT
+        ),
+    )
+    def post(self, request: Request, id: str) -> Response:
+        user, _row = _written(
+            request, AgeNewInformationSerializer, services.age_new_information_record, case_id=id
+        )
+        return _case_rows(
+            selectors.age_assessment_list,
+            AgeAssessmentsSerializer,
+            user=user,
+            case_id=id,
+            status=CREATED,
+        )
+
+
+class AgeAppealView(JsonApiView):
+    @extend_schema(
+        operation_id="age_appeal_record",
+        tags=["children"],
+        parameters=[ROW_ID],
+        request=AgeAppealSerializer,
+        description="Record the person's appeal against an age assessment, and its outcome; "
+        "an 'adult' result overturned moves the person back into child protections (R-10).",
+        responses=_write_responses(
+            200, AgeAssessmentsSerializer, LEGAL_FORBIDDEN, APPEAL_CONFLICT, not_found=ROW_NOT_FOUND
+        ),
+    )
+    def post(self, request: Request, id: str) -> Response:
+        user, row = _written(
+            request, AgeAppealSerializer, services.age_appeal_record, assessment_id=id
+        )
+        return _case_rows(
+            selectors.age_assessment_list, AgeAssessmentsSerializer, user=user, case_id=row.case_id
+        )
+
+
 urlpatterns: list[URLPattern] = [
+    path("cases/<str:id>/age-assessments/", AgeAssessmentsView.as_view(), name="age_assessments"),
+    path(
+        "cases/<str:id>/age-new-information/",
+        AgeNewInformationView.as_view(),
+        name="age_new_information",
+    ),
+    path("age-assessments/<str:id>/appeal/", AgeAppealView.as_view(), name="age_appeal"),
     path("cases/<str:id>/guardians/", GuardiansView.as_view(), name="guardians"),
     path("cases/<str:id>/best-interests/", BestInterestsView.as_view(), name="best_interests"),
     path("cases/<str:id>/family-tracing/", TracingsView.as_view(), name="family_tracing"),

@@ -1,4 +1,5 @@
-"""The children app's parts: the guardian and child-care blocks on the case page,
+"""The children app's parts: the age (R-10), guardian and child-care blocks on the case page,
+age assessments on the timeline,
 best interests and family tracing on the timeline (children only), and its
 sections of the report for the person (guardians, best interests, family
 tracing, dependants)."""
@@ -12,6 +13,9 @@ from haven.access.models import FieldGroup
 from haven.cases import parts
 from haven.children import selectors
 from haven.children.models import (
+    AgeAssessment,
+    AgeAssessmentResult,
+    AgeRecordKind,
     BestInterestsMatter,
     BestInterestsRecord,
     BestInterestsStage,
@@ -27,6 +31,13 @@ fact = parts.fact
 def _blocks(page: parts.CasePage) -> list[parts.Panel]:
     view = page.view
     return [
+        # R-10
+        parts.Panel(
+            parts.SLOT_BODY,
+            25,
+            "children/_age_status.html",
+            {"age": selectors.age_summary_shown(case_view=view, writable=page.writable)},
+        ),
         # R-11
         parts.Panel(
             parts.SLOT_BODY,
@@ -98,13 +109,69 @@ def _family_tracing(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     return entries
 
 
+def _age(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    """Age assessments, new information and appeals (R-10), any person."""
+    rows = (
+        AgeAssessment.objects.filter(case_id=source.case.id)
+        .only("kind", "result", "assessed_on", "appealed_on", "appeal_outcome", "appeal_decided_on")
+        .order_by("assessed_on", "recorded_at")
+    )
+    entries = []
+    for row in rows:
+        entries.append(
+            parts.TimelineEntry(
+                on=row.assessed_on,
+                kind="age_assessment",
+                title=_label(AgeRecordKind, row.kind),
+                detail=_label(AgeAssessmentResult, row.result),
+            )
+        )
+        if row.appealed_on is not None:
+            entries.append(
+                parts.TimelineEntry(
+                    on=row.appeal_decided_on or row.appealed_on,
+                    kind="age_assessment",
+                    title=_("Appeal against the age assessment"),
+                    detail=row.get_appeal_outcome_display(),
+                )
+            )
+    return entries
+
+
 TIMELINE = [
+    parts.TimelineProvider(FieldGroup.LEGAL, ("age_assessment",), 55, _age),
     parts.TimelineProvider(FieldGroup.ASSESSMENT, ("best_interests",), 60, _best_interests),
     parts.TimelineProvider(FieldGroup.ASSESSMENT, ("family_tracing",), 70, _family_tracing),
 ]
 
 
 # --- report for the person ------------------------------------------------------------------
+
+
+def _age_entries(found: selectors.AgeAssessmentsView) -> list[parts.ReportEntry]:
+    return [
+        parts.ReportEntry(
+            f"{a.kind_label}: {a.result_label}",
+            a.assessed_on,
+            [
+                fact(_("Before"), a.from_status_label),
+                fact(_("Method"), a.method_label),
+                fact(_("Estimated age, from"), a.estimated_age_min),
+                fact(_("Estimated age, to"), a.estimated_age_max),
+                fact(
+                    _("Assessed by"), ", ".join(filter(None, [a.assessor_organisation, a.assessor]))
+                ),
+                fact(_("Your views"), a.person_views),
+                fact(_("Reasons"), a.reasons),
+                fact(_("Legal basis"), a.legal_basis),
+                fact(_("How to appeal"), a.appeal_how),
+                fact(_("Appeal by"), a.appeal_by),
+                fact(_("Appealed on"), a.appealed_on),
+                fact(_("Outcome of the appeal"), a.appeal_outcome_label),
+            ],
+        )
+        for a in found.assessments
+    ]
 
 
 def _guardians(found: selectors.GuardiansView) -> list[parts.ReportEntry]:
@@ -177,6 +244,12 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     user, case_id = request.user, request.case.id
     return [
         parts.section(
+            "age_assessments",
+            _("Your age"),
+            lambda: selectors.age_assessment_list(user=user, case_id=case_id),
+            _age_entries,
+        ),
+        parts.section(
             "guardians",
             _("Guardians"),
             lambda: selectors.guardian_list(user=user, case_id=case_id),
@@ -207,6 +280,7 @@ REPORT = [
     parts.ReportPart(
         key="children",
         covers=(
+            "children.AgeAssessment",
             "children.GuardianAppointment",
             "children.BestInterestsRecord",
             "children.FamilyTracing",

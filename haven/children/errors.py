@@ -11,6 +11,9 @@ from haven.lib.errors import Conflict, InvalidInput
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
+    AGE_APPEAL_INVALID = "age_appeal_invalid"
+    AGE_ASSESSMENT_INPUT_INVALID = "age_assessment_input_invalid"
+    ALREADY_TREATED_AS_CHILD = "already_treated_as_child"
     ASSESSMENT_REQUIRED = "assessment_required"
     BEST_INTERESTS_INPUT_INVALID = "best_interests_input_invalid"
     DEPENDANT_INPUT_INVALID = "dependant_input_invalid"
@@ -60,3 +63,20 @@ class TracingClosed(Conflict):
 
 class DependantInputInvalid(InvalidInput):
     default_code = ErrorCode.DEPENDANT_INPUT_INVALID
+
+
+class AgeAssessmentInputInvalid(InvalidInput):
+    default_code = ErrorCode.AGE_ASSESSMENT_INPUT_INVALID
+
+
+class AlreadyTreatedAsChild(Conflict):
+    """New information moves a person into child protections; one who is treated as a
+    child already needs an age assessment to change anything (R-10)."""
+
+    default_code = ErrorCode.ALREADY_TREATED_AS_CHILD
+
+
+class AgeAppealInvalid(Conflict):
+    """An appeal is against an age assessment, and its outcome is recorded once."""
+
+    default_code = ErrorCode.AGE_APPEAL_INVALID

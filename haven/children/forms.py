@@ -1,4 +1,4 @@
-"""Children forms: guardian appointment (R-11), best interests (R-25, R-27),
+"""Children forms: age assessment (R-10), guardian appointment (R-11), best interests (R-25, R-27),
 family tracing (R-11) and dependants (R-27). The services decide the rules;
 the forms only shape the input."""
 
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.models import Organisation
 from haven.children import services
 from haven.children.models import (
+    AgeAssessmentMethod,
+    AgeAssessmentResult,
+    AppealOutcome,
     BestInterestsMatter,
     BestInterestsStage,
     DependantRelationship,
@@ -172,4 +175,97 @@ class EducationForm(forms.Form):
     education = forms.ChoiceField(label=_("School or education"), choices=EducationAccess.choices)
     needs = forms.CharField(
         label=_("Their own needs"), max_length=services.TEXT_MAX, widget=_TEXT, required=False
+    )
+
+
+class AgeAssessmentForm(forms.Form):
+    """An age assessment (R-10): a decision with its method, assessor, result, the
+    person's own views and how they can appeal. Required texts are checked by the
+    service, which says what is missing beside the field."""
+
+    method = forms.ChoiceField(
+        label=_("How the age was assessed"),
+        choices=AgeAssessmentMethod.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Use the least intrusive method first. A medical examination is a last resort, "
+            "with the person's informed consent."
+        ),
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=AgeAssessmentResult.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Where doubt remains, the person is presumed to be a child. 'Adult (verified)' "
+            "ends the child protections."
+        ),
+    )
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=_DATE)
+    estimated_age_min = forms.IntegerField(
+        label=_("Estimated age, from"), min_value=0, max_value=130, required=False
+    )
+    estimated_age_max = forms.IntegerField(
+        label=_("Estimated age, to"), min_value=0, max_value=130, required=False
+    )
+    assessor_organisation = forms.ModelChoiceField(
+        label=_("Organisation that assessed"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+    )
+    assessor = forms.CharField(
+        label=_("Assessor's name and role"),
+        max_length=200,
+        required=False,
+        help_text=_("For an assessor outside Haven, for example a social worker or a doctor."),
+    )
+    person_views = forms.CharField(
+        label=_("The person's own views on their age"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons for the result"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_("The person is given these reasons."),
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500, required=False)
+    appeal_how = forms.CharField(
+        label=_("How the person can appeal"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+        help_text=_("To whom, how, and with whose help."),
+    )
+    appeal_by = forms.DateField(label=_("Appeal by"), widget=_DATE, required=False)
+
+
+class AgeNewInformationForm(forms.Form):
+    """New information suggests the person is a child: presumed a child at once (R-10)."""
+
+    reasons = forms.CharField(
+        label=_("What suggests the person is a child"),
+        max_length=services.TEXT_MAX,
+        widget=_TEXT,
+        required=False,
+    )
+    noted_on = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)
+
+
+class AgeAppealForm(forms.Form):
+    appealed_on = forms.DateField(label=_("Appealed on"), widget=_DATE)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=AppealOutcome.choices,
+        initial=AppealOutcome.PENDING,
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(
+        label=_("Outcome decided on"),
+        widget=_DATE,
+        required=False,
+        help_text=_("Needed once the appeal is decided."),
     )

@@ -191,3 +191,94 @@ class Dependant(models.Model):
 
     def __str__(self) -> str:
         return f"dependant {self.pk}"
+
+
+# --- age assessment: the presumption of minority (R-10) --------------------------------------
+
+
+class AgeRecordKind(models.TextChoices):
+    ASSESSMENT = "assessment", _("Age assessment")
+    # Someone later found, or suspected, to be a child: into child protections at once.
+    NEW_INFORMATION = "new_information", _("New information suggests a child")
+
+
+class AgeAssessmentMethod(models.TextChoices):
+    """How the age was assessed, least intrusive first: a medical examination only as
+    a last resort, with the person's informed consent."""
+
+    DOCUMENTS = "documents", _("Documents")
+    MULTIDISCIPLINARY = "multidisciplinary", _("Multidisciplinary or psychosocial assessment")
+    MEDICAL = "medical", _("Medical examination (last resort)")
+    OTHER = "other", _("Other")
+
+
+class AgeAssessmentResult(models.TextChoices):
+    """The age statuses an assessment can decide (``cases.AgeStatus`` keys)."""
+
+    VERIFIED_ADULT = "verified_adult", _("Adult (verified)")
+    VERIFIED_CHILD = "verified_child", _("Child (verified)")
+    UNCERTAIN_PRESUMED_CHILD = "uncertain_presumed_child", _("Age uncertain, presumed child")
+
+
+class AppealOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UPHELD = "upheld", _("Upheld: the assessment stands")
+    OVERTURNED = "overturned", _("Overturned")
+
+
+class AgeAssessment(models.Model):
+    """A recorded decision on a person's age (R-10): the only way out of child
+    protections (``cases.services.person_age_status_set`` asks for one), or new
+    information that moves a person into them at once. Legal group. The person's
+    views and the reasons are encrypted with the person's data key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=AgeRecordKind.choices)
+    method = models.CharField(max_length=20, choices=AgeAssessmentMethod.choices, blank=True)
+    result = models.CharField(max_length=30, choices=AgeAssessmentResult.choices)
+    from_status = models.CharField(max_length=30)  # the age status the decision moved from
+    assessed_on = models.DateField()
+    estimated_age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimated_age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Who assessed: a Haven organisation, or an external assessor's name and role.
+    assessor_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessor = models.CharField(max_length=200, blank=True)
+    person_views_enc = models.BinaryField(null=True, blank=True)
+    reasons_enc = models.BinaryField()
+    legal_basis = models.CharField(max_length=500, blank=True)
+    appeal_how = models.TextField(blank=True)  # how, and to whom, the person can appeal
+    appeal_by = models.DateField(null=True, blank=True)
+    appealed_on = models.DateField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
+    appeal_decided_on = models.DateField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-assessed_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgeRecordKind.values), name="age_record_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result__in=AgeAssessmentResult.values),
+                name="age_assessment_result_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimated_age_min__isnull=True)
+                | models.Q(estimated_age_max__isnull=True)
+                | models.Q(estimated_age_min__lte=models.F("estimated_age_max")),
+                name="age_assessment_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"age assessment {self.pk}"

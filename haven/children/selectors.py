@@ -12,21 +12,26 @@ legal group gets ``field_group_not_allowed``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.cases import hooks
 from haven.cases import selectors as case_selectors
-from haven.cases.models import Case
+from haven.cases.models import AgeStatus, Case
 from haven.children import clocks as children_clocks
-from haven.children import services
+from haven.children import policy, services
 from haven.children.models import (
+    AgeAssessment,
+    AgeRecordKind,
+    AppealOutcome,
     BestInterestsMatter,
     BestInterestsRecord,
     BestInterestsStage,
@@ -38,6 +43,7 @@ from haven.children.models import (
 )
 from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines.models import Task
+from haven.lib import ids
 from haven.vault import services as vault
 
 
@@ -144,6 +150,15 @@ def guardian_summary_shown(*, case_view: case_selectors.CaseView) -> GuardianSum
     row = _appointments(case)[:1]
     latest = _view(row[0], case, case_view.erased) if row else None
     return _summary(case, latest)
+
+
+def guardian_appointed_now(case_id: uuid.UUID | str) -> bool:
+    """Whether a guardian or representative is appointed for the case today (R-11).
+    No personal data: the consent pages and services ask it through
+    ``haven.access.hooks`` before letting a guardian consent for the child."""
+    return GuardianAppointment.objects.filter(
+        case_id=case_id, appointed_on__lte=timezone.localdate()
+    ).exists()
 
 
 def _decrypted(
@@ -429,3 +444,177 @@ def child_summary_shown(*, case_view: case_selectors.CaseView) -> ChildCareSumma
         dependants=int(str(counts.get("dependants", 0))) if identity else None,
         without_school=int(str(counts.get("without_school", 0))) if identity else 0,
     )
+
+
+# --- age assessment (R-10) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeAssessmentView:
+    id: object
+    kind: str
+    kind_label: str
+    method_label: str  # empty for new information
+    result: str
+    result_label: str
+    from_status_label: str
+    assessed_on: date
+    estimated_age_min: int | None
+    estimated_age_max: int | None
+    assessor: str
+    assessor_organisation: str
+    person_views: str  # empty for new information, or once erased
+    reasons: str  # empty once erased
+    legal_basis: str
+    appeal_how: str
+    appeal_by: date | None
+    appealed_on: date | None
+    appeal_outcome: str
+    appeal_outcome_label: str
+    appeal_decided_on: date | None
+    organisation: str
+    recorded_by: str
+
+    @property
+    def appealable(self) -> bool:
+        """An assessment whose appeal is not decided: an appeal or its outcome can be recorded."""
+        return self.kind == AgeRecordKind.ASSESSMENT and self.appeal_outcome in (
+            "",
+            AppealOutcome.PENDING,
+        )
+
+
+@dataclass(frozen=True)
+class AgeAssessmentsView:
+    case: Case
+    age_status: str
+    age_status_label: str
+    treat_as_child: bool
+    erased: bool
+    assessments: list[AgeAssessmentView]  # latest first
+    actions: policy.AgeActions
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _age_view(row: AgeAssessment, case: Case, erased: bool) -> AgeAssessmentView:
+    age = services.age
+    return AgeAssessmentView(
+        id=row.pk,
+        kind=row.kind,
+        kind_label=row.get_kind_display(),
+        method_label=row.get_method_display() if row.method else "",
+        result=row.result,
+        result_label=row.get_result_display(),
+        from_status_label=_label(AgeStatus, row.from_status),
+        assessed_on=row.assessed_on,
+        estimated_age_min=row.estimated_age_min,
+        estimated_age_max=row.estimated_age_max,
+        assessor=row.assessor,
+        assessor_organisation=row.assessor_organisation.name if row.assessor_organisation else "",
+        person_views=_decrypted(case, erased, row.person_views_enc, age.VIEWS_CONTEXT),
+        reasons=_decrypted(case, erased, row.reasons_enc, age.REASONS_CONTEXT),
+        legal_basis=row.legal_basis,
+        appeal_how=row.appeal_how,
+        appeal_by=row.appeal_by,
+        appealed_on=row.appealed_on,
+        appeal_outcome=row.appeal_outcome,
+        appeal_outcome_label=row.get_appeal_outcome_display() if row.appeal_outcome else "",
+        appeal_decided_on=row.appeal_decided_on,
+        organisation=row.organisation.name,
+        recorded_by=row.recorded_by.get_username(),
+    )
+
+
+@transaction.atomic
+def age_assessment_list(*, user: User, case_id: object) -> AgeAssessmentsView:
+    """The person's age status and its history of age assessments and new
+    information, latest first (legal group, R-10), and what the user may record
+    there (``policy.age_actions``, the rule the services refuse by). Audited."""
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.ASSISTANCE
+    )
+    case, erased = gated.case, gated.erased
+    rows = AgeAssessment.objects.filter(case_id=case.id).select_related(
+        "assessor_organisation", "organisation", "recorded_by"
+    )
+    assessments = [_age_view(row, case, erased) for row in rows]
+    gated.audit_record(object_type="children.AgeAssessment")
+    person = case.person
+    return AgeAssessmentsView(
+        case=case,
+        age_status=person.age_status,
+        age_status_label=_label(AgeStatus, person.age_status),
+        treat_as_child=person.treat_as_child,
+        erased=erased,
+        assessments=assessments,
+        actions=policy.age_actions(writable=gated.writable, treat_as_child=person.treat_as_child),
+    )
+
+
+@dataclass(frozen=True)
+class AgeLine:
+    kind_label: str
+    result_label: str
+    assessed_on: date
+    appeal_outcome_label: str
+
+
+@dataclass(frozen=True)
+class AgeSummary:
+    """The case-page block (R-10): the age status, the history without any
+    decryption, and the actions the user may take."""
+
+    age_status_label: str
+    treat_as_child: bool
+    history: list[AgeLine]
+    actions: policy.AgeActions
+
+
+def age_summary_shown(*, case_view: case_selectors.CaseView, writable: bool) -> AgeSummary | None:
+    """The age block for a case page that ``case_read`` already decided and audited
+    (one query): None unless the legal group was shown there. ``writable``: the page
+    is not erased and not under break-glass (``CasePage.writable``), so a write of
+    the legal group would pass the case gate."""
+    if case_view.group(FieldGroup.LEGAL).data is None:
+        return None
+    person = case_view.case.person
+    rows = AgeAssessment.objects.filter(case_id=case_view.case.id).only(
+        "kind", "result", "assessed_on", "appeal_outcome"
+    )
+    history = [
+        AgeLine(
+            kind_label=row.get_kind_display(),
+            result_label=row.get_result_display(),
+            assessed_on=row.assessed_on,
+            appeal_outcome_label=row.get_appeal_outcome_display() if row.appeal_outcome else "",
+        )
+        for row in rows
+    ]
+    return AgeSummary(
+        age_status_label=_label(AgeStatus, person.age_status),
+        treat_as_child=person.treat_as_child,
+        history=history,
+        actions=policy.age_actions(writable=writable, treat_as_child=person.treat_as_child),
+    )
+
+
+def recorded_age_assessment(
+    case_id: object, assessment_id: object
+) -> hooks.RecordedAgeAssessment | None:
+    """For ``cases``: the age assessment with this id, if it is the latest age record
+    of this case (an older one cannot be replayed), or None."""
+    pk, case_pk = ids.parse_uuid(assessment_id), ids.parse_uuid(case_id)
+    latest = (
+        AgeAssessment.objects.filter(case_id=case_pk)
+        .order_by("-recorded_at")
+        .values_list("pk", "kind", "result", "from_status")
+        .first()
+        if pk and case_pk
+        else None
+    )
+    if latest is None or latest[:2] != (pk, AgeRecordKind.ASSESSMENT):
+        return None
+    return hooks.RecordedAgeAssessment(result=latest[2], from_status=latest[3])

@@ -1,6 +1,7 @@
-"""Children pages: guardians (R-11), best interests (R-25, R-27), family tracing
-(R-11) and dependants (R-27), each a list and its forms. Hidden and missing cases give the same 404
-(``domain_errors``); a refusal gives the 403 page with its reason.
+"""Children pages: age assessment (R-10), guardians (R-11), best interests (R-25,
+R-27), family tracing (R-11) and dependants (R-27), each a list and its forms.
+Hidden and missing cases give the same 404 (``domain_errors``); a refusal gives the
+403 page with its reason.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from haven.accounts.current import request_user
 from haven.children import forms, selectors, services
 from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.views import domain_errors, forbidden
 
 
 @never_cache
@@ -83,6 +84,98 @@ def _page(request: HttpRequest, template: str, view: Any, **extra: Any) -> HttpR
     status = 400 if form is not None and form.errors else 200
     context = {"view": view, "case": view.case, "nav": "cases", **extra}
     return render(request, template, context, status=status)
+
+
+# --- age assessment (R-10) --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@domain_errors
+def age_assessment_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The person's age status and its history of age assessments."""
+    view = selectors.age_assessment_list(user=request_user(request), case_id=case_id)
+    return _page(request, "children/age_assessment_list.html", view)
+
+
+def _age_refused(
+    request: HttpRequest, view: selectors.AgeAssessmentsView, allowed: bool
+) -> HttpResponse | None:
+    """The 403 page when the rule the services refuse by (``policy.age_actions``) refuses."""
+    if allowed:
+        return None
+    if view.treat_as_child and view.actions.record_assessment:
+        return forbidden(request, reason=_("This person is already treated as a child."))
+    return forbidden(request, reason=_("You cannot record this on this case."))
+
+
+@never_cache
+@login_required
+@domain_errors
+def age_assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record an age assessment: the only way out of child protections (R-10)."""
+    user = request_user(request)
+    view = selectors.age_assessment_list(user=user, case_id=case_id)
+    refused = _age_refused(request, view, view.actions.record_assessment)
+    if refused is not None:
+        return refused
+    form = forms.AgeAssessmentForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        organisation = data.pop("assessor_organisation")
+        assessment = services.AgeAssessmentInput(
+            **data, assessor_organisation_id=organisation.pk if organisation else None
+        )
+        return services.age_assessment_record(actor=user, case_id=case_id, assessment=assessment)
+
+    if _form_post(request, form, write, _("The age assessment was recorded.")):
+        return redirect("children:age_assessment_list", case_id=case_id)
+    return _page(request, "children/age_assessment_new.html", view, form=form)
+
+
+@never_cache
+@login_required
+@domain_errors
+def age_new_information(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """New information suggests a child: into child protections at once (R-10)."""
+    user = request_user(request)
+    view = selectors.age_assessment_list(user=user, case_id=case_id)
+    refused = _age_refused(request, view, view.actions.new_information)
+    if refused is not None:
+        return refused
+    form = forms.AgeNewInformationForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.age_new_information_record(actor=user, case_id=case_id, **data)
+
+    done = _("The person is now presumed to be a child, with every child protection.")
+    if _form_post(request, form, write, done):
+        return redirect("children:age_assessment_list", case_id=case_id)
+    return _page(request, "children/age_new_information.html", view, form=form)
+
+
+@never_cache
+@login_required
+@domain_errors
+def age_appeal(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
+    """Record the person's appeal against an age assessment, and its outcome."""
+    user = request_user(request)
+    view = selectors.age_assessment_list(user=user, case_id=case_id)
+    assessment = next((a for a in view.assessments if a.id == assessment_id), None)
+    if assessment is None or not assessment.appealable:
+        raise Http404(_("Not found."))  # the same 404 as a hidden case
+    refused = _age_refused(request, view, view.actions.record_assessment)
+    if refused is not None:
+        return refused
+    initial = {"appealed_on": assessment.appealed_on, "outcome": assessment.appeal_outcome or None}
+    form = forms.AgeAppealForm(request.POST or None, initial=initial)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.age_appeal_record(actor=user, assessment_id=assessment_id, **data)
+
+    if _form_post(request, form, write, _("The appeal was recorded.")):
+        return redirect("children:age_assessment_list", case_id=case_id)
+    return _page(request, "children/age_appeal.html", view, form=form, assessment=assessment)
 
 
 # --- best interests (R-25, R-27) --------------------------------------------------------------
@@ -224,6 +317,18 @@ def dependant_education(
 
 
 urlpatterns: list[URLPattern] = [
+    path("cases/<uuid:case_id>/age/", age_assessment_list, name="age_assessment_list"),
+    path("cases/<uuid:case_id>/age/assess/", age_assessment_new, name="age_assessment_new"),
+    path(
+        "cases/<uuid:case_id>/age/new-information/",
+        age_new_information,
+        name="age_new_information",
+    ),
+    path(
+        "cases/<uuid:case_id>/age/<uuid:assessment_id>/appeal/",
+        age_appeal,
+        name="age_appeal",
+    ),
     path("cases/<uuid:case_id>/guardian/", guardian_list, name="guardian_list"),
     path("cases/<uuid:case_id>/guardian/new/", guardian_new, name="guardian_new"),
     path("cases/<uuid:case_id>/best-interests/", best_interests_list, name="best_interests_list"),

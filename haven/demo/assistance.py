@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from haven.accounts.models import Organisation, OrgType, User
 from haven.assistance import catalogue
 from haven.assistance.catalogue import ServiceType
@@ -35,6 +37,8 @@ from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.cases.models import Case
 from haven.children.models import (
+    AgeAssessmentMethod,
+    AgeAssessmentResult,
     BestInterestsMatter,
     BestInterestsStage,
     DependantRelationship,
@@ -43,7 +47,7 @@ from haven.children.models import (
     HowHeard,
     TracingStatus,
 )
-from haven.children.services import best_interests, dependants, family_tracing, guardians
+from haven.children.services import age, best_interests, dependants, family_tracing, guardians
 from haven.demo.synthetic import EU_CITIZENSHIPS, CasePlan
 from haven.justice import services as justice_services
 
@@ -142,6 +146,7 @@ class AssistanceCounts:
     best_interests: int = 0
     determinations: int = 0
     tracings: int = 0
+    age_assessments: int = 0
     dependants: int = 0
     permits: int = 0
     detentions: int = 0
@@ -406,10 +411,36 @@ class AssistanceSeeder:
             guardian_organisation_id=ctx.organisations[T.GUARDIAN_SERVICE].pk,
         )
         self.counts.guardians += 1
+        if self._first("age_assessment"):
+            self._age_assessment(ctx)
         if rng.random() < BEST_INTERESTS_SHARE or self._first("best_interests"):
             self._best_interests(ctx)
         if rng.random() < TRACING_SHARE or self._first("tracing"):
             self._tracing(ctx)
+
+    def _age_assessment(self, ctx: CaseContext) -> None:
+        """One child's age assessed (R-10): doubt remains, so the presumption holds."""
+        opened = timezone.localdate(ctx.case.opened_at)
+        on = max(self._day(ctx.start, 3), opened)
+        age.age_assessment_record(
+            actor=ctx.lead,
+            case_id=ctx.case.id,
+            assessment=age.AgeAssessmentInput(
+                method=AgeAssessmentMethod.MULTIDISCIPLINARY,
+                result=AgeAssessmentResult.UNCERTAIN_PRESUMED_CHILD,
+                assessed_on=on,
+                estimated_age_min=16,
+                estimated_age_max=19,
+                assessor="Social worker and psychologist, municipal child protection",
+                person_views="Says she is 17 and was told by the recruiter to say she is 20.",
+                reasons="No documents; the interviews give an age of 16 to 19. Where doubt "
+                "remains, she is presumed to be a child.",
+                appeal_how="To the administrative court within 30 days, with the guardian's help.",
+                appeal_by=on + timedelta(days=30),
+                legal_basis="Directive 2011/36/EU Art. 13(2)",
+            ),
+        )
+        self.counts.age_assessments += 1
 
     def _best_interests(self, ctx: CaseContext) -> None:
         rng = self.rng

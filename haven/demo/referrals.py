@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from haven.access import policy as access_policy
+from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.access.models import Consent, FieldGroup, GivenBy, Purpose, TeamMembership
 from haven.accounts.models import Organisation, OrgType, Role, User
@@ -386,6 +387,7 @@ class ReferralSeeder:
                 or (team.case.pk, receiver) in self.used
                 or (route.child is not None and route.child != team.child)
                 or (sender and sender not in team.types)
+                or (route.consent and team.child and not self._guardian(team))
             ):
                 continue
             groups = self._flowing(team, organisation, route)
@@ -394,6 +396,12 @@ class ReferralSeeder:
             self._send(team, organisation, route, groups, outcome, sender=sender)
             return True
         return False
+
+    @staticmethod
+    def _guardian(team: CaseTeam) -> bool:
+        """Whether the child has a guardian who can consent (R-11): until one is
+        appointed, no referral that needs consent is made for the child."""
+        return access_selectors.guardian_appointed(case_id=team.case.pk)
 
     def _flowing(self, team: CaseTeam, receiver: Organisation, route: Route) -> list[str]:
         """The route's groups an agreement lets flow to the receiver (consent aside

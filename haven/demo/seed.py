@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.access.models import Agreement, GivenBy
 from haven.accounts import services as account_services
@@ -93,6 +94,7 @@ class SeedSummary:
     directory_entries: int = 0  # the service directory (issue 6), some left stale
     consents: int = 0
     consents_by_guardian: int = 0
+    child_views: int = 0  # a child's own views, heard while no guardian was appointed
     consents_withdrawn: int = 0
     refusals: int = 0  # members the person did not consent to share with
     children: int = 0
@@ -302,8 +304,29 @@ def _record_consents(
 ) -> None:
     """The person's consents, recorded by the lead's caseworker (for a child, the
     representative's decision with the child's views). Withdrawals take effect at once."""
+    child = case.person.treat_as_child
+    guardian = child and access_selectors.guardian_appointed(case_id=case.id)
     for consent in plan.sharing.consents:
         recipient = orgs[(plan.country, consent.recipient)]
+        if child and not guardian:
+            # Nobody can consent for a child without a guardian: the child is heard (R-11, R-25).
+            access_services.child_views_record(
+                actor=opener,
+                case_id=case.id,
+                person_id=case.person_id,
+                data_key=case.person.data_key,
+                child=True,
+                views=consent.child_views,
+                purpose=consent.purpose,
+                field_groups=consent.groups,
+                heard_on=consent.given_on,
+                language=consent.language,
+                information_given=consent.information_given,
+                recipient_organisation=None if consent.any_of_type else recipient,
+                recipient_org_type=consent.recipient if consent.any_of_type else "",
+            )
+            summary.child_views += 1
+            continue
         row = access_services.consent_record(
             actor=opener,
             case_id=case.id,
@@ -396,7 +419,6 @@ def _seed_case(
         access_services.team_member_add(
             case_id=case.id, organisation=orgs[(plan.country, org_type)], by=opener
         )
-    _record_consents(plan, case=case, opener=opener, orgs=orgs, summary=summary)
     if plan.screening is not None:
         screening = screening_services.screening_record(
             actor=_staff(users, plan.country, plan.screening.by, Role.CASEWORKER),
@@ -418,6 +440,8 @@ def _seed_case(
         lead=opener,
         organisations={t: org for (c, t), org in orgs.items() if c == plan.country},
     )
+    # After assistance, which appoints most children's guardians (R-11).
+    _record_consents(plan, case=case, opener=opener, orgs=orgs, summary=summary)
     return plan.history[-1] if plan.history else IdentificationStatus.POTENTIAL
 
 

@@ -17,6 +17,7 @@ from haven.cases import parts
 from haven.identification import engine, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Screening
 from haven.identification.selectors import decisions as decision_selectors
+from haven.identification.selectors import rounds
 from haven.identification.selectors import screening as screening_selectors
 
 # --- case page ------------------------------------------------------------------------------
@@ -32,6 +33,22 @@ def _links(page: parts.CasePage) -> list[parts.Panel]:
             {"may_screen": may_screen},
         )
     ]
+    if page.shows(FieldGroup.ASSESSMENT) and screening_selectors.several_forms(page.case):
+        # R-05: one screening per form of exploitation, each with its result.
+        screenings = (
+            Screening.objects.filter(case_id=page.case.id)
+            .select_related("indicator_set")
+            .order_by("-screened_at")
+        )
+        by_form = screening_selectors.screenings_by_form(case=page.case, screenings=screenings)
+        panels.append(
+            parts.Panel(
+                parts.SLOT_BODY,
+                15,
+                "identification/_screening_by_form.html",
+                {"by_form": by_form},
+            )
+        )
     if page.shows(FieldGroup.LEGAL) and page.writable:
         panels.append(
             parts.Panel(
@@ -85,32 +102,43 @@ def decision_type_label(*, country: str, key: str) -> str:
     return _(decision.label) if decision else key
 
 
-def _decision_detail(decision: IdentificationDecision) -> str:
+def _decision_detail(decision: IdentificationDecision, *, earlier_round: bool = False) -> str:
     """The outcome, and for a backdated decision the day it was really recorded
-    (R-15, R-17: the clocks that follow it count from that day)."""
+    (R-15, R-17: the clocks that follow it count from that day); a decision taken
+    before the pathway was reopened says it belongs to an earlier round (R-01)."""
     outcome = (
         str(Outcome(decision.outcome).label)
         if decision.outcome in Outcome.values
         else decision.outcome
     )
-    if not decision.backdated:
-        return outcome
-    return _("%(outcome)s; backdated: recorded on %(date)s") % {
-        "outcome": outcome,
-        "date": formats.date_format(timezone.localdate(decision.recorded_at)),
-    }
+    if decision.backdated:
+        outcome = _("%(outcome)s; backdated: recorded on %(date)s") % {
+            "outcome": outcome,
+            "date": formats.date_format(timezone.localdate(decision.recorded_at)),
+        }
+    if earlier_round:
+        outcome = _("%(outcome)s; earlier round of the pathway") % {"outcome": outcome}
+    return outcome
 
 
 def _decisions(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     decisions = IdentificationDecision.objects.filter(case_id=source.case.id).only(
         "decision_type", "country", "outcome", "decided_on", "recorded_at", "backdated"
     )
+    # The status changes case_read already read, when it did (no query of its own).
+    reopened = (
+        rounds.reopenings(source.case.id)
+        if source.transitions is None
+        else rounds.reopenings_in(source.transitions)
+    )
     return [
         parts.TimelineEntry(
             on=decision.decided_on,
             kind="decision",
             title=decision_type_label(country=decision.country, key=decision.decision_type),
-            detail=_decision_detail(decision),
+            detail=_decision_detail(
+                decision, earlier_round=rounds.round_of(decision, reopened) <= len(reopened)
+            ),
         )
         for decision in decisions
     ]
@@ -165,6 +193,8 @@ class DecisionEntry:
     reasons: str  # empty once the data is erased
     served_to_label: str
     reconsiderations: list[ReconsiderationEntry]
+    round: int  # the round of the pathway (R-01)
+    earlier_round: bool
 
 
 def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
@@ -194,7 +224,21 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
                 provisional=view.provisional,
             )
         )
-    return parts.ReportSection("screenings", title, True, "", items=items)
+    # R-05: on a case with several forms of exploitation, a result per form.
+    by_form = (
+        screening_selectors.screenings_by_form(case=listing.case, screenings=listing.screenings)
+        if screening_selectors.several_forms(listing.case)
+        else []
+    )
+    entries = [
+        parts.ReportEntry(
+            title=", ".join(f.form_labels) or f.set_name,
+            on=timezone.localdate(f.latest.screened_at) if f.latest is not None else None,
+            facts=[parts.ReportFact(_("Result"), f.result_words)],
+        )
+        for f in by_form
+    ]
+    return parts.ReportSection("screenings", title, True, "", entries=entries, items=items)
 
 
 def _decision_section(request: parts.ReportRequest) -> parts.ReportSection:
@@ -218,6 +262,8 @@ def _decision_section(request: parts.ReportRequest) -> parts.ReportSection:
                 ReconsiderationEntry(r.requested_on, r.status, r.status_label, r.grounds)
                 for r in d.reconsiderations
             ],
+            round=d.round,
+            earlier_round=d.earlier_round,
         )
         for d in found.decisions
     ]

@@ -5,18 +5,23 @@ by ``IdentificationConfig.ready``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haven.access import policy as access_policy
 from haven.cases import hooks
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import REOPENS_PATHWAY, IdentificationStatus
 from haven.deadlines import clock, kinds
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
 from haven.identification import pathways
+
+if TYPE_CHECKING:
+    from haven.accounts.models import Organisation
+    from haven.cases.models import Case
 
 DECISION_DUE_LABEL = gettext_lazy("Identification decision due")
 
@@ -57,23 +62,43 @@ SCREENING_REVIEW = kinds.register(
 )
 
 
-def decision_clock_start(event: hooks.CaseOpened) -> None:
-    """The national pathway's first decision (reasonable grounds) falls due from
-    intake: the clock starts with the case (R-17)."""
-    pathway = pathways.pathway_for(event.case.country)
+def _first_decision_due(case: Case, lead: Organisation, today: date) -> None:
+    pathway = pathways.pathway_for(case.country)
     first = pathway.first_decision()
     if first.target_working_days is not None:
-        due_on = clock.add_working_days(event.today, first.target_working_days)
+        due_on = clock.add_working_days(today, first.target_working_days)
     else:
-        due_on = event.today + timedelta(days=first.target_days or 0)
+        due_on = today + timedelta(days=first.target_days or 0)
     deadline_services.task_open(
-        case_id=event.case.id,
+        case_id=case.id,
         kind=DECISION_DUE,
         due_on=due_on,
-        organisation=event.lead,
+        organisation=lead,
         reminder_days_before=pathway.reminder_days_before,
         detail={"decision_type": first.key},
     )
+
+
+def decision_clock_start(event: hooks.CaseOpened) -> None:
+    """The national pathway's first decision (reasonable grounds) falls due from
+    intake: the clock starts with the case (R-17)."""
+    _first_decision_due(event.case, event.lead, event.today)
+
+
+def decision_clock_restart(event: hooks.StatusChanged) -> None:
+    """The pathway reopens (R-01): back to ``potential`` after the person withdrew or
+    declined formal identification (which cancelled the pending decisions). The first
+    decision falls due again, counted from the reopening, with the case lead."""
+    if (
+        event.to_status != IdentificationStatus.POTENTIAL
+        or event.from_status not in REOPENS_PATHWAY
+    ):
+        return
+    deadline_services.tasks_close(
+        case_id=event.case.id, kind=DECISION_DUE, by=event.by, status=Task.Status.CANCELLED
+    )
+    lead = next(m for m in access_policy.team_of(case_id=event.case.id) if m.is_lead)
+    _first_decision_due(event.case, lead.organisation, event.today)
 
 
 def decision_clocks_stop(event: hooks.StatusChanged) -> None:
@@ -94,3 +119,4 @@ def register() -> None:
     hooks.provide_legal_basis(pathway_legal_basis)
     hooks.on_case_opened(decision_clock_start)
     hooks.on_status_changed(decision_clocks_stop)
+    hooks.on_status_changed(decision_clock_restart)

@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     DECISION_ALREADY_RECORDED = "decision_already_recorded"
     DECISION_BEFORE_CASE_OPENED = "decision_before_case_opened"
     DECISION_DATE_INVALID = "decision_date_invalid"
+    DECISION_IN_EARLIER_ROUND = "decision_in_earlier_round"
     DECISION_NOT_FOUND = "decision_not_found"
     DECISION_SUPERSEDED = "decision_superseded"
     DECISION_TYPE_UNKNOWN = "decision_type_unknown"
@@ -201,7 +202,8 @@ class DecisionNotFound(NotFound):
 
 
 class ReconsiderationNotAllowed(Conflict):
-    """Codes: reconsideration_of_positive_decision, decision_superseded, reconsideration_open."""
+    """Codes: reconsideration_of_positive_decision, decision_superseded,
+    decision_in_earlier_round, reconsideration_open."""
 
     default_code = ErrorCode.RECONSIDERATION_NOT_ALLOWED
 

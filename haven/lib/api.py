@@ -1,42 +1,91 @@
-"""API plumbing shared by every app: the exception handler (domain errors become
-their status and code), the error bodies every endpoint documents (the shapes the
-handler and DRF itself write), the JSON-only never-cached view base, named choice
-fields. One place for the API types that every app's ``api`` module uses."""
+"""API plumbing shared by every app: the exception handler (every error, domain or
+DRF's own, becomes one body ``{code, detail, field?, field_errors?}`` with its status),
+the bounded JSON parser of ``haven.lib.parsers``, the
+error bodies every endpoint documents, the JSON-only never-cached view base, named
+choice fields. One place for the API types that every app's ``api`` module uses."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, OpenApiResponse
-from rest_framework import serializers
-from rest_framework.parsers import JSONParser
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
-from haven.lib.errors import HavenError
+from haven.lib.errors import ErrorCode, HavenError
+from haven.lib.parsers import BoundedJSONParser
+
+
+def _first_error(errors: Any, path: str = "") -> tuple[str, str]:
+    """The first field (as ``a.0.b``) and message of DRF's nested field errors."""
+    if isinstance(errors, Mapping):
+        for key, value in errors.items():
+            name = str(key) if key != api_settings.NON_FIELD_ERRORS_KEY else ""
+            return _first_error(value, f"{path}.{name}".strip(".") if name else path)
+    if isinstance(errors, list) and errors:
+        for index, value in enumerate(errors):
+            if value:  # a list field's errors: one (possibly empty) entry per item
+                nested = isinstance(value, (Mapping, list))
+                return _first_error(value, f"{path}.{index}".strip(".") if nested else path)
+    return path, str(errors) if not isinstance(errors, (Mapping, list)) else ""
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF handler: domain errors become ``{"code", "detail", "field"}`` with their status."""
+    """DRF handler: every error becomes ``{"code", "detail", "field"?, "field_errors"?}``.
+
+    Domain errors keep their status, code and field; a Django 404 is ``not_found``;
+    DRF's own errors (authentication, permission, method, media type, parse,
+    throttling) carry DRF's code; field validation is ``invalid`` with the first
+    field and its message, and every field's messages under ``field_errors``."""
     if isinstance(exc, HavenError):
         body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):
-        return Response({"code": "not_found", "detail": "Not found."}, status=404)
-    return exception_handler(exc, context)
+        return Response({"code": ErrorCode.NOT_FOUND, "detail": _("Not found.")}, status=404)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        if not isinstance(errors, Mapping):
+            errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
+        field, message = _first_error(errors)
+        body = {"code": ErrorCode.INVALID, "detail": message or _("Invalid input.")}
+        if field:
+            body["field"] = field
+        body["field_errors"] = errors
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else ErrorCode.INVALID
+        detail = response.data.get("detail") if isinstance(response.data, Mapping) else None
+        body = {"code": code, "detail": str(detail or exc.default_detail)}
+    response.data = body
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 (``handler404``): under /api/ the API's JSON body, else the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": ErrorCode.NOT_FOUND, "detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception or Http404())
 
 
 class JsonApiView(APIView):
     """JSON in; out, answers that no cache may keep, since they carry personal data."""
 
-    parser_classes = (JSONParser,)
+    parser_classes = (BoundedJSONParser,)
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
@@ -57,34 +106,26 @@ class NamedChoiceField(serializers.ChoiceField):
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
-    """A domain error, as ``haven.lib.api.api_exception_handler`` writes it."""
+    """Every error, as ``haven.lib.api.api_exception_handler`` writes it."""
 
     code = serializers.CharField(help_text="Stable error code, such as case_not_found.")
     detail = serializers.CharField(help_text="Plain words for the person using the client.")
     field = serializers.CharField(
         required=False, help_text="The request field the error is about, when there is one."
     )
+    field_errors = serializers.DictField(
+        required=False,
+        help_text="Field errors (code invalid): each request field with its messages; "
+        "a list field's errors are keyed by item index.",
+    )
 
 
-class DetailSerializer(serializers.Serializer[Any]):
-    """DRF's own error body: authentication, throttling, unreadable JSON."""
-
-    detail = serializers.CharField()
+class DetailSerializer(ErrorSerializer):
+    """The same body for DRF's own errors: authentication, throttling, unreadable JSON."""
 
 
 class BadRequestSerializer(serializers.Serializer[Any]):
     """Schema only (see ``BadRequestSchema``): the bodies a 400 can have."""
-
-
-# DRF's field errors: {"<field>": ["message", ...]}; a list field's errors are
-# keyed by item index, so a value can also be an object.
-FIELD_ERRORS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "Field errors: each request field with its messages.",
-    "additionalProperties": {
-        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
-    },
-}
 
 
 # drf-spectacular's extension base registers subclasses in an unannotated __init_subclass__.
@@ -93,8 +134,7 @@ class BadRequestSchema(OpenApiSerializerExtension):  # type: ignore[no-untyped-c
 
     def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
         error = auto_schema.resolve_serializer(ErrorSerializer, direction)
-        detail = auto_schema.resolve_serializer(DetailSerializer, direction)
-        return {"anyOf": [error.ref, detail.ref, FIELD_ERRORS_SCHEMA]}
+        return {"anyOf": [error.ref]}
 
 
 BAD_REQUEST = OpenApiResponse(BadRequestSerializer, description="Invalid input.")

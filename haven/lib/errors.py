@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     """The codes of the base errors, for errors that need no code of their own."""
 
     CONFLICT = "conflict"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     INVALID = "invalid"
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND = "not_found"

@@ -99,7 +99,8 @@ EVENTS = (
         key="consultation_routed",
         label=gettext_lazy("A desk consultation was passed to your organisation."),
         subject=gettext_lazy("a desk consultation was passed to your organisation"),
-        url_name="referrals:desk_consultation_detail",
+        # No page: only the coordinator that logged a consultation reads it (the
+        # desk's rule), so the notification itself is the message (no dead link).
     ),
 )
 

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.access import services as access_services
-from haven.access.models import BreakGlass
+from haven.access.models import BreakGlass, BreakGlassReason
 from haven.access.selectors import break_glass as selectors
 from haven.access.services import break_glass as services
 from haven.accounts.current import acting_user
@@ -68,10 +68,19 @@ class ReviewField(serializers.ChoiceField):
 # --- serializers ----------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "enum": BreakGlassReason.values}, component_name="BreakGlassReason"
+)
+class ReasonField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=BreakGlassReason.values, **kwargs)
+
+
 class BreakGlassUseSerializer(serializers.Serializer[Any]):
     case_reference = serializers.CharField(
         max_length=32, help_text="The case's reference, such as FI-2026-ABC234."
     )
+    reason = ReasonField(help_text="What the emergency is, from the list.")
     # Short or blank words reach the service, which answers justification_required.
     justification = serializers.CharField(
         allow_blank=True,
@@ -90,6 +99,7 @@ class BreakGlassSerializer(serializers.Serializer[Any]):
     case_reference = serializers.CharField(source="case.reference")
     user = serializers.CharField(source="user.username")
     organisation = serializers.CharField(source="organisation.name")
+    reason = ReasonField()
     justification = serializers.CharField()
     started_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()

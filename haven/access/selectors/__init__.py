@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.access import errors, policy
+from haven.access import errors, hooks, policy
 from haven.access.models import (
     Agreement,
     AgreementParty,
     BreakGlass,
+    ChildViews,
     Consent,
     FieldGroup,
     LegalBasis,
@@ -189,6 +190,191 @@ def consent_recipients(*, context: policy.CaseContext) -> Recipients:
     team_ids = {o.pk for o in members} | lead_ids
     others = list(Organisation.objects.exclude(pk__in=team_ids).order_by("name", "country"))
     return Recipients(team=sorted(members, key=lambda o: o.name), others=others)
+
+
+# --- a child without a guardian yet (R-11, R-25) ----------------------------------------
+
+
+def guardian_appointed(*, case_id: uuid.UUID | str) -> bool:
+    """Whether the case's child has a guardian or representative today: only then
+    can anyone consent for the child (asked of the app that records guardians)."""
+    return hooks.guardian_appointed(case_id)
+
+
+@dataclass(frozen=True)
+class LegalBasisFlow:
+    """One clause that lets data flow without consent, as the consent page lists it."""
+
+    agreement: str
+    legal_basis: str
+    recipient: str  # the organisation, or "every <type> organisation"
+    team_members: list[str]  # the case team's members it reaches today
+    field_groups: list[str]  # labels
+    purposes: list[str]  # labels
+    ends_on: date | None
+
+
+def _recipient_label(organisation: Organisation | None, org_type: str, country: str = "") -> str:
+    if organisation is not None:
+        return organisation.name
+    label = _("every %(type)s organisation") % {"type": OrgType(org_type).label}
+    return f"{label} ({country})" if country else label
+
+
+def legal_basis_flows(*, context: policy.CaseContext) -> list[LegalBasisFlow]:
+    """What can flow from the case while nobody can consent for the person: the
+    clauses of agreements in force, signed by the case lead, whose legal basis
+    needs no consent (R-47), with the team members each reaches. Organisation
+    data only: no personal data, nothing to audit."""
+    lead = context.lead
+    if lead is None:
+        return []
+    holder = lead.organisation
+    members = [m.organisation for m in context.memberships if not m.is_lead]
+    return [
+        LegalBasisFlow(
+            agreement=flow.agreement.name,
+            legal_basis=flow.agreement.legal_basis,
+            recipient=_recipient_label(
+                flow.recipient_organisation, flow.recipient_org_type, flow.recipient_country
+            ),
+            team_members=[
+                o.name for o in members if policy.flow_reaches(flow, holder=holder, recipient=o)
+            ],
+            field_groups=[str(FieldGroup(g).label) for g in flow.field_groups],
+            purposes=[str(Purpose(p).label) for p in flow.purposes],
+            ends_on=flow.agreement.ends_on,
+        )
+        for flow in policy.legal_basis_flows(holder=holder, today=context.today)
+    ]
+
+
+@dataclass(frozen=True)
+class ChildViewsView:
+    record: ChildViews
+    views: str | None  # None when not shown
+    hidden_reason: str = ""
+
+
+def child_views_list(
+    *,
+    user: User,
+    context: policy.CaseContext,
+    person_id: uuid.UUID | str,
+    data_key: DataKey,
+) -> list[ChildViewsView]:
+    """The child's own views heard while no guardian was appointed, for the case
+    lead only (as the consents). The words are shown to readers who see the
+    narrative group; the read is recorded in the audit trail."""
+    consent_access_check(user=user, context=context)
+    records = list(
+        ChildViews.objects.filter(case_id=context.case_id).select_related(
+            "recipient_organisation", "recorded_by"
+        )
+    )
+    if not records:
+        return []
+    with transaction.atomic():
+        return _child_views_read(
+            user=user, context=context, person_id=person_id, data_key=data_key, records=records
+        )
+
+
+def _child_views_read(
+    *,
+    user: User,
+    context: policy.CaseContext,
+    person_id: uuid.UUID | str,
+    data_key: DataKey,
+    records: list[ChildViews],
+) -> list[ChildViewsView]:
+    may_read = policy.decide(
+        user=user, case_id=context.case_id, field_group=FieldGroup.NARRATIVE, context=context
+    )
+    if data_key.destroyed_at is not None:
+        erased = _("Erased: this data can no longer be read.")
+        views = [ChildViewsView(r, None, erased) for r in records]
+    elif not may_read.allowed:
+        views = [ChildViewsView(r, None, str(may_read.reason)) for r in records]
+    else:
+        views = [
+            ChildViewsView(
+                r,
+                vault.decrypt(key=data_key, ciphertext=r.views_enc, context=CHILD_VIEWS_CONTEXT),
+            )
+            for r in records
+        ]
+    audit.audit_record(
+        actor=audit.actor_of(user),
+        action=Action.READ,
+        object_type="access.ChildViews",
+        object_id=context.case_id,
+        person_id=person_id,
+        field_groups=[FieldGroup.NARRATIVE] if views[0].views is not None else [],
+        purpose=Purpose.ASSISTANCE,
+    )
+    return views
+
+
+# --- kinds of information that cannot flow (R-47) --------------------------------------
+
+
+@dataclass(frozen=True)
+class CannotFlow:
+    """A kind of information a consent names that no agreement lets flow to its
+    recipient: the consent alone shares nothing of it."""
+
+    field_group: FieldGroup
+    reason: str
+
+
+def _recipients_of(organisation: Organisation | None, org_type: str) -> list[Organisation]:
+    if organisation is not None:
+        return [organisation]
+    return list(Organisation.objects.filter(org_type=org_type).order_by("name", "pk"))
+
+
+def consent_cannot_flow(
+    *,
+    context: policy.CaseContext,
+    purpose: str,
+    field_groups: Sequence[str],
+    recipient_organisation: Organisation | None = None,
+    recipient_org_type: str = "",
+) -> list[CannotFlow]:
+    """The chosen kinds of information that no cooperation agreement in force lets
+    flow from the case lead to the recipient (to no organisation of the type, for
+    a type) for the purpose, each with who can make one: an administrator of the
+    case lead (R-47). The same rule that decides every read (``policy.flow_check``)."""
+    lead = context.lead
+    lead_name = lead.organisation.name if lead else _("the case lead")
+    recipients = _recipients_of(recipient_organisation, recipient_org_type)
+    label = _recipient_label(recipient_organisation, recipient_org_type)
+    result = []
+    for value in sorted(set(field_groups)):
+        group = FieldGroup(value)
+        flows = [
+            policy.flow_check(
+                case_id=context.case_id,
+                recipient=recipient,
+                field_group=group,
+                purpose=Purpose(purpose),
+                context=context,
+            )
+            for recipient in recipients
+        ]
+        if all(decision.code == policy.NO_AGREEMENT for decision in flows):
+            reason = _(
+                "No cooperation agreement lets %(group)s flow to %(recipient)s for "
+                "%(purpose)s: ask an administrator of %(org)s to make one."
+            ) % {
+                "group": str(group.label).lower(),
+                "recipient": label,
+                "purpose": Purpose(purpose).label,
+                "org": lead_name,
+            }
+            result.append(CannotFlow(group, reason))
+    return result
 
 
 # --- cooperation agreements (MoUs) ----------------------------------------------------

@@ -24,12 +24,16 @@ from haven.lib import ids
 
 
 def may_use_break_glass(user: User) -> bool:
-    """Caseworkers and supervisors may ask for emergency access (the access
-    service checks it again when it opens the grant)."""
+    """Caseworkers and supervisors of organisations that work cases may ask for
+    emergency access; never the rapporteur (statistics only), organisation or
+    system administrators (no case data). The same rule decides whether the way in
+    is shown, and the service checks it again before anything else."""
+    organisation = user.organisation
     return (
         user.is_active
-        and user.organisation_id is not None
+        and organisation is not None
         and user.role in account_policy.CASE_ROLES
+        and organisation.org_type != OrgType.RAPPORTEUR
     )
 
 

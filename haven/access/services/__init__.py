@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from haven.access import errors, policy, selectors
 from haven.access.models import (
     BreakGlass,
+    BreakGlassReason,
+    ChildViews,
     Consent,
     FieldGroup,
     GivenBy,
@@ -141,9 +143,21 @@ def _require_lead(*, actor: User, case_id: uuid.UUID | str) -> None:
         raise errors.SharingNotAllowed(refusal)
 
 
-def _check_given_by(*, given_by: str, child: bool, child_views: str) -> None:
+def _check_given_by(
+    *, given_by: str, child: bool, child_views: str, case_id: uuid.UUID | str
+) -> None:
     if given_by not in GivenBy.values:
         raise errors.SharingInvalid(_("Choose who gave the consent."), field="given_by")
+    if child and not selectors.guardian_appointed(case_id=case_id):
+        # R-11, R-25: the guardian decides for a child, and there is none yet.
+        raise errors.GuardianNotAppointed(
+            _(
+                "No guardian or representative is appointed for this child yet, so nobody "
+                "can give consent for them. Record the child's own views instead; until a "
+                "guardian is appointed, only sharing that rests on a legal basis can flow."
+            ),
+            field="given_by",
+        )
     if child and given_by != GivenBy.GUARDIAN:
         # R-11, R-25: for a child, the guardian or representative decides.
         raise errors.SharingInvalid(
@@ -179,14 +193,16 @@ def consent_record(
     for which purpose, dated, in which language, after which information. For a
     child (``child``) the guardian decides, and the child's own views are
     recorded beside that decision, encrypted under the person's ``data_key``
-    (R-11, R-25). Consent is never read for eligibility (R-18)."""
+    (R-11, R-25); while the child has no guardian, nobody can consent
+    (``child_views_record`` records the child's views meanwhile). Consent is
+    never read for eligibility (R-18)."""
     _require_lead(actor=actor, case_id=case_id)
     _one_recipient(recipient_organisation, recipient_org_type)
     if purpose not in Purpose.values:
         raise errors.SharingInvalid(_("Choose a purpose from the list."), field="purpose")
     if given_on > timezone.localdate():
         raise errors.SharingInvalid(_("The date cannot be in the future."), field="given_on")
-    _check_given_by(given_by=given_by, child=child, child_views=child_views)
+    _check_given_by(given_by=given_by, child=child, child_views=child_views, case_id=case_id)
     if not language.strip():
         raise errors.SharingInvalid(
             _("Say in which language the person was informed."), field="language"
@@ -228,6 +244,77 @@ def consent_record(
 
 
 @transaction.atomic
+def child_views_record(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    person_id: uuid.UUID | str,
+    data_key: DataKey,
+    child: bool,
+    views: str,
+    purpose: str,
+    field_groups: Iterable[str],
+    heard_on: date,
+    language: str,
+    information_given: str,
+    recipient_organisation: Organisation | None = None,
+    recipient_org_type: str = "",
+) -> ChildViews:
+    """A child's own views on a sharing they were asked about, heard while no
+    guardian or representative is appointed (R-11, R-25), encrypted under the
+    person's ``data_key``. Never a consent: nothing is shared on it."""
+    _require_lead(actor=actor, case_id=case_id)
+    if not child:
+        raise errors.SharingInvalid(
+            _("Only a child's views are recorded without a consent."), field="given_by"
+        )
+    _one_recipient(recipient_organisation, recipient_org_type)
+    if purpose not in Purpose.values:
+        raise errors.SharingInvalid(_("Choose a purpose from the list."), field="purpose")
+    if heard_on > timezone.localdate():
+        raise errors.SharingInvalid(_("The date cannot be in the future."), field="given_on")
+    if not views.strip():
+        raise errors.SharingInvalid(
+            _("Write the child's own views, in their words."), field="child_views"
+        )
+    if not language.strip():
+        raise errors.SharingInvalid(
+            _("Say in which language the child was heard."), field="language"
+        )
+    if not information_given.strip():
+        raise errors.SharingInvalid(_("Write what the child was told."), field="information_given")
+    if data_key.destroyed_at is not None:
+        raise Conflict(_("This person's data was erased."), code=errors.ErrorCode.PERSON_ERASED)
+    record = ChildViews(
+        case_id=case_id,
+        recipient_organisation=recipient_organisation,
+        recipient_org_type=recipient_org_type,
+        purpose=purpose,
+        field_groups=_groups(field_groups),
+        heard_on=heard_on,
+        language=language.strip().lower(),
+        information_given=information_given.strip(),
+        views_enc=vault.encrypt(
+            key=data_key, plaintext=views.strip(), context=selectors.CHILD_VIEWS_CONTEXT
+        ),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    record.full_clean(exclude=["case", "recorded_by", "recipient_organisation"])
+    record.save()
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.CREATE,
+        object_type="access.ChildViews",
+        object_id=record.id,
+        person_id=person_id,
+        field_groups=[FieldGroup.NARRATIVE],
+        purpose=purpose,
+    )
+    return record
+
+
+@transaction.atomic
 def consent_withdraw(
     *, actor: User, consent_id: uuid.UUID | str, person_id: uuid.UUID | str
 ) -> Consent:
@@ -261,7 +348,12 @@ MIN_JUSTIFICATION = 20
 
 @transaction.atomic
 def break_glass_open(
-    *, actor: User, case_id: uuid.UUID | str, person_id: uuid.UUID | str, justification: str
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    person_id: uuid.UUID | str,
+    justification: str,
+    reason: str = BreakGlassReason.OTHER,
 ) -> BreakGlass:
     """Emergency access for one user, only with a typed justification; it lasts
     HAVEN_BREAK_GLASS_MINUTES and is marked in the audit trail. Notifying the
@@ -274,11 +366,16 @@ def break_glass_open(
             _("Explain the emergency in at least %(n)d characters.") % {"n": MIN_JUSTIFICATION},
             field="justification",
         )
+    if reason not in BreakGlassReason.values:
+        raise errors.JustificationRequired(
+            _("Choose the reason for emergency access from the list."), field="reason"
+        )
     now = timezone.now()
     grant = BreakGlass(
         case_id=case_id,
         user=actor,
         organisation=actor.organisation,
+        reason=reason,
         justification=justification.strip(),
         started_at=now,
         expires_at=now + timedelta(minutes=settings.HAVEN_BREAK_GLASS_MINUTES),
@@ -290,7 +387,11 @@ def break_glass_open(
         object_type="cases.Case",
         object_id=case_id,
         person_id=person_id,
-        detail={"break_glass": str(grant.id), "minutes": settings.HAVEN_BREAK_GLASS_MINUTES},
+        detail={
+            "break_glass": str(grant.id),
+            "minutes": settings.HAVEN_BREAK_GLASS_MINUTES,
+            "reason": reason,
+        },
     )
     return grant
 

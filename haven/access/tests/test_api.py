@@ -221,7 +221,7 @@ def test_it_refuses_bad_agreements_with_the_field_named() -> None:
         "ends_on",
         "field_groups",
     ]
-    assert "valid_from" in answers[5].json()
+    assert "valid_from" in answers[5].json()["field_errors"]
     assert Agreement.objects.count() == before
 
 

@@ -43,7 +43,13 @@ def test_it_refuses_break_glass_without_a_justification_and_writes_nothing(
 
     # when
     response = client.post(
-        USE, {"case_reference": w.case.reference, "justification": justification}, format="json"
+        USE,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": justification,
+        },
+        format="json",
     )
     case = client.get(detail_url(w.case.id))
 
@@ -65,7 +71,13 @@ def test_it_answers_a_missing_reference_as_any_hidden_case() -> None:
 
     # when
     missing = client.post(
-        USE, {"case_reference": "FI-2026-ZZZZZZ", "justification": JUSTIFICATION}, format="json"
+        USE,
+        {
+            "case_reference": "FI-2026-ZZZZZZ",
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
+        format="json",
     )
     hidden = client.get(detail_url(w.case.id))
 
@@ -83,7 +95,13 @@ def test_it_opens_the_case_for_a_limited_time() -> None:
 
         # when
         response = client.post(
-            USE, {"case_reference": w.case.reference, "justification": JUSTIFICATION}, format="json"
+            USE,
+            {
+                "case_reference": w.case.reference,
+                "reason": "person_missing",
+                "justification": JUSTIFICATION,
+            },
+            format="json",
         )
         during = client.get(detail_url(w.case.id))
     with time_machine.travel(START + timedelta(minutes=60), tick=False):
@@ -115,7 +133,13 @@ def test_it_refuses_users_without_a_case_role() -> None:
 
     # when
     response = api_client_for(admin).post(
-        USE, {"case_reference": w.case.reference, "justification": JUSTIFICATION}, format="json"
+        USE,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
+        format="json",
     )
 
     # then
@@ -128,7 +152,13 @@ def test_it_tells_the_case_lead_to_read_the_case_instead() -> None:
     w = world()
     # when
     response = api_client_for(w.lead).post(
-        USE, {"case_reference": w.case.reference, "justification": JUSTIFICATION}, format="json"
+        USE,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
+        format="json",
     )
     # then
     assert (response.status_code, response.json()["code"]) == (409, "break_glass_not_needed")

@@ -95,7 +95,12 @@ def test_it_refuses_break_glass_without_a_justification_and_writes_nothing(
 
     # when
     response = client.post(
-        NEW, {"case_reference": w.case.reference, "justification": justification}
+        NEW,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": justification,
+        },
     )
     case_page = client.get(_case_url(w))
 
@@ -113,7 +118,12 @@ def test_it_answers_a_missing_reference_with_the_words_of_any_hidden_case() -> N
 
     # when
     response = _client(w.outsider).post(
-        NEW, {"case_reference": "FI-2026-ZZZZZZ", "justification": JUSTIFICATION}
+        NEW,
+        {
+            "case_reference": "FI-2026-ZZZZZZ",
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
     )
 
     # then
@@ -129,7 +139,12 @@ def test_it_tells_the_case_lead_they_need_no_break_glass() -> None:
 
     # when
     response = _client(w.lead).post(
-        NEW, {"case_reference": w.case.reference, "justification": JUSTIFICATION}
+        NEW,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
     )
 
     # then
@@ -146,7 +161,12 @@ def test_it_opens_the_case_page_with_a_banner_and_the_reason() -> None:
 
         # when
         response = client.post(
-            NEW, {"case_reference": w.case.reference, "justification": JUSTIFICATION}
+            NEW,
+            {
+                "case_reference": w.case.reference,
+                "reason": "person_missing",
+                "justification": JUSTIFICATION,
+            },
         )
         page = client.get(response["Location"])
 
@@ -182,7 +202,14 @@ def test_it_records_the_use_and_every_read_in_the_audit_trail() -> None:
     client = _client(w.outsider)
 
     # when
-    client.post(NEW, {"case_reference": w.case.reference, "justification": JUSTIFICATION})
+    client.post(
+        NEW,
+        {
+            "case_reference": w.case.reference,
+            "reason": "person_missing",
+            "justification": JUSTIFICATION,
+        },
+    )
     client.get(_case_url(w))
 
     # then
@@ -196,7 +223,12 @@ def test_it_closes_the_case_again_when_the_time_is_up() -> None:
     w = world()
     with time_machine.travel(START, tick=False):
         _client(w.outsider).post(
-            NEW, {"case_reference": w.case.reference, "justification": JUSTIFICATION}
+            NEW,
+            {
+                "case_reference": w.case.reference,
+                "reason": "person_missing",
+                "justification": JUSTIFICATION,
+            },
         )
 
     # when: the session has idled out meanwhile; the officer signs in again

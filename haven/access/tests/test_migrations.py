@@ -19,7 +19,7 @@ from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import add_to_team, open_case
 
-LAST_BEFORE = ("access", "0003_consents_agreements_break_glass")
+LAST_BEFORE = ("access", "0005_break_glass_reason")
 BEFORE: list[tuple[str, str | None]] = [LAST_BEFORE]
 
 

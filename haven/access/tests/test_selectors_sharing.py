@@ -29,6 +29,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.children.tests.factories import appoint_guardian
 
 AGREEMENT = "Helsinki police and NGO 2025"
 NARRATIVE = "Recruited with a promise of work in a kitchen."
@@ -67,6 +68,8 @@ def world(*, consent_required: bool = True, **person: Any) -> World:
             title="Criminal Investigation Act", citation="Criminal Investigation Act, s. 4"
         )
     )
+    if case.person.treat_as_child:
+        appoint_guardian(actor=lead, case=case)  # the guardian consents for the child
     agreement = access_services.agreement_propose(
         actor=admin,
         name=AGREEMENT,
@@ -218,6 +221,7 @@ def test_it_hides_the_childs_views_from_a_lead_that_does_not_see_the_narrative()
     # given: the lead is a migration authority, whose caseworkers see no narrative
     lead = make_user(org_type=OrgType.MIGRATION_AUTHORITY)
     case = open_case(actor=lead, **CHILD)
+    appoint_guardian(actor=lead, case=case)
     access_services.consent_record(
         actor=lead,
         case_id=case.id,

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pytest_django import Settings
 
-from haven.access import errors, policy, selectors, services
+from haven.access import errors, hooks, policy, selectors, services
 from haven.access.models import (
     Agreement,
     AgreementFlow,
@@ -255,8 +255,11 @@ def test_it_refuses_an_invalid_consent_with_the_field_and_writes_nothing(
 
 
 @pytest.mark.django_db
-def test_it_records_a_childs_own_views_beside_the_guardians_decision_encrypted() -> None:
-    # given: a child, whose guardian decides
+def test_it_records_a_childs_own_views_beside_the_guardians_decision_encrypted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a child, whose guardian (appointed) decides
+    monkeypatch.setattr(hooks, "_guardian_check", [lambda case_id: True])
     s = sharing()
     views = "I want the police to know, but not my family."
 
@@ -774,7 +777,7 @@ def test_it_opens_break_glass_only_with_a_justification_and_marks_it_in_the_audi
         str(case.id),
         str(case.person_id),
     )
-    assert event.detail == {"break_glass": str(grant.id), "minutes": 45}
+    assert event.detail == {"break_glass": str(grant.id), "minutes": 45, "reason": "other"}
 
 
 @pytest.mark.django_db

@@ -79,9 +79,9 @@ def test_it_refuses_a_locked_account_even_with_the_right_password() -> None:
         {"username": user.username, "password": PASSWORD, "otp": totp_now(device)},
         format="json",
     )
-    # then
+    # then: refused, in the same words as any failed sign-in
     assert locked.status_code == 403
-    assert locked.json()["code"] == "account_locked"
+    assert locked.json()["code"] == "login_failed"
     assert "token" not in locked.json()
 
 
@@ -115,7 +115,10 @@ def test_it_locks_the_account_after_repeated_wrong_passwords() -> None:
         format="json",
     )
     # then
-    assert response.json()["code"] == "account_locked"
+    assert response.status_code == 403
+    assert response.json()["code"] == "login_failed"
+    user.refresh_from_db()
+    assert user.locked_until is not None
 
 
 @pytest.mark.parametrize("otp", ["missing", "blank", "letters", "wrong"])
@@ -198,7 +201,7 @@ def test_it_refuses_a_request_without_a_password_with_a_field_error() -> None:
     response = APIClient().post(TOKEN_URL, {"username": user.username}, format="json")
     # then
     assert response.status_code == 400
-    assert list(response.json()) == ["password"]
+    assert list(response.json()["field_errors"]) == ["password"]
 
 
 def test_it_rejects_an_expired_token() -> None:

@@ -30,6 +30,7 @@ from haven.assistance.models import (
 from haven.assistance.services import plans as plan_services
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.lib.errors import HavenError
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
@@ -179,6 +180,31 @@ def _totals(services: list[ServiceView]) -> list[TotalView]:
         TotalView(currency, period, str(AmountPeriod(period).label), amount)
         for (currency, period), amount in sorted(sums.items())
     ]
+
+
+def plan_write_require(*, user: User, case_id: object) -> None:
+    """The gate a new plan's write passes (services group, a team member, a live
+    person), asked without reading or locking: the new-plan page refuses up front
+    with it, not after the form was filled in."""
+    case_selectors.case_for(
+        user=user,
+        case_id=case_id,
+        group=FieldGroup.SERVICES,
+        purpose=Purpose.ASSISTANCE,
+        write=True,
+        lock=False,
+    )
+
+
+def plan_offered(*, user: User, case_id: object) -> bool:
+    """Whether a page offers a new plan (e.g. "make a plan from this assessment"):
+    ``plan_write_require`` passes (the services group may be closed to a team
+    member, as it is to the police; break-glass only reads)."""
+    try:
+        plan_write_require(user=user, case_id=case_id)
+    except HavenError:
+        return False
+    return True
 
 
 @transaction.atomic

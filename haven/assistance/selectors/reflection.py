@@ -6,6 +6,7 @@ know about but whose legal group is hidden gives ``field_group_not_allowed``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,13 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.identification import pathways
 from haven.vault import services as vault
+
+
+def current_period(case_id: uuid.UUID) -> ReflectionPeriod | None:
+    """The case's current period: the latest started (R-15). Earlier ones belong to
+    earlier rounds of the identification pathway and stay as history, ended.
+    A plain read for callers that already passed the case gate."""
+    return ReflectionPeriod.objects.filter(case_id=case_id).order_by("-id").first()
 
 
 def deciding_org_types(country: str) -> frozenset[str]:
@@ -123,6 +131,7 @@ def reflection_period_get(*, user: User, case_id: object) -> ReflectionView:
     period = (
         ReflectionPeriod.objects.select_related("early_end_decided_by")
         .filter(case_id=case.id)
+        .order_by("-id")
         .first()
     )
     erased = gated.erased
@@ -161,7 +170,7 @@ def reflection_period_summary(*, user: User, case_id: object) -> ReflectionSumma
         gated = _legal_case(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE)
     except case_errors.GroupNotAllowed:
         return None
-    period = ReflectionPeriod.objects.filter(case_id=gated.case.id).first()
+    period = current_period(gated.case.id)
     gated.audit_record(object_type="assistance.ReflectionPeriod", detail={"summary": "yes"})
     return _summary(period, timezone.localdate())
 
@@ -173,7 +182,7 @@ def reflection_period_summary_shown(
     None unless the legal group was shown there; nothing is audited twice."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
-    period = ReflectionPeriod.objects.filter(case_id=case_view.case.id).first()
+    period = current_period(case_view.case.id)
     return _summary(period, timezone.localdate())
 
 
@@ -198,7 +207,7 @@ def removal_check(*, user: User, case_id: object, on_date: date | None = None) -
     gated = _legal_case(user=user, case_id=case_id, purpose=Purpose.RETURN)
     case = gated.case
     day = on_date or timezone.localdate()
-    period = ReflectionPeriod.objects.filter(case_id=case.id).first()
+    period = current_period(case.id)
     block = eligibility.removal_block(
         removal_protected=case.removal_protected, period=period, on_date=day
     )

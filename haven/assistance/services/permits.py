@@ -35,6 +35,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
+from haven.lib import dates
 from haven.lib.errors import InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -111,6 +112,8 @@ def _check_grounds(data: PermitInput) -> None:
             code=ErrorCode.PERMIT_GROUND_REQUIRED,
             field="grounds",
         )
+    dates.check(data.issued_on, dates.PAST, field="issued_on")
+    dates.check(data.expires_on, dates.PLANNED, field="expires_on")
     if data.expires_on <= data.issued_on:
         raise InvalidInput(
             _("The permit must expire after the day it was issued."),
@@ -167,6 +170,7 @@ def permit_renew(
     the old one closed and a new one opened on the new expiry date."""
     permit = _permit_for_update(actor=actor, permit_id=permit_id)
     case = _legal_case(actor=actor, case_id=permit.case_id)
+    dates.check(new_expires_on, dates.PLANNED, field="new_expires_on")
     if new_expires_on <= permit.expires_on:
         raise InvalidInput(
             _("A renewal must move the expiry date later."),
@@ -179,6 +183,7 @@ def permit_renew(
             code=ErrorCode.INVALID,
             field="renewed_on",
         )
+    dates.check(renewed_on, dates.PAST, field="renewed_on")
     renewal = PermitRenewal(
         permit=permit,
         renewed_on=renewed_on,
@@ -233,6 +238,8 @@ def detention_record(
         raise InvalidInput(
             _("The start date cannot be in the future."), code=ErrorCode.INVALID, field="started_on"
         )
+    dates.check(started_on, dates.PAST, field="started_on")
+    dates.check(ended_on, dates.PAST, field="ended_on")
     if ended_on is not None and ended_on < started_on:
         raise InvalidInput(
             _("Detention cannot end before it started."), code=ErrorCode.INVALID, field="ended_on"

@@ -43,9 +43,9 @@ from haven.assistance.models import (
     AssistancePlan,
     AssistanceService,
     ClosureGround,
-    ReflectionPeriod,
     ServiceOutcome,
 )
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.states import SERVICE_TRANSITIONS
 from haven.assistance.states import ServiceStatus as St
 from haven.audit import services as audit
@@ -56,7 +56,7 @@ from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
-from haven.lib import ids
+from haven.lib import dates, ids
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -111,13 +111,6 @@ def _required(value: str, *, field: str, message: str) -> str:
     if not text:
         raise InvalidInput(message, code=ErrorCode.REQUIRED, field=field)
     return text
-
-
-def _not_future(day: date, *, field: str) -> None:
-    if day > timezone.localdate():
-        raise InvalidInput(
-            _("This date cannot be in the future."), code=ErrorCode.INVALID, field=field
-        )
 
 
 def _encrypt(case: Case, text: str, context: str) -> bytes:
@@ -201,6 +194,9 @@ def _provider(provider_id: object) -> Organisation:
 
 
 def _check_dates(data: ServiceInput) -> None:
+    dates.check(data.starts_on, dates.PLANNED, field="starts_on")
+    dates.check(data.ends_on, dates.PLANNED, field="ends_on")
+    dates.check(data.consent_on, dates.PAST, field="consent_on")
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise InvalidInput(
             _("A service cannot end before it starts."), code=ErrorCode.INVALID, field="ends_on"
@@ -281,7 +277,7 @@ def plan_create(
     assessment = (
         _needs_assessment(case=case, assessment_id=assessment_id) if assessment_id else None
     )
-    _not_future(agreed_on, field="agreed_on")
+    dates.check(agreed_on, dates.PAST, field="agreed_on")
     view = _required(
         person_view, field="person_view", message=_("Record what the person said about the plan.")
     )
@@ -395,7 +391,8 @@ def service_start(
             code=ErrorCode.INVALID,
             field="consent_on",
         )
-    _not_future(consent_on, field="consent_on")
+    dates.check(consent_on, dates.PAST, field="consent_on")
+    dates.check(starts_on, dates.PLANNED, field="starts_on")
     _check_available(
         case=case, service_type=service.service_type, closure=closure_in_force(case.id)
     )
@@ -430,7 +427,8 @@ def service_complete(
         raise InvalidInput(
             _("Choose the outcome."), code=ErrorCode.OUTCOME_REQUIRED, field="outcome"
         )
-    # The date is checked while the service is still under way, before it moves.
+    # The dates are checked while the service is still under way, before it moves.
+    dates.check(ends_on, dates.PAST, field="ends_on")
     _check_end(service, ends_on, "ends_on")
     _move(service, St.COMPLETED)
     service.ends_on = ends_on
@@ -450,7 +448,7 @@ def service_refuse(
     else on the case changes (other services, eligibility, status), and no
     alternative is forced on the person."""
     service, case = _service_for_update(actor=actor, service_id=service_id)
-    _not_future(refused_on, field="refused_on")
+    dates.check(refused_on, dates.PAST, field="refused_on")
     fields = ["refused_on", "refusal_note_enc"]
     if service.status == St.ACTIVE:
         _check_end(service, refused_on, "refused_on")
@@ -469,6 +467,7 @@ def service_stop(*, actor: User, service_id: object, ends_on: date, note: str) -
     closed, the person moved). Not a refusal: the person did not refuse it."""
     service, case = _service_for_update(actor=actor, service_id=service_id)
     text = _required(note, field="note", message=_("Say why the service stops."))
+    dates.check(ends_on, dates.PLANNED, field="ends_on")
     _check_end(service, ends_on, "ends_on")
     _move(service, St.STOPPED)
     _stop(service, ends_on)
@@ -507,7 +506,8 @@ def assistance_close(
     case = _services_case(actor=actor, case_id=case_id)
     if closure_in_force(case.id) is not None:
         raise Conflict(_("Assistance is already closed."), code=ErrorCode.ASSISTANCE_CLOSED)
-    _not_future(decided_on, field="decided_on")
+    dates.check(decided_on, dates.PAST, field="decided_on")
+    dates.check(follow_up_on, dates.PLANNED, field="follow_up_on")
     _check_closure_ground(case, ground=ground, person_view=person_view, decided_on=decided_on)
     closure = AssistanceClosure(
         case=case,
@@ -559,7 +559,7 @@ def _closure_protected(case: Case, day: date) -> bool:
     law allows: the person is presumed, or the reflection period runs."""
     if case.identification_status == IdentificationStatus.PRESUMED:
         return True
-    period = ReflectionPeriod.objects.filter(case_id=case.id).first()
+    period = reflection_selectors.current_period(case.id)
     return eligibility.reflection_runs_on(period, day) or eligibility.reflection_runs_on(
         period, timezone.localdate()
     )

@@ -51,15 +51,20 @@ def reflection_period_start(
     """Start the recovery and reflection period on the positive reasonable-grounds
     decision date (R-15): never fewer than 30 days (also a database constraint).
     A decision recorded late (dated in the past) still gives ``days`` counted from
-    the day it is recorded: the period runs against real time, not the typed date."""
+    the day it is recorded: the period runs against real time, not the typed date.
+    A decision starts one period only. When the pathway was reopened and a new
+    round's decision starts a period, the earlier period stays as history, ended."""
     if days < REFLECTION_FLOOR_DAYS:
         raise errors.ReflectionBelowFloor(
             _("A reflection period cannot be shorter than %(days)d days.")
             % {"days": REFLECTION_FLOOR_DAYS},
             field="days",
         )
-    if ReflectionPeriod.objects.filter(case_id=case_id).exists():
-        raise errors.ReflectionExists(_("This case already has a reflection period."))
+    earlier = reflection_selectors.current_period(case_id)
+    if earlier is not None and earlier.started_by_decision == decision_id:
+        raise errors.ReflectionExists(_("This decision already started a reflection period."))
+    if earlier is not None:
+        _end_earlier(actor=actor, period=earlier, person_id=person_id, new_start=starts_on)
     ends_on = max(starts_on, timezone.localdate()) + timedelta(days=days)
     period = ReflectionPeriod(
         case_id=case_id,
@@ -83,6 +88,32 @@ def reflection_period_start(
     return period
 
 
+def _end_earlier(*, actor: User, period: ReflectionPeriod, person_id: Any, new_start: date) -> None:
+    """The period of an earlier round of the pathway ends when the new one starts
+    (or on its own last day, if that came first); it stays as history. Its end
+    deadline is cancelled."""
+    if period.status == ReflectionPeriod.Status.RUNNING:
+        period.status = ReflectionPeriod.Status.ENDED
+        period.ended_on = max(period.starts_on, min(period.ends_on, new_start))
+        period.save(update_fields=["status", "ended_on"])
+        audit.audit_record(
+            actor=audit.actor_of(actor),
+            action=Action.UPDATE,
+            object_type="assistance.ReflectionPeriod",
+            object_id=period.pk,
+            person_id=person_id,
+            field_groups=[FieldGroup.LEGAL],
+            purpose=Purpose.ASSISTANCE,
+            detail={"ended": "new_round"},
+        )
+    deadline_services.tasks_close(
+        case_id=period.case_id,
+        kind=assistance_clocks.REFLECTION_PERIOD_END,
+        by=actor,
+        status=Task.Status.CANCELLED,
+    )
+
+
 def _period_for_decision(*, actor: User, case_id: object) -> tuple[Case, ReflectionPeriod]:
     """The case (404 for outsiders), checked for the legal group and the decision maker,
     and its period, locked."""
@@ -96,7 +127,9 @@ def _period_for_decision(*, actor: User, case_id: object) -> tuple[Case, Reflect
             _("Only a supervisor of one of these organisations can decide this: %(who)s.")
             % {"who": ", ".join(names)}
         )
-    period = ReflectionPeriod.objects.select_for_update().filter(case_id=case.id).first()
+    period = (
+        ReflectionPeriod.objects.select_for_update().filter(case_id=case.id).order_by("-id").first()
+    )
     if period is None:
         raise errors.NoReflectionPeriod(
             _(
@@ -254,13 +287,12 @@ def removal_enforcement_check(*, case_id: object, on_date: date) -> None:
     same rule, ``eligibility.removal_block``).
     """
     parsed = ids.parse_uuid(case_id)
-    cases = Case.objects.select_related("reflection_period")
-    case = cases.filter(pk=parsed).first() if parsed else None
+    case = Case.objects.filter(pk=parsed).first() if parsed else None
     if case is None:
         raise case_errors.CaseNotFound(_("No case with this reference is available to you."))
     block = eligibility.removal_block(
         removal_protected=case.removal_protected,
-        period=getattr(case, "reflection_period", None),
+        period=reflection_selectors.current_period(case.id),
         on_date=on_date,
     )
     if block is not None:

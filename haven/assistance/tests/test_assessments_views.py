@@ -105,6 +105,27 @@ def test_r21_the_detail_page_shows_sections_view_and_the_plan_link_for_needs() -
     assert str(needs.id) in listing.content.decode()
 
 
+def test_no_link_is_refused_the_plan_link_is_offered_only_to_those_who_may_plan() -> None:
+    # given: the lead plans; break-glass reads the assessment but writes nothing
+    t = assessment_team()
+    needs = record(t.lead, t.case, "needs")
+    url = reverse("assistance:assessment_detail", args=[needs.id])
+    plan_new = reverse("assistance:plan_new", args=[t.case.id])
+    with time_machine.travel(NOON, tick=False):
+        # when
+        for_lead = client_for(t.lead).get(url).content.decode()
+        emergency = client_for(t.emergency)
+        for_emergency = emergency.get(url)
+        emergency_plan = emergency.get(plan_new)
+        lead_plan = client_for(t.lead).get(plan_new)
+    # then: the link is shown exactly where the plan page lets the user in
+    assert for_emergency.status_code == 200
+    assert "/plans/new/?assessment=" in for_lead
+    assert "/plans/new/?assessment=" not in for_emergency.content.decode()
+    assert lead_plan.status_code == 200
+    assert emergency_plan.status_code == 403
+
+
 def test_r21_a_member_without_the_assessment_group_gets_the_reason() -> None:
     # given
     t = assessment_team()

@@ -262,7 +262,10 @@ def test_r20_break_glass_access_never_writes_a_service() -> None:
     with time_machine.travel(NOON, tick=False):
         service = a_service(t)
         break_glass_services.break_glass_use(
-            actor=t.outsider, case_id=t.case.id, justification="Medical emergency, no lead."
+            actor=t.outsider,
+            case_id=t.case.id,
+            reason="medical_emergency",
+            justification="Medical emergency, no lead.",
         )
         # when / then
         assert code_of(lambda: a_service(replace(t, lead=t.outsider))) == "break_glass_read_only"

@@ -12,7 +12,8 @@ import time_machine
 from rest_framework.test import APIClient
 
 from haven.assistance.errors import ErrorCode
-from haven.assistance.tests.test_plans import NOON, TODAY, _presumed, plan_team
+from haven.assistance.models import ServiceStatus as St
+from haven.assistance.tests.test_plans import NOON, TODAY, _presumed, a_service, plan_team, start
 from haven.cases.tests.test_api import api_client_for
 from haven.web.tests.test_schema import Served, assert_served_as_described
 
@@ -174,3 +175,22 @@ def test_r15_r18_the_api_closes_a_presumed_victims_assistance_only_on_a_permitte
         ErrorCode.CLOSURE_GROUND_NOT_PERMITTED,
     )
     assert wish.status_code == 201
+
+
+def test_r20_completing_a_service_before_it_started_is_a_coded_400_and_changes_nothing() -> None:
+    # given: a service under way since today
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        service = start(t, a_service(t))
+        client = api_client_for(t.lead)
+        # when
+        response = client.post(
+            CHANGE.format(id=service.id, action="complete"),
+            {"ends_on": (TODAY - timedelta(days=1)).isoformat(), "outcome": "achieved"},
+            format="json",
+        )
+    # then
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid", "ends_on")
+    service.refresh_from_db()
+    assert (service.status, service.ends_on) == (St.ACTIVE, None)

@@ -233,3 +233,26 @@ def test_r15_r18_the_closing_form_offers_the_grounds_and_refuses_one_beside_the_
     assert refused.status_code == 400
     assert 'id="id_close-ground_error"' in refused.content.decode()
     assert not AssistanceClosure.objects.exists()
+
+
+def test_r20_completing_a_service_before_it_started_is_an_error_beside_the_date() -> None:
+    # given: a service under way since today
+    t = plan_team()
+    with time_machine.travel(NOON, tick=False):
+        service = start(t, a_service(t))
+        client = client_for(t.lead)
+        # when
+        page = client.post(
+            reverse("assistance:service_complete", args=[t.case.id, service.id]),
+            {
+                "complete-ends_on": (TODAY - timedelta(days=1)).isoformat(),
+                "complete-outcome": "achieved",
+            },
+        )
+    # then: 400, the message next to the date field, the service still under way
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'id="id_complete-ends_on_error"' in html
+    assert "A service cannot end before it started." in html
+    service.refresh_from_db()
+    assert (service.status, service.ends_on, service.outcome) == (St.ACTIVE, None, "")

@@ -84,9 +84,10 @@ def test_r15_a_direct_start_below_30_days_is_refused() -> None:
     assert not ReflectionPeriod.objects.exists()
 
 
-def test_r15_a_case_gets_one_period_only() -> None:
+def test_r15_a_decision_starts_one_period_only() -> None:
     # given
     t, _boss = presumed()
+    period = ReflectionPeriod.objects.get(case=t.case)
     # when / then
     with pytest.raises(errors.ReflectionExists):
         services.reflection_period_start(
@@ -95,8 +96,9 @@ def test_r15_a_case_gets_one_period_only() -> None:
             person_id=t.case.person_id,
             starts_on=TODAY,
             days=30,
-            decision_id="",
+            decision_id=period.started_by_decision,
         )
+    assert ReflectionPeriod.objects.filter(case=t.case).count() == 1
 
 
 def test_r15_the_period_lasts_the_national_length(settings: Settings, tmp_path: Path) -> None:

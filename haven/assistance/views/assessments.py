@@ -24,6 +24,7 @@ from haven.assistance import catalogue
 from haven.assistance.forms import assessments as assessment_forms
 from haven.assistance.models import AssessmentKind
 from haven.assistance.selectors import assessments as selectors
+from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.services import assessments as services
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors
@@ -97,10 +98,12 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @domain_errors
 def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """One version: each section with its level and note, and the person's view."""
-    assessment = selectors.assessment_get(user=request_user(request), assessment_id=assessment_id)
+    user = request_user(request)
+    assessment = selectors.assessment_get(user=user, assessment_id=assessment_id)
     context = {
         "assessment": assessment,
         "is_needs": assessment.kind == AssessmentKind.NEEDS,
+        "may_plan": plan_selectors.plan_offered(user=user, case_id=assessment.case_id),
         "nav": "cases",
     }
     return render(request, "assistance/assessment_detail.html", context)

@@ -115,8 +115,10 @@ def _rows_valid(rows: list[plan_forms.ServiceForm]) -> bool:
 @login_required
 @domain_errors
 def plan_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """GET: the plan form (rows suggested by ?assessment=); POST: record the plan."""
+    """GET: the plan form (rows suggested by ?assessment=); POST: record the plan.
+    Refused up front to a user whose plan the write would refuse."""
     user = request_user(request)
+    selectors.plan_write_require(user=user, case_id=case_id)
     view = selectors.plans_for_case(user=user, case_id=case_id)
     assessment_id, suggested = _suggested_types(request)
     providers = _providers()

@@ -130,10 +130,26 @@ class ReportScreeningSerializer(serializers.Serializer[Any]):
     observations = ReportObservationSerializer(many=True)
 
 
+class ReportFactSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
+    value = serializers.CharField()
+
+
+class ReportEntrySerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+    facts = ReportFactSerializer(many=True)
+
+
 class ReportScreeningSectionSerializer(serializers.Serializer[Any]):
     shown = serializers.BooleanField()
     reason = serializers.CharField(help_text="Why the case lead cannot show them; else empty.")
     items = ReportScreeningSerializer(many=True)
+    entries = ReportEntrySerializer(
+        many=True,
+        help_text="On a case with several forms of exploitation, the result for each form "
+        "with its own indicator list (R-05); empty otherwise.",
+    )
 
 
 class ReportReconsiderationSerializer(serializers.Serializer[Any]):
@@ -154,6 +170,10 @@ class ReportDecisionSerializer(serializers.Serializer[Any]):
     reasons = serializers.CharField(help_text="Empty once the person's data is erased.")
     served_to_label = serializers.CharField()
     reconsiderations = ReportReconsiderationSerializer(many=True)
+    round = serializers.IntegerField(help_text="The round of the identification pathway (R-01).")
+    earlier_round = serializers.BooleanField(
+        help_text="Taken before the pathway was reopened; kept as history."
+    )
 
 
 class ReportDecisionSectionSerializer(serializers.Serializer[Any]):
@@ -197,6 +217,22 @@ class ReportConsentSerializer(serializers.Serializer[Any]):
     recorded_at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     live = serializers.BooleanField()
+
+
+class ReportChildViewsSerializer(serializers.Serializer[Any]):
+    """A child's own views heard while no guardian was appointed: not a consent."""
+
+    recipient = serializers.CharField(
+        help_text="The organisation; empty when the views are about every organisation of a type."
+    )
+    recipient_org_type = OrgTypeField()
+    purpose = access_api.PurposeField()
+    field_groups = _groups()
+    heard_on = serializers.DateField()
+    language = serializers.CharField()
+    information_given = serializers.CharField()
+    views = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
 
 
 class ReportFlowSerializer(serializers.Serializer[Any]):
@@ -243,17 +279,6 @@ class ReportBreakGlassSerializer(serializers.Serializer[Any]):
     review_label = serializers.CharField()
 
 
-class ReportFactSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(source="label", help_text="What the fact is, in words.")
-    value = serializers.CharField()
-
-
-class ReportEntrySerializer(serializers.Serializer[Any]):
-    title = serializers.CharField()
-    on = serializers.DateField(allow_null=True)
-    facts = ReportFactSerializer(many=True)
-
-
 class ReportSectionSerializer(serializers.Serializer[Any]):
     """One app's section: what it holds about the person, or why it is not shown."""
 
@@ -281,6 +306,9 @@ class PersonReportSerializer(serializers.Serializer[Any]):
     interviews = ReportInterviewSerializer(many=True)
     team = ReportTeamMemberSerializer(many=True)
     consents = ReportConsentSerializer(many=True)
+    child_views = ReportChildViewsSerializer(
+        many=True, help_text="A child's own views heard before a guardian was appointed."
+    )
     break_glass = ReportBreakGlassSerializer(many=True)
     agreements = ReportFlowSerializer(many=True, source="flows")
     access_events = ReportAccessEntrySerializer(many=True)

@@ -71,6 +71,15 @@ def _recipient_choices(recipients: access_selectors.Recipients) -> list[Any]:
     ]
 
 
+# For a child without a guardian yet (R-11, R-25): nobody can consent, the child's
+# own views are recorded instead. Not a ``GivenBy`` value: it never makes a consent.
+CHILD_VIEWS_ONLY = "child_views_only"
+NO_GUARDIAN_YET = _(
+    "No guardian or representative is appointed for this child yet, so nobody can give "
+    "consent for them. Record the child's own views instead, or appoint a guardian first."
+)
+
+
 class ConsentForm(forms.Form):
     """One consent: to whom, for what, which groups, when, by whom, after what."""
 
@@ -121,15 +130,48 @@ class ConsentForm(forms.Form):
         initial=INFORMATION_GIVEN,
         help_text=_("What the person was told before agreeing. Change it to what was said."),
     )
+    # Shown once the kinds chosen include one no agreement lets flow (R-47).
+    confirm_cannot_flow = forms.BooleanField(
+        label=_(
+            "Record it anyway: I understand that the kinds of information above will not "
+            "be shared until a cooperation agreement lets them flow."
+        ),
+        required=False,
+    )
 
     def __init__(
-        self, *args: Any, child: bool, recipients: access_selectors.Recipients, **kwargs: Any
+        self,
+        *args: Any,
+        child: bool,
+        recipients: access_selectors.Recipients,
+        guardian: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in (*recipients.team, *recipients.others)}
         cast(forms.ChoiceField, self.fields["recipient"]).choices = _recipient_choices(recipients)
         given_by = cast(forms.ChoiceField, self.fields["given_by"])
-        if child:
+        if child and not guardian:
+            # R-11, R-25: nobody can consent yet; the child's views are heard meanwhile.
+            given_by.choices = [
+                (
+                    CHILD_VIEWS_ONLY,
+                    _(
+                        "Nobody yet: record only the child's own views. This is not a "
+                        "consent, and nothing is shared on it."
+                    ),
+                )
+            ]
+            given_by.initial = CHILD_VIEWS_ONLY
+            given_by.error_messages["invalid_choice"] = NO_GUARDIAN_YET
+            given_by.help_text = NO_GUARDIAN_YET
+            views = self.fields["child_views"]
+            views.required = True
+            views.help_text = _(
+                "What the child said about sharing, in their words. It is kept with the "
+                "consents and shown to the guardian once one is appointed."
+            )
+        elif child:
             # R-11, R-25: the guardian decides for a child; the child's views go beside it.
             given_by.choices = [(GivenBy.GUARDIAN.value, GivenBy.GUARDIAN.label)]
             given_by.initial = GivenBy.GUARDIAN
@@ -140,6 +182,11 @@ class ConsentForm(forms.Form):
             del self.fields["child_views"]
             given_by.choices = GivenBy.choices
             given_by.initial = GivenBy.PERSON
+
+    @property
+    def views_only(self) -> bool:
+        """Whether the child's views are recorded without a consent (no guardian yet)."""
+        return bool(self.cleaned_data.get("given_by") == CHILD_VIEWS_ONLY)
 
     def clean_language(self) -> str:
         code: str = self.cleaned_data["language"].strip()
@@ -167,4 +214,17 @@ class ConsentForm(forms.Form):
             "language": data["language"],
             "information_given": data["information_given"],
             "child_views": data.get("child_views", ""),
+        }
+
+    def child_views_arguments(self) -> dict[str, Any]:
+        """The arguments of ``child_views_record``, for a child without a guardian."""
+        data = self.cleaned_data
+        return {
+            **self.recipient_arguments(),
+            "purpose": data["purpose"],
+            "field_groups": data["field_groups"],
+            "heard_on": data["given_on"],
+            "language": data["language"],
+            "information_given": data["information_given"],
+            "views": data["child_views"],
         }

@@ -225,7 +225,7 @@ def test_it_rejects_an_unknown_status_filter_with_a_field_error() -> None:
     response = api_client_for(lead).get(LIST_URL, {"status": "convicted"})
     # then
     assert response.status_code == 400
-    assert list(response.json()) == ["status"]
+    assert list(response.json()["field_errors"]) == ["status"]
 
 
 def test_it_pages_the_list_newest_first() -> None:
@@ -338,7 +338,7 @@ def test_it_refuses_invalid_intake_fields_and_creates_nothing(
     response = client.post(LIST_URL, intake(**override), format="json")
     # then
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.json()["field_errors"]) == [field]
     assert client.get(LIST_URL).json()["count"] == 0
 
 
@@ -348,7 +348,7 @@ def test_it_names_the_wrong_item_of_a_list_field() -> None:
     # when
     response = api_client_for(lead).post(LIST_URL, intake(citizenships=["FI", "XX"]), format="json")
     # then
-    assert list(response.json()["citizenships"]) == ["1"]
+    assert list(response.json()["field_errors"]["citizenships"]) == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -634,7 +634,7 @@ def test_r01_a_status_change_needs_a_legal_basis(
     # then
     assert response.status_code == 400
     if legal_basis is None:
-        assert "legal_basis" in response.json()
+        assert "legal_basis" in response.json()["field_errors"]
     else:
         assert (response.json()["code"], response.json()["field"]) == (
             case_errors.ErrorCode.LEGAL_BASIS_REQUIRED,
@@ -654,7 +654,7 @@ def test_it_refuses_an_unknown_status_with_a_field_error(shared_case: dict[str, 
     )
     # then
     assert response.status_code == 400
-    assert list(response.json()) == ["to_status"]
+    assert list(response.json()["field_errors"]) == ["to_status"]
 
 
 # --- narrative ------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def test_it_validates_the_shape_of_the_body() -> None:
     )
     # then
     assert response.status_code == 400
-    assert set(response.json()) == {"premises", "readers"}
+    assert set(response.json()["field_errors"]) == {"premises", "readers"}
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -32,6 +32,7 @@ from haven.cases import person_report as report_selectors
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_interviews_services import SUMMARY, interview
+from haven.children.tests.factories import appoint_guardian
 from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.identification.tests.test_decisions_services import record
 from haven.web import composer
@@ -273,6 +274,7 @@ def test_it_shows_a_withdrawn_consent_as_withdrawn() -> None:
 def test_it_shows_a_childs_own_views_beside_the_guardians_consent() -> None:
     # given
     shared = shared_case(age_status="uncertain_presumed_child")
+    appoint_guardian(actor=shared.lead, case=shared.case)  # the guardian consents
     consent_for(
         shared,
         given_by=GivenBy.GUARDIAN,

@@ -115,7 +115,7 @@ def test_it_answers_in_the_language_asked_for_and_refuses_one_not_offered() -> N
     assert automatic.headers["Content-Language"] == "en"
     assert swedish.json()["language"]["code"] == "sv"
     assert refused.status_code == 400
-    assert "lang" in refused.json()
+    assert "lang" in refused.json()["field_errors"]
 
 
 def test_it_shows_no_decrypted_data_once_the_person_is_erased() -> None:

@@ -228,7 +228,7 @@ def test_it_refuses_bad_consents_with_the_field_named() -> None:
 
     # then
     assert [a.status_code for a in answers] == [400] * 8
-    assert "purpose" in answers[0].json()
+    assert "purpose" in answers[0].json()["field_errors"]
     assert [a.json()["field"] for a in answers[1:7]] == [
         "recipient",
         "recipient",
@@ -237,7 +237,7 @@ def test_it_refuses_bad_consents_with_the_field_named() -> None:
         "information_given",
         "child_views",
     ]
-    assert "recipient_organisation" in answers[7].json()
+    assert "recipient_organisation" in answers[7].json()["field_errors"]
     assert not Consent.objects.exists()
 
 
@@ -343,4 +343,4 @@ def test_it_refuses_an_unknown_purpose_in_the_case_detail() -> None:
 
     # then
     assert response.status_code == 400
-    assert "purpose" in response.json()
+    assert "purpose" in response.json()["field_errors"]

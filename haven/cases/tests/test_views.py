@@ -17,7 +17,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from haven.access.models import FieldGroup
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.cases import services
 from haven.cases.models import Case, ExploitationForm
@@ -54,8 +54,10 @@ CASE_LIST_QUERIES = 11
 # the open lead transfer as subqueries (1), and the case's referrals (1).
 # And 1 for the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors).
+# Issue 10 adds 2 (R-10): the age block's history of age assessments (1) and the
+# timeline's age assessments (1).
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 40
+CASE_DETAIL_QUERIES = 42
 
 ClientFor = Callable[[User], Client]
 
@@ -313,6 +315,34 @@ def test_it_refuses_intake_by_a_role_without_case_access(client_for: ClientFor) 
     # then
     assert response.status_code == 403
     assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "org_type", "may_open"),
+    [
+        (Role.CASEWORKER, OrgType.NGO, True),
+        (Role.SUPERVISOR, OrgType.NGO, True),
+        (Role.ORG_ADMIN, OrgType.NGO, False),
+        (Role.RAPPORTEUR, OrgType.RAPPORTEUR, False),
+        (Role.SYSTEM_ADMIN, OrgType.NATIONAL_COORDINATOR, False),
+    ],
+)
+def test_no_link_is_refused_new_case_is_offered_only_to_roles_that_open_cases(
+    client_for: ClientFor, role: str, org_type: str, may_open: bool
+) -> None:
+    # given
+    client = client_for(make_user(role=role, org_type=org_type))
+
+    # when
+    form_page = client.get(NEW)
+    menu = client.get(CASES).content.decode()
+
+    # then: the intake form is refused before it is filled in, and not offered
+    assert form_page.status_code == (200 if may_open else 403)
+    assert (f'href="{NEW}"' in menu) is may_open
+    if not may_open:
+        assert 'name="given_name"' not in form_page.content.decode()
+        assert form_page.context["reason"]  # a plain explanation on the 403 page
 
 
 # -- detail -----------------------------------------------------------------
@@ -614,7 +644,7 @@ def test_it_refuses_narrative_to_a_team_member_without_the_narrative_group(
 # -- access report ----------------------------------------------------------
 
 
-def test_it_shows_the_access_report_to_the_lead_and_refuses_a_member(
+def test_no_link_is_refused_the_access_report_is_offered_to_the_lead_only(
     client_for: ClientFor,
 ) -> None:
     # given
@@ -636,10 +666,10 @@ def test_it_shows_the_access_report_to_the_lead_and_refuses_a_member(
     assert [e.actor_username for e in for_lead.context["events"]].count(police.username) == 1
     assert for_member.status_code == 403
     assert "events" not in for_member.context
-    assert (
-        f'href="/cases/{case.id}/access-report/"'
-        in police_client.get(_detail(case)).content.decode()
-    )
+    # the link is shown by the same rule that refuses (issue 11: no dead ends)
+    link = f'href="/cases/{case.id}/access-report/"'
+    assert link in client_for(ngo).get(_detail(case)).content.decode()
+    assert link not in police_client.get(_detail(case)).content.decode()
 
 
 def test_r01_the_transition_form_offers_the_pathways_legal_basis(client_for: ClientFor) -> None:

@@ -22,7 +22,8 @@ from django_htmx.middleware import HtmxDetails
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
 from haven.cases import errors, forms, hooks, selectors, services
-from haven.lib.views import domain_errors, form_error
+from haven.cases.status import REOPENS_PATHWAY
+from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
 
@@ -37,11 +38,17 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """Only visible cases; the htmx search swaps in the result rows alone."""
     form = forms.CaseSearchForm(request.GET or None)
     search = form.cleaned_data if form.is_valid() else {"reference": "", "status": ""}
-    cases = selectors.case_list(user=request_user(request), **search)
+    user = request_user(request)
+    cases = selectors.case_list(user=user, **search)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     partial = request.htmx and not request.htmx.history_restore_request
     template = "cases/_case_rows.html" if partial else "cases/case_list.html"
-    context = {"form": form, "page": page, "searching": any(search.values()), "nav": "cases"}
+    context = {
+        "form": form,
+        "page": page,
+        "searching": any(search.values()),
+        "nav": "cases",
+    }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -51,12 +58,22 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Intake of a new person and case; the service runs it in one transaction."""
+    """Intake of a new person and case; the service runs it in one transaction. A
+    user who may not open cases is refused before the form is shown, not after."""
+    user = request_user(request)
+    if not selectors.may_open_case(user):
+        return forbidden(
+            request,
+            reason=_(
+                "Only caseworkers and supervisors of an organisation open cases: your role "
+                "does not give access to case data."
+            ),
+        )
     form = forms.CaseIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(
-                actor=request_user(request),
+                actor=user,
                 person=form.person_input(),
                 forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
                 narrative=form.cleaned_data["narrative"],
@@ -91,6 +108,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None,
         current_status=case.identification_status,
         legal_basis=hooks.default_legal_basis(case.country),
+        initial={"to_status": request.GET.get("to_status", "")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +119,10 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             label = transition.get_to_status_display()
             messages.success(request, _("Status changed to: %(status)s.") % {"status": label})
             return redirect("web:case_detail", case_id=case.id)
-    return render(request, "cases/case_transition.html", {"case": case, "form": form})
+    # R-01: going back to potential after leaving the mechanism reopens the pathway.
+    reopens = case.identification_status in REOPENS_PATHWAY
+    context = {"case": case, "form": form, "reopens": reopens}
+    return render(request, "cases/case_transition.html", context)
 
 
 @never_cache

@@ -42,10 +42,14 @@ def may_manage_consent(view: selectors.CaseView) -> bool:
 @login_required
 @domain_errors
 def consent_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The person's consents, live and withdrawn, with a withdraw button on each live one."""
+    """The person's consents, live and withdrawn, with a withdraw button on each live
+    one; for a child, the views heard while no guardian was appointed."""
     user = request_user(request)
     case, context = selectors.case_get_with_context(user=user, case_id=case_id)
     consents = access_selectors.consent_list(
+        user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    child_views = access_selectors.child_views_list(
         user=user, context=context, person_id=case.person_id, data_key=case.person.data_key
     )
     return render(
@@ -54,6 +58,7 @@ def consent_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {
             "case": case,
             "consents": consents,
+            "child_views": child_views,
             "treat_as_child": case.person.treat_as_child,
             "nav": "cases",
         },
@@ -64,35 +69,83 @@ def consent_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @domain_errors
 def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """Record the person's consent (for a child, the guardian's, with the child's views)."""
+    """Record the person's consent (for a child, the guardian's, with the child's
+    views). For a child without a guardian yet, nobody can consent: the page says
+    so, records the child's own views instead and lists what can flow meanwhile
+    (R-11, R-25). A kind of information no agreement lets flow to the recipient is
+    named before saving, and saved only once the user confirms (R-47)."""
     user = request_user(request)
     case, context = selectors.case_get_with_context(user=user, case_id=case_id)
     access_selectors.consent_access_check(user=user, context=context)
     child = case.person.treat_as_child
+    guardian = child and access_selectors.guardian_appointed(case_id=case.id)
     form = sharing_forms.ConsentForm(
         request.POST or None,
         child=child,
+        guardian=guardian,
         recipients=access_selectors.consent_recipients(context=context),
     )
     status = 200
+    cannot_flow: list[access_selectors.CannotFlow] = []
     if request.method == "POST":
         status = 400  # a successful post redirects
-        if form.is_valid():
+        if form.is_valid() and form.views_only:
             try:
-                access_services.consent_record(
+                access_services.child_views_record(
                     actor=user,
                     case_id=case.id,
                     person_id=case.person_id,
                     data_key=case.person.data_key,
                     child=child,
-                    **form.service_arguments(),
+                    **form.child_views_arguments(),
                 )
             except (InvalidInput, Conflict) as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, _("The consent was recorded. It applies at once."))
+                messages.success(
+                    request,
+                    _(
+                        "The child's views were recorded. They are not a consent: nothing is "
+                        "shared on them."
+                    ),
+                )
                 return redirect("cases:consent_list", case_id=case.id)
-    context_data = {"case": case, "form": form, "treat_as_child": child, "nav": "cases"}
+        elif form.is_valid():
+            arguments = form.service_arguments()
+            cannot_flow = access_selectors.consent_cannot_flow(
+                context=context,
+                purpose=arguments["purpose"],
+                field_groups=arguments["field_groups"],
+                **form.recipient_arguments(),
+            )
+            if cannot_flow and not form.cleaned_data["confirm_cannot_flow"]:
+                status = 200  # not an error: a warning to confirm
+            else:
+                try:
+                    access_services.consent_record(
+                        actor=user,
+                        case_id=case.id,
+                        person_id=case.person_id,
+                        data_key=case.person.data_key,
+                        child=child,
+                        **arguments,
+                    )
+                except (InvalidInput, Conflict) as exc:
+                    form_error(form, exc)
+                else:
+                    messages.success(request, _("The consent was recorded. It applies at once."))
+                    return redirect("cases:consent_list", case_id=case.id)
+    context_data = {
+        "case": case,
+        "form": form,
+        "treat_as_child": child,
+        "no_guardian": child and not guardian,
+        "legal_basis_flows": (
+            access_selectors.legal_basis_flows(context=context) if child and not guardian else []
+        ),
+        "cannot_flow": cannot_flow,
+        "nav": "cases",
+    }
     return render(request, "cases/consent_new.html", context_data, status=status)
 
 

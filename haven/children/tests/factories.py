@@ -18,3 +18,15 @@ def open_child_case(*, actor: User, **person: Any) -> Case:
     }
     fields.update(person)
     return open_case(actor=actor, **fields)
+
+
+def appoint_guardian(*, actor: User, case: Case, name: str = "Ilona Holhooja") -> None:
+    """A guardian appointed today, through the real service (R-11): from then on
+    the guardian can consent for the child."""
+    from django.utils import timezone
+
+    from haven.children.services import guardians
+
+    guardians.guardian_appoint(
+        actor=actor, case_id=case.id, guardian_name=name, appointed_on=timezone.localdate()
+    )

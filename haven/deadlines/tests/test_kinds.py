@@ -94,8 +94,10 @@ def test_it_lists_the_hooks_each_app_registered_in_order() -> None:
         ],
         "status_changed": [
             "haven.identification.clocks.decision_clocks_stop",
+            "haven.identification.clocks.decision_clock_restart",
             "haven.assistance.clocks.reassessments_due",
         ],
+        "age_status_changed": ["haven.children.clocks.guardian_clock_follow_age"],
     }
     assert identification_hooks.handlers() == [
         "haven.assistance.services.reflection.reflection_period_follows"

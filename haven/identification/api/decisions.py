@@ -40,7 +40,8 @@ CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="previous_decision_required, minimum_gap_not_reached (the detail names the "
     "earliest date), decision_already_recorded, transition_not_allowed, reflection_exists, "
-    "person_erased.",
+    "person_erased. A decision dated before the pathway was reopened answers 400 "
+    "decision_date_invalid.",
 )
 
 
@@ -101,6 +102,41 @@ class DecisionSerializer(serializers.Serializer[Any]):
     )
     reconsiderations = ReconsiderationReadSerializer(many=True)
     may_request_reconsideration = serializers.BooleanField()
+    round = serializers.IntegerField(
+        help_text="The round of the identification pathway the decision belongs to, 1 for the "
+        "first. The pathway reopens when the status changes back to potential after the "
+        "person withdrew, declined formal identification or was not identified (R-01)."
+    )
+    earlier_round = serializers.BooleanField(
+        help_text="Taken before the pathway was last reopened: kept as history; the order of "
+        "the pathway is checked against the decisions of the current round only (R-17)."
+    )
+
+
+class NextDecisionSerializer(serializers.Serializer[Any]):
+    decision_type = serializers.CharField(source="decision_type.key")
+    type_label = serializers.CharField(source="decision_type.label")
+    available = serializers.BooleanField(
+        help_text="The order of the pathway's current round allows it now (R-17)."
+    )
+    may_take = serializers.BooleanField(help_text="Your organisation type may take it.")
+    blocked_code = serializers.CharField(help_text="Why it is not available now; else empty.")
+    blocked_reason = serializers.CharField()
+    earliest_on = serializers.DateField(allow_null=True)
+
+
+class NextStepsSerializer(serializers.Serializer[Any]):
+    identification_status = IdentificationStatusField(source="case.identification_status")
+    status_changes = serializers.ListField(
+        child=IdentificationStatusField(),
+        help_text="The plain status changes allowed now (POST /cases/{id}/transitions/). "
+        "Presumed, identified and not identified are never listed: only a decision sets them.",
+    )
+    reopens = serializers.BooleanField(
+        help_text="A change back to potential reopens the pathway: a new round starts, in which "
+        "a new reasonable-grounds decision can be taken (R-01)."
+    )
+    decisions = NextDecisionSerializer(many=True)
 
 
 class ReconsiderationCreateSerializer(serializers.Serializer[Any]):
@@ -160,6 +196,23 @@ class CaseDecisionsView(JsonApiView):
         )
 
 
+class NextStepsView(JsonApiView):
+    @extend_schema(
+        operation_id="identification_next_steps",
+        tags=["identification"],
+        parameters=[CASE_ID],
+        responses={
+            200: NextStepsSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        found = selectors.next_steps(user=acting_user(request), case_id=id)
+        return Response(NextStepsSerializer(found).data)
+
+
 class DecisionDetailView(JsonApiView):
     @extend_schema(
         operation_id="decision_read",
@@ -192,7 +245,7 @@ class ReconsiderationsView(JsonApiView):
             409: OpenApiResponse(
                 ErrorSerializer,
                 description="reconsideration_of_positive_decision, decision_superseded, "
-                "reconsideration_open, person_erased.",
+                "decision_in_earlier_round, reconsideration_open, person_erased.",
             ),
         },
     )
@@ -209,6 +262,7 @@ class ReconsiderationsView(JsonApiView):
 
 urlpatterns: list[URLPattern] = [
     path("cases/<str:id>/decisions/", CaseDecisionsView.as_view(), name="case_decisions"),
+    path("cases/<str:id>/next-steps/", NextStepsView.as_view(), name="identification_next_steps"),
     path("decisions/<str:id>/", DecisionDetailView.as_view(), name="decision_detail"),
     path(
         "decisions/<str:id>/reconsiderations/",

@@ -13,7 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,7 +22,13 @@ from haven.identification import errors, forms
 from haven.identification.models import Audience, IndicatorSet, Strength
 from haven.identification.selectors import indicator_sets as selectors
 from haven.identification.services import indicator_sets as services
-from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    ErrorSerializer,
+    JsonApiView,
+)
+from haven.lib.parsers import BoundedJSONParser
 
 SET_KEY = OpenApiParameter(
     "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="The set key, e.g. adults_labour."
@@ -150,7 +156,7 @@ def _file_of(request: Request) -> tuple[str, str]:
 
 
 class IndicatorSetListView(JsonApiView):
-    parser_classes: tuple[type[BaseParser], ...] = (JSONParser, MultiPartParser)  # type: ignore[assignment]  # JsonApiView's tuple type is narrower
+    parser_classes: tuple[type[BaseParser], ...] = (BoundedJSONParser, MultiPartParser)  # type: ignore[assignment]  # JsonApiView's tuple type is narrower
 
     @extend_schema(
         operation_id="indicator_set_list",

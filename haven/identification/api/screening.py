@@ -234,6 +234,49 @@ class CaseScreeningsView(JsonApiView):
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+class FormScreeningSerializer(serializers.Serializer[Any]):
+    exploitation = serializers.ChoiceField(
+        choices=["labour", "sexual"], help_text="The indicator sets' form of exploitation."
+    )
+    set_name = serializers.CharField()
+    forms_of_exploitation = serializers.ListField(
+        child=serializers.CharField(),
+        source="forms",
+        help_text="The case's forms of exploitation this set covers.",
+    )
+    set_key = serializers.CharField(
+        help_text="The set to screen this form with; empty when no such set has indicators."
+    )
+    screened = serializers.BooleanField()
+    screening_id = serializers.UUIDField(source="latest.id", allow_null=True, default=None)
+    outcome = serializers.CharField(
+        help_text="The latest result with this set (a ScreeningOutcome); empty if not screened."
+    )
+    outcome_label = serializers.CharField(
+        source="result_words",
+        help_text="Never 'insufficient' for a form whose own set was not used (R-05).",
+    )
+
+
+class ScreeningFormsView(JsonApiView):
+    @extend_schema(
+        operation_id="screening_forms",
+        tags=["identification"],
+        parameters=[CASE_ID],
+        description="One screening per form of exploitation (R-05): for each indicator set "
+        "the case's forms call for, whether it was screened with it and the latest result.",
+        responses={
+            200: FormScreeningSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description="field_group_not_allowed."),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        by_form = selectors.screening_forms(user=acting_user(request), case_id=id)
+        return Response(FormScreeningSerializer(by_form, many=True).data)
+
+
 class ScreeningDetailView(JsonApiView):
     @extend_schema(
         operation_id="screening_read",
@@ -257,5 +300,8 @@ class ScreeningDetailView(JsonApiView):
 
 urlpatterns: list[URLPattern] = [
     path("cases/<str:id>/screenings/", CaseScreeningsView.as_view(), name="screening_list"),
+    path(
+        "cases/<str:id>/screenings/by-form/", ScreeningFormsView.as_view(), name="screening_forms"
+    ),
     path("screenings/<str:id>/", ScreeningDetailView.as_view(), name="screening_detail"),
 ]

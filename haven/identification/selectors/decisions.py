@@ -21,11 +21,17 @@ from haven.accounts.models import User
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import (
+    DECISION_STATUSES,
+    REOPENS_PATHWAY,
+    TRANSITIONS,
+    IdentificationStatus,
+)
 from haven.deadlines.models import Task
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
+from haven.identification.selectors import rounds
 from haven.identification.services import decisions as decision_services
 from haven.lib import ids
 from haven.vault import services as vault
@@ -65,6 +71,8 @@ class DecisionView:
     to_status_label: str
     reconsiderations: list[ReconsiderationView]
     may_request_reconsideration: bool
+    round: int  # the round of the pathway (1 for the first; R-01: reopened after leaving)
+    earlier_round: bool  # taken before the pathway was last reopened; kept as history
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,11 @@ def _decrypt(case: Case, ciphertext: bytes | memoryview, context: str) -> str:
 
 
 def _view(
-    decision: IdentificationDecision, case: Case, labels: dict[str, str], latest: bool
+    decision: IdentificationDecision,
+    case: Case,
+    labels: dict[str, str],
+    latest: bool,
+    reopened: list[rounds.Reopening],
 ) -> DecisionView:
     requests = [
         ReconsiderationView(
@@ -126,6 +138,8 @@ def _view(
         for r in decision.reconsiderations.all()
     ]
     to_status = decision.transition.to_status if decision.transition else None
+    number = rounds.round_of(decision, reopened)
+    earlier = number <= len(reopened)
     return DecisionView(
         id=decision.id,
         case_id=case.id,
@@ -149,17 +163,22 @@ def _view(
         reconsiderations=requests,
         may_request_reconsideration=(
             latest
+            and not earlier
             and decision.outcome == Outcome.NEGATIVE
             and case.person.erased_at is None
             and all(r.status != Reconsideration.Status.OPEN for r in requests)
         ),
+        round=number,
+        earlier_round=earlier,
     )
 
 
-def _views(case: Case, decisions: list[IdentificationDecision]) -> list[DecisionView]:
+def _views(
+    case: Case, decisions: list[IdentificationDecision], reopened: list[rounds.Reopening]
+) -> list[DecisionView]:
     labels = {k: d.label for k, d in pathways.pathway_for(case.country).decision_types.items()}
     latest = {d.decision_type: d.pk for d in decisions}  # oldest first: the last one wins
-    return [_view(d, case, labels, latest[d.decision_type] == d.pk) for d in decisions]
+    return [_view(d, case, labels, latest[d.decision_type] == d.pk, reopened) for d in decisions]
 
 
 @dataclass(frozen=True)
@@ -167,6 +186,8 @@ class CaseDecisions:
     case: Case
     decisions: list[DecisionView]
     pathway: pathways.Pathway
+    round: int  # the current round of the pathway (R-01)
+    reopened_on: date | None  # the day the pathway was last reopened, if ever
 
 
 @transaction.atomic
@@ -178,8 +199,15 @@ def decision_list(*, user: User, case_id: object) -> CaseDecisions:
     )
     case = gated.case
     decisions = list(_decisions(case))
+    reopened = rounds.reopenings(case.id)
     gated.audit_record()
-    return CaseDecisions(case, _views(case, decisions), pathways.pathway_for(case.country))
+    return CaseDecisions(
+        case,
+        _views(case, decisions, reopened),
+        pathways.pathway_for(case.country),
+        round=len(reopened) + 1,
+        reopened_on=reopened[-1].decided_on if reopened else None,
+    )
 
 
 @transaction.atomic
@@ -204,7 +232,8 @@ def decision_get(*, user: User, decision_id: object) -> DecisionView:
         raise not_found from None
     decisions = list(_decisions(case))
     gated.audit_record(object_type="identification.IdentificationDecision", object_id=parsed)
-    return next(v for v in _views(case, decisions) if v.id == parsed)
+    views = _views(case, decisions, rounds.reopenings(case.id))
+    return next(v for v in views if v.id == parsed)
 
 
 def _open_targets(case: Case) -> dict[str, date]:
@@ -230,6 +259,8 @@ def _option(
 ) -> DecisionTypeOption:
     problem = decision_services.decision_order_check(
         decision_type=kind, history=history, day=None, labels=labels
+    ) or decision_services.decision_status_check(
+        decision_type=kind, current=case.identification_status
     )
     before = [d for d in history if d.decision_type == kind.after] if kind.after else []
     after_positive = bool(before) and before[-1].outcome == Outcome.POSITIVE
@@ -264,8 +295,11 @@ def decision_options(*, user: User, case_id: object) -> DecisionOptions:
     case = gated.case
     pathway = pathways.pathway_for(case.country)
     labels = {k: d.label for k, d in pathway.decision_types.items()}
-    history = list(
-        IdentificationDecision.objects.filter(case=case).order_by("decided_on", "recorded_at")
+    history = rounds.current_round(
+        list(
+            IdentificationDecision.objects.filter(case=case).order_by("decided_on", "recorded_at")
+        ),
+        rounds.reopenings(case.id),
     )
     targets = _open_targets(case)
     gated.audit_record()
@@ -279,4 +313,31 @@ def decision_options(*, user: User, case_id: object) -> DecisionOptions:
             )
             for kind in pathway.decision_types.values()
         ],
+    )
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """Every way forward from the case's status (R-01): the plain status changes
+    the table allows (never a decision status), and the decisions of the pathway
+    with whether the order of the current round allows each now (R-17)."""
+
+    case: Case
+    status_changes: list[IdentificationStatus]
+    decisions: list[DecisionTypeOption]
+    reopens: bool  # a change back to potential reopens the pathway (a new round)
+
+
+def next_steps(*, user: User, case_id: object) -> NextSteps:
+    """The ways forward from the case's current status (the read is audited by
+    ``decision_options``)."""
+    options = decision_options(user=user, case_id=case_id)
+    current = IdentificationStatus(options.case.identification_status)
+    allowed = TRANSITIONS.targets(current) - DECISION_STATUSES
+    changes = [s for s in IdentificationStatus if s in allowed]
+    return NextSteps(
+        case=options.case,
+        status_changes=changes,
+        decisions=options.options,
+        reopens=current in REOPENS_PATHWAY,
     )

@@ -104,6 +104,106 @@ def result_words(screening: Screening, case: Case) -> str:
     ) % {"sets": _(" and ").join(str(SET_NAMES[key]) for key in missing)}
 
 
+def forms_by_set(forms: Iterable[str]) -> dict[str, list[str]]:
+    """The sets a case's forms of exploitation call for (R-05), each with the forms it
+    covers: sexual exploitation has its own set; every other form uses the labour set
+    as its base. A case with no form recorded yet is screened with the labour set."""
+    by_set: dict[str, list[str]] = {}
+    for form in sorted(set(forms)):
+        by_set.setdefault(SET_FOR_FORM.get(form, "labour"), []).append(form)
+    return {key: by_set[key] for key in sorted(by_set)} or {"labour": []}
+
+
+@dataclass(frozen=True)
+class FormScreening:
+    """One form of exploitation (or the forms sharing a set) on a case with several:
+    its set, whether it was screened with it, and the latest result (R-05)."""
+
+    exploitation: str  # the set's exploitation: labour or sexual
+    set_name: str
+    forms: list[str]
+    form_labels: list[str]
+    set_key: str  # the set to start the screening with; empty when none has indicators
+    latest: Screening | None  # the latest screening with this form's own set
+    outcome: str  # the latest result; empty when not screened yet
+    result_words: str
+
+    @property
+    def screened(self) -> bool:
+        return self.latest is not None
+
+
+def _form_set_key(exploitation: str, case: Case, sets: list[set_selectors.CountedSet]) -> str:
+    audience = Audience.CHILDREN if case.person.treat_as_child else Audience.ADULTS
+    matching = [s for s in sets if s.indicator_count and s.exploitation == exploitation]
+    preferred = [s for s in matching if s.key == f"{audience}_{exploitation}"]
+    chosen = (preferred or matching)[:1]
+    return chosen[0].key if chosen else ""
+
+
+def screenings_by_form(
+    *,
+    case: Case,
+    screenings: Iterable[Screening],
+    sets: list[set_selectors.CountedSet] | None = None,
+) -> list[FormScreening]:
+    """One screening per form of exploitation (R-05): for each set the case's forms call
+    for, the latest screening with that set and its result. A form whose own set was
+    not used is "not screened yet", never "insufficient". ``screenings`` newest first,
+    with their sets; the caller passed the case gate for them."""
+    candidates = screening_sets_for(case=case) if sets is None else sets
+    rows = list(screenings)
+    result = []
+    for exploitation, forms in forms_by_set(case.forms_of_exploitation).items():
+        latest = next((s for s in rows if s.indicator_set.exploitation == exploitation), None)
+        result.append(
+            FormScreening(
+                exploitation=exploitation,
+                set_name=str(SET_NAMES.get(exploitation, exploitation)),
+                forms=forms,
+                form_labels=[str(ExploitationForm(f).label) for f in forms],
+                set_key=_form_set_key(exploitation, case, candidates),
+                latest=latest,
+                outcome=latest.outcome if latest is not None else "",
+                result_words=outcome_words(latest.outcome)
+                if latest is not None
+                else _("Not screened yet with %(set)s.")
+                % {"set": SET_NAMES.get(exploitation, exploitation)},
+            )
+        )
+    return result
+
+
+def several_forms(case: Case) -> bool:
+    """The case's forms of exploitation call for more than one set (R-05)."""
+    return len(forms_by_set(case.forms_of_exploitation)) > 1
+
+
+@transaction.atomic
+def screening_forms(*, user: User, case_id: object) -> list[FormScreening]:
+    """The case's screenings per form of exploitation (R-05), for a user who may see
+    its assessments; the read is audited (by ``screening_list``)."""
+    listing = screening_list(user=user, case_id=case_id)
+    return screenings_by_form(case=listing.case, screenings=listing.screenings)
+
+
+def screening_missing_set(*, case: Case, sets: list[set_selectors.CountedSet]) -> str:
+    """The set of the first form of exploitation not screened yet with its own set, on a
+    case with several (R-05); empty when none is missing. A plain read for a caller
+    that passed the case gate."""
+    if not several_forms(case):
+        return ""
+    screened = set(
+        Screening.objects.filter(case=case).values_list("indicator_set__exploitation", flat=True)
+    )
+    missing = [
+        f.set_key
+        for f in screenings_by_form(case=case, screenings=[], sets=sets)
+        if f.exploitation not in screened and f.set_key
+    ]
+    return missing[0] if missing else ""
+
+
 def victim_rule_words(rule: str) -> str:
     return str(VICTIM_RULE_WORDS.get(rule, rule))
 

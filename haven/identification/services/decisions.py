@@ -32,10 +32,12 @@ from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus, transition_allowed
 from haven.deadlines import services as deadline_services
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, hooks, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Reconsideration, ServedTo
+from haven.identification.selectors import rounds
 from haven.lib import ids
 from haven.lib.errors import HavenError, InvalidInput
 from haven.vault import services as vault
@@ -51,9 +53,10 @@ def decision_order_check(
     day: date | None,
     labels: dict[str, str],
 ) -> HavenError | None:
-    """R-17, as a pure rule over the case's earlier decisions (oldest first): the
-    error that a decision of ``decision_type`` on ``day`` would meet, or None.
-    With ``day`` None, only what does not depend on the date is checked."""
+    """R-17, as a pure rule over the earlier decisions of the pathway's current round
+    (oldest first; ``rounds.current_round``): the error that a decision of
+    ``decision_type`` on ``day`` would meet, or None. With ``day`` None, only what
+    does not depend on the date is checked."""
     same = [d for d in history if d.decision_type == decision_type.key]
     if same and same[-1].outcome == Outcome.POSITIVE:
         return errors.DecisionAlreadyRecorded(
@@ -90,6 +93,29 @@ def decision_order_check(
             earliest=earliest,
         )
     return None
+
+
+def decision_status_check(
+    *, decision_type: pathways.DecisionType, current: str, outcome: str | None = None
+) -> HavenError | None:
+    """R-01: the error a decision would meet because the status table does not allow
+    the status it leads to from ``current`` (for either outcome when None), or None.
+    A person who withdrew comes back through a reopening of the pathway first."""
+    outcomes = [outcome] if outcome is not None else list(Outcome.values)
+    if any(
+        decision_type.status_for(o) == current
+        or transition_allowed(current, decision_type.status_for(o))
+        for o in outcomes
+    ):
+        return None
+    return case_errors.TransitionNotAllowed(
+        _(
+            "This decision cannot be taken while the status is %(status)s. If the person "
+            "comes back, reopen the pathway first: change the status back to potential victim."
+        )
+        % {"status": IdentificationStatus(current).label},
+        field="decision_type",
+    )
 
 
 def _labels(pathway: pathways.Pathway) -> dict[str, str]:
@@ -133,6 +159,16 @@ def _not_before_opening(case: Case, day: date, *, field: str) -> None:
             _("The date cannot be before the case was opened (%(date)s).")
             % {"date": formats.date_format(opened_on)},
             field=field,
+        )
+
+
+def _not_before_reopening(reopened: Sequence[rounds.Reopening], day: date) -> None:
+    """R-01, R-17: a decision of the current round is not dated before it began."""
+    if reopened and day < reopened[-1].decided_on:
+        raise errors.DecisionDateInvalid(
+            _("The date cannot be before the pathway was reopened (%(date)s).")
+            % {"date": formats.date_format(reopened[-1].decided_on)},
+            field="decided_on",
         )
 
 
@@ -231,10 +267,18 @@ def decision_record(
     _check_input(outcome, legal_basis)
     day = _date(decided_on, field="decided_on")
     _not_before_opening(case, day, field="decided_on")
-    history = list(case.decisions.order_by("decided_on", "recorded_at"))
+    reopened = rounds.reopenings(case.id)
+    _not_before_reopening(reopened, day)
+    history = rounds.current_round(
+        list(case.decisions.order_by("decided_on", "recorded_at")), reopened
+    )
     problem = decision_order_check(
         decision_type=kind, history=history, day=day, labels=_labels(pathway)
     )
+    if problem is None:
+        problem = decision_status_check(
+            decision_type=kind, current=case.identification_status, outcome=outcome
+        )
     if problem is not None:
         raise problem
     text = _reasons(reasons, kind, outcome)
@@ -447,6 +491,14 @@ def _check_reconsiderable(decision: IdentificationDecision) -> None:
         raise errors.ReconsiderationNotAllowed(
             _("A later decision of this type replaced this one."),
             code=errors.ErrorCode.DECISION_SUPERSEDED,
+        )
+    if not rounds.current_round([decision], rounds.reopenings(decision.case_id)):
+        raise errors.ReconsiderationNotAllowed(
+            _(
+                "The pathway was reopened after this decision; "
+                "the decisions of the new round are taken afresh."
+            ),
+            code=errors.ErrorCode.DECISION_IN_EARLIER_ROUND,
         )
     if decision.reconsiderations.filter(status=Reconsideration.Status.OPEN).exists():
         raise errors.ReconsiderationNotAllowed(

@@ -35,7 +35,8 @@ RECONSIDERATIONS = "/api/v1/decisions/{id}/reconsiderations/"
 # Issue 4 adds one: the reader's live break-glass grants (rule_break_glass runs
 # before the team rules, so even the case lead's decision loads them, once).
 # Issue 9 takes 1 away: the case gate decides with the team it loaded to see the case.
-DECISION_LIST_API_QUERIES = 13
+# Issue 10 adds 1: the case's reopenings of the pathway, to mark each decision's round.
+DECISION_LIST_API_QUERIES = 14
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_r17_refusals_answer_with_their_codes(openapi: dict[str, Any]) -> None:
         (403, "org_type_may_not_decide"),
     ]
     assert field.status_code == 400
-    assert "outcome" in field.json()
+    assert "outcome" in field.json()["field_errors"]
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 409, too_soon.json())
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 400, child.json())
     assert_matches_schema(openapi, CASE_DECISIONS, "post", 403, ngo.json())
@@ -227,7 +228,7 @@ def test_r01_r17_the_api_requires_a_legal_basis_and_a_date_after_the_opening() -
         format="json",
     )
     # then
-    assert missing.status_code == 400 and "legal_basis" in missing.json()
+    assert missing.status_code == 400 and "legal_basis" in missing.json()["field_errors"]
     assert (blank.status_code, blank.json()["code"]) == (
         400,
         errors.ErrorCode.LEGAL_BASIS_REQUIRED,

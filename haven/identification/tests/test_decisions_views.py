@@ -47,7 +47,8 @@ pytestmark = pytest.mark.django_db
 # Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors), on every page of a user with a case role.
 # Issue 9 takes 1 away: the case gate decides with the team it loaded to see the case.
-DECISION_LIST_QUERIES = 21
+# Issue 10 adds 1: the case's reopenings of the pathway, to mark each decision's round.
+DECISION_LIST_QUERIES = 22
 
 
 def _without_csrf_tokens(response: HttpResponseBase) -> str:

@@ -160,7 +160,7 @@ def test_a_non_utf8_upload_is_a_field_error() -> None:
 
     # then
     assert response.status_code == 400
-    assert response.json() == {"file": ["The file is not UTF-8 text."]}
+    assert response.json()["field_errors"] == {"file": ["The file is not UTF-8 text."]}
 
 
 @pytest.mark.parametrize(

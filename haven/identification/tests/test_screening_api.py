@@ -188,7 +188,7 @@ def test_an_unknown_source_is_a_field_error(
 
     # then
     assert response.status_code == 400
-    assert "observations" in response.json()
+    assert "observations" in response.json()["field_errors"]
     assert_matches_schema(openapi, LIST, "post", 400, response.json())
 
 
@@ -203,7 +203,8 @@ def test_it_refuses_more_observations_than_a_screening_can_have(
 
     # then
     assert response.status_code == 400
-    assert response.json() == {"observations": ["At most 500 observations per screening."]}
+    errors = response.json()["field_errors"]
+    assert errors == {"observations": ["At most 500 observations per screening."]}
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from haven.accounts.current import request_user
 from haven.identification import forms as identification_forms
 from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
+from haven.identification.selectors.rounds import REOPENABLE
 from haven.identification.services import decisions as services
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
@@ -38,6 +39,9 @@ def decision_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "case": found.case,
         "decisions": found.decisions,
         "pathway": found.pathway,
+        "round": found.round,
+        "reopened_on": found.reopened_on,
+        "reopenable": found.case.identification_status in REOPENABLE,
         "nav": "cases",
     }
     return render(request, "identification/decision_list.html", context)

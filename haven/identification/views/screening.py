@@ -43,7 +43,12 @@ def _chosen_set(
     request: HttpRequest, sets: list[set_selectors.CountedSet], case: Case
 ) -> IndicatorSet | None:
     """The set asked for (if the person may be screened with it), else the suggested one."""
-    wanted = request.POST.get("set") or request.GET.get("set") or ""
+    # R-05: on a case with several forms of exploitation, the form not screened yet.
+    wanted = (
+        request.POST.get("set")
+        or request.GET.get("set")
+        or selectors.screening_missing_set(case=case, sets=sets)
+    )
     usable = [s for s in sets if s.indicator_count]
     chosen = next((s for s in usable if s.key == wanted), None)
     chosen = chosen or selectors.screening_suggested_set(case=case, sets=sets)
@@ -131,11 +136,18 @@ def screening_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         for row in used.values()
         if row.provisional
     ]
+    # R-05: one screening per form, on a case with several (no query otherwise).
+    by_form = (
+        selectors.screenings_by_form(case=listing.case, screenings=listing.screenings)
+        if selectors.several_forms(listing.case)
+        else []
+    )
     context = {
         "case": listing.case,
         "rows": rows,
         "provisional_sets": provisional,
         "may_screen": listing.may_screen,
+        "by_form": by_form,
     }
     return render(request, "identification/screening_list.html", context)
 

@@ -38,6 +38,12 @@ from haven.referrals.services import desk as services
 from haven.vault import services as vault
 
 
+def may_work_desk(user: User) -> bool:
+    """Staff of a national coordinator work the coordination desk: the rule every desk
+    page refuses with (``services.coordinator_require``), asked by the menu too."""
+    return access_policy.rule_desk_coordinator(user=user).allowed
+
+
 def _label(choices: type[TextChoices], value: str) -> str:
     """The translated label of a stored slug; an unknown or empty one passes through."""
     return str(choices(value).label) if value in choices.values else value

@@ -186,7 +186,7 @@ def test_it_never_stores_the_raw_address() -> None:
     assert len(report.source_index) == 64
 
 
-@override_settings(HAVEN_BEHIND_PROXY=True)
+@override_settings(HAVEN_TRUSTED_PROXIES=["10.0.0.0/8"])
 def test_it_counts_the_address_the_proxy_appended_when_behind_one() -> None:
     # when
     Client().post(
@@ -198,6 +198,29 @@ def test_it_counts_the_address_the_proxy_appended_when_behind_one() -> None:
 
     # then
     assert ConcernReport.objects.get().source_index == services.source_index(ADDRESS)
+
+
+@override_settings(
+    HAVEN_BEHIND_PROXY=True, HAVEN_TRUSTED_PROXIES=["10.0.0.1"], HAVEN_REPORT_RATE_LIMIT=3
+)
+def test_it_counts_a_client_that_sprays_forwarded_addresses_by_its_own_address() -> None:
+    # given: a client that is not the proxy, naming a new address in each request
+    answers = [
+        Client()
+        .post(
+            URL,
+            {"description": WHAT},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+        .status_code
+        for n in range(10)
+    ]
+    # then: all counted against the address it connects from
+    assert answers == [201] * 3 + [429] * 7
+    assert {r.source_index for r in ConcernReport.objects.all()} == {
+        services.source_index("203.0.113.7")
+    }
 
 
 def test_it_writes_nothing_about_the_report_to_the_logs(

@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -25,22 +24,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, InvalidInput
+from haven.lib.net import client_address
 from haven.lib.views import domain_errors, form_error
 from haven.referrals.forms import desk as desk_forms
 from haven.referrals.selectors import desk as selectors
 from haven.referrals.services import desk as services
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the rate limit counts (only ever hashed): behind a proxy, the
-    last X-Forwarded-For entry, which the proxy itself appended."""
-    if settings.HAVEN_BEHIND_PROXY:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return str(request.META.get("REMOTE_ADDR", ""))
-
 
 # --- the public page ---------------------------------------------------------------------------
 

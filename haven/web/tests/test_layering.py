@@ -61,6 +61,7 @@ NOT_PERSONAL_DATA_WRITES = {
     "calls_for_service": "a pure function: whether a level calls for a service; writes nothing",
     # haven/identification/services/decisions.py
     "decision_order_check": "a pure function checking R-17's order of decisions; writes nothing",
+    "decision_status_check": "a pure function: may R-01's table take the decision; writes nothing",
     # haven/referrals/services/desk.py
     "is_coordinator": "whether a user works the coordination desk; writes nothing",
     "coordinator_require": "raises not_coordinator for anyone else; writes nothing",

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import jsonschema  # type: ignore[import-untyped]  # no stubs installed; see the module docstring
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 from haven.access import services as access_services
 from haven.access.tests import factories as access_factories
 from haven.access.tests import test_selectors_sharing as sharing_tests
+from haven.accounts import services as account_services
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import PASSWORD, make_user
 from haven.assistance.tests.test_plans import plan_team
@@ -59,6 +60,12 @@ if TYPE_CHECKING:  # the API client's response type exists only in the DRF stubs
 pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/v1/auth/token/"
+TOKENS = "/api/v1/auth/tokens/"
+TOKEN_REVOKE = TOKENS + "{id}/revoke/"
+MEMBER_TOKENS = "/api/v1/auth/users/{user_id}/tokens/"
+MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
+# Operations whose {id} is an integer, not a UUID.
+INTEGER_IDS = {TOKEN_REVOKE}
 CASES = "/api/v1/cases/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
@@ -84,6 +91,8 @@ INTERVIEWS = CASE + "interviews/"
 INTERVIEW = "/api/v1/interviews/{id}/"
 CONSENTS = CASE + "consents/"
 CONSENT_WITHDRAW = "/api/v1/consents/{id}/withdraw/"
+CONSENT_OPTIONS = CASE + "consent-options/"
+CHILD_VIEWS = CASE + "child-views/"
 AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
@@ -93,6 +102,9 @@ AGREEMENT_REFUSE = AGREEMENT + "refuse/"
 LEGAL_BASES = "/api/v1/legal-bases/"
 LEGAL_BASIS_ACTIVE = LEGAL_BASES + "{id}/active/"
 GUARDIANS = CASE + "guardians/"
+AGE_ASSESSMENTS = CASE + "age-assessments/"
+AGE_NEW_INFORMATION = CASE + "age-new-information/"
+AGE_APPEAL = "/api/v1/age-assessments/{id}/appeal/"
 BEST_INTERESTS = CASE + "best-interests/"
 FAMILY_TRACING = CASE + "family-tracing/"
 FAMILY_TRACING_UPDATE = "/api/v1/family-tracing/{id}/"
@@ -138,6 +150,10 @@ CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
     (TOKEN, "post"),
+    (TOKENS, "get"),
+    (TOKEN_REVOKE, "post"),
+    (MEMBER_TOKENS, "get"),
+    (MEMBER_TOKENS_REVOKE, "post"),
     (CASES, "get"),
     (CASES, "post"),
     (CASE, "get"),
@@ -151,6 +167,8 @@ OPERATIONS = {
     (SCREENINGS, "get"),
     (SCREENINGS, "post"),
     (SCREENING, "get"),
+    (SCREENINGS + "by-form/", "get"),
+    (CASE + "next-steps/", "get"),
     (DECISIONS, "get"),
     (DECISIONS, "post"),
     (DECISION, "get"),
@@ -173,6 +191,9 @@ OPERATIONS = {
     (CONSENTS, "get"),
     (CONSENTS, "post"),
     (CONSENT_WITHDRAW, "post"),
+    (CONSENT_OPTIONS, "get"),
+    (CHILD_VIEWS, "get"),
+    (CHILD_VIEWS, "post"),
     (AGREEMENTS, "get"),
     (AGREEMENTS, "post"),
     (AGREEMENT, "get"),
@@ -185,6 +206,10 @@ OPERATIONS = {
     (LEGAL_BASIS_ACTIVE, "post"),
     (GUARDIANS, "get"),
     (GUARDIANS, "post"),
+    (AGE_ASSESSMENTS, "get"),
+    (AGE_ASSESSMENTS, "post"),
+    (AGE_NEW_INFORMATION, "post"),
+    (AGE_APPEAL, "post"),
     (BEST_INTERESTS, "get"),
     (BEST_INTERESTS, "post"),
     (FAMILY_TRACING, "get"),
@@ -551,7 +576,6 @@ def test_it_describes_interview_answers_as_served(openapi: dict[str, Any]) -> No
 
 def test_it_describes_token_answers_as_served(openapi: dict[str, Any]) -> None:
     # given
-    cache.clear()  # the token endpoint's throttle counts in the cache
     rapporteur = make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
     # when
     issued = APIClient().post(
@@ -567,12 +591,55 @@ def test_it_describes_token_answers_as_served(openapi: dict[str, Any]) -> None:
     assert_matches_schema(openapi, CASES, "get", 401, unauthenticated.json())
 
 
+def test_it_describes_token_list_and_revocation_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a rapporteur (no second factor needed) with a token, and an administrator
+    # of another organisation
+    rapporteur = make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
+    stranger = make_user(org_type=OrgType.NGO, role=Role.ORG_ADMIN, is_demo=True)
+    own = APIClient()
+    issued = own.post(TOKEN, {"username": rapporteur.username, "password": PASSWORD}, format="json")
+    own.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.json()['token']}")
+    _other_raw, _other = account_services.api_token_issue(
+        username=rapporteur.username, password=PASSWORD, otp=""
+    )
+    listed = own.get(TOKENS)
+    token_id = next(row["id"] for row in listed.json() if not row["current"])
+    member = MEMBER_TOKENS.format(user_id=rapporteur.pk)
+    with override_settings(DEMO_MODE=True):
+        stranger_raw, _stranger_token = account_services.api_token_issue(
+            username=stranger.username, password=PASSWORD, otp=""
+        )
+    outsider = APIClient()
+    outsider.credentials(HTTP_AUTHORIZATION=f"Bearer {stranger_raw}")
+    # when
+    served: list[Served] = [
+        (TOKENS, "get", listed),
+        (MEMBER_TOKENS, "get", own.get(member)),
+        (MEMBER_TOKENS, "get", outsider.get(member)),
+        (TOKEN_REVOKE, "post", outsider.post(TOKEN_REVOKE.format(id=token_id))),
+        (TOKEN_REVOKE, "post", own.post(TOKEN_REVOKE.format(id=token_id))),
+        (
+            MEMBER_TOKENS_REVOKE,
+            "post",
+            outsider.post(MEMBER_TOKENS_REVOKE.format(user_id=rapporteur.pk)),
+        ),
+        (
+            MEMBER_TOKENS_REVOKE,
+            "post",
+            own.post(MEMBER_TOKENS_REVOKE.format(user_id=rapporteur.pk)),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 200, 404, 404, 200, 404, 200]
+    assert_served_as_described(openapi, served)
+
+
 @pytest.mark.parametrize(("path", "method"), sorted(OPERATIONS - {(TOKEN, "post")}))
 def test_it_describes_the_unauthenticated_answer_of_every_operation(
     openapi: dict[str, Any], path: str, method: str
 ) -> None:
     # when
-    url = path.format(id=uuid.uuid4(), key="adults_labour")
+    url = path.format(id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1)
     response = APIClient().generic(method.upper(), url)
     # then
     assert response.status_code == 401
@@ -801,7 +868,7 @@ def test_it_describes_break_glass_answers_as_served(openapi: dict[str, Any]) -> 
     coordinator = make_user(org_type=OrgType.NATIONAL_COORDINATOR)
     police, supervisor = api_client_for(officer), api_client_for(boss)
     why = "A synthetic emergency that cannot wait for the case lead."
-    use = {"case_reference": case.reference, "justification": why}
+    use = {"case_reference": case.reference, "reason": "person_missing", "justification": why}
     # when
     used = police.post(BREAK_GLASS, use, format="json")
     review = BREAK_GLASS_REVIEW.format(id=used.json()["id"])
@@ -903,6 +970,46 @@ def test_it_describes_consent_answers_and_the_case_read_for_a_purpose_as_served(
         "consent_already_withdrawn",
         "consent_not_found",
     ]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_the_answers_for_a_child_without_a_guardian_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: a presumed child with no guardian yet
+    lead = make_user(org_type=OrgType.NGO)
+    police = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=lead, **sharing_tests.CHILD)
+    add_to_team(case=case, organisation=sharing_tests.org_of(police), by=lead)
+    client, other = api_client_for(lead), api_client_for(police)
+    body = {
+        "recipient_organisation": str(sharing_tests.org_of(police).pk),
+        "purpose": "investigation",
+        "field_groups": ["narrative", "location"],
+        "language": "ti",
+        "information_given": "What the police would read.",
+    }
+    options, views = CONSENT_OPTIONS.format(id=case.id), CHILD_VIEWS.format(id=case.id)
+    # when
+    served: list[Served] = [
+        (CONSENTS, "post", client.post(CONSENTS.format(id=case.id), body, format="json")),
+        (CONSENT_OPTIONS, "get", client.get(options)),
+        (CONSENT_OPTIONS, "get", other.get(options)),
+        (
+            CHILD_VIEWS,
+            "post",
+            client.post(views, {**body, "views": "Not him."}, format="json"),
+        ),
+        (CHILD_VIEWS, "post", client.post(views, {**body, "views": ""}, format="json")),
+        (CHILD_VIEWS, "post", client.post(views, {**body, "purpose": "x"}, format="json")),
+        (CHILD_VIEWS, "get", client.get(views)),
+        (CHILD_VIEWS, "get", other.get(views)),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [400, 200, 403, 201, 400, 400, 200, 403]
+    assert served[0][2].json()["code"] == "guardian_not_appointed"
+    assert served[1][2].json()["given_by"] == []
+    assert served[6][2].json()[0]["views"] == "Not him."
     assert_served_as_described(openapi, served)
 
 
@@ -1083,6 +1190,56 @@ def test_it_describes_guardian_answers_as_served(openapi: dict[str, Any]) -> Non
     assert_served_as_described(openapi, served)
 
 
+def test_it_describes_age_assessment_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a presumed child led by an NGO, a shelter on the team (no legal group)
+    lead = make_user(org_type=OrgType.NGO)
+    child = open_child_case(actor=lead)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    add_to_team(case=child, organisation=org_of(shelter))
+    ngo, sheltering = api_client_for(lead), api_client_for(shelter)
+    outsider = api_client_for(make_user(org_type=OrgType.NGO))
+    url, news_url = AGE_ASSESSMENTS.format(id=child.id), AGE_NEW_INFORMATION.format(id=child.id)
+    today = timezone.localdate().isoformat()
+    body = {
+        "method": "documents",
+        "result": "verified_adult",
+        "assessed_on": today,
+        "reasons": "A birth certificate.",
+        "person_views": "I am 19.",
+        "appeal_how": "To the administrative court within 30 days.",
+        "legal_basis": "Child Welfare Act, s. 6",
+    }
+    news = {"reasons": "A school report.", "noted_on": today}
+    # when
+    served: list[Served] = [
+        (AGE_ASSESSMENTS, "get", ngo.get(url)),
+        (AGE_ASSESSMENTS, "get", outsider.get(url)),
+        (AGE_ASSESSMENTS, "get", sheltering.get(url)),
+        (AGE_NEW_INFORMATION, "post", ngo.post(news_url, news, format="json")),
+        (AGE_ASSESSMENTS, "post", ngo.post(url, {**body, "reasons": " "}, format="json")),
+        (AGE_ASSESSMENTS, "post", sheltering.post(url, body, format="json")),
+        (AGE_ASSESSMENTS, "post", outsider.post(url, body, format="json")),
+        (AGE_ASSESSMENTS, "post", ngo.post(url, body, format="json")),
+    ]
+    appeal_url = AGE_APPEAL.format(id=served[-1][2].json()["assessments"][0]["id"])
+    appeal = {"appealed_on": today}
+    served += [
+        (AGE_APPEAL, "post", ngo.post(appeal_url, appeal, format="json")),
+        (AGE_APPEAL, "post", ngo.post(AGE_APPEAL.format(id=uuid.uuid4()), appeal, format="json")),
+        (AGE_NEW_INFORMATION, "post", ngo.post(news_url, news, format="json")),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        200, 404, 403, 409, 400, 403, 404, 201, 200, 404, 201
+    ]  # fmt: skip
+    assert [served[i][2].json()["code"] for i in (2, 3, 4)] == [
+        "field_group_not_allowed",
+        "already_treated_as_child",
+        "age_assessment_input_invalid",
+    ]
+    assert_served_as_described(openapi, served)
+
+
 # --- best interests, family tracing, dependants (R-25, R-27, R-11) -------------------------
 
 
@@ -1216,7 +1373,10 @@ def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, 
     }
     created = ngo.post(url, body, format="json")
     renewals = PERMIT_RENEWALS.format(id=created.json()["permits"][0]["id"])
-    renewal = {"renewed_on": today.isoformat(), "new_expires_on": "2099-01-01"}
+    renewal = {
+        "renewed_on": today.isoformat(),
+        "new_expires_on": (today + timedelta(days=730)).isoformat(),
+    }
     held = {"started_on": today.isoformat(), "place_type": "Detention centre"}
     # when
     served: list[Served] = [

@@ -27,6 +27,7 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from haven.access import errors as access_errors
@@ -41,7 +42,7 @@ from haven.access.tests import factories as access_factories
 from haven.access.tests.test_break_glass import JUSTIFICATION
 from haven.access.views import break_glass as break_glass_views
 from haven.accounts import forms as account_forms
-from haven.accounts.models import OrgType, Role, User
+from haven.accounts.models import ApiToken, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
 from haven.assistance import errors as assistance_errors
@@ -74,7 +75,7 @@ from haven.cases.views import sharing as sharing_views
 from haven.children import forms as children_forms
 from haven.children import selectors as children_selectors
 from haven.children import services as children_services
-from haven.children.tests.factories import open_child_case
+from haven.children.tests.factories import appoint_guardian, open_child_case
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines import selectors as deadline_selectors
@@ -533,6 +534,25 @@ def _decision_list(scene: Scene) -> Context:
     }
 
 
+def _decision_round(scene: Scene) -> Context:
+    # A pathway reopened once, on a withdrawn case, offering to reopen it again (R-01).
+    return {
+        "case": scene.refused.case,
+        "round": 2,
+        "reopened_on": scene.refused.decided_on,
+        "reopenable": True,
+    }
+
+
+def _screening_by_form(scene: Scene) -> Context:
+    # R-05: a case with labour and sexual exploitation, screened with one set only.
+    listing = screening_selectors.screening_list(user=scene.reader, case_id=scene.presumed.case.id)
+    case = listing.case
+    case.forms_of_exploitation = ["forced_labour", "sexual_exploitation"]
+    by_form = screening_selectors.screenings_by_form(case=case, screenings=listing.screenings)
+    return {"case": case, "by_form": by_form, "may_screen": True}
+
+
 def _decision_detail(scene: Scene) -> Context:
     decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
     return {"decision": decision, "nav": "cases"}
@@ -663,7 +683,10 @@ def _notification_list(scene: Scene) -> Context:
     case = scene.presumed.case
     deadline_services.deadlines_sweep(now=LATER)
     break_glass_services.break_glass_use(
-        actor=scene.outsider, case_reference=case.reference, justification=JUSTIFICATION
+        actor=scene.outsider,
+        case_reference=case.reference,
+        reason="medical_emergency",
+        justification=JUSTIFICATION,
     )
     referral_notify.notify(
         recipients=[scene.reader], kind="referral", event="received", case=case, subject_id="1"
@@ -695,6 +718,7 @@ def _break_glass_use(scene: Scene) -> BreakGlass:
     return break_glass_services.break_glass_use(
         actor=scene.outsider,
         case_reference=scene.presumed.case.reference,
+        reason="medical_emergency",
         justification=JUSTIFICATION,
     )
 
@@ -703,7 +727,11 @@ def _break_glass_new(scene: Scene) -> Context:
     # Posted without a justification: refused beside the field.
     scene.viewer = scene.outsider
     form = access_forms.BreakGlassForm(
-        {"case_reference": scene.presumed.case.reference, "justification": "Urgent."}
+        {
+            "case_reference": scene.presumed.case.reference,
+            "reason": "person_missing",
+            "justification": "Urgent.",
+        }
     )
     assert form.is_valid()
     with pytest.raises(access_errors.JustificationRequired) as refused:
@@ -764,7 +792,23 @@ def _timeline(scene: Scene) -> Context:
 
 def _consents(scene: Scene) -> Context:
     # A presumed child's live consent with the child's views, and a withdrawn one (R-25).
+    # Before the guardian, the child's own views were heard (R-11).
     case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
+    access_services.child_views_record(
+        actor=scene.lead,
+        case_id=case.id,
+        person_id=case.person_id,
+        data_key=case.person.data_key,
+        child=True,
+        views="Not my uncle.",
+        purpose="investigation",
+        field_groups=[FieldGroup.NARRATIVE],
+        heard_on=TODAY,
+        language="ti",
+        information_given="What the police would read.",
+        recipient_org_type=OrgType.POLICE,
+    )
+    appoint_guardian(actor=scene.lead, case=case)
     arguments: dict[str, Any] = {
         "actor": scene.lead,
         "case_id": case.id,
@@ -789,24 +833,57 @@ def _consents(scene: Scene) -> Context:
     consents = access_selectors.consent_list(
         user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
     )
-    return {"case": found, "consents": consents, "treat_as_child": True, "nav": "cases"}
+    child_views = access_selectors.child_views_list(
+        user=scene.lead, context=context, person_id=case.person_id, data_key=case.person.data_key
+    )
+    return {
+        "case": found,
+        "consents": consents,
+        "child_views": child_views,
+        "treat_as_child": True,
+        "nav": "cases",
+    }
 
 
 def _consent(scene: Scene) -> Context:
     return {"item": _consents(scene)["consents"][0]}
 
 
+def _child_views(scene: Scene) -> Context:
+    return {"item": _consents(scene)["child_views"][0]}
+
+
 def _consent_new(scene: Scene) -> Context:
     # A child's consent posted as given by the person: refused beside the field (R-11).
     case = scene.new_case(age_status=AgeStatus.UNCERTAIN_PRESUMED_CHILD)
     _found, context = selectors.case_get_with_context(user=scene.lead, case_id=case.id)
+    # No guardian yet (R-11): what can flow meanwhile, and a kind that cannot flow (R-47).
     form = sharing_forms.ConsentForm(
         {"recipient": f"type:{OrgType.POLICE}", "purpose": "investigation", "language": "x"},
         child=True,
+        guardian=False,
         recipients=access_selectors.consent_recipients(context=context),
     )
     assert not form.is_valid()
-    return {"case": case, "form": form, "treat_as_child": True, "nav": "cases"}
+    flow = access_selectors.LegalBasisFlow(
+        agreement="Child welfare by law",
+        legal_basis="Child Welfare Act, s. 25",
+        recipient=org_of(scene.police).name,
+        team_members=[org_of(scene.police).name],
+        field_groups=["Identity"],
+        purposes=["assistance"],
+        ends_on=TODAY + timedelta(days=30),
+    )
+    cannot = access_selectors.CannotFlow(FieldGroup.LOCATION, "No agreement lets it flow.")
+    return {
+        "case": case,
+        "form": form,
+        "treat_as_child": True,
+        "no_guardian": True,
+        "legal_basis_flows": [flow],
+        "cannot_flow": [cannot],
+        "nav": "cases",
+    }
 
 
 def _agreement(scene: Scene) -> Agreement:
@@ -1012,6 +1089,11 @@ CONTEXTS: dict[str, Builder] = {
     "web/_timeline.html": _timeline,
     "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
     "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
+    "accounts/token_list.html": lambda scene: _token_list(scene),
+    "accounts/member_list.html": lambda scene: {
+        "members": [scene.lead, scene.police],
+        "nav": "members",
+    },
     "accounts/mfa_enrol.html": lambda scene: {
         "form": account_forms.OtpForm(),
         "next": "/",
@@ -1050,6 +1132,8 @@ CONTEXTS: dict[str, Builder] = {
     "identification/reconsideration_new.html": _reconsideration_new,
     "identification/_decision_links.html": _case_links,
     "identification/_decision_pathway_notice.html": _pathway_notice,
+    "identification/_decision_round.html": _decision_round,
+    "identification/_screening_by_form.html": _screening_by_form,
     "assistance/reflection_detail.html": _reflection_detail,
     "assistance/_reflection_summary.html": _reflection_summary,
     "deadlines/deadline_list.html": _deadline_list,
@@ -1061,6 +1145,7 @@ CONTEXTS: dict[str, Builder] = {
     "assistance/_break_glass_banner.html": _break_glass_banner,
     "cases/consent_list.html": _consents,
     "cases/_consent.html": _consent,
+    "cases/_child_views.html": _child_views,
     "cases/consent_new.html": _consent_new,
     "access/agreement_list.html": _agreement_list,
     "access/agreement_detail.html": _agreement_detail,
@@ -1108,6 +1193,70 @@ CONTEXTS.update(
         "children/guardian_list.html": _guardian_list,
         "children/guardian_new.html": _guardian_new,
         "children/_guardian_status.html": _guardian_status,
+    }
+)
+
+
+# --- children: age assessment (R-10) ------------------------------------------------------------
+
+
+def _ages(scene: Scene) -> children_selectors.AgeAssessmentsView:
+    """A presumed child assessed as an adult, who appealed: every line of the history."""
+    case = open_child_case(actor=scene.lead)
+    assessment = children_services.age_assessment_record(
+        actor=scene.lead,
+        case_id=case.id,
+        assessment=children_services.AgeAssessmentInput(
+            method="multidisciplinary",
+            result="verified_adult",
+            assessed_on=TODAY,
+            reasons="Two social workers and a psychologist agreed.",
+            person_views="I am 19.",
+            appeal_how="To the administrative court within 30 days.",
+            legal_basis="Child Welfare Act, s. 6",
+            appeal_by=TODAY + timedelta(days=30),
+            assessor="Social worker",
+            assessor_organisation_id=scene.lead.organisation_id,
+            estimated_age_min=19,
+            estimated_age_max=21,
+        ),
+    )
+    children_services.age_appeal_record(
+        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY
+    )
+    return children_selectors.age_assessment_list(user=scene.lead, case_id=case.id)
+
+
+def _age_form(form_class: type[Any], **extra: Any) -> Builder:
+    def build(scene: Scene) -> Context:
+        view = _ages(scene)
+        form = form_class({})
+        form.is_valid()
+        more = {"assessment": view.assessments[0]} if extra.get("assessment") else {}
+        return {"view": view, "case": view.case, "form": form, "nav": "cases", **more}
+
+    return build
+
+
+def _age_list(scene: Scene) -> Context:
+    view = _ages(scene)
+    return {"view": view, "case": view.case, "nav": "cases"}
+
+
+def _age_status(scene: Scene) -> Context:
+    view = _ages(scene)
+    case_view = selectors.case_read(user=scene.lead, case_id=view.case.id)
+    age = children_selectors.age_summary_shown(case_view=case_view, writable=True)
+    return {"case": view.case, "age": age}
+
+
+CONTEXTS.update(
+    {
+        "children/age_assessment_list.html": _age_list,
+        "children/age_assessment_new.html": _age_form(children_forms.AgeAssessmentForm),
+        "children/age_new_information.html": _age_form(children_forms.AgeNewInformationForm),
+        "children/age_appeal.html": _age_form(children_forms.AgeAppealForm, assessment=True),
+        "children/_age_status.html": _age_status,
     }
 )
 
@@ -1946,6 +2095,16 @@ CONTEXTS.update(
         "referrals/crossborder_partners.html": _crossborder_partners,
     }
 )
+
+
+def _token_list(scene: Scene) -> dict[str, Any]:
+    """A member's live tokens, as their organisation's administrator sees them."""
+    member = scene.lead
+    ApiToken.objects.create(
+        user=member, digest="0" * 64, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    tokens = ApiToken.objects.filter(user=member)
+    return {"member": member, "own": False, "tokens": tokens, "nav": "members"}
 
 
 def _request(user: User) -> HttpRequest:

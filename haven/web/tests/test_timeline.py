@@ -669,8 +669,9 @@ def test_r18_it_keeps_cooperation_with_the_authorities_off_the_timeline(
 # One query per provider whatever the number of rows. An adult's case: screenings,
 # decisions, the reflection period and its extensions (2), assessments, the plan, the
 # services (with their providers), closures, deadlines; status changes come decrypted
-# from case_read: 9. A child's adds best interests and family tracing: 11.
-TIMELINE_QUERIES = {"adult": 9, "child": 11}
+# from case_read: 9. A child's adds best interests and family tracing: 11. Issue 10
+# adds the age assessments, on every case: 10 and 12.
+TIMELINE_QUERIES = {"adult": 10, "child": 12}
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -81,13 +81,14 @@ class Command(BaseCommand):
                 _("Service directory entries %d") % summary.directory_entries,
                 _(
                     "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
-                    "%(r)d refusals of police sharing"
+                    "%(r)d refusals of police sharing, %(v)d children heard without a guardian"
                 )
                 % {
                     "c": summary.consents,
                     "g": summary.consents_by_guardian,
                     "w": summary.consents_withdrawn,
                     "r": summary.refusals,
+                    "v": summary.child_views,
                 },
                 *self._assistance(summary.assistance),
                 *self._referrals(summary.referrals),

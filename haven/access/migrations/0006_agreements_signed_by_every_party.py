@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0003_consents_agreements_break_glass'),
+        ('access', '0005_break_glass_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,6 +35,6 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("access", "0004_agreements_signed_by_every_party")]
+    dependencies = [("access", "0006_agreements_signed_by_every_party")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
