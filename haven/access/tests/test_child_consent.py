@@ -336,6 +336,39 @@ def test_r11_r25_no_lead_means_nothing_flows() -> None:
     assert selectors.legal_basis_flows(context=context) == []
 
 
+def test_r47_a_proposal_not_yet_approved_by_every_party_is_not_listed() -> None:
+    # given: a child's case and a no-consent agreement only its proposer approved
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead, **CHILD)
+    admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
+    proposal = access_services.agreement_propose(
+        actor=admin,
+        name="By law, proposed",
+        document_reference="Act",
+        valid_from=timezone.localdate(),
+        consent_required=False,
+        legal_basis_id=legal_basis(title="Child Welfare Act", citation="Act, s. 25").id,
+        parties=[
+            access_services.Party(organisation=org_of(lead)),
+            access_services.Party(org_type=OrgType.POLICE, country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                org_type=OrgType.POLICE,
+                country="FI",
+                purposes=[Purpose.INVESTIGATION],
+                field_groups=[FieldGroup.IDENTITY],
+            )
+        ],
+    )
+    context = policy.case_context(case_id=case.id)
+
+    # when / then: nothing rests on it until every party approved, then it is listed
+    assert selectors.legal_basis_flows(context=context) == []
+    approve_by_every_party(proposal)
+    assert [f.agreement for f in selectors.legal_basis_flows(context=context)] == [proposal.name]
+
+
 def test_r11_r25_a_type_wide_clause_is_named_by_its_type_and_country() -> None:
     # given: an agreement on a legal basis with every police organisation of FI
     lead = make_user(org_type=OrgType.NGO)
