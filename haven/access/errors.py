@@ -8,8 +8,13 @@ from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
+    AGREEMENT_ALREADY_APPROVED = "agreement_already_approved"
     AGREEMENT_ENDED = "agreement_ended"
     AGREEMENT_NOT_FOUND = "agreement_not_found"
+    # Ending needs an agreement in effect; a proposal is refused instead.
+    AGREEMENT_NOT_IN_EFFECT = "agreement_not_in_effect"
+    # Approving or refusing needs an agreement still waiting for its parties.
+    AGREEMENT_NOT_PROPOSED = "agreement_not_proposed"
     ALREADY_LEAD = "already_lead"
     ALREADY_MEMBER = "already_member"
     BREAK_GLASS_ALREADY_REVIEWED = "break_glass_already_reviewed"
@@ -25,6 +30,10 @@ class ErrorCode(StrEnum):
     # R-11, R-25: a child has no guardian or representative yet, so nobody can consent.
     GUARDIAN_NOT_APPOINTED = "guardian_not_appointed"
     JUSTIFICATION_REQUIRED = "justification_required"
+    LEGAL_BASIS_NOT_FOUND = "legal_basis_not_found"
+    # Sharing without consent, or location and health to police, border guards and
+    # migration authorities, needs a basis from the national coordinator's list.
+    LEGAL_BASIS_REQUIRED = "legal_basis_required"
     NOT_ON_TEAM = "not_on_team"
     PERSON_ERASED = "person_erased"
     SHARING_INVALID = "sharing_invalid"
@@ -70,3 +79,23 @@ class BreakGlassNotFound(NotFound):
 
 class BreakGlassReviewed(Conflict):
     default_code = ErrorCode.BREAK_GLASS_ALREADY_REVIEWED
+
+
+class AgreementNotProposed(Conflict):
+    default_code = ErrorCode.AGREEMENT_NOT_PROPOSED
+
+
+class AgreementAlreadyApproved(Conflict):
+    default_code = ErrorCode.AGREEMENT_ALREADY_APPROVED
+
+
+class AgreementNotInEffect(Conflict):
+    default_code = ErrorCode.AGREEMENT_NOT_IN_EFFECT
+
+
+class LegalBasisRequired(InvalidInput):
+    default_code = ErrorCode.LEGAL_BASIS_REQUIRED
+
+
+class LegalBasisNotFound(NotFound):
+    default_code = ErrorCode.LEGAL_BASIS_NOT_FOUND

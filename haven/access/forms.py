@@ -8,7 +8,7 @@ rows left empty are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.access import services
-from haven.access.models import BreakGlass, BreakGlassReason, FieldGroup, Purpose
+from haven.access.models import BreakGlass, BreakGlassReason, FieldGroup, LegalBasis, Purpose
 from haven.accounts.models import Organisation, OrgType
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,11 +42,14 @@ class AgreementForm(forms.Form):
         max_length=200,
         help_text=_("Where the signed agreement is kept: a registry number or archive reference."),
     )
-    legal_basis = forms.CharField(
+    legal_basis = forms.ChoiceField(
         label=_("Legal basis"),
-        max_length=300,
         required=False,
-        help_text=_("The law that allows the sharing. Needed when no consent is required."),
+        help_text=_(
+            "From the national coordinator's list. Needed when no consent is required, and "
+            "for location or health to police, border guards and migration authorities."
+        ),
+        error_messages={"invalid_choice": _("Choose a legal basis from the list.")},
     )
     consent_required = forms.TypedChoiceField(
         label=_("Is the person's consent needed?"),
@@ -65,6 +68,19 @@ class AgreementForm(forms.Form):
         required=False,
         help_text=_("The first day it no longer applies. Leave empty if open-ended."),
     )
+
+    def __init__(self, *args: Any, legal_bases: Sequence[LegalBasis] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["legal_basis"])
+        field.choices = [("", _("None: the person's consent is needed"))] + [
+            (str(b.id), f"{b.title} ({b.citation})") for b in legal_bases
+        ]
+
+    def arguments(self) -> dict[str, Any]:
+        """The service's arguments: the legal basis by its id, or none."""
+        data = dict(self.cleaned_data)
+        data["legal_basis_id"] = data.pop("legal_basis") or None
+        return data
 
 
 def _organisation_choices(organisations: Mapping[str, Organisation]) -> list[tuple[str, Any]]:
@@ -187,6 +203,36 @@ class AgreementEndForm(forms.Form):
         widget=_DATE_WIDGET,
         initial=timezone.localdate,
         help_text=_("The first day it no longer applies: access under it stops that day."),
+    )
+
+
+class AgreementRefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you refuse it?"),
+        max_length=2000,
+        strip=False,  # a blank reason reaches the service, which refuses it beside the field
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other parties read it. No details about any person."),
+    )
+
+
+class LegalBasisForm(forms.Form):
+    title = forms.CharField(
+        label=_("Short name"),
+        max_length=200,
+        help_text=_("As agreements and reasons will show it, e.g. Referral Act, identification."),
+    )
+    citation = forms.CharField(
+        label=_("Citation"),
+        max_length=300,
+        help_text=_("The provisions: the law, its sections or articles (GDPR Art. 6 and 9)."),
+    )
+    allows_location_health_to_enforcement = forms.BooleanField(
+        label=_(
+            "It lets location and health reach police, border guards and migration "
+            "authorities without consent"
+        ),
+        required=False,
     )
 
 

@@ -1,4 +1,5 @@
-"""What a break-glass use tells the apps above access, in the same transaction.
+"""What a break-glass use, and a step in a cooperation agreement's life, tell
+the apps above access, in the same transaction.
 
 ``access`` sits below the app that writes notifications (``deadlines``), so it
 cannot call it. Instead that app registers a handler here from its
@@ -47,6 +48,45 @@ def break_glass_used(event: BreakGlassUsed) -> None:
 def handlers() -> list[str]:
     """The registered handlers, in the order they run."""
     return list(_used)
+
+
+# --- cooperation agreements (R-47) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementChanged:
+    """A step in an agreement's life: ``event`` is one of ``AGREEMENT_EVENTS``;
+    whom to tell are the active administrators of the parties and the national
+    coordinators who approve for a type of organisation, the actor excepted."""
+
+    agreement_id: uuid.UUID
+    event: str
+    actor_id: int
+    recipient_ids: tuple[int, ...]
+
+
+# proposed; approved by a party; in effect (every party approved); refused; ended.
+AGREEMENT_EVENTS = ("proposed", "approved", "in_effect", "refused", "ended")
+
+AgreementHandler = Callable[[AgreementChanged], None]
+
+_agreement: dict[str, AgreementHandler] = {}
+
+
+def on_agreement_changed(handler: AgreementHandler) -> AgreementHandler:
+    """Register a handler for every step of an agreement (registering twice keeps one)."""
+    _agreement[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+def agreement_changed(event: AgreementChanged) -> None:
+    for handler in _agreement.values():
+        handler(event)
+
+
+def agreement_handlers() -> list[str]:
+    """The registered agreement handlers, in the order they run."""
+    return list(_agreement)
 
 
 # --- whether a child has a guardian now (R-11) ------------------------------------------

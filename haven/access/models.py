@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.access.states import AgreementState
+
 
 class FieldGroup(models.TextChoices):
     IDENTITY = "identity", _("Identity")  # names, aliases, date of birth, sex, gender, citizenship
@@ -109,6 +111,34 @@ class Consent(models.Model):
         return f"consent {self.id}"
 
 
+class LegalBasis(models.Model):
+    """A law that lets data flow without the person's consent, kept as data by
+    the national coordinator of a country, with its citation (GDPR Art. 6 and 9,
+    national law). Agreements choose from this list, never free text (R-47)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2, upper case
+    title = models.CharField(max_length=200)  # short name, as reasons show it
+    citation = models.CharField(max_length=300)  # the provisions, e.g. "Act X, s. 6"
+    # Whether it lets location or health reach police, border guards or migration
+    # authorities: the most dangerous flows need a law that says so.
+    allows_location_health_to_enforcement = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)  # inactive: no new agreement may name it
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["country", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "title"], name="legal_basis_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.citation})"
+
+
 class ChildViews(models.Model):
     """A child's own views on sharing, heard while no guardian or representative
     is appointed (R-11, R-25). Never a consent: ``decide`` does not read it and
@@ -152,12 +182,30 @@ class ChildViews(models.Model):
 
 class Agreement(models.Model):
     """A cooperation agreement (MoU) between organisations, or organisation
-    types in a country, recorded as enforceable data (R-47)."""
+    types in a country, recorded as enforceable data (R-47). It takes effect
+    only when every party approved it; its terms never change after it is
+    proposed (a change is a new proposal that supersedes it)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     document_reference = models.CharField(max_length=200)  # where the signed document is
+    # The basis in words, as reasons show it: the listed basis's citation for
+    # new agreements; free text kept as it was for agreements recorded before the list.
     legal_basis = models.CharField(max_length=300, blank=True)
+    listed_legal_basis = models.ForeignKey(
+        LegalBasis, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+    )
+    state = models.CharField(
+        max_length=20, choices=AgreementState.choices, default=AgreementState.PROPOSED
+    )
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_reason = models.TextField(blank=True)  # the refusing party's words, no personal data
     # False only where the law lets data flow without the person's consent; the
     # decision's reason then names this legal basis.
     consent_required = models.BooleanField(default=True)
@@ -199,8 +247,15 @@ class AgreementParty(models.Model):
     )
     org_type = models.CharField(max_length=40, blank=True)
     country = models.CharField(max_length=2, blank=True)
+    # The party's approval: by an administrator of the organisation, or for a
+    # type of organisation by the national coordinator of the country.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -13,16 +13,19 @@ The rules, in order:
 3. the case team: anyone else gets "not on the team" (callers answer 404);
 4. the case lead holds the person's data and sees what its organisation type
    sees by default (police never see location or health by default);
-5. any other team member needs a cooperation agreement that lets this field
-   group flow from the case lead to them for this purpose, AND the person's
-   live consent for it, unless the agreement records a legal basis that needs
-   no consent (the reason then names it). Withdrawn consent and ended
-   agreements stop access on the very next request.
+5. any other team member needs a cooperation agreement in effect (every party
+   approved it: a proposal or a refused agreement opens nothing) that lets this
+   field group flow from the case lead to them for this purpose, AND the
+   person's live consent for it, unless the agreement rests on a legal basis
+   that needs no consent (the reason then names it). Withdrawn consent and
+   ended agreements stop access on the very next request.
 
 Reads by a party, outside a case's field groups, have rules of their own at the
 end of this module, each always deciding with a code and a reason:
 ``rule_referral_party``, ``rule_lead_transfer_party``, ``rule_desk_coordinator``,
-``rule_focal_point_package`` and ``rule_break_glass_reviewer``.
+``rule_focal_point_package`` and ``rule_break_glass_reviewer``; and who speaks
+for a party of an agreement (``rule_agreement_approver``) and keeps the list of
+legal bases (``rule_legal_basis_keeper``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, Role, User
 
@@ -162,8 +166,9 @@ def _party_matches(party: AgreementParty, organisation: Organisation) -> bool:
 
 def flow_reaches(flow: AgreementFlow, *, holder: Organisation, recipient: Organisation) -> bool:
     """Whether a clause lets data flow from the holder (the case lead) to the
-    recipient: the clause names the recipient, and both signed the agreement.
-    The one definition, for decisions and for reports on what could flow."""
+    recipient: the agreement is in effect (every party approved it), the clause
+    names the recipient, and both are parties. The one definition, for
+    decisions and for reports on what could flow (R-47)."""
     if flow.recipient_organisation_id is not None:
         named = flow.recipient_organisation_id == recipient.pk
     else:
@@ -173,7 +178,8 @@ def flow_reaches(flow: AgreementFlow, *, holder: Organisation, recipient: Organi
         )
     parties = flow.agreement.parties.all()
     return (
-        named
+        flow.agreement.state == AgreementState.IN_EFFECT
+        and named
         and any(_party_matches(party, holder) for party in parties)
         and any(_party_matches(party, recipient) for party in parties)
     )
@@ -183,11 +189,14 @@ def _active_flows(
     *, holder: Organisation | None, recipient: Organisation, today: date
 ) -> list[AgreementFlow]:
     """Clauses of agreements in force today that let data flow from the case
-    lead to this recipient, both being parties to the agreement."""
+    lead to this recipient, both being parties to the agreement. Only
+    agreements every party approved: a proposal opens nothing (R-47)."""
     if holder is None:
         return []
     flows = (
-        AgreementFlow.objects.filter(agreement__valid_from__lte=today)
+        AgreementFlow.objects.filter(
+            agreement__state=AgreementState.IN_EFFECT, agreement__valid_from__lte=today
+        )
         .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
         .filter(
             Q(recipient_organisation_id=recipient.pk)
@@ -209,7 +218,9 @@ def legal_basis_flows(*, holder: Organisation, today: date) -> list[AgreementFlo
     guardian yet. Whom each reaches is ``flow_reaches``, as for every decision."""
     flows = (
         AgreementFlow.objects.filter(
-            agreement__consent_required=False, agreement__valid_from__lte=today
+            agreement__consent_required=False,
+            agreement__state=AgreementState.IN_EFFECT,
+            agreement__valid_from__lte=today,
         )
         .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
         .select_related("agreement", "recipient_organisation")
@@ -688,4 +699,81 @@ def rule_break_glass_reviewer(
         False,
         "not_break_glass_reviewer",
         _("A supervisor of the same organisation or of the national coordinator reviews it."),
+    )
+
+
+NOT_ORG_ADMIN = Decision(
+    False,
+    "not_org_admin",
+    _("Only an administrator of a party's organisation approves or refuses an agreement."),
+)
+
+
+def rule_agreement_approver(*, user: User, party: AgreementParty) -> Decision:
+    """Who approves or refuses an agreement for one of its parties (R-47): an
+    active administrator of the organisation it names; for every organisation of
+    a type in a country, an administrator of that country's national coordinator,
+    which speaks for the type. A system administrator speaks for no party. The
+    one rule for the services that approve and the pages that offer it."""
+    organisation = user.organisation
+    if not user.is_active or organisation is None or user.role != Role.ORG_ADMIN:
+        return NOT_ORG_ADMIN
+    labels = {"org": organisation.name}
+    if party.organisation_id is not None:
+        if party.organisation_id == organisation.pk:
+            return Decision(
+                True,
+                "agreement_party_admin",
+                _("You are an administrator of %(org)s, a party to this agreement.") % labels,
+            )
+        return Decision(
+            False,
+            "not_party_admin",
+            _("Only an administrator of the organisation named approves for it."),
+        )
+    coordinator = organisation.org_type == OrgType.NATIONAL_COORDINATOR
+    if coordinator and party.country == organisation.country:
+        return Decision(
+            True,
+            "agreement_type_coordinator",
+            _(
+                "The national coordinator (%(org)s) approves for every organisation of a type "
+                "in its country."
+            )
+            % labels,
+        )
+    return Decision(
+        False,
+        "not_type_coordinator",
+        _("For every organisation of a type, the national coordinator of the country approves."),
+    )
+
+
+def rule_legal_basis_keeper(*, user: User, country: str = "") -> Decision:
+    """The list of legal bases that let data flow without consent is kept by
+    the administrators of a country's national coordinator (R-47); ``country``
+    given: only that country's list."""
+    organisation = user.organisation
+    if (
+        not user.is_active
+        or organisation is None
+        or user.role != Role.ORG_ADMIN
+        or organisation.org_type != OrgType.NATIONAL_COORDINATOR
+    ):
+        return Decision(
+            False,
+            "not_coordinator_admin",
+            _("Only administrators of the national coordinator keep the list of legal bases."),
+        )
+    if country and country != organisation.country:
+        return Decision(
+            False,
+            "other_country",
+            _("Each national coordinator keeps the list of its own country."),
+        )
+    return Decision(
+        True,
+        "legal_basis_keeper",
+        _("Administrators of %(org)s keep the list of legal bases of %(country)s.")
+        % {"org": organisation.name, "country": organisation.country},
     )

@@ -1,7 +1,13 @@
-"""Cooperation agreements about to end (R-47): their parties' administrators are
-told 30 and 7 days before, once each, so that a new agreement can be signed
-before access that rests on it stops. Agreements are access's; the telling is
-this app's, run with the deadline sweep."""
+"""Cooperation agreements (R-47), told to their parties' administrators.
+
+Each step of an agreement's life (proposed, approved by a party, in effect,
+refused, ended) is told when it happens: access names whom to tell, and
+``agreement_notify`` (registered with ``haven.access.hooks.on_agreement_changed``
+by ``DeadlinesConfig.ready``) tells them in the transaction of the step.
+
+Agreements about to end are told 30 and 7 days before, once each, so that a new
+agreement can be signed before access that rests on it stops. Agreements are
+access's; the telling is this app's, run with the deadline sweep."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from haven.access import hooks as access_hooks
 from haven.access import selectors as access_selectors
+from haven.accounts.models import User
 from haven.deadlines import kinds, notify
 from haven.deadlines.models import Notification
 
@@ -35,6 +43,55 @@ EVENTS = tuple(
     )
     for days in ALERT_DAYS
 )
+
+
+STEP_LABELS = {
+    "proposed": gettext_lazy(
+        "A cooperation agreement naming your organisation, or a type you speak for, was "
+        "proposed: it takes effect only when every party has approved it."
+    ),
+    "approved": gettext_lazy("A party approved a proposed cooperation agreement."),
+    "in_effect": gettext_lazy(
+        "Every party approved a cooperation agreement: it is in effect from its first day."
+    ),
+    "refused": gettext_lazy("A party refused a proposed cooperation agreement: it never applies."),
+    "ended": gettext_lazy(
+        "A cooperation agreement was ended: access that rests on it stops on its last day."
+    ),
+}
+STEP_SUBJECTS = {
+    "proposed": gettext_lazy("a cooperation agreement waits for approval"),
+    "approved": gettext_lazy("a party approved a cooperation agreement"),
+    "in_effect": gettext_lazy("a cooperation agreement is in effect"),
+    "refused": gettext_lazy("a cooperation agreement was refused"),
+    "ended": gettext_lazy("a cooperation agreement was ended"),
+}
+
+
+def _step(event: str) -> str:
+    return f"agreement_{event}"
+
+
+STEP_EVENTS = tuple(
+    kinds.NotificationEvent(
+        key=_step(event),
+        label=STEP_LABELS[event],
+        subject=STEP_SUBJECTS[event],
+        url_name="access:agreement_detail",
+    )
+    for event in access_hooks.AGREEMENT_EVENTS
+)
+
+
+def agreement_notify(event: access_hooks.AgreementChanged) -> None:
+    """Tell the people access named of a step of an agreement, in the app now (in
+    the caller's transaction) and by e-mail after commit when e-mail is on."""
+    notify.notify(
+        recipients=User.objects.filter(pk__in=event.recipient_ids),
+        kind=Notification.Kind.AGREEMENT,
+        event=_step(event.event),
+        subject_id=str(event.agreement_id),
+    )
 
 
 def agreements_ending_sweep(now: datetime) -> int:
@@ -68,7 +125,7 @@ def agreements_ending_sweep(now: datetime) -> int:
 
 
 def register() -> None:
-    for event in EVENTS:
+    for event in (*EVENTS, *STEP_EVENTS):
         kinds.event_register(event)
     kinds.sweep_register(
         "agreements_ending", agreements_ending_sweep, label="agreements about to end: told"

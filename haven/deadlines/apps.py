@@ -13,5 +13,7 @@ class DeadlinesConfig(AppConfig):
         from haven.deadlines import agreements, notify
 
         access_hooks.on_break_glass_used(notify.break_glass_notify)
-        # Agreements about to end are told to their parties with the sweep.
+        # Agreements: each step is told to the other parties, and those about
+        # to end are told with the sweep.
+        access_hooks.on_agreement_changed(agreements.agreement_notify)
         agreements.register()

@@ -50,7 +50,7 @@ KIND_SUBJECTS: dict[str, Promise] = {
     Notification.Kind.BREAK_GLASS: gettext_lazy("emergency access (break-glass) was used"),
     Notification.Kind.REFERRAL: gettext_lazy("something changed on a referral"),
     Notification.Kind.DESK: gettext_lazy("something is waiting at the coordination desk"),
-    Notification.Kind.AGREEMENT: gettext_lazy("a cooperation agreement is about to end"),
+    Notification.Kind.AGREEMENT: gettext_lazy("something changed on a cooperation agreement"),
 }
 UNKNOWN_SUBJECT = gettext_lazy("there is news for you")
 

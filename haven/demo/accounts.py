@@ -83,6 +83,10 @@ NAME_TEMPLATES: dict[str, dict[str, str]] = {
 # every other type gets one caseworker, so each type's view of a case can be tried.
 MAIN_TYPES = (OrgType.NGO, OrgType.SOCIAL_SERVICES, OrgType.POLICE)
 MAIN_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.ORG_ADMIN)
+# Types whose administrator approves agreements besides the main ones (R-47): the
+# national coordinator, for every organisation of a type in its country, and the
+# health centre, which an agreement names by name.
+APPROVER_TYPES = (OrgType.NATIONAL_COORDINATOR, OrgType.HEALTH)
 SYSTEM_ADMIN_HOME = ("FI", OrgType.NATIONAL_COORDINATOR)
 
 
@@ -150,6 +154,8 @@ def roles_for(org_type: str) -> tuple[str, ...]:
         return MAIN_ROLES
     if org_type == OrgType.RAPPORTEUR:
         return (Role.RAPPORTEUR,)
+    if org_type in APPROVER_TYPES:
+        return (Role.CASEWORKER, Role.ORG_ADMIN)
     return (Role.CASEWORKER,)
 
 
@@ -170,8 +176,9 @@ def _account(org: DemoOrganisation, role: str) -> DemoAccount:
 
 @cache
 def demo_accounts() -> tuple[DemoAccount, ...]:
-    """Case roles and an admin in the main types, a caseworker in the others,
-    the rapporteur in the rapporteur office and one system administrator."""
+    """Case roles and an admin in the main types, a caseworker in the others (and
+    an admin in the national coordinator and the health centre, who approve
+    agreements), the rapporteur in the rapporteur office and one system administrator."""
     accounts = [
         _account(org, role) for org in demo_organisations() for role in roles_for(org.org_type)
     ]

@@ -10,6 +10,13 @@ Parties are organisation types in the country, so every lead type of the demo
 MoU names its health centre instead, to show both kinds. One agreement ended on
 the first of January: it shows that access stops the day an agreement ends.
 
+Every agreement is proposed by one party and approved by every other one: the
+national coordinator of the country for each type of organisation, the health
+centre's administrator for the health centre. Sharing without consent rests on
+a legal basis the coordinator put on its list (``LEGAL_BASES``). One proposal
+per country still waits for the coordinator (``PROPOSALS``): nothing flows under
+it, and the coordinator's administrator finds it among their pending approvals.
+
 Names and legal references are synthetic, like the rest of the demo.
 """
 
@@ -20,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from haven.access import services as access_services
-from haven.access.models import FieldGroup, Purpose
-from haven.accounts.models import Organisation, OrgType
+from haven.access.models import Agreement, FieldGroup, Purpose
+from haven.accounts.models import Organisation, OrgType, User
 
 T = OrgType
 G = FieldGroup
@@ -57,7 +64,7 @@ class AgreementSpec:
     parties: tuple[str, ...]  # organisation types in the country
     flows: tuple[FlowSpec, ...]
     years_back: int  # in force from 1 February, this many years before this one
-    legal_basis: str = ""
+    legal_basis: str = ""  # the citation of a basis on the coordinator's list
     consent_required: bool = True
     named: tuple[str, ...] = ()  # types whose one demo organisation is the party and recipient
     ended: bool = False  # ended on 1 January this year
@@ -186,6 +193,30 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
 )
 
 
+# The national coordinator's list in each country (title, citation, whether it
+# lets location and health reach police, border guards and migration authorities).
+LEGAL_BASES: tuple[tuple[str, str, bool], ...] = tuple(
+    (spec.name.split(" \u2014 ")[0], spec.legal_basis, False)
+    for spec in AGREEMENTS
+    if spec.legal_basis
+)
+
+# Proposals waiting for the other parties: the police propose, and their own
+# organisation approves at once; the national coordinator has yet to approve for
+# the shelters. Nothing flows under them (R-47).
+PROPOSALS: tuple[AgreementSpec, ...] = (
+    AgreementSpec(
+        name="Shelter \u2013 police cooperation (proposed)",
+        reference="Draft: police registry, proposal {start}/2",
+        parties=(T.POLICE, T.SHELTER),
+        named=(T.POLICE,),
+        flows=(FlowSpec((T.POLICE,), (P.INVESTIGATION,), (G.IDENTITY, G.NARRATIVE)),),
+        years_back=0,
+        admin=T.POLICE,
+    ),
+)
+
+
 def routes(lead: str, member: str) -> list[tuple[AgreementSpec, FlowSpec]]:
     """The clauses in force that let data flow from a lead of this type to a member of that one."""
     return [
@@ -215,7 +246,7 @@ def consent_routes(lead: str, member: str) -> dict[str, tuple[str, ...]]:
 def service_inputs(
     spec: AgreementSpec, *, country: str, organisations: Mapping[str, Organisation]
 ) -> tuple[list[access_services.Party], list[access_services.Flow]]:
-    """The parties and flows for ``agreement_create``; ``organisations`` by type, in the country."""
+    """Parties and flows for ``agreement_propose``; ``organisations`` by type, in the country."""
     parties = [
         access_services.Party(organisation=organisations[t])
         if t in spec.named
@@ -234,3 +265,21 @@ def service_inputs(
         for t in flow.to
     ]
     return parties, flows
+
+
+def approve_by_every_party(
+    agreement: Agreement, *, country: str, admins: Mapping[str, User]
+) -> None:
+    """The national coordinator approves for every type of organisation, and
+    each organisation named approves through its administrator (``admins`` by
+    type, in the country), through the access services."""
+    parties = list(agreement.parties.select_related("organisation"))
+    if any(p.organisation_id is None and p.approved_at is None for p in parties):
+        access_services.agreement_approve(
+            actor=admins[T.NATIONAL_COORDINATOR], agreement_id=agreement.id
+        )
+    for party in parties:
+        if party.organisation is not None and party.approved_at is None:
+            access_services.agreement_approve(
+                actor=admins[party.organisation.org_type], agreement_id=agreement.id
+            )

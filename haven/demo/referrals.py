@@ -131,7 +131,7 @@ ROUTES: dict[str, Route] = {
 SUPPORT_MOU = agreement_specs.AgreementSpec(
     name="Support services referral MoU",
     reference="Signed copy: NGO register, agreement {start}/30",
-    parties=(*agreement_specs.HOLDERS, T.NGO, T.SOCIAL_SERVICES),
+    parties=tuple(dict.fromkeys((*agreement_specs.HOLDERS, T.NGO, T.SOCIAL_SERVICES))),
     flows=(
         agreement_specs.FlowSpec(
             (T.NGO, T.SOCIAL_SERVICES), (P.ASSISTANCE,), (G.IDENTITY, G.CONTACT, G.SERVICES)
@@ -332,7 +332,7 @@ class ReferralSeeder:
             organisations={t: o for (c, t), o in self.orgs.items() if c == country},
         )
         valid_from = spec.valid_from(self.today)
-        access_services.agreement_create(
+        agreement = access_services.agreement_propose(
             actor=self.users[(country, T.NGO, Role.ORG_ADMIN)],
             name=spec.title(country=country, today=self.today),
             document_reference=spec.reference.format(start=valid_from.year),
@@ -340,6 +340,10 @@ class ReferralSeeder:
             parties=parties,
             flows=flows,
         )
+        admins = {
+            t: u for (c, t, r), u in self.users.items() if c == country and r == Role.ORG_ADMIN
+        }
+        agreement_specs.approve_by_every_party(agreement, country=country, admins=admins)
         self.counts.agreements += 1
 
     # Referrals

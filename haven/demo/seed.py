@@ -8,8 +8,10 @@ reflection periods extended or ended early through the assistance services: so
 they are encrypted, audited and given deadlines exactly like real ones. One
 deadline sweep at the end sends the reminders and escalations that are due.
 
-Before any case, the cooperation agreements of each country are recorded with
-``agreement_create`` (one is ended with ``agreement_end``): team members other
+Before any case, the cooperation agreements of each country are proposed with
+``agreement_propose`` on the national coordinator's list of legal bases and
+approved by every party with ``agreement_approve`` (one is ended with
+``agreement_end``, one proposal still waits for the coordinator): team members other
 than the lead see nothing without them, and deciding organisations need the
 referral law's flow of the legal group. Each case's consents are recorded
 (and some withdrawn) by its lead caseworker once its team is complete.
@@ -25,6 +27,7 @@ cross-border package.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,9 +42,9 @@ from django.utils import timezone
 
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
-from haven.access.models import GivenBy
+from haven.access.models import Agreement, GivenBy
 from haven.accounts import services as account_services
-from haven.accounts.models import Organisation, Role, User
+from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import services as case_services
 from haven.cases.models import Case
@@ -87,6 +90,7 @@ class SeedSummary:
     team_members_added: int = 0
     agreements: int = 0
     agreements_ended: int = 0
+    agreements_proposed: int = 0  # waiting for the national coordinator (R-47)
     directory_entries: int = 0  # the service directory (issue 6), some left stale
     consents: int = 0
     consents_by_guardian: int = 0
@@ -215,48 +219,79 @@ def _create_agreements(
     today: date,
     summary: SeedSummary,
 ) -> None:
-    """Each country's agreements, recorded by the system administrator (laws) or
-    an administrator of a party (MoUs), who also ends the one that ended."""
+    """Each country's agreements, proposed by the system administrator (laws) or
+    an administrator of a party (MoUs) and approved by every party, on the legal
+    bases the national coordinator listed; the proposer ends the one that ended.
+    One proposal per country still waits for the coordinator (R-47)."""
     system_admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
     for country in COUNTRIES:
         by_type = {t: org for (c, t), org in orgs.items() if c == country}
+        admins = {
+            t: user for (c, t, r), user in users.items() if c == country and r == Role.ORG_ADMIN
+        }
+        bases = _list_legal_bases(coordinator=admins[OrgType.NATIONAL_COORDINATOR])
         for spec in agreement_specs.AGREEMENTS:
-            admin = users[(country, spec.admin, Role.ORG_ADMIN)] if spec.admin else system_admin
-            ended = _create_agreement(
-                spec, country=country, organisations=by_type, admin=admin, today=today
+            admin = admins[spec.admin] if spec.admin else system_admin
+            agreement = _propose(
+                spec, country=country, organisations=by_type, admin=admin, today=today, bases=bases
             )
+            agreement_specs.approve_by_every_party(agreement, country=country, admins=admins)
             summary.agreements += 1
-            summary.agreements_ended += ended
+            ends_on = spec.ends_on(today)
+            if ends_on is not None:
+                access_services.agreement_end(
+                    actor=admin, agreement_id=agreement.id, ends_on=ends_on
+                )
+                summary.agreements_ended += 1
+        for spec in agreement_specs.PROPOSALS:
+            _propose(
+                spec,
+                country=country,
+                organisations=by_type,
+                admin=admins[spec.admin],
+                today=today,
+                bases=bases,
+            )
+            summary.agreements_proposed += 1
 
 
-def _create_agreement(
+def _list_legal_bases(*, coordinator: User) -> dict[str, uuid.UUID]:
+    """The coordinator's list of its country, by citation."""
+    return {
+        citation: access_services.legal_basis_create(
+            actor=coordinator,
+            title=title,
+            citation=citation,
+            allows_location_health_to_enforcement=allows,
+        ).id
+        for title, citation, allows in agreement_specs.LEGAL_BASES
+    }
+
+
+def _propose(
     spec: agreement_specs.AgreementSpec,
     *,
     country: str,
     organisations: dict[str, Organisation],
     admin: User,
     today: date,
-) -> bool:
-    """One agreement through the access services; whether it has ended."""
+    bases: dict[str, uuid.UUID],
+) -> Agreement:
+    """One agreement proposed through the access services."""
     parties, flows = agreement_specs.service_inputs(
         spec, country=country, organisations=organisations
     )
     valid_from = spec.valid_from(today)
-    agreement = access_services.agreement_create(
+    return access_services.agreement_propose(
         actor=admin,
         name=spec.title(country=country, today=today),
         document_reference=spec.reference.format(start=valid_from.year),
         valid_from=valid_from,
         parties=parties,
         flows=flows,
-        legal_basis=spec.legal_basis,
+        legal_basis_id=bases[spec.legal_basis] if spec.legal_basis else None,
         consent_required=spec.consent_required,
     )
-    ends_on = spec.ends_on(today)
-    if ends_on is None:
-        return False
-    access_services.agreement_end(actor=admin, agreement_id=agreement.id, ends_on=ends_on)
-    return True
 
 
 def _record_consents(

@@ -22,13 +22,16 @@ from django.utils.translation import gettext_lazy
 from haven.access import errors, hooks, policy
 from haven.access.models import (
     Agreement,
+    AgreementParty,
     BreakGlass,
     ChildViews,
     Consent,
     FieldGroup,
+    LegalBasis,
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.audit import services as audit
@@ -382,13 +385,20 @@ def consent_cannot_flow(
 
 
 class AgreementStatus(TextChoices):
+    PROPOSED = "proposed", gettext_lazy("Proposed")  # waiting for a party's approval
+    REFUSED = "refused", gettext_lazy("Refused")  # a party refused it: it never applies
     NOT_YET_VALID = "not_yet_valid", gettext_lazy("Not yet valid")  # valid_from is later
-    IN_FORCE = "in_force", gettext_lazy("In force")  # data may flow under it today
+    IN_FORCE = "in_force", gettext_lazy("In effect")  # data may flow under it today
     ENDED = "ended", gettext_lazy("Ended")  # ends_on has come: no access under it
 
 
 def agreement_status(agreement: Agreement, *, today: date | None = None) -> AgreementStatus:
-    """Whether the agreement applies today (``ends_on`` is its first day without effect)."""
+    """Where the agreement stands today: waiting for its parties, refused, or (in
+    effect) before, within or after its dates (``ends_on`` is its first day without effect)."""
+    if agreement.state == AgreementState.PROPOSED:
+        return AgreementStatus.PROPOSED
+    if agreement.state == AgreementState.REFUSED:
+        return AgreementStatus.REFUSED
     day = today or timezone.localdate()
     if agreement.ends_on is not None and agreement.ends_on <= day:
         return AgreementStatus.ENDED
@@ -418,17 +428,22 @@ def agreements_admin_check(*, user: User) -> None:
 
 
 def _party_of(organisation: Organisation) -> Q:
-    return Q(parties__organisation_id=organisation.pk) | Q(
+    """Agreements the organisation is a party to, or (the national coordinator)
+    approves for a type of organisation in its country."""
+    named = Q(parties__organisation_id=organisation.pk) | Q(
         parties__organisation__isnull=True,
         parties__org_type=organisation.org_type,
         parties__country__in=["", organisation.country],
     )
+    if organisation.org_type == OrgType.NATIONAL_COORDINATOR:
+        named |= Q(parties__organisation__isnull=True, parties__country=organisation.country)
+    return named
 
 
 def _with_parts(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     return agreements.prefetch_related(
-        "parties__organisation", "flows__recipient_organisation"
-    ).select_related("created_by", "ended_by")
+        "parties__organisation", "parties__approved_by", "flows__recipient_organisation"
+    ).select_related("created_by", "ended_by", "refused_by", "listed_legal_basis", "supersedes")
 
 
 def agreement_list(*, user: User) -> QuerySet[Agreement]:
@@ -466,7 +481,46 @@ def _is_party(agreement: Agreement, user: User) -> bool:
         if party.organisation_id is not None
         else party.org_type == organisation.org_type and party.country in ("", organisation.country)
         for party in agreement.parties.all()
+    ) or bool(parties_to_approve(user=user, agreement=agreement, pending_only=False))
+
+
+def parties_to_approve(
+    *, user: User, agreement: Agreement, pending_only: bool = True
+) -> list[AgreementParty]:
+    """The parties of a proposed agreement this user approves or refuses for
+    (``policy.rule_agreement_approver``), still waiting unless ``pending_only``
+    is off. The services refuse by the same rule; the pages show its buttons."""
+    if pending_only and agreement.state != AgreementState.PROPOSED:
+        return []
+    return [
+        party
+        for party in agreement.parties.all()
+        if policy.rule_agreement_approver(user=user, party=party).allowed
+        and (party.approved_at is None or not pending_only)
+    ]
+
+
+def may_refuse(*, user: User, agreement: Agreement) -> bool:
+    """Whether the user may refuse this proposal: they speak for one of its parties."""
+    return agreement.state == AgreementState.PROPOSED and bool(
+        parties_to_approve(user=user, agreement=agreement, pending_only=False)
     )
+
+
+def agreements_awaiting(*, user: User) -> list[Agreement]:
+    """Proposals waiting for this administrator's approval, for one of the
+    parties they speak for (R-47); none for other roles."""
+    organisation = user.organisation
+    if not user.is_active or user.role != Role.ORG_ADMIN or organisation is None:
+        return []
+    waiting = Q(parties__organisation_id=organisation.pk)
+    if organisation.org_type == OrgType.NATIONAL_COORDINATOR:
+        waiting |= Q(parties__organisation__isnull=True, parties__country=organisation.country)
+    ids = Agreement.objects.filter(
+        waiting, state=AgreementState.PROPOSED, parties__approved_at__isnull=True
+    ).values("pk")
+    candidates = _with_parts(Agreement.objects.filter(pk__in=ids)).order_by("created_at", "pk")
+    return [a for a in candidates if parties_to_approve(user=user, agreement=a)]
 
 
 def agreements_ending(*, today: date, within_days: int) -> QuerySet[Agreement]:
@@ -474,6 +528,7 @@ def agreements_ending(*, today: date, within_days: int) -> QuerySet[Agreement]:
     parties are told before access stops). Organisation data, no personal data."""
     return (
         Agreement.objects.filter(
+            state=AgreementState.IN_EFFECT,
             valid_from__lte=today,
             ends_on__gt=today,
             ends_on__lte=today + timedelta(days=within_days),
@@ -495,6 +550,54 @@ def party_administrators(*, agreement: Agreement) -> QuerySet[User]:
         else:
             named |= Q(organisation__org_type=party.org_type)
     return User.objects.filter(named, role=Role.ORG_ADMIN, is_active=True).order_by("pk")
+
+
+def agreement_recipients(*, agreement: Agreement, actor: User) -> tuple[int, ...]:
+    """Whom a step of the agreement is told to (R-47): the administrators of
+    its parties and the national coordinators who approve for a type of
+    organisation in their country, the actor excepted."""
+    countries = {
+        party.country
+        for party in agreement.parties.all()
+        if party.organisation_id is None and party.country
+    }
+    coordinators = User.objects.filter(
+        role=Role.ORG_ADMIN,
+        is_active=True,
+        organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+        organisation__country__in=countries,
+    ).values_list("pk", flat=True)
+    admins = party_administrators(agreement=agreement).values_list("pk", flat=True)
+    return tuple(sorted((set(admins) | set(coordinators)) - {actor.pk}))
+
+
+# --- legal bases that need no consent (R-47) --------------------------------------------
+
+
+def legal_basis_keeper_check(*, user: User) -> None:
+    """Administrators of a national coordinator; others: 403."""
+    decision = policy.rule_legal_basis_keeper(user=user)
+    if not decision.allowed:
+        raise errors.SharingNotAllowed(str(decision.reason))
+
+
+def legal_basis_list(*, user: User) -> QuerySet[LegalBasis]:
+    """The list of the coordinator's own country, active and inactive."""
+    legal_basis_keeper_check(user=user)
+    assert user.organisation is not None  # noqa: S101 - legal_basis_keeper_check
+    return LegalBasis.objects.filter(country=user.organisation.country).order_by(
+        "-active", "title", "pk"
+    )
+
+
+def legal_basis_options(*, user: User) -> QuerySet[LegalBasis]:
+    """The active legal bases an agreement may name: of the administrator's
+    country (every country's for a system administrator)."""
+    options = LegalBasis.objects.filter(active=True)
+    if user.role != Role.SYSTEM_ADMIN:
+        country = user.organisation.country if user.organisation else ""
+        options = options.filter(country=country)
+    return options.order_by("country", "title", "pk")
 
 
 def organisation_list(*, country: str = "") -> QuerySet[Organisation]:

@@ -4,8 +4,7 @@ agreements and break-glass grants. One transaction each, audited inside it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,9 +14,6 @@ from django.utils.translation import gettext as _
 
 from haven.access import errors, policy, selectors
 from haven.access.models import (
-    Agreement,
-    AgreementFlow,
-    AgreementParty,
     BreakGlass,
     BreakGlassReason,
     ChildViews,
@@ -27,12 +23,34 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+
+# Agreements and their legal bases (R-47) have modules of their own, re-exported here.
+from haven.access.services.agreements import (
+    Flow,
+    Party,
+    agreement_approve,
+    agreement_end,
+    agreement_propose,
+    agreement_refuse,
+)
+from haven.access.services.legal_bases import legal_basis_create, legal_basis_set_active
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.lib.errors import Conflict
 from haven.vault import services as vault
 from haven.vault.models import DataKey
+
+__all__ = [
+    "Flow",
+    "Party",
+    "agreement_approve",
+    "agreement_end",
+    "agreement_propose",
+    "agreement_refuse",
+    "legal_basis_create",
+    "legal_basis_set_active",
+]
 
 
 @transaction.atomic
@@ -321,171 +339,6 @@ def consent_withdraw(
         detail={"withdrawn": True},
     )
     return consent
-
-
-# --- cooperation agreements (MoUs) -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Party:
-    organisation: Organisation | None = None
-    org_type: str = ""
-    country: str = ""
-
-
-@dataclass(frozen=True)
-class Flow:
-    purposes: Sequence[str]
-    field_groups: Sequence[str]
-    organisation: Organisation | None = None
-    org_type: str = ""
-    country: str = ""
-
-
-def _party_of(party: Party, user: User) -> bool:
-    organisation = user.organisation
-    if organisation is None:
-        return False
-    if party.organisation is not None:
-        return party.organisation.pk == organisation.pk
-    return party.org_type == organisation.org_type and party.country in ("", organisation.country)
-
-
-def _require_agreement_admin(*, actor: User, parties: Sequence[Party]) -> None:
-    """System administrators, or an organisation administrator of a party."""
-    if actor.role == Role.SYSTEM_ADMIN:
-        return
-    if actor.role == Role.ORG_ADMIN and any(_party_of(p, actor) for p in parties):
-        return
-    raise errors.SharingNotAllowed(
-        _("Only a system administrator or an administrator of a party manages agreements.")
-    )
-
-
-def _validate_agreement(
-    *, name: str, reference: str, parties: Sequence[Party], flows: Sequence[Flow]
-) -> None:
-    if not name.strip():
-        raise errors.SharingInvalid(_("Give the agreement a name."), field="name")
-    if not reference.strip():
-        raise errors.SharingInvalid(
-            _("Say where the signed document is kept."), field="document_reference"
-        )
-    if len(parties) < 2:
-        raise errors.SharingInvalid(_("An agreement has at least two parties."), field="parties")
-    for party in parties:
-        _one_recipient(party.organisation, party.org_type)
-    if not flows:
-        raise errors.SharingInvalid(_("Say what may be shared, with whom."), field="flows")
-    for flow in flows:
-        _one_recipient(flow.organisation, flow.org_type)
-        _groups(flow.field_groups)
-        if not flow.purposes or set(flow.purposes) - set(Purpose.values):
-            raise errors.SharingInvalid(_("Choose the purposes from the list."), field="flows")
-        if not any(_recipient_is_party(flow, party) for party in parties):
-            raise errors.SharingInvalid(
-                _("Data may only flow to a party that signed the agreement."), field="flows"
-            )
-
-
-def _recipient_is_party(flow: Flow, party: Party) -> bool:
-    """A flow names a signatory: the same organisation, or one of the party's type.
-    (At decision time the recipient must itself match a party, country included.)"""
-    if party.organisation is not None:
-        return flow.organisation is not None and flow.organisation.pk == party.organisation.pk
-    org_type = flow.organisation.org_type if flow.organisation else flow.org_type
-    return org_type == party.org_type
-
-
-@transaction.atomic
-def agreement_create(
-    *,
-    actor: User,
-    name: str,
-    document_reference: str,
-    valid_from: date,
-    parties: Sequence[Party],
-    flows: Sequence[Flow],
-    ends_on: date | None = None,
-    legal_basis: str = "",
-    consent_required: bool = True,
-) -> Agreement:
-    """Record a signed cooperation agreement (R-47) as enforceable data."""
-    _require_agreement_admin(actor=actor, parties=parties)
-    _validate_agreement(name=name, reference=document_reference, parties=parties, flows=flows)
-    if not consent_required and not legal_basis.strip():
-        raise errors.SharingInvalid(
-            _("Sharing without consent needs the legal basis that allows it."), field="legal_basis"
-        )
-    if ends_on is not None and ends_on <= valid_from:
-        raise errors.SharingInvalid(_("The end must come after the start."), field="ends_on")
-    agreement = Agreement(
-        name=name.strip(),
-        document_reference=document_reference.strip(),
-        legal_basis=legal_basis.strip(),
-        consent_required=consent_required,
-        valid_from=valid_from,
-        ends_on=ends_on,
-        created_at=timezone.now(),
-        created_by=actor,
-    )
-    agreement.full_clean(exclude=["created_by", "ended_by"])
-    agreement.save()
-    AgreementParty.objects.bulk_create(
-        AgreementParty(
-            agreement=agreement, organisation=p.organisation, org_type=p.org_type, country=p.country
-        )
-        for p in parties
-    )
-    AgreementFlow.objects.bulk_create(
-        AgreementFlow(
-            agreement=agreement,
-            recipient_organisation=f.organisation,
-            recipient_org_type=f.org_type,
-            recipient_country=f.country,
-            purposes=sorted(set(f.purposes)),
-            field_groups=_groups(f.field_groups),
-        )
-        for f in flows
-    )
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.CREATE,
-        object_type="access.Agreement",
-        object_id=agreement.id,
-        detail={"consent_required": consent_required},
-    )
-    return agreement
-
-
-@transaction.atomic
-def agreement_end(
-    *, actor: User, agreement_id: uuid.UUID | str, ends_on: date | None = None
-) -> Agreement:
-    """End an agreement: access under it stops on ``ends_on`` (today by default)."""
-    agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
-    if agreement is None:
-        raise errors.AgreementNotFound(_("No agreement with this reference."))
-    parties = [
-        Party(organisation=p.organisation, org_type=p.org_type, country=p.country)
-        for p in agreement.parties.select_related("organisation")
-    ]
-    _require_agreement_admin(actor=actor, parties=parties)
-    # An agreement ended on or before its first day never applies at all.
-    day = max(ends_on or timezone.localdate(), agreement.valid_from)
-    if agreement.ends_on is not None and agreement.ends_on <= day:
-        raise errors.AgreementEnded(_("This agreement has already ended."))
-    agreement.ends_on = day
-    agreement.ended_by = actor
-    agreement.save(update_fields=["ends_on", "ended_by"])
-    audit.audit_record(
-        actor=audit.actor_of(actor),
-        action=Action.UPDATE,
-        object_type="access.Agreement",
-        object_id=agreement.id,
-        detail={"ends_on": day.isoformat()},
-    )
-    return agreement
 
 
 # --- break-glass -----------------------------------------------------------------------

@@ -39,10 +39,10 @@ pytestmark = pytest.mark.django_db
 
 AGREEMENTS = "/api/v1/agreements/"
 # Pinned, measured on SQLite: the token with its user and organisation, the
-# count, one page of agreements with their creators, their parties and the
-# parties' organisations, their flows and the flows' recipients: the same for
-# 1 agreement as for 4.
-AGREEMENT_LIST_QUERIES = 7
+# count, one page of agreements with their creators, their parties, the
+# parties' organisations and who approved for them, their flows and the flows'
+# recipients: the same for 1 agreement as for 4.
+AGREEMENT_LIST_QUERIES = 8
 
 
 def _agreement(agreement_id: object) -> str:
@@ -132,14 +132,14 @@ def test_it_lists_agreements_in_a_fixed_number_of_queries(
     # given
     w = world()
     for number in range(extra):
-        access_services.agreement_create(
+        access_services.agreement_propose(
             actor=w.admin,
             name=f"Agreement {number}",
             document_reference="Registry",
             valid_from=date(2026, 1, 1),
             parties=[
                 access_services.Party(organisation=org_of(w.lead)),
-                access_services.Party(org_type=OrgType.POLICE),
+                access_services.Party(org_type=OrgType.POLICE, country="FI"),
             ],
             flows=[
                 access_services.Flow(
@@ -176,7 +176,12 @@ def test_it_records_an_agreement_for_a_party_admin_and_refuses_a_non_party() -> 
         "organisation": None,
         "org_type": "police",
         "country": "FI",
+        "approved_at": None,
+        "approved_by": None,
     }
+    # the proposer's approval counts for their own organisation only
+    assert created.json()["status"] == "proposed"
+    assert created.json()["parties"][0]["approved_by"] == party_admin.username
 
 
 def test_it_refuses_bad_agreements_with_the_field_named() -> None:

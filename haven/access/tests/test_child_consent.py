@@ -19,6 +19,7 @@ from django.utils import timezone
 from haven.access import errors, hooks, policy, selectors
 from haven.access import services as access_services
 from haven.access.models import ChildViews, Consent, FieldGroup, GivenBy, Purpose
+from haven.access.tests.factories import approve_by_every_party, legal_basis
 from haven.access.tests.test_selectors_sharing import CHILD, NARRATIVE, org_of
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
@@ -164,22 +165,24 @@ def test_r11_r25_the_childs_views_are_recorded_encrypted_and_open_no_sharing() -
     # with the person's consent
     lead, police, case = _child_case()
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
-    access_services.agreement_create(
-        actor=admin,
-        name="Police and NGO",
-        document_reference="MoU 1",
-        valid_from=timezone.localdate() - timedelta(days=1),
-        parties=[
-            access_services.Party(organisation=org_of(lead)),
-            access_services.Party(organisation=org_of(police)),
-        ],
-        flows=[
-            access_services.Flow(
-                organisation=org_of(police),
-                purposes=[Purpose.INVESTIGATION],
-                field_groups=[FieldGroup.NARRATIVE],
-            )
-        ],
+    approve_by_every_party(
+        access_services.agreement_propose(
+            actor=admin,
+            name="Police and NGO",
+            document_reference="MoU 1",
+            valid_from=timezone.localdate() - timedelta(days=1),
+            parties=[
+                access_services.Party(organisation=org_of(lead)),
+                access_services.Party(organisation=org_of(police)),
+            ],
+            flows=[
+                access_services.Flow(
+                    organisation=org_of(police),
+                    purposes=[Purpose.INVESTIGATION],
+                    field_groups=[FieldGroup.NARRATIVE],
+                )
+            ],
+        )
     )
 
     # when
@@ -333,18 +336,18 @@ def test_r11_r25_no_lead_means_nothing_flows() -> None:
     assert selectors.legal_basis_flows(context=context) == []
 
 
-def test_r11_r25_a_type_wide_clause_is_named_by_its_type_and_country() -> None:
-    # given: an agreement on a legal basis with every police organisation of FI
+def test_r47_a_proposal_not_yet_approved_by_every_party_is_not_listed() -> None:
+    # given: a child's case and a no-consent agreement only its proposer approved
     lead = make_user(org_type=OrgType.NGO)
     case = open_case(actor=lead, **CHILD)
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
-    access_services.agreement_create(
+    proposal = access_services.agreement_propose(
         actor=admin,
-        name="By law",
+        name="By law, proposed",
         document_reference="Act",
         valid_from=timezone.localdate(),
         consent_required=False,
-        legal_basis="Child Welfare Act, s. 25",
+        legal_basis_id=legal_basis(title="Child Welfare Act", citation="Act, s. 25").id,
         parties=[
             access_services.Party(organisation=org_of(lead)),
             access_services.Party(org_type=OrgType.POLICE, country="FI"),
@@ -357,6 +360,43 @@ def test_r11_r25_a_type_wide_clause_is_named_by_its_type_and_country() -> None:
                 field_groups=[FieldGroup.IDENTITY],
             )
         ],
+    )
+    context = policy.case_context(case_id=case.id)
+
+    # when / then: nothing rests on it until every party approved, then it is listed
+    assert selectors.legal_basis_flows(context=context) == []
+    approve_by_every_party(proposal)
+    assert [f.agreement for f in selectors.legal_basis_flows(context=context)] == [proposal.name]
+
+
+def test_r11_r25_a_type_wide_clause_is_named_by_its_type_and_country() -> None:
+    # given: an agreement on a legal basis with every police organisation of FI
+    lead = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=lead, **CHILD)
+    admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
+    approve_by_every_party(
+        access_services.agreement_propose(
+            actor=admin,
+            name="By law",
+            document_reference="Act",
+            valid_from=timezone.localdate(),
+            consent_required=False,
+            legal_basis_id=legal_basis(
+                title="Child Welfare Act", citation="Child Welfare Act, s. 25"
+            ).id,
+            parties=[
+                access_services.Party(organisation=org_of(lead)),
+                access_services.Party(org_type=OrgType.POLICE, country="FI"),
+            ],
+            flows=[
+                access_services.Flow(
+                    org_type=OrgType.POLICE,
+                    country="FI",
+                    purposes=[Purpose.INVESTIGATION],
+                    field_groups=[FieldGroup.IDENTITY],
+                )
+            ],
+        )
     )
 
     # when
@@ -372,20 +412,22 @@ def test_r11_r25_a_type_wide_clause_is_named_by_its_type_and_country() -> None:
 
 def _police_agreement(lead: User, police: Organisation, groups: list[FieldGroup]) -> None:
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
-    access_services.agreement_create(
-        actor=admin,
-        name="Police and NGO",
-        document_reference="MoU 1",
-        valid_from=timezone.localdate(),
-        parties=[
-            access_services.Party(organisation=org_of(lead)),
-            access_services.Party(organisation=police),
-        ],
-        flows=[
-            access_services.Flow(
-                organisation=police, purposes=[Purpose.INVESTIGATION], field_groups=groups
-            )
-        ],
+    approve_by_every_party(
+        access_services.agreement_propose(
+            actor=admin,
+            name="Police and NGO",
+            document_reference="MoU 1",
+            valid_from=timezone.localdate(),
+            parties=[
+                access_services.Party(organisation=org_of(lead)),
+                access_services.Party(organisation=police),
+            ],
+            flows=[
+                access_services.Flow(
+                    organisation=police, purposes=[Purpose.INVESTIGATION], field_groups=groups
+                )
+            ],
+        )
     )
 
 

@@ -10,6 +10,7 @@ from haven.access.models import (
     AgreementParty,
     BreakGlass,
     Consent,
+    LegalBasis,
 )
 
 
@@ -25,6 +26,7 @@ def test_it_names_rows_without_personal_data() -> None:
         str(AgreementParty(agreement=agreement)),
         str(AgreementFlow(agreement=agreement)),
         str(BreakGlass(id=row_id)),
+        str(LegalBasis(title="Referral Act", citation="Referral Act, s. 6")),
     ]
 
     # then
@@ -34,4 +36,5 @@ def test_it_names_rows_without_personal_data() -> None:
         f"party of {row_id}",
         f"flow of {row_id}",
         f"break-glass {row_id}",
+        "Referral Act (Referral Act, s. 6)",
     ]

@@ -48,6 +48,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.cases.models import Case
@@ -147,6 +148,9 @@ class AgreementSpec:
     consent_required: bool = True
     lead_is_party: bool = True
     by_org_type: bool = False  # parties and recipient named by organisation type and country
+    # only an agreement every party approved is in effect; a proposal approved
+    # by one side alone, and a refused one, open nothing, even without consent.
+    state: str = AgreementState.IN_EFFECT
 
 
 AGREEMENTS: dict[str, AgreementSpec | None] = {
@@ -159,6 +163,12 @@ AGREEMENTS: dict[str, AgreementSpec | None] = {
     "legal_basis_agreement": AgreementSpec(flows_today=True, consent_required=False),
     "agreement_without_the_lead": AgreementSpec(flows_today=False, lead_is_party=False),
     "agreement_between_org_types": AgreementSpec(flows_today=True, by_org_type=True),
+    "proposed_agreement": AgreementSpec(
+        flows_today=False, consent_required=False, state=AgreementState.PROPOSED
+    ),
+    "refused_agreement": AgreementSpec(
+        flows_today=False, consent_required=False, state=AgreementState.REFUSED
+    ),
 }
 LEGAL_BASIS = "Test Victims Act s. 7"
 # The org-type agreement's country: no other organisation of the matrix is there.
@@ -272,7 +282,7 @@ def test_the_matrix_allows_and_denies_in_every_part_of_it() -> None:
         (False, "no_consent"),
         (True, "consent_and_agreement"),
     }
-    assert len(CELLS) * len(Purpose) * len(FieldGroup) == 50_400
+    assert len(CELLS) * len(Purpose) * len(FieldGroup) == 59_850
     assert sum(len(cells) for cells in BLOCKS.values()) == len(CELLS)
 
 
@@ -298,18 +308,30 @@ def _agreement(spec: AgreementSpec, orgs: dict[str, Organisation], name: str) ->
         consent_required=spec.consent_required,
         valid_from=spec.valid_from,
         ends_on=spec.ends_on,
+        state=spec.state,
         created_at=timezone.now(),
     )
     member = orgs["member"]
+    # The member's side always approved; the other side only once it is in effect.
+    other_side = timezone.now() if spec.state == AgreementState.IN_EFFECT else None
     if spec.by_org_type:
         AgreementParty.objects.create(
-            agreement=agreement, org_type=member.org_type, country=TYPE_COUNTRY
+            agreement=agreement,
+            org_type=member.org_type,
+            country=TYPE_COUNTRY,
+            approved_at=other_side,
         )
-        AgreementParty.objects.create(agreement=agreement, organisation=member)
+        AgreementParty.objects.create(
+            agreement=agreement, organisation=member, approved_at=timezone.now()
+        )
     else:
         lead_or_not = orgs["lead"] if spec.lead_is_party else orgs["other"]
-        AgreementParty.objects.create(agreement=agreement, organisation=lead_or_not)
-        AgreementParty.objects.create(agreement=agreement, organisation=member)
+        AgreementParty.objects.create(
+            agreement=agreement, organisation=lead_or_not, approved_at=other_side
+        )
+        AgreementParty.objects.create(
+            agreement=agreement, organisation=member, approved_at=timezone.now()
+        )
     AgreementFlow.objects.create(
         agreement=agreement,
         recipient_organisation=None if spec.by_org_type else member,

@@ -21,6 +21,8 @@ from django.utils import timezone
 from haven.access import errors, policy, selectors
 from haven.access import services as access_services
 from haven.access.models import Agreement, Consent, FieldGroup, GivenBy, Purpose
+from haven.access.states import AgreementState
+from haven.access.tests import factories
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.audit.models import Action, AuditEvent
@@ -59,15 +61,22 @@ def world(*, consent_required: bool = True, **person: Any) -> World:
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
     case = open_case(actor=lead, narrative=NARRATIVE, **person)
     add_to_team(case=case, organisation=org_of(police), by=lead, share=False)
+    basis = (
+        None
+        if consent_required
+        else factories.legal_basis(
+            title="Criminal Investigation Act", citation="Criminal Investigation Act, s. 4"
+        )
+    )
     if case.person.treat_as_child:
         appoint_guardian(actor=lead, case=case)  # the guardian consents for the child
-    agreement = access_services.agreement_create(
+    agreement = access_services.agreement_propose(
         actor=admin,
         name=AGREEMENT,
         document_reference="MoU 2025/7, archive of the national coordinator",
         valid_from=timezone.localdate() - timedelta(days=30),
         consent_required=consent_required,
-        legal_basis="" if consent_required else "Criminal Investigation Act, s. 4",
+        legal_basis_id=basis.id if basis else None,
         parties=[
             access_services.Party(organisation=org_of(lead)),
             access_services.Party(organisation=org_of(police)),
@@ -80,7 +89,7 @@ def world(*, consent_required: bool = True, **person: Any) -> World:
             )
         ],
     )
-    return World(lead, police, admin, case, agreement)
+    return World(lead, police, admin, case, factories.approve_by_every_party(agreement))
 
 
 def consent_for_police(w: World, **overrides: Any) -> Consent:
@@ -306,8 +315,11 @@ def test_it_lists_the_organisations_of_the_users_country_or_of_all_for_a_user_of
 
 def test_it_tells_whether_an_agreement_applies_on_a_day() -> None:
     # given: ends_on is the first day it no longer applies
-    agreement = Agreement(valid_from=date(2026, 3, 1), ends_on=date(2026, 6, 1))
-    open_ended = Agreement(valid_from=date(2026, 3, 1))
+    in_effect = AgreementState.IN_EFFECT
+    agreement = Agreement(valid_from=date(2026, 3, 1), ends_on=date(2026, 6, 1), state=in_effect)
+    open_ended = Agreement(valid_from=date(2026, 3, 1), state=in_effect)
+    proposed = Agreement(valid_from=date(2026, 3, 1), state=AgreementState.PROPOSED)
+    refused = Agreement(valid_from=date(2026, 3, 1), state=AgreementState.REFUSED)
     status = selectors.AgreementStatus
 
     # then
@@ -316,10 +328,13 @@ def test_it_tells_whether_an_agreement_applies_on_a_day() -> None:
     assert selectors.agreement_status(agreement, today=date(2026, 5, 31)) == status.IN_FORCE
     assert selectors.agreement_status(agreement, today=date(2026, 6, 1)) == status.ENDED
     assert selectors.agreement_status(open_ended, today=date(2099, 1, 1)) == status.IN_FORCE
+    # whatever the dates, an agreement not every party approved never applies
+    assert selectors.agreement_status(proposed, today=date(2026, 4, 1)) == status.PROPOSED
+    assert selectors.agreement_status(refused, today=date(2026, 4, 1)) == status.REFUSED
 
 
 def _agreement_between(admin: User, *parties: access_services.Party) -> Agreement:
-    return access_services.agreement_create(
+    return access_services.agreement_propose(
         actor=admin,
         name=f"Agreement {uuid.uuid4().hex[:6]}",
         document_reference="Registry 1",

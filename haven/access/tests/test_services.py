@@ -28,6 +28,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.tests import factories
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.audit.models import Action, AuditEvent
@@ -387,7 +388,7 @@ def agreement(
         "valid_from": date(2026, 1, 1),
         **overrides,
     }
-    return services.agreement_create(
+    return services.agreement_propose(
         actor=actor,
         parties=parties,
         flows=flows
@@ -413,10 +414,11 @@ def two_parties() -> list[services.Party]:
 
 
 @pytest.mark.django_db
-def test_a_system_administrator_creates_any_agreement_and_it_is_audited() -> None:
+def test_a_system_administrator_proposes_any_agreement_and_it_is_audited() -> None:
     # given
     admin = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN)
     parties = two_parties()
+    basis = factories.legal_basis(citation="Criminal Investigation Act s. 4")
     before = AuditEvent.objects.count()
 
     # when
@@ -424,25 +426,26 @@ def test_a_system_administrator_creates_any_agreement_and_it_is_audited() -> Non
         admin,
         parties,
         consent_required=False,
-        legal_basis=" Criminal Investigation Act s. 4 ",
+        legal_basis_id=basis.id,
         ends_on=date(2027, 1, 1),
     )
 
-    # then
+    # then: proposed, approved by nobody (a system administrator speaks for no party)
     stored = Agreement.objects.get(pk=created.pk)
     assert (stored.name, stored.document_reference, stored.legal_basis) == (
         "Helsinki police and NGO 2026",
         "MoU 2026/1",
         "Criminal Investigation Act s. 4",
     )
+    assert (stored.state, stored.listed_legal_basis_id) == ("proposed", basis.id)
     assert (stored.valid_from, stored.ends_on, stored.created_by_id) == (
         date(2026, 1, 1),
         date(2027, 1, 1),
         admin.pk,
     )
-    assert {p.organisation_id for p in AgreementParty.objects.filter(agreement=stored)} == {
-        p.organisation.pk for p in parties if p.organisation
-    }
+    assert {
+        (p.organisation_id, p.approved_at) for p in AgreementParty.objects.filter(agreement=stored)
+    } == {(p.organisation.pk, None) for p in parties if p.organisation}
     [flow] = AgreementFlow.objects.filter(agreement=stored)
     assert (flow.purposes, flow.field_groups) == (["investigation"], ["identity", "narrative"])
     [event] = events_since(before)
@@ -450,13 +453,18 @@ def test_a_system_administrator_creates_any_agreement_and_it_is_audited() -> Non
         Action.CREATE,
         "access.Agreement",
         str(created.id),
-        {"consent_required": False},
+        {
+            "state": "proposed",
+            "consent_required": False,
+            "legal_basis": str(basis.id),
+            "supersedes": "",
+        },
     )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("party_kind", ["organisation", "org_type", "org_type_in_country"])
-def test_an_organisation_administrator_creates_agreements_their_organisation_is_party_to(
+@pytest.mark.parametrize("party_kind", ["organisation", "org_type_in_country"])
+def test_an_organisation_administrator_proposes_agreements_their_organisation_is_party_to(
     party_kind: str,
 ) -> None:
     # given: an administrator of a police organisation in Finland, and one elsewhere
@@ -466,23 +474,47 @@ def test_an_organisation_administrator_creates_agreements_their_organisation_is_
     swedish_admin = UserFactory.create(organisation=swedish_police, role=Role.ORG_ADMIN)
     police_party = {
         "organisation": services.Party(organisation=police),
-        "org_type": services.Party(org_type=OrgType.POLICE),
         "org_type_in_country": services.Party(org_type=OrgType.POLICE, country="FI"),
     }[party_kind]
     ngo_party = services.Party(organisation=OrganisationFactory.create())
 
     # when
     created = agreement(admin, [ngo_party, police_party])
-    if party_kind == "org_type":
-        shared = agreement(swedish_admin, [ngo_party, police_party])
-        assert shared.pk != created.pk
-    else:
-        with pytest.raises(errors.SharingNotAllowed) as refused:
-            agreement(swedish_admin, [ngo_party, police_party])
-        assert refused.value.code == "sharing_not_allowed"
+    with pytest.raises(errors.SharingNotAllowed) as refused:
+        agreement(swedish_admin, [ngo_party, police_party])
 
     # then
-    assert Agreement.objects.filter(pk=created.pk).exists()
+    assert refused.value.code == "sharing_not_allowed"
+    assert list(Agreement.objects.all()) == [created]
+
+
+@pytest.mark.django_db
+def test_r47_a_party_that_is_a_type_of_organisation_names_its_country() -> None:
+    # given: every police organisation, in no country: no coordinator could approve for it
+    admin = make_user(role=Role.SYSTEM_ADMIN)
+    parties = [two_parties()[0], services.Party(org_type=OrgType.POLICE)]
+
+    # when
+    with pytest.raises(InvalidInput) as invalid:
+        agreement(admin, parties)
+
+    # then
+    assert (invalid.value.code, invalid.value.field) == ("sharing_invalid", "parties")
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_r47_each_party_is_named_once() -> None:
+    # given
+    admin = make_user(role=Role.SYSTEM_ADMIN)
+    parties = two_parties()
+
+    # when
+    with pytest.raises(InvalidInput) as invalid:
+        agreement(admin, [*parties, parties[1]])
+
+    # then
+    assert (invalid.value.code, invalid.value.field) == ("sharing_invalid", "parties")
 
 
 @pytest.mark.django_db
@@ -533,7 +565,8 @@ def _flow(**fields: Any) -> services.Flow:
         ({"flows": [_flow(field_groups=[])]}, "field_groups"),
         ({"flows": [_flow(purposes=[])]}, "flows"),
         ({"flows": [_flow(purposes=["curiosity"])]}, "flows"),
-        ({"consent_required": False, "legal_basis": " "}, "legal_basis"),
+        ({"legal_basis_id": "free text"}, "legal_basis"),
+        ({"legal_basis_id": uuid.UUID(int=7)}, "legal_basis"),
         ({"ends_on": date(2026, 1, 1)}, "ends_on"),
         ({"ends_on": date(2025, 12, 31)}, "ends_on"),
     ],
@@ -567,7 +600,9 @@ def test_it_refuses_an_invalid_agreement_with_the_field_and_writes_nothing(
 def test_it_ends_an_agreement_today_by_default_and_audits_it() -> None:
     # given
     admin = make_user(role=Role.SYSTEM_ADMIN)
-    created = agreement(admin, two_parties(), valid_from=date(2026, 1, 1))
+    created = factories.approve_by_every_party(
+        agreement(admin, two_parties(), valid_from=date(2026, 1, 1))
+    )
     before = AuditEvent.objects.count()
 
     # when
@@ -591,7 +626,9 @@ def test_it_ends_an_agreement_today_by_default_and_audits_it() -> None:
 def test_it_ends_an_agreement_on_a_given_day_but_not_twice() -> None:
     # given
     admin = make_user(role=Role.SYSTEM_ADMIN)
-    created = agreement(admin, two_parties(), valid_from=date(2026, 1, 1))
+    created = factories.approve_by_every_party(
+        agreement(admin, two_parties(), valid_from=date(2026, 1, 1))
+    )
 
     # when
     services.agreement_end(actor=admin, agreement_id=created.id, ends_on=date(2026, 6, 1))
@@ -607,7 +644,9 @@ def test_it_ends_an_agreement_on_a_given_day_but_not_twice() -> None:
 def test_it_brings_the_end_of_an_agreement_forward() -> None:
     # given: an agreement signed to end at the end of 2026
     admin = make_user(role=Role.SYSTEM_ADMIN)
-    created = agreement(admin, two_parties(), ends_on=date(2027, 1, 1))
+    created = factories.approve_by_every_party(
+        agreement(admin, two_parties(), ends_on=date(2027, 1, 1))
+    )
 
     # when
     services.agreement_end(actor=admin, agreement_id=created.id, ends_on=date(2026, 6, 1))
@@ -630,7 +669,9 @@ def test_it_never_lets_an_agreement_apply_on_a_day_after_the_end_it_was_given(
 ) -> None:
     # given: an agreement that starts on 1 April
     admin = make_user(role=Role.SYSTEM_ADMIN)
-    created = agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
+    created = factories.approve_by_every_party(
+        agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
+    )
 
     # when
     services.agreement_end(actor=admin, agreement_id=created.id, ends_on=ends_on)
@@ -643,7 +684,9 @@ def test_it_never_lets_an_agreement_apply_on_a_day_after_the_end_it_was_given(
 def test_it_cancels_an_agreement_that_has_not_started_so_it_never_applies() -> None:
     # given: an agreement that starts next month
     admin = make_user(role=Role.SYSTEM_ADMIN)
-    created = agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
+    created = factories.approve_by_every_party(
+        agreement(admin, two_parties(), valid_from=date(2026, 4, 1))
+    )
 
     # when it is ended "today"
     with time_machine.travel(datetime(2026, 3, 16, 12, 0, tzinfo=UTC), tick=False):
@@ -659,7 +702,7 @@ def test_an_organisation_administrator_ends_only_agreements_of_their_organisatio
     parties = two_parties()
     party_admin = UserFactory.create(organisation=parties[1].organisation, role=Role.ORG_ADMIN)
     other_admin = make_user(org_type=OrgType.POLICE, role=Role.ORG_ADMIN)
-    created = agreement(party_admin, parties)
+    created = factories.approve_by_every_party(agreement(party_admin, parties))
 
     # when
     with pytest.raises(errors.SharingNotAllowed) as refused:
@@ -919,13 +962,13 @@ def test_a_flow_to_a_type_reaches_only_organisations_of_that_type_that_are_parti
     finnish = OrganisationFactory.create(org_type=OrgType.POLICE, country="FI")
     swedish = OrganisationFactory.create(org_type=OrgType.POLICE, country="SE")
     assert lead.organisation is not None
-    services.agreement_create(
+    proposed = services.agreement_propose(
         actor=admin,
         name="NGO and Finnish police",
         document_reference="MoU 7",
         valid_from=date(2020, 1, 1),
         consent_required=False,
-        legal_basis="Test act s. 2",
+        legal_basis_id=factories.legal_basis().id,
         parties=[
             services.Party(organisation=lead.organisation),
             services.Party(org_type=OrgType.POLICE, country="FI"),
@@ -936,6 +979,7 @@ def test_a_flow_to_a_type_reaches_only_organisations_of_that_type_that_are_parti
             )
         ],
     )
+    factories.approve_by_every_party(proposed)
     case = open_case(actor=lead)
     add_to_team(case=case, organisation=finnish, share=False)
     add_to_team(case=case, organisation=swedish, share=False)

@@ -19,6 +19,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from haven.access import services as access_services
 from haven.access.models import Agreement, AgreementFlow, AgreementParty, FieldGroup, Purpose
+from haven.access.tests import factories
 from haven.access.tests.test_selectors_sharing import (
     AGREEMENT,
     World,
@@ -39,10 +40,10 @@ LIST = reverse("access:agreement_list")
 NEW = reverse("access:agreement_new")
 # Pinned, measured on SQLite: the 6 of every signed-in page and the menu's
 # notification count (see haven/cases/tests/test_views.py), the count and one
-# page of agreements with their creators, then their parties and the parties'
-# organisations, and their flows and the flows' recipients: the same for 1
-# agreement as for 4.
-AGREEMENT_LIST_QUERIES = 14
+# page of agreements with their creators, then their parties, the parties'
+# organisations and who approved for them, and their flows and the flows'
+# recipients: the same for 1 agreement as for 4.
+AGREEMENT_LIST_QUERIES = 15
 
 
 def _client(user: User) -> Client:
@@ -99,14 +100,15 @@ def _at_noon(day: date) -> datetime:
 def test_it_lists_agreements_with_parties_status_and_consent() -> None:
     # given
     w = world()
-    ended = access_services.agreement_create(
+    basis = factories.legal_basis(title="Social Welfare Act", citation="Social Welfare Act, s. 9")
+    ended = access_services.agreement_propose(
         actor=w.admin,
         name="Old shelter agreement",
         document_reference="Registry 2019/2",
         valid_from=date(2019, 1, 1),
         ends_on=date(2020, 1, 1),
         consent_required=False,
-        legal_basis="Social Welfare Act, s. 9",
+        legal_basis_id=basis.id,
         parties=[
             access_services.Party(organisation=org_of(w.lead)),
             access_services.Party(org_type=OrgType.SHELTER, country="FI"),
@@ -117,6 +119,7 @@ def test_it_lists_agreements_with_parties_status_and_consent() -> None:
             )
         ],
     )
+    factories.approve_by_every_party(ended)
 
     # when
     response = _client(w.admin).get(LIST)
@@ -125,11 +128,11 @@ def test_it_lists_agreements_with_parties_status_and_consent() -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert [row[0] for row in response.context["rows"]] == [w.agreement, ended]
-    assert [str(row[1].label) for row in response.context["rows"]] == ["In force", "Ended"]
+    assert [str(row[1].label) for row in response.context["rows"]] == ["In effect", "Ended"]
     assert f'href="{_detail(w.agreement)}"' in page
     assert org_of(w.police).name in page
     assert "every Shelter organisation in FI" in page
-    assert "Social Welfare Act, s. 9" in page
+    assert "Social Welfare Act" in page
 
 
 def test_it_lists_agreements_to_a_party_admin_and_refuses_caseworkers() -> None:
@@ -159,7 +162,7 @@ def test_it_lists_agreements_in_a_fixed_number_of_queries(
     # given
     w = world()
     for number in range(extra):
-        access_services.agreement_create(
+        access_services.agreement_propose(
             actor=w.admin,
             name=f"Agreement {number}",
             document_reference="Registry",
@@ -209,9 +212,12 @@ def test_it_shows_an_agreement_with_its_flows_to_a_party_and_refuses_others() ->
 # --- recording -------------------------------------------------------------------------
 
 
-def test_it_records_an_agreement_with_parties_and_flows_from_the_form() -> None:
+def test_it_proposes_an_agreement_with_parties_and_flows_from_the_form() -> None:
     # given
     w = world()
+    basis = factories.legal_basis(
+        title="Occupational Safety Act", citation="Occupational Safety Act, s. 20"
+    )
     inspectorate = OrganisationFactory.create(org_type=OrgType.LABOUR_INSPECTORATE)
     data = _form(
         parties=[
@@ -226,7 +232,7 @@ def test_it_records_an_agreement_with_parties_and_flows_from_the_form() -> None:
             }
         ],
         consent_required="no",
-        legal_basis="Occupational Safety Act, s. 20",
+        legal_basis=str(basis.id),
     )
 
     # when
@@ -236,9 +242,10 @@ def test_it_records_an_agreement_with_parties_and_flows_from_the_form() -> None:
     agreement = Agreement.objects.get(name="Tampere labour inspection and NGO 2026")
     assert response.status_code == 302
     assert response["Location"] == _detail(agreement)
-    assert (agreement.consent_required, agreement.legal_basis) == (
+    assert (agreement.consent_required, agreement.legal_basis, agreement.state) == (
         False,
         "Occupational Safety Act, s. 20",
+        "proposed",
     )
     parties = {(p.organisation_id, p.org_type, p.country) for p in agreement.parties.all()}
     assert parties == {(org_of(w.lead).pk, "", ""), (None, OrgType.LABOUR_INSPECTORATE, "FI")}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from haven.access import services as access_services
 from haven.access.models import Agreement, AgreementFlow, AgreementParty, Purpose, TeamMembership
 from haven.access.policy import ORG_TYPE_GROUPS
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, User
 from haven.cases import services
 from haven.cases.models import Case, ExploitationForm
@@ -57,18 +58,21 @@ def share_by_law(
     *, case: Case, organisation: Organisation, groups: Iterable[str] | None = None
 ) -> Agreement:
     """An agreement in force since 2000 between the case lead and ``organisation``,
-    on a legal basis that needs no consent (test set-up, written directly)."""
+    approved by both, on a legal basis that needs no consent (test set-up,
+    written directly)."""
     lead = TeamMembership.objects.get(case=case, is_lead=True).organisation
+    now = timezone.now()
     agreement = Agreement.objects.create(
         name=f"Test referral law: {lead.name} to {organisation.name}",
         document_reference="test",
         legal_basis="Test National Referral Act s. 1",
         consent_required=False,
         valid_from=date(2000, 1, 1),
-        created_at=timezone.now(),
+        state=AgreementState.IN_EFFECT,
+        created_at=now,
     )
-    AgreementParty.objects.create(agreement=agreement, organisation=lead)
-    AgreementParty.objects.create(agreement=agreement, organisation=organisation)
+    AgreementParty.objects.create(agreement=agreement, organisation=lead, approved_at=now)
+    AgreementParty.objects.create(agreement=agreement, organisation=organisation, approved_at=now)
     AgreementFlow.objects.create(
         agreement=agreement,
         recipient_organisation=organisation,

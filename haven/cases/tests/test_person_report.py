@@ -22,6 +22,7 @@ from haven.access.models import (
     GivenBy,
     Purpose,
 )
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.audit import services as audit
@@ -315,6 +316,8 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
             {"recipient_org_type": "police", "recipient_country": "EE"},
         ),
         ("Not signed by the police", None, {}, to_police),
+        # a proposal the police have not approved lets nothing flow
+        ("Proposed only", None, {}, to_police),
     ]
     for name, ends_on, party, recipient in cases:
         agreement = Agreement.objects.create(
@@ -322,6 +325,7 @@ def test_it_lists_the_agreements_under_which_data_could_flow_to_the_team() -> No
             document_reference="MoU 1",
             valid_from=date(2020, 1, 1),
             ends_on=ends_on,
+            state=AgreementState.PROPOSED if name == "Proposed only" else AgreementState.IN_EFFECT,
             created_at=timezone.now(),
         )
         AgreementParty.objects.create(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from haven.access import services as access_services
 from haven.access.models import Agreement
+from haven.access.tests import factories
 from haven.access.tests.test_services import agreement
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
@@ -27,8 +28,8 @@ def at(day: date) -> datetime:
 
 
 def ending_agreement() -> tuple[Agreement, User, User, User]:
-    """An agreement between one named police organisation, every health service of
-    any country and every NGO of Finland, ending on ENDS; an administrator of the
+    """An agreement in effect between one named police organisation, every health
+    service and every NGO of Finland, ending on ENDS; an administrator of the
     police and of an NGO (a health administrator too), and one of an unrelated shelter."""
     police = OrganisationFactory.create(org_type=OrgType.POLICE, country="FI")
     ngo = OrganisationFactory.create(org_type=OrgType.NGO, country="FI")
@@ -36,7 +37,7 @@ def ending_agreement() -> tuple[Agreement, User, User, User]:
     police_admin = make_user(organisation=police, role=Role.ORG_ADMIN)
     ngo_admin = make_user(organisation=ngo, role=Role.ORG_ADMIN)
     bystander = make_user(organisation=shelter, role=Role.ORG_ADMIN)
-    make_user(org_type=OrgType.HEALTH, role=Role.ORG_ADMIN)  # a party by type, any country
+    make_user(org_type=OrgType.HEALTH, role=Role.ORG_ADMIN)  # a party by type, in Finland
     make_user(organisation=police, role=Role.CASEWORKER)  # not an administrator
     system = make_user(role=Role.SYSTEM_ADMIN)
     with time_machine.travel(at(date(2026, 1, 2)), tick=False):
@@ -44,19 +45,21 @@ def ending_agreement() -> tuple[Agreement, User, User, User]:
             system,
             [
                 access_services.Party(organisation=police),
-                access_services.Party(org_type=OrgType.HEALTH),
+                access_services.Party(org_type=OrgType.HEALTH, country="FI"),
                 access_services.Party(org_type=OrgType.NGO, country="FI"),
             ],
             ends_on=ENDS,
         )
+        factories.approve_by_every_party(signed)
     return signed, police_admin, ngo_admin, bystander
 
 
 def told(user: User) -> list[str]:
+    """What the user was told of agreements about to end (not of their other steps)."""
     return list(
-        Notification.objects.filter(recipient=user, kind="agreement").values_list(
-            "event", flat=True
-        )
+        Notification.objects.filter(
+            recipient=user, kind="agreement", event__startswith="agreement_ends_in"
+        ).values_list("event", flat=True)
     )
 
 
@@ -78,7 +81,9 @@ def test_r47_it_tells_each_partys_administrators_30_and_7_days_before_once_each(
     assert sorted(told(police_admin)) == sorted(expected)
     assert sorted(told(ngo_admin)) == sorted(expected)
     assert told(bystander) == []
-    note = Notification.objects.filter(recipient=police_admin).first()
+    note = Notification.objects.filter(
+        recipient=police_admin, event="agreement_ends_in_7_days"
+    ).first()
     assert note is not None
     assert note.subject_id == str(signed.pk)
     link = notify.notification_link(kind=note.kind, event=note.event, subject_id=note.subject_id)
@@ -92,13 +97,14 @@ def test_r47_it_says_nothing_of_an_agreement_already_ended_or_without_an_end() -
     system = make_user(role=Role.SYSTEM_ADMIN)
     assert police_admin.organisation is not None
     with time_machine.travel(at(date(2026, 1, 2)), tick=False):
-        agreement(
+        open_ended = agreement(
             system,
             [
                 access_services.Party(organisation=police_admin.organisation),
                 access_services.Party(org_type=OrgType.SHELTER, country="FI"),
             ],
         )
+        factories.approve_by_every_party(open_ended)
 
     # when
     with time_machine.travel(at(date(2026, 6, 2)), tick=False):

@@ -22,6 +22,7 @@ from haven.access.models import (
     TeamMembership,
 )
 from haven.access.policy import ORG_TYPE_GROUPS
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance import eligibility
 from haven.assistance.catalogue import ServiceType
@@ -39,7 +40,7 @@ from haven.assistance.models import (
 from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit import services as audit_services
-from haven.audit.models import AuditEvent
+from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors
 from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
@@ -432,9 +433,12 @@ def test_it_seeds_through_the_audited_services(seeded: demo.SeedSummary) -> None
     assert result.ok
     assert result.checked >= 20 + sum(seeded.statuses.values())
     events = AuditEvent.objects.filter(object_type__in=["access.Agreement", "access.Consent"])
-    assert events.filter(object_type="access.Agreement").count() == (
-        seeded.agreements + seeded.agreements_ended + seeded.referrals.agreements
+    agreement_events = events.filter(object_type="access.Agreement")
+    in_effect = seeded.agreements + seeded.referrals.agreements
+    assert agreement_events.filter(action=Action.CREATE).count() == (
+        in_effect + seeded.agreements_proposed
     )
+    assert agreement_events.filter(action=Action.TRANSITION).count() == in_effect
     assert events.filter(object_type="access.Consent").count() == (
         seeded.consents + seeded.consents_withdrawn + seeded.referrals.consents
     )
@@ -587,12 +591,16 @@ def test_r47_seeds_each_countrys_agreements_one_of_them_ended(seeded: demo.SeedS
     # when (the support MoU is the referrals' own: see the referral tests)
     rows = [
         a
-        for a in Agreement.objects.prefetch_related("parties")
+        for a in Agreement.objects.filter(state=AgreementState.IN_EFFECT).prefetch_related(
+            "parties"
+        )
         if not a.name.startswith(referral_demo.SUPPORT_MOU.name)
     ]
 
-    # then
+    # then: every party approved each of them (R-47)
     assert len(rows) == 2 * len(agreements.AGREEMENTS) == seeded.agreements
+    assert all(p.approved_by_id for a in rows for p in a.parties.all())
+    assert all(a.listed_legal_basis_id for a in rows if not a.consent_required)
     assert all(a.valid_from <= today for a in rows)
     assert all(a.legal_basis for a in rows if not a.consent_required)
     for country in ("FI", "EE"):
@@ -603,6 +611,31 @@ def test_r47_seeds_each_countrys_agreements_one_of_them_ended(seeded: demo.SeedS
         assert ended[0].ends_on is not None and ended[0].ends_on <= today
         assert ended[0].ended_by is not None
     assert seeded.agreements_ended == 2
+
+
+def test_r47_seeds_a_proposal_per_country_waiting_for_the_coordinator(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    proposals = list(Agreement.objects.filter(state=AgreementState.PROPOSED))
+
+    # when
+    coordinators = User.objects.filter(
+        organisation__org_type=OrgType.NATIONAL_COORDINATOR, role=Role.ORG_ADMIN
+    )
+    awaiting = {
+        c.organisation.country: access_selectors.agreements_awaiting(user=c)
+        for c in coordinators
+        if c.organisation is not None
+    }
+
+    # then: each is approved by its proposer's organisation only, and is pending
+    assert len(proposals) == seeded.agreements_proposed == 2
+    for country in ("FI", "EE"):
+        [waiting] = awaiting[country]
+        assert waiting.name.endswith(f"({country})")
+        approved = [p for p in waiting.parties.all() if p.approved_at]
+        assert [p.organisation.org_type for p in approved if p.organisation] == [OrgType.POLICE]
 
 
 def test_r47_stops_access_under_the_agreement_that_ended(seeded: demo.SeedSummary) -> None:

@@ -24,6 +24,7 @@ from pytest_playwright import CreateContextCallback
 
 from haven.access import services as access_services
 from haven.access.models import FieldGroup, Purpose
+from haven.access.tests import factories as access_factories
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.cases.models import Case
@@ -72,7 +73,7 @@ def _referring() -> Referring:
         reasons="Credible account of deceptive recruitment.",
         legal_basis="Test Act s. 1",
     )
-    access_services.agreement_create(
+    proposed = access_services.agreement_propose(
         actor=admin,
         name=AGREEMENT,
         document_reference="MoU 2026/3, archive of the national coordinator",
@@ -88,6 +89,7 @@ def _referring() -> Referring:
             )
         ],
     )
+    access_factories.approve_by_every_party(proposed)
     case = Case.objects.select_related("person__data_key").get(pk=case.pk)
     assert case.identification_status == IdentificationStatus.PRESUMED
     access_services.consent_record(

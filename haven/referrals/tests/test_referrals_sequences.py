@@ -23,6 +23,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.cases.models import Case
@@ -75,6 +76,7 @@ def _world() -> tuple[Case, list[User]]:
         legal_basis="Test Act s. 1",
         consent_required=False,
         valid_from=date(2000, 1, 1),
+        state=AgreementState.IN_EFFECT,  # approved by every party
         created_at=timezone.now(),
     )
     for user in users:

@@ -24,6 +24,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.audit.models import AuditEvent
@@ -156,6 +157,7 @@ def _agreement(*, case: Case, organisation: Organisation, consent_required: bool
         legal_basis="",
         consent_required=consent_required,
         valid_from=date(2000, 1, 1),
+        state=AgreementState.IN_EFFECT,  # approved by every party
         created_at=timezone.now(),
     )
     AgreementParty.objects.create(agreement=agreement, organisation=lead)

@@ -28,6 +28,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from haven.access import services as access_services
+from haven.access.tests import factories as access_factories
 from haven.access.tests import test_selectors_sharing as sharing_tests
 from haven.accounts import services as account_services
 from haven.accounts.models import OrgType, Role
@@ -95,6 +96,11 @@ CHILD_VIEWS = CASE + "child-views/"
 AGREEMENTS = "/api/v1/agreements/"
 AGREEMENT = AGREEMENTS + "{id}/"
 AGREEMENT_END = AGREEMENT + "end/"
+AGREEMENTS_AWAITING = AGREEMENTS + "awaiting/"
+AGREEMENT_APPROVE = AGREEMENT + "approve/"
+AGREEMENT_REFUSE = AGREEMENT + "refuse/"
+LEGAL_BASES = "/api/v1/legal-bases/"
+LEGAL_BASIS_ACTIVE = LEGAL_BASES + "{id}/active/"
 GUARDIANS = CASE + "guardians/"
 AGE_ASSESSMENTS = CASE + "age-assessments/"
 AGE_NEW_INFORMATION = CASE + "age-new-information/"
@@ -192,6 +198,12 @@ OPERATIONS = {
     (AGREEMENTS, "post"),
     (AGREEMENT, "get"),
     (AGREEMENT_END, "post"),
+    (AGREEMENTS_AWAITING, "get"),
+    (AGREEMENT_APPROVE, "post"),
+    (AGREEMENT_REFUSE, "post"),
+    (LEGAL_BASES, "get"),
+    (LEGAL_BASES, "post"),
+    (LEGAL_BASIS_ACTIVE, "post"),
     (GUARDIANS, "get"),
     (GUARDIANS, "post"),
     (AGE_ASSESSMENTS, "get"),
@@ -1013,7 +1025,7 @@ def test_it_describes_agreement_answers_as_served(openapi: dict[str, Any]) -> No
         "valid_from": "2026-01-01",
         "ends_on": "2027-01-01",
         "consent_required": False,
-        "legal_basis": "Criminal Investigation Act, s. 4",
+        "legal_basis": str(access_factories.legal_basis().id),
         "parties": [{"organisation": str(lead.pk)}, {"org_type": "police", "country": "FI"}],
         "flows": [
             {"org_type": "police", "purposes": ["investigation"], "field_groups": ["narrative"]}
@@ -1048,6 +1060,98 @@ def test_it_describes_agreement_answers_as_served(openapi: dict[str, Any]) -> No
     assert served[0][2].json()["flows"][0]["recipient_organisation"] is None
     assert served[7][2].json()["parties"][1]["organisation"]["id"] == str(police.pk)
     assert served[12][2].json()["status"] == "ended"
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_approval_and_legal_basis_answers_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: a proposal of the NGO's administrator, waiting for every police in Finland
+    w = sharing_tests.world()
+    lead = sharing_tests.org_of(w.lead)
+    ngo_admin = make_user(organisation=lead, role=Role.ORG_ADMIN)
+    coordinator_user = access_factories.coordinator_admin("FI")
+    proposed = access_services.agreement_propose(
+        actor=ngo_admin,
+        name="Police of Finland and NGO 2026",
+        document_reference="Registry 2026/8",
+        valid_from=timezone.localdate(),
+        parties=[
+            access_services.Party(organisation=lead),
+            access_services.Party(org_type="police", country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                org_type="police", country="FI", purposes=["investigation"], field_groups=["legal"]
+            )
+        ],
+    )
+    refused = access_services.agreement_propose(
+        actor=ngo_admin,
+        name="Police of Finland and NGO, draft",
+        document_reference="Registry 2026/9",
+        valid_from=timezone.localdate(),
+        parties=[
+            access_services.Party(organisation=lead),
+            access_services.Party(org_type="police", country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                org_type="police", country="FI", purposes=["investigation"], field_groups=["legal"]
+            )
+        ],
+    )
+    coordinator, caseworker = api_client_for(coordinator_user), api_client_for(w.lead)
+    approve, refuse = (
+        AGREEMENT_APPROVE.format(id=proposed.id),
+        AGREEMENT_REFUSE.format(id=refused.id),
+    )
+    basis = {"title": "Protection Act", "citation": "Protection Act, s. 3"}
+    # when
+    served: list[Served] = [
+        (AGREEMENTS_AWAITING, "get", coordinator.get(AGREEMENTS_AWAITING)),
+        (AGREEMENTS_AWAITING, "get", caseworker.get(AGREEMENTS_AWAITING)),
+        (AGREEMENT_APPROVE, "post", caseworker.post(approve)),
+        (AGREEMENT_APPROVE, "post", coordinator.post(approve)),
+        (AGREEMENT_APPROVE, "post", coordinator.post(approve)),
+        (AGREEMENT_APPROVE, "post", coordinator.post(AGREEMENT_APPROVE.format(id="x"))),
+        (AGREEMENT_REFUSE, "post", coordinator.post(refuse, {}, format="json")),
+        (AGREEMENT_REFUSE, "post", caseworker.post(refuse, {"reason": "No."}, format="json")),
+        (AGREEMENT_REFUSE, "post", coordinator.post(refuse, {"reason": "No."}, format="json")),
+        (AGREEMENT_REFUSE, "post", coordinator.post(refuse, {"reason": "No."}, format="json")),
+        (
+            AGREEMENT_REFUSE,
+            "post",
+            coordinator.post(AGREEMENT_REFUSE.format(id="x"), {"reason": "No."}, format="json"),
+        ),
+        (LEGAL_BASES, "post", coordinator.post(LEGAL_BASES, basis, format="json")),
+        (LEGAL_BASES, "post", coordinator.post(LEGAL_BASES, {"title": 1}, format="json")),
+        (LEGAL_BASES, "post", caseworker.post(LEGAL_BASES, basis, format="json")),
+        (LEGAL_BASES, "get", coordinator.get(LEGAL_BASES)),
+        (LEGAL_BASES, "get", caseworker.get(LEGAL_BASES)),
+    ]
+    basis_id = served[11][2].json()["id"]
+    active = LEGAL_BASIS_ACTIVE.format(id=basis_id)
+    served += [
+        (LEGAL_BASIS_ACTIVE, "post", coordinator.post(active, {"active": False}, format="json")),
+        (LEGAL_BASIS_ACTIVE, "post", coordinator.post(active, {}, format="json")),
+        (LEGAL_BASIS_ACTIVE, "post", caseworker.post(active, {"active": True}, format="json")),
+        (
+            LEGAL_BASIS_ACTIVE,
+            "post",
+            coordinator.post(LEGAL_BASIS_ACTIVE.format(id="x"), {"active": True}, format="json"),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(200, 403),
+        *(403, 200, 409, 404),
+        *(400, 403, 200, 409, 404),
+        *(201, 400, 403, 200, 403),
+        *(200, 400, 403, 404),
+    ]
+    assert served[3][2].json()["status"] == "in_force"
+    assert served[8][2].json()["status"] == "refused"
     assert_served_as_described(openapi, served)
 
 

@@ -38,6 +38,7 @@ from haven.access import views as access_views
 from haven.access.models import Agreement, BreakGlass, FieldGroup, GivenBy, Purpose
 from haven.access.selectors import break_glass as break_glass_selectors
 from haven.access.services import break_glass as break_glass_services
+from haven.access.tests import factories as access_factories
 from haven.access.tests.test_break_glass import JUSTIFICATION
 from haven.access.views import break_glass as break_glass_views
 from haven.accounts import forms as account_forms
@@ -891,7 +892,7 @@ def _consent_new(scene: Scene) -> Context:
 
 def _agreement(scene: Scene) -> Agreement:
     """An open-ended agreement between the NGO and every police organisation in Finland."""
-    return access_services.agreement_create(
+    proposed = access_services.agreement_propose(
         actor=make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SYSTEM_ADMIN),
         name="Helsinki police and NGO 2025",
         document_reference="Registry 2025/7",
@@ -917,6 +918,7 @@ def _agreement(scene: Scene) -> Agreement:
             ),
         ],
     )
+    return access_factories.approve_by_every_party(proposed)
 
 
 def _agreement_list(scene: Scene) -> Context:
@@ -926,7 +928,101 @@ def _agreement_list(scene: Scene) -> Context:
         1
     )
     rows = [(a, access_selectors.agreement_status(a)) for a in page]
-    return {"page": page, "rows": rows, "nav": "agreements"}
+    coordinator = access_factories.coordinator_admin("FI")
+    access_services.agreement_propose(
+        actor=coordinator,
+        name="Police and shelters 2026 (proposed)",
+        document_reference="Draft 2026/1",
+        valid_from=TODAY,
+        parties=[
+            access_services.Party(org_type=OrgType.POLICE, country="FI"),
+            access_services.Party(org_type=OrgType.SHELTER, country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                org_type=OrgType.POLICE,
+                country="FI",
+                purposes=["assistance"],
+                field_groups=["legal"],
+            )
+        ],
+    )
+    awaiting = access_selectors.agreements_awaiting(user=coordinator)
+    assert awaiting
+    return {
+        "page": page,
+        "rows": rows,
+        "awaiting": awaiting,
+        "keeps_legal_bases": True,
+        "nav": "agreements",
+    }
+
+
+def _agreement_proposed(scene: Scene) -> Context:
+    # A proposal waiting for the coordinator, refused once without a reason: the
+    # approve and refuse forms, the refusal error beside its field.
+    coordinator = access_factories.coordinator_admin("FI")
+    agreement = access_services.agreement_propose(
+        actor=coordinator,
+        name="Police and shelters 2026 (proposed)",
+        document_reference="Draft 2026/1",
+        valid_from=TODAY,
+        consent_required=False,
+        legal_basis_id=access_factories.legal_basis().id,
+        parties=[
+            access_services.Party(org_type=OrgType.POLICE, country="FI"),
+            access_services.Party(org_type=OrgType.SHELTER, country="FI"),
+        ],
+        flows=[
+            access_services.Flow(
+                org_type=OrgType.POLICE,
+                country="FI",
+                purposes=["assistance"],
+                field_groups=["legal"],
+            )
+        ],
+    )
+    found = access_selectors.agreement_get(user=coordinator, agreement_id=agreement.id)
+    refuse_form = access_forms.AgreementRefuseForm({"reason": ""})
+    assert not refuse_form.is_valid()
+    return {
+        "agreement": found,
+        "status": access_selectors.agreement_status(found),
+        "to_approve": access_selectors.parties_to_approve(user=coordinator, agreement=found),
+        "may_refuse": True,
+        "may_end": False,
+        "end_form": access_forms.AgreementEndForm(),
+        "refuse_form": refuse_form,
+        "nav": "agreements",
+    }
+
+
+def _agreement_refused(scene: Scene) -> Context:
+    context = _agreement_proposed(scene)
+    agreement = context["agreement"]
+    coordinator = access_factories.coordinator_admin("FI")
+    access_services.agreement_refuse(
+        actor=coordinator, agreement_id=agreement.id, reason="The shelters were not consulted."
+    )
+    found = access_selectors.agreement_get(user=coordinator, agreement_id=agreement.id)
+    return {
+        **context,
+        "agreement": found,
+        "status": access_selectors.agreement_status(found),
+        "to_approve": [],
+        "may_refuse": False,
+    }
+
+
+def _legal_basis_list(scene: Scene) -> Context:
+    # One active basis, one no longer offered, and a form with an error beside a field.
+    access_factories.legal_basis(title="Referral Act", allows_location_health_to_enforcement=True)
+    access_factories.legal_basis(title="Old Act", citation="Old Act, s. 1", active=False)
+    coordinator = access_factories.coordinator_admin("FI")
+    form = access_forms.LegalBasisForm({"title": "", "citation": "Act"})
+    assert not form.is_valid()
+    bases = list(access_selectors.legal_basis_list(user=coordinator))
+    return {"bases": bases, "form": form, "nav": "agreements"}
 
 
 def _agreement_detail(scene: Scene) -> Context:
@@ -945,7 +1041,11 @@ def _agreement_detail(scene: Scene) -> Context:
     return {
         "agreement": found,
         "status": access_selectors.agreement_status(found),
+        "to_approve": [],
+        "may_refuse": False,
+        "may_end": True,
         "end_form": end_form,
+        "refuse_form": access_forms.AgreementRefuseForm(),
         "nav": "agreements",
     }
 
@@ -967,7 +1067,7 @@ def _agreement_new(scene: Scene) -> Context:
     kwargs = {"organisations": organisations}
     parties = access_forms.PartyFormSet(data, prefix="party", form_kwargs=kwargs)
     flows = access_forms.FlowFormSet(data, prefix="flow", form_kwargs=kwargs)
-    form = access_forms.AgreementForm(data)
+    form = access_forms.AgreementForm(data, legal_bases=[access_factories.legal_basis()])
     assert not (form.is_valid() or parties.is_valid() or flows.is_valid())
     parties.add_error("An agreement has at least two parties.")
     return {"form": form, "parties": parties, "flows": flows, "nav": "agreements"}
@@ -1054,6 +1154,7 @@ CONTEXTS: dict[str, Builder] = {
     "access/agreement_list.html": _agreement_list,
     "access/agreement_detail.html": _agreement_detail,
     "access/agreement_new.html": _agreement_new,
+    "access/legal_basis_list.html": _legal_basis_list,
     "access/_party.html": _party,
     "access/_validity.html": _validity,
 }
@@ -2046,6 +2147,22 @@ def test_it_renders_the_template(name: str, scene: Scene) -> None:
     assert "{{" not in html
     assert "{%" not in html
     assert "MISSING[" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("strict_variables")
+@pytest.mark.parametrize("state", ["proposed", "refused"])
+def test_it_renders_an_agreement_waiting_for_approval_or_refused(state: str, scene: Scene) -> None:
+    # given: the other states of an agreement than the ended one of the smoke contexts
+    context = {"proposed": _agreement_proposed, "refused": _agreement_refused}[state](scene)
+
+    # when
+    html = render_to_string("access/agreement_detail.html", context, request=_request(scene.reader))
+
+    # then
+    assert "MISSING[" not in html
+    assert ("Approve the agreement" in html) is (state == "proposed")
+    assert ("The shelters were not consulted." in html) is (state == "refused")
 
 
 @pytest.mark.usefixtures("strict_variables")

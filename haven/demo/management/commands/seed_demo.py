@@ -72,8 +72,12 @@ class Command(BaseCommand):
                 % {"r": summary.reconsiderations, "e": summary.extensions, "x": summary.early_ends},
                 _("Deadline sweep: %(m)d reminded, %(s)d escalated")
                 % {"m": summary.reminded, "s": summary.escalated},
-                _("Cooperation agreements %(a)d (%(e)d ended)")
-                % {"a": summary.agreements, "e": summary.agreements_ended},
+                _("Cooperation agreements %(a)d (%(e)d ended), %(p)d proposals waiting")
+                % {
+                    "a": summary.agreements,
+                    "e": summary.agreements_ended,
+                    "p": summary.agreements_proposed,
+                },
                 _("Service directory entries %d") % summary.directory_entries,
                 _(
                     "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
