@@ -10,8 +10,10 @@ import contextlib
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.cases import parts
 from haven.lib.errors import NotFound
+from haven.referrals.selectors import access_requests as access_request_selectors
 from haven.referrals.selectors import case_page as case_page_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
 from haven.referrals.selectors import desk as desk_selectors
@@ -31,7 +33,32 @@ def _referrals(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_referrals]
+def _access_requests(page: parts.CasePage) -> list[parts.Panel]:
+    """Hidden groups name the case lead and its contact point, with "ask for access"
+    for those the rule lets ask; the requests made on the case, for the lead's staff
+    (to answer) and for the organisation that asked (issue 11)."""
+    view, user = page.view, page.user
+    member_hidden = view.lead_id != user.organisation_id and any(
+        access_policy.flow_status_of(allowed=g.allowed, code=g.code)
+        not in (None, access_policy.FlowStatus.CAN_FLOW)
+        for g in view.groups
+    )
+    answering = access_request_selectors.may_answer_access(user, view.lead_id)
+    if not (member_hidden or answering):
+        return []
+    requests = access_request_selectors.access_requests_of_case(user=user, view=view)
+    lead = access_request_selectors.lead_contact_of(lead_id=view.lead_id) if member_hidden else None
+    if not (requests or lead):
+        return []
+    block = {"lead": lead, "requests": requests, "purpose": page.purpose}
+    return [
+        parts.Panel(
+            parts.SLOT_BODY, 85, "referrals/_access_requests_case_block.html", {"access": block}
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_referrals, _access_requests]
 
 
 # --- report for the person ------------------------------------------------------------------

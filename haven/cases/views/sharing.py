@@ -73,6 +73,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None,
         child=child,
         recipients=access_selectors.consent_recipients(context=context),
+        initial=sharing_forms.consent_initial(request.GET),
     )
     status = 200
     if request.method == "POST":
