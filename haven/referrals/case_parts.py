@@ -46,7 +46,9 @@ def _access_requests(page: parts.CasePage) -> list[parts.Panel]:
     answering = access_request_selectors.may_answer_access(user, view.lead_id)
     if not (member_hidden or answering):
         return []
-    requests = access_request_selectors.access_requests_of_case(user=user, view=view)
+    requests = access_request_selectors.access_requests_of_case(
+        user=user, case_id=view.case.id, lead_id=view.lead_id
+    )
     lead = access_request_selectors.lead_contact_of(lead_id=view.lead_id) if member_hidden else None
     if not (requests or lead):
         return []
@@ -161,6 +163,39 @@ def _desk(found: desk_selectors.CaseDeskRecords) -> list[parts.ReportEntry]:
     return entries
 
 
+def _access_request_entry(
+    request: parts.ReportRequest, row: access_request_selectors.AccessRequestRow
+) -> parts.ReportEntry:
+    detail = access_request_selectors.access_request_get(user=request.user, request_id=row.id)
+    return parts.ReportEntry(
+        _("Another organisation asked to see more of your information"),
+        timezone.localdate(row.asked_at),
+        [
+            fact(_("Asked by"), row.organisation),
+            fact(_("Information asked for"), ", ".join(row.field_group_labels)),
+            fact(_("Purpose"), row.purpose_label),
+            fact(_("Why"), detail.reason),
+            fact(_("State"), row.state_label),
+            fact(_("Why it was refused"), detail.refusal),
+            fact(_("Answered on"), row.answered_at),
+        ],
+    )
+
+
+def _access_requests_report(request: parts.ReportRequest) -> parts.ReportSection:
+    lead = request.context.lead
+    rows = access_request_selectors.access_requests_of_case(
+        user=request.user, case_id=request.case.id, lead_id=lead.organisation_id if lead else None
+    )
+    return parts.ReportSection(
+        "access_requests",
+        _("Requests to see more of your information"),
+        True,
+        "",
+        entries=[_access_request_entry(request, row) for row in rows],
+    )
+
+
 def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     user, case_id = request.user, request.case.id
     return [
@@ -191,6 +226,7 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
             "",
             entries=_crossborder(request),
         ),
+        _access_requests_report(request),
         parts.section(
             "desk",
             _("The national desk: consultations and reports of a concern"),
@@ -210,6 +246,7 @@ REPORT = [
             "referrals.CrossBorderTransfer",
             "referrals.Consultation",
             "referrals.ConcernReport",
+            "referrals.AccessRequest",
         ),
         read=_report,
     ),

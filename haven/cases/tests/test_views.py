@@ -54,8 +54,9 @@ CASE_LIST_QUERIES = 11
 # the open lead transfer as subqueries (1), and the case's referrals (1).
 # And 1 for the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors).
+# Issue 11 adds 1: the requests for access on the case, for the case lead to answer.
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 40
+CASE_DETAIL_QUERIES = 41
 
 ClientFor = Callable[[User], Client]
 

@@ -76,7 +76,7 @@ CONFLICT = OpenApiResponse(
 )
 
 
-class FlowSerializer(serializers.Serializer[Any]):
+class SharingFlowSerializer(serializers.Serializer[Any]):
     group = FieldGroupField()
     group_label = serializers.CharField(source="label")
     status = FlowStatusField(
@@ -93,8 +93,8 @@ class FlowSerializer(serializers.Serializer[Any]):
     )
 
 
-class FlowListSerializer(serializers.Serializer[Any]):
-    flows = FlowSerializer(many=True)
+class SharingFlowListSerializer(serializers.Serializer[Any]):
+    flows = SharingFlowSerializer(many=True)
 
 
 class AccessRequestRowSerializer(serializers.Serializer[Any]):
@@ -117,7 +117,7 @@ class AccessRequestDetailSerializer(serializers.Serializer[Any]):
     refusal = serializers.CharField(help_text="Why it was refused; empty otherwise.")
     is_asker = serializers.BooleanField()
     may_answer = serializers.BooleanField()
-    flows = FlowSerializer(many=True, help_text="For the case lead: what each group needs.")
+    flows = SharingFlowSerializer(many=True, help_text="For the case lead: what each group needs.")
 
 
 class AccessRequestCreateSerializer(serializers.Serializer[Any]):
@@ -126,7 +126,7 @@ class AccessRequestCreateSerializer(serializers.Serializer[Any]):
     purpose = serializers.ChoiceField(choices=Purpose.values, default=Purpose.ASSISTANCE)
 
 
-class RefuseSerializer(serializers.Serializer[Any]):
+class AccessRefuseSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=shared.MAX_TEXT)
 
 
@@ -148,7 +148,7 @@ class SharingCheckView(JsonApiView):
         description="Per kind of information: can it flow to the organisation for the "
         "purpose once it joins the team, and if not, is a consent or an agreement missing? "
         "The answer the referral form shows and a referral's refusal gives.",
-        responses={200: FlowListSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: SharingFlowListSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request: Request, id: str) -> Response:
         rows = referral_selectors.referral_flows(
@@ -157,7 +157,7 @@ class SharingCheckView(JsonApiView):
             to_organisation_id=request.query_params.get("to", ""),
             purpose=request.query_params.get("purpose", Purpose.ASSISTANCE),
         )
-        return Response(FlowListSerializer({"flows": rows}).data)
+        return Response(SharingFlowListSerializer({"flows": rows}).data)
 
 
 class CaseAccessRequestsView(JsonApiView):
@@ -205,7 +205,7 @@ class AccessRequestRefuseView(JsonApiView):
         operation_id="access_request_refuse",
         tags=TAGS,
         parameters=[REQUEST_ID],
-        request=RefuseSerializer,
+        request=AccessRefuseSerializer,
         description="The case lead refuses, with a reason; the organisation that asked is told.",
         responses={
             200: AccessRequestDetailSerializer,
@@ -217,7 +217,7 @@ class AccessRequestRefuseView(JsonApiView):
         },
     )
     def post(self, request: Request, id: str) -> Response:
-        data = RefuseSerializer(data=request.data)
+        data = AccessRefuseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
         services.access_request_refuse(actor=user, request_id=id, **data.validated_data)

@@ -145,12 +145,7 @@ def access_request_options(*, user: User, case_id: object, purpose: str) -> AskO
     case, context = case_selectors.case_get_with_context(user=user, case_id=case_id)
     chosen = Purpose(purpose) if purpose in Purpose.values else Purpose.ASSISTANCE
     lead = context.lead
-    decisions = {
-        group: access_policy.decide(
-            user=user, case_id=case.id, field_group=group, purpose=chosen, context=context
-        )
-        for group in FieldGroup
-    }
+    decisions = access_policy.decide_all(user=user, case_id=case.id, purpose=chosen)
     if lead is None or not may_ask(user, lead.organisation_id, decisions.values()):
         raise NotAllowed(
             _(
@@ -304,12 +299,15 @@ def access_request_get(*, user: User, request_id: object) -> AccessRequestDetail
     )
 
 
-def access_requests_of_case(*, user: User, view: case_selectors.CaseView) -> list[AccessRequestRow]:
-    """The requests on a case page already read: all of them for the case lead's
-    staff, the organisation's own for a member that asked (no reasons). One query."""
+def access_requests_of_case(
+    *, user: User, case_id: uuid.UUID, lead_id: object
+) -> list[AccessRequestRow]:
+    """The requests on a case the caller already read (the case page, the report
+    for the person): all of them for the case lead's staff, the organisation's own
+    for a member that asked (no reasons). One query."""
     requests = AccessRequest.objects.select_related(
         "case", "organisation", "lead_organisation"
-    ).filter(case_id=view.case.id)
-    if not may_answer_access(user, view.lead_id):
+    ).filter(case_id=case_id)
+    if not may_answer_access(user, lead_id):
         requests = requests.filter(organisation_id=shared.parse_id(user.organisation_id))
     return [_row(r) for r in requests]

@@ -111,14 +111,7 @@ def _missing(answer: access_policy.FlowAnswer) -> str:
     return _(
         "no cooperation agreement in force lets it flow. The administrators of "
         "%(organisations)s can record one."
-    ) % {"organisations": _and_list(o.name for o in answer.agreement_between)}
-
-
-def _and_list(names: Iterable[str]) -> str:
-    items = list(names)
-    if len(items) < 2:
-        return "".join(items)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+    ) % {"organisations": ", ".join(o.name for o in answer.agreement_between)}
 
 
 def _check_receiver(*, case: Case, receiver: Organisation) -> None:

@@ -7,6 +7,7 @@ Every step is audited; each side's refusals are tested with the same setup."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,7 +61,7 @@ class Team:
 
 
 def agreement_needing_consent(
-    *, lead: Organisation, recipient: Organisation, groups: list[str]
+    *, lead: Organisation, recipient: Organisation, groups: Sequence[str]
 ) -> Agreement:
     """An agreement in force between the two that lets ``groups`` flow, but only with
     the person's consent (test set-up, written directly)."""
@@ -114,7 +115,7 @@ def ask(t: Team, groups: list[str] | None = None) -> AccessRequest:
     )
 
 
-def record_consent(t: Team, groups: list[str], purpose: str = Purpose.ASSISTANCE) -> None:
+def record_consent(t: Team, groups: Sequence[str], purpose: str = Purpose.ASSISTANCE) -> None:
     access_services.consent_record(
         actor=t.lead,
         case_id=t.case.id,
@@ -454,3 +455,19 @@ def test_issue11_the_api_asks_reads_and_refuses_with_the_same_rules() -> None:
     assert by_lead.json()["request"]["state"] == "refused"
     assert by_lead.json()["refusal"] == REFUSAL
     assert (by_third.status_code, by_third.json()["code"]) == (404, "not_found")
+
+
+def test_issue11_the_report_for_the_person_lists_the_requests_to_see_their_information() -> None:
+    # given
+    t = team()
+    request = ask(t)
+    services.access_request_refuse(actor=t.lead, request_id=request.pk, reason=REFUSAL)
+
+    # when
+    report = client_for(t.lead).get(reverse("web:person_report", args=[t.case.id]))
+
+    # then
+    html = report.content.decode()
+    assert report.status_code == 200
+    assert "Requests to see more of your information" in html
+    assert REASON in html and REFUSAL in html
