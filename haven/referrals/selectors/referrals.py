@@ -399,10 +399,6 @@ class FlowRow:
     def needs_consent(self) -> bool:
         return self.status == access_policy.FlowStatus.NEEDS_CONSENT
 
-    @property
-    def needs_agreement(self) -> bool:
-        return self.status == access_policy.FlowStatus.NEEDS_AGREEMENT
-
 
 def flow_rows(
     *, user: User, context: access_policy.CaseContext, recipient: Organisation, purpose: Purpose

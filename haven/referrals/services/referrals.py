@@ -4,7 +4,7 @@ details or notifications.
 
 A case member refers the person to another organisation for a purpose and
 chosen field groups, only when every group would flow to it under an agreement
-and consent (``access.policy.flow_check``). The receiver accepts (joining the
+and consent (``access.policy.flow_status``). The receiver accepts (joining the
 case team through ``access.services.team_member_add``), declines with a reason
 or asks for information; the sender answers or withdraws. The allowed moves are
 the tables in ``haven.referrals.states``. Lead transfers are in
@@ -106,7 +106,7 @@ def _missing(answer: access_policy.FlowAnswer) -> str:
     if answer.status == access_policy.FlowStatus.NEEDS_CONSENT:
         return _(
             "the person's consent is missing. The case lead records it on the case's "
-            "consent page; the referral form links to it."
+            "consent page; the table above says what each kind needs."
         )
     return _(
         "no cooperation agreement in force lets it flow. The administrators of "
