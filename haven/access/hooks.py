@@ -119,3 +119,45 @@ def guardian_check() -> str | None:
         return None
     check = _guardian_check[0]
     return f"{check.__module__}.{check.__qualname__}"
+
+
+# --- consent recorded ------------------------------------------------------------------
+#
+# A request for access (``haven.referrals``) closes when the case lead records the
+# consent that covers it. ``consent_record`` tells the apps above in its own
+# transaction; a handler that fails rolls the consent back with it.
+
+
+@dataclass(frozen=True)
+class ConsentRecorded:
+    """One consent: its case, recipient (an organisation id, or a type), purpose and
+    kinds of information, and who recorded it. No personal data."""
+
+    consent_id: uuid.UUID
+    case_id: uuid.UUID
+    recipient_organisation_id: uuid.UUID | None
+    recipient_org_type: str
+    purpose: str
+    field_groups: tuple[str, ...]
+    actor_id: int
+
+
+ConsentHandler = Callable[[ConsentRecorded], None]
+
+_consent_recorded: dict[str, ConsentHandler] = {}
+
+
+def on_consent_recorded(handler: ConsentHandler) -> ConsentHandler:
+    """Register a handler for every consent recorded (registering twice keeps one)."""
+    _consent_recorded[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+def consent_recorded(event: ConsentRecorded) -> None:
+    for handler in _consent_recorded.values():
+        handler(event)
+
+
+def consent_handlers() -> list[str]:
+    """The registered consent handlers, in the order they run."""
+    return list(_consent_recorded)

@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from django.db.models import Q
 from django.utils import timezone
@@ -494,6 +495,75 @@ def flow_check(
     decision = rule_agreement_and_consent(Request(as_member, field_group, purpose, context))
     assert decision is not None  # noqa: S101 - the rule always decides
     return decision
+
+
+class FlowStatus(StrEnum):
+    """What stands between a kind of information and an organisation (R-47, R-40)."""
+
+    CAN_FLOW = "can_flow"  # an agreement in force, and consent or a legal basis
+    NEEDS_CONSENT = "needs_consent"  # an agreement lets it flow once the person consents
+    NEEDS_AGREEMENT = "needs_agreement"  # no agreement in force lets it flow at all
+
+
+@dataclass(frozen=True)
+class FlowAnswer:
+    """For one (case, recipient, field group, purpose): whether it can flow, the
+    decision behind it, and, when an agreement is missing, the organisations whose
+    administrators can make one (the case lead and the recipient)."""
+
+    field_group: FieldGroup
+    status: FlowStatus
+    decision: Decision
+    agreement_between: tuple[Organisation, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.status == FlowStatus.CAN_FLOW
+
+
+def flow_status_of(*, allowed: bool, code: str) -> FlowStatus | None:
+    """How ``rule_agreement_and_consent`` decided, as a way forward: the reading
+    ``flow_status`` gives its decision, and the case page gives the decisions it
+    already made for a team member. None for a decision of another rule (the user
+    is not a team member, or is the case lead)."""
+    if allowed:
+        return FlowStatus.CAN_FLOW
+    return {
+        "no_consent": FlowStatus.NEEDS_CONSENT,
+        "no_agreement": FlowStatus.NEEDS_AGREEMENT,
+    }.get(code)
+
+
+def flow_status(
+    *,
+    case_id: uuid.UUID | str,
+    recipient: Organisation,
+    field_group: FieldGroup,
+    purpose: Purpose,
+    context: CaseContext | None = None,
+) -> FlowAnswer:
+    """Can ``field_group`` flow to ``recipient`` for ``purpose``, and if not, is it
+    a consent or an agreement that is missing? The one answer the referral form,
+    the referral's refusal and a request for access all give (issue 11, R-47):
+    ``flow_check``'s decision, read as a way forward."""
+    if context is None:
+        context = case_context(case_id=case_id)
+    decision = flow_check(
+        case_id=case_id,
+        recipient=recipient,
+        field_group=field_group,
+        purpose=purpose,
+        context=context,
+    )
+    # Any other refusal of the agreement rule is about the agreement.
+    status = (
+        flow_status_of(allowed=decision.allowed, code=decision.code) or FlowStatus.NEEDS_AGREEMENT
+    )
+    if status != FlowStatus.NEEDS_AGREEMENT:
+        return FlowAnswer(field_group, status, decision)
+    lead = context.lead
+    between = (lead.organisation, recipient) if lead is not None else (recipient,)
+    return FlowAnswer(field_group, FlowStatus.NEEDS_AGREEMENT, decision, between)
 
 
 def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:

@@ -36,6 +36,7 @@ from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance.catalogue import ServiceType
 from haven.cases.models import Case
 from haven.demo import agreements as agreement_specs
+from haven.lib.errors import NotAllowed
 from haven.referrals import packages, targets
 from haven.referrals.models import (
     Channel,
@@ -51,6 +52,8 @@ from haven.referrals.models import (
     ReferralState,
     ReporterSector,
 )
+from haven.referrals.selectors import access_requests as access_request_selectors
+from haven.referrals.services import access_requests as access_request_services
 from haven.referrals.services import crossborder, desk
 from haven.referrals.services import lead_transfers as transfer_services
 from haven.referrals.services import referrals as referral_services
@@ -245,6 +248,7 @@ class ReferralCounts:
     reports: Counter[str] = field(default_factory=Counter)  # by state
     crossborder_configured: bool = False
     crossborder_exported: int = 0
+    access_requests: int = 0  # a team member asked the case lead (issue 11)
 
 
 @dataclass
@@ -287,6 +291,7 @@ class ReferralSeeder:
             self._referrals(country, mine)
             self._lead_transfers(country, mine)
             self._consultations(country, mine)
+            self._access_request(country, mine)
         self._age_overdue()
         self.counts.escalated = referral_services.referrals_sweep(now=timezone.now())
         self._reports()
@@ -512,6 +517,32 @@ class ReferralSeeder:
             referral_services.referral_withdraw(
                 actor=by, referral_id=referral.pk, note=rng.choice(WITHDRAW_NOTES)
             )
+
+    def _access_request(self, country: str, teams: list[CaseTeam]) -> None:
+        """One team member asks the case lead for a group hidden from it for want of
+        the person's consent (issue 11): the lead finds the task waiting."""
+        for team in teams:
+            for member in sorted(team.types - {team.lead}):
+                user = self.users.get((country, member, Role.CASEWORKER))
+                if user is None:
+                    continue
+                for purpose in (Purpose.INVESTIGATION, Purpose.ASSISTANCE):
+                    try:
+                        options = access_request_selectors.access_request_options(
+                            user=user, case_id=team.case.pk, purpose=purpose
+                        )
+                    except NotAllowed:
+                        continue
+                    access_request_services.access_request_ask(
+                        actor=user,
+                        case_id=team.case.pk,
+                        field_groups=[options.askable[0].group],
+                        reason="To prepare the next interview without asking the same "
+                        "questions again.",
+                        purpose=purpose,
+                    )
+                    self.counts.access_requests += 1
+                    return
 
     def _age_overdue(self) -> None:
         """Move the overdue ones' sending back past their target (demo history)."""

@@ -8,10 +8,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the notification events this app sends and the sweeps it runs.
+        from haven.access import hooks as access_hooks
         from haven.accounts import rules
         from haven.referrals import clocks
-        from haven.referrals.selectors import desk
+        from haven.referrals.selectors import access_requests, desk
+        from haven.referrals.services import access_requests as access_request_services
 
         clocks.register()
         # The desk refuses with this rule; the menu asks the same one.
         rules.register("referrals.work_desk", desk.may_work_desk)
+        # A request for access is offered by the rule its page refuses with, and is
+        # granted by the consent that covers it (issue 11).
+        rules.register_object("referrals.ask_access", access_requests.may_ask_access)
+        access_hooks.on_consent_recorded(access_request_services.access_requests_grant_on_consent)

@@ -11,8 +11,10 @@ from datetime import datetime
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.cases import parts
 from haven.lib.errors import NotFound
+from haven.referrals.selectors import access_requests as access_request_selectors
 from haven.referrals.selectors import case_page as case_page_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
 from haven.referrals.selectors import desk as desk_selectors
@@ -41,7 +43,34 @@ def _referrals(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_referrals]
+def _access_requests(page: parts.CasePage) -> list[parts.Panel]:
+    """Hidden groups name the case lead and its contact point, with "ask for access"
+    for those the rule lets ask; the requests made on the case, for the lead's staff
+    (to answer) and for the organisation that asked (issue 11)."""
+    view, user = page.view, page.user
+    member_hidden = view.lead_id != user.organisation_id and any(
+        access_policy.flow_status_of(allowed=g.allowed, code=g.code)
+        not in (None, access_policy.FlowStatus.CAN_FLOW)
+        for g in view.groups
+    )
+    answering = access_request_selectors.may_answer_access(user, view.lead_id)
+    if not (member_hidden or answering):
+        return []
+    requests = access_request_selectors.access_requests_of_case(
+        user=user, case_id=view.case.id, lead_id=view.lead_id
+    )
+    lead = access_request_selectors.lead_contact_of(lead_id=view.lead_id) if member_hidden else None
+    if not (requests or lead):
+        return []
+    block = {"lead": lead, "requests": requests, "purpose": page.purpose}
+    return [
+        parts.Panel(
+            parts.SLOT_BODY, 85, "referrals/_access_requests_case_block.html", {"access": block}
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_referrals, _access_requests]
 
 
 # --- report for the person ------------------------------------------------------------------
@@ -144,6 +173,39 @@ def _desk(found: desk_selectors.CaseDeskRecords) -> list[parts.ReportEntry]:
     return entries
 
 
+def _access_request_entry(
+    request: parts.ReportRequest, row: access_request_selectors.AccessRequestRow
+) -> parts.ReportEntry:
+    detail = access_request_selectors.access_request_get(user=request.user, request_id=row.id)
+    return parts.ReportEntry(
+        _("Another organisation asked to see more of your information"),
+        timezone.localdate(row.asked_at),
+        [
+            fact(_("Asked by"), row.organisation),
+            fact(_("Information asked for"), ", ".join(row.field_group_labels)),
+            fact(_("Purpose"), row.purpose_label),
+            fact(_("Why"), detail.reason),
+            fact(_("State"), row.state_label),
+            fact(_("Why it was refused"), detail.refusal),
+            fact(_("Answered on"), row.answered_at),
+        ],
+    )
+
+
+def _access_requests_report(request: parts.ReportRequest) -> parts.ReportSection:
+    lead = request.context.lead
+    rows = access_request_selectors.access_requests_of_case(
+        user=request.user, case_id=request.case.id, lead_id=lead.organisation_id if lead else None
+    )
+    return parts.ReportSection(
+        "access_requests",
+        _("Requests to see more of your information"),
+        True,
+        "",
+        entries=[_access_request_entry(request, row) for row in rows],
+    )
+
+
 def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     user, case_id = request.user, request.case.id
     return [
@@ -174,6 +236,7 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
             "",
             entries=_crossborder(request),
         ),
+        _access_requests_report(request),
         parts.section(
             "desk",
             _("The national desk: consultations and reports of a concern"),
@@ -193,6 +256,7 @@ REPORT = [
             "referrals.CrossBorderTransfer",
             "referrals.Consultation",
             "referrals.ConcernReport",
+            "referrals.AccessRequest",
         ),
         read=_report,
     ),

@@ -13,6 +13,19 @@ from haven.deadlines import kinds
 from haven.referrals.services import crossborder as crossborder_services
 from haven.referrals.services import referrals as referral_services
 
+# A team member asked the case lead for kinds of information hidden from it (issue
+# 11): the lead answers by recording the consent (which closes the task) or by
+# refusing with a reason on the request's page. Detail: {"request": id}.
+ACCESS_REQUEST = kinds.register(
+    "access_request",
+    gettext_lazy("Answer a request for access"),
+    owner="referrals",
+    closed_by_record=gettext_lazy(
+        "This task closes when the consent that covers the request is recorded, or when "
+        "the request is refused on its page."
+    ),
+)
+
 # What happened, in words for the notification list and the e-mail subject (after
 # "Haven: "), and the page each event links to: a URL name taking the subject id
 # (the referral, transfer, report or consultation), or a list page.
@@ -101,6 +114,24 @@ EVENTS = (
         subject=gettext_lazy("a desk consultation was passed to your organisation"),
         # No page: only the coordinator that logged a consultation reads it (the
         # desk's rule), so the notification itself is the message (no dead link).
+    ),
+    kinds.NotificationEvent(
+        key="access_requested",
+        label=gettext_lazy("A team member asks for access to information on a case you lead."),
+        subject=gettext_lazy("a team member asks for access to a case you lead"),
+        url_name="referrals:access_request_detail",
+    ),
+    kinds.NotificationEvent(
+        key="access_granted",
+        label=gettext_lazy("Your request for access was granted: the consent was recorded."),
+        subject=gettext_lazy("your request for access was granted"),
+        url_name="referrals:access_request_detail",
+    ),
+    kinds.NotificationEvent(
+        key="access_refused",
+        label=gettext_lazy("Your request for access was refused."),
+        subject=gettext_lazy("your request for access was refused"),
+        url_name="referrals:access_request_detail",
     ),
 )
 

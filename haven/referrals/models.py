@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The states and actions of the two machines live with their tables (R-47);
 # re-exported here, where the models that store them are.
+from haven.referrals.states import AccessRequestState as AccessRequestState
 from haven.referrals.states import LeadTransferState as LeadTransferState
 from haven.referrals.states import ReferralAction
 from haven.referrals.states import ReferralState as ReferralState
@@ -385,3 +386,51 @@ class CrossBorderTransfer(models.Model):
 
     def __str__(self) -> str:
         return str(self.package_id)
+
+
+# --- requests for access (issue 11) --------------------------------------------------------
+
+
+class AccessRequest(models.Model):
+    """A team member asks the case lead for kinds of information hidden from it
+    (R-47): the lead grants by recording the person's consent (which closes the
+    request and its task), or refuses with a reason. The reasons are encrypted
+    under the person's data key; the rest is not personal data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )  # the organisation that asks
+    lead_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )  # the case lead asked, when the request was made
+    purpose = models.CharField(max_length=20)  # haven.access.models.Purpose
+    field_groups = models.JSONField()  # FieldGroup values asked for
+    reason_enc = models.BinaryField()
+    state = models.CharField(
+        max_length=20, choices=AccessRequestState.choices, default=AccessRequestState.OPEN
+    )
+    asked_at = models.DateTimeField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent_id = models.UUIDField(null=True, blank=True)  # the consent that granted it
+    refusal_enc = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        indexes = [models.Index(fields=["case", "state"], name="access_request_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=AccessRequestState.values),
+                name="access_request_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"access request {self.pk}"

@@ -50,8 +50,20 @@ class LeadTransferAction(models.TextChoices):
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")  # the proposing lead takes it back
 
 
+class AccessRequestState(models.TextChoices):
+    OPEN = "open", gettext_lazy("Waiting for the case lead")  # the lead's task is open
+    GRANTED = "granted", gettext_lazy("Granted by consent")  # final: the consent was recorded
+    REFUSED = "refused", gettext_lazy("Refused")  # final: the lead said no, with a reason
+
+
+class AccessRequestAction(models.TextChoices):
+    GRANT = "grant", gettext_lazy("Granted")  # the lead recorded the consent that covers it
+    REFUSE = "refuse", gettext_lazy("Refused")  # the lead refused, with a reason
+
+
 R = ReferralState
 T = LeadTransferState
+Q = AccessRequestState
 
 # Sending creates a referral in SENT; from there:
 REFERRAL_TRANSITIONS: ActionTable[ReferralState, ReferralAction] = ActionTable(
@@ -88,6 +100,30 @@ LEAD_TRANSFER_TRANSITIONS: ActionTable[LeadTransferState, LeadTransferAction] = 
         T.WITHDRAWN: {},
     },
 )
+
+
+# Asking creates a request in OPEN; from there:
+ACCESS_REQUEST_TRANSITIONS: ActionTable[AccessRequestState, AccessRequestAction] = ActionTable(
+    AccessRequestState,
+    {
+        Q.OPEN: {AccessRequestAction.GRANT: Q.GRANTED, AccessRequestAction.REFUSE: Q.REFUSED},
+        Q.GRANTED: {},
+        Q.REFUSED: {},
+    },
+)
+
+
+def access_request_next(state: str, action: str) -> str:
+    """The state a request for access in ``state`` reaches by ``action``, or a Conflict."""
+
+    def refused() -> Conflict:
+        return Conflict(
+            _("This request was already answered (it is: %(state)s).")
+            % {"state": AccessRequestState(state).label},
+            code=ErrorCode.TRANSITION_NOT_ALLOWED,
+        )
+
+    return ACCESS_REQUEST_TRANSITIONS.require(state, action, refused)
 
 
 def referral_next(state: str, action: str) -> str:

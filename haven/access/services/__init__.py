@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import errors, policy, selectors
+from haven.access import errors, hooks, policy, selectors
 from haven.access.models import (
     BreakGlass,
     BreakGlassReason,
@@ -239,6 +239,17 @@ def consent_record(
         person_id=person_id,
         field_groups=consent.field_groups,
         purpose=purpose,
+    )
+    hooks.consent_recorded(
+        hooks.ConsentRecorded(
+            consent_id=consent.id,
+            case_id=uuid.UUID(str(case_id)),
+            recipient_organisation_id=recipient_organisation.pk if recipient_organisation else None,
+            recipient_org_type=recipient_org_type,
+            purpose=purpose,
+            field_groups=tuple(consent.field_groups),
+            actor_id=actor.pk,
+        )
     )
     return consent
 

@@ -5,11 +5,16 @@ coordinator, and every handler runs inside the transaction of the grant."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from haven.access import hooks
 from haven.access import selectors as access_selectors
-from haven.access.models import BreakGlass
+from haven.access import services as access_services
+from haven.access.models import BreakGlass, Consent, FieldGroup, Purpose
 from haven.access.tests.test_break_glass import use, world, written
+from haven.accounts.models import OrgType, Role
+from haven.accounts.tests.factories import OrganisationFactory, make_user
+from haven.cases.tests.factories import open_case
 from haven.deadlines.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +89,45 @@ def test_it_lists_the_uses_of_a_case_oldest_first_for_the_persons_report() -> No
     # then
     assert [u.id for u in uses] == [first.id, second.id]
     assert uses[1].organisation_id == w.coordinator.organisation_id
+
+
+def test_issue11_recording_a_consent_tells_the_registered_handlers_in_its_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the referrals app registered its handler; a failing one is added
+    monkeypatch.setattr(hooks, "_consent_recorded", dict(hooks._consent_recorded))
+    registered = hooks.consent_handlers()
+    seen: list[hooks.ConsentRecorded] = []
+
+    def failing(event: hooks.ConsentRecorded) -> None:
+        seen.append(event)
+        raise RuntimeError("handler failed")
+
+    hooks.on_consent_recorded(failing)
+    lead = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    case = open_case(actor=lead)
+    shelter = OrganisationFactory.create(org_type=OrgType.SHELTER)
+
+    # when
+    with pytest.raises(RuntimeError):
+        access_services.consent_record(
+            actor=lead,
+            case_id=case.id,
+            person_id=case.person_id,
+            data_key=case.person.data_key,
+            purpose=Purpose.ASSISTANCE,
+            field_groups=[FieldGroup.HEALTH],
+            given_on=timezone.localdate(),
+            language="en",
+            information_given="Explained.",
+            recipient_organisation=shelter,
+        )
+
+    # then: the handler was told, and the consent went back with it
+    assert registered == [
+        "haven.referrals.services.access_requests.access_requests_grant_on_consent"
+    ]
+    assert [(e.recipient_organisation_id, e.field_groups) for e in seen] == [
+        (shelter.pk, ("health",))
+    ]
+    assert not Consent.objects.exists()

@@ -5,6 +5,7 @@ moving the one case lead."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from haven.access import policy, services
 from haven.access.models import FieldGroup, Purpose, TeamMembership
@@ -95,3 +96,51 @@ def test_it_refuses_to_move_the_lead_outside_the_team_or_onto_the_lead() -> None
     assert (
         TeamMembership.objects.get(case=case, is_lead=True).organisation_id == lead.organisation_id
     )
+
+
+def test_r47_issue11_flow_status_says_whether_a_consent_or_an_agreement_is_missing() -> None:
+    # given: an agreement lets health flow to the shelter with consent; nothing else flows
+    lead = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    assert lead.organisation is not None
+    case = open_case(actor=lead)
+    shelter = OrganisationFactory.create(org_type=OrgType.SHELTER)
+    agreement = share_by_law(case=case, organisation=shelter, groups=[FieldGroup.HEALTH])
+    agreement.consent_required = True
+    agreement.save(update_fields=["consent_required"])
+
+    def status(group: FieldGroup) -> policy.FlowAnswer:
+        return policy.flow_status(
+            case_id=case.id, recipient=shelter, field_group=group, purpose=Purpose.ASSISTANCE
+        )
+
+    # when
+    before = status(FieldGroup.HEALTH)
+    no_agreement = status(FieldGroup.NARRATIVE)
+    services.consent_record(
+        actor=lead,
+        case_id=case.id,
+        person_id=case.person_id,
+        data_key=case.person.data_key,
+        purpose=Purpose.ASSISTANCE,
+        field_groups=[FieldGroup.HEALTH],
+        given_on=timezone.localdate(),
+        language="en",
+        information_given="Explained.",
+        recipient_organisation=shelter,
+    )
+    after = status(FieldGroup.HEALTH)
+
+    # then
+    assert (before.status, before.decision.code) == (policy.FlowStatus.NEEDS_CONSENT, "no_consent")
+    assert not before.allowed and before.agreement_between == ()
+    assert no_agreement.status == policy.FlowStatus.NEEDS_AGREEMENT
+    assert no_agreement.agreement_between == (lead.organisation, shelter)
+    assert after.allowed and after.status == policy.FlowStatus.CAN_FLOW
+
+
+def test_issue11_flow_status_of_reads_only_the_agreement_rules_answers() -> None:
+    assert policy.flow_status_of(allowed=True, code="case_lead") == policy.FlowStatus.CAN_FLOW
+    assert policy.flow_status_of(allowed=False, code="no_consent") == (
+        policy.FlowStatus.NEEDS_CONSENT
+    )
+    assert policy.flow_status_of(allowed=False, code="not_on_case_team") is None

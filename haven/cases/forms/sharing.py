@@ -228,3 +228,20 @@ class ConsentForm(forms.Form):
             "information_given": data["information_given"],
             "views": data["child_views"],
         }
+
+
+def consent_initial(query: Any) -> dict[str, Any]:
+    """What a link may choose in advance on the consent form (the referral form's
+    "record the consent" link): the recipient, the purpose and the kinds of
+    information, as ids and keys from the query string, never personal data.
+    Anything unknown is left out; the worker still checks and saves."""
+    initial: dict[str, Any] = {}
+    recipient = str(query.get("recipient", ""))
+    if recipient.startswith((ORGANISATION, ORG_TYPE)):
+        initial["recipient"] = recipient
+    if query.get("purpose") in Purpose.values:
+        initial["purpose"] = query["purpose"]
+    groups = [g for g in query.getlist("field_groups") if g in FieldGroup.values]
+    if groups:
+        initial["field_groups"] = groups
+    return initial

@@ -56,8 +56,9 @@ CASE_LIST_QUERIES = 11
 # (web.context_processors).
 # Issue 10 adds 2: the age block's history of age assessments (1) and the
 # timeline's age assessments (1).
+# Issue 11 adds 1: the requests for access on the case, for the case lead to answer.
 # The same for 1 narrative entry as for 5.
-CASE_DETAIL_QUERIES = 42
+CASE_DETAIL_QUERIES = 43
 
 ClientFor = Callable[[User], Client]
 

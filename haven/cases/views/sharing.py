@@ -86,6 +86,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         recipients=access_selectors.consent_recipients(
             context=context, country=user.organisation.country if user.organisation else ""
         ),
+        initial=sharing_forms.consent_initial(request.GET),
     )
     status = 200
     cannot_flow: list[access_selectors.CannotFlow] = []

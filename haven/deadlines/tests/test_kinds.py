@@ -15,6 +15,7 @@ from haven.children import clocks as children_clocks
 from haven.deadlines import kinds
 from haven.identification import clocks as identification_clocks
 from haven.identification import hooks as identification_hooks
+from haven.referrals import clocks as referrals_clocks
 
 
 def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
@@ -31,6 +32,7 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
             assistance_clocks.PERMIT_EXPIRY,
             assistance_clocks.REASSESSMENT_DUE,
             assistance_clocks.CLOSURE_FOLLOW_UP,
+            referrals_clocks.ACCESS_REQUEST,
         }
         == set(kinds.keys())
         == set(registered)

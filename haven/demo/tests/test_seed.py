@@ -1025,3 +1025,21 @@ def test_it_seeds_the_same_referrals_for_the_same_seed() -> None:
     assert first.referrals == second.referrals
     assert first_rows == _referral_fingerprint()
     assert first_rows
+
+
+def test_issue11_seeds_a_request_for_access_waiting_for_the_case_lead(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    from haven.deadlines.models import Task
+    from haven.referrals.models import AccessRequest
+
+    # when
+    requests = list(AccessRequest.objects.all())
+
+    # then: one asked in each country at most, each with the lead's open task
+    assert 0 < len(requests) == seeded.referrals.access_requests <= 2
+    for request in requests:
+        task = Task.objects.get(kind="access_request", detail__request=str(request.pk))
+        assert task.assigned_organisation_id == request.lead_organisation_id
+        assert task.status == Task.Status.OPEN

@@ -15,6 +15,8 @@ from haven.referrals.forms.desk import (
 )
 from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
 from haven.referrals.forms.referrals import (
+    AccessRefuseForm,
+    AccessRequestForm,
     AnswerForm,
     CheckForm,
     DeclineForm,
@@ -27,6 +29,8 @@ from haven.referrals.forms.referrals import (
 )
 
 __all__ = [
+    "AccessRefuseForm",
+    "AccessRequestForm",
     "AdviseForm",
     "AnswerForm",
     "CaseFromDeskForm",

@@ -134,3 +134,37 @@ class LeadDeclineForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Why not"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class AccessRequestForm(forms.Form):
+    """Ask the case lead for kinds of information hidden from you (issue 11)."""
+
+    field_groups = forms.MultipleChoiceField(
+        label=gettext_lazy("Information you ask for"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service refuses none, with its own message and code
+        help_text=gettext_lazy("Only what the person's consent would open for you."),
+    )
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("Purpose"), choices=Purpose.choices, widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why you need it"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=shared.MAX_TEXT,
+        help_text=gettext_lazy("The case lead reads it to decide. It is encrypted."),
+    )
+
+    def __init__(self, *args: Any, groups: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field_groups"].choices = groups  # type: ignore[attr-defined]  # MultipleChoiceField
+
+
+class AccessRefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why not"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=shared.MAX_TEXT,
+        help_text=gettext_lazy("The organisation that asked is told. No details about the person."),
+    )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
+from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, User
@@ -379,19 +380,69 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
 
 @dataclass(frozen=True)
 class FlowRow:
+    """One kind of information on the referral form: whether it can flow to the
+    chosen organisation and, if not, what is missing (``access.policy.flow_status``)."""
+
     group: str
     label: str
     allowed: bool
     code: str
     reason: str
+    status: str = access_policy.FlowStatus.CAN_FLOW  # access.policy.FlowStatus
+    # For a missing agreement: the organisations whose administrators can make one.
+    agreement_between: tuple[str, ...] = ()
+    # For a missing consent: whether this user records consents on this case (the
+    # case lead's staff, the consent page's own rule); else whom to ask.
+    may_record_consent: bool = False
+    consent_by: str = ""
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.status == access_policy.FlowStatus.NEEDS_CONSENT
+
+
+def flow_rows(
+    *, user: User, context: access_policy.CaseContext, recipient: Organisation, purpose: Purpose
+) -> list[FlowRow]:
+    """Per field group, the answer of ``access.policy.flow_status`` for a recipient:
+    the same answer the referral's refusal and a request for access give."""
+    may_record = (
+        access_selectors.consent_refusal(user=user, memberships=context.memberships) is None
+    )
+    lead = context.lead
+    lead_name = lead.organisation.name if lead is not None else ""
+    rows = []
+    for group in FieldGroup:
+        answer = access_policy.flow_status(
+            case_id=context.case_id,
+            recipient=recipient,
+            field_group=group,
+            purpose=purpose,
+            context=context,
+        )
+        rows.append(
+            FlowRow(
+                group=group.value,
+                label=str(group.label),
+                allowed=answer.allowed,
+                code=answer.decision.code,
+                reason=str(answer.decision.reason),
+                status=answer.status,
+                agreement_between=tuple(o.name for o in answer.agreement_between),
+                may_record_consent=may_record,
+                consent_by=lead_name,
+            )
+        )
+    return rows
 
 
 def referral_flows(
     *, user: User, case_id: object, to_organisation_id: object, purpose: str
 ) -> list[FlowRow]:
     """For the referral form: would each field group reach this organisation for
-    this purpose once it joins the team (agreement and consent)? For the team only,
-    and for an organisation in the user's country (R-48: abroad is a package)."""
+    this purpose once it joins the team, and if not, is a consent or an agreement
+    missing? For the team only, and for an organisation in the user's country
+    (R-48: abroad is a package)."""
     case = case_selectors.case_get(user=user, case_id=case_id)
     assert user.organisation is not None  # noqa: S101 - case_get admits team members only
     receiver = Organisation.objects.filter(
@@ -400,21 +451,7 @@ def referral_flows(
     if receiver is None or purpose not in Purpose.values:  # abroad: a cross-border package
         return []
     context = access_policy.case_context(case_id=case.id)
-    rows = []
-    for group in FieldGroup:
-        decision = access_policy.flow_check(
-            case_id=case.id,
-            recipient=receiver,
-            field_group=group,
-            purpose=Purpose(purpose),
-            context=context,
-        )
-        rows.append(
-            FlowRow(
-                group.value, str(group.label), decision.allowed, decision.code, str(decision.reason)
-            )
-        )
-    return rows
+    return flow_rows(user=user, context=context, recipient=receiver, purpose=Purpose(purpose))
 
 
 def lead_transfer_candidates(*, user: User, case_id: object) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ details or notifications.
 
 A case member refers the person to another organisation for a purpose and
 chosen field groups, only when every group would flow to it under an agreement
-and consent (``access.policy.flow_check``). The receiver accepts (joining the
+and consent (``access.policy.flow_status``). The receiver accepts (joining the
 case team through ``access.services.team_member_add``), declines with a reason
 or asks for information; the sender answers or withdraws. The allowed moves are
 the tables in ``haven.referrals.states``. Lead transfers are in
@@ -81,23 +81,37 @@ def _check_groups(field_groups: Iterable[str]) -> list[str]:
 
 
 def _check_flows(*, case: Case, receiver: Organisation, groups: list[str], purpose: str) -> None:
-    """Every chosen group must reach the receiver once it joins (agreement + consent)."""
+    """Every chosen group must reach the receiver once it joins (agreement + consent):
+    ``access.policy.flow_status``, the answer the referral form shows per group."""
     context = access_policy.case_context(case_id=case.id)
     for group in groups:
-        decision = access_policy.flow_check(
+        answer = access_policy.flow_status(
             case_id=case.id,
             recipient=receiver,
             field_group=FieldGroup(group),
             purpose=Purpose(purpose),
             context=context,
         )
-        if not decision.allowed:
+        if not answer.allowed:
             raise InvalidInput(
                 _("%(group)s cannot be shared: %(reason)s")
-                % {"group": FieldGroup(group).label, "reason": decision.reason},
-                code=decision.code,  # no_agreement, no_consent, ...
+                % {"group": FieldGroup(group).label, "reason": _missing(answer)},
+                code=answer.decision.code,  # no_agreement, no_consent
                 field="field_groups",
             )
+
+
+def _missing(answer: access_policy.FlowAnswer) -> str:
+    """What is missing, in words that point the way forward, not back to the sender."""
+    if answer.status == access_policy.FlowStatus.NEEDS_CONSENT:
+        return _(
+            "the person's consent is missing. The case lead records it on the case's "
+            "consent page; the table above says what each kind needs."
+        )
+    return _(
+        "no cooperation agreement in force lets it flow. The administrators of "
+        "%(organisations)s can record one."
+    ) % {"organisations": ", ".join(o.name for o in answer.agreement_between)}
 
 
 def _check_receiver(*, case: Case, receiver: Organisation, country: str) -> None:

@@ -172,13 +172,13 @@ def test_r47_a_shelter_accepts_a_referral_and_then_sees_exactly_the_shared_group
     page.goto(live_server.url + reverse("referrals:referral_new", args=[r.case.id]))
     _check_flows_to_shelter(page)
 
-    # then: per group, whether it can flow there, and why not
+    # then: per group, whether it can flow there, and what is missing (issue 11)
     for group in SHARED:
         expect(_flow_row(page, str(group.label))).to_contain_text("Yes")
     for group in (FieldGroup.NARRATIVE, FieldGroup.HEALTH):
         row = _flow_row(page, str(group.label))
-        expect(row).to_contain_text("No")
-        expect(row).to_contain_text(re.compile("No cooperation agreement in force"))
+        expect(row).to_contain_text("No: an agreement is needed")
+        expect(row).to_contain_text(re.compile("organisation administrators of .+ can record one"))
 
     # when: the referral, for the three groups that can flow
     _fill_referral(page, SHARED)

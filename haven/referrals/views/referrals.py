@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,7 +20,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -182,15 +184,49 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
 # --- a new referral ------------------------------------------------------------------------------
 
 
-def _flows(user: User, case_id: uuid.UUID, query: Any) -> tuple[list[selectors.FlowRow], Any]:
+@dataclass(frozen=True)
+class FlowLine:
+    """A row of the "what can be shared" table, with the link to record the
+    missing consent (prefilled: recipient, purpose, the kind) when this user may."""
+
+    row: selectors.FlowRow
+    consent_url: str = ""
+
+
+def consent_link(
+    case_id: uuid.UUID, *, recipient_id: object, purpose: str, groups: list[str]
+) -> str:
+    """The consent page with the recipient, purpose and kinds chosen in advance:
+    ids and keys only, never personal data in the address."""
+    query = urlencode(
+        {"recipient": f"org:{recipient_id}", "purpose": purpose, "field_groups": groups},
+        doseq=True,
+    )
+    return f"{reverse('cases:consent_new', args=[case_id])}?{query}"
+
+
+def _flows(user: User, case_id: uuid.UUID, query: Any) -> tuple[list[FlowLine], Any, str]:
+    """The table's lines, the organisation checked, and the link that records every
+    missing consent at once ("" when none is missing or the user may not)."""
     check = referral_forms.CheckForm(query)
     if not check.is_valid():
-        return [], None
+        return [], None, ""
     data = check.cleaned_data
     rows = selectors.referral_flows(
         user=user, case_id=case_id, to_organisation_id=data["to"], purpose=data["purpose"]
     )
-    return rows, data["to"]
+
+    def link(groups: list[str]) -> str:
+        return consent_link(
+            case_id, recipient_id=data["to"], purpose=data["purpose"], groups=groups
+        )
+
+    missing = [r.group for r in rows if r.needs_consent and r.may_record_consent]
+    lines = [
+        FlowLine(r, link([r.group]) if r.needs_consent and r.may_record_consent else "")
+        for r in rows
+    ]
+    return lines, data["to"], link(missing) if len(missing) > 1 else ""
 
 
 @never_cache
@@ -240,11 +276,12 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 "directory_entry": request.GET.get("entry"),
             },
         )
-    flows, to = _flows(user, case_id, query)
+    flows, to, consent_all_url = _flows(user, case_id, query)
     context = {
         "case": case,
         "form": form,
         "flows": flows,
+        "consent_all_url": consent_all_url,
         "checked_organisation": to,
         "organisations": referral_forms.organisations_to_refer_to(user),
         "purposes": Purpose.choices,

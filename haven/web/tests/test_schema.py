@@ -143,6 +143,10 @@ DESK_CONSULTATION_CASE = DESK_CONSULTATIONS + "{id}/case/"
 DESK_REPORTS = "/api/v1/desk/reports/"
 DESK_REPORT = DESK_REPORTS + "{id}/"
 DESK_REPORT_TRIAGE = DESK_REPORT + "triage/"
+SHARING_CHECK = CASE + "sharing-check/"
+CASE_ACCESS_REQUESTS = CASE + "access-requests/"
+ACCESS_REQUEST = "/api/v1/access-requests/{id}/"
+ACCESS_REQUEST_REFUSE = ACCESS_REQUEST + "refuse/"
 CROSSBORDER_EXPORT = CASE + "crossborder/export/"
 CROSSBORDER_IMPORT = "/api/v1/crossborder/import/"
 CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
@@ -250,6 +254,10 @@ OPERATIONS = {
     (DESK_REPORTS, "get"),
     (DESK_REPORT, "get"),
     (DESK_REPORT_TRIAGE, "post"),
+    (SHARING_CHECK, "get"),
+    (CASE_ACCESS_REQUESTS, "post"),
+    (ACCESS_REQUEST, "get"),
+    (ACCESS_REQUEST_REFUSE, "post"),
     (CROSSBORDER_EXPORT, "post"),
     (CROSSBORDER_IMPORT, "post"),
     (CROSSBORDER_TRANSFERS, "get"),
@@ -1681,6 +1689,44 @@ def test_it_describes_referral_and_lead_transfer_answers_as_served(
     assert [r.status_code for _, _, r in served] == [
         201, 400, 404, 200, 200, 403, 400, 200, 200, 200, 200, 409,
         201, 409, 403, 404, 200,
+    ]  # fmt: skip
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_sharing_checks_and_requests_for_access_as_served(
+    openapi: dict[str, Any],
+) -> None:
+    # given: the police on an NGO-led team, an agreement that needs consent (issue 11)
+    from haven.referrals.tests import test_access_requests as access_tests
+
+    t = access_tests.team()
+    lead, police, third = (api_client_for(u) for u in (t.lead, t.police, t.third))
+    ask = CASE_ACCESS_REQUESTS.format(id=t.case.id)
+    body = {"field_groups": ["narrative"], "reason": "A synthetic reason.", "purpose": "assistance"}
+    check = SHARING_CHECK.format(id=t.case.id)
+
+    # when
+    served: list[Served] = [
+        (SHARING_CHECK, "get", lead.get(check, {"to": str(t.police_org.pk), "purpose": "legal"})),
+        (SHARING_CHECK, "get", third.get(check)),
+        (CASE_ACCESS_REQUESTS, "post", lead.post(ask, body, format="json")),
+        (CASE_ACCESS_REQUESTS, "post", police.post(ask, {"reason": ""}, format="json")),
+        (CASE_ACCESS_REQUESTS, "post", police.post(ask, body, format="json")),
+    ]
+    one = served[-1][2].json()["request"]["id"]
+    refuse = ACCESS_REQUEST_REFUSE.format(id=one)
+    served += [
+        (ACCESS_REQUEST, "get", lead.get(ACCESS_REQUEST.format(id=one))),
+        (ACCESS_REQUEST, "get", third.get(ACCESS_REQUEST.format(id=one))),
+        (ACCESS_REQUEST_REFUSE, "post", police.post(refuse, {"reason": "No."}, format="json")),
+        (ACCESS_REQUEST_REFUSE, "post", lead.post(refuse, {"reason": ""}, format="json")),
+        (ACCESS_REQUEST_REFUSE, "post", lead.post(refuse, {"reason": "No."}, format="json")),
+        (ACCESS_REQUEST_REFUSE, "post", lead.post(refuse, {"reason": "No."}, format="json")),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        200, 404, 403, 400, 201, 200, 404, 403, 400, 200, 409,
     ]  # fmt: skip
     assert_served_as_described(openapi, served)
 

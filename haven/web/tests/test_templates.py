@@ -107,16 +107,19 @@ from haven.referrals.forms import desk as desk_forms
 from haven.referrals.forms import directory as directory_forms
 from haven.referrals.forms import referrals as referral_forms
 from haven.referrals.models import FocalPointKey, ReferralState
+from haven.referrals.selectors import access_requests as access_request_selectors
 from haven.referrals.selectors import case_page as referral_case_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
 from haven.referrals.selectors import desk as desk_selectors
 from haven.referrals.selectors import directory as directory_selectors
 from haven.referrals.selectors import referrals as referral_selectors
+from haven.referrals.services import access_requests as access_request_services
 from haven.referrals.services import crossborder as crossborder_services
 from haven.referrals.services import desk as desk_services
 from haven.referrals.services import directory as directory_services
 from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
+from haven.referrals.tests.test_access_requests import agreement_needing_consent
 from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
 from haven.web import composer, timeline
@@ -1933,12 +1936,16 @@ def _referral_new(scene: Scene) -> Context:
     return {
         "case": case,
         "form": referral_forms.ReferralForm(user=scene.lead),
-        "flows": referral_selectors.referral_flows(
-            user=scene.lead,
-            case_id=case.id,
-            to_organisation_id=org_of(shelter).pk,
-            purpose="assistance",
-        ),
+        "flows": [
+            referral_views.FlowLine(row, "/consent-link/")
+            for row in referral_selectors.referral_flows(
+                user=scene.lead,
+                case_id=case.id,
+                to_organisation_id=org_of(shelter).pk,
+                purpose="assistance",
+            )
+        ],
+        "consent_all_url": "/consent-link/",
         "checked_organisation": org_of(shelter).pk,
         "organisations": referral_forms.organisations_to_refer_to(scene.lead),
         "purposes": Purpose.choices,
@@ -1992,8 +1999,66 @@ def _referrals_case_block(scene: Scene) -> Context:
     return {"case": case, "case_referrals": block}
 
 
+def _access_request(scene: Scene) -> tuple[Case, uuid.UUID]:
+    """The police on the team ask the NGO lead for health, which an agreement lets
+    flow with the person's consent (issue 11)."""
+    case = scene.new_case()
+    agreement_needing_consent(
+        lead=org_of(scene.lead), recipient=org_of(scene.police), groups=[FieldGroup.HEALTH]
+    )
+    asked = access_request_services.access_request_ask(
+        actor=scene.police,
+        case_id=case.id,
+        field_groups=[FieldGroup.HEALTH],
+        reason="A synthetic reason.",
+        purpose="assistance",
+    )
+    return case, asked.pk
+
+
+def _access_request_new(scene: Scene) -> Context:
+    case, _id = _access_request(scene)
+    options = access_request_selectors.access_request_options(
+        user=scene.police, case_id=case.id, purpose="assistance"
+    )
+    form = referral_forms.AccessRequestForm(
+        groups=[(row.group, row.label) for row in options.askable]
+    )
+    return {"options": options, "case": case, "form": form, "nav": "cases"}
+
+
+def _access_request_detail(scene: Scene) -> Context:
+    _case, request_id = _access_request(scene)
+    detail = access_request_selectors.access_request_get(user=scene.lead, request_id=request_id)
+    return {
+        "detail": detail,
+        "consent_url": "/consent-link/",
+        "refuse_form": referral_forms.AccessRefuseForm(),
+        "nav": "cases",
+    }
+
+
+def _access_requests_case_block(scene: Scene) -> Context:
+    case, _id = _access_request(scene)
+    view = selectors.case_read(user=scene.police, case_id=case.id)
+    lead = access_request_selectors.lead_contact_of(lead_id=view.lead_id)
+    requests = access_request_selectors.access_requests_of_case(
+        user=scene.police, case_id=case.id, lead_id=view.lead_id
+    )
+    block = {"lead": lead, "requests": requests, "purpose": "assistance"}
+    return {"case": case, "view": view, "access": block, "user": scene.police}
+
+
+def _lead_contact(scene: Scene) -> Context:
+    return {"contact": access_request_selectors.LeadContact("An NGO", ["Helpline — +358 9 1"])}
+
+
 CONTEXTS.update(
     {
+        "referrals/_access_requests_case_block.html": _access_requests_case_block,
+        "referrals/_lead_contact.html": _lead_contact,
+        "referrals/access_request_new.html": _access_request_new,
+        "referrals/access_request_detail.html": _access_request_detail,
         "referrals/_referrals_case_block.html": _referrals_case_block,
         "referrals/referral_list.html": _referral_list,
         "referrals/referral_detail.html": _referral_detail,

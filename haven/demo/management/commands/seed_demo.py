@@ -119,6 +119,7 @@ class Command(BaseCommand):
                 "m": counts.agreements,
             },
             _("Lead transfers: %s") % by_state(counts.lead_transfers),
+            _("Requests for access waiting for the case lead: %d") % counts.access_requests,
             _(
                 "Desk: consultations %(c)d (%(l)d linked to a case, %(r)d routed), "
                 "public concern reports: %(p)s"
