@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -214,7 +215,7 @@ class ConsentForm(forms.Form):
 
     def warn(self, signature: str) -> None:
         """Show the warning's confirmation again, unticked, bound to ``signature``."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # bound to the request's POST
         data["warned_about"] = signature
         data.pop("confirm_cannot_flow", None)
         self.data = data
