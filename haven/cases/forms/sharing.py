@@ -5,9 +5,11 @@ services apply the rules (R-11, R-18, R-20, R-25)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +140,8 @@ class ConsentForm(forms.Form):
         ),
         required=False,
     )
+    # What the warning named (recipient, purpose, kinds): the tick confirms only that.
+    warned_about = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
     def __init__(
         self,
@@ -202,6 +206,19 @@ class ConsentForm(forms.Form):
         if value.startswith(ORGANISATION):
             return {"recipient_organisation": self.organisations[value.removeprefix(ORGANISATION)]}
         return {"recipient_org_type": value.removeprefix(ORG_TYPE)}
+
+    def warning_signature(self, cannot_flow: Sequence[access_selectors.CannotFlow]) -> str:
+        """What a warning about ``cannot_flow`` names: the recipient, the purpose
+        and the kinds. A tick confirms a warning only while this stays the same."""
+        kinds = ",".join(sorted(str(item.field_group) for item in cannot_flow))
+        return f"{self.cleaned_data['recipient']}|{self.cleaned_data['purpose']}|{kinds}"
+
+    def warn(self, signature: str) -> None:
+        """Show the warning's confirmation again, unticked, bound to ``signature``."""
+        data = cast(QueryDict, self.data).copy()  # bound to the request's POST
+        data["warned_about"] = signature
+        data.pop("confirm_cannot_flow", None)
+        self.data = data
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -192,9 +192,12 @@ def test_r47_the_consent_form_warns_before_saving_a_kind_that_cannot_flow() -> N
         field_groups=[FieldGroup.NARRATIVE, FieldGroup.LOCATION],
     )
 
-    # when
+    # when: the user confirms what the warning named (the page carries it back)
     warned = client.post(_new(w.case), form)
-    confirmed = client.post(_new(w.case), {**form, "confirm_cannot_flow": "on"})
+    signature = warned.context["form"].data["warned_about"]
+    confirmed = client.post(
+        _new(w.case), {**form, "confirm_cannot_flow": "on", "warned_about": signature}
+    )
 
     # then: not saved at first; one warning, for the location only, naming who makes one
     assert warned.status_code == 200
@@ -208,6 +211,40 @@ def test_r47_the_consent_form_warns_before_saving_a_kind_that_cannot_flow() -> N
     assert 'name="confirm_cannot_flow"' in page
     assert confirmed.status_code == 302
     assert Consent.objects.get().field_groups == [FieldGroup.LOCATION, FieldGroup.NARRATIVE]
+
+
+def test_r47_a_tick_confirms_only_the_warning_it_answered() -> None:
+    # given: a warning about the location; the user then adds health, keeping the tick
+    w = world()
+    client = _client(w.lead)
+    police = org_of(w.police)
+    form = _form(
+        recipient=f"org:{police.pk}",
+        given_by=GivenBy.PERSON,
+        field_groups=[FieldGroup.NARRATIVE, FieldGroup.LOCATION],
+    )
+    warned = client.post(_new(w.case), form)
+    signature = warned.context["form"].data["warned_about"]
+    changed = {
+        **form,
+        "field_groups": [FieldGroup.NARRATIVE, FieldGroup.LOCATION, FieldGroup.HEALTH],
+        "confirm_cannot_flow": "on",
+        "warned_about": signature,
+    }
+
+    # when
+    again = client.post(_new(w.case), changed)
+    tick_alone = client.post(_new(w.case), {**form, "confirm_cannot_flow": "on"})
+
+    # then: warned again about both kinds, the tick cleared; nothing saved either time
+    assert again.status_code == 200
+    assert {c.field_group for c in again.context["cannot_flow"]} == {
+        FieldGroup.LOCATION,
+        FieldGroup.HEALTH,
+    }
+    assert again.context["form"].data.get("confirm_cannot_flow") is None
+    assert tick_alone.status_code == 200
+    assert not Consent.objects.exists()
 
 
 def test_r47_the_consent_form_saves_at_once_when_every_kind_can_flow() -> None:

@@ -121,8 +121,14 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 field_groups=arguments["field_groups"],
                 **form.recipient_arguments(),
             )
-            if cannot_flow and not form.cleaned_data["confirm_cannot_flow"]:
-                status = 200  # not an error: a warning to confirm
+            warned = form.warning_signature(cannot_flow)
+            confirmed = (
+                form.cleaned_data["confirm_cannot_flow"]
+                and form.cleaned_data["warned_about"] == warned
+            )
+            if cannot_flow and not confirmed:
+                status = 200  # not an error: a warning to confirm what it names
+                form.warn(warned)
             else:
                 try:
                     access_services.consent_record(
