@@ -39,6 +39,7 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             25,
             "children/_age_status.html",
             {"age": selectors.age_summary_shown(case_view=view, writable=page.writable)},
+            _("Age"),
         ),
         #
         parts.Panel(

@@ -25,6 +25,7 @@ from haven.access.models import (
     Purpose,
     TeamMembership,
 )
+from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.audit.models import AuditEvent
@@ -70,6 +71,7 @@ def agreement_needing_consent(
         document_reference="test",
         legal_basis="",
         consent_required=True,
+        state=AgreementState.IN_EFFECT,  # as if every party approved it
         valid_from=date(2000, 1, 1),
         created_at=timezone.now(),
     )
