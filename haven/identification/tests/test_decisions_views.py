@@ -22,6 +22,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.factories import add_to_team
+from haven.children.tests.factories import appoint_guardian
 from haven.identification import pathways
 from haven.identification.models import IdentificationDecision, Reconsideration
 from haven.identification.services import decisions as services
@@ -488,3 +489,15 @@ def test_r17_a_childs_letter_goes_to_the_representative_or_the_authority(
     assert f"To:</strong>\n    {addressee}" in html
     assert "Decision papers are never given to a child directly" in html
     assert "The person concerned" not in html
+
+
+def test_r17_a_childs_letter_names_the_representative_appointed() -> None:
+    # given
+    t = team(child=True)
+    decision = record(t.police, t.case, served_to="representative")
+    appoint_guardian(actor=t.ngo, case=t.case, name="Ilona Holhooja")
+    # when
+    html = _letter(client_for(t.ngo), decision)
+    # then
+    assert "To:</strong>\n    Ilona Holhooja (Legal guardian)" in html
+    assert "Decision papers are never given to a child directly" in html

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
 from haven.identification import forms as identification_forms
-from haven.identification.models import Outcome, Reconsideration
+from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
 from haven.identification.selectors.rounds import REOPENABLE
 from haven.identification.services import decisions as services
@@ -117,13 +117,8 @@ def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
     """The decision as a printable letter for the person, or for a child's
     representative or the local authority (R-17): what was decided, why, and how
     to ask for reconsideration. The same case gate and audit as the decision page."""
-    decision = selectors.decision_get(user=request_user(request), decision_id=decision_id)
-    pending = [r for r in decision.reconsiderations if r.status == Reconsideration.Status.OPEN]
-    context = {
-        "decision": decision,
-        "open_request": pending[0] if pending else None,
-        "nav": "cases",
-    }
+    letter = selectors.decision_letter(user=request_user(request), decision_id=decision_id)
+    context = {"letter": letter, "decision": letter.decision, "nav": "cases"}
     return render(request, "identification/decision_letter.html", context)
 
 

@@ -566,8 +566,8 @@ def _decision_detail(scene: Scene) -> Context:
 
 
 def _decision_letter(scene: Scene) -> Context:
-    decision = decision_selectors.decision_get(user=scene.reader, decision_id=scene.refused.id)
-    return {"decision": decision, "open_request": None, "nav": "cases"}
+    letter = decision_selectors.decision_letter(user=scene.reader, decision_id=scene.refused.id)
+    return {"letter": letter, "decision": letter.decision, "nav": "cases"}
 
 
 def _decision_new(scene: Scene) -> Context:
