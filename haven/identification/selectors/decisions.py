@@ -27,6 +27,7 @@ from haven.cases.status import (
     TRANSITIONS,
     IdentificationStatus,
 )
+from haven.children.models import GuardianAppointment
 from haven.deadlines.models import Task
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
@@ -234,6 +235,46 @@ def decision_get(*, user: User, decision_id: object) -> DecisionView:
     gated.audit_record(object_type="identification.IdentificationDecision", object_id=parsed)
     views = _views(case, decisions, rounds.reopenings(case.id))
     return next(v for v in views if v.id == parsed)
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    """A decision as a letter for the person, or for a child's representative (R-17)."""
+
+    decision: DecisionView
+    representative: str  # the child's guardian or representative by name, when served on them
+    representative_kind: str
+    open_request: ReconsiderationView | None  # a request not yet answered by a new decision
+
+
+def _representative(decision: DecisionView) -> GuardianAppointment | None:
+    if decision.served_to != ServedTo.REPRESENTATIVE:
+        return None
+    return (
+        GuardianAppointment.objects.filter(
+            case_id=decision.case_id, appointed_on__lte=timezone.localdate()
+        )
+        .select_related("case__person")
+        .order_by("-appointed_on", "-recorded_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def decision_letter(*, user: User, decision_id: object) -> DecisionLetter:
+    """One decision as a letter: the case gate and audit of ``decision_get``. A letter
+    served on a child's representative names the guardian or representative appointed
+    now (legal group, like the decision; R-11, R-17)."""
+    decision = decision_get(user=user, decision_id=decision_id)
+    row = _representative(decision)
+    name = _decrypt(row.case, row.guardian_name_enc, "guardian.name") if row else ""
+    pending = [r for r in decision.reconsiderations if r.status == Reconsideration.Status.OPEN]
+    return DecisionLetter(
+        decision=decision,
+        representative=name,
+        representative_kind=row.get_kind_display() if row and name else "",
+        open_request=pending[0] if pending else None,
+    )
 
 
 def _open_targets(case: Case) -> dict[str, date]:

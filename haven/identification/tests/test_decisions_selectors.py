@@ -13,6 +13,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
 from haven.cases.tests.factories import add_to_team
+from haven.children.tests.factories import appoint_guardian
 from haven.deadlines.models import Task
 from haven.identification import errors
 from haven.identification.selectors import decisions as selectors
@@ -137,6 +138,44 @@ def test_an_erased_persons_reasons_are_not_read() -> None:
     # then
     assert view.reasons == ""
     assert not view.may_request_reconsideration
+
+
+def test_r17_a_letter_to_a_childs_representative_names_the_one_appointed_now() -> None:
+    # given
+    t = team(child=True)
+    to_representative = record(t.police, t.case, served_to="representative")
+    appoint_guardian(actor=t.ngo, case=t.case, name="Ilona Holhooja")
+    other = team(child=True)
+    unnamed = record(other.police, other.case, served_to="representative")
+    third = team(child=True)
+    to_authority = record(third.police, third.case, served_to="local_authority")
+    # when
+    named = selectors.decision_letter(user=t.police, decision_id=to_representative.id)
+    none_yet = selectors.decision_letter(user=other.police, decision_id=unnamed.id)
+    authority = selectors.decision_letter(user=third.police, decision_id=to_authority.id)
+    # then
+    assert (named.representative, named.representative_kind) == ("Ilona Holhooja", "Legal guardian")
+    assert (none_yet.representative, none_yet.representative_kind) == ("", "")
+    assert (authority.representative, authority.representative_kind) == ("", "")
+    assert named.open_request is None
+
+
+def test_an_erased_childs_letter_names_no_representative() -> None:
+    # given
+    t = team(child=True)
+    decision = record(t.police, t.case, outcome="negative", served_to="representative")
+    appoint_guardian(actor=t.ngo, case=t.case)
+    services.reconsideration_request(
+        actor=t.ngo, decision_id=decision.id, requested_on=decision.decided_on, grounds="New."
+    )
+    supervisor = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR, organisation=org_of(t.ngo))
+    case_services.person_erase(actor=supervisor, case_id=t.case.id)
+    # when
+    letter = selectors.decision_letter(user=t.ngo, decision_id=decision.id)
+    # then
+    assert (letter.representative, letter.representative_kind) == ("", "")
+    assert letter.open_request is not None
+    assert letter.open_request.requested_on == decision.decided_on
 
 
 # --- the options of the pathway -----------------------------------------------------------

@@ -18,8 +18,11 @@ from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
+from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
+from haven.cases.tests.factories import add_to_team
+from haven.children.tests.factories import appoint_guardian
 from haven.identification import pathways
 from haven.identification.models import IdentificationDecision, Reconsideration
 from haven.identification.services import decisions as services
@@ -28,6 +31,7 @@ from haven.identification.tests.test_decisions_services import (
     OPENED,
     RG,
     TODAY,
+    org_of,
     record,
     team,
 )
@@ -351,3 +355,149 @@ def test_r17_a_decision_dated_before_the_case_was_opened_is_refused_beside_the_d
     assert response.status_code == 400
     assert 'id="id_decided_on_error"' in response.content.decode()
     assert not IdentificationDecision.objects.exists()
+
+
+# --- the decision as a letter for the person (R-17) --------------------------------------
+
+LETTER_LINK = "Print a letter for the person"
+
+
+def _letter(client: Client, decision: IdentificationDecision) -> str:
+    response = client.get(reverse("identification:decision_letter", args=[decision.id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_r17_decision_letter_says_what_why_and_how_to_ask_for_reconsideration() -> None:
+    # given
+    adult, other = team(), team()
+    negative = record(
+        adult.police,
+        adult.case,
+        outcome="negative",
+        reasons="No indicator of exploitation was found.",
+        legal_basis="Test Act s. 7",
+    )
+    positive = record(other.police, other.case, reasons="A credible account.")
+    # when
+    refused = _letter(client_for(adult.ngo), negative)
+    granted = _letter(client_for(other.ngo), positive)
+    # then: what was decided, by whom, when, why and on what basis
+    for html, decision, reasons, basis in [
+        (refused, negative, "No indicator of exploitation was found.", "Test Act s. 7"),
+        (granted, positive, "A credible account.", "Test Act s. 1"),
+    ]:
+        assert decision.case.reference in html
+        assert decision.organisation.name in html
+        assert "Reasonable grounds" in html
+        assert reasons in html
+        assert basis in html
+        assert "haven/print.css" in html
+        assert "To:</strong>\n    The person concerned" in html
+    assert "took a negative decision" in refused
+    assert "took a positive decision" in granted
+    # how to ask for reconsideration, and by when: the pathway sets no window
+    assert "you can ask for it to be reconsidered" in refused
+    assert "You can ask at any time. There is no deadline." in refused
+    assert "reconsidered" not in granted
+    assert "Nothing needs to be done to keep it." in granted
+
+
+def test_r17_the_letter_says_a_reconsideration_is_pending_once_requested() -> None:
+    # given
+    t = team()
+    negative = record(t.police, t.case, outcome="negative", reasons="Not enough.")
+    services.reconsideration_request(
+        actor=t.ngo, decision_id=negative.id, requested_on=negative.decided_on, grounds="New."
+    )
+    # when
+    html = _letter(client_for(t.ngo), negative)
+    # then
+    assert "A request for reconsideration was made on" in html
+    assert "There is no deadline." not in html
+
+
+def test_the_letter_says_when_a_later_decision_replaced_this_one() -> None:
+    # given
+    t = team()
+    first = record(t.police, t.case, outcome="negative", reasons="Not enough.")
+    record(t.police, t.case, outcome="positive", reasons="New evidence.")
+    # when
+    html = _letter(client_for(t.ngo), first)
+    # then
+    assert "A later decision replaced this one." in html
+    assert "There is no deadline." not in html
+
+
+def test_the_letter_link_and_page_open_only_for_who_may_read_the_decision() -> None:
+    # given: one case, a team member who may read the legal group and one who may not
+    t = team()
+    health = make_user(org_type=OrgType.HEALTH)
+    add_to_team(case=t.case, organisation=org_of(health), by=t.ngo)
+    decision = record(t.police, t.case)
+    detail_url = reverse("identification:decision_detail", args=[decision.id])
+    letter_url = reverse("identification:decision_letter", args=[decision.id])
+    outsider = client_for(make_user(org_type=OrgType.POLICE))
+    # when
+    allowed_detail = client_for(t.ngo).get(detail_url)
+    allowed_letter = client_for(t.ngo).get(letter_url)
+    refused_detail = client_for(health).get(detail_url)
+    refused_letter = client_for(health).get(letter_url)
+    hidden_letter = outsider.get(letter_url)
+    # then
+    assert (allowed_detail.status_code, allowed_letter.status_code) == (200, 200)
+    assert LETTER_LINK in allowed_detail.content.decode()
+    assert letter_url in allowed_detail.content.decode()
+    assert (refused_detail.status_code, refused_letter.status_code) == (403, 403)
+    assert LETTER_LINK not in refused_detail.content.decode()
+    assert decision.legal_basis not in refused_letter.content.decode()
+    assert hidden_letter.status_code == 404
+    assert t.case.reference not in hidden_letter.content.decode()
+
+
+def test_the_letter_read_is_audited_as_the_decision_page() -> None:
+    # given
+    t = team()
+    decision = record(t.police, t.case)
+    before = AuditEvent.objects.count()
+    # when
+    _letter(client_for(t.ngo), decision)
+    # then
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    reads = [e for e in events if e.action == Action.READ]
+    assert [(e.field_groups, e.purpose, e.object_id) for e in reads] == [
+        ("legal", "identification", str(decision.id))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("served_to", "addressee"),
+    [
+        ("representative", "The child's guardian or representative"),
+        ("local_authority", "The local authority responsible for the child"),
+    ],
+)
+def test_r17_a_childs_letter_goes_to_the_representative_or_the_authority(
+    served_to: str, addressee: str
+) -> None:
+    # given
+    t = team(child=True)
+    decision = record(t.police, t.case, served_to=served_to)
+    # when
+    html = _letter(client_for(t.ngo), decision)
+    # then
+    assert f"To:</strong>\n    {addressee}" in html
+    assert "Decision papers are never given to a child directly" in html
+    assert "The person concerned" not in html
+
+
+def test_r17_a_childs_letter_names_the_representative_appointed() -> None:
+    # given
+    t = team(child=True)
+    decision = record(t.police, t.case, served_to="representative")
+    appoint_guardian(actor=t.ngo, case=t.case, name="Ilona Holhooja")
+    # when
+    html = _letter(client_for(t.ngo), decision)
+    # then
+    assert "To:</strong>\n    Ilona Holhooja (Legal guardian)" in html
+    assert "Decision papers are never given to a child directly" in html

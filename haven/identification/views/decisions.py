@@ -1,5 +1,5 @@
 """Decision pages: the case's decisions, a new decision of the national pathway,
-one decision, and a request to reconsider it (R-10, R-17).
+one decision, its letter for the person, and a request to reconsider it (R-10, R-17).
 
 Each view parses the request, calls one selector or service, and renders.
 Hidden and missing cases and decisions give the same 404 (``domain_errors``);
@@ -113,6 +113,18 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
 @never_cache
 @login_required
 @domain_errors
+def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    """The decision as a printable letter for the person, or for a child's
+    representative or the local authority (R-17): what was decided, why, and how
+    to ask for reconsideration. The same case gate and audit as the decision page."""
+    letter = selectors.decision_letter(user=request_user(request), decision_id=decision_id)
+    context = {"letter": letter, "decision": letter.decision, "nav": "cases"}
+    return render(request, "identification/decision_letter.html", context)
+
+
+@never_cache
+@login_required
+@domain_errors
 def reconsideration_new(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     """Record a request to reconsider a negative decision (R-17)."""
     user = request_user(request)
@@ -143,6 +155,7 @@ urlpatterns: list[URLPattern] = [
     path("cases/<uuid:case_id>/decisions/", decision_list, name="decision_list"),
     path("cases/<uuid:case_id>/decisions/new/", decision_new, name="decision_new"),
     path("decisions/<uuid:decision_id>/", decision_detail, name="decision_detail"),
+    path("decisions/<uuid:decision_id>/letter/", decision_letter, name="decision_letter"),
     path(
         "decisions/<uuid:decision_id>/reconsiderations/new/",
         reconsideration_new,

@@ -565,6 +565,11 @@ def _decision_detail(scene: Scene) -> Context:
     return {"decision": decision, "nav": "cases"}
 
 
+def _decision_letter(scene: Scene) -> Context:
+    letter = decision_selectors.decision_letter(user=scene.reader, decision_id=scene.refused.id)
+    return {"letter": letter, "decision": letter.decision, "nav": "cases"}
+
+
 def _decision_new(scene: Scene) -> Context:
     # The police on a child's case post the positive template unchanged: refused.
     scene.viewer = scene.police
@@ -1136,6 +1141,7 @@ CONTEXTS: dict[str, Builder] = {
     "identification/decision_list.html": _decision_list,
     "identification/decision_new.html": _decision_new,
     "identification/decision_detail.html": _decision_detail,
+    "identification/decision_letter.html": _decision_letter,
     "identification/reconsideration_new.html": _reconsideration_new,
     "identification/_decision_links.html": _case_links,
     "identification/_decision_pathway_notice.html": _pathway_notice,
