@@ -216,13 +216,13 @@ def test_r47_a_shelter_accepts_a_referral_and_then_sees_exactly_the_shared_group
     expect(shelter_page.get_by_text(MESSAGE)).to_be_visible()
     shelter_page.get_by_role("button", name="Accept the referral").click()
 
-    # then
-    expect(shelter_page.get_by_text("Done: Accepted.")).to_be_visible()
-    expect(shelter_page.get_by_role("definition").filter(has_text="Accepted")).to_have_count(1)
-
-    # when: the shelter opens the case from its case list
-    shelter_page.get_by_role("link", name="Cases", exact=True).click()
-    shelter_page.get_by_role("link", name=r.case.reference).click()
+    # then: straight to the case, with the service it was asked for (issue 11)
+    expect(
+        shelter_page.get_by_text("Referral accepted: your organisation is now on the case team.")
+    ).to_be_visible()
+    expect(
+        shelter_page.get_by_text("Your organisation accepted this referral from")
+    ).to_be_visible()
 
     # then: the shared groups, each with why; every other group hidden, with why
     expect(shelter_page.get_by_role("heading", level=1)).to_have_text(f"Case {r.case.reference}")
@@ -264,8 +264,8 @@ def test_r47_a_group_that_cannot_flow_is_refused_next_to_the_groups_in_plain_wor
     fieldset = page.get_by_role("group", name=GROUPS_FIELD)
     expect(fieldset.locator(".errorlist")).to_have_text(
         re.compile(
-            f"^Narrative cannot be shared: No cooperation agreement in force lets narrative "
-            f"flow to {SHELTER} for assistance"
+            "^Narrative cannot be shared: no cooperation agreement in force lets it flow. "
+            f"The administrators of {NGO}, {SHELTER} can record one."
         )
     )
     expect(page.get_by_role("alert")).to_contain_text("Narrative cannot be shared")
