@@ -1888,7 +1888,6 @@ def _people_with_an_error() -> Any:
     return people
 
 
-
 def _report_new(scene: Scene) -> Context:
     form = desk_forms.ReportForm({"description": "", "sector": "travel_transport"})
     form.is_valid()
