@@ -29,7 +29,21 @@ def _interviews(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_interviews]
+def _incident(page: parts.CasePage) -> list[parts.Panel]:
+    # Shown to every reader of the page: only references of cases the reader's
+    # organisation is on (``selectors.incident_of``), a count for the others.
+    return [
+        parts.Panel(
+            parts.SLOT_BODY,
+            5,
+            "cases/_incident.html",
+            {"incident": page.view.incident},
+            _("Found together"),
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_interviews, _incident]
 
 
 # --- timeline -------------------------------------------------------------------------------

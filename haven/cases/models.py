@@ -119,6 +119,22 @@ class Person(models.Model):
         return "50+"
 
 
+class Incident(models.Model):
+    """People found together (e.g. three men named in one concern report): one
+    case each, linked here so the group stays visible as a group. It holds no
+    personal data; each case page lists only the linked cases its reader may see."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=32, unique=True)  # pseudonymous, like a case's
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class Case(models.Model):
     """A person's case. The team (and so the lead organisation) is the access
     app's table; ``country`` is the lead's country when the case was opened."""
@@ -138,6 +154,10 @@ class Case(models.Model):
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Found together with the other cases of this incident (None: alone).
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
 
     class Meta:

@@ -225,6 +225,27 @@ class GroupView:
 
 
 @dataclass(frozen=True)
+class LinkedCase:
+    id: uuid.UUID
+    reference: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """The other people found together with this case's person: the linked cases
+    the reader's organisation is on (references only), and a count of the rest."""
+
+    id: uuid.UUID
+    reference: str
+    shared: list[LinkedCase]
+    not_shared: int
+
+    @property
+    def others(self) -> int:
+        return len(self.shared) + self.not_shared
+
+
+@dataclass(frozen=True)
 class CaseView:
     case: Case
     lead_name: str
@@ -233,6 +254,7 @@ class CaseView:
     erased: bool
     groups: list[GroupView]
     lead_id: uuid.UUID | None = None  # the lead organisation
+    incident: IncidentView | None = None  # None: the person was not found with others
 
     def group(self, name: str) -> GroupView:
         return next(g for g in self.groups if g.group == name)
@@ -386,6 +408,28 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
         erased=erased,
         groups=groups,
         lead_id=lead.organisation_id if lead else None,
+        incident=incident_of(user=user, case=case),
+    )
+
+
+def incident_of(*, user: User, case: Case) -> IncidentView | None:
+    """The case's incident as ``user`` may see it: the references of the other
+    linked cases whose team includes the user's organisation, and only a count of
+    the others (their references are never shown). No query for a case alone."""
+    if case.incident_id is None:
+        return None
+    others = Case.objects.filter(incident_id=case.incident_id).exclude(pk=case.pk)
+    shared = others.filter(id__in=access_selectors.visible_case_ids(user=user)).order_by(
+        "reference"
+    )
+    linked = [LinkedCase(id=c.id, reference=c.reference) for c in shared.only("id", "reference")]
+    incident = case.incident
+    assert incident is not None  # noqa: S101 - incident_id is set
+    return IncidentView(
+        id=incident.id,
+        reference=incident.reference,
+        shared=linked,
+        not_shared=others.count() - len(linked),
     )
 
 

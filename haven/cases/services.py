@@ -24,6 +24,7 @@ from haven.cases.models import (
     Case,
     ExploitationForm,
     GenderIdentity,
+    Incident,
     Interview,
     NarrativeEntry,
     Person,
@@ -91,11 +92,13 @@ def _age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _new_reference(country: str, year: int) -> str:
+def _new_reference(
+    country: str, year: int, *, model: type[Case] | type[Incident] = Case, prefix: str = ""
+) -> str:
     for _attempt in range(10):
         code = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(6))
-        reference = f"{country}-{year}-{code}"
-        if not Case.objects.filter(reference=reference).exists():
+        reference = f"{prefix}{country}-{year}-{code}"
+        if not model.objects.filter(reference=reference).exists():
             return reference
     raise errors.TransitionNotAllowed(
         _("Could not allocate a case reference."), code=errors.ErrorCode.REFERENCE_EXHAUSTED
@@ -199,17 +202,39 @@ def _encrypt_person(person: PersonInput, row: Person) -> None:
 
 
 @transaction.atomic
+def incident_open(*, actor: User) -> Incident:
+    """An incident to link the cases of people found together (one case each,
+    opened with ``case_open(..., incident=...)`` in the same transaction)."""
+    _require_case_role(actor)
+    assert actor.organisation is not None  # noqa: S101 - checked by _require_case_role
+    now = timezone.now()
+    reference = _new_reference(
+        actor.organisation.country, timezone.localdate().year, model=Incident, prefix="INC-"
+    )
+    incident = Incident.objects.create(reference=reference, opened_at=now, opened_by=actor)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.CREATE,
+        object_type="cases.Incident",
+        object_id=incident.id,
+    )
+    return incident
+
+
+@transaction.atomic
 def case_open(
     *,
     actor: User,
     person: PersonInput,
     forms_of_exploitation: list[str],
     narrative: str = "",
+    incident: Incident | None = None,
 ) -> Case:
     """Intake: one person, one case, the actor's organisation as case lead (R-14).
 
     A new case starts as a potential victim; assistance is available from the
     start and never depends on cooperation (R-18). Age presumption per R-10.
+    ``incident`` links the case to others found together with the person.
     """
     _require_case_role(actor)
     assert actor.organisation is not None  # noqa: S101 - checked by _require_case_role
@@ -243,8 +268,9 @@ def case_open(
         forms_of_exploitation=sorted(set(forms_of_exploitation)),
         opened_at=now,
         opened_by=actor,
+        incident=incident,
     )
-    case.full_clean(exclude=["person"])
+    case.full_clean(exclude=["person", "incident"])
     case.save()
     access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
     # The statutory clocks that start with a case (R-17 decisions, R-11 guardian).

@@ -53,3 +53,14 @@ class DirectoryNotAllowed(NotAllowed):
 
 class DirectoryEntryNotFound(NotFound):
     default_code = ErrorCode.DIRECTORY_ENTRY_NOT_FOUND
+
+
+class PersonRowInvalid(InvalidInput):
+    """One person of several is refused: ``field`` is ``people.<row>.<field>`` (rows
+    from 0, as the API numbers list items); ``row`` and ``row_field`` say the same
+    for the page's formset."""
+
+    def __init__(self, message: str, *, row: int, row_field: str | None, code: str) -> None:
+        super().__init__(message, code=code, field=f"people.{row}.{row_field or ''}".rstrip("."))
+        self.row = row
+        self.row_field = row_field

@@ -330,6 +330,21 @@ class TeamMemberSerializer(serializers.Serializer[Any]):
     is_lead = serializers.BooleanField()
 
 
+class LinkedCaseSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+
+
+class IncidentSerializer(serializers.Serializer[Any]):
+    """The people found together with this person: only the linked cases your
+    organisation is on; the others are a count."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    shared = LinkedCaseSerializer(many=True, help_text="Linked cases your organisation is on.")
+    not_shared = serializers.IntegerField(help_text="How many other linked cases are not shared.")
+
+
 class CaseDetailSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     reference = serializers.CharField()
@@ -340,6 +355,9 @@ class CaseDetailSerializer(serializers.Serializer[Any]):
     erased = serializers.BooleanField()
     field_groups = FieldGroupsSerializer()
     hidden_field_groups = HiddenFieldGroupsSerializer()
+    incident = IncidentSerializer(
+        allow_null=True, help_text="Null: the person was not found together with others."
+    )
 
 
 ERASED = {"code": "person_erased", "reason": _("This person's data has been erased.")}
@@ -369,6 +387,7 @@ def case_detail_body(
             "erased": view.erased,
             "field_groups": shown,
             "hidden_field_groups": hidden,
+            "incident": view.incident,
         }
     ).data
 

@@ -130,11 +130,31 @@ class ReportDetailSerializer(ReportSerializer):
     consultation_id = serializers.UUIDField(allow_null=True)
     case_id = serializers.UUIDField(allow_null=True)
     triaged_at = serializers.DateTimeField(allow_null=True)
+    case_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="Every case opened from the report: one per person, linked as one incident.",
+    )
+
+
+class PersonFoundSerializer(case_api.CaseOpenSerializer):
+    """One person of several a report is about, as for intake (no narrative: the
+    report's description becomes each case's first entry)."""
+
+    narrative = None  # type: ignore[assignment]
+
+
+def _person_found(row: dict[str, Any]) -> services.PersonFound:
+    data = {k: v for k, v in row.items() if v is not None}
+    forms_of_exploitation = data.pop("forms_of_exploitation", [])
+    return services.PersonFound(
+        person=case_services.PersonInput(**data), forms_of_exploitation=forms_of_exploitation
+    )
 
 
 class TriageSerializer(case_api.CaseOpenSerializer):
     """One action: ``advise`` (advice, topic, routed_to_ids), ``open_case`` (the
-    person, as for intake) or ``close`` (reason)."""
+    person, as for intake; or ``people``, one case each, linked as one incident,
+    all or none) or ``close`` (reason)."""
 
     action = TriageActionField()
     advice = serializers.CharField(max_length=services.TEXT_MAX, required=False, default="")
@@ -147,6 +167,16 @@ class TriageSerializer(case_api.CaseOpenSerializer):
     reason = serializers.ChoiceField(
         choices=ConcernCloseReason.choices, required=False, allow_blank=True, default=""
     )
+    people = serializers.ListField(
+        child=PersonFoundSerializer(),
+        required=False,
+        max_length=services.PEOPLE_MAX,
+        help_text="open_case for several people found together: one case each, linked as "
+        "one incident, all or none (an error names people.<row>.<field>, rows from 0).",
+    )
+
+    def people_found(self) -> list[services.PersonFound]:
+        return [_person_found(row) for row in self.validated_data.get("people") or []]
 
     def person_input(self) -> case_services.PersonInput:
         names = {f.name for f in dataclasses.fields(case_services.PersonInput)}
@@ -297,6 +327,8 @@ class ReportTriageView(JsonApiView):
                 topic=values["topic"],
                 routed_to_ids=values["routed_to_ids"],
             )
+        elif values["action"] == "open_case" and values.get("people"):
+            services.report_cases_open(actor=user, report_id=id, people=data.people_found())
         elif values["action"] == "open_case":
             services.report_case_open(
                 actor=user,

@@ -146,6 +146,56 @@ class CaseFromDeskForm(forms.Form):
         )
 
 
+class PeopleCountForm(forms.Form):
+    """How many people the report is about: the page shows one row each (no JS)."""
+
+    people = forms.IntegerField(
+        label=gettext_lazy("How many people is the report about?"),
+        min_value=1,
+        max_value=services.PEOPLE_MAX,
+        initial=1,
+    )
+
+    def count(self) -> int:
+        return int(self.cleaned_data["people"]) if self.is_valid() else 1
+
+
+class _PeopleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Every row is a person, even one with no name and an uncertain age."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"empty_permitted": False}
+
+    def people(self) -> list[services.PersonFound]:
+        return [
+            services.PersonFound(
+                person=form.person(),
+                forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
+            )
+            for form in self.forms
+        ]
+
+
+PeopleFormSet = forms.formset_factory(
+    CaseFromDeskForm,
+    formset=_PeopleFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=services.PEOPLE_MAX,
+    validate_max=True,
+    absolute_max=services.PEOPLE_MAX,
+)
+PEOPLE_PREFIX = "people"
+
+
+def people_formset(data: Any = None, *, count: int = 1) -> Any:
+    """The rows of "open cases from this report": bound to ``data`` or ``count`` empty."""
+    if data is not None:
+        return PeopleFormSet(data, prefix=PEOPLE_PREFIX)
+    return PeopleFormSet(prefix=PEOPLE_PREFIX, initial=[{} for _row in range(count)])
+
+
 def routable(coordinator: Organisation | None) -> QuerySet[Organisation]:
     """Where the desk may route: the other organisations of the coordinator's country
     (abroad goes through a cross-border package only)."""

@@ -9,7 +9,7 @@ names none (both: ``access.policy.rule_desk_coordinator``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
 from haven.lib.errors import NotFound
 from haven.referrals.models import (
     Channel,
@@ -108,6 +109,8 @@ class ReportView:
     consultation_id: str | None
     case_id: str | None
     triaged_at: datetime | None
+    # Every case opened from the report: one per person, linked as one incident.
+    case_ids: list[str] = field(default_factory=list)
 
     @property
     def close_reason_label(self) -> str:
@@ -241,12 +244,16 @@ def report_get(*, user: User, report_id: object) -> ReportView:
     report = (
         services.reports_of_country(coordinator)
         .filter(pk=services.parse_id(report_id))
-        .select_related("data_key", "consultation")
+        .select_related("data_key", "consultation", "consultation__case")
         .first()
     )
     if report is None:
         raise NotFound(_("No report with this reference is available to you."))
     consultation = report.consultation
+    case = consultation.case if consultation else None
+    cases = [case] if case else []
+    if case is not None and case.incident_id is not None:
+        cases = list(Case.objects.filter(incident_id=case.incident_id).order_by("opened_at", "id"))
     audit.audit_record(
         actor=audit.actor_of(user),
         action=Action.READ,
@@ -270,6 +277,7 @@ def report_get(*, user: User, report_id: object) -> ReportView:
         consultation_id=str(consultation.pk) if consultation else None,
         case_id=str(consultation.case_id) if consultation and consultation.case_id else None,
         triaged_at=report.triaged_at,
+        case_ids=[str(c.pk) for c in cases],
     )
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -40,11 +41,11 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
-from haven.cases.models import Case
+from haven.cases.models import Case, Incident
 from haven.deadlines import notify as notifications
 from haven.lib import ids as lib_ids
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
-from haven.referrals.errors import ErrorCode
+from haven.referrals.errors import ErrorCode, PersonRowInvalid
 from haven.referrals.models import (
     Channel,
     ConcernCloseReason,
@@ -295,9 +296,11 @@ def consultation_case_open(
     person: case_services.PersonInput,
     forms_of_exploitation: list[str] | None = None,
     narrative: str = "",
+    incident: Incident | None = None,
 ) -> Case:
     """Open a case from a consultation through intake: the coordinator's
-    organisation becomes the case lead and the consultation is linked to it."""
+    organisation becomes the case lead and the consultation is linked to it
+    (``incident``: the others found together with the person)."""
     consultation = _consultation_for_update(actor=actor, consultation_id=consultation_id)
     if consultation.case_id is not None:
         raise Conflict(
@@ -308,6 +311,7 @@ def consultation_case_open(
         person=person,
         forms_of_exploitation=forms_of_exploitation or [],
         narrative=narrative,
+        incident=incident,
     )
     consultation.case = case
     consultation.save(update_fields=["case"])
@@ -457,6 +461,19 @@ def report_advise(
     return consultation
 
 
+@dataclass(frozen=True)
+class PersonFound:
+    """One person named in a concern report, as intake's first facts."""
+
+    person: case_services.PersonInput
+    forms_of_exploitation: list[str] = field(default_factory=list)
+
+
+# At most this many cases from one report in one go (a larger group is rare and
+# is better opened in parts, each linked by hand later).
+PEOPLE_MAX = 30
+
+
 @transaction.atomic
 def report_case_open(
     *,
@@ -465,9 +482,27 @@ def report_case_open(
     person: case_services.PersonInput,
     forms_of_exploitation: list[str] | None = None,
 ) -> Case:
-    """Open a case from a report: the description becomes the case's first
-    narrative entry (under the person's key), the coordinator leads, and the
-    report's consultation (made now if there is none) is linked to the case."""
+    """Open a case for the one person a report is about (``report_cases_open``)."""
+    found = PersonFound(person=person, forms_of_exploitation=forms_of_exploitation or [])
+    return report_cases_open(actor=actor, report_id=report_id, people=[found])[0]
+
+
+@transaction.atomic
+def report_cases_open(
+    *, actor: User, report_id: object, people: Sequence[PersonFound]
+) -> list[Case]:
+    """Open one case per person a report is about, all or none: the description
+    becomes each case's first narrative entry (under each person's key), the
+    coordinator leads them, the report's consultation (made now if there is none)
+    is linked to the first, and two or more people are linked as one incident
+    (``cases.Incident``) so the group stays visible as a group. A refused person
+    undoes everything and is named by row and field (``PersonRowInvalid``)."""
+    if not people or len(people) > PEOPLE_MAX:
+        raise InvalidInput(
+            _("Name between 1 and %(limit)d people.") % {"limit": PEOPLE_MAX},
+            code=ErrorCode.INVALID,
+            field="people",
+        )
     report = _report_for_update(actor=actor, report_id=report_id)
     consultation = report.consultation
     if consultation is None:
@@ -482,16 +517,40 @@ def report_case_open(
     description = vault.decrypt(
         key=report.data_key, ciphertext=report.description_enc, context=DESCRIPTION_CONTEXT
     )
-    case = consultation_case_open(
-        actor=actor,
-        consultation_id=consultation.pk,
-        person=person,
-        forms_of_exploitation=forms_of_exploitation,
-        narrative=description,
-    )
+    incident = case_services.incident_open(actor=actor) if len(people) > 1 else None
+    cases: list[Case] = []
+    for row, found in enumerate(people):
+        try:
+            if row == 0:
+                case = consultation_case_open(
+                    actor=actor,
+                    consultation_id=consultation.pk,
+                    person=found.person,
+                    forms_of_exploitation=found.forms_of_exploitation,
+                    narrative=description,
+                    incident=incident,
+                )
+            else:
+                case = case_services.case_open(
+                    actor=actor,
+                    person=found.person,
+                    forms_of_exploitation=found.forms_of_exploitation,
+                    narrative=description,
+                    incident=incident,
+                )
+        except InvalidInput as exc:
+            if len(people) == 1:
+                raise
+            raise PersonRowInvalid(
+                _("Person %(number)d: %(message)s") % {"number": row + 1, "message": exc.message},
+                row=row,
+                row_field=exc.field,
+                code=exc.code,
+            ) from exc
+        cases.append(case)
     _triaged(report, actor=actor, state=ConcernReportState.CASE_OPENED, fields=["consultation"])
     _audit(actor=actor, action=Action.UPDATE, object_type=REPORT_SUBJECT, object_id=report.pk)
-    return case
+    return cases
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from haven.cases import errors as case_errors
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.net import client_address
 from haven.lib.views import domain_errors, form_error
+from haven.referrals.errors import PersonRowInvalid
 from haven.referrals.forms import desk as desk_forms
 from haven.referrals.selectors import desk as selectors
 from haven.referrals.services import desk as services
@@ -156,11 +158,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 def _report_page(request: HttpRequest, report_id: uuid.UUID, **forms_: Any) -> HttpResponse:
     view = selectors.report_get(user=request_user(request), report_id=report_id)
+    count_form = desk_forms.PeopleCountForm(request.GET or None)
     context = {
         "view": view,
         "advise_form": forms_.get("advise_form")
         or desk_forms.AdviseForm(coordinator=request_user(request).organisation),
-        "case_form": forms_.get("case_form") or desk_forms.CaseFromDeskForm(),
+        "count_form": count_form,
+        "people": forms_.get("people") or desk_forms.people_formset(count=count_form.count()),
+        "people_errors": forms_.get("people_errors", []),
         "close_form": forms_.get("close_form") or desk_forms.CloseForm(),
         "nav": "desk",
     }
@@ -217,20 +222,30 @@ def report_advise(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @domain_errors
 def report_case_open(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    user = request_user(request)
-
-    def write(form: desk_forms.CaseFromDeskForm) -> HttpResponse:
-        case = services.report_case_open(
-            actor=user,
-            report_id=report_id,
-            person=form.person(),
-            forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
-        )
-        return redirect("web:case_detail", case.pk)
-
-    form = desk_forms.CaseFromDeskForm(request.POST)
-    done = _("The case was opened; your organisation leads it.")
-    return _triage(request, report_id, form, "case_form", write, done)
+    """Open one case per person of the formset, all or none; two or more are linked
+    as one incident. A refused row shows its error beside the row's field."""
+    people = desk_forms.people_formset(request.POST)
+    errors: list[str] = []
+    if people.is_valid():
+        try:
+            cases = services.report_cases_open(
+                actor=request_user(request), report_id=report_id, people=people.people()
+            )
+        except PersonRowInvalid as exc:
+            form = people.forms[exc.row]
+            form.add_error(exc.row_field if exc.row_field in form.fields else None, exc.message)
+        except (InvalidInput, Conflict) as exc:
+            errors.append(exc.message)
+        else:
+            done = ngettext(
+                "The case was opened; your organisation leads it.",
+                "%(count)d cases were opened, linked as one incident; "
+                "your organisation leads them.",
+                len(cases),
+            ) % {"count": len(cases)}
+            messages.success(request, done)
+            return redirect("web:case_detail", cases[0].pk)
+    return _report_page(request, report_id, people=people, people_errors=errors)
 
 
 @never_cache

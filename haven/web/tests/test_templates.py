@@ -416,6 +416,12 @@ def _interview_count(scene: Scene) -> Context:
     return {"case": scene.presumed.case, "interview_count": 2}
 
 
+def _incident(scene: Scene) -> Context:
+    case = scene.presumed.case
+    shared = [selectors.LinkedCase(id=case.id, reference=case.reference)]
+    return {"incident": selectors.IncidentView(uuid.uuid4(), "INC-FI-2026-TEST", shared, 2)}
+
+
 def _transition_context(scene: Scene) -> Context:
     case = open_case(actor=scene.lead)
     return {"case": case, "form": case_forms.TransitionForm(current_status="potential")}
@@ -1127,6 +1133,7 @@ CONTEXTS: dict[str, Builder] = {
     "cases/interview_detail.html": _interview_detail,
     "cases/_interview_rows.html": _interview_rows,
     "cases/_interview_count.html": _interview_count,
+    "cases/_incident.html": _incident,
     **{f"cases/_group_{group.value}.html": _group_context(group) for group in FieldGroup},
     "identification/indicator_set_list.html": _indicator_set_list,
     "identification/indicator_set_detail.html": _indicator_set_detail,
@@ -1866,10 +1873,25 @@ def _desk_report_detail(scene: Scene) -> Context:
     return {
         "view": desk_selectors.report_get(user=actor, report_id=rows[0].id),
         "advise_form": advise_form,
-        "case_form": desk_forms.CaseFromDeskForm(),
+        "count_form": desk_forms.PeopleCountForm({"people": "2"}),
+        "people": _people_with_an_error(),
+        "people_errors": ["This report was already dealt with."],
         "close_form": desk_forms.CloseForm(),
         "nav": "desk",
     }
+
+
+def _people_with_an_error() -> Any:
+    people = desk_forms.people_formset(
+        {
+            "people-TOTAL_FORMS": "2",
+            "people-INITIAL_FORMS": "2",
+            "people-0-age_status": "uncertain",
+            "people-1-age_status": "nonsense",
+        }
+    )
+    people.is_valid()
+    return people
 
 
 def _report_new(scene: Scene) -> Context:
