@@ -53,6 +53,9 @@ def test_through_a_trusted_proxy_the_forwarded_address_is_counted() -> None:
     assert other == 403
 
 
+# Committed for real: the new connection of "another process" must see the count
+# (closing the connection inside a test's transaction would lose it on PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 @override_settings(HAVEN_AUTH_RATE_LIMIT=3)
 def test_every_server_process_shares_one_count() -> None:
     # given: attempts counted by one "process"
