@@ -35,6 +35,9 @@ class ErrorCode(StrEnum):
     # migration authorities, needs a basis from the national coordinator's list.
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
     NOT_ON_TEAM = "not_on_team"
+    # a consent names organisations of the lead's own country; abroad is a
+    # cross-border referral package.
+    OTHER_COUNTRY = "other_country"
     PERSON_ERASED = "person_erased"
     SHARING_INVALID = "sharing_invalid"
     SHARING_NOT_ALLOWED = "sharing_not_allowed"

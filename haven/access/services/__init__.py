@@ -136,6 +136,21 @@ def _one_recipient(organisation: Organisation | None, org_type: str) -> None:
         raise errors.SharingInvalid(_("Unknown type of organisation."), field="recipient")
 
 
+def _same_country(*, actor: User, recipient: Organisation | None) -> None:
+    """R-48: a consent names an organisation of the case lead's own country, as the
+    form offers; data goes abroad only in a cross-border referral package."""
+    assert actor.organisation is not None  # noqa: S101 - only the lead's staff record consent
+    if recipient is not None and recipient.country != actor.organisation.country:
+        raise errors.SharingInvalid(
+            _(
+                "This organisation is in another country: send a cross-border referral "
+                "package instead."
+            ),
+            code=errors.ErrorCode.OTHER_COUNTRY,
+            field="recipient",
+        )
+
+
 def _require_lead(*, actor: User, case_id: uuid.UUID | str) -> None:
     """Consent is recorded and withdrawn by the case lead, who holds the relationship."""
     refusal = selectors.consent_refusal(user=actor, memberships=policy.team_of(case_id=case_id))
@@ -198,6 +213,7 @@ def consent_record(
     never read for eligibility (R-18)."""
     _require_lead(actor=actor, case_id=case_id)
     _one_recipient(recipient_organisation, recipient_org_type)
+    _same_country(actor=actor, recipient=recipient_organisation)
     if purpose not in Purpose.values:
         raise errors.SharingInvalid(_("Choose a purpose from the list."), field="purpose")
     if given_on > timezone.localdate():

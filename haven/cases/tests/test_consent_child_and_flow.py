@@ -20,7 +20,7 @@ from django.utils import timezone
 from haven.access.models import ChildViews, Consent, FieldGroup, GivenBy, Purpose
 from haven.access.tests.test_selectors_sharing import CHILD, NARRATIVE, org_of, world
 from haven.accounts.models import Organisation, OrgType, User
-from haven.accounts.tests.factories import make_user
+from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.cases.forms import sharing as sharing_forms
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
@@ -277,6 +277,25 @@ def _body(recipient: Organisation, **overrides: Any) -> dict[str, Any]:
         "information_given": "Told with an interpreter what the police would read.",
         **overrides,
     }
+
+
+def test_r48_a_consent_names_an_organisation_of_the_leads_country_only() -> None:
+    # given: the case lead in Finland; a police organisation at home and one abroad
+    w = world()
+    client = api_client_for(w.lead)
+    at_home = org_of(w.police)
+    abroad = OrganisationFactory.create(org_type=OrgType.POLICE, country="EE")
+    assert abroad.country != at_home.country
+
+    # when
+    refused = client.post(_consents(w.case), _body(abroad), format="json")
+    allowed = client.post(_consents(w.case), _body(at_home), format="json")
+
+    # then: abroad is a cross-border package; at home is recorded
+    assert refused.status_code == 400
+    assert (refused.json()["code"], refused.json()["field"]) == ("other_country", "recipient")
+    assert allowed.status_code == 201
+    assert [c.recipient_organisation_id for c in Consent.objects.all()] == [at_home.pk]
 
 
 def test_r11_r25_the_api_refuses_a_guardians_consent_without_a_guardian_with_a_code() -> None:
