@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -186,6 +186,15 @@ def flow_reaches(flow: AgreementFlow, *, holder: Organisation, recipient: Organi
     )
 
 
+def _flows_in_force(today: date) -> QuerySet[AgreementFlow]:
+    """Clauses of agreements in force on ``today``: every party approved them,
+    they have begun and not yet ended. The one definition of "in force" for
+    every question about what may flow (R-47)."""
+    return AgreementFlow.objects.filter(
+        agreement__state=AgreementState.IN_EFFECT, agreement__valid_from__lte=today
+    ).filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
+
+
 def _active_flows(
     *, holder: Organisation | None, recipient: Organisation, today: date
 ) -> list[AgreementFlow]:
@@ -195,10 +204,7 @@ def _active_flows(
     if holder is None:
         return []
     flows = (
-        AgreementFlow.objects.filter(
-            agreement__state=AgreementState.IN_EFFECT, agreement__valid_from__lte=today
-        )
-        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
+        _flows_in_force(today)
         .filter(
             Q(recipient_organisation_id=recipient.pk)
             | Q(
@@ -218,12 +224,8 @@ def legal_basis_flows(*, holder: Organisation, today: date) -> list[AgreementFlo
     flow from the case while nobody can consent, e.g. for a child without a
     guardian yet. Whom each reaches is ``flow_reaches``, as for every decision."""
     flows = (
-        AgreementFlow.objects.filter(
-            agreement__consent_required=False,
-            agreement__state=AgreementState.IN_EFFECT,
-            agreement__valid_from__lte=today,
-        )
-        .filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
+        _flows_in_force(today)
+        .filter(agreement__consent_required=False)
         .select_related("agreement", "recipient_organisation")
         .prefetch_related("agreement__parties")
         .order_by("agreement__name", "pk")
