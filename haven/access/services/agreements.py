@@ -115,6 +115,15 @@ def _validate_parties(parties: Sequence[Party]) -> None:
         if key in seen:
             raise errors.SharingInvalid(_("Name each party once."), field="parties")
         seen.add(key)
+    if len({_party_country(party) for party in parties}) > 1:
+        raise errors.SharingInvalid(
+            _(
+                "The parties are in different countries: an agreement binds organisations "
+                "of one country; send data abroad in a cross-border referral package."
+            ),
+            code=errors.ErrorCode.OTHER_COUNTRY,
+            field="parties",
+        )
 
 
 def _validate_agreement(

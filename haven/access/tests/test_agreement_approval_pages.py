@@ -366,3 +366,41 @@ def test_r47_an_approval_that_leaves_parties_waiting_says_so() -> None:
     assert response.status_code == 200
     assert "Other parties have still to approve." in response.content.decode()
     assert Agreement.objects.get(pk=agreement.pk).state == AgreementState.PROPOSED
+
+
+def test_r48_the_api_refuses_an_agreement_with_an_organisation_of_another_country() -> None:
+    # given: the Finnish police and a Finnish NGO may agree; an Estonian NGO is abroad
+    _agreement, police_admin, _ngo_admin, ngo = _proposal()
+    police = police_admin.organisation
+    assert police is not None
+    abroad = OrganisationFactory.create(org_type=OrgType.NGO, country="EE")
+
+    def body(partner: Organisation) -> dict[str, object]:
+        return {
+            "name": "Police and NGO",
+            "document_reference": "Registry 2026/7",
+            "valid_from": timezone.localdate().isoformat(),
+            "parties": [{"organisation": str(police.pk)}, {"organisation": str(partner.pk)}],
+            "flows": [
+                {
+                    "organisation": str(police.pk),
+                    "purposes": ["investigation"],
+                    "field_groups": ["narrative"],
+                }
+            ],
+        }
+
+    client = api_client_for(police_admin)
+
+    # when
+    at_home = client.post(API, body(ngo), format="json")
+    across = client.post(API, body(abroad), format="json")
+
+    # then
+    assert at_home.status_code == 201
+    assert (across.status_code, across.json()["code"], across.json()["field"]) == (
+        400,
+        "other_country",
+        "parties",
+    )
+    assert not Agreement.objects.filter(parties__organisation=abroad).exists()
