@@ -225,7 +225,8 @@ REPORTS = (
     (ReporterSector.RELIGIOUS_COMMUNITY, "A family in our parish works without pay.", ""),
     (
         ReporterSector.PRIVATE_SECTOR,
-        "Workers on a building site hand their wages to a foreman.",
+        # Three people found together: the desk opens one linked case per person.
+        "Three men on a building site hand their wages to a foreman and sleep in a container.",
         "",
     ),
     (ReporterSector.OTHER, "Test message, please ignore.", ""),
