@@ -89,9 +89,12 @@ def _same_site(page: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(client: Client, account: str, visited: Counter[str]) -> Iterator[DeadEnd]:
+def crawl(
+    client: Client, account: str, visited: Counter[str], reached: list[str] | None = None
+) -> Iterator[DeadEnd]:
     """Breadth-first from the home page; every link once, each pattern a few times.
-    ``visited`` counts the pages each account reached."""
+    ``visited`` counts the pages each account reached; ``reached``, if given,
+    collects the pages that answered with HTML."""
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen: set[str] = {"/"}
     per_route: Counter[tuple[str, frozenset[str]]] = Counter()
@@ -113,6 +116,8 @@ def crawl(client: Client, account: str, visited: Counter[str]) -> Iterator[DeadE
             continue
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        if reached is not None:
+            reached.append(url)
         parser = _Links()
         parser.feed(response.content.decode())
         for action in parser.forms:

@@ -1465,7 +1465,7 @@ CONTEXTS.update(
     {
         "assistance/permit_list.html": _permit_list,
         "assistance/permit_renew.html": _permit_renew,
-        "assistance/_permit_row.html": _permit_renew,
+        "assistance/_permit_row.html": lambda scene: {**_permit_renew(scene), "heading": "h2"},
         "assistance/_permit_case_block.html": _permit_case_block,
     }
 )
