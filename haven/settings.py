@@ -219,7 +219,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `haven collectstatic` puts the assets the web server (nginx) serves at /static/:
+# outside the state directory, which is the service user's alone.
+STATIC_ROOT = Path(env_str("HAVEN_STATIC_ROOT", str(VAR_DIR / "static")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
