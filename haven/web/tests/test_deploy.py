@@ -41,6 +41,8 @@ SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 KEYS = {"secret.key": "HAVEN_SECRET_KEY", "master.key": "HAVEN_MASTER_KEY"}
 KEYS["index.key"] = "HAVEN_INDEX_KEY"
 
+ALL_UNITS = ("haven.service", "haven-worker.service", "haven-migrate.service")
+
 Unit = dict[str, dict[str, list[str]]]
 
 
@@ -93,7 +95,7 @@ def _container() -> list[tuple[str, str]]:
 
 
 def test_it_ships_the_web_and_worker_units() -> None:
-    assert set(_units()) == {"haven.service", "haven-worker.service"}
+    assert set(_units()) == set(ALL_UNITS)
 
 
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed here")
@@ -115,7 +117,7 @@ def test_it_passes_systemd_analyze_verify(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed here")
-@pytest.mark.parametrize("name", ["haven.service", "haven-worker.service"])
+@pytest.mark.parametrize("name", ALL_UNITS)
 def test_it_rates_the_units_well_hardened(name: str) -> None:
     rated = subprocess.run(  # noqa: S603 - systemd's own rating of our unit file
         [str(SYSTEMD_ANALYZE), "security", "--offline=yes", "--no-pager", str(UNITS / name)],
@@ -130,7 +132,7 @@ def test_it_rates_the_units_well_hardened(name: str) -> None:
     assert float(exposure.group(1)) <= 2.0  # "OK" on systemd's 0-10 scale
 
 
-@pytest.mark.parametrize("name", ["haven.service", "haven-worker.service"])
+@pytest.mark.parametrize("name", ALL_UNITS)
 def test_it_hardens_each_unit(name: str) -> None:
     service = _units()[name]["Service"]
 
@@ -148,7 +150,7 @@ def test_it_hardens_each_unit(name: str) -> None:
     assert service["CapabilityBoundingSet"] == [""]
 
 
-@pytest.mark.parametrize("name", ["haven.service", "haven-worker.service"])
+@pytest.mark.parametrize("name", ALL_UNITS)
 def test_it_hands_the_keys_over_as_credentials_only(name: str, tmp_path: Path) -> None:
     unit = _units()[name]
     loaded = dict(line.split(":", 1) for line in unit["Service"]["LoadCredential"])
@@ -343,9 +345,13 @@ def test_the_container_command_serves_and_its_healthcheck_tells_ready_from_unrea
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_units_commands_run(service_env: dict[str, str], tmp_path: Path) -> None:
-    # given: the worker unit's commands, run once (--batch: take what is due, then exit)
+def test_the_migrate_and_worker_units_commands_run(
+    service_env: dict[str, str], tmp_path: Path
+) -> None:
+    # given: the migrate unit's command, and the worker unit's commands run once
+    # (--batch: take what is due, then exit)
     service = _units()["haven-worker.service"]["Service"]
+    migrate = _units()["haven-migrate.service"]["Service"]["ExecStart"][0]
     env = {
         **service_env,
         **unit_environment(
@@ -353,6 +359,7 @@ def test_the_worker_units_commands_run(service_env: dict[str, str], tmp_path: Pa
         ),
     }
     commands = [
+        shlex.split(migrate.replace(INSTALLED, str(BIN))),
         shlex.split(service["ExecStartPre"][0].replace(INSTALLED, str(BIN))),
         [*shlex.split(service["ExecStart"][0].replace(INSTALLED, str(BIN))), "--batch"],
     ]
