@@ -84,7 +84,9 @@ check-deploy: $(STAMP)
 # could not run never passes.
 security: $(STAMP)
 	$(BIN)/bandit -q -r haven -c pyproject.toml
-	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+	@$(BIN)/pip-audit --strict --skip-editable --progress-spinner off || { \
+	  echo "make security: pip-audit found a vulnerability or could not audit every package" \
+	    "(PyPI's JSON API unreachable?); upgrade the pin, or fix the network." >&2; exit 1; }
 
 # The spine and every app's services and selectors (module or package, so
 # haven.<app>.services covers services.py and services/*.py), plus the case and
