@@ -38,8 +38,12 @@ CONTAINERFILE = DEPLOY / "Containerfile"
 INSTALLED = "/opt/haven/venv/bin"  # where the units expect Haven's virtual environment
 BIN = Path(sys.executable).parent
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
-KEYS = {"secret.key": "HAVEN_SECRET_KEY", "master.key": "HAVEN_MASTER_KEY"}
-KEYS["index.key"] = "HAVEN_INDEX_KEY"
+# Each key's credential name in the units, and the setting it is read into.
+KEYS = {
+    "secret.key": "HAVEN_SECRET_KEY",
+    "master.key": "HAVEN_MASTER_KEY",
+    "index.key": "HAVEN_INDEX_KEY",
+}
 
 ALL_UNITS = ("haven.service", "haven-worker.service", "haven-migrate.service")
 
@@ -94,7 +98,7 @@ def _container() -> list[tuple[str, str]]:
 # --- systemd units ------------------------------------------------------------------------
 
 
-def test_it_ships_the_web_and_worker_units() -> None:
+def test_it_ships_the_web_worker_and_migrate_units() -> None:
     assert set(_units()) == set(ALL_UNITS)
 
 
