@@ -18,11 +18,14 @@ DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
 	HAVEN_FOCAL_POINT_ID=haven-demo HAVEN_FOCAL_POINT_ENCRYPTION_KEY_FILE=$(VAR)/focal-encryption.key \
 	HAVEN_FOCAL_POINT_SIGNING_KEY_FILE=$(VAR)/focal-signing.key
 
-.PHONY: demo test bench lint typecheck venv system-packages test-sqlite test-postgres test-browser check-deploy clean
+.PHONY: demo test bench lint typecheck security venv system-packages test-sqlite test-postgres test-browser check-deploy clean
 
 $(STAMP): pyproject.toml
 	@mkdir -p $(VAR)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# The pip and setuptools a venv starts with have known vulnerabilities (make security).
+	@$(BIN)/python -m pip install -q --upgrade 'pip>=25.3' 'setuptools>=78.1.1' >$(VAR)/pip.log 2>&1 \
+	  || { tail -50 $(VAR)/pip.log; exit 1; }
 	@echo "installing Python packages into $(VENV) (log: $(VAR)/pip.log)"
 	@$(BIN)/pip install -q -e '.[dev]' >$(VAR)/pip.log 2>&1 || { tail -50 $(VAR)/pip.log; exit 1; }
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
@@ -75,6 +78,16 @@ check-deploy: $(STAMP)
 	  HAVEN_ALLOWED_HOSTS=haven.example.org $(BIN)/haven check --deploy --fail-level WARNING
 	@HAVEN_DEBUG=1 $(BIN)/haven makemigrations --check --dry-run
 
+# bandit: security lint of Haven's code (configured in pyproject.toml). pip-audit: known
+# vulnerabilities in every installed package, looked up on PyPI; --strict fails when a
+# package cannot be audited (service unreachable, package unknown), so an audit that
+# could not run never passes.
+security: $(STAMP)
+	$(BIN)/bandit -q -r haven -c pyproject.toml
+	@$(BIN)/pip-audit --strict --skip-editable --progress-spinner off || { \
+	  echo "make security: pip-audit found a vulnerability or could not audit every package" \
+	    "(PyPI's JSON API unreachable?); upgrade the pin, or fix the network." >&2; exit 1; }
+
 # The spine and every app's services and selectors (module or package, so
 # haven.<app>.services covers services.py and services/*.py), plus the case and
 # identification hooks and the deadline-kind registry, keep 100 % line and
@@ -100,7 +113,7 @@ test-postgres: $(STAMP) system-packages
 test-browser: $(STAMP) system-packages
 	$(BIN)/pytest -q -m browser
 
-test: $(STAMP) system-packages lint typecheck check-deploy test-sqlite test-postgres test-browser
+test: $(STAMP) system-packages lint typecheck security check-deploy test-sqlite test-postgres test-browser
 	@echo "make test: all green"
 
 bench: $(STAMP)

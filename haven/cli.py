@@ -25,7 +25,7 @@ def local_defaults(environ: MutableMapping[str, str] = os.environ) -> None:
         if not (name in environ or f"{name}_FILE" in environ) and (var / file_name).is_file():
             environ[f"{name}_FILE"] = str(var / file_name)
     if not ("HAVEN_SECRET_KEY" in environ or "HAVEN_SECRET_KEY_FILE" in environ):
-        environ["HAVEN_CONSOLE_WITHOUT_SECRET"] = "1"  # noqa: S105 - a flag, not a secret
+        environ.setdefault("HAVEN_CONSOLE_WITHOUT_SECRET", "1")
 
 
 def main() -> None:

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/live and /health/ready: answered before the HTTPS redirect and host check.
+    "haven.web.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,7 +219,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `haven collectstatic` puts the assets the web server (nginx) serves at /static/:
+# outside the state directory, which is the service user's alone.
+STATIC_ROOT = Path(env_str("HAVEN_STATIC_ROOT", str(VAR_DIR / "static")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -259,6 +263,9 @@ TASKS = {
 }
 # How often the deadline sweep (reminders, escalations) runs.
 HAVEN_DEADLINE_SWEEP_SECONDS = env_int("HAVEN_DEADLINE_SWEEP_SECONDS", 60)
+# /health/ready fails "worker" when a due task has waited this long for `haven db_worker`
+# (the sweep requeues itself, so a running worker leaves nothing waiting); 0: not checked.
+HAVEN_HEALTH_WORKER_STALE_SECONDS = env_int("HAVEN_HEALTH_WORKER_STALE_SECONDS", 600)
 # National decision pathways (data, not code); defaults ship with Haven.
 HAVEN_PATHWAYS_FILE = env_str(
     "HAVEN_PATHWAYS_FILE", str(BASE_DIR / "haven" / "identification" / "data" / "pathways.yaml")

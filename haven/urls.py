@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from haven.accounts import views as account_views
 from haven.referrals.views import desk as desk_views
+from haven.web import health
 
 urlpatterns = [
     path("", include("haven.web.urls")),
@@ -24,6 +25,10 @@ urlpatterns = [
     # The admin site signs in through Haven's own page (lockout, rate limit, MFA).
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    # Probes (answered first by health.HealthProbeMiddleware; routed here too, so they
+    # resolve like any other page).
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
 ]
 
 # Under /api/ an unmatched path answers the API's JSON error body, not a page.

@@ -22,6 +22,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from haven.accounts import selectors, services
+from haven.accounts.authentication import BearerTokenAuthentication
 from haven.accounts.current import acting_user
 from haven.accounts.models import ApiToken
 from haven.lib.api import (
@@ -44,7 +45,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
     def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
         return build_bearer_security_scheme_object(
             header_name="HTTP_AUTHORIZATION",
-            token_prefix="Bearer",  # noqa: S106 - the scheme's name, not a secret
+            token_prefix=BearerTokenAuthentication.keyword,
         )
 
 
@@ -115,7 +116,11 @@ class TokenView(APIView):
             otp=data.validated_data["otp"],
         )
         body = TokenSerializer(
-            {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
+            {
+                "token": raw,
+                "token_type": BearerTokenAuthentication.keyword,
+                "expires_at": token.expires_at,
+            }
         ).data
         # RFC 6749 section 5.1: responses carrying a token must not be cached.
         headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}

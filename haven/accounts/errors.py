@@ -12,7 +12,7 @@ class ErrorCode(StrEnum):
     MEMBER_NOT_FOUND = "member_not_found"
     OTP_INVALID = "otp_invalid"
     OTP_REQUIRED = "otp_required"
-    TOKEN_NOT_FOUND = "token_not_found"  # noqa: S105 - an error code, not a secret
+    TOKEN_NOT_FOUND = "token_not_found"  # noqa: S105 - an error code, not a secret  # nosec B105
 
 
 class LoginFailed(NotAllowed):

@@ -20,7 +20,7 @@ from haven.accounts.models import User
 from haven.audit.models import Action, AuditEvent, AuditHead
 
 GENESIS = "0" * 64
-TOKEN_SUBJECT = "api_token"  # noqa: S105 - the trail's object type for API tokens, no secret
+TOKEN_SUBJECT = "api_token"  # noqa: S105 - the trail's object type for API tokens, no secret  # nosec B105
 
 
 @dataclass(frozen=True)

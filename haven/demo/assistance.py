@@ -165,7 +165,8 @@ class AssistanceSeeder:
     """Records the assistance of each demo case from one seeded random stream."""
 
     def __init__(self, *, seed: int, today: date) -> None:
-        self.rng = random.Random(f"haven-demo-assistance-{seed}")
+        # Synthetic demo data from a fixed seed, reproducible: not a security use.
+        self.rng = random.Random(f"haven-demo-assistance-{seed}")  # nosec B311
         self.today = today
         self.counts = AssistanceCounts()
         self.shown: set[str] = set()  # features some case already shows

@@ -272,7 +272,8 @@ class ReferralSeeder:
         orgs: Mapping[OrgKey, Organisation],
         users: Mapping[UserKey, User],
     ) -> None:
-        self.rng = random.Random(f"haven-demo-referrals-{seed}")
+        # Synthetic demo data from a fixed seed, reproducible: not a security use.
+        self.rng = random.Random(f"haven-demo-referrals-{seed}")  # nosec B311
         self.today = today
         self.orgs = orgs
         self.users = users

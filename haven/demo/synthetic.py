@@ -198,15 +198,16 @@ class CasePlanner:
         organisations: Sequence[DemoOrganisation],
         indicator_sets: Mapping[str, SetDef] | None = None,
     ) -> None:
-        self.rng = random.Random(seed)
+        # Synthetic demo data from a fixed seed, reproducible: not a security use.
+        self.rng = random.Random(seed)  # nosec B311
         self.histories = history_plans.HistoryPlanner(rng=self.rng, today=today)
         self.screenings = screening_plans.ScreeningPlanner(
             rng=self.rng, sets=indicator_sets or screening_plans.shipped_sets()
         )
         # Consents draw from a stream of their own, so they leave the cases as they were.
-        self.consents = consent_plans.ConsentPlanner(
-            rng=random.Random(f"{seed}:consents"), today=today
-        )
+        # Synthetic demo data from a fixed seed, reproducible: not a security use.
+        consents_rng = random.Random(f"{seed}:consents")  # nosec B311
+        self.consents = consent_plans.ConsentPlanner(rng=consents_rng, today=today)
         self.fake = Faker(sorted(set(CITIZENSHIP_LOCALES.values())))
         self.fake.seed_instance(seed)
         self.today = today

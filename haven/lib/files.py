@@ -4,7 +4,8 @@ The SQLite database (and its ``-wal``/``-shm`` companions, which SQLite creates
 with the database file's permissions) is created with mode 0600 in a directory
 created with mode 0700, before Django first opens it; a file this user owns that
 others could read is tightened. Key files are written with ``umask 077`` (see
-the Makefile) or by ``write_private``.
+the Makefile), by ``write_private``, or by ``create_private`` when an existing file
+must never be replaced (a key written over is lost for good).
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ def write_private(path: Path, text: str) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), OWNER_ONLY)
+        handle.write(text)
+
+
+def create_private(path: Path, text: str) -> None:
+    """Write ``text`` to a new file readable by its owner only; FileExistsError if
+    ``path`` exists (nothing is replaced)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
 
 

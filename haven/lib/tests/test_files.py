@@ -95,3 +95,20 @@ def test_the_settings_create_the_database_owner_only_before_django_opens_it(
     assert mode(database) == 0o600
     assert mode(database.parent) == 0o700
     assert all(mode(p) == 0o600 for p in database.parent.iterdir())
+
+
+def test_a_new_key_file_is_created_owner_only(tmp_path: Path, open_umask: None) -> None:
+    # when
+    files.create_private(tmp_path / "index.key", "a-new-key\n")
+    # then
+    assert mode(tmp_path / "index.key") == 0o600
+
+
+def test_an_existing_key_file_is_never_replaced(tmp_path: Path) -> None:
+    # given
+    key = tmp_path / "master.key"
+    key.write_text("the only copy")
+    # when / then
+    with pytest.raises(FileExistsError):
+        files.create_private(key, "a-new-key\n")
+    assert key.read_text() == "the only copy"

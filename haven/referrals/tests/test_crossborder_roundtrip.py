@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -148,6 +149,8 @@ def test_r50_a_package_goes_from_a_to_b_and_the_acknowledgement_comes_back(
     )
     assert imported.kind == "acknowledgement"
     assert CrossBorderTransfer.objects.get().acknowledged_at is not None
+    # and the package file the console wrote is its owner's alone
+    assert stat.S_IMODE(ack_path.stat().st_mode) == 0o600
 
 
 def sender_lead() -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import os
+import stat
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +34,34 @@ def test_it_generates_a_fresh_base64_key_of_32_bytes() -> None:
     # then
     assert len(base64.b64decode(first, validate=True)) == keys.KEY_BYTES
     assert first != second
+
+
+def test_it_writes_a_generated_key_to_a_new_file_only_its_owner_can_read(
+    tmp_path: Path,
+) -> None:
+    # given: the usual umask, under which a plain `> file` is readable by everyone
+    previous = os.umask(0o022)
+    try:
+        # when
+        output = _run("vault", "generate-key", "--out", str(tmp_path / "master.key"))
+    finally:
+        os.umask(previous)
+
+    # then
+    written = (tmp_path / "master.key").read_text()
+    assert len(base64.b64decode(written.strip(), validate=True)) == keys.KEY_BYTES
+    assert stat.S_IMODE((tmp_path / "master.key").stat().st_mode) == 0o600
+    assert written.strip() not in output
+
+
+def test_it_never_writes_a_generated_key_over_an_existing_file(tmp_path: Path) -> None:
+    # given
+    (tmp_path / "master.key").write_text("the only copy\n")
+
+    # when / then
+    with pytest.raises(CommandError, match="never replaced"):
+        _run("vault", "generate-key", "--out", str(tmp_path / "master.key"))
+    assert (tmp_path / "master.key").read_text() == "the only copy\n"
 
 
 @pytest.mark.django_db

@@ -1,9 +1,12 @@
 """``haven crossborder ...``: cross-border referral packages at the console.
 
 - ``keygen`` prints a new key set: the private keys for this instance's
-  environment, the public keys and fingerprint to give the partner focal point;
+  environment (with ``--out-dir DIR``, written instead to new files there that only
+  their owner can read), the public keys and fingerprint to give the partner focal
+  point;
 - ``partner-add`` registers a partner's public keys; ``partners`` lists them;
-- ``export`` writes a case's referral package (``--user`` is the acting case lead);
+- ``export`` writes a case's referral package (``--user`` is the acting case lead),
+  readable by its owner only, as is an acknowledgement;
 - ``import FILE`` shows what a package will create; with ``--yes`` creates it
   (everything or nothing);
 - ``acknowledge`` writes the acknowledgement package of an imported transfer;
@@ -22,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from haven.accounts.models import User
 from haven.cases.models import Case
 from haven.lib.errors import HavenError
+from haven.lib.files import create_private, write_private
 from haven.referrals import packages
 from haven.referrals.models import CrossBorderTransfer, FocalPointKey
 from haven.referrals.selectors import crossborder as selectors
@@ -33,7 +37,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("keygen", help="Print a new focal point key set.")
+        keygen = sub.add_parser("keygen", help="Print a new focal point key set.")
+        keygen.add_argument(
+            "--out-dir", help="Write the private keys to new owner-only files in this directory."
+        )
         add = sub.add_parser("partner-add", help="Register a partner focal point.")
         add.add_argument("--organisation", required=True)
         add.add_argument("--country", required=True)
@@ -74,9 +81,22 @@ class Command(BaseCommand):
 
     def _keygen(self, **options: Any) -> None:
         keys = packages.keygen()
-        self.stdout.write("# For this instance's environment (keep secret):")
-        self.stdout.write(f"HAVEN_FOCAL_POINT_ENCRYPTION_KEY={keys['encryption_private_key']}")
-        self.stdout.write(f"HAVEN_FOCAL_POINT_SIGNING_KEY={keys['signing_private_key']}")
+        private = {
+            "HAVEN_FOCAL_POINT_ENCRYPTION_KEY": ("focal-encryption.key", "encryption_private_key"),
+            "HAVEN_FOCAL_POINT_SIGNING_KEY": ("focal-signing.key", "signing_private_key"),
+        }
+        if options["out_dir"]:
+            paths = {name: Path(options["out_dir"]) / file for name, (file, _) in private.items()}
+            if any(path.exists() for path in paths.values()):
+                raise CommandError("A key file exists there: key files are never replaced.")
+            self.stdout.write("# For this instance's environment (owner-only key files):")
+            for name, (_file, field) in private.items():
+                create_private(paths[name], keys[field] + "\n")
+                self.stdout.write(f"{name}_FILE={paths[name]}")
+        else:
+            self.stdout.write("# For this instance's environment (keep secret):")
+            for name, (_file, field) in private.items():
+                self.stdout.write(f"{name}={keys[field]}")
         self.stdout.write("# For the partner focal point to register:")
         self.stdout.write(f"encryption_public_key: {keys['encryption_public_key']}")
         self.stdout.write(f"signing_public_key: {keys['signing_public_key']}")
@@ -116,7 +136,7 @@ class Command(BaseCommand):
             stage=options["stage"],
             consent_id=options["consent"],
         )
-        Path(options["out"]).write_text(exported.package, encoding="ascii")
+        write_private(Path(options["out"]), exported.package)
         self.stdout.write(self.style.SUCCESS(f"Package {exported.transfer.package_id} written."))
 
     def _import(self, **options: Any) -> None:
@@ -140,7 +160,7 @@ class Command(BaseCommand):
         exported = services.crossborder_acknowledge(
             actor=self._user(options["user"]), transfer_id=options["transfer"]
         )
-        Path(options["out"]).write_text(exported.package, encoding="ascii")
+        write_private(Path(options["out"]), exported.package)
         self.stdout.write(self.style.SUCCESS("Acknowledgement written."))
 
     def _list(self, **options: Any) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import os
 from argparse import ArgumentParser, RawDescriptionHelpFormatter
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from haven.lib.files import create_private
 from haven.vault import errors, keys, services
 
 HELP = """Vault operations.
@@ -17,6 +19,8 @@ HELP = """Vault operations.
 generate-key  print a fresh master or index key: base64 of 32 random bytes
               from the operating system. Store it as a secret (HAVEN_MASTER_KEY
               or HAVEN_MASTER_KEY_FILE); it is printed once and kept nowhere.
+              With --out FILE it is written to FILE instead, readable by its
+              owner only; an existing FILE is never replaced.
 
 rotate        re-wrap every live data key under the current master key and
               print how many were re-wrapped. Ciphertexts are not touched.
@@ -40,10 +44,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["rotate", "generate-key"])
+        parser.add_argument(
+            "--out", help="generate-key: write the key to this new file (owner-only)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "generate-key":
-            self.stdout.write(base64.b64encode(os.urandom(keys.KEY_BYTES)).decode())
+            key = base64.b64encode(os.urandom(keys.KEY_BYTES)).decode()
+            if options["out"]:
+                key_file_create(Path(options["out"]), key)
+                self.stdout.write(_("Key written to %(path)s.") % {"path": options["out"]})
+            else:
+                self.stdout.write(key)
             return
         try:
             rotated = services.master_key_rotate()
@@ -57,3 +69,13 @@ class Command(BaseCommand):
             _("%(count)d data keys re-wrapped under master key %(key_id)s.")
             % {"count": rotated, "key_id": keys.current_master_key().id}
         )
+
+
+def key_file_create(path: Path, key: str) -> None:
+    """Write a key to a new file only its owner can read: never over an existing one."""
+    try:
+        create_private(path, key + "\n")
+    except FileExistsError:
+        raise CommandError(
+            _("%(path)s exists: a key file is never replaced.") % {"path": path}
+        ) from None
