@@ -221,6 +221,4 @@ def test_the_restore_command_warns_of_persons_under_a_retired_master_key(
     call_command("restore", "--in", str(backup), stdout=out)
 
     # then
-    assert "1 persons' data keys are wrapped under a master key that is not configured" in (
-        out.getvalue()
-    )
+    assert "1 data keys are wrapped under a master key that is not configured" in out.getvalue()

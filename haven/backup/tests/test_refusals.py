@@ -253,6 +253,8 @@ def sealed(tmp_path: Path, lines: list[str]) -> Path:
         ),
         pytest.param(['{"haven_backup_end": {"cases.person": 1}}'], id="rows-missing"),
         pytest.param([], id="no-end-record"),
+        pytest.param(["not json"], id="not-json"),
+        pytest.param(['{"haven_backup_end": {}}', '{"haven_backup_end": {}}'], id="two-ends"),
     ],
 )
 def test_rows_that_do_not_fit_roll_the_whole_restore_back(tmp_path: Path, lines: list[str]) -> None:

@@ -63,8 +63,8 @@ class Command(BaseCommand):
         if result.keys_unreadable:
             self.stdout.write(
                 _(
-                    "%(count)d persons' data keys are wrapped under a master key that is not "
-                    "configured: their data cannot be read."
+                    "%(count)d data keys are wrapped under a master key that is not "
+                    "configured: the persons' data they protect cannot be read."
                 )
                 % {"count": result.keys_unreadable}
             )
