@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from pytest_django import Settings
 
@@ -163,11 +164,10 @@ def test_the_backup_command_leaves_no_file_when_the_key_is_missing(
     backup = tmp_path / "nightly.backup"
 
     # when
-    with pytest.raises(Exception, match="HAVEN_BACKUP_KEY") as raised:
+    with pytest.raises(CommandError, match="HAVEN_BACKUP_KEY"):
         call_command("backup", "--out", str(backup))
 
     # then
-    assert type(raised.value).__name__ == "CommandError"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -177,3 +177,8 @@ def test_text_lines_are_rejoined_across_chunks_and_a_last_line_needs_no_newline(
         '{"b": 2}',
         '{"c": 3}',
     ]
+
+
+def test_the_backup_command_names_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No backup written"):
+        call_command("backup", "--out", str(tmp_path / "missing" / "nightly.backup"))

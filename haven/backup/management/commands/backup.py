@@ -40,7 +40,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         target = Path(options["out"])
-        descriptor, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            descriptor, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        except OSError as exc:
+            raise CommandError(_("No backup written: %(problem)s") % {"problem": exc}) from exc
         try:
             os.fchmod(descriptor, OWNER_ONLY)
             with os.fdopen(descriptor, "wb") as out:
