@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "haven.accounts",
     "haven.vault",
+    "haven.backup",
     "haven.audit",
     "haven.access",
     "haven.cases",
@@ -173,6 +174,12 @@ HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
 HAVEN_MASTER_KEY = env_secret("HAVEN_MASTER_KEY")
 HAVEN_MASTER_KEYS_PREVIOUS = env_list("HAVEN_MASTER_KEYS_PREVIOUS", [])
 HAVEN_INDEX_KEY = env_secret("HAVEN_INDEX_KEY")
+# Backups (docs/operations.md): the key sealing `haven backup` files, and the erasure
+# ledger that `haven restore` replays. Both live outside the database and its backups.
+HAVEN_BACKUP_KEY = env_secret("HAVEN_BACKUP_KEY")
+HAVEN_ERASURE_LEDGER_FILE = env_str(
+    "HAVEN_ERASURE_LEDGER_FILE", str(VAR_DIR / "erasure-ledger.jsonl")
+)
 
 # HTTPS hardening is on unless explicitly turned off (development and demo on loopback).
 HTTPS = env_bool("HAVEN_HTTPS", not (DEBUG or DEMO_MODE))

@@ -16,6 +16,8 @@ class Action(models.TextChoices):
     BREAK_GLASS = "break_glass", _("opened by break-glass")  # emergency access outside the rules
     # A break-glass request that was refused (who, when, why refused; no personal data).
     BREAK_GLASS_REFUSED = "break_glass_refused", _("was refused break-glass")
+    # The database was restored from a backup (by the operator; no personal data).
+    RESTORE = "restore", _("restored from a backup")
 
 
 class AuditEvent(models.Model):

@@ -9,7 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The rules the case pages refuse with, for the templates that offer their links.
         from haven.accounts import rules
-        from haven.cases import selectors
+        from haven.cases import selectors, services
+        from haven.vault import hooks as vault_hooks
 
         rules.register("cases.open", selectors.may_open_case)
         rules.register_object("cases.read_access_report", selectors.may_read_access_report_of)
+        # A restore that destroys erased persons' keys again marks them erased again.
+        vault_hooks.on_keys_shredded(services.persons_erased_again)

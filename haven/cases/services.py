@@ -6,7 +6,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +39,7 @@ from haven.cases.status import (
     transition_allowed,
 )
 from haven.lib import dates
+from haven.vault import hooks as vault_hooks
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
@@ -536,10 +537,7 @@ def person_erase(*, actor: User, case_id: object) -> Person:
     if person.erased_at is not None:
         raise errors.AlreadyErased(_("This person's data was already erased."))
     vault.data_key_destroy(key=person.data_key)
-    person.erased_at = timezone.now()
-    person.name_index = ""
-    person.date_of_birth_index = ""
-    person.save(update_fields=["erased_at", "name_index", "date_of_birth_index"])
+    _person_erased_mark(person, at=timezone.now())
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.ERASE,
@@ -549,6 +547,34 @@ def person_erase(*, actor: User, case_id: object) -> Person:
         field_groups=list(FieldGroup),
     )
     return person
+
+
+def _person_erased_mark(person: Person, *, at: datetime) -> None:
+    """What erasure leaves of a person besides the destroyed key: the time, and no
+    blind index by which a guessed name or birth date could still find the row."""
+    person.erased_at = at
+    person.name_index = ""
+    person.date_of_birth_index = ""
+    person.save(update_fields=["erased_at", "name_index", "date_of_birth_index"])
+
+
+def persons_erased_again(event: vault_hooks.KeysShredded) -> None:
+    """After a restore: a person whose data key the erasure ledger destroyed again is
+    marked erased as ``person_erase`` left them, with the first erasure's time, and
+    the trail records it. Registered with ``haven.vault.hooks`` by ``CasesConfig``;
+    runs in the restore's transaction."""
+    persons = Person.objects.filter(data_key_id__in=list(event.destroyed), erased_at__isnull=True)
+    for person in persons.order_by("id"):
+        _person_erased_mark(person, at=event.destroyed[person.data_key_id])
+        audit.audit_record(
+            actor=audit.SYSTEM,
+            action=Action.ERASE,
+            object_type="cases.Person",
+            object_id=person.id,
+            person_id=person.id,
+            field_groups=list(FieldGroup),
+            detail={"replayed": True},
+        )
 
 
 # --- interviews: told once, read by the agencies named on the record (R-14, R-28) ---------

@@ -9,6 +9,9 @@ class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
     DECRYPTION_FAILED = "decryption_failed"
+    ERASURE_LEDGER_MISSING = "erasure_ledger_missing"
+    ERASURE_LEDGER_UNREADABLE = "erasure_ledger_unreadable"
+    ERASURE_LEDGER_UNWRITABLE = "erasure_ledger_unwritable"
     KEY_DESTROYED = "key_destroyed"
     KEY_MISSING = "key_missing"
     KEY_NOT_BASE64 = "key_not_base64"

@@ -1,4 +1,4 @@
-"""Master and index keys from settings (environment variables or files)."""
+"""Master, index and backup keys from settings (environment variables or files)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,19 @@ def index_key() -> bytes:
             "HAVEN_INDEX_KEY (or HAVEN_INDEX_KEY_FILE) is not set", code=ErrorCode.KEY_MISSING
         )
     return _decode(raw, name="HAVEN_INDEX_KEY")
+
+
+def backup_key() -> bytes:
+    """The key that seals ``haven backup`` files; kept apart from the master key, so
+    that a backup and the key to a person's data are never in one place."""
+    raw = settings.HAVEN_BACKUP_KEY
+    if not raw:
+        raise VaultMisconfigured(
+            "HAVEN_BACKUP_KEY (or HAVEN_BACKUP_KEY_FILE) is not set", code=ErrorCode.KEY_MISSING
+        )
+    return _decode(raw, name="HAVEN_BACKUP_KEY")
+
+
+def backup_key_id(secret: bytes) -> str:
+    """A short, non-secret fingerprint naming a backup key (written in a backup's header)."""
+    return hashlib.sha256(b"haven-backup-key-id" + secret).hexdigest()[:16]

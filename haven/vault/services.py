@@ -9,6 +9,9 @@ from __future__ import annotations
 import hmac
 import os
 import unicodedata
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
 from hashlib import sha256
 
 from cryptography.exceptions import InvalidTag
@@ -18,7 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import transaction
 from django.utils import timezone
 
-from haven.vault import keys
+from haven.vault import hooks, keys, ledger
 from haven.vault.errors import DecryptionFailed, ErrorCode, KeyDestroyed, VaultMisconfigured
 from haven.vault.models import DataKey
 
@@ -108,7 +111,9 @@ def decrypt_optional(*, key: DataKey, ciphertext: bytes | memoryview | None, con
 def data_key_destroy(*, key: DataKey) -> DataKey:
     """Crypto-shredding: forget the wrapped key, so its ciphertexts are noise.
 
-    Copies of the wrapped key in older database backups stay readable until the
+    The erasure ledger records the key first (outside the database): ``haven
+    restore`` destroys it again in a backup taken before. Copies of the wrapped key
+    in older backup files stay readable, to whoever holds the backup key, until the
     master key that wrapped them is rotated away and retired (docs/operations.md).
     Destroying twice keeps the first destruction time.
     """
@@ -116,11 +121,45 @@ def data_key_destroy(*, key: DataKey) -> DataKey:
         del key._plain
     if key.destroyed_at is not None:
         return key
+    now = timezone.now()
+    ledger.ledger_append(ledger.Erasure(data_key_id=key.id, subject=key.subject, destroyed_at=now))
     key.wrapped = b""
     key.master_key_id = ""
-    key.destroyed_at = timezone.now()
+    key.destroyed_at = now
     key.save(update_fields=["wrapped", "master_key_id", "destroyed_at"])
     return key
+
+
+REPLAY_BATCH = 500
+
+
+@transaction.atomic
+def erasures_replay(*, erasures: Iterable[ledger.Erasure]) -> dict[uuid.UUID, datetime]:
+    """Destroy again every live data key the erasure ledger names (after a restore).
+
+    Each key keeps the time of its first destruction; keys that are already destroyed
+    or not in this database are left alone. The apps owning the keys are told
+    (``hooks.keys_shredded``) in this transaction. Returns the keys destroyed now.
+    """
+    first: dict[uuid.UUID, datetime] = {}
+    for erasure in erasures:
+        first.setdefault(erasure.data_key_id, erasure.destroyed_at)
+    wanted = list(first)
+    shredded: dict[uuid.UUID, datetime] = {}
+    for start in range(0, len(wanted), REPLAY_BATCH):
+        batch = list(
+            DataKey.objects.select_for_update().filter(
+                pk__in=wanted[start : start + REPLAY_BATCH], destroyed_at__isnull=True
+            )
+        )
+        for key in batch:
+            key.wrapped = b""
+            key.master_key_id = ""
+            key.destroyed_at = shredded[key.id] = first[key.id]
+        DataKey.objects.bulk_update(batch, ["wrapped", "master_key_id", "destroyed_at"])
+    if shredded:
+        hooks.keys_shredded(hooks.KeysShredded(destroyed=shredded))
+    return shredded
 
 
 def master_key_rotate(*, batch_size: int = 500) -> int:
@@ -148,6 +187,13 @@ def master_key_rotate(*, batch_size: int = 500) -> int:
                 key.rotated_at = now
             DataKey.objects.bulk_update(batch, ["wrapped", "master_key_id", "rotated_at"])
             rotated += len(batch)
+
+
+def data_keys_unreadable(*, master_key_ids: Iterable[str]) -> int:
+    """How many live data keys are wrapped under none of these master keys: after
+    restoring a backup older than a retired master key, those persons cannot be read."""
+    live = DataKey.objects.filter(destroyed_at__isnull=True)
+    return live.exclude(master_key_id__in=list(master_key_ids)).count()
 
 
 def normalise(value: str) -> str:

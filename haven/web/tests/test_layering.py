@@ -40,6 +40,13 @@ SPINE_MAY_IMPORT = frozenset({*SPINE, "accounts", "lib"})
 NOT_DOMAIN_APPS = frozenset({*SPINE, "accounts", "lib", "web"})
 # Public service functions that write no personal data, each with the reason.
 NOT_PERSONAL_DATA_WRITES = {
+    # haven/backup/services.py
+    "backup_write": (
+        "reads every table into a sealed file: ciphertexts stay sealed, nothing is "
+        "decrypted and nothing is written to the database"
+    ),
+    "models_in_order": "lists the models with tables in dependency order; writes nothing",
+    "migration_state": "lists the migrations applied to the database; writes nothing",
     # haven/cases/services.py
     "presumed_age_status": "a pure function computing R-10's age status; writes nothing",
     # haven/assistance/services/deadlines.py: tasks hold a case id, a kind, dates, user ids
@@ -297,6 +304,7 @@ FLOORS = {
     "accounts": 1,
     "vault": 1,
     "audit": 1,
+    "backup": 1,
     "access": 2,
     "cases": 3,
     "deadlines": 4,
