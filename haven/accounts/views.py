@@ -15,7 +15,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +29,7 @@ from haven.accounts import errors, forms, policy, selectors, services
 from haven.accounts.current import request_user
 from haven.accounts.models import Role, User
 from haven.lib.net import client_address
-from haven.lib.views import domain_errors, forbidden
+from haven.lib.views import domain_errors, forbidden, local_next
 
 SIGN_IN_SCOPE = "sign_in"
 
@@ -37,12 +37,7 @@ SIGN_IN_SCOPE = "sign_in"
 def _next_url(request: HttpRequest) -> str:
     """Where to go after signing in: a local ``next`` or the home page (which sends
     roles without cases of their own on to the case list)."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return local_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _mfa_url(next_url: str) -> str:

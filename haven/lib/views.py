@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from haven.lib.errors import Conflict, HavenError, NotAllowed, NotFound
@@ -51,3 +52,14 @@ def form_error(form: forms.BaseForm, exc: HavenError) -> None:
     way every form page shows a refusal (the service already translated it)."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def local_next(request: HttpRequest) -> str:
+    """The ``next`` page a link or form asked to return to, if it is on this site
+    (an address elsewhere is ignored, never followed); "" when there is none."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,7 +28,7 @@ from haven.accounts.current import request_user
 from haven.cases import selectors
 from haven.cases.forms import sharing as sharing_forms
 from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, form_error
+from haven.lib.views import domain_errors, form_error, local_next
 
 
 def may_manage_consent(view: selectors.CaseView) -> bool:
@@ -89,6 +89,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         initial=sharing_forms.consent_initial(request.GET),
     )
     status = 200
+    consent_list_url = reverse("cases:consent_list", args=[case.id])
     cannot_flow: list[access_selectors.CannotFlow] = []
     if request.method == "POST":
         status = 400  # a successful post redirects
@@ -143,7 +144,9 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     form_error(form, exc)
                 else:
                     messages.success(request, _("The consent was recorded. It applies at once."))
-                    return redirect("cases:consent_list", case_id=case.id)
+                    # Back where the missing consent was found (the referral form), if
+                    # the link said so; otherwise the case's consents.
+                    return redirect(local_next(request) or consent_list_url)
     context_data = {
         "case": case,
         "form": form,
@@ -153,6 +156,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             access_selectors.legal_basis_flows(context=context) if child and not guardian else []
         ),
         "cannot_flow": cannot_flow,
+        "back_url": local_next(request) or consent_list_url,
         "nav": "cases",
     }
     return render(request, "cases/consent_new.html", context_data, status=status)

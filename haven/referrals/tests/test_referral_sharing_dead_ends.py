@@ -153,6 +153,8 @@ def test_r47_issue11_the_consent_link_opens_the_form_preselected_then_the_referr
     assert re.search(r'value="identity"[^>]*checked', form_html)
     assert not re.search(r'value="health"[^>]*checked', form_html)
     assert recorded.status_code == 302
+    # back to the referral's check for the same organisation and purpose
+    assert recorded["Location"] == f"{new}?to={r.shelter.pk}&purpose=assistance"
     assert sent.status_code == 302
     assert Referral.objects.filter(case=r.case, to_organisation=r.shelter).exists()
 
@@ -192,3 +194,25 @@ def test_r47_issue11_the_api_gives_the_same_answer_per_kind() -> None:
     assert flows["health"]["status"] == "needs_agreement"
     assert flows["health"]["agreement_between"] == [r.lead_org.name, "Harbour Shelter"]
     assert outsider.status_code == 404
+
+
+def test_issue11_the_consent_form_returns_only_to_a_page_of_this_site() -> None:
+    # given: a consent link whose "next" points to another site
+    r = referring()
+    consent = reverse("cases:consent_new", args=[r.case.id])
+    body = {
+        "recipient": f"org:{r.shelter.pk}",
+        "purpose": "assistance",
+        "field_groups": [FieldGroup.IDENTITY],
+        "given_on": timezone.localdate().isoformat(),
+        "given_by": "person",
+        "language": "en",
+        "information_given": "Explained in English before agreeing.",
+    }
+
+    # when
+    elsewhere = client_for(r.lead).post(f"{consent}?next=https://example.org/", body)
+
+    # then: the case's consents, never the other site
+    assert elsewhere.status_code == 302
+    assert elsewhere["Location"] == reverse("cases:consent_list", args=[r.case.id])

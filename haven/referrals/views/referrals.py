@@ -196,10 +196,18 @@ class FlowLine:
 def consent_link(
     case_id: uuid.UUID, *, recipient_id: object, purpose: str, groups: list[str]
 ) -> str:
-    """The consent page with the recipient, purpose and kinds chosen in advance:
-    ids and keys only, never personal data in the address."""
+    """The consent page with the recipient, purpose and kinds chosen in advance,
+    returning to this referral check once recorded: ids and keys only, never
+    personal data in the address."""
+    check = urlencode({"to": str(recipient_id), "purpose": purpose})
+    back = f"{reverse('referrals:referral_new', args=[case_id])}?{check}"
     query = urlencode(
-        {"recipient": f"org:{recipient_id}", "purpose": purpose, "field_groups": groups},
+        {
+            "recipient": f"org:{recipient_id}",
+            "purpose": purpose,
+            "field_groups": groups,
+            "next": back,
+        },
         doseq=True,
     )
     return f"{reverse('cases:consent_new', args=[case_id])}?{query}"

@@ -900,6 +900,7 @@ def _consent_new(scene: Scene) -> Context:
         "no_guardian": True,
         "legal_basis_flows": [flow],
         "cannot_flow": [cannot],
+        "back_url": "/referral-check/",
         "nav": "cases",
     }
 
