@@ -116,6 +116,7 @@ class Run:
 
     requests: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
+    successes: Counter[str] = field(default_factory=Counter)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
@@ -194,6 +195,8 @@ def exercise(operation: Any, who: str, user: User, tokens: dict[str, str], run: 
         try:
             response = case.call(headers={"Authorization": f"Bearer {tokens[who]}"})
             run.statuses[response.status_code] += 1
+            if response.status_code < 300:
+                run.successes[who] += 1
             case.validate_response(response, checks=CHECKS)
         except FailureGroup as group:  # every failure of the run is reported at the end
             for failure in group.exceptions:
@@ -251,3 +254,5 @@ def test_every_operation_answers_as_the_schema_says_for_every_role(
     print(summary)
     report = "\n\n".join(f"{op} [{kind}]\n{text}" for (op, kind), text in run.failures.items())
     assert not run.failures, f"{summary}\n{len(run.failures)} failures:\n\n{report}"
+    assert run.requests.total() <= len(operations) * len(users) * EXAMPLES  # bounded
+    assert set(+run.successes) == set(SENDERS), summary  # every token was accepted somewhere
