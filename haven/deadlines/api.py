@@ -32,6 +32,7 @@ from haven.lib.api import (
 )
 
 NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
+MAX_ID = 2**63 - 1  # the largest BigAutoField, on SQLite and PostgreSQL alike
 TASK_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No open deadline of the caller's organisation with this id."
 )
@@ -160,7 +161,9 @@ class NotificationSerializer(serializers.Serializer[Any]):
 
 class NotificationReadSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # Bounded by the largest id the database can store: a larger number is a
+        # field error, not a failed query (SQLite cannot even bind it).
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
         default=None,

@@ -192,6 +192,21 @@ def test_it_refuses_malformed_notification_ids(ngo: Organisation, openapi: dict[
     assert_matches_schema(openapi, READ, "post", 400, response.json())
 
 
+def test_it_refuses_a_notification_id_larger_than_any_the_database_stores(
+    ngo: Organisation, openapi: dict[str, Any]
+) -> None:
+    # given: one id the database could store, one it could not (a 500 on SQLite before)
+    client = api_client_for(staff(ngo, Role.CASEWORKER))
+    # when
+    largest = client.post(READ, {"ids": [2**63 - 1]}, format="json")
+    beyond = client.post(READ, {"ids": [2**63]}, format="json")
+    # then
+    assert (largest.status_code, largest.json()) == (200, {"marked": 0})
+    assert beyond.status_code == 400
+    assert (beyond.json()["code"], beyond.json()["field"]) == ("invalid", "ids.0")
+    assert_matches_schema(openapi, READ, "post", 400, beyond.json())
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_notifications_in_a_fixed_number_of_queries(
     ngo: Organisation, django_assert_num_queries: DjangoAssertNumQueries, count: int

@@ -15,7 +15,13 @@ from rest_framework.response import Response
 
 from haven.accounts.current import acting_user
 from haven.assistance.catalogue import ServiceType
-from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+)
 from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
@@ -110,6 +116,7 @@ class DirectoryView(JsonApiView):
             400: BAD_REQUEST,
             401: UNAUTHENTICATED,
             403: READ_FORBIDDEN,
+            404: OpenApiResponse(DetailSerializer, description="No such page."),
         },
     )
     def get(self, request: Request) -> Response:
