@@ -1305,7 +1305,12 @@ def _child_care_case(scene: Scene) -> Case:
         actor=scene.lead, case_id=case.id, best_interests_reason="She asks.", started_on=TODAY
     )
     children_services.family_tracing_update(
-        actor=scene.lead, tracing_id=stopped.id, status="stopped", outcome="Risk.", updated_on=TODAY
+        actor=scene.lead,
+        tracing_id=stopped.id,
+        status="stopped",
+        outcome="Risk.",
+        updated_on=TODAY,
+        version=stopped.version,
     )
     children_services.family_tracing_start(
         actor=scene.lead, case_id=case.id, best_interests_reason="Asks again.", started_on=TODAY
@@ -1520,7 +1525,7 @@ def _assessments(scene: Scene) -> assessment_selectors.CaseAssessments:
     """The presumed case with two versions of its needs assessment (re-assessment
     of risk still due)."""
     case = scene.presumed.case
-    for view in ("Wants a quiet place.", "Did not wish to say."):
+    for based_on, view in enumerate(("Wants a quiet place.", "Did not wish to say.")):
         assessment_services.assessment_record(
             actor=scene.lead,
             case_id=case.id,
@@ -1530,6 +1535,7 @@ def _assessments(scene: Scene) -> assessment_selectors.CaseAssessments:
                 s.key: ("needed", "A note.") for s in catalogue.sections_for("needs", child=False)
             },
             person_view=view,
+            based_on_version=based_on,
         )
     return assessment_selectors.assessments_for_case(user=scene.lead, case_id=case.id)
 
