@@ -29,11 +29,12 @@ UNKNOWN = "nobody-by-this-name"
 
 
 def trail() -> list[dict[str, Any]]:
-    return list(
-        AuditEvent.objects.filter(object_type__in=["account", "api_token"])
+    return [
+        dict(row)
+        for row in AuditEvent.objects.filter(object_type__in=["account", "api_token"])
         .order_by("id")
         .values("actor_id", "object_type", "object_id", "detail")
-    )
+    ]
 
 
 def everything_written() -> str:
