@@ -501,7 +501,7 @@ AGE_CONFLICT = OpenApiResponse(
 APPEAL_CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="age_appeal_invalid: only an age assessment is appealed, and its outcome "
-    "is recorded once; person_erased.",
+    "is recorded once; person_erased; " + EDIT_CONFLICT,
 )
 
 
@@ -542,6 +542,7 @@ class AgeAssessmentRowSerializer(serializers.Serializer[Any]):
     appeal_decided_on = serializers.DateField(allow_null=True)
     organisation = serializers.CharField()
     recorded_by = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back when recording the appeal.")
 
 
 class AgeActionsSerializer(serializers.Serializer[Any]):
@@ -582,6 +583,12 @@ class AgeAppealSerializer(serializers.Serializer[Any]):
     appealed_on = serializers.DateField()
     outcome = AppealOutcomeField(required=False, default=AppealOutcome.PENDING)
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version of the assessment you read. If its appeal "
+        "was recorded since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 def _age_assessment_record(*, actor: User, case_id: str, **data: Any) -> object:

@@ -278,3 +278,7 @@ class AgeAppealForm(forms.Form):
         required=False,
         help_text=_("Needed once the appeal is decided."),
     )
+    # The version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
+    )

@@ -258,6 +258,7 @@ class AgeAssessment(models.Model):
     appealed_on = models.DateField(null=True, blank=True)
     appeal_outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
     appeal_decided_on = models.DateField(null=True, blank=True)
+    version = locking.version_field()  # every appeal update moves it on (optimistic locking)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )

@@ -478,6 +478,7 @@ class AgeAssessmentView:
     appeal_decided_on: date | None
     organisation: str
     recorded_by: str
+    version: int  # optimistic locking: the appeal form and API send it back
 
     @property
     def appealable(self) -> bool:
@@ -527,6 +528,7 @@ def _age_view(row: AgeAssessment, case: Case, erased: bool) -> AgeAssessmentView
         appeal_outcome=row.appeal_outcome,
         appeal_outcome_label=row.get_appeal_outcome_display() if row.appeal_outcome else "",
         appeal_decided_on=row.appeal_decided_on,
+        version=row.version,
         organisation=row.organisation.name,
         recorded_by=row.recorded_by.get_username(),
     )

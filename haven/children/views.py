@@ -172,15 +172,43 @@ def age_appeal(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUI
     refused = _age_refused(request, view, view.actions.record_assessment)
     if refused is not None:
         return refused
-    initial = {"appealed_on": assessment.appealed_on, "outcome": assessment.appeal_outcome or None}
+    initial = {
+        "appealed_on": assessment.appealed_on,
+        "outcome": assessment.appeal_outcome or None,
+        "version": assessment.version,
+    }
     form = forms.AgeAppealForm(request.POST or None, initial=initial)
+    conflict = None
 
     def write(data: dict[str, Any]) -> object:
         return services.age_appeal_record(actor=user, assessment_id=assessment_id, **data)
 
-    if _form_post(request, form, write, _("The appeal was recorded.")):
-        return redirect("children:age_assessment_list", case_id=case_id)
-    return _page(request, "children/age_appeal.html", view, form=form, assessment=assessment)
+    try:
+        if _form_post(request, form, write, _("The appeal was recorded.")):
+            return redirect("children:age_assessment_list", case_id=case_id)
+    except EditConflict as exc:
+        # Recorded meanwhile: keep what was typed, show what is saved now.
+        view = selectors.age_assessment_list(user=user, case_id=case_id)
+        assessment = next(a for a in view.assessments if a.id == assessment_id)
+        appealed = assessment.appealed_on
+        decided = assessment.appeal_decided_on
+        saved = [
+            (_("Appealed on"), date_format(appealed) if appealed else ""),
+            (_("Outcome"), assessment.appeal_outcome_label),
+            (_("Outcome decided on"), date_format(decided) if decided else ""),
+        ]
+        data, conflict = edit_conflict(
+            exc, data=request.POST, version=assessment.version, saved=saved
+        )
+        form = forms.AgeAppealForm(data)
+    return _page(
+        request,
+        "children/age_appeal.html",
+        view,
+        form=form,
+        assessment=assessment,
+        conflict=conflict,
+    )
 
 
 # --- best interests (R-25, R-27) --------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""Two people updating the same family tracing (R-11) or dependant's schooling (R-27)
-at once (issue 12, optimistic locking): the second is told, and loses nothing."""
+"""Two people updating the same family tracing (R-11), dependant's schooling (R-27)
+or age-assessment appeal (R-10) at once (issue 12, optimistic locking): the second
+is told, and loses nothing."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.test import Client
@@ -14,6 +17,7 @@ from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
 from haven.children import selectors, services
 from haven.children.models import Dependant, FamilyTracing
+from haven.children.tests import test_age as age_tests
 from haven.children.tests.factories import open_child_case
 from haven.children.tests.test_dependants import add
 from haven.children.tests.test_family_tracing import start
@@ -143,3 +147,57 @@ def test_r27_the_schooling_page_keeps_what_was_typed_and_shows_what_is_saved() -
     assert "Saved first." in page and "Typed second." in page
     assert 'name="version" value="2"' in page
     assert Dependant.objects.get(pk=dependant.pk).education == "enrolled"
+
+
+def test_r10_a_second_appeal_update_from_the_same_version_is_refused_and_the_first_kept() -> None:
+    # given: an 'adult' result; two caseworkers record the appeal from version 1
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_child_case(actor=caseworker)
+    row = services.age_assessment_record(
+        actor=caseworker, case_id=case.id, assessment=age_tests.assessment()
+    )
+    day = timezone.localdate()
+    services.age_appeal_record(actor=caseworker, assessment_id=row.id, appealed_on=day, version=1)
+    # when
+    with pytest.raises(EditConflict):
+        services.age_appeal_record(
+            actor=colleague_of(caseworker),
+            assessment_id=row.id,
+            appealed_on=day,
+            outcome="upheld",
+            decided_on=day,
+            version=1,
+        )
+    # then
+    row.refresh_from_db()
+    assert (row.appeal_outcome, row.appeal_decided_on, row.version) == ("pending", None, 2)
+
+
+def test_r10_the_appeal_page_and_api_tell_the_second_user_and_keep_what_they_typed() -> None:
+    # given
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_child_case(actor=caseworker)
+    row = services.age_assessment_record(
+        actor=caseworker, case_id=case.id, assessment=age_tests.assessment()
+    )
+    day = timezone.localdate()
+    url = reverse("children:age_appeal", args=[case.id, row.id])
+    first = sign_in(Client(), caseworker).post(
+        url, {"appealed_on": day.isoformat(), "outcome": "pending", "version": "1"}
+    )
+    other = colleague_of(caseworker)
+    decided = {"appealed_on": day.isoformat(), "outcome": "upheld", "decided_on": day.isoformat()}
+    # when
+    page = sign_in(Client(), other).post(url, {**decided, "version": "1"})
+    api = api_client_for(colleague_of(caseworker)).post(
+        f"/api/v1/age-assessments/{row.id}/appeal/", {**decided, "version": 1}, format="json"
+    )
+    # then
+    body = page.content.decode()
+    assert (first.status_code, page.status_code, api.status_code) == (302, 409, 409)
+    assert "Someone else changed this record" in body
+    assert re.search(r'value="upheld"[^>]*checked', body)
+    assert 'name="version" value="2"' in body
+    assert api.json()["code"] == "edit_conflict"
+    row.refresh_from_db()
+    assert (row.appeal_outcome, row.version) == ("pending", 2)

@@ -1230,7 +1230,7 @@ def test_it_describes_age_assessment_answers_as_served(openapi: dict[str, Any]) 
         (AGE_ASSESSMENTS, "post", ngo.post(url, body, format="json")),
     ]
     appeal_url = AGE_APPEAL.format(id=served[-1][2].json()["assessments"][0]["id"])
-    appeal = {"appealed_on": today}
+    appeal = {"appealed_on": today, "version": 1}
     served += [
         (AGE_APPEAL, "post", ngo.post(appeal_url, appeal, format="json")),
         (AGE_APPEAL, "post", ngo.post(AGE_APPEAL.format(id=uuid.uuid4()), appeal, format="json")),

@@ -1242,7 +1242,7 @@ def _ages(scene: Scene) -> children_selectors.AgeAssessmentsView:
         ),
     )
     children_services.age_appeal_record(
-        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY
+        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY, version=1
     )
     return children_selectors.age_assessment_list(user=scene.lead, case_id=case.id)
 
