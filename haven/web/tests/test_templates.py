@@ -101,6 +101,7 @@ from haven.identification.tests.test_decisions_services import RG, TODAY, org_of
 from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
+from haven.lib import views as lib_views
 from haven.referrals import packages as crossborder_packages
 from haven.referrals.forms import crossborder as crossborder_forms
 from haven.referrals.forms import desk as desk_forms
@@ -1104,6 +1105,12 @@ CONTEXTS: dict[str, Builder] = {
     "500.html": lambda scene: {},
     "web/_field.html": _invalid_intake,
     "web/_form_errors.html": _invalid_intake,
+    "web/_edit_conflict.html": lambda scene: {
+        "conflict": lib_views.EditConflictShown(
+            message="Someone else changed this record.",
+            saved=[("Outcome", "An aunt was found."), ("Note", "")],
+        )
+    },
     "web/_timeline.html": _timeline,
     "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
     "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
@@ -1806,7 +1813,15 @@ def _directory_mine(scene: Scene) -> Context:
 
 
 def _directory_edit(scene: Scene) -> Context:
-    return {"entry": _directory_rows(scene)[0].entry, "form": _directory_form(), "nav": "directory"}
+    entry = _directory_rows(scene)[0].entry
+    form = directory_forms.DirectoryEntryEditForm(
+        {"service_type": "other", "title": "", "version": str(entry.version)}
+    )
+    form.is_valid()
+    conflict = lib_views.EditConflictShown(
+        message="Someone else changed this record.", saved=[("Name of the service", entry.title)]
+    )
+    return {"entry": entry, "form": form, "conflict": conflict, "nav": "directory"}
 
 
 CONTEXTS.update(
