@@ -158,7 +158,7 @@ def test_the_api_requires_the_version_the_client_started_from() -> None:
 # --- two real connections (PostgreSQL) --------------------------------------------------------
 
 
-def _in_own_connection(work: Callable[[], object], results: list[object]) -> threading.Thread:
+def in_own_connection(work: Callable[[], object], results: list[object]) -> threading.Thread:
     """Run ``work`` in a thread, which Django gives its own database connection."""
 
     def run() -> None:
@@ -172,7 +172,7 @@ def _in_own_connection(work: Callable[[], object], results: list[object]) -> thr
     return threading.Thread(target=run)
 
 
-def _waiting_on_a_lock() -> bool:
+def waiting_on_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
@@ -180,6 +180,15 @@ def _waiting_on_a_lock() -> bool:
         )
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+def wait_until_blocked() -> bool:
+    """Whether another connection waits on a lock, asked until it does (bounded: 30 s)."""
+    for _ in range(3000):
+        if waiting_on_a_lock():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -218,17 +227,13 @@ def test_two_connections_saving_at_once_one_wins_the_other_is_told() -> None:
 
     one: list[object] = []
     two: list[object] = []
-    a = _in_own_connection(lambda: save(t.lead, "From the first connection.", True), one)
-    b = _in_own_connection(lambda: save(other, "From the second connection.", False), two)
+    a = in_own_connection(lambda: save(t.lead, "From the first connection.", True), one)
+    b = in_own_connection(lambda: save(other, "From the second connection.", False), two)
     # when: the second saves while the first's transaction is still open
     a.start()
     assert first_saved.wait(timeout=30)
     b.start()
-    for _ in range(3000):  # bounded wait until the second blocks on the first's lock
-        if _waiting_on_a_lock():
-            break
-        time.sleep(0.01)
-    waited = _waiting_on_a_lock()
+    waited = wait_until_blocked()
     release.set()
     a.join(timeout=30)
     b.join(timeout=30)

@@ -4,19 +4,21 @@ group; entries not confirmed for HAVEN_DIRECTORY_STALE_DAYS are marked stale."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pytest_django import Settings
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance.catalogue import ServiceType
+from haven.assistance.tests import test_assessments_locking as locking_tests
 from haven.audit.models import AuditEvent
 from haven.lib.errors import EditConflict, HavenError
 from haven.referrals.models import DirectoryEntry, TargetGroup
@@ -372,3 +374,43 @@ def test_a_second_edit_from_the_same_version_is_refused_and_the_first_is_kept() 
     assert (refused.value.code, refused.value.field) == ("edit_conflict", "version")
     assert (entry.hours, entry.version) == ("9-17", 2)
     assert AuditEvent.objects.filter(object_id=str(entry.id), action="update").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_editing_one_entry_at_once_one_wins_the_other_is_told() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two concurrent writers; SQLite serialises every write (PostgreSQL)")
+    # given: two administrators start from version 1
+    admin = admin_of()
+    other = make_user(organisation=admin.organisation, role=Role.ORG_ADMIN)
+    entry = add(admin)
+    first_saved, release = threading.Event(), threading.Event()
+
+    def save(actor: User, hours: str, hold: bool) -> DirectoryEntry:
+        with transaction.atomic():
+            saved = services.directory_entry_update(
+                actor=actor, entry_id=entry.id, data=entry_input(hours=hours), version=1
+            )
+            if hold:  # keep the transaction open until the other is waiting on it
+                first_saved.set()
+                release.wait(timeout=30)
+        return saved
+
+    one: list[object] = []
+    two: list[object] = []
+    a = locking_tests.in_own_connection(lambda: save(admin, "9-17", True), one)
+    b = locking_tests.in_own_connection(lambda: save(other, "8-16", False), two)
+    # when
+    a.start()
+    assert first_saved.wait(timeout=30)
+    b.start()
+    waited = locking_tests.wait_until_blocked()
+    release.set()
+    a.join(timeout=30)
+    b.join(timeout=30)
+    # then
+    assert waited
+    assert isinstance(one[0], DirectoryEntry) and one[0].version == 2
+    assert isinstance(two[0], EditConflict)
+    entry.refresh_from_db()
+    assert (entry.hours, entry.version) == ("9-17", 2)
