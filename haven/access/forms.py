@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.access import services
-from haven.access.models import BreakGlass, BreakGlassReason, FieldGroup, LegalBasis, Purpose
+from haven.access.models import (
+    Agreement,
+    BreakGlass,
+    BreakGlassReason,
+    FieldGroup,
+    LegalBasis,
+    Purpose,
+)
 from haven.accounts.models import Organisation, OrgType
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,18 +75,40 @@ class AgreementForm(forms.Form):
         required=False,
         help_text=_("The first day it no longer applies. Leave empty if open-ended."),
     )
+    supersedes = forms.ChoiceField(
+        label=_("Replaces"),
+        required=False,
+        help_text=_(
+            "A change of terms is a new agreement: choose the agreement in effect it "
+            "replaces. The old one ends when every party has approved the new one."
+        ),
+        error_messages={"invalid_choice": _("Choose an agreement in effect from the list.")},
+    )
 
-    def __init__(self, *args: Any, legal_bases: Sequence[LegalBasis] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        legal_bases: Sequence[LegalBasis] = (),
+        replaceable: Sequence[Agreement] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["legal_basis"])
         field.choices = [("", _("None: the person's consent is needed"))] + [
             (str(b.id), f"{b.title} ({b.citation})") for b in legal_bases
         ]
+        # Only agreements in effect that the proposer's organisation is party to.
+        cast(forms.ChoiceField, self.fields["supersedes"]).choices = [
+            ("", _("None: a new agreement")),
+            *((str(a.pk), f"{a.name} ({a.document_reference})") for a in replaceable),
+        ]
 
     def arguments(self) -> dict[str, Any]:
-        """The service's arguments: the legal basis by its id, or none."""
+        """The service's arguments: the legal basis and the replaced agreement by
+        their ids, or none."""
         data = dict(self.cleaned_data)
         data["legal_basis_id"] = data.pop("legal_basis") or None
+        data["supersedes_id"] = data.pop("supersedes") or None
         return data
 
 

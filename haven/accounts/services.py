@@ -44,18 +44,24 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     Every refusal says the same (``login_failed``), and a password is hashed
     once whatever the case, so neither the answer nor its time tells a locked
     account from an unknown one.
+
+    Every attempt reaches the audit trail (``hooks.signed_in``) in the same
+    transaction: never the password, and for a name matching no account only
+    that a failure happened.
     """
+    channel = hooks.Channel.WEB if request is not None else hooks.Channel.API
     with transaction.atomic():
         candidate = User.objects.select_for_update().filter(username=username).first()
         locked = candidate is not None and is_locked(candidate)
         # The backend refuses a locked account after checking the password.
         user = authenticate(request, username=username, password=password)
         if user is None and candidate is not None and not locked:
-            _record_failure(candidate)
+            _record_failure(candidate, channel=channel)
         elif isinstance(user, User) and (user.failed_logins or user.locked_until):
             user.failed_logins = 0
             user.locked_until = None
             user.save(update_fields=["failed_logins", "locked_until"])
+        _tell_attempt(candidate=candidate, user=user, locked=locked, channel=channel)
     if locked:
         raise errors.AccountLocked(login_failed_message())
     if not isinstance(user, User):
@@ -63,14 +69,32 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     return user
 
 
-def _record_failure(user: User) -> None:
+def _record_failure(user: User, *, channel: hooks.Channel) -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     user.refresh_from_db(fields=["failed_logins"])
     if user.failed_logins >= settings.HAVEN_LOGIN_MAX_FAILURES:
         user.locked_until = timezone.now() + timedelta(seconds=settings.HAVEN_LOGIN_LOCKOUT_SECONDS)
         user.failed_logins = 0
         user.save(update_fields=["locked_until", "failed_logins"])
+        hooks.signed_in(
+            hooks.SignIn(event=hooks.SignInEvent.LOCKED_OUT, user=user, channel=channel)
+        )
         _tokens_revoke(user=user, actor=None, reason=RevokeReason.ACCOUNT_LOCKED)
+
+
+def _tell_attempt(
+    *, candidate: User | None, user: object, locked: bool, channel: hooks.Channel
+) -> None:
+    """One sign-in attempt for the trail: accepted, or failed (and why, for an
+    account that exists; nothing typed for a name that matches none)."""
+    if isinstance(user, User):
+        event = hooks.SignIn(event=hooks.SignInEvent.SIGNED_IN, user=user, channel=channel)
+    else:
+        reason = "locked" if locked else "password"
+        event = hooks.SignIn(
+            event=hooks.SignInEvent.FAILED, user=candidate, channel=channel, reason=reason
+        )
+    hooks.signed_in(event)
 
 
 def rate_allow(*, scope: str, address: str) -> bool:
@@ -99,14 +123,27 @@ def user_confirmed_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def otp_verify(*, user: User, token: str) -> TOTPDevice:
-    """Check a TOTP code against the user's confirmed device."""
+def otp_verify(*, user: User, token: str, channel: hooks.Channel = hooks.Channel.WEB) -> TOTPDevice:
+    """Check a TOTP code against the user's confirmed device; a wrong code reaches
+    the audit trail."""
     device = user_confirmed_device(user=user)
     if device is None:
         raise errors.OtpRequired(_("Set up two-factor authentication before signing in."))
     if not token or not device.verify_token(token.strip()):
+        with transaction.atomic():
+            hooks.signed_in(
+                hooks.SignIn(event=hooks.SignInEvent.MFA_FAILED, user=user, channel=channel)
+            )
         raise errors.OtpInvalid(_("The one-time code is not correct."))
     return device
+
+
+@transaction.atomic
+def user_sign_out(*, user: User) -> None:
+    """Tell the audit trail that the user signed out (the view ends the session)."""
+    hooks.signed_in(
+        hooks.SignIn(event=hooks.SignInEvent.SIGNED_OUT, user=user, channel=hooks.Channel.WEB)
+    )
 
 
 @transaction.atomic
@@ -142,13 +179,22 @@ def api_token_issue(*, username: str, password: str, otp: str) -> tuple[str, Api
     """
     user = user_authenticate(request=None, username=username, password=password)
     if policy.user_needs_mfa(user):
-        otp_verify(user=user, token=otp)
+        otp_verify(user=user, token=otp, channel=hooks.Channel.API)
     raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        digest=token_digest(raw),
-        expires_at=timezone.now() + timedelta(seconds=settings.HAVEN_API_TOKEN_SECONDS),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            digest=token_digest(raw),
+            expires_at=timezone.now() + timedelta(seconds=settings.HAVEN_API_TOKEN_SECONDS),
+        )
+        hooks.signed_in(
+            hooks.SignIn(
+                event=hooks.SignInEvent.TOKEN_ISSUED,
+                user=user,
+                channel=hooks.Channel.API,
+                token_id=token.pk,
+            )
+        )
     return raw, token
 
 

@@ -166,6 +166,8 @@ def _qr_svg(url: str) -> SafeString:
 
 @require_POST
 def user_logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.user_sign_out(user=request_user(request))
     auth.logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")

@@ -41,6 +41,7 @@ from haven.children.models import (
     HowHeard,
     TracingStatus,
 )
+from haven.lib import locking
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
@@ -200,10 +201,16 @@ CHILD_CONFLICT = OpenApiResponse(
     "assessment_required: a determination needs an earlier assessment of the same matter; "
     "tracing_under_way: one tracing at a time.",
 )
+EDIT_CONFLICT = (
+    "edit_conflict (field version): it was changed since the version you read; "
+    "nothing was saved, read it again and send your change on the new version."
+)
 TRACING_CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="tracing_closed: an ended tracing stays ended; person_erased."
+    ErrorSerializer,
+    description="tracing_closed: an ended tracing stays ended; person_erased; " + EDIT_CONFLICT,
 )
 ERASED = OpenApiResponse(ErrorSerializer, description="person_erased.")
+EDUCATION_CONFLICT = OpenApiResponse(ErrorSerializer, description="person_erased; " + EDIT_CONFLICT)
 ROW_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Its id.")
 ROW_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="not_found: nothing with this id that you may see."
@@ -299,6 +306,7 @@ class TracingSerializer(serializers.Serializer[Any]):
     started_on = serializers.DateField()
     updated_on = serializers.DateField()
     recorded_by = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back when updating the tracing.")
 
 
 class TracingsSerializer(serializers.Serializer[Any]):
@@ -326,6 +334,12 @@ class TracingUpdateSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, default="", max_length=services.TEXT_MAX
     )
     updated_on = serializers.DateField()
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version you read. If the record was changed "
+        "since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 @extend_schema_view(
@@ -385,6 +399,7 @@ class DependantSerializer(serializers.Serializer[Any]):
     education = serializers.ChoiceField(choices=EducationAccess.choices)
     without_school = serializers.BooleanField(help_text="No school arrangement yet (R-27).")
     recorded_by = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back when updating the schooling.")
 
 
 class DependantsSerializer(serializers.Serializer[Any]):
@@ -411,6 +426,12 @@ class EducationSerializer(serializers.Serializer[Any]):
     education = serializers.ChoiceField(choices=EducationAccess.choices)
     needs = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=services.TEXT_MAX
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version you read. If the record was changed "
+        "since, the answer is 409 edit_conflict and nothing is saved.",
     )
 
 
@@ -448,7 +469,11 @@ class DependantEducationView(JsonApiView):
         request=EducationSerializer,
         description="Record how the dependant's schooling stands (R-27).",
         responses=_write_responses(
-            200, DependantsSerializer, IDENTITY_FORBIDDEN, ERASED, not_found=ROW_NOT_FOUND
+            200,
+            DependantsSerializer,
+            IDENTITY_FORBIDDEN,
+            EDUCATION_CONFLICT,
+            not_found=ROW_NOT_FOUND,
         ),
     )
     def post(self, request: Request, id: str) -> Response:
@@ -476,7 +501,7 @@ AGE_CONFLICT = OpenApiResponse(
 APPEAL_CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="age_appeal_invalid: only an age assessment is appealed, and its outcome "
-    "is recorded once; person_erased.",
+    "is recorded once; person_erased; " + EDIT_CONFLICT,
 )
 
 
@@ -517,6 +542,7 @@ class AgeAssessmentRowSerializer(serializers.Serializer[Any]):
     appeal_decided_on = serializers.DateField(allow_null=True)
     organisation = serializers.CharField()
     recorded_by = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back when recording the appeal.")
 
 
 class AgeActionsSerializer(serializers.Serializer[Any]):
@@ -557,6 +583,12 @@ class AgeAppealSerializer(serializers.Serializer[Any]):
     appealed_on = serializers.DateField()
     outcome = AppealOutcomeField(required=False, default=AppealOutcome.PENDING)
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version of the assessment you read. If its appeal "
+        "was recorded since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 def _age_assessment_record(*, actor: User, case_id: str, **data: Any) -> object:

@@ -22,6 +22,7 @@ from haven.children.models import (
     HowHeard,
     TracingStatus,
 )
+from haven.lib import locking
 
 
 class GuardianForm(forms.Form):
@@ -138,6 +139,10 @@ class TracingUpdateForm(forms.Form):
         ),
     )
     updated_on = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)
+    # The version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
+    )
 
 
 class DependantForm(forms.Form):
@@ -175,6 +180,10 @@ class EducationForm(forms.Form):
     education = forms.ChoiceField(label=_("School or education"), choices=EducationAccess.choices)
     needs = forms.CharField(
         label=_("Their own needs"), max_length=services.TEXT_MAX, widget=_TEXT, required=False
+    )
+    # The version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
     )
 
 
@@ -268,4 +277,8 @@ class AgeAppealForm(forms.Form):
         widget=_DATE,
         required=False,
         help_text=_("Needed once the appeal is decided."),
+    )
+    # The version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
     )

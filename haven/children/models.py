@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.lib import locking
+
 
 class GuardianKind(models.TextChoices):
     GUARDIAN = "guardian", _("Legal guardian")  # acts for the child in everything (Dir Art. 16(3))
@@ -139,6 +141,7 @@ class FamilyTracing(models.Model):
     started_on = models.DateField()
     outcome_enc = models.BinaryField(null=True, blank=True)
     updated_on = models.DateField()
+    version = locking.version_field()  # every update moves it on (optimistic locking)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -181,6 +184,7 @@ class Dependant(models.Model):
     education = models.CharField(
         max_length=20, choices=EducationAccess.choices, default=EducationAccess.NOT_ARRANGED
     )
+    version = locking.version_field()  # every update moves it on (optimistic locking)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -254,6 +258,7 @@ class AgeAssessment(models.Model):
     appealed_on = models.DateField(null=True, blank=True)
     appeal_outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
     appeal_decided_on = models.DateField(null=True, blank=True)
+    version = locking.version_field()  # every appeal update moves it on (optimistic locking)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )

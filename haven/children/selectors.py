@@ -244,6 +244,7 @@ class TracingView:
     started_on: date
     updated_on: date
     recorded_by: str
+    version: int  # optimistic locking: the update form and API send it back
 
     @property
     def under_way(self) -> bool:
@@ -276,6 +277,7 @@ def _tracing_view(row: FamilyTracing, case: Case, erased: bool) -> TracingView:
         started_on=row.started_on,
         updated_on=row.updated_on,
         recorded_by=row.recorded_by.get_username(),
+        version=row.version,
     )
 
 
@@ -310,6 +312,7 @@ class DependantView:
     education: str
     education_label: str
     recorded_by: str
+    version: int  # optimistic locking: the schooling form and API send it back
 
     @property
     def without_school(self) -> bool:
@@ -340,6 +343,7 @@ def _dependant_view(row: Dependant, case: Case, erased: bool) -> DependantView:
         education=row.education,
         education_label=row.get_education_display(),
         recorded_by=row.recorded_by.get_username(),
+        version=row.version,
     )
 
 
@@ -474,6 +478,7 @@ class AgeAssessmentView:
     appeal_decided_on: date | None
     organisation: str
     recorded_by: str
+    version: int  # optimistic locking: the appeal form and API send it back
 
     @property
     def appealable(self) -> bool:
@@ -523,6 +528,7 @@ def _age_view(row: AgeAssessment, case: Case, erased: bool) -> AgeAssessmentView
         appeal_outcome=row.appeal_outcome,
         appeal_outcome_label=row.get_appeal_outcome_display() if row.appeal_outcome else "",
         appeal_decided_on=row.appeal_decided_on,
+        version=row.version,
         organisation=row.organisation.name,
         recorded_by=row.recorded_by.get_username(),
     )

@@ -16,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
 from haven.children import forms, selectors, services
-from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, forbidden
+from haven.lib.errors import Conflict, EditConflict, InvalidInput
+from haven.lib.views import domain_errors, edit_conflict, forbidden
 
 
 @never_cache
@@ -71,6 +72,8 @@ def _form_post(
         return False
     try:
         write(form.cleaned_data)
+    except EditConflict:
+        raise  # the edit page shows it above the form (``_edit_conflict``)
     except (InvalidInput, Conflict) as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return False
@@ -82,6 +85,8 @@ def _page(request: HttpRequest, template: str, view: Any, **extra: Any) -> HttpR
     """A page of the case's list ``view``: 400 when a form in ``extra`` has errors."""
     form = extra.get("form")
     status = 400 if form is not None and form.errors else 200
+    if extra.get("conflict") is not None:
+        status = 409
     context = {"view": view, "case": view.case, "nav": "cases", **extra}
     return render(request, template, context, status=status)
 
@@ -167,15 +172,43 @@ def age_appeal(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUI
     refused = _age_refused(request, view, view.actions.record_assessment)
     if refused is not None:
         return refused
-    initial = {"appealed_on": assessment.appealed_on, "outcome": assessment.appeal_outcome or None}
+    initial = {
+        "appealed_on": assessment.appealed_on,
+        "outcome": assessment.appeal_outcome or None,
+        "version": assessment.version,
+    }
     form = forms.AgeAppealForm(request.POST or None, initial=initial)
+    conflict = None
 
     def write(data: dict[str, Any]) -> object:
         return services.age_appeal_record(actor=user, assessment_id=assessment_id, **data)
 
-    if _form_post(request, form, write, _("The appeal was recorded.")):
-        return redirect("children:age_assessment_list", case_id=case_id)
-    return _page(request, "children/age_appeal.html", view, form=form, assessment=assessment)
+    try:
+        if _form_post(request, form, write, _("The appeal was recorded.")):
+            return redirect("children:age_assessment_list", case_id=case_id)
+    except EditConflict as exc:
+        # Recorded meanwhile: keep what was typed, show what is saved now.
+        view = selectors.age_assessment_list(user=user, case_id=case_id)
+        assessment = next(a for a in view.assessments if a.id == assessment_id)
+        appealed = assessment.appealed_on
+        decided = assessment.appeal_decided_on
+        saved = [
+            (_("Appealed on"), date_format(appealed) if appealed else ""),
+            (_("Outcome"), assessment.appeal_outcome_label),
+            (_("Outcome decided on"), date_format(decided) if decided else ""),
+        ]
+        data, conflict = edit_conflict(
+            exc, data=request.POST, version=assessment.version, saved=saved
+        )
+        form = forms.AgeAppealForm(data)
+    return _page(
+        request,
+        "children/age_appeal.html",
+        view,
+        form=form,
+        assessment=assessment,
+        conflict=conflict,
+    )
 
 
 # --- best interests (R-25, R-27) --------------------------------------------------------------
@@ -255,14 +288,35 @@ def family_tracing_update(
     tracing = next((t for t in view.tracings if t.id == tracing_id), None)
     if tracing is None:
         raise Http404(_("Not found."))  # the same 404 as a hidden case
-    form = forms.TracingUpdateForm(request.POST or None, initial={"status": tracing.status})
+    initial = {"status": tracing.status, "version": tracing.version}
+    form = forms.TracingUpdateForm(request.POST or None, initial=initial)
+    conflict = None
 
     def write(data: dict[str, Any]) -> object:
         return services.family_tracing_update(actor=user, tracing_id=tracing_id, **data)
 
-    if _form_post(request, form, write, _("The family tracing was updated.")):
-        return redirect("children:family_tracing_list", case_id=case_id)
-    return _page(request, "children/family_tracing_update.html", view, form=form, tracing=tracing)
+    try:
+        if _form_post(request, form, write, _("The family tracing was updated.")):
+            return redirect("children:family_tracing_list", case_id=case_id)
+    except EditConflict as exc:
+        # Someone updated it meanwhile: keep what was typed, show what is saved now.
+        view = selectors.family_tracing_list(user=user, case_id=case_id)
+        tracing = next(t for t in view.tracings if t.id == tracing_id)
+        saved = [
+            (_("Where the tracing stands"), tracing.status_label),
+            (_("Outcome"), tracing.outcome),
+            (_("Date"), date_format(tracing.updated_on)),
+        ]
+        data, conflict = edit_conflict(exc, data=request.POST, version=tracing.version, saved=saved)
+        form = forms.TracingUpdateForm(data)
+    return _page(
+        request,
+        "children/family_tracing_update.html",
+        view,
+        form=form,
+        tracing=tracing,
+        conflict=conflict,
+    )
 
 
 # --- dependants (R-27) -------------------------------------------------------------------------
@@ -305,15 +359,40 @@ def dependant_education(
     dependant = next((d for d in view.dependants if d.id == dependant_id), None)
     if dependant is None:
         raise Http404(_("Not found."))  # the same 404 as a hidden case
-    initial = {"education": dependant.education, "needs": dependant.needs}
+    initial = {
+        "education": dependant.education,
+        "needs": dependant.needs,
+        "version": dependant.version,
+    }
     form = forms.EducationForm(request.POST or None, initial=initial)
+    conflict = None
 
     def write(data: dict[str, Any]) -> object:
         return services.dependant_update_education(actor=user, dependant_id=dependant_id, **data)
 
-    if _form_post(request, form, write, _("The schooling was updated.")):
-        return redirect("children:dependant_list", case_id=case_id)
-    return _page(request, "children/dependant_education.html", view, form=form, dependant=dependant)
+    try:
+        if _form_post(request, form, write, _("The schooling was updated.")):
+            return redirect("children:dependant_list", case_id=case_id)
+    except EditConflict as exc:
+        # Someone updated it meanwhile: keep what was typed, show what is saved now.
+        view = selectors.dependant_list(user=user, case_id=case_id)
+        dependant = next(d for d in view.dependants if d.id == dependant_id)
+        saved = [
+            (_("School or education"), dependant.education_label),
+            (_("Their own needs"), dependant.needs),
+        ]
+        data, conflict = edit_conflict(
+            exc, data=request.POST, version=dependant.version, saved=saved
+        )
+        form = forms.EducationForm(data)
+    return _page(
+        request,
+        "children/dependant_education.html",
+        view,
+        form=form,
+        dependant=dependant,
+        conflict=conflict,
+    )
 
 
 urlpatterns: list[URLPattern] = [

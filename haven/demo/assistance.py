@@ -205,11 +205,15 @@ class AssistanceSeeder:
         self._assessment(ctx, AssessmentKind.RISK, child, needs[0].assessed_on)
         if rng.random() < SECOND_VERSION_SHARE or self._first("second_version"):
             later = self._day(needs[0].assessed_on, rng.randint(7, 30))
-            needs = self._assessment(ctx, AssessmentKind.NEEDS, child, later)
+            needs = self._assessment(
+                ctx, AssessmentKind.NEEDS, child, later, based_on=needs[0].version
+            )
             self.counts.second_versions += 1
         return needs
 
-    def _assessment(self, ctx: CaseContext, kind: str, child: bool, on: date) -> Recorded:
+    def _assessment(
+        self, ctx: CaseContext, kind: str, child: bool, on: date, based_on: int = 0
+    ) -> Recorded:
         rng = self.rng
         levels = NEED_LEVELS if kind == AssessmentKind.NEEDS else RISK_LEVELS
         sections: dict[str, tuple[str, str]] = {}
@@ -224,6 +228,7 @@ class AssistanceSeeder:
             assessed_on=on,
             sections=sections,
             person_view=rng.choice(PERSON_VIEWS),
+            based_on_version=based_on,
         )
         return assessment, {key: level for key, (level, _note) in sections.items()}
 
@@ -486,6 +491,7 @@ class AssistanceSeeder:
                 status=TracingStatus.FOUND,
                 outcome="An aunt was found; contact by video call arranged with the guardian.",
                 updated_on=self._day(started_on, rng.randint(10, 40)),
+                version=tracing.version,
             )
 
 

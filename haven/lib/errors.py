@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
 
     CONFLICT = "conflict"
     DATE_OUT_OF_RANGE = "date_out_of_range"
+    EDIT_CONFLICT = "edit_conflict"
     INVALID = "invalid"
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND = "not_found"
@@ -55,3 +56,10 @@ class NotFound(HavenError):
 class Conflict(HavenError):
     http_status = HTTPStatus.CONFLICT
     default_code: ClassVar[str] = ErrorCode.CONFLICT
+
+
+class EditConflict(Conflict):
+    """Someone saved the record after the user opened it (optimistic locking,
+    ``haven.lib.locking``): nothing was saved, and the user compares and resubmits."""
+
+    default_code: ClassVar[str] = ErrorCode.EDIT_CONFLICT

@@ -9,16 +9,18 @@ and ``Conflict`` themselves, to show them beside the field.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from haven.lib.errors import Conflict, HavenError, NotAllowed, NotFound
+from haven.lib import locking
+from haven.lib.errors import Conflict, EditConflict, HavenError, NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -63,3 +65,23 @@ def local_next(request: HttpRequest) -> str:
     ):
         return candidate
     return ""
+
+
+@dataclass(frozen=True)
+class EditConflictShown:
+    """What ``web/_edit_conflict.html`` shows above a form whose edit was refused as
+    stale (``haven.lib.locking``): the reason, and what is saved now, as labelled
+    values already decided and decrypted by the view's selector."""
+
+    message: str
+    saved: Sequence[tuple[str, str]]
+
+
+def edit_conflict(
+    exc: EditConflict, *, data: QueryDict, version: int, saved: Sequence[tuple[str, str]]
+) -> tuple[QueryDict, EditConflictShown]:
+    """The user's typed values kept, now based on the saved ``version`` (so saving
+    again replaces it knowingly), and the notice to show above the form."""
+    kept = data.copy()
+    kept[exc.field or locking.VERSION] = str(version)
+    return kept, EditConflictShown(message=exc.message, saved=saved)

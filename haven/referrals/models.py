@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The states and actions of the two machines live with their tables;
 # re-exported here, where the models that store them are.
+from haven.lib import locking
 from haven.referrals.states import AccessRequestState as AccessRequestState
 from haven.referrals.states import LeadTransferState as LeadTransferState
 from haven.referrals.states import ReferralAction
@@ -61,6 +62,7 @@ class DirectoryEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField()
+    version = locking.version_field()  # every edit moves it on (optimistic locking)
 
     class Meta:
         ordering = ["organisation__name", "title"]

@@ -458,6 +458,21 @@ def agreement_list(*, user: User) -> QuerySet[Agreement]:
     return _with_parts(agreements).order_by("name", "valid_from", "pk")
 
 
+def agreements_replaceable(*, user: User) -> list[Agreement]:
+    """What a new proposal may replace (R-47): agreements in effect (in force, or
+    not yet valid) that the proposer's organisation is party to."""
+    organisation = user.organisation
+    if organisation is None:
+        return []
+    ids = Agreement.objects.filter(_party_of(organisation)).values("pk")
+    today = timezone.localdate()
+    return list(
+        Agreement.objects.filter(pk__in=ids, state=AgreementState.IN_EFFECT)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .order_by("name", "valid_from", "pk")
+    )
+
+
 def agreement_get(*, user: User, agreement_id: object) -> Agreement:
     """One agreement with its parties and flows: 404 if missing, 403 for an
     administrator whose organisation is not a party."""

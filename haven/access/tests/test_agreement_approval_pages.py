@@ -404,3 +404,103 @@ def test_r48_the_api_refuses_an_agreement_with_an_organisation_of_another_countr
         "parties",
     )
     assert not Agreement.objects.filter(parties__organisation=abroad).exists()
+
+
+# --- a change of terms names the agreement it replaces ----------------------------------------
+
+
+def _replacement_form(police: Organisation, ngo: Organisation, **changes: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Police and NGO 2026, second edition",
+        "document_reference": "Registry 2026/2",
+        "consent_required": "yes",
+        "legal_basis": "",
+        "valid_from": timezone.localdate().isoformat(),
+        "ends_on": "",
+        "supersedes": "",
+        "party-TOTAL_FORMS": "2",
+        "party-INITIAL_FORMS": "0",
+        "party-0-organisation": str(police.pk),
+        "party-1-organisation": str(ngo.pk),
+        "flow-TOTAL_FORMS": "1",
+        "flow-INITIAL_FORMS": "0",
+        "flow-0-organisation": str(police.pk),
+        "flow-0-purposes": ["investigation"],
+        "flow-0-field_groups": ["identity"],
+    }
+    data.update(changes)
+    return data
+
+
+def test_r47_the_form_offers_to_replace_only_agreements_in_effect_of_ones_own_organisation() -> (
+    None
+):
+    # given: the police are party to one agreement in effect and one proposal; another
+    # organisation's agreement is in effect too
+    proposal, police_admin, ngo_admin, ngo = _proposal()
+    in_effect, other_admin, _other_ngo_admin, _other_ngo = _proposal()
+    services.agreement_approve(actor=_other_ngo_admin, agreement_id=in_effect.id)
+    own, *_ = _proposal()
+    police = police_admin.organisation
+    assert police is not None
+    own_parties = [services.Party(organisation=police), services.Party(organisation=ngo)]
+    ours = services.agreement_propose(
+        actor=police_admin,
+        name="Ours in effect",
+        document_reference="Registry 2026/3",
+        valid_from=timezone.localdate() - timedelta(days=1),
+        parties=own_parties,
+        flows=[
+            services.Flow(
+                organisation=police, purposes=[Purpose.INVESTIGATION], field_groups=["identity"]
+            )
+        ],
+    )
+    services.agreement_approve(actor=ngo_admin, agreement_id=ours.id)
+    client = _client(police_admin)
+
+    # when
+    page = client.get(NEW).content.decode()
+    foreign = client.post(NEW, _replacement_form(police, ngo, supersedes=str(in_effect.id)))
+    pending = client.post(NEW, _replacement_form(police, ngo, supersedes=str(proposal.id)))
+    replaced = client.post(NEW, _replacement_form(police, ngo, supersedes=str(ours.id)))
+
+    # then: only its own agreement in effect is offered and accepted
+    assert f'value="{ours.id}"' in page
+    assert f'value="{in_effect.id}"' not in page and f'value="{proposal.id}"' not in page
+    assert f'value="{own.id}"' not in page  # another police organisation's proposal
+    assert (foreign.status_code, pending.status_code) == (400, 400)
+    assert "supersedes" in foreign.context["form"].errors
+    assert "supersedes" in pending.context["form"].errors
+    assert replaced.status_code == 302
+    change = Agreement.objects.get(name="Police and NGO 2026, second edition")
+    assert change.supersedes == ours
+    assert other_admin.organisation != police
+
+
+def test_r47_approving_the_replacement_made_on_the_page_ends_the_old_agreement() -> None:
+    # given: an agreement in effect, replaced through the form
+    _pending, police_admin, ngo_admin, ngo = _proposal()
+    police = police_admin.organisation
+    assert police is not None
+    old = services.agreement_propose(
+        actor=police_admin,
+        name="Old terms",
+        document_reference="Registry 2025/7",
+        valid_from=timezone.localdate() - timedelta(days=30),
+        parties=[services.Party(organisation=police), services.Party(organisation=ngo)],
+        flows=[
+            services.Flow(
+                organisation=police, purposes=[Purpose.INVESTIGATION], field_groups=["identity"]
+            )
+        ],
+    )
+    services.agreement_approve(actor=ngo_admin, agreement_id=old.id)
+    _client(police_admin).post(NEW, _replacement_form(police, ngo, supersedes=str(old.id)))
+    change = Agreement.objects.get(supersedes=old)
+    # when
+    services.agreement_approve(actor=ngo_admin, agreement_id=change.id)
+    # then
+    stored = Agreement.objects.get(pk=old.pk)
+    assert stored.ends_on == timezone.localdate()
+    assert Agreement.objects.get(pk=change.pk).state == AgreementState.IN_EFFECT

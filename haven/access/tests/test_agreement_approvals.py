@@ -755,3 +755,16 @@ def test_r47_a_legacy_party_of_every_country_tells_every_admin_of_the_type() -> 
 
     # then: ending it is told to NGO administrators of every country
     assert {w.ngo_admin, estonian_ngo_admin, w.police_admin} <= admins
+
+
+def test_r47_an_account_without_an_organisation_is_offered_nothing_to_replace() -> None:
+    # given: an agreement in effect, and a system administrator of no organisation
+    w = finland(cases=0)
+    parties = [services.Party(organisation=w.police), services.Party(organisation=w.ngos[0])]
+    in_effect = factories.approve_by_every_party(propose(w.police_admin, parties))
+    admin = UserFactory.create(organisation=None, role=Role.SYSTEM_ADMIN)
+    # when
+    offered = selectors.agreements_replaceable(user=admin)
+    own = selectors.agreements_replaceable(user=w.police_admin)
+    # then
+    assert (offered, own) == ([], [in_effect])

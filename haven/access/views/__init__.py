@@ -117,7 +117,11 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     country = user.organisation.country if user.organisation else ""
     organisations = {str(o.pk): o for o in selectors.organisation_list(country=country)}
     data = request.POST or None
-    form = forms.AgreementForm(data, legal_bases=list(selectors.legal_basis_options(user=user)))
+    form = forms.AgreementForm(
+        data,
+        legal_bases=list(selectors.legal_basis_options(user=user)),
+        replaceable=selectors.agreements_replaceable(user=user),
+    )
     kwargs = {"organisations": organisations}
     parties = forms.PartyFormSet(data, prefix="party", form_kwargs=kwargs)
     flows = forms.FlowFormSet(data, prefix="flow", form_kwargs=kwargs)

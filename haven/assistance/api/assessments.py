@@ -29,6 +29,7 @@ from haven.assistance.models import AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.services import assessments as services
 from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib import locking
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 LEVELS = [*catalogue.NeedLevel.values, *catalogue.RiskLevel.values]
@@ -37,7 +38,12 @@ GROUP_FORBIDDEN = OpenApiResponse(
     description="field_group_not_allowed: your organisation does not see the assessment "
     "group of this case; break_glass_read_only: emergency access never writes.",
 )
-CONFLICT = OpenApiResponse(ErrorSerializer, description="person_erased.")
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="person_erased; edit_conflict (field based_on_version): someone recorded "
+    "another version of this kind since the one you started from; nothing was saved, "
+    "read the assessments again and record yours on the latest version.",
+)
 ASSESSMENT_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The assessment's id."
 )
@@ -169,6 +175,13 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
         help_text="Decided when left out: initial, stage_change while a re-assessment "
         "is due, otherwise review.",
     )
+    based_on_version = serializers.IntegerField(
+        min_value=0,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the latest version of this kind you read (0 when "
+        "there is none). If another version was recorded since, the answer is 409 "
+        "edit_conflict and nothing is saved.",
+    )
 
 
 class CaseAssessmentsView(JsonApiView):
@@ -221,6 +234,7 @@ class CaseAssessmentsView(JsonApiView):
                 for key, answer in values["sections"].items()
             },
             person_view=values["person_view"],
+            based_on_version=values["based_on_version"],
             trigger=values.get("trigger", ""),
         )
         view = selectors.assessment_get(user=user, assessment_id=assessment.id)

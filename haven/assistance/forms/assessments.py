@@ -13,6 +13,7 @@ from haven.assistance import catalogue
 from haven.assistance.models import AssessmentTrigger
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.services import assessments as services
+from haven.lib import locking
 from haven.lib.errors import HavenError
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,6 +50,11 @@ class AssessmentForm(forms.Form):
         ),
     )
 
+    # The latest version the user started from (0 for none): optimistic locking.
+    based_on_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=locking.VERSION_MAX
+    )
+
     def __init__(
         self,
         *args: Any,
@@ -77,6 +83,7 @@ class AssessmentForm(forms.Form):
                 required=False,
                 initial=before.note if before else "",
             )
+        self.fields["based_on_version"].initial = previous.version if previous else 0
         if previous:
             self.fields["person_view"].initial = previous.person_view
 

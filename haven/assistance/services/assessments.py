@@ -34,6 +34,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
+from haven.lib import locking
 from haven.lib.errors import InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -129,10 +130,15 @@ def assessment_record(
     assessed_on: date,
     sections: Mapping[str, tuple[str, str]],
     person_view: str,
+    based_on_version: int,
     trigger: str = "",
 ) -> Assessment:
     """Record a new version of the case's needs or risk assessment (R-21, R-19),
-    and close that kind's open re-assessment deadline."""
+    and close that kind's open re-assessment deadline.
+
+    ``based_on_version`` is the latest version the user saw (0 for none): if someone
+    recorded another version since, nothing is saved (``edit_conflict``), so the
+    second of two people assessing at once loses nothing and overwrites nothing."""
     gated = case_selectors.case_for(
         user=actor,
         case_id=case_id,
@@ -159,7 +165,11 @@ def assessment_record(
         raise AssessmentInvalid(
             _("The date of the assessment cannot be in the future."), field="assessed_on"
         )
+    # The write gate holds the case's row lock, so two recorders queue here.
     previous = Assessment.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"]
+    locking.version_expect(
+        current=previous or 0, expected=based_on_version, field="based_on_version"
+    )
     version = (previous or 0) + 1
     assessment = Assessment(
         case=case,

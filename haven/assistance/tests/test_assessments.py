@@ -89,6 +89,7 @@ def record(
             assessed_on=on,
             sections=sections if sections is not None else answers(kind),
             person_view=person_view,
+            based_on_version=Assessment.objects.filter(case=case, kind=kind).count(),
             trigger=trigger,
         )
 

@@ -39,6 +39,7 @@ def _body(kind: str = "needs", **changes: Any) -> dict[str, Any]:
             for s in catalogue.sections_for(kind, child=False)
         },
         "person_view": "Did not wish to say.",
+        "based_on_version": 0,
     }
     body.update(changes)
     return body
@@ -53,7 +54,7 @@ def test_r21_an_assessment_is_recorded_and_read_as_published(openapi: dict[str, 
         # when
         no_view = client.post(url, _body(person_view=""), format="json")
         created = client.post(url, _body(), format="json")
-        again = client.post(url, _body(), format="json")
+        again = client.post(url, _body(based_on_version=1), format="json")
         listing = client.get(url)
         one = client.get(ASSESSMENT.format(id=created.json()["id"]))
     # then

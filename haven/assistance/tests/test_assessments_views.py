@@ -31,6 +31,7 @@ def _form(kind: str = "needs", **changes: str) -> dict[str, str]:
             "assessed_on": TODAY.isoformat(),
             "person_view": "He would like to work again soon.",
             "trigger": "",
+            "based_on_version": "0",
         }
     )
     data.update(changes)

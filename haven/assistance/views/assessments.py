@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -26,8 +27,8 @@ from haven.assistance.models import AssessmentKind
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.services import assessments as services
-from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors
+from haven.lib.errors import Conflict, EditConflict, InvalidInput
+from haven.lib.views import domain_errors, edit_conflict
 
 
 @never_cache
@@ -61,6 +62,7 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         previous=history.latest,
     )
     status = 200
+    conflict = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -72,7 +74,24 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     assessed_on=form.cleaned_data["assessed_on"],
                     sections=form.answers(),
                     person_view=form.cleaned_data["person_view"],
+                    based_on_version=form.cleaned_data["based_on_version"],
                     trigger=form.cleaned_data["trigger"],
+                )
+            except EditConflict as exc:
+                # Someone recorded a version meanwhile: keep every answer typed,
+                # show the version saved now, and let the user record theirs on it.
+                status = 409
+                view = selectors.assessments_for_case(
+                    user=user, case_id=case_id, purpose=Purpose.ASSISTANCE
+                )
+                history = next(k for k in view.kinds if k.kind == kind)
+                latest = history.latest
+                assert latest is not None  # noqa: S101 - a conflict means a version was saved
+                data, conflict = edit_conflict(
+                    exc, data=request.POST, version=latest.version, saved=_saved(latest)
+                )
+                form = assessment_forms.AssessmentForm(
+                    data, kind=kind, sections=sections, previous=latest
                 )
             except (InvalidInput, Conflict) as exc:
                 form.add_domain_error(exc)
@@ -88,9 +107,28 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "case": view.case,
         "history": history,
         "form": form,
+        "conflict": conflict,
         "nav": "cases",
     }
     return render(request, "assistance/assessment_new.html", context, status=status)
+
+
+def _saved(latest: selectors.AssessmentView) -> list[tuple[str, str]]:
+    """The version saved now, as the conflict notice lists it."""
+    recorded = _("Version %(version)s, assessed on %(day)s by %(by)s (%(organisation)s)") % {
+        "version": latest.version,
+        "day": date_format(latest.assessed_on),
+        "by": latest.recorded_by,
+        "organisation": latest.organisation,
+    }
+    return [
+        (_("Saved now"), recorded),
+        *(
+            (s.label, f"{s.level_label}: {s.note}" if s.note else s.level_label)
+            for s in latest.sections
+        ),
+        (_("The person's own view"), latest.person_view),
+    ]
 
 
 @never_cache

@@ -40,6 +40,7 @@ from haven.children.models import (
     AgeRecordKind,
     AppealOutcome,
 )
+from haven.lib import locking
 from haven.vault import services as vault
 
 VIEWS_CONTEXT = "age_assessment.person_views"
@@ -252,10 +253,13 @@ def age_appeal_record(
     assessment_id: object,
     appealed_on: date,
     outcome: str = AppealOutcome.PENDING,
+    version: int,
     decided_on: date | None = None,
 ) -> AgeAssessment:
     """Record that the person appealed an age assessment, and later its outcome. An
-    "adult" result overturned moves the person back into child protections at once."""
+    "adult" result overturned moves the person back into child protections at once.
+    ``version`` is the one the user read: an appeal recorded since is refused
+    (``edit_conflict``), never overwritten."""
     row: AgeAssessment = checks.row_for_update(AgeAssessment, actor=actor, row_id=assessment_id)
     case = checks.writable_case(actor=actor, case_id=row.case_id, group=FieldGroup.LEGAL)
     if row.kind != AgeRecordKind.ASSESSMENT:
@@ -274,6 +278,7 @@ def age_appeal_record(
         )
     else:
         checks.not_future(decided_on, field="decided_on", error=Invalid)
+    locking.version_claim(row, expected=version)
     row.appealed_on, row.appeal_outcome, row.appeal_decided_on = appealed_on, outcome, decided_on
     row.save(update_fields=["appealed_on", "appeal_outcome", "appeal_decided_on"])
     overturned_adult = (

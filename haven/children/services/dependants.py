@@ -21,6 +21,7 @@ from haven.children.models import (
     EducationAccess,
 )
 from haven.children.services import guardians
+from haven.lib import locking
 from haven.vault import services as vault
 
 DEPENDANT_NAME_CONTEXT = "dependant.name"
@@ -103,15 +104,17 @@ def _saved(*, actor: User, case: Case, data: DependantInput, name: str, needs: s
 
 @transaction.atomic
 def dependant_update_education(
-    *, actor: User, dependant_id: object, education: str, needs: str
+    *, actor: User, dependant_id: object, education: str, needs: str, version: int
 ) -> Dependant:
     """Record how the dependant's schooling stands (R-27: access to education
-    within a reasonable time) and their needs now."""
+    within a reasonable time) and their needs now. ``version`` is the one the user
+    read: a dependant updated since is refused (``edit_conflict``), never overwritten."""
     dependant: Dependant = checks.row_for_update(Dependant, actor=actor, row_id=dependant_id)
     case = checks.writable_case(actor=actor, case_id=dependant.case_id, group=FieldGroup.IDENTITY)
     error = errors.DependantInputInvalid
     checks.choice(education, EducationAccess, field="education", error=error)
     text = checks.optional_text(needs, field="needs", error=error)
+    locking.version_claim(dependant, expected=version)
     dependant.education = education
     dependant.needs_enc = vault.encrypt_optional(
         key=case.person.data_key, plaintext=text, context=NEEDS_CONTEXT

@@ -18,6 +18,7 @@ from haven.children.models import (
     FamilyTracing,
     TracingStatus,
 )
+from haven.lib import locking
 from haven.vault import services as vault
 
 TRACING_CHILD_ONLY = _lazy("Family tracing is for a child or a person presumed to be a child.")
@@ -85,10 +86,12 @@ def _tracing_organisation(organisation_id: uuid.UUID | None) -> Organisation | N
 
 @transaction.atomic
 def family_tracing_update(
-    *, actor: User, tracing_id: object, status: str, outcome: str, updated_on: date
+    *, actor: User, tracing_id: object, status: str, outcome: str, updated_on: date, version: int
 ) -> FamilyTracing:
     """Record progress or the end of a tracing. Found, not found and stopped (not in
-    the child's best interests) need the outcome in words; an ended tracing stays ended."""
+    the child's best interests) need the outcome in words; an ended tracing stays ended.
+    ``version`` is the one the user read: a tracing updated since is refused
+    (``edit_conflict``), never overwritten."""
     tracing: FamilyTracing = checks.row_for_update(FamilyTracing, actor=actor, row_id=tracing_id)
     case = checks.writable_case(actor=actor, case_id=tracing.case_id, group=FieldGroup.ASSESSMENT)
     error = errors.TracingInputInvalid
@@ -107,6 +110,7 @@ def family_tracing_update(
     checks.not_future(updated_on, field="updated_on", error=error)
     if updated_on < tracing.started_on:
         raise error(_("The date cannot be before the tracing started."), field="updated_on")
+    locking.version_claim(tracing, expected=version)
     tracing.status = status
     tracing.updated_on = updated_on
     fields = ["status", "updated_on"]

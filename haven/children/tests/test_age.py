@@ -404,7 +404,9 @@ def test_r10_the_api_lists_assessments_as_published(openapi: dict[str, Any]) -> 
     created = client.post(url, form_data(), format="json")
     [row] = created.json()["assessments"]
     appealed = client.post(
-        APPEAL.format(id=row["id"]), {"appealed_on": today().isoformat()}, format="json"
+        APPEAL.format(id=row["id"]),
+        {"appealed_on": today().isoformat(), "version": row["version"]},
+        format="json",
     )
     news = client.post(
         NEW_INFORMATION.format(id=case.id),
@@ -433,7 +435,9 @@ def test_r10_an_adult_result_overturned_on_appeal_brings_the_protections_back_at
     caseworker = make_user(org_type=OrgType.NGO)
     case = open_child_case(actor=caseworker)
     row = services.age_assessment_record(actor=caseworker, case_id=case.id, assessment=assessment())
-    services.age_appeal_record(actor=caseworker, assessment_id=row.id, appealed_on=today())
+    services.age_appeal_record(
+        actor=caseworker, assessment_id=row.id, appealed_on=today(), version=1
+    )
     pending = person(case).age_status
     # when
     response = client_for(caseworker).post(
@@ -442,6 +446,7 @@ def test_r10_an_adult_result_overturned_on_appeal_brings_the_protections_back_at
             "appealed_on": today().isoformat(),
             "outcome": "overturned",
             "decided_on": today().isoformat(),
+            "version": "2",
         },
     )
     # then
@@ -458,6 +463,7 @@ def test_r10_an_adult_result_overturned_on_appeal_brings_the_protections_back_at
             appealed_on=today(),
             outcome="upheld",
             decided_on=today(),
+            version=3,
         )
     gone = client_for(caseworker).get(reverse("children:age_appeal", args=[case.id, row.id]))
     assert gone.status_code == 404
@@ -484,6 +490,7 @@ def test_r10_an_upheld_appeal_or_one_against_a_child_result_changes_no_status() 
             appealed_on=today(),
             outcome="upheld" if row is adult else "overturned",
             decided_on=today(),
+            version=1,
         )
     # then
     assert person(adult_case).age_status == "verified_adult"
@@ -507,7 +514,7 @@ def test_r10_an_appeal_is_refused_when_incomplete_or_out_of_time(
     caseworker = make_user(org_type=OrgType.NGO)
     case = open_child_case(actor=caseworker)
     row = services.age_assessment_record(actor=caseworker, case_id=case.id, assessment=assessment())
-    fields: dict[str, Any] = {"appealed_on": today()}
+    fields: dict[str, Any] = {"appealed_on": today(), "version": 1}
     fields.update(changes)
     # when
     with pytest.raises(errors.AgeAssessmentInputInvalid) as refusal:
@@ -527,9 +534,13 @@ def test_r10_an_appeal_is_before_no_assessment_and_only_against_an_assessment() 
     )
     # when / then
     with pytest.raises(errors.AgeAssessmentInputInvalid) as early:
-        services.age_appeal_record(actor=caseworker, assessment_id=row.id, appealed_on=today())
+        services.age_appeal_record(
+            actor=caseworker, assessment_id=row.id, appealed_on=today(), version=1
+        )
     with pytest.raises(errors.AgeAppealInvalid):
-        services.age_appeal_record(actor=caseworker, assessment_id=news.id, appealed_on=today())
+        services.age_appeal_record(
+            actor=caseworker, assessment_id=news.id, appealed_on=today(), version=1
+        )
     assert early.value.field == "appealed_on"
 
 
@@ -546,7 +557,9 @@ def test_r10_the_timeline_case_page_and_report_show_the_age_assessment() -> None
         case_id=case.id,
         assessment=assessment(assessor_organisation_id=organisation.pk, estimated_age_min=19),
     )
-    services.age_appeal_record(actor=caseworker, assessment_id=row.id, appealed_on=today())
+    services.age_appeal_record(
+        actor=caseworker, assessment_id=row.id, appealed_on=today(), version=1
+    )
     # when
     _case, read = timeline.timeline_read(user=caseworker, case_id=case.id)
     entries = [(e.kind, e.title, e.detail) for e in read.entries if e.kind == "age_assessment"]

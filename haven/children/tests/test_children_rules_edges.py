@@ -85,6 +85,7 @@ def test_it_records_progress_on_a_tracing_without_an_outcome() -> None:
         status=TracingStatus.UNDER_WAY,
         outcome="  ",
         updated_on=timezone.localdate(),
+        version=1,
     )
     # then
     row = FamilyTracing.objects.get(pk=updated.pk)

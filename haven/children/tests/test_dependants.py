@@ -46,7 +46,11 @@ def test_r27_an_adults_child_is_recorded_as_a_dependant_with_education_access() 
     # when
     dependant = add(caseworker, case)
     services.dependant_update_education(
-        actor=caseworker, dependant_id=dependant.id, education="enrolled", needs="Language support."
+        actor=caseworker,
+        dependant_id=dependant.id,
+        education="enrolled",
+        needs="Language support.",
+        version=1,
     )
     add(caseworker, case, name="Ari Synthetic", date_of_birth=None)
     # then
@@ -98,7 +102,7 @@ def test_r27_the_case_page_counts_dependants_still_without_school() -> None:
     before = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     updated = client.post(
         reverse("children:dependant_education", args=[case.id, dependant.id]),
-        {"education": "enrolled", "needs": ""},
+        {"education": "enrolled", "needs": "", "version": "1"},
     )
     after = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
@@ -122,7 +126,9 @@ def test_r27_the_api_adds_a_dependant_and_updates_education() -> None:
     )
     dependant_id = created.json()["dependants"][0]["id"]
     updated = client.post(
-        f"/api/v1/dependants/{dependant_id}/education/", {"education": "arranging"}, format="json"
+        f"/api/v1/dependants/{dependant_id}/education/",
+        {"education": "arranging", "version": 1},
+        format="json",
     )
     # then
     assert created.status_code == 201

@@ -92,6 +92,7 @@ def test_r11_ending_a_tracing_needs_the_outcome_in_words(status: str) -> None:
             status=status,
             outcome=outcome,
             updated_on=today,
+            version=FamilyTracing.objects.get(pk=tracing.pk).version,
         )
 
     # when
@@ -115,7 +116,12 @@ def test_r11_an_outsider_cannot_update_a_tracing_and_gets_the_same_404() -> None
     # when
     hidden = code_of(
         lambda: services.family_tracing_update(
-            actor=outsider, tracing_id=tracing.id, status="stopped", outcome="x", updated_on=today
+            actor=outsider,
+            tracing_id=tracing.id,
+            status="stopped",
+            outcome="x",
+            updated_on=today,
+            version=1,
         )
     )
     early = code_of(
@@ -125,6 +131,7 @@ def test_r11_an_outsider_cannot_update_a_tracing_and_gets_the_same_404() -> None
             status="under_way",
             outcome="",
             updated_on=today - timedelta(days=1),
+            version=1,
         )
     )
     # then
@@ -145,8 +152,9 @@ def test_r11_the_pages_start_and_stop_a_tracing() -> None:
     )
     tracing = FamilyTracing.objects.get(case=case)
     url = reverse("children:family_tracing_update", args=[case.id, tracing.id])
-    refused = client.post(url, {"status": "stopped", "outcome": "", "updated_on": today})
-    stopped = client.post(url, {"status": "stopped", "outcome": "Risk.", "updated_on": today})
+    stop = {"status": "stopped", "updated_on": today, "version": "1"}
+    refused = client.post(url, {**stop, "outcome": ""})
+    stopped = client.post(url, {**stop, "outcome": "Risk."})
     page = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert (started.status_code, refused.status_code, stopped.status_code) == (302, 400, 302)
@@ -169,7 +177,12 @@ def test_r11_the_api_starts_and_updates_a_tracing() -> None:
     tracing_id = created.json()["tracings"][0]["id"]
     updated = client.post(
         f"/api/v1/family-tracing/{tracing_id}/",
-        {"status": "found", "outcome": "Mother found in a safe place.", "updated_on": today},
+        {
+            "status": "found",
+            "outcome": "Mother found in a safe place.",
+            "updated_on": today,
+            "version": created.json()["tracings"][0]["version"],
+        },
         format="json",
     )
     # then

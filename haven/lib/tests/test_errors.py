@@ -15,6 +15,7 @@ from haven.lib import errors
         (errors.NotAllowed, "not_allowed", 403),
         (errors.NotFound, "not_found", 404),
         (errors.Conflict, "conflict", 409),
+        (errors.EditConflict, "edit_conflict", 409),
     ],
 )
 def test_it_gives_each_kind_of_error_a_default_code_and_status(

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from haven.accounts.current import acting_user
 from haven.assistance.catalogue import ServiceType
+from haven.lib import locking
 from haven.lib.api import (
     BAD_REQUEST,
     UNAUTHENTICATED,
@@ -37,6 +38,11 @@ READ_FORBIDDEN = OpenApiResponse(
     description="directory_not_allowed: only members of an organisation read the directory.",
 )
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="directory_entry_not_found.")
+EDIT_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="edit_conflict (field version): the entry was changed since the version "
+    "you read; nothing was saved, read it again and send your change on the new version.",
+)
 LANGUAGE_HELP = "ISO 639-1 code: two small letters, such as en or ru."
 
 
@@ -64,6 +70,9 @@ class EntrySerializer(serializers.Serializer[Any]):
     confirmed_at = serializers.DateTimeField(source="entry.confirmed_at")
     stale = serializers.BooleanField(
         help_text="Not confirmed for HAVEN_DIRECTORY_STALE_DAYS: may be out of date."
+    )
+    version = serializers.IntegerField(
+        source="entry.version", help_text="Send it back when changing the entry."
     )
 
 
@@ -97,6 +106,15 @@ class EntryWriteSerializer(serializers.Serializer[Any]):
         allow_blank=True, required=False, default="", max_length=200
     )
     capacity_notes = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class EntryUpdateSerializer(EntryWriteSerializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version you read. If the entry was changed "
+        "since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 def _body(entry: DirectoryEntry) -> Any:
@@ -155,7 +173,7 @@ class DirectoryEntryView(JsonApiView):
         operation_id="directory_entry_update",
         tags=["referrals"],
         parameters=[ENTRY_ID],
-        request=EntryWriteSerializer,
+        request=EntryUpdateSerializer,
         description="Replace the entry's details; saving also confirms it as current.",
         responses={
             200: EntrySerializer,
@@ -163,13 +181,19 @@ class DirectoryEntryView(JsonApiView):
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            409: EDIT_CONFLICT,
         },
     )
     def post(self, request: Request, id: str) -> Response:
-        data = EntryWriteSerializer(data=request.data)
+        data = EntryUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
         entry = services.directory_entry_update(
-            actor=acting_user(request), entry_id=id, data=services.EntryInput(**data.validated_data)
+            actor=acting_user(request),
+            entry_id=id,
+            data=services.EntryInput(**values),
+            version=version,
         )
         return Response(_body(entry))
 

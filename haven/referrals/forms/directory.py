@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from haven.assistance.catalogue import ServiceType
+from haven.lib import locking
 from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.services import directory as services
 
@@ -104,6 +105,22 @@ class DirectoryEntryForm(forms.Form):
 
     def entry_input(self) -> services.EntryInput:
         data: dict[str, Any] = dict(self.cleaned_data)
+        data.pop("version", None)
         # Codes are case-blind here for people typing; the service checks their shape.
         data["languages"] = [c.lower() for c in re.split(r"[\s,;]+", data["languages"]) if c]
         return services.EntryInput(**data)
+
+
+class DirectoryEntryEditForm(DirectoryEntryForm):
+    """The same fields, and the version read when the form was opened (optimistic
+    locking, ``haven.lib.locking``)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
+    )
+
+    @classmethod
+    def for_entry(cls, entry: DirectoryEntry) -> DirectoryEntryForm:
+        form = super().for_entry(entry)
+        form.initial["version"] = entry.version
+        return form

@@ -528,14 +528,18 @@ def _note(received: Received) -> str:
     }
 
 
-def _assessment_record(*, actor: User, case: Case, item: dict[str, Any], today: date) -> None:
+def _assessment_record(
+    *, actor: User, case: Case, item: dict[str, Any], today: date, recorded: dict[str, int]
+) -> None:
+    """One assessment of the package, on the version of its kind recorded before it
+    (``recorded``, by kind, moved on here: the case was opened by this import)."""
     try:
         assessed_on = min(date.fromisoformat(str(item["assessed_on"])), today)
     except (KeyError, ValueError):
         raise InvalidInput(
             _("This package does not carry a valid referral."), code=ErrorCode.PACKAGE_INVALID
         ) from None
-    assessment_services.assessment_record(
+    assessment = assessment_services.assessment_record(
         actor=actor,
         case_id=case.id,
         kind=item["kind"],
@@ -545,8 +549,10 @@ def _assessment_record(*, actor: User, case: Case, item: dict[str, Any], today: 
             for key, answer in item["sections"].items()
         },
         person_view=str(item.get("person_view", "")),
+        based_on_version=recorded.get(item["kind"], 0),
         trigger=AssessmentTrigger.INITIAL,
     )
+    recorded[assessment.kind] = assessment.version
 
 
 def _import_referral(*, actor: User, received: Received, now: datetime) -> Imported:
@@ -560,8 +566,11 @@ def _import_referral(*, actor: User, received: Received, now: datetime) -> Impor
         forms_of_exploitation=list(payload["type_of_exploitation"]),
         narrative=_note(received),
     )
+    recorded: dict[str, int] = {}
     for item in received.assessments:
-        _assessment_record(actor=actor, case=case, item=item, today=timezone.localdate(now))
+        _assessment_record(
+            actor=actor, case=case, item=item, today=timezone.localdate(now), recorded=recorded
+        )
     transfer = CrossBorderTransfer.objects.create(
         package_id=received.header.package_id,
         direction=CrossBorderTransfer.Direction.INCOMING,

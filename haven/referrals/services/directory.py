@@ -19,6 +19,7 @@ from haven.accounts.models import Organisation, User
 from haven.assistance.catalogue import ServiceType
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.lib import locking
 from haven.referrals.errors import (
     DirectoryEntryNotFound,
     DirectoryInvalid,
@@ -144,11 +145,14 @@ def directory_entry_create(
 
 @transaction.atomic
 def directory_entry_update(
-    *, actor: User, entry_id: uuid.UUID | str, data: EntryInput
+    *, actor: User, entry_id: uuid.UUID | str, data: EntryInput, version: int
 ) -> DirectoryEntry:
-    """Change an entry. Its administrator has just reviewed it, so it counts as confirmed."""
+    """Change an entry. Its administrator has just reviewed it, so it counts as confirmed.
+    ``version`` is the one the administrator read: an entry changed since is refused
+    (``edit_conflict``), never overwritten."""
     entry = _entry_for_update(actor=actor, entry_id=entry_id)
     values = _clean(data)
+    locking.version_claim(entry, expected=version)
     changed = sorted(name for name, value in values.items() if getattr(entry, name) != value)
     for name, value in values.items():
         setattr(entry, name, value)

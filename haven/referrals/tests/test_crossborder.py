@@ -107,6 +107,7 @@ def sender(*, groups: list[str] | None = None) -> Sender:
             assessed_on=TODAY,
             sections=answers("needs"),
             person_view="She wants to go home to her mother.",
+            based_on_version=0,
         )
     member = make_user(org_type=OrgType.SOCIAL_SERVICES)
     assert member.organisation is not None

@@ -4,21 +4,23 @@ group; entries not confirmed for HAVEN_DIRECTORY_STALE_DAYS are marked stale."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pytest_django import Settings
 
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.assistance.catalogue import ServiceType
+from haven.assistance.tests import test_assessments_locking as locking_tests
 from haven.audit.models import AuditEvent
-from haven.lib.errors import HavenError
+from haven.lib.errors import EditConflict, HavenError
 from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
@@ -88,7 +90,7 @@ def test_it_records_an_entry_confirmed_and_audited_without_a_person() -> None:
 
 WRITES: dict[str, Callable[[User, DirectoryEntry], object]] = {
     "update": lambda actor, entry: services.directory_entry_update(
-        actor=actor, entry_id=entry.id, data=entry_input(title="Renamed")
+        actor=actor, entry_id=entry.id, data=entry_input(title="Renamed"), version=1
     ),
     "confirm": lambda actor, entry: services.directory_entry_confirm(
         actor=actor, entry_id=entry.id
@@ -188,7 +190,10 @@ def test_an_update_records_what_changed_and_confirms_the_entry() -> None:
     later = NOON + timedelta(days=300)
     with time_machine.travel(later, tick=False):
         services.directory_entry_update(
-            actor=admin, entry_id=entry.id, data=entry_input(title="Renamed", hours="9-17")
+            actor=admin,
+            entry_id=entry.id,
+            data=entry_input(title="Renamed", hours="9-17"),
+            version=1,
         )
     # then
     entry.refresh_from_db()
@@ -349,3 +354,63 @@ def test_a_system_admin_without_an_organisation_must_name_one() -> None:
     # then
     assert raised.value.code == "directory_not_allowed"
     assert entry.organisation == shelter
+
+
+def test_a_second_edit_from_the_same_version_is_refused_and_the_first_is_kept() -> None:
+    # given: the organisation's two administrators open version 1 of the entry
+    admin = admin_of()
+    other = make_user(organisation=admin.organisation, role=Role.ORG_ADMIN)
+    entry = add(admin)
+    services.directory_entry_update(
+        actor=admin, entry_id=entry.id, data=entry_input(hours="9-17"), version=1
+    )
+    # when
+    with pytest.raises(EditConflict) as refused:
+        services.directory_entry_update(
+            actor=other, entry_id=entry.id, data=entry_input(hours="8-16"), version=1
+        )
+    # then
+    entry.refresh_from_db()
+    assert (refused.value.code, refused.value.field) == ("edit_conflict", "version")
+    assert (entry.hours, entry.version) == ("9-17", 2)
+    assert AuditEvent.objects.filter(object_id=str(entry.id), action="update").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_editing_one_entry_at_once_one_wins_the_other_is_told() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two concurrent writers; SQLite serialises every write (PostgreSQL)")
+    # given: two administrators start from version 1
+    admin = admin_of()
+    other = make_user(organisation=admin.organisation, role=Role.ORG_ADMIN)
+    entry = add(admin)
+    first_saved, release = threading.Event(), threading.Event()
+
+    def save(actor: User, hours: str, hold: bool) -> DirectoryEntry:
+        with transaction.atomic():
+            saved = services.directory_entry_update(
+                actor=actor, entry_id=entry.id, data=entry_input(hours=hours), version=1
+            )
+            if hold:  # keep the transaction open until the other is waiting on it
+                first_saved.set()
+                release.wait(timeout=30)
+        return saved
+
+    one: list[object] = []
+    two: list[object] = []
+    a = locking_tests.in_own_connection(lambda: save(admin, "9-17", True), one)
+    b = locking_tests.in_own_connection(lambda: save(other, "8-16", False), two)
+    # when
+    a.start()
+    assert first_saved.wait(timeout=30)
+    b.start()
+    waited = locking_tests.wait_until_blocked()
+    release.set()
+    a.join(timeout=30)
+    b.join(timeout=30)
+    # then
+    assert waited
+    assert isinstance(one[0], DirectoryEntry) and one[0].version == 2
+    assert isinstance(two[0], EditConflict)
+    entry.refresh_from_db()
+    assert (entry.hours, entry.version) == ("9-17", 2)

@@ -81,7 +81,9 @@ def test_only_the_organisations_admin_writes_its_entries(who: str, allowed: bool
     }
     client = api_client_for(users[who])
     # when
-    updated = client.post(ENTRY.format(id=entry.id), body(title="Renamed"), format="json")
+    updated = client.post(
+        ENTRY.format(id=entry.id), body(title="Renamed", version=1), format="json"
+    )
     confirmed = client.post(CONFIRM.format(id=entry.id))
     # then
     entry.refresh_from_db()

@@ -142,7 +142,7 @@ def test_only_its_admin_confirms_edits_and_withdraws_an_entry(who: str, allowed:
     # when
     confirmed = client.post(reverse("referrals:directory_entry_confirm", args=[entry.id]))
     shown = client.get(edit)
-    edited = client.post(edit, form(title="Renamed"))
+    edited = client.post(edit, form(title="Renamed", version="1"))
     withdrawn = client.post(reverse("referrals:directory_entry_deactivate", args=[entry.id]))
     # then
     entry.refresh_from_db()
@@ -171,8 +171,29 @@ def test_an_edit_with_a_bad_value_shows_the_error_beside_the_field() -> None:
     # when
     response = client_for(admin).post(
         reverse("referrals:directory_entry_edit", args=[entry.id]),
-        form(target_groups=["pets"], title=" "),
+        form(target_groups=["pets"], title=" ", version="1"),
     )
     # then
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"target_groups", "title"}
+
+
+def test_a_stale_edit_keeps_what_was_typed_and_shows_the_entry_as_saved_now() -> None:
+    # given: two administrators opened version 1; the first saved
+    admin = admin_of()
+    other = make_user(organisation=org(admin), role=Role.ORG_ADMIN)
+    entry = add(admin)
+    edit = reverse("referrals:directory_entry_edit", args=[entry.id])
+    first = client_for(admin).post(edit, form(hours="Saved first", version="1"))
+    client = client_for(other)
+    # when
+    conflict = client.post(edit, form(hours="Typed second", version="1"))
+    again = client.post(edit, form(hours="Typed second", version="2"))
+    # then
+    page = conflict.content.decode()
+    assert (first.status_code, conflict.status_code, again.status_code) == (302, 409, 302)
+    assert "Someone else changed this record" in page
+    assert "Saved first" in page and 'value="Typed second"' in page
+    assert 'name="version" value="2"' in page
+    entry.refresh_from_db()
+    assert (entry.hours, entry.version) == ("Typed second", 3)

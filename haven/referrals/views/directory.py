@@ -20,9 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts.current import request_user
-from haven.lib.errors import InvalidInput
-from haven.lib.views import domain_errors, forbidden, form_error
-from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
+from haven.assistance.catalogue import ServiceType
+from haven.lib.errors import EditConflict, InvalidInput
+from haven.lib.views import domain_errors, edit_conflict, forbidden, form_error
+from haven.referrals.forms.directory import (
+    DirectoryEntryEditForm,
+    DirectoryEntryForm,
+    DirectorySearchForm,
+)
+from haven.referrals.models import DirectoryEntry
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
 
@@ -115,22 +121,46 @@ def directory_entry_edit(request: HttpRequest, entry_id: uuid.UUID) -> HttpRespo
     """GET: the entry's form; POST: save it (which also confirms it)."""
     user = request_user(request)
     entry = selectors.directory_entry_of(user=user, entry_id=entry_id)
-    form = DirectoryEntryForm.for_entry(entry)
-    status = 200
+    form = DirectoryEntryEditForm.for_entry(entry)
+    status, conflict = 200, None
     if request.method == "POST":
-        form, status = DirectoryEntryForm(request.POST), 400
+        form, status = DirectoryEntryEditForm(request.POST), 400
         if form.is_valid():
             try:
                 services.directory_entry_update(
-                    actor=user, entry_id=entry.id, data=form.entry_input()
+                    actor=user,
+                    entry_id=entry.id,
+                    data=form.entry_input(),
+                    version=form.cleaned_data["version"],
                 )
+            except EditConflict as exc:
+                # Changed meanwhile: keep what was typed, show what is saved now.
+                entry = selectors.directory_entry_of(user=user, entry_id=entry_id)
+                data, conflict = edit_conflict(
+                    exc, data=request.POST, version=entry.version, saved=_saved(entry)
+                )
+                form, status = DirectoryEntryEditForm(data), 409
             except InvalidInput as exc:
                 form_error(form, exc)
             else:
                 messages.success(request, _("The directory entry was saved."))
                 return redirect("referrals:directory_mine")
-    context = {"entry": entry, "form": form, "nav": "directory"}
+    context = {"entry": entry, "form": form, "conflict": conflict, "nav": "directory"}
     return render(request, "referrals/directory_edit.html", context, status=status)
+
+
+def _saved(entry: DirectoryEntry) -> list[tuple[str, str]]:
+    """The entry as saved now, as the conflict notice lists it."""
+    return [
+        (_("Type of service"), str(dict(ServiceType.choices).get(entry.service_type, ""))),
+        (_("Name of the service"), entry.title),
+        (_("Description"), entry.description),
+        (_("Region"), entry.region),
+        (_("Languages"), ", ".join(entry.languages)),
+        (_("Opening hours"), entry.hours),
+        (_("Emergency contact"), entry.emergency_contact),
+        (_("Capacity notes"), entry.capacity_notes),
+    ]
 
 
 @never_cache

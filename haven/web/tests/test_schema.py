@@ -1230,7 +1230,7 @@ def test_it_describes_age_assessment_answers_as_served(openapi: dict[str, Any]) 
         (AGE_ASSESSMENTS, "post", ngo.post(url, body, format="json")),
     ]
     appeal_url = AGE_APPEAL.format(id=served[-1][2].json()["assessments"][0]["id"])
-    appeal = {"appealed_on": today}
+    appeal = {"appealed_on": today, "version": 1}
     served += [
         (AGE_APPEAL, "post", ngo.post(appeal_url, appeal, format="json")),
         (AGE_APPEAL, "post", ngo.post(AGE_APPEAL.format(id=uuid.uuid4()), appeal, format="json")),
@@ -1289,7 +1289,7 @@ def test_it_describes_best_interests_and_tracing_answers_as_served(openapi: dict
     ]
     tracing_id = served[8][2].json()["tracings"][0]["id"]
     update = FAMILY_TRACING_UPDATE.format(id=tracing_id)
-    stop = {"status": "stopped", "outcome": "", "updated_on": today}
+    stop = {"status": "stopped", "outcome": "", "updated_on": today, "version": 1}
     served += [
         (FAMILY_TRACING_UPDATE, "post", ngo.post(update, stop, format="json")),
         (FAMILY_TRACING_UPDATE, "post", outsider.post(update, stop, format="json")),
@@ -1339,22 +1339,25 @@ def test_it_describes_dependant_answers_as_served(openapi: dict[str, Any]) -> No
         (DEPENDANTS, "get", outsider.get(url)),
     ]
     education = DEPENDANT_EDUCATION.format(id=served[0][2].json()["dependants"][0]["id"])
+    enrolled = {"education": "enrolled", "version": 1}
     served += [
+        (DEPENDANT_EDUCATION, "post", ngo.post(education, enrolled, format="json")),
         (
             DEPENDANT_EDUCATION,
             "post",
-            ngo.post(education, {"education": "enrolled"}, format="json"),
+            ngo.post(education, {**enrolled, "education": "x"}, format="json"),
         ),
-        (DEPENDANT_EDUCATION, "post", ngo.post(education, {"education": "x"}, format="json")),
-        (
-            DEPENDANT_EDUCATION,
-            "post",
-            outsider.post(education, {"education": "enrolled"}, format="json"),
-        ),
+        (DEPENDANT_EDUCATION, "post", outsider.post(education, enrolled, format="json")),
+        # the same starting version again: someone updated it meanwhile
+        (DEPENDANT_EDUCATION, "post", ngo.post(education, enrolled, format="json")),
     ]
     # then
-    assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 403, 404, 200, 400, 404]
+    assert [r.status_code for _, _, r in served] == [
+        *(201, 400, 403, 200, 403, 404),
+        *(200, 400, 404, 409),
+    ]
     assert served[6][2].json()["without_school"] == 0
+    assert served[9][2].json()["code"] == "edit_conflict"
     assert_served_as_described(openapi, served)
 
 
@@ -1460,6 +1463,7 @@ def test_it_describes_assessment_answers_as_served(openapi: dict[str, Any]) -> N
             for key in ("safety", "re_trafficking", "family_threats")
         },
         "person_view": "Did not wish to say.",
+        "based_on_version": 0,
     }
     # when
     served: list[Served] = [
@@ -1476,14 +1480,17 @@ def test_it_describes_assessment_answers_as_served(openapi: dict[str, Any]) -> N
         (ASSESSMENT, "get", ngo.get(one)),
         (ASSESSMENT, "get", refused.get(one)),
         (ASSESSMENT, "get", outsider.get(one)),
+        # a second version on the same starting point: someone recorded one meanwhile
+        (ASSESSMENTS, "post", ngo.post(url, body, format="json")),
     ]
     # then
     statuses = [r.status_code for _, _, r in served]
-    assert statuses == [201, 400, 403, 404, 200, 403, 404, 200, 403, 404]
-    assert [served[i][2].json()["code"] for i in (1, 2, 9)] == [
+    assert statuses == [201, 400, 403, 404, 200, 403, 404, 200, 403, 404, 409]
+    assert [served[i][2].json()["code"] for i in (1, 2, 9, 10)] == [
         "required",
         "field_group_not_allowed",
         "assessment_not_found",
+        "edit_conflict",
     ]
     assert_served_as_described(openapi, served)
 
@@ -1557,7 +1564,11 @@ def test_it_describes_the_service_directory_as_served(openapi: dict[str, Any]) -
     one = DIRECTORY_ENTRY.format(id=entry_id)
     served += [
         (DIRECTORY, "post", client.post(DIRECTORY, {**entry, "languages": ["x"]}, format="json")),
-        (DIRECTORY_ENTRY, "post", client.post(one, {**entry, "region": "Uusimaa"}, format="json")),
+        (
+            DIRECTORY_ENTRY,
+            "post",
+            client.post(one, {**entry, "region": "Uusimaa", "version": 1}, format="json"),
+        ),
         (DIRECTORY_CONFIRM, "post", client.post(DIRECTORY_CONFIRM.format(id=entry_id))),
         (DIRECTORY, "get", member.get(DIRECTORY, {"language": "fi"})),
         (DIRECTORY, "get", client.get(DIRECTORY, {"language": "finnish"})),
@@ -1574,11 +1585,27 @@ def test_it_describes_the_service_directory_as_served(openapi: dict[str, Any]) -
         (
             DIRECTORY_ENTRY,
             "post",
-            client.post(DIRECTORY_ENTRY.format(id="gone"), entry, format="json"),
+            client.post(DIRECTORY_ENTRY.format(id="gone"), {**entry, "version": 1}, format="json"),
         )
     )
+    # the same starting version again: the entry was changed since
+    served.append(
+        (DIRECTORY_ENTRY, "post", client.post(one, {**entry, "version": 1}, format="json"))
+    )
     # then
-    assert [r.status_code for _, _, r in served] == [201, 400, 200, 200, 200, 400, 404, 403, 404]
+    assert [r.status_code for _, _, r in served] == [
+        201,
+        400,
+        200,
+        200,
+        200,
+        400,
+        404,
+        403,
+        404,
+        409,
+    ]
+    assert served[-1][2].json()["code"] == "edit_conflict"
     assert_served_as_described(openapi, served)
 
 

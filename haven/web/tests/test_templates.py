@@ -101,6 +101,7 @@ from haven.identification.tests.test_decisions_services import RG, TODAY, org_of
 from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
+from haven.lib import views as lib_views
 from haven.referrals import packages as crossborder_packages
 from haven.referrals.forms import crossborder as crossborder_forms
 from haven.referrals.forms import desk as desk_forms
@@ -1105,6 +1106,12 @@ CONTEXTS: dict[str, Builder] = {
     "500.html": lambda scene: {},
     "web/_field.html": _invalid_intake,
     "web/_form_errors.html": _invalid_intake,
+    "web/_edit_conflict.html": lambda scene: {
+        "conflict": lib_views.EditConflictShown(
+            message="Someone else changed this record.",
+            saved=[("Outcome", "An aunt was found."), ("Note", "")],
+        )
+    },
     "web/_timeline.html": _timeline,
     "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
     "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
@@ -1243,7 +1250,7 @@ def _ages(scene: Scene) -> children_selectors.AgeAssessmentsView:
         ),
     )
     children_services.age_appeal_record(
-        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY
+        actor=scene.lead, assessment_id=assessment.id, appealed_on=TODAY, version=1
     )
     return children_selectors.age_assessment_list(user=scene.lead, case_id=case.id)
 
@@ -1306,7 +1313,12 @@ def _child_care_case(scene: Scene) -> Case:
         actor=scene.lead, case_id=case.id, best_interests_reason="She asks.", started_on=TODAY
     )
     children_services.family_tracing_update(
-        actor=scene.lead, tracing_id=stopped.id, status="stopped", outcome="Risk.", updated_on=TODAY
+        actor=scene.lead,
+        tracing_id=stopped.id,
+        status="stopped",
+        outcome="Risk.",
+        updated_on=TODAY,
+        version=stopped.version,
     )
     children_services.family_tracing_start(
         actor=scene.lead, case_id=case.id, best_interests_reason="Asks again.", started_on=TODAY
@@ -1521,7 +1533,7 @@ def _assessments(scene: Scene) -> assessment_selectors.CaseAssessments:
     """The presumed case with two versions of its needs assessment (re-assessment
     of risk still due)."""
     case = scene.presumed.case
-    for view in ("Wants a quiet place.", "Did not wish to say."):
+    for based_on, view in enumerate(("Wants a quiet place.", "Did not wish to say.")):
         assessment_services.assessment_record(
             actor=scene.lead,
             case_id=case.id,
@@ -1531,6 +1543,7 @@ def _assessments(scene: Scene) -> assessment_selectors.CaseAssessments:
                 s.key: ("needed", "A note.") for s in catalogue.sections_for("needs", child=False)
             },
             person_view=view,
+            based_on_version=based_on,
         )
     return assessment_selectors.assessments_for_case(user=scene.lead, case_id=case.id)
 
@@ -1801,7 +1814,15 @@ def _directory_mine(scene: Scene) -> Context:
 
 
 def _directory_edit(scene: Scene) -> Context:
-    return {"entry": _directory_rows(scene)[0].entry, "form": _directory_form(), "nav": "directory"}
+    entry = _directory_rows(scene)[0].entry
+    form = directory_forms.DirectoryEntryEditForm(
+        {"service_type": "other", "title": "", "version": str(entry.version)}
+    )
+    form.is_valid()
+    conflict = lib_views.EditConflictShown(
+        message="Someone else changed this record.", saved=[("Name of the service", entry.title)]
+    )
+    return {"entry": entry, "form": form, "conflict": conflict, "nav": "directory"}
 
 
 CONTEXTS.update(
