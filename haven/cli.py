@@ -12,6 +12,7 @@ _LOCAL_KEYS = (
     ("HAVEN_SECRET_KEY", "secret.key"),
     ("HAVEN_MASTER_KEY", "master.key"),
     ("HAVEN_INDEX_KEY", "index.key"),
+    ("HAVEN_AUDIT_KEY", "audit.key"),
 )
 
 

@@ -11,6 +11,7 @@ TEST_ENV = {
     "HAVEN_SECRET_KEY": "haven-test-secret-key-not-for-production-" + "t" * 20,
     "HAVEN_MASTER_KEY": base64.b64encode(b"m" * 32).decode(),
     "HAVEN_INDEX_KEY": base64.b64encode(b"i" * 32).decode(),
+    "HAVEN_AUDIT_KEY": base64.b64encode(b"a" * 32).decode(),
     "HAVEN_HTTPS": "0",
     "HAVEN_DEMO_MODE": "0",
     # Playwright's sync API keeps an asyncio loop running in the test thread;
