@@ -10,9 +10,10 @@ exports the signed head outside the database; ``audit_verify`` checks it all.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.accounts import hooks as account_hooks
@@ -243,7 +245,6 @@ class VerifyResult:
 # The columns verification reads, as tuples (no model objects).
 ROW = ("seq", "id", "version", "mac", "prev_hash", "hash", *CONTENT)
 _ACTION = 6 + CONTENT.index("action")
-_DETAIL = 6 + CONTENT.index("detail")
 
 
 @dataclass
@@ -263,16 +264,36 @@ CHANGED = "event content changed"
 UNLINKED = "previous event missing or changed"
 
 
-def _row_problem(key: bytes, row: tuple[Any, ...]) -> str:
+def _row_problem(key: bytes, row: tuple[Any, ...], content: list[Any]) -> str:
     """Whether one sealed row's own digests hold ("" when they do)."""
     seq, event_id, version, mac, prev, digest = row[:6]
     if version == KEYED:
-        if content_mac(key, row[6:]) != mac:
+        if content_mac(key, content) != mac:
             return CHANGED
         return "" if seal_digest(key, seq, event_id, prev, mac) == digest else MOVED
     if version == LEGACY:
-        return "" if legacy_digest(row[6:], prev) == digest else CHANGED
+        return "" if legacy_digest(content, prev) == digest else CHANGED
     return "event of an unknown digest rule"
+
+
+def _rows(queryset: QuerySet[AuditEvent, Any]) -> Iterator[tuple[Any, ...]]:
+    """The values_list query run on the cursor: plain tuples, without Django's
+    per-value converters (the time and the JSON are read by ``_content``)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _content(row: tuple[Any, ...]) -> list[Any]:
+    """What the MAC covers, from a raw row: SQLite gives the time as a naive UTC
+    datetime, PostgreSQL as an aware one; the detail may come as JSON text."""
+    content = list(row[6:])
+    when, detail = content[0], content[-1]
+    content[0] = when.isoformat() + "+00:00" if when.tzinfo is None else when
+    content[-1] = json.loads(detail) if isinstance(detail, str) else detail
+    return content
 
 
 def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, str]) -> _Span:
@@ -281,7 +302,7 @@ def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, 
     span = _Span()
     rows = AuditEvent.objects.filter(seq__gte=first_seq, seq__lte=last_seq).order_by("seq")
     prev_seq, prev_hash, prev_version = 0, "", LEGACY
-    for row in rows.values_list(*ROW).iterator(chunk_size=5000):
+    for row in _rows(rows.values_list(*ROW)):
         seq, event_id, version, _, prev, digest = row[:6]
         if span.first is None:
             span.first = (seq, event_id, prev, version)
@@ -291,7 +312,8 @@ def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, 
         elif version < prev_version:
             span.failure = (event_id, "event of the old, unkeyed rule after keyed ones")
             break
-        problem = _row_problem(key, row)
+        content = _content(row)
+        problem = _row_problem(key, row, content)
         if not problem and seq in anchored:
             span.anchors += 1
             if anchored[seq] != digest:
@@ -300,7 +322,7 @@ def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, 
             span.failure = (event_id, problem)
             break
         if row[_ACTION] == Action.GAP:
-            span.gap_ids += int(row[_DETAIL].get("count", 0))
+            span.gap_ids += int(content[-1].get("count", 0))
         span.checked += 1
         prev_seq, prev_hash, prev_version = seq, digest, version
         span.last = (seq, digest, version)

@@ -16,7 +16,7 @@ from haven.audit import chain, services
 from haven.audit.models import AuditEvent, AuditHead
 from haven.audit.services import Actor
 
-BEFORE = [("audit", "0003_break_glass_refused_action")]
+BEFORE: list[tuple[str, str | None]] = [("audit", "0003_break_glass_refused_action")]
 
 
 def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
@@ -39,7 +39,7 @@ def restored() -> Iterator[None]:
 def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() -> None:
     # given: three events chained by the old rule, with their head, before the upgrade
     executor = _migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE[0]).apps
+    old = executor.loader.project_state(("audit", "0003_break_glass_refused_action")).apps
     event_model, head_model = (
         old.get_model("audit", "AuditEvent"),
         old.get_model("audit", "AuditHead"),

@@ -3,6 +3,7 @@ seal order by the sealer, and verification naming the first broken link."""
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -653,3 +654,18 @@ def test_it_names_the_event_after_a_whole_span_that_was_deleted() -> None:
 def test_it_verifies_in_forked_worker_processes() -> None:
     # Forked: workers start at once, with the settings already loaded.
     assert services._fork_context().get_start_method() == "fork"
+
+
+def test_it_reads_the_time_and_detail_as_either_database_gives_them() -> None:
+    # given: one event's content as SQLite and as PostgreSQL return it raw
+    moment = timezone.now().replace(microsecond=120000)
+    head = (1, 1, chain.KEYED, "", "", "")
+    middle = (None, "", "", "", "read", "cases.Case", "1", "", "", "")
+    as_sqlite = (*head, moment.replace(tzinfo=None), *middle, '{"b": 1, "a": [2]}')
+    as_postgresql = (*head, moment, *middle, {"a": [2], "b": 1})
+    key = chain.audit_key()
+
+    # then: the same MAC
+    macs = {chain.content_mac(key, services._content(row)) for row in (as_sqlite, as_postgresql)}
+    assert len(macs) == 1
+    assert chain.hmac_sha256(key, b"m") == hmac.new(key, b"m", "sha256").hexdigest()
