@@ -5,9 +5,11 @@ service, sealed, and verified.
 
 Prints one JSON line per figure:
 
-- ``audit_append``: ``--writers`` processes, each on its own connection, append
-  ``--append`` events in all through ``audit_record``, each in its own transaction
-  (as a request does); events per second over the wall time.
+- ``audit_append``: one process, then ``--writers`` processes, each on its own
+  connection, append ``--append`` events in all through ``audit_record``, each in
+  its own transaction (as a request does); events per second over the wall time.
+  (On SQLite writers take turns on the database's write lock, whatever the trail
+  does; on PostgreSQL they append side by side.)
 - ``audit_seal``: the trail is filled up to ``--events`` (rows written with their
   MAC in bulk), then ``audit_seal`` chains them all; events per second.
 - ``audit_verify``: ``audit_verify`` over the whole trail with ``--workers``
@@ -177,7 +179,8 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
-        bench_run.emit(append_rate(writers=args.writers, events=args.append))
+        for writers in sorted({1, args.writers}):
+            bench_run.emit(append_rate(writers=writers, events=args.append))
         fill(args.events)
         bench_run.emit(seal_rate())
         for workers in sorted({args.workers, 1}, reverse=True):
