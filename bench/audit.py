@@ -9,14 +9,17 @@ Prints one JSON line per figure:
   connection, append ``--append`` events in all through ``audit_record``, each in
   its own transaction (as a request does); events per second over the wall time.
   (On SQLite writers take turns on the database's write lock, whatever the trail
-  does; on PostgreSQL they append side by side.)
+  does; on PostgreSQL they append side by side.) Then the same with 20 events to
+  a transaction: the cost of an append inside a request's transaction, without a
+  commit of its own.
 - ``audit_seal``: the trail is filled up to ``--events`` (rows written with their
   MAC in bulk), then ``audit_seal`` chains them all; events per second.
 - ``audit_verify``: ``audit_verify`` over the whole trail with ``--workers``
   processes, and with one; events per second.
 
-Each line carries the 1-minute load average: on a shared machine the rates fall
-with it.
+Each line carries the 1-minute load average and the CPU seconds spent (this
+process and its workers): on a shared machine the rates per second of wall time
+fall with the load, the rates per CPU second much less.
 
 HAVEN_ variables already set are used as they are (DATABASE_URL for PostgreSQL, an
 empty database); otherwise a temporary SQLite file is used and removed.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import time
@@ -40,8 +44,28 @@ if __package__ in (None, ""):
 from bench import run as bench_run
 
 
-def _append(count: int, start: Any) -> None:
-    """In a writer process: ``count`` events, each in its own transaction."""
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children (on SQLite the
+    database's work too; a PostgreSQL server's is not counted)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _rates(events: int, seconds: float, cpu: float) -> dict[str, Any]:
+    return {
+        "seconds": round(seconds, 2),
+        "events_per_s": round(events / seconds) if seconds else None,
+        "cpu_seconds": round(cpu, 2),
+        "events_per_cpu_s": round(events / cpu) if cpu else None,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def _append(count: int, start: Any, per_transaction: int) -> None:
+    """In a writer process: ``count`` events, ``per_transaction`` to a transaction."""
     from django.db import connections, transaction
 
     from haven.audit import services
@@ -50,47 +74,51 @@ def _append(count: int, start: Any) -> None:
     actor = services.Actor(id=1, username="bench", organisation_id="org", organisation_name="NGO")
     start.wait()
     try:
-        for n in range(count):
+        for first in range(0, count, per_transaction):
             with transaction.atomic():
-                services.audit_record(
-                    actor=actor,
-                    action=Action.READ,
-                    object_type="cases.Case",
-                    object_id=uuid.uuid4(),
-                    person_id=uuid.uuid4(),
-                    field_groups=["identity", "status"],
-                    purpose="assistance",
-                    detail={"n": n},
-                )
+                for n in range(first, min(first + per_transaction, count)):
+                    services.audit_record(
+                        actor=actor,
+                        action=Action.READ,
+                        object_type="cases.Case",
+                        object_id=uuid.uuid4(),
+                        person_id=uuid.uuid4(),
+                        field_groups=["identity", "status"],
+                        purpose="assistance",
+                        detail={"n": n},
+                    )
     finally:
         connections.close_all()
 
 
-def append_rate(*, writers: int, events: int) -> dict[str, Any]:
+def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[str, Any]:
     from django.db import connection, connections
 
     context = multiprocessing.get_context("fork")
     start = context.Barrier(writers + 1)
     connections.close_all()  # each writer opens its own connection
     share = events // writers
-    pool = [context.Process(target=_append, args=(share, start)) for _ in range(writers)]
+    pool = [
+        context.Process(target=_append, args=(share, start, per_transaction))
+        for _ in range(writers)
+    ]
     for process in pool:
         process.start()
+    cpu = _cpu()
     start.wait()
     began = time.perf_counter()
     for process in pool:
         process.join()
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
     failed = sum(1 for p in pool if p.exitcode)
     return {
         "bench": "audit_append",
         "database": connection.vendor,
         "writers": writers,
+        "events_per_transaction": per_transaction,
         "events": share * writers,
         "failed_writers": failed,
-        "seconds": round(seconds, 2),
-        "events_per_s": round(share * writers / seconds),
-        "load_avg_1m": round(os.getloadavg()[0], 2),
+        **_rates(share * writers, seconds, cpu),
     }
 
 
@@ -131,16 +159,14 @@ def seal_rate() -> dict[str, Any]:
 
     from haven.audit import services
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     result = services.audit_seal()
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
     return {
         "bench": "audit_seal",
         "database": connection.vendor,
         "events": result.sealed,
-        "seconds": round(seconds, 2),
-        "events_per_s": round(result.sealed / seconds) if seconds else None,
-        "load_avg_1m": round(os.getloadavg()[0], 2),
+        **_rates(result.sealed, seconds, cpu),
     }
 
 
@@ -149,9 +175,9 @@ def verify_rate(*, workers: int) -> dict[str, Any]:
 
     from haven.audit import services
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     result = services.audit_verify(workers=workers)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
     return {
         "bench": "audit_verify",
         "database": connection.vendor,
@@ -159,9 +185,7 @@ def verify_rate(*, workers: int) -> dict[str, Any]:
         "events": result.checked,
         "ok": result.ok,
         "unsealed": result.unsealed,
-        "seconds": round(seconds, 2),
-        "events_per_s": round(result.checked / seconds) if seconds else None,
-        "load_avg_1m": round(os.getloadavg()[0], 2),
+        **_rates(result.checked, seconds, cpu),
     }
 
 
@@ -181,6 +205,9 @@ def main(argv: list[str] | None = None) -> None:
         call_command("migrate", verbosity=0)
         for writers in sorted({1, args.writers}):
             bench_run.emit(append_rate(writers=writers, events=args.append))
+        # A request writes its events inside its own transaction: what appending
+        # costs without a commit of its own.
+        bench_run.emit(append_rate(writers=args.writers, events=args.append, per_transaction=20))
         fill(args.events)
         bench_run.emit(seal_rate())
         for workers in sorted({args.workers, 1}, reverse=True):

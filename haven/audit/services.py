@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
@@ -224,7 +225,7 @@ def audit_anchor(*, path: Path, now: datetime | None = None) -> tuple[anchoring.
     return anchor, True
 
 
-def _public(key: bytes) -> Any:
+def _public(key: bytes) -> Ed25519PublicKey:
     return anchoring.signing_key(key).public_key()
 
 
