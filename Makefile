@@ -16,6 +16,7 @@ DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
 	HAVEN_SECRET_KEY_FILE=$(VAR)/secret.key HAVEN_MASTER_KEY_FILE=$(VAR)/master.key \
 	HAVEN_INDEX_KEY_FILE=$(VAR)/index.key HAVEN_BACKUP_KEY_FILE=$(VAR)/backup.key \
 	HAVEN_ERASURE_LEDGER_FILE=$(VAR)/erasure-ledger.jsonl \
+	HAVEN_AUDIT_KEY_FILE=$(VAR)/audit.key HAVEN_AUDIT_ANCHOR_FILE=$(VAR)/audit-anchors.jsonl \
 	HAVEN_FOCAL_POINT_ID=haven-demo HAVEN_FOCAL_POINT_ENCRYPTION_KEY_FILE=$(VAR)/focal-encryption.key \
 	HAVEN_FOCAL_POINT_SIGNING_KEY_FILE=$(VAR)/focal-signing.key
 
@@ -56,6 +57,12 @@ $(VAR)/backup.key: | $(STAMP)
 	@mkdir -p $(VAR); umask 077; \
 	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/backup.key
 
+# The audit trail's key, apart from the database (its own rule: a checkout made before
+# it existed gets one without its other keys being made anew).
+$(VAR)/audit.key: | $(STAMP)
+	@mkdir -p $(VAR); umask 077; \
+	$(BIN)/python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $(VAR)/audit.key
+
 # The demo's own cross-border focal point (its partner is synthetic, registered by seed_demo).
 $(VAR)/focal-encryption.key: | $(STAMP)
 	@mkdir -p $(VAR); umask 077; \
@@ -64,10 +71,11 @@ $(VAR)/focal-encryption.key: | $(STAMP)
 	  open('$(VAR)/focal-signing.key', 'w').write(k['signing_private_key'] + '\n')"
 
 demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key $(VAR)/backup.key \
-	$(VAR)/focal-encryption.key
+	$(VAR)/audit.key $(VAR)/focal-encryption.key
 	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
 	@$(DEMO_ENV) $(BIN)/haven deadlines schedule
+	@$(DEMO_ENV) $(BIN)/haven audit schedule
 	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000, with the deadline worker  — stop with Ctrl-C"
 	@$(DEMO_ENV) $(BIN)/haven db_worker --no-reload --interval 5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
@@ -130,6 +138,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.writes
 	scripts/with-postgres.sh $(BIN)/python -m bench.writes
+	$(BIN)/python -m bench.audit
+	scripts/with-postgres.sh $(BIN)/python -m bench.audit
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

@@ -52,6 +52,7 @@ BENCH_ENV = {
     "HAVEN_SECRET_KEY": "haven-bench-secret-key-not-for-production-" + "b" * 20,
     "HAVEN_MASTER_KEY": base64.b64encode(b"bench-master-key-not-a-secret!!!").decode(),
     "HAVEN_INDEX_KEY": base64.b64encode(b"bench-index-key-not-a-secret!!!!").decode(),
+    "HAVEN_AUDIT_KEY": base64.b64encode(b"bench-audit-key-not-a-secret!!!!").decode(),
     "HAVEN_HTTPS": "0",
 }
 

@@ -13,6 +13,7 @@ _LOCAL_KEYS = (
     ("HAVEN_MASTER_KEY", "master.key"),
     ("HAVEN_INDEX_KEY", "index.key"),
     ("HAVEN_BACKUP_KEY", "backup.key"),
+    ("HAVEN_AUDIT_KEY", "audit.key"),
 )
 
 

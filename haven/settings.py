@@ -181,6 +181,15 @@ HAVEN_ERASURE_LEDGER_FILE = env_str(
     "HAVEN_ERASURE_LEDGER_FILE", str(VAR_DIR / "erasure-ledger.jsonl")
 )
 
+# Audit trail (issues 12, 13): the key of its MACs, seals and anchors, base64 of 32
+# bytes, kept apart from the database; the file the worker appends signed heads to
+# (outside the database; unset: no scheduled anchors); how often the worker seals;
+# how long a missing id may stay in flight before it is sealed as a gap.
+HAVEN_AUDIT_KEY = env_secret("HAVEN_AUDIT_KEY")
+HAVEN_AUDIT_ANCHOR_FILE = env_str("HAVEN_AUDIT_ANCHOR_FILE")
+HAVEN_AUDIT_SEAL_SECONDS = env_int("HAVEN_AUDIT_SEAL_SECONDS", 10)
+HAVEN_AUDIT_GAP_GRACE_SECONDS = env_int("HAVEN_AUDIT_GAP_GRACE_SECONDS", 300)
+
 # HTTPS hardening is on unless explicitly turned off (development and demo on loopback).
 HTTPS = env_bool("HAVEN_HTTPS", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = HTTPS

@@ -1,8 +1,10 @@
-"""The append-only audit trail, chained by hash."""
+"""The append-only audit trail: events written with a keyed MAC, chained by a
+single sealer moments later (see ``haven.audit.chain`` and docs/operations.md)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,14 +20,24 @@ class Action(models.TextChoices):
     BREAK_GLASS_REFUSED = "break_glass_refused", _("was refused break-glass")
     # The database was restored from a backup (by the operator; no personal data).
     RESTORE = "restore", _("restored from a backup")
+    # Written by the sealer: ids that never reached the trail (a rolled-back
+    # transaction, or an event removed before it was sealed); ``detail`` lists them.
+    GAP = "gap", _("ids never sealed")
 
 
 class AuditEvent(models.Model):
-    """One event. Rows are never updated or deleted; ``haven audit verify``
-    recomputes the chain and names the first broken link.
+    """One event. Rows are never deleted, and never updated but once, by the
+    sealer; ``haven audit verify`` recomputes every MAC and the chain and names
+    the first broken link.
 
     Actor and organisation are copied as plain values (no foreign keys), so
     that nothing outside the audit app can change a row after it is written.
+
+    ``audit_record`` writes the content and ``mac`` (keyed, over the content) in
+    the caller's transaction, locking nothing shared. ``audit_seal`` later gives
+    each committed event the next ``seq`` (seal order, its own sequence: an event
+    that commits late is sealed late, never skipped), its ``prev_hash`` and its
+    ``hash`` (keyed, over seq, id, prev_hash and mac). Unsealed rows have no seq.
     """
 
     occurred_at = models.DateTimeField()
@@ -42,25 +54,37 @@ class AuditEvent(models.Model):
     purpose = models.CharField(max_length=40, blank=True)
     # Small structured facts (status codes, counts); never personal data.
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The digest rule: 1 for rows chained before the trail was keyed, 2 since.
+    version = models.PositiveSmallIntegerField(default=2)
+    mac = models.CharField(max_length=64, blank=True)
+    seq = models.BigIntegerField(null=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["person_id", "id"], name="audit_person_idx")]
+        indexes = [
+            models.Index(fields=["person_id", "id"], name="audit_person_idx"),
+            # What the sealer has still to seal: small, whatever the trail's length.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unsealed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"audit event {self.pk}"
 
 
 class AuditHead(models.Model):
-    """A single row holding the chain's tip: locked while appending, so events
-    are chained in one order even with several app processes; it also lets
-    verification notice deleted events at the end of the chain."""
+    """The sealer's state, one row: the last seal (``count`` = its seq, and
+    ``last_hash``) and ``watermark``, the id up to which every id is accounted for
+    (a sealed event or a sealed gap). Only the sealer locks it, so that seals are
+    made one at a time; writers never touch it. Verification compares the chain's
+    end with it; the signed anchors outside the database are what prove that no
+    newest rows were cut together with it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+    watermark = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return "audit head"

@@ -1,26 +1,50 @@
-"""Writing and verifying the audit trail.
+"""Writing, sealing, anchoring and verifying the audit trail.
 
 ``audit_record`` is called by the service that reads or writes personal data,
-inside that service's own transaction (never from a signal).
+inside that service's own transaction (never from a signal). It inserts one row
+with a keyed MAC and locks nothing shared: concurrent requests never queue
+behind each other here. ``audit_seal`` (run by the worker every few seconds, or
+``haven audit seal``) chains committed events in seal order; ``audit_anchor``
+exports the signed head outside the database; ``audit_verify`` checks it all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.accounts import hooks as account_hooks
 from haven.accounts.models import User
+from haven.audit import anchors as anchoring
+from haven.audit.chain import (
+    CONTENT,
+    GENESIS,
+    KEYED,
+    LEGACY,
+    audit_key,
+    content_mac,
+    legacy_digest,
+    seal_digest,
+)
+from haven.audit.errors import AuditMisconfigured, ErrorCode
 from haven.audit.models import Action, AuditEvent, AuditHead
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Actor", "SealResult", "VerifyResult", "audit_record", "audit_seal"]
+
 TOKEN_SUBJECT = "api_token"  # noqa: S105 - the trail's object type for API tokens, no secret  # nosec B105
+GAP_SUBJECT = "audit.AuditEvent"
 
 
 @dataclass(frozen=True)
@@ -34,24 +58,14 @@ class Actor:
 
 
 def event_digest(event: AuditEvent) -> str:
-    """SHA-256 over the event's canonical JSON, including the previous hash."""
-    body = {
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_username": event.actor_username,
-        "organisation_id": event.organisation_id,
-        "organisation_name": event.organisation_name,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "person_id": event.person_id,
-        "field_groups": event.field_groups,
-        "purpose": event.purpose,
-        "detail": event.detail,
-        "prev_hash": event.prev_hash,
-    }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The version 1 rule (rows written before the trail was keyed): SHA-256 over
+    the event's canonical JSON, including the previous hash."""
+    return legacy_digest([getattr(event, name) for name in CONTENT], event.prev_hash)
+
+
+def event_mac(event: AuditEvent, *, key: bytes | None = None) -> str:
+    """The keyed MAC over what the event says."""
+    return content_mac(key or audit_key(), [getattr(event, name) for name in CONTENT])
 
 
 def audit_record(
@@ -65,84 +79,386 @@ def audit_record(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
-    with transaction.atomic():
+    """Append one event, in the caller's transaction: one INSERT, no shared lock.
+    The sealer chains it once the caller's transaction has committed."""
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor.id,
+        actor_username=actor.username,
+        organisation_id=actor.organisation_id,
+        organisation_name=actor.organisation_name,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        person_id=str(person_id or ""),
+        field_groups=",".join(sorted(set(field_groups))),
+        purpose=purpose,
+        detail=detail or {},
+        version=KEYED,
+    )
+    event.mac = event_mac(event)
+    event.save(force_insert=True)
+    return event
+
+
+# --- sealing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SealResult:
+    sealed: int  # events given a seal by this run (a gap record included)
+    gap_ids: int  # ids this run recorded as never committed
+    seq: int  # the last seal's sequence number
+
+
+def _locked_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:  # the first seal ever
         head, _ = AuditHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_hash": GENESIS, "count": 0}
+            id=1, defaults={"last_hash": GENESIS, "count": 0, "watermark": _first_id_before()}
         )
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor_id=actor.id,
-            actor_username=actor.username,
-            organisation_id=actor.organisation_id,
-            organisation_name=actor.organisation_name,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            person_id=str(person_id or ""),
-            field_groups=",".join(sorted(set(field_groups))),
-            purpose=purpose,
-            detail=detail or {},
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_digest(event)
-        event.save()
-        head.last_hash = event.hash
-        head.count += 1
-        head.save(update_fields=["last_hash", "count"])
-        return event
+    return head
+
+
+def _first_id_before() -> int:
+    """Where accounting for ids starts on the first seal: just before the first event
+    (a sequence need not start at 1, e.g. after a restore)."""
+    first = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+    return first - 1 if first else 0
+
+
+def _seal_batch(key: bytes, head: AuditHead, batch_size: int) -> int:
+    """Seal up to ``batch_size`` committed, unsealed events, in id order, after the head."""
+    rows = list(
+        AuditEvent.objects.filter(seq__isnull=True)
+        .order_by("id")
+        .values_list("id", "mac")[:batch_size]
+    )
+    seq, prev = head.count, head.last_hash
+    params = []
+    for event_id, mac in rows:
+        seq += 1
+        digest = seal_digest(key, seq, event_id, prev, mac)
+        params.append((seq, prev, digest, event_id))
+        prev = digest
+    if params:
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608 - the table name is ours
+                params,
+            )
+        head.count, head.last_hash = seq, prev
+    return len(rows)
+
+
+def _holes(head: AuditHead, *, older_than: datetime) -> list[list[int]]:
+    """Ids above the watermark that no committed row holds, below an event written
+    before ``older_than`` (so their transaction has had the grace period to commit);
+    moves the watermark over every id accounted for."""
+    rows = AuditEvent.objects.filter(id__gt=head.watermark).order_by("id")
+    expected, holes = head.watermark + 1, []
+    for event_id, occurred_at in rows.values_list("id", "occurred_at"):
+        if event_id > expected:
+            if occurred_at > older_than:
+                break  # maybe still in flight: wait
+            holes.append([expected, event_id - 1])
+        expected = event_id + 1
+    head.watermark = expected - 1
+    return holes
+
+
+def audit_seal(
+    *, batch_size: int = 5000, grace_seconds: int | None = None, now: datetime | None = None
+) -> SealResult:
+    """Chain every committed, unsealed event (HMAC under the audit key), one batch
+    per transaction, then record ids that stayed missing beyond the grace period
+    as one gap event, sealed with the rest. One sealer at a time: each batch locks
+    the head row, which writers never touch."""
+    key = audit_key()
+    grace = settings.HAVEN_AUDIT_GAP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    sealed, full = 0, True
+    while full:
+        with transaction.atomic():
+            head = _locked_head()
+            done = _seal_batch(key, head, batch_size)
+            head.save(update_fields=["count", "last_hash"])
+        sealed, full = sealed + done, done == batch_size
+    with transaction.atomic():
+        head = _locked_head()
+        holes = _holes(head, older_than=(now or timezone.now()) - timedelta(seconds=grace))
+        gap_ids = sum(last - first + 1 for first, last in holes)
+        if holes:
+            audit_record(
+                actor=SYSTEM,
+                action=Action.GAP,
+                object_type=GAP_SUBJECT,
+                object_id="",
+                detail={"ids": holes, "count": gap_ids},
+            )
+            sealed += _seal_batch(key, head, batch_size)
+        head.save(update_fields=["count", "last_hash", "watermark"])
+    return SealResult(sealed=sealed, gap_ids=gap_ids, seq=head.count)
+
+
+# --- anchoring -------------------------------------------------------------------------
+
+
+def audit_anchor(*, path: Path, now: datetime | None = None) -> tuple[anchoring.Anchor, bool]:
+    """Append the signed head (sealed seq, its digest, the time) to ``path``, a
+    file outside the database, unless its last line already anchors this head.
+    Returns the anchor and whether a line was written."""
+    key = audit_key()
+    head = AuditHead.objects.filter(id=1).first()
+    seq, digest = (head.count, head.last_hash) if head else (0, GENESIS)
+    at = (now or timezone.now()).astimezone(UTC).isoformat()
+    anchor = anchoring.Anchor(seq=seq, digest=digest, at=at)
+    last = anchoring.last_line(path)
+    if last:
+        try:
+            previous = anchoring.anchor_parse(last, public=_public(key), number=0)
+        except anchoring.AnchorInvalid:
+            previous = None
+        if previous and (previous.seq, previous.digest) == (seq, digest):
+            return previous, False
+    anchoring.anchor_append(path, anchoring.anchor_line(key, anchor))
+    return anchor, True
+
+
+def _public(key: bytes) -> Ed25519PublicKey:
+    return anchoring.signing_key(key).public_key()
+
+
+# --- verification ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
-    checked: int
+    checked: int  # events whose MAC (and, once sealed, seal and link) were verified
     broken_at: int | None = None  # id of the first event whose link is broken
     problem: str = ""
+    unsealed: int = 0  # events written but not yet sealed (their MAC is checked)
+    gap_ids: int = 0  # ids the sealer recorded as never committed
+    anchors: int = 0  # signed anchors checked against the chain
 
 
-def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
-    """Walk the chain in order; report the first event that does not link.
-
-    The head is read after the walk, so events appended meanwhile are walked
-    too. Comparing with the head finds what the links alone cannot: events
-    deleted at the end, and events added at the end without going through
-    ``audit_record``.
-    """
-    expected_prev, checked, last_id = GENESIS, 0, 0
-    while True:
-        events = AuditEvent.objects.filter(id__gt=last_id).order_by("id")
-        for event in events.iterator(chunk_size=chunk_size):
-            if event.prev_hash != expected_prev:
-                return VerifyResult(False, checked, event.pk, "previous event missing or changed")
-            if event_digest(event) != event.hash:
-                return VerifyResult(False, checked, event.pk, "event content changed")
-            expected_prev, checked, last_id = event.hash, checked + 1, event.pk
-        head_hash, head_count = _head()
-        if head_hash == expected_prev and head_count == checked:
-            return VerifyResult(True, checked)
-        appended = head_count > checked and AuditEvent.objects.filter(id__gt=last_id).exists()
-        if not appended:
-            return _end_mismatch(head_hash=head_hash, head_count=head_count, checked=checked)
+# The columns verification reads, as tuples (no model objects).
+ROW = ("seq", "id", "version", "mac", "prev_hash", "hash", *CONTENT)
+_ACTION = 6 + CONTENT.index("action")
 
 
-def _head() -> tuple[str, int]:
+@dataclass
+class _Span:
+    """What one worker found over a range of seals."""
+
+    checked: int = 0
+    first: tuple[int, int, str, int] | None = None  # seq, id, prev_hash, version
+    last: tuple[int, str, int] | None = None  # seq, hash, version
+    failure: tuple[int, str] | None = None  # id, problem
+    gap_ids: int = 0
+    anchors: int = 0
+
+
+MOVED = "event moved, or its seal changed"
+CHANGED = "event content changed"
+UNLINKED = "previous event missing or changed"
+
+
+def _row_problem(key: bytes, row: tuple[Any, ...], content: list[Any]) -> str:
+    """Whether one sealed row's own digests hold ("" when they do)."""
+    seq, event_id, version, mac, prev, digest = row[:6]
+    if version == KEYED:
+        if content_mac(key, content) != mac:
+            return CHANGED
+        return "" if seal_digest(key, seq, event_id, prev, mac) == digest else MOVED
+    if version == LEGACY:
+        return "" if legacy_digest(content, prev) == digest else CHANGED
+    return "event of an unknown digest rule"
+
+
+def _rows(queryset: QuerySet[AuditEvent, Any]) -> Iterator[tuple[Any, ...]]:
+    """The values_list query run on the cursor: plain tuples, without Django's
+    per-value converters (the time and the JSON are read by ``_content``)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _content(row: tuple[Any, ...]) -> list[Any]:
+    """What the MAC covers, from a raw row: SQLite gives the time as a naive UTC
+    datetime, PostgreSQL as an aware one; the detail may come as JSON text."""
+    content = list(row[6:])
+    when, detail = content[0], content[-1]
+    content[0] = when.isoformat() + "+00:00" if when.tzinfo is None else when
+    content[-1] = json.loads(detail) if isinstance(detail, str) else detail
+    return content
+
+
+def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, str]) -> _Span:
+    """Verify the seals ``first_seq``..``last_seq`` on their own: every row stores
+    its previous hash, so spans are joined afterwards by their ends."""
+    span = _Span()
+    rows = AuditEvent.objects.filter(seq__gte=first_seq, seq__lte=last_seq).order_by("seq")
+    prev_seq, prev_hash, prev_version = 0, "", LEGACY
+    for row in _rows(rows.values_list(*ROW)):
+        seq, event_id, version, _, prev, digest = row[:6]
+        if span.first is None:
+            span.first = (seq, event_id, prev, version)
+        elif seq != prev_seq + 1 or prev != prev_hash:
+            span.failure = (event_id, UNLINKED)
+            break
+        elif version < prev_version:
+            span.failure = (event_id, "event of the old, unkeyed rule after keyed ones")
+            break
+        content = _content(row)
+        problem = _row_problem(key, row, content)
+        if not problem and seq in anchored:
+            span.anchors += 1
+            if anchored[seq] != digest:
+                problem = "event differs from its signed anchor: the trail was rewritten"
+        if problem:
+            span.failure = (event_id, problem)
+            break
+        if row[_ACTION] == Action.GAP:
+            span.gap_ids += int(content[-1].get("count", 0))
+        span.checked += 1
+        prev_seq, prev_hash, prev_version = seq, digest, version
+        span.last = (seq, digest, version)
+    return span
+
+
+Job = tuple[bytes, int, int, dict[int, str]]
+
+
+def _verify_span_star(job: Job) -> _Span:
+    return _verify_span(*job)
+
+
+def _verify_span_apart(job: Job) -> _Span:
+    """In a worker process: verify, then close this process's own connection."""
+    try:
+        return _verify_span(*job)
+    finally:
+        connections.close_all()
+
+
+def _fork_context() -> Any:
+    return multiprocessing.get_context("fork")
+
+
+def _run_spans(jobs: list[Job], workers: int) -> list[_Span]:
+    """Run the spans in ``workers`` forked processes, or here when one is enough or
+    when this connection is inside a transaction (its rows are not visible elsewhere)."""
+    if workers < 2 or len(jobs) < 2 or connection.in_atomic_block:
+        return [_verify_span_star(job) for job in jobs]
+    connections.close_all()  # each process opens its own connection
+    with _fork_context().Pool(workers) as pool:
+        return list(pool.imap(_verify_span_apart, jobs))
+
+
+def audit_verify(
+    *,
+    chunk_size: int = 25_000,
+    workers: int | None = None,
+    anchor_file: Path | None = None,
+) -> VerifyResult:
+    """Check the whole trail: every sealed event's MAC, seal and link (the chain,
+    split into spans of ``chunk_size`` seals verified on ``workers`` cores and
+    joined by their ends), the end of the chain against the head, the signed
+    anchors of ``anchor_file`` (an event that differs from an anchored digest was
+    rewritten; a chain shorter than an anchored seq was truncated), and the MAC of
+    every event not yet sealed. Names the first broken link."""
+    key = audit_key()
+    anchored: dict[int, str] = {}
+    anchors: list[anchoring.Anchor] = []
+    if anchor_file is not None:
+        if not anchor_file.is_file():
+            raise AuditMisconfigured(
+                "the anchor file does not exist", code=ErrorCode.ANCHOR_FILE_MISSING
+            )
+        try:
+            anchors = anchoring.anchors_read(key, anchor_file)
+        except anchoring.AnchorInvalid as exc:
+            return VerifyResult(False, 0, None, str(exc))
+        anchored = {a.seq: a.digest for a in anchors if a.seq > 0}
+    head_seq, head_hash = _head()
+    jobs = [
+        (key, start, min(start + chunk_size - 1, head_seq), _within(anchored, start, chunk_size))
+        for start in range(1, head_seq + 1, chunk_size)
+    ]
+    spans = _run_spans(jobs, workers or os.cpu_count() or 1)
+    return _joined(key, spans, head_seq=head_seq, head_hash=head_hash, anchors=anchors)
+
+
+def _within(anchored: dict[int, str], start: int, size: int) -> dict[int, str]:
+    return {seq: digest for seq, digest in anchored.items() if start <= seq < start + size}
+
+
+def _head() -> tuple[int, str]:
     head = AuditHead.objects.filter(id=1).first()
-    return (head.last_hash, head.count) if head else (GENESIS, 0)
+    return (head.count, head.last_hash) if head else (0, GENESIS)
 
 
-def _end_mismatch(*, head_hash: str, head_count: int, checked: int) -> VerifyResult:
-    """The links hold but the end of the chain is not the head's tip."""
-    if head_count > checked:
+def _joined(
+    key: bytes,
+    spans: list[_Span],
+    *,
+    head_seq: int,
+    head_hash: str,
+    anchors: list[anchoring.Anchor],
+) -> VerifyResult:
+    """Join the spans by their ends, then check the end, the anchors and the unsealed."""
+    seq, digest, version, checked, gap_ids, anchored = 0, GENESIS, LEGACY, 0, 0, 0
+    for span in spans:
+        gap_ids, anchored = gap_ids + span.gap_ids, anchored + span.anchors
+        if span.first is not None:
+            first_seq, first_id, first_prev, first_version = span.first
+            if first_seq != seq + 1 or first_prev != digest:
+                return VerifyResult(False, checked, first_id, UNLINKED)
+            if first_version < version:
+                return VerifyResult(
+                    False, checked, first_id, "event of the old, unkeyed rule after keyed ones"
+                )
+        checked += span.checked
+        if span.failure is not None:
+            return VerifyResult(False, checked, span.failure[0], span.failure[1])
+        if span.last is not None:
+            seq, digest, version = span.last
+    longest = max(anchors, key=lambda a: a.seq, default=None)
+    if longest is not None and longest.seq > seq:
+        problem = (
+            f"the trail ends at seal {seq}, but an anchor of {longest.at} vouches for "
+            f"seal {longest.seq}: events were removed at the end"
+        )
+        return VerifyResult(False, checked, None, problem)
+    if seq < head_seq:
         return VerifyResult(False, checked, None, "events missing at the end of the trail")
-    if head_count < checked:
-        chain = AuditEvent.objects.order_by("id")
-        tip_hash = chain[head_count - 1].hash if head_count else GENESIS
-        if tip_hash == head_hash:
-            # Linked correctly, but never counted by the head: written outside audit_record.
-            extra = chain[head_count]
-            return VerifyResult(False, head_count, extra.pk, "event added outside the audit trail")
-    return VerifyResult(False, checked, None, "the end of the trail does not match its head")
+    if digest != head_hash:
+        return VerifyResult(False, checked, None, "the end of the trail does not match its head")
+    beyond = AuditEvent.objects.filter(seq__gt=head_seq).order_by("seq").first()
+    if beyond is not None and _head()[0] == head_seq:
+        # Sealed, but not by the sealer (which moves the head in the same transaction).
+        return VerifyResult(False, checked, beyond.pk, "event added outside the audit trail")
+    unsealed, failure = _verify_unsealed(key)
+    checked += unsealed if failure is None else failure[1]
+    if failure is not None:
+        return VerifyResult(False, checked, failure[0], CHANGED, unsealed, gap_ids, anchored)
+    return VerifyResult(True, checked, None, "", unsealed, gap_ids, anchored)
+
+
+def _verify_unsealed(key: bytes) -> tuple[int, tuple[int, int] | None]:
+    """How many events await their seal, and the first whose MAC does not hold
+    (its id, and how many were verified before it)."""
+    rows = AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+    count, failure = 0, None
+    for event_id, version, mac, *content in rows.values_list("id", "version", "mac", *CONTENT):
+        if failure is None and (version != KEYED or content_mac(key, content) != mac):
+            failure = (event_id, count)
+        count += 1
+    return count, failure
 
 
 def actor_of(user: User) -> Actor:
@@ -157,7 +473,7 @@ def actor_of(user: User) -> Actor:
 
 
 # Who acts when Haven itself does (revoking the tokens of an account that failed
-# attempts locked).
+# attempts locked; recording a gap in the trail).
 SYSTEM = Actor(id=None, username="", organisation_id="", organisation_name="")
 
 

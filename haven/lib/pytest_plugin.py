@@ -18,6 +18,7 @@ TEST_ENV = {
     "HAVEN_ERASURE_LEDGER_FILE": str(
         Path(tempfile.gettempdir()) / f"haven-test-erasure-ledger-{os.getpid()}.jsonl"
     ),
+    "HAVEN_AUDIT_KEY": base64.b64encode(b"a" * 32).decode(),
     "HAVEN_HTTPS": "0",
     "HAVEN_DEMO_MODE": "0",
     # Playwright's sync API keeps an asyncio loop running in the test thread;

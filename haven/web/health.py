@@ -35,6 +35,8 @@ from django.views.decorators.http import require_safe
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from haven.audit import chain as audit_chain
+from haven.audit.errors import AuditMisconfigured
 from haven.vault import errors as vault_errors
 from haven.vault import keys
 
@@ -67,11 +69,13 @@ def migrations_applied() -> bool:
 
 
 def keys_configured() -> bool:
-    """The master key (and any previous ones) and the index key are set and well formed."""
+    """The master key (and any previous ones), the index key and the audit key are set
+    and well formed (without the audit key no page that reads personal data answers)."""
     try:
         keys.master_keys()
         keys.index_key()
-    except vault_errors.VaultMisconfigured:
+        audit_chain.audit_key()
+    except (vault_errors.VaultMisconfigured, AuditMisconfigured):
         return False
     return True
 

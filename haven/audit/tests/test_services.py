@@ -1,7 +1,9 @@
-"""The audit trail: events chained by hash, and verification naming the first broken link."""
+"""The audit trail: events written with a keyed MAC and no shared lock, chained in
+seal order by the sealer, and verification naming the first broken link."""
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -11,14 +13,16 @@ import pytest
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import Role
 from haven.accounts.tests.factories import UserFactory, make_user
-from haven.audit import services
+from haven.audit import chain, services
 from haven.audit.models import Action, AuditEvent, AuditHead
 from haven.audit.services import GENESIS, Actor
 
 ACTOR = Actor(id=7, username="caseworker7", organisation_id="org-1", organisation_name="NGO One")
+OTHER_KEY = b"k" * 32
 
 
 def record(**overrides: Any) -> AuditEvent:
@@ -35,24 +39,32 @@ def record(**overrides: Any) -> AuditEvent:
     return services.audit_record(**values)
 
 
+def sealed(events: list[AuditEvent]) -> list[AuditEvent]:
+    """The events as stored after a seal."""
+    services.audit_seal()
+    return [AuditEvent.objects.get(pk=e.pk) for e in events]
+
+
 # --- recording --------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_it_chains_each_event_to_the_previous_one() -> None:
-    # when
-    first = record()
-    second = record(action=Action.UPDATE)
-    third = record(action=Action.TRANSITION, detail={"from": "potential", "to": "presumed"})
+def test_it_writes_one_row_and_locks_nothing_shared(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given: the head exists (a seal ran)
+    record()
+    services.audit_seal()
+
+    # when: the only statement is the event's INSERT (no head row read, locked or updated)
+    with django_assert_num_queries(1) as captured:
+        event = record()
 
     # then
-    assert first.prev_hash == GENESIS
-    assert second.prev_hash == first.hash
-    assert third.prev_hash == second.hash
-    assert len({first.hash, second.hash, third.hash}) == 3
-    head = AuditHead.objects.get()
-    assert head.last_hash == third.hash
-    assert head.count == 3
+    assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    assert (event.seq, event.prev_hash, event.hash) == (None, "", "")
+    assert event.mac == services.event_mac(event)
+    assert event.version == chain.KEYED
 
 
 @pytest.mark.django_db
@@ -75,7 +87,7 @@ def test_it_stores_what_was_done_as_plain_values() -> None:
     assert stored.person_id == str(person_id)
     assert stored.field_groups == "identity,location"
     assert stored.detail == {"count": 2}
-    assert stored.hash == services.event_digest(stored)
+    assert stored.mac == services.event_mac(stored)
 
 
 @pytest.mark.django_db
@@ -123,6 +135,110 @@ def test_it_copies_an_actor_without_an_organisation() -> None:
     assert actor.organisation_name == ""
 
 
+# --- sealing ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_seals_each_event_to_the_previous_one_in_order() -> None:
+    # given
+    written = [record(), record(action=Action.UPDATE), record(detail={"to": "presumed"})]
+
+    # when
+    result = services.audit_seal()
+
+    # then
+    first, second, third = (AuditEvent.objects.get(pk=e.pk) for e in written)
+    assert result == services.SealResult(sealed=3, gap_ids=0, seq=3)
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
+    assert first.prev_hash == GENESIS
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    assert third.hash == chain.seal_digest(chain.audit_key(), 3, third.pk, second.hash, third.mac)
+    head = AuditHead.objects.get()
+    assert (head.count, head.last_hash, head.watermark) == (3, third.hash, third.pk)
+
+
+@pytest.mark.django_db
+def test_it_seals_in_batches_and_then_has_nothing_left() -> None:
+    # given
+    written = [record() for _ in range(5)]
+
+    # when
+    first = services.audit_seal(batch_size=2)
+    again = services.audit_seal(batch_size=2)
+
+    # then
+    assert (first.sealed, first.seq) == (5, 5)
+    assert (again.sealed, again.seq) == (0, 5)
+    seqs = AuditEvent.objects.order_by("id").values_list("seq", flat=True)
+    assert list(seqs) == [1, 2, 3, 4, 5]
+    assert services.audit_verify().checked == len(written)
+
+
+def _uncommitted(event: AuditEvent) -> dict[str, Any]:
+    """Take an event out of the table as if its transaction had not committed yet."""
+    values = dict(AuditEvent.objects.filter(pk=event.pk).values().get())
+    AuditEvent.objects.filter(pk=event.pk).delete()
+    return values
+
+
+@pytest.mark.django_db
+def test_it_seals_an_event_that_commits_after_a_later_one() -> None:
+    # given: ids 1, 2, 3 written; 2's transaction commits only after a seal
+    first, second, third = record(), record(), record()
+    late = _uncommitted(second)
+    services.audit_seal()
+
+    # when
+    AuditEvent.objects.create(**late)
+    result = services.audit_seal()
+
+    # then: sealed after 3 (seal order is its own sequence), nothing lost, no gap
+    assert result == services.SealResult(sealed=1, gap_ids=0, seq=3)
+    order = AuditEvent.objects.order_by("seq").values_list("id", flat=True)
+    assert list(order) == [first.pk, third.pk, second.pk]
+    assert AuditHead.objects.get().watermark == third.pk
+    assert services.audit_verify() == services.VerifyResult(True, 3)
+
+
+@pytest.mark.django_db
+def test_it_waits_the_grace_period_then_seals_a_missing_id_as_a_gap() -> None:
+    # given: id 2 never commits (rolled back, or removed before its seal)
+    first, second, third = record(), record(), record()
+    _uncommitted(second)
+
+    # when
+    waiting = services.audit_seal()
+    watermark = AuditHead.objects.get().watermark
+    later = services.audit_seal(now=timezone.now() + timedelta(seconds=301))
+
+    # then: within the grace period nothing is decided; after it, one gap event
+    assert (waiting.gap_ids, watermark) == (0, first.pk)
+    assert (later.sealed, later.gap_ids) == (1, 1)
+    gap = AuditEvent.objects.get(action=Action.GAP)
+    assert gap.detail == {"ids": [[second.pk, second.pk]], "count": 1}
+    assert (gap.seq, gap.actor_username) == (3, "")
+    assert AuditHead.objects.get().watermark == third.pk
+    result = services.audit_verify()
+    assert (result.ok, result.gap_ids, result.checked) == (True, 1, 3)
+
+
+@pytest.mark.django_db
+def test_it_seals_an_event_that_commits_after_its_id_was_sealed_as_a_gap() -> None:
+    # given
+    _, second, _ = record(), record(), record()
+    late = _uncommitted(second)
+    services.audit_seal(grace_seconds=0, now=timezone.now() + timedelta(seconds=1))
+
+    # when: its transaction ran longer than the grace period, and commits now
+    AuditEvent.objects.create(**late)
+    services.audit_seal()
+
+    # then: the event is sealed all the same; nothing is lost
+    assert AuditEvent.objects.get(pk=second.pk).seq == 4
+    assert services.audit_verify().ok
+
+
 # --- verification -----------------------------------------------------------------------
 
 
@@ -132,89 +248,203 @@ def test_it_verifies_an_empty_trail() -> None:
 
 
 @pytest.mark.django_db
-def test_it_verifies_an_intact_trail_across_chunks() -> None:
+def test_it_verifies_an_intact_trail_across_spans() -> None:
     # given
-    for _ in range(5):
-        record()
+    sealed([record() for _ in range(5)])
 
     # when
     result = services.audit_verify(chunk_size=2)
 
     # then
-    assert result.ok
-    assert result.checked == 5
-    assert result.broken_at is None
+    assert result == services.VerifyResult(True, 5)
 
 
 @pytest.mark.django_db
-def test_it_walks_on_over_events_appended_while_it_verifies(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # given: another process appends an event after the walk, before the head is read
-    record()
-    real_head = services._head
-    appended: list[AuditEvent] = []
+def test_it_reports_how_many_events_are_not_sealed_yet() -> None:
+    # given: two sealed, three written since
+    sealed([record(), record()])
+    for _ in range(3):
+        record()
 
-    def head_after_an_append() -> tuple[str, int]:
-        if not appended:
-            appended.append(record())
-        return real_head()
+    # when
+    result = services.audit_verify()
 
-    monkeypatch.setattr(services, "_head", head_after_an_append)
+    # then: their MACs are checked too
+    assert result == services.VerifyResult(True, 5, unsealed=3)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "tampering",
+    [
+        {"actor_username": "someone else"},
+        {"mac": "d" * 64},
+        {"version": chain.LEGACY},
+    ],
+    ids=["content", "mac", "rule"],
+)
+def test_it_names_an_unsealed_event_that_was_changed(tampering: dict[str, Any]) -> None:
+    # given
+    sealed([record()])
+    changed, _ = record(), record()
+    AuditEvent.objects.filter(pk=changed.pk).update(**tampering)
 
     # when
     result = services.audit_verify()
 
     # then
-    assert result == services.VerifyResult(True, 2)
+    assert (result.ok, result.broken_at, result.problem) == (False, changed.pk, services.CHANGED)
+    assert (result.checked, result.unsealed) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_it_reports_an_event_sealed_outside_the_sealer() -> None:
+    # given: a row given the next seq straight in the table, head untouched
+    events = sealed([record(), record()])
+    forged = forge(after=events[-1])
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert (result.ok, result.broken_at) == (False, forged.pk)
+    assert result.problem == "event added outside the audit trail"
+
+
+@pytest.mark.django_db
+def test_it_walks_on_when_the_sealer_sealed_more_while_it_verified(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the sealer seals one more event after verification read the head
+    sealed([record()])
+    real_head = services._head
+    reads: list[int] = []
+
+    def head_then_a_seal() -> tuple[int, str]:
+        if not reads:
+            reads.append(1)
+            head = real_head()
+            record()
+            services.audit_seal()
+            return head
+        return real_head()
+
+    monkeypatch.setattr(services, "_head", head_then_a_seal)
+
+    # when
+    result = services.audit_verify()
+
+    # then: the newer seal is left for the next verification
+    assert result == services.VerifyResult(True, 1)
 
 
 @pytest.mark.django_db
 def test_it_reports_a_head_that_does_not_match_the_last_event() -> None:
-    # given: the last event deleted and a well-linked forgery put in its place
-    first = record()
-    last = record()
-    AuditEvent.objects.filter(pk=last.pk).delete()
-    forged = forge(prev=first)
+    # given
+    sealed([record(), record()])
+    AuditHead.objects.update(last_hash="c" * 64)
 
     # when
     result = services.audit_verify()
 
     # then
-    assert not result.ok
-    assert result.broken_at is None
-    assert result.checked == 2
-    assert forged.pk > last.pk
+    assert (result.ok, result.broken_at, result.checked) == (False, None, 2)
+    assert result.problem == "the end of the trail does not match its head"
 
 
 @pytest.mark.django_db
-def test_it_reports_events_when_the_head_was_deleted() -> None:
+def test_it_reports_events_missing_at_the_end() -> None:
     # given
-    record()
+    events = sealed([record(), record(), record()])
+    AuditEvent.objects.filter(pk=events[-1].pk).delete()
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert (result.ok, result.broken_at, result.checked) == (False, None, 2)
+    assert result.problem == "events missing at the end of the trail"
+
+
+@pytest.mark.django_db
+def test_it_reports_sealed_events_when_the_head_was_deleted() -> None:
+    # given
+    [event] = sealed([record()])
     AuditHead.objects.all().delete()
 
     # when
     result = services.audit_verify()
 
     # then: the only event is not in a head that counts no events
-    assert not result.ok
-    assert result.broken_at == AuditEvent.objects.get().pk
+    assert (result.ok, result.broken_at) == (False, event.pk)
 
 
-def forge(*, prev: AuditEvent | None, link: bool = True) -> AuditEvent:
-    """An event written straight into the table, as an intruder would."""
+@pytest.mark.django_db
+def test_it_names_an_event_of_an_unknown_rule() -> None:
+    # given
+    events = sealed([record(), record()])
+    AuditEvent.objects.filter(pk=events[1].pk).update(version=9)
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert (result.ok, result.broken_at) == (False, events[1].pk)
+    assert result.problem == "event of an unknown digest rule"
+
+
+def forge(*, after: AuditEvent | None, link: bool = True, seq: int | None = None) -> AuditEvent:
+    """An event written straight into the table, as an intruder would: sealed after
+    ``after`` with a key that is not the trail's."""
     event = AuditEvent(
-        occurred_at=prev.occurred_at + timedelta(seconds=1) if prev else timezone.now(),
+        occurred_at=after.occurred_at + timedelta(seconds=1) if after else timezone.now(),
         actor_id=99,
         actor_username="intruder",
         action=Action.READ,
         object_type="cases.Case",
         object_id=str(uuid.uuid4()),
-        prev_hash=(prev.hash if prev else GENESIS) if link else "a" * 64,
+        version=chain.KEYED,
+        seq=seq if seq is not None else (after.seq or 0) + 1 if after else 1,
+        prev_hash=(after.hash if after else GENESIS) if link else "a" * 64,
     )
-    event.hash = services.event_digest(event)
+    event.mac = services.event_mac(event, key=OTHER_KEY)
     event.save()
+    event.hash = chain.seal_digest(OTHER_KEY, event.seq or 0, event.pk, event.prev_hash, event.mac)
+    event.save(update_fields=["hash"])
     return event
+
+
+def recompute(events: list[AuditEvent], *, key: bytes, legacy: bool = False) -> None:
+    """Re-chain ``events`` (in seal order) and the head, as an intruder holding ``key``
+    (or using the old unkeyed rule) would after editing one of them."""
+    prev = events[0].prev_hash
+    for event in events:
+        event.refresh_from_db()
+        event.prev_hash = prev
+        if legacy:
+            event.version = chain.LEGACY
+            event.hash = services.event_digest(event)
+        else:
+            event.mac = services.event_mac(event, key=key)
+            event.hash = chain.seal_digest(key, event.seq or 0, event.pk, prev, event.mac)
+        event.save()
+        prev = event.hash
+    AuditHead.objects.update(last_hash=prev)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("legacy", [False, True], ids=["another_key", "unkeyed_rule"])
+def test_it_fails_an_edit_recomputed_without_the_key(legacy: bool) -> None:
+    # given: an event edited and every seal from it on recomputed, head included
+    events = sealed([record() for _ in range(4)])
+    AuditEvent.objects.filter(pk=events[1].pk).update(actor_username="someone else")
+    recompute(events[1:], key=OTHER_KEY, legacy=legacy)
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert (result.ok, result.broken_at) == (False, events[1].pk)
 
 
 # --- property: any single tampering is detected at the first broken link ----------------
@@ -234,7 +464,7 @@ EVENT = st.fixed_dictionaries(
             organisation_id=st.one_of(st.just(""), st.uuids().map(str)),
             organisation_name=SAFE_TEXT,
         ),
-        "action": st.sampled_from(Action.values),
+        "action": st.sampled_from([a for a in Action.values if a != Action.GAP]),
         "object_type": SLUG,
         "object_id": st.uuids(),
         "person_id": st.one_of(st.just(""), st.uuids()),
@@ -246,7 +476,7 @@ EVENT = st.fixed_dictionaries(
 
 
 def _other_action(event: AuditEvent) -> str:
-    return next(a for a in Action.values if a != event.action)
+    return next(a for a in Action.values if a not in (event.action, Action.GAP))
 
 
 def _altered(text: str) -> str:
@@ -271,11 +501,21 @@ EDITS: dict[str, Callable[[AuditEvent], object]] = {
     "field_groups": lambda e: _altered(e.field_groups),
     "purpose": lambda e: _altered(e.purpose),
     "detail": lambda e: {**e.detail, "__tampered": True},
+    "version": lambda e: chain.LEGACY,
+    "mac": lambda e: "e" * 64,
+    "seq": lambda e: -(e.seq or 0),  # moved out of its place in seal order
     "prev_hash": lambda e: "f" * 64 if e.prev_hash != "f" * 64 else "e" * 64,
     "hash": lambda e: "d" * 64,
 }
 
-TAMPERINGS = ["edit", "delete", "delete_last", "forge_linked", "forge_unlinked"]
+TAMPERINGS = ["edit", "delete", "insert", "reorder", "forge_linked", "forge_unlinked"]
+
+
+def _shift_from(position: int, chain_events: list[AuditEvent]) -> None:
+    """Make room at seal ``position + 1`` (seq is unique: move the end first)."""
+    for event in reversed(chain_events[position:]):
+        AuditEvent.objects.filter(pk=event.pk).update(seq=(event.seq or 0) + 1)
+    AuditHead.objects.update(count=len(chain_events) + 1)
 
 
 @pytest.mark.django_db
@@ -283,44 +523,60 @@ TAMPERINGS = ["edit", "delete", "delete_last", "forge_linked", "forge_unlinked"]
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    events=st.lists(EVENT, min_size=1, max_size=15),
+    events=st.lists(EVENT, min_size=2, max_size=15),
     tampering=st.sampled_from(TAMPERINGS),
     data=st.data(),
 )
 def test_it_names_the_first_broken_link_after_any_tampering(
     events: list[dict[str, Any]], tampering: str, data: st.DataObject
 ) -> None:
-    # given: a fresh trail of random events, verified intact
+    # given: a fresh trail of random events, sealed and verified intact
     AuditEvent.objects.all().delete()
     AuditHead.objects.all().delete()
-    chain = [services.audit_record(**event) for event in events]
-    assert services.audit_verify() == services.VerifyResult(True, len(chain))
-    k = data.draw(st.integers(0, len(chain) - 1), label="k")
+    trail = sealed([services.audit_record(**event) for event in events])
+    assert services.audit_verify() == services.VerifyResult(True, len(trail))
+    k = data.draw(st.integers(0, len(trail) - 2), label="k")
+    last = data.draw(st.booleans(), label="at the end")
+    if last and tampering in ("edit", "delete"):
+        k = len(trail) - 1
 
-    # when: one tampering, straight in the table (save() and audit_record bypassed)
+    # when: one tampering, straight in the table (save(), audit_record and the sealer bypassed)
+    checked: int | None = None
     if tampering == "edit":
         name = data.draw(st.sampled_from(sorted(EDITS)), label="field")
-        AuditEvent.objects.filter(pk=chain[k].pk).update(**{name: EDITS[name](chain[k])})
-        expected: int | None = chain[k].pk
+        AuditEvent.objects.filter(pk=trail[k].pk).update(**{name: EDITS[name](trail[k])})
+        expected: int | None = trail[k].pk
+        if name == "seq":  # the event is missing from its place: the next one does not link
+            expected = trail[k + 1].pk if k + 1 < len(trail) else None
+        checked = k
     elif tampering == "delete":
-        AuditEvent.objects.filter(pk=chain[k].pk).delete()
-        expected = chain[k + 1].pk if k + 1 < len(chain) else None
-    elif tampering == "delete_last":
-        AuditEvent.objects.filter(pk=chain[-1].pk).delete()
-        expected = None
+        AuditEvent.objects.filter(pk=trail[k].pk).delete()
+        expected = trail[k + 1].pk if k + 1 < len(trail) else None
+        checked = k
+    elif tampering == "insert":
+        _shift_from(k + 1, trail)
+        expected = forge(after=trail[k]).pk
+        checked = k + 1
+    elif tampering == "reorder":
+        a, b = trail[k], trail[k + 1]
+        AuditEvent.objects.filter(pk=a.pk).update(seq=-1)
+        AuditEvent.objects.filter(pk=b.pk).update(seq=a.seq)
+        AuditEvent.objects.filter(pk=a.pk).update(seq=b.seq)
+        expected = b.pk
+        checked = k
     else:
-        expected = forge(prev=chain[-1], link=tampering == "forge_linked").pk
+        expected = forge(after=trail[-1], link=tampering == "forge_linked").pk
+        checked = len(trail)
     result = services.audit_verify(chunk_size=data.draw(st.integers(1, 20), label="chunk"))
 
     # then
     assert not result.ok
     assert result.broken_at == expected
     assert result.problem
-    if expected is not None:  # every event before the broken link was verified
-        assert result.checked == AuditEvent.objects.filter(id__lt=expected).count()
+    assert result.checked == checked
 
 
-def test_it_changes_the_digest_for_every_field_edit() -> None:
+def test_it_changes_the_mac_for_every_content_edit() -> None:
     # given: an unsaved event (no database needed)
     event = AuditEvent(
         occurred_at=timezone.now(),
@@ -337,44 +593,79 @@ def test_it_changes_the_digest_for_every_field_edit() -> None:
         detail={},
         prev_hash=GENESIS,
     )
-    original = services.event_digest(event)
+    original = services.event_mac(event)
+    legacy = services.event_digest(event)
 
-    # then: every field is covered by the hash except the hash itself
-    for name, edit in EDITS.items():
-        if name == "hash":
-            continue
+    # then: every field of the content is covered by the MAC (and by the old rule's hash)
+    for name in chain.CONTENT:
         changed = AuditEvent(**{f.name: getattr(event, f.name) for f in AuditEvent._meta.fields})
-        setattr(changed, name, edit(event))
-        assert services.event_digest(changed) != original, name
+        setattr(changed, name, EDITS[name](event))
+        assert services.event_mac(changed) != original, name
+        assert services.event_digest(changed) != legacy, name
+    assert services.event_mac(event, key=OTHER_KEY) != original
 
 
 def test_it_covers_every_model_field_with_an_edit() -> None:
-    # A new column on AuditEvent must be added to the hash and to EDITS.
+    # A new column on AuditEvent must be added to the MAC or the seal, and to EDITS.
     stored = {f.name for f in AuditEvent._meta.fields} - {"id"}
     assert stored == set(EDITS)
-
-
-@pytest.mark.django_db
-def test_it_reports_a_head_that_was_set_back() -> None:
-    # given: the head rewound to count fewer events, with a tip that is none of them
-    for _ in range(3):
-        record()
-    AuditHead.objects.update(count=1, last_hash="c" * 64)
-
-    # when
-    result = services.audit_verify()
-
-    # then
-    assert not result.ok
-    assert result.broken_at is None
-    assert result.problem
 
 
 @pytest.mark.django_db
 def test_it_names_events_and_the_head_without_personal_data() -> None:
     # given
     event = record()
+    services.audit_seal()
 
     # then
     assert str(event) == f"audit event {event.pk}"
     assert str(AuditHead.objects.get()) == "audit head"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_size", [2, 10], ids=["at_a_span_boundary", "within_a_span"])
+def test_it_refuses_an_event_of_the_old_rule_after_keyed_ones(chunk_size: int) -> None:
+    # given: the third event made to look like one written before the trail was keyed
+    events = sealed([record() for _ in range(4)])
+    recompute(events[2:3], key=OTHER_KEY, legacy=True)
+
+    # when
+    result = services.audit_verify(chunk_size=chunk_size)
+
+    # then
+    assert (result.ok, result.broken_at, result.checked) == (False, events[2].pk, 2)
+    assert result.problem == "event of the old, unkeyed rule after keyed ones"
+
+
+@pytest.mark.django_db
+def test_it_names_the_event_after_a_whole_span_that_was_deleted() -> None:
+    # given
+    events = sealed([record() for _ in range(6)])
+    AuditEvent.objects.filter(pk__in=[events[2].pk, events[3].pk]).delete()
+
+    # when
+    result = services.audit_verify(chunk_size=2)
+
+    # then
+    assert (result.ok, result.broken_at, result.checked) == (False, events[4].pk, 2)
+    assert result.problem == services.UNLINKED
+
+
+def test_it_verifies_in_forked_worker_processes() -> None:
+    # Forked: workers start at once, with the settings already loaded.
+    assert services._fork_context().get_start_method() == "fork"
+
+
+def test_it_reads_the_time_and_detail_as_either_database_gives_them() -> None:
+    # given: one event's content as SQLite and as PostgreSQL return it raw
+    moment = timezone.now().replace(microsecond=120000)
+    head = (1, 1, chain.KEYED, "", "", "")
+    middle = (None, "", "", "", "read", "cases.Case", "1", "", "", "")
+    as_sqlite = (*head, moment.replace(tzinfo=None), *middle, '{"b": 1, "a": [2]}')
+    as_postgresql = (*head, moment, *middle, {"a": [2], "b": 1})
+    key = chain.audit_key()
+
+    # then: the same MAC
+    macs = {chain.content_mac(key, services._content(row)) for row in (as_sqlite, as_postgresql)}
+    assert len(macs) == 1
+    assert chain.hmac_sha256(key, b"m") == hmac.new(key, b"m", "sha256").hexdigest()

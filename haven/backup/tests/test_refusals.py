@@ -208,7 +208,7 @@ def test_a_database_that_is_not_empty_is_refused_without_force_and_replaced_with
 def test_a_database_of_another_schema_is_refused(backup: Path) -> None:
     # given: this database lacks a migration the backup had
     fresh_database()
-    MigrationRecorder.Migration.objects.filter(app="audit", name="0004_restore_action").delete()
+    MigrationRecorder.Migration.objects.filter(app="audit", name="0005_restore_action").delete()
 
     # when
     with pytest.raises(RestoreRefused) as raised:

@@ -121,7 +121,7 @@ def test_the_header_names_format_time_vendor_schema_and_key_and_nothing_personal
     assert header["format"] == archive.FORMAT
     assert header["vendor"] == connection.vendor
     assert header["migrations"] == services.migration_state()
-    assert "audit.0004_restore_action" in header["migrations"]
+    assert "audit.0005_restore_action" in header["migrations"]
     assert header["key_id"] == keys.backup_key_id(keys.backup_key())
     assert header["created_at"]
     assert b"Headerless" not in backup.read_bytes()

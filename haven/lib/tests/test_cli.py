@@ -9,7 +9,7 @@ from haven.cli import local_defaults
 
 def test_it_uses_the_keys_make_demo_generated_when_nothing_is_configured(tmp_path: Path) -> None:
     # given a var/ directory with the generated keys
-    for name in ("secret.key", "master.key", "index.key", "backup.key"):
+    for name in ("secret.key", "master.key", "index.key", "backup.key", "audit.key"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     environ = {"HAVEN_VAR_DIR": str(tmp_path)}
     # when
@@ -18,6 +18,7 @@ def test_it_uses_the_keys_make_demo_generated_when_nothing_is_configured(tmp_pat
     assert environ["HAVEN_SECRET_KEY_FILE"] == str(tmp_path / "secret.key")
     assert environ["HAVEN_MASTER_KEY_FILE"] == str(tmp_path / "master.key")
     assert environ["HAVEN_BACKUP_KEY_FILE"] == str(tmp_path / "backup.key")
+    assert environ["HAVEN_AUDIT_KEY_FILE"] == str(tmp_path / "audit.key")
     assert "HAVEN_CONSOLE_WITHOUT_SECRET" not in environ
 
 

@@ -43,6 +43,7 @@ KEYS = {
     "secret.key": "HAVEN_SECRET_KEY",
     "master.key": "HAVEN_MASTER_KEY",
     "index.key": "HAVEN_INDEX_KEY",
+    "audit.key": "HAVEN_AUDIT_KEY",
 }
 
 ALL_UNITS = ("haven.service", "haven-worker.service", "haven-migrate.service")

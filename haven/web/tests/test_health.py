@@ -112,6 +112,8 @@ def test_it_remembers_that_migrations_are_applied() -> None:
         ("HAVEN_INDEX_KEY", None),
         ("HAVEN_INDEX_KEY", base64.b64encode(b"short").decode()),
         ("HAVEN_MASTER_KEYS_PREVIOUS", ["not base64!"]),
+        ("HAVEN_AUDIT_KEY", ""),
+        ("HAVEN_AUDIT_KEY", base64.b64encode(b"short").decode()),
     ],
 )
 def test_it_is_unready_without_well_formed_keys(setting: str, value: object) -> None:

@@ -1,0 +1,221 @@
+"""``make bench`` (audit trail, issue 13): how fast events are appended through the
+service, sealed, and verified.
+
+    python -m bench.audit [--writers 2] [--append 20000] [--events 200000] [--workers 2]
+
+Prints one JSON line per figure:
+
+- ``audit_append``: one process, then ``--writers`` processes, each on its own
+  connection, append ``--append`` events in all through ``audit_record``, each in
+  its own transaction (as a request does); events per second over the wall time.
+  (On SQLite writers take turns on the database's write lock, whatever the trail
+  does; on PostgreSQL they append side by side.) Then the same with 20 events to
+  a transaction: the cost of an append inside a request's transaction, without a
+  commit of its own.
+- ``audit_seal``: the trail is filled up to ``--events`` (rows written with their
+  MAC in bulk), then ``audit_seal`` chains them all; events per second.
+- ``audit_verify``: ``audit_verify`` over the whole trail with ``--workers``
+  processes, and with one; events per second.
+
+Each line carries the 1-minute load average and the CPU seconds spent (this
+process and its workers): on a shared machine the rates per second of wall time
+fall with the load, the rates per CPU second much less.
+
+HAVEN_ variables already set are used as they are (DATABASE_URL for PostgreSQL, an
+empty database); otherwise a temporary SQLite file is used and removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import run as bench_run
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children (on SQLite the
+    database's work too; a PostgreSQL server's is not counted)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _rates(events: int, seconds: float, cpu: float) -> dict[str, Any]:
+    return {
+        "seconds": round(seconds, 2),
+        "events_per_s": round(events / seconds) if seconds else None,
+        "cpu_seconds": round(cpu, 2),
+        "events_per_cpu_s": round(events / cpu) if cpu else None,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def _append(count: int, start: Any, per_transaction: int) -> None:
+    """In a writer process: ``count`` events, ``per_transaction`` to a transaction."""
+    from django.db import connections, transaction
+
+    from haven.audit import services
+    from haven.audit.models import Action
+
+    actor = services.Actor(id=1, username="bench", organisation_id="org", organisation_name="NGO")
+    start.wait()
+    try:
+        for first in range(0, count, per_transaction):
+            with transaction.atomic():
+                for n in range(first, min(first + per_transaction, count)):
+                    services.audit_record(
+                        actor=actor,
+                        action=Action.READ,
+                        object_type="cases.Case",
+                        object_id=uuid.uuid4(),
+                        person_id=uuid.uuid4(),
+                        field_groups=["identity", "status"],
+                        purpose="assistance",
+                        detail={"n": n},
+                    )
+    finally:
+        connections.close_all()
+
+
+def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[str, Any]:
+    from django.db import connection, connections
+
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(writers + 1)
+    connections.close_all()  # each writer opens its own connection
+    share = events // writers
+    pool = [
+        context.Process(target=_append, args=(share, start, per_transaction))
+        for _ in range(writers)
+    ]
+    for process in pool:
+        process.start()
+    cpu = _cpu()
+    start.wait()
+    began = time.perf_counter()
+    for process in pool:
+        process.join()
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
+    failed = sum(1 for p in pool if p.exitcode)
+    return {
+        "bench": "audit_append",
+        "database": connection.vendor,
+        "writers": writers,
+        "events_per_transaction": per_transaction,
+        "events": share * writers,
+        "failed_writers": failed,
+        **_rates(share * writers, seconds, cpu),
+    }
+
+
+def fill(events: int, *, batch: int = 5000) -> None:
+    """Bring the trail to ``events`` rows, written with their MACs in bulk."""
+    from django.utils import timezone
+
+    from haven.audit import chain
+    from haven.audit.models import Action, AuditEvent
+
+    key = chain.audit_key()
+    missing = events - AuditEvent.objects.count()
+    while missing > 0:
+        rows = []
+        for n in range(min(batch, missing)):
+            event = AuditEvent(
+                occurred_at=timezone.now(),
+                actor_id=2,
+                actor_username="bench",
+                organisation_id="org",
+                organisation_name="NGO",
+                action=Action.READ,
+                object_type="cases.Case",
+                object_id=str(uuid.uuid4()),
+                person_id=str(uuid.uuid4()),
+                field_groups="identity,status",
+                purpose="assistance",
+                detail={"n": n},
+            )
+            event.mac = chain.content_mac(key, [getattr(event, f) for f in chain.CONTENT])
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows)
+        missing -= len(rows)
+
+
+def seal_rate() -> dict[str, Any]:
+    from django.db import connection
+
+    from haven.audit import services
+
+    began, cpu = time.perf_counter(), _cpu()
+    result = services.audit_seal()
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
+    return {
+        "bench": "audit_seal",
+        "database": connection.vendor,
+        "events": result.sealed,
+        **_rates(result.sealed, seconds, cpu),
+    }
+
+
+def verify_rate(*, workers: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from haven.audit import services
+
+    began, cpu = time.perf_counter(), _cpu()
+    result = services.audit_verify(workers=workers)
+    seconds, cpu = time.perf_counter() - began, _cpu() - cpu
+    return {
+        "bench": "audit_verify",
+        "database": connection.vendor,
+        "workers": workers,
+        "events": result.checked,
+        "ok": result.ok,
+        "unsealed": result.unsealed,
+        **_rates(result.checked, seconds, cpu),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--writers", type=int, default=2)
+    parser.add_argument("--append", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    scratch = bench_run.configure_environment()
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        for writers in sorted({1, args.writers}):
+            bench_run.emit(append_rate(writers=writers, events=args.append))
+        # A request writes its events inside its own transaction: what appending
+        # costs without a commit of its own.
+        bench_run.emit(append_rate(writers=args.writers, events=args.append, per_transaction=20))
+        fill(args.events)
+        bench_run.emit(seal_rate())
+        for workers in sorted({args.workers, 1}, reverse=True):
+            bench_run.emit(verify_rate(workers=workers))
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

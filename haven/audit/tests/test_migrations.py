@@ -1,0 +1,83 @@
+"""Events chained before the trail was keyed stay verifiable after the upgrade: they
+keep their unkeyed SHA-256 rule, take their places in seal order, and the keyed
+chain continues from the last of them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from haven.audit import chain, services
+from haven.audit.models import AuditEvent, AuditHead
+from haven.audit.services import Actor
+
+BEFORE: list[tuple[str, str | None]] = [("audit", "0003_break_glass_refused_action")]
+
+
+def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    """Whatever happens, the database ends at the latest migrations."""
+    latest = list(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    yield
+    _migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restored")
+def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() -> None:
+    # given: three events chained by the old rule, with their head, before the upgrade
+    executor = _migrate(BEFORE)
+    old = executor.loader.project_state(("audit", "0003_break_glass_refused_action")).apps
+    event_model, head_model = (
+        old.get_model("audit", "AuditEvent"),
+        old.get_model("audit", "AuditHead"),
+    )
+    prev = chain.GENESIS
+    for n in range(3):
+        values = {
+            "occurred_at": timezone.now(),
+            "actor_id": n,
+            "actor_username": f"user{n}",
+            "organisation_id": "",
+            "organisation_name": "",
+            "action": "read",
+            "object_type": "cases.Case",
+            "object_id": str(uuid.uuid4()),
+            "person_id": "",
+            "field_groups": "identity",
+            "purpose": "assistance",
+            "detail": {"n": n},
+        }
+        digest = chain.legacy_digest([values[name] for name in chain.CONTENT], prev)
+        event_model.objects.create(**values, prev_hash=prev, hash=digest)
+        prev = digest
+    head_model.objects.create(id=1, last_hash=prev, count=3)
+
+    # when: upgraded, then one more event written and sealed
+    _migrate(list(MigrationExecutor(connection).loader.graph.leaf_nodes()))
+    legacy = list(AuditEvent.objects.order_by("id"))
+    upgraded = services.audit_verify()
+    services.audit_record(
+        actor=Actor(9, "after", "", ""), action="read", object_type="cases.Case", object_id=1
+    )
+    services.audit_seal()
+
+    # then
+    assert [(e.seq, e.version) for e in legacy] == [(1, 1), (2, 1), (3, 1)]
+    assert AuditHead.objects.get().watermark >= legacy[-1].pk
+    assert upgraded == services.VerifyResult(True, 3)
+    keyed = AuditEvent.objects.get(seq=4)
+    assert (keyed.version, keyed.prev_hash) == (chain.KEYED, legacy[-1].hash)
+    assert services.audit_verify() == services.VerifyResult(True, 4)
