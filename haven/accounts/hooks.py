@@ -58,7 +58,7 @@ class SignInEvent(StrEnum):
     LOCKED_OUT = "locked_out"  # this failure locked the account for a while
     MFA_FAILED = "mfa_failed"  # a wrong one-time code
     SIGNED_OUT = "signed_out"
-    TOKEN_ISSUED = "token_issued"  # noqa: S105 - an event name, no secret
+    TOKEN_ISSUED = "token_issued"  # noqa: S105 - an event name, no secret  # nosec B105
 
 
 class Channel(StrEnum):

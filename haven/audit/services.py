@@ -145,7 +145,7 @@ def _seal_batch(key: bytes, head: AuditHead, batch_size: int) -> int:
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608 - the table name is ours
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608 - the table name is ours  # nosec B608
                 params,
             )
         head.count, head.last_hash = seq, prev
