@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -312,6 +313,9 @@ def test_issue11_recording_the_consent_grants_the_request_closes_the_task_and_sh
     assert REASON in html
     assert f"recipient=org%3A{t.police_org.pk}" in html
     assert "field_groups=narrative" in html
+    # recorded, the consent form returns to the request it answers
+    back = quote(reverse("referrals:access_request_detail", args=[request.pk]), safe="")
+    assert f"next={back}" in html
     request.refresh_from_db()
     assert request.state == AccessRequestState.GRANTED
     assert request.consent_id is not None

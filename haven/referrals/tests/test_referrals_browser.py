@@ -53,10 +53,10 @@ class Referring:
     case: Case
 
 
-def _referring() -> Referring:
+def _referring(*, consented: bool = True) -> Referring:
     """A presumed victim's case led by the NGO; an agreement in force lets identity,
-    location and services flow to the shelter for assistance, with consent, and the
-    person consented to exactly that."""
+    location and services flow to the shelter for assistance, with consent, and (if
+    ``consented``) the person consented to exactly that."""
     ngo = make_user(organisation=OrganisationFactory.create(name=NGO, org_type=OrgType.NGO))
     shelter_org = OrganisationFactory.create(name=SHELTER, org_type=OrgType.SHELTER)
     shelter = make_user(organisation=shelter_org)
@@ -92,6 +92,8 @@ def _referring() -> Referring:
     access_factories.approve_by_every_party(proposed)
     case = Case.objects.select_related("person__data_key").get(pk=case.pk)
     assert case.identification_status == IdentificationStatus.PRESUMED
+    if not consented:
+        return Referring(ngo=ngo, shelter=shelter, shelter_org=shelter_org, case=case)
     access_services.consent_record(
         actor=ngo,
         case_id=case.id,
@@ -271,5 +273,53 @@ def test_r47_a_group_that_cannot_flow_is_refused_next_to_the_groups_in_plain_wor
     expect(page.get_by_role("alert")).to_contain_text("Narrative cannot be shared")
     expect(page.get_by_label("Message to the receiver")).to_have_value(MESSAGE)
     assert not Referral.objects.exists()
+    assert problems == []
+    assert csp_violations == []
+
+
+def test_issue11_the_missing_consent_is_recorded_from_the_referral_check_and_the_referral_sent(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given: the agreement lets three groups reach the shelter, but the person has not
+    # consented yet
+    r = _referring(consented=False)
+    problems = _console_problems(page)
+    sign_in(page, live_server, r.ngo)
+
+    # when: the caseworker checks what can reach the shelter
+    page.goto(live_server.url + reverse("referrals:referral_new", args=[r.case.id]))
+    _check_flows_to_shelter(page)
+
+    # then: each of the three waits for a consent
+    for group in SHARED:
+        expect(_flow_row(page, str(group.label))).to_contain_text("Not yet: consent needed")
+
+    # when: one consent for all three, from the check's own link, prefilled
+    page.get_by_role("link", name="Record one consent for every kind that needs it").click()
+    expect(page.get_by_label("Shared with")).to_have_value(f"org:{r.shelter_org.pk}")
+    kinds = page.get_by_role("group", name="Kinds of information")
+    for group in SHARED:
+        expect(kinds.get_by_role("checkbox", name=str(group.label), exact=True)).to_be_checked()
+    language = page.get_by_label("Language the information was given in")
+    if language.evaluate("element => element.tagName") == "SELECT":
+        language.select_option("fi")
+    else:
+        language.fill("fi")
+    page.get_by_label("Information given to the person").fill(
+        "Which shelter, what it will know, and that saying no changes none of her help."
+    )
+    page.get_by_role("button", name="Record the consent").click()
+
+    # then: back on the check, where the three can now flow
+    expect(page.get_by_text("The consent was recorded. It applies at once.")).to_be_visible()
+    for group in SHARED:
+        expect(_flow_row(page, str(group.label))).to_contain_text("Yes")
+
+    # when: the referral, for those three
+    _fill_referral(page, SHARED)
+
+    # then
+    expect(page.get_by_text("The referral was sent.")).to_be_visible()
+    assert Referral.objects.filter(case=r.case, to_organisation=r.shelter_org).count() == 1
     assert problems == []
     assert csp_violations == []

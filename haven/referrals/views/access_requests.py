@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -74,7 +74,13 @@ def _detail_page(
     row = detail.row
     missing = [f.group for f in detail.flows if f.needs_consent and f.may_record_consent]
     consent_url = (
-        consent_link(row.case_id, recipient_id=detail.asker_id, purpose=row.purpose, groups=missing)
+        consent_link(
+            row.case_id,
+            recipient_id=detail.asker_id,
+            purpose=row.purpose,
+            groups=missing,
+            back=reverse("referrals:access_request_detail", args=[row.id]),
+        )
         if detail.may_answer and missing
         else ""
     )

@@ -194,13 +194,19 @@ class FlowLine:
 
 
 def consent_link(
-    case_id: uuid.UUID, *, recipient_id: object, purpose: str, groups: list[str]
+    case_id: uuid.UUID,
+    *,
+    recipient_id: object,
+    purpose: str,
+    groups: list[str],
+    back: str = "",
 ) -> str:
     """The consent page with the recipient, purpose and kinds chosen in advance,
-    returning to this referral check once recorded: ids and keys only, never
-    personal data in the address."""
-    check = urlencode({"to": str(recipient_id), "purpose": purpose})
-    back = f"{reverse('referrals:referral_new', args=[case_id])}?{check}"
+    returning once recorded to ``back`` (by default the referral check for this
+    recipient and purpose): ids and keys only, never personal data in the address."""
+    if not back:
+        check = urlencode({"to": str(recipient_id), "purpose": purpose})
+        back = f"{reverse('referrals:referral_new', args=[case_id])}?{check}"
     query = urlencode(
         {
             "recipient": f"org:{recipient_id}",
