@@ -222,7 +222,7 @@ def test_it_proposes_an_agreement_with_parties_and_flows_from_the_form() -> None
     data = _form(
         parties=[
             {"organisation": str(org_of(w.lead).pk)},
-            {"org_type": OrgType.LABOUR_INSPECTORATE, "country": "fi"},
+            {"org_type": OrgType.LABOUR_INSPECTORATE, "country": "FI"},
         ],
         flows=[
             {

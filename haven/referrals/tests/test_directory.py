@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -309,10 +310,13 @@ def test_it_marks_entries_stale_after_the_configured_days_and_lists_them_last(
     ]
 
 
-def test_it_names_languages_where_django_knows_them() -> None:
+def test_it_names_languages_from_cldr_in_the_readers_language() -> None:
     # then
     assert selectors.language_name("fi") == "Finnish"
-    assert selectors.language_name("ti") == "ti"
+    assert selectors.language_name("ti") == "Tigrinya"
+    assert selectors.language_name("bh") == "bh"  # no CLDR name: the code
+    with translation.override("et"):
+        assert selectors.language_name("ru") == "vene"
 
 
 @pytest.mark.parametrize("rows", [1, 5])

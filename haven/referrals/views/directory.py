@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts.current import request_user
+from haven.lib import cldr
 from haven.lib.errors import InvalidInput
 from haven.lib.views import domain_errors, forbidden, form_error
 from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
@@ -28,10 +28,8 @@ from haven.referrals.services import directory as services
 
 
 def known_languages() -> list[selectors.Language]:
-    """Suggestions for the language box: the two-letter codes Django names."""
-    codes = [code for code in LANG_INFO if len(code) == 2]
-    languages = [selectors.Language(code, selectors.language_name(code)) for code in codes]
-    return sorted(languages, key=lambda language: language.name)
+    """Suggestions for the language box: every ISO 639-1 language CLDR names, by name."""
+    return [selectors.Language(code, name) for code, name in cldr.language_choices()]
 
 
 def _search(form: DirectorySearchForm) -> list[selectors.DirectoryRow]:
