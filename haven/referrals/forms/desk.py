@@ -65,10 +65,9 @@ class ReportForm(forms.Form):
         countries = services.report_countries()
         field = self.fields["country"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = sorted(
-            ((code, f"{cldr.country_name(code)}: {names}") for code, names in countries.items()),
-            key=lambda choice: cldr.sort_key(choice[1]),
-        )
+        named = [(code, f"{cldr.country_name(code)}: {names}") for code, names in countries.items()]
+        named.sort(key=lambda choice: cldr.sort_key(choice[1]))
+        field.choices = named
         if len(countries) < 2:  # one country (or none yet): nothing to ask
             field.required = False
             field.widget = forms.HiddenInput()
