@@ -19,17 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts.current import request_user
-from haven.lib import cldr
 from haven.lib.errors import InvalidInput
 from haven.lib.views import domain_errors, forbidden, form_error
 from haven.referrals.forms.directory import DirectoryEntryForm, DirectorySearchForm
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
-
-
-def known_languages() -> list[selectors.Language]:
-    """Suggestions for the language box: every ISO 639-1 language CLDR names, by name."""
-    return [selectors.Language(code, name) for code, name in cldr.language_choices()]
 
 
 def _search(form: DirectorySearchForm) -> list[selectors.DirectoryRow]:
@@ -54,7 +48,6 @@ def directory_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": _search(form) if valid else [],
-        "languages": known_languages(),
         "stale_days": settings.HAVEN_DIRECTORY_STALE_DAYS,
         "nav": "directory",
     }

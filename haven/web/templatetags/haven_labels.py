@@ -54,3 +54,15 @@ def country_names(codes: Iterable[str]) -> str:
 def language_names(codes: Iterable[str]) -> str:
     """ISO 639-1 codes as language names in the reader's language (CLDR)."""
     return cldr.language_names(codes)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """One ISO 639-1 code as the language's name in the reader's language (CLDR)."""
+    return cldr.language_name(code) if code else ""
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """One ISO 3166-1 code as the country's name in the reader's language (CLDR)."""
+    return cldr.country_name(code) if code else ""

@@ -122,7 +122,6 @@ from haven.referrals.services import directory as directory_services
 from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
-from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
 from haven.web import composer, timeline
 from haven.web import home as web_home
@@ -1803,7 +1802,6 @@ def _directory_list(scene: Scene) -> Context:
         "rows": directory_selectors.directory_search(
             need=None, region=None, language=None, target_group=None
         ),
-        "languages": directory_views.known_languages(),
         "stale_days": 180,
         "nav": "directory",
     }
