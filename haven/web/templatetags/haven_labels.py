@@ -57,12 +57,12 @@ def language_names(codes: Iterable[str]) -> str:
 
 
 @register.filter
-def language_name(code: str) -> str:
+def language_label(code: str) -> str:
     """One ISO 639-1 code as the language's name in the reader's language (CLDR)."""
     return cldr.language_name(code) if code else ""
 
 
 @register.filter
-def country_name(code: str) -> str:
+def country_label(code: str) -> str:
     """One ISO 3166-1 code as the country's name in the reader's language (CLDR)."""
     return cldr.country_name(code) if code else ""
