@@ -29,7 +29,7 @@ def test_a_language_is_found_by_typing_part_of_its_name(
     page.goto(f"{live_server.url}/cases/new/")
 
     # when: "Rus" typed into the filter box the script adds above the list
-    page.locator("#id_first_language-filter").fill("Rus")
+    page.get_by_role("searchbox", name="Type to find in the list: First language").fill("Rus")
 
     # then
     select = page.locator("#id_first_language")

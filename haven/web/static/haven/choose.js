@@ -15,7 +15,10 @@
     var label = document.createElement("label");
     label.htmlFor = box.id;
     label.className = "choose-filter__label";
-    label.textContent = select.getAttribute("data-choose-label") || "";
+    // "Type to find in the list: Citizenships", so each box says which list it narrows.
+    var own = select.id && document.querySelector('label[for="' + select.id + '"]');
+    var name = own ? own.firstChild.textContent.trim() : "";
+    label.textContent = (select.getAttribute("data-choose-label") || "") + (name ? ": " + name : "");
     box.addEventListener("input", function () {
       var wanted = fold(box.value.trim());
       Array.prototype.forEach.call(select.options, function (option) {
