@@ -36,8 +36,13 @@ from haven.vault.models import DataKey
 
 CONTEXT = "draft.fields"
 MAX_PATH = 300
-# The field group a draft of each kind holds, checked through the case gate.
-GROUPS: dict[str, FieldGroup] = {DraftKind.ASSESSMENT: FieldGroup.ASSESSMENT}
+# The field group a draft of each kind holds, checked through the case gate for the
+# purpose of its form; a new case's intake has no case yet.
+GROUPS: dict[str, FieldGroup] = {
+    DraftKind.ASSESSMENT: FieldGroup.ASSESSMENT,
+    DraftKind.SCREENING: FieldGroup.ASSESSMENT,
+}
+PURPOSES: dict[str, Purpose] = {DraftKind.SCREENING: Purpose.IDENTIFICATION}
 
 Fields = dict[str, list[str]]
 
@@ -87,8 +92,9 @@ def _gated_case(*, actor: User, kind: str, case_id: object) -> Case | None:
     """The case a draft belongs to, through the case gate (the group its form writes)."""
     if kind not in GROUPS:
         return None
+    purpose = PURPOSES.get(kind, Purpose.ASSISTANCE)
     gated = selectors.case_for(
-        user=actor, case_id=case_id, group=GROUPS[kind], purpose=Purpose.ASSISTANCE, lock=False
+        user=actor, case_id=case_id, group=GROUPS[kind], purpose=purpose, lock=False
     )
     return gated.case
 
@@ -101,7 +107,7 @@ def _audit(*, actor: User, action: str, draft: Draft) -> None:
         object_id=draft.id,
         person_id=draft.case.person_id if draft.case else "",
         field_groups=[GROUPS[draft.kind]] if draft.kind in GROUPS else [],
-        purpose=Purpose.ASSISTANCE,
+        purpose=PURPOSES.get(draft.kind, Purpose.ASSISTANCE),
         detail={"kind": draft.kind},
     )
 

@@ -310,6 +310,7 @@ class Interview(models.Model):
 class DraftKind(models.TextChoices):
     CASE_OPEN = "case_open", _("New case")  # the intake form
     ASSESSMENT = "assessment", _("Assessment")  # a needs or risk assessment of a case
+    SCREENING = "screening", _("Screening")  # indicators observed, for identification
 
 
 class Draft(models.Model):

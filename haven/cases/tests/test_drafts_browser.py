@@ -70,3 +70,31 @@ def test_an_idle_intake_warns_stays_signed_in_on_request_and_else_keeps_a_draft(
     fields = drafts.draft_open(user=user, draft_id=draft.id, kind=DraftKind.CASE_OPEN)
     assert fields["given_name"] == ["Maria"]
     assert csp_violations == []
+
+
+def test_an_intake_of_a_child_who_speaks_russian_is_saved_as_a_draft_and_finished_later(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given
+    sign_in(page, live_server, make_user())
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_label("Given name").fill("Artjom")
+    page.get_by_label("Estimated age, lowest").fill("15")
+    page.get_by_label("Estimated age, highest").fill("19")
+    page.get_by_role("searchbox", name="Type to find in the list: First language").fill("russ")
+    page.get_by_role("combobox", name="First language").select_option(label="Russian")
+
+    # when: saved half-done, and found again under "Your drafts"
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Your draft was saved.")).to_be_visible()
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_role("link", name="New case, saved").click()
+
+    # then: what was typed is back, and sending it opens the case and ends the draft
+    expect(page.get_by_label("Given name")).to_have_value("Artjom")
+    expect(page.get_by_role("combobox", name="First language")).to_have_value("ru")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case ")
+    expect(page.get_by_text("Russian")).to_be_visible()
+    assert not Draft.objects.exists()
+    assert csp_violations == []

@@ -301,7 +301,7 @@ def _group_context(group: FieldGroup) -> Builder:
 
 def _drafts(scene: Scene, kind: str = DraftKind.CASE_OPEN, case_id: object = "") -> Context:
     """The draft controls and "Your drafts" of a form page, with one draft saved."""
-    path = f"/cases/{case_id}/assessments/new/?kind=needs" if case_id else "/cases/new/"
+    path = f"/cases/{case_id}/{kind}/new/" if case_id else "/cases/new/"
     case_drafts.draft_save(
         actor=scene.lead, kind=kind, path=path, fields={"given_name": ["Maria"]}, case_id=case_id
     )
@@ -543,6 +543,7 @@ def _screening_new(scene: Scene) -> Context:
         ),
         "source": set_selectors.source_view(indicator_set.source),
         "form": form,
+        **_drafts(scene, DraftKind.SCREENING, case.id),
     }
 
 
