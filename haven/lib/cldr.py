@@ -21,6 +21,7 @@ from babel import Locale, UnknownLocaleError
 from django import forms
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # ISO 3166-1 alpha-2 (from Debian's iso-codes), plus XK for Kosovo, the
@@ -146,10 +147,20 @@ class LanguageField(forms.ChoiceField):
         super().__init__(choices=_with_blank(language_choices), **kwargs)
 
 
+# Without the filter box, a list box takes several choices this way.
+SEVERAL = _("To choose more than one, hold Ctrl (Cmd on a Mac) while you click.")
+
+
+def _help(kwargs: dict[str, Any]) -> None:
+    given = kwargs.get("help_text")
+    kwargs["help_text"] = format_lazy("{} {}", given, SEVERAL) if given else SEVERAL
+
+
 class CountriesField(forms.MultipleChoiceField):
     """Several countries by name; stores their ISO 3166-1 alpha-2 codes."""
 
     def __init__(self, **kwargs: Any) -> None:
+        _help(kwargs)
         kwargs.setdefault("widget", forms.SelectMultiple(attrs=_attrs(size=8)))
         kwargs.setdefault(
             "error_messages",
@@ -162,6 +173,7 @@ class LanguagesField(forms.MultipleChoiceField):
     """Several languages by name; stores their ISO 639-1 codes."""
 
     def __init__(self, **kwargs: Any) -> None:
+        _help(kwargs)
         kwargs.setdefault("widget", forms.SelectMultiple(attrs=_attrs(size=8)))
         kwargs.setdefault(
             "error_messages",

@@ -94,3 +94,11 @@ def test_the_fields_render_a_plain_select_marked_for_the_filter_box() -> None:
     assert '<option value="" selected>—</option>' in html
     assert "multiple" in multiple
     assert 'size="8"' in multiple
+
+
+def test_a_list_box_says_how_to_choose_several_without_the_filter_box() -> None:
+    field = cldr.LanguagesField(help_text="Every language spoken.")
+    assert str(field.help_text) == (
+        "Every language spoken. To choose more than one, hold Ctrl (Cmd on a Mac) while you click."
+    )
+    assert str(cldr.CountriesField().help_text).startswith("To choose more than one")
