@@ -113,6 +113,7 @@ audit-deps: $(STAMP)
 COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=haven.backup \
 	--cov=haven.accounts.services \
 	--cov=haven.cases.services --cov=haven.cases.selectors --cov=haven.cases.hooks \
+	--cov=haven.cases.drafts \
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \

@@ -7,7 +7,6 @@ rows left empty are ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -26,9 +25,9 @@ from haven.access.models import (
     Purpose,
 )
 from haven.accounts.models import Organisation, OrgType
+from haven.lib import cldr
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 PARTY_ROWS = 4
 FLOW_ROWS = 3
 
@@ -132,11 +131,10 @@ class _OneOrganisationOrType(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose a type from the list.")},
     )
-    country = forms.CharField(
+    country = cldr.CountryField(
         label=_("In the country"),
-        max_length=2,
         required=False,
-        help_text=_("Two-letter country code (ISO 3166-1), e.g. FI. Empty: any country."),
+        help_text=_("Empty: any country."),
     )
 
     def __init__(
@@ -146,14 +144,6 @@ class _OneOrganisationOrType(forms.Form):
         self.organisations = organisations
         field = cast(forms.ChoiceField, self.fields["organisation"])
         field.choices = _organisation_choices(organisations)
-
-    def clean_country(self) -> str:
-        country: str = self.cleaned_data["country"].strip()
-        if country and not _COUNTRY.match(country):
-            raise forms.ValidationError(
-                _("Give a two-letter country code, e.g. FI."), code="invalid_country"
-            )
-        return country.upper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

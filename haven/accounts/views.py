@@ -173,6 +173,16 @@ def user_logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@never_cache
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": any request renews an idle session (SESSION_SAVE_EVERY_REQUEST);
+    this one does nothing else. 401, not the login page, once the session has ended."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
+
+
 # --- API tokens: one's own, and (for an organisation administrator) a member's -----
 
 

@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     BREAK_GLASS_READ_ONLY = "break_glass_read_only"
     CASE_NOT_FOUND = "case_not_found"
     DECISION_REQUIRED = "decision_required"
+    DRAFT_KIND_UNKNOWN = "draft_kind_unknown"
+    DRAFT_NOT_FOUND = "draft_not_found"
     FIELD_GROUP_NOT_ALLOWED = "field_group_not_allowed"
     INTERVIEW_NOT_FOUND = "interview_not_found"
     JUSTIFICATION_REQUIRED = "justification_required"
@@ -34,6 +36,16 @@ class ErrorCode(StrEnum):
 class CaseNotFound(NotFound):
     # Same code and words for a missing case and a hidden one.
     default_code = ErrorCode.CASE_NOT_FOUND
+
+
+class DraftNotFound(NotFound):
+    # Another user's draft is as good as missing: drafts are their owner's alone.
+    default_code = ErrorCode.DRAFT_NOT_FOUND
+
+
+class DraftNotSaved(InvalidInput):
+    # Only the forms Haven knows, resumed on one of its own pages.
+    default_code = ErrorCode.DRAFT_KIND_UNKNOWN
 
 
 class TransitionNotAllowed(Conflict):

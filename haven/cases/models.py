@@ -305,3 +305,35 @@ class Interview(models.Model):
         if self.reported_on is None:
             return None
         return (self.held_on - self.reported_on).days
+
+
+class DraftKind(models.TextChoices):
+    CASE_OPEN = "case_open", _("New case")  # the intake form
+    ASSESSMENT = "assessment", _("Assessment")  # a needs or risk assessment of a case
+    SCREENING = "screening", _("Screening")  # indicators observed, for identification
+
+
+class Draft(models.Model):
+    """A long form saved unfinished, to be resumed by its owner alone. The typed
+    fields are personal data: sealed under the draft's own data key, and gone with
+    the row when the form is sent, the draft discarded or its days are up."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=DraftKind.choices)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=300)  # the form page it resumes on (ids only)
+    data_key = models.OneToOneField("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    fields_enc = models.BinaryField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "expires_at"], name="draft_owner_expires")]
+
+    def __str__(self) -> str:
+        return f"draft {self.id} ({self.kind})"  # no names: can reach logs

@@ -39,6 +39,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors, parts, selectors
 from haven.cases.models import Case
+from haven.lib import cldr
 
 # The language the interface is written in: always "translated".
 SOURCE_LANGUAGE = "en"
@@ -305,10 +306,7 @@ def _language_name(code: str) -> str:
     offered: dict[str, Any] = dict(settings.LANGUAGES)
     if code in offered:
         return str(offered[code])
-    try:
-        return str(translation.get_language_info(code)["name"])
-    except KeyError:
-        return code
+    return cldr.language_name(code)
 
 
 def _language(

@@ -10,10 +10,17 @@ class DeadlinesConfig(AppConfig):
         # Break-glass (access, below this app) tells the case lead and the national
         # coordinator through this app's notifications.
         from haven.access import hooks as access_hooks
-        from haven.deadlines import agreements, notify
+        from haven.cases import drafts
+        from haven.deadlines import agreements, kinds, notify
 
         access_hooks.on_break_glass_used(notify.break_glass_notify)
         # Agreements: each step is told to the other parties, and those about
         # to end are told with the sweep.
         access_hooks.on_agreement_changed(agreements.agreement_notify)
         agreements.register()
+        # Drafts of long forms hold personal data: gone once their days are up (issue 11).
+        kinds.sweep_register(
+            "drafts_purged",
+            lambda now: drafts.drafts_purge_expired(now=now),
+            label="expired drafts deleted",
+        )

@@ -38,6 +38,7 @@ from unittest import mock
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.access import selectors as access_selectors
@@ -46,8 +47,9 @@ from haven.access.models import Agreement, GivenBy
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance.services import reflection as reflection_services
+from haven.cases import drafts
 from haven.cases import services as case_services
-from haven.cases.models import Case
+from haven.cases.models import Case, DraftKind
 from haven.cases.status import IdentificationStatus
 from haven.deadlines import services as deadline_services
 from haven.demo import agreements as agreement_specs
@@ -110,6 +112,7 @@ class SeedSummary:
         default_factory=assistance_demo.AssistanceCounts
     )
     referrals: referral_demo.ReferralCounts = field(default_factory=referral_demo.ReferralCounts)
+    drafts: int = 0  # a half-done intake the NGO caseworker can resume (issue 11)
     seconds: float = 0.0
 
 
@@ -171,10 +174,31 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.referrals = referral_demo.ReferralSeeder(
         seed=seed, today=today, orgs=orgs, users=users
     ).seed()
+    summary.drafts = _leave_a_draft(users)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# A synthetic intake left unfinished: languages and countries are stored as codes.
+DRAFT_INTAKE = {
+    "given_name": ["Olena"],
+    "age_status": ["uncertain"],
+    "citizenships": ["UA"],
+    "first_language": ["uk"],
+    "other_languages": ["ru"],
+    "narrative": ["Met at the bus station in the evening; to be continued with an interpreter."],
+}
+
+
+def _leave_a_draft(users: dict[UserKey, User]) -> int:
+    """One intake saved as a draft by the Finnish NGO caseworker, to resume."""
+    caseworker = users[("FI", OrgType.NGO, Role.CASEWORKER)]
+    drafts.draft_save(
+        actor=caseworker, kind=DraftKind.CASE_OPEN, path=reverse("cases:new"), fields=DRAFT_INTAKE
+    )
+    return 1
 
 
 def _screening_sets() -> dict[str, SetDef]:

@@ -131,7 +131,7 @@ def test_it_lists_agreements_with_parties_status_and_consent() -> None:
     assert [str(row[1].label) for row in response.context["rows"]] == ["In effect", "Ended"]
     assert f'href="{_detail(w.agreement)}"' in page
     assert org_of(w.police).name in page
-    assert "every Shelter organisation in FI" in page
+    assert "every Shelter organisation in Finland" in page
     assert "Social Welfare Act" in page
 
 
@@ -222,7 +222,7 @@ def test_it_proposes_an_agreement_with_parties_and_flows_from_the_form() -> None
     data = _form(
         parties=[
             {"organisation": str(org_of(w.lead).pk)},
-            {"org_type": OrgType.LABOUR_INSPECTORATE, "country": "fi"},
+            {"org_type": OrgType.LABOUR_INSPECTORATE, "country": "FI"},
         ],
         flows=[
             {

@@ -10,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from haven.accounts.models import User
+from haven.accounts.tests.factories import make_user
 from haven.assistance import catalogue
 from haven.assistance.models import Assessment
 from haven.assistance.tests.test_assessments import NOON, TODAY, assessment_team, record
+from haven.cases.models import Draft
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,33 @@ def test_r21_the_case_page_links_to_the_assessments_and_offers_to_record_them() 
     assert "Needs and risk assessments" not in police_page
     assert "Needs and risk assessments" in emergency_page
     assert "Record a needs assessment" not in emergency_page
+
+
+def test_an_assessment_saved_as_a_draft_is_resumed_by_its_author_and_gone_once_recorded() -> None:
+    # given
+    t = assessment_team()
+    url = reverse("assistance:assessment_new", args=[t.case.id]) + "?kind=needs"
+    colleague = make_user(organisation=t.lead.organisation)
+    half_done = {
+        "medical_level": "urgent",
+        "person_view": "Wants a quiet place.",
+        "draft_kind": "assessment",
+        "draft_path": url,
+        "draft_case": str(t.case.id),
+    }
+    with time_machine.travel(NOON, tick=False):
+        client = client_for(t.lead)
+        # when
+        saved = client.post(reverse("cases:draft_save"), half_done)
+        resumed = client.get(saved["Location"])
+        theirs = client_for(colleague).get(saved["Location"])
+        draft = Draft.objects.get()
+        done = client.post(url, {**_form(), "draft_id": str(draft.id)})
+    # then
+    assert saved["Location"] == f"{url}&draft={draft.id}"
+    page = resumed.content.decode()
+    assert "Wants a quiet place." in page
+    assert re.search(r'name="medical_level" value="urgent"[^>]*checked', page)
+    assert theirs.status_code == 404
+    assert done.status_code == 302
+    assert not Draft.objects.exists()

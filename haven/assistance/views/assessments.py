@@ -27,6 +27,9 @@ from haven.assistance.models import AssessmentKind
 from haven.assistance.selectors import assessments as selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.services import assessments as services
+from haven.cases import drafts
+from haven.cases.models import DraftKind
+from haven.cases.views import drafts as draft_views
 from haven.lib.errors import Conflict, EditConflict, InvalidInput
 from haven.lib.views import domain_errors, edit_conflict
 
@@ -61,6 +64,7 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         sections=sections,
         previous=history.latest,
     )
+    draft_id = draft_views.resume(request, form, kind=DraftKind.ASSESSMENT)
     status = 200
     conflict = None
     if request.method == "POST":
@@ -96,6 +100,8 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             except (InvalidInput, Conflict) as exc:
                 form.add_domain_error(exc)
             else:
+                if draft_id:  # sent: the draft has done its work
+                    drafts.draft_delete(actor=user, draft_id=draft_id)
                 messages.success(
                     request,
                     _("Version %(version)s of the %(kind)s was recorded.")
@@ -109,6 +115,9 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "form": form,
         "conflict": conflict,
         "nav": "cases",
+        **draft_views.form_context(
+            request, kind=DraftKind.ASSESSMENT, draft_id=draft_id, case_id=view.case.id
+        ),
     }
     return render(request, "assistance/assessment_new.html", context, status=status)
 

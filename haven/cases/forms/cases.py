@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any, cast
 
 from django import forms
@@ -13,14 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.services import PersonInput
 from haven.cases.status import DECISION_STATUSES, TRANSITIONS, IdentificationStatus
+from haven.lib import cldr
 
-_TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AGE = 120
-
-
-def _split_codes(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class CaseSearchForm(forms.Form):
@@ -78,15 +73,18 @@ class CaseIntakeForm(forms.Form):
         initial=GenderIdentity.NOT_STATED,
         help_text=_("As the person describes themselves."),
     )
-    citizenships = forms.CharField(
+    citizenships = cldr.CountriesField(
         label=_("Citizenships"),
         required=False,
-        help_text=_("Two-letter country codes (ISO 3166-1), separated by commas, e.g. FI, EE."),
+        help_text=_("Choose every country the person is a citizen of."),
     )
-    languages = forms.CharField(
-        label=_("Languages"),
+    # Two fields, because a list box sends its choices in list order: the first
+    # language is the one the person is informed in (the person's report).
+    first_language = cldr.LanguageField(label=_("First language"), required=False)
+    other_languages = cldr.LanguagesField(
+        label=_("Other languages"),
         required=False,
-        help_text=_("Two-letter language codes (ISO 639-1), separated by commas, e.g. ru, et."),
+        help_text=_("Every other language the person speaks or understands."),
     )
     contact = forms.CharField(
         label=_("Contact details"),
@@ -119,23 +117,12 @@ class CaseIntakeForm(forms.Form):
         help_text=_("The person's account in their own words. It is told once and only added to."),
     )
 
-    def clean_citizenships(self) -> list[str]:
-        codes = _split_codes(self.cleaned_data["citizenships"])
-        if not all(_TWO_LETTERS.match(code) for code in codes):
-            raise forms.ValidationError(
-                _("Each citizenship must be a two-letter country code, e.g. FI or EE."),
-                code="invalid_country",
-            )
-        return [code.upper() for code in codes]
-
-    def clean_languages(self) -> list[str]:
-        codes = _split_codes(self.cleaned_data["languages"])
-        if not all(_TWO_LETTERS.match(code) for code in codes):
-            raise forms.ValidationError(
-                _("Each language must be a two-letter language code, e.g. ru or et."),
-                code="invalid_language",
-            )
-        return [code.lower() for code in codes]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first = data.get("first_language") or ""
+        others = data.get("other_languages") or []
+        data["languages"] = list(dict.fromkeys([first, *others] if first else others))
+        return data
 
     def person_input(self) -> PersonInput:
         data = self.cleaned_data

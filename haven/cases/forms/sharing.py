@@ -4,7 +4,6 @@ services apply the rules (R-11, R-18, R-20, R-25)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -16,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, GivenBy, Purpose
 from haven.accounts.models import Organisation, OrgType
+from haven.lib import cldr
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2}$")
 TEXT_MAX = 10000
 ORGANISATION, ORG_TYPE = "org:", "type:"
 
@@ -120,11 +119,7 @@ class ConsentForm(forms.Form):
             "guardian's decision. Leave empty if the child did not express a view."
         ),
     )
-    language = forms.CharField(
-        label=_("Language the information was given in"),
-        max_length=2,
-        help_text=_("Two-letter language code (ISO 639-1), e.g. ti, ru or en."),
-    )
+    language = cldr.LanguageField(label=_("Language the information was given in"))
     information_given = forms.CharField(
         label=_("Information given to the person"),
         max_length=TEXT_MAX,
@@ -191,14 +186,6 @@ class ConsentForm(forms.Form):
     def views_only(self) -> bool:
         """Whether the child's views are recorded without a consent (no guardian yet)."""
         return bool(self.cleaned_data.get("given_by") == CHILD_VIEWS_ONLY)
-
-    def clean_language(self) -> str:
-        code: str = self.cleaned_data["language"].strip()
-        if not _LANGUAGE.match(code):
-            raise forms.ValidationError(
-                _("Give a two-letter language code, e.g. ti or ru."), code="invalid_language"
-            )
-        return code.lower()
 
     def recipient_arguments(self) -> dict[str, Any]:
         """The service's recipient arguments, from the chosen option."""

@@ -418,7 +418,7 @@ def test_it_chooses_the_language_of_the_report(
 
 
 def test_it_names_a_first_language_haven_does_not_offer() -> None:
-    # given: Django knows Interlingua's name, not Somali's
+    # given: CLDR names Somali, which Haven does not offer either
     lead = make_user(org_type=OrgType.NGO)
     interlingua = open_case(actor=lead, languages=["ia"])
     somali = open_case(actor=lead, languages=["so"])
@@ -431,7 +431,7 @@ def test_it_names_a_first_language_haven_does_not_offer() -> None:
     ]
 
     # then
-    assert names == [("Interlingua", False), ("so", False), ("Finnish", True)]
+    assert names == [("Interlingua", False), ("Somali", False), ("Finnish", True)]
 
 
 def test_it_knows_a_language_has_a_translation_once_its_catalogue_exists(tmp_path: Path) -> None:

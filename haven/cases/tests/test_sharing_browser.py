@@ -61,7 +61,7 @@ def _record_consent_for_police(page: Page, reference: str, police_name: str) -> 
     page.get_by_role("radio", name="investigation").check()
     page.get_by_role("checkbox", name="Narrative").check()
     expect(page.get_by_label("The person", exact=True)).to_be_checked()
-    page.get_by_label("Language the information was given in").fill("fi")
+    page.get_by_role("combobox", name="Language the information was given in").select_option("fi")
     information = page.get_by_label("Information given to the person")
     expect(information).to_have_value(re.compile("saying no changes nothing"))
     page.get_by_role("button", name="Record the consent").click()

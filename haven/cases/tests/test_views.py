@@ -88,8 +88,9 @@ def _intake(**overrides: Any) -> dict[str, Any]:
         "age_status": "uncertain",
         "sex": "female",
         "gender_identity": "woman",
-        "citizenships": "ee, FI",
-        "languages": "ru, et",
+        "citizenships": ["FI", "EE"],
+        "first_language": "ru",
+        "other_languages": ["et"],
         "contact": "+372 500 0000",
         "current_location": "Shelter 3, Tallinn",
         "health_notes": "",
@@ -278,8 +279,9 @@ def test_it_shows_the_intake_form_with_labels_and_the_2024_forms(client_for: Cli
             {"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()},
             "date_of_birth",
         ),
-        ({"citizenships": "FIN"}, "citizenships"),
-        ({"languages": "rus"}, "languages"),
+        ({"citizenships": ["FIN"]}, "citizenships"),
+        ({"first_language": "rus"}, "first_language"),
+        ({"other_languages": ["Russian"]}, "other_languages"),
         (
             {"date_of_birth": "", "estimated_age_min": 30, "estimated_age_max": 20},
             "estimated_age_min",
@@ -684,3 +686,46 @@ def test_r01_the_transition_form_offers_the_pathways_legal_basis(client_for: Cli
     # then
     assert 'value="CETS Art. 10; Directive 2011/36/EU Art. 11"' in html
     assert 'name="legal_basis"' in html and "required" in html
+
+
+# -- languages and countries by name (issue 11) ---------------------------------------
+
+
+def test_intake_offers_languages_and_countries_by_name_in_the_users_language(
+    client_for: ClientFor,
+) -> None:
+    # given
+    client = client_for(make_user())
+
+    # when
+    english = client.get(NEW).content.decode()
+    estonian = client.get(NEW, headers={"accept-language": "et"}).content.decode()
+
+    # then: a plain select works without JavaScript, the filter box is only added to it
+    assert '<select name="first_language"' in english
+    assert '<option value="ru">Russian</option>' in english
+    assert '<option value="RU">Russia</option>' in english
+    assert '<option value="ru">vene</option>' in estonian
+    assert '<option value="RU">Venemaa</option>' in estonian
+    assert english.index('value="de">German') < english.index('value="ru">Russian')
+
+
+def test_intake_keeps_the_first_language_first_and_the_page_shows_names(
+    client_for: ClientFor,
+) -> None:
+    # given
+    client = client_for(make_user())
+
+    # when
+    client.post(NEW, _intake(first_language="ru", other_languages=["et", "ru"]))
+
+    # then
+    case = Case.objects.get()
+    assert case.person.languages == ["ru", "et"]
+    assert case.person.citizenships == ["EE", "FI"]
+    english = client.get(_detail(case)).content.decode()
+    estonian = client.get(_detail(case), headers={"accept-language": "et"}).content.decode()
+    assert "Russian, Estonian" in english
+    assert "Estonia, Finland" in english
+    assert "vene, eesti" in estonian
+    assert "Eesti, Soome" in estonian

@@ -21,8 +21,10 @@ from django_htmx.middleware import HtmxDetails
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
-from haven.cases import errors, forms, hooks, selectors, services
+from haven.cases import drafts, errors, forms, hooks, selectors, services
+from haven.cases.models import DraftKind
 from haven.cases.status import REOPENS_PATHWAY
+from haven.cases.views import drafts as draft_views
 from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
@@ -70,6 +72,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             ),
         )
     form = forms.CaseIntakeForm(request.POST or None)
+    draft_id = draft_views.resume(request, form, kind=DraftKind.CASE_OPEN)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(
@@ -81,11 +84,18 @@ def case_open(request: HttpRequest) -> HttpResponse:
         except errors.InvalidInput as exc:
             form_error(form, exc)
         else:
+            if draft_id:  # sent: the draft has done its work
+                drafts.draft_delete(actor=user, draft_id=draft_id)
             messages.success(
                 request, _("Case %(reference)s opened.") % {"reference": case.reference}
             )
             return redirect("web:case_detail", case_id=case.id)
-    return render(request, "cases/case_open.html", {"form": form, "nav": "new"})
+    context = {
+        "form": form,
+        "nav": "new",
+        **draft_views.form_context(request, kind=DraftKind.CASE_OPEN, draft_id=draft_id),
+    }
+    return render(request, "cases/case_open.html", context)
 
 
 @never_cache

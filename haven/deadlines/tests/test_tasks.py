@@ -11,12 +11,16 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from haven.accounts.models import Organisation, OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory
+from haven.cases import drafts
+from haven.cases.models import Draft, DraftKind
 from haven.deadlines import services as deadline_services
 from haven.deadlines import tasks
 from haven.deadlines.models import Notification
@@ -76,6 +80,7 @@ def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) ->
         "referrals_escalated": 0,
         "crossborder_alerted": 0,
         "agreements_ending": 0,
+        "drafts_purged": 0,
     }
     [following] = _queued()
     assert following.run_after == moment + timedelta(seconds=60)
@@ -172,3 +177,18 @@ def test_it_settles_back_to_one_queued_sweep_after_a_race() -> None:
     # then: the first saw the second waiting and queued nothing; the second queued one
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
     assert len(_queued()) == 1
+
+
+def test_the_sweep_deletes_drafts_whose_days_are_up(ngo: Organisation) -> None:
+    # given: a draft nobody touched for HAVEN_DRAFT_DAYS
+    caseworker = staff(ngo, Role.CASEWORKER)
+    drafts.draft_save(actor=caseworker, kind=DraftKind.CASE_OPEN, path="/cases/new/", fields={})
+    later = timezone.now() + timedelta(days=settings.HAVEN_DRAFT_DAYS, minutes=1)
+
+    # when
+    with time_machine.travel(later, tick=False):
+        figures = tasks.sweep_all()
+
+    # then
+    assert figures["drafts_purged"] == 1
+    assert not Draft.objects.exists()

@@ -41,8 +41,8 @@ from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit import services as audit_services
 from haven.audit.models import Action, AuditEvent
-from haven.cases import selectors
-from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
+from haven.cases import drafts, selectors
+from haven.cases.models import Case, DraftKind, ExploitationForm, GenderIdentity, Person
 from haven.cases.status import IdentificationStatus, transition_allowed
 from haven.children import clocks as children_clocks
 from haven.children.models import (
@@ -1043,3 +1043,16 @@ def test_issue11_seeds_a_request_for_access_waiting_for_the_case_lead(
         task = Task.objects.get(kind="access_request", detail__request=str(request.pk))
         assert task.assigned_organisation_id == request.lead_organisation_id
         assert task.status == Task.Status.OPEN
+
+
+def test_it_leaves_the_ngo_caseworker_an_intake_draft_to_resume(seeded: demo.SeedSummary) -> None:
+    # given
+    caseworker = User.objects.get(username="ngo.caseworker.fi")
+
+    # when
+    rows = drafts.draft_list(user=caseworker)
+
+    # then
+    assert seeded.drafts == len(rows) == 1
+    fields = drafts.draft_open(user=caseworker, draft_id=rows[0].id, kind=DraftKind.CASE_OPEN)
+    assert fields["first_language"] == ["uk"]

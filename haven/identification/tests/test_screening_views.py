@@ -19,7 +19,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.cases import services as case_services
-from haven.cases.models import Case, ExploitationForm
+from haven.cases.models import Case, Draft, ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.deadlines.models import Task
@@ -663,3 +663,37 @@ def test_r05_a_sexual_screening_shows_its_provisional_flag_on_the_detail_and_the
     assert screening.indicator_set.key == "children_sexual"
     assert "Provisional indicator set" in detail_html
     assert "children_sexual v1 (provisional)" in listing.content.decode()
+
+
+def test_a_screening_saved_as_a_draft_is_resumed_by_its_author_only_and_gone_once_recorded(
+    sets: dict[str, IndicatorSet], worker: User, client_for: ClientFor
+) -> None:
+    # given: half the indicators ticked, no source yet (a draft is not validated)
+    case = open_case(actor=worker)
+    colleague = make_user(organisation=org_of(worker))
+    url = new_url(case, "adults_labour")
+    code = ADULT_CONSISTENT[0]
+    half_done = {
+        "set": "adults_labour",
+        f"observed_{code}": "on",
+        "draft_kind": "screening",
+        "draft_path": url,
+        "draft_case": str(case.id),
+    }
+    client = client_for(worker)
+
+    # when
+    saved = client.post(reverse("cases:draft_save"), half_done)
+    draft = Draft.objects.get()
+    resumed = client.get(saved["Location"])
+    theirs = client_for(colleague).get(saved["Location"])
+    done = client.post(
+        url, {"set": "adults_labour", **ticked(*ADULT_CONSISTENT), "draft_id": str(draft.id)}
+    )
+
+    # then
+    assert saved["Location"] == f"{url}&draft={draft.id}"
+    assert re.search(rf'name="observed_{code}"[^>]*checked', resumed.content.decode())
+    assert theirs.status_code == 404
+    assert done.status_code == 302
+    assert not Draft.objects.exists()

@@ -20,8 +20,10 @@ from django.views.decorators.cache import never_cache
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.current import request_user
+from haven.cases import drafts
 from haven.cases import selectors as case_selectors
-from haven.cases.models import Case
+from haven.cases.models import Case, DraftKind
+from haven.cases.views import drafts as draft_views
 from haven.identification import forms
 from haven.identification.models import IndicatorSet
 from haven.identification.selectors import indicator_sets as set_selectors
@@ -86,6 +88,7 @@ def screening_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     context["source"] = set_selectors.source_view(indicator_set.source)
     posted = request.method == "POST"
     form = forms.ScreeningForm(request.POST if posted else None, indicator_set=indicator_set)
+    draft_id = draft_views.resume(request, form, kind=DraftKind.SCREENING)
     if posted and form.is_valid():
         try:
             screening = services.screening_record(
@@ -98,9 +101,16 @@ def screening_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             _add_domain_error(form, exc)
         else:
+            if draft_id:  # sent: the draft has done its work
+                drafts.draft_delete(actor=user, draft_id=draft_id)
             messages.success(request, _("Screening recorded."))
             return redirect("identification:screening_detail", screening_id=screening.id)
     context["form"] = form
+    context.update(
+        draft_views.form_context(
+            request, kind=DraftKind.SCREENING, draft_id=draft_id, case_id=case.id
+        )
+    )
     status = 400 if form.errors else 200
     return render(request, "identification/screening_new.html", context, status=status)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haven.lib import cldr
 from haven.referrals.selectors import crossborder as selectors
 from haven.referrals.services import crossborder as services
 
@@ -73,7 +74,7 @@ class ImportForm(forms.Form):
 
 class PartnerForm(forms.Form):
     organisation_name = forms.CharField(label=gettext_lazy("Organisation"), max_length=200)
-    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2)
+    country = cldr.CountryField(label=gettext_lazy("Country"))
     focal_point_id = forms.CharField(label=gettext_lazy("Focal point id"), max_length=100)
     encryption_public_key = forms.CharField(
         label=gettext_lazy("Encryption public key"), max_length=100

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from haven.accounts.models import Organisation, OrgType
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, ExploitationForm
+from haven.lib import cldr
 from haven.referrals.models import Channel, ConcernCloseReason, ConsultationTopic, ReporterSector
 from haven.referrals.services import desk as services
 
@@ -64,7 +65,9 @@ class ReportForm(forms.Form):
         countries = services.report_countries()
         field = self.fields["country"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [(code, f"{code}: {names}") for code, names in sorted(countries.items())]
+        named = [(code, f"{cldr.country_name(code)}: {names}") for code, names in countries.items()]
+        named.sort(key=lambda choice: cldr.sort_key(choice[1]))
+        field.choices = named
         if len(countries) < 2:  # one country (or none yet): nothing to ask
             field.required = False
             field.widget = forms.HiddenInput()

@@ -3,14 +3,13 @@ service checks the values; these forms only shape what the browser sends."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
 from haven.assistance.catalogue import ServiceType
-from haven.lib import locking
+from haven.lib import cldr, locking
 from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.services import directory as services
 
@@ -27,14 +26,7 @@ class DirectorySearchForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Services for the whole country are always included."),
     )
-    language = forms.RegexField(
-        label=gettext_lazy("Language"),
-        regex=r"^[A-Za-z]{2}$",
-        required=False,
-        help_text=gettext_lazy("Two-letter code, such as en or ru."),
-        error_messages={"invalid": gettext_lazy("Give a two-letter language code, such as en.")},
-        widget=forms.TextInput(attrs={"list": "directory-languages", "size": 4}),
-    )
+    language = cldr.LanguageField(label=gettext_lazy("Language"), required=False)
     target_group = forms.ChoiceField(
         label=gettext_lazy("For"), choices=ANY + TargetGroup.choices, required=False
     )
@@ -44,7 +36,7 @@ class DirectorySearchForm(forms.Form):
         return {
             "need": data.get("need") or None,
             "region": data.get("region") or None,
-            "language": (data.get("language") or "").lower() or None,
+            "language": data.get("language") or None,
             "target_group": data.get("target_group") or None,
         }
 
@@ -63,10 +55,10 @@ class DirectoryEntryForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty if the service covers the whole country."),
     )
-    languages = forms.CharField(
+    languages = cldr.LanguagesField(
         label=gettext_lazy("Languages"),
         required=False,
-        help_text=gettext_lazy("Two-letter codes separated by commas, such as fi, en, ru."),
+        help_text=gettext_lazy("Every language the service works in."),
     )
     target_groups = forms.MultipleChoiceField(
         label=gettext_lazy("Target groups"),
@@ -95,7 +87,7 @@ class DirectoryEntryForm(forms.Form):
                 "title": entry.title,
                 "description": entry.description,
                 "region": entry.region,
-                "languages": ", ".join(entry.languages),
+                "languages": entry.languages,
                 "target_groups": entry.target_groups,
                 "hours": entry.hours,
                 "emergency_contact": entry.emergency_contact,
@@ -106,8 +98,6 @@ class DirectoryEntryForm(forms.Form):
     def entry_input(self) -> services.EntryInput:
         data: dict[str, Any] = dict(self.cleaned_data)
         data.pop("version", None)
-        # Codes are case-blind here for people typing; the service checks their shape.
-        data["languages"] = [c.lower() for c in re.split(r"[\s,;]+", data["languages"]) if c]
         return services.EntryInput(**data)
 
 

@@ -17,12 +17,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Organisation, Role, User
 from haven.assistance.catalogue import ServiceType
-from haven.lib import ids
+from haven.lib import cldr, ids
 from haven.referrals.errors import DirectoryEntryNotFound, DirectoryNotAllowed
 from haven.referrals.models import DirectoryEntry, TargetGroup
 
@@ -44,12 +43,8 @@ class DirectoryRow:
 
 
 def language_name(code: str) -> str:
-    """The language's name via Django's LANG_INFO, or the code where it is not listed."""
-    try:
-        info = get_language_info(code)
-    except KeyError:
-        return code
-    return str(info["name_translated"])
+    """The language's name in the reader's language (CLDR), or the code where CLDR has none."""
+    return cldr.language_name(code)
 
 
 def stale_before() -> datetime:

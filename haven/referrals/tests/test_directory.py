@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from pytest_django import Settings
 
 from haven.accounts.models import Organisation, OrgType, Role, User
@@ -314,10 +315,13 @@ def test_it_marks_entries_stale_after_the_configured_days_and_lists_them_last(
     ]
 
 
-def test_it_names_languages_where_django_knows_them() -> None:
+def test_it_names_languages_from_cldr_in_the_readers_language() -> None:
     # then
     assert selectors.language_name("fi") == "Finnish"
-    assert selectors.language_name("ti") == "ti"
+    assert selectors.language_name("ti") == "Tigrinya"
+    assert selectors.language_name("bh") == "bh"  # no CLDR name: the code
+    with translation.override("et"):
+        assert selectors.language_name("ru") == "vene"
 
 
 @pytest.mark.parametrize("rows", [1, 5])

@@ -33,7 +33,7 @@ def form(**changes: Any) -> dict[str, Any]:
         "service_type": ServiceType.MEDICAL_CARE,
         "title": "Walk-in clinic",
         "region": "",
-        "languages": "FI, en ru",
+        "languages": ["fi", "en", "ru"],
         "target_groups": ["men", "women"],
         "hours": "Mon-Fri 8-16",
         "emergency_contact": "+372 000 0000",
@@ -53,7 +53,7 @@ def test_it_shows_the_search_with_stale_entries_marked() -> None:
         add(admin, title="New shelter")
         reader = client_for(make_user(org_type=OrgType.POLICE))
         # when
-        response = reader.get(LIST, {"need": ServiceType.ACCOMMODATION, "language": "FI"})
+        response = reader.get(LIST, {"need": ServiceType.ACCOMMODATION, "language": "fi"})
     # then
     assert response.status_code == 200
     page = response.content.decode()
@@ -113,7 +113,7 @@ def test_an_admin_adds_an_entry_through_the_form() -> None:
     admin = admin_of()
     client = client_for(admin)
     # when
-    refused = client.post(NEW, form(languages="fin"))
+    refused = client.post(NEW, form(languages=["fin"]))
     added = client.post(NEW, form())
     # then
     assert refused.status_code == 400

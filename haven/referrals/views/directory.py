@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -31,13 +30,6 @@ from haven.referrals.forms.directory import (
 from haven.referrals.models import DirectoryEntry
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
-
-
-def known_languages() -> list[selectors.Language]:
-    """Suggestions for the language box: the two-letter codes Django names."""
-    codes = [code for code in LANG_INFO if len(code) == 2]
-    languages = [selectors.Language(code, selectors.language_name(code)) for code in codes]
-    return sorted(languages, key=lambda language: language.name)
 
 
 def _search(form: DirectorySearchForm) -> list[selectors.DirectoryRow]:
@@ -62,7 +54,6 @@ def directory_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": _search(form) if valid else [],
-        "languages": known_languages(),
         "stale_days": settings.HAVEN_DIRECTORY_STALE_DAYS,
         "nav": "directory",
     }

@@ -14,6 +14,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType
 from haven.cases.models import AgeStatus, ExploitationForm, GenderIdentity, Sex
 from haven.cases.status import IdentificationStatus
+from haven.lib import cldr
 
 register = template.Library()
 
@@ -41,3 +42,27 @@ def labels(values: Iterable[str] | str, kind: str) -> str:
     """A list (or a comma-separated string, as in the audit trail) as joined labels."""
     items = values.split(",") if isinstance(values, str) else values
     return ", ".join(label(value, kind) for value in items if value)
+
+
+@register.filter
+def country_names(codes: Iterable[str]) -> str:
+    """ISO 3166-1 codes as country names in the reader's language (CLDR)."""
+    return cldr.country_names(codes)
+
+
+@register.filter
+def language_names(codes: Iterable[str]) -> str:
+    """ISO 639-1 codes as language names in the reader's language (CLDR)."""
+    return cldr.language_names(codes)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """One ISO 639-1 code as the language's name in the reader's language (CLDR)."""
+    return cldr.language_name(code) if code else ""
+
+
+@register.filter
+def country_label(code: str) -> str:
+    """One ISO 3166-1 code as the country's name in the reader's language (CLDR)."""
+    return cldr.country_name(code) if code else ""

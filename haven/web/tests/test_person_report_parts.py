@@ -19,6 +19,9 @@ NOT_THE_PERSONS_DATA: dict[str, str] = {
     "deadlines.Notification": "a message to a staff member that a deadline, a referral or a "
     "break-glass use needs them; it holds no data about the person beyond what the sections "
     "on deadlines, referrals and break-glass report",
+    "cases.Draft": "a caseworker's unsent form, readable by its author alone and deleted when "
+    "sent or after HAVEN_DRAFT_DAYS; once sent, what it held is in the section of the case or "
+    "the assessment it became",
 }
 
 

@@ -60,6 +60,7 @@ from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
 from haven.assistance.views import plans as plan_views
+from haven.cases import drafts as case_drafts
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
 from haven.cases import parts, selectors
@@ -67,9 +68,10 @@ from haven.cases import person_report as person_report_selectors
 from haven.cases import services as case_services
 from haven.cases.forms import interviews as interview_forms
 from haven.cases.forms import sharing as sharing_forms
-from haven.cases.models import AgeStatus, Case
+from haven.cases.models import AgeStatus, Case, DraftKind
 from haven.cases.tests.factories import add_to_team, open_case, share_by_law
 from haven.cases.tests.test_interviews_services import barnahus, child_interview, days_ago
+from haven.cases.views import drafts as draft_views
 from haven.cases.views import interviews as interview_views
 from haven.cases.views import sharing as sharing_views
 from haven.children import forms as children_forms
@@ -121,7 +123,6 @@ from haven.referrals.services import directory as directory_services
 from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
-from haven.referrals.views import directory as directory_views
 from haven.referrals.views import referrals as referral_views
 from haven.web import composer, timeline
 from haven.web import home as web_home
@@ -297,6 +298,17 @@ def _group_context(group: FieldGroup) -> Builder:
         return {**context, "data": context["view"].group(group).data}
 
     return build
+
+
+def _drafts(scene: Scene, kind: str = DraftKind.CASE_OPEN, case_id: object = "") -> Context:
+    """The draft controls and "Your drafts" of a form page, with one draft saved."""
+    path = f"/cases/{case_id}/{kind}/new/" if case_id else "/cases/new/"
+    case_drafts.draft_save(
+        actor=scene.lead, kind=kind, path=path, fields={"given_name": ["Maria"]}, case_id=case_id
+    )
+    request = RequestFactory().get(path)
+    request.user = scene.lead
+    return draft_views.form_context(request, kind=kind, draft_id="", case_id=case_id)
 
 
 def _invalid_intake(scene: Scene) -> Context:
@@ -532,6 +544,7 @@ def _screening_new(scene: Scene) -> Context:
         ),
         "source": set_selectors.source_view(indicator_set.source),
         "form": form,
+        **_drafts(scene, DraftKind.SCREENING, case.id),
     }
 
 
@@ -1128,7 +1141,14 @@ CONTEXTS: dict[str, Builder] = {
     },
     "cases/case_list.html": _list_context,
     "cases/_case_rows.html": _list_context,
-    "cases/case_open.html": lambda scene: {"form": case_forms.CaseIntakeForm(), "nav": "new"},
+    "cases/case_open.html": lambda scene: {
+        "form": case_forms.CaseIntakeForm(),
+        "nav": "new",
+        **_drafts(scene),
+    },
+    "cases/_drafts.html": _drafts,
+    "cases/_draft_controls.html": _drafts,
+    "cases/_idle_warning.html": _drafts,
     "web/case_detail.html": _case_context,
     "web/_report_section.html": _report_section_context,
     "cases/_group.html": _case_context,
@@ -1563,7 +1583,14 @@ def _assessment_new(scene: Scene) -> Context:
         previous=history.latest,
     )
     form.is_valid()
-    return {"view": view, "case": view.case, "history": history, "form": form, "nav": "cases"}
+    return {
+        "view": view,
+        "case": view.case,
+        "history": history,
+        "form": form,
+        "nav": "cases",
+        **_drafts(scene, DraftKind.ASSESSMENT, view.case.id),
+    }
 
 
 def _assessment_detail(scene: Scene) -> Context:
@@ -1790,7 +1817,6 @@ def _directory_list(scene: Scene) -> Context:
         "rows": directory_selectors.directory_search(
             need=None, region=None, language=None, target_group=None
         ),
-        "languages": directory_views.known_languages(),
         "stale_days": 180,
         "nav": "directory",
     }
