@@ -75,6 +75,7 @@ def instance_b(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InstanceB]:
             "HAVEN_SECRET_KEY": "instance-b-test-secret-not-for-production-" + "b" * 20,
             "HAVEN_MASTER_KEY": _key(b"B"),
             "HAVEN_INDEX_KEY": _key(b"J"),
+            "HAVEN_AUDIT_KEY": _key(b"U"),
             "HAVEN_VAR_DIR": str(directory),
             "HAVEN_HTTPS": "0",
             "HAVEN_FOCAL_POINT_ID": "ee-b",
