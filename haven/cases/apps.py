@@ -13,3 +13,4 @@ class CasesConfig(AppConfig):
 
         rules.register("cases.open", selectors.may_open_case)
         rules.register_object("cases.read_access_report", selectors.may_read_access_report_of)
+        rules.register_object("cases.erasure", selectors.may_open_erasure_page_of)

@@ -10,10 +10,12 @@ class DeadlinesConfig(AppConfig):
         # Break-glass (access, below this app) tells the case lead and the national
         # coordinator through this app's notifications.
         from haven.access import hooks as access_hooks
-        from haven.deadlines import agreements, notify
+        from haven.deadlines import agreements, erasure, notify
 
         access_hooks.on_break_glass_used(notify.break_glass_notify)
         # Agreements: each step is told to the other parties, and those about
         # to end are told with the sweep.
         access_hooks.on_agreement_changed(agreements.agreement_notify)
         agreements.register()
+        # Erasure requests (cases, below this app): the second approver's task.
+        erasure.register()
