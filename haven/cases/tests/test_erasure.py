@@ -375,7 +375,7 @@ def test_r40_retention_anonymises_ended_cases_past_the_period_and_skips_legal_ho
 @pytest.mark.django_db
 def test_r40_retention_asks_the_record_classes_of_the_apps_above() -> None:
     # then: referrals keeps closed concern reports
-    assert "haven.referrals.retention.reports_retention" in [
+    assert "haven.referrals.services.retention.reports_retention" in [
         f"{p.__module__}.{p.__qualname__}" for p in hooks.retention_classes()
     ]
 

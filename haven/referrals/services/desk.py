@@ -62,6 +62,7 @@ QUESTION_CONTEXT = "consultation.question"
 ADVICE_CONTEXT = "consultation.advice"
 DESCRIPTION_CONTEXT = "concern_report.description"
 CONTACT_CONTEXT = "concern_report.contact"
+REGION_CONTEXT = "concern_report.region"
 CONSULTATION_SUBJECT = "referrals.Consultation"
 REPORT_SUBJECT = "referrals.ConcernReport"
 SOURCE_PURPOSE = "concern_report.source"  # the blind-index purpose of client addresses
@@ -379,7 +380,7 @@ def report_submit(
         reference=_new_reference(),
         reporter_sector=sector,
         country=country,
-        region=region,
+        region_enc=vault.encrypt_optional(key=key, plaintext=region, context=REGION_CONTEXT),
         description_enc=vault.encrypt(key=key, plaintext=description, context=DESCRIPTION_CONTEXT),
         contact_enc=vault.encrypt_optional(key=key, plaintext=contact, context=CONTACT_CONTEXT),
         data_key=key,
