@@ -349,6 +349,9 @@ class BreakGlass(models.Model):
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["case", "user", "expires_at"], name="break_glass_idx")]
 
+    def __str__(self) -> str:
+        return f"break-glass {self.id}"
+
     @property
     def justification(self) -> str:
         """The typed justification; empty once the person's data was erased."""
@@ -358,6 +361,3 @@ class BreakGlass(models.Model):
         return vault.decrypt_optional(
             key=key, ciphertext=self.justification_enc, context=JUSTIFICATION_CONTEXT
         )
-
-    def __str__(self) -> str:
-        return f"break-glass {self.id}"

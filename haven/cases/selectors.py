@@ -853,7 +853,7 @@ def erasure_request_view(
     )
 
 
-def active_holds(*, case_id: object, today: date | None = None) -> QuerySet[LegalHold]:
+def active_holds(*, case_id: uuid.UUID, today: date | None = None) -> QuerySet[LegalHold]:
     """Legal holds in force on a case: not lifted, and not past their end date."""
     today = today or timezone.localdate()
     return LegalHold.objects.filter(case_id=case_id, lifted_at__isnull=True).exclude(

@@ -870,12 +870,8 @@ def _request_for_answer(*, actor: User, request_id: object) -> ErasureRequest:
     not_found = errors.ErasureNotFound(
         _("No erasure request with this reference is available to you.")
     )
-    parsed = ids.parse_uuid(request_id)
-    case_id = (
-        ErasureRequest.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
-        if parsed
-        else None
-    )
+    parsed = ids.parse_uuid(request_id) or uuid.UUID(int=0)
+    case_id = ErasureRequest.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
     if case_id is None:
         raise not_found
     try:
@@ -991,12 +987,8 @@ def legal_hold_lift(*, actor: User, hold_id: object) -> LegalHold:
     not_found = errors.LegalHoldNotFound(
         _("No legal hold in force with this reference is available to you.")
     )
-    parsed = ids.parse_uuid(hold_id)
-    hold = (
-        LegalHold.objects.select_for_update().filter(pk=parsed, lifted_at__isnull=True).first()
-        if parsed
-        else None
-    )
+    parsed = ids.parse_uuid(hold_id) or uuid.UUID(int=0)
+    hold = LegalHold.objects.select_for_update().filter(pk=parsed, lifted_at__isnull=True).first()
     if hold is None:
         raise not_found
     try:

@@ -42,7 +42,7 @@ def _erased(case: Case) -> bool:
 @pytest.mark.django_db
 def test_r39_the_case_leads_staff_may_ask_for_an_erasure_and_other_team_members_may_not() -> None:
     # given
-    caseworker, supervisor, _ = _lead_staff()
+    caseworker, _, _ = _lead_staff()
     case = open_case(actor=caseworker)
     police = make_user(org_type=OrgType.POLICE, role=Role.SUPERVISOR)
     add_to_team(case=case, organisation=police.organisation)  # type: ignore[arg-type]

@@ -36,9 +36,9 @@ def desk_keys_destroy(event: case_hooks.PersonErased) -> None:
     consultations = Consultation.objects.filter(
         case=event.case, data_key__isnull=False
     ).select_related("data_key")
-    for row in [*reports, *consultations]:
-        assert row.data_key is not None  # noqa: S101 - filtered above; reports always have one
-        vault.data_key_destroy(key=row.data_key)
+    keys = [r.data_key for r in reports] + [c.data_key for c in consultations if c.data_key]
+    for key in keys:
+        vault.data_key_destroy(key=key)
 
 
 def reports_retention(now: datetime, dry_run: bool) -> list[case_hooks.RetentionRow]:
