@@ -1,7 +1,7 @@
 from django.urls import path
 
 from haven.cases.views import cases as views
-from haven.cases.views import interviews, sharing
+from haven.cases.views import erasure, interviews, sharing
 
 app_name = "cases"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:case_id>/access-report/", views.access_report_detail, name="access_report"),
     *sharing.urlpatterns,
     *interviews.urlpatterns,
+    *erasure.urlpatterns,
 ]
