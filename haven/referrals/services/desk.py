@@ -168,9 +168,11 @@ def _audit(
 
 
 def consultation_key(consultation: Consultation) -> DataKey | None:
-    """The key sealing a consultation's texts; None once the person's data is erased."""
+    """The key sealing a consultation's texts; None once the person's data is erased
+    (an anonymous consultation's own key is destroyed with the person's once it was
+    linked to their case)."""
     if consultation.data_key is not None:
-        return consultation.data_key
+        return consultation.data_key if consultation.data_key.destroyed_at is None else None
     case = consultation.case
     if case is None or case.person.erased_at is not None:
         return None
