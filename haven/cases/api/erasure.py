@@ -130,7 +130,7 @@ def _request_view(request: Request, row: Any) -> dict[str, Any]:
     user = acting_user(request)
     page = selectors.erasure_page(user=user, case_id=row.case_id)
     view = next(v for v in page.requests if v.request.pk == row.pk)
-    return ErasureRequestSerializer(view).data  # type: ignore[no-any-return]
+    return ErasureRequestSerializer(view).data
 
 
 class CaseErasureRequestsView(JsonApiView):
