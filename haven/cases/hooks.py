@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from haven.accounts.models import Organisation, User
+    from haven.audit.services import Actor
     from haven.cases.models import Case
 
 
@@ -84,9 +85,11 @@ class ErasureAnswered:
 @dataclass(frozen=True)
 class PersonErased:
     """A person's data key was destroyed (on an approved request or by retention):
-    the apps above destroy the keys of what they hold about the person alone."""
+    the apps above destroy the keys of what they hold about the person alone, and
+    audit it as ``actor``'s (the approver, or the system for retention)."""
 
     case: Case
+    actor: Actor
 
 
 OpenedHandler = Callable[[CaseOpened], None]

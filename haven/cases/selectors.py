@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -927,6 +927,22 @@ ENDED_STATUSES = frozenset(
         IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
     }
 )
+
+
+def retention_cutoff(*, years: int, now: datetime) -> datetime:
+    """The moment before which a record of a class kept ``years`` is due."""
+    return now - timedelta(days=round(365.25 * years))
+
+
+def erasure_request_case_id(request_id: uuid.UUID) -> uuid.UUID:
+    """The case an erasure request is on (for a page to return to); the request's
+    404 when there is none. Who may see it is the service's question."""
+    case_id = ErasureRequest.objects.filter(pk=request_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise errors.ErasureNotFound(
+            _("No erasure request with this reference is available to you.")
+        )
+    return case_id
 
 
 def retention_due_cases(*, cutoff: datetime) -> list[uuid.UUID]:

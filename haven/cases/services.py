@@ -6,7 +6,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -564,7 +564,7 @@ def _person_shred(
         field_groups=list(FieldGroup),
         detail=detail,
     )
-    hooks.person_erased(hooks.PersonErased(case=case))
+    hooks.person_erased(hooks.PersonErased(case=case, actor=actor))
     return person
 
 
@@ -1020,11 +1020,6 @@ class RetentionReport:
         return sum(1 for row in self.rows if row.outcome == outcome)
 
 
-def retention_cutoff(*, years: int, now: datetime) -> datetime:
-    """The moment before which a record of a class kept ``years`` is due."""
-    return now - timedelta(days=round(365.25 * years))
-
-
 def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
     """Anonymise (crypto-shred) every person whose case ended longer ago than the
     retention period of its class, except those under a legal hold, and report
@@ -1034,7 +1029,7 @@ def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> Rete
     now = now or timezone.now()
     years = settings.HAVEN_RETENTION_YEARS_ENDED_CASE
     report = RetentionReport(dry_run=dry_run)
-    due = selectors.retention_due_cases(cutoff=retention_cutoff(years=years, now=now))
+    due = selectors.retention_due_cases(cutoff=selectors.retention_cutoff(years=years, now=now))
     for case_id in due:
         with transaction.atomic():
             case = (

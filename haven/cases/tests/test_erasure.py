@@ -431,8 +431,11 @@ def test_r39_the_erasure_command_refuses_with_a_reason_and_names_only_active_use
         "erasure", "refuse", str(row.pk), "--as", supervisor.username, "--note", "Court case."
     )
 
+    listed = _command("erasure", "list", "--as", supervisor.username)
+
     # then
     assert "Refused" in refused
+    assert f"{row.pk}  {case.reference}  refused" in listed
     assert not _erased(case)
     with pytest.raises(CommandError, match="No active user"):
         _command("erasure", "list", "--as", "nobody")

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
 from haven.accounts.models import User
-from haven.cases import errors, forms, selectors, services
-from haven.cases.models import ErasureRequest
+from haven.cases import forms, selectors, services
 from haven.lib.errors import Conflict, InvalidInput, NotAllowed
 from haven.lib.views import domain_errors, form_error
 
@@ -62,15 +61,6 @@ def erasure_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _page(request, user, case_id, status=400, request_form=form)
 
 
-def _case_of_request(request_id: uuid.UUID) -> uuid.UUID:
-    case_id = ErasureRequest.objects.filter(pk=request_id).values_list("case_id", flat=True).first()
-    if case_id is None:
-        raise errors.ErasureNotFound(
-            _("No erasure request with this reference is available to you.")
-        )
-    return case_id
-
-
 @never_cache
 @login_required
 @require_POST
@@ -78,7 +68,7 @@ def _case_of_request(request_id: uuid.UUID) -> uuid.UUID:
 def erasure_approve(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """A second supervisor of the lead approves: the person is erased at once."""
     user = request_user(request)
-    case_id = _case_of_request(request_id)
+    case_id = selectors.erasure_request_case_id(request_id)
     try:
         services.erasure_approve(actor=user, request_id=request_id)
     except (Conflict, NotAllowed) as exc:
@@ -95,7 +85,7 @@ def erasure_approve(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
 def erasure_refuse(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """A second supervisor of the lead refuses, saying why."""
     user = request_user(request)
-    case_id = _case_of_request(request_id)
+    case_id = selectors.erasure_request_case_id(request_id)
     form = forms.ErasureRefuseForm(request.POST)
     if form.is_valid():
         try:

@@ -42,7 +42,14 @@ from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit import services as audit_services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import selectors
-from haven.cases.models import Case, ExploitationForm, GenderIdentity, Person
+from haven.cases.models import (
+    Case,
+    ErasureRequest,
+    ErasureState,
+    ExploitationForm,
+    GenderIdentity,
+    Person,
+)
 from haven.cases.status import IdentificationStatus, transition_allowed
 from haven.children import clocks as children_clocks
 from haven.children.models import (
@@ -53,6 +60,7 @@ from haven.children.models import (
     FamilyTracing,
     GuardianAppointment,
 )
+from haven.deadlines.erasure import ERASURE_APPROVAL
 from haven.deadlines.models import Notification, Task
 from haven.demo import agreements, consents, history, screenings, synthetic
 from haven.demo import referrals as referral_demo
@@ -1043,3 +1051,19 @@ def test_issue11_seeds_a_request_for_access_waiting_for_the_case_lead(
         task = Task.objects.get(kind="access_request", detail__request=str(request.pk))
         assert task.assigned_organisation_id == request.lead_organisation_id
         assert task.status == Task.Status.OPEN
+
+
+def test_r39_the_demo_has_an_erasure_request_waiting_for_the_leads_supervisor(
+    seeded: demo.SeedSummary,
+) -> None:
+    # when
+    [waiting] = ErasureRequest.objects.filter(state=ErasureState.REQUESTED)
+
+    # then: asked by a caseworker of the lead, with the task for its supervisor
+    assert seeded.erasure_requests == 1
+    assert waiting.requested_by.role == Role.CASEWORKER
+    task = Task.objects.get(kind=ERASURE_APPROVAL, case=waiting.case)
+    assert task.assigned_organisation_id == waiting.requested_by.organisation_id
+    assert User.objects.filter(
+        organisation_id=task.assigned_organisation_id, role=Role.SUPERVISOR
+    ).exists()

@@ -22,9 +22,9 @@ from haven.access.models import FieldGroup
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import hooks as case_hooks
-from haven.cases import services as case_services
+from haven.cases import selectors as case_selectors
 from haven.referrals.models import ConcernReport, ConcernReportState, Consultation
-from haven.referrals.services.desk import REPORT_SUBJECT
+from haven.referrals.services.desk import CONSULTATION_SUBJECT, REPORT_SUBJECT
 from haven.vault import services as vault
 
 CLOSED_REPORT = "closed_report"
@@ -36,15 +36,26 @@ def desk_keys_destroy(event: case_hooks.PersonErased) -> None:
     consultations = Consultation.objects.filter(
         case=event.case, data_key__isnull=False
     ).select_related("data_key")
-    keys = [r.data_key for r in reports] + [c.data_key for c in consultations if c.data_key]
-    for key in keys:
+    rows = [(REPORT_SUBJECT, r.pk, r.data_key) for r in reports] + [
+        (CONSULTATION_SUBJECT, c.pk, c.data_key) for c in consultations if c.data_key
+    ]
+    for subject, object_id, key in rows:
         vault.data_key_destroy(key=key)
+        audit.audit_record(
+            actor=event.actor,
+            action=Action.ERASE,
+            object_type=subject,
+            object_id=object_id,
+            person_id=event.case.person_id,
+            field_groups=[FieldGroup.NARRATIVE],
+            detail={"with_person": True},
+        )
 
 
 def reports_retention(now: datetime, dry_run: bool) -> list[case_hooks.RetentionRow]:
     """Anonymise concern reports closed without action before the period; report them."""
     years = settings.HAVEN_RETENTION_YEARS_CLOSED_REPORT
-    cutoff = case_services.retention_cutoff(years=years, now=now)
+    cutoff = case_selectors.retention_cutoff(years=years, now=now)
     due = (
         ConcernReport.objects.filter(
             state=ConcernReportState.CLOSED,
