@@ -173,6 +173,13 @@ HAVEN_LOGIN_LOCKOUT_SECONDS = env_int("HAVEN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Break-glass: how long emergency access lasts.
 HAVEN_BREAK_GLASS_MINUTES = env_int("HAVEN_BREAK_GLASS_MINUTES", 60)
 HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
+# Retention: years a record class is kept after it ended, before `haven
+# retention run` anonymises it (crypto-shredding). A case ends when its person
+# leaves the mechanism (withdrawn, not identified, declined formal identification);
+# a concern report ends when it is closed without action. The audit trail holds no
+# personal data besides ids and is kept whole (append-only, R-40).
+HAVEN_RETENTION_YEARS_ENDED_CASE = env_int("HAVEN_RETENTION_YEARS_ENDED_CASE", 5)
+HAVEN_RETENTION_YEARS_CLOSED_REPORT = env_int("HAVEN_RETENTION_YEARS_CLOSED_REPORT", 1)
 
 # Vault keys: base64 of 32 random bytes each. See docs/operations.md.
 HAVEN_MASTER_KEY = env_secret("HAVEN_MASTER_KEY")

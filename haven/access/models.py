@@ -12,6 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.states import AgreementState
+from haven.vault import services as vault
+
+# Binds a break-glass justification's ciphertext to its field (vault.encrypt's context).
+JUSTIFICATION_CONTEXT = "break_glass.justification"
 
 
 class FieldGroup(models.TextChoices):
@@ -329,7 +333,9 @@ class BreakGlass(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=30, choices=BreakGlassReason.choices)
-    justification = models.TextField()  # staff's words about the emergency; shown to reviewers
+    # Staff's words about the emergency, shown to reviewers: they may describe the
+    # person, so they are sealed under the person's data key and die with it.
+    justification_enc = models.BinaryField(null=True)
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     review = models.CharField(max_length=20, choices=Review.choices, default=Review.PENDING)
@@ -345,3 +351,13 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass {self.id}"
+
+    @property
+    def justification(self) -> str:
+        """The typed justification; empty once the person's data was erased."""
+        key = self.case.person.data_key
+        if key.destroyed_at is not None:
+            return ""
+        return vault.decrypt_optional(
+            key=key, ciphertext=self.justification_enc, context=JUSTIFICATION_CONTEXT
+        )

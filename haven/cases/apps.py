@@ -16,3 +16,4 @@ class CasesConfig(AppConfig):
         rules.register_object("cases.read_access_report", selectors.may_read_access_report_of)
         # A restore that destroys erased persons' keys again marks them erased again.
         vault_hooks.on_keys_shredded(services.persons_erased_again)
+        rules.register_object("cases.erasure", selectors.may_open_erasure_page_of)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
@@ -77,6 +78,38 @@ TIMELINE = [parts.TimelineProvider(FieldGroup.LEGAL, ("status_change",), 30, _st
 
 # --- report for the person ------------------------------------------------------------------
 
+
+def _erasure(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    """Requests to erase the person's data and legal holds that keep it (issue 12)."""
+    page = selectors.erasure_page(user=request.user, case_id=request.case.id)
+    entries = [
+        parts.ReportEntry(
+            _("Request to erase your data"),
+            timezone.localdate(row.request.requested_at),
+            [
+                parts.fact(_("Reason"), row.reason_label),
+                parts.fact(_("Note"), row.note),
+                parts.fact(_("State"), row.state_label),
+                parts.fact(_("Why it was refused"), row.refusal),
+            ],
+        )
+        for row in page.requests
+    ] + [
+        parts.ReportEntry(
+            _("Legal hold: your data is kept"),
+            timezone.localdate(hold.placed_at),
+            [
+                parts.fact(_("Reason"), hold.get_reason_display()),
+                parts.fact(_("Until"), hold.until),
+                parts.fact(_("Lifted"), hold.lifted_at),
+            ],
+        )
+        for hold in page.holds
+    ]
+    title = _("Erasure and legal holds")
+    return [parts.ReportSection("erasure", str(title), True, "", entries=entries)]
+
+
 # Shown by the report's core (``cases.person_report``): the field groups as the
 # case lead holds them (identity, contact, location, health, narrative, legal with
 # its status changes), the interviews, the case team, the consents and the access
@@ -96,5 +129,8 @@ REPORT = [
             "access.ChildViews",
             "access.BreakGlass",
         ),
+    ),
+    parts.ReportPart(
+        key="erasure", covers=("cases.ErasureRequest", "cases.LegalHold"), read=_erasure
     ),
 ]

@@ -16,11 +16,16 @@ class ErrorCode(StrEnum):
     DECISION_REQUIRED = "decision_required"
     DRAFT_KIND_UNKNOWN = "draft_kind_unknown"
     DRAFT_NOT_FOUND = "draft_not_found"
+    ERASURE_ANSWERED = "erasure_answered"
+    ERASURE_NOT_FOUND = "erasure_not_found"
+    ERASURE_PENDING = "erasure_pending"
     FIELD_GROUP_NOT_ALLOWED = "field_group_not_allowed"
     INTERVIEW_NOT_FOUND = "interview_not_found"
     JUSTIFICATION_REQUIRED = "justification_required"
     LANGUAGE_NOT_OFFERED = "language_not_offered"
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
+    LEGAL_HOLD = "legal_hold"
+    LEGAL_HOLD_NOT_FOUND = "legal_hold_not_found"
     PERSON_ERASED = "person_erased"
     READER_NOT_ON_TEAM = "reader_not_on_team"
     REASONS_REQUIRED = "reasons_required"
@@ -28,6 +33,7 @@ class ErrorCode(StrEnum):
     REPORTED_ON_REQUIRED = "reported_on_required"
     REPRESENTATIVE_ABSENCE_REASON_REQUIRED = "representative_absence_reason_required"
     ROLE_NOT_ALLOWED = "role_not_allowed"
+    SECOND_APPROVER_REQUIRED = "second_approver_required"
     SUMMARY_REQUIRED = "summary_required"
     TRAINING_EVIDENCE_REQUIRED = "training_evidence_required"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
@@ -93,17 +99,51 @@ class AlreadyErased(Conflict):
     default_code = ErrorCode.ALREADY_ERASED
 
 
+class ErasureNotFound(NotFound):
+    default_code = ErrorCode.ERASURE_NOT_FOUND
+
+
+class ErasureAnswered(Conflict):
+    # An erasure request is answered once: approved (and done) or refused.
+    default_code = ErrorCode.ERASURE_ANSWERED
+
+
+class ErasurePending(Conflict):
+    # One open erasure request per case at a time.
+    default_code = ErrorCode.ERASURE_PENDING
+
+
+class SecondApproverRequired(NotAllowed):
+    # Four eyes: whoever asked for an erasure cannot approve it.
+    default_code = ErrorCode.SECOND_APPROVER_REQUIRED
+
+
+class UnderLegalHold(Conflict):
+    # A legal hold keeps the person's data from erasure and from retention.
+    default_code = ErrorCode.LEGAL_HOLD
+
+
+class LegalHoldNotFound(NotFound):
+    default_code = ErrorCode.LEGAL_HOLD_NOT_FOUND
+
+
 __all__ = [
     "AgeAssessmentRequired",
     "AlreadyErased",
     "BreakGlassReadOnly",
     "CaseNotFound",
     "DecisionRequired",
+    "ErasureAnswered",
+    "ErasureNotFound",
+    "ErasurePending",
     "GroupNotAllowed",
     "InvalidInput",
     "LegalBasisRequired",
+    "LegalHoldNotFound",
     "PersonErased",
     "ReasonsRequired",
     "RoleNotAllowed",
+    "SecondApproverRequired",
     "TransitionNotAllowed",
+    "UnderLegalHold",
 ]

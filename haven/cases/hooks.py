@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from haven.accounts.models import Organisation, User
+    from haven.audit.services import Actor
     from haven.cases.models import Case
 
 
@@ -58,6 +60,38 @@ class RecordedAgeAssessment:
     from_status: str  # the age status it was recorded against
 
 
+@dataclass(frozen=True)
+class ErasureRequested:
+    """Someone asked for a person's data to be erased: a second person of the case
+    lead must answer (issue 12). No personal data: ids and dates."""
+
+    case: Case
+    request_id: object
+    lead: Organisation
+    by: User
+    today: date
+
+
+@dataclass(frozen=True)
+class ErasureAnswered:
+    """An erasure request was approved (and the person erased) or refused."""
+
+    case: Case
+    request_id: object
+    by: User
+    erased: bool
+
+
+@dataclass(frozen=True)
+class PersonErased:
+    """A person's data key was destroyed (on an approved request or by retention):
+    the apps above destroy the keys of what they hold about the person alone, and
+    audit it as ``actor``'s (the approver, or the system for retention)."""
+
+    case: Case
+    actor: Actor
+
+
 OpenedHandler = Callable[[CaseOpened], None]
 ChangedHandler = Callable[[StatusChanged], None]
 AgeChangedHandler = Callable[[AgeStatusChanged], None]
@@ -65,9 +99,12 @@ AgeChangedHandler = Callable[[AgeStatusChanged], None]
 _opened: dict[str, OpenedHandler] = {}
 _changed: dict[str, ChangedHandler] = {}
 _age_changed: dict[str, AgeChangedHandler] = {}
+_erasure_requested: dict[str, Callable[[ErasureRequested], None]] = {}
+_erasure_answered: dict[str, Callable[[ErasureAnswered], None]] = {}
+_person_erased: dict[str, Callable[[PersonErased], None]] = {}
 
 
-def _name(handler: Callable[..., None]) -> str:
+def _name(handler: Callable[..., object]) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
@@ -87,6 +124,43 @@ def on_age_status_changed(handler: AgeChangedHandler) -> AgeChangedHandler:
     """Register a handler for every change of a person's age status (R-10)."""
     _age_changed[_name(handler)] = handler
     return handler
+
+
+def on_erasure_requested(
+    handler: Callable[[ErasureRequested], None],
+) -> Callable[[ErasureRequested], None]:
+    """Register a handler for every new erasure request (deadlines: the approver's task)."""
+    _erasure_requested[_name(handler)] = handler
+    return handler
+
+
+def on_erasure_answered(
+    handler: Callable[[ErasureAnswered], None],
+) -> Callable[[ErasureAnswered], None]:
+    """Register a handler for every approved or refused erasure request."""
+    _erasure_answered[_name(handler)] = handler
+    return handler
+
+
+def on_person_erased(handler: Callable[[PersonErased], None]) -> Callable[[PersonErased], None]:
+    """Register a handler for every erased person (referrals: the concern report's key)."""
+    _person_erased[_name(handler)] = handler
+    return handler
+
+
+def erasure_requested(event: ErasureRequested) -> None:
+    for handler in _erasure_requested.values():
+        handler(event)
+
+
+def erasure_answered(event: ErasureAnswered) -> None:
+    for handler in _erasure_answered.values():
+        handler(event)
+
+
+def person_erased(event: PersonErased) -> None:
+    for handler in _person_erased.values():
+        handler(event)
 
 
 def case_opened(event: CaseOpened) -> None:
@@ -137,10 +211,47 @@ def default_legal_basis(country: str) -> str:
     return _legal_basis[0](country) if _legal_basis else ""
 
 
+class RetentionOutcome(StrEnum):
+    """What retention did with one record (R-40)."""
+
+    ANONYMISED = "anonymised"
+    WOULD_ANONYMISE = "would_anonymise"  # a dry run
+    HELD = "held"  # a legal hold keeps it
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """One record retention acted on or held (no personal data: a reference)."""
+
+    record_class: str
+    reference: str
+    ended_at: datetime
+    outcome: RetentionOutcome
+
+
+RetentionProvider = Callable[[datetime, bool], list[RetentionRow]]
+_retention: dict[str, RetentionProvider] = {}
+
+
+def provide_retention_class(provider: RetentionProvider) -> RetentionProvider:
+    """Register a record class kept by an app above (``provider(now, dry_run)``
+    anonymises what is due and answers what it did and held); ``haven retention
+    run`` calls each after the cases' own class."""
+    _retention[_name(provider)] = provider
+    return provider
+
+
+def retention_classes() -> list[RetentionProvider]:
+    return list(_retention.values())
+
+
 def handlers() -> dict[str, list[str]]:
     """The registered handlers by event, in the order they run."""
     return {
         "case_opened": list(_opened),
         "status_changed": list(_changed),
         "age_status_changed": list(_age_changed),
+        "erasure_requested": list(_erasure_requested),
+        "erasure_answered": list(_erasure_answered),
+        "person_erased": list(_person_erased),
     }

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.status import IdentificationStatus
+from haven.lib.states import TransitionTable
 
 
 class Sex(models.TextChoices):
@@ -337,3 +338,109 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.id} ({self.kind})"  # no names: can reach logs
+
+
+# --- erasure and retention (R-39, R-40; issue 12) --------------------------------------------
+
+
+class ErasureReason(models.TextChoices):
+    """Why a person's data is to be erased: a code, never the person's words."""
+
+    PERSON_ASKED = "person_asked", _("The person asked for their data to be erased")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The person withdrew their consent")
+    NO_LONGER_NEEDED = "no_longer_needed", _("The data is no longer needed for its purpose")
+    UNLAWFUL = "unlawful", _("The data was processed unlawfully")
+    LEGAL_OBLIGATION = "legal_obligation", _("A legal obligation requires erasure")
+    OTHER = "other", _("Another reason (explained in the note)")
+
+
+class ErasureState(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for a second approver")
+    REFUSED = "refused", _("Refused")
+    ERASED = "erased", _("Approved: the person's data was erased")
+
+
+# Requested, then answered once: approved (the person is erased in the same
+# transaction) or refused.
+ERASURE_TRANSITIONS: TransitionTable[ErasureState] = TransitionTable(
+    ErasureState,
+    {
+        ErasureState.REQUESTED: {ErasureState.REFUSED, ErasureState.ERASED},
+        ErasureState.REFUSED: set(),
+        ErasureState.ERASED: set(),
+    },
+)
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a person's data, decided by a second person (the
+    four-eyes rule): approval crypto-shreds the person in the same transaction.
+    The reason is a code; the notes are ciphertexts under the person's data key,
+    so they become unreadable together with everything else."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="erasure_requests")
+    reason = models.CharField(max_length=30, choices=ErasureReason.choices)
+    note_enc = models.BinaryField(null=True)  # optional, under the person's key
+    state = models.CharField(
+        max_length=20, choices=ErasureState.choices, default=ErasureState.REQUESTED
+    )
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_enc = models.BinaryField(null=True)  # why it was refused, under the person's key
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(state="requested"),
+                name="erasure_one_open_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ErasureState.values), name="erasure_valid_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure request {self.pk}"
+
+
+class LegalHoldReason(models.TextChoices):
+    """Why a case's data must be kept past its retention period (GDPR Art. 17(3)(e))."""
+
+    INVESTIGATION = "investigation", _("A criminal investigation is under way")
+    PROCEEDINGS = "proceedings", _("Court proceedings are under way or expected")
+    COMPENSATION = "compensation", _("A claim for compensation is under way")
+    AUTHORITY_ORDER = "authority_order", _("An authority ordered the data kept")
+    OTHER = "other", _("Another legal reason")
+
+
+class LegalHold(models.Model):
+    """Keeps a case's person from retention's anonymisation and from erasure, until
+    the date given or until lifted. Holds no personal data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_holds")
+    reason = models.CharField(max_length=30, choices=LegalHoldReason.choices)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    until = models.DateField(null=True, blank=True)  # None: until lifted
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"legal hold {self.pk}"

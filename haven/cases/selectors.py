@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from haven.access import policy as access_policy
 from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts import policy as account_policy
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType, Role, User
 from haven.audit import selectors as audit_selectors
 from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
@@ -28,9 +28,13 @@ from haven.cases import errors
 from haven.cases.models import (
     AgeStatus,
     Case,
+    ErasureReason,
+    ErasureRequest,
+    ErasureState,
     ExploitationForm,
     GenderIdentity,
     Interview,
+    LegalHold,
     Person,
     Premises,
     Sex,
@@ -254,6 +258,7 @@ class CaseView:
     erased: bool
     groups: list[GroupView]
     lead_id: uuid.UUID | None = None  # the lead organisation
+    team_ids: frozenset[uuid.UUID] = frozenset()  # the organisations on the team
     incident: IncidentView | None = None  # None: the person was not found with others
 
     def group(self, name: str) -> GroupView:
@@ -408,6 +413,7 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
         erased=erased,
         groups=groups,
         lead_id=lead.organisation_id if lead else None,
+        team_ids=frozenset(m.organisation_id for m in memberships),
         incident=incident_of(user=user, case=case),
     )
 
@@ -768,3 +774,185 @@ def interview_count(*, case: Case) -> int:
     """How many times the person has been interviewed (R-14), for a case the caller
     already read through ``case_read``."""
     return Interview.objects.filter(case=case).count()
+
+
+# --- erasure with a second approver, legal holds, retention (R-39, R-40; issue 12) ---------
+
+ERASURE_NOTE_CONTEXT = "erasure.note"
+ERASURE_REFUSAL_CONTEXT = "erasure.refusal"
+
+
+def may_request_erasure(user: User, lead_id: object) -> bool:
+    """Caseworkers and supervisors of the case lead ask for a person's erasure (the
+    person asks the organisation that leads their case)."""
+    return (
+        user.role in account_policy.CASE_ROLES
+        and lead_id is not None
+        and lead_id == user.organisation_id
+    )
+
+
+def may_answer_erasure(user: User, lead_id: object) -> bool:
+    """Supervisors of the case lead approve or refuse an erasure request, never
+    their own (``services.erasure_approve`` refuses the requester)."""
+    return user.role == Role.SUPERVISOR and lead_id is not None and lead_id == user.organisation_id
+
+
+def may_hold(user: User, team_ids: Iterable[object]) -> bool:
+    """Supervisors of an organisation on the case team (the lead, police, prosecutor,
+    ...) place and lift legal holds: keeping data for proceedings is their call."""
+    return user.role == Role.SUPERVISOR and user.organisation_id in set(team_ids)
+
+
+def may_open_erasure_page_of(user: User, view: CaseView) -> bool:
+    """The case page offers "Erasure and legal holds" exactly to those the page lets in."""
+    return may_request_erasure(user, view.lead_id) or may_hold(user, view.team_ids)
+
+
+@dataclass(frozen=True)
+class ErasureRequestView:
+    request: ErasureRequest
+    reason_label: str
+    state_label: str
+    note: str  # "" once the person is erased (the note was under their key)
+    refusal: str
+    may_answer: bool  # for the reader: a supervisor of the lead who did not ask
+
+
+@dataclass(frozen=True)
+class ErasurePage:
+    case: Case
+    erased: bool
+    requests: list[ErasureRequestView]
+    holds: list[LegalHold]  # active first, then lifted or expired
+    active_holds: list[LegalHold]
+    may_request: bool  # the rule, and no open request, and not yet erased
+    may_hold: bool
+
+
+def _sealed_text(case: Case, ciphertext: bytes | memoryview | None, context: str) -> str:
+    if case.person.erased_at is not None:
+        return ""
+    return vault.decrypt_optional(key=case.person.data_key, ciphertext=ciphertext, context=context)
+
+
+def erasure_request_view(
+    user: User, request: ErasureRequest, lead_id: object
+) -> ErasureRequestView:
+    """One request as its reader may see it (the case already read by the caller)."""
+    case = request.case
+    return ErasureRequestView(
+        request=request,
+        reason_label=str(ErasureReason(request.reason).label),
+        state_label=str(ErasureState(request.state).label),
+        note=_sealed_text(case, request.note_enc, ERASURE_NOTE_CONTEXT),
+        refusal=_sealed_text(case, request.refusal_enc, ERASURE_REFUSAL_CONTEXT),
+        may_answer=request.state == ErasureState.REQUESTED
+        and request.requested_by_id != user.pk
+        and may_answer_erasure(user, lead_id),
+    )
+
+
+def active_holds(*, case_id: uuid.UUID, today: date | None = None) -> QuerySet[LegalHold]:
+    """Legal holds in force on a case: not lifted, and not past their end date."""
+    today = today or timezone.localdate()
+    return LegalHold.objects.filter(case_id=case_id, lifted_at__isnull=True).exclude(
+        until__lt=today
+    )
+
+
+@transaction.atomic
+def erasure_page(*, user: User, case_id: object) -> ErasurePage:
+    """The erasure requests and legal holds of a case, for the lead's staff and the
+    supervisors on the team; everyone else gets the same 404 as for a hidden case
+    (or a 403 when they see the case but may do nothing here). Reading the notes is
+    audited."""
+    case, context = case_get_with_context(user=user, case_id=case_id)
+    lead = context.lead
+    lead_id = lead.organisation_id if lead else None
+    team_ids = [m.organisation_id for m in context.memberships]
+    if not (may_request_erasure(user, lead_id) or may_hold(user, team_ids)):
+        raise errors.RoleNotAllowed(
+            _("Only the case lead's staff and supervisors on the case team deal with erasure.")
+        )
+    rows = list(
+        ErasureRequest.objects.filter(case=case).select_related("requested_by", "answered_by")
+    )
+    for row in rows:
+        row.case = case
+    requests = [erasure_request_view(user, row, lead_id) for row in rows]
+    holds = list(LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by"))
+    active_ids = set(active_holds(case_id=case.pk).values_list("pk", flat=True))
+    erased = case.person.erased_at is not None
+    if any(r.note or r.refusal for r in requests):
+        audit.audit_record(
+            actor=audit.actor_of(user),
+            action=Action.READ,
+            object_type="cases.ErasureRequest",
+            object_id=case.id,
+            person_id=case.person_id,
+            field_groups=[FieldGroup.LEGAL],
+        )
+    return ErasurePage(
+        case=case,
+        erased=erased,
+        requests=requests,
+        holds=holds,
+        active_holds=[h for h in holds if h.pk in active_ids],
+        may_request=may_request_erasure(user, lead_id)
+        and not erased
+        and not any(r.request.state == ErasureState.REQUESTED for r in requests),
+        may_hold=may_hold(user, team_ids) and not erased,
+    )
+
+
+def erasure_requests(*, user: User, state: str = "") -> QuerySet[ErasureRequest]:
+    """Erasure requests on the cases the user's organisation leads (for the lead's
+    caseworkers and supervisors; none for other roles), newest first; ``state`` filters."""
+    led = access_selectors.led_memberships(user=user).values("case_id")
+    rows = ErasureRequest.objects.filter(case_id__in=led).select_related(
+        "case", "requested_by", "answered_by"
+    )
+    if state:
+        rows = rows.filter(state=state)
+    return rows.order_by("-requested_at", "id")
+
+
+# The statuses with which a person left the mechanism (withdrawn, not identified,
+# declined formal identification): the retention clock of a case starts at the change.
+ENDED_STATUSES = frozenset(
+    {
+        IdentificationStatus.WITHDRAWN,
+        IdentificationStatus.NOT_IDENTIFIED,
+        IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
+    }
+)
+
+
+def retention_cutoff(*, years: int, now: datetime) -> datetime:
+    """The moment before which a record of a class kept ``years`` is due."""
+    return now - timedelta(days=round(365.25 * years))
+
+
+def erasure_request_case_id(request_id: uuid.UUID) -> uuid.UUID:
+    """The case an erasure request is on (for a page to return to); the request's
+    404 when there is none. Who may see it is the service's question."""
+    case_id = ErasureRequest.objects.filter(pk=request_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise errors.ErasureNotFound(
+            _("No erasure request with this reference is available to you.")
+        )
+    return case_id
+
+
+def retention_due_cases(*, cutoff: datetime) -> list[uuid.UUID]:
+    """Cases whose person left the mechanism before ``cutoff`` and is not yet erased."""
+    return list(
+        Case.objects.filter(
+            identification_status__in=ENDED_STATUSES,
+            status_changed_at__lt=cutoff,
+            person__erased_at__isnull=True,
+        )
+        .order_by("status_changed_at", "id")
+        .values_list("id", flat=True)
+    )

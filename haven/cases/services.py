@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +21,18 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors, hooks, selectors
 from haven.cases.models import (
+    ERASURE_TRANSITIONS,
     AgeStatus,
     Case,
+    ErasureReason,
+    ErasureRequest,
+    ErasureState,
     ExploitationForm,
     GenderIdentity,
     Incident,
     Interview,
+    LegalHold,
+    LegalHoldReason,
     NarrativeEntry,
     Person,
     Premises,
@@ -38,7 +45,7 @@ from haven.cases.status import (
     IdentificationStatus,
     transition_allowed,
 )
-from haven.lib import dates
+from haven.lib import dates, ids
 from haven.vault import hooks as vault_hooks
 from haven.vault import services as vault
 from haven.vault.models import DataKey
@@ -521,9 +528,11 @@ def person_age_status_set(
 def person_erase(*, actor: User, case_id: object) -> Person:
     """Right to erasure: destroy the person's data key (crypto-shredding).
 
-    Only a supervisor of the case lead may erase, once. Ciphertexts stay in
-    place but can no longer be read by anyone; copies in old backups become
-    unreadable once the master key of that time is rotated away and retired.
+    Only a supervisor of the case lead may erase, once; staff reach it through an
+    erasure request approved by a second person (``erasure_approve``), retention
+    through ``retention_run``. Ciphertexts stay in place but can no longer be read
+    by anyone; copies in old backups become unreadable once the master key of that
+    time is rotated away and retired.
     """
     case = selectors.case_get(user=actor, case_id=case_id, for_update=True)
     lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
@@ -533,19 +542,27 @@ def person_erase(*, actor: User, case_id: object) -> Person:
         or lead.organisation_id != actor.organisation_id
     ):
         raise errors.RoleNotAllowed(_("Only a supervisor of the case lead can erase a person."))
+    return _person_shred(case=case, actor=audit.actor_of(actor))
+
+
+def _person_shred(
+    *, case: Case, actor: audit.Actor, detail: dict[str, object] | None = None
+) -> Person:
     person = case.person
     if person.erased_at is not None:
         raise errors.AlreadyErased(_("This person's data was already erased."))
     vault.data_key_destroy(key=person.data_key)
     _person_erased_mark(person, at=timezone.now())
     audit.audit_record(
-        actor=audit.actor_of(actor),
+        actor=actor,
         action=Action.ERASE,
         object_type="cases.Person",
         object_id=person.id,
         person_id=person.id,
         field_groups=list(FieldGroup),
+        detail=detail,
     )
+    hooks.person_erased(hooks.PersonErased(case=case, actor=actor))
     return person
 
 
@@ -786,3 +803,288 @@ def _audit_interview(*, actor: User, case: Case, row: Interview, readers: int) -
             "readers": readers,
         },
     )
+
+
+# --- erasure with a second approver, legal holds, retention (R-39, R-40; issue 12) ---------
+
+ERASURE_NOTE_MAX = 1000
+# GDPR Art. 12(3): a request is answered without undue delay, within one month.
+ERASURE_ANSWER_DAYS = 30
+ERASURE_SUBJECT = "cases.ErasureRequest"
+HOLD_SUBJECT = "cases.LegalHold"
+
+
+def _erasure_text(text: str, *, field: str, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise errors.InvalidInput(_("Say why, in a few words."), field=field)
+    if len(text) > ERASURE_NOTE_MAX:
+        raise errors.InvalidInput(
+            _("Keep it under %(n)d characters.") % {"n": ERASURE_NOTE_MAX}, field=field
+        )
+    return text
+
+
+def _hold_refuse(case: Case) -> None:
+    if selectors.active_holds(case_id=case.pk).exists():
+        raise errors.UnderLegalHold(
+            _("A legal hold keeps this person's data: lift it before erasing.")
+        )
+
+
+def _lead_id(context: access_policy.CaseContext) -> object:
+    lead = context.lead
+    return lead.organisation_id if lead else None
+
+
+def _erasure_audit(*, actor: User, row: ErasureRequest, action: str) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=action,
+        object_type=ERASURE_SUBJECT,
+        object_id=row.pk,
+        person_id=row.case.person_id,
+        detail={"state": row.state, "reason": row.reason},
+    )
+
+
+@transaction.atomic
+def erasure_request(*, actor: User, case_id: object, reason: str, note: str = "") -> ErasureRequest:
+    """Ask for a person's data to be erased, with a reason from the list (and a note,
+    required for "other", sealed under the person's key). A supervisor of the case
+    lead other than the asker answers; they get a task for it."""
+    case, context = selectors.case_get_with_context(user=actor, case_id=case_id, for_update=True)
+    lead_id = _lead_id(context)
+    if not selectors.may_request_erasure(actor, lead_id):
+        raise errors.RoleNotAllowed(
+            _("Only caseworkers and supervisors of the case lead ask for an erasure.")
+        )
+    if case.person.erased_at is not None:
+        raise errors.AlreadyErased(_("This person's data was already erased."))
+    if reason not in ErasureReason.values:
+        raise errors.InvalidInput(_("Choose the reason from the list."), field="reason")
+    note = _erasure_text(note, field="note", required=reason == ErasureReason.OTHER)
+    _hold_refuse(case)
+    if ErasureRequest.objects.filter(case=case, state=ErasureState.REQUESTED).exists():
+        raise errors.ErasurePending(_("An erasure request for this person is already waiting."))
+    row = ErasureRequest(
+        case=case,
+        reason=reason,
+        note_enc=vault.encrypt_optional(
+            key=case.person.data_key, plaintext=note, context=selectors.ERASURE_NOTE_CONTEXT
+        ),
+        requested_at=timezone.now(),
+        requested_by=actor,
+    )
+    row.save()
+    _erasure_audit(actor=actor, row=row, action=Action.CREATE)
+    assert context.lead is not None  # noqa: S101 - may_request_erasure needs a lead
+    hooks.erasure_requested(
+        hooks.ErasureRequested(
+            case=case,
+            request_id=row.pk,
+            lead=context.lead.organisation,
+            by=actor,
+            today=timezone.localdate(),
+        )
+    )
+    return row
+
+
+def _request_for_answer(*, actor: User, request_id: object) -> ErasureRequest:
+    """The request, locked, for the lead's staff; the same 404 for everyone else."""
+    not_found = errors.ErasureNotFound(
+        _("No erasure request with this reference is available to you.")
+    )
+    parsed = ids.parse_uuid(request_id) or uuid.UUID(int=0)
+    case_id = ErasureRequest.objects.filter(pk=parsed).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise not_found
+    try:
+        case, context = selectors.case_get_with_context(
+            user=actor, case_id=case_id, for_update=True
+        )
+    except (errors.CaseNotFound, errors.BreakGlassReadOnly):
+        raise not_found from None
+    lead_id = _lead_id(context)
+    if not selectors.may_request_erasure(actor, lead_id):
+        raise not_found
+    row = ErasureRequest.objects.select_for_update().get(pk=parsed)
+    row.case = case
+    ERASURE_TRANSITIONS.require(
+        row.state,
+        ErasureState.ERASED,
+        lambda: errors.ErasureAnswered(_("This erasure request was already answered.")),
+    )
+    if not selectors.may_answer_erasure(actor, lead_id):
+        raise errors.RoleNotAllowed(
+            _("Only a supervisor of the case lead approves or refuses an erasure.")
+        )
+    if row.requested_by_id == actor.pk:
+        raise errors.SecondApproverRequired(
+            _("A second person must answer: you asked for this erasure yourself.")
+        )
+    return row
+
+
+def _answered(*, actor: User, row: ErasureRequest, state: str, fields: list[str]) -> None:
+    row.state = state
+    row.answered_at = timezone.now()
+    row.answered_by = actor
+    row.save(update_fields=["state", "answered_at", "answered_by", *fields])
+    _erasure_audit(actor=actor, row=row, action=Action.TRANSITION)
+
+
+@transaction.atomic
+def erasure_approve(*, actor: User, request_id: object) -> ErasureRequest:
+    """A second person approves: the person is erased (crypto-shredded) in the same
+    transaction, unless a legal hold keeps their data."""
+    row = _request_for_answer(actor=actor, request_id=request_id)
+    _hold_refuse(row.case)
+    _answered(actor=actor, row=row, state=ErasureState.ERASED, fields=[])
+    person_erase(actor=actor, case_id=row.case_id)
+    hooks.erasure_answered(
+        hooks.ErasureAnswered(case=row.case, request_id=row.pk, by=actor, erased=True)
+    )
+    return row
+
+
+@transaction.atomic
+def erasure_refuse(*, actor: User, request_id: object, reason: str) -> ErasureRequest:
+    """A second person refuses, saying why (sealed under the person's key)."""
+    text = _erasure_text(reason, field="reason", required=True)
+    row = _request_for_answer(actor=actor, request_id=request_id)
+    row.refusal_enc = vault.encrypt(
+        key=row.case.person.data_key, plaintext=text, context=selectors.ERASURE_REFUSAL_CONTEXT
+    )
+    _answered(actor=actor, row=row, state=ErasureState.REFUSED, fields=["refusal_enc"])
+    hooks.erasure_answered(
+        hooks.ErasureAnswered(case=row.case, request_id=row.pk, by=actor, erased=False)
+    )
+    return row
+
+
+def _hold_audit(*, actor: User, hold: LegalHold, action: str, person_id: object) -> None:
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=action,
+        object_type=HOLD_SUBJECT,
+        object_id=hold.pk,
+        person_id=person_id,
+        detail={
+            "reason": hold.reason,
+            "until": hold.until.isoformat() if hold.until else "",
+            "lifted": hold.lifted_at is not None,
+        },
+    )
+
+
+def _hold_rule(actor: User, context: access_policy.CaseContext) -> None:
+    if not selectors.may_hold(actor, [m.organisation_id for m in context.memberships]):
+        raise errors.RoleNotAllowed(
+            _("Only supervisors of an organisation on the case team place or lift legal holds.")
+        )
+
+
+@transaction.atomic
+def legal_hold_place(
+    *, actor: User, case_id: object, reason: str, until: date | None = None
+) -> LegalHold:
+    """Keep a case's person from erasure and from retention, until ``until`` (None:
+    until lifted), for a legal reason from the list."""
+    case, context = selectors.case_get_with_context(user=actor, case_id=case_id, for_update=True)
+    _hold_rule(actor, context)
+    if case.person.erased_at is not None:
+        raise errors.PersonErased(_("This person's data was erased."))
+    if reason not in LegalHoldReason.values:
+        raise errors.InvalidInput(_("Choose the reason from the list."), field="reason")
+    if until is not None and until < timezone.localdate():
+        raise errors.InvalidInput(_("The end of a hold cannot be in the past."), field="until")
+    hold = LegalHold.objects.create(
+        case=case, reason=reason, until=until, placed_at=timezone.now(), placed_by=actor
+    )
+    _hold_audit(actor=actor, hold=hold, action=Action.CREATE, person_id=case.person_id)
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, actor: User, hold_id: object) -> LegalHold:
+    """End a legal hold in force; retention and erasure may then go ahead."""
+    not_found = errors.LegalHoldNotFound(
+        _("No legal hold in force with this reference is available to you.")
+    )
+    parsed = ids.parse_uuid(hold_id) or uuid.UUID(int=0)
+    hold = LegalHold.objects.select_for_update().filter(pk=parsed, lifted_at__isnull=True).first()
+    if hold is None:
+        raise not_found
+    try:
+        case, context = selectors.case_get_with_context(
+            user=actor, case_id=hold.case_id, for_update=True
+        )
+    except (errors.CaseNotFound, errors.BreakGlassReadOnly):
+        raise not_found from None
+    _hold_rule(actor, context)
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = actor
+    hold.save(update_fields=["lifted_at", "lifted_by"])
+    _hold_audit(actor=actor, hold=hold, action=Action.UPDATE, person_id=case.person_id)
+    return hold
+
+
+# Retention (R-40): a record class, the moment its clock starts, and its period.
+ENDED_CASE = "ended_case"
+RetentionOutcome = hooks.RetentionOutcome
+RetentionRow = hooks.RetentionRow
+
+
+@dataclass
+class RetentionReport:
+    dry_run: bool
+    rows: list[RetentionRow] = field(default_factory=list)
+
+    def count(self, outcome: RetentionOutcome) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+
+def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Anonymise (crypto-shred) every person whose case ended longer ago than the
+    retention period of its class, except those under a legal hold, and report
+    what was done and what was held. Each person is one transaction, audited as an
+    erasure by the system; a run that anonymised someone is audited too (counts
+    only). A dry run changes nothing."""
+    now = now or timezone.now()
+    years = settings.HAVEN_RETENTION_YEARS_ENDED_CASE
+    report = RetentionReport(dry_run=dry_run)
+    due = selectors.retention_due_cases(cutoff=selectors.retention_cutoff(years=years, now=now))
+    for case_id in due:
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("person__data_key")
+                .get(pk=case_id)
+            )
+            if selectors.active_holds(case_id=case.pk, today=now.date()).exists():
+                outcome = RetentionOutcome.HELD
+            elif dry_run:
+                outcome = RetentionOutcome.WOULD_ANONYMISE
+            else:
+                _person_shred(
+                    case=case,
+                    actor=audit.SYSTEM,
+                    detail={"retention": ENDED_CASE, "years": years},
+                )
+                outcome = RetentionOutcome.ANONYMISED
+            report.rows.append(
+                RetentionRow(ENDED_CASE, case.reference, case.status_changed_at, outcome)
+            )
+    for provider in hooks.retention_classes():
+        report.rows.extend(provider(now, dry_run))
+    if report.count(RetentionOutcome.ANONYMISED):
+        audit.audit_record(
+            actor=audit.SYSTEM,
+            action=Action.ERASE,
+            object_type="retention.Run",
+            object_id=now.date().isoformat(),
+            detail={outcome.value: report.count(outcome) for outcome in RetentionOutcome},
+        )
+    return report

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from haven.cases.views import cases as views
-from haven.cases.views import drafts, interviews, sharing
+from haven.cases.views import drafts, erasure, interviews, sharing
 
 app_name = "cases"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *sharing.urlpatterns,
     *interviews.urlpatterns,
     *drafts.urlpatterns,
+    *erasure.urlpatterns,
 ]

@@ -11,7 +11,7 @@ class DeadlinesConfig(AppConfig):
         # coordinator through this app's notifications.
         from haven.access import hooks as access_hooks
         from haven.cases import drafts
-        from haven.deadlines import agreements, kinds, notify
+        from haven.deadlines import agreements, erasure, kinds, notify
 
         access_hooks.on_break_glass_used(notify.break_glass_notify)
         # Agreements: each step is told to the other parties, and those about
@@ -24,3 +24,5 @@ class DeadlinesConfig(AppConfig):
             lambda now: drafts.drafts_purge_expired(now=now),
             label="expired drafts deleted",
         )
+        # Erasure requests (cases, below this app): the second approver's task.
+        erasure.register()

@@ -43,13 +43,13 @@ from django.utils import timezone
 
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
-from haven.access.models import Agreement, GivenBy
+from haven.access.models import Agreement, GivenBy, TeamMembership
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import drafts
 from haven.cases import services as case_services
-from haven.cases.models import Case, DraftKind
+from haven.cases.models import Case, DraftKind, ErasureReason
 from haven.cases.status import IdentificationStatus
 from haven.deadlines import services as deadline_services
 from haven.demo import agreements as agreement_specs
@@ -113,6 +113,7 @@ class SeedSummary:
     )
     referrals: referral_demo.ReferralCounts = field(default_factory=referral_demo.ReferralCounts)
     drafts: int = 0  # a half-done intake the NGO caseworker can resume (issue 11)
+    erasure_requests: int = 0  # waiting for a second supervisor of the case lead (issue 12)
     seconds: float = 0.0
 
 
@@ -175,6 +176,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
         seed=seed, today=today, orgs=orgs, users=users
     ).seed()
     summary.drafts = _leave_a_draft(users)
+    summary.erasure_requests = _ask_an_erasure(users)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -199,6 +201,22 @@ def _leave_a_draft(users: dict[UserKey, User]) -> int:
         actor=caseworker, kind=DraftKind.CASE_OPEN, path=reverse("cases:new"), fields=DRAFT_INTAKE
     )
     return 1
+
+
+def _ask_an_erasure(users: dict[UserKey, User]) -> int:
+    """One person asked the organisation leading their case to erase their data: a
+    caseworker asked, and the request waits for the lead's supervisor, who has the
+    task (issue 12). The oldest case of a lead with both demo accounts."""
+    staff = {(u.organisation_id, u.role): u for u in users.values()}
+    leads = TeamMembership.objects.filter(is_lead=True).order_by("case__opened_at", "case_id")
+    for membership in leads:
+        asker = staff.get((membership.organisation_id, Role.CASEWORKER))
+        if asker is not None and (membership.organisation_id, Role.SUPERVISOR) in staff:
+            case_services.erasure_request(
+                actor=asker, case_id=membership.case_id, reason=ErasureReason.PERSON_ASKED
+            )
+            return 1
+    return 0
 
 
 def _screening_sets() -> dict[str, SetDef]:

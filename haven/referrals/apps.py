@@ -10,9 +10,11 @@ class ReferralsConfig(AppConfig):
         # Register the notification events this app sends and the sweeps it runs.
         from haven.access import hooks as access_hooks
         from haven.accounts import rules
+        from haven.cases import hooks as case_hooks
         from haven.referrals import clocks
         from haven.referrals.selectors import access_requests, desk
         from haven.referrals.services import access_requests as access_request_services
+        from haven.referrals.services import retention
 
         clocks.register()
         # The desk refuses with this rule; the menu asks the same one.
@@ -21,3 +23,7 @@ class ReferralsConfig(AppConfig):
         # granted by the consent that covers it (issue 11).
         rules.register_object("referrals.ask_access", access_requests.may_ask_access)
         access_hooks.on_consent_recorded(access_request_services.access_requests_grant_on_consent)
+        # Erasure and retention (issue 12): the desk's records die with the person,
+        # and reports closed without action are kept only for their period.
+        case_hooks.on_person_erased(retention.desk_keys_destroy)
+        case_hooks.provide_retention_class(retention.reports_retention)

@@ -297,13 +297,19 @@ class ConcernReport(models.Model):
     reporter's own details are never required. The description is encrypted
     under a desk key: it may describe a person before any case exists."""
 
+    # The report's own key is destroyed when a person of a case opened from it is
+    # erased, or when retention ends it (``haven.referrals.services.retention``).
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=16, unique=True)  # told to the reporter
     reporter_sector = models.CharField(max_length=40, blank=True)
     # The country whose national coordinators read it; blank (not said, or before
     # countries were asked) is read by every national coordinator.
     country = models.CharField(max_length=2, blank=True, default="")
-    region = models.CharField(max_length=100, blank=True)
+    # Where, in the reporter's words: it may point at the person, so it is sealed
+    # under the report's key like the description (destroyed when the person is
+    # erased or the report's retention period ends).
+    region_enc = models.BinaryField(null=True, blank=True)
     description_enc = models.BinaryField()
     contact_enc = models.BinaryField(null=True, blank=True)  # optional, the reporter's choice
     data_key = models.OneToOneField("vault.DataKey", on_delete=models.PROTECT, related_name="+")

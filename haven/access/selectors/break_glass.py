@@ -50,7 +50,9 @@ def _reviewer_require(user: User) -> None:
 
 
 def _uses() -> QuerySet[BreakGlass]:
-    return BreakGlass.objects.select_related("case", "user", "organisation", "reviewed_by")
+    return BreakGlass.objects.select_related(
+        "case__person__data_key", "user", "organisation", "reviewed_by"
+    )
 
 
 def _reachable(user: User) -> QuerySet[BreakGlass]:

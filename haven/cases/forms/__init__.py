@@ -1,10 +1,12 @@
 """Case forms: they parse and check the shape of input; the services apply the rules.
 
 One module per page family, as the views are split: ``cases`` (search, intake,
-narrative, status), ``sharing`` (purpose and consent) and ``interviews``.
+narrative, status), ``sharing`` (purpose and consent), ``interviews`` and
+``erasure`` (erasure requests and legal holds).
 """
 
 from haven.cases.forms.cases import CaseIntakeForm, CaseSearchForm, NarrativeForm, TransitionForm
+from haven.cases.forms.erasure import ErasureRefuseForm, ErasureRequestForm, LegalHoldForm
 from haven.cases.forms.interviews import InterviewForm
 from haven.cases.forms.sharing import INFORMATION_GIVEN, ConsentForm, PurposeForm, purpose_form
 
@@ -13,7 +15,10 @@ __all__ = [
     "CaseIntakeForm",
     "CaseSearchForm",
     "ConsentForm",
+    "ErasureRefuseForm",
+    "ErasureRequestForm",
     "InterviewForm",
+    "LegalHoldForm",
     "NarrativeForm",
     "PurposeForm",
     "TransitionForm",

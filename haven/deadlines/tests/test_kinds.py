@@ -4,15 +4,23 @@ owns, and the shared machinery reads only the registry (issue 9)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from haven.accounts.models import Role
+from haven.accounts.tests.factories import make_user
 from haven.assistance import clocks as assistance_clocks
 from haven.cases import hooks
+from haven.cases.models import Case, Person
+from haven.cases.status import IdentificationStatus
+from haven.cases.tests.factories import open_case
 from haven.children import clocks as children_clocks
-from haven.deadlines import kinds
+from haven.deadlines import erasure as deadline_erasure
+from haven.deadlines import kinds, tasks
 from haven.identification import clocks as identification_clocks
 from haven.identification import hooks as identification_hooks
 from haven.referrals import clocks as referrals_clocks
@@ -33,6 +41,7 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
             assistance_clocks.REASSESSMENT_DUE,
             assistance_clocks.CLOSURE_FOLLOW_UP,
             referrals_clocks.ACCESS_REQUEST,
+            deadline_erasure.ERASURE_APPROVAL,
         }
         == set(kinds.keys())
         == set(registered)
@@ -100,7 +109,28 @@ def test_it_lists_the_hooks_each_app_registered_in_order() -> None:
             "haven.assistance.clocks.reassessments_due",
         ],
         "age_status_changed": ["haven.children.clocks.guardian_clock_follow_age"],
+        # Erasure (issue 12): the second approver's task, and the desk's keys.
+        "erasure_requested": ["haven.deadlines.erasure.erasure_task_open"],
+        "erasure_answered": ["haven.deadlines.erasure.erasure_task_close"],
+        "person_erased": ["haven.referrals.services.retention.desk_keys_destroy"],
     }
     assert identification_hooks.handlers() == [
         "haven.assistance.services.reflection.reflection_period_follows"
     ]
+
+
+@pytest.mark.django_db
+def test_r40_retention_runs_with_the_deadline_sweep_and_counts_who_it_anonymised() -> None:
+    # given: a person who left the mechanism ten years ago
+    case = open_case(actor=make_user(role=Role.SUPERVISOR))
+    Case.objects.filter(pk=case.pk).update(
+        identification_status=IdentificationStatus.WITHDRAWN,
+        status_changed_at=timezone.now() - timedelta(days=3660),
+    )
+
+    # when
+    figures = tasks.sweep_all()
+
+    # then
+    assert figures["retention_anonymised"] == 1
+    assert Person.objects.get(pk=case.person_id).erased_at is not None

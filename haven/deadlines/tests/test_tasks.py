@@ -81,6 +81,7 @@ def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) ->
         "crossborder_alerted": 0,
         "agreements_ending": 0,
         "drafts_purged": 0,
+        "retention_anonymised": 0,
     }
     [following] = _queued()
     assert following.run_after == moment + timedelta(seconds=60)

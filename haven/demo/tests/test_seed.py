@@ -42,7 +42,15 @@ from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit import services as audit_services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import drafts, selectors
-from haven.cases.models import Case, DraftKind, ExploitationForm, GenderIdentity, Person
+from haven.cases.models import (
+    Case,
+    DraftKind,
+    ErasureRequest,
+    ErasureState,
+    ExploitationForm,
+    GenderIdentity,
+    Person,
+)
 from haven.cases.status import IdentificationStatus, transition_allowed
 from haven.children import clocks as children_clocks
 from haven.children.models import (
@@ -53,6 +61,7 @@ from haven.children.models import (
     FamilyTracing,
     GuardianAppointment,
 )
+from haven.deadlines.erasure import ERASURE_APPROVAL
 from haven.deadlines.models import Notification, Task
 from haven.demo import agreements, consents, history, screenings, synthetic
 from haven.demo import referrals as referral_demo
@@ -1056,3 +1065,19 @@ def test_it_leaves_the_ngo_caseworker_an_intake_draft_to_resume(seeded: demo.See
     assert seeded.drafts == len(rows) == 1
     fields = drafts.draft_open(user=caseworker, draft_id=rows[0].id, kind=DraftKind.CASE_OPEN)
     assert fields["first_language"] == ["uk"]
+
+
+def test_r39_the_demo_has_an_erasure_request_waiting_for_the_leads_supervisor(
+    seeded: demo.SeedSummary,
+) -> None:
+    # when
+    [waiting] = ErasureRequest.objects.filter(state=ErasureState.REQUESTED)
+
+    # then: asked by a caseworker of the lead, with the task for its supervisor
+    assert seeded.erasure_requests == 1
+    assert waiting.requested_by.role == Role.CASEWORKER
+    task = Task.objects.get(kind=ERASURE_APPROVAL, case=waiting.case)
+    assert task.assigned_organisation_id == waiting.requested_by.organisation_id
+    assert User.objects.filter(
+        organisation_id=task.assigned_organisation_id, role=Role.SUPERVISOR
+    ).exists()

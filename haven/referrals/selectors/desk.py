@@ -204,6 +204,14 @@ def consultation_get(*, user: User, consultation_id: object) -> ConsultationView
     )
 
 
+def _sealed(report: ConcernReport, ciphertext: bytes | memoryview | None, context: str) -> str:
+    """A report's text; empty once its key was destroyed (a person of a case opened
+    from it was erased, or its retention period ended)."""
+    if report.data_key.destroyed_at is not None:
+        return ""
+    return vault.decrypt_optional(key=report.data_key, ciphertext=ciphertext, context=context)
+
+
 def _report_row(report: ConcernReport, now: datetime) -> ReportRow:
     return ReportRow(
         id=str(report.pk),
@@ -212,7 +220,7 @@ def _report_row(report: ConcernReport, now: datetime) -> ReportRow:
         age=now - report.received_at,
         state=report.state,
         reporter_sector=report.reporter_sector,
-        region=report.region,
+        region=_sealed(report, report.region_enc, services.REGION_CONTEXT),
     )
 
 
@@ -222,6 +230,7 @@ def report_list(*, user: User, state: str = "") -> list[ReportRow]:
     coordinator = services.coordinator_require(user)
     reports = (
         services.reports_of_country(coordinator)
+        .select_related("data_key")
         .annotate(
             waiting=When_(
                 When(state=ConcernReportState.NEW, then=Value(0)),
@@ -265,14 +274,8 @@ def report_get(*, user: User, report_id: object) -> ReportView:
     )
     return ReportView(
         row=_report_row(report, timezone.now()),
-        description=vault.decrypt(
-            key=report.data_key,
-            ciphertext=report.description_enc,
-            context=services.DESCRIPTION_CONTEXT,
-        ),
-        contact=vault.decrypt_optional(
-            key=report.data_key, ciphertext=report.contact_enc, context=services.CONTACT_CONTEXT
-        ),
+        description=_sealed(report, report.description_enc, services.DESCRIPTION_CONTEXT),
+        contact=_sealed(report, report.contact_enc, services.CONTACT_CONTEXT),
         close_reason=report.close_reason,
         consultation_id=str(consultation.pk) if consultation else None,
         case_id=str(consultation.case_id) if consultation and consultation.case_id else None,
@@ -311,14 +314,8 @@ def desk_records_of_case(*, user: User, case_id: object) -> CaseDeskRecords:
         reports=[
             ReportView(
                 row=_report_row(r, now),
-                description=vault.decrypt(
-                    key=r.data_key,
-                    ciphertext=r.description_enc,
-                    context=services.DESCRIPTION_CONTEXT,
-                ),
-                contact=vault.decrypt_optional(
-                    key=r.data_key, ciphertext=r.contact_enc, context=services.CONTACT_CONTEXT
-                ),
+                description=_sealed(r, r.description_enc, services.DESCRIPTION_CONTEXT),
+                contact=_sealed(r, r.contact_enc, services.CONTACT_CONTEXT),
                 close_reason=r.close_reason,
                 consultation_id=str(r.consultation_id) if r.consultation_id else None,
                 case_id=str(case.pk),

@@ -62,6 +62,7 @@ QUESTION_CONTEXT = "consultation.question"
 ADVICE_CONTEXT = "consultation.advice"
 DESCRIPTION_CONTEXT = "concern_report.description"
 CONTACT_CONTEXT = "concern_report.contact"
+REGION_CONTEXT = "concern_report.region"
 CONSULTATION_SUBJECT = "referrals.Consultation"
 REPORT_SUBJECT = "referrals.ConcernReport"
 SOURCE_PURPOSE = "concern_report.source"  # the blind-index purpose of client addresses
@@ -167,9 +168,11 @@ def _audit(
 
 
 def consultation_key(consultation: Consultation) -> DataKey | None:
-    """The key sealing a consultation's texts; None once the person's data is erased."""
+    """The key sealing a consultation's texts; None once the person's data is erased
+    (an anonymous consultation's own key is destroyed with the person's once it was
+    linked to their case)."""
     if consultation.data_key is not None:
-        return consultation.data_key
+        return consultation.data_key if consultation.data_key.destroyed_at is None else None
     case = consultation.case
     if case is None or case.person.erased_at is not None:
         return None
@@ -379,7 +382,7 @@ def report_submit(
         reference=_new_reference(),
         reporter_sector=sector,
         country=country,
-        region=region,
+        region_enc=vault.encrypt_optional(key=key, plaintext=region, context=REGION_CONTEXT),
         description_enc=vault.encrypt(key=key, plaintext=description, context=DESCRIPTION_CONTEXT),
         contact_enc=vault.encrypt_optional(key=key, plaintext=contact, context=CONTACT_CONTEXT),
         data_key=key,

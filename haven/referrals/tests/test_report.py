@@ -122,7 +122,7 @@ def test_it_requires_what_happened_and_nothing_else() -> None:
     # then
     assert (empty.status_code, minimal.status_code) == (400, 201)
     report = ConcernReport.objects.get()
-    assert (report.region, report.reporter_sector, report.contact_enc) == ("", "", None)
+    assert (report.region_enc, report.reporter_sector, report.contact_enc) == (None, "", None)
 
 
 def test_it_refuses_a_post_without_the_csrf_token() -> None:

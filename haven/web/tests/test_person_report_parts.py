@@ -94,7 +94,7 @@ def test_the_report_holds_every_apps_section_read_through_its_selectors() -> Non
 
     # then: each part's sections, in the declared order
     keys = [section.key for section in report.sections]
-    assert keys[:2] == ["screenings", "decisions"]
+    assert keys[:3] == ["erasure", "screenings", "decisions"]  # cases' own part first
     assert {"assistance", "guardians", "cooperation", "referrals", "deadlines"} <= set(keys)
     assistance = report.section("assistance")
     assert assistance.shown

@@ -147,6 +147,11 @@ SHARING_CHECK = CASE + "sharing-check/"
 CASE_ACCESS_REQUESTS = CASE + "access-requests/"
 ACCESS_REQUEST = "/api/v1/access-requests/{id}/"
 ACCESS_REQUEST_REFUSE = ACCESS_REQUEST + "refuse/"
+ERASURE_REQUESTS = CASE + "erasure-requests/"
+ERASURE_APPROVE = "/api/v1/erasure-requests/{id}/approve/"
+ERASURE_REFUSE = "/api/v1/erasure-requests/{id}/refuse/"
+LEGAL_HOLDS = CASE + "legal-holds/"
+LEGAL_HOLD_LIFT = "/api/v1/legal-holds/{id}/lift/"
 CROSSBORDER_EXPORT = CASE + "crossborder/export/"
 CROSSBORDER_IMPORT = "/api/v1/crossborder/import/"
 CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
@@ -258,6 +263,13 @@ OPERATIONS = {
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
+    (ERASURE_REQUESTS, "get"),
+    (ERASURE_REQUESTS, "post"),
+    (ERASURE_APPROVE, "post"),
+    (ERASURE_REFUSE, "post"),
+    (LEGAL_HOLDS, "get"),
+    (LEGAL_HOLDS, "post"),
+    (LEGAL_HOLD_LIFT, "post"),
     (CROSSBORDER_EXPORT, "post"),
     (CROSSBORDER_IMPORT, "post"),
     (CROSSBORDER_TRANSFERS, "get"),
@@ -1756,6 +1768,67 @@ def test_it_describes_sharing_checks_and_requests_for_access_as_served(
     assert [r.status_code for _, _, r in served] == [
         200, 404, 403, 400, 201, 200, 404, 403, 400, 200, 409,
     ]  # fmt: skip
+    assert_served_as_described(openapi, served)
+
+
+# --- erasure with a second approver and legal holds (issue 12) ------------------------------
+
+
+def test_it_describes_erasure_and_legal_hold_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a caseworker and two supervisors of the lead, and a police caseworker on the team
+    asker = make_user(role=Role.SUPERVISOR)
+    approver = make_user(role=Role.SUPERVISOR, organisation=asker.organisation)
+    police_user = make_user(org_type=OrgType.POLICE)
+    case = open_case(actor=asker)
+    add_to_team(case=case, organisation=org_of(police_user))
+    first, second, police = (api_client_for(u) for u in (asker, approver, police_user))
+    requests, holds = ERASURE_REQUESTS.format(id=case.id), LEGAL_HOLDS.format(id=case.id)
+    ask = {"reason": "person_asked", "note": "Asked in writing."}
+
+    # when: asked, refused, held, lifted, asked again and approved
+    served: list[Served] = [
+        (ERASURE_REQUESTS, "post", police.post(requests, ask, format="json")),
+        (ERASURE_REQUESTS, "post", first.post(requests, {"reason": "x"}, format="json")),
+        (ERASURE_REQUESTS, "post", first.post(requests, ask, format="json")),
+        (ERASURE_REQUESTS, "post", first.post(requests, ask, format="json")),
+    ]
+    one = served[2][2].json()["id"]
+    refuse = ERASURE_REFUSE.format(id=one)
+    served += [
+        (ERASURE_REQUESTS, "get", second.get(requests)),
+        (ERASURE_REQUESTS, "get", police.get(requests)),
+        (ERASURE_APPROVE, "post", first.post(ERASURE_APPROVE.format(id=one), format="json")),
+        (ERASURE_APPROVE, "post", police.post(ERASURE_APPROVE.format(id=one), format="json")),
+        (ERASURE_REFUSE, "post", second.post(refuse, {"reason": ""}, format="json")),
+        (ERASURE_REFUSE, "post", second.post(refuse, {"reason": "No."}, format="json")),
+        (ERASURE_APPROVE, "post", second.post(ERASURE_APPROVE.format(id=one), format="json")),
+        (LEGAL_HOLDS, "post", police.post(holds, {"reason": "investigation"}, format="json")),
+        (LEGAL_HOLDS, "post", second.post(holds, {"reason": "x"}, format="json")),
+        (LEGAL_HOLDS, "post", second.post(holds, {"reason": "proceedings"}, format="json")),
+        (LEGAL_HOLDS, "get", first.get(holds)),
+    ]
+    hold = served[-2][2].json()["id"]
+    lift = LEGAL_HOLD_LIFT.format(id=hold)
+    served += [
+        (ERASURE_REQUESTS, "post", first.post(requests, ask, format="json")),
+        (LEGAL_HOLD_LIFT, "post", police.post(lift, format="json")),
+        (LEGAL_HOLD_LIFT, "post", second.post(lift, format="json")),
+        (LEGAL_HOLD_LIFT, "post", second.post(lift, format="json")),
+        (ERASURE_REQUESTS, "post", first.post(requests, ask, format="json")),
+    ]
+    two = served[-1][2].json()["id"]
+    served.append(
+        (ERASURE_APPROVE, "post", second.post(ERASURE_APPROVE.format(id=two), format="json"))
+    )
+
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        403, 400, 201, 409, 200, 403, 403, 404, 400, 200, 409,
+        403, 400, 201, 200,
+        409, 403, 200, 404, 201, 200,
+    ]  # fmt: skip
+    assert served[-1][2].json()["state"] == "erased"
+    assert served[-1][2].json()["note"] == ""  # sealed under the erased person's key
     assert_served_as_described(openapi, served)
 
 

@@ -325,6 +325,39 @@ def _report_context(scene: Scene) -> Context:
     }
 
 
+def _erasure_context(scene: Scene) -> Context:
+    # As cases.views.erasure: a request waiting for the lead's supervisor, a refused
+    # one, a hold in force and a lifted one, each form with an error beside its field.
+    supervisor = make_user(role=Role.SUPERVISOR, organisation=org_of(scene.lead))
+    case = open_case(actor=scene.lead)
+    refused = case_services.erasure_request(
+        actor=scene.lead, case_id=case.id, reason="other", note="Asked by letter."
+    )
+    case_services.erasure_refuse(actor=supervisor, request_id=refused.pk, reason="Court case.")
+    case_services.erasure_request(actor=scene.lead, case_id=case.id, reason="person_asked")
+    lifted = case_services.legal_hold_place(
+        actor=supervisor, case_id=case.id, reason="proceedings", until=timezone.localdate()
+    )
+    case_services.legal_hold_lift(actor=supervisor, hold_id=lifted.pk)
+    case_services.legal_hold_place(actor=supervisor, case_id=case.id, reason="investigation")
+    page = selectors.erasure_page(user=supervisor, case_id=case.id)
+    forms = [
+        case_forms.ErasureRequestForm({"erasure-reason": "x"}),
+        case_forms.ErasureRefuseForm({"refuse-reason": ""}),
+        case_forms.LegalHoldForm({"hold-reason": "x"}),
+    ]
+    for form in forms:
+        form.is_valid()
+    request_form, refuse_form, hold_form = forms
+    return {
+        "page": page,
+        "case": case,
+        "request_form": request_form,
+        "refuse_form": refuse_form,
+        "hold_form": hold_form,
+    }
+
+
 def _report_section_context(scene: Scene) -> Context:
     context = _person_report_context(scene)
     return {**context, "section": context["report"].section("assistance")}
@@ -1154,6 +1187,7 @@ CONTEXTS: dict[str, Builder] = {
     "cases/_group.html": _case_context,
     "cases/case_transition.html": _transition_context,
     "cases/access_report_detail.html": _report_context,
+    "cases/erasure.html": _erasure_context,
     "cases/person_report_detail.html": _person_report_context,
     "cases/person_report_group.html": _person_report_context,
     "cases/interview_list.html": _interview_list,

@@ -1,0 +1,73 @@
+"""``haven erasure request|approve|refuse|list --as USERNAME``: erasure requests
+from the console, acting as a named user under the same rules as the page and the
+API (a second supervisor of the case lead approves; approval crypto-shreds the
+person in the same transaction). Every step is audited as that user's.
+
+- ``request CASE_REFERENCE --reason CODE [--note TEXT]``
+- ``approve REQUEST_ID`` / ``refuse REQUEST_ID --note TEXT``
+- ``list [--state STATE]``: the requests on cases the user's organisation leads.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from haven.accounts.models import User
+from haven.cases import selectors, services
+from haven.cases.models import Case, ErasureReason, ErasureState
+from haven.lib.errors import HavenError
+
+
+class Command(BaseCommand):
+    help = "Erasure requests: ask, approve, refuse or list them, acting as a named user."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("action", choices=["request", "approve", "refuse", "list"])
+        parser.add_argument("target", nargs="?", default="", help="case reference or request id")
+        parser.add_argument("--as", dest="username", required=True, help="the acting user")
+        parser.add_argument("--reason", default="", choices=["", *ErasureReason.values])
+        parser.add_argument("--note", default="", help="no personal data: why, in a few words")
+        parser.add_argument("--state", default="", choices=["", *ErasureState.values])
+
+    def handle(self, *args: Any, action: str, target: str, username: str, **options: Any) -> None:
+        user = (
+            User.objects.select_related("organisation")
+            .filter(username=username, is_active=True)
+            .first()
+        )
+        if user is None:
+            raise CommandError("No active user with this username.")
+        try:
+            self._act(user, action, target, options)
+        except HavenError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
+
+    def _act(self, user: User, action: str, target: str, options: dict[str, Any]) -> None:
+        if action == "list":
+            for row in selectors.erasure_requests(user=user, state=options["state"]):
+                self.stdout.write(
+                    f"{row.pk}  {row.case.reference}  {row.state}  {row.reason}  "
+                    f"{row.requested_by.username}  {row.requested_at:%Y-%m-%d}"
+                )
+            return
+        if not target:
+            raise CommandError("Name the case reference (request) or the request id.")
+        if action == "request":
+            case_id = (
+                Case.objects.filter(reference=target.strip().upper())
+                .values_list("pk", flat=True)
+                .first()
+            )
+            row = services.erasure_request(
+                actor=user, case_id=case_id, reason=options["reason"], note=options["note"]
+            )
+            self.stdout.write(self.style.SUCCESS(f"Erasure requested: {row.pk}"))
+        elif action == "approve":
+            row = services.erasure_approve(actor=user, request_id=target)
+            self.stdout.write(self.style.SUCCESS(f"Approved; the person was erased: {row.pk}"))
+        else:
+            row = services.erasure_refuse(actor=user, request_id=target, reason=options["note"])
+            self.stdout.write(self.style.SUCCESS(f"Refused: {row.pk}"))
