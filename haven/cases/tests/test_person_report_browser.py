@@ -33,7 +33,7 @@ def test_it_prints_the_report_without_navigation_and_one_part_a_page(
         expect(page.get_by_role("heading", name="What Haven holds about you")).to_be_visible()
         expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
         expect(page.get_by_role("button", name="Show in this language")).to_be_hidden()
-        expect(page.get_by_role("note", name="Demo mode")).to_be_visible()
+        expect(page.get_by_role("region", name="Demo mode")).to_be_visible()
         access = page.locator("#report-access")
         expect(
             access.get_by_role("cell", name=org_of(shared.police).name + " (Police)")

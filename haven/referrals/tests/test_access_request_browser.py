@@ -84,7 +84,7 @@ def test_issue11_the_police_ask_for_a_hidden_account_and_the_lead_grants_it_by_c
         f"Record a consent, case {case.reference}"
     )
     expect(lead_page.get_by_label("Shared with")).to_have_value(f"org:{police_org.pk}")
-    _fill(lead_page.get_by_label("Language the information was given in"), "fi")
+    _fill(lead_page.get_by_label("Language the information was given in", exact=True), "fi")
     lead_page.get_by_label("Information given to the person").fill(
         "What the police would read, and that saying no changes none of her help."
     )

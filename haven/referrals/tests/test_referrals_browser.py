@@ -300,7 +300,7 @@ def test_issue11_the_missing_consent_is_recorded_from_the_referral_check_and_the
     kinds = page.get_by_role("group", name="Kinds of information")
     for group in SHARED:
         expect(kinds.get_by_role("checkbox", name=str(group.label), exact=True)).to_be_checked()
-    language = page.get_by_label("Language the information was given in")
+    language = page.get_by_label("Language the information was given in", exact=True)
     if language.evaluate("element => element.tagName") == "SELECT":
         language.select_option("fi")
     else:
