@@ -78,3 +78,14 @@ def csp_violations(page: Any) -> Iterator[list[str]]:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     # pytest-playwright hook: use Debian's chromium, never a downloaded browser.
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def migrations_restored() -> Iterator[None]:
+    """Tests of data migrations: whatever happens, the database ends at the latest
+    migrations."""
+    from haven.lib.tests.migrations import latest, migrate
+
+    targets = latest()
+    yield
+    migrate(targets)

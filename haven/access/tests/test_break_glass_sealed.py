@@ -4,12 +4,9 @@ the person is erased, and rows written before are sealed by the migration."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from haven.access import services
@@ -18,6 +15,7 @@ from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.cases import services as case_services
 from haven.cases.tests.factories import open_case
+from haven.lib.tests.migrations import latest, migrate
 from haven.vault import services as vault
 from haven.vault.errors import KeyDestroyed
 
@@ -74,26 +72,8 @@ def test_r39_break_glass_on_an_erased_persons_case_keeps_no_words() -> None:
 LAST_BEFORE = ("access", "0007_agreements_recorded_before_approvals_are_in_effect")
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    latest = _latest()
-    yield
-    _migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restored")
+@pytest.mark.usefixtures("migrations_restored")
 def test_r39_the_migration_seals_existing_justifications_under_the_persons_key() -> None:
     # given: two uses written in the clear before the migration, one on an erased person
     lead = make_user(role=Role.SUPERVISOR)
@@ -101,7 +81,7 @@ def test_r39_the_migration_seals_existing_justifications_under_the_persons_key()
     assert outsider.organisation is not None
     live, erased = open_case(actor=lead), open_case(actor=lead)
     case_services.person_erase(actor=lead, case_id=erased.id)
-    executor = _migrate([LAST_BEFORE])
+    executor = migrate([LAST_BEFORE])
     old = executor.loader.project_state([LAST_BEFORE]).apps.get_model("access", "BreakGlass")
     now = timezone.now()
     ids = [
@@ -118,7 +98,7 @@ def test_r39_the_migration_seals_existing_justifications_under_the_persons_key()
     ]
 
     # when
-    _migrate(_latest())
+    migrate(latest())
 
     # then: sealed under the live person's key; nothing kept for the erased one
     sealed, gone = (BreakGlass.objects.get(pk=pk) for pk in ids)
@@ -127,6 +107,6 @@ def test_r39_the_migration_seals_existing_justifications_under_the_persons_key()
     assert gone.justification_enc is None and gone.justification == ""
 
     # and back: the words return in the clear where the key lives
-    executor = _migrate([LAST_BEFORE])
+    executor = migrate([LAST_BEFORE])
     old = executor.loader.project_state([LAST_BEFORE]).apps.get_model("access", "BreakGlass")
     assert [old.objects.get(pk=pk).justification for pk in ids] == [WORDS, ""]

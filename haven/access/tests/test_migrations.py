@@ -4,12 +4,9 @@ for each party, and their free-text legal basis stays on the row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from haven.access import policy
@@ -18,32 +15,14 @@ from haven.access.states import AgreementState
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import add_to_team, open_case
+from haven.lib.tests.migrations import latest, migrate
 
 LAST_BEFORE = ("access", "0005_break_glass_reason")
 BEFORE: list[tuple[str, str | None]] = [LAST_BEFORE]
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    """Whatever happens, the database ends at the latest migrations."""
-    latest = _latest()
-    yield
-    _migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restored")
+@pytest.mark.usefixtures("migrations_restored")
 def test_r47_agreements_recorded_before_approvals_stay_in_effect() -> None:
     # given: a case led by an NGO with the police on the team; then, before the
     # migration, an agreement on free-text law letting legal data reach the police
@@ -53,7 +32,7 @@ def test_r47_agreements_recorded_before_approvals_stay_in_effect() -> None:
     assert lead.organisation is not None and police.organisation is not None
     case = open_case(actor=lead)
     add_to_team(case=case, organisation=police.organisation, share=False)
-    executor = _migrate(BEFORE)
+    executor = migrate(BEFORE)
     old = executor.loader.project_state([LAST_BEFORE]).apps
     recorded = timezone.now()
     agreement = old.get_model("access", "Agreement").objects.create(
@@ -77,7 +56,7 @@ def test_r47_agreements_recorded_before_approvals_stay_in_effect() -> None:
     )
 
     # when
-    _migrate(_latest())
+    migrate(latest())
 
     # then: in effect, each party approved when it was recorded, the basis kept
     stored = Agreement.objects.get(pk=agreement.pk)

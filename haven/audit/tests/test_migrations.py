@@ -5,40 +5,23 @@ chain continues from the last of them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from haven.audit import chain, services
 from haven.audit.models import AuditEvent, AuditHead
 from haven.audit.services import Actor
+from haven.lib.tests.migrations import latest, migrate
 
 BEFORE: list[tuple[str, str | None]] = [("audit", "0003_break_glass_refused_action")]
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    """Whatever happens, the database ends at the latest migrations."""
-    latest = list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-    yield
-    _migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restored")
+@pytest.mark.usefixtures("migrations_restored")
 def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() -> None:
     # given: three events chained by the old rule, with their head, before the upgrade
-    executor = _migrate(BEFORE)
+    executor = migrate(BEFORE)
     old = executor.loader.project_state(("audit", "0003_break_glass_refused_action")).apps
     event_model, head_model = (
         old.get_model("audit", "AuditEvent"),
@@ -66,7 +49,7 @@ def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() 
     head_model.objects.create(id=1, last_hash=prev, count=3)
 
     # when: upgraded, then one more event written and sealed
-    _migrate(list(MigrationExecutor(connection).loader.graph.leaf_nodes()))
+    migrate(latest())
     legacy = list(AuditEvent.objects.order_by("id"))
     upgraded = services.audit_verify()
     services.audit_record(

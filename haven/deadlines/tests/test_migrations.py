@@ -4,12 +4,10 @@ sweep queued before the move still runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -17,6 +15,7 @@ from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import open_case
 from haven.deadlines.models import Notification, Task
+from haven.lib.tests.migrations import latest, migrate
 
 MOVE = ("assistance", "0006_referral_and_desk_notifications")
 BEFORE: list[tuple[str, str | None]] = [MOVE, ("deadlines", None)]
@@ -24,32 +23,13 @@ OLD_SWEEP = "haven.assistance.tasks.deadline_sweep"
 NEW_SWEEP = "haven.deadlines.tasks.deadline_sweep"
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def _tables() -> set[str]:
     with connection.cursor() as cursor:
         return set(connection.introspection.table_names(cursor))
 
 
-@pytest.fixture
-def restored() -> Iterator[None]:
-    """Whatever happens, the database ends at the latest migrations."""
-    latest = _latest()
-    yield
-    _migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restored")
+@pytest.mark.usefixtures("migrations_restored")
 def test_it_keeps_every_task_and_notification_written_before_the_move() -> None:
     # given: a case whose clocks started before the move (decision due), then the
     # database taken back to before the move, where one more task, a reminder and a
@@ -59,7 +39,7 @@ def test_it_keeps_every_task_and_notification_written_before_the_move() -> None:
     assert organisation is not None
     case = open_case(actor=caseworker)
     started = set(Task.objects.values_list("pk", "kind"))
-    executor = _migrate(BEFORE)
+    executor = migrate(BEFORE)
     assert {"assistance_task", "assistance_notification"} <= _tables()
     assert "deadlines_task" not in _tables()
     old = executor.loader.project_state([MOVE]).apps
@@ -83,7 +63,7 @@ def test_it_keeps_every_task_and_notification_written_before_the_move() -> None:
     )
 
     # when
-    _migrate(_latest())
+    migrate(latest())
 
     # then
     tables = _tables()

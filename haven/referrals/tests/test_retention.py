@@ -4,12 +4,9 @@ action are anonymised after their retention period (R-40, issue 12)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import timezone
 
@@ -17,6 +14,7 @@ from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import UserFactory, make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases import services as case_services
+from haven.lib.tests.migrations import latest, migrate
 from haven.referrals.models import ConcernReport, ConcernReportState
 from haven.referrals.selectors import desk as desk_selectors
 from haven.referrals.services import desk as services
@@ -118,37 +116,19 @@ def test_r40_reports_closed_without_action_are_anonymised_after_their_period() -
 LAST_BEFORE = ("referrals", "0005_directory_entry_version")
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return list(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    latest = _latest()
-    yield
-    _migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restored")
+@pytest.mark.usefixtures("migrations_restored")
 def test_r39_the_migration_seals_existing_regions_under_each_reports_key() -> None:
     # given: reports written with the region in the clear (one whose key is gone)
     live, shredded, blank = _report(), _report(), _report()
     vault.data_key_destroy(key=shredded.data_key)
-    executor = _migrate([LAST_BEFORE])
+    executor = migrate([LAST_BEFORE])
     old = executor.loader.project_state([LAST_BEFORE]).apps.get_model("referrals", "ConcernReport")
     old.objects.filter(pk__in=[live.pk, shredded.pk]).update(region=REGION)
     old.objects.filter(pk=blank.pk).update(region="")
 
     # when
-    _migrate(_latest())
+    migrate(latest())
 
     # then
     stored = {r.pk: r for r in ConcernReport.objects.select_related("data_key")}
@@ -162,7 +142,7 @@ def test_r39_the_migration_seals_existing_regions_under_each_reports_key() -> No
     assert stored[blank.pk].region_enc is None
 
     # and back: the region returns in the clear where the key lives
-    executor = _migrate([LAST_BEFORE])
+    executor = migrate([LAST_BEFORE])
     old = executor.loader.project_state([LAST_BEFORE]).apps.get_model("referrals", "ConcernReport")
     assert {r.pk: r.region for r in old.objects.all()} == {
         live.pk: REGION,
