@@ -39,7 +39,7 @@ DOWNLOAD = re.compile(r"\.(pdf|csv|json|zip)$|/export/|/download/")
 
 
 class _Links(HTMLParser):
-    """The same-site links and the post forms of one page."""
+    """The same-site links (and htmx GETs) and the post forms of one page."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,6 +50,8 @@ class _Links(HTMLParser):
         values = dict(attrs)
         if tag == "a" and values.get("href") and "download" not in values:
             self.links.append(values["href"] or "")
+        if values.get("hx-get"):  # htmx fetches it as a page part: it must answer too
+            self.links.append(values["hx-get"] or "")
         elif tag == "form" and (values.get("method") or "get").lower() == "post":
             self.forms.append(values.get("action") or "")
 
