@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # A service's status and its allowed changes live with the table (style rule 13);
 # re-exported here, where the models that store it are.
 from haven.assistance.states import ServiceStatus as ServiceStatus
+from haven.lib import locking
 
 
 class ReflectionPeriod(models.Model):
@@ -46,6 +47,7 @@ class ReflectionPeriod(models.Model):
     early_end_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    version = locking.version_field()  # every extension moves it on (optimistic locking)
 
     class Meta:
         constraints = [
@@ -107,6 +109,7 @@ class ResidencePermit(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    version = locking.version_field()  # every renewal moves it on (optimistic locking)
 
     class Meta:
         ordering = ["-issued_on", "-recorded_at"]

@@ -46,6 +46,7 @@ from haven.access import services as access_services
 from haven.access.models import Agreement, GivenBy, TeamMembership
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import drafts
 from haven.cases import services as case_services
@@ -527,12 +528,17 @@ def _record(
             requested_on=event.on,
         )
     elif isinstance(event, history_plans.Extension):
+        # The supervisor opens the period's page, then extends the version read there.
+        supervisor = _staff(users, plan.country, event.by, Role.SUPERVISOR)
+        period = reflection_selectors.reflection_period_get(user=supervisor, case_id=case_id).period
+        assert period is not None  # noqa: S101 - planned after a positive reasonable-grounds decision
         reflection_services.reflection_period_extend(
-            actor=_staff(users, plan.country, event.by, Role.SUPERVISOR),
+            actor=supervisor,
             case_id=case_id,
             days=event.days,
             reasons=event.reasons,
             decided_on=event.on,
+            version=period.version,
         )
     else:
         reflection_services.reflection_period_end_early(

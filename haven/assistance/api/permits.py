@@ -19,6 +19,7 @@ from haven.accounts.current import acting_user
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
 from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib import locking
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUNDS = ["personal_situation", "proceedings"]
@@ -27,6 +28,12 @@ GROUP_FORBIDDEN = OpenApiResponse(
     description="field_group_not_allowed: your organisation does not see the legal group.",
 )
 CONFLICT = OpenApiResponse(ErrorSerializer, description="person_erased.")
+RENEW_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="person_erased; edit_conflict (field version): the permit was renewed since "
+    "the version you read; nothing was saved, read it again and send your renewal on the "
+    "new version.",
+)
 PERMIT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The permit id.")
 PERMIT_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="not_found: no such permit, or one you may not see."
@@ -54,6 +61,7 @@ class PermitReadSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField(help_text="Empty once the person's data is erased.")
     recorded_by = serializers.CharField()
     renewals = RenewalReadSerializer(many=True)
+    version = serializers.IntegerField(help_text="Send it back when renewing the permit.")
 
 
 class DetentionReadSerializer(serializers.Serializer[Any]):
@@ -101,6 +109,12 @@ class PermitCreateSerializer(serializers.Serializer[Any]):
 class RenewalCreateSerializer(serializers.Serializer[Any]):
     renewed_on = serializers.DateField()
     new_expires_on = serializers.DateField()
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version of the permit you read. If it was renewed "
+        "since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 class DetentionCreateSerializer(serializers.Serializer[Any]):
@@ -167,7 +181,7 @@ class PermitRenewalsView(JsonApiView):
         tags=["assistance"],
         parameters=[PERMIT_ID],
         request=RenewalCreateSerializer,
-        responses={**WRITE_RESPONSES, 404: PERMIT_NOT_FOUND},
+        responses={**WRITE_RESPONSES, 404: PERMIT_NOT_FOUND, 409: RENEW_CONFLICT},
     )
     def post(self, request: Request, id: str) -> Response:
         data = RenewalCreateSerializer(data=request.data)

@@ -20,6 +20,7 @@ from haven.assistance.models import ReflectionPeriod
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
 from haven.cases.api import CASE_ID, NOT_FOUND
+from haven.lib import locking
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
 GROUP_FORBIDDEN = OpenApiResponse(
@@ -34,6 +35,12 @@ DECIDE_FORBIDDEN = OpenApiResponse(
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="no_reflection_period, reflection_period_not_running, person_erased.",
+)
+EXTEND_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="no_reflection_period, reflection_period_not_running, person_erased; "
+    "edit_conflict (field version): the period was extended since the version you read; "
+    "nothing was saved, read it again and send your extension on the new version.",
 )
 STATES = ["none", "running", "ended", "ended_early"]
 
@@ -70,6 +77,10 @@ class ReflectionPeriodSerializer(serializers.Serializer[Any]):
     )
     extensions = ExtensionReadSerializer(many=True)
     early_end = EarlyEndReadSerializer(allow_null=True)
+    version = serializers.IntegerField(
+        allow_null=True,
+        help_text="Send it back when extending the period; null when there is no period.",
+    )
 
 
 def _body(view: selectors.ReflectionView) -> Any:
@@ -95,6 +106,7 @@ def _body(view: selectors.ReflectionView) -> Any:
             "pathway_confirmed": view.pathway_confirmed,
             "extensions": view.extensions,
             "early_end": early_end,
+            "version": view.period.version if view.period is not None else None,
         }
     ).data
 
@@ -104,6 +116,12 @@ class ExtensionCreateSerializer(serializers.Serializer[Any]):
     # Blank reasons reach the service, which answers with code reasons_required.
     reasons = serializers.CharField(allow_blank=True, max_length=10000, trim_whitespace=False)
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=locking.VERSION_MAX,
+        help_text="Optimistic locking: the version of the period you read. If it was extended "
+        "since, the answer is 409 edit_conflict and nothing is saved.",
+    )
 
 
 class EarlyEndCreateSerializer(serializers.Serializer[Any]):
@@ -161,7 +179,7 @@ class ReflectionExtensionsView(JsonApiView):
             401: UNAUTHENTICATED,
             403: DECIDE_FORBIDDEN,
             404: NOT_FOUND,
-            409: CONFLICT,
+            409: EXTEND_CONFLICT,
         },
     )
     def post(self, request: Request, id: str) -> Response:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from haven.assistance.services import permits as services
+from haven.lib import locking
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,6 +53,10 @@ class RenewForm(forms.Form):
         label=gettext_lazy("Renewed on"), widget=_DATE_WIDGET, initial=timezone.localdate
     )
     new_expires_on = forms.DateField(label=gettext_lazy("New expiry date"), widget=_DATE_WIDGET)
+    # The version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
+    )
 
 
 class DetentionForm(forms.Form):

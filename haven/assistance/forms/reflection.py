@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.assistance.models import ReflectionPeriod
 from haven.assistance.services import reflection as services
+from haven.lib import locking
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -30,6 +31,10 @@ class ExtendForm(forms.Form):
         help_text=gettext_lazy(
             "For example: serious physical or mental health needs, or a high risk of intimidation."
         ),
+    )
+    # The period's version read when the form was opened (optimistic locking, haven.lib.locking).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=locking.VERSION_MAX
     )
 
 

@@ -41,6 +41,7 @@ class PermitView:
     reference: str  # empty once the person's data is erased
     recorded_by: str
     renewals: list[RenewalView]
+    version: int  # optimistic locking: the renewal form and API send it back
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _permit_view(permit: ResidencePermit, case: Case, erased: bool) -> PermitVie
             )
             for r in permit.renewals.all()
         ],
+        version=permit.version,
     )
 
 

@@ -35,7 +35,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
-from haven.lib import dates
+from haven.lib import dates, locking
 from haven.lib.errors import InvalidInput, NotFound
 from haven.vault import services as vault
 
@@ -164,10 +164,12 @@ def permit_record(*, actor: User, case_id: object, data: PermitInput) -> Residen
 
 @transaction.atomic
 def permit_renew(
-    *, actor: User, permit_id: object, renewed_on: date, new_expires_on: date
+    *, actor: User, permit_id: object, renewed_on: date, new_expires_on: date, version: int
 ) -> PermitRenewal:
     """Record a renewal (R-16: the permit is renewable): the expiry deadline moves,
-    the old one closed and a new one opened on the new expiry date."""
+    the old one closed and a new one opened on the new expiry date. ``version`` is
+    the one the user read: a permit renewed since is refused (``edit_conflict``),
+    never renewed twice by mistake."""
     permit = _permit_for_update(actor=actor, permit_id=permit_id)
     case = _legal_case(actor=actor, case_id=permit.case_id)
     dates.check(new_expires_on, dates.PLANNED, field="new_expires_on")
@@ -184,6 +186,7 @@ def permit_renew(
             field="renewed_on",
         )
     dates.check(renewed_on, dates.PAST, field="renewed_on")
+    locking.version_claim(permit, expected=version)
     renewal = PermitRenewal(
         permit=permit,
         renewed_on=renewed_on,

@@ -37,7 +37,7 @@ from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Task
 from haven.identification import hooks as identification_hooks
 from haven.identification import pathways
-from haven.lib import ids
+from haven.lib import ids, locking
 from haven.vault import services as vault
 
 REFLECTION_FLOOR_DAYS = pathways.REFLECTION_FLOOR_DAYS  # CETS Art. 13: at least 30 days
@@ -163,9 +163,17 @@ def _decision_date(decided_on: date | None, period: ReflectionPeriod) -> date:
 
 @transaction.atomic
 def reflection_period_extend(
-    *, actor: User, case_id: object, days: int, reasons: str, decided_on: date | None = None
+    *,
+    actor: User,
+    case_id: object,
+    days: int,
+    reasons: str,
+    version: int,
+    decided_on: date | None = None,
 ) -> ReflectionExtension:
-    """Extend a running period, with reasons (R-15); the period-end deadline moves with it."""
+    """Extend a running period, with reasons (R-15); the period-end deadline moves with it.
+    ``version`` is the one of the period the user read: a period extended since is
+    refused (``edit_conflict``), never extended twice by mistake."""
     case, period = _period_for_decision(actor=actor, case_id=case_id)
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise errors.ReflectionInputInvalid(
@@ -178,6 +186,7 @@ def reflection_period_extend(
         raise errors.ReflectionNotRunning(
             _("The period is not running on that date; it can no longer be extended.")
         )
+    locking.version_claim(period, expected=version)
     period.granted_days += days
     period.ends_on += timedelta(days=days)
     period.save(update_fields=["granted_days", "ends_on"])

@@ -124,6 +124,7 @@ def test_it_refuses_a_renewal_dated_in_the_future() -> None:
                 permit_id=permit.pk,
                 renewed_on=TODAY + timedelta(days=1),
                 new_expires_on=TODAY + timedelta(days=900),
+                version=permit.version,
             )
     # then
     assert refused.value.field == "renewed_on"
@@ -138,9 +139,13 @@ def test_it_gives_a_malformed_permit_reference_the_same_404_as_a_missing_one() -
         renewal = {"renewed_on": TODAY, "new_expires_on": TODAY + timedelta(days=900)}
         # when
         with pytest.raises(NotFound) as malformed:
-            permit_services.permit_renew(actor=t.lead, permit_id="not-a-number", **renewal)
+            permit_services.permit_renew(
+                actor=t.lead, permit_id="not-a-number", **renewal, version=1
+            )
         with pytest.raises(NotFound) as missing:
-            permit_services.permit_renew(actor=t.lead, permit_id=permit.pk + 1000, **renewal)
+            permit_services.permit_renew(
+                actor=t.lead, permit_id=permit.pk + 1000, **renewal, version=1
+            )
     # then
     assert malformed.value.message == missing.value.message
 

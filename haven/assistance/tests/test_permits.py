@@ -126,7 +126,11 @@ def test_r16_a_renewal_is_recorded_and_the_expiry_alert_moves() -> None:
         (old_task,) = _open_expiry_tasks(t.case)
         # when
         services.permit_renew(
-            actor=t.lead, permit_id=permit.pk, renewed_on=TODAY, new_expires_on=new_expiry
+            actor=t.lead,
+            permit_id=permit.pk,
+            renewed_on=TODAY,
+            new_expires_on=new_expiry,
+            version=permit.version,
         )
     # then
     permit.refresh_from_db()
@@ -149,7 +153,11 @@ def test_r16_a_renewal_must_move_the_expiry_later() -> None:
         # when
         with pytest.raises(InvalidInput) as refused:
             services.permit_renew(
-                actor=t.lead, permit_id=permit.pk, renewed_on=TODAY, new_expires_on=TODAY
+                actor=t.lead,
+                permit_id=permit.pk,
+                renewed_on=TODAY,
+                new_expires_on=TODAY,
+                version=permit.version,
             )
     # then
     assert refused.value.field == "new_expires_on"
@@ -193,6 +201,7 @@ def test_r16_the_legal_group_is_required_to_record_and_read_permits() -> None:
                 permit_id=allowed.pk,
                 renewed_on=TODAY,
                 new_expires_on=TODAY + timedelta(days=900),
+                version=allowed.version,
             )
     # then
     assert ResidencePermit.objects.count() == 1
@@ -216,6 +225,7 @@ def test_it_gives_outsiders_the_same_404_as_a_missing_case_or_permit() -> None:
                 permit_id=permit.pk,
                 renewed_on=TODAY,
                 new_expires_on=TODAY + timedelta(days=900),
+                version=permit.version,
             )
         with pytest.raises(NotFound) as missing:
             services.permit_renew(
@@ -223,6 +233,7 @@ def test_it_gives_outsiders_the_same_404_as_a_missing_case_or_permit() -> None:
                 permit_id=permit.pk + 1000,
                 renewed_on=TODAY,
                 new_expires_on=TODAY + timedelta(days=900),
+                version=1,
             )
     assert hidden.value.message == missing.value.message
 

@@ -60,6 +60,7 @@ def test_r16_a_permit_is_recorded_read_and_renewed_as_published(openapi: dict[st
             {
                 "renewed_on": TODAY.isoformat(),
                 "new_expires_on": (TODAY + timedelta(days=700)).isoformat(),
+                "version": 1,
             },
             format="json",
         )
@@ -118,7 +119,7 @@ def test_r16_the_api_needs_the_legal_group_and_hides_the_case_from_outsiders(
         permit_id = allowed.json()["permits"][0]["id"]
         hidden_permit = stranger.post(
             RENEWALS.format(id=permit_id),
-            {"renewed_on": TODAY.isoformat(), "new_expires_on": "2030-01-01"},
+            {"renewed_on": TODAY.isoformat(), "new_expires_on": "2030-01-01", "version": 1},
             format="json",
         )
     # then

@@ -72,6 +72,7 @@ def test_r16_a_renewal_through_the_form_moves_the_expiry_alert() -> None:
             {
                 "renewed_on": TODAY.isoformat(),
                 "new_expires_on": (TODAY + timedelta(days=800)).isoformat(),
+                "version": "1",
             },
         )
     # then

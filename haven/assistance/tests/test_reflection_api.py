@@ -60,9 +60,13 @@ def test_r15_a_supervisor_extends_the_period_with_reasons(openapi: dict[str, Any
     # when
     with time_machine.travel(TODAY + timedelta(days=3), tick=False):
         client = api_client_for(boss)
-        extended = client.post(url, {"days": 14, "reasons": "Intimidation risk."}, format="json")
-        blank = client.post(url, {"days": 14, "reasons": ""}, format="json")
-        caseworker = api_client_for(t.police).post(url, {"days": 14, "reasons": "x"}, format="json")
+        extended = client.post(
+            url, {"days": 14, "reasons": "Intimidation risk.", "version": 1}, format="json"
+        )
+        blank = client.post(url, {"days": 14, "reasons": "", "version": 2}, format="json")
+        caseworker = api_client_for(t.police).post(
+            url, {"days": 14, "reasons": "x", "version": 2}, format="json"
+        )
     # then
     body = extended.json()
     assert extended.status_code == 201
@@ -133,7 +137,7 @@ def test_outsiders_get_the_answer_of_a_missing_case(method: str, path: str) -> N
     t, boss = presumed()
     outsider = api_client_for(make_user(org_type=OrgType.POLICE))
     # a valid body, so that the answer comes from the look-up, not the serializer
-    body = {"days": 1, "reasons": "x", "ground": "public_order", "legal_basis": "y"}
+    body = {"days": 1, "reasons": "x", "ground": "public_order", "legal_basis": "y", "version": 1}
     # when
     hidden = getattr(outsider, method)(path.format(id=t.case.id), body, format="json")
     missing = getattr(outsider, method)(path.format(id="nonsense"), body, format="json")

@@ -11,7 +11,7 @@ from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
-from haven.assistance.tests.test_reflection_services import presumed
+from haven.assistance.tests.test_reflection_services import period_version, presumed
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import services as case_services
@@ -26,7 +26,11 @@ def test_it_shows_the_period_with_its_extensions_and_early_end() -> None:
     t, boss = presumed()
     with time_machine.travel(TODAY + timedelta(days=2), tick=False):
         services.reflection_period_extend(
-            actor=boss, case_id=t.case.id, days=10, reasons="Health needs."
+            actor=boss,
+            case_id=t.case.id,
+            days=10,
+            reasons="Health needs.",
+            version=period_version(t.case.id),
         )
     with time_machine.travel(TODAY + timedelta(days=5), tick=False):
         services.reflection_period_end_early(
@@ -125,7 +129,12 @@ def test_an_erased_persons_reasons_are_not_read() -> None:
     # given
     t, boss = presumed()
     services.reflection_period_extend(
-        actor=boss, case_id=t.case.id, days=10, reasons="Health.", decided_on=TODAY
+        actor=boss,
+        case_id=t.case.id,
+        days=10,
+        reasons="Health.",
+        decided_on=TODAY,
+        version=period_version(t.case.id),
     )
     lead_boss = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR, organisation=org_of(t.ngo))
     case_services.person_erase(actor=lead_boss, case_id=t.case.id)

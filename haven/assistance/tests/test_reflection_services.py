@@ -3,6 +3,7 @@ start, national length, extension, early end, and the removal check."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -57,6 +58,13 @@ def presumed() -> tuple[Team, User]:
 
 def period_of(case: Case) -> ReflectionPeriod:
     return ReflectionPeriod.objects.get(case=case)
+
+
+def period_version(case_id: uuid.UUID) -> int:
+    """The version of the case's current period, as its page or the API shows it
+    (optimistic locking: an extension sends it back); 1 when there is none."""
+    period = ReflectionPeriod.objects.filter(case_id=case_id).order_by("-id").first()
+    return period.version if period is not None else 1
 
 
 def period_end_task(case: Case) -> Task:
@@ -129,7 +137,11 @@ def test_r15_an_extension_with_reasons_moves_the_end_and_its_deadline() -> None:
     # when
     with time_machine.travel(TODAY + timedelta(days=20), tick=False):
         extension = services.reflection_period_extend(
-            actor=boss, case_id=t.case.id, days=15, reasons="Serious health needs."
+            actor=boss,
+            case_id=t.case.id,
+            days=15,
+            reasons="Serious health needs.",
+            version=period_version(t.case.id),
         )
     # then
     period = period_of(t.case)
@@ -161,7 +173,13 @@ def test_r15_an_extension_after_a_reminder_is_reminded_again() -> None:
     )
     # when
     with time_machine.travel(TODAY + timedelta(days=28), tick=False):
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=30, reasons="Risk.")
+        services.reflection_period_extend(
+            actor=boss,
+            case_id=t.case.id,
+            days=30,
+            reasons="Risk.",
+            version=period_version(t.case.id),
+        )
     # then
     assert period_end_task(t.case).reminded_at is None
 
@@ -172,7 +190,13 @@ def test_r15_an_extension_without_reasons_is_refused(reasons: str) -> None:
     t, boss = presumed()
     # when
     with pytest.raises(errors.ReasonsRequired) as caught:
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=10, reasons=reasons)
+        services.reflection_period_extend(
+            actor=boss,
+            case_id=t.case.id,
+            days=10,
+            reasons=reasons,
+            version=period_version(t.case.id),
+        )
     # then
     assert caught.value.field == "reasons"
     assert period_of(t.case).granted_days == 30
@@ -184,7 +208,9 @@ def test_it_refuses_an_extension_of_a_silly_length(days: int) -> None:
     t, boss = presumed()
     # when / then
     with pytest.raises(errors.ReflectionInputInvalid) as caught:
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=days, reasons="x")
+        services.reflection_period_extend(
+            actor=boss, case_id=t.case.id, days=days, reasons="x", version=period_version(t.case.id)
+        )
     assert caught.value.field == "days"
 
 
@@ -196,7 +222,12 @@ def test_it_refuses_an_extension_dated_in_the_future_or_before_the_start() -> No
         for day in (TODAY + timedelta(days=4), TODAY - timedelta(days=1)):
             with pytest.raises(errors.ReflectionInputInvalid):
                 services.reflection_period_extend(
-                    actor=boss, case_id=t.case.id, days=5, reasons="x", decided_on=day
+                    actor=boss,
+                    case_id=t.case.id,
+                    days=5,
+                    reasons="x",
+                    decided_on=day,
+                    version=period_version(t.case.id),
                 )
 
 
@@ -208,7 +239,9 @@ def test_it_refuses_to_extend_a_period_that_is_over() -> None:
         time_machine.travel(TODAY + timedelta(days=31), tick=False),
         pytest.raises(errors.ReflectionNotRunning),
     ):
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=boss, case_id=t.case.id, days=5, reasons="x", version=period_version(t.case.id)
+        )
 
 
 @pytest.mark.parametrize(
@@ -229,7 +262,12 @@ def test_r15_a_supervisor_of_an_organisation_that_grants_the_period_decides_on_i
     # when
     try:
         services.reflection_period_extend(
-            actor=actor, case_id=t.case.id, days=5, reasons="x", decided_on=TODAY
+            actor=actor,
+            case_id=t.case.id,
+            days=5,
+            reasons="x",
+            decided_on=TODAY,
+            version=period_version(t.case.id),
         )
         outcome = "extended"
     except errors.SupervisorRequired as refused:
@@ -244,7 +282,13 @@ def test_an_outsider_gets_the_same_answer_as_for_a_missing_case() -> None:
     outsider = make_user(org_type=OrgType.POLICE, role=Role.SUPERVISOR)
     # when / then
     with pytest.raises(case_errors.CaseNotFound):
-        services.reflection_period_extend(actor=outsider, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=outsider,
+            case_id=t.case.id,
+            days=5,
+            reasons="x",
+            version=period_version(t.case.id),
+        )
 
 
 def test_a_team_member_without_the_legal_group_is_refused() -> None:
@@ -254,7 +298,13 @@ def test_a_team_member_without_the_legal_group_is_refused() -> None:
     add_to_team(case=t.case, organisation=org_of(inspector), by=t.ngo)
     # when / then
     with pytest.raises(case_errors.GroupNotAllowed):
-        services.reflection_period_extend(actor=inspector, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=inspector,
+            case_id=t.case.id,
+            days=5,
+            reasons="x",
+            version=period_version(t.case.id),
+        )
 
 
 def test_a_case_without_a_period_cannot_be_extended_or_ended() -> None:
@@ -263,7 +313,9 @@ def test_a_case_without_a_period_cannot_be_extended_or_ended() -> None:
     boss = make_user(org_type=OrgType.POLICE, role=Role.SUPERVISOR, organisation=org_of(t.police))
     # then
     with pytest.raises(errors.NoReflectionPeriod):
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=boss, case_id=t.case.id, days=5, reasons="x", version=period_version(t.case.id)
+        )
     with pytest.raises(errors.NoReflectionPeriod):
         services.reflection_period_end_early(
             actor=boss, case_id=t.case.id, ground="public_order", reasons="x", legal_basis="y"
@@ -277,7 +329,9 @@ def test_nothing_is_decided_on_the_period_of_an_erased_person() -> None:
     case_services.person_erase(actor=lead_boss, case_id=t.case.id)
     # when / then
     with pytest.raises(errors.PersonErased):
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=boss, case_id=t.case.id, days=5, reasons="x", version=period_version(t.case.id)
+        )
 
 
 # --- early end -----------------------------------------------------------------------
@@ -365,7 +419,9 @@ def test_a_period_ended_early_can_be_neither_ended_nor_extended_again() -> None:
             actor=boss, case_id=t.case.id, ground="public_order", reasons="x", legal_basis="y"
         )
     with pytest.raises(errors.ReflectionNotRunning):
-        services.reflection_period_extend(actor=boss, case_id=t.case.id, days=5, reasons="x")
+        services.reflection_period_extend(
+            actor=boss, case_id=t.case.id, days=5, reasons="x", version=period_version(t.case.id)
+        )
     assert not ReflectionExtension.objects.exists()
 
 

@@ -60,7 +60,13 @@ def test_r15_a_supervisor_extends_the_period_through_the_form() -> None:
         assert 'name="extend-days"' in client.get(detail).content.decode()
         # when
         refused = client.post(
-            extend, {"extend-days": "10", "extend-decided_on": "", "extend-reasons": ""}
+            extend,
+            {
+                "extend-days": "10",
+                "extend-decided_on": "",
+                "extend-reasons": "",
+                "extend-version": "1",
+            },
         )
         done = client.post(
             extend,
@@ -68,6 +74,7 @@ def test_r15_a_supervisor_extends_the_period_through_the_form() -> None:
                 "extend-days": "10",
                 "extend-decided_on": (TODAY + timedelta(days=5)).isoformat(),
                 "extend-reasons": "Serious health needs.",
+                "extend-version": "1",
             },
         )
         page = client.get(detail).content.decode()
@@ -122,6 +129,7 @@ def test_r15_a_service_refusal_is_shown_beside_its_field() -> None:
                 "extend-days": "5",
                 "extend-decided_on": (TODAY + timedelta(days=40)).isoformat(),
                 "extend-reasons": "x",
+                "extend-version": "1",
             },
         )
     # then

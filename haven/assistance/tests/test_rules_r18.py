@@ -28,6 +28,7 @@ from haven.accounts.tests.factories import make_user
 from haven.assistance import eligibility
 from haven.assistance.models import ReflectionPeriod
 from haven.assistance.services import reflection as reflection_services
+from haven.assistance.tests.test_reflection_services import period_version
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus as S
@@ -195,7 +196,11 @@ def _apply(world: World, case: Case, action: Action) -> str:
             )
         elif kind == "extend":
             reflection_services.reflection_period_extend(
-                actor=world.supervisor, case_id=case.id, days=value, reasons="Health needs."
+                actor=world.supervisor,
+                case_id=case.id,
+                days=value,
+                reasons="Health needs.",
+                version=period_version(case.id),
             )
         elif kind == "end_early":
             reflection_services.reflection_period_end_early(

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,8 +26,8 @@ from haven.accounts.current import request_user
 from haven.assistance.forms import permits as permit_forms
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
-from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, form_error
+from haven.lib.errors import Conflict, EditConflict, InvalidInput
+from haven.lib.views import domain_errors, edit_conflict, form_error
 
 
 def _page(
@@ -124,19 +125,39 @@ def permit_renew(request: HttpRequest, case_id: uuid.UUID, permit_id: int) -> Ht
     permit = next((p for p in view.permits if p.id == permit_id), None)
     if permit is None:
         raise Http404(_("Not found."))  # the same 404 as a hidden case
-    form = permit_forms.RenewForm(request.POST if request.method == "POST" else None)
+    form = permit_forms.RenewForm(
+        request.POST if request.method == "POST" else None, initial={"version": permit.version}
+    )
     status = 200
+    conflict = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
                 services.permit_renew(actor=user, permit_id=permit_id, **form.cleaned_data)
+            except EditConflict as exc:
+                # Someone renewed it meanwhile: keep what was typed, show what is saved now.
+                view = selectors.permits_get(user=user, case_id=case_id)
+                permit = next(p for p in view.permits if p.id == permit_id)
+                saved = [(_("Expires on"), date_format(permit.expires_on))]
+                data, conflict = edit_conflict(
+                    exc, data=request.POST, version=permit.version, saved=saved
+                )
+                form = permit_forms.RenewForm(data)
+                status = 409
             except (InvalidInput, Conflict) as exc:
                 form_error(form, exc)
             else:
                 messages.success(request, _("The renewal was recorded."))
                 return redirect("assistance:permit_list", case_id=case_id)
-    context = {"view": view, "case": view.case, "permit": permit, "form": form, "nav": "cases"}
+    context = {
+        "view": view,
+        "case": view.case,
+        "permit": permit,
+        "form": form,
+        "conflict": conflict,
+        "nav": "cases",
+    }
     return render(request, "assistance/permit_renew.html", context, status=status)
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,8 +24,9 @@ from haven.accounts.current import request_user
 from haven.assistance.forms import reflection as reflection_forms
 from haven.assistance.selectors import reflection as selectors
 from haven.assistance.services import reflection as services
-from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, form_error
+from haven.lib import locking
+from haven.lib.errors import Conflict, EditConflict, InvalidInput
+from haven.lib.views import EditConflictShown, domain_errors, edit_conflict, form_error
 
 
 def _page(
@@ -33,14 +35,17 @@ def _page(
     *,
     extend_form: reflection_forms.ExtendForm | None = None,
     end_form: reflection_forms.EndEarlyForm | None = None,
+    conflict: EditConflictShown | None = None,
     status: int = 200,
 ) -> HttpResponse:
     view = selectors.reflection_period_get(user=request_user(request), case_id=case_id)
+    version = view.period.version if view.period is not None else None
     context = {
         "view": view,
         "case": view.case,
-        "extend_form": extend_form or reflection_forms.ExtendForm(),
+        "extend_form": extend_form or reflection_forms.ExtendForm(initial={"version": version}),
         "end_form": end_form or reflection_forms.EndEarlyForm(),
+        "conflict": conflict,
         "nav": "cases",
     }
     return render(request, "assistance/reflection_detail.html", context, status=status)
@@ -65,12 +70,30 @@ def reflection_extend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             services.reflection_period_extend(
                 actor=request_user(request), case_id=case_id, **form.cleaned_data
             )
+        except EditConflict as exc:
+            # Someone extended it meanwhile: keep what was typed, show what is saved now.
+            return _extend_conflict(request, case_id, exc)
         except (InvalidInput, Conflict) as exc:
             form_error(form, exc)
         else:
             messages.success(request, _("The reflection period was extended."))
             return redirect("assistance:reflection_detail", case_id=case_id)
     return _page(request, case_id, extend_form=form, status=400)
+
+
+def _extend_conflict(request: HttpRequest, case_id: uuid.UUID, exc: EditConflict) -> HttpResponse:
+    view = selectors.reflection_period_get(user=request_user(request), case_id=case_id)
+    period = view.period
+    assert period is not None  # noqa: S101 - a conflict means the period was saved meanwhile
+    saved = [
+        (_("End"), date_format(period.ends_on)),
+        (_("Days granted"), str(period.granted_days)),
+    ]
+    data, conflict = edit_conflict(exc, data=request.POST, version=period.version, saved=saved)
+    # The extend form's fields carry its prefix: the version it sends back is "extend-version".
+    data[f"{reflection_forms.ExtendForm.prefix}-{locking.VERSION}"] = str(period.version)
+    form = reflection_forms.ExtendForm(data)
+    return _page(request, case_id, extend_form=form, conflict=conflict, status=409)
 
 
 @never_cache

@@ -806,7 +806,7 @@ def test_it_describes_reflection_period_answers_as_served(openapi: dict[str, Any
     t, boss = presumed()
     period, extensions = PERIOD.format(id=t.case.id), EXTENSIONS.format(id=t.case.id)
     early_end, removal = EARLY_END.format(id=t.case.id), REMOVAL_CHECK.format(id=t.case.id)
-    extend = {"days": 10, "reasons": "Serious health needs."}
+    extend = {"days": 10, "reasons": "Serious health needs.", "version": 1}
     end = {"ground": "public_order", "reasons": "A synthetic threat.", "legal_basis": "Act, s. 1"}
     with time_machine.travel(TODAY + timedelta(days=4), tick=False):
         supervisor, ngo = api_client_for(boss), api_client_for(t.ngo)
@@ -1399,7 +1399,9 @@ def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, 
     renewal = {
         "renewed_on": today.isoformat(),
         "new_expires_on": (today + timedelta(days=730)).isoformat(),
+        "version": 1,
     }
+    later = {**renewal, "new_expires_on": (today + timedelta(days=900)).isoformat()}
     held = {"started_on": today.isoformat(), "place_type": "Detention centre"}
     # when
     served: list[Served] = [
@@ -1409,13 +1411,26 @@ def test_it_describes_permit_and_detention_answers_as_served(openapi: dict[str, 
         (PERMITS, "get", ngo.get(url)),
         (PERMITS, "get", outsider.get(url)),
         (PERMIT_RENEWALS, "post", ngo.post(renewals, renewal, format="json")),
+        (PERMIT_RENEWALS, "post", ngo.post(renewals, later, format="json")),  # stale version
         (PERMIT_RENEWALS, "post", outsider.post(renewals, renewal, format="json")),
         (DETENTION, "post", ngo.post(detention, held, format="json")),
         (DETENTION, "post", sheltering.post(detention, held, format="json")),
     ]
     # then
-    assert [r.status_code for _, _, r in served] == [201, 400, 403, 200, 404, 201, 404, 201, 403]
-    assert served[7][2].json()["detention_warning"] is not None
+    assert [r.status_code for _, _, r in served] == [
+        201,
+        400,
+        403,
+        200,
+        404,
+        201,
+        409,
+        404,
+        201,
+        403,
+    ]
+    assert served[6][2].json()["code"] == "edit_conflict"
+    assert served[8][2].json()["detention_warning"] is not None
     assert_served_as_described(openapi, served)
 
 

@@ -59,6 +59,7 @@ from haven.assistance.services import assessments as assessment_services
 from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
+from haven.assistance.tests.test_reflection_services import period_version
 from haven.assistance.views import plans as plan_views
 from haven.cases import drafts as case_drafts
 from haven.cases import errors as case_errors
@@ -220,7 +221,11 @@ class Scene:
         insufficient = screen(actor=self.lead, case=case, set_key=adults, codes=INSUFFICIENT)
         record(self.police, case)
         reflection_services.reflection_period_extend(
-            actor=self.supervisor, case_id=case.id, days=10, reasons="Serious health needs."
+            actor=self.supervisor,
+            case_id=case.id,
+            days=10,
+            reasons="Serious health needs.",
+            version=period_version(case.id),
         )
         return Presumed(case, consistent, insufficient)
 
@@ -701,6 +706,7 @@ def _reflection_detail(scene: Scene) -> Context:
             "extend-days": "5",
             "extend-decided_on": TODAY.isoformat(),
             "extend-reasons": "Still recovering.",
+            "extend-version": str(period_version(case.id)),
         }
     )
     assert extend_form.is_valid()
@@ -1495,6 +1501,7 @@ def _permits(scene: Scene) -> permit_selectors.PermitsView:
         permit_id=permit.pk,
         renewed_on=TODAY,
         new_expires_on=TODAY + timedelta(days=730),
+        version=permit.version,
     )
     permit_services.detention_record(
         actor=scene.lead, case_id=case.id, started_on=TODAY, place_type="Detention centre"
@@ -1518,9 +1525,12 @@ def _permit_list(scene: Scene) -> Context:
 
 def _permit_renew(scene: Scene) -> Context:
     view = _permits(scene)
-    form = permit_forms.RenewForm({"renewed_on": TODAY.isoformat(), "new_expires_on": ""})
+    permit = view.permits[0]
+    form = permit_forms.RenewForm(
+        {"renewed_on": TODAY.isoformat(), "new_expires_on": "", "version": str(permit.version)}
+    )
     form.is_valid()
-    return {"view": view, "case": view.case, "permit": view.permits[0], "form": form}
+    return {"view": view, "case": view.case, "permit": permit, "form": form}
 
 
 def _permit_case_block(scene: Scene) -> Context:
