@@ -14,7 +14,14 @@ from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import UserFactory, make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors, hooks, selectors, services
-from haven.cases.models import Case, ErasureReason, ErasureState, LegalHoldReason, Person
+from haven.cases.models import (
+    Case,
+    ErasureReason,
+    ErasureState,
+    LegalHold,
+    LegalHoldReason,
+    Person,
+)
 from haven.cases.status import IdentificationStatus as S
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.deadlines.erasure import ERASURE_APPROVAL
@@ -441,6 +448,41 @@ def test_r39_the_erasure_command_refuses_with_a_reason_and_names_only_active_use
         _command("erasure", "list", "--as", "nobody")
     with pytest.raises(CommandError, match="Name the case"):
         _command("erasure", "approve", "--as", supervisor.username)
+
+
+@pytest.mark.django_db
+def test_r39_a_legal_hold_by_command_keeps_the_person_until_a_supervisor_lifts_it() -> None:
+    # given
+    caseworker, supervisor, other = _lead_staff()
+    case = open_case(actor=caseworker)
+    hold_args = ("erasure", "hold", case.reference, "--hold-reason", "proceedings")
+
+    # when
+    with pytest.raises(CommandError, match="role_not_allowed"):
+        _command(*hold_args, "--as", caseworker.username)
+    with pytest.raises(CommandError, match="cannot be in the past"):
+        _command(*hold_args, "--as", supervisor.username, "--until", "2000-01-01")
+    placed = _command(*hold_args, "--as", supervisor.username, "--until", "2999-12-31")
+    hold_id = placed.strip().rsplit(" ", 1)[-1]
+    with pytest.raises(CommandError, match="legal_hold"):
+        _command(
+            "erasure", "request", case.reference, "--as", other.username, "--reason", "person_asked"
+        )
+    with pytest.raises(CommandError, match="role_not_allowed"):
+        _command("erasure", "lift", hold_id, "--as", caseworker.username)
+    lifted = _command("erasure", "lift", hold_id, "--as", other.username)
+    asked = _command(
+        "erasure", "request", case.reference, "--as", other.username, "--reason", "person_asked"
+    )
+
+    # then
+    assert "Legal hold placed" in placed and "Legal hold lifted" in lifted
+    assert "Erasure requested" in asked
+    hold = LegalHold.objects.get(pk=hold_id)
+    assert hold.until is not None and hold.until.year == 2999
+    assert hold.placed_by == supervisor and hold.lifted_by == other
+    with pytest.raises(CommandError, match="legal_hold_not_found"):
+        _command("erasure", "lift", hold_id, "--as", other.username)
 
 
 @pytest.mark.django_db
