@@ -249,6 +249,8 @@ def reflection_period_end_early(
     day = _decision_date(decided_on, period)
     if not eligibility.reflection_runs_on(period, day):
         raise errors.ReflectionNotRunning(_("The period is not running on that date."))
+    # Ending it is an edit too: a form opened on the running period is now stale.
+    locking.version_claim(period, expected=period.version)
     period.status = ReflectionPeriod.Status.ENDED_EARLY
     period.ended_on = day
     period.early_end_ground = ground

@@ -341,6 +341,7 @@ def test_nothing_is_decided_on_the_period_of_an_erased_person() -> None:
 def test_r15_the_period_ends_early_on_one_of_the_two_permitted_grounds(ground: str) -> None:
     # given
     t, boss = presumed()
+    read = ReflectionPeriod.objects.get(case=t.case).version
     # when
     with time_machine.travel(TODAY + timedelta(days=10), tick=False):
         period = services.reflection_period_end_early(
@@ -358,6 +359,8 @@ def test_r15_the_period_ends_early_on_one_of_the_two_permitted_grounds(ground: s
         boss,
     )
     assert period_end_task(t.case).status == Task.Status.CANCELLED
+    # ending it is an edit: a form opened on the running period is stale now
+    assert ReflectionPeriod.objects.get(pk=period.pk).version == period.version == read + 1
 
 
 @pytest.mark.parametrize(
