@@ -71,7 +71,7 @@ def test_the_list_shows_every_version_with_its_flags_and_counts(
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('<th scope="row">') == 5
+    assert html.count('<th scope="row" ') == 5
     assert html.count("No indicators yet") == 0
     assert html.count("No: provisional") == 5
     assert "2 (in use)" in html

@@ -257,7 +257,7 @@ def test_it_says_so_when_a_section_is_empty(ngo: Organisation) -> None:
     # then
     assert "Your organisation leads 0 cases." in html
     assert "0 deadlines are overdue." in html
-    assert "<table>" not in html
+    assert "<table" not in html
 
 
 # Session, user and second factor (3); two per section, its rows and its count (8); the
