@@ -123,35 +123,29 @@ def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[
 
 
 def fill(events: int, *, batch: int = 5000) -> None:
-    """Bring the trail to ``events`` rows, written with their MACs in bulk."""
-    from django.utils import timezone
+    """Bring the trail to ``events`` rows, written through ``audit_record`` (as the
+    service writes them), ``batch`` to a transaction."""
+    from django.db import transaction
 
-    from haven.audit import chain
+    from haven.audit import services
     from haven.audit.models import Action, AuditEvent
 
-    key = chain.audit_key()
+    actor = services.Actor(id=2, username="bench", organisation_id="org", organisation_name="NGO")
     missing = events - AuditEvent.objects.count()
     while missing > 0:
-        rows = []
-        for n in range(min(batch, missing)):
-            event = AuditEvent(
-                occurred_at=timezone.now(),
-                actor_id=2,
-                actor_username="bench",
-                organisation_id="org",
-                organisation_name="NGO",
-                action=Action.READ,
-                object_type="cases.Case",
-                object_id=str(uuid.uuid4()),
-                person_id=str(uuid.uuid4()),
-                field_groups="identity,status",
-                purpose="assistance",
-                detail={"n": n},
-            )
-            event.mac = chain.content_mac(key, [getattr(event, f) for f in chain.CONTENT])
-            rows.append(event)
-        AuditEvent.objects.bulk_create(rows)
-        missing -= len(rows)
+        with transaction.atomic():
+            for n in range(min(batch, missing)):
+                services.audit_record(
+                    actor=actor,
+                    action=Action.READ,
+                    object_type="cases.Case",
+                    object_id=uuid.uuid4(),
+                    person_id=uuid.uuid4(),
+                    field_groups=["identity", "status"],
+                    purpose="assistance",
+                    detail={"n": n},
+                )
+        missing -= min(batch, missing)
 
 
 def seal_rate() -> dict[str, Any]:
