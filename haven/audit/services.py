@@ -179,29 +179,41 @@ def _seal_batch(key: bytes, head: AuditHead, batch_size: int) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(params), SEAL_ROWS_PER_STATEMENT):
             chunk = params[start : start + SEAL_ROWS_PER_STATEMENT]
-            cursor.execute(
-                _seal_sql(connection.vendor, len(chunk)), [v for row in chunk for v in row]
-            )
+            cursor.execute(_seal_sql(connection.vendor), [json.dumps(chunk)])
     head.count, head.last_hash = seq, prev
     return len(rows)
 
 
-# Seals written per UPDATE: one statement (one round trip) for many rows, within
-# SQLite's limit of bound values.
+# Seals written per UPDATE: one statement (one round trip, one bound value) for
+# many rows.
 SEAL_ROWS_PER_STATEMENT = 1000
 
+# The seals as one JSON array of [seq, prev_hash, hash, id] rows, unpacked by the
+# database: a single bound value however many rows (no placeholder to parse per
+# value), and each row found by its id.
+_SEAL_ROWS = {
+    "sqlite": (
+        "json_each(%s) AS v",
+        "json_extract(v.value, '$[{}]')",
+    ),
+    "postgresql": (
+        "jsonb_array_elements(CAST(%s AS jsonb)) AS v(value)",
+        "(v.value ->> {})",
+    ),
+}
 
-@functools.lru_cache(maxsize=8)
-def _seal_sql(vendor: str, rows: int) -> str:
-    """One UPDATE giving ``rows`` events their seal, from a VALUES list of (seq,
-    prev_hash, hash, id) that both databases name column1..column4."""
+
+@functools.cache
+def _seal_sql(vendor: str) -> str:
+    """One UPDATE giving many events their seal, from ``_SEAL_ROWS``."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     table = quote(AuditEvent._meta.db_table)
-    values = ", ".join(["(CAST(%s AS BIGINT), %s, %s, CAST(%s AS BIGINT))"] * rows)
-    seq, prev_hash, digest, pk = (quote(name) for name in ("seq", "prev_hash", "hash", "id"))
+    rows, item = _SEAL_ROWS[vendor]
+    seq, prev_hash, digest, pk = (item.format(n) for n in range(4))
     return (
-        f"UPDATE {table} SET {seq} = v.column1, {prev_hash} = v.column2, {digest} = v.column3 "  # noqa: S608 - our own table and columns  # nosec B608
-        f"FROM (VALUES {values}) AS v WHERE {table}.{pk} = v.column4"
+        f"UPDATE {table} SET {quote('seq')} = CAST({seq} AS BIGINT), "  # noqa: S608 - our own table and columns  # nosec B608
+        f"{quote('prev_hash')} = {prev_hash}, {quote('hash')} = {digest} "
+        f"FROM {rows} WHERE {table}.{quote('id')} = CAST({pk} AS BIGINT)"
     )
 
 
@@ -321,9 +333,13 @@ CHANGED = "event content changed"
 UNLINKED = "previous event missing or changed"
 
 
-# How each database gives the time cheapest: SQLite as the text it stores (no
-# datetime parsed per row), PostgreSQL as a datetime (made by psycopg's C loader).
-_RAW_TIME = {"sqlite": "CAST({} AS TEXT)"}
+# The time as text, not parsed into a datetime per row: SQLite's as it stores it,
+# PostgreSQL's in UTC with its microseconds (what Haven writes, but for the "T" and
+# the offset, which verification adds).
+_RAW_TIME = {
+    "sqlite": "CAST({} AS TEXT)",
+    "postgresql": "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')",
+}
 SPAN = "{seq} >= %s AND {seq} <= %s ORDER BY {seq}"
 UNSEALED = "{seq} IS NULL ORDER BY {id}"
 
@@ -402,6 +418,19 @@ def _row_problem(key: bytes, row: tuple[Any, ...]) -> str:
     return "event of an unknown digest rule"
 
 
+def _detail_json(detail: Any) -> str:
+    """The detail's canonical JSON: as SQLite gives what Haven wrote, or made from what
+    PostgreSQL gives (its jsonb as text, with spaces) or what another writer stored.
+    Canonical JSON has ": " only inside a string, so a detail without one is taken
+    as it is (if it is not canonical after all, its MAC fails and it is read again)."""
+    if type(detail) is str and ": " not in detail:
+        return detail
+    try:
+        return canonical(json.loads(detail) if type(detail) is str else detail)
+    except ValueError:  # no JSON: its MAC fails, and _row_problem says why
+        return ""
+
+
 def _gap_count(detail: Any) -> int:
     return int((json.loads(detail) if isinstance(detail, str) else detail).get("count", 0))
 
@@ -434,7 +463,7 @@ def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, 
             head.insert(
                 0, f"{when.replace(' ', 'T')}+00:00" if type(when) is str else when.isoformat()
             )
-            detail_json = detail if type(detail) is str else canonical(detail)
+            detail_json = _detail_json(detail)
             fast = version == KEYED and holds(head, detail_json, mac, seq, event_id, prev, digest)
             problem = "" if fast else _row_problem(key, row)
             if not problem and seq in anchored:

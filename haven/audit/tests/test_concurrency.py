@@ -90,9 +90,11 @@ def test_an_event_committed_after_a_later_one_is_sealed_not_lost() -> None:
 @NEEDS_POSTGRES
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_all_end_up_sealed_in_order_none_lost() -> None:
-    # given: two writers on their own connections, each writing transactions of three
-    # events; both insert before either commits (their ids interleave, and either may
-    # commit first); each rolls one transaction back; the sealer runs meanwhile
+    # given: a trail already sealed once (the sealer's watermark set), then two
+    # writers on their own connections, each writing transactions of three events;
+    # both insert before either commits (their ids interleave, and either may commit
+    # first); each rolls one transaction back; the sealer runs meanwhile
+    first = sealed([_write(Actor(None, "first", "", ""))])[0]
     rounds, per_transaction = 12, 3
     both_inserted = threading.Barrier(2, timeout=60)
     done = threading.Event()
@@ -138,8 +140,9 @@ def test_concurrent_appends_all_end_up_sealed_in_order_none_lost() -> None:
     assert errors == []
     committed = ids["a"] + ids["b"]
     assert len(committed) == 2 * (rounds - 1) * per_transaction
+    committed.append(first.pk)
     assert len(rolled_back) == 2 * per_transaction
-    assert sorted(committed) != committed  # the writers did interleave
+    assert sorted(ids["a"] + ids["b"]) != ids["a"] + ids["b"]  # the writers did interleave
     seqs = dict(AuditEvent.objects.values_list("id", "seq"))
     gap = AuditEvent.objects.get(action=Action.GAP)
     assert set(seqs) == {*committed, gap.pk}
