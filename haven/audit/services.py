@@ -367,9 +367,8 @@ def _rows(where: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
 
 def _content(content: Sequence[Any]) -> list[Any]:
     """What the MAC covers, read from the raw values as Django reads them: the time
-    as a datetime (SQLite gives its text, PostgreSQL an aware datetime; naive means
-    UTC), the detail parsed (it may come as JSON text). ValueError if they are no
-    time or no JSON."""
+    as a datetime (``_rows`` gives its text; naive means UTC), the detail parsed (it
+    comes as JSON text). ValueError if they are no time or no JSON."""
     when, *middle, detail = content
     if isinstance(when, str):
         when = parse_datetime(when)
