@@ -2,20 +2,21 @@
 service, sealed, and verified.
 
     python -m bench.audit [--writers 2] [--append 20000] [--events 200000] [--workers 2]
+                          [--unsealed 1000]
 
 Prints one JSON line per figure:
 
 - ``audit_append``: one process, then ``--writers`` processes, each on its own
   connection, append ``--append`` events in all through ``audit_record``, each in
-  its own transaction (as a request does); events per second over the wall time.
-  (On SQLite writers take turns on the database's write lock, whatever the trail
-  does; on PostgreSQL they append side by side.) Then the same with 20 events to
-  a transaction: the cost of an append inside a request's transaction, without a
-  commit of its own.
-- ``audit_seal``: the trail is filled up to ``--events`` (rows written with their
-  MAC in bulk), then ``audit_seal`` chains them all; events per second.
+  its own transaction; events per second over the wall time. (On SQLite writers
+  take turns on the database's write lock, whatever the trail does; on PostgreSQL
+  they append side by side.) Then the same with 20 events to a transaction: the
+  cost of an append inside a request's transaction, without a commit of its own.
+- ``audit_seal``: the trail is filled up to ``--events`` (through ``audit_record``,
+  5,000 to a transaction), then ``audit_seal`` chains them all; events per second.
 - ``audit_verify``: ``audit_verify`` over the whole trail with ``--workers``
-  processes, and with one; events per second.
+  processes, and with one, after ``--unsealed`` more events were written (their
+  MACs are checked and they are counted as not yet sealed); events per second.
 
 Each line carries the 1-minute load average and the CPU seconds spent (this
 process and its workers): on a shared machine the rates per second of wall time
@@ -123,35 +124,29 @@ def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[
 
 
 def fill(events: int, *, batch: int = 5000) -> None:
-    """Bring the trail to ``events`` rows, written with their MACs in bulk."""
-    from django.utils import timezone
+    """Bring the trail to ``events`` rows, written through ``audit_record`` (as the
+    service writes them), ``batch`` to a transaction."""
+    from django.db import transaction
 
-    from haven.audit import chain
+    from haven.audit import services
     from haven.audit.models import Action, AuditEvent
 
-    key = chain.audit_key()
+    actor = services.Actor(id=2, username="bench", organisation_id="org", organisation_name="NGO")
     missing = events - AuditEvent.objects.count()
     while missing > 0:
-        rows = []
-        for n in range(min(batch, missing)):
-            event = AuditEvent(
-                occurred_at=timezone.now(),
-                actor_id=2,
-                actor_username="bench",
-                organisation_id="org",
-                organisation_name="NGO",
-                action=Action.READ,
-                object_type="cases.Case",
-                object_id=str(uuid.uuid4()),
-                person_id=str(uuid.uuid4()),
-                field_groups="identity,status",
-                purpose="assistance",
-                detail={"n": n},
-            )
-            event.mac = chain.content_mac(key, [getattr(event, f) for f in chain.CONTENT])
-            rows.append(event)
-        AuditEvent.objects.bulk_create(rows)
-        missing -= len(rows)
+        with transaction.atomic():
+            for n in range(min(batch, missing)):
+                services.audit_record(
+                    actor=actor,
+                    action=Action.READ,
+                    object_type="cases.Case",
+                    object_id=uuid.uuid4(),
+                    person_id=uuid.uuid4(),
+                    field_groups=["identity", "status"],
+                    purpose="assistance",
+                    detail={"n": n},
+                )
+        missing -= min(batch, missing)
 
 
 def seal_rate() -> dict[str, Any]:
@@ -195,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--append", type=int, default=20_000)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--unsealed", type=int, default=1000)
     args = parser.parse_args(argv)
     scratch = bench_run.configure_environment()
     try:
@@ -203,13 +199,19 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
-        for writers in sorted({1, args.writers}):
-            bench_run.emit(append_rate(writers=writers, events=args.append))
-        # A request writes its events inside its own transaction: what appending
-        # costs without a commit of its own.
-        bench_run.emit(append_rate(writers=args.writers, events=args.append, per_transaction=20))
+        # One transaction per event (a commit each), then 20 to a transaction: a
+        # request writes its events inside its own transaction, so that is what
+        # appending costs without a commit of its own.
+        for per_transaction in (1, 20):
+            for writers in sorted({1, args.writers}):
+                rate = append_rate(
+                    writers=writers, events=args.append, per_transaction=per_transaction
+                )
+                bench_run.emit(rate)
         fill(args.events)
         bench_run.emit(seal_rate())
+        # Events written since the last seal: verification checks their MACs and counts them.
+        fill(args.events + args.unsealed)
         for workers in sorted({args.workers, 1}, reverse=True):
             bench_run.emit(verify_rate(workers=workers))
     finally:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
 
 from haven.audit import services
-from haven.audit.models import Action, AuditEvent
+from haven.audit.models import Action, AuditEvent, AuditHead
 from haven.audit.services import Actor
+from haven.audit.tests.test_services import _shift_from, forge, sealed
 
 ON_SQLITE = connection.vendor == "sqlite"
 NEEDS_POSTGRES = pytest.mark.skipif(
@@ -88,15 +90,34 @@ def test_an_event_committed_after_a_later_one_is_sealed_not_lost() -> None:
 @NEEDS_POSTGRES
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_all_end_up_sealed_in_order_none_lost() -> None:
-    # given: two writers on their own connections, and the sealer running meanwhile
-    per_writer, done = 60, threading.Event()
+    # given: a trail already sealed once (the sealer's watermark set), then two
+    # writers on their own connections, each writing transactions of three events;
+    # both insert before either commits (their ids interleave, and either may commit
+    # first); each rolls one transaction back; the sealer runs meanwhile
+    first = sealed([_write(Actor(None, "first", "", ""))])[0]
+    rounds, per_transaction = 12, 3
+    both_inserted = threading.Barrier(2, timeout=60)
+    done = threading.Event()
     ids: dict[str, list[int]] = {"a": [], "b": []}
+    rolled_back: list[int] = []
 
-    def writer(name: str) -> Callable[[], None]:
+    class Abandon(Exception):
+        pass
+
+    def writer(name: str, abandon_at: int) -> Callable[[], None]:
         def write() -> None:
-            for _ in range(per_writer):
-                with transaction.atomic():
-                    ids[name].append(_write(Actor(None, name, "", "")).pk)
+            for n in range(rounds):
+                written = []
+                try:
+                    with transaction.atomic():
+                        written = [_write(Actor(None, name, "", "")).pk for _ in range(3)]
+                        both_inserted.wait()
+                        if n == abandon_at:
+                            raise Abandon
+                except Abandon:
+                    rolled_back.extend(written)
+                    continue
+                ids[name].extend(written)
 
         return write
 
@@ -106,22 +127,33 @@ def test_concurrent_appends_all_end_up_sealed_in_order_none_lost() -> None:
 
     def writers() -> None:
         try:
-            assert _threads(writer("a"), writer("b")) == []
+            assert _threads(writer("a", 4), writer("b", 7)) == []
         finally:
             done.set()
 
     # when
     errors = _threads(writers, sealer)
-    services.audit_seal()
+    result = services.audit_seal(grace_seconds=0)
 
-    # then: every event sealed once, seals 1..n without a hole, each writer's in order
+    # then: every committed event sealed once, seals 1..n without a hole, each
+    # writer's in the order it wrote them, the rolled-back ids sealed as a gap
     assert errors == []
+    committed = ids["a"] + ids["b"]
+    assert len(committed) == 2 * (rounds - 1) * per_transaction
+    committed.append(first.pk)
+    assert len(rolled_back) == 2 * per_transaction
+    assert sorted(ids["a"] + ids["b"]) != ids["a"] + ids["b"]  # the writers did interleave
     seqs = dict(AuditEvent.objects.values_list("id", "seq"))
-    assert len(seqs) == 2 * per_writer
-    assert sorted(seq or 0 for seq in seqs.values()) == list(range(1, 2 * per_writer + 1))
+    gap = AuditEvent.objects.get(action=Action.GAP)
+    assert set(seqs) == {*committed, gap.pk}
+    assert sorted(seq or 0 for seq in seqs.values()) == list(range(1, len(committed) + 2))
     for name in ("a", "b"):
         assert [seqs[i] or 0 for i in ids[name]] == sorted(seqs[i] or 0 for i in ids[name])
-    assert services.audit_verify() == services.VerifyResult(True, 2 * per_writer)
+    gap_ids = {i for first, last in gap.detail["ids"] for i in range(first, last + 1)}
+    assert gap_ids == set(rolled_back)
+    assert result.gap_ids == len(rolled_back)
+    verified = services.audit_verify(chunk_size=10, workers=2)
+    assert verified == services.VerifyResult(True, len(committed) + 1, gap_ids=len(rolled_back))
 
 
 class _InProcess:
@@ -178,3 +210,60 @@ def test_it_verifies_in_this_process_inside_a_transaction(monkeypatch: pytest.Mo
 
     # then
     assert result == services.VerifyResult(True, 5)
+
+
+def _tampered(kind: str, events: list[AuditEvent]) -> int | None:
+    """Tamper with a sealed trail of 40 events straight in the table; the id
+    verification must name (None: the end of the trail)."""
+    if kind == "edited":
+        AuditEvent.objects.filter(pk=events[23].pk).update(purpose="immigration")
+        return events[23].pk
+    if kind == "deleted":
+        AuditEvent.objects.filter(pk=events[23].pk).delete()
+        return events[24].pk
+    if kind == "inserted":
+        _shift_from(24, events)
+        return forge(after=events[23]).pk
+    if kind == "reordered":
+        a, b = events[23], events[24]
+        AuditEvent.objects.filter(pk=a.pk).update(seq=-1)
+        AuditEvent.objects.filter(pk=b.pk).update(seq=a.seq)
+        AuditEvent.objects.filter(pk=a.pk).update(seq=b.seq)
+        return b.pk
+    # truncated: the newest events cut, and the head set back to match
+    AuditEvent.objects.filter(pk__in=[e.pk for e in events[30:]]).delete()
+    if kind == "truncated_head_kept":
+        return None
+    AuditHead.objects.update(count=30, last_hash=events[29].hash)
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "kind", ["edited", "deleted", "inserted", "reordered", "truncated_head_kept", "truncated"]
+)
+def test_the_chain_verified_on_both_cores_detects_each_tampering(
+    kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # given: 40 events sealed, verified in spans of 7 by two worker processes (the
+    # tampering in the fourth span), an anchor written before a truncation
+    if ON_SQLITE:
+        monkeypatch.setattr(services, "_fork_context", _InProcess)
+    events = sealed([_write(Actor(3, "c", "", "")) for _ in range(40)])
+    anchor = tmp_path / "anchors.jsonl"
+    services.audit_anchor(path=anchor)
+    broken_at = _tampered(kind, events)
+
+    # when
+    result = services.audit_verify(chunk_size=7, workers=2)
+    anchored = services.audit_verify(chunk_size=7, workers=2, anchor_file=anchor)
+
+    # then
+    if kind == "truncated":  # the head was set back too: only the anchor knows
+        assert result == services.VerifyResult(True, 30)
+        assert (anchored.ok, anchored.checked) == (False, 30)
+        assert "events were removed at the end" in anchored.problem
+    else:
+        assert (result.ok, result.broken_at) == (False, broken_at)
+        assert result.problem
+        assert (anchored.ok, anchored.broken_at) == (False, broken_at)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,6 +66,39 @@ def test_it_writes_one_row_and_locks_nothing_shared(
     assert (event.seq, event.prev_hash, event.hash) == (None, "", "")
     assert event.mac == services.event_mac(event)
     assert event.version == chain.KEYED
+
+
+@pytest.mark.django_db
+def test_it_returns_the_event_as_it_was_stored() -> None:
+    # when
+    event = record(detail={"b": [1, "é"], "a": None}, field_groups=["status", "identity"])
+
+    # then: every field, as the database gives it back
+    stored = AuditEvent.objects.get(pk=event.pk)
+    fields = [field.attname for field in AuditEvent._meta.concrete_fields]
+    assert [getattr(event, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert not event._state.adding
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_action_the_trail_does_not_know(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # when / then: nothing written
+    with django_assert_num_queries(0), pytest.raises(ValueError, match="not an audit action"):
+        record(action="browse")
+
+
+@pytest.mark.django_db
+def test_it_writes_one_statement_per_event_inside_a_transaction(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given: a request's transaction that writes several events
+    # when / then: one INSERT each, nothing else
+    with transaction.atomic(), django_assert_num_queries(5) as captured:
+        for _ in range(5):
+            record()
+    assert all(query["sql"].startswith("INSERT") for query in captured.captured_queries)
 
 
 @pytest.mark.django_db
@@ -240,6 +274,132 @@ def test_it_seals_an_event_that_commits_after_its_id_was_sealed_as_a_gap() -> No
 
 
 # --- verification -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_seals_any_number_of_events_in_the_same_number_of_statements(
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    # given: a first seal made the head
+    sealed([record()])
+    counts = []
+
+    # when: 3, then 300 events sealed (within one statement's rows)
+    for events in (3, 300):
+        for _ in range(events):
+            record()
+        with django_assert_max_num_queries(100) as captured:
+            result = services.audit_seal()
+        assert result.sealed == events
+        counts.append(len(captured.captured_queries))
+
+    # then
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_it_writes_seals_a_statement_per_thousand_events(
+    monkeypatch: pytest.MonkeyPatch, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    # given: statements of 4 seals, and 10 events
+    monkeypatch.setattr(services, "SEAL_ROWS_PER_STATEMENT", 4)
+    events = [record() for _ in range(10)]
+
+    # when
+    with django_assert_max_num_queries(100) as captured:
+        services.audit_seal()
+
+    # then: three UPDATEs, the chain intact
+    table = AuditEvent._meta.db_table
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in updates if table in sql.split(" SET ")[0]]) == 3
+    assert [e.seq for e in sealed(events)] == list(range(1, 11))
+    assert services.audit_verify() == services.VerifyResult(True, 10)
+
+
+@pytest.mark.django_db
+def test_it_verifies_any_number_of_events_in_the_same_number_of_queries(
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    # given
+    counts = []
+
+    # when: 3 sealed and 2 unsealed, then 300 sealed and 20 unsealed, in one span
+    for events, unsealed in ((3, 2), (300, 20)):
+        AuditEvent.objects.all().delete()
+        AuditHead.objects.all().delete()
+        sealed([record() for _ in range(events)])
+        for _ in range(unsealed):
+            record()
+        with django_assert_max_num_queries(100) as captured:
+            result = services.audit_verify()
+        assert result == services.VerifyResult(True, events + unsealed, unsealed=unsealed)
+        counts.append(len(captured.captured_queries))
+
+    # then
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_it_checks_the_events_haven_wrote_without_reading_them_another_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: events as audit_record writes them, a gap among them
+    def no_fallback(*args: object) -> str:
+        raise AssertionError("every row Haven wrote holds as it was stored")
+
+    sealed([record(detail={"b": 1, "a": ["é", None]}) for _ in range(3)])
+    monkeypatch.setattr(services, "_row_problem", no_fallback)
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert result == services.VerifyResult(True, 3)
+
+
+@pytest.mark.django_db
+def test_it_verifies_events_stored_the_way_the_model_stores_them() -> None:
+    # given: events saved through the model (the detail's JSON not canonical), as
+    # rows written before audit_record wrote its own INSERT were
+    key = chain.audit_key()
+    for detail in ({"b": 1, "a": "é"}, {}, {"note": "a: b, c"}):
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor_id=7,
+            actor_username="caseworker7",
+            action=Action.READ,
+            object_type="cases.Case",
+            object_id=str(uuid.uuid4()),
+            detail=detail,
+        )
+        event.mac = services.event_mac(event, key=key)
+        event.save()
+    record()
+    services.audit_seal()
+    AuditEvent.objects.create(
+        occurred_at=timezone.now(), action=Action.READ, object_type="x", object_id="1"
+    )
+
+    # when
+    result = services.audit_verify()
+
+    # then: the last one never had a MAC
+    assert (result.ok, result.checked, result.unsealed, result.problem) == (
+        False,
+        4,
+        1,
+        services.CHANGED,
+    )
+
+
+def test_it_names_a_row_of_the_old_rule_whose_time_is_no_time() -> None:
+    # given: a legacy row as SQLite could hold it after an edit
+    content = ("yesterday", None, "", "", "", "read", "cases.Case", "1", "", "", "", "{}")
+    row = (1, 1, chain.LEGACY, "", GENESIS, "a" * 64, *content)
+
+    # then
+    assert services._row_problem(chain.audit_key(), row) == services.CHANGED
 
 
 @pytest.mark.django_db
@@ -657,15 +817,36 @@ def test_it_verifies_in_forked_worker_processes() -> None:
 
 
 def test_it_reads_the_time_and_detail_as_either_database_gives_them() -> None:
-    # given: one event's content as SQLite and as PostgreSQL return it raw
+    # given: one event's content as verification reads it (the time as SQLite's or
+    # PostgreSQL's text, or as a datetime; the detail as JSON text or parsed), as
+    # Haven writes it and as other writers may have stored the same values
     moment = timezone.now().replace(microsecond=120000)
-    head = (1, 1, chain.KEYED, "", "", "")
     middle = (None, "", "", "", "read", "cases.Case", "1", "", "", "")
-    as_sqlite = (*head, moment.replace(tzinfo=None), *middle, '{"b": 1, "a": [2]}')
-    as_postgresql = (*head, moment, *middle, {"a": [2], "b": 1})
     key = chain.audit_key()
+    mac = chain.content_mac(key, [moment, *middle, {"a": [2], "b": 1}])
+    as_written = [
+        (str(moment.replace(tzinfo=None)), *middle, '{"a":[2],"b":1}'),  # SQLite
+        (moment.replace(tzinfo=None).isoformat(), *middle, '{"a":[2],"b":1}'),  # PostgreSQL
+        (moment, *middle, {"a": [2], "b": 1}),
+    ]
+    in_other_words = [
+        (moment.replace(tzinfo=None).isoformat(), *middle, '{"b": 1, "a": [2]}'),
+        (moment.replace(tzinfo=None), *middle, '{"b":1,"a":[2]}'),
+    ]
+    changed = [
+        (str(moment.replace(tzinfo=None)), *middle, '{"a":[2],"b":2}'),
+        (moment, *middle, '{"a": [2], "b": 2}'),
+        ("not a time", *middle, '{"a":[2],"b":1}'),
+        (str(moment.replace(tzinfo=None)), *middle, "{not json"),
+    ]
 
-    # then: the same MAC
-    macs = {chain.content_mac(key, services._content(row)) for row in (as_sqlite, as_postgresql)}
-    assert len(macs) == 1
+    # then: the detail as canonical JSON, whichever way it was stored
+    assert [services._detail_json(d) for d in ('{"a":[2]}', '{"a": [2]}', {"a": [2]})] == [
+        '{"a":[2]}'
+    ] * 3
+    assert services._detail_json('{"a": not json') == ""
+    # and the same MAC for the same values, whichever way they were stored
+    assert [services._mac_holds(key, mac, row) for row in as_written] == [True] * 3
+    assert [services._mac_holds(key, mac, row) for row in in_other_words] == [True, True]
+    assert [services._mac_holds(key, mac, row) for row in changed] == [False] * 4
     assert chain.hmac_sha256(key, b"m") == hmac.new(key, b"m", "sha256").hexdigest()
