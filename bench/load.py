@@ -58,6 +58,7 @@ BIN = Path(sys.executable).parent
 SEED = [sys.executable, "-m", "bench.load", "--seed"]
 READY = "haven-bench: every user has signed in; measuring"  # logged by bench/locust_load.py
 SIGN_IN_ALLOWANCE = 240  # seconds locust may take to sign every user in before measuring
+KEEP_ALIVE = 5  # seconds, above the longest think time (2 s)
 TIMESPAN = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
 
@@ -212,6 +213,9 @@ def gunicorn(
     command = [str(BIN / "gunicorn"), "haven.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--threads", str(threads), "--log-level", "warning"]
     command += ["--timeout", "120"]  # a slow answer is a figure, not a killed worker
+    # Threaded workers keep connections open (sync ones close each): for longer than a
+    # user thinks, or a request sent as the server closes the idle connection fails.
+    command += ["--keep-alive", str(KEEP_ALIVE)]
 
     def pin() -> None:
         if cpus is not None:
