@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
+from bench import load, run
 from bench.otp import totp_code, unused_code_moment
 from haven.accounts import errors as account_errors
 from haven.accounts import services as account_services
@@ -31,10 +31,10 @@ def test_it_prints_one_line_per_endpoint_and_one_for_the_run() -> None:
     # given: locust's statistics of a real run, after the sign-ins were reset
     stats = load.read_stats(STATS)
     context = {"database": "sqlite", "cases": 20000, "users": 10}
-    run = {"measured_s": 60.1, "load_avg_1m_mean": 2.5, "server_cpu_s": 50.0}
+    facts = {"measured_s": 60.1, "load_avg_1m_mean": 2.5, "server_cpu_s": 50.0}
 
     # when
-    lines = load.summarise(stats, context=context, run=run)
+    lines = load.summarise(stats, context=context, run=facts)
 
     # then: the endpoints both kinds of users call, no sign-in (not measured)
     *endpoints, total = lines
@@ -92,6 +92,23 @@ def test_it_counts_the_cpu_of_a_process_and_its_children() -> None:
 
     # then
     assert load.process_cpu_seconds(os.getpid()) - before >= 0.1
+
+
+def test_it_pins_gunicorn_and_the_workers_it_forks_to_the_cores_asked(tmp_path: Path) -> None:
+    # given: the bench's environment, on an empty SQLite file (the liveness check reads none)
+    env = {**os.environ, **run.BENCH_ENV, "PYTHONPATH": str(load.ROOT)}
+    env["HAVEN_SQLITE_PATH"] = str(tmp_path / "pinned.sqlite3")
+    env.pop("DATABASE_URL", None)
+
+    # when
+    with load.gunicorn(env, workers=2, threads=1, cpus=frozenset({0})) as (port, server):
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        pinned = [os.sched_getaffinity(pid) for pid in [server.pid, *map(int, children)]]
+
+    # then: the master and both workers run on core 0 only, and it has stopped
+    assert pinned == [{0}, {0}, {0}]
+    assert server.returncode is not None
+    assert port > 0
 
 
 def test_it_reads_its_options() -> None:
