@@ -247,6 +247,7 @@ def run_locust(
     ]
     command += ["--run-time", f"{seconds + SIGN_IN_ALLOWANCE}s", "--measure-seconds", str(seconds)]
     command += ["--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING"]
+    launched = time.monotonic()
     locust = subprocess.Popen(  # noqa: S603 - the venv's locust, fixed arguments
         command,
         env=env,
@@ -274,6 +275,7 @@ def run_locust(
     if not started:
         print("locust never started measuring: not every user signed in", file=sys.stderr)
     return code, {
+        "sign_in_s": round(started - launched, 1) if started else None,
         "measured_s": round(measured, 1),
         **load.summary(),
         "server_cpu_s": round(cpu, 2),
