@@ -43,7 +43,7 @@ from haven.vault import services as vault
 
 S = IdentificationStatus
 BENCH_PASSWORD = "bench-password-not-a-secret"  # noqa: S105 - a throwaway bench database
-BENCH_USERS = 10  # one per concurrent locust user: a TOTP code is accepted only once
+BENCH_USERS = 50  # one per concurrent locust user: a TOTP code is accepted only once
 LOCALES = ("fi_FI", "et_EE", "lv_LV", "lt_LT", "pl_PL", "uk_UA", "ro_RO", "vi_VN")
 NAME_POOL = 200  # names per locale; the mix of pools gives enough variety
 
