@@ -227,6 +227,25 @@ def test_the_container_copies_only_what_exists() -> None:
             assert all((ROOT / source).exists() for source in sources), sources
 
 
+def _keep_alive(arguments: list[str]) -> int:
+    return int(arguments[arguments.index("--keep-alive") + 1])
+
+
+def test_gunicorn_keeps_connections_open_longer_than_the_guides_nginx_reuses_them() -> None:
+    # given: nginx reuses an upstream connection for keepalive_timeout (the guide's block)
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    upstream = re.search(r"upstream haven \{(.*?)\}", guide, re.DOTALL)
+    assert upstream is not None
+    nginx = re.search(r"keepalive_timeout (\d+)s;", upstream.group(1))
+    assert nginx is not None
+    # when: gunicorn as the unit and the container start it
+    unit = shlex.split(_units()["haven.service"]["Service"]["ExecStart"][0])
+    container = json.loads(dict(_container())["CMD"])
+    # then: gunicorn never closes a connection nginx may still send a POST on
+    assert _keep_alive(unit) > int(nginx.group(1))
+    assert _keep_alive(container) > int(nginx.group(1))
+
+
 # --- gunicorn on loopback, started as the unit and the container start it ----------------
 
 
