@@ -167,7 +167,9 @@ def person_report_read(
     *, user: User, case_id: object, language: str = ""
 ) -> person_report.PersonReport:
     """The report for the person with every app's section (``cases.person_report``
-    gates it to the case lead and audits producing it)."""
-    return person_report.person_report_read(
-        user=user, case_id=case_id, language=language, report_parts=REPORT_PARTS
-    )
+    gates it to the case lead and audits producing it). Every part passes the
+    case gate; the case and its sharing facts are loaded once for all of them."""
+    with case_selectors.gate_once():
+        return person_report.person_report_read(
+            user=user, case_id=case_id, language=language, report_parts=REPORT_PARTS
+        )

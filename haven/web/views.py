@@ -55,6 +55,16 @@ def _case_page(
     narrative_form: case_forms.NarrativeForm,
     status: int = 200,
 ) -> HttpResponse:
+    with case_selectors.gate_once():  # every part passes the gate: the case loaded once
+        return _compose_case_page(request, case_id, narrative_form, status)
+
+
+def _compose_case_page(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    narrative_form: case_forms.NarrativeForm,
+    status: int,
+) -> HttpResponse:
     user = request_user(request)
     purpose_form = sharing_forms.purpose_form(request.GET)  # ?purpose=, default assistance
     view = case_selectors.case_read(user=user, case_id=case_id, purpose=purpose_form.chosen)
