@@ -292,11 +292,29 @@ def _closures(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(FieldGroup.LEGAL, ("reflection_period",), 40, _reflection_period),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("assessment",), 50, _assessments),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("assistance_plan",), 80, _plans),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("service",), 90, _services),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("assistance_closure",), 100, _closures),
+    parts.TimelineProvider(
+        FieldGroup.LEGAL,
+        ("reflection_period",),
+        40,
+        _reflection_period,
+        parts.rows_of(ReflectionPeriod),
+    ),
+    parts.TimelineProvider(
+        FieldGroup.ASSESSMENT, ("assessment",), 50, _assessments, parts.rows_of(Assessment)
+    ),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES, ("assistance_plan",), 80, _plans, parts.rows_of(AssistancePlan)
+    ),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES, ("service",), 90, _services, parts.rows_of(AssistanceService)
+    ),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES,
+        ("assistance_closure",),
+        100,
+        _closures,
+        parts.rows_of(AssistanceClosure),
+    ),
 ]
 
 

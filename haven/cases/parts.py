@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -126,15 +127,33 @@ class TimelineSource:
     transitions: list[dict[str, Any]] | None = None
 
 
+CaseRows = Callable[[Any], QuerySet[Any]]
+
+
+def rows_of(model: type[Model]) -> CaseRows:
+    """The rows of ``model`` on a case (a model with a ``case`` foreign key)."""
+
+    def rows(case_id: Any) -> QuerySet[Any]:
+        return model._default_manager.filter(case_id=case_id)
+
+    return rows
+
+
 @dataclass(frozen=True)
 class TimelineProvider:
     """Entries of one kind. ``rank`` orders entries of the same day: what was
-    decided first, then what follows from it. ``group`` None: every team member."""
+    decided first, then what follows from it. ``group`` None: every team member.
+
+    ``rows``: the provider's rows of a case, given the case's id (an ``OuterRef``).
+    With it, the timeline asks every provider at once (one query) whether the case
+    has any, and a provider with none costs no query; its ``entries`` must be
+    empty for a case without such rows."""
 
     group: FieldGroup | None
     kinds: tuple[str, ...]
     rank: int
     entries: Callable[[TimelineSource], list[TimelineEntry]]
+    rows: CaseRows | None = None
 
 
 # --- the report for the person (GDPR Art. 15) ---------------------------------------------

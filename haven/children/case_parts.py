@@ -144,9 +144,23 @@ def _age(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(FieldGroup.LEGAL, ("age_assessment",), 55, _age),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("best_interests",), 60, _best_interests),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("family_tracing",), 70, _family_tracing),
+    parts.TimelineProvider(
+        FieldGroup.LEGAL, ("age_assessment",), 55, _age, parts.rows_of(AgeAssessment)
+    ),
+    parts.TimelineProvider(
+        FieldGroup.ASSESSMENT,
+        ("best_interests",),
+        60,
+        _best_interests,
+        parts.rows_of(BestInterestsRecord),
+    ),
+    parts.TimelineProvider(
+        FieldGroup.ASSESSMENT,
+        ("family_tracing",),
+        70,
+        _family_tracing,
+        parts.rows_of(FamilyTracing),
+    ),
 ]
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from haven.access import policy as access_policy
@@ -65,12 +66,34 @@ class Timeline:
         return waiting[0] if waiting else None  # entries are in date order
 
 
+def _holding(case: Case, providers: list[parts.TimelineProvider]) -> list[parts.TimelineProvider]:
+    """The providers with rows on this case: one query asks every provider that
+    names its rows; a provider that does not always runs."""
+    probes = {
+        f"rows_{index}": Exists(provider.rows(OuterRef("pk")))
+        for index, provider in enumerate(providers)
+        if provider.rows is not None
+    }
+    found = (
+        Case.objects.filter(pk=case.pk).annotate(**probes).values_list(*probes).first()
+        if probes
+        else None
+    )
+    held = {name for name, holds in zip(probes, found or (), strict=False) if holds}
+    return [
+        provider
+        for index, provider in enumerate(providers)
+        if provider.rows is None or f"rows_{index}" in held
+    ]
+
+
 def _build(source: parts.TimelineSource) -> Timeline:
-    """At most one query per provider, whatever the number of rows."""
+    """At most one query per provider whose rows the case holds, whatever the
+    number of rows, and one for all the others."""
     entries: list[parts.TimelineEntry] = []
-    for provider in PROVIDERS:  # in rank order
-        if provider.group is None or provider.group in source.groups:
-            entries += provider.entries(source)
+    allowed = [p for p in PROVIDERS if p.group is None or p.group in source.groups]
+    for provider in _holding(source.case, allowed):  # in rank order
+        entries += provider.entries(source)
     entries.sort(key=lambda entry: entry.on)  # stable: rank order within a day
     hidden = sorted(TIMELINE_GROUPS - source.groups)
     return Timeline(entries=entries, hidden_groups=[FieldGroup(g) for g in hidden])

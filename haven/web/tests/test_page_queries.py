@@ -30,6 +30,7 @@ from haven.cases.tests.test_api import api_client_for
 from haven.deadlines.models import Task
 from haven.deadlines.tests.test_deadlines import deadline, staff
 from haven.identification import clocks as identification_clocks
+from haven.identification.models import Screening
 from haven.vault import services as vault
 from haven.web import composer, timeline
 from haven.web.tests.factories import sign_in
@@ -38,9 +39,9 @@ pytestmark = pytest.mark.django_db
 
 # Queries per request, the session and the account included. Each is the same with 1
 # case or 1,000 and with any number of contributing parts.
-CASE_PAGE_QUERIES = 39
+CASE_PAGE_QUERIES = 32
 CASE_API_QUERIES = 16
-TIMELINE_API_QUERIES = 18
+TIMELINE_API_QUERIES = 10
 PERSON_REPORT_QUERIES = 102
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
@@ -162,7 +163,11 @@ def _api_group(page: parts.CasePage) -> dict[FieldGroup, dict[str, Any]]:
 
 
 def _entries(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
-    return []
+    """Rows of its own, read only for a case that has some (here: none)."""
+    screenings = Screening.objects.filter(case_id=source.case.id)
+    return [
+        parts.TimelineEntry(on=s.screened_at.date(), kind="screening", title="") for s in screenings
+    ]
 
 
 def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
@@ -171,13 +176,15 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
 
 
 def _contributing_apps(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
-    """``extra`` more apps, each with a panel, an API group, timeline rows and a
-    report part that pass the case gate as a real part does."""
+    """``extra`` more apps, each with a panel, an API group and a report part that
+    pass the case gate as a real part does, and timeline rows the case does not have."""
     monkeypatch.setattr(composer, "PANEL_PROVIDERS", [*composer.PANEL_PROVIDERS, *[_panel] * extra])
     monkeypatch.setattr(
         composer, "API_GROUP_PROVIDERS", [*composer.API_GROUP_PROVIDERS, *[_api_group] * extra]
     )
-    provider = parts.TimelineProvider(FieldGroup.SERVICES, ("service",), 99, _entries)
+    provider = parts.TimelineProvider(
+        FieldGroup.SERVICES, ("screening",), 99, _entries, parts.rows_of(Screening)
+    )
     monkeypatch.setattr(timeline, "PROVIDERS", [*timeline.PROVIDERS, *[provider] * extra])
     report = parts.ReportPart(key="extra", covers=(), read=_report)
     monkeypatch.setattr(composer, "REPORT_PARTS", [*composer.REPORT_PARTS, *[report] * extra])
