@@ -145,12 +145,8 @@ def _decisions(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(
-        FieldGroup.ASSESSMENT, ("screening",), 10, _screenings, parts.rows_of(Screening)
-    ),
-    parts.TimelineProvider(
-        FieldGroup.LEGAL, ("decision",), 20, _decisions, parts.rows_of(IdentificationDecision)
-    ),
+    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("screening",), 10, _screenings, Screening),
+    parts.TimelineProvider(FieldGroup.LEGAL, ("decision",), 20, _decisions, IdentificationDecision),
 ]
 
 

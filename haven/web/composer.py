@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from django.db.models import Exists, Model, OuterRef
 from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
@@ -22,6 +23,7 @@ from haven.assistance import case_parts as assistance_parts
 from haven.cases import case_parts as cases_parts
 from haven.cases import parts, person_report
 from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
 from haven.children import case_parts as children_parts
 from haven.deadlines import case_parts as deadline_parts
 from haven.identification import case_parts as identification_parts
@@ -51,9 +53,31 @@ TIMELINE_PROVIDERS: list[parts.TimelineProvider] = sorted(
     _declared("TIMELINE"), key=lambda provider: provider.rank
 )
 REPORT_PARTS: list[parts.ReportPart] = _declared("REPORT")
+CASE_ROWS: list[type[Model]] = _declared("CASE_ROWS")
 
 
 # --- the case page ------------------------------------------------------------------------
+
+
+def page_models() -> list[type[Model]]:
+    """The models the case page's panels and timeline read by case, once each."""
+    rows = [p.rows for p in TIMELINE_PROVIDERS if p.rows is not None]
+    return list(dict.fromkeys([*CASE_ROWS, *rows]))
+
+
+def case_rows_held(case: Case, models: Sequence[type[Model]]) -> dict[str, bool]:
+    """For each model, whether the case holds rows of it: one query for every app,
+    so that an app with nothing to show on the case costs none."""
+    probes = {
+        f"rows_{index}": Exists(model._default_manager.filter(case_id=OuterRef("pk")))
+        for index, model in enumerate(models)
+    }
+    if not probes:
+        return {}
+    found = Case.objects.filter(pk=case.pk).annotate(**probes).values_list(*probes).first()
+    return {
+        model._meta.label: bool(holds) for model, holds in zip(models, found or (), strict=False)
+    }
 
 
 def case_page_panels(page: parts.CasePage) -> tuple[dict[str, list[parts.Panel]], dict[str, Any]]:

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per request, the session and the account included. Each is the same with 1
 # case or 1,000 and with any number of contributing parts.
-CASE_PAGE_QUERIES = 32
+CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
 PERSON_REPORT_QUERIES = 102
@@ -182,9 +182,7 @@ def _contributing_apps(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
     monkeypatch.setattr(
         composer, "API_GROUP_PROVIDERS", [*composer.API_GROUP_PROVIDERS, *[_api_group] * extra]
     )
-    provider = parts.TimelineProvider(
-        FieldGroup.SERVICES, ("screening",), 99, _entries, parts.rows_of(Screening)
-    )
+    provider = parts.TimelineProvider(FieldGroup.SERVICES, ("screening",), 99, _entries, Screening)
     monkeypatch.setattr(timeline, "PROVIDERS", [*timeline.PROVIDERS, *[provider] * extra])
     report = parts.ReportPart(key="extra", covers=(), read=_report)
     monkeypatch.setattr(composer, "REPORT_PARTS", [*composer.REPORT_PARTS, *[report] * extra])

@@ -430,9 +430,10 @@ def test_it_renders_the_timeline_on_the_case_page_as_an_ordered_list_of_dates(
 # Issue 5 (second slice) added four providers that query on an adult's case
 # (assessments, plan, services, closures: 27 became 31 for the timeline alone) and two
 # more on a child's (best interests, family tracing); they are in CASE_DETAIL_QUERIES.
-# Issue 13: a provider without rows on the case costs no query, so the screening,
-# the decision and the reflection period with its extensions count here (4).
-FULL_CASE_DETAIL_QUERIES = CASE_DETAIL_QUERIES + 4
+# Issue 13: a part without rows on the case costs no query, so here the screening and
+# the decision on the timeline (2), and the reflection period with its extensions on
+# it and on the page (3) count.
+FULL_CASE_DETAIL_QUERIES = CASE_DETAIL_QUERIES + 5
 
 
 @pytest.mark.parametrize("tasks", [1, 5])
