@@ -448,7 +448,7 @@ def child_summary_shown(
         return None
     counts = _counts(case_view.case) if counts_held else {}
     status = str(counts.get("tracing_status") or "") if child else ""
-    matters = _latest_per_matter(case_view.case) if best_interests_held else []
+    matters = _latest_per_matter(case_view.case) if child and best_interests_held else []
     return ChildCareSummary(
         best_interests=matters if child else None,
         tracing_status=status,

@@ -20,6 +20,10 @@ from rest_framework.test import APIClient
 from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory
+from haven.assistance.selectors import assessments as assessment_selectors
+from haven.assistance.selectors import permits as permit_selectors
+from haven.assistance.selectors import plans as plan_selectors
+from haven.assistance.selectors import reflection as reflection_selectors
 from haven.audit.models import AuditEvent
 from haven.cases import parts
 from haven.cases import selectors as case_selectors
@@ -27,10 +31,13 @@ from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case, Person
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.children import selectors as children_selectors
 from haven.deadlines.models import Task
 from haven.deadlines.tests.test_deadlines import deadline, staff
 from haven.identification import clocks as identification_clocks
 from haven.identification.models import Screening
+from haven.justice import selectors as justice_selectors
+from haven.referrals.selectors import case_page as referrals_case_page
 from haven.vault import services as vault
 from haven.web import composer, timeline
 from haven.web.tests.factories import sign_in
@@ -209,3 +216,65 @@ def test_issue13_case_pages_do_not_grow_with_the_apps_that_contribute_to_them(
     # own selectors record (the report's sections), none for the extra passes
     assert counts == PINS
     assert AuditEvent.objects.count() - events == PAGES_AUDIT_EVENTS
+
+
+# --- a part without rows shows what reading them would have shown -----------------------
+
+
+def test_issue13_parts_told_the_case_holds_no_rows_show_what_a_read_would() -> None:
+    # given: a case with nothing of the apps' own yet, read by its lead
+    lead = staff(OrganisationFactory.create(org_type=OrgType.NGO), Role.CASEWORKER)
+    case = open_case(actor=lead)
+    view = case_selectors.case_read(user=lead, case_id=case.id)
+
+    # when
+    read = [
+        permit_selectors.case_page_permits(case_view=view),
+        reflection_selectors.reflection_period_summary_shown(case_view=view),
+        assessment_selectors.case_page_assessments(case_view=view),
+        plan_selectors.case_page_plans(case_view=view),
+        children_selectors.child_summary_shown(case_view=view),
+        children_selectors.age_summary_shown(case_view=view, writable=True),
+        justice_selectors.case_page_cooperation(case_view=view),
+        referrals_case_page.case_page_referrals(user=lead, case_view=view),
+    ]
+    told = [
+        permit_selectors.case_page_permits(case_view=view, held=False),
+        reflection_selectors.reflection_period_summary_shown(case_view=view, held=False),
+        assessment_selectors.case_page_assessments(case_view=view, held=False),
+        plan_selectors.case_page_plans(case_view=view, services_held=False, closures_held=False),
+        children_selectors.child_summary_shown(
+            case_view=view, counts_held=False, best_interests_held=False
+        ),
+        children_selectors.age_summary_shown(case_view=view, writable=True, held=False),
+        justice_selectors.case_page_cooperation(case_view=view, held=False),
+        referrals_case_page.case_page_referrals(
+            user=lead, case_view=view, referrals_held=False, transfers_held=False
+        ),
+    ]
+
+    # then
+    assert told == read
+    assert all(block is not None for block in read)
+
+
+@pytest.mark.parametrize("transfers_held", [True, False])
+def test_issue13_r47_the_referrals_block_needs_a_team_with_a_lead(transfers_held: bool) -> None:
+    # given: a case read with its lead (allowed side), then with no lead on its team
+    lead = staff(OrganisationFactory.create(org_type=OrgType.NGO), Role.CASEWORKER)
+    case = open_case(actor=lead)
+
+    def block() -> object:
+        view = case_selectors.case_read(user=lead, case_id=case.id)
+        return referrals_case_page.case_page_referrals(
+            user=lead, case_view=view, referrals_held=False, transfers_held=transfers_held
+        )
+
+    # when
+    with_lead = block()
+    TeamMembership.objects.filter(case=case).update(is_lead=False)
+    without_lead = block()
+
+    # then
+    assert with_lead is not None
+    assert without_lead is None
