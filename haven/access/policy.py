@@ -114,6 +114,14 @@ class CaseContext:
     today: date = field(default_factory=timezone.localdate)
     _sharing: dict[object, Sharing] = field(default_factory=dict)
     _break_glass: dict[object, BreakGlass | None] = field(default_factory=dict)
+    _decisions: dict[tuple[object, ...], Decision] = field(default_factory=dict)
+
+    def decided(self, key: tuple[object, ...], decide: Callable[[], Decision]) -> Decision:
+        """The decision for ``key`` (user, field group, purpose), made once per context:
+        the facts it rests on are this context's, loaded once too."""
+        if key not in self._decisions:
+            self._decisions[key] = decide()
+        return self._decisions[key]
 
     @property
     def lead(self) -> TeamMembership | None:
@@ -459,6 +467,13 @@ def decide(
     if context is None:
         context = case_context(case_id=case_id)
     request = Request(user, field_group, purpose, context)
+    # Everything a rule reads about the user is in the key: a user changed in the
+    # same request (deactivated, moved, given another role) is decided afresh.
+    key = (user.pk, user.is_active, user.organisation_id, user.role, field_group, purpose)
+    return context.decided(key, lambda: _first_decision(request))
+
+
+def _first_decision(request: Request) -> Decision:
     for rule in RULES:
         decision = rule(request)
         if decision is not None:

@@ -25,6 +25,7 @@ from haven.assistance.models import (
     AssistanceClosure,
     AssistancePlan,
     AssistanceService,
+    DetentionRecord,
     ReflectionPeriod,
     ServiceStatus,
 )
@@ -57,14 +58,22 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             parts.SLOT_BODY,
             10,
             "assistance/_permit_case_block.html",
-            {"permits": permit_selectors.case_page_permits(case_view=view)},
+            {
+                "permits": permit_selectors.case_page_permits(
+                    case_view=view, held=page.has_rows(DetentionRecord)
+                )
+            },
             _("Residence permits and detention"),
         ),
         parts.Panel(
             parts.SLOT_BODY,
             20,
             "assistance/_reflection_summary.html",
-            {"reflection": reflection_selectors.reflection_period_summary_shown(case_view=view)},
+            {
+                "reflection": reflection_selectors.reflection_period_summary_shown(
+                    case_view=view, held=page.has_rows(ReflectionPeriod)
+                )
+            },
             _("Recovery and reflection period"),
         ),
         #
@@ -72,7 +81,11 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             parts.SLOT_BODY,
             50,
             "assistance/_assessments_case_block.html",
-            {"assessments": assessment_selectors.case_page_assessments(case_view=view)},
+            {
+                "assessments": assessment_selectors.case_page_assessments(
+                    case_view=view, held=page.has_rows(Assessment)
+                )
+            },
             _("Needs and risk assessments"),
         ),
         #
@@ -80,13 +93,26 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             parts.SLOT_BODY,
             60,
             "assistance/_plans_case_block.html",
-            {"assistance_plan": plan_selectors.case_page_plans(case_view=view)},
+            {
+                "assistance_plan": plan_selectors.case_page_plans(
+                    case_view=view,
+                    services_held=page.has_rows(AssistanceService),
+                    closures_held=page.has_rows(AssistanceClosure),
+                )
+            },
             _("Assistance plan and services"),
         ),
     ]
 
 
 PANELS: list[parts.PanelProvider] = [_banner, _blocks]
+CASE_ROWS = (
+    DetentionRecord,
+    ReflectionPeriod,
+    Assessment,
+    AssistanceService,
+    AssistanceClosure,
+)
 
 
 # --- case API -------------------------------------------------------------------------------
@@ -292,11 +318,23 @@ def _closures(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(FieldGroup.LEGAL, ("reflection_period",), 40, _reflection_period),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("assessment",), 50, _assessments),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("assistance_plan",), 80, _plans),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("service",), 90, _services),
-    parts.TimelineProvider(FieldGroup.SERVICES, ("assistance_closure",), 100, _closures),
+    parts.TimelineProvider(
+        FieldGroup.LEGAL,
+        ("reflection_period",),
+        40,
+        _reflection_period,
+        ReflectionPeriod,
+    ),
+    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("assessment",), 50, _assessments, Assessment),
+    parts.TimelineProvider(FieldGroup.SERVICES, ("assistance_plan",), 80, _plans, AssistancePlan),
+    parts.TimelineProvider(FieldGroup.SERVICES, ("service",), 90, _services, AssistanceService),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES,
+        ("assistance_closure",),
+        100,
+        _closures,
+        AssistanceClosure,
+    ),
 ]
 
 

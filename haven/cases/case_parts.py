@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
 from haven.cases import parts, selectors
+from haven.cases.models import Interview
 from haven.cases.status import IdentificationStatus
 
 # --- case page ------------------------------------------------------------------------------
 
 
 def _interviews(page: parts.CasePage) -> list[parts.Panel]:
-    count = selectors.interview_count(case=page.case)
+    count = selectors.interview_count(case=page.case) if page.has_rows(Interview) else 0
     return [
         parts.Panel(
             parts.SLOT_BODY,
@@ -45,6 +46,7 @@ def _incident(page: parts.CasePage) -> list[parts.Panel]:
 
 
 PANELS: list[parts.PanelProvider] = [_interviews, _incident]
+CASE_ROWS = (Interview,)
 
 
 # --- timeline -------------------------------------------------------------------------------

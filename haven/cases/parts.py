@@ -8,7 +8,10 @@ which may define:
 - ``TIMELINE``: ``TimelineProvider`` rows, the app's entries on the case timeline;
 - ``REPORT``: ``ReportPart`` rows, the app's sections of the report for the person;
 - ``API_GROUPS``: functions ``(page: CasePage) -> dict[group, dict]``, what the app
-  adds to a field group of the case API (only groups ``case_read`` showed).
+  adds to a field group of the case API (only groups ``case_read`` showed);
+- ``CASE_ROWS``: the models (with a ``case`` foreign key) its panels read: the
+  composer asks in one query which of them hold rows on the case
+  (``CasePage.has_rows``), so that a panel with nothing to show costs no query.
 
 ``haven.web.composer`` lists those modules in a declared order and composes them.
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -42,6 +46,12 @@ _no = gettext_lazy("No")
 
 # --- the case page ------------------------------------------------------------------------
 
+
+def held_rows(held: Mapping[str, bool] | None, model: type[Model]) -> bool:
+    """Whether the case may hold rows of ``model``: False only when asked and none."""
+    return held is None or held.get(model._meta.label, True)
+
+
 # Where a panel goes on the case page (web/case_detail.html).
 SLOT_BANNER = "banner"  # above the header
 SLOT_ACTIONS = "actions"  # links among the header's buttons
@@ -56,10 +66,17 @@ class CasePage:
     user: User
     view: selectors.CaseView
     purpose: Purpose
+    # For each model asked once for the page (``app_label.Model``): whether the
+    # case holds rows of it. None, or a model not asked: every part reads.
+    held: Mapping[str, bool] | None = None
 
     @property
     def case(self) -> Case:
         return self.view.case
+
+    def has_rows(self, model: type[Model]) -> bool:
+        """Whether the case may hold rows of ``model`` (False: none, read nothing)."""
+        return held_rows(self.held, model)
 
     @property
     def under_break_glass(self) -> bool:
@@ -124,17 +141,25 @@ class TimelineSource:
     now: datetime
     # The legal group's status changes, when case_read has already decrypted them.
     transitions: list[dict[str, Any]] | None = None
+    # Which models the case holds rows of, when the page already asked (``CasePage``).
+    held: Mapping[str, bool] | None = None
 
 
 @dataclass(frozen=True)
 class TimelineProvider:
     """Entries of one kind. ``rank`` orders entries of the same day: what was
-    decided first, then what follows from it. ``group`` None: every team member."""
+    decided first, then what follows from it. ``group`` None: every team member.
+
+    ``rows``: the model (with a ``case`` foreign key) whose rows the entries are.
+    With it, the timeline asks every provider at once (one query, shared with the
+    case page's panels) whether the case has any, and a provider with none costs
+    no query; its ``entries`` must be empty for a case without such rows."""
 
     group: FieldGroup | None
     kinds: tuple[str, ...]
     rank: int
     entries: Callable[[TimelineSource], list[TimelineEntry]]
+    rows: type[Model] | None = None
 
 
 # --- the report for the person (GDPR Art. 15) ---------------------------------------------

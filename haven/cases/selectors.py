@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -113,20 +115,74 @@ def cases_led(*, user: User, limit: int, sort_limit: int = LED_CASES_SORT_LIMIT)
     )
 
 
-def case_get_with_context(
-    *, user: User, case_id: object, for_update: bool = False, writing: bool = False
-) -> tuple[Case, access_policy.CaseContext]:
-    """The case and its sharing facts, loaded once for every decision that follows.
+# --- the case gate, loaded once per page ---------------------------------------------------
+#
+# A page gathered from several apps (the case page, the timeline, the report for
+# the person, the case API) passes the gate once per part. Inside ``gate_once()``
+# the case row and its sharing facts (``access.policy.CaseContext``, which also
+# keeps every decision made on them) are loaded once and reused by each pass;
+# each pass still asks ``may_see_case`` and ``decide`` for its own user, group and
+# purpose, so nothing decided for one user or case answers for another, and each
+# read is still audited by the part that makes it. The memo lives in a context
+# variable that the ``with`` block resets: it never outlives the page. A write
+# through the gate (``for_update``) never uses it and empties it, and so does
+# every row saved or deleted meanwhile (other than audit events, see
+# ``forget_gated_cases``): what follows a write is decided afresh.
 
-    ``for_update`` is for writes: they lock the row. A write (``for_update``, or
-    ``writing`` for a page asking before it offers a form) is refused to a user who
-    sees the case only through break-glass (emergency access never writes)."""
-    parsed = ids.parse_uuid(case_id)
+_GATED: ContextVar[dict[uuid.UUID, tuple[Case, access_policy.CaseContext]] | None] = ContextVar(
+    "haven_gated_cases", default=None
+)
+
+
+@contextmanager
+def gate_once() -> Iterator[None]:
+    """Within the block, the gate loads each case and its sharing facts once."""
+    token = _GATED.set({})
+    try:
+        yield
+    finally:
+        _GATED.reset(token)
+
+
+def forget_gated_cases(sender: type[Any], **kwargs: Any) -> None:
+    """A row was saved or deleted (a consent withdrawn, a team changed, a grant
+    given...): the facts loaded so far may be stale, load them again. Audit
+    events are what reads write, and change no decision."""
+    gated = _GATED.get()
+    if gated and sender._meta.app_label != "audit":
+        gated.clear()
+
+
+def _case_with_context(
+    parsed: uuid.UUID | None, *, for_update: bool
+) -> tuple[Case | None, access_policy.CaseContext | None]:
+    gated = _GATED.get()
+    if gated is not None and for_update:
+        gated.clear()  # a write re-checks; what follows it loads afresh
+    if gated is not None and parsed in gated:
+        return gated[parsed]
     cases = Case.objects.select_related("person", "person__data_key")
     if for_update:
         cases = cases.select_for_update(of=("self",))
     case = cases.filter(pk=parsed).first() if parsed else None
-    context = access_policy.case_context(case_id=case.pk) if case else None
+    if case is None:
+        return None, None
+    context = access_policy.case_context(case_id=case.pk)
+    if gated is not None and not for_update:
+        gated[case.pk] = (case, context)
+    return case, context
+
+
+def case_get_with_context(
+    *, user: User, case_id: object, for_update: bool = False, writing: bool = False
+) -> tuple[Case, access_policy.CaseContext]:
+    """The case and its sharing facts, loaded once for every decision that follows
+    (once per page inside ``gate_once``).
+
+    ``for_update`` is for writes: they lock the row. A write (``for_update``, or
+    ``writing`` for a page asking before it offers a form) is refused to a user who
+    sees the case only through break-glass (emergency access never writes)."""
+    case, context = _case_with_context(ids.parse_uuid(case_id), for_update=for_update)
     if (
         case is None
         or context is None
@@ -445,8 +501,8 @@ def person_access_report(*, user: User, case_id: object) -> list[AuditEvent]:
 
     Only the case lead's caseworkers see it; viewing it is itself recorded.
     """
-    case = case_get(user=user, case_id=case_id)
-    lead = next((m for m in access_policy.team_of(case_id=case.id) if m.is_lead), None)
+    case, context = case_get_with_context(user=user, case_id=case_id)
+    lead = context.lead
     if not may_read_access_report(user, lead.organisation_id if lead else None):
         raise errors.GroupNotAllowed(_("Only the case lead can see the access report."))
     events = list(audit_selectors.audit_events_for_person(person_id=case.person_id))

@@ -19,6 +19,7 @@ from haven.children.models import (
     BestInterestsMatter,
     BestInterestsRecord,
     BestInterestsStage,
+    Dependant,
     FamilyTracing,
     TracingStatus,
 )
@@ -30,7 +31,11 @@ fact = parts.fact
 
 def _blocks(page: parts.CasePage) -> list[parts.Panel]:
     view = page.view
-    child_care = selectors.child_summary_shown(case_view=view)
+    child_care = selectors.child_summary_shown(
+        case_view=view,
+        counts_held=page.has_rows(FamilyTracing) or page.has_rows(Dependant),
+        best_interests_held=page.has_rows(BestInterestsRecord),
+    )
     about_a_child = child_care is not None and child_care.best_interests is not None
     return [
         #
@@ -38,7 +43,11 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
             parts.SLOT_BODY,
             25,
             "children/_age_status.html",
-            {"age": selectors.age_summary_shown(case_view=view, writable=page.writable)},
+            {
+                "age": selectors.age_summary_shown(
+                    case_view=view, writable=page.writable, held=page.has_rows(AgeAssessment)
+                )
+            },
             _("Age"),
         ),
         #
@@ -61,6 +70,7 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
 
 
 PANELS: list[parts.PanelProvider] = [_blocks]
+CASE_ROWS = (AgeAssessment, FamilyTracing, Dependant, BestInterestsRecord)
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -144,9 +154,21 @@ def _age(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(FieldGroup.LEGAL, ("age_assessment",), 55, _age),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("best_interests",), 60, _best_interests),
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("family_tracing",), 70, _family_tracing),
+    parts.TimelineProvider(FieldGroup.LEGAL, ("age_assessment",), 55, _age, AgeAssessment),
+    parts.TimelineProvider(
+        FieldGroup.ASSESSMENT,
+        ("best_interests",),
+        60,
+        _best_interests,
+        BestInterestsRecord,
+    ),
+    parts.TimelineProvider(
+        FieldGroup.ASSESSMENT,
+        ("family_tracing",),
+        70,
+        _family_tracing,
+        FamilyTracing,
+    ),
 ]
 
 

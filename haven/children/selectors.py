@@ -431,18 +431,26 @@ def _latest_per_matter(case: Case) -> list[MatterLine]:
     return list(latest.values())
 
 
-def child_summary_shown(*, case_view: case_selectors.CaseView) -> ChildCareSummary | None:
+def child_summary_shown(
+    *,
+    case_view: case_selectors.CaseView,
+    counts_held: bool = True,
+    best_interests_held: bool = True,
+) -> ChildCareSummary | None:
     """The block for a case page that ``case_read`` already decided and audited (at
     most two queries): None once erased, or when neither the assessment group (for
-    a child) nor the identity group was shown there."""
+    a child) nor the identity group was shown there. A page that knows the case
+    holds no family tracing or dependant (``counts_held`` False), or no best
+    interests record (``best_interests_held`` False), reads none."""
     child = case_view.treat_as_child and case_view.group(FieldGroup.ASSESSMENT).data is not None
     identity = case_view.group(FieldGroup.IDENTITY).data is not None
     if case_view.erased or not (child or identity):
         return None
-    counts = _counts(case_view.case)
+    counts = _counts(case_view.case) if counts_held else {}
     status = str(counts.get("tracing_status") or "") if child else ""
+    matters = _latest_per_matter(case_view.case) if child and best_interests_held else []
     return ChildCareSummary(
-        best_interests=_latest_per_matter(case_view.case) if child else None,
+        best_interests=matters if child else None,
         tracing_status=status,
         tracing_status_label=str(TracingStatus(status).label) if status else "",
         dependants=int(str(counts.get("dependants", 0))) if identity else None,
@@ -579,17 +587,19 @@ class AgeSummary:
     actions: policy.AgeActions
 
 
-def age_summary_shown(*, case_view: case_selectors.CaseView, writable: bool) -> AgeSummary | None:
+def age_summary_shown(
+    *, case_view: case_selectors.CaseView, writable: bool, held: bool = True
+) -> AgeSummary | None:
     """The age block for a case page that ``case_read`` already decided and audited
-    (one query): None unless the legal group was shown there. ``writable``: the page
+    (one query, none when the page knows the case holds no age assessment: ``held``
+    False): None unless the legal group was shown there. ``writable``: the page
     is not erased and not under break-glass (``CasePage.writable``), so a write of
     the legal group would pass the case gate."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
     person = case_view.case.person
-    rows = AgeAssessment.objects.filter(case_id=case_view.case.id).only(
-        "kind", "result", "assessed_on", "appeal_outcome"
-    )
+    found = AgeAssessment.objects.filter(case_id=case_view.case.id)
+    rows = found.only("kind", "result", "assessed_on", "appeal_outcome") if held else []
     history = [
         AgeLine(
             kind_label=row.get_kind_display(),

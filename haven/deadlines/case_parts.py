@@ -46,7 +46,7 @@ def _deadlines(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     return entries
 
 
-TIMELINE = [parts.TimelineProvider(None, ("deadline",), 110, _deadlines)]
+TIMELINE = [parts.TimelineProvider(None, ("deadline",), 110, _deadlines, Task)]
 
 
 # --- report for the person ------------------------------------------------------------------

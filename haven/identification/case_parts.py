@@ -145,8 +145,8 @@ def _decisions(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 
 
 TIMELINE = [
-    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("screening",), 10, _screenings),
-    parts.TimelineProvider(FieldGroup.LEGAL, ("decision",), 20, _decisions),
+    parts.TimelineProvider(FieldGroup.ASSESSMENT, ("screening",), 10, _screenings, Screening),
+    parts.TimelineProvider(FieldGroup.LEGAL, ("decision",), 20, _decisions, IdentificationDecision),
 ]
 
 

@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from haven.access.models import Purpose
 from haven.cases import parts
 from haven.justice import selectors
+from haven.justice.models import CooperationRecord
 
 # --- case page ------------------------------------------------------------------------------
 
 
 def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
-    block = selectors.case_page_cooperation(case_view=page.view)  # legal group only
+    block = selectors.case_page_cooperation(  # legal group only
+        case_view=page.view, held=page.has_rows(CooperationRecord)
+    )
     return [
         parts.Panel(
             parts.SLOT_BODY,
@@ -30,6 +33,7 @@ def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
 
 
 PANELS: list[parts.PanelProvider] = [_cooperation]
+CASE_ROWS = (CooperationRecord,)
 
 
 # --- report for the person ------------------------------------------------------------------

@@ -96,16 +96,21 @@ class CasePageCooperation:
     statement: str
 
 
-def case_page_cooperation(*, case_view: case_selectors.CaseView) -> CasePageCooperation | None:
+def case_page_cooperation(
+    *, case_view: case_selectors.CaseView, held: bool = True
+) -> CasePageCooperation | None:
     """For a case page that ``case_read`` already decided and audited: None unless
-    the legal group was shown there; then the current state, in one query."""
+    the legal group was shown there; then the current state, in one query (none
+    when the page knows the case holds no record: ``held`` False)."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
+    records = CooperationRecord.objects.filter(case_id=case_view.case.id)
     latest = (
-        CooperationRecord.objects.filter(case_id=case_view.case.id)
-        .order_by("-recorded_at", "-id")
+        records.order_by("-recorded_at", "-id")
         .values_list("cooperates_with_authorities", "is_witness", "recorded_on")
         .first()
+        if held
+        else None
     )
     current = CooperationState(*latest) if latest is not None else None
     return CasePageCooperation(current=current, statement=str(STATEMENT))

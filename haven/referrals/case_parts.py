@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from haven.access import policy as access_policy
 from haven.cases import parts
 from haven.lib.errors import NotFound
+from haven.referrals.models import AccessRequest, LeadTransfer, Referral
 from haven.referrals.selectors import access_requests as access_request_selectors
 from haven.referrals.selectors import case_page as case_page_selectors
 from haven.referrals.selectors import crossborder as crossborder_selectors
@@ -31,7 +32,12 @@ def _day(moment: datetime) -> str:
 
 
 def _referrals(page: parts.CasePage) -> list[parts.Panel]:
-    block = case_page_selectors.case_page_referrals(user=page.user, case_view=page.view)
+    block = case_page_selectors.case_page_referrals(
+        user=page.user,
+        case_view=page.view,
+        referrals_held=page.has_rows(Referral),
+        transfers_held=page.has_rows(LeadTransfer),
+    )
     return [
         parts.Panel(
             parts.SLOT_BODY,
@@ -56,8 +62,12 @@ def _access_requests(page: parts.CasePage) -> list[parts.Panel]:
     answering = access_request_selectors.may_answer_access(user, view.lead_id)
     if not (member_hidden or answering):
         return []
-    requests = access_request_selectors.access_requests_of_case(
-        user=user, case_id=view.case.id, lead_id=view.lead_id
+    requests = (
+        access_request_selectors.access_requests_of_case(
+            user=user, case_id=view.case.id, lead_id=view.lead_id
+        )
+        if page.has_rows(AccessRequest)
+        else []
     )
     lead = access_request_selectors.lead_contact_of(lead_id=view.lead_id) if member_hidden else None
     if not (requests or lead):
@@ -71,6 +81,7 @@ def _access_requests(page: parts.CasePage) -> list[parts.Panel]:
 
 
 PANELS: list[parts.PanelProvider] = [_referrals, _access_requests]
+CASE_ROWS = (Referral, LeadTransfer, AccessRequest)
 
 
 # --- report for the person ------------------------------------------------------------------

@@ -9,11 +9,14 @@ in module order; ties keep the declared order.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from django.db import connection
+from django.db.models import ForeignKey, Model
 from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
@@ -22,6 +25,7 @@ from haven.assistance import case_parts as assistance_parts
 from haven.cases import case_parts as cases_parts
 from haven.cases import parts, person_report
 from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
 from haven.children import case_parts as children_parts
 from haven.deadlines import case_parts as deadline_parts
 from haven.identification import case_parts as identification_parts
@@ -51,9 +55,47 @@ TIMELINE_PROVIDERS: list[parts.TimelineProvider] = sorted(
     _declared("TIMELINE"), key=lambda provider: provider.rank
 )
 REPORT_PARTS: list[parts.ReportPart] = _declared("REPORT")
+CASE_ROWS: list[type[Model]] = _declared("CASE_ROWS")
 
 
 # --- the case page ------------------------------------------------------------------------
+
+
+def page_models() -> list[type[Model]]:
+    """The models the case page's panels and timeline read by case, once each."""
+    rows = [p.rows for p in TIMELINE_PROVIDERS if p.rows is not None]
+    return list(dict.fromkeys([*CASE_ROWS, *rows]))
+
+
+@functools.cache
+def _rows_sql(models: tuple[type[Model], ...]) -> str:
+    """One statement asking, for each model, whether a case has rows of it. Built
+    once per set of models from their tables (no user input in it): composing the
+    same query with the ORM on every page costs more than running it."""
+    quote = connection.ops.quote_name
+
+    def column(model: type[Model]) -> str:
+        case = model._meta.get_field("case")
+        assert isinstance(case, ForeignKey)  # noqa: S101 - CASE_ROWS names models of a case
+        return quote(case.column)
+
+    probes = ", ".join(
+        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {column(model)} = %s)"  # noqa: S608 - our own tables  # nosec B608
+        for model in models
+    )
+    return f"SELECT {probes}"
+
+
+def case_rows_held(case: Case, models: Sequence[type[Model]]) -> dict[str, bool]:
+    """For each model, whether the case holds rows of it: one query for every app,
+    so that an app with nothing to show on the case costs none."""
+    if not models:
+        return {}
+    case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_sql(tuple(models)), [case_id] * len(models))
+        found = cursor.fetchone()
+    return {model._meta.label: bool(holds) for model, holds in zip(models, found, strict=True)}
 
 
 def case_page_panels(page: parts.CasePage) -> tuple[dict[str, list[parts.Panel]], dict[str, Any]]:
@@ -167,7 +209,9 @@ def person_report_read(
     *, user: User, case_id: object, language: str = ""
 ) -> person_report.PersonReport:
     """The report for the person with every app's section (``cases.person_report``
-    gates it to the case lead and audits producing it)."""
-    return person_report.person_report_read(
-        user=user, case_id=case_id, language=language, report_parts=REPORT_PARTS
-    )
+    gates it to the case lead and audits producing it). Every part passes the
+    case gate; the case and its sharing facts are loaded once for all of them."""
+    with case_selectors.gate_once():
+        return person_report.person_report_read(
+            user=user, case_id=case_id, language=language, report_parts=REPORT_PARTS
+        )

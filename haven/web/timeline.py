@@ -28,6 +28,7 @@ Two ways in, one audit each:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -65,12 +66,25 @@ class Timeline:
         return waiting[0] if waiting else None  # entries are in date order
 
 
+def _holding(
+    source: parts.TimelineSource, providers: list[parts.TimelineProvider]
+) -> list[parts.TimelineProvider]:
+    """The providers with rows on this case: the case page asked already, else one
+    query asks for every provider that names its rows; one that does not always runs."""
+    held = source.held
+    if held is None:
+        models = list(dict.fromkeys(p.rows for p in providers if p.rows is not None))
+        held = composer.case_rows_held(source.case, models)
+    return [p for p in providers if p.rows is None or parts.held_rows(held, p.rows)]
+
+
 def _build(source: parts.TimelineSource) -> Timeline:
-    """At most one query per provider, whatever the number of rows."""
+    """At most one query per provider whose rows the case holds, whatever the
+    number of rows, and one for all the others."""
     entries: list[parts.TimelineEntry] = []
-    for provider in PROVIDERS:  # in rank order
-        if provider.group is None or provider.group in source.groups:
-            entries += provider.entries(source)
+    allowed = [p for p in PROVIDERS if p.group is None or p.group in source.groups]
+    for provider in _holding(source, allowed):  # in rank order
+        entries += provider.entries(source)
     entries.sort(key=lambda entry: entry.on)  # stable: rank order within a day
     hidden = sorted(TIMELINE_GROUPS - source.groups)
     return Timeline(entries=entries, hidden_groups=[FieldGroup(g) for g in hidden])
@@ -79,9 +93,12 @@ def _build(source: parts.TimelineSource) -> Timeline:
 # --- the two ways in -------------------------------------------------------------------
 
 
-def timeline_for(*, user: User, case_view: case_selectors.CaseView) -> Timeline:
+def timeline_for(
+    *, user: User, case_view: case_selectors.CaseView, held: Mapping[str, bool] | None = None
+) -> Timeline:
     """The timeline of a case already read for ``user`` by ``case_read``: only the
-    groups it showed (and audited), nothing read or audited twice."""
+    groups it showed (and audited), nothing read or audited twice; ``held``: which
+    models the case holds rows of, when the page already asked."""
     shown = frozenset(
         view.group for view in case_view.groups if view.allowed and view.data is not None
     )
@@ -92,6 +109,7 @@ def timeline_for(*, user: User, case_view: case_selectors.CaseView) -> Timeline:
         groups=shown & TIMELINE_GROUPS,
         now=timezone.now(),
         transitions=legal["transitions"] if legal is not None else None,
+        held=held,
     )
     return _build(source)
 

@@ -55,14 +55,29 @@ def _case_page(
     narrative_form: case_forms.NarrativeForm,
     status: int = 200,
 ) -> HttpResponse:
+    with case_selectors.gate_once():  # every part passes the gate: the case loaded once
+        return _compose_case_page(request, case_id, narrative_form, status)
+
+
+def _compose_case_page(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    narrative_form: case_forms.NarrativeForm,
+    status: int,
+) -> HttpResponse:
     user = request_user(request)
     purpose_form = sharing_forms.purpose_form(request.GET)  # ?purpose=, default assistance
     view = case_selectors.case_read(user=user, case_id=case_id, purpose=purpose_form.chosen)
-    page = parts.CasePage(user=user, view=view, purpose=purpose_form.chosen)
+    page = parts.CasePage(
+        user=user,
+        view=view,
+        purpose=purpose_form.chosen,
+        held=composer.case_rows_held(view.case, composer.page_models()),
+    )
     slots, panel_context = composer.case_page_panels(page)
     assisting = purpose_form.chosen == Purpose.ASSISTANCE
     # Reuses the groups case_read decided and audited; reads no group twice.
-    case_timeline = timeline.timeline_for(user=user, case_view=view)
+    case_timeline = timeline.timeline_for(user=user, case_view=view, held=page.held)
     context = {
         **panel_context,
         "panels": slots,

@@ -229,21 +229,24 @@ class CasePageAssessments:
     may_record: bool
 
 
-def case_page_assessments(*, case_view: case_selectors.CaseView) -> CasePageAssessments | None:
+def case_page_assessments(
+    *, case_view: case_selectors.CaseView, held: bool = True
+) -> CasePageAssessments | None:
     """For a case page that ``case_read`` already decided and audited: None unless
     the assessment group was allowed there; then the latest version of each kind
     and any re-assessment due. Nothing is decrypted, nothing audited twice; two
-    queries."""
+    queries (one when the page knows the case holds no assessment: ``held`` False)."""
     group = case_view.group(FieldGroup.ASSESSMENT)
     if not group.allowed:
         return None
     case = case_view.case
     latest: dict[str, tuple[int, date]] = {}
-    for kind, version, assessed_on in (
+    versions = (
         Assessment.objects.filter(case_id=case.id)
         .order_by("kind", "-version")
         .values_list("kind", "version", "assessed_on")
-    ):
+    )
+    for kind, version, assessed_on in versions if held else []:
         latest.setdefault(kind, (version, assessed_on))
     tasks = _open_reassessments(case.id)
     kinds = []

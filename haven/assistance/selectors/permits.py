@@ -134,13 +134,15 @@ class CasePagePermits:
     detention_warning: str | None  # while a detention record is open
 
 
-def case_page_permits(*, case_view: case_selectors.CaseView) -> CasePagePermits | None:
+def case_page_permits(
+    *, case_view: case_selectors.CaseView, held: bool = True
+) -> CasePagePermits | None:
     """For a case page that ``case_read`` already decided and audited: None unless
     the legal group was shown there; then the detention warning while a detention
-    record is open. Nothing is audited twice."""
+    record is open (no query when the page knows the case holds none: ``held``
+    False). Nothing is audited twice."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
-    detained = DetentionRecord.objects.filter(
-        case_id=case_view.case.id, ended_on__isnull=True
-    ).exists()
+    records = DetentionRecord.objects.filter(case_id=case_view.case.id, ended_on__isnull=True)
+    detained = held and records.exists()
     return CasePagePermits(detention_warning=str(DETENTION_WARNING) if detained else None)

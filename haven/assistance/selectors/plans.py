@@ -273,27 +273,29 @@ class CasePagePlans:
     closed_on: date | None  # the closing decision in force
 
 
-def case_page_plans(*, case_view: case_selectors.CaseView) -> CasePagePlans | None:
+def case_page_plans(
+    *, case_view: case_selectors.CaseView, services_held: bool = True, closures_held: bool = True
+) -> CasePagePlans | None:
     """For a case page that ``case_read`` already decided and audited: None unless
     the services group is allowed there; then services counted by status and the
-    closure in force. Two queries, nothing decrypted, nothing audited twice."""
+    closure in force. Two queries, nothing decrypted, nothing audited twice; none
+    for what the page knows the case does not hold (``services_held``,
+    ``closures_held`` False)."""
     if not case_view.group(FieldGroup.SERVICES).allowed:
         return None
     case_id = case_view.case.id
-    rows = dict(
+    by_status = (
         AssistanceService.objects.filter(case_id=case_id)
         .order_by()
         .values_list("status")
         .annotate(n=Count("id"))
     )
+    rows = dict(by_status) if services_held else {}
     counts = [
         StatusCount(status.value, str(status.label), rows[status.value])
         for status in ServiceStatus
         if rows.get(status.value)
     ]
-    closed_on = (
-        AssistanceClosure.objects.filter(case_id=case_id, reopened_on__isnull=True)
-        .values_list("decided_on", flat=True)
-        .first()
-    )
+    closure = AssistanceClosure.objects.filter(case_id=case_id, reopened_on__isnull=True)
+    closed_on = closure.values_list("decided_on", flat=True).first() if closures_held else None
     return CasePagePlans(counts=counts, total=sum(c.count for c in counts), closed_on=closed_on)

@@ -176,13 +176,14 @@ def reflection_period_summary(*, user: User, case_id: object) -> ReflectionSumma
 
 
 def reflection_period_summary_shown(
-    *, case_view: case_selectors.CaseView
+    *, case_view: case_selectors.CaseView, held: bool = True
 ) -> ReflectionSummary | None:
     """The summary for a case page that ``case_read`` already decided and audited:
-    None unless the legal group was shown there; nothing is audited twice."""
+    None unless the legal group was shown there; nothing is audited twice, and
+    nothing read when the page knows the case holds no period (``held`` False)."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
-    period = current_period(case_view.case.id)
+    period = current_period(case_view.case.id) if held else None
     return _summary(period, timezone.localdate())
 
 

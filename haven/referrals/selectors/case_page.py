@@ -139,17 +139,31 @@ def _rows(case_id: uuid.UUID, user: User) -> list[CaseReferralRow]:
 
 
 def case_page_referrals(
-    *, user: User, case_view: case_selectors.CaseView
+    *,
+    user: User,
+    case_view: case_selectors.CaseView,
+    referrals_held: bool = True,
+    transfers_held: bool = True,
 ) -> CasePageReferrals | None:
     """None unless the user works cases for an organisation on the case team (a
-    break-glass reader sees no block); else the case's referrals, newest first."""
+    break-glass reader sees no block); else the case's referrals, newest first.
+    A page that knows the case holds no referral (``referrals_held`` False) or no
+    lead transfer (``transfers_held`` False) reads none; without a transfer, the
+    lead and the team are those ``case_read`` already read."""
     if user.organisation_id is None or user.role not in account_policy.CASE_ROLES:
         return None
-    lead = _lead(case_view.case.id, user.organisation_id)
+    if transfers_held:
+        lead = _lead(case_view.case.id, user.organisation_id)
+    else:
+        lead = (
+            _Lead(case_view.lead_id, user.organisation_id in case_view.team_ids, None)
+            if case_view.lead_id is not None
+            else None
+        )
     if lead is None or not lead.on_team:
         return None
     return CasePageReferrals(
-        rows=_rows(case_view.case.id, user),
+        rows=_rows(case_view.case.id, user) if referrals_held else [],
         lead_transfer=lead.transfer,
         may_refer=not case_view.erased,
         is_lead_staff=lead.organisation_id == user.organisation_id,

@@ -1,0 +1,280 @@
+"""Issue 13: the pages gathered from every app (the case page, the timeline, the
+report for the person and the case API) read each case once, decide once per field
+group, and cost the same number of queries whether the reader sees 1 case or 1,000
+(with their deadlines), and whatever the number of apps that contribute parts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from haven.access.models import FieldGroup, Purpose, TeamMembership
+from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.accounts.tests.factories import OrganisationFactory
+from haven.assistance.selectors import assessments as assessment_selectors
+from haven.assistance.selectors import permits as permit_selectors
+from haven.assistance.selectors import plans as plan_selectors
+from haven.assistance.selectors import reflection as reflection_selectors
+from haven.audit.models import AuditEvent
+from haven.cases import parts
+from haven.cases import selectors as case_selectors
+from haven.cases import services as case_services
+from haven.cases.models import AgeStatus, Case, Person
+from haven.cases.tests.factories import open_case
+from haven.cases.tests.test_api import api_client_for
+from haven.children import selectors as children_selectors
+from haven.deadlines.models import Task
+from haven.deadlines.tests.test_deadlines import deadline, staff
+from haven.identification import clocks as identification_clocks
+from haven.identification.models import Screening
+from haven.justice import selectors as justice_selectors
+from haven.referrals.selectors import case_page as referrals_case_page
+from haven.vault import services as vault
+from haven.web import composer, timeline
+from haven.web.tests.factories import sign_in
+
+pytestmark = pytest.mark.django_db
+
+# Queries per request, the session and the account included. Each is the same with 1
+# case or 1,000 and with any number of contributing parts.
+CASE_PAGE_QUERIES = 20
+CASE_API_QUERIES = 16
+TIMELINE_API_QUERIES = 10
+PERSON_REPORT_QUERIES = 102
+
+# The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
+# the report 16 (itself, the access report, the case and each app's section).
+PAGES_AUDIT_EVENTS = 20
+
+DEADLINES_PER_OTHER_CASE = 3
+
+
+@pytest.fixture
+def ngo() -> Organisation:
+    return OrganisationFactory.create(org_type=OrgType.NGO)
+
+
+def _other_cases(*, lead: User, organisation: Organisation, count: int) -> None:
+    """``count`` more cases the reader's organisation leads, each with open
+    deadlines: written in bulk (the intake service has its own tests)."""
+    now = timezone.now()
+    persons = [
+        Person(
+            data_key=vault.data_key_create(subject=case_services.PERSON_SUBJECT),
+            age_status=AgeStatus.VERIFIED_ADULT,
+        )
+        for _ in range(count)
+    ]
+    Person.objects.bulk_create(persons)
+    cases = Case.objects.bulk_create(
+        Case(
+            reference=f"BULK-{number:05d}",
+            person=person,
+            country="FI",
+            status_changed_at=now,
+            opened_at=now - timedelta(days=number % 300),
+            opened_by=lead,
+        )
+        for number, person in enumerate(persons)
+    )
+    TeamMembership.objects.bulk_create(
+        TeamMembership(case=case, organisation=organisation, is_lead=True, joined_at=now)
+        for case in cases
+    )
+    Task.objects.bulk_create(
+        Task(
+            case=case,
+            kind=identification_clocks.SCREENING_REVIEW,
+            due_at=now + timedelta(days=day),
+            remind_at=now,
+            assigned_organisation=organisation,
+            created_at=now,
+        )
+        for case in cases
+        for day in range(DEADLINES_PER_OTHER_CASE)
+    )
+
+
+def _count(request: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code == 200, response.status_code
+    return len(captured)
+
+
+def _counts(case: Case, web: Client, api: APIClient) -> dict[str, int]:
+    return {
+        "case page": _count(lambda: web.get(reverse("web:case_detail", args=[case.id]))),
+        "case api": _count(lambda: api.get(f"/api/v1/cases/{case.id}/")),
+        "timeline api": _count(lambda: api.get(f"/api/v1/cases/{case.id}/timeline/")),
+        "person report": _count(lambda: web.get(reverse("web:person_report", args=[case.id]))),
+    }
+
+
+PINS = {
+    "case page": CASE_PAGE_QUERIES,
+    "case api": CASE_API_QUERIES,
+    "timeline api": TIMELINE_API_QUERIES,
+    "person report": PERSON_REPORT_QUERIES,
+}
+
+
+@pytest.mark.parametrize("cases", [1, 1000])
+def test_issue13_case_pages_cost_the_same_queries_for_1_or_1000_cases(
+    ngo: Organisation, cases: int
+) -> None:
+    # given: the reader's organisation leads ``cases`` cases, the others with deadlines
+    lead = staff(ngo, Role.CASEWORKER)
+    case = open_case(actor=lead, narrative="Recruited for seasonal work.")
+    deadline(case=case, organisation=ngo)
+    _other_cases(lead=lead, organisation=ngo, count=cases - 1)
+    web = sign_in(Client(), lead)
+    api = api_client_for(staff(ngo, Role.CASEWORKER))
+    web.get(reverse("web:case_detail", args=[case.id]))  # the session's first write
+
+    # when
+    counts = _counts(case, web, api)
+
+    # then
+    assert Case.objects.count() == cases
+    assert counts == PINS
+
+
+# --- contributing apps -------------------------------------------------------------------
+
+
+def _through_the_gate(page_user: User, case: Case, group: FieldGroup) -> None:
+    """What a part of another app does: it passes the case gate for its group."""
+    case_selectors.case_for(
+        user=page_user, case_id=case.id, group=group, purpose=Purpose.ASSISTANCE
+    )
+
+
+def _panel(page: parts.CasePage) -> list[parts.Panel]:
+    _through_the_gate(page.user, page.case, FieldGroup.SERVICES)
+    return []
+
+
+def _api_group(page: parts.CasePage) -> dict[FieldGroup, dict[str, Any]]:
+    _through_the_gate(page.user, page.case, FieldGroup.SERVICES)
+    return {}
+
+
+def _entries(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    """Rows of its own, read only for a case that has some (here: none)."""
+    screenings = Screening.objects.filter(case_id=source.case.id)
+    return [
+        parts.TimelineEntry(on=s.screened_at.date(), kind="screening", title="") for s in screenings
+    ]
+
+
+def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    _through_the_gate(request.user, request.case, FieldGroup.SERVICES)
+    return []
+
+
+def _contributing_apps(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
+    """``extra`` more apps, each with a panel, an API group and a report part that
+    pass the case gate as a real part does, and timeline rows the case does not have."""
+    monkeypatch.setattr(composer, "PANEL_PROVIDERS", [*composer.PANEL_PROVIDERS, *[_panel] * extra])
+    monkeypatch.setattr(
+        composer, "API_GROUP_PROVIDERS", [*composer.API_GROUP_PROVIDERS, *[_api_group] * extra]
+    )
+    provider = parts.TimelineProvider(FieldGroup.SERVICES, ("screening",), 99, _entries, Screening)
+    monkeypatch.setattr(timeline, "PROVIDERS", [*timeline.PROVIDERS, *[provider] * extra])
+    report = parts.ReportPart(key="extra", covers=(), read=_report)
+    monkeypatch.setattr(composer, "REPORT_PARTS", [*composer.REPORT_PARTS, *[report] * extra])
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_issue13_case_pages_do_not_grow_with_the_apps_that_contribute_to_them(
+    ngo: Organisation, monkeypatch: pytest.MonkeyPatch, extra: int
+) -> None:
+    # given
+    lead = staff(ngo, Role.CASEWORKER)
+    case = open_case(actor=lead, narrative="Recruited for seasonal work.")
+    deadline(case=case, organisation=ngo)
+    web = sign_in(Client(), lead)
+    api = api_client_for(staff(ngo, Role.CASEWORKER))
+    web.get(reverse("web:case_detail", args=[case.id]))
+    _contributing_apps(monkeypatch, extra)
+    events = AuditEvent.objects.count()
+
+    # when
+    counts = _counts(case, web, api)
+
+    # then: the same queries, and the same audit events: every read the apps'
+    # own selectors record (the report's sections), none for the extra passes
+    assert counts == PINS
+    assert AuditEvent.objects.count() - events == PAGES_AUDIT_EVENTS
+
+
+# --- a part without rows shows what reading them would have shown -----------------------
+
+
+def test_issue13_parts_told_the_case_holds_no_rows_show_what_a_read_would() -> None:
+    # given: a case with nothing of the apps' own yet, read by its lead
+    lead = staff(OrganisationFactory.create(org_type=OrgType.NGO), Role.CASEWORKER)
+    case = open_case(actor=lead)
+    view = case_selectors.case_read(user=lead, case_id=case.id)
+
+    # when
+    read = [
+        permit_selectors.case_page_permits(case_view=view),
+        reflection_selectors.reflection_period_summary_shown(case_view=view),
+        assessment_selectors.case_page_assessments(case_view=view),
+        plan_selectors.case_page_plans(case_view=view),
+        children_selectors.child_summary_shown(case_view=view),
+        children_selectors.age_summary_shown(case_view=view, writable=True),
+        justice_selectors.case_page_cooperation(case_view=view),
+        referrals_case_page.case_page_referrals(user=lead, case_view=view),
+    ]
+    told = [
+        permit_selectors.case_page_permits(case_view=view, held=False),
+        reflection_selectors.reflection_period_summary_shown(case_view=view, held=False),
+        assessment_selectors.case_page_assessments(case_view=view, held=False),
+        plan_selectors.case_page_plans(case_view=view, services_held=False, closures_held=False),
+        children_selectors.child_summary_shown(
+            case_view=view, counts_held=False, best_interests_held=False
+        ),
+        children_selectors.age_summary_shown(case_view=view, writable=True, held=False),
+        justice_selectors.case_page_cooperation(case_view=view, held=False),
+        referrals_case_page.case_page_referrals(
+            user=lead, case_view=view, referrals_held=False, transfers_held=False
+        ),
+    ]
+
+    # then
+    assert told == read
+    assert all(block is not None for block in read)
+
+
+@pytest.mark.parametrize("transfers_held", [True, False])
+def test_issue13_r47_the_referrals_block_needs_a_team_with_a_lead(transfers_held: bool) -> None:
+    # given: a case read with its lead (allowed side), then with no lead on its team
+    lead = staff(OrganisationFactory.create(org_type=OrgType.NGO), Role.CASEWORKER)
+    case = open_case(actor=lead)
+
+    def block() -> object:
+        view = case_selectors.case_read(user=lead, case_id=case.id)
+        return referrals_case_page.case_page_referrals(
+            user=lead, case_view=view, referrals_held=False, transfers_held=transfers_held
+        )
+
+    # when
+    with_lead = block()
+    TeamMembership.objects.filter(case=case).update(is_lead=False)
+    without_lead = block()
+
+    # then
+    assert with_lead is not None
+    assert without_lead is None
