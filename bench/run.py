@@ -159,6 +159,7 @@ def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str
     ]
     for figure in figures:
         figure["visible_cases"] = len(visible)
+        figure["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return figures
 
 
@@ -199,7 +200,9 @@ def run(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
 
     from bench import seed as bench_seed
+    from haven.audit.models import AuditEvent
     from haven.cases.models import Case
+    from haven.deadlines.models import Task
 
     if Case.objects.exists():
         raise SystemExit("the bench database already has cases: use --fresh or an empty database")
@@ -209,7 +212,11 @@ def run(args: argparse.Namespace) -> None:
         "cases": world.cases,
         "seconds": round(world.seconds, 2),
         "cases_per_second": round(world.cases / world.seconds) if world.seconds else None,
+        "open_deadlines": Task.objects.filter(status=Task.Status.OPEN).count(),
+        "deadlines": Task.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
         "database": connection.vendor,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
     }
     if args.seed_only:
         path = Path(
