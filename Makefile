@@ -76,6 +76,7 @@ demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key $(VAR)/backu
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
 	@$(DEMO_ENV) $(BIN)/haven deadlines schedule
 	@$(DEMO_ENV) $(BIN)/haven audit schedule
+	@$(DEMO_ENV) $(BIN)/haven db schedule
 	@echo "Haven (demo mode, synthetic data) on http://127.0.0.1:8000, with the deadline worker  — stop with Ctrl-C"
 	@$(DEMO_ENV) $(BIN)/haven db_worker --no-reload --interval 5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \

@@ -110,11 +110,14 @@ def time_pages(
     with CaptureQueriesContext(connection) as queries:
         first = client.get(urls[0])
     query_count = len(queries)  # now: later requests reset the connection's query log
-    samples, statuses = [], {first.status_code}
+    samples, cpu, sql, statuses = [], [], [], {first.status_code}
     for url in urls:
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         statuses.add(response.status_code)
     return {
         "bench": name,
@@ -123,6 +126,13 @@ def time_pages(
         "p50_ms": round(percentile(samples, 50), 2),
         "p95_ms": round(percentile(samples, 95), 2),
         "mean_ms": round(statistics.fmean(samples), 2),
+        # CPU time of this process (on SQLite the database's work too): what a busy
+        # machine changes least.
+        "cpu_p50_ms": round(percentile(cpu, 50), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
+        # Time spent waiting for the database's answers (its work on PostgreSQL).
+        "sql_p50_ms": round(percentile(sql, 50), 2),
+        "sql_p95_ms": round(percentile(sql, 95), 2),
         "queries_per_page": query_count,
         "status": sorted(statuses),
     }
@@ -159,6 +169,7 @@ def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str
     ]
     for figure in figures:
         figure["visible_cases"] = len(visible)
+        figure["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return figures
 
 
@@ -199,7 +210,9 @@ def run(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
 
     from bench import seed as bench_seed
+    from haven.audit.models import AuditEvent
     from haven.cases.models import Case
+    from haven.deadlines.models import Task
 
     if Case.objects.exists():
         raise SystemExit("the bench database already has cases: use --fresh or an empty database")
@@ -209,7 +222,11 @@ def run(args: argparse.Namespace) -> None:
         "cases": world.cases,
         "seconds": round(world.seconds, 2),
         "cases_per_second": round(world.cases / world.seconds) if world.seconds else None,
+        "open_deadlines": Task.objects.filter(status=Task.Status.OPEN).count(),
+        "deadlines": Task.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
         "database": connection.vendor,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
     }
     if args.seed_only:
         path = Path(

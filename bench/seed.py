@@ -5,8 +5,15 @@ bench user enrols a TOTP device through the MFA services. Persons and cases
 are then bulk-created in batches; every person gets its own data key from
 ``vault.services.data_key_create`` and every sensitive field is sealed with
 ``vault.services.encrypt``, exactly as intake does, so pages decrypt real
-ciphertexts. Audit events are not written for the bulk rows (there is no
-actor reading anything yet); the page requests being measured write theirs.
+ciphertexts.
+
+Like a year of real use, each case also gets deadlines (``OPEN_DEADLINES`` open
+per case, due in the past and the future, and ``CLOSED_DEADLINES`` done or
+cancelled, across the registered kinds) and ``AUDIT_EVENTS`` audit events (reads
+and writes by the lead's staff over the year, written in bulk with their MAC as
+``bench/audit.py`` fills the trail). At 100,000 cases that is about 30,000 open
+deadlines in the bench caseworkers' country and 300,000 audit events. Then the
+planner's statistics are gathered (``haven.lib.db.optimize``), as the worker does.
 
 Import this module only after ``django.setup()``.
 """
@@ -27,6 +34,8 @@ from faker import Faker
 from haven.access.models import TeamMembership
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.audit import chain
+from haven.audit.models import Action, AuditEvent
 from haven.cases import services as case_services
 from haven.cases.models import (
     AgeStatus,
@@ -39,6 +48,8 @@ from haven.cases.models import (
     StatusTransition,
 )
 from haven.cases.status import IdentificationStatus
+from haven.deadlines.models import Task
+from haven.lib import db
 from haven.vault import services as vault
 
 S = IdentificationStatus
@@ -57,6 +68,21 @@ HISTORIES: tuple[tuple[tuple[S, ...], int], ...] = (
     ((S.PRESUMED, S.WITHDRAWN), 7),
 )
 FORMS = tuple(ExploitationForm)
+OPEN_DEADLINES = 0.3  # per case: ~30,000 open at 100,000 cases
+CLOSED_DEADLINES = 1.0  # per case, done or cancelled
+AUDIT_EVENTS = 3.0  # per case: ~300,000 at 100,000 cases
+# Deadline kinds as the apps open them (key, detail, whether they block), with weights.
+DEADLINE_KINDS: tuple[tuple[str, dict[str, Any], bool, int], ...] = (
+    ("decision_due", {"decision_type": "reasonable_grounds"}, True, 30),
+    ("reassessment_due", {"assessment": "needs", "stage": "presumed"}, False, 20),
+    ("reassessment_due", {"assessment": "risk", "stage": "presumed"}, False, 10),
+    ("reflection_period_end", {}, False, 15),
+    ("permit_expiry", {}, False, 10),
+    ("screening_review", {}, False, 8),
+    ("closure_follow_up", {}, False, 5),
+    ("guardian_appointment", {}, True, 2),
+)
+AUDIT_GROUPS = ("identity,status", "identity,contact,location", "narrative", "legal,assessment")
 
 
 @dataclass
@@ -77,6 +103,7 @@ class BenchWorld:
     police: Organisation
     shelter: Organisation
     openers: dict[Any, User] = field(default_factory=dict)  # lead organisation id -> user
+    lead_of: dict[Any, Organisation] = field(default_factory=dict)  # case id -> lead
     cases: int = 0
     seconds: float = 0.0
 
@@ -91,6 +118,7 @@ def seed(*, cases: int, seed: int = 1, batch_size: int = 2000) -> BenchWorld:
     for start in range(0, cases, batch_size):
         _create_batch(world, rng, names, references, count=min(batch_size, cases - start))
     world.cases = cases
+    db.optimize()
     world.seconds = time.perf_counter() - started
     return world
 
@@ -185,6 +213,8 @@ def _create_batch(
             opened_at=opened_at,
             opened_by=opener,
         )
+        case.reference_keys()
+        world.lead_of[case.pk] = lead
         persons.append(person)
         cases.append(case)
         team += _team(rng, world, case, lead, opener, opened_at)
@@ -208,6 +238,85 @@ def _create_batch(
     TeamMembership.objects.bulk_create(team)
     StatusTransition.objects.bulk_create(transitions)
     NarrativeEntry.objects.bulk_create(narrative)
+    Task.objects.bulk_create(_deadlines(rng, world, cases, now))
+    AuditEvent.objects.bulk_create(_audit_events(rng, world, cases, now))
+
+
+def _share(rng: random.Random, rate: float) -> int:
+    """How many rows one case gets for a rate per case (e.g. 0.3: 0 or 1)."""
+    whole = int(rate)
+    return whole + (rng.random() < rate - whole)
+
+
+def _deadlines(
+    rng: random.Random, world: BenchWorld, cases: list[Case], now: datetime
+) -> list[Task]:
+    """Open deadlines due from four months ago to three months ahead, and closed
+    ones from the case's life, for the case lead."""
+    kinds = [k[:3] for k in DEADLINE_KINDS]
+    weights = [k[3] for k in DEADLINE_KINDS]
+    tasks = []
+    for case in cases:
+        lead = world.lead_of[case.pk]
+        for is_open in [True] * _share(rng, OPEN_DEADLINES) + [False] * _share(
+            rng, CLOSED_DEADLINES
+        ):
+            kind, detail, blocking = rng.choices(kinds, weights=weights)[0]
+            if is_open:
+                due_at = now + timedelta(days=rng.randint(-120, 90), hours=rng.randint(0, 23))
+            else:
+                due_at = case.opened_at + timedelta(days=rng.randint(1, 200))
+            closed_at = None if is_open else min(due_at, now)
+            tasks.append(
+                Task(
+                    case=case,
+                    kind=kind,
+                    detail=detail,
+                    due_at=due_at,
+                    remind_at=due_at - timedelta(days=7),
+                    assigned_organisation=lead,
+                    blocking=blocking,
+                    status=Task.Status.OPEN
+                    if is_open
+                    else rng.choice([Task.Status.DONE, Task.Status.DONE, Task.Status.CANCELLED]),
+                    created_at=min(case.opened_at, due_at - timedelta(days=1)),
+                    closed_at=closed_at,
+                    closed_by=None if is_open else world.openers[lead.pk],
+                    reminded_at=due_at - timedelta(days=7) if due_at < now else None,
+                    escalated_at=due_at if is_open and due_at < now else None,
+                )
+            )
+    return tasks
+
+
+def _audit_events(
+    rng: random.Random, world: BenchWorld, cases: list[Case], now: datetime
+) -> list[AuditEvent]:
+    """Reads and writes of the cases by the lead's staff over the last year, each
+    with its MAC (sealed later by ``haven audit seal``, as the worker would)."""
+    key = chain.audit_key()
+    events = []
+    for case in cases:
+        lead = world.lead_of[case.pk]
+        actor = world.openers[lead.pk]
+        for _ in range(_share(rng, AUDIT_EVENTS)):
+            event = AuditEvent(
+                occurred_at=now - timedelta(seconds=rng.randint(0, 365 * 86400)),
+                actor_id=actor.pk,
+                actor_username=actor.username,
+                organisation_id=str(lead.pk),
+                organisation_name=lead.name,
+                action=rng.choice([Action.READ, Action.READ, Action.READ, Action.UPDATE]),
+                object_type="cases.Case",
+                object_id=str(case.pk),
+                person_id=str(case.person_id),
+                field_groups=rng.choice(AUDIT_GROUPS),
+                purpose="assistance",
+                detail={},
+            )
+            event.mac = chain.content_mac(key, [getattr(event, f) for f in chain.CONTENT])
+            events.append(event)
+    return events
 
 
 def _person(

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "haven.lib",  # database upkeep: the planner's statistics (haven/lib/db.py)
     "haven.accounts",
     "haven.vault",
     "haven.backup",

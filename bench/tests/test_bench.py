@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from bench import run
 from bench import seed as bench_seed
 from bench.otp import totp_code
-from haven.access.models import FieldGroup
+from haven.access.models import FieldGroup, TeamMembership
+from haven.audit import services as audit_services
+from haven.audit.models import AuditEvent
 from haven.cases import selectors
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus, transition_allowed
+from haven.deadlines import kinds
+from haven.deadlines.models import Task
 
 
 @pytest.fixture
@@ -91,3 +98,38 @@ def test_it_reports_percentiles_between_the_samples() -> None:
     assert run.percentile(samples, 50) == pytest.approx(50.5)
     assert run.percentile(samples, 95) == pytest.approx(95.05)
     assert run.percentile([7.0], 95) == 7.0
+
+
+def test_it_seeds_deadlines_and_audit_events_like_a_year_of_use(
+    world: bench_seed.BenchWorld,
+) -> None:
+    # given
+    now = timezone.now()
+    tasks = Task.objects.all()
+
+    # then: open deadlines due in the past and the future, closed ones, several kinds
+    open_tasks = tasks.filter(status=Task.Status.OPEN)
+    assert 0 < open_tasks.count() < tasks.count()
+    assert open_tasks.filter(due_at__lt=now).exists()
+    assert open_tasks.filter(due_at__gt=now).exists()
+    assert tasks.exclude(status=Task.Status.OPEN).filter(closed_at__isnull=False).exists()
+    assert tasks.values("kind").distinct().count() > 1
+    assert set(tasks.values_list("kind", flat=True)) <= set(kinds.keys())
+    for task in tasks.select_related("case")[:20]:
+        assert TeamMembership.objects.filter(
+            case=task.case, organisation_id=task.assigned_organisation_id, is_lead=True
+        ).exists()
+    # then: audit events over the year, on the seeded cases, whose MACs verify
+    events = AuditEvent.objects.all()
+    assert events.count() > Case.objects.count()
+    assert events.filter(occurred_at__lt=now - timedelta(days=180)).exists()
+    case_ids = [str(pk) for pk in Case.objects.values_list("pk", flat=True)]
+    assert not events.exclude(object_id__in=case_ids).exists()
+    audit_services.audit_seal()
+    assert audit_services.audit_verify().ok
+
+
+def test_it_keeps_the_reference_keys_of_the_bulk_cases(world: bench_seed.BenchWorld) -> None:
+    for case in Case.objects.all()[:10]:
+        assert case.reference_key == case.reference.replace("-", "")
+        assert case.reference_key_reversed == case.reference_key[::-1]

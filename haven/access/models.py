@@ -58,7 +58,16 @@ class TeamMembership(models.Model):
                 fields=["case"], condition=models.Q(is_lead=True), name="team_one_lead"
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "case"], name="team_org_case_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "case"], name="team_org_case_idx"),
+            # The cases an organisation leads (the home page's "my cases"), counted
+            # and walked without reading the memberships themselves.
+            models.Index(
+                fields=["organisation", "case"],
+                condition=models.Q(is_lead=True),
+                name="team_lead_org_case_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} on {self.case_id}"

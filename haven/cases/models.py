@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -136,12 +137,23 @@ class Incident(models.Model):
         return self.reference
 
 
+def reference_key(text: str) -> str:
+    """A reference as the search compares it: upper case, letters and digits only
+    ("fi-2024-7kq2" and "FI2024 7KQ2" are the same key)."""
+    return "".join(c for c in text.upper() if c.isascii() and c.isalnum())
+
+
 class Case(models.Model):
     """A person's case. The team (and so the lead organisation) is the access
     app's table; ``country`` is the lead's country when the case was opened."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=32, unique=True)  # pseudonymous, safe to say aloud
+    # The reference's search key, and the key reversed: a search by the start of a
+    # reference and one by its end (the code people read out) both walk an index.
+    # Set from ``reference`` on save (bulk writers set them with ``reference_keys``).
+    reference_key = models.CharField(max_length=32, blank=True, editable=False)
+    reference_key_reversed = models.CharField(max_length=32, blank=True, editable=False)
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case")
     country = models.CharField(max_length=2)
     identification_status = models.CharField(
@@ -164,8 +176,15 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         indexes = [
-            models.Index(fields=["identification_status", "opened_at"], name="case_status_idx"),
-            models.Index(fields=["-opened_at"], name="case_opened_idx"),
+            # The case list by status, newest first (and counts by status).
+            models.Index(
+                fields=["identification_status", "-opened_at", "id"], name="case_status_opened_idx"
+            ),
+            # The case list: newest first, read in this order with a limit.
+            models.Index(fields=["-opened_at", "id"], name="case_opened_id_idx"),
+            # The reference search: by the start and by the end of the reference.
+            models.Index(fields=["reference_key"], name="case_reference_key_idx"),
+            models.Index(fields=["reference_key_reversed"], name="case_reference_tail_idx"),
             # The home page's "my cases": the most recent status change first.
             models.Index(fields=["-status_changed_at"], name="case_status_changed_idx"),
         ]
@@ -178,6 +197,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reference_keys()
+        super().save(*args, **kwargs)
+
+    def reference_keys(self) -> None:
+        """Set the search keys from the reference (``save`` does it)."""
+        self.reference_key = reference_key(self.reference)
+        self.reference_key_reversed = self.reference_key[::-1]
 
 
 class StatusTransition(models.Model):

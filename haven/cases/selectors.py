@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,9 +40,10 @@ from haven.cases.models import (
     Person,
     Premises,
     Sex,
+    reference_key,
 )
 from haven.cases.status import IdentificationStatus
-from haven.lib import ids
+from haven.lib import ids, paging
 from haven.lib.errors import HavenError, NotFound
 from haven.vault import services as vault
 from haven.vault.models import DataKey
@@ -67,24 +68,102 @@ def may_read_access_report_of(user: User, view: CaseView) -> bool:
     return may_read_access_report(user, view.lead_id)
 
 
-def case_list(*, user: User, reference: str = "", status: str = "") -> QuerySet[Case]:
-    """Only cases whose team includes the user's organisation; nothing else exists."""
+# The case list counts the cases a user sees up to this many, on their team
+# memberships (an index, no case read); beyond, it says "more than 10,000".
+CASE_COUNT_LIMIT = 10_000
+# A search or a status filter counts its matches up to this many.
+CASE_MATCH_COUNT_LIMIT = 1_000
+# Up to this many visible cases the list fetches them and sorts them; above, it
+# walks the cases newest first and stops once the page is full (as ``cases_led``).
+# A walk reads about (page size / the share of all cases the user sees) rows: it
+# wins over a sort as soon as the user sees more than a few hundred cases.
+CASE_LIST_SORT_LIMIT = 1000
+
+_KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the characters of a reference key
+
+
+def _key_successor(prefix: str) -> str:
+    """The smallest key after every key that starts with ``prefix`` ("" if none:
+    ``ZZ`` has no successor). Keys hold only ``_KEY_ALPHABET``, which every
+    collation sorts digits first, then letters."""
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last != "Z":
+            return "".join(chars) + _KEY_ALPHABET[_KEY_ALPHABET.index(last) + 1]
+    return ""
+
+
+def _key_starts_with(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, as a range an index answers on every database
+    (``LIKE 'x%'`` needs a special collation or operator class to use one)."""
+    condition = Q(**{f"{field}__gte": prefix})
+    upper = _key_successor(prefix)
+    return condition & Q(**{f"{field}__lt": upper}) if upper else condition
+
+
+def reference_search(text: str) -> Q:
+    """The cases whose reference starts or ends with ``text``, compared as keys
+    (case, spaces and dashes ignored): "FI-2024" finds a year's references,
+    "7kq2" the reference ending in 7KQ2. Nothing for text without a letter or digit."""
+    key = reference_key(text)
+    if not key:
+        return Q(pk__in=[])
+    return _key_starts_with("reference_key", key) | _key_starts_with(
+        "reference_key_reversed", key[::-1]
+    )
+
+
+def case_list(
+    *, user: User, reference: str = "", status: str = "", visible: int | None = None
+) -> QuerySet[Case]:
+    """Only cases whose team includes the user's organisation; nothing else exists.
+    Newest first.
+
+    ``visible`` (how many cases the user sees, if known) picks one of two plans for
+    the same rows: a few visible cases are fetched and sorted; many are walked in
+    the (-opened_at, id) index (or the status's) and each is looked up in the
+    user's memberships until the page is full. A reference search reads its few
+    matches through the reference keys' indexes and looks each up the same way."""
     lead_name = TeamMembership.objects.filter(case_id=OuterRef("pk"), is_lead=True).values(
         "organisation__name"
     )[:1]
-    cases = Case.objects.filter(id__in=access_selectors.visible_case_ids(user=user)).annotate(
-        lead_name=Subquery(lead_name)
-    )
-    if reference.strip():
-        cases = cases.filter(reference__icontains=reference.strip())
+    memberships = access_selectors.visible_case_ids(user=user)
+    cases = Case.objects.all()
+    searching = bool(reference.strip())
+    if not searching and visible is not None and visible <= CASE_LIST_SORT_LIMIT:
+        cases = cases.filter(id__in=memberships)
+    else:
+        cases = cases.filter(Exists(memberships.filter(case_id=OuterRef("pk"))))
+    if searching:
+        cases = cases.filter(reference_search(reference))
     if status:
         cases = cases.filter(identification_status=status)
-    return cases.order_by("-opened_at", "id")
+    return cases.annotate(lead_name=Subquery(lead_name)).order_by("-opened_at", "id")
 
 
-# Below this many led cases, "my cases" sorts them; above, it walks the status-change
-# index and stops at the first rows (bench/: 0.6 ms instead of 64 ms at 20,000).
-LED_CASES_SORT_LIMIT = 5000
+def case_list_page(
+    *, user: User, number: int, per_page: int, reference: str = "", status: str = ""
+) -> paging.Page[Case]:
+    """One page of ``case_list`` and its count, in three queries at most whatever
+    the number of cases the user sees: the user's team memberships counted up to
+    ``CASE_COUNT_LIMIT`` (an index, no case read), the matches of a search or a
+    status filter counted up to ``CASE_MATCH_COUNT_LIMIT``, and the page. Beyond a
+    limit the count says "more than"."""
+    visible = paging.capped_count(
+        access_selectors.visible_case_ids(user=user), limit=CASE_COUNT_LIMIT
+    )
+    cases = case_list(user=user, reference=reference, status=status, visible=visible.value)
+    count = visible
+    if reference.strip() or status:
+        count = paging.capped_count(cases.order_by().values("id"), limit=CASE_MATCH_COUNT_LIMIT)
+    return paging.page_of(cases, number=number, per_page=per_page, count=count)
+
+
+# Up to this many led cases, "my cases" sorts them; above, it walks the status-change
+# index and stops at the first rows (bench/: 0.6 ms instead of 64 ms at 20,000; and
+# 1 ms instead of 11 ms for 4,000 led of 20,000).
+LED_CASES_SORT_LIMIT = 1000
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class Task(models.Model):
             models.Index(fields=["status", "remind_at"], name="task_remind_idx"),
             models.Index(fields=["status", "due_at"], name="task_due_idx"),
             models.Index(fields=["assigned_organisation", "status", "due_at"], name="task_org_idx"),
+            # The deadlines assigned to one user (the home page reads them in due order).
+            models.Index(fields=["assigned_user", "status", "due_at"], name="task_user_idx"),
+            # A case's open deadlines of one kind (the case page, closing a clock).
+            models.Index(fields=["case", "status", "kind"], name="task_case_status_kind_idx"),
         ]
 
     def __str__(self) -> str:

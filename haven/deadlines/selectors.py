@@ -9,10 +9,11 @@ audited, through ``cases.selectors``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from haven.accounts.models import User
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines.models import Notification, Task
+from haven.lib import paging
 
 if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
     from uuid import UUID
@@ -49,28 +51,72 @@ def _is(condition: Q) -> ExpressionWrapper[Any]:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def _open_on_visible_cases(user: User) -> QuerySet[Task]:
+    """Open deadlines on cases the user may see: each task's case is looked up in the
+    user's memberships (an index probe), so that a read with a limit stops early
+    instead of gathering every case the user sees first."""
+    visible = access_selectors.visible_case_ids(user=user).filter(case_id=OuterRef("case_id"))
+    return Task.objects.filter(Exists(visible), status=Task.Status.OPEN)
+
+
+def _as_deadlines(tasks: QuerySet[Task], moment: datetime) -> QuerySet[Deadline]:
+    """Soonest first, with the case's reference and country and whether overdue."""
+    return tasks.annotate(
+        case_reference=F("case__reference"),
+        case_country=F("case__country"),
+        overdue=_is(Q(due_at__lt=moment)),
+    ).order_by("due_at", "id")
+
+
+def _mine(user: User) -> Q:
+    return Q(assigned_organisation_id=user.organisation_id) | Q(assigned_user_id=user.pk)
+
+
 def my_deadlines(
     *, user: User, overdue_only: bool = False, now: datetime | None = None
 ) -> QuerySet[Deadline]:
     """Open deadlines of the user's organisation or assigned to the user, soonest
     first, on cases the user may see (never those of another team)."""
     moment = now or timezone.now()
-    tasks = (
-        Task.objects.filter(
-            status=Task.Status.OPEN,
-            case_id__in=access_selectors.visible_case_ids(user=user),
-        )
-        .filter(Q(assigned_organisation_id=user.organisation_id) | Q(assigned_user_id=user.pk))
-        .annotate(
-            case_reference=F("case__reference"),
-            case_country=F("case__country"),
-            overdue=_is(Q(due_at__lt=moment)),
-        )
-        .order_by("due_at", "id")
-    )
+    tasks = _open_on_visible_cases(user).filter(_mine(user))
     if overdue_only:
         tasks = tasks.filter(due_at__lt=moment)
-    return tasks
+    return _as_deadlines(tasks, moment)
+
+
+# The home page counts a section's deadlines up to this many ("more than 100").
+DEADLINE_COUNT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class DeadlineSection:
+    count: paging.Count  # every deadline of the window, or "more than" beyond the limit
+    rows: list[Deadline]  # the first ``limit``, soonest first
+
+
+def my_deadlines_due(
+    *, user: User, before: datetime, since: datetime | None = None, limit: int, now: datetime
+) -> DeadlineSection:
+    """``my_deadlines`` due before ``before`` (and from ``since``): the first
+    ``limit`` and how many, in three bounded reads whatever the number of open
+    deadlines. The organisation's and the user's own deadlines are each read in
+    the order of their index with a limit, then merged; the count stops at
+    ``DEADLINE_COUNT_LIMIT``."""
+    tasks = _open_on_visible_cases(user).filter(due_at__lt=before)
+    if since is not None:
+        tasks = tasks.filter(due_at__gte=since)
+    organisation = tasks.filter(assigned_organisation_id=user.organisation_id)
+    own = tasks.filter(assigned_user_id=user.pk).exclude(
+        assigned_organisation_id=user.organisation_id
+    )
+    rows = sorted(
+        [*_as_deadlines(organisation, now)[:limit], *_as_deadlines(own, now)[:limit]],
+        key=lambda t: (t.due_at, t.id.hex),
+    )
+    count = paging.capped_count(
+        tasks.filter(_mine(user)).order_by().values("id"), limit=DEADLINE_COUNT_LIMIT
+    )
+    return DeadlineSection(count=count, rows=rows[:limit])
 
 
 def case_tasks(*, case_id: Any) -> QuerySet[Task]:

@@ -17,11 +17,14 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, OpenApiResponse
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView, exception_handler
 
+from haven.lib import paging
 from haven.lib.errors import ErrorCode, HavenError
 from haven.lib.parsers import BoundedJSONParser
 
@@ -141,3 +144,65 @@ BAD_REQUEST = OpenApiResponse(BadRequestSerializer, description="Invalid input."
 UNAUTHENTICATED = OpenApiResponse(
     DetailSerializer, description="No valid bearer token (missing, unknown or expired)."
 )
+
+
+DEFAULT_PAGE_SIZE = 25  # when REST_FRAMEWORK sets no PAGE_SIZE
+
+
+class CountedPagination(PageNumberPagination):
+    """Page numbers over a ``paging.Page`` read with a limit: ``count`` is exact when
+    ``count_exact`` is true, and otherwise only says there are more than ``count``
+    rows (a long list is not counted to the end). ``next`` is there exactly when a
+    next page has rows."""
+
+    def per_page(self) -> int:
+        """Rows a page holds (the configured page size)."""
+        return int(self.page_size or DEFAULT_PAGE_SIZE)
+
+    def page_number(self, request: Request) -> int:
+        """The requested page; a 404 for anything but a positive whole number."""
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.NotFound(_("Invalid page."))
+        return int(raw)
+
+    def response_for(self, request: Request, page: paging.Page[Any], data: Any) -> Response:
+        """The page as JSON; a 404 for a page past the last one."""
+        if page.number != self.page_number(request) or (page.number > 1 and not page.object_list):
+            raise exceptions.NotFound(_("Invalid page."))
+        url = request.build_absolute_uri()
+        previous = None
+        if page.has_previous:
+            previous = (
+                remove_query_param(url, self.page_query_param)
+                if page.number == 2
+                else replace_query_param(url, self.page_query_param, page.number - 1)
+            )
+        following = (
+            replace_query_param(url, self.page_query_param, page.number + 1)
+            if page.has_next
+            else None
+        )
+        return Response(
+            {
+                "count": page.count.value,
+                "count_exact": page.count.exact,
+                "next": following,
+                "previous": previous,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        properties["count"]["description"] = (
+            "How many rows the list has when count_exact is true; otherwise the list "
+            "has more than this many (a long list is not counted to the end)."
+        )
+        properties["count_exact"] = {
+            "type": "boolean",
+            "description": "Whether count is exact (false: more than count).",
+        }
+        described["required"] = [*described.get("required", []), "count_exact"]
+        return described

@@ -13,7 +13,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,6 +29,7 @@ from haven.deadlines import api as deadlines_api
 from haven.lib.api import (
     BAD_REQUEST,
     UNAUTHENTICATED,
+    CountedPagination,
     DetailSerializer,
     ErrorSerializer,
     JsonApiView,
@@ -50,7 +50,7 @@ def case_detail_body(
 
 
 class CaseListView(JsonApiView):
-    pagination_class = PageNumberPagination
+    pagination_class = CountedPagination
 
     @extend_schema(
         operation_id="case_list",
@@ -66,12 +66,15 @@ class CaseListView(JsonApiView):
     def get(self, request: Request) -> Response:
         query = case_api.CaseListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        cases = case_selectors.case_list(user=acting_user(request), **query.validated_data)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        assert page is not None  # noqa: S101 - a page size is configured
-        return paginator.get_paginated_response(
-            case_api.CaseListItemSerializer(page, many=True).data
+        page = case_selectors.case_list_page(
+            user=acting_user(request),
+            number=paginator.page_number(request),
+            per_page=paginator.per_page(),
+            **query.validated_data,
+        )
+        return paginator.response_for(
+            request, page, case_api.CaseListItemSerializer(page.object_list, many=True).data
         )
 
     @extend_schema(

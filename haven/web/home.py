@@ -16,18 +16,17 @@ The page lives in ``web`` because it composes the reads of several apps
 (``cases`` for cases, ``assistance`` for deadlines, ``referrals`` for referrals)
 and owns none of them; it reads them through their selectors.
 
-Each section costs two queries (its count and its rows), whatever the number
-of rows.
+Each section costs a fixed number of bounded queries (its count and its rows),
+whatever the number of rows: a deadline section reads its first rows in index
+order and counts up to ``deadline_selectors.DEADLINE_COUNT_LIMIT`` ("more than").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.accounts import policy as account_policy
@@ -42,8 +41,9 @@ DEADLINE_WINDOW = timedelta(days=14)  # "My deadlines": what falls due in the ne
 
 @dataclass(frozen=True)
 class Section:
-    count: int  # every row there is, not only those shown
+    count: int  # every row there is, not only those shown (or a lower bound)
     rows: list[Any]
+    exact: bool = True  # False: there are more than ``count`` rows
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,12 @@ def has_home(user: User) -> bool:
     return user.role in account_policy.CASE_ROLES
 
 
-def _section(rows: QuerySet[Any], *, convert: Callable[[Any], Any] | None = None) -> Section:
-    first = list(rows[:ROWS])
-    return Section(count=rows.count(), rows=[convert(r) for r in first] if convert else first)
+def _deadlines(found: deadline_selectors.DeadlineSection) -> Section:
+    return Section(
+        count=found.count.value,
+        rows=[_deadline_row(task) for task in found.rows],
+        exact=found.count.exact,
+    )
 
 
 def _deadline_row(task: Any) -> DeadlineRow:
@@ -100,12 +103,13 @@ def _waiting_referrals(user: User, now: datetime) -> Section:
 def home_for(*, user: User, now: datetime | None = None) -> Home:
     """The four sections of the home page for ``user`` (a case role)."""
     moment = now or timezone.now()
-    open_tasks = deadline_selectors.my_deadlines(user=user, now=moment)
-    upcoming = open_tasks.filter(due_at__gte=moment, due_at__lt=moment + DEADLINE_WINDOW)
-    overdue = deadline_selectors.my_deadlines(user=user, overdue_only=True, now=moment)
+    upcoming = deadline_selectors.my_deadlines_due(
+        user=user, since=moment, before=moment + DEADLINE_WINDOW, limit=ROWS, now=moment
+    )
+    overdue = deadline_selectors.my_deadlines_due(user=user, before=moment, limit=ROWS, now=moment)
     return Home(
         my_cases=my_cases(user=user),
-        deadlines=_section(upcoming, convert=_deadline_row),
+        deadlines=_deadlines(upcoming),
         new_referrals=_waiting_referrals(user, moment),
-        overdue=_section(overdue, convert=_deadline_row),
+        overdue=_deadlines(overdue),
     )

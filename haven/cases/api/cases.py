@@ -79,7 +79,13 @@ class LanguageCodeField(serializers.ChoiceField):
 
 class CaseListQuerySerializer(serializers.Serializer[Any]):
     reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=32, help_text="Part of a case reference."
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "The start or the end of a case reference (e.g. FI-2026, or 7KQ2), or all of "
+            "it; case, spaces and dashes are ignored."
+        ),
     )
     status = IdentificationStatusField(required=False, allow_blank=True)
 

@@ -23,6 +23,10 @@ class CaseSearchForm(forms.Form):
         label=_("Reference"),
         max_length=32,
         required=False,
+        help_text=_(
+            "The start of a reference (FI-2026) or its end (the last characters, "
+            "e.g. 7KQ2), or all of it. Capitals, spaces and dashes do not matter."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     status = forms.ChoiceField(

@@ -11,7 +11,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -25,6 +24,7 @@ from haven.cases import drafts, errors, forms, hooks, selectors, services
 from haven.cases.models import DraftKind
 from haven.cases.status import REOPENS_PATHWAY
 from haven.cases.views import drafts as draft_views
+from haven.lib import paging
 from haven.lib.views import domain_errors, forbidden, form_error
 
 PAGE_SIZE = 25
@@ -41,8 +41,9 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     form = forms.CaseSearchForm(request.GET or None)
     search = form.cleaned_data if form.is_valid() else {"reference": "", "status": ""}
     user = request_user(request)
-    cases = selectors.case_list(user=user, **search)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.case_list_page(
+        user=user, number=paging.page_number(request.GET.get("page")), per_page=PAGE_SIZE, **search
+    )
     partial = request.htmx and not request.htmx.history_restore_request
     template = "cases/_case_rows.html" if partial else "cases/case_list.html"
     context = {

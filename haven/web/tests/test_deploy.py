@@ -172,10 +172,12 @@ def test_it_hands_the_keys_over_as_credentials_only(name: str, tmp_path: Path) -
 def test_the_worker_unit_schedules_the_sweep_and_the_sealer_and_runs_the_worker() -> None:
     service = _units()["haven-worker.service"]["Service"]
 
-    # the audit trail is sealed by the worker: without its schedule nothing is sealed
+    # the audit trail is sealed by the worker: without its schedule nothing is sealed;
+    # and the planner's statistics are refreshed by it (issue 13)
     assert service["ExecStartPre"] == [
         f"{INSTALLED}/haven deadlines schedule",
         f"{INSTALLED}/haven audit schedule",
+        f"{INSTALLED}/haven db schedule",
     ]
     worker = shlex.split(service["ExecStart"][0])
     assert worker[:3] == [f"{INSTALLED}/haven", "db_worker", "--no-reload"]

@@ -16,8 +16,12 @@ from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
-from haven.cases.tests.factories import add_to_team, share_by_law
+from haven.cases.models import Case
+from haven.cases.tests.factories import add_to_team, bulk_cases, share_by_law
+from haven.deadlines import selectors as deadline_selectors
+from haven.deadlines.models import Task
 from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
+from haven.identification import clocks as identification_clocks
 from haven.referrals.models import Referral
 from haven.referrals.services import referrals as referral_services
 from haven.web import home
@@ -260,11 +264,12 @@ def test_it_says_so_when_a_section_is_empty(ngo: Organisation) -> None:
     assert "<table" not in html
 
 
-# Session, user and second factor (3); two per section, its rows and its count (8); the
-# frame: the unread-notification count, the count of referrals waiting for an answer
-# (issue 6) and the organisation's name (3); the session saved back (savepoint, update,
-# release: 3). 17, however many rows there are.
-HOME_QUERIES = 17
+# Session, user and second factor (3); my cases and new referrals, their rows and their
+# count (4); each deadline section, the organisation's and the user's own first rows and
+# a count that stops at 100 (6); the frame: the unread-notification count, the count of
+# referrals waiting for an answer (issue 6) and the organisation's name (3); the session
+# saved back (savepoint, update, release: 3). 19, however many rows there are.
+HOME_QUERIES = 19
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -288,3 +293,75 @@ def test_it_shows_the_home_page_in_a_fixed_number_of_queries(
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("web:home"))
     assert response.content.decode().count('<th scope="row"') == 4 * min(rows, home.ROWS)
+
+
+# --- many cases, many deadlines (issue 13) ---------------------------------------------------
+
+
+def _bulk_deadlines(cases: list[Case], organisation: Organisation, *days: int) -> None:
+    """One open deadline per case for each day from TODAY (negative: overdue)."""
+    Task.objects.bulk_create(
+        Task(
+            case=case,
+            kind=identification_clocks.SCREENING_REVIEW,
+            due_at=NOW + timedelta(days=day, minutes=n),
+            remind_at=NOW + timedelta(days=day - 7),
+            assigned_organisation=organisation,
+            created_at=NOW - timedelta(days=30),
+        )
+        for n, case in enumerate(cases)
+        for day in days
+    )
+
+
+@pytest.mark.parametrize("cases", [1, 1000])
+def test_it_shows_the_home_page_in_the_same_queries_for_1_and_1000_cases_with_their_deadlines(
+    ngo: Organisation,
+    police: Organisation,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    cases: int,
+) -> None:
+    # given: each case with an overdue and a coming deadline, and as many of another team's
+    lead = staff(ngo, Role.CASEWORKER)
+    mine = bulk_cases(lead=ngo, opener=lead, count=cases, start=NOW)
+    theirs = bulk_cases(lead=police, opener=staff(police, Role.CASEWORKER), count=cases, start=NOW)
+    _bulk_deadlines(mine, ngo, -3, 2)
+    _bulk_deadlines(theirs, police, -3, 2)
+    client = sign_in(Client(), lead)
+
+    # when / then
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("web:home"))
+    assert response.content.decode().count('<th scope="row"') == 3 * min(cases, home.ROWS)
+
+
+def test_it_says_more_than_the_limit_rather_than_counting_every_deadline(
+    ngo: Organisation, police: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: five overdue and five coming deadlines of the organisation, and another
+    # team's case with a deadline assigned to the organisation (never shown nor counted)
+    monkeypatch.setattr(deadline_selectors, "DEADLINE_COUNT_LIMIT", 3)
+    lead = staff(ngo, Role.CASEWORKER)
+    _bulk_deadlines(bulk_cases(lead=ngo, opener=lead, count=5, start=NOW), ngo, -3, 2)
+    hidden = bulk_cases(lead=police, opener=staff(police, Role.CASEWORKER), count=1, start=NOW)
+    _bulk_deadlines(hidden, ngo, -4, 1)
+    client = sign_in(Client(), lead)
+
+    # when
+    with time_machine.travel(NOW, tick=False):
+        sections = _home(lead)
+        html = client.get(reverse("web:home")).content.decode()
+    monkeypatch.setattr(deadline_selectors, "DEADLINE_COUNT_LIMIT", 5)
+    exact = _home(lead)
+
+    # then
+    assert (sections.overdue.count, sections.overdue.exact, len(sections.overdue.rows)) == (
+        3,
+        False,
+        5,
+    )
+    assert (sections.deadlines.count, sections.deadlines.exact) == (3, False)
+    assert "More than 3 deadlines are overdue." in html
+    assert "More than 3 deadlines in the next 14 days." in html
+    assert (exact.overdue.count, exact.overdue.exact) == (5, True)
+    assert hidden[0].reference not in html

@@ -293,7 +293,7 @@ def _case_context(scene: Scene) -> Context:
 
 def _list_context(scene: Scene) -> Context:
     open_case(actor=scene.lead)
-    page = Paginator(selectors.case_list(user=scene.lead), 25).get_page(1)
+    page = selectors.case_list_page(user=scene.lead, number=1, per_page=25)
     return {"form": case_forms.CaseSearchForm(), "page": page, "searching": False, "nav": "cases"}
 
 

@@ -1,0 +1,91 @@
+"""Pages of a long list that cost the same whatever the list's length.
+
+A list is read in index order with a limit (one row more than the page, to know
+whether there is a next page) and counted up to a limit: beyond it the count
+says "more than N", and the page says so rather than inventing a number. Pages
+and the API answer with the same ``Count``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows a list has: ``value`` exactly, or more than ``value``."""
+
+    value: int
+    exact: bool
+
+    @property
+    def more_than(self) -> bool:
+        return not self.exact
+
+
+def capped_count(rows: QuerySet[Any], *, limit: int) -> Count:
+    """Count ``rows`` but stop after ``limit`` (one ``COUNT`` over ``LIMIT limit + 1``)."""
+    found = rows[: limit + 1].count()
+    return Count(value=min(found, limit), exact=found <= limit)
+
+
+def page_number(raw: object) -> int:
+    """A page number from a query string; anything else is the first page."""
+    try:
+        number = int(str(raw))
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, with what the links around it need."""
+
+    object_list: list[T]
+    number: int
+    per_page: int
+    count: Count
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """How many pages there are; None when only a lower bound is known."""
+        if not self.count.exact:
+            return None
+        return max(1, math.ceil(self.count.value / self.per_page))
+
+
+def page_of(rows: QuerySet[Any], *, number: int, per_page: int, count: Count) -> Page[Any]:
+    """Page ``number`` of ``rows`` (already ordered). A page past the last known one
+    is the last page when the count is exact (as Django's ``Paginator.get_page``)."""
+    if count.exact:
+        number = min(number, max(1, math.ceil(count.value / per_page)))
+    start = (number - 1) * per_page
+    found = list(rows[start : start + per_page + 1])
+    return Page(
+        object_list=found[:per_page],
+        number=number,
+        per_page=per_page,
+        count=count,
+        has_next=len(found) > per_page,
+    )
