@@ -80,7 +80,7 @@ def _detail(case: Case) -> str:
 
 
 def _row_count(html: str) -> int:
-    return html.count('<th scope="row">')
+    return html.count('<th scope="row" ')
 
 
 def _intake(**overrides: Any) -> dict[str, Any]:
