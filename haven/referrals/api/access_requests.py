@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -60,7 +61,7 @@ class AccessRequestStateField(NamedChoiceField):
 
 
 REQUEST_ID = OpenApiParameter(
-    "id", str, OpenApiParameter.PATH, description="The request for access id."
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The request for access id."
 )
 REQUEST_NOT_FOUND = OpenApiResponse(
     ErrorSerializer,

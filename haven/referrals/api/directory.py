@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -27,7 +28,9 @@ from haven.referrals.models import DirectoryEntry, TargetGroup
 from haven.referrals.selectors import directory as selectors
 from haven.referrals.services import directory as services
 
-ENTRY_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The entry's id.")
+ENTRY_ID = OpenApiParameter(
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The entry's id."
+)
 FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
     description="directory_not_allowed: only the organisation's administrator (or a system "

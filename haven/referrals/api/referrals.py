@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -65,9 +66,11 @@ class DeclineReasonField(NamedChoiceField):
     CHOICES = DeclineReason.values
 
 
-REFERRAL_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The referral id.")
+REFERRAL_ID = OpenApiParameter(
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The referral id."
+)
 TRANSFER_ID = OpenApiParameter(
-    "id", str, OpenApiParameter.PATH, description="The lead transfer id."
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The lead transfer id."
 )
 STATE = OpenApiParameter(
     "state", str, OpenApiParameter.QUERY, required=False, enum=ReferralState.values
