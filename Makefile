@@ -138,6 +138,7 @@ test: $(STAMP) system-packages lint typecheck security check-deploy test-sqlite 
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	scripts/with-postgres.sh $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.load
 	scripts/with-postgres.sh $(BIN)/python -m bench.load
 	$(BIN)/python -m bench.writes
