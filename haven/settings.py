@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "haven.children",
     "haven.referrals",
     "haven.justice",
+    "haven.linkage",
     "haven.web",
     "haven.demo",
 ]

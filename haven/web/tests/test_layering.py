@@ -313,6 +313,7 @@ FLOORS = {
     "children": 5,
     "justice": 5,
     "referrals": 5,
+    "linkage": 5,
     "web": 6,
     "demo": 7,
 }
