@@ -41,9 +41,18 @@ class Purpose(models.TextChoices):
 class TeamMembership(models.Model):
     """An organisation on a case team. Exactly one member is the case lead."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="team")
+    # No single-column indexes on the two keys: ``team_member_once`` (case, organisation)
+    # and ``team_org_case_idx`` (organisation, case) lead with each of them. A third index
+    # on the organisation alone made SQLite count an organisation's led cases through it,
+    # reading every membership row (13 ms at 20,000) instead of the partial index (3 ms).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="team", db_index=False
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="case_memberships"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
+        db_index=False,
     )
     is_lead = models.BooleanField(default=False)
     joined_at = models.DateTimeField()

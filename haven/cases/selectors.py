@@ -168,24 +168,33 @@ LED_CASES_SORT_LIMIT = 1000
 
 @dataclass(frozen=True)
 class LedCases:
-    count: int
+    count: paging.Count  # counted up to ``CASE_COUNT_LIMIT``
     recent: list[Case]  # the most recent status change first
 
 
-def cases_led(*, user: User, limit: int, sort_limit: int = LED_CASES_SORT_LIMIT) -> LedCases:
-    """The cases the user's organisation leads: how many, and the ``limit`` whose
-    status changed last (references and statuses only; no field group is read).
+def cases_led(
+    *,
+    user: User,
+    limit: int,
+    sort_limit: int = LED_CASES_SORT_LIMIT,
+    count_limit: int | None = None,
+) -> LedCases:
+    """The cases the user's organisation leads: how many (up to ``count_limit``),
+    and the ``limit`` whose status changed last (references and statuses only; no
+    field group is read).
 
     Two plans for one answer: a small set is fetched and sorted; a large one is
     read in status-change order until ``limit`` rows are found, which a database
     cannot choose by itself when it does not know how many cases an organisation
     leads."""
     led = access_selectors.led_memberships(user=user)
-    count = led.count()
-    if count == 0:
-        return LedCases(count=0, recent=[])
+    count = paging.capped_count(
+        led.order_by().values("case_id"), limit=count_limit or CASE_COUNT_LIMIT
+    )
+    if count.value == 0:
+        return LedCases(count=count, recent=[])
     cases = Case.objects.only("id", "reference", "identification_status", "status_changed_at")
-    if count <= sort_limit:
+    if count.exact and count.value <= sort_limit:
         cases = cases.filter(id__in=led.values("case_id"))
     else:
         cases = cases.filter(Exists(led.filter(case_id=OuterRef("pk"))))

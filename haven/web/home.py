@@ -91,7 +91,7 @@ def _deadline_row(task: Any) -> DeadlineRow:
 def my_cases(*, user: User) -> Section:
     """Cases the user's organisation leads, the most recent status change first."""
     led = case_selectors.cases_led(user=user, limit=ROWS)
-    return Section(count=led.count, rows=led.recent)
+    return Section(count=led.count.value, rows=led.recent, exact=led.count.exact)
 
 
 def _waiting_referrals(user: User, now: datetime) -> Section:

@@ -35,7 +35,7 @@ def test_it_gives_the_led_cases_newest_change_first_with_either_plan(sort_limit:
     result = selectors.cases_led(user=lead, limit=2, sort_limit=sort_limit)
 
     # then
-    assert result.count == 3
+    assert (result.count.value, result.count.exact) == (3, True)
     assert [case.reference for case in result.recent] == [led[2].reference, led[1].reference]
 
 
@@ -51,4 +51,17 @@ def test_it_gives_nothing_to_an_organisation_that_leads_no_case() -> None:
     result = selectors.cases_led(user=member, limit=10)
 
     # then
-    assert (result.count, result.recent) == (0, [])
+    assert (result.count.value, result.recent) == (0, [])
+
+
+def test_it_counts_up_to_a_limit_and_then_says_more_than() -> None:
+    # given: three cases the NGO leads, counted up to two
+    lead = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    opened = [open_case(actor=lead) for _ in range(3)]
+
+    # when
+    result = selectors.cases_led(user=lead, limit=5, count_limit=2)
+
+    # then: "more than 2", and still every led case, read in index order
+    assert (result.count.value, result.count.exact) == (2, False)
+    assert {case.reference for case in result.recent} == {case.reference for case in opened}
