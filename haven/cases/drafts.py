@@ -41,6 +41,8 @@ MAX_PATH = 300
 GROUPS: dict[str, FieldGroup] = {
     DraftKind.ASSESSMENT: FieldGroup.ASSESSMENT,
     DraftKind.SCREENING: FieldGroup.ASSESSMENT,
+    DraftKind.BEST_INTERESTS: FieldGroup.ASSESSMENT,
+    DraftKind.AGE_ASSESSMENT: FieldGroup.LEGAL,
 }
 PURPOSES: dict[str, Purpose] = {DraftKind.SCREENING: Purpose.IDENTIFICATION}
 

@@ -340,6 +340,8 @@ class DraftKind(models.TextChoices):
     CASE_OPEN = "case_open", _("New case")  # the intake form
     ASSESSMENT = "assessment", _("Assessment")  # a needs or risk assessment of a case
     SCREENING = "screening", _("Screening")  # indicators observed, for identification
+    BEST_INTERESTS = "best_interests", _("Best interests")  # a child's assessment or determination
+    AGE_ASSESSMENT = "age_assessment", _("Age assessment")  # how the age was assessed, and why
 
 
 class Draft(models.Model):

@@ -21,6 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
+from haven.accounts.models import User
+from haven.cases import drafts
+from haven.cases.models import DraftKind
+from haven.cases.views import drafts as draft_views
 from haven.children import forms, selectors, services
 from haven.lib.errors import Conflict, EditConflict, InvalidInput
 from haven.lib.views import domain_errors, edit_conflict, forbidden
@@ -81,6 +85,12 @@ def _form_post(
     return True
 
 
+def _draft_done(user: User, draft_id: str) -> None:
+    """Sent: the draft the form was resumed from has done its work."""
+    if draft_id:
+        drafts.draft_delete(actor=user, draft_id=draft_id)
+
+
 def _page(request: HttpRequest, template: str, view: Any, **extra: Any) -> HttpResponse:
     """A page of the case's list ``view``: 400 when a form in ``extra`` has errors."""
     form = extra.get("form")
@@ -125,6 +135,7 @@ def age_assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     if refused is not None:
         return refused
     form = forms.AgeAssessmentForm(request.POST or None)
+    draft_id = draft_views.resume(request, form, kind=DraftKind.AGE_ASSESSMENT)
 
     def write(data: dict[str, Any]) -> object:
         organisation = data.pop("assessor_organisation")
@@ -134,8 +145,17 @@ def age_assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
         return services.age_assessment_record(actor=user, case_id=case_id, assessment=assessment)
 
     if _form_post(request, form, write, _("The age assessment was recorded.")):
+        _draft_done(user, draft_id)
         return redirect("children:age_assessment_list", case_id=case_id)
-    return _page(request, "children/age_assessment_new.html", view, form=form)
+    return _page(
+        request,
+        "children/age_assessment_new.html",
+        view,
+        form=form,
+        **draft_views.form_context(
+            request, kind=DraftKind.AGE_ASSESSMENT, draft_id=draft_id, case_id=view.case.id
+        ),
+    )
 
 
 @never_cache
@@ -231,13 +251,23 @@ def best_interests_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     user = request_user(request)
     view = selectors.best_interests_list(user=user, case_id=case_id)
     form = forms.BestInterestsForm(request.POST or None)
+    draft_id = draft_views.resume(request, form, kind=DraftKind.BEST_INTERESTS)
 
     def write(data: dict[str, Any]) -> object:
         return services.best_interests_record(actor=user, case_id=case_id, **data)
 
     if _form_post(request, form, write, _("The best-interests record was saved.")):
+        _draft_done(user, draft_id)
         return redirect("children:best_interests_list", case_id=case_id)
-    return _page(request, "children/best_interests_new.html", view, form=form)
+    return _page(
+        request,
+        "children/best_interests_new.html",
+        view,
+        form=form,
+        **draft_views.form_context(
+            request, kind=DraftKind.BEST_INTERESTS, draft_id=draft_id, case_id=view.case.id
+        ),
+    )
 
 
 # --- family tracing (R-11) ---------------------------------------------------------------------

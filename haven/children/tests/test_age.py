@@ -23,7 +23,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import hooks
 from haven.cases import services as case_services
-from haven.cases.models import Case, ExploitationForm, Person
+from haven.cases.models import Case, Draft, ExploitationForm, Person
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, org_of
 from haven.children import clocks as children_clocks
@@ -590,3 +590,33 @@ def test_r10_the_age_block_is_hidden_without_the_legal_group() -> None:
     page = client_for(shelter).get(reverse("web:case_detail", args=[case.id])).content.decode()
     # then
     assert 'id="age-title"' not in page
+
+
+def test_r10_an_age_assessment_saved_as_a_draft_is_resumed_only_by_its_author_on_the_team() -> None:
+    # given: the lead and a shelter on the team that does not write the legal group
+    caseworker = make_user(org_type=OrgType.NGO)
+    shelter = make_user(org_type=OrgType.SHELTER)
+    case = open_child_case(actor=caseworker)
+    add_to_team(case=case, organisation=org_of(shelter))
+    url = reverse("children:age_assessment_new", args=[case.id])
+    half_done = {
+        "method": "multidisciplinary",
+        "reasons": "Says she is sixteen; no papers yet.",
+        "draft_kind": "age_assessment",
+        "draft_path": url,
+        "draft_case": str(case.id),
+    }
+    # when
+    form = client_for(caseworker).get(url).content.decode()
+    saved = client_for(caseworker).post(reverse("cases:draft_save"), half_done)
+    resumed = client_for(caseworker).get(saved["Location"]).content.decode()
+    refused = client_for(shelter).post(reverse("cases:draft_save"), half_done)
+    draft = Draft.objects.get()
+    done = client_for(caseworker).post(url, form_data(draft_id=str(draft.id)))
+    # then
+    assert "Save draft" in form and "data-idle-warning" in form
+    assert saved.status_code == 302
+    assert "Says she is sixteen; no papers yet." in resumed
+    assert refused.status_code in (403, 404)
+    assert done.status_code == 302
+    assert not Draft.objects.exists()

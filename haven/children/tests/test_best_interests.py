@@ -17,7 +17,7 @@ from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
-from haven.cases.models import Case
+from haven.cases.models import Case, Draft
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.cases.tests.test_api import api_client_for, org_of
 from haven.children import errors, selectors, services
@@ -218,3 +218,45 @@ def test_r25_the_api_records_and_lists_with_codes() -> None:
     assert (refused.status_code, refused.json()["code"]) == (409, "assessment_required")
     assert created.status_code == 201
     assert [r["stage"] for r in created.json()["records"]] == ["determination", "assessment"]
+
+
+def test_r27_a_best_interests_draft_is_resumed_by_its_author_and_gone_once_saved() -> None:
+    # given: a half-typed hearing of the child, saved as a draft
+    caseworker = make_user(org_type=OrgType.NGO)
+    colleague = make_user(organisation=org_of(caseworker))
+    case = open_child_case(actor=caseworker)
+    client = sign_in(Client(), caseworker)
+    url = reverse("children:best_interests_new", args=[case.id])
+    half_done = {
+        "stage": "assessment",
+        "child_views": "Wants to stay with her aunt.",
+        "draft_kind": "best_interests",
+        "draft_path": url,
+        "draft_case": str(case.id),
+    }
+    # when
+    form = client.get(url).content.decode()
+    saved = client.post(reverse("cases:draft_save"), half_done)
+    resumed = client.get(saved["Location"]).content.decode()
+    theirs = sign_in(Client(), colleague).get(saved["Location"])
+    draft = Draft.objects.get()
+    done = client.post(
+        url,
+        {
+            "stage": "assessment",
+            "matter": "placement",
+            "how_heard": "conversation",
+            "child_views": "Wants to stay with her aunt.",
+            "considerations": "Safety.",
+            "conclusion": "Stay.",
+            "decided_on": timezone.localdate().isoformat(),
+            "draft_id": str(draft.id),
+        },
+    )
+    # then
+    assert "Save draft" in form and "data-idle-warning" in form
+    assert saved["Location"] == f"{url}?draft={draft.id}"
+    assert "Wants to stay with her aunt." in resumed
+    assert theirs.status_code == 404
+    assert done.status_code == 302
+    assert not Draft.objects.exists()

@@ -1321,6 +1321,8 @@ def _age_form(form_class: type[Any], **extra: Any) -> Builder:
         form = form_class({})
         form.is_valid()
         more = {"assessment": view.assessments[0]} if extra.get("assessment") else {}
+        if form_class is children_forms.AgeAssessmentForm:
+            more.update(_drafts(scene, DraftKind.AGE_ASSESSMENT, view.case.id))
         return {"view": view, "case": view.case, "form": form, "nav": "cases", **more}
 
     return build
@@ -1409,7 +1411,13 @@ def _best_interests_new(scene: Scene) -> Context:
     )
     form = children_forms.BestInterestsForm({"how_heard": "not_heard"})
     form.is_valid()
-    return {"view": view, "case": view.case, "form": form, "nav": "cases"}
+    return {
+        "view": view,
+        "case": view.case,
+        "form": form,
+        "nav": "cases",
+        **_drafts(scene, DraftKind.BEST_INTERESTS, view.case.id),
+    }
 
 
 def _family_tracing_list(scene: Scene) -> Context:
