@@ -122,6 +122,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
+	--cov=haven.linkage.pprl \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
@@ -145,6 +146,7 @@ bench: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m bench.writes
 	$(BIN)/python -m bench.audit
 	scripts/with-postgres.sh $(BIN)/python -m bench.audit
+	$(BIN)/python -m bench.pprl
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

@@ -127,8 +127,12 @@ def now() -> str:
 # --- writing and reading -----------------------------------------------------------------
 
 
+def _printable(label: str) -> bool:
+    return 0 < len(label) <= 100 and label.isprintable()
+
+
 def sender_check(sender: str) -> str:
-    if not sender or len(sender) > 100 or not sender.isprintable():
+    if not _printable(sender):
         raise PprlError(
             _("The sender label must be 1 to 100 printable characters."),
             code=ErrorCode.INPUT_INVALID,
@@ -162,21 +166,15 @@ def _malformed() -> PprlError:
 
 def _split(content: bytes) -> tuple[bytes, bytes]:
     """The signed body and the signature; SignatureInvalid when there is none."""
-    if not content.endswith(b"\n"):
-        raise _tampered()
-    cut = content.rfind(b"\n", 0, len(content) - 1) + 1
-    if cut == 0:
-        raise _tampered()
+    body, newline, last = content.removesuffix(b"\n").rpartition(b"\n")
     try:
-        last = json.loads(content[cut:])
-    except ValueError:
+        signature = json.loads(last)["signature"]
+    except (ValueError, TypeError, KeyError):
         raise _tampered() from None
-    if not isinstance(last, dict) or set(last) != {"signature"}:
+    raw = _unb64(signature, 64) if isinstance(signature, str) else None
+    if raw is None or not newline or not content.endswith(b"\n"):
         raise _tampered()
-    signature = _unb64(last["signature"], 64) if isinstance(last["signature"], str) else None
-    if signature is None:
-        raise _tampered()
-    return content[:cut], signature
+    return body + newline, raw
 
 
 def _tampered() -> SignatureInvalid:
@@ -207,9 +205,12 @@ def loads(content: bytes, key: Ed25519PublicKey) -> Encodings:
     rows = [_row(line, schema.filter_bits // 8) for line in lines[1:]]
     if header["count"] != len(rows) or len({r[0] for r in rows}) != len(rows):
         raise _malformed()
+    sender = header["sender"]
+    if not isinstance(sender, str) or not _printable(sender):
+        raise _malformed()
     return Encodings(
         schema=schema,
-        sender=str(header["sender"]),
+        sender=sender,
         created_at=str(header["created_at"]),
         secret_check=str(header["secret_check"]),
         ids=[r[0] for r in rows],

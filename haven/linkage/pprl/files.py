@@ -32,6 +32,7 @@ PAIRS_HEADER = ["local_id_a", "local_id_b", "score"]
 MAP_HEADER = ["record_id", "local_id"]
 _DATE = re.compile(r"\d{4}(-\d{2}-\d{2})?")
 _NATIONALITY = re.compile(r"[A-Za-z]{2,3}")
+PROGRESS_EVERY = 10_000
 Progress = Callable[[str], None]
 
 
@@ -118,7 +119,7 @@ def register_encode(
     filters: list[bytes] = []
     for done, (_record_id, record) in enumerate(rows, start=1):
         filters.append(encoder.to_bytes(encoder.encode_record(record)))
-        if done % 10_000 == 0:
+        if done % PROGRESS_EVERY == 0:
             progress(f"encoded {done} of {len(rows)} records")
     encodings = exchange.Encodings(
         schema=encoder.schema,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -394,3 +395,131 @@ def test_blocking_finds_one_person_written_differently_among_strangers(
     # then: every one found, and no pair of strangers
     assert sorted((m.a, m.b) for m in matches) == [(0, 3), (1, 2), (2, 1), (3, 0)]
     assert progress[-1] == (compare.BANDS, compare.BANDS)
+
+
+@pytest.mark.parametrize("sender", ["", "\x1b[2J", 7])
+def test_a_signed_file_with_an_unprintable_sender_is_refused(
+    encoder: encode.Encoder, sender: object
+) -> None:
+    # given: a well-formed file whose sender label is not a printable text
+    key = Ed25519PrivateKey.generate()
+    header = {
+        "count": 0,
+        "created_at": exchange.now(),
+        "format": exchange.FORMAT,
+        "schema": encoder.schema.as_json(),
+        "secret_check": encoder.secret_fingerprint,
+        "sender": sender,
+    }
+    body = (json.dumps(header) + "\n").encode()
+    content = body + json.dumps({"signature": exchange._b64(key.sign(body))}).encode() + b"\n"
+
+    # when
+    with pytest.raises(PprlError) as caught:
+        exchange.loads(content, key.public_key())
+
+    # then
+    assert caught.value.code == ErrorCode.FILE_INVALID
+
+
+def _signature_line(key: Ed25519PrivateKey, body: bytes) -> bytes:
+    return json.dumps({"signature": exchange._b64(key.sign(body))}).encode() + b"\n"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda content: content.rstrip(b"\n"),  # no newline at the end
+        lambda content: content.split(b"\n")[-2] + b"\n",  # the signature line alone
+        lambda content: content[:-3] + b"\n",  # the signature line cut short
+        lambda content: content.replace(b'{"signature"', b'["signature"'),
+        lambda content: content.replace(b'{"signature":"', b'{"signature":"AAAA'),
+        lambda content: content.replace(b'{"signature"', b'{"other"'),
+    ],
+)
+def test_a_file_without_a_well_formed_signature_line_is_refused(
+    encoder: encode.Encoder, broken: Callable[[bytes], bytes]
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    content = _signed(encoder, [YULIA_CYRILLIC], key)
+
+    with pytest.raises(PprlError) as caught:
+        exchange.loads(broken(content), key.public_key())
+
+    assert caught.value.code == ErrorCode.SIGNATURE_INVALID
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["not json"],
+        ['["id"]'],
+        ['["id", "not base64"]'],
+        ['["id", "AAAA"]'],  # a filter of the wrong length
+        ['["", "<filter>"]'],
+        ['["same", "<filter>"]', '["same", "<filter>"]'],
+        [],  # fewer rows than counted
+    ],
+)
+def test_a_signed_file_with_malformed_rows_is_refused(
+    encoder: encode.Encoder, rows: list[str]
+) -> None:
+    # given: signed by the right key, but not what an encoder writes
+    key = Ed25519PrivateKey.generate()
+    header = json.loads(_signed(encoder, [], key).split(b"\n")[0])
+    header["count"] = max(1, len(rows))
+    bloom = base64.b64encode(bytes(encoder.schema.filter_bits // 8)).decode()
+    lines = [json.dumps(header), *(r.replace("<filter>", bloom) for r in rows)]
+    body = ("\n".join(lines) + "\n").encode()
+
+    # when
+    with pytest.raises(PprlError) as caught:
+        exchange.loads(body + _signature_line(key, body), key.public_key())
+
+    # then
+    assert caught.value.code == ErrorCode.FILE_INVALID
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PprlError) as caught:
+        exchange.load(tmp_path / "missing.enc", Ed25519PrivateKey.generate().public_key())
+
+    assert caught.value.code == ErrorCode.FILE_INVALID
+
+
+def test_fields_left_out_of_the_schema_are_not_encoded(schema: Schema) -> None:
+    # given
+    without_sex = replace(schema, fields=tuple(f for f in schema.fields if f.name != "sex"))
+    encoder = encode.Encoder(without_sex, SECRET)
+
+    # then
+    assert encoder.encode_record(Record(sex="F")) == 0
+    assert encoder.encode_record(Record(given_name="Anna", sex="F")) == encoder.encode_record(
+        Record(given_name="Anna", sex="M")
+    )
+
+
+def test_local_ids_are_distinct_even_when_a_token_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    tokens = iter(["a", "a", "b", "c"])
+    monkeypatch.setattr(exchange.secrets, "token_urlsafe", lambda _n: next(tokens))
+
+    assert exchange.new_local_ids(3) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("sender", ["", "x" * 101, "EE\npolice"])
+def test_a_sender_label_that_is_empty_long_or_unprintable_is_not_written(
+    encoder: encode.Encoder, sender: str
+) -> None:
+    encodings = exchange.Encodings(
+        schema=encoder.schema,
+        sender=sender,
+        created_at=exchange.now(),
+        secret_check=encoder.secret_fingerprint,
+        ids=[],
+        filters=[],
+    )
+
+    with pytest.raises(PprlError) as caught:
+        exchange.dumps(encodings, Ed25519PrivateKey.generate())
+
+    assert caught.value.code == ErrorCode.INPUT_INVALID

@@ -342,3 +342,125 @@ def test_key_files_are_never_replaced_and_are_owner_only(
     assert sides["ee_key"].read_text() == before
     assert sides["ee_key"].stat().st_mode & 0o077 == 0
     assert sides["secret"].stat().st_mode & 0o077 == 0
+
+
+def test_an_output_that_cannot_be_written_is_refused_and_nothing_is_left(
+    tmp_path: Path, sides: dict[str, Path]
+) -> None:
+    # given
+    register = _register(tmp_path / "in.csv", [["r1", "Юлия", "Смирнова", "F", "1990", "RU"]])
+
+    # when: the map's directory does not exist
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "pprl",
+            "encode",
+            register,
+            "--secret-file",
+            sides["secret"],
+            "--sign-key",
+            sides["ee_key"],
+            "--sender",
+            "EE",
+            "--out",
+            tmp_path / "ee.enc",
+            "--map-out",
+            tmp_path / "missing" / "ee.map.csv",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    # then
+    assert "Cannot write" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["in.csv", "secret", "ee.key", "ee.pub", "fi.key", "fi.pub"]
+    )
+
+
+def test_the_map_is_never_written_over_the_encodings_file(
+    tmp_path: Path, sides: dict[str, Path]
+) -> None:
+    register = _register(tmp_path / "in.csv", [["r1", "Юлия", "Смирнова", "F", "1990", "RU"]])
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "pprl",
+            "encode",
+            register,
+            "--secret-file",
+            sides["secret"],
+            "--sign-key",
+            sides["ee_key"],
+            "--sender",
+            "EE",
+            "--out",
+            tmp_path / "ee.enc",
+            "--map-out",
+            tmp_path / "ee.enc",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    assert "pprl_input_invalid" in str(caught.value)
+    assert not (tmp_path / "ee.enc").exists()
+
+
+@pytest.mark.parametrize("threshold", ["0", "1.5"])
+def test_a_threshold_outside_0_to_1_is_refused(tmp_path: Path, threshold: str) -> None:
+    with pytest.raises(CommandError):
+        call_command(
+            "pprl",
+            "match",
+            tmp_path / "a",
+            tmp_path / "b",
+            "--verify-a",
+            tmp_path / "k",
+            "--verify-b",
+            tmp_path / "k",
+            "--out",
+            tmp_path / "pairs.csv",
+            "--threshold",
+            threshold,
+        )
+
+
+def test_a_register_that_is_not_utf8_is_refused(tmp_path: Path, sides: dict[str, Path]) -> None:
+    (tmp_path / "in.csv").write_bytes(",".join(files.HEADER).encode() + b"\nr1,J\xfcri,Kask,,,\n")
+
+    with pytest.raises(CommandError) as caught:
+        _encode(tmp_path, tmp_path / "in.csv", "ee", sides["secret"], sides["ee_key"])
+
+    assert "pprl_input_invalid" in str(caught.value)
+
+
+def test_blank_lines_are_skipped_and_progress_is_reported(
+    tmp_path: Path, sides: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    monkeypatch.setattr(files, "PROGRESS_EVERY", 2)
+    rows = [["r1", "Юлия", "Смирнова", "F", "1990", "RU"], [], ["r2", "Anna", "Kask", "F", "", ""]]
+    register = _register(tmp_path / "in.csv", rows)
+    err = io.StringIO()
+
+    # when
+    call_command(
+        "pprl",
+        "encode",
+        register,
+        "--secret-file",
+        sides["secret"],
+        "--sign-key",
+        sides["ee_key"],
+        "--sender",
+        "EE",
+        "--out",
+        tmp_path / "ee.enc",
+        "--map-out",
+        tmp_path / "ee.map.csv",
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+
+    # then
+    assert set(_map(tmp_path / "ee.map.csv").values()) == {"r1", "r2"}
+    assert "encoded 2 of 2 records" in err.getvalue()

@@ -66,6 +66,8 @@ class Command(BaseCommand):
             getattr(self, f"_{action}")(options)
         except HavenError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from None
+        except OSError as exc:
+            raise CommandError(f"Cannot write {exc.filename}: {exc.strerror}.") from None
 
     def _progress(self, message: str) -> None:
         self.stderr.write(message)
