@@ -11,7 +11,7 @@ Prints one JSON line per figure:
 - ``pprl_match``: two files of ``--match`` records each, half of them the same
   persons written differently on the other side (Cyrillic against a Latin
   romanisation, diacritics dropped, typing errors, day and month swapped, year only,
-  a year off, sex missing); both encoded, then verified and matched
+  a year off, 1 January for an unknown date, sex missing); both encoded, then verified and matched
   (``haven pprl match``'s path); precision, recall, F1 and seconds.
 
 The register is generated here with a seeded generator: name pools drawn from
@@ -45,7 +45,41 @@ LOCALES = ("ru_RU", "et_EE", "fi_FI", "lv_LV", "lt_LT", "pl_PL")
 ICAO = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia".split(),
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "ie",
+            "y",
+            "_",
+            "e",
+            "iu",
+            "ia",
+        ],
         strict=True,
     )
 )
@@ -138,6 +172,8 @@ def as_written(person: Person, rng: random.Random, *, cyrillic: bool) -> Person:
         born = year
     elif roll < 0.22:
         born = f"{int(year) + rng.choice((-1, 1))}-{month}-{day}"
+    elif roll < 0.26:
+        born = f"{year}-01-01"  # the placeholder of an unknown day and month
     if rng.random() < 0.05:
         sex = ""
     return replace(person, given=given, family=family, sex=sex, born=born)

@@ -26,9 +26,9 @@ from haven.linkage.pprl.errors import ErrorCode, PprlError, SchemaMismatch
 from haven.linkage.pprl.exchange import Encodings
 from haven.linkage.pprl.schema import Schema
 
-DEFAULT_THRESHOLD = 0.75
-BANDS = 32
-BAND_BITS = 20
+DEFAULT_THRESHOLD = 0.78
+BANDS = 40
+BAND_BITS = 18
 
 
 @dataclass(frozen=True)

@@ -78,24 +78,32 @@ def _qgrams(token: str, q: int) -> list[str]:
 def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
     """The forms of each field that are encoded: the one place to choose them.
 
-    Name fields give tokens (q-grammed by the encoder); a richer form of a name, such
-    as a phonetic skeleton, is preferred when the normalisation provides one."""
+    - Names give their tokens (q-grammed by the encoder); a richer form, such as a
+      phonetic skeleton, is preferred when the normalisation provides one.
+    - The year gives itself and its decade ("199x"), so a year estimated one off
+      keeps part of its bits most of the time.
+    - A 1st of the month is taken for a placeholder (1 January for an unknown day
+      and month): the day, and on 1 January the month too, are left out rather
+      than counted as a disagreement with the true date.
+    - Day and month also give their unordered pair ("5/17"), so a date written day
+      first on one side and month first on the other keeps part of its bits.
+    """
     given = getattr(n, "skeleton_given", None) or n.given
     family = getattr(n, "skeleton_family", None) or n.family
+    year, month, day = n.birth_year, n.birth_month, n.birth_day
+    if day == 1:
+        day = None
+        month = None if month == 1 else month
     values: dict[str, list[str]] = {
         "given": list(given),
         "family": list(family),
-        "birth_year": [],
-        "birth_month": [],
-        "birth_day": [],
+        "birth_year": [] if year is None else [str(year), f"{year // 10}x"],
+        "birth_month": [] if month is None else [str(month)],
+        "birth_day": [] if day is None else [str(day)],
         "sex": [n.sex] if n.sex else [],
     }
-    if n.birth_year is not None:
-        values["birth_year"].append(str(n.birth_year))
-    if n.birth_month is not None:
-        values["birth_month"].append(str(n.birth_month))
-    if n.birth_day is not None:
-        values["birth_day"].append(str(n.birth_day))
+    if month is not None and day is not None:
+        values["birth_day"].append("{}/{}".format(*sorted((month, day))))
     return values
 
 

@@ -187,6 +187,11 @@ def encode_files(
     return len(rows)
 
 
+def _every_quarter(progress: Progress, done: int, total: int) -> None:
+    if done * 4 % total < 4:
+        progress(f"compared the blocks of band {done} of {total}")
+
+
 def match_files(
     *,
     file_a: Path,
@@ -207,7 +212,7 @@ def match_files(
         compare.as_ints(b.filters),
         masks=compare.band_masks(a.schema),
         threshold=threshold,
-        progress=lambda done, total: progress(f"blocking band {done} of {total}"),
+        progress=lambda done, total: _every_quarter(progress, done, total),
     )
     rows = [[a.ids[m.a], b.ids[m.b], f"{m.score:.4f}"] for m in matches]
     _write_all([(out, _csv(PAIRS_HEADER, rows))])
