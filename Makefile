@@ -115,6 +115,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.accounts.services \
 	--cov=haven.cases.services --cov=haven.cases.selectors --cov=haven.cases.hooks \
 	--cov=haven.cases.drafts \
+	--cov=haven.linkage.pprl \
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \
@@ -122,7 +123,6 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
-	--cov=haven.linkage.pprl \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
