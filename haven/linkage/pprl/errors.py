@@ -18,8 +18,8 @@ class ErrorCode(StrEnum):
     NORMALISATION_MISMATCH = "pprl_normalisation_mismatch"
     SCHEMA_INVALID = "pprl_schema_invalid"
     SCHEMA_MISMATCH = "pprl_schema_mismatch"
-    SECRET_INVALID = "pprl_secret_invalid"  # noqa: S105 (an error code, not a secret)
-    SECRET_MISMATCH = "pprl_secret_mismatch"  # noqa: S105 (an error code, not a secret)
+    SECRET_INVALID = "pprl_secret_invalid"  # noqa: S105 - an error code, no secret  # nosec B105
+    SECRET_MISMATCH = "pprl_secret_mismatch"  # noqa: S105 - an error code, no secret  # nosec B105
     SIGNATURE_INVALID = "pprl_signature_invalid"
 
 
