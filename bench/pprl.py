@@ -11,7 +11,8 @@ Prints one JSON line per figure:
 - ``pprl_match``: two files of ``--match`` records each, half of them the same
   persons written differently on the other side (Cyrillic against a Latin
   romanisation, diacritics dropped, typing errors, day and month swapped, year only,
-  a year off, 1 January for an unknown date, sex missing); both encoded, then verified and matched
+  a year off, 1 January for an unknown date, sex missing, given and family
+  names swapped); both encoded, then verified and matched
   (``haven pprl match``'s path); precision, recall, F1 and seconds.
 
 The register is generated here with a seeded generator: name pools drawn from
@@ -176,6 +177,8 @@ def as_written(person: Person, rng: random.Random, *, cyrillic: bool) -> Person:
         born = f"{year}-01-01"  # the placeholder of an unknown day and month
     if rng.random() < 0.05:
         sex = ""
+    if rng.random() < 0.03:
+        given, family = family, given
     return replace(person, given=given, family=family, sex=sex, born=born)
 
 

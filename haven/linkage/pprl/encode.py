@@ -27,7 +27,7 @@ from haven.linkage.pprl.errors import ErrorCode, PprlError
 from haven.linkage.pprl.schema import Schema
 
 MIN_SECRET_BYTES = 32
-NAME_FIELDS = frozenset({"given", "family"})
+NAME_FIELDS = frozenset({"given", "family", "names"})
 _CHECK_INFO = b"haven-pprl secret check"
 
 
@@ -79,7 +79,10 @@ def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
     """The forms of each field that are encoded: the one place to choose them.
 
     - Names give their tokens (q-grammed by the encoder); a richer form, such as a
-      phonetic skeleton, is preferred when the normalisation provides one.
+      phonetic skeleton, is preferred when the normalisation provides one. The
+      ``names`` field holds the given and family tokens together, under one key: a
+      schema that encodes it instead of ``given`` and ``family`` does not care in
+      which order the two sides wrote the names.
     - The year gives itself and its decade ("199x"), so a year estimated one off
       keeps part of its bits most of the time.
     - A 1st of the month is taken for a placeholder (1 January for an unknown day
@@ -97,6 +100,7 @@ def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {
         "given": list(given),
         "family": list(family),
+        "names": [*given, *family],
         "birth_year": [] if year is None else [str(year), f"{year // 10}x"],
         "birth_month": [] if month is None else [str(month)],
         "birth_day": [] if day is None else [str(day)],

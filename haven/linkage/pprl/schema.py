@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from haven.linkage.pprl.errors import SchemaInvalid
 
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "pprl-schema-v1.json"
-FIELDS = ("given", "family", "birth_year", "birth_month", "birth_day", "sex")
+FIELDS = ("given", "family", "names", "birth_year", "birth_month", "birth_day", "sex")
 _KEYS = frozenset({"id", "version", "normalisation", "filter_bits", "q", "k", "fields"})
 
 
