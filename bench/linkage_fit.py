@@ -157,9 +157,15 @@ def fit(persons: int, seed: int) -> dict[str, object]:
         matches, others = true_and_random(register, samples=400_000)
         data = level_weights(matches, others)
         pairs = labelled_pairs(register)
-        weights = matching.load_weights({**data, "calibration": {"slope": 1, "intercept": 0}})
+        weights = matching.load_weights(
+            {**data, "calibration": {"slope": 1, "intercept": 0, "records": 1}}
+        )
         slope, intercept = calibrate([(weights.score(c), label) for c, label in pairs])
-        data["calibration"] = {"slope": round(slope, 4), "intercept": round(intercept, 4)}
+        data["calibration"] = {
+            "slope": round(slope, 4),
+            "intercept": round(intercept, 4),
+            "records": len(register[0]),
+        }
         data["prior"] = em_prior(matches)
         data["fitted_on"] = {
             "generator": "bench.linkage_data",

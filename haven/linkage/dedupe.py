@@ -27,7 +27,7 @@ HEADER = ("record_id", "given_name", "family_name", "sex", "date_of_birth", "nat
 OUT_HEADER = ("record_id_a", "record_id_b", "score")
 # A block larger than this is a key too common to tell people apart (a missing name, a
 # placeholder): its records still meet through their other keys.
-MAX_BLOCK = 5_000
+MAX_BLOCK = 1_000
 
 Progress = Callable[[str], None]
 _T = TypeVar("_T")
@@ -75,11 +75,17 @@ def read_records(path: Path) -> tuple[list[str], list[matching.Normalised]]:
     return ids, records
 
 
-def blocks(records: list[matching.Normalised]) -> list[list[int]]:
-    """Each record's index lists per blocking key (keys shared by 2..MAX_BLOCK records)."""
+def blocks(
+    records: list[matching.Normalised], extra_keys: list[set[str]] | None = None
+) -> list[list[int]]:
+    """The record indices sharing each blocking key (keys of 2..MAX_BLOCK records).
+    ``extra_keys`` adds keys of the caller's own to each record (other fields)."""
     by_key: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
-        for key in matching.blocking_keys(record):
+        keys = matching.blocking_keys(record)
+        if extra_keys is not None:
+            keys |= extra_keys[index]
+        for key in keys:
             by_key[key].append(index)
     return [members for members in by_key.values() if 1 < len(members) <= MAX_BLOCK]
 
@@ -153,12 +159,11 @@ MIN_ADAPT = 1_000
 def _adapted(
     records: list[matching.Normalised],
     patterns: Counter[matching.Comparison],
+    sample: Counter[matching.Comparison],
     fixed: dict[matching.Comparison, float],
     say: Progress,
 ) -> dict[matching.Comparison, float]:
-    fitted = model.estimate(
-        patterns, random_pairs(records), all_pairs=len(records) * (len(records) - 1) // 2
-    )
+    fitted = model.estimate(patterns, sample, all_pairs=len(records) * (len(records) - 1) // 2)
     adapted = {c: fitted.probability(c) for c in patterns}
     expected_fixed = sum(n * fixed[c] for c, n in patterns.items())
     expected_adapted = sum(n * adapted[c] for c, n in patterns.items())
@@ -178,6 +183,7 @@ def score_pairs(
     threshold: float,
     workers: int = 1,
     adapt: bool = True,
+    extra_keys: list[set[str]] | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[tuple[int, int, float]], int]:
     """(pairs (i, j, score) with i < j and score >= threshold, pairs compared).
@@ -187,7 +193,7 @@ def score_pairs(
     pairs; otherwise (and without ``adapt``) the fitted weights of
     ``match_probability`` score the pairs."""
     say = progress or (lambda _message: None)
-    block_list = blocks(records)
+    block_list = blocks(records, extra_keys)
     neighbours: list[list[list[int]]] = [[] for _ in records]
     for members in block_list:
         for index in members:
@@ -200,9 +206,9 @@ def score_pairs(
             patterns.update(counted)
         compared = sum(patterns.values())
         say(f"{compared} pairs compared, {len(patterns)} comparison patterns")
-        scores = {c: matching.match_probability_of(c) for c in patterns}
+        scores = {c: matching.match_probability_of(c, len(records)) for c in patterns}
         if adapt and len(records) >= MIN_ADAPT:
-            scores = _adapted(records, patterns, scores, say)
+            scores = _adapted(records, patterns, random_pairs(records), scores, say)
         _STATE["scores"] = scores
         found = sorted(pair for pairs in _run(_score_share, workers) for pair in pairs)
     finally:

@@ -338,6 +338,7 @@ class Weights(NamedTuple):
     swapped: float
     slope: float
     intercept: float
+    records: int  # the size of the register the calibration was fitted on
 
     def score(self, c: Comparison) -> float:
         """The Fellegi-Sunter match weight (log2 of the likelihood ratio)."""
@@ -351,8 +352,13 @@ class Weights(NamedTuple):
             + (self.swapped if c.swapped else 0.0)
         )
 
-    def probability(self, c: Comparison) -> float:
+    def probability(self, c: Comparison, register_size: int | None = None) -> float:
+        """Calibrated on the fitted register; in a register of another size the prior
+        odds of a pair being one person scale with 1/size (each person has about as
+        many duplicates whatever the size, while the pairs grow with the square)."""
         logit = self.slope * self.score(c) + self.intercept
+        if register_size:
+            logit += math.log(self.records / max(2, register_size))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 
@@ -371,6 +377,7 @@ def load_weights(data: dict[str, object]) -> Weights:
         swapped=float(data["swapped"]),  # type: ignore[arg-type]
         slope=float(calibration["slope"]),
         intercept=float(calibration["intercept"]),
+        records=int(calibration.get("records", 0)) or 10_000,
     )
 
 
@@ -384,11 +391,15 @@ def _probability(c: Comparison) -> float:
     return _weights().probability(c)
 
 
-def match_probability_of(c: Comparison) -> float:
+def match_probability_of(c: Comparison, register_size: int | None = None) -> float:
     """The calibrated probability of a comparison pattern (fitted weights)."""
+    if register_size:
+        return _weights().probability(c, register_size)
     return _probability(c)
 
 
-def match_probability(a: Normalised, b: Normalised) -> float:
-    """A calibrated probability in [0, 1] that ``a`` and ``b`` are one person."""
-    return _probability(comparison(a, b))
+def match_probability(a: Normalised, b: Normalised, *, register_size: int | None = None) -> float:
+    """A calibrated probability in [0, 1] that ``a`` and ``b`` are one person; with
+    ``register_size``, for a pair drawn from a register of that many persons' records
+    (the calibration's prior is adjusted to it)."""
+    return match_probability_of(comparison(a, b), register_size)

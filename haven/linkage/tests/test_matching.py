@@ -258,3 +258,13 @@ def test_a_generated_multilingual_register_is_deduplicated_above_a_floor() -> No
     true_positives = len(predicted & truth)
     precision, recall = true_positives / len(predicted), true_positives / len(truth)
     assert 2 * precision * recall / (precision + recall) >= 0.8
+
+
+def test_extra_blocking_keys_bring_records_together_that_names_keep_apart() -> None:
+    records = [_n("Anna", "Ivanova", "F", "1990-05-04"), _n("Zoe", "Smith", "F", "1970-01-02")]
+    alone, compared_alone = dedupe.score_pairs(records, threshold=0.0)
+    together, compared = dedupe.score_pairs(
+        records, threshold=0.0, extra_keys=[{"ssid:1"}, {"ssid:1"}]
+    )
+    assert (alone, compared_alone) == ([], 0)
+    assert compared == 1 and together[0][:2] == (0, 1) and together[0][2] < 0.01
