@@ -160,7 +160,7 @@ def run_haven(rows: Rows, *, extra: bool, workers: int) -> tuple[Truth, dict[str
     records = [
         matching.normalise(matching.Record(*(r[f] for f in linkage_data.FIELDS[1:]))) for r in rows
     ]
-    threshold = 0.05 if extra else 0.5
+    threshold = 0.0 if extra else 0.5
     extra_keys = None
     if extra:  # the other fields block too, as Splink's FEBRL example does
         extra_keys = [

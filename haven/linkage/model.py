@@ -29,7 +29,7 @@ SIZES = (
     len(matching.NAME_LEVELS), len(matching.NAME_LEVELS), len(matching.DATE_LEVELS),
     len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), 2,
 )  # fmt: skip
-PRIOR_PAIRS = 2000.0  # the prior's weight, in pairs
+PRIOR_PAIRS = 500.0  # the prior's weight, in pairs
 _FLOOR = 1e-6
 
 

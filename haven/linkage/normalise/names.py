@@ -8,8 +8,9 @@ Each name is kept in three forms, from strict to loose:
 - the *skeleton*: a phonetic key on which the Latin romanisations of one Cyrillic name
   (passport/ICAO 9303, BGN/PCGN, ISO 9, German, French, Polish, Finnish, Estonian,
   Latvian, Lithuanian) agree: the sibilants ш щ ж ч (sh shch zh ch sch sz cz tsch š ž č)
-  and х г (kh h g; ch is either) fall together, so do ц (ts tz c before e/i), й and the soft vowels
-  (j y i ij yj ii; ju yu iu; ja ya ia), w/v, z/s, and doubled letters;
+  and х г (kh h g; ch is either) fall together; дж (dzh dj dž) is read as j; ц (ts tz,
+  c before e/i), й and the soft vowels (j y i ij yj ii; ju yu iu; ja ya ia), w/v, z/s
+  and doubled letters fall together too;
 - the *stem*: the skeleton without a gendered or declined ending (Ivanova/Ivanov,
   Kowalska/Kowalski, Nováková/Novák, Bērziņa/Bērziņš, Kazlauskienė/Kazlauskaitė/
   Kazlauskas all give one stem).
@@ -53,7 +54,7 @@ _SKELETON_GROUPS = re.compile(
 _GROUP_SOUND = {
     "schtsch": "X", "shtsch": "X", "shtsh": "X", "tsh": "X", "szcz": "X", "shch": "X",
     "chtch": "X", "tsch": "X",
-    "tch": "X", "dzh": "X", "sch": "X", "dj": "X", "sh": "X", "zh": "X", "ch": "X",
+    "tch": "X", "dzh": "i", "sch": "X", "dj": "i", "sh": "X", "zh": "X", "ch": "X",
     "cz": "X", "sz": "X", "kh": "X", "ph": "f", "th": "t", "gh": "X", "ck": "k",
     "ts": "C", "tz": "C", "c": "k", "cv": "Cv", "cw": "Cv", "ou": "u", "x": "ks",
     "q": "k", "w": "v", "g": "X", "h": "X", "y": "i", "j": "i", "z": "s",

@@ -257,7 +257,8 @@ def test_a_generated_multilingual_register_is_deduplicated_above_a_floor() -> No
     predicted = {tuple(sorted((ids[i], ids[j]))) for i, j, _p in found}
     true_positives = len(predicted & truth)
     precision, recall = true_positives / len(predicted), true_positives / len(truth)
-    assert 2 * precision * recall / (precision + recall) >= 0.8
+    # Measured 0.92 (the first, simple engine: 0.83).
+    assert 2 * precision * recall / (precision + recall) >= 0.88
 
 
 def test_extra_blocking_keys_bring_records_together_that_names_keep_apart() -> None:
