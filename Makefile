@@ -138,6 +138,7 @@ test: $(STAMP) system-packages lint typecheck security check-deploy test-sqlite 
 	@echo "make test: all green"
 
 bench: $(STAMP)
+	@$(BIN)/pip install -q -e '.[dev,bench]' >$(VAR)/pip-bench.log 2>&1 || { tail -50 $(VAR)/pip-bench.log; exit 1; }
 	$(BIN)/python -m bench.run
 	scripts/with-postgres.sh $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.load
@@ -146,6 +147,7 @@ bench: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m bench.writes
 	$(BIN)/python -m bench.audit
 	scripts/with-postgres.sh $(BIN)/python -m bench.audit
+	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
 
 clean:

@@ -4,20 +4,33 @@ Pure functions over plain records: no database, no Django. Every path that compa
 people goes through here (the intake check, the batch deduplication, the console
 command and the cross-border encodings), so one name is normalised one way.
 
-- ``normalise(record)`` turns what was typed (any script) into comparable forms.
+- ``normalise(record)`` turns what was typed (any script) into comparable forms
+  (``haven.linkage.normalise``: transliteration, phonetic skeleton, gendered stems,
+  patronymics, diminutives, date placeholders).
 - ``blocking_keys(normalised)`` gives plain strings ("kind:value") that two records
   of one person are likely to share; callers store keyed HMACs of them, never these.
-- ``match_probability(a, b)`` is a calibrated probability that a and b are one person.
+- ``comparison(a, b)`` puts each field of a pair on a level (exact, skeleton equal,
+  diminutive or gendered variant, Jaro-Winkler bands, swapped, missing ...).
+- ``match_probability(a, b)`` is a calibrated probability that a and b are one person:
+  Fellegi-Sunter weights log2(m/u) of the levels, summed, then a logistic calibration.
+  The weights and the calibration are fitted on a labelled generated register
+  (``python -m bench.linkage_fit`` writes ``data/weights.json``; docs/linkage.md).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
-from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
+
+from haven.linkage.normalise import dates, names
+
+_DATA = Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
@@ -38,68 +51,355 @@ class Normalised:
     given: tuple[str, ...]  # given-name tokens, Latin, lower case, no diacritics
     family: tuple[str, ...]  # family-name tokens, likewise
     birth_year: int | None
-    birth_month: int | None
-    birth_day: int | None
+    birth_month: int | None  # None also for the 01-01 placeholder
+    birth_day: int | None  # None also for the 1st-of-month placeholder
     sex: str  # "F", "M", "X" or ""
     nationality: str  # alpha-2 upper case, or ""
+    # Derived forms (haven.linkage.normalise.names), patronymics left out of the names:
+    given_skeleton: tuple[str, ...] = ()
+    family_skeleton: tuple[str, ...] = ()
+    given_stem: tuple[str, ...] = ()
+    family_stem: tuple[str, ...] = ()
+    given_groups: frozenset[str] = field(default_factory=frozenset)  # diminutives table
+    patronymic: tuple[str, ...] = ()  # skeletons of -ovich/-ovna tokens
 
 
-_NOT_LETTERS = re.compile(r"[^a-z]+")
+class InvalidRecord(ValueError):
+    """A field that cannot be read; ``field`` names it (the value is never repeated)."""
+
+    def __init__(self, field_name: str, expected: str) -> None:
+        super().__init__(f"{field_name}: expected {expected}")
+        self.field_name = field_name
+        self.expected = expected
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    decomposed = unicodedata.normalize("NFKC", text)
-    latin = anyascii(decomposed).lower().replace("'", "")
-    return tuple(t for t in _NOT_LETTERS.split(latin) if t)
+_SEXES = {"F", "M", "X"}
 
 
-def _date(text: str) -> tuple[int | None, int | None, int | None]:
-    parts = [int(p) for p in re.findall(r"\d+", text or "")]
-    if not parts:
-        return None, None, None
-    if len(parts) >= 3:
-        return parts[0], parts[1], parts[2]
-    return parts[0], None, None
+@lru_cache(maxsize=1)
+def _alpha3() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in (_DATA / "iso3166_alpha3.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            alpha3, alpha2 = line.split("\t")
+            table[alpha3] = alpha2
+    return table
 
 
-def normalise(record: Record) -> Normalised:
-    year, month, day = _date(record.date_of_birth)
-    sex = record.sex.strip().upper()[:1]
+def _nationality(text: str, *, strict: bool) -> str:
+    code = text.strip().upper()
+    if len(code) == 3:
+        code = _alpha3().get(code, "" if not strict else "?")
+    if strict and code and (len(code) != 2 or not code.isalpha()):
+        raise InvalidRecord("nationality", "an ISO 3166-1 alpha-2 or alpha-3 code")
+    return code if len(code) == 2 else ""
+
+
+def _split_patronymics(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(name skeletons, patronymic skeletons): a patronymic is never a name's only token."""
+    skeletons = tuple(names.skeleton(t) for t in tokens)
+    if len(skeletons) < 2:
+        return skeletons, ()
+    kept = tuple(s for s in skeletons if not names.is_patronymic(s))
+    return (kept or skeletons[:1]), tuple(s for s in skeletons if names.is_patronymic(s))
+
+
+def normalise(record: Record, *, strict: bool = False) -> Normalised:
+    """Comparable forms of ``record``. With ``strict``, a sex, date or nationality that
+    cannot be read raises ``InvalidRecord``; otherwise it is treated as missing."""
+    date = dates.read(record.date_of_birth)
+    if date is None:
+        if strict:
+            raise InvalidRecord("date_of_birth", "YYYY-MM-DD, YYYY or empty")
+        date = dates.read_lenient(record.date_of_birth)
+    date = dates.without_placeholders(date)
+    sex = record.sex.strip().upper()
+    if strict and sex and sex not in _SEXES:
+        raise InvalidRecord("sex", "F, M, X or empty")
+    given, given_patronymic = _split_patronymics(names.sound_tokens(record.given_name))
+    family, family_patronymic = _split_patronymics(names.sound_tokens(record.family_name))
+    groups = frozenset(g for s in given for g in names.name_groups(s))
     return Normalised(
-        given=_tokens(record.given_name),
-        family=_tokens(record.family_name),
-        birth_year=year,
-        birth_month=month,
-        birth_day=day,
-        sex=sex if sex in {"F", "M", "X"} else "",
-        nationality=record.nationality.strip().upper()[:2],
+        given=names.plain_tokens(record.given_name),
+        family=names.plain_tokens(record.family_name),
+        birth_year=date.year,
+        birth_month=date.month,
+        birth_day=date.day,
+        sex=sex if sex in _SEXES else "",
+        nationality=_nationality(record.nationality, strict=strict),
+        given_skeleton=given,
+        family_skeleton=family,
+        given_stem=tuple(names.stem(s) for s in given),
+        family_stem=tuple(names.stem(s) for s in family),
+        given_groups=groups,
+        patronymic=given_patronymic + family_patronymic,
     )
 
 
 def blocking_keys(n: Normalised) -> set[str]:
-    """Plain keys two records of one person are likely to share (hash before storing)."""
+    """Plain keys two records of one person are likely to share (hash before storing).
+
+    A family stem or a given name (or its diminutives' group) with the birth year or
+    the next (±1 year estimates meet on one of the two), the family and given name
+    prefixes as an unordered pair (swapped names meet), and the full date of birth
+    with day and month unordered (swapped day/month meet) and a name initial."""
     keys: set[str] = set()
-    for token in (*n.given, *n.family):
-        if len(token) >= 2:
-            keys.add(f"tok:{token[:4]}")
-    if n.birth_year is not None:
-        for token in n.family:
-            keys.add(f"fam-year:{token[:3]}:{n.birth_year}")
+    families = {s[:4] for s in n.family_stem[:3] if s}
+    givens = {s[:3] for s in n.given_skeleton[:3] if s} | set(n.given_groups)
+    years = () if n.birth_year is None else (n.birth_year, n.birth_year + 1)
+    for year in years:
+        keys.update(f"fy:{f}:{year}" for f in families)
+        keys.update(f"gy:{g}:{year}" for g in givens)
+    for f in families:
+        for g in givens:
+            first, second = sorted((f[:3], g[:3] if len(g) <= 3 else g))
+            keys.add(f"fg:{first}:{second}")
+    if n.birth_year is not None and n.birth_month is not None and n.birth_day is not None:
+        low, high = sorted((n.birth_month, n.birth_day))
+        initials = {s[0] for s in (*n.family_stem[:1], *n.given_skeleton[:1]) if s}
+        keys.update(f"dob:{n.birth_year}-{low}-{high}:{i}" for i in initials)
     return keys
 
 
-def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+# Levels of a name comparison, best first.
+NAME_LEVELS = (
+    "exact", "skeleton", "stem", "variant", "jw94", "part", "jw88", "initial", "jw80",
+    "different", "missing",
+)  # fmt: skip
+# Levels of a date-of-birth comparison.
+DATE_LEVELS = (
+    "exact", "year_month", "day_month_swapped", "year", "one_part_differs", "year_pm1",
+    "different", "missing",
+)  # fmt: skip
+# Sex, nationality and patronymic.
+AGREE_LEVELS = ("agree", "disagree", "missing")
+
+(_EXACT, _SKEL, _STEM, _VARIANT, _JW94, _PART, _JW88, _INITIAL, _JW80, _DIFFERENT, _MISSING) = (
+    range(len(NAME_LEVELS))
+)
+_D_EXACT, _D_YM, _D_SWAP, _D_YEAR, _D_ONE, _D_PM1, _D_DIFFERENT, _D_MISSING = range(
+    len(DATE_LEVELS)
+)
+
+
+class _Name(NamedTuple):
+    plain: str
+    skeleton: str
+    sorted_skeleton: str
+    stem: str
+    tokens: frozenset[str]
+    groups: frozenset[str]
+
+
+def _given(n: Normalised) -> _Name:
+    return _Name(
+        " ".join(n.given),
+        " ".join(n.given_skeleton),
+        " ".join(sorted(n.given_skeleton)),
+        " ".join(n.given_stem),
+        frozenset(n.given_skeleton),
+        n.given_groups,
+    )
+
+
+def _family(n: Normalised, *, groups: bool = False) -> _Name:
+    """The family name; with ``groups`` also its diminutives' groups (when it is compared
+    with a given name, as names swapped)."""
+    return _Name(
+        " ".join(n.family),
+        " ".join(n.family_skeleton),
+        " ".join(sorted(n.family_skeleton)),
+        " ".join(n.family_stem),
+        frozenset(n.family_skeleton),
+        frozenset(g for s in n.family_skeleton for g in names.name_groups(s))
+        if groups
+        else frozenset(),
+    )
+
+
+def _name_level(a: _Name, b: _Name) -> int:
+    if not a.skeleton or not b.skeleton:
+        return _MISSING
+    if a.plain == b.plain:
+        return _EXACT
+    if a.skeleton == b.skeleton or a.sorted_skeleton == b.sorted_skeleton:
+        return _SKEL
+    if a.stem == b.stem:
+        return _STEM
+    if a.groups & b.groups:
+        return _VARIANT
+    jw = max(
+        JaroWinkler.similarity(a.skeleton, b.skeleton), JaroWinkler.similarity(a.plain, b.plain)
+    )
+    if jw >= 0.94:
+        return _JW94
+    if (len(a.tokens) > 1 or len(b.tokens) > 1) and (a.tokens <= b.tokens or b.tokens <= a.tokens):
+        return _PART
+    if jw >= 0.88:
+        return _JW88
+    if (len(a.plain) == 1 or len(b.plain) == 1) and a.plain[0] == b.plain[0]:
+        return _INITIAL
+    return _JW80 if jw >= 0.80 else _DIFFERENT
+
+
+def _date_level(a: Normalised, b: Normalised) -> int:
+    if a.birth_year is None or b.birth_year is None:
+        return _D_MISSING
+    same_year = a.birth_year == b.birth_year
+    months = a.birth_month is not None and b.birth_month is not None
+    days = a.birth_day is not None and b.birth_day is not None
+    if same_year and months and a.birth_month == b.birth_month:
+        if days and a.birth_day == b.birth_day:
+            return _D_EXACT
+        if not days:
+            return _D_YM
+    if (
+        same_year
+        and months
+        and days
+        and (a.birth_month, a.birth_day) == (b.birth_day, b.birth_month)
+    ):
+        return _D_SWAP
+    if same_year and not months:
+        return _D_YEAR
+    if months and days:
+        agreeing = (same_year, a.birth_month == b.birth_month, a.birth_day == b.birth_day)
+        if sum(agreeing) == 2:
+            return _D_ONE
+    return _D_PM1 if abs(a.birth_year - b.birth_year) == 1 else _D_DIFFERENT
+
+
+def _agree(a: str, b: str) -> int:
     if not a or not b:
-        return 0.0
-    return float(JaroWinkler.similarity(" ".join(sorted(a)), " ".join(sorted(b))))
+        return 2
+    return 0 if a == b else 1
 
 
-def match_probability(a: Normalised, b: Normalised) -> float:
-    """A probability in [0, 1] that ``a`` and ``b`` are one person."""
-    names = _similarity((*a.given, *a.family), (*b.given, *b.family))
-    score = names
-    if a.birth_year is not None and b.birth_year is not None:
-        score = score * (1.0 if abs(a.birth_year - b.birth_year) <= 1 else 0.3)
-    if a.sex and b.sex and a.sex != b.sex:
-        score *= 0.5
-    return max(0.0, min(1.0, (score - 0.7) / 0.3))
+def _patronymic(a: Normalised, b: Normalised) -> int:
+    if not a.patronymic or not b.patronymic:
+        return 2
+    stems_a = {names.stem(s) for s in a.patronymic}
+    return 0 if stems_a & {names.stem(s) for s in b.patronymic} else 1
+
+
+class Comparison(NamedTuple):
+    """The level of each field for one pair (indices into the ``*_LEVELS`` tuples)."""
+
+    given: int
+    family: int
+    date: int
+    sex: int
+    nationality: int
+    patronymic: int
+    swapped: int  # 1 when the names agree better with given and family swapped
+
+
+def comparison(a: Normalised, b: Normalised) -> Comparison:
+    """Each field's level; names are compared straight, swapped and as one token set
+    (multi-part names split differently), and the best reading is kept."""
+    ga, fa, gb, fb = _given(a), _family(a), _given(b), _family(b)
+    straight = (_name_level(ga, gb), _name_level(fa, fb))
+    names_pair, swapped = straight, 0
+    if straight[0] > _SKEL or straight[1] > _SKEL:
+        weights = _weights()
+        crossed = (
+            _name_level(ga, _family(b, groups=True)),
+            _name_level(_family(a, groups=True), gb),
+        )
+        pooled_a = sorted((*a.given_skeleton, *a.family_skeleton))
+        if len(pooled_a) > 2 and pooled_a == sorted((*b.given_skeleton, *b.family_skeleton)):
+            straight = (min(straight[0], _SKEL), min(straight[1], _SKEL))
+            names_pair = straight
+        if (
+            weights.given[crossed[0]] + weights.family[crossed[1]] + weights.swapped
+            > weights.given[straight[0]] + weights.family[straight[1]]
+        ):
+            names_pair, swapped = crossed, 1
+    return Comparison(
+        names_pair[0],
+        names_pair[1],
+        _date_level(a, b),
+        _agree(a.sex, b.sex),
+        _agree(a.nationality, b.nationality),
+        _patronymic(a, b),
+        swapped,
+    )
+
+
+class Weights(NamedTuple):
+    """log2(m/u) of each level, the swap penalty, and the logistic calibration."""
+
+    given: tuple[float, ...]
+    family: tuple[float, ...]
+    date: tuple[float, ...]
+    sex: tuple[float, ...]
+    nationality: tuple[float, ...]
+    patronymic: tuple[float, ...]
+    swapped: float
+    slope: float
+    intercept: float
+    records: int  # the size of the register the calibration was fitted on
+
+    def score(self, c: Comparison) -> float:
+        """The Fellegi-Sunter match weight (log2 of the likelihood ratio)."""
+        return (
+            self.given[c.given]
+            + self.family[c.family]
+            + self.date[c.date]
+            + self.sex[c.sex]
+            + self.nationality[c.nationality]
+            + self.patronymic[c.patronymic]
+            + (self.swapped if c.swapped else 0.0)
+        )
+
+    def probability(self, c: Comparison, register_size: int | None = None) -> float:
+        """Calibrated on the fitted register; in a register of another size the prior
+        odds of a pair being one person scale with 1/size (each person has about as
+        many duplicates whatever the size, while the pairs grow with the square)."""
+        logit = self.slope * self.score(c) + self.intercept
+        if register_size:
+            logit += math.log(self.records / max(2, register_size))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+
+
+def load_weights(data: dict[str, object]) -> Weights:
+    """Weights from the JSON of ``data/weights.json``."""
+    levels = data["levels"]
+    calibration = data["calibration"]
+    assert isinstance(levels, dict) and isinstance(calibration, dict)  # noqa: S101
+    return Weights(
+        given=tuple(levels["given"]),
+        family=tuple(levels["family"]),
+        date=tuple(levels["date"]),
+        sex=tuple(levels["sex"]),
+        nationality=tuple(levels["nationality"]),
+        patronymic=tuple(levels["patronymic"]),
+        swapped=float(data["swapped"]),  # type: ignore[arg-type]
+        slope=float(calibration["slope"]),
+        intercept=float(calibration["intercept"]),
+        records=int(calibration.get("records", 0)) or 10_000,
+    )
+
+
+@lru_cache(maxsize=1)
+def _weights() -> Weights:
+    return load_weights(json.loads((_DATA / "weights.json").read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=65_536)
+def _probability(c: Comparison) -> float:
+    return _weights().probability(c)
+
+
+def match_probability_of(c: Comparison, register_size: int | None = None) -> float:
+    """The calibrated probability of a comparison pattern (fitted weights)."""
+    if register_size:
+        return _weights().probability(c, register_size)
+    return _probability(c)
+
+
+def match_probability(a: Normalised, b: Normalised, *, register_size: int | None = None) -> float:
+    """A calibrated probability in [0, 1] that ``a`` and ``b`` are one person; with
+    ``register_size``, for a pair drawn from a register of that many persons' records
+    (the calibration's prior is adjusted to it)."""
+    return match_probability_of(comparison(a, b), register_size)

@@ -1,0 +1,102 @@
+"""The Fellegi-Sunter model of a register, re-estimated on the register itself.
+
+``matching.match_probability`` scores one pair with the weights fitted once on a
+labelled generated register (the intake check). A whole register (``haven linkage
+dedupe``) tells more: how often its duplicates differ in a given name, how common
+same-surname-same-birthday relatives are. ``estimate`` takes u (how often two different persons
+agree by chance) from random pairs of the register, as Splink does, and runs
+expectation-maximisation for m (how often one person's records agree) and the share
+of true pairs over the pairs that share a blocking key, starting from the m fitted on
+the generated register and keeping it as a prior (pseudo-counts): a small register
+stays close to the prior, a large one speaks for itself. The result gives, for each
+pattern, the posterior probability that the pair is one person.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from haven.linkage import matching
+
+_DATA = Path(__file__).resolve().parent / "data"
+FIELDS = ("given", "family", "date", "sex", "nationality", "patronymic", "swapped")
+SIZES = (
+    len(matching.NAME_LEVELS), len(matching.NAME_LEVELS), len(matching.DATE_LEVELS),
+    len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), 2,
+)  # fmt: skip
+PRIOR_PAIRS = 500.0  # the prior's weight, in pairs
+_FLOOR = 1e-6
+
+
+@dataclass(frozen=True)
+class Model:
+    """m and u probabilities of each level of each field, and the share of true pairs
+    among all the pairs of the register (``share``)."""
+
+    m: tuple[tuple[float, ...], ...]
+    u: tuple[tuple[float, ...], ...]
+    share: float
+
+    def probability(self, c: matching.Comparison) -> float:
+        log_m = sum(math.log(self.m[f][level]) for f, level in enumerate(c))
+        log_u = sum(math.log(self.u[f][level]) for f, level in enumerate(c))
+        odds = math.log(self.share) - math.log(1 - self.share) + log_m - log_u
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, odds))))
+
+
+@lru_cache(maxsize=1)
+def prior_m() -> tuple[tuple[float, ...], ...]:
+    """m of each level among the true pairs of the labelled generated register
+    (``data/weights.json``): the start and the prior of the estimate."""
+    data = json.loads((_DATA / "weights.json").read_text(encoding="utf-8"))["prior"]
+    return tuple(tuple(row) for row in data["m"])
+
+
+def _normalised(counts: list[float]) -> tuple[float, ...]:
+    total = sum(counts)
+    return tuple(max(_FLOOR, c / total) for c in counts)
+
+
+def u_of(random_pairs: Counter[matching.Comparison]) -> tuple[tuple[float, ...], ...]:
+    """u of each level: its share among random pairs of the register (as Splink does)."""
+    counts = [[0.5] * size for size in SIZES]
+    for pattern, count in random_pairs.items():
+        for f, level in enumerate(pattern):
+            counts[f][level] += count
+    return tuple(_normalised(row) for row in counts)
+
+
+def estimate(
+    patterns: Counter[matching.Comparison],
+    random_pairs: Counter[matching.Comparison],
+    *,
+    all_pairs: int,
+    iterations: int = 40,
+) -> Model:
+    """EM for m and the share of true pairs, u fixed from random pairs. ``patterns``
+    counts the pairs that share a blocking key; the other pairs of the register (of
+    ``all_pairs``) count as different persons."""
+    start = prior_m()
+    u = u_of(random_pairs)
+    model = Model(m=start, u=u, share=min(0.5, max(_FLOOR, 1.0 / max(2, all_pairs))))
+    items = list(patterns.items())
+    for _ in range(iterations):
+        m_counts = [[PRIOR_PAIRS * p for p in row] for row in start]
+        matched = 0.0
+        for pattern, count in items:
+            r = model.probability(pattern)
+            matched += r * count
+            for f, level in enumerate(pattern):
+                m_counts[f][level] += r * count
+        share = min(0.5, max(_FLOOR / max(1, all_pairs), matched / max(1, all_pairs)))
+        new = Model(m=tuple(_normalised(row) for row in m_counts), u=u, share=share)
+        change = abs(math.log(new.share) - math.log(model.share))
+        model = new
+        if change < 1e-5:
+            break
+    return model
