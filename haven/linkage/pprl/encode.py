@@ -79,7 +79,8 @@ def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
     """The forms of each field that are encoded: the one place to choose them.
 
     - Names give their tokens (q-grammed by the encoder); a richer form, such as a
-      phonetic skeleton, is preferred when the normalisation provides one. The
+      phonetic skeleton (one form for every romanisation), is used when the
+      normalisation gives one. The
       ``names`` field holds the given and family tokens together, under one key: a
       schema that encodes it instead of ``given`` and ``family`` does not care in
       which order the two sides wrote the names.
@@ -91,8 +92,8 @@ def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
     - Day and month also give their unordered pair ("5/17"), so a date written day
       first on one side and month first on the other keeps part of its bits.
     """
-    given = getattr(n, "skeleton_given", None) or n.given
-    family = getattr(n, "skeleton_family", None) or n.family
+    given = n.given_skeleton or n.given
+    family = n.family_skeleton or n.family
     year, month, day = n.birth_year, n.birth_month, n.birth_day
     if day == 1:
         day = None
