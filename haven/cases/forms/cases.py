@@ -121,6 +121,9 @@ class CaseIntakeForm(forms.Form):
         help_text=_("The person's account in their own words. It is told once and only added to."),
     )
 
+    # What a search before create returned (the "already known?" region sets it).
+    search_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first = data.get("first_language") or ""
