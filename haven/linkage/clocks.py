@@ -17,5 +17,18 @@ HIDDEN_MATCH = kinds.register(
 )
 
 
+# The coordinators' staff are told in the app (a desk notification naming the new
+# case's pseudonymous reference): the task's case is not theirs to see.
+HIDDEN_MATCH_EVENT = kinds.NotificationEvent(
+    key="linkage_hidden_match",
+    label=gettext_lazy(
+        "Intake found a person probably known under a case its caseworker may not see: "
+        "look at the possible duplicate."
+    ),
+    subject=gettext_lazy("a possible duplicate was found at intake"),
+)
+
+
 def register() -> None:
-    """Importing this module registers the kinds; ``ready`` calls this to say so."""
+    """Importing this module registers the task kind; this registers the event."""
+    kinds.event_register(HIDDEN_MATCH_EVENT)

@@ -16,13 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.access.models import FieldGroup, Purpose
+from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, OrgType, User
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import hooks as case_hooks
 from haven.cases.models import Case, Person
+from haven.deadlines import notify
 from haven.deadlines import services as deadline_services
+from haven.deadlines.models import Notification
 from haven.linkage import clocks, errors, matching, selectors
 from haven.linkage.models import BlockingKey, Check
 from haven.vault import hooks as vault_hooks
@@ -180,6 +183,8 @@ def _coordinators_tell(*, actor: User, case: Case, hidden: list[Case]) -> int:
             org_type=OrgType.NATIONAL_COORDINATOR, country=actor.organisation.country
         ).order_by("name")
     )
+    if not hidden or not coordinators:
+        return 0
     due = timezone.localdate() + timedelta(days=TASK_DAYS)
     for other in hidden:
         for organisation in coordinators:
@@ -191,6 +196,15 @@ def _coordinators_tell(*, actor: User, case: Case, hidden: list[Case]) -> int:
                 reminder_days_before=1,
                 detail={"hidden_case": str(other.id), "asked_by": actor.pk},
             )
+    staff = User.objects.filter(
+        organisation__in=coordinators, role__in=account_policy.CASE_ROLES, is_active=True
+    )
+    notify.notify(
+        recipients=staff,
+        kind=Notification.Kind.DESK,
+        event=clocks.HIDDEN_MATCH_EVENT.key,
+        case=case,
+    )
     return len(hidden) * len(coordinators)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +23,7 @@ from haven.cases import hooks as case_hooks
 from haven.cases import services as case_services
 from haven.cases.models import Sex
 from haven.cases.tests.factories import open_case
-from haven.deadlines.models import Task
+from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, errors, matching, selectors, services
 from haven.linkage.models import BlockingKey, Check
 from haven.linkage.tests.factories import (
@@ -295,6 +296,8 @@ def test_opening_a_case_for_a_person_known_under_a_hidden_case_tasks_the_coordin
     coordinator("EE")
     police = make_user(org_type=OrgType.POLICE)
 
+    desk_staff = caseworker_of(desk)
+
     # when: the police open a case for her
     new = open_case(actor=police, **_anna_person())
 
@@ -303,6 +306,8 @@ def test_opening_a_case_for_a_person_known_under_a_hidden_case_tasks_the_coordin
     assert task.case_id == new.id
     assert task.assigned_organisation_id == desk.id
     assert task.detail == {"hidden_case": str(hidden.id), "asked_by": police.pk}
+    (told,) = Notification.objects.filter(event=clocks.HIDDEN_MATCH_EVENT.key)
+    assert (told.recipient_id, told.case_id, told.kind) == (desk_staff.pk, new.id, "desk")
     (read,) = [e for e in _linkage_reads(hidden.person_id) if e.actor_username == police.username]
     assert read.detail == {"check": f"intake:{new.id}"}
 
@@ -333,6 +338,18 @@ def test_opening_a_case_without_a_name_checks_nothing() -> None:
     assert not Task.objects.filter(kind=clocks.HIDDEN_MATCH).exists()
 
 
+def test_without_a_national_coordinator_no_task_is_opened() -> None:
+    # given: a hidden match, but no coordinator in the country
+    anna(make_user())
+
+    # when
+    open_case(actor=make_user(org_type=OrgType.POLICE), **_anna_person())
+
+    # then
+    assert not Task.objects.filter(kind=clocks.HIDDEN_MATCH).exists()
+    assert not Notification.objects.filter(event=clocks.HIDDEN_MATCH_EVENT.key).exists()
+
+
 def test_an_identity_written_after_intake_replaces_the_keys_and_tasks_no_one() -> None:
     # given
     police = make_user(org_type=OrgType.POLICE)
@@ -353,7 +370,7 @@ def test_an_identity_written_after_intake_replaces_the_keys_and_tasks_no_one() -
     assert not Task.objects.filter(kind=clocks.HIDDEN_MATCH).exists()
 
 
-def _anna_person() -> dict[str, object]:
+def _anna_person() -> dict[str, Any]:
     return {
         "given_name": "Anna",
         "family_name": "Ivanova",
@@ -370,7 +387,7 @@ def _anna_person() -> dict[str, object]:
 def test_required_search_refuses_intake_without_a_check_and_accepts_after_it() -> None:
     # given
     ngo = make_user()
-    person = case_services.PersonInput(age_status="verified_adult", **_anna_person())  # type: ignore[arg-type]
+    person = case_services.PersonInput(age_status="verified_adult", **_anna_person())
 
     # when / then: refused without a check, naming the token field
     with pytest.raises(errors.SearchRequired) as refused:
