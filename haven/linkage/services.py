@@ -5,6 +5,7 @@ a person already known under a case the caseworker may not see."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,7 +26,7 @@ from haven.cases import hooks as case_hooks
 from haven.cases.models import Case, Person
 from haven.deadlines import notify
 from haven.deadlines import services as deadline_services
-from haven.deadlines.models import Notification
+from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, errors, matching, selectors
 from haven.linkage.models import BlockingKey, Check
 from haven.vault import hooks as vault_hooks
@@ -60,6 +61,7 @@ class CheckAnswer:
     matches: list[Match] = field(default_factory=list)
     known_elsewhere: selectors.Band | None = None
     search_token: str = ""
+    told: bool = False  # the national coordinator was asked to look (``coordinator_tell``)
 
 
 @dataclass(frozen=True)
@@ -124,19 +126,14 @@ def _rate_check(actor: User) -> None:
         )
 
 
-@transaction.atomic
-def intake_check(*, actor: User, identity: case_hooks.IntakeIdentity) -> CheckAnswer:
-    """Is this person already known? What the caseworker typed is normalised, its
-    keyed blocking keys find the candidates, each candidate is decrypted in memory
-    for scoring only (every read audited), and the matches at the threshold or
-    above are answered: with their case where the asker may see it, else only as
-    "known to the system". Only those who may open cases may check (R-14); too
-    little input answers ``checked=False`` and reads nothing."""
+def _check(
+    *, actor: User, identity: case_hooks.IntakeIdentity
+) -> tuple[CheckAnswer, list[_Scored]]:
     if not selectors.may_check(actor):
         raise case_errors.RoleNotAllowed(_("Only caseworkers and supervisors can do this."))
     normalised = matching.normalise(selectors.record_of(identity))
     if not selectors.enough_to_check(normalised):
-        return CheckAnswer(checked=False)
+        return CheckAnswer(checked=False), []
     _rate_check(actor)
     check_id = uuid.uuid4()
     cases = _candidates(normalised)
@@ -150,7 +147,7 @@ def intake_check(*, actor: User, identity: case_hooks.IntakeIdentity) -> CheckAn
             band = selectors.band_of(each.probability)
             matches.append(Match(each.case.id, each.case.reference, each.probability, band))
         else:
-            hidden.append(each.probability)
+            hidden.append(each)
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.LINKAGE_READ,
@@ -159,12 +156,46 @@ def intake_check(*, actor: User, identity: case_hooks.IntakeIdentity) -> CheckAn
         purpose=Purpose.IDENTIFICATION,
         detail={"matches": len(matches), "hidden": len(hidden)},
     )
-    return CheckAnswer(
+    answer = CheckAnswer(
         checked=True,
         matches=matches,
-        known_elsewhere=selectors.band_of(max(hidden)) if hidden else None,
+        known_elsewhere=selectors.band_of(max(h.probability for h in hidden)) if hidden else None,
         search_token=selectors.search_token(actor, normalised),
     )
+    return answer, hidden
+
+
+@transaction.atomic
+def intake_check(*, actor: User, identity: case_hooks.IntakeIdentity) -> CheckAnswer:
+    """Is this person already known? What the caseworker typed is normalised, its
+    keyed blocking keys find the candidates, each candidate is decrypted in memory
+    for scoring only (every read audited), and the matches at the threshold or
+    above are answered: with their case where the asker may see it, else only as
+    "known to the system". Only those who may open cases may check (R-14); too
+    little input answers ``checked=False`` and reads nothing."""
+    return _check(actor=actor, identity=identity)[0]
+
+
+@transaction.atomic
+def coordinator_tell(*, actor: User, identity: case_hooks.IntakeIdentity) -> CheckAnswer:
+    """The caseworker asks, before opening a case, that the national coordinator
+    look at a match "known to the system": the check runs again (audited), and each
+    hidden match gets the coordinator a task on that case, once per asker while it
+    is open (asking twice adds nothing). ``told`` says whether anyone was told."""
+    answer, hidden = _check(actor=actor, identity=identity)
+    told = False
+    for each in hidden:
+        already = Task.objects.filter(
+            case_id=each.case.id,
+            kind=clocks.HIDDEN_MATCH,
+            status=Task.Status.OPEN,
+            detail__asked_by=actor.pk,
+        ).exists()
+        opened = (
+            0 if already else _coordinators_tell(actor=actor, case=each.case, hidden=[each.case])
+        )
+        told = told or already or opened > 0
+    return dataclasses.replace(answer, told=told)
 
 
 def _keys_write(person: Person, normalised: matching.Normalised) -> None:
@@ -176,7 +207,9 @@ def _keys_write(person: Person, normalised: matching.Normalised) -> None:
 
 def _coordinators_tell(*, actor: User, case: Case, hidden: list[Case]) -> int:
     """One task per hidden case for each national coordinator of the asker's
-    country, on the new case: the two case ids and who asked, nothing else."""
+    country, on ``case`` (the new intake, or the hidden case itself when asked
+    before intake): the case ids and who asked, nothing else; and the
+    coordinators' staff are told in the app. Returns the tasks opened."""
     assert actor.organisation is not None  # noqa: S101 - intake is by a case role
     coordinators = list(
         Organisation.objects.filter(

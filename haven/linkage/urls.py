@@ -6,4 +6,5 @@ app_name = "linkage"
 
 urlpatterns = [
     path("check/", views.check, name="check"),
+    path("tell/", views.tell, name="tell"),
 ]

@@ -28,12 +28,16 @@ REGION_TEMPLATE = "linkage/_check_region.html"
 ANSWER_TEMPLATE = "linkage/_check_answer.html"
 
 
-def _answer_context(user: User, identity: IntakeIdentity | None) -> dict[str, Any]:
-    """What the answer shows: nothing asked yet (None), or the check's answer."""
+def _answer_context(
+    user: User, identity: IntakeIdentity | None, *, tell: bool = False
+) -> dict[str, Any]:
+    """What the answer shows: nothing asked yet (None), or the check's answer (and,
+    with ``tell``, whether the national coordinator was asked to look)."""
     if identity is None:
         return {"asked": False}
+    service = services.coordinator_tell if tell else services.intake_check
     try:
-        answer = services.intake_check(actor=user, identity=identity)
+        answer = service(actor=user, identity=identity)
     except errors.CheckRateLimited as exc:
         return {"asked": True, "limited": exc.message}
     return {"asked": True, "answer": answer}
@@ -56,9 +60,21 @@ def intake_region(user: User, typed: dict[str, str], run: bool) -> IntakeRegion 
         if run
         else None
     )
-    context = _answer_context(user, identity)
+    context = _answer_context(user, identity, tell=typed.get("region_action") == "tell")
     context.setdefault("token", typed.get("search_token", ""))
     return IntakeRegion(template=REGION_TEMPLATE, context=context)
+
+
+def _answer(request: HttpRequest, *, tell: bool) -> HttpResponse:
+    user = request_user(request)
+    if not selectors.may_check(user):
+        return forbidden(
+            request, reason=_("Only caseworkers and supervisors of an organisation open cases.")
+        )
+    form = forms.CheckForm(request.POST)
+    identity = form.identity() if form.is_valid() else None
+    region = _answer_context(user, identity, tell=tell)
+    return render(request, ANSWER_TEMPLATE, {"region": region})
 
 
 @never_cache
@@ -67,12 +83,14 @@ def intake_region(user: User, typed: dict[str, str], run: bool) -> IntakeRegion 
 @domain_errors
 def check(request: HttpRequest) -> HttpResponse:
     """The answer alone, for htmx (or a plain POST): 403 for those who may not check."""
-    user = request_user(request)
-    if not selectors.may_check(user):
-        return forbidden(
-            request, reason=_("Only caseworkers and supervisors of an organisation open cases.")
-        )
-    form = forms.CheckForm(request.POST)
-    identity = form.identity() if form.is_valid() else None
-    region = _answer_context(user, identity)
-    return render(request, ANSWER_TEMPLATE, {"region": region})
+    return _answer(request, tell=False)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def tell(request: HttpRequest) -> HttpResponse:
+    """Ask the national coordinator to look at a match "known to the system" (the
+    check runs again); the answer alone, for htmx. 403 for those who may not check."""
+    return _answer(request, tell=True)

@@ -58,7 +58,14 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 # What the intake page passes to the region an app above adds (linkage's check).
-INTAKE_IDENTITY_FIELDS = ("given_name", "family_name", "sex", "date_of_birth", "search_token")
+INTAKE_IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "search_token",
+    "region_action",
+)
 
 
 @never_cache
@@ -78,9 +85,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
         )
     form = forms.CaseIntakeForm(request.POST or None)
     draft_id = draft_views.resume(request, form, kind=DraftKind.CASE_OPEN)
-    # "Is this person already known?" without JavaScript: the check button posts the
-    # form here, and the page comes back with the answer and what was typed.
-    checking = request.method == "POST" and "check" in request.POST
+    # A region's button without JavaScript (linkage's "check", "tell the coordinator"):
+    # it posts the form here, and the page comes back with the answer and what was typed.
+    checking = request.method == "POST" and bool(request.POST.get("region_action"))
     if request.method == "POST" and not checking and form.is_valid():
         try:
             case = services.case_open(

@@ -483,3 +483,41 @@ def test_what_is_typed_becomes_an_identity_and_a_half_typed_date_is_left_out() -
     assert whole.date_of_birth == date(1990, 5, 17)
     assert selectors.record_of(typed).sex == "F"
     assert selectors.record_of(whole).nationality == ""
+
+
+# --- asking the coordinator before intake ----------------------------------------------------
+
+
+def test_asking_the_coordinator_before_intake_opens_one_task_on_the_hidden_case() -> None:
+    # given
+    hidden = anna(make_user())
+    desk = coordinator("FI")
+    police = make_user(org_type=OrgType.POLICE)
+
+    # when: asked twice
+    first = services.coordinator_tell(actor=police, identity=anna_typed())
+    again = services.coordinator_tell(actor=police, identity=anna_typed())
+
+    # then: one task, ids only, and the answer still hides the case
+    task = Task.objects.get(kind=clocks.HIDDEN_MATCH)
+    assert (task.case_id, task.assigned_organisation_id) == (hidden.id, desk.id)
+    assert task.detail == {"hidden_case": str(hidden.id), "asked_by": police.pk}
+    assert (first.told, again.told) == (True, True)
+    assert first.matches == []
+    assert first.known_elsewhere is not None
+
+
+def test_asking_the_coordinator_tells_no_one_without_a_hidden_match_or_a_coordinator() -> None:
+    # given: a match the asker sees, and one hidden in a country without a coordinator
+    ngo = make_user()
+    anna(ngo)
+
+    # when
+    seen = services.coordinator_tell(actor=caseworker_of(ngo.organisation), identity=anna_typed())  # type: ignore[arg-type]
+    nobody = services.coordinator_tell(
+        actor=make_user(org_type=OrgType.POLICE), identity=anna_typed()
+    )
+
+    # then
+    assert (seen.told, nobody.told) == (False, False)
+    assert not Task.objects.filter(kind=clocks.HIDDEN_MATCH).exists()

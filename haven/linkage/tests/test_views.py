@@ -52,7 +52,7 @@ def test_the_intake_page_shows_the_region_to_those_who_open_cases() -> None:
     assert "Is this person already known?" in html
     assert 'aria-live="polite"' in html
     assert f'hx-post="{CHECK}"' in html
-    assert 'name="check"' in html
+    assert 'name="region_action" value="check"' in html
 
 
 def test_r14_the_region_is_not_shown_to_a_rapporteur_who_may_not_check() -> None:
@@ -77,7 +77,7 @@ def test_without_javascript_the_check_button_shows_the_answer_and_keeps_what_was
     client = sign_in(Client(), caseworker_of(ngo.organisation))  # type: ignore[arg-type]
 
     # when
-    page = client.post(NEW, _typed(check="1", narrative="Met at the station."))
+    page = client.post(NEW, _typed(region_action="check", narrative="Met at the station."))
 
     # then: no case opened, the visible match with its reference, the values kept
     html = page.content.decode()
@@ -99,7 +99,7 @@ def test_without_javascript_a_hidden_match_shows_no_reference_and_the_case_opens
     client = sign_in(Client(), make_user(org_type=OrgType.POLICE))
 
     # when
-    page = client.post(NEW, _typed(check="1"))
+    page = client.post(NEW, _typed(region_action="check"))
     opened = client.post(NEW, _typed())
 
     # then: only "known to the system", nothing that names or points at the case
@@ -117,7 +117,7 @@ def test_without_javascript_a_hidden_match_shows_no_reference_and_the_case_opens
 def test_too_little_typed_asks_for_more_without_checking() -> None:
     # when
     page = sign_in(Client(), make_user()).post(
-        NEW, _typed(check="1", given_name="", date_of_birth="")
+        NEW, _typed(region_action="check", given_name="", date_of_birth="")
     )
 
     # then
@@ -127,7 +127,7 @@ def test_too_little_typed_asks_for_more_without_checking() -> None:
 @override_settings(HAVEN_LINKAGE_CHECK_LIMIT=0)
 def test_a_rate_limited_check_says_so_on_the_page() -> None:
     # when
-    page = sign_in(Client(), make_user()).post(NEW, _typed(check="1"))
+    page = sign_in(Client(), make_user()).post(NEW, _typed(region_action="check"))
 
     # then
     assert "Too many checks" in page.content.decode()
@@ -149,7 +149,7 @@ def test_required_search_refuses_the_intake_form_without_a_check_and_accepts_aft
     assert not Case.objects.exists()
 
     # when: checked (no JavaScript), then opened with the token the page carries
-    checked = client.post(NEW, _typed(check="1")).content.decode()
+    checked = client.post(NEW, _typed(region_action="check")).content.decode()
     token = checked.split('name="search_token" value="')[1].split('"')[0]
     opened = client.post(NEW, _typed(search_token=token))
 
@@ -280,3 +280,23 @@ def test_required_search_through_the_api_takes_the_token_of_a_check() -> None:
     # then
     assert (refused.status_code, refused.json()["field"]) == (400, "search_token")
     assert opened.status_code == 201
+
+
+def test_tell_the_coordinator_with_htmx_and_without_javascript() -> None:
+    # given
+    hidden = anna(make_user())
+    coordinator("FI")
+    police = sign_in(Client(), make_user(org_type=OrgType.POLICE))
+
+    # when: the button, shown under "known to the system", by htmx and by a plain post
+    offered = police.post(CHECK, _typed()).content.decode()
+    by_htmx = police.post(reverse("linkage:tell"), _typed(), HTTP_HX_REQUEST="true")
+    page = police.post(NEW, _typed(region_action="tell"))
+
+    # then: one task, the answer says so, nothing names the hidden case
+    assert 'value="tell"' in offered
+    for answer in (by_htmx.content.decode(), page.content.decode()):
+        assert "The national coordinator was asked to look at it." in answer
+        assert hidden.reference not in answer
+    assert Task.objects.filter(kind=clocks.HIDDEN_MATCH, case=hidden).count() == 1
+    assert Case.objects.count() == 1
