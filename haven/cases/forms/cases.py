@@ -122,7 +122,13 @@ class CaseIntakeForm(forms.Form):
     )
 
     # What a search before create returned (the "already known?" region sets it).
-    search_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # Its errors are shown in that region, which carries the id the summary links to.
+    search_token = forms.CharField(
+        label=_("Is this person already known?"),
+        required=False,
+        max_length=500,
+        widget=forms.HiddenInput,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

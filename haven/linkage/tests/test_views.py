@@ -145,6 +145,8 @@ def test_required_search_refuses_the_intake_form_without_a_check_and_accepts_aft
     html = refused.content.decode()
     assert refused.status_code == 200
     assert 'id="id_search_token_error"' in html
+    assert 'href="#id_search_token"' in html  # the summary links to the region
+    assert 'id="id_search_token"' in html
     assert "Check whether this person is already known" in html
     assert not Case.objects.exists()
 
