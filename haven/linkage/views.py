@@ -73,7 +73,7 @@ def _answer(request: HttpRequest, *, tell: bool) -> HttpResponse:
         )
     form = forms.CheckForm(request.POST)
     identity = form.identity() if form.is_valid() else None
-    region = _answer_context(user, identity, tell=tell)
+    region = {"token": "", **_answer_context(user, identity, tell=tell)}
     return render(request, ANSWER_TEMPLATE, {"region": region})
 
 
