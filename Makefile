@@ -123,6 +123,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
+	--cov=haven.linkage.services --cov=haven.linkage.selectors \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)

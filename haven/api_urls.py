@@ -14,6 +14,7 @@ from haven.identification.api import decisions as decisions_api
 from haven.identification.api import indicator_sets as indicator_sets_api
 from haven.identification.api import screening as screening_api
 from haven.justice import api as justice_api
+from haven.linkage import api as linkage_api
 from haven.referrals.api import access_requests as access_requests_api
 from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
@@ -44,4 +45,5 @@ urlpatterns = [
     *access_requests_api.urlpatterns,
     *desk_api.urlpatterns,
     *crossborder_api.urlpatterns,
+    *linkage_api.urlpatterns,
 ]

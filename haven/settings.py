@@ -338,6 +338,14 @@ HAVEN_BASE_URL = env_str("HAVEN_BASE_URL", "http://127.0.0.1:8000")
 # address (kept only as a keyed hash) within the window, counted in the database.
 HAVEN_REPORT_RATE_LIMIT = env_int("HAVEN_REPORT_RATE_LIMIT", 5)
 HAVEN_REPORT_RATE_WINDOW_MINUTES = env_int("HAVEN_REPORT_RATE_WINDOW_MINUTES", 60)
+# "Is this person already known?" at intake (issue 14): when on, a case opens only after
+# a check of the same identity; matches shown from this probability (percent); at most
+# this many candidates are decrypted per check, and this many checks per user per window.
+HAVEN_LINKAGE_REQUIRE_SEARCH = env_bool("HAVEN_LINKAGE_REQUIRE_SEARCH", False)
+HAVEN_LINKAGE_THRESHOLD_PERCENT = env_int("HAVEN_LINKAGE_THRESHOLD_PERCENT", 50)
+HAVEN_LINKAGE_MAX_CANDIDATES = env_int("HAVEN_LINKAGE_MAX_CANDIDATES", 20)
+HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)
+HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES", 10)
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

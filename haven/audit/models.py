@@ -23,6 +23,9 @@ class Action(models.TextChoices):
     # Written by the sealer: ids that never reached the trail (a rolled-back
     # transaction, or an event removed before it was sealed); ``detail`` lists them.
     GAP = "gap", _("ids never sealed")
+    # Identity fields decrypted in memory to score a possible duplicate (linkage's
+    # search before create): one event per person read, naming who searched.
+    LINKAGE_READ = "linkage_read", _("compared with a new intake")
 
 
 class AuditEvent(models.Model):

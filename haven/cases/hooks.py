@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from haven.accounts.models import Organisation, User
     from haven.audit.services import Actor
-    from haven.cases.models import Case
+    from haven.cases.models import Case, Person
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,51 @@ class PersonErased:
     actor: Actor
 
 
+@dataclass(frozen=True)
+class IntakeIdentity:
+    """Who intake is about, as typed (in memory only, never stored as such): what
+    an app above compares before and after a person's identity is written."""
+
+    given_name: str
+    family_name: str
+    sex: str  # a ``Sex`` value
+    date_of_birth: date | None
+    citizenships: tuple[str, ...]  # ISO 3166-1 alpha-2
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    """Intake is about to open a case (nothing written yet): a handler may refuse
+    it with ``errors.InvalidInput``. ``search_token`` is what the page or the API
+    posted back from a search before create (linkage), or empty."""
+
+    actor: User
+    identity: IntakeIdentity
+    search_token: str
+
+
+@dataclass(frozen=True)
+class PersonIdentityWritten:
+    """A person's identity was written (intake now; an edit or a merge later): the
+    plain values, for the apps above that keep derived look-ups (linkage's keyed
+    blocking keys). ``opened`` is True at intake, with ``actor`` the caseworker."""
+
+    person: Person
+    case: Case
+    actor: User
+    identity: IntakeIdentity
+    opened: bool
+
+
+@dataclass(frozen=True)
+class IntakeRegion:
+    """A region an app above adds to the intake page: its template and what the
+    template shows (the template reads ``region.context``)."""
+
+    template: str
+    context: dict[str, object]
+
+
 OpenedHandler = Callable[[CaseOpened], None]
 ChangedHandler = Callable[[StatusChanged], None]
 AgeChangedHandler = Callable[[AgeStatusChanged], None]
@@ -102,6 +147,8 @@ _age_changed: dict[str, AgeChangedHandler] = {}
 _erasure_requested: dict[str, Callable[[ErasureRequested], None]] = {}
 _erasure_answered: dict[str, Callable[[ErasureAnswered], None]] = {}
 _person_erased: dict[str, Callable[[PersonErased], None]] = {}
+_case_opening: dict[str, Callable[[CaseOpening], None]] = {}
+_identity_written: dict[str, Callable[[PersonIdentityWritten], None]] = {}
 
 
 def _name(handler: Callable[..., object]) -> str:
@@ -146,6 +193,50 @@ def on_person_erased(handler: Callable[[PersonErased], None]) -> Callable[[Perso
     """Register a handler for every erased person (referrals: the concern report's key)."""
     _person_erased[_name(handler)] = handler
     return handler
+
+
+def on_case_opening(handler: Callable[[CaseOpening], None]) -> Callable[[CaseOpening], None]:
+    """Register a check run before intake writes anything (linkage: search before
+    create, when required); a handler refuses by raising."""
+    _case_opening[_name(handler)] = handler
+    return handler
+
+
+def on_person_identity_written(
+    handler: Callable[[PersonIdentityWritten], None],
+) -> Callable[[PersonIdentityWritten], None]:
+    """Register a handler for every write of a person's identity (linkage: its index)."""
+    _identity_written[_name(handler)] = handler
+    return handler
+
+
+def case_opening(event: CaseOpening) -> None:
+    for handler in _case_opening.values():
+        handler(event)
+
+
+def person_identity_written(event: PersonIdentityWritten) -> None:
+    for handler in _identity_written.values():
+        handler(event)
+
+
+IntakeRegionProvider = Callable[["User", "dict[str, str]", bool], "IntakeRegion | None"]
+_intake_region: list[IntakeRegionProvider] = []
+
+
+def provide_intake_region(provider: IntakeRegionProvider) -> IntakeRegionProvider:
+    """Register the region an app above adds to the intake page (linkage: "is this
+    person already known?"): ``provider(user, typed, run)`` answers None for a user
+    it is not for; ``typed`` is what the intake form posted (empty on the first
+    showing), ``run`` True when the user asked for the check without JavaScript.
+    The last registration wins."""
+    _intake_region[:] = [provider]
+    return provider
+
+
+def intake_region(*, user: User, typed: dict[str, str], run: bool) -> IntakeRegion | None:
+    """The region of the intake page, if an app provides one for this user."""
+    return _intake_region[0](user, typed, run) if _intake_region else None
 
 
 def erasure_requested(event: ErasureRequested) -> None:
@@ -254,4 +345,6 @@ def handlers() -> dict[str, list[str]]:
         "erasure_requested": list(_erasure_requested),
         "erasure_answered": list(_erasure_answered),
         "person_erased": list(_person_erased),
+        "case_opening": list(_case_opening),
+        "person_identity_written": list(_identity_written),
     }

@@ -118,6 +118,17 @@ def _require_case_role(actor: User) -> None:
         raise errors.RoleNotAllowed(_("Only caseworkers and supervisors can do this."))
 
 
+def _intake_identity(person: PersonInput) -> hooks.IntakeIdentity:
+    """The identity intake compares (linkage's search before create), in memory."""
+    return hooks.IntakeIdentity(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+        citizenships=tuple(sorted({c.upper() for c in person.citizenships})),
+    )
+
+
 def _validate_person(person: PersonInput, *, today: date) -> None:
     """Intake refuses what the database would refuse, naming the field (nothing is written)."""
     for name, value, choices in (
@@ -237,18 +248,24 @@ def case_open(
     forms_of_exploitation: list[str],
     narrative: str = "",
     incident: Incident | None = None,
+    search_token: str = "",
 ) -> Case:
     """Intake: one person, one case, the actor's organisation as case lead (R-14).
 
     A new case starts as a potential victim; assistance is available from the
     start and never depends on cooperation (R-18). Age presumption per R-10.
     ``incident`` links the case to others found together with the person.
+    ``search_token`` is what a search before create returned (linkage may require
+    one, through ``hooks.case_opening``); the apps above learn the identity
+    written through ``hooks.person_identity_written``.
     """
     _require_case_role(actor)
     assert actor.organisation is not None  # noqa: S101 - checked by _require_case_role
     now = timezone.now()
     today = timezone.localdate()
     _validate_person(person, today=today)
+    identity = _intake_identity(person)
+    hooks.case_opening(hooks.CaseOpening(actor=actor, identity=identity, search_token=search_token))
     unknown = set(forms_of_exploitation) - set(ExploitationForm.values)
     if unknown:
         raise errors.InvalidInput(_("Unknown form of exploitation."), field="forms_of_exploitation")
@@ -281,6 +298,11 @@ def case_open(
     case.full_clean(exclude=["person", "incident"])
     case.save()
     access_services.team_create(case_id=case.id, lead=actor.organisation, by=actor)
+    hooks.person_identity_written(
+        hooks.PersonIdentityWritten(
+            person=row, case=case, actor=actor, identity=identity, opened=True
+        )
+    )
     # The statutory clocks that start with a case (R-17 decisions, R-11 guardian).
     hooks.case_opened(hooks.CaseOpened(case=case, lead=actor.organisation, today=today))
     StatusTransition.objects.create(

@@ -5,3 +5,18 @@ class LinkageConfig(AppConfig):
     name = "haven.linkage"
     label = "linkage"
     verbose_name = "Linkage"
+
+    def ready(self) -> None:
+        # The search before create: the index kept with each identity written, the
+        # check intake may require, the region of the intake page, the keys erased
+        # with the person (and again after a restore), the coordinator's task kind.
+        from haven.cases import hooks as case_hooks
+        from haven.linkage import clocks, selectors, services, views
+        from haven.vault import hooks as vault_hooks
+
+        clocks.register()
+        case_hooks.on_case_opening(selectors.search_check)
+        case_hooks.on_person_identity_written(services.identity_indexed)
+        case_hooks.on_person_erased(services.person_keys_erase)
+        case_hooks.provide_intake_region(views.intake_region)
+        vault_hooks.on_keys_shredded(services.persons_keys_erase_again)

@@ -97,6 +97,7 @@ class CaseListView(JsonApiView):
             person=data.person_input(),
             forms_of_exploitation=data.validated_data.get("forms_of_exploitation", []),
             narrative=data.validated_data.get("narrative", ""),
+            search_token=data.validated_data.get("search_token", ""),
         )
         with case_selectors.gate_once():  # after the write: the parts load the case once
             body = case_detail_body(user, case_selectors.case_read(user=user, case_id=case.id))

@@ -147,11 +147,19 @@ class CaseOpenSerializer(serializers.Serializer[Any]):
     narrative = serializers.CharField(
         required=False, allow_blank=True, max_length=100000, trim_whitespace=False
     )
+    search_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The search_token of a search before create (POST /api/v1/linkage/check/) "
+        "for the same identity: required when HAVEN_LINKAGE_REQUIRE_SEARCH is on.",
+    )
 
     def person_input(self) -> services.PersonInput:
         data = {k: v for k, v in self.validated_data.items() if v is not None}
         data.pop("forms_of_exploitation", None)
         data.pop("narrative", None)
+        data.pop("search_token", None)
         return services.PersonInput(**data)
 
 

@@ -121,6 +121,15 @@ class CaseIntakeForm(forms.Form):
         help_text=_("The person's account in their own words. It is told once and only added to."),
     )
 
+    # What a search before create returned (the "already known?" region sets it).
+    # Its errors are shown in that region, which carries the id the summary links to.
+    search_token = forms.CharField(
+        label=_("Is this person already known?"),
+        required=False,
+        max_length=500,
+        widget=forms.HiddenInput,
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first = data.get("first_language") or ""

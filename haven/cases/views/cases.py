@@ -57,6 +57,17 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
+# What the intake page passes to the region an app above adds (linkage's check).
+INTAKE_IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "search_token",
+    "region_action",
+)
+
+
 @never_cache
 @login_required
 @domain_errors
@@ -74,13 +85,17 @@ def case_open(request: HttpRequest) -> HttpResponse:
         )
     form = forms.CaseIntakeForm(request.POST or None)
     draft_id = draft_views.resume(request, form, kind=DraftKind.CASE_OPEN)
-    if request.method == "POST" and form.is_valid():
+    # A region's button without JavaScript (linkage's "check", "tell the coordinator"):
+    # it posts the form here, and the page comes back with the answer and what was typed.
+    checking = request.method == "POST" and bool(request.POST.get("region_action"))
+    if request.method == "POST" and not checking and form.is_valid():
         try:
             case = services.case_open(
                 actor=user,
                 person=form.person_input(),
                 forms_of_exploitation=form.cleaned_data["forms_of_exploitation"],
                 narrative=form.cleaned_data["narrative"],
+                search_token=form.cleaned_data["search_token"],
             )
         except errors.InvalidInput as exc:
             form_error(form, exc)
@@ -91,9 +106,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 request, _("Case %(reference)s opened.") % {"reference": case.reference}
             )
             return redirect("web:case_detail", case_id=case.id)
+    typed = {name: str(request.POST.get(name, "")) for name in INTAKE_IDENTITY_FIELDS}
+    typed["citizenships"] = ",".join(request.POST.getlist("citizenships"))
     context = {
         "form": form,
         "nav": "new",
+        "intake_region": hooks.intake_region(user=user, typed=typed, run=checking),
         **draft_views.form_context(request, kind=DraftKind.CASE_OPEN, draft_id=draft_id),
     }
     return render(request, "cases/case_open.html", context)

@@ -23,6 +23,7 @@ from haven.deadlines import erasure as deadline_erasure
 from haven.deadlines import kinds, tasks
 from haven.identification import clocks as identification_clocks
 from haven.identification import hooks as identification_hooks
+from haven.linkage import clocks as linkage_clocks
 from haven.referrals import clocks as referrals_clocks
 
 
@@ -42,6 +43,7 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
             assistance_clocks.CLOSURE_FOLLOW_UP,
             referrals_clocks.ACCESS_REQUEST,
             deadline_erasure.ERASURE_APPROVAL,
+            linkage_clocks.HIDDEN_MATCH,
         }
         == set(kinds.keys())
         == set(registered)
@@ -112,7 +114,13 @@ def test_it_lists_the_hooks_each_app_registered_in_order() -> None:
         # Erasure (issue 12): the second approver's task, and the desk's keys.
         "erasure_requested": ["haven.deadlines.erasure.erasure_task_open"],
         "erasure_answered": ["haven.deadlines.erasure.erasure_task_close"],
-        "person_erased": ["haven.referrals.services.retention.desk_keys_destroy"],
+        "person_erased": [
+            "haven.referrals.services.retention.desk_keys_destroy",
+            "haven.linkage.services.person_keys_erase",
+        ],
+        # The search before create (issue 14): the check intake may require, the index.
+        "case_opening": ["haven.linkage.selectors.search_check"],
+        "person_identity_written": ["haven.linkage.services.identity_indexed"],
     }
     assert identification_hooks.handlers() == [
         "haven.assistance.services.reflection.reflection_period_follows"

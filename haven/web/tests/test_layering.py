@@ -97,6 +97,14 @@ NOT_PERSONAL_DATA_WRITES = {
     "crossborder_sweep": (
         "stamps unacknowledged transfers alerted and notifies: ids and an event, no personal data"
     ),
+    # haven/linkage/services.py
+    "person_keys_erase": (
+        "deletes an erased person's keyed blocking keys inside the erasure cases audits"
+    ),
+    "persons_keys_erase_again": (
+        "deletes the keyed blocking keys of persons erased again after a restore, which "
+        "cases audits in the same transaction"
+    ),
 }
 
 

@@ -19,6 +19,10 @@ NOT_THE_PERSONS_DATA: dict[str, str] = {
     "deadlines.Notification": "a message to a staff member that a deadline, a referral or a "
     "break-glass use needs them; it holds no data about the person beyond what the sections "
     "on deadlines, referrals and break-glass report",
+    "linkage.BlockingKey": "keyed HMACs of fragments of the person's normalised name and year "
+    "of birth, to find candidates for the search before create: nothing readable, derived "
+    "from the identity the report already shows, deleted with the person's erasure; each "
+    "time a check decrypts the person it is in the access report",
     "cases.Draft": "a caseworker's unsent form, readable by its author alone and deleted when "
     "sent or after HAVEN_DRAFT_DAYS; once sent, what it held is in the section of the case or "
     "the assessment it became",

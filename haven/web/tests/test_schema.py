@@ -51,6 +51,7 @@ from haven.identification.tests.factories import (
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, team
+from haven.linkage.tests import factories as linkage_factories
 from haven.referrals.services import desk as desk_services
 from haven.referrals.tests import test_referrals_services as referral_tests
 
@@ -67,6 +68,7 @@ MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
 # Operations whose {id} is an integer, not a UUID.
 INTEGER_IDS = {TOKEN_REVOKE}
 CASES = "/api/v1/cases/"
+LINKAGE_CHECK = "/api/v1/linkage/check/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -260,6 +262,7 @@ OPERATIONS = {
     (DESK_REPORT, "get"),
     (DESK_REPORT_TRIAGE, "post"),
     (SHARING_CHECK, "get"),
+    (LINKAGE_CHECK, "post"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -1889,4 +1892,29 @@ def test_it_describes_crossborder_answers_as_served(openapi: dict[str, Any]) -> 
 
     # then
     assert [r.status_code for _, _, r in served] == [201, 400, 403, 409, 200, 201, 409, 400, 200]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_linkage_check_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: Anna known to an NGO; a colleague, the police, a rapporteur and a bad body
+    ngo = make_user(org_type=OrgType.NGO)
+    linkage_factories.anna(ngo)
+    colleague = api_client_for(linkage_factories.caseworker_of(org_of(ngo)))
+    police = api_client_for(make_user(org_type=OrgType.POLICE))
+    rapporteur = api_client_for(make_user(role=Role.RAPPORTEUR))
+    body = {"given_name": "Anna", "family_name": "Ivanova", "date_of_birth": "1990-05-17"}
+
+    # when
+    served: list[Served] = [
+        (LINKAGE_CHECK, "post", colleague.post(LINKAGE_CHECK, body, format="json")),
+        (LINKAGE_CHECK, "post", police.post(LINKAGE_CHECK, body, format="json")),
+        (LINKAGE_CHECK, "post", police.post(LINKAGE_CHECK, {"sex": "?"}, format="json")),
+        (LINKAGE_CHECK, "post", rapporteur.post(LINKAGE_CHECK, body, format="json")),
+        (LINKAGE_CHECK, "post", police.post(LINKAGE_CHECK, {}, format="json")),
+    ]
+    with override_settings(HAVEN_LINKAGE_CHECK_LIMIT=0):
+        served.append((LINKAGE_CHECK, "post", police.post(LINKAGE_CHECK, body, format="json")))
+
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 200, 400, 403, 200, 429]
     assert_served_as_described(openapi, served)

@@ -9,6 +9,7 @@ moment, so that a template test builds only its own few objects.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
 from haven.lib import views as lib_views
+from haven.linkage import selectors as linkage_selectors
+from haven.linkage import services as linkage_services
+from haven.linkage.tests import factories as linkage_factories
 from haven.referrals import packages as crossborder_packages
 from haven.referrals.forms import crossborder as crossborder_forms
 from haven.referrals.forms import desk as desk_forms
@@ -1826,6 +1830,31 @@ def _home_deadlines(scene: Scene) -> Context:
 
 
 CONTEXTS.update({"web/home.html": _home, "web/_home_deadlines.html": _home_deadlines})
+
+
+# --- is this person already known? (issue 14) -------------------------------------------------
+
+
+def _linkage_answer(scene: Scene) -> Context:
+    """A check with a case the reader sees and one "known to the system" only."""
+    linkage_factories.anna(scene.lead)
+    answer = linkage_services.intake_check(
+        actor=scene.lead, identity=linkage_factories.anna_typed()
+    )
+    both = dataclasses.replace(answer, known_elsewhere=linkage_selectors.BANDS[1])
+    return {"region": {"asked": True, "answer": both, "token": ""}}
+
+
+def _linkage_region(scene: Scene) -> Context:
+    return {"form": case_forms.CaseIntakeForm(), **_linkage_answer(scene)}
+
+
+CONTEXTS.update(
+    {
+        "linkage/_check_region.html": _linkage_region,
+        "linkage/_check_answer.html": _linkage_answer,
+    }
+)
 
 
 # --- the service directory (issue 6) ----------------------------------------------------------

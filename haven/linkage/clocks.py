@@ -1,0 +1,34 @@
+"""Linkage's part of the shared deadline machinery. Registered by ``LinkageConfig.ready``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from haven.deadlines import kinds
+
+# Intake opened a case for a person the register probably knows under a case the
+# caseworker may not see (issue 14): the national coordinator looks at both and
+# decides (merge, share, or nothing). Detail, no personal data: {"hidden_case": id,
+# "asked_by": user id}; the task's own case is the new intake.
+HIDDEN_MATCH = kinds.register(
+    "linkage_hidden_match",
+    gettext_lazy("Look at a possible duplicate found at intake"),
+    owner="linkage",
+)
+
+
+# The coordinators' staff are told in the app (a desk notification naming the new
+# case's pseudonymous reference): the task's case is not theirs to see.
+HIDDEN_MATCH_EVENT = kinds.NotificationEvent(
+    key="linkage_hidden_match",
+    label=gettext_lazy(
+        "Intake found a person probably known under a case its caseworker may not see: "
+        "look at the possible duplicate."
+    ),
+    subject=gettext_lazy("a possible duplicate was found at intake"),
+)
+
+
+def register() -> None:
+    """Importing this module registers the task kind; this registers the event."""
+    kinds.event_register(HIDDEN_MATCH_EVENT)
