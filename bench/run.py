@@ -54,6 +54,8 @@ BENCH_ENV = {
     "HAVEN_INDEX_KEY": base64.b64encode(b"bench-index-key-not-a-secret!!!!").decode(),
     "HAVEN_AUDIT_KEY": base64.b64encode(b"bench-audit-key-not-a-secret!!!!").decode(),
     "HAVEN_HTTPS": "0",
+    # One bench caseworker checks hundreds of identities a minute: no rate limit here.
+    "HAVEN_LINKAGE_CHECK_LIMIT": "1000000",
 }
 
 
@@ -99,22 +101,34 @@ def signed_in_client(user: Any) -> Client:
 
 
 def time_pages(
-    client: Client, name: str, cases: int, urls: list[str], *, warm_up: int = 5
+    client: Client,
+    name: str,
+    cases: int,
+    urls: list[str],
+    *,
+    warm_up: int = 5,
+    bodies: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Request each URL once (after a warm-up) and summarise latency and queries."""
+    """Request each URL once (after a warm-up) and summarise latency and queries;
+    with ``bodies``, POST the n-th body to the n-th URL."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for url in urls[:warm_up]:
-        client.get(url)
+    def request(index: int) -> Any:
+        if bodies is None:
+            return client.get(urls[index])
+        return client.post(urls[index], bodies[index])
+
+    for index in range(min(warm_up, len(urls))):
+        request(index)
     with CaptureQueriesContext(connection) as queries:
-        first = client.get(urls[0])
+        first = request(0)
     query_count = len(queries)  # now: later requests reset the connection's query log
     samples, cpu, sql, statuses = [], [], [], {first.status_code}
-    for url in urls:
+    for index in range(len(urls)):
         with CaptureQueriesContext(connection) as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = request(index)
             samples.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
         sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
@@ -167,10 +181,61 @@ def measure(world: BenchWorld, *, requests: int, seed: int = 1) -> list[dict[str
         time_pages(client, name, world.cases, [url_of(case_id) for case_id in picked])
         for name, url_of in pages.items()
     ]
+    bodies = intake_checks(world, requests=requests, rng=rng)
+    check_url = reverse("linkage:check")
+    checks = time_pages(
+        client, "linkage_check", world.cases, [check_url] * len(bodies), bodies=bodies
+    )
+    figures.append({**checks, **intake_check_answers(user, bodies)})
     for figure in figures:
         figure["visible_cases"] = len(visible)
         figure["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return figures
+
+
+def intake_checks(world: BenchWorld, *, requests: int, rng: random.Random) -> list[dict[str, str]]:
+    """What caseworkers type at intake: half a known person written as another
+    caseworker would (Latin letters, no diacritics, the year of birth only for
+    some), half someone new (a name and a date of birth no one was given)."""
+    from anyascii import anyascii
+
+    bodies = []
+    for index in range(requests):
+        given, family, sex, born, citizenship = rng.choice(world.typed)
+        if index % 2:  # someone new: the names of two people, born on another day
+            family = rng.choice(world.typed)[1]
+            born = born.replace(year=born.year - 7)
+        bodies.append(
+            {
+                "given_name": anyascii(given),
+                "family_name": anyascii(family),
+                "sex": sex,
+                "date_of_birth": str(born.year) if index % 4 == 0 else born.isoformat(),
+                "citizenships": citizenship,
+            }
+        )
+    return bodies
+
+
+def intake_check_answers(user: Any, bodies: list[dict[str, str]]) -> dict[str, Any]:
+    """How the search answered the known persons (even rows) and the new ones:
+    found as visible or as "known to the system" (another team's case)."""
+    from haven.linkage import selectors as linkage_selectors
+    from haven.linkage import services as linkage_services
+
+    found = {"known": 0, "new": 0}
+    for index, body in enumerate(bodies):
+        answer = linkage_services.intake_check(
+            actor=user, identity=linkage_selectors.identity_typed(**body)
+        )
+        if answer.matches or answer.known_elsewhere is not None:
+            found["new" if index % 2 else "known"] += 1
+    return {
+        "known_found": found["known"],
+        "known_asked": (len(bodies) + 1) // 2,
+        "new_found": found["new"],
+        "new_asked": len(bodies) // 2,
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

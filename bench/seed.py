@@ -50,6 +50,9 @@ from haven.cases.models import (
 from haven.cases.status import IdentificationStatus
 from haven.deadlines.models import Task
 from haven.lib import db
+from haven.linkage import matching
+from haven.linkage import selectors as linkage_selectors
+from haven.linkage.models import BlockingKey
 from haven.vault import services as vault
 
 S = IdentificationStatus
@@ -57,6 +60,7 @@ BENCH_PASSWORD = "bench-password-not-a-secret"  # noqa: S105 - a throwaway bench
 BENCH_USERS = 50  # one per concurrent locust user: a TOTP code is accepted only once
 LOCALES = ("fi_FI", "et_EE", "lv_LV", "lt_LT", "pl_PL", "uk_UA", "ro_RO", "vi_VN")
 NAME_POOL = 200  # names per locale; the mix of pools gives enough variety
+TYPED_SAMPLE = 1000  # identities kept for the search before create to look for
 
 # Final status and the decisions leading to it (after "potential" at intake), with weights.
 HISTORIES: tuple[tuple[tuple[S, ...], int], ...] = (
@@ -106,6 +110,9 @@ class BenchWorld:
     lead_of: dict[Any, Organisation] = field(default_factory=dict)  # case id -> lead
     cases: int = 0
     seconds: float = 0.0
+    # Identities as intake typed them (given, family, sex, born, citizenship): a sample
+    # for the search before create to look for, in another script or spelling.
+    typed: list[tuple[str, str, str, date, str]] = field(default_factory=list)
 
 
 def seed(*, cases: int, seed: int = 1, batch_size: int = 2000) -> BenchWorld:
@@ -196,8 +203,12 @@ def _create_batch(
 ) -> None:
     now = timezone.now()
     persons, cases, team, transitions, narrative = [], [], [], [], []
+    keys: list[BlockingKey] = []
     for _ in range(count):
-        person = _person(rng, names, today=now.date())
+        person, typed = _person(rng, names, today=now.date())
+        keys += _blocking_keys(person, typed)
+        if len(world.typed) < TYPED_SAMPLE:
+            world.typed.append(typed)
         lead = rng.choice(world.leads)
         opener = world.openers[lead.pk]
         opened_at = now - timedelta(seconds=rng.randint(86400, 3 * 365 * 86400))
@@ -234,6 +245,7 @@ def _create_batch(
             )
         )
     Person.objects.bulk_create(persons)
+    BlockingKey.objects.bulk_create(keys)
     Case.objects.bulk_create(cases)
     TeamMembership.objects.bulk_create(team)
     StatusTransition.objects.bulk_create(transitions)
@@ -319,10 +331,27 @@ def _audit_events(
     return events
 
 
+def _blocking_keys(person: Person, typed: tuple[str, str, str, date, str]) -> list[BlockingKey]:
+    """The search before create's keyed index of a person, as intake writes it."""
+    given, family, sex, born, citizenship = typed
+    record = matching.Record(
+        given_name=given,
+        family_name=family,
+        sex=linkage_selectors.SEX_CODES.get(sex, ""),
+        date_of_birth=born.isoformat(),
+        nationality=citizenship,
+    )
+    return [
+        BlockingKey(person=person, key=key)
+        for key in linkage_selectors.keyed(matching.normalise(record))
+    ]
+
+
 def _person(
     rng: random.Random, names: dict[str, tuple[list[str], list[str]]], *, today: date
-) -> Person:
-    """A person sealed under a fresh data key, with the same contexts as intake."""
+) -> tuple[Person, tuple[str, str, str, date, str]]:
+    """A person sealed under a fresh data key, with the same contexts as intake, and
+    the identity as typed."""
     key = vault.data_key_create(subject=case_services.PERSON_SUBJECT)
     locale = rng.choice(LOCALES)
     citizenship = locale[-2:]
@@ -333,7 +362,8 @@ def _person(
     def seal(value: str, name: str) -> bytes:
         return vault.encrypt(key=key, plaintext=value, context=f"person.{name}")
 
-    return Person(
+    sex = rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.UNKNOWN])
+    person = Person(
         data_key=key,
         given_name_enc=seal(given, "given_name"),
         family_name_enc=seal(family, "family_name"),
@@ -343,13 +373,14 @@ def _person(
         health_notes_enc=seal("No acute needs reported.", "health_notes"),
         name_index=vault.blind_index(value=f"{given} {family}", purpose="person.name"),
         date_of_birth_index=vault.blind_index(value=born.isoformat(), purpose="person.dob"),
-        sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.UNKNOWN]),
+        sex=sex,
         gender_identity=rng.choice(list(GenderIdentity)),
         citizenships=[citizenship],
         languages=[locale[:2]],
         age_status=AgeStatus.VERIFIED_ADULT,
         birth_year=born.year,
     )
+    return person, (given, family, str(sex), born, citizenship)
 
 
 def _team(
