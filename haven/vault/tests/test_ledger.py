@@ -197,7 +197,10 @@ def test_a_replay_of_keys_none_of_which_are_here_tells_nobody(
 
 
 def test_the_cases_app_is_told_of_keys_a_replay_destroys() -> None:
-    assert hooks.handlers() == ["haven.cases.services.persons_erased_again"]
+    assert hooks.handlers() == [
+        "haven.cases.services.persons_erased_again",
+        "haven.linkage.services.persons_keys_erase_again",  # the blocking keys (issue 14)
+    ]
 
 
 @pytest.mark.django_db
