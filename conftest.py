@@ -51,6 +51,42 @@ def _loopback_only_connect(self: socket.socket, address: Any) -> None:
     _real_connect(self, address)
 
 
+# Fixtures through which a test reaches the database. A test that uses none of
+# them (nor the django_db mark) cannot touch it: pytest-django refuses.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only tests that use the database (a second database runs what "
+        "differs between databases; the rest proved itself on the first)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_database = item.get_closest_marker("django_db") or fixtures & DATABASE_FIXTURES
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _loopback_only_connect  # type: ignore[method-assign,assignment]  # network guard
 

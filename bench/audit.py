@@ -65,29 +65,37 @@ def _rates(events: int, seconds: float, cpu: float) -> dict[str, Any]:
     }
 
 
-def _append(count: int, start: Any, per_transaction: int) -> None:
-    """In a writer process: ``count`` events, ``per_transaction`` to a transaction."""
-    from django.db import connections, transaction
+def append(count: int, *, per_transaction: int) -> None:
+    """``count`` events written through ``audit_record``, as the service writes them,
+    ``per_transaction`` to a transaction."""
+    from django.db import transaction
 
     from haven.audit import services
     from haven.audit.models import Action
 
     actor = services.Actor(id=1, username="bench", organisation_id="org", organisation_name="NGO")
+    for first in range(0, count, per_transaction):
+        with transaction.atomic():
+            for n in range(first, min(first + per_transaction, count)):
+                services.audit_record(
+                    actor=actor,
+                    action=Action.READ,
+                    object_type="cases.Case",
+                    object_id=uuid.uuid4(),
+                    person_id=uuid.uuid4(),
+                    field_groups=["identity", "status"],
+                    purpose="assistance",
+                    detail={"n": n},
+                )
+
+
+def _writer(count: int, start: Any, per_transaction: int) -> None:
+    """In a writer process: wait for the others, then append on its own connection."""
+    from django.db import connections
+
     start.wait()
     try:
-        for first in range(0, count, per_transaction):
-            with transaction.atomic():
-                for n in range(first, min(first + per_transaction, count)):
-                    services.audit_record(
-                        actor=actor,
-                        action=Action.READ,
-                        object_type="cases.Case",
-                        object_id=uuid.uuid4(),
-                        person_id=uuid.uuid4(),
-                        field_groups=["identity", "status"],
-                        purpose="assistance",
-                        detail={"n": n},
-                    )
+        append(count, per_transaction=per_transaction)
     finally:
         connections.close_all()
 
@@ -100,7 +108,7 @@ def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[
     connections.close_all()  # each writer opens its own connection
     share = events // writers
     pool = [
-        context.Process(target=_append, args=(share, start, per_transaction))
+        context.Process(target=_writer, args=(share, start, per_transaction))
         for _ in range(writers)
     ]
     for process in pool:
@@ -124,29 +132,10 @@ def append_rate(*, writers: int, events: int, per_transaction: int = 1) -> dict[
 
 
 def fill(events: int, *, batch: int = 5000) -> None:
-    """Bring the trail to ``events`` rows, written through ``audit_record`` (as the
-    service writes them), ``batch`` to a transaction."""
-    from django.db import transaction
+    """Bring the trail to ``events`` rows, ``batch`` to a transaction."""
+    from haven.audit.models import AuditEvent
 
-    from haven.audit import services
-    from haven.audit.models import Action, AuditEvent
-
-    actor = services.Actor(id=2, username="bench", organisation_id="org", organisation_name="NGO")
-    missing = events - AuditEvent.objects.count()
-    while missing > 0:
-        with transaction.atomic():
-            for n in range(min(batch, missing)):
-                services.audit_record(
-                    actor=actor,
-                    action=Action.READ,
-                    object_type="cases.Case",
-                    object_id=uuid.uuid4(),
-                    person_id=uuid.uuid4(),
-                    field_groups=["identity", "status"],
-                    purpose="assistance",
-                    detail={"n": n},
-                )
-        missing -= min(batch, missing)
+    append(max(events - AuditEvent.objects.count(), 0), per_transaction=batch)
 
 
 def seal_rate() -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """What caseworkers feel under load: a mixed read scenario against a real server on
 loopback. Run by ``python -m bench.load`` (which seeds, starts gunicorn, runs this at
-10 and at 50 users and prints the figures), or by hand like ``bench/locustfile.py``.
+10 and at 50 users and prints the figures), or by hand against a server started on
+seeded data (see below).
 
 Seven in ten simulated users work in the pages (a signed-in, MFA-verified session:
 the case list, a status filter, a reference search with the tail of a reference
@@ -13,18 +14,25 @@ Signing in is not measured: when every user has signed in (or failed to), the
 statistics are reset and the run lasts ``--measure-seconds`` from there, then
 locust quits by itself (``--run-time`` stays as an upper bound). A failed sign-in
 keeps the statistics as they are, so it shows as a failure.
+
+By hand, with the same HAVEN_ environment for all three steps (at least
+HAVEN_SQLITE_PATH, HAVEN_SECRET_KEY, HAVEN_MASTER_KEY, HAVEN_INDEX_KEY and
+HAVEN_HTTPS=0, so that gunicorn unwraps the data keys the seeding wrapped)::
+
+    python -m bench.run --cases 2000 --fresh --seed-only
+    gunicorn haven.wsgi:application --bind 127.0.0.1:8001 --workers 2 &
+    HAVEN_BENCH_USERS="$HAVEN_SQLITE_PATH.users.json" locust -f bench/locust_load.py \\
+        --headless --users 10 --spawn-rate 5 --run-time 90s --host http://127.0.0.1:8001
+
+with at most as many users as bench caseworkers (10 by default).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-import os
 import random
 import re
-import time
-from pathlib import Path
 from typing import Any
 
 import gevent  # type: ignore[import-untyped] # locust's own dependency, no stubs
@@ -33,7 +41,7 @@ from locust.env import Environment
 from locust.exception import StopUser
 
 from bench.load import READY
-from bench.otp import totp_code, unused_code_moment
+from bench.locust_sign_in import api_token, load_credentials, page_sign_in, remember_used_codes
 
 CASE_LINK = re.compile(r'href="/cases/([0-9a-f-]{36})/"')
 REFERENCE = re.compile(r">([A-Z]{2}-\d{4}-[A-Z0-9]{6})</a>")
@@ -42,24 +50,7 @@ TAIL = 6  # characters of a reference searched for, as bench.run does
 logger = logging.getLogger(__name__)
 _next_user = itertools.count()
 _settled = {"signed_in": 0, "failed": 0}
-_used_at: dict[str, float] = {}  # username -> a moment in the TOTP step its code was used
-
-
-def _load_credentials() -> list[dict[str, Any]]:
-    path = Path(os.environ.get("HAVEN_BENCH_USERS", "bench-users.json"))
-    users: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
-    return users
-
-
-_credentials = _load_credentials()
-
-
-def _fresh_code(me: dict[str, Any]) -> str:
-    wait, moment = unused_code_moment(me, time.time())
-    if wait > 0:
-        time.sleep(wait)
-    _used_at[me["username"]] = moment
-    return totp_code(me["totp_key"], at=moment)
+_credentials = load_credentials()
 
 
 def _arguments(parser: Any) -> None:
@@ -71,20 +62,8 @@ def _arguments(parser: Any) -> None:
     )
 
 
-def _remember_used_codes(**_kwargs: Any) -> None:
-    """Write back which codes were used, so a next run does not reuse them."""
-    path = Path(os.environ.get("HAVEN_BENCH_USERS", ""))
-    if not _used_at or not path.is_file():
-        return
-    users = json.loads(path.read_text())
-    for user in users:
-        if user["username"] in _used_at:
-            user["used_at"] = _used_at[user["username"]]
-    path.write_text(json.dumps(users, indent=2))
-
-
 events.init_command_line_parser.add_listener(_arguments)  # type: ignore[no-untyped-call]
-events.test_stop.add_listener(_remember_used_codes)  # type: ignore[no-untyped-call]
+events.test_stop.add_listener(remember_used_codes)  # type: ignore[no-untyped-call]
 
 
 def _settle(environment: Environment, *, ok: bool) -> None:
@@ -108,37 +87,36 @@ def _claim_credentials() -> dict[str, Any] | None:
     return _credentials[index] if index < len(_credentials) else None
 
 
-class PageCaseworker(HttpUser):
-    """A caseworker using the HTML pages with a signed-in, MFA-verified session."""
+class _Caseworker(HttpUser):
+    """Signs in once as its own bench caseworker, and learns cases and references
+    to ask for; a user that cannot sign in is counted and stops."""
 
-    weight = 7
+    abstract = True
     wait_time = between(0.5, 2)
     case_ids: list[str]
     references: list[str]
 
     def on_start(self) -> None:
+        me = _claim_credentials()
         ok = False
         try:
-            ok = self._sign_in()
+            ok = me is not None and self._sign_in(me)
         finally:
             _settle(self.environment, ok=ok)
         if not ok:
             raise StopUser()
 
-    def _sign_in(self) -> bool:
-        me = _claim_credentials()
-        if me is None:
-            return False
-        self.client.get("/accounts/login/")
-        self.client.post(
-            "/accounts/login/",
-            data={"username": me["username"], "password": me["password"], **self._csrf()},
-        )
-        with self.client.post(
-            "/accounts/mfa/",
-            data={"token": _fresh_code(me), "next": "/cases/", **self._csrf()},
-            catch_response=True,
-        ) as response:
+    def _sign_in(self, me: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+
+class PageCaseworker(_Caseworker):
+    """A caseworker using the HTML pages with a signed-in, MFA-verified session."""
+
+    weight = 7
+
+    def _sign_in(self, me: dict[str, Any]) -> bool:
+        with page_sign_in(self.client, me, next_page="/cases/") as response:
             # The MFA step ends on the case list, whose rows give cases and references.
             self.case_ids = CASE_LINK.findall(response.text)
             self.references = REFERENCE.findall(response.text)
@@ -146,9 +124,6 @@ class PageCaseworker(HttpUser):
                 response.failure("the MFA step did not end on a case list with cases")
                 return False
         return True
-
-    def _csrf(self) -> dict[str, str]:
-        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken") or ""}
 
     @task(3)
     def case_list(self) -> None:
@@ -172,36 +147,16 @@ class PageCaseworker(HttpUser):
         self.client.get("/")
 
 
-class ApiCaseworker(HttpUser):
+class ApiCaseworker(_Caseworker):
     """A caseworker using the API with a bearer token (password + TOTP)."""
 
     weight = 3
-    wait_time = between(0.5, 2)
-    case_ids: list[str]
-    references: list[str]
 
-    def on_start(self) -> None:
-        ok = False
-        try:
-            ok = self._sign_in()
-        finally:
-            _settle(self.environment, ok=ok)
-        if not ok:
-            raise StopUser()
-
-    def _sign_in(self) -> bool:
-        me = _claim_credentials()
-        if me is None:
+    def _sign_in(self, me: dict[str, Any]) -> bool:
+        token = api_token(self.client, me)
+        if token is None:
             return False
-        with self.client.post(
-            "/api/v1/auth/token/",
-            json={"username": me["username"], "password": me["password"], "otp": _fresh_code(me)},
-            catch_response=True,
-        ) as response:
-            if response.status_code != 201:
-                response.failure(f"no token: HTTP {response.status_code}")
-                return False
-            self.client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        self.client.headers["Authorization"] = f"Bearer {token}"
         body: dict[str, Any] = self.client.get("/api/v1/cases/").json()
         rows = body.get("results", [])
         self.case_ids = [row["id"] for row in rows]

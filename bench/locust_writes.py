@@ -2,7 +2,7 @@
 narratives through ``POST /api/v1/cases/<id>/narrative/`` (the case gate, the vault
 and the audit chain on every request). Run by ``python -m bench.writes`` (which
 seeds, starts gunicorn and prints one JSON line), or by hand like
-``bench/locustfile.py``.
+``bench/locust_load.py``.
 
 The bench has 10 caseworkers and a TOTP code is accepted once, so the simulated
 users share their tokens: each caseworker's token is taken once (the first user
@@ -17,16 +17,18 @@ import random
 import threading
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-from bench.locustfile import _credentials, _wait_for_unused_code
-from bench.otp import totp_code
+from bench.locust_sign_in import api_token, load_credentials, remember_used_codes
 
+_credentials = load_credentials()
 _next_user = itertools.count()
 _tokens: dict[str, str] = {}
 _case_ids: list[str] = []
 _token_lock = threading.Lock()  # a gevent lock: locust monkey-patches threading
+
+events.test_stop.add_listener(remember_used_codes)  # type: ignore[no-untyped-call]
 
 
 class ApiWriter(HttpUser):
@@ -40,18 +42,10 @@ class ApiWriter(HttpUser):
         me = _credentials[next(_next_user) % len(_credentials)]
         with _token_lock:
             if me["username"] not in _tokens:
-                _wait_for_unused_code(me)
-                response = self.client.post(
-                    "/api/v1/auth/token/",
-                    json={
-                        "username": me["username"],
-                        "password": me["password"],
-                        "otp": totp_code(me["totp_key"]),
-                    },
-                )
-                if response.status_code != 201:
+                token = api_token(self.client, me)
+                if token is None:
                     raise StopUser()
-                _tokens[me["username"]] = response.json()["token"]
+                _tokens[me["username"]] = token
         self.client.headers["Authorization"] = f"Bearer {_tokens[me['username']]}"
         if not _case_ids:
             body: dict[str, Any] = self.client.get("/api/v1/cases/", name="/api/v1/cases/").json()

@@ -18,7 +18,7 @@ fixed, fake bench keys. With neither HAVEN_SQLITE_PATH nor DATABASE_URL set,
 the bench uses a temporary SQLite database and removes it afterwards; a given
 database must hold no cases (``--fresh`` deletes the SQLite file first).
 ``--seed-only`` keeps the database and writes the bench users' credentials
-for ``bench/locustfile.py``.
+for ``bench/locust_load.py`` run by hand.
 """
 
 from __future__ import annotations

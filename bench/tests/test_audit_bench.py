@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import audit
+from haven.audit.models import AuditEvent
 
 
 @pytest.mark.django_db
@@ -19,3 +20,13 @@ def test_it_fills_seals_and_verifies_the_trail_and_reports_each_rate() -> None:
     assert (verified["bench"], verified["events"], verified["ok"]) == ("audit_verify", 12, True)
     assert verified["unsealed"] == 0
     assert {"events_per_s", "load_avg_1m", "database"} <= set(verified)
+
+
+@pytest.mark.django_db
+def test_it_appends_as_many_events_as_asked_whatever_the_transaction_size() -> None:
+    # when: 7 events, 3 to a transaction (the last one holds 1)
+    audit.append(7, per_transaction=3)
+    audit.fill(9, batch=5)  # brings the trail to 9, not 9 more
+
+    # then
+    assert AuditEvent.objects.count() == 9

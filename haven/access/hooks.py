@@ -161,3 +161,32 @@ def consent_recorded(event: ConsentRecorded) -> None:
 def consent_handlers() -> list[str]:
     """The registered consent handlers, in the order they run."""
     return list(_consent_recorded)
+
+
+# --- sharing facts changed ---------------------------------------------------------------
+#
+# A page may load a case's sharing facts once and decide on them for every part
+# (``haven.cases.selectors.gate_once``). Every service here that changes those
+# facts (the team, a consent, an agreement, a break-glass grant) says so, and the
+# app that keeps the page's memo (``cases``) drops it: nothing decided before the
+# write answers for a read after it.
+
+SharingHandler = Callable[[], None]
+
+_sharing_changed: dict[str, SharingHandler] = {}
+
+
+def on_sharing_changed(handler: SharingHandler) -> SharingHandler:
+    """Register a handler for every change of sharing facts (registering twice keeps one)."""
+    _sharing_changed[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+def sharing_changed() -> None:
+    for handler in _sharing_changed.values():
+        handler()
+
+
+def sharing_handlers() -> list[str]:
+    """The registered handlers, in the order they run."""
+    return list(_sharing_changed)

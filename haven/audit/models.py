@@ -23,6 +23,11 @@ class Action(models.TextChoices):
     # Written by the sealer: ids that never reached the trail (a rolled-back
     # transaction, or an event removed before it was sealed); ``detail`` lists them.
     GAP = "gap", _("ids never sealed")
+    # Signing in and out, apart from changes to records; ``detail`` says which event
+    # (a password accepted, a token issued, a wrong code, a lockout...) and where.
+    SIGN_IN = "sign_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
+    SIGN_OUT = "sign_out", _("signed out")
     # Identity fields decrypted in memory to score a possible duplicate (linkage's
     # search before create): one event per person read, naming who searched.
     LINKAGE_READ = "linkage_read", _("compared with a new intake")

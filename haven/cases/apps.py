@@ -8,8 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The rules the case pages refuse with, for the templates that offer their links.
-        from django.db.models.signals import post_delete, post_save
-
+        from haven.access import hooks as access_hooks
         from haven.accounts import rules
         from haven.cases import selectors, services
         from haven.vault import hooks as vault_hooks
@@ -20,6 +19,5 @@ class CasesConfig(AppConfig):
         vault_hooks.on_keys_shredded(services.persons_erased_again)
         rules.register_object("cases.erasure", selectors.may_open_erasure_page_of)
         # A page that loads each case once (``selectors.gate_once``) loads it again
-        # after any write.
-        post_save.connect(selectors.forget_gated_cases, dispatch_uid="cases.gate.saved")
-        post_delete.connect(selectors.forget_gated_cases, dispatch_uid="cases.gate.deleted")
+        # after its sharing facts change.
+        access_hooks.on_sharing_changed(selectors.forget_gated_cases)

@@ -212,10 +212,12 @@ def cases_led(
 # each pass still asks ``may_see_case`` and ``decide`` for its own user, group and
 # purpose, so nothing decided for one user or case answers for another, and each
 # read is still audited by the part that makes it. The memo lives in a context
-# variable that the ``with`` block resets: it never outlives the page. A write
-# through the gate (``for_update``) never uses it and empties it, and so does
-# every row saved or deleted meanwhile (other than audit events, see
-# ``forget_gated_cases``): what follows a write is decided afresh.
+# variable that the ``with`` block resets: it never outlives the page. It is
+# dropped on the write path itself, not by watching rows being saved (a bulk
+# ``update()`` sends no signal): a write through the gate (``for_update``) never
+# uses it and empties it, and every service that changes sharing facts (the team,
+# a consent, an agreement, a break-glass grant) empties it through
+# ``haven.access.hooks.sharing_changed``. What follows a write is decided afresh.
 
 _GATED: ContextVar[dict[uuid.UUID, tuple[Case, access_policy.CaseContext]] | None] = ContextVar(
     "haven_gated_cases", default=None
@@ -232,21 +234,20 @@ def gate_once() -> Iterator[None]:
         _GATED.reset(token)
 
 
-def forget_gated_cases(sender: type[Any], **kwargs: Any) -> None:
-    """A row was saved or deleted (a consent withdrawn, a team changed, a grant
-    given...): the facts loaded so far may be stale, load them again. Audit
-    events are what reads write, and change no decision."""
+def forget_gated_cases() -> None:
+    """Sharing facts changed (a consent withdrawn, a team changed, a grant given...),
+    or a case is being written: what was loaded so far may be stale, load it again."""
     gated = _GATED.get()
-    if gated and sender._meta.app_label != "audit":
+    if gated:
         gated.clear()
 
 
 def _case_with_context(
     parsed: uuid.UUID | None, *, for_update: bool
 ) -> tuple[Case | None, access_policy.CaseContext | None]:
+    if for_update:
+        forget_gated_cases()  # a write re-checks; what follows it loads afresh
     gated = _GATED.get()
-    if gated is not None and for_update:
-        gated.clear()  # a write re-checks; what follows it loads afresh
     if gated is not None and parsed in gated:
         return gated[parsed]
     cases = Case.objects.select_related("person", "person__data_key")

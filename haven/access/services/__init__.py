@@ -62,6 +62,7 @@ def team_create(*, case_id: uuid.UUID | str, lead: Organisation, by: User | None
         case_id=case_id, organisation=lead, is_lead=True, joined_at=timezone.now(), added_by=by
     )
     membership.save()
+    hooks.sharing_changed()
     return membership
 
 
@@ -83,6 +84,7 @@ def team_member_add(
         added_by=by,
     )
     membership.save()
+    hooks.sharing_changed()
     return membership
 
 
@@ -111,6 +113,7 @@ def team_lead_move(
     old.save(update_fields=["is_lead"])
     new.is_lead = True
     new.save(update_fields=["is_lead"])
+    hooks.sharing_changed()
     return new
 
 
@@ -249,6 +252,7 @@ def consent_record(
     )
     consent.full_clean(exclude=["case", "recorded_by", "recipient_organisation"])
     consent.save()
+    hooks.sharing_changed()
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.CREATE,
@@ -357,6 +361,7 @@ def consent_withdraw(
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    hooks.sharing_changed()
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.UPDATE,
@@ -420,6 +425,7 @@ def break_glass_open(
         expires_at=now + timedelta(minutes=settings.HAVEN_BREAK_GLASS_MINUTES),
     )
     grant.save()
+    hooks.sharing_changed()
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.BREAK_GLASS,

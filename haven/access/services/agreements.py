@@ -234,7 +234,9 @@ def _parties_of(agreement: Agreement) -> list[Party]:
 
 
 def _tell(agreement: Agreement, *, event: str, actor: User) -> None:
-    """The other parties' administrators learn of each step, in this transaction."""
+    """The other parties' administrators learn of each step, in this transaction;
+    decisions made on the agreements before it are made again."""
+    hooks.sharing_changed()
     hooks.agreement_changed(
         hooks.AgreementChanged(
             agreement_id=agreement.id,

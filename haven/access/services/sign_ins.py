@@ -5,6 +5,10 @@ each attempt through ``haven.accounts.hooks``; this handler, registered by
 ``AccessConfig.ready`` (the lowest app above both), writes the event in the
 attempt's own transaction. Nothing typed is recorded: no password, and for a
 name that matches no account only that a failure happened.
+
+Sign-ins have actions of their own (``SIGN_IN``, ``SIGN_IN_FAILED``, ``SIGN_OUT``),
+so the trail can be searched for them apart from changes to records. Events
+written before they existed keep ``update``: their MACs seal what was written.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ _NOT_THE_HOLDER = frozenset(
     {account_hooks.SignInEvent.FAILED, account_hooks.SignInEvent.LOCKED_OUT}
 )
 
+# The trail's action for each event: a token issued is a sign-in through the API;
+# a wrong one-time code and a lockout are failures.
+ACTIONS: dict[account_hooks.SignInEvent, str] = {
+    account_hooks.SignInEvent.SIGNED_IN: Action.SIGN_IN,
+    account_hooks.SignInEvent.TOKEN_ISSUED: Action.SIGN_IN,
+    account_hooks.SignInEvent.FAILED: Action.SIGN_IN_FAILED,
+    account_hooks.SignInEvent.LOCKED_OUT: Action.SIGN_IN_FAILED,
+    account_hooks.SignInEvent.MFA_FAILED: Action.SIGN_IN_FAILED,
+    account_hooks.SignInEvent.SIGNED_OUT: Action.SIGN_OUT,
+}
+
 
 def sign_in_record(event: account_hooks.SignIn) -> None:
     """One audit event per sign-in event: which, through which way in, and for a
@@ -33,7 +48,7 @@ def sign_in_record(event: account_hooks.SignIn) -> None:
         # An unknown name: the failure is counted, the name is not kept.
         audit.audit_record(
             actor=audit.SYSTEM,
-            action=Action.UPDATE,
+            action=ACTIONS[event.event],
             object_type=ACCOUNT_SUBJECT,
             object_id="",
             detail=detail,
@@ -47,7 +62,7 @@ def sign_in_record(event: account_hooks.SignIn) -> None:
         object_type, object_id = ACCOUNT_SUBJECT, str(user.pk)
     audit.audit_record(
         actor=actor,
-        action=Action.UPDATE,
+        action=ACTIONS[event.event],
         object_type=object_type,
         object_id=object_id,
         detail=detail,

@@ -16,7 +16,8 @@ from haven.accounts import hooks as account_hooks
 from haven.accounts import services as account_services
 from haven.accounts.models import OrgType, User
 from haven.accounts.tests.factories import PASSWORD, confirmed_totp, make_user, totp_now
-from haven.audit.models import AuditEvent
+from haven.audit import services as audit_services
+from haven.audit.models import Action, AuditEvent
 from haven.lib.errors import HavenError
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,69 @@ def test_the_handler_writes_nothing_but_the_event_for_an_unknown_name() -> None:
     # then
     event = AuditEvent.objects.get()
     assert (event.actor_id, event.actor_username, event.object_id) == (None, "", "")
+
+
+def actions() -> list[tuple[str, str]]:
+    return [(e.action, e.detail["event"]) for e in AuditEvent.objects.order_by("id")]
+
+
+def test_issue13_signing_in_and_out_on_the_page_have_actions_of_their_own() -> None:
+    # given
+    user = make_user(org_type=OrgType.NGO)
+    confirmed_totp(user)
+    client = Client()
+    # when: a wrong password, the right one, a wrong code, then signing out
+    client.post(LOGIN, {"username": user.username, "password": WRONG})
+    client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    with pytest.raises(HavenError):
+        account_services.otp_verify(user=user, token="000000")
+    client.post(LOGOUT)
+    # then: none of them is a change to a record
+    assert actions() == [
+        (Action.SIGN_IN_FAILED, "sign_in_failed"),
+        (Action.SIGN_IN, "signed_in"),
+        (Action.SIGN_IN_FAILED, "mfa_failed"),
+        (Action.SIGN_OUT, "signed_out"),
+    ]
+
+
+@override_settings(HAVEN_LOGIN_MAX_FAILURES=1)
+def test_issue13_a_lockout_and_a_token_issued_have_the_sign_in_actions() -> None:
+    # given
+    user: User = make_user(org_type=OrgType.NGO)
+    device = confirmed_totp(user)
+    locked = make_user(org_type=OrgType.NGO)
+    # when
+    APIClient().post(
+        TOKEN,
+        {"username": user.username, "password": PASSWORD, "otp": totp_now(device)},
+        format="json",
+    )
+    Client().post(LOGIN, {"username": locked.username, "password": WRONG})
+    # then
+    assert actions() == [
+        (Action.SIGN_IN, "signed_in"),
+        (Action.SIGN_IN, "token_issued"),
+        (Action.SIGN_IN_FAILED, "locked_out"),
+        (Action.SIGN_IN_FAILED, "sign_in_failed"),
+    ]
+
+
+def test_issue13_sign_ins_recorded_as_changes_before_still_verify() -> None:
+    # given: a sign-in as it was recorded before sign-ins had actions of their own
+    user = make_user(org_type=OrgType.NGO)
+    audit_services.audit_record(
+        actor=audit_services.actor_of(user),
+        action=Action.UPDATE,
+        object_type=sign_ins.ACCOUNT_SUBJECT,
+        object_id=str(user.pk),
+        detail={"event": "signed_in", "channel": "web"},
+    )
+    audit_services.audit_seal()
+    # when: a sign-in now, sealed after it
+    Client().post(LOGIN, {"username": user.username, "password": PASSWORD})
+    audit_services.audit_seal()
+    # then: the trail verifies, the old event as it was written
+    result = audit_services.audit_verify(workers=1)
+    assert (result.ok, result.checked, result.unsealed) == (True, 2, 0)
+    assert [action for action, _ in actions()] == [Action.UPDATE, Action.SIGN_IN]

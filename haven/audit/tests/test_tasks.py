@@ -5,9 +5,7 @@ with time-machine; nothing sleeps."""
 from __future__ import annotations
 
 import json
-import signal
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -16,29 +14,19 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
 from haven.audit import services, tasks
 from haven.audit.models import Action, AuditEvent
 from haven.audit.services import Actor
+from haven.lib.tests.worker import done, queued, run_worker, scheduled_twice
 
 # The worker commits and closes connections as it would in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEAL = tasks.audit_seal_run.module_path
-WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
+SEAL = tasks.audit_seal_run
 ACTOR = Actor(id=1, username="caseworker", organisation_id="", organisation_name="")
 MOMENT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _restore_signal_handlers() -> Iterator[None]:
-    # The worker installs its own SIGINT/SIGTERM handlers for a graceful stop.
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def _write(count: int) -> None:
@@ -46,10 +34,6 @@ def _write(count: int) -> None:
         services.audit_record(
             actor=ACTOR, action=Action.READ, object_type="cases.Case", object_id=uuid.uuid4()
         )
-
-
-def _queued() -> list[DBTaskResult[[], dict[str, int]]]:
-    return list(DBTaskResult.objects.filter(task_path=SEAL, status=TaskResultStatus.READY))
 
 
 def test_it_seals_and_anchors_in_the_worker_and_queues_the_next_run(
@@ -63,14 +47,13 @@ def test_it_seals_and_anchors_in_the_worker_and_queues_the_next_run(
     # when
     with time_machine.travel(MOMENT, tick=False):
         call_command("audit", "schedule", stdout=StringIO())
-        call_command(*WORKER, verbosity=0)
+        run_worker()
 
     # then
-    done = DBTaskResult.objects.get(task_path=SEAL, status=TaskResultStatus.SUCCESSFUL)
-    assert done.return_value == {"sealed": 3, "gap_ids": 0, "seq": 3, "anchored": 1}
+    assert done(SEAL).return_value == {"sealed": 3, "gap_ids": 0, "seq": 3, "anchored": 1}
     assert not AuditEvent.objects.filter(seq__isnull=True).exists()
     assert json.loads(anchors.read_text())["seq"] == 3
-    [following] = _queued()
+    [following] = queued(SEAL)
     assert following.run_after == MOMENT + timedelta(seconds=10)
     assert services.audit_verify(anchor_file=anchors).ok
 
@@ -89,13 +72,11 @@ def test_it_seals_without_anchoring_when_no_anchor_file_is_set(settings: Setting
 
 def test_it_queues_one_run_however_often_it_is_scheduled() -> None:
     # when
-    out = StringIO()
-    call_command("audit", "schedule", stdout=out)
-    call_command("audit", "schedule", stdout=out)
+    said = scheduled_twice("audit", "schedule")
 
     # then
-    assert len(_queued()) == 1
-    assert out.getvalue().splitlines() == [
+    assert len(queued(SEAL)) == 1
+    assert said == [
         "Audit sealer queued for the worker.",
         "The audit sealer is already queued.",
     ]
@@ -111,10 +92,10 @@ def test_it_keeps_the_sealer_going_after_a_failed_run(monkeypatch: pytest.Monkey
     # when
     with time_machine.travel(MOMENT, tick=False):
         tasks.audit_seal_schedule()
-        call_command(*WORKER, verbosity=0)
+        run_worker()
 
     # then
-    failed = DBTaskResult.objects.get(task_path=SEAL, status=TaskResultStatus.FAILED)
+    failed = done(SEAL, TaskResultStatus.FAILED)
     assert failed.exception_class_path == "builtins.RuntimeError"
-    [following] = _queued()
+    [following] = queued(SEAL)
     assert following.run_after == MOMENT + timedelta(seconds=10)

@@ -5,13 +5,19 @@ them again; the memo ends with the block."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from haven.access import hooks as access_hooks
 from haven.access import services as access_services
-from haven.access.models import Consent, FieldGroup, Purpose
+from haven.access.models import Agreement, Consent, FieldGroup, Purpose
+from haven.access.services import agreements as agreement_services
+from haven.access.tests.factories import approver_of
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
 from haven.audit.models import AuditEvent
@@ -172,3 +178,112 @@ def test_issue13_a_malformed_or_missing_case_is_the_same_404_inside_a_page() -> 
                 selectors.case_for(
                     user=lead, case_id=case_id, group=NARRATIVE, purpose=Purpose.ASSISTANCE
                 )
+
+
+def test_issue13_a_bulk_update_inside_a_write_through_the_gate_is_never_served_stale() -> None:
+    # given: the shelter reads the narrative by consent, and the page has loaded it
+    lead = make_user()
+    case = open_case(actor=lead)
+    reader, consent = _shelter_with_consent(case, lead)
+
+    # when: a write passes the gate, then withdraws the consent with a bulk update
+    # (no model signal is sent)
+    with selectors.gate_once():
+        assert _pass(reader, case).decision.allowed
+        selectors.case_for(
+            user=lead, case_id=case.id, group=NARRATIVE, purpose=Purpose.ASSISTANCE, write=True
+        )
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
+
+        # then: denied at once, in the same page
+        with pytest.raises(errors.GroupNotAllowed):
+            _pass(reader, case)
+
+
+def _withdraw(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    access_services.consent_withdraw(actor=lead, consent_id=consent.id, person_id=case.person_id)
+
+
+def _record_consent(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    access_services.consent_record(
+        actor=lead,
+        case_id=case.id,
+        person_id=case.person_id,
+        data_key=case.person.data_key,
+        purpose=Purpose.ASSISTANCE,
+        field_groups=[FieldGroup.LEGAL],
+        given_on=timezone.localdate(),
+        language="en",
+        information_given="Explained.",
+        recipient_organisation=shelter.organisation,
+    )
+
+
+def _add_member(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    police = OrganisationFactory.create(org_type=OrgType.POLICE)
+    access_services.team_member_add(case_id=case.id, organisation=police, by=lead)
+
+
+def _move_lead(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    assert shelter.organisation is not None
+    access_services.team_lead_move(case_id=case.id, to_organisation=shelter.organisation, by=lead)
+
+
+def _break_glass(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    access_services.break_glass_open(
+        actor=make_user(),
+        case_id=case.id,
+        person_id=case.person_id,
+        justification="The person is in hospital and cannot answer.",
+    )
+
+
+def _end_agreement(case: Case, lead: User, consent: Consent, shelter: User) -> None:
+    law = Agreement.objects.get(parties__organisation=shelter.organisation)
+    party = law.parties.select_related("organisation").order_by("pk").first()
+    assert party is not None
+    agreement_services.agreement_end(actor=approver_of(party), agreement_id=law.id)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_withdraw, _record_consent, _add_member, _move_lead, _break_glass, _end_agreement],
+)
+def test_issue13_every_service_that_changes_sharing_facts_empties_the_memo(
+    change: Callable[[Case, User, Consent, User], None],
+) -> None:
+    # given: the page has loaded the case and its sharing facts
+    lead = make_user()
+    case = open_case(actor=lead)
+    shelter, consent = _shelter_with_consent(case, lead)
+
+    def load_again() -> None:
+        # After the lead moved the old lead may be refused: the facts were read anew.
+        with contextlib.suppress(errors.GroupNotAllowed):
+            _pass(lead, case)
+
+    # when
+    with selectors.gate_once():
+        _pass(lead, case)
+        change(case, lead, consent, shelter)
+        again = _queries(load_again)
+
+    # then: the case and its facts are loaded afresh
+    assert again > 0
+    assert "haven.cases.selectors.forget_gated_cases" in access_hooks.sharing_handlers()
+
+
+def test_issue13_a_write_that_changes_no_sharing_fact_keeps_the_memo() -> None:
+    # given
+    lead = make_user()
+    case = open_case(actor=lead)
+
+    # when: a row is saved meanwhile (the user's last sign-in; nothing a decision rests on)
+    with selectors.gate_once():
+        _pass(lead, case)
+        lead.last_login = timezone.now()
+        lead.save(update_fields=["last_login"])
+        second = _queries(lambda: _pass(lead, case))
+
+    # then: the memo still answers
+    assert second == 0

@@ -4,8 +4,6 @@ Time is moved with time-machine; nothing sleeps (``--no-startup-delay``)."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from datetime import date, timedelta
 from io import StringIO
 
@@ -25,34 +23,17 @@ from haven.deadlines import services as deadline_services
 from haven.deadlines import tasks
 from haven.deadlines.models import Notification
 from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
+from haven.lib.tests.worker import queued, run_worker
 
 # The worker commits and closes connections as it would in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SWEEP = tasks.deadline_sweep.module_path
-WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
-
-
-@pytest.fixture(autouse=True)
-def _restore_signal_handlers() -> Iterator[None]:
-    # The worker installs its own SIGINT/SIGTERM handlers for a graceful stop.
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 @pytest.fixture
 def ngo() -> Organisation:
     return OrganisationFactory.create(org_type=OrgType.NGO)
-
-
-def _run_worker() -> None:
-    call_command(*WORKER, verbosity=0)
-
-
-def _queued() -> list[DBTaskResult[[], dict[str, int]]]:
-    return list(DBTaskResult.objects.filter(task_path=SWEEP, status=TaskResultStatus.READY))
 
 
 def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) -> None:
@@ -65,7 +46,7 @@ def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) ->
     # when
     with time_machine.travel(moment, tick=False):
         call_command("deadlines", "schedule", stdout=StringIO())
-        _run_worker()
+        run_worker()
 
     # then
     assert set(Notification.objects.filter(task=task).values_list("recipient", "kind")) == {
@@ -83,7 +64,7 @@ def test_it_sweeps_in_the_worker_and_queues_the_next_sweep(ngo: Organisation) ->
         "drafts_purged": 0,
         "retention_anonymised": 0,
     }
-    [following] = _queued()
+    [following] = queued(tasks.deadline_sweep)
     assert following.run_after == moment + timedelta(seconds=60)
 
 
@@ -94,21 +75,21 @@ def test_it_runs_the_next_sweep_only_when_its_time_has_come(ngo: Organisation) -
     moment = at(date(2026, 3, 8), 7)
     with time_machine.travel(moment, tick=False):
         tasks.deadline_sweep_schedule()
-        _run_worker()
+        run_worker()
     task = deadline(case=quiet_case(actor=caseworker), organisation=ngo)
 
     # when
     with time_machine.travel(moment + timedelta(seconds=59), tick=False):
-        _run_worker()
+        run_worker()
         too_early = Notification.objects.filter(task=task).count()
     with time_machine.travel(moment + timedelta(seconds=60), tick=False):
-        _run_worker()
+        run_worker()
 
     # then
     assert too_early == 0
     assert Notification.objects.filter(task=task, kind=Notification.Kind.REMINDER).count() == 1
     assert DBTaskResult.objects.filter(task_path=SWEEP).count() == 3
-    [following] = _queued()
+    [following] = queued(tasks.deadline_sweep)
     assert following.run_after == moment + timedelta(seconds=120)
 
 
@@ -120,7 +101,7 @@ def test_it_queues_one_sweep_however_often_it_is_scheduled() -> None:
         call_command("deadlines", "schedule", stdout=out)
 
     # then
-    assert len(_queued()) == 1
+    assert len(queued(tasks.deadline_sweep)) == 1
     assert out.getvalue().splitlines() == [
         "Deadline sweep queued for the worker.",
         "A deadline sweep is already queued.",
@@ -138,12 +119,12 @@ def test_it_keeps_the_clock_going_after_a_failed_sweep(monkeypatch: pytest.Monke
     # when
     with time_machine.travel(moment, tick=False):
         tasks.deadline_sweep_schedule()
-        _run_worker()
+        run_worker()
 
     # then
     failed = DBTaskResult.objects.get(task_path=SWEEP, status=TaskResultStatus.FAILED)
     assert failed.exception_class_path == "builtins.RuntimeError"
-    [following] = _queued()
+    [following] = queued(tasks.deadline_sweep)
     assert following.run_after == moment + timedelta(seconds=60)
 
 
@@ -173,11 +154,11 @@ def test_it_settles_back_to_one_queued_sweep_after_a_race() -> None:
         tasks.deadline_sweep.enqueue()
 
         # when
-        _run_worker()
+        run_worker()
 
     # then: the first saw the second waiting and queued nothing; the second queued one
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
-    assert len(_queued()) == 1
+    assert len(queued(tasks.deadline_sweep)) == 1
 
 
 def test_the_sweep_deletes_drafts_whose_days_are_up(ngo: Organisation) -> None:

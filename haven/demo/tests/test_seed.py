@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -79,13 +80,11 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice.models import CooperationRecord
-from haven.referrals import packages
 from haven.referrals.models import (
     ConcernReport,
     ConcernReportState,
     Consultation,
     CrossBorderTransfer,
-    FocalPointKey,
     LeadTransfer,
     LeadTransferState,
     Referral,
@@ -391,9 +390,20 @@ def test_r18_plans_the_same_cases_whatever_the_persons_consent(
     assert [replace(plan, sharing=consents.SharingPlan()) for plan in with_consents] == without
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[demo.SeedSummary]:
+    """The demo, seeded once for this module (seeding is the costly part of these
+    tests) inside a transaction rolled back at its end. Each test runs in a
+    savepoint of its own within it (the ``db`` fixture), so what one test writes
+    never reaches the next; tests that seed anew live in ``test_seed_runs.py``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.seed_demo(cases=20, seed=3)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db: None) -> demo.SeedSummary:
-    return demo.seed_demo(cases=20, seed=3)
+def seeded(seeded_once: demo.SeedSummary, db: None) -> demo.SeedSummary:
+    return seeded_once
 
 
 def _caseworker(organisation: Organisation) -> User:
@@ -880,40 +890,6 @@ def test_r16_r18_r27_seeds_cooperation_dependants_permits_and_an_open_detention(
     assert DetentionRecord.objects.filter(ended_on__isnull=True).count() == 1
 
 
-def _assistance_fingerprint() -> list[tuple[object, ...]]:
-    """The unencrypted columns of the assistance records, in the order of the cases."""
-    cases = {
-        c: i for i, c in enumerate(Case.objects.order_by("opened_at").values_list("id", flat=True))
-    }
-    rows: list[tuple[object, ...]] = [
-        (cases[a.case_id], a.kind, a.version, a.assessed_on) for a in Assessment.objects.all()
-    ]
-    rows += [
-        (cases[s.case_id], s.service_type, s.status, s.starts_on, s.ends_on, s.amount)
-        for s in AssistanceService.objects.all()
-    ]
-    rows += [(cases[g.case_id], g.appointed_on) for g in GuardianAppointment.objects.all()]
-    rows += [(cases[p.case_id], p.expires_on) for p in ResidencePermit.objects.all()]
-    return sorted(rows, key=repr)
-
-
-@pytest.mark.django_db
-def test_it_seeds_the_same_assistance_for_the_same_seed() -> None:
-    # given a first run, rolled back
-    with transaction.atomic():
-        first = demo.seed_demo(cases=8, seed=5)
-        first_rows = _assistance_fingerprint()
-        transaction.set_rollback(True)
-
-    # when
-    second = demo.seed_demo(cases=8, seed=5)
-
-    # then
-    assert first.assistance == second.assistance
-    assert first_rows == _assistance_fingerprint()
-    assert first_rows
-
-
 def test_r47_seeds_referrals_in_every_state_both_ways_for_every_caseworkers_organisation(
     seeded: demo.SeedSummary,
 ) -> None:
@@ -988,52 +964,6 @@ def test_r47_seeds_lead_transfers_consultations_and_public_concern_reports(
     # and nothing crossed a border: this Haven has no focal point keys
     assert not seeded.referrals.crossborder_configured
     assert not CrossBorderTransfer.objects.exists()
-
-
-def test_r50_exports_one_package_to_a_synthetic_partner_when_focal_point_keys_are_set(
-    db: None, settings: Any
-) -> None:
-    # given this Haven's own focal point keys, as ``make demo`` writes them
-    keys = packages.keygen()
-    settings.HAVEN_FOCAL_POINT_ID = "haven-demo"
-    settings.HAVEN_FOCAL_POINT_ENCRYPTION_KEY = keys["encryption_private_key"]
-    settings.HAVEN_FOCAL_POINT_SIGNING_KEY = keys["signing_private_key"]
-
-    # when
-    summary = demo.seed_demo(cases=20, seed=3)
-
-    # then
-    partner = FocalPointKey.objects.get()
-    assert not partner.is_own
-    transfer = CrossBorderTransfer.objects.get()
-    assert transfer.partner == partner
-    assert transfer.direction == CrossBorderTransfer.Direction.OUTGOING
-    assert summary.referrals.crossborder_exported == 1
-
-
-def _referral_fingerprint() -> Counter[tuple[str, str, str, str]]:
-    return Counter(
-        Referral.objects.values_list(
-            "from_organisation__org_type", "to_organisation__org_type", "referral_type", "state"
-        )
-    )
-
-
-@pytest.mark.django_db
-def test_it_seeds_the_same_referrals_for_the_same_seed() -> None:
-    # given a first run, rolled back
-    with transaction.atomic():
-        first = demo.seed_demo(cases=8, seed=5)
-        first_rows = _referral_fingerprint()
-        transaction.set_rollback(True)
-
-    # when
-    second = demo.seed_demo(cases=8, seed=5)
-
-    # then
-    assert first.referrals == second.referrals
-    assert first_rows == _referral_fingerprint()
-    assert first_rows
 
 
 def test_issue11_seeds_a_request_for_access_waiting_for_the_case_lead(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -14,27 +12,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_migrate
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from haven.lib import db, tasks
+from haven.lib.tests.worker import done, queued, run_worker, scheduled_twice
 
-OPTIMIZE = tasks.db_optimize_run.module_path
-WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
 MOMENT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _restore_signal_handlers() -> Iterator[None]:
-    # The worker installs its own SIGINT/SIGTERM handlers for a graceful stop.
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
-
-def _queued() -> list[DBTaskResult[[], dict[str, float]]]:
-    return list(DBTaskResult.objects.filter(task_path=OPTIMIZE, status=TaskResultStatus.READY))
 
 
 def test_it_runs_analyze_on_sqlite_and_postgresql_and_nothing_elsewhere() -> None:
@@ -90,25 +72,23 @@ def test_it_optimizes_in_the_worker_and_queues_the_next_run() -> None:
     # when
     with time_machine.travel(MOMENT, tick=False):
         call_command("db", "schedule", stdout=StringIO())
-        call_command(*WORKER, verbosity=0)
+        run_worker()
 
     # then
-    done = DBTaskResult.objects.get(task_path=OPTIMIZE, status=TaskResultStatus.SUCCESSFUL)
-    assert done.return_value is not None and done.return_value["statements"] >= 1
-    [following] = _queued()
+    figures = done(tasks.db_optimize_run).return_value
+    assert figures is not None and figures["statements"] >= 1
+    [following] = queued(tasks.db_optimize_run)
     assert following.run_after == MOMENT + tasks.OPTIMIZE_EVERY
 
 
 @pytest.mark.django_db
 def test_it_queues_one_run_however_often_it_is_scheduled() -> None:
     # when
-    out = StringIO()
-    call_command("db", "schedule", stdout=out)
-    call_command("db", "schedule", stdout=out)
+    said = scheduled_twice("db", "schedule")
 
     # then
-    assert len(_queued()) == 1
-    assert out.getvalue().splitlines() == [
+    assert len(queued(tasks.db_optimize_run)) == 1
+    assert said == [
         "Statistics update queued for the worker.",
         "The statistics update is already queued.",
     ]
