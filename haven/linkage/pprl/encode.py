@@ -86,18 +86,15 @@ def _field_values(n: matching.Normalised) -> dict[str, list[str]]:
       which order the two sides wrote the names.
     - The year gives itself and its decade ("199x"), so a year estimated one off
       keeps part of its bits most of the time.
-    - A 1st of the month is taken for a placeholder (1 January for an unknown day
-      and month): the day, and on 1 January the month too, are left out rather
-      than counted as a disagreement with the true date.
+    - A 1st of the month is a placeholder (1 January for an unknown day and
+      month): ``normalise`` already leaves the day, and on 1 January the month
+      too, out rather than counting them as a disagreement with the true date.
     - Day and month also give their unordered pair ("5/17"), so a date written day
       first on one side and month first on the other keeps part of its bits.
     """
     given = n.given_skeleton or n.given
     family = n.family_skeleton or n.family
     year, month, day = n.birth_year, n.birth_month, n.birth_day
-    if day == 1:
-        day = None
-        month = None if month == 1 else month
     values: dict[str, list[str]] = {
         "given": list(given),
         "family": list(family),
