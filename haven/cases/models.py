@@ -185,8 +185,12 @@ class Case(models.Model):
             # The reference search: by the start and by the end of the reference.
             models.Index(fields=["reference_key"], name="case_reference_key_idx"),
             models.Index(fields=["reference_key_reversed"], name="case_reference_tail_idx"),
-            # The home page's "my cases": the most recent status change first.
-            models.Index(fields=["-status_changed_at"], name="case_status_changed_idx"),
+            # The home page's "my cases": the most recent status change first, in the
+            # whole order the page sorts by. With the first column alone, SQLite chose
+            # to scan another index and sort every case (374 ms at 100,000; 0.2 ms so).
+            models.Index(
+                fields=["-status_changed_at", "-opened_at", "id"], name="case_status_changed_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

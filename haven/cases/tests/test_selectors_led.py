@@ -7,11 +7,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from haven.access import selectors as access_selectors
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.cases import selectors
+from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, open_case
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +69,23 @@ def test_it_counts_up_to_a_limit_and_then_says_more_than() -> None:
     # then: "more than 2", and still every led case, read in index order
     assert (result.count.value, result.count.exact) == (2, False)
     assert {case.reference for case in result.recent} == {case.reference for case in opened}
+
+
+def test_it_walks_an_index_in_the_whole_order_of_the_page_without_sorting() -> None:
+    # given: an organisation that leads more cases than are sorted
+    lead = make_user(org_type=OrgType.NGO, role=Role.CASEWORKER)
+    for _ in range(3):
+        open_case(actor=lead)
+    led = access_selectors.led_memberships(user=lead)
+    walked = Case.objects.filter(Exists(led.filter(case_id=OuterRef("pk")))).order_by(
+        *selectors.LED_CASES_ORDER
+    )
+
+    # then: an index holds the page's whole order, and SQLite reads the cases through it
+    # (with its first column alone it chose another index and sorted every case)
+    indexes = {index.name: list(index.fields) for index in Case._meta.indexes}
+    assert indexes["case_status_changed_idx"] == list(selectors.LED_CASES_ORDER)
+    if connection.vendor == "sqlite":
+        plan = walked[:5].explain()
+        assert "case_status_changed_idx" in plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan
