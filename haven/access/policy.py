@@ -584,7 +584,13 @@ def flow_status(
 
 
 def team_of(*, case_id: uuid.UUID | str) -> list[TeamMembership]:
-    return list(TeamMembership.objects.filter(case_id=case_id).select_related("organisation"))
+    """The case team: the lead first, then the others in the order they joined (an
+    order of its own, not the order of whichever index the database reads)."""
+    return list(
+        TeamMembership.objects.filter(case_id=case_id)
+        .select_related("organisation")
+        .order_by("-is_lead", "joined_at", "id")
+    )
 
 
 def may_see_case(
