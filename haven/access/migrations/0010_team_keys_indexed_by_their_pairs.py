@@ -23,4 +23,15 @@ class Migration(migrations.Migration):
             name='organisation',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='case_memberships', to='accounts.organisation'),
         ),
+        # On PostgreSQL, dropping the case column's index also drops every other
+        # one-column index on it, the partial unique index of the one lead included:
+        # put it back (on SQLite the table was rebuilt with it; it is rebuilt again).
+        migrations.RemoveConstraint(
+            model_name='teammembership',
+            name='team_one_lead',
+        ),
+        migrations.AddConstraint(
+            model_name='teammembership',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('case',), name='team_one_lead'),
+        ),
     ]
