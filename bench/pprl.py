@@ -45,52 +45,9 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import linkage
+from bench import linkage, linkage_data
 
 LOCALES = ("ru_RU", "et_EE", "fi_FI", "lv_LV", "lt_LT", "pl_PL")
-# A passport-style (ICAO 9303) romanisation: not the one Haven's normalisation uses,
-# so a Cyrillic name and its romanisation differ as they do between two registers.
-ICAO = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "i",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "ie",
-            "y",
-            "_",
-            "e",
-            "iu",
-            "ia",
-        ],
-        strict=True,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -103,15 +60,9 @@ class Person:
 
 
 def _romanise(text: str) -> str:
-    out = []
-    for char in text:
-        latin = ICAO.get(char.lower())
-        if latin is None:
-            out.append(char)
-            continue
-        latin = "" if latin == "_" else latin
-        out.append(latin.capitalize() if char.isupper() else latin)
-    return "".join(out)
+    """A passport-style (ICAO 9303) romanisation: not the one Haven's normalisation
+    uses, so a Cyrillic name and its romanisation differ as between two registers."""
+    return linkage_data.romanise(text, "icao")
 
 
 def _strip_marks(text: str) -> str:
