@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "haven.referrals",
     "haven.justice",
     "haven.linkage",
+    "haven.statistics",
     "haven.web",
     "haven.demo",
 ]

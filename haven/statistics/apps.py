@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class StatisticsConfig(AppConfig):
+    """Counting without exposing anyone (R-41 to R-46): the Rapporteur's tables, the
+    standard exports and the protected releases, read from the ``statistical`` group."""
+
+    name = "haven.statistics"
+    label = "statistics"
+    verbose_name = "Statistics"

@@ -1,0 +1,1 @@
+"""The statistics app's own tables: what was released, and the privacy spent on it."""
