@@ -12,7 +12,6 @@ from typing import Any
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +24,7 @@ from haven.deadlines.models import Notification, Task
 from haven.lib.api import (
     BAD_REQUEST,
     UNAUTHENTICATED,
+    CountedPagination,
     DetailSerializer,
     ErrorSerializer,
     JsonApiView,
@@ -180,7 +180,7 @@ class NotificationReadResultSerializer(serializers.Serializer[Any]):
 
 
 class DeadlineListView(JsonApiView):
-    pagination_class = PageNumberPagination
+    pagination_class = CountedPagination
 
     @extend_schema(
         operation_id="deadline_list",
@@ -197,16 +197,19 @@ class DeadlineListView(JsonApiView):
         query = DeadlineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = acting_user(request)
-        tasks = selectors.my_deadlines(user=user, overdue_only=query.validated_data["overdue"])
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(tasks, request, view=self)
-        assert page is not None  # noqa: S101 - a page size is configured
-        body = DeadlineSerializer(page, many=True, context={"user": user}).data
-        return paginator.get_paginated_response(body)
+        page = selectors.my_deadlines_page(
+            user=user,
+            overdue_only=query.validated_data["overdue"],
+            number=paginator.page_number(request),
+            per_page=paginator.per_page(),
+        )
+        body = DeadlineSerializer(page.object_list, many=True, context={"user": user}).data
+        return paginator.response_for(request, page, body)
 
 
 class NotificationListView(JsonApiView):
-    pagination_class = PageNumberPagination
+    pagination_class = CountedPagination
 
     @extend_schema(
         operation_id="notification_list",
@@ -214,11 +217,14 @@ class NotificationListView(JsonApiView):
         responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
     )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_for(user=acting_user(request))
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        assert page is not None  # noqa: S101 - a page size is configured
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+        page = selectors.notifications_page(
+            user=acting_user(request),
+            number=paginator.page_number(request),
+            per_page=paginator.per_page(),
+        )
+        body = NotificationSerializer(page.object_list, many=True).data
+        return paginator.response_for(request, page, body)
 
 
 class NotificationReadView(JsonApiView):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -27,6 +26,7 @@ from haven.deadlines import selectors as selectors
 from haven.deadlines import services as services
 from haven.deadlines.errors import TaskClosedByRecord
 from haven.deadlines.models import Notification, Task
+from haven.lib import paging
 from haven.lib.views import domain_errors
 
 PAGE_SIZE = 25
@@ -57,8 +57,12 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     """Open deadlines of the user's organisation, soonest first; ``?show=overdue`` filters."""
     user = request_user(request)
     overdue_only = request.GET.get("show") == OVERDUE
-    tasks = selectors.my_deadlines(user=user, overdue_only=overdue_only)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.my_deadlines_page(
+        user=user,
+        overdue_only=overdue_only,
+        number=paging.page_number(request.GET.get("page")),
+        per_page=PAGE_SIZE,
+    )
     rows = [
         DeadlineRow(
             task=task,
@@ -68,7 +72,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             overdue=bool(getattr(task, "overdue", False)),
             closed_by_record=str(kinds.closed_by_record(task.kind) or ""),
         )
-        for task in page
+        for task in page.object_list
     ]
     context = {"page": page, "rows": rows, "overdue_only": overdue_only, "nav": "deadlines"}
     return render(request, "deadlines/deadline_list.html", context)
@@ -78,8 +82,11 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's reminders, escalations, break-glass, referral and desk news, unread first."""
-    notifications = selectors.notifications_for(user=request_user(request))
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.notifications_page(
+        user=request_user(request),
+        number=paging.page_number(request.GET.get("page")),
+        per_page=PAGE_SIZE,
+    )
     rows = [
         NotificationRow(
             notification=notification,
@@ -87,7 +94,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             what=selectors.notification_what(notification),
             link=row_link(notification),
         )
-        for notification in page
+        for notification in page.object_list
     ]
     return render(
         request,

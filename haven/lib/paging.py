@@ -8,7 +8,9 @@ and the API answer with the same ``Count``.
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -33,6 +35,16 @@ def capped_count(rows: QuerySet[Any], *, limit: int) -> Count:
     """Count ``rows`` but stop after ``limit`` (one ``COUNT`` over ``LIMIT limit + 1``)."""
     found = rows[: limit + 1].count()
     return Count(value=min(found, limit), exact=found <= limit)
+
+
+def capped_count_of_parts(parts: Sequence[QuerySet[Any]], *, limit: int) -> Count:
+    """``capped_count`` of the union of disjoint ``parts``: each is counted up to
+    ``limit`` on its own (each on its own index), and the sum stops at ``limit``."""
+    counts = [capped_count(part, limit=limit) for part in parts]
+    total = sum(count.value for count in counts)
+    return Count(
+        value=min(total, limit), exact=all(count.exact for count in counts) and total <= limit
+    )
 
 
 def page_number(raw: object) -> int:
@@ -82,6 +94,33 @@ def page_of(rows: QuerySet[Any], *, number: int, per_page: int, count: Count) ->
         number = min(number, max(1, math.ceil(count.value / per_page)))
     start = (number - 1) * per_page
     found = list(rows[start : start + per_page + 1])
+    return Page(
+        object_list=found[:per_page],
+        number=number,
+        per_page=per_page,
+        count=count,
+        has_next=len(found) > per_page,
+    )
+
+
+def page_of_parts(
+    parts: Sequence[QuerySet[Any]],
+    *,
+    key: Callable[[Any], Any],
+    number: int,
+    per_page: int,
+    count: Count,
+) -> Page[Any]:
+    """Page ``number`` of the union of disjoint ``parts``, each already ordered by
+    ``key``: each part is read in its own index order with a limit (the rows up to
+    the end of the page), and the parts are merged. One condition with OR across
+    two columns would make the database scan a third index instead."""
+    if count.exact:
+        number = min(number, max(1, math.ceil(count.value / per_page)))
+    start = (number - 1) * per_page
+    end = start + per_page + 1
+    merged = list(heapq.merge(*(list(part[:end]) for part in parts), key=key))
+    found = merged[start:end]
     return Page(
         object_list=found[:per_page],
         number=number,

@@ -16,6 +16,7 @@ from haven.accounts.models import Organisation, OrgType, Role
 from haven.accounts.tests.factories import OrganisationFactory
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
+from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Notification
 from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
@@ -28,8 +29,9 @@ NOTIFICATIONS = "/api/v1/notifications/"
 READ = "/api/v1/notifications/read/"
 
 # Token look-up with its user, then the count and one page of deadlines with their
-# case: the same for 1 deadline as for 30 (two pages).
-DEADLINE_LIST_QUERIES = 3
+# case: the same for 1 deadline as for 30 (two pages). The organisation's deadlines and
+# the user's own elsewhere are counted and read apart, each on its index: 2 more.
+DEADLINE_LIST_QUERIES = 5
 NOTIFICATION_LIST_QUERIES = 3
 
 
@@ -242,3 +244,25 @@ def test_it_documents_responses_and_security_for_every_deadline_operation(
         assert "401" in operation["responses"], (path, method)
         for code, response in operation["responses"].items():
             assert "schema" in response["content"]["application/json"], (path, method, code)
+
+
+def test_it_pages_my_deadlines_with_a_count_that_stops_at_the_limit(
+    ngo: Organisation, monkeypatch: pytest.MonkeyPatch, openapi: dict[str, Any]
+) -> None:
+    # given: three deadlines (with intake's none: quiet cases) and a count limit of two
+    monkeypatch.setattr(deadline_selectors, "LIST_COUNT_LIMIT", 2)
+    caseworker = staff(ngo, Role.CASEWORKER)
+    for _ in range(3):
+        deadline(case=quiet_case(actor=caseworker), organisation=ngo)
+    client = api_client_for(caseworker)
+
+    # when
+    capped = client.get(DEADLINES).json()
+    monkeypatch.setattr(deadline_selectors, "LIST_COUNT_LIMIT", 10)
+    exact = client.get(DEADLINES).json()
+
+    # then
+    assert_matches_schema(openapi, DEADLINES, "get", 200, capped)
+    assert (capped["count"], capped["count_exact"], len(capped["results"])) == (2, False, 3)
+    assert (exact["count"], exact["count_exact"]) == (3, True)
+    assert client.get(DEADLINES, {"page": 2}).status_code == 404

@@ -15,7 +15,9 @@ from pytest_django import DjangoAssertNumQueries
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory
 from haven.cases.tests.factories import open_case
+from haven.deadlines import selectors as deadline_selectors
 from haven.deadlines import services as deadline_services
+from haven.deadlines import views as deadline_views
 from haven.deadlines.models import Notification
 from haven.deadlines.tests.test_deadlines import at, deadline, quiet_case, staff
 from haven.web import context_processors
@@ -34,7 +36,10 @@ READ = reverse("deadlines:notification_read")
 # deadline as for 5.
 # Issue 6 adds 1: the menu's count of referrals waiting for the organisation's answer
 # (web.context_processors), on every page of a user with a case role.
-DEADLINE_LIST_QUERIES = 11
+# Issue 13: the organisation's deadlines and the user's own elsewhere are each counted
+# and read on their own index (an OR across the two columns scanned every open
+# deadline of the country): 2 more.
+DEADLINE_LIST_QUERIES = 13
 # The same, with each notification's task in the page query (and issue 6's 1).
 NOTIFICATION_LIST_QUERIES = 11
 
@@ -254,3 +259,52 @@ def test_it_renders_each_template_without_inline_script_handlers_or_styles(
     assert test_csp._problems(html) == []
     assert "{{" not in html
     assert "{%" not in html
+
+
+# --- long lists: read with a limit, counted up to a limit (issue 13) --------------------
+
+
+def test_it_counts_a_long_list_of_deadlines_only_up_to_the_limit_and_pages_through_it(
+    ngo: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: four deadlines, a page of two, and a count that stops at three
+    monkeypatch.setattr(deadline_selectors, "LIST_COUNT_LIMIT", 3)
+    monkeypatch.setattr(deadline_views, "PAGE_SIZE", 2)
+    caseworker = staff(ngo, Role.CASEWORKER)
+    for day in (20, 21, 22, 23):
+        deadline(case=quiet_case(actor=caseworker), organisation=ngo, due_on=date(2026, 3, day))
+    client = _client(caseworker)
+
+    # when
+    first = client.get(DEADLINES).content.decode()
+    second = client.get(DEADLINES, {"page": 2}).content.decode()
+    past = client.get(DEADLINES, {"page": 9}).content.decode()
+
+    # then: "more than 3", pages without a total, and every deadline reached
+    assert "More than 3 deadlines" in first
+    assert "Page 1<" in first and "Page 1 of" not in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert '<time datetime="2026-03-20' in first and '<time datetime="2026-03-22' not in first
+    assert '<time datetime="2026-03-22' in second and '<time datetime="2026-03-23' in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    assert '<th scope="row"' not in past
+
+
+def test_it_counts_a_short_list_of_notifications_exactly_with_its_number_of_pages(
+    ngo: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: three reminders, a page of two, a count limit above them
+    monkeypatch.setattr(deadline_views, "PAGE_SIZE", 2)
+    caseworker = staff(ngo, Role.CASEWORKER)
+    for _ in range(3):
+        deadline(case=quiet_case(actor=caseworker), organisation=ngo)
+    deadline_services.deadlines_sweep(now=at(date(2026, 3, 8)))
+    client = _client(caseworker)
+
+    # when
+    first = client.get(NOTIFICATIONS).content.decode()
+    second = client.get(NOTIFICATIONS, {"page": 2}).content.decode()
+
+    # then
+    assert "Page 1 of 2" in first and first.count('<th scope="row"') == 2
+    assert "Page 2 of 2" in second and second.count('<th scope="row"') == 1

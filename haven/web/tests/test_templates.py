@@ -736,8 +736,9 @@ def _reflection_summary(scene: Scene) -> Context:
 def _deadline_list(scene: Scene) -> Context:
     # As the view builds its rows (annotations of my_deadlines, read with getattr there too).
     case = scene.presumed.case
-    tasks = deadline_selectors.my_deadlines(user=scene.reader, now=LATER)
-    page = Paginator(tasks, deadline_views.PAGE_SIZE).get_page(1)
+    page = deadline_selectors.my_deadlines_page(
+        user=scene.reader, now=LATER, number=1, per_page=deadline_views.PAGE_SIZE
+    )
     rows = [
         deadline_views.DeadlineRow(
             task=task,
@@ -746,7 +747,7 @@ def _deadline_list(scene: Scene) -> Context:
             overdue=bool(getattr(task, "overdue", False)),
             closed_by_record=str(deadline_kinds.closed_by_record(task.kind) or ""),
         )
-        for task in page
+        for task in page.object_list
     ]
     assert {row.case_reference for row in rows} == {case.reference}
     assert {row.overdue for row in rows} == {True, False}
@@ -769,8 +770,9 @@ def _notification_list(scene: Scene) -> Context:
     first = deadline_selectors.notifications_for(user=scene.reader).first()
     assert first is not None
     deadline_services.notifications_mark_read(user=scene.reader, notification_ids=[first.id])
-    notifications = deadline_selectors.notifications_for(user=scene.reader)
-    page = Paginator(notifications, deadline_views.PAGE_SIZE).get_page(1)
+    page = deadline_selectors.notifications_page(
+        user=scene.reader, number=1, per_page=deadline_views.PAGE_SIZE
+    )
     rows = [
         deadline_views.NotificationRow(
             notification=notification,
@@ -778,7 +780,7 @@ def _notification_list(scene: Scene) -> Context:
             what=deadline_selectors.notification_what(notification),
             link=deadline_views.row_link(notification),
         )
-        for notification in page
+        for notification in page.object_list
     ]
     assert {row.case_reference for row in rows} == {case.reference}
     assert {row.notification.kind for row in rows} >= {"break_glass", "reminder", "referral"}
