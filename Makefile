@@ -156,6 +156,7 @@ bench: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
+	$(BIN)/python -m bench.dp
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache
