@@ -124,6 +124,8 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
 	--cov=haven.linkage.services --cov=haven.linkage.selectors \
+	--cov=haven.statistics.services --cov=haven.statistics.releases \
+	--cov=haven.statistics.release_sources \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)

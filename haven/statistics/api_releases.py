@@ -4,7 +4,6 @@ rules as the pages."""
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -170,9 +169,9 @@ class ReleaseDetailView(JsonApiView):
             404: OpenApiResponse(ErrorSerializer, description="not_found"),
         },
     )
-    def get(self, request: Request, release_id: uuid.UUID) -> Response:
+    def get(self, request: Request, id: str) -> Response:
         user = acting_user(request)
-        release = releases.release_get(user=user, release_id=release_id)
+        release = releases.release_get(user=user, release_id=id)
         services.release_export(actor=user, release=release, export_format="api")
         return Response(ReleaseSerializer(_release(release)).data)
 
@@ -180,7 +179,7 @@ class ReleaseDetailView(JsonApiView):
 urlpatterns: list[URLPattern] = [
     path("statistics/releases/", ReleaseListView.as_view(), name="statistics_release_list"),
     path(
-        "statistics/releases/<uuid:release_id>/",
+        "statistics/releases/<str:id>/",
         ReleaseDetailView.as_view(),
         name="statistics_release_get",
     ),

@@ -76,22 +76,22 @@ def _check_epsilon(epsilon: Decimal) -> None:
 def _locked_budgets(*, dataset: str, country: str, years: range) -> list[PrivacyBudget]:
     """The years' budgets, opened if new (with the total from settings), then locked
     in year order (one order for every release: no deadlock between two)."""
-    now = timezone.now()
-    total = releases.budget_total()
-    PrivacyBudget.objects.bulk_create(
-        [
-            PrivacyBudget(
-                dataset=dataset, country=country, year=year, total_epsilon=total, opened_at=now
-            )
-            for year in years
-        ],
-        ignore_conflicts=True,
-    )
-    return list(
-        PrivacyBudget.objects.select_for_update()
-        .filter(dataset=dataset, country=country, year__in=years)
-        .order_by("year")
-    )
+    budgets = PrivacyBudget.objects.filter(dataset=dataset, country=country, year__in=years)
+    opened = set(budgets.values_list("year", flat=True))
+    if len(opened) < len(years):
+        # Two first releases of a year at once: the unique key keeps one row.
+        now, total = timezone.now(), releases.budget_total()
+        PrivacyBudget.objects.bulk_create(
+            [
+                PrivacyBudget(
+                    dataset=dataset, country=country, year=year, total_epsilon=total, opened_at=now
+                )
+                for year in years
+                if year not in opened
+            ],
+            ignore_conflicts=True,
+        )
+    return list(budgets.select_for_update().order_by("year"))
 
 
 def _spend(budgets: list[PrivacyBudget], epsilon: Decimal) -> dict[str, str]:
