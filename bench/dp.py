@@ -1,7 +1,7 @@
 """``make bench`` (protected statistics, issue 15): the error of differentially
 private year by form-of-exploitation tables against ε.
 
-    python -m bench.dp [--victims 3000] [--repeats 5] [--seed 1]
+    python -m bench.dp [--victims 3000] [--repeats 10] [--seed 1]
 
 A register of ``--victims`` registered victims over eight years is generated with a
 seeded generator (more victims each year, labour exploitation gaining on sexual
@@ -151,7 +151,7 @@ def figures(*, victims: int, repeats: int, seed: int) -> list[dict[str, object]]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--victims", type=int, default=3000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     for row in figures(victims=args.victims, repeats=args.repeats, seed=args.seed):

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import opendp.prelude as dp
@@ -56,7 +56,7 @@ DISPERSION = 20.0
 PRIOR_FLOOR = 0.1
 # How far beyond the noisy figure and the prior mean the posterior is searched, in
 # noise scales (exp(-40) is far below any probability that could move the median).
-WINDOW_SCALES = 40
+WINDOW_SCALES = 30
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,17 @@ def measure(counts: Sequence[int], *, sensitivity: int, epsilon: float) -> tuple
     return [int(value) for value in noisy], scale
 
 
-def _log_prior(mean: float) -> Callable[[int], float]:
-    """Log of the negative binomial pmf with this mean (up to a constant)."""
+def _log_prior(mean: float, low: int, high: int) -> list[float]:
+    """Log of the negative binomial pmf with this mean at ``low..high`` (up to a
+    constant), by the ratio of consecutive terms: one lgamma per cell, not per count."""
     r = DISPERSION
-    p = mean / (mean + r)
-    log_p, log_q = math.log(p), math.log(1.0 - p)
-    return lambda c: math.lgamma(c + r) - math.lgamma(c + 1) + c * log_p + r * log_q
+    log_p = math.log(mean / (mean + r))
+    value = math.lgamma(low + r) - math.lgamma(low + 1) + low * log_p
+    logs = [value]
+    for c in range(low, high):
+        value += math.log((c + r) / (c + 1)) + log_p
+        logs.append(value)
+    return logs
 
 
 def posterior_median(noisy: int, *, prior_mean: float, scale: float) -> int:
@@ -123,8 +128,8 @@ def posterior_median(noisy: int, *, prior_mean: float, scale: float) -> int:
     window = int(WINDOW_SCALES * scale) + 10
     low = max(0, min(noisy, int(mean)) - window)
     high = max(noisy, int(mean), 0) + window
-    prior = _log_prior(mean)
-    logs = [prior(c) - abs(noisy - c) / scale for c in range(low, high + 1)]
+    prior = _log_prior(mean, low, high)
+    logs = [prior[c - low] - abs(noisy - c) / scale for c in range(low, high + 1)]
     top = max(logs)
     weights = [math.exp(value - top) for value in logs]
     half, running = sum(weights) / 2.0, 0.0
