@@ -39,6 +39,12 @@ def may_release(user: User) -> bool:
     return user.is_active and organisation is not None and organisation.org_type in RELEASERS
 
 
+def require_releaser(user: User) -> None:
+    """Refuse anyone but the National Rapporteur before a release is even read."""
+    if not may_release(user):
+        raise errors.ReleaseNotAllowed(_("Only the National Rapporteur spends the budget."))
+
+
 def country_of_reader(user: User) -> str:
     """The country whose statistics the user sees; refused for anyone else."""
     if not may_view(user):

@@ -53,19 +53,17 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def release_new(request: HttpRequest) -> HttpResponse:
     """Make a release (the Rapporteur only: it spends the budget)."""
+    user = request_user(request)
+    releases.require_releaser(user)
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:
-            release = services.release_create(
-                actor=request_user(request), data=form.release_input()
-            )
+            release = services.release_create(actor=user, data=form.release_input())
         except (InvalidInput, Conflict) as exc:
             form_error(form, exc)
         else:
             messages.success(request, _("The protected release was made."))
             return redirect("statistics_releases:release_detail", release_id=release.id)
-    else:
-        releases.country_of_reader(request_user(request))
     return _list(request, form=form, status=400)
 
 

@@ -112,8 +112,7 @@ def _spend(budgets: list[PrivacyBudget], epsilon: Decimal) -> dict[str, str]:
 def release_create(*, actor: User, data: ReleaseInput) -> Release:
     """Release one table at ε, spending it from every year's budget (R-46; refused
     over budget). Only the National Rapporteur of the country releases."""
-    if not releases.may_release(actor):
-        raise errors.ReleaseNotAllowed(_("Only the National Rapporteur spends the budget."))
+    releases.require_releaser(actor)
     country = releases.country_of_reader(actor)
     table = _table(data)
     _check_years(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -111,8 +112,11 @@ def test_an_invalid_form_is_shown_again_with_its_errors() -> None:
     assert 'id="id_table_error"' in text
 
 
-def test_an_invalid_form_from_someone_outside_statistics_is_refused() -> None:
-    refused = client_for(caseworker()).post(NEW, form(epsilon="abc"))
+@pytest.mark.parametrize("who", [caseworker, coordinator])
+def test_an_invalid_form_from_someone_who_may_not_release_is_refused(
+    who: Callable[[], User],
+) -> None:
+    refused = client_for(who()).post(NEW, form(epsilon="abc"))
 
     assert refused.status_code == 403
 
