@@ -9,7 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from haven.access.models import FieldGroup, Purpose
 from haven.audit.models import Action, AuditEvent
@@ -351,3 +354,37 @@ def test_r44_a_victim_identified_after_being_presumed_counts_once_in_the_first_y
 def test_a_value_label_passes_years_and_unknown_values_through() -> None:
     assert release_sources.value_label("year", "2024") == "2024"
     assert release_sources.value_label("exploitation", "no_such_form") == "no_such_form"
+
+
+# --- the ledger as a property ---------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None)  # each example releases through OpenDP
+@given(
+    asked=st.lists(
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1.2"), places=2),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_r46_the_ledger_accepts_a_release_exactly_when_the_budget_covers_it(
+    asked: list[Decimal],
+) -> None:
+    # given: a budget of 2 per year, releases asked one after the other
+    with transaction.atomic():
+        user = rapporteur()
+        spent = Decimal(0)
+
+        # when / then: each is accepted iff what is left covers it, and the ledger adds up
+        for epsilon in asked:
+            data = release_input(year_from=2025, epsilon=str(epsilon))
+            if spent + epsilon <= 2:
+                release = services.release_create(actor=user, data=data)
+                spent += epsilon
+                assert release.remaining == {"2025": str((2 - spent).quantize(Decimal("0.001")))}
+            else:
+                with pytest.raises(errors.BudgetExceeded):
+                    services.release_create(actor=user, data=data)
+        budget = PrivacyBudget.objects.get(country="FI", year=2025)
+        assert budget.spent_epsilon == spent == sum(s.epsilon for s in budget.spends.all())
+        transaction.set_rollback(True)
