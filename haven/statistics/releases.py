@@ -109,6 +109,11 @@ class GridRow:
     value: str  # the first dimension's value (the year)
     cells: list[int]
     total: int
+    labels: list[str]  # the column each cell is in, for a phone's stacked table
+
+    @property
+    def labelled(self) -> list[tuple[int, str]]:
+        return list(zip(self.cells, self.labels, strict=True))
 
 
 @dataclass(frozen=True)
@@ -127,20 +132,21 @@ def release_grid(release: Release) -> Grid:
     row_dimension, column_dimension = release.dimensions[0], release.dimensions[-1]
     row_values = sorted({key[0] for key in values})
     column_values = list(dict.fromkeys(key[-1] for key in values))
+    columns = [
+        (column, release_sources.value_label(column_dimension, column)) for column in column_values
+    ]
     rows = [
         GridRow(
             value=row,
             cells=[values.get((row, column), 0) for column in column_values],
             total=int(release.totals.get(row, 0)),
+            labels=[label for _value, label in columns],
         )
         for row in row_values
     ]
     return Grid(
         row_dimension=row_dimension,
-        columns=[
-            (column, release_sources.value_label(column_dimension, column))
-            for column in column_values
-        ],
+        columns=columns,
         rows=rows,
         grand_total=sum(row.total for row in rows),
     )
