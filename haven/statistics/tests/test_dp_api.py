@@ -121,3 +121,16 @@ def test_the_schema_documents_the_release_endpoints() -> None:
     text = schema.content.decode()
     assert "/api/v1/statistics/releases/{id}/:" in text
     assert "operationId: statistics_release_create" in text
+
+
+def test_the_release_list_reads_a_fixed_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    # given: five releases
+    client = api_client_for(rapporteur())
+    for _ in range(5):
+        client.post(URL, body(epsilon="0.1"), format="json")
+
+    # then
+    with django_assert_max_num_queries(8):
+        assert client.get(URL).status_code == 200
