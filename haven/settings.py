@@ -13,7 +13,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from haven.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from haven.lib.env import env_bool, env_decimal, env_int, env_list, env_secret, env_str
 from haven.lib.files import private_sqlite_file
 
 django_stubs_ext.monkeypatch()
@@ -347,6 +347,9 @@ HAVEN_LINKAGE_THRESHOLD_PERCENT = env_int("HAVEN_LINKAGE_THRESHOLD_PERCENT", 50)
 HAVEN_LINKAGE_MAX_CANDIDATES = env_int("HAVEN_LINKAGE_MAX_CANDIDATES", 20)
 HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)
 HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES", 10)
+# Protected statistics (issue 15): the total ε each dataset (registered victims of one
+# country in one year) may ever spend on differentially private releases.
+HAVEN_STATISTICS_DP_BUDGET = env_decimal("HAVEN_STATISTICS_DP_BUDGET", "2")
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

@@ -31,6 +31,11 @@ class Action(models.TextChoices):
     # Identity fields decrypted in memory to score a possible duplicate (linkage's
     # search before create): one event per person read, naming who searched.
     LINKAGE_READ = "linkage_read", _("compared with a new intake")
+    # A differentially private statistics release: ε spent from the privacy budget
+    # (``detail`` gives ε, the years and the budget left; never a count of a person).
+    DP_RELEASE = "dp_release", _("released protected statistics")
+    # A protected release downloaded (CSV or API): who took the published figures.
+    DP_RELEASE_EXPORT = "dp_release_export", _("exported protected statistics")
 
 
 class AuditEvent(models.Model):

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
@@ -74,6 +75,8 @@ from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.services import decisions as decision_services
 from haven.identification.services import indicator_sets as set_services
 from haven.identification.services import screening as screening_services
+from haven.statistics import release_sources
+from haven.statistics.services import releases as release_services
 
 DEFAULT_CASES = 200
 DEFAULT_SEED = 2024
@@ -115,6 +118,7 @@ class SeedSummary:
     referrals: referral_demo.ReferralCounts = field(default_factory=referral_demo.ReferralCounts)
     drafts: int = 0  # a half-done intake the NGO caseworker can resume (issue 11)
     erasure_requests: int = 0  # waiting for a second supervisor of the case lead (issue 12)
+    protected_releases: int = 0  # differentially private tables, one per Rapporteur (issue 15)
     seconds: float = 0.0
 
 
@@ -178,10 +182,31 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     ).seed()
     summary.drafts = _leave_a_draft(users)
     summary.erasure_requests = _ask_an_erasure(users)
+    summary.protected_releases = _release_protected_statistics(users, today)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _release_protected_statistics(users: dict[UserKey, User], today: date) -> int:
+    """Each country's Rapporteur releases last year and this year's registered victims
+    by form of exploitation at ε 0.5, so the releases page has a table and a budget."""
+    made = 0
+    for (_country, org_type, _role), user in sorted(users.items()):
+        if org_type == OrgType.RAPPORTEUR:
+            release_services.release_create(
+                actor=user,
+                data=release_services.ReleaseInput(
+                    dataset=release_sources.REGISTERED_VICTIMS,
+                    table=release_sources.YEAR_BY_EXPLOITATION,
+                    year_from=today.year - 1,
+                    year_to=today.year,
+                    epsilon=Decimal("0.5"),
+                ),
+            )
+            made += 1
+    return made
 
 
 # A synthetic intake left unfinished: languages and countries are stored as codes.

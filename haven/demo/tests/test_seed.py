@@ -91,6 +91,7 @@ from haven.referrals.models import (
     ReferralEvent,
     ReferralState,
 )
+from haven.statistics.models import Release
 
 TODAY = date(2025, 3, 14)
 S = IdentificationStatus
@@ -1011,3 +1012,16 @@ def test_r39_the_demo_has_an_erasure_request_waiting_for_the_leads_supervisor(
     assert User.objects.filter(
         organisation_id=task.assigned_organisation_id, role=Role.SUPERVISOR
     ).exists()
+
+
+def test_r46_each_demo_rapporteur_has_made_a_protected_release(
+    seeded: demo.SeedSummary,
+) -> None:
+    # then: one release per Rapporteur, of its own country, with the budget it left
+    rapporteurs = User.objects.filter(organisation__org_type=OrgType.RAPPORTEUR)
+    releases = Release.objects.all()
+    assert seeded.protected_releases == rapporteurs.count() == releases.count() > 0
+    for release in releases:
+        assert release.released_by.organisation is not None
+        assert release.country == release.released_by.organisation.country
+        assert set(release.remaining.values()) == {"1.500"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,21 @@ def test_it_names_the_malformed_variable_in_the_error(monkeypatch: pytest.Monkey
 
     # then: the operator knows what to fix
     assert NAME in str(raised.value)
+
+
+def test_it_reads_a_decimal_or_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.env_decimal(NAME, "2") == Decimal("2")
+    monkeypatch.setenv(NAME, " 1.25 ")
+    assert env.env_decimal(NAME, "2") == Decimal("1.25")
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-1", "NaN", "Infinity"])
+def test_it_refuses_a_malformed_or_non_positive_decimal(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    # given
+    monkeypatch.setenv(NAME, raw)
+
+    # then
+    with pytest.raises(ImproperlyConfigured):
+        env.env_decimal(NAME, "2")

@@ -54,6 +54,7 @@ from haven.identification.tests.test_decisions_services import RG, TODAY, team
 from haven.linkage.tests import factories as linkage_factories
 from haven.referrals.services import desk as desk_services
 from haven.referrals.tests import test_referrals_services as referral_tests
+from haven.statistics.tests import dp_helpers as statistics_helpers
 
 if TYPE_CHECKING:  # the API client's response type exists only in the DRF stubs
     from rest_framework.response import _MonkeyPatchedResponse as TestResponse
@@ -69,6 +70,8 @@ MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
 INTEGER_IDS = {TOKEN_REVOKE}
 CASES = "/api/v1/cases/"
 LINKAGE_CHECK = "/api/v1/linkage/check/"
+STATISTICS_RELEASES = "/api/v1/statistics/releases/"
+STATISTICS_RELEASE = STATISTICS_RELEASES + "{id}/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -263,6 +266,9 @@ OPERATIONS = {
     (DESK_REPORT_TRIAGE, "post"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
+    (STATISTICS_RELEASES, "get"),
+    (STATISTICS_RELEASES, "post"),
+    (STATISTICS_RELEASE, "get"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -1917,4 +1923,36 @@ def test_it_describes_linkage_check_answers_as_served(openapi: dict[str, Any]) -
 
     # then
     assert [r.status_code for _, _, r in served] == [200, 200, 400, 403, 200, 429]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_protected_release_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: the Rapporteur (who releases), the coordinator (who reads), a caseworker
+    releaser = api_client_for(statistics_helpers.rapporteur())
+    reader = api_client_for(statistics_helpers.coordinator())
+    outsider = api_client_for(statistics_helpers.caseworker())
+    body = {
+        "dataset": "registered_victims",
+        "table": "year_exploitation",
+        "year_from": 2024,
+        "year_to": 2025,
+        "epsilon": "1.5",
+    }
+
+    # when
+    made = releaser.post(STATISTICS_RELEASES, body, format="json")
+    one = STATISTICS_RELEASES + made.json()["id"] + "/"
+    served: list[Served] = [
+        (STATISTICS_RELEASES, "post", made),
+        (STATISTICS_RELEASES, "post", releaser.post(STATISTICS_RELEASES, body, format="json")),
+        (STATISTICS_RELEASES, "post", releaser.post(STATISTICS_RELEASES, {}, format="json")),
+        (STATISTICS_RELEASES, "post", reader.post(STATISTICS_RELEASES, body, format="json")),
+        (STATISTICS_RELEASES, "get", reader.get(STATISTICS_RELEASES)),
+        (STATISTICS_RELEASES, "get", outsider.get(STATISTICS_RELEASES)),
+        (STATISTICS_RELEASE, "get", reader.get(one)),
+        (STATISTICS_RELEASE, "get", reader.get(STATISTICS_RELEASES + "nope/")),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [201, 409, 400, 403, 200, 403, 200, 404]
     assert_served_as_described(openapi, served)

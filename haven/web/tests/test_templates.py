@@ -129,6 +129,11 @@ from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
 from haven.referrals.views import referrals as referral_views
+from haven.statistics import releases as statistics_releases
+from haven.statistics.forms.releases import ReleaseForm
+from haven.statistics.models import Release
+from haven.statistics.services import releases as release_services
+from haven.statistics.tests import dp_helpers as statistics_helpers
 from haven.web import composer, timeline
 from haven.web import home as web_home
 
@@ -2396,3 +2401,43 @@ def test_it_notices_a_variable_the_context_lacks() -> None:
 
     # then
     assert "MISSING[indicator_set.title]" in html
+
+
+# --- protected statistics releases (issue 15) -------------------------------------------------
+
+
+def _statistics_release(scene: Scene) -> Release:
+    scene.viewer = statistics_helpers.rapporteur()
+    return release_services.release_create(
+        actor=scene.viewer, data=statistics_helpers.release_input()
+    )
+
+
+def _release_list(scene: Scene) -> Context:
+    release = _statistics_release(scene)
+    return {
+        "releases": [release],
+        "budgets": statistics_releases.budget_list(user=scene.reader),
+        "budget_total": statistics_releases.budget_total(),
+        "may_release": True,
+        "form": ReleaseForm(),
+        "nav": "statistics",
+    }
+
+
+def _release_detail(scene: Scene) -> Context:
+    release = _statistics_release(scene)
+    return {
+        "release": release,
+        "grid": statistics_releases.release_grid(release),
+        "remaining": sorted(release.remaining.items()),
+        "nav": "statistics",
+    }
+
+
+CONTEXTS.update(
+    {
+        "statistics/releases/release_list.html": _release_list,
+        "statistics/releases/release_detail.html": _release_detail,
+    }
+)

@@ -1,0 +1,50 @@
+"""Statistics errors with stable codes (tests assert the codes, never the words)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from haven.lib.errors import Conflict, InvalidInput, NotAllowed
+
+
+class ErrorCode(StrEnum):
+    """Every code this app raises: stable values the API and the tests rely on."""
+
+    # --- Protected releases (differential privacy) ---
+    BUDGET_EXCEEDED = "budget_exceeded"
+    EPSILON_INVALID = "epsilon_invalid"
+    RELEASE_NOT_ALLOWED = "release_not_allowed"
+    STATISTICS_NOT_ALLOWED = "statistics_not_allowed"
+    TABLE_UNKNOWN = "table_unknown"
+    YEARS_INVALID = "years_invalid"
+
+
+class StatisticsNotAllowed(NotAllowed):
+    """Only the National Rapporteur and the national coordinator see statistics."""
+
+    default_code: ClassVar[str] = ErrorCode.STATISTICS_NOT_ALLOWED
+
+
+class ReleaseNotAllowed(NotAllowed):
+    """Only the National Rapporteur spends the privacy budget."""
+
+    default_code: ClassVar[str] = ErrorCode.RELEASE_NOT_ALLOWED
+
+
+class BudgetExceeded(Conflict):
+    """The release would spend more ε than a year's budget has left."""
+
+    default_code: ClassVar[str] = ErrorCode.BUDGET_EXCEEDED
+
+
+class EpsilonInvalid(InvalidInput):
+    default_code: ClassVar[str] = ErrorCode.EPSILON_INVALID
+
+
+class TableUnknown(InvalidInput):
+    default_code: ClassVar[str] = ErrorCode.TABLE_UNKNOWN
+
+
+class YearsInvalid(InvalidInput):
+    default_code: ClassVar[str] = ErrorCode.YEARS_INVALID

@@ -1,0 +1,1 @@
+"""The statistics app's forms, one module per area (``releases``: protected releases)."""

@@ -1,0 +1,1 @@
+"""The statistics app's writes, one module per kind (``releases``: protected releases)."""
