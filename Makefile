@@ -117,6 +117,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.cases.drafts \
 	--cov=haven.linkage.pprl \
 	--cov=haven.statistics.htcds --cov=haven.statistics.kanon --cov=haven.statistics.exchange \
+	--cov=haven.statistics.services_exchange --cov=haven.statistics.selectors_exchange \
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \

@@ -31,6 +31,10 @@ class Action(models.TextChoices):
     # Identity fields decrypted in memory to score a possible duplicate (linkage's
     # search before create): one event per person read, naming who searched.
     LINKAGE_READ = "linkage_read", _("compared with a new intake")
+    # Statistics left or entered Haven in a standard file (HTCDS, the k-anonymous
+    # release, a regional release); ``detail`` says which kind and how many records.
+    EXCHANGE_EXPORT = "exchange_export", _("exported statistics")
+    EXCHANGE_IMPORT = "exchange_import", _("imported statistics")
 
 
 class AuditEvent(models.Model):
