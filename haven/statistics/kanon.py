@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext_noop
 
 from haven.statistics.htcds import Victim
 
@@ -108,12 +109,30 @@ class Hierarchy:
         return len(self.levels) - 1
 
 
+# Level names are marked for translation; pages translate them as they show them.
+_HELD, _ANY = gettext_noop("as held"), gettext_noop("any")
 HIERARCHIES = (
-    Hierarchy("gender", ("as held", "any"), _gender),
-    Hierarchy("ageBroad", ("band", "wider band", "minor or adult", "any"), _age),
-    Hierarchy("citizenship", ("country", "sub-region", "region", "any"), _citizenship),
-    Hierarchy("typeOfExploitConcatenated", ("form", "broad type", "any"), _exploitation),
-    Hierarchy("yearOfRegistration", ("year", "two years", "five years", "any"), _year),
+    Hierarchy("gender", (_HELD, _ANY), _gender),
+    Hierarchy(
+        "ageBroad",
+        (gettext_noop("band"), gettext_noop("wider band"), gettext_noop("minor or adult"), _ANY),
+        _age,
+    ),
+    Hierarchy(
+        "citizenship",
+        (gettext_noop("country"), gettext_noop("sub-region"), gettext_noop("region"), _ANY),
+        _citizenship,
+    ),
+    Hierarchy(
+        "typeOfExploitConcatenated",
+        (gettext_noop("form"), gettext_noop("broad type"), _ANY),
+        _exploitation,
+    ),
+    Hierarchy(
+        "yearOfRegistration",
+        (gettext_noop("year"), gettext_noop("two years"), gettext_noop("five years"), _ANY),
+        _year,
+    ),
 )
 COLUMNS = tuple(h.column for h in HIERARCHIES)
 # CTDC columns Haven does not hold in the statistical group: not in the release.
