@@ -76,13 +76,15 @@ class ImportedReleaseSerializer(serializers.Serializer[Any]):
 
 
 class TrendValueSerializer(serializers.Serializer[Any]):
-    published = serializers.IntegerField(help_text="The sum of the published cells.")
+    published = serializers.IntegerField(
+        allow_null=True, help_text="The sum of the published cells; null: no release that year."
+    )
     at_least = serializers.BooleanField(help_text="True: some cells were suppressed.")
 
 
 class TrendRowSerializer(serializers.Serializer[Any]):
     year = serializers.CharField()
-    values = TrendValueSerializer(many=True, allow_null=True)
+    values = TrendValueSerializer(many=True, help_text="One per state, in the order of states.")
 
 
 class TrendsSerializer(serializers.Serializer[Any]):
@@ -202,7 +204,10 @@ class TrendsView(JsonApiView):
                 {
                     "year": year,
                     "values": [
-                        None if v is None else {"published": v[0], "at_least": v[1]} for v in values
+                        {"published": None, "at_least": False}
+                        if v is None
+                        else {"published": v[0], "at_least": v[1]}
+                        for v in values
                     ],
                 }
                 for year, values in trends.rows

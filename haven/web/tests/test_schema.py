@@ -69,6 +69,7 @@ MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
 INTEGER_IDS = {TOKEN_REVOKE}
 CASES = "/api/v1/cases/"
 LINKAGE_CHECK = "/api/v1/linkage/check/"
+EXCHANGE = "/api/v1/statistics/exchange/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -263,6 +264,12 @@ OPERATIONS = {
     (DESK_REPORT_TRIAGE, "post"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
+    (EXCHANGE + "htcds/export/", "post"),
+    (EXCHANGE + "htcds/import/", "post"),
+    (EXCHANGE + "ctdc/", "post"),
+    (EXCHANGE + "regional/export/", "post"),
+    (EXCHANGE + "regional/import/", "post"),
+    (EXCHANGE + "regional/trends/", "get"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -1917,4 +1924,73 @@ def test_it_describes_linkage_check_answers_as_served(openapi: dict[str, Any]) -
 
     # then
     assert [r.status_code for _, _, r in served] == [200, 200, 400, 403, 200, 429]
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_statistics_exchange_answers_as_served(
+    openapi: dict[str, Any], tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.statistics import exchange
+    from haven.statistics.tests.exchange_factories import coordinator, rapporteur
+
+    # given: the Rapporteur, the coordinator, an NGO, and a state whose key is known
+    private, public = exchange.keygen()
+    peers = tmp_path / "peers.yaml"
+    peers.write_text(f"LV: {public}\n")
+    release = exchange.RegionalRelease(
+        sender="LV",
+        created_at="2026-01-01T00:00:00Z",
+        threshold=5,
+        cells={("2023", "male", "adult", "labour"): 8},
+    )
+    signed = exchange.dumps(release, exchange.private_key(private))
+    chief = api_client_for(rapporteur())
+    looker = api_client_for(coordinator())
+    ngo = api_client_for(make_user(org_type=OrgType.NGO))
+
+    def upload(**fields: Any) -> dict[str, Any]:
+        return {
+            k: SimpleUploadedFile("f", v) if isinstance(v, bytes) else v for k, v in fields.items()
+        }
+
+    # when
+    with override_settings(
+        HAVEN_STATISTICS_EXCHANGE_PEERS_FILE=str(peers),
+        HAVEN_STATISTICS_EXCHANGE_SIGNING_KEY=private,
+    ):
+        served: list[Served] = [
+            (EXCHANGE + "htcds/export/", "post", looker.post(EXCHANGE + "htcds/export/")),
+            (EXCHANGE + "htcds/export/", "post", ngo.post(EXCHANGE + "htcds/export/")),
+            (EXCHANGE + "ctdc/", "post", looker.post(EXCHANGE + "ctdc/")),
+            (EXCHANGE + "regional/export/", "post", chief.post(EXCHANGE + "regional/export/")),
+            (
+                EXCHANGE + "htcds/import/",
+                "post",
+                chief.post(
+                    EXCHANGE + "htcds/import/",
+                    upload(sent_by="LV", file=b"prs_Gender\nFeminine\n"),
+                    format="multipart",
+                ),
+            ),
+            (
+                EXCHANGE + "htcds/import/",
+                "post",
+                chief.post(
+                    EXCHANGE + "htcds/import/",
+                    upload(sent_by="LV", file=b"prs_Gender\nwoman\n"),
+                    format="multipart",
+                ),
+            ),
+            (
+                EXCHANGE + "regional/import/",
+                "post",
+                chief.post(EXCHANGE + "regional/import/", upload(file=signed), format="multipart"),
+            ),
+            (EXCHANGE + "regional/trends/", "get", looker.get(EXCHANGE + "regional/trends/")),
+        ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 403, 200, 200, 201, 400, 201, 200]
     assert_served_as_described(openapi, served)
