@@ -27,7 +27,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from django.utils.translation import gettext_noop
 
 from haven.statistics.htcds import Victim
 
@@ -109,7 +108,12 @@ class Hierarchy:
         return len(self.levels) - 1
 
 
-# Level names are marked for translation; pages translate them as they show them.
+def gettext_noop(message: str) -> str:
+    """Marks a level name for translation (makemessages finds the calls by this name)
+    without Django's settings: pages translate the names as they show them."""
+    return message
+
+
 _HELD, _ANY = gettext_noop("as held"), gettext_noop("any")
 HIERARCHIES = (
     Hierarchy("gender", (_HELD, _ANY), _gender),
