@@ -66,6 +66,7 @@ class Standard:
     carried: dict[str, Column]  # HTCDS fields Haven fills, and reads back
     maps: dict[str, dict[str, str]]  # Haven value -> HTCDS value, per carried field
     extensions: dict[str, Column]  # Haven's own columns (no HTCDS field for them)
+    aliases: dict[str, str]  # a name some files use -> the field's name in the standard
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -127,6 +128,7 @@ def standard() -> Standard:
         carried=carried,
         maps=maps,
         extensions=extensions,
+        aliases={str(k): str(v) for k, v in haven.get("aliases", {}).items()},
     )
 
 
@@ -263,7 +265,7 @@ def _header(row: list[str]) -> list[str]:
     """The header's names; a blank name is a column to skip (the toolkit's row number)."""
     spec = standard()
     known = {spec.record_id, *spec.fields, *spec.extensions}
-    names = [name.strip() for name in row]
+    names = [spec.aliases.get(name.strip(), name.strip()) for name in row]
     seen: set[str] = set()
     for name in names:
         if name and (name not in known or name in seen):
@@ -292,6 +294,18 @@ def _record(number: int, names: list[str], values: list[str], dropped: Counter[s
     return record
 
 
+def _is_label_row(names: list[str], table: list[list[str]]) -> bool:
+    """The IOM Excel toolkit's layout: an unnamed numbering column, and in row 2, not
+    numbered, the fields' labels (which are no valid values)."""
+    if names[0] or len(table) < 2 or table[1][0].strip():
+        return False
+    try:
+        _record(2, names, table[1], Counter())
+    except FileInvalid:
+        return True
+    return False
+
+
 def import_file(content: bytes) -> Imported:
     """The records of an HTCDS CSV or XLSX file, and what could not be carried."""
     table = _table_xlsx(content) if content.startswith(b"PK") else _table_csv(content)
@@ -300,11 +314,12 @@ def import_file(content: bytes) -> Imported:
     if len(table) > MAX_ROWS + 1:
         raise _refuse(MAX_ROWS + 2, "rows")
     names = _header(table[0])
+    first = 2 if _is_label_row(names, table) else 1
     dropped: Counter[str] = Counter()
     records = [
         _record(number, names, values, dropped)
-        for number, values in enumerate(table[1:], start=2)
-        if any(v.strip() for v in values)
+        for number, values in enumerate(table[first:], start=first + 1)
+        if any(v.strip() for name, v in zip(names, values, strict=False) if name)
     ]
     return Imported(records=records, not_carried=dict(sorted(dropped.items())))
 

@@ -155,7 +155,7 @@ def test_r45_the_reports_list_exactly_the_fields_not_carried_in_each_direction()
         "prs_FirstName": 1,
         "vic_MethodsOfControl": 1,
     }
-    assert imported.records == [{"prs_Gender": "Feminine"}, {"prs_Gender": "Masculine"}, {}]
+    assert imported.records == [{"prs_Gender": "Feminine"}, {"prs_Gender": "Masculine"}]
     not_held = htcds.export_not_carried()
     assert set(not_held) == set(spec.fields) - set(spec.carried)
     assert len(not_held) == 83 - 7
@@ -214,3 +214,33 @@ def test_a_file_over_the_row_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -
         htcds.import_file(b"prs_Gender\nFeminine\nFeminine\nFeminine\n")
 
     assert caught.value.field == "rows"
+
+
+def test_r45_a_file_laid_out_as_iom_s_excel_toolkit_is_read() -> None:
+    # given: numbered rows, the labels in row 2, empty numbered rows, the toolkit's spelling
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([None, "prs_Gender", "vic_TraffickinStatusDecisionMakingOrg"])
+    sheet.append([None, "Gender", "Trafficking Status Decision Making Organization"])
+    sheet.append([1, "Masculine", "Police"])
+    sheet.append([2, None, None])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    # when
+    imported = htcds.import_file(out.getvalue())
+
+    # then
+    assert imported.records == [
+        {"prs_Gender": "Masculine", "vic_TraffickingStatusDecisionMakingOrg": "Police"}
+    ]
+
+
+def test_an_unnumbered_second_row_of_valid_values_is_data_not_labels() -> None:
+    content = b",prs_Gender\n,Feminine\n1,Masculine\n"
+
+    imported = htcds.import_file(content)
+
+    assert imported.records == [{"prs_Gender": "Feminine"}, {"prs_Gender": "Masculine"}]
+    assert htcds.import_file(b",prs_Gender\n").records == []
