@@ -197,3 +197,37 @@ def test_an_empty_upload_is_refused(client: Client) -> None:
     response = client.post(RELEASE_IMPORT, {})
 
     assert response.status_code == 400
+
+
+def _import_htcds(user: User, n: int) -> None:
+    from haven.statistics import services_exchange
+
+    for _ in range(n):
+        services_exchange.external_dataset_import(
+            actor=user, content=b"prs_Gender\nFeminine\n", source="x"
+        )
+
+
+def test_the_exchange_page_reads_in_a_fixed_number_of_queries(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given: a page with one dataset, then with four, and more victims
+    user = rapporteur()
+    sign_in(client, user)
+    _import_htcds(user, 1)
+    client.get(HOME)  # warms the session and the user
+    with CaptureQueriesContext(connection) as few:
+        client.get(HOME)
+    _import_htcds(user, 3)
+    ngo = OrganisationFactory.create(org_type=OrgType.NGO, country="EE")
+    for _ in range(3):
+        registered_case(lead=ngo, decider=user)
+
+    # when
+    with CaptureQueriesContext(connection) as many:
+        client.get(HOME)
+
+    # then
+    assert len(many) == len(few)
+    assert len(many) == 10  # the same ten whatever the number of victims and datasets
