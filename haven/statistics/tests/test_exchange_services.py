@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,44 @@ def test_regional_trends_show_the_latest_release_of_each_state_with_lower_bounds
     assert trends.states == ["EE", "LV"]
     assert trends.rows == [("2024", [(0, True), (6, True)])]
     assert selectors.regional_trends(own=own, imported=[old, new]).rows == trends.rows
+
+
+NAIVE_BROAD = {"sexual_exploitation": "sexual", "forced_labour": "labour"}
+
+
+def test_the_regional_counts_agree_with_a_naive_count_over_the_cases() -> None:
+    # given: a varied register written case by case
+    import random
+
+    from haven.cases.models import Case
+
+    rng = random.Random(7)
+    ngo = OrganisationFactory.create(org_type=OrgType.NGO, country="EE")
+    decider = make_user(organisation=ngo)
+    for _ in range(40):
+        registered_case(
+            lead=ngo,
+            decider=decider,
+            status=rng.choice(["presumed", "identified", "potential", "not_identified"]),
+            registered_on=date(rng.choice([2023, 2024]), 5, 1),
+            sex=rng.choice(["female", "male"]),
+            birth_year=rng.choice([None, 1990, 2010]),
+            forms=rng.sample(["sexual_exploitation", "forced_labour", "forced_marriage"], 2),
+        )
+
+    # when
+    cells = dict(exchange.aggregate(selectors.registered_victims(country="EE")))
+
+    # then: each case looked at on its own, with its own transitions
+    naive: dict[exchange.Cell, int] = {}
+    for case in Case.objects.filter(country="EE"):
+        if case.identification_status not in {"presumed", "identified"}:
+            continue
+        year = min(t.decided_on for t in case.transitions.all()).year
+        born = case.person.birth_year
+        age = "unknown" if born is None else "child" if year - born < 18 else "adult"
+        broad = {NAIVE_BROAD.get(form, "other") for form in case.forms_of_exploitation}
+        for b in broad:
+            key = (str(year), case.person.sex, age, b)
+            naive[key] = naive.get(key, 0) + 1
+    assert cells == naive
