@@ -77,7 +77,9 @@ class ImportedReleaseSerializer(serializers.Serializer[Any]):
 
 class TrendValueSerializer(serializers.Serializer[Any]):
     published = serializers.IntegerField(
-        allow_null=True, help_text="The sum of the published cells; null: no release that year."
+        allow_null=True,
+        help_text="The sum of the published cells (a victim of two broad forms counts in "
+        "each); null: no release that year.",
     )
     at_least = serializers.BooleanField(help_text="True: some cells were suppressed.")
 

@@ -63,7 +63,8 @@ class RegionalRelease:
 
     def year_totals(self) -> dict[str, tuple[int, int]]:
         """Per year: the sum of the published cells and how many cells were suppressed
-        (so a page says "at least" where any was)."""
+        (so a page says "at least" where any was). A victim of two broad forms is in
+        two cells: this is a count by form, not of persons."""
         totals: dict[str, tuple[int, int]] = {}
         for cell, value in sorted(self.cells.items()):
             published, suppressed = totals.get(cell[0], (0, 0))
