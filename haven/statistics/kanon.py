@@ -92,9 +92,10 @@ def _exploitation(victim: Victim) -> list[str]:
 
 
 def _year(victim: Victim) -> list[str]:
+    # Periods nest: each two-year period lies in one four-year period.
     year = victim.year
-    two, five = year - year % 2, year - year % 5
-    return [str(year), f"{two}-{two + 1}", f"{five}-{five + 4}", ANY]
+    two, four = year - year % 2, year - year % 4
+    return [str(year), f"{two}-{two + 1}", f"{four}-{four + 3}", ANY]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ HIERARCHIES = (
     ),
     Hierarchy(
         "yearOfRegistration",
-        (gettext_noop("year"), gettext_noop("two years"), gettext_noop("five years"), _ANY),
+        (gettext_noop("year"), gettext_noop("two years"), gettext_noop("four years"), _ANY),
         _year,
     ),
 )
@@ -177,11 +178,7 @@ def _at(chains: Chains, node: Node) -> tuple[str, ...]:
     return tuple(chain[level] for chain, level in zip(chains, node, strict=True))
 
 
-def evaluate(groups: Counter[Chains], node: Node, k: int) -> Outcome:
-    """How many records ``node`` suppresses at ``k``, and its information loss."""
-    classes: Counter[tuple[str, ...]] = Counter()
-    for chains, count in groups.items():
-        classes[_at(chains, node)] += count
+def _outcome(classes: Counter[tuple[str, ...]], node: Node, k: int) -> Outcome:
     total = sum(classes.values())
     suppressed = sum(size for size in classes.values() if size < k)
     kept_loss = sum(level / h.height for level, h in zip(node, HIERARCHIES, strict=True))
@@ -189,8 +186,52 @@ def evaluate(groups: Counter[Chains], node: Node, k: int) -> Outcome:
     return Outcome(node=node, suppressed=suppressed, loss=loss)
 
 
+def evaluate(groups: Counter[Chains], node: Node, k: int) -> Outcome:
+    """How many records ``node`` suppresses at ``k``, and its information loss."""
+    return _outcome(evaluate_classes(groups, node), node, k)
+
+
 def lattice() -> list[Node]:
     return list(itertools.product(*(range(h.height + 1) for h in HIERARCHIES)))
+
+
+def _steps(groups: Counter[Chains]) -> list[list[dict[str, str]]]:
+    """Per column and level, the value one level up of each value held at that level
+    (the hierarchies nest, so a class generalises as a whole)."""
+    steps: list[list[dict[str, str]]] = [[{} for _ in range(h.height)] for h in HIERARCHIES]
+    for chains in groups:
+        for column, chain in enumerate(chains):
+            for level in range(len(chain) - 1):
+                steps[column][level][chain[level]] = chain[level + 1]
+    return steps
+
+
+def outcomes(groups: Counter[Chains], k: int) -> list[Outcome]:
+    """Every node's outcome. Each node's classes are its parent's (one column one level
+    lower) generalised, so the work shrinks as the classes merge going up."""
+    steps = _steps(groups)
+    bottom = (0,) * len(HIERARCHIES)
+    classes = {bottom: evaluate_classes(groups, bottom)}
+    found = []
+    for node in lattice():  # in product order: a parent always comes first
+        if node != bottom:
+            column = max(c for c, level in enumerate(node) if level)
+            parent = (*node[:column], node[column] - 1, *node[column + 1 :])
+            step = steps[column][parent[column]]
+            merged: Counter[tuple[str, ...]] = Counter()
+            for values, count in classes[parent].items():
+                up = (*values[:column], step[values[column]], *values[column + 1 :])
+                merged[up] += count
+            classes[node] = merged
+        found.append(_outcome(classes[node], node, k))
+    return found
+
+
+def evaluate_classes(groups: Counter[Chains], node: Node) -> Counter[tuple[str, ...]]:
+    classes: Counter[tuple[str, ...]] = Counter()
+    for chains, count in groups.items():
+        classes[_at(chains, node)] += count
+    return classes
 
 
 def search(
@@ -199,11 +240,11 @@ def search(
     """The node of least loss among those within the suppression limit (or, when none
     is, the node that suppresses fewest); ties go to fewer suppressed, then lower levels."""
     total = sum(groups.values())
-    outcomes = [evaluate(groups, node, k) for node in lattice()]
-    within = [o for o in outcomes if o.suppressed <= max_suppression * total]
+    every = outcomes(groups, k)
+    within = [o for o in every if o.suppressed <= max_suppression * total]
     if within:
         return min(within, key=lambda o: (o.loss, o.suppressed, o.node))
-    return min(outcomes, key=lambda o: (o.suppressed, o.loss, o.node))
+    return min(every, key=lambda o: (o.suppressed, o.loss, o.node))
 
 
 def release(
