@@ -44,6 +44,8 @@ DIMENSIONS = ("year", "sex", "age_group", "exploitation")
 _HEADER_KEYS = frozenset({"cells", "created_at", "dimensions", "format", "sender", "threshold"})
 _COUNTRY = re.compile("[A-Z]{2}")
 _YEAR = re.compile(r"\d{4}")
+_CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+MAX_THRESHOLD = 1000
 VALUES: dict[str, frozenset[str]] = {
     "sex": frozenset({"female", "male", "intersex", "unknown"}),
     "age_group": frozenset({"child", "adult", "unknown"}),
@@ -216,8 +218,11 @@ def _header(line: str) -> dict[str, Any]:
         raise _malformed(1, "header")
     if header["format"] != FORMAT or header["dimensions"] != list(DIMENSIONS):
         raise _malformed(1, "format")
-    if not isinstance(header["threshold"], int) or header["threshold"] < 1:
+    threshold = header["threshold"]
+    if type(threshold) is not int or not 1 <= threshold <= MAX_THRESHOLD:
         raise _malformed(1, "threshold")
+    if not isinstance(header["created_at"], str) or not _CREATED.fullmatch(header["created_at"]):
+        raise _malformed(1, "created_at")
     return header
 
 
