@@ -29,7 +29,14 @@ FORBIDDEN = OpenApiResponse(
 
 
 class HtcdsExportSerializer(serializers.Serializer[Any]):
-    content = serializers.CharField(help_text="HTCDS v2.0 CSV, field names in the header.")
+    content = serializers.CharField(
+        help_text="HTCDS v2.0 CSV, field names in the header: k-anonymous records only."
+    )
+    report = serializers.DictField(
+        help_text="k, records, released, suppressed, suppression_rate; per quasi-identifier "
+        "its level and how many records were generalised; written_in: where a generalised "
+        "value went (empty: generalised away); emptied: HTCDS fields left empty."
+    )
     not_carried = serializers.ListField(
         child=serializers.CharField(), help_text="HTCDS fields Haven does not fill."
     )
@@ -102,8 +109,12 @@ class HtcdsExportView(JsonApiView):
         responses={200: HtcdsExportSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN},
     )
     def post(self, request: Request) -> Response:
-        content = services.htcds_export(actor=acting_user(request), file_format="csv")
-        body = {"content": content.decode("utf-8"), "not_carried": htcds.export_not_carried()}
+        export = services.htcds_export(actor=acting_user(request), file_format="csv")
+        body = {
+            "content": export.content.decode("utf-8"),
+            "report": export.report,
+            "not_carried": htcds.export_not_carried(),
+        }
         return Response(HtcdsExportSerializer(body).data)
 
 

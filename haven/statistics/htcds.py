@@ -92,6 +92,9 @@ def _pattern(spec: dict[str, Any]) -> re.Pattern[str] | None:
 
 
 def _values(spec: dict[str, Any]) -> frozenset[str] | None:
+    if "values_from" in spec:  # the UN M49 regions and sub-regions, and unknown
+        data = yaml.safe_load((DATA.parent / spec["values_from"]).read_text(encoding="utf-8"))
+        return frozenset({"unknown", *data, *(s for subs in data.values() for s in subs)})
     return frozenset(str(v) for v in spec["values"]) if "values" in spec else None
 
 

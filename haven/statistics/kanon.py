@@ -24,17 +24,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from typing import TypedDict
 
 import yaml
 
+from haven.statistics import htcds
 from haven.statistics.htcds import Victim
 
 ANY = "*"
 UNKNOWN = "unknown"
 DEFAULT_K = 11
 DEFAULT_MAX_SUPPRESSION = 0.05
-REGIONS = Path(__file__).parent / "data" / "regions.yaml"
+REGIONS = htcds.DATA.parent / "regions.yaml"
 
 # Broad exploitation as CTDC flags it (isSexualExploit / isForcedLabour / isOtherExploit).
 SEXUAL = frozenset({"sexual_exploitation"})
@@ -117,7 +118,7 @@ def gettext_noop(message: str) -> str:
 
 _HELD, _ANY = gettext_noop("as held"), gettext_noop("any")
 HIERARCHIES = (
-    Hierarchy("gender", (_HELD, _ANY), _gender),
+    Hierarchy(gettext_noop("gender"), (_HELD, _ANY), _gender),
     Hierarchy(
         "ageBroad",
         (gettext_noop("band"), gettext_noop("wider band"), gettext_noop("minor or adult"), _ANY),
@@ -169,36 +170,47 @@ class Release:
         return self.suppressed / self.total if self.total else 0.0
 
 
-def _chains(victims: Sequence[Victim]) -> Counter[Chains]:
+def _chain(victim: Victim, hierarchies: Sequence[Hierarchy] = HIERARCHIES) -> Chains:
+    return tuple(tuple(h.of(victim)) for h in hierarchies)
+
+
+def _chains(
+    victims: Sequence[Victim], hierarchies: Sequence[Hierarchy] = HIERARCHIES
+) -> Counter[Chains]:
     """Victims grouped by their values at every level: the search works on the groups."""
-    return Counter(tuple(tuple(h.of(v)) for h in HIERARCHIES) for v in victims)
+    return Counter(_chain(v, hierarchies) for v in victims)
 
 
 def _at(chains: Chains, node: Node) -> tuple[str, ...]:
     return tuple(chain[level] for chain, level in zip(chains, node, strict=True))
 
 
-def _outcome(classes: Counter[tuple[str, ...]], node: Node, k: int) -> Outcome:
+def _outcome(
+    classes: Counter[tuple[str, ...]], node: Node, k: int, hierarchies: Sequence[Hierarchy]
+) -> Outcome:
     total = sum(classes.values())
     suppressed = sum(size for size in classes.values() if size < k)
-    kept_loss = sum(level / h.height for level, h in zip(node, HIERARCHIES, strict=True))
-    loss = ((total - suppressed) * kept_loss / len(HIERARCHIES) + suppressed) / max(total, 1)
+    # A column of one level (the country of an HTCDS export) is never generalised.
+    kept_loss = sum(level / (h.height or 1) for level, h in zip(node, hierarchies, strict=True))
+    loss = ((total - suppressed) * kept_loss / len(hierarchies) + suppressed) / max(total, 1)
     return Outcome(node=node, suppressed=suppressed, loss=loss)
 
 
-def evaluate(groups: Counter[Chains], node: Node, k: int) -> Outcome:
+def evaluate(
+    groups: Counter[Chains], node: Node, k: int, hierarchies: Sequence[Hierarchy] = HIERARCHIES
+) -> Outcome:
     """How many records ``node`` suppresses at ``k``, and its information loss."""
-    return _outcome(evaluate_classes(groups, node), node, k)
+    return _outcome(evaluate_classes(groups, node), node, k, hierarchies)
 
 
-def lattice() -> list[Node]:
-    return list(itertools.product(*(range(h.height + 1) for h in HIERARCHIES)))
+def lattice(hierarchies: Sequence[Hierarchy] = HIERARCHIES) -> list[Node]:
+    return list(itertools.product(*(range(h.height + 1) for h in hierarchies)))
 
 
-def _steps(groups: Counter[Chains]) -> list[list[dict[str, str]]]:
+def _steps(groups: Counter[Chains], hierarchies: Sequence[Hierarchy]) -> list[list[dict[str, str]]]:
     """Per column and level, the value one level up of each value held at that level
     (the hierarchies nest, so a class generalises as a whole)."""
-    steps: list[list[dict[str, str]]] = [[{} for _ in range(h.height)] for h in HIERARCHIES]
+    steps: list[list[dict[str, str]]] = [[{} for _ in range(h.height)] for h in hierarchies]
     for chains in groups:
         for column, chain in enumerate(chains):
             for level in range(len(chain) - 1):
@@ -206,24 +218,33 @@ def _steps(groups: Counter[Chains]) -> list[list[dict[str, str]]]:
     return steps
 
 
-def outcomes(groups: Counter[Chains], k: int) -> list[Outcome]:
+def outcomes(
+    groups: Counter[Chains], k: int, hierarchies: Sequence[Hierarchy] = HIERARCHIES
+) -> list[Outcome]:
     """Every node's outcome. Each node's classes are its parent's (one column one level
     lower) generalised, so the work shrinks as the classes merge going up."""
-    steps = _steps(groups)
-    bottom = (0,) * len(HIERARCHIES)
+    steps = _steps(groups, hierarchies)
+    bottom = (0,) * len(hierarchies)
     classes = {bottom: evaluate_classes(groups, bottom)}
     found = []
-    for node in lattice():  # in product order: a parent always comes first
+    for node in lattice(hierarchies):  # in product order: a parent always comes first
         if node != bottom:
-            column = max(c for c, level in enumerate(node) if level)
-            parent = (*node[:column], node[column] - 1, *node[column + 1 :])
+            # Of its parents, the one with the fewest classes: least work.
+            parent, column = min(
+                (
+                    ((*node[:c], level - 1, *node[c + 1 :]), c)
+                    for c, level in enumerate(node)
+                    if level
+                ),
+                key=lambda pc: len(classes[pc[0]]),
+            )
             step = steps[column][parent[column]]
             merged: Counter[tuple[str, ...]] = Counter()
             for values, count in classes[parent].items():
                 up = (*values[:column], step[values[column]], *values[column + 1 :])
                 merged[up] += count
             classes[node] = merged
-        found.append(_outcome(classes[node], node, k))
+        found.append(_outcome(classes[node], node, k, hierarchies))
     return found
 
 
@@ -235,12 +256,16 @@ def evaluate_classes(groups: Counter[Chains], node: Node) -> Counter[tuple[str, 
 
 
 def search(
-    groups: Counter[Chains], *, k: int, max_suppression: float = DEFAULT_MAX_SUPPRESSION
+    groups: Counter[Chains],
+    *,
+    k: int,
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+    hierarchies: Sequence[Hierarchy] = HIERARCHIES,
 ) -> Outcome:
     """The node of least loss among those within the suppression limit (or, when none
     is, the node that suppresses fewest); ties go to fewer suppressed, then lower levels."""
     total = sum(groups.values())
-    every = outcomes(groups, k)
+    every = outcomes(groups, k, hierarchies)
     within = [o for o in every if o.suppressed <= max_suppression * total]
     if within:
         return min(within, key=lambda o: (o.loss, o.suppressed, o.node))
@@ -303,3 +328,202 @@ def release_report(result: Release) -> dict[str, object]:
         "generalised": result.generalised,
         "not_held": list(NOT_HELD),
     }
+
+
+# --- the HTCDS export ----------------------------------------------------------------------
+#
+# Every column of an HTCDS export that describes the victim is a quasi-identifier: a rare
+# combination of them (a 15-year-old Vietnamese boy in forced criminal activities) points
+# at one person (R-46). The export's own columns generalise where HTCDS or an x_haven_
+# extension can still say the coarser value; a value nothing can hold is written empty.
+# The country is a quasi-identifier that is never generalised: all the records of one
+# export share it.
+
+
+def _htcds_gender(victim: Victim) -> list[str]:
+    return [victim.sex, ANY]
+
+
+def _htcds_age(victim: Victim) -> list[str]:
+    band = victim.age_group
+    if band not in _AGE_WIDER:
+        return [UNKNOWN, UNKNOWN, UNKNOWN, ANY]
+    wider = _AGE_WIDER[band]
+    return [band, wider, "child" if wider == "0-17" else "adult", ANY]
+
+
+def _htcds_citizenship(victim: Victim) -> list[str]:
+    # Every citizenship counts: a second one narrows the class as much as the first.
+    codes = sorted(set(victim.citizenships))
+    if not codes:
+        return [UNKNOWN, UNKNOWN, UNKNOWN, ANY]
+    places = [_regions().get(code, (UNKNOWN, UNKNOWN)) for code in codes]
+    subregions = ";".join(sorted({subregion for subregion, _ in places}))
+    regions = ";".join(sorted({region for _, region in places}))
+    return [";".join(codes), subregions, regions, ANY]
+
+
+def _htcds_organisation(victim: Victim) -> list[str]:
+    kind = victim.organisation_type
+    return [kind, htcds.standard().maps["org_Type"][kind], ANY]
+
+
+def _htcds_status(victim: Victim) -> list[str]:
+    status = victim.identification_status
+    return [status, htcds.standard().maps["vic_TraffickingStatus"][status], ANY]
+
+
+def _htcds_country(victim: Victim) -> list[str]:
+    return [victim.country]
+
+
+@dataclass(frozen=True)
+class HtcdsColumn:
+    """A quasi-identifier of the HTCDS export: its hierarchy, the fields it fills as
+    held (level 0), and per generalised level the field that holds the coarser value
+    (none: every field is written empty)."""
+
+    hierarchy: Hierarchy
+    fields: tuple[str, ...]
+    written_in: dict[int, str]
+
+
+_YEAR_LEVELS = HIERARCHIES[4].levels
+HTCDS_COLUMNS = (
+    HtcdsColumn(
+        Hierarchy(gettext_noop("gender"), (_HELD, _ANY), _htcds_gender), ("prs_Gender",), {}
+    ),
+    HtcdsColumn(
+        Hierarchy(gettext_noop("age group"), HIERARCHIES[1].levels, _htcds_age),
+        ("x_haven_AgeGroup",),
+        {1: "x_haven_AgeGroup", 2: "x_haven_AgeGroup"},
+    ),
+    HtcdsColumn(
+        Hierarchy(gettext_noop("citizenship"), HIERARCHIES[2].levels, _htcds_citizenship),
+        ("prs_Citizenship",),
+        {1: "x_haven_CitizenshipRegion", 2: "x_haven_CitizenshipRegion"},
+    ),
+    HtcdsColumn(
+        Hierarchy(gettext_noop("forms of exploitation"), HIERARCHIES[3].levels, _exploitation),
+        ("vic_TypeOfExploitation", "x_haven_FormsOfExploitation"),
+        {1: "x_haven_BroadExploitation"},
+    ),
+    HtcdsColumn(
+        Hierarchy(gettext_noop("year of registration"), _YEAR_LEVELS, _year),
+        ("x_haven_RegistrationYear",),
+        {1: "x_haven_RegistrationPeriod", 2: "x_haven_RegistrationPeriod"},
+    ),
+    HtcdsColumn(
+        Hierarchy(
+            gettext_noop("registering organisation type"),
+            (_HELD, gettext_noop("HTCDS organisation type"), _ANY),
+            _htcds_organisation,
+        ),
+        (
+            "org_Type",
+            "vic_TraffickingStatusDecisionMakingOrg",
+            "x_haven_RegisteringOrganisationType",
+        ),
+        {1: "org_Type"},
+    ),
+    HtcdsColumn(
+        Hierarchy(
+            gettext_noop("identification status"),
+            (_HELD, gettext_noop("HTCDS trafficking status"), _ANY),
+            _htcds_status,
+        ),
+        ("vic_TraffickingStatus", "x_haven_IdentificationStatus"),
+        {1: "vic_TraffickingStatus"},
+    ),
+    HtcdsColumn(
+        Hierarchy(gettext_noop("country"), (_HELD,), _htcds_country), ("org_ShippingCountry",), {}
+    ),
+)
+HTCDS_HIERARCHIES = tuple(c.hierarchy for c in HTCDS_COLUMNS)
+
+
+class HtcdsReport(TypedDict):
+    """What the HTCDS export generalised and left out: on the page, in the API answer,
+    in the file's companion report and in the audit event (counts and names only)."""
+
+    k: int
+    records: int  # registered victims
+    released: int
+    suppressed: int
+    suppression_rate: float
+    levels: dict[str, str]  # quasi-identifier -> its level's name
+    generalised: dict[str, int]  # quasi-identifier -> records whose value was generalised
+    written_in: dict[str, str]  # generalised quasi-identifier -> its field ("": none)
+    emptied: list[str]  # HTCDS fields left empty: their values were generalised away
+
+
+@dataclass(frozen=True)
+class HtcdsRelease:
+    records: list[htcds.Record]  # released records, sorted by their values
+    report: HtcdsReport
+
+
+def _htcds_write(victim: Victim, chains: Chains, node: Node) -> htcds.Record:
+    record = htcds.victim_record(victim)
+    for column, chain, level in zip(HTCDS_COLUMNS, chains, node, strict=True):
+        if level == 0:
+            continue
+        for field in column.fields:
+            record[field] = ""
+        if level in column.written_in:
+            record[column.written_in[level]] = chain[level]
+    return {field: value for field, value in record.items() if value}
+
+
+def htcds_release(
+    victims: Sequence[Victim],
+    *,
+    k: int = DEFAULT_K,
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+    node: Node | None = None,
+) -> HtcdsRelease:
+    """The HTCDS records of ``victims`` made k-anonymous over every column that
+    describes a victim: generalised at the least-loss node, then the classes still
+    under k left out (R-46)."""
+    chains = [_chain(v, HTCDS_HIERARCHIES) for v in victims]
+    groups = Counter(chains)
+    chosen = node
+    if chosen is None:
+        chosen = search(
+            groups, k=k, max_suppression=max_suppression, hierarchies=HTCDS_HIERARCHIES
+        ).node
+    classes = evaluate_classes(groups, chosen)
+    generalised = {h.column: 0 for h in HTCDS_HIERARCHIES}
+    records = []
+    for victim, chain in zip(victims, chains, strict=True):
+        values = _at(chain, chosen)
+        if classes[values] < k:
+            continue
+        records.append(_htcds_write(victim, chain, chosen))
+        for h, levels, value in zip(HTCDS_HIERARCHIES, chain, values, strict=True):
+            if value != levels[0]:
+                generalised[h.column] += 1
+    emptied: set[str] = set()
+    written_in: dict[str, str] = {}
+    for column, level in zip(HTCDS_COLUMNS, chosen, strict=True):
+        if level:
+            kept = column.written_in.get(level)
+            written_in[column.hierarchy.column] = kept or ""
+            emptied.update(f for f in column.fields if f != kept)
+    released = len(records)
+    report: HtcdsReport = {
+        "k": k,
+        "records": len(victims),
+        "released": released,
+        "suppressed": len(victims) - released,
+        "suppression_rate": round((len(victims) - released) / len(victims), 4) if victims else 0.0,
+        "levels": {
+            h.column: h.levels[level] for h, level in zip(HTCDS_HIERARCHIES, chosen, strict=True)
+        },
+        "generalised": generalised,
+        "written_in": written_in,
+        "emptied": sorted(emptied),
+    }
+    columns = htcds.standard().columns
+    records.sort(key=lambda r: tuple(r.get(c, "") for c in columns))
+    return HtcdsRelease(records=records, report=report)

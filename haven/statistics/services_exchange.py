@@ -1,7 +1,7 @@
 """Writes of the standard exchange: every export and import is audited in its own
 transaction (R-46: only protected statistics leave; nothing identifies a person).
 
-- ``htcds_export``: the country's registered victims as HTCDS v2.0 records;
+- ``htcds_export``: the country's registered victims as k-anonymous HTCDS v2.0 records;
 - ``ctdc_release``: the k-anonymous victim-level release with its report;
 - ``regional_export``: the signed regional release of suppressed counts;
 - ``external_dataset_import``: an HTCDS file into an external dataset (never a case);
@@ -44,10 +44,22 @@ def _audit(user: User, action: str, object_type: str, object_id: object, **detai
     )
 
 
-def htcds_export(*, actor: User, file_format: str) -> bytes:
-    """The country's registered victims as an HTCDS v2.0 file (R-45), audited."""
+@dataclass(frozen=True)
+class HtcdsExport:
+    content: bytes
+    report: kanon.HtcdsReport  # what was generalised and suppressed
+
+
+def htcds_export(*, actor: User, file_format: str) -> HtcdsExport:
+    """The country's registered victims as an HTCDS v2.0 file (R-45), k-anonymous over
+    every column that describes a victim (R-46), with its report; audited with the counts."""
     country = selectors.country_of(actor)
-    records = [htcds.victim_record(v) for v in selectors.registered_victims(country=country)]
+    release = kanon.htcds_release(
+        selectors.registered_victims(country=country),
+        k=settings.HAVEN_STATISTICS_K,
+        max_suppression=settings.HAVEN_STATISTICS_K_MAX_SUPPRESSION_PERCENT / 100,
+    )
+    records = release.records
     content = htcds.export_csv(records) if file_format == "csv" else htcds.export_xlsx(records)
     with transaction.atomic():
         _audit(
@@ -57,9 +69,9 @@ def htcds_export(*, actor: User, file_format: str) -> bytes:
             country,
             kind="htcds",
             format=file_format,
-            records=len(records),
+            **release.report,
         )
-    return content
+    return HtcdsExport(content=content, report=release.report)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ what was kept and what could not be carried.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -71,14 +72,23 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 def htcds_export(request: HttpRequest) -> HttpResponse:
+    """The k-anonymous HTCDS file, its report as a page, or the report as the file's
+    companion (JSON); each is an audited export."""
     user = request_user(request)
     form = forms.HtcdsExportForm(request.POST)
     if not form.is_valid():
         return _home(request, user, status=400, export_form=form)
     file_format = form.cleaned_data["file_format"]
-    content = services.htcds_export(actor=user, file_format=file_format)
+    export = services.htcds_export(actor=user, file_format=file_format)
+    part = request.POST.get("part", "file")
+    if part == "report":
+        context = {"report": export.report, "file_format": file_format, "nav": "statistics"}
+        return render(request, "statistics/exchange/htcds_report.html", context)
+    if part == "companion":
+        content = json.dumps(export.report, indent=2, sort_keys=True).encode("utf-8")
+        return _download(content, "htcds-2.0-report.json", "application/json")
     content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX
-    return _download(content, f"htcds-2.0.{file_format}", content_type)
+    return _download(export.content, f"htcds-2.0.{file_format}", content_type)
 
 
 @never_cache

@@ -47,13 +47,17 @@ def test_r45_the_api_exports_htcds_ctdc_and_the_signed_release() -> None:
     private, public = exchange.keygen()
     api = api_client_for(rapporteur())
 
-    records = api.post(f"{BASE}htcds/export/").json()
+    with override_settings(HAVEN_STATISTICS_K=5):
+        records = api.post(f"{BASE}htcds/export/").json()
     ctdc = api.post(f"{BASE}ctdc/").json()
     with override_settings(HAVEN_STATISTICS_EXCHANGE_SIGNING_KEY=private):
         signed = api.post(f"{BASE}regional/export/").json()
     trends = api.get(f"{BASE}regional/trends/").json()
 
     assert len(htcds.import_file(records["content"].encode()).records) == 5
+    assert records["report"]["k"] == 5
+    assert records["report"]["suppressed"] == 0
+    assert records["report"]["released"] == 5
     assert "prs_Birthdate" in records["not_carried"]
     assert ctdc["report"]["k"] == 11
     assert ctdc["report"]["suppressed"] == 5  # five victims: fewer than k

@@ -105,14 +105,31 @@ def test_r41_only_the_rapporteur_and_the_coordinator_see_statistics(
 def test_r45_htcds_export_is_audited_and_holds_the_countrys_registered_victims(
     file_format: str,
 ) -> None:
-    content = services.htcds_export(actor=coordinator(), file_format=file_format)
+    with override_settings(HAVEN_STATISTICS_K=1):
+        export = services.htcds_export(actor=coordinator(), file_format=file_format)
 
-    records = htcds.import_file(content).records
+    records = htcds.import_file(export.content).records
     assert len(records) == 3
     assert {r["org_ShippingCountry"] for r in records} == {"EE"}
     (event,) = _events(Action.EXCHANGE_EXPORT)
-    assert event.detail == {"kind": "htcds", "format": file_format, "records": 3}
+    assert event.detail == {"kind": "htcds", "format": file_format, **export.report}
+    assert event.detail["released"] == 3
     assert event.purpose == "statistics"
+
+
+@pytest.mark.usefixtures("register")
+def test_r46_htcds_export_leaves_out_classes_under_k_and_the_audit_counts_them() -> None:
+    # given: three registered victims, each different, at the default k = 11
+    export = services.htcds_export(actor=rapporteur(), file_format="csv")
+
+    assert htcds.import_file(export.content).records == []
+    assert export.report["k"] == 11
+    assert export.report["records"] == 3
+    assert export.report["suppressed"] == 3
+    (event,) = _events(Action.EXCHANGE_EXPORT)
+    assert event.detail["suppressed"] == 3
+    assert event.detail["released"] == 0
+    assert set(event.detail) == {"kind", "format", *export.report}
 
 
 def test_the_export_is_refused_to_anyone_else() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,11 +98,45 @@ def test_the_coordinator_sees_no_import_forms_and_may_not_post_them(client: Clie
 def test_r45_htcds_export_downloads_the_file(client: Client, file_format: str) -> None:
     sign_in(client, rapporteur())
 
-    response = client.post(HTCDS_EXPORT, {"file_format": file_format})
+    with override_settings(HAVEN_STATISTICS_K=6):
+        response = client.post(HTCDS_EXPORT, {"file_format": file_format})
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="htcds-2.0.{file_format}"'
     assert len(htcds.import_file(response.content).records) == 6
+
+
+@pytest.mark.usefixtures("victims")
+def test_r46_htcds_export_report_page_and_companion_file(client: Client) -> None:
+    # given: six victims alike and one rare one, at k = 6
+    ngo = OrganisationFactory.create(org_type=OrgType.NGO, country="EE")
+    registered_case(
+        lead=ngo,
+        decider=make_user(organisation=ngo),
+        sex="male",
+        citizenships=["VN"],
+        birth_year=2009,
+        forms=["criminal_activities"],
+    )
+    sign_in(client, rapporteur())
+
+    with override_settings(HAVEN_STATISTICS_K=6):
+        page = client.post(HTCDS_EXPORT, {"file_format": "csv", "part": "report"})
+        companion = client.post(HTCDS_EXPORT, {"file_format": "xlsx", "part": "companion"})
+        download = client.post(HTCDS_EXPORT, {"file_format": "csv", "part": "file"})
+
+    assert page.status_code == 200
+    assert b"at least 6 records" in page.content
+    assert companion["Content-Disposition"] == 'attachment; filename="htcds-2.0-report.json"'
+    report = json.loads(companion.content)
+    assert report["records"] == report["released"] + report["suppressed"] == 7
+    records = htcds.import_file(download.content).records
+    assert len(records) == report["released"]
+    for record in records:  # the boy is not in the file as himself
+        assert "VN" not in record.get("prs_Citizenship", "")
+        assert record.get("x_haven_AgeGroup") != "12-17"
+        assert "criminal_activities" not in record.get("x_haven_FormsOfExploitation", "")
+    assert AuditEvent.objects.filter(action=Action.EXCHANGE_EXPORT).count() == 3
 
 
 def test_an_unknown_export_format_shows_the_page_with_the_error(client: Client) -> None:

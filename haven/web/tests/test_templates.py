@@ -2368,6 +2368,15 @@ def _statistics_exchange(scene: Scene) -> Context:
     }
 
 
+def _statistics_htcds_report(scene: Scene) -> Context:
+    from haven.statistics import kanon
+    from haven.statistics.tests.test_exchange_kanon import _victim
+
+    register = [_victim(), _victim(), _victim(citizenships=("VN",))]
+    report = kanon.htcds_release(register, k=2, node=(0, 0, 1, 0, 0, 0, 0, 0)).report
+    return {"report": report, "file_format": "csv", "nav": "statistics"}
+
+
 def _statistics_ctdc_report(scene: Scene) -> Context:
     from haven.statistics import kanon
 
@@ -2378,6 +2387,7 @@ CONTEXTS.update(
     {
         "statistics/exchange/home.html": _statistics_exchange,
         "statistics/exchange/ctdc_report.html": _statistics_ctdc_report,
+        "statistics/exchange/htcds_report.html": _statistics_htcds_report,
         "statistics/exchange/_not_carried.html": lambda scene: {"not_carried": {}},
     }
 )
