@@ -21,7 +21,7 @@ import csv
 import io
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TypedDict
@@ -186,10 +186,10 @@ def _at(chains: Chains, node: Node) -> tuple[str, ...]:
 
 
 def _outcome(
-    classes: Counter[tuple[str, ...]], node: Node, k: int, hierarchies: Sequence[Hierarchy]
+    sizes: Collection[int], node: Node, k: int, hierarchies: Sequence[Hierarchy]
 ) -> Outcome:
-    total = sum(classes.values())
-    suppressed = sum(size for size in classes.values() if size < k)
+    total = sum(sizes)
+    suppressed = sum(size for size in sizes if size < k)
     # A column of one level (the country of an HTCDS export) is never generalised.
     kept_loss = sum(level / (h.height or 1) for level, h in zip(node, hierarchies, strict=True))
     loss = ((total - suppressed) * kept_loss / len(hierarchies) + suppressed) / max(total, 1)
@@ -200,7 +200,7 @@ def evaluate(
     groups: Counter[Chains], node: Node, k: int, hierarchies: Sequence[Hierarchy] = HIERARCHIES
 ) -> Outcome:
     """How many records ``node`` suppresses at ``k``, and its information loss."""
-    return _outcome(evaluate_classes(groups, node), node, k, hierarchies)
+    return _outcome(evaluate_classes(groups, node).values(), node, k, hierarchies)
 
 
 def lattice(hierarchies: Sequence[Hierarchy] = HIERARCHIES) -> list[Node]:
@@ -222,10 +222,31 @@ def outcomes(
     groups: Counter[Chains], k: int, hierarchies: Sequence[Hierarchy] = HIERARCHIES
 ) -> list[Outcome]:
     """Every node's outcome. Each node's classes are its parent's (one column one level
-    lower) generalised, so the work shrinks as the classes merge going up."""
-    steps = _steps(groups, hierarchies)
+    lower) generalised, so the work shrinks as the classes merge going up. A class is
+    one whole number here (each column's value id in its own digit) so that moving a
+    class one level up is an addition."""
+    ids: list[dict[str, int]] = [{} for _ in hierarchies]
+    for chains in groups:
+        for column, chain in enumerate(chains):
+            for value in chain:
+                ids[column].setdefault(value, len(ids[column]))
+    radix = [1] * len(hierarchies)
+    for column in range(1, len(hierarchies)):
+        radix[column] = radix[column - 1] * len(ids[column - 1])
+    # per column and level: a value's id -> what to add to a class key to move it up
+    moves = [
+        [
+            {ids[c][v]: (ids[c][up] - ids[c][v]) * radix[c] for v, up in step.items()}
+            for step in steps
+        ]
+        for c, steps in enumerate(_steps(groups, hierarchies))
+    ]
     bottom = (0,) * len(hierarchies)
-    classes = {bottom: evaluate_classes(groups, bottom)}
+    start: dict[int, int] = {}
+    for chains, count in groups.items():
+        key = sum(ids[c][chain[0]] * radix[c] for c, chain in enumerate(chains))
+        start[key] = start.get(key, 0) + count
+    classes = {bottom: start}
     found = []
     for node in lattice(hierarchies):  # in product order: a parent always comes first
         if node != bottom:
@@ -238,13 +259,13 @@ def outcomes(
                 ),
                 key=lambda pc: len(classes[pc[0]]),
             )
-            step = steps[column][parent[column]]
-            merged: Counter[tuple[str, ...]] = Counter()
-            for values, count in classes[parent].items():
-                up = (*values[:column], step[values[column]], *values[column + 1 :])
-                merged[up] += count
+            move, digit, base = moves[column][parent[column]], radix[column], len(ids[column])
+            merged: dict[int, int] = {}
+            for key, count in classes[parent].items():
+                up = key + move[key // digit % base]
+                merged[up] = merged.get(up, 0) + count
             classes[node] = merged
-        found.append(_outcome(classes[node], node, k, hierarchies))
+        found.append(_outcome(classes[node].values(), node, k, hierarchies))
     return found
 
 
