@@ -16,3 +16,13 @@ def test_it_reports_plain_suppression_and_generalisation_side_by_side() -> None:
     assert best["suppression_rate"] < plain["suppression_rate"]
     assert best["suppression_rate"] <= 0.05
     assert {"levels", "generalised", "seconds", "suppressed"} <= set(best)
+
+
+def test_it_reports_the_htcds_export_over_its_quasi_identifiers() -> None:
+    victims = kanon.register(500, seed=2)
+
+    htcds = kanon.htcds_figure(victims, k=11)
+
+    assert (htcds["bench"], htcds["victims"], htcds["k"]) == ("kanon_htcds", 500, 11)
+    assert htcds["suppression_rate"] <= 0.05
+    assert {"levels", "emptied", "seconds", "suppressed"} <= set(htcds)
