@@ -116,6 +116,8 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.cases.services --cov=haven.cases.selectors --cov=haven.cases.hooks \
 	--cov=haven.cases.drafts \
 	--cov=haven.linkage.pprl \
+	--cov=haven.statistics.htcds --cov=haven.statistics.kanon --cov=haven.statistics.exchange \
+	--cov=haven.statistics.services_exchange --cov=haven.statistics.selectors_exchange \
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \
@@ -159,6 +161,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.dp
+	$(BIN)/python -m bench.kanon
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

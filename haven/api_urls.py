@@ -20,6 +20,7 @@ from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
+from haven.statistics import api_exchange as statistics_exchange_api
 from haven.statistics import api_releases as statistics_releases_api
 from haven.web import api as web_api
 
@@ -48,4 +49,5 @@ urlpatterns = [
     *crossborder_api.urlpatterns,
     *linkage_api.urlpatterns,
     *statistics_releases_api.urlpatterns,
+    *statistics_exchange_api.urlpatterns,
 ]

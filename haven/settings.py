@@ -350,6 +350,20 @@ HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES
 # Protected statistics (issue 15): the total ε each dataset (registered victims of one
 # country in one year) may ever spend on differentially private releases.
 HAVEN_STATISTICS_DP_BUDGET = env_decimal("HAVEN_STATISTICS_DP_BUDGET", "2")
+# Statistics exchange (issue 15, R-45, R-46): k of the victim-level release (CTDC's is 11)
+# and the largest share of records it may suppress; cells under this count are suppressed
+# in the regional exchange file, signed with this Ed25519 key (base64 of 32 bytes) and
+# checked against the other states' public keys in the peers file (YAML, country: key).
+HAVEN_STATISTICS_K = env_int("HAVEN_STATISTICS_K", 11)
+HAVEN_STATISTICS_K_MAX_SUPPRESSION_PERCENT = env_int(
+    "HAVEN_STATISTICS_K_MAX_SUPPRESSION_PERCENT", 5
+)
+HAVEN_STATISTICS_EXCHANGE_THRESHOLD = env_int("HAVEN_STATISTICS_EXCHANGE_THRESHOLD", 5)
+HAVEN_STATISTICS_EXCHANGE_SIGNING_KEY = env_secret("HAVEN_STATISTICS_EXCHANGE_SIGNING_KEY")
+HAVEN_STATISTICS_EXCHANGE_PEERS_FILE = env_str(
+    "HAVEN_STATISTICS_EXCHANGE_PEERS_FILE",
+    str(BASE_DIR / "haven" / "statistics" / "data" / "exchange-peers.yaml"),
+)
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

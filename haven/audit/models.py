@@ -36,6 +36,10 @@ class Action(models.TextChoices):
     DP_RELEASE = "dp_release", _("released protected statistics")
     # A protected release downloaded (CSV or API): who took the published figures.
     DP_RELEASE_EXPORT = "dp_release_export", _("exported protected statistics")
+    # Statistics left or entered Haven in a standard file (HTCDS, the k-anonymous
+    # release, a regional release); ``detail`` says which kind and how many records.
+    EXCHANGE_EXPORT = "exchange_export", _("exported statistics")
+    EXCHANGE_IMPORT = "exchange_import", _("imported statistics")
 
 
 class AuditEvent(models.Model):

@@ -72,6 +72,7 @@ CASES = "/api/v1/cases/"
 LINKAGE_CHECK = "/api/v1/linkage/check/"
 STATISTICS_RELEASES = "/api/v1/statistics/releases/"
 STATISTICS_RELEASE = STATISTICS_RELEASES + "{id}/"
+EXCHANGE = "/api/v1/statistics/exchange/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -269,6 +270,12 @@ OPERATIONS = {
     (STATISTICS_RELEASES, "get"),
     (STATISTICS_RELEASES, "post"),
     (STATISTICS_RELEASE, "get"),
+    (EXCHANGE + "htcds/export/", "post"),
+    (EXCHANGE + "htcds/import/", "post"),
+    (EXCHANGE + "ctdc/", "post"),
+    (EXCHANGE + "regional/export/", "post"),
+    (EXCHANGE + "regional/import/", "post"),
+    (EXCHANGE + "regional/trends/", "get"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -1955,4 +1962,72 @@ def test_it_describes_protected_release_answers_as_served(openapi: dict[str, Any
 
     # then
     assert [r.status_code for _, _, r in served] == [201, 409, 400, 403, 200, 403, 200, 404]
+
+
+def test_it_describes_statistics_exchange_answers_as_served(
+    openapi: dict[str, Any], tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.statistics import exchange
+    from haven.statistics.tests.exchange_factories import coordinator, rapporteur
+
+    # given: the Rapporteur, the coordinator, an NGO, and a state whose key is known
+    private, public = exchange.keygen()
+    peers = tmp_path / "peers.yaml"
+    peers.write_text(f"LV: {public}\n")
+    release = exchange.RegionalRelease(
+        sender="LV",
+        created_at="2026-01-01T00:00:00Z",
+        threshold=5,
+        cells={("2023", "male", "adult", "labour"): 8},
+    )
+    signed = exchange.dumps(release, exchange.private_key(private))
+    chief = api_client_for(rapporteur())
+    looker = api_client_for(coordinator())
+    ngo = api_client_for(make_user(org_type=OrgType.NGO))
+
+    def upload(**fields: Any) -> dict[str, Any]:
+        return {
+            k: SimpleUploadedFile("f", v) if isinstance(v, bytes) else v for k, v in fields.items()
+        }
+
+    # when
+    with override_settings(
+        HAVEN_STATISTICS_EXCHANGE_PEERS_FILE=str(peers),
+        HAVEN_STATISTICS_EXCHANGE_SIGNING_KEY=private,
+    ):
+        served: list[Served] = [
+            (EXCHANGE + "htcds/export/", "post", looker.post(EXCHANGE + "htcds/export/")),
+            (EXCHANGE + "htcds/export/", "post", ngo.post(EXCHANGE + "htcds/export/")),
+            (EXCHANGE + "ctdc/", "post", looker.post(EXCHANGE + "ctdc/")),
+            (EXCHANGE + "regional/export/", "post", chief.post(EXCHANGE + "regional/export/")),
+            (
+                EXCHANGE + "htcds/import/",
+                "post",
+                chief.post(
+                    EXCHANGE + "htcds/import/",
+                    upload(sent_by="LV", file=b"prs_Gender\nFeminine\n"),
+                    format="multipart",
+                ),
+            ),
+            (
+                EXCHANGE + "htcds/import/",
+                "post",
+                chief.post(
+                    EXCHANGE + "htcds/import/",
+                    upload(sent_by="LV", file=b"prs_Gender\nwoman\n"),
+                    format="multipart",
+                ),
+            ),
+            (
+                EXCHANGE + "regional/import/",
+                "post",
+                chief.post(EXCHANGE + "regional/import/", upload(file=signed), format="multipart"),
+            ),
+            (EXCHANGE + "regional/trends/", "get", looker.get(EXCHANGE + "regional/trends/")),
+        ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 403, 200, 200, 201, 400, 201, 200]
     assert_served_as_described(openapi, served)

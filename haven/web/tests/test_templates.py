@@ -2340,6 +2340,66 @@ def _token_list(scene: Scene) -> dict[str, Any]:
     return {"member": member, "own": False, "tokens": tokens, "nav": "members"}
 
 
+def _statistics_exchange(scene: Scene) -> Context:
+    """The exchange page just after an HTCDS import and a release import."""
+    from types import SimpleNamespace
+
+    from haven.statistics import forms_exchange, htcds, selectors_exchange
+    from haven.statistics.exchange import RegionalRelease
+
+    own = RegionalRelease(
+        sender="EE",
+        created_at="2026-01-01T00:00:00Z",
+        threshold=5,
+        cells={("2024", "female", "adult", "sexual"): 7, ("2024", "male", "adult", "labour"): None},
+    )
+    other = RegionalRelease(sender="LV", created_at="2026-01-01T00:00:00Z", threshold=5, cells={})
+    dataset = SimpleNamespace(
+        source="NGO in LV",
+        record_count=3,
+        imported_at=NOW,
+        not_carried={"prs_FirstName": 3},
+    )
+    return {
+        "country": "EE",
+        "may_import": True,
+        "trends": selectors_exchange.regional_trends(own=own, imported=[other]),
+        "datasets": [dataset],
+        "not_held": htcds.export_not_carried(),
+        "export_form": forms_exchange.HtcdsExportForm(),
+        "htcds_form": forms_exchange.HtcdsImportForm(),
+        "release_form": forms_exchange.ReleaseImportForm(),
+        "imported_dataset": dataset,
+        "imported_release": SimpleNamespace(sender="LV", created_at="2026-01-01T00:00:00Z"),
+        "nav": "statistics",
+    }
+
+
+def _statistics_htcds_report(scene: Scene) -> Context:
+    from haven.statistics import kanon
+    from haven.statistics.tests.test_exchange_kanon import _victim
+
+    register = [_victim(), _victim(), _victim(citizenships=("VN",))]
+    report = kanon.htcds_release(register, k=2, node=(0, 0, 1, 0, 0, 0, 0, 0)).report
+    return {"report": report, "file_format": "csv", "nav": "statistics"}
+
+
+def _statistics_ctdc_report(scene: Scene) -> Context:
+    from haven.statistics import kanon
+
+    return {"report": kanon.release_report(kanon.release([], k=11)), "nav": "statistics"}
+
+
+CONTEXTS.update(
+    {
+        "statistics/exchange/home.html": _statistics_exchange,
+        "statistics/exchange/ctdc_report.html": _statistics_ctdc_report,
+        "statistics/exchange/htcds_report.html": _statistics_htcds_report,
+        "statistics/exchange/_not_carried.html": lambda scene: {"not_carried": {}},
+    }
+)
+
+
 def _request(user: User) -> HttpRequest:
     request = RequestFactory().get("/cases/")
     user.is_verified = lambda: True  # type: ignore[attr-defined]  # as OTPMiddleware sets it

@@ -1,0 +1,148 @@
+"""Reads of the standard exchange: who may see statistics, the country's registered
+victims as statistics sees them, and what other organisations and states sent.
+
+Only the ``statistical`` group is read (sex, citizenships, age, status, forms of
+exploitation, the country and the lead organisation's type); nothing is decrypted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from haven.access.models import TeamMembership
+from haven.accounts.models import OrgType, User
+from haven.cases.models import AgeStatus, Case
+from haven.cases.status import REGISTERED
+from haven.statistics import htcds
+from haven.statistics.errors_exchange import StatisticsNotAllowed
+from haven.statistics.exchange import Cell, RegionalRelease
+from haven.statistics.models import ExternalDataset, ImportedRelease
+
+SEES_STATISTICS = frozenset({OrgType.RAPPORTEUR, OrgType.NATIONAL_COORDINATOR})
+CHILD = frozenset({AgeStatus.VERIFIED_CHILD, AgeStatus.UNCERTAIN_PRESUMED_CHILD})
+
+
+def may_see_statistics(user: User) -> bool:
+    """The National Rapporteur and the national coordinator, of their own country (R-41)."""
+    organisation = user.organisation
+    if organisation is None:
+        return False
+    return organisation.org_type in SEES_STATISTICS
+
+
+def may_import(user: User) -> bool:
+    """Imports are the Rapporteur's: the coordinator may look, not add."""
+    organisation = user.organisation
+    if organisation is None:
+        return False
+    return organisation.org_type == OrgType.RAPPORTEUR
+
+
+def country_of(user: User, *, importing: bool = False) -> str:
+    """The country whose statistics ``user`` sees; StatisticsNotAllowed for anyone else."""
+    allowed = may_import(user) if importing else may_see_statistics(user)
+    if not allowed or user.organisation is None:
+        raise StatisticsNotAllowed(
+            _("Only the National Rapporteur and the national coordinator see statistics.")
+        )
+    return user.organisation.country
+
+
+def _age(birth_year: int | None, estimated_min: int | None, year: int) -> int | None:
+    if birth_year is not None:
+        return year - birth_year
+    return estimated_min
+
+
+def registered_victims(*, country: str) -> list[htcds.Victim]:
+    """The country's registered victims (R-44: presumed, identified, declined formal
+    identification), each in the year of the first decision that registered them."""
+    registered = list(REGISTERED)
+    lead_type = TeamMembership.objects.filter(case=OuterRef("pk"), is_lead=True).values(
+        "organisation__org_type"
+    )[:1]
+    rows = (
+        Case.objects.filter(country=country, identification_status__in=registered)
+        .annotate(
+            registered_on=Min(
+                "transitions__decided_on", filter=Q(transitions__to_status__in=registered)
+            ),
+            lead_type=Subquery(lead_type),
+        )
+        .values_list(
+            "person__sex",
+            "person__citizenships",
+            "person__age_status",
+            "person__birth_year",
+            "person__estimated_age_min",
+            "identification_status",
+            "forms_of_exploitation",
+            "lead_type",
+            "registered_on",
+            "status_changed_at",
+        )
+        .order_by("pk")
+    )
+    victims = []
+    for sex, cits, age_status, born, estimated, status, forms, lead, on, changed in rows:
+        year = (on or changed).year
+        victims.append(
+            htcds.Victim(
+                sex=sex,
+                citizenships=tuple(cits or ()),
+                identification_status=status,
+                forms_of_exploitation=tuple(forms or ()),
+                organisation_type=lead or OrgType.OTHER,
+                country=country,
+                year=year,
+                age_group=htcds.age_group(
+                    _age(born, estimated, year), treat_as_child=age_status in CHILD
+                ),
+            )
+        )
+    return victims
+
+
+def external_datasets(*, country: str) -> QuerySet[ExternalDataset]:
+    return ExternalDataset.objects.filter(country=country)
+
+
+def imported_releases(*, country: str) -> QuerySet[ImportedRelease]:
+    return ImportedRelease.objects.filter(country=country)
+
+
+def as_release(row: ImportedRelease) -> RegionalRelease:
+    cells: dict[Cell, int | None] = {
+        (str(y), str(s), str(a), str(f)): v for y, s, a, f, v in row.cells
+    }
+    return RegionalRelease(
+        sender=row.sender, created_at=row.created_at, threshold=row.threshold, cells=cells
+    )
+
+
+@dataclass(frozen=True)
+class Trends:
+    """Registered victims per year, one column per state, each from its own release:
+    the published sum and whether any cell was suppressed (then it is a lower bound)."""
+
+    states: list[str]
+    rows: list[tuple[str, list[tuple[int, bool] | None]]]
+
+
+def regional_trends(*, own: RegionalRelease, imported: list[RegionalRelease]) -> Trends:
+    """Side by side, never summed across states (R-45): the latest release of each."""
+    latest: dict[str, RegionalRelease] = {}
+    for release in imported:
+        if release.sender not in latest or release.created_at > latest[release.sender].created_at:
+            latest[release.sender] = release
+    releases = [own, *(latest[s] for s in sorted(latest) if s != own.sender)]
+    totals = [r.year_totals() for r in releases]
+    years = sorted({year for t in totals for year in t})
+    rows = [
+        (year, [(t[year][0], t[year][1] > 0) if year in t else None for t in totals])
+        for year in years
+    ]
+    return Trends(states=[r.sender for r in releases], rows=rows)
