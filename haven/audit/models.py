@@ -31,6 +31,9 @@ class Action(models.TextChoices):
     # Identity fields decrypted in memory to score a possible duplicate (linkage's
     # search before create): one event per person read, naming who searched.
     LINKAGE_READ = "linkage_read", _("compared with a new intake")
+    # Aggregate statistics shown or exported (tables, trends, backlog): which set, which
+    # year, in which format, and how many cells were suppressed; never a person.
+    STATISTICS_EXPORT = "statistics_export", _("exported statistics")
 
 
 class AuditEvent(models.Model):
