@@ -134,6 +134,15 @@ def _grid(rows: Sequence[str], columns: Sequence[str], counts: dict[tuple[str, s
     return Grid(rows=all_rows, columns=all_columns, values=values)
 
 
+TREND_YEARS = 10
+
+
+def trend_years() -> tuple[int, int]:
+    """The years of the trend: the last ten, this one included."""
+    last = timezone.localdate().year
+    return last - TREND_YEARS + 1, last
+
+
 @transaction.atomic
 def trends(*, user: User, first: int, last: int, output: str) -> Grid:
     """Registered victims by year of registration and sex, ``first`` to ``last``."""
