@@ -150,9 +150,8 @@ def trends(*, user: User, first: int, last: int, output: str) -> Grid:
     check_year(first)
     check_year(last)
     years = list(range(first, last + 1))
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for c in cube.registered_cube(country=country, years=years, bands=bands()):
-        counts[(str(c.year), c.sex)] += c.count
+    found = cube.by_year_and_sex(country=country, first=first, last=last)
+    counts = {(str(year), sex): n for (year, sex), n in found.items()}
     grid = _grid([str(y) for y in years], list(cat.SEXES), counts)
     grid.protect(threshold())
     _audit(
