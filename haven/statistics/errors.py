@@ -12,7 +12,7 @@ class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
     STATISTICS_NOT_ALLOWED = "statistics_not_allowed"
-    YEAR_INVALID = "statistics_year_invalid"
+    STATISTICS_YEAR_INVALID = "statistics_year_invalid"
 
 
 class StatisticsNotAllowed(NotAllowed):
@@ -24,4 +24,4 @@ class StatisticsNotAllowed(NotAllowed):
 class YearInvalid(InvalidInput):
     """A reporting year outside the years Haven can count."""
 
-    default_code: ClassVar[str] = ErrorCode.YEAR_INVALID
+    default_code: ClassVar[str] = ErrorCode.STATISTICS_YEAR_INVALID

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
+from haven.accounts.models import User
 from haven.lib.views import domain_errors
 from haven.statistics import categories as cat
 from haven.statistics import charts, exports, forms, selectors
@@ -71,18 +72,13 @@ def _download(content: str | bytes, *, name: str, content_type: str) -> HttpResp
     return response
 
 
-@never_cache
-@login_required
-@domain_errors
-def statistics_home(request: HttpRequest) -> HttpResponse:
-    """The Eurostat tables of the chosen year, and the trend over the last ten years."""
-    user = request_user(request)
-    form = forms.YearForm(request.GET or None)
+def home_context(user: User, form: forms.YearForm) -> dict[str, Any]:
+    """The statistics page: the chosen year's Eurostat tables, the trend of ten years."""
     year = form.chosen()
     published = selectors.eurostat(user=user, year=year, output="page")
     first, last = selectors.trend_years()
     trend = selectors.trends(user=user, first=first, last=last, output="page")
-    context = {
+    return {
         "nav": "statistics",
         "form": form,
         "year": year,
@@ -94,6 +90,14 @@ def statistics_home(request: HttpRequest) -> HttpResponse:
         "first": first,
         "last": last,
     }
+
+
+@never_cache
+@login_required
+@domain_errors
+def statistics_home(request: HttpRequest) -> HttpResponse:
+    """The Eurostat tables of the chosen year, and the trend over the last ten years."""
+    context = home_context(request_user(request), forms.YearForm(request.GET or None))
     return render(request, "statistics/home.html", context)
 
 
@@ -138,12 +142,9 @@ def _stage_labels() -> dict[str, str]:
     }
 
 
-@never_cache
-@login_required
-@domain_errors
-def backlog(request: HttpRequest) -> HttpResponse:
-    """Cases awaiting each decision by sex: how many, how long (median, 90th percentile)."""
-    grid = selectors.backlog(user=request_user(request), output="page")
+def backlog_context(user: User) -> dict[str, Any]:
+    """The backlog page: per decision awaited and sex, the count and the waits."""
+    grid = selectors.backlog(user=user, output="page")
     labels = _stage_labels()
     rows = [
         {
@@ -160,13 +161,15 @@ def backlog(request: HttpRequest) -> HttpResponse:
         }
         for r in grid.rows
     ]
-    context = {
-        "nav": "statistics",
-        "rows": rows,
-        "columns": _columns(),
-        "threshold": selectors.threshold(),
-    }
-    return render(request, "statistics/backlog.html", context)
+    return {"nav": "statistics", "rows": rows, "threshold": selectors.threshold()}
+
+
+@never_cache
+@login_required
+@domain_errors
+def backlog(request: HttpRequest) -> HttpResponse:
+    """Cases awaiting each decision by sex: how many, how long (median, 90th percentile)."""
+    return render(request, "statistics/backlog.html", backlog_context(request_user(request)))
 
 
 @never_cache

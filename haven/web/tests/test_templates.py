@@ -129,6 +129,8 @@ from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
 from haven.referrals.views import referrals as referral_views
+from haven.statistics import forms as statistics_forms
+from haven.statistics import views as statistics_views
 from haven.web import composer, timeline
 from haven.web import home as web_home
 
@@ -1853,6 +1855,37 @@ CONTEXTS.update(
     {
         "linkage/_check_region.html": _linkage_region,
         "linkage/_check_answer.html": _linkage_answer,
+    }
+)
+
+
+# --- the statistics (issue 15) ------------------------------------------------------------------
+
+
+def _statistics_reader() -> User:
+    return make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
+
+
+def _statistics_home(scene: Scene) -> Context:
+    del scene
+    return statistics_views.home_context(_statistics_reader(), statistics_forms.YearForm())
+
+
+def _statistics_table(scene: Scene) -> Context:
+    context = _statistics_home(scene)
+    return {"rows": context["trend_rows"], "columns": context["columns"], "caption": "Trend",
+            "first_column": "Year"}  # fmt: skip
+
+
+CONTEXTS.update(
+    {
+        "statistics/home.html": _statistics_home,
+        "statistics/backlog.html": lambda scene: statistics_views.backlog_context(
+            _statistics_reader()
+        ),
+        "statistics/_table.html": _statistics_table,
+        "statistics/_value.html": lambda scene: {"value": None},
+        "statistics/nav.html": lambda scene: {"page": "home"},
     }
 )
 
