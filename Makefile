@@ -124,6 +124,8 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
 	--cov=haven.linkage.services --cov=haven.linkage.selectors \
+	--cov=haven.statistics.selectors --cov=haven.statistics.cube --cov=haven.statistics.tables \
+	--cov=haven.statistics.suppression --cov=haven.statistics.categories \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
@@ -156,6 +158,8 @@ bench: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
+	$(BIN)/python -m bench.statistics
+	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 1000000
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

@@ -74,17 +74,6 @@ def band_labels(lows: Sequence[int]) -> tuple[str, ...]:
     return (*(band_label(lows, i) for i in range(len(lows))), BAND_UNKNOWN)
 
 
-def band_of(age: int | None, lows: Sequence[int]) -> str:
-    """The band of an age (None: unknown); a negative age (bad data) is the first band."""
-    if age is None:
-        return BAND_UNKNOWN
-    index = 0
-    for i, low in enumerate(lows):
-        if age >= low:
-            index = i
-    return band_label(lows, index)
-
-
 def band_is_child(label: str) -> bool | None:
     """Whether a band lies below 18 (None: the unknown age)."""
     if label == BAND_UNKNOWN:

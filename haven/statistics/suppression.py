@@ -89,12 +89,16 @@ def _single_unknowns(suppressed: set[K], equations: Sequence[Equation[K]]) -> li
 
 
 def _complement(
-    cell: K, suppressed: set[K], values: Mapping[K, int], equations: Sequence[Equation[K]]
+    exposed: set[K], suppressed: set[K], values: Mapping[K, int], equations: Sequence[Equation[K]]
 ) -> K | None:
-    """The cell to suppress beside ``cell``: the smallest non-zero published count of an
-    equation holding it (a zero only if nothing else is left)."""
+    """The cell to suppress beside the ``exposed`` ones: the smallest non-zero published
+    count of an equation holding one of them (a zero only if nothing else is left)."""
     candidates = {
-        k for e in equations if cell in e.cells() for k in e.cells() if k not in suppressed
+        k
+        for e in equations
+        if any(c in exposed for c in e.cells())
+        for k in e.cells()
+        if k not in suppressed
     }
     if not candidates:
         return None
@@ -112,12 +116,13 @@ def suppress(
             others = [k for k in single[0].cells() if k not in suppressed]
             suppressed.add(min(others, key=lambda k: _cost(k, values)))
             continue
-        extra = None
-        for cell in sorted(recoverable(suppressed, equations), key=repr):
-            extra = _complement(cell, suppressed, values, equations)
-            if extra is not None:
-                break
+        exposed = recoverable(suppressed, equations)
+        if not exposed:
+            return frozenset(suppressed)
+        extra = _complement(exposed, suppressed, values, equations)
         if extra is None:
+            # Every equation holding an exposed cell is hidden whole: the table's own
+            # shape forces its value, and hiding more would not change that.
             return frozenset(suppressed)
         suppressed.add(extra)
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from haven.statistics.categories import BandsInvalid, check_bands
 from haven.statistics.suppression import Equation, primary, recoverable, suppress
 
 Cell = tuple[object, ...]
@@ -113,3 +115,39 @@ def test_r46_a_cell_bridging_two_hidden_cycles_is_caught_without_a_lone_unknown(
 def test_r46_zero_is_published_and_counts_from_one_to_the_threshold_are_not() -> None:
     # then
     assert primary({"a": 0, "b": 1, "c": 4, "d": 5}, 5) == {"b", "c"}
+
+
+def test_r46_a_cell_exposed_only_by_several_equations_gets_a_complement() -> None:
+    # given: the two cycles and their bridge are all small; nothing else is
+    values = {(r, c): 10 for r in range(5) for c in range(5)}
+    cycles = {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)}
+    values.update(dict.fromkeys(cycles | {(1, 2)}, 3))
+    equations = [Equation((r, 4), tuple((r, c) for c in range(4))) for r in range(4)]
+    equations += [Equation((4, c), tuple((r, c) for r in range(4))) for c in range(4)]
+
+    # when
+    hidden = suppress(values, equations, 5)
+
+    # then: one more cell, beside the bridge, and nothing recoverable
+    assert len(hidden) > len(cycles) + 1
+    assert recoverable(set(hidden), equations) == set()
+
+
+def test_r46_a_value_the_tables_shape_forces_is_left_as_it_is() -> None:
+    # given: an equation whose every cell is hidden, yet forces one of them
+    values = {"t": 3, "z": 2}
+    equations = [Equation("t", ("t", "z"))]
+
+    # when
+    hidden = suppress(values, equations, 5)
+
+    # then: nothing else to hide
+    assert hidden == {"t", "z"}
+
+
+def test_r44_age_bands_must_start_at_0_rise_and_split_at_18() -> None:
+    # then
+    assert check_bands([0, 18, 65]) == (0, 18, 65)
+    for bad in ([], [1, 18], [0, 12, 25], [0, 18, 18, 30], [0, 30, 18]):
+        with pytest.raises(BandsInvalid):
+            check_bands(bad)
