@@ -159,7 +159,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.statistics
-	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 1000000
+	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 100000 --clones 9
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

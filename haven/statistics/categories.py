@@ -4,8 +4,8 @@ R-44). Pure functions over values the statistical field group holds; no database
 - Sex: female, male, other (Haven's "intersex"), unknown.
 - Age group: child, adult or unknown. A verified or presumed child counts as a child
   (R-10), a verified adult as an adult; a person whose age is uncertain is placed by
-  their age at registration when Haven holds one (birth year, or the lower estimate
-  made at intake carried to the registration year), else "unknown". Finer bands come
+  their age at registration when Haven holds one (from the birth year, else the lower
+  estimate made at intake), else "unknown". Finer bands come
   from ``HAVEN_STATISTICS_AGE_BANDS``. Haven holds no date of exploitation, so there is
   no age at exploitation: it is not estimated.
 - Citizenship: the reporting country, another EU member state, a non-EU country, or

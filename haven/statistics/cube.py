@@ -25,7 +25,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
 
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
@@ -48,16 +47,30 @@ class CubeCell:
     count: int
 
 
-def _age_band_expression(lows: Sequence[int]) -> tuple[models.Case, models.Case]:
+def _year_expression(years: Sequence[int]) -> models.Case:
+    """The registration year, by comparing the date with each year's bounds: plain SQL
+    that uses no date function (SQLite's are Python functions called row by row)."""
+    return models.Case(
+        *(
+            When(
+                registered_on__gte=date(year, 1, 1),
+                registered_on__lt=date(year + 1, 1, 1),
+                then=Value(year),
+            )
+            for year in years
+        ),
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+def _age_band_expression(lows: Sequence[int], year: models.Case) -> tuple[models.Case, models.Case]:
     """The band of the age at registration, in SQL, and that age: from the birth year,
-    else from the lower estimate made at intake, carried to the registration year."""
-    year = ExtractYear("registered_on")
+    else the lower estimate made at intake (registration follows intake within months;
+    the estimate is not carried forward)."""
     age = models.Case(
         When(person__birth_year__isnull=False, then=year - F("person__birth_year")),
-        When(
-            person__estimated_age_min__isnull=False,
-            then=F("person__estimated_age_min") + year - ExtractYear("opened_at"),
-        ),
+        When(person__estimated_age_min__isnull=False, then=F("person__estimated_age_min")),
         default=Value(None),
         output_field=models.IntegerField(),
     )
@@ -96,9 +109,10 @@ def registered(*, country: str, first: int, last: int) -> QuerySet[Case]:
 
 def by_year_and_sex(*, country: str, first: int, last: int) -> dict[tuple[int, str], int]:
     """Registered victims per (year, sex group), ``first`` to ``last``: one small query."""
+    years = list(range(first, last + 1))
     rows = (
         registered(country=country, first=first, last=last)
-        .values(year=ExtractYear("registered_on"), sex=F("person__sex"))
+        .values(year=_year_expression(years), sex=F("person__sex"))
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -116,13 +130,14 @@ def registered_cube(
     if not wanted:
         return []
     lows = cat.check_bands(bands if bands is not None else settings.HAVEN_STATISTICS_AGE_BANDS)
-    band, age = _age_band_expression(lows)
+    year = _year_expression(wanted)
+    band, age = _age_band_expression(lows, year)
     rows = (
         registered(country=country, first=wanted[0], last=wanted[-1])
         .filter(team__is_lead=True)
         .alias(age=age)
         .values(
-            year=ExtractYear("registered_on"),
+            year=year,
             status=_legal_status(),
             sex=F("person__sex"),
             age_status=F("person__age_status"),
@@ -136,7 +151,7 @@ def registered_cube(
     )
     counts: Counter[CubeCell] = Counter()
     for row in rows:
-        if row["year"] not in wanted:
+        if row["year"] is None:  # a year between those asked
             continue
         group, code = cat.citizenship(row["citizenships"] or [], country)
         cell = CubeCell(

@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from haven.access.models import TeamMembership
 from haven.accounts.models import Organisation, OrgType, User
@@ -95,6 +96,64 @@ def organisations() -> list[Organisation]:
     ]
 
 
+@dataclass
+class Rows:
+    """The rows of one batch of cases, built in memory (ids set), not yet written."""
+
+    data_keys: list[Any]
+    persons: list[Person]
+    cases: list[Case]
+    memberships: list[TeamMembership]
+
+
+def build(
+    specs: Sequence[Spec],
+    *,
+    opener: User,
+    leads: Sequence[Organisation],
+    master_id: str,
+    first: int,
+) -> Rows:
+    """The rows of ``specs``, numbered from ``first``; each case led by its organisation."""
+    from haven.vault.models import DataKey
+
+    data_keys = [DataKey(subject="person", master_key_id=master_id, wrapped=b"-") for _ in specs]
+    persons = [
+        Person(
+            data_key=key,
+            sex=spec.sex,
+            age_status=spec.age_status,
+            birth_year=spec.birth_year,
+            estimated_age_min=spec.estimated_age_min,
+            estimated_age_max=spec.estimated_age_min,
+            citizenships=list(spec.citizenships),
+        )
+        for key, spec in zip(data_keys, specs, strict=True)
+    ]
+    cases = []
+    for n, (person, spec) in enumerate(zip(persons, specs, strict=True)):
+        case = Case(
+            reference=f"{spec.country}-S{first + n:08d}",
+            person=person,
+            country=spec.country,
+            identification_status=spec.status,
+            status_changed_at=spec.opened_at,
+            registered_on=spec.registered_on,
+            forms_of_exploitation=list(spec.forms),
+            opened_at=spec.opened_at,
+            opened_by=opener,
+        )
+        case.reference_keys()
+        cases.append(case)
+    memberships = [
+        TeamMembership(
+            case=case, organisation=leads[spec.lead], is_lead=True, joined_at=spec.opened_at
+        )
+        for case, spec in zip(cases, specs, strict=True)
+    ]
+    return Rows(data_keys, persons, cases, memberships)
+
+
 def write(specs: Sequence[Spec], *, opener: User, batch_size: int = 5000) -> None:
     """The cases of ``specs`` in bulk, each led by its organisation."""
     from haven.vault import keys
@@ -104,41 +163,14 @@ def write(specs: Sequence[Spec], *, opener: User, batch_size: int = 5000) -> Non
     master = keys.current_master_key()
     first = Case.objects.count()
     for start in range(0, len(specs), batch_size):
-        batch = specs[start : start + batch_size]
-        data_keys = DataKey.objects.bulk_create(
-            DataKey(subject="person", master_key_id=master.id, wrapped=b"-") for _ in batch
+        rows = build(
+            specs[start : start + batch_size],
+            opener=opener,
+            leads=leads,
+            master_id=master.id,
+            first=first + start,
         )
-        persons = Person.objects.bulk_create(
-            Person(
-                data_key=key,
-                sex=spec.sex,
-                age_status=spec.age_status,
-                birth_year=spec.birth_year,
-                estimated_age_min=spec.estimated_age_min,
-                estimated_age_max=spec.estimated_age_min,
-                citizenships=list(spec.citizenships),
-            )
-            for key, spec in zip(data_keys, batch, strict=True)
-        )
-        cases = []
-        for n, (person, spec) in enumerate(zip(persons, batch, strict=True)):
-            case = Case(
-                reference=f"{spec.country}-S{first + start + n:08d}",
-                person=person,
-                country=spec.country,
-                identification_status=spec.status,
-                status_changed_at=spec.opened_at,
-                registered_on=spec.registered_on,
-                forms_of_exploitation=list(spec.forms),
-                opened_at=spec.opened_at,
-                opened_by=opener,
-            )
-            case.reference_keys()
-            cases.append(case)
-        Case.objects.bulk_create(cases)
-        TeamMembership.objects.bulk_create(
-            TeamMembership(
-                case=case, organisation=leads[spec.lead], is_lead=True, joined_at=spec.opened_at
-            )
-            for case, spec in zip(cases, batch, strict=True)
-        )
+        DataKey.objects.bulk_create(rows.data_keys)
+        Person.objects.bulk_create(rows.persons)
+        Case.objects.bulk_create(rows.cases)
+        TeamMembership.objects.bulk_create(rows.memberships)

@@ -45,7 +45,7 @@ class Victim:
         if spec.birth_year is not None:
             age: int | None = year - spec.birth_year
         elif spec.estimated_age_min is not None:
-            age = spec.estimated_age_min + year - spec.opened_at.year
+            age = spec.estimated_age_min
         else:
             age = None
         self.band = "age_unknown"
