@@ -128,6 +128,8 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.linkage.services --cov=haven.linkage.selectors \
 	--cov=haven.statistics.services --cov=haven.statistics.releases \
 	--cov=haven.statistics.release_sources \
+	--cov=haven.statistics.selectors --cov=haven.statistics.cube --cov=haven.statistics.tables \
+	--cov=haven.statistics.suppression --cov=haven.statistics.categories \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
@@ -162,6 +164,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.dp
 	$(BIN)/python -m bench.kanon
+	$(BIN)/python -m bench.statistics
+	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 100000 --clones 9
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .ruff_cache

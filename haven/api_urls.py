@@ -20,6 +20,7 @@ from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
+from haven.statistics import api as statistics_api
 from haven.statistics import api_exchange as statistics_exchange_api
 from haven.statistics import api_releases as statistics_releases_api
 from haven.web import api as web_api
@@ -44,6 +45,7 @@ urlpatterns = [
     *justice_api.urlpatterns,
     *directory_api.urlpatterns,
     *referrals_api.urlpatterns,
+    *statistics_api.urlpatterns,
     *access_requests_api.urlpatterns,
     *desk_api.urlpatterns,
     *crossborder_api.urlpatterns,

@@ -364,6 +364,14 @@ HAVEN_STATISTICS_EXCHANGE_PEERS_FILE = env_str(
     "HAVEN_STATISTICS_EXCHANGE_PEERS_FILE",
     str(BASE_DIR / "haven" / "statistics" / "data" / "exchange-peers.yaml"),
 )
+
+# Statistics: published counts from 1 to the threshold minus one are
+# suppressed (and enough others that none can be recovered); the finer age bands are
+# the lower ages of each band, and must include 18 (child or adult is never split).
+HAVEN_STATISTICS_SMALL_CELL_THRESHOLD = env_int("HAVEN_STATISTICS_SMALL_CELL_THRESHOLD", 5)
+HAVEN_STATISTICS_AGE_BANDS = [
+    int(age) for age in env_list("HAVEN_STATISTICS_AGE_BANDS", ["0", "12", "18", "25", "35", "50"])
+]
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

@@ -40,6 +40,9 @@ class Action(models.TextChoices):
     # release, a regional release); ``detail`` says which kind and how many records.
     EXCHANGE_EXPORT = "exchange_export", _("exported statistics")
     EXCHANGE_IMPORT = "exchange_import", _("imported statistics")
+    # Aggregate statistics shown or exported (tables, trends, backlog): which set, which
+    # year, in which format, and how many cells were suppressed; never a person.
+    STATISTICS_EXPORT = "statistics_export", _("exported statistics")
 
 
 class AuditEvent(models.Model):

@@ -161,6 +161,10 @@ class Case(models.Model):
     )
     status_changed_at = models.DateTimeField()
     forms_of_exploitation = models.JSONField(default=list, blank=True)
+    # The date of the decision that first made the person a registered victim (a
+    # status in ``status.REGISTERED``), set with that change; never cleared. The
+    # statistics count a registered victim in this date's year.
+    registered_on = models.DateField(null=True, blank=True, editable=False)
     # Set by the reasonable-grounds decision; never read cooperation.
     removal_protected = models.BooleanField(default=False)
     assistance_eligible = models.BooleanField(default=True)
@@ -191,6 +195,8 @@ class Case(models.Model):
             models.Index(
                 fields=["-status_changed_at", "-opened_at", "id"], name="case_status_changed_idx"
             ),
+            # The statistics of one reporting year: the victims registered in it.
+            models.Index(fields=["registered_on"], name="case_registered_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(

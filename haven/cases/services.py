@@ -42,6 +42,7 @@ from haven.cases.models import (
 from haven.cases.status import (
     DECISION_STATUSES,
     NEGATIVE,
+    REGISTERED,
     IdentificationStatus,
     transition_allowed,
 )
@@ -445,6 +446,9 @@ def case_transition(
     case.identification_status = to_status
     case.status_changed_at = now
     fields = ["identification_status", "status_changed_at"]
+    if to_status in REGISTERED and case.registered_on is None:
+        case.registered_on = decided_on  # a registered victim from this decision on
+        fields.append("registered_on")
     if to_status == IdentificationStatus.PRESUMED:
         case.removal_protected = True
         case.assistance_eligible = True

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from haven.accounts.current import acting_user
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 from haven.lib.parsers import BoundedJSONParser
-from haven.statistics import forms_exchange, htcds
+from haven.statistics import htcds
 from haven.statistics import selectors_exchange as selectors
 from haven.statistics import services_exchange as services
+from haven.statistics.forms import exchange as forms_exchange
 
 TAGS = ["statistics"]
 FORBIDDEN = OpenApiResponse(

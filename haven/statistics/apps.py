@@ -8,3 +8,10 @@ class StatisticsConfig(AppConfig):
     name = "haven.statistics"
     label = "statistics"
     verbose_name = "Statistics"
+
+    def ready(self) -> None:
+        from haven.accounts import rules
+        from haven.statistics import policy
+
+        # The statistics pages refuse with this rule; the menu asks the same one.
+        rules.register("statistics.read", policy.may_read_statistics)

@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     STATISTICS_NOT_ALLOWED = "statistics_not_allowed"
     TABLE_UNKNOWN = "table_unknown"
     YEARS_INVALID = "years_invalid"
+    STATISTICS_YEAR_INVALID = "statistics_year_invalid"
 
 
 class StatisticsNotAllowed(NotAllowed):
@@ -48,3 +49,9 @@ class TableUnknown(InvalidInput):
 
 class YearsInvalid(InvalidInput):
     default_code: ClassVar[str] = ErrorCode.YEARS_INVALID
+
+
+class YearInvalid(InvalidInput):
+    """A reporting year outside the years Haven can count."""
+
+    default_code: ClassVar[str] = ErrorCode.STATISTICS_YEAR_INVALID

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -68,20 +67,19 @@ def register(dataset: Dataset) -> None:
 def registered_victims_by_year_and_form(country: str, year_from: int, year_to: int) -> TrueTable:
     """Registered victims by year of first registration and main form (the first
     recorded; Eurostat counts each victim once), so one person is in one cell."""
-    rows = (
-        Case.objects.filter(country=country)
-        .annotate(
-            registered_on=Min(
-                "transitions__decided_on", filter=Q(transitions__to_status__in=REGISTERED)
-            )
-        )
-        .filter(registered_on__gte=date(year_from, 1, 1), registered_on__lt=date(year_to + 1, 1, 1))
-        .values_list("registered_on", "forms_of_exploitation")
-    )
+    # The registration date is the cases app's (``Case.registered_on``), as the
+    # Eurostat tables count it; a registration later overturned is not counted.
+    rows = Case.objects.filter(
+        country=country,
+        identification_status__in=REGISTERED,
+        registered_on__gte=date(year_from, 1, 1),
+        registered_on__lt=date(year_to + 1, 1, 1),
+    ).values_list("registered_on", "forms_of_exploitation")
     counts: dict[Key, int] = {
         (str(year), form): 0 for year in range(year_from, year_to + 1) for form in FORMS
     }
     for registered_on, forms in rows:
+        assert registered_on is not None  # noqa: S101 - filtered on its range above
         main = forms[0] if forms and forms[0] in FORMS else UNKNOWN_FORM
         counts[(str(registered_on.year), main)] += 1
     return TrueTable(dimensions=("year", "exploitation"), counts=counts, sensitivity=1)

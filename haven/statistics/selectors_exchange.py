@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from haven.access.models import TeamMembership
@@ -66,12 +66,7 @@ def registered_victims(*, country: str) -> list[htcds.Victim]:
     )[:1]
     rows = (
         Case.objects.filter(country=country, identification_status__in=registered)
-        .annotate(
-            registered_on=Min(
-                "transitions__decided_on", filter=Q(transitions__to_status__in=registered)
-            ),
-            lead_type=Subquery(lead_type),
-        )
+        .annotate(lead_type=Subquery(lead_type))
         .values_list(
             "person__sex",
             "person__citizenships",

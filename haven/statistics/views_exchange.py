@@ -22,10 +22,10 @@ from haven.accounts.current import request_user
 from haven.accounts.models import User
 from haven.lib.errors import InvalidInput
 from haven.lib.views import domain_errors
-from haven.statistics import forms_exchange as forms
 from haven.statistics import htcds
 from haven.statistics import selectors_exchange as selectors
 from haven.statistics import services_exchange as services
+from haven.statistics.forms import exchange as forms
 
 HOME = "statistics/exchange/home.html"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,8 +1,8 @@
 """Site-wide pages: the caseworker's home page (``haven.web.home``), and the case
 page, composed from the apps' parts (``haven.web.composer``).
 
-Users without a case role (rapporteur, administrators) have no cases or
-deadlines of their own: they keep going to the case list, as before.
+Users without a case role have no cases or deadlines of their own: the Rapporteur
+lands on the statistics, administrators keep going to the case list, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.access.models import FieldGroup, Purpose
+from haven.accounts import rules
 from haven.accounts.current import request_user
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
@@ -41,6 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """My cases, my deadlines, new referrals and what is overdue: counts and the first rows."""
     user = request_user(request)
     if not home_selectors.has_home(user):
+        # The Rapporteur has no cases: their work is the statistics (issue 15).
+        if rules.may(user, "statistics.read"):
+            return redirect("statistics:home")
         return redirect("cases:list")
     context = {"home": home_selectors.home_for(user=user), "nav": "home"}
     return render(request, "web/home.html", context)

@@ -123,7 +123,7 @@ def test_r41_the_coordinator_may_not_import_through_the_api() -> None:
 
 
 def test_an_upload_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from haven.statistics import forms_exchange
+    from haven.statistics.forms import exchange as forms_exchange
 
     monkeypatch.setattr(forms_exchange, "MAX_FILE_BYTES", 3)
     api = api_client_for(rapporteur())

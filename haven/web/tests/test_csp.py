@@ -119,8 +119,12 @@ def _every_page(client: Client) -> list[TestResponse]:
         *anonymous,
         *[lead.get(page) for page in pages],
         member.get(reverse("cases:access_report", args=[case.id])),
-        # No case role: the home page sends the rapporteur to the case list (302).
+        # No case role: the home page sends the rapporteur to the statistics (302), whose
+        # chart is SVG drawn on the server: no script, no style attribute.
         sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)).get("/"),
+        sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)).get(
+            reverse("statistics:home")
+        ),
         lead.post(reverse("cases:new"), {"citizenships": "XYZ"}),
         *_agreement_pages(),
     ]

@@ -185,17 +185,18 @@ def test_it_shows_at_most_ten_rows_but_counts_them_all(ngo: Organisation) -> Non
 
 
 @pytest.mark.parametrize(
-    ("org_type", "role", "home_page"),
+    ("org_type", "role", "home_page", "elsewhere"),
     [
-        (OrgType.NGO, Role.CASEWORKER, True),
-        (OrgType.POLICE, Role.SUPERVISOR, True),
-        (OrgType.RAPPORTEUR, Role.RAPPORTEUR, False),
-        (OrgType.NGO, Role.ORG_ADMIN, False),
-        (OrgType.OTHER, Role.SYSTEM_ADMIN, False),
+        (OrgType.NGO, Role.CASEWORKER, True, ""),
+        (OrgType.POLICE, Role.SUPERVISOR, True, ""),
+        # The Rapporteur has no cases: they land on the statistics (issue 15).
+        (OrgType.RAPPORTEUR, Role.RAPPORTEUR, False, "statistics:home"),
+        (OrgType.NGO, Role.ORG_ADMIN, False, "cases:list"),
+        (OrgType.OTHER, Role.SYSTEM_ADMIN, False, "cases:list"),
     ],
 )
 def test_it_gives_case_roles_the_home_page_and_sends_the_others_to_the_case_list(
-    org_type: str, role: str, home_page: bool
+    org_type: str, role: str, home_page: bool, elsewhere: str
 ) -> None:
     # given
     client = sign_in(Client(), make_user(org_type=org_type, role=role))
@@ -209,7 +210,7 @@ def test_it_gives_case_roles_the_home_page_and_sends_the_others_to_the_case_list
         assert response.templates[0].name == "web/home.html"
     else:
         assert response.status_code == 302
-        assert response.headers["Location"] == reverse("cases:list")
+        assert response.headers["Location"] == reverse(elsewhere)
 
 
 def test_it_asks_anonymous_visitors_to_sign_in() -> None:

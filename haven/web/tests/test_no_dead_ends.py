@@ -27,7 +27,7 @@ ACCOUNTS = [
     (Role.RAPPORTEUR, OrgType.RAPPORTEUR),
     (Role.SYSTEM_ADMIN, OrgType.NATIONAL_COORDINATOR),
 ]
-PAGES = ["cases:new", "access:break_glass_new", "referrals:desk_home"]
+PAGES = ["cases:new", "access:break_glass_new", "referrals:desk_home", "statistics:home"]
 
 
 @pytest.mark.django_db

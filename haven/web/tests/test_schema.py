@@ -12,6 +12,7 @@ so it is imported as untyped here.
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
@@ -55,6 +56,7 @@ from haven.linkage.tests import factories as linkage_factories
 from haven.referrals.services import desk as desk_services
 from haven.referrals.tests import test_referrals_services as referral_tests
 from haven.statistics.tests import dp_helpers as statistics_helpers
+from haven.statistics.tests.register import generate, write
 
 if TYPE_CHECKING:  # the API client's response type exists only in the DRF stubs
     from rest_framework.response import _MonkeyPatchedResponse as TestResponse
@@ -73,6 +75,9 @@ LINKAGE_CHECK = "/api/v1/linkage/check/"
 STATISTICS_RELEASES = "/api/v1/statistics/releases/"
 STATISTICS_RELEASE = STATISTICS_RELEASES + "{id}/"
 EXCHANGE = "/api/v1/statistics/exchange/"
+STATISTICS_EUROSTAT = "/api/v1/statistics/eurostat/"
+STATISTICS_TRENDS = "/api/v1/statistics/trends/"
+STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -276,6 +281,9 @@ OPERATIONS = {
     (EXCHANGE + "regional/export/", "post"),
     (EXCHANGE + "regional/import/", "post"),
     (EXCHANGE + "regional/trends/", "get"),
+    (STATISTICS_EUROSTAT, "get"),
+    (STATISTICS_TRENDS, "get"),
+    (STATISTICS_BACKLOG, "get"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -2030,4 +2038,26 @@ def test_it_describes_statistics_exchange_answers_as_served(
 
     # then
     assert [r.status_code for _, _, r in served] == [200, 403, 200, 200, 201, 400, 201, 200]
+
+
+def test_it_describes_the_statistics_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a register, a rapporteur and the police
+    opener = make_user()
+    write(generate(random.Random(3), 60), opener=opener)
+    rapporteur = api_client_for(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+    police = api_client_for(make_user(org_type=OrgType.POLICE))
+
+    # when
+    served: list[Served] = [
+        (STATISTICS_EUROSTAT, "get", rapporteur.get(STATISTICS_EUROSTAT + "?year=2024")),
+        (STATISTICS_EUROSTAT, "get", rapporteur.get(STATISTICS_EUROSTAT + "?year=1900")),
+        (STATISTICS_EUROSTAT, "get", police.get(STATISTICS_EUROSTAT)),
+        (STATISTICS_TRENDS, "get", rapporteur.get(STATISTICS_TRENDS)),
+        (STATISTICS_TRENDS, "get", police.get(STATISTICS_TRENDS)),
+        (STATISTICS_BACKLOG, "get", rapporteur.get(STATISTICS_BACKLOG)),
+        (STATISTICS_BACKLOG, "get", police.get(STATISTICS_BACKLOG)),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [200, 400, 403, 200, 403, 200, 403]
     assert_served_as_described(openapi, served)

@@ -130,6 +130,8 @@ from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
 from haven.referrals.views import referrals as referral_views
 from haven.statistics import releases as statistics_releases
+from haven.statistics import views as statistics_views
+from haven.statistics.forms import tables as statistics_forms
 from haven.statistics.forms.releases import ReleaseForm
 from haven.statistics.models import Release
 from haven.statistics.services import releases as release_services
@@ -1864,6 +1866,37 @@ CONTEXTS.update(
 )
 
 
+# --- the statistics (issue 15) ------------------------------------------------------------------
+
+
+def _statistics_reader() -> User:
+    return make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR)
+
+
+def _statistics_home(scene: Scene) -> Context:
+    del scene
+    return statistics_views.home_context(_statistics_reader(), statistics_forms.YearForm())
+
+
+def _statistics_table(scene: Scene) -> Context:
+    context = _statistics_home(scene)
+    return {"rows": context["trend_rows"], "columns": context["columns"], "caption": "Trend",
+            "first_column": "Year"}  # fmt: skip
+
+
+CONTEXTS.update(
+    {
+        "statistics/home.html": _statistics_home,
+        "statistics/backlog.html": lambda scene: statistics_views.backlog_context(
+            _statistics_reader()
+        ),
+        "statistics/_table.html": _statistics_table,
+        "statistics/_value.html": lambda scene: {"value": None},
+        "statistics/nav.html": lambda scene: {"page": "home"},
+    }
+)
+
+
 # --- the service directory (issue 6) ----------------------------------------------------------
 
 
@@ -2344,8 +2377,9 @@ def _statistics_exchange(scene: Scene) -> Context:
     """The exchange page just after an HTCDS import and a release import."""
     from types import SimpleNamespace
 
-    from haven.statistics import forms_exchange, htcds, selectors_exchange
+    from haven.statistics import htcds, selectors_exchange
     from haven.statistics.exchange import RegionalRelease
+    from haven.statistics.forms import exchange as forms_exchange
 
     own = RegionalRelease(
         sender="EE",

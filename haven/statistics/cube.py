@@ -1,0 +1,184 @@
+"""The registered-victim cube (R-44): one aggregated query over a country's register,
+counts per (reporting year, legal status, sex, age group and band, citizenship, forms of
+exploitation, registering organisation type), from which every table is derived.
+
+A registered victim is a case whose person was first made presumed, identified or
+declined formal identification (``Case.registered_on``) in the reporting year; their
+legal status is the case's status now (a person who later left the mechanism or came
+back to screening stays a presumed victim of that year). A case whose registration was
+later overturned by a negative conclusive decision (not identified) is not counted:
+the decision found that the person was not a victim. The registering organisation is
+the case lead. Erased persons still count: erasure destroys their identity, not the
+statistical facts.
+
+The query groups by the lists of citizenships and of forms as stored (JSON), so it is
+the same SQL on SQLite and PostgreSQL; the few distinct lists are split in Python.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, QuerySet, Value, When
+
+from haven.cases.models import Case
+from haven.cases.status import IdentificationStatus
+from haven.statistics import categories as cat
+
+
+@dataclass(frozen=True)
+class CubeCell:
+    """The count of registered victims sharing every value here."""
+
+    year: int
+    legal_status: str
+    sex: str
+    age_group: str
+    age_band: str
+    citizenship: str  # a group of ``categories.CITIZENSHIP_GROUPS``
+    country: str  # ISO 3166-1 alpha-2, "" when unknown
+    forms: frozenset[str]
+    organisation_type: str
+    count: int
+
+
+def _year_expression(years: Sequence[int]) -> models.Case:
+    """The registration year, by comparing the date with each year's bounds: plain SQL
+    that uses no date function (SQLite's are Python functions called row by row)."""
+    return models.Case(
+        *(
+            When(
+                registered_on__gte=date(year, 1, 1),
+                registered_on__lt=date(year + 1, 1, 1),
+                then=Value(year),
+            )
+            for year in years
+        ),
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+def _age_band_expression(lows: Sequence[int], year: models.Case) -> tuple[models.Case, models.Case]:
+    """The band of the age at registration, in SQL, and that age: from the birth year,
+    else the lower estimate made at intake (registration follows intake within months;
+    the estimate is not carried forward)."""
+    age = models.Case(
+        When(person__birth_year__isnull=False, then=year - F("person__birth_year")),
+        When(person__estimated_age_min__isnull=False, then=F("person__estimated_age_min")),
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+    whens = [
+        When(age__lt=lows[i + 1], then=Value(cat.band_label(lows, i))) for i in range(len(lows) - 1)
+    ]
+    return models.Case(
+        When(age__isnull=True, then=Value(cat.BAND_UNKNOWN)),
+        *whens,
+        default=Value(cat.band_label(lows, len(lows) - 1)),
+        output_field=models.CharField(),
+    ), age
+
+
+def _legal_status() -> models.Case:
+    return models.Case(
+        When(identification_status=IdentificationStatus.IDENTIFIED, then=Value(cat.IDENTIFIED)),
+        When(
+            identification_status=IdentificationStatus.DECLINED_FORMAL_IDENTIFICATION,
+            then=Value(cat.DECLINED),
+        ),
+        default=Value(cat.PRESUMED),
+        output_field=models.CharField(),
+    )
+
+
+def registered(*, country: str, first: int, last: int) -> QuerySet[Case]:
+    """The registered victims of ``country`` from ``first`` to ``last`` (years), read
+    through the registration date's index."""
+    return Case.objects.filter(
+        country=country,
+        registered_on__gte=date(first, 1, 1),
+        registered_on__lt=date(last + 1, 1, 1),
+    ).exclude(identification_status=IdentificationStatus.NOT_IDENTIFIED)
+
+
+def by_year_and_sex(*, country: str, first: int, last: int) -> dict[tuple[int, str], int]:
+    """Registered victims per (year, sex group), ``first`` to ``last``: one small query."""
+    years = list(range(first, last + 1))
+    rows = (
+        registered(country=country, first=first, last=last)
+        .values(year=_year_expression(years), sex=F("person__sex"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[tuple[int, str]] = Counter()
+    for row in rows:
+        counts[(row["year"], cat.sex_group(row["sex"]))] += row["n"]
+    return dict(counts)
+
+
+def registered_cube(
+    *, country: str, years: Iterable[int], bands: Sequence[int] | None = None
+) -> list[CubeCell]:
+    """The cube of ``country``'s registered victims in ``years``: one query."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return []
+    lows = cat.check_bands(bands if bands is not None else settings.HAVEN_STATISTICS_AGE_BANDS)
+    year = _year_expression(wanted)
+    band, age = _age_band_expression(lows, year)
+    rows = (
+        registered(country=country, first=wanted[0], last=wanted[-1])
+        .filter(team__is_lead=True)
+        .alias(age=age)
+        .values(
+            year=year,
+            status=_legal_status(),
+            sex=F("person__sex"),
+            age_status=F("person__age_status"),
+            band=band,
+            citizenships=F("person__citizenships"),
+            forms=F("forms_of_exploitation"),
+            org_type=F("team__organisation__org_type"),
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[CubeCell] = Counter()
+    for row in rows:
+        if row["year"] is None:  # a year between those asked
+            continue
+        group, code = cat.citizenship(row["citizenships"] or [], country)
+        cell = CubeCell(
+            year=row["year"],
+            legal_status=row["status"],
+            sex=cat.sex_group(row["sex"]),
+            age_group=cat.age_group(row["age_status"], row["band"]),
+            age_band=row["band"],
+            citizenship=group,
+            country=code,
+            forms=cat.known_forms(row["forms"] or []),
+            organisation_type=row["org_type"],
+            count=0,
+        )
+        counts[cell] += row["n"]
+    return sorted((replace(cell, count=n) for cell, n in counts.items()), key=_order)
+
+
+def _order(cell: CubeCell) -> tuple[object, ...]:
+    return (
+        cell.year,
+        cell.legal_status,
+        cell.sex,
+        cell.age_group,
+        cell.age_band,
+        cell.citizenship,
+        cell.country,
+        sorted(cell.forms),
+        cell.organisation_type,
+    )
