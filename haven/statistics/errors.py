@@ -19,6 +19,11 @@ class ErrorCode(StrEnum):
     TABLE_UNKNOWN = "table_unknown"
     YEARS_INVALID = "years_invalid"
     STATISTICS_YEAR_INVALID = "statistics_year_invalid"
+    # --- The standard exchange (HTCDS, the k-anonymous release, regional files) ---
+    EXCHANGE_FILE_INVALID = "exchange_file_invalid"
+    EXCHANGE_KEY_INVALID = "exchange_key_invalid"
+    EXCHANGE_SENDER_UNKNOWN = "exchange_sender_unknown"
+    EXCHANGE_SIGNATURE_INVALID = "exchange_signature_invalid"
 
 
 class StatisticsNotAllowed(NotAllowed):
@@ -55,3 +60,27 @@ class YearInvalid(InvalidInput):
     """A reporting year outside the years Haven can count."""
 
     default_code: ClassVar[str] = ErrorCode.STATISTICS_YEAR_INVALID
+
+
+# --- The standard exchange: messages name a row or a field at most, never a value read
+# from a file.
+
+
+class FileInvalid(InvalidInput):
+    """A file that does not follow its format: refused whole, naming the row and field."""
+
+    default_code: ClassVar[str] = ErrorCode.EXCHANGE_FILE_INVALID
+
+
+class KeyInvalid(InvalidInput):
+    default_code: ClassVar[str] = ErrorCode.EXCHANGE_KEY_INVALID
+
+
+class SenderUnknown(InvalidInput):
+    """A release from a state whose public key is not configured."""
+
+    default_code: ClassVar[str] = ErrorCode.EXCHANGE_SENDER_UNKNOWN
+
+
+class SignatureInvalid(InvalidInput):
+    default_code: ClassVar[str] = ErrorCode.EXCHANGE_SIGNATURE_INVALID

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.utils.translation import gettext as _
 
 from haven.statistics import kanon
-from haven.statistics.errors_exchange import FileInvalid, KeyInvalid, SignatureInvalid
+from haven.statistics.errors import FileInvalid, KeyInvalid, SignatureInvalid
 from haven.statistics.htcds import Victim
 
 FORMAT = "haven-regional/1"

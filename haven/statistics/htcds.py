@@ -29,7 +29,7 @@ import yaml
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from haven.statistics.errors_exchange import FileInvalid
+from haven.statistics.errors import FileInvalid
 
 DATA = Path(__file__).parent / "data" / "htcds-2.0.yaml"
 SEPARATOR = ";"

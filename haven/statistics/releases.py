@@ -20,23 +20,22 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import OrgType, User
 from haven.lib.errors import NotFound
-from haven.statistics import errors, release_sources
+from haven.statistics import errors, policy, release_sources
 from haven.statistics.models import PrivacyBudget, Release
 
-READERS = frozenset({OrgType.RAPPORTEUR, OrgType.NATIONAL_COORDINATOR})
 RELEASERS = frozenset({OrgType.RAPPORTEUR})
 
 
 def may_view(user: User) -> bool:
-    """Rapporteur or national coordinator staff (R-41)."""
-    organisation = user.organisation
-    return user.is_active and organisation is not None and organisation.org_type in READERS
+    """The statistics readers (``policy.rule_statistics``): Rapporteur or national
+    coordinator staff (R-41)."""
+    return policy.may_read_statistics(user)
 
 
 def may_release(user: User) -> bool:
-    """Only the National Rapporteur spends the privacy budget."""
+    """Only the National Rapporteur's staff spend the privacy budget."""
     organisation = user.organisation
-    return user.is_active and organisation is not None and organisation.org_type in RELEASERS
+    return may_view(user) and organisation is not None and organisation.org_type in RELEASERS
 
 
 def require_releaser(user: User) -> None:

@@ -16,29 +16,28 @@ from haven.access.models import TeamMembership
 from haven.accounts.models import OrgType, User
 from haven.cases.models import AgeStatus, Case
 from haven.cases.status import REGISTERED
-from haven.statistics import htcds
-from haven.statistics.errors_exchange import StatisticsNotAllowed
+from haven.statistics import htcds, policy
+from haven.statistics.errors import StatisticsNotAllowed
 from haven.statistics.exchange import Cell, RegionalRelease
 from haven.statistics.models import ExternalDataset, ImportedRelease
 
-SEES_STATISTICS = frozenset({OrgType.RAPPORTEUR, OrgType.NATIONAL_COORDINATOR})
 CHILD = frozenset({AgeStatus.VERIFIED_CHILD, AgeStatus.UNCERTAIN_PRESUMED_CHILD})
 
 
 def may_see_statistics(user: User) -> bool:
-    """The National Rapporteur and the national coordinator, of their own country (R-41)."""
-    organisation = user.organisation
-    if organisation is None:
-        return False
-    return organisation.org_type in SEES_STATISTICS
+    """The statistics readers (``policy.rule_statistics``): Rapporteur or national
+    coordinator staff, of their own country (R-41)."""
+    return policy.may_read_statistics(user)
 
 
 def may_import(user: User) -> bool:
     """Imports are the Rapporteur's: the coordinator may look, not add."""
     organisation = user.organisation
-    if organisation is None:
-        return False
-    return organisation.org_type == OrgType.RAPPORTEUR
+    return (
+        may_see_statistics(user)
+        and organisation is not None
+        and organisation.org_type == OrgType.RAPPORTEUR
+    )
 
 
 def country_of(user: User, *, importing: bool = False) -> str:
@@ -125,6 +124,11 @@ class Trends:
 
     states: list[str]
     rows: list[tuple[str, list[tuple[int, bool] | None]]]
+
+    @property
+    def labelled_rows(self) -> list[tuple[str, list[tuple[str, tuple[int, bool] | None]]]]:
+        """The rows with each value beside its state: a phone shows a row as a card."""
+        return [(year, list(zip(self.states, values, strict=True))) for year, values in self.rows]
 
 
 def regional_trends(*, own: RegionalRelease, imported: list[RegionalRelease]) -> Trends:

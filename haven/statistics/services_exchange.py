@@ -27,7 +27,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.statistics import exchange, htcds, kanon
 from haven.statistics import selectors_exchange as selectors
-from haven.statistics.errors_exchange import FileInvalid, KeyInvalid, SenderUnknown
+from haven.statistics.errors import FileInvalid, KeyInvalid, SenderUnknown
 from haven.statistics.models import ExternalDataset, ExternalRecord, ImportedRelease
 
 HTCDS_FORMATS = ("csv", "xlsx")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.cases.models import Case, StatusTransition
-from haven.cases.status import IdentificationStatus
+from haven.cases.status import REGISTERED, IdentificationStatus
 from haven.cases.tests.factories import bulk_cases
 from haven.statistics.services import releases as services
 
@@ -44,7 +44,11 @@ def registered_cases(
 ) -> list[Case]:
     """``count`` cases of ``lead``'s country that reached ``status`` on ``on``."""
     cases = bulk_cases(lead=lead, opener=opener, count=count, status=status)
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(forms_of_exploitation=forms)
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        forms_of_exploitation=forms,
+        # As the cases app sets it with the status change that first registers the victim.
+        registered_on=on if status in REGISTERED else None,
+    )
     moment = timezone.make_aware(datetime.combine(on, time(12)))
     StatusTransition.objects.bulk_create(
         StatusTransition(

@@ -49,6 +49,8 @@ def registered_case(
         forms_of_exploitation=forms if forms is not None else ["forced_labour"],
         opened_at=changed,
         opened_by=decider,
+        # As the cases app sets it with the status change that first registers the victim.
+        registered_on=registered_on,
     )
     case.save()
     TeamMembership.objects.create(case=case, organisation=lead, is_lead=True, joined_at=changed)

@@ -12,7 +12,7 @@ from haven.accounts.models import OrgType
 from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.cases.tests.test_api import api_client_for
 from haven.statistics import exchange, htcds
-from haven.statistics.errors_exchange import ErrorCode
+from haven.statistics.errors import ErrorCode
 from haven.statistics.tests.exchange_factories import coordinator, rapporteur, registered_case
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_r45_the_api_imports_htcds_and_another_states_release(tmp_path: Path) ->
     assert dataset.json()["not_carried"] == {"prs_FirstName": 1}
     assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (
         400,
-        ErrorCode.FILE_INVALID,
+        ErrorCode.EXCHANGE_FILE_INVALID,
         "prs_Gender",
     )
     assert imported.status_code == 201

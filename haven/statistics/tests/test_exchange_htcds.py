@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from haven.accounts.models import OrgType
 from haven.cases.models import ExploitationForm, Sex
 from haven.statistics import htcds
-from haven.statistics.errors_exchange import ErrorCode, FileInvalid
+from haven.statistics.errors import ErrorCode, FileInvalid
 
 REGISTERED = ["presumed", "identified", "declined_formal_identification"]
 AGE_GROUPS = ["0-11", "12-17", "0-17", "18-24", "25-34", "35-49", "50+", "unknown"]
@@ -202,7 +202,7 @@ def test_house_rule_4_a_bad_file_is_refused_whole_naming_row_and_field(
     with pytest.raises(FileInvalid) as caught:
         htcds.import_file(content)
 
-    assert caught.value.code == ErrorCode.FILE_INVALID
+    assert caught.value.code == ErrorCode.EXCHANGE_FILE_INVALID
     assert caught.value.field == field
     assert f"Row {row}," in caught.value.message
 

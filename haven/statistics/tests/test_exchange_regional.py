@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haven.statistics import exchange
-from haven.statistics.errors_exchange import ErrorCode, FileInvalid, KeyInvalid, SignatureInvalid
+from haven.statistics.errors import ErrorCode, FileInvalid, KeyInvalid, SignatureInvalid
 from haven.statistics.htcds import Victim
 from haven.statistics.tests.test_exchange_htcds import victims
 
@@ -76,7 +76,7 @@ def test_r45_a_changed_byte_or_another_key_is_refused() -> None:
     ]:
         with pytest.raises(SignatureInvalid) as caught:
             exchange.loads(bad, exchange.public_key(key))
-        assert caught.value.code == ErrorCode.SIGNATURE_INVALID
+        assert caught.value.code == ErrorCode.EXCHANGE_SIGNATURE_INVALID
 
 
 def _forged(header: dict[str, object], *rows: object) -> bytes:
@@ -121,7 +121,7 @@ def test_r45_a_signed_file_outside_the_schema_is_refused_naming_row_and_field(
     with pytest.raises(FileInvalid) as caught:
         exchange.loads(_forged(header, row), exchange.public_key(PUBLIC))
 
-    assert caught.value.code == ErrorCode.FILE_INVALID
+    assert caught.value.code == ErrorCode.EXCHANGE_FILE_INVALID
     assert caught.value.field == field
 
 

@@ -16,7 +16,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.statistics import exchange, htcds
 from haven.statistics import selectors_exchange as selectors
 from haven.statistics import services_exchange as services
-from haven.statistics.errors_exchange import (
+from haven.statistics.errors import (
     ErrorCode,
     FileInvalid,
     KeyInvalid,

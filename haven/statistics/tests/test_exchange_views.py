@@ -77,7 +77,7 @@ def test_r45_the_page_shows_the_own_trend_with_suppressed_figures_as_at_least(
 
     page = client.get(HOME)
 
-    assert b'<th scope="row">2024</th>' in page.content
+    assert b'<th scope="row" data-label="Year">2024</th>' in page.content
     assert b"at least 6" in page.content
     assert b"Import the HTCDS file" in page.content
 
