@@ -347,6 +347,11 @@ HAVEN_LINKAGE_THRESHOLD_PERCENT = env_int("HAVEN_LINKAGE_THRESHOLD_PERCENT", 50)
 HAVEN_LINKAGE_MAX_CANDIDATES = env_int("HAVEN_LINKAGE_MAX_CANDIDATES", 20)
 HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)
 HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES", 10)
+# Batch deduplication by the national coordinator: pairs from this probability (percent,
+# below the intake threshold: the queue is for uncertain pairs too) enter the review
+# queue; persons are decrypted this many at a time.
+HAVEN_LINKAGE_REVIEW_PERCENT = env_int("HAVEN_LINKAGE_REVIEW_PERCENT", 30)
+HAVEN_LINKAGE_RUN_BATCH = env_int("HAVEN_LINKAGE_RUN_BATCH", 200)
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

@@ -31,6 +31,10 @@ class Action(models.TextChoices):
     # Identity fields decrypted in memory to score a possible duplicate (linkage's
     # search before create): one event per person read, naming who searched.
     LINKAGE_READ = "linkage_read", _("compared with a new intake")
+    # Two cases of one person merged (approved by a supervisor), and a merge reversed:
+    # one event on each case, naming the other (issue 14).
+    MERGE = "merge", _("merged with another case of the same person")
+    UNMERGE = "unmerge", _("merge reversed")
 
 
 class AuditEvent(models.Model):

@@ -284,7 +284,18 @@ def case_get_with_context(
         raise errors.BreakGlassReadOnly(
             _("Emergency access is for reading only. Ask the case lead to record this.")
         )
+    if (for_update or writing) and case.merged_into_id is not None:
+        raise errors.CaseMerged(merged_message(case))
     return case, context
+
+
+def merged_message(case: Case) -> str:
+    """What a write to a merged case answers: the surviving case's pseudonymous
+    reference (safe to say aloud), never a name."""
+    survivor = Case.objects.only("reference").get(merged_from=case)
+    return _("This case was merged into case %(reference)s: record anything new there.") % {
+        "reference": survivor.reference
+    }
 
 
 def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:

@@ -16,6 +16,24 @@ HIDDEN_MATCH = kinds.register(
     owner="linkage",
 )
 
+# A national coordinator proposed to merge two cases of one person (the review queue):
+# a supervisor of the national coordinator approves or refuses it. The task's case is
+# the surviving case; detail {"merge": id}. Closed by the decision.
+MERGE_APPROVAL = kinds.register(
+    "linkage_merge_approval",
+    gettext_lazy("Approve or refuse a merge of two cases of one person"),
+    owner="linkage",
+)
+
+# Two cases of one person were merged: an organisation on the absorbed case's team but
+# not on the surviving case's is told that the person is now known under the surviving
+# case (its pseudonymous reference, no name), and gains no access through the merge.
+# The task's case is the absorbed case (theirs); detail {"merge": id, "surviving": ref}.
+MERGED_ELSEWHERE = kinds.register(
+    "linkage_merged_elsewhere",
+    gettext_lazy("This person is now known under another case"),
+    owner="linkage",
+)
 
 # The coordinators' staff are told in the app (a desk notification naming the new
 # case's pseudonymous reference): the task's case is not theirs to see.
