@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Case
+
 
 class BlockingKey(models.Model):
     """One keyed blocking key of one person (a person has a handful)."""
@@ -151,7 +153,9 @@ class Merge(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pair = models.ForeignKey(PairReview, on_delete=models.PROTECT, related_name="merges")
-    surviving = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    # The surviving case (named ``case`` so that the case page asks, in its one query for
+    # every app, whether a case has merges: ``haven.linkage.case_parts``).
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     absorbed = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     proposed_by = models.ForeignKey(
@@ -175,3 +179,7 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"merge {self.id}"
+
+    @property
+    def surviving(self) -> Case:
+        return self.case

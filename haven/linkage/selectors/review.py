@@ -118,7 +118,7 @@ def merge_for(user: User, merge_id: object) -> Merge:
     country = review_country(user)
     parsed = ids.parse_uuid(merge_id)
     merge = (
-        Merge.objects.select_related("pair", "surviving", "absorbed", "proposed_by")
+        Merge.objects.select_related("pair", "case", "absorbed", "proposed_by")
         .filter(pk=parsed, pair__country=country)
         .first()
         if parsed
@@ -134,16 +134,14 @@ def merges_pending(user: User) -> list[Merge]:
     country = review_country(user)
     return list(
         Merge.objects.filter(pair__country=country, status=Merge.Status.PROPOSED)
-        .select_related("surviving", "absorbed", "proposed_by")
+        .select_related("case", "absorbed", "proposed_by")
         .order_by("proposed_at")
     )
 
 
 def merges_of(pair: PairReview) -> list[Merge]:
     return list(
-        Merge.objects.filter(pair=pair)
-        .select_related("surviving", "absorbed")
-        .order_by("proposed_at")
+        Merge.objects.filter(pair=pair).select_related("case", "absorbed").order_by("proposed_at")
     )
 
 

@@ -332,7 +332,7 @@ def pair_decide(
     keep_a = keep == "a" or (keep != "b" and case_a.opened_at <= case_b.opened_at)
     surviving, absorbed = (case_a, case_b) if keep_a else (case_b, case_a)
     merge = Merge.objects.create(
-        pair=pair, surviving=surviving, absorbed=absorbed, proposed_by=actor, proposed_at=now
+        pair=pair, case=surviving, absorbed=absorbed, proposed_by=actor, proposed_at=now
     )
     pair.status = PairStatus.SAME
     pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -388,7 +388,7 @@ def merge_decide(*, actor: User, merge_id: object, approve: bool, reason: str) -
     merge.pair.status = PairStatus.MERGED if approve else PairStatus.MERGE_REFUSED
     merge.pair.save(update_fields=["status"])
     deadline_services.tasks_close(
-        case_id=merge.surviving_id, kind=clocks.MERGE_APPROVAL, by=actor, merge=str(merge.pk)
+        case_id=merge.case_id, kind=clocks.MERGE_APPROVAL, by=actor, merge=str(merge.pk)
     )
     _audit_update(actor, "linkage.Merge", merge.pk, decision=merge.status)
     return merge
@@ -399,9 +399,9 @@ def _cases_locked(merge: Merge) -> tuple[Case, Case]:
         case.pk: case
         for case in Case.objects.select_for_update(of=("self",))
         .select_related("person")
-        .filter(pk__in=[merge.surviving_id, merge.absorbed_id])
+        .filter(pk__in=[merge.case_id, merge.absorbed_id])
     }
-    return cases[merge.surviving_id], cases[merge.absorbed_id]
+    return cases[merge.case_id], cases[merge.absorbed_id]
 
 
 def _apply(actor: User, merge: Merge, now: datetime) -> dict[str, Any]:

@@ -191,3 +191,15 @@ def test_issue14_a_supervisor_reverses_a_merge_on_its_page(world: World) -> None
     done = client.post(unmerge, {"reason": "not her"})
     assert done["Location"] == url and Merge.objects.get().status == Merge.Status.REVERSED
     assert client.post(unmerge, {"reason": "again"}).status_code == 400
+
+
+def test_issue14_each_case_page_says_what_was_merged_references_only(world: World) -> None:
+    world.merged()
+    surviving = _client(world.first_worker).get(
+        reverse("web:case_detail", args=[world.cyrillic.id])
+    )
+    absorbed = _client(world.second_worker).get(reverse("web:case_detail", args=[world.latin.id]))
+    assert f"Merged from case {world.latin.reference}" in surviving.content.decode()
+    assert f"merged into case {world.cyrillic.reference}" in absorbed.content.decode()
+    stranger = _client(world.first_worker).get(reverse("web:case_detail", args=[world.stranger.id]))
+    assert "Merged from" not in stranger.content.decode()
