@@ -80,6 +80,8 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice.models import CooperationRecord
+from haven.linkage.selectors import review as linkage_review_selectors
+from haven.linkage.services import review as linkage_review
 from haven.referrals.models import (
     ConcernReport,
     ConcernReportState,
@@ -1011,3 +1013,28 @@ def test_r39_the_demo_has_an_erasure_request_waiting_for_the_leads_supervisor(
     assert User.objects.filter(
         organisation_id=task.assigned_organisation_id, role=Role.SUPERVISOR
     ).exists()
+
+
+def test_issue14_the_demo_has_a_duplicate_in_the_coordinators_review_queue(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given: the Finnish national coordinator's caseworker
+    coordinator = User.objects.get(
+        organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+        organisation__country="FI",
+        role=Role.CASEWORKER,
+    )
+
+    # when
+    queue = list(linkage_review_selectors.queue(coordinator))
+
+    # then: the woman recorded in Cyrillic and in Latin letters is among the pairs
+    assert seeded.duplicate_pairs >= 1 and len(queue) >= 1
+    names = [
+        {
+            side.family_name
+            for side in linkage_review.pair_compare(actor=coordinator, pair_id=p.id)[1]
+        }
+        for p in queue
+    ]
+    assert {"Иванова", "Ivanova"} in names

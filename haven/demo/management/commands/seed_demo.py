@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 *self._assistance(summary.assistance),
                 *self._referrals(summary.referrals),
                 _("Erasure requests waiting for a second approver: %d") % summary.erasure_requests,
+                _("Possible duplicates in the review queue: %d") % summary.duplicate_pairs,
             ]
         )
 
