@@ -320,7 +320,11 @@ class GatedCase:
         """Whether a write of this group would pass the gate too (the same decision,
         a live person, a member of the team rather than break-glass): what a page
         asks before it offers a form, with no query of its own."""
-        return not self.erased and self.context.membership_of(self.user.organisation_id) is not None
+        return (
+            not self.erased
+            and self.case.merged_into_id is None
+            and self.context.membership_of(self.user.organisation_id) is not None
+        )
 
     def audit_record(
         self,

@@ -309,6 +309,7 @@ def test_issue14_a_case_merged_into_another_is_read_but_never_written() -> None:
         user=lead, case_id=absorbed.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
     )
     assert read.case.pk == absorbed.pk
+    assert not read.writable  # no form is offered
     # a write (and a page asking before it offers a form) is refused, naming the survivor
     for writing in ({"write": True}, {"write": True, "lock": False}):
         with pytest.raises(errors.CaseMerged) as refused:
@@ -329,4 +330,4 @@ def test_issue14_a_case_merged_into_another_is_read_but_never_written() -> None:
         purpose=Purpose.ASSISTANCE,
         write=True,
     )
-    assert written.case.pk == live.pk
+    assert written.case.pk == live.pk and written.writable

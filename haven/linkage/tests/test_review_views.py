@@ -194,6 +194,9 @@ def test_issue14_a_supervisor_reverses_a_merge_on_its_page(world: World) -> None
 
 
 def test_issue14_each_case_page_says_what_was_merged_references_only(world: World) -> None:
+    append = reverse("web:narrative_add", args=[world.latin.id])
+    before = _client(world.second_worker).get(reverse("web:case_detail", args=[world.latin.id]))
+    assert append in before.content.decode()  # the form, while the case takes writes
     world.merged()
     surviving = _client(world.first_worker).get(
         reverse("web:case_detail", args=[world.cyrillic.id])
@@ -201,5 +204,6 @@ def test_issue14_each_case_page_says_what_was_merged_references_only(world: Worl
     absorbed = _client(world.second_worker).get(reverse("web:case_detail", args=[world.latin.id]))
     assert f"Merged from case {world.latin.reference}" in surviving.content.decode()
     assert f"merged into case {world.cyrillic.reference}" in absorbed.content.decode()
+    assert append not in absorbed.content.decode()  # no form on a merged case
     stranger = _client(world.first_worker).get(reverse("web:case_detail", args=[world.stranger.id]))
     assert "Merged from" not in stranger.content.decode()
