@@ -408,6 +408,9 @@ DUPLICATE = (
 )
 
 
+DUPLICATE_CASES = len(DUPLICATE)  # opened besides the ``cases`` synthetic ones
+
+
 def _record_a_duplicate(users: dict[UserKey, User]) -> int:
     """Two cases of one person, then the national coordinator's deduplication run
     (through the services, run at once rather than by the worker): the review queue

@@ -439,7 +439,8 @@ def test_it_seeds_every_organisation_type_and_every_role(seeded: demo.SeedSummar
 
 def test_it_seeds_cases_at_every_identification_status(seeded: demo.SeedSummary) -> None:
     # then
-    assert Case.objects.count() == 20 == seeded.cases
+    # besides the synthetic cases, the person recorded twice (issue 14)
+    assert Case.objects.count() == 20 + demo.DUPLICATE_CASES and seeded.cases == 20
     statuses = set(Case.objects.values_list("identification_status", flat=True))
     assert statuses == set(IdentificationStatus.values)
     forms = {f for row in Case.objects.values_list("forms_of_exploitation", flat=True) for f in row}
@@ -797,7 +798,8 @@ def test_r18_assists_persons_who_refused_police_sharing_all_the_same(
     seeded: demo.SeedSummary,
 ) -> None:
     # given the cases whose person said no to the police (same seed, same plans)
-    cases = Case.objects.order_by("opened_at")
+    # (the person recorded twice is opened after them all)
+    cases = list(Case.objects.order_by("opened_at"))[:20]
     plans = _planned(20, seed=3)
     refused = [
         (plan, case)
