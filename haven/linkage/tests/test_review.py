@@ -596,3 +596,18 @@ def test_issue14_the_queue_is_likeliest_first_and_paginated(world: World) -> Non
     assert [p.probability for p in page] == sorted((p.probability for p in page), reverse=True)
     assert page[len(page) - 1] == pairs[0]
     assert review_selectors.queue(world.coordinator, page=2).number == 1  # one page only
+
+
+def test_issue14_a_candidate_below_the_threshold_is_read_but_not_answered(world: World) -> None:
+    # given: a man of another age and citizenship sharing Anna Ivanova's names
+    checker = make_user(organisation=world.first_ngo)
+    identity = anna_typed(sex="male", date_of_birth=date(1950, 1, 2), citizenships=("CN",))
+
+    # when
+    answer = services.intake_check(actor=checker, identity=identity)
+
+    # then: the candidates were read (audited), and none is answered
+    assert AuditEvent.objects.filter(
+        action=Action.LINKAGE_READ, person_id=str(world.cyrillic.person_id)
+    ).exists()
+    assert answer.matches == [] and answer.known_elsewhere is None
