@@ -31,12 +31,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.models import Consent, FieldGroup, Purpose, TeamMembership
-from haven.accounts.models import Organisation, User
+from haven.accounts.models import Organisation, Role, User
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases.models import Case, Person, Sex
+from haven.deadlines import notify
 from haven.deadlines import services as deadline_services
-from haven.deadlines.models import Task
+from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, dedupe, errors, matching, tasks
 from haven.linkage.models import BlockingKey, DedupeRun, Merge, PairReview, PairStatus
 from haven.linkage.selectors import review as review_selectors
@@ -344,6 +345,15 @@ def pair_decide(
         organisation=actor.organisation,
         reminder_days_before=1,
         detail={"merge": str(merge.pk)},
+    )
+    supervisors = User.objects.filter(
+        organisation=actor.organisation, role=Role.SUPERVISOR, is_active=True
+    ).exclude(pk=actor.pk)
+    notify.notify(
+        recipients=supervisors,
+        kind=Notification.Kind.DESK,
+        event=clocks.MERGE_APPROVAL_EVENT.key,
+        case=surviving,
     )
     audit.audit_record(
         actor=audit.actor_of(actor),

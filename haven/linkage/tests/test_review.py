@@ -20,7 +20,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.deadlines.models import Task
+from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, errors, services, tasks
 from haven.linkage.models import BlockingKey, DedupeRun, Merge, PairReview, PairStatus
 from haven.linkage.selectors import review as review_selectors
@@ -245,6 +245,9 @@ def test_issue14_same_person_proposes_a_merge_and_gives_the_supervisors_a_task(
     task = Task.objects.get(kind=clocks.MERGE_APPROVAL)
     assert task.assigned_organisation == world.office and task.case_id == world.cyrillic.id
     assert task.detail == {"merge": str(merge.id)}
+    # the office's supervisors are told in the app (the proposer is a caseworker here)
+    told = Notification.objects.filter(event=clocks.MERGE_APPROVAL_EVENT.key)
+    assert {n.recipient for n in told} == {world.supervisor, world.second}
     assert review_selectors.merges_pending(world.supervisor) == [merge]
     assert world.latin.merged_into_id is None  # nothing merged before the approval
 
@@ -277,6 +280,8 @@ def test_issue14_the_proposer_never_approves_their_own_merge_another_supervisor_
 
     # and allowed to the other supervisor of the same office
     assert review_selectors.may_decide_merge(world.second, merge)
+    told = Notification.objects.filter(event=clocks.MERGE_APPROVAL_EVENT.key)
+    assert [n.recipient for n in told] == [world.second]  # never the proposer
     done = review.merge_decide(actor=world.second, merge_id=merge.id, approve=True, reason="ok")
     assert done.status == Merge.Status.APPROVED and done.decided_by == world.second
     assert not review_selectors.may_decide_merge(world.supervisor, done)
