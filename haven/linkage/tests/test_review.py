@@ -616,3 +616,15 @@ def test_issue14_a_candidate_below_the_threshold_is_read_but_not_answered(world:
         action=Action.LINKAGE_READ, person_id=str(world.cyrillic.person_id)
     ).exists()
     assert answer.matches == [] and answer.known_elsewhere is None
+
+
+def test_issue14_a_started_run_is_queued_for_the_worker_once_committed(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = review.run_start(actor=world.coordinator)
+
+    queued = DBTaskResult.objects.get(task_path=tasks.dedupe_run.module_path)
+    assert queued.args_kwargs["args"] == [str(run.id)]
