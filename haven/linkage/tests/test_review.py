@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from haven.access.models import Consent, FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import OrgType, Role, User
@@ -621,8 +622,6 @@ def test_issue14_a_candidate_below_the_threshold_is_read_but_not_answered(world:
 def test_issue14_a_started_run_is_queued_for_the_worker_once_committed(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     with django_capture_on_commit_callbacks(execute=True):
         run = review.run_start(actor=world.coordinator)
 
