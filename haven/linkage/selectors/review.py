@@ -26,6 +26,9 @@ from haven.linkage import errors
 from haven.linkage.models import DedupeRun, Merge, PairReview, PairStatus
 
 QUEUE_PAGE_SIZE = 25
+# A pair whose person's data was erased since it was found is as good as gone: never
+# listed, never shown (there is nothing left to decrypt).
+LIVE = {"person_a__erased_at__isnull": True, "person_b__erased_at__isnull": True}
 
 
 def may_review(user: User) -> bool:
@@ -92,7 +95,7 @@ def queue(user: User, *, page: int | str | None = 1) -> Page[PairReview]:
     and the page, with both cases' references)."""
     country = review_country(user)
     pairs = (
-        PairReview.objects.filter(country=country, status=PairStatus.OPEN)
+        PairReview.objects.filter(country=country, status=PairStatus.OPEN, **LIVE)
         .select_related("person_a__case", "person_b__case")
         .order_by("-probability", "id")
     )
@@ -104,7 +107,7 @@ def pair_for(user: User, pair_id: object) -> PairReview:
     parsed = ids.parse_uuid(pair_id)
     pair = (
         PairReview.objects.select_related("person_a__case", "person_b__case")
-        .filter(pk=parsed, country=country)
+        .filter(pk=parsed, country=country, **LIVE)
         .first()
         if parsed
         else None

@@ -20,7 +20,7 @@ from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
-from haven.cases.models import Case
+from haven.cases.models import Case, Person
 from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, errors, services, tasks
 from haven.linkage.models import BlockingKey, DedupeRun, Merge, PairReview, PairStatus
@@ -627,3 +627,14 @@ def test_issue14_a_started_run_is_queued_for_the_worker_once_committed(
 
     queued = DBTaskResult.objects.get(task_path=tasks.dedupe_run.module_path)
     assert queued.args_kwargs["args"] == [str(run.id)]
+
+
+def test_issue14_a_pair_whose_person_was_erased_is_neither_listed_nor_shown(world: World) -> None:
+    pair = world.pair()
+    assert list(review_selectors.queue(world.coordinator)) == [pair]
+
+    Person.objects.filter(pk=world.latin.person_id).update(erased_at=timezone.now())
+
+    assert list(review_selectors.queue(world.coordinator)) == []
+    with pytest.raises(errors.PairNotFound):
+        review.pair_compare(actor=world.coordinator, pair_id=pair.id)
