@@ -372,6 +372,11 @@ HAVEN_STATISTICS_SMALL_CELL_THRESHOLD = env_int("HAVEN_STATISTICS_SMALL_CELL_THR
 HAVEN_STATISTICS_AGE_BANDS = [
     int(age) for age in env_list("HAVEN_STATISTICS_AGE_BANDS", ["0", "12", "18", "25", "35", "50"])
 ]
+# Batch deduplication by the national coordinator: pairs from this probability (percent,
+# below the intake threshold: the queue is for uncertain pairs too) enter the review
+# queue; persons are decrypted this many at a time.
+HAVEN_LINKAGE_REVIEW_PERCENT = env_int("HAVEN_LINKAGE_REVIEW_PERCENT", 30)
+HAVEN_LINKAGE_RUN_BATCH = env_int("HAVEN_LINKAGE_RUN_BATCH", 200)
 # Rate limits count the real client address (haven/lib/net.py): X-Forwarded-For is read
 # only when the connection comes from one of these proxies (addresses or networks), and
 # then its right-most address that is not one of them is the client. Behind a proxy on

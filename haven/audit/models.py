@@ -43,6 +43,10 @@ class Action(models.TextChoices):
     # Aggregate statistics shown or exported (tables, trends, backlog): which set, which
     # year, in which format, and how many cells were suppressed; never a person.
     STATISTICS_EXPORT = "statistics_export", _("exported statistics")
+    # Two cases of one person merged (approved by a supervisor), and a merge reversed:
+    # one event on each case, naming the other (issue 14).
+    MERGE = "merge", _("merged with another case of the same person")
+    UNMERGE = "unmerge", _("merge reversed")
 
 
 class AuditEvent(models.Model):

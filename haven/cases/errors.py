@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     ALREADY_ERASED = "already_erased"
     BARNAHUS_ROUTE_FOR_CHILDREN = "barnahus_route_for_children"
     BREAK_GLASS_READ_ONLY = "break_glass_read_only"
+    CASE_MERGED = "case_merged"
     CASE_NOT_FOUND = "case_not_found"
     DECISION_REQUIRED = "decision_required"
     DRAFT_KIND_UNKNOWN = "draft_kind_unknown"
@@ -147,3 +148,8 @@ __all__ = [
     "TransitionNotAllowed",
     "UnderLegalHold",
 ]
+
+
+class CaseMerged(Conflict):
+    # The case was merged into another (its surviving case): it takes no new writes.
+    default_code = ErrorCode.CASE_MERGED

@@ -176,6 +176,12 @@ class Case(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
+    # Merged into another case of the same person (issue 14): kept with its history,
+    # readable by its own team, refusing every write (``selectors.case_get_with_context``).
+    # Set and cleared by the linkage app's merge and unmerge.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
 
     class Meta:
         ordering = ["-opened_at"]

@@ -85,8 +85,11 @@ class CasePage:
 
     @property
     def writable(self) -> bool:
-        """Writes need live data and never come from break-glass (read only)."""
-        return not self.view.erased and not self.under_break_glass
+        """Writes need live data, a case not merged into another, and never come from
+        break-glass (read only)."""
+        return (
+            not self.view.erased and self.case.merged_into_id is None and not self.under_break_glass
+        )
 
     def shows(self, group: FieldGroup) -> bool:
         return self.view.group(group).allowed

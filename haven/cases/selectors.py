@@ -284,7 +284,18 @@ def case_get_with_context(
         raise errors.BreakGlassReadOnly(
             _("Emergency access is for reading only. Ask the case lead to record this.")
         )
+    if (for_update or writing) and case.merged_into_id is not None:
+        raise errors.CaseMerged(merged_message(case))
     return case, context
+
+
+def merged_message(case: Case) -> str:
+    """What a write to a merged case answers: the surviving case's pseudonymous
+    reference (safe to say aloud), never a name."""
+    survivor = Case.objects.only("reference").get(merged_from=case)
+    return _("This case was merged into case %(reference)s: record anything new there.") % {
+        "reference": survivor.reference
+    }
 
 
 def case_get(*, user: User, case_id: object, for_update: bool = False) -> Case:
@@ -309,7 +320,11 @@ class GatedCase:
         """Whether a write of this group would pass the gate too (the same decision,
         a live person, a member of the team rather than break-glass): what a page
         asks before it offers a form, with no query of its own."""
-        return not self.erased and self.context.membership_of(self.user.organisation_id) is not None
+        return (
+            not self.erased
+            and self.case.merged_into_id is None
+            and self.context.membership_of(self.user.organisation_id) is not None
+        )
 
     def audit_record(
         self,

@@ -51,7 +51,7 @@ from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.services import reflection as reflection_services
 from haven.cases import drafts
 from haven.cases import services as case_services
-from haven.cases.models import Case, DraftKind, ErasureReason
+from haven.cases.models import AgeStatus, Case, DraftKind, ErasureReason, ExploitationForm, Sex
 from haven.cases.status import IdentificationStatus
 from haven.deadlines import services as deadline_services
 from haven.demo import agreements as agreement_specs
@@ -75,6 +75,7 @@ from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.services import decisions as decision_services
 from haven.identification.services import indicator_sets as set_services
 from haven.identification.services import screening as screening_services
+from haven.linkage.services import review as linkage_review
 from haven.statistics import release_sources
 from haven.statistics.services import releases as release_services
 
@@ -119,6 +120,7 @@ class SeedSummary:
     drafts: int = 0  # a half-done intake the NGO caseworker can resume (issue 11)
     erasure_requests: int = 0  # waiting for a second supervisor of the case lead (issue 12)
     protected_releases: int = 0  # differentially private tables, one per Rapporteur (issue 15)
+    duplicate_pairs: int = 0  # in the national coordinator's review queue (issue 14)
     seconds: float = 0.0
 
 
@@ -183,6 +185,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.drafts = _leave_a_draft(users)
     summary.erasure_requests = _ask_an_erasure(users)
     summary.protected_releases = _release_protected_statistics(users, today)
+    summary.duplicate_pairs = _record_a_duplicate(users)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -420,6 +423,41 @@ def _record_consents(
             summary.consents_withdrawn += 1
     if plan.sharing.note:
         case_services.narrative_append(actor=opener, case_id=case.id, text=plan.sharing.note)
+
+
+# One woman met twice in Finland and recorded twice: by an NGO in Cyrillic, as her
+# passport has it, and by the police in a Latin spelling, with day and month swapped.
+DUPLICATE = (
+    (OrgType.NGO, "Юлия", "Иванова", date(1990, 5, 4)),
+    (OrgType.POLICE, "Julija", "Ivanova", date(1990, 4, 5)),
+)
+
+
+DUPLICATE_CASES = len(DUPLICATE)  # opened besides the ``cases`` synthetic ones
+
+
+def _record_a_duplicate(users: dict[UserKey, User]) -> int:
+    """Two cases of one person, then the national coordinator's deduplication run
+    (through the services, run at once rather than by the worker): the review queue
+    has the pair to look at (issue 14). Returns the pairs queued."""
+    for org_type, given, family, born in DUPLICATE:
+        case_services.case_open(
+            actor=users[("FI", org_type, Role.CASEWORKER)],
+            person=case_services.PersonInput(
+                age_status=AgeStatus.VERIFIED_ADULT,
+                given_name=given,
+                family_name=family,
+                date_of_birth=born,
+                sex=Sex.FEMALE,
+                citizenships=["UA"],
+                languages=["ru"],
+            ),
+            forms_of_exploitation=[ExploitationForm.SEXUAL],
+            narrative="Met at the harbour; says she came by ferry in spring.",
+        )
+    coordinator = users[("FI", OrgType.NATIONAL_COORDINATOR, Role.CASEWORKER)]
+    run = linkage_review.run_start(actor=coordinator)
+    return linkage_review.run_execute(run.id).pairs_queued
 
 
 def _staff(users: dict[UserKey, User], country: str, org_type: str, role: str) -> User:

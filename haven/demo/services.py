@@ -17,6 +17,7 @@ from haven.demo.referrals import ReferralCounts
 from haven.demo.seed import (
     DEFAULT_CASES,
     DEFAULT_SEED,
+    DUPLICATE_CASES,
     SeedSummary,
     demo_data_present,
     seed_demo,
@@ -25,6 +26,7 @@ from haven.demo.seed import (
 __all__ = [
     "DEFAULT_CASES",
     "DEFAULT_SEED",
+    "DUPLICATE_CASES",
     "AssistanceCounts",
     "DemoAccount",
     "DemoOrganisation",

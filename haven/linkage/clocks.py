@@ -16,6 +16,25 @@ HIDDEN_MATCH = kinds.register(
     owner="linkage",
 )
 
+# A national coordinator proposed to merge two cases of one person (the review queue):
+# a supervisor of the national coordinator approves or refuses it. The task's case is
+# the surviving case; detail {"merge": id}. Closed by the decision.
+MERGE_APPROVAL = kinds.register(
+    "linkage_merge_approval",
+    gettext_lazy("Approve or refuse a merge of two cases of one person"),
+    owner="linkage",
+    closed_by_record=gettext_lazy("Closed by a supervisor's decision on the merge."),
+)
+
+# Two cases of one person were merged: an organisation on the absorbed case's team but
+# not on the surviving case's is told that the person is now known under the surviving
+# case (its pseudonymous reference, no name), and gains no access through the merge.
+# The task's case is the absorbed case (theirs); detail {"merge": id, "surviving": ref}.
+MERGED_ELSEWHERE = kinds.register(
+    "linkage_merged_elsewhere",
+    gettext_lazy("This person is now known under another case"),
+    owner="linkage",
+)
 
 # The coordinators' staff are told in the app (a desk notification naming the new
 # case's pseudonymous reference): the task's case is not theirs to see.
@@ -29,6 +48,20 @@ HIDDEN_MATCH_EVENT = kinds.NotificationEvent(
 )
 
 
+# The supervisors of the national coordinator are told in the app that a merge waits
+# for one of them (the surviving case is not theirs to see, so the task is not on
+# their list of deadlines; the queue page lists the merges waiting).
+MERGE_APPROVAL_EVENT = kinds.NotificationEvent(
+    key="linkage_merge_approval",
+    label=gettext_lazy(
+        "A merge of two cases of one person waits for a supervisor of the national "
+        "coordinator: see Possible duplicates on the coordination desk."
+    ),
+    subject=gettext_lazy("a merge waits for your approval"),
+)
+
+
 def register() -> None:
-    """Importing this module registers the task kind; this registers the event."""
+    """Importing this module registers the task kinds; this registers the events."""
     kinds.event_register(HIDDEN_MATCH_EVENT)
+    kinds.event_register(MERGE_APPROVAL_EVENT)

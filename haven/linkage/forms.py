@@ -30,3 +30,62 @@ class CheckForm(forms.Form):
             date_of_birth=data["date_of_birth"],
             citizenships=",".join(data["citizenships"]),
         )
+
+
+REASON_HELP = _("Say why, without naming the person: the reason is kept with the decision.")
+
+
+class PairDecisionForm(forms.Form):
+    """The national coordinator's decision on a pair of the review queue."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("same", _("The same person: propose a merge")),
+            ("not_same", _("Not the same person")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    keep = forms.ChoiceField(
+        label=_("Case that survives a merge"),
+        choices=[
+            ("", _("The case opened first")),
+            ("a", _("Case A")),
+            ("b", _("Case B")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HELP,
+    )
+
+
+class MergeDecisionForm(forms.Form):
+    """A supervisor of the national coordinator approves or refuses a proposed merge."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: merge the cases")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HELP,
+    )
+
+
+class UnmergeForm(forms.Form):
+    """A supervisor of the national coordinator reverses a merge."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HELP,
+    )

@@ -30,6 +30,7 @@ from haven.children import case_parts as children_parts
 from haven.deadlines import case_parts as deadline_parts
 from haven.identification import case_parts as identification_parts
 from haven.justice import case_parts as justice_parts
+from haven.linkage import case_parts as linkage_parts
 from haven.referrals import case_parts as referrals_parts
 
 PART_MODULES: tuple[ModuleType, ...] = (
@@ -40,6 +41,7 @@ PART_MODULES: tuple[ModuleType, ...] = (
     justice_parts,
     referrals_parts,
     deadline_parts,
+    linkage_parts,
 )
 
 SLOTS = (parts.SLOT_BANNER, parts.SLOT_ACTIONS, parts.SLOT_HEADER, parts.SLOT_BODY)

@@ -294,3 +294,40 @@ def test_it_answers_whether_a_write_would_pass_without_asking_again() -> None:
     assert gate(lead, case.id).writable
     assert not gate(lead, erased.id).writable
     assert not gate(outsider, case.id).writable
+
+
+def test_issue14_a_case_merged_into_another_is_read_but_never_written() -> None:
+    # given: two cases of one person, the second merged into the first (the linkage
+    # app's merge sets ``merged_into``; here directly)
+    lead, surviving = _lead_and_case()
+    absorbed = open_case(actor=lead)
+    live = open_case(actor=lead)
+    Case.objects.filter(pk=absorbed.pk).update(merged_into=surviving)
+
+    # then: its team still reads it
+    read = selectors.case_for(
+        user=lead, case_id=absorbed.id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+    )
+    assert read.case.pk == absorbed.pk
+    assert not read.writable  # no form is offered
+    # a write (and a page asking before it offers a form) is refused, naming the survivor
+    for writing in ({"write": True}, {"write": True, "lock": False}):
+        with pytest.raises(errors.CaseMerged) as refused:
+            selectors.case_for(
+                user=lead,
+                case_id=absorbed.id,
+                group=FieldGroup.IDENTITY,
+                purpose=Purpose.ASSISTANCE,
+                **writing,
+            )
+        assert refused.value.code == errors.ErrorCode.CASE_MERGED
+        assert surviving.reference in refused.value.message
+    # while the same write to a case not merged passes
+    written = selectors.case_for(
+        user=lead,
+        case_id=live.id,
+        group=FieldGroup.IDENTITY,
+        purpose=Purpose.ASSISTANCE,
+        write=True,
+    )
+    assert written.case.pk == live.pk and written.writable

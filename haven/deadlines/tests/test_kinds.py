@@ -44,6 +44,8 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
             referrals_clocks.ACCESS_REQUEST,
             deadline_erasure.ERASURE_APPROVAL,
             linkage_clocks.HIDDEN_MATCH,
+            linkage_clocks.MERGE_APPROVAL,
+            linkage_clocks.MERGED_ELSEWHERE,
         }
         == set(kinds.keys())
         == set(registered)

@@ -80,6 +80,8 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice.models import CooperationRecord
+from haven.linkage.selectors import review as linkage_review_selectors
+from haven.linkage.services import review as linkage_review
 from haven.referrals.models import (
     ConcernReport,
     ConcernReportState,
@@ -438,7 +440,8 @@ def test_it_seeds_every_organisation_type_and_every_role(seeded: demo.SeedSummar
 
 def test_it_seeds_cases_at_every_identification_status(seeded: demo.SeedSummary) -> None:
     # then
-    assert Case.objects.count() == 20 == seeded.cases
+    # besides the synthetic cases, the person recorded twice (issue 14)
+    assert Case.objects.count() == 20 + demo.DUPLICATE_CASES and seeded.cases == 20
     statuses = set(Case.objects.values_list("identification_status", flat=True))
     assert statuses == set(IdentificationStatus.values)
     forms = {f for row in Case.objects.values_list("forms_of_exploitation", flat=True) for f in row}
@@ -796,7 +799,8 @@ def test_r18_assists_persons_who_refused_police_sharing_all_the_same(
     seeded: demo.SeedSummary,
 ) -> None:
     # given the cases whose person said no to the police (same seed, same plans)
-    cases = Case.objects.order_by("opened_at")
+    # (the person recorded twice is opened after them all)
+    cases = list(Case.objects.order_by("opened_at"))[:20]
     plans = _planned(20, seed=3)
     refused = [
         (plan, case)
@@ -1025,3 +1029,28 @@ def test_r46_each_demo_rapporteur_has_made_a_protected_release(
         assert release.released_by.organisation is not None
         assert release.country == release.released_by.organisation.country
         assert set(release.remaining.values()) == {"1.500"}
+
+
+def test_issue14_the_demo_has_a_duplicate_in_the_coordinators_review_queue(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given: the Finnish national coordinator's caseworker
+    coordinator = User.objects.get(
+        organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+        organisation__country="FI",
+        role=Role.CASEWORKER,
+    )
+
+    # when
+    queue = list(linkage_review_selectors.queue(coordinator))
+
+    # then: the woman recorded in Cyrillic and in Latin letters is among the pairs
+    assert seeded.duplicate_pairs >= 1 and len(queue) >= 1
+    names = [
+        {
+            side.family_name
+            for side in linkage_review.pair_compare(actor=coordinator, pair_id=p.id)[1]
+        }
+        for p in queue
+    ]
+    assert {"Иванова", "Ivanova"} in names

@@ -23,6 +23,12 @@ NOT_THE_PERSONS_DATA: dict[str, str] = {
     "of birth, to find candidates for the search before create: nothing readable, derived "
     "from the identity the report already shows, deleted with the person's erasure; each "
     "time a check decrypts the person it is in the access report",
+    "linkage.PairReview": "two person ids, a match probability and the national "
+    "coordinator's decision on whether they are one person: no field of the person; each "
+    "time the pair page decrypts the person it is in the access report",
+    "linkage.Merge": "two case references and the workflow of their merge (who proposed, "
+    "approved, reversed); the merge itself is in the access report (merge and unmerge events "
+    "on each case)",
     "cases.Draft": "a caseworker's unsent form, readable by its author alone and deleted when "
     "sent or after HAVEN_DRAFT_DAYS; once sent, what it held is in the section of the case or "
     "the assessment it became",

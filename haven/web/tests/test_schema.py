@@ -52,7 +52,10 @@ from haven.identification.tests.factories import (
     text_of,
 )
 from haven.identification.tests.test_decisions_services import RG, TODAY, team
+from haven.linkage.models import DedupeRun
+from haven.linkage.services import review as linkage_review
 from haven.linkage.tests import factories as linkage_factories
+from haven.linkage.tests.test_review import World
 from haven.referrals.services import desk as desk_services
 from haven.referrals.tests import test_referrals_services as referral_tests
 from haven.statistics.tests import dp_helpers as statistics_helpers
@@ -78,6 +81,15 @@ EXCHANGE = "/api/v1/statistics/exchange/"
 STATISTICS_EUROSTAT = "/api/v1/statistics/eurostat/"
 STATISTICS_TRENDS = "/api/v1/statistics/trends/"
 STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
+LINKAGE_RUNS = "/api/v1/linkage/runs/"
+LINKAGE_RUN = "/api/v1/linkage/runs/{id}/"
+LINKAGE_PAIRS = "/api/v1/linkage/pairs/"
+LINKAGE_PAIR = "/api/v1/linkage/pairs/{id}/"
+LINKAGE_PAIR_DECIDE = "/api/v1/linkage/pairs/{id}/decision/"
+LINKAGE_MERGES = "/api/v1/linkage/merges/"
+LINKAGE_MERGE = "/api/v1/linkage/merges/{id}/"
+LINKAGE_MERGE_APPROVE = "/api/v1/linkage/merges/{id}/approve/"
+LINKAGE_UNMERGE = "/api/v1/linkage/merges/{id}/unmerge/"
 CASE = "/api/v1/cases/{id}/"
 SETS = "/api/v1/indicator-sets/"
 SET = SETS + "{key}/"
@@ -284,6 +296,16 @@ OPERATIONS = {
     (STATISTICS_EUROSTAT, "get"),
     (STATISTICS_TRENDS, "get"),
     (STATISTICS_BACKLOG, "get"),
+    (LINKAGE_RUNS, "get"),
+    (LINKAGE_RUNS, "post"),
+    (LINKAGE_RUN, "get"),
+    (LINKAGE_PAIRS, "get"),
+    (LINKAGE_PAIR, "get"),
+    (LINKAGE_PAIR_DECIDE, "post"),
+    (LINKAGE_MERGES, "get"),
+    (LINKAGE_MERGE, "get"),
+    (LINKAGE_MERGE_APPROVE, "post"),
+    (LINKAGE_UNMERGE, "post"),
     (CASE_ACCESS_REQUESTS, "post"),
     (ACCESS_REQUEST, "get"),
     (ACCESS_REQUEST_REFUSE, "post"),
@@ -2060,4 +2082,71 @@ def test_it_describes_the_statistics_answers_as_served(openapi: dict[str, Any]) 
 
     # then
     assert [r.status_code for _, _, r in served] == [200, 400, 403, 200, 403, 200, 403]
+
+
+def test_it_describes_the_deduplication_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: one woman recorded twice in Finland, the coordinator's staff, a caseworker
+    world = World()
+    staff = api_client_for(world.coordinator)
+    proposer = api_client_for(world.supervisor)
+    approver = api_client_for(world.second)
+    outsider = api_client_for(world.first_worker)
+
+    def at(path: str, id: object) -> str:
+        return path.replace("{id}", str(id))
+
+    # when
+    served: list[Served] = [(LINKAGE_RUNS, "post", staff.post(LINKAGE_RUNS, format="json"))]
+    served.append((LINKAGE_RUNS, "post", staff.post(LINKAGE_RUNS, format="json")))
+    run = DedupeRun.objects.get()
+    linkage_review.run_execute(run.id)
+    served += [
+        (LINKAGE_RUNS, "get", staff.get(LINKAGE_RUNS)),
+        (LINKAGE_RUNS, "get", outsider.get(LINKAGE_RUNS)),
+        (LINKAGE_RUN, "get", staff.get(at(LINKAGE_RUN, run.id))),
+        (LINKAGE_RUN, "get", staff.get(at(LINKAGE_RUN, "00000000-0000-0000-0000-000000000000"))),
+        (LINKAGE_PAIRS, "get", staff.get(LINKAGE_PAIRS)),
+    ]
+    pair_id = served[-1][2].json()["results"][0]["id"]
+    decide = at(LINKAGE_PAIR_DECIDE, pair_id)
+    served += [
+        (LINKAGE_PAIR, "get", staff.get(at(LINKAGE_PAIR, pair_id))),
+        (LINKAGE_PAIR_DECIDE, "post", staff.post(decide, {"decision": "x"}, format="json")),
+        (
+            LINKAGE_PAIR_DECIDE,
+            "post",
+            proposer.post(decide, {"decision": "same", "reason": "same"}, format="json"),
+        ),
+        (LINKAGE_MERGES, "get", staff.get(LINKAGE_MERGES)),
+    ]
+    merge_id = served[-1][2].json()[0]["id"]
+    approve = at(LINKAGE_MERGE_APPROVE, merge_id)
+    served += [
+        (LINKAGE_MERGE, "get", staff.get(at(LINKAGE_MERGE, merge_id))),
+        (
+            LINKAGE_MERGE_APPROVE,
+            "post",
+            proposer.post(approve, {"approve": True, "reason": "ok"}, format="json"),
+        ),
+        (
+            LINKAGE_MERGE_APPROVE,
+            "post",
+            approver.post(approve, {"approve": True, "reason": "ok"}, format="json"),
+        ),
+        (
+            LINKAGE_UNMERGE,
+            "post",
+            approver.post(at(LINKAGE_UNMERGE, merge_id), {"reason": "no"}, format="json"),
+        ),
+        (
+            LINKAGE_UNMERGE,
+            "post",
+            approver.post(at(LINKAGE_UNMERGE, merge_id), {"reason": "no"}, format="json"),
+        ),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        202, 409, 200, 403, 200, 404, 200, 200, 400, 200, 200, 200, 403, 200, 200, 409
+    ]  # fmt: skip
     assert_served_as_described(openapi, served)

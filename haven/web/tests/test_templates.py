@@ -106,9 +106,14 @@ from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
 from haven.lib import views as lib_views
+from haven.linkage import forms as linkage_forms
+from haven.linkage import models as linkage_models
 from haven.linkage import selectors as linkage_selectors
 from haven.linkage import services as linkage_services
+from haven.linkage.selectors import review as linkage_review_selectors
+from haven.linkage.services import review as linkage_review
 from haven.linkage.tests import factories as linkage_factories
+from haven.linkage.tests.test_review import World as linkage_World
 from haven.referrals import packages as crossborder_packages
 from haven.referrals.forms import crossborder as crossborder_forms
 from haven.referrals.forms import desk as desk_forms
@@ -1858,10 +1863,66 @@ def _linkage_region(scene: Scene) -> Context:
     return {"form": case_forms.CaseIntakeForm(), **_linkage_answer(scene)}
 
 
+def _linkage_world() -> tuple[linkage_World, linkage_models.Merge]:
+    world = linkage_World()
+    return world, world.merged()
+
+
+def _linkage_queue(scene: Scene) -> Context:
+    world, _merge = _linkage_world()
+    user = world.coordinator
+    return {
+        "page": linkage_review_selectors.queue(user),
+        "runs": linkage_review_selectors.runs(user),
+        "merges": linkage_review_selectors.merges_pending(user),
+        "nav": "desk",
+    }
+
+
+def _linkage_run(scene: Scene) -> Context:
+    world = linkage_World()
+    run = linkage_review.run_start(actor=world.coordinator)
+    return {"run": run, "poll": 3, "nav": "desk"}
+
+
+def _linkage_pair(scene: Scene) -> Context:
+    world, merge = _linkage_world()
+    pair, sides = linkage_review.pair_compare(actor=world.coordinator, pair_id=merge.pair_id)
+    return {
+        "pair": pair,
+        "sides": sides,
+        "form": linkage_forms.PairDecisionForm(),
+        "merges": linkage_review_selectors.merges_of(pair),
+        "nav": "desk",
+    }
+
+
+def _linkage_merge(scene: Scene) -> Context:
+    _world, merge = _linkage_world()
+    return {
+        "merge": merge,
+        "own": False,
+        "decide": linkage_forms.MergeDecisionForm(),
+        "unmerge": linkage_forms.UnmergeForm(),
+        "nav": "desk",
+    }
+
+
+def _linkage_merged(scene: Scene) -> Context:
+    world, _merge = _linkage_world()
+    return {"merged": linkage_review_selectors.merged_note(world.cyrillic.id)}
+
+
 CONTEXTS.update(
     {
         "linkage/_check_region.html": _linkage_region,
         "linkage/_check_answer.html": _linkage_answer,
+        "linkage/review_queue.html": _linkage_queue,
+        "linkage/run_detail.html": _linkage_run,
+        "linkage/_run_progress.html": _linkage_run,
+        "linkage/pair_detail.html": _linkage_pair,
+        "linkage/merge_detail.html": _linkage_merge,
+        "linkage/_merged_banner.html": _linkage_merged,
     }
 )
 

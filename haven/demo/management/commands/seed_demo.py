@@ -94,6 +94,7 @@ class Command(BaseCommand):
                 *self._referrals(summary.referrals),
                 _("Erasure requests waiting for a second approver: %d") % summary.erasure_requests,
                 _("Protected statistics releases: %d") % summary.protected_releases,
+                _("Possible duplicates in the review queue: %d") % summary.duplicate_pairs,
             ]
         )
 

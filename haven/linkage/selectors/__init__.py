@@ -135,7 +135,7 @@ def candidate_cases(person_ids: list[uuid.UUID]) -> list[Case]:
     """The live cases of these persons, with what decrypting their identity needs,
     in the order given (one query)."""
     cases = Case.objects.select_related("person", "person__data_key").filter(
-        person_id__in=person_ids, person__erased_at__isnull=True
+        person_id__in=person_ids, person__erased_at__isnull=True, merged_into__isnull=True
     )
     order = {person_id: rank for rank, person_id in enumerate(person_ids)}
     return sorted(cases, key=lambda case: order[case.person_id])

@@ -284,7 +284,9 @@ def index_rebuild(*, batch_size: int = 500) -> int:
     last: uuid.UUID | None = None
     while True:
         with transaction.atomic():
-            persons = Person.objects.select_related("data_key").filter(erased_at__isnull=True)
+            persons = Person.objects.select_related("data_key").filter(
+                erased_at__isnull=True, case__merged_into__isnull=True
+            )
             if last is not None:
                 persons = persons.filter(pk__gt=last)
             batch = list(persons.order_by("pk")[:batch_size])
