@@ -20,8 +20,6 @@ linkage sits on the same floor, so its helpers are not imported.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections import Counter
@@ -31,10 +29,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.utils.translation import gettext as _
 
+from haven.lib import signing
 from haven.statistics import kanon
 from haven.statistics.errors import FileInvalid, KeyInvalid, SignatureInvalid
 from haven.statistics.htcds import Victim
@@ -99,27 +97,7 @@ def protect(counts: Mapping[Cell, int], *, threshold: int) -> dict[Cell, int | N
 
 # --- keys ----------------------------------------------------------------------------------
 
-_RAW = serialization.Encoding.Raw
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str, length: int) -> bytes | None:
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        return None
-    return raw if len(raw) == length and _b64(raw) == text else None
-
-
-def keygen() -> tuple[str, str]:
-    """A new Ed25519 key pair: (private, public), each base64 of 32 bytes."""
-    key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    public = key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
-    return _b64(private), _b64(public)
+keygen = signing.keygen
 
 
 def _bad_key() -> KeyInvalid:
@@ -127,17 +105,17 @@ def _bad_key() -> KeyInvalid:
 
 
 def private_key(text: str) -> Ed25519PrivateKey:
-    raw = _unb64(text.strip(), 32)
-    if raw is None:
+    key = signing.private_key(text)
+    if key is None:
         raise _bad_key()
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return key
 
 
 def public_key(text: str) -> Ed25519PublicKey:
-    raw = _unb64(text.strip(), 32)
-    if raw is None:
+    key = signing.public_key(text)
+    if key is None:
         raise _bad_key()
-    return Ed25519PublicKey.from_public_bytes(raw)
+    return key
 
 
 def now() -> str:
@@ -164,7 +142,7 @@ def dumps(release: RegionalRelease, key: Ed25519PrivateKey) -> bytes:
     lines = [_canonical(header)]
     lines += [_canonical([*cell, value]) for cell, value in sorted(release.cells.items())]
     body = ("\n".join(lines) + "\n").encode("ascii")
-    return body + _canonical({"signature": _b64(key.sign(body))}).encode("ascii") + b"\n"
+    return body + _canonical({"signature": signing.b64(key.sign(body))}).encode("ascii") + b"\n"
 
 
 def _tampered() -> SignatureInvalid:
@@ -191,7 +169,7 @@ def _split(content: bytes) -> tuple[bytes, bytes]:
         signature = json.loads(last)["signature"]
     except (ValueError, TypeError, KeyError):
         raise _tampered() from None
-    raw = _unb64(signature, 64) if isinstance(signature, str) else None
+    raw = signing.unb64(signature, 64) if isinstance(signature, str) else None
     if raw is None or not newline or not content.endswith(b"\n"):
         raise _tampered()
     return body + newline, raw

@@ -16,8 +16,6 @@ file that never leaves it: no case reference and no record id is in the file.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import secrets
 from collections.abc import Sequence
@@ -27,16 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.utils.translation import gettext as _
 
+from haven.lib import signing
 from haven.linkage.pprl.errors import ErrorCode, PprlError, SignatureInvalid
 from haven.linkage.pprl.schema import Schema, canonical, schema_from_json
 
 FORMAT = "haven-pprl/1"
 _HEADER_KEYS = frozenset({"count", "created_at", "format", "schema", "secret_check", "sender"})
-_RAW = serialization.Encoding.Raw
 
 
 @dataclass(frozen=True)
@@ -54,24 +51,7 @@ class Encodings:
 # --- keys ------------------------------------------------------------------------------
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str, length: int) -> bytes | None:
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        return None
-    return raw if len(raw) == length and _b64(raw) == text else None
-
-
-def keygen() -> tuple[str, str]:
-    """A new Ed25519 signing key pair: (private, public), each base64 of 32 bytes."""
-    key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    public = key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
-    return _b64(private), _b64(public)
+keygen = signing.keygen
 
 
 def new_secret() -> str:
@@ -91,10 +71,10 @@ def _bad_key() -> PprlError:
 
 
 def private_key_from_text(text: str) -> Ed25519PrivateKey:
-    raw = _unb64(text.strip(), 32)
-    if raw is None:
+    key = signing.private_key(text)
+    if key is None:
         raise _bad_key()
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return key
 
 
 def private_key_load(path: Path) -> Ed25519PrivateKey:
@@ -102,10 +82,10 @@ def private_key_load(path: Path) -> Ed25519PrivateKey:
 
 
 def public_key_load(path: Path) -> Ed25519PublicKey:
-    raw = _unb64(_key_text(path), 32)
-    if raw is None:
+    key = signing.public_key(_key_text(path))
+    if key is None:
         raise _bad_key()
-    return Ed25519PublicKey.from_public_bytes(raw)
+    return key
 
 
 def new_local_ids(count: int) -> list[str]:
@@ -152,11 +132,11 @@ def dumps(encodings: Encodings, key: Ed25519PrivateKey) -> bytes:
     }
     lines = [canonical(header)]
     lines += [
-        canonical([local_id, _b64(bloom)])
+        canonical([local_id, signing.b64(bloom)])
         for local_id, bloom in zip(encodings.ids, encodings.filters, strict=True)
     ]
     body = ("\n".join(lines) + "\n").encode("ascii")
-    signature = canonical({"signature": _b64(key.sign(body))})
+    signature = canonical({"signature": signing.b64(key.sign(body))})
     return body + signature.encode("ascii") + b"\n"
 
 
@@ -171,7 +151,7 @@ def _split(content: bytes) -> tuple[bytes, bytes]:
         signature = json.loads(last)["signature"]
     except (ValueError, TypeError, KeyError):
         raise _tampered() from None
-    raw = _unb64(signature, 64) if isinstance(signature, str) else None
+    raw = signing.unb64(signature, 64) if isinstance(signature, str) else None
     if raw is None or not newline or not content.endswith(b"\n"):
         raise _tampered()
     return body + newline, raw
@@ -223,7 +203,7 @@ def _row(line: str, length: int) -> tuple[str, bytes]:
         local_id, encoded = json.loads(line)
     except (ValueError, TypeError):
         raise _malformed() from None
-    bloom = _unb64(encoded, length) if isinstance(encoded, str) else None
+    bloom = signing.unb64(encoded, length) if isinstance(encoded, str) else None
     if not isinstance(local_id, str) or not local_id or bloom is None:
         raise _malformed()
     return local_id, bloom

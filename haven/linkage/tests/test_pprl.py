@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from haven.lib import signing
 from haven.linkage import matching
 from haven.linkage.matching import Record
 from haven.linkage.pprl import compare, encode, exchange
@@ -386,7 +387,7 @@ def test_a_file_checked_with_another_public_key_is_refused(encoder: encode.Encod
 )
 def test_a_signed_file_that_is_not_an_encodings_file_is_refused(body: bytes) -> None:
     key = Ed25519PrivateKey.generate()
-    signature = exchange._b64(key.sign(body))
+    signature = signing.b64(key.sign(body))
     content = body + json.dumps({"signature": signature}).encode() + b"\n"
 
     with pytest.raises(PprlError) as caught:
@@ -465,7 +466,7 @@ def test_a_signed_file_with_an_unprintable_sender_is_refused(
         "sender": sender,
     }
     body = (json.dumps(header) + "\n").encode()
-    content = body + json.dumps({"signature": exchange._b64(key.sign(body))}).encode() + b"\n"
+    content = body + json.dumps({"signature": signing.b64(key.sign(body))}).encode() + b"\n"
 
     # when
     with pytest.raises(PprlError) as caught:
@@ -476,7 +477,7 @@ def test_a_signed_file_with_an_unprintable_sender_is_refused(
 
 
 def _signature_line(key: Ed25519PrivateKey, body: bytes) -> bytes:
-    return json.dumps({"signature": exchange._b64(key.sign(body))}).encode() + b"\n"
+    return json.dumps({"signature": signing.b64(key.sign(body))}).encode() + b"\n"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from haven.lib import signing
 from haven.statistics import exchange
 from haven.statistics.errors import ErrorCode, FileInvalid, KeyInvalid, SignatureInvalid
 from haven.statistics.htcds import Victim
@@ -82,7 +83,7 @@ def test_r45_a_changed_byte_or_another_key_is_refused() -> None:
 def _forged(header: dict[str, object], *rows: object) -> bytes:
     lines = [json.dumps(header)] + [json.dumps(r) for r in rows]
     body = ("\n".join(lines) + "\n").encode()
-    signature = exchange._b64(exchange.private_key(PRIVATE).sign(body))
+    signature = signing.b64(exchange.private_key(PRIVATE).sign(body))
     return body + json.dumps({"signature": signature}).encode() + b"\n"
 
 
@@ -128,12 +129,12 @@ def test_r45_a_signed_file_outside_the_schema_is_refused_naming_row_and_field(
 def test_signed_lines_that_are_not_json_or_ascii_are_refused() -> None:
     key = exchange.private_key(PRIVATE)
     for body, field in [(b"not json\n", "header"), (b"\xff\n", "encoding")]:
-        content = body + json.dumps({"signature": exchange._b64(key.sign(body))}).encode() + b"\n"
+        content = body + json.dumps({"signature": signing.b64(key.sign(body))}).encode() + b"\n"
         with pytest.raises(FileInvalid) as caught:
             exchange.loads(content, exchange.public_key(PUBLIC))
         assert caught.value.field == field
     line = (json.dumps(GOOD) + "\n" + "[1,2,3\n").encode()
-    content = line + json.dumps({"signature": exchange._b64(key.sign(line))}).encode() + b"\n"
+    content = line + json.dumps({"signature": signing.b64(key.sign(line))}).encode() + b"\n"
     with pytest.raises(FileInvalid) as caught:
         exchange.loads(content, exchange.public_key(PUBLIC))
     assert caught.value.field == "cell"
