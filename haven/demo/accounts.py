@@ -154,6 +154,9 @@ def roles_for(org_type: str) -> tuple[str, ...]:
         return MAIN_ROLES
     if org_type == OrgType.RAPPORTEUR:
         return (Role.RAPPORTEUR,)
+    if org_type == OrgType.NATIONAL_COORDINATOR:
+        # A supervisor approves the merges its caseworkers propose (issue 14).
+        return MAIN_ROLES
     if org_type in APPROVER_TYPES:
         return (Role.CASEWORKER, Role.ORG_ADMIN)
     return (Role.CASEWORKER,)

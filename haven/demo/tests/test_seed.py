@@ -80,6 +80,7 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice.models import CooperationRecord
+from haven.linkage.models import Merge
 from haven.linkage.selectors import review as linkage_review_selectors
 from haven.linkage.services import review as linkage_review
 from haven.referrals.models import (
@@ -1054,3 +1055,22 @@ def test_issue14_the_demo_has_a_duplicate_in_the_coordinators_review_queue(
         for p in queue
     ]
     assert {"Иванова", "Ivanova"} in names
+
+
+def test_issue14_the_demo_coordinator_office_has_a_supervisor_who_may_approve_a_merge(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given: the Finnish coordinator's caseworker proposes a merge (not saved)
+    def staff(role: str) -> User:
+        return User.objects.get(
+            organisation__org_type=OrgType.NATIONAL_COORDINATOR,
+            organisation__country="FI",
+            role=role,
+        )
+
+    caseworker, supervisor = staff(Role.CASEWORKER), staff(Role.SUPERVISOR)
+    proposed = Merge(proposed_by_id=caseworker.pk, status=Merge.Status.PROPOSED)
+
+    # then: the supervisor may decide it, the proposer may not
+    assert linkage_review_selectors.may_decide_merge(supervisor, proposed)
+    assert not linkage_review_selectors.may_decide_merge(caseworker, proposed)
