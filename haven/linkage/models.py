@@ -55,7 +55,7 @@ class Check(models.Model):
 
 class DedupeRun(models.Model):
     """One batch deduplication of a country's register, started by a national
-    coordinator and run in the background (``tasks.dedupe_run``). Counts only."""
+    coordinator and run in the background (``services.review.dedupe_run``). Counts only."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

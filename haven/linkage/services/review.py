@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from haven.access.models import Consent, FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import Organisation, Role, User
@@ -38,7 +39,7 @@ from haven.cases.models import Case, Person, Sex
 from haven.deadlines import notify
 from haven.deadlines import services as deadline_services
 from haven.deadlines.models import Notification, Task
-from haven.linkage import clocks, dedupe, errors, matching, tasks
+from haven.linkage import clocks, dedupe, errors, matching
 from haven.linkage.models import BlockingKey, DedupeRun, Merge, PairReview, PairStatus
 from haven.linkage.selectors import review as review_selectors
 from haven.linkage.services import _identity_read
@@ -63,7 +64,7 @@ def _reason(text: str) -> str:
 @transaction.atomic
 def run_start(*, actor: User) -> DedupeRun:
     """Queue a run over the register of the coordinator's country (one at a time);
-    the worker runs it (``tasks.dedupe_run``) once this transaction commits."""
+    the worker runs it (``dedupe_run``) once this transaction commits."""
     country = review_selectors.review_country(actor)
     if review_selectors.run_in_progress(country):
         raise errors.RunInProgress(_("A deduplication of this register is already under way."))
@@ -82,7 +83,7 @@ def run_start(*, actor: User) -> DedupeRun:
         detail={"country": country},
     )
     run_id = str(run.id)
-    transaction.on_commit(lambda: tasks.dedupe_run.enqueue(run_id))
+    transaction.on_commit(lambda: dedupe_run.enqueue(run_id))
     return run
 
 
@@ -225,6 +226,14 @@ def run_execute(run_id: uuid.UUID) -> DedupeRun:
     )
     run.refresh_from_db()
     return run
+
+
+@task()
+def dedupe_run(run_id: str) -> dict[str, int]:
+    """The background task of a run (django-tasks, database backend; run by
+    ``haven db_worker``): ``run_execute`` with what the task result keeps."""
+    run = run_execute(uuid.UUID(run_id))
+    return {"processed": run.processed, "pairs_found": run.pairs_found}
 
 
 # -- The pair page -----------------------------------------------------------------

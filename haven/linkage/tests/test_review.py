@@ -22,7 +22,7 @@ from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case, Person
 from haven.deadlines.models import Notification, Task
-from haven.linkage import clocks, errors, services, tasks
+from haven.linkage import clocks, errors, services
 from haven.linkage.models import BlockingKey, DedupeRun, Merge, PairReview, PairStatus
 from haven.linkage.selectors import review as review_selectors
 from haven.linkage.services import review
@@ -147,7 +147,7 @@ def test_issue14_a_failed_run_is_marked_failed(
 
 def test_issue14_the_worker_task_runs_the_run(world: World) -> None:
     run = review.run_start(actor=world.coordinator)
-    assert tasks.dedupe_run.call(str(run.id)) == {"processed": 2, "pairs_found": 1}
+    assert review.dedupe_run.call(str(run.id)) == {"processed": 2, "pairs_found": 1}
 
 
 def test_issue14_candidate_pairs_skip_keys_too_common_to_tell_people_apart() -> None:
@@ -625,7 +625,7 @@ def test_issue14_a_started_run_is_queued_for_the_worker_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         run = review.run_start(actor=world.coordinator)
 
-    queued = DBTaskResult.objects.get(task_path=tasks.dedupe_run.module_path)
+    queued = DBTaskResult.objects.get(task_path=review.dedupe_run.module_path)
     assert queued.args_kwargs["args"] == [str(run.id)]
 
 
