@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "haven.justice",
     "haven.linkage",
     "haven.statistics",
+    "haven.shelters",
     "haven.web",
     "haven.demo",
 ]

@@ -323,6 +323,7 @@ FLOORS = {
     "referrals": 5,
     "linkage": 5,
     "statistics": 5,
+    "shelters": 5,
     "web": 6,
     "demo": 7,
 }

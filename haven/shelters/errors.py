@@ -1,0 +1,9 @@
+"""Shelter errors with stable codes (tests assert codes, never words)."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code this app raises: stable values the API and the tests rely on."""
+
+    INVALID = "invalid"
