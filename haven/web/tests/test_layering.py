@@ -392,7 +392,7 @@ def test_the_floor_check_catches_an_upward_import_and_an_unknown_app() -> None:
     bad = """
 from haven.web import timeline
 import haven.assistance.models
-from haven.shelters.models import Place
+from haven.harbour.models import Berth
 from haven.access import policy
 """
     good = """
@@ -405,7 +405,7 @@ from . import models
     assert floor_violations("cases", bad, FLOORS) == [
         "line 2: cases (floor 3) imports web (floor 6)",
         "line 3: cases (floor 3) imports assistance (floor 5)",
-        "line 4: haven.shelters has no floor",
+        "line 4: haven.harbour has no floor",
     ]
     assert floor_violations("cases", good, FLOORS) == []
 
