@@ -128,6 +128,16 @@ class BedOutage(models.Model):
         return f"bed outage {self.pk}"
 
 
+class Occupant(models.TextChoices):
+    """Who a placement puts in a place, as the hard rules need it (set when the
+    placement is proposed, from the case read through the gate): so that the rules
+    can be checked later without reading anyone's personal data again."""
+
+    ADULT = "adult", _("Adult")
+    CHILD_WITH_FAMILY = "child_with_family", _("Child with their family")
+    UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied child")
+
+
 class PlacementState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")  # asked of the shelter; a bed is held
     ACCEPTED = "accepted", _("Accepted")  # the shelter said yes; a bed is held
@@ -194,6 +204,8 @@ class GroupPlanPerson(models.Model):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unplaced_reason = models.CharField(max_length=300, blank=True)
+    # the person agreed to the placement (asked before the plan is sent)
+    person_agreed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["family", "id"]
@@ -228,6 +240,7 @@ class Placement(models.Model):
     state = models.CharField(
         max_length=20, choices=PlacementState.choices, default=PlacementState.PROPOSED
     )
+    occupant = models.CharField(max_length=20, choices=Occupant.choices)
     # the person agreed to be placed there (the date they said so)
     person_agreed_on = models.DateField()
     proposed_at = models.DateTimeField()
