@@ -4,7 +4,7 @@ same numbers in a table beside the chart. A suppressed count draws no bar."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -71,8 +71,17 @@ def _nice_top(peak: int) -> int:
     return max(step, ((peak + step - 1) // step) * step)
 
 
-def grouped_bars(grid: Grid, *, series: Sequence[str] = cat.SEXES) -> BarChart:
-    """One group of bars per row of ``grid`` (its total row left out), one bar a series."""
+def grouped_bars(
+    grid: Grid,
+    *,
+    series: Sequence[str] = cat.SEXES,
+    colours: Mapping[str, str] = COLOURS,
+    labels: Mapping[str, str | Promise] = cat.LABELS,
+    row_labels: Mapping[str, str] | None = None,
+) -> BarChart:
+    """One group of bars per row of ``grid`` (its total row left out), one bar a series
+    (coloured and named by ``colours`` and ``labels``; a row named by ``row_labels``)."""
+    row_labels = row_labels or {}
     rows = [r for r in grid.rows if r != cat.TOTAL]
     values = [grid.value(r, s) for r in rows for s in series]
     top = _nice_top(max([v for v in values if v is not None] + [1]))
@@ -82,7 +91,8 @@ def grouped_bars(grid: Grid, *, series: Sequence[str] = cat.SEXES) -> BarChart:
     bars, groups = [], []
     for i, row in enumerate(rows):
         x0 = LEFT + i * group_w + group_w * 0.1
-        groups.append(GroupLabel(x=x0 + group_w * 0.4, text=row))
+        name = row_labels.get(row, row)
+        groups.append(GroupLabel(x=x0 + group_w * 0.4, text=name))
         for j, s in enumerate(series):
             value = grid.value(row, s)
             if not value:
@@ -94,12 +104,12 @@ def grouped_bars(grid: Grid, *, series: Sequence[str] = cat.SEXES) -> BarChart:
                     y=round(TOP + plot_h - h, 1),
                     width=round(bar_w - 1, 1),
                     height=round(h, 1),
-                    colour=COLOURS[s],
-                    label=f"{row}, {cat.LABELS[s]}: {value}",
+                    colour=colours[s],
+                    label=f"{name}, {labels[s]}: {value}",
                 )
             )
     ticks = [Tick(y=round(TOP + plot_h - plot_h * k / 4, 1), value=top * k // 4) for k in range(5)]
-    legend = [Legend(colour=COLOURS[s], text=cat.LABELS[s]) for s in series]
+    legend = [Legend(colour=colours[s], text=labels[s]) for s in series]
     return BarChart(
         width=WIDTH,
         height=HEIGHT,

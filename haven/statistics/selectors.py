@@ -147,10 +147,19 @@ def trend_years() -> tuple[int, int]:
     return last - TREND_YEARS + 1, last
 
 
-@transaction.atomic
 def trends(*, user: User, first: int, last: int, output: str) -> Grid:
     """Registered victims by year of registration and sex, ``first`` to ``last``."""
     country = reader_country(user)
+    return trends_for_country(
+        actor=audit.actor_of(user), country=country, first=first, last=last, output=output
+    )
+
+
+@transaction.atomic
+def trends_for_country(
+    *, actor: audit.Actor, country: str, first: int, last: int, output: str
+) -> Grid:
+    """``country``'s registered victims by year and sex, suppressed and audited."""
     check_year(first)
     check_year(last)
     years = list(range(first, last + 1))
@@ -159,7 +168,7 @@ def trends(*, user: User, first: int, last: int, output: str) -> Grid:
     grid = _grid([str(y) for y in years], list(cat.SEXES), counts)
     grid.protect(threshold())
     _audit(
-        audit.actor_of(user),
+        actor,
         subject="trends",
         country=country,
         detail={"first": first, "last": last, "format": output, "suppressed": len(grid.suppressed)},
@@ -184,14 +193,23 @@ def percentile(histogram: dict[int, int], percent: int) -> int:
     return values[bisect.bisect_left(cumulative, rank)]
 
 
-@transaction.atomic
 def backlog(*, user: User, output: str, today: date | None = None) -> Grid:
+    """The reader's country's backlog (see ``backlog_for_country``)."""
+    country = reader_country(user)
+    return backlog_for_country(
+        actor=audit.actor_of(user), country=country, output=output, today=today
+    )
+
+
+@transaction.atomic
+def backlog_for_country(
+    *, actor: audit.Actor, country: str, output: str, today: date | None = None
+) -> Grid:
     """Cases awaiting each decision, by sex: how many, and the median and 90th
     percentile of their wait in days since they reached their current status. The
     statistics of a group whose count is suppressed are suppressed with it. One query
     counts the cases per status, sex and day they reached it; the waits are read from
     those counts."""
-    country = reader_country(user)
     today = today or timezone.localdate()
     waits: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     rows = (
@@ -219,7 +237,7 @@ def backlog(*, user: User, output: str, today: date | None = None) -> Grid:
             "p90": percentile(histogram, 90) if shown else None,
         }
     _audit(
-        audit.actor_of(user),
+        actor,
         subject="backlog",
         country=country,
         detail={"format": output, "suppressed": len(grid.suppressed)},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.statistics import views
+from haven.statistics import views, views_dashboards
 
 app_name = "statistics"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("trends.csv", views.trends_csv, name="trends_csv"),
     path("backlog/", views.backlog, name="backlog"),
     path("backlog.csv", views.backlog_csv, name="backlog_csv"),
+    path("deadlines/", views_dashboards.deadlines, name="deadlines"),
+    path("deadlines.csv", views_dashboards.deadlines_csv, name="deadlines_csv"),
+    path("referrals/", views_dashboards.referrals, name="referrals"),
+    path("referrals.csv", views_dashboards.referrals_csv, name="referrals_csv"),
+    path("regions/", views_dashboards.regions, name="regions"),
+    path("regions.csv", views_dashboards.regions_csv, name="regions_csv"),
+    path("report/<int:year>.pdf", views_dashboards.annual_report, name="report"),
 ]

@@ -146,8 +146,13 @@ def _stage_labels() -> dict[str, str]:
 def backlog_context(user: User) -> dict[str, Any]:
     """The backlog page: per decision awaited and sex, the count and the waits."""
     grid = selectors.backlog(user=user, output="page")
+    return {"nav": "statistics", "rows": backlog_rows(grid), "threshold": selectors.threshold()}
+
+
+def backlog_rows(grid: selectors.Grid) -> list[dict[str, Any]]:
+    """Per decision awaited: per sex, the count and the median and 90th percentile wait."""
     labels = _stage_labels()
-    rows = [
+    return [
         {
             "label": labels[r],
             "cells": [
@@ -162,7 +167,6 @@ def backlog_context(user: User) -> dict[str, Any]:
         }
         for r in grid.rows
     ]
-    return {"nav": "statistics", "rows": rows, "threshold": selectors.threshold()}
 
 
 @never_cache

@@ -1,0 +1,191 @@
+"""The dashboards as the pages, the files and the annual report show them: the words of
+each row and column, the chart (drawn on the server, ``charts``), and the CSV. The
+numbers come from ``selectors_dashboards``, already suppressed: a suppressed value is
+None here, a dash on the page and an empty value in a file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from haven.audit import services as audit
+from haven.deadlines import kinds
+from haven.referrals import targets
+from haven.statistics import categories as cat
+from haven.statistics import charts, exports
+from haven.statistics import selectors_dashboards as dash
+from haven.statistics.selectors import Grid
+
+OUTCOME_LABELS: dict[str, str | Promise] = {
+    dash.ON_TIME: gettext_lazy("Done on time"),
+    dash.LATE: gettext_lazy("Done late"),
+    dash.OPEN_OVERDUE: gettext_lazy("Open and overdue"),
+    cat.TOTAL: gettext_lazy("Total"),
+}
+# At least 3:1 against white (WCAG 2.1 1.4.11); the legend and the table name them too.
+OUTCOME_COLOURS = {dash.ON_TIME: "#1f6f8b", dash.LATE: "#a35200", dash.OPEN_OVERDUE: "#b00020"}
+WAIT_LABELS: dict[str, str | Promise] = {
+    "median": gettext_lazy("Median hours to an answer"),
+    "p90": gettext_lazy("90th percentile hours to an answer"),
+}
+WAIT_COLOURS = {"median": "#1f6f8b", "p90": "#8a3ab9"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row as ``statistics/_table.html`` shows it."""
+
+    label: str
+    cells: list[tuple[str, int | float | None]]
+    total: bool
+
+
+def grid_rows(
+    grid: Grid, *, row_labels: Mapping[str, str], column_labels: Mapping[str, str | Promise]
+) -> list[Row]:
+    return [
+        Row(
+            label=row_labels.get(r, r),
+            cells=[(str(column_labels[c]), grid.value(r, c)) for c in grid.columns],
+            total=r == cat.TOTAL,
+        )
+        for r in grid.rows
+    ]
+
+
+# --- deadlines met ---------------------------------------------------------------------------
+
+
+def deadlines_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    met = dash.deadlines_met_for_country(actor=actor, country=country, year=year, output=output)
+    kind_labels = {k: kinds.label(k) for k in met.by_kind.rows if k != cat.TOTAL}
+    kind_labels[cat.TOTAL] = _("All kinds")
+    columns = [str(OUTCOME_LABELS[c]) for c in met.by_year.columns]
+    return {
+        "met": met,
+        "deadline_columns": columns,
+        "deadline_year_rows": grid_rows(
+            met.by_year, row_labels={cat.TOTAL: _("All years")}, column_labels=OUTCOME_LABELS
+        ),
+        "deadline_kind_rows": grid_rows(
+            met.by_kind, row_labels=kind_labels, column_labels=OUTCOME_LABELS
+        ),
+        "deadline_chart": charts.grouped_bars(
+            met.by_year, series=dash.OUTCOMES, colours=OUTCOME_COLOURS, labels=OUTCOME_LABELS
+        ),
+    }
+
+
+def deadlines_csv(met: dash.DeadlinesMet) -> str:
+    """``table,row,outcome,count``: by year, then by kind (the kind's key)."""
+    rows: list[Sequence[object]] = [["table", "row", "outcome", "count"]]
+    for name, grid in (("by_year", met.by_year), ("by_kind", met.by_kind)):
+        rows.extend([name, r, c, _blank(grid.value(r, c))] for r in grid.rows for c in grid.columns)
+    return exports._csv(rows)
+
+
+# --- referral response times -----------------------------------------------------------------
+
+
+def referral_type_label(key: str) -> str:
+    if key == cat.TOTAL:
+        return _("All referral types")
+    found = targets.referral_type(key)
+    return found.label if found is not None else key
+
+
+REFERRAL_COLUMNS: dict[str, str | Promise] = {
+    "sent": gettext_lazy("Sent"),
+    "answered": gettext_lazy("Answered"),
+    "within_target": gettext_lazy("Answered within the target"),
+    "declined": gettext_lazy("Declined"),
+    "median_hours": gettext_lazy("Median hours to an answer"),
+    "p90_hours": gettext_lazy("90th percentile hours to an answer"),
+    "within_share": gettext_lazy("% of those sent answered within the target"),
+    "declined_share": gettext_lazy("% of those answered declined"),
+}
+
+
+def referrals_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    times = dash.referral_response_times_for_country(
+        actor=actor, country=country, year=year, output=output
+    )
+    rows = [
+        Row(
+            label=referral_type_label(r.key),
+            cells=[(str(words), getattr(r, name)) for name, words in REFERRAL_COLUMNS.items()],
+            total=r.key == cat.TOTAL,
+        )
+        for r in times.rows
+    ]
+    waits = Grid(
+        rows=[r.key for r in times.rows],
+        columns=["median", "p90"],
+        values={(r.key, "median"): r.median_hours or 0 for r in times.rows}
+        | {(r.key, "p90"): r.p90_hours or 0 for r in times.rows},
+        suppressed=frozenset(
+            {(r.key, "median") for r in times.rows if r.median_hours is None}
+            | {(r.key, "p90") for r in times.rows if r.p90_hours is None}
+        ),
+    )
+    return {
+        "times": times,
+        "referral_columns": [str(w) for w in REFERRAL_COLUMNS.values()],
+        "referral_rows": rows,
+        "referral_chart": charts.grouped_bars(
+            waits,
+            series=("median", "p90"),
+            colours=WAIT_COLOURS,
+            labels=WAIT_LABELS,
+            row_labels={r.key: referral_type_label(r.key) for r in times.rows},
+        ),
+    }
+
+
+def referrals_csv(times: dash.ResponseTimes) -> str:
+    """One row per referral type (its key; "total" for all), suppressed values empty."""
+    rows: list[Sequence[object]] = [["referral_type", *REFERRAL_COLUMNS]]
+    rows.extend(
+        [r.key, *(_blank(getattr(r, name)) for name in REFERRAL_COLUMNS)] for r in times.rows
+    )
+    return exports._csv(rows)
+
+
+# --- by region -------------------------------------------------------------------------------
+
+
+def region_labels(grid: Grid) -> dict[str, str]:
+    labels = {r: r for r in grid.rows}
+    labels[dash.REGION_NOT_RECORDED] = _("Region not recorded")
+    labels[cat.TOTAL] = _("All regions")
+    return labels
+
+
+def regions_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    grid = dash.by_region_for_country(actor=actor, country=country, year=year, output=output)
+    labels = region_labels(grid)
+    return {
+        "regions": grid,
+        "sex_columns": [str(cat.LABELS[c]) for c in grid.columns],
+        "region_rows": grid_rows(grid, row_labels=labels, column_labels=cat.LABELS),
+        "region_chart": charts.grouped_bars(grid, row_labels=labels),
+    }
+
+
+def regions_csv(grid: Grid) -> str:
+    return exports.grid_csv(grid, first="region")
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
