@@ -21,6 +21,7 @@ from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
 from haven.statistics import api as statistics_api
+from haven.statistics import api_dashboards as statistics_dashboards_api
 from haven.statistics import api_exchange as statistics_exchange_api
 from haven.statistics import api_releases as statistics_releases_api
 from haven.web import api as web_api
@@ -46,6 +47,7 @@ urlpatterns = [
     *directory_api.urlpatterns,
     *referrals_api.urlpatterns,
     *statistics_api.urlpatterns,
+    *statistics_dashboards_api.urlpatterns,
     *access_requests_api.urlpatterns,
     *desk_api.urlpatterns,
     *crossborder_api.urlpatterns,
