@@ -1,0 +1,172 @@
+"""The annual report as PDF (issue 15): drawn by WeasyPrint for the Rapporteur and the
+national coordinator and refused to everyone else, written by ``haven stats report``,
+audited, and holding every number of the tables it reports, suppressed cells shown as
+the pages show them."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from haven.accounts.models import OrgType, Role
+from haven.accounts.tests.factories import make_user
+from haven.audit import services as audit
+from haven.audit.models import Action, AuditEvent
+from haven.statistics import report
+from haven.statistics.tests import dashboard_register as gen
+from haven.web.tests.factories import sign_in
+
+URL = reverse("statistics:report", kwargs={"year": 2024})
+
+
+def _data(seed: int = 71) -> None:
+    rng = random.Random(seed)
+    gen.register(rng, 250, opener=make_user())
+    gen.tasks(rng, 150, years=(2023, 2024))
+    gen.referrals(rng, 150, years=(2023, 2024))
+
+
+def _cells(row: Any) -> str:
+    """A table row's cells as ``statistics/_table.html`` writes them."""
+    return "".join(
+        f'<td data-label="{escape(column)}">'
+        + (
+            '<span aria-hidden="true">—</span><span class="visually-hidden">suppressed</span>'
+            if value is None
+            else escape(str(value))
+        )
+        + "</td>"
+        for column, value in row.cells
+    )
+
+
+@pytest.mark.django_db
+def test_r41_the_report_is_a_pdf_for_the_rapporteur_and_refused_to_a_caseworker() -> None:
+    # given
+    _data()
+    rapporteur = sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+    caseworker = sign_in(Client(), make_user(org_type=OrgType.NGO))
+
+    # when
+    allowed, refused = rapporteur.get(URL), caseworker.get(URL)
+
+    # then
+    assert allowed.status_code == 200
+    assert allowed["Content-Type"] == "application/pdf"
+    assert allowed.content.startswith(b"%PDF-")
+    assert 'filename="statistics-report-2024.pdf"' in allowed["Content-Disposition"]
+    assert refused.status_code == 403
+    assert not refused.content.startswith(b"%PDF")
+    reports = AuditEvent.objects.filter(
+        action=Action.STATISTICS_EXPORT, object_type="statistics.report"
+    )
+    assert [e.detail for e in reports] == [{"country": "FI", "year": 2024, "format": "pdf"}]
+    parts = AuditEvent.objects.filter(action=Action.STATISTICS_EXPORT, detail__format="report")
+    assert sorted(e.object_type for e in parts) == [
+        "statistics.backlog",
+        "statistics.deadlines",
+        "statistics.eurostat",
+        "statistics.referrals",
+        "statistics.regions",
+        "statistics.trends",
+    ]
+
+
+@pytest.mark.django_db
+def test_r46_the_report_holds_every_number_of_its_tables_as_published() -> None:
+    # given
+    _data()
+    actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+    context = report.report_context(actor=actor, country="FI", year=2024)
+
+    # when: the page WeasyPrint draws
+    html = report.report_html(actor=actor, country="FI", year=2024)
+    flat = re.sub(r"\s*</td>", "</td>", html)
+
+    # then: every row of every table, suppressed cells as dashes
+    rows = [row for table in context["tables"] for row in table["rows"]]
+    rows += context["trend_rows"] + context["deadline_year_rows"]
+    rows += context["deadline_kind_rows"] + context["referral_rows"] + context["region_rows"]
+    assert len(rows) > 40
+    for row in rows:
+        assert _cells(row) in flat, row.label
+    suppressed = [v for row in rows for __, v in row.cells if v is None]
+    assert suppressed
+    for backlog in context["backlog_rows"]:
+        assert escape(backlog["label"]) in html
+    assert "<svg" in html
+    assert "Method" in html
+    assert "What Haven does not hold" in html
+    assert f"Counts from 1 to {context['threshold']} minus one are suppressed" in html
+
+
+@pytest.mark.django_db
+def test_r46_haven_stats_report_writes_the_pdf(tmp_path: Path) -> None:
+    # given
+    _data()
+    make_user(org_type=OrgType.NATIONAL_COORDINATOR)
+    out = tmp_path / "report-2024.pdf"
+
+    # when
+    call_command("stats", "report", "--year", "2024", "--out", str(out))
+
+    # then: written, and audited as the console
+    assert out.read_bytes().startswith(b"%PDF-")
+    event = AuditEvent.objects.get(object_type="statistics.report")
+    assert event.detail == {"country": "FI", "year": 2024, "format": "pdf"}
+
+
+@pytest.mark.django_db
+def test_r41_haven_stats_report_as_a_user_follows_the_statistics_rule(tmp_path: Path) -> None:
+    # given
+    _data()
+    reader = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SUPERVISOR)
+    police = make_user(org_type=OrgType.POLICE)
+    allowed, refused = tmp_path / "allowed.pdf", tmp_path / "refused.pdf"
+
+    # when
+    name = reader.username
+    call_command("stats", "report", "--year", "2024", "--out", str(allowed), "--as", name)
+    with pytest.raises(CommandError, match="statistics_not_allowed"):
+        call_command(
+            "stats", "report", "--year", "2024", "--out", str(refused), "--as", police.username
+        )
+
+    # then
+    assert allowed.read_bytes().startswith(b"%PDF-")
+    assert not refused.exists()
+    assert AuditEvent.objects.filter(object_type="statistics.report").count() == 1
+
+
+@pytest.mark.django_db
+def test_r46_haven_stats_report_needs_a_file_and_a_known_user() -> None:
+    # given
+    make_user(org_type=OrgType.NATIONAL_COORDINATOR)
+
+    # then
+    with pytest.raises(CommandError, match="--out"):
+        call_command("stats", "report", "--year", "2024")
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("stats", "eurostat", "--year", "2024", "--as", "nobody")
+
+
+@pytest.mark.django_db
+def test_r44_the_report_reads_in_a_fixed_number_of_queries(
+    django_assert_num_queries: Any,
+) -> None:
+    # given: whatever the size of the register
+    _data()
+    actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+
+    # then: six queries of counts (the cube, the trend, the backlog, the deadlines, the
+    # referrals, the regions), seven audit events, and the savepoints of the seven reads
+    with django_assert_num_queries(27):
+        report.report_context(actor=actor, country="FI", year=2024)
