@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.current import request_user
+from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.lib.views import domain_errors
 from haven.statistics import dashboards, report, selectors
@@ -23,22 +24,33 @@ from haven.statistics.views import CSV, _download
 PDF = "application/pdf"
 
 
-def _year(request: HttpRequest) -> tuple[table_forms.YearForm, int]:
-    form = table_forms.YearForm(request.GET or None)
-    return form, form.chosen()
+def _year(request: HttpRequest) -> int:
+    return table_forms.YearForm(request.GET or None).chosen()
 
 
-def _reader(request: HttpRequest) -> dict[str, Any]:
-    """Who reads, and the country they read (or the refusal)."""
-    user = request_user(request)
+def page_context(user: User, form: table_forms.YearForm, page: str) -> dict[str, Any]:
+    """A dashboard page (``page``: deadlines, referrals or regions) of the year chosen in
+    ``form``, read as ``user`` (or the statistics refusal)."""
     country = selectors.reader_country(user)
-    return {"actor": audit.actor_of(user), "country": country}
+    year = form.chosen()
+    build = {
+        "deadlines": dashboards.deadlines_context,
+        "referrals": dashboards.referrals_context,
+        "regions": dashboards.regions_context,
+    }[page]
+    return {
+        **build(actor=audit.actor_of(user), country=country, year=year),
+        "nav": "statistics",
+        "form": form,
+        "year": year,
+        "threshold": selectors.threshold(),
+    }
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    form, year = _year(request)
-    context |= {"nav": "statistics", "form": form, "year": year, "threshold": selectors.threshold()}
-    return render(request, template, context)
+def _page(request: HttpRequest, page: str) -> HttpResponse:
+    form = table_forms.YearForm(request.GET or None)
+    context = page_context(request_user(request), form, page)
+    return render(request, f"statistics/{page}.html", context)
 
 
 @never_cache
@@ -46,16 +58,14 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 @domain_errors
 def deadlines(request: HttpRequest) -> HttpResponse:
     """Deadlines done on time, done late and open overdue, by year and by kind."""
-    __, year = _year(request)
-    context = dashboards.deadlines_context(**_reader(request), year=year)
-    return _page(request, "statistics/deadlines.html", context)
+    return _page(request, "deadlines")
 
 
 @never_cache
 @login_required
 @domain_errors
 def deadlines_csv(request: HttpRequest) -> HttpResponse:
-    __, year = _year(request)
+    year = _year(request)
     met = dash.deadlines_met(user=request_user(request), year=year, output="csv")
     return _download(dashboards.deadlines_csv(met), name=f"deadlines-{year}.csv", content_type=CSV)
 
@@ -65,16 +75,14 @@ def deadlines_csv(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def referrals(request: HttpRequest) -> HttpResponse:
     """Referrals sent in the year per type: answered, within target, declined, hours."""
-    __, year = _year(request)
-    context = dashboards.referrals_context(**_reader(request), year=year)
-    return _page(request, "statistics/referrals.html", context)
+    return _page(request, "referrals")
 
 
 @never_cache
 @login_required
 @domain_errors
 def referrals_csv(request: HttpRequest) -> HttpResponse:
-    __, year = _year(request)
+    year = _year(request)
     times = dash.referral_response_times(user=request_user(request), year=year, output="csv")
     return _download(
         dashboards.referrals_csv(times),
@@ -88,16 +96,14 @@ def referrals_csv(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def regions(request: HttpRequest) -> HttpResponse:
     """Registered victims of the year by region of the lead organisation and sex."""
-    __, year = _year(request)
-    context = dashboards.regions_context(**_reader(request), year=year)
-    return _page(request, "statistics/regions.html", context)
+    return _page(request, "regions")
 
 
 @never_cache
 @login_required
 @domain_errors
 def regions_csv(request: HttpRequest) -> HttpResponse:
-    __, year = _year(request)
+    year = _year(request)
     grid = dash.by_region(user=request_user(request), year=year, output="csv")
     return _download(dashboards.regions_csv(grid), name=f"regions-{year}.csv", content_type=CSV)
 

@@ -62,6 +62,7 @@ from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
 from haven.assistance.tests.test_reflection_services import period_version
 from haven.assistance.views import plans as plan_views
+from haven.audit.services import actor_of
 from haven.cases import drafts as case_drafts
 from haven.cases import errors as case_errors
 from haven.cases import forms as case_forms
@@ -135,7 +136,9 @@ from haven.referrals.services import referrals as referral_services
 from haven.referrals.tests.test_access_requests import agreement_needing_consent
 from haven.referrals.views import referrals as referral_views
 from haven.statistics import releases as statistics_releases
+from haven.statistics import report as statistics_report
 from haven.statistics import views as statistics_views
+from haven.statistics import views_dashboards as statistics_dashboard_views
 from haven.statistics.forms import tables as statistics_forms
 from haven.statistics.forms.releases import ReleaseForm
 from haven.statistics.models import Release
@@ -1954,6 +1957,41 @@ CONTEXTS.update(
         "statistics/_table.html": _statistics_table,
         "statistics/_value.html": lambda scene: {"value": None},
         "statistics/nav.html": lambda scene: {"page": "home"},
+    }
+)
+
+
+def _statistics_dashboard(page: str) -> Callable[[Scene], Context]:
+    def build(scene: Scene) -> Context:
+        del scene
+        form = statistics_forms.YearForm()
+        return statistics_dashboard_views.page_context(_statistics_reader(), form, page)
+
+    return build
+
+
+def _statistics_report(scene: Scene) -> Context:
+    del scene
+    reader = _statistics_reader()
+    return statistics_report.report_context(actor=actor_of(reader), country="FI", year=2024)
+
+
+def _statistics_chart(scene: Scene) -> Context:
+    chart = _statistics_dashboard("regions")(scene)["region_chart"]
+    return {"chart": chart, "chart_id": "regions", "chart_title": "By region", "chart_desc": "Bars"}
+
+
+CONTEXTS.update(
+    {
+        "statistics/deadlines.html": _statistics_dashboard("deadlines"),
+        "statistics/referrals.html": _statistics_dashboard("referrals"),
+        "statistics/regions.html": _statistics_dashboard("regions"),
+        "statistics/report.html": _statistics_report,
+        "statistics/_chart.html": _statistics_chart,
+        "statistics/_year_form.html": lambda scene: {
+            "form": statistics_forms.YearForm(),
+            "action": "/statistics/regions/",
+        },
     }
 )
 
