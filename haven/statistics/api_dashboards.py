@@ -25,7 +25,9 @@ YEAR = OpenApiParameter("year", int, description="Reporting year (default: last 
 
 class OutcomeCellSerializer(serializers.Serializer[Any]):
     row = serializers.CharField(help_text="A year due, or a deadline kind; 'total' for all.")
-    outcome = serializers.ChoiceField(choices=[*dash.OUTCOMES, "total"])
+    outcome = serializers.CharField(
+        help_text="on_time, late (done after due), open_overdue, or total."
+    )
     count = serializers.IntegerField(allow_null=True, help_text="null: suppressed (R-46).")
 
 

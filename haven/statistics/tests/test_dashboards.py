@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from haven.accounts.models import OrgType, Role
+from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
@@ -258,7 +259,7 @@ def test_r46_small_regions_are_hidden_and_cannot_be_worked_out() -> None:
 # --- who reads, what is written down, how many queries ---------------------------------------
 
 
-READS = {
+READS: dict[str, Callable[[User], object]] = {
     "deadlines": lambda user: dash.deadlines_met(user=user, year=2024, output="page"),
     "referrals": lambda user: dash.referral_response_times(user=user, year=2024, output="page"),
     "regions": lambda user: dash.by_region(user=user, year=2024, output="page"),
@@ -307,6 +308,7 @@ def test_r41_a_reader_counts_their_own_country_only() -> None:
     tasks = gen.tasks(rng, 120, years=(2024,))
     referrals = gen.referrals(rng, 120, years=(2024,))
     estonian = make_user(org_type=OrgType.NATIONAL_COORDINATOR)
+    assert estonian.organisation is not None
     estonian.organisation.country = "EE"
     estonian.organisation.save()
     readers = {"EE": estonian, "FI": make_user(org_type=OrgType.NATIONAL_COORDINATOR)}

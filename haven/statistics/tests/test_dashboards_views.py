@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
@@ -20,6 +23,7 @@ from haven.cases.tests.test_api import api_client_for
 from haven.statistics import selectors_dashboards as dash
 from haven.statistics.tests import dashboard_register as gen
 from haven.web.tests.factories import sign_in
+from haven.web.tests.test_schema import assert_matches_schema
 
 PAGES = {
     "deadlines": reverse("statistics:deadlines") + "?year=2024",
@@ -36,6 +40,13 @@ API = {
     "referrals": "/api/v1/statistics/referrals/?year=2024",
     "regions": "/api/v1/statistics/regions/?year=2024",
 }
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict[str, Any]:
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    document: dict[str, Any] = json.loads(response.content)
+    return document
 
 
 def _data(seed: int = 61) -> None:
@@ -196,3 +207,27 @@ def test_r46_a_bad_year_is_refused_by_the_api() -> None:
     # then
     assert answer.status_code == 400
     assert answer.json()["code"] == "statistics_year_invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("subject", list(API))
+def test_r46_the_dashboard_api_answers_as_its_schema_describes(
+    subject: str, openapi: dict[str, Any]
+) -> None:
+    # given
+    _data()
+    coordinator = api_client_for(make_user(org_type=OrgType.NATIONAL_COORDINATOR))
+    police = api_client_for(make_user(org_type=OrgType.POLICE))
+    path = API[subject].split("?", 1)[0]
+
+    # when
+    served = [
+        coordinator.get(API[subject]),
+        coordinator.get(path + "?year=1999"),
+        police.get(API[subject]),
+    ]
+
+    # then
+    assert [r.status_code for r in served] == [200, 400, 403]
+    for response in served:
+        assert_matches_schema(openapi, path, "get", response.status_code, response.json())

@@ -81,6 +81,9 @@ EXCHANGE = "/api/v1/statistics/exchange/"
 STATISTICS_EUROSTAT = "/api/v1/statistics/eurostat/"
 STATISTICS_TRENDS = "/api/v1/statistics/trends/"
 STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
+STATISTICS_DASHBOARDS = [
+    f"/api/v1/statistics/{name}/" for name in ("deadlines", "referrals", "regions")
+]
 LINKAGE_RUNS = "/api/v1/linkage/runs/"
 LINKAGE_RUN = "/api/v1/linkage/runs/{id}/"
 LINKAGE_PAIRS = "/api/v1/linkage/pairs/"
@@ -296,6 +299,7 @@ OPERATIONS = {
     (STATISTICS_EUROSTAT, "get"),
     (STATISTICS_TRENDS, "get"),
     (STATISTICS_BACKLOG, "get"),
+    *((path, "get") for path in STATISTICS_DASHBOARDS),
     (LINKAGE_RUNS, "get"),
     (LINKAGE_RUNS, "post"),
     (LINKAGE_RUN, "get"),
