@@ -18,7 +18,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from haven.accounts.models import OrgType, Role, User
+from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
@@ -364,3 +364,39 @@ def test_r44_the_deadline_years_follow_the_local_new_year() -> None:
     # then: it falls due in 2025, as the page counts it
     with timezone.override("Europe/Helsinki"):
         assert dash._start(2025) <= moment < dash._start(2026)
+
+
+@pytest.mark.django_db
+@override_settings(HAVEN_STATISTICS_SMALL_CELL_THRESHOLD=1)
+def test_r44_a_year_before_the_trend_is_counted_by_kind_but_not_drawn() -> None:
+    # given: deadlines due in 2012, before the ten years of the trend
+    rng = random.Random(23)
+    gen.register(rng, 30, opener=make_user())
+    facts = gen.tasks(rng, 40, years=(2012,))
+    now = timezone.now()
+
+    # when
+    met = dash.deadlines_met(user=_rapporteur(), year=2012, output="page")
+
+    # then
+    expected = sum(
+        1 for f in facts if f.country == "FI" and _local_year(f.due_at) == 2012 and _outcome(f, now)
+    )
+    assert expected > 0
+    assert met.by_kind.value("total", "total") == expected
+    assert "2012" not in met.by_year.rows
+    assert met.by_year.value("total", "total") == 0
+
+
+@pytest.mark.django_db
+@override_settings(HAVEN_STATISTICS_SMALL_CELL_THRESHOLD=1)
+def test_r44_every_lead_with_a_region_leaves_no_region_unrecorded() -> None:
+    # given
+    gen.register(random.Random(43), 100, opener=make_user())
+    Organisation.objects.filter(region="").update(region="Lappi")
+
+    # when
+    grid = dash.by_region(user=_rapporteur(), year=2024, output="page")
+
+    # then
+    assert grid.rows == ["Lappi", "Pirkanmaa", "Uusimaa", "total"]
