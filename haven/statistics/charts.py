@@ -92,7 +92,7 @@ def grouped_bars(
     for i, row in enumerate(rows):
         x0 = LEFT + i * group_w + group_w * 0.1
         name = row_labels.get(row, row)
-        groups.append(GroupLabel(x=x0 + group_w * 0.4, text=name))
+        groups.append(GroupLabel(x=round(x0 + group_w * 0.4, 1), text=name))
         for j, s in enumerate(series):
             value = grid.value(row, s)
             if not value:

@@ -170,3 +170,15 @@ def test_r44_the_report_reads_in_a_fixed_number_of_queries(
     # referrals, the regions), seven audit events, and the savepoints of the seven reads
     with django_assert_num_queries(27):
         report.report_context(actor=actor, country="FI", year=2024)
+
+
+@pytest.mark.django_db
+def test_r46_the_statistics_page_offers_the_year_s_report() -> None:
+    # given
+    client = sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+
+    # when
+    page = client.get(reverse("statistics:home") + "?year=2024").content.decode()
+
+    # then
+    assert f'href="{URL}"' in page
