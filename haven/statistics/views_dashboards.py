@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -16,7 +16,7 @@ from haven.accounts.current import request_user
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.lib.views import domain_errors
-from haven.statistics import dashboards, report, selectors
+from haven.statistics import dashboards, errors, report, selectors
 from haven.statistics import selectors_dashboards as dash
 from haven.statistics.forms import tables as table_forms
 from haven.statistics.views import CSV, _download
@@ -112,6 +112,10 @@ def regions_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def annual_report(request: HttpRequest, year: int) -> HttpResponse:
-    """The year's annual report as PDF: tables, charts and method notes."""
-    pdf = report.report_pdf(user=request_user(request), year=year)
+    """The year's annual report as PDF: tables, charts and method notes. There is no
+    report of a year Haven cannot count (404), for readers only (403 first)."""
+    try:
+        pdf = report.report_pdf(user=request_user(request), year=year)
+    except errors.YearInvalid as exc:
+        raise Http404(exc.message) from exc
     return _download(pdf, name=f"statistics-report-{year}.pdf", content_type=PDF)

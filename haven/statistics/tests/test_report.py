@@ -182,3 +182,21 @@ def test_r46_the_statistics_page_offers_the_year_s_report() -> None:
 
     # then
     assert f'href="{URL}"' in page
+
+
+@pytest.mark.django_db
+def test_r46_a_report_of_a_year_haven_cannot_count_is_refused() -> None:
+    # given
+    client = sign_in(Client(), make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+
+    # when
+    answer = client.get(reverse("statistics:report", kwargs={"year": 1999}))
+    refused = sign_in(Client(), make_user(org_type=OrgType.NGO)).get(
+        reverse("statistics:report", kwargs={"year": 1999})
+    )
+
+    # then: no such report (and the refusal comes first for anyone else)
+    assert answer.status_code == 404
+    assert refused.status_code == 403
+    assert not answer.content.startswith(b"%PDF")
+    assert not AuditEvent.objects.filter(object_type__startswith="statistics.").exists()
