@@ -65,10 +65,14 @@ class BarChart:
 
 
 def _nice_top(peak: int) -> int:
-    step = 1
-    while step * 10 < peak:
-        step *= 10
-    return max(step, ((peak + step - 1) // step) * step)
+    """The top of the axis: four equal whole steps of 1, 2 or 5 times a power of ten,
+    reaching ``peak`` (so that every tick is a distinct round number)."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if 4 * step >= peak:
+                return 4 * step
+        scale *= 10
 
 
 def grouped_bars(

@@ -34,6 +34,7 @@ WAIT_LABELS: dict[str, str | Promise] = {
     "p90": gettext_lazy("90th percentile hours to an answer"),
 }
 WAIT_COLOURS = {"median": "#1f6f8b", "p90": "#8a3ab9"}
+REGION_COLOUR = "#1f6f8b"
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,16 @@ def grid_rows(
 
 
 def deadlines_context(
-    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+    *,
+    actor: audit.Actor,
+    country: str,
+    year: int,
+    output: str = "page",
+    through: int | None = None,
 ) -> dict[str, Any]:
-    met = dash.deadlines_met_for_country(actor=actor, country=country, year=year, output=output)
+    met = dash.deadlines_met_for_country(
+        actor=actor, country=country, year=year, output=output, through=through
+    )
     kind_labels = {k: kinds.label(k) for k in met.by_kind.rows if k != cat.TOTAL}
     kind_labels[cat.TOTAL] = _("All kinds")
     columns = [str(OUTCOME_LABELS[c]) for c in met.by_year.columns]
@@ -179,7 +187,13 @@ def regions_context(
         "regions": grid,
         "sex_columns": [str(cat.LABELS[c]) for c in grid.columns],
         "region_rows": grid_rows(grid, row_labels=labels, column_labels=cat.LABELS),
-        "region_chart": charts.grouped_bars(grid, row_labels=labels),
+        "region_chart": charts.grouped_bars(
+            grid,
+            series=(cat.TOTAL,),
+            colours={cat.TOTAL: REGION_COLOUR},
+            labels={cat.TOTAL: gettext_lazy("Registered victims")},
+            row_labels=labels,
+        ),
     }
 
 

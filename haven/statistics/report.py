@@ -47,7 +47,9 @@ def report_context(*, actor: audit.Actor, country: str, year: int) -> dict[str, 
         "trend_rows": views._grid_rows(trend, {cat.TOTAL: _("Total")}),
         "trend_chart": charts.grouped_bars(trend),
         "backlog_rows": views.backlog_rows(backlog),
-        **dashboards.deadlines_context(actor=actor, country=country, year=year, output=OUTPUT),
+        **dashboards.deadlines_context(
+            actor=actor, country=country, year=year, output=OUTPUT, through=year
+        ),
         **dashboards.referrals_context(actor=actor, country=country, year=year, output=OUTPUT),
         **dashboards.regions_context(actor=actor, country=country, year=year, output=OUTPUT),
     }

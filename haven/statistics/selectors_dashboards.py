@@ -94,12 +94,21 @@ def deadlines_met(
 
 @transaction.atomic
 def deadlines_met_for_country(
-    *, actor: audit.Actor, country: str, year: int, output: str, now: datetime | None = None
+    *,
+    actor: audit.Actor,
+    country: str,
+    year: int,
+    output: str,
+    now: datetime | None = None,
+    through: int | None = None,
 ) -> DeadlinesMet:
-    """``country``'s deadlines by outcome, audited: one query for both tables."""
+    """``country``'s deadlines by outcome, audited: one query for both tables. The
+    years run over the trend's ten years, or the ten up to ``through`` (a report's)."""
     selectors.check_year(year)
     now = now or timezone.now()
     first, last = selectors.trend_years()
+    if through is not None:
+        first, last = through - selectors.TREND_YEARS + 1, selectors.check_year(through)
     years = list(range(min(first, year), last + 1))
     rows = (
         Task.objects.filter(

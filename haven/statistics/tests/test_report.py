@@ -103,6 +103,7 @@ def test_r46_the_report_holds_every_number_of_its_tables_as_published() -> None:
     for backlog in context["backlog_rows"]:
         assert escape(backlog["label"]) in html
     assert "<svg" in html
+    assert (context["first"], context["met"].first, context["met"].last) == (2015, 2015, 2024)
     assert "Method" in html
     assert "What Haven does not hold" in html
     assert f"Counts from 1 to {context['threshold']} minus one are suppressed" in html
