@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +203,28 @@ def test_r46_a_report_of_a_year_haven_cannot_count_is_refused() -> None:
     assert refused.status_code == 403
     assert not answer.content.startswith(b"%PDF")
     assert not AuditEvent.objects.filter(object_type__startswith="statistics.").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="poppler-utils is not installed: the HTML the PDF is drawn from is checked above",
+)
+def test_r46_the_pdf_text_holds_the_numbers_of_its_tables() -> None:
+    # given
+    _data()
+    actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+    context = report.report_context(actor=actor, country="FI", year=2024)
+
+    # when: the PDF's text, laid out as printed
+    pdf = report.report_pdf_for_country(actor=actor, country="FI", year=2024)
+    pdftotext = shutil.which("pdftotext") or "pdftotext"
+    text = subprocess.run(  # noqa: S603 - poppler's pdftotext on the PDF we made
+        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+    # then: each row of the short-labelled tables, its numbers in order (a dash: hidden)
+    rows = context["trend_rows"] + context["deadline_year_rows"] + context["region_rows"]
+    for row in rows:
+        words = [row.label, *("—" if v is None else str(v) for __, v in row.cells)]
+        assert re.search(r"\s+".join(re.escape(w) for w in words), text), row.label
