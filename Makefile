@@ -34,13 +34,15 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages for the tests: PostgreSQL server, Chromium, and pango for WeasyPrint (the annual
-# report PDF). Installed only if missing.
+# Debian packages for the tests: PostgreSQL server, Chromium, pango for WeasyPrint (the annual
+# report PDF) and poppler's pdftotext (the tests read the PDF's text). Installed only if missing.
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium chromium-driver fonts-dejavu-core"; \
-	ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 \
+	  || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
