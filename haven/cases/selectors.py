@@ -289,6 +289,15 @@ def case_get_with_context(
     return case, context
 
 
+def case_write_check(case_id: uuid.UUID | str) -> None:
+    """Refuse a new record on a case merged into another (``case_merged``), for the
+    writes that do not pass through the gate (the sharing services ask it through
+    ``access.hooks``). One indexed read; an unknown case is the caller's to refuse."""
+    case = Case.objects.filter(pk=case_id, merged_into__isnull=False).first()
+    if case is not None:
+        raise errors.CaseMerged(merged_message(case))
+
+
 def merged_message(case: Case) -> str:
     """What a write to a merged case answers: the surviving case's pseudonymous
     reference (safe to say aloud), never a name."""
