@@ -190,3 +190,36 @@ def sharing_changed() -> None:
 def sharing_handlers() -> list[str]:
     """The registered handlers, in the order they run."""
     return list(_sharing_changed)
+
+
+# --- whether a case still takes writes --------------------------------------------------
+#
+# A case merged into another (``haven.linkage``) keeps its history for reading and takes
+# no new record: anything new belongs on the surviving case. The case gate refuses
+# writes through it; the sharing services here write on a case without the gate (a
+# consent, a team member, a new lead), so they ask this check first. ``cases``
+# registers it from its ``AppConfig.ready``; without one, every case takes writes.
+
+WriteCheck = Callable[[uuid.UUID | str], None]
+_write_check: list[WriteCheck] = []
+
+
+def provide_case_write_check(check: WriteCheck) -> WriteCheck:
+    """Register the check that raises when a case takes no new record (the last
+    registration wins)."""
+    _write_check[:] = [check]
+    return check
+
+
+def case_write_check(case_id: uuid.UUID | str) -> None:
+    """Raise the registered check's refusal when the case takes no new record."""
+    if _write_check:
+        _write_check[0](case_id)
+
+
+def write_check() -> str | None:
+    """The registered write check, by name (None when none is registered)."""
+    if not _write_check:
+        return None
+    check = _write_check[0]
+    return f"{check.__module__}.{check.__qualname__}"

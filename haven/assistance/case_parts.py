@@ -98,7 +98,8 @@ def _blocks(page: parts.CasePage) -> list[parts.Panel]:
                     case_view=view,
                     services_held=page.has_rows(AssistanceService),
                     closures_held=page.has_rows(AssistanceClosure),
-                )
+                ),
+                "may_plan": page.writable,
             },
             _("Assistance plan and services"),
         ),

@@ -21,3 +21,5 @@ class CasesConfig(AppConfig):
         # A page that loads each case once (``selectors.gate_once``) loads it again
         # after its sharing facts change.
         access_hooks.on_sharing_changed(selectors.forget_gated_cases)
+        # The sharing services write on a case without the gate: a merged case refuses.
+        access_hooks.provide_case_write_check(selectors.case_write_check)

@@ -223,6 +223,12 @@ class Case(models.Model):
         self.reference_key = reference_key(self.reference)
         self.reference_key_reversed = self.reference_key[::-1]
 
+    @property
+    def takes_records(self) -> bool:
+        """Whether anything new may be recorded on the case: not once it was merged
+        into another (the gate refuses such writes; pages hide their forms by this)."""
+        return self.merged_into_id is None
+
 
 class StatusTransition(models.Model):
     """A dated, reasoned identification decision (R-01). Append-only."""

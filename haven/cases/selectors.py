@@ -284,9 +284,18 @@ def case_get_with_context(
         raise errors.BreakGlassReadOnly(
             _("Emergency access is for reading only. Ask the case lead to record this.")
         )
-    if (for_update or writing) and case.merged_into_id is not None:
+    if (for_update or writing) and not case.takes_records:
         raise errors.CaseMerged(merged_message(case))
     return case, context
+
+
+def case_write_check(case_id: uuid.UUID | str) -> None:
+    """Refuse a new record on a case merged into another (``case_merged``), for the
+    writes that do not pass through the gate (the sharing services ask it through
+    ``access.hooks``). One indexed read; an unknown case is the caller's to refuse."""
+    case = Case.objects.filter(pk=case_id, merged_into__isnull=False).first()
+    if case is not None:
+        raise errors.CaseMerged(merged_message(case))
 
 
 def merged_message(case: Case) -> str:
@@ -322,7 +331,7 @@ class GatedCase:
         asks before it offers a form, with no query of its own."""
         return (
             not self.erased
-            and self.case.merged_into_id is None
+            and self.case.takes_records
             and self.context.membership_of(self.user.organisation_id) is not None
         )
 
@@ -733,6 +742,8 @@ def interview_record_refusal(
         )
     if case.person.erased_at is not None:
         return errors.PersonErased(_("This person's data has been erased."))
+    if not case.takes_records:
+        return errors.CaseMerged(merged_message(case))
     return None
 
 
@@ -1062,8 +1073,9 @@ def erasure_page(*, user: User, case_id: object) -> ErasurePage:
         active_holds=[h for h in holds if h.pk in active_ids],
         may_request=may_request_erasure(user, lead_id)
         and not erased
+        and case.takes_records
         and not any(r.request.state == ErasureState.REQUESTED for r in requests),
-        may_hold=may_hold(user, team_ids) and not erased,
+        may_hold=may_hold(user, team_ids) and not erased and case.takes_records,
     )
 
 

@@ -25,6 +25,7 @@ from haven.accounts.models import User
 from haven.cases import drafts
 from haven.cases.models import DraftKind
 from haven.cases.views import drafts as draft_views
+from haven.cases.views.guards import records_on_case
 from haven.children import forms, selectors, services
 from haven.lib.errors import Conflict, EditConflict, InvalidInput
 from haven.lib.views import domain_errors, edit_conflict, forbidden
@@ -364,6 +365,7 @@ def dependant_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def dependant_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     view = selectors.dependant_list(user=user, case_id=case_id)

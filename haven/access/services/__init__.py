@@ -70,7 +70,9 @@ def team_create(*, case_id: uuid.UUID | str, lead: Organisation, by: User | None
 def team_member_add(
     *, case_id: uuid.UUID | str, organisation: Organisation, by: User | None
 ) -> TeamMembership:
-    """Bring another organisation onto the team (later: on an accepted referral)."""
+    """Bring another organisation onto the team (on an accepted referral). A merged
+    case takes no new member: the surviving case does."""
+    hooks.case_write_check(case_id)
     if TeamMembership.objects.filter(case_id=case_id, organisation=organisation).exists():
         raise Conflict(
             _("This organisation is already on the case team."),
@@ -95,6 +97,7 @@ def team_lead_move(
     """Hand main responsibility to another member of the team. The one lead
     changes in one transaction: the old lead stays on the team as a member, and
     the case never has two leads or none (the database enforces at most one)."""
+    hooks.case_write_check(case_id)
     memberships = list(
         TeamMembership.objects.select_for_update().filter(case_id=case_id).order_by("pk")
     )
@@ -215,8 +218,10 @@ def consent_record(
     recorded beside that decision, encrypted under the person's ``data_key``
     (R-11, R-25); while the child has no guardian, nobody can consent
     (``child_views_record`` records the child's views meanwhile). Consent is
-    never read for eligibility (R-18)."""
+    never read for eligibility (R-18). A merged case takes no new consent (the
+    surviving case does); a withdrawal is always taken (``consent_withdraw``)."""
     _require_lead(actor=actor, case_id=case_id)
+    hooks.case_write_check(case_id)
     _one_recipient(recipient_organisation, recipient_org_type)
     _same_country(actor=actor, recipient=recipient_organisation)
     if purpose not in Purpose.values:
@@ -297,6 +302,7 @@ def child_views_record(
     guardian or representative is appointed (R-11, R-25), encrypted under the
     person's ``data_key``. Never a consent: nothing is shared on it."""
     _require_lead(actor=actor, case_id=case_id)
+    hooks.case_write_check(case_id)
     if not child:
         raise errors.SharingInvalid(
             _("Only a child's views are recorded without a consent."), field="given_by"

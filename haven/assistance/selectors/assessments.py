@@ -266,5 +266,6 @@ def case_page_assessments(
         kinds=kinds,
         # Like the case page's other writes: never while erased or under break-glass.
         may_record=not case_view.erased
+        and case_view.case.takes_records
         and not case_page_selectors.case_view_under_break_glass(case_view=case_view),
     )

@@ -30,6 +30,7 @@ from haven.assistance.services import assessments as services
 from haven.cases import drafts
 from haven.cases.models import DraftKind
 from haven.cases.views import drafts as draft_views
+from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, EditConflict, InvalidInput
 from haven.lib.views import domain_errors, edit_conflict
 
@@ -49,6 +50,7 @@ def assessment_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the form, prefilled from the latest version; POST: record a new version."""
     user = request_user(request)

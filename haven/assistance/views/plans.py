@@ -32,6 +32,7 @@ from haven.assistance.forms import plans as plan_forms
 from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
+from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, HavenError, InvalidInput
 from haven.lib.views import domain_errors, form_error
 
@@ -114,6 +115,7 @@ def _rows_valid(rows: list[plan_forms.ServiceForm]) -> bool:
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def plan_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the plan form (rows suggested by ?assessment=); POST: record the plan.
     Refused up front to a user whose plan the write would refuse."""
@@ -185,6 +187,7 @@ def _plan_error(
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def service_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the form to add one service; POST: record it."""
     user = request_user(request)
@@ -304,6 +307,7 @@ def _closure_page(
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def closure_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the closing decision form; POST: close assistance (R-22)."""
     return _closure_page(

@@ -261,7 +261,7 @@ class CaseConsentsView(JsonApiView):
         data = ConsentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
-        case, context = selectors.case_get_with_context(user=user, case_id=id)
+        case, context = selectors.case_get_with_context(user=user, case_id=id, writing=True)
         access_selectors.consent_access_check(user=user, context=context)
         child = case.person.treat_as_child
         arguments = dict(data.validated_data)
@@ -385,7 +385,7 @@ class ChildViewsView(JsonApiView):
         data = ChildViewsCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
-        case, context = selectors.case_get_with_context(user=user, case_id=id)
+        case, context = selectors.case_get_with_context(user=user, case_id=id, writing=True)
         access_selectors.consent_access_check(user=user, context=context)
         arguments = dict(data.validated_data)
         arguments["heard_on"] = arguments["heard_on"] or timezone.localdate()

@@ -24,6 +24,7 @@ from haven.cases import errors, selectors, services
 from haven.cases.forms import interviews as interview_forms
 from haven.cases.forms import sharing as sharing_forms
 from haven.cases.models import Interview, Premises
+from haven.cases.views.guards import records_on_case
 from haven.lib.views import domain_errors, forbidden
 
 
@@ -71,6 +72,7 @@ def interview_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def interview_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record an interview: the earlier ones first, then why another (R-14)."""
     user = request_user(request)

@@ -75,7 +75,8 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     (R-11, R-25). A kind of information no agreement lets flow to the recipient is
     named before saving, and saved only once the user confirms (R-47)."""
     user = request_user(request)
-    case, context = selectors.case_get_with_context(user=user, case_id=case_id)
+    # A form that records (a merged case, or emergency access, refuses before it shows).
+    case, context = selectors.case_get_with_context(user=user, case_id=case_id, writing=True)
     access_selectors.consent_access_check(user=user, context=context)
     child = case.person.treat_as_child
     guardian = child and access_selectors.guardian_appointed(case_id=case.id)

@@ -141,8 +141,9 @@ class AskOptions:
 def access_request_options(*, user: User, case_id: object, purpose: str) -> AskOptions:
     """The groups hidden from the user on this case and what each needs; refused
     (403) when none of them waits only for a consent, or for the case lead itself.
-    Outside the team: the case's 404."""
-    case, context = case_selectors.case_get_with_context(user=user, case_id=case_id)
+    Outside the team: the case's 404; a merged case: ``case_merged`` (ask on the
+    surviving case)."""
+    case, context = case_selectors.case_get_with_context(user=user, case_id=case_id, writing=True)
     chosen = Purpose(purpose) if purpose in Purpose.values else Purpose.ASSISTANCE
     lead = context.lead
     decisions = access_policy.decide_all(user=user, case_id=case.id, purpose=chosen)

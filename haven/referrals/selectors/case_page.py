@@ -28,6 +28,7 @@ from haven.referrals.models import (
     ReferralState,
 )
 from haven.referrals.selectors import referrals as referral_selectors
+from haven.referrals.services import crossborder as crossborder_services
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class CasePageReferrals:
     rows: list[CaseReferralRow]
     lead_transfer: CaseLeadTransfer | None  # the proposal waiting for an answer, if any
     may_refer: bool
-    is_lead_staff: bool  # may hand over the lead and send a cross-border package
+    is_lead_staff: bool  # may hand over the lead
+    may_export: bool  # lead staff, where cross-border referral is configured
 
     @property
     def taken_on(self) -> list[CaseReferralRow]:
@@ -165,6 +167,9 @@ def case_page_referrals(
     return CasePageReferrals(
         rows=_rows(case_view.case.id, user) if referrals_held else [],
         lead_transfer=lead.transfer,
-        may_refer=not case_view.erased,
+        may_refer=not case_view.erased and case_view.case.takes_records,
         is_lead_staff=lead.organisation_id == user.organisation_id,
+        may_export=lead.organisation_id == user.organisation_id
+        and case_view.case.takes_records
+        and crossborder_services.is_configured(),
     )

@@ -5,13 +5,14 @@ organisations, states and dates, no personal data."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from haven.cases import selectors as case_selectors
 from haven.referrals.selectors import case_page
 from haven.referrals.services import lead_transfers as lead_transfer_services
 from haven.referrals.services import referrals as referral_services
+from haven.referrals.tests.test_crossborder import as_instance_a
 from haven.referrals.tests.test_referrals_services import MESSAGE, referral_setup, send
 from haven.web.tests.factories import sign_in
 
@@ -30,11 +31,12 @@ def test_r47_the_case_page_shows_the_team_its_referrals_and_the_lead_its_own_lin
     hand_over = reverse("referrals:lead_transfer_new", args=[s.case.id])
     package = reverse("referrals:crossborder_export", args=[s.case.id])
 
-    # when
-    pages = {
-        who: sign_in(Client(), user).get(reverse("web:case_detail", args=[s.case.id]))
-        for who, user in (("lead", s.sender), ("member", s.receiver))
-    }
+    # when: on a Haven whose cross-border referral is configured
+    with as_instance_a():
+        pages = {
+            who: sign_in(Client(), user).get(reverse("web:case_detail", args=[s.case.id]))
+            for who, user in (("lead", s.sender), ("member", s.receiver))
+        }
 
     # then
     for who, response in pages.items():
@@ -46,6 +48,25 @@ def test_r47_the_case_page_shows_the_team_its_referrals_and_the_lead_its_own_lin
         assert reverse("referrals:referral_new", args=[s.case.id]) in html
         assert (hand_over in html, package in html) == (who == "lead", who == "lead")
         assert MESSAGE not in html and "Moving." not in html
+
+
+def test_r47_no_cross_border_package_link_where_the_package_cannot_be_made() -> None:
+    # given: the case lead's caseworker, on a Haven with and without its focal point keys
+    s = referral_setup()
+    package = reverse("referrals:crossborder_export", args=[s.case.id])
+    client = sign_in(Client(), s.sender)
+
+    # when
+    with as_instance_a():
+        configured = client.get(reverse("web:case_detail", args=[s.case.id])).content.decode()
+    with override_settings(HAVEN_FOCAL_POINT_ID=""):
+        unconfigured = client.get(reverse("web:case_detail", args=[s.case.id])).content.decode()
+        refused = client.get(package)
+
+    # then: the link is there only where the page it opens answers
+    assert package in configured
+    assert package not in unconfigured
+    assert refused.status_code == 403
 
 
 def test_r47_the_block_is_for_the_case_team_only() -> None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
 from haven.accounts.models import Role
+from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.lib.views import domain_errors, forbidden
 from haven.referrals import packages
@@ -56,6 +57,7 @@ def crossborder_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def crossborder_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the export form (case lead); POST: the package, as a file download."""
     user = request_user(request)

@@ -31,6 +31,7 @@ from haven.access.models import Purpose
 from haven.accounts.current import request_user
 from haven.accounts.models import User
 from haven.cases import selectors as case_selectors
+from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
 from haven.referrals import states
@@ -246,6 +247,7 @@ def _flows(user: User, case_id: uuid.UUID, query: Any) -> tuple[list[FlowLine], 
 @never_cache
 @login_required
 @domain_errors
+@records_on_case
 def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: the referral form (with ?to=&purpose=, which groups can flow there);
     POST: send the referral."""
