@@ -376,14 +376,12 @@ def test_a_place_closes_only_when_no_one_lives_there_and_no_request_holds_a_bed(
         services.place_deactivate(actor=user, place_id=place.pk)
     # then
     assert refused.value.code == ErrorCode.PLACE_IN_USE
-    place.refresh_from_db()
-    assert place.active
+    assert Place.objects.get(pk=place.pk).active
     # and once the stay ends, it closes (twice: no second event)
     held.state = PlacementState.ENDED
     held.save()
     services.place_deactivate(actor=user, place_id=place.pk)
     services.place_deactivate(actor=user, place_id=place.pk)
-    place.refresh_from_db()
-    assert not place.active
+    assert not Place.objects.get(pk=place.pk).active
     assert events_of(place)[-1].detail == {"active": False}
     assert len(events_of(place)) == 4
