@@ -127,3 +127,9 @@ def may_manage_place(user: User, place: object) -> bool:
         organisation_id=getattr(place, "organisation_id", None),
         country=getattr(organisation, "country", ""),
     ).allowed
+
+
+def may_list_places(user: User) -> bool:
+    """``shelters.list_places``: the menu's "Places" link and the list page (a
+    provider's own places, or the coordinator's country without any address)."""
+    return rule_keep_places(user).allowed or rule_desk_coordinator(user=user).allowed

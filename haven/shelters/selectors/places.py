@@ -173,3 +173,8 @@ def place_location(*, user: User, place: Place) -> Location | None:
     if not decision.allowed:
         return None
     return Location(address=place.address, latitude=place.latitude, longitude=place.longitude)
+
+
+def may_list_country(user: User) -> bool:
+    """The national coordinator lists the country's places (without any address)."""
+    return rule_desk_coordinator(user=user).allowed
