@@ -89,9 +89,9 @@ def places_of_my_organisation(*, user: User) -> list[PlaceRow]:
     """The places the user's organisation runs, closed ones last (three queries)."""
     require_keeper(user=user)
     places = list(
-        Place.objects.filter(organisation=user.organisation).order_by(
-            "-active", "region", "name", "id"
-        )
+        Place.objects.filter(organisation=user.organisation)
+        .select_related("organisation")
+        .order_by("-active", "region", "name", "id")
     )
     return _rows(places)
 

@@ -46,6 +46,8 @@ from haven.shelters.models import (
 OUTAGE_BACKDATE = timedelta(days=30)
 MAX_BEDS_AT_ONCE = 50
 TEXT_LIMITS = {"name": 200, "staffed_hours": 200, "emergency_contact": 200, "address": 300}
+# Checked by the service itself: empty lists are fine, though the model's fields are not blank=True.
+LISTS = ["accepts", "languages"]
 PLACE_FIELDS = (
     "name",
     "kind",
@@ -184,6 +186,7 @@ def place_create(*, actor: User, data: PlaceInput) -> Place:
     place = Place(organisation=organisation, created_at=now, updated_at=now)
     for name, value in _clean(data, country=organisation.country).items():
         setattr(place, name, value)
+    place.full_clean(exclude=LISTS)
     place.save()
     _audit(actor=actor, place=place, action=Action.CREATE, detail={"kind": place.kind})
     return place
@@ -202,6 +205,7 @@ def place_update(
     for name, value in values.items():
         setattr(place, name, value)
     place.updated_at = timezone.now()
+    place.full_clean(exclude=LISTS)
     place.save(update_fields=[*changed, "updated_at"])
     # Only the names of the fields: never the address or coordinates themselves.
     _audit(actor=actor, place=place, action=Action.UPDATE, detail={"changed": changed})
@@ -217,7 +221,9 @@ def room_add(*, actor: User, place_id: uuid.UUID | str, name: str) -> Room:
         raise PlaceInvalid(_("Give the room a name of at most 100 characters."), field="name")
     if place.rooms.filter(name=name).exists():
         raise PlaceInvalid(_("This place already has a room of this name."), field="name")
-    room = Room.objects.create(place=place, name=name)
+    room = Room(place=place, name=name)
+    room.full_clean()
+    room.save()
     _audit(actor=actor, place=place, action=Action.UPDATE, detail={"room_added": room.pk})
     return room
 

@@ -165,3 +165,29 @@ def test_capacity_through_the_api_for_the_coordinator_only() -> None:
     assert ADDRESS not in answer.content.decode()
     assert api_client_for(make_user(org_type=OrgType.POLICE)).get(CAPACITY).status_code == 403
     assert api_client_for(coordinator()).get(CAPACITY, {"weeks": 0}).status_code == 400
+
+
+def test_the_list_endpoint_costs_the_same_queries_for_1_or_6_places() -> None:
+    # given
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = staff(shelter_org())
+    keeper, boss = api_client_for(user), api_client_for(coordinator())
+    make_place(user, name="P0", beds=1)
+
+    def count() -> list[int]:
+        sizes = []
+        for client in (keeper, boss):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(PLACES).status_code == 200
+            sizes.append(len(captured.captured_queries))
+        return sizes
+
+    before = count()
+    for i in range(5):
+        make_place(user, name=f"P{i + 1}", beds=2)
+    # when
+    after = count()
+    # then
+    assert before == after
