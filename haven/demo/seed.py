@@ -60,6 +60,7 @@ from haven.demo import directory as directory_demo
 from haven.demo import history as history_plans
 from haven.demo import referrals as referral_demo
 from haven.demo import screenings as screening_plans
+from haven.demo import shelters as shelters_demo
 from haven.demo.accounts import (
     COUNTRIES,
     SYSTEM_ADMIN_HOME,
@@ -99,6 +100,7 @@ class SeedSummary:
     agreements_ended: int = 0
     agreements_proposed: int = 0  # waiting for the national coordinator
     directory_entries: int = 0  # the service directory (issue 6), some left stale
+    shelter_places: int = 0  # each shelter's places, rooms and beds (issue 16)
     consents: int = 0
     consents_by_guardian: int = 0
     child_views: int = 0  # a child's own views, heard while no guardian was appointed
@@ -152,6 +154,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.directory_entries = directory_demo.seed_directory(
         orgs=orgs, users=users, system_admin=admin
     )
+    summary.shelter_places = shelters_demo.seed_shelter_places(orgs=orgs, users=users)
     planner = CasePlanner(
         seed=seed,
         today=today,

@@ -2,8 +2,47 @@
 
 from enum import StrEnum
 
+from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
 
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
     INVALID = "invalid"
+    PLACE_NOT_FOUND = "place_not_found"
+    PLACE_NOT_ALLOWED = "place_not_allowed"
+    PLACE_INVALID = "place_invalid"
+    PLACE_IN_USE = "place_in_use"
+    BED_NOT_FOUND = "bed_not_found"
+    OUTAGE_INVALID = "outage_invalid"
+    CAPACITY_NOT_ALLOWED = "capacity_not_allowed"
+
+
+class PlaceNotFound(NotFound):
+    default_code = ErrorCode.PLACE_NOT_FOUND
+
+
+class PlaceNotAllowed(NotAllowed):
+    default_code = ErrorCode.PLACE_NOT_ALLOWED
+
+
+class PlaceInvalid(InvalidInput):
+    default_code = ErrorCode.PLACE_INVALID
+
+
+class PlaceInUse(Conflict):
+    """A place someone lives in, or a request holds a bed of, cannot be closed."""
+
+    default_code = ErrorCode.PLACE_IN_USE
+
+
+class BedNotFound(NotFound):
+    default_code = ErrorCode.BED_NOT_FOUND
+
+
+class OutageInvalid(InvalidInput):
+    default_code = ErrorCode.OUTAGE_INVALID
+
+
+class CapacityNotAllowed(NotAllowed):
+    default_code = ErrorCode.CAPACITY_NOT_ALLOWED

@@ -27,7 +27,14 @@ ACCOUNTS = [
     (Role.RAPPORTEUR, OrgType.RAPPORTEUR),
     (Role.SYSTEM_ADMIN, OrgType.NATIONAL_COORDINATOR),
 ]
-PAGES = ["cases:new", "access:break_glass_new", "referrals:desk_home", "statistics:home"]
+PAGES = [
+    "cases:new",
+    "access:break_glass_new",
+    "referrals:desk_home",
+    "statistics:home",
+    "shelters_places:place_list",
+    "shelters_places:capacity",
+]
 
 
 @pytest.mark.django_db

@@ -181,6 +181,15 @@ LEGAL_HOLD_LIFT = "/api/v1/legal-holds/{id}/lift/"
 CROSSBORDER_EXPORT = CASE + "crossborder/export/"
 CROSSBORDER_IMPORT = "/api/v1/crossborder/import/"
 CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
+SHELTER_PLACES = "/api/v1/shelters/places/"
+SHELTER_PLACE = SHELTER_PLACES + "{id}/"
+SHELTER_PLACE_CLOSE = SHELTER_PLACE + "close/"
+SHELTER_ROOMS = SHELTER_PLACE + "rooms/"
+SHELTER_BEDS = "/api/v1/shelters/rooms/{id}/beds/"
+SHELTER_BED_RETIRE = "/api/v1/shelters/beds/{id}/retire/"
+SHELTER_BED_OUTAGES = "/api/v1/shelters/beds/{id}/outages/"
+SHELTER_BED_IN_SERVICE = "/api/v1/shelters/beds/{id}/in-service/"
+SHELTER_CAPACITY = "/api/v1/shelters/capacity/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
@@ -323,6 +332,17 @@ OPERATIONS = {
     (CROSSBORDER_EXPORT, "post"),
     (CROSSBORDER_IMPORT, "post"),
     (CROSSBORDER_TRANSFERS, "get"),
+    (SHELTER_PLACES, "get"),
+    (SHELTER_PLACES, "post"),
+    (SHELTER_PLACE, "get"),
+    (SHELTER_PLACE, "patch"),
+    (SHELTER_PLACE_CLOSE, "post"),
+    (SHELTER_ROOMS, "post"),
+    (SHELTER_BEDS, "post"),
+    (SHELTER_BED_RETIRE, "post"),
+    (SHELTER_BED_OUTAGES, "post"),
+    (SHELTER_BED_IN_SERVICE, "post"),
+    (SHELTER_CAPACITY, "get"),
 }
 
 # (the path as published, the method, the answer served)
@@ -2152,5 +2172,79 @@ def test_it_describes_the_deduplication_answers_as_served(openapi: dict[str, Any
     # then
     assert [r.status_code for _, _, r in served] == [
         202, 409, 200, 403, 200, 404, 200, 200, 400, 200, 200, 200, 403, 200, 200, 409
+    ]  # fmt: skip
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_shelter_places_and_capacity_as_served(openapi: dict[str, Any]) -> None:
+    from haven.shelters.tests.places_factories import coordinator, shelter_org, staff
+
+    def at(path: str, id: object) -> str:
+        return path.replace("{id}", str(id))
+
+    # given
+    keeper = api_client_for(staff(shelter_org()))
+    boss = api_client_for(coordinator())
+    place = {"name": "Birch House", "kind": "shelter", "region": "Uusimaa", "address": "x"}
+    # when
+    served: list[Served] = [
+        (SHELTER_PLACES, "post", keeper.post(SHELTER_PLACES, place, format="json"))
+    ]
+    place_id = served[0][2].json()["id"]
+    served += [
+        (
+            SHELTER_PLACES,
+            "post",
+            keeper.post(SHELTER_PLACES, {**place, "region": "Atlantis"}, format="json"),
+        ),
+        (SHELTER_PLACES, "post", boss.post(SHELTER_PLACES, place, format="json")),
+        (
+            SHELTER_ROOMS,
+            "post",
+            keeper.post(at(SHELTER_ROOMS, place_id), {"name": "A"}, format="json"),
+        ),
+    ]
+    room_id = served[-1][2].json()["id"]
+    served.append(
+        (SHELTER_BEDS, "post", keeper.post(at(SHELTER_BEDS, room_id), {"count": 2}, format="json"))
+    )
+    bed_id = served[-1][2].json()[0]["id"]
+    served += [
+        (
+            SHELTER_BED_OUTAGES,
+            "post",
+            keeper.post(at(SHELTER_BED_OUTAGES, bed_id), {"reason": "x"}, format="json"),
+        ),
+        (
+            SHELTER_BED_OUTAGES,
+            "post",
+            keeper.post(at(SHELTER_BED_OUTAGES, bed_id), {"reason": "repair"}, format="json"),
+        ),
+        (SHELTER_PLACE, "get", keeper.get(at(SHELTER_PLACE, place_id))),
+        (SHELTER_PLACE, "get", boss.get(at(SHELTER_PLACE, place_id))),
+        (SHELTER_PLACE, "get", boss.get(at(SHELTER_PLACE, "gone"))),
+        (
+            SHELTER_PLACE,
+            "patch",
+            keeper.patch(at(SHELTER_PLACE, place_id), {"version": 1}, format="json"),
+        ),
+        (
+            SHELTER_PLACE,
+            "patch",
+            keeper.patch(at(SHELTER_PLACE, place_id), {"version": 1}, format="json"),
+        ),
+        (SHELTER_PLACES, "get", keeper.get(SHELTER_PLACES)),
+        (SHELTER_PLACES, "get", boss.get(SHELTER_PLACES)),
+        (SHELTER_BED_IN_SERVICE, "post", keeper.post(at(SHELTER_BED_IN_SERVICE, bed_id))),
+        (SHELTER_BED_RETIRE, "post", keeper.post(at(SHELTER_BED_RETIRE, bed_id))),
+        (SHELTER_BED_RETIRE, "post", boss.post(at(SHELTER_BED_RETIRE, bed_id))),
+        (SHELTER_CAPACITY, "get", boss.get(SHELTER_CAPACITY, {"weeks": 1})),
+        (SHELTER_CAPACITY, "get", boss.get(SHELTER_CAPACITY, {"weeks": 99})),
+        (SHELTER_PLACE_CLOSE, "post", keeper.post(at(SHELTER_PLACE_CLOSE, place_id))),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        201, 400, 403, 201, 201, 400, 201, 200, 200, 404, 200, 409, 200, 200, 200, 200, 404,
+        200, 400, 200,
     ]  # fmt: skip
     assert_served_as_described(openapi, served)

@@ -2634,3 +2634,103 @@ CONTEXTS.update(
         "statistics/releases/release_detail.html": _release_detail,
     }
 )
+
+
+# --- shelter places and capacity (issue 16) ---------------------------------------------------
+
+
+def _shelter_place(scene: Scene) -> Any:
+    from haven.shelters.services import places as place_services
+    from haven.shelters.tests.places_factories import make_place, shelter_org, staff
+
+    scene.viewer = staff(shelter_org())
+    place = make_place(scene.viewer, beds=2)
+    bed = place.rooms.get().beds.order_by("label").first()
+    assert bed is not None
+    place_services.bed_out_of_service(actor=scene.viewer, bed_id=bed.pk, reason="repair")
+    return place
+
+
+def _place_form(place: Any) -> Any:
+    from haven.shelters.forms.places import PlaceEditForm
+
+    form = PlaceEditForm({"name": "", "version": str(place.version)}, country="FI")
+    form.is_valid()
+    return form
+
+
+def _place_list(scene: Scene) -> Context:
+    from haven.shelters.selectors import places as place_selectors
+
+    _shelter_place(scene)
+    rows = place_selectors.places_of_my_organisation(user=scene.reader)
+    return {"rows": [(row, "Women") for row in rows], "keeper": False, "nav": "places"}
+
+
+def _place_detail(scene: Scene) -> Context:
+    from haven.shelters.forms.places import BedsForm, OutageForm, RoomForm
+    from haven.shelters.selectors import places as place_selectors
+
+    place = _shelter_place(scene)
+    detail = place_selectors.place_detail(user=scene.reader, place_id=place.pk)
+    outage = OutageForm({"reason": ""})
+    outage.is_valid()
+    rooms = [
+        (room, [(bed, outage) for bed in room.beds], BedsForm({"count": "0"}))
+        for room in detail.rooms
+    ]
+    return {
+        "detail": detail,
+        "place": place,
+        "accepts": "Women, Families",
+        "location": place_selectors.place_location(user=scene.reader, place=place),
+        "rooms": rooms,
+        "room_form": RoomForm({"name": ""}),
+        "nav": "places",
+    }
+
+
+def _place_edit(scene: Scene) -> Context:
+    place = _shelter_place(scene)
+    conflict = lib_views.EditConflictShown(
+        message="Someone else changed this record.", saved=[("Name of the place", place.name)]
+    )
+    return {"place": place, "form": _place_form(place), "conflict": conflict, "nav": "places"}
+
+
+def _capacity_page(scene: Scene) -> Context:
+    from haven.shelters.forms.places import WeeksForm
+    from haven.shelters.models import PlaceKind
+    from haven.shelters.selectors import capacity
+    from haven.shelters.views.capacity import line_chart
+
+    _shelter_place(scene)
+    history = capacity.capacity_history(user=scene.reader, weeks=1)
+    return {
+        "form": WeeksForm(),
+        "weeks": 1,
+        "now": capacity.capacity_now(user=scene.reader),
+        "kinds": dict(PlaceKind.choices),
+        "history": history,
+        "key": capacity.TOTAL,
+        "region": "",
+        "chart": line_chart(history, capacity.TOTAL),
+        "table": [(day.day, day.counts[capacity.TOTAL]) for day in history.days],
+        "coordinator": True,
+        "nav": "capacity",
+    }
+
+
+CONTEXTS.update(
+    {
+        "shelters/places/list.html": _place_list,
+        "shelters/places/new.html": lambda scene: {
+            "form": _place_form(_shelter_place(scene)),
+            "nav": "places",
+        },
+        "shelters/places/detail.html": _place_detail,
+        "shelters/places/edit.html": _place_edit,
+        "shelters/places/_fields.html": lambda scene: {"form": _place_form(_shelter_place(scene))},
+        "shelters/capacity/page.html": _capacity_page,
+    }
+)

@@ -79,6 +79,7 @@ class Command(BaseCommand):
                     "p": summary.agreements_proposed,
                 },
                 _("Service directory entries %d") % summary.directory_entries,
+                _("Shelter places %d") % summary.shelter_places,
                 _(
                     "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
                     "%(r)d refusals of police sharing, %(v)d children heard without a guardian"
