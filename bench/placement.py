@@ -38,9 +38,12 @@ DANGER = (60.45, 22.27)  # the incident: a worksite near Turku
 def _setup() -> None:
     """The solver's reasons are translatable words: Django's settings are needed."""
     import django
+    from django.conf import settings
 
     from haven.cli import local_defaults
 
+    if settings.configured:
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     local_defaults()
     django.setup()

@@ -32,9 +32,6 @@ from ortools.sat.python import cp_model
 
 from haven.shelters import rules
 
-# Reasons that depend on who else is placed, not on the place itself.
-_CROWDING = frozenset({rules.Exclusion.TOO_FEW_BEDS})
-
 
 @dataclass(frozen=True)
 class Solution:
@@ -72,7 +69,7 @@ class _Instance:
                 if not excluded:
                     self.pairs.append(_Pair(g, p, rules.group_cost(group, place)))
                 reasons.update(excluded)
-                suitable = suitable or set(excluded) <= _CROWDING
+                suitable = suitable or not excluded
             self.reasons.append(reasons)
             self.suitable.append(suitable)
 
@@ -104,8 +101,9 @@ class _Instance:
         )
 
     def unplaced_reason(self, g: int) -> str:
-        """Why a group is not placed: every place that suits it is full, or the hard
-        rules the places break, the most frequent first, each with how many places."""
+        """Why a group is not placed: every place that could take it as it is now was
+        filled by others, or the hard rules the places break (free beds included), the
+        most frequent first, each with how many places."""
         if not self.places:
             return _("there is no place with free beds")
         if self.suitable[g]:
