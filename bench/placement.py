@@ -6,7 +6,9 @@ the greedy baseline, on generated incidents.
 
 Prints one JSON line per incident and method (``placement_cpsat``,
 ``placement_greedy``): people, places, beds, people placed, soft cost, solve time
-in seconds, and whether the result is proven optimal (CP-SAT only).
+in seconds, and whether the result is proven optimal (CP-SAT only). Each line also
+carries the CPU seconds spent and the 1-minute load average: on a shared machine
+the wall time grows with the load, the CPU time much less.
 
 An incident is generated with a seeded generator shaped like a large labour or
 sexual-exploitation case found at once: most people adults on their own, about a
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 from pathlib import Path
 from typing import Any
@@ -118,8 +121,14 @@ def people(count: int, rng: random.Random) -> list[Any]:
     return out
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, CP-SAT's worker threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def figure(
-    bench: str, solution: Any, *, people_count: int, place_list: list[Any]
+    bench: str, solution: Any, *, people_count: int, place_list: list[Any], cpu: float
 ) -> dict[str, Any]:
     return {
         "bench": bench,
@@ -130,6 +139,8 @@ def figure(
         "soft_cost": solution.soft_cost,
         "seconds": round(solution.seconds, 3),
         "optimal": solution.optimal,
+        "cpu_seconds": round(cpu, 3),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -141,11 +152,22 @@ def compare(
 
     rng = random.Random(seed * 100_003 + people_count * 7 + places_count)
     place_list, person_list = places(places_count, rng), people(people_count, rng)
+    cpu = _cpu()
     greedy = solver.solve_greedy(place_list, person_list)
+    greedy_cpu, cpu = _cpu() - cpu, _cpu()
     best = solver.solve(place_list, person_list, time_limit=time_limit, workers=workers)
+    best_cpu = _cpu() - cpu
     return [
-        figure("placement_cpsat", best, people_count=people_count, place_list=place_list),
-        figure("placement_greedy", greedy, people_count=people_count, place_list=place_list),
+        figure(
+            "placement_cpsat", best, people_count=people_count, place_list=place_list, cpu=best_cpu
+        ),
+        figure(
+            "placement_greedy",
+            greedy,
+            people_count=people_count,
+            place_list=place_list,
+            cpu=greedy_cpu,
+        ),
     ]
 
 

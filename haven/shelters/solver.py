@@ -198,6 +198,7 @@ def solve(
         if children and grown:
             # The place holds unaccompanied children or adults, never both.
             holds_child = model.new_bool_var(f"uac{p}")
+            model.add_hint(holds_child, any(greedy.get(pair.group) == p for pair in children))
             for pair in children:
                 model.add_implication(x[pair.group, p], holds_child)
             for pair in grown:
@@ -216,7 +217,8 @@ def solve(
         model.add_hint(var, greedy.get(key[0]) == key[1])
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    # The limit covers the whole call: what building the model took is spent.
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = 0
     status = solver.solve(model)
