@@ -7,12 +7,14 @@ here, so nothing is audited; the solve and moves read identity through the gate.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.accounts.models import Organisation, User
+from haven.cases.models import Incident
 from haven.lib import ids
 from haven.lib.errors import Conflict, NotAllowed, NotFound
 from haven.shelters.errors import ErrorCode
@@ -146,3 +148,23 @@ def plans_of_incident(*, actor: User, incident_id: object) -> list[GroupPlan]:
             "-created_at", "id"
         )
     )
+
+
+def incident_id_of(reference: str) -> uuid.UUID | None:
+    """The incident with this (pseudonymous) reference, if any: whether the
+    coordinator may plan for it is the plan service's question."""
+    pk: uuid.UUID | None = (
+        Incident.objects.filter(reference=reference.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return pk
+
+
+def plan_person(*, actor: User, plan_id: object, person_id: object) -> PlanPersonView:
+    """One person of a plan, for the form that sets their facts."""
+    detail = plan_detail(actor=actor, plan_id=plan_id)
+    found = next((p for g in detail.groups for p in g.people if str(p.id) == str(person_id)), None)
+    if found is None:
+        raise NotFound(_("No such person in this plan."))
+    return found
