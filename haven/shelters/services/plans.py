@@ -170,10 +170,13 @@ def plan_person_update(
 
 
 def _int_id(value: object) -> int | None:
+    """A plan person's id, or None for anything that cannot be one (never an error
+    from the database for a number out of its range)."""
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError:
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def rule_people(*, actor: User, plan: GroupPlan) -> list[tuple[GroupPlanPerson, rules.Person]]:

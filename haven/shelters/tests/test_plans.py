@@ -302,7 +302,7 @@ def test_a_sent_plan_or_a_person_not_in_it_is_not_changed(desk: User, incident: 
     }
 
     # when / then
-    for person_id in ("nonsense", 10**9):
+    for person_id in ("nonsense", 10**9, 2**63):
         with pytest.raises(NotFound):
             plans.plan_person_update(actor=desk, plan_id=plan.pk, person_id=person_id, **facts)
     GroupPlan.objects.filter(pk=plan.pk).update(state=GroupPlan.State.SENT)
