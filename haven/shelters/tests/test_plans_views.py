@@ -41,8 +41,9 @@ def incident(desk: User) -> Incident:
 def test_the_coordinator_makes_a_plan_from_the_incident_reference(
     desk: User, incident: Incident
 ) -> None:
-    # given
+    # given: the desk links to the new plan's page
     client = client_for(desk)
+    assert NEW in client.get(reverse("referrals:desk_home")).content.decode()
     assert "Varsinais-Suomi" in client.get(NEW).content.decode()
 
     # when
