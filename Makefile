@@ -134,6 +134,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.statistics.release_sources \
 	--cov=haven.statistics.selectors --cov=haven.statistics.cube --cov=haven.statistics.tables \
 	--cov=haven.statistics.suppression --cov=haven.statistics.categories \
+	--cov=haven.shelters.solver --cov=haven.shelters.contract \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 test-sqlite: $(STAMP)
@@ -168,6 +169,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.dp
 	$(BIN)/python -m bench.kanon
+	$(BIN)/python -m bench.placement
 	$(BIN)/python -m bench.statistics
 	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 100000 --clones 9
 

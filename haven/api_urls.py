@@ -21,6 +21,7 @@ from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
 from haven.shelters.api import places as shelter_places_api
+from haven.shelters.api import plans as shelter_plans_api
 from haven.statistics import api as statistics_api
 from haven.statistics import api_dashboards as statistics_dashboards_api
 from haven.statistics import api_exchange as statistics_exchange_api
@@ -56,4 +57,5 @@ urlpatterns = [
     *statistics_releases_api.urlpatterns,
     *statistics_exchange_api.urlpatterns,
     *shelter_places_api.urlpatterns,
+    *shelter_plans_api.urlpatterns,
 ]

@@ -16,6 +16,11 @@ class ErrorCode(StrEnum):
     BED_NOT_FOUND = "bed_not_found"
     OUTAGE_INVALID = "outage_invalid"
     CAPACITY_NOT_ALLOWED = "capacity_not_allowed"
+    CONTRACT_INVALID = "contract_invalid"  # haven placement solve: input off the contract
+    PLAN_NOT_DRAFT = "plan_not_draft"  # a plan already sent is not changed any more
+    PLACE_EXCLUDED = "place_excluded"  # a move by hand would break a hard rule
+    UNKNOWN_REGION = "unknown_region"  # the place of danger is not a region Haven knows
+    NO_CASES = "no_cases"  # none of the incident's cases may be placed by this coordinator
 
 
 class PlaceNotFound(NotFound):

@@ -169,6 +169,11 @@ DESK_CONSULTATION_CASE = DESK_CONSULTATIONS + "{id}/case/"
 DESK_REPORTS = "/api/v1/desk/reports/"
 DESK_REPORT = DESK_REPORTS + "{id}/"
 DESK_REPORT_TRIAGE = DESK_REPORT + "triage/"
+SHELTER_PLANS = "/api/v1/shelters/plans/"
+SHELTER_PLAN = SHELTER_PLANS + "{id}/"
+SHELTER_PLAN_SOLVE = SHELTER_PLAN + "solve/"
+SHELTER_PLAN_MOVE = SHELTER_PLAN + "move/"
+SHELTER_PLAN_PERSON = SHELTER_PLAN + "people/{person}/"
 SHARING_CHECK = CASE + "sharing-check/"
 CASE_ACCESS_REQUESTS = CASE + "access-requests/"
 ACCESS_REQUEST = "/api/v1/access-requests/{id}/"
@@ -294,6 +299,11 @@ OPERATIONS = {
     (DESK_REPORTS, "get"),
     (DESK_REPORT, "get"),
     (DESK_REPORT_TRIAGE, "post"),
+    (SHELTER_PLANS, "post"),
+    (SHELTER_PLAN, "get"),
+    (SHELTER_PLAN_SOLVE, "post"),
+    (SHELTER_PLAN_MOVE, "post"),
+    (SHELTER_PLAN_PERSON, "put"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
     (STATISTICS_RELEASES, "get"),
@@ -729,7 +739,9 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
     openapi: dict[str, Any], path: str, method: str
 ) -> None:
     # when
-    url = path.format(id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1)
+    url = path.format(
+        id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1, person=1
+    )
     response = APIClient().generic(method.upper(), url)
     # then
     assert response.status_code == 401
@@ -1703,6 +1715,55 @@ def test_it_describes_the_service_directory_as_served(openapi: dict[str, Any]) -
         409,
     ]
     assert served[-1][2].json()["code"] == "edit_conflict"
+    assert_served_as_described(openapi, served)
+
+
+# --- group placement plans (issue 16) ------------------------------------------------------
+
+
+def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a coordinator with an incident of two people, an NGO caseworker, two places
+    from haven.shelters.tests.test_plans import coordinator, open_case, shelter
+
+    desk = coordinator()
+    incident = case_services.incident_open(actor=desk)
+    open_case(desk, incident)
+    open_case(desk, incident, age_status="verified_child")
+    shelter("Women's house", 2, {"women"})
+    children = shelter("Children's unit", 1, {"children"})
+    client, ngo = api_client_for(desk), api_client_for(make_user(org_type=OrgType.NGO))
+    body = {"incident_id": str(incident.pk), "danger_region": "Uusimaa"}
+
+    # when
+    served: list[Served] = [
+        (SHELTER_PLANS, "post", client.post(SHELTER_PLANS, body, format="json")),
+        (SHELTER_PLANS, "post", client.post(SHELTER_PLANS, {}, format="json")),
+        (SHELTER_PLANS, "post", ngo.post(SHELTER_PLANS, body, format="json")),
+    ]
+    plan_id = served[0][2].json()["id"]
+    served += [
+        (SHELTER_PLAN_SOLVE, "post", client.post(SHELTER_PLAN_SOLVE.format(id=plan_id))),
+        (SHELTER_PLAN, "get", client.get(SHELTER_PLAN.format(id=plan_id))),
+        (SHELTER_PLAN, "get", client.get(SHELTER_PLAN.format(id=uuid.uuid4()))),
+    ]
+    adult = next(p for p in served[3][2].json()["people"] if p["place_name"] == "Women's house")
+    move = SHELTER_PLAN_MOVE.format(id=plan_id)
+    person = SHELTER_PLAN_PERSON.format(id=plan_id, person=adult["id"])
+    served += [
+        (
+            SHELTER_PLAN_MOVE,
+            "post",
+            client.post(move, {"person": adult["id"], "place": str(children.pk)}, format="json"),
+        ),
+        (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 2}, format="json")),
+        (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 7}, format="json")),
+        (SHELTER_PLAN_PERSON, "put", ngo.put(person, {"risk_level": 2}, format="json")),
+    ]
+
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        201, 400, 403, 200, 200, 404, 400, 200, 400, 403
+    ]  # fmt: skip
     assert_served_as_described(openapi, served)
 
 

@@ -2533,6 +2533,67 @@ CONTEXTS.update(
 )
 
 
+def _shelters_plan(scene: Scene) -> Context:
+    from haven.cases import services as case_services
+    from haven.shelters.selectors import plans as plan_selectors
+    from haven.shelters.services import plans as plan_services
+    from haven.shelters.tests.test_plans import open_case, shelter
+
+    actor = _desk_coordinator()
+    incident = case_services.incident_open(actor=actor)
+    open_case(actor, incident)
+    open_case(actor, incident, age_status="verified_child")
+    shelter("Women's house", 2, {"women"})
+    plan = plan_services.plan_create(actor=actor, incident_id=incident.pk)
+    plan_services.plan_person_update(
+        actor=actor,
+        plan_id=plan.pk,
+        person_id=plan.people.values_list("pk", flat=True).first(),
+        family="",
+        risk_level=1,
+        needs_wheelchair_access=True,
+        needs_disability_access=True,
+    )
+    plan_services.plan_solve(actor=actor, plan_id=plan.pk)
+    view = plan_selectors.plan_detail(actor=actor, plan_id=plan.pk)
+    return {"view": view, "draft": True, "move": _refused_move(view.places), "nav": "desk"}
+
+
+def _refused_move(places: list[tuple[str, str]]) -> object:
+    from haven.shelters.forms import plans as plan_forms
+
+    form = plan_forms.MoveForm({"person": "1", "place": "nowhere"}, places=places)
+    form.is_valid()
+    return form
+
+
+def _shelters_plan_person(scene: Scene) -> Context:
+    from haven.shelters.forms import plans as plan_forms
+
+    view = _shelters_plan(scene)["view"]
+    person = view.groups[0].people[0]
+    form = plan_forms.PlanPersonForm({"family": "x" * 30, "risk_level": "9"})
+    form.is_valid()
+    return {"form": form, "person": person, "plan_id": view.plan.pk, "nav": "desk"}
+
+
+def _shelters_plan_new(scene: Scene) -> Context:
+    from haven.shelters.forms import plans as plan_forms
+
+    form = plan_forms.PlanForm({"incident": ""}, country="FI")
+    form.is_valid()
+    return {"form": form, "nav": "desk"}
+
+
+CONTEXTS.update(
+    {
+        "shelters/plans/plan_detail.html": _shelters_plan,
+        "shelters/plans/plan_person.html": _shelters_plan_person,
+        "shelters/plans/plan_new.html": _shelters_plan_new,
+    }
+)
+
+
 def _request(user: User) -> HttpRequest:
     request = RequestFactory().get("/cases/")
     user.is_verified = lambda: True  # type: ignore[attr-defined]  # as OTPMiddleware sets it

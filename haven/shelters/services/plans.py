@@ -1,0 +1,312 @@
+"""The group placement plan of an incident, draft stage (issue 16): the national
+coordinator makes a plan for the people found together, sets each person's family,
+risk level and needs, solves it on the places free now, and moves people by hand.
+Sending the plan (each assignment a placement request) is not here.
+
+Only the coordinator of the country the incident's cases are in works a plan
+(``access.policy.rule_desk_coordinator``); a plan holds the cases the coordinator
+may read through the case gate. What the hard rules need of a person (sex, gender
+identity, R-10's presumption of minority, languages) is read through the gate
+(identity group, for assistance) each time it is needed, and the read is audited;
+the plan stores only what the coordinator entered and where the plan puts each
+person. The place of danger is a region's centre, never an address.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.models import FieldGroup, Purpose
+from haven.accounts.models import User
+from haven.audit import services as audit
+from haven.audit.models import Action
+from haven.cases import errors as case_errors
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case, Incident
+from haven.lib import ids
+from haven.lib.errors import InvalidInput, NotFound
+from haven.shelters import regions, rules, solver
+from haven.shelters.errors import ErrorCode
+from haven.shelters.models import GroupPlan, GroupPlanPerson
+from haven.shelters.selectors import availability
+from haven.shelters.selectors.plans import coordinator_require, plan_get
+
+PLAN = "shelters.GroupPlan"
+PLAN_PERSON = "shelters.GroupPlanPerson"
+FAMILY_MAX = 20
+REASON_MAX = 300
+SOLVE_SECONDS = 5.0
+
+
+def _readable(actor: User, case: Case) -> bool:
+    try:
+        gated = case_selectors.case_for(
+            user=actor, case_id=case.pk, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        )
+    except (case_errors.CaseNotFound, case_errors.GroupNotAllowed):
+        return False
+    return not gated.erased
+
+
+@transaction.atomic
+def plan_create(*, actor: User, incident_id: object, danger_region: str = "") -> GroupPlan:
+    """A draft plan for the people of an incident: every case of it in the
+    coordinator's country whose identity the coordinator may read for assistance.
+    An incident with none of those is as good as missing."""
+    organisation = coordinator_require(actor)
+    region = danger_region.strip()
+    if region and regions.centre(organisation.country, region) is None:
+        raise InvalidInput(
+            _("Choose one of the regions in the list."),
+            code=ErrorCode.UNKNOWN_REGION,
+            field="danger_region",
+        )
+    pk = ids.parse_uuid(incident_id)
+    incident = Incident.objects.filter(pk=pk).first() if pk is not None else None
+    cases = (
+        Case.objects.filter(
+            incident=incident, country=organisation.country, merged_into__isnull=True
+        ).order_by("reference")
+        if incident is not None
+        else Case.objects.none()
+    )
+    readable = [case for case in cases if _readable(actor, case)]
+    if incident is None or not readable:
+        raise NotFound(
+            _("No incident with people you may place is available to you."),
+            code=ErrorCode.NO_CASES,
+        )
+    plan = GroupPlan.objects.create(
+        incident=incident,
+        country=organisation.country,
+        danger_region=region,
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    GroupPlanPerson.objects.bulk_create(GroupPlanPerson(plan=plan, case=case) for case in readable)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.CREATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        detail={"incident": str(incident.pk), "people": len(readable)},
+    )
+    return plan
+
+
+def _save(plan: GroupPlan, fields: list[str]) -> None:
+    """Save a plan the caller locked, moving its version on (a page showing the
+    plan before the change knows it is out of date)."""
+    plan.version += 1
+    plan.save(update_fields=[*fields, "version"])
+
+
+def _clear(plan: GroupPlan) -> None:
+    """What the plan said no longer holds once a person's facts change: solve again."""
+    plan.people.update(place=None, unplaced_reason="")
+    plan.solved_at = None
+    plan.optimal = False
+    plan.soft_cost = 0
+    _save(plan, ["solved_at", "optimal", "soft_cost"])
+
+
+@transaction.atomic
+def plan_person_update(
+    *,
+    actor: User,
+    plan_id: object,
+    person_id: object,
+    family: str,
+    risk_level: int,
+    needs_wheelchair_access: bool,
+    needs_disability_access: bool,
+) -> GroupPlanPerson:
+    """A person's family label (the same label: one family, placed together), risk
+    level (1-3) and needs, as the coordinator enters them. The plan's solution is
+    cleared: it is solved again with the new facts."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    pk = _int_id(person_id)
+    row = plan.people.select_related("case").filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise NotFound(_("No such person in this plan."))
+    label = family.strip()
+    if len(label) > FAMILY_MAX:
+        raise InvalidInput(
+            _("At most %(n)d characters.") % {"n": FAMILY_MAX},
+            code=ErrorCode.INVALID,
+            field="family",
+        )
+    if risk_level not in rules.LEVELS:
+        raise InvalidInput(_("Choose 1, 2 or 3."), code=ErrorCode.INVALID, field="risk_level")
+    row.family = label
+    row.risk_level = risk_level
+    row.needs_wheelchair_access = needs_wheelchair_access
+    row.needs_disability_access = needs_disability_access
+    row.save(
+        update_fields=[
+            "family",
+            "risk_level",
+            "needs_wheelchair_access",
+            "needs_disability_access",
+        ]
+    )
+    _clear(plan)
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN_PERSON,
+        object_id=row.pk,
+        person_id=row.case.person_id,
+        detail={"plan": str(plan.pk)},
+    )
+    row.place = None
+    row.unplaced_reason = ""
+    return row
+
+
+def _int_id(value: object) -> int | None:
+    """A plan person's id, or None for anything that cannot be one (never an error
+    from the database for a number out of its range)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def rule_people(*, actor: User, plan: GroupPlan) -> list[tuple[GroupPlanPerson, rules.Person]]:
+    """The plan's people as the hard rules see them: their case's identity facts read
+    through the gate (each read audited) and the plan's own fields."""
+    centre = regions.centre(plan.country, plan.danger_region) if plan.danger_region else None
+    out = []
+    for row in plan.people.order_by("family", "id"):
+        gated = case_selectors.case_for(
+            user=actor, case_id=row.case_id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
+        )
+        gated.audit_record(detail={"plan": str(plan.pk)})
+        person = gated.case.person
+        out.append(
+            (
+                row,
+                rules.Person(
+                    id=str(row.pk),
+                    family=row.family or None,
+                    sex=person.sex,
+                    gender_identity=person.gender_identity,
+                    # R-10: the age status already carries the presumption of minority.
+                    presumed_child=person.treat_as_child,
+                    risk_level=row.risk_level,
+                    languages=frozenset(person.languages),
+                    danger_lat=centre[0] if centre else None,
+                    danger_lon=centre[1] if centre else None,
+                    needs_wheelchair_access=row.needs_wheelchair_access,
+                    needs_disability_access=row.needs_disability_access,
+                ),
+            )
+        )
+    return out
+
+
+def _soft_cost(
+    people: Sequence[tuple[GroupPlanPerson, rules.Person]], views: dict[str, rules.Place]
+) -> int:
+    return sum(
+        rules.cost(person, views[str(row.place_id)]).total
+        for row, person in people
+        if row.place_id is not None and str(row.place_id) in views
+    )
+
+
+@transaction.atomic
+def plan_solve(*, actor: User, plan_id: object, time_limit: float = SOLVE_SECONDS) -> GroupPlan:
+    """Solve the plan on the places free now (``solver.solve``: the most people
+    placed, families whole, every hard rule kept, then the least soft cost); each
+    person's place, or why they are not placed, is stored."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    people = rule_people(actor=actor, plan=plan)
+    places = availability.rule_places(country=plan.country)
+    solution = solver.solve(
+        [view for _place, view in places],
+        [person for _row, person in people],
+        time_limit=time_limit,
+    )
+    by_id = {view.id: place for place, view in places}
+    for row, person in people:
+        assigned = solution.assignments.get(person.id)
+        row.place = by_id[assigned] if assigned is not None else None
+        row.unplaced_reason = solution.unplaced.get(person.id, "")[:REASON_MAX]
+    GroupPlanPerson.objects.bulk_update([row for row, _p in people], ["place", "unplaced_reason"])
+    plan.solved_at = timezone.now()
+    plan.optimal = solution.optimal
+    plan.soft_cost = solution.soft_cost
+    _save(plan, ["solved_at", "optimal", "soft_cost"])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        detail={
+            "solved": True,
+            "placed": solution.placed,
+            "unplaced": len(solution.unplaced),
+            "optimal": solution.optimal,
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_move(
+    *, actor: User, plan_id: object, person_id: object, place_id: object
+) -> list[GroupPlanPerson]:
+    """Put one person, with their whole family, in another place by hand. Refused,
+    with the reason, when the place breaks a hard rule for them as the plan now
+    stands: free beds less the plan's other people there, and no unaccompanied child
+    with adults (``rules.exclusions``)."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    people = rule_people(actor=actor, plan=plan)
+    row = next((r for r, _p in people if r.pk == _int_id(person_id)), None)
+    if row is None:
+        raise NotFound(_("No such person in this plan."))
+    moving = [
+        (r, p) for r, p in people if r.pk == row.pk or (row.family and r.family == row.family)
+    ]
+    places = availability.rule_places(country=plan.country)
+    target = next((pair for pair in places if pair[0].pk == ids.parse_uuid(place_id)), None)
+    if target is None:
+        raise NotFound(_("No such place is available."))
+    place, view = target
+    moving_ids = {r.pk for r, _p in moving}
+    others = [p for r, p in people if r.place_id == place.pk and r.pk not in moving_ids]
+    there = rules.groups_of(others)
+    view_now = dataclasses.replace(
+        view,
+        capacity=max(0, view.capacity - len(others)),
+        hosts_adults=view.hosts_adults or any(g.has_adults for g in there),
+        hosts_unaccompanied_children=view.hosts_unaccompanied_children
+        or any(g.unaccompanied_child for g in there),
+    )
+    (group,) = rules.groups_of([p for _r, p in moving])
+    reasons = rules.exclusions(group, view_now)
+    if reasons:
+        raise InvalidInput(rules.explain(reasons), code=ErrorCode.PLACE_EXCLUDED, field="place")
+    for moved, _person in moving:
+        moved.place = place
+        moved.unplaced_reason = ""
+    GroupPlanPerson.objects.bulk_update([r for r, _p in moving], ["place", "unplaced_reason"])
+    plan.optimal = False  # moved by hand: no longer the solver's proven best
+    plan.soft_cost = _soft_cost(people, {v.id: v for _p, v in places})
+    _save(plan, ["optimal", "soft_cost"])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        detail={"moved": len(moving), "place": str(place.pk)},
+    )
+    return [r for r, _p in moving]
