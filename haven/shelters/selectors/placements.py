@@ -25,12 +25,15 @@ from haven.accounts import policy as account_policy
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.cases import selectors as case_selectors
 from haven.lib import ids
 from haven.referrals import targets
 from haven.shelters.errors import PlacementNotFound
 from haven.shelters.models import (
     Bed,
     EndReason,
+    GroupPlan,
+    GroupPlanPerson,
     Occupant,
     Placement,
     PlacementState,
@@ -252,3 +255,47 @@ def case_placements(
         )
         for p in rows.order_by("-proposed_at", "id")
     ]
+
+
+# --- the report for the person --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """The person in an incident's group placement plan (the plan's draft or sent)."""
+
+    created_at: datetime
+    state_label: str
+    place_name: str
+    unplaced_reason: str
+    person_agreed_on: object
+
+
+@dataclass(frozen=True)
+class ReportPlacements:
+    placements: list[PlacementRow]
+    plans: list[PlanEntry]
+
+
+@transaction.atomic
+def placements_for_report(*, user: User, case_id: object) -> ReportPlacements:
+    """Where the person was placed or asked to be, for the report to the person: the
+    location group through the case gate (refused with its reason), audited."""
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LOCATION, purpose=Purpose.ASSISTANCE
+    )
+    gated.audit_record(object_type="shelters.Placement", detail={"report": "placements"})
+    people = GroupPlanPerson.objects.filter(case_id=gated.case.pk).select_related("plan", "place")
+    return ReportPlacements(
+        placements=[_row(p) for p in _base().filter(case_id=gated.case.pk).order_by("proposed_at")],
+        plans=[
+            PlanEntry(
+                created_at=p.plan.created_at,
+                state_label=str(GroupPlan.State(p.plan.state).label),
+                place_name=p.place.name if p.place else "",
+                unplaced_reason=p.unplaced_reason,
+                person_agreed_on=p.person_agreed_on,
+            )
+            for p in people.order_by("plan__created_at", "id")
+        ],
+    )

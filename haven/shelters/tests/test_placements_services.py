@@ -6,8 +6,9 @@ are shared with the other placement tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ from haven.shelters.services import placements as services
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today
+TODAY = timezone.localdate
 ALL = [str(a) for a in rules.Accepts]
 
 
@@ -181,14 +182,15 @@ def test_it_uses_only_the_field_groups_that_flow_and_refuses_others() -> None:
 
 
 @pytest.mark.parametrize(
-    ("agreed", "code"),
-    [(None, ErrorCode.REQUIRED), (date.today() + timedelta(days=1), ErrorCode.DATE_OUT_OF_RANGE)],
+    ("ahead", "code"),
+    [(None, ErrorCode.REQUIRED), (1, ErrorCode.DATE_OUT_OF_RANGE)],
 )
 def test_it_refuses_a_proposal_without_the_persons_agreement_or_dated_ahead(
-    agreed: date | None, code: str
+    ahead: int | None, code: str
 ) -> None:
     # given
     s = placement_setup()
+    agreed = None if ahead is None else TODAY() + timedelta(days=ahead)
 
     # when
     with pytest.raises(InvalidInput) as refused:
@@ -576,7 +578,7 @@ def test_moves_the_state_table_does_not_allow_are_conflicts() -> None:
     assert bed is not None
 
     # when / then
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: services.placement_start(
             actor=s.staff, placement_id=proposed.pk, bed_id=bed.pk, started_on=TODAY()
         ),
