@@ -20,6 +20,7 @@ from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
+from haven.shelters.api import placements as placements_api
 from haven.statistics import api as statistics_api
 from haven.statistics import api_exchange as statistics_exchange_api
 from haven.statistics import api_releases as statistics_releases_api
@@ -52,4 +53,5 @@ urlpatterns = [
     *linkage_api.urlpatterns,
     *statistics_releases_api.urlpatterns,
     *statistics_exchange_api.urlpatterns,
+    *placements_api.urlpatterns,
 ]

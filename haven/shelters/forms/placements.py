@@ -121,7 +121,7 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["bed"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [(str(b.id), b.label) for b in beds]
+        field.choices = [(str(b.id), b.name) for b in beds]
         self.fields["started_on"].initial = timezone.localdate()
 
 

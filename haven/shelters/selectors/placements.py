@@ -162,7 +162,7 @@ def placement_requests(*, user: User, state: str | None = None) -> list[Placemen
 @dataclass(frozen=True)
 class BedChoice:
     id: int
-    label: str
+    name: str  # the room and the bed
 
 
 @dataclass(frozen=True)

@@ -178,9 +178,17 @@ LEGAL_HOLD_LIFT = "/api/v1/legal-holds/{id}/lift/"
 CROSSBORDER_EXPORT = CASE + "crossborder/export/"
 CROSSBORDER_IMPORT = "/api/v1/crossborder/import/"
 CROSSBORDER_TRANSFERS = "/api/v1/crossborder/transfers/"
+PLACEMENTS = "/api/v1/shelters/placements/"
+PLACEMENT = PLACEMENTS + "{id}/"
+PLACEMENT_ACTIONS = [PLACEMENT + f"{a}/" for a in ("accept", "decline", "start", "end", "withdraw")]
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
+    (CASE + "placement-search/", "get"),
+    (CASE + "placements/", "post"),
+    (PLACEMENTS, "get"),
+    (PLACEMENT, "get"),
+    *((action, "post") for action in PLACEMENT_ACTIONS),
     (TOKEN, "post"),
     (TOKENS, "get"),
     (TOKEN_REVOKE, "post"),
