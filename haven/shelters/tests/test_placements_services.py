@@ -61,20 +61,23 @@ def place(
 ) -> Place:
     """A place with one room of ``beds`` beds (test set-up, written directly)."""
     now = timezone.now() - timedelta(days=30)
+    values: dict[str, Any] = {
+        "languages": ["fi", "en"],
+        "address": "Secret street 1",
+        "latitude": 60.17,
+        "longitude": 24.94,
+        **extra,
+    }
     created = Place.objects.create(
         organisation=organisation,
         name=name,
         region=region,
         accepts=accepts if accepts is not None else ALL,
         security_level=security_level,
-        languages=["fi", "en"],
-        address="Secret street 1",
-        latitude=60.17,
-        longitude=24.94,
         active=active,
         created_at=now,
         updated_at=now,
-        **extra,
+        **values,
     )
     room = Room.objects.create(place=created, name="A")
     for n in range(beds):
