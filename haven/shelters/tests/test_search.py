@@ -5,6 +5,8 @@ staff."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 
@@ -114,7 +116,7 @@ def test_a_risk_assessment_the_reader_may_not_read_counts_as_none() -> None:
     [({"age_status": "uncertain_presumed_child"}, True), ({"estimated_age_min": 16}, True)],
 )
 def test_r10_a_presumed_child_is_searched_for_as_an_unaccompanied_child(
-    age: dict[str, object], child: bool
+    age: dict[str, Any], child: bool
 ) -> None:
     # given: places that do not take children exclude them
     s = placement_setup(**({"age_status": "uncertain"} | age))
@@ -151,7 +153,8 @@ def test_only_the_case_leads_staff_search() -> None:
         search.placement_search(user=s.staff, case_id=s.case.id, inputs=SearchInput())
     with pytest.raises(NotFound):
         search.placement_search(user=s.other, case_id=s.case.id, inputs=SearchInput())
-    assert search.placement_search(user=s.lead, case_id=s.case.id, inputs=SearchInput())
+    found = search.placement_search(user=s.lead, case_id=s.case.id, inputs=SearchInput())
+    assert found.case_id == s.case.id
 
 
 def test_it_refuses_unknown_regions_and_levels() -> None:
