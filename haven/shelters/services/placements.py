@@ -267,7 +267,7 @@ def placement_follow_withdrawal(event: referral_hooks.ReferralWithdrawn) -> None
         .filter(referral=event.referral)
         .first()
     )
-    if found is None or found.state == PlacementState.WITHDRAWN:
+    if found is None:
         return
     _move(actor=event.by, placement=found, action=A.WITHDRAW, fields={})
 
