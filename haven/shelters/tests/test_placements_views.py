@@ -128,9 +128,11 @@ def test_a_forged_proposal_to_an_excluded_place_is_refused_beside_the_field() ->
     url = reverse("shelters_placements:placement_propose", args=[s.case.id])
 
     # when
+    form = client_for(s.lead).get(url, {"place": str(excluded.pk), "risk_level": "1"})
     posted = client_for(s.lead).post(url, _proposal(s, place=str(excluded.pk)))
 
     # then
+    assert "not among the suitable places" in form.content.decode()
     assert posted.status_code == 400
     assert "does not take in people of this gender" in posted.content.decode()
     assert not Placement.objects.exists()

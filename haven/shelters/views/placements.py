@@ -115,24 +115,23 @@ def placement_propose(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         form = placement_forms.ProposeForm(initial=request.GET.dict(), country=country)
         status = 200
     place_id = form.data.get("place") if form.is_bound else request.GET.get("place", "")
+    asked = form if form.is_bound else _search_form(request, country)
     context = {
         "form": form,
         "case": gated.case,
-        "place": _chosen(user, case_id, form, place_id),
+        "place": _chosen(user, case_id, asked, place_id),
         "nav": "cases",
     }
     return render(request, "shelters/placements/propose.html", context, status=status)
 
 
-def _chosen(user: User, case_id: uuid.UUID, form: forms.Form, place_id: object) -> object:
+def _chosen(
+    user: User, case_id: uuid.UUID, form: placement_forms.SearchForm, place_id: object
+) -> object:
     """The chosen place as the search sees it for this person (name, region, beds),
     or None when it is not one of the suitable places now."""
     try:
-        inputs = (
-            form.search_input()  # type: ignore[attr-defined]  # SearchForm
-            if form.is_bound and form.is_valid()
-            else search.SearchInput()
-        )
+        inputs = form.search_input() if form.is_bound and form.is_valid() else search.SearchInput()
         result = search.placement_search(user=user, case_id=case_id, inputs=inputs)
     except InvalidInput:
         return None
