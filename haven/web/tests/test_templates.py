@@ -2534,7 +2534,7 @@ def _placement_contexts() -> dict[str, Builder]:
         placement = propose(s)
         detail = placement_selectors.placement_get(user=s.staff, placement_id=placement.pk)
         forms_ = [
-            (placement_views.BUTTONS[a], a, placement_views._form_for(a, detail))
+            (placement_views.BUTTONS[placement_views.A(a)], a, placement_views._form_for(a, detail))
             for a in detail.actions
         ]
         return {"detail": detail, "forms": forms_, "nav": "referrals"}
