@@ -113,7 +113,7 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
             "shelters",
             _("Safe accommodation"),
             lambda: placement_selectors.placements_for_report(
-                user=request.user, case_id=request.case.id
+                user=request.user, case=request.case, context=request.context
             ),
             _entries,
         )

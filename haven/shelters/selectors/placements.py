@@ -20,12 +20,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.cases import selectors as case_selectors
+from haven.cases import errors as case_errors
+from haven.cases.models import Case
 from haven.lib import ids
 from haven.referrals import targets
 from haven.shelters.errors import PlacementNotFound
@@ -277,17 +279,26 @@ class ReportPlacements:
     plans: list[PlanEntry]
 
 
-@transaction.atomic
-def placements_for_report(*, user: User, case_id: object) -> ReportPlacements:
-    """Where the person was placed or asked to be, for the report to the person: the
-    location group through the case gate (refused with its reason), audited."""
-    gated = case_selectors.case_for(
-        user=user, case_id=case_id, group=FieldGroup.LOCATION, purpose=Purpose.ASSISTANCE
+def placements_for_report(
+    *, user: User, case: Case, context: access_policy.CaseContext
+) -> ReportPlacements:
+    """Where the person was placed or asked to be, for the report to the person (its
+    gate already passed, ``context`` loaded): the location group decided (refused
+    with its reason), the read audited when there is anything to read."""
+    case_id = case.pk
+    decision = access_policy.decide(
+        user=user,
+        case_id=case_id,
+        field_group=FieldGroup.LOCATION,
+        purpose=Purpose.ASSISTANCE,
+        context=context,
     )
-    gated.audit_record(object_type="shelters.Placement", detail={"report": "placements"})
-    people = GroupPlanPerson.objects.filter(case_id=gated.case.pk).select_related("plan", "place")
-    return ReportPlacements(
-        placements=[_row(p) for p in _base().filter(case_id=gated.case.pk).order_by("proposed_at")],
+    if not decision.allowed:
+        raise case_errors.GroupNotAllowed(str(decision.reason))
+    rows = [_row(p) for p in _base().filter(case_id=case_id).order_by("proposed_at")]
+    people = GroupPlanPerson.objects.filter(case_id=case_id).select_related("plan", "place")
+    found = ReportPlacements(
+        placements=rows,
         plans=[
             PlanEntry(
                 created_at=p.plan.created_at,
@@ -299,3 +310,15 @@ def placements_for_report(*, user: User, case_id: object) -> ReportPlacements:
             for p in people.order_by("plan__created_at", "id")
         ],
     )
+    if found.placements or found.plans:
+        audit.audit_record(
+            actor=audit.actor_of(user),
+            action=Action.READ,
+            object_type="shelters.Placement",
+            object_id=case_id,
+            person_id=case.person_id,
+            field_groups=[FieldGroup.LOCATION],
+            purpose=Purpose.ASSISTANCE,
+            detail={"report": "placements"},
+        )
+    return found

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import UserFactory, make_user
@@ -107,7 +108,8 @@ def test_the_report_for_the_person_lists_placements_and_plans_for_the_location_g
     add_to_team(case=s.case, organisation=police.organisation)
 
     # when
-    found = selectors.placements_for_report(user=s.lead, case_id=s.case.id)
+    context = access_policy.case_context(case_id=s.case.id)
+    found = selectors.placements_for_report(user=s.lead, case=s.case, context=context)
     page = sign_in(Client(), s.lead).get(reverse("web:person_report", args=[s.case.id]))
 
     # then
@@ -117,4 +119,4 @@ def test_the_report_for_the_person_lists_placements_and_plans_for_the_location_g
     assert "A place in safe accommodation" in html
     assert "A plan to place the people found with you" in html
     with pytest.raises(case_errors.GroupNotAllowed):
-        selectors.placements_for_report(user=police, case_id=s.case.id)
+        selectors.placements_for_report(user=police, case=s.case, context=context)
