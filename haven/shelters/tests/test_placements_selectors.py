@@ -120,3 +120,17 @@ def test_the_report_for_the_person_lists_placements_and_plans_for_the_location_g
     assert "A plan to place the people found with you" in html
     with pytest.raises(case_errors.GroupNotAllowed):
         selectors.placements_for_report(user=police, case=s.case, context=context)
+
+
+def test_the_report_reads_nothing_and_records_nothing_for_a_person_never_placed() -> None:
+    # given
+    s = placement_setup()
+    context = access_policy.case_context(case_id=s.case.id)
+    before = AuditEvent.objects.count()
+
+    # when
+    found = selectors.placements_for_report(user=s.lead, case=s.case, context=context)
+
+    # then
+    assert (found.placements, found.plans) == ([], [])
+    assert AuditEvent.objects.count() == before
