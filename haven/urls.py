@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/", include("haven.children.urls")),
     path("justice/", include("haven.justice.urls")),
     path("referrals/", include("haven.referrals.urls")),
+    path("shelters/", include("haven.shelters.urls_placements")),
     path("linkage/", include("haven.linkage.urls")),
     path("statistics/", include("haven.statistics.urls_releases")),
     path("statistics/", include("haven.statistics.urls_exchange")),

@@ -21,6 +21,15 @@ class ErrorCode(StrEnum):
     PLACE_EXCLUDED = "place_excluded"  # a move by hand would break a hard rule
     UNKNOWN_REGION = "unknown_region"  # the place of danger is not a region Haven knows
     NO_CASES = "no_cases"  # none of the incident's cases may be placed by this coordinator
+    # placements (propose, answer, start, end, withdraw)
+    BED_NOT_AVAILABLE = "bed_not_available"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    NOT_CASE_LEAD = "not_case_lead"
+    NOT_PLACE_STAFF = "not_place_staff"
+    PLACEMENT_NOT_FOUND = "placement_not_found"
+    REQUIRED = "required"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
 
 
 class PlaceNotFound(NotFound):
@@ -51,3 +60,23 @@ class OutageInvalid(InvalidInput):
 
 class CapacityNotAllowed(NotAllowed):
     default_code = ErrorCode.CAPACITY_NOT_ALLOWED
+
+
+class PlacementNotFound(NotFound):
+    """A placement the user's organisation is not party to looks missing."""
+
+    default_code = ErrorCode.PLACEMENT_NOT_FOUND
+
+
+class PlacementNotAllowed(NotAllowed):
+    default_code = ErrorCode.NOT_CASE_LEAD
+
+
+class PlaceExcluded(InvalidInput):
+    """The place breaks a hard rule for this person now (``rules.exclusions``)."""
+
+    default_code = ErrorCode.PLACE_EXCLUDED
+
+
+class PlacementTransitionRefused(Conflict):
+    default_code = ErrorCode.TRANSITION_NOT_ALLOWED

@@ -30,7 +30,7 @@ from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib.errors import InvalidInput, NotFound
-from haven.referrals import states, targets
+from haven.referrals import hooks, states, targets
 from haven.referrals.errors import ErrorCode
 from haven.referrals.models import (
     OPEN_REFERRAL_STATES,
@@ -314,6 +314,7 @@ def referral_accept(*, actor: User, referral_id: object) -> Referral:
     access_services.team_member_add(
         case_id=referral.case_id, organisation=referral.to_organisation, by=actor
     )
+    hooks.referral_answered(hooks.ReferralAnswered(referral=referral, accepted=True, by=actor))
     shared.staff_notify(
         shared.case_staff(referral.from_organisation_id), "accepted", referral.case, referral.pk
     )
@@ -336,6 +337,7 @@ def referral_decline(*, actor: User, referral_id: object, reason: str, note: str
         note=text,
         decline_reason=reason,
     )
+    hooks.referral_answered(hooks.ReferralAnswered(referral=referral, accepted=False, by=actor))
     shared.staff_notify(
         shared.case_staff(referral.from_organisation_id), "declined", referral.case, referral.pk
     )
@@ -390,6 +392,7 @@ def referral_withdraw(*, actor: User, referral_id: object, note: str = "") -> Re
         receiver_side=False,
         note=text,
     )
+    hooks.referral_withdrawn(hooks.ReferralWithdrawn(referral=referral, by=actor))
     shared.staff_notify(
         shared.case_staff(referral.to_organisation_id), "withdrawn", referral.case, referral.pk
     )

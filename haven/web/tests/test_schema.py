@@ -195,9 +195,17 @@ SHELTER_BED_RETIRE = "/api/v1/shelters/beds/{id}/retire/"
 SHELTER_BED_OUTAGES = "/api/v1/shelters/beds/{id}/outages/"
 SHELTER_BED_IN_SERVICE = "/api/v1/shelters/beds/{id}/in-service/"
 SHELTER_CAPACITY = "/api/v1/shelters/capacity/"
+PLACEMENTS = "/api/v1/shelters/placements/"
+PLACEMENT = PLACEMENTS + "{id}/"
+PLACEMENT_ACTIONS = [PLACEMENT + f"{a}/" for a in ("accept", "decline", "start", "end", "withdraw")]
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
+    (CASE + "placement-search/", "get"),
+    (CASE + "placements/", "post"),
+    (PLACEMENTS, "get"),
+    (PLACEMENT, "get"),
+    *((action, "post") for action in PLACEMENT_ACTIONS),
     (TOKEN, "post"),
     (TOKENS, "get"),
     (TOKEN_REVOKE, "post"),

@@ -2592,6 +2592,68 @@ CONTEXTS.update(
         "shelters/plans/plan_new.html": _shelters_plan_new,
     }
 )
+# --- placements in safe accommodation (issue 16) --------------------------------------------
+
+
+def _placement_contexts() -> dict[str, Builder]:
+    from haven.shelters import case_parts as shelter_parts
+    from haven.shelters.forms import placements as placement_forms
+    from haven.shelters.models import PlacementState
+    from haven.shelters.selectors import placements as placement_selectors
+    from haven.shelters.selectors import search as placement_search
+    from haven.shelters.tests.test_placements_services import placement_setup, propose
+    from haven.shelters.views import placements as placement_views
+
+    def found(scene: Scene) -> Any:
+        s = placement_setup()
+        return s, placement_search.placement_search(
+            user=s.lead, case_id=s.case.id, inputs=placement_search.SearchInput()
+        )
+
+    def search_page(scene: Scene) -> Context:
+        _s, result = found(scene)
+        form = placement_forms.SearchForm(country="FI")
+        return {"form": form, "result": result, "query": "", "nav": "cases"}
+
+    def propose_page(scene: Scene) -> Context:
+        s, result = found(scene)
+        form = placement_forms.ProposeForm(initial={"place": s.place.pk}, country="FI")
+        return {"form": form, "case": s.case, "place": result.suitable[0], "nav": "cases"}
+
+    def requests_page(scene: Scene) -> Context:
+        s = placement_setup()
+        propose(s)
+        rows = placement_selectors.placement_requests(user=s.staff)
+        return {"rows": rows, "state": "", "states": PlacementState.choices, "nav": "referrals"}
+
+    def detail_page(scene: Scene) -> Context:
+        s = placement_setup()
+        placement = propose(s)
+        detail = placement_selectors.placement_get(user=s.staff, placement_id=placement.pk)
+        forms_ = [
+            (placement_views.BUTTONS[placement_views.A(a)], a, placement_views._form_for(a, detail))
+            for a in detail.actions
+        ]
+        return {"detail": detail, "forms": forms_, "nav": "referrals"}
+
+    def case_block(scene: Scene) -> Context:
+        s = placement_setup()
+        propose(s)
+        rows = placement_selectors.case_placements(
+            user=s.lead, case_id=s.case.id, lead_id=org_of(s.lead).pk, location=True
+        )
+        return {"accommodation": shelter_parts.AccommodationBlock(s.case.id, True, rows, True)}
+
+    return {
+        "shelters/placements/search.html": search_page,
+        "shelters/placements/propose.html": propose_page,
+        "shelters/placements/requests.html": requests_page,
+        "shelters/placements/detail.html": detail_page,
+        "shelters/placements/_case_block.html": case_block,
+    }
+
+
+CONTEXTS.update(_placement_contexts())
 
 
 def _request(user: User) -> HttpRequest:
