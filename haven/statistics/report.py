@@ -8,6 +8,7 @@ part as it is read, and the report itself."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,9 @@ from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.statistics import categories as cat
 from haven.statistics import charts, dashboards, selectors, views
+
+# The report's print style, read by WeasyPrint (no inline style in a template).
+STYLE = Path(__file__).resolve().parent / "data" / "report.css"
 
 OUTPUT = "report"
 
@@ -67,9 +71,9 @@ def report_html(*, actor: audit.Actor, country: str, year: int) -> str:
 
 def pdf(html: str) -> bytes:
     """Draw ``html`` as PDF (WeasyPrint is imported here: it loads pango on import)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
-    document: bytes = HTML(string=html).write_pdf()
+    document: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLE))])
     return document
 
 

@@ -10,6 +10,7 @@ access through ``haven.access.hooks``.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -482,3 +483,14 @@ def test_r47_a_consent_to_every_organisation_of_a_type_warns_when_none_can_recei
     assert "every Police organisation" in cannot[0].reason
     assert [c.field_group for c in no_lead] == [FieldGroup.HEALTH]
     assert "the case lead" in no_lead[0].reason
+
+
+def test_without_a_registered_write_check_every_case_takes_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: no app registered the check (the cases app does, from its ready())
+    monkeypatch.setattr(hooks, "_write_check", [])
+
+    # then: nothing is named and nothing refuses
+    assert hooks.write_check() is None
+    hooks.case_write_check(uuid.uuid4())  # raises nothing
