@@ -169,7 +169,7 @@ class PlacementListSerializer(serializers.Serializer[Any]):
     placements = PlacementRowSerializer(many=True)
 
 
-class BedSerializer(serializers.Serializer[Any]):
+class PlacementBedSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="The room and the bed.")
 
@@ -179,7 +179,7 @@ class PlacementDetailSerializer(serializers.Serializer[Any]):
     actions = serializers.ListField(
         child=serializers.CharField(), help_text="What you may do now: accept, decline, ..."
     )
-    beds = BedSerializer(many=True, help_text="Beds to move into (with the start action).")
+    beds = PlacementBedSerializer(many=True, help_text="Beds to move into (with the start action).")
     is_place_staff = serializers.BooleanField()
     is_lead_staff = serializers.BooleanField()
 

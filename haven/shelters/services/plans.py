@@ -26,20 +26,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup, Purpose
-from haven.accounts.models import Organisation, User
+from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case, Incident
 from haven.lib import ids, locking
-from haven.lib.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.shelters import regions, rules, solver
 from haven.shelters.errors import ErrorCode
 from haven.shelters.models import GroupPlan, GroupPlanPerson, Occupant, Place
 from haven.shelters.selectors import availability, search
-from haven.shelters.selectors import placements as placement_selectors
-from haven.shelters.selectors.plans import coordinator_require, plan_get
+from haven.shelters.selectors.plans import coordinator_require, plan_get, send_blockers
 from haven.shelters.services import placements as placement_services
 
 PLAN = "shelters.GroupPlan"
@@ -349,50 +348,24 @@ def _occupant(group: rules.Group, person: rules.Person) -> Occupant:
     return Occupant.CHILD_WITH_FAMILY if person.is_child else Occupant.ADULT
 
 
+# A refusal of ``send_blockers``, as the error it is.
+_REFUSAL: dict[str, type[HavenError]] = {
+    ErrorCode.PLAN_NOT_SOLVED: Conflict,
+    ErrorCode.NOTHING_TO_SEND: InvalidInput,
+    ErrorCode.AGREEMENT_MISSING: InvalidInput,
+    ErrorCode.CASES_LED_ELSEWHERE: NotAllowed,
+}
+
+
 def _send_checked(*, actor: User, plan: GroupPlan, version: int | None) -> list[GroupPlanPerson]:
-    """The placed people of a plan that may be sent by this actor, or the refusal
-    saying what is missing (each person named by their case's reference)."""
+    """The placed people of a plan this actor may send, or the refusal saying what
+    is missing (``send_blockers``, the rule the page's button asks)."""
     if version is not None:
         locking.version_expect(current=plan.version, expected=version)
-    if plan.solved_at is None:
-        raise Conflict(_("Solve the plan before sending it."), code=ErrorCode.PLAN_NOT_SOLVED)
-    placed = list(
-        plan.people.filter(place__isnull=False).select_related("case").order_by("family", "id")
-    )
-    if not placed:
-        raise InvalidInput(
-            _("Nobody in this plan has a place: there is nothing to send."),
-            code=ErrorCode.NOTHING_TO_SEND,
-        )
-    unagreed = [row.case.reference for row in placed if row.person_agreed_on is None]
-    if unagreed:
-        raise InvalidInput(
-            _("Record the day each placed person agreed to be placed, first for: %(cases)s.")
-            % {"cases": ", ".join(unagreed)},
-            code=ErrorCode.AGREEMENT_MISSING,
-            field="person_agreed_on",
-        )
-    leads = {row.pk: placement_selectors.lead_of(row.case_id) for row in placed}
-    elsewhere = [row for row in placed if not placement_selectors.may_place(actor, leads[row.pk])]
-    if elsewhere:
-        names: dict[uuid.UUID | None, str] = dict(
-            Organisation.objects.filter(pk__in={leads[r.pk] for r in elsewhere}).values_list(
-                "pk", "name"
-            )
-        )
-        raise NotAllowed(
-            _(
-                "Another organisation leads these cases: %(cases)s. Ask them to send, or "
-                "take the person off the plan."
-            )
-            % {
-                "cases": ", ".join(
-                    f"{row.case.reference} ({names.get(leads[row.pk], '?')})" for row in elsewhere
-                )
-            },
-            code=ErrorCode.CASES_LED_ELSEWHERE,
-        )
-    return placed
+    blockers = send_blockers(actor=actor, plan=plan)
+    if blockers:
+        raise _REFUSAL[blockers[0].code](blockers[0].message, code=blockers[0].code)
+    return list(plan.people.filter(place__isnull=False).order_by("family", "id"))
 
 
 def _plan_fits_now(

@@ -18,6 +18,7 @@ from haven.accounts.tests.factories import OrganisationFactory, UserFactory
 from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case, Incident
 from haven.cases.tests.factories import share_by_law
+from haven.cases.tests.test_api import api_client_for
 from haven.lib.errors import Conflict, EditConflict, InvalidInput, NotAllowed
 from haven.referrals.models import Referral, ReferralState
 from haven.shelters import rules
@@ -358,3 +359,69 @@ def test_the_shelter_accepting_from_its_requests_page_moves_the_placement(
     assert placement.state == PlacementState.ACCEPTED
     assert placement.referral is not None
     assert placement.referral.state == ReferralState.ACCEPTED
+
+
+# --- the plan's page and the API ------------------------------------------------------------
+
+
+def test_the_send_button_shows_exactly_when_the_plan_may_be_sent(desk: User, group: Group) -> None:
+    # given: the man's agreement missing, then recorded on the person's page
+    client = sign_in(Client(), desk)
+    page = reverse("shelters_plans:plan_detail", args=[group.plan.pk])
+    send = reverse("shelters_plans:plan_send", args=[group.plan.pk])
+    group.agree(desk, group.mother, group.son, group.boy)
+
+    # when / then: refused, saying who lacks agreement, and no button
+    html = client.get(page).content.decode()
+    assert send not in html and group.man.reference in html
+    refused = client.post(send, {"version": group.reload().version})
+    assert refused.status_code == 400
+    assert "The plan was not sent" in refused.content.decode()
+    assert not Placement.objects.exists()
+
+    row = _rows(group.plan)[group.man.reference]
+    person = reverse("shelters_plans:plan_person", args=[group.plan.pk, row.pk])
+    saved = client.post(
+        person, {"family": "", "risk_level": 1, "person_agreed_on": TODAY().isoformat()}
+    )
+    assert saved.status_code == 302
+    assert send in client.get(page).content.decode()
+
+    # when: sent from the page
+    sent = client.post(send, {"version": group.reload().version})
+
+    # then: each person's placement is listed with its state and a link
+    assert sent.status_code == 302
+    html = client.get(page).content.decode()
+    assert send not in html
+    for placement in Placement.objects.all():
+        assert reverse("shelters_placements:placement_detail", args=[placement.pk]) in html
+
+
+def test_the_send_page_refuses_a_stale_version_and_anyone_but_the_coordinator(
+    desk: User, group: Group
+) -> None:
+    group.agree(desk)
+    send = reverse("shelters_plans:plan_send", args=[group.plan.pk])
+    version = group.reload().version
+    ngo = sign_in(Client(), UserFactory.create(role=Role.CASEWORKER))
+
+    assert ngo.post(send, {"version": version}).status_code == 403
+    assert sign_in(Client(), desk).post(send, {"version": version - 1}).status_code == 400
+    assert not Placement.objects.exists()
+
+
+def test_the_api_sends_a_plan_once(desk: User, group: Group) -> None:
+    group.agree(desk)
+    url = reverse("api:shelters_plan_send", args=[group.plan.pk])
+    client, ngo = api_client_for(desk), api_client_for(UserFactory.create(role=Role.CASEWORKER))
+
+    assert ngo.post(url, {}, format="json").status_code == 403
+    sent = client.post(url, {"version": group.reload().version}, format="json")
+    again = client.post(url, {}, format="json")
+
+    assert sent.status_code == 200
+    body = sent.json()
+    assert body["state"] == "sent" and body["sent_at"]
+    assert {p["placement_state"] for p in body["people"]} == {"Proposed"}
+    assert again.status_code == 409 and again.json()["code"] == ErrorCode.PLAN_NOT_DRAFT
