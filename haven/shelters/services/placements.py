@@ -39,6 +39,7 @@ from haven.referrals import hooks as referral_hooks
 from haven.referrals.models import OPEN_REFERRAL_STATES
 from haven.referrals.services import referrals as referral_services
 from haven.shelters import rules
+from haven.shelters.days import day_checked
 from haven.shelters.errors import (
     ErrorCode,
     PlaceExcluded,
@@ -83,23 +84,6 @@ def _audit(*, actor: User, placement: Placement, action: str, detail: dict[str, 
         purpose=Purpose.ASSISTANCE,
         detail=detail,
     )
-
-
-def day_checked(day: date | None, *, field: str, not_before: date | None = None) -> date:
-    """A date given, not in the future and not before ``not_before``."""
-    if day is None:
-        raise InvalidInput(_("Give the date."), code=ErrorCode.REQUIRED, field=field)
-    if day > timezone.localdate():
-        raise InvalidInput(
-            _("The date cannot be in the future."), code=ErrorCode.DATE_OUT_OF_RANGE, field=field
-        )
-    if not_before is not None and day < not_before:
-        raise InvalidInput(
-            _("The date cannot be before %(day)s.") % {"day": not_before.isoformat()},
-            code=ErrorCode.DATE_OUT_OF_RANGE,
-            field=field,
-        )
-    return day
 
 
 def _moment(day: date) -> datetime:

@@ -35,6 +35,7 @@ from haven.cases.models import Case, Incident
 from haven.lib import ids, locking
 from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.shelters import regions, rules, solver
+from haven.shelters.days import day_checked
 from haven.shelters.errors import ErrorCode
 from haven.shelters.models import GroupPlan, GroupPlanPerson, Occupant, Place
 from haven.shelters.selectors import availability, search
@@ -151,7 +152,7 @@ def plan_person_update(
     if risk_level not in rules.LEVELS:
         raise InvalidInput(_("Choose 1, 2 or 3."), code=ErrorCode.INVALID, field="risk_level")
     if person_agreed_on is not None:
-        placement_services.day_checked(person_agreed_on, field="person_agreed_on")
+        day_checked(person_agreed_on, field="person_agreed_on")
     facts = (label, risk_level, needs_wheelchair_access, needs_disability_access)
     changed = facts != (
         row.family,
