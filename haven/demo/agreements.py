@@ -105,7 +105,7 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
         years_back=10,
     ),
     AgreementSpec(
-        name="National Referral Mechanism Act — safe accommodation",
+        name="Safe accommodation of presumed victims — placements by the coordinator",
         reference="Statute book: National Referral Mechanism Act, in force since {start}",
         legal_basis="National Referral Mechanism Act, s. 11 (safe accommodation for "
         "presumed victims the national coordinator places); CETS No. 197, Art. 12(1)(a)",
