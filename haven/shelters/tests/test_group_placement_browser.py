@@ -70,14 +70,14 @@ def test_issue16_a_coordinator_places_twelve_found_at_night_and_a_shelter_accept
             has=page.get_by_role("link", name=cases[name].reference, exact=True)
         )
 
-    def place(name: str) -> Locator:  # the row's place cell (the move form lists them all)
+    def place_cell(name: str) -> Locator:  # the row's place cell (the move form lists them all)
         return row(name).locator("td[data-label='Place']")
 
     for name in ("Alina", "Sofia", "Ion", "Maria", "Andrei"):
-        expect(place(name)).to_have_text("Family house")
-    expect(place("Bogdan")).to_have_text("Children's unit")
+        expect(place_cell(name)).to_have_text("Family house")
+    expect(place_cell("Bogdan")).to_have_text("Children's unit")
     for name in ("Petru", "Vasile", "Nikolai"):
-        expect(place(name)).to_have_text("Men's place")
+        expect(place_cell(name)).to_have_text("Men's place")
     expect(page.get_by_text(re.compile("Record the day each placed person agreed"))).to_be_visible()
     expect(page.get_by_role("button", name="Send to the shelters")).to_have_count(0)
 
