@@ -425,3 +425,30 @@ def test_the_api_sends_a_plan_once(desk: User, group: Group) -> None:
     assert body["state"] == "sent" and body["sent_at"]
     assert {p["placement_state"] for p in body["people"]} == {"Proposed"}
     assert again.status_code == 409 and again.json()["code"] == ErrorCode.PLAN_NOT_DRAFT
+
+
+@pytest.mark.parametrize(
+    ("org_type", "role", "offered"),
+    [
+        (OrgType.SHELTER, Role.CASEWORKER, True),
+        (OrgType.SHELTER, Role.SUPERVISOR, True),
+        (OrgType.SHELTER, Role.ORG_ADMIN, False),
+        (OrgType.NGO, Role.CASEWORKER, False),
+        (OrgType.NATIONAL_COORDINATOR, Role.CASEWORKER, False),
+    ],
+)
+def test_the_menu_offers_placement_requests_to_the_staff_of_places(
+    org_type: str, role: str, offered: bool
+) -> None:
+    # given
+    user = UserFactory.create(organisation=OrganisationFactory.create(org_type=org_type), role=role)
+    client = sign_in(Client(), user)
+    url = reverse("shelters_placements:placement_requests")
+
+    # when
+    menu = client.get(reverse("cases:list")).content.decode()
+
+    # then: offered exactly to the staff of places, and never refused to them
+    assert (f'href="{url}"' in menu) is offered
+    if offered:
+        assert client.get(url).status_code == 200
