@@ -154,6 +154,7 @@ class Found:
     and the family the coordinator marks in the plan ("" on their own)."""
 
     given_name: str
+    family_name: str
     sex: str
     gender_identity: str
     age_status: str
@@ -165,19 +166,19 @@ class Found:
 W, M = (Sex.FEMALE, GenderIdentity.WOMAN), (Sex.MALE, GenderIdentity.MAN)
 ADULT, CHILD = AgeStatus.VERIFIED_ADULT, AgeStatus.VERIFIED_CHILD
 FOUND_AT_NIGHT = (
-    Found("Alina", *W, ADULT, (34, 36), ("ru", "uk"), family="A"),
-    Found("Sofia", *W, CHILD, (8, 8), ("ru", "uk"), family="A"),
-    Found("Ion", *M, ADULT, (40, 42), ("ro",), family="B"),
-    Found("Maria", *W, ADULT, (37, 39), ("ro",), family="B"),
-    Found("Andrei", *M, CHILD, (10, 10), ("ro",), family="B"),
+    Found("Alina", "Melnyk", *W, ADULT, (34, 36), ("ru", "uk"), family="A"),
+    Found("Sofia", "Melnyk", *W, CHILD, (8, 8), ("ru", "uk"), family="A"),
+    Found("Ion", "Popescu", *M, ADULT, (40, 42), ("ro",), family="B"),
+    Found("Maria", "Popescu", *W, ADULT, (37, 39), ("ro",), family="B"),
+    Found("Andrei", "Popescu", *M, CHILD, (10, 10), ("ro",), family="B"),
     # Alone and sixteen by his own account: a child (R-10), placed apart from adults.
-    Found("Bogdan", *M, AgeStatus.UNCERTAIN, (16, 16), ("ro", "en")),
-    Found("Petru", *M, ADULT, (24, 26), ("ro",)),
-    Found("Vasile", *M, ADULT, (30, 33), ("ro", "bg")),
-    Found("Nikolai", *M, ADULT, (45, 50), ("bg",)),
-    Found("Elena", *W, ADULT, (22, 24), ("ro",)),
-    Found("Daria", *W, ADULT, (27, 29), ("uk", "ru")),
-    Found("Kim", Sex.MALE, GenderIdentity.TRANSGENDER_WOMAN, ADULT, (26, 28), ("en",)),
+    Found("Bogdan", "Rusu", *M, AgeStatus.UNCERTAIN, (16, 16), ("ro", "en")),
+    Found("Petru", "Ciobanu", *M, ADULT, (24, 26), ("ro",)),
+    Found("Vasile", "Lungu", *M, ADULT, (30, 33), ("ro", "bg")),
+    Found("Nikolai", "Petrov", *M, ADULT, (45, 50), ("bg",)),
+    Found("Elena", "Munteanu", *W, ADULT, (22, 24), ("ro",)),
+    Found("Daria", "Bondar", *W, ADULT, (27, 29), ("uk", "ru")),
+    Found("Kim", "Lee", Sex.MALE, GenderIdentity.TRANSGENDER_WOMAN, ADULT, (26, 28), ("en",)),
 )
 FOUND_AT_NIGHT_CASES = len(FOUND_AT_NIGHT)
 DANGER_REGION = "Varsinais-Suomi"  # a packing plant's barracks, as the desk was told
@@ -199,6 +200,7 @@ def seed_found_at_night(*, users: Mapping[tuple[str, str, str], User]) -> GroupP
             person=case_services.PersonInput(
                 age_status=found.age_status,
                 given_name=found.given_name,
+                family_name=found.family_name,
                 estimated_age_min=found.age[0],
                 estimated_age_max=found.age[1],
                 sex=found.sex,

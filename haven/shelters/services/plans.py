@@ -191,6 +191,29 @@ def plan_person_update(
     return row
 
 
+@transaction.atomic
+def plan_person_remove(*, actor: User, plan_id: object, person_id: object) -> GroupPlan:
+    """Take a person off the plan (e.g. their case is led by another organisation,
+    which places them itself). The others keep their places; a family member left
+    behind stays with the family's place."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    pk = _int_id(person_id)
+    row = plan.people.select_related("case").filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise NotFound(_("No such person in this plan."))
+    row.delete()
+    _save(plan, [])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        person_id=row.case.person_id,
+        detail={"removed": str(row.case_id)},
+    )
+    return plan
+
+
 def _int_id(value: object) -> int | None:
     """A plan person's id, or None for anything that cannot be one (never an error
     from the database for a number out of its range)."""

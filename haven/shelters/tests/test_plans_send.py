@@ -19,7 +19,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case, Incident
 from haven.cases.tests.factories import share_by_law
 from haven.cases.tests.test_api import api_client_for
-from haven.lib.errors import Conflict, EditConflict, InvalidInput, NotAllowed
+from haven.lib.errors import Conflict, EditConflict, InvalidInput, NotAllowed, NotFound
 from haven.referrals.models import Referral, ReferralState
 from haven.shelters import rules
 from haven.shelters.errors import ErrorCode
@@ -452,3 +452,32 @@ def test_the_menu_offers_placement_requests_to_the_staff_of_places(
     assert (f'href="{url}"' in menu) is offered
     if offered:
         assert client.get(url).status_code == 200
+
+
+def test_taking_a_case_led_elsewhere_off_the_plan_lets_the_rest_be_sent(
+    desk: User, group: Group
+) -> None:
+    # given: the man's case led by an NGO; an NGO caseworker tries too
+    group.agree(desk)
+    ngo = OrganisationFactory.create(org_type=OrgType.NGO)
+    TeamMembership.objects.filter(case=group.man, is_lead=True).update(is_lead=False)
+    TeamMembership.objects.create(
+        case=group.man, organisation=ngo, is_lead=True, joined_at=timezone.now()
+    )
+    row = _rows(group.plan)[group.man.reference]
+    remove = reverse("shelters_plans:plan_person_remove", args=[group.plan.pk, row.pk])
+    outsider = sign_in(Client(), UserFactory.create(organisation=ngo, role=Role.CASEWORKER))
+
+    # when
+    refused = outsider.post(remove)
+    removed = sign_in(Client(), desk).post(remove)
+
+    # then
+    assert (refused.status_code, removed.status_code) == (403, 302)
+    assert group.man.reference not in _rows(group.plan)
+    event = AuditEvent.objects.get(object_type=plans.PLAN, detail__removed=str(group.man.pk))
+    assert event.action == Action.UPDATE
+    with pytest.raises(NotFound):
+        plans.plan_person_remove(actor=desk, plan_id=group.plan.pk, person_id="x")
+    sent = plans.plan_send(actor=desk, plan_id=group.plan.pk)
+    assert sent.placements.count() == 3

@@ -119,6 +119,16 @@ def plan_send(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def plan_person_remove(request: HttpRequest, plan_id: uuid.UUID, person_id: int) -> HttpResponse:
+    services.plan_person_remove(actor=request_user(request), plan_id=plan_id, person_id=person_id)
+    messages.success(request, _("The person was taken off the plan."))
+    return redirect("shelters_plans:plan_detail", plan_id)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
 def plan_move(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     """Move one person with their family; a refusal is shown above the plan with its
     reason (the hard rule the place would break)."""
@@ -184,4 +194,9 @@ urlpatterns: list[URLPattern] = [
     path("plans/<uuid:plan_id>/move/", plan_move, name="plan_move"),
     path("plans/<uuid:plan_id>/send/", plan_send, name="plan_send"),
     path("plans/<uuid:plan_id>/people/<int:person_id>/", plan_person, name="plan_person"),
+    path(
+        "plans/<uuid:plan_id>/people/<int:person_id>/remove/",
+        plan_person_remove,
+        name="plan_person_remove",
+    ),
 ]
