@@ -411,10 +411,19 @@ def test_the_send_page_refuses_a_stale_version_and_anyone_but_the_coordinator(
     assert not Placement.objects.exists()
 
 
-def test_the_api_sends_a_plan_once(desk: User, group: Group) -> None:
-    group.agree(desk)
+def test_the_api_records_agreement_and_sends_a_plan_once(desk: User, group: Group) -> None:
+    # given: the man's agreement recorded through the API, the others' on the pages
+    group.agree(desk, group.mother, group.son, group.boy)
     url = reverse("api:shelters_plan_send", args=[group.plan.pk])
     client, ngo = api_client_for(desk), api_client_for(UserFactory.create(role=Role.CASEWORKER))
+    man = _rows(group.plan)[group.man.reference]
+    person = reverse("api:shelters_plan_person", args=[group.plan.pk, man.pk])
+    agreed = client.put(
+        person, {"risk_level": 1, "person_agreed_on": TODAY().isoformat()}, format="json"
+    )
+    assert agreed.status_code == 200
+    shown = next(p for p in agreed.json()["people"] if p["id"] == man.pk)
+    assert shown["person_agreed_on"] == TODAY().isoformat() and shown["place_id"] is not None
 
     assert ngo.post(url, {}, format="json").status_code == 403
     sent = client.post(url, {"version": group.reload().version}, format="json")
