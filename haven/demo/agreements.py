@@ -105,6 +105,18 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
         years_back=10,
     ),
     AgreementSpec(
+        name="Safe accommodation of presumed victims — placements by the coordinator",
+        reference="Statute book: National Referral Mechanism Act, in force since {start}",
+        legal_basis="National Referral Mechanism Act, s. 11 (safe accommodation for "
+        "presumed victims the national coordinator places); CETS No. 197, Art. 12(1)(a)",
+        consent_required=False,
+        parties=(T.NATIONAL_COORDINATOR, T.SHELTER),
+        flows=(
+            FlowSpec((T.SHELTER,), (P.ASSISTANCE,), (G.IDENTITY, G.CONTACT, G.HEALTH, G.LOCATION)),
+        ),
+        years_back=10,
+    ),
+    AgreementSpec(
         name="Representation of child victims — guardian service",
         reference="Statute book: Child Welfare Act, ch. 4, in force since {start}",
         legal_basis="Child Welfare Act, s. 22 (the representative acts for the child); "

@@ -123,6 +123,7 @@ class SeedSummary:
     erasure_requests: int = 0  # waiting for a second supervisor of the case lead (issue 12)
     protected_releases: int = 0  # differentially private tables, one per Rapporteur (issue 15)
     duplicate_pairs: int = 0  # in the national coordinator's review queue (issue 14)
+    found_at_night: int = 0  # people in the desk's incident with a draft placement plan
     seconds: float = 0.0
 
 
@@ -189,6 +190,12 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.erasure_requests = _ask_an_erasure(users)
     summary.protected_releases = _release_protected_statistics(users, today)
     summary.duplicate_pairs = _record_a_duplicate(users)
+    night = shelters_demo.seed_found_at_night(users=users)
+    summary.found_at_night = night.people.count()
+    # Its children wait for a guardian like any other child without one.
+    summary.assistance.children_without_guardian += sum(
+        found.age_status != shelters_demo.ADULT for found in shelters_demo.FOUND_AT_NIGHT
+    )
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -436,7 +443,9 @@ DUPLICATE = (
 )
 
 
-DUPLICATE_CASES = len(DUPLICATE)  # opened besides the ``cases`` synthetic ones
+# Opened besides the ``cases`` synthetic ones: the duplicate pair and the people
+# found at night.
+DUPLICATE_CASES = len(DUPLICATE) + shelters_demo.FOUND_AT_NIGHT_CASES
 
 
 def _record_a_duplicate(users: dict[UserKey, User]) -> int:

@@ -4,7 +4,12 @@ caseworkers, so the place pages, the capacity page and the search have something
 to show. A mix of whom they take in (women, men, families, unaccompanied children,
 transgender and non-binary people) and of security levels 1 to 3; one bed is out
 of service. Names and addresses are synthetic; coordinates lie near the centre of
-the organisation's region, never on a real address."""
+the organisation's region, never on a real address.
+
+Twelve people found together at night in Finland (``seed_found_at_night``): the
+national coordinator's desk opens one case each, linked as one incident, and a
+draft placement plan with the two families marked, so the group placement can be
+tried at once (solve, record each person's agreement, send)."""
 
 from __future__ import annotations
 
@@ -12,10 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.cases import services as case_services
+from haven.cases.models import AgeStatus, Case, ExploitationForm, GenderIdentity, Sex
 from haven.demo.accounts import REGIONS
 from haven.shelters import regions
-from haven.shelters.models import OutageReason
+from haven.shelters.models import GroupPlan, OutageReason
 from haven.shelters.services import places as place_services
+from haven.shelters.services import plans as plan_services
 
 A = "women", "men", "transgender", "children", "families"
 WOMEN, MEN, TRANSGENDER, CHILDREN, FAMILIES = A
@@ -58,6 +66,16 @@ PLACES: dict[str, tuple[PlaceSpec, ...]] = {
             (-0.05, 0.08),
             "Esimerkkitie 22",
             ("ro", "bg"),
+        ),
+        PlaceSpec(
+            "Pajula children's unit",
+            "children",
+            (CHILDREN,),
+            2,
+            (("Bedroom 1", 2), ("Bedroom 2", 2)),
+            (0.06, 0.04),
+            "Esimerkkikuja 3",
+            ("ru",),
         ),
     ),
     "EE": (
@@ -128,3 +146,86 @@ def seed_shelter_places(
                     out_of_service = True
             recorded += 1
     return recorded
+
+
+@dataclass(frozen=True)
+class Found:
+    """One of the people found at night: who they are, as intake first records it,
+    and the family the coordinator marks in the plan ("" on their own)."""
+
+    given_name: str
+    family_name: str
+    sex: str
+    gender_identity: str
+    age_status: str
+    age: tuple[int, int]  # estimated, lowest and highest
+    languages: tuple[str, ...]
+    family: str = ""
+
+
+W, M = (Sex.FEMALE, GenderIdentity.WOMAN), (Sex.MALE, GenderIdentity.MAN)
+ADULT, CHILD = AgeStatus.VERIFIED_ADULT, AgeStatus.VERIFIED_CHILD
+FOUND_AT_NIGHT = (
+    Found("Alina", "Melnyk", *W, ADULT, (34, 36), ("ru", "uk"), family="A"),
+    Found("Sofia", "Melnyk", *W, CHILD, (8, 8), ("ru", "uk"), family="A"),
+    Found("Ion", "Popescu", *M, ADULT, (40, 42), ("ro",), family="B"),
+    Found("Maria", "Popescu", *W, ADULT, (37, 39), ("ro",), family="B"),
+    Found("Andrei", "Popescu", *M, CHILD, (10, 10), ("ro",), family="B"),
+    # Alone and sixteen by his own account: a child (R-10), placed apart from adults.
+    Found("Bogdan", "Rusu", *M, AgeStatus.UNCERTAIN, (16, 16), ("ro", "en")),
+    Found("Petru", "Ciobanu", *M, ADULT, (24, 26), ("ro",)),
+    Found("Vasile", "Lungu", *M, ADULT, (30, 33), ("ro", "bg")),
+    Found("Nikolai", "Petrov", *M, ADULT, (45, 50), ("bg",)),
+    Found("Elena", "Munteanu", *W, ADULT, (22, 24), ("ro",)),
+    Found("Daria", "Bondar", *W, ADULT, (27, 29), ("uk", "ru")),
+    Found("Kim", "Lee", Sex.MALE, GenderIdentity.TRANSGENDER_WOMAN, ADULT, (26, 28), ("en",)),
+)
+FOUND_AT_NIGHT_CASES = len(FOUND_AT_NIGHT)
+DANGER_REGION = "Varsinais-Suomi"  # a packing plant's barracks, as the desk was told
+NIGHT_NARRATIVE = (
+    "A labour inspection found twelve people sleeping in barracks behind a packing "
+    "plant at night; the employer holds their passports."
+)
+
+
+def seed_found_at_night(*, users: Mapping[tuple[str, str, str], User]) -> GroupPlan:
+    """The desk's incident of twelve people found at night in Finland: a case each,
+    opened by the national coordinator (its lead), and a draft placement plan with
+    the families marked, not yet solved."""
+    desk = users[("FI", OrgType.NATIONAL_COORDINATOR, Role.CASEWORKER)]
+    incident = case_services.incident_open(actor=desk)
+    cases: list[Case] = [
+        case_services.case_open(
+            actor=desk,
+            person=case_services.PersonInput(
+                age_status=found.age_status,
+                given_name=found.given_name,
+                family_name=found.family_name,
+                estimated_age_min=found.age[0],
+                estimated_age_max=found.age[1],
+                sex=found.sex,
+                gender_identity=found.gender_identity,
+                languages=list(found.languages),
+            ),
+            forms_of_exploitation=[ExploitationForm.LABOUR],
+            narrative=NIGHT_NARRATIVE,
+            incident=incident,
+        )
+        for found in FOUND_AT_NIGHT
+    ]
+    plan = plan_services.plan_create(
+        actor=desk, incident_id=incident.pk, danger_region=DANGER_REGION
+    )
+    rows = {row.case_id: row for row in plan.people.all()}
+    for case, found in zip(cases, FOUND_AT_NIGHT, strict=True):
+        if found.family:
+            plan_services.plan_person_update(
+                actor=desk,
+                plan_id=plan.pk,
+                person_id=rows[case.pk].pk,
+                family=found.family,
+                risk_level=1,
+                needs_wheelchair_access=False,
+                needs_disability_access=False,
+            )
+    return plan

@@ -15,6 +15,7 @@ class SheltersConfig(AppConfig):
         # The place and capacity pages refuse with these rules; the menu asks the same.
         rules.register("shelters.keep_places", policy.may_keep_places)
         rules.register("shelters.capacity", policy.may_read_capacity)
+        rules.register("shelters.answer_placements", policy.may_answer_placements)
         rules.register("shelters.list_places", policy.may_list_places)
         rules.register_object("shelters.manage_place", policy.may_manage_place)
         # A placement request is a referral: the placement follows the shelter's

@@ -30,6 +30,11 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"
     ROLE_NOT_ALLOWED = "role_not_allowed"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    PLAN_NOT_SOLVED = "plan_not_solved"  # a plan is sent only once solved
+    NOTHING_TO_SEND = "nothing_to_send"  # nobody in the plan has a place
+    AGREEMENT_MISSING = "agreement_missing"  # a placed person's agreement is not recorded
+    CASES_LED_ELSEWHERE = "cases_led_elsewhere"  # another organisation leads some cases
+    PLAN_NO_LONGER_FITS = "plan_no_longer_fits"  # the places changed since the plan was solved
 
 
 class PlaceNotFound(NotFound):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.policy import Decision, rule_desk_coordinator
+from haven.accounts import policy as account_policy
 from haven.accounts.models import OrgType, Role, User
 
 # The organisations that run accommodation.
@@ -112,6 +113,13 @@ def rule_capacity(user: User) -> Decision:
 def may_keep_places(user: User) -> bool:
     """``shelters.keep_places``: the menu's "Places" link and the place pages."""
     return rule_keep_places(user).allowed
+
+
+def may_answer_placements(user: User) -> bool:
+    """``shelters.answer_placements``: the menu's "Placement requests" link, for the
+    caseworkers and supervisors of an organisation that runs accommodation (the
+    page lists the requests to its places; it refuses nobody)."""
+    return _provider_staff(user) and user.role in account_policy.CASE_ROLES
 
 
 def may_read_capacity(user: User) -> bool:

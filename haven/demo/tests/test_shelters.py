@@ -23,10 +23,10 @@ def test_every_demo_shelter_runs_places_of_every_kind_of_guest_with_one_bed_out(
     recorded = seed_shelter_places(orgs=orgs, users=users)
     # then
     places = list(Place.objects.select_related("organisation"))
-    assert recorded == len(places) == 4
-    for country in ("FI", "EE"):
+    assert recorded == len(places) == 5
+    for country, count in (("FI", 3), ("EE", 2)):
         shelter = orgs[(country, OrgType.SHELTER)]
-        assert sum(p.organisation == shelter for p in places) == 2
+        assert sum(p.organisation == shelter for p in places) == count
     accepted = {value for place in places for value in place.accepts}
     assert accepted == {"women", "men", "transgender", "children", "families"}
     assert {p.security_level for p in places} == {1, 2, 3}

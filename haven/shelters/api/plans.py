@@ -37,6 +37,22 @@ NOT_FOUND = OpenApiResponse(
     "you may not see.",
 )
 CONFLICT = OpenApiResponse(ErrorSerializer, description="plan_not_draft: the plan was sent.")
+SEND_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description="nothing_to_send, agreement_missing (the cases named), plan_no_longer_fits "
+    "(the places changed since solving; the message says how), no_agreement or no_consent "
+    "(a case's data may not flow to a shelter); nothing was sent.",
+)
+SEND_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="not_coordinator, role_not_allowed, or cases_led_elsewhere (the cases and "
+    "their lead named).",
+)
+SEND_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="plan_not_draft (already sent), plan_not_solved, or edit_conflict (a stale "
+    "version).",
+)
 MOVE_REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="place_excluded: the place would break a hard rule (the message says which).",
@@ -54,6 +70,13 @@ class PlacementPlanPersonSerializer(serializers.Serializer[Any]):
     place_id = serializers.UUIDField(allow_null=True, help_text="Null: not placed.")
     place_name = serializers.CharField()
     unplaced_reason = serializers.CharField(help_text="Why not placed, or empty.")
+    person_agreed_on = serializers.DateField(
+        allow_null=True, help_text="The day the person agreed to be placed; null: not yet."
+    )
+    placement_id = serializers.UUIDField(
+        allow_null=True, help_text="Once the plan is sent: the placement proposed."
+    )
+    placement_state = serializers.CharField(help_text="The placement's state, in words.")
 
 
 class PlacementPlanSerializer(serializers.Serializer[Any]):
@@ -65,6 +88,8 @@ class PlacementPlanSerializer(serializers.Serializer[Any]):
     optimal = serializers.BooleanField(help_text="Proven the best placement by the solver.")
     soft_cost = serializers.IntegerField()
     placed = serializers.IntegerField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text="Give it back when sending (a stale one: 409).")
     people = PlacementPlanPersonSerializer(many=True)
 
 
@@ -82,6 +107,18 @@ class PlacementPlanPersonUpdateSerializer(serializers.Serializer[Any]):
     risk_level = serializers.ChoiceField(choices=list(rules.LEVELS))
     needs_wheelchair_access = serializers.BooleanField(default=False)
     needs_disability_access = serializers.BooleanField(default=False)
+    person_agreed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The day the person agreed to be placed (not in the future).",
+    )
+
+
+class PlacementPlanSendSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The plan's version you read."
+    )
 
 
 class PlacementMoveSerializer(serializers.Serializer[Any]):
@@ -101,6 +138,8 @@ def _plan(view: selectors.PlanView) -> dict[str, Any]:
             "optimal": plan.optimal,
             "soft_cost": plan.soft_cost,
             "placed": view.placed,
+            "sent_at": plan.sent_at,
+            "version": plan.version,
             "people": [vars(p) for g in view.groups for p in g.people],
         }
     ).data
@@ -220,11 +259,38 @@ class PlanMoveView(JsonApiView):
         return Response(_plan(selectors.plan_detail(actor=user, plan_id=id)))
 
 
+class PlanSendView(JsonApiView):
+    @extend_schema(
+        operation_id="shelters_plan_send",
+        tags=TAGS,
+        parameters=[ID],
+        request=PlacementPlanSendSerializer,
+        description="Send the solved plan to the shelters: each placed person's placement is "
+        "proposed (a referral to the place's organisation), after the whole plan is checked "
+        "again against the places as they are now; all or nothing.",
+        responses={
+            200: PlacementPlanSerializer,
+            400: SEND_REFUSED,
+            401: UNAUTHENTICATED,
+            403: SEND_FORBIDDEN,
+            404: NOT_FOUND,
+            409: SEND_CONFLICT,
+        },
+    )
+    def post(self, request: Request, id: str) -> Response:
+        data = PlacementPlanSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = acting_user(request)
+        services.plan_send(actor=user, plan_id=id, version=data.validated_data.get("version"))
+        return Response(_plan(selectors.plan_detail(actor=user, plan_id=id)))
+
+
 urlpatterns: list[URLPattern] = [
     path("shelters/plans/", PlansView.as_view(), name="shelters_plans"),
     path("shelters/plans/<str:id>/", PlanView.as_view(), name="shelters_plan"),
     path("shelters/plans/<str:id>/solve/", PlanSolveView.as_view(), name="shelters_plan_solve"),
     path("shelters/plans/<str:id>/move/", PlanMoveView.as_view(), name="shelters_plan_move"),
+    path("shelters/plans/<str:id>/send/", PlanSendView.as_view(), name="shelters_plan_send"),
     path(
         "shelters/plans/<str:id>/people/<int:person>/",
         PlanPersonView.as_view(),

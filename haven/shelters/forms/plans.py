@@ -67,6 +67,20 @@ class PlanPersonForm(forms.Form):
     needs_disability_access = forms.BooleanField(
         label=gettext_lazy("Needs access for people with disabilities"), required=False
     )
+    person_agreed_on = forms.DateField(
+        label=gettext_lazy("Agreed to be placed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "The day the person agreed to the placement. Needed before the plan is sent."
+        ),
+    )
+
+
+class SendForm(forms.Form):
+    """Send the plan: the version the coordinator saw (a stale page is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class MoveForm(forms.Form):

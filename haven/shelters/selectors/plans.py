@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
+from haven.access.models import TeamMembership
 from haven.accounts.models import Organisation, User
 from haven.cases.models import Incident
 from haven.lib import ids
 from haven.lib.errors import Conflict, NotAllowed, NotFound
 from haven.shelters.errors import ErrorCode
-from haven.shelters.models import GroupPlan, GroupPlanPerson, Place
+from haven.shelters.models import GroupPlan, GroupPlanPerson, Place, Placement
+from haven.shelters.selectors import placements as placement_selectors
 
 
 def coordinator_require(user: User) -> Organisation:
@@ -66,6 +69,9 @@ class PlanPersonView:
     place_id: str | None
     place_name: str
     unplaced_reason: str
+    person_agreed_on: date | None = None
+    placement_id: str | None = None  # once the plan is sent: the placement proposed
+    placement_state: str = ""  # its state, in words
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class PlanView:
         return sum(1 for g in self.groups for p in g.people if p.place_id is not None)
 
 
-def _person(row: GroupPlanPerson) -> PlanPersonView:
+def _person(row: GroupPlanPerson, placement: Placement | None = None) -> PlanPersonView:
     return PlanPersonView(
         id=row.pk,
         case_id=str(row.case_id),
@@ -103,22 +109,26 @@ def _person(row: GroupPlanPerson) -> PlanPersonView:
         place_id=str(row.place_id) if row.place_id is not None else None,
         place_name=row.place.name if row.place is not None else "",
         unplaced_reason=row.unplaced_reason,
+        person_agreed_on=row.person_agreed_on,
+        placement_id=str(placement.pk) if placement is not None else None,
+        placement_state=placement.get_state_display() if placement is not None else "",
     )
 
 
 def plan_detail(*, actor: User, plan_id: object) -> PlanView:
-    """The plan as its page shows it (three queries whatever its size, after the
-    user's organisation)."""
+    """The plan as its page shows it (four queries whatever its size, after the
+    user's organisation); once sent, each person's placement and its state."""
     plan = plan_get(actor=actor, plan_id=plan_id)
     rows = list(
         GroupPlanPerson.objects.filter(plan=plan)
         .select_related("case", "place")
         .order_by("family", "case__reference", "id")
     )
+    placements = {p.case_id: p for p in Placement.objects.filter(plan=plan).order_by("proposed_at")}
     families: dict[str, list[PlanPersonView]] = {}
     alone: list[FamilyView] = []
     for row in rows:
-        view = _person(row)
+        view = _person(row, placements.get(row.case_id))
         if row.family:
             families.setdefault(row.family, []).append(view)
         else:
@@ -168,3 +178,63 @@ def plan_person(*, actor: User, plan_id: object, person_id: object) -> PlanPerso
     if found is None:
         raise NotFound(_("No such person in this plan."))
     return found
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a plan cannot be sent yet (the page says it; the service refuses with it)."""
+
+    code: ErrorCode
+    message: str
+
+
+def send_blockers(*, actor: User, plan: GroupPlan) -> list[Blocker]:
+    """What stops this actor sending the draft plan: not solved, nobody placed, a
+    placed person's agreement not recorded, cases another organisation leads (each
+    person named by their case's reference). Empty: the plan may be sent."""
+    if plan.solved_at is None:
+        return [Blocker(ErrorCode.PLAN_NOT_SOLVED, _("Solve the plan before sending it."))]
+    placed = list(
+        GroupPlanPerson.objects.filter(plan=plan, place__isnull=False)
+        .select_related("case")
+        .order_by("case__reference")
+    )
+    if not placed:
+        return [
+            Blocker(
+                ErrorCode.NOTHING_TO_SEND,
+                _("Nobody in this plan has a place: there is nothing to send."),
+            )
+        ]
+    out = []
+    unagreed = [row.case.reference for row in placed if row.person_agreed_on is None]
+    if unagreed:
+        out.append(
+            Blocker(
+                ErrorCode.AGREEMENT_MISSING,
+                _("Record the day each placed person agreed to be placed, first for: %(cases)s.")
+                % {"cases": ", ".join(unagreed)},
+            )
+        )
+    leads = {
+        case_id: name
+        for case_id, organisation_id, name in TeamMembership.objects.filter(
+            case_id__in=[row.case_id for row in placed], is_lead=True
+        ).values_list("case_id", "organisation_id", "organisation__name")
+        if not placement_selectors.may_place(actor, organisation_id)
+    }
+    elsewhere = [
+        f"{row.case.reference} ({leads[row.case_id]})" for row in placed if row.case_id in leads
+    ]
+    if elsewhere:
+        out.append(
+            Blocker(
+                ErrorCode.CASES_LED_ELSEWHERE,
+                _(
+                    "Another organisation leads these cases: %(cases)s. Ask them to send, or "
+                    "take the person off the plan."
+                )
+                % {"cases": ", ".join(elsewhere)},
+            )
+        )
+    return out

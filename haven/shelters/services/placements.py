@@ -32,12 +32,14 @@ from haven.access.models import FieldGroup, Purpose, TeamMembership
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
+from haven.cases import selectors as case_selectors
 from haven.lib import ids
 from haven.lib.errors import InvalidInput, NotAllowed
 from haven.referrals import hooks as referral_hooks
 from haven.referrals.models import OPEN_REFERRAL_STATES
 from haven.referrals.services import referrals as referral_services
 from haven.shelters import rules
+from haven.shelters.days import day_checked
 from haven.shelters.errors import (
     ErrorCode,
     PlaceExcluded,
@@ -46,6 +48,7 @@ from haven.shelters.errors import (
 from haven.shelters.models import (
     Bed,
     EndReason,
+    GroupPlan,
     Occupant,
     Place,
     Placement,
@@ -81,23 +84,6 @@ def _audit(*, actor: User, placement: Placement, action: str, detail: dict[str, 
         purpose=Purpose.ASSISTANCE,
         detail=detail,
     )
-
-
-def _day_checked(day: date | None, *, field: str, not_before: date | None = None) -> date:
-    """A date given, not in the future and not before ``not_before``."""
-    if day is None:
-        raise InvalidInput(_("Give the date."), code=ErrorCode.REQUIRED, field=field)
-    if day > timezone.localdate():
-        raise InvalidInput(
-            _("The date cannot be in the future."), code=ErrorCode.DATE_OUT_OF_RANGE, field=field
-        )
-    if not_before is not None and day < not_before:
-        raise InvalidInput(
-            _("The date cannot be before %(day)s.") % {"day": not_before.isoformat()},
-            code=ErrorCode.DATE_OUT_OF_RANGE,
-            field=field,
-        )
-    return day
 
 
 def _moment(day: date) -> datetime:
@@ -159,11 +145,40 @@ def placement_propose(
     referral so that consent and agreements decide what the shelter reads."""
     gated = search.placing_case(user=actor, case_id=case_id, lock=True)
     case = gated.case
-    agreed = _day_checked(person_agreed_on, field="person_agreed_on")
+    agreed = day_checked(person_agreed_on, field="person_agreed_on")
     given = search.inputs_checked(inputs or search.SearchInput(), country=case.country)
     facts = search.person_facts(user=actor, gated=gated, inputs=given)
     group = rules.Group(key=f"person:{case.pk}", people=(facts.person,))
     place = _place_checked(place_id=place_id, country=case.country, group=group)
+    return proposal_make(
+        actor=actor,
+        gated=gated,
+        place=place,
+        occupant=_occupant(facts.person),
+        person_agreed_on=agreed,
+        message=message,
+        field_groups=field_groups,
+        urgent=urgent,
+    )
+
+
+def proposal_make(
+    *,
+    actor: User,
+    gated: case_selectors.GatedCase,
+    place: Place,
+    occupant: Occupant,
+    person_agreed_on: date,
+    message: str,
+    field_groups: Iterable[str] = DEFAULT_FIELD_GROUPS,
+    urgent: bool = False,
+    plan: GroupPlan | None = None,
+) -> Placement:
+    """The proposal itself, once the caller checked the case lead's staff
+    (``search.placing_case``), the agreement and the hard rules: the same referral
+    and the same record for one person and for a group plan (inside the caller's
+    transaction)."""
+    case = gated.case
     referral = None
     if not TeamMembership.objects.filter(case=case, organisation=place.organisation_id).exists():
         referral = referral_services.referral_send(
@@ -180,15 +195,17 @@ def placement_propose(
         case=case,
         place=place,
         referral=referral,
+        plan=plan,
         state=PlacementState.PROPOSED,
-        occupant=_occupant(facts.person),
-        person_agreed_on=agreed,
+        occupant=occupant,
+        person_agreed_on=person_agreed_on,
         proposed_at=timezone.now(),
         proposed_by=actor,
     )
-    placement.full_clean(exclude=["case", "place", "referral", "proposed_by"])
+    placement.full_clean(exclude=["case", "place", "referral", "plan", "proposed_by"])
     placement.save()
-    _audit(actor=actor, placement=placement, action=Action.CREATE, detail={"state": "proposed"})
+    detail = {"state": "proposed"} if plan is None else {"state": "proposed", "plan": str(plan.pk)}
+    _audit(actor=actor, placement=placement, action=Action.CREATE, detail=detail)
     return placement
 
 
@@ -338,7 +355,7 @@ def placement_start(
     """The person moved in (the place's staff): into a free bed of the place that
     is in service; not on a day in the future or before the proposal."""
     placement = _placement_for(actor, placement_id, A.START)
-    day = _day_checked(
+    day = day_checked(
         started_on, field="started_on", not_before=timezone.localdate(placement.proposed_at)
     )
     bed = _bed_checked(placement, bed_id)
@@ -362,7 +379,7 @@ def placement_end(
             _("Choose a reason from the list."), code=ErrorCode.REQUIRED, field="reason"
         )
     assert placement.started_at is not None  # noqa: S101 - a started placement has its day
-    day = _day_checked(
+    day = day_checked(
         ended_on, field="ended_on", not_before=timezone.localdate(placement.started_at)
     )
     return _move(

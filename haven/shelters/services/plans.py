@@ -1,7 +1,9 @@
 """The group placement plan of an incident, draft stage (issue 16): the national
 coordinator makes a plan for the people found together, sets each person's family,
 risk level and needs, solves it on the places free now, and moves people by hand.
-Sending the plan (each assignment a placement request) is not here.
+Sending the plan (``plan_send``) makes each assignment a placement request through
+the one-person lifecycle (``placements.proposal_make``), after the whole plan is
+checked again against the places as they are now.
 
 Only the coordinator of the country the incident's cases are in works a plan
 (``access.policy.rule_desk_coordinator``); a plan holds the cases the coordinator
@@ -15,7 +17,9 @@ person. The place of danger is a region's centre, never an address.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,13 +32,15 @@ from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case, Incident
-from haven.lib import ids
-from haven.lib.errors import InvalidInput, NotFound
+from haven.lib import ids, locking
+from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.shelters import regions, rules, solver
+from haven.shelters.days import day_checked
 from haven.shelters.errors import ErrorCode
-from haven.shelters.models import GroupPlan, GroupPlanPerson
-from haven.shelters.selectors import availability
-from haven.shelters.selectors.plans import coordinator_require, plan_get
+from haven.shelters.models import GroupPlan, GroupPlanPerson, Occupant, Place
+from haven.shelters.selectors import availability, search
+from haven.shelters.selectors.plans import coordinator_require, plan_get, send_blockers
+from haven.shelters.services import placements as placement_services
 
 PLAN = "shelters.GroupPlan"
 PLAN_PERSON = "shelters.GroupPlanPerson"
@@ -125,10 +131,12 @@ def plan_person_update(
     risk_level: int,
     needs_wheelchair_access: bool,
     needs_disability_access: bool,
+    person_agreed_on: date | None = None,
 ) -> GroupPlanPerson:
     """A person's family label (the same label: one family, placed together), risk
-    level (1-3) and needs, as the coordinator enters them. The plan's solution is
-    cleared: it is solved again with the new facts."""
+    level (1-3) and needs, as the coordinator enters them, and the day the person
+    agreed to be placed (not in the future). When a fact the rules use changed, the
+    plan's solution is cleared: it is solved again with the new facts."""
     plan = plan_get(actor=actor, plan_id=plan_id, write=True)
     pk = _int_id(person_id)
     row = plan.people.select_related("case").filter(pk=pk).first() if pk is not None else None
@@ -143,30 +151,67 @@ def plan_person_update(
         )
     if risk_level not in rules.LEVELS:
         raise InvalidInput(_("Choose 1, 2 or 3."), code=ErrorCode.INVALID, field="risk_level")
+    if person_agreed_on is not None:
+        day_checked(person_agreed_on, field="person_agreed_on")
+    facts = (label, risk_level, needs_wheelchair_access, needs_disability_access)
+    changed = facts != (
+        row.family,
+        row.risk_level,
+        row.needs_wheelchair_access,
+        row.needs_disability_access,
+    )
     row.family = label
     row.risk_level = risk_level
     row.needs_wheelchair_access = needs_wheelchair_access
     row.needs_disability_access = needs_disability_access
+    row.person_agreed_on = person_agreed_on
     row.save(
         update_fields=[
             "family",
             "risk_level",
             "needs_wheelchair_access",
             "needs_disability_access",
+            "person_agreed_on",
         ]
     )
-    _clear(plan)
+    if changed:
+        _clear(plan)
+        row.place = None
+        row.unplaced_reason = ""
+    else:
+        _save(plan, [])
     audit.audit_record(
         actor=audit.actor_of(actor),
         action=Action.UPDATE,
         object_type=PLAN_PERSON,
         object_id=row.pk,
         person_id=row.case.person_id,
-        detail={"plan": str(plan.pk)},
+        detail={"plan": str(plan.pk), "cleared": changed},
     )
-    row.place = None
-    row.unplaced_reason = ""
     return row
+
+
+@transaction.atomic
+def plan_person_remove(*, actor: User, plan_id: object, person_id: object) -> GroupPlan:
+    """Take a person off the plan (e.g. their case is led by another organisation,
+    which places them itself). The others keep their places; a family member left
+    behind stays with the family's place."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    pk = _int_id(person_id)
+    row = plan.people.select_related("case").filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise NotFound(_("No such person in this plan."))
+    row.delete()
+    _save(plan, [])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        person_id=row.case.person_id,
+        detail={"removed": str(row.case_id)},
+    )
+    return plan
 
 
 def _int_id(value: object) -> int | None:
@@ -260,6 +305,19 @@ def plan_solve(*, actor: User, plan_id: object, time_limit: float = SOLVE_SECOND
     return plan
 
 
+def _with_others(view: rules.Place, others: Sequence[rules.Person]) -> rules.Place:
+    """A place as the plan stands: its free beds less the plan's ``others`` there,
+    and who they are (adults, an unaccompanied child)."""
+    there = rules.groups_of(others)
+    return dataclasses.replace(
+        view,
+        capacity=max(0, view.capacity - len(others)),
+        hosts_adults=view.hosts_adults or any(g.has_adults for g in there),
+        hosts_unaccompanied_children=view.hosts_unaccompanied_children
+        or any(g.unaccompanied_child for g in there),
+    )
+
+
 @transaction.atomic
 def plan_move(
     *, actor: User, plan_id: object, person_id: object, place_id: object
@@ -283,14 +341,7 @@ def plan_move(
     place, view = target
     moving_ids = {r.pk for r, _p in moving}
     others = [p for r, p in people if r.place_id == place.pk and r.pk not in moving_ids]
-    there = rules.groups_of(others)
-    view_now = dataclasses.replace(
-        view,
-        capacity=max(0, view.capacity - len(others)),
-        hosts_adults=view.hosts_adults or any(g.has_adults for g in there),
-        hosts_unaccompanied_children=view.hosts_unaccompanied_children
-        or any(g.unaccompanied_child for g in there),
-    )
+    view_now = _with_others(view, others)
     (group,) = rules.groups_of([p for _r, p in moving])
     reasons = rules.exclusions(group, view_now)
     if reasons:
@@ -310,3 +361,125 @@ def plan_move(
         detail={"moved": len(moving), "place": str(place.pk)},
     )
     return [r for r, _p in moving]
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def _occupant(group: rules.Group, person: rules.Person) -> Occupant:
+    if group.unaccompanied_child:
+        return Occupant.UNACCOMPANIED_CHILD
+    return Occupant.CHILD_WITH_FAMILY if person.is_child else Occupant.ADULT
+
+
+# A refusal of ``send_blockers``, as the error it is.
+_REFUSAL: dict[str, type[HavenError]] = {
+    ErrorCode.PLAN_NOT_SOLVED: Conflict,
+    ErrorCode.NOTHING_TO_SEND: InvalidInput,
+    ErrorCode.AGREEMENT_MISSING: InvalidInput,
+    ErrorCode.CASES_LED_ELSEWHERE: NotAllowed,
+}
+
+
+def _send_checked(*, actor: User, plan: GroupPlan, version: int | None) -> list[GroupPlanPerson]:
+    """The placed people of a plan this actor may send, or the refusal saying what
+    is missing (``send_blockers``, the rule the page's button asks)."""
+    if version is not None:
+        locking.version_expect(current=plan.version, expected=version)
+    blockers = send_blockers(actor=actor, plan=plan)
+    if blockers:
+        raise _REFUSAL[blockers[0].code](blockers[0].message, code=blockers[0].code)
+    return list(plan.people.filter(place__isnull=False).order_by("family", "id"))
+
+
+def _plan_fits_now(
+    *,
+    placed: Sequence[tuple[GroupPlanPerson, rules.Person]],
+    places: dict[uuid.UUID, tuple[Place, rules.Place]],
+) -> list[str]:
+    """Every way the plan no longer fits the places as they are now: each family or
+    person in turn against its place, the plan's earlier groups there counted."""
+    rows = {person.id: row for row, person in placed}
+    taken: dict[uuid.UUID, list[rules.Person]] = {}
+    problems = []
+    for group in rules.groups_of(person for _row, person in placed):
+        where = {rows[p.id].place_id for p in group.people}
+        cases = ", ".join(rows[p.id].case.reference for p in group.people)
+        place_id = rows[group.people[0].id].place_id
+        assert place_id is not None  # noqa: S101 - only placed people are checked
+        seen = places.get(place_id)
+        if len(where) > 1:
+            problems.append(_("%(cases)s: a family split over places") % {"cases": cases})
+        elif seen is None:
+            problems.append(_("%(cases)s: the place is no longer active") % {"cases": cases})
+        else:
+            reasons = rules.exclusions(group, _with_others(seen[1], taken.get(place_id, [])))
+            if reasons:
+                problems.append(f"{cases}: {seen[0].name}: {rules.explain(reasons)}")
+        taken.setdefault(place_id, []).extend(group.people)
+    return problems
+
+
+@transaction.atomic
+def plan_send(*, actor: User, plan_id: object, version: int | None = None) -> GroupPlan:
+    """Send a solved draft plan to the shelters: each placed person's placement is
+    proposed (a referral to the place's organisation, as for one person), once the
+    whole plan was checked again against the places as they are now; all or
+    nothing. People not placed stay on the plan with why. The plan is then sent and
+    no longer changed."""
+    plan = plan_get(actor=actor, plan_id=plan_id, write=True)
+    placed_rows = _send_checked(actor=actor, plan=plan, version=version)
+    ids_placed = {row.pk for row in placed_rows}
+    list(
+        Place.objects.select_for_update()
+        .filter(pk__in={row.place_id for row in placed_rows})
+        .order_by("pk")
+    )
+    placed = [(r, p) for r, p in rule_people(actor=actor, plan=plan) if r.pk in ids_placed]
+    now = availability.rule_places(country=plan.country)
+    places = {place.pk: (place, view) for place, view in now}
+    problems = _plan_fits_now(placed=placed, places=places)
+    if problems:
+        raise InvalidInput(
+            _(
+                "The places changed since the plan was solved; nothing was sent. Solve the "
+                "plan again. %(problems)s."
+            )
+            % {"problems": "; ".join(problems)},
+            code=ErrorCode.PLAN_NO_LONGER_FITS,
+        )
+    groups = {p.id: g for g in rules.groups_of(p for _r, p in placed) for p in g.people}
+    message = _(
+        "A place in safe accommodation, asked for by the national coordinator's placement "
+        "plan for incident %(reference)s."
+    ) % {"reference": plan.incident.reference}
+    for row, person in placed:
+        assert row.person_agreed_on is not None  # noqa: S101 - checked by _send_checked
+        assert row.place_id is not None  # noqa: S101 - only placed people are sent
+        try:
+            placement_services.proposal_make(
+                actor=actor,
+                gated=search.placing_case(user=actor, case_id=row.case_id, lock=True),
+                place=places[row.place_id][0],
+                occupant=_occupant(groups[person.id], person),
+                person_agreed_on=row.person_agreed_on,
+                message=message,
+                plan=plan,
+            )
+        except InvalidInput as exc:  # e.g. no agreement lets the case's data flow there
+            raise InvalidInput(
+                _("Nothing was sent. %(case)s: %(reason)s")
+                % {"case": row.case.reference, "reason": exc.message},
+                code=exc.code,
+            ) from exc
+    plan.state = GroupPlan.State.SENT
+    plan.sent_at = timezone.now()
+    _save(plan, ["state", "sent_at"])
+    audit.audit_record(
+        actor=audit.actor_of(actor),
+        action=Action.UPDATE,
+        object_type=PLAN,
+        object_id=plan.pk,
+        detail={"sent": True, "placements": len(placed)},
+    )
+    return plan

@@ -451,8 +451,8 @@ def test_the_plan_shows_families_together_and_the_unplaced_with_why(
     place = shelter("Families", 2, {A.FAMILIES})
     plans.plan_solve(actor=desk, plan_id=plan.pk)
 
-    # when: the plan, its people, the places
-    with django_assert_num_queries(3):
+    # when: the plan, its people, their placements once sent, the places
+    with django_assert_num_queries(4):
         detail = plan_selectors.plan_detail(actor=desk, plan_id=str(plan.pk))
 
     # then

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.current import request_user
-from haven.lib.errors import HavenError, InvalidInput, NotFound
+from haven.lib.errors import Conflict, HavenError, InvalidInput, NotAllowed, NotFound
 from haven.lib.views import domain_errors, form_error
 from haven.shelters.forms import plans as plan_forms
 from haven.shelters.selectors import plans as selectors
@@ -60,13 +60,18 @@ def _plan_page(
     plan_id: uuid.UUID,
     *,
     move: plan_forms.MoveForm | None = None,
+    send: plan_forms.SendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.plan_detail(actor=request_user(request), plan_id=plan_id)
+    user = request_user(request)
+    view = selectors.plan_detail(actor=user, plan_id=plan_id)
+    draft = view.plan.state == view.plan.State.DRAFT
     context = {
         "view": view,
-        "draft": view.plan.state == view.plan.State.DRAFT,
+        "draft": draft,
         "move": move,
+        "send": send,
+        "blockers": selectors.send_blockers(actor=user, plan=view.plan) if draft else [],
         "nav": "desk",
     }
     return render(request, "shelters/plans/plan_detail.html", context, status=status)
@@ -87,6 +92,36 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 def plan_solve(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     services.plan_solve(actor=request_user(request), plan_id=plan_id)
     messages.success(request, _("The plan was solved on the places free now."))
+    return redirect("shelters_plans:plan_detail", plan_id)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def plan_send(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    """Send the plan to the shelters; a refusal is shown above the plan with what is
+    missing or what changed (nothing is sent then)."""
+    user = request_user(request)
+    form = plan_forms.SendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_send(actor=user, plan_id=plan_id, version=form.cleaned_data["version"])
+        except (InvalidInput, Conflict, NotAllowed) as exc:  # a refusal the page shows
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The plan was sent: each shelter has its requests."))
+            return redirect("shelters_plans:plan_detail", plan_id)
+    return _plan_page(request, plan_id, send=form, status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+@domain_errors
+def plan_person_remove(request: HttpRequest, plan_id: uuid.UUID, person_id: int) -> HttpResponse:
+    services.plan_person_remove(actor=request_user(request), plan_id=plan_id, person_id=person_id)
+    messages.success(request, _("The person was taken off the plan."))
     return redirect("shelters_plans:plan_detail", plan_id)
 
 
@@ -130,6 +165,7 @@ def plan_person(request: HttpRequest, plan_id: uuid.UUID, person_id: int) -> Htt
         "risk_level": person.risk_level,
         "needs_wheelchair_access": person.needs_wheelchair_access,
         "needs_disability_access": person.needs_disability_access,
+        "person_agreed_on": person.person_agreed_on,
     }
     form = plan_forms.PlanPersonForm(
         request.POST if request.method == "POST" else None, initial=initial
@@ -156,5 +192,11 @@ urlpatterns: list[URLPattern] = [
     path("plans/<uuid:plan_id>/", plan_detail, name="plan_detail"),
     path("plans/<uuid:plan_id>/solve/", plan_solve, name="plan_solve"),
     path("plans/<uuid:plan_id>/move/", plan_move, name="plan_move"),
+    path("plans/<uuid:plan_id>/send/", plan_send, name="plan_send"),
     path("plans/<uuid:plan_id>/people/<int:person_id>/", plan_person, name="plan_person"),
+    path(
+        "plans/<uuid:plan_id>/people/<int:person_id>/remove/",
+        plan_person_remove,
+        name="plan_person_remove",
+    ),
 ]

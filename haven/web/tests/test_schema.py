@@ -173,6 +173,7 @@ SHELTER_PLANS = "/api/v1/shelters/plans/"
 SHELTER_PLAN = SHELTER_PLANS + "{id}/"
 SHELTER_PLAN_SOLVE = SHELTER_PLAN + "solve/"
 SHELTER_PLAN_MOVE = SHELTER_PLAN + "move/"
+SHELTER_PLAN_SEND = SHELTER_PLAN + "send/"
 SHELTER_PLAN_PERSON = SHELTER_PLAN + "people/{person}/"
 SHARING_CHECK = CASE + "sharing-check/"
 CASE_ACCESS_REQUESTS = CASE + "access-requests/"
@@ -311,6 +312,7 @@ OPERATIONS = {
     (SHELTER_PLAN, "get"),
     (SHELTER_PLAN_SOLVE, "post"),
     (SHELTER_PLAN_MOVE, "post"),
+    (SHELTER_PLAN_SEND, "post"),
     (SHELTER_PLAN_PERSON, "put"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
@@ -1767,10 +1769,17 @@ def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) 
         (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 7}, format="json")),
         (SHELTER_PLAN_PERSON, "put", ngo.put(person, {"risk_level": 2}, format="json")),
     ]
+    send = SHELTER_PLAN_SEND.format(id=plan_id)
+    served += [
+        (SHELTER_PLAN_SEND, "post", client.post(send, {}, format="json")),  # not solved again
+        (SHELTER_PLAN_SEND, "post", ngo.post(send, {}, format="json")),
+    ]
+    client.post(SHELTER_PLAN_SOLVE.format(id=plan_id))
+    served += [(SHELTER_PLAN_SEND, "post", client.post(send, {}, format="json"))]  # no agreement
 
     # then
     assert [r.status_code for _, _, r in served] == [
-        201, 400, 403, 200, 200, 404, 400, 200, 400, 403
+        201, 400, 403, 200, 200, 404, 400, 200, 400, 403, 409, 403, 400
     ]  # fmt: skip
     assert_served_as_described(openapi, served)
 
