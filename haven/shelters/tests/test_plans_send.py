@@ -457,10 +457,13 @@ def test_the_menu_offers_placement_requests_to_the_staff_of_places(
     # when
     menu = client.get(reverse("cases:list")).content.decode()
 
-    # then: offered exactly to the staff of places, and never refused to them
+    # then: offered exactly to the staff of places, and never refused to them; on
+    # the page itself the link says it is the current page
     assert (f'href="{url}"' in menu) is offered
     if offered:
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f'href="{url}" aria-current="page"' in page.content.decode()
 
 
 def test_taking_a_case_led_elsewhere_off_the_plan_lets_the_rest_be_sent(

@@ -152,7 +152,7 @@ def placement_requests(request: HttpRequest) -> HttpResponse:
         "rows": selectors.placement_requests(user=request_user(request), state=state or None),
         "state": state,
         "states": PlacementState.choices,
-        "nav": "referrals",
+        "nav": "placements",
     }
     return render(request, "shelters/placements/requests.html", context)
 
@@ -186,7 +186,7 @@ def _detail_page(
         for slug, action in SLUGS.items()
         if action in detail.actions
     ]
-    context = {"detail": detail, "forms": action_forms, "nav": "referrals"}
+    context = {"detail": detail, "forms": action_forms, "nav": "placements"}
     return render(request, "shelters/placements/detail.html", context, status=status)
 
 

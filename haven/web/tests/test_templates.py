@@ -2624,7 +2624,7 @@ def _placement_contexts() -> dict[str, Builder]:
         s = placement_setup()
         propose(s)
         rows = placement_selectors.placement_requests(user=s.staff)
-        return {"rows": rows, "state": "", "states": PlacementState.choices, "nav": "referrals"}
+        return {"rows": rows, "state": "", "states": PlacementState.choices, "nav": "placements"}
 
     def detail_page(scene: Scene) -> Context:
         s = placement_setup()
