@@ -129,6 +129,7 @@ def test_r46_held_beds_are_people_suppressed_with_their_free_beds() -> None:
     raw_beds(small, 4, created_at=LONG_AGO)
     for _ in range(2):
         placement(small, case=case, by=by, state=PlacementState.STARTED, proposed_at=LONG_AGO)
+    raw_place(org, region="Pohjanmaa", name="Not opened yet")  # no bed: not counted
     big = raw_place(org, region="Uusimaa", name="Big")
     raw_beds(big, 30, created_at=LONG_AGO)
     for _ in range(20):
@@ -144,6 +145,7 @@ def test_r46_held_beds_are_people_suppressed_with_their_free_beds() -> None:
     assert found.summary.value("Lappi", dash.FREE) is None
     assert found.held.value("Uusimaa", "shelter") is None  # the second cell of its row
     assert found.summary.value("total", dash.BEDS) == 34
+    assert "Pohjanmaa" not in found.beds.rows
 
 
 def test_r41_only_the_statistics_readers_see_safe_accommodation_on_every_door() -> None:
