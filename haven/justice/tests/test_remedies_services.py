@@ -461,7 +461,7 @@ def test_r36_a_claim_follows_its_status_machine_and_its_amounts_add_up() -> None
         actor=t.lead,
         case_id=t.case.id,
         claim_id=claim.pk,
-        change=ClaimChange(status=ClaimStatus.REFUSED, decided_on=TODAY, **filed),
+        change=ClaimChange(status=ClaimStatus.REFUSED, decided_on=TODAY, filed_on=date(2026, 2, 1)),
     )
     assert refused.status == "refused"
     assert not selectors.open_remedies(case=t.case).any
