@@ -14,7 +14,7 @@ class ErrorCode(StrEnum):
     REMEDY_INPUT_INVALID = "remedy_input_invalid"
     REMEDY_NOT_FOUND = "remedy_not_found"
     PROCEEDING_ENDED = "proceeding_ended"
-    MEASURE_DECIDED = "measure_already_decided"
+    MEASURE_DECIDED = "measure_decided"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
 
 
