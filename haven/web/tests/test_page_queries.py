@@ -49,7 +49,8 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-PERSON_REPORT_QUERIES = 104  # + the placements and plan places of safe accommodation
+PERSON_REPORT_QUERIES = 115  # + the placements and plan places of safe accommodation,
+# + the remedies file (stage changes, measures, assets, legal aid, compelled offences)
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
 # the report 16 (itself, the access report, the case and each app's section).
