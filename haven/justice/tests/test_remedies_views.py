@@ -269,3 +269,42 @@ def test_the_case_page_block_of_a_case_without_remedies_says_so() -> None:
     lead_sees = client_for(t.lead).get(reverse("web:case_detail", args=[t.case.id]))
     # then
     assert "No open proceeding." in lead_sees.content.decode()
+
+
+def test_the_persons_report_lists_every_remedy_recorded_about_them() -> None:
+    # given
+    t = cooperation_team()
+    p = criminal(t.lead, t.case)
+    services.proceeding_stage_change(
+        actor=t.lead, case_id=t.case.id, proceeding_id=p.pk, to_stage="trial", changed_on=TODAY
+    )
+    services.protective_measure_request(
+        actor=t.lead,
+        case_id=t.case.id,
+        proceeding_id=p.pk,
+        kind="anonymity",
+        for_whom="family_member",
+        asked_on=TODAY,
+    )
+    c = state_claim(t.lead, t.case)
+    services.asset_record(
+        actor=t.lead, case_id=t.case.id, claim_id=c.pk, description="Cash", status="frozen"
+    )
+    services.legal_aid_record(
+        actor=t.lead, case_id=t.case.id, free_aid="not_applied", counsel_name="Anna Lawyer"
+    )
+    flag(t.lead, t.case)
+    # when
+    report = client_for(t.lead).get(reverse("web:person_report", args=[t.case.id]))
+    # then
+    html = report.content.decode()
+    assert report.status_code == 200
+    for words in (
+        "Stage of a proceeding changed",
+        "Protective measure asked for",
+        "Asset confiscated for a compensation claim",
+        "Anna Lawyer",
+        "Possible compelled offence",
+        "Kept cannabis plants in the house.",
+    ):
+        assert words in html
