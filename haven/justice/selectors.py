@@ -229,6 +229,7 @@ class RemediesFile:
     legal_aid: list[LegalAidFile]
     offences: list[OffenceFile]
     cooperation: CooperationEntry | None  # the current cooperation choice, shown beside
+    writable: bool = False  # a write would pass the gate: the pages offer their forms
 
     @property
     def open_proceedings(self) -> list[Proceeding]:
@@ -293,6 +294,7 @@ def remedies_file(
             for o in offences
         ],
         cooperation=_entry(cooperation) if cooperation is not None else None,
+        writable=gated.writable,
     )
     gated.audit_record(object_type=REMEDIES_FILE_OBJECT_TYPE)
     return found

@@ -241,7 +241,7 @@ def remedies_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "file": file,
         "case": file.case,
         "statement": selectors.STATEMENT,
-        "writable": not file.erased and file.case.takes_records,
+        "writable": file.writable,
         "nav": "cases",
     }
     return render(request, "justice/remedies/detail.html", context)

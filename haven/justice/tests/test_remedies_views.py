@@ -193,12 +193,15 @@ def test_the_remedies_pages_are_for_the_legal_group_and_emergency_access_only_re
     lead = [client_for(t.lead).get(url).status_code for url in pages]
     shelter = [client_for(t.shelter).get(url).status_code for url in pages]
     outsider = [client_for(t.outsider).get(url).status_code for url in pages]
-    emergency_reads = client_for(t.emergency).get(pages[0]).status_code
-    emergency_writes = client_for(t.emergency).post(pages[2], form).status_code
+    emergency = client_for(t.emergency)
+    emergency_reads = emergency.get(pages[0]).status_code
+    emergency_form = emergency.get(pages[1]).content.decode()
+    emergency_writes = emergency.post(pages[2], form).status_code
     shelter_writes = client_for(t.shelter).post(pages[2], form).status_code
     # then
     assert (lead, shelter, outsider) == ([200] * 3, [403] * 3, [404] * 3)
     assert (emergency_reads, emergency_writes, shelter_writes) == (200, 403, 403)
+    assert "emergency access" in emergency_form  # no form is offered
     assert Proceeding.objects.get().stage == "investigation"
 
 

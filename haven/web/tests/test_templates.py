@@ -1688,7 +1688,7 @@ def _remedies_detail(scene: Scene) -> Context:
         "file": found,
         "case": found.case,
         "statement": justice_selectors.STATEMENT,
-        "writable": True,
+        "writable": found.writable,
     }
 
 
