@@ -140,6 +140,22 @@ PERMITS = CASE + "permits/"
 PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
 DETENTION = CASE + "detention/"
 COOPERATION = CASE + "cooperation/"
+REMEDY_WRITES = [
+    CASE + path
+    for path in (
+        "proceedings/",
+        "proceedings/{row}/stage/",
+        "proceedings/{row}/measures/",
+        "protective-measures/{row}/decision/",
+        "legal-aid/",
+        "legal-aid/{row}/",
+        "compensation-claims/",
+        "compensation-claims/{row}/",
+        "compensation-claims/{row}/assets/",
+        "confiscated-assets/{row}/status/",
+        "compelled-offences/",
+    )
+]
 ASSESSMENTS = CASE + "assessments/"
 ASSESSMENT = "/api/v1/assessments/{id}/"
 PLANS = CASE + "plans/"
@@ -282,6 +298,8 @@ OPERATIONS = {
     (DETENTION, "post"),
     (COOPERATION, "get"),
     (COOPERATION, "post"),
+    (CASE + "remedies/", "get"),
+    *((path, "post") for path in REMEDY_WRITES),
     (ASSESSMENTS, "get"),
     (ASSESSMENTS, "post"),
     (ASSESSMENT, "get"),
@@ -751,7 +769,11 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
 ) -> None:
     # when
     url = path.format(
-        id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1, person=1
+        id=1 if path in INTEGER_IDS else uuid.uuid4(),
+        key="adults_labour",
+        user_id=1,
+        person=1,
+        row=1,
     )
     response = APIClient().generic(method.upper(), url)
     # then
