@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import selectors as access_selectors
+from haven.accounts import policy as account_policy
 from haven.accounts.models import User
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
@@ -63,7 +64,8 @@ def open_tasks_seen_by(user: User) -> QuerySet[Task]:
     )
     off_team = deadline_kinds.off_team_keys()
     seen: Q | Exists = visible
-    if off_team and user.organisation_id is not None:
+    # Off the team, only the organisation's case staff act (its administrators do not).
+    if off_team and user.organisation_id is not None and user.role in account_policy.CASE_ROLES:
         seen = visible | Q(kind__in=off_team, assigned_organisation_id=user.organisation_id)
     return Task.objects.filter(seen, status=Task.Status.OPEN).annotate(case_visible=visible)
 

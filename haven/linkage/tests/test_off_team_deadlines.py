@@ -91,9 +91,13 @@ def test_issue14_only_the_assigned_office_ticks_off_a_duplicate_found_at_intake(
 
     # when
     listed = _listed(world.coordinator)
+    administrator = make_user(organisation=world.office, role=Role.SYSTEM_ADMIN)
 
     # then: the hidden match is listed (to the review queue), the other kind is not
     assert hidden.pk in {t.pk for t in listed} and other.pk not in {t.pk for t in listed}
+    assert hidden.pk not in {t.pk for t in _listed(administrator)}  # no case role
+    with pytest.raises(NotFound):
+        deadline_services.task_complete(actor=administrator, task_id=hidden.pk)
     found = next(t for t in listed if t.pk == hidden.pk)
     assert deadline_selectors.where_to_act(found) == reverse("linkage:review_queue")
     with pytest.raises(NotFound):

@@ -2086,6 +2086,7 @@ CONTEXTS.update(
         "statistics/deadlines.html": _statistics_dashboard("deadlines"),
         "statistics/referrals.html": _statistics_dashboard("referrals"),
         "statistics/regions.html": _statistics_dashboard("regions"),
+        "statistics/accommodation.html": _statistics_dashboard("accommodation"),
         "statistics/report.html": _statistics_report,
         "statistics/_chart.html": _statistics_chart,
         "statistics/_year_form.html": lambda scene: {
