@@ -142,7 +142,7 @@ def extracted_msgids(source_dir: Path = HAVEN_DIR) -> set[str]:
         )
         (copy / "locale").mkdir()
         env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-        subprocess.run(  # noqa: S603  # nosec B603 - this Python's Django, fixed arguments
+        subprocess.run(  # nosec B603 - this Python's Django, fixed arguments
             [sys.executable, "-m", "django", "makemessages", "--locale", "en", "--no-location"],
             cwd=copy,
             env=env,
