@@ -115,7 +115,14 @@ def unmarked_template_text(source: str) -> list[str]:
 
 KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "title", "empty_label"}
 MESSAGE_FUNCTIONS = {"success", "error", "info", "warning", "debug", "add_message"}
-ERROR_CLASSES = {"ValidationError"}
+# Django's and DRF's errors whose message reaches the user.
+ERROR_CLASSES = {
+    "ValidationError",
+    "AuthenticationFailed",
+    "PermissionDenied",
+    "ParseError",
+    "NotAuthenticated",
+}
 FIELD_MODULES = {"models", "forms", "serializers"}
 # Their first argument is the related model, not a name.
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
