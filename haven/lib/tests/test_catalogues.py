@@ -205,6 +205,7 @@ def test_every_shipped_language_has_its_own_date_formats(code: str) -> None:
     module = importlib.import_module(f"haven.lib.formats.{code}.formats")
 
     assert module.DATE_FORMAT == module.SHORT_DATE_FORMAT
+    assert module.NUMBER_GROUPING == 3
     with translation.override(code):
         assert translation.get_language() == code
 
