@@ -30,7 +30,8 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # wider than the box. Skipped: what is not rendered, inline boxes (no width of their
 # own), boxes meant to scroll (overflow auto or scroll) and text for screen readers only.
 MEASURE = """() => {
-  const boxes = 'button, .button, th, td, h1, h2, h3, label, legend, summary, dt, dd, caption, p, li';
+  const boxes = 'button, .button, th, td, h1, h2, h3, label, legend, summary, dt, dd, caption, '
+    + 'p, li';
   const overflowing = [];
   for (const box of document.querySelectorAll(boxes)) {
     const style = getComputedStyle(box);
