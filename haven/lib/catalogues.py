@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess  # nosec B404 - msgfmt and makemessages, with fixed arguments
+import subprocess  # msgfmt and makemessages, with fixed arguments  # nosec B404
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -74,7 +74,7 @@ def msgfmt_problems(path: Path) -> list[str]:
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return ["msgfmt is missing (Debian package gettext)"]
-    done = subprocess.run(  # noqa: S603  # nosec B603 - msgfmt found on PATH, fixed arguments
+    done = subprocess.run(  # noqa: S603 - msgfmt found on PATH, fixed arguments  # nosec B603
         [msgfmt, "--check", "--output-file", os.devnull, str(path)],
         capture_output=True,
         text=True,
@@ -142,7 +142,7 @@ def extracted_msgids(source_dir: Path = HAVEN_DIR) -> set[str]:
         )
         (copy / "locale").mkdir()
         env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-        subprocess.run(  # nosec B603 - this Python's Django, fixed arguments
+        subprocess.run(  # this interpreter's Django, fixed arguments  # nosec B603
             [sys.executable, "-m", "django", "makemessages", "--locale", "en", "--no-location"],
             cwd=copy,
             env=env,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import textwrap
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -193,6 +194,16 @@ def po_path(code: str) -> Path:
 @cache
 def extracted() -> frozenset[str]:
     return frozenset(catalogues.extracted_msgids())
+
+
+def test_the_package_ships_the_catalogues_and_git_keeps_only_their_sources() -> None:
+    # given
+    root = languages.LOCALE_DIR.parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+
+    # then: .po and the .mo the build compiles go into the package; .mo is never committed
+    assert "locale/**/*" in project["tool"]["setuptools"]["package-data"]["*"]
+    assert "*.mo" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_settings_ship_english_and_every_catalogue_in_haven_locale() -> None:
