@@ -91,8 +91,11 @@ class _TextFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SILENT_ELEMENTS:
             self.silent += 1
+        shown = set(ATTRIBUTES)
+        if tag == "input" and dict(attrs).get("type") in {"submit", "button", "reset"}:
+            shown.add("value")  # the button's text
         for name, value in attrs:
-            if name in ATTRIBUTES and value and (text := _unmarked(value)):
+            if name in shown and value and (text := _unmarked(value)):
                 self.found.append(f'{name}="{text}"')
 
     def handle_endtag(self, tag: str) -> None:
@@ -237,9 +240,10 @@ def test_the_template_scan_finds_unmarked_text_and_attributes() -> None:
     <p>{% translate "Marked" %} {{ value }} · 3 km</p>
     {% blocktranslate %}Marked {{ x }} too{% endblocktranslate %}
     {% comment %}A note for developers{% endcomment %}{# and this #}
-    <script>const words = "not text";</script><p title="Haven">Haven</p>"""
+    <script>const words = "not text";</script><p title="Haven">Haven</p>
+    <input type="submit" value="Send"><input type="hidden" name="step" value="second">"""
 
-    assert unmarked_template_text(source) == ["Cases", 'placeholder="Search"']
+    assert unmarked_template_text(source) == ["Cases", 'placeholder="Search"', 'value="Send"']
 
 
 def test_the_template_scan_passes_a_marked_template() -> None:
