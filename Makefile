@@ -20,7 +20,7 @@ DEMO_ENV := HAVEN_DEMO_MODE=1 HAVEN_HTTPS=0 \
 	HAVEN_FOCAL_POINT_ID=haven-demo HAVEN_FOCAL_POINT_ENCRYPTION_KEY_FILE=$(VAR)/focal-encryption.key \
 	HAVEN_FOCAL_POINT_SIGNING_KEY_FILE=$(VAR)/focal-signing.key
 
-.PHONY: demo test bench lint typecheck security audit-deps venv system-packages test-sqlite test-postgres test-browser check-deploy clean
+.PHONY: demo test bench lint typecheck security audit-deps venv system-packages gettext messages test-sqlite test-postgres test-browser check-deploy clean
 
 $(STAMP): pyproject.toml
 	@mkdir -p $(VAR)
@@ -34,8 +34,24 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The message catalogues (haven/locale/<lang>/LC_MESSAGES/django.po) compiled to the .mo
+# files Django reads and the package ships; never committed (.gitignore). compilemessages
+# skips a catalogue whose .mo is newer. msgfmt comes with Debian's gettext, installed here
+# if missing.
+messages: $(STAMP) gettext
+	@cd haven && ../$(BIN)/django-admin compilemessages -v0
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "installing Debian packages: gettext"; \
+	  mkdir -p $(VAR); \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gettext \
+	    >$(VAR)/apt.log 2>&1 || { tail -30 $(VAR)/apt.log; exit 1; }; }
+
 # Debian packages for the tests: PostgreSQL server, Chromium, pango for WeasyPrint (the annual
-# report PDF) and poppler's pdftotext (the tests read the PDF's text). Installed only if missing.
+# report PDF), poppler's pdftotext (the tests read the PDF's text) and gettext (msgfmt compiles
+# and checks the message catalogues). Installed only if missing.
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
@@ -43,6 +59,7 @@ system-packages:
 	ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 \
 	  || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
@@ -74,7 +91,7 @@ $(VAR)/focal-encryption.key: | $(STAMP)
 	  open('$(VAR)/focal-encryption.key', 'w').write(k['encryption_private_key'] + '\n'); \
 	  open('$(VAR)/focal-signing.key', 'w').write(k['signing_private_key'] + '\n')"
 
-demo: $(STAMP) $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key $(VAR)/backup.key \
+demo: $(STAMP) messages $(VAR)/secret.key $(VAR)/master.key $(VAR)/index.key $(VAR)/backup.key \
 	$(VAR)/audit.key $(VAR)/focal-encryption.key
 	@$(DEMO_ENV) $(BIN)/haven migrate --noinput -v0
 	@$(DEMO_ENV) $(BIN)/haven seed_demo
@@ -93,7 +110,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy haven bench conftest.py
 
-check-deploy: $(STAMP)
+check-deploy: $(STAMP) messages
 	@HAVEN_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  HAVEN_ALLOWED_HOSTS=haven.example.org $(BIN)/haven check --deploy --fail-level WARNING
 	@HAVEN_DEBUG=1 $(BIN)/haven makemigrations --check --dry-run
@@ -140,20 +157,20 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.referrals.hooks \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) messages
 	$(BIN)/pytest -q $(XDIST) -m "not browser" $(COVERAGE_GATE)
 
 # On PostgreSQL only the tests that use the database: the rest ran on SQLite just
 # before and would prove nothing new.
-test-postgres: $(STAMP) system-packages
+test-postgres: $(STAMP) system-packages messages
 	scripts/with-postgres.sh $(BIN)/pytest -q $(XDIST) -m "not browser" --database-tests-only
 
-test-browser: $(STAMP) system-packages
+test-browser: $(STAMP) system-packages messages
 	$(BIN)/pytest -q -m browser
 
 # The static checks are single-threaded: two at a time on the two cores; then the suites,
 # which use both cores themselves.
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages messages
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck security check-deploy
 	@$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
 	@echo "make test: all green"

@@ -11,10 +11,10 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from haven.lib.env import env_bool, env_decimal, env_int, env_list, env_secret, env_str
 from haven.lib.files import private_sqlite_file
+from haven.lib.languages import shipped_languages
 
 django_stubs_ext.monkeypatch()
 
@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in user's own language (their profile) over the switch and the browser.
+    "haven.accounts.middleware.UserLanguageMiddleware",
     "haven.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -236,12 +238,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("fi", _("Finnish")),
-    ("et", _("Estonian")),
-    ("sv", _("Swedish")),
-]
+# English and every language whose catalogue is in haven/locale, each named in itself
+# ("suomi", "eesti", "svenska", "русский"): a language ships with its complete catalogue.
+LANGUAGES = shipped_languages()
 LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]
 # One unambiguous date format per language, in tables and text alike.
 FORMAT_MODULE_PATH = ["haven.lib.formats"]

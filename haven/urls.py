@@ -28,7 +28,8 @@ urlpatterns = [
     path("report/", include((desk_views.report_urlpatterns, "report"))),
     path("api/v1/", include("haven.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch (Django's set_language, keeping a signed-in user's choice).
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     # The admin site signs in through Haven's own page (lockout, rate limit, MFA).
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

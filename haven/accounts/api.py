@@ -167,6 +167,52 @@ def _tokens_body(request: Request, user_id: int) -> Any:
     return ApiTokenSerializer(tokens, many=True, context={"digest": digest}).data
 
 
+class ProfileLanguageSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="The language's name in itself.")
+
+
+class ProfileSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(read_only=True)
+    language = serializers.CharField(
+        max_length=10,
+        allow_blank=True,
+        help_text="The language Haven answers in (messages, errors, names); empty: the "
+        "request's Accept-Language.",
+    )
+    languages = serializers.SerializerMethodField(help_text="The languages Haven ships.")
+
+    @extend_schema_field(ProfileLanguageSerializer(many=True))
+    def get_languages(self, user: Any) -> list[dict[str, str]]:
+        return [{"code": code, "name": str(name)} for code, name in settings.LANGUAGES]
+
+
+class ProfileView(JsonApiView):
+    """One's own profile: the language Haven speaks to its holder."""
+
+    @extend_schema(
+        operation_id="api_profile",
+        tags=["auth"],
+        responses={200: ProfileSerializer, 401: UNAUTHENTICATED},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(acting_user(request)).data)
+
+    @extend_schema(
+        operation_id="api_profile_update",
+        tags=["auth"],
+        request=ProfileSerializer,
+        responses={200: ProfileSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+    )
+    def patch(self, request: Request) -> Response:
+        data = ProfileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_language_set(
+            user=acting_user(request), language=data.validated_data["language"]
+        )
+        return Response(ProfileSerializer(user).data)
+
+
 class TokenListView(JsonApiView):
     @extend_schema(
         operation_id="api_token_list",
@@ -218,6 +264,7 @@ class MemberTokensRevokeView(JsonApiView):
 urlpatterns: list[URLPattern] = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/tokens/", TokenListView.as_view(), name="api_token_list"),
+    path("auth/profile/", ProfileView.as_view(), name="api_profile"),
     path("auth/tokens/<int:id>/revoke/", TokenRevokeView.as_view(), name="api_token_revoke"),
     path(
         "auth/users/<int:user_id>/tokens/",

@@ -8,6 +8,7 @@ from haven.lib.errors import HavenError, NotAllowed, NotFound
 class ErrorCode(StrEnum):
     """Every code this app raises: stable values the API and the tests rely on."""
 
+    LANGUAGE_NOT_OFFERED = "language_not_offered"
     LOGIN_FAILED = "login_failed"
     MEMBER_NOT_FOUND = "member_not_found"
     OTP_INVALID = "otp_invalid"
@@ -23,6 +24,10 @@ class LoginFailed(NotAllowed):
 class AccountLocked(LoginFailed):
     """Raised for a locked account, but answered exactly as ``LoginFailed`` (same code,
     same words, same status): a lock must not tell that the account exists."""
+
+
+class LanguageNotOffered(HavenError):
+    default_code = ErrorCode.LANGUAGE_NOT_OFFERED
 
 
 class OtpRequired(NotAllowed):

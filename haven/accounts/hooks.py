@@ -1,12 +1,13 @@
-"""What a token revocation and every sign-in tell the audit trail, in the same
-transaction.
+"""What a token revocation, every sign-in and a change of one's own profile tell the
+audit trail, in the same transaction.
 
 ``audit`` imports ``accounts`` (it copies who acted from the user), so accounts
 cannot call it. Instead an app above both registers a handler here from its
 ``AppConfig.ready``, and every revocation (or sign-in event) calls each handler,
 in registration order, inside its own transaction: a handler that fails rolls
 the change back, so nothing happens without its record. Plain calls, not
-signals: ``handlers()`` and ``sign_in_handlers()`` show the lists.
+signals: ``handlers()``, ``sign_in_handlers()`` and ``profile_handlers()`` show the
+lists.
 """
 
 from __future__ import annotations
@@ -97,3 +98,33 @@ def signed_in(event: SignIn) -> None:
 def sign_in_handlers() -> list[str]:
     """The registered sign-in handlers, in the order they run."""
     return list(_sign_ins)
+
+
+@dataclass(frozen=True)
+class ProfileChanged:
+    """A user changed their own profile: which fields, and their new values (the
+    language: no personal data)."""
+
+    user: User
+    changes: dict[str, str]
+
+
+ProfileHandler = Callable[[ProfileChanged], None]
+
+_profiles: dict[str, ProfileHandler] = {}
+
+
+def on_profile_changed(handler: ProfileHandler) -> ProfileHandler:
+    """Register a handler for every profile change (registering twice keeps one)."""
+    _profiles[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+def profile_changed(event: ProfileChanged) -> None:
+    for handler in _profiles.values():
+        handler(event)
+
+
+def profile_handlers() -> list[str]:
+    """The registered profile handlers, in the order they run."""
+    return list(_profiles)

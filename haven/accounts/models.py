@@ -66,6 +66,9 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True)
     # Demo accounts may skip MFA, and only while HAVEN_DEMO_MODE is on.
     is_demo = models.BooleanField(default=False)
+    # The language Haven speaks to them once signed in (one of settings.LANGUAGES);
+    # empty: the language switch's choice, else the browser's.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -283,6 +283,23 @@ def api_tokens_revoke_if_barred(*, actor: User | None, user: User) -> int:
 
 
 @transaction.atomic
+def _offered_languages() -> dict[str, str]:
+    return {code: str(name) for code, name in settings.LANGUAGES}
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language Haven speaks to the user once signed in: one it ships, or ``""``
+    to follow the language switch and the browser. Told to the audit trail."""
+    if language and language not in _offered_languages():
+        raise errors.LanguageNotOffered(_("Choose a language from the list."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        hooks.profile_changed(hooks.ProfileChanged(user=user, changes={"language": language}))
+    return user
+
+
 def organisation_create(
     *, name: str, org_type: str, country: str, region: str = ""
 ) -> Organisation:

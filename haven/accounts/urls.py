@@ -9,6 +9,7 @@ urlpatterns = [
     path("mfa/", views.mfa_verify, name="mfa"),
     path("logout/", views.user_logout, name="logout"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("profile/", views.profile, name="profile"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("members/", views.member_list, name="member_list"),

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -247,3 +248,35 @@ def member_list(request: HttpRequest) -> HttpResponse:
         raise errors.MemberNotFound(_("No such account."))
     members = selectors.members_of(actor=user)
     return render(request, "accounts/member_list.html", {"members": members, "nav": "members"})
+
+
+# --- one's own profile: the language Haven speaks ----------------------------------------
+
+
+@never_cache
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    status = 200
+    if request.method == "POST":
+        form = forms.ProfileForm(request.POST)
+        if form.is_valid():
+            services.user_language_set(user=user, language=form.cleaned_data["language"])
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+        status = 400
+    else:
+        form = forms.ProfileForm(initial={"language": user.language})
+    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"}, status=status)
+
+
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switch on every page (Django's ``set_language``: a cookie, then back
+    to the page). A signed-in user's choice is also kept in their profile, which wins
+    over the cookie on every later page."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if request.method == "POST" and isinstance(user, User) and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=user, language=language)
+    return response

@@ -8,8 +8,9 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # accounts cannot import the trail (the trail imports accounts): it tells of
-        # token revocations through its hooks.
+        # token revocations and profile changes through its hooks.
         from haven.accounts import hooks as account_hooks
         from haven.audit import services
 
         account_hooks.on_tokens_revoked(services.tokens_revoked_record)
+        account_hooks.on_profile_changed(services.profile_changed_record)

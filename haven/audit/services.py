@@ -48,6 +48,7 @@ from haven.audit.models import Action, AuditEvent, AuditHead
 
 __all__ = ["GENESIS", "Actor", "SealResult", "VerifyResult", "audit_record", "audit_seal"]
 
+USER_SUBJECT = "user"  # the trail's object type for an account's own settings
 TOKEN_SUBJECT = "api_token"  # noqa: S105 - the trail's object type for API tokens, no secret  # nosec B105
 GAP_SUBJECT = "audit.AuditEvent"
 
@@ -628,6 +629,18 @@ def actor_of(user: User) -> Actor:
 # Who acts when Haven itself does (revoking the tokens of an account that failed
 # attempts locked; recording a gap in the trail).
 SYSTEM = Actor(id=None, username="", organisation_id="", organisation_name="")
+
+
+def profile_changed_record(event: account_hooks.ProfileChanged) -> None:
+    """A user changed their own profile (their language): what, to which value.
+    Registered with ``haven.accounts.hooks`` by ``AuditConfig.ready``."""
+    audit_record(
+        actor=actor_of(event.user),
+        action=Action.UPDATE,
+        object_type=USER_SUBJECT,
+        object_id=event.user.pk,
+        detail={"event": "profile_changed", **event.changes},
+    )
 
 
 def tokens_revoked_record(event: account_hooks.TokensRevoked) -> None:

@@ -303,9 +303,7 @@ def translation_available(code: str) -> bool:
 
 
 def _language_name(code: str) -> str:
-    offered: dict[str, Any] = dict(settings.LANGUAGES)
-    if code in offered:
-        return str(offered[code])
+    """In the reader's language (settings.LANGUAGES names each language in itself)."""
     return cldr.language_name(code)
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from babel.core import get_global
 from rapidfuzz.distance import JaroWinkler
 
 from haven.linkage.normalise import dates, names
@@ -78,12 +79,13 @@ _SEXES = {"F", "M", "X"}
 
 @lru_cache(maxsize=1)
 def _alpha3() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for line in (_DATA / "iso3166_alpha3.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            alpha3, alpha2 = line.split("\t")
-            table[alpha3] = alpha2
-    return table
+    """ISO 3166-1 alpha-3 to alpha-2, from CLDR's territory aliases (through Babel, not a
+    hand table): the three-letter codes that stand for exactly one country."""
+    return {
+        alias: targets[0]
+        for alias, targets in get_global("territory_aliases").items()
+        if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and len(targets[0]) == 2
+    }
 
 
 def _nationality(text: str, *, strict: bool) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import BaseParser, MultiPartParser
@@ -48,7 +49,7 @@ class UploadSerializer(serializers.Serializer[Any]):
 
     def validate_file(self, upload: Any) -> bytes:
         if upload.size > forms_exchange.MAX_FILE_BYTES:
-            raise serializers.ValidationError("This file is too large (20 MB at most).")
+            raise serializers.ValidationError(_("This file is too large (20 MB at most)."))
         content: bytes = upload.read()
         return content
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.vault import hooks, keys, ledger
 from haven.vault.errors import DecryptionFailed, ErrorCode, KeyDestroyed, VaultMisconfigured
@@ -40,7 +41,7 @@ def _wrap(*, data_key_id: object, plain: bytes, master: keys.MasterKey) -> bytes
 
 def _unwrap(key: DataKey) -> bytes:
     if key.destroyed_at is not None or not bytes(key.wrapped):
-        raise KeyDestroyed("This person's data was erased and can no longer be read.")
+        raise KeyDestroyed(_("This person's data was erased and can no longer be read."))
     cached = getattr(key, "_plain", None)
     if isinstance(cached, bytes):
         return cached

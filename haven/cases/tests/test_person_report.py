@@ -393,9 +393,9 @@ def test_it_says_why_a_lead_that_may_not_see_assessments_or_decisions_cannot_sho
 @pytest.mark.parametrize(
     ("languages", "requested", "code", "by_caseworker"),
     [
-        (["fi", "ru"], "", "fi", False),  # the person's first language, offered
+        (["fi", "so"], "", "fi", False),  # the person's first language, offered
         (["so", "sv"], "", "sv", False),  # the first one Haven offers
-        (["ru"], "", "en", False),  # none offered: the caseworker's own language
+        (["so"], "", "en", False),  # none offered: the caseworker's own language
         (["fi"], "sv", "sv", True),  # the caseworker's choice wins
         ([], "", "en", False),  # not known: the caseworker's own language
     ],

@@ -213,6 +213,15 @@ def test_alpha_3_nationality_is_compared_as_alpha_2() -> None:
     assert _n(nat="EST").nationality == "EE"  # not "ES"
 
 
+def test_alpha_3_codes_come_from_cldr_and_only_those_of_one_country() -> None:
+    # CLDR's aliases, not a hand table: every country of the region and of the victims
+    assert _n(nat="VNM").nationality == "VN"
+    assert _n(nat="THA").nationality == "TH"
+    assert _n(nat="UZB").nationality == "UZ"
+    # the Soviet Union stands for many countries today: no guess
+    assert _n(nat="SUN").nationality == ""
+
+
 def test_an_unknown_code_is_refused_in_strict_mode() -> None:
     with pytest.raises(matching.InvalidRecord):
         matching.normalise(matching.Record("A", "B", "", "", "Narnia"), strict=True)

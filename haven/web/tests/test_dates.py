@@ -46,7 +46,7 @@ def test_the_case_page_shows_the_opening_date_in_the_languages_one_format(
     html = client.get(reverse("web:case_detail", args=[case.id])).content.decode()
 
     # then
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     assert shown in html
     for wrong in not_shown:
         assert wrong not in html

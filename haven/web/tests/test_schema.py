@@ -68,6 +68,7 @@ pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/v1/auth/token/"
 TOKENS = "/api/v1/auth/tokens/"
+PROFILE = "/api/v1/auth/profile/"
 TOKEN_REVOKE = TOKENS + "{id}/revoke/"
 MEMBER_TOKENS = "/api/v1/auth/users/{user_id}/tokens/"
 MEMBER_TOKENS_REVOKE = MEMBER_TOKENS + "revoke/"
@@ -225,6 +226,8 @@ OPERATIONS = {
     *((action, "post") for action in PLACEMENT_ACTIONS),
     (TOKEN, "post"),
     (TOKENS, "get"),
+    (PROFILE, "get"),
+    (PROFILE, "patch"),
     (TOKEN_REVOKE, "post"),
     (MEMBER_TOKENS, "get"),
     (MEMBER_TOKENS_REVOKE, "post"),

@@ -1191,6 +1191,7 @@ CONTEXTS: dict[str, Builder] = {
     "accounts/user_login.html": lambda scene: {"form": account_forms.LoginForm(), "next": "/"},
     "accounts/mfa_verify.html": lambda scene: {"form": account_forms.OtpForm(), "next": "/"},
     "accounts/token_list.html": lambda scene: _token_list(scene),
+    "accounts/profile.html": lambda scene: {"form": account_forms.ProfileForm(), "nav": "profile"},
     "accounts/member_list.html": lambda scene: {
         "members": [scene.lead, scene.police],
         "nav": "members",

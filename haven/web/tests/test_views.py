@@ -69,7 +69,7 @@ def test_it_switches_the_language_with_the_selector() -> None:
     # then
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "fi"
-    assert '<html lang="fi">' in client.get(reverse("cases:list")).content.decode()
+    assert '<html lang="fi" dir="ltr">' in client.get(reverse("cases:list")).content.decode()
 
 
 def test_it_announces_messages_in_a_status_region() -> None:
