@@ -35,7 +35,9 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # Debian packages for the tests: PostgreSQL server, Chromium, pango for WeasyPrint (the annual
-# report PDF) and poppler's pdftotext (the tests read the PDF's text). Installed only if missing.
+# report PDF) and poppler's pdftotext (the tests read the PDF's text); Noto fonts for the rights
+# leaflet (Latin, Cyrillic, Vietnamese and Thai in fonts-noto-core, Chinese in fonts-noto-cjk).
+# Installed only if missing.
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
@@ -43,6 +45,8 @@ system-packages:
 	ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 \
 	  || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -q NotoSansThai-Regular || missing="$$missing fonts-noto-core"; \
+	fc-list 2>/dev/null | grep -q NotoSansCJK-Regular || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
@@ -125,7 +129,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \
-	--cov=haven.assistance.services --cov=haven.assistance.selectors \
+	--cov=haven.assistance.services --cov=haven.assistance.selectors --cov=haven.assistance.rights \
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
