@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -43,7 +44,7 @@ class RightsTeam:
     outsider: User  # not on the team
 
 
-def rights_team(**person: str) -> RightsTeam:
+def rights_team(**person: Any) -> RightsTeam:
     lead = make_user(org_type=OrgType.NGO, first_name="Maria")
     case = open_case(actor=lead, **person)
     shelter = make_user(org_type=OrgType.SHELTER)
