@@ -50,8 +50,9 @@ gettext:
 	    >$(VAR)/apt.log 2>&1 || { tail -30 $(VAR)/apt.log; exit 1; }; }
 
 # Debian packages for the tests: PostgreSQL server, Chromium, pango for WeasyPrint (the annual
-# report PDF), poppler's pdftotext (the tests read the PDF's text) and gettext (msgfmt compiles
-# and checks the message catalogues). Installed only if missing.
+# report PDF), poppler's pdftotext (the tests read the PDF's text), gettext (msgfmt compiles
+# and checks the message catalogues); Noto fonts for the rights leaflet (Latin, Cyrillic,
+# Vietnamese and Thai in fonts-noto-core, Chinese in fonts-noto-cjk). Installed only if missing.
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql postgresql-contrib"; \
@@ -60,6 +61,8 @@ system-packages:
 	  || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	fc-list 2>/dev/null | grep -q NotoSansThai-Regular || missing="$$missing fonts-noto-core"; \
+	fc-list 2>/dev/null | grep -q NotoSansCJK-Regular || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
@@ -142,7 +145,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.deadlines.services --cov=haven.deadlines.selectors --cov=haven.deadlines.kinds \
 	--cov=haven.identification.services --cov=haven.identification.selectors \
 	--cov=haven.identification.hooks \
-	--cov=haven.assistance.services --cov=haven.assistance.selectors \
+	--cov=haven.assistance.services --cov=haven.assistance.selectors --cov=haven.assistance.rights \
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.justice.services_remedies \

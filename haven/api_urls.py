@@ -7,6 +7,7 @@ from haven.assistance.api import assessments as assessments_api
 from haven.assistance.api import permits as permits_api
 from haven.assistance.api import plans as plans_api
 from haven.assistance.api import reflection as reflection_api
+from haven.assistance.api import rights as rights_api
 from haven.cases import api as cases_api
 from haven.children import api as children_api
 from haven.deadlines import api as deadlines_api
@@ -44,6 +45,7 @@ urlpatterns = [
     *access_api.urlpatterns,
     *break_glass_api.urlpatterns,
     *permits_api.urlpatterns,
+    *rights_api.urlpatterns,
     *children_api.urlpatterns,
     *assessments_api.urlpatterns,
     *plans_api.urlpatterns,

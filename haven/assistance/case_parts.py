@@ -26,7 +26,11 @@ from haven.assistance.models import (
     AssistancePlan,
     AssistanceService,
     DetentionRecord,
+    InterpretationNeed,
+    InterpreterBooking,
     ReflectionPeriod,
+    RightsInformation,
+    RightsItem,
     ServiceStatus,
 )
 from haven.assistance.selectors import assessments as assessment_selectors
@@ -34,7 +38,9 @@ from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.selectors import rights as rights_selectors
 from haven.cases import parts
+from haven.lib import cldr
 
 fact = parts.fact
 
@@ -113,6 +119,9 @@ CASE_ROWS = (
     Assessment,
     AssistanceService,
     AssistanceClosure,
+    InterpretationNeed,  # R-24, the rights panel at the end of this module
+    InterpreterBooking,
+    RightsInformation,
 )
 
 
@@ -522,3 +531,174 @@ REPORT = [
         read=_report,
     ),
 ]
+
+
+# --- information on rights and interpretation (R-24) ----------------------------------------
+# Kept together at the end: the panel, the timeline entries and the report section.
+
+
+def _rights_panel(page: parts.CasePage) -> list[parts.Panel]:
+    return [
+        parts.Panel(
+            parts.SLOT_BODY,
+            55,
+            "assistance/rights/_case_block.html",
+            {
+                "rights": rights_selectors.case_page_rights(
+                    case_view=page.view,
+                    held=page.has_rows(InterpretationNeed)
+                    or page.has_rows(InterpreterBooking)
+                    or page.has_rows(RightsInformation),
+                )
+            },
+            _("Information and interpretation"),
+        )
+    ]
+
+
+def _rights_given(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    records = RightsInformation.objects.filter(case_id=source.case.id).only(
+        "given_at", "language", "items"
+    )
+    return [
+        parts.TimelineEntry(
+            on=timezone.localdate(r.given_at),
+            kind="rights_information",
+            title=_("Information on rights given (%(language)s)")
+            % {"language": cldr.language_name(r.language)},
+            detail=", ".join(_label(RightsItem, i) for i in r.items),
+        )
+        for r in records
+    ]
+
+
+def _interpretation_needs(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    needs = InterpretationNeed.objects.filter(case_id=source.case.id).only(
+        "needed", "languages", "recorded_at"
+    )
+    return [
+        parts.TimelineEntry(
+            on=timezone.localdate(n.recorded_at),
+            kind="interpretation_need",
+            title=_("Interpreter needed: %(languages)s")
+            % {"languages": cldr.language_names(n.languages)}
+            if n.needed
+            else _("No interpreter needed"),
+        )
+        for n in needs
+    ]
+
+
+def _interpreter_bookings(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    bookings = InterpreterBooking.objects.filter(case_id=source.case.id).only(
+        "occasion", "planned_on", "language", "interpreter_organisation", "interpreter_name_enc"
+    )
+    return [
+        parts.TimelineEntry(
+            on=b.planned_on,
+            kind="interpreter_booking",
+            title=_("%(occasion)s planned, in %(language)s")
+            % {
+                "occasion": b.get_occasion_display(),
+                "language": cldr.language_name(b.language),
+            },
+            detail=_("interpreter booked")
+            if b.interpreter_organisation or b.interpreter_name_enc
+            else _("no interpreter booked"),
+        )
+        for b in bookings
+    ]
+
+
+def _rights_entries(found: rights_selectors.RightsView) -> list[parts.ReportEntry]:
+    entries = [
+        parts.ReportEntry(
+            _("Information on your rights given to you"),
+            timezone.localdate(r.given_at),
+            [
+                fact(_("Information"), ", ".join(r.item_labels)),
+                fact(_("Language"), r.language_name),
+                fact(_("How"), r.form_label),
+                fact(_("Version"), r.version_label),
+                fact(_("Interpreting organisation"), r.interpreter_organisation),
+                fact(_("Interpreter"), r.interpreter_name),
+            ],
+        )
+        for r in found.records
+    ]
+    entries += [
+        parts.ReportEntry(
+            _("Your need for an interpreter"),
+            timezone.localdate(n.recorded_at),
+            [
+                fact(_("Interpreter needed"), n.needed),
+                fact(_("Languages"), n.language_names),
+                fact(
+                    _("Interpreter asked for"), n.interpreter_sex_label if n.interpreter_sex else ""
+                ),
+            ],
+        )
+        for n in found.need_history
+    ]
+    entries += [
+        parts.ReportEntry(
+            b.occasion_label,
+            b.planned_on,
+            [
+                fact(_("Language"), b.language_name),
+                fact(_("Interpreting organisation"), b.interpreter_organisation),
+                fact(_("Interpreter"), b.interpreter_name),
+            ],
+        )
+        for b in found.bookings
+    ]
+    return entries
+
+
+def _rights_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "rights_information",
+            _("Information on your rights and interpretation"),
+            lambda: rights_selectors.rights_get(user=user, case_id=case_id),
+            _rights_entries,
+        )
+    ]
+
+
+PANELS.append(_rights_panel)
+TIMELINE += [
+    parts.TimelineProvider(
+        FieldGroup.SERVICES,
+        ("interpretation_need",),
+        60,
+        _interpretation_needs,
+        InterpretationNeed,
+    ),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES,
+        ("rights_information",),
+        70,
+        _rights_given,
+        RightsInformation,
+    ),
+    parts.TimelineProvider(
+        FieldGroup.SERVICES,
+        ("interpreter_booking",),
+        75,
+        _interpreter_bookings,
+        InterpreterBooking,
+    ),
+]
+REPORT.append(
+    parts.ReportPart(
+        key="rights_information",
+        covers=(
+            "assistance.RightsInformation",
+            "assistance.InterpretationNeed",
+            "assistance.InterpreterBooking",
+        ),
+        read=_rights_report,
+    )
+)

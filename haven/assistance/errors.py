@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     EARLY_END_GROUND_NOT_PERMITTED = "early_end_ground_not_permitted"
     INVALID = "invalid"
     INVALID_CHOICE = "invalid_choice"
+    ITEMS_REQUIRED = "items_required"
+    LANGUAGE_INVALID = "language_invalid"
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
     NO_REFLECTION_PERIOD = "no_reflection_period"
     OUTCOME_REQUIRED = "outcome_required"

@@ -391,3 +391,128 @@ class AssistanceClosure(models.Model):
 
     def __str__(self) -> str:
         return f"closure {self.pk} of {self.case_id}"
+
+
+# --- information on rights and interpretation (R-24) ----------------------------------
+
+
+class RightsItem(models.TextChoices):
+    """The items of information the person has the right to get (R-24, R-19(d))."""
+
+    REFLECTION = "reflection", _("Recovery and reflection period")
+    ASSISTANCE = "assistance", _("Assistance and services")
+    LEGAL_AID = "legal_aid", _("Legal aid")  # R-35
+    COMPENSATION = "compensation", _("Compensation")  # R-36
+    RESIDENCE = "residence", _("Residence permit")  # R-16
+    RETURN = "return", _("Safe return")  # R-31
+    COMPLAINTS = "complaints", _("How to complain")
+    PROTECTION = "protection", _("International protection")  # Dir Art. 11(6)
+    PROCEEDINGS = "proceedings", _("The proceedings")  # CETS Art. 15(1)
+
+
+class RightsForm(models.TextChoices):
+    """How the information was given."""
+
+    LEAFLET = "leaflet", _("Leaflet printed and handed over")
+    READ_ALOUD = "read_aloud", _("Leaflet read aloud")
+    ORAL = "oral", _("Explained orally")
+
+
+class RightsVersion(models.TextChoices):
+    """Which version of the words: standard, easy-read, or for a child (R-26)."""
+
+    STANDARD = "standard", _("Standard")
+    EASY = "easy", _("Easy-read")
+    CHILD = "child", _("Child-friendly")
+
+
+class InterpreterSex(models.TextChoices):
+    """The sex of the interpreter, recorded when the person asked for one."""
+
+    ANY = "", _("No preference")
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class RightsInformation(models.Model):
+    """One occasion on which the person was informed of their rights (R-24): which
+    items, when, in which language and form, by whom, with which interpreter.
+    Services group; the interpreter's name is encrypted with the person's key."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="rights_information"
+    )
+    given_at = models.DateTimeField()
+    language = models.CharField(max_length=12)  # BCP 47 / ISO 639 code
+    form = models.CharField(max_length=20, choices=RightsForm.choices)
+    version = models.CharField(max_length=20, choices=RightsVersion.choices)
+    items = models.JSONField(default=list)  # RightsItem values
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    interpreter_organisation = models.CharField(max_length=200, blank=True)
+    interpreter_name_enc = models.BinaryField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"rights information {self.pk} of {self.case_id}"
+
+
+class InterpretationNeed(models.Model):
+    """The person's need for an interpreter and the languages (R-19(c), R-24).
+    Revisable: each revision is a new row, the latest counts. Services group."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="interpretation_needs"
+    )
+    needed = models.BooleanField()
+    languages = models.JSONField(default=list, blank=True)  # language codes, preferred first
+    interpreter_sex = models.CharField(
+        max_length=10, choices=InterpreterSex.choices, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"interpretation need {self.pk} of {self.case_id}"
+
+
+class InterpreterBooking(models.Model):
+    """An interpreter planned for an interview or a decision (R-24, R-28). Services
+    group; an interpreter named as a person is stored encrypted."""
+
+    class Occasion(models.TextChoices):
+        INTERVIEW = "interview", _("Interview")
+        DECISION = "decision", _("Decision given to the person")
+        HEARING = "hearing", _("Court hearing")
+        OTHER = "other", _("Other meeting")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="interpreter_bookings"
+    )
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    planned_on = models.DateField()
+    language = models.CharField(max_length=12)
+    interpreter_organisation = models.CharField(max_length=200, blank=True)
+    interpreter_name_enc = models.BinaryField(null=True, blank=True)
+    interpreter_sex = models.CharField(
+        max_length=10, choices=InterpreterSex.choices, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+
+    def __str__(self) -> str:
+        return f"interpreter booking {self.pk} of {self.case_id}"

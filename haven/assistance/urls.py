@@ -1,4 +1,4 @@
-from haven.assistance.views import assessments, permits, plans, reflection
+from haven.assistance.views import assessments, permits, plans, reflection, rights
 
 app_name = "assistance"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *permits.urlpatterns,
     *assessments.urlpatterns,
     *plans.urlpatterns,
+    *rights.urlpatterns,
 ]

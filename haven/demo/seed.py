@@ -59,6 +59,7 @@ from haven.demo import assistance as assistance_demo
 from haven.demo import directory as directory_demo
 from haven.demo import history as history_plans
 from haven.demo import referrals as referral_demo
+from haven.demo import rights as rights_demo
 from haven.demo import screenings as screening_plans
 from haven.demo import shelters as shelters_demo
 from haven.demo.accounts import (
@@ -191,6 +192,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.protected_releases = _release_protected_statistics(users, today)
     summary.duplicate_pairs = _record_a_duplicate(users)
     night = shelters_demo.seed_found_at_night(users=users)
+    rights_demo.seed_rights_informed(users=users)  # told his rights in Vietnamese
     summary.found_at_night = night.people.count()
     # Its children wait for a guardian like any other child without one.
     summary.assistance.children_without_guardian += sum(
@@ -443,9 +445,9 @@ DUPLICATE = (
 )
 
 
-# Opened besides the ``cases`` synthetic ones: the duplicate pair and the people
-# found at night.
-DUPLICATE_CASES = len(DUPLICATE) + shelters_demo.FOUND_AT_NIGHT_CASES
+# Opened besides the ``cases`` synthetic ones: the duplicate pair, the people found at
+# night and the man told his rights in Vietnamese.
+DUPLICATE_CASES = len(DUPLICATE) + shelters_demo.FOUND_AT_NIGHT_CASES + rights_demo.INFORMED_CASES
 
 
 def _record_a_duplicate(users: dict[UserKey, User]) -> int:

@@ -37,9 +37,11 @@ from haven.assistance.models import (
     ReflectionExtension,
     ReflectionPeriod,
     ResidencePermit,
+    RightsInformation,
 )
 from haven.assistance.models import ServiceStatus as St
 from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.selectors import rights as rights_selectors
 from haven.audit import services as audit_services
 from haven.audit.models import Action, AuditEvent
 from haven.cases import drafts, selectors
@@ -1103,3 +1105,17 @@ def test_issue14_the_demo_coordinator_office_has_a_supervisor_who_may_approve_a_
     # then: the supervisor may decide it, the proposer may not
     assert linkage_review_selectors.may_decide_merge(supervisor, proposed)
     assert not linkage_review_selectors.may_decide_merge(caseworker, proposed)
+
+
+def test_r24_seeds_a_vietnamese_speaking_man_told_his_rights_in_vietnamese(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    record = RightsInformation.objects.select_related("case", "given_by").get(language="vi")
+    # when
+    view = rights_selectors.rights_get(user=record.given_by, case_id=record.case_id)
+    # then
+    assert view.need is not None and view.need.languages == ["vi"]
+    assert len(view.records[0].items) == 9  # the whole checklist
+    assert [w.occasion for w in view.warnings] == ["decision"]  # none booked yet
+    assert any(b.has_interpreter for b in view.bookings)

@@ -138,6 +138,11 @@ FAMILY_TRACING_UPDATE = "/api/v1/family-tracing/{id}/"
 DEPENDANTS = CASE + "dependants/"
 DEPENDANT_EDUCATION = "/api/v1/dependants/{id}/education/"
 PERMITS = CASE + "permits/"
+# answers as served in haven/assistance/tests/test_rights_api.py
+RIGHTS_LEAFLET = CASE + "rights-leaflet/"
+RIGHTS_INFORMATION = CASE + "rights-information/"
+INTERPRETATION_NEED = CASE + "interpretation-need/"
+INTERPRETER_BOOKINGS = CASE + "interpreter-bookings/"
 PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
 DETENTION = CASE + "detention/"
 COOPERATION = CASE + "cooperation/"
@@ -297,6 +302,11 @@ OPERATIONS = {
     (DEPENDANT_EDUCATION, "post"),
     (PERMITS, "get"),
     (PERMITS, "post"),
+    (RIGHTS_LEAFLET, "get"),
+    (RIGHTS_INFORMATION, "get"),
+    (RIGHTS_INFORMATION, "post"),
+    (INTERPRETATION_NEED, "post"),
+    (INTERPRETER_BOOKINGS, "post"),
     (PERMIT_RENEWALS, "post"),
     (DETENTION, "post"),
     (COOPERATION, "get"),

@@ -51,15 +51,18 @@ from haven.assistance.forms import assessments as assessment_forms
 from haven.assistance.forms import permits as permit_forms
 from haven.assistance.forms import plans as plan_forms
 from haven.assistance.forms import reflection as reflection_forms
+from haven.assistance.forms import rights as rights_forms
 from haven.assistance.selectors import assessments as assessment_selectors
 from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.selectors import permits as permit_selectors
 from haven.assistance.selectors import plans as plan_selectors
 from haven.assistance.selectors import reflection as reflection_selectors
+from haven.assistance.selectors import rights as rights_selectors
 from haven.assistance.services import assessments as assessment_services
 from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
 from haven.assistance.services import reflection as reflection_services
+from haven.assistance.services import rights as rights_services
 from haven.assistance.tests.test_reflection_services import period_version
 from haven.assistance.views import plans as plan_views
 from haven.audit.services import actor_of
@@ -2756,6 +2759,88 @@ def _placement_contexts() -> dict[str, Builder]:
 
 
 CONTEXTS.update(_placement_contexts())
+
+
+# --- information on rights and interpretation (R-24) --------------------------------------
+
+
+def _rights(scene: Scene) -> rights_selectors.RightsView:
+    """The presumed case: an interpreter needed, a decision soon without one, and the
+    leaflet given in Vietnamese."""
+    case, today = scene.presumed.case, timezone.localdate()
+    rights_services.interpretation_need_record(
+        actor=scene.lead,
+        case_id=case.id,
+        data=rights_services.NeedInput(needed=True, languages=["vi"], interpreter_sex="male"),
+    )
+    for organisation in ("", "Test Interpreting Ltd"):
+        rights_services.interpreter_booking_record(
+            actor=scene.lead,
+            case_id=case.id,
+            data=rights_services.BookingInput(
+                occasion="decision",
+                planned_on=today + timedelta(days=1),
+                language="vi",
+                interpreter_organisation=organisation,
+                interpreter_sex="male",
+            ),
+        )
+    rights_services.rights_information_record(
+        actor=scene.lead,
+        case_id=case.id,
+        data=rights_services.RightsInput(
+            items=["reflection"], given_on=today, language="vi", form="oral", version="easy"
+        ),
+    )
+    return rights_selectors.rights_get(user=scene.lead, case_id=case.id)
+
+
+def _rights_detail(scene: Scene) -> Context:
+    view = _rights(scene)
+    given_form = rights_forms.RightsInformationForm({"given-items": []})
+    given_form.is_valid()
+    return {
+        "view": view,
+        "case": view.case,
+        "given_form": given_form,
+        "need_form": rights_forms.InterpretationNeedForm(),
+        "booking_form": rights_forms.InterpreterBookingForm(),
+        "nav": "cases",
+    }
+
+
+def _leaflet(scene: Scene) -> Context:
+    view = rights_selectors.leaflet_get(
+        user=scene.lead, case_id=scene.presumed.case.id, language="th"
+    )
+    choice = rights_forms.LeafletChoiceForm({"lang": "xx"})
+    choice.is_valid()
+    return {
+        "view": view,
+        "case": view.case,
+        "leaflet": view.leaflet,
+        "choice_form": choice,
+        "given_form": rights_forms.RightsInformationForm(),
+        "nav": "cases",
+    }
+
+
+def _rights_case_block(scene: Scene) -> Context:
+    _rights(scene)
+    view = selectors.case_read(user=scene.lead, case_id=scene.presumed.case.id)
+    return {"rights": rights_selectors.case_page_rights(case_view=view)}
+
+
+CONTEXTS.update(
+    {
+        "assistance/rights/rights_detail.html": _rights_detail,
+        "assistance/rights/leaflet_detail.html": _leaflet,
+        "assistance/rights/leaflet_print.html": _leaflet,
+        "assistance/rights/_leaflet.html": _leaflet,
+        "assistance/rights/_warnings.html": lambda scene: {"warnings": _rights(scene).warnings},
+        "assistance/rights/_case_block.html": _rights_case_block,
+    }
+)
 
 
 def _request(user: User) -> HttpRequest:
