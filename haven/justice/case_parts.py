@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import Purpose
 from haven.cases import parts
-from haven.justice import selectors
-from haven.justice.models import CooperationRecord
+from haven.justice import selectors, selectors_parties
+from haven.justice.models import CooperationRecord, PartyLink
 
 # --- case page ------------------------------------------------------------------------------
 
@@ -32,8 +32,23 @@ def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_cooperation]
-CASE_ROWS = (CooperationRecord,)
+def _parties(page: parts.CasePage) -> list[parts.Panel]:
+    found = selectors_parties.case_page_parties(  # legal group only
+        user=page.user, case_view=page.view, purpose=page.purpose, held=page.has_rows(PartyLink)
+    )
+    return [
+        parts.Panel(
+            parts.SLOT_BODY,
+            75,
+            "justice/parties/_parties_case_block.html",
+            {"parties": found},
+            _("Offenders, employers and other parties"),
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_cooperation, _parties]
+CASE_ROWS = (CooperationRecord, PartyLink)
 
 
 # --- report for the person ------------------------------------------------------------------
@@ -68,4 +83,42 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     ]
 
 
-REPORT = [parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report)]
+def _party_entries(found: selectors_parties.CaseParties) -> list[parts.ReportEntry]:
+    # The links of the person's case only: never the other cases sharing a party.
+    return [
+        parts.ReportEntry(
+            link.party.name,
+            None,
+            [
+                parts.fact(_("The party is"), link.party.kind_label),
+                parts.fact(_("Roles in the process"), ", ".join(link.role_labels)),
+                parts.fact(_("Sector (ISIC section)"), link.party.sector_label),
+                parts.fact(_("Country"), link.party.country),
+            ],
+        )
+        for link in found.links
+    ]
+
+
+def _parties_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "parties",
+            _("Offenders, employers and other parties"),
+            lambda: selectors_parties.case_parties(
+                user=user, case_id=case_id, purpose=Purpose.ASSISTANCE, others=False
+            ),
+            _party_entries,
+        )
+    ]
+
+
+REPORT = [
+    parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report),
+    parts.ReportPart(
+        key="justice_parties",
+        covers=("justice.PartyLink", "justice.Party"),
+        read=_parties_report,
+    ),
+]

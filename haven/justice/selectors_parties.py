@@ -204,9 +204,13 @@ def _on_case(user: User, link: PartyLink, others: list[PartyLink], purpose: Purp
 
 
 @transaction.atomic
-def case_parties(*, user: User, case_id: object, purpose: Purpose = PURPOSE) -> CaseParties:
+def case_parties(
+    *, user: User, case_id: object, purpose: Purpose = PURPOSE, others: bool = True
+) -> CaseParties:
     """The parties of the case and, for each, the other cases sharing it as the
-    reader may see them (legal group; R-38). Every read is audited through the gate."""
+    reader may see them (legal group; R-38). Every read is audited through the gate.
+    ``others`` False: this case's links alone (the report for the person), no
+    other case is read."""
     with case_selectors.gate_once():
         gated = case_selectors.case_for(
             user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
@@ -220,18 +224,19 @@ def case_parties(*, user: User, case_id: object, purpose: Purpose = PURPOSE) -> 
             .order_by("linked_at", "id")
         )
         gated.audit_record(object_type=LINK_TYPE)
-        others: dict[uuid.UUID, list[PartyLink]] = {link.party_id: [] for link in links}
-        for other in (
-            PartyLink.objects.filter(party_id__in=list(others))
-            .exclude(case_id=case.id)
-            .order_by("linked_at", "id")
-        ):
-            others[other.party_id].append(other)
+        sharing: dict[uuid.UUID, list[PartyLink]] = {link.party_id: [] for link in links}
+        if others:
+            for other in (
+                PartyLink.objects.filter(party_id__in=list(sharing))
+                .exclude(case_id=case.id)
+                .order_by("linked_at", "id")
+            ):
+                sharing[other.party_id].append(other)
         return CaseParties(
             case=case,
             erased=False,
             writable=gated.writable,
-            links=[_on_case(user, link, others[link.party_id], purpose) for link in links],
+            links=[_on_case(user, link, sharing[link.party_id], purpose) for link in links],
         )
 
 

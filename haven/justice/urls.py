@@ -1,5 +1,5 @@
-from haven.justice import views
+from haven.justice import views, views_parties
 
 app_name = "justice"
 
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_parties.urlpatterns]
