@@ -211,33 +211,33 @@ def case_parties(
     reader may see them (legal group; R-38). Every read is audited through the gate.
     ``others`` False: this case's links alone (the report for the person), no
     other case is read."""
-    with case_selectors.gate_once():
-        gated = case_selectors.case_for(
-            user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
-        )
-        case = gated.case
-        if gated.erased:
-            return CaseParties(case=case, erased=True, writable=False, links=[])
-        links = list(
-            PartyLink.objects.filter(case_id=case.id)
-            .select_related("party", "party__data_key")
+    # Inside the page's own ``gate_once``, if any: each case is loaded once per page.
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
+    )
+    case = gated.case
+    if gated.erased:
+        return CaseParties(case=case, erased=True, writable=False, links=[])
+    links = list(
+        PartyLink.objects.filter(case_id=case.id)
+        .select_related("party", "party__data_key")
+        .order_by("linked_at", "id")
+    )
+    gated.audit_record(object_type=LINK_TYPE)
+    sharing: dict[uuid.UUID, list[PartyLink]] = {link.party_id: [] for link in links}
+    if others:
+        for other in (
+            PartyLink.objects.filter(party_id__in=list(sharing))
+            .exclude(case_id=case.id)
             .order_by("linked_at", "id")
-        )
-        gated.audit_record(object_type=LINK_TYPE)
-        sharing: dict[uuid.UUID, list[PartyLink]] = {link.party_id: [] for link in links}
-        if others:
-            for other in (
-                PartyLink.objects.filter(party_id__in=list(sharing))
-                .exclude(case_id=case.id)
-                .order_by("linked_at", "id")
-            ):
-                sharing[other.party_id].append(other)
-        return CaseParties(
-            case=case,
-            erased=False,
-            writable=gated.writable,
-            links=[_on_case(user, link, sharing[link.party_id], purpose) for link in links],
-        )
+        ):
+            sharing[other.party_id].append(other)
+    return CaseParties(
+        case=case,
+        erased=False,
+        writable=gated.writable,
+        links=[_on_case(user, link, sharing[link.party_id], purpose) for link in links],
+    )
 
 
 def case_page_parties(
