@@ -79,7 +79,8 @@ from haven.identification.models import (
     Screening,
     ServedTo,
 )
-from haven.justice.models import CooperationRecord
+from haven.justice import selectors_parties
+from haven.justice.models import CooperationRecord, PartyLink
 from haven.linkage.models import Merge
 from haven.linkage.selectors import review as linkage_review_selectors
 from haven.linkage.services import review as linkage_review
@@ -1074,3 +1075,23 @@ def test_issue14_the_demo_coordinator_office_has_a_supervisor_who_may_approve_a_
     # then: the supervisor may decide it, the proposer may not
     assert linkage_review_selectors.may_decide_merge(supervisor, proposed)
     assert not linkage_review_selectors.may_decide_merge(caseworker, proposed)
+
+
+def test_r38_the_demo_police_see_one_employer_shared_by_two_cases(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given: the Finnish police caseworker
+    police = User.objects.get(
+        organisation__org_type=OrgType.POLICE, organisation__country="FI", role=Role.CASEWORKER
+    )
+    first = PartyLink.objects.filter(party__kind="company").order_by("linked_at").first()
+    assert first is not None
+
+    # when
+    parties = selectors_parties.case_parties(user=police, case_id=first.case_id)
+
+    # then: the employer, with the other case it shares
+    assert seeded.party_links == 3
+    employer = next(link for link in parties.links if link.party.kind == "company")
+    assert employer.party.name == "Marjatila Pohjola Oy"
+    assert len(employer.shared) == 1
