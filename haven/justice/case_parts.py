@@ -7,12 +7,13 @@ that it does."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.models import Purpose
+from haven.access.models import FieldGroup, Purpose
 from haven.cases import parts
 from haven.justice import selectors, selectors_parties
-from haven.justice.models import CooperationRecord, PartyLink
+from haven.justice.models import CooperationRecord, PartyKind, PartyLink, PartyRole
 
 # --- case page ------------------------------------------------------------------------------
 
@@ -49,6 +50,41 @@ def _parties(page: parts.CasePage) -> list[parts.Panel]:
 
 PANELS: list[parts.PanelProvider] = [_cooperation, _parties]
 CASE_ROWS = (CooperationRecord, PartyLink)
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _party_labels(row: PartyLink) -> list[object]:
+    return [PartyKind(row.party.kind).label, *(PartyRole(r).label for r in row.roles)]
+
+
+def _party_links(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    """Each party linked to the case (legal group): its kind and roles, never its
+    name, and nothing of the other cases it is on (R-38)."""
+    rows = (
+        PartyLink.objects.filter(case_id=source.case.id)
+        .select_related("party")
+        .only("roles", "linked_at", "party__kind")
+        .order_by("linked_at", "id")
+    )
+    return [
+        parts.TimelineEntry(
+            on=timezone.localdate(row.linked_at),
+            kind="party",
+            title=_("A party was linked to the case"),
+            detail=", ".join(
+                [
+                    str(PartyKind(row.party.kind).label),
+                    *(str(PartyRole(r).label) for r in row.roles),
+                ]
+            ),
+        )
+        for row in rows
+    ]
+
+
+TIMELINE = [parts.TimelineProvider(FieldGroup.LEGAL, ("party",), 80, _party_links, PartyLink)]
 
 
 # --- report for the person ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.urls import reverse
 from haven.accounts.models import User
 from haven.justice.models import Party, PartyKind, PartyLink, PartyRole
 from haven.justice.tests.parties_setup import shared_employer
+from haven.web import timeline
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,16 @@ def test_r38_the_report_for_the_person_has_the_cases_parties_but_not_the_other_c
     assert report.status_code == 200
     assert EMPLOYER in content
     assert t.second.reference not in content
+
+
+def test_r38_the_timeline_shows_a_party_linked_to_the_police_and_nothing_to_a_shelter() -> None:
+    # given
+    t = shared_employer()
+    # when
+    police = timeline.timeline_read(user=t.police, case_id=t.first.id)[1]
+    shelter = timeline.timeline_read(user=t.shelter, case_id=t.first.id)[1]
+    # then: the police see the link, with its roles but never the party's name
+    (linked,) = [e for e in police.entries if e.kind == "party"]
+    assert linked.detail == "A company or other organisation, Suspect, Employer"
+    assert EMPLOYER not in linked.title + linked.detail
+    assert [e for e in shelter.entries if e.kind == "party"] == []
