@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.access.models import Purpose
@@ -394,3 +396,27 @@ def test_r44_perpetrators_are_counted_once_per_role_by_sex_age_and_citizenship()
     assert this_year.by_role == {(PartyRole.USER, PartySex.MALE, PartyAgeGroup.MIDDLE, "FI"): 1}
     assert (this_year.total(PartyRole.USER), this_year.total(PartyRole.SUSPECT)) == (1, 0)
     assert this_year.employer_sectors == {}
+
+
+def test_r38_the_parties_of_a_case_cost_the_same_queries_for_one_or_four_parties() -> None:
+    # given: the first case with its employer only, then with three more parties
+    # that are on no other case
+    t = shared_employer()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.case_parties(user=t.police, case_id=t.first.id)
+        return len(captured.captured_queries)
+
+    one = queries()
+    for name in ("Person A", "Person B", "Person C"):
+        services.party_link_create(
+            actor=t.police,
+            case_id=t.first.id,
+            link=services.LinkInput(roles=[PartyRole.USER]),
+            new_party=services.PartyInput(kind=PartyKind.PERSON, name=name),
+        )
+    # when
+    four = queries()
+    # then
+    assert four == one
