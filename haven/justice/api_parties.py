@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -162,7 +163,7 @@ class PartyLinkCreateSerializer(PartyLinkWriteSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("party_id" in attrs) == ("new_party" in attrs):
-            raise serializers.ValidationError("Give either party_id or new_party.")
+            raise serializers.ValidationError(_("Give either party_id or new_party."))
         return attrs
 
 
