@@ -55,10 +55,6 @@ CASE_ROWS = (CooperationRecord, PartyLink)
 # --- timeline -------------------------------------------------------------------------------
 
 
-def _party_labels(row: PartyLink) -> list[object]:
-    return [PartyKind(row.party.kind).label, *(PartyRole(r).label for r in row.roles)]
-
-
 def _party_links(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     """Each party linked to the case (legal group): its kind and roles, never its
     name, and nothing of the other cases it is on (R-38)."""
@@ -119,6 +115,50 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     ]
 
 
+def _remedy_entries(found: selectors.Remedies) -> list[parts.ReportEntry]:
+    entries = [
+        parts.ReportEntry(
+            _("Proceeding"),
+            p.started_on,
+            [
+                parts.fact(_("Kind"), p.get_kind_display()),
+                parts.fact(_("Stage"), p.get_stage_display()),
+                parts.fact(_("Court or authority"), p.authority),
+                parts.fact(_("Your role"), p.get_person_role_display()),
+                parts.fact(_("Ended"), p.ended_on),
+            ],
+        )
+        for p in found.proceedings
+    ]
+    entries += [
+        parts.ReportEntry(
+            _("Compensation claim"),
+            c.filed_on or c.recorded_at.date(),
+            [
+                parts.fact(_("Source"), c.get_source_display()),
+                parts.fact(_("Status"), c.get_status_display()),
+                parts.fact(_("Amount claimed"), c.amount_claimed),
+                parts.fact(_("Amount awarded"), c.amount_awarded),
+                parts.fact(_("Amount paid"), c.amount_paid),
+            ],
+        )
+        for c in found.claims
+    ]
+    return entries
+
+
+def _remedies_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "remedies",
+            _("Proceedings and compensation"),
+            lambda: selectors.remedies(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE),
+            _remedy_entries,
+        )
+    ]
+
+
 def _party_entries(found: selectors_parties.CaseParties) -> list[parts.ReportEntry]:
     # The links of the person's case only: never the other cases sharing a party.
     return [
@@ -152,6 +192,11 @@ def _parties_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
 
 REPORT = [
     parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report),
+    parts.ReportPart(
+        key="justice_remedies",
+        covers=("justice.Proceeding", "justice.CompensationClaim"),
+        read=_remedies_report,
+    ),
     parts.ReportPart(
         key="justice_parties",
         covers=("justice.PartyLink", "justice.Party"),

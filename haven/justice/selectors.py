@@ -22,9 +22,15 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.justice.models import CooperationRecord
+from haven.justice.models import (
+    OPEN_CLAIM_STATUSES,
+    CompensationClaim,
+    CooperationRecord,
+    Proceeding,
+)
 
 OBJECT_TYPE = "justice.CooperationRecord"
+REMEDIES_OBJECT_TYPE = "justice.Proceeding"
 STATEMENT = gettext_lazy(
     "Recorded for criminal proceedings and residence permits only. Assistance never depends "
     "on it: the person receives the same help whatever is recorded here."
@@ -114,3 +120,58 @@ def case_page_cooperation(
     )
     current = CooperationState(*latest) if latest is not None else None
     return CasePageCooperation(current=current, statement=str(STATEMENT))
+
+
+# --- proceedings and compensation (R-34, R-36) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRemedies:
+    """How many proceedings and compensation claims of a case are still open:
+    counts only, for a return plan's warning (P3: return must not hamper
+    remedies), never their content."""
+
+    proceedings: int
+    compensation_claims: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.proceedings or self.compensation_claims)
+
+
+def open_remedies(*, case: Case) -> OpenRemedies:
+    """The open proceedings and compensation claims of a case the caller has
+    already read through the case gate. Counts only and not audited: the caller
+    learns that remedies are open, not what they are (two queries)."""
+    return OpenRemedies(
+        proceedings=Proceeding.objects.filter(case_id=case.id, ended_on__isnull=True).count(),
+        compensation_claims=CompensationClaim.objects.filter(
+            case_id=case.id, status__in=OPEN_CLAIM_STATUSES
+        ).count(),
+    )
+
+
+@dataclass(frozen=True)
+class Remedies:
+    case: Case
+    proceedings: list[Proceeding]
+    claims: list[CompensationClaim]
+
+
+@transaction.atomic
+def remedies(*, user: User, case_id: object, purpose: Purpose = Purpose.IDENTIFICATION) -> Remedies:
+    """Every proceeding and compensation claim of the case (legal group). The
+    read is audited."""
+    gated = case_selectors.case_for(
+        user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=purpose
+    )
+    case = gated.case
+    found = Remedies(
+        case=case,
+        proceedings=list(Proceeding.objects.filter(case_id=case.id).order_by("started_on", "id")),
+        claims=list(
+            CompensationClaim.objects.filter(case_id=case.id).order_by("recorded_at", "id")
+        ),
+    )
+    gated.audit_record(object_type=REMEDIES_OBJECT_TYPE)
+    return found

@@ -49,11 +49,13 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-PERSON_REPORT_QUERIES = 108  # + the placements and plan places of safe accommodation, the parties
+# + the placements and plan places of safe accommodation, + proceedings and claims,
+# + the parties
+PERSON_REPORT_QUERIES = 113
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
-# the report 17 (itself, the access report, the case and each app's section).
-PAGES_AUDIT_EVENTS = 21
+# the report 18 (itself, the access report, the case and each app's section).
+PAGES_AUDIT_EVENTS = 22
 
 DEADLINES_PER_OTHER_CASE = 3
 
