@@ -292,9 +292,10 @@ class CasePartyView(JsonApiView):
         operation_id="case_party_unlink",
         tags=["cases"],
         parameters=[CASE_ID, LINK_ID],
-        description="Unlink the party from the case; it stays on its other cases.",
+        description="Unlink the party from the case; it stays on its other cases. "
+        "Answers the case's parties as they are now.",
         responses={
-            204: None,
+            200: CasePartiesSerializer,
             401: UNAUTHENTICATED,
             403: GROUP_FORBIDDEN,
             404: LINK_NOT_FOUND,
@@ -302,8 +303,9 @@ class CasePartyView(JsonApiView):
         },
     )
     def delete(self, request: Request, id: str, link_id: str) -> Response:
-        services.party_link_remove(actor=acting_user(request), case_id=id, link_id=link_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        user = acting_user(request)
+        services.party_link_remove(actor=user, case_id=id, link_id=link_id)
+        return Response(_case_body(selectors.case_parties(user=user, case_id=id)))
 
 
 class PartyView(JsonApiView):

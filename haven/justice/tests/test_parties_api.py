@@ -56,6 +56,12 @@ def test_r38_the_police_read_the_shared_employer_and_a_shelter_gets_nothing(
     assert refused.json()["code"] == "field_group_not_allowed"
     assert (hidden.status_code, hidden.json()["code"]) == (404, "party_not_found")
     assert search_refused.status_code == 403
+    for path, response in (
+        ("/api/v1/cases/{id}/parties/", refused),
+        ("/api/v1/parties/{id}/", hidden),
+        ("/api/v1/cases/{id}/parties/search/", search_refused),
+    ):
+        assert_matches_schema(openapi, path, "get", response.status_code, response.json())
     assert "Berry" not in (refused.content + hidden.content + search_refused.content).decode()
 
 
@@ -114,6 +120,10 @@ def test_r38_a_party_is_searched_linked_changed_and_unlinked_through_the_api(
     )
     assert both.status_code == 400
     assert (known.status_code, known.json()["code"]) == (409, "party_registration_known")
+    for response in (both, known):
+        assert_matches_schema(
+            openapi, "/api/v1/cases/{id}/parties/", "post", response.status_code, response.json()
+        )
     assert created.status_code == 201
     assert Party.objects.count() == 2
     assert changed.status_code == 200
@@ -124,4 +134,8 @@ def test_r38_a_party_is_searched_linked_changed_and_unlinked_through_the_api(
         [PartyRole.EMPLOYER],
         [PartyRole.CONVICTED],
     ]
-    assert (removed.status_code, again.status_code) == (204, 404)
+    assert (removed.status_code, again.status_code) == (200, 404)
+    assert_matches_schema(
+        openapi, "/api/v1/cases/{id}/parties/{link_id}/", "delete", 200, removed.json()
+    )
+    assert [link["party"]["name"] for link in removed.json()["links"]] == ["Berry Farm Oy"]

@@ -140,6 +140,10 @@ PERMITS = CASE + "permits/"
 PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
 DETENTION = CASE + "detention/"
 COOPERATION = CASE + "cooperation/"
+CASE_PARTIES = CASE + "parties/"
+CASE_PARTY_SEARCH = CASE_PARTIES + "search/"
+CASE_PARTY = CASE_PARTIES + "{link_id}/"
+PARTY = "/api/v1/parties/{id}/"
 ASSESSMENTS = CASE + "assessments/"
 ASSESSMENT = "/api/v1/assessments/{id}/"
 PLANS = CASE + "plans/"
@@ -282,6 +286,12 @@ OPERATIONS = {
     (DETENTION, "post"),
     (COOPERATION, "get"),
     (COOPERATION, "post"),
+    (CASE_PARTIES, "get"),
+    (CASE_PARTIES, "post"),
+    (CASE_PARTY_SEARCH, "get"),
+    (CASE_PARTY, "put"),
+    (CASE_PARTY, "delete"),
+    (PARTY, "get"),
     (ASSESSMENTS, "get"),
     (ASSESSMENTS, "post"),
     (ASSESSMENT, "get"),
