@@ -129,6 +129,20 @@ def _party_create(*, actor: User, data: PartyInput) -> Party:
     )
 
 
+def party_write_check(*, actor: User, case_id: object) -> None:
+    """The questions a write of parties asks, without locking the case: what the
+    add page asks before it offers its forms (break-glass only reads, an erased
+    person's case and a merged case take no new record)."""
+    case_selectors.case_for(
+        user=actor,
+        case_id=case_id,
+        group=FieldGroup.LEGAL,
+        purpose=selectors.PURPOSE,
+        write=True,
+        lock=False,
+    )
+
+
 @transaction.atomic
 def party_link_create(
     *,

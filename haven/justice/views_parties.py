@@ -101,6 +101,8 @@ def party_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """GET: search the known parties, then link one or create a new one. POST
     ``party`` (an id, with its form's prefix): link it; otherwise create one."""
     if request.method != "POST":
+        # Forms are offered only to whom the write would accept (no form that answers 403).
+        services.party_write_check(actor=request_user(request), case_id=case_id)
         return _add_page(request, case_id, search=PartySearchForm(request.GET))
     search = PartySearchForm(request.POST)
     party_id = request.POST.get("party", "")

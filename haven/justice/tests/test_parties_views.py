@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from haven.access import services as access_services
 from haven.accounts.models import User
 from haven.justice.models import Party, PartyKind, PartyLink, PartyRole
 from haven.justice.tests.parties_setup import shared_employer
@@ -175,3 +176,25 @@ def test_r38_the_timeline_shows_a_party_linked_to_the_police_and_nothing_to_a_sh
     assert linked.detail == "A company or other organisation, Suspect, Employer"
     assert EMPLOYER not in linked.title + linked.detail
     assert [e for e in shelter.entries if e.kind == "party"] == []
+
+
+def test_r38_emergency_access_reads_the_parties_but_is_offered_no_form_to_add_one() -> None:
+    # given: the police of another unit, on no team, with a live break-glass grant
+    t = shared_employer()
+    access_services.break_glass_open(
+        actor=t.outsider,
+        case_id=t.first.id,
+        person_id=t.first.person_id,
+        justification="The person is in hospital tonight and the lead cannot be reached.",
+    )
+    emergency = client_for(t.outsider)
+    police = client_for(t.police)
+    # when
+    read = emergency.get(reverse("justice:case_parties", args=[t.first.id]))
+    add = emergency.get(reverse("justice:party_add", args=[t.first.id]))
+    allowed = police.get(reverse("justice:party_add", args=[t.first.id]))
+    # then
+    assert read.status_code == 200
+    assert EMPLOYER in read.content.decode()
+    assert reverse("justice:party_add", args=[t.first.id]) not in read.content.decode()
+    assert (add.status_code, allowed.status_code) == (403, 200)
