@@ -35,7 +35,7 @@ def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
 
 def _parties(page: parts.CasePage) -> list[parts.Panel]:
     found = selectors_parties.case_page_parties(  # legal group only (R-38)
-        user=page.user, case_view=page.view, purpose=page.purpose, held=page.has_rows(PartyLink)
+        user=page.user, case_view=page.view, held=page.has_rows(PartyLink)
     )
     return [
         parts.Panel(
@@ -57,7 +57,10 @@ CASE_ROWS = (CooperationRecord, PartyLink)
 
 def _party_links(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
     """Each party linked to the case (legal group): its kind and roles, never its
-    name, and nothing of the other cases it is on (R-38)."""
+    name, and nothing of the other cases it is on (R-38); only to a reader the
+    parties pages would show them to."""
+    if not selectors_parties.parties_readable(user=source.user, case_id=source.case.id):
+        return []
     rows = (
         PartyLink.objects.filter(case_id=source.case.id)
         .select_related("party")

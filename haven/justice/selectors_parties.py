@@ -241,16 +241,30 @@ def case_parties(
 
 
 def case_page_parties(
-    *, user: User, case_view: case_selectors.CaseView, purpose: Purpose, held: bool = True
+    *, user: User, case_view: case_selectors.CaseView, held: bool = True
 ) -> CaseParties | None:
-    """For the case page: None unless ``case_read`` showed the legal group there;
-    then the parties as ``case_parties`` reads them (no query when the page knows
-    the case has none: ``held`` False)."""
+    """For the case page: None unless ``case_read`` showed the legal group there
+    and the gate lets the reader read it for the parties' own purpose (the parties
+    pages ask the same, so the panel never links to a refusal); then the parties
+    as ``case_parties`` reads them, or none without a query of its own when the
+    page knows the case has none (``held`` False)."""
     if case_view.group(FieldGroup.LEGAL).data is None:
         return None
+    gated = _gated(user, case_view.case.id, PURPOSE)
+    if gated is None:
+        return None
     if not held:
-        return CaseParties(case=case_view.case, erased=False, writable=False, links=[])
-    return case_parties(user=user, case_id=case_view.case.id, purpose=purpose)
+        return CaseParties(
+            case=case_view.case, erased=gated.erased, writable=gated.writable, links=[]
+        )
+    return case_parties(user=user, case_id=case_view.case.id)
+
+
+def parties_readable(*, user: User, case_id: object) -> bool:
+    """Whether the reader may read the case's parties (the gate for the legal
+    group, for the parties' own purpose), for the timeline, which shows what the
+    parties pages would."""
+    return _gated(user, case_id, PURPOSE) is not None
 
 
 @transaction.atomic

@@ -12,11 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from haven.access.models import Purpose
+from haven.access.models import AgreementFlow, FieldGroup, Purpose
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import make_user
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Person
+from haven.cases.tests.factories import add_to_team, share_by_law
 from haven.justice import selectors_parties as selectors
 from haven.justice import services_parties as services
 from haven.justice.errors import ErrorCode, PartyNotFound
@@ -332,30 +335,37 @@ def test_r38_one_party_of_the_case_for_its_edit_page() -> None:
     assert found.link_id == t.link.id
 
 
-def test_r38_the_case_page_shows_parties_only_with_the_legal_group() -> None:
-    # given
+def test_r38_the_case_page_shows_parties_only_to_who_may_read_them_for_an_investigation() -> None:
+    # given: the police, a shelter, and social services sharing for assistance only
     t = shared_employer()
-    police_view = case_selectors.case_read(user=t.police, case_id=t.first.id)
-    shelter_view = case_selectors.case_read(user=t.shelter, case_id=t.first.id)
+    assisting = make_user(org_type=OrgType.SOCIAL_SERVICES)
+    assert assisting.organisation is not None
+    add_to_team(case=t.first, organisation=assisting.organisation, share=False)
+    agreement = share_by_law(case=t.first, organisation=assisting.organisation)
+    AgreementFlow.objects.filter(agreement=agreement).update(purposes=[Purpose.ASSISTANCE])
 
-    def panel(view: case_selectors.CaseView, user: object, held: bool) -> object:
-        return selectors.case_page_parties(
-            user=t.police if user is t.police else t.shelter,
-            case_view=view,
-            purpose=Purpose.ASSISTANCE,
-            held=held,
-        )
+    def panel(user: User, held: bool = True) -> selectors.CaseParties | None:
+        view = case_selectors.case_read(user=user, case_id=t.first.id)
+        return selectors.case_page_parties(user=user, case_view=view, held=held)
 
     # when
-    shown = panel(police_view, t.police, True)
-    none_held = panel(police_view, t.police, False)
-    hidden = panel(shelter_view, t.shelter, True)
+    shown = panel(t.police)
+    none_held = panel(t.police, held=False)
+    shelter = panel(t.shelter)
+    assisting_view = case_selectors.case_read(user=assisting, case_id=t.first.id)
+    assisting_panel = panel(assisting)
     # then
-    assert isinstance(shown, selectors.CaseParties)
+    assert shown is not None
     assert [p.party.name for p in shown.links] == ["Berry Farm Oy"]
-    assert isinstance(none_held, selectors.CaseParties)
-    assert none_held.links == []
-    assert hidden is None
+    assert none_held is not None
+    assert (none_held.links, none_held.writable) == ([], True)
+    assert shelter is None
+    assert assisting_view.group(FieldGroup.LEGAL).data is not None  # shown for assistance
+    assert assisting_panel is None  # but no panel that links to a refusal
+    assert selectors.parties_readable(user=t.police, case_id=t.first.id)
+    assert not selectors.parties_readable(user=assisting, case_id=t.first.id)
+    with pytest.raises(case_errors.GroupNotAllowed):
+        selectors.case_parties(user=assisting, case_id=t.first.id)
 
 
 # --- statistics (R-44) ----------------------------------------------------------------------

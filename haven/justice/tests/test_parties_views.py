@@ -8,7 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from haven.access import services as access_services
-from haven.accounts.models import User
+from haven.access.models import AgreementFlow, Purpose
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import make_user
+from haven.cases.tests.factories import add_to_team, share_by_law
 from haven.justice.models import Party, PartyKind, PartyLink, PartyRole
 from haven.justice.tests.parties_setup import shared_employer
 from haven.web import timeline
@@ -176,6 +179,24 @@ def test_r38_the_timeline_shows_a_party_linked_to_the_police_and_nothing_to_a_sh
     assert linked.detail == "A company or other organisation, Suspect, Employer"
     assert EMPLOYER not in linked.title + linked.detail
     assert [e for e in shelter.entries if e.kind == "party"] == []
+
+
+def test_r38_the_timeline_shows_no_party_to_who_may_not_read_them_for_an_investigation() -> None:
+    # given: social services on the case, sharing every group for assistance only
+    t = shared_employer()
+    assisting = make_user(org_type=OrgType.SOCIAL_SERVICES)
+    assert assisting.organisation is not None
+    add_to_team(case=t.first, organisation=assisting.organisation, share=False)
+    agreement = share_by_law(case=t.first, organisation=assisting.organisation)
+    AgreementFlow.objects.filter(agreement=agreement).update(purposes=[Purpose.ASSISTANCE])
+    # when
+    entries = timeline.timeline_read(user=assisting, case_id=t.first.id)[1].entries
+    page = client_for(assisting).get(reverse("web:case_detail", args=[t.first.id]))
+    # then: neither the timeline nor the case page shows the parties
+    assert [e for e in entries if e.kind == "party"] == []
+    assert page.status_code == 200
+    assert EMPLOYER not in page.content.decode()
+    assert reverse("justice:case_parties", args=[t.first.id]) not in page.content.decode()
 
 
 def test_r38_emergency_access_reads_the_parties_but_is_offered_no_form_to_add_one() -> None:
