@@ -35,7 +35,7 @@ from haven.assistance.models import ServiceStatus as St
 from haven.assistance.services import assessments as assessment_services
 from haven.assistance.services import permits as permit_services
 from haven.assistance.services import plans as plan_services
-from haven.cases.models import Case
+from haven.cases.models import Case, GenderIdentity
 from haven.children.models import (
     AgeAssessmentMethod,
     AgeAssessmentResult,
@@ -50,6 +50,18 @@ from haven.children.models import (
 from haven.children.services import age, best_interests, dependants, family_tracing, guardians
 from haven.demo.synthetic import EU_CITIZENSHIPS, CasePlan
 from haven.justice import services as justice_services
+from haven.justice import services_remedies as remedies
+from haven.justice.models import (
+    ClaimSource,
+    LegalAidStatus,
+    MeasureDecision,
+    MeasureFor,
+    MeasureKind,
+    OffenceKind,
+    PersonRole,
+    ProceedingKind,
+    ProceedingStage,
+)
 
 T = OrgType
 ASSESSED_SHARE = 0.75
@@ -141,6 +153,9 @@ class AssistanceCounts:
     closures: int = 0
     reopened: int = 0
     cooperation: int = 0
+    proceedings: int = 0
+    compensation_claims: int = 0
+    compelled_offences: int = 0
     guardians: int = 0
     children_without_guardian: int = 0
     best_interests: int = 0
@@ -333,6 +348,11 @@ class AssistanceSeeder:
         rng = self.rng
         if rng.random() < COOPERATION_SHARE or self._first("cooperation"):
             self._cooperation(ctx)
+        woman = ctx.plan.person.gender_identity == GenderIdentity.WOMAN
+        if woman and self._first("remedies"):
+            self._remedies(ctx)
+        elif self._first("compelled_offence"):
+            self._compelled_offence(ctx)
         if rng.random() < DEPENDANT_SHARE or self._first("dependant"):
             self._dependant(ctx)
         outside_eu = not EU_CITIZENSHIPS.intersection(ctx.plan.person.citizenships)
@@ -362,6 +382,73 @@ class AssistanceSeeder:
             )
             self.counts.cooperation += 1
             on = self._day(on, rng.randint(10, 40))
+
+    def _remedies(self, ctx: CaseContext) -> None:
+        """A criminal proceeding at trial with testimony by video granted (R-37), and
+        an open claim on the state compensation scheme with free legal aid (R-35, R-36)."""
+        case_id, lead = ctx.case.id, ctx.lead
+        proceeding = remedies.proceeding_record(
+            actor=lead,
+            case_id=case_id,
+            kind=ProceedingKind.CRIMINAL,
+            stage=ProceedingStage.INVESTIGATION,
+            authority="District court (demo)",
+            person_role=PersonRole.INJURED_PARTY,
+            started_on=self._day(ctx.start, 5),
+        )
+        remedies.proceeding_stage_change(
+            actor=lead,
+            case_id=case_id,
+            proceeding_id=proceeding.pk,
+            to_stage=ProceedingStage.TRIAL,
+            changed_on=self._day(ctx.start, 30),
+        )
+        measure = remedies.protective_measure_request(
+            actor=lead,
+            case_id=case_id,
+            proceeding_id=proceeding.pk,
+            kind=MeasureKind.VIDEO_TESTIMONY,
+            for_whom=MeasureFor.PERSON,
+            asked_on=self._day(ctx.start, 31),
+        )
+        remedies.protective_measure_decide(
+            actor=lead,
+            case_id=case_id,
+            measure_id=measure.pk,
+            decision=MeasureDecision.GRANTED,
+            decided_on=self._day(ctx.start, 40),
+        )
+        claim = remedies.claim_record(
+            actor=lead,
+            case_id=case_id,
+            source=ClaimSource.STATE,
+            amount_claimed=Decimal("6000.00"),
+            filed_on=self._day(ctx.start, 35),
+            proceeding_id=proceeding.pk,
+        )
+        remedies.legal_aid_record(
+            actor=lead,
+            case_id=case_id,
+            free_aid=LegalAidStatus.GRANTED,
+            counsel_organisation="Victims' legal clinic (demo)",
+            applied_on=self._day(ctx.start, 20),
+            decided_on=self._day(ctx.start, 28),
+            claim_id=claim.pk,
+        )
+        self.counts.proceedings += 1
+        self.counts.compensation_claims += 1
+
+    def _compelled_offence(self, ctx: CaseContext) -> None:
+        """A possible compelled offence (R-33), which tasks the prosecutor."""
+        remedies.compelled_offence_flag(
+            actor=ctx.lead,
+            case_id=ctx.case.id,
+            kind=OffenceKind.DOCUMENTS,
+            offence="Used a forged identity document given by the recruiter (demo).",
+            link="The recruiter kept the real passport and made the person carry the forged one.",
+            recorded_on=self._day(ctx.start, 3),
+        )
+        self.counts.compelled_offences += 1
 
     def _dependant(self, ctx: CaseContext) -> None:
         rng = self.rng

@@ -1,9 +1,12 @@
-"""The justice app's parts: the cooperation block on the case page (legal group
-only) and the cooperation records in the report for the person.
+"""The justice app's parts: the cooperation and remedies blocks on the case page
+(legal group only) and the cooperation records and remedies in the report for
+the person.
 
 Cooperation is deliberately not on the timeline: assistance never depends on
 cooperation (R-18), and a timeline that set one next to the other would suggest
-that it does."""
+that it does. Proceedings, compensation and compelled offences stay off it for
+the same reason (R-18, R-33). A party linked to the case is on it, by its kind and
+roles only, for a reader who may read the parties (R-38)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,15 @@ from django.utils.translation import gettext as _
 from haven.access.models import FieldGroup, Purpose
 from haven.cases import parts
 from haven.justice import selectors, selectors_parties
-from haven.justice.models import CooperationRecord, PartyKind, PartyLink, PartyRole
+from haven.justice.models import (
+    CompelledOffence,
+    CompensationClaim,
+    CooperationRecord,
+    PartyKind,
+    PartyLink,
+    PartyRole,
+    Proceeding,
+)
 
 # --- case page ------------------------------------------------------------------------------
 
@@ -33,6 +44,21 @@ def _cooperation(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
+def _remedies(page: parts.CasePage) -> list[parts.Panel]:
+    block = selectors.case_page_remedies(  # legal group only
+        case_view=page.view, held=page.has_rows
+    )
+    return [
+        parts.Panel(
+            parts.SLOT_BODY,
+            71,
+            "justice/remedies/_case_block.html",
+            {"remedies": block},
+            _("Proceedings and compensation"),
+        )
+    ]
+
+
 def _parties(page: parts.CasePage) -> list[parts.Panel]:
     found = selectors_parties.case_page_parties(  # legal group only (R-38)
         user=page.user, case_view=page.view, held=page.has_rows(PartyLink)
@@ -48,8 +74,8 @@ def _parties(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_cooperation, _parties]
-CASE_ROWS = (CooperationRecord, PartyLink)
+PANELS: list[parts.PanelProvider] = [_cooperation, _remedies, _parties]
+CASE_ROWS = (CooperationRecord, Proceeding, CompensationClaim, CompelledOffence, PartyLink)
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -118,34 +144,111 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     ]
 
 
-def _remedy_entries(found: selectors.Remedies) -> list[parts.ReportEntry]:
-    entries = [
+def _proceeding_entries(found: selectors.RemediesFile) -> list[parts.ReportEntry]:
+    entries: list[parts.ReportEntry] = []
+    for item in found.proceedings:
+        p = item.proceeding
+        entries.append(
+            parts.ReportEntry(
+                _("Proceeding"),
+                p.started_on,
+                [
+                    parts.fact(_("Kind"), p.get_kind_display()),
+                    parts.fact(_("Stage"), p.get_stage_display()),
+                    parts.fact(_("Court or authority"), p.authority),
+                    parts.fact(_("Your role"), p.get_person_role_display()),
+                    parts.fact(_("Ended"), p.ended_on),
+                ],
+            )
+        )
+        entries += [
+            parts.ReportEntry(
+                _("Stage of a proceeding changed"),
+                c.changed_on,
+                [
+                    parts.fact(_("From"), c.get_from_stage_display()),
+                    parts.fact(_("To"), c.get_to_stage_display()),
+                    parts.fact(_("Outcome"), c.get_outcome_display()),
+                ],
+            )
+            for c in item.stage_changes
+        ]
+        entries += [
+            parts.ReportEntry(
+                _("Protective measure asked for"),
+                m.asked_on,
+                [
+                    parts.fact(_("Measure"), m.get_kind_display()),
+                    parts.fact(_("For whom"), m.get_for_whom_display()),
+                    parts.fact(_("Decision"), m.get_decision_display()),
+                    parts.fact(_("Decided on"), m.decided_on),
+                ],
+            )
+            for m in item.measures
+        ]
+    return entries
+
+
+def _claim_entries(found: selectors.RemediesFile) -> list[parts.ReportEntry]:
+    entries: list[parts.ReportEntry] = []
+    for item in found.claims:
+        c = item.claim
+        entries.append(
+            parts.ReportEntry(
+                _("Compensation claim"),
+                c.filed_on or c.recorded_at.date(),
+                [
+                    parts.fact(_("Source"), c.get_source_display()),
+                    parts.fact(_("Status"), c.get_status_display()),
+                    parts.fact(_("Amount claimed"), c.amount_claimed),
+                    parts.fact(_("Amount awarded"), c.amount_awarded),
+                    parts.fact(_("Amount paid"), c.amount_paid),
+                    parts.fact(_("Paid on"), c.paid_on),
+                ],
+            )
+        )
+        entries += [
+            parts.ReportEntry(
+                _("Asset confiscated for a compensation claim"),
+                a.recorded_at.date(),
+                [
+                    parts.fact(_("Asset"), a.description),
+                    parts.fact(_("Estimated value"), a.estimated_value),
+                    parts.fact(_("Status"), a.get_status_display()),
+                ],
+            )
+            for a in item.assets
+        ]
+    return entries
+
+
+def _remedy_entries(found: selectors.RemediesFile) -> list[parts.ReportEntry]:
+    entries = _proceeding_entries(found) + _claim_entries(found)
+    entries += [
         parts.ReportEntry(
-            _("Proceeding"),
-            p.started_on,
+            _("Legal aid"),
+            a.aid.recorded_at.date(),
             [
-                parts.fact(_("Kind"), p.get_kind_display()),
-                parts.fact(_("Stage"), p.get_stage_display()),
-                parts.fact(_("Court or authority"), p.authority),
-                parts.fact(_("Your role"), p.get_person_role_display()),
-                parts.fact(_("Ended"), p.ended_on),
+                parts.fact(_("Counsel's organisation"), a.aid.counsel_organisation),
+                parts.fact(_("Lawyer"), a.counsel_name),
+                parts.fact(_("Free legal aid"), a.aid.get_free_aid_display()),
+                parts.fact(_("Applied for on"), a.aid.applied_on),
+                parts.fact(_("Decided on"), a.aid.decided_on),
             ],
         )
-        for p in found.proceedings
+        for a in found.legal_aid
     ]
     entries += [
         parts.ReportEntry(
-            _("Compensation claim"),
-            c.filed_on or c.recorded_at.date(),
+            _("Possible compelled offence"),
+            o.flag.recorded_on,
             [
-                parts.fact(_("Source"), c.get_source_display()),
-                parts.fact(_("Status"), c.get_status_display()),
-                parts.fact(_("Amount claimed"), c.amount_claimed),
-                parts.fact(_("Amount awarded"), c.amount_awarded),
-                parts.fact(_("Amount paid"), c.amount_paid),
+                parts.fact(_("Kind of offence"), o.flag.get_kind_display()),
+                parts.fact(_("The offence"), o.offence),
+                parts.fact(_("Its link to the exploitation"), o.link),
             ],
         )
-        for c in found.claims
+        for o in found.offences
     ]
     return entries
 
@@ -156,7 +259,7 @@ def _remedies_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
         parts.section(
             "remedies",
             _("Proceedings and compensation"),
-            lambda: selectors.remedies(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE),
+            lambda: selectors.remedies_file(user=user, case_id=case_id, purpose=Purpose.ASSISTANCE),
             _remedy_entries,
         )
     ]
@@ -197,7 +300,15 @@ REPORT = [
     parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report),
     parts.ReportPart(
         key="justice_remedies",
-        covers=("justice.Proceeding", "justice.CompensationClaim"),
+        covers=(
+            "justice.Proceeding",
+            "justice.ProceedingStageChange",
+            "justice.ProtectiveMeasure",
+            "justice.LegalAid",
+            "justice.CompensationClaim",
+            "justice.ConfiscatedAsset",
+            "justice.CompelledOffence",
+        ),
         read=_remedies_report,
     ),
     parts.ReportPart(

@@ -74,6 +74,25 @@ class RegionsSerializer(serializers.Serializer[Any]):
     cells = RegionCellSerializer(many=True)
 
 
+class AccommodationCellSerializer(serializers.Serializer[Any]):
+    region = serializers.CharField(help_text="The places' region; 'total' for the country.")
+    kind = serializers.CharField(help_text="The kind of place; 'total' for every kind.")
+    beds_in_service = serializers.IntegerField()
+    held = serializers.IntegerField(
+        allow_null=True, help_text="Beds held by a placement: people. null: suppressed (R-46)."
+    )
+    free = serializers.IntegerField(
+        allow_null=True, help_text="null with its held count (beds minus free would give it)."
+    )
+
+
+class AccommodationSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    at = serializers.DateTimeField(help_text="The moment counted: the year's end, or now.")
+    threshold = serializers.IntegerField()
+    cells = AccommodationCellSerializer(many=True)
+
+
 def _year(request: Request) -> int:
     query = YearQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
@@ -149,8 +168,42 @@ class RegionsView(JsonApiView):
         return Response(RegionsSerializer(body).data)
 
 
+class AccommodationView(JsonApiView):
+    @extend_schema(
+        operation_id="statistics_accommodation",
+        tags=TAGS,
+        description="Safe accommodation at the end of the year (now, for this year): beds in "
+        "service, held and free per region and kind of place; never a place or a person.",
+        parameters=[YEAR],
+        responses={200: AccommodationSerializer, **RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        year = _year(request)
+        found = dash.accommodation(user=acting_user(request), year=year, output="api")
+        cells = []
+        for region in found.beds.rows:
+            for kind in found.beds.columns:
+                beds, held = found.beds.values[(region, kind)], found.held.value(region, kind)
+                cells.append(
+                    {
+                        "region": region,
+                        "kind": kind,
+                        "beds_in_service": beds,
+                        "held": held,
+                        "free": None if held is None else max(0, beds - held),
+                    }
+                )
+        body = {"year": year, "at": found.at, "threshold": selectors.threshold(), "cells": cells}
+        return Response(AccommodationSerializer(body).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("statistics/deadlines/", DeadlinesView.as_view(), name="statistics_deadlines"),
     path("statistics/referrals/", ReferralsView.as_view(), name="statistics_referrals"),
     path("statistics/regions/", RegionsView.as_view(), name="statistics_regions"),
+    path(
+        "statistics/accommodation/",
+        AccommodationView.as_view(),
+        name="statistics_accommodation",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from haven.audit import services as audit
 from haven.deadlines import kinds
 from haven.referrals import targets
+from haven.shelters.models import PlaceKind
 from haven.statistics import categories as cat
 from haven.statistics import charts, exports
 from haven.statistics import selectors_dashboards as dash
@@ -205,3 +206,60 @@ def regions_csv(grid: Grid) -> str:
 
 def _blank(value: object) -> object:
     return "" if value is None else value
+
+
+# --- safe accommodation ----------------------------------------------------------------------
+
+ACCOMMODATION_LABELS: dict[str, str | Promise] = {
+    dash.BEDS: gettext_lazy("Beds in service"),
+    dash.HELD: gettext_lazy("Beds held (people housed)"),
+    dash.FREE: gettext_lazy("Free beds"),
+}
+# At least 3:1 against white (WCAG 2.1 1.4.11); the legend and the table name them too.
+ACCOMMODATION_COLOURS = {dash.BEDS: "#1f6f8b", dash.HELD: "#a35200"}
+
+
+def kind_labels(grid: Grid) -> dict[str, str | Promise]:
+    labels: dict[str, str | Promise] = {
+        k: PlaceKind(k).label for k in grid.columns if k != cat.TOTAL
+    }
+    labels[cat.TOTAL] = gettext_lazy("All kinds")
+    return labels
+
+
+def accommodation_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    found = dash.accommodation_for_country(actor=actor, country=country, year=year, output=output)
+    labels = region_labels(found.summary)
+    kinds_ = kind_labels(found.beds)
+    return {
+        "accommodation": found,
+        "summary_columns": [str(ACCOMMODATION_LABELS[c]) for c in found.summary.columns],
+        "summary_rows": grid_rows(
+            found.summary, row_labels=labels, column_labels=ACCOMMODATION_LABELS
+        ),
+        "kind_columns": [str(kinds_[c]) for c in found.beds.columns],
+        "beds_rows": grid_rows(found.beds, row_labels=labels, column_labels=kinds_),
+        "held_rows": grid_rows(found.held, row_labels=labels, column_labels=kinds_),
+        "accommodation_chart": charts.grouped_bars(
+            found.summary,
+            series=(dash.BEDS, dash.HELD),
+            colours=ACCOMMODATION_COLOURS,
+            labels=ACCOMMODATION_LABELS,
+            row_labels=labels,
+        ),
+    }
+
+
+def accommodation_csv(found: dash.Accommodation) -> str:
+    """One row per region and kind of place (and their totals): beds in service, held
+    and free; a held count suppressed leaves held and free empty."""
+    rows: list[Sequence[object]] = [["region", "kind", "beds_in_service", "held", "free"]]
+    for r in found.beds.rows:
+        for k in found.beds.columns:
+            held = found.held.value(r, k)
+            beds = found.beds.values[(r, k)]
+            free = None if held is None else max(0, beds - held)
+            rows.append([r, k, beds, _blank(held), _blank(free)])
+    return exports._csv(rows)

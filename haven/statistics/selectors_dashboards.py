@@ -18,6 +18,9 @@ its region.
 - By region: registered victims of the year (counted as the Eurostat tables count them)
   per region of the case's lead organisation, by sex. Cases hold no region; an
   organisation without a region falls under "not recorded".
+- Safe accommodation: beds in service, held and free at the end of the year per region
+  and kind of place (counted by ``haven.shelters``; never a place, its address or a
+  person). Held beds are people: they are suppressed like any count of people.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from haven.audit import services as audit
 from haven.deadlines.models import Task
 from haven.referrals.models import Referral
 from haven.referrals.states import ReferralState
+from haven.shelters.models import PlaceKind
+from haven.shelters.selectors import capacity
 from haven.statistics import categories as cat
 from haven.statistics import cube, selectors
 from haven.statistics.selectors import Grid, percentile
@@ -285,3 +290,66 @@ def by_region_for_country(*, actor: audit.Actor, country: str, year: int, output
         detail={"year": year, "format": output, "suppressed": len(grid.suppressed)},
     )
     return grid
+
+
+# --- safe accommodation ----------------------------------------------------------------------
+
+BEDS, HELD, FREE = "beds", "held", "free"
+
+
+@dataclass(frozen=True)
+class Accommodation:
+    """Safe accommodation at the end of the year (now, for this year): beds in
+    service, beds held by a placement (people housed or about to be) and free beds,
+    per region and kind of place. Beds are not people: only the held beds are
+    suppressed (with what would reveal them), and a free count goes with its held
+    count, since beds minus free would give it away."""
+
+    year: int
+    at: datetime
+    beds: Grid  # region x kind of place, not suppressed
+    held: Grid  # region x kind of place, protected
+    summary: Grid  # region x (beds, held, free): the chart's and the table's numbers
+
+
+@transaction.atomic
+def accommodation_for_country(
+    *, actor: audit.Actor, country: str, year: int, output: str
+) -> Accommodation:
+    """``country``'s safe accommodation at the end of ``year``, suppressed and audited
+    (three queries and the audit event, however many places)."""
+    selectors.check_year(year)
+    end = datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    at = min(timezone.now(), end)
+    counts = capacity.country_counts_at(country=country, at=at)
+    regions = sorted({region for region, __ in counts})
+    kinds = [k for k in PlaceKind.values if any(kind == k for __, kind in counts)]
+    beds = selectors._grid(regions, kinds, {key: c.beds for key, c in counts.items()})
+    held = selectors._grid(regions, kinds, {key: c.held for key, c in counts.items()})
+    held.protect(selectors.threshold())
+    values: dict[tuple[str, str], int] = {}
+    hidden: set[tuple[str, str]] = set()
+    for region in beds.rows:
+        values[(region, BEDS)] = beds.values[(region, T)]
+        values[(region, HELD)] = held.values[(region, T)]
+        values[(region, FREE)] = max(0, beds.values[(region, T)] - held.values[(region, T)])
+        if (region, T) in held.suppressed:
+            hidden |= {(region, HELD), (region, FREE)}
+    summary = Grid(
+        rows=beds.rows, columns=[BEDS, HELD, FREE], values=values, suppressed=frozenset(hidden)
+    )
+    selectors._audit(
+        actor,
+        subject="accommodation",
+        country=country,
+        detail={"year": year, "format": output, "suppressed": len(held.suppressed)},
+    )
+    return Accommodation(year=year, at=at, beds=beds, held=held, summary=summary)
+
+
+def accommodation(*, user: User, year: int, output: str) -> Accommodation:
+    """The reader's country's safe accommodation at the end of ``year``."""
+    country = selectors.reader_country(user)
+    return accommodation_for_country(
+        actor=audit.actor_of(user), country=country, year=year, output=output
+    )

@@ -17,5 +17,7 @@ urlpatterns = [
     path("referrals.csv", views_dashboards.referrals_csv, name="referrals_csv"),
     path("regions/", views_dashboards.regions, name="regions"),
     path("regions.csv", views_dashboards.regions_csv, name="regions_csv"),
+    path("accommodation/", views_dashboards.accommodation, name="accommodation"),
+    path("accommodation.csv", views_dashboards.accommodation_csv, name="accommodation_csv"),
     path("report/<int:year>.pdf", views_dashboards.annual_report, name="report"),
 ]

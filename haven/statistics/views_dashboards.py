@@ -37,6 +37,7 @@ def page_context(user: User, form: table_forms.YearForm, page: str) -> dict[str,
         "deadlines": dashboards.deadlines_context,
         "referrals": dashboards.referrals_context,
         "regions": dashboards.regions_context,
+        "accommodation": dashboards.accommodation_context,
     }[page]
     return {
         **build(actor=audit.actor_of(user), country=country, year=year),
@@ -106,6 +107,25 @@ def regions_csv(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     grid = dash.by_region(user=request_user(request), year=year, output="csv")
     return _download(dashboards.regions_csv(grid), name=f"regions-{year}.csv", content_type=CSV)
+
+
+@never_cache
+@login_required
+@domain_errors
+def accommodation(request: HttpRequest) -> HttpResponse:
+    """Safe accommodation at the end of the year: beds in service, held and free."""
+    return _page(request, "accommodation")
+
+
+@never_cache
+@login_required
+@domain_errors
+def accommodation_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    found = dash.accommodation(user=request_user(request), year=year, output="csv")
+    return _download(
+        dashboards.accommodation_csv(found), name=f"accommodation-{year}.csv", content_type=CSV
+    )
 
 
 @never_cache

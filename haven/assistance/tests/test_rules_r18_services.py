@@ -1,5 +1,7 @@
 """R-18: no sequence of cooperation changes alters eligibility for any service
-(Dir Art. 11(3), CETS Art. 12(6); CBSS 2014: presumed victims too).
+(Dir Art. 11(3), CETS Art. 12(6); CBSS 2014: presumed victims too); nor do
+proceedings, protective measures, legal aid, compensation or a compelled offence
+(R-33: never a negative indicator).
 
 Modelled on ``test_rules_r18.py``: two identical cases go through the same
 random sequence of identification decisions and waits; only one of them also
@@ -40,6 +42,8 @@ from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification.models import Outcome
 from haven.justice import selectors as justice_selectors
 from haven.justice import services as justice_services
+from haven.justice import services_remedies as remedies
+from haven.justice.models import Proceeding
 from haven.lib.errors import HavenError
 
 START = date(2026, 3, 2)
@@ -55,6 +59,7 @@ identification_steps = st.one_of(
     st.tuples(st.just("wait"), st.integers(min_value=1, max_value=40)),
     st.tuples(st.just("reconsider"), st.none()),
 )
+REMEDIES = ("proceeding", "proceeding_end", "measure", "claim", "legal_aid", "compelled_offence")
 cooperation_steps = st.one_of(
     # cooperates with the authorities, is a witness, recorded this many days ago
     st.tuples(
@@ -64,6 +69,8 @@ cooperation_steps = st.one_of(
     st.tuples(st.just("consent_give"), st.none()),
     st.tuples(st.just("consent_withdraw"), st.none()),
     st.tuples(st.just("consent_refuse"), st.none()),
+    # R-33 to R-37: proceedings, protection, legal aid, compensation, a compelled offence
+    st.tuples(st.just("remedy"), st.sampled_from(REMEDIES)),
 )
 # R-15, R-18: closing assistance, on a ground from the list or on one that never is
 NOT_A_GROUND = "does_not_cooperate_with_the_police"
@@ -134,10 +141,71 @@ def _cooperation(twins: Twins, value: tuple[bool, bool, int]) -> None:
     )
 
 
+def _remedy(twins: Twins, kind: str) -> None:
+    """A remedy recorded on the cooperating case (R-33 to R-37): never read by a rule."""
+    actor, case_id, today = twins.world.ngo, twins.cooperating.id, timezone.localdate()
+    running = Proceeding.objects.filter(case_id=case_id, ended_on__isnull=True).first()
+    if kind == "proceeding" or (running is None and kind in ("proceeding_end", "measure")):
+        remedies.proceeding_record(
+            actor=actor,
+            case_id=case_id,
+            kind="criminal",
+            stage="trial",
+            authority="District court",
+            person_role="witness",
+            started_on=today,
+        )
+    elif kind == "proceeding_end" and running is not None:
+        remedies.proceeding_stage_change(
+            actor=actor,
+            case_id=case_id,
+            proceeding_id=running.pk,
+            to_stage="ended",
+            changed_on=today,
+            outcome="acquittal",
+        )
+    elif kind == "measure" and running is not None:
+        measure = remedies.protective_measure_request(
+            actor=actor,
+            case_id=case_id,
+            proceeding_id=running.pk,
+            kind="no_contact",
+            for_whom="person",
+            asked_on=today,
+        )
+        remedies.protective_measure_decide(
+            actor=actor,
+            case_id=case_id,
+            measure_id=measure.pk,
+            decision="refused",
+            decided_on=today,
+        )
+    elif kind == "claim":
+        claim = remedies.claim_record(actor=actor, case_id=case_id, source="offender")
+        remedies.asset_record(
+            actor=actor, case_id=case_id, claim_id=claim.pk, description="Car", status="frozen"
+        )
+    elif kind == "legal_aid":
+        remedies.legal_aid_record(
+            actor=actor, case_id=case_id, free_aid="refused", applied_on=today, decided_on=today
+        )
+    else:
+        remedies.compelled_offence_flag(
+            actor=actor,
+            case_id=case_id,
+            kind="theft",
+            offence="Stole on orders.",
+            link="Beaten when short of the quota.",
+            recorded_on=today,
+        )
+
+
 def _apply_cooperation(twins: Twins, step: Action) -> None:
-    """A cooperation change, on the cooperating case only."""
+    """A cooperation change or a remedy, on the cooperating case only."""
     kind, value = step
-    if kind == "cooperation":
+    if kind == "remedy":
+        _remedy(twins, value)
+    elif kind == "cooperation":
         _cooperation(twins, value)
     elif kind == "consent_give":
         _consent_give(twins)
@@ -210,6 +278,11 @@ def eligibility_of(case: Case) -> list[tuple[str, bool, str]]:
         ("consent_withdraw", None),
         ("decide", ("conclusive_grounds", "negative")),
         ("cooperation", (False, True, 0)),
+        ("remedy", "compelled_offence"),
+        ("remedy", "measure"),
+        ("remedy", "claim"),
+        ("remedy", "legal_aid"),
+        ("remedy", "proceeding_end"),
     ]
 )
 @example(

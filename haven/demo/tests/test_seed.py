@@ -80,7 +80,15 @@ from haven.identification.models import (
     ServedTo,
 )
 from haven.justice import selectors_parties
-from haven.justice.models import CooperationRecord, PartyLink
+from haven.justice.models import (
+    CompelledOffence,
+    CompensationClaim,
+    CooperationRecord,
+    LegalAid,
+    PartyLink,
+    Proceeding,
+    ProtectiveMeasure,
+)
 from haven.linkage.models import Merge
 from haven.linkage.selectors import review as linkage_review_selectors
 from haven.linkage.services import review as linkage_review
@@ -895,6 +903,28 @@ def test_r16_r18_r27_seeds_cooperation_dependants_permits_and_an_open_detention(
     assert ResidencePermit.objects.count() == seeded.assistance.permits
     assert ResidencePermit.objects.filter(expires_on__lte=soon).count() == 1
     assert DetentionRecord.objects.filter(ended_on__isnull=True).count() == 1
+
+
+def test_r33_r36_r37_seeds_a_trial_with_video_testimony_an_open_state_claim_and_a_flag(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given
+    proceeding = Proceeding.objects.select_related("case__person").get()
+    claim = CompensationClaim.objects.get()
+    flag = CompelledOffence.objects.get()
+
+    # then: a woman's criminal proceeding at trial, testimony by video granted
+    assert proceeding.case.person.gender_identity == "woman"
+    assert (proceeding.kind, proceeding.stage, proceeding.ended_on) == ("criminal", "trial", None)
+    measure = ProtectiveMeasure.objects.get(proceeding=proceeding)
+    assert (measure.kind, measure.decision) == ("video_testimony", "granted")
+    # her open claim on the state scheme, with free legal aid for it
+    assert (claim.case_id, claim.source, claim.is_open) == (proceeding.case_id, "state", True)
+    assert LegalAid.objects.get(claim=claim).free_aid == "granted"
+    # a compelled offence flagged on another case, with its task
+    assert flag.case_id != proceeding.case_id
+    assert Task.objects.filter(case_id=flag.case_id, kind="compelled_offence_inform").exists()
+    assert (seeded.assistance.proceedings, seeded.assistance.compelled_offences) == (1, 1)
 
 
 def test_r47_seeds_referrals_in_every_state_both_ways_for_every_caseworkers_organisation(

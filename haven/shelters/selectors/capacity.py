@@ -172,3 +172,45 @@ def history_csv_rows(history: History) -> list[list[object]]:
             count = day.counts[key]
             rows.append([day.day.isoformat(), key, count.beds, count.held, count.free])
     return rows
+
+
+def country_counts_at(*, country: str, at: datetime) -> dict[tuple[str, str], Count]:
+    """Beds in service, held and free at the moment ``at`` per region x kind of
+    place, over the places of ``country`` open then or now (three queries). For
+    statistics, which decides who reads it: counts only, no place, no person."""
+    places = {
+        pk: (region, kind)
+        for pk, region, kind in Place.objects.filter(organisation__country=country).values_list(
+            "id", "region", "kind"
+        )
+    }
+    ids = list(places)
+    out = BedOutage.objects.filter(starts_at__lte=at).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at)
+    )
+    in_service: dict[uuid.UUID, int] = {}
+    beds = (
+        Bed.objects.filter(room__place_id__in=ids, created_at__lte=at)
+        .filter(Q(retired_at__isnull=True) | Q(retired_at__gt=at))
+        .exclude(pk__in=out.values("bed_id"))
+        .values_list("room__place_id", flat=True)
+    )
+    for place_id in beds:
+        in_service[place_id] = in_service.get(place_id, 0) + 1
+    held: dict[uuid.UUID, int] = {}
+    for place_id, state, proposed_at, answered_at, ended_at in Placement.objects.filter(
+        place_id__in=ids, proposed_at__lte=at
+    ).values_list("place_id", "state", "proposed_at", "answered_at", "ended_at"):
+        until = _held_until(state, proposed_at, answered_at, ended_at)
+        if until is None or until > at:
+            held[place_id] = held.get(place_id, 0) + 1
+    sums: dict[tuple[str, str], list[int]] = {}
+    for place_id, key in places.items():
+        b, h = in_service.get(place_id, 0), held.get(place_id, 0)
+        if not (b or h):
+            continue
+        cell = sums.setdefault(key, [0, 0, 0])
+        cell[0] += b
+        cell[1] += h
+        cell[2] += max(0, b - h)
+    return {key: Count(*values) for key, values in sorted(sums.items())}

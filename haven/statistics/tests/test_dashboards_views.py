@@ -39,6 +39,7 @@ API = {
     "deadlines": "/api/v1/statistics/deadlines/?year=2024",
     "referrals": "/api/v1/statistics/referrals/?year=2024",
     "regions": "/api/v1/statistics/regions/?year=2024",
+    "accommodation": "/api/v1/statistics/accommodation/?year=2024",
 }
 
 

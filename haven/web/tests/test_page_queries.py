@@ -49,12 +49,14 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-# + the placements and plan places of safe accommodation, + proceedings and claims,
-# + the parties
-PERSON_REPORT_QUERIES = 113
+# + the placements and plan places of safe accommodation, + the remedies section (its
+# gate, audit and rows: proceedings, stage changes, measures, claims, assets, legal aid,
+# compelled offences, the cooperation choice), + the parties section
+PERSON_REPORT_QUERIES = 119
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
-# the report 18 (itself, the access report, the case and each app's section).
+# the report 18 (itself, the access report, the case and each app's section, the
+# justice app's proceedings and compensation and its parties included).
 PAGES_AUDIT_EVENTS = 22
 
 DEADLINES_PER_OTHER_CASE = 3

@@ -82,7 +82,7 @@ STATISTICS_EUROSTAT = "/api/v1/statistics/eurostat/"
 STATISTICS_TRENDS = "/api/v1/statistics/trends/"
 STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
 STATISTICS_DASHBOARDS = [
-    f"/api/v1/statistics/{name}/" for name in ("deadlines", "referrals", "regions")
+    f"/api/v1/statistics/{name}/" for name in ("deadlines", "referrals", "regions", "accommodation")
 ]
 LINKAGE_RUNS = "/api/v1/linkage/runs/"
 LINKAGE_RUN = "/api/v1/linkage/runs/{id}/"
@@ -140,6 +140,24 @@ PERMITS = CASE + "permits/"
 PERMIT_RENEWALS = "/api/v1/permits/{id}/renewals/"
 DETENTION = CASE + "detention/"
 COOPERATION = CASE + "cooperation/"
+REMEDY_WRITES = [
+    CASE + path
+    for path in (
+        "proceedings/",
+        "proceedings/{row}/stage/",
+        "proceedings/{row}/measures/",
+        "protective-measures/{row}/decision/",
+        "legal-aid/",
+        "legal-aid/{row}/",
+        "compensation-claims/",
+        "compensation-claims/{row}/",
+        "compensation-claims/{row}/assets/",
+        "confiscated-assets/{row}/status/",
+        "compelled-offences/",
+    )
+]
+
+
 CASE_PARTIES = CASE + "parties/"
 CASE_PARTY_SEARCH = CASE_PARTIES + "search/"
 CASE_PARTY = CASE_PARTIES + "{link_id}/"
@@ -286,6 +304,8 @@ OPERATIONS = {
     (DETENTION, "post"),
     (COOPERATION, "get"),
     (COOPERATION, "post"),
+    (CASE + "remedies/", "get"),
+    *((path, "post") for path in REMEDY_WRITES),
     (CASE_PARTIES, "get"),
     (CASE_PARTIES, "post"),
     (CASE_PARTY_SEARCH, "get"),
@@ -324,6 +344,7 @@ OPERATIONS = {
     (SHELTER_PLAN_MOVE, "post"),
     (SHELTER_PLAN_SEND, "post"),
     (SHELTER_PLAN_PERSON, "put"),
+    (SHELTER_PLAN_PERSON, "delete"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
     (STATISTICS_RELEASES, "get"),
@@ -764,6 +785,7 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
         key="adults_labour",
         user_id=1,
         person=1,
+        row=1,
         link_id=uuid.uuid4(),
     )
     response = APIClient().generic(method.upper(), url)
@@ -1782,6 +1804,7 @@ def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) 
         (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 2}, format="json")),
         (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 7}, format="json")),
         (SHELTER_PLAN_PERSON, "put", ngo.put(person, {"risk_level": 2}, format="json")),
+        (SHELTER_PLAN_PERSON, "delete", ngo.delete(person)),
     ]
     send = SHELTER_PLAN_SEND.format(id=plan_id)
     served += [
@@ -1790,10 +1813,14 @@ def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) 
     ]
     client.post(SHELTER_PLAN_SOLVE.format(id=plan_id))
     served += [(SHELTER_PLAN_SEND, "post", client.post(send, {}, format="json"))]  # no agreement
+    served += [
+        (SHELTER_PLAN_PERSON, "delete", client.delete(person)),
+        (SHELTER_PLAN_PERSON, "delete", client.delete(person)),  # gone already
+    ]
 
     # then
     assert [r.status_code for _, _, r in served] == [
-        201, 400, 403, 200, 200, 404, 400, 200, 400, 403, 409, 403, 400
+        201, 400, 403, 200, 200, 404, 400, 200, 400, 403, 403, 409, 403, 400, 200, 404
     ]  # fmt: skip
     assert_served_as_described(openapi, served)
 

@@ -107,6 +107,7 @@ from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
 from haven.justice import selectors_parties as justice_parties
 from haven.justice import services as justice_services
+from haven.justice import services_remedies as justice_remedies
 from haven.justice.tests import parties_setup
 from haven.lib import views as lib_views
 from haven.linkage import forms as linkage_forms
@@ -301,6 +302,7 @@ def _case_context(scene: Scene) -> Context:
         "assessments": assessment_selectors.case_page_assessments(case_view=view),
         "assistance_plan": plan_selectors.case_page_plans(case_view=view),
         "cooperation": justice_selectors.case_page_cooperation(case_view=view),
+        "remedies": justice_selectors.case_page_remedies(case_view=view, held=lambda _m: True),
         "case_referrals": referral_case_selectors.case_page_referrals(user=user, case_view=view),
         "may_add_narrative": view.group(FieldGroup.NARRATIVE).allowed and not view.erased,
         "interview_count": selectors.interview_count(case=view.case),
@@ -1621,6 +1623,95 @@ CONTEXTS.update(
 )
 
 
+def _remedies(scene: Scene) -> justice_selectors.RemediesFile:
+    """The presumed case with a proceeding at trial (stage history, a measure granted and
+    one asked for), legal aid, an awarded claim with an asset, and a flagged offence."""
+    case, lead = scene.presumed.case, scene.lead
+    _cooperation(scene)
+    p = justice_remedies.proceeding_record(
+        actor=lead,
+        case_id=case.id,
+        kind="criminal",
+        stage="investigation",
+        authority="District court",
+        person_role="witness",
+        started_on=TODAY,
+    )
+    justice_remedies.proceeding_stage_change(
+        actor=lead, case_id=case.id, proceeding_id=p.pk, to_stage="trial", changed_on=TODAY
+    )
+    for kind in ("video_testimony", "anonymity"):
+        m = justice_remedies.protective_measure_request(
+            actor=lead,
+            case_id=case.id,
+            proceeding_id=p.pk,
+            kind=kind,
+            for_whom="person",
+            asked_on=TODAY,
+        )
+    justice_remedies.protective_measure_decide(
+        actor=lead, case_id=case.id, measure_id=m.pk, decision="granted", decided_on=TODAY
+    )
+    claim = justice_remedies.claim_record(
+        actor=lead, case_id=case.id, source="state", amount_claimed=Decimal(4000), filed_on=TODAY
+    )
+    justice_remedies.asset_record(
+        actor=lead,
+        case_id=case.id,
+        claim_id=claim.pk,
+        description="Bank account",
+        status="frozen",
+        estimated_value=Decimal(9000),
+    )
+    justice_remedies.legal_aid_record(
+        actor=lead,
+        case_id=case.id,
+        free_aid="granted",
+        counsel_organisation="Legal clinic",
+        counsel_name="A lawyer",
+        applied_on=TODAY,
+        decided_on=TODAY,
+        claim_id=claim.pk,
+    )
+    justice_remedies.compelled_offence_flag(
+        actor=lead,
+        case_id=case.id,
+        kind="drugs",
+        offence="An offence.",
+        link="A link.",
+        recorded_on=TODAY,
+    )
+    return justice_selectors.remedies_file(user=lead, case_id=case.id)
+
+
+def _remedies_detail(scene: Scene) -> Context:
+    found = _remedies(scene)
+    return {
+        "file": found,
+        "case": found.case,
+        "statement": justice_selectors.STATEMENT,
+        "writable": found.writable,
+    }
+
+
+def _remedies_form(scene: Scene) -> Context:
+    found = _remedies(scene)
+    form = justice_forms.ClaimUpdateForm({"status": "paid"})
+    form.is_valid()
+    return {
+        "file": found,
+        "case": found.case,
+        "form": form,
+        "title": "Update a compensation claim",
+        "about": "From the state scheme (filed)",
+    }
+
+
+def _remedies_case_block(scene: Scene) -> Context:
+    _remedies(scene)
+    return {"case": scene.presumed.case, "remedies": _case_context(scene)["remedies"]}
+
+
 # --- offenders and other parties (R-38) -----------------------------------------------------
 
 
@@ -1666,6 +1757,9 @@ def _party_detail(scene: Scene) -> Context:
 
 CONTEXTS.update(
     {
+        "justice/remedies/detail.html": _remedies_detail,
+        "justice/remedies/form.html": _remedies_form,
+        "justice/remedies/_case_block.html": _remedies_case_block,
         "justice/parties/_party_table.html": _party_table,
         "justice/parties/_parties_case_block.html": _parties,
         "justice/parties/case_parties.html": _parties,

@@ -165,6 +165,15 @@ class Command(BaseCommand):
                 "x": counts.detentions,
             },
             _(
+                "Proceedings %(p)d, compensation claims %(c)d, possible compelled offences "
+                "flagged %(o)d"
+            )
+            % {
+                "p": counts.proceedings,
+                "c": counts.compensation_claims,
+                "o": counts.compelled_offences,
+            },
+            _(
                 "Children: %(g)d guardians appointed (%(n)d children still without one), "
                 "best-interests records %(b)d (%(t)d determinations), family tracings %(f)d"
             )

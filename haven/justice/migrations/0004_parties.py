@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0011_case_merged_into'),
-        ('justice', '0002_proceedings_compensation'),
+        ('justice', '0003_remedies_protection_legal_aid_offences'),
         ('vault', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
