@@ -15,6 +15,7 @@ from haven.identification.api import decisions as decisions_api
 from haven.identification.api import indicator_sets as indicator_sets_api
 from haven.identification.api import screening as screening_api
 from haven.justice import api as justice_api
+from haven.justice import api_parties as justice_parties_api
 from haven.justice import api_remedies as justice_remedies_api
 from haven.linkage import api as linkage_api
 from haven.referrals.api import access_requests as access_requests_api
@@ -51,6 +52,7 @@ urlpatterns = [
     *plans_api.urlpatterns,
     *justice_api.urlpatterns,
     *justice_remedies_api.urlpatterns,
+    *justice_parties_api.urlpatterns,
     *directory_api.urlpatterns,
     *referrals_api.urlpatterns,
     *statistics_api.urlpatterns,

@@ -58,6 +58,7 @@ from haven.demo import agreements as agreement_specs
 from haven.demo import assistance as assistance_demo
 from haven.demo import directory as directory_demo
 from haven.demo import history as history_plans
+from haven.demo import parties as parties_demo
 from haven.demo import referrals as referral_demo
 from haven.demo import rights as rights_demo
 from haven.demo import screenings as screening_plans
@@ -125,6 +126,7 @@ class SeedSummary:
     protected_releases: int = 0  # differentially private tables, one per Rapporteur (issue 15)
     duplicate_pairs: int = 0  # in the national coordinator's review queue (issue 14)
     found_at_night: int = 0  # people in the desk's incident with a draft placement plan
+    party_links: int = 0  # an employer shared by two cases, a recruiter (issue 17, R-38)
     seconds: float = 0.0
 
 
@@ -191,6 +193,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.erasure_requests = _ask_an_erasure(users)
     summary.protected_releases = _release_protected_statistics(users, today)
     summary.duplicate_pairs = _record_a_duplicate(users)
+    summary.party_links = parties_demo.seed_shared_employer(users=users)
     night = shelters_demo.seed_found_at_night(users=users)
     rights_demo.seed_rights_informed(users=users)  # told his rights in Vietnamese
     summary.found_at_night = night.people.count()

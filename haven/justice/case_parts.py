@@ -5,19 +5,24 @@ the person.
 Cooperation is deliberately not on the timeline: assistance never depends on
 cooperation (R-18), and a timeline that set one next to the other would suggest
 that it does. Proceedings, compensation and compelled offences stay off it for
-the same reason (R-18, R-33)."""
+the same reason (R-18, R-33). A party linked to the case is on it, by its kind and
+roles only, for a reader who may read the parties (R-38)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.models import Purpose
+from haven.access.models import FieldGroup, Purpose
 from haven.cases import parts
-from haven.justice import selectors
+from haven.justice import selectors, selectors_parties
 from haven.justice.models import (
     CompelledOffence,
     CompensationClaim,
     CooperationRecord,
+    PartyKind,
+    PartyLink,
+    PartyRole,
     Proceeding,
 )
 
@@ -54,8 +59,57 @@ def _remedies(page: parts.CasePage) -> list[parts.Panel]:
     ]
 
 
-PANELS: list[parts.PanelProvider] = [_cooperation, _remedies]
-CASE_ROWS = (CooperationRecord, Proceeding, CompensationClaim, CompelledOffence)
+def _parties(page: parts.CasePage) -> list[parts.Panel]:
+    found = selectors_parties.case_page_parties(  # legal group only (R-38)
+        user=page.user, case_view=page.view, held=page.has_rows(PartyLink)
+    )
+    return [
+        parts.Panel(
+            parts.SLOT_BODY,
+            75,
+            "justice/parties/_parties_case_block.html",
+            {"parties": found},
+            _("Offenders, employers and other parties"),
+        )
+    ]
+
+
+PANELS: list[parts.PanelProvider] = [_cooperation, _remedies, _parties]
+CASE_ROWS = (CooperationRecord, Proceeding, CompensationClaim, CompelledOffence, PartyLink)
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _party_links(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
+    """Each party linked to the case (legal group): its kind and roles, never its
+    name, and nothing of the other cases it is on (R-38); only to a reader the
+    parties pages would show them to."""
+    if not selectors_parties.parties_readable(user=source.user, case_id=source.case.id):
+        return []
+    rows = (
+        PartyLink.objects.filter(case_id=source.case.id)
+        .select_related("party")
+        .only("roles", "linked_at", "party__kind")
+        .order_by("linked_at", "id")
+    )
+    return [
+        parts.TimelineEntry(
+            on=timezone.localdate(row.linked_at),
+            kind="party",
+            title=_("A party was linked to the case"),
+            detail=", ".join(
+                [
+                    str(PartyKind(row.party.kind).label),
+                    *(str(PartyRole(r).label) for r in row.roles),
+                ]
+            ),
+        )
+        for row in rows
+    ]
+
+
+TIMELINE = [parts.TimelineProvider(FieldGroup.LEGAL, ("party",), 80, _party_links, PartyLink)]
 
 
 # --- report for the person ------------------------------------------------------------------
@@ -211,6 +265,37 @@ def _remedies_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     ]
 
 
+def _party_entries(found: selectors_parties.CaseParties) -> list[parts.ReportEntry]:
+    # The links of the person's case only: never the other cases sharing a party.
+    return [
+        parts.ReportEntry(
+            link.party.name,
+            None,
+            [
+                parts.fact(_("The party is"), link.party.kind_label),
+                parts.fact(_("Roles in the process"), ", ".join(link.role_labels)),
+                parts.fact(_("Sector (ISIC section)"), link.party.sector_label),
+                parts.fact(_("Country"), link.party.country),
+            ],
+        )
+        for link in found.links
+    ]
+
+
+def _parties_report(request: parts.ReportRequest) -> list[parts.ReportSection]:
+    user, case_id = request.user, request.case.id
+    return [
+        parts.section(
+            "parties",
+            _("Offenders, employers and other parties"),
+            lambda: selectors_parties.case_parties(
+                user=user, case_id=case_id, purpose=Purpose.ASSISTANCE, others=False
+            ),
+            _party_entries,
+        )
+    ]
+
+
 REPORT = [
     parts.ReportPart(key="justice", covers=("justice.CooperationRecord",), read=_report),
     parts.ReportPart(
@@ -225,5 +310,10 @@ REPORT = [
             "justice.CompelledOffence",
         ),
         read=_remedies_report,
+    ),
+    parts.ReportPart(
+        key="justice_parties",
+        covers=("justice.PartyLink", "justice.Party"),
+        read=_parties_report,
     ),
 ]

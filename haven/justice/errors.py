@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from haven.lib.errors import Conflict, InvalidInput, NotFound
 
@@ -16,6 +17,9 @@ class ErrorCode(StrEnum):
     PROCEEDING_ENDED = "proceeding_ended"
     MEASURE_DECIDED = "measure_decided"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    PARTY_NOT_FOUND = "party_not_found"
+    PARTY_ALREADY_LINKED = "party_already_linked"
+    PARTY_REGISTRATION_KNOWN = "party_registration_known"
 
 
 class RemedyInputInvalid(InvalidInput):
@@ -38,3 +42,9 @@ class MeasureDecided(Conflict):
 
 class TransitionNotAllowed(Conflict):
     default_code = ErrorCode.TRANSITION_NOT_ALLOWED
+
+
+class PartyNotFound(NotFound):
+    """A party, or a party's link, that does not exist or that the reader may not know."""
+
+    default_code: ClassVar[str] = ErrorCode.PARTY_NOT_FOUND

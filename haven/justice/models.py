@@ -3,6 +3,8 @@ later, proceedings and compensation."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -365,3 +367,132 @@ class CompelledOffence(models.Model):
 
     def __str__(self) -> str:
         return f"compelled offence {self.pk}"
+
+
+# --- offenders and other parties (R-38) ---
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("A natural person")
+    COMPANY = "company", _("A company or other organisation")
+
+
+class PartyRole(models.TextChoices):
+    """The party's roles in the process, as HTCDS ``per_RoleInProcess`` names them,
+    with the "user" of a victim's services (R-38, Dir Art. 18a) on its own."""
+
+    SUSPECT = "suspect", _("Suspect")
+    PROSECUTED = "prosecuted", _("Prosecuted")
+    CONVICTED = "convicted", _("Convicted")
+    USER = "user", _("User of the victim's services")
+    EMPLOYER = "employer", _("Employer")
+    RECRUITER = "recruiter", _("Recruiter")
+    TRANSPORTER = "transporter", _("Facilitator or transporter")
+    EXPLOITER = "exploiter", _("Exploiter")
+    OTHER = "other", _("Other")
+
+
+# The roles a perpetrator is counted by (R-44).
+PERPETRATOR_ROLES = (PartyRole.SUSPECT, PartyRole.PROSECUTED, PartyRole.CONVICTED, PartyRole.USER)
+
+
+class PartySex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class PartyAgeGroup(models.TextChoices):
+    CHILD = "under_18", _("Under 18")
+    YOUNG = "18_29", _("18 to 29")
+    MIDDLE = "30_49", _("30 to 49")
+    OLDER = "50_plus", _("50 or older")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class IsicSection(models.TextChoices):
+    """ISIC Rev. 4 sections (R-45: type of labour exploitation by industry)."""
+
+    A = "A", _("Agriculture, forestry and fishing")
+    B = "B", _("Mining and quarrying")
+    C = "C", _("Manufacturing")
+    D = "D", _("Electricity, gas, steam and air conditioning supply")
+    E = "E", _("Water supply; sewerage, waste management and remediation")
+    F = "F", _("Construction")
+    G = "G", _("Wholesale and retail trade; repair of motor vehicles")
+    H = "H", _("Transportation and storage")
+    I = "I", _("Accommodation and food service activities")  # noqa: E741 - ISIC's letter
+    J = "J", _("Information and communication")
+    K = "K", _("Financial and insurance activities")
+    L = "L", _("Real estate activities")
+    M = "M", _("Professional, scientific and technical activities")
+    N = "N", _("Administrative and support service activities")
+    O = "O", _("Public administration and defence")  # noqa: E741 - ISIC's letter
+    P = "P", _("Education")
+    Q = "Q", _("Human health and social work activities")
+    R = "R", _("Arts, entertainment and recreation")
+    S = "S", _("Other service activities")
+    T = "T", _("Activities of households as employers")
+    U = "U", _("Activities of extraterritorial organisations and bodies")
+
+
+class Party(models.Model):
+    """An offender, employer, recruiter, user or other party, told once and linked
+    to every case it appears in (R-38). Legal group.
+
+    Its identifying data is sealed under a data key of its own (``data_key``), not
+    under a victim's: a party appears on several cases, and erasing one victim's
+    data (crypto-shredding that person's key) must neither destroy what the other
+    cases know of the employer nor leave it readable under a key that was meant
+    to be gone. The party's own erasure is a decision of its own. ``*_index`` are
+    keyed HMAC blind indexes of the normalised name and registration number, so
+    the same employer entered on two cases is found without decrypting."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data_key = models.OneToOneField("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=PartyKind.choices)
+    name_enc = models.BinaryField()
+    registration_number_enc = models.BinaryField(null=True)
+    address_enc = models.BinaryField(null=True)
+    name_index = models.CharField(max_length=64, db_index=True)
+    registration_number_index = models.CharField(max_length=64, blank=True, db_index=True)
+    sector = models.CharField(max_length=1, blank=True, choices=IsicSection.choices)
+    country = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"party {self.pk}"
+
+
+class PartyLink(models.Model):
+    """A party on one case, with its roles in the process there (HTCDS
+    ``per_RoleInProcess``) and, for a natural person, the sex, age group and
+    citizenship that perpetrators are counted by (R-44). Legal group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="party_links")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="links")
+    roles = models.JSONField(default=list)  # PartyRole values, in the order of PartyRole
+    sex = models.CharField(max_length=10, choices=PartySex.choices, default=PartySex.UNKNOWN)
+    age_group = models.CharField(
+        max_length=10, choices=PartyAgeGroup.choices, default=PartyAgeGroup.UNKNOWN
+    )
+    citizenship = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="party_link_once_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"party link {self.pk}"

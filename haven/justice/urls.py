@@ -1,5 +1,5 @@
-from haven.justice import views, views_remedies
+from haven.justice import views, views_parties, views_remedies
 
 app_name = "justice"
 
-urlpatterns = [*views.urlpatterns, *views_remedies.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_remedies.urlpatterns, *views_parties.urlpatterns]

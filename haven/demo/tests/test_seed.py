@@ -81,11 +81,13 @@ from haven.identification.models import (
     Screening,
     ServedTo,
 )
+from haven.justice import selectors_parties
 from haven.justice.models import (
     CompelledOffence,
     CompensationClaim,
     CooperationRecord,
     LegalAid,
+    PartyLink,
     Proceeding,
     ProtectiveMeasure,
 )
@@ -1119,3 +1121,23 @@ def test_r24_seeds_a_vietnamese_speaking_man_told_his_rights_in_vietnamese(
     assert len(view.records[0].items) == 9  # the whole checklist
     assert [w.occasion for w in view.warnings] == ["decision"]  # none booked yet
     assert any(b.has_interpreter for b in view.bookings)
+
+
+def test_r38_the_demo_police_see_one_employer_shared_by_two_cases(
+    seeded: demo.SeedSummary,
+) -> None:
+    # given: the Finnish police caseworker
+    police = User.objects.get(
+        organisation__org_type=OrgType.POLICE, organisation__country="FI", role=Role.CASEWORKER
+    )
+    first = PartyLink.objects.filter(party__kind="company").order_by("linked_at").first()
+    assert first is not None
+
+    # when
+    parties = selectors_parties.case_parties(user=police, case_id=first.case_id)
+
+    # then: the employer, with the other case it shares
+    assert seeded.party_links == 3
+    employer = next(link for link in parties.links if link.party.kind == "company")
+    assert employer.party.name == "Marjatila Pohjola Oy"
+    assert len(employer.shared) == 1

@@ -162,6 +162,12 @@ REMEDY_WRITES = [
         "compelled-offences/",
     )
 ]
+
+
+CASE_PARTIES = CASE + "parties/"
+CASE_PARTY_SEARCH = CASE_PARTIES + "search/"
+CASE_PARTY = CASE_PARTIES + "{link_id}/"
+PARTY = "/api/v1/parties/{id}/"
 ASSESSMENTS = CASE + "assessments/"
 ASSESSMENT = "/api/v1/assessments/{id}/"
 PLANS = CASE + "plans/"
@@ -313,6 +319,12 @@ OPERATIONS = {
     (COOPERATION, "post"),
     (CASE + "remedies/", "get"),
     *((path, "post") for path in REMEDY_WRITES),
+    (CASE_PARTIES, "get"),
+    (CASE_PARTIES, "post"),
+    (CASE_PARTY_SEARCH, "get"),
+    (CASE_PARTY, "put"),
+    (CASE_PARTY, "delete"),
+    (PARTY, "get"),
     (ASSESSMENTS, "get"),
     (ASSESSMENTS, "post"),
     (ASSESSMENT, "get"),
@@ -787,6 +799,7 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
         user_id=1,
         person=1,
         row=1,
+        link_id=uuid.uuid4(),
     )
     response = APIClient().generic(method.upper(), url)
     # then

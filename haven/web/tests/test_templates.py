@@ -108,8 +108,10 @@ from haven.identification.tests.factories import (
 from haven.identification.tests.test_decisions_services import RG, TODAY, org_of, record
 from haven.justice import forms as justice_forms
 from haven.justice import selectors as justice_selectors
+from haven.justice import selectors_parties as justice_parties
 from haven.justice import services as justice_services
 from haven.justice import services_remedies as justice_remedies
+from haven.justice.tests import parties_setup
 from haven.lib import views as lib_views
 from haven.linkage import forms as linkage_forms
 from haven.linkage import models as linkage_models
@@ -1714,11 +1716,60 @@ def _remedies_case_block(scene: Scene) -> Context:
     return {"case": scene.presumed.case, "remedies": _case_context(scene)["remedies"]}
 
 
+# --- offenders and other parties (R-38) -----------------------------------------------------
+
+
+def _parties(scene: Scene) -> Context:
+    """Two cases sharing an employer; the police read the first."""
+    t = parties_setup.shared_employer()
+    parties = justice_parties.case_parties(user=t.police, case_id=t.first.id)
+    return {"case": t.first, "parties": parties, "shared": t, "nav": "cases"}
+
+
+def _party_table(scene: Scene) -> Context:
+    return {**_parties(scene), "edit": True}
+
+
+def _party_add(scene: Scene) -> Context:
+    context = _parties(scene)
+    search = justice_forms.PartySearchForm({"name": "Berry Farm Oy", "registration_number": ""})
+    search.is_valid()
+    matches = justice_parties.party_search(
+        user=context["shared"].police, case_id=context["shared"].second.id, name="Berry Farm Oy"
+    )
+    link_form = justice_forms.PartyLinkForm({"p0-roles": []}, prefix="p0")
+    link_form.is_valid()
+    new_form = justice_forms.PartyNewForm({"name": ""})
+    new_form.is_valid()
+    found = [{"match": m, "form": link_form, "prefix": "p0"} for m in matches]
+    return {**context, "search": search, "searched": True, "found": found, "new_form": new_form}
+
+
+def _party_link_edit(scene: Scene) -> Context:
+    context = _parties(scene)
+    return {
+        **context,
+        "found": context["parties"].links[0],
+        "form": justice_forms.PartyLinkForm(initial={"roles": ["employer"]}),
+    }
+
+
+def _party_detail(scene: Scene) -> Context:
+    t = parties_setup.shared_employer()
+    return {"page": justice_parties.party_page(user=t.other_police, party_id=t.link.party_id)}
+
+
 CONTEXTS.update(
     {
         "justice/remedies/detail.html": _remedies_detail,
         "justice/remedies/form.html": _remedies_form,
         "justice/remedies/_case_block.html": _remedies_case_block,
+        "justice/parties/_party_table.html": _party_table,
+        "justice/parties/_parties_case_block.html": _parties,
+        "justice/parties/case_parties.html": _parties,
+        "justice/parties/party_add.html": _party_add,
+        "justice/parties/party_link_edit.html": _party_link_edit,
+        "justice/parties/party_detail.html": _party_detail,
     }
 )
 

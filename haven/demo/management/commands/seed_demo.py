@@ -96,6 +96,7 @@ class Command(BaseCommand):
                 _("Erasure requests waiting for a second approver: %d") % summary.erasure_requests,
                 _("Protected statistics releases: %d") % summary.protected_releases,
                 _("Possible duplicates in the review queue: %d") % summary.duplicate_pairs,
+                _("Parties linked to cases (an employer shared by two): %d") % summary.party_links,
             ]
         )
 
