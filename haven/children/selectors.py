@@ -232,7 +232,7 @@ def best_interests_list(*, user: User, case_id: object) -> BestInterestsView:
     return BestInterestsView(case, case.person.treat_as_child, erased, records)
 
 
-def return_determination(*, case_id: object) -> bool | None:
+def return_determination(*, case_id: uuid.UUID) -> bool | None:
     """R-30: whether the latest best-interests determination on return concludes in
     favour of return (None: no such determination). A plain read for callers that
     already passed the case gate in the assessment group (a return plan)."""
