@@ -870,3 +870,31 @@ def rule_legal_basis_keeper(*, user: User, country: str = "") -> Decision:
         _("Administrators of %(org)s keep the list of legal bases of %(country)s.")
         % {"org": organisation.name, "country": organisation.country},
     )
+
+
+# --- names that tell where the person lives -------------------------------------------------
+
+# A shelter's name is its address in all but form: whoever reads that a shelter is
+# on the team learns where the person sleeps. Other types name an office.
+LOCATION_REVEALING_TYPES = frozenset({OrgType.SHELTER})
+HIDDEN_PROVIDER = _("An accommodation provider (its name is hidden with the location group)")
+
+
+def organisation_label(
+    *,
+    reader: User,
+    organisation_id: object,
+    name: str,
+    org_type: str,
+    sees_location: bool,
+) -> str:
+    """The name of an organisation on a case as ``reader`` may see it: a shelter
+    is named only to those who see the case's ``location`` group and to the
+    shelter itself; everyone else reads that an accommodation provider is there."""
+    if (
+        sees_location
+        or org_type not in LOCATION_REVEALING_TYPES
+        or organisation_id == reader.organisation_id
+    ):
+        return name
+    return str(HIDDEN_PROVIDER)

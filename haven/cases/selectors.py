@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,9 +126,19 @@ def case_list(
     the (-opened_at, id) index (or the status's) and each is looked up in the
     user's memberships until the page is full. A reference search reads its few
     matches through the reference keys' indexes and looks each up the same way."""
-    lead_name = TeamMembership.objects.filter(case_id=OuterRef("pk"), is_lead=True).values(
-        "organisation__name"
-    )[:1]
+    lead = TeamMembership.objects.filter(case_id=OuterRef("pk"), is_lead=True)
+    # A shelter's name tells where the person lives: a list names it to the shelter
+    # alone (the case page names it to whoever sees the location group).
+    lead_name = lead.annotate(
+        shown=SqlCase(
+            When(
+                Q(organisation__org_type__in=access_policy.LOCATION_REVEALING_TYPES)
+                & ~Q(organisation_id=user.organisation_id),
+                then=Value(str(access_policy.HIDDEN_PROVIDER)),
+            ),
+            default=F("organisation__name"),
+        )
+    ).values("shown")[:1]
     memberships = access_selectors.visible_case_ids(user=user)
     cases = Case.objects.all()
     searching = bool(reference.strip())
@@ -568,15 +579,22 @@ def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTA
             purpose=purpose,
         )
     lead = next((m for m in memberships if m.is_lead), None)
+    sees_location = any(g.group == FieldGroup.LOCATION and g.allowed for g in groups)
+
+    def name(m: TeamMembership) -> str:  # a shelter's name tells where the person lives
+        return access_policy.organisation_label(
+            reader=user,
+            organisation_id=m.organisation_id,
+            name=m.organisation.name,
+            org_type=m.organisation.org_type,
+            sees_location=sees_location,
+        )
+
     return CaseView(
         case=case,
-        lead_name=lead.organisation.name if lead else "",
+        lead_name=name(lead) if lead else "",
         team=[
-            {
-                "organisation": m.organisation.name,
-                "org_type": m.organisation.org_type,
-                "is_lead": m.is_lead,
-            }
+            {"organisation": name(m), "org_type": m.organisation.org_type, "is_lead": m.is_lead}
             for m in memberships
         ],
         treat_as_child=case.person.treat_as_child,
@@ -886,12 +904,29 @@ def interview_list(
         purpose=purpose,
     )
     refusal = interview_record_refusal(user=user, case=case, context=context)
+    sees_location = access_policy.decide(
+        user=user,
+        case_id=case.id,
+        field_group=FieldGroup.LOCATION,
+        purpose=purpose,
+        context=context,
+    ).allowed
     return CaseInterviews(
         case=case,
         treat_as_child=case.person.treat_as_child,
         interviews=views,
         team=[
-            OrganisationRef(m.organisation_id, m.organisation.name, m.organisation.org_type)
+            OrganisationRef(
+                m.organisation_id,
+                access_policy.organisation_label(  # a shelter's name tells where the person is
+                    reader=user,
+                    organisation_id=m.organisation_id,
+                    name=m.organisation.name,
+                    org_type=m.organisation.org_type,
+                    sees_location=sees_location,
+                ),
+                m.organisation.org_type,
+            )
             for m in sorted(context.memberships, key=lambda m: m.organisation.name)
         ],
         barnahus_readers=barnahus_reader_ids(context.memberships),

@@ -116,7 +116,9 @@ REFERRAL_COLUMNS: dict[str, str | Promise] = {
     "declined": gettext_lazy("Declined"),
     "median_hours": gettext_lazy("Median hours to an answer"),
     "p90_hours": gettext_lazy("90th percentile hours to an answer"),
+    # xgettext:no-python-format
     "within_share": gettext_lazy("% of those sent answered within the target"),
+    # xgettext:no-python-format
     "declined_share": gettext_lazy("% of those answered declined"),
 }
 

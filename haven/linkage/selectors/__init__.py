@@ -209,7 +209,7 @@ def search_check(event: case_hooks.CaseOpening) -> None:
         raise errors.SearchRequired(
             _(
                 "Check whether this person is already known before opening the case: "
-                "use the check under \u201cIs this person already known?\u201d with the name, "
+                "use the check under “Is this person already known?” with the name, "
                 "sex, date of birth and citizenship as they are now."
             ),
             field="search_token",

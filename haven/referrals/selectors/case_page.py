@@ -16,9 +16,10 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Subquery, UUIDField
 from django.utils import timezone
 
-from haven.access.models import TeamMembership
+from haven.access import policy as access_policy
+from haven.access.models import FieldGroup, TeamMembership
 from haven.accounts import policy as account_policy
-from haven.accounts.models import User
+from haven.accounts.models import Organisation, User
 from haven.cases import selectors as case_selectors
 from haven.referrals.models import (
     OPEN_REFERRAL_STATES,
@@ -74,7 +75,9 @@ class _Lead:
     transfer: CaseLeadTransfer | None
 
 
-def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
+def _lead(
+    case_id: uuid.UUID, organisation_id: uuid.UUID, user: User, *, sees_location: bool
+) -> _Lead | None:
     """One query: the lead's organisation, whether the user's organisation is on
     the team, and the open lead transfer (if any)."""
     open_transfer = LeadTransfer.objects.filter(
@@ -92,6 +95,7 @@ def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
                 open_transfer.values("to_organisation_id")[:1], output_field=UUIDField()
             ),
             transfer_to=Subquery(open_transfer.values("to_organisation__name")[:1]),
+            transfer_to_type=Subquery(open_transfer.values("to_organisation__org_type")[:1]),
             transfer_at=Subquery(open_transfer.values("proposed_at")[:1]),
         )
         .values(
@@ -100,6 +104,7 @@ def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
             "transfer_id",
             "transfer_to_id",
             "transfer_to",
+            "transfer_to_type",
             "transfer_at",
         )
         .first()
@@ -110,23 +115,39 @@ def _lead(case_id: uuid.UUID, organisation_id: uuid.UUID) -> _Lead | None:
     if row["transfer_id"] is not None:
         transfer = CaseLeadTransfer(
             id=row["transfer_id"],
-            to_organisation=row["transfer_to"],
+            to_organisation=access_policy.organisation_label(
+                reader=user,
+                organisation_id=row["transfer_to_id"],
+                name=row["transfer_to"],
+                org_type=row["transfer_to_type"],
+                sees_location=sees_location,
+            ),
             proposed_at=row["transfer_at"],
             ours=organisation_id in (row["organisation_id"], row["transfer_to_id"]),
         )
     return _Lead(row["organisation_id"], row["on_team"], transfer)
 
 
-def _rows(case_id: uuid.UUID, user: User) -> list[CaseReferralRow]:
+def _rows(case_id: uuid.UUID, user: User, *, sees_location: bool) -> list[CaseReferralRow]:
     now = timezone.now()
     referrals = Referral.objects.filter(case_id=case_id).select_related(
         "from_organisation", "to_organisation", "directory_entry"
     )
+
+    def name(organisation: Organisation) -> str:  # a shelter's name tells where the person is
+        return access_policy.organisation_label(
+            reader=user,
+            organisation_id=organisation.pk,
+            name=organisation.name,
+            org_type=organisation.org_type,
+            sees_location=sees_location,
+        )
+
     return [
         CaseReferralRow(
             id=r.pk,
-            from_organisation=r.from_organisation.name,
-            to_organisation=r.to_organisation.name,
+            from_organisation=name(r.from_organisation),
+            to_organisation=name(r.to_organisation),
             service=referral_selectors.type_label(r.referral_type),
             directory_title=r.directory_entry.title if r.directory_entry else "",
             state_label=str(ReferralState(r.state).label),
@@ -154,8 +175,9 @@ def case_page_referrals(
     lead and the team are those ``case_read`` already read."""
     if user.organisation_id is None or user.role not in account_policy.CASE_ROLES:
         return None
+    sees_location = case_view.group(FieldGroup.LOCATION).allowed
     if transfers_held:
-        lead = _lead(case_view.case.id, user.organisation_id)
+        lead = _lead(case_view.case.id, user.organisation_id, user, sees_location=sees_location)
     else:
         lead = (
             _Lead(case_view.lead_id, user.organisation_id in case_view.team_ids, None)
@@ -165,7 +187,7 @@ def case_page_referrals(
     if lead is None or not lead.on_team:
         return None
     return CasePageReferrals(
-        rows=_rows(case_view.case.id, user) if referrals_held else [],
+        rows=_rows(case_view.case.id, user, sees_location=sees_location) if referrals_held else [],
         lead_transfer=lead.transfer,
         may_refer=not case_view.erased and case_view.case.takes_records,
         is_lead_staff=lead.organisation_id == user.organisation_id,

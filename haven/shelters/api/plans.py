@@ -229,6 +229,26 @@ class PlanPersonView(JsonApiView):
         services.plan_person_update(actor=user, plan_id=id, person_id=person, **data.validated_data)
         return Response(_plan(selectors.plan_detail(actor=user, plan_id=id)))
 
+    @extend_schema(
+        operation_id="shelters_plan_person_remove",
+        tags=TAGS,
+        parameters=[ID, PERSON],
+        request=None,
+        description="Take a person off the plan (for example, another organisation places "
+        "them); the others keep their places.",
+        responses={
+            200: PlacementPlanSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def delete(self, request: Request, id: str, person: int) -> Response:
+        user = acting_user(request)
+        services.plan_person_remove(actor=user, plan_id=id, person_id=person)
+        return Response(_plan(selectors.plan_detail(actor=user, plan_id=id)))
+
 
 class PlanMoveView(JsonApiView):
     @extend_schema(

@@ -99,3 +99,27 @@ def test_a_sent_plan_is_not_solved_again(desk: User, incident: Incident) -> None
     response = client.post(reverse("api:shelters_plan_solve", args=[plan_id]))
     assert response.status_code == 409
     assert response.json()["code"] == "plan_not_draft"
+
+
+def test_the_coordinator_takes_a_person_off_a_plan_and_no_one_else_can(
+    desk: User, incident: Incident
+) -> None:
+    # given: a plan of two people; the same request by an NGO caseworker and the coordinator
+    client = api_client_for(desk)
+    plan_id = client.post(PLANS, {"incident_id": str(incident.pk)}, format="json").json()["id"]
+    first, second = (
+        p["id"] for p in client.get(reverse("api:shelters_plan", args=[plan_id])).json()["people"]
+    )
+    url = reverse("api:shelters_plan_person", args=[plan_id, first])
+    ngo = api_client_for(UserFactory.create(role=Role.CASEWORKER))
+
+    # when
+    refused = ngo.delete(url)
+    removed = client.delete(url)
+    again = client.delete(url)
+
+    # then
+    assert refused.status_code == 403
+    assert removed.status_code == 200, removed.json()
+    assert [p["id"] for p in removed.json()["people"]] == [second]
+    assert again.status_code == 404

@@ -49,11 +49,12 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-PERSON_REPORT_QUERIES = 104  # + the placements and plan places of safe accommodation
+# + the placements and plan places of safe accommodation, + proceedings and claims
+PERSON_REPORT_QUERIES = 109
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
-# the report 16 (itself, the access report, the case and each app's section).
-PAGES_AUDIT_EVENTS = 20
+# the report 17 (itself, the access report, the case and each app's section).
+PAGES_AUDIT_EVENTS = 21
 
 DEADLINES_PER_OTHER_CASE = 3
 
