@@ -49,8 +49,9 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-# + the placements and plan places of safe accommodation, + proceedings and claims
-PERSON_REPORT_QUERIES = 109
+# + the placements and plan places of safe accommodation, + proceedings and claims,
+# + whether the case holds return plans
+PERSON_REPORT_QUERIES = 110
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
 # the report 17 (itself, the access report, the case and each app's section).
