@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from haven.access.models import TeamMembership
 from haven.accounts.models import Organisation
@@ -30,7 +30,11 @@ def _describe(detail: dict[str, Any], country: str) -> str:
     months = detail.get("months")
     if not isinstance(months, int):
         return gettext("Follow-up after return")
-    return gettext("Follow-up %(months)d months after return") % {"months": months}
+    return ngettext(
+        "Follow-up %(months)d month after return",
+        "Follow-up %(months)d months after return",
+        months,
+    ) % {"months": months}
 
 
 FOLLOW_UP = kinds.register(

@@ -58,7 +58,7 @@ class CountryProfileForm(forms.Form):
         help_text=_("One role title a line: never the name of a person."),
     )
     known_risks = forms.CharField(
-        label=_("Known risks"), widget=_TEXT, max_length=profiles.RISKS_MAX, required=False
+        label=_("Known risks"), widget=_TEXT, max_length=profiles.RISKS_MAX
     )
     willingness = forms.ChoiceField(
         label=_("Willingness to receive and protect"), choices=ReceivingView.choices
@@ -92,7 +92,9 @@ class ReturnPlanForm(forms.Form):
         label=_("The person's wishes, in their own words"),
         widget=_TEXT,
         max_length=services.TEXT_MAX,
-        required=False,  # the service says what is missing
+        error_messages={
+            "required": _("Write the person's wishes about the return, in their own words.")
+        },
         help_text=_("Where and to whom they want to go, what they fear, what they hope for."),
     )
     voluntariness = forms.ChoiceField(
@@ -200,14 +202,17 @@ class CancelForm(forms.Form):
         label=_("Why the return is cancelled"),
         widget=_TEXT,
         max_length=services.TEXT_MAX,
-        required=False,
+        error_messages={"required": _("Write why the return is cancelled.")},
     )
 
 
 class GoalForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=ReintegrationArea.choices)
     goal = forms.CharField(
-        label=_("Goal"), widget=_LINES, max_length=services.TEXT_MAX, required=False
+        label=_("Goal"),
+        widget=_LINES,
+        max_length=services.TEXT_MAX,
+        error_messages={"required": _("Write the goal.")},
     )
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
+from haven.accounts.models import User
 from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, EditConflict, InvalidInput, NotAllowed
 from haven.lib.views import domain_errors, forbidden, form_error
@@ -104,14 +105,12 @@ def profile_edit(request: HttpRequest, country: str) -> HttpResponse:
 # --- the return plan -----------------------------------------------------------------------------
 
 
-def _plan_page(
-    request: HttpRequest, case_id: uuid.UUID, *, status: int = 200, **forms_shown: Any
-) -> HttpResponse:
+def plan_page_context(user: User, case_id: uuid.UUID, **forms_shown: Any) -> dict[str, Any]:
     """The case's return page; failed forms (``forms_shown``) keep what was typed."""
-    user = request_user(request)
     view = selectors.return_plan_list(user=user, case_id=case_id)
     plan = view.current
-    context: dict[str, Any] = {
+    failed = forms_shown.get("ack_form")
+    return {
         "view": view,
         "case": view.case,
         "plan": plan,
@@ -120,20 +119,24 @@ def _plan_page(
         "cancel_form": forms_shown.get("cancel_form") or forms.CancelForm(),
         "goal_form": forms_shown.get("goal_form") or forms.GoalForm(),
         "action_error": forms_shown.get("action_error", ""),
-        "ack_forms": [],
-        "holds_follow_ups": user.organisation_id,
-    }
-    if plan is not None:
-        failed = forms_shown.get("ack_form")
-        context["ack_forms"] = [
+        # One form a warning still to acknowledge, the failed one with what was typed.
+        "ack_forms": [
             (
                 w,
                 failed
                 if failed is not None and failed.data.get("warning") == w.key
                 else forms.AcknowledgeForm(initial={"warning": w.key}),
             )
-            for w in plan.unacknowledged
-        ]
+            for w in (plan.unacknowledged if plan is not None else [])
+        ],
+        "holds_follow_ups": user.organisation_id,
+    }
+
+
+def _plan_page(
+    request: HttpRequest, case_id: uuid.UUID, *, status: int = 200, **forms_shown: Any
+) -> HttpResponse:
+    context = plan_page_context(request_user(request), case_id, **forms_shown)
     return render(request, "returns/plan_list.html", context, status=status)
 
 

@@ -201,7 +201,7 @@ def test_r31_the_api_reads_profiles_and_only_the_coordinator_edits_them() -> Non
     refused = ngo.post("/api/v1/country-profiles/TH/", body, format="json")
     saved = coordinator.post("/api/v1/country-profiles/TH/", body, format="json")
     # then
-    assert len(listed.json()) == 7
+    assert len(listed.json()) == 8
     assert one.json()["country"] == "TH"
     assert (missing.status_code, missing.json()["code"]) == (404, "profile_not_found")
     assert (refused.status_code, refused.json()["code"]) == (403, "profiles_not_allowed")

@@ -770,7 +770,11 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
 ) -> None:
     # when
     url = path.format(
-        id=1 if path in INTEGER_IDS else uuid.uuid4(), key="adults_labour", user_id=1, person=1
+        id=1 if path in INTEGER_IDS else uuid.uuid4(),
+        key="adults_labour",
+        user_id=1,
+        person=1,
+        country="UA",
     )
     response = APIClient().generic(method.upper(), url)
     # then
