@@ -19,6 +19,10 @@ from django.utils.functional import Promise
 # What a deadline asks for, in words, from its non-personal detail and the case's
 # country (whose national pathway names the decision types).
 Describe = Callable[[dict[str, Any], str], str]
+# Where the assigned organisation acts on a deadline without being on the case
+# team (e.g. the coordinator's supervisors approving a merge): a URL from the
+# task's non-personal detail.
+OffTeamLink = Callable[[dict[str, Any]], str]
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class DeadlineKind:
     # Set when only a record closes it (e.g. the decision it waits for), never a
     # tick by hand: the words say what closes it.
     closed_by_record: Promise | None = None
+    # Set for a kind whose assigned organisation need not be on the case team: its
+    # deadlines are listed for that organisation anyway, linking here, not to the case.
+    off_team_link: OffTeamLink | None = None
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,19 @@ def register(
     owner: str,
     describe: Describe | None = None,
     closed_by_record: Promise | None = None,
+    off_team_link: OffTeamLink | None = None,
 ) -> str:
     """Register a deadline kind; returns its key, for the owner's constant."""
     existing = _KINDS.get(key)
     if existing is not None and existing.owner != owner:
         raise ImproperlyConfigured(f"deadline kind {key!r} is already {existing.owner}'s")
     _KINDS[key] = DeadlineKind(
-        key=key, label=label, owner=owner, describe=describe, closed_by_record=closed_by_record
+        key=key,
+        label=label,
+        owner=owner,
+        describe=describe,
+        closed_by_record=closed_by_record,
+        off_team_link=off_team_link,
     )
     return key
 
@@ -82,6 +95,20 @@ def closed_by_record(key: str) -> Promise | None:
     """What closes a kind that may not be ticked off by hand; None when a tick may."""
     kind = _KINDS.get(key)
     return kind.closed_by_record if kind else None
+
+
+def off_team_keys() -> list[str]:
+    """The kinds whose deadlines their organisation sees without being on the team."""
+    return sorted(kind.key for kind in _KINDS.values() if kind.off_team_link is not None)
+
+
+def off_team_link(key: str, *, detail: object) -> str:
+    """Where the assigned organisation acts on a deadline of this kind off the team;
+    "" for a kind that has no such page (its deadlines are seen on the case only)."""
+    kind = _KINDS.get(key)
+    if kind is None or kind.off_team_link is None or not isinstance(detail, dict):
+        return ""
+    return kind.off_team_link(detail)
 
 
 def choices() -> list[tuple[str, str]]:

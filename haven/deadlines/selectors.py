@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,12 +52,20 @@ def _is(condition: Q) -> ExpressionWrapper[Any]:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _open_on_visible_cases(user: User) -> QuerySet[Task]:
+def open_tasks_seen_by(user: User) -> QuerySet[Task]:
     """Open deadlines on cases the user may see: each task's case is looked up in the
     user's memberships (an index probe), so that a read with a limit stops early
-    instead of gathering every case the user sees first."""
-    visible = access_selectors.visible_case_ids(user=user).filter(case_id=OuterRef("case_id"))
-    return Task.objects.filter(Exists(visible), status=Task.Status.OPEN)
+    instead of gathering every case the user sees first. Deadlines of a kind acted
+    on off the team (``kinds.off_team_keys``) are the assigned organisation's too,
+    without the case; ``case_visible`` says which rows may link to their case."""
+    visible = Exists(
+        access_selectors.visible_case_ids(user=user).filter(case_id=OuterRef("case_id"))
+    )
+    off_team = deadline_kinds.off_team_keys()
+    seen: Q | Exists = visible
+    if off_team and user.organisation_id is not None:
+        seen = visible | Q(kind__in=off_team, assigned_organisation_id=user.organisation_id)
+    return Task.objects.filter(seen, status=Task.Status.OPEN).annotate(case_visible=visible)
 
 
 def _as_deadlines(tasks: QuerySet[Task], moment: datetime) -> QuerySet[Deadline]:
@@ -78,7 +87,7 @@ def my_deadlines(
     """Open deadlines of the user's organisation or assigned to the user, soonest
     first, on cases the user may see (never those of another team)."""
     moment = now or timezone.now()
-    tasks = _open_on_visible_cases(user).filter(_mine(user))
+    tasks = open_tasks_seen_by(user).filter(_mine(user))
     if overdue_only:
         tasks = tasks.filter(due_at__lt=moment)
     return _as_deadlines(tasks, moment)
@@ -102,7 +111,7 @@ def my_deadlines_page(
     """One page of ``my_deadlines`` in its order, read with a limit and counted up
     to ``LIST_COUNT_LIMIT``, whatever the number of open deadlines."""
     moment = now or timezone.now()
-    tasks = _open_on_visible_cases(user)
+    tasks = open_tasks_seen_by(user)
     if overdue_only:
         tasks = tasks.filter(due_at__lt=moment)
     # The organisation's deadlines and the user's own elsewhere, each on its index.
@@ -138,7 +147,7 @@ def my_deadlines_due(
     deadlines. The organisation's and the user's own deadlines are each read in
     the order of their index with a limit, then merged; the count stops at
     ``DEADLINE_COUNT_LIMIT``."""
-    tasks = _open_on_visible_cases(user).filter(due_at__lt=before)
+    tasks = open_tasks_seen_by(user).filter(due_at__lt=before)
     if since is not None:
         tasks = tasks.filter(due_at__gte=since)
     organisation = tasks.filter(assigned_organisation_id=user.organisation_id)
@@ -153,6 +162,14 @@ def my_deadlines_due(
         tasks.filter(_mine(user)).order_by().values("id"), limit=DEADLINE_COUNT_LIMIT
     )
     return DeadlineSection(count=count, rows=rows[:limit])
+
+
+def where_to_act(task: Task) -> str:
+    """The page a deadline of ``my_deadlines`` links to: its case, or, for a kind
+    acted on off the team, the page its owner names ("" when there is none)."""
+    if getattr(task, "case_visible", True):
+        return reverse("web:case_detail", args=[task.case_id])
+    return deadline_kinds.off_team_link(task.kind, detail=task.detail)
 
 
 def case_tasks(*, case_id: Any) -> QuerySet[Task]:

@@ -19,11 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access import selectors as access_selectors
 from haven.access.models import TeamMembership
 from haven.accounts import policy as account_policy
 from haven.accounts.models import Organisation, Role, User
-from haven.deadlines import clock, errors
+from haven.deadlines import clock, errors, selectors
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines.models import Notification, Task
@@ -82,13 +81,12 @@ def task_complete(*, actor: User, task_id: Any) -> Task:
     """Mark one open deadline done: a member of the case team whose organisation
     holds it, or its assignee. A kind its owner closes only by a record (a decision
     deadline closes with the decision) is refused."""
+    # The deadlines "my deadlines" lists: on the user's cases, or of a kind the
+    # assigned organisation acts on off the team.
+    seen = selectors.open_tasks_seen_by(actor).filter(pk=task_id).values("pk")
     task = (
         Task.objects.select_for_update()
-        .filter(
-            pk=task_id,
-            status=Task.Status.OPEN,
-            case_id__in=access_selectors.visible_case_ids(user=actor),
-        )
+        .filter(pk__in=seen)
         .filter(Q(assigned_organisation_id=actor.organisation_id) | Q(assigned_user_id=actor.pk))
         .first()
     )

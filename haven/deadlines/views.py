@@ -41,6 +41,7 @@ class DeadlineRow:
     overdue: bool
     # What closes it when a tick may not (the decision, a guardian, an assessment).
     closed_by_record: str
+    link: str = ""  # its case, or where it is acted on off the case team
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             what=selectors.what_is_due(task),
             overdue=bool(getattr(task, "overdue", False)),
             closed_by_record=str(kinds.closed_by_record(task.kind) or ""),
+            link=selectors.where_to_act(task),
         )
         for task in page.object_list
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from haven.deadlines import kinds
@@ -14,6 +15,8 @@ HIDDEN_MATCH = kinds.register(
     "linkage_hidden_match",
     gettext_lazy("Look at a possible duplicate found at intake"),
     owner="linkage",
+    # The coordinator is on neither case's team: it looks from the duplicates review.
+    off_team_link=lambda detail: reverse("linkage:review_queue"),
 )
 
 # A national coordinator proposed to merge two cases of one person (the review queue):
@@ -24,6 +27,8 @@ MERGE_APPROVAL = kinds.register(
     gettext_lazy("Approve or refuse a merge of two cases of one person"),
     owner="linkage",
     closed_by_record=gettext_lazy("Closed by a supervisor's decision on the merge."),
+    # The coordinator's supervisors approve without being on either case's team.
+    off_team_link=lambda detail: reverse("linkage:merge_detail", args=[detail["merge"]]),
 )
 
 # Two cases of one person were merged: an organisation on the absorbed case's team but

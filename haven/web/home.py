@@ -53,6 +53,7 @@ class DeadlineRow:
     what: str
     due_at: datetime
     blocking: bool
+    link: str = ""  # its case, or where it is acted on off the case team
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def _deadline_row(task: Any) -> DeadlineRow:
         what=deadline_selectors.what_is_due(task),
         due_at=task.due_at,
         blocking=task.blocking,
+        link=deadline_selectors.where_to_act(task),
     )
 
 

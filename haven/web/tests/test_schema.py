@@ -334,6 +334,7 @@ OPERATIONS = {
     (SHELTER_PLAN_MOVE, "post"),
     (SHELTER_PLAN_SEND, "post"),
     (SHELTER_PLAN_PERSON, "put"),
+    (SHELTER_PLAN_PERSON, "delete"),
     (SHARING_CHECK, "get"),
     (LINKAGE_CHECK, "post"),
     (STATISTICS_RELEASES, "get"),
@@ -1792,6 +1793,7 @@ def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) 
         (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 2}, format="json")),
         (SHELTER_PLAN_PERSON, "put", client.put(person, {"risk_level": 7}, format="json")),
         (SHELTER_PLAN_PERSON, "put", ngo.put(person, {"risk_level": 2}, format="json")),
+        (SHELTER_PLAN_PERSON, "delete", ngo.delete(person)),
     ]
     send = SHELTER_PLAN_SEND.format(id=plan_id)
     served += [
@@ -1800,10 +1802,14 @@ def test_it_describes_placement_plan_answers_as_served(openapi: dict[str, Any]) 
     ]
     client.post(SHELTER_PLAN_SOLVE.format(id=plan_id))
     served += [(SHELTER_PLAN_SEND, "post", client.post(send, {}, format="json"))]  # no agreement
+    served += [
+        (SHELTER_PLAN_PERSON, "delete", client.delete(person)),
+        (SHELTER_PLAN_PERSON, "delete", client.delete(person)),  # gone already
+    ]
 
     # then
     assert [r.status_code for _, _, r in served] == [
-        201, 400, 403, 200, 200, 404, 400, 200, 400, 403, 409, 403, 400
+        201, 400, 403, 200, 200, 404, 400, 200, 400, 403, 403, 409, 403, 400, 200, 404
     ]  # fmt: skip
     assert_served_as_described(openapi, served)
 
