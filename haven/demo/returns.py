@@ -4,11 +4,13 @@
 - A return being prepared for a woman with an open compensation claim: the plan
   is complete, and its warning ("open proceedings or a compensation claim") waits
   for a named person to acknowledge it with a reason before approval.
-- A woman who returned to Estonia forty days ago: the Estonian NGO, on the case
-  team as the partner in the country of return, holds the follow-ups after return
-  (1, 3, 6 and 12 months); the first is already missed, so the seed's deadline
-  sweep escalates it to the partner's supervisors. Her reintegration plan has
-  goals, one achieved.
+- A woman who returned to Estonia forty days ago. Her partner there is named from
+  the profile; it is not on the case team (sharing across the border goes through
+  the cross-border package, never a team membership without consent), so the
+  Finnish NGO that sent her holds the follow-ups after return (1, 3, 6 and 12
+  months) and makes the contacts through the partner. The first is already
+  missed, so the seed's deadline sweep escalates it to the NGO's supervisor. Her
+  reintegration plan has goals, one under way.
 
 Justice has no service for compensation claims yet: the demo records the claim
 row directly (synthetic, one row) until it has one.
@@ -23,8 +25,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from haven.access import services as access_services
-from haven.accounts.models import Organisation, OrgType, Role, User
+from haven.accounts.models import OrgType, Role, User
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case, ExploitationForm, Sex
 from haven.justice.models import ClaimSource, ClaimStatus, CompensationClaim
@@ -97,9 +98,8 @@ def _prepared_with_a_claim(caseworker: User, today: date) -> None:
     )
 
 
-def _returned_to_estonia(caseworker: User, partner: Organisation, today: date) -> int:
+def _returned_to_estonia(caseworker: User, today: date) -> int:
     case = _open(caseworker, "Kadri", "Tamm", date(1988, 11, 2), "EE", "et")
-    access_services.team_member_add(case_id=case.id, organisation=partner, by=caseworker)
     returned_on = today - timedelta(days=RETURNED_DAYS_AGO)
     plan = return_services.return_plan_create(
         actor=caseworker,
@@ -115,8 +115,7 @@ def _returned_to_estonia(caseworker: User, partner: Organisation, today: date) -
             willingness="adequate",
             capacity="adequate",
             focal_point="Social Insurance Board, victim support focal point",
-            partner_name=partner.name,
-            partner_organisation_id=partner.pk,
+            partner_name="Tallinn Victim Support Centre network",
             contacts_police=True,
             contacts_ngos=True,
             contacts_lawyers=True,
@@ -145,9 +144,7 @@ def seed_returns(*, users: Mapping[tuple[str, str, str], User], today: date) -> 
     counts = ReturnCounts()
     counts.profiles = len(return_services.country_profiles_load_shipped())
     caseworker = users[("FI", OrgType.NGO, Role.CASEWORKER)]
-    partner = users[("EE", OrgType.NGO, Role.CASEWORKER)].organisation
-    assert partner is not None  # noqa: S101 - every demo account works for an organisation
     _prepared_with_a_claim(caseworker, today)
-    counts.follow_ups = _returned_to_estonia(caseworker, partner, today)
+    counts.follow_ups = _returned_to_estonia(caseworker, today)
     counts.plans = RETURN_CASES
     return counts

@@ -374,3 +374,17 @@ def test_r31_the_person_erased_reads_nothing_and_writes_are_refused() -> None:
     assert view.plans[0].wishes == ""
     with pytest.raises(case_errors.PersonErased):
         approve(caseworker, plan)
+
+
+def test_r31_a_case_without_a_plan_has_no_summary_and_no_plan_of_another_id() -> None:
+    # given
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_case(actor=caseworker)
+    # when
+    summary = selectors.return_summary(case=case)
+    missing = code_of(
+        lambda: selectors.return_plan_get(user=caseworker, case_id=case.id, plan_id=case.id)
+    )
+    # then
+    assert summary is None
+    assert missing == ("plan_not_found", None)
