@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup
 from haven.cases import parts
-from haven.returns import selectors
+from haven.returns import gate, selectors
 from haven.returns.models import FollowUp, ReturnPlan, WarningKind
 
 fact = parts.fact
@@ -28,8 +28,8 @@ class ReturnBlock:
 
 
 def _block(page: parts.CasePage) -> list[parts.Panel]:
-    if not page.shows(FieldGroup.ASSESSMENT):
-        return []
+    if page.purpose != gate.PURPOSE or not page.shows(FieldGroup.ASSESSMENT):
+        return []  # the return page decides for that purpose: never a link to a refusal
     summary = selectors.return_summary(case=page.case) if page.has_rows(ReturnPlan) else None
     if summary is None and not page.writable:
         return []

@@ -1,6 +1,6 @@
 """The returns app's way through the case gate: every read and write of a return
 plan, its warnings, reintegration goals and follow-ups is decided in the
-``assessment`` group for the purpose ``return`` (``legal`` is never needed to
+``assessment`` group for the purpose ``assistance`` (``legal`` is never needed to
 prepare a return). Missing and hidden plans give the same 404."""
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from haven.returns import errors
 from haven.returns.models import ReturnPlan
 
 GROUP = FieldGroup.ASSESSMENT
-PURPOSE = Purpose.RETURN
+# Return and reintegration are part of assistance (CETS Art. 16(5)): the plan is read
+# and written for the purpose the case page reads the case for, so that a block the
+# page shows never leads to a refusal. Handing the case to a partner abroad is the
+# cross-border package's own step, for the purpose ``return``.
+PURPOSE = Purpose.ASSISTANCE
 
 
 def not_found() -> errors.PlanNotFound:

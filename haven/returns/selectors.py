@@ -4,7 +4,7 @@
   supervisor reads them; each is flagged stale when not reviewed for longer than
   the national rule allows.
 - Return plans, their warnings and acknowledgements, reintegration goals and
-  follow-ups after return: the ``assessment`` group for the purpose ``return``,
+  follow-ups after return: the ``assessment`` group for the purpose ``assistance``,
   through the case gate (missing and hidden cases give the same 404); each read is
   audited.
 """

@@ -3,7 +3,7 @@ acknowledge the warnings that cannot pass silently, and move the plan through it
 states; marking it returned schedules the follow-up after return.
 
 Every write passes the case gate in the ``assessment`` group for the purpose
-``return`` (``legal`` is never needed to prepare a return), runs in one
+``assistance`` (``legal`` is never needed to prepare a return), runs in one
 transaction and is audited inside it. Free text is encrypted under the person's
 data key.
 """

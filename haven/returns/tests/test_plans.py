@@ -83,7 +83,7 @@ def test_r31_a_plan_is_prepared_with_the_person_encrypted_and_audited() -> None:
     created = AuditEvent.objects.get(object_type="returns.ReturnPlan", action=Action.CREATE)
     read = AuditEvent.objects.filter(object_type="returns.ReturnPlan", action=Action.READ).get()
     assert created.field_groups == FieldGroup.ASSESSMENT
-    assert (created.purpose, read.purpose) == (Purpose.RETURN, Purpose.RETURN)
+    assert (created.purpose, read.purpose) == (Purpose.ASSISTANCE, Purpose.ASSISTANCE)
     assert created.detail == {"country": "UA", "status": "draft"}
 
 
