@@ -160,6 +160,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.statistics.suppression --cov=haven.statistics.categories \
 	--cov=haven.shelters.solver --cov=haven.shelters.contract --cov=haven.shelters.rules \
 	--cov=haven.shelters.services --cov=haven.shelters.selectors --cov=haven.shelters.policy \
+	--cov=haven.returns.services --cov=haven.returns.selectors --cov=haven.returns.rules \
 	--cov=haven.referrals.hooks \
 	--cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100
 

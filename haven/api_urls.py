@@ -23,6 +23,7 @@ from haven.referrals.api import crossborder as crossborder_api
 from haven.referrals.api import desk as desk_api
 from haven.referrals.api import directory as directory_api
 from haven.referrals.api import referrals as referrals_api
+from haven.returns import api as returns_api
 from haven.shelters.api import placements as placements_api
 from haven.shelters.api import places as shelter_places_api
 from haven.shelters.api import plans as shelter_plans_api
@@ -64,6 +65,7 @@ urlpatterns = [
     *statistics_releases_api.urlpatterns,
     *statistics_exchange_api.urlpatterns,
     *shelter_places_api.urlpatterns,
+    *returns_api.urlpatterns,
     *shelter_plans_api.urlpatterns,
     *placements_api.urlpatterns,
 ]

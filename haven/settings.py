@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "haven.linkage",
     "haven.statistics",
     "haven.shelters",
+    "haven.returns",
     "haven.web",
     "haven.demo",
 ]
@@ -186,6 +187,12 @@ HAVEN_API_TOKEN_SECONDS = env_int("HAVEN_API_TOKEN_SECONDS", 8 * 60 * 60)
 # personal data besides ids and is kept whole (append-only, R-40).
 HAVEN_RETENTION_YEARS_ENDED_CASE = env_int("HAVEN_RETENTION_YEARS_ENDED_CASE", 5)
 HAVEN_RETENTION_YEARS_CLOSED_REPORT = env_int("HAVEN_RETENTION_YEARS_CLOSED_REPORT", 1)
+
+# Returns: the months after a return at which the partner in the country
+# of return follows up, and how many months a country profile stays current before
+# it is flagged for review.
+HAVEN_RETURN_FOLLOW_UP_MONTHS = env_str("HAVEN_RETURN_FOLLOW_UP_MONTHS", "1,3,6,12")
+HAVEN_RETURN_PROFILE_REVIEW_MONTHS = env_int("HAVEN_RETURN_PROFILE_REVIEW_MONTHS", 12)
 
 # Vault keys: base64 of 32 random bytes each. See docs/operations.md.
 HAVEN_MASTER_KEY = env_secret("HAVEN_MASTER_KEY")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("statistics/", include("haven.statistics.urls")),
     path("shelters/", include("haven.shelters.urls_places")),
     path("shelters/", include("haven.shelters.urls_plans")),
+    path("returns/", include("haven.returns.urls")),
     # The public "report a concern" page: no sign-in (issue 6, CBSS 2014 P1).
     path("report/", include((desk_views.report_urlpatterns, "report"))),
     path("api/v1/", include("haven.api_urls")),

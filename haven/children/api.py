@@ -227,6 +227,11 @@ class BestInterestsRecordSerializer(serializers.Serializer[Any]):
     )
     considerations = serializers.CharField()
     conclusion = serializers.CharField()
+    favours_return = serializers.BooleanField(
+        allow_null=True,
+        help_text="A determination on return: whether return is in the child's best "
+        "interests (R-30); null on every other record.",
+    )
     guardian_present = serializers.BooleanField()
     decided_on = serializers.DateField()
     recorded_by = serializers.CharField()
@@ -253,6 +258,13 @@ class BestInterestsCreateSerializer(serializers.Serializer[Any]):
     conclusion = serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX)
     guardian_present = serializers.BooleanField(default=False)
     decided_on = serializers.DateField()
+    favours_return = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required for a determination on return (R-30): is return in the child's "
+        "best interests? Leave out for any other record.",
+    )
 
 
 @extend_schema_view(

@@ -97,6 +97,18 @@ class BestInterestsForm(forms.Form):
     conclusion = forms.CharField(
         label=_("Conclusion"), max_length=services.TEXT_MAX, widget=_TEXT, required=False
     )
+    favours_return = forms.TypedChoiceField(
+        label=_("Is return in the child's best interests?"),
+        choices=[("", _("Not a determination on return")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only for a determination on return or a durable solution: a child's return "
+            "plan cannot be approved without a determination that says yes (R-30)."
+        ),
+    )
     guardian_present = forms.BooleanField(
         label=_("The guardian or representative was present"), required=False
     )

@@ -92,6 +92,10 @@ class BestInterestsRecord(models.Model):
     child_views_enc = models.BinaryField()  # the views, or why the child was not heard
     considerations_enc = models.BinaryField()
     conclusion_enc = models.BinaryField()
+    # A determination on return concludes, as a structured yes or no, whether return
+    # is in the child's best interests: a return plan cannot be approved
+    # without a "yes". None on every other record.
+    favours_return = models.BooleanField(null=True, blank=True)
     guardian_present = models.BooleanField(default=False)
     decided_on = models.DateField()
     recorded_at = models.DateTimeField()

@@ -187,6 +187,7 @@ class BestInterestsRecordView:
     guardian_present: bool
     decided_on: date
     recorded_by: str
+    favours_return: bool | None  # a determination on return: yes or no (R-30)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _record_view(row: BestInterestsRecord, case: Case, erased: bool) -> BestInte
         guardian_present=row.guardian_present,
         decided_on=row.decided_on,
         recorded_by=row.recorded_by.get_username(),
+        favours_return=row.favours_return,
     )
 
 
@@ -228,6 +230,23 @@ def best_interests_list(*, user: User, case_id: object) -> BestInterestsView:
     records = [_record_view(row, case, erased) for row in rows]
     gated.audit_record(object_type="children.BestInterestsRecord")
     return BestInterestsView(case, case.person.treat_as_child, erased, records)
+
+
+def return_determination(*, case_id: uuid.UUID) -> bool | None:
+    """R-30: whether the latest best-interests determination on return concludes in
+    favour of return (None: no such determination). A plain read for callers that
+    already passed the case gate in the assessment group (a return plan)."""
+    latest = (
+        BestInterestsRecord.objects.filter(
+            case_id=case_id,
+            matter=BestInterestsMatter.RETURN,
+            stage=BestInterestsStage.DETERMINATION,
+        )
+        .order_by("-decided_on", "-recorded_at")
+        .values_list("favours_return", flat=True)
+        .first()
+    )
+    return latest
 
 
 # --- family tracing (R-11) ---------------------------------------------------------------------

@@ -60,6 +60,7 @@ from haven.demo import directory as directory_demo
 from haven.demo import history as history_plans
 from haven.demo import parties as parties_demo
 from haven.demo import referrals as referral_demo
+from haven.demo import returns as returns_demo
 from haven.demo import rights as rights_demo
 from haven.demo import screenings as screening_plans
 from haven.demo import shelters as shelters_demo
@@ -127,6 +128,7 @@ class SeedSummary:
     duplicate_pairs: int = 0  # in the national coordinator's review queue (issue 14)
     found_at_night: int = 0  # people in the desk's incident with a draft placement plan
     party_links: int = 0  # an employer shared by two cases, a recruiter (issue 17, R-38)
+    returns: returns_demo.ReturnCounts = field(default_factory=returns_demo.ReturnCounts)
     seconds: float = 0.0
 
 
@@ -201,6 +203,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary.assistance.children_without_guardian += sum(
         found.age_status != shelters_demo.ADULT for found in shelters_demo.FOUND_AT_NIGHT
     )
+    summary.returns = returns_demo.seed_returns(users=users, today=today)
     swept = deadline_services.deadlines_sweep()
     summary.reminded, summary.escalated = swept.reminded, swept.escalated
     summary.seconds = time.perf_counter() - started
@@ -449,8 +452,13 @@ DUPLICATE = (
 
 
 # Opened besides the ``cases`` synthetic ones: the duplicate pair, the people found at
-# night and the man told his rights in Vietnamese.
-DUPLICATE_CASES = len(DUPLICATE) + shelters_demo.FOUND_AT_NIGHT_CASES + rights_demo.INFORMED_CASES
+# night, the man told his rights in Vietnamese and the two returns.
+DUPLICATE_CASES = (
+    len(DUPLICATE)
+    + shelters_demo.FOUND_AT_NIGHT_CASES
+    + rights_demo.INFORMED_CASES
+    + returns_demo.RETURN_CASES
+)
 
 
 def _record_a_duplicate(users: dict[UserKey, User]) -> int:

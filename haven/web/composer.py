@@ -32,6 +32,7 @@ from haven.identification import case_parts as identification_parts
 from haven.justice import case_parts as justice_parts
 from haven.linkage import case_parts as linkage_parts
 from haven.referrals import case_parts as referrals_parts
+from haven.returns import case_parts as returns_parts
 from haven.shelters import case_parts as shelters_parts
 
 PART_MODULES: tuple[ModuleType, ...] = (
@@ -42,6 +43,7 @@ PART_MODULES: tuple[ModuleType, ...] = (
     justice_parts,
     referrals_parts,
     shelters_parts,
+    returns_parts,
     deadline_parts,
     linkage_parts,
 )

@@ -42,6 +42,22 @@ class BestInterestsInput:
     conclusion: str
     guardian_present: bool
     decided_on: date
+    favours_return: bool | None = None
+
+
+def _check_favours_return(data: BestInterestsInput) -> None:
+    """R-30: a determination on return says whether return is in the child's best
+    interests, as a yes or no; no other record carries that answer."""
+    error = errors.BestInterestsInputInvalid
+    about_return = (
+        data.stage == BestInterestsStage.DETERMINATION and data.matter == BestInterestsMatter.RETURN
+    )
+    if about_return and data.favours_return is None:
+        raise error(
+            _("Say whether return is in the child's best interests."), field="favours_return"
+        )
+    if not about_return and data.favours_return is not None:
+        raise error(_("Only a determination on return answers this."), field="favours_return")
 
 
 def _best_interests_texts(data: BestInterestsInput) -> tuple[str, str, str]:
@@ -103,11 +119,13 @@ def best_interests_record(
     conclusion: str,
     guardian_present: bool,
     decided_on: date,
+    favours_return: bool | None = None,
 ) -> BestInterestsRecord:
     """Record a best-interests assessment or determination for a major decision on a
     child (R-25), with the child's views or why the child was not heard (R-27). A
     determination needs an earlier assessment of the same matter, and records
-    whether the guardian was present."""
+    whether the guardian was present; a determination on return concludes yes or no
+    on return (R-30)."""
     data = BestInterestsInput(
         stage,
         matter,
@@ -117,6 +135,7 @@ def best_interests_record(
         conclusion,
         guardian_present,
         decided_on,
+        favours_return,
     )
     case = checks.writable_child_case(
         actor=actor,
@@ -126,6 +145,7 @@ def best_interests_record(
     )
     texts = _best_interests_texts(data)
     _check_assessment_first(case, data)
+    _check_favours_return(data)
     return _saved(actor=actor, case=case, data=data, texts=texts)
 
 
@@ -145,6 +165,7 @@ def _saved(
         ),
         conclusion_enc=vault.encrypt(key=key, plaintext=conclusion, context=CONCLUSION_CONTEXT),
         guardian_present=data.guardian_present,
+        favours_return=data.favours_return,
         decided_on=data.decided_on,
         recorded_at=timezone.now(),
         recorded_by=actor,
@@ -152,6 +173,8 @@ def _saved(
     record.full_clean(exclude=["case", "recorded_by"])
     record.save()
     detail = {"stage": data.stage, "matter": data.matter, "how_heard": data.how_heard}
+    if data.favours_return is not None:
+        detail["favours_return"] = "yes" if data.favours_return else "no"
     checks.audit_record(
         actor=actor,
         case=case,

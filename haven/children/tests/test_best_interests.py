@@ -61,7 +61,8 @@ def test_r25_it_records_an_assessment_then_a_determination_for_a_major_decision(
     case = open_child_case(actor=caseworker)
     # when
     assessment = record(caseworker, case, matter=matter)
-    determination = record(caseworker, case, matter=matter, stage="determination")
+    answer = {"favours_return": True} if matter == "return" else {}
+    determination = record(caseworker, case, matter=matter, stage="determination", **answer)
     # then
     view = selectors.best_interests_list(user=caseworker, case_id=case.id)
     row = BestInterestsRecord.objects.get(pk=assessment.pk)
@@ -213,11 +214,18 @@ def test_r25_the_api_records_and_lists_with_codes() -> None:
     # when
     refused = client.post(url, body, format="json")
     client.post(url, {**body, "stage": "assessment"}, format="json")
-    created = client.post(url, body, format="json")
+    unanswered = client.post(url, body, format="json")
+    created = client.post(url, {**body, "favours_return": False}, format="json")
     # then
     assert (refused.status_code, refused.json()["code"]) == (409, "assessment_required")
+    assert unanswered.json() | {"detail": ""} == {
+        "code": "best_interests_input_invalid",
+        "detail": "",
+        "field": "favours_return",
+    }
     assert created.status_code == 201
     assert [r["stage"] for r in created.json()["records"]] == ["determination", "assessment"]
+    assert [r["favours_return"] for r in created.json()["records"]] == [False, None]
 
 
 def test_r27_a_best_interests_draft_is_resumed_by_its_author_and_gone_once_saved() -> None:
@@ -260,3 +268,48 @@ def test_r27_a_best_interests_draft_is_resumed_by_its_author_and_gone_once_saved
     assert theirs.status_code == 404
     assert done.status_code == 302
     assert not Draft.objects.exists()
+
+
+def test_r30_a_determination_on_return_concludes_yes_or_no_and_only_it_does() -> None:
+    # given
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_child_case(actor=caseworker)
+    record(caseworker, case, matter="return")
+    record(caseworker, case, matter="placement")
+    # when
+    unanswered = code_of(lambda: record(caseworker, case, matter="return", stage="determination"))
+    misplaced = code_of(lambda: record(caseworker, case, matter="placement", favours_return=False))
+    before = selectors.return_determination(case_id=case.id)
+    record(caseworker, case, matter="return", stage="determination", favours_return=True)
+    # then
+    assert unanswered == ("best_interests_input_invalid", "favours_return")
+    assert misplaced == ("best_interests_input_invalid", "favours_return")
+    assert before is None
+    assert selectors.return_determination(case_id=case.id) is True
+
+
+def test_r30_the_form_records_the_conclusion_on_return() -> None:
+    # given
+    caseworker = make_user(org_type=OrgType.NGO)
+    case = open_child_case(actor=caseworker)
+    record(caseworker, case, matter="return")
+    client = sign_in(Client(), caseworker)
+    url = reverse("children:best_interests_new", args=[case.id])
+    body = {
+        "stage": "determination",
+        "matter": "return",
+        "how_heard": "conversation",
+        "child_views": "Wants to go home to her mother.",
+        "considerations": "Safety at home was checked.",
+        "conclusion": "Return with support.",
+        "decided_on": timezone.localdate().isoformat(),
+    }
+    # when
+    refused = client.post(url, body)
+    done = client.post(url, {**body, "favours_return": "yes"})
+    listed = client.get(reverse("children:best_interests_list", args=[case.id]))
+    # then
+    assert refused.status_code == 400
+    assert done.status_code == 302
+    assert "Return in the child's best interests" in listed.content.decode()
+    assert selectors.return_determination(case_id=case.id) is True

@@ -64,7 +64,9 @@ def crossborder_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     if not services.is_configured():
         return forbidden(request, reason=_not_configured())
     options = selectors.export_options(user=user, case_id=case_id)
-    form = crossborder_forms.ExportForm(request.POST or None, options=options)
+    # ``?stage=return``: a return plan's hand-over link opens the form on that stage.
+    initial = {"stage": request.GET.get("stage", "")}
+    form = crossborder_forms.ExportForm(request.POST or None, options=options, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

@@ -324,6 +324,7 @@ FLOORS = {
     "linkage": 5,
     "statistics": 5,
     "shelters": 5,
+    "returns": 5,
     "web": 6,
     "demo": 7,
 }

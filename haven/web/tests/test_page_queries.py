@@ -52,8 +52,9 @@ TIMELINE_API_QUERIES = 10
 # + the placements and plan places of safe accommodation, + the remedies section (its
 # gate, audit and rows: proceedings, stage changes, measures, claims, assets, legal aid,
 # compelled offences, the cooperation choice), + the information given on rights and
-# interpretation (gate, three lists, audit), + the parties section
-PERSON_REPORT_QUERIES = 125
+# interpretation (gate, three lists, audit), + the parties section, + whether the case
+# holds return plans
+PERSON_REPORT_QUERIES = 126
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
 # the report 19 (itself, the access report, the case and each app's section, the

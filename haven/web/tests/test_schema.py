@@ -227,9 +227,29 @@ SHELTER_CAPACITY = "/api/v1/shelters/capacity/"
 PLACEMENTS = "/api/v1/shelters/placements/"
 PLACEMENT = PLACEMENTS + "{id}/"
 PLACEMENT_ACTIONS = [PLACEMENT + f"{a}/" for a in ("accept", "decline", "start", "end", "withdraw")]
+COUNTRY_PROFILES = "/api/v1/country-profiles/"
+COUNTRY_PROFILE = COUNTRY_PROFILES + "{country}/"
+RETURN_PLANS = CASE + "return-plans/"
+RETURN_PLAN = "/api/v1/return-plans/{id}/"
+RETURN_ACKNOWLEDGE = RETURN_PLAN + "acknowledgements/"
+RETURN_TRANSITION = RETURN_PLAN + "transitions/"
+RETURN_GOALS = RETURN_PLAN + "goals/"
+REINTEGRATION_GOAL = "/api/v1/reintegration-goals/{id}/"
+RETURN_FOLLOW_UP = "/api/v1/return-follow-ups/{id}/"
 
 # Every published operation; the tests below check real answers of each against it.
 OPERATIONS = {
+    (COUNTRY_PROFILES, "get"),
+    (COUNTRY_PROFILE, "get"),
+    (COUNTRY_PROFILE, "post"),
+    (RETURN_PLANS, "get"),
+    (RETURN_PLANS, "post"),
+    (RETURN_PLAN, "post"),
+    (RETURN_ACKNOWLEDGE, "post"),
+    (RETURN_TRANSITION, "post"),
+    (RETURN_GOALS, "post"),
+    (REINTEGRATION_GOAL, "post"),
+    (RETURN_FOLLOW_UP, "post"),
     (CASE + "placement-search/", "get"),
     (CASE + "placements/", "post"),
     (PLACEMENTS, "get"),
@@ -800,6 +820,7 @@ def test_it_describes_the_unauthenticated_answer_of_every_operation(
         person=1,
         row=1,
         link_id=uuid.uuid4(),
+        country="UA",
     )
     response = APIClient().generic(method.upper(), url)
     # then
@@ -2379,4 +2400,142 @@ def test_it_describes_shelter_places_and_capacity_as_served(openapi: dict[str, A
         201, 400, 403, 201, 201, 400, 201, 200, 200, 404, 200, 409, 200, 200, 200, 200, 404,
         200, 400, 200,
     ]  # fmt: skip
+    assert_served_as_described(openapi, served)
+
+
+def test_it_describes_return_answers_as_served(openapi: dict[str, Any]) -> None:
+    # given: a woman with an open compensation claim, a partner in Ukraine on the team,
+    # a health service on the team (no assessment group)
+    from haven.returns.models import FollowUp, ReintegrationGoal
+    from haven.returns.tests.factories import load_profiles, open_claim, partner_in
+
+    load_profiles()
+    lead = make_user(org_type=OrgType.NGO)
+    partner = make_user(organisation=partner_in("UA"))
+    health = make_user(org_type=OrgType.HEALTH)
+    case = open_case(actor=lead)
+    add_to_team(case=case, organisation=org_of(partner))
+    add_to_team(case=case, organisation=org_of(health))
+    open_claim(case=case, by=lead)
+    ngo, clinic = api_client_for(lead), api_client_for(health)
+    coordinator = api_client_for(make_user(org_type=OrgType.NATIONAL_COORDINATOR))
+    today = timezone.localdate()
+    plan = {
+        "country": "UA",
+        "wishes": "Home.",
+        "voluntariness": "voluntary",
+        "risk_retrafficking": "low",
+        "risk_reprisals": "low",
+        "risk_family": "",
+        "partner_organisation_id": str(org_of(partner).pk),
+        "planned_on": today.isoformat(),
+    }
+    plans = RETURN_PLANS.format(id=case.id)
+    profile = COUNTRY_PROFILE.format(country="UA")
+    edit = {
+        "name": "Ukraine",
+        "partner_organisations": ["Nadiya"],
+        "focal_points": ["Focal point"],
+        "known_risks": "Re-recruitment.",
+        "willingness": "adequate",
+        "capacity": "limited",
+        "last_reviewed_on": today.isoformat(),
+        "version": 1,
+    }
+    # when
+    served: list[Served] = [
+        (COUNTRY_PROFILES, "get", ngo.get(COUNTRY_PROFILES)),
+        (COUNTRY_PROFILE, "get", ngo.get(profile)),
+        (COUNTRY_PROFILE, "post", ngo.post(profile, edit, format="json")),
+        (COUNTRY_PROFILE, "post", coordinator.post(profile, edit, format="json")),
+        (RETURN_PLANS, "post", ngo.post(plans, {**plan, "wishes": ""}, format="json")),
+        (RETURN_PLANS, "post", ngo.post(plans, plan, format="json")),
+        (RETURN_PLANS, "get", ngo.get(plans)),
+        (RETURN_PLANS, "get", clinic.get(plans)),
+    ]
+    plan_id = served[5][2].json()["plans"][0]["id"]
+    base = RETURN_PLAN.format(id=plan_id)
+    assessed = {**plan, "risk_family": "low", "risk_assessed_on": today.isoformat(), "version": 1}
+    served += [
+        (
+            RETURN_TRANSITION,
+            "post",
+            ngo.post(base + "transitions/", {"action": "approve"}, format="json"),
+        ),
+        (RETURN_PLAN, "post", ngo.post(base, assessed, format="json")),
+        (
+            RETURN_TRANSITION,
+            "post",
+            ngo.post(base + "transitions/", {"action": "approve"}, format="json"),
+        ),
+        (
+            RETURN_ACKNOWLEDGE,
+            "post",
+            ngo.post(
+                base + "acknowledgements/",
+                {"warning": "open_remedies", "reason": "Lawyer by proxy."},
+                format="json",
+            ),
+        ),
+        (
+            RETURN_TRANSITION,
+            "post",
+            ngo.post(base + "transitions/", {"action": "approve"}, format="json"),
+        ),
+        (
+            RETURN_GOALS,
+            "post",
+            ngo.post(base + "goals/", {"area": "housing", "goal": "A flat."}, format="json"),
+        ),
+        (
+            RETURN_TRANSITION,
+            "post",
+            ngo.post(
+                base + "transitions/",
+                {"action": "mark_returned", "returned_on": today.isoformat()},
+                format="json",
+            ),
+        ),
+    ]
+    goal = ReintegrationGoal.objects.get()
+    follow_up = FollowUp.objects.get(months=1)
+    served += [
+        (
+            REINTEGRATION_GOAL,
+            "post",
+            ngo.post(
+                REINTEGRATION_GOAL.format(id=goal.id),
+                {"outcome": "achieved", "version": 1},
+                format="json",
+            ),
+        ),
+        (
+            RETURN_FOLLOW_UP,
+            "post",
+            ngo.post(
+                RETURN_FOLLOW_UP.format(id=follow_up.id),
+                {"contacted_on": today.isoformat(), "outcome": "met_well"},
+                format="json",
+            ),
+        ),
+        (
+            RETURN_FOLLOW_UP,
+            "post",
+            api_client_for(partner).post(
+                RETURN_FOLLOW_UP.format(id=follow_up.id),
+                {"contacted_on": today.isoformat(), "outcome": "met_well", "indicators": []},
+                format="json",
+            ),
+        ),
+    ]
+    # then
+    assert [r.status_code for _, _, r in served] == [
+        *(200, 200, 403, 200, 400, 201, 200, 403),
+        *(409, 200, 409, 200, 200, 201, 200),
+        *(200, 403, 200),
+    ]
+    assert [served[i][2].json()["code"] for i in (8, 10)] == [
+        "return_blocked",
+        "warning_unacknowledged",
+    ]
     assert_served_as_described(openapi, served)

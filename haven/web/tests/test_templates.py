@@ -2894,6 +2894,104 @@ CONTEXTS.update(
 )
 
 
+# --- returns (issue 17) -------------------------------------------------------------------
+
+
+def _returns_contexts() -> dict[str, Builder]:
+    from haven.returns import case_parts as return_parts
+    from haven.returns import forms as return_forms
+    from haven.returns import selectors as return_selectors
+    from haven.returns import services as return_services
+    from haven.returns import views as return_views
+    from haven.returns.tests.factories import load_profiles, make_plan, open_claim
+
+    def prepared(scene: Scene) -> Case:
+        """A return being prepared for a woman with an open claim, with one goal."""
+        load_profiles()
+        case = open_case(actor=scene.lead)
+        open_claim(case=case, by=scene.lead)
+        plan = make_plan(actor=scene.lead, case=case)
+        return_services.reintegration_goal_add(
+            actor=scene.lead, plan_id=plan.id, area="housing", goal="A flat."
+        )
+        return case
+
+    def plan_page(scene: Scene) -> Context:
+        return return_views.plan_page_context(scene.lead, prepared(scene).id)
+
+    def plan_form(scene: Scene) -> Context:
+        case = prepared(scene)
+        view, plan = return_selectors.return_plan_get(
+            user=scene.lead,
+            case_id=case.id,
+            plan_id=return_selectors.return_plan_list(user=scene.lead, case_id=case.id).plans[0].id,
+        )
+        form = return_forms.ReturnPlanEditForm(
+            initial=return_views._plan_initial(plan), countries=return_views._countries()
+        )
+        return {"view": view, "case": view.case, "form": form, "plan": plan, "nav": "cases"}
+
+    def goal_page(scene: Scene) -> Context:
+        context = plan_page(scene)
+        plan = context["plan"]
+        goal = plan.goals[0]
+        form = return_forms.GoalOutcomeForm(initial={"outcome": goal.outcome, "version": 1})
+        return {**context, "goal": goal, "form": form}
+
+    def follow_up_page(scene: Scene) -> Context:
+        context = plan_page(scene)
+        plan = context["plan"]
+        return_services.return_plan_transition(
+            actor=scene.lead, plan_id=plan.id, action="cancel", reason="Stays."
+        )
+        follow_up = return_selectors.FollowUpView(
+            id=uuid.uuid4(),
+            months=1,
+            due_on=timezone.localdate(),
+            organisation="NGO",
+            organisation_id=uuid.uuid4(),
+            overdue=False,
+            contacted_on=None,
+            outcome="",
+            outcome_label="",
+            indicators=[],
+            note="",
+        )
+        return {**context, "follow_up": follow_up, "form": return_forms.FollowUpForm()}
+
+    def profiles(scene: Scene) -> Context:
+        load_profiles()
+        rows = return_selectors.country_profile_list(user=scene.lead)
+        return {"profiles": rows, "keeps": True, "nav": "return_profiles"}
+
+    def profile_edit(scene: Scene) -> Context:
+        load_profiles()
+        profile = return_selectors.country_profile_get(user=scene.lead, country="VN")
+        form = return_forms.CountryProfileForm(initial={"name": profile.name, "version": 1})
+        return {"profile": profile, "form": form, "nav": "return_profiles"}
+
+    def case_block(scene: Scene) -> Context:
+        case = prepared(scene)
+        summary = return_selectors.return_summary(case=case)
+        return {"return_block": return_parts.ReturnBlock(case.id, summary, True)}
+
+    return {
+        "returns/plan_list.html": plan_page,
+        "returns/plan_form.html": plan_form,
+        "returns/goal_outcome.html": goal_page,
+        "returns/follow_up_record.html": follow_up_page,
+        "returns/profile_list.html": profiles,
+        "returns/profile_edit.html": profile_edit,
+        "returns/_profile.html": lambda scene: (
+            profiles(scene) | {"profile": profiles(scene)["profiles"][0]}
+        ),
+        "returns/_case_block.html": case_block,
+    }
+
+
+CONTEXTS.update(_returns_contexts())
+
+
 def _request(user: User) -> HttpRequest:
     request = RequestFactory().get("/cases/")
     user.is_verified = lambda: True  # type: ignore[attr-defined]  # as OTPMiddleware sets it

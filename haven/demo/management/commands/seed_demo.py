@@ -80,6 +80,12 @@ class Command(BaseCommand):
                 },
                 _("Service directory entries %d") % summary.directory_entries,
                 _("Shelter places %d") % summary.shelter_places,
+                _("Return profiles %(p)d, return plans %(r)d, follow-ups after return %(f)d")
+                % {
+                    "p": summary.returns.profiles,
+                    "r": summary.returns.plans,
+                    "f": summary.returns.follow_ups,
+                },
                 _(
                     "Consents %(c)d (%(g)d by a guardian, %(w)d withdrawn), "
                     "%(r)d refusals of police sharing, %(v)d children heard without a guardian"

@@ -1,0 +1,5 @@
+from haven.returns import views
+
+app_name = "returns"
+
+urlpatterns = [*views.urlpatterns]
