@@ -125,3 +125,15 @@ def migrations_restored() -> Iterator[None]:
     targets = latest()
     yield
     migrate(targets)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: a request answered in
+    another language (the switch, a profile, a browser's Accept-Language) leaves its
+    translation active in the thread, which would leak into the next test's words."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

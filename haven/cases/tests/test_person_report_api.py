@@ -107,12 +107,12 @@ def test_it_answers_in_the_language_asked_for_and_refuses_one_not_offered() -> N
     assert automatic.json()["language"] == {
         "code": "fi",
         "name": "Finnish",
-        "translated": False,
+        "translated": True,
         "person_language": "fi",
         "person_language_offered": True,
         "chosen_by_caseworker": False,
     }
-    assert automatic.headers["Content-Language"] == "en"
+    assert automatic.headers["Content-Language"] == "fi"
     assert swedish.json()["language"]["code"] == "sv"
     assert refused.status_code == 400
     assert "lang" in refused.json()["field_errors"]

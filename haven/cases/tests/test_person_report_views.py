@@ -189,14 +189,17 @@ def compiled_catalogue(directory: Path, language: str, messages: dict[str, str])
     (target / "django.mo").write_bytes(struct.pack(f"<{7 + len(flat)}I", *numbers, *flat) + data)
 
 
-def test_it_says_in_plain_words_that_the_report_is_in_english_until_a_translation_exists() -> None:
-    # given
+def test_it_says_in_plain_words_that_the_report_is_in_english_until_a_translation_exists(
+    tmp_path: Path,
+) -> None:
+    # given: Haven without its Finnish catalogue
     lead = make_user(org_type=OrgType.NGO)
     finnish = open_case(actor=lead, languages=["fi"])
 
     # when
-    status, page, client = page_of(lead, finnish)
-    response = client.get(url(finnish.id))
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        status, page, client = page_of(lead, finnish)
+        response = client.get(url(finnish.id))
 
     # then: English words are marked as English (Django's own Finnish words do not leak in)
     assert status == 200
@@ -226,13 +229,14 @@ def test_it_renders_the_report_in_the_persons_first_language_once_translated(
     assert response.headers["Content-Language"] == "fi"
 
 
-def test_it_lets_the_caseworker_choose_an_offered_language_only() -> None:
-    # given
+def test_it_lets_the_caseworker_choose_an_offered_language_only(tmp_path: Path) -> None:
+    # given: Haven without its Swedish catalogue (the report then says so)
     shared = shared_case(languages=["fi"])
     outsider = make_user(org_type=OrgType.NGO)
 
     # when
-    chosen_status, chosen, _ = page_of(shared.lead, shared.case, lang="sv")
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        chosen_status, chosen, _ = page_of(shared.lead, shared.case, lang="sv")
     english_status, english, _ = page_of(shared.lead, shared.case, lang="en")
     refused_status, refused, _ = page_of(shared.lead, shared.case, lang="xx")
     outsider_status, _, _ = page_of(outsider, shared.case, lang="xx")

@@ -23,8 +23,10 @@ from haven.deadlines import erasure as deadline_erasure
 from haven.deadlines import kinds, tasks
 from haven.identification import clocks as identification_clocks
 from haven.identification import hooks as identification_hooks
+from haven.justice import clocks as justice_clocks
 from haven.linkage import clocks as linkage_clocks
 from haven.referrals import clocks as referrals_clocks
+from haven.returns import clocks as returns_clocks
 
 
 def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
@@ -46,6 +48,8 @@ def test_it_holds_every_kind_the_apps_register_with_its_owner() -> None:
             linkage_clocks.HIDDEN_MATCH,
             linkage_clocks.MERGE_APPROVAL,
             linkage_clocks.MERGED_ELSEWHERE,
+            justice_clocks.COMPELLED_OFFENCE_INFORM,
+            returns_clocks.FOLLOW_UP,
         }
         == set(kinds.keys())
         == set(registered)

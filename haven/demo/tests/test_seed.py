@@ -912,7 +912,7 @@ def test_r33_r36_r37_seeds_a_trial_with_video_testimony_an_open_state_claim_and_
 ) -> None:
     # given
     proceeding = Proceeding.objects.select_related("case__person").get()
-    claim = CompensationClaim.objects.get()
+    claim = CompensationClaim.objects.get(case_id=proceeding.case_id)  # a return has one too
     flag = CompelledOffence.objects.get()
 
     # then: a woman's criminal proceeding at trial, testimony by video granted

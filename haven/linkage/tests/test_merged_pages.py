@@ -35,6 +35,9 @@ def _walk(client: Client, case: Case) -> dict[str, tuple[int, list[str]]]:
         if url in seen:
             continue
         answer = client.get(url)
+        if not answer.get("Content-Type", "").startswith("text/html"):
+            seen[url] = (answer.status_code, [])  # a file (a PDF, a CSV): no links, no forms
+            continue
         html = answer.content.decode()
         forms = [f for f in POST_FORM.findall(html) if not NOT_RECORDING.search(f)]
         seen[url] = (answer.status_code, forms)

@@ -110,7 +110,9 @@ def test_the_report_for_the_person_lists_placements_and_plans_for_the_location_g
     # when
     context = access_policy.case_context(case_id=s.case.id)
     found = selectors.placements_for_report(user=s.lead, case=s.case, context=context)
-    page = sign_in(Client(), s.lead).get(reverse("web:person_report", args=[s.case.id]))
+    page = sign_in(Client(), s.lead).get(
+        reverse("web:person_report", args=[s.case.id]), {"lang": "en"}
+    )
 
     # then
     assert [p.place_name for p in found.placements] == ["Harbour House"]
