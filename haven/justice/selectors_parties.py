@@ -377,16 +377,16 @@ class PerpetratorCounts:
         return sum(n for key, n in self.by_role.items() if key[0] == role)
 
 
-def perpetrator_counts(*, year: int) -> PerpetratorCounts:
+def perpetrator_counts(*, year: int, country: str = "") -> PerpetratorCounts:
     """Aggregate counts for the statistics (R-44): no party is identified. A party
     linked to several cases in the year counts once per role, with the sex, age
     group and citizenship of its first link that year; sectors count employers
-    (companies or persons) once each ("" where the sector is not known)."""
-    links = (
-        PartyLink.objects.filter(linked_at__year=year)
-        .select_related("party")
-        .order_by("linked_at", "id")
-    )
+    (companies or persons) once each ("" where the sector is not known). With
+    ``country``, only links to that country's cases."""
+    links = PartyLink.objects.filter(linked_at__year=year)
+    if country:
+        links = links.filter(case__country=country)
+    links = links.select_related("party").order_by("linked_at", "id")
     by_role: Counter[tuple[str, str, str, str]] = Counter()
     sectors: Counter[str] = Counter()
     counted: set[tuple[uuid.UUID, str]] = set()

@@ -93,6 +93,19 @@ class AccommodationSerializer(serializers.Serializer[Any]):
     cells = AccommodationCellSerializer(many=True)
 
 
+class PerpetratorCellSerializer(serializers.Serializer[Any]):
+    table = serializers.CharField(help_text="by_role (rows: roles) or employer_sectors.")
+    row = serializers.CharField(help_text="A role, an ISIC section, 'unknown' or 'total'.")
+    column = serializers.CharField(help_text="A sex, 'employers' or 'total'.")
+    count = serializers.IntegerField(allow_null=True, help_text="null: suppressed (R-46).")
+
+
+class PerpetratorsSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    threshold = serializers.IntegerField()
+    cells = PerpetratorCellSerializer(many=True)
+
+
 def _year(request: Request) -> int:
     query = YearQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
@@ -197,10 +210,33 @@ class AccommodationView(JsonApiView):
         return Response(AccommodationSerializer(body).data)
 
 
+class PerpetratorsView(JsonApiView):
+    @extend_schema(
+        operation_id="statistics_perpetrators",
+        tags=TAGS,
+        description="Suspects, prosecuted, convicted and users of a victim's services linked "
+        "to the country's cases in the year, by sex; employers by ISIC section. No one named.",
+        parameters=[YEAR],
+        responses={200: PerpetratorsSerializer, **RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        year = _year(request)
+        found = dash.perpetrators(user=acting_user(request), year=year, output="api")
+        cells = [
+            {"table": name, "row": r, "column": c, "count": grid.value(r, c)}
+            for name, grid in (("by_role", found.by_role), ("employer_sectors", found.sectors))
+            for r in grid.rows
+            for c in grid.columns
+        ]
+        body = {"year": year, "threshold": selectors.threshold(), "cells": cells}
+        return Response(PerpetratorsSerializer(body).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("statistics/deadlines/", DeadlinesView.as_view(), name="statistics_deadlines"),
     path("statistics/referrals/", ReferralsView.as_view(), name="statistics_referrals"),
     path("statistics/regions/", RegionsView.as_view(), name="statistics_regions"),
+    path("statistics/perpetrators/", PerpetratorsView.as_view(), name="statistics_perpetrators"),
     path(
         "statistics/accommodation/",
         AccommodationView.as_view(),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.audit import services as audit
 from haven.deadlines import kinds
+from haven.justice.models import PERPETRATOR_ROLES, IsicSection
 from haven.referrals import targets
 from haven.shelters.models import PlaceKind
 from haven.statistics import categories as cat
@@ -262,4 +263,54 @@ def accommodation_csv(found: dash.Accommodation) -> str:
             beds = found.beds.values[(r, k)]
             free = None if held is None else max(0, beds - held)
             rows.append([r, k, beds, _blank(held), _blank(free)])
+    return exports._csv(rows)
+
+
+# --- perpetrators ----------------------------------------------------------------------------
+
+ROLE_COLOURS = {cat.FEMALE: "#8a3ab9", cat.MALE: "#1f6f8b", cat.OTHER: "#a35200"}
+
+
+def role_labels() -> dict[str, str]:
+    labels = {str(r): str(r.label) for r in PERPETRATOR_ROLES}
+    labels[cat.TOTAL] = _("All roles")
+    return labels
+
+
+def sector_labels(grid: Grid) -> dict[str, str]:
+    labels = {r: f"{r} — {IsicSection(r).label}" for r in grid.rows if r in IsicSection.values}
+    labels[dash.NOT_KNOWN_SECTOR] = _("Sector not recorded")
+    labels[cat.TOTAL] = _("All sectors")
+    return labels
+
+
+def perpetrators_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    found = dash.perpetrators_for_country(actor=actor, country=country, year=year, output=output)
+    roles = role_labels()
+    employers: dict[str, str | Promise] = {dash.EMPLOYERS: gettext_lazy("Employers")}
+    employers[cat.TOTAL] = gettext_lazy("Total")
+    return {
+        "perpetrators": found,
+        "sex_columns": [str(cat.LABELS[c]) for c in found.by_role.columns],
+        "role_rows": grid_rows(found.by_role, row_labels=roles, column_labels=cat.LABELS),
+        "sector_columns": [str(employers[c]) for c in found.sectors.columns],
+        "sector_rows": grid_rows(
+            found.sectors, row_labels=sector_labels(found.sectors), column_labels=employers
+        ),
+        "perpetrators_chart": charts.grouped_bars(
+            found.by_role,
+            series=(cat.FEMALE, cat.MALE, cat.OTHER),
+            colours=ROLE_COLOURS,
+            row_labels=roles,
+        ),
+    }
+
+
+def perpetrators_csv(found: dash.Perpetrators) -> str:
+    """Two tables in one file: ``table,row,column,count``; a suppressed count empty."""
+    rows: list[Sequence[object]] = [["table", "row", "column", "count"]]
+    for name, grid in (("by_role", found.by_role), ("employer_sectors", found.sectors)):
+        rows.extend([name, r, c, _blank(grid.value(r, c))] for r in grid.rows for c in grid.columns)
     return exports._csv(rows)

@@ -18,6 +18,9 @@ its region.
 - By region: registered victims of the year (counted as the Eurostat tables count them)
   per region of the case's lead organisation, by sex. Cases hold no region; an
   organisation without a region falls under "not recorded".
+- Perpetrators: suspects, prosecuted, convicted and users of the victim's services
+  linked to the country's cases in the year, by sex, and employers by ISIC section
+  (counted by ``haven.justice``; never a party).
 - Safe accommodation: beds in service, held and free at the end of the year per region
   and kind of place (counted by ``haven.shelters``; never a place, its address or a
   person). Held beds are people: they are suppressed like any count of people.
@@ -36,6 +39,8 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.deadlines.models import Task
+from haven.justice import selectors_parties as parties
+from haven.justice.models import PERPETRATOR_ROLES, IsicSection
 from haven.referrals.models import Referral
 from haven.referrals.states import ReferralState
 from haven.shelters.models import PlaceKind
@@ -351,5 +356,64 @@ def accommodation(*, user: User, year: int, output: str) -> Accommodation:
     """The reader's country's safe accommodation at the end of ``year``."""
     country = selectors.reader_country(user)
     return accommodation_for_country(
+        actor=audit.actor_of(user), country=country, year=year, output=output
+    )
+
+
+# --- perpetrators ----------------------------------------------------------------------------
+
+NOT_KNOWN_SECTOR = cat.UNKNOWN
+EMPLOYERS = "employers"
+
+
+@dataclass(frozen=True)
+class Perpetrators:
+    """Perpetrators linked to the country's cases in a year (R-44, R-38): by role
+    (suspect, prosecuted, convicted, user of the victim's services) and sex; and
+    employers by ISIC section. Counted by ``haven.justice`` (each party once per
+    role), never a party; both tables suppressed like any count of people."""
+
+    year: int
+    by_role: Grid  # role x sex, protected
+    sectors: Grid  # ISIC section x employers, protected
+
+
+@transaction.atomic
+def perpetrators_for_country(
+    *, actor: audit.Actor, country: str, year: int, output: str
+) -> Perpetrators:
+    """``country``'s perpetrators of ``year``, suppressed and audited."""
+    selectors.check_year(year)
+    found = parties.perpetrator_counts(year=year, country=country)
+    roles: Counter[tuple[str, str]] = Counter()
+    for (role, sex, __, ___), n in found.by_role.items():
+        roles[(role, sex if sex in cat.SEXES else cat.UNKNOWN)] += n
+    by_role = selectors._grid([str(r) for r in PERPETRATOR_ROLES], cat.SEXES, roles)
+    by_role.protect(selectors.threshold())
+    sector_counts = {
+        (section or NOT_KNOWN_SECTOR, EMPLOYERS): n for section, n in found.employer_sectors.items()
+    }
+    sections = [s for s in IsicSection.values if (s, EMPLOYERS) in sector_counts]
+    if (NOT_KNOWN_SECTOR, EMPLOYERS) in sector_counts:
+        sections.append(NOT_KNOWN_SECTOR)
+    sectors = selectors._grid(sections, [EMPLOYERS], sector_counts)
+    sectors.protect(selectors.threshold())
+    selectors._audit(
+        actor,
+        subject="perpetrators",
+        country=country,
+        detail={
+            "year": year,
+            "format": output,
+            "suppressed": len(by_role.suppressed) + len(sectors.suppressed),
+        },
+    )
+    return Perpetrators(year=year, by_role=by_role, sectors=sectors)
+
+
+def perpetrators(*, user: User, year: int, output: str) -> Perpetrators:
+    """The reader's country's perpetrators of ``year``."""
+    country = selectors.reader_country(user)
+    return perpetrators_for_country(
         actor=audit.actor_of(user), country=country, year=year, output=output
     )

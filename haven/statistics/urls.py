@@ -18,6 +18,8 @@ urlpatterns = [
     path("regions/", views_dashboards.regions, name="regions"),
     path("regions.csv", views_dashboards.regions_csv, name="regions_csv"),
     path("accommodation/", views_dashboards.accommodation, name="accommodation"),
+    path("perpetrators/", views_dashboards.perpetrators, name="perpetrators"),
+    path("perpetrators.csv", views_dashboards.perpetrators_csv, name="perpetrators_csv"),
     path("accommodation.csv", views_dashboards.accommodation_csv, name="accommodation_csv"),
     path("report/<int:year>.pdf", views_dashboards.annual_report, name="report"),
 ]

@@ -38,6 +38,7 @@ def page_context(user: User, form: table_forms.YearForm, page: str) -> dict[str,
         "referrals": dashboards.referrals_context,
         "regions": dashboards.regions_context,
         "accommodation": dashboards.accommodation_context,
+        "perpetrators": dashboards.perpetrators_context,
     }[page]
     return {
         **build(actor=audit.actor_of(user), country=country, year=year),
@@ -125,6 +126,25 @@ def accommodation_csv(request: HttpRequest) -> HttpResponse:
     found = dash.accommodation(user=request_user(request), year=year, output="csv")
     return _download(
         dashboards.accommodation_csv(found), name=f"accommodation-{year}.csv", content_type=CSV
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def perpetrators(request: HttpRequest) -> HttpResponse:
+    """Perpetrators by role and sex, and employers by sector, of the year."""
+    return _page(request, "perpetrators")
+
+
+@never_cache
+@login_required
+@domain_errors
+def perpetrators_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    found = dash.perpetrators(user=request_user(request), year=year, output="csv")
+    return _download(
+        dashboards.perpetrators_csv(found), name=f"perpetrators-{year}.csv", content_type=CSV
     )
 
 

@@ -40,6 +40,7 @@ API = {
     "referrals": "/api/v1/statistics/referrals/?year=2024",
     "regions": "/api/v1/statistics/regions/?year=2024",
     "accommodation": "/api/v1/statistics/accommodation/?year=2024",
+    "perpetrators": "/api/v1/statistics/perpetrators/?year=2024",
 }
 
 

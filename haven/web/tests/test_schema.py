@@ -83,7 +83,8 @@ STATISTICS_EUROSTAT = "/api/v1/statistics/eurostat/"
 STATISTICS_TRENDS = "/api/v1/statistics/trends/"
 STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
 STATISTICS_DASHBOARDS = [
-    f"/api/v1/statistics/{name}/" for name in ("deadlines", "referrals", "regions", "accommodation")
+    f"/api/v1/statistics/{name}/"
+    for name in ("deadlines", "referrals", "regions", "accommodation", "perpetrators")
 ]
 LINKAGE_RUNS = "/api/v1/linkage/runs/"
 LINKAGE_RUN = "/api/v1/linkage/runs/{id}/"

@@ -2142,6 +2142,7 @@ CONTEXTS.update(
         "statistics/referrals.html": _statistics_dashboard("referrals"),
         "statistics/regions.html": _statistics_dashboard("regions"),
         "statistics/accommodation.html": _statistics_dashboard("accommodation"),
+        "statistics/perpetrators.html": _statistics_dashboard("perpetrators"),
         "statistics/report.html": _statistics_report,
         "statistics/_chart.html": _statistics_chart,
         "statistics/_year_form.html": lambda scene: {
