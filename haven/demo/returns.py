@@ -23,12 +23,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from haven.accounts.models import OrgType, Role, User
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case, ExploitationForm, Sex
-from haven.justice.models import ClaimSource, ClaimStatus, CompensationClaim
+from haven.justice import services_remedies as remedies
+from haven.justice.models import ClaimSource
 from haven.returns import services as return_services
 
 RETURN_CASES = 2
@@ -63,14 +62,12 @@ def _open(
 
 def _prepared_with_a_claim(caseworker: User, today: date) -> None:
     case = _open(caseworker, "Oksana", "Demchenko", date(1992, 3, 8), "UA", "uk")
-    CompensationClaim.objects.create(
-        case=case,
+    remedies.claim_record(  # the case lead records it: she reads the legal group
+        actor=caseworker,
+        case_id=case.id,
         source=ClaimSource.OFFENDER,
-        status=ClaimStatus.FILED,
         amount_claimed=Decimal("14500.00"),
         filed_on=today - timedelta(days=60),
-        recorded_at=timezone.now(),
-        recorded_by=caseworker,
     )
     return_services.return_plan_create(
         actor=caseworker,
