@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,12 +50,12 @@ def _case_with_police(country: str = "FI") -> tuple[Case, User]:
     return case, police
 
 
-def _link(case: Case, police: User, name: str, roles: list[str], **party: Any) -> None:
+def _link(case: Case, police: User, name: str, roles: Sequence[str], **party: Any) -> None:
     sex = party.pop("sex", PartySex.UNKNOWN)
     services.party_link_create(
         actor=police,
         case_id=case.id,
-        link=services.LinkInput(roles=roles, sex=sex),
+        link=services.LinkInput(roles=list(roles), sex=sex),
         new_party=services.PartyInput(kind=party.pop("kind", PartyKind.PERSON), name=name, **party),
     )
 
