@@ -44,6 +44,22 @@ def _audit(user: User, action: str, object_type: str, object_id: object, **detai
     )
 
 
+# Age groups of a child (htcds.age_group): R-29, nothing that identifies a child
+# victim is made public; a victim-level file is a record per person however coarse.
+CHILD_AGE_GROUPS = frozenset({"0-11", "12-17", "0-17"})
+
+
+def adult_victims(*, country: str) -> list[htcds.Victim]:
+    """The country's registered victims for a victim-level file: children left out
+    (R-29). They are counted in the aggregate tables, with their small cells
+    suppressed (R-46)."""
+    return [
+        v
+        for v in selectors.registered_victims(country=country)
+        if v.age_group not in CHILD_AGE_GROUPS
+    ]
+
+
 @dataclass(frozen=True)
 class HtcdsExport:
     content: bytes
@@ -51,11 +67,12 @@ class HtcdsExport:
 
 
 def htcds_export(*, actor: User, file_format: str) -> HtcdsExport:
-    """The country's registered victims as an HTCDS v2.0 file (R-45), k-anonymous over
-    every column that describes a victim (R-46), with its report; audited with the counts."""
+    """The country's registered adult victims as an HTCDS v2.0 file (R-45; no child,
+    R-29), k-anonymous over every column that describes a victim (R-46), with its
+    report; audited with the counts."""
     country = selectors.country_of(actor)
     release = kanon.htcds_release(
-        selectors.registered_victims(country=country),
+        adult_victims(country=country),
         k=settings.HAVEN_STATISTICS_K,
         max_suppression=settings.HAVEN_STATISTICS_K_MAX_SUPPRESSION_PERCENT / 100,
     )
@@ -81,10 +98,11 @@ class CtdcRelease:
 
 
 def ctdc_release(*, actor: User) -> CtdcRelease:
-    """The k-anonymous victim-level release with CTDC's columns (R-45, R-46), audited."""
+    """The k-anonymous victim-level release with CTDC's columns (R-45, R-46), of adults
+    only (R-29), audited."""
     country = selectors.country_of(actor)
     result = kanon.release(
-        selectors.registered_victims(country=country),
+        adult_victims(country=country),
         k=settings.HAVEN_STATISTICS_K,
         max_suppression=settings.HAVEN_STATISTICS_K_MAX_SUPPRESSION_PERCENT / 100,
     )

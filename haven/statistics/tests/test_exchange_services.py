@@ -109,25 +109,25 @@ def test_r45_htcds_export_is_audited_and_holds_the_countrys_registered_victims(
         export = services.htcds_export(actor=coordinator(), file_format=file_format)
 
     records = htcds.import_file(export.content).records
-    assert len(records) == 3
+    assert len(records) == 2  # the presumed child is never in a victim-level file
     assert {r["org_ShippingCountry"] for r in records} == {"EE"}
     (event,) = _events(Action.EXCHANGE_EXPORT)
     assert event.detail == {"kind": "htcds", "format": file_format, **export.report}
-    assert event.detail["released"] == 3
+    assert event.detail["released"] == 2
     assert event.purpose == "statistics"
 
 
 @pytest.mark.usefixtures("register")
 def test_r46_htcds_export_leaves_out_classes_under_k_and_the_audit_counts_them() -> None:
-    # given: three registered victims, each different, at the default k = 11
+    # given: two registered adults (and a child, never exported), each different, k = 11
     export = services.htcds_export(actor=rapporteur(), file_format="csv")
 
     assert htcds.import_file(export.content).records == []
     assert export.report["k"] == 11
-    assert export.report["records"] == 3
-    assert export.report["suppressed"] == 3
+    assert export.report["records"] == 2
+    assert export.report["suppressed"] == 2
     (event,) = _events(Action.EXCHANGE_EXPORT)
-    assert event.detail["suppressed"] == 3
+    assert event.detail["suppressed"] == 2
     assert event.detail["released"] == 0
     assert set(event.detail) == {"kind", "format", *export.report}
 
@@ -147,11 +147,32 @@ def test_r46_ctdc_release_is_k_anonymous_reported_and_audited() -> None:
 
     rows = list(csv.reader(io.StringIO(release.content.decode())))
     assert release.report["k"] == 2
-    assert release.report["records"] == 3
+    assert release.report["records"] == 2  # the presumed child left out
     assert len(rows) - 1 == release.report["released"]
     (event,) = _events(Action.EXCHANGE_EXPORT)
     assert event.detail["kind"] == "ctdc"
     assert event.detail["suppressed"] == release.report["suppressed"]
+
+
+@pytest.mark.usefixtures("register")
+def test_r29_no_child_is_in_a_victim_level_file_but_every_child_is_counted() -> None:
+    # given: the register holds a presumed child (of uncertain age, treated as a child)
+    victims = selectors.registered_victims(country="EE")
+    assert "0-17" in {v.age_group for v in victims}
+
+    # when
+    with override_settings(HAVEN_STATISTICS_K=1):
+        htcds_file = services.htcds_export(actor=coordinator(), file_format="csv")
+        ctdc = services.ctdc_release(actor=rapporteur())
+
+    # then: neither victim-level file carries a child's record, at any level of detail
+    records = htcds.import_file(htcds_file.content).records
+    assert all(r.get("x_haven_AgeGroup", "") not in {"0-11", "12-17", "0-17"} for r in records)
+    assert all(r.get("prs_Gender") != "Masculine" for r in records)  # the child is the man
+    assert (htcds_file.report["records"], ctdc.report["records"]) == (2, 2)
+    assert "0-17" not in ctdc.content.decode() and "Minor" not in ctdc.content.decode()
+    # and the aggregate tables still count all three (their small cells suppressed)
+    assert len(victims) == 3
 
 
 @pytest.mark.usefixtures("register")
