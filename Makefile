@@ -149,8 +149,6 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.children.services --cov=haven.children.selectors \
 	--cov=haven.justice.services --cov=haven.justice.selectors \
 	--cov=haven.justice.services_remedies \
-
-
 	--cov=haven.justice.services_parties --cov=haven.justice.selectors_parties \
 	--cov=haven.referrals.services --cov=haven.referrals.selectors \
 	--cov=haven.linkage.services --cov=haven.linkage.selectors \

@@ -148,3 +148,15 @@ def test_r40_retention_runs_with_the_deadline_sweep_and_counts_who_it_anonymised
     # then
     assert figures["retention_anonymised"] == 1
     assert Person.objects.get(pk=case.person_id).erased_at is not None
+
+
+def test_only_a_kind_acted_on_off_the_team_has_a_page_for_it() -> None:
+    # a merge to approve links to its merge; a kind without such a page, an unknown
+    # kind and a detail that is not a mapping give none (the deadline stays on its case)
+    merge = "0b9e3c1e-2f4a-4c8e-9d51-6a7f0c2b4e11"
+    assert kinds.off_team_link(linkage_clocks.MERGE_APPROVAL, detail={"merge": merge}).endswith(
+        f"/{merge}/"
+    )
+    assert kinds.off_team_link(children_clocks.GUARDIAN_APPOINTMENT, detail={}) == ""
+    assert kinds.off_team_link("no_such_kind", detail={}) == ""
+    assert kinds.off_team_link(linkage_clocks.MERGE_APPROVAL, detail=[merge]) == ""
