@@ -1,11 +1,13 @@
 """Drafts of long forms: saved unfinished, resumed later by their owner alone.
 
-An idle session must not lose typed work (issue 11): the intake and the
-assessments can be saved as a draft at any moment, without validation, and
-resumed from "Your drafts". A draft holds what was typed, so it is personal
-data: sealed under its own data key, visible to its owner only (anyone else
-gets the same answer as for a missing draft), every save and resumption
-audited, and deleted when the form is sent or its days are up.
+An idle session must not lose typed work (issue 11): the intake, the
+assessments, the referral and the consent can be saved as a draft at any
+moment, without validation, and resumed from "Your drafts". A draft holds what
+was typed, so it is personal data: sealed under its own data key, visible to
+its owner only (anyone else gets the same answer as for a missing draft), every
+save and resumption audited, and deleted when the form is sent or its days are
+up. A draft of a form on a case passes the gate that form's write passes, and
+the form offers "Save draft" only where it would (``draft_may_save``).
 
 Writes (``draft_save``, ``draft_delete``) and reads (``draft_list``,
 ``draft_open``) sit together here because they share the sealing.
@@ -14,7 +16,7 @@ Writes (``draft_save``, ``draft_delete``) and reads (``draft_list``,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from haven.access import selectors as access_selectors
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
@@ -31,20 +34,39 @@ from haven.audit.models import Action
 from haven.cases import errors, selectors
 from haven.cases.models import Case, Draft, DraftKind
 from haven.lib import ids
+from haven.lib.errors import Conflict, NotAllowed, NotFound
 from haven.vault import services as vault
 from haven.vault.models import DataKey
 
 CONTEXT = "draft.fields"
-MAX_PATH = 300
+MAX_PATH = 1000  # ``Draft.path``: the consent form from the referral check has a long address
 # The field group a draft of each kind holds, checked through the case gate for the
-# purpose of its form; a new case's intake has no case yet.
+# purpose of its form, as a write (the form records on the case: emergency access,
+# which only reads, and a merged case are refused); a new case's intake has no case yet.
 GROUPS: dict[str, FieldGroup] = {
     DraftKind.ASSESSMENT: FieldGroup.ASSESSMENT,
     DraftKind.SCREENING: FieldGroup.ASSESSMENT,
     DraftKind.BEST_INTERESTS: FieldGroup.ASSESSMENT,
     DraftKind.AGE_ASSESSMENT: FieldGroup.LEGAL,
+    # A referral asks another organisation for a service for the person: its type and
+    # directory entry are services, and its message says what the person needs from
+    # that service. Its content is the services group (assistance arranged and
+    # delivered) rather than the narrative, so a shelter or a health service referring
+    # on keeps its draft; organisation types that never see services (police, border
+    # guard, prosecutor, migration authority) still refer, without a draft.
+    DraftKind.REFERRAL: FieldGroup.SERVICES,
+    # A consent records whom the person agreed to share with and what they were told;
+    # for a child it holds the child's own views in their words, which the consent
+    # list shows only to those who see the narrative (``access.selectors.consent_list``).
+    # A draft holds them as typed, so it passes the same decision.
+    DraftKind.CONSENT: FieldGroup.NARRATIVE,
 }
 PURPOSES: dict[str, Purpose] = {DraftKind.SCREENING: Purpose.IDENTIFICATION}
+# The form's own rule beyond the gate: only the case lead's caseworkers and
+# supervisors record a consent (R-20), and only they keep a draft of one.
+FORM_CHECKS: dict[str, Callable[..., None]] = {
+    DraftKind.CONSENT: access_selectors.consent_access_check,
+}
 
 Fields = dict[str, list[str]]
 
@@ -91,14 +113,27 @@ def _check(*, kind: str, path: str) -> None:
 
 
 def _gated_case(*, actor: User, kind: str, case_id: object) -> Case | None:
-    """The case a draft belongs to, through the case gate (the group its form writes)."""
+    """The case a draft belongs to, through the case gate as its form's write would
+    pass it (the group the form writes), and the form's own rule if it has one."""
     if kind not in GROUPS:
         return None
     purpose = PURPOSES.get(kind, Purpose.ASSISTANCE)
     gated = selectors.case_for(
-        user=actor, case_id=case_id, group=GROUPS[kind], purpose=purpose, lock=False
+        user=actor, case_id=case_id, group=GROUPS[kind], purpose=purpose, write=True, lock=False
     )
+    if kind in FORM_CHECKS:
+        FORM_CHECKS[kind](user=actor, context=gated.context)
     return gated.case
+
+
+def draft_may_save(*, user: User, kind: str, case_id: object = "") -> bool:
+    """Whether a form offers "Save draft" (and the idle autosave): only where
+    ``draft_save`` would keep the draft, decided by the same gate."""
+    try:
+        _gated_case(actor=user, kind=kind, case_id=case_id)
+    except (NotFound, NotAllowed, Conflict):
+        return False
+    return True
 
 
 def _audit(*, actor: User, action: str, draft: Draft) -> None:
@@ -135,6 +170,8 @@ def draft_save(
         case = _gated_case(actor=actor, kind=kind, case_id=case_id)
         key = vault.data_key_create(subject="cases.Draft")
         draft = Draft(owner=actor, kind=kind, case=case, data_key=key, created_at=now)
+    else:  # saved again: the gate asks again (the case merged, the team changed since)
+        _gated_case(actor=actor, kind=draft.kind, case_id=draft.case_id)
     sealed = json.dumps({name: list(values) for name, values in fields.items()})
     draft.fields_enc = vault.encrypt(key=draft.data_key, plaintext=sealed, context=CONTEXT)
     draft.path, draft.updated_at, draft.expires_at = path, now, _expiry(now)

@@ -364,6 +364,8 @@ class DraftKind(models.TextChoices):
     SCREENING = "screening", _("Screening")  # indicators observed, for identification
     BEST_INTERESTS = "best_interests", _("Best interests")  # a child's assessment or determination
     AGE_ASSESSMENT = "age_assessment", _("Age assessment")  # how the age was assessed, and why
+    REFERRAL = "referral", _("Referral")  # to another organisation, with its message
+    CONSENT = "consent", _("Consent")  # the person's consent, or a child's own views
 
 
 class Draft(models.Model):
@@ -377,7 +379,10 @@ class Draft(models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    path = models.CharField(max_length=300)  # the form page it resumes on (ids only)
+    # The form page it resumes on (ids and keys only): long enough for the consent form
+    # reached from the referral check, whose address carries the recipient, purpose,
+    # kinds of information and the way back (``next``).
+    path = models.CharField(max_length=1000)
     data_key = models.OneToOneField("vault.DataKey", on_delete=models.PROTECT, related_name="+")
     fields_enc = models.BinaryField()
     created_at = models.DateTimeField()

@@ -51,10 +51,12 @@ def resume(request: HttpRequest, form: forms.BaseForm, *, kind: str) -> str:
 def form_context(
     request: HttpRequest, *, kind: str, draft_id: str, case_id: object = ""
 ) -> dict[str, object]:
-    """What ``cases/_draft_controls.html`` and ``cases/_drafts.html`` need."""
+    """What ``cases/_draft_controls.html`` and ``cases/_drafts.html`` need. "Save
+    draft" and the idle autosave are offered only where the save would be taken."""
     user = request_user(request)
     return {
         "draft": {
+            "may_save": drafts.draft_may_save(user=user, kind=kind, case_id=case_id),
             "kind": kind,
             "id": draft_id,
             "case": str(case_id or ""),

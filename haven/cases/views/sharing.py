@@ -25,8 +25,11 @@ from haven.access import errors as access_errors
 from haven.access import selectors as access_selectors
 from haven.access import services as access_services
 from haven.accounts.current import request_user
-from haven.cases import selectors
+from haven.accounts.models import User
+from haven.cases import drafts, selectors
 from haven.cases.forms import sharing as sharing_forms
+from haven.cases.models import DraftKind
+from haven.cases.views import drafts as draft_views
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error, local_next
 
@@ -89,6 +92,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         ),
         initial=sharing_forms.consent_initial(request.GET),
     )
+    draft_id = draft_views.resume(request, form, kind=DraftKind.CONSENT)
     status = 200
     consent_list_url = reverse("cases:consent_list", args=[case.id])
     cannot_flow: list[access_selectors.CannotFlow] = []
@@ -107,6 +111,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             except (InvalidInput, Conflict) as exc:
                 form_error(form, exc)
             else:
+                _draft_done(user, draft_id)
                 messages.success(
                     request,
                     _(
@@ -144,6 +149,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 except (InvalidInput, Conflict) as exc:
                     form_error(form, exc)
                 else:
+                    _draft_done(user, draft_id)
                     messages.success(request, _("The consent was recorded. It applies at once."))
                     # Back where the missing consent was found (the referral form), if
                     # the link said so; otherwise the case's consents.
@@ -159,8 +165,19 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "cannot_flow": cannot_flow,
         "back_url": local_next(request) or consent_list_url,
         "nav": "cases",
+        # The draft's address keeps the query (``next`` too): a resumed draft sent
+        # returns where the missing consent was found, as the form would have.
+        **draft_views.form_context(
+            request, kind=DraftKind.CONSENT, draft_id=draft_id, case_id=case.id
+        ),
     }
     return render(request, "cases/consent_new.html", context_data, status=status)
+
+
+def _draft_done(user: User, draft_id: str) -> None:
+    """Recorded: the draft the form was resumed from has done its work."""
+    if draft_id:
+        drafts.draft_delete(actor=user, draft_id=draft_id)
 
 
 @login_required

@@ -30,7 +30,10 @@ from django.views.decorators.http import require_POST
 from haven.access.models import Purpose
 from haven.accounts.current import request_user
 from haven.accounts.models import User
+from haven.cases import drafts
 from haven.cases import selectors as case_selectors
+from haven.cases.models import DraftKind
+from haven.cases.views import drafts as draft_views
 from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
@@ -254,9 +257,11 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     case = case_selectors.case_get(user=user, case_id=case_id)
     status = 200
+    draft_id = ""
     if request.method == "POST":
         status = 400
         form = referral_forms.ReferralForm(request.POST, user=user)
+        draft_id = draft_views.resume(request, form, kind=DraftKind.REFERRAL)
         query: Any = {
             "to": request.POST.get("to_organisation"),
             "purpose": request.POST.get("purpose"),
@@ -280,10 +285,11 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             except (InvalidInput, Conflict) as exc:
                 form_error(form, exc)
             else:
+                if draft_id:  # sent: the draft has done its work
+                    drafts.draft_delete(actor=user, draft_id=draft_id)
                 messages.success(request, _("The referral was sent."))
                 return redirect("referrals:referral_detail", referral_id=referral.pk)
     else:
-        query = request.GET
         form = referral_forms.ReferralForm(
             user=user,
             initial={
@@ -292,6 +298,9 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 "directory_entry": request.GET.get("entry"),
             },
         )
+        draft_id = draft_views.resume(request, form, kind=DraftKind.REFERRAL)
+        # A resumed draft shows what can be shared with the organisation it chose.
+        query = _draft_query(form) if draft_id else request.GET
     flows, to, consent_all_url = _flows(user, case_id, query)
     context = {
         "case": case,
@@ -302,8 +311,16 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "organisations": referral_forms.organisations_to_refer_to(user),
         "purposes": Purpose.choices,
         "nav": "cases",
+        **draft_views.form_context(
+            request, kind=DraftKind.REFERRAL, draft_id=draft_id, case_id=case.id
+        ),
     }
     return render(request, "referrals/referral_new.html", context, status=status)
+
+
+def _draft_query(form: forms.Form) -> dict[str, Any]:
+    """The check's question (organisation, purpose) as a resumed draft answers it."""
+    return {"to": form.initial.get("to_organisation"), "purpose": form.initial.get("purpose")}
 
 
 # --- lead transfer --------------------------------------------------------------------------------

@@ -983,6 +983,7 @@ def _consent_new(scene: Scene) -> Context:
         "cannot_flow": [cannot],
         "back_url": "/referral-check/",
         "nav": "cases",
+        **_drafts(scene, DraftKind.CONSENT, case.id),
     }
 
 
@@ -2403,6 +2404,7 @@ def _referral_new(scene: Scene) -> Context:
         "organisations": referral_forms.organisations_to_refer_to(scene.lead),
         "purposes": Purpose.choices,
         "nav": "cases",
+        **_drafts(scene, DraftKind.REFERRAL, case.id),
     }
 
 
