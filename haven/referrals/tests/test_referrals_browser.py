@@ -27,7 +27,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.access.tests import factories as access_factories
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
-from haven.cases.models import Case
+from haven.cases.models import Case, Draft
 from haven.cases.status import IdentificationStatus
 from haven.cases.tests.factories import add_to_team, open_case
 from haven.identification.services import decisions
@@ -321,5 +321,43 @@ def test_issue11_the_missing_consent_is_recorded_from_the_referral_check_and_the
     # then
     expect(page.get_by_text("The referral was sent.")).to_be_visible()
     assert Referral.objects.filter(case=r.case, to_organisation=r.shelter_org).count() == 1
+    assert problems == []
+    assert csp_violations == []
+
+
+def test_issue11_a_referral_saved_as_a_draft_is_resumed_from_your_drafts_and_sent(
+    page: Page, live_server: LiveServer, csp_violations: list[str]
+) -> None:
+    # given: the caseworker half fills the referral (no type chosen yet)
+    r = _referring()
+    problems = _console_problems(page)
+    sign_in(page, live_server, r.ngo)
+    form_url = live_server.url + reverse("referrals:referral_new", args=[r.case.id])
+    page.goto(form_url)
+    page.get_by_label("Refer to").select_option(label=SHELTER)
+    page.get_by_label("Message to the receiver").fill(MESSAGE)
+
+    # when: saved as a draft, and found again under "Your drafts" later
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Your draft was saved.")).to_be_visible()
+    page.goto(form_url)
+    page.get_by_role("link", name="Referral, saved").click()
+
+    # then: what was typed is back, with what can reach the shelter chosen
+    expect(page.get_by_label("Refer to")).to_have_value(str(r.shelter_org.pk))
+    expect(page.get_by_label("Message to the receiver")).to_have_value(MESSAGE)
+    expect(_flow_row(page, str(FieldGroup.LOCATION.label))).to_contain_text("Yes")
+
+    # when: finished and sent
+    page.get_by_label("Type of referral").select_option(label="Safe accommodation")
+    fieldset = page.get_by_role("group", name=GROUPS_FIELD)
+    for group in SHARED:
+        fieldset.get_by_role("checkbox", name=str(group.label), exact=True).check()
+    page.get_by_role("button", name="Send the referral").click()
+
+    # then: the referral is sent and the draft is gone
+    expect(page.get_by_text("The referral was sent.")).to_be_visible()
+    assert Referral.objects.filter(case=r.case, to_organisation=r.shelter_org).exists()
+    assert not Draft.objects.exists()
     assert problems == []
     assert csp_violations == []
