@@ -30,12 +30,17 @@ AUTOSAVE_HEADER = "X-Haven-Autosave"
 
 
 def prefill(form: forms.BaseForm, fields: drafts.Fields) -> None:
-    """Show a resumed draft in an unbound form: what was typed, without errors."""
+    """Show a resumed draft in an unbound form: what was typed, without errors.
+    A browser posts no unticked box and no list with nothing chosen: such a field
+    missing from the draft was left empty, not prefilled again (by a link's query
+    or a previous version)."""
     for name, field in form.fields.items():
+        multiple = isinstance(field, forms.MultipleChoiceField)
         if name in fields:
             values = fields[name]
-            multiple = isinstance(field, forms.MultipleChoiceField)
             form.initial[name] = values if multiple else (values[-1] if values else "")
+        elif not field.disabled and (multiple or isinstance(field.widget, forms.CheckboxInput)):
+            form.initial[name] = [] if multiple else False
 
 
 def resume(request: HttpRequest, form: forms.BaseForm, *, kind: str) -> str:

@@ -248,3 +248,34 @@ def test_issue11_a_consent_draft_from_the_referral_check_returns_there_once_reco
     assert recorded.status_code == 302
     assert recorded["Location"] == f"{new}?to={r.shelter.pk}&purpose=assistance"
     assert not Draft.objects.exists()
+
+
+def test_issue11_kinds_unticked_before_saving_stay_unticked_when_the_link_ticked_them() -> None:
+    # given: the check's link ticks the kinds that wait for consent
+    r = referring()
+    lead = client_for(r.lead)
+    check = lead.get(_new(r.case), {"to": str(r.shelter.pk), "purpose": "assistance"})
+    link = re.search(
+        r'href="([^"]*consents/new/\?[^"]*)"', _row(check.content.decode(), "identity")
+    )
+    assert link is not None
+    consent_url = link.group(1).replace("&amp;", "&")
+
+    # when: every kind unticked, then saved and resumed
+    ticked = lead.get(consent_url).content.decode()
+    saved = lead.post(
+        SAVE,
+        {
+            "recipient": f"org:{r.shelter.pk}",
+            "information_given": "Not told yet.",
+            "draft_kind": "consent",
+            "draft_path": consent_url,
+            "draft_case": str(r.case.id),
+        },
+    )
+    resumed = lead.get(saved["Location"]).content.decode()
+
+    # then: as the caseworker left it, not as the link had it
+    assert re.search(r'value="identity"[^>]*checked', ticked)
+    assert not re.search(r'value="identity"[^>]*checked', resumed)
+    assert "Not told yet." in resumed
