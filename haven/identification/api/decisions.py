@@ -170,7 +170,8 @@ LETTER_LANG = OpenApiParameter(
 
 
 class LetterFactSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # "label" would shadow the serializer field's own attribute.
+    name = serializers.CharField(source="label")
     value = serializers.CharField()
 
 

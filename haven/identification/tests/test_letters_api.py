@@ -53,7 +53,7 @@ def test_the_letter_comes_in_the_persons_language_as_published(openapi: dict[str
     )
     sections = {s["key"]: s for s in body["sections"]}
     assert sections["decided"]["heading"] == "Что решено"
-    assert {"label": "Дата решения", "value": "27.11.2026"} in sections["decided"]["facts"]
+    assert {"name": "Дата решения", "value": "27.11.2026"} in sections["decided"]["facts"]
     assert sections["reasons"]["quote"] == "Not enough."
     assert sections["reconsideration"]["facts"]  # by when to ask
     assert (chosen.json()["language"], chosen.json()["language_reason"]) == ("uk", "chosen")
