@@ -5,10 +5,10 @@ Haven's pages speak: the leaflet's words are not gettext catalogues but texts wr
 for the person, checked by a test to carry every key and placeholder of the English one.
 
 Dates are written for the leaflet's language with Babel (CLDR), never with the
-caseworker's locale. The PDF is drawn by WeasyPrint with ``data/rights/leaflet.css``,
-which names Noto families per script (Latin, Cyrillic, Vietnamese, Thai, Chinese), and
-the document's ``lang`` set to the leaflet's language so that the right glyphs are
-picked (Debian packages fonts-noto-core and fonts-noto-cjk; see the Makefile)."""
+caseworker's locale. The PDF is drawn by ``haven.lib.pdf`` (WeasyPrint, with Noto
+families per script: Latin, Cyrillic, Vietnamese, Thai, Chinese) and
+``data/rights/leaflet.css``, the document's ``lang`` set to the leaflet's language so
+that the right glyphs are picked."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date
+
+from haven.lib import pdf as pdf_documents
 
 DATA = Path(__file__).resolve().parent / "data" / "rights"
 STYLE = DATA / "leaflet.css"
@@ -143,8 +145,5 @@ def leaflet(
 
 
 def pdf(html: str) -> bytes:
-    """Draw the leaflet's page as PDF (WeasyPrint is imported here: it loads pango)."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-
-    document: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLE))])
-    return document
+    """Draw the leaflet's page as PDF."""
+    return pdf_documents.pdf(html, stylesheet=STYLE)

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     INDICATOR_SET_LOAD_NOT_ALLOWED = "indicator_set_load_not_allowed"
     INDICATOR_SET_NOT_FOUND = "indicator_set_not_found"
     INDICATOR_SET_UNKNOWN = "indicator_set_unknown"
+    LANGUAGE_NOT_OFFERED = "language_not_offered"
     LEGAL_BASIS_REQUIRED = "legal_basis_required"
     MINIMUM_GAP_NOT_REACHED = "minimum_gap_not_reached"
     OBSERVATION_INVALID = "observation_invalid"
@@ -210,3 +211,12 @@ class ReconsiderationNotAllowed(Conflict):
 
 class GroundsRequired(InvalidInput):
     default_code = ErrorCode.GROUNDS_REQUIRED
+
+
+# --- the decision letter (issue 11) ------------------------------------------------------
+
+
+class LetterLanguageNotOffered(InvalidInput):
+    """A letter asked for in a language Haven does not ship."""
+
+    default_code = ErrorCode.LANGUAGE_NOT_OFFERED

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.identification import letters
 from haven.identification.models import (
     Audience,
     Indicator,
@@ -267,4 +268,18 @@ class ReconsiderationForm(forms.Form):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the person, or someone for them, gives as the reason to look again."),
+    )
+
+
+class LetterLanguageForm(forms.Form):
+    """The decision letter's language (a GET form: a language code, no personal data)."""
+
+    lang = forms.ChoiceField(
+        label=_("Language of the letter"),
+        choices=lambda: [
+            ("", _("The person's language, where Haven has it")),
+            *letters.language_choices(),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Choose a language from the list.")},
     )

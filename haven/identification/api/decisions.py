@@ -1,5 +1,6 @@
 """Identification decisions under /api/v1/ (R-10, R-17): the same services and
-selectors as the pages.
+selectors as the pages. The decision letter's words come as JSON, in the language
+chosen for the person or the one asked for (the PDF is the page's ``letter.pdf``).
 
 A case or decision the caller may not know about is a 404 identical to a
 missing one. Domain errors answer ``{"code", "detail", "field"}`` with their
@@ -19,8 +20,10 @@ from rest_framework.response import Response
 
 from haven.accounts.current import acting_user
 from haven.cases.api import CASE_ID, NOT_FOUND, IdentificationStatusField
+from haven.identification import letters
 from haven.identification.models import Outcome, Reconsideration, ServedTo
 from haven.identification.selectors import decisions as selectors
+from haven.identification.selectors import letters as letter_selectors
 from haven.identification.services import decisions as services
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
 
@@ -152,6 +155,67 @@ class ReconsiderationCreatedSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=Reconsideration.Status.choices)
 
 
+LETTER_LANG = OpenApiParameter(
+    "lang",
+    str,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=letters.offered(),
+    description="The letter's language, one Haven ships. By default the person's first "
+    "language when Haven ships it, else the first of their other languages that ships, "
+    "else yours (the person's languages are read only when you see the identity group). "
+    "Any other code answers 400 language_not_offered: the page falls back only from the "
+    "person's recorded languages, never from a code asked for.",
+)
+
+
+class LetterFactSerializer(serializers.Serializer[Any]):
+    # "label" would shadow the serializer field's own attribute.
+    name = serializers.CharField(source="label")
+    value = serializers.CharField()
+
+
+class LetterSectionSerializer(serializers.Serializer[Any]):
+    key = serializers.ChoiceField(choices=["decided", "reasons", "law", "reconsideration"])
+    heading = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+    quote = serializers.CharField(
+        help_text="The decision-maker's reasons as written (free text, not translated); "
+        "empty in the other sections and once the person's data is erased."
+    )
+    facts = LetterFactSerializer(many=True)
+
+
+class DecisionLetterSerializer(serializers.Serializer[Any]):
+    decision_id = serializers.UUIDField(source="decision.id")
+    case_id = serializers.UUIDField(source="decision.case_id")
+    language = serializers.CharField(
+        source="language.code", help_text="The language the letter's words are in."
+    )
+    direction = serializers.ChoiceField(choices=["ltr", "rtl"], source="language.direction")
+    language_reason = serializers.ChoiceField(
+        choices=[reason.value for reason in letters.Reason],
+        source="language.reason",
+        help_text="chosen (lang given), first_language, other_language (the first language is "
+        "not shipped), or your own language: not_offered (none of the person's languages is "
+        "shipped: ask an interpreter to read it to the person), not_recorded, not_shown (you "
+        "do not see the person's languages).",
+    )
+    person_language = serializers.CharField(
+        source="language.person_language",
+        help_text="The person's first language (ISO 639-1) when it chose the letter's "
+        "language; else empty.",
+    )
+    to = serializers.CharField(source="words.to")
+    addressee = serializers.CharField(source="words.addressee")
+    facts = LetterFactSerializer(many=True, source="words.facts")
+    title = serializers.CharField(source="words.title")
+    notice = serializers.CharField(
+        source="words.notice", help_text="For a child's letter (R-10, R-17); else empty."
+    )
+    sections = LetterSectionSerializer(many=True, source="words.sections")
+
+
 class CaseDecisionsView(JsonApiView):
     @extend_schema(
         operation_id="decision_list",
@@ -260,10 +324,35 @@ class ReconsiderationsView(JsonApiView):
         )
 
 
+class DecisionLetterView(JsonApiView):
+    @extend_schema(
+        operation_id="decision_letter_read",
+        tags=["identification"],
+        parameters=[DECISION_ID, LETTER_LANG],
+        responses={
+            200: DecisionLetterSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="language_not_offered: lang is not shipped."
+            ),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: DECISION_NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, id: str) -> Response:
+        letter = letter_selectors.decision_letter(
+            user=acting_user(request),
+            decision_id=id,
+            language=str(request.query_params.get("lang", "")),
+        )
+        return Response(DecisionLetterSerializer(letter).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("cases/<str:id>/decisions/", CaseDecisionsView.as_view(), name="case_decisions"),
     path("cases/<str:id>/next-steps/", NextStepsView.as_view(), name="identification_next_steps"),
     path("decisions/<str:id>/", DecisionDetailView.as_view(), name="decision_detail"),
+    path("decisions/<str:id>/letter/", DecisionLetterView.as_view(), name="decision_letter"),
     path(
         "decisions/<str:id>/reconsiderations/",
         ReconsiderationsView.as_view(),

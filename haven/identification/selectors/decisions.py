@@ -27,7 +27,6 @@ from haven.cases.status import (
     TRANSITIONS,
     IdentificationStatus,
 )
-from haven.children.models import GuardianAppointment
 from haven.deadlines.models import Task
 from haven.identification import clocks as identification_clocks
 from haven.identification import errors, pathways
@@ -113,7 +112,7 @@ def _decisions(case: Case) -> QuerySet[IdentificationDecision]:
     )
 
 
-def _decrypt(case: Case, ciphertext: bytes | memoryview, context: str) -> str:
+def decrypted(case: Case, ciphertext: bytes | memoryview, context: str) -> str:
     if case.person.erased_at is not None:
         return ""
     return vault.decrypt(key=case.person.data_key, ciphertext=ciphertext, context=context)
@@ -133,7 +132,7 @@ def _view(
             recorded_by=r.recorded_by.get_username(),
             status=r.status,
             status_label=r.get_status_display(),
-            grounds=_decrypt(case, r.grounds_enc, "reconsideration.grounds"),
+            grounds=decrypted(case, r.grounds_enc, "reconsideration.grounds"),
             new_decision_id=r.new_decision_id,
         )
         for r in decision.reconsiderations.all()
@@ -156,7 +155,7 @@ def _view(
         organisation=decision.organisation.name,
         standard_of_proof=decision.standard_of_proof,
         legal_basis=decision.legal_basis,
-        reasons=_decrypt(case, decision.reasons_enc, "decision.reasons"),
+        reasons=decrypted(case, decision.reasons_enc, "decision.reasons"),
         served_to=decision.served_to,
         served_to_label=str(ServedTo(decision.served_to).label),
         to_status=to_status,
@@ -211,10 +210,9 @@ def decision_list(*, user: User, case_id: object) -> CaseDecisions:
     )
 
 
-@transaction.atomic
-def decision_get(*, user: User, decision_id: object) -> DecisionView:
-    """One decision with its reasons and reconsiderations; the same 404 for a
-    missing decision and one on a case hidden from the user. The read is audited."""
+def decision_gate(*, user: User, decision_id: object) -> tuple[case_selectors.GatedCase, uuid.UUID]:
+    """The case gate for one decision (legal group): the same 404 for a missing decision
+    and one on a case hidden from the user. The caller records its read."""
     not_found = errors.DecisionNotFound(_("No decision with this reference is available to you."))
     parsed = ids.parse_uuid(decision_id)
     if parsed is None:
@@ -228,53 +226,26 @@ def decision_get(*, user: User, decision_id: object) -> DecisionView:
         gated = case_selectors.case_for(
             user=user, case_id=case_id, group=FieldGroup.LEGAL, purpose=Purpose.IDENTIFICATION
         )
-        case = gated.case
     except case_errors.CaseNotFound:
         raise not_found from None
-    decisions = list(_decisions(case))
-    gated.audit_record(object_type="identification.IdentificationDecision", object_id=parsed)
-    views = _views(case, decisions, rounds.reopenings(case.id))
-    return next(v for v in views if v.id == parsed)
+    return gated, parsed
 
 
-@dataclass(frozen=True)
-class DecisionLetter:
-    """A decision as a letter for the person, or for a child's representative (R-17)."""
-
-    decision: DecisionView
-    representative: str  # the child's guardian or representative by name, when served on them
-    representative_kind: str
-    open_request: ReconsiderationView | None  # a request not yet answered by a new decision
-
-
-def _representative(decision: DecisionView) -> GuardianAppointment | None:
-    if decision.served_to != ServedTo.REPRESENTATIVE:
-        return None
-    return (
-        GuardianAppointment.objects.filter(
-            case_id=decision.case_id, appointed_on__lte=timezone.localdate()
-        )
-        .select_related("case__person")
-        .order_by("-appointed_on", "-recorded_at")
-        .first()
-    )
+def decision_view(gated: case_selectors.GatedCase, decision_id: uuid.UUID) -> DecisionView:
+    """One decision of a case that passed ``decision_gate``, its labels in the active
+    language, with its reasons and reconsiderations."""
+    case = gated.case
+    views = _views(case, list(_decisions(case)), rounds.reopenings(case.id))
+    return next(v for v in views if v.id == decision_id)
 
 
 @transaction.atomic
-def decision_letter(*, user: User, decision_id: object) -> DecisionLetter:
-    """One decision as a letter: the case gate and audit of ``decision_get``. A letter
-    served on a child's representative names the guardian or representative appointed
-    now (legal group, like the decision; R-11, R-17)."""
-    decision = decision_get(user=user, decision_id=decision_id)
-    row = _representative(decision)
-    name = _decrypt(row.case, row.guardian_name_enc, "guardian.name") if row else ""
-    pending = [r for r in decision.reconsiderations if r.status == Reconsideration.Status.OPEN]
-    return DecisionLetter(
-        decision=decision,
-        representative=name,
-        representative_kind=row.get_kind_display() if row and name else "",
-        open_request=pending[0] if pending else None,
-    )
+def decision_get(*, user: User, decision_id: object) -> DecisionView:
+    """One decision with its reasons and reconsiderations; the same 404 for a
+    missing decision and one on a case hidden from the user. The read is audited."""
+    gated, parsed = decision_gate(user=user, decision_id=decision_id)
+    gated.audit_record(object_type="identification.IdentificationDecision", object_id=parsed)
+    return decision_view(gated, parsed)
 
 
 def _open_targets(case: Case) -> dict[str, date]:

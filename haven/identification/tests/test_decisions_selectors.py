@@ -17,6 +17,7 @@ from haven.children.tests.factories import appoint_guardian
 from haven.deadlines.models import Task
 from haven.identification import errors
 from haven.identification.selectors import decisions as selectors
+from haven.identification.selectors import letters as letter_selectors
 from haven.identification.services import decisions as services
 from haven.identification.tests.test_decisions_services import CG, RG, TODAY, org_of, record, team
 
@@ -150,9 +151,9 @@ def test_r17_a_letter_to_a_childs_representative_names_the_one_appointed_now() -
     third = team(child=True)
     to_authority = record(third.police, third.case, served_to="local_authority")
     # when
-    named = selectors.decision_letter(user=t.police, decision_id=to_representative.id)
-    none_yet = selectors.decision_letter(user=other.police, decision_id=unnamed.id)
-    authority = selectors.decision_letter(user=third.police, decision_id=to_authority.id)
+    named = letter_selectors.decision_letter(user=t.police, decision_id=to_representative.id)
+    none_yet = letter_selectors.decision_letter(user=other.police, decision_id=unnamed.id)
+    authority = letter_selectors.decision_letter(user=third.police, decision_id=to_authority.id)
     # then
     assert (named.representative, named.representative_kind) == ("Ilona Holhooja", "Legal guardian")
     assert (none_yet.representative, none_yet.representative_kind) == ("", "")
@@ -171,7 +172,7 @@ def test_an_erased_childs_letter_names_no_representative() -> None:
     supervisor = make_user(org_type=OrgType.NGO, role=Role.SUPERVISOR, organisation=org_of(t.ngo))
     case_services.person_erase(actor=supervisor, case_id=t.case.id)
     # when
-    letter = selectors.decision_letter(user=t.ngo, decision_id=decision.id)
+    letter = letter_selectors.decision_letter(user=t.ngo, decision_id=decision.id)
     # then
     assert (letter.representative, letter.representative_kind) == ("", "")
     assert letter.open_request is not None

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import OrgType, User
@@ -487,7 +488,7 @@ def test_r17_a_childs_letter_goes_to_the_representative_or_the_authority(
     # when
     html = _letter(client_for(t.ngo), decision)
     # then
-    assert f"To:</strong>\n    {addressee}" in html
+    assert f"To:</strong>\n    {escape(addressee)}" in html
     assert "Decision papers are never given to a child directly" in html
     assert "The person concerned" not in html
 

@@ -13,16 +13,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from haven.accounts.current import request_user
 from haven.identification import forms as identification_forms
+from haven.identification import letters
 from haven.identification.models import Outcome
 from haven.identification.selectors import decisions as selectors
+from haven.identification.selectors import letters as letter_selectors
 from haven.identification.selectors.rounds import REOPENABLE
 from haven.identification.services import decisions as services
 from haven.lib.errors import Conflict, InvalidInput
@@ -112,14 +116,54 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
 
 @never_cache
 @login_required
+@require_GET
 @domain_errors
 def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     """The decision as a printable letter for the person, or for a child's
     representative or the local authority (R-17): what was decided, why, and how
-    to ask for reconsideration. The same case gate and audit as the decision page."""
-    letter = selectors.decision_letter(user=request_user(request), decision_id=decision_id)
-    context = {"letter": letter, "decision": letter.decision, "nav": "cases"}
-    return render(request, "identification/decision_letter.html", context)
+    to ask for reconsideration, in the language chosen for the person (issue 11) or
+    the one in ``?lang=``; the page around it stays in the reader's language. The
+    same case gate and audit as the decision page. An unknown ``?lang=`` is refused
+    beside the chooser, and the letter shown in the person's language meanwhile."""
+    choice = identification_forms.LetterLanguageForm(request.GET)
+    valid = choice.is_valid()
+    letter = letter_selectors.decision_letter(
+        user=request_user(request),
+        decision_id=decision_id,
+        language=choice.cleaned_data["lang"] if valid else "",
+    )
+    context = {
+        "letter": letter,
+        "decision": letter.decision,
+        "choice_form": choice,
+        "nav": "cases",
+    }
+    return render(
+        request, "identification/decision_letter.html", context, status=200 if valid else 400
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+@domain_errors
+def decision_letter_pdf(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    """The same letter as PDF, to print and hand over (the same gate and audit)."""
+    try:
+        letter = letter_selectors.decision_letter(
+            user=request_user(request),
+            decision_id=decision_id,
+            language=request.GET.get("lang", ""),
+        )
+    except InvalidInput as exc:  # raised once the gate passed: an outsider gets the 404
+        return HttpResponseBadRequest(exc.message)
+    html = render_to_string("identification/decision_letter_print.html", {"letter": letter})
+    response = HttpResponse(letters.pdf(html), content_type="application/pdf")
+    code = letter.language.code
+    filename = f"decision-{letter.decision.case_reference}-{code}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = code
+    return response
 
 
 @never_cache
@@ -156,6 +200,9 @@ urlpatterns: list[URLPattern] = [
     path("cases/<uuid:case_id>/decisions/new/", decision_new, name="decision_new"),
     path("decisions/<uuid:decision_id>/", decision_detail, name="decision_detail"),
     path("decisions/<uuid:decision_id>/letter/", decision_letter, name="decision_letter"),
+    path(
+        "decisions/<uuid:decision_id>/letter.pdf", decision_letter_pdf, name="decision_letter_pdf"
+    ),
     path(
         "decisions/<uuid:decision_id>/reconsiderations/new/",
         reconsideration_new,

@@ -103,6 +103,7 @@ SCREENING = "/api/v1/screenings/{id}/"
 DECISIONS = CASE + "decisions/"
 DECISION = "/api/v1/decisions/{id}/"
 RECONSIDERATIONS = DECISION + "reconsiderations/"
+DECISION_LETTER = DECISION + "letter/"
 PERIOD = CASE + "reflection-period/"
 EXTENSIONS = PERIOD + "extensions/"
 EARLY_END = PERIOD + "early-end/"
@@ -282,6 +283,7 @@ OPERATIONS = {
     (DECISIONS, "post"),
     (DECISION, "get"),
     (RECONSIDERATIONS, "post"),
+    (DECISION_LETTER, "get"),
     (PERIOD, "get"),
     (EXTENSIONS, "post"),
     (EARLY_END, "post"),

@@ -95,6 +95,7 @@ from haven.identification import forms as identification_forms
 from haven.identification.models import IdentificationDecision, IndicatorSet, Screening
 from haven.identification.selectors import decisions as decision_selectors
 from haven.identification.selectors import indicator_sets as set_selectors
+from haven.identification.selectors import letters as letter_selectors
 from haven.identification.selectors import screening as screening_selectors
 from haven.identification.services import decisions as decision_services
 from haven.identification.services import indicator_sets as set_services
@@ -650,8 +651,18 @@ def _decision_detail(scene: Scene) -> Context:
 
 
 def _decision_letter(scene: Scene) -> Context:
-    letter = decision_selectors.decision_letter(user=scene.reader, decision_id=scene.refused.id)
-    return {"letter": letter, "decision": letter.decision, "nav": "cases"}
+    # An unknown language asked for: refused beside the chooser (issue 11).
+    letter = letter_selectors.decision_letter(user=scene.reader, decision_id=scene.refused.id)
+    choice = identification_forms.LetterLanguageForm({"lang": "so"})
+    choice.is_valid()
+    return {"letter": letter, "decision": letter.decision, "choice_form": choice, "nav": "cases"}
+
+
+def _decision_letter_print(scene: Scene) -> Context:
+    letter = letter_selectors.decision_letter(
+        user=scene.reader, decision_id=scene.refused.id, language="ru"
+    )
+    return {"letter": letter}
 
 
 def _decision_new(scene: Scene) -> Context:
@@ -1247,6 +1258,11 @@ CONTEXTS: dict[str, Builder] = {
     "identification/decision_new.html": _decision_new,
     "identification/decision_detail.html": _decision_detail,
     "identification/decision_letter.html": _decision_letter,
+    "identification/decision_letter_print.html": _decision_letter_print,
+    "identification/_decision_letter.html": _decision_letter_print,
+    "identification/_decision_letter_language.html": lambda scene: {
+        "language": _decision_letter(scene)["letter"].language
+    },
     "identification/reconsideration_new.html": _reconsideration_new,
     "identification/_decision_links.html": _case_links,
     "identification/_decision_pathway_notice.html": _pathway_notice,
