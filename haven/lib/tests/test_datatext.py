@@ -180,9 +180,7 @@ def test_an_english_page_marks_nothing_english(data_dir: Path) -> None:
         (None, ""),
     ],
 )
-def test_a_selectors_data_text_is_marked_by_its_own_language(
-    value: object, expected: str
-) -> None:
+def test_a_selectors_data_text_is_marked_by_its_own_language(value: object, expected: str) -> None:
     # then
     assert render("{{ value|datatext }}", "fi", value=value) == expected
 
