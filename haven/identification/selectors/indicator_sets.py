@@ -51,8 +51,7 @@ def indicator_sets_load_check(*, user: User) -> None:
 @functools.cache
 def _element_names() -> Mapping[str, str]:
     """The elements of the shipped ILO/EC 2009 file (R-05), by code, as it names them."""
-    shipped = loader.load_shipped()
-    return shipped[0].element_names if shipped else {}
+    return loader.load_shipped()[0].element_names  # every set of a file shares them
 
 
 def element_name(code: str) -> datatext.DataText:

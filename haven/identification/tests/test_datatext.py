@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from haven.accounts.models import OrgType, User
+from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import make_user
 from haven.cases.tests.factories import open_case
 from haven.cases.tests.test_api import api_client_for
@@ -358,3 +358,15 @@ def test_the_indicator_set_api_gives_titles_and_labels_in_the_requests_language(
         finnish(DR_01),
     )
     assert en["elements"][0]["indicators"][0]["label"] == DR_01
+
+
+@pytest.mark.django_db
+def test_the_upload_page_says_how_a_file_declares_its_language() -> None:
+    # given
+    coordinator = make_user(org_type=OrgType.NATIONAL_COORDINATOR, role=Role.SUPERVISOR)
+
+    # when
+    html = client_in(coordinator, "en").get(reverse("identification:indicator_set_upload"))
+
+    # then
+    assert "(for example language: fi)" in html.content.decode()
