@@ -17,6 +17,7 @@ from haven.cases import parts
 from haven.identification import engine, pathways
 from haven.identification.models import IdentificationDecision, Outcome, Screening
 from haven.identification.selectors import decisions as decision_selectors
+from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import rounds
 from haven.identification.selectors import screening as screening_selectors
 
@@ -98,8 +99,8 @@ def _screenings(source: parts.TimelineSource) -> list[parts.TimelineEntry]:
 def decision_type_label(*, country: str, key: str) -> str:
     """The national pathway's name for a decision type (data; the key if unknown)."""
     decision = pathways.pathway_for(country).decision_types.get(key)
-    # Pathway labels are data: translated when the catalogue has them.
-    return _(decision.label) if decision else key
+    # Pathway labels are data, translated by haven/identification/data/i18n.
+    return str(decision.shown_label()) if decision else key
 
 
 def _decision_detail(decision: IdentificationDecision, *, earlier_round: bool = False) -> str:
@@ -208,7 +209,7 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
     for row in listing.screenings:
         view = screening_selectors.screening_get(user=user, screening_id=row.id)
         observations = [
-            ObservationEntry(o.label, element.name, o.source_label, o.note)
+            ObservationEntry(str(o.label), str(element.name), o.source_label, o.note)
             for element in view.elements
             for o in element.observations
         ]
@@ -216,7 +217,9 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
             ScreeningEntry(
                 screened_at=row.screened_at,
                 organisation=row.organisation.name,
-                indicator_set=row.indicator_set.title,
+                indicator_set=str(
+                    set_selectors.set_text(row.indicator_set, row.indicator_set.title)
+                ),
                 version=row.indicator_set.version,
                 outcome=row.outcome,
                 outcome_words=screening_selectors.result_words(row, listing.case),

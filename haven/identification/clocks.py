@@ -34,8 +34,8 @@ ENDS_DECISION_CLOCKS = frozenset(
 def decision_type_label(*, country: str, key: str) -> str:
     """The national pathway's name for a decision type (data; the key if unknown)."""
     decision = pathways.pathway_for(country).decision_types.get(key)
-    # Pathway labels are data: translated when the catalogue has them.
-    return _(decision.label) if decision else key
+    # Pathway labels are data, translated by haven/identification/data/i18n.
+    return str(decision.shown_label()) if decision else key
 
 
 def _decision_due_words(detail: dict[str, Any], country: str) -> str:

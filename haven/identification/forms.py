@@ -24,6 +24,7 @@ from haven.identification.models import (
 )
 from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.services.decisions import CHILD_RECIPIENTS, LEGAL_BASIS_MAX
+from haven.lib.datatext import DataText
 
 MAX_FILE_BYTES = 1_000_000  # the shipped file is 20 kB; a national file is of that order
 MAX_NOTE = 2000
@@ -70,7 +71,9 @@ class SetChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["set"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [(s.key, f"{s.title} ({s.key}, v{s.version})") for s in sets]
+        field.choices = [
+            (s.key, f"{set_selectors.set_text(s, s.title)} ({s.key}, v{s.version})") for s in sets
+        ]
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class IndicatorRow:
 @dataclass(frozen=True)
 class ElementRows:
     code: str
-    name: str
+    name: DataText
     rows: list[IndicatorRow]
 
 

@@ -29,6 +29,10 @@ class IndicatorSet(models.Model):
     key = models.SlugField(max_length=60)  # file key, e.g. adults_labour
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
+    # The language of the title and labels (the file's `language`): shipped sets are in
+    # English and translated for showing (haven.lib.datatext); an uploaded set is shown
+    # as written, marked with this language.
+    language = models.CharField(max_length=20, default="en")
     audience = models.CharField(max_length=10, choices=Audience.choices)
     exploitation = models.CharField(max_length=20, blank=True)  # labour, sexual, other
     provisional = models.BooleanField(default=True)  # not checked word for word at the source

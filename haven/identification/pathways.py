@@ -29,7 +29,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from haven.accounts.models import OrgType
 from haven.deadlines import clock
+from haven.lib import datatext
 
+DATA_APP = "identification"  # its texts are translated in haven/identification/data/i18n
 REFLECTION_FLOOR_DAYS = 30  # CETS Art. 13: at least 30 days
 # The statuses a decision may lead to (R-01); potential and withdrawn are not decisions.
 STATUSES = {"presumed", "identified", "not_identified", "declined_formal_identification"}
@@ -77,6 +79,17 @@ class DecisionType:
     reason_templates: dict[str, str]
     legal_basis: str = ""  # offered on the form (R-01); the pathway's when not given
 
+    def shown_label(self) -> datatext.DataText:
+        """The label in the reader's language (the file's words when not translated)."""
+        return shown(self.label)
+
+    def shown_standard_of_proof(self) -> datatext.DataText:
+        return shown(self.standard_of_proof)
+
+    def reason_template(self, outcome: str) -> datatext.DataText:
+        """The reasons' opening words for ``outcome``, in the reader's language."""
+        return shown(self.reason_templates.get(outcome, ""))
+
     def status_for(self, outcome: str) -> str:
         """The identification status a decision with this outcome leads to."""
         return self.positive_status if outcome == "positive" else self.negative_status
@@ -115,6 +128,12 @@ class Pathway:
     def following(self, key: str) -> list[DecisionType]:
         """The decision types that follow a positive decision of type ``key``."""
         return [d for d in self.decision_types.values() if d.after == key]
+
+
+def shown(text: str) -> datatext.DataText:
+    """A text of the pathways file (a label, a standard of proof, a reason template) in
+    the reader's language; saved decisions and exports keep the file's own words."""
+    return datatext.lookup(DATA_APP, text)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -300,6 +319,17 @@ def parse_pathways(text: str) -> dict[str, Pathway]:
             code, _merge(default, _mapping(override, f"countries.{country}"))
         )
     return pathways
+
+
+def data_texts(pathways: dict[str, Pathway]) -> list[str]:
+    """The texts of a pathways file that are shown, for translation (haven.lib.datatext):
+    each decision type's label, standard of proof and reason templates."""
+    return [
+        text
+        for pathway in pathways.values()
+        for d in pathway.decision_types.values()
+        for text in (d.label, d.standard_of_proof, *d.reason_templates.values())
+    ]
 
 
 @functools.cache

@@ -4,7 +4,9 @@ National rules are data: the file names each referral type, its label, the
 hours the receiving organisation has to answer, and optionally a shorter target
 for urgent referrals. ``HAVEN_REFERRAL_TARGETS_FILE`` points to another file.
 The loader checks the shape and names the place of every mistake, like the
-decision pathways loader (``haven.identification.pathways``).
+decision pathways loader (``haven.identification.pathways``). The labels are shown in
+the reader's language through ``haven/referrals/data/i18n/<lang>.yaml``
+(``haven.lib.datatext``); referrals store the type's key.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from haven.lib import datatext
+
+DATA_APP = "referrals"  # the labels are translated in haven/referrals/data/i18n
 TYPE_KEYS = {"label", "target_hours", "urgent_target_hours"}
 MAX_KEY_LENGTH = 40  # Referral.referral_type
 
@@ -29,6 +34,10 @@ class ReferralType:
     label: str
     target_hours: int
     urgent_target_hours: int | None
+
+    def shown_label(self) -> datatext.DataText:
+        """The label in the reader's language (the file's words when not translated)."""
+        return datatext.lookup(DATA_APP, self.label)
 
     def target(self, *, urgent: bool) -> timedelta:
         """How long the receiver has to answer; urgent referrals use their own
@@ -84,6 +93,11 @@ def parse_targets(text: str) -> dict[str, ReferralType]:
             raise _fail(where, f"use a lower-case name of at most {MAX_KEY_LENGTH} characters")
         types[key] = _referral_type(key, raw, where)
     return types
+
+
+def data_texts(types: dict[str, ReferralType]) -> list[str]:
+    """The texts of a targets file that are shown (the labels), for translation."""
+    return [t.label for t in types.values()]
 
 
 @functools.cache

@@ -118,7 +118,9 @@ class DecisionSerializer(serializers.Serializer[Any]):
 
 class NextDecisionSerializer(serializers.Serializer[Any]):
     decision_type = serializers.CharField(source="decision_type.key")
-    type_label = serializers.CharField(source="decision_type.label")
+    type_label = serializers.CharField(
+        source="decision_type.shown_label", help_text="In the request's language."
+    )
     available = serializers.BooleanField(
         help_text="The order of the pathway's current round allows it now (R-17)."
     )

@@ -60,7 +60,10 @@ class SourceSerializer(serializers.Serializer[Any]):
 class IndicatorSetSummarySerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     version = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="In the request's language where translated.")
+    language = serializers.CharField(
+        help_text="The language the set's file is written in (its titles and labels)."
+    )
     audience = serializers.ChoiceField(choices=Audience.choices)
     exploitation = serializers.CharField(help_text="labour, sexual or other.")
     provisional = serializers.BooleanField(
@@ -127,7 +130,8 @@ def summary(row: IndicatorSet, indicator_count: int) -> dict[str, Any]:
     return {
         "key": row.key,
         "version": row.version,
-        "title": row.title,
+        "title": selectors.set_text(row, row.title),
+        "language": row.language,
         "audience": row.audience,
         "exploitation": row.exploitation,
         "provisional": row.provisional,
@@ -224,7 +228,17 @@ class IndicatorSetDetailView(JsonApiView):
         body = {
             **summary(row, sum(len(g.indicators) for g in groups)),
             "note": row.note,
-            "elements": [g.__dict__ for g in groups],
+            "elements": [
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "indicators": [
+                        {**i.__dict__, "label": selectors.set_text(row, i.label)}
+                        for i in g.indicators
+                    ],
+                }
+                for g in groups
+            ],
             "element_rule": row.element_rule,
             "victim_rule": row.victim_rule,
         }

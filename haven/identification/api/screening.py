@@ -26,7 +26,8 @@ from rest_framework.response import Response
 from haven.cases.api import CASE_ID, NOT_FOUND
 from haven.identification import engine
 from haven.identification.api.indicator_sets import SourceSerializer, acting_user
-from haven.identification.models import ObservationSource, Strength
+from haven.identification.models import IndicatorSet, ObservationSource, Strength
+from haven.identification.selectors import indicator_sets as set_selectors
 from haven.identification.selectors import screening as selectors
 from haven.identification.services import screening as services
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
@@ -75,10 +76,18 @@ class ScreeningRecordSerializer(serializers.Serializer[Any]):
         return value
 
 
+class SetTitleField(serializers.CharField):
+    """A set's title in the request's language where translated (the set is the source)."""
+
+    def to_representation(self, value: Any) -> str:
+        indicator_set: IndicatorSet = value
+        return set_selectors.set_text(indicator_set, indicator_set.title)
+
+
 class ScreeningSetSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     version = serializers.IntegerField()
-    title = serializers.CharField()
+    title = SetTitleField(source="*")
     provisional = serializers.BooleanField()
 
 
@@ -114,6 +123,7 @@ class ElementResultSerializer(serializers.Serializer[Any]):
 
 
 class ScreeningSetDetailSerializer(ScreeningSetSerializer):
+    title = serializers.CharField()  # type: ignore[assignment]  # given translated, see detail_body
     source = SourceSerializer()  # type: ignore[assignment]  # a field named "source" (DRF fields are class attributes)
 
 
@@ -155,7 +165,7 @@ def detail_body(view: selectors.ScreeningView) -> dict[str, Any]:
         "set": {
             "key": indicator_set.key,
             "version": indicator_set.version,
-            "title": indicator_set.title,
+            "title": set_selectors.set_text(indicator_set, indicator_set.title),
             "provisional": view.provisional,
             "source": view.source.__dict__,
         },

@@ -63,6 +63,18 @@ def load_shipped() -> list[LoadedSet]:
     return parse_file(SHIPPED_FILE)
 
 
+def data_texts(sets: list[LoadedSet]) -> list[str]:
+    """The texts of a file that are shown, for translation (haven.lib.datatext):
+    element names, then each set's title and indicator labels, in the file's order."""
+    names = [name for s in sets[:1] for name in s.element_names.values()]
+    shown = [
+        text
+        for s in sets
+        for text in (s.definition.title, *(i.label for i in s.definition.indicators))
+    ]
+    return [*names, *shown]
+
+
 # --- YAML --------------------------------------------------------------------------------
 
 
@@ -118,6 +130,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SHIPPED_FILE",
     "LoadedSet",
+    "data_texts",
     "load",
     "load_shipped",
     "parse_file",

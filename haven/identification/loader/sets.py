@@ -18,6 +18,7 @@ from haven.identification.loader.validation import (
     EXPLOITATIONS,
     INDICATOR_ID,
     INDICATOR_KEYS,
+    LANGUAGE_CODE,
     MAX_CITATION,
     MAX_CONFIDENCE,
     MAX_LABEL,
@@ -27,6 +28,7 @@ from haven.identification.loader.validation import (
     SCHEMA_VERSION,
     SET_KEY,
     SET_KEYS,
+    SOURCE_LANGUAGE,
     STRENGTHS,
     TOP_KEYS,
     VICTIM_RULE_OF,
@@ -49,6 +51,10 @@ class LoadedSet:
     # id -> (provisional, sources): the strength is not confirmed against the primary
     # text, and what the indicator was drawn from (keys of source.citations).
     indicator_provenance: Mapping[str, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
+    # The language the file's texts are written in (its top-level ``language``, default en).
+    language: str = SOURCE_LANGUAGE
+    # Element code -> name as the file writes it: shown, not part of the version.
+    element_names: Mapping[str, str] = field(default_factory=dict)
 
     def provenance(self, indicator_id: str) -> tuple[bool, tuple[str, ...]]:
         return self.indicator_provenance.get(indicator_id, (False, ()))
@@ -78,6 +84,7 @@ class LoadedSet:
             "recruitment_elements": list(d.recruitment_elements),
             "element_rule": [dict(combo) for combo in d.element_rule],
             "victim_rule": dict(d.victim_rule),
+            **self._language_json(),
             "indicators": [
                 {
                     "id": i.id,
@@ -91,6 +98,10 @@ class LoadedSet:
                 for i in d.indicators
             ],
         }
+
+    def _language_json(self) -> dict[str, Any]:
+        """Only for a set not written in English, so that English sets keep their hash."""
+        return {} if self.language == SOURCE_LANGUAGE else {"language": self.language}
 
     def _provenance_json(self, indicator_id: str) -> dict[str, Any]:
         """Only when given, so that sets without them keep their content hash."""
@@ -123,6 +134,7 @@ class FileValidator(RuleChecker):
                 version=SCHEMA_VERSION,
                 value=show(top.get("schema_version")),
             )
+        self.language = self.language_code(top.get("language"))
         source = self.mapping(top.get("source"), "source", required=False) or {}
         self.citations = self.citation_keys(source.get("citations"))
         self.elements(top.get("elements"))
@@ -135,6 +147,19 @@ class FileValidator(RuleChecker):
             for key, raw in (sets or {}).items()
             if (loaded := self.set(key, raw, rules, json_safe(source))) is not None
         ]
+
+    def language_code(self, raw: Any) -> str:
+        """The file's ``language``: the language its titles, names and labels are in."""
+        if raw is None:
+            return SOURCE_LANGUAGE
+        if not isinstance(raw, str) or not LANGUAGE_CODE.match(raw.strip().lower()):
+            self.problem(
+                "language",
+                _("must be a language code such as en or fi (got %(value)s)"),
+                value=show(raw),
+            )
+            return SOURCE_LANGUAGE
+        return raw.strip().lower()
 
     def elements(self, raw: Any) -> None:
         if not isinstance(raw, list) or not raw:
@@ -162,7 +187,7 @@ class FileValidator(RuleChecker):
             if code in self.codes:
                 self.problem(f"{path}.code", _("duplicate element %(code)s"), code=show(code))
                 continue
-            self.text(element, "name", path, limit=MAX_TITLE, required=True)
+            self.names[code] = self.text(element, "name", path, limit=MAX_TITLE, required=True)
             group = self.text(element, "group", path, limit=40, required=True)
             self.codes.append(code)
             self.groups[code] = group
@@ -220,7 +245,16 @@ class FileValidator(RuleChecker):
             provisional=not confirmed,
             source=source,
         )
-        return LoadedSet(definition, exploitation, confidence, note, notes, provenance)
+        return LoadedSet(
+            definition,
+            exploitation,
+            confidence,
+            note,
+            notes,
+            provenance,
+            language=self.language,
+            element_names=dict(self.names),
+        )
 
     # --- provenance (per indicator: provisional, sources) --------------------------------
 

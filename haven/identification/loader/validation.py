@@ -26,7 +26,10 @@ ADULT_FLOOR_GROUPS = (RECRUITMENT_GROUP, "exploitation", "destination")
 EXPLOITATION_GROUP = "exploitation"
 ILO_ELEMENT_RULE_WORDS = "2 strong, 1 strong + 1 medium-or-weak, 3 medium, or 2 medium + 1 weak"
 
-TOP_KEYS = ("schema_version", "source", "elements", "rules", "sets")
+TOP_KEYS = ("schema_version", "language", "source", "elements", "rules", "sets")
+# The language a file's texts are written in: ISO 639-1, optionally with a region (pt-br).
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+SOURCE_LANGUAGE = "en"
 ELEMENT_KEYS = ("code", "name", "group")
 RULE_KEYS = ("element_positive", "victim_adults", "victim_children")
 SET_KEYS = (
@@ -79,6 +82,8 @@ class Checker:
         self.recruitment: list[str] = []
         self.rules_given: set[str] = set()
         self.groups: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # element code -> name, as the file writes it
+        self.language = SOURCE_LANGUAGE  # the file's texts' language
         self.citations: tuple[str, ...] | None = None  # source.citations names, if given
 
     def problem(self, path: str, message: str, **params: object) -> None:

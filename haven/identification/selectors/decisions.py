@@ -34,6 +34,7 @@ from haven.identification.models import IdentificationDecision, Outcome, Reconsi
 from haven.identification.selectors import rounds
 from haven.identification.services import decisions as decision_services
 from haven.lib import ids
+from haven.lib.datatext import DataText
 from haven.vault import services as vault
 
 
@@ -121,7 +122,7 @@ def decrypted(case: Case, ciphertext: bytes | memoryview, context: str) -> str:
 def _view(
     decision: IdentificationDecision,
     case: Case,
-    labels: dict[str, str],
+    labels: dict[str, DataText],
     latest: bool,
     reopened: list[rounds.Reopening],
 ) -> DecisionView:
@@ -145,7 +146,7 @@ def _view(
         case_id=case.id,
         case_reference=case.reference,
         decision_type=decision.decision_type,
-        type_label=labels.get(decision.decision_type, decision.decision_type),
+        type_label=labels.get(decision.decision_type) or DataText(decision.decision_type, ""),
         outcome=decision.outcome,
         outcome_label=str(Outcome(decision.outcome).label),
         decided_on=decision.decided_on,
@@ -153,7 +154,8 @@ def _view(
         backdated=decision.backdated,
         decided_by=decision.decided_by.get_username(),
         organisation=decision.organisation.name,
-        standard_of_proof=decision.standard_of_proof,
+        # As saved (the file's words then), shown in the reader's language.
+        standard_of_proof=pathways.shown(decision.standard_of_proof),
         legal_basis=decision.legal_basis,
         reasons=decrypted(case, decision.reasons_enc, "decision.reasons"),
         served_to=decision.served_to,
@@ -176,7 +178,9 @@ def _view(
 def _views(
     case: Case, decisions: list[IdentificationDecision], reopened: list[rounds.Reopening]
 ) -> list[DecisionView]:
-    labels = {k: d.label for k, d in pathways.pathway_for(case.country).decision_types.items()}
+    labels = {
+        k: d.shown_label() for k, d in pathways.pathway_for(case.country).decision_types.items()
+    }
     latest = {d.decision_type: d.pk for d in decisions}  # oldest first: the last one wins
     return [_view(d, case, labels, latest[d.decision_type] == d.pk, reopened) for d in decisions]
 
@@ -306,7 +310,7 @@ def decision_options(*, user: User, case_id: object) -> DecisionOptions:
     )
     case = gated.case
     pathway = pathways.pathway_for(case.country)
-    labels = {k: d.label for k, d in pathway.decision_types.items()}
+    labels = {k: str(d.shown_label()) for k, d in pathway.decision_types.items()}
     history = rounds.current_round(
         list(
             IdentificationDecision.objects.filter(case=case).order_by("decided_on", "recorded_at")

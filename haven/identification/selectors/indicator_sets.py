@@ -3,31 +3,21 @@ decision is needed to read them, and no read is audited."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import OrgType, Role, User
-from haven.identification import engine, errors
+from haven.identification import engine, errors, loader
 from haven.identification.models import Indicator, IndicatorSet, Strength
+from haven.lib import datatext
 
-# The six elements of the ILO/EC 2009 sets (R-05), in words the pages can translate.
-# A national file's own element codes are shown as they are.
-ELEMENT_NAMES: dict[str, str | Promise] = {
-    "DR": gettext_lazy("Deceptive recruitment (including transfer and transport)"),
-    "CR": gettext_lazy("Coercive recruitment (including transfer and transport)"),
-    "RV": gettext_lazy("Recruitment by abuse of vulnerability"),
-    "EX": gettext_lazy("Exploitative conditions of work"),
-    "CD": gettext_lazy("Coercion at destination"),
-    "VD": gettext_lazy("Abuse of vulnerability at destination"),
-}
-
+DATA_APP = "identification"  # haven/identification/data/i18n/<lang>.yaml
 
 LOADER_ORG_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
@@ -58,8 +48,25 @@ def indicator_sets_load_check(*, user: User) -> None:
         )
 
 
-def element_name(code: str) -> str:
-    return str(ELEMENT_NAMES.get(code, code))
+@functools.cache
+def _element_names() -> Mapping[str, str]:
+    """The elements of the shipped ILO/EC 2009 file (R-05), by code, as it names them."""
+    return loader.load_shipped()[0].element_names  # every set of a file shares them
+
+
+def element_name(code: str) -> datatext.DataText:
+    """The element's name in the reader's language (haven/identification/data/i18n);
+    a national file's own element codes are shown as they are."""
+    name = _element_names().get(code)
+    if name is None:
+        return datatext.DataText(code, "")
+    return datatext.lookup(DATA_APP, name)
+
+
+def set_text(indicator_set: IndicatorSet, text: str) -> datatext.DataText:
+    """A title or label of ``indicator_set`` in the reader's language when the shipped
+    translations have it; an uploaded set's own texts as written, in its language."""
+    return datatext.lookup(DATA_APP, text, source=indicator_set.language)
 
 
 def strength_label(strength: str) -> str:
@@ -112,7 +119,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ElementIndicators:
     code: str
-    name: str
+    name: datatext.DataText
     indicators: list[Indicator]
 
 

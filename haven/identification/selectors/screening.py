@@ -26,7 +26,7 @@ from haven.identification.models import (
     ScreeningObservation,
 )
 from haven.identification.selectors import indicator_sets as set_selectors
-from haven.lib import ids
+from haven.lib import datatext, ids
 from haven.vault import services as vault
 
 
@@ -241,7 +241,7 @@ def screening_list(*, user: User, case_id: object) -> CaseScreenings:
 class ObservationView:
     code: str
     element: str
-    label: str
+    label: datatext.DataText  # in the reader's language where translated
     strength: str
     strength_label: str
     source: str
@@ -254,7 +254,7 @@ class ElementView:
     """One element as evaluated: counts, positive or not, why, and what was observed."""
 
     code: str
-    name: str
+    name: datatext.DataText
     strong: int
     medium: int
     weak: int
@@ -312,7 +312,10 @@ def screening_get(*, user: User, screening_id: object) -> ScreeningView:
 def _view(screening: Screening, case: Case) -> ScreeningView:
     indicator_set = screening.indicator_set
     erased = case.person.erased_at is not None
-    observed = [_observation(o, case=case, erased=erased) for o in screening.observations.all()]
+    observed = [
+        _observation(o, indicator_set, case=case, erased=erased)
+        for o in screening.observations.all()
+    ]
     observed.sort(key=lambda o: (STRENGTH_ORDER.get(o.strength, 9), o.code))
     result: Mapping[str, Any] = screening.result
     # The set's own element order: PostgreSQL's jsonb does not keep the keys' order.
@@ -337,7 +340,9 @@ def _view(screening: Screening, case: Case) -> ScreeningView:
     )
 
 
-def _observation(row: ScreeningObservation, *, case: Case, erased: bool) -> ObservationView:
+def _observation(
+    row: ScreeningObservation, indicator_set: IndicatorSet, *, case: Case, erased: bool
+) -> ObservationView:
     indicator = row.indicator
     note = (
         ""
@@ -349,7 +354,7 @@ def _observation(row: ScreeningObservation, *, case: Case, erased: bool) -> Obse
     return ObservationView(
         code=indicator.code,
         element=indicator.element,
-        label=indicator.label,
+        label=set_selectors.set_text(indicator_set, indicator.label),
         strength=indicator.strength,
         strength_label=set_selectors.strength_label(indicator.strength),
         source=row.source,

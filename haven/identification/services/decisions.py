@@ -119,7 +119,7 @@ def decision_status_check(
 
 
 def _labels(pathway: pathways.Pathway) -> dict[str, str]:
-    return {key: d.label for key, d in pathway.decision_types.items()}
+    return {key: str(d.shown_label()) for key, d in pathway.decision_types.items()}
 
 
 def _decision_type(pathway: pathways.Pathway, key: str) -> pathways.DecisionType:
@@ -174,8 +174,12 @@ def _not_before_reopening(reopened: Sequence[rounds.Reopening], day: date) -> No
 
 def _reasons(reasons: str, decision_type: pathways.DecisionType, outcome: str) -> str:
     text = reasons.strip()
-    template = decision_type.reason_templates.get(outcome, "").strip()
-    if not text or text == template:
+    # The template as the file writes it, and as the form offered it to this reader.
+    templates = {
+        decision_type.reason_templates.get(outcome, "").strip(),
+        decision_type.reason_template(outcome).strip(),
+    }
+    if not text or text in templates:
         raise errors.ReasonsRequired(
             _("Write the reasons for this decision; they can be given to the person."),
             field="reasons",

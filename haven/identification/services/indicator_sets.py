@@ -81,6 +81,7 @@ def _store(
         key=item.key,
         version=latest.version + 1 if latest is not None else 1,
         title=definition.title,
+        language=item.language,
         audience=definition.audience,
         exploitation=item.exploitation,
         provisional=definition.provisional,

@@ -305,7 +305,9 @@ def test_it_groups_indicators_under_their_elements_in_order() -> None:
         ("CD", 15),
         ("VD", 7),
     ]
-    assert groups[0].name == "Deceptive recruitment (including transfer and transport)"
+    assert groups[0].name == (  # the file's own name, shown in the reader's language
+        "Deceptive recruitment (deception during recruitment, transfer and transportation)"
+    )
     assert [(g.code, len(g.indicators)) for g in sexual] == [
         ("DR", 10),
         ("CR", 10),

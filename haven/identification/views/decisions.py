@@ -57,7 +57,8 @@ def _initial(option: selectors.DecisionTypeOption | None, outcome: str) -> dict[
     # the pathway's legal basis for this decision type is offered.
     initial: dict[str, Any] = {"legal_basis": option.decision_type.legal_basis}
     if outcome in Outcome.values:
-        template = option.decision_type.reason_templates.get(outcome, "")
+        # In the reader's language: what they type after it is saved as typed.
+        template = str(option.decision_type.reason_template(outcome))
         initial |= {"outcome": outcome, "reasons": template}
     return initial
 

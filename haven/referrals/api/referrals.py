@@ -99,7 +99,7 @@ class ReferralRowSerializer(serializers.Serializer[Any]):
     case_id = serializers.UUIDField()
     case_reference = serializers.CharField()
     referral_type = serializers.CharField(help_text="A key of the response-target file.")
-    type_label = serializers.CharField()
+    type_label = serializers.CharField(help_text="The type's label, in the request's language.")
     purpose = serializers.ChoiceField(choices=Purpose.values)
     field_groups = serializers.ListField(child=FieldGroupField())
     urgent = serializers.BooleanField()

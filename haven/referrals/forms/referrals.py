@@ -72,7 +72,7 @@ class ReferralForm(forms.Form):
         )
         entry_field.label_from_instance = _entry_label  # type: ignore[method-assign,assignment]  # Django's documented hook
         self.fields["referral_type"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            (t.key, t.label) for t in targets.referral_types().values()
+            (t.key, t.shown_label()) for t in targets.referral_types().values()
         ]
 
 

@@ -126,9 +126,10 @@ class LeadTransferView:
 
 
 def type_label(key: str) -> str:
-    """The referral type's label from the response-target file (its key if unknown)."""
+    """The referral type's label from the response-target file, in the reader's
+    language (a ``DataText``: pages mark an untranslated one); its key if unknown."""
     kind = targets.referral_type(key)
-    return kind.label if kind else key
+    return kind.shown_label() if kind else key
 
 
 def _row(referral: Referral, now: datetime) -> ReferralRow:
