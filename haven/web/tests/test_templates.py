@@ -3123,8 +3123,9 @@ def _place_list(scene: Scene) -> Context:
     from haven.shelters.selectors import places as place_selectors
 
     _shelter_place(scene)
-    rows = place_selectors.places_of_my_organisation(user=scene.reader)
-    return {"rows": [(row, "Women") for row in rows], "keeper": False, "nav": "places"}
+    page = place_selectors.places_of_my_organisation(user=scene.reader)
+    rows = [(row, "Women") for row in page.object_list]
+    return {"page": page, "rows": rows, "keeper": False, "nav": "places"}
 
 
 def _place_detail(scene: Scene) -> Context:
