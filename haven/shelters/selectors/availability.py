@@ -115,12 +115,20 @@ def rule_places(*, country: str, at: datetime | None = None) -> list[tuple[Place
 
 
 def rule_places_of(
-    place_ids: Iterable[uuid.UUID], *, country: str, at: datetime | None = None
+    place_ids: Iterable[uuid.UUID | None],
+    *,
+    country: str,
+    lock: bool = False,
+    at: datetime | None = None,
 ) -> dict[uuid.UUID, tuple[Place, rules.Place]]:
     """The places of ``place_ids`` that are active in the country, each with its view
     for the rules as ``rule_places`` sees it (three queries, whatever the number of
-    places of the country); a place missing, closed or abroad is left out."""
-    places = list(_active(country).filter(pk__in=list(place_ids)).order_by("pk"))
+    places of the country; ``lock``: locked for a write, in the order of their ids);
+    a place missing, closed or abroad is left out."""
+    found = _active(country).filter(pk__in=list(place_ids)).order_by("pk")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    places = list(found)
     return {place.pk: (place, view) for place, view in _with_views(places, at=at)}
 
 
