@@ -2780,8 +2780,14 @@ def _placement_contexts() -> dict[str, Builder]:
     def requests_page(scene: Scene) -> Context:
         s = placement_setup()
         propose(s)
-        rows = placement_selectors.placement_requests(user=s.staff)
-        return {"rows": rows, "state": "", "states": PlacementState.choices, "nav": "placements"}
+        page = placement_selectors.placement_requests(user=s.staff)
+        return {
+            "page": page,
+            "rows": page.object_list,
+            "state": "",
+            "states": PlacementState.choices,
+            "nav": "placements",
+        }
 
     def detail_page(scene: Scene) -> Context:
         s = placement_setup()
