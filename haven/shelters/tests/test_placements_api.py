@@ -151,8 +151,6 @@ def test_the_requests_come_a_page_at_a_time_through_the_api() -> None:
     beyond = client.get(PLACEMENTS, {"page": 3})
     # then
     one, two = first.json(), second.json()
-    assert [r["id"] for r in one["results"] + two["results"]] == [
-        str(p.pk) for p in reversed(made)
-    ]
+    assert [r["id"] for r in one["results"] + two["results"]] == [str(p.pk) for p in reversed(made)]
     assert (one["count"], one["count_exact"], two["next"]) == (26, True, None)
     assert one["next"].endswith("?page=2") and beyond.status_code == 404
