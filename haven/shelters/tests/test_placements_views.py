@@ -270,7 +270,7 @@ def test_a_long_list_of_requests_has_pages_that_keep_the_state_asked() -> None:
     made += _requests(s, 25)
     # when
     first = client_for(s.staff).get(url, {"state": "proposed"}).content.decode()
-    second = client_for(s.staff).get(url, {"state": "proposed", "page": 2}).content.decode()
+    second = client_for(s.staff).get(url, {"state": "proposed", "page": "2"}).content.decode()
     # then: the oldest request alone on the second page
     assert made[0].case.reference not in first and made[0].case.reference in second
     assert made[-1].case.reference in first
