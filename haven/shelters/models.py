@@ -204,6 +204,9 @@ class GroupPlanPerson(models.Model):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unplaced_reason = models.CharField(max_length=300, blank=True)
+    # the person's soft cost at that place when solved or moved there (0: not placed);
+    # the plan's soft cost is their sum, kept without reading every person again
+    soft_cost = models.PositiveIntegerField(default=0)
     # the person agreed to the placement (asked before the plan is sent)
     person_agreed_on = models.DateField(null=True, blank=True)
 

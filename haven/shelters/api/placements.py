@@ -23,7 +23,14 @@ from haven.access.api import FieldGroupField
 from haven.accounts.current import acting_user
 from haven.accounts.models import User
 from haven.cases.api.cases import CASE_ID, NOT_FOUND
-from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, ErrorSerializer, JsonApiView
+from haven.lib.api import (
+    BAD_REQUEST,
+    UNAUTHENTICATED,
+    CountedPagination,
+    DetailSerializer,
+    ErrorSerializer,
+    JsonApiView,
+)
 from haven.referrals.models import DeclineReason
 from haven.shelters import rules
 from haven.shelters.models import EndReason, PlacementState
@@ -165,10 +172,6 @@ class PlacementRowSerializer(serializers.Serializer[Any]):
     bed_label = serializers.CharField()
 
 
-class PlacementListSerializer(serializers.Serializer[Any]):
-    placements = PlacementRowSerializer(many=True)
-
-
 class PlacementBedSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="The room and the bed.")
@@ -226,18 +229,32 @@ def _detail(user: User, placement_id: object) -> Any:
 
 
 class PlacementRequestsView(JsonApiView):
+    pagination_class = CountedPagination
+
     @extend_schema(
         operation_id="placement_requests",
         tags=TAGS,
         parameters=[STATE],
-        responses={200: PlacementListSerializer, 401: UNAUTHENTICATED},
+        description="The placement requests to your organisation's places, newest "
+        "first, a page at a time.",
+        responses={
+            200: PlacementRowSerializer(many=True),
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(DetailSerializer, description="No such page."),
+        },
     )
     def get(self, request: Request) -> Response:
         state = request.query_params.get("state", "")
-        rows = selectors.placement_requests(
-            user=acting_user(request), state=state if state in PlacementState.values else None
+        paginator = self.pagination_class()
+        page = selectors.placement_requests(
+            user=acting_user(request),
+            state=state if state in PlacementState.values else None,
+            number=paginator.page_number(request),
+            per_page=paginator.per_page(),
         )
-        return Response(PlacementListSerializer({"placements": rows}).data)
+        return paginator.response_for(
+            request, page, PlacementRowSerializer(page.object_list, many=True).data
+        )
 
 
 class CasePlacementsView(JsonApiView):

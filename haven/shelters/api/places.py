@@ -24,6 +24,8 @@ from haven.lib import locking
 from haven.lib.api import (
     BAD_REQUEST,
     UNAUTHENTICATED,
+    CountedPagination,
+    DetailSerializer,
     ErrorSerializer,
     JsonApiView,
     NamedChoiceField,
@@ -54,6 +56,7 @@ EDIT_CONFLICT = OpenApiResponse(
     description="edit_conflict (field version): the place was changed since the version "
     "you read; nothing was saved.",
 )
+NO_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 CAPACITY_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
     description="capacity_not_allowed: only the national coordinator and the "
@@ -263,20 +266,32 @@ def _input(values: dict[str, Any]) -> services.PlaceInput:
 
 
 class PlacesView(JsonApiView):
+    pagination_class = CountedPagination
+
     @extend_schema(
         operation_id="shelter_places_list",
         tags=["shelters"],
-        description="A provider's own places, or (the national coordinator) every open "
-        "place of the country. Never an address or coordinates.",
-        responses={200: PlaceRowSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        description="A provider's own places (closed ones last), or (the national "
+        "coordinator) every open place of the country, a page at a time. Never an "
+        "address or coordinates.",
+        responses={
+            200: PlaceRowSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NO_PAGE,
+        },
     )
     def get(self, request: Request) -> Response:
         user = acting_user(request)
+        paginator = self.pagination_class()
+        number, per_page = paginator.page_number(request), paginator.per_page()
         if policy.may_keep_places(user):
-            rows = selectors.places_of_my_organisation(user=user)
+            page = selectors.places_of_my_organisation(user=user, number=number, per_page=per_page)
         else:
-            rows = selectors.places_of_country(user=user)
-        return Response(PlaceRowSerializer(rows, many=True).data)
+            page = selectors.places_of_country(user=user, number=number, per_page=per_page)
+        return paginator.response_for(
+            request, page, PlaceRowSerializer(page.object_list, many=True).data
+        )
 
     @extend_schema(
         operation_id="shelter_place_create",

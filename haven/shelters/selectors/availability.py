@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from haven.lib import ids
 from haven.shelters import rules
 from haven.shelters.models import HOLDING, Bed, BedOutage, Occupant, Place, Placement
 
@@ -84,15 +85,8 @@ def rule_place(place: Place, *, free: int, holding: dict[str, int]) -> rules.Pla
     )
 
 
-def rule_places(*, country: str, at: datetime | None = None) -> list[tuple[Place, rules.Place]]:
-    """Every active place of a country, each with its view for the rules (three
-    queries). The coordinates travel only inside the rules' view, for distances:
-    callers show a place's location only through the location selector."""
-    places = list(
-        Place.objects.filter(active=True, organisation__country=country).order_by(
-            "region", "name", "id"
-        )
-    )
+def _with_views(places: list[Place], *, at: datetime | None) -> list[tuple[Place, rules.Place]]:
+    """Each place with its view for the rules (two queries for any number of places)."""
     ids = [p.pk for p in places]
     beds = beds_in_service(ids, at=at or timezone.now())
     holding = held(ids)
@@ -107,3 +101,51 @@ def rule_places(*, country: str, at: datetime | None = None) -> list[tuple[Place
         )
         for place in places
     ]
+
+
+def _active(country: str) -> QuerySet[Place]:
+    return Place.objects.filter(active=True, organisation__country=country)
+
+
+def rule_places(*, country: str, at: datetime | None = None) -> list[tuple[Place, rules.Place]]:
+    """Every active place of a country, each with its view for the rules (three
+    queries). The coordinates travel only inside the rules' view, for distances:
+    callers show a place's location only through the location selector."""
+    return _with_views(list(_active(country).order_by("region", "name", "id")), at=at)
+
+
+def rule_places_of(
+    place_ids: Iterable[uuid.UUID | None],
+    *,
+    country: str,
+    lock: bool = False,
+    at: datetime | None = None,
+) -> dict[uuid.UUID, tuple[Place, rules.Place]]:
+    """The places of ``place_ids`` that are active in the country, each with its view
+    for the rules as ``rule_places`` sees it (three queries, whatever the number of
+    places of the country; ``lock``: locked for a write, in the order of their ids);
+    a place missing, closed or abroad is left out."""
+    found = _active(country).filter(pk__in=list(place_ids)).order_by("pk")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    places = list(found)
+    return {place.pk: (place, view) for place, view in _with_views(places, at=at)}
+
+
+def rule_place_of(
+    place_id: object, *, country: str, lock: bool = False, at: datetime | None = None
+) -> tuple[Place, rules.Place] | None:
+    """One active place of the country with its view for the rules, as
+    ``rule_places`` sees it (three queries: the place, locked for a write with
+    ``lock``, its beds in service, its beds held); None for an id that is not one,
+    or a place missing, closed or abroad."""
+    pk = ids.parse_uuid(place_id)
+    if pk is None:
+        return None
+    places = _active(country).filter(pk=pk)
+    if lock:
+        places = places.select_for_update(of=("self",))
+    place = places.first()
+    if place is None:
+        return None
+    return _with_views([place], at=at)[0]

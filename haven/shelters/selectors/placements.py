@@ -11,6 +11,7 @@ or coordinates here.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from haven.audit import services as audit
 from haven.audit.models import Action
 from haven.cases import errors as case_errors
 from haven.cases.models import Case
-from haven.lib import ids
+from haven.lib import ids, paging
 from haven.referrals import targets
 from haven.shelters.errors import PlacementNotFound
 from haven.shelters.models import (
@@ -42,6 +43,10 @@ from haven.shelters.models import (
 )
 from haven.shelters.selectors import availability
 from haven.shelters.states import PLACEMENT_TRANSITIONS, PlacementAction
+
+# The requests to a shelter come a page at a time, counted up to the limit ("more than").
+PAGE_SIZE = 25
+REQUEST_COUNT_LIMIT = 1_000
 
 # Placements still waiting for, or living on, an answer of the shelter.
 CURRENT = (PlacementState.PROPOSED, PlacementState.ACCEPTED, PlacementState.STARTED)
@@ -150,15 +155,23 @@ def _base() -> QuerySet[Placement]:
     return Placement.objects.select_related("case", "place", "referral", "bed__room")
 
 
-def placement_requests(*, user: User, state: str | None = None) -> list[PlacementRow]:
-    """The placement requests to the places of the user's organisation (its case
-    staff only; others see none): what was asked, the dates, the state."""
+def placement_requests(
+    *, user: User, state: str | None = None, number: int = 1, per_page: int = PAGE_SIZE
+) -> paging.Page[PlacementRow]:
+    """One page of the placement requests to the places of the user's organisation
+    (its case staff only; others see none), newest first: what was asked, the
+    dates, the state (two queries: the count up to ``REQUEST_COUNT_LIMIT``, the page)."""
     if user.role not in account_policy.CASE_ROLES or user.organisation_id is None:
-        return []
-    rows = _base().filter(place__organisation_id=user.organisation_id)
+        rows = Placement.objects.none()
+    else:
+        rows = _base().filter(place__organisation_id=user.organisation_id)
     if state:
         rows = rows.filter(state=state)
-    return [_row(p) for p in rows.order_by("-proposed_at", "id")]
+    count = paging.capped_count(rows.order_by().values("id"), limit=REQUEST_COUNT_LIMIT)
+    page = paging.page_of(
+        rows.order_by("-proposed_at", "id"), number=number, per_page=per_page, count=count
+    )
+    return dataclasses.replace(page, object_list=[_row(p) for p in page.object_list])
 
 
 @dataclass(frozen=True)

@@ -2,27 +2,35 @@
 the national coordinator, one place with its rooms, beds and beds out of service,
 and its location for those allowed to know it.
 
-Lists never carry the address or the coordinates (``location`` data): the rows
-here name the place, its region and kind, whom it takes in and its free beds.
+Lists come a page at a time and never carry the address or the coordinates
+(``location`` data): the rows here name the place, its region and kind, whom it
+takes in and its free beds.
 ``place_location`` is the one read of where a place is, and answers ``None`` to
 anyone the policy does not let know it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.policy import rule_desk_coordinator
 from haven.accounts.models import User
+from haven.lib import paging
 from haven.shelters import policy
 from haven.shelters.errors import PlaceNotAllowed, PlaceNotFound
 from haven.shelters.models import Bed, BedOutage, Place, Room
 from haven.shelters.selectors import availability
+
+# The lists of places come a page at a time; the count stops at
+# ``PLACE_COUNT_LIMIT`` ("more than"), whatever the number of places.
+PAGE_SIZE = 25
+PLACE_COUNT_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -85,29 +93,41 @@ def _rows(places: list[Place]) -> list[PlaceRow]:
     return rows
 
 
-def places_of_my_organisation(*, user: User) -> list[PlaceRow]:
-    """The places the user's organisation runs, closed ones last (three queries)."""
+def _page(places: QuerySet[Place], *, number: int, per_page: int) -> paging.Page[PlaceRow]:
+    """One page of ``places`` with its beds now (four queries: the count up to
+    ``PLACE_COUNT_LIMIT``, the page, its beds in service, its beds held)."""
+    count = paging.capped_count(places.order_by().values("id"), limit=PLACE_COUNT_LIMIT)
+    page = paging.page_of(places, number=number, per_page=per_page, count=count)
+    return dataclasses.replace(page, object_list=_rows(page.object_list))
+
+
+def places_of_my_organisation(
+    *, user: User, number: int = 1, per_page: int = PAGE_SIZE
+) -> paging.Page[PlaceRow]:
+    """One page of the places the user's organisation runs, closed ones last."""
     require_keeper(user=user)
-    places = list(
+    places = (
         Place.objects.filter(organisation=user.organisation)
         .select_related("organisation")
         .order_by("-active", "region", "name", "id")
     )
-    return _rows(places)
+    return _page(places, number=number, per_page=per_page)
 
 
-def places_of_country(*, user: User) -> list[PlaceRow]:
-    """The national coordinator's view: every active place of the country (three
-    queries), with the organisation that runs it."""
+def places_of_country(
+    *, user: User, number: int = 1, per_page: int = PAGE_SIZE
+) -> paging.Page[PlaceRow]:
+    """The national coordinator's view: one page of the active places of the
+    country, with the organisation that runs each."""
     if not rule_desk_coordinator(user=user).allowed:
         raise PlaceNotAllowed(str(policy.NOT_CAPACITY_READER.reason))
     assert user.organisation is not None  # noqa: S101 - the desk rule checked it
-    places = list(
+    places = (
         Place.objects.filter(active=True, organisation__country=user.organisation.country)
         .select_related("organisation")
         .order_by("region", "name", "id")
     )
-    return _rows(places)
+    return _page(places, number=number, per_page=per_page)
 
 
 def may_read_place(user: User, place: Place) -> bool:

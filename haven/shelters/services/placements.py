@@ -15,7 +15,8 @@ A placement ending changes nothing in access: the shelter stays on the case team
 as any organisation that accepted a referral does, until the case lead changes it.
 
 Every proposal re-checks the hard rules for this person now (``rules.exclusions``
-over ``availability.rule_places``, the place locked), whatever the page showed.
+over ``availability.rule_place_of``: the one place, locked, its beds and who lives
+there), whatever the page showed.
 """
 
 from __future__ import annotations
@@ -101,17 +102,9 @@ def _occupant(person: rules.Person) -> Occupant:
 
 def _place_checked(*, place_id: object, country: str, group: rules.Group) -> Place:
     """The place, locked, if active in the case's country and breaking no hard rule
-    for this group as it is now (free beds, who lives there)."""
-    parsed = ids.parse_uuid(place_id)
-    locked = Place.objects.select_for_update().filter(pk=parsed).first() if parsed else None
-    seen = next(
-        (
-            (p, v)
-            for p, v in availability.rule_places(country=country)
-            if locked is not None and p.pk == locked.pk
-        ),
-        None,
-    )
+    for this group as it is now (free beds, who lives there): the one place read
+    (``availability.rule_place_of``), never the whole country."""
+    seen = availability.rule_place_of(place_id, country=country, lock=True)
     if seen is None:
         raise InvalidInput(
             _("Choose an active place in the case's country."),

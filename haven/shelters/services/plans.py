@@ -9,19 +9,23 @@ Only the coordinator of the country the incident's cases are in works a plan
 (``access.policy.rule_desk_coordinator``); a plan holds the cases the coordinator
 may read through the case gate. What the hard rules need of a person (sex, gender
 identity, R-10's presumption of minority, languages) is read through the gate
-(identity group, for assistance) each time it is needed, and the read is audited;
-the plan stores only what the coordinator entered and where the plan puts each
-person. The place of danger is a region's centre, never an address.
+(identity group, for assistance) each time it is needed, once a person, and the
+read is audited; an action reads only the people it needs: solving, everyone;
+a move, the family moving and the plan's people already at the place; sending,
+each placed person in the same pass of the gate as their proposal. The plan
+stores only what the coordinator entered, where the plan puts each person and
+their soft cost there. The place of danger is a region's centre, never an address.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,7 +118,7 @@ def _save(plan: GroupPlan, fields: list[str]) -> None:
 
 def _clear(plan: GroupPlan) -> None:
     """What the plan said no longer holds once a person's facts change: solve again."""
-    plan.people.update(place=None, unplaced_reason="")
+    plan.people.update(place=None, unplaced_reason="", soft_cost=0)
     plan.solved_at = None
     plan.optimal = False
     plan.soft_cost = 0
@@ -224,47 +228,44 @@ def _int_id(value: object) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def rule_people(*, actor: User, plan: GroupPlan) -> list[tuple[GroupPlanPerson, rules.Person]]:
-    """The plan's people as the hard rules see them: their case's identity facts read
-    through the gate (each read audited) and the plan's own fields."""
+def _rule_person(
+    plan: GroupPlan, row: GroupPlanPerson, gated: case_selectors.GatedCase
+) -> rules.Person:
+    """A person of the plan as the hard rules see them: their case's identity facts,
+    from a gate the caller passed and audited, and the plan's own fields."""
     centre = regions.centre(plan.country, plan.danger_region) if plan.danger_region else None
+    person = gated.case.person
+    return rules.Person(
+        id=str(row.pk),
+        family=row.family or None,
+        sex=person.sex,
+        gender_identity=person.gender_identity,
+        # R-10: the age status already carries the presumption of minority.
+        presumed_child=person.treat_as_child,
+        risk_level=row.risk_level,
+        languages=frozenset(person.languages),
+        danger_lat=centre[0] if centre else None,
+        danger_lon=centre[1] if centre else None,
+        needs_wheelchair_access=row.needs_wheelchair_access,
+        needs_disability_access=row.needs_disability_access,
+    )
+
+
+def rule_people(
+    *, actor: User, plan: GroupPlan, rows: Iterable[GroupPlanPerson] | None = None
+) -> list[tuple[GroupPlanPerson, rules.Person]]:
+    """The plan's people (or only ``rows`` of it) as the hard rules see them: each
+    case's identity facts read through the gate, each read audited, and the plan's
+    own fields. An action reads only the people whose facts it needs."""
+    chosen = plan.people.order_by("family", "id") if rows is None else rows
     out = []
-    for row in plan.people.order_by("family", "id"):
+    for row in chosen:
         gated = case_selectors.case_for(
             user=actor, case_id=row.case_id, group=FieldGroup.IDENTITY, purpose=Purpose.ASSISTANCE
         )
         gated.audit_record(detail={"plan": str(plan.pk)})
-        person = gated.case.person
-        out.append(
-            (
-                row,
-                rules.Person(
-                    id=str(row.pk),
-                    family=row.family or None,
-                    sex=person.sex,
-                    gender_identity=person.gender_identity,
-                    # R-10: the age status already carries the presumption of minority.
-                    presumed_child=person.treat_as_child,
-                    risk_level=row.risk_level,
-                    languages=frozenset(person.languages),
-                    danger_lat=centre[0] if centre else None,
-                    danger_lon=centre[1] if centre else None,
-                    needs_wheelchair_access=row.needs_wheelchair_access,
-                    needs_disability_access=row.needs_disability_access,
-                ),
-            )
-        )
+        out.append((row, _rule_person(plan, row, gated)))
     return out
-
-
-def _soft_cost(
-    people: Sequence[tuple[GroupPlanPerson, rules.Person]], views: dict[str, rules.Place]
-) -> int:
-    return sum(
-        rules.cost(person, views[str(row.place_id)]).total
-        for row, person in people
-        if row.place_id is not None and str(row.place_id) in views
-    )
 
 
 @transaction.atomic
@@ -280,12 +281,15 @@ def plan_solve(*, actor: User, plan_id: object, time_limit: float = SOLVE_SECOND
         [person for _row, person in people],
         time_limit=time_limit,
     )
-    by_id = {view.id: place for place, view in places}
+    by_id = {view.id: (place, view) for place, view in places}
     for row, person in people:
         assigned = solution.assignments.get(person.id)
-        row.place = by_id[assigned] if assigned is not None else None
+        row.place = by_id[assigned][0] if assigned is not None else None
+        row.soft_cost = rules.cost(person, by_id[assigned][1]).total if assigned else 0
         row.unplaced_reason = solution.unplaced.get(person.id, "")[:REASON_MAX]
-    GroupPlanPerson.objects.bulk_update([row for row, _p in people], ["place", "unplaced_reason"])
+    GroupPlanPerson.objects.bulk_update(
+        [row for row, _p in people], ["place", "unplaced_reason", "soft_cost"]
+    )
     plan.solved_at = timezone.now()
     plan.optimal = solution.optimal
     plan.soft_cost = solution.soft_cost
@@ -325,33 +329,41 @@ def plan_move(
     """Put one person, with their whole family, in another place by hand. Refused,
     with the reason, when the place breaks a hard rule for them as the plan now
     stands: free beds less the plan's other people there, and no unaccompanied child
-    with adults (``rules.exclusions``)."""
+    with adults (``rules.exclusions``).
+
+    Only the people the rules need are read through the gate (each read audited):
+    the family moving, and the plan's other people already at that place; the one
+    place is read with its beds (``availability.rule_place_of``). The plan's soft
+    cost is the sum of each person's stored cost, the movers' computed anew."""
     plan = plan_get(actor=actor, plan_id=plan_id, write=True)
-    people = rule_people(actor=actor, plan=plan)
-    row = next((r for r, _p in people if r.pk == _int_id(person_id)), None)
+    pk = _int_id(person_id)
+    row = plan.people.filter(pk=pk).first() if pk is not None else None
     if row is None:
         raise NotFound(_("No such person in this plan."))
-    moving = [
-        (r, p) for r, p in people if r.pk == row.pk or (row.family and r.family == row.family)
-    ]
-    places = availability.rule_places(country=plan.country)
-    target = next((pair for pair in places if pair[0].pk == ids.parse_uuid(place_id)), None)
+    target = availability.rule_place_of(place_id, country=plan.country)
     if target is None:
         raise NotFound(_("No such place is available."))
     place, view = target
-    moving_ids = {r.pk for r, _p in moving}
-    others = [p for r, p in people if r.place_id == place.pk and r.pk not in moving_ids]
-    view_now = _with_others(view, others)
+    moving_rows = (
+        list(plan.people.filter(family=row.family).order_by("id")) if row.family else [row]
+    )
+    moving_ids = {r.pk for r in moving_rows}
+    there = plan.people.filter(place=place).exclude(pk__in=moving_ids).order_by("family", "id")
+    people = rule_people(actor=actor, plan=plan, rows=[*moving_rows, *there])
+    moving = [(r, p) for r, p in people if r.pk in moving_ids]
+    others = [p for r, p in people if r.pk not in moving_ids]
     (group,) = rules.groups_of([p for _r, p in moving])
-    reasons = rules.exclusions(group, view_now)
+    reasons = rules.exclusions(group, _with_others(view, others))
     if reasons:
         raise InvalidInput(rules.explain(reasons), code=ErrorCode.PLACE_EXCLUDED, field="place")
-    for moved, _person in moving:
+    for moved, person in moving:
         moved.place = place
         moved.unplaced_reason = ""
-    GroupPlanPerson.objects.bulk_update([r for r, _p in moving], ["place", "unplaced_reason"])
+        moved.soft_cost = rules.cost(person, view).total
+    GroupPlanPerson.objects.bulk_update(moving_rows, ["place", "unplaced_reason", "soft_cost"])
     plan.optimal = False  # moved by hand: no longer the solver's proven best
-    plan.soft_cost = _soft_cost(people, {v.id: v for _p, v in places})
+    placed = plan.people.filter(place__isnull=False)
+    plan.soft_cost = placed.aggregate(total=Sum("soft_cost"))["total"] or 0
     _save(plan, ["optimal", "soft_cost"])
     audit.audit_record(
         actor=audit.actor_of(actor),
@@ -360,7 +372,7 @@ def plan_move(
         object_id=plan.pk,
         detail={"moved": len(moving), "place": str(place.pk)},
     )
-    return [r for r, _p in moving]
+    return moving_rows
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -389,7 +401,9 @@ def _send_checked(*, actor: User, plan: GroupPlan, version: int | None) -> list[
     blockers = send_blockers(actor=actor, plan=plan)
     if blockers:
         raise _REFUSAL[blockers[0].code](blockers[0].message, code=blockers[0].code)
-    return list(plan.people.filter(place__isnull=False).order_by("family", "id"))
+    return list(
+        plan.people.filter(place__isnull=False).select_related("case").order_by("family", "id")
+    )
 
 
 def _plan_fits_now(
@@ -429,15 +443,20 @@ def plan_send(*, actor: User, plan_id: object, version: int | None = None) -> Gr
     no longer changed."""
     plan = plan_get(actor=actor, plan_id=plan_id, write=True)
     placed_rows = _send_checked(actor=actor, plan=plan, version=version)
-    ids_placed = {row.pk for row in placed_rows}
-    list(
-        Place.objects.select_for_update()
-        .filter(pk__in={row.place_id for row in placed_rows})
-        .order_by("pk")
+    places = availability.rule_places_of(
+        {row.place_id for row in placed_rows},
+        country=plan.country,
+        lock=True,
     )
-    placed = [(r, p) for r, p in rule_people(actor=actor, plan=plan) if r.pk in ids_placed]
-    now = availability.rule_places(country=plan.country)
-    places = {place.pk: (place, view) for place, view in now}
+    # One pass of the gate per placed person, as the proposal's write asks it (the
+    # case lead's staff, the case locked): its identity facts are read there once,
+    # audited once, and the same pass makes the proposal.
+    gates = {}
+    for row in placed_rows:
+        gated = search.placing_case(user=actor, case_id=row.case_id, lock=True)
+        gated.audit_record(detail={"plan": str(plan.pk)})
+        gates[row.pk] = gated
+    placed = [(row, _rule_person(plan, row, gates[row.pk])) for row in placed_rows]
     problems = _plan_fits_now(placed=placed, places=places)
     if problems:
         raise InvalidInput(
@@ -459,7 +478,7 @@ def plan_send(*, actor: User, plan_id: object, version: int | None = None) -> Gr
         try:
             placement_services.proposal_make(
                 actor=actor,
-                gated=search.placing_case(user=actor, case_id=row.case_id, lock=True),
+                gated=gates[row.pk],
                 place=places[row.place_id][0],
                 occupant=_occupant(groups[person.id], person),
                 person_agreed_on=row.person_agreed_on,

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from haven.shelters.models import BedOutage, Occupant, OutageReason, PlacementState
+from haven.shelters.models import BedOutage, Occupant, OutageReason, Place, PlacementState
 from haven.shelters.selectors import availability
 from haven.shelters.tests.places_factories import (
     a_case,
@@ -164,3 +164,80 @@ def test_rule_places_counts_in_a_fixed_number_of_queries() -> None:
     # then
     assert len(rows) == 6
     assert len(one.captured_queries) == len(six.captured_queries) == 3
+
+
+def _varied_places() -> list[Place]:
+    """Places of every kind the rules tell apart: full, with beds out of service,
+    hosting adults or a lone child, closed, abroad, without beds."""
+    fi, ee = shelter_org("FI"), shelter_org("EE")
+    user = staff(fi)
+    case = a_case()
+    adults = raw_place(fi, name="Adults", security_level=3, languages=["fi"], latitude=60.2)
+    child = raw_place(fi, name="Child", accepts=["children"], wheelchair_access=True)
+    repair = raw_place(fi, name="Repair", accepts=["families"], disability_access=True)
+    full = raw_place(fi, name="Full")
+    empty = raw_place(fi, name="No beds")
+    closed = raw_place(fi, name="Closed", active=False)
+    abroad = raw_place(ee, name="Tallinn", region="Harjumaa")
+    for place in (adults, child, repair, full, closed, abroad):
+        raw_beds(place, 3, created_at=NOW - DAY)
+    out = repair.rooms.get().beds.first()
+    assert out is not None
+    BedOutage.objects.create(
+        bed=out, starts_at=NOW - DAY, ends_at=None, reason=OutageReason.REPAIR, recorded_by=user
+    )
+    placement(adults, case=case, by=user, occupant=Occupant.ADULT, proposed_at=NOW - DAY)
+    placement(
+        child, case=case, by=user, occupant=Occupant.UNACCOMPANIED_CHILD, proposed_at=NOW - DAY
+    )
+    for _ in range(4):  # more held than beds: full, never negative
+        placement(full, case=case, by=user, proposed_at=NOW - DAY)
+    return [adults, child, repair, full, empty, closed, abroad]
+
+
+def test_one_place_is_seen_by_the_rules_exactly_as_in_the_whole_country() -> None:
+    # given
+    places = _varied_places()
+    country = dict(availability.rule_places(country="FI", at=NOW))
+    # when
+    one_by_one = {
+        place: availability.rule_place_of(place.pk, country="FI", at=NOW) for place in places
+    }
+    some = availability.rule_places_of([p.pk for p in places], country="FI", at=NOW)
+    # then: the same view for each active place of the country, none for the others
+    assert len(country) == 5
+    for place, seen in one_by_one.items():
+        expected = country.get(place)
+        assert (seen[1] if seen else None) == expected
+        assert (some[place.pk][1] if place.pk in some else None) == expected
+    assert {p.name: v.capacity for p, v in country.items()} == {
+        "Adults": 2,
+        "Child": 2,
+        "Repair": 2,
+        "Full": 0,
+        "No beds": 0,
+    }
+
+
+@pytest.mark.parametrize("place_id", ["nonsense", "5db57f5b-55c3-47c6-9b3b-c6dfb668fab7", None])
+def test_no_place_is_seen_for_an_id_that_is_not_one(place_id: object) -> None:
+    raw_place(shelter_org())
+    assert availability.rule_place_of(place_id, country="FI") is None
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_one_place_is_read_in_three_queries_whatever_the_country_holds(lock: bool) -> None:
+    # given: one place, then ten more in the country
+    org = shelter_org()
+    place = raw_place(org, name="Asked")
+    raw_beds(place, 2, created_at=NOW - DAY)
+    with CaptureQueriesContext(connection) as alone:
+        availability.rule_place_of(place.pk, country="FI", lock=lock, at=NOW)
+    for i in range(10):
+        raw_beds(raw_place(org, name=f"Other {i}"), 2, created_at=NOW - DAY)
+    # when
+    with CaptureQueriesContext(connection) as among:
+        seen = availability.rule_place_of(place.pk, country="FI", lock=lock, at=NOW)
+    # then: the place, its beds in service, its beds held
+    assert seen is not None and seen[0] == place and seen[1].capacity == 2
+    assert len(alone.captured_queries) == len(among.captured_queries) == 3

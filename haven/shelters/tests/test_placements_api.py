@@ -69,7 +69,7 @@ def test_the_placement_api_runs_the_whole_lifecycle_as_described(
     assert hidden.status_code == 404  # the shelter is not on the team yet
     assert (forged.status_code, forged.json()["code"]) == (400, "place_excluded")
     assert sent.status_code == 201
-    assert [r["id"] for r in requests.json()["placements"]] == [placement_id]
+    assert [r["id"] for r in requests.json()["results"]] == [placement_id]
     assert (not_ours.status_code, not_ours.json()["code"]) == (404, "placement_not_found")
     assert (refused.status_code, refused.json()["code"]) == (403, "not_place_staff")
     assert accepted.json()["row"]["state"] == "accepted"
@@ -127,7 +127,7 @@ def test_the_api_declines_and_withdraws_as_described(openapi: dict[str, Any]) ->
     assert read.json()["row"]["urgent"] is True
     assert read.json()["actions"] == ["withdraw"]
     assert withdrawn.json()["row"]["state"] == "withdrawn"
-    assert [r["id"] for r in listed.json()["placements"]] == [first["row"]["id"]]
+    assert [r["id"] for r in listed.json()["results"]] == [first["row"]["id"]]
     assert_served_as_described(
         openapi,
         [
@@ -137,3 +137,20 @@ def test_the_api_declines_and_withdraws_as_described(openapi: dict[str, Any]) ->
             (PLACEMENTS, "get", listed),
         ],
     )
+
+
+def test_the_requests_come_a_page_at_a_time_through_the_api() -> None:
+    # given: 26 requests to the shelter's place (a page holds 25)
+    from haven.shelters.tests.test_placements_selectors import _requests
+
+    s = placement_setup()
+    made = _requests(s, 26)
+    client = api_client_for(s.staff)
+    # when
+    first, second = client.get(PLACEMENTS), client.get(PLACEMENTS, {"page": 2})
+    beyond = client.get(PLACEMENTS, {"page": 3})
+    # then
+    one, two = first.json(), second.json()
+    assert [r["id"] for r in one["results"] + two["results"]] == [str(p.pk) for p in reversed(made)]
+    assert (one["count"], one["count_exact"], two["next"]) == (26, True, None)
+    assert one["next"].endswith("?page=2") and beyond.status_code == 404

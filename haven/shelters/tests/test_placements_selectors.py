@@ -5,10 +5,13 @@ person."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from haven.access import policy as access_policy
 from haven.access.models import FieldGroup
@@ -17,12 +20,18 @@ from haven.accounts.tests.factories import UserFactory, make_user
 from haven.audit.models import AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases.models import Incident
-from haven.cases.tests.factories import add_to_team
+from haven.cases.tests.factories import add_to_team, open_case
 from haven.referrals.services import referrals as referral_services
 from haven.shelters.errors import PlacementNotFound
 from haven.shelters.models import GroupPlan, GroupPlanPerson, Placement
 from haven.shelters.selectors import placements as selectors
-from haven.shelters.tests.test_placements_services import placement_setup, propose, started
+from haven.shelters.tests.places_factories import placement
+from haven.shelters.tests.test_placements_services import (
+    PlacementSetup,
+    placement_setup,
+    propose,
+    started,
+)
 from haven.web.tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +44,48 @@ def test_the_requests_list_is_for_the_places_case_staff_only() -> None:
     admin = UserFactory.create(organisation=s.shelter, role=Role.ORG_ADMIN)
 
     # when / then
-    assert [r.id for r in selectors.placement_requests(user=s.staff)] == [placement.pk]
-    assert selectors.placement_requests(user=s.staff, state="started") == []
-    assert selectors.placement_requests(user=admin) == []
-    assert selectors.placement_requests(user=s.other) == []
-    assert selectors.placement_requests(user=s.lead) == []
+    assert [r.id for r in selectors.placement_requests(user=s.staff).object_list] == [placement.pk]
+    assert selectors.placement_requests(user=s.staff, state="started").object_list == []
+    assert selectors.placement_requests(user=admin).object_list == []
+    assert selectors.placement_requests(user=s.other).object_list == []
+    assert selectors.placement_requests(user=s.lead).object_list == []
+
+
+def _requests(s: PlacementSetup, n: int) -> list[Placement]:
+    """``n`` requests to the shelter's place, one a minute, the newest last (written
+    directly: other cases)."""
+    start = timezone.now() - timedelta(hours=1)
+    return [
+        placement(
+            s.place,
+            case=open_case(actor=s.lead),
+            by=s.lead,
+            proposed_at=start + timedelta(minutes=i),
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_requests_come_a_page_at_a_time_newest_first_in_two_queries(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given: 27 requests to the shelter's place
+    s = placement_setup()
+    made = _requests(s, 27)
+    newest_first = [p.pk for p in reversed(made)]
+    # when: the count and the page (its case, place, referral and bed in the same query)
+    with django_assert_num_queries(2):
+        first = selectors.placement_requests(user=s.staff, per_page=25)
+    with django_assert_num_queries(2):
+        second = selectors.placement_requests(user=s.staff, number=2, per_page=25)
+    # then
+    assert [r.id for r in first.object_list + second.object_list] == newest_first
+    assert (first.count.value, first.count.exact, first.has_next, second.has_next) == (
+        27,
+        True,
+        True,
+        False,
+    )
 
 
 def test_one_placement_is_read_by_its_two_sides_only_and_the_read_is_audited() -> None:

@@ -12,6 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.access.models import FieldGroup, TeamMembership
@@ -216,6 +218,26 @@ def test_it_refuses_an_inactive_place_a_place_abroad_and_a_malformed_id() -> Non
             propose(s, place_id=place_id)
         assert (refused.value.field, refused.value.code) == ("place", ErrorCode.INVALID)
     assert not Placement.objects.exists()
+
+
+def test_a_proposal_reads_the_one_place_asked_for_not_the_country() -> None:
+    # given: the place asked for among ten others of the country, and a second case
+    s = placement_setup()
+    for i in range(10):
+        place(s.shelter, name=f"Other {i}")
+    again = open_case(actor=s.lead, sex="female", gender_identity="woman")
+    share_by_law(case=again, organisation=s.shelter)
+    with CaptureQueriesContext(connection) as first:
+        propose(s)
+    for i in range(10):
+        place(s.shelter, name=f"More {i}")
+    # when
+    with CaptureQueriesContext(connection) as second:
+        propose(s, case_id=again.id)
+    # then: every read of places is of the one place, and ten more places cost nothing
+    reads = [q["sql"] for q in second.captured_queries if 'FROM "shelters_place"' in q["sql"]]
+    assert reads and all('"shelters_place"."id" =' in sql for sql in reads)
+    assert len(first.captured_queries) == len(second.captured_queries)
 
 
 def _hosting(s: PlacementSetup, target: Place, occupant: str) -> None:

@@ -257,3 +257,23 @@ def test_the_placement_ending_leaves_the_shelter_on_the_team_and_the_page_says_s
     police = _police(s)
     page = client_for(police).get(reverse("web:case_detail", args=[s.case.id])).content.decode()
     assert "no current place in safe accommodation" in page
+
+
+def test_a_long_list_of_requests_has_pages_that_keep_the_state_asked() -> None:
+    # given: one request waiting for an answer, then 26 (a page holds 25)
+    from haven.shelters.tests.test_placements_selectors import _requests
+
+    s = placement_setup()
+    url = reverse("shelters_placements:placement_requests")
+    made = _requests(s, 1)
+    alone = client_for(s.staff).get(url).content.decode()
+    made += _requests(s, 25)
+    # when
+    first = client_for(s.staff).get(url, {"state": "proposed"}).content.decode()
+    second = client_for(s.staff).get(url, {"state": "proposed", "page": "2"}).content.decode()
+    # then: the oldest request alone on the second page
+    assert made[0].case.reference not in first and made[0].case.reference in second
+    assert made[-1].case.reference in first
+    assert 'href="?state=proposed&amp;page=2" rel="next"' in first
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    assert 'class="pagination"' not in alone

@@ -56,7 +56,7 @@ def test_a_provider_creates_a_place_and_reads_its_location_the_list_never_has_it
         "longitude": 23.76,
     }
     assert listed.status_code == 200
-    assert [row["name"] for row in listed.json()] == ["Birch House"]
+    assert [row["name"] for row in listed.json()["results"]] == ["Birch House"]
     assert ADDRESS not in listed.content.decode() and "61.5" not in listed.content.decode()
 
 
@@ -70,7 +70,7 @@ def test_the_coordinator_reads_places_without_location_and_cannot_change_them() 
     changed = client.patch(f"{PLACES}{place.pk}/", {"name": "x", "version": 1}, format="json")
     created = client.post(PLACES, body(), format="json")
     # then
-    assert [row["free"] for row in listed.json()] == [2]
+    assert [row["free"] for row in listed.json()["results"]] == [2]
     assert ADDRESS not in listed.content.decode()
     assert one.status_code == 200 and one.json()["location"] is None
     assert ADDRESS not in one.content.decode()
@@ -191,3 +191,31 @@ def test_the_list_endpoint_costs_the_same_queries_for_1_or_6_places() -> None:
     after = count()
     # then
     assert before == after
+
+
+def test_the_list_comes_a_page_at_a_time_with_its_count_and_links() -> None:
+    # given: 27 places of one provider (a page holds 25)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from haven.shelters.tests.places_factories import raw_beds, raw_place
+
+    org = shelter_org()
+    names = [f"Place {i:02d}" for i in range(27)]
+    for name in names:
+        raw_beds(raw_place(org, name=name), 1, created_at=timezone.now() - timedelta(days=1))
+    client = api_client_for(staff(org))
+    # when
+    first = client.get(PLACES)
+    second = client.get(PLACES, {"page": 2})
+    beyond = client.get(PLACES, {"page": 3})
+    nonsense = client.get(PLACES, {"page": "x"})
+    # then
+    assert first.status_code == second.status_code == 200
+    one, two = first.json(), second.json()
+    assert [row["name"] for row in one["results"] + two["results"]] == names
+    assert (one["count"], one["count_exact"], one["previous"]) == (27, True, None)
+    assert one["next"].endswith("?page=2") and two["next"] is None
+    assert two["previous"].endswith(PLACES)
+    assert beyond.status_code == nonsense.status_code == 404

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
@@ -23,6 +24,8 @@ from haven.shelters.tests.places_factories import (
     coordinator,
     make_place,
     placement,
+    raw_beds,
+    raw_place,
     shelter_org,
     staff,
 )
@@ -42,7 +45,7 @@ def test_an_organisation_lists_its_own_places_with_free_beds_closed_ones_last() 
     placement(open_, case=a_case(), by=user, proposed_at=NOW - DAY)
     make_place(staff(shelter_org()), name="Not ours")
     # when
-    rows = selectors.places_of_my_organisation(user=user)
+    rows = selectors.places_of_my_organisation(user=user).object_list
     # then
     assert [(r.place.name, r.beds, r.held, r.free) for r in rows] == [
         ("Open", 3, 1, 2),
@@ -62,7 +65,7 @@ def test_the_coordinator_lists_the_active_places_of_the_country_only() -> None:
     make_place(fi, name="Helsinki", beds=2)
     make_place(staff(shelter_org("EE")), name="Tallinn", region="Harjumaa")
     # when
-    rows = selectors.places_of_country(user=coordinator("FI"))
+    rows = selectors.places_of_country(user=coordinator("FI")).object_list
     # then
     assert [(r.place.name, r.free) for r in rows] == [("Helsinki", 2)]
     with pytest.raises(HavenError) as refused:
@@ -84,9 +87,48 @@ def test_lists_take_a_fixed_number_of_queries() -> None:
     with CaptureQueriesContext(connection) as five:
         mine = selectors.places_of_my_organisation(user=user)
         country = selectors.places_of_country(user=boss)
+    # then: the count, the page, its beds in service and its beds held, each
+    assert len(mine.object_list) == len(country.object_list) == 5
+    assert len(one.captured_queries) == len(five.captured_queries) == 8
+
+
+@pytest.mark.parametrize("asker", ["provider", "coordinator"])
+def test_a_long_list_comes_a_page_at_a_time_in_four_queries(
+    asker: str, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    # given: 30 places of one provider, read by its staff or the coordinator
+    org = shelter_org()
+    names = [f"Place {i:02d}" for i in range(30)]
+    for name in names:
+        raw_beds(raw_place(org, name=name), 1, created_at=NOW - DAY)
+    user = staff(org) if asker == "provider" else coordinator()
+    read = (
+        selectors.places_of_my_organisation if asker == "provider" else selectors.places_of_country
+    )
+    # when: the count, the page, its beds in service, its beds held
+    with django_assert_num_queries(4):
+        first = read(user=user, number=1, per_page=25)
+    with django_assert_num_queries(4):
+        second = read(user=user, number=2, per_page=25)
     # then
-    assert len(mine) == len(country) == 5
-    assert len(one.captured_queries) == len(five.captured_queries) == 6
+    assert [r.place.name for r in first.object_list] == names[:25]
+    assert [r.place.name for r in second.object_list] == names[25:]
+    assert [r.free for r in first.object_list] == [1] * 25
+    assert (first.has_next, second.has_next, second.has_previous) == (True, False, True)
+    assert (first.count.value, first.count.exact, first.num_pages) == (30, True, 2)
+
+
+def test_beyond_the_count_limit_the_list_says_more_than(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: three places, counted up to two
+    org = shelter_org()
+    for i in range(3):
+        raw_place(org, name=f"P{i}")
+    monkeypatch.setattr(selectors, "PLACE_COUNT_LIMIT", 2)
+    # when
+    page = selectors.places_of_my_organisation(user=staff(org), number=1, per_page=2)
+    # then
+    assert (page.count.value, page.count.more_than, page.num_pages) == (2, True, None)
+    assert page.has_next and len(page.object_list) == 2
 
 
 def test_place_detail_shows_rooms_beds_and_their_outages_to_staff_and_coordinator() -> None:

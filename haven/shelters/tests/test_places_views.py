@@ -277,3 +277,29 @@ def test_the_list_and_capacity_pages_cost_the_same_queries_for_1_or_8_places() -
     after = [count(keeper_client, LIST), count(boss_client, LIST), count(boss_client, CAPACITY)]
     # then
     assert before == after
+
+
+def test_a_long_list_of_places_has_pages_and_a_short_one_none() -> None:
+    # given: 26 places of one provider (a page holds 25)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from haven.shelters.tests.places_factories import raw_beds, raw_place
+
+    org = shelter_org()
+    keeper = client_for(staff(org))
+    raw_place(org, name="Place 00")
+    short = page(keeper, LIST)
+    for i in range(1, 26):
+        raw_beds(
+            raw_place(org, name=f"Place {i:02d}"), 1, created_at=timezone.now() - timedelta(days=1)
+        )
+    # when
+    first, second = page(keeper, LIST), page(keeper, f"{LIST}?page=2")
+    # then
+    assert 'class="pagination"' not in short
+    assert "Place 24" in first and "Place 25" not in first
+    assert "Place 25" in second and "Place 00" not in second
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' in second
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second

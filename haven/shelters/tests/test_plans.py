@@ -204,6 +204,7 @@ def test_r10_solving_places_families_whole_and_a_presumed_child_apart_from_adult
     assert rows[man.reference].place == men
     assert solved.optimal and solved.solved_at is not None
     assert solved.soft_cost > 0  # Uusimaa is the place of danger: every place is near it
+    assert sum(row.soft_cost for row in rows.values()) == solved.soft_cost
     reads = AuditEvent.objects.filter(action=Action.READ, object_type="cases.Case")
     assert reads.filter(field_groups="identity", detail__plan=str(plan.pk)).count() == 4
 
@@ -363,6 +364,38 @@ def test_moving_a_person_moves_their_whole_family(
     assert plan.soft_cost == 0  # no language and no place of danger: nothing costs
     event = AuditEvent.objects.filter(object_type=plans.PLAN, action=Action.UPDATE).last()
     assert event is not None and event.detail == {"moved": 2, "place": str(second.pk)}
+
+
+def test_a_move_keeps_the_plans_soft_cost_as_the_sum_of_each_persons(
+    desk: User, incident: Incident
+) -> None:
+    # given: danger in Uusimaa; two women solved into a house in Lapland (nothing
+    # costs there), then one moved by hand to a house in Helsinki, near the danger
+    for _ in range(2):
+        open_case(desk, incident)
+    far = shelter("Far", 2, {A.WOMEN})
+    Place.objects.filter(pk=far.pk).update(latitude=67.5, longitude=26.0)
+    near = shelter("Near", 2, {A.WOMEN})
+    plan = plans.plan_create(actor=desk, incident_id=incident.pk, danger_region="Uusimaa")
+    solved = plans.plan_solve(actor=desk, plan_id=plan.pk)
+    rows = list(_rows(plan).values())
+    assert solved.soft_cost == 0 and {r.place for r in rows} == {far}
+
+    # when
+    plans.plan_move(actor=desk, plan_id=plan.pk, person_id=rows[0].pk, place_id=near.pk)
+
+    # then: the mover's cost at the near house, the other's unchanged
+    near_cost = rules.cost(
+        rules.Person(id="x", danger_lat=60.25, danger_lon=24.90),
+        rules.Place(
+            id="p", capacity=1, accepts=frozenset(), security_level=3, lat=60.17, lon=24.94
+        ),
+    ).total
+    moved = {r.pk: r.soft_cost for r in plan.people.all()}
+    plan.refresh_from_db()
+    assert near_cost > 0
+    assert moved == {rows[0].pk: near_cost, rows[1].pk: 0}
+    assert plan.soft_cost == near_cost
 
 
 def test_a_move_that_breaks_a_hard_rule_is_refused_with_the_reason(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.current import request_user
 from haven.accounts.models import User
+from haven.lib import paging
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
 from haven.shelters.forms import placements as placement_forms
@@ -145,11 +146,17 @@ def _chosen(
 @login_required
 @domain_errors
 def placement_requests(request: HttpRequest) -> HttpResponse:
-    """The placement requests to the places of the user's organisation."""
+    """The placement requests to the places of the user's organisation, a page at a time."""
     state = request.GET.get("state", "")
     state = state if state in PlacementState.values else ""
+    page = selectors.placement_requests(
+        user=request_user(request),
+        state=state or None,
+        number=paging.page_number(request.GET.get("page")),
+    )
     context = {
-        "rows": selectors.placement_requests(user=request_user(request), state=state or None),
+        "page": page,
+        "rows": page.object_list,
         "state": state,
         "states": PlacementState.choices,
         "nav": "placements",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts.current import request_user
 from haven.accounts.models import User
+from haven.lib import paging
 from haven.lib.errors import EditConflict, InvalidInput
 from haven.lib.views import domain_errors, edit_conflict, forbidden, form_error
 from haven.shelters import policy
@@ -47,18 +48,21 @@ def _accepts(place: Place) -> str:
 @require_GET
 @domain_errors
 def place_list(request: HttpRequest) -> HttpResponse:
-    """A provider's own places, or the coordinator's country (never an address)."""
+    """A provider's own places, or the coordinator's country (never an address), a
+    page at a time."""
     user = request_user(request)
     if not policy.may_list_places(user):
         return forbidden(request, reason=str(policy.NOT_PROVIDER.reason))
     keeper = policy.may_keep_places(user)
-    rows = (
-        selectors.places_of_my_organisation(user=user)
+    number = paging.page_number(request.GET.get("page"))
+    page = (
+        selectors.places_of_my_organisation(user=user, number=number)
         if keeper
-        else selectors.places_of_country(user=user)
+        else selectors.places_of_country(user=user, number=number)
     )
     context = {
-        "rows": [(row, _accepts(row.place)) for row in rows],
+        "page": page,
+        "rows": [(row, _accepts(row.place)) for row in page.object_list],
         "keeper": keeper,
         "kinds": dict(PlaceKind.choices),
         "nav": "places",

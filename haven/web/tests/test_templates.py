@@ -2798,8 +2798,14 @@ def _placement_contexts() -> dict[str, Builder]:
     def requests_page(scene: Scene) -> Context:
         s = placement_setup()
         propose(s)
-        rows = placement_selectors.placement_requests(user=s.staff)
-        return {"rows": rows, "state": "", "states": PlacementState.choices, "nav": "placements"}
+        page = placement_selectors.placement_requests(user=s.staff)
+        return {
+            "page": page,
+            "rows": page.object_list,
+            "state": "",
+            "states": PlacementState.choices,
+            "nav": "placements",
+        }
 
     def detail_page(scene: Scene) -> Context:
         s = placement_setup()
@@ -3141,8 +3147,9 @@ def _place_list(scene: Scene) -> Context:
     from haven.shelters.selectors import places as place_selectors
 
     _shelter_place(scene)
-    rows = place_selectors.places_of_my_organisation(user=scene.reader)
-    return {"rows": [(row, "Women") for row in rows], "keeper": False, "nav": "places"}
+    page = place_selectors.places_of_my_organisation(user=scene.reader)
+    rows = [(row, "Women") for row in page.object_list]
+    return {"page": page, "rows": rows, "keeper": False, "nav": "places"}
 
 
 def _place_detail(scene: Scene) -> Context:
