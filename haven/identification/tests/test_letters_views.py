@@ -38,6 +38,7 @@ LETTER_QUERIES = 19
 
 RUSSIAN_HEADING = "Что решено"  # "What was decided"
 UKRAINIAN_HEADING = "Що вирішено"
+RUSSIAN_LABEL = "Решение о разумных основаниях"  # noqa: RUF001 - "Reasonable grounds decision"
 
 
 @dataclass
@@ -79,7 +80,7 @@ def test_the_letter_is_in_russian_for_a_person_whose_first_language_is_russian()
     assert '<article class="decision-letter" lang="ru" dir="ltr"' in html
     assert RUSSIAN_HEADING in article
     assert "Положительное" in article  # the outcome's label, in Russian
-    assert "Решение о разумных основаниях" in article  # the pathway's label (data), in Russian
+    assert RUSSIAN_LABEL in article  # the pathway's label (data), in Russian
     assert "Reasonable grounds decision" not in article
     assert "27.11.2026" in article  # the date as Russian writes it
     assert "27 Nov 2026" not in article
