@@ -311,12 +311,8 @@ def referral_details_of_case(*, user: User, case_id: object) -> dict[uuid.UUID, 
     organisation = user.organisation_id
     party = Q(from_organisation_id=organisation) | Q(to_organisation_id=organisation)
     now = timezone.now()
-    details = {}
-    for referral in _with_events(_base()).filter(party, case=case):
-        detail = _detail(referral, user, now)
-        if detail is not None:
-            details[referral.pk] = detail
-    return details
+    read = {r.pk: _detail(r, user, now) for r in _with_events(_base()).filter(party, case=case)}
+    return {pk: detail for pk, detail in read.items() if detail is not None}
 
 
 def referrals_of_case(*, user: User, case_id: object) -> list[ReferralRow]:
