@@ -16,6 +16,8 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -130,11 +132,124 @@ def audit_record(
     db = connections[DEFAULT_DB_ALIAS]  # looked up once (each lookup is thread-local)
     params = [db.ops.adapt_datetimefield_value(now), *head[1:]]
     params += [detail_json, KEYED, mac, None, "", ""]
-    with db.cursor() as cursor:
-        cursor.execute(_insert_sql(db.vendor), params)
-        (event_id,) = cursor.fetchone()
+    batch = _BATCH.get()
+    if batch is not None and len(db.atomic_blocks) == batch.depth:
+        batch.rows.append(params)  # appended with the batch's others, at its end
+        event_id = None
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(_insert_sql(db.vendor), params)
+            (event_id,) = cursor.fetchone()
     values = (event_id, now, *head[1:], detail, KEYED, mac, None, "", "")
     return AuditEvent.from_db(db.alias, None, values)  # type: ignore[arg-type]
+
+
+# --- many reads, recorded together --------------------------------------------------------
+#
+# A page gathered from many apps' selectors (the report for the person: a section
+# per app) reads and records in one transaction. Each selector is a transaction of
+# its own when called alone; nested in the page's, each would be a savepoint and an
+# INSERT of its own (two thirds of the report's queries). Inside ``audit_batch``:
+#
+# - every event recorded at the batch's level is kept in memory and appended with
+#   the others in one statement at the end of the batch, still inside its
+#   transaction: the same events, in the same order, committed with the reads or
+#   not at all;
+# - an ``audited_read`` step takes no savepoint: if it fails (a refusal its caller
+#   answers with the reason, say), the events it recorded are dropped, as the
+#   savepoint's rollback would have dropped them; and any other write inside a
+#   step, which nothing could then undo, is refused (a selector that writes keeps
+#   ``transaction.atomic``);
+# - anything in a transaction nested deeper (a service's savepoint) is written as
+#   usual, protected by its own savepoint.
+
+
+@dataclass
+class _Batch:
+    depth: int  # the atomic blocks open at the batch's level
+    rows: list[list[Any]]  # the INSERT's parameters of each event, in the order recorded
+    steps: int = 0  # ``audited_read`` steps open without a savepoint
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("haven_audit_batch", default=None)
+# Events per INSERT statement when a batch is appended (17 values each: well below
+# every database's limit on bound values).
+BATCH_ROWS_PER_STATEMENT = 500
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@functools.cache
+def _batch_insert_sql(vendor: str, rows: int) -> str:
+    """``_insert_sql`` for ``rows`` events, without RETURNING (no caller needs the ids)."""
+    into, _values, marks = _insert_sql(vendor).partition(" VALUES ")
+    marks = marks.partition(" RETURNING ")[0]
+    return f"{into} VALUES {', '.join([marks] * rows)}"
+
+
+def _append(rows: Sequence[list[Any]]) -> None:
+    """The batch's events, in the order recorded (ids ascending), a statement per
+    ``BATCH_ROWS_PER_STATEMENT``."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_ROWS_PER_STATEMENT):
+            chunk = rows[start : start + BATCH_ROWS_PER_STATEMENT]
+            cursor.execute(
+                _batch_insert_sql(connection.vendor, len(chunk)),
+                [value for row in chunk for value in row],
+            )
+
+
+def _reads_only(
+    batch: _Batch, execute: Any, sql: str, params: Any, many: bool, context: Any
+) -> Any:
+    """Refuse a write inside a step of the batch: no savepoint could undo it."""
+    if (
+        batch.steps
+        and len(connection.atomic_blocks) == batch.depth
+        and sql.lstrip()[:7].upper().startswith(_WRITES)
+    ):
+        raise transaction.TransactionManagementError(
+            "A write inside an audited read step of an audit batch: use transaction.atomic"
+        )
+    return execute(sql, params, many, context)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """One transaction for many audited reads, its events appended together at its
+    end (see above). Inside a batch already open, it joins it."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    with transaction.atomic():
+        batch = _Batch(depth=len(connection.atomic_blocks), rows=[])
+        token = _BATCH.set(batch)
+        try:
+            with connection.execute_wrapper(functools.partial(_reads_only, batch)):
+                yield
+                _append(batch.rows)
+        finally:
+            _BATCH.reset(token)
+
+
+@contextmanager
+def audited_read() -> Iterator[None]:
+    """The transaction of a selector that reads and records its reads: its own
+    (``transaction.atomic``), or inside ``audit_batch`` a step of the batch's,
+    without a savepoint. Use it as a decorator: ``@audit.audited_read()``."""
+    batch = _BATCH.get()
+    if batch is None or len(connection.atomic_blocks) != batch.depth:
+        with transaction.atomic():
+            yield
+        return
+    mark = len(batch.rows)
+    batch.steps += 1
+    try:
+        yield
+    except BaseException:
+        del batch.rows[mark:]  # what the step recorded goes with it
+        raise
+    finally:
+        batch.steps -= 1
 
 
 # --- sealing ---------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -243,7 +242,7 @@ def offered_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-@transaction.atomic
+@audit.audit_batch()
 def person_report_read(
     *,
     user: User,
@@ -256,7 +255,11 @@ def person_report_read(
     everyone else the case's 404. It shows every field group the lead may read (as
     ``access.policy`` decides), in the person's first language where Haven offers
     it (``language`` overrides it), with the sections of ``report_parts`` (the
-    composer's, ``haven.web.composer``). Producing it is an audited read."""
+    composer's, ``haven.web.composer``). Producing it is an audited read.
+
+    One transaction, whose audit events (the report's own and every part's) are
+    appended together at its end (``audit.audit_batch``): each part's selector
+    still decides and records its own reads, without a savepoint of its own."""
     case, context = selectors.case_get_with_context(user=user, case_id=case_id)
     lead = context.lead
     if lead is None or lead.organisation_id != user.organisation_id:

@@ -549,7 +549,7 @@ def _group_data(case: Case, group: FieldGroup) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@audit.audited_read()
 def case_read(*, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTANCE) -> CaseView:
     """The case as this user may see it: each field group shown or hidden with
     its reason. The groups shown are recorded in the audit trail in the same
@@ -627,7 +627,7 @@ def incident_of(*, user: User, case: Case) -> IncidentView | None:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def person_access_report(*, user: User, case_id: object) -> list[AuditEvent]:
     """Who read or changed this person's data, and when (for the person and the lead).
 
@@ -879,7 +879,7 @@ def _audit_interview_read(
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def interview_list(
     *, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTANCE
 ) -> CaseInterviews:
@@ -1068,7 +1068,7 @@ def active_holds(*, case_id: uuid.UUID, today: date | None = None) -> QuerySet[L
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def erasure_page(*, user: User, case_id: object) -> ErasurePage:
     """The erasure requests and legal holds of a case, for the lead's staff and the
     supervisors on the team; everyone else gets the same 404 as for a hidden case

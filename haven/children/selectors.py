@@ -16,13 +16,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.audit import services as audit
 from haven.cases import hooks
 from haven.cases import selectors as case_selectors
 from haven.cases.models import AgeStatus, Case
@@ -122,7 +123,7 @@ def _summary(case: Case, latest: AppointmentView | None) -> GuardianSummary:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def guardian_list(*, user: User, case_id: object) -> GuardiansView:
     """The case's guardians and representatives, latest first (legal group, R-11).
     The read is audited."""
@@ -218,7 +219,7 @@ def _record_view(row: BestInterestsRecord, case: Case, erased: bool) -> BestInte
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def best_interests_list(*, user: User, case_id: object) -> BestInterestsView:
     """The child's best-interests assessments and determinations, latest first
     (assessment group, R-25). The read is audited."""
@@ -300,7 +301,7 @@ def _tracing_view(row: FamilyTracing, case: Case, erased: bool) -> TracingView:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def family_tracing_list(*, user: User, case_id: object) -> TracingsView:
     """The child's family tracings, latest first (assessment group, R-11). Audited."""
     gated = case_selectors.case_for(
@@ -366,7 +367,7 @@ def _dependant_view(row: Dependant, case: Case, erased: bool) -> DependantView:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def dependant_list(*, user: User, case_id: object) -> DependantsView:
     """The person's children and other dependants (identity group, R-27). Audited."""
     gated = case_selectors.case_for(
@@ -561,7 +562,7 @@ def _age_view(row: AgeAssessment, case: Case, erased: bool) -> AgeAssessmentView
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def age_assessment_list(*, user: User, case_id: object) -> AgeAssessmentsView:
     """The person's age status and its history of age assessments and new
     information, latest first (legal group, R-10), and what the user may record

@@ -205,9 +205,10 @@ def _screening_section(request: parts.ReportRequest) -> parts.ReportSection:
         listing = screening_selectors.screening_list(user=user, case_id=case.id)
     except case_errors.GroupNotAllowed as refusal:
         return parts.refused("screenings", title, refusal.message)
+    views = screening_selectors.screening_views(user=user, listing=listing)
     items = []
     for row in listing.screenings:
-        view = screening_selectors.screening_get(user=user, screening_id=row.id)
+        view = views[row.id]
         observations = [
             ObservationEntry(str(o.label), str(element.name), o.source_label, o.note)
             for element in view.elements

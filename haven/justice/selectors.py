@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.audit import services as audit
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.justice.models import (
@@ -83,7 +84,7 @@ def _entry(row: CooperationRecord) -> CooperationEntry:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def cooperation_history(
     *, user: User, case_id: object, purpose: Purpose = Purpose.IDENTIFICATION
 ) -> CooperationHistory:
@@ -242,7 +243,7 @@ def _decrypted(case: Case, erased: bool, blob: bytes | memoryview | None, contex
     return vault.decrypt_optional(key=case.person.data_key, ciphertext=blob, context=context)
 
 
-@transaction.atomic
+@audit.audited_read()
 def remedies_file(
     *, user: User, case_id: object, purpose: Purpose = Purpose.IDENTIFICATION
 ) -> RemediesFile:

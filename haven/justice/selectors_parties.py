@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.audit import services as audit
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -203,7 +204,7 @@ def _on_case(user: User, link: PartyLink, others: list[PartyLink], purpose: Purp
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def case_parties(
     *, user: User, case_id: object, purpose: Purpose = PURPOSE, others: bool = True
 ) -> CaseParties:

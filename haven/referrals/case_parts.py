@@ -6,6 +6,7 @@ desk's consultations and concern reports linked to the case."""
 from __future__ import annotations
 
 import contextlib
+import uuid
 from datetime import datetime
 
 from django.utils import formats, timezone
@@ -88,7 +89,8 @@ CASE_ROWS = (Referral, LeadTransfer, AccessRequest)
 
 
 def _referral_entry(
-    request: parts.ReportRequest, row: referral_selectors.ReferralRow
+    row: referral_selectors.ReferralRow,
+    details: dict[uuid.UUID, referral_selectors.ReferralDetail],
 ) -> parts.ReportEntry:
     facts = [
         fact(_("From"), row.from_organisation),
@@ -98,9 +100,8 @@ def _referral_entry(
         fact(_("State"), row.state_label),
         fact(_("Answered on"), row.answered_at),
     ]
-    try:  # the message and history, where the case lead sent or received it
-        detail = referral_selectors.referral_get(user=request.user, referral_id=row.id)
-    except NotFound:
+    detail = details.get(row.id)  # the message and history, where the lead sent or received it
+    if detail is None:
         return parts.ReportEntry(row.type_label, timezone.localdate(row.sent_at), facts)
     facts.append(fact(_("Message"), detail.message))
     facts += [
@@ -219,16 +220,17 @@ def _access_requests_report(request: parts.ReportRequest) -> parts.ReportSection
 
 def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
     user, case_id = request.user, request.case.id
+    referrals = referral_selectors.referrals_of_case(user=user, case_id=case_id)
+    details = (
+        referral_selectors.referral_details_of_case(user=user, case_id=case_id) if referrals else {}
+    )
     return [
         parts.ReportSection(
             "referrals",
             _("Referrals to other organisations"),
             True,
             "",
-            entries=[
-                _referral_entry(request, row)
-                for row in referral_selectors.referrals_of_case(user=user, case_id=case_id)
-            ],
+            entries=[_referral_entry(row, details) for row in referrals],
         ),
         parts.ReportSection(
             "lead_transfers",

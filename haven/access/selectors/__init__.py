@@ -122,7 +122,7 @@ def _consent_view(consent: Consent, *, key: DataKey, may_read: policy.Decision) 
     return ConsentView(consent, views, True)
 
 
-@transaction.atomic
+@audit.audited_read()
 def consent_list(
     *,
     user: User,

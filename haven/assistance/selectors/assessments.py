@@ -23,6 +23,7 @@ from haven.assistance import clocks as assistance_clocks
 from haven.assistance.models import Assessment, AssessmentKind, AssessmentTrigger
 from haven.assistance.selectors import case_page as case_page_selectors
 from haven.assistance.services import assessments as assessment_services
+from haven.audit import services as audit
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -186,7 +187,7 @@ def _open_reassessments(case_id: uuid.UUID) -> list[Task]:
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def assessments_for_case(
     *, user: User, case_id: object, purpose: str = Purpose.ASSISTANCE
 ) -> CaseAssessments:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.assistance.models import DetentionRecord, ResidencePermit
 from haven.assistance.services import permits as permit_services
+from haven.audit import services as audit
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.vault import services as vault
@@ -102,7 +102,7 @@ def _permit_view(permit: ResidencePermit, case: Case, erased: bool) -> PermitVie
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def permits_get(*, user: User, case_id: object) -> PermitsView:
     """The case's residence permits with their renewals, and its detention records
     (legal group, for assistance). The read is audited."""

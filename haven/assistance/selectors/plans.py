@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Count, F
 
 from haven.access.models import FieldGroup, Purpose
@@ -28,6 +27,7 @@ from haven.assistance.models import (
     ServiceStatus,
 )
 from haven.assistance.services import plans as plan_services
+from haven.audit import services as audit
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib.errors import HavenError
@@ -207,7 +207,7 @@ def plan_offered(*, user: User, case_id: object) -> bool:
     return True
 
 
-@transaction.atomic
+@audit.audited_read()
 def plans_for_case(
     *, user: User, case_id: object, purpose: Purpose = Purpose.ASSISTANCE
 ) -> PlansView:

@@ -18,6 +18,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import Role, User
 from haven.assistance import eligibility
 from haven.assistance.models import ReflectionPeriod
+from haven.audit import services as audit
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -122,7 +123,7 @@ def _extensions(period: ReflectionPeriod, case: Case, erased: bool) -> list[Exte
     ]
 
 
-@transaction.atomic
+@audit.audited_read()
 def reflection_period_get(*, user: User, case_id: object) -> ReflectionView:
     """The case's reflection period with its extensions and any early end, with
     their reasons (legal group, R-15). The read is audited."""

@@ -30,6 +30,7 @@ from haven.assistance.models import (
 )
 from haven.assistance.selectors import reflection as reflection_selectors
 from haven.assistance.services import rights as rights_services
+from haven.audit import services as audit
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.lib import cldr
@@ -272,7 +273,7 @@ def missing_interpreters(
     return [b for b in bookings if today <= b.planned_on <= last and not b.has_interpreter]
 
 
-@transaction.atomic
+@audit.audited_read()
 def rights_get(*, user: User, case_id: object) -> RightsView:
     """The record of information given to the person (R-24), their interpretation
     need with its history, and the interpreters planned. The read is audited."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.audit import services as audit
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -194,7 +195,7 @@ class CaseDecisions:
     reopened_on: date | None  # the day the pathway was last reopened, if ever
 
 
-@transaction.atomic
+@audit.audited_read()
 def decision_list(*, user: User, case_id: object) -> CaseDecisions:
     """The case's identification decisions, oldest first, with reasons and any
     reconsideration requests (legal group, R-17). The read is audited."""

@@ -3,17 +3,19 @@ audited in the same transaction as the read (style rules 7 and 9)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
+from haven.audit import services as audit
 from haven.cases import errors as case_errors
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case, ExploitationForm
@@ -218,7 +220,7 @@ class CaseScreenings:
     may_screen: bool  # a new screening would pass the same gate (R-09)
 
 
-@transaction.atomic
+@audit.audited_read()
 def screening_list(*, user: User, case_id: object) -> CaseScreenings:
     """A case's screenings, newest first, for a user who may see its assessments;
     the read is audited. Each row carries its set version and ``observation_count``."""
@@ -282,7 +284,7 @@ class ScreeningView:
         return not self.consistent
 
 
-@transaction.atomic
+@audit.audited_read()
 def screening_get(*, user: User, screening_id: object) -> ScreeningView:
     """One screening with its observations (notes decrypted) grouped per element, the
     stored result and why, and the set's provisional flag and source. Missing and
@@ -307,6 +309,21 @@ def screening_get(*, user: User, screening_id: object) -> ScreeningView:
     view = _view(screening, gated.case)
     gated.audit_record(object_type="identification.Screening", object_id=screening.id)
     return view
+
+
+@audit.audited_read()
+def screening_views(*, user: User, listing: CaseScreenings) -> dict[uuid.UUID, ScreeningView]:
+    """Every screening of ``listing`` as ``screening_get`` shows it, by id: the same
+    gate, and each screening's read audited as there, with the observations of
+    them all read in one query (a case's page or report, whatever its screenings)."""
+    gated = _assessment_case(user=user, case_id=listing.case.id)
+    observations = ScreeningObservation.objects.select_related("indicator")
+    prefetch_related_objects(listing.screenings, Prefetch("observations", queryset=observations))
+    views = {}
+    for screening in listing.screenings:
+        views[screening.id] = _view(screening, gated.case)
+        gated.audit_record(object_type="identification.Screening", object_id=screening.id)
+    return views
 
 
 def _view(screening: Screening, case: Case) -> ScreeningView:

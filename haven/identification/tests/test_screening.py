@@ -14,6 +14,7 @@ from haven.access.models import FieldGroup
 from haven.accounts.models import Organisation, OrgType, User
 from haven.accounts.tests.factories import make_user
 from haven.audit.models import AuditEvent
+from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.errors import CaseNotFound, GroupNotAllowed
 from haven.cases.models import Case, ExploitationForm
@@ -674,3 +675,48 @@ def test_an_erased_persons_screening_shows_no_notes(sets: dict[str, IndicatorSet
     # then
     assert view.erased is True
     assert view.elements[0].observations[0].note == ""
+
+
+# --- every screening of a case at once (the report for the person, issue 13) ------------
+
+
+def test_a_cases_screenings_are_shown_at_once_as_each_is_shown_alone(
+    sets: dict[str, IndicatorSet], worker: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    # given: two screenings with notes
+    case = open_case(actor=worker)
+    first = screen(actor=worker, case=case, codes=["DR-01"], note="Told at intake.")
+    second = screen(actor=worker, case=case, codes=["EX-01"], note="Seen at the site.")
+    listing = selectors.screening_list(user=worker, case_id=case.id)
+    before = AuditEvent.objects.filter(object_type="identification.Screening").count()
+
+    # when: the observations of both in one query (the case and its gate already loaded)
+    with case_selectors.gate_once():
+        selectors.screening_list(user=worker, case_id=case.id)
+        # its transaction (a savepoint here), the observations, the two reads recorded
+        with django_assert_num_queries(5):
+            views = selectors.screening_views(user=worker, listing=listing)
+
+    # then: what screening_get shows of each, and each read recorded as there
+    assert set(views) == {first.id, second.id}
+    for screening in (first, second):
+        alone = selectors.screening_get(user=worker, screening_id=screening.id)
+        assert views[screening.id].elements == alone.elements
+    recorded = AuditEvent.objects.filter(object_type="identification.Screening")
+    assert recorded.count() - before == 4  # two at once, two alone
+
+
+def test_a_cases_screenings_are_refused_at_once_as_each_is_refused_alone(
+    sets: dict[str, IndicatorSet], worker: User
+) -> None:
+    # given: a health service on the team (never the assessment group) and the lead's list
+    case = open_case(actor=worker)
+    screen(actor=worker, case=case)
+    listing = selectors.screening_list(user=worker, case_id=case.id)
+    reader = make_user(org_type=OrgType.HEALTH)
+    add_to_team(case=case, organisation=org_of(reader))
+
+    # when / then
+    with pytest.raises(GroupNotAllowed):
+        selectors.screening_views(user=reader, listing=listing)
+    assert selectors.screening_views(user=worker, listing=listing)  # allowed: the lead

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
@@ -245,7 +244,7 @@ def _party_decision(user: User, request: AccessRequest, lead_id: object) -> acce
     )
 
 
-@transaction.atomic
+@audit.audited_read()
 def access_request_get(*, user: User, request_id: object) -> AccessRequestDetail:
     """One request with its reasons, for the organisation that asked and the case
     lead's staff (anyone else: the 404 of a missing request). Audited."""

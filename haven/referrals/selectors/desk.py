@@ -290,7 +290,7 @@ class CaseDeskRecords:
     reports: list[ReportView]
 
 
-@transaction.atomic
+@audit.audited_read()
 def desk_records_of_case(*, user: User, case_id: object) -> CaseDeskRecords:
     """The desk's consultations and concern reports linked to a case, with their
     texts, for the report for the person (GDPR Art. 15): the case's 404 for anyone

@@ -16,8 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +38,7 @@ from haven.referrals.models import (
     LeadTransfer,
     LeadTransferState,
     Referral,
+    ReferralEvent,
     ReferralState,
 )
 from haven.referrals.services import lead_transfers as lead_services
@@ -253,27 +253,25 @@ def _events(referral: Referral) -> list[EventView]:
             else "",
             note=_decrypt(referral.case, e.note_enc, services.NOTE_CONTEXT),
         )
-        for e in referral.events.select_related("by", "organisation")
+        for e in referral.events.all()
     ]
 
 
-@transaction.atomic
-def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
-    """One referral with its message and history, for the sending or receiving
-    organisation only (anyone else: the 404 of a missing referral). Audited."""
-    referral = (
-        _base()
-        .select_related("case__person__data_key")
-        .filter(pk=shared.parse_id(referral_id))
-        .first()
+def _with_events(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    events = ReferralEvent.objects.select_related("by", "organisation")
+    return referrals.select_related("case__person__data_key").prefetch_related(
+        Prefetch("events", queryset=events)
     )
-    if referral is None:
-        raise NotFound(_("No referral with this reference is available to you."))
+
+
+def _detail(referral: Referral, user: User, now: datetime) -> ReferralDetail | None:
+    """The referral with its message and history if the user's organisation sent or
+    received it (the read audited), else None."""
     decision = access_policy.rule_referral_party(
         user=user, sender_id=referral.from_organisation_id, receiver_id=referral.to_organisation_id
     )
     if not decision.allowed:
-        raise NotFound(_("No referral with this reference is available to you."))
+        return None
     audit.audit_record(
         actor=audit.actor_of(user),
         action=Action.READ,
@@ -284,7 +282,7 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
         detail={"rule": decision.code},
     )
     return ReferralDetail(
-        referral=_row(referral, timezone.now()),
+        referral=_row(referral, now),
         message=_decrypt(referral.case, referral.message_enc, services.MESSAGE_CONTEXT),
         events=_events(referral),
         is_sender=user.organisation_id == referral.from_organisation_id,
@@ -292,6 +290,30 @@ def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
         actions=_referral_actions(referral, user),
         decision=decision,
     )
+
+
+@audit.audited_read()
+def referral_get(*, user: User, referral_id: object) -> ReferralDetail:
+    """One referral with its message and history, for the sending or receiving
+    organisation only (anyone else: the 404 of a missing referral). Audited."""
+    referral = _with_events(_base()).filter(pk=shared.parse_id(referral_id)).first()
+    detail = _detail(referral, user, timezone.now()) if referral is not None else None
+    if detail is None:
+        raise NotFound(_("No referral with this reference is available to you."))
+    return detail
+
+
+@audit.audited_read()
+def referral_details_of_case(*, user: User, case_id: object) -> dict[uuid.UUID, ReferralDetail]:
+    """``referral_get`` of every referral of a case that the user's organisation sent
+    or received, by id (each read audited as there), in two queries whatever their
+    number: the referrals and their histories. For a user on the case's team."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    organisation = user.organisation_id
+    party = Q(from_organisation_id=organisation) | Q(to_organisation_id=organisation)
+    now = timezone.now()
+    read = {r.pk: _detail(r, user, now) for r in _with_events(_base()).filter(party, case=case)}
+    return {pk: detail for pk, detail in read.items() if detail is not None}
 
 
 def referrals_of_case(*, user: User, case_id: object) -> list[ReferralRow]:
@@ -345,7 +367,7 @@ def lead_transfers_of_case(*, user: User, case_id: object) -> list[LeadTransferV
     return [_transfer_view(t, user) for t in _transfers().filter(case=case)]
 
 
-@transaction.atomic
+@audit.audited_read()
 def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
     """One lead transfer with its reason and answer, for the two organisations it
     concerns (anyone else: the 404 of a missing one). Audited."""

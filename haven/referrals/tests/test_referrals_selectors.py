@@ -5,11 +5,16 @@ allowed it; anyone else gets the 404 of a missing one and leaves no read."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from haven.accounts.models import User
+from haven.accounts.models import OrgType, User
+from haven.accounts.tests.factories import OrganisationFactory
+from haven.audit import services as audit
 from haven.audit.models import AuditEvent
-from haven.cases.tests.factories import add_to_team
+from haven.cases.tests.factories import add_to_team, share_by_law
 from haven.lib.errors import NotFound
+from haven.referrals.models import Referral
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.tests.test_referrals_services import Setup, referral_setup, send
@@ -84,3 +89,61 @@ def test_r47_a_missing_lead_transfer_is_the_same_404() -> None:
     with pytest.raises(NotFound) as missing:
         selectors.lead_transfer_get(user=s.sender, transfer_id="not-an-id")
     assert missing.value.code == "not_found"
+
+
+# --- every referral of a case at once (the report for the person) ----------------------
+
+
+def _to_another_shelter(s: Setup) -> Referral:
+    shelter = OrganisationFactory.create(org_type=OrgType.SHELTER)
+    share_by_law(case=s.case, organisation=shelter)
+    return send(s, to_organisation_id=shelter.pk)
+
+
+@pytest.mark.parametrize(("who", "reads_them"), [("sender", True), ("team_member", False)])
+def test_r47_a_cases_referrals_are_read_at_once_by_their_two_organisations_only(
+    who: str, reads_them: bool
+) -> None:
+    # given: two referrals of the case; an organisation on its team that is no party
+    s = referral_setup()
+    first, second = send(s), _to_another_shelter(s)
+    assert s.third.organisation is not None
+    add_to_team(case=s.case, organisation=s.third.organisation)
+    user = s.sender if who == "sender" else s.third
+
+    # when
+    details = selectors.referral_details_of_case(user=user, case_id=s.case.id)
+
+    # then: what referral_get gives each party, and the same reads recorded
+    events = reads("referrals.Referral")
+    if reads_them:
+        one = selectors.referral_get(user=user, referral_id=first.pk)
+        assert set(details) == {first.pk, second.pk}
+        assert (details[first.pk].message, details[first.pk].events) == (one.message, one.events)
+        assert sorted(e.object_id for e in events[:2]) == sorted([str(first.pk), str(second.pk)])
+        assert [e.detail for e in events] == [{"rule": "referral_party"}] * 2
+    else:
+        assert details == {}
+        assert events == []
+
+
+def test_r47_a_cases_referrals_cost_the_same_queries_whatever_their_number() -> None:
+    # given
+    s = referral_setup()
+    send(s)
+
+    def queries() -> int:
+        # in a batch, as the report reads it: each read's event is held until its end
+        with CaptureQueriesContext(connection) as captured, audit.audit_batch():
+            selectors.referral_details_of_case(user=s.sender, case_id=s.case.id)
+        return len(captured)
+
+    one = queries()
+    _to_another_shelter(s)
+    _to_another_shelter(s)
+
+    # when
+    three = queries()
+
+    # then
+    assert three == one

@@ -29,15 +29,17 @@ from haven.cases import parts
 from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import AgeStatus, Case, Person
-from haven.cases.tests.factories import open_case
+from haven.cases.tests.factories import open_case, share_by_law
 from haven.cases.tests.test_api import api_client_for
 from haven.children import selectors as children_selectors
 from haven.deadlines.models import Task
 from haven.deadlines.tests.test_deadlines import deadline, staff
 from haven.identification import clocks as identification_clocks
 from haven.identification.models import Screening
+from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.justice import selectors as justice_selectors
 from haven.referrals.selectors import case_page as referrals_case_page
+from haven.referrals.services import referrals as referral_services
 from haven.vault import services as vault
 from haven.web import composer, timeline
 from haven.web.tests.factories import sign_in
@@ -49,17 +51,19 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 20
 CASE_API_QUERIES = 16
 TIMELINE_API_QUERIES = 10
-# + the placements and plan places of safe accommodation, + the remedies section (its
-# gate, audit and rows: proceedings, stage changes, measures, claims, assets, legal aid,
-# compelled offences, the cooperation choice), + the information given on rights and
-# interpretation (gate, three lists, audit), + the parties section, + whether the case
-# holds return plans
-PERSON_REPORT_QUERIES = 126
+# The report for the person: the session and the account, the case gate once, the access
+# report, then each section's own rows (a query per table, whatever its rows), every
+# section's audit event appended in one statement at the end (``audit.audit_batch``,
+# no savepoint per section), and the menu's counts. Issue 13: 126 before the batch.
+PERSON_REPORT_QUERIES = 66
+# The same without the page's session write and the menu's counts, with the token's
+# account and its last use.
+PERSON_REPORT_API_QUERIES = 58
 
 # The case page 1, the case API 2 (the case, the services it adds), the timeline 1,
 # the report 19 (itself, the access report, the case and each app's section, the
-# justice app's proceedings and compensation and its parties included).
-PAGES_AUDIT_EVENTS = 23
+# justice app's proceedings and compensation and its parties included), its API 19.
+PAGES_AUDIT_EVENTS = 42
 
 DEADLINES_PER_OTHER_CASE = 3
 
@@ -123,6 +127,7 @@ def _counts(case: Case, web: Client, api: APIClient) -> dict[str, int]:
         "case api": _count(lambda: api.get(f"/api/v1/cases/{case.id}/")),
         "timeline api": _count(lambda: api.get(f"/api/v1/cases/{case.id}/timeline/")),
         "person report": _count(lambda: web.get(reverse("web:person_report", args=[case.id]))),
+        "person report api": _count(lambda: api.get(f"/api/v1/cases/{case.id}/person-report/")),
     }
 
 
@@ -131,6 +136,7 @@ PINS = {
     "case api": CASE_API_QUERIES,
     "timeline api": TIMELINE_API_QUERIES,
     "person report": PERSON_REPORT_QUERIES,
+    "person report api": PERSON_REPORT_API_QUERIES,
 }
 
 
@@ -153,6 +159,61 @@ def test_issue13_case_pages_cost_the_same_queries_for_1_or_1000_cases(
     # then
     assert Case.objects.count() == cases
     assert counts == PINS
+
+
+# --- sections with rows ------------------------------------------------------------------
+
+# The report of a case with screenings (and their observations) and referrals (and their
+# histories), which the report shows with the reads' words: a query more per table read
+# (observations, referral histories, the lead's referrals again for their messages),
+# whatever the number of rows.
+PERSON_REPORT_WITH_ROWS_QUERIES = PERSON_REPORT_QUERIES + 3
+PERSON_REPORT_API_WITH_ROWS_QUERIES = PERSON_REPORT_API_QUERIES + 3
+
+
+def _rows(case: Case, lead: User, count: int) -> None:
+    """``count`` screenings and ``count`` referrals, each to another shelter."""
+    load_shipped_sets()
+    for _ in range(count):
+        screen(actor=lead, case=case)
+        shelter = OrganisationFactory.create(org_type=OrgType.SHELTER)
+        share_by_law(case=case, organisation=shelter)
+        referral_services.referral_send(
+            actor=lead,
+            case_id=case.id,
+            to_organisation_id=shelter.pk,
+            referral_type="accommodation",
+            purpose=Purpose.ASSISTANCE,
+            field_groups=[FieldGroup.IDENTITY],
+            message="A safe bed is needed tonight.",
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_issue13_the_report_for_the_person_costs_the_same_queries_whatever_its_rows(
+    ngo: Organisation, rows: int
+) -> None:
+    # given: a case with ``rows`` screenings and referrals, read by its lead
+    lead = staff(ngo, Role.CASEWORKER)
+    case = open_case(actor=lead, narrative="Recruited for seasonal work.")
+    _rows(case, lead, rows)
+    web = sign_in(Client(), lead)
+    api = api_client_for(staff(ngo, Role.CASEWORKER))
+    web.get(reverse("web:case_detail", args=[case.id]))
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+
+    # when
+    page = _count(lambda: web.get(reverse("web:person_report", args=[case.id])))
+    through_api = _count(lambda: api.get(f"/api/v1/cases/{case.id}/person-report/"))
+
+    # then: the same queries, and still an audit event for each screening and referral read
+    assert (page, through_api) == (
+        PERSON_REPORT_WITH_ROWS_QUERIES,
+        PERSON_REPORT_API_WITH_ROWS_QUERIES,
+    )
+    types = list(AuditEvent.objects.filter(id__gt=last).values_list("object_type", flat=True))
+    assert types.count("identification.Screening") == 2 * rows
+    assert types.count("referrals.Referral") == 2 * rows
 
 
 # --- contributing apps -------------------------------------------------------------------
