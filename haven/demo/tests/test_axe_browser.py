@@ -1,52 +1,33 @@
-"""Issue 11, in real Chromium on a 360 px phone: every kind of page the demo roles
-reach has no accessibility violation that axe-core finds (any impact), and none
-scrolls sideways.
+"""Issues 11 and 18, in real Chromium on a 360 px phone: every kind of page the demo
+roles reach has no accessibility violation that axe-core finds (any impact), and none
+scrolls sideways; then, in the same walk, every kind of page in the shipped languages
+has the right ``lang`` and lets no text run out of its box
+(``test_languages_crawl.language_problems`` says which language sees which page).
 
 The pages are those the crawl test walks (one account per role, and the
 caseworker of every kind of organisation), one page per URL pattern: the first
-account that reaches a pattern is the one that opens it in the browser.
+account that reaches a pattern is the one that opens it in the browser
+(``pages.pages_by_pattern``). One walk serves both checks: the demo's seed and the
+crawl that finds the pages take about a minute, paid once.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Page, ViewportSize
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from haven.accounts.models import User
 from haven.demo import seed as demo
-from haven.demo.tests.test_crawl import _route_key, _split, _walkers, crawl
-from haven.web.tests.factories import sign_in
+from haven.demo.tests.pages import PUBLIC, pages_by_pattern
+from haven.demo.tests.test_languages_crawl import language_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE: ViewportSize = {"width": 360, "height": 844}
-# Pages for everyone, before signing in: sign-in and the public concern form.
-PUBLIC = ("/accounts/login/", "/report/")
-
-
-def _pages() -> dict[tuple[str, frozenset[str]], tuple[User, str, str]]:
-    """One page per URL pattern: (account, its session cookie, the page)."""
-    chosen: dict[tuple[str, frozenset[str]], tuple[User, str, str]] = {}
-    for user in _walkers():
-        client = sign_in(Client(), user)
-        reached: list[str] = []
-        dead = list(crawl(client, user.username, Counter(), reached))
-        assert not dead, dead  # the crawl test names them; here they would hide pages
-        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-        for url in reached:
-            key = _route_key(*_split(url))
-            if key is not None:
-                chosen.setdefault(key, (user, cookie, url))
-    return chosen
-
-
 WIDEST = """() => {
   const over = [...document.querySelectorAll("main *")].filter(
     (e) => e.getBoundingClientRect().right > window.innerWidth + 1);
@@ -72,13 +53,15 @@ def _violations(page: Page, axe: Axe) -> list[str]:
     return found
 
 
-def test_no_page_has_an_axe_violation_or_scrolls_sideways_on_a_phone(
+def test_no_page_has_an_axe_violation_or_overflows_a_phone_in_any_shipped_language(
     page: Page, live_server: LiveServer, settings: Settings
 ) -> None:
-    # given: the demo, and one page of every pattern the roles reach
+    # given: the demo, and one page of every pattern the roles reach; the language
+    # switch's cookie decides the language (a profile's language would win: none here)
     settings.DEMO_MODE = True
     demo.seed_demo(cases=12, seed=5)
-    pages = _pages()
+    User.objects.filter(is_demo=True).update(language="")
+    pages = pages_by_pattern()
     assert len(pages) > 40  # the walk went well past the menus
     axe = Axe()
     page.set_viewport_size(PHONE)
@@ -100,4 +83,6 @@ def test_no_page_has_an_axe_violation_or_scrolls_sideways_on_a_phone(
             problems.append(f"{account} {url}: {width} px wide, {_widest(page)}")
         problems.extend(f"{account} {url}: {v}" for v in _violations(page, axe))
 
+    # and: the same pages in the shipped languages (issue 18)
+    problems += language_problems(page, live_server, pages)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

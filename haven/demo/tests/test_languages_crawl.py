@@ -3,9 +3,12 @@ shipped languages, in real Chromium on a 360 px phone, says which language its t
 is in (``<html lang>``), never scrolls sideways, and lets no button, heading, label or
 table cell run its text out of its box.
 
-The pages are those the axe test opens (``_pages()``: one page per URL pattern that
+``language_problems`` walks them; the axe test in ``test_axe_browser`` calls it in its
+own walk, so the demo's seed and the crawl that finds the pages are paid once. The pages
+are those the axe test opens (``pages.pages_by_pattern``: one page per URL pattern that
 the crawl's accounts reach, opened by the first account that reaches it), and the
-check is the one of ``test_languages_browser`` (its ``MEASURE`` script).
+check is the one of ``test_languages_browser`` (its ``MEASURE`` script). The plan is
+tested here without a browser.
 
 Which language sees which page (``plan()``): German and Finnish (the longest words)
 and Russian (Cyrillic) see every pattern; each of the N other shipped languages,
@@ -29,20 +32,19 @@ the language under test.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import Page
-from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from haven.accounts.models import User
-from haven.demo import seed as demo
-from haven.demo.tests.test_axe_browser import PUBLIC, _pages
+from haven.demo.tests.pages import PUBLIC
 from haven.web.tests.test_languages_browser import LANGUAGES, MEASURE, PHONE
+
+Visit = tuple[User, str, str]  # the account, its session cookie, the page
 
 # Every pattern in these: the longest words, and another script.
 EVERY_PATTERN = ("de", "fi", "ru")
@@ -96,18 +98,11 @@ def test_plan_sees_every_pattern_in_four_languages_and_every_language() -> None:
     assert plan(patterns, LANGUAGES) == chosen  # the same share on every run
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_every_page_fits_a_360_px_phone_in_the_shipped_languages_with_the_right_lang(
-    page: Page, live_server: LiveServer, settings: Settings
-) -> None:
-    # given: the demo, one page of every pattern the roles reach, and the language
-    # switch's cookie deciding (the profile's language would win over it: none here)
-    settings.DEMO_MODE = True
-    demo.seed_demo(cases=12, seed=5)
-    User.objects.filter(is_demo=True).update(language="")
-    pages = _pages()
-    assert len(pages) > 40  # the walk went well past the menus
+def language_problems(
+    page: Page, live_server: LiveServer, pages: Mapping[tuple[str, frozenset[str]], Visit]
+) -> list[str]:
+    """Every pattern's page in the languages ``plan`` gives it, and the public pages in
+    every language, on the phone the page is set to: what is wrong (nothing: [])."""
     ordered = [(key[0], *pages[key]) for key in sorted(pages, key=lambda k: (k[0], sorted(k[1])))]
     assert {route for route, *_ in ordered} >= LANGUAGE_BY_QUERY  # the exception is live
     page.set_viewport_size(PHONE)
@@ -115,25 +110,22 @@ def test_every_page_fits_a_360_px_phone_in_the_shipped_languages_with_the_right_
     problems: list[str] = []
 
     for code in LANGUAGES:
-        # when: someone signed out opens the public pages in each language
+        # someone signed out opens the public pages in each language
         page.context.clear_cookies()
         page.context.add_cookies([{"name": language, "value": code, "url": live_server.url}])
         for url in PUBLIC:
-            # then
             problems += _check(page, live_server, "(signed out)", code, url)
 
     for (route, user, cookie, url), codes in zip(
         ordered, plan(len(ordered), LANGUAGES), strict=True
     ):
         for code in codes:
-            # when: the account opens its page in the language on a phone
+            # the account opens its page in the language on a phone
             page.context.add_cookies(
                 [
                     {"name": session, "value": cookie, "url": live_server.url},
                     {"name": language, "value": code, "url": live_server.url},
                 ]
             )
-            # then
             problems += _check(page, live_server, user.username, code, _in(code, route, url))
-
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    return problems
