@@ -11,18 +11,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from haven.lib import locking
-from haven.lib.errors import Conflict, EditConflict, HavenError, NotAllowed, NotFound
+from haven.lib.errors import Conflict, EditConflict, HavenError, InvalidInput, NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def forbidden(request: HttpRequest, *, reason: str) -> HttpResponse:
@@ -54,6 +56,36 @@ def form_error(form: forms.BaseForm, exc: HavenError) -> None:
     way every form page shows a refusal (the service already translated it)."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def form_write(form: forms.BaseForm, write: Callable[[], object]) -> bool:
+    """Run a form's write; a refusal (``InvalidInput``, ``Conflict``) lands next to
+    its field. True when it was recorded."""
+    try:
+        write()
+    except (InvalidInput, Conflict) as exc:
+        form_error(form, exc)
+        return False
+    return True
+
+
+def form_post(
+    request: HttpRequest,
+    form: FormT,
+    write: Callable[[FormT], object],
+    *,
+    done: str,
+    to: str,
+    again: Callable[[FormT], HttpResponse],
+) -> HttpResponse:
+    """The one shape of a form that posts and redirects, without JavaScript: a valid
+    form is written by ``write``; once recorded, the message ``done`` and a redirect
+    to ``to``; otherwise ``again(form)`` shows the page again with the errors next to
+    their fields (its status is the caller's, usually 400)."""
+    if form.is_valid() and form_write(form, lambda: write(form)):
+        messages.success(request, done)
+        return redirect(to)
+    return again(form)
 
 
 def local_next(request: HttpRequest) -> str:

@@ -7,6 +7,7 @@ A case the caller may not know about is a 404 identical to a missing one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import URLPattern, path
@@ -130,6 +131,23 @@ def _body(view: selectors.RightsView) -> Any:
     ).data
 
 
+def _record(
+    request: Request,
+    case_id: str,
+    serializer: type[serializers.Serializer[Any]],
+    write: Callable[..., object],
+    data_class: Callable[..., object],
+) -> Response:
+    """One record posted to the case's rights page: validated, written by its service
+    (which decides who may), and answered with the whole page's body as it is now."""
+    data = serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = acting_user(request)
+    write(actor=user, case_id=case_id, data=data_class(**data.validated_data))
+    view = selectors.rights_get(user=user, case_id=case_id)
+    return Response(_body(view), status=status.HTTP_201_CREATED)
+
+
 class RightsRecordCreateSerializer(serializers.Serializer[Any]):
     # An empty list reaches the service, which answers with code items_required.
     items = serializers.ListField(
@@ -242,14 +260,13 @@ class RightsInformationView(JsonApiView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request: Request, id: str) -> Response:
-        data = RightsRecordCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.rights_information_record(
-            actor=user, case_id=id, data=services.RightsInput(**data.validated_data)
+        return _record(
+            request,
+            id,
+            RightsRecordCreateSerializer,
+            services.rights_information_record,
+            services.RightsInput,
         )
-        view = selectors.rights_get(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
 
 
 class InterpretationNeedView(JsonApiView):
@@ -261,14 +278,13 @@ class InterpretationNeedView(JsonApiView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request: Request, id: str) -> Response:
-        data = InterpretationNeedCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.interpretation_need_record(
-            actor=user, case_id=id, data=services.NeedInput(**data.validated_data)
+        return _record(
+            request,
+            id,
+            InterpretationNeedCreateSerializer,
+            services.interpretation_need_record,
+            services.NeedInput,
         )
-        view = selectors.rights_get(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
 
 
 class InterpreterBookingsView(JsonApiView):
@@ -280,14 +296,13 @@ class InterpreterBookingsView(JsonApiView):
         responses=WRITE_RESPONSES,
     )
     def post(self, request: Request, id: str) -> Response:
-        data = InterpreterBookingCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = acting_user(request)
-        services.interpreter_booking_record(
-            actor=user, case_id=id, data=services.BookingInput(**data.validated_data)
+        return _record(
+            request,
+            id,
+            InterpreterBookingCreateSerializer,
+            services.interpreter_booking_record,
+            services.BookingInput,
         )
-        view = selectors.rights_get(user=user, case_id=id)
-        return Response(_body(view), status=status.HTTP_201_CREATED)
 
 
 urlpatterns: list[URLPattern] = [

@@ -9,6 +9,7 @@ the 403 page with its reason. The forms post and redirect, without JavaScript.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,7 +28,7 @@ from haven.assistance.forms import permits as permit_forms
 from haven.assistance.selectors import permits as selectors
 from haven.assistance.services import permits as services
 from haven.lib.errors import Conflict, EditConflict, InvalidInput
-from haven.lib.views import domain_errors, edit_conflict, form_error
+from haven.lib.views import domain_errors, edit_conflict, form_error, form_post
 
 
 def _page(
@@ -54,17 +55,21 @@ def permit_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _post(
-    request: HttpRequest, case_id: uuid.UUID, form: forms.Form, name: str, write: Any, done: str
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    form: forms.Form,
+    name: str,
+    write: Callable[[Any], object],
+    done: str,
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            write(form)
-        except (InvalidInput, Conflict) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("assistance:permit_list", case_id=case_id)
-    return _page(request, case_id, status=400, **{name: form})
+    return form_post(
+        request,
+        form,
+        write,
+        done=done,
+        to=reverse("assistance:permit_list", kwargs={"case_id": case_id}),
+        again=lambda f: _page(request, case_id, status=400, **{name: f}),
+    )
 
 
 @never_cache

@@ -34,7 +34,7 @@ from haven.assistance.selectors import plans as selectors
 from haven.assistance.services import plans as services
 from haven.cases.views.guards import records_on_case
 from haven.lib.errors import Conflict, HavenError, InvalidInput
-from haven.lib.views import domain_errors, form_error
+from haven.lib.views import domain_errors, form_error, form_write
 
 EMPTY_ROWS = 3  # the empty service rows a new plan offers, besides the suggested ones
 
@@ -48,16 +48,6 @@ def _render(
 ) -> HttpResponse:
     context = {"view": view, "case": view.case, "nav": "cases", **more}
     return render(request, f"assistance/{template}", context, status=status)
-
-
-def _try(form: forms.Form, write: Callable[[], object]) -> bool:
-    """Run the write; a refusal lands next to its field. True when it was recorded."""
-    try:
-        write()
-    except (InvalidInput, Conflict) as exc:
-        form_error(form, exc)
-        return False
-    return True
 
 
 @never_cache
@@ -201,7 +191,7 @@ def service_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             if not form.cleaned_data["service_type"]:
                 form.add_error("service_type", _("Choose a service from the list."))
-            elif _try(
+            elif form_write(
                 form,
                 lambda: services.service_add(
                     actor=user,
@@ -270,7 +260,7 @@ def _change(action: str) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
         user = request_user(request)
         form = form_class(request.POST)
-        if form.is_valid() and _try(
+        if form.is_valid() and form_write(
             form, lambda: write(actor=user, service_id=service_id, **form.cleaned_data)
         ):
             messages.success(request, str(done))
@@ -296,7 +286,7 @@ def _closure_page(
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and _try(
+        if form.is_valid() and form_write(
             form, lambda: write(actor=user, case_id=case_id, **form.cleaned_data)
         ):
             messages.success(request, done)

@@ -8,15 +8,15 @@ leaflet's language and version are a GET form (codes only, no personal data)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,8 +28,7 @@ from haven.assistance.forms import rights as rights_forms
 from haven.assistance.models import RightsForm
 from haven.assistance.selectors import rights as selectors
 from haven.assistance.services import rights as services
-from haven.lib.errors import Conflict, InvalidInput
-from haven.lib.views import domain_errors, form_error
+from haven.lib.views import domain_errors, form_post
 
 
 def _page(
@@ -131,17 +130,21 @@ def leaflet_pdf(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _post(
-    request: HttpRequest, case_id: uuid.UUID, form: forms.Form, name: str, write: Any, done: str
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    form: forms.Form,
+    name: str,
+    write: Callable[[Any], object],
+    done: str,
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            write(form)
-        except (InvalidInput, Conflict) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("assistance:rights_detail", case_id=case_id)
-    return _page(request, case_id, status=400, **{name: form})
+    return form_post(
+        request,
+        form,
+        write,
+        done=done,
+        to=reverse("assistance:rights_detail", kwargs={"case_id": case_id}),
+        again=lambda f: _page(request, case_id, status=400, **{name: f}),
+    )
 
 
 @never_cache
