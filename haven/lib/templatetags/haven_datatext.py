@@ -14,6 +14,8 @@ the text alone, as ``|datatext_plain:"app"`` does, for ``<title>`` and attribute
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
@@ -43,10 +45,11 @@ def datatext_in(
     value: object,
     app: str,
     source: str = "",
-    translations: datatext.Own | None = None,
+    translations: object = None,
     *,
     plain: bool = False,
 ) -> str:
     text = "" if value is None else str(value)
-    found = datatext.lookup(app, text, source=source or "en", own=translations or None)
+    own = translations if isinstance(translations, Mapping) else None  # not a set's: none
+    found = datatext.lookup(app, text, source=source or "en", own=own)
     return found.text if plain else datatext.marked(found)
