@@ -300,7 +300,8 @@ def test_the_tag_takes_a_records_own_translations(data_dir: Path) -> None:
     assert render(source, "ru", text="Velkaorjuus", lang="fi", own=OWN) == (
         '<span lang="fi">Velkaorjuus</span>|Velkaorjuus'
     )
-    for none in ({}, "MISSING[set.translations]"):  # none, or not a mapping: as written
+    nothing: tuple[object, ...] = ({}, "MISSING[set.translations]")  # or not a mapping
+    for none in nothing:  # as written
         assert render(source, "sv", text="Velkaorjuus", lang="fi", own=none) == (
             '<span lang="fi">Velkaorjuus</span>|Velkaorjuus'
         )
