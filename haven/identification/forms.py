@@ -138,7 +138,8 @@ class ScreeningForm(forms.Form):
     def _add_indicator(self, indicator: Indicator) -> None:
         code = indicator.code
         self.fields[f"observed_{code}"] = forms.BooleanField(
-            label=f"{code} {indicator.label}", required=False
+            label=f"{code} {set_selectors.set_text(self.indicator_set, indicator.label)}",
+            required=False,
         )
         self.fields[f"source_{code}"] = forms.ChoiceField(
             label=_("Where does the information on %(code)s come from?") % {"code": code},

@@ -33,6 +33,12 @@ class IndicatorSet(models.Model):
     # English and translated for showing (haven.lib.datatext); an uploaded set is shown
     # as written, marked with this language.
     language = models.CharField(max_length=20, default="en")
+    # Shown, not part of the version (content_hash): element code -> name as the file
+    # writes it, and the file's own translations of this set's element names, title and
+    # labels (language -> source text -> translation). A new upload whose content is
+    # unchanged updates them on the latest version (see services.indicator_sets).
+    element_names = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(default=dict, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices)
     exploitation = models.CharField(max_length=20, blank=True)  # labour, sexual, other
     provisional = models.BooleanField(default=True)  # not checked word for word at the source

@@ -12,6 +12,9 @@ another language than the page's is marked ``<span lang="…">`` (``marked``, an
 ``datatext`` filter of ``{% load haven_datatext %}``) so that a screen reader
 pronounces it right; plain-text outputs (CSV, the API) take ``translate`` alone.
 
+A record may also carry its own translations (an uploaded indicator set's
+``translations``): ``lookup(..., own=...)`` uses them first, for any source language.
+
 No model here: ``haven.lib`` is the lowest floor.
 """
 
@@ -110,17 +113,42 @@ class DataText(str):
         return (DataText, (self.text, self.lang))
 
 
+# A data record's own translations: language -> source text -> translation (an uploaded
+# indicator set's ``translations``, stored with it).
+Own = Mapping[str, Mapping[str, str]]
+
+
+def _own(own: Own | None, wanted: str, text: str) -> str:
+    """The record's own translation of ``text`` into ``wanted`` ("" when it has none)."""
+    for language, texts in (own or {}).items():
+        if _base(language) == wanted:
+            return texts.get(text) or ""
+    return ""
+
+
 def lookup(
-    app: str, text: str, language: str | None = None, *, source: str = SOURCE_LANGUAGE
+    app: str,
+    text: str,
+    language: str | None = None,
+    *,
+    source: str = SOURCE_LANGUAGE,
+    own: Own | None = None,
 ) -> DataText:
     """``text`` in ``language`` (the active one by default), or as written.
 
-    Only English source texts are catalogued: a text written in another language
-    (an uploaded set that says ``language: fi``) is shown as written, in its language.
+    ``own`` translations (a record's, such as an uploaded set's) come first, whatever
+    the source's language. Only English source texts are catalogued: a text written in
+    another language (an uploaded set that says ``language: fi``) without its own
+    translation is shown as written, in its language.
     """
     source = _base(source or SOURCE_LANGUAGE)
     wanted = _base(language) if language else active_language()
-    if source != SOURCE_LANGUAGE or wanted == source:
+    if wanted == source:
+        return DataText(text, source)
+    translated = _own(own, wanted, text)
+    if translated:
+        return DataText(translated, wanted)
+    if source != SOURCE_LANGUAGE:
         return DataText(text, source)
     found = catalogue(app, wanted).get(text)
     return DataText(found, wanted) if found else DataText(text, source)

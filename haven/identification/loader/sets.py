@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from haven.identification import engine
+from haven.identification.loader.translations import read_translations
 from haven.identification.loader.validation import (
     AUDIENCES,
     ELEMENT_CODE,
@@ -55,6 +56,9 @@ class LoadedSet:
     language: str = SOURCE_LANGUAGE
     # Element code -> name as the file writes it: shown, not part of the version.
     element_names: Mapping[str, str] = field(default_factory=dict)
+    # The file's own translations of this set's texts (language -> text -> translation,
+    # loader.translations): shown, not part of the version.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def provenance(self, indicator_id: str) -> tuple[bool, tuple[str, ...]]:
         return self.indicator_provenance.get(indicator_id, (False, ()))
@@ -142,11 +146,12 @@ class FileValidator(RuleChecker):
         sets = self.mapping(top.get("sets"), "sets")
         if sets is not None and not sets:
             self.problem("sets", _("the file defines no set"))
-        return [
+        loaded_sets = [
             loaded
             for key, raw in (sets or {}).items()
             if (loaded := self.set(key, raw, rules, json_safe(source))) is not None
         ]
+        return read_translations(self, top.get("translations"), loaded_sets)
 
     def language_code(self, raw: Any) -> str:
         """The file's ``language``: the language its titles, names and labels are in."""

@@ -26,7 +26,15 @@ ADULT_FLOOR_GROUPS = (RECRUITMENT_GROUP, "exploitation", "destination")
 EXPLOITATION_GROUP = "exploitation"
 ILO_ELEMENT_RULE_WORDS = "2 strong, 1 strong + 1 medium-or-weak, 3 medium, or 2 medium + 1 weak"
 
-TOP_KEYS = ("schema_version", "language", "source", "elements", "rules", "sets")
+TOP_KEYS = (
+    "schema_version",
+    "language",
+    "source",
+    "elements",
+    "rules",
+    "sets",
+    "translations",
+)
 # The language a file's texts are written in: ISO 639-1, optionally with a region (pt-br).
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
 SOURCE_LANGUAGE = "en"

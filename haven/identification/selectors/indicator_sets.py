@@ -54,9 +54,13 @@ def _element_names() -> Mapping[str, str]:
     return loader.load_shipped()[0].element_names  # every set of a file shares them
 
 
-def element_name(code: str) -> datatext.DataText:
-    """The element's name in the reader's language (haven/identification/data/i18n);
-    a national file's own element codes are shown as they are."""
+def element_name(code: str, indicator_set: IndicatorSet | None = None) -> datatext.DataText:
+    """The element's name in the reader's language: as ``indicator_set``'s file names it
+    (``set_text``) when the set keeps its names; otherwise the shipped file's name
+    (haven/identification/data/i18n), and a national file's own codes as they are."""
+    own = indicator_set.element_names.get(code) if indicator_set is not None else None
+    if indicator_set is not None and own:
+        return set_text(indicator_set, own)
     name = _element_names().get(code)
     if name is None:
         return datatext.DataText(code, "")
@@ -64,9 +68,12 @@ def element_name(code: str) -> datatext.DataText:
 
 
 def set_text(indicator_set: IndicatorSet, text: str) -> datatext.DataText:
-    """A title or label of ``indicator_set`` in the reader's language when the shipped
-    translations have it; an uploaded set's own texts as written, in its language."""
-    return datatext.lookup(DATA_APP, text, source=indicator_set.language)
+    """A name, title or label of ``indicator_set`` in the reader's language: the set's own
+    translation (its file's ``translations``) first, then the shipped translations of an
+    English text; otherwise as written, in the set's language."""
+    return datatext.lookup(
+        DATA_APP, text, source=indicator_set.language, own=indicator_set.translations
+    )
 
 
 def strength_label(strength: str) -> str:
@@ -194,7 +201,7 @@ def indicators_by_element(indicator_set: IndicatorSet) -> list[ElementIndicators
     return [
         ElementIndicators(
             code=code,
-            name=element_name(code),
+            name=element_name(code, indicator_set),
             indicators=[i for i in indicators if i.element == code],
         )
         for code in indicator_set.elements

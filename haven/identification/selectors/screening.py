@@ -400,7 +400,7 @@ def _element(
     positive = bool(counts["positive"])
     return ElementView(
         code=code,
-        name=set_selectors.element_name(code),
+        name=set_selectors.element_name(code, indicator_set),
         strong=strong,
         medium=medium,
         weak=weak,

@@ -15,6 +15,7 @@ audit trail, since it changes how every later screening is evaluated.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,24 +39,27 @@ def indicator_sets_load(
 
     A set whose content is unchanged keeps its latest version; a changed one
     becomes version latest + 1. Old versions are never touched, so an old
-    screening keeps the set version it was evaluated with (R-05).
+    screening keeps the set version it was evaluated with (R-05). Element names and
+    translations are shown, not evaluated: an upload with the same content and new
+    ones updates them on the latest version (audited as a change), not a new version.
     """
     if actor is not None:
         set_selectors.indicator_sets_load_check(user=actor)
     loaded = loader.parse_text(text)
     name = Path(file_name).name[:MAX_FILE_NAME]
-    results = [_store(item, actor=actor, file_name=name) for item in loaded]
+    stored = [_store(item, actor=actor, file_name=name) for item in loaded]
     who = audit.actor_of(actor) if actor is not None else OPERATOR
-    for row, created in results:
-        if created:
+    for row, change in stored:
+        if change is not None:
             audit.audit_record(
                 actor=who,
-                action=Action.CREATE,
+                action=Action.CREATE if change == CREATED else Action.UPDATE,
                 object_type="identification.IndicatorSet",
                 object_id=row.pk,
-                detail={"file": name, "set": row.key, "version": row.version},
+                detail={"file": name, "set": row.key, "version": row.version}
+                | ({} if change == CREATED else {"changed": change}),
             )
-    return results
+    return [(row, change == CREATED) for row, change in stored]
 
 
 def indicator_sets_load_shipped(*, actor: User | None = None) -> list[tuple[IndicatorSet, bool]]:
@@ -67,21 +71,43 @@ def indicator_sets_load_shipped(*, actor: User | None = None) -> list[tuple[Indi
     )
 
 
+CREATED = "created"
+
+
+def _shown(item: loader.LoadedSet) -> dict[str, Any]:
+    """What a set shows beside its content: not part of its version."""
+    return {
+        "element_names": dict(item.element_names),
+        "translations": {code: dict(texts) for code, texts in item.translations.items()},
+    }
+
+
 def _store(
     item: loader.LoadedSet, *, actor: User | None, file_name: str
-) -> tuple[IndicatorSet, bool]:
+) -> tuple[IndicatorSet, str | None]:
+    """The set's row and what changed: CREATED (a new version), the names of the fields
+    shown beside the content that were updated on the latest version, or None."""
     digest = item.content_hash()
     latest = (
         IndicatorSet.objects.select_for_update().filter(key=item.key).order_by("-version").first()
     )
+    shown = _shown(item)
     if latest is not None and latest.content_hash == digest:
-        return latest, False
+        # The same content: the same version. Its element names and translations are
+        # only shown, so a file that fixes or adds a translation updates them in place.
+        changed = [name for name, value in shown.items() if getattr(latest, name) != value]
+        for name in changed:
+            setattr(latest, name, shown[name])
+        if changed:
+            latest.save(update_fields=changed)
+        return latest, ",".join(changed) or None
     definition = item.definition
     row = IndicatorSet(
         key=item.key,
         version=latest.version + 1 if latest is not None else 1,
         title=definition.title,
         language=item.language,
+        **shown,
         audience=definition.audience,
         exploitation=item.exploitation,
         provisional=definition.provisional,
@@ -116,4 +142,4 @@ def _store(
         # The set was just saved and each code checked unique by the loader.
         indicator_row.full_clean(exclude=["indicator_set"], validate_unique=False)
     Indicator.objects.bulk_create(indicators)
-    return row, True
+    return row, CREATED

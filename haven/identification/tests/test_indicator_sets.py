@@ -122,7 +122,7 @@ def test_a_failure_while_storing_rolls_back_the_whole_file(monkeypatch: pytest.M
     real_store = services._store
     calls = []
 
-    def failing_store(item: loader.LoadedSet, **kwargs: object) -> tuple[IndicatorSet, bool]:
+    def failing_store(item: loader.LoadedSet, **kwargs: object) -> tuple[IndicatorSet, str | None]:
         calls.append(item.key)
         if len(calls) == 2:
             raise RuntimeError("disk full")

@@ -5,12 +5,16 @@
 English text is shown inside ``<span lang="en">`` so a screen reader pronounces it in
 English. ``{% datatext_in indicator.label "identification" indicator_set.language %}``
 does the same for a text written in the given language (an uploaded set's own
-language: shown as written, marked with its language); with ``plain=True`` it gives
+language: shown as written, marked with its language), and a fourth argument gives the
+record's own translations (``indicator_set.translations``: language -> text ->
+translation), used first; with ``plain=True`` it gives
 the text alone, as ``|datatext_plain:"app"`` does, for ``<title>`` and attributes. A
 ``DataText`` made by a selector is shown with ``{{ value|datatext }}``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django import template
 from django.utils.html import conditional_escape
@@ -37,7 +41,15 @@ def datatext_plain(value: object, app: str) -> str:
 
 
 @register.simple_tag
-def datatext_in(value: object, app: str, source: str = "", *, plain: bool = False) -> str:
+def datatext_in(
+    value: object,
+    app: str,
+    source: str = "",
+    translations: object = None,
+    *,
+    plain: bool = False,
+) -> str:
     text = "" if value is None else str(value)
-    found = datatext.lookup(app, text, source=source or "en")
+    own = translations if isinstance(translations, Mapping) else None  # not a set's: none
+    found = datatext.lookup(app, text, source=source or "en", own=own)
     return found.text if plain else datatext.marked(found)

@@ -250,3 +250,58 @@ def test_every_problem_of_a_file_is_named() -> None:
 def test_unique_keeps_the_first_order_and_drops_empty_texts() -> None:
     # then
     assert datatext.unique(["b", "a", "", "b", "c"]) == ["b", "a", "c"]
+
+
+# --- a record's own translations (an uploaded indicator set's) ------------------------------
+
+OWN = {"sv": {LABEL: "Tryggt boende", "Velkaorjuus": "Skuldslaveri"}, "fi": {LABEL: "Oma"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "source", "expected"),
+    [
+        (LABEL, "sv", "en", ("Tryggt boende", "sv")),  # its own, where no file has one
+        (LABEL, "fi", "en", ("Oma", "fi")),  # its own before the shipped file's
+        ("Velkaorjuus", "sv", "fi", ("Skuldslaveri", "sv")),  # whatever its source language
+        ("Velkaorjuus", "ru", "fi", ("Velkaorjuus", "fi")),  # none: as written
+        (LABEL, "ru", "en", (LABEL, "en")),  # none, nor a shipped file: as written
+        (LABEL, "en", "en", (LABEL, "en")),  # the source's own language
+    ],
+)
+def test_a_records_own_translation_comes_first_then_the_shipped_file_then_the_text(
+    data_dir: Path, text: str, language: str, source: str, expected: tuple[str, str]
+) -> None:
+    # when
+    found = datatext.lookup(APP, text, language, source=source, own=OWN)
+
+    # then
+    assert (found.text, found.lang) == expected
+
+
+def test_without_its_own_translation_the_shipped_file_still_translates(data_dir: Path) -> None:
+    # when
+    found = datatext.lookup(APP, TEMPLATE, "fi", own=OWN)
+
+    # then
+    assert (found.text, found.lang) == ("On perusteltua syytä: ", "fi")
+
+
+def test_the_tag_takes_a_records_own_translations(data_dir: Path) -> None:
+    # given
+    source = (
+        '{% datatext_in text "sample" lang own %}|'
+        '{% datatext_in text "sample" lang own plain=True %}'
+    )
+
+    # then
+    assert render(source, "sv", text="Velkaorjuus", lang="fi", own=OWN) == (
+        "Skuldslaveri|Skuldslaveri"
+    )
+    assert render(source, "ru", text="Velkaorjuus", lang="fi", own=OWN) == (
+        '<span lang="fi">Velkaorjuus</span>|Velkaorjuus'
+    )
+    nothing: tuple[object, ...] = ({}, "MISSING[set.translations]")  # or not a mapping
+    for none in nothing:  # as written
+        assert render(source, "sv", text="Velkaorjuus", lang="fi", own=none) == (
+            '<span lang="fi">Velkaorjuus</span>|Velkaorjuus'
+        )
