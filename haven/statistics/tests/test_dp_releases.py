@@ -19,7 +19,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases.models import ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.lib.errors import HavenError, NotFound
-from haven.statistics import errors, release_sources, releases
+from haven.statistics import errors, privacy, release_sources, releases
 from haven.statistics.models import BudgetSpend, PrivacyBudget, Release
 from haven.statistics.services import releases as services
 from haven.statistics.tests.dp_helpers import (
@@ -129,6 +129,27 @@ def test_r46_a_release_stores_published_figures_epsilon_budget_left_and_method()
         Decimal("0.500"),
         Decimal("0.500"),
     ]
+
+
+@pytest.mark.parametrize("epsilon", ["0.25", "0.5", "1", "2"])
+def test_r46_a_release_spends_its_epsilon_once_and_its_noise_proves_no_more(
+    epsilon: str,
+) -> None:
+    # given
+    _register()
+    user = rapporteur()
+
+    # when
+    release = services.release_create(actor=user, data=release_input(epsilon=epsilon))
+
+    # then: the ledger took exactly ε from each year, and OpenDP's accounting of the
+    # noise the release used is within that ε
+    assert [s.epsilon for s in BudgetSpend.objects.filter(release=release)] == [
+        Decimal(epsilon)
+    ] * 2
+    measurement = privacy._measurement(release.noise_scale)
+    loss = float(measurement.map(1))  # type: ignore[no-untyped-call]  # OpenDP's map is untyped
+    assert loss <= float(release.epsilon)
 
 
 def test_r46_every_release_is_audited_with_its_epsilon_and_budget_left() -> None:
