@@ -36,10 +36,12 @@ of the table's definition, not of its data: the count must enforce it (a declare
 zero that holds a person is refused before anything is measured).
 
 What the post-processing cannot do: ``bench/dp.py`` also prints the error of the
-posterior median under the generator's *exact* expected counts, a bound no estimate
-from the noisy figures can beat (about 1.37 per cell at ε = 0.5 on its register, when
-the raw mechanism's error is 1.92 and the issue's goal 0.85): the cells of hundreds of
-victims vary from year to year far more than the noise, so no prior sharpens them.
+posterior median under the generator's *exact* law (the true year totals and each
+form's true probability), which no estimate from the noisy figures alone can know:
+about 1.38 per cell at ε = 0.5 on its register, when the raw mechanism's error is 1.92
+and the issue's goal 0.85. A cell of hundreds of victims varies from year to year far
+more than the noise (a spread of about ten), so even the exact law leaves its
+posterior to the noise, and its error stays the mechanism's.
 
 Why no ε is spent on a separate level of year totals: the bench (``bench/dp.py``) shows
 that splitting ε between levels and reconciling them by least squares raises the error
