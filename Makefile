@@ -193,6 +193,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.linkage
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.dp
+	$(BIN)/python -m bench.dp --shape steep --seed 101
+	$(BIN)/python -m bench.dp --shape directive2024
 	$(BIN)/python -m bench.kanon
 	$(BIN)/python -m bench.placement
 	$(BIN)/python -m bench.statistics

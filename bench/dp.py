@@ -1,7 +1,7 @@
 """``make bench`` (protected statistics, issue 15): the error of differentially
 private year by form-of-exploitation tables against ε.
 
-    python -m bench.dp [--victims 3000] [--repeats 10] [--seed 1]
+    python -m bench.dp [--victims 3000] [--repeats 10] [--seed 1] [--shape base]
 
 A register of ``--victims`` registered victims over eight years is generated with a
 seeded generator (more victims each year, labour exploitation gaining on sexual
@@ -15,7 +15,21 @@ totals. Designs:
   error of 0.85 per cell at ε = 1);
 - ``hierarchical_split``: ε split 20 / 80 between year totals and cells, reconciled by
   least squares and made non-negative integers that sum to the totals;
-- ``haven``: Haven's release (``haven.statistics.privacy.protect``).
+- ``haven``: Haven's release (``haven.statistics.privacy.protect``);
+- ``haven_structural_zeros`` (shape ``directive2024`` only): the same, the table
+  declaring the forms Directive 2024/1712 added as structural zeros before 2024;
+- ``bound_known_law``: not a release, a bound: each cell's posterior median under
+  the generator's exact law given the true year total and the form's true probability
+  (a binomial prior), which no estimate from the noisy figures alone can know; only the
+  little the other noisy cells of the year tell about a cell is left out of it.
+
+Shapes of register (``--shape``), so that no design is fitted to one register:
+
+- ``base``: as above;
+- ``steep``: the drifts of the forms three times as strong (labour overtakes sexual
+  exploitation within the span);
+- ``directive2024``: the forms Directive 2024/1712 added (surrogacy, forced marriage,
+  illegal adoption) counted only from 2024, under ``other`` before (a public rule).
 
 The issue's goal was the naive ε = 1 error at ε = 0.5. No database is used.
 """
@@ -36,6 +50,7 @@ if __package__ in (None, ""):
 from haven.statistics import privacy
 
 EPSILONS = (0.1, 0.25, 0.5, 1.0, 2.0)
+SHAPES = ("base", "steep", "directive2024")
 YEARS = tuple(str(year) for year in range(2019, 2027))
 # Main forms of exploitation and their shares in the first year, and the drift per year.
 FORMS: dict[str, tuple[float, float]] = {
@@ -52,19 +67,106 @@ FORMS: dict[str, tuple[float, float]] = {
     "other": (0.03, 0.0),
     "unknown": (0.02, -0.002),
 }
+# Added by Directive 2024/1712: counted from 2024 in the ``directive2024`` shape.
+FORMS_FROM_2024 = ("surrogacy", "forced_marriage", "illegal_adoption")
+FIRST_YEAR_OF_NEW_FORMS = "2024"
 
 
-def register(*, victims: int, seed: int) -> privacy.TrueTable:
+def _growth() -> list[float]:
+    return [1.0 + 0.08 * index for index in range(len(YEARS))]
+
+
+def _weights(index: int, *, shape: str) -> list[float]:
+    """The forms' weights in the year of this index."""
+    steepness = 3.0 if shape == "steep" else 1.0
+    weights = {
+        form: max(base + steepness * drift * index, 0.001) for form, (base, drift) in FORMS.items()
+    }
+    if shape == "directive2024" and YEARS[index] < FIRST_YEAR_OF_NEW_FORMS:
+        for form in FORMS_FROM_2024:
+            weights["other"] += weights[form]
+            weights[form] = 0.0
+    return list(weights.values())
+
+
+def structural_zeros(shape: str) -> frozenset[privacy.Key]:
+    """The cells the table's public definition keeps empty in this shape."""
+    if shape != "directive2024":
+        return frozenset()
+    return frozenset(
+        (year, form) for year in YEARS if year < FIRST_YEAR_OF_NEW_FORMS for form in FORMS_FROM_2024
+    )
+
+
+def register(*, victims: int, seed: int, shape: str = "base") -> privacy.TrueTable:
     """A generated register's true year by form table (each victim in one cell)."""
     rng = random.Random(seed)
-    growth = [1.0 + 0.08 * index for index in range(len(YEARS))]
-    years = rng.choices(YEARS, weights=growth, k=victims)
+    years = rng.choices(YEARS, weights=_growth(), k=victims)
     counts: dict[privacy.Key, int] = {(year, form): 0 for year in YEARS for form in FORMS}
     for year in years:
-        index = YEARS.index(year)
-        weights = [max(base + drift * index, 0.001) for base, drift in FORMS.values()]
+        weights = _weights(YEARS.index(year), shape=shape)
         counts[(year, rng.choices(list(FORMS), weights=weights)[0])] += 1
-    return privacy.TrueTable(dimensions=("year", "exploitation"), counts=counts, sensitivity=1)
+    return privacy.TrueTable(
+        dimensions=("year", "exploitation"),
+        counts=counts,
+        sensitivity=1,
+        structural_zeros=structural_zeros(shape),
+    )
+
+
+def _without_zeros(table: privacy.TrueTable) -> privacy.TrueTable:
+    """The same table with no structural zero declared (every cell measured)."""
+    return privacy.TrueTable(
+        dimensions=table.dimensions, counts=table.counts, sensitivity=table.sensitivity
+    )
+
+
+def _binomial_median(noisy: int, *, total: int, share: float, scale: float) -> int:
+    """The median of a cell given its noisy figure, when it is known to be one of
+    ``total`` victims each in it with probability ``share``: the exact conditional
+    law of the generator (a binomial), times OpenDP's discrete Laplace likelihood."""
+    if total == 0 or share <= 0.0:
+        return 0
+    log_share, log_rest = math.log(share), math.log1p(-share)
+    logs = [
+        math.lgamma(total + 1)
+        - math.lgamma(count + 1)
+        - math.lgamma(total - count + 1)
+        + count * log_share
+        + (total - count) * log_rest
+        - abs(noisy - count) / scale
+        for count in range(total + 1)
+    ]
+    top = max(logs)
+    weights = [math.exp(value - top) for value in logs]
+    half, running = sum(weights) / 2.0, 0.0
+    for count, weight in enumerate(weights):
+        running += weight
+        if running >= half:
+            return count
+    return total  # pragma: no cover - the running sum reaches half before the end
+
+
+def bound_known_law(
+    table: privacy.TrueTable, *, epsilon: float, shape: str
+) -> dict[privacy.Key, int]:
+    """Not a release: each noisy cell's posterior median under the generator's exact
+    law given the *true* year total and the form's true probability that year, which
+    no estimate from the noisy figures alone can know (structural zeros stay 0)."""
+    keys = sorted(key for key in table.counts if key not in table.structural_zeros)
+    raw, scale = privacy.measure(
+        [table.counts[key] for key in keys], sensitivity=table.sensitivity, epsilon=epsilon
+    )
+    totals = {year: sum(table.counts[(year, form)] for form in FORMS) for year in YEARS}
+    shares: dict[privacy.Key, float] = {}
+    for index, year in enumerate(YEARS):
+        weights = _weights(index, shape=shape)
+        for form, weight in zip(FORMS, weights, strict=True):
+            shares[(year, form)] = weight / sum(weights)
+    cells = dict.fromkeys(table.structural_zeros, 0)
+    for key, value in zip(keys, raw, strict=True):
+        cells[key] = _binomial_median(value, total=totals[key[0]], share=shares[key], scale=scale)
+    return cells
 
 
 def _integer_parts(values: list[float], total: int) -> list[int]:
@@ -117,19 +219,24 @@ def _errors(truth: privacy.TrueTable, cells: dict[privacy.Key, int]) -> tuple[fl
     return cell_error / len(truth.counts), total_error / len(YEARS)
 
 
-def figures(*, victims: int, repeats: int, seed: int) -> list[dict[str, object]]:
+def figures(
+    *, victims: int, repeats: int, seed: int, shape: str = "base"
+) -> list[dict[str, object]]:
     """One figure per ε and design: the mean absolute errors over the repeats."""
     designs: dict[str, Callable[[privacy.TrueTable, float], dict[privacy.Key, int]]] = {
-        "naive": lambda t, e: privacy.protect_naive(t, epsilon=e).cells,
+        "naive": lambda t, e: privacy.protect_naive(_without_zeros(t), epsilon=e).cells,
         "hierarchical_split": lambda t, e: hierarchical_split(t, epsilon=e),
-        "haven": lambda t, e: privacy.protect(t, epsilon=e).cells,
+        "haven": lambda t, e: privacy.protect(_without_zeros(t), epsilon=e).cells,
     }
+    if shape == "directive2024":
+        designs["haven_structural_zeros"] = lambda t, e: privacy.protect(t, epsilon=e).cells
+    designs["bound_known_law"] = lambda t, e: bound_known_law(t, epsilon=e, shape=shape)
     rows: list[dict[str, object]] = []
     for epsilon in EPSILONS:
         for name, release in designs.items():
             cell_errors, total_errors = [], []
             for repeat in range(repeats):
-                truth = register(victims=victims, seed=seed + repeat)
+                truth = register(victims=victims, seed=seed + repeat, shape=shape)
                 cell_error, total_error = _errors(truth, release(truth, epsilon))
                 cell_errors.append(cell_error)
                 total_errors.append(total_error)
@@ -137,6 +244,8 @@ def figures(*, victims: int, repeats: int, seed: int) -> list[dict[str, object]]
                 {
                     "bench": "dp_year_exploitation",
                     "design": name,
+                    "shape": shape,
+                    "seed": seed,
                     "epsilon": epsilon,
                     "victims": victims,
                     "cells": len(YEARS) * len(FORMS),
@@ -153,8 +262,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--victims", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="base")
     args = parser.parse_args(argv)
-    for row in figures(victims=args.victims, repeats=args.repeats, seed=args.seed):
+    rows = figures(victims=args.victims, repeats=args.repeats, seed=args.seed, shape=args.shape)
+    for row in rows:
         print(json.dumps(row), flush=True)
 
 

@@ -129,3 +129,111 @@ def test_an_all_zero_noisy_table_spreads_its_prior_evenly() -> None:
     cells = privacy.postprocess({("2024", "a"): 0, ("2024", "b"): 0}, scale=2.0)
 
     assert cells == {("2024", "a"): 0, ("2024", "b"): 0}
+
+
+# --- structural zeros -----------------------------------------------------------------
+
+NEW_FORM = "organ_removal"
+ZEROS: frozenset[privacy.Key] = frozenset({("2023", NEW_FORM), ("2024", NEW_FORM)})
+
+
+def zero_table(counts: list[int]) -> privacy.TrueTable:
+    keys = [(year, form) for year in YEARS for form in FORMS]
+    return privacy.TrueTable(
+        dimensions=("year", "exploitation"),
+        counts=dict(zip(keys, counts, strict=True)),
+        sensitivity=1,
+        structural_zeros=ZEROS,
+    )
+
+
+def test_r46_a_structural_zero_is_published_as_zero_and_never_measured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: organ removal counted only from 2025 (a public rule of the table)
+    truth = zero_table([40, 30, 0, 2, 50, 35, 0, 3, 60, 33, 4, 1])
+    measured: list[int] = []
+    real_measure = privacy.measure
+
+    def spy(counts: list[int], *, sensitivity: int, epsilon: float) -> tuple[list[int], float]:
+        measured.append(len(counts))
+        return real_measure(counts, sensitivity=sensitivity, epsilon=epsilon)
+
+    monkeypatch.setattr(privacy, "measure", spy)
+
+    # when
+    published = privacy.protect(truth, epsilon=0.5)
+
+    # then: one measurement at the release's ε, of the ten cells that are not known
+    assert measured == [len(YEARS) * len(FORMS) - len(ZEROS)]
+    assert all(published.cells[key] == 0 for key in ZEROS)
+    assert set(published.cells) == set(truth.counts)
+    assert published.method == privacy.METHOD_STRUCTURAL_ZEROS
+    assert published.epsilon == 0.5
+    assert published.totals == {
+        year: sum(published.cells[(year, form)] for form in FORMS) for year in YEARS
+    }
+
+
+def test_r46_a_table_without_structural_zeros_keeps_the_plain_method() -> None:
+    assert privacy.protect(table([40, 30, 0, 2] * 3), epsilon=1.0).method == privacy.METHOD
+
+
+def test_a_structural_zero_that_counts_someone_is_refused_without_its_figure() -> None:
+    with pytest.raises(ValueError, match="structural zero") as refused:
+        zero_table([40, 30, 7, 2, 50, 35, 0, 3, 60, 33, 4, 1])
+
+    assert "7" not in str(refused.value)
+
+
+def test_a_category_measured_in_some_years_only_has_its_share_pooled_over_those() -> None:
+    # given: "b" is measured in 2025 only, half of that year, under heavy noise
+    noisy: dict[privacy.Key, int] = {("2024", "a"): 100, ("2025", "a"): 50, ("2025", "b"): 50}
+
+    # when
+    cells = privacy.postprocess(noisy, scale=20.0)
+
+    # then: its prior is half of 2025 (about 50), not a quarter of both years (25),
+    # which would pull the figure down to about 27
+    assert abs(cells[("2025", "b")] - 50) <= 2
+
+
+@settings(deadline=None)
+@given(values=noisy_tables, scale=st.floats(min_value=0.5, max_value=12))
+def test_r46_with_structural_zeros_the_figures_are_non_negative_integers_that_add_up(
+    values: list[int], scale: float
+) -> None:
+    # given: any noisy table of the measured cells
+    keys: list[privacy.Key] = [(year, form) for year in YEARS for form in FORMS]
+    noisy = {key: value for key, value in zip(keys, values, strict=True) if key not in ZEROS}
+
+    # when
+    cells = {**privacy.postprocess(noisy, scale=scale), **dict.fromkeys(ZEROS, 0)}
+    published = privacy.consistent(
+        ("year", "exploitation"), cells, epsilon=1.0, scale=scale, method=privacy.METHOD
+    )
+
+    # then
+    assert set(cells) == set(keys)
+    assert all(type(value) is int and value >= 0 for value in cells.values())
+    for year in YEARS:
+        assert published.totals[year] == sum(cells[(year, form)] for form in FORMS)
+    assert published.grand_total == sum(published.totals.values())
+
+
+# --- the privacy loss -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sensitivity", [1, 3])
+@pytest.mark.parametrize("epsilon", [0.25, 0.5, 1.0, 2.0])
+def test_r46_a_measurement_never_loses_more_privacy_than_its_epsilon(
+    epsilon: float, sensitivity: int
+) -> None:
+    # when: the scale Haven asks OpenDP for
+    scale = privacy.noise_scale(sensitivity=sensitivity, epsilon=epsilon)
+
+    # then: OpenDP's own accounting of that measurement is within ε, and not far under
+    measurement = privacy._measurement(scale)
+    loss = float(measurement.map(sensitivity))  # type: ignore[no-untyped-call]  # OpenDP's map
+    assert loss <= epsilon
+    assert loss == pytest.approx(epsilon, rel=0.01)

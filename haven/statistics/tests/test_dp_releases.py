@@ -19,7 +19,7 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases.models import ExploitationForm
 from haven.cases.status import IdentificationStatus
 from haven.lib.errors import HavenError, NotFound
-from haven.statistics import errors, release_sources, releases
+from haven.statistics import errors, privacy, release_sources, releases
 from haven.statistics.models import BudgetSpend, PrivacyBudget, Release
 from haven.statistics.services import releases as services
 from haven.statistics.tests.dp_helpers import (
@@ -34,6 +34,9 @@ pytestmark = pytest.mark.django_db
 
 LABOUR = ExploitationForm.LABOUR.value
 SEXUAL = ExploitationForm.SEXUAL.value
+SURROGACY = ExploitationForm.SURROGACY.value
+OTHER = ExploitationForm.OTHER.value
+NEW_FORMS = set(release_sources.FORMS_FROM_2024)
 
 
 def _register(user_country: str = "FI") -> None:
@@ -129,6 +132,27 @@ def test_r46_a_release_stores_published_figures_epsilon_budget_left_and_method()
         Decimal("0.500"),
         Decimal("0.500"),
     ]
+
+
+@pytest.mark.parametrize("epsilon", ["0.25", "0.5", "1", "2"])
+def test_r46_a_release_spends_its_epsilon_once_and_its_noise_proves_no_more(
+    epsilon: str,
+) -> None:
+    # given
+    _register()
+    user = rapporteur()
+
+    # when
+    release = services.release_create(actor=user, data=release_input(epsilon=epsilon))
+
+    # then: the ledger took exactly ε from each year, and OpenDP's accounting of the
+    # noise the release used is within that ε
+    assert [s.epsilon for s in BudgetSpend.objects.filter(release=release)] == [
+        Decimal(epsilon)
+    ] * 2
+    measurement = privacy._measurement(release.noise_scale)
+    loss = float(measurement.map(1))  # type: ignore[no-untyped-call]  # OpenDP's map is untyped
+    assert loss <= float(release.epsilon)
 
 
 def test_r46_every_release_is_audited_with_its_epsilon_and_budget_left() -> None:
@@ -349,6 +373,43 @@ def test_r44_a_victim_identified_after_being_presumed_counts_once_in_the_first_y
 
     # then
     assert {k: v for k, v in table.counts.items() if v} == {("2024", SEXUAL): 1}
+
+
+def test_r46_before_2024_the_forms_the_2024_directive_added_count_under_other() -> None:
+    # given: a surrogacy victim registered in 2023 and one in 2024
+    opener = caseworker("FI")
+    lead = opener.organisation
+    assert lead is not None
+    registered_cases(lead=lead, opener=opener, count=1, on=date(2023, 5, 1), forms=[SURROGACY])
+    registered_cases(lead=lead, opener=opener, count=1, on=date(2024, 5, 1), forms=[SURROGACY])
+
+    # when
+    table = release_sources.registered_victims_by_year_and_form("FI", 2022, 2024)
+
+    # then: 2023's is under "other", and the new forms' cells before 2024 are declared
+    # empty by the table's definition (published as 0, never measured)
+    assert {k: v for k, v in table.counts.items() if v} == {
+        ("2023", OTHER): 1,
+        ("2024", SURROGACY): 1,
+    }
+    assert table.structural_zeros == {
+        (year, form) for year in ("2022", "2023") for form in release_sources.FORMS_FROM_2024
+    }
+
+
+def test_r46_a_release_reaching_before_2024_publishes_its_structural_zeros_as_zero() -> None:
+    # given
+    _register()
+    user = rapporteur()
+
+    # when
+    release = services.release_create(actor=user, data=release_input(year_from=2023))
+
+    # then
+    zeros = [cell for cell in release.cells if cell[0] == "2023" and cell[1] in NEW_FORMS]
+    assert [cell[2] for cell in zeros] == [0] * len(NEW_FORMS)
+    assert release.method == privacy.METHOD_STRUCTURAL_ZEROS
+    assert release.totals["2023"] == sum(cell[2] for cell in release.cells if cell[0] == "2023")
 
 
 def test_a_value_label_passes_years_and_unknown_values_through() -> None:
