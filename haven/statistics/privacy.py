@@ -131,10 +131,10 @@ def measure(counts: Sequence[int], *, sensitivity: int, epsilon: float) -> tuple
     return [int(value) for value in noisy], scale
 
 
-def _log_prior(mean: float, low: int, high: int) -> list[float]:
+def _log_prior(mean: float, low: int, high: int, *, dispersion: float) -> list[float]:
     """Log of the negative binomial pmf with this mean at ``low..high`` (up to a
     constant), by the ratio of consecutive terms: one lgamma per cell, not per count."""
-    r = DISPERSION
+    r = dispersion
     log_p = math.log(mean / (mean + r))
     value = math.lgamma(low + r) - math.lgamma(low + 1) + low * log_p
     logs = [value]
@@ -144,14 +144,17 @@ def _log_prior(mean: float, low: int, high: int) -> list[float]:
     return logs
 
 
-def posterior_median(noisy: int, *, prior_mean: float, scale: float) -> int:
+def posterior_median(
+    noisy: int, *, prior_mean: float, scale: float, dispersion: float = DISPERSION
+) -> int:
     """The median of the count given its noisy figure: discrete Laplace likelihood of
-    ``scale`` times the prior, over the non-negative integers."""
+    ``scale`` times the prior, over the non-negative integers. ``dispersion`` is the
+    prior's (a very large one makes it a Poisson: the bench's bound uses that)."""
     mean = max(prior_mean, PRIOR_FLOOR)
     window = int(WINDOW_SCALES * scale) + 10
     low = max(0, min(noisy, int(mean)) - window)
     high = max(noisy, int(mean), 0) + window
-    prior = _log_prior(mean, low, high)
+    prior = _log_prior(mean, low, high, dispersion=dispersion)
     logs = [prior[c - low] - abs(noisy - c) / scale for c in range(low, high + 1)]
     top = max(logs)
     weights = [math.exp(value - top) for value in logs]

@@ -28,16 +28,6 @@ Counter = Callable[[str, int, int], TrueTable]
 UNKNOWN_FORM = "unknown"
 # The public domain of the form dimension: every form, and "unknown" for a case with none.
 FORMS: tuple[str, ...] = (*ExploitationForm.values, UNKNOWN_FORM)
-# The forms Directive (EU) 2024/1712 added to the definition: a victim registered before
-# 2024 is counted under "other", as the tables of those years had them. Their cells
-# before 2024 are therefore empty by the table's (public) definition: structural zeros,
-# published as 0 without noise (issue 15).
-FORMS_FROM_2024: tuple[str, ...] = (
-    ExploitationForm.SURROGACY.value,
-    ExploitationForm.FORCED_MARRIAGE.value,
-    ExploitationForm.ILLEGAL_ADOPTION.value,
-)
-FIRST_YEAR_OF_2024_FORMS = 2024
 
 
 def value_label(dimension: str, value: str) -> str:
@@ -76,8 +66,7 @@ def register(dataset: Dataset) -> None:
 
 def registered_victims_by_year_and_form(country: str, year_from: int, year_to: int) -> TrueTable:
     """Registered victims by year of first registration and main form (the first
-    recorded; Eurostat counts each victim once), so one person is in one cell. Before
-    2024 a form Directive 2024/1712 added counts under "other" (``FORMS_FROM_2024``)."""
+    recorded; Eurostat counts each victim once), so one person is in one cell."""
     # The registration date is the cases app's (``Case.registered_on``), as the
     # Eurostat tables count it; a registration later overturned is not counted.
     rows = Case.objects.filter(
@@ -92,17 +81,8 @@ def registered_victims_by_year_and_form(country: str, year_from: int, year_to: i
     for registered_on, forms in rows:
         assert registered_on is not None  # noqa: S101 - filtered on its range above
         main = forms[0] if forms and forms[0] in FORMS else UNKNOWN_FORM
-        if main in FORMS_FROM_2024 and registered_on.year < FIRST_YEAR_OF_2024_FORMS:
-            main = ExploitationForm.OTHER.value
         counts[(str(registered_on.year), main)] += 1
-    zeros = frozenset(
-        (str(year), form)
-        for year in range(year_from, min(year_to + 1, FIRST_YEAR_OF_2024_FORMS))
-        for form in FORMS_FROM_2024
-    )
-    return TrueTable(
-        dimensions=("year", "exploitation"), counts=counts, sensitivity=1, structural_zeros=zeros
-    )
+    return TrueTable(dimensions=("year", "exploitation"), counts=counts, sensitivity=1)
 
 
 REGISTERED_VICTIMS = "registered_victims"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from haven.accounts.current import request_user
 from haven.lib.errors import Conflict, InvalidInput
 from haven.lib.views import domain_errors, form_error
-from haven.statistics import privacy, releases
+from haven.statistics import releases
 from haven.statistics.forms.releases import ReleaseForm
 from haven.statistics.models import Release
 from haven.statistics.services import releases as services
@@ -78,8 +78,6 @@ def release_detail(request: HttpRequest, release_id: uuid.UUID) -> HttpResponse:
         "release": release,
         "grid": releases.release_grid(release),
         "remaining": sorted(release.remaining.items()),
-        # The forms counted under "other" before 2024 are 0 by definition: say why.
-        "structural_zeros": release.method == privacy.METHOD_STRUCTURAL_ZEROS,
         "nav": "statistics",
     }
     return render(request, "statistics/releases/release_detail.html", context)

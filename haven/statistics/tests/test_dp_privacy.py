@@ -131,6 +131,14 @@ def test_an_all_zero_noisy_table_spreads_its_prior_evenly() -> None:
     assert cells == {("2024", "a"): 0, ("2024", "b"): 0}
 
 
+def test_a_poisson_prior_holds_a_cell_nearer_its_mean_than_the_default_one() -> None:
+    # the bench's bound uses a very dispersed (Poisson) prior; releases keep the default
+    default = privacy.posterior_median(80, prior_mean=50.0, scale=10.0)
+    poisson = privacy.posterior_median(80, prior_mean=50.0, scale=10.0, dispersion=1e6)
+
+    assert 50 <= poisson < default < 80
+
+
 # --- structural zeros -----------------------------------------------------------------
 
 NEW_FORM = "organ_removal"

@@ -34,9 +34,6 @@ pytestmark = pytest.mark.django_db
 
 LABOUR = ExploitationForm.LABOUR.value
 SEXUAL = ExploitationForm.SEXUAL.value
-SURROGACY = ExploitationForm.SURROGACY.value
-OTHER = ExploitationForm.OTHER.value
-NEW_FORMS = set(release_sources.FORMS_FROM_2024)
 
 
 def _register(user_country: str = "FI") -> None:
@@ -373,43 +370,6 @@ def test_r44_a_victim_identified_after_being_presumed_counts_once_in_the_first_y
 
     # then
     assert {k: v for k, v in table.counts.items() if v} == {("2024", SEXUAL): 1}
-
-
-def test_r46_before_2024_the_forms_the_2024_directive_added_count_under_other() -> None:
-    # given: a surrogacy victim registered in 2023 and one in 2024
-    opener = caseworker("FI")
-    lead = opener.organisation
-    assert lead is not None
-    registered_cases(lead=lead, opener=opener, count=1, on=date(2023, 5, 1), forms=[SURROGACY])
-    registered_cases(lead=lead, opener=opener, count=1, on=date(2024, 5, 1), forms=[SURROGACY])
-
-    # when
-    table = release_sources.registered_victims_by_year_and_form("FI", 2022, 2024)
-
-    # then: 2023's is under "other", and the new forms' cells before 2024 are declared
-    # empty by the table's definition (published as 0, never measured)
-    assert {k: v for k, v in table.counts.items() if v} == {
-        ("2023", OTHER): 1,
-        ("2024", SURROGACY): 1,
-    }
-    assert table.structural_zeros == {
-        (year, form) for year in ("2022", "2023") for form in release_sources.FORMS_FROM_2024
-    }
-
-
-def test_r46_a_release_reaching_before_2024_publishes_its_structural_zeros_as_zero() -> None:
-    # given
-    _register()
-    user = rapporteur()
-
-    # when
-    release = services.release_create(actor=user, data=release_input(year_from=2023))
-
-    # then
-    zeros = [cell for cell in release.cells if cell[0] == "2023" and cell[1] in NEW_FORMS]
-    assert [cell[2] for cell in zeros] == [0] * len(NEW_FORMS)
-    assert release.method == privacy.METHOD_STRUCTURAL_ZEROS
-    assert release.totals["2023"] == sum(cell[2] for cell in release.cells if cell[0] == "2023")
 
 
 def test_a_value_label_passes_years_and_unknown_values_through() -> None:

@@ -86,25 +86,6 @@ def test_r46_a_release_made_from_the_page_shows_its_table_and_budget() -> None:
     assert "1.500" in listing
 
 
-@pytest.mark.parametrize(("year_from", "explained"), [(2023, True), (2024, False)])
-def test_r46_a_release_with_structural_zeros_says_why_those_cells_are_zero(
-    year_from: int, explained: bool
-) -> None:
-    # given: a release reaching back before 2024, or not
-    user = rapporteur()
-    release = services.release_create(actor=user, data=release_input(year_from=year_from))
-    client = client_for(user)
-
-    # when
-    page = client.get(
-        reverse("statistics_releases:release_detail", kwargs={"release_id": release.id})
-    )
-
-    # then
-    assert page.status_code == 200
-    assert ("are counted under Other" in page.content.decode()) is explained
-
-
 @override_settings(HAVEN_STATISTICS_DP_BUDGET=Decimal("1"))
 def test_r46_a_release_over_budget_is_refused_beside_the_epsilon_field() -> None:
     # given

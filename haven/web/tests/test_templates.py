@@ -3108,7 +3108,6 @@ def _release_detail(scene: Scene) -> Context:
         "release": release,
         "grid": statistics_releases.release_grid(release),
         "remaining": sorted(release.remaining.items()),
-        "structural_zeros": True,
         "nav": "statistics",
     }
 
