@@ -197,6 +197,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.dp --shape directive2024
 	$(BIN)/python -m bench.kanon
 	$(BIN)/python -m bench.placement
+	$(BIN)/python -m bench.plan_solve
 	$(BIN)/python -m bench.statistics
 	scripts/with-postgres.sh $(BIN)/python -m bench.statistics --cases 100000 --clones 9
 

@@ -31,7 +31,7 @@ legal bases (``rule_legal_basis_keeper``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -158,8 +158,15 @@ class CaseContext:
 
 
 def _live_consents(*, case_id: uuid.UUID | str, recipient: Organisation) -> list[Consent]:
+    return _live_consents_of([case_id], recipient=recipient)
+
+
+def _live_consents_of(
+    case_ids: Sequence[uuid.UUID | str], *, recipient: Organisation
+) -> list[Consent]:
+    """The live consents to share with ``recipient`` in these cases, the latest first."""
     return list(
-        Consent.objects.filter(case_id=case_id, withdrawn_at__isnull=True)
+        Consent.objects.filter(case_id__in=case_ids, withdrawn_at__isnull=True)
         .filter(
             Q(recipient_organisation_id=recipient.pk) | Q(recipient_org_type=recipient.org_type)
         )
@@ -203,15 +210,10 @@ def _flows_in_force(today: date) -> QuerySet[AgreementFlow]:
     ).filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gt=today))
 
 
-def _active_flows(
-    *, holder: Organisation | None, recipient: Organisation, today: date
-) -> list[AgreementFlow]:
-    """Clauses of agreements in force today that let data flow from the case
-    lead to this recipient, both being parties to the agreement. Only
-    agreements every party approved: a proposal opens nothing (R-47)."""
-    if holder is None:
-        return []
-    flows = (
+def _flows_naming(recipient: Organisation, today: date) -> list[AgreementFlow]:
+    """Clauses of agreements in force today that name this recipient, whoever holds
+    the data (two queries: the clauses, their agreements' parties)."""
+    return list(
         _flows_in_force(today)
         .filter(
             Q(recipient_organisation_id=recipient.pk)
@@ -223,6 +225,22 @@ def _active_flows(
         .prefetch_related("agreement__parties")
         .order_by("agreement__name", "pk")
     )
+
+
+def _active_flows(
+    *,
+    holder: Organisation | None,
+    recipient: Organisation,
+    today: date,
+    naming: list[AgreementFlow] | None = None,
+) -> list[AgreementFlow]:
+    """Clauses of agreements in force today that let data flow from the case
+    lead to this recipient, both being parties to the agreement. Only
+    agreements every party approved: a proposal opens nothing (R-47).
+    ``naming``: the clauses naming the recipient, already read (``_flows_naming``)."""
+    if holder is None:
+        return []
+    flows = _flows_naming(recipient, today) if naming is None else naming
     return [flow for flow in flows if flow_reaches(flow, holder=holder, recipient=recipient)]
 
 
@@ -453,6 +471,62 @@ VISIBILITY_RULES: tuple[Rule, ...] = (rule_active_user, rule_case_role)
 def case_context(*, case_id: uuid.UUID | str) -> CaseContext:
     """The team of a case (one query); the rest loads when a rule asks."""
     return CaseContext(case_id=case_id, memberships=team_of(case_id=case_id))
+
+
+def case_contexts(*, case_ids: Iterable[uuid.UUID], user: User) -> dict[uuid.UUID, CaseContext]:
+    """The sharing facts of many cases, for the decisions about one ``user``, loaded
+    together: a constant number of queries, whatever the number of cases. The
+    teams (one query), the user's live break-glass grants (one), and, for the cases
+    where the user's organisation is on the team but does not lead it (the only
+    ones whose decisions ask what the person consented to and what agreements
+    allow), the consents to that organisation (one) and the clauses naming it (two).
+    Each context then decides exactly as one loaded alone (``case_context``) would:
+    the same facts, read in bulk. A case id with no team gets an empty team."""
+    ids = list(dict.fromkeys(case_ids))
+    teams: dict[uuid.UUID, list[TeamMembership]] = {pk: [] for pk in ids}
+    memberships = (
+        TeamMembership.objects.filter(case_id__in=ids)
+        .select_related("organisation")
+        .order_by("-is_lead", "joined_at", "id")
+    )
+    for membership in memberships:
+        teams[membership.case_id].append(membership)
+    today = timezone.localdate()
+    contexts = {pk: CaseContext(case_id=pk, memberships=teams[pk], today=today) for pk in ids}
+    grants: dict[uuid.UUID, BreakGlass] = {}
+    live = BreakGlass.objects.filter(
+        case_id__in=ids, user_id=user.pk, expires_at__gt=timezone.now()
+    ).order_by("-expires_at")
+    for grant in live:
+        grants.setdefault(grant.case_id, grant)
+    for pk, context in contexts.items():
+        context._break_glass[user.pk] = grants.get(pk)
+    organisation = user.organisation
+    if organisation is None:
+        return contexts
+    sharing = [
+        context
+        for context in contexts.values()
+        if (own := context.membership_of(organisation.pk)) is not None and not own.is_lead
+    ]
+    if not sharing:
+        return contexts
+    consents: dict[object, list[Consent]] = {context.case_id: [] for context in sharing}
+    for consent in _live_consents_of([c.case_id for c in sharing], recipient=organisation):
+        consents[consent.case_id].append(consent)
+    naming = _flows_naming(organisation, today)
+    for context in sharing:
+        lead = context.lead
+        context._sharing[organisation.pk] = Sharing(
+            consents=consents[context.case_id],
+            flows=_active_flows(
+                holder=lead.organisation if lead else None,
+                recipient=organisation,
+                today=today,
+                naming=naming,
+            ),
+        )
+    return contexts
 
 
 def decide(

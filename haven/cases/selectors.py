@@ -401,6 +401,63 @@ def case_for(
 
 
 @dataclass(frozen=True)
+class GatedCases:
+    """Many cases one user passed the gate for together (``cases_for``), and the
+    refusal of each case the gate refused, as ``case_for`` words it."""
+
+    allowed: dict[uuid.UUID, GatedCase]
+    refused: dict[uuid.UUID, errors.CaseNotFound | errors.GroupNotAllowed]
+
+    def get(self, case_id: uuid.UUID) -> GatedCase:
+        """The case, or the refusal ``case_for`` would have raised for it."""
+        if case_id in self.refused:
+            raise self.refused[case_id]
+        return self.allowed[case_id]
+
+
+def cases_for(
+    *, user: User, case_ids: Iterable[uuid.UUID], group: FieldGroup, purpose: Purpose
+) -> GatedCases:
+    """The case gate for many cases read together (a plan solving for everyone in
+    it): a constant number of queries, whatever their number. The cases with their
+    people (one query) and their sharing facts (``access.policy.case_contexts``),
+    then each case decided by the rule ``case_for`` applies, once per case and
+    field group: the same 404 for a missing case and one outside the user's team,
+    then ``group`` decided by ``access.decide()``. Reads only: a write passes the
+    gate one case at a time (``case_for(write=True)``). Each read is the caller's
+    to audit (``GatedCase.audit_record``, inside ``audit.audit_batch`` to append
+    them together)."""
+    ids = list(dict.fromkeys(case_ids))
+    cases = {
+        case.pk: case
+        for case in Case.objects.select_related("person", "person__data_key").filter(pk__in=ids)
+    }
+    contexts = access_policy.case_contexts(case_ids=list(cases), user=user)
+    allowed: dict[uuid.UUID, GatedCase] = {}
+    refused: dict[uuid.UUID, errors.CaseNotFound | errors.GroupNotAllowed] = {}
+    for pk in ids:
+        case, context = cases.get(pk), contexts.get(pk)
+        if (
+            case is None
+            or context is None
+            or not access_policy.may_see_case(user=user, case_id=pk, context=context)
+        ):
+            # the same words for a missing case and one outside the user's team
+            refused[pk] = errors.CaseNotFound(_("No case with this reference is available to you."))
+            continue
+        decision = access_policy.decide(
+            user=user, case_id=pk, field_group=group, purpose=purpose, context=context
+        )
+        if not decision.allowed:
+            refused[pk] = errors.GroupNotAllowed(str(decision.reason))
+            continue
+        allowed[pk] = GatedCase(
+            user, case, context, decision, group, purpose, erased=case.person.erased_at is not None
+        )
+    return GatedCases(allowed, refused)
+
+
+@dataclass(frozen=True)
 class GroupView:
     group: FieldGroup
     allowed: bool

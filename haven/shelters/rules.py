@@ -221,6 +221,47 @@ def exclusions(group: Group, place: Place) -> list[Exclusion]:
     return reasons
 
 
+def group_signature(group: Group) -> tuple[object, ...]:
+    """Everything about a group that ``exclusions`` reads: two groups with the same
+    signature are refused by the same places for the same reasons (the solver asks
+    once per signature and place, not once per group)."""
+    alone_adult = not group.is_family and not group.unaccompanied_child
+    return (
+        len(group.people),
+        group.unaccompanied_child,
+        group.has_adults,
+        gender_accepts(group.people[0]) if alone_adult else frozenset(),
+        max(p.risk_level for p in group.people),
+        any(p.needs_wheelchair_access for p in group.people),
+        any(p.needs_disability_access for p in group.people),
+    )
+
+
+def place_signature(place: Place) -> tuple[object, ...]:
+    """Everything about a place that ``exclusions`` reads (see ``group_signature``)."""
+    return (
+        place.capacity,
+        place.accepts,
+        place.security_level,
+        place.wheelchair_access,
+        place.disability_access,
+        place.hosts_adults,
+        place.hosts_unaccompanied_children,
+    )
+
+
+def cost_signature(person: Person) -> tuple[object, ...]:
+    """Everything about a person that ``cost`` reads: two people with the same
+    signature cost the same at every place."""
+    return (
+        person.danger_lat,
+        person.danger_lon,
+        person.services_lat,
+        person.services_lon,
+        person.languages,
+    )
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine, mean Earth radius)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

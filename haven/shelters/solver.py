@@ -61,17 +61,44 @@ class _Instance:
         self.pairs: list[_Pair] = []
         self.reasons: list[Counter[rules.Exclusion]] = []
         self.suitable: list[bool] = []
+        # Groups alike in all the hard rules read are refused by the same places for
+        # the same reasons (``rules.group_signature``): each kind is asked once per
+        # kind of place, and a thousand people are a few dozen kinds. The soft cost is
+        # asked once per kind of person (``rules.cost_signature``) and place.
+        kinds = [rules.place_signature(place) for place in self.places]
+        by_signature: dict[tuple[object, ...], tuple[list[int], Counter[rules.Exclusion]]] = {}
+        cost_by: dict[tuple[tuple[object, ...], int], int] = {}
         for g, group in enumerate(self.groups):
-            reasons: Counter[rules.Exclusion] = Counter()
-            suitable = False
-            for p, place in enumerate(self.places):
-                excluded = rules.exclusions(group, place)
-                if not excluded:
-                    self.pairs.append(_Pair(g, p, rules.group_cost(group, place)))
-                reasons.update(excluded)
-                suitable = suitable or not excluded
+            signature = rules.group_signature(group)
+            if signature not in by_signature:
+                by_signature[signature] = self._allowed(group, kinds)
+            allowed, reasons = by_signature[signature]
+            payers = tuple(rules.cost_signature(person) for person in group.people)
+            for p in allowed:
+                key = (payers, p)
+                if key not in cost_by:
+                    cost_by[key] = rules.group_cost(group, self.places[p])
+                self.pairs.append(_Pair(g, p, cost_by[key]))
             self.reasons.append(reasons)
-            self.suitable.append(suitable)
+            self.suitable.append(bool(allowed))
+
+    def _allowed(
+        self, group: rules.Group, kinds: list[tuple[object, ...]]
+    ) -> tuple[list[int], Counter[rules.Exclusion]]:
+        """The places (their indices) the hard rules allow for this group, and how
+        many places each rule refuses it; a place alike another already asked is
+        not asked again."""
+        allowed: list[int] = []
+        reasons: Counter[rules.Exclusion] = Counter()
+        asked: dict[tuple[object, ...], list[rules.Exclusion]] = {}
+        for p, place in enumerate(self.places):
+            if kinds[p] not in asked:
+                asked[kinds[p]] = rules.exclusions(group, place)
+            excluded = asked[kinds[p]]
+            if not excluded:
+                allowed.append(p)
+            reasons.update(excluded)
+        return allowed, reasons
 
     def size(self, g: int) -> int:
         return len(self.groups[g].people)

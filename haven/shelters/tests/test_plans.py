@@ -209,6 +209,45 @@ def test_r10_solving_places_families_whole_and_a_presumed_child_apart_from_adult
     assert reads.filter(field_groups="identity", detail__plan=str(plan.pk)).count() == 4
 
 
+@pytest.mark.parametrize("agreement_ended", [False, True])
+def test_solving_reads_everyone_together_and_is_refused_for_a_case_no_longer_readable(
+    desk: User, incident: Incident, agreement_ended: bool
+) -> None:
+    # given: a woman's case the coordinator leads, and one an NGO leads and shares
+    # with the coordinator by an agreement, then (on one side) the agreement ended
+    from haven.access.models import Agreement
+    from haven.cases.tests.factories import add_to_team
+
+    open_case(desk, incident)
+    ngo = UserFactory.create(role=Role.CASEWORKER)
+    shared = open_case(ngo, incident)
+    assert desk.organisation is not None
+    add_to_team(case=shared, organisation=desk.organisation)
+    shelter("Women's house", 2, {A.WOMEN})
+    plan = plans.plan_create(actor=desk, incident_id=incident.pk)
+    if agreement_ended:
+        Agreement.objects.update(ends_on=timezone.localdate())
+    reads = AuditEvent.objects.filter(action=Action.READ, detail__plan=str(plan.pk))
+
+    # when
+    if agreement_ended:
+        with pytest.raises(NotAllowed) as refused:
+            plans.plan_solve(actor=desk, plan_id=plan.pk)
+    else:
+        plans.plan_solve(actor=desk, plan_id=plan.pk)
+
+    # then: both read and placed; or refused, as the gate refuses that case alone,
+    # with nothing stored and no read recorded
+    plan.refresh_from_db()
+    if agreement_ended:
+        assert refused.value.code == "field_group_not_allowed"
+        assert (plan.solved_at, reads.count()) == (None, 0)
+        assert not plan.people.filter(place__isnull=False).exists()
+    else:
+        assert (plan.solved_at is not None, reads.count()) == (True, 2)
+        assert plan.people.filter(place__isnull=False).count() == 2
+
+
 def test_solving_says_why_a_person_is_not_placed(desk: User, incident: Incident) -> None:
     # given: a person at the highest risk, and only a place of the lowest security
     case = open_case(desk, incident)

@@ -5,6 +5,7 @@ placing as many, never costs more. Pure: no database."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 from hypothesis import given, settings
@@ -113,3 +114,42 @@ def test_no_instance_breaks_a_hard_rule_and_cpsat_is_never_worse_than_greedy(
     assert best.placed >= greedy.placed
     if best.placed == greedy.placed:
         assert best.soft_cost <= greedy.soft_cost
+
+
+def _one_by_one(
+    groups: list[rules.Group], place_list: list[rules.Place]
+) -> tuple[list[tuple[int, int, int]], list[Counter[rules.Exclusion]]]:
+    """Every (group, place) pair the hard rules allow with its cost, and each group's
+    reasons, asking ``rules.exclusions`` and ``rules.group_cost`` for every pair."""
+    pairs, reasons = [], []
+    for g, group in enumerate(groups):
+        counted: Counter[rules.Exclusion] = Counter()
+        for p, place in enumerate(place_list):
+            excluded = rules.exclusions(group, place)
+            if not excluded:
+                pairs.append((g, p, rules.group_cost(group, place)))
+            counted.update(excluded)
+        reasons.append(counted)
+    return pairs, reasons
+
+
+@settings(max_examples=150, deadline=None)
+@given(place_list=places(), person_list=people())
+def test_groups_and_places_alike_are_asked_once_with_the_same_answers_as_one_by_one(
+    place_list: list[rules.Place], person_list: list[rules.Person]
+) -> None:
+    # given: the people, and the same people again (alike in everything but their ids)
+    again = [
+        dataclasses.replace(p, id=f"{p.id}-again", family=f"{p.family}-again" if p.family else None)
+        for p in person_list
+    ]
+    everyone = [*person_list, *again]
+
+    # when
+    instance = solver._Instance([*place_list, *place_list], everyone)
+
+    # then: the same pairs, costs and reasons as asking for every pair
+    pairs, reasons = _one_by_one(instance.groups, [*place_list, *place_list])
+    assert [(pair.group, pair.place, pair.cost) for pair in instance.pairs] == pairs
+    assert instance.reasons == reasons
+    assert instance.suitable == [any(pair[0] == g for pair in pairs) for g in range(len(reasons))]
