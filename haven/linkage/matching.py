@@ -63,6 +63,11 @@ class Normalised:
     family_stem: tuple[str, ...] = ()
     given_groups: frozenset[str] = field(default_factory=frozenset)  # diminutives table
     patronymic: tuple[str, ...] = ()  # skeletons of -ovich/-ovna tokens
+    # Skeletons of the names read without their diacritics (``Čolemaň`` → ``koleman``,
+    # where the skeleton keeps the sound of č: ``Xoleman``): a keyboard without them, or a
+    # clerk adding them, changes the letters but not the person.
+    given_loose: tuple[str, ...] = ()
+    family_loose: tuple[str, ...] = ()
 
 
 class InvalidRecord(ValueError):
@@ -120,7 +125,9 @@ def normalise(record: Record, *, strict: bool = False) -> Normalised:
         raise InvalidRecord("sex", "F, M, X or empty")
     given, given_patronymic = _split_patronymics(names.sound_tokens(record.given_name))
     family, family_patronymic = _split_patronymics(names.sound_tokens(record.family_name))
-    groups = frozenset(g for s in given for g in names.name_groups(s))
+    given_loose = _split_patronymics(names.plain_tokens(record.given_name))[0]
+    family_loose = _split_patronymics(names.plain_tokens(record.family_name))[0]
+    groups = frozenset(g for s in (*given, *given_loose) for g in names.name_groups(s))
     return Normalised(
         given=names.plain_tokens(record.given_name),
         family=names.plain_tokens(record.family_name),
@@ -135,6 +142,8 @@ def normalise(record: Record, *, strict: bool = False) -> Normalised:
         family_stem=tuple(names.stem(s) for s in family),
         given_groups=groups,
         patronymic=given_patronymic + family_patronymic,
+        given_loose=given_loose if given_loose != given else (),
+        family_loose=family_loose if family_loose != family else (),
     )
 
 
@@ -146,8 +155,9 @@ def blocking_keys(n: Normalised) -> set[str]:
     prefixes as an unordered pair (swapped names meet), and the full date of birth
     with day and month unordered (swapped day/month meet) and a name initial."""
     keys: set[str] = set()
-    families = {s[:4] for s in n.family_stem[:3] if s}
-    givens = {s[:3] for s in n.given_skeleton[:3] if s} | set(n.given_groups)
+    loose_stems = tuple(names.stem(s) for s in n.family_loose[:3])
+    families = {s[:4] for s in (*n.family_stem[:3], *loose_stems) if s}
+    givens = {s[:3] for s in (*n.given_skeleton[:3], *n.given_loose[:3]) if s} | set(n.given_groups)
     years = () if n.birth_year is None else (n.birth_year, n.birth_year + 1)
     for year in years:
         keys.update(f"fy:{f}:{year}" for f in families)
@@ -158,7 +168,8 @@ def blocking_keys(n: Normalised) -> set[str]:
             keys.add(f"fg:{first}:{second}")
     if n.birth_year is not None and n.birth_month is not None and n.birth_day is not None:
         low, high = sorted((n.birth_month, n.birth_day))
-        initials = {s[0] for s in (*n.family_stem[:1], *n.given_skeleton[:1]) if s}
+        firsts = (n.family_stem[:1], loose_stems[:1], n.given_skeleton[:1], n.given_loose[:1])
+        initials = {s[0][0] for s in firsts if s and s[0]}
         keys.update(f"dob:{n.birth_year}-{low}-{high}:{i}" for i in initials)
     return keys
 
@@ -191,6 +202,19 @@ class _Name(NamedTuple):
     stem: str
     tokens: frozenset[str]
     groups: frozenset[str]
+    loose: frozenset[str]  # the skeleton and stem read with and without diacritics
+    loose_stems: frozenset[str]
+
+
+def _forms(
+    skeletons: tuple[str, ...], loose: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(skeletons, stems) of a name as written and without its diacritics."""
+    readings = [skeletons, *([loose] if loose else [])]
+    return (
+        frozenset(" ".join(r) for r in readings),
+        frozenset(" ".join(names.stem(t) for t in r) for r in readings),
+    )
 
 
 def _given(n: Normalised) -> _Name:
@@ -201,6 +225,7 @@ def _given(n: Normalised) -> _Name:
         " ".join(n.given_stem),
         frozenset(n.given_skeleton),
         n.given_groups,
+        *_forms(n.given_skeleton, n.given_loose),
     )
 
 
@@ -216,6 +241,7 @@ def _family(n: Normalised, *, groups: bool = False) -> _Name:
         frozenset(g for s in n.family_skeleton for g in names.name_groups(s))
         if groups
         else frozenset(),
+        *_forms(n.family_skeleton, n.family_loose),
     )
 
 
@@ -224,9 +250,9 @@ def _name_level(a: _Name, b: _Name) -> int:
         return _MISSING
     if a.plain == b.plain:
         return _EXACT
-    if a.skeleton == b.skeleton or a.sorted_skeleton == b.sorted_skeleton:
+    if a.sorted_skeleton == b.sorted_skeleton or a.loose & b.loose:
         return _SKEL
-    if a.stem == b.stem:
+    if a.loose_stems & b.loose_stems:
         return _STEM
     if a.groups & b.groups:
         return _VARIANT

@@ -45,6 +45,9 @@ _CYRILLIC = str.maketrans(
         "щ": "shch", "ы": "y", "э": "e", "ю": "ju", "я": "ja", "х": "kh", "ц": "ts",
     }
 )  # fmt: skip
+# Latin th and ph written letter by letter in Cyrillic (тх, пх: Vietnamese Тхань = Thanh,
+# Тхи = Thi, Korean Пхан, English Тхомас) read back as th and ph, not t-kh and p-kh.
+_CYRILLIC_DIGRAPHS = re.compile(r"(?<=[тп])х")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _SKELETON_GROUPS = re.compile(
@@ -93,7 +96,7 @@ def _ascii(text: str, *, sounds: bool) -> str:
         text = " ".join(anyascii(ch) if _CJK.match(ch) else ch for ch in text)
     text = text.lower()
     if sounds:
-        text = text.translate(_LATIN_SOUNDS).translate(_CYRILLIC)
+        text = _CYRILLIC_DIGRAPHS.sub("h", text).translate(_LATIN_SOUNDS).translate(_CYRILLIC)
     return anyascii(text).lower().replace("'", "")
 
 

@@ -53,6 +53,57 @@ def test_ukrainian_h_and_russian_g_are_one_sound() -> None:
     assert _skeletons("Olha") == _skeletons("Ольга") == _skeletons("Olga")
 
 
+@pytest.mark.parametrize(
+    ("written", "letter_by_letter"),
+    [("Thanh", "Тхань"), ("Thorpe", "Тхорпе"), ("Matthew", "Маттхев"), ("Phan", "Пхан")],
+)
+def test_th_and_ph_written_letter_by_letter_in_cyrillic_read_as_th_and_ph(
+    written: str, letter_by_letter: str
+) -> None:
+    assert _skeletons(letter_by_letter)[0].rstrip("X") == _skeletons(written)[0].rstrip("X")
+
+
+def test_kh_after_other_letters_stays_kh() -> None:
+    assert _skeletons("Охотников") == _skeletons("Okhotnikov") == ["oXotnikov"]
+
+
+@pytest.mark.parametrize(
+    ("marked", "unmarked"),
+    [("Čoleman", "Колеман"), ("Čaleb", "Калеб"), ("Ćlarke", "Кларке"), ("Śophie", "Софие")],
+)
+def test_a_name_with_diacritics_added_is_skeleton_equal_to_its_cyrillic(
+    marked: str, unmarked: str
+) -> None:
+    # The skeleton keeps the sound of č ř ś ž (Čoleman reads Xoleman); the name read
+    # without them is compared too: diacritics a clerk added (or a keyboard dropped).
+    assert _skeletons(marked) != _skeletons(unmarked)
+    c = matching.comparison(_n(marked, marked), _n(unmarked, unmarked))
+    assert (matching.NAME_LEVELS[c.given], matching.NAME_LEVELS[c.family]) == (
+        "skeleton",
+        "skeleton",
+    )
+
+
+def test_a_gendered_surname_with_diacritics_dropped_is_a_stem_variant() -> None:
+    c = matching.comparison(_n("Anna", "Šimková"), _n("Anna", "Simkov"))
+    assert matching.NAME_LEVELS[c.family] == "stem"
+
+
+def test_names_without_diacritics_keep_one_reading() -> None:
+    plain = _n("Anna", "Coleman")
+    assert (plain.given_loose, plain.family_loose) == ((), ())
+    assert _n("Anna", "Čoleman").family_loose == ("koleman",)
+
+
+def test_blocking_keys_meet_when_diacritics_are_added_or_dropped() -> None:
+    # Every key of the marked form alone (Xarle, Xoleman) differs from the unmarked one.
+    assert _share_a_key(_n("Čarlie", "Čoleman", "", "1991"), _n("Carlie", "Coleman", "", "1992"))
+    assert _share_a_key(_n("", "Čoleman", "", "1990-03-04"), _n("", "Koulman", "", "1990-04-03"))
+    assert not _share_a_key(
+        _n("", "Čoleman", "", "1990-03-04"), _n("", "Poulman", "", "1990-04-03")
+    )
+
+
 def test_the_plain_form_is_anyascii_without_diacritics() -> None:
     assert names.plain_tokens("Bērziņš") == ("berzins",)
     assert names.plain_tokens("Иванова") == ("ivanova",)
