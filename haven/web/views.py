@@ -46,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if rules.may(user, "statistics.read"):
             return redirect("statistics:home")
         return redirect("cases:list")
-    context = {"home": home_selectors.home_for(user=user), "nav": "home"}
+    found = home_selectors.home_for(user=user)
+    # The menu's count of waiting referrals is the section's: counted once, not twice.
+    context = {"home": found, "nav": "home", "referrals_waiting": found.new_referrals.count}
     return render(request, "web/home.html", context)
 
 

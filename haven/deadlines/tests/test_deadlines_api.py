@@ -30,8 +30,9 @@ READ = "/api/v1/notifications/read/"
 
 # Token look-up with its user, then the count and one page of deadlines with their
 # case: the same for 1 deadline as for 30 (two pages). The organisation's deadlines and
-# the user's own elsewhere are counted and read apart, each on its index: 2 more.
-DEADLINE_LIST_QUERIES = 5
+# the user's own elsewhere are read apart, each on its index, and counted side by side
+# in one query: 1 more.
+DEADLINE_LIST_QUERIES = 4
 NOTIFICATION_LIST_QUERIES = 3
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import QuerySet
+from pytest_django import DjangoAssertNumQueries
 
 from haven.accounts.models import Organisation, OrgType
 from haven.lib import paging
@@ -31,6 +32,33 @@ def test_counting_parts_sums_them_and_stops_at_the_limit() -> None:
     assert paging.capped_count_of_parts(parts, limit=4) == paging.Count(4, exact=False)
     # one part alone over the limit is enough to make the count a lower bound
     assert paging.capped_count_of_parts(parts, limit=2) == paging.Count(2, exact=False)
+
+
+def test_parts_are_counted_in_one_query_however_many_there_are(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given: three parts, and a fourth that cannot match (never asked)
+    _organisations(["a1", "a2", "b1", "c1"])
+    everything = Organisation.objects.values("id")
+    parts = [everything.filter(name__startswith=letter) for letter in "abc"]
+
+    # when / then
+    with django_assert_num_queries(1):
+        count = paging.capped_count_of_parts([*parts, everything.none()], limit=10)
+    assert count == paging.Count(4, exact=True)
+
+
+def test_parts_that_cannot_match_count_nothing_without_a_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given
+    _organisations(["a1"])
+    nothing = Organisation.objects.filter(id__in=[]).values("id")
+
+    # when / then
+    with django_assert_num_queries(0):
+        count = paging.capped_count_of_parts([nothing, nothing], limit=10)
+    assert count == paging.Count(0, exact=True)
 
 
 def test_a_page_of_parts_is_the_page_of_their_union_in_order() -> None:

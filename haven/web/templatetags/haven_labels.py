@@ -30,11 +30,19 @@ CHOICES: dict[str, type[TextChoices]] = {
 }
 
 
+# The slugs of each kind, gathered once: ``TextChoices.values`` builds its list (and
+# the lazy labels with it) anew on every call, and a list page asks once per row.
+_VALUES: dict[str, frozenset[str]] = {
+    kind: frozenset(choices.values) for kind, choices in CHOICES.items()
+}
+
+
 @register.filter
 def label(value: str, kind: str) -> str:
     """``{{ "presumed"|label:"status" }}`` gives "Presumed victim"; unknown slugs pass through."""
-    choices = CHOICES[kind]
-    return str(choices(value).label) if value in choices.values else value
+    if value not in _VALUES[kind]:
+        return value
+    return str(CHOICES[kind](value).label)
 
 
 @register.filter
