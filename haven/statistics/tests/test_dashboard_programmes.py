@@ -73,6 +73,7 @@ def _service(case: Case, provider: Organisation, by: User, **fields: Any) -> Ass
         ("weekly", date(2024, 12, 30), date(2025, 1, 20), 2024, 1),
         ("weekly", date(2022, 1, 3), date(2026, 1, 1), 2024, 53),  # Mondays of 2024
         ("weekly", date(2024, 12, 30), date(2025, 1, 20), 2023, 0),
+        ("weekly", date(2022, 3, 1), date(2023, 6, 1), 2024, 0),  # over before the year
         ("monthly", date(2023, 11, 15), date(2024, 2, 14), 2024, 1),  # 15 Jan only
         ("monthly", date(2023, 11, 15), date(2024, 2, 15), 2024, 2),  # 15 Jan, 15 Feb
         ("monthly", date(2023, 11, 15), date(2024, 2, 15), 2023, 2),  # 15 Nov, 15 Dec
@@ -151,12 +152,15 @@ def _register(seed: int, services: int) -> dict[str, Any]:
     for __ in range(services):
         case = rng.choice(cases)
         kind = str(rng.choice(TYPES))
-        status = rng.choice(list(ServiceStatus))
-        starts_on = date(YEAR - 1, 11, 1) + timedelta(days=rng.randrange(450))
-        ends_on = starts_on + timedelta(days=rng.randrange(200)) if rng.random() < 0.7 else None
+        status = str(rng.choice(list(ServiceStatus)))
+        start = date(YEAR - 1, 11, 1) + timedelta(days=rng.randrange(450))
+        ends_on: date | None = None
+        if rng.random() < 0.7:
+            ends_on = start + timedelta(days=rng.randrange(200))
+        starts_on: date | None = start
         refused_on = None
         if status == ServiceStatus.REFUSED:
-            refused_on = ends_on = ends_on or starts_on
+            refused_on = ends_on = ends_on or start
         if status == ServiceStatus.PLANNED and rng.random() < 0.5:
             starts_on = None
         outcome = rng.choice(["", *ServiceOutcome.values])
@@ -277,6 +281,28 @@ def test_r46_small_counts_and_money_paid_to_few_people_are_suppressed_unrecovera
     assert costs[("financial_support", "EUR")].per_person is None
     assert costs[("accommodation", "EUR")].amount is None  # else the total tells it
     assert costs[("total", "EUR")].amount == Decimal("1400.00")
+
+
+@pytest.mark.django_db
+def test_r46_people_in_one_programme_each_are_not_given_away_by_the_total() -> None:
+    # given: twelve people in accommodation, two others in medical care only
+    by = make_user()
+    provider = OrganisationFactory.create(org_type=OrgType.NGO, name=PROVIDER)
+    gen.register(random.Random(87), 30, opener=by)
+    cases = list(Case.objects.filter(country="FI").order_by("reference"))
+    for case in cases[:12]:
+        _service(case, provider, by, starts_on=date(2024, 3, 1))
+    for case in cases[12:14]:
+        _service(case, provider, by, service_type="medical_care", starts_on=date(2024, 3, 1))
+
+    # when
+    found = prog.programmes(user=_rapporteur(), year=YEAR, output="page")
+
+    # then: the total of people is the sum of the parts, so it cannot stay beside them
+    people = [found.counts.value(r, prog.PEOPLE) for r in found.counts.rows]
+    assert found.counts.rows == ["accommodation", "medical_care", "total"]
+    assert people.count(None) >= 2 and people[1] is None
+    assert found.costs == []
 
 
 @pytest.mark.django_db
