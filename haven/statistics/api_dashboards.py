@@ -17,6 +17,7 @@ from haven.accounts.current import acting_user
 from haven.lib.api import BAD_REQUEST, UNAUTHENTICATED, JsonApiView
 from haven.statistics import selectors
 from haven.statistics import selectors_dashboards as dash
+from haven.statistics import selectors_programmes as prog
 from haven.statistics.api import REFUSED, TAGS, YearQuerySerializer
 from haven.statistics.forms.tables import default_year
 
@@ -104,6 +105,39 @@ class PerpetratorsSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     threshold = serializers.IntegerField()
     cells = PerpetratorCellSerializer(many=True)
+
+
+class ProgrammeCountSerializer(serializers.Serializer[Any]):
+    programme = serializers.CharField(help_text="A service type's key; 'total' for all.")
+    measure = serializers.CharField(
+        help_text="started, active, people, achieved, partly, not_achieved, not_recorded "
+        "(ended in the year, by outcome) or refused."
+    )
+    count = serializers.IntegerField(allow_null=True, help_text="null: suppressed (R-46).")
+
+
+class ProgrammeCostSerializer(serializers.Serializer[Any]):
+    programme = serializers.CharField(help_text="A service type's key; 'total' for all.")
+    currency = serializers.CharField(help_text="ISO 4217; amounts are never converted.")
+    amount = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Delivered in the year. null: paid to too few people (R-46).",
+    )
+    per_person = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The amount divided by the people served; null with its amount or people.",
+    )
+
+
+class ProgrammesSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    threshold = serializers.IntegerField()
+    counts = ProgrammeCountSerializer(many=True)
+    costs = ProgrammeCostSerializer(many=True)
 
 
 def _year(request: Request) -> int:
@@ -232,6 +266,37 @@ class PerpetratorsView(JsonApiView):
         return Response(PerpetratorsSerializer(body).data)
 
 
+class ProgrammesView(JsonApiView):
+    @extend_schema(
+        operation_id="statistics_programmes",
+        tags=TAGS,
+        description="Assistance per programme (service type) in the year: services started "
+        "and active, people served, outcomes of those that ended, refusals, and the amount "
+        "delivered per currency with the cost per person served. No one is named.",
+        parameters=[YEAR],
+        responses={200: ProgrammesSerializer, **RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        year = _year(request)
+        found = prog.programmes(user=acting_user(request), year=year, output="api")
+        costs = [
+            {
+                "programme": c.key,
+                "currency": c.currency,
+                "amount": c.amount,
+                "per_person": c.per_person,
+            }
+            for c in found.costs
+        ]
+        body = {
+            "year": year,
+            "threshold": selectors.threshold(),
+            "counts": _cells(found.counts, "programme", "measure"),
+            "costs": costs,
+        }
+        return Response(ProgrammesSerializer(body).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("statistics/deadlines/", DeadlinesView.as_view(), name="statistics_deadlines"),
     path("statistics/referrals/", ReferralsView.as_view(), name="statistics_referrals"),
@@ -242,4 +307,5 @@ urlpatterns: list[URLPattern] = [
         AccommodationView.as_view(),
         name="statistics_accommodation",
     ),
+    path("statistics/programmes/", ProgrammesView.as_view(), name="statistics_programmes"),
 ]

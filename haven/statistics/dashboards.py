@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haven.assistance.catalogue import ServiceType
 from haven.audit import services as audit
 from haven.deadlines import kinds
 from haven.justice.models import PERPETRATOR_ROLES, IsicSection
@@ -21,6 +23,7 @@ from haven.shelters.models import PlaceKind
 from haven.statistics import categories as cat
 from haven.statistics import charts, exports
 from haven.statistics import selectors_dashboards as dash
+from haven.statistics import selectors_programmes as prog
 from haven.statistics.selectors import Grid
 
 OUTCOME_LABELS: dict[str, str | Promise] = {
@@ -313,4 +316,89 @@ def perpetrators_csv(found: dash.Perpetrators) -> str:
     rows: list[Sequence[object]] = [["table", "row", "column", "count"]]
     for name, grid in (("by_role", found.by_role), ("employer_sectors", found.sectors)):
         rows.extend([name, r, c, _blank(grid.value(r, c))] for r in grid.rows for c in grid.columns)
+    return exports._csv(rows)
+
+
+# --- assistance: outcomes and cost per programme -----------------------------------------------
+
+PROGRAMME_LABELS: dict[str, str | Promise] = {
+    prog.STARTED: gettext_lazy("Services started"),
+    prog.ACTIVE: gettext_lazy("Services active"),
+    prog.PEOPLE: gettext_lazy("People served"),
+    prog.ACHIEVED: gettext_lazy("Ended: achieved"),
+    prog.PARTLY: gettext_lazy("Ended: partly achieved"),
+    prog.NOT_ACHIEVED: gettext_lazy("Ended: not achieved"),
+    prog.NOT_RECORDED: gettext_lazy("Ended: outcome not recorded"),
+    prog.REFUSED: gettext_lazy("Refused by the person"),
+}
+# At least 3:1 against white (WCAG 2.1 1.4.11); the legend and the table name them too.
+PROGRAMME_COLOURS = {prog.ACTIVE: "#1f6f8b", prog.PEOPLE: "#a35200"}
+COST_COLUMNS: dict[str, str | Promise] = {
+    "currency": gettext_lazy("Currency"),
+    "amount": gettext_lazy("Amount delivered in the year"),
+    "per_person": gettext_lazy("Cost per person served"),
+}
+
+
+def programme_labels(keys: Sequence[str]) -> dict[str, str]:
+    labels = {k: str(ServiceType(k).label) for k in keys if k in ServiceType.values}
+    labels[cat.TOTAL] = _("All programmes")
+    return {k: labels.get(k, k) for k in keys}
+
+
+def programmes_context(
+    *, actor: audit.Actor, country: str, year: int, output: str = "page"
+) -> dict[str, Any]:
+    found = prog.programmes_for_country(actor=actor, country=country, year=year, output=output)
+    labels = programme_labels(found.counts.rows)
+    return {
+        "programmes": found,
+        "programme_columns": [str(PROGRAMME_LABELS[c]) for c in found.counts.columns],
+        "programme_rows": grid_rows(
+            found.counts, row_labels=labels, column_labels=PROGRAMME_LABELS
+        ),
+        "cost_columns": [str(w) for w in COST_COLUMNS.values()],
+        "cost_rows": [
+            CostRow(
+                label=labels[c.key],
+                currency=c.currency,
+                amount=c.amount,
+                per_person=c.per_person,
+                total=c.key == cat.TOTAL,
+            )
+            for c in found.costs
+        ],
+        "programme_chart": charts.grouped_bars(
+            found.counts,
+            series=(prog.ACTIVE, prog.PEOPLE),
+            colours=PROGRAMME_COLOURS,
+            labels=PROGRAMME_LABELS,
+            row_labels=labels,
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """A row of the cost table as ``statistics/programmes.html`` shows it."""
+
+    label: str
+    currency: str
+    amount: Decimal | None
+    per_person: Decimal | None
+    total: bool
+
+
+def programmes_csv(found: prog.Programmes) -> str:
+    """Two tables in one file: ``table,programme,measure,currency,value``: the counts
+    (no currency), then the amount and the cost per person for each currency; a
+    suppressed value empty."""
+    rows: list[Sequence[object]] = [["table", "programme", "measure", "currency", "value"]]
+    grid = found.counts
+    rows.extend(
+        ["counts", r, c, "", _blank(grid.value(r, c))] for r in grid.rows for c in grid.columns
+    )
+    for cost in found.costs:
+        rows.append(["cost", cost.key, "amount", cost.currency, _blank(cost.amount)])
+        rows.append(["cost", cost.key, "per_person", cost.currency, _blank(cost.per_person)])
     return exports._csv(rows)

@@ -1,10 +1,11 @@
 """The annual report of a year as PDF (issue 15): the year's Eurostat tables as published
 (a suppressed cell shown as on the page), the trend of registered victims as a chart
 with its table, the backlog by sex, the dashboards (deadlines met, referral response
-times, victims by region) and the notes on method. Drawn by WeasyPrint from one HTML
-page (``statistics/report.html``): the charts are the pages' inline SVG, no image and no
-file is fetched. Read under the statistics rule, country by country, and audited: each
-part as it is read, and the report itself."""
+times, victims by region, assistance outcomes and cost per programme) and the notes on
+method. Drawn by WeasyPrint from one HTML page (``statistics/report.html``) as tagged
+PDF (PDF/UA-1): the charts are the pages' inline SVG, no image and no file is fetched.
+Read under the statistics rule, country by country, and audited: each part as it is
+read, and the report itself."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import User
 from haven.audit import services as audit
+from haven.lib import pdf as lib_pdf
 from haven.statistics import categories as cat
 from haven.statistics import charts, dashboards, selectors, views
 
@@ -56,6 +58,7 @@ def report_context(*, actor: audit.Actor, country: str, year: int) -> dict[str, 
         ),
         **dashboards.referrals_context(actor=actor, country=country, year=year, output=OUTPUT),
         **dashboards.regions_context(actor=actor, country=country, year=year, output=OUTPUT),
+        **dashboards.programmes_context(actor=actor, country=country, year=year, output=OUTPUT),
     }
     selectors._audit(
         actor, subject="report", country=country, detail={"year": year, "format": "pdf"}
@@ -70,10 +73,15 @@ def report_html(*, actor: audit.Actor, country: str, year: int) -> str:
 
 
 def pdf(html: str) -> bytes:
-    """Draw ``html`` as PDF (WeasyPrint is imported here: it loads pango on import)."""
+    """Draw ``html`` as tagged PDF (PDF/UA-1): headings, tables and figures are marked
+    for screen readers, the document's language is the page's ``lang``, its title the
+    page's ``<title>`` (shown as the window's title), and each chart's alternative text
+    its SVG ``<title>``. WeasyPrint is imported here: it loads pango on import."""
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
-    document: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLE))])
+    document: bytes = HTML(string=html).write_pdf(
+        stylesheets=[CSS(filename=str(STYLE))], **lib_pdf.TAGGED
+    )
     return document
 
 

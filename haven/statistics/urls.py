@@ -21,5 +21,7 @@ urlpatterns = [
     path("perpetrators/", views_dashboards.perpetrators, name="perpetrators"),
     path("perpetrators.csv", views_dashboards.perpetrators_csv, name="perpetrators_csv"),
     path("accommodation.csv", views_dashboards.accommodation_csv, name="accommodation_csv"),
+    path("programmes/", views_dashboards.programmes, name="programmes"),
+    path("programmes.csv", views_dashboards.programmes_csv, name="programmes_csv"),
     path("report/<int:year>.pdf", views_dashboards.annual_report, name="report"),
 ]

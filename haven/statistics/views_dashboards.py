@@ -18,6 +18,7 @@ from haven.audit import services as audit
 from haven.lib.views import domain_errors
 from haven.statistics import dashboards, errors, report, selectors
 from haven.statistics import selectors_dashboards as dash
+from haven.statistics import selectors_programmes as prog
 from haven.statistics.forms import tables as table_forms
 from haven.statistics.views import CSV, _download
 
@@ -39,6 +40,7 @@ def page_context(user: User, form: table_forms.YearForm, page: str) -> dict[str,
         "regions": dashboards.regions_context,
         "accommodation": dashboards.accommodation_context,
         "perpetrators": dashboards.perpetrators_context,
+        "programmes": dashboards.programmes_context,
     }[page]
     return {
         **build(actor=audit.actor_of(user), country=country, year=year),
@@ -145,6 +147,25 @@ def perpetrators_csv(request: HttpRequest) -> HttpResponse:
     found = dash.perpetrators(user=request_user(request), year=year, output="csv")
     return _download(
         dashboards.perpetrators_csv(found), name=f"perpetrators-{year}.csv", content_type=CSV
+    )
+
+
+@never_cache
+@login_required
+@domain_errors
+def programmes(request: HttpRequest) -> HttpResponse:
+    """Assistance per programme: services, people served, outcomes, refusals and cost."""
+    return _page(request, "programmes")
+
+
+@never_cache
+@login_required
+@domain_errors
+def programmes_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    found = prog.programmes(user=request_user(request), year=year, output="csv")
+    return _download(
+        dashboards.programmes_csv(found), name=f"assistance-programmes-{year}.csv", content_type=CSV
     )
 
 

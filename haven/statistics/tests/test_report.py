@@ -16,12 +16,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
 from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
+from haven.lib.tests.test_pdf import pdf_objects
 from haven.statistics import report
 from haven.statistics.tests import dashboard_register as gen
 from haven.web.tests.factories import sign_in
@@ -76,6 +78,7 @@ def test_r41_the_report_is_a_pdf_for_the_rapporteur_and_refused_to_a_caseworker(
         "statistics.backlog",
         "statistics.deadlines",
         "statistics.eurostat",
+        "statistics.programmes",
         "statistics.referrals",
         "statistics.regions",
         "statistics.trends",
@@ -97,6 +100,7 @@ def test_r46_the_report_holds_every_number_of_its_tables_as_published() -> None:
     rows = [row for table in context["tables"] for row in table["rows"]]
     rows += context["trend_rows"] + context["deadline_year_rows"]
     rows += context["deadline_kind_rows"] + context["referral_rows"] + context["region_rows"]
+    rows += context["programme_rows"]
     assert len(rows) > 40
     for row in rows:
         assert _cells(row) in flat, row.label
@@ -109,6 +113,30 @@ def test_r46_the_report_holds_every_number_of_its_tables_as_published() -> None:
     assert "Method" in html
     assert "What Haven does not hold" in html
     assert f"Counts from 1 to {context['threshold']} minus one are suppressed" in html
+
+
+@pytest.mark.django_db
+def test_r46_the_report_is_a_tagged_pdf_with_its_language_title_and_charts_described() -> None:
+    # given
+    gen.register(random.Random(72), 40, opener=make_user())
+    actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
+
+    # when
+    with translation.override("en"):
+        document = report.report_pdf_for_country(actor=actor, country="FI", year=2024)
+
+    # then: read in the PDF itself, its object streams opened
+    objects = pdf_objects(document)
+    assert b"/StructTreeRoot" in objects
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", objects)
+    assert b"/Lang (en)" in objects
+    assert b"/Title (Trafficking in human beings: statistics of FI for 2024)" in objects
+    assert b"/DisplayDocTitle true" in objects
+    assert b"/Alt (Registered victims by year and sex, 2015 to 2024)" in objects
+    assert b"/Alt (Services active and people served by programme, 2024)" in objects
+    figures = len(re.findall(rb"/S /Figure", objects))  # the charts and their legends' keys
+    assert figures > 5
+    assert len(re.findall(rb"/Alt \(", objects)) == figures  # each described
 
 
 @pytest.mark.django_db
@@ -169,9 +197,10 @@ def test_r44_the_report_reads_in_a_fixed_number_of_queries(
     _data()
     actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
 
-    # then: six queries of counts (the cube, the trend, the backlog, the deadlines, the
-    # referrals, the regions), seven audit events, and the savepoints of the seven reads
-    with django_assert_num_queries(27):
+    # then: seven queries of counts (the cube, the trend, the backlog, the deadlines, the
+    # referrals, the regions, the services), eight audit events, and the savepoints of
+    # the eight reads
+    with django_assert_num_queries(31):
         report.report_context(actor=actor, country="FI", year=2024)
 
 

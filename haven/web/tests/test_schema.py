@@ -84,7 +84,14 @@ STATISTICS_TRENDS = "/api/v1/statistics/trends/"
 STATISTICS_BACKLOG = "/api/v1/statistics/backlog/"
 STATISTICS_DASHBOARDS = [
     f"/api/v1/statistics/{name}/"
-    for name in ("deadlines", "referrals", "regions", "accommodation", "perpetrators")
+    for name in (
+        "deadlines",
+        "referrals",
+        "regions",
+        "accommodation",
+        "perpetrators",
+        "programmes",
+    )
 ]
 LINKAGE_RUNS = "/api/v1/linkage/runs/"
 LINKAGE_RUN = "/api/v1/linkage/runs/{id}/"

@@ -2160,6 +2160,8 @@ CONTEXTS.update(
         "statistics/regions.html": _statistics_dashboard("regions"),
         "statistics/accommodation.html": _statistics_dashboard("accommodation"),
         "statistics/perpetrators.html": _statistics_dashboard("perpetrators"),
+        "statistics/programmes.html": _statistics_dashboard("programmes"),
+        "statistics/_costs.html": _statistics_dashboard("programmes"),
         "statistics/report.html": _statistics_report,
         "statistics/_chart.html": _statistics_chart,
         "statistics/_year_form.html": lambda scene: {
