@@ -156,6 +156,7 @@ COVERAGE_GATE := --cov=haven.access --cov=haven.vault --cov=haven.audit --cov=ha
 	--cov=haven.statistics.release_sources \
 	--cov=haven.statistics.selectors --cov=haven.statistics.cube --cov=haven.statistics.tables \
 	--cov=haven.statistics.suppression --cov=haven.statistics.categories \
+	--cov=haven.statistics.selectors_programmes \
 	--cov=haven.shelters.solver --cov=haven.shelters.contract --cov=haven.shelters.rules \
 	--cov=haven.shelters.services --cov=haven.shelters.selectors --cov=haven.shelters.policy \
 	--cov=haven.returns.services --cov=haven.returns.selectors --cov=haven.returns.rules \
