@@ -177,13 +177,10 @@ test-browser: $(STAMP) system-packages messages
 	$(BIN)/pytest -q -m browser -o 'python_files=test_*browser.py'
 
 # The static checks are single-threaded: two at a time on the two cores; then the suites,
-# which use both cores themselves. mypy, the longest check (minutes without its cache, as
-# on a fresh clone), runs last beside the browser tests, which keep one core busy: one
-# test drives Chromium, page after page, through the live server.
+# which use both cores themselves.
 test: $(STAMP) system-packages messages
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint security check-deploy
-	@$(MAKE) --no-print-directory test-sqlite test-postgres
-	@$(MAKE) --no-print-directory -j2 --output-sync=target typecheck test-browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck security check-deploy
+	@$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
 	@echo "make test: all green"
 
 bench: $(STAMP)
