@@ -171,8 +171,11 @@ test-sqlite: $(STAMP) messages
 test-postgres: $(STAMP) system-packages messages
 	scripts/with-postgres.sh $(BIN)/pytest -q $(XDIST) -m "not browser" --database-tests-only
 
+# Only the files that hold browser tests are collected (importing the other nine hundred
+# test modules costs about 20 s of CPU); haven/web/tests/test_browser_files.py checks that
+# every browser test lives in such a file.
 test-browser: $(STAMP) system-packages messages
-	$(BIN)/pytest -q -m browser
+	$(BIN)/pytest -q -m browser -o 'python_files=test_*browser.py'
 
 # The static checks are single-threaded: two at a time on the two cores; then the suites,
 # which use both cores themselves.
