@@ -5,7 +5,6 @@ desk's consultations and concern reports linked to the case."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from datetime import datetime
 
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
 from haven.cases import parts
-from haven.lib.errors import NotFound
 from haven.referrals.models import AccessRequest, LeadTransfer, Referral
 from haven.referrals.selectors import access_requests as access_request_selectors
 from haven.referrals.selectors import case_page as case_page_selectors
@@ -114,12 +112,8 @@ def _referral_entry(
     return parts.ReportEntry(row.type_label, timezone.localdate(row.sent_at), facts)
 
 
-def _transfer_entry(
-    request: parts.ReportRequest, row: referral_selectors.LeadTransferView
-) -> parts.ReportEntry:
-    # The reason and answer, for the two organisations it concerns.
-    with contextlib.suppress(NotFound):
-        row = referral_selectors.lead_transfer_get(user=request.user, transfer_id=row.id)
+def _transfer_entry(row: referral_selectors.LeadTransferView) -> parts.ReportEntry:
+    # The reason and answer are there for the two organisations it concerns.
     return parts.ReportEntry(
         _("Responsibility for your case handed over"),
         timezone.localdate(row.proposed_at),
@@ -185,10 +179,8 @@ def _desk(found: desk_selectors.CaseDeskRecords) -> list[parts.ReportEntry]:
     return entries
 
 
-def _access_request_entry(
-    request: parts.ReportRequest, row: access_request_selectors.AccessRequestRow
-) -> parts.ReportEntry:
-    detail = access_request_selectors.access_request_get(user=request.user, request_id=row.id)
+def _access_request_entry(read: access_request_selectors.AccessRequestReasons) -> parts.ReportEntry:
+    row = read.row
     return parts.ReportEntry(
         _("Another organisation asked to see more of your information"),
         timezone.localdate(row.asked_at),
@@ -196,17 +188,18 @@ def _access_request_entry(
             fact(_("Asked by"), row.organisation),
             fact(_("Information asked for"), ", ".join(row.field_group_labels)),
             fact(_("Purpose"), row.purpose_label),
-            fact(_("Why"), detail.reason),
+            fact(_("Why"), read.reason),
             fact(_("State"), row.state_label),
-            fact(_("Why it was refused"), detail.refusal),
+            fact(_("Why it was refused"), read.refusal),
             fact(_("Answered on"), row.answered_at),
         ],
     )
 
 
 def _access_requests_report(request: parts.ReportRequest) -> parts.ReportSection:
+    """Every request with its reasons, in one query whatever their number."""
     lead = request.context.lead
-    rows = access_request_selectors.access_requests_of_case(
+    read = access_request_selectors.access_requests_read_of_case(
         user=request.user, case_id=request.case.id, lead_id=lead.organisation_id if lead else None
     )
     return parts.ReportSection(
@@ -214,7 +207,7 @@ def _access_requests_report(request: parts.ReportRequest) -> parts.ReportSection
         _("Requests to see more of your information"),
         True,
         "",
-        entries=[_access_request_entry(request, row) for row in rows],
+        entries=[_access_request_entry(r) for r in read],
     )
 
 
@@ -238,8 +231,10 @@ def _report(request: parts.ReportRequest) -> list[parts.ReportSection]:
             True,
             "",
             entries=[
-                _transfer_entry(request, row)
-                for row in referral_selectors.lead_transfers_of_case(user=user, case_id=case_id)
+                _transfer_entry(row)
+                for row in referral_selectors.lead_transfers_read_of_case(
+                    user=user, case_id=case_id
+                )
             ],
         ),
         parts.ReportSection(

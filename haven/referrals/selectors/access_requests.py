@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from haven.access import policy as access_policy
@@ -244,6 +245,24 @@ def _party_decision(user: User, request: AccessRequest, lead_id: object) -> acce
     )
 
 
+def _audited_decision(
+    user: User, request: AccessRequest, lead_id: object
+) -> access_policy.Decision:
+    """``_party_decision``, the read audited when it allows it."""
+    decision = _party_decision(user, request, lead_id)
+    if decision.allowed:
+        audit.audit_record(
+            actor=audit.actor_of(user),
+            action=Action.READ,
+            object_type="referrals.AccessRequest",
+            object_id=request.pk,
+            person_id=request.case.person_id,
+            purpose=request.purpose,
+            detail={"rule": decision.code},
+        )
+    return decision
+
+
 @audit.audited_read()
 def access_request_get(*, user: User, request_id: object) -> AccessRequestDetail:
     """One request with its reasons, for the organisation that asked and the case
@@ -260,18 +279,9 @@ def access_request_get(*, user: User, request_id: object) -> AccessRequestDetail
     context = access_policy.case_context(case_id=request.case_id)
     lead = context.lead
     lead_id = lead.organisation_id if lead else None
-    decision = _party_decision(user, request, lead_id)
+    decision = _audited_decision(user, request, lead_id)
     if not decision.allowed:
         raise _not_found()
-    audit.audit_record(
-        actor=audit.actor_of(user),
-        action=Action.READ,
-        object_type="referrals.AccessRequest",
-        object_id=request.pk,
-        person_id=request.case.person_id,
-        purpose=request.purpose,
-        detail={"rule": decision.code},
-    )
     answering = may_answer_access(user, lead_id)
     flows = (
         [
@@ -299,15 +309,50 @@ def access_request_get(*, user: User, request_id: object) -> AccessRequestDetail
     )
 
 
+def _of_case(*, user: User, case_id: uuid.UUID, lead_id: object) -> QuerySet[AccessRequest]:
+    requests = AccessRequest.objects.select_related(
+        "case", "organisation", "lead_organisation"
+    ).filter(case_id=case_id)
+    if not may_answer_access(user, lead_id):
+        requests = requests.filter(organisation_id=shared.parse_id(user.organisation_id))
+    return requests
+
+
 def access_requests_of_case(
     *, user: User, case_id: uuid.UUID, lead_id: object
 ) -> list[AccessRequestRow]:
     """The requests on a case the caller already read (the case page, the report
     for the person): all of them for the case lead's staff, the organisation's own
     for a member that asked (no reasons). One query."""
-    requests = AccessRequest.objects.select_related(
-        "case", "organisation", "lead_organisation"
-    ).filter(case_id=case_id)
-    if not may_answer_access(user, lead_id):
-        requests = requests.filter(organisation_id=shared.parse_id(user.organisation_id))
-    return [_row(r) for r in requests]
+    return [_row(r) for r in _of_case(user=user, case_id=case_id, lead_id=lead_id)]
+
+
+@dataclass(frozen=True)
+class AccessRequestReasons:
+    """A request with its reasons where the reader may read them (else empty)."""
+
+    row: AccessRequestRow
+    reason: str
+    refusal: str
+
+
+def _reasons(user: User, request: AccessRequest, lead_id: object) -> AccessRequestReasons:
+    if not _audited_decision(user, request, lead_id).allowed:
+        return AccessRequestReasons(_row(request), "", "")
+    return AccessRequestReasons(
+        row=_row(request),
+        reason=_decrypt(request, request.reason_enc, REASON_CONTEXT),
+        refusal=_decrypt(request, request.refusal_enc, REFUSAL_CONTEXT),
+    )
+
+
+@audit.audited_read()
+def access_requests_read_of_case(
+    *, user: User, case_id: uuid.UUID, lead_id: object
+) -> list[AccessRequestReasons]:
+    """``access_requests_of_case`` with each request's reasons where
+    ``access_request_get`` would give them (the same rule, with ``lead_id`` the case
+    lead the caller read; each read audited as there), in one query whatever their
+    number: for the report for the person."""
+    requests = _of_case(user=user, case_id=case_id, lead_id=lead_id)
+    return [_reasons(user, r, lead_id) for r in requests.select_related("case__person__data_key")]

@@ -367,23 +367,15 @@ def lead_transfers_of_case(*, user: User, case_id: object) -> list[LeadTransferV
     return [_transfer_view(t, user) for t in _transfers().filter(case=case)]
 
 
-@audit.audited_read()
-def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
-    """One lead transfer with its reason and answer, for the two organisations it
-    concerns (anyone else: the 404 of a missing one). Audited."""
-    transfer = (
-        _transfers()
-        .select_related("case__person__data_key")
-        .filter(pk=shared.parse_id(transfer_id))
-        .first()
-    )
-    if transfer is None:
-        raise NotFound(_("No lead transfer with this reference is available to you."))
+def _transfer_read(transfer: LeadTransfer, user: User) -> LeadTransferView | None:
+    """The transfer with its reason and answer if the user's organisation proposed it
+    or is asked to take the lead (the read audited), else None. ``transfer`` comes
+    with its case's person and data key."""
     decision = access_policy.rule_lead_transfer_party(
         user=user, from_id=transfer.from_organisation_id, to_id=transfer.to_organisation_id
     )
     if not decision.allowed:
-        raise NotFound(_("No lead transfer with this reference is available to you."))
+        return None
     audit.audit_record(
         actor=audit.actor_of(user),
         action=Action.READ,
@@ -399,6 +391,33 @@ def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
         reason=_decrypt(case, transfer.reason_enc, lead_services.REASON_CONTEXT),
         answer=_decrypt(case, transfer.answer_note_enc, lead_services.ANSWER_CONTEXT),
     )
+
+
+@audit.audited_read()
+def lead_transfer_get(*, user: User, transfer_id: object) -> LeadTransferView:
+    """One lead transfer with its reason and answer, for the two organisations it
+    concerns (anyone else: the 404 of a missing one). Audited."""
+    transfer = (
+        _transfers()
+        .select_related("case__person__data_key")
+        .filter(pk=shared.parse_id(transfer_id))
+        .first()
+    )
+    view = _transfer_read(transfer, user) if transfer is not None else None
+    if view is None:
+        raise NotFound(_("No lead transfer with this reference is available to you."))
+    return view
+
+
+@audit.audited_read()
+def lead_transfers_read_of_case(*, user: User, case_id: object) -> list[LeadTransferView]:
+    """The lead transfers of a case, for its team, in one query whatever their number:
+    each with its reason and answer where ``lead_transfer_get`` would give them (the
+    same rule, each read audited as there), the others as ``lead_transfers_of_case``
+    lists them (without the reasons)."""
+    case = case_selectors.case_get(user=user, case_id=case_id)
+    transfers = _transfers().select_related("case__person__data_key").filter(case=case)
+    return [_transfer_read(t, user) or _transfer_view(t, user) for t in transfers]
 
 
 @dataclass(frozen=True)

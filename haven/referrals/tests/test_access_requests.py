@@ -13,7 +13,9 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +31,7 @@ from haven.access.models import (
 from haven.access.states import AgreementState
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, UserFactory, make_user
+from haven.audit import services as audit
 from haven.audit.models import AuditEvent
 from haven.cases import services as case_services
 from haven.cases.models import Case
@@ -477,3 +480,74 @@ def test_issue11_the_report_for_the_person_lists_the_requests_to_see_their_infor
     assert report.status_code == 200
     assert "Requests to see more of your information" in html
     assert REASON in html and REFUSAL in html
+
+
+# --- every request of a case at once (the report for the person) -------------------------------
+
+
+def _asked_twice_one_refused(t: Team) -> list[AccessRequest]:
+    first = ask(t)
+    services.access_request_refuse(actor=t.lead, request_id=first.pk, reason=REFUSAL)
+    return [ask(t, [FieldGroup.LEGAL]), first]  # newest first
+
+
+@pytest.mark.parametrize(
+    ("who", "reads_them"), [("lead", True), ("police", True), ("police_admin", False)]
+)
+def test_issue11_a_cases_requests_are_read_at_once_with_reasons_by_the_rule_of_reading_one(
+    who: str, reads_them: bool
+) -> None:
+    # given: two requests of the police, one refused; the police's administrator, who
+    # is no case staff (the rule refuses them one request)
+    t = team()
+    asked = _asked_twice_one_refused(t)
+    admin = UserFactory.create(organisation=t.police_org, role=Role.ORG_ADMIN)
+    user = {"lead": t.lead, "police": t.police, "police_admin": admin}[who]
+    lead_id = t.lead.organisation_id
+
+    # when
+    read = selectors.access_requests_read_of_case(user=user, case_id=t.case.id, lead_id=lead_id)
+
+    # then: the listed rows, each with what access_request_get gives (or refuses) them
+    events = list(
+        AuditEvent.objects.filter(object_type="referrals.AccessRequest", action="read")
+        .order_by("id")
+        .values_list("object_id", "detail")
+    )
+    rows = selectors.access_requests_of_case(user=user, case_id=t.case.id, lead_id=lead_id)
+    assert [r.row for r in read] == rows
+    assert [r.row.id for r in read] == [a.pk for a in asked]
+    if reads_them:
+        one = selectors.access_request_get(user=user, request_id=asked[1].pk)
+        assert [(r.reason, r.refusal) for r in read] == [(REASON, ""), (REASON, REFUSAL)]
+        assert (read[1].reason, read[1].refusal) == (one.reason, one.refusal)
+        assert events[:2] == [(str(a.pk), {"rule": "referral_party"}) for a in asked]
+    else:
+        with pytest.raises(NotFound):
+            selectors.access_request_get(user=user, request_id=asked[1].pk)
+        assert [(r.reason, r.refusal) for r in read] == [("", ""), ("", "")]
+        assert events == []
+
+
+def test_issue11_a_cases_requests_cost_the_same_queries_whatever_their_number() -> None:
+    # given
+    t = team()
+    ask(t)
+
+    def queries() -> int:
+        # in a batch, as the report reads it: each read's event is held until its end
+        with CaptureQueriesContext(connection) as captured, audit.audit_batch():
+            selectors.access_requests_read_of_case(
+                user=t.lead, case_id=t.case.id, lead_id=t.lead.organisation_id
+            )
+        return len(captured)
+
+    one = queries()
+    _asked_twice_one_refused(t)
+
+    # when
+    three = queries()
+
+    # then
+    assert AccessRequest.objects.count() == 3
+    assert three == one

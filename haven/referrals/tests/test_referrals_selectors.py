@@ -14,7 +14,7 @@ from haven.audit import services as audit
 from haven.audit.models import AuditEvent
 from haven.cases.tests.factories import add_to_team, share_by_law
 from haven.lib.errors import NotFound
-from haven.referrals.models import Referral
+from haven.referrals.models import LeadTransfer, LeadTransferState, Referral
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.tests.test_referrals_services import Setup, referral_setup, send
@@ -146,4 +146,69 @@ def test_r47_a_cases_referrals_cost_the_same_queries_whatever_their_number() -> 
     three = queries()
 
     # then
+    assert three == one
+
+
+# --- every lead transfer of a case at once (the report for the person) -------------------
+
+
+def _withdrawn_then_proposed(s: Setup, transfer_id: object) -> None:
+    """``transfer_id`` withdrawn, and another proposed to the shelter."""
+    lead_services.lead_transfer_withdraw(actor=s.sender, transfer_id=transfer_id)
+    lead_services.lead_transfer_propose(
+        actor=s.sender, case_id=s.case.id, to_organisation_id=s.shelter.pk, reason="Again."
+    )
+
+
+@pytest.mark.parametrize(("who", "reads_them"), [("sender", True), ("team_member", False)])
+def test_r47_a_cases_lead_transfers_are_read_at_once_with_reasons_for_their_two_sides_only(
+    who: str, reads_them: bool
+) -> None:
+    # given: two transfers of the case; an organisation on its team that is neither side
+    s = referral_setup()
+    _withdrawn_then_proposed(s, _proposed(s))
+    assert s.third.organisation is not None
+    add_to_team(case=s.case, organisation=s.third.organisation)
+    user = s.sender if who == "sender" else s.third
+
+    # when
+    views = selectors.lead_transfers_read_of_case(user=user, case_id=s.case.id)
+
+    # then: every transfer, with what lead_transfer_get gives each side, the reads recorded
+    events = reads("referrals.LeadTransfer")
+    assert [v.id for v in views] == [
+        v.id for v in selectors.lead_transfers_of_case(user=user, case_id=s.case.id)
+    ]
+    if reads_them:
+        one = selectors.lead_transfer_get(user=user, transfer_id=views[1].id)
+        assert [v.reason for v in views] == ["Again.", "The shelter now does most of the work."]
+        assert views[1] == one
+        assert [e.object_id for e in events] == [str(v.id) for v in views]
+        assert [e.detail for e in events] == [{"rule": "lead_transfer_party"}] * 2
+    else:
+        assert [v.reason for v in views] == ["", ""]
+        assert events == []
+
+
+def test_r47_a_cases_lead_transfers_cost_the_same_queries_whatever_their_number() -> None:
+    # given
+    s = referral_setup()
+    first = _proposed(s)
+
+    def queries() -> int:
+        # in a batch, as the report reads it: each read's event is held until its end
+        with CaptureQueriesContext(connection) as captured, audit.audit_batch():
+            selectors.lead_transfers_read_of_case(user=s.sender, case_id=s.case.id)
+        return len(captured)
+
+    one = queries()
+    _withdrawn_then_proposed(s, first)
+    second = LeadTransfer.objects.get(state=LeadTransferState.PROPOSED)
+    _withdrawn_then_proposed(s, second.pk)
+
+    # when
+    three = queries()
+
+    # then
+    assert LeadTransfer.objects.count() == 3
     assert three == one

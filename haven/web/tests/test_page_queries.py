@@ -38,8 +38,17 @@ from haven.identification import clocks as identification_clocks
 from haven.identification.models import Screening
 from haven.identification.tests.factories import load_shipped_sets, screen
 from haven.justice import selectors as justice_selectors
+from haven.referrals.models import (
+    AccessRequest,
+    AccessRequestState,
+    LeadTransfer,
+    LeadTransferState,
+)
+from haven.referrals.selectors import access_requests
 from haven.referrals.selectors import case_page as referrals_case_page
+from haven.referrals.services import lead_transfers as lead_services
 from haven.referrals.services import referrals as referral_services
+from haven.referrals.services import shared
 from haven.vault import services as vault
 from haven.web import composer, timeline
 from haven.web.tests.factories import sign_in
@@ -163,21 +172,59 @@ def test_issue13_case_pages_cost_the_same_queries_for_1_or_1000_cases(
 
 # --- sections with rows ------------------------------------------------------------------
 
-# The report of a case with screenings (and their observations) and referrals (and their
-# histories), which the report shows with the reads' words: a query more per table read
-# (observations, referral histories, the lead's referrals again for their messages),
-# whatever the number of rows.
+# The report of a case with screenings (and their observations), referrals (and their
+# histories), lead transfers and requests for access, which the report shows with the
+# reads' words: a query more per table read (observations, referral histories, the lead's
+# referrals again for their messages), whatever the number of rows. Lead transfers and
+# requests for access are read with their reasons in the query that lists them.
 PERSON_REPORT_WITH_ROWS_QUERIES = PERSON_REPORT_QUERIES + 3
 PERSON_REPORT_API_WITH_ROWS_QUERIES = PERSON_REPORT_API_QUERIES + 3
 
 
+def _answered_transfer_and_request(case: Case, lead: User, shelter: Organisation) -> None:
+    """A lead transfer to the shelter it declined and a request for access from it
+    that the lead refused, each with its reasons (test set-up, written directly: the
+    services have their own tests and allow one open transfer at a time)."""
+    now = timezone.now()
+    assert lead.organisation is not None
+    member = staff(shelter, Role.CASEWORKER)
+    LeadTransfer.objects.create(
+        case=case,
+        from_organisation=lead.organisation,
+        to_organisation=shelter,
+        state=LeadTransferState.DECLINED,
+        reason_enc=shared.sealed(case, "Closer to her home.", lead_services.REASON_CONTEXT),
+        proposed_at=now,
+        proposed_by=lead,
+        answered_at=now,
+        answered_by=member,
+        answer_note_enc=shared.sealed(case, "No caseworker free.", lead_services.ANSWER_CONTEXT),
+    )
+    AccessRequest.objects.create(
+        case=case,
+        organisation=shelter,
+        lead_organisation=lead.organisation,
+        purpose=Purpose.ASSISTANCE,
+        field_groups=[FieldGroup.NARRATIVE],
+        reason_enc=shared.sealed(case, "To plan her stay.", access_requests.REASON_CONTEXT),
+        state=AccessRequestState.REFUSED,
+        asked_at=now,
+        asked_by=member,
+        answered_at=now,
+        answered_by=lead,
+        refusal_enc=shared.sealed(case, "She said no.", access_requests.REFUSAL_CONTEXT),
+    )
+
+
 def _rows(case: Case, lead: User, count: int) -> None:
-    """``count`` screenings and ``count`` referrals, each to another shelter."""
+    """``count`` screenings and ``count`` referrals, each to another shelter, which
+    declined a lead transfer and asked for access."""
     load_shipped_sets()
     for _ in range(count):
         screen(actor=lead, case=case)
         shelter = OrganisationFactory.create(org_type=OrgType.SHELTER)
         share_by_law(case=case, organisation=shelter)
+        _answered_transfer_and_request(case, lead, shelter)
         referral_services.referral_send(
             actor=lead,
             case_id=case.id,
@@ -193,7 +240,8 @@ def _rows(case: Case, lead: User, count: int) -> None:
 def test_issue13_the_report_for_the_person_costs_the_same_queries_whatever_its_rows(
     ngo: Organisation, rows: int
 ) -> None:
-    # given: a case with ``rows`` screenings and referrals, read by its lead
+    # given: a case with ``rows`` screenings, referrals, lead transfers and requests for
+    # access, read by its lead
     lead = staff(ngo, Role.CASEWORKER)
     case = open_case(actor=lead, narrative="Recruited for seasonal work.")
     _rows(case, lead, rows)
@@ -206,7 +254,8 @@ def test_issue13_the_report_for_the_person_costs_the_same_queries_whatever_its_r
     page = _count(lambda: web.get(reverse("web:person_report", args=[case.id])))
     through_api = _count(lambda: api.get(f"/api/v1/cases/{case.id}/person-report/"))
 
-    # then: the same queries, and still an audit event for each screening and referral read
+    # then: the same queries, and still an audit event for each screening, referral, lead
+    # transfer and request for access read (with their reasons, on the page)
     assert (page, through_api) == (
         PERSON_REPORT_WITH_ROWS_QUERIES,
         PERSON_REPORT_API_WITH_ROWS_QUERIES,
@@ -214,6 +263,11 @@ def test_issue13_the_report_for_the_person_costs_the_same_queries_whatever_its_r
     types = list(AuditEvent.objects.filter(id__gt=last).values_list("object_type", flat=True))
     assert types.count("identification.Screening") == 2 * rows
     assert types.count("referrals.Referral") == 2 * rows
+    assert types.count("referrals.LeadTransfer") == 2 * rows
+    assert types.count("referrals.AccessRequest") == 2 * rows
+    html = web.get(reverse("web:person_report", args=[case.id])).content.decode()
+    assert html.count("No caseworker free.") == rows
+    assert html.count("She said no.") == rows
 
 
 # --- contributing apps -------------------------------------------------------------------
