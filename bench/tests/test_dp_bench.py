@@ -28,8 +28,8 @@ def test_it_prints_one_figure_per_epsilon_and_design_and_haven_beats_naive_at_sm
     # when
     rows = dp.figures(victims=600, repeats=1, seed=2)
 
-    # then
-    assert len(rows) == len(dp.EPSILONS) * 3
+    # then: naive, the hierarchical split, Haven and the bound no release can beat
+    assert len(rows) == len(dp.EPSILONS) * 4
     by = {(row["design"], row["epsilon"]): row for row in rows}
     naive, haven = by[("naive", 0.1)], by[("haven", 0.1)]
     assert isinstance(naive["mae_per_cell"], float)
@@ -37,10 +37,25 @@ def test_it_prints_one_figure_per_epsilon_and_design_and_haven_beats_naive_at_sm
     # at ε = 0.1 the naive error is about 10 a cell, Haven's about half of it
     assert haven["mae_per_cell"] < naive["mae_per_cell"]
     assert by[("hierarchical_split", 1.0)]["cells"] == len(dp.YEARS) * len(dp.FORMS)
+    assert {row["design"] for row in rows} == {
+        "naive",
+        "hierarchical_split",
+        "haven",
+        "bound_known_means",
+    }
+
+
+def test_a_register_whose_2024_forms_begin_in_2024_also_shows_haven_with_those_zeros() -> None:
+    # when
+    rows = dp.figures(victims=600, repeats=1, seed=2, shape="directive2024")
+
+    # then
+    assert len(rows) == len(dp.EPSILONS) * 5
+    assert "haven_structural_zeros" in {row["design"] for row in rows}
 
 
 @pytest.mark.parametrize("argv", [["--victims", "200", "--repeats", "1"]])
 def test_it_runs_from_the_command_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     dp.main(argv)
 
-    assert capsys.readouterr().out.count("\n") == len(dp.EPSILONS) * 3
+    assert capsys.readouterr().out.count("\n") == len(dp.EPSILONS) * 4
