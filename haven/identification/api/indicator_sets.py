@@ -114,6 +114,10 @@ class IndicatorFileUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="The YAML file, UTF-8.")
 
 
+# Named in settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: decisions have an outcome too.
+LOAD_OUTCOMES = [outcome.value for outcome in services.Outcome]
+
+
 class LoadedSetSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     version = serializers.IntegerField()
@@ -122,7 +126,7 @@ class LoadedSetSerializer(serializers.Serializer[Any]):
         "was kept. Kept for compatibility: outcome says more."
     )
     outcome = serializers.ChoiceField(
-        choices=[outcome.value for outcome in services.Outcome],
+        choices=LOAD_OUTCOMES,
         help_text="new_version: a new set or changed content became a new version; "
         "translations_updated: the same content, and its element names or translations "
         "were updated on the latest version (audited as a change); unchanged: nothing changed.",
