@@ -278,6 +278,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice fields named "outcome": a decision's, and what loading did to a set.
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "haven.identification.models.Outcome",
+        "IndicatorSetLoadOutcomeEnum": "haven.identification.api.indicator_sets.LOAD_OUTCOMES",
+    },
 }
 
 # No personal data in logs: only Haven's own messages, never request bodies.

@@ -154,7 +154,7 @@ def seed_demo(*, cases: int = DEFAULT_CASES, seed: int = DEFAULT_SEED) -> SeedSu
     summary = SeedSummary(organisations=len(orgs), users=len(users))
     admin = users[(*SYSTEM_ADMIN_HOME, Role.SYSTEM_ADMIN)]
     loaded = set_services.indicator_sets_load_shipped(actor=admin)
-    summary.indicator_sets_loaded = sum(created for _row, created in loaded)
+    summary.indicator_sets_loaded = sum(result.created for result in loaded)
     today = timezone.localdate()
     _create_agreements(orgs=orgs, users=users, today=today, summary=summary)
     summary.directory_entries = directory_demo.seed_directory(

@@ -114,10 +114,23 @@ class IndicatorFileUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="The YAML file, UTF-8.")
 
 
+# Named in settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: decisions have an outcome too.
+LOAD_OUTCOMES = [outcome.value for outcome in services.Outcome]
+
+
 class LoadedSetSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     version = serializers.IntegerField()
-    created = serializers.BooleanField(help_text="False: the set was unchanged.")
+    created = serializers.BooleanField(
+        help_text="True: a new version (as outcome new_version); false: the latest version "
+        "was kept. Kept for compatibility: outcome says more."
+    )
+    outcome = serializers.ChoiceField(
+        choices=LOAD_OUTCOMES,
+        help_text="new_version: a new set or changed content became a new version; "
+        "translations_updated: the same content, and its element names or translations "
+        "were updated on the latest version (audited as a change); unchanged: nothing changed.",
+    )
 
 
 class IndicatorFileErrorSerializer(ErrorSerializer):
@@ -200,7 +213,15 @@ class IndicatorSetListView(JsonApiView):
         except errors.IndicatorFileError as exc:
             body = {"code": exc.code, "detail": exc.message, "field": "file"}
             return Response({**body, "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
-        loaded = [{"key": r.key, "version": r.version, "created": c} for r, c in results]
+        loaded = [
+            {
+                "key": result.row.key,
+                "version": result.row.version,
+                "created": result.created,
+                "outcome": result.outcome.value,
+            }
+            for result in results
+        ]
         return Response(LoadedSetSerializer(loaded, many=True).data, status=status.HTTP_201_CREATED)
 
 

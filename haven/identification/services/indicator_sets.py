@@ -14,6 +14,8 @@ audit trail, since it changes how every later screening is evaluated.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +33,28 @@ OPERATOR = audit.Actor(id=None, username="operator", organisation_id="", organis
 MAX_FILE_NAME = 200
 
 
+class Outcome(StrEnum):
+    """What loading a file did to one of its sets."""
+
+    NEW_VERSION = "new_version"  # a new set, or changed content: version latest + 1
+    TRANSLATIONS_UPDATED = "translations_updated"  # same content, new names or translations
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One set of a loaded file: its (latest) row and what the load did to it."""
+
+    row: IndicatorSet
+    outcome: Outcome
+
+    @property
+    def created(self) -> bool:
+        return self.outcome is Outcome.NEW_VERSION
+
+
 @transaction.atomic
-def indicator_sets_load(
-    *, actor: User | None, text: str, file_name: str
-) -> list[tuple[IndicatorSet, bool]]:
+def indicator_sets_load(*, actor: User | None, text: str, file_name: str) -> list[LoadResult]:
     """Load every set of one file, all or nothing; a changed set gets a new version.
 
     A set whose content is unchanged keeps its latest version; a changed one
@@ -42,6 +62,7 @@ def indicator_sets_load(
     screening keeps the set version it was evaluated with (R-05). Element names and
     translations are shown, not evaluated: an upload with the same content and new
     ones updates them on the latest version (audited as a change), not a new version.
+    Each set's outcome says which of the three happened.
     """
     if actor is not None:
         set_selectors.indicator_sets_load_check(user=actor)
@@ -59,10 +80,10 @@ def indicator_sets_load(
                 detail={"file": name, "set": row.key, "version": row.version}
                 | ({} if change == CREATED else {"changed": change}),
             )
-    return [(row, change == CREATED) for row, change in stored]
+    return [LoadResult(row, _outcome(change)) for row, change in stored]
 
 
-def indicator_sets_load_shipped(*, actor: User | None = None) -> list[tuple[IndicatorSet, bool]]:
+def indicator_sets_load_shipped(*, actor: User | None = None) -> list[LoadResult]:
     """The ILO/EC 2009 file shipped with Haven (provisional; R-05)."""
     return indicator_sets_load(
         actor=actor,
@@ -72,6 +93,12 @@ def indicator_sets_load_shipped(*, actor: User | None = None) -> list[tuple[Indi
 
 
 CREATED = "created"
+
+
+def _outcome(change: str | None) -> Outcome:
+    if change == CREATED:
+        return Outcome.NEW_VERSION
+    return Outcome.UNCHANGED if change is None else Outcome.TRANSLATIONS_UPDATED
 
 
 def _shown(item: loader.LoadedSet) -> dict[str, Any]:

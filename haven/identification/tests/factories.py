@@ -26,7 +26,7 @@ INSUFFICIENT = ("DR-01",)
 def load_shipped_sets() -> dict[str, IndicatorSet]:
     """The four shipped ILO/EC 2009 sets, keyed by set key (adults_labour, children_labour, ...)."""
     loaded = indicator_set_services.indicator_sets_load_shipped(actor=None)
-    return {row.key: row for row, _created in loaded}
+    return {result.row.key: result.row for result in loaded}
 
 
 def screen(
@@ -97,7 +97,7 @@ def load_empty_set() -> IndicatorSet:
     loaded = indicator_set_services.indicator_sets_load(
         actor=None, text=text_of(data), file_name="unfilled.yaml"
     )
-    return loaded[0][0]
+    return loaded[0].row
 
 
 def national_file() -> dict[str, Any]:

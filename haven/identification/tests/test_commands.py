@@ -88,6 +88,25 @@ def test_it_loads_a_file_and_lists_every_problem_of_a_bad_one(tmp_path: Path) ->
         'sets.adults_criminality.indicators.DR[0].strength: must be S, M or W (got "X")' in message
     )
     assert "sets.adults_criminality.indicators.EX[0].id: duplicate id" in message
+
+
+def test_it_says_when_a_file_only_updates_a_sets_translations(tmp_path: Path) -> None:
+    # given
+    set_services.indicator_sets_load(actor=None, text=text_of(national_file()), file_name="n.yaml")
+    data = national_file()
+    data["translations"] = {"sv": {"Deceived about the job": "Vilseledd om arbetet"}}
+    translated = tmp_path / "sv.yaml"
+    translated.write_text(text_of(data), encoding="utf-8")
+
+    # when
+    first = run("indicators", "load", str(translated))
+    again = run("indicators", "load", str(translated))
+
+    # then
+    assert (first, again) == (
+        "adults_criminality v1 translations updated\n",
+        "adults_criminality v1 unchanged\n",
+    )
     assert IndicatorSet.objects.count() == 1
 
 

@@ -225,7 +225,7 @@ def test_an_uploaded_finnish_set_is_shown_as_written_and_marked_finnish() -> Non
     data["language"] = "fi"
     row = set_services.indicator_sets_load(
         actor=None, text=text_of(data), file_name="kansallinen.yaml"
-    )[0][0]
+    )[0].row
     label = row.indicators.order_by("position")[0].label
     reader = make_user(org_type=OrgType.NGO)
     url = reverse("identification:indicator_set_detail", args=[row.key, row.version])

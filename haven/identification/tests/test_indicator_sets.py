@@ -37,13 +37,13 @@ def test_it_loads_the_shipped_file_as_version_1_of_four_sets() -> None:
     results = services.indicator_sets_load_shipped()
 
     # then
-    assert [(row.key, row.version, created) for row, created in results] == [
+    assert [(r.row.key, r.row.version, r.created) for r in results] == [
         ("adults_labour", 1, True),
         ("children_labour", 1, True),
         ("adults_sexual", 1, True),
         ("children_sexual", 1, True),
     ]
-    adults = results[0][0]
+    adults = results[0].row
     assert adults.provisional is True
     assert adults.indicators.count() == 67
     assert adults.source["publisher"].startswith("International Labour Office")
@@ -59,7 +59,7 @@ def test_reloading_the_same_file_creates_nothing_new() -> None:
     results = services.indicator_sets_load_shipped()
 
     # then
-    assert [created for _row, created in results] == [False] * 4
+    assert [r.outcome for r in results] == [services.Outcome.UNCHANGED] * 4
     assert IndicatorSet.objects.count() == 4
     assert Indicator.objects.count() == 261
 
@@ -73,7 +73,7 @@ def test_a_changed_set_becomes_version_2_and_version_1_is_untouched() -> None:
     results = services.indicator_sets_load(actor=None, text=changed, file_name="ilo-v2.yaml")
 
     # then
-    versions = {row.key: (row.version, created) for row, created in results}
+    versions = {r.row.key: (r.row.version, r.created) for r in results}
     assert versions == {
         "adults_labour": (2, True),
         "children_labour": (1, False),
@@ -90,12 +90,12 @@ def test_a_changed_set_becomes_version_2_and_version_1_is_untouched() -> None:
 
 def test_the_file_name_is_kept_without_its_directory() -> None:
     # when
-    [(row, _created)] = services.indicator_sets_load(
+    [loaded] = services.indicator_sets_load(
         actor=None, text=text_of(BASE), file_name="/home/someone/national/lv.yaml"
     )
 
     # then
-    assert row.file_name == "lv.yaml"
+    assert loaded.row.file_name == "lv.yaml"
 
 
 def test_an_invalid_file_loads_nothing_at_all() -> None:
@@ -144,19 +144,17 @@ def test_loading_records_who_loaded_each_new_version_in_the_audit_trail() -> Non
     admin = make_user(role=Role.SYSTEM_ADMIN)
 
     # when
-    [(row, _created)] = services.indicator_sets_load(
-        actor=admin, text=text_of(BASE), file_name="lv.yaml"
-    )
+    [loaded] = services.indicator_sets_load(actor=admin, text=text_of(BASE), file_name="lv.yaml")
     services.indicator_sets_load(actor=admin, text=text_of(BASE), file_name="lv.yaml")
 
     # then
     [event] = AuditEvent.objects.all()
     assert event.actor_id == admin.pk
     assert event.object_type == "identification.IndicatorSet"
-    assert event.object_id == str(row.pk)
+    assert event.object_id == str(loaded.row.pk)
     assert event.person_id == ""
     assert event.detail == {"file": "lv.yaml", "set": "adults_criminality", "version": 1}
-    assert row.loaded_by == admin
+    assert loaded.row.loaded_by == admin
 
 
 # --- who may load -------------------------------------------------------------------------

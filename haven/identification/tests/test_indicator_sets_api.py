@@ -108,7 +108,9 @@ def test_it_loads_a_file_sent_as_json_text(openapi: dict[str, Any]) -> None:
 
     # then
     assert response.status_code == 201
-    assert response.json() == [{"key": "adults_criminality", "version": 1, "created": True}]
+    assert response.json() == [
+        {"key": "adults_criminality", "version": 1, "created": True, "outcome": "new_version"}
+    ]
     assert IndicatorSet.objects.get().file_name == "lv.yaml"
     assert_matches_schema(openapi, SETS, "post", 201, response.json())
 

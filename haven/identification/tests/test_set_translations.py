@@ -64,11 +64,15 @@ def client_in(user: User, language: str) -> Client:
     return sign_in(Client(), user)
 
 
+def set_events() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(object_type="identification.IndicatorSet").order_by("id"))
+
+
 def load(data: dict[str, Any], actor: User | None = None) -> IndicatorSet:
-    [(row, _created)] = services.indicator_sets_load(
+    [loaded] = services.indicator_sets_load(
         actor=actor, text=text_of(data), file_name="national.yaml"
     )
-    return row
+    return loaded.row
 
 
 # --- the file ------------------------------------------------------------------------------
@@ -251,6 +255,79 @@ def test_new_translations_of_the_same_content_update_the_latest_version_audited(
         "version": 1,
         "changed": "translations",
     }
+
+
+@pytest.mark.django_db
+def test_each_load_says_whether_a_set_got_a_new_version_new_translations_or_nothing() -> None:
+    # given
+    changed = translated_file()
+    changed["sets"][KEY]["indicators"]["DR"][0]["strength"] = "M"
+
+    # when
+    outcomes = [
+        services.indicator_sets_load(actor=None, text=text_of(data), file_name="n.yaml")[0]
+        for data in (national_file(), translated_file(), translated_file(), changed)
+    ]
+
+    # then
+    assert [(r.row.version, r.outcome, r.created) for r in outcomes] == [
+        (1, services.Outcome.NEW_VERSION, True),
+        (1, services.Outcome.TRANSLATIONS_UPDATED, False),
+        (1, services.Outcome.UNCHANGED, False),
+        (2, services.Outcome.NEW_VERSION, True),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_upload_page_says_which_sets_had_their_translations_updated() -> None:
+    # given
+    load(national_file())
+    client = client_in(coordinator(), "en")
+
+    def post(data: dict[str, Any]) -> str:
+        content = text_of(data).encode()
+        upload = SimpleUploadedFile("national.yaml", content, content_type="application/yaml")
+        url = reverse("identification:indicator_set_upload")
+        return client.post(url, {"file": upload}, follow=True).content.decode()
+
+    # when
+    translated = post(translated_file())
+    again = post(translated_file())
+
+    # then
+    assert f"Translations updated: {KEY} v1." in translated
+    assert "Unchanged" not in translated
+    assert f"Unchanged: {KEY} v1." in again
+    assert "Translations updated" not in again
+    assert [e.action for e in set_events()] == [Action.CREATE, Action.UPDATE]
+
+
+@pytest.mark.django_db
+def test_the_api_says_which_sets_had_their_translations_updated() -> None:
+    # given
+    load(national_file())
+    client = api_client_for(coordinator())
+    changed = translated_file()
+    changed["sets"][KEY]["indicators"]["DR"][0]["strength"] = "M"
+
+    # when
+    answers = [
+        client.post("/api/v1/indicator-sets/", {"text": text_of(data)}, format="json")
+        for data in (translated_file(), translated_file(), changed)
+    ]
+
+    # then
+    assert [a.status_code for a in answers] == [201] * 3
+    assert [a.json() for a in answers] == [
+        [{"key": KEY, "version": 1, "created": False, "outcome": "translations_updated"}],
+        [{"key": KEY, "version": 1, "created": False, "outcome": "unchanged"}],
+        [{"key": KEY, "version": 2, "created": True, "outcome": "new_version"}],
+    ]
+    assert [e.action for e in set_events()] == [
+        Action.CREATE,
+        Action.UPDATE,
+        Action.CREATE,
+    ]
 
 
 @pytest.mark.django_db

@@ -43,14 +43,17 @@ def indicator_set_detail(request: HttpRequest, key: str, version: int) -> HttpRe
     return render(request, "identification/indicator_set_detail.html", context)
 
 
-def _loaded_message(results: list[tuple[object, bool]]) -> str:
-    new = [str(row) for row, created in results if created]
-    same = [str(row) for row, created in results if not created]
+def _loaded_message(results: list[services.LoadResult]) -> str:
+    labels = {
+        services.Outcome.NEW_VERSION: _("New versions: %(sets)s."),
+        services.Outcome.TRANSLATIONS_UPDATED: _("Translations updated: %(sets)s."),
+        services.Outcome.UNCHANGED: _("Unchanged: %(sets)s."),
+    }
     parts = []
-    if new:
-        parts.append(_("New versions: %(sets)s.") % {"sets": ", ".join(new)})
-    if same:
-        parts.append(_("Unchanged: %(sets)s.") % {"sets": ", ".join(same)})
+    for outcome, label in labels.items():
+        sets = [str(result.row) for result in results if result.outcome is outcome]
+        if sets:
+            parts.append(label % {"sets": ", ".join(sets)})
     return " ".join(parts)
 
 

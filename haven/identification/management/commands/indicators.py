@@ -16,11 +16,19 @@ from haven.identification.services import indicator_sets as services
 HELP = """Indicator sets.
 
 load FILE      load a YAML indicator file, all or nothing; a changed set becomes a
-               new version, an unchanged one is kept. Every problem of a malformed
+               new version, an unchanged one is kept (its names and translations
+               are updated in place if they changed). Every problem of a malformed
                file is listed with its path.
 load --shipped load the ILO/EC 2009 file shipped with Haven (provisional).
 list           the latest version of each set, with its number of indicators.
 """
+
+
+OUTCOMES = {
+    services.Outcome.NEW_VERSION: "loaded",
+    services.Outcome.TRANSLATIONS_UPDATED: "translations updated",
+    services.Outcome.UNCHANGED: "unchanged",
+}
 
 
 class Command(BaseCommand):
@@ -47,8 +55,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {exc}") from exc
         except errors.IndicatorFileError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        for row, created in results:
-            self.stdout.write(f"{row.key} v{row.version} {'loaded' if created else 'unchanged'}")
+        for result in results:
+            row = result.row
+            self.stdout.write(f"{row.key} v{row.version} {OUTCOMES[result.outcome]}")
 
     def _list(self) -> None:
         rows = list(selectors.indicator_set_list_latest())
