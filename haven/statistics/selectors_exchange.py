@@ -145,3 +145,55 @@ def regional_trends(*, own: RegionalRelease, imported: list[RegionalRelease]) ->
         for year in years
     ]
     return Trends(states=[r.sender for r in releases], rows=rows)
+
+
+# The Council of the Baltic Sea States' member states drawn on the regional map, by
+# ISO 3166-1 alpha-2 code (Russia's membership is suspended since 2022).
+BALTIC_STATES = ("DE", "DK", "EE", "FI", "IS", "LT", "LV", "NO", "PL", "SE")
+
+
+class FigureStatus:
+    """How a state's figure of a year stands in its release."""
+
+    PUBLISHED = "published"
+    LOWER_BOUND = "lower_bound"  # some cells suppressed: the sum of the others
+    SUPPRESSED = "suppressed"  # every cell of the year suppressed
+    NO_FIGURE = "no_figure"  # a release, but no cell of the year
+    NO_RELEASE = "no_release"  # no release received from the state
+
+
+@dataclass(frozen=True)
+class StateFigure:
+    """One state's figure of a year: the published sum of its cells (None when there is
+    no figure to show) and how it stands (``FigureStatus``)."""
+
+    state: str
+    figure: int | None
+    status: str
+
+
+def year_figures(
+    trends: Trends, *, year: int, states: tuple[str, ...] = BALTIC_STATES
+) -> list[StateFigure]:
+    """Each state's figure of ``year`` from the trends (the same numbers as their
+    table): the ``states`` first, in their order, then any other state that sent a
+    release."""
+    values: dict[str, tuple[int, bool] | None] = dict.fromkeys(trends.states)
+    for row_year, row in trends.labelled_rows:
+        if row_year == str(year):
+            values.update(row)
+    extra = sorted(s for s in trends.states if s not in states)
+    figures = []
+    for state in [*states, *extra]:
+        value = values.get(state)
+        if state not in values:
+            figures.append(StateFigure(state, None, FigureStatus.NO_RELEASE))
+        elif value is None:
+            figures.append(StateFigure(state, None, FigureStatus.NO_FIGURE))
+        elif value[1] and value[0] == 0:
+            figures.append(StateFigure(state, None, FigureStatus.SUPPRESSED))
+        elif value[1]:
+            figures.append(StateFigure(state, value[0], FigureStatus.LOWER_BOUND))
+        else:
+            figures.append(StateFigure(state, value[0], FigureStatus.PUBLISHED))
+    return figures

@@ -25,7 +25,7 @@ from haven.access.models import Purpose
 from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.audit.models import Action
-from haven.statistics import exchange, htcds, kanon
+from haven.statistics import exchange, htcds, kanon, maps
 from haven.statistics import selectors_exchange as selectors
 from haven.statistics.errors import FileInvalid, KeyInvalid, SenderUnknown
 from haven.statistics.models import ExternalDataset, ExternalRecord, ImportedRelease
@@ -119,6 +119,32 @@ def own_release(*, country: str) -> exchange.RegionalRelease:
         sender=country,
         threshold=settings.HAVEN_STATISTICS_EXCHANGE_THRESHOLD,
     )
+
+
+def regional_trends(*, country: str) -> selectors.Trends:
+    """This country's release beside the latest imported release of each other state
+    (not audited: for pages)."""
+    imported = [selectors.as_release(r) for r in selectors.imported_releases(country=country)]
+    return selectors.regional_trends(own=own_release(country=country), imported=imported)
+
+
+def regional_map_csv(*, actor: User, year: int) -> str:
+    """The regional map's numbers of ``year`` as CSV (each state's figure from its own
+    release, never summed across states), audited."""
+    country = selectors.country_of(actor)
+    figures = selectors.year_figures(regional_trends(country=country), year=year)
+    with transaction.atomic():
+        _audit(
+            actor,
+            Action.EXCHANGE_EXPORT,
+            "statistics.regional_map",
+            country,
+            kind="regional_map",
+            year=year,
+            format="csv",
+            states=len(figures),
+        )
+    return maps.figures_csv(figures, year=year)
 
 
 def regional_export(*, actor: User) -> bytes:

@@ -22,10 +22,11 @@ from haven.accounts.current import request_user
 from haven.accounts.models import User
 from haven.lib.errors import InvalidInput
 from haven.lib.views import domain_errors
-from haven.statistics import htcds
+from haven.statistics import htcds, maps
 from haven.statistics import selectors_exchange as selectors
 from haven.statistics import services_exchange as services
 from haven.statistics.forms import exchange as forms
+from haven.statistics.forms import tables as table_forms
 
 HOME = "statistics/exchange/home.html"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,13 +40,18 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 def _home(request: HttpRequest, user: User, status: int = 200, **extra: Any) -> HttpResponse:
     country = selectors.country_of(user)
-    imported = [selectors.as_release(r) for r in selectors.imported_releases(country=country)]
+    year_form = table_forms.YearForm(request.GET or None)
+    year = year_form.chosen()
+    trends = services.regional_trends(country=country)
+    figures = selectors.year_figures(trends, year=year)
     context: dict[str, Any] = {
         "country": country,
         "may_import": selectors.may_import(user),
-        "trends": selectors.regional_trends(
-            own=services.own_release(country=country), imported=imported
-        ),
+        "trends": trends,
+        "year": year,
+        "year_form": year_form,
+        "map": maps.baltic_map(figures, year=year),
+        "map_rows": maps.figure_rows(figures, year=year),
         "datasets": selectors.external_datasets(country=country),
         "not_held": htcds.export_not_carried(),
         "export_form": forms.HtcdsExportForm(),
@@ -65,6 +71,16 @@ def _home(request: HttpRequest, user: User, status: int = 200, **extra: Any) -> 
 def exchange_home(request: HttpRequest) -> HttpResponse:
     """Exports, imports and the regional trends of the user's country."""
     return _home(request, request_user(request))
+
+
+@never_cache
+@login_required
+@domain_errors
+def regional_map_csv(request: HttpRequest) -> HttpResponse:
+    """The regional map's numbers of the chosen year (the last complete one by default)."""
+    year = table_forms.YearForm(request.GET or None).chosen()
+    content = services.regional_map_csv(actor=request_user(request), year=year)
+    return _download(content.encode("utf-8"), f"regional-map-{year}.csv", "text/csv; charset=utf-8")
 
 
 @never_cache

@@ -2653,9 +2653,10 @@ def _statistics_exchange(scene: Scene) -> Context:
     """The exchange page just after an HTCDS import and a release import."""
     from types import SimpleNamespace
 
-    from haven.statistics import htcds, selectors_exchange
+    from haven.statistics import htcds, maps, selectors_exchange
     from haven.statistics.exchange import RegionalRelease
     from haven.statistics.forms import exchange as forms_exchange
+    from haven.statistics.forms.tables import YearForm
 
     own = RegionalRelease(
         sender="EE",
@@ -2664,6 +2665,8 @@ def _statistics_exchange(scene: Scene) -> Context:
         cells={("2024", "female", "adult", "sexual"): 7, ("2024", "male", "adult", "labour"): None},
     )
     other = RegionalRelease(sender="LV", created_at="2026-01-01T00:00:00Z", threshold=5, cells={})
+    trends = selectors_exchange.regional_trends(own=own, imported=[other])
+    figures = selectors_exchange.year_figures(trends, year=2024)
     dataset = SimpleNamespace(
         source="NGO in LV",
         record_count=3,
@@ -2673,7 +2676,11 @@ def _statistics_exchange(scene: Scene) -> Context:
     return {
         "country": "EE",
         "may_import": True,
-        "trends": selectors_exchange.regional_trends(own=own, imported=[other]),
+        "trends": trends,
+        "year": 2024,
+        "year_form": YearForm(),
+        "map": maps.baltic_map(figures, year=2024),
+        "map_rows": maps.figure_rows(figures, year=2024),
         "datasets": [dataset],
         "not_held": htcds.export_not_carried(),
         "export_form": forms_exchange.HtcdsExportForm(),
@@ -2706,6 +2713,12 @@ CONTEXTS.update(
         "statistics/exchange/ctdc_report.html": _statistics_ctdc_report,
         "statistics/exchange/htcds_report.html": _statistics_htcds_report,
         "statistics/exchange/_not_carried.html": lambda scene: {"not_carried": {}},
+        "statistics/exchange/_map.html": lambda scene: {
+            **_statistics_exchange(scene),
+            "map_id": "map",
+            "map_title": "Map",
+            "map_desc": "States",
+        },
     }
 )
 
