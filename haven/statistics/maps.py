@@ -58,7 +58,7 @@ class MapClass:
 
     @property
     def label(self) -> str:
-        return f"{self.low}\u2013{self.high}"  # an en dash
+        return f"{self.low}-{self.high}"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The annual report of a year as PDF (issue 15): the year's Eurostat tables as published
 (a suppressed cell shown as on the page), the trend of registered victims as a chart
 with its table, the backlog by sex, the dashboards (deadlines met, referral response
-times, victims by region, assistance outcomes and cost per programme) and the notes on
+times, victims by region, assistance outcomes and cost per programme), the map of the
+Baltic Sea region states (each state's figure from its own release) and the notes on
 method. Drawn by WeasyPrint from one HTML page (``statistics/report.html``) as tagged
 PDF (PDF/UA-1): the charts are the pages' inline SVG, no image and no file is fetched.
 Read under the statistics rule, country by country, and audited: each part as it is
@@ -21,7 +22,8 @@ from haven.accounts.models import User
 from haven.audit import services as audit
 from haven.lib import pdf as lib_pdf
 from haven.statistics import categories as cat
-from haven.statistics import charts, dashboards, selectors, views
+from haven.statistics import charts, dashboards, maps, selectors, services_exchange, views
+from haven.statistics import selectors_exchange as exchange_selectors
 
 # The report's print style, read by WeasyPrint (no inline style in a template).
 STYLE = Path(__file__).resolve().parent / "data" / "report.css"
@@ -59,11 +61,29 @@ def report_context(*, actor: audit.Actor, country: str, year: int) -> dict[str, 
         **dashboards.referrals_context(actor=actor, country=country, year=year, output=OUTPUT),
         **dashboards.regions_context(actor=actor, country=country, year=year, output=OUTPUT),
         **dashboards.programmes_context(actor=actor, country=country, year=year, output=OUTPUT),
+        **regional_map_context(actor=actor, country=country, year=year),
     }
     selectors._audit(
         actor, subject="report", country=country, detail={"year": year, "format": "pdf"}
     )
     return context
+
+
+def regional_map_context(*, actor: audit.Actor, country: str, year: int) -> dict[str, Any]:
+    """The map of the Baltic Sea region states of ``year``: each state's figure from its
+    own release, as the exchange page draws it (audited as a part of the report)."""
+    trends = services_exchange.regional_trends(country=country)
+    figures = exchange_selectors.year_figures(trends, year=year)
+    selectors._audit(
+        actor,
+        subject="regional_map",
+        country=country,
+        detail={"year": year, "format": OUTPUT, "states": len(figures)},
+    )
+    return {
+        "regional_map": maps.baltic_map(figures, year=year),
+        "regional_rows": maps.figure_rows(figures, year=year),
+    }
 
 
 def report_html(*, actor: audit.Actor, country: str, year: int) -> str:

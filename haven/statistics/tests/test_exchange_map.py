@@ -198,7 +198,7 @@ def test_r45_the_map_s_numbers_are_the_table_s_and_missing_states_are_shown_as_s
         "Registered victims by form of exploitation in the Baltic Sea region states, 2024"
     )
     assert svg.findtext(f"{SVG}desc")
-    paths = {p.get("data-state"): p for p in svg.iter(f"{SVG}path") if p.get("data-state")}
+    paths = {p.get("data-state", ""): p for p in svg.iter(f"{SVG}path") if p.get("data-state")}
     assert sorted(paths) == sorted(selectors.BALTIC_STATES)
     titles = {state: p.findtext(f"{SVG}title") for state, p in paths.items()}
     assert titles["FI"] == "Finland: 235"
@@ -293,7 +293,7 @@ def test_r41_the_map_and_its_csv_are_shown_only_to_the_statistics_readers(
         if t.get("data-state")
     }
     assert {r[0]: r[2] for r in rows[1:] if r[2]} == {
-        s: v.removeprefix("≥ ") for s, v in printed.items()
+        s: (v or "").removeprefix("≥ ") for s, v in printed.items()
     }
     event = events.get()
     assert event.detail == {

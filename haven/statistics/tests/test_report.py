@@ -80,6 +80,7 @@ def test_r41_the_report_is_a_pdf_for_the_rapporteur_and_refused_to_a_caseworker(
         "statistics.eurostat",
         "statistics.programmes",
         "statistics.referrals",
+        "statistics.regional_map",
         "statistics.regions",
         "statistics.trends",
     ]
@@ -108,6 +109,16 @@ def test_r46_the_report_holds_every_number_of_its_tables_as_published() -> None:
     assert suppressed
     for backlog in context["backlog_rows"]:
         assert escape(backlog["label"]) in html
+    # the map of the region: each state's figure (FI's own, the others sent nothing)
+    # printed on it and in its table, or a dash and why not
+    states = {r.state: r for r in context["regional_rows"]}
+    assert states["SE"].status == "no_release"
+    for row in states.values():
+        shown = "—" if row.figure is None else str(row.figure)
+        assert f'<td data-label="Registered victims">{shown}</td>' in flat, row.state
+        assert f'<td data-label="Note">{escape(row.note)}</td>' in flat, row.state
+        if row.figure is not None:
+            assert f'data-state="{row.state}">{shown}</text>' in html
     assert "<svg" in html
     assert (context["first"], context["met"].first, context["met"].last) == (2015, 2015, 2024)
     assert "Method" in html
@@ -134,6 +145,10 @@ def test_r46_the_report_is_a_tagged_pdf_with_its_language_title_and_charts_descr
     assert b"/DisplayDocTitle true" in objects
     assert b"/Alt (Registered victims by year and sex, 2015 to 2024)" in objects
     assert b"/Alt (Services active and people served by programme, 2024)" in objects
+    assert (
+        b"/Alt (Registered victims by form of exploitation in the Baltic Sea region states, 2024)"
+        in objects
+    )
     figures = len(re.findall(rb"/S /Figure", objects))  # the charts and their legends' keys
     assert figures > 5
     assert len(re.findall(rb"/Alt \(", objects)) == figures  # each described
@@ -197,10 +212,10 @@ def test_r44_the_report_reads_in_a_fixed_number_of_queries(
     _data()
     actor = audit.actor_of(make_user(org_type=OrgType.RAPPORTEUR, role=Role.RAPPORTEUR))
 
-    # then: seven queries of counts (the cube, the trend, the backlog, the deadlines, the
-    # referrals, the regions, the services), eight audit events, and the savepoints of
-    # the eight reads
-    with django_assert_num_queries(31):
+    # then: nine queries (the cube, the trend, the backlog, the deadlines, the referrals,
+    # the regions, the services, the registered victims and the imported releases of the
+    # regional map), nine audit events, and the savepoints of the eight reads
+    with django_assert_num_queries(34):
         report.report_context(actor=actor, country="FI", year=2024)
 
 

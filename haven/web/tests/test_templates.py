@@ -2713,6 +2713,10 @@ CONTEXTS.update(
         "statistics/exchange/ctdc_report.html": _statistics_ctdc_report,
         "statistics/exchange/htcds_report.html": _statistics_htcds_report,
         "statistics/exchange/_not_carried.html": lambda scene: {"not_carried": {}},
+        "statistics/exchange/_map_table.html": lambda scene: {
+            "rows": _statistics_exchange(scene)["map_rows"],
+            "year": 2024,
+        },
         "statistics/exchange/_map.html": lambda scene: {
             **_statistics_exchange(scene),
             "map_id": "map",
