@@ -15,7 +15,6 @@ from pytest_django import DjangoAssertNumQueries
 from haven.accounts.models import Organisation, OrgType, Role, User
 from haven.accounts.tests.factories import OrganisationFactory, make_user
 from haven.audit.models import AuditEvent
-from haven.cases import selectors as case_selectors
 from haven.cases import services as case_services
 from haven.cases.models import Case
 from haven.cases.tests.factories import add_to_team, bulk_cases, share_by_law
@@ -348,7 +347,7 @@ def test_it_says_more_than_the_limit_rather_than_counting_every_deadline(
     # given: five overdue and five coming deadlines of the organisation, and another
     # team's case with a deadline assigned to the organisation (never shown nor counted)
     monkeypatch.setattr(deadline_selectors, "DEADLINE_COUNT_LIMIT", 3)
-    monkeypatch.setattr(case_selectors, "CASE_COUNT_LIMIT", 3)
+    monkeypatch.setattr(home, "MY_CASES_COUNT_LIMIT", 3)
     lead = staff(ngo, Role.CASEWORKER)
     _bulk_deadlines(bulk_cases(lead=ngo, opener=lead, count=5, start=NOW), ngo, -3, 2)
     hidden = bulk_cases(lead=police, opener=staff(police, Role.CASEWORKER), count=1, start=NOW)
