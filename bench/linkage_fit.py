@@ -9,6 +9,9 @@ the tests use others). Among the pairs that share a blocking key:
 - m(level) = share of all the true pairs at that level, u(level) = share of random
   pairs of records at that level (as Splink estimates u), both smoothed with 1/2; a
   level's weight is log2(m/u) (Fellegi-Sunter), 0 for a level never seen;
+- the rarity of an agreeing full name (``matching.RARITY_LEVELS``) is weighed given that
+  both names agree: m among the true pairs whose names agree, u from the register's own
+  name frequencies (``matching.rarity_u``), never rising with the name's commonness;
 - the summed weight is then calibrated to a probability by a logistic regression
   (Newton's method on two parameters), so that a score of 0.9 means that about nine
   pairs in ten scored so are one person, among pairs that share a blocking key.
