@@ -9,6 +9,9 @@ the tests use others). Among the pairs that share a blocking key:
 - m(level) = share of all the true pairs at that level, u(level) = share of random
   pairs of records at that level (as Splink estimates u), both smoothed with 1/2; a
   level's weight is log2(m/u) (Fellegi-Sunter), 0 for a level never seen;
+- the rarity of an agreeing full name (``matching.RARITY_LEVELS``) is weighed given that
+  both names agree: m among the true pairs whose names agree, u from the register's own
+  name frequencies (``matching.rarity_u``), never rising with the name's commonness;
 - the summed weight is then calibrated to a probability by a logistic regression
   (Newton's method on two parameters), so that a score of 0.9 means that about nine
   pairs in ten scored so are one person, among pairs that share a blocking key.
@@ -59,9 +62,13 @@ def generated(persons: int, seed: int) -> Register:
 def labelled_pairs(register: Register) -> list[tuple[matching.Comparison, bool]]:
     """The pairs that share a blocking key, with their label."""
     ids, records, truth = register
+    frequencies = matching.NameFrequencies(records)
     found, _ = dedupe.score_pairs(records, threshold=0.0, adapt=False)
     return [
-        (matching.comparison(records[i], records[j]), tuple(sorted((ids[i], ids[j]))) in truth)
+        (
+            matching.comparison(records[i], records[j], frequencies),
+            tuple(sorted((ids[i], ids[j]))) in truth,
+        )
         for i, j, _score in found
     ]
 
@@ -70,14 +77,18 @@ def true_and_random(
     register: Register, samples: int
 ) -> tuple[list[matching.Comparison], list[matching.Comparison]]:
     ids, records, truth = register
+    frequencies = matching.NameFrequencies(records)
     index = {record_id: n for n, record_id in enumerate(ids)}
-    matches = [matching.comparison(records[index[a]], records[index[b]]) for a, b in sorted(truth)]
+    matches = [
+        matching.comparison(records[index[a]], records[index[b]], frequencies)
+        for a, b in sorted(truth)
+    ]
     rng = random.Random(0)
     others: list[matching.Comparison] = []
     while len(others) < samples:
         i, j = rng.randrange(len(ids)), rng.randrange(len(ids))
         if i != j and tuple(sorted((ids[i], ids[j]))) not in truth:
-            others.append(matching.comparison(records[i], records[j]))
+            others.append(matching.comparison(records[i], records[j], frequencies))
     return matches, others
 
 
@@ -87,14 +98,35 @@ def _weight(m: int, u: int, matches: int, others: int) -> float:
     return round(math.log2(((m + 0.5) / (matches + 1)) / ((u + 0.5) / (others + 1))), 3)
 
 
+def rarity_weights(
+    matches: list[matching.Comparison], frequencies: matching.NameFrequencies
+) -> list[float]:
+    """log2(m/u) of each rarity level given that both names agree: m among the true
+    pairs whose names agree, u among the pairs of records carrying one full name
+    (``matching.rarity_u``), never rising with the name's commonness; "none" weighs 0."""
+    m = Counter(c.rarity for c in matches if c.rarity)
+    agreeing = sum(m.values())
+    u = matching.rarity_u(frequencies)
+    weights = [0.0]
+    for k in range(1, len(matching.RARITY_LEVELS)):
+        weight = round(math.log2(((m[k] + 0.5) / (agreeing + 1)) / u[k]), 3)
+        # A commoner name is never stronger evidence than a rarer one (a level the fitted
+        # register barely holds would otherwise weigh by the smoothing alone).
+        weights.append(weight if k == 1 else min(weight, weights[-1]))
+    return weights
+
+
 def level_weights(
-    matches: list[matching.Comparison], others: list[matching.Comparison]
+    matches: list[matching.Comparison],
+    others: list[matching.Comparison],
+    frequencies: matching.NameFrequencies,
 ) -> dict[str, object]:
     levels: dict[str, list[float]] = {}
     for name, labels in FIELDS.items():
         m = Counter(getattr(c, name) for c in matches)
         u = Counter(getattr(c, name) for c in others)
         levels[name] = [_weight(m[k], u[k], len(matches), len(others)) for k in range(len(labels))]
+    levels["rarity"] = rarity_weights(matches, frequencies)
     swapped = _weight(
         sum(c.swapped for c in matches), sum(c.swapped for c in others), len(matches), len(others)
     )
@@ -107,7 +139,8 @@ def em_prior(matches: list[matching.Comparison]) -> dict[str, object]:
     m = []
     for index, size in enumerate(model.SIZES):
         counts = Counter(c[index] for c in matches)
-        m.append([round((counts[k] + 0.5) / (len(matches) + 0.5 * size), 6) for k in range(size)])
+        smoothed = [counts[k] + 0.5 for k in range(size)]
+        m.append([round(p, 6) for p in model._normalised(smoothed, index)])
     return {"m": m}
 
 
@@ -155,11 +188,14 @@ def fit(persons: int, seed: int) -> dict[str, object]:
         matching._weights.cache_clear()
         matching._probability.cache_clear()
         matches, others = true_and_random(register, samples=400_000)
-        data = level_weights(matches, others)
+        data = level_weights(matches, others, matching.NameFrequencies(register[1]))
+        provisional = {**data, "calibration": {"slope": 1, "intercept": 0, "records": 1}}
+        # The candidate pairs are found with these weights (the levels may have changed).
+        WEIGHTS.write_text(json.dumps(provisional, indent=1) + "\n", encoding="utf-8")
+        matching._weights.cache_clear()
+        matching._probability.cache_clear()
         pairs = labelled_pairs(register)
-        weights = matching.load_weights(
-            {**data, "calibration": {"slope": 1, "intercept": 0, "records": 1}}
-        )
+        weights = matching.load_weights(provisional)
         slope, intercept = calibrate([(weights.score(c), label) for c, label in pairs])
         data["calibration"] = {
             "slope": round(slope, 4),

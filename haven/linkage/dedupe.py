@@ -103,10 +103,13 @@ def _count_share(share: int) -> Counter[matching.Comparison]:
     """Pass 1 in a worker: how many pairs show each comparison pattern."""
     records: list[matching.Normalised] = _STATE["records"]  # type: ignore[assignment]
     workers: int = _STATE["workers"]  # type: ignore[assignment]
+    frequencies: matching.NameFrequencies = _STATE["frequencies"]  # type: ignore[assignment]
     patterns: Counter[matching.Comparison] = Counter()
     for i in range(share, len(records), workers):
         record = records[i]
-        patterns.update(matching.comparison(record, records[j]) for j in _candidates(i))
+        patterns.update(
+            matching.comparison(record, records[j], frequencies) for j in _candidates(i)
+        )
     return patterns
 
 
@@ -116,11 +119,12 @@ def _score_share(share: int) -> list[tuple[int, int, float]]:
     workers: int = _STATE["workers"]  # type: ignore[assignment]
     threshold: float = _STATE["threshold"]  # type: ignore[assignment]
     scores: dict[matching.Comparison, float] = _STATE["scores"]  # type: ignore[assignment]
+    frequencies: matching.NameFrequencies = _STATE["frequencies"]  # type: ignore[assignment]
     found: list[tuple[int, int, float]] = []
     for i in range(share, len(records), workers):
         record = records[i]
         for j in _candidates(i):
-            score = scores[matching.comparison(record, records[j])]
+            score = scores[matching.comparison(record, records[j], frequencies)]
             if score >= threshold:
                 found.append((i, j, score))
     return found
@@ -129,7 +133,9 @@ def _score_share(share: int) -> list[tuple[int, int, float]]:
 RANDOM_PAIRS = 200_000
 
 
-def random_pairs(records: list[matching.Normalised]) -> Counter[matching.Comparison]:
+def random_pairs(
+    records: list[matching.Normalised], frequencies: matching.NameFrequencies | None = None
+) -> Counter[matching.Comparison]:
     """The comparison patterns of random pairs of records (a fixed seed)."""
     rng = random.Random(14)  # noqa: S311 (a sample of pairs, no secret)  # nosec B311
     patterns: Counter[matching.Comparison] = Counter()
@@ -137,7 +143,7 @@ def random_pairs(records: list[matching.Normalised]) -> Counter[matching.Compari
     for _ in range(min(RANDOM_PAIRS, size * (size - 1) // 2)):
         i, j = rng.randrange(size), rng.randrange(size)
         if i != j:
-            patterns[matching.comparison(records[i], records[j])] += 1
+            patterns[matching.comparison(records[i], records[j], frequencies)] += 1
     return patterns
 
 
@@ -161,9 +167,15 @@ def _adapted(
     patterns: Counter[matching.Comparison],
     sample: Counter[matching.Comparison],
     fixed: dict[matching.Comparison, float],
+    frequencies: matching.NameFrequencies,
     say: Progress,
 ) -> dict[matching.Comparison, float]:
-    fitted = model.estimate(patterns, sample, all_pairs=len(records) * (len(records) - 1) // 2)
+    fitted = model.estimate(
+        patterns,
+        sample,
+        all_pairs=len(records) * (len(records) - 1) // 2,
+        frequencies=frequencies,
+    )
     adapted = {c: fitted.probability(c) for c in patterns}
     expected_fixed = sum(n * fixed[c] for c, n in patterns.items())
     expected_adapted = sum(n * adapted[c] for c, n in patterns.items())
@@ -177,16 +189,44 @@ def _adapted(
     return fixed
 
 
+def calibrated_threshold(
+    patterns: Counter[matching.Comparison], scores: dict[matching.Comparison, float]
+) -> float:
+    """The threshold at which the expected F1 of the pairs kept is highest, from the model's
+    own probabilities (no labels): kept above t, the expected true pairs found are the sum
+    of their probabilities, the expected true pairs in all the sum over every pair compared,
+    so F1(t) = 2 * found / (kept + all). Never below 0.05 nor above 0.5 (for calibrated
+    probabilities the best threshold is about half the best F1)."""
+    expected = sum(count * scores[c] for c, count in patterns.items())
+    best, best_f1, kept, found = 0.5, -1.0, 0, 0.0
+    for c in sorted(patterns, key=scores.__getitem__, reverse=True):
+        if scores[c] < MIN_THRESHOLD:
+            break
+        kept += patterns[c]
+        found += patterns[c] * scores[c]
+        f1 = 2 * found / (kept + expected)
+        if f1 > best_f1:
+            best, best_f1 = scores[c], f1
+    return min(0.5, best)
+
+
+# The calibrated threshold stays at or above this (pairs are kept at a probability of 5 %
+# only when nothing likelier is there to find).
+MIN_THRESHOLD = 0.05
+
+
 def score_pairs(
     records: list[matching.Normalised],
     *,
-    threshold: float,
+    threshold: float | None,
     workers: int = 1,
     adapt: bool = True,
     extra_keys: list[set[str]] | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[tuple[int, int, float]], int]:
     """(pairs (i, j, score) with i < j and score >= threshold, pairs compared).
+
+    With ``threshold`` None the threshold is the model's own (``calibrated_threshold``).
 
     With ``adapt`` the model is re-estimated on this register (``model.estimate``) and
     kept if it agrees with the fitted one within ``AGREEMENT`` on the number of true
@@ -199,7 +239,14 @@ def score_pairs(
         for index in members:
             neighbours[index].append(members)
     say(f"{len(records)} records, {len(block_list)} blocks; {workers} process(es)")
-    _STATE.update(records=records, neighbours=neighbours, workers=workers, threshold=threshold)
+    frequencies = matching.NameFrequencies(records)
+    _STATE.update(
+        records=records,
+        neighbours=neighbours,
+        workers=workers,
+        threshold=threshold,
+        frequencies=frequencies,
+    )
     try:
         patterns: Counter[matching.Comparison] = Counter()
         for counted in _run(_count_share, workers):
@@ -208,8 +255,12 @@ def score_pairs(
         say(f"{compared} pairs compared, {len(patterns)} comparison patterns")
         scores = {c: matching.match_probability_of(c, len(records)) for c in patterns}
         if adapt and len(records) >= MIN_ADAPT:
-            scores = _adapted(records, patterns, random_pairs(records), scores, say)
-        _STATE["scores"] = scores
+            sample = random_pairs(records, frequencies)
+            scores = _adapted(records, patterns, sample, scores, frequencies, say)
+        if threshold is None:
+            threshold = calibrated_threshold(patterns, scores)
+            say(f"threshold {threshold:.3f} (highest expected F1 by the model's probabilities)")
+        _STATE.update(scores=scores, threshold=threshold)
         found = sorted(pair for pairs in _run(_score_share, workers) for pair in pairs)
     finally:
         _STATE.clear()
@@ -225,7 +276,7 @@ def dedupe(
     ids: list[str],
     records: list[matching.Normalised],
     *,
-    threshold: float = 0.5,
+    threshold: float | None = 0.5,
     workers: int = 1,
     adapt: bool = True,
     progress: Progress | None = None,

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from babel.core import get_global
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from haven.linkage.normalise import dates, names
 
@@ -179,18 +180,29 @@ NAME_LEVELS = (
     "exact", "skeleton", "stem", "variant", "jw94", "part", "jw88", "initial", "jw80",
     "different", "missing",
 )  # fmt: skip
-# Levels of a date-of-birth comparison.
+# Levels of a date-of-birth comparison. "one_digit": two full dates one typing error apart
+# (a digit changed, or two neighbouring digits transposed, in YYYYMMDD).
 DATE_LEVELS = (
-    "exact", "year_month", "day_month_swapped", "year", "one_part_differs", "year_pm1",
-    "different", "missing",
+    "exact", "year_month", "day_month_swapped", "year", "one_digit", "one_part_differs",
+    "year_pm1", "different", "missing",
 )  # fmt: skip
 # Sex, nationality and patronymic.
 AGREE_LEVELS = ("agree", "disagree", "missing")
+# How rare a pair's full name is in the register being linked, when both its names agree
+# (exact, skeleton or stem): the number of records expected to carry it by chance,
+# E = N * f(given) * f(family) with f the share of the N records carrying each name
+# (term frequencies, as FEBRL and Splink adjust name agreement). A rare name agreeing is
+# stronger evidence than "smith". "none": the names do not both agree, or no register
+# was given (a pair alone: the intake check); it weighs 0.
+RARITY_LEVELS = (
+    "none", "e<0.001", "e<0.003", "e<0.01", "e<0.03", "e<0.1", "e<0.3", "e<1", "e>=1",
+)  # fmt: skip
+RARITY_BOUNDS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 (_EXACT, _SKEL, _STEM, _VARIANT, _JW94, _PART, _JW88, _INITIAL, _JW80, _DIFFERENT, _MISSING) = (
     range(len(NAME_LEVELS))
 )
-_D_EXACT, _D_YM, _D_SWAP, _D_YEAR, _D_ONE, _D_PM1, _D_DIFFERENT, _D_MISSING = range(
+_D_EXACT, _D_YM, _D_SWAP, _D_YEAR, _D_DIGIT, _D_ONE, _D_PM1, _D_DIFFERENT, _D_MISSING = range(
     len(DATE_LEVELS)
 )
 
@@ -270,6 +282,10 @@ def _name_level(a: _Name, b: _Name) -> int:
     return _JW80 if jw >= 0.80 else _DIFFERENT
 
 
+def _digits(n: Normalised) -> str:
+    return f"{n.birth_year:04d}{n.birth_month:02d}{n.birth_day:02d}"
+
+
 def _date_level(a: Normalised, b: Normalised) -> int:
     if a.birth_year is None or b.birth_year is None:
         return _D_MISSING
@@ -290,6 +306,8 @@ def _date_level(a: Normalised, b: Normalised) -> int:
         return _D_SWAP
     if same_year and not months:
         return _D_YEAR
+    if months and days and DamerauLevenshtein.distance(_digits(a), _digits(b)) <= 1:
+        return _D_DIGIT
     if months and days:
         agreeing = (same_year, a.birth_month == b.birth_month, a.birth_day == b.birth_day)
         if sum(agreeing) == 2:
@@ -320,11 +338,60 @@ class Comparison(NamedTuple):
     nationality: int
     patronymic: int
     swapped: int  # 1 when the names agree better with given and family swapped
+    rarity: int = 0  # RARITY_LEVELS: how common the agreeing full name is in the register
 
 
-def comparison(a: Normalised, b: Normalised) -> Comparison:
+def _given_key(n: Normalised) -> str:
+    return " ".join(sorted(n.given_skeleton))
+
+
+def _family_key(n: Normalised) -> str:
+    return " ".join(sorted(n.family_stem))  # gendered forms are one name
+
+
+class NameFrequencies:
+    """How many records of one register carry each given name (its skeleton) and each
+    family name (its stem), counted on the register being linked, without labels."""
+
+    def __init__(self, records: list[Normalised]) -> None:
+        self.size = max(1, len(records))
+        self.given: Counter[str] = Counter(_given_key(n) for n in records)
+        self.family: Counter[str] = Counter(_family_key(n) for n in records)
+
+    def expected(self, n: Normalised) -> float:
+        """The number of records expected to carry ``n``'s full name by chance."""
+        return self.given[_given_key(n)] * self.family[_family_key(n)] / self.size
+
+
+def rarity_level(expected: float) -> int:
+    """The ``RARITY_LEVELS`` index of a full name ``expected`` records carry by chance."""
+    return 1 + sum(expected >= bound for bound in RARITY_BOUNDS)
+
+
+def rarity_u(frequencies: NameFrequencies) -> tuple[float, ...]:
+    """u of each rarity level given that both names agree: among the pairs of different
+    persons who share a full name by chance (given and family names drawn independently
+    with the register's frequencies, a pair shares the name g f with probability
+    (f(g) f(f))^2), the share at each level. Level "none" is 1: it is not evidence."""
+    given_counts = Counter(frequencies.given.values())
+    family_counts = Counter(frequencies.family.values())
+    size = frequencies.size
+    weights = [0.0] * len(RARITY_LEVELS)
+    for given, given_names in given_counts.items():
+        for family, family_names in family_counts.items():
+            expected = given * family / size
+            weights[rarity_level(expected)] += given_names * family_names * expected**2
+    total = sum(weights) or 1.0
+    return (1.0, *(max(1e-9, w / total) for w in weights[1:]))
+
+
+def comparison(
+    a: Normalised, b: Normalised, frequencies: NameFrequencies | None = None
+) -> Comparison:
     """Each field's level; names are compared straight, swapped and as one token set
-    (multi-part names split differently), and the best reading is kept."""
+    (multi-part names split differently), and the best reading is kept. With the
+    ``frequencies`` of the register, a pair whose names both agree (not swapped) also
+    gets the rarity of its full name there."""
     ga, fa, gb, fb = _given(a), _family(a), _given(b), _family(b)
     straight = (_name_level(ga, gb), _name_level(fa, fb))
     names_pair, swapped = straight, 0
@@ -343,6 +410,9 @@ def comparison(a: Normalised, b: Normalised) -> Comparison:
             > weights.given[straight[0]] + weights.family[straight[1]]
         ):
             names_pair, swapped = crossed, 1
+    rarity = 0
+    if frequencies is not None and not swapped and max(names_pair) <= _STEM:
+        rarity = rarity_level(max(frequencies.expected(a), frequencies.expected(b)))
     return Comparison(
         names_pair[0],
         names_pair[1],
@@ -351,6 +421,7 @@ def comparison(a: Normalised, b: Normalised) -> Comparison:
         _agree(a.nationality, b.nationality),
         _patronymic(a, b),
         swapped,
+        rarity,
     )
 
 
@@ -367,6 +438,7 @@ class Weights(NamedTuple):
     slope: float
     intercept: float
     records: int  # the size of the register the calibration was fitted on
+    rarity: tuple[float, ...] = (0.0,) * len(RARITY_LEVELS)
 
     def score(self, c: Comparison) -> float:
         """The Fellegi-Sunter match weight (log2 of the likelihood ratio)."""
@@ -378,6 +450,7 @@ class Weights(NamedTuple):
             + self.nationality[c.nationality]
             + self.patronymic[c.patronymic]
             + (self.swapped if c.swapped else 0.0)
+            + self.rarity[c.rarity]
         )
 
     def probability(self, c: Comparison, register_size: int | None = None) -> float:
@@ -406,6 +479,7 @@ def load_weights(data: dict[str, object]) -> Weights:
         slope=float(calibration["slope"]),
         intercept=float(calibration["intercept"]),
         records=int(calibration.get("records", 0)) or 10_000,
+        rarity=tuple(levels.get("rarity", (0.0,) * len(RARITY_LEVELS))),
     )
 
 

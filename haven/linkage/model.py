@@ -24,11 +24,16 @@ from pathlib import Path
 from haven.linkage import matching
 
 _DATA = Path(__file__).resolve().parent / "data"
-FIELDS = ("given", "family", "date", "sex", "nationality", "patronymic", "swapped")
+FIELDS = ("given", "family", "date", "sex", "nationality", "patronymic", "swapped", "rarity")
 SIZES = (
     len(matching.NAME_LEVELS), len(matching.NAME_LEVELS), len(matching.DATE_LEVELS),
     len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), len(matching.AGREE_LEVELS), 2,
+    len(matching.RARITY_LEVELS),
 )  # fmt: skip
+# The rarity of an agreeing full name is evidence beyond the names' own agreement: its m
+# and u are shares among the pairs whose names agree, and its level "none" weighs nothing
+# (m = u = 1), so the agreement is not counted twice.
+RARITY = FIELDS.index("rarity")
 PRIOR_PAIRS = 500.0  # the prior's weight, in pairs
 _FLOOR = 1e-6
 
@@ -57,18 +62,29 @@ def prior_m() -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(row) for row in data["m"])
 
 
-def _normalised(counts: list[float]) -> tuple[float, ...]:
+def _normalised(counts: list[float], field: int = 0) -> tuple[float, ...]:
+    if field == RARITY:
+        total = sum(counts[1:])
+        return (1.0, *(max(_FLOOR, c / total) for c in counts[1:]))
     total = sum(counts)
     return tuple(max(_FLOOR, c / total) for c in counts)
 
 
-def u_of(random_pairs: Counter[matching.Comparison]) -> tuple[tuple[float, ...], ...]:
-    """u of each level: its share among random pairs of the register (as Splink does)."""
+def u_of(
+    random_pairs: Counter[matching.Comparison],
+    frequencies: matching.NameFrequencies | None = None,
+) -> tuple[tuple[float, ...], ...]:
+    """u of each level: its share among random pairs of the register (as Splink does);
+    the rarity's from the register's ``frequencies`` (``matching.rarity_u``), as random
+    pairs rarely agree on a full name."""
     counts = [[0.5] * size for size in SIZES]
     for pattern, count in random_pairs.items():
         for f, level in enumerate(pattern):
             counts[f][level] += count
-    return tuple(_normalised(row) for row in counts)
+    u = [_normalised(row, f) for f, row in enumerate(counts)]
+    if frequencies is not None:
+        u[RARITY] = matching.rarity_u(frequencies)
+    return tuple(u)
 
 
 def estimate(
@@ -76,13 +92,15 @@ def estimate(
     random_pairs: Counter[matching.Comparison],
     *,
     all_pairs: int,
+    frequencies: matching.NameFrequencies | None = None,
     iterations: int = 40,
 ) -> Model:
-    """EM for m and the share of true pairs, u fixed from random pairs. ``patterns``
-    counts the pairs that share a blocking key; the other pairs of the register (of
-    ``all_pairs``) count as different persons."""
+    """EM for m and the share of true pairs, u fixed from random pairs (and the rarity's
+    from the register's name ``frequencies``). ``patterns`` counts the pairs that share a
+    blocking key; the other pairs of the register (of ``all_pairs``) count as different
+    persons."""
     start = prior_m()
-    u = u_of(random_pairs)
+    u = u_of(random_pairs, frequencies)
     model = Model(m=start, u=u, share=min(0.5, max(_FLOOR, 1.0 / max(2, all_pairs))))
     items = list(patterns.items())
     for _ in range(iterations):
@@ -94,7 +112,8 @@ def estimate(
             for f, level in enumerate(pattern):
                 m_counts[f][level] += r * count
         share = min(0.5, max(_FLOOR / max(1, all_pairs), matched / max(1, all_pairs)))
-        new = Model(m=tuple(_normalised(row) for row in m_counts), u=u, share=share)
+        m = tuple(_normalised(row, f) for f, row in enumerate(m_counts))
+        new = Model(m=m, u=u, share=share)
         change = abs(math.log(new.share) - math.log(model.share))
         model = new
         if change < 1e-5:

@@ -57,6 +57,22 @@ def test_the_threshold_decides_which_pairs_are_written(tmp_path: Path) -> None:
     assert _pairs(high) == []
 
 
+def test_threshold_auto_lets_the_model_choose_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given: one person twice, once in Cyrillic, and an unrelated record
+    source = _write(
+        tmp_path / "in.csv",
+        "1,Boris,Sokolov,M,1966-06-16,",
+        "2,Борис,Соколов,M,1966-06-16,",
+        "3,Zoe,Smith,F,1970-01-02,",
+    )
+    out = tmp_path / "auto.csv"
+    call_command("linkage", "dedupe", str(source), "--out", str(out), "--threshold", "auto")
+    assert {(p["record_id_a"], p["record_id_b"]) for p in _pairs(out)} == {("1", "2")}
+    assert "threshold" in capsys.readouterr().err
+
+
 def test_it_prints_progress_to_stderr_and_nothing_to_stdout(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,9 +6,9 @@ The input is UTF-8 CSV with the header
 script; ``sex`` F, M, X or empty; ``date_of_birth`` YYYY-MM-DD, YYYY or empty;
 ``nationality`` ISO 3166-1 alpha-3 or alpha-2 or empty). The output is CSV with the
 header ``record_id_a,record_id_b,score``, one line a predicted match (score in 0-1, at
-or above ``--threshold``). Runs in memory: no database, no server. Progress goes to
-stderr. A row that cannot be read stops the command with its row number and field,
-and nothing is written.
+or above ``--threshold``; with ``--threshold auto``, the model's own threshold). Runs in
+memory: no database, no server. Progress goes to stderr. A row that cannot be read stops
+the command with its row number and field, and nothing is written.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from django.core.management.base import BaseCommand, CommandError
 from haven.linkage import dedupe
 
 
-def _probability(text: str) -> float:
+def _threshold(text: str) -> float | None:
+    """A probability, or ``auto``: the model's own threshold (``dedupe.calibrated_threshold``)."""
+    if text.strip().lower() == "auto":
+        return None
     value = float(text)
     if not 0.0 <= value <= 1.0:
         raise ValueError(text)
@@ -43,9 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True, help="CSV of pairs to write")
         parser.add_argument(
             "--threshold",
-            type=_probability,
+            type=_threshold,
             default=0.5,
-            help="lowest probability written (default 0.5)",
+            help=(
+                "lowest probability written (default 0.5), or 'auto': the threshold at which "
+                "the model's own probabilities expect the highest F1"
+            ),
         )
         parser.add_argument(
             "--workers", type=int, default=None, help="processes (default: the cores)"
