@@ -195,6 +195,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.audit
 	scripts/with-postgres.sh $(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.linkage
+	scripts/with-postgres.sh $(BIN)/python -m bench.linkage_scale --persons 1000000
 	$(BIN)/python -m bench.pprl
 	$(BIN)/python -m bench.dp
 	$(BIN)/python -m bench.dp --shape steep --seed 101

@@ -286,6 +286,37 @@ def test_the_check_reads_as_many_queries_with_1_or_50_persons_who_do_not_match()
     assert queries() == one
 
 
+def test_the_check_reads_as_many_queries_with_1_or_5_candidates_decrypted() -> None:
+    # given: relatives of Anna (her surname, born the same year, other given names):
+    # candidates sharing a blocking key, decrypted and scored, none a match
+    ngo = make_user()
+    given_names = ["Ольга", "Мария", "Ирина", "Наталья", "Светлана"]
+
+    def relative(number: int) -> None:
+        anna(ngo, given_name=given_names[number], date_of_birth=date(1990, 11, 2 + number))
+
+    def check() -> tuple[int, int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            answer = services.intake_check(actor=ngo, identity=anna_typed())
+        assert answer.checked and not answer.matches and answer.known_elsewhere is None
+        candidates = Check.objects.filter(user=ngo).latest("checked_at").candidates
+        reads = AuditEvent.objects.filter(action=Action.LINKAGE_READ).count()
+        return len(captured.captured_queries), candidates, reads
+
+    relative(0)
+    one, candidates_one, reads_one = check()
+    for number in range(1, 5):
+        relative(number)
+
+    # when
+    five, candidates_five, reads_five = check()
+
+    # then: five decrypted, each read audited, in as many queries as one
+    assert (candidates_one, candidates_five) == (1, 5)
+    assert reads_five - reads_one == 5 + 1  # a read per candidate, and the check's
+    assert five == one
+
+
 # --- the coordinator's task at intake --------------------------------------------------------
 
 
