@@ -30,3 +30,23 @@ def test_it_appends_as_many_events_as_asked_whatever_the_transaction_size() -> N
 
     # then
     assert AuditEvent.objects.count() == 9
+
+
+@pytest.mark.django_db
+def test_it_appends_outside_any_transaction_when_asked_for_none() -> None:
+    # when: 0 to a transaction, i.e. each event its own statement in autocommit
+    audit.append(3, per_transaction=0)
+
+    # then
+    assert AuditEvent.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_it_reports_cpu_per_event_and_no_server_cpu_on_sqlite() -> None:
+    # when
+    figures = audit._rates(4, 2.0, 0.5, audit._server_cpu())
+
+    # then: SQLite's work is the client's own
+    assert (figures["events_per_s"], figures["client_cpu_us_per_event"]) == (2, 125_000.0)
+    assert "server_cpu_us_per_event" not in figures
+    assert audit._rates(2, 1.0, 0.5, 0.25)["server_cpu_us_per_event"] == 125_000.0
