@@ -379,7 +379,7 @@ def test_it_checks_the_events_haven_wrote_from_the_message_the_database_builds(
     AuditEvent.objects.filter(pk=record().pk).delete()  # removed unsealed: a gap once sealed
     record()
     whole_second = first.occurred_at.replace(microsecond=0)
-    monkeypatch.setattr(services.timezone, "now", lambda: whole_second)
+    monkeypatch.setattr(timezone, "now", lambda: whole_second)
     record()
     services.audit_seal(grace_seconds=0, now=whole_second + timedelta(days=1))
     monkeypatch.setattr(services, "_span_by_values", by_values)
