@@ -55,12 +55,21 @@ class ParsedJSON(models.Func):
     """JSON text parsed by the database: ``jsonb`` on PostgreSQL, checked by SQLite's
     ``json()``. Text that is no JSON is refused, as the write that stored it."""
 
-    function = "JSON"
     arity = 1
     output_field = models.JSONField()
+    TEMPLATES = {"postgresql": "CAST(%(expressions)s AS jsonb)"}
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS jsonb)", **extra)
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        template = template or self.TEMPLATES.get(connection.vendor, "JSON(%(expressions)s)")
+        return super().as_sql(compiler, connection, function, template, arg_joiner, **extra)
 
 
 class AuditEvent(models.Model):
