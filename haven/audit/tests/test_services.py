@@ -392,6 +392,27 @@ def test_it_checks_the_events_haven_wrote_from_the_message_the_database_builds(
 
 
 @pytest.mark.django_db
+def test_it_finds_the_same_span_either_way_and_leaves_a_wrong_anchor_to_the_values() -> None:
+    # given: an intact trail with a gap record, its first seal anchored
+    record()
+    AuditEvent.objects.filter(pk=record().pk).delete()
+    record()
+    services.audit_seal(grace_seconds=0, now=timezone.now() + timedelta(days=1))
+    key, (head_seq, _head_hash) = chain.audit_key(), services._head()
+    first = AuditEvent.objects.get(seq=1).hash
+
+    # when
+    as_written = services._span_as_written(key, 1, head_seq, {1: first})
+    by_values = services._span_by_values(key, 1, head_seq, {1: first})
+
+    # then: the same span from the messages and from the values
+    assert as_written == by_values
+    assert (by_values.checked, by_values.gap_ids, by_values.anchors) == (3, 1, 1)
+    # and an anchor that differs is left to the values, which name it
+    assert services._span_as_written(key, 1, head_seq, {1: "0" * 64}) is None
+
+
+@pytest.mark.django_db
 def test_it_makes_the_detail_from_its_text_and_refuses_to_write_it_apart() -> None:
     # given
     event = record(detail={"b": [1, "é"], "a": None})
