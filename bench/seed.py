@@ -324,9 +324,10 @@ def _audit_events(
                 person_id=str(case.person_id),
                 field_groups=rng.choice(AUDIT_GROUPS),
                 purpose="assistance",
-                detail={},
+                detail_json="{}",
             )
-            event.mac = chain.content_mac(key, [getattr(event, f) for f in chain.CONTENT])
+            content = [*(getattr(event, f) for f in chain.CONTENT[:-1]), {}]  # the detail: {}
+            event.mac = chain.content_mac(key, content)
             events.append(event)
     return events
 

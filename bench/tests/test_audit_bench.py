@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from bench import audit
 from haven.audit.models import AuditEvent
@@ -30,3 +31,28 @@ def test_it_appends_as_many_events_as_asked_whatever_the_transaction_size() -> N
 
     # then
     assert AuditEvent.objects.count() == 9
+
+
+@pytest.mark.django_db
+def test_it_appends_outside_any_transaction_when_asked_for_none() -> None:
+    # when: 0 to a transaction, i.e. each event its own statement in autocommit
+    audit.append(3, per_transaction=0)
+
+    # then
+    assert AuditEvent.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_it_reports_cpu_per_event_and_the_servers_on_postgresql_only() -> None:
+    # when
+    server = audit._server_cpu()
+    figures = audit._rates(4, 2.0, 0.5, None)
+
+    # then: SQLite's work is the client's own; a PostgreSQL server's is read apart
+    if connection.vendor == "postgresql":
+        assert server is not None and server > 0
+    else:
+        assert server is None
+    assert (figures["events_per_s"], figures["client_cpu_us_per_event"]) == (2, 125_000.0)
+    assert "server_cpu_us_per_event" not in figures
+    assert audit._rates(2, 1.0, 0.5, 0.25)["server_cpu_us_per_event"] == 125_000.0

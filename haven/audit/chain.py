@@ -150,18 +150,29 @@ def seal_digest(key: bytes, seq: int, event_id: int, prev_hash: str, mac: str) -
 def sealed_row_check(key: bytes) -> Callable[[list[Any], str, str, int, int, str, str], bool]:
     """For verifying many rows: ``check(head, detail_json, mac, seq, event_id, prev_hash,
     digest)`` says whether ``mac`` is ``mac_of(key, head, detail_json)`` and ``digest``
-    is ``seal_digest(key, seq, event_id, prev_hash, mac)``: the same digests, computed
-    inline (a row then costs two HMACs and no other call)."""
-    inner_pad, outer_pad = _pads(key)
+    is ``seal_digest(key, seq, event_id, prev_hash, mac)``."""
+    holds = sealed_message_check(key)
     iterencode = _iterencode
 
     def check(
         head: list[Any], detail_json: str, mac: str, seq: int, event_id: int, prev: str, digest: str
     ) -> bool:
+        message = f"{''.join(iterencode(head, 0))[:-1]},{detail_json}]"
+        return holds(message, mac, seq, event_id, prev, digest)
+
+    return check
+
+
+def sealed_message_check(key: bytes) -> Callable[[str, str, int, int, str, str], bool]:
+    """``sealed_row_check`` for a row whose content is already its canonical JSON
+    (``message``: the list ``mac_of`` covers, e.g. as the database built it):
+    ``check(message, mac, seq, event_id, prev_hash, digest)``. The same digests,
+    computed inline (a row then costs two HMACs and no other call)."""
+    inner_pad, outer_pad = _pads(key)
+
+    def check(message: str, mac: str, seq: int, event_id: int, prev: str, digest: str) -> bool:
         inner = inner_pad.copy()
-        inner.update(
-            _EVENT_CONTEXT + f"{''.join(iterencode(head, 0))[:-1]},{detail_json}]".encode()
-        )
+        inner.update(_EVENT_CONTEXT + message.encode())
         outer = outer_pad.copy()
         outer.update(inner.digest())
         if outer.hexdigest() != mac:

@@ -3,6 +3,8 @@ single sealer moments later (see ``haven.audit.chain`` and docs/operations.md)."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,27 @@ class Action(models.TextChoices):
     UNMERGE = "unmerge", _("merge reversed")
 
 
+class ParsedJSON(models.Func):
+    """JSON text parsed by the database: ``jsonb`` on PostgreSQL, checked by SQLite's
+    ``json()``. Text that is no JSON is refused, as the write that stored it."""
+
+    arity = 1
+    output_field = models.JSONField()
+    TEMPLATES = {"postgresql": "CAST(%(expressions)s AS jsonb)"}
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        template = template or self.TEMPLATES.get(connection.vendor, "JSON(%(expressions)s)")
+        return super().as_sql(compiler, connection, function, template, arg_joiner, **extra)
+
+
 class AuditEvent(models.Model):
     """One event. Rows are never deleted, and never updated but once, by the
     sealer; ``haven audit verify`` recomputes every MAC and the chain and names
@@ -79,8 +102,18 @@ class AuditEvent(models.Model):
     person_id = models.CharField(max_length=36, blank=True)
     field_groups = models.CharField(max_length=200, blank=True)
     purpose = models.CharField(max_length=40, blank=True)
-    # Small structured facts (status codes, counts); never personal data.
-    detail = models.JSONField(default=dict, blank=True)
+    # Small structured facts (status codes, counts); never personal data. Stored as
+    # the canonical JSON text the MAC covers (``detail_json``: what verification
+    # hashes as it is fetched), and parsed from it by the database into ``detail``
+    # for queries and reads (``jsonb`` on PostgreSQL). ``detail`` is generated: no
+    # statement can make it differ from the text (verification checks that it still
+    # is generated).
+    detail_json = models.TextField(default="{}", blank=True)
+    detail = models.GeneratedField(
+        expression=ParsedJSON("detail_json"),
+        output_field=models.JSONField(),
+        db_persist=True,
+    )
     # The digest rule: 1 for rows chained before the trail was keyed, 2 since.
     version = models.PositiveSmallIntegerField(default=2)
     mac = models.CharField(max_length=64, blank=True)

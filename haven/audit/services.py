@@ -43,6 +43,7 @@ from haven.audit.chain import (
     legacy_digest,
     mac_of,
     seal_digest,
+    sealed_message_check,
     sealed_row_check,
 )
 from haven.audit.errors import AuditMisconfigured, ErrorCode
@@ -65,20 +66,28 @@ class Actor:
     organisation_name: str
 
 
+def _content_of(event: AuditEvent) -> list[Any]:
+    """What the event says, the detail read from its stored text (an event not yet
+    saved has no parsed detail: the database makes it)."""
+    return [*(getattr(event, name) for name in CONTENT[:-1]), json.loads(event.detail_json)]
+
+
 def event_digest(event: AuditEvent) -> str:
     """The version 1 rule (rows written before the trail was keyed): SHA-256 over
     the event's canonical JSON, including the previous hash."""
-    return legacy_digest([getattr(event, name) for name in CONTENT], event.prev_hash)
+    return legacy_digest(_content_of(event), event.prev_hash)
 
 
 def event_mac(event: AuditEvent, *, key: bytes | None = None) -> str:
     """The keyed MAC over what the event says."""
-    return content_mac(key or audit_key(), [getattr(event, name) for name in CONTENT])
+    return content_mac(key or audit_key(), _content_of(event))
 
 
-# What ``audit_record`` writes, in the table's column order after the id (``seq``
-# stays empty until the seal).
-_WRITTEN = (*CONTENT, "version", "mac", "seq", "prev_hash", "hash")
+# The content as stored: the detail as its canonical JSON text (the database makes
+# the parsed ``detail`` from it).
+STORED = tuple("detail_json" if name == "detail" else name for name in CONTENT)
+# What ``audit_record`` writes (``seq`` stays empty until the seal).
+_WRITTEN = (*STORED, "version", "mac", "seq", "prev_hash", "hash")
 _ACTIONS = frozenset(Action.values)
 
 
@@ -109,7 +118,7 @@ def audit_record(
 
     Written without a model save (a request may write several events, and every
     request writes one): the values as the MAC covers them, the detail as its
-    canonical JSON (what verification reads back without parsing it)."""
+    canonical JSON text (what verification hashes as it reads it back)."""
     if action not in _ACTIONS:
         raise ValueError("not an audit action")
     now = timezone.now()
@@ -140,7 +149,7 @@ def audit_record(
         with db.cursor() as cursor:
             cursor.execute(_insert_sql(db.vendor), params)
             (event_id,) = cursor.fetchone()
-    values = (event_id, now, *head[1:], detail, KEYED, mac, None, "", "")
+    values = (event_id, now, *head[1:], detail_json, detail, KEYED, mac, None, "", "")
     return AuditEvent.from_db(db.alias, None, values)  # type: ignore[arg-type]
 
 
@@ -427,8 +436,9 @@ class VerifyResult:
     anchors: int = 0  # signed anchors checked against the chain
 
 
-# The columns verification reads, as tuples (no model objects).
-ROW = ("seq", "id", "version", "mac", "prev_hash", "hash", *CONTENT)
+# The columns verification reads, as tuples (no model objects): the content as
+# stored (the detail's text, from which the database makes the parsed detail).
+ROW = ("seq", "id", "version", "mac", "prev_hash", "hash", *STORED)
 _ACTION = CONTENT.index("action")  # in the content
 
 
@@ -472,11 +482,52 @@ def _select_sql(vendor: str, where: str) -> str:
     return f"SELECT {', '.join(columns)} FROM {table} WHERE {condition}"  # noqa: S608 - our own table and columns  # nosec B608
 
 
-def _rows(where: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+# What the MAC covers, built by the database as ``mac_of`` builds it (the content's
+# canonical JSON: a list, no spaces): the time as Haven writes it (ISO 8601 in UTC,
+# without microseconds when they are 0, as Python's ``isoformat``), each text
+# through the database's own JSON quoting (which escapes as Python's encoder with
+# ``ensure_ascii=False`` does: the two-letter escapes, other control characters as
+# lower-case \u00XX, nothing else), and the detail's stored text as it is. The
+# client then fetches one value for the twelve and hashes it without parsing or
+# encoding anything.
+_MESSAGE_PARTS = {
+    "sqlite": ("replace({}, ' ', 'T')", "json_quote({})"),
+    "postgresql": (
+        "replace(to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '')",
+        "CAST(to_json({}) AS TEXT)",
+    ),
+}
+# A sealed row as its message: seq, id, version, mac, prev_hash, hash, the detail of a
+# gap record (which says how many ids it accounts for), and the message.
+FAST = ("seq", "id", "version", "mac", "prev_hash", "hash")
+
+
+@functools.cache
+def _message_sql(vendor: str, where: str) -> str:
+    """The query for ``FAST``, the gap detail and the message of the events ``where`` says."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    time, text = _MESSAGE_PARTS[vendor]
+    parts = [
+        f"'[\"' || {time.format(quote('occurred_at'))} || '+00:00\"'",
+        f"COALESCE(CAST({quote('actor_id')} AS TEXT), 'null')",
+        *(text.format(quote(name)) for name in STORED[2:-1]),
+        quote("detail_json"),
+    ]
+    message = " || ',' || ".join(parts) + " || ']'"
+    gap = f"CASE WHEN {quote('action')} = '{Action.GAP.value}' THEN {quote('detail_json')} END"
+    table = quote(AuditEvent._meta.db_table)
+    condition = where.format(seq=quote("seq"), id=quote("id"))
+    columns = ", ".join([*(quote(name) for name in FAST), gap, message])
+    return f"SELECT {columns} FROM {table} WHERE {condition}"  # noqa: S608 - our own table and columns  # nosec B608
+
+
+def _rows(where: str, params: list[Any], *, message: bool = False) -> Iterator[tuple[Any, ...]]:
     """The rows as plain tuples, straight from the cursor, a few thousand at a time:
-    no model objects, none of Django's per-value converters."""
+    no model objects, none of Django's per-value converters. ``ROW``, or with
+    ``message`` the columns of ``_message_sql``."""
+    sql = (_message_sql if message else _select_sql)(connection.vendor, where)
     with connection.cursor() as cursor:
-        cursor.execute(_select_sql(connection.vendor, where), params)
+        cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
             yield from rows
 
@@ -554,47 +605,86 @@ def _verify_span(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, 
     """Verify the seals ``first_seq``..``last_seq`` on their own: every row stores
     its previous hash, so spans are joined afterwards by their ends.
 
-    The hot loop of ``haven audit verify``: a row as Haven writes it is checked with
-    two HMACs and nothing parsed; any other row (older rules, other spellings of the
-    same values, or a change) goes through ``_row_problem``. The collector pauses:
-    the loop makes many small objects and no cycles."""
+    The hot loop of ``haven audit verify``: first as Haven writes rows, each row's
+    message built by the database and checked with two HMACs; if any row is not as
+    Haven wrote it (older rules, other spellings of the same values, or a change),
+    the span again, row by row from its values, naming the first broken link."""
+    collecting = gc.isenabled()
+    gc.disable()  # the loops make many small objects and no cycles
+    try:
+        return _span_as_written(key, first_seq, last_seq, anchored) or _span_by_values(
+            key, first_seq, last_seq, anchored
+        )
+    finally:
+        (gc.enable if collecting else gc.disable)()
+
+
+def _span_as_written(
+    key: bytes, first_seq: int, last_seq: int, anchored: dict[int, str]
+) -> _Span | None:
+    """The span if every row in it holds as Haven writes rows, from the messages the
+    database builds; None at the first row that does not (``_span_by_values`` then
+    says why)."""
+    span = _Span()
+    checked, gap_ids, last = 0, 0, None
+    prev_seq, prev_hash = 0, ""
+    holds = sealed_message_check(key)
+    for seq, event_id, version, mac, prev, digest, gap, message in _rows(
+        SPAN, [first_seq, last_seq], message=True
+    ):
+        if last is None:
+            span.first = (seq, event_id, prev, version)
+        elif seq != prev_seq + 1 or prev != prev_hash:
+            return None
+        if version != KEYED or not holds(message, mac, seq, event_id, prev, digest):
+            return None
+        if seq in anchored:
+            if anchored[seq] != digest:
+                return None
+            span.anchors += 1
+        if gap is not None:
+            gap_ids += _gap_count(gap)
+        checked += 1
+        prev_seq, prev_hash = seq, digest
+        last = (seq, digest, version)
+    span.checked, span.gap_ids, span.last = checked, gap_ids, last
+    return span
+
+
+def _span_by_values(key: bytes, first_seq: int, last_seq: int, anchored: dict[int, str]) -> _Span:
+    """The span row by row from its values (``ROW``): a row as Haven writes it is
+    checked with two HMACs and nothing parsed; any other row goes through
+    ``_row_problem``."""
     span = _Span()
     checked, gap_ids, last = 0, 0, None
     prev_seq, prev_hash, prev_version = 0, "", LEGACY
     holds = sealed_row_check(key)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for row in _rows(SPAN, [first_seq, last_seq]):
-            seq, event_id, version, mac, prev, digest, when, *head, detail = row
-            if last is None:
-                span.first = (seq, event_id, prev, version)
-            elif seq != prev_seq + 1 or prev != prev_hash:
-                span.failure = (event_id, UNLINKED)
-                break
-            elif version < prev_version:
-                span.failure = (event_id, "event of the old, unkeyed rule after keyed ones")
-                break
-            head.insert(
-                0, f"{when.replace(' ', 'T')}+00:00" if type(when) is str else when.isoformat()
-            )
-            detail_json = _detail_json(detail)
-            fast = version == KEYED and holds(head, detail_json, mac, seq, event_id, prev, digest)
-            problem = "" if fast else _row_problem(key, row)
-            if not problem and seq in anchored:
-                span.anchors += 1
-                if anchored[seq] != digest:
-                    problem = "event differs from its signed anchor: the trail was rewritten"
-            if problem:
-                span.failure = (event_id, problem)
-                break
-            if head[_ACTION] == Action.GAP:
-                gap_ids += _gap_count(detail)
-            checked += 1
-            prev_seq, prev_hash, prev_version = seq, digest, version
-            last = (seq, digest, version)
-    finally:
-        (gc.enable if collecting else gc.disable)()
+    for row in _rows(SPAN, [first_seq, last_seq]):
+        seq, event_id, version, mac, prev, digest, when, *head, detail = row
+        if last is None:
+            span.first = (seq, event_id, prev, version)
+        elif seq != prev_seq + 1 or prev != prev_hash:
+            span.failure = (event_id, UNLINKED)
+            break
+        elif version < prev_version:
+            span.failure = (event_id, "event of the old, unkeyed rule after keyed ones")
+            break
+        head.insert(0, f"{when.replace(' ', 'T')}+00:00" if type(when) is str else when.isoformat())
+        detail_json = _detail_json(detail)
+        fast = version == KEYED and holds(head, detail_json, mac, seq, event_id, prev, digest)
+        problem = "" if fast else _row_problem(key, row)
+        if not problem and seq in anchored:
+            span.anchors += 1
+            if anchored[seq] != digest:
+                problem = "event differs from its signed anchor: the trail was rewritten"
+        if problem:
+            span.failure = (event_id, problem)
+            break
+        if head[_ACTION] == Action.GAP:
+            gap_ids += _gap_count(detail)
+        checked += 1
+        prev_seq, prev_hash, prev_version = seq, digest, version
+        last = (seq, digest, version)
     span.checked, span.gap_ids, span.last = checked, gap_ids, last
     return span
 
@@ -653,6 +743,8 @@ def audit_verify(
         except anchoring.AnchorInvalid as exc:
             return VerifyResult(False, 0, None, str(exc))
         anchored = {a.seq: a.digest for a in anchors if a.seq > 0}
+    if not _detail_made_from_text():
+        return VerifyResult(False, 0, None, DETAIL_ALTERED)
     head_seq, head_hash = _head()
     jobs = [
         (key, start, min(start + chunk_size - 1, head_seq), _within(anchored, start, chunk_size))
@@ -660,6 +752,34 @@ def audit_verify(
     ]
     spans = _run_spans(jobs, workers or os.cpu_count() or 1)
     return _joined(key, spans, head_seq=head_seq, head_hash=head_hash, anchors=anchors)
+
+
+DETAIL_ALTERED = "the detail is no longer made from its text: the table was altered"
+# Where the database says how ``detail`` is made, and what it says while the column is
+# as migration audit.0013 made it: generated from ``detail_json``. So long as it is,
+# no statement can make the detail anyone reads differ from the text the MAC covers;
+# only a change to the table could, and this sees it.
+_GENERATION = {
+    "sqlite": (
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s",
+        '"detail" text GENERATED ALWAYS AS (JSON("detail_json")) STORED',
+    ),
+    "postgresql": (
+        "SELECT generation_expression FROM information_schema.columns WHERE table_schema"
+        " = current_schema() AND table_name = %s AND column_name = 'detail'"
+        " AND is_generated = 'ALWAYS'",
+        "(detail_json)::jsonb",
+    ),
+}
+
+
+def _detail_made_from_text() -> bool:
+    """Whether the table still makes ``detail`` from ``detail_json``."""
+    sql, expected = _GENERATION[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AuditEvent._meta.db_table])
+        found = cursor.fetchone()
+    return found is not None and expected in found[0]
 
 
 def _within(anchored: dict[int, str], start: int, size: int) -> dict[int, str]:

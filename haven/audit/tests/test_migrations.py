@@ -59,6 +59,10 @@ def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() 
 
     # then
     assert [(e.seq, e.version) for e in legacy] == [(1, 1), (2, 1), (3, 1)]
+    # the detail kept, now made from its canonical text
+    assert [(e.detail_json, e.detail) for e in legacy] == [
+        (f'{{"n":{n}}}', {"n": n}) for n in range(3)
+    ]
     assert AuditHead.objects.get().watermark >= legacy[-1].pk
     assert upgraded == services.VerifyResult(True, 3)
     keyed = AuditEvent.objects.get(seq=4)

@@ -4,13 +4,14 @@ seal order by the sealer, and verification naming the first broken link."""
 from __future__ import annotations
 
 import hmac
+import json
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -358,6 +359,104 @@ def test_it_checks_the_events_haven_wrote_without_reading_them_another_way(
     assert result == services.VerifyResult(True, 3)
 
 
+# Texts the database must quote as Python's JSON encoder does (every two-letter
+# escape, other control characters, a slash, DEL, accents, a line separator, an emoji).
+AWKWARD = 'a"b\\c/d\b\f\n\r\t\x01\x1f\x7f é€\u2028😀'
+
+
+@pytest.mark.django_db
+def test_it_checks_the_events_haven_wrote_from_the_message_the_database_builds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: events as audit_record writes them, with awkward texts, no actor, a time
+    # on a whole second, and a gap record, none read back value by value
+    def by_values(*args: object) -> services._Span:
+        raise AssertionError("every row Haven wrote holds as the database gives it")
+
+    awkward = Actor(id=None, username=AWKWARD, organisation_id="", organisation_name=AWKWARD)
+    record(actor=awkward, purpose="p", detail={"text": AWKWARD, "n": [1, None, True]})
+    first = record()
+    AuditEvent.objects.filter(pk=record().pk).delete()  # removed unsealed: a gap once sealed
+    record()
+    whole_second = first.occurred_at.replace(microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: whole_second)
+    record()
+    services.audit_seal(grace_seconds=0, now=whole_second + timedelta(days=1))
+    monkeypatch.setattr(services, "_span_by_values", by_values)
+
+    # when
+    result = services.audit_verify(chunk_size=2)
+
+    # then
+    assert (result.ok, result.checked, result.gap_ids) == (True, 5, 1)
+
+
+@pytest.mark.django_db
+def test_it_finds_the_same_span_either_way_and_leaves_a_wrong_anchor_to_the_values() -> None:
+    # given: an intact trail with a gap record, its first seal anchored
+    record()
+    AuditEvent.objects.filter(pk=record().pk).delete()
+    record()
+    services.audit_seal(grace_seconds=0, now=timezone.now() + timedelta(days=1))
+    key, (head_seq, _head_hash) = chain.audit_key(), services._head()
+    first = AuditEvent.objects.get(seq=1).hash
+
+    # when
+    as_written = services._span_as_written(key, 1, head_seq, {1: first})
+    by_values = services._span_by_values(key, 1, head_seq, {1: first})
+
+    # then: the same span from the messages and from the values
+    assert as_written == by_values
+    assert (by_values.checked, by_values.gap_ids, by_values.anchors) == (3, 1, 1)
+    # and an anchor that differs is left to the values, which name it
+    assert services._span_as_written(key, 1, head_seq, {1: "0" * 64}) is None
+
+
+@pytest.mark.django_db
+def test_it_makes_the_detail_from_its_text_and_refuses_to_write_it_apart() -> None:
+    # given
+    event = record(detail={"b": [1, "é"], "a": None})
+    table = AuditEvent._meta.db_table
+
+    # when: the text is edited (its detail follows: the database makes it)
+    AuditEvent.objects.filter(pk=event.pk).update(detail_json='{"a":null,"b":[2,"é"]}')
+
+    # then: the detail read is the text's, and the MAC no longer holds
+    assert AuditEvent.objects.get(pk=event.pk).detail == {"a": None, "b": [2, "é"]}
+    assert (services.audit_verify().ok, services.audit_verify().problem) == (
+        False,
+        services.CHANGED,
+    )
+    # and the detail cannot be written apart from its text
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET detail = %s", ['{"a": 1}'])  # noqa: S608
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail_json="{not json")
+
+
+@pytest.mark.django_db
+def test_it_fails_a_trail_whose_detail_is_no_longer_made_from_its_text() -> None:
+    # given: an intact trail, then the table altered so that the detail is a column of
+    # its own, and one event's detail changed without its text
+    events = sealed([record(detail={"a": 1}) for _ in range(3)])
+    table = AuditEvent._meta.db_table
+    assert services.audit_verify().ok
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN detail DROP EXPRESSION")
+        else:
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN detail")
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN detail text NOT NULL DEFAULT '{{}}'")
+        forged = f"UPDATE {table} SET detail = %s WHERE id = %s"  # noqa: S608
+        cursor.execute(forged, ['{"a": 2}', events[1].pk])
+
+    # when
+    result = services.audit_verify()
+
+    # then
+    assert result == services.VerifyResult(False, 0, None, services.DETAIL_ALTERED)
+
+
 @pytest.mark.django_db
 def test_it_verifies_events_stored_the_way_the_model_stores_them() -> None:
     # given: events saved through the model (the detail's JSON not canonical), as
@@ -371,7 +470,7 @@ def test_it_verifies_events_stored_the_way_the_model_stores_them() -> None:
             action=Action.READ,
             object_type="cases.Case",
             object_id=str(uuid.uuid4()),
-            detail=detail,
+            detail_json=json.dumps(detail),
         )
         event.mac = services.event_mac(event, key=key)
         event.save()
@@ -647,6 +746,8 @@ def _altered(text: str) -> str:
     return text[:-1] + ("0" if text[-1] != "0" else "1")
 
 
+STORED_FIELDS = [f for f in AuditEvent._meta.fields if not f.generated]
+
 # One way to change each stored field; each gives a value that differs from the original.
 EDITS: dict[str, Callable[[AuditEvent], object]] = {
     "occurred_at": lambda e: e.occurred_at + timedelta(microseconds=1),
@@ -660,7 +761,7 @@ EDITS: dict[str, Callable[[AuditEvent], object]] = {
     "person_id": lambda e: _altered(e.person_id),
     "field_groups": lambda e: _altered(e.field_groups),
     "purpose": lambda e: _altered(e.purpose),
-    "detail": lambda e: {**e.detail, "__tampered": True},
+    "detail_json": lambda e: chain.canonical({**json.loads(e.detail_json), "__tampered": True}),
     "version": lambda e: chain.LEGACY,
     "mac": lambda e: "e" * 64,
     "seq": lambda e: -(e.seq or 0),  # moved out of its place in seal order
@@ -750,15 +851,15 @@ def test_it_changes_the_mac_for_every_content_edit() -> None:
         person_id="",
         field_groups="",
         purpose="",
-        detail={},
+        detail_json="{}",
         prev_hash=GENESIS,
     )
     original = services.event_mac(event)
     legacy = services.event_digest(event)
 
     # then: every field of the content is covered by the MAC (and by the old rule's hash)
-    for name in chain.CONTENT:
-        changed = AuditEvent(**{f.name: getattr(event, f.name) for f in AuditEvent._meta.fields})
+    for name in services.STORED:
+        changed = AuditEvent(**{f.name: getattr(event, f.name) for f in STORED_FIELDS})
         setattr(changed, name, EDITS[name](event))
         assert services.event_mac(changed) != original, name
         assert services.event_digest(changed) != legacy, name
@@ -766,8 +867,9 @@ def test_it_changes_the_mac_for_every_content_edit() -> None:
 
 
 def test_it_covers_every_model_field_with_an_edit() -> None:
-    # A new column on AuditEvent must be added to the MAC or the seal, and to EDITS.
-    stored = {f.name for f in AuditEvent._meta.fields} - {"id"}
+    # A new column on AuditEvent must be added to the MAC or the seal, and to EDITS
+    # (but for the detail the database makes from the text: no statement can set it).
+    stored = {f.name for f in STORED_FIELDS} - {"id"}
     assert stored == set(EDITS)
 
 
