@@ -173,9 +173,11 @@ test-postgres: $(STAMP) system-packages messages
 
 # Only the files that hold browser tests are collected (importing the other nine hundred
 # test modules costs about 20 s of CPU); haven/web/tests/test_browser_files.py checks that
-# every browser test lives in such a file.
+# every browser test lives in such a file. Both cores: each worker has its own live
+# server, database and Chromium; the tests marked long (the parts of the page walk) start
+# first, one a worker (loadgroup hands out one test at a time), and the rest fill in.
 test-browser: $(STAMP) system-packages messages
-	$(BIN)/pytest -q -m browser -o 'python_files=test_*browser.py'
+	$(BIN)/pytest -q $(XDIST) --dist loadgroup -m browser -o 'python_files=test_*browser.py'
 
 # The static checks are single-threaded: two at a time on the two cores; then the suites,
 # which use both cores themselves.

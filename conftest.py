@@ -78,6 +78,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests marked long start first (the order is otherwise kept): under
+    # `--dist loadgroup` each worker starts on one and the short ones fill in around.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     if not config.getoption("--database-tests-only"):
         return
     kept: list[pytest.Item] = []

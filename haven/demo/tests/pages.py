@@ -1,10 +1,16 @@
 """The pages the browser walks open: one page of every URL pattern the demo roles
 reach (the crawl test's walkers), opened by the first account that reaches it, and the
 pages for everyone before signing in. Shared by the axe and language checks, which run
-in one walk (one seed and one crawl)."""
+in one walk (one seed and one crawl).
+
+The walk comes in ``PARTS`` parts, one test each, so that ``make test-browser``'s two
+workers share it: each part seeds and crawls (the same seed finds the same pages) and
+opens its share of the patterns (``in_part``), and of the public pages and languages,
+for both checks. Together the parts open every page the one walk would."""
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 
 from django.conf import settings as django_settings
@@ -16,6 +22,15 @@ from haven.web.tests.factories import sign_in
 
 # Pages for everyone, before signing in: sign-in and the public concern form.
 PUBLIC = ("/accounts/login/", "/report/")
+# The walk's parts: one per worker of make test-browser.
+PARTS = 2
+
+
+def in_part(key: tuple[str, frozenset[str]], part: int) -> bool:
+    """Whether the pattern's page is opened in this part of the walk: a share decided by
+    the pattern alone, so it does not depend on which other patterns a crawl reaches."""
+    route, query_keys = key
+    return zlib.crc32("?".join([route, *sorted(query_keys)]).encode()) % PARTS == part
 
 
 def pages_by_pattern() -> dict[tuple[str, frozenset[str]], tuple[User, str, str]]:

@@ -8,7 +8,10 @@ The pages are those the crawl test walks (one account per role, and the
 caseworker of every kind of organisation), one page per URL pattern: the first
 account that reaches a pattern is the one that opens it in the browser
 (``pages.pages_by_pattern``). One walk serves both checks: the demo's seed and the
-crawl that finds the pages take about a minute, paid once.
+crawl that finds the pages are paid once per part. The walk comes in ``pages.PARTS``
+parts, one test each, that ``make test-browser``'s two workers run side by side
+(started before the other browser tests: ``long``); each opens its share of the pages
+for both checks, and together they open every page.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from haven.accounts.models import User
 from haven.demo import seed as demo
-from haven.demo.tests.pages import PUBLIC, pages_by_pattern
+from haven.demo.tests.pages import PARTS, PUBLIC, in_part, pages_by_pattern
 from haven.demo.tests.test_languages_crawl import language_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,11 +56,14 @@ def _violations(page: Page, axe: Axe) -> list[str]:
     return found
 
 
+@pytest.mark.long
+@pytest.mark.parametrize("part", range(PARTS))
 def test_no_page_has_an_axe_violation_or_overflows_a_phone_in_any_shipped_language(
-    page: Page, live_server: LiveServer, settings: Settings
+    page: Page, live_server: LiveServer, settings: Settings, part: int
 ) -> None:
-    # given: the demo, and one page of every pattern the roles reach; the language
-    # switch's cookie decides the language (a profile's language would win: none here)
+    # given: the demo, and one page of every pattern the roles reach (this part opens
+    # its share); the language switch's cookie decides the language (a profile's
+    # language would win: none here)
     settings.DEMO_MODE = True
     demo.seed_demo(cases=12, seed=5)
     User.objects.filter(is_demo=True).update(language="")
@@ -66,8 +72,13 @@ def test_no_page_has_an_axe_violation_or_overflows_a_phone_in_any_shipped_langua
     axe = Axe()
     page.set_viewport_size(PHONE)
     problems: list[str] = []
-    visits = [("(signed out)", "", url) for url in PUBLIC]
-    visits += [(user.username, cookie, url) for user, cookie, url in pages.values()]
+    visits = [("(signed out)", "", url) for i, url in enumerate(PUBLIC) if i % PARTS == part]
+    visits += [
+        (user.username, cookie, url)
+        for key, (user, cookie, url) in pages.items()
+        if in_part(key, part)
+    ]
+    assert len(visits) > 40 / PARTS  # a fair share
 
     for account, cookie, url in visits:
         # when: the account opens the page on a phone
@@ -84,5 +95,5 @@ def test_no_page_has_an_axe_violation_or_overflows_a_phone_in_any_shipped_langua
         problems.extend(f"{account} {url}: {v}" for v in _violations(page, axe))
 
     # and: the same pages in the shipped languages (issue 18)
-    problems += language_problems(page, live_server, pages)
+    problems += language_problems(page, live_server, pages, part)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

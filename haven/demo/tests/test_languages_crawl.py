@@ -16,6 +16,10 @@ English among them, takes a deterministic rotating share (pattern i, in sorted o
 goes to the (i mod N)-th of them), so every pattern is seen in four languages and
 every language sees its share.
 
+The walk comes in parts (``pages.PARTS``), one test each, so that two workers share it:
+each part opens its share of the patterns (``pages.in_part``) in the languages the plan
+of all the patterns gives them, and the public pages in its share of the languages.
+
 Not every combination: a visit takes about 170 ms here (the page and its five static
 files through the live server), so all 13 languages on the ~120 patterns were some
 1,550 visits and 4.5 minutes, where this plan is about 500 visits and 1.5 minutes on
@@ -41,7 +45,7 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from haven.accounts.models import User
-from haven.demo.tests.pages import PUBLIC
+from haven.demo.tests.pages import PARTS, PUBLIC, in_part
 from haven.web.tests.test_languages_browser import LANGUAGES, MEASURE, PHONE
 
 Visit = tuple[User, str, str]  # the account, its session cookie, the page
@@ -98,34 +102,75 @@ def test_plan_sees_every_pattern_in_four_languages_and_every_language() -> None:
     assert plan(patterns, LANGUAGES) == chosen  # the same share on every run
 
 
+def language_visits(
+    pages: Mapping[tuple[str, frozenset[str]], Visit], part: int
+) -> list[tuple[str, str, str, str]]:
+    """This part's share of the walk (``pages.in_part``): (account, session cookie or ""
+    for someone signed out, language, page), the public pages in this part's languages
+    first, then every pattern of the part in the languages ``plan`` gives it (the plan
+    of all the patterns, so the parts together open what one walk would)."""
+    ordered = sorted(pages, key=lambda k: (k[0], sorted(k[1])))
+    assert {route for route, _keys in ordered} >= LANGUAGE_BY_QUERY  # the exception is live
+    visits = [
+        ("(signed out)", "", code, url)
+        for index, code in enumerate(LANGUAGES)
+        if index % PARTS == part
+        for url in PUBLIC
+    ]
+    for key, codes in zip(ordered, plan(len(ordered), LANGUAGES), strict=True):
+        if in_part(key, part):
+            user, cookie, url = pages[key]
+            visits += [(user.username, cookie, code, _in(code, key[0], url)) for code in codes]
+    return visits
+
+
+def test_the_parts_of_the_walk_open_every_page_in_its_languages_once() -> None:
+    # (no browser, no database)
+    # given: more patterns than languages, one of them the page asked for by its query
+    routes = ["web:cases/<uuid:case_id>/person-report/"]
+    routes += [f"web:page-{number}/" for number in range(2 * len(LANGUAGES))]
+    pages = {
+        (route, frozenset({"q"} if number % 3 else ())): (
+            User(username=f"walker{number % 4}"),
+            f"cookie{number % 4}",
+            f"/page/{number}/?lang=xx",
+        )
+        for number, route in enumerate(routes)
+    }
+
+    # when
+    parts = [language_visits(pages, part) for part in range(PARTS)]
+
+    # then: together the parts open the public pages in every language and each
+    # pattern in its planned languages, each visit once; every part has a share
+    visits = [visit for part in parts for visit in part]
+    planned = plan(len(pages), LANGUAGES)
+    expected = {("(signed out)", "", code, url) for code in LANGUAGES for url in PUBLIC}
+    for key, codes in zip(sorted(pages, key=lambda k: (k[0], sorted(k[1]))), planned, strict=True):
+        user, cookie, url = pages[key]
+        expected |= {(user.username, cookie, code, _in(code, key[0], url)) for code in codes}
+    assert len(visits) == len(set(visits)) == len(expected)
+    assert set(visits) == expected
+    assert all(part for part in parts)
+    assert ("walker0", "cookie0", "de", "/page/0/?lang=de") in visits  # asked in its language
+
+
 def language_problems(
-    page: Page, live_server: LiveServer, pages: Mapping[tuple[str, frozenset[str]], Visit]
+    page: Page,
+    live_server: LiveServer,
+    pages: Mapping[tuple[str, frozenset[str]], Visit],
+    part: int,
 ) -> list[str]:
-    """Every pattern's page in the languages ``plan`` gives it, and the public pages in
-    every language, on the phone the page is set to: what is wrong (nothing: [])."""
-    ordered = [(key[0], *pages[key]) for key in sorted(pages, key=lambda k: (k[0], sorted(k[1])))]
-    assert {route for route, *_ in ordered} >= LANGUAGE_BY_QUERY  # the exception is live
+    """This part's share of the walk (``language_visits``) on the phone the page is set
+    to: what is wrong (nothing: [])."""
     page.set_viewport_size(PHONE)
     session, language = django_settings.SESSION_COOKIE_NAME, django_settings.LANGUAGE_COOKIE_NAME
     problems: list[str] = []
-
-    for code in LANGUAGES:
-        # someone signed out opens the public pages in each language
+    for account, cookie, code, url in language_visits(pages, part):
+        # the account (or someone signed out) opens its page in the language on a phone
         page.context.clear_cookies()
         page.context.add_cookies([{"name": language, "value": code, "url": live_server.url}])
-        for url in PUBLIC:
-            problems += _check(page, live_server, "(signed out)", code, url)
-
-    for (route, user, cookie, url), codes in zip(
-        ordered, plan(len(ordered), LANGUAGES), strict=True
-    ):
-        for code in codes:
-            # the account opens its page in the language on a phone
-            page.context.add_cookies(
-                [
-                    {"name": session, "value": cookie, "url": live_server.url},
-                    {"name": language, "value": code, "url": live_server.url},
-                ]
-            )
-            problems += _check(page, live_server, user.username, code, _in(code, route, url))
+        if cookie:
+            page.context.add_cookies([{"name": session, "value": cookie, "url": live_server.url}])
+        problems += _check(page, live_server, account, code, url)
     return problems
