@@ -192,7 +192,7 @@ class _Decoded(dict[str | None, V]):
         self.convert = convert
 
     def __missing__(self, text: str | None) -> V:
-        value = self[text] = self.convert(json.loads(text) if text else [])
+        value = self[text] = self.convert(json.loads(text or "[]") or [])  # null: none
         return value
 
 
