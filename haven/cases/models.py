@@ -201,8 +201,16 @@ class Case(models.Model):
             models.Index(
                 fields=["-status_changed_at", "-opened_at", "id"], name="case_status_changed_idx"
             ),
-            # The statistics of one reporting year: the victims registered in it.
-            models.Index(fields=["registered_on"], name="case_registered_on_idx"),
+            # The statistics of one reporting year: the country's victims registered in
+            # it. On PostgreSQL the index also holds what the Eurostat cube reads of the
+            # case, so the year's cases are read from the index alone (the heap's pages
+            # of a year are spread over the whole table: 23,000 of them at 1,000,000
+            # cases, against 1,300 of the index); SQLite ignores ``include``.
+            models.Index(
+                fields=["country", "registered_on"],
+                include=["identification_status", "forms_of_exploitation", "person", "id"],
+                name="case_statistics_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,18 +17,23 @@ the same SQL on SQLite and PostgreSQL; the few distinct lists are split in Pytho
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from haven.cases.models import Case
 from haven.cases.status import IdentificationStatus
 from haven.statistics import categories as cat
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -122,18 +127,12 @@ def by_year_and_sex(*, country: str, first: int, last: int) -> dict[tuple[int, s
     return dict(counts)
 
 
-def registered_cube(
-    *, country: str, years: Iterable[int], bands: Sequence[int] | None = None
-) -> list[CubeCell]:
-    """The cube of ``country``'s registered victims in ``years``: one query."""
-    wanted = sorted(set(years))
-    if not wanted:
-        return []
-    lows = cat.check_bands(bands if bands is not None else settings.HAVEN_STATISTICS_AGE_BANDS)
-    year = _year_expression(wanted)
+def cube_rows(*, country: str, years: Sequence[int], lows: Sequence[int]) -> QuerySet[Case, Any]:
+    """The cube's query: registered victims counted per group of values, ``years`` sorted."""
+    year = _year_expression(years)
     band, age = _age_band_expression(lows, year)
-    rows = (
-        registered(country=country, first=wanted[0], last=wanted[-1])
+    return (
+        registered(country=country, first=years[0], last=years[-1])
         .filter(team__is_lead=True)
         .alias(age=age)
         .values(
@@ -142,32 +141,59 @@ def registered_cube(
             sex=F("person__sex"),
             age_status=F("person__age_status"),
             band=band,
-            citizenships=F("person__citizenships"),
-            forms=F("forms_of_exploitation"),
+            # their text: the few distinct lists are decoded once each (``_Decoded``)
+            citizenships=Cast("person__citizenships", models.TextField()),
+            forms=Cast("forms_of_exploitation", models.TextField()),
             org_type=F("team__organisation__org_type"),
         )
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts: Counter[CubeCell] = Counter()
+
+
+def registered_cube(
+    *, country: str, years: Iterable[int], bands: Sequence[int] | None = None
+) -> list[CubeCell]:
+    """The cube of ``country``'s registered victims in ``years``: one query."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return []
+    lows = cat.check_bands(bands if bands is not None else settings.HAVEN_STATISTICS_AGE_BANDS)
+    rows = cube_rows(country=country, years=wanted, lows=lows)
+    counts: Counter[tuple[int, str, str, str, str, str, str, frozenset[str], str]] = Counter()
+    citizenships = _Decoded(lambda codes: cat.citizenship(codes, country))
+    forms = _Decoded(cat.known_forms)
     for row in rows:
         if row["year"] is None:  # a year between those asked
             continue
-        group, code = cat.citizenship(row["citizenships"] or [], country)
-        cell = CubeCell(
-            year=row["year"],
-            legal_status=row["status"],
-            sex=cat.sex_group(row["sex"]),
-            age_group=cat.age_group(row["age_status"], row["band"]),
-            age_band=row["band"],
-            citizenship=group,
-            country=code,
-            forms=cat.known_forms(row["forms"] or []),
-            organisation_type=row["org_type"],
-            count=0,
+        group, code = citizenships[row["citizenships"]]
+        key = (
+            row["year"],
+            row["status"],
+            cat.sex_group(row["sex"]),
+            cat.age_group(row["age_status"], row["band"]),
+            row["band"],
+            group,
+            code,
+            forms[row["forms"]],
+            row["org_type"],
         )
-        counts[cell] += row["n"]
-    return sorted((replace(cell, count=n) for cell, n in counts.items()), key=_order)
+        counts[key] += row["n"]
+    cells = [CubeCell(*key, count=n) for key, n in counts.items()]
+    return sorted(cells, key=_order)
+
+
+class _Decoded(dict[str | None, V]):
+    """A JSON list as the query returns it (its text, grouped on in SQL) decoded once per
+    distinct text, then mapped by ``convert``: a register holds few distinct lists."""
+
+    def __init__(self, convert: Callable[[list[str]], V]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, text: str | None) -> V:
+        value = self[text] = self.convert(json.loads(text or "[]") or [])  # null: none
+        return value
 
 
 def _order(cell: CubeCell) -> tuple[object, ...]:

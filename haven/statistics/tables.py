@@ -24,9 +24,9 @@ them), the equation is known to anyone and is protected like the others.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from haven.statistics.cube import CubeCell
 from haven.statistics.suppression import Equation, suppress
 
 T = cat.TOTAL
+K = TypeVar("K", bound=Hashable)
 COLUMNS = (*cat.SEXES, T)
 CSV_HEADER = ("table", "legal_status", "sex", "age_group", "citizenship", "exploitation", "value")
 
@@ -110,12 +111,22 @@ def _split_equations(total: Coord, parts: Sequence[Coord]) -> list[Equation[Coor
     ]
 
 
+def _collapse(cells: Sequence[CubeCell], key: Callable[[CubeCell], K]) -> Counter[K]:
+    """The victims of ``cells`` counted by ``key``: a table reads a few of the cube's
+    dimensions, so it walks these few sums rather than every group of the cube."""
+    counts: Counter[K] = Counter()
+    for c in cells:
+        counts[key(c)] += c.count
+    return counts
+
+
 def _status_age(cells: Sequence[CubeCell]) -> Table:
     counts: Counter[Coord] = Counter()
-    for c in cells:
-        for status in (c.legal_status, T):
-            for age in (c.age_group, T):
-                counts[Coord(status, c.sex, age, T, T)] += c.count
+    by = _collapse(cells, lambda c: (c.legal_status, c.sex, c.age_group))
+    for (legal_status, sex, age_group), n in by.items():
+        for status in (legal_status, T):
+            for age in (age_group, T):
+                counts[Coord(status, sex, age, T, T)] += n
     statuses, ages = (*cat.LEGAL_STATUSES, T), (*cat.AGE_GROUPS, T)
     rows = [Coord(s, T, a, T, T) for s in statuses for a in ages]
     equations = _sex_equations(rows)
@@ -139,19 +150,18 @@ def _status_age(cells: Sequence[CubeCell]) -> Table:
 def _citizenship(cells: Sequence[CubeCell], threshold: int) -> Table:
     counts: Counter[Coord] = Counter()
     countries: dict[str, set[str]] = defaultdict(set)
-    per_country: Counter[str] = Counter()
-    for c in cells:
-        per_country[c.country] += c.count
-    for c in cells:
-        counts[Coord(T, c.sex, T, T, T)] += c.count
-        counts[Coord(T, c.sex, T, c.citizenship, T)] += c.count
-        if c.citizenship in (cat.OTHER_EU, cat.NON_EU):
+    per_country = _collapse(cells, lambda c: c.country)
+    by = _collapse(cells, lambda c: (c.sex, c.citizenship, c.country))
+    for (sex, citizenship, country), n in by.items():
+        counts[Coord(T, sex, T, T, T)] += n
+        counts[Coord(T, sex, T, citizenship, T)] += n
+        if citizenship in (cat.OTHER_EU, cat.NON_EU):
             # A country with fewer victims than the threshold is not named: it joins
             # the group's "other countries", so no row says that someone came from it.
-            named = per_country[c.country] >= threshold
-            code = cat.detail(c.citizenship, c.country if named else cat.OTHER)
-            countries[c.citizenship].add(code)
-            counts[Coord(T, c.sex, T, code, T)] += c.count
+            named = per_country[country] >= threshold
+            code = cat.detail(citizenship, country if named else cat.OTHER)
+            countries[citizenship].add(code)
+            counts[Coord(T, sex, T, code, T)] += n
     rows = [Coord(T, T, T, T, T)]
     equations: list[Equation[Coord]] = []
     for group in cat.CITIZENSHIP_GROUPS:
@@ -178,14 +188,14 @@ def _citizenship(cells: Sequence[CubeCell], threshold: int) -> Table:
 def _exploitation(cells: Sequence[CubeCell]) -> Table:
     counts: Counter[Coord] = Counter()
     forms_seen: dict[str, set[str]] = defaultdict(set)
-    for c in cells:
-        counts[Coord(T, c.sex, T, T, T)] += c.count
-        for group in cat.exploitation_groups(sorted(c.forms)):
-            counts[Coord(T, c.sex, T, T, group)] += c.count
-        for form in c.forms:
+    for (sex, recorded), n in _collapse(cells, lambda c: (c.sex, c.forms)).items():
+        counts[Coord(T, sex, T, T, T)] += n
+        for group in cat.exploitation_groups(sorted(recorded)):
+            counts[Coord(T, sex, T, T, group)] += n
+        for form in recorded:
             group = cat.GROUP_OF_FORM[form]
             forms_seen[group].add(form)
-            counts[Coord(T, c.sex, T, T, cat.detail(group, form))] += c.count
+            counts[Coord(T, sex, T, T, cat.detail(group, form))] += n
     rows = [Coord(T, T, T, T, T)]
     candidates: list[Equation[Coord]] = []
     for group in cat.EXPLOITATION_GROUPS:
@@ -215,9 +225,9 @@ def _exploitation(cells: Sequence[CubeCell]) -> Table:
 
 def _age_band(cells: Sequence[CubeCell], bands: Sequence[int]) -> Table:
     counts: Counter[Coord] = Counter()
-    for c in cells:
-        counts[Coord(T, c.sex, T, T, T)] += c.count
-        counts[Coord(T, c.sex, c.age_band, T, T)] += c.count
+    for (sex, age_band), n in _collapse(cells, lambda c: (c.sex, c.age_band)).items():
+        counts[Coord(T, sex, T, T, T)] += n
+        counts[Coord(T, sex, age_band, T, T)] += n
     labels = cat.band_labels(bands)
     parts = [Coord(T, T, label, T, T) for label in labels]
     rows = [Coord(T, T, T, T, T), *parts]
