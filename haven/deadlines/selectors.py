@@ -174,15 +174,23 @@ def my_deadlines_due(
     own = tasks.filter(assigned_user_id=user.pk).exclude(
         assigned_organisation_id=user.organisation_id
     )
-    rows = sorted(
-        [*_as_deadlines(organisation, now)[:limit], *_as_deadlines(own, now)[:limit]],
-        key=lambda t: (t.due_at, t.id.hex),
-    )
+    read = [
+        list(_as_deadlines(part, now).only(*_ROW_FIELDS)[:limit]) for part in (organisation, own)
+    ]
+    rows = sorted([*read[0], *read[1]], key=lambda t: (t.due_at, t.id.hex))
+    # A part read short is counted by its rows (usually the user's own, often none):
+    # only a part that filled the limit is asked for its count.
     count = paging.capped_count_of_parts(
         [organisation.order_by().values("id"), own.order_by().values("id")],
         limit=DEADLINE_COUNT_LIMIT,
+        known=[paging.count_read(part, limit=limit) for part in read],
     )
     return DeadlineSection(count=count, rows=rows[:limit])
+
+
+# What a row of ``my_deadlines_due`` shows (``what_is_due``, ``where_to_act``, its
+# date and whether it blocks), so that the other columns are neither read nor converted.
+_ROW_FIELDS = ("id", "case_id", "kind", "detail", "due_at", "blocking")
 
 
 def where_to_act(task: Task) -> str:

@@ -39,14 +39,32 @@ def capped_count(rows: QuerySet[Any], *, limit: int) -> Count:
     return Count(value=min(found, limit), exact=found <= limit)
 
 
-def capped_count_of_parts(parts: Sequence[QuerySet[Any]], *, limit: int) -> Count:
+def capped_count_of_parts(
+    parts: Sequence[QuerySet[Any]], *, limit: int, known: Sequence[int | None] = ()
+) -> Count:
     """``capped_count`` of the union of disjoint ``parts``: each is counted up to
     ``limit`` on its own (each on its own index), and the sum stops at ``limit``.
     The parts are counted in one query (a ``COUNT`` over ``LIMIT limit + 1`` per
-    part, side by side), not one query each."""
-    found = _counts_side_by_side([part[: limit + 1] for part in parts])
+    part, side by side), not one query each.
+
+    ``known`` gives, part by part, a count the caller already has (``count_read``
+    of rows it read) or None: a known part is not asked again, and when every
+    part is known no query is made."""
+    sizes = list(known) or [None] * len(parts)
+    asked = iter(
+        _counts_side_by_side(
+            [part[: limit + 1] for part, n in zip(parts, sizes, strict=True) if n is None]
+        )
+    )
+    found = [next(asked) if n is None else n for n in sizes]
     total = sum(min(n, limit) for n in found)
     return Count(value=min(total, limit), exact=all(n <= limit for n in found) and total <= limit)
+
+
+def count_read(rows: Sequence[Any], *, limit: int) -> int | None:
+    """How many rows there are, when a read with ``limit`` came back short (it then
+    read them all); None when it filled the limit and only a count can tell."""
+    return len(rows) if len(rows) < limit else None
 
 
 def _counts_side_by_side(parts: Sequence[QuerySet[Any]]) -> list[int]:

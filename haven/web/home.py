@@ -34,6 +34,7 @@ from haven.accounts import policy as account_policy
 from haven.accounts.models import User
 from haven.cases import selectors as case_selectors
 from haven.deadlines import selectors as deadline_selectors
+from haven.lib import paging
 from haven.referrals.selectors import referrals as referral_selectors
 
 ROWS = 10  # at most this many rows per section; the link leads to the rest
@@ -105,7 +106,11 @@ def my_cases(*, user: User) -> Section:
 def _waiting_referrals(user: User, now: datetime) -> Section:
     """Referrals waiting for the organisation's answer, the oldest first."""
     rows = referral_selectors.referrals_waiting(user=user, limit=ROWS, now=now)
-    return Section(count=referral_selectors.referrals_waiting_count(user=user) or 0, rows=rows)
+    # Fewer rows than the limit are all of them: counted only when the rows filled it.
+    count = paging.count_read(rows, limit=ROWS)
+    if count is None:
+        count = referral_selectors.referrals_waiting_count(user=user) or 0
+    return Section(count=count, rows=rows)
 
 
 def home_for(*, user: User, now: datetime | None = None) -> Home:

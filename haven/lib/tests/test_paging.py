@@ -61,6 +61,31 @@ def test_parts_that_cannot_match_count_nothing_without_a_query(
     assert count == paging.Count(0, exact=True)
 
 
+def test_parts_whose_count_is_known_are_not_asked_again(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    # given: three parts; the caller read two of them whole (2 and 0 rows)
+    _organisations(["a1", "a2", "b1", "c1", "c2", "c3"])
+    everything = Organisation.objects.values("id")
+    parts = [everything.filter(name__startswith=letter) for letter in "abc"]
+
+    # when / then: only the third is asked, and the known counts are added as they are
+    with django_assert_num_queries(1) as captured:
+        count = paging.capped_count_of_parts(parts, limit=10, known=[2, 0, None])
+    assert count == paging.Count(5, exact=True)
+    assert captured.captured_queries[0]["sql"].count("COUNT(*)") == 1
+    # every part known: no query, and the limit still applies
+    with django_assert_num_queries(0):
+        assert paging.capped_count_of_parts(parts, limit=3, known=[2, 0, 3]) == paging.Count(
+            3, exact=False
+        )
+
+
+@pytest.mark.parametrize(("read", "known"), [(0, 0), (3, 3), (4, None), (5, None)])
+def test_rows_read_short_of_the_limit_are_all_there_is(read: int, known: int | None) -> None:
+    assert paging.count_read(list(range(read)), limit=4) == known
+
+
 def test_a_page_of_parts_is_the_page_of_their_union_in_order() -> None:
     # given: the parts interleave in the order of the number after the letter
     _organisations(["a1", "b2", "a3", "b4", "a5"])
