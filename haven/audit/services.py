@@ -48,6 +48,7 @@ from haven.audit.chain import (
 )
 from haven.audit.errors import AuditMisconfigured, ErrorCode
 from haven.audit.models import Action, AuditEvent, AuditHead
+from haven.lib.db import prepared_cursor
 
 __all__ = ["GENESIS", "Actor", "SealResult", "VerifyResult", "audit_record", "audit_seal"]
 
@@ -146,7 +147,9 @@ def audit_record(
         batch.rows.append(params)  # appended with the batch's others, at its end
         event_id = None
     else:
-        with db.cursor() as cursor:
+        # The same text every time: on PostgreSQL prepared once per connection, then
+        # only executed (the server neither parses nor plans it again).
+        with prepared_cursor(db) as cursor:
             cursor.execute(_insert_sql(db.vendor), params)
             (event_id,) = cursor.fetchone()
     values = (event_id, now, *head[1:], detail_json, detail, KEYED, mac, None, "", "")

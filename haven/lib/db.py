@@ -8,14 +8,22 @@ optimize``; on PostgreSQL ``ANALYZE`` (sampled too; autovacuum does it as well,
 this makes it current after a migration or a bulk load). It runs after every
 ``migrate`` (``apps.py``), every few hours in the worker (``tasks.py``) and on
 demand (``haven db optimize``).
+
+And ``prepared_cursor``: a cursor for the few statements Haven runs very often with
+the same text (the audit trail's INSERT), which PostgreSQL then parses and plans
+once per connection.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 # Rows SQLite's ANALYZE reads per index: enough for the planner, bounded in time.
 SQLITE_ANALYSIS_LIMIT = 2000
@@ -46,3 +54,46 @@ def optimize(*, using: str = DEFAULT_DB_ALIAS) -> Optimized:
         for statement in statements:
             cursor.execute(statement)
     return Optimized(connection.vendor, statements, time.perf_counter() - started)
+
+
+@functools.cache
+def _prepared_cursor_class() -> type[Any]:
+    """psycopg's cursor with server-side binding that prepares every statement it runs
+    (imported here: only PostgreSQL needs psycopg)."""
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor[Any]):
+        def execute(
+            self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
+        ) -> PreparedCursor:
+            return super().execute(query, params, prepare=prepare is not False, **kwargs)
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            # Kept as an unprepared run keeps it, for Django's query log (which reads it).
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, **kwargs)
+
+    return PreparedCursor
+
+
+def prepared_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor of Django's ``connection`` (``connections[alias]``) for a statement run
+    very often with the same text. On PostgreSQL its values are bound by the server
+    and the statement is prepared: parsed and planned once per connection, then only
+    executed (psycopg's prepared statements; Django's own cursors bind values on the
+    client and prepare nothing). With ``prepare_threshold`` None in the database's
+    options (Django's default; Haven's when ``HAVEN_DB_PREPARED`` is off, e.g. behind
+    a pooler that does not keep prepared statements) it is bound by the server but
+    not prepared. Elsewhere it is Django's ordinary cursor. Either way it is wrapped
+    as Django's are: the same errors, query logging and execute wrappers, in the
+    caller's transaction."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = _prepared_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)

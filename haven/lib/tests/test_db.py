@@ -3,20 +3,27 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_migrate
 
 from haven.lib import db, tasks
 from haven.lib.tests.worker import done, queued, run_worker, scheduled_twice
 
 MOMENT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_it_runs_analyze_on_sqlite_and_postgresql_and_nothing_elsewhere() -> None:
@@ -92,3 +99,132 @@ def test_it_queues_one_run_however_often_it_is_scheduled() -> None:
         "Statistics update queued for the worker.",
         "The statistics update is already queued.",
     ]
+
+
+# --- statements prepared once per connection --------------------------------------------
+
+ON_POSTGRES = connection.vendor == "postgresql"
+NEEDS_POSTGRES = pytest.mark.skipif(
+    not ON_POSTGRES, reason="prepared statements are PostgreSQL's (SQLite caches its own)"
+)
+INSERT = "INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)"
+EXPIRES = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _prepared() -> list[tuple[int, int]]:
+    """The statements into the session table this connection has prepared: how often
+    each was planned once for all (generic) and for its values (custom)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'INSERT INTO django_session%%'"
+        )
+        return list(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_a_prepared_cursor_writes_in_the_callers_transaction_and_is_counted(
+    django_assert_num_queries: Any,
+) -> None:
+    # when: three statements in a transaction that is then rolled back
+    with transaction.atomic():
+        with django_assert_num_queries(3) as captured:
+            for n in range(3):
+                with db.prepared_cursor(connection) as cursor:
+                    cursor.execute(INSERT, [f"k{n}", "d", EXPIRES])
+        assert Session.objects.count() == 3
+        transaction.set_rollback(True)
+
+    # then: logged as Django's own queries are, and undone with the transaction
+    assert all(q["sql"].startswith("INSERT") for q in captured.captured_queries)
+    assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_prepared_cursor_raises_djangos_errors() -> None:
+    # given
+    with db.prepared_cursor(connection) as cursor:
+        cursor.execute(INSERT, ["k", "d", EXPIRES])
+
+    # when / then: the same error Django's own cursor raises
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        db.prepared_cursor(connection) as cursor,
+    ):
+        cursor.execute(INSERT, ["k", "d", EXPIRES])
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="on PostgreSQL the cursor is psycopg's, prepared")
+@pytest.mark.django_db
+def test_a_prepared_cursor_is_the_ordinary_cursor_on_sqlite() -> None:
+    with db.prepared_cursor(connection) as prepared, connection.cursor() as ordinary:
+        assert type(prepared.cursor) is type(ordinary.cursor)
+
+
+@NEEDS_POSTGRES
+@pytest.mark.django_db
+def test_it_prepares_the_statement_once_and_djangos_own_never() -> None:
+    # when: the same statement three times through Django's cursor
+    for n in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT, [f"d{n}", "d", EXPIRES])
+
+    # then: not prepared
+    assert _prepared() == []
+
+    # when: three times through a prepared cursor
+    for n in range(3):
+        with db.prepared_cursor(connection) as cursor:
+            cursor.execute(INSERT, [f"p{n}", "d", EXPIRES])
+
+    # then: one statement, prepared once and run three times
+    [(generic, custom)] = _prepared()
+    assert generic + custom == 3
+    assert Session.objects.count() == 6
+
+
+@NEEDS_POSTGRES
+@pytest.mark.django_db
+def test_it_binds_on_the_server_but_prepares_nothing_when_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: HAVEN_DB_PREPARED off (Django's default: no prepare threshold)
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+
+    # when
+    for n in range(3):
+        with db.prepared_cursor(connection) as cursor:
+            cursor.execute(INSERT, [f"p{n}", "d", EXPIRES])
+
+    # then: written, not prepared
+    assert Session.objects.count() == 3
+    assert _prepared() == []
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, "5"), ("0", "None"), ("1", "5")])
+def test_prepared_statements_are_on_unless_turned_off(value: str | None, threshold: str) -> None:
+    # given: a PostgreSQL database (nothing connects to it)
+    env = {**os.environ, "DATABASE_URL": "postgres://haven@127.0.0.1:1/haven"}
+    env.pop("HAVEN_DB_PREPARED", None)
+    if value is not None:
+        env["HAVEN_DB_PREPARED"] = value
+    code = (
+        "import haven.settings as s; "
+        "print(s.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    )
+
+    # when
+    done = subprocess.run(  # noqa: S603 - this interpreter with fixed code
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+
+    # then
+    assert done.stdout.strip() == threshold
