@@ -241,6 +241,33 @@ def test_it_reports_a_key_given_twice_with_its_line_number() -> None:
     assert problems == [f'file: line {text.count(chr(10))}: the key "schema_version" appears twice']
 
 
+@pytest.mark.parametrize(
+    "name", ["shipped", "national", "duplicate key", "not YAML", "unprintable"]
+)
+def test_libyaml_reads_a_file_as_the_python_reader_does_or_leaves_it_to_it(name: str) -> None:
+    # given: the files the loader reads (libyaml, for speed) and the reader of record
+    text = {
+        "shipped": loader.SHIPPED_FILE.read_text(encoding="utf-8"),
+        "national": text_of(BASE),
+        "duplicate key": text_of(BASE) + "schema_version: 1\n",
+        "not YAML": "schema_version: [1\n",
+        "unprintable": "schema_version: \x07\n",
+    }[name]
+    python = loader._Loader(text) if name != "unprintable" else None
+
+    # when
+    fast = loader._yaml_fast(text)
+
+    # then: the same data, or nothing when there is a problem for Python to tell
+    if name in {"shipped", "national"}:
+        assert python is not None
+        python.duplicates = []
+        assert fast == (python.get_single_data(),)
+        assert python.duplicates == []
+    else:
+        assert fast is None
+
+
 @pytest.mark.parametrize("key", ["Adults_Labour", "adults labour", "adults__x", "-adults"])
 def test_it_refuses_a_set_key_that_is_not_a_slug(key: str) -> None:
     # given
