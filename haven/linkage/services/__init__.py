@@ -112,9 +112,10 @@ def _scored(
     cases: list[Case],
     register_size: int,
 ) -> list[_Scored]:
-    """Each candidate decrypted in memory and scored with the register's size as the
-    prior (``selectors.prior_size``), each read audited for the person's access
-    report; those at the threshold or above, likeliest first."""
+    """Each candidate decrypted in memory and scored (with the fitted prior, or the
+    register's size as the prior when ``selectors.prior_size`` says so), each read
+    audited for the person's access report; those at the threshold or above,
+    likeliest first."""
     found = []
     prior = selectors.prior_size(register_size)
     for case in cases:
