@@ -365,6 +365,13 @@ HAVEN_REPORT_RATE_WINDOW_MINUTES = env_int("HAVEN_REPORT_RATE_WINDOW_MINUTES", 6
 HAVEN_LINKAGE_REQUIRE_SEARCH = env_bool("HAVEN_LINKAGE_REQUIRE_SEARCH", False)
 HAVEN_LINKAGE_THRESHOLD_PERCENT = env_int("HAVEN_LINKAGE_THRESHOLD_PERCENT", 50)
 HAVEN_LINKAGE_MAX_CANDIDATES = env_int("HAVEN_LINKAGE_MAX_CANDIDATES", 20)
+# A blocking key shared by more persons than this (a common name pair without a year)
+# is skipped by the check: it names no one in particular and its block costs the most.
+HAVEN_LINKAGE_CHECK_MAX_BLOCK = env_int("HAVEN_LINKAGE_CHECK_MAX_BLOCK", 1000)
+# When on, the check scores with the register's size as the prior (as the batch does)
+# once the register is larger than the one the model was fitted on: fewer namesakes
+# flagged, but fewer persons found too (docs/linkage.md, "at a million persons").
+HAVEN_LINKAGE_CHECK_REGISTER_PRIOR = env_bool("HAVEN_LINKAGE_CHECK_REGISTER_PRIOR", False)
 HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)
 HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES", 10)
 # Protected statistics (issue 15): the total ε each dataset (registered victims of one

@@ -493,6 +493,11 @@ def _probability(c: Comparison) -> float:
     return _weights().probability(c)
 
 
+def fitted_register_size() -> int:
+    """The size of the register the calibration was fitted on (its prior)."""
+    return _weights().records
+
+
 def match_probability_of(c: Comparison, register_size: int | None = None) -> float:
     """The calibrated probability of a comparison pattern (fitted weights)."""
     if register_size:

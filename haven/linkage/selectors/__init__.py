@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count
+from django.db import connection
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import User
 from haven.cases import hooks as case_hooks
 from haven.cases import selectors as case_selectors
-from haven.cases.models import Case, Sex
+from haven.cases.models import Case, Person, Sex
 from haven.linkage import errors, matching
 from haven.linkage.models import BlockingKey, Check
 from haven.vault import services as vault
@@ -108,27 +108,108 @@ def enough_to_check(normalised: matching.Normalised) -> bool:
 
 def keyed(normalised: matching.Normalised) -> list[str]:
     """The keyed HMACs of a record's blocking keys (the plain keys are never stored)."""
+    return sorted(key for key, _weight in keyed_weighted(normalised))
+
+
+# A key of the full date of birth (and a name's initial) is strong evidence on its own;
+# the others (a name with a year, two name prefixes) count once each.
+STRONG_KINDS = ("dob:",)
+STRONG_WEIGHT = 2
+
+
+def keyed_weighted(normalised: matching.Normalised) -> list[tuple[str, int]]:
+    """Each keyed blocking key with its weight in the candidates' ranking: a strong key
+    (``STRONG_KINDS``) weighs ``STRONG_WEIGHT``, the others 1."""
     return sorted(
-        vault.blind_index(value=key, purpose=KEY_PURPOSE)
+        (
+            vault.blind_index(value=key, purpose=KEY_PURPOSE),
+            STRONG_WEIGHT if key.startswith(STRONG_KINDS) else 1,
+        )
         for key in matching.blocking_keys(normalised)
     )
 
 
-def candidate_ids(
-    keys: list[str], *, limit: int, exclude: uuid.UUID | None = None
-) -> list[uuid.UUID]:
-    """The persons sharing most of these keys, most shared first (one query, by the
-    key index; bounded by ``limit`` whatever the register's size)."""
-    rows = BlockingKey.objects.filter(key__in=keys)
-    if exclude is not None:
-        rows = rows.exclude(person_id=exclude)
-    ranked = (
-        rows.values("person_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "person_id")
-        .values_list("person_id", flat=True)
+@dataclass(frozen=True)
+class Candidates:
+    """The persons to decrypt, likeliest first, and how many persons the register
+    holds (the prior of the scores; 0 when no person was found)."""
+
+    person_ids: list[uuid.UUID]
+    register_size: int
+
+
+# How many persons the register holds, within the candidate query: on PostgreSQL the
+# planner's estimate once the table is large (counting a million rows would cost more
+# than the check), else a count.
+_REGISTER_SIZE = {
+    "postgresql": (
+        "(SELECT CASE WHEN c.reltuples >= {exact_below} THEN c.reltuples::bigint "
+        "ELSE (SELECT COUNT(*) FROM {person}) END FROM pg_class c "
+        "WHERE c.oid = '{person}'::regclass)"
+    ),
+    "sqlite": "(SELECT COUNT(*) FROM {person})",
+}
+REGISTER_EXACT_BELOW = 10_000  # persons: below, PostgreSQL counts them
+
+
+def candidates_sql(vendor: str, *, keys: int, exclude: bool) -> str:
+    """The candidate query: the persons sharing the typed keys, ranked by the weight of
+    the keys they share (a full date of birth counts twice); keys whose block holds
+    more than the bound (a common name without a year) skipped, the bound checked by
+    reading at most one entry past it in the key index. Parameters: (key, weight) a
+    typed key, then the bound, the excluded person if any, the limit. (A candidate
+    sharing a single weak key is kept: leaving those out lost a tenth of the persons
+    typed another way, docs/linkage.md.)"""
+    table = connection.ops.quote_name(BlockingKey._meta.db_table)
+    person = Person._meta.db_table
+    typed = ", ".join(["(%s, %s)"] * keys)
+    size = _REGISTER_SIZE.get(vendor, _REGISTER_SIZE["sqlite"]).format(
+        person=person, exact_below=REGISTER_EXACT_BELOW
     )
-    return list(ranked[:limit])
+    where = "NOT EXISTS (SELECT 1 FROM {t} o WHERE o.key = typed.key LIMIT 1 OFFSET %s)"
+    if exclude:
+        where += " AND b.person_id <> %s"
+    select = "SELECT b.person_id, SUM(typed.weight) AS shared, {size} AS persons"
+    ranked = " GROUP BY b.person_id ORDER BY shared DESC, b.person_id LIMIT %s"
+    sql = "WITH typed (key, weight) AS (VALUES {typed}) " + select  # our tables; values: params
+    sql += " FROM typed JOIN {t} b ON b.key = typed.key WHERE " + where + ranked
+    return sql.format(t=table, typed=typed, size=size)
+
+
+def candidate_ids(
+    keys: list[tuple[str, int]], *, limit: int, exclude: uuid.UUID | None = None
+) -> Candidates:
+    """The persons sharing most of these keys (weighted), most shared first, in one
+    query by the key index: bounded by ``limit`` and by the block bound
+    (``HAVEN_LINKAGE_CHECK_MAX_BLOCK``) whatever the register's size."""
+    if not keys:
+        return Candidates([], 0)
+    params: list[str | int | uuid.UUID] = [value for pair in keys for value in pair]
+    params.append(settings.HAVEN_LINKAGE_CHECK_MAX_BLOCK)
+    if exclude is not None:
+        params.append(exclude.hex if connection.vendor == "sqlite" else exclude)
+    params.append(limit)
+    sql = candidates_sql(connection.vendor, keys=len(keys), exclude=exclude is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return Candidates(
+        [p if isinstance(p, uuid.UUID) else uuid.UUID(p) for p, _shared, _size in rows],
+        int(rows[0][2]) if rows else 0,
+    )
+
+
+def prior_size(register_size: int) -> int | None:
+    """The register size the check scores with (``matching.match_probability``), with
+    ``HAVEN_LINKAGE_CHECK_REGISTER_PRIOR`` on: the register's own once it is larger
+    than the one the model was calibrated on, so that namesakes in a large register
+    are not flagged by a small register's prior; a smaller register keeps the
+    calibration (None): a new deployment is not made more eager to match than the
+    fitted model. Off (the default): None, the fitted prior, as the check's recall of
+    persons typed another way falls with the register's prior (docs/linkage.md)."""
+    if not settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR:
+        return None
+    return register_size if register_size > matching.fitted_register_size() else None
 
 
 def candidate_cases(person_ids: list[uuid.UUID]) -> list[Case]:

@@ -86,23 +86,42 @@ def _identity_read(person: Person) -> matching.Record:
     )
 
 
-def _candidates(normalised: matching.Normalised, *, exclude: uuid.UUID | None = None) -> list[Case]:
-    """The live cases of the persons sharing most blocking keys (bounded)."""
+@dataclass(frozen=True)
+class _Candidates:
+    cases: list[Case]
+    register_size: int  # the prior of the scores (``selectors.prior_size``)
+
+
+def _candidates(
+    normalised: matching.Normalised, *, exclude: uuid.UUID | None = None
+) -> _Candidates:
+    """The live cases of the persons sharing most blocking keys (bounded), and the
+    size of the register they were drawn from."""
     limit = settings.HAVEN_LINKAGE_MAX_CANDIDATES
-    ids = selectors.candidate_ids(selectors.keyed(normalised), limit=limit, exclude=exclude)
-    return selectors.candidate_cases(ids)
+    found = selectors.candidate_ids(
+        selectors.keyed_weighted(normalised), limit=limit, exclude=exclude
+    )
+    return _Candidates(selectors.candidate_cases(found.person_ids), found.register_size)
 
 
 def _scored(
-    *, actor: audit.Actor, normalised: matching.Normalised, check: str, cases: list[Case]
+    *,
+    actor: audit.Actor,
+    normalised: matching.Normalised,
+    check: str,
+    cases: list[Case],
+    register_size: int,
 ) -> list[_Scored]:
-    """Each candidate decrypted in memory and scored, each read audited for the
-    person's access report; those at the threshold or above, likeliest first."""
+    """Each candidate decrypted in memory and scored (with the fitted prior, or the
+    register's size as the prior when ``selectors.prior_size`` says so), each read
+    audited for the person's access report; those at the threshold or above,
+    likeliest first."""
     found = []
+    prior = selectors.prior_size(register_size)
     for case in cases:
         person = case.person
         probability = matching.match_probability(
-            normalised, matching.normalise(_identity_read(person))
+            normalised, matching.normalise(_identity_read(person)), register_size=prior
         )
         audit.audit_record(
             actor=actor,
@@ -136,11 +155,17 @@ def _check(
         return CheckAnswer(checked=False), []
     _rate_check(actor)
     check_id = uuid.uuid4()
-    cases = _candidates(normalised)
+    found = _candidates(normalised)
     scored = _scored(
-        actor=audit.actor_of(actor), normalised=normalised, check=str(check_id), cases=cases
+        actor=audit.actor_of(actor),
+        normalised=normalised,
+        check=str(check_id),
+        cases=found.cases,
+        register_size=found.register_size,
     )
-    Check.objects.create(id=check_id, user=actor, checked_at=timezone.now(), candidates=len(cases))
+    Check.objects.create(
+        id=check_id, user=actor, checked_at=timezone.now(), candidates=len(found.cases)
+    )
     matches, hidden = [], []
     for each in scored:
         if selectors.may_see(actor, each.case):
@@ -255,16 +280,14 @@ def identity_indexed(event: case_hooks.PersonIdentityWritten) -> None:
     _keys_write(event.person, normalised)
     if not event.opened or not selectors.enough_to_check(normalised):
         return
-    hidden = [
-        case
-        for case in _candidates(normalised, exclude=event.person.id)
-        if not selectors.may_see(event.actor, case)
-    ]
+    found = _candidates(normalised, exclude=event.person.id)
+    hidden = [case for case in found.cases if not selectors.may_see(event.actor, case)]
     scored = _scored(
         actor=audit.actor_of(event.actor),
         normalised=normalised,
         check=f"intake:{event.case.id}",
         cases=hidden,
+        register_size=found.register_size,
     )
     _coordinators_tell(actor=event.actor, case=event.case, hidden=[s.case for s in scored])
 

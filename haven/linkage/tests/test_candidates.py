@@ -1,0 +1,173 @@
+"""The check at scale (issue 14): which persons a check decrypts. Candidates are
+ranked by the weight of the keys they share (a full date of birth counts twice), a
+key shared by more persons than the bound is skipped, and, with the setting on, the
+scores take the register's size as their prior."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from haven.accounts.models import OrgType
+from haven.accounts.tests.factories import make_user
+from haven.cases.models import Case
+from haven.linkage import matching, selectors, services
+from haven.linkage.models import BlockingKey, Check
+from haven.linkage.tests.factories import anna, anna_typed, someone_else
+
+pytestmark = pytest.mark.django_db
+
+
+def _persons(count: int) -> list[uuid.UUID]:
+    """``count`` persons whose blocking keys are replaced by the test's own."""
+    ngo = make_user()
+    ids = [someone_else(ngo, number).person_id for number in range(count)]
+    BlockingKey.objects.filter(person_id__in=ids).delete()
+    return ids
+
+
+def _give(person_id: uuid.UUID, *keys: str) -> None:
+    BlockingKey.objects.bulk_create(BlockingKey(person_id=person_id, key=k) for k in keys)
+
+
+def _found(typed: list[tuple[str, int]], **kwargs: Any) -> list[uuid.UUID]:
+    return selectors.candidate_ids(typed, limit=20, **kwargs).person_ids
+
+
+def test_candidates_are_ranked_by_the_weight_of_the_keys_they_share() -> None:
+    # given: the person sharing the most comes last by id
+    low, middle, high = sorted(_persons(3))
+    _give(low, "a")
+    _give(middle, "a", "b")
+    _give(high, "a", "b", "c")
+
+    # when
+    found = _found([("a", 1), ("b", 1), ("c", 1)])
+
+    # then: most shared first, whatever the ids; the limit keeps the first
+    assert found == [high, middle, low]
+    assert selectors.candidate_ids([("a", 1), ("b", 1), ("c", 1)], limit=1).person_ids == [high]
+
+
+def test_a_single_strong_key_outranks_a_single_weak_one() -> None:
+    # given: one person shares a name prefix pair only, the other the full date only;
+    # the one sharing the weak key comes first by id
+    weak, strong = sorted(_persons(2))
+    _give(weak, "name-prefixes")
+    _give(strong, "full-date")
+    typed = [("name-prefixes", 1), ("full-date", selectors.STRONG_WEIGHT)]
+
+    # then: the full date first; with room for one, only it is decrypted
+    assert _found(typed) == [strong, weak]
+    assert selectors.candidate_ids(typed, limit=1).person_ids == [strong]
+
+
+def test_the_full_date_of_birth_is_the_strong_key() -> None:
+    # given
+    normalised = matching.normalise(selectors.record_of(anna_typed()))
+    plain = matching.blocking_keys(normalised)
+
+    # when
+    weights = [weight for _key, weight in selectors.keyed_weighted(normalised)]
+
+    # then: the keys of the full date weigh two, the others one
+    assert len(weights) == len(plain)
+    assert weights.count(selectors.STRONG_WEIGHT) == sum(k.startswith("dob:") for k in plain) > 0
+    assert weights.count(1) == len(plain) - weights.count(selectors.STRONG_WEIGHT)
+
+
+@override_settings(HAVEN_LINKAGE_CHECK_MAX_BLOCK=2)
+def test_a_key_shared_by_more_persons_than_the_bound_is_skipped() -> None:
+    # given: a common key held by three persons, a rarer one by two
+    first, second, third = _persons(3)
+    _give(first, "common", "rare")
+    _give(second, "common", "rare")
+    _give(third, "common")
+    typed = [("common", 2), ("rare", 2)]
+
+    # then: the common key names no one; the rare one still finds its two
+    assert sorted(_found(typed)) == sorted([first, second])
+    with override_settings(HAVEN_LINKAGE_CHECK_MAX_BLOCK=3):
+        assert sorted(_found(typed)) == sorted([first, second, third])
+
+
+def test_the_excluded_person_is_not_a_candidate_and_the_register_size_is_counted() -> None:
+    # given
+    first, second, _third = _persons(3)
+    _give(first, "k")
+    _give(second, "k")
+
+    # when
+    found = selectors.candidate_ids([("k", 2)], limit=20, exclude=first)
+
+    # then: three persons in the register; none found reports no size
+    assert (found.person_ids, found.register_size) == ([second], 3)
+    assert selectors.candidate_ids([("nothing", 2)], limit=20) == selectors.Candidates([], 0)
+    assert selectors.candidate_ids([], limit=20) == selectors.Candidates([], 0)
+
+
+def test_on_postgresql_a_large_register_is_sized_by_the_planners_estimate() -> None:
+    sql = selectors.candidates_sql("postgresql", keys=2, exclude=False)
+    assert "reltuples" in sql and "COUNT(*)" in sql
+    assert "reltuples" not in selectors.candidates_sql("sqlite", keys=2, exclude=True)
+
+
+@override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
+@pytest.mark.parametrize(
+    ("size", "prior"), [(0, None), (13_208, None), (13_209, 13_209), (1_000_000, 1_000_000)]
+)
+def test_the_prior_is_the_registers_size_once_larger_than_the_fitted_one(
+    size: int, prior: int | None
+) -> None:
+    assert matching.fitted_register_size() == 13_208
+    assert selectors.prior_size(size) == prior
+
+
+def test_without_the_setting_the_check_keeps_the_fitted_prior() -> None:
+    assert selectors.prior_size(1_000_000) is None
+
+
+@override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
+def test_the_check_scores_with_the_registers_size_as_its_prior(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a model fitted on a register of one person; Anna and three others recorded
+    ngo = make_user()
+    case: Case = anna(ngo)
+    for number in range(3):
+        someone_else(ngo, number)
+    fitted = matching._weights()
+    monkeypatch.setattr(matching, "_weights", lambda: fitted._replace(records=1))
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    stored = matching.normalise(selectors.record_of(anna_typed()))
+
+    # when
+    answer = services.intake_check(actor=ngo, identity=anna_typed())
+
+    # then: the probability of a pair drawn from four persons, lower than the fitted prior's
+    (match,) = answer.matches
+    assert match.case_id == case.id
+    assert match.probability == pytest.approx(
+        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4)
+    )
+    assert match.probability < fitted.probability(matching.comparison(typed, stored))
+
+
+def test_the_asker_who_may_not_see_the_case_is_still_told_only_known_to_the_system() -> None:
+    # given: Anna under an NGO's case; its colleague may see it, the police may not
+    ngo = make_user()
+    case = anna(ngo)
+    colleague = make_user(organisation=ngo.organisation)
+    police = make_user(org_type=OrgType.POLICE)
+
+    # when
+    seen = services.intake_check(actor=colleague, identity=anna_typed())
+    hidden = services.intake_check(actor=police, identity=anna_typed())
+
+    # then: the same candidate decrypted for both; only the colleague learns the case
+    assert [m.case_id for m in seen.matches] == [case.id] and seen.known_elsewhere is None
+    assert hidden.matches == [] and hidden.known_elsewhere is not None
+    assert [Check.objects.get(user=u).candidates for u in (colleague, police)] == [1, 1]
