@@ -132,7 +132,8 @@ def keyed_weighted(normalised: matching.Normalised) -> list[tuple[str, int]]:
 @dataclass(frozen=True)
 class Candidates:
     """The persons to decrypt, likeliest first, and how many persons the register
-    holds (the prior of the scores; 0 when no person was found)."""
+    holds (the prior of the scores; 0 when no person was found, or when the check
+    scores with the fitted prior and so was not asked: ``candidates_sql``)."""
 
     person_ids: list[uuid.UUID]
     register_size: int
@@ -152,19 +153,25 @@ _REGISTER_SIZE = {
 REGISTER_EXACT_BELOW = 10_000  # persons: below, PostgreSQL counts them
 
 
-def candidates_sql(vendor: str, *, keys: int, exclude: bool) -> str:
+def candidates_sql(vendor: str, *, keys: int, exclude: bool, sized: bool) -> str:
     """The candidate query: the persons sharing the typed keys, ranked by the weight of
     the keys they share (a full date of birth counts twice); keys whose block holds
     more than the bound (a common name without a year) skipped, the bound checked by
     reading at most one entry past it in the key index. Parameters: (key, weight) a
     typed key, then the bound, the excluded person if any, the limit. (A candidate
     sharing a single weak key is kept: leaving those out lost a tenth of the persons
-    typed another way, docs/linkage.md.)"""
+    typed another way, docs/linkage.md.) The register's size is asked only when
+    ``sized`` (the register prior is on): otherwise the check would count the persons
+    for nothing."""
     table = connection.ops.quote_name(BlockingKey._meta.db_table)
     person = Person._meta.db_table
     typed = ", ".join(["(%s, %s)"] * keys)
-    size = _REGISTER_SIZE.get(vendor, _REGISTER_SIZE["sqlite"]).format(
-        person=person, exact_below=REGISTER_EXACT_BELOW
+    size = (
+        _REGISTER_SIZE.get(vendor, _REGISTER_SIZE["sqlite"]).format(
+            person=person, exact_below=REGISTER_EXACT_BELOW
+        )
+        if sized
+        else "0"
     )
     where = "NOT EXISTS (SELECT 1 FROM {t} o WHERE o.key = typed.key LIMIT 1 OFFSET %s)"
     if exclude:
@@ -189,7 +196,12 @@ def candidate_ids(
     if exclude is not None:
         params.append(exclude.hex if connection.vendor == "sqlite" else exclude)
     params.append(limit)
-    sql = candidates_sql(connection.vendor, keys=len(keys), exclude=exclude is not None)
+    sql = candidates_sql(
+        connection.vendor,
+        keys=len(keys),
+        exclude=exclude is not None,
+        sized=settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR,
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

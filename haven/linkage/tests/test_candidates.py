@@ -94,6 +94,7 @@ def test_a_key_shared_by_more_persons_than_the_bound_is_skipped() -> None:
         assert sorted(_found(typed)) == sorted([first, second, third])
 
 
+@override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
 def test_the_excluded_person_is_not_a_candidate_and_the_register_size_is_counted() -> None:
     # given
     first, second, _third = _persons(3)
@@ -109,10 +110,26 @@ def test_the_excluded_person_is_not_a_candidate_and_the_register_size_is_counted
     assert selectors.candidate_ids([], limit=20) == selectors.Candidates([], 0)
 
 
+def test_without_the_register_prior_the_persons_are_not_counted() -> None:
+    # given
+    first, second, _third = _persons(3)
+    _give(first, "k")
+    _give(second, "k")
+
+    # when: the check scores with the fitted prior (the default)
+    found = selectors.candidate_ids([("k", 2)], limit=20)
+
+    # then: the candidates, and no count of the register
+    assert (sorted(found.person_ids), found.register_size) == (sorted([first, second]), 0)
+    for vendor in ("sqlite", "postgresql"):
+        sql = selectors.candidates_sql(vendor, keys=1, exclude=False, sized=False)
+        assert "COUNT(*)" not in sql and "reltuples" not in sql
+
+
 def test_on_postgresql_a_large_register_is_sized_by_the_planners_estimate() -> None:
-    sql = selectors.candidates_sql("postgresql", keys=2, exclude=False)
+    sql = selectors.candidates_sql("postgresql", keys=2, exclude=False, sized=True)
     assert "reltuples" in sql and "COUNT(*)" in sql
-    assert "reltuples" not in selectors.candidates_sql("sqlite", keys=2, exclude=True)
+    assert "reltuples" not in selectors.candidates_sql("sqlite", keys=2, exclude=True, sized=True)
 
 
 @override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
