@@ -123,10 +123,11 @@ if _database_url:
     # the audit trail's INSERT, parsed and planned once per connection); Django's own
     # queries bind their values on the client and are never prepared. Off behind a
     # pooler that does not keep prepared statements (PgBouncer before 1.21, or without
-    # max_prepared_statements): HAVEN_DB_PREPARED=0.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        5 if env_bool("HAVEN_DB_PREPARED", True) else None
-    )
+    # max_prepared_statements): HAVEN_DB_PREPARED=0. A psycopg option: PostgreSQL only.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            5 if env_bool("HAVEN_DB_PREPARED", True) else None
+        )
 else:
     _sqlite_path = env_str("HAVEN_SQLITE_PATH", str(VAR_DIR / "haven.sqlite3"))
     # Personal data: the file (and its -wal and -shm) is the service user's alone.

@@ -203,16 +203,32 @@ def test_it_binds_on_the_server_but_prepares_nothing_when_turned_off(
     assert _prepared() == []
 
 
-@pytest.mark.parametrize(("value", "threshold"), [(None, "5"), ("0", "None"), ("1", "5")])
-def test_prepared_statements_are_on_unless_turned_off(value: str | None, threshold: str) -> None:
-    # given: a PostgreSQL database (nothing connects to it)
-    env = {**os.environ, "DATABASE_URL": "postgres://haven@127.0.0.1:1/haven"}
+POSTGRES_URL = "postgres://haven@127.0.0.1:1/haven"
+SQLITE_URL = "sqlite:////tmp/haven-unused.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("url", "value", "threshold"),
+    [
+        (POSTGRES_URL, None, "5"),
+        (POSTGRES_URL, "0", "None"),
+        (POSTGRES_URL, "1", "5"),
+        # a psycopg option: a SQLite database given by URL has none (sqlite3 refuses it)
+        (SQLITE_URL, None, "None"),
+        (SQLITE_URL, "1", "None"),
+    ],
+)
+def test_prepared_statements_are_on_unless_turned_off(
+    url: str, value: str | None, threshold: str
+) -> None:
+    # given: a database by URL (nothing connects to it)
+    env = {**os.environ, "DATABASE_URL": url}
     env.pop("HAVEN_DB_PREPARED", None)
     if value is not None:
         env["HAVEN_DB_PREPARED"] = value
     code = (
         "import haven.settings as s; "
-        "print(s.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+        "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
     )
 
     # when
