@@ -104,6 +104,22 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings: None, django_db_use_migrations: bool
+) -> Iterator[None]:
+    """pytest-django runs this just before it creates the test databases: on SQLite
+    the schema is migrated once and copied to the other workers and later runs of the
+    same code (``haven.lib.testdb``)."""
+    if not django_db_use_migrations:
+        yield
+        return
+    from haven.lib import testdb
+
+    with testdb.copied_migrations():
+        yield
+
+
 @pytest.fixture
 def csp_violations(page: Any) -> Iterator[list[str]]:
     """Browser tests: console errors Chromium reports for blocked inline script or style."""

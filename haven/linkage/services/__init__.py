@@ -167,8 +167,9 @@ def _check(
         id=check_id, user=actor, checked_at=timezone.now(), candidates=len(found.cases)
     )
     matches, hidden = [], []
+    visible = selectors.may_see_each(actor, [each.case for each in scored])
     for each in scored:
-        if selectors.may_see(actor, each.case):
+        if visible[each.case.pk]:
             band = selectors.band_of(each.probability)
             matches.append(Match(each.case.id, each.case.reference, each.probability, band))
         else:
@@ -281,7 +282,8 @@ def identity_indexed(event: case_hooks.PersonIdentityWritten) -> None:
     if not event.opened or not selectors.enough_to_check(normalised):
         return
     found = _candidates(normalised, exclude=event.person.id)
-    hidden = [case for case in found.cases if not selectors.may_see(event.actor, case)]
+    visible = selectors.may_see_each(event.actor, found.cases)
+    hidden = [case for case in found.cases if not visible[case.pk]]
     scored = _scored(
         actor=audit.actor_of(event.actor),
         normalised=normalised,

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from haven.access import policy as access_policy
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, Role
 from haven.accounts.tests.factories import make_user
@@ -21,8 +22,8 @@ from haven.audit.models import Action, AuditEvent
 from haven.cases import errors as case_errors
 from haven.cases import hooks as case_hooks
 from haven.cases import services as case_services
-from haven.cases.models import Sex
-from haven.cases.tests.factories import open_case
+from haven.cases.models import Case, Sex
+from haven.cases.tests.factories import add_to_team, open_case
 from haven.deadlines.models import Notification, Task
 from haven.linkage import clocks, errors, matching, selectors, services
 from haven.linkage.models import BlockingKey, Check
@@ -355,6 +356,45 @@ def test_opening_a_case_for_a_person_the_caseworker_sees_tasks_no_one_and_reads_
     # then
     assert not Task.objects.filter(kind=clocks.HIDDEN_MATCH).exists()
     assert _linkage_reads(seen.person_id) == []
+
+
+def test_whether_the_caseworker_sees_each_candidate_is_read_in_as_many_queries_for_3_or_9(
+    django_assert_num_queries: Any,
+) -> None:
+    # given: Anna's cases led by the police, led by an NGO with the police on the
+    # team, and led by an NGO alone (hidden from the police)
+    police = make_user(org_type=OrgType.POLICE)
+    assert police.organisation is not None
+    police_org = police.organisation
+    ngo = make_user()
+
+    def three() -> list[Case]:
+        shared = anna(ngo)
+        add_to_team(case=shared, organisation=police_org, by=ngo)
+        return [anna(police), shared, anna(ngo)]
+
+    first = three()
+    with CaptureQueriesContext(connection) as captured:
+        answer_of_three = selectors.may_see_each(police, first)
+    cases = first + three() + three()
+
+    # when
+    with django_assert_num_queries(len(captured.captured_queries)):
+        visible = selectors.may_see_each(police, cases)
+
+    # then: each answer is the case gate's for the identity group of that case alone,
+    # in as many queries for nine cases as for three
+    alone = {
+        case.pk: access_policy.may_see_case(user=police, case_id=case.pk)
+        and access_policy.decide(
+            user=police, case_id=case.pk, field_group=FieldGroup.IDENTITY
+        ).allowed
+        for case in cases
+    }
+    assert visible == alone
+    assert [visible[case.pk] for case in cases[:3]] == [True, True, False]
+    assert answer_of_three == {case.pk: visible[case.pk] for case in first}
+    assert selectors.may_see_each(police, []) == {}
 
 
 def test_opening_a_case_without_a_name_checks_nothing() -> None:
