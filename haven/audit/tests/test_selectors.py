@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -106,7 +107,7 @@ def test_it_lists_the_persons_sealed_and_unsealed_events_together_newest_first()
     ]
 
 
-def _plan(sql: str, params: tuple[object, ...]) -> str:
+def _plan(sql: str, params: tuple[Any, ...]) -> str:
     """The database's plan of a query, as one text (PostgreSQL told not to read the
     whole table where an index can serve: the test's table is small)."""
     with connection.cursor() as cursor:
