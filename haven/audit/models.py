@@ -95,10 +95,11 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=36)
-    # The person whose data this is, for the per-person access report (found through
-    # ``audit_person_idx``: an index of its own would be one more for every append
-    # and every seal to write, two on PostgreSQL with its LIKE twin, and no query
-    # needs it).
+    # The person whose data this is, for the per-person access report: found through
+    # ``audit_person_idx`` once sealed and ``audit_unsealed_idx`` until then
+    # (``selectors.audit_events_for_person``). An index on the person alone would be
+    # one more for every append and every seal to write, two on PostgreSQL with its
+    # LIKE twin, and no query needs it.
     person_id = models.CharField(max_length=36, blank=True)
     field_groups = models.CharField(max_length=200, blank=True)
     purpose = models.CharField(max_length=40, blank=True)
@@ -124,7 +125,14 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["person_id", "id"], name="audit_person_idx"),
+            # Sealed events only: an event's person enters it once, at the seal (which
+            # makes a new row version in every index anyway), not also at the append;
+            # the access report finds the unsealed few through ``audit_unsealed_idx``.
+            models.Index(
+                fields=["person_id", "id"],
+                condition=Q(seq__isnull=False),
+                name="audit_person_idx",
+            ),
             # What the sealer has still to seal: small, whatever the trail's length.
             models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unsealed_idx"),
         ]

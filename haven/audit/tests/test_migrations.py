@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from haven.audit import chain, services
+from haven.audit import chain, selectors, services
 from haven.audit.models import AuditEvent, AuditHead
 from haven.audit.services import Actor
 from haven.lib.tests.migrations import latest, migrate
@@ -68,3 +68,31 @@ def test_the_old_chain_stays_verifiable_and_the_keyed_chain_continues_from_it() 
     keyed = AuditEvent.objects.get(seq=4)
     assert (keyed.version, keyed.prev_hash) == (chain.KEYED, legacy[-1].hash)
     assert services.audit_verify() == services.VerifyResult(True, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrations_restored")
+def test_the_person_index_of_sealed_events_keeps_the_trail_verifiable_and_findable() -> None:
+    # given: before audit.0014, a person's events sealed and one not yet sealed
+    migrate([("audit", "0013_detail_as_canonical_text")])
+    actor, person = Actor(1, "reader", "o", "NGO"), uuid.uuid4()
+    for n in range(3):
+        services.audit_record(
+            actor=actor, action="read", object_type="cases.Case", object_id=n, person_id=person
+        )
+    services.audit_seal()
+    services.audit_record(
+        actor=actor, action="update", object_type="cases.Case", object_id=9, person_id=person
+    )
+
+    # when: the person index rebuilt for sealed events only, then forward and back
+    migrate(latest())
+    upgraded = services.audit_verify()
+    found = [e.object_id for e in selectors.audit_events_for_person(person_id=person)]
+    migrate([("audit", "0013_detail_as_canonical_text")])
+    reverted = services.audit_verify()
+
+    # then: the same rows, every seal and MAC holding, every event found
+    assert upgraded == services.VerifyResult(True, 4, unsealed=1)
+    assert found == ["9", "2", "1", "0"]
+    assert reverted == upgraded

@@ -196,6 +196,24 @@ def test_it_lists_the_reads_of_another_organisation_by_organisation_and_role() -
     assert events[-1].team_role == "case_lead"
 
 
+def test_it_lists_reads_not_yet_sealed_with_the_sealed_ones() -> None:
+    # given: the intake and a first read sealed, then a second read not sealed yet
+    shared = shared_case()
+    selectors.case_read(user=shared.police, case_id=shared.case.id)
+    audit.audit_seal()
+    selectors.case_read(user=shared.police, case_id=shared.case.id)
+    unsealed = AuditEvent.objects.filter(person_id=shared.case.person_id, seq__isnull=True)
+    assert unsealed.count() == 1
+
+    # when
+    events = report_of(shared.lead, shared.case).access_events
+
+    # then: both reads, newest first, and the sealed intake last
+    police_reads = [e for e in events if e.organisation == org_of(shared.police).name]
+    assert [e.action for e in police_reads] == [Action.READ, Action.READ]
+    assert events[-1].action == Action.CREATE
+
+
 def test_it_marks_break_glass_reads_from_outside_the_team_and_the_systems_own_events() -> None:
     # given
     shared = shared_case()

@@ -12,6 +12,7 @@ from pytest_django import DjangoAssertNumQueries
 from haven.access.models import FieldGroup, Purpose
 from haven.accounts.models import OrgType, Role, User
 from haven.accounts.tests.factories import UserFactory, make_user
+from haven.audit import services as audit
 from haven.audit.models import Action, AuditEvent
 from haven.cases import errors, selectors, services
 from haven.cases.models import AgeStatus, Case, ExploitationForm
@@ -328,6 +329,24 @@ def test_it_tells_the_lead_who_read_what_and_records_that_it_did(ngo: User) -> N
         ngo.pk,
         str(case.person_id),
     )
+
+
+@pytest.mark.django_db
+def test_the_access_report_shows_events_sealed_and_not_yet_sealed(ngo: User) -> None:
+    # given: the intake sealed, then a read by the police not sealed yet
+    case = open_case(actor=ngo)
+    police = join(case, org_type=OrgType.POLICE)
+    audit.audit_seal()
+    selectors.case_read(user=police, case_id=case.id, purpose=Purpose.INVESTIGATION)
+
+    # when
+    events = selectors.person_access_report(user=ngo, case_id=case.id)
+
+    # then: the read that awaits its seal is there, above the sealed intake
+    assert [(e.action, e.actor_username, e.seq is None) for e in events] == [
+        (Action.READ, police.username, True),
+        (Action.CREATE, ngo.username, False),
+    ]
 
 
 @pytest.mark.django_db
