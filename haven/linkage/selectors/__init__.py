@@ -251,16 +251,24 @@ def name_share(
 
 
 def prior_size(register_size: int) -> int | None:
-    """The register size the check scores with (``matching.match_probability``), with
-    ``HAVEN_LINKAGE_CHECK_REGISTER_PRIOR`` on: the register's own once it is larger
-    than the one the model was calibrated on, so that namesakes in a large register
-    are not flagged by a small register's prior; a smaller register keeps the
-    calibration (None): a new deployment is not made more eager to match than the
-    fitted model. Off (the default): None, the fitted prior, as the check's recall of
-    persons typed another way falls with the register's prior (docs/linkage.md)."""
-    if not settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR:
+    """The register size the check scores with (``matching.match_probability``): once
+    the register is larger than the one the model was calibrated on, between the two
+    on a log scale, ``HAVEN_LINKAGE_CHECK_PRIOR_PERCENT`` of the way to the register's
+    own (50: their geometric middle; 100 with ``HAVEN_LINKAGE_CHECK_REGISTER_PRIOR``),
+    so that namesakes in a large register are not flagged by a small register's
+    prior. The fitted prior alone is over-confident at a million persons, the
+    register's own under-confident (the fitted weights are attenuated by the
+    calibration's slope, the prior is not; docs/linkage.md). A smaller register keeps
+    the calibration (None): a new deployment is not made more eager to match than the
+    fitted model."""
+    fitted = matching.fitted_register_size()
+    if settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR:
+        share = 1.0
+    else:
+        share = settings.HAVEN_LINKAGE_CHECK_PRIOR_PERCENT / 100
+    if register_size <= fitted or share <= 0:
         return None
-    return register_size if register_size > matching.fitted_register_size() else None
+    return round(fitted ** (1 - share) * register_size**share)
 
 
 def candidate_cases(person_ids: list[uuid.UUID]) -> list[Case]:

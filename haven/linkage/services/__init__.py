@@ -112,9 +112,9 @@ def _scored(
     cases: list[Case],
     found: selectors.Candidates,
 ) -> list[_Scored]:
-    """Each candidate decrypted in memory and scored (with the fitted prior, or the
-    register's size as the prior when ``selectors.prior_size`` says so; an agreeing
-    full name weighed by how common it is in the register, ``selectors.name_share``),
+    """Each candidate decrypted in memory and scored (with the prior of
+    ``selectors.prior_size``; an agreeing full name weighed by how common it is in the
+    register, ``selectors.name_share``),
     each read audited for the person's access report; those at the threshold or
     above, likeliest first."""
     scored = []

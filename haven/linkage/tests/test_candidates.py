@@ -144,8 +144,11 @@ def test_the_prior_is_the_registers_size_once_larger_than_the_fitted_one(
     assert selectors.prior_size(size) == prior
 
 
-def test_without_the_setting_the_check_keeps_the_fitted_prior() -> None:
-    assert selectors.prior_size(1_000_000) is None
+def test_by_default_the_prior_is_the_geometric_middle_of_the_fitted_and_the_registers() -> None:
+    assert selectors.prior_size(1_000_000) == round((13_208 * 1_000_000) ** 0.5) == 114_926
+    assert selectors.prior_size(13_208) is None
+    with override_settings(HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0):
+        assert selectors.prior_size(1_000_000) is None
 
 
 @override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True, HAVEN_LINKAGE_THRESHOLD_PERCENT=1)
@@ -208,7 +211,7 @@ def _probability(actor: Any) -> float:
     return match.probability
 
 
-@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1)
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
 def test_a_rare_shared_name_scores_higher_than_a_common_one_with_the_same_agreement(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
