@@ -22,7 +22,9 @@ half persons who are not in it. Prints one JSON line per figure: the seeding, th
 sizes of the blocks, the check's p50/p95/p99 (wall and CPU), candidates decrypted and
 queries per check, how many known and new persons it reported; on PostgreSQL also the
 server's execution time of the candidate query (EXPLAIN ANALYZE), robust to the load
-of the machine. The goal (issue 14): p95 < 50 ms at 1,000,000 persons on PostgreSQL.
+of the machine; and whether the check's probability is calibrated (``calibration``:
+the predicted probability against the share of true pairs, per band). The goal
+(issue 14): p95 < 50 ms at 1,000,000 persons on PostgreSQL.
 
 ``--seed-only`` stops after seeding (the database stays, if it is not a temporary one);
 ``--measure-only`` measures a register seeded earlier with the same ``--persons``,
