@@ -10,10 +10,13 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from haven.accounts.models import OrgType
 from haven.accounts.tests.factories import make_user
+from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
 from haven.linkage import matching, selectors, services
 from haven.linkage.models import BlockingKey, Check
@@ -280,3 +283,38 @@ def test_the_name_weighs_only_when_both_names_agree() -> None:
     assert weights.name_bits(agree, 1e-6) > 0 > weights.name_bits(agree, 0.01)
     assert weights.name_bits(differ, 1e-6) == weights.name_bits(agree, None) == 0
     assert weights._replace(names_u=0.0).name_bits(agree, 1e-6) == 0
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
+def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Anna under an NGO's case, which the police may not see; a register larger
+    # than the fitted one once the model is taken as fitted on one person
+    ngo = make_user()
+    case = anna(ngo)
+    _persons(1)  # a register of two persons; Anna alone carries her name
+    police = make_user(org_type=OrgType.POLICE)
+    fitted = matching._weights()
+
+    # when: checked with the fitted calibration, then with the name's share weighing
+    with CaptureQueriesContext(connection) as before:
+        plain = services.intake_check(actor=police, identity=anna_typed())
+    _fitted_on_one(monkeypatch)
+    with CaptureQueriesContext(connection) as after:
+        weighed = services.intake_check(actor=police, identity=anna_typed())
+
+    # then: the same answer's shape, no case, no reference; the band from the new score
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    probability = fitted._replace(records=1).probability(
+        matching.comparison(typed, typed), name_share=1 / 2
+    )
+    assert plain.matches == weighed.matches == []
+    assert weighed.known_elsewhere == selectors.band_of(probability)
+    assert weighed.known_elsewhere != plain.known_elsewhere
+    # each decryption one linkage read of the person, by the asker; no more queries
+    reads = AuditEvent.objects.filter(
+        action=Action.LINKAGE_READ, person_id=str(case.person_id), actor_username=police.username
+    )
+    assert reads.count() == 2
+    assert len(after.captured_queries) == len(before.captured_queries)
