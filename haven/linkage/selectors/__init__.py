@@ -5,6 +5,7 @@ audited, for the candidates these reads name."""
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -268,7 +269,7 @@ def prior_size(register_size: int) -> int | None:
         share = settings.HAVEN_LINKAGE_CHECK_PRIOR_PERCENT / 100
     if register_size <= fitted or share <= 0:
         return None
-    return round(fitted ** (1 - share) * register_size**share)
+    return round(math.exp((1 - share) * math.log(fitted) + share * math.log(register_size)))
 
 
 def candidate_cases(person_ids: list[uuid.UUID]) -> list[Case]:
