@@ -22,7 +22,9 @@ half persons who are not in it. Prints one JSON line per figure: the seeding, th
 sizes of the blocks, the check's p50/p95/p99 (wall and CPU), candidates decrypted and
 queries per check, how many known and new persons it reported; on PostgreSQL also the
 server's execution time of the candidate query (EXPLAIN ANALYZE), robust to the load
-of the machine. The goal (issue 14): p95 < 50 ms at 1,000,000 persons on PostgreSQL.
+of the machine; and whether the check's probability is calibrated (``calibration``:
+the predicted probability against the share of true pairs, per band). The goal
+(issue 14): p95 < 50 ms at 1,000,000 persons on PostgreSQL.
 
 ``--seed-only`` stops after seeding (the database stays, if it is not a temporary one);
 ``--measure-only`` measures a register seeded earlier with the same ``--persons``,
@@ -44,6 +46,7 @@ import bisect
 import csv
 import functools
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -628,9 +631,82 @@ def emit(figure: dict[str, Any]) -> None:
     print(json.dumps(figure), flush=True)
 
 
-def measure(known: list[Identity], *, queries: int, seed: int) -> None:
+BANDS = (("possibly", 0.5, 0.8), ("likely", 0.8, 0.95), ("very_likely", 0.95, 1.01))
+
+
+def calibration(user: Any, typed: list[dict[str, str]], references: list[str]) -> dict[str, Any]:
+    """Is the check's probability calibrated? Each check's candidates scored as the
+    check scores them (``services._candidates`` and ``services._scored``, every read
+    audited as the asker's, every probability kept), against what the bench knows: the
+    even rows are the persons of ``references`` (in ``bodies``' order), the odd ones
+    are in no case. Per tenth of probability and per band of the answer: the pairs,
+    the mean predicted probability and the share that are the same person; the
+    expected calibration error (ECE) and the log loss over all candidate pairs."""
+    from django.test import override_settings
+
+    from haven.audit import services as audit
+    from haven.linkage import matching, services
+    from haven.linkage import selectors as linkage_selectors
+
+    pairs: list[tuple[float, bool]] = []
+    with override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=0):
+        for n, body in enumerate(typed):
+            identity = linkage_selectors.identity_typed(**body)
+            normalised = matching.normalise(linkage_selectors.record_of(identity))
+            if not linkage_selectors.enough_to_check(normalised):
+                continue
+            truth = references[(n // 2) % len(references)] if n % 2 == 0 else None
+            with audit.audit_batch():
+                found = services._candidates(normalised)
+                scored = services._scored(
+                    actor=audit.actor_of(user),
+                    normalised=normalised,
+                    check=f"calibration:{n}",
+                    cases=found.cases,
+                    found=found.found,
+                )
+            pairs += [(s.probability, s.case.reference == truth) for s in scored]
+
+    def cell(chosen: list[tuple[float, bool]]) -> dict[str, Any]:
+        return {
+            "pairs": len(chosen),
+            "predicted": round(statistics.mean(p for p, _ in chosen), 3) if chosen else None,
+            "observed": round(sum(t for _, t in chosen) / len(chosen), 3) if chosen else None,
+        }
+
+    tenths = [[(p, t) for p, t in pairs if min(int(p * 10), 9) == b] for b in range(10)]
+    loss = [-math.log(max(1e-12, p if t else 1 - p)) for p, t in pairs]
+    return {
+        "pairs": len(pairs),
+        "true_pairs": sum(t for _, t in pairs),
+        "ece": round(
+            sum(abs(sum(p for p, _ in c) - sum(t for _, t in c)) for c in tenths)
+            / max(1, len(pairs)),
+            4,
+        ),
+        "log_loss": round(statistics.mean(loss), 4) if loss else None,
+        "tenths": [cell(c) for c in tenths],
+        "bands": {
+            name: cell([(p, t) for p, t in pairs if low <= p < high]) for name, low, high in BANDS
+        },
+    }
+
+
+def known_references(*, persons: int, seed: int, known: int) -> list[str]:
+    """The case references of the persons ``seed`` picked to look for, in the order of
+    ``Seeded.known`` and ``known_in_register`` (those the register holds)."""
+    from haven.cases.models import Case
+
+    picked = sorted(random.Random(seed + 1).sample(range(persons), min(known, persons)))
+    wanted = [_reference(n) for n in picked]
+    present = set(Case.objects.filter(reference__in=wanted).values_list("reference", flat=True))
+    return [reference for reference in wanted if reference in present]
+
+
+def measure(known: list[Identity], *, queries: int, seed: int, references: list[str]) -> None:
     """Time the intake check over the seeded register (the asker is a caseworker of
-    the first lead organisation, so most matches are another team's cases)."""
+    the first lead organisation, so most matches are another team's cases), then
+    check its calibration (``calibration``)."""
     from django.db import connection
 
     from haven.accounts.models import Role, User
@@ -658,6 +734,7 @@ def measure(known: list[Identity], *, queries: int, seed: int) -> None:
     )
     if connection.vendor == "postgresql":
         emit({"bench": "linkage_candidate_query", **base, **explain(statements)})
+    emit({"bench": "linkage_check_calibration", **base, **calibration(asker, typed, references)})
 
 
 def run(args: argparse.Namespace) -> None:
@@ -679,7 +756,8 @@ def run(args: argparse.Namespace) -> None:
             persons=args.persons, seed=args.seed, batch_size=args.batch_size, known=want
         )
         emit({"bench": "linkage_scale_blocks", "database": connection.vendor, **block_sizes()})
-        measure(known, queries=args.queries, seed=args.seed)
+        references = known_references(persons=args.persons, seed=args.seed, known=want)
+        measure(known, queries=args.queries, seed=args.seed, references=references)
         return
     if Case.objects.exists():
         raise SystemExit("the bench database already has cases: use an empty database")
@@ -705,7 +783,8 @@ def run(args: argparse.Namespace) -> None:
     emit({"bench": "linkage_scale_blocks", **base, **block_sizes()})
     if args.seed_only:
         return
-    measure(seeded.known, queries=args.queries, seed=args.seed)
+    references = known_references(persons=args.persons, seed=args.seed, known=want)
+    measure(seeded.known, queries=args.queries, seed=args.seed, references=references)
 
 
 def known_in_register(*, persons: int, seed: int, batch_size: int, known: int) -> list[Identity]:

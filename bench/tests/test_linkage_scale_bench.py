@@ -127,6 +127,16 @@ def test_it_seeds_persons_as_intake_stores_them_and_times_the_check() -> None:
     sizes = linkage_scale.block_sizes()
     assert sizes["rows"] == seeded.blocking_keys and sizes["block_max"] >= 1
 
+    # when: the calibration, against the persons the bench knows
+    references = linkage_scale.known_references(persons=120, seed=2, known=4)
+    calibration = linkage_scale.calibration(asker, typed, references)
+
+    # then: the known persons' own cases among the pairs, each pair in one tenth
+    assert len(references) == 4
+    assert calibration["pairs"] >= calibration["true_pairs"] >= 3
+    assert sum(cell["pairs"] for cell in calibration["tenths"]) == calibration["pairs"]
+    assert 0 <= calibration["ece"] <= 1
+
 
 def test_it_writes_a_register_for_the_dedupe_command(tmp_path: Path) -> None:
     # when

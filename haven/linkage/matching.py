@@ -163,16 +163,32 @@ def blocking_keys(n: Normalised) -> set[str]:
     for year in years:
         keys.update(f"fy:{f}:{year}" for f in families)
         keys.update(f"gy:{g}:{year}" for g in givens)
-    for f in families:
-        for g in givens:
-            first, second = sorted((f[:3], g[:3] if len(g) <= 3 else g))
-            keys.add(f"fg:{first}:{second}")
+    keys.update(_name_pair_keys(families, givens))
     if n.birth_year is not None and n.birth_month is not None and n.birth_day is not None:
         low, high = sorted((n.birth_month, n.birth_day))
         firsts = (n.family_stem[:1], loose_stems[:1], n.given_skeleton[:1], n.given_loose[:1])
         initials = {s[0][0] for s in firsts if s and s[0]}
         keys.update(f"dob:{n.birth_year}-{low}-{high}:{i}" for i in initials)
     return keys
+
+
+NAME_PAIR_KIND = "fg:"  # the keys of the two names' prefixes, without a year
+
+
+def _name_pair_keys(families: set[str], givens: set[str]) -> set[str]:
+    """The family and given name prefixes (or diminutive groups) as unordered pairs."""
+    keys = set()
+    for f in families:
+        for g in givens:
+            first, second = sorted((f[:3], g[:3] if len(g) <= 3 else g))
+            keys.add(f"{NAME_PAIR_KIND}{first}:{second}")
+    return keys
+
+
+def name_pair_keys(n: Normalised) -> set[str]:
+    """The plain blocking keys of ``n``'s two names together, without its date: how
+    many persons share one tells how common the full name is (``Weights.name_bits``)."""
+    return {key for key in blocking_keys(n) if key.startswith(NAME_PAIR_KIND)}
 
 
 # Levels of a name comparison, best first.
@@ -439,6 +455,10 @@ class Weights(NamedTuple):
     intercept: float
     records: int  # the size of the register the calibration was fitted on
     rarity: tuple[float, ...] = (0.0,) * len(RARITY_LEVELS)
+    # The share of random pairs of the fitted register whose given and family names both
+    # agree (exact, skeleton or stem): what an average full name's agreement is weighed
+    # against (``name_bits``); 0: no term frequencies.
+    names_u: float = 0.0
 
     def score(self, c: Comparison) -> float:
         """The Fellegi-Sunter match weight (log2 of the likelihood ratio)."""
@@ -453,11 +473,26 @@ class Weights(NamedTuple):
             + self.rarity[c.rarity]
         )
 
-    def probability(self, c: Comparison, register_size: int | None = None) -> float:
+    def name_bits(self, c: Comparison, name_share: float | None) -> float:
+        """Term-frequency evidence for a pair scored alone (the intake check), as
+        Fellegi-Sunter and Splink adjust an agreement by how common the value is: when
+        both names agree (exact, skeleton or stem, straight or swapped) and
+        ``name_share``, the share of the register's persons carrying that full name, is
+        known, log2(names_u / name_share) bits: positive for a name rarer than the
+        fitted register's average agreement, negative for a commoner one. Otherwise 0."""
+        if not name_share or not self.names_u or max(c.given, c.family) > _STEM:
+            return 0.0
+        return math.log2(self.names_u / name_share)
+
+    def probability(
+        self, c: Comparison, register_size: int | None = None, name_share: float | None = None
+    ) -> float:
         """Calibrated on the fitted register; in a register of another size the prior
         odds of a pair being one person scale with 1/size (each person has about as
-        many duplicates whatever the size, while the pairs grow with the square)."""
-        logit = self.slope * self.score(c) + self.intercept
+        many duplicates whatever the size, while the pairs grow with the square). With
+        ``name_share``, the names' agreement is weighed by how common the full name
+        is (``name_bits``), inside the calibration as every other weight."""
+        logit = self.slope * (self.score(c) + self.name_bits(c, name_share)) + self.intercept
         if register_size:
             logit += math.log(self.records / max(2, register_size))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
@@ -468,6 +503,11 @@ def load_weights(data: dict[str, object]) -> Weights:
     levels = data["levels"]
     calibration = data["calibration"]
     assert isinstance(levels, dict) and isinstance(calibration, dict)  # noqa: S101
+    prior = data.get("prior")
+    names_u = 0.0
+    if isinstance(prior, dict):
+        m_given, m_family = prior["m"][0], prior["m"][1]
+        names_u = _names_u(m_given, levels["given"]) * _names_u(m_family, levels["family"])
     return Weights(
         given=tuple(levels["given"]),
         family=tuple(levels["family"]),
@@ -480,7 +520,14 @@ def load_weights(data: dict[str, object]) -> Weights:
         intercept=float(calibration["intercept"]),
         records=int(calibration.get("records", 0)) or 10_000,
         rarity=tuple(levels.get("rarity", (0.0,) * len(RARITY_LEVELS))),
+        names_u=names_u,
     )
+
+
+def _names_u(m: list[float], weights: list[float]) -> float:
+    """u of a name agreeing (exact, skeleton or stem) in the fitted register: each level's
+    u is its m over 2 to the power of its weight (the weight is log2(m/u))."""
+    return sum(m[level] / 2 ** weights[level] for level in (_EXACT, _SKEL, _STEM))
 
 
 @lru_cache(maxsize=1)
@@ -498,15 +545,24 @@ def fitted_register_size() -> int:
     return _weights().records
 
 
-def match_probability_of(c: Comparison, register_size: int | None = None) -> float:
+def match_probability_of(
+    c: Comparison, register_size: int | None = None, name_share: float | None = None
+) -> float:
     """The calibrated probability of a comparison pattern (fitted weights)."""
-    if register_size:
-        return _weights().probability(c, register_size)
+    if register_size or name_share:
+        return _weights().probability(c, register_size, name_share)
     return _probability(c)
 
 
-def match_probability(a: Normalised, b: Normalised, *, register_size: int | None = None) -> float:
+def match_probability(
+    a: Normalised,
+    b: Normalised,
+    *,
+    register_size: int | None = None,
+    name_share: float | None = None,
+) -> float:
     """A calibrated probability in [0, 1] that ``a`` and ``b`` are one person; with
     ``register_size``, for a pair drawn from a register of that many persons' records
-    (the calibration's prior is adjusted to it)."""
-    return match_probability_of(comparison(a, b), register_size)
+    (the calibration's prior is adjusted to it); with ``name_share``, the share of the
+    register's persons carrying the full name both agree on (``Weights.name_bits``)."""
+    return match_probability_of(comparison(a, b), register_size, name_share)

@@ -5,9 +5,10 @@ audited, for the candidates these reads name."""
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -131,12 +132,15 @@ def keyed_weighted(normalised: matching.Normalised) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Candidates:
-    """The persons to decrypt, likeliest first, and how many persons the register
-    holds (the prior of the scores; 0 when no person was found, or when the check
-    scores with the fitted prior and so was not asked: ``candidates_sql``)."""
+    """The persons to decrypt, likeliest first; how many persons the register holds
+    (the prior of the scores, and the denominator of a name's share; 0 when no person
+    was found); and how many persons share each typed keyed key (``blocks``: at most
+    one past the bound, ``HAVEN_LINKAGE_CHECK_MAX_BLOCK``), the counts that say how
+    common the typed name is (``name_share``)."""
 
     person_ids: list[uuid.UUID]
     register_size: int
+    blocks: dict[str, int] = field(default_factory=dict)
 
 
 # How many persons the register holds, within the candidate query: on PostgreSQL the
@@ -151,36 +155,40 @@ _REGISTER_SIZE = {
     "sqlite": "(SELECT COUNT(*) FROM {person})",
 }
 REGISTER_EXACT_BELOW = 10_000  # persons: below, PostgreSQL counts them
+_PERSON, _BLOCK, _SIZE = 0, 1, 2  # the kinds of the candidate query's rows
 
 
-def candidates_sql(vendor: str, *, keys: int, exclude: bool, sized: bool) -> str:
+def candidates_sql(vendor: str, *, keys: int, exclude: bool) -> str:
     """The candidate query: the persons sharing the typed keys, ranked by the weight of
     the keys they share (a full date of birth counts twice); keys whose block holds
-    more than the bound (a common name without a year) skipped, the bound checked by
-    reading at most one entry past it in the key index. Parameters: (key, weight) a
-    typed key, then the bound, the excluded person if any, the limit. (A candidate
-    sharing a single weak key is kept: leaving those out lost a tenth of the persons
-    typed another way, docs/linkage.md.) The register's size is asked only when
-    ``sized`` (the register prior is on): otherwise the check would count the persons
-    for nothing."""
+    more than the bound (a common name without a year) skipped. Each typed key's block
+    is counted by reading at most one entry past the bound in the key index (the
+    count that skips a key also tells how common a name is), and the register's size
+    is read with it. Parameters: (key, weight) a typed key, then the bound plus one,
+    the bound, the excluded person if any, the limit. Rows: (kind, person or key,
+    shared weight or block size or register size). (A candidate sharing a single weak
+    key is kept: leaving those out lost a tenth of the persons typed another way,
+    docs/linkage.md.)"""
     table = connection.ops.quote_name(BlockingKey._meta.db_table)
     person = Person._meta.db_table
     typed = ", ".join(["(%s, %s)"] * keys)
-    size = (
-        _REGISTER_SIZE.get(vendor, _REGISTER_SIZE["sqlite"]).format(
-            person=person, exact_below=REGISTER_EXACT_BELOW
-        )
-        if sized
-        else "0"
+    size = _REGISTER_SIZE.get(vendor, _REGISTER_SIZE["sqlite"]).format(
+        person=person, exact_below=REGISTER_EXACT_BELOW
     )
-    where = "NOT EXISTS (SELECT 1 FROM {t} o WHERE o.key = typed.key LIMIT 1 OFFSET %s)"
-    if exclude:
-        where += " AND b.person_id <> %s"
-    select = "SELECT b.person_id, SUM(typed.weight) AS shared, {size} AS persons"
-    ranked = " GROUP BY b.person_id ORDER BY shared DESC, b.person_id LIMIT %s"
-    sql = "WITH typed (key, weight) AS (VALUES {typed}) " + select  # our tables; values: params
-    sql += " FROM typed JOIN {t} b ON b.key = typed.key WHERE " + where + ranked
-    return sql.format(t=table, typed=typed, size=size)
+    where = "sized.persons <= %s" + (" AND b.person_id <> %s" if exclude else "")
+    sql = (
+        "WITH typed (key, weight) AS (VALUES {typed}), sized AS (SELECT typed.key, typed.weight, "
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM {t} o WHERE o.key = typed.key LIMIT %s) s) "
+        "AS persons FROM typed), found AS (SELECT b.person_id, SUM(sized.weight) AS shared "
+        "FROM sized JOIN {t} b ON b.key = sized.key WHERE {where} "
+        "GROUP BY b.person_id ORDER BY shared DESC, b.person_id LIMIT %s) "
+        "SELECT {person}, CAST(found.person_id AS text), found.shared FROM found "
+        "UNION ALL SELECT {block}, sized.key, sized.persons FROM sized "
+        "UNION ALL SELECT {sized}, '', {size}"
+    )  # our tables and kinds; the values are parameters
+    return sql.format(
+        t=table, typed=typed, where=where, size=size, person=_PERSON, block=_BLOCK, sized=_SIZE
+    )
 
 
 def candidate_ids(
@@ -188,40 +196,80 @@ def candidate_ids(
 ) -> Candidates:
     """The persons sharing most of these keys (weighted), most shared first, in one
     query by the key index: bounded by ``limit`` and by the block bound
-    (``HAVEN_LINKAGE_CHECK_MAX_BLOCK``) whatever the register's size."""
+    (``HAVEN_LINKAGE_CHECK_MAX_BLOCK``) whatever the register's size; with the size of
+    each typed key's block and of the register."""
     if not keys:
         return Candidates([], 0)
+    bound = settings.HAVEN_LINKAGE_CHECK_MAX_BLOCK
     params: list[str | int | uuid.UUID] = [value for pair in keys for value in pair]
-    params.append(settings.HAVEN_LINKAGE_CHECK_MAX_BLOCK)
+    params += [bound + 1, bound]
     if exclude is not None:
         params.append(exclude.hex if connection.vendor == "sqlite" else exclude)
     params.append(limit)
-    sql = candidates_sql(
-        connection.vendor,
-        keys=len(keys),
-        exclude=exclude is not None,
-        sized=settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR,
-    )
+    sql = candidates_sql(connection.vendor, keys=len(keys), exclude=exclude is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    found = sorted((-int(n), uuid.UUID(v)) for kind, v, n in rows if kind == _PERSON)
+    if not found:
+        return Candidates([], 0)
     return Candidates(
-        [p if isinstance(p, uuid.UUID) else uuid.UUID(p) for p, _shared, _size in rows],
-        int(rows[0][2]) if rows else 0,
+        [person_id for _shared, person_id in found],
+        next(int(n) for kind, _v, n in rows if kind == _SIZE),
+        {v: int(n) for kind, v, n in rows if kind == _BLOCK},
     )
 
 
-def prior_size(register_size: int) -> int | None:
-    """The register size the check scores with (``matching.match_probability``), with
-    ``HAVEN_LINKAGE_CHECK_REGISTER_PRIOR`` on: the register's own once it is larger
-    than the one the model was calibrated on, so that namesakes in a large register
-    are not flagged by a small register's prior; a smaller register keeps the
-    calibration (None): a new deployment is not made more eager to match than the
-    fitted model. Off (the default): None, the fitted prior, as the check's recall of
-    persons typed another way falls with the register's prior (docs/linkage.md)."""
-    if not settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR:
+def name_pair_keyed(normalised: matching.Normalised) -> dict[str, str]:
+    """The plain keys of the typed name's prefixes together (``matching.name_pair_keys``)
+    with their keyed HMACs, to read their blocks' sizes from the candidate query."""
+    return {
+        key: vault.blind_index(value=key, purpose=KEY_PURPOSE)
+        for key in matching.name_pair_keys(normalised)
+    }
+
+
+def name_share(
+    typed: dict[str, str], candidate: matching.Normalised, found: Candidates
+) -> float | None:
+    """The share of the register's persons carrying the full name the typed identity
+    and ``candidate`` share: the smallest block among the name-prefix keys (no year)
+    both hold, over the register's size; None when they share none, or when the
+    register is no larger than the one the model was fitted on (a handful of persons
+    says nothing about how common a name is: a new deployment keeps the fitted
+    calibration, as ``prior_size`` does). The term frequency of the check
+    (``matching.Weights.name_bits``), from counts the candidate query read anyway: no
+    name is counted, decrypted or kept for it. A block past the bound counts as the
+    bound plus one, a lower bound that already weighs against."""
+    if found.register_size <= matching.fitted_register_size():
         return None
-    return register_size if register_size > matching.fitted_register_size() else None
+    counts = [
+        found.blocks.get(typed[key], 0) for key in matching.name_pair_keys(candidate) & typed.keys()
+    ]
+    if not counts:
+        return None
+    return min(counts) / found.register_size
+
+
+def prior_size(register_size: int) -> int | None:
+    """The register size the check scores with (``matching.match_probability``): once
+    the register is larger than the one the model was calibrated on, between the two
+    on a log scale, ``HAVEN_LINKAGE_CHECK_PRIOR_PERCENT`` of the way to the register's
+    own (50: their geometric middle; 100 with ``HAVEN_LINKAGE_CHECK_REGISTER_PRIOR``),
+    so that namesakes in a large register are not flagged by a small register's
+    prior. The fitted prior alone is over-confident at a million persons, the
+    register's own under-confident (the fitted weights are attenuated by the
+    calibration's slope, the prior is not; docs/linkage.md). A smaller register keeps
+    the calibration (None): a new deployment is not made more eager to match than the
+    fitted model."""
+    fitted = matching.fitted_register_size()
+    if settings.HAVEN_LINKAGE_CHECK_REGISTER_PRIOR:
+        share = 1.0
+    else:
+        share = settings.HAVEN_LINKAGE_CHECK_PRIOR_PERCENT / 100
+    if register_size <= fitted or share <= 0:
+        return None
+    return round(math.exp((1 - share) * math.log(fitted) + share * math.log(register_size)))
 
 
 def candidate_cases(person_ids: list[uuid.UUID]) -> list[Case]:

@@ -89,19 +89,19 @@ def _identity_read(person: Person) -> matching.Record:
 @dataclass(frozen=True)
 class _Candidates:
     cases: list[Case]
-    register_size: int  # the prior of the scores (``selectors.prior_size``)
+    found: selectors.Candidates  # the register's size and the typed keys' block sizes
 
 
 def _candidates(
     normalised: matching.Normalised, *, exclude: uuid.UUID | None = None
 ) -> _Candidates:
-    """The live cases of the persons sharing most blocking keys (bounded), and the
-    size of the register they were drawn from."""
+    """The live cases of the persons sharing most blocking keys (bounded), with the
+    size of the register they were drawn from and of the typed keys' blocks."""
     limit = settings.HAVEN_LINKAGE_MAX_CANDIDATES
     found = selectors.candidate_ids(
         selectors.keyed_weighted(normalised), limit=limit, exclude=exclude
     )
-    return _Candidates(selectors.candidate_cases(found.person_ids), found.register_size)
+    return _Candidates(selectors.candidate_cases(found.person_ids), found)
 
 
 def _scored(
@@ -110,18 +110,24 @@ def _scored(
     normalised: matching.Normalised,
     check: str,
     cases: list[Case],
-    register_size: int,
+    found: selectors.Candidates,
 ) -> list[_Scored]:
-    """Each candidate decrypted in memory and scored (with the fitted prior, or the
-    register's size as the prior when ``selectors.prior_size`` says so), each read
-    audited for the person's access report; those at the threshold or above,
-    likeliest first."""
-    found = []
-    prior = selectors.prior_size(register_size)
+    """Each candidate decrypted in memory and scored (with the prior of
+    ``selectors.prior_size``; an agreeing full name weighed by how common it is in the
+    register, ``selectors.name_share``),
+    each read audited for the person's access report; those at the threshold or
+    above, likeliest first."""
+    scored = []
+    prior = selectors.prior_size(found.register_size)
+    typed = selectors.name_pair_keyed(normalised)
     for case in cases:
         person = case.person
+        candidate = matching.normalise(_identity_read(person))
         probability = matching.match_probability(
-            normalised, matching.normalise(_identity_read(person)), register_size=prior
+            normalised,
+            candidate,
+            register_size=prior,
+            name_share=selectors.name_share(typed, candidate, found),
         )
         audit.audit_record(
             actor=actor,
@@ -134,8 +140,8 @@ def _scored(
             detail={"check": check},
         )
         if probability >= selectors.threshold():
-            found.append(_Scored(case, probability))
-    return sorted(found, key=lambda s: -s.probability)
+            scored.append(_Scored(case, probability))
+    return sorted(scored, key=lambda s: -s.probability)
 
 
 def _rate_check(actor: User) -> None:
@@ -161,7 +167,7 @@ def _check(
         normalised=normalised,
         check=str(check_id),
         cases=found.cases,
-        register_size=found.register_size,
+        found=found.found,
     )
     Check.objects.create(
         id=check_id, user=actor, checked_at=timezone.now(), candidates=len(found.cases)
@@ -289,7 +295,7 @@ def identity_indexed(event: case_hooks.PersonIdentityWritten) -> None:
         normalised=normalised,
         check=f"intake:{event.case.id}",
         cases=hidden,
-        register_size=found.register_size,
+        found=found.found,
     )
     _coordinators_tell(actor=event.actor, case=event.case, hidden=[s.case for s in scored])
 

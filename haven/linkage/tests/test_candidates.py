@@ -5,14 +5,18 @@ scores take the register's size as their prior."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from haven.accounts.models import OrgType
 from haven.accounts.tests.factories import make_user
+from haven.audit.models import Action, AuditEvent
 from haven.cases.models import Case
 from haven.linkage import matching, selectors, services
 from haven.linkage.models import BlockingKey, Check
@@ -110,26 +114,26 @@ def test_the_excluded_person_is_not_a_candidate_and_the_register_size_is_counted
     assert selectors.candidate_ids([], limit=20) == selectors.Candidates([], 0)
 
 
-def test_without_the_register_prior_the_persons_are_not_counted() -> None:
-    # given
-    first, second, _third = _persons(3)
-    _give(first, "k")
-    _give(second, "k")
+@override_settings(HAVEN_LINKAGE_CHECK_MAX_BLOCK=2)
+def test_the_query_counts_each_typed_keys_block_up_to_one_past_the_bound() -> None:
+    # given: a key held by two persons, one by three (past the bound), one by no one
+    first, second, third = _persons(3)
+    _give(first, "pair", "crowd")
+    _give(second, "pair", "crowd")
+    _give(third, "crowd")
 
-    # when: the check scores with the fitted prior (the default)
-    found = selectors.candidate_ids([("k", 2)], limit=20)
+    # when
+    found = selectors.candidate_ids([("pair", 1), ("crowd", 1), ("nobody", 1)], limit=20)
 
-    # then: the candidates, and no count of the register
-    assert (sorted(found.person_ids), found.register_size) == (sorted([first, second]), 0)
-    for vendor in ("sqlite", "postgresql"):
-        sql = selectors.candidates_sql(vendor, keys=1, exclude=False, sized=False)
-        assert "COUNT(*)" not in sql and "reltuples" not in sql
+    # then: the sizes the name's commonness is read from, in the same query
+    assert found.blocks == {"pair": 2, "crowd": 3, "nobody": 0}
+    assert found.register_size == 3
 
 
 def test_on_postgresql_a_large_register_is_sized_by_the_planners_estimate() -> None:
-    sql = selectors.candidates_sql("postgresql", keys=2, exclude=False, sized=True)
-    assert "reltuples" in sql and "COUNT(*)" in sql
-    assert "reltuples" not in selectors.candidates_sql("sqlite", keys=2, exclude=True, sized=True)
+    sql = selectors.candidates_sql("postgresql", keys=2, exclude=False)
+    assert "reltuples" in sql and "COUNT(*) FROM cases_person" in sql
+    assert "reltuples" not in selectors.candidates_sql("sqlite", keys=2, exclude=True)
 
 
 @override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
@@ -143,11 +147,14 @@ def test_the_prior_is_the_registers_size_once_larger_than_the_fitted_one(
     assert selectors.prior_size(size) == prior
 
 
-def test_without_the_setting_the_check_keeps_the_fitted_prior() -> None:
-    assert selectors.prior_size(1_000_000) is None
+def test_by_default_the_prior_is_the_geometric_middle_of_the_fitted_and_the_registers() -> None:
+    assert selectors.prior_size(1_000_000) == round((13_208 * 1_000_000) ** 0.5) == 114_926
+    assert selectors.prior_size(13_208) is None
+    with override_settings(HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0):
+        assert selectors.prior_size(1_000_000) is None
 
 
-@override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True)
+@override_settings(HAVEN_LINKAGE_CHECK_REGISTER_PRIOR=True, HAVEN_LINKAGE_THRESHOLD_PERCENT=1)
 def test_the_check_scores_with_the_registers_size_as_its_prior(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -164,11 +171,12 @@ def test_the_check_scores_with_the_registers_size_as_its_prior(
     # when
     answer = services.intake_check(actor=ngo, identity=anna_typed())
 
-    # then: the probability of a pair drawn from four persons, lower than the fitted prior's
+    # then: the probability of a pair drawn from four persons (Anna's name one of the four),
+    # lower than the fitted prior's
     (match,) = answer.matches
     assert match.case_id == case.id
     assert match.probability == pytest.approx(
-        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4)
+        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4, 1 / 4)
     )
     assert match.probability < fitted.probability(matching.comparison(typed, stored))
 
@@ -188,3 +196,125 @@ def test_the_asker_who_may_not_see_the_case_is_still_told_only_known_to_the_syst
     assert [m.case_id for m in seen.matches] == [case.id] and seen.known_elsewhere is None
     assert hidden.matches == [] and hidden.known_elsewhere is not None
     assert [Check.objects.get(user=u).candidates for u in (colleague, police)] == [1, 1]
+
+
+# --- how common the typed name is (term frequency) --------------------------------------
+
+
+def _fitted_on_one(monkeypatch: pytest.MonkeyPatch) -> matching.Weights:
+    """The fitted model, as if fitted on a register of one person: every test register is
+    then larger than the fitted one, and the name's share in it is evidence."""
+    fitted = matching._weights()._replace(records=1)
+    monkeypatch.setattr(matching, "_weights", lambda: fitted)
+    return fitted
+
+
+def _probability(actor: Any) -> float:
+    (match,) = services.intake_check(actor=actor, identity=anna_typed()).matches
+    return match.probability
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
+def test_a_rare_shared_name_scores_higher_than_a_common_one_with_the_same_agreement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Anna and thirty others; at first no one else carries her name's prefixes
+    fitted = _fitted_on_one(monkeypatch)
+    ngo = make_user()
+    anna(ngo)
+    others = _persons(30)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    name_keys = selectors.name_pair_keyed(typed)
+    pattern = matching.comparison(typed, typed)
+
+    # when: checked while the name is Anna's alone, then once the thirty carry it too
+    rare = _probability(ngo)
+    for person_id in others:
+        _give(person_id, *name_keys.values())
+    common = _probability(ngo)
+
+    # then: the same agreement, weighed by the name's share of the register's 31 persons
+    assert rare == pytest.approx(fitted.probability(pattern, name_share=1 / 31))
+    assert common == pytest.approx(fitted.probability(pattern, name_share=31 / 31))
+    assert rare > common
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1)
+def test_a_register_no_larger_than_the_fitted_one_keeps_the_fitted_calibration() -> None:
+    # given: Anna alone carries her name in a register of a few persons
+    ngo = make_user()
+    anna(ngo)
+    _persons(3)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+
+    # then: the name's share of four persons says nothing; the fitted probability
+    assert _probability(ngo) == pytest.approx(
+        matching.match_probability_of(matching.comparison(typed, typed))
+    )
+
+
+def test_the_names_share_is_the_smallest_block_of_the_name_keys_both_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the typed name's prefix keys; blocks of 5 and 40 in a register of 1,000
+    _fitted_on_one(monkeypatch)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    first, *rest = sorted(keys.values())
+    blocks = {first: 5, **dict.fromkeys(rest, 40)}
+    found = selectors.Candidates([uuid.uuid4()], 1000, blocks)
+    other = matching.normalise(matching.Record(given_name="Tuuli", family_name="Kesk"))
+
+    # then: the rarest reading both share; None for a name sharing no prefix key
+    assert selectors.name_share(keys, typed, found) == min(blocks.values()) / 1000
+    assert selectors.name_share(keys, other, found) is None
+
+
+def test_the_name_weighs_only_when_both_names_agree() -> None:
+    # given: Anna, and Anna with another given name
+    weights = matching._weights()
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    olga = matching.normalise(selectors.record_of(anna_typed(given_name="Olga")))
+    agree, differ = matching.comparison(typed, typed), matching.comparison(typed, olga)
+
+    # then: log2(names_u / share) bits when both agree; nothing otherwise or unknown
+    assert weights.names_u == pytest.approx(2.6266e-5, rel=1e-3)
+    assert weights.name_bits(agree, 1e-6) == pytest.approx(math.log2(weights.names_u / 1e-6))
+    assert weights.name_bits(agree, 1e-6) > 0 > weights.name_bits(agree, 0.01)
+    assert weights.name_bits(differ, 1e-6) == weights.name_bits(agree, None) == 0
+    assert weights._replace(names_u=0.0).name_bits(agree, 1e-6) == 0
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
+def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Anna under an NGO's case, which the police may not see; a register larger
+    # than the fitted one once the model is taken as fitted on one person
+    ngo = make_user()
+    case = anna(ngo)
+    _persons(1)  # a register of two persons; Anna alone carries her name
+    police = make_user(org_type=OrgType.POLICE)
+    fitted = matching._weights()
+
+    # when: checked with the fitted calibration, then with the name's share weighing
+    with CaptureQueriesContext(connection) as before:
+        plain = services.intake_check(actor=police, identity=anna_typed())
+    _fitted_on_one(monkeypatch)
+    with CaptureQueriesContext(connection) as after:
+        weighed = services.intake_check(actor=police, identity=anna_typed())
+
+    # then: the same answer's shape, no case, no reference; the band from the new score
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    probability = fitted._replace(records=1).probability(
+        matching.comparison(typed, typed), name_share=1 / 2
+    )
+    assert plain.matches == weighed.matches == []
+    assert weighed.known_elsewhere == selectors.band_of(probability)
+    assert weighed.known_elsewhere != plain.known_elsewhere
+    # each decryption one linkage read of the person, by the asker; no more queries
+    reads = AuditEvent.objects.filter(
+        action=Action.LINKAGE_READ, person_id=str(case.person_id), actor_username=police.username
+    )
+    assert reads.count() == 2
+    assert len(after.captured_queries) == len(before.captured_queries)
