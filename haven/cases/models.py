@@ -143,6 +143,17 @@ def reference_key(text: str) -> str:
     return "".join(c for c in text.upper() if c.isascii() and c.isalnum())
 
 
+# The statistical row's columns on the case (see ``Case.stat_sex``).
+STATISTICAL_ROW = (
+    "stat_sex",
+    "stat_age_status",
+    "stat_birth_year",
+    "stat_estimated_age_min",
+    "stat_citizenships",
+    "stat_lead_org_type",
+)
+
+
 class Case(models.Model):
     """A person's case. The team (and so the lead organisation) is the access
     app's table; ``country`` is the lead's country when the case was opened."""
@@ -182,6 +193,21 @@ class Case(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # The statistical row (issue 15): copies of the facts the statistics group by, so
+    # the cube, the trend and the backlog read the case alone (one index range, no
+    # join with a million persons and memberships). Kept by DATABASE TRIGGERS
+    # (``haven.cases.statistical_row``, migration 0014), never by Python: every write of
+    # the person's statistical fields, of the lead membership or of an organisation's
+    # type, raw updates and restores included, rewrites them, and a write to them is
+    # replaced by the truth. Erasure keeps them, as it keeps the person's. Null: not
+    # computed (only between an insert and its trigger) or, for the lead, no lead.
+    stat_sex = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
+    stat_age_status = models.CharField(max_length=30, null=True, editable=False)  # noqa: DJ001
+    stat_birth_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    stat_estimated_age_min = models.PositiveSmallIntegerField(null=True, editable=False)
+    stat_citizenships = models.JSONField(null=True, editable=False)
+    # the type of the lead organisation; None: no lead (not counted by the cube)
+    stat_lead_org_type = models.CharField(max_length=40, null=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["-opened_at"]
@@ -202,14 +228,27 @@ class Case(models.Model):
                 fields=["-status_changed_at", "-opened_at", "id"], name="case_status_changed_idx"
             ),
             # The statistics of one reporting year: the country's victims registered in
-            # it. On PostgreSQL the index also holds what the Eurostat cube reads of the
-            # case, so the year's cases are read from the index alone (the heap's pages
-            # of a year are spread over the whole table: 23,000 of them at 1,000,000
-            # cases, against 1,300 of the index); SQLite ignores ``include``.
+            # it. On PostgreSQL the index also holds all the Eurostat cube reads of the
+            # case, its statistical row included, so the year's cases are read from the
+            # index alone (the heap's pages of a year are spread over the whole table:
+            # 23,000 of them at 1,000,000 cases); SQLite ignores ``include``.
             models.Index(
                 fields=["country", "registered_on"],
-                include=["identification_status", "forms_of_exploitation", "person", "id"],
+                include=[
+                    "identification_status",
+                    "forms_of_exploitation",
+                    *STATISTICAL_ROW,
+                    "person",
+                    "id",
+                ],
                 name="case_statistics_idx",
+            ),
+            # The backlog: a country's cases awaiting a decision, by status, sex and the
+            # day they reached it, read from this index alone on PostgreSQL.
+            models.Index(
+                fields=["country", "identification_status", "status_changed_at"],
+                include=["stat_sex", "id"],
+                name="case_backlog_idx",
             ),
         ]
         constraints = [

@@ -13,6 +13,11 @@ statistical facts.
 
 The query groups by the lists of citizenships and of forms as stored (JSON), so it is
 the same SQL on SQLite and PostgreSQL; the few distinct lists are split in Python.
+
+The person's facts and the lead's type are read from the case's statistical row
+(``Case.stat_*``, kept by database triggers: ``haven.cases.statistical_row``): the
+year's cases are one range of ``case_statistics_idx``, which holds every column read
+here on PostgreSQL, and nothing is joined.
 """
 
 from __future__ import annotations
@@ -74,8 +79,8 @@ def _age_band_expression(lows: Sequence[int], year: models.Case) -> tuple[models
     else the lower estimate made at intake (registration follows intake within months;
     the estimate is not carried forward)."""
     age = models.Case(
-        When(person__birth_year__isnull=False, then=year - F("person__birth_year")),
-        When(person__estimated_age_min__isnull=False, then=F("person__estimated_age_min")),
+        When(stat_birth_year__isnull=False, then=year - F("stat_birth_year")),
+        When(stat_estimated_age_min__isnull=False, then=F("stat_estimated_age_min")),
         default=Value(None),
         output_field=models.IntegerField(),
     )
@@ -117,7 +122,7 @@ def by_year_and_sex(*, country: str, first: int, last: int) -> dict[tuple[int, s
     years = list(range(first, last + 1))
     rows = (
         registered(country=country, first=first, last=last)
-        .values(year=_year_expression(years), sex=F("person__sex"))
+        .values(year=_year_expression(years), sex=F("stat_sex"))
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -133,18 +138,18 @@ def cube_rows(*, country: str, years: Sequence[int], lows: Sequence[int]) -> Que
     band, age = _age_band_expression(lows, year)
     return (
         registered(country=country, first=years[0], last=years[-1])
-        .filter(team__is_lead=True)
+        .filter(stat_lead_org_type__isnull=False)  # led (every case is, once opened)
         .alias(age=age)
         .values(
             year=year,
             status=_legal_status(),
-            sex=F("person__sex"),
-            age_status=F("person__age_status"),
+            sex=F("stat_sex"),
+            age_status=F("stat_age_status"),
             band=band,
             # their text: the few distinct lists are decoded once each (``_Decoded``)
-            citizenships=Cast("person__citizenships", models.TextField()),
+            citizenships=Cast("stat_citizenships", models.TextField()),
             forms=Cast("forms_of_exploitation", models.TextField()),
-            org_type=F("team__organisation__org_type"),
+            org_type=F("stat_lead_org_type"),
         )
         .annotate(n=Count("id"))
         .order_by()

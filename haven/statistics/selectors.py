@@ -214,7 +214,7 @@ def backlog_for_country(
     waits: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     rows = (
         Case.objects.filter(country=country, identification_status__in=list(STAGES))
-        .values_list("identification_status", "person__sex", TruncDate("status_changed_at"))
+        .values_list("identification_status", "stat_sex", TruncDate("status_changed_at"))
         .annotate(n=Count("id"))
         .order_by()
     )
