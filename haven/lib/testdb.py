@@ -141,6 +141,7 @@ def _postgresql(connection: Any, template_name: str, lock_file: Path) -> Iterato
     """``copied_migrations`` on PostgreSQL: ``templated`` wired into Django's
     ``create_test_db`` (a test database kept with ``--reuse-db`` is left alone)."""
     from django.core import management
+    from django.db import DatabaseError
 
     creation = connection.creation
     real_create_test_db = creation.create_test_db
@@ -154,7 +155,9 @@ def _postgresql(connection: Any, template_name: str, lock_file: Path) -> Iterato
         return found
 
     def keep_template(name: str) -> None:
-        # CREATE DATABASE ... TEMPLATE needs the source without connections.
+        # CREATE DATABASE ... TEMPLATE needs the source without connections. Another
+        # checkout's run on the same server may be copying an older template, or have
+        # just made this one: then it stays, and this worker's database is migrated.
         connection.close()
         with creation._nodb_cursor() as cursor:
             cursor.execute(
@@ -162,8 +165,10 @@ def _postgresql(connection: Any, template_name: str, lock_file: Path) -> Iterato
                 [f"{TEMPLATE_PREFIX}%"],
             )
             for (old,) in cursor.fetchall():
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
-            cursor.execute(f"CREATE DATABASE {quote(template_name)} TEMPLATE {quote(name)}")
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
+            with contextlib.suppress(DatabaseError):
+                cursor.execute(f"CREATE DATABASE {quote(template_name)} TEMPLATE {quote(name)}")
 
     def create_test_db(*args: Any, **kwargs: Any) -> str:
         if kwargs.get("keepdb"):
