@@ -108,9 +108,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_db_modify_db_settings(
     django_db_modify_db_settings: None, django_db_use_migrations: bool
 ) -> Iterator[None]:
-    """pytest-django runs this just before it creates the test databases: on SQLite
-    the schema is migrated once and copied to the other workers and later runs of the
-    same code (``haven.lib.testdb``)."""
+    """pytest-django runs this just before it creates the test databases: the schema
+    is migrated once and copied to the other workers and later runs of the same code
+    (``haven.lib.testdb``: on SQLite a file in var/, on PostgreSQL a template database
+    on the server)."""
     if not django_db_use_migrations:
         yield
         return

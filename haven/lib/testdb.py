@@ -1,4 +1,4 @@
-"""The tests' SQLite database: migrated once, then copied (``conftest.py``).
+"""The tests' database: migrated once, then copied (``conftest.py``).
 
 Creating a test database runs every migration: 25 to 30 CPU seconds, nearly all of
 it Django rendering the migration state, in each xdist worker of each suite. On
@@ -16,6 +16,12 @@ the code and data they import, the models whose content types and permissions
 environment. Anything else changed: another key, a fresh migration. A worker holds
 a file lock while it migrates, so the other waits for the copy rather than
 migrating too.
+
+On PostgreSQL the first worker migrates its test database as before and copies it
+into a template database on the same server, ``haven_test_template_<key>``; the
+other worker (and a later run against the same server) creates its test database
+with ``CREATE DATABASE ... TEMPLATE`` instead of migrating: one migration a run, not
+one a worker. The same key, the same file lock (the server's address in its name).
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ IGNORED_SUFFIXES = frozenset({".pyc", ".mo"})
 # by migrating.
 IGNORED_ENVIRONMENT = frozenset({"HAVEN_ERASURE_LEDGER_FILE"})
 PREFIX = "test-db-"
+# PostgreSQL: the template databases' names (a key appended; 63 characters at most).
+TEMPLATE_PREFIX = "haven_test_template_"
 
 
 def key(haven_dir: Path = HAVEN_DIR) -> str:
@@ -63,9 +71,9 @@ def key(haven_dir: Path = HAVEN_DIR) -> str:
 
 
 @contextlib.contextmanager
-def _locked(template: Path) -> Iterator[None]:
+def _locked(template: Path, name: str = f"{PREFIX}lock") -> Iterator[None]:
     template.parent.mkdir(parents=True, exist_ok=True)
-    with open(template.parent / f"{PREFIX}lock", "w") as lock:
+    with open(template.parent / name, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -109,16 +117,113 @@ def _raw_connection(alias: str) -> sqlite3.Connection:
     return raw
 
 
+def templated(
+    *,
+    exists: Callable[[], bool],
+    create_migrated: Callable[[], str],
+    create_from_template: Callable[[], str],
+    keep_template: Callable[[str], None],
+    lock: Callable[[], contextlib.AbstractContextManager[None]],
+) -> tuple[str, bool]:
+    """PostgreSQL: create the test database from the template if the server has
+    one, else migrate it and keep it as the template (``keep_template`` gets the
+    test database's name). Returns the test database's name and whether it was
+    copied from the template."""
+    with lock():
+        if exists():
+            return create_from_template(), True
+        name = create_migrated()
+        keep_template(name)
+        return name, False
+
+
+def _postgresql(connection: Any, template_name: str, lock_file: Path) -> Iterator[None]:
+    """``copied_migrations`` on PostgreSQL: ``templated`` wired into Django's
+    ``create_test_db`` (a test database kept with ``--reuse-db`` is left alone)."""
+    from django.core import management
+    from django.db import DatabaseError
+
+    creation = connection.creation
+    real_create_test_db = creation.create_test_db
+    real_call_command = management.call_command
+    test_settings = connection.settings_dict["TEST"]
+    quote = connection.ops.quote_name
+
+    def exists() -> bool:
+        with creation._nodb_cursor() as cursor:
+            found: bool = creation._database_exists(cursor, template_name)
+        return found
+
+    def keep_template(name: str) -> None:
+        # CREATE DATABASE ... TEMPLATE needs the source without connections. Another
+        # checkout's run on the same server may be copying an older template, or have
+        # just made this one: then it stays, and this worker's database is migrated.
+        connection.close()
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE %s",
+                [f"{TEMPLATE_PREFIX}%"],
+            )
+            for (old,) in cursor.fetchall():
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
+            with contextlib.suppress(DatabaseError):
+                cursor.execute(f"CREATE DATABASE {quote(template_name)} TEMPLATE {quote(name)}")
+
+    def create_test_db(*args: Any, **kwargs: Any) -> str:
+        if kwargs.get("keepdb"):
+            name: str = real_create_test_db(*args, **kwargs)
+            return name
+
+        def create_from_template() -> str:
+            def call_command(command_name: Any, *c_args: Any, **options: Any) -> str:
+                if command_name == "migrate" and options.get("database") == connection.alias:
+                    return ""  # the template is this key's migrated database
+                return real_call_command(command_name, *c_args, **options)
+
+            test_settings["TEMPLATE"] = template_name
+            management.call_command = call_command
+            try:
+                created: str = real_create_test_db(*args, **kwargs)
+            finally:
+                management.call_command = real_call_command
+                del test_settings["TEMPLATE"]
+            return created
+
+        name, _copied = templated(
+            exists=exists,
+            create_migrated=lambda: real_create_test_db(*args, **kwargs),
+            create_from_template=create_from_template,
+            keep_template=keep_template,
+            lock=lambda: _locked(lock_file, lock_file.name),
+        )
+        return name
+
+    creation.create_test_db = create_test_db
+    try:
+        yield
+    finally:
+        del creation.create_test_db
+
+
 @contextlib.contextmanager
 def copied_migrations(alias: str = "default") -> Iterator[None]:
-    """While Django creates the test databases: the in-memory SQLite database of
-    ``alias`` is migrated once and copied (above). Other databases are untouched."""
+    """While Django creates the test databases: the database of ``alias`` is
+    migrated once and copied (above): an in-memory SQLite database, or a
+    PostgreSQL database through a template. Other databases are untouched."""
     from django.conf import settings
     from django.core import management
     from django.db import connections
     from django.db.backends.sqlite3.creation import DatabaseCreation
 
     connection = connections[alias]
+    if connection.vendor == "postgresql":
+        server = connection.settings_dict
+        lock_file = Path(settings.VAR_DIR) / (
+            f"{PREFIX}pg-{server['HOST'] or 'local'}-{server['PORT'] or 5432}.lock"
+        )
+        yield from _postgresql(connection, f"{TEMPLATE_PREFIX}{key()}", lock_file)
+        return
     test_name = connection.settings_dict["TEST"]["NAME"] or ":memory:"
     if connection.vendor != "sqlite" or not DatabaseCreation.is_in_memory_db(test_name):
         yield

@@ -117,3 +117,60 @@ def test_the_tests_run_on_the_copy_of_this_keys_migrations() -> None:
         assert len(_schema(copy)) > 100
     finally:
         copy.close()
+
+
+def test_on_postgresql_the_first_worker_migrates_and_keeps_a_template_the_next_copies_it(
+    tmp_path: Path,
+) -> None:
+    # given: a server without the template, and workers that record what they do
+    server: set[str] = set()
+    done: list[str] = []
+
+    def worker(name: str) -> tuple[str, bool]:
+        def create_migrated() -> str:
+            done.append(f"{name} migrated")
+            return name
+
+        def create_from_template() -> str:
+            done.append(f"{name} copied")
+            return name
+
+        def keep_template(source: str) -> None:
+            server.add("template")
+            done.append(f"kept {source}")
+
+        return testdb.templated(
+            exists=lambda: "template" in server,
+            create_migrated=create_migrated,
+            create_from_template=create_from_template,
+            keep_template=keep_template,
+            lock=lambda: testdb._locked(tmp_path / "lock", "lock"),
+        )
+
+    # when
+    first, second = worker("test_haven_gw0"), worker("test_haven_gw1")
+
+    # then: one migration, kept as the template, which the second worker copies
+    assert (first, second) == (("test_haven_gw0", False), ("test_haven_gw1", True))
+    assert done == ["test_haven_gw0 migrated", "kept test_haven_gw0", "test_haven_gw1 copied"]
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_tests_run_on_a_copy_of_this_keys_migrations() -> None:
+    # given: the test database of this run (PostgreSQL here)
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL template is made only there")
+    from django.db.migrations.executor import MigrationExecutor
+
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE %s",
+            [f"{testdb.TEMPLATE_PREFIX}%"],
+        )
+        templates = [name for (name,) in cursor.fetchall()]
+    executor = MigrationExecutor(connection)
+
+    # then: this key's template (the only one) and nothing left to migrate
+    assert templates == [f"{testdb.TEMPLATE_PREFIX}{testdb.key()}"]
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
