@@ -249,7 +249,7 @@ def _sqlite_install(version: int) -> list[str]:
                 WHERE t.organisation_id = NEW.id AND t.is_lead
             );
         END
-        """,
+        """,  # nosec B608
     ]
 
 
