@@ -9,9 +9,12 @@ citizenship and one form of exploitation). On PostgreSQL they are written with C
 and ``--clones`` more copies are made in SQL (100,000 and 9 give a million). Then it
 times, ``--runs`` times each, the cube query alone and the whole Eurostat set (the
 query, the four tables, primary and secondary suppression, the audit event) of the
-busiest year, the trend over ten years and the backlog. Prints one JSON line per
-figure. The goal (issue 15): the full set in under 1 s at 1,000,000 cases on
-PostgreSQL.
+busiest year, the trend over ten years, the backlog, the regional dashboard (victims by
+region of the lead and sex) and the exchange's registered victims (the source of the
+HTCDS, CTDC and regional releases). Prints one JSON line per figure; on PostgreSQL
+also the server's time, buffers and scans (``EXPLAIN (ANALYZE, BUFFERS)``) of the
+cube's, the regional dashboard's and the exchange's queries. The goal (issue 15): the
+full set in under 1 s at 1,000,000 cases on PostgreSQL.
 
 Uses a temporary SQLite database unless HAVEN_SQLITE_PATH or DATABASE_URL is set (as
 ``bench.run`` does); a given database must hold no cases. ``--seed-only`` seeds and
@@ -266,6 +269,8 @@ def run(args: argparse.Namespace) -> None:
 
 def measure(args: argparse.Namespace, rapporteur: Any, total: int, vendor: str) -> None:
     from haven.statistics import cube, selectors
+    from haven.statistics import selectors_dashboards as dashboards
+    from haven.statistics import selectors_exchange as exchange
     from haven.statistics.management.commands.stats import CONSOLE
 
     year = max(YEARS)
@@ -291,6 +296,58 @@ def measure(args: argparse.Namespace, rapporteur: Any, total: int, vendor: str) 
     figure("statistics_trends_10_years", samples, total, vendor)
     samples, _ = timed(lambda: selectors.backlog(user=rapporteur, output="bench"), args.runs)
     figure("statistics_backlog", samples, total, vendor)
+    samples, grid = timed(
+        lambda: dashboards.by_region_for_country(
+            actor=CONSOLE, country=COUNTRY, year=year, output="bench"
+        ),
+        args.runs,
+    )
+    figure("statistics_regions", samples, total, vendor, year=year, regions=len(grid.rows) - 1)
+    samples, victims = timed(lambda: exchange.registered_victims(country=COUNTRY), args.runs)
+    figure("statistics_exchange_victims", samples, total, vendor, victims=len(victims))
+    if vendor == "postgresql":
+        readers: dict[str, Callable[[], Any]] = {
+            "cube": lambda: cube.registered_cube(country=COUNTRY, years=[year], bands=bands),
+            "regions": lambda: dashboards.by_region_for_country(
+                actor=CONSOLE, country=COUNTRY, year=year, output="bench"
+            ),
+            "exchange_victims": lambda: exchange.registered_victims(country=COUNTRY),
+        }
+        for name, reader in readers.items():
+            emit({"bench": f"statistics_{name}_server", "cases": total, **explained(reader)})
+
+
+def explained(reader: Callable[[], Any]) -> dict[str, Any]:
+    """PostgreSQL's own figures for the queries of ``reader`` that read the cases, from
+    ``EXPLAIN (ANALYZE, BUFFERS)``: execution and planning time, shared buffers, the
+    relations scanned and how (what the load of a shared machine does not change)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        reader()
+    out: dict[str, Any] = {"server_ms": 0.0, "buffers": 0, "scans": []}
+    for query in queries.captured_queries:
+        if (
+            not query["sql"].lstrip().upper().startswith("SELECT")
+            or '"cases_case"' not in (query["sql"])
+        ):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0][0]
+        out["server_ms"] += plan["Execution Time"] + plan["Planning Time"]
+        out["buffers"] += plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+        nodes = [plan["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.get("Plans", []))
+            if "Relation Name" in node or "Index Name" in node:
+                out["scans"].append(
+                    f"{node['Node Type']} {node.get('Index Name') or node['Relation Name']}"
+                )
+    out["server_ms"] = round(out["server_ms"], 1)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -151,6 +151,7 @@ STATISTICAL_ROW = (
     "stat_estimated_age_min",
     "stat_citizenships",
     "stat_lead_org_type",
+    "stat_lead_region",
 )
 
 
@@ -194,11 +195,12 @@ class Case(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
     # The statistical row (issue 15): copies of the facts the statistics group by, so
-    # the cube, the trend and the backlog read the case alone (one index range, no
-    # join with a million persons and memberships). Kept by DATABASE TRIGGERS
-    # (``haven.cases.statistical_row``, migration 0014), never by Python: every write of
-    # the person's statistical fields, of the lead membership or of an organisation's
-    # type, raw updates and restores included, rewrites them, and a write to them is
+    # every statistics reader reads the case alone (the cube, the trend and the regional
+    # dashboard one index range; no join with a million persons, memberships and
+    # organisations). Kept by DATABASE TRIGGERS (``haven.cases.statistical_row``,
+    # migrations 0014 and 0015), never by Python: every write of the person's
+    # statistical fields, of the lead membership or of an organisation's type or region,
+    # raw updates and restores included, rewrites them, and a write to them is
     # replaced by the truth. Erasure keeps them, as it keeps the person's. Null: not
     # computed (only between an insert and its trigger) or, for the lead, no lead.
     stat_sex = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
@@ -208,6 +210,9 @@ class Case(models.Model):
     stat_citizenships = models.JSONField(null=True, editable=False)
     # the type of the lead organisation; None: no lead (not counted by the cube)
     stat_lead_org_type = models.CharField(max_length=40, null=True, editable=False)  # noqa: DJ001
+    # the region of the lead organisation ("" when it has none); None: no lead (the
+    # regional dashboard counts the cases of a lead only)
+    stat_lead_region = models.CharField(max_length=120, null=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["-opened_at"]

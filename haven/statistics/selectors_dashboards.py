@@ -16,8 +16,11 @@ its region.
   and the share declined (of those answered). A share or a duration is hidden with the
   counts it is made from.
 - By region: registered victims of the year (counted as the Eurostat tables count them)
-  per region of the case's lead organisation, by sex. Cases hold no region; an
-  organisation without a region falls under "not recorded".
+  per region of the case's lead organisation, by sex, read from the case's statistical
+  row (``Case.stat_lead_region`` and ``stat_sex``, kept by database triggers): one range
+  of ``case_statistics_idx``, no join with the memberships, organisations or persons. A
+  case without a lead is not counted; an organisation without a region falls under
+  "not recorded".
 - Perpetrators: suspects, prosecuted, convicted and users of the victim's services
   linked to the country's cases in the year, by sex, and employers by ISIC section
   (counted by ``haven.justice``; never a party).
@@ -275,8 +278,8 @@ def by_region_for_country(*, actor: audit.Actor, country: str, year: int, output
     selectors.check_year(year)
     rows = (
         cube.registered(country=country, first=year, last=year)
-        .filter(team__is_lead=True)
-        .values_list("team__organisation__region", "person__sex")
+        .filter(stat_lead_region__isnull=False)  # a case with a lead
+        .values_list("stat_lead_region", "stat_sex")
         .annotate(n=Count("id"))
         .order_by()
     )

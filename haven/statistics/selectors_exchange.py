@@ -2,19 +2,19 @@
 victims as statistics sees them, and what other organisations and states sent.
 
 Only the ``statistical`` group is read (sex, citizenships, age, status, forms of
-exploitation, the country and the lead organisation's type); nothing is decrypted.
+exploitation, the country and the lead organisation's type), from the case's
+statistical row: no person is joined; nothing is decrypted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from haven.access.models import TeamMembership
 from haven.accounts.models import OrgType, User
-from haven.cases.models import AgeStatus, Case
+from haven.cases.models import AgeStatus, Case, Sex
 from haven.cases.status import REGISTERED
 from haven.statistics import htcds, policy
 from haven.statistics.errors import StatisticsNotAllowed
@@ -58,23 +58,21 @@ def _age(birth_year: int | None, estimated_min: int | None, year: int) -> int | 
 
 def registered_victims(*, country: str) -> list[htcds.Victim]:
     """The country's registered victims (R-44: presumed, identified, declined formal
-    identification), each in the year of the first decision that registered them."""
-    registered = list(REGISTERED)
-    lead_type = TeamMembership.objects.filter(case=OuterRef("pk"), is_lead=True).values(
-        "organisation__org_type"
-    )[:1]
+    identification), each in the year of the first decision that registered them. The
+    person's facts and the lead's type are the case's statistical row (``Case.stat_*``,
+    kept by database triggers): the case alone is read, no person, membership or
+    organisation is joined."""
     rows = (
-        Case.objects.filter(country=country, identification_status__in=registered)
-        .annotate(lead_type=Subquery(lead_type))
+        Case.objects.filter(country=country, identification_status__in=list(REGISTERED))
         .values_list(
-            "person__sex",
-            "person__citizenships",
-            "person__age_status",
-            "person__birth_year",
-            "person__estimated_age_min",
+            "stat_sex",
+            "stat_citizenships",
+            "stat_age_status",
+            "stat_birth_year",
+            "stat_estimated_age_min",
             "identification_status",
             "forms_of_exploitation",
-            "lead_type",
+            "stat_lead_org_type",
             "registered_on",
             "status_changed_at",
         )
@@ -85,7 +83,7 @@ def registered_victims(*, country: str) -> list[htcds.Victim]:
         year = (on or changed).year
         victims.append(
             htcds.Victim(
-                sex=sex,
+                sex=sex or Sex.UNKNOWN,  # null only until the insert's trigger
                 citizenships=tuple(cits or ()),
                 identification_status=status,
                 forms_of_exploitation=tuple(forms or ()),

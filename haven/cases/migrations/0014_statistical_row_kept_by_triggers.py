@@ -8,8 +8,9 @@ from haven.cases import statistical_row
 
 def install(apps, schema_editor):
     """Fill every case's statistical row, then create the triggers that keep it
-    (``haven.cases.statistical_row``: the SQL of the database's vendor)."""
-    statistical_row.install(schema_editor.connection)
+    (``haven.cases.statistical_row``: the SQL of the database's vendor, of the row's
+    first version: the lead's type, not yet its region, which 0015 adds)."""
+    statistical_row.install(schema_editor.connection, version=1)
 
 
 def drop(apps, schema_editor):
