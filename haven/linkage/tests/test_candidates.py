@@ -70,9 +70,9 @@ def test_a_single_strong_key_outranks_a_single_weak_one() -> None:
 
 
 def test_the_full_date_of_birth_is_the_strong_key() -> None:
-    # given
+    # given: the blocking keys and the full name's
     normalised = matching.normalise(selectors.record_of(anna_typed()))
-    plain = matching.blocking_keys(normalised)
+    plain = matching.blocking_keys(normalised) | matching.full_name_keys(normalised)
 
     # when
     weights = [weight for _key, weight in selectors.keyed_weighted(normalised)]
@@ -256,11 +256,12 @@ def test_a_register_no_larger_than_the_fitted_one_keeps_the_fitted_calibration()
 def test_the_names_share_is_the_smallest_block_of_the_name_keys_both_hold(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given: the typed name's prefix keys; blocks of 5 and 40 in a register of 1,000
+    # given: the typed name's prefix keys; blocks of 5 and 40 in a register of 1,000 (and
+    # no one holding the full-name key: persons indexed before it)
     _fitted_on_one(monkeypatch)
     typed = matching.normalise(selectors.record_of(anna_typed()))
     keys = selectors.name_pair_keyed(typed)
-    first, *rest = sorted(keys.values())
+    first, *rest = sorted(keys[k] for k in matching.name_pair_keys(typed))
     blocks = {first: 5, **dict.fromkeys(rest, 40)}
     found = selectors.Candidates([uuid.uuid4()], 1000, blocks)
     other = matching.normalise(matching.Record(given_name="Tuuli", family_name="Kesk"))
@@ -318,3 +319,94 @@ def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_s
     )
     assert reads.count() == 2
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+# --- the full name's own count ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Анна", "Иванова"), ("Ivanova", "Anna"), ("Änna", "Ivanov")],
+)
+def test_names_agreeing_in_another_script_order_or_gender_share_the_full_name_key(
+    given: str, family: str
+) -> None:
+    # given: Anna Ivanova as typed, and written another way
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    other = matching.normalise(matching.Record(given_name=given, family_name=family))
+
+    # then: both names agree, and one full-name key is shared
+    assert max(matching.comparison(typed, other)[:2]) <= matching.NAME_LEVELS.index("stem")
+    assert matching.full_name_keys(typed) & matching.full_name_keys(other)
+
+
+def test_names_beginning_alike_share_the_prefix_key_but_not_the_full_name_key() -> None:
+    # given: Anna Ivanova and Annika Ivanenko
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    other = matching.normalise(matching.Record(given_name="Annika", family_name="Ivanenko"))
+
+    # then: the coarse count would hold both; the full name's holds only Anna's
+    assert matching.name_pair_keys(typed) & matching.name_pair_keys(other)
+    assert not matching.full_name_keys(typed) & matching.full_name_keys(other)
+    assert not any(k.startswith("fn:") for k in matching.blocking_keys(typed))  # not the batch's
+
+
+def test_intake_writes_the_full_name_keys_and_the_index_rebuild_writes_them_again() -> None:
+    # given: Anna recorded in Cyrillic
+    case = anna(make_user())
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    full = {selectors.name_pair_keyed(typed)[k] for k in matching.full_name_keys(typed)}
+
+    def held() -> set[str]:
+        return set(BlockingKey.objects.filter(person_id=case.person_id).values_list("key", flat=True))
+
+    # then: the keyed full name is among her keys; indexed again after they were lost
+    assert full and full <= held()
+    BlockingKey.objects.all().delete()
+    services.index_rebuild()
+    assert full <= held()
+
+
+def test_the_names_share_counts_the_full_name_before_its_prefixes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: in a register of 1,000, Anna's full name held by 2, its prefixes by 40
+    _fitted_on_one(monkeypatch)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    full = [keys[k] for k in matching.full_name_keys(typed)]
+    prefixes = [keys[k] for k in matching.name_pair_keys(typed)]
+    blocks = {**dict.fromkeys(prefixes, 40), **dict.fromkeys(full, 2)}
+
+    def share(counts: dict[str, int]) -> float | None:
+        return selectors.name_share(keys, typed, selectors.Candidates([uuid.uuid4()], 1000, counts))
+
+    # then: the full name's count; the prefixes' while no one holds the full-name key
+    # (persons indexed before it), nothing when neither is counted
+    assert share(blocks) == 2 / 1000
+    assert share({**blocks, **dict.fromkeys(full, 0)}) == 40 / 1000
+    assert share({}) is None
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
+def test_a_rare_full_name_among_many_with_the_same_prefixes_keeps_its_weight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Anna and thirty others whose names begin as hers (the prefix keys) but are
+    # other names (not her full-name key)
+    fitted = _fitted_on_one(monkeypatch)
+    ngo = make_user()
+    anna(ngo)
+    others = _persons(30)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    for person_id in others:
+        _give(person_id, *(keys[k] for k in matching.name_pair_keys(typed)))
+    pattern = matching.comparison(typed, typed)
+
+    # when
+    probability = _probability(ngo)
+
+    # then: weighed as a name one person in 31 carries, not as one all 31 carry
+    assert probability == pytest.approx(fitted.probability(pattern, name_share=1 / 31))
+    assert probability > fitted.probability(pattern, name_share=31 / 31)
