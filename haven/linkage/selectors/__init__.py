@@ -231,6 +231,13 @@ def name_pair_keyed(normalised: matching.Normalised) -> dict[str, str]:
     return {key: vault.blind_index(value=key, purpose=KEY_PURPOSE) for key in plain}
 
 
+# The candidate is one of the persons a block counts, and its carrying the name is no
+# evidence that the name is common: the share counts the others, plus one half (the
+# add-half estimate of a count that may be zero; a name no one else carries weighs as
+# half a person's, not as none).
+OTHERS_PRIOR = 0.5
+
+
 def name_share(
     typed: dict[str, str], candidate: matching.Normalised, found: Candidates
 ) -> float | None:
@@ -247,13 +254,13 @@ def name_share(
     frequency of the check (``matching.Weights.name_bits``), from counts the
     candidate query read anyway: no name is counted, decrypted or kept for it. A
     block past the bound counts as the bound plus one, a lower bound that already
-    weighs against."""
+    weighs against. The candidate itself is not counted (``OTHERS_PRIOR``)."""
     if found.register_size <= matching.fitted_register_size():
         return None
     for keys in (matching.full_name_keys(candidate), matching.name_pair_keys(candidate)):
         counts = [found.blocks.get(typed[key], 0) for key in keys & typed.keys()]
         if any(counts):
-            return min(n for n in counts if n) / found.register_size
+            return (min(n for n in counts if n) - 1 + OTHERS_PRIOR) / found.register_size
     return None
 
 

@@ -176,7 +176,7 @@ def test_the_check_scores_with_the_registers_size_as_its_prior(
     (match,) = answer.matches
     assert match.case_id == case.id
     assert match.probability == pytest.approx(
-        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4, 1 / 4)
+        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4, 0.5 / 4)
     )
     assert match.probability < fitted.probability(matching.comparison(typed, stored))
 
@@ -233,9 +233,10 @@ def test_a_rare_shared_name_scores_higher_than_a_common_one_with_the_same_agreem
         _give(person_id, *name_keys.values())
     common = _probability(ngo)
 
-    # then: the same agreement, weighed by the name's share of the register's 31 persons
-    assert rare == pytest.approx(fitted.probability(pattern, name_share=1 / 31))
-    assert common == pytest.approx(fitted.probability(pattern, name_share=31 / 31))
+    # then: the same agreement, weighed by the share of the register's 31 persons other
+    # than Anna carrying the name (plus one half: none is not a certainty)
+    assert rare == pytest.approx(fitted.probability(pattern, name_share=0.5 / 31))
+    assert common == pytest.approx(fitted.probability(pattern, name_share=30.5 / 31))
     assert rare > common
 
 
@@ -266,8 +267,9 @@ def test_the_names_share_is_the_smallest_block_of_the_name_keys_both_hold(
     found = selectors.Candidates([uuid.uuid4()], 1000, blocks)
     other = matching.normalise(matching.Record(given_name="Tuuli", family_name="Kesk"))
 
-    # then: the rarest reading both share; None for a name sharing no prefix key
-    assert selectors.name_share(keys, typed, found) == min(blocks.values()) / 1000
+    # then: the rarest reading both share (the others than the candidate, plus one half);
+    # None for a name sharing no prefix key
+    assert selectors.name_share(keys, typed, found) == (min(blocks.values()) - 0.5) / 1000
     assert selectors.name_share(keys, other, found) is None
 
 
@@ -308,7 +310,7 @@ def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_s
     # then: the same answer's shape, no case, no reference; the band from the new score
     typed = matching.normalise(selectors.record_of(anna_typed()))
     probability = fitted._replace(records=1).probability(
-        matching.comparison(typed, typed), name_share=1 / 2
+        matching.comparison(typed, typed), name_share=0.5 / 2
     )
     assert plain.matches == weighed.matches == []
     assert weighed.known_elsewhere == selectors.band_of(probability)
@@ -358,7 +360,9 @@ def test_intake_writes_the_full_name_keys_and_the_index_rebuild_writes_them_agai
     full = {selectors.name_pair_keyed(typed)[k] for k in matching.full_name_keys(typed)}
 
     def held() -> set[str]:
-        return set(BlockingKey.objects.filter(person_id=case.person_id).values_list("key", flat=True))
+        return set(
+            BlockingKey.objects.filter(person_id=case.person_id).values_list("key", flat=True)
+        )
 
     # then: the keyed full name is among her keys; indexed again after they were lost
     assert full and full <= held()
@@ -383,8 +387,8 @@ def test_the_names_share_counts_the_full_name_before_its_prefixes(
 
     # then: the full name's count; the prefixes' while no one holds the full-name key
     # (persons indexed before it), nothing when neither is counted
-    assert share(blocks) == 2 / 1000
-    assert share({**blocks, **dict.fromkeys(full, 0)}) == 40 / 1000
+    assert share(blocks) == 1.5 / 1000
+    assert share({**blocks, **dict.fromkeys(full, 0)}) == 39.5 / 1000
     assert share({}) is None
 
 
@@ -407,6 +411,6 @@ def test_a_rare_full_name_among_many_with_the_same_prefixes_keeps_its_weight(
     # when
     probability = _probability(ngo)
 
-    # then: weighed as a name one person in 31 carries, not as one all 31 carry
-    assert probability == pytest.approx(fitted.probability(pattern, name_share=1 / 31))
-    assert probability > fitted.probability(pattern, name_share=31 / 31)
+    # then: weighed as a name no one else among the 31 carries, not as one all carry
+    assert probability == pytest.approx(fitted.probability(pattern, name_share=0.5 / 31))
+    assert probability > fitted.probability(pattern, name_share=30.5 / 31)
