@@ -374,10 +374,10 @@ HAVEN_LINKAGE_CHECK_MAX_BLOCK = env_int("HAVEN_LINKAGE_CHECK_MAX_BLOCK", 1000)
 # flagged, but fewer persons found too (docs/linkage.md, "at a million persons").
 HAVEN_LINKAGE_CHECK_REGISTER_PRIOR = env_bool("HAVEN_LINKAGE_CHECK_REGISTER_PRIOR", False)
 # How far (percent, on a log scale) the check's prior moves from the fitted register's
-# size towards the register's own once it is larger; 50: their geometric middle, where
-# the register's size cancels out of a score weighed by the full name's count, the best
-# calibrated measured on both bench registers (docs/linkage.md, "how common the name
-# is" and the fourth pass). The setting above makes it 100.
+# size towards the register's own once it is larger; 50: their geometric middle, the
+# best calibrated of those measured on both bench registers with the full name's count
+# (docs/linkage.md, "how common the name is" and the fourth pass). The setting above
+# makes it 100.
 HAVEN_LINKAGE_CHECK_PRIOR_PERCENT = env_int("HAVEN_LINKAGE_CHECK_PRIOR_PERCENT", 50)
 HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)
 HAVEN_LINKAGE_CHECK_WINDOW_MINUTES = env_int("HAVEN_LINKAGE_CHECK_WINDOW_MINUTES", 10)

@@ -414,3 +414,35 @@ def test_a_rare_full_name_among_many_with_the_same_prefixes_keeps_its_weight(
     # then: weighed as a name no one else among the 31 carries, not as one all carry
     assert probability == pytest.approx(fitted.probability(pattern, name_share=0.5 / 31))
     assert probability > fitted.probability(pattern, name_share=30.5 / 31)
+
+
+def _name_only(size: int, carriers: int) -> float:
+    """The check's probability for Anna typed without a date against her record, in a
+    register of ``size`` persons where ``carriers`` carry her full name (her included)."""
+    typed = matching.normalise(selectors.record_of(anna_typed(date_of_birth=None)))
+    stored = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    blocks = {keys[k]: carriers for k in matching.full_name_keys(typed)}
+    found = selectors.Candidates([uuid.uuid4()], size, blocks)
+    return matching.match_probability(
+        typed,
+        stored,
+        register_size=selectors.prior_size(size),
+        name_share=selectors.name_share(keys, stored, found),
+    )
+
+
+def test_a_names_score_falls_with_how_many_carry_it_and_rises_less_with_the_prior() -> None:
+    # then: fewer carriers, higher; a larger register raises the same agreement's score
+    # less at the default prior than at the fitted one (0 %)
+    assert _name_only(30_000, 1) > _name_only(30_000, 2) > _name_only(30_000, 5)
+    rise = _name_only(1_000_000, 1) - _name_only(30_000, 1)
+    with override_settings(HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0):
+        assert _name_only(1_000_000, 1) - _name_only(30_000, 1) > rise > 0
+
+
+def test_by_default_a_full_name_no_one_else_carries_is_found_from_the_names_alone() -> None:
+    # then: the names and the sex agreeing, no date typed, no one else carrying the name:
+    # at the threshold (the candidate counted as its own namesake, it fell below it)
+    assert _name_only(30_000, 1) >= selectors.threshold()
+    assert _name_only(30_000, 3) < selectors.threshold()
