@@ -375,8 +375,8 @@ HAVEN_LINKAGE_CHECK_MAX_BLOCK = env_int("HAVEN_LINKAGE_CHECK_MAX_BLOCK", 1000)
 HAVEN_LINKAGE_CHECK_REGISTER_PRIOR = env_bool("HAVEN_LINKAGE_CHECK_REGISTER_PRIOR", False)
 # How far (percent, on a log scale) the check's prior moves from the fitted register's
 # size towards the register's own once it is larger; 50: their geometric middle, the
-# best calibrated of those measured at 100,000 and 1,000,000 persons together with the
-# name's commonness (docs/linkage.md, "how common the name is"). The setting above
+# best calibrated of those measured on both bench registers with the full name's count
+# (docs/linkage.md, "how common the name is" and the fourth pass). The setting above
 # makes it 100.
 HAVEN_LINKAGE_CHECK_PRIOR_PERCENT = env_int("HAVEN_LINKAGE_CHECK_PRIOR_PERCENT", 50)
 HAVEN_LINKAGE_CHECK_LIMIT = env_int("HAVEN_LINKAGE_CHECK_LIMIT", 60)

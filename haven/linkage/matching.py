@@ -187,8 +187,34 @@ def _name_pair_keys(families: set[str], givens: set[str]) -> set[str]:
 
 def name_pair_keys(n: Normalised) -> set[str]:
     """The plain blocking keys of ``n``'s two names together, without its date: how
-    many persons share one tells how common the full name is (``Weights.name_bits``)."""
+    many persons share one tells how common the names' prefixes are (the coarse
+    count of ``Weights.name_bits``, when no full-name key is shared)."""
     return {key for key in blocking_keys(n) if key.startswith(NAME_PAIR_KIND)}
+
+
+FULL_NAME_KIND = "fn:"  # the keys of the full name's stems, given and family together
+
+
+def _stems(tokens: tuple[str, ...]) -> str:
+    return " ".join(sorted(names.stem(t) for t in tokens))
+
+
+def full_name_keys(n: Normalised) -> set[str]:
+    """Plain keys of ``n``'s full name: the stems of all its given-name tokens and of
+    all its family-name tokens (each sorted), the two names as an unordered pair, as
+    written and without diacritics; no date. Two records whose given and family names
+    both agree (exact, skeleton or stem, straight or swapped) share one, so how many
+    persons hold it is how many carry that full name: the sharp count of the name's
+    commonness (``Weights.name_bits``), where the name-prefix pair (``fg:``) counts
+    every name that begins alike. Not a blocking key of the batch (``blocking_keys``):
+    the intake check writes and reads them (``linkage.selectors.keyed``)."""
+    givens = {_stems(t) for t in (n.given_skeleton, n.given_loose)} - {""}
+    families = {_stems(t) for t in (n.family_skeleton, n.family_loose)} - {""}
+    return {
+        FULL_NAME_KIND + "|".join(sorted((given, family)))
+        for given in givens
+        for family in families
+    }
 
 
 # Levels of a name comparison, best first.

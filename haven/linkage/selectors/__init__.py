@@ -119,14 +119,17 @@ STRONG_WEIGHT = 2
 
 
 def keyed_weighted(normalised: matching.Normalised) -> list[tuple[str, int]]:
-    """Each keyed blocking key with its weight in the candidates' ranking: a strong key
-    (``STRONG_KINDS``) weighs ``STRONG_WEIGHT``, the others 1."""
+    """Each keyed key of the check with its weight in the candidates' ranking: the
+    blocking keys and the full name's (``matching.full_name_keys``, whose blocks count
+    the persons carrying the name); a strong key (``STRONG_KINDS``) weighs
+    ``STRONG_WEIGHT``, the others 1."""
+    plain = matching.blocking_keys(normalised) | matching.full_name_keys(normalised)
     return sorted(
         (
             vault.blind_index(value=key, purpose=KEY_PURPOSE),
             STRONG_WEIGHT if key.startswith(STRONG_KINDS) else 1,
         )
-        for key in matching.blocking_keys(normalised)
+        for key in plain
     )
 
 
@@ -221,34 +224,44 @@ def candidate_ids(
 
 
 def name_pair_keyed(normalised: matching.Normalised) -> dict[str, str]:
-    """The plain keys of the typed name's prefixes together (``matching.name_pair_keys``)
-    with their keyed HMACs, to read their blocks' sizes from the candidate query."""
-    return {
-        key: vault.blind_index(value=key, purpose=KEY_PURPOSE)
-        for key in matching.name_pair_keys(normalised)
-    }
+    """The plain keys of the typed full name (``matching.full_name_keys``) and of its
+    names' prefixes together (``matching.name_pair_keys``) with their keyed HMACs, to
+    read their blocks' sizes from the candidate query."""
+    plain = matching.full_name_keys(normalised) | matching.name_pair_keys(normalised)
+    return {key: vault.blind_index(value=key, purpose=KEY_PURPOSE) for key in plain}
+
+
+# The candidate is one of the persons a block counts, and its carrying the name is no
+# evidence that the name is common: the share counts the others, plus one half (the
+# add-half estimate of a count that may be zero; a name no one else carries weighs as
+# half a person's, not as none).
+OTHERS_PRIOR = 0.5
 
 
 def name_share(
     typed: dict[str, str], candidate: matching.Normalised, found: Candidates
 ) -> float | None:
     """The share of the register's persons carrying the full name the typed identity
-    and ``candidate`` share: the smallest block among the name-prefix keys (no year)
-    both hold, over the register's size; None when they share none, or when the
-    register is no larger than the one the model was fitted on (a handful of persons
-    says nothing about how common a name is: a new deployment keeps the fitted
-    calibration, as ``prior_size`` does). The term frequency of the check
-    (``matching.Weights.name_bits``), from counts the candidate query read anyway: no
-    name is counted, decrypted or kept for it. A block past the bound counts as the
-    bound plus one, a lower bound that already weighs against."""
+    and ``candidate`` share: the block of the full-name key both hold (the stems of
+    all their names, ``matching.full_name_keys``; the smallest when they share more
+    than one reading), over the register's size. Where they share none (a name split
+    into given and family another way) or no one holds it yet (persons indexed before
+    the full-name keys, until ``haven linkage_index`` runs), the smallest block among
+    the name-prefix keys (``fg:``, coarser: every name beginning alike). None when
+    they share neither, or when the register is no larger than the one the model was
+    fitted on (a handful of persons says nothing about how common a name is: a new
+    deployment keeps the fitted calibration, as ``prior_size`` does). The term
+    frequency of the check (``matching.Weights.name_bits``), from counts the
+    candidate query read anyway: no name is counted, decrypted or kept for it. A
+    block past the bound counts as the bound plus one, a lower bound that already
+    weighs against. The candidate itself is not counted (``OTHERS_PRIOR``)."""
     if found.register_size <= matching.fitted_register_size():
         return None
-    counts = [
-        found.blocks.get(typed[key], 0) for key in matching.name_pair_keys(candidate) & typed.keys()
-    ]
-    if not counts:
-        return None
-    return min(counts) / found.register_size
+    for keys in (matching.full_name_keys(candidate), matching.name_pair_keys(candidate)):
+        counts = [found.blocks.get(typed[key], 0) for key in keys & typed.keys()]
+        if any(counts):
+            return (min(n for n in counts if n) - 1 + OTHERS_PRIOR) / found.register_size
+    return None
 
 
 def prior_size(register_size: int) -> int | None:

@@ -70,9 +70,9 @@ def test_a_single_strong_key_outranks_a_single_weak_one() -> None:
 
 
 def test_the_full_date_of_birth_is_the_strong_key() -> None:
-    # given
+    # given: the blocking keys and the full name's
     normalised = matching.normalise(selectors.record_of(anna_typed()))
-    plain = matching.blocking_keys(normalised)
+    plain = matching.blocking_keys(normalised) | matching.full_name_keys(normalised)
 
     # when
     weights = [weight for _key, weight in selectors.keyed_weighted(normalised)]
@@ -176,7 +176,7 @@ def test_the_check_scores_with_the_registers_size_as_its_prior(
     (match,) = answer.matches
     assert match.case_id == case.id
     assert match.probability == pytest.approx(
-        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4, 1 / 4)
+        fitted._replace(records=1).probability(matching.comparison(typed, stored), 4, 0.5 / 4)
     )
     assert match.probability < fitted.probability(matching.comparison(typed, stored))
 
@@ -233,9 +233,10 @@ def test_a_rare_shared_name_scores_higher_than_a_common_one_with_the_same_agreem
         _give(person_id, *name_keys.values())
     common = _probability(ngo)
 
-    # then: the same agreement, weighed by the name's share of the register's 31 persons
-    assert rare == pytest.approx(fitted.probability(pattern, name_share=1 / 31))
-    assert common == pytest.approx(fitted.probability(pattern, name_share=31 / 31))
+    # then: the same agreement, weighed by the share of the register's 31 persons other
+    # than Anna carrying the name (plus one half: none is not a certainty)
+    assert rare == pytest.approx(fitted.probability(pattern, name_share=0.5 / 31))
+    assert common == pytest.approx(fitted.probability(pattern, name_share=30.5 / 31))
     assert rare > common
 
 
@@ -256,17 +257,19 @@ def test_a_register_no_larger_than_the_fitted_one_keeps_the_fitted_calibration()
 def test_the_names_share_is_the_smallest_block_of_the_name_keys_both_hold(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given: the typed name's prefix keys; blocks of 5 and 40 in a register of 1,000
+    # given: the typed name's prefix keys; blocks of 5 and 40 in a register of 1,000 (and
+    # no one holding the full-name key: persons indexed before it)
     _fitted_on_one(monkeypatch)
     typed = matching.normalise(selectors.record_of(anna_typed()))
     keys = selectors.name_pair_keyed(typed)
-    first, *rest = sorted(keys.values())
+    first, *rest = sorted(keys[k] for k in matching.name_pair_keys(typed))
     blocks = {first: 5, **dict.fromkeys(rest, 40)}
     found = selectors.Candidates([uuid.uuid4()], 1000, blocks)
     other = matching.normalise(matching.Record(given_name="Tuuli", family_name="Kesk"))
 
-    # then: the rarest reading both share; None for a name sharing no prefix key
-    assert selectors.name_share(keys, typed, found) == min(blocks.values()) / 1000
+    # then: the rarest reading both share (the others than the candidate, plus one half);
+    # None for a name sharing no prefix key
+    assert selectors.name_share(keys, typed, found) == (min(blocks.values()) - 0.5) / 1000
     assert selectors.name_share(keys, other, found) is None
 
 
@@ -307,7 +310,7 @@ def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_s
     # then: the same answer's shape, no case, no reference; the band from the new score
     typed = matching.normalise(selectors.record_of(anna_typed()))
     probability = fitted._replace(records=1).probability(
-        matching.comparison(typed, typed), name_share=1 / 2
+        matching.comparison(typed, typed), name_share=0.5 / 2
     )
     assert plain.matches == weighed.matches == []
     assert weighed.known_elsewhere == selectors.band_of(probability)
@@ -318,3 +321,128 @@ def test_with_the_names_share_the_denied_asker_is_still_told_only_known_to_the_s
     )
     assert reads.count() == 2
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+# --- the full name's own count ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Анна", "Иванова"), ("Ivanova", "Anna"), ("Änna", "Ivanov")],
+)
+def test_names_agreeing_in_another_script_order_or_gender_share_the_full_name_key(
+    given: str, family: str
+) -> None:
+    # given: Anna Ivanova as typed, and written another way
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    other = matching.normalise(matching.Record(given_name=given, family_name=family))
+
+    # then: both names agree, and one full-name key is shared
+    assert max(matching.comparison(typed, other)[:2]) <= matching.NAME_LEVELS.index("stem")
+    assert matching.full_name_keys(typed) & matching.full_name_keys(other)
+
+
+def test_names_beginning_alike_share_the_prefix_key_but_not_the_full_name_key() -> None:
+    # given: Anna Ivanova and Annika Ivanenko
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    other = matching.normalise(matching.Record(given_name="Annika", family_name="Ivanenko"))
+
+    # then: the coarse count would hold both; the full name's holds only Anna's
+    assert matching.name_pair_keys(typed) & matching.name_pair_keys(other)
+    assert not matching.full_name_keys(typed) & matching.full_name_keys(other)
+    assert not any(k.startswith("fn:") for k in matching.blocking_keys(typed))  # not the batch's
+
+
+def test_intake_writes_the_full_name_keys_and_the_index_rebuild_writes_them_again() -> None:
+    # given: Anna recorded in Cyrillic
+    case = anna(make_user())
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    full = {selectors.name_pair_keyed(typed)[k] for k in matching.full_name_keys(typed)}
+
+    def held() -> set[str]:
+        return set(
+            BlockingKey.objects.filter(person_id=case.person_id).values_list("key", flat=True)
+        )
+
+    # then: the keyed full name is among her keys; indexed again after they were lost
+    assert full and full <= held()
+    BlockingKey.objects.all().delete()
+    services.index_rebuild()
+    assert full <= held()
+
+
+def test_the_names_share_counts_the_full_name_before_its_prefixes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: in a register of 1,000, Anna's full name held by 2, its prefixes by 40
+    _fitted_on_one(monkeypatch)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    full = [keys[k] for k in matching.full_name_keys(typed)]
+    prefixes = [keys[k] for k in matching.name_pair_keys(typed)]
+    blocks = {**dict.fromkeys(prefixes, 40), **dict.fromkeys(full, 2)}
+
+    def share(counts: dict[str, int]) -> float | None:
+        return selectors.name_share(keys, typed, selectors.Candidates([uuid.uuid4()], 1000, counts))
+
+    # then: the full name's count; the prefixes' while no one holds the full-name key
+    # (persons indexed before it), nothing when neither is counted
+    assert share(blocks) == 1.5 / 1000
+    assert share({**blocks, **dict.fromkeys(full, 0)}) == 39.5 / 1000
+    assert share({}) is None
+
+
+@override_settings(HAVEN_LINKAGE_THRESHOLD_PERCENT=1, HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0)
+def test_a_rare_full_name_among_many_with_the_same_prefixes_keeps_its_weight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Anna and thirty others whose names begin as hers (the prefix keys) but are
+    # other names (not her full-name key)
+    fitted = _fitted_on_one(monkeypatch)
+    ngo = make_user()
+    anna(ngo)
+    others = _persons(30)
+    typed = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    for person_id in others:
+        _give(person_id, *(keys[k] for k in matching.name_pair_keys(typed)))
+    pattern = matching.comparison(typed, typed)
+
+    # when
+    probability = _probability(ngo)
+
+    # then: weighed as a name no one else among the 31 carries, not as one all carry
+    assert probability == pytest.approx(fitted.probability(pattern, name_share=0.5 / 31))
+    assert probability > fitted.probability(pattern, name_share=30.5 / 31)
+
+
+def _name_only(size: int, carriers: int) -> float:
+    """The check's probability for Anna typed without a date against her record, in a
+    register of ``size`` persons where ``carriers`` carry her full name (her included)."""
+    typed = matching.normalise(selectors.record_of(anna_typed(date_of_birth=None)))
+    stored = matching.normalise(selectors.record_of(anna_typed()))
+    keys = selectors.name_pair_keyed(typed)
+    blocks = {keys[k]: carriers for k in matching.full_name_keys(typed)}
+    found = selectors.Candidates([uuid.uuid4()], size, blocks)
+    return matching.match_probability(
+        typed,
+        stored,
+        register_size=selectors.prior_size(size),
+        name_share=selectors.name_share(keys, stored, found),
+    )
+
+
+def test_a_names_score_falls_with_how_many_carry_it_and_rises_less_with_the_prior() -> None:
+    # then: fewer carriers, higher; a larger register raises the same agreement's score
+    # less at the default prior than at the fitted one (0 %)
+    assert _name_only(30_000, 1) > _name_only(30_000, 2) > _name_only(30_000, 5)
+    rise = _name_only(1_000_000, 1) - _name_only(30_000, 1)
+    with override_settings(HAVEN_LINKAGE_CHECK_PRIOR_PERCENT=0):
+        assert _name_only(1_000_000, 1) - _name_only(30_000, 1) > rise > 0
+
+
+def test_by_default_a_full_name_no_one_else_carries_is_found_from_the_names_alone() -> None:
+    # then: the names and the sex agreeing, no date typed, no one else carrying the name:
+    # at the threshold (the candidate counted as its own namesake, it fell below it)
+    assert _name_only(30_000, 1) >= selectors.threshold()
+    assert _name_only(30_000, 3) < selectors.threshold()

@@ -52,9 +52,11 @@ def test_intake_writes_keyed_blocking_keys_and_never_the_plain_ones() -> None:
     # given
     case = anna(make_user())
 
-    # then: one row per key, each the keyed HMAC of a plain key of the identity
+    # then: one row per key (the blocking keys and the full name's), each the keyed HMAC
+    # of a plain key of the identity
     keys = set(BlockingKey.objects.filter(person_id=case.person_id).values_list("key", flat=True))
-    plain = matching.blocking_keys(matching.normalise(selectors.record_of(anna_typed())))
+    normalised = matching.normalise(selectors.record_of(anna_typed()))
+    plain = matching.blocking_keys(normalised) | matching.full_name_keys(normalised)
     assert keys == {vault.blind_index(value=k, purpose=selectors.KEY_PURPOSE) for k in plain}
     assert not keys & plain
     assert str(BlockingKey.objects.first()).startswith("blocking key of person")
