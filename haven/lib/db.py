@@ -117,7 +117,8 @@ def fetch_one_prepared(connection: BaseDatabaseWrapper, sql: str, params: Any) -
     besides the round trip. Otherwise (SQLite, ``django_assert_num_queries``,
     ``DEBUG``, an ``execute_wrapper``) it is ``prepared_cursor``, logged and wrapped
     as every query is."""
-    if connection.vendor != "postgresql" or connection.queries_logged or connection.execute_wrappers:
+    watched = connection.queries_logged or connection.execute_wrappers
+    if connection.vendor != "postgresql" or watched:
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
