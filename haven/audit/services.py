@@ -48,7 +48,7 @@ from haven.audit.chain import (
 )
 from haven.audit.errors import AuditMisconfigured, ErrorCode
 from haven.audit.models import Action, AuditEvent, AuditHead
-from haven.lib.db import prepared_cursor
+from haven.lib.db import fetch_one_prepared
 
 __all__ = ["GENESIS", "Actor", "SealResult", "VerifyResult", "audit_record", "audit_seal"]
 
@@ -148,10 +148,9 @@ def audit_record(
         event_id = None
     else:
         # The same text every time: on PostgreSQL prepared once per connection, then
-        # only executed (the server neither parses nor plans it again).
-        with prepared_cursor(db) as cursor:
-            cursor.execute(_insert_sql(db.vendor), params)
-            (event_id,) = cursor.fetchone()
+        # only executed (the server neither parses nor plans it again), on a cursor
+        # kept with the connection.
+        (event_id,) = fetch_one_prepared(db, _insert_sql(db.vendor), params)
     values = (event_id, now, *head[1:], detail_json, detail, KEYED, mac, None, "", "")
     return AuditEvent.from_db(db.alias, None, values)  # type: ignore[arg-type]
 

@@ -244,3 +244,89 @@ def test_prepared_statements_are_on_unless_turned_off(
 
     # then
     assert done.stdout.strip() == threshold
+
+
+# --- the statement run most often, on a cursor kept with the connection -----------------
+
+RETURNING = INSERT + " RETURNING session_key"
+
+
+@pytest.mark.django_db
+def test_fetch_one_prepared_returns_the_row_in_the_callers_transaction() -> None:
+    # when: a statement in a transaction that is then rolled back
+    with transaction.atomic():
+        row = db.fetch_one_prepared(connection, RETURNING, ["k", "d", EXPIRES])
+        assert Session.objects.count() == 1
+        transaction.set_rollback(True)
+
+    # then: its row returned, the write undone with the transaction
+    assert tuple(row) == ("k",)
+    assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_fetch_one_prepared_raises_djangos_errors_and_refuses_a_broken_transaction() -> None:
+    # given
+    db.fetch_one_prepared(connection, RETURNING, ["k", "d", EXPIRES])
+
+    with transaction.atomic():
+        # when: a duplicate key, in a block without a savepoint
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            db.fetch_one_prepared(connection, RETURNING, ["k", "d", EXPIRES])
+
+        # then: the transaction must be rolled back before anything else runs in it,
+        # as with Django's own cursor
+        with pytest.raises(transaction.TransactionManagementError):
+            db.fetch_one_prepared(connection, RETURNING, ["other", "d", EXPIRES])
+
+
+@pytest.mark.django_db
+def test_fetch_one_prepared_is_logged_and_wrapped_when_queries_are_watched(
+    django_assert_num_queries: Any,
+) -> None:
+    # given
+    seen: list[str] = []
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    # when: under the query log, then under an execute wrapper
+    with django_assert_num_queries(1) as captured:
+        db.fetch_one_prepared(connection, RETURNING, ["logged", "d", EXPIRES])
+    with connection.execute_wrapper(watch):
+        db.fetch_one_prepared(connection, RETURNING, ["wrapped", "d", EXPIRES])
+
+    # then: each saw its statement
+    assert [q["sql"][:6] for q in captured.captured_queries] == ["INSERT"]
+    assert seen == [RETURNING]
+    assert Session.objects.count() == 2
+
+
+@NEEDS_POSTGRES
+@pytest.mark.django_db
+def test_fetch_one_prepared_keeps_one_cursor_per_connection_and_prepares_once() -> None:
+    # given: nothing watches the queries
+    assert not connection.queries_logged and not connection.execute_wrappers
+
+    # when: three statements
+    for n in range(3):
+        db.fetch_one_prepared(connection, RETURNING, [f"p{n}", "d", EXPIRES])
+
+    # then: one cursor, kept with the connection it was made on; one statement,
+    # prepared once and run three times
+    raw, cursor = getattr(connection, db._KEPT)
+    assert raw is connection.connection
+    assert not cursor.closed
+    [(generic, custom)] = _prepared()
+    assert generic + custom == 3
+
+    # when: the database connection is no longer the one the cursor was made on
+    setattr(connection, db._KEPT, (object(), cursor))
+    db.fetch_one_prepared(connection, RETURNING, ["again", "d", EXPIRES])
+
+    # then: a new cursor on the connection in use
+    raw, fresh = getattr(connection, db._KEPT)
+    assert raw is connection.connection
+    assert fresh is not cursor
+    assert Session.objects.count() == 4
