@@ -10,6 +10,15 @@ of true pairs over the pairs that share a blocking key, starting from the m fitt
 the generated register and keeping it as a prior (pseudo-counts): a small register
 stays close to the prior, a large one speaks for itself. The result gives, for each
 pattern, the posterior probability that the pair is one person.
+
+Random pairs are not all of two different persons: in a register where most persons
+have a duplicate, a random pair is one person about as often as two strangers share a
+date of birth, so the share of random pairs agreeing on a date (or a rare name) over-
+states u, the chance agreement, and every pair agreeing on it is scored too low. At
+each EM step u is therefore taken again from the random pairs, each weighted by the
+probability that it is of two different persons under the current model (the random
+pairs' own E step); where duplicates are rare the weights are all about 1 and u is the
+plain share.
 """
 
 from __future__ import annotations
@@ -34,7 +43,12 @@ SIZES = (
 # and u are shares among the pairs whose names agree, and its level "none" weighs nothing
 # (m = u = 1), so the agreement is not counted twice.
 RARITY = FIELDS.index("rarity")
-PRIOR_PAIRS = 500.0  # the prior's weight, in pairs
+# The prior's weight, in pairs. The fitted m comes from a generated register that never
+# replaces a date or a given name outright (m of a replaced date 0.9 %); worth 500 pairs
+# it held that m at 1.8 % on FEBRL4's Cyrillic variant, whose 4,800 candidate duplicate
+# pairs show 3.3 % (2.3 % worth 50). Worth 50 it still steers a register of a few
+# hundred duplicates and keeps a level the register never shows from falling to nothing.
+PRIOR_PAIRS = 50.0
 _FLOOR = 1e-6
 
 
@@ -73,14 +87,18 @@ def _normalised(counts: list[float], field: int = 0) -> tuple[float, ...]:
 def u_of(
     random_pairs: Counter[matching.Comparison],
     frequencies: matching.NameFrequencies | None = None,
+    model: Model | None = None,
 ) -> tuple[tuple[float, ...], ...]:
     """u of each level: its share among random pairs of the register (as Splink does);
     the rarity's from the register's ``frequencies`` (``matching.rarity_u``), as random
-    pairs rarely agree on a full name."""
+    pairs rarely agree on a full name. With ``model``, each random pair counts by the
+    probability that it is of two different persons under that model (the duplicates
+    among the random pairs do not count as chance agreement)."""
     counts = [[0.5] * size for size in SIZES]
     for pattern, count in random_pairs.items():
+        weight = count * (1.0 - model.probability(pattern)) if model is not None else count
         for f, level in enumerate(pattern):
-            counts[f][level] += count
+            counts[f][level] += weight
     u = [_normalised(row, f) for f, row in enumerate(counts)]
     if frequencies is not None:
         u[RARITY] = matching.rarity_u(frequencies)
@@ -95,10 +113,11 @@ def estimate(
     frequencies: matching.NameFrequencies | None = None,
     iterations: int = 40,
 ) -> Model:
-    """EM for m and the share of true pairs, u fixed from random pairs (and the rarity's
-    from the register's name ``frequencies``). ``patterns`` counts the pairs that share a
-    blocking key; the other pairs of the register (of ``all_pairs``) count as different
-    persons."""
+    """EM for m and the share of true pairs, u from random pairs (and the rarity's from
+    the register's name ``frequencies``), the random pairs weighted at each step by the
+    probability that they are of two different persons. ``patterns`` counts the pairs
+    that share a blocking key; the other pairs of the register (of ``all_pairs``) count
+    as different persons."""
     start = prior_m()
     u = u_of(random_pairs, frequencies)
     model = Model(m=start, u=u, share=min(0.5, max(_FLOOR, 1.0 / max(2, all_pairs))))
@@ -113,6 +132,7 @@ def estimate(
                 m_counts[f][level] += r * count
         share = min(0.5, max(_FLOOR / max(1, all_pairs), matched / max(1, all_pairs)))
         m = tuple(_normalised(row, f) for f, row in enumerate(m_counts))
+        u = u_of(random_pairs, frequencies, model)
         new = Model(m=m, u=u, share=share)
         change = abs(math.log(new.share) - math.log(model.share))
         model = new
