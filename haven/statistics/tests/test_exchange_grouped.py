@@ -367,8 +367,10 @@ def test_issue15_the_year_without_a_registration_date_is_the_utc_years() -> None
         )
     )
     # two victims alike: one record, counted twice
-    for _ in range(2):
-        cases.append(registered_case(lead=ngo, decider=decider, registered_on=date(2023, 12, 31)))
+    cases += [
+        registered_case(lead=ngo, decider=decider, registered_on=date(2023, 12, 31))
+        for _ in range(2)
+    ]
     Case.objects.filter(pk__in=[c.pk for c in cases[:3]]).update(
         status_changed_at=datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
     )
