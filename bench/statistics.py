@@ -10,8 +10,9 @@ and ``--clones`` more copies are made in SQL (100,000 and 9 give a million). The
 times, ``--runs`` times each, the cube query alone and the whole Eurostat set (the
 query, the four tables, primary and secondary suppression, the audit event) of the
 busiest year, the trend over ten years, the backlog, the regional dashboard (victims by
-region of the lead and sex) and the exchange's registered victims (the source of the
-HTCDS, CTDC and regional releases). Prints one JSON line per figure; on PostgreSQL
+region of the lead and sex), the exchange's registered victims (counted per distinct
+record: the source of the HTCDS, CTDC and regional releases) and those three releases
+(wall and CPU time). Prints one JSON line per figure; on PostgreSQL
 also the server's time, buffers and scans (``EXPLAIN (ANALYZE, BUFFERS)``) of the
 cube's, the regional dashboard's and the exchange's queries. The goal (issue 15): the
 full set in under 1 s at 1,000,000 cases on PostgreSQL.
@@ -193,6 +194,17 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     return samples, result
 
 
+def timed_cpu(fn: Callable[[], Any], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds (this process: Python's share, not the server's) per run."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return walls, cpus
+
+
 def emit(figure: dict[str, Any]) -> None:
     print(json.dumps(figure), flush=True)
 
@@ -268,7 +280,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def measure(args: argparse.Namespace, rapporteur: Any, total: int, vendor: str) -> None:
-    from haven.statistics import cube, selectors
+    from haven.statistics import cube, selectors, services_exchange
     from haven.statistics import selectors_dashboards as dashboards
     from haven.statistics import selectors_exchange as exchange
     from haven.statistics.management.commands.stats import CONSOLE
@@ -304,7 +316,18 @@ def measure(args: argparse.Namespace, rapporteur: Any, total: int, vendor: str) 
     )
     figure("statistics_regions", samples, total, vendor, year=year, regions=len(grid.rows) - 1)
     samples, victims = timed(lambda: exchange.registered_victims(country=COUNTRY), args.runs)
-    figure("statistics_exchange_victims", samples, total, vendor, victims=len(victims))
+    figure("statistics_exchange_victims", samples, total, vendor,
+           victims=sum(victims.values()), records=len(victims))  # fmt: skip
+    # What the exchange builds from them (the two victim-level files write an audit event).
+    releases: dict[str, Callable[[], Any]] = {
+        "own_release": lambda: services_exchange.own_release(country=COUNTRY),
+        "htcds_export": lambda: services_exchange.htcds_export(actor=rapporteur, file_format="csv"),
+        "ctdc_release": lambda: services_exchange.ctdc_release(actor=rapporteur),
+    }
+    for name, build in releases.items():
+        walls, cpus = timed_cpu(build, args.runs)
+        figure(f"statistics_exchange_{name}", walls, total, vendor,
+               cpu_median_ms=round(statistics.median(cpus) * 1000, 1))  # fmt: skip
     if vendor == "postgresql":
         readers: dict[str, Callable[[], Any]] = {
             "cube": lambda: cube.registered_cube(country=COUNTRY, years=[year], bands=bands),

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from haven.lib import signing
 from haven.statistics import kanon
 from haven.statistics.errors import FileInvalid, KeyInvalid, SignatureInvalid
-from haven.statistics.htcds import Victim
+from haven.statistics.htcds import Victims, counted
 
 FORMAT = "haven-regional/1"
 DIMENSIONS = ("year", "sex", "age_group", "exploitation")
@@ -81,12 +81,13 @@ def _age(group: str) -> str:
     return "unknown" if group == "unknown" else "adult"
 
 
-def aggregate(victims: Iterable[Victim]) -> Counter[Cell]:
-    """Registered victims per cell; a victim with several broad forms counts in each."""
+def aggregate(victims: Victims) -> Counter[Cell]:
+    """Registered victims per cell; a victim with several broad forms counts in each.
+    Victims counted per distinct record are added a record at a time."""
     counts: Counter[Cell] = Counter()
-    for victim in victims:
+    for victim, n in counted(victims).items():
         for broad in kanon.broad_forms(victim.forms_of_exploitation).split(";"):
-            counts[(str(victim.year), victim.sex, _age(victim.age_group), broad)] += 1
+            counts[(str(victim.year), victim.sex, _age(victim.age_group), broad)] += n
     return counts
 
 
@@ -246,7 +247,7 @@ def loads(content: bytes, key: Ed25519PublicKey) -> RegionalRelease:
     )
 
 
-def release_build(victims: Sequence[Victim], *, sender: str, threshold: int) -> RegionalRelease:
+def release_build(victims: Victims, *, sender: str, threshold: int) -> RegionalRelease:
     """The protected release of one state's registered victims."""
     return RegionalRelease(
         sender=sender,

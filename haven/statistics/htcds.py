@@ -19,7 +19,7 @@ import io
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -152,6 +152,16 @@ class Victim:
     age_group: str
 
 
+# Victims as the readers give them: counted per distinct record (``Counter``), or one
+# record per victim.
+Victims = Mapping[Victim, int] | Sequence[Victim]
+
+
+def counted(victims: Victims) -> Mapping[Victim, int]:
+    """The victims counted per distinct record (a mapping is taken as it is)."""
+    return victims if isinstance(victims, Mapping) else Counter(victims)
+
+
 def age_group(age: int | None, *, treat_as_child: bool) -> str:
     """The age group at registration (R-44): a band, or child when only that is known."""
     if age is None:
@@ -191,12 +201,20 @@ def victim_record(victim: Victim) -> Record:
 
 
 def _rows(records: Sequence[Record]) -> list[list[str]]:
-    """The export's rows: every column, blank where not held, a fresh random id each."""
+    """The export's rows: every column, blank where not held, a fresh random id each.
+    A record repeated (the same dict, as ``kanon.htcds_release`` repeats a record per
+    victim of its class) is laid out once; each row still gets its own id."""
     spec = standard()
+    at = spec.columns.index(spec.record_id)
+    laid_out: dict[int, list[str]] = {}  # id() of a record -> its row (the list holds it)
     rows = []
     for record in records:
-        values = {**record, spec.record_id: secrets.token_hex(8)}
-        rows.append([values.get(column, "") for column in spec.columns])
+        row = laid_out.get(id(record))
+        if row is None:
+            row = laid_out[id(record)] = [record.get(column, "") for column in spec.columns]
+        row = row.copy()
+        row[at] = secrets.token_hex(8)
+        rows.append(row)
     return rows
 
 

@@ -175,10 +175,14 @@ def _chain(victim: Victim, hierarchies: Sequence[Hierarchy] = HIERARCHIES) -> Ch
 
 
 def _chains(
-    victims: Sequence[Victim], hierarchies: Sequence[Hierarchy] = HIERARCHIES
+    victims: htcds.Victims, hierarchies: Sequence[Hierarchy] = HIERARCHIES
 ) -> Counter[Chains]:
-    """Victims grouped by their values at every level: the search works on the groups."""
-    return Counter(_chain(v, hierarchies) for v in victims)
+    """Victims grouped by their values at every level: the search works on the groups.
+    A victim counted per distinct record is worked out once for all its count."""
+    groups: Counter[Chains] = Counter()
+    for victim, count in htcds.counted(victims).items():
+        groups[_chain(victim, hierarchies)] += count
+    return groups
 
 
 def _at(chains: Chains, node: Node) -> tuple[str, ...]:
@@ -294,35 +298,37 @@ def search(
 
 
 def release(
-    victims: Sequence[Victim],
+    victims: htcds.Victims,
     *,
     k: int = DEFAULT_K,
     max_suppression: float = DEFAULT_MAX_SUPPRESSION,
     node: Node | None = None,
 ) -> Release:
     """The k-anonymous release of ``victims``: at the best node, or at ``node`` if given
-    (``(0, 0, 0, 0, 0)`` is plain suppression without generalisation)."""
+    (``(0, 0, 0, 0, 0)`` is plain suppression without generalisation). The victims may
+    come counted per distinct record: the search works on classes, and the rows are
+    written out a class at a time."""
     groups = _chains(victims)
+    total = sum(groups.values())
     chosen = node if node is not None else search(groups, k=k, max_suppression=max_suppression).node
-    classes: Counter[tuple[str, ...]] = Counter()
-    for chains, count in groups.items():
-        classes[_at(chains, chosen)] += count
-    rows: list[tuple[str, ...]] = []
+    classes = evaluate_classes(groups, chosen)
     generalised = dict.fromkeys(COLUMNS, 0)
     for chains, count in groups.items():
         values = _at(chains, chosen)
         if classes[values] < k:
             continue
-        rows.extend([values] * count)
         for column, chain, value in zip(COLUMNS, chains, values, strict=True):
             if value != chain[0]:
                 generalised[column] += count
+    # Sorted rows: each released class's values, as many times as it has victims.
+    rows = [values for values in sorted(classes) if classes[values] >= k]
+    rows = [values for values in rows for _ in range(classes[values])]
     return Release(
         k=k,
         node=chosen,
-        rows=sorted(rows),
-        total=len(victims),
-        suppressed=len(victims) - len(rows),
+        rows=rows,
+        total=total,
+        suppressed=total - len(rows),
         generalised=generalised,
         levels={h.column: h.levels[level] for h, level in zip(HIERARCHIES, chosen, strict=True)},
     )
@@ -497,7 +503,7 @@ def _htcds_write(victim: Victim, chains: Chains, node: Node) -> htcds.Record:
 
 
 def htcds_release(
-    victims: Sequence[Victim],
+    victims: htcds.Victims,
     *,
     k: int = DEFAULT_K,
     max_suppression: float = DEFAULT_MAX_SUPPRESSION,
@@ -505,9 +511,15 @@ def htcds_release(
 ) -> HtcdsRelease:
     """The HTCDS records of ``victims`` made k-anonymous over every column that
     describes a victim: generalised at the least-loss node, then the classes still
-    under k left out (R-46)."""
-    chains = [_chain(v, HTCDS_HIERARCHIES) for v in victims]
-    groups = Counter(chains)
+    under k left out (R-46). The victims may come counted per distinct record: the
+    search works on classes, and a record is written once per distinct victim, then
+    repeated for its count."""
+    weights = htcds.counted(victims)
+    chains = {victim: _chain(victim, HTCDS_HIERARCHIES) for victim in weights}
+    groups: Counter[Chains] = Counter()
+    for victim, count in weights.items():
+        groups[chains[victim]] += count
+    total = sum(groups.values())
     chosen = node
     if chosen is None:
         chosen = search(
@@ -515,15 +527,16 @@ def htcds_release(
         ).node
     classes = evaluate_classes(groups, chosen)
     generalised = {h.column: 0 for h in HTCDS_HIERARCHIES}
-    records = []
-    for victim, chain in zip(victims, chains, strict=True):
+    written: list[tuple[htcds.Record, int]] = []
+    for victim, count in weights.items():
+        chain = chains[victim]
         values = _at(chain, chosen)
         if classes[values] < k:
             continue
-        records.append(_htcds_write(victim, chain, chosen))
+        written.append((_htcds_write(victim, chain, chosen), count))
         for h, levels, value in zip(HTCDS_HIERARCHIES, chain, values, strict=True):
             if value != levels[0]:
-                generalised[h.column] += 1
+                generalised[h.column] += count
     emptied: set[str] = set()
     written_in: dict[str, str] = {}
     for column, level in zip(HTCDS_COLUMNS, chosen, strict=True):
@@ -531,13 +544,13 @@ def htcds_release(
             kept = column.written_in.get(level)
             written_in[column.hierarchy.column] = kept or ""
             emptied.update(f for f in column.fields if f != kept)
-    released = len(records)
+    released = sum(count for _, count in written)
     report: HtcdsReport = {
         "k": k,
-        "records": len(victims),
+        "records": total,
         "released": released,
-        "suppressed": len(victims) - released,
-        "suppression_rate": round((len(victims) - released) / len(victims), 4) if victims else 0.0,
+        "suppressed": total - released,
+        "suppression_rate": round((total - released) / total, 4) if total else 0.0,
         "levels": {
             h.column: h.levels[level] for h, level in zip(HTCDS_HIERARCHIES, chosen, strict=True)
         },
@@ -545,6 +558,9 @@ def htcds_release(
         "written_in": written_in,
         "emptied": sorted(emptied),
     }
+    # Sorted by their values, each record as many times as its victims (equal records
+    # are equal whichever comes first); the same dict repeated, never changed after.
     columns = htcds.standard().columns
-    records.sort(key=lambda r: tuple(r.get(c, "") for c in columns))
+    written.sort(key=lambda rc: tuple(rc[0].get(c, "") for c in columns))
+    records = [record for record, count in written for _ in range(count)]
     return HtcdsRelease(records=records, report=report)

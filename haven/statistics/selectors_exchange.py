@@ -8,9 +8,13 @@ statistical row: no person is joined; nothing is decrypted.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC
 
-from django.db.models import QuerySet
+from django.db.models import Case as Case_
+from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import OrgType, User
@@ -50,51 +54,71 @@ def country_of(user: User, *, importing: bool = False) -> str:
     return user.organisation.country
 
 
-def _age(birth_year: int | None, estimated_min: int | None, year: int) -> int | None:
-    if birth_year is not None:
-        return year - birth_year
-    return estimated_min
+# The age group at registration (``htcds.age_group``) as the database computes it: the
+# age in the year of registration, else the lowest estimated age; without either, a
+# victim treated as a child is in "0-17".
+_BANDS = ((12, "0-11"), (18, "12-17"), (25, "18-24"), (35, "25-34"), (50, "35-49"))
 
 
-def registered_victims(*, country: str) -> list[htcds.Victim]:
+def _age_group() -> Case_:
+    return Case_(
+        When(age__isnull=True, stat_age_status__in=sorted(CHILD), then=Value("0-17")),
+        When(age__isnull=True, then=Value("unknown")),
+        *(When(age__lt=upper, then=Value(band)) for upper, band in _BANDS),
+        default=Value("50+"),
+        output_field=CharField(),
+    )
+
+
+def registered_victims(*, country: str) -> Counter[htcds.Victim]:
     """The country's registered victims (R-44: presumed, identified, declined formal
-    identification), each in the year of the first decision that registered them. The
+    identification), each in the year of the first decision that registered them,
+    counted per distinct record: the database groups them, one row per combination of
+    what statistics uses, so Python builds a record per group, not per victim. The
     person's facts and the lead's type are the case's statistical row (``Case.stat_*``,
     kept by database triggers): the case alone is read, no person, membership or
     organisation is joined."""
     rows = (
         Case.objects.filter(country=country, identification_status__in=list(REGISTERED))
+        .annotate(
+            # the year of the date, else of the moment in UTC (as Python reads it)
+            year=Coalesce(
+                ExtractYear("registered_on"), ExtractYear("status_changed_at", tzinfo=UTC)
+            ),
+        )
+        .annotate(
+            age=Coalesce(
+                F("year") - F("stat_birth_year"),
+                F("stat_estimated_age_min"),
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(age_group=_age_group())
         .values_list(
             "stat_sex",
             "stat_citizenships",
-            "stat_age_status",
-            "stat_birth_year",
-            "stat_estimated_age_min",
             "identification_status",
             "forms_of_exploitation",
             "stat_lead_org_type",
-            "registered_on",
-            "status_changed_at",
+            "year",
+            "age_group",
         )
-        .order_by("pk")
+        .annotate(victims=Count("pk"))
+        .order_by()
     )
-    victims = []
-    for sex, cits, age_status, born, estimated, status, forms, lead, on, changed in rows:
-        year = (on or changed).year
-        victims.append(
-            htcds.Victim(
-                sex=sex or Sex.UNKNOWN,  # null only until the insert's trigger
-                citizenships=tuple(cits or ()),
-                identification_status=status,
-                forms_of_exploitation=tuple(forms or ()),
-                organisation_type=lead or OrgType.OTHER,
-                country=country,
-                year=year,
-                age_group=htcds.age_group(
-                    _age(born, estimated, year), treat_as_child=age_status in CHILD
-                ),
-            )
+    victims: Counter[htcds.Victim] = Counter()
+    for sex, cits, status, forms, lead, year, group, count in rows:
+        victim = htcds.Victim(
+            sex=sex or Sex.UNKNOWN,  # null only until the insert's trigger
+            citizenships=tuple(cits or ()),
+            identification_status=status,
+            forms_of_exploitation=tuple(forms or ()),
+            organisation_type=lead or OrgType.OTHER,
+            country=country,
+            year=int(year),
+            age_group=group,
         )
+        victims[victim] += count
     return victims
 
 

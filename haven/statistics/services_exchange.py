@@ -11,6 +11,7 @@ transaction (R-46: only protected statistics leave; nothing identifies a person)
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,15 +50,17 @@ def _audit(user: User, action: str, object_type: str, object_id: object, **detai
 CHILD_AGE_GROUPS = frozenset({"0-11", "12-17", "0-17"})
 
 
-def adult_victims(*, country: str) -> list[htcds.Victim]:
-    """The country's registered victims for a victim-level file: children left out
-    (R-29). They are counted in the aggregate tables, with their small cells
-    suppressed (R-46)."""
-    return [
-        v
-        for v in selectors.registered_victims(country=country)
-        if v.age_group not in CHILD_AGE_GROUPS
-    ]
+def adult_victims(*, country: str) -> Counter[htcds.Victim]:
+    """The country's registered victims for a victim-level file, counted per distinct
+    record: children left out (R-29). They are counted in the aggregate tables, with
+    their small cells suppressed (R-46)."""
+    return Counter(
+        {
+            victim: count
+            for victim, count in selectors.registered_victims(country=country).items()
+            if victim.age_group not in CHILD_AGE_GROUPS
+        }
+    )
 
 
 @dataclass(frozen=True)
