@@ -162,11 +162,16 @@ def counted(victims: Victims) -> Mapping[Victim, int]:
     return victims if isinstance(victims, Mapping) else Counter(victims)
 
 
+# The age bands below 50 (upper bound, exclusive), then "50+"; the exchange's grouped
+# read computes the same bands in SQL (``selectors_exchange``).
+AGE_BANDS = ((12, "0-11"), (18, "12-17"), (25, "18-24"), (35, "25-34"), (50, "35-49"))
+
+
 def age_group(age: int | None, *, treat_as_child: bool) -> str:
     """The age group at registration (R-44): a band, or child when only that is known."""
     if age is None:
         return "0-17" if treat_as_child else "unknown"
-    for upper, band in ((12, "0-11"), (18, "12-17"), (25, "18-24"), (35, "25-34"), (50, "35-49")):
+    for upper, band in AGE_BANDS:
         if age < upper:
             return band
     return "50+"

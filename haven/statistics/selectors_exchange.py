@@ -57,14 +57,13 @@ def country_of(user: User, *, importing: bool = False) -> str:
 # The age group at registration (``htcds.age_group``) as the database computes it: the
 # age in the year of registration, else the lowest estimated age; without either, a
 # victim treated as a child is in "0-17".
-_BANDS = ((12, "0-11"), (18, "12-17"), (25, "18-24"), (35, "25-34"), (50, "35-49"))
 
 
 def _age_group() -> Case_:
     return Case_(
         When(age__isnull=True, stat_age_status__in=sorted(CHILD), then=Value("0-17")),
         When(age__isnull=True, then=Value("unknown")),
-        *(When(age__lt=upper, then=Value(band)) for upper, band in _BANDS),
+        *(When(age__lt=upper, then=Value(band)) for upper, band in htcds.AGE_BANDS),
         default=Value("50+"),
         output_field=CharField(),
     )
