@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from haven.accounts.models import User
 from haven.deadlines import kinds as deadline_kinds
 from haven.deadlines import notify as referral_notify
 from haven.deadlines.models import Notification, Task
-from haven.lib import paging
+from haven.lib import links, paging
 
 if TYPE_CHECKING:  # django-stubs-ext's runtime WithAnnotations takes a single argument
     from uuid import UUID
@@ -154,7 +153,13 @@ class DeadlineSection:
 
 
 def my_deadlines_due(
-    *, user: User, before: datetime, since: datetime | None = None, limit: int, now: datetime
+    *,
+    user: User,
+    before: datetime,
+    since: datetime | None = None,
+    limit: int,
+    now: datetime,
+    own_read: OwnRead | None = None,
 ) -> DeadlineSection:
     """``my_deadlines`` due before ``before`` (and from ``since``): the first
     ``limit`` and how many, in four bounded reads whatever the number of open
@@ -166,7 +171,10 @@ def my_deadlines_due(
     SQLite reads every open deadline of the window in the country through the
     (status, due) index and asks each whether it is the organisation's: for an
     organisation with few deadlines among many others' (the police on 20,000 cases
-    with none of the 30,000 open deadlines), a scan of all of them on every page."""
+    with none of the 30,000 open deadlines), a scan of all of them on every page.
+
+    ``own_read``: the user's own deadlines of this window already read
+    (``own_deadlines_due``, two windows at once), then not read again."""
     tasks = open_tasks_seen_by(user).filter(due_at__lt=before)
     if since is not None:
         tasks = tasks.filter(due_at__gte=since)
@@ -174,18 +182,63 @@ def my_deadlines_due(
     own = tasks.filter(assigned_user_id=user.pk).exclude(
         assigned_organisation_id=user.organisation_id
     )
-    read = [
-        list(_as_deadlines(part, now).only(*_ROW_FIELDS)[:limit]) for part in (organisation, own)
-    ]
+    read = [_first_deadlines(organisation, now, limit)]
+    known = [paging.count_read(read[0], limit=limit)]
+    if own_read is None:
+        read.append(_first_deadlines(own, now, limit))
+        known.append(paging.count_read(read[1], limit=limit))
+    else:
+        read.append(own_read.rows[:limit])
+        known.append(len(own_read.rows) if own_read.complete else None)
     rows = sorted([*read[0], *read[1]], key=lambda t: (t.due_at, t.id.hex))
     # A part read short is counted by its rows (usually the user's own, often none):
     # only a part that filled the limit is asked for its count.
     count = paging.capped_count_of_parts(
         [organisation.order_by().values("id"), own.order_by().values("id")],
         limit=DEADLINE_COUNT_LIMIT,
-        known=[paging.count_read(part, limit=limit) for part in read],
+        known=known,
     )
     return DeadlineSection(count=count, rows=rows[:limit])
+
+
+def _first_deadlines(tasks: QuerySet[Task], now: datetime, limit: int) -> list[Deadline]:
+    return list(_as_deadlines(tasks, now).only(*_ROW_FIELDS)[:limit])
+
+
+@dataclass(frozen=True)
+class OwnRead:
+    """The user's own deadlines outside the organisation of one window, soonest first:
+    all of them (``complete``), or the first ones only (then they are counted)."""
+
+    rows: list[Deadline]
+    complete: bool
+
+
+def own_deadlines_due(
+    *, user: User, now: datetime, before: datetime, limit: int
+) -> tuple[OwnRead, OwnRead | None]:
+    """The user's own deadlines outside the organisation (``my_deadlines_due``'s second
+    part) overdue at ``now``, and due from ``now`` until ``before``, in one read of at
+    most ``limit`` (at least twice a section's rows) instead of one a window: the home
+    page's two deadline sections. They are usually none: one query, not two.
+
+    The overdue come first in the read: they are all there when the read came back
+    short or went on past them, else the read holds the first ``limit`` of them. The
+    coming ones are all there when the read came back short; else they are the first
+    ones when at least half the read is theirs, or None: not known, to be read apart."""
+    own = (
+        open_tasks_seen_by(user)
+        .filter(due_at__lt=before, assigned_user_id=user.pk)
+        .exclude(assigned_organisation_id=user.organisation_id)
+    )
+    read = _first_deadlines(own, now, limit)
+    short = len(read) < limit
+    overdue = [task for task in read if task.due_at < now]
+    coming = read[len(overdue) :]
+    coming_known = OwnRead(coming, complete=True) if short else None
+    if not short and len(coming) >= limit // 2:
+        coming_known = OwnRead(coming, complete=False)
+    return OwnRead(overdue, complete=short or bool(coming)), coming_known
 
 
 # What a row of ``my_deadlines_due`` shows (``what_is_due``, ``where_to_act``, its
@@ -197,7 +250,7 @@ def where_to_act(task: Task) -> str:
     """The page a deadline of ``my_deadlines`` links to: its case, or, for a kind
     acted on off the team, the page its owner names ("" when there is none)."""
     if getattr(task, "case_visible", True):
-        return reverse("web:case_detail", args=[task.case_id])
+        return links.reverse_by_id("web:case_detail", task.case_id)  # once a process, not a row
     return deadline_kinds.off_team_link(task.kind, detail=task.detail)
 
 

@@ -116,10 +116,22 @@ def _waiting_referrals(user: User, now: datetime) -> Section:
 def home_for(*, user: User, now: datetime | None = None) -> Home:
     """The four sections of the home page for ``user`` (a case role)."""
     moment = now or timezone.now()
-    upcoming = deadline_selectors.my_deadlines_due(
-        user=user, since=moment, before=moment + DEADLINE_WINDOW, limit=ROWS, now=moment
+    # The user's own deadlines outside the organisation (usually none) for both
+    # sections in one read rather than one a section.
+    own_overdue, own_coming = deadline_selectors.own_deadlines_due(
+        user=user, now=moment, before=moment + DEADLINE_WINDOW, limit=2 * ROWS
     )
-    overdue = deadline_selectors.my_deadlines_due(user=user, before=moment, limit=ROWS, now=moment)
+    upcoming = deadline_selectors.my_deadlines_due(
+        user=user,
+        since=moment,
+        before=moment + DEADLINE_WINDOW,
+        limit=ROWS,
+        now=moment,
+        own_read=own_coming,
+    )
+    overdue = deadline_selectors.my_deadlines_due(
+        user=user, before=moment, limit=ROWS, now=moment, own_read=own_overdue
+    )
     return Home(
         my_cases=my_cases(user=user),
         deadlines=_deadlines(upcoming),

@@ -266,15 +266,17 @@ def test_it_says_so_when_a_section_is_empty(ngo: Organisation) -> None:
 
 
 # Session, user and second factor (3); my cases and new referrals, their rows and their
-# count (4); each deadline section, the organisation's and the user's own first rows
-# (2) and their counts side by side in one query, each on its own index and stopping at
-# 100 (1): 6; the frame: the unread-notification count and the organisation's name (2:
-# the menu's count of waiting referrals is the section's, not counted again); the
-# session saved back (savepoint, update, release: 3). 18 at most, however many rows
-# there are. A count is asked only where the rows read filled the section (a part read
-# short is counted by its rows): with a row or two a section, neither deadline section
+# count (4); the user's own deadlines outside the organisation for both deadline
+# sections in one read (1); each deadline section, the organisation's first rows (1)
+# and the counts side by side in one query, each on its own index and stopping at 100
+# (1): 4; the frame: the unread-notification count and the organisation's name (2: the
+# menu's count of waiting referrals is the section's, not counted again); the session
+# saved back (savepoint, update, release: 3). 17 at most (18 before the user's own
+# deadlines were read once for both sections), however many rows there are. A count
+# is asked only where the rows read filled the section (a part read short is counted by
+# its rows): with a row or two a section, neither deadline section
 # nor the referrals ask one (3 fewer); with many referrals none are counted apart.
-HOME_QUERIES = 18
+HOME_QUERIES = 17
 HOME_QUERIES_FEW_ROWS = HOME_QUERIES - 3
 
 
@@ -304,6 +306,79 @@ def test_it_shows_the_home_page_in_a_fixed_number_of_queries(
     # the menu's badge shows the section's count of every waiting referral
     waiting = "1 referral waiting" if rows == 1 else f"{rows} referrals waiting"
     assert f'<span class="badge">{waiting}</span>' in html
+
+
+# --- the user's own deadlines outside the organisation, read once for both sections ---------
+
+
+def _own_elsewhere(*, lead: User, other: Organisation, overdue: int, coming: int) -> None:
+    """Deadlines assigned to ``lead`` but owned by ``other``, on a case of lead's team:
+    ``overdue`` before TODAY, ``coming`` in the next 14 days, and one after them."""
+    case = quiet_case(actor=lead)
+    add_to_team(case=case, organisation=other)
+    days = [-(n % 9) - 1 for n in range(overdue)] + [n % 13 for n in range(coming)] + [20]
+    Task.objects.bulk_create(
+        Task(
+            case=case,
+            kind=identification_clocks.SCREENING_REVIEW,
+            due_at=NOW + timedelta(days=day, minutes=n),
+            remind_at=NOW + timedelta(days=day - 7),
+            assigned_organisation=other,
+            assigned_user=lead,
+            created_at=NOW - timedelta(days=30),
+        )
+        for n, day in enumerate(days)
+    )
+
+
+def _sections_read_apart(user: User) -> tuple[deadline_selectors.DeadlineSection, ...]:
+    """The two deadline sections as each read the user's own deadlines on its own."""
+    upcoming = deadline_selectors.my_deadlines_due(
+        user=user, since=NOW, before=NOW + home.DEADLINE_WINDOW, limit=home.ROWS, now=NOW
+    )
+    overdue = deadline_selectors.my_deadlines_due(user=user, before=NOW, limit=home.ROWS, now=NOW)
+    return upcoming, overdue
+
+
+@pytest.mark.parametrize(
+    ("overdue", "coming"),
+    [(0, 0), (1, 2), (9, 9), (10, 10), (19, 0), (25, 0), (0, 25), (15, 8), (8, 15), (5, 30)],
+)
+def test_it_shows_the_users_own_deadlines_elsewhere_as_when_each_section_read_them(
+    ngo: Organisation, police: Organisation, overdue: int, coming: int
+) -> None:
+    # given: the user's own deadlines at the police, and a few of the organisation's
+    lead = staff(ngo, Role.CASEWORKER)
+    _own_elsewhere(lead=lead, other=police, overdue=overdue, coming=coming)
+    case = quiet_case(actor=lead)
+    deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5))
+    deadline(case=case, organisation=ngo, due_on=date(2026, 3, 14))
+
+    # when
+    found = _home(lead)
+
+    # then: the same rows and counts as each section reading them apart
+    upcoming, late = _sections_read_apart(lead)
+    for shown, apart in ((found.deadlines, upcoming), (found.overdue, late)):
+        assert [row.due_at for row in shown.rows] == [task.due_at for task in apart.rows]
+        assert (shown.count, shown.exact) == (apart.count.value, apart.count.exact)
+    assert found.overdue.count == overdue + 1
+    assert found.deadlines.count == coming + 1
+
+
+def test_it_reads_the_users_own_deadlines_elsewhere_once_for_both_sections(
+    ngo: Organisation, police: Organisation, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    # given: none of the user's own deadlines elsewhere are due (the usual case)
+    lead = staff(ngo, Role.CASEWORKER)
+    case = quiet_case(actor=lead)
+    deadline(case=case, organisation=ngo, due_on=date(2026, 3, 5))
+
+    # when / then: my cases (2, no count: fewer rows than shown), referrals (1), the
+    # user's own deadlines (1), the organisation's of each section (2)
+    with django_assert_num_queries(6):
+        found = _home(lead)
+    assert found.overdue.count == 1
 
 
 # --- many cases, many deadlines (issue 13) ---------------------------------------------------
