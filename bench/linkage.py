@@ -25,7 +25,11 @@ and at or above 0.5 for Splink; the truth is every pair of records of one person
 - ``generated``: ``bench.linkage_data`` (seed 2014 or ``--seed``, 5,000 persons): gendered surnames,
   diminutives, swapped names, ten romanisations and Cyrillic, estimated dates;
 - ``generated_scale``: the same generator with ``--scale`` persons (about 1.65
-  records a person), Haven's engine only: time and memory at size.
+  records a person), Haven's engine only: time and memory at size;
+- ``generated_realistic``: the same generator with ``--scale`` persons drawing their
+  names from large pools with realistic (Zipf-like) frequencies
+  (``register(..., names="realistic")``), Haven's engine only: time and memory at the
+  size of a real register, whose blocks do not fill with namesakes as it grows.
 
 Engines: ``haven`` (``haven.linkage.dedupe``, ``--workers`` processes) and ``splink``
 (Splink with DuckDB, configured as its FEBRL examples do: NameComparison on each name,
@@ -146,6 +150,8 @@ def dataset(name: str, scale: int, seed: int = 2014) -> tuple[Rows, Truth]:
         return cyrillic_variant(rows), truth
     if name == "generated":
         return linkage_data.register(5000, seed=seed)
+    if name == "generated_realistic":
+        return linkage_data.register(scale, seed=2015, names="realistic")
     return linkage_data.register(scale, seed=2015)
 
 
@@ -329,10 +335,18 @@ def _peak_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of the workers it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(task: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: one engine on one dataset."""
     name, engine = task["dataset"], task["engine"]
     rows, truth = dataset(name, task["scale"], task.get("seed", 2014))
+    cpu_start = _cpu_seconds()
     start = time.perf_counter()
     if engine == "haven":
         predicted, more = run_haven(rows, extra=name == "febrl4_all", workers=task["workers"])
@@ -342,6 +356,7 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
             febrl=name.startswith("febrl4"),
         )  # fmt: skip
     seconds = time.perf_counter() - start
+    cpu_seconds = _cpu_seconds() - cpu_start
     peak = _peak_mb()
     tp = len(predicted & truth)
     precision = tp / len(predicted) if predicted else 0.0
@@ -359,12 +374,13 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
         "recall": round(recall, 4),
         "f1": round(f1, 4),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "peak_mb": peak,
         "workers": task["workers"] if engine == "haven" else None,
         "load_avg_1m": round(os.getloadavg()[0], 2),
         **more,
     }
-    if engine == "haven" and name not in {"febrl4_all", "generated_scale"}:
+    if engine == "haven" and name not in {"febrl4_all", "generated_scale", "generated_realistic"}:
         line.update(_calibration(rows, truth))
     return line
 
@@ -372,7 +388,10 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Linkage benchmark (issue 14)")
     parser.add_argument("--only", help="one dataset")
-    parser.add_argument("--scale", type=int, default=60_000, help="persons in generated_scale")
+    parser.add_argument(
+        "--scale", type=int, default=60_000,
+        help="persons in generated_scale and generated_realistic",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2014, help="seed of the generated register")
     parser.add_argument("--no-splink", action="store_true")
@@ -389,11 +408,14 @@ def main() -> None:
             os.dup2(stdout, 1)
         print(json.dumps(line), flush=True)
         return
-    names = ["febrl4_names", "febrl4_all", "febrl4_cyrillic", "generated", "generated_scale"]
+    names = [
+        "febrl4_names", "febrl4_all", "febrl4_cyrillic", "generated", "generated_scale",
+        "generated_realistic",
+    ]  # fmt: skip
     tasks = []
     for name in [n for n in names if args.only in (None, n)]:
         engines = ["haven"]
-        if not args.no_splink and name != "generated_scale":
+        if not args.no_splink and name not in {"generated_scale", "generated_realistic"}:
             engines += ["splink"] + (
                 ["splink_translit"] if name in {"febrl4_cyrillic", "generated"} else []
             )
