@@ -99,3 +99,22 @@ def test_the_realistic_dataset_is_in_the_benchmark() -> None:
     assert (rows, truth) == linkage_data.register(200, seed=2015, names="realistic")
     with pytest.raises(ValueError, match="small or realistic"):
         linkage_data.register(10, names="large")
+
+
+def test_pairs_only_counts_the_pairs_the_engine_compares() -> None:
+    from haven.linkage import dedupe, matching
+
+    rows, _ = linkage_data.register(300, seed=4, names="realistic")
+    records = [
+        matching.normalise(matching.Record(*(r[f] for f in linkage_data.FIELDS[1:]))) for r in rows
+    ]
+    _found, compared = dedupe.score_pairs(records, threshold=0.5, adapt=False)
+    assert compared > 0
+    assert linkage.count_pairs(rows) == compared
+    line = linkage.measure(
+        {"dataset": "generated_realistic", "engine": "haven", "scale": 300, "pairs_only": True}
+    )
+    assert line["pairs_compared"] == linkage.count_pairs(
+        linkage.dataset("generated_realistic", 300)[0]
+    )
+    assert "f1" not in line
