@@ -2,9 +2,13 @@
 Splink, in one run.
 
     python -m bench.linkage [--only NAME] [--scale 60000] [--workers 2] [--no-splink]
+    python -m bench.linkage --only generated_realistic --scale 300000 --pairs-only
 
 Prints one JSON line per figure: ``{"bench": "linkage", "dataset": ..., "engine": ...,
-"precision", "recall", "f1", "seconds", "peak_mb", "pairs_compared", ...}``. Each
+"precision", "recall", "f1", "seconds", "cpu_seconds", "peak_mb", "pairs_compared",
+...}``. ``--pairs-only`` counts the pairs Haven's engine would compare, without scoring
+them (``pairs_compared``, ``cpu_seconds``, ``peak_mb``): the growth at sizes too large
+to score in a session. Each
 figure runs in a fresh process, so that ``peak_mb`` (the largest resident set of that
 process and of the workers it started) is its own.
 
@@ -25,7 +29,11 @@ and at or above 0.5 for Splink; the truth is every pair of records of one person
 - ``generated``: ``bench.linkage_data`` (seed 2014 or ``--seed``, 5,000 persons): gendered surnames,
   diminutives, swapped names, ten romanisations and Cyrillic, estimated dates;
 - ``generated_scale``: the same generator with ``--scale`` persons (about 1.65
-  records a person), Haven's engine only: time and memory at size.
+  records a person), Haven's engine only: time and memory at size;
+- ``generated_realistic``: the same generator with ``--scale`` persons drawing their
+  names from large pools with realistic (Zipf-like) frequencies
+  (``register(..., names="realistic")``), Haven's engine only: time and memory at the
+  size of a real register, whose blocks do not fill with namesakes as it grows.
 
 Engines: ``haven`` (``haven.linkage.dedupe``, ``--workers`` processes) and ``splink``
 (Splink with DuckDB, configured as its FEBRL examples do: NameComparison on each name,
@@ -146,6 +154,8 @@ def dataset(name: str, scale: int, seed: int = 2014) -> tuple[Rows, Truth]:
         return cyrillic_variant(rows), truth
     if name == "generated":
         return linkage_data.register(5000, seed=seed)
+    if name == "generated_realistic":
+        return linkage_data.register(scale, seed=2015, names="realistic")
     return linkage_data.register(scale, seed=2015)
 
 
@@ -293,6 +303,23 @@ def run_splink(
     return pairs, {"pairs_compared": None}  # type: ignore[return-value]
 
 
+def count_pairs(rows: Rows) -> int:
+    """The pairs ``dedupe.score_pairs`` would compare: distinct records sharing a block."""
+    from haven.linkage import dedupe, matching
+
+    records = [
+        matching.normalise(matching.Record(*(r[f] for f in linkage_data.FIELDS[1:]))) for r in rows
+    ]
+    neighbours: list[list[list[int]]] = [[] for _ in records]
+    for members in dedupe.blocks(records):
+        for index in members:
+            neighbours[index].append(members)
+    return sum(
+        len({j for members in blocks for j in members if j > i})
+        for i, blocks in enumerate(neighbours)
+    )
+
+
 # --- measuring ---------------------------------------------------------------------------
 def _calibration(rows: Rows, truth: Truth) -> dict[str, Any]:
     from haven.linkage import dedupe, matching
@@ -329,10 +356,26 @@ def _peak_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of the workers it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(task: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: one engine on one dataset."""
     name, engine = task["dataset"], task["engine"]
     rows, truth = dataset(name, task["scale"], task.get("seed", 2014))
+    cpu_start = _cpu_seconds()
+    if task.get("pairs_only"):
+        compared = count_pairs(rows)
+        return {
+            "bench": "linkage", "dataset": name, "engine": "haven (pairs only)",
+            "records": len(rows), "pairs_compared": compared,
+            "cpu_seconds": round(_cpu_seconds() - cpu_start, 2), "peak_mb": _peak_mb(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+        }  # fmt: skip
     start = time.perf_counter()
     if engine == "haven":
         predicted, more = run_haven(rows, extra=name == "febrl4_all", workers=task["workers"])
@@ -342,6 +385,7 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
             febrl=name.startswith("febrl4"),
         )  # fmt: skip
     seconds = time.perf_counter() - start
+    cpu_seconds = _cpu_seconds() - cpu_start
     peak = _peak_mb()
     tp = len(predicted & truth)
     precision = tp / len(predicted) if predicted else 0.0
@@ -359,12 +403,13 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
         "recall": round(recall, 4),
         "f1": round(f1, 4),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "peak_mb": peak,
         "workers": task["workers"] if engine == "haven" else None,
         "load_avg_1m": round(os.getloadavg()[0], 2),
         **more,
     }
-    if engine == "haven" and name not in {"febrl4_all", "generated_scale"}:
+    if engine == "haven" and name not in {"febrl4_all", "generated_scale", "generated_realistic"}:
         line.update(_calibration(rows, truth))
     return line
 
@@ -372,10 +417,16 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Linkage benchmark (issue 14)")
     parser.add_argument("--only", help="one dataset")
-    parser.add_argument("--scale", type=int, default=60_000, help="persons in generated_scale")
+    parser.add_argument(
+        "--scale", type=int, default=60_000,
+        help="persons in generated_scale and generated_realistic",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2014, help="seed of the generated register")
     parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument(
+        "--pairs-only", action="store_true", help="count the pairs Haven's engine would compare"
+    )
     parser.add_argument("--task", help=argparse.SUPPRESS)  # one figure, in this process
     args = parser.parse_args()
     if args.task:
@@ -389,11 +440,18 @@ def main() -> None:
             os.dup2(stdout, 1)
         print(json.dumps(line), flush=True)
         return
-    names = ["febrl4_names", "febrl4_all", "febrl4_cyrillic", "generated", "generated_scale"]
+    names = [
+        "febrl4_names", "febrl4_all", "febrl4_cyrillic", "generated", "generated_scale",
+        "generated_realistic",
+    ]  # fmt: skip
     tasks = []
     for name in [n for n in names if args.only in (None, n)]:
         engines = ["haven"]
-        if not args.no_splink and name != "generated_scale":
+        if (
+            not args.no_splink
+            and not args.pairs_only
+            and name not in {"generated_scale", "generated_realistic"}
+        ):
             engines += ["splink"] + (
                 ["splink_translit"] if name in {"febrl4_cyrillic", "generated"} else []
             )
@@ -404,6 +462,7 @@ def main() -> None:
                 "scale": args.scale,
                 "workers": args.workers,
                 "seed": args.seed,
+                "pairs_only": args.pairs_only,
             }
             for e in engines
         ]

@@ -15,12 +15,25 @@ dates of birth (year only, day/month swapped, 01-01 and 1st-of-month placeholder
 name), twins (one surname and date of birth) and namesakes.
 
 Names are synthetic combinations of common names; no real person is described.
+
+``register(..., names="realistic")`` draws the names instead from large synthetic pools
+(``NamePools``) with a Zipf-like frequency, as a real register has them: each country's
+common names first (the lists below), then a long tail composed from syllables and
+endings of its language (never a list of real persons), weighted 1/(rank + 15) for
+surnames and 1/(rank + 4) for given names: the commonest Russian surname carries about
+1 % of its persons and most of the tail is carried by one or two. The default
+(``names="small"``) stays byte for byte what it was: the ``generated`` dataset, the
+fitted weights and the tests depend on it.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
+import functools
+import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -739,6 +752,73 @@ NATIONALITY = {
 ORIGINS = ("ru", "ru", "ru", "ua", "ua", "by", "lv", "lt", "pl", "cz", "ee", "vn", "th", "ng", "cn")
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# --- large pools with realistic frequencies (register(..., names="realistic")) ------------
+# Syllables and endings per language; names composed from them are synthetic. Each pool
+# starts with the common names of the small lists above (in their order, the commonest
+# first), then the composed tail.
+_RU_ONSETS = _words("б в г д ж з к л м н п р с т ф х ч ш бр гр др кр пр тр ст сл св зв бл гл")
+_RU_VOWELS = _words("а о е и у я ё ы")
+_RU_CODAS = ("", "", "", *_words("н р л к м т д ш х"))
+_RU_SURNAME_ENDINGS = _words("ов ов ов ев ин ин ский енко ук ич цкий")
+_RU_MALE_ENDINGS = _words("слав мир дор ан ий ей он ат гор им")
+_RU_FEMALE_ENDINGS = _words("ана ина ия ея ава ила ора ета еся ьяна")
+_LATIN_ONSETS = _words("b d g k l m n p r s t v z br dr gr kr pr st tr sk sl")
+_LATIN_VOWELS = _words("a e i o u ai au ie")
+_LATIN_CODAS = ("", "", "", *_words("n r l k m t s"))
+_SURNAME_FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # (masculine ending, feminine ending(s)): Lithuanian married then maiden.
+    "lv": (("iņš", "iņa"), ("ons", "one"), ("s", "a"), ("is", "e"), ("ēns", "ēna")),
+    "lt": (("as", "ienė", "aitė"), ("auskas", "auskienė", "auskaitė"),
+           ("us", "ienė", "ūtė"), ("ius", "ienė", "iūtė"), ("enas", "enienė", "enaitė")),
+    "pl": (("ski", "ska"), ("cki", "cka"), ("ak", "ak"), ("czyk", "czyk"), ("ek", "ek"),
+           ("owski", "owska")),
+    "cz": (("ák", "áková"), ("ý", "á"), ("a", "ová"), ("ek", "ková"), ("ec", "cová")),
+    "ee": (("", ""), ("e", "e"), ("mäe", "mäe"), ("ste", "ste"), ("pere", "pere"),
+           ("saar", "saar")),
+}  # fmt: skip
+_LATIN_MALE_ENDINGS = {
+    "lv": ("is", "s", "ars", "ārs", "ijs"), "lt": ("as", "us", "ius", "imas", "enas"),
+    "pl": ("ek", "an", "sław", "mir", "usz"), "cz": ("an", "ek", "slav", "mír", "oš"),
+    "ee": ("o", "u", "ar", "ev", "mo"),
+}  # fmt: skip
+_LATIN_FEMALE_ENDINGS = {
+    "lv": ("a", "e", "īte", "ija", "ite"), "lt": ("a", "ė", "ija", "utė", "ina"),
+    "pl": ("a", "ina", "ena", "sława", "ia"), "cz": ("a", "ka", "ie", "slava", "ena"),
+    "ee": ("e", "i", "a", "ike", "li"),
+}  # fmt: skip
+_VN_ONSETS = ("", *_words("b c d đ g h kh l m n ng nh ph qu s t th tr v x"))
+_VN_RIMES = _words(
+    "a à á ả ã ạ an ấn ăng anh ành ên ênh i inh ính o ong ông ơn u uân ung ương ường y "
+    "yên ến ải ơi ao ào iệp ọc úc ứ ũng"
+)
+_TH_PARTS = _words(
+    "sri wong chai suk kaew boon thong rat phrom sak som prasert manee kit wat pong siri "
+    "nakorn phan charoen ruang sombat kul thana wit yoo lert samut"
+)
+_NG_PREFIXES = _words(
+    "ade olu oke chi nwa obi ife ola ayo eme uche oni ogun ebe ike adu abu baba osa efe"
+)
+_NG_SUFFIXES = _words(
+    "yemi wale seun kafor nedu dike kwu bayo tunde nna mide lade goke sola nso chukwu ola femi ri"
+)
+_CN_SYLLABLES = _words(
+    "an bao bin chen chun dong fang fei gang guo hai hao hong hua hui jia jian jie jin jing "
+    "jun kai lan lei li lin ling long mei min ming na ning peng ping qian qiang qing rong "
+    "rui shan sheng shu tao ting wei wen xia xiao xin xiu yan yang ying yong yu yun zhen zhi "
+    "zhong"
+)
+_CN_RARE_FAMILIES = _words(
+    "Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang Han Feng Deng Cao Peng "
+    "Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Du"
+)
+SURNAME_OFFSET = 15  # weight 1/(rank + 15): ~1 % for the commonest of a large pool
+GIVEN_OFFSET = 4  # given names are more concentrated: ~3 % for the commonest
+
+
 @dataclass
 class Person:
     origin: str
@@ -754,7 +834,11 @@ class Person:
     records: list[dict[str, str]] = field(default_factory=list)
 
 
-def _person(rng: random.Random, origin: str, female: bool) -> Person:
+def _person(
+    rng: random.Random, origin: str, female: bool, pools: NamePools | None = None
+) -> Person:
+    if pools is not None:
+        return pools.person(rng, origin, female)
     year, month, day = rng.randint(1950, 2010), rng.randint(1, 12), rng.randint(1, 28)
     if origin in {"ru", "ua", "by"}:
         given = rng.choice(RU_FEMALE if female else RU_MALE)
@@ -794,11 +878,158 @@ def _person(rng: random.Random, origin: str, female: bool) -> Person:
     return Person(origin, female, given, family, (family,), year, month, day)
 
 
-def _relative(rng: random.Random, other: Person) -> Person:
+def _composed(rng: random.Random, head: list[str], make: Callable[[], str], size: int) -> list[str]:
+    """``head`` then names from ``make`` not seen before, up to ``size`` (or as many as
+    ``make`` can give in 20 tries a name)."""
+    pool, seen = list(head), set(head)
+    for _ in range(20 * size):
+        if len(pool) >= size:
+            break
+        name = make()
+        if name not in seen:
+            seen.add(name)
+            pool.append(name)
+    return pool
+
+
+def _syllables(
+    rng: random.Random, onsets: tuple[str, ...], vowels: tuple[str, ...],
+    codas: tuple[str, ...], low: int, high: int,
+) -> str:  # fmt: skip
+    text = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.randint(low, high)))
+    return text + rng.choice(codas)
+
+
+class NamePools:
+    """Per origin: given names (male, female) and surnames with their forms, each with
+    cumulative Zipf-like weights; ``person`` draws a ``Person`` from them."""
+
+    def __init__(self, surnames: int = 40_000, given: int = 3_000, seed: int = 0) -> None:
+        rng = random.Random(seed)
+        self.given: dict[tuple[str, bool], list[str]] = {}
+        self.surnames: dict[str, list[str]] = {}
+        # male form → (male form, female forms...) for the Latin-script gendered surnames
+        self.forms: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.middle: dict[bool, list[str]] = {}
+
+        def ru_root() -> str:
+            return _syllables(rng, _RU_ONSETS, _RU_VOWELS, _RU_CODAS, 1, 2).capitalize()
+
+        def latin_root() -> str:
+            return _syllables(rng, _LATIN_ONSETS, _LATIN_VOWELS, _LATIN_CODAS, 1, 2)
+
+        self.given["ru", False] = _composed(
+            rng, RU_MALE, lambda: ru_root() + rng.choice(_RU_MALE_ENDINGS), given
+        )
+        self.given["ru", True] = _composed(
+            rng, RU_FEMALE, lambda: ru_root() + rng.choice(_RU_FEMALE_ENDINGS), given
+        )
+        self.surnames["ru"] = _composed(
+            rng, RU_SURNAMES, lambda: ru_root() + rng.choice(_RU_SURNAME_ENDINGS), surnames
+        )
+
+        def latin_given(endings: tuple[str, ...]) -> Callable[[], str]:
+            return lambda: latin_root().capitalize() + rng.choice(endings)
+
+        small = {"lv": LV, "lt": LT, "pl": PL, "cz": CZ, "ee": EE}
+        for origin, pool in small.items():
+            for female, key in ((False, "male"), (True, "female")):
+                endings = (_LATIN_FEMALE_ENDINGS if female else _LATIN_MALE_ENDINGS)[origin]
+                self.given[origin, female] = _composed(rng, pool[key], latin_given(endings), given)
+            forms = {f[0]: tuple(f) for f in pool["surnames"]}
+            for _ in range(20 * surnames):
+                if len(forms) >= surnames // 4:  # smaller countries, smaller pools
+                    break
+                root = latin_root().capitalize()
+                form = tuple(root + e for e in rng.choice(_SURNAME_FORMS[origin]))
+                forms.setdefault(form[0], form)
+            self.forms[origin] = forms
+            self.surnames[origin] = list(forms)
+
+        def vn_syllable() -> str:
+            return (rng.choice(_VN_ONSETS) + rng.choice(_VN_RIMES)).capitalize()
+
+        # Vietnamese and Chinese surnames are few and concentrated, in life as here.
+        self.surnames["vn"] = _composed(rng, VN["family"], vn_syllable, 60)
+        self.given["vn", False] = self.given["vn", True] = _composed(
+            rng, VN["given"], vn_syllable, given
+        )
+        self.middle = {False: VN["middle_male"], True: VN["middle_female"]}
+        self.surnames["cn"] = list(CN["family"]) + list(_CN_RARE_FAMILIES)
+        self.given["cn", False] = self.given["cn", True] = _composed(
+            rng, CN["given"],
+            lambda: "".join(rng.sample(_CN_SYLLABLES, rng.randint(1, 2))).capitalize(), given,
+        )  # fmt: skip
+        self.surnames["th"] = _composed(
+            rng, TH["family"],
+            lambda: "".join(rng.sample(_TH_PARTS, rng.randint(2, 3))).capitalize(), surnames // 4,
+        )  # fmt: skip
+        for female in (False, True):
+            key = "given_female" if female else "given_male"
+            self.given["th", female] = _composed(
+                rng, TH[key], lambda: "".join(rng.sample(_TH_PARTS, 2)).capitalize(), given
+            )
+            self.given["ng", female] = _composed(
+                rng, NG[key],
+                lambda: (rng.choice(_NG_PREFIXES) + rng.choice(_NG_SUFFIXES)).capitalize(), given,
+            )  # fmt: skip
+        self.surnames["ng"] = _composed(
+            rng, NG["family"],
+            lambda: (rng.choice(_NG_PREFIXES) + rng.choice(_NG_SUFFIXES)
+                     + rng.choice(("", "", "la", "ye", "nu"))).capitalize(),
+            surnames // 4,
+        )  # fmt: skip
+        self._weights: dict[int, tuple[list[float], float]] = {}
+
+    def _cumulative(self, size: int, offset: int) -> tuple[list[float], float]:
+        key = size * 100 + offset
+        if key not in self._weights:
+            cumulative = list(itertools.accumulate(1 / (r + offset) for r in range(1, size + 1)))
+            self._weights[key] = (cumulative, cumulative[-1])
+        return self._weights[key]
+
+    def draw(self, rng: random.Random, pool: list[str], offset: int) -> str:
+        cumulative, total = self._cumulative(len(pool), offset)
+        return pool[bisect.bisect(cumulative, rng.random() * total, 0, len(pool) - 1)]
+
+    def share_of_commonest(self, origin: str) -> float:
+        """The expected share of ``origin``'s persons carrying its commonest surname."""
+        cumulative, total = self._cumulative(len(self.surnames[origin]), SURNAME_OFFSET)
+        return cumulative[0] / total
+
+    def person(self, rng: random.Random, origin: str, female: bool) -> Person:
+        year, month, day = rng.randint(1950, 2010), rng.randint(1, 12), rng.randint(1, 28)
+        group = "ru" if origin in {"ru", "ua", "by"} else origin
+        given = self.draw(rng, self.given[group, female], GIVEN_OFFSET)
+        family = self.draw(rng, self.surnames[group], SURNAME_OFFSET)
+        if group == "ru":
+            forms: tuple[str, ...] = (family,)
+            if female and feminine(family) != family:
+                forms = (feminine(family), family)
+            father = self.draw(rng, self.given["ru", False], GIVEN_OFFSET)
+            return Person(origin, female, given, family, forms, year, month, day, father)
+        if group in self.forms:
+            all_forms = self.forms[group][family]
+            forms = (*all_forms[1:], all_forms[0]) if female else (all_forms[0],)
+            return Person(origin, female, given, family, forms, year, month, day)
+        middle = rng.choice(self.middle[female]) if group == "vn" else ""
+        return Person(origin, female, given, family, (family,), year, month, day, middle=middle)
+
+
+@functools.cache
+def name_pools() -> NamePools:
+    """The pools of ``register(..., names="realistic")`` (built once, from a fixed seed)."""
+    return NamePools()
+
+
+def _relative(rng: random.Random, other: Person, pools: NamePools | None = None) -> Person:
     """Same family (and nationality), another given name and date of birth; sometimes a twin."""
-    person = _person(rng, other.origin, rng.random() < 0.5)
+    person = _person(rng, other.origin, rng.random() < 0.5, pools)
     person.family = other.family
-    if other.origin in {"ru", "ua", "by"}:
+    if pools is not None and other.origin in {"lv", "lt", "pl", "cz", "ee"}:
+        forms = pools.forms[other.origin][other.family]  # (male, female forms...)
+        person.family_forms = (*forms[1:], forms[0]) if person.female else (forms[0],)
+    elif other.origin in {"ru", "ua", "by"}:
         base = other.family
         person.family_forms = (feminine(base), base) if person.female else (base,)
     elif other.origin == "lt" and person.female:
@@ -963,16 +1194,22 @@ def _record(rng: random.Random, p: Person, record_id: str) -> dict[str, str]:
 
 
 def register(
-    persons: int = 2000, seed: int = 14
+    persons: int = 2000, seed: int = 14, names: str = "small"
 ) -> tuple[list[dict[str, str]], set[tuple[str, str]]]:
-    """(rows, true pairs): rows in ``FIELDS`` order, shuffled; pairs as sorted id tuples."""
+    """(rows, true pairs): rows in ``FIELDS`` order, shuffled; pairs as sorted id tuples.
+
+    ``names``: ``"small"`` (the lists above, a few dozen names a country) or
+    ``"realistic"`` (``name_pools()``: large pools, Zipf-like frequencies)."""
+    if names not in {"small", "realistic"}:
+        raise ValueError("names: small or realistic")
+    pools = name_pools() if names == "realistic" else None
     rng = random.Random(seed)
     people: list[Person] = []
     for _ in range(persons):
         if people and rng.random() < 0.15:
-            people.append(_relative(rng, rng.choice(people)))
+            people.append(_relative(rng, rng.choice(people), pools))
         else:
-            people.append(_person(rng, rng.choice(ORIGINS), rng.random() < 0.6))
+            people.append(_person(rng, rng.choice(ORIGINS), rng.random() < 0.6, pools))
     rows: list[dict[str, str]] = []
     pairs: set[tuple[str, str]] = set()
     for number, person in enumerate(people):
