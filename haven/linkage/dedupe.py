@@ -104,11 +104,12 @@ def _count_share(share: int) -> Counter[matching.Comparison]:
     records: list[matching.Normalised] = _STATE["records"]  # type: ignore[assignment]
     workers: int = _STATE["workers"]  # type: ignore[assignment]
     frequencies: matching.NameFrequencies = _STATE["frequencies"]  # type: ignore[assignment]
+    forms: matching.NameForms = {}
     patterns: Counter[matching.Comparison] = Counter()
     for i in range(share, len(records), workers):
         record = records[i]
         patterns.update(
-            matching.comparison(record, records[j], frequencies) for j in _candidates(i)
+            matching.comparison(record, records[j], frequencies, forms) for j in _candidates(i)
         )
     return patterns
 
@@ -120,11 +121,12 @@ def _score_share(share: int) -> list[tuple[int, int, float]]:
     threshold: float = _STATE["threshold"]  # type: ignore[assignment]
     scores: dict[matching.Comparison, float] = _STATE["scores"]  # type: ignore[assignment]
     frequencies: matching.NameFrequencies = _STATE["frequencies"]  # type: ignore[assignment]
+    forms: matching.NameForms = {}
     found: list[tuple[int, int, float]] = []
     for i in range(share, len(records), workers):
         record = records[i]
         for j in _candidates(i):
-            score = scores[matching.comparison(record, records[j], frequencies)]
+            score = scores[matching.comparison(record, records[j], frequencies, forms)]
             if score >= threshold:
                 found.append((i, j, score))
     return found
@@ -138,12 +140,13 @@ def random_pairs(
 ) -> Counter[matching.Comparison]:
     """The comparison patterns of random pairs of records (a fixed seed)."""
     rng = random.Random(14)  # noqa: S311 (a sample of pairs, no secret)  # nosec B311
+    forms: matching.NameForms = {}
     patterns: Counter[matching.Comparison] = Counter()
     size = len(records)
     for _ in range(min(RANDOM_PAIRS, size * (size - 1) // 2)):
         i, j = rng.randrange(size), rng.randrange(size)
         if i != j:
-            patterns[matching.comparison(records[i], records[j], frequencies)] += 1
+            patterns[matching.comparison(records[i], records[j], frequencies, forms)] += 1
     return patterns
 
 
