@@ -331,6 +331,11 @@ def test_r20_a_refusal_is_recorded_without_penalty() -> None:
     # then
     assert view.service(refused.id) is not None
     assert view.service(refused.id).refusal_note == "Prefers her aunt's flat."  # type: ignore[union-attr]  # checked just above
+    assert [view.service(s.id).id for s in (refused, other, again)] == [  # type: ignore[union-attr]  # each is found
+        refused.id,
+        other.id,
+        again.id,
+    ]
     assert again.status == St.PLANNED
     assert AssistanceService.objects.count() == 3  # no alternative forced on the person
 

@@ -590,6 +590,31 @@ def test_it_lists_a_cases_screenings_newest_first_and_audits_the_read(
     )
 
 
+def test_r06_the_explanation_names_the_indicators_recorded_when_none_is_enough(
+    sets: dict[str, IndicatorSet], worker: User
+) -> None:
+    # given: one medium and two weak indicators of RV, short of every minimum combination
+    case = open_case(actor=worker)
+    screening = services.screening_record(
+        actor=worker,
+        case_id=case.id,
+        set_key="adults_labour",
+        observations=[
+            ("RV-01", ObservationSource.OWN_ACCOUNT, ""),
+            ("RV-15", ObservationSource.OWN_ACCOUNT, ""),
+            ("RV-16", ObservationSource.OBSERVATION, ""),
+        ],
+    )
+
+    # when
+    view = selectors.screening_get(user=worker, screening_id=screening.id)
+
+    # then
+    rv = next(element for element in view.elements if element.code == "RV")
+    assert (rv.strong, rv.medium, rv.weak, rv.positive) == (0, 1, 2, False)
+    assert rv.why == "Not positive: no minimum combination is met (recorded: 1 medium + 2 weak)."
+
+
 def test_it_gives_a_screening_grouped_per_element_with_notes_and_why(
     sets: dict[str, IndicatorSet], worker: User
 ) -> None:

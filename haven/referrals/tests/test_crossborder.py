@@ -285,6 +285,31 @@ def test_r50_export_refuses_a_consent_that_does_not_cover_cross_border_sharing(
     assert export(s)
 
 
+def test_r50_a_consent_for_a_named_national_coordinator_covers_the_export() -> None:
+    # given: a consent naming the coordinator's organisation rather than its type
+    s = sender()
+    coordinator = make_user(org_type=OrgType.NATIONAL_COORDINATOR).organisation
+    named = access_services.consent_record(
+        actor=s.lead,
+        case_id=s.case.id,
+        person_id=s.case.person_id,
+        data_key=s.case.person.data_key,
+        purpose=Purpose.RETURN,
+        field_groups=[FieldGroup.ASSESSMENT],
+        given_on=TODAY,
+        language="en",
+        information_given="Told what the focal point abroad receives and why.",
+        recipient_organisation=coordinator,
+    )
+
+    # when
+    payload = payload_for_b(export(s, consent=named))
+
+    # then
+    assert payload["consent"]["consent_id"] == str(named.id)
+    assert payload["consent"]["recipient_type"] == OrgType.NATIONAL_COORDINATOR
+
+
 def test_it_says_plainly_when_cross_border_referral_is_not_configured() -> None:
     # given
     s = sender()

@@ -14,9 +14,10 @@ from haven.audit import services as audit
 from haven.audit.models import AuditEvent
 from haven.cases.tests.factories import add_to_team, share_by_law
 from haven.lib.errors import NotFound
-from haven.referrals.models import LeadTransfer, LeadTransferState, Referral
+from haven.referrals.models import DeclineReason, LeadTransfer, LeadTransferState, Referral
 from haven.referrals.selectors import referrals as selectors
 from haven.referrals.services import lead_transfers as lead_services
+from haven.referrals.services import referrals as services
 from haven.referrals.tests.test_referrals_services import Setup, referral_setup, send
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,26 @@ def test_r47_a_referral_is_read_by_its_two_organisations_only(who: str, reads_it
     else:
         assert hidden.value.code == "not_found"
         assert events == []
+
+
+def test_r47_the_history_names_the_reason_a_referral_was_declined() -> None:
+    # given
+    s = referral_setup()
+    referral = send(s)
+    services.referral_decline(
+        actor=s.receiver, referral_id=referral.pk, reason=DeclineReason.OUTSIDE_AREA
+    )
+
+    # when
+    detail = selectors.referral_get(user=s.sender, referral_id=referral.pk)
+
+    # then
+    declined = detail.events[-1]
+    assert (declined.decline_reason, declined.decline_reason_label) == (
+        "outside_area",
+        "Outside our area",
+    )
+    assert [e.decline_reason_label for e in detail.events[:-1]] == [""] * (len(detail.events) - 1)
 
 
 def _proposed(s: Setup) -> object:
