@@ -193,7 +193,7 @@ COVERAGE_UNTRACED := bench/tests/test_bench.py bench/tests/test_dp_bench.py \
 	haven/statistics/tests/test_dashboards.py haven/statistics/tests/test_dashboards_views.py \
 	haven/statistics/tests/test_exchange_htcds_kanon.py haven/statistics/tests/test_report.py \
 	haven/web/tests/test_csp.py haven/web/tests/test_deploy.py \
-	haven/web/tests/test_error_codes.py haven/web/tests/test_home.py \
+	haven/web/tests/test_error_codes.py \
 	haven/web/tests/test_layering.py haven/web/tests/test_marked_strings.py \
 	haven/web/tests/test_no_dead_ends.py haven/web/tests/test_timeline.py
 
